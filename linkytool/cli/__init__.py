@@ -10,7 +10,6 @@ traceback, and mapped to their documented :class:`~linkytool.errors.ExitCode`.
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import IO, Any
 
 import click
@@ -34,7 +33,7 @@ class LinkytoolClickError(click.ClickException):
 
     def __init__(self, error: LinkytoolError) -> None:
         super().__init__(str(error))
-        self.exit_code = int(error.exit_code)
+        self.exit_code = int(error.exit_code)  # type: ignore[misc]  # click declares a ClassVar
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"Erreur : {self.format_message()}", err=True, file=file)

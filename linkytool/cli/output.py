@@ -65,7 +65,9 @@ def dumps_json(value: Any, *, indent: int | None = 2) -> str:
 def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> str:
     """Render ``rows`` as a plain aligned text table (no colours: safe in pipes)."""
     header = [title for _, title in columns]
-    body = [["" if row.get(key) is None else str(row.get(key)) for key, _ in columns] for row in rows]
+    body = [
+        ["" if row.get(key) is None else str(row.get(key)) for key, _ in columns] for row in rows
+    ]
     widths = [max(len(cell) for cell in column) for column in zip(header, *body, strict=False)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * width for width in widths))
@@ -82,7 +84,9 @@ def render_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> 
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([key for key, _ in columns])
     for row in rows:
-        writer.writerow(["" if row.get(key) is None else to_jsonable(row.get(key)) for key, _ in columns])
+        writer.writerow(
+            ["" if row.get(key) is None else to_jsonable(row.get(key)) for key, _ in columns]
+        )
     return buffer.getvalue()
 
 
