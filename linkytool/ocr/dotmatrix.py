@@ -1,0 +1,114 @@
+"""Nearest-template classifier for 5×7 dot-matrix LCD cells (pure numpy).
+
+tesseract reads separate LCD dots badly (see docs/ocr.md), so each character cell is
+read here: the reader samples the darkness of the 35 dot centres of a cell, scaled to
+[0, 1] (0 = background, 1 = dot on), and this module compares that vector with every
+glyph of the font table (both glyph sets of :mod:`linkytool.ocr.synth.font5x7`). The
+distance is the sum of absolute differences [dots]; the gap between the best and the
+second-best character is the cell's margin, from which the confidence derives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from linkytool.ocr.synth.font5x7 import COLS, FONTS, ROWS, glyph_bits
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Characters a value can hold, per field grammar (see :mod:`linkytool.ocr.grammar`).
+DIGITS = "0123456789"
+#: Margin [dots] at which a cell counts as certain (a full dot of difference).
+CERTAIN_MARGIN = 2.0
+
+
+@dataclass(frozen=True)
+class Templates:
+    """Glyph vectors: ``chars[i]`` is drawn by ``vectors[i]`` (35 floats, 1 = dot on)."""
+
+    chars: tuple[str, ...]
+    vectors: FloatArray
+
+
+@lru_cache(maxsize=1)
+def templates() -> Templates:
+    """Every glyph of every font set (a character may have several glyphs)."""
+    chars: list[str] = []
+    vectors: list[FloatArray] = []
+    seen: set[tuple[str, bytes]] = set()
+    for font_name, font in FONTS.items():
+        for char in font:
+            bits = glyph_bits(char, font_name).astype(np.float64).reshape(-1)
+            key = (char, bits.tobytes())
+            if key in seen:
+                continue
+            seen.add(key)
+            chars.append(char)
+            vectors.append(bits)
+    return Templates(tuple(chars), np.stack(vectors))
+
+
+@dataclass(frozen=True)
+class CellRead:
+    """One cell: best character per candidate set, with distances [dots]."""
+
+    char: str
+    distance: float
+    second: str
+    second_distance: float
+
+    @property
+    def margin(self) -> float:
+        """Gap between best and second-best character [dots]."""
+        return self.second_distance - self.distance
+
+    @property
+    def confidence(self) -> float:
+        """0..1 from the margin (1 at :data:`CERTAIN_MARGIN` dots or more)."""
+        return float(min(1.0, max(0.0, self.margin / CERTAIN_MARGIN)))
+
+
+def char_distances(cells: FloatArray) -> tuple[tuple[str, ...], FloatArray]:
+    """Distance of each cell (N, 35) to each character (min over its glyphs): (N, C)."""
+    table = templates()
+    raw = np.abs(cells[:, None, :] - table.vectors[None, :, :]).sum(axis=2)
+    unique = tuple(dict.fromkeys(table.chars))
+    index = {char: i for i, char in enumerate(unique)}
+    out = np.full((cells.shape[0], len(unique)), np.inf)
+    for column, char in enumerate(table.chars):
+        target = index[char]
+        out[:, target] = np.minimum(out[:, target], raw[:, column])
+    return unique, out
+
+
+def classify(cells: FloatArray, allowed: Iterable[str] | None = None) -> list[CellRead]:
+    """Read each cell (N, 35) among ``allowed`` characters (all glyphs when None)."""
+    chars, distances = char_distances(cells)
+    if allowed is not None:
+        keep = [i for i, c in enumerate(chars) if c in set(allowed)]
+        chars = tuple(chars[i] for i in keep)
+        distances = distances[:, keep]
+    order = np.argsort(distances, axis=1)
+    reads = []
+    for row, ranks in zip(distances, order, strict=True):
+        best, second = int(ranks[0]), int(ranks[1])
+        reads.append(CellRead(chars[best], float(row[best]), chars[second], float(row[second])))
+    return reads
+
+
+__all__ = [
+    "CERTAIN_MARGIN",
+    "COLS",
+    "DIGITS",
+    "ROWS",
+    "CellRead",
+    "Templates",
+    "char_distances",
+    "classify",
+    "templates",
+]

@@ -1,0 +1,272 @@
+"""Post-processing grammar of the three Linky screens (pure functions, no I/O).
+
+The screen title decides the kind by keywords (PRM / DATE / INJ), never by exact
+strings; the value line is parsed with one regular expression per field after the
+usual digit confusions (O/0, I/1, B/8, S/5...) are folded inside digit runs. Each
+parser returns a :class:`FieldMatch` that says which character positions hold digits,
+so the dot-matrix reader can re-decide those cells among digits only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from linkytool.ocr.result import ScreenKind
+
+#: Letters a dot-matrix or tesseract read commonly returns for a digit.
+DIGIT_CONFUSIONS: dict[str, str] = {
+    "O": "0",
+    "Q": "0",
+    "D": "0",
+    "U": "0",
+    "I": "1",
+    "L": "1",
+    "|": "1",
+    "!": "1",
+    "T": "7",
+    "Z": "2",
+    "S": "5",
+    "B": "8",
+    "G": "6",
+    "A": "4",
+}
+
+#: Digits read in a word, mapped back to their letter (titles are upper-case words).
+LETTER_CONFUSIONS: dict[str, str] = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
+
+#: Title keywords -> screen kind (checked in this order; substrings of the folded title).
+TITLE_KEYWORDS: tuple[tuple[str, ScreenKind], ...] = (
+    ("PRM", ScreenKind.PRM),
+    ("INJ", ScreenKind.INJECTION_INDEX),
+    ("DATE", ScreenKind.DATE),
+)
+
+#: Words of other Linky screens (supplier indexes, powers, TIC mode, contract...).
+OTHER_SCREEN_WORDS: frozenset[str] = frozenset(
+    {
+        "BASE",
+        "HEURE",
+        "HEURES",
+        "CREUSE",
+        "CREUSES",
+        "PLEINE",
+        "PLEINES",
+        "HC",
+        "HP",
+        "BLEU",
+        "BLANC",
+        "ROUGE",
+        "PUISSANCE",
+        "APP",
+        "MAX",
+        "TIC",
+        "STANDARD",
+        "HISTORIQUE",
+        "INDEX",
+        "NON",
+        "CONSO",
+        "CONTRAT",
+        "KVA",
+        "TARIF",
+        "TENSION",
+        "INTENSITE",
+        "COURANT",
+        "PRODUCTEUR",
+        "CONSOMMATEUR",
+        "RELAIS",
+        "TOTAL",
+        "ENERGIE",
+        "FOURNISSEUR",
+        "DISTRIBUTEUR",
+    }
+)
+
+#: Earliest plausible year on a Linky clock (deployment started in 2015).
+MIN_YEAR = 2015
+#: Latest plausible year (a clock far in the future is a misread).
+MAX_YEAR = 2099
+#: Largest plausible injection index [kWh] (a 36 kVA plant over 40 years is < 10^7).
+MAX_INDEX_KWH = 9_999_999
+
+
+@dataclass(frozen=True)
+class FieldMatch:
+    """A value found in a text line: normalised value and the positions of its digits."""
+
+    value: str
+    digit_positions: tuple[int, ...]
+
+
+def normalise_text(text: str) -> str:
+    """Upper-case, accents removed, runs of blanks collapsed, ends stripped."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", ascii_only.upper()).strip()
+
+
+def _same_length_upper(text: str) -> str:
+    """Upper-case without accents, one output character per input character.
+
+    Keeps positions aligned with the LCD cells (unlike :func:`normalise_text`).
+    """
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFKD", char)[:1] or char
+        upper = base.upper()
+        out.append(upper if len(upper) == 1 else base)
+    return "".join(out)
+
+
+def fold_digits(text: str) -> str:
+    """Replace confusable letters by digits (for a text that should be digits)."""
+    return "".join(DIGIT_CONFUSIONS.get(c, c) for c in text.upper())
+
+
+def fold_letters(text: str) -> str:
+    """Replace digits read inside words by their look-alike letters."""
+    return "".join(LETTER_CONFUSIONS.get(c, c) for c in text)
+
+
+def _fold_digit_runs(text: str) -> str:
+    """Fold confusions inside tokens that read as a number once folded.
+
+    A token is folded when every character is a digit or a confusable letter and it
+    holds at least one real digit (or is long, like a PRM read as letters): "3OOO2" ->
+    "30002", "2O" -> "20", while words such as "KWH", "BASE" or "DATE" are kept.
+    """
+
+    def fold(match: re.Match[str]) -> str:
+        token = match.group(0)
+        folded = fold_digits(token)
+        if folded.isdigit() and (any(c.isdigit() for c in token) or len(token) >= 6):
+            return folded
+        return token
+
+    return re.sub(r"[^\s/:.\-]+", fold, text)
+
+
+def classify_title(text: str) -> ScreenKind | None:
+    """Screen kind from the title words; ``None`` when no word is recognisable.
+
+    Keywords, not exact strings: "NUMERO PRM", "N PRM" -> PRM; "DATE COURANTE", "DATE"
+    -> DATE; "INDEX INJECTION", "INJ." -> injection index. Another known Linky word
+    (BASE, PUISSANCE APP, INDEX NON CONSO...) -> OTHER.
+    """
+    folded = fold_letters(normalise_text(text))
+    words = re.findall(r"[A-Z]+", folded)
+    joined = " ".join(words)
+    for keyword, kind in TITLE_KEYWORDS:
+        if any(word.startswith(keyword) or word == keyword for word in words):
+            return kind
+        if keyword == "INJ" and re.search(r"\bIN[JI]EC", joined):
+            return kind
+    if any(word in OTHER_SCREEN_WORDS for word in words):
+        return ScreenKind.OTHER
+    return None
+
+
+_PRM_RE = re.compile(r"(?<!\d)(\d(?: ?\d){13})(?!\d)")
+_DATE_RE = re.compile(
+    r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
+    r"(?:\s*(?:A\s*)?(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
+)
+_INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
+
+
+def _positions(text: str, start: int, end: int) -> tuple[int, ...]:
+    return tuple(i for i in range(start, end) if text[i].isdigit())
+
+
+def parse_prm(text: str) -> FieldMatch | None:
+    """The 14-digit PRM in ``text`` (spaces between digits tolerated), or ``None``."""
+    folded = _fold_digit_runs(_same_length_upper(text))
+    matches = list(_PRM_RE.finditer(folded))
+    if len(matches) != 1:
+        return None
+    match = matches[0]
+    value = match.group(1).replace(" ", "")
+    return FieldMatch(value, _positions(folded, match.start(1), match.end(1)))
+
+
+def parse_date(text: str) -> FieldMatch | None:
+    """The date (and time when shown) in ``text`` as ISO ``YYYY-MM-DD[THH:MM]``."""
+    folded = _fold_digit_runs(_same_length_upper(text))
+    match = _DATE_RE.search(folded)
+    if match is None:
+        return None
+    day, month, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        day_value = date(year, month, day)
+    except ValueError:
+        return None
+    value = day_value.isoformat()
+    end = match.end(3)
+    if match.group(4) is not None:
+        hour, minute = int(match.group(4)), int(match.group(5))
+        if hour > 23 or minute > 59:
+            return None
+        value += f"T{hour:02d}:{minute:02d}"
+        end = match.end(5)
+    return FieldMatch(value, _positions(folded, match.start(1), end))
+
+
+def parse_index(text: str) -> FieldMatch | None:
+    """The injection index [kWh] in ``text`` as a decimal string without padding."""
+    folded = _fold_digit_runs(_same_length_upper(text))
+    matches = list(_INDEX_RE.finditer(folded))
+    if len(matches) != 1:
+        return None
+    match = matches[0]
+    number = int(match.group(1))
+    if number > MAX_INDEX_KWH:
+        return None
+    return FieldMatch(str(number), _positions(folded, match.start(1), match.end(1)))
+
+
+PARSERS = {
+    ScreenKind.PRM: parse_prm,
+    ScreenKind.DATE: parse_date,
+    ScreenKind.INJECTION_INDEX: parse_index,
+}
+
+
+def parse_value(kind: ScreenKind, text: str) -> FieldMatch | None:
+    """Parse the value of a screen of ``kind`` (``None`` for screens without a value)."""
+    parser = PARSERS.get(kind)
+    return parser(text) if parser else None
+
+
+def value_from_date(value: str) -> datetime:
+    """The naive datetime of a normalised date value (midnight when no time shown)."""
+    return datetime.fromisoformat(value)
+
+
+def date_has_time(value: str) -> bool:
+    """True when a normalised date value carries the time (``YYYY-MM-DDTHH:MM``)."""
+    return "T" in value
+
+
+__all__ = [
+    "DIGIT_CONFUSIONS",
+    "LETTER_CONFUSIONS",
+    "MAX_INDEX_KWH",
+    "OTHER_SCREEN_WORDS",
+    "TITLE_KEYWORDS",
+    "FieldMatch",
+    "classify_title",
+    "date_has_time",
+    "fold_digits",
+    "fold_letters",
+    "normalise_text",
+    "parse_date",
+    "parse_index",
+    "parse_prm",
+    "parse_value",
+    "value_from_date",
+]
