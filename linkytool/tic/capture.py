@@ -1,0 +1,113 @@
+"""Read TIC captures: raw bytes, linkytool recordings, text dumps (CRLF/LF, tab-expanded).
+
+The format is recognised from the content, not the file name: a recording starts with
+its magic line (see :mod:`linkytool.tic.recorder`), raw captures hold STX/ETX or LF..CR
+groups, anything else printable is read as a text dump.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+from linkytool.tic.decoder import TicDecoder
+from linkytool.tic.errors import CaptureError
+from linkytool.tic.labels import TicMode
+from linkytool.tic.model import Event, Frame
+from linkytool.tic.textdump import parse_text_dump
+
+#: Read size when streaming a raw capture [bytes].
+CHUNK = 1 << 20
+_RECORDING_MAGIC = b"#LINKYTOOL-TIC-RECORDING "
+
+
+class CaptureKind(StrEnum):
+    """What a capture file holds."""
+
+    RAW = "raw"
+    RECORDING = "recording"
+    TEXT = "text"
+
+
+def sniff(head: bytes) -> CaptureKind:
+    """Kind of capture from its first bytes."""
+    if head.startswith(_RECORDING_MAGIC):
+        return CaptureKind.RECORDING
+    if any(byte in head for byte in (b"\x02", b"\x03", b"\x82", b"\r")):
+        return CaptureKind.RAW
+    return CaptureKind.TEXT
+
+
+def _open_error(path: Path, exc: OSError) -> CaptureError:
+    if isinstance(exc, FileNotFoundError):
+        return CaptureError(
+            f"Fichier de capture TIC introuvable : {path}.",
+            hint="Vérifiez le chemin (linkytool tic read --record FICHIER en crée un).",
+        )
+    if isinstance(exc, IsADirectoryError):
+        return CaptureError(f"{path} est un dossier, pas une capture TIC.")
+    if isinstance(exc, PermissionError):
+        return CaptureError(
+            f"Lecture de {path} refusée (permissions).",
+            hint="Vérifiez les droits du fichier ou copiez-le ailleurs.",
+        )
+    return CaptureError(f"Impossible de lire la capture {path} : {exc.strerror or exc}.")
+
+
+def iter_stream(stream: BinaryIO, mode: TicMode | None = None) -> Iterator[Event]:
+    """Events of a capture read from a binary stream (raw bytes streamed in chunks;
+    recordings and text dumps read whole)."""
+    head = stream.read(CHUNK)
+    kind = sniff(head[:4096])
+    if kind is CaptureKind.TEXT:
+        rest = stream.read()
+        yield from parse_text_dump((head + rest).decode("latin-1"))
+        return
+    if kind is CaptureKind.RECORDING:
+        from linkytool.tic.recorder import parse_recording
+
+        _, head = parse_recording(head + stream.read())
+    decoder = TicDecoder(mode)
+    chunk = head
+    while chunk:
+        decoder.feed(chunk)
+        yield from decoder
+        chunk = stream.read(CHUNK)
+    decoder.close()
+    yield from decoder
+
+
+def iter_capture(path: str | os.PathLike[str], mode: TicMode | None = None) -> Iterator[Event]:
+    """Events of the capture file at ``path`` (raises :class:`CaptureError` if unreadable)."""
+    file = Path(path)
+    try:
+        stream = file.open("rb")
+    except OSError as exc:
+        raise _open_error(file, exc) from exc
+    with stream:
+        try:
+            yield from iter_stream(stream, mode)
+        except OSError as exc:
+            raise _open_error(file, exc) from exc
+
+
+def frames_or_error(events: Iterator[Event], name: str) -> list[Frame]:
+    """The frames of ``events``; CaptureError when there is none."""
+    frames = [event for event in events if isinstance(event, Frame)]
+    if not frames:
+        raise CaptureError(
+            f"Aucune trame TIC trouvée dans {name}.",
+            hint="Le fichier doit contenir des octets bruts de la TIC (STX ... ETX), un "
+            "enregistrement linkytool ou un extrait texte (un groupe par ligne).",
+        )
+    return frames
+
+
+def read_capture(path: str | os.PathLike[str], mode: TicMode | None = None) -> list[Frame]:
+    """All frames of a capture file: raw ``.bin`` bytes, a linkytool recording, or a text
+    dump. Raises :class:`CaptureError` (French message) for a missing or unreadable file
+    or one holding no TIC frame."""
+    return frames_or_error(iter_capture(path, mode), str(path))

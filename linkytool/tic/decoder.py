@@ -1,0 +1,236 @@
+"""The sans-I/O TIC decoder: ``feed(bytes)``, then ``next_event()`` or iterate.
+
+Like h11's ``receive_data()``/``next_event()``: the decoder owns no port, no thread and no
+clock, so the serial reader, the capture reader, the simulator's tests and the UI all share
+it. Feeding byte by byte yields exactly the events feeding everything at once yields: every
+decision is taken on a delimiter (STX, ETX, EOT) or on a fixed size limit, never on where a
+chunk happens to end.
+
+Stream rules:
+
+- ``STX ... ETX`` is a frame; ``STX ... EOT`` a frame cut by the meter (``complete=False``);
+  ``STX ... STX`` a frame whose ETX was lost (``complete=False``).
+- Bytes outside frames that hold groups (the partial first frame of a capture started
+  mid-frame, or a frame whose STX was lost) become an incomplete frame; other bytes become a
+  :class:`~linkytool.tic.model.DecodeError` event (garbage).
+- Bytes with bit 7 set (adapter opened 8N1 instead of 7E1) are masked to 7 bits and counted
+  in the frame's ``masked_bytes``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from linkytool.tic.frame_parser import parse_frame
+from linkytool.tic.labels import TicMode
+from linkytool.tic.model import DecodeError, ErrorKind, Event, Frame
+
+STX, ETX, EOT = 0x02, 0x03, 0x04
+#: Frame delimiters, with or without bit 7 (8N1 adapters show the parity bit).
+_DELIMITER = re.compile(rb"[\x02\x03\x04\x82\x83\x84]")
+_MASK_7 = bytes(b & 0x7F for b in range(256))
+_HIGH = bytes(range(0x80, 0x100))
+#: A frame longer than this [bytes] is cut (a standard frame is about 1 kB).
+MAX_FRAME = 16384
+
+NOTE_NO_ETX = "trame sans ETX (coupée par la trame suivante)"
+NOTE_EOT = "trame interrompue par le compteur (EOT)"
+NOTE_NO_STX = "début de trame manquant (STX absent)"
+NOTE_TRUNCATED = "trame coupée (fin des données)"
+NOTE_TOO_LONG = f"trame de plus de {MAX_FRAME} octets sans fin : coupée"
+
+
+def mask_7bit(data: bytes) -> tuple[bytes, int]:
+    """``data`` with bit 7 cleared, and how many bytes had it set."""
+    if data.isascii():
+        return data, 0
+    return data.translate(_MASK_7), len(data) - len(data.translate(None, _HIGH))
+
+
+@dataclass(slots=True)
+class DecoderStats:
+    """Running counts since the decoder was created."""
+
+    frames: int = 0
+    frames_valid: int = 0
+    groups_ok: int = 0
+    groups_bad: int = 0
+    garbage_bytes: int = 0
+    masked_bytes: int = 0
+
+    @property
+    def checksum_error_rate(self) -> float:
+        """Bad groups / all groups (0.0 when no group was seen)."""
+        total = self.groups_ok + self.groups_bad
+        return self.groups_bad / total if total else 0.0
+
+
+class TicDecoder:
+    """Incremental TIC decoder for both modes.
+
+    ``mode`` None (default) detects the mode of each frame from its separators; a
+    :class:`TicMode` forces it.
+    """
+
+    def __init__(self, mode: TicMode | None = None) -> None:
+        self._forced_mode = mode
+        self._buffer = bytearray()
+        #: Where the next delimiter search starts, relative to the buffer.
+        self._scan = 0
+        #: True when the buffer starts with an STX.
+        self._in_frame = False
+        self._events: deque[Event] = deque()
+        self._closed = False
+        self.mode: TicMode | None = mode
+        self.stats = DecoderStats()
+
+    # -- input -----------------------------------------------------------------------
+    def feed(self, data: bytes) -> None:
+        """Add received bytes; complete frames become pending events."""
+        if self._closed:
+            raise RuntimeError("feed() after close()")
+        if data:
+            self._buffer += data
+            self._process()
+
+    def close(self) -> None:
+        """End of stream: what is left becomes a last (incomplete) frame or garbage."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._buffer:
+            data = bytes(self._buffer)
+            self._buffer.clear()
+            if self._in_frame:
+                self._emit_frame(data, data[1:], complete=False, note=NOTE_TRUNCATED)
+            else:
+                self._emit_orphan(data)
+
+    # -- output ----------------------------------------------------------------------
+    def next_event(self) -> Event | None:
+        """The next pending event, or None when more data is needed."""
+        return self._events.popleft() if self._events else None
+
+    def __iter__(self) -> Iterator[Event]:
+        """Iterate over the pending events (stops when more data is needed)."""
+        while self._events:
+            yield self._events.popleft()
+
+    def frames(self) -> Iterator[Frame]:
+        """Iterate over the pending frames only (garbage events are dropped)."""
+        for event in self:
+            if isinstance(event, Frame):
+                yield event
+
+    # -- machinery -------------------------------------------------------------------
+    def _process(self) -> None:
+        buffer = self._buffer
+        start = 0
+        scan = self._scan
+        search = _DELIMITER.search
+        while True:
+            limit = start + MAX_FRAME
+            match = search(buffer, scan, limit)
+            if match is None:
+                if len(buffer) >= limit:
+                    self._cut(buffer, start, limit)
+                    start = scan = limit
+                    self._in_frame = False
+                    continue
+                scan = len(buffer)
+                break
+            at = match.start()
+            kind = buffer[at] & 0x7F
+            if kind == STX:
+                if at > start:
+                    segment = bytes(buffer[start:at])
+                    if self._in_frame:
+                        self._emit_frame(segment, segment[1:], complete=False, note=NOTE_NO_ETX)
+                    else:
+                        self._emit_orphan(segment)
+                self._in_frame = True
+                start = at
+                scan = at + 1
+            else:
+                segment = bytes(buffer[start : at + 1])
+                if self._in_frame:
+                    if kind == ETX:
+                        self._emit_frame(segment, segment[1:-1], complete=True)
+                    else:
+                        self._emit_frame(segment, segment[1:-1], complete=False, note=NOTE_EOT)
+                else:
+                    self._emit_orphan(segment)
+                self._in_frame = False
+                start = scan = at + 1
+        if start:
+            del buffer[:start]
+        self._scan = scan - start
+
+    def _cut(self, buffer: bytearray, start: int, limit: int) -> None:
+        segment = bytes(buffer[start:limit])
+        if self._in_frame:
+            self._emit_frame(segment, segment[1:], complete=False, note=NOTE_TOO_LONG)
+        else:
+            self._emit_orphan(segment)
+
+    def _emit_frame(
+        self, raw: bytes, body: bytes, *, complete: bool, note: str | None = None
+    ) -> None:
+        body, masked = mask_7bit(body)
+        notes: tuple[str, ...] = (note,) if note else ()
+        if masked:
+            notes += (f"{masked} octet(s) avec le bit 7 à 1 masqué(s) (adaptateur en 8N1 ?)",)
+        frame = parse_frame(
+            body,
+            mode=self._forced_mode,
+            complete=complete,
+            notes=notes,
+            masked_bytes=masked,
+            raw=raw,
+            default_mode=self.mode or TicMode.STANDARD,
+        )
+        if frame.groups or frame.bad_groups or complete:
+            self._record(frame)
+            self._events.append(frame)
+        else:
+            self._garbage(raw)
+
+    def _emit_orphan(self, raw: bytes) -> None:
+        """Bytes outside STX..ETX: a partial frame when they hold a group, else garbage."""
+        masked, _ = mask_7bit(raw)
+        if b"\r" in masked and (b"\n" in masked):
+            body = masked.rstrip(b"\x02\x03\x04")
+            self._emit_frame(raw, body, complete=False, note=NOTE_NO_STX)
+        else:
+            self._garbage(raw)
+
+    def _garbage(self, raw: bytes) -> None:
+        self.stats.garbage_bytes += len(raw)
+        self._events.append(
+            DecodeError(
+                ErrorKind.GARBAGE,
+                f"{len(raw)} octet(s) hors trame ignoré(s)",
+                raw,
+            )
+        )
+
+    def _record(self, frame: Frame) -> None:
+        stats = self.stats
+        stats.frames += 1
+        stats.frames_valid += frame.valid
+        stats.groups_ok += len(frame.groups)
+        stats.groups_bad += len(frame.bad_groups)
+        stats.masked_bytes += frame.masked_bytes
+        if frame.groups:
+            self.mode = frame.mode
+
+
+def decode_bytes(data: bytes, mode: TicMode | None = None) -> list[Event]:
+    """All events of a complete byte stream (``feed`` + ``close``)."""
+    decoder = TicDecoder(mode)
+    decoder.feed(data)
+    decoder.close()
+    return list(decoder)

@@ -1,0 +1,223 @@
+"""Decoder events and their parts: :class:`Frame`, :class:`Group`, :class:`DecodeError`.
+
+All are frozen dataclasses. A frame's valid groups live in a lazy mapping: the decoder
+checks every checksum eagerly, but builds :class:`Group` objects and their typed values
+only when asked for (decoding a month of capture should not pay for values nobody reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from linkytool.tic.checksum import ChecksumMethod
+from linkytool.tic.horodate import Horodate, parse_horodate
+from linkytool.tic.labels import TicMode, spec_for
+from linkytool.tic.stge import StatusRegister
+from linkytool.tic.values import MeterAddress, typed_value
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One valid information group (its checksum passed)."""
+
+    label: str
+    #: Data field exactly as sent (padding spaces kept; empty for DATE).
+    raw: str
+    #: Typed value: int for Wh/VA/A/V..., str, StatusRegister, MeterAddress, datetime...
+    value: object
+    unit: str | None
+    horodate: Horodate | None
+    checksum_method: ChecksumMethod
+
+    @classmethod
+    def build(
+        cls,
+        label: str,
+        raw: str,
+        horodate: str | None,
+        mode: TicMode,
+        method: ChecksumMethod,
+    ) -> Group:
+        """A group from its decoded text fields, typed from the label table."""
+        spec = spec_for(label, mode)
+        stamp = parse_horodate(horodate) if horodate is not None else None
+        return cls(
+            label=label,
+            raw=raw,
+            value=typed_value(raw, spec, stamp),
+            unit=spec.unit if spec is not None else None,
+            horodate=stamp,
+            checksum_method=method,
+        )
+
+
+#: What the decoder keeps per valid group before it is materialised: (horodate, data, method).
+GroupParts = tuple[str | None, str, ChecksumMethod]
+
+
+class GroupMap(Mapping[str, Group]):
+    """Read-only mapping label -> :class:`Group`, built lazily from checked parts."""
+
+    __slots__ = ("_cache", "_mode", "_parts")
+
+    def __init__(self, parts: dict[str, GroupParts], mode: TicMode) -> None:
+        self._parts = parts
+        self._mode = mode
+        self._cache: dict[str, Group] = {}
+
+    def __getitem__(self, label: str) -> Group:
+        group = self._cache.get(label)
+        if group is None:
+            horodate, raw, method = self._parts[label]
+            group = Group.build(label, raw, horodate, self._mode, method)
+            self._cache[label] = group
+        return group
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __contains__(self, label: object) -> bool:
+        return label in self._parts
+
+    def raw(self, label: str) -> str | None:
+        """The raw data of ``label`` without building the group (None when absent)."""
+        parts = self._parts.get(label)
+        return parts[1] if parts is not None else None
+
+    def __repr__(self) -> str:
+        return f"GroupMap({ {k: v[1] for k, v in self._parts.items()}!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class BadGroup:
+    """A group that failed its checksum or its syntax: never shown as valid."""
+
+    #: The group's bytes as received (latin-1 decoded so every byte survives).
+    raw: str
+    #: Label when it could be read, else None.
+    label: str | None
+    #: French reason.
+    reason: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One TIC frame (STX ... ETX), or what could be read of a damaged/partial one."""
+
+    mode: TicMode
+    groups: Mapping[str, Group]
+    bad_groups: tuple[BadGroup, ...] = ()
+    #: French notes on damage: bad groups, missing STX/ETX, EOT, masked bytes...
+    errors: tuple[str, ...] = ()
+    #: True when the frame had both its STX and its ETX.
+    complete: bool = True
+    #: Bytes with bit 7 set that were masked (adapter opened 8N1).
+    masked_bytes: int = 0
+    #: The frame's bytes as received (STX..ETX included when present).
+    raw: bytes = field(default=b"", compare=False, repr=False)
+
+    @property
+    def valid(self) -> bool:
+        """Complete, at least one group and no group failing its checksum."""
+        return self.complete and not self.bad_groups and len(self.groups) > 0
+
+    def value(self, label: str) -> object:
+        """Typed value of ``label`` (None when absent or bad)."""
+        group = self.groups.get(label)
+        return group.value if group is not None else None
+
+    def _int(self, label: str) -> int | None:
+        value = self.value(label)
+        return value if isinstance(value, int) else None
+
+    @property
+    def meter_id(self) -> str | None:
+        """ADSC (standard) or ADCO (historique), raw 12 digits."""
+        for label in ("ADSC", "ADCO"):
+            group = self.groups.get(label)
+            if group is not None:
+                return group.raw
+        return None
+
+    @property
+    def address(self) -> MeterAddress | None:
+        """Decoded ADSC/ADCO (maker, year, type, serial)."""
+        for label in ("ADSC", "ADCO"):
+            value = self.value(label)
+            if isinstance(value, MeterAddress):
+                return value
+        return None
+
+    @property
+    def prm(self) -> str | None:
+        """The 14-digit PRM (standard mode only)."""
+        group = self.groups.get("PRM")
+        return group.raw if group is not None else None
+
+    @property
+    def meter_time(self) -> datetime | None:
+        """Meter clock from DATE, tz-aware Europe/Paris."""
+        value = self.value("DATE")
+        return value if isinstance(value, datetime) else None
+
+    @property
+    def tariff(self) -> str | None:
+        """Current tariff period: LTARF (standard) or PTEC (historique), stripped."""
+        for label in ("LTARF", "PTEC"):
+            group = self.groups.get(label)
+            if group is not None:
+                return group.raw.strip()
+        return None
+
+    @property
+    def east_wh(self) -> int | None:
+        """EAST, total active energy drawn [Wh]."""
+        return self._int("EAST")
+
+    @property
+    def eait_wh(self) -> int | None:
+        """EAIT, total active energy injected [Wh] (producer mode only)."""
+        return self._int("EAIT")
+
+    @property
+    def sinsts_va(self) -> int | None:
+        """SINSTS (standard) or PAPP (historique), apparent power drawn [VA]."""
+        value = self._int("SINSTS")
+        return value if value is not None else self._int("PAPP")
+
+    @property
+    def sinsti_va(self) -> int | None:
+        """SINSTI, apparent power injected [VA] (producer mode only)."""
+        return self._int("SINSTI")
+
+    @property
+    def stge(self) -> StatusRegister | None:
+        """Decoded STGE status register."""
+        value = self.value("STGE")
+        return value if isinstance(value, StatusRegister) else None
+
+
+class ErrorKind(StrEnum):
+    """Kinds of stream-level damage reported as :class:`DecodeError` events."""
+
+    GARBAGE = "garbage"  # bytes outside any frame holding no group
+    OVERFLOW = "overflow"  # too many bytes without any frame delimiter
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeError:
+    """Bytes the decoder had to skip (an event, not an exception)."""
+
+    kind: ErrorKind
+    #: French description.
+    message: str
+    data: bytes = field(repr=False)
+
+
+Event = Frame | DecodeError

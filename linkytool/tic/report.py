@@ -1,0 +1,92 @@
+"""French, human-readable view of a :class:`MeterReading` (tables of ``tic decode``/``read``).
+
+Pure text building; the CLI and the UI print it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from linkytool.tic.summary import MeterReading
+
+#: Shown when the meter runs in consumer mode and sends no production data.
+CONSUMER_MODE_NOTE = (
+    "Le compteur fonctionne en mode consommateur (STGE) : il n'envoie pas les données de "
+    "production (EAIT, SINSTI). Pendant l'auto-mise en service, il reste dans ce mode "
+    "jusqu'à ce qu'Enedis le bascule à distance : relevez l'index d'injection sur une photo "
+    "de l'écran du compteur."
+)
+HISTORIQUE_NOTE = (
+    "Le compteur est en mode TIC historique : ce mode ne transmet aucune donnée "
+    "d'injection. Relevez l'index d'injection sur une photo de l'écran du compteur."
+)
+
+
+def _number(value: int | None, unit: str) -> str:
+    if value is None:
+        return "absent"
+    return f"{value:,} {unit}".replace(",", " ")
+
+
+def _drift(meter_time: datetime | None, host_time: datetime | None) -> str | None:
+    if meter_time is None or host_time is None:
+        return None
+    seconds = round((meter_time - host_time).total_seconds())
+    sign = "+" if seconds >= 0 else "-"
+    return f"{sign}{abs(seconds)} s par rapport à l'horloge de cet ordinateur"
+
+
+def describe_reading(
+    reading: MeterReading, host_time: datetime | None = None
+) -> list[tuple[str, str]]:
+    """(French label, French value) rows summarising ``reading``."""
+    address = reading.meter_address
+    meter = reading.meter_id or "absent"
+    if address is not None:
+        details = [address.maker or f"fabricant {address.maker_code}", str(address.year)]
+        if address.type_name:
+            details.append(address.type_name)
+        meter = f"{meter} ({', '.join(details)})"
+    clock = "absente"
+    if reading.meter_time is not None:
+        clock = reading.meter_time.strftime("%d/%m/%Y %H:%M:%S")
+        if reading.degraded_clock:
+            clock += " (horloge en mode dégradé)"
+        drift = _drift(reading.meter_time, host_time)
+        if drift:
+            clock += f", écart {drift}"
+    rows = [
+        ("Mode TIC", reading.mode or "inconnu"),
+        ("PRM", reading.prm or "absent"),
+        ("Compteur (ADSC/ADCO)", meter),
+        ("Date du compteur", clock),
+        ("Tarif en cours", reading.tariff or "absent"),
+        ("Énergie soutirée (EAST)", _number(reading.east_wh, "Wh")),
+        ("Énergie injectée (EAIT)", _number(reading.eait_wh, "Wh")),
+        ("Puissance soutirée (SINSTS)", _number(reading.sinsts_va, "VA")),
+        ("Puissance injectée (SINSTI)", _number(reading.sinsti_va, "VA")),
+        (
+            "Statuts (STGE)",
+            f"{reading.stge.hex} : {reading.stge.summary()}" if reading.stge else "absent",
+        ),
+        (
+            "Trames",
+            f"{reading.frames} dont {reading.frames_valid} valides",
+        ),
+        (
+            "Groupes",
+            f"{reading.groups_ok} valides, {reading.groups_bad} rejetés "
+            f"(taux d'erreur {reading.checksum_error_rate:.1%})",
+        ),
+    ]
+    return rows
+
+
+def reading_notes(reading: MeterReading) -> list[str]:
+    """French notes the user must read (production data unavailable...)."""
+    notes = []
+    if reading.production_data_missing:
+        notes.append(CONSUMER_MODE_NOTE)
+    if reading.mode == "historique":
+        notes.append(HISTORIQUE_NOTE)
+    return notes

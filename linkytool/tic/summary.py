@@ -1,0 +1,135 @@
+"""What a technician wants from a run of frames: :class:`MeterReading`.
+
+:func:`summarize` keeps, for each quantity, the last value read from a valid group (a
+group whose checksum failed never contributes) and counts groups and frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from linkytool.tic.model import Frame
+from linkytool.tic.stge import StatusRegister
+from linkytool.tic.values import MeterAddress
+
+#: Historique index labels: their sum is the total energy drawn [Wh].
+HISTORIQUE_INDEXES = (
+    "BASE",
+    "HCHC",
+    "HCHP",
+    "EJPHN",
+    "EJPHPM",
+    "BBRHCJB",
+    "BBRHPJB",
+    "BBRHCJW",
+    "BBRHPJW",
+    "BBRHCJR",
+    "BBRHPJR",
+)
+
+
+@dataclass(frozen=True)
+class MeterReading:
+    """Latest known state of a meter over a run of frames."""
+
+    mode: str | None
+    #: 14-digit PRM (standard mode only).
+    prm: str | None
+    #: ADSC (standard) or ADCO (historique), 12 digits.
+    meter_id: str | None
+    #: Meter clock from DATE, tz-aware Europe/Paris.
+    meter_time: datetime | None
+    #: LTARF (standard) or PTEC (historique).
+    tariff: str | None
+    #: Total active energy drawn [Wh]: EAST, or the sum of the historique indexes.
+    east_wh: int | None
+    #: Total active energy injected [Wh] (producer mode only).
+    eait_wh: int | None
+    #: Apparent power drawn [VA] (SINSTS, or PAPP in historique).
+    sinsts_va: int | None
+    #: Apparent power injected [VA] (producer mode only).
+    sinsti_va: int | None
+    #: STGE bit 8 (None in historique: the mode carries no status register).
+    producer_mode: bool | None
+    stge: StatusRegister | None
+    frames: int
+    groups_ok: int
+    groups_bad: int
+    #: groups_bad / (groups_ok + groups_bad), 0.0 without groups.
+    checksum_error_rate: float
+    frames_valid: int = 0
+    meter_address: MeterAddress | None = None
+    #: Meter clock in degraded mode (STGE bit 16 or lower-case horodate season).
+    degraded_clock: bool | None = None
+
+    @property
+    def production_data_missing(self) -> bool:
+        """Consumer-mode meter: EAIT/SINSTI are absent, not zero (ask for a photo)."""
+        return self.producer_mode is False and self.eait_wh is None
+
+
+def _historique_total(frame: Frame) -> int | None:
+    values = [frame.value(label) for label in HISTORIQUE_INDEXES if label in frame.groups]
+    if not values or not all(isinstance(value, int) for value in values):
+        return None
+    return sum(value for value in values if isinstance(value, int))
+
+
+def summarize(frames: Iterable[Frame]) -> MeterReading:
+    """Summarise ``frames`` (in reception order): last valid value of each quantity."""
+    state: dict[str, object] = {}
+    count = valid = groups_ok = groups_bad = 0
+    for frame in frames:
+        count += 1
+        valid += frame.valid
+        groups_ok += len(frame.groups)
+        groups_bad += len(frame.bad_groups)
+        if not frame.groups:
+            continue
+        state["mode"] = frame.mode.value
+        date = frame.groups.get("DATE")
+        candidates: dict[str, object] = {
+            "prm": frame.prm,
+            "meter_id": frame.meter_id,
+            "meter_address": frame.address,
+            "meter_time": frame.meter_time,
+            "tariff": frame.tariff,
+            "east_wh": frame.east_wh if frame.east_wh is not None else _historique_total(frame),
+            "eait_wh": frame.eait_wh,
+            "sinsts_va": frame.sinsts_va,
+            "sinsti_va": frame.sinsti_va,
+            "stge": frame.stge,
+        }
+        if date is not None and date.horodate is not None:
+            state["degraded_clock"] = date.horodate.degraded
+        for key, value in candidates.items():
+            if value is not None:
+                state[key] = value
+    stge = state.get("stge")
+    assert stge is None or isinstance(stge, StatusRegister)
+    degraded = state.get("degraded_clock")
+    if stge is not None:
+        degraded = bool(degraded) or stge.degraded_clock
+    total = groups_ok + groups_bad
+    return MeterReading(
+        mode=state.get("mode"),  # type: ignore[arg-type]
+        prm=state.get("prm"),  # type: ignore[arg-type]
+        meter_id=state.get("meter_id"),  # type: ignore[arg-type]
+        meter_time=state.get("meter_time"),  # type: ignore[arg-type]
+        tariff=state.get("tariff"),  # type: ignore[arg-type]
+        east_wh=state.get("east_wh"),  # type: ignore[arg-type]
+        eait_wh=state.get("eait_wh"),  # type: ignore[arg-type]
+        sinsts_va=state.get("sinsts_va"),  # type: ignore[arg-type]
+        sinsti_va=state.get("sinsti_va"),  # type: ignore[arg-type]
+        producer_mode=stge.producer if stge is not None else None,
+        stge=stge,
+        frames=count,
+        groups_ok=groups_ok,
+        groups_bad=groups_bad,
+        checksum_error_rate=groups_bad / total if total else 0.0,
+        frames_valid=valid,
+        meter_address=state.get("meter_address"),  # type: ignore[arg-type]
+        degraded_clock=degraded,  # type: ignore[arg-type]
+    )

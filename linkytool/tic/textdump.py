@@ -1,0 +1,156 @@
+"""Text dumps of TIC (one group per line, STX/ETX/LF/CR gone) back to frames.
+
+Dumps pasted in issues and READMEs come in three shapes: historique lines (``LABEL SP DATA
+SP CK``), standard lines with their HT kept, and standard lines whose HT a terminal
+expanded to spaces up to the next multiple of 8 columns ("tab-expanded"). The latter are
+rebuilt from the column arithmetic and the label table's field lengths (Enedis-NOI-CPT_54E
+§6.2.2): label, HT to the next stop, [13-char horodate, HT], data of the label's fixed
+length, HT, checksum. A checksum that is a space disappears with the trailing spaces a
+terminal or editor trims: it is restored. A line that does not fit the arithmetic is kept
+as is and fails its checksum: it is never guessed into a valid group.
+
+Frames are cut at the mode's first label (ADSC/ADCO), at blank lines and at ``--`` lines.
+"""
+
+from __future__ import annotations
+
+from linkytool.tic.frame_parser import parse_frame
+from linkytool.tic.horodate import HORODATE_LENGTH
+from linkytool.tic.labels import FRAME_START, LABELS, TicMode, spec_for
+from linkytool.tic.model import Frame
+
+TAB_STOP = 8
+NOTE_TEXT_PARTIAL = "trame incomplète dans l'extrait texte"
+
+
+def _tab(line: str, position: int) -> int | None:
+    """Where an HT starting at ``position`` ends once expanded, if the spaces are there."""
+    end = (position // TAB_STOP + 1) * TAB_STOP
+    if line[position:end] == " " * (end - position):
+        return end
+    return None
+
+
+def rebuild_expanded(line: str) -> str | None:
+    """A standard group whose HT were expanded to 8-column stops, with its HT restored.
+
+    None when the line does not fit the label's field lengths and the column arithmetic.
+    """
+    label = line.split(" ", 1)[0]
+    if not label:
+        return None
+    spec = spec_for(label, TicMode.STANDARD)
+    position = _tab(line, len(label))
+    if position is None:
+        return None
+    fields = [label]
+    if spec is not None and spec.horodate:
+        fields.append(line[position : position + HORODATE_LENGTH])
+        position = _tab(line, position + HORODATE_LENGTH)
+        if position is None or len(fields[-1]) != HORODATE_LENGTH:
+            return None
+    if spec is not None:
+        end = position + spec.length
+    else:  # unknown label: assume data without spaces
+        space = line.find(" ", position)
+        end = len(line) if space < 0 else space
+    data = line[position:end]
+    if len(data) != end - position:
+        return None
+    fields.append(data)
+    if end == len(line):  # the HT and a space checksum were trimmed
+        return "\t".join(fields) + "\t "
+    after = _tab(line, end)
+    if after is None:
+        return None
+    rest = line[after:]
+    if len(rest) > 1:
+        return None
+    return "\t".join(fields) + "\t" + (rest or " ")
+
+
+def _restore_trimmed(line: str, mode: TicMode) -> str:
+    """Put back a space checksum (and its separator) that trailing-space trimming removed."""
+    if mode is TicMode.STANDARD:
+        if line.endswith("\t"):
+            return line + " "
+        fields = line.split("\t")
+        spec = spec_for(fields[0], mode)
+        wanted = 3 + (spec is not None and spec.horodate)
+        if spec is not None and len(fields) == wanted - 1 and len(fields[-1]) == spec.length:
+            return line + "\t "
+        return line
+    if len(line) >= 2 and line[-2] == " ":
+        return line
+    label, _, data = line.partition(" ")
+    spec = spec_for(label, mode)
+    if spec is not None and len(data) == spec.length:
+        return line + "  "
+    return line
+
+
+def dump_mode(lines: list[str]) -> TicMode:
+    """Mode of a dump: HT means standard, else the table knowing most first words wins."""
+    if any("\t" in line for line in lines):
+        return TicMode.STANDARD
+    standard = historique = 0
+    for line in lines:
+        word = line.split(" ", 1)[0]
+        standard += word in LABELS[TicMode.STANDARD]
+        historique += word in LABELS[TicMode.HISTORIQUE]
+    return TicMode.STANDARD if standard > historique else TicMode.HISTORIQUE
+
+
+def text_to_groups(lines: list[str], mode: TicMode) -> list[str | None]:
+    """Each line as a group text (None for a frame break: blank line or ``--``)."""
+    has_tabs = any("\t" in line for line in lines)
+    groups: list[str | None] = []
+    for line in lines:
+        if not line.strip() or line.strip() == "--":
+            groups.append(None)
+            continue
+        if mode is TicMode.STANDARD and not has_tabs:
+            groups.append(rebuild_expanded(line) or line)
+        else:
+            groups.append(_restore_trimmed(line, mode))
+    return groups
+
+
+def parse_text_dump(text: str) -> list[Frame]:
+    """Frames of a text dump (``text`` decoded as latin-1 so every byte survives)."""
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    mode = dump_mode(lines)
+    start_label = FRAME_START[mode]
+    separator = "\t" if mode is TicMode.STANDARD else " "
+    frames: list[Frame] = []
+    current: list[str] = []
+    starts_clean = False
+
+    def flush(*, ended_by_next_frame: bool) -> None:
+        if current:
+            complete = starts_clean and ended_by_next_frame
+            body = b"".join(b"\n" + group.encode("latin-1") + b"\r" for group in current)
+            frames.append(
+                parse_frame(
+                    body,
+                    mode=mode,
+                    complete=complete,
+                    notes=() if complete else (NOTE_TEXT_PARTIAL,),
+                    raw=body,
+                )
+            )
+        current.clear()
+
+    for group in text_to_groups(lines, mode):
+        if group is None:
+            flush(ended_by_next_frame=False)
+            starts_clean = False
+            continue
+        if group.split(separator, 1)[0] == start_label:
+            flush(ended_by_next_frame=True)
+            starts_clean = True
+        current.append(group)
+    flush(ended_by_next_frame=False)
+    return frames
