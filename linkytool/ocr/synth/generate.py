@@ -1,0 +1,536 @@
+"""Synthetic Linky screen photos with ground truth: one photo, or a whole set on disk.
+
+:func:`generate_photo` draws a scene from a :class:`PhotoSpec` and a random generator and
+returns the stored image (pixels as the camera writes them, EXIF attached) with its
+:class:`PhotoTruth`. :func:`encode_photo` turns it into file bytes (JPEG, PNG, or a
+deliberately truncated JPEG). :func:`generate_set` writes ``count`` photos and
+``truth.json``; photo ``i`` of seed ``S`` at level ``L`` only depends on (S, L, i).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from PIL import Image
+
+from linkytool.fileio import atomic_write_bytes, atomic_write_text
+from linkytool.ocr.synth import degrade, geometry, render, scene, screens
+from linkytool.ocr.synth.levels import LEVELS, Level
+from linkytool.ocr.synth.screens import Screen
+
+#: What a photo can show; the truth kind of ``screen_off`` is ``not_linky``.
+SCENES = ("prm", "date", "injection_index", "other", "not_linky", "screen_off")
+#: Default scene mix of a generated set.
+DEFAULT_MIX = {
+    "prm": 0.28,
+    "date": 0.28,
+    "injection_index": 0.28,
+    "other": 0.10,
+    "not_linky": 0.03,
+    "screen_off": 0.03,
+}
+#: Upright photo sizes (landscape; portrait photos swap them) and draw weights.
+PHOTO_SIZES = (
+    ((1600, 1200), 0.22),
+    ((2048, 1536), 0.22),
+    ((2592, 1944), 0.2),
+    ((1920, 1080), 0.08),
+    ((3264, 2448), 0.12),
+    ((4000, 3000), 0.08),
+    ((4032, 3024), 0.08),
+)
+PHONES = (
+    ("samsung", "SM-A525F"),
+    ("Apple", "iPhone 12"),
+    ("Apple", "iPhone SE (2nd generation)"),
+    ("Xiaomi", "Redmi Note 9 Pro"),
+    ("Google", "Pixel 6a"),
+    ("OnePlus", "ONEPLUS A6003"),
+    ("HUAWEI", "ELE-L29"),
+)
+PARIS = ZoneInfo("Europe/Paris")
+TRUTH_VERSION = 1
+
+#: LCD colours (background, ink) with the backlight on and off.
+_LCD_ON = ((176, 212, 118), (28, 40, 24))
+_LCD_OFF = ((148, 156, 138), (34, 40, 32))
+#: Front-cover colours: Linky green variants, and the light grey of some models.
+_COVERS = ((186, 212, 88), (172, 204, 96), (196, 214, 120), (206, 208, 202), (222, 222, 216))
+
+
+@dataclass(frozen=True)
+class PhotoSpec:
+    """What to draw; None = draw at random (level ranges apply to everything else).
+
+    ``when``: the meter's date and time shown on a date screen; ``exif_time``: the
+    phone's DateTimeOriginal (default: ``when`` + 5..100 s); ``size``: upright (w, h)
+    [px]; ``orientation``: EXIF orientation (1, 3, 6 or 8); ``overrides``: fixed values
+    for any entry of the ground truth's ``params`` (e.g. ``{"roll": 0.0}``).
+    """
+
+    scene: str = "prm"
+    level: str = "normal"
+    prm: str | None = None
+    when: datetime | None = None
+    kwh: int | None = None
+    date_label: str | None = None
+    date_format: str | None = None
+    time_shown: bool | None = None
+    padding: str | None = None
+    ads: str | None = None
+    size: tuple[int, int] | None = None
+    orientation: int | None = None
+    backlight: bool | None = None
+    exif: bool | None = None
+    exif_time: datetime | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PhotoTruth:
+    """Ground truth of one synthetic photo (serialised in ``truth.json``).
+
+    ``kind``/``value`` are what ``linkytool.ocr.read_photo`` must return as ``screen`` /
+    ``value``; ``lcd_quad`` = the LCD panel's corners TL, TR, BR, BL in stored-pixel
+    coordinates (None without a LCD); ``params`` = every degradation drawn.
+    """
+
+    kind: str
+    value: str | None
+    level: str
+    scene: str
+    lines: list[str]
+    screen: dict[str, Any]
+    references: list[str]
+    ads: str | None
+    legible: bool
+    width: int
+    height: int
+    format: str = "JPEG"
+    jpeg_quality: int | None = None
+    exif_orientation: int | None = None
+    exif_datetime: str | None = None
+    lcd_quad: list[list[float]] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    file: str = ""
+    seed: list[int] = field(default_factory=list)
+    expect_error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (field order as declared)."""
+        return asdict(self)
+
+
+class _Draw:
+    """Records every random draw under a name so the truth lists them all."""
+
+    def __init__(self, rng: np.random.Generator, overrides: dict[str, Any]) -> None:
+        self.rng = rng
+        self.overrides = overrides
+        self.params: dict[str, Any] = {}
+
+    def uniform(self, name: str, bounds: tuple[float, float], *, signed: bool = False) -> float:
+        low, high = bounds
+        value = float(self.rng.uniform(low, high)) if high > low else float(low)
+        if signed and self.rng.random() < 0.5:
+            value = -value
+        return float(self.put(name, round(value, 4)))
+
+    def chance(self, name: str, probability: float) -> bool:
+        return bool(self.put(name, bool(self.rng.random() < probability)))
+
+    def put(self, name: str, value: Any) -> Any:
+        value = self.overrides.get(name, value)
+        self.params[name] = value
+        return value
+
+
+def _screen_for(spec: PhotoSpec, rng: np.random.Generator) -> Screen:
+    if spec.scene == "prm":
+        return screens.prm_screen(rng, spec.prm)
+    if spec.scene == "date":
+        return screens.date_screen(
+            rng,
+            spec.when,
+            label=spec.date_label,
+            date_format=spec.date_format,
+            time_shown=spec.time_shown,
+        )
+    if spec.scene == "injection_index":
+        return screens.injection_screen(rng, spec.kwh, padding=spec.padding)
+    if spec.scene == "other":
+        return screens.other_screen(rng)
+    return screens.blank_screen()
+
+
+def _photo_size(spec: PhotoSpec, rng: np.random.Generator) -> tuple[int, int]:
+    if spec.size is not None:
+        return spec.size
+    sizes, weights = zip(*PHOTO_SIZES, strict=True)
+    width, height = sizes[int(rng.choice(len(sizes), p=np.array(weights) / sum(weights)))]
+    return (height, width) if rng.random() < 0.35 else (width, height)
+
+
+def _orientation(spec: PhotoSpec, size: tuple[int, int], rng: np.random.Generator) -> int:
+    """Phones hold the sensor landscape: portrait shots are mostly stored rotated (6/8)."""
+    if spec.orientation is not None:
+        return spec.orientation
+    width, height = size
+    draw = rng.random()
+    if height > width:
+        return 6 if draw < 0.6 else 8 if draw < 0.7 else 1
+    return 3 if draw < 0.05 else 1
+
+
+def _exif_time(spec: PhotoSpec, screen: Screen, rng: np.random.Generator) -> datetime:
+    if spec.exif_time is not None:
+        return spec.exif_time
+    base = spec.when
+    if base is None:
+        if screen.kind == screens.KIND_DATE and screen.value is not None:
+            base = datetime.fromisoformat(screen.value)
+            if "T" not in screen.value:
+                base = base.replace(hour=int(rng.integers(8, 19)), minute=int(rng.integers(0, 60)))
+        else:
+            base = screens.random_datetime(rng)
+    return base + timedelta(seconds=int(rng.integers(5, 100)))
+
+
+def _utc_offset(moment: datetime) -> str:
+    offset = moment.replace(tzinfo=PARIS).strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}"
+
+
+def _stored_points(points: np.ndarray, size: tuple[int, int], orientation: int) -> np.ndarray:
+    """Upright pixel coordinates → stored-pixel coordinates for EXIF ``orientation``."""
+    width, height = size
+    x, y = points[:, 0], points[:, 1]
+    if orientation == 3:
+        return np.column_stack([width - x, height - y])
+    if orientation == 6:
+        return np.column_stack([y, width - x])
+    if orientation == 8:
+        return np.column_stack([height - y, x])
+    return points
+
+
+def _lcd_style(draw: _Draw, level: Level, spec: PhotoSpec) -> render.LcdStyle:
+    backlight = spec.backlight
+    if backlight is None:
+        backlight = draw.chance("backlight", level.backlight_prob)
+    else:
+        draw.put("backlight", backlight)
+    base, ink = _LCD_ON if backlight else _LCD_OFF
+    tint = draw.rng.integers(-10, 11, size=3)
+    background = [int(np.clip(c + t, 0, 255)) for c, t in zip(base, tint, strict=True)]
+    font = "alt" if draw.chance("alt_font", level.alt_font_prob) else "hd44780"
+    return render.LcdStyle(
+        background=(background[0], background[1], background[2]),
+        ink=ink,
+        ghost=draw.uniform("lcd_ghost", (0.02, 0.1)),
+        dot_fill=draw.uniform("dot_fill", (0.78, 0.92)),
+        contrast=draw.uniform("lcd_contrast", level.lcd_contrast),
+        font=font,
+        backlight=backlight,
+    )
+
+
+def _face_style(draw: _Draw, ads: str) -> render.FaceStyle:
+    rng = draw.rng
+    cover = _COVERS[int(rng.integers(0, len(_COVERS)))]
+    draw.put("cover", list(cover))
+    references = (
+        f"ADS {ads}",
+        "Cl.A   230 V   5-90 A   50 Hz",
+        f"1000 imp/kWh   M{ads[2:4]} {int(rng.integers(1000, 9999))}",
+        "LINKY G3 - MONOPHASE 90A",
+    )
+    return render.FaceStyle(
+        cover=cover,
+        label=(238, 238, 232) if rng.random() < 0.5 else cover,
+        text=(40, 44, 40),
+        references=references,
+        brand="Linky",
+        led_on=bool(rng.random() < 0.3),
+    )
+
+
+def _render_meter(
+    image: Image.Image,
+    screen: Screen,
+    *,
+    spec: PhotoSpec,
+    level: Level,
+    draw: _Draw,
+    ads: str,
+) -> tuple[Image.Image, np.ndarray, list[str]]:
+    """Draw the meter into ``image``; returns (image, LCD quad [upright px], references)."""
+    rng = draw.rng
+    width, height = image.size
+    lcd_px = max(draw.uniform("lcd_fraction", level.lcd_fraction) * width, level.min_lcd_px)
+    lcd_px = draw.put("lcd_px", round(min(lcd_px, 0.85 * width), 1))
+    lcd_box = render.LCD_BOX
+    scale = lcd_px / (lcd_box[2] - lcd_box[0])
+    pitch_px = draw.put("dot_pitch_px", round(lcd_px / render.LCD_DOTS_W, 3))
+    lcd_style = _lcd_style(draw, level, spec)
+    face_style = _face_style(draw, ads)
+    face = render.render_face(screen, lcd_style, face_style, scale)
+    blur_sigma = draw.uniform("blur_dots", level.blur_dots) * pitch_px
+    face = degrade.optical_blur(face, draw.put("blur_px", round(blur_sigma, 3)))
+
+    margin_x = max(0.0, (width - lcd_px * 1.1) / 2) / width
+    lcd_h = lcd_px * render.LCD_DOTS_H / render.LCD_DOTS_W
+    margin_y = max(0.0, (height - lcd_h * 1.6) / 2) / height
+    dx = draw.uniform("offset_x", (0.0, min(level.offset, margin_x)), signed=True)
+    dy = draw.uniform("offset_y", (0.0, min(level.offset, margin_y)), signed=True)
+    anchor = ((lcd_box[0] + lcd_box[2]) / 2 * scale, (lcd_box[1] + lcd_box[3]) / 2 * scale)
+    pose = geometry.Pose(
+        yaw=draw.uniform("yaw", (0.0, level.tilt), signed=True),
+        pitch=draw.uniform("pitch", (0.0, level.tilt), signed=True),
+        roll=draw.uniform("roll", (0.0, level.roll), signed=True),
+        focal=0.85 * max(width, height),
+        anchor=anchor,
+        target=(width * (0.5 + dx), height * (0.5 + dy)),
+    )
+    face_w, face_h = face.size
+    corners = np.array([[0, 0], [face_w, 0], [face_w, face_h], [0, face_h]], dtype=np.float64)
+    projected = geometry.project(corners, pose)
+    to_photo = geometry.homography(corners, projected)
+
+    shadow_shift = np.array([0.015 * width, 0.025 * height])
+    image = degrade.soft_shadow_polygon(
+        image, [(float(x), float(y)) for x, y in projected + shadow_shift], 0.35
+    )
+    left = max(0, math.floor(projected[:, 0].min()))
+    top = max(0, math.floor(projected[:, 1].min()))
+    right = min(width, math.ceil(projected[:, 0].max()))
+    bottom = min(height, math.ceil(projected[:, 1].max()))
+    if right > left and bottom > top:
+        tile = face.transform(
+            (right - left, bottom - top),
+            Image.Transform.PERSPECTIVE,
+            geometry.pil_perspective_data(to_photo, (left, top)),
+            Image.Resampling.BILINEAR,
+            fillcolor=(0, 0, 0, 0),
+        )
+        image.paste(tile, (left, top), tile)
+    quad = geometry.apply_homography(to_photo, render.lcd_corners_face(scale))
+    del rng
+    return image, quad, list(face_style.references)
+
+
+def _photometric(
+    image: Image.Image, quad: np.ndarray | None, level: Level, draw: _Draw
+) -> Image.Image:
+    rng = draw.rng
+    width, height = image.size
+    pitch = float(draw.params.get("dot_pitch_px", width / 400))
+    if draw.chance("motion", level.motion_prob):
+        length = draw.uniform("motion_dots", level.motion_dots) * pitch
+        image = degrade.motion_blur(image, length, draw.uniform("motion_angle", (0.0, 180.0)))
+    shadow = (
+        draw.uniform("shadow_depth", level.shadow_depth)
+        if draw.chance("shadow", level.shadow_prob)
+        else 0.0
+    )
+    angle = float(rng.uniform(0, 2 * math.pi))
+    centre = (0.5, 0.5) if quad is None else (quad[:, 0].mean() / width, quad[:, 1].mean() / height)
+    edge = float(rng.uniform(-0.25, 0.25))
+    line = (
+        math.cos(angle),
+        math.sin(angle),
+        centre[0] * math.cos(angle) + centre[1] * math.sin(angle) + edge,
+    )
+    draw.put("shadow_line", [round(v, 4) for v in line])
+    image = degrade.illumination(
+        image,
+        gradient=draw.uniform("gradient", level.gradient),
+        gradient_angle=draw.uniform("gradient_angle", (0.0, 360.0)),
+        vignette=draw.uniform("vignette", level.vignette),
+        shadow=shadow,
+        shadow_line=line,
+    )
+    if quad is not None and draw.chance("glare", level.glare_prob):
+        lcd_w = float(np.linalg.norm(quad[1] - quad[0]))
+        radius = draw.uniform("glare_radius", level.glare_radius) * lcd_w
+        gx = float(quad[:, 0].mean() + rng.uniform(-0.45, 0.45) * lcd_w)
+        gy = float(quad[:, 1].mean() + rng.uniform(-0.15, 0.15) * lcd_w)
+        draw.put("glare_centre", [round(gx, 1), round(gy, 1)])
+        image = degrade.glare(
+            image,
+            centre=(gx, gy),
+            radii=(radius, radius * float(rng.uniform(0.4, 1.0))),
+            strength=draw.uniform("glare_strength", level.glare_strength),
+        )
+    gains = tuple(round(float(g), 3) for g in rng.uniform(0.92, 1.08, size=3))
+    draw.put("white_balance", list(gains))
+    image = degrade.tone(
+        image,
+        contrast=draw.uniform("contrast", level.contrast),
+        exposure=draw.uniform("exposure", level.exposure),
+        gains=(gains[0], gains[1], gains[2]),
+    )
+    return degrade.noise(image, draw.uniform("noise", level.noise), rng)
+
+
+def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Image, PhotoTruth]:
+    """Draw one photo: (stored RGB image with ``info["exif"]``, ground truth).
+
+    The image's pixels are stored as a phone would (rotated when the EXIF orientation is
+    not 1); ``truth.width``/``height`` are the stored size.
+    """
+    if spec.scene not in SCENES:
+        raise ValueError(f"unknown scene {spec.scene!r}: expected one of {', '.join(SCENES)}")
+    level = LEVELS[spec.level]
+    draw = _Draw(rng, dict(spec.overrides))
+    screen = _screen_for(spec, rng)
+    size = _photo_size(spec, rng)
+    draw.put("upright_size", list(size))
+    ads = spec.ads if spec.ads is not None else screens.random_ads(rng)
+    image = scene.background(size, rng)
+    quad: np.ndarray | None = None
+    references: list[str] = []
+    if spec.scene == "not_linky":
+        image, what = scene.not_linky_scene(size, rng)
+        draw.put("not_linky_scene", what)
+        ads_shown: str | None = None
+    else:
+        if spec.scene == "screen_off":
+            draw.overrides.setdefault("backlight", False)
+        image, quad, references = _render_meter(
+            image, screen, spec=spec, level=level, draw=draw, ads=ads
+        )
+        ads_shown = ads
+    image = _photometric(image, quad, level, draw)
+    orientation = _orientation(spec, size, rng)
+    stored = degrade.store_oriented(image, orientation)
+    with_exif = (
+        spec.exif if spec.exif is not None else not draw.chance("exif_stripped", level.no_exif_prob)
+    )
+    taken = _exif_time(spec, screen, rng)
+    make, model = PHONES[int(rng.integers(0, len(PHONES)))]
+    exif_datetime: str | None = None
+    if with_exif:
+        exif = degrade.build_exif(
+            orientation=orientation,
+            taken=taken,
+            utc_offset=_utc_offset(taken),
+            make=make,
+            model=model,
+        )
+        stored.info["exif"] = exif.tobytes()
+        exif_datetime = taken.strftime("%Y:%m:%d %H:%M:%S")
+    quality = int(rng.integers(level.jpeg_quality[0], level.jpeg_quality[1] + 1))
+    stored_quad = None if quad is None else _stored_points(quad, size, orientation)
+    truth = PhotoTruth(
+        kind=screen.kind,
+        value=screen.value,
+        level=level.name,
+        scene=spec.scene,
+        lines=list(screen.lines),
+        screen={
+            **screen.details,
+            "off": screen.off,
+            "font": "alt" if draw.params.get("alt_font") else "hd44780",
+        },
+        references=references,
+        ads=ads_shown,
+        legible=level.legible and spec.scene not in ("not_linky", "screen_off"),
+        width=stored.width,
+        height=stored.height,
+        jpeg_quality=quality,
+        exif_orientation=orientation if with_exif else None,
+        exif_datetime=exif_datetime,
+        lcd_quad=None
+        if stored_quad is None
+        else [[round(float(v), 1) for v in p] for p in stored_quad],
+        params=draw.params,
+    )
+    return stored, truth
+
+
+def encode_photo(image: Image.Image, truth: PhotoTruth) -> bytes:
+    """File bytes for ``image`` per ``truth.format``: ``JPEG``, ``PNG`` or ``JPEG-TRUNCATED``.
+
+    A truncated JPEG keeps its first 55 % (a download cut short); ``truth.expect_error``
+    says so.
+    """
+    buffer = io.BytesIO()
+    exif = image.info.get("exif", b"")
+    if truth.format == "PNG":
+        image.save(buffer, "PNG", compress_level=6)
+        return buffer.getvalue()
+    image.save(buffer, "JPEG", quality=truth.jpeg_quality or 85, exif=exif)
+    data = buffer.getvalue()
+    if truth.format == "JPEG-TRUNCATED":
+        return data[: int(len(data) * 0.55)]
+    return data
+
+
+def photo_rng(seed: int, level: str, index: int) -> np.random.Generator:
+    """The generator of photo ``index`` of a set: depends on (seed, level, index) only."""
+    return np.random.default_rng([seed, list(LEVELS).index(level), index])
+
+
+def draw_scene(rng: np.random.Generator, mix: dict[str, float] | None = None) -> str:
+    """A scene name drawn from ``mix`` (default :data:`DEFAULT_MIX`)."""
+    mix = mix or DEFAULT_MIX
+    names = list(mix)
+    weights = np.array([mix[n] for n in names], dtype=np.float64)
+    return names[int(rng.choice(len(names), p=weights / weights.sum()))]
+
+
+def generate_set(
+    out_dir: str | Path,
+    count: int,
+    level: str,
+    seed: int,
+    *,
+    scenes: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[PhotoTruth]:
+    """Write ``count`` photos ``<level>-NNNN.jpg`` and ``truth.json`` into ``out_dir``."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}: expected one of {', '.join(LEVELS)}")
+    out = Path(out_dir)
+    mix = {s: DEFAULT_MIX[s] for s in scenes} if scenes else None
+    truths: list[PhotoTruth] = []
+    for index in range(count):
+        rng = photo_rng(seed, level, index)
+        spec = PhotoSpec(scene=draw_scene(rng, mix), level=level)
+        image, truth = generate_photo(spec, rng)
+        truth.file = f"{level}-{index:04d}.jpg"
+        truth.seed = [seed, list(LEVELS).index(level), index]
+        atomic_write_bytes(out / truth.file, encode_photo(image, truth))
+        truths.append(truth)
+        if progress is not None:
+            progress(index + 1, count)
+    write_truth(out / "truth.json", truths, seed=seed, level=level)
+    return truths
+
+
+def write_truth(path: Path, truths: Sequence[PhotoTruth], **meta: Any) -> None:
+    """Write ``truth.json``: generator metadata and one entry per photo."""
+    document = {
+        "generator": "linkytool.ocr.synth",
+        "version": TRUTH_VERSION,
+        **meta,
+        "count": len(truths),
+        "photos": [t.to_dict() for t in truths],
+    }
+    atomic_write_text(path, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+
+
+def load_truth(path: str | Path) -> list[PhotoTruth]:
+    """Read a ``truth.json`` written by :func:`write_truth`."""
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [PhotoTruth(**entry) for entry in document["photos"]]

@@ -1,0 +1,177 @@
+"""Difficulty levels: the ranges each degradation parameter is drawn from.
+
+Blur is expressed in LCD dot pitches (so "hard" is equally hard on a 1600 px and a 4000
+px photo); ``lcd_fraction`` is the LCD panel's width over the upright photo's width,
+floored by ``min_lcd_px`` so that a character never falls under ~13 px of height on a
+small photo (levels up to ``hard`` must stay legible to a person). ``extreme`` is not
+meant to be read: it checks that a reader flags what it cannot read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+Range = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Level:
+    """Parameter ranges of one difficulty level (uniform draws unless stated)."""
+
+    name: str
+    #: LCD panel width / upright photo width.
+    lcd_fraction: Range
+    #: Floor of the LCD panel width [px] (≈ 101 dot pitches).
+    min_lcd_px: int
+    #: Maximum |in-plane rotation| [°].
+    roll: float
+    #: Maximum |yaw| and |pitch| of the camera relative to the meter [°].
+    tilt: float
+    #: Maximum offset of the LCD centre from the photo centre [fraction of each side].
+    offset: float
+    #: Gaussian defocus sigma [LCD dot pitches].
+    blur_dots: Range
+    #: Probability and length [dot pitches] of camera-shake blur.
+    motion_prob: float
+    motion_dots: Range
+    #: Sensor noise sigma [grey levels].
+    noise: Range
+    #: JPEG quality.
+    jpeg_quality: tuple[int, int]
+    #: Probability that the LCD backlight is on.
+    backlight_prob: float
+    #: LCD ink strength (1 = full contrast).
+    lcd_contrast: Range
+    #: Global contrast around mid-grey.
+    contrast: Range
+    #: Exposure gain.
+    exposure: Range
+    #: Darkening across the frame (linear gradient) and in the corners (vignette).
+    gradient: Range
+    vignette: Range
+    #: Probability and depth (darkening) of a cast shadow edge.
+    shadow_prob: float
+    shadow_depth: Range
+    #: Probability, strength (0..1) and radius [LCD widths] of a glare spot on the glass.
+    glare_prob: float
+    glare_strength: Range
+    glare_radius: Range
+    #: Probability that the alternative glyph set is used.
+    alt_font_prob: float
+    #: Probability that the photo carries no EXIF (stripped by a messaging app).
+    no_exif_prob: float
+    #: Whether a person can read every photo of this level (ground truth "legible").
+    legible: bool = True
+
+
+LEVELS: Mapping[str, Level] = MappingProxyType(
+    {
+        "easy": Level(
+            name="easy",
+            lcd_fraction=(0.40, 0.60),
+            min_lcd_px=600,
+            roll=1.0,
+            tilt=3.0,
+            offset=0.05,
+            blur_dots=(0.0, 0.1),
+            motion_prob=0.0,
+            motion_dots=(0.0, 0.0),
+            noise=(0.0, 2.0),
+            jpeg_quality=(88, 95),
+            backlight_prob=0.9,
+            lcd_contrast=(0.9, 1.0),
+            contrast=(0.95, 1.0),
+            exposure=(0.95, 1.05),
+            gradient=(0.0, 0.1),
+            vignette=(0.0, 0.1),
+            shadow_prob=0.0,
+            shadow_depth=(0.0, 0.0),
+            glare_prob=0.0,
+            glare_strength=(0.0, 0.0),
+            glare_radius=(0.1, 0.2),
+            alt_font_prob=0.1,
+            no_exif_prob=0.0,
+        ),
+        "normal": Level(
+            name="normal",
+            lcd_fraction=(0.25, 0.50),
+            min_lcd_px=400,
+            roll=3.0,
+            tilt=8.0,
+            offset=0.12,
+            blur_dots=(0.0, 0.2),
+            motion_prob=0.1,
+            motion_dots=(0.2, 0.5),
+            noise=(1.0, 5.0),
+            jpeg_quality=(70, 92),
+            backlight_prob=0.7,
+            lcd_contrast=(0.7, 1.0),
+            contrast=(0.8, 1.0),
+            exposure=(0.8, 1.1),
+            gradient=(0.0, 0.3),
+            vignette=(0.0, 0.25),
+            shadow_prob=0.25,
+            shadow_depth=(0.2, 0.45),
+            glare_prob=0.3,
+            glare_strength=(0.15, 0.4),
+            glare_radius=(0.1, 0.35),
+            alt_font_prob=0.2,
+            no_exif_prob=0.1,
+        ),
+        "hard": Level(
+            name="hard",
+            lcd_fraction=(0.14, 0.32),
+            min_lcd_px=280,
+            roll=10.0,
+            tilt=18.0,
+            offset=0.2,
+            blur_dots=(0.1, 0.35),
+            motion_prob=0.3,
+            motion_dots=(0.3, 0.8),
+            noise=(3.0, 10.0),
+            jpeg_quality=(45, 80),
+            backlight_prob=0.4,
+            lcd_contrast=(0.5, 0.85),
+            contrast=(0.6, 0.9),
+            exposure=(0.6, 1.2),
+            gradient=(0.1, 0.5),
+            vignette=(0.1, 0.4),
+            shadow_prob=0.5,
+            shadow_depth=(0.3, 0.6),
+            glare_prob=0.5,
+            glare_strength=(0.3, 0.6),
+            glare_radius=(0.1, 0.4),
+            alt_font_prob=0.3,
+            no_exif_prob=0.15,
+        ),
+        "extreme": Level(
+            name="extreme",
+            lcd_fraction=(0.06, 0.14),
+            min_lcd_px=150,
+            roll=25.0,
+            tilt=35.0,
+            offset=0.3,
+            blur_dots=(0.5, 1.2),
+            motion_prob=0.5,
+            motion_dots=(1.0, 3.0),
+            noise=(8.0, 20.0),
+            jpeg_quality=(15, 45),
+            backlight_prob=0.3,
+            lcd_contrast=(0.25, 0.5),
+            contrast=(0.35, 0.6),
+            exposure=(0.35, 1.4),
+            gradient=(0.3, 0.7),
+            vignette=(0.3, 0.6),
+            shadow_prob=0.7,
+            shadow_depth=(0.5, 0.8),
+            glare_prob=0.8,
+            glare_strength=(0.7, 0.95),
+            glare_radius=(0.2, 0.6),
+            alt_font_prob=0.3,
+            no_exif_prob=0.3,
+            legible=False,
+        ),
+    }
+)

@@ -1,0 +1,226 @@
+"""Drawing a synthetic Linky: the dot-matrix LCD, the meter's front face, the scene.
+
+Geometry is in *face units*: the face is 1000 × 1400 units (a single-phase Linky is about
+13 × 19 cm, so one unit ≈ 0.13 mm) and is drawn at a scale chosen so that, once warped
+into the photo, its pixels stay about the size they were drawn at. The LCD panel follows
+a character LCD's proportions: dot pitch ``p``, character pitch ``6p``, line pitch
+``9p``, 3-dot margins, i.e. 101 × 22 dots for 2 lines × 16 characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageDraw, ImageFont
+
+from linkytool.ocr.synth.font5x7 import COLS, ROWS, glyph_bits
+from linkytool.ocr.synth.screens import LINE_CHARS, Screen
+
+RGB = tuple[int, int, int]
+FloatArray = npt.NDArray[np.float32]
+
+#: LCD geometry [dots].
+CHAR_PITCH = 6
+LINE_PITCH = 9
+MARGIN_X = 3
+MARGIN_Y = 3
+LCD_DOTS_W = 2 * MARGIN_X + LINE_CHARS * CHAR_PITCH - 1
+LCD_DOTS_H = 2 * MARGIN_Y + LINE_PITCH + ROWS
+
+#: Face size and LCD panel placement [face units].
+FACE_W = 1000
+FACE_H = 1400
+LCD_BOX = (190.0, 430.0, 810.0, 430.0 + 620.0 * LCD_DOTS_H / LCD_DOTS_W)
+BEZEL_BOX = (165.0, 400.0, 835.0, LCD_BOX[3] + 32.0)
+
+
+@dataclass(frozen=True)
+class LcdStyle:
+    """How the LCD looks: colours, dot shape, contrast, which glyph set."""
+
+    background: RGB
+    ink: RGB
+    #: Visibility of unlit dots (0 = invisible, 0.1 = faint grid).
+    ghost: float
+    #: Dot side / dot pitch.
+    dot_fill: float
+    #: Ink strength: 1 = full ink colour, 0.5 = washed out (viewing angle, cold).
+    contrast: float
+    font: str
+    backlight: bool
+
+
+@dataclass(frozen=True)
+class FaceStyle:
+    """How the meter's front looks and what is printed on it."""
+
+    cover: RGB
+    label: RGB
+    text: RGB
+    references: tuple[str, ...]
+    brand: str
+    led_on: bool
+
+
+def lcd_dot_grids(
+    lines: tuple[str, str], font: str
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(lit dots, all dot positions) as (22, 101) boolean grids of the whole panel."""
+    lit = np.zeros((LCD_DOTS_H, LCD_DOTS_W), dtype=np.bool_)
+    cells = np.zeros_like(lit)
+    for line_index, line in enumerate(lines):
+        top = MARGIN_Y + line_index * LINE_PITCH
+        for char_index in range(LINE_CHARS):
+            left = MARGIN_X + char_index * CHAR_PITCH
+            cells[top : top + ROWS, left : left + COLS] = True
+            char = line[char_index] if char_index < len(line) else " "
+            lit[top : top + ROWS, left : left + COLS] = glyph_bits(char, font)
+    return lit, cells
+
+
+def _dot_kernel(pitch: int, fill: float) -> FloatArray:
+    """A (pitch, pitch) anti-aliased rounded-square dot covering ``fill`` of the pitch."""
+    coords = np.arange(pitch, dtype=np.float32) - (pitch - 1) / 2.0
+    xx, yy = np.meshgrid(coords, coords)
+    distance = (np.abs(xx) ** 4 + np.abs(yy) ** 4) ** 0.25
+    half = fill * pitch / 2.0
+    kernel: FloatArray = np.clip(half - distance + 0.5, 0.0, 1.0).astype(np.float32)
+    return kernel
+
+
+def render_lcd(screen: Screen, style: LcdStyle, pitch: int) -> Image.Image:
+    """The LCD panel as an RGB image of (101 × 22) × ``pitch`` pixels."""
+    pitch = max(2, pitch)
+    lit, cells = lcd_dot_grids(screen.lines, style.font)
+    kernel = _dot_kernel(pitch, style.dot_fill)
+    ink = np.kron(lit.astype(np.float32), kernel)
+    ghost = np.kron((cells & ~lit).astype(np.float32), kernel) * style.ghost
+    # Liquid-crystal segments cast a faint offset shadow on the reflector behind them.
+    shift = max(1, pitch // 3)
+    shadow = np.roll(np.roll(ink, shift, axis=0), shift, axis=1) * 0.12
+    darkness = np.clip(ink * style.contrast + ghost + shadow, 0.0, 1.0)[..., None]
+    height, width = darkness.shape[:2]
+    # Edge-lit backlight: brighter near the LED side, darker at the far corners.
+    yy = np.linspace(-1.0, 1.0, height, dtype=np.float32)[:, None]
+    xx = np.linspace(-1.0, 1.0, width, dtype=np.float32)[None, :]
+    falloff = 0.08 if style.backlight else 0.03
+    light = (1.0 - falloff * (xx**2 + 0.6 * yy**2))[..., None]
+    background = np.array(style.background, dtype=np.float32) * light
+    ink_rgb = np.array(style.ink, dtype=np.float32)
+    pixels = background * (1.0 - darkness) + ink_rgb * darkness
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
+
+
+@lru_cache(maxsize=64)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=max(6, size))
+
+
+def _barcode(
+    draw: ImageDraw.ImageDraw, box: tuple[float, float, float, float], digits: str, ink: RGB
+) -> None:
+    """A Code-128-looking bar pattern derived from ``digits`` (not a decodable barcode)."""
+    left, top, right, bottom = box
+    seed = int(digits) if digits.isdigit() else 0
+    widths = np.random.default_rng(seed).integers(1, 4, size=96)
+    unit = (right - left) / float(widths.sum())
+    x = left
+    for index, width in enumerate(widths):
+        step = float(width) * unit
+        if index % 2 == 0:
+            draw.rectangle((x, top, x + step - 0.3, bottom), fill=ink)
+        x += step
+
+
+def render_face(
+    screen: Screen, lcd_style: LcdStyle, face_style: FaceStyle, scale: float
+) -> Image.Image:
+    """The meter's front face (RGBA, transparent outside the case) at ``scale`` px/unit."""
+    width, height = round(FACE_W * scale), round(FACE_H * scale)
+    face = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(face)
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        return (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
+
+    cover = face_style.cover
+    darker = tuple(max(0, c - 28) for c in cover)
+    draw.rounded_rectangle(box(0, 0, FACE_W, FACE_H), radius=60 * scale, fill=(*cover, 255))
+    # Moulding lines of the case and the terminal cover.
+    draw.rounded_rectangle(
+        box(30, 30, FACE_W - 30, FACE_H - 30),
+        radius=45 * scale,
+        outline=darker,
+        width=max(1, round(3 * scale)),
+    )
+    draw.line(box(30, 1000, FACE_W - 30, 1000), fill=darker, width=max(1, round(5 * scale)))
+    # Printed references above the screen.
+    draw.rounded_rectangle(box(110, 60, 890, 340), radius=12 * scale, fill=(*face_style.label, 255))
+    draw.text(
+        (135 * scale, 72 * scale),
+        face_style.brand,
+        font=_font(round(64 * scale)),
+        fill=face_style.text,
+        stroke_width=max(1, round(2 * scale)),
+        stroke_fill=face_style.text,
+    )
+    sizes = (40, 30, 26, 26)
+    y = 160.0
+    for index, line in enumerate(face_style.references):
+        size = sizes[min(index, len(sizes) - 1)]
+        draw.text(
+            (135 * scale, y * scale), line, font=_font(round(size * scale)), fill=face_style.text
+        )
+        if index == 0 and line.startswith("ADS "):
+            _barcode(draw, box(560, 85, 870, 140), line[4:], face_style.text)
+        y += size + 12
+    # LED indicator ("voyant") and the LCD window.
+    led = (230, 90, 40) if face_style.led_on else (120, 60, 50)
+    draw.ellipse(box(832, 362, 856, 386), fill=led)
+    draw.rounded_rectangle(box(*BEZEL_BOX), radius=14 * scale, fill=(58, 60, 58, 255))
+    lcd_box = box(*LCD_BOX)
+    lcd_width = lcd_box[2] - lcd_box[0]
+    lcd_height = lcd_box[3] - lcd_box[1]
+    pitch = int(np.ceil(lcd_width / LCD_DOTS_W))
+    lcd = render_lcd(screen, lcd_style, pitch).resize(
+        (max(1, round(lcd_width)), max(1, round(lcd_height))), Image.Resampling.BOX
+    )
+    face.paste(lcd, (round(lcd_box[0]), round(lcd_box[1])))
+    # The "−" and "+" buttons under the screen.
+    for centre_x, symbol in ((390.0, "−"), (610.0, "+")):
+        draw.ellipse(
+            box(centre_x - 42, 650, centre_x + 42, 734),
+            fill=darker,
+            outline=tuple(max(0, c - 60) for c in cover),
+            width=max(1, round(3 * scale)),
+        )
+        half = 18.0
+        draw.line(
+            box(centre_x - half, 692, centre_x + half, 692),
+            fill=face_style.text,
+            width=max(1, round(6 * scale)),
+        )
+        if symbol == "+":
+            draw.line(
+                box(centre_x, 692 - half, centre_x, 692 + half),
+                fill=face_style.text,
+                width=max(1, round(6 * scale)),
+            )
+    draw.text((135 * scale, 1060 * scale), "enedis", font=_font(round(52 * scale)), fill=darker)
+    draw.text(
+        (135 * scale, 1140 * scale),
+        "Ne pas ouvrir - plombé",
+        font=_font(round(24 * scale)),
+        fill=darker,
+    )
+    draw.ellipse(box(780, 1180, 840, 1240), outline=darker, width=max(1, round(4 * scale)))
+    return face
+
+
+def lcd_corners_face(scale: float) -> npt.NDArray[np.float64]:
+    """The LCD panel's corners (TL, TR, BR, BL) in face pixels at ``scale``."""
+    x0, y0, x1, y1 = LCD_BOX
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64) * scale

@@ -1,0 +1,192 @@
+"""The synthetic Linky photo generator: determinism, ground truth, EXIF, every scene."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageOps
+
+from linkytool.ocr.synth import (
+    LEVELS,
+    SCENES,
+    PhotoSpec,
+    encode_photo,
+    generate_photo,
+    generate_set,
+    load_truth,
+)
+from linkytool.ocr.synth.__main__ import main
+from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits, supported
+from linkytool.ocr.synth.screens import LINE_CHARS, OTHER_SCREENS, other_screen
+
+SMALL = (960, 720)
+VALUE_PATTERNS = {
+    "prm": r"\d{14}",
+    "date": r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?",
+    "injection_index": r"0|[1-9]\d*",
+}
+
+
+def _photo(spec: PhotoSpec, seed: int = 7) -> tuple[Image.Image, dict[str, object], bytes]:
+    image, truth = generate_photo(spec, np.random.default_rng(seed))
+    return image, truth.to_dict(), encode_photo(image, truth)
+
+
+def test_same_seed_same_bytes_and_other_seed_differs() -> None:
+    spec = PhotoSpec(scene="prm", level="hard", size=SMALL)
+    _, truth_a, data_a = _photo(spec, 3)
+    _, truth_b, data_b = _photo(spec, 3)
+    _, truth_c, data_c = _photo(spec, 4)
+    assert data_a == data_b
+    assert truth_a == truth_b
+    assert data_c != data_a
+    assert truth_c["value"] != truth_a["value"]
+
+
+@pytest.mark.parametrize("scene", SCENES)
+@pytest.mark.parametrize("level", ["normal", "hard"])
+def test_every_scene_renders_with_consistent_truth(scene: str, level: str) -> None:
+    _, truth, data = _photo(PhotoSpec(scene=scene, level=level, size=SMALL), 11)
+    assert Image.open(io.BytesIO(data)).size == (truth["width"], truth["height"])
+    lines = truth["lines"]
+    assert isinstance(lines, list) and len(lines) == 2
+    assert all(len(line) <= LINE_CHARS for line in lines)
+    kind = truth["kind"]
+    value = truth["value"]
+    if scene in VALUE_PATTERNS:
+        assert kind == scene
+        assert isinstance(value, str) and re.fullmatch(VALUE_PATTERNS[scene], value)
+        assert truth["lcd_quad"] is not None
+        assert truth["legible"] is True
+    else:
+        assert value is None
+        assert kind == ("other" if scene == "other" else "not_linky")
+    if scene == "screen_off":
+        assert lines == [" " * LINE_CHARS] * 2
+        assert truth["params"]["backlight"] is False  # type: ignore[index]
+
+
+def test_displayed_text_matches_value() -> None:
+    rng_seed = 20
+    for scene in ("prm", "injection_index", "date"):
+        for seed in range(rng_seed, rng_seed + 6):
+            _, truth, _ = _photo(PhotoSpec(scene=scene, level="easy", size=SMALL), seed)
+            shown = str(truth["lines"][1])  # type: ignore[index]
+            value = str(truth["value"])
+            if scene == "prm":
+                assert shown.strip() == value
+            elif scene == "injection_index":
+                digits = re.match(r"\s*(\d+)\s?kWh\s*$", shown)
+                assert digits and int(digits.group(1)) == int(value)
+            else:
+                when = datetime.fromisoformat(value)
+                assert when.strftime("%d/%m/") in shown
+                assert (when.strftime("%H:%M") in shown) == ("T" in value)
+
+
+def test_exif_orientation_and_datetime_round_trip() -> None:
+    spec = PhotoSpec(
+        scene="date",
+        level="normal",
+        size=(720, 960),
+        orientation=6,
+        when=datetime(2026, 11, 20, 14, 32),
+        exif_time=datetime(2026, 11, 20, 14, 33, 10),
+        time_shown=True,
+        exif=True,
+    )
+    image, truth, data = _photo(spec)
+    assert truth["value"] == "2026-11-20T14:32"
+    loaded = Image.open(io.BytesIO(data))
+    exif = loaded.getexif()
+    assert exif[0x0112] == 6
+    assert exif.get_ifd(0x8769)[0x9003] == "2026:11:20 14:33:10"
+    assert exif.get_ifd(0x8769)[0x9011] == "+01:00"
+    # Stored landscape, shown portrait once the orientation is applied.
+    assert loaded.size == (960, 720)
+    assert ImageOps.exif_transpose(loaded).size == (720, 960)
+    del image
+
+
+def test_lcd_quad_follows_the_stored_pixels() -> None:
+    """The LCD quad (stored coordinates) encloses dark dots on a light panel."""
+    for orientation in (1, 3, 6, 8):
+        spec = PhotoSpec(scene="prm", level="easy", size=(960, 720), orientation=orientation)
+        image, truth, _ = _photo(spec, 5)
+        quad = np.array(truth["lcd_quad"])
+        assert quad.shape == (4, 2)
+        assert (quad >= 0).all() and (quad[:, 0] <= image.width).all()
+        assert (quad[:, 1] <= image.height).all()
+        left, top = quad.min(axis=0)
+        right, bottom = quad.max(axis=0)
+        inner = image.crop((int(left) + 4, int(top) + 4, int(right) - 4, int(bottom) - 4))
+        outside = image.crop((int(left) - 30, int(top) - 30, int(left) - 5, int(bottom)))
+        grey_inner = np.asarray(inner.convert("L"), dtype=float)
+        grey_bezel = np.asarray(outside.convert("L"), dtype=float)
+        # Panel mostly bright with dark dots; the bezel/cover left of it is not the panel.
+        assert np.percentile(grey_inner, 90) > 120
+        assert np.percentile(grey_inner, 2) < np.percentile(grey_inner, 90) - 50
+        assert grey_bezel.size > 0
+
+
+def test_png_and_truncated_encodings() -> None:
+    image, truth = generate_photo(
+        PhotoSpec(scene="injection_index", level="easy", size=SMALL), np.random.default_rng(1)
+    )
+    truth.format = "PNG"
+    assert encode_photo(image, truth)[:8] == b"\x89PNG\r\n\x1a\n"
+    truth.format = "JPEG"
+    full = encode_photo(image, truth)
+    truth.format = "JPEG-TRUNCATED"
+    cut = encode_photo(image, truth)
+    assert full.startswith(cut) and len(cut) < len(full)
+    with pytest.raises(OSError):
+        Image.open(io.BytesIO(cut)).load()
+
+
+def test_generate_set_writes_photos_and_truth(tmp_path: Path) -> None:
+    truths = generate_set(tmp_path, 4, "hard", 42)
+    document = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert document["count"] == 4 and document["level"] == "hard" and document["seed"] == 42
+    assert [t.file for t in load_truth(tmp_path / "truth.json")] == [t.file for t in truths]
+    for truth in truths:
+        assert (tmp_path / truth.file).stat().st_size > 10_000
+    # Photo i depends on (seed, level, i) only: a longer set starts with the same photos.
+    again = generate_set(tmp_path / "again", 2, "hard", 42)
+    assert (tmp_path / "again" / again[1].file).read_bytes() == (
+        tmp_path / truths[1].file
+    ).read_bytes()
+
+
+def test_script_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--out", str(tmp_path), "--count", "2", "--level", "easy", "--seed", "1"]) == 0
+    assert "easy: 2 photos" in capsys.readouterr().out
+    assert len(list(tmp_path.glob("easy-*.jpg"))) == 2
+
+
+def test_font_glyphs_are_7_by_5_and_cover_every_screen() -> None:
+    for font in FONTS:
+        for char in FONTS[font]:
+            assert glyph_bits(char, font).shape == (7, 5)
+        rng = np.random.default_rng(0)
+        texts = [line for _ in range(200) for line in other_screen(rng).lines]
+        texts += [title for title, _ in OTHER_SCREENS]
+        texts += ["NUMERO PRM", "INDEX INJECTION", "DATE COURANTE", "0123456789/: kWh kVA VA"]
+        assert all(supported(text, font) for text in texts)
+    # Glyphs are distinct within a set (a reader's templates must be separable).
+    for font in FONTS:
+        shapes = {tuple(glyph_bits(c, font).flatten()) for c in "0123456789"}
+        assert len(shapes) == 10
+
+
+def test_levels_are_ordered_by_difficulty() -> None:
+    easy, normal, hard = LEVELS["easy"], LEVELS["normal"], LEVELS["hard"]
+    assert easy.roll < normal.roll == 3.0 < hard.roll == 10.0
+    assert easy.blur_dots[1] < normal.blur_dots[1] < hard.blur_dots[1]
+    assert easy.jpeg_quality[0] > normal.jpeg_quality[0] > hard.jpeg_quality[0]
