@@ -1,19 +1,74 @@
-"""`linkytool tui` and `linkytool serve` (placeholder, filled in by the UI work)."""
+"""`linkytool tui` (the terminal UI) and `linkytool serve` (the same UI in a browser).
+
+Textual is imported only here and in ``linkytool.tui``: the headless commands stay fast
+and usable without it.
+"""
 
 from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
 
 import click
 
 
 @click.command()
-@click.argument("dossier", required=False)
-@click.option("--demo", is_flag=True, help="Simulateur de compteur et exemples fournis.")
-def tui(dossier: str | None, demo: bool) -> None:
-    """Ouvre l'interface de mise en service."""
-    raise click.UsageError("L'interface n'est pas encore disponible.")
+@click.argument("dossier", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Simulateur de compteur, photos et dossier d'exemple (copiés dans un dossier "
+    "temporaire : les fichiers fournis ne sont jamais modifiés).",
+)
+@click.option(
+    "--port",
+    "port",
+    metavar="PORT",
+    help="Adaptateur TIC ou URL pyserial à présélectionner (ex. /dev/serial/by-id/…).",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier de travail de la démo (par défaut : un dossier temporaire).",
+)
+def tui(dossier: Path | None, demo: bool, port: str | None, workdir: Path | None) -> None:
+    """Ouvre l'interface de mise en service (terminal).
+
+    DOSSIER : le dossier d'auto-mise en service (.toml) à ouvrir ; sans lui, ouvrez-en
+    ou créez-en un depuis l'onglet Prérequis. F1 affiche l'aide et les touches.
+    """
+    from linkytool.tui.app import make_app
+
+    app = make_app(dossier, demo=demo, port=port, workdir=workdir)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 @click.command()
-def serve() -> None:
-    """Sert l'interface dans un navigateur (localhost)."""
-    raise click.UsageError("L'interface web n'est pas encore disponible.")
+@click.argument("dossier", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--demo", is_flag=True, help="Sert la démonstration (simulateur et exemples).")
+@click.option(
+    "--host",
+    default="localhost",
+    show_default=True,
+    help="Adresse d'écoute. Gardez localhost sauf derrière un accès sécurisé : "
+    "l'interface donne accès aux fichiers du poste.",
+)
+@click.option("--port", default=8000, show_default=True, type=int, help="Port TCP d'écoute.")
+def serve(dossier: Path | None, demo: bool, host: str, port: int) -> None:
+    """Sert l'interface dans un navigateur (textual-serve).
+
+    Chaque onglet de navigateur lance sa propre session de l'interface. Par défaut,
+    seul ce poste y a accès (localhost).
+    """
+    from textual_serve.server import Server
+
+    command = [sys.executable, "-m", "linkytool", "tui"]
+    if demo:
+        command.append("--demo")
+    if dossier is not None:
+        command.append(str(dossier.resolve()))
+    click.echo(f"Interface disponible sur http://{host}:{port} (Ctrl+C pour arrêter).", err=True)
+    Server(shlex.join(command), host=host, port=port, title="linkytool").serve()

@@ -1,0 +1,71 @@
+"""``linkytool --demo``: the bundled meter simulator, sample photos and sample dossier.
+
+The sample dossier and photos are copied to a writable working directory (a temporary
+one by default) so the demo never modifies the bundled files; the simulated meter is
+served on a pseudo-terminal by ``linkytool.tic.simulator`` and the Compteur screen
+connects to it as it would to a USB adapter.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import linkytool
+from linkytool.errors import LinkytoolError
+from linkytool.tui.session import Session
+
+#: Demo meter identity (see the team contracts: coherent with the demo photos and dossier).
+DEMO_PRM = "30002345678901"
+DEMO_ADSC = "041864123456"
+
+
+class DemoUnavailableError(LinkytoolError):
+    """The bundled samples needed by the demo are missing."""
+
+
+def samples_dir() -> Path:
+    """The bundled ``samples/`` directory (next to the package in a source checkout)."""
+    candidate = Path(linkytool.__file__).resolve().parent.parent / "samples"
+    if not (candidate / "dossier").is_dir():
+        raise DemoUnavailableError(
+            f"Les exemples de démonstration sont introuvables ({candidate}).",
+            hint="Lancez la démo depuis le dépôt linkytool (./dev demo).",
+        )
+    return candidate
+
+
+def copy_samples(workdir: Path) -> Path:
+    """Copy the sample dossier and photos into ``workdir``; return the dossier's path."""
+    source = samples_dir()
+    for name in ("dossier", "photos"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, workdir / name, dirs_exist_ok=True)
+    dossier = workdir / "dossier" / "demo.toml"
+    if not dossier.is_file():
+        raise DemoUnavailableError(
+            f"Le dossier de démonstration {source / 'dossier' / 'demo.toml'} manque.",
+            hint="Mettez le dépôt à jour (git pull).",
+        )
+    return dossier
+
+
+def start_simulator(session: Session) -> str:
+    """Serve the demo meter on a pty; return its path and register its shutdown."""
+    from linkytool.tic.simulator import serve_pty
+
+    server = serve_pty(profile="consumer", mode="standard", prm=DEMO_PRM, adsc=DEMO_ADSC)
+    session.closers.append(server.close)
+    return str(server.path)
+
+
+def prepare_demo(workdir: Path | None = None) -> Session:
+    """A session on a fresh copy of the samples and a running simulated meter."""
+    if workdir is None:
+        workdir = Path(tempfile.mkdtemp(prefix="linkytool-demo-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    dossier = copy_samples(workdir)
+    session = Session(dossier_path=dossier, demo=True, autoconnect=True, workdir=workdir)
+    session.tic_url = start_simulator(session)
+    return session

@@ -1,0 +1,129 @@
+"""Typed messages posted by the UI's workers and panes.
+
+Workers run in threads and never touch widgets: they post one of these messages, which the
+owning pane handles on the UI thread. The messages bubble to the application, so tests can
+observe them with ``run_test(message_hook=...)`` and the app can share state between panes
+(the latest TIC reading feeds the photo cross-checks and the decoupling test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from textual.message import Message
+
+
+class TicStatus(Message):
+    """The serial reader changed state.
+
+    ``state`` is one of ``connecting``, ``connected``, ``mode``, ``unplugged``,
+    ``replugged``, ``recording``, ``stopped``; ``text`` is the French line shown to the user.
+    """
+
+    def __init__(self, state: str, text: str) -> None:
+        super().__init__()
+        self.state = state
+        self.text = text
+
+
+class TicReadingUpdated(Message):
+    """A new summary of the recent frames (``reading`` is a ``linkytool.tic.MeterReading``)."""
+
+    def __init__(self, reading: Any, host_time: float) -> None:
+        super().__init__()
+        self.reading = reading
+        #: Host clock when the last frame arrived [s since the epoch].
+        self.host_time = host_time
+
+
+class WorkFailed(Message):
+    """A background job failed; ``message``/``hint`` are French text for a notification."""
+
+    def __init__(self, source: str, message: str, hint: str | None = None) -> None:
+        super().__init__()
+        self.source = source
+        self.message = message
+        self.hint = hint
+
+
+class PhotoRead(Message):
+    """The OCR of one photo slot finished (``reading`` is a ``linkytool.ocr.PhotoReading``)."""
+
+    def __init__(self, slot: str, reading: Any) -> None:
+        super().__init__()
+        self.slot = slot
+        self.reading = reading
+
+
+class ReadingConfirmed(Message):
+    """The user confirmed (or corrected) a value; it was recorded in the dossier."""
+
+    def __init__(self, field: str, value: str, source: str) -> None:
+        super().__init__()
+        self.field = field
+        self.value = value
+        self.source = source
+
+
+class DossierChanged(Message):
+    """The dossier was modified and saved (``reason`` is a short French phrase)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class ChecklistUpdated(Message):
+    """Prerequisites were re-evaluated (``outcomes`` are ``linkytool.mes`` rule outcomes)."""
+
+    def __init__(self, outcomes: Sequence[Any]) -> None:
+        super().__init__()
+        self.outcomes = tuple(outcomes)
+
+
+class DecouplingRecorded(Message):
+    """A decoupling test was recorded in the dossier."""
+
+    def __init__(self, delay_s: float, passed: bool | None) -> None:
+        super().__init__()
+        self.delay_s = delay_s
+        self.passed = passed
+
+
+class AttestationRefused(Message):
+    """The attestation was refused; ``reasons`` are French lines (failed prerequisites)."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__()
+        self.reasons = tuple(reasons)
+
+
+class AttestationBuilt(Message):
+    """The attestation PDF and the submission pack were written."""
+
+    def __init__(self, pdf: Path, pack: Path | None, contents: Sequence[str], draft: bool) -> None:
+        super().__init__()
+        self.pdf = pdf
+        self.pack = pack
+        self.contents = tuple(contents)
+        self.draft = draft
+
+
+class AccProgress(Message):
+    """ACC allocation progress: ``done`` of ``total`` steps."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class AccFinished(Message):
+    """The ACC run finished (``result`` from ``linkytool.acc``; ``outdir`` where written)."""
+
+    def __init__(self, result: Any, outdir: Path | None) -> None:
+        super().__init__()
+        self.result = result
+        self.outdir = outdir

@@ -1,0 +1,1 @@
+"""The application's panes, one module (or sub-package) per feature."""

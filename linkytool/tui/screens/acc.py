@@ -1,0 +1,260 @@
+"""ACC: load an operation's files, choose the key, run with progress, see the results.
+
+The allocation is ``linkytool.acc``'s: ``load_operation`` reads the CSV files of the
+contract, ``run_operation`` runs in a thread worker and reports progress through its
+callback (posted as :class:`AccProgress`), ``write_outputs`` writes the files. The pane
+shows the indicators, a per-participant table and the production / self-consumption
+curves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Sparkline, Static
+
+from linkytool.tui.errors import describe_error, guarded
+from linkytool.tui.messages import AccFinished, AccProgress, WorkFailed
+from linkytool.tui.screens.base import Pane
+from linkytool.tui.widgets.picker import FilePicker
+
+KEYS: list[tuple[str, str]] = [
+    ("Clé par défaut (prorata)", "default"),
+    ("Clé statique", "static"),
+    ("Clé dynamique simple", "dynamic"),
+    ("Clé dynamique complète", "full"),
+]
+
+FILE_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
+    ("acc-consumers", "Courbes des consommateurs (CSV)", (".csv",)),
+    ("acc-producers", "Courbes des producteurs (CSV)", (".csv",)),
+    ("acc-coefficients", "Coefficients (CSV, sauf clé par défaut)", (".csv",)),
+    ("acc-outdir", "Dossier de sortie", None),
+)
+
+INDICATORS: tuple[tuple[str, str, str], ...] = (
+    ("consumption_kwh", "Consommation totale", "kWh"),
+    ("production_kwh", "Production totale", "kWh"),
+    ("self_consumed_kwh", "Autoconsommé", "kWh"),
+    ("surplus_kwh", "Surplus collectif", "kWh"),
+    ("self_consumption_rate", "Taux d'autoconsommation", "%"),
+    ("self_production_rate", "Taux d'autoproduction", "%"),
+    ("coverage_rate", "Taux de couverture", "%"),
+)
+
+
+def indicator_text(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value * 100:.1f} %".replace(".", ",")
+    return f"{value:,.1f} {unit}".replace(",", "\u202f").replace(".", ",")
+
+
+class AccPane(Pane):
+    """The ACC tab."""
+
+    TITLE = "ACC"
+    HELP = """
+Aperçu de la répartition d'une opération d'autoconsommation collective, pas de
+15 minutes par pas de 15 minutes, comme Enedis la calculera. Chargez les courbes de
+charge des consommateurs et des producteurs (CSV, format décrit dans la documentation),
+choisissez la clé de répartition (par défaut, statique, dynamique simple ou complète)
+et ses coefficients, puis « Lancer ». La barre de progression suit le calcul ; ensuite
+s'affichent les indicateurs (autoconsommation, autoproduction, couverture), le tableau
+par participant et la courbe production / autoconsommé. « Démo » prépare l'opération
+de démonstration fournie. Les fichiers de résultat vont dans le dossier de sortie.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "run", "Lancer"),
+        Binding("ctrl+d", "demo", "Démo"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.result: Any = None
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        for wid, label, _ in FILE_FIELDS:
+            with Horizontal(classes="row"):
+                yield Label(label, classes="form-label")
+                yield Input(id=wid, classes="draft grow", compact=True)
+                yield Button("…", id=f"{wid}-pick", compact=True, classes="pick")
+        with Horizontal(classes="row"):
+            yield Label("Clé de répartition", classes="form-label")
+            yield Select[str](KEYS, value="default", allow_blank=False, id="acc-key", compact=True)
+        with Horizontal(classes="row buttons"):
+            yield Button("Lancer", id="acc-run", variant="primary", compact=True)
+            yield Button("Démo", id="acc-demo", compact=True)
+        yield ProgressBar(id="acc-progress", show_eta=True)
+        yield Static("", id="acc-indicators")
+        yield Label("", id="acc-chart-label")
+        yield Sparkline([], id="acc-chart-production")
+        yield Sparkline([], id="acc-chart-self")
+        table: DataTable[Any] = DataTable(id="acc-table", zebra_stripes=True)
+        yield table
+
+    def on_mount(self) -> None:
+        for wid, _, _ in FILE_FIELDS:
+            self.lt_app.restore_draft(self.query_one(f"#{wid}", Input))
+        outdir = self.query_one("#acc-outdir", Input)
+        if not outdir.value:
+            outdir.value = str(self.session.workdir / "acc-resultats")
+
+    @guarded
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button.endswith("-pick"):
+            event.stop()
+            self._pick(button.removesuffix("-pick"))
+        elif button == "acc-run":
+            event.stop()
+            self.action_run()
+        elif button == "acc-demo":
+            event.stop()
+            self.action_demo()
+
+    def _pick(self, wid: str) -> None:
+        label, extensions = next((lab, ext) for w, lab, ext in FILE_FIELDS if w == wid)
+        target = self.query_one(f"#{wid}", Input)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                target.value = str(path)
+
+        self.app.push_screen(
+            FilePicker(
+                label, self.session.workdir, extensions=extensions, directory=extensions is None
+            ),
+            chosen,
+        )
+
+    def _path(self, wid: str) -> Path | None:
+        text = self.query_one(f"#{wid}", Input).value.strip()
+        return Path(text).expanduser() if text else None
+
+    def action_demo(self) -> None:
+        self._prepare_demo(self.session.workdir / "acc-demo")
+
+    @work(thread=True, exclusive=True, group="acc")
+    def _prepare_demo(self, directory: Path) -> None:
+        try:
+            from linkytool.tui.acc_job import write_demo_inputs
+
+            files = write_demo_inputs(directory)
+        except Exception as error:
+            message, hint = describe_error(error)
+            self.post_message(WorkFailed("ACC", message, hint))
+            return
+        self.app.call_from_thread(self._fill, files)
+
+    def _fill(self, files: dict[str, Path | str]) -> None:
+        for key, value in files.items():
+            if key == "key":
+                self.query_one("#acc-key", Select).value = str(value)
+            else:
+                self.query_one(f"#acc-{key}", Input).value = str(value)
+        self.notify("Opération de démonstration prête : Lancer (Ctrl+R).", title="ACC")
+
+    def action_run(self) -> None:
+        if self.running:
+            self.notify("Un calcul est déjà en cours.", severity="warning")
+            return
+        consumers, producers = self._path("acc-consumers"), self._path("acc-producers")
+        if consumers is None or producers is None:
+            self.notify(
+                "Choisissez les fichiers de courbes des consommateurs et des producteurs "
+                "(ou « Démo »).",
+                title="Fichiers manquants",
+                severity="warning",
+            )
+            return
+        self.running = True
+        self.query_one("#acc-progress", ProgressBar).update(total=None, progress=0)
+        self._run(
+            consumers,
+            producers,
+            str(self.query_one("#acc-key", Select).value),
+            self._path("acc-coefficients"),
+            self._path("acc-outdir"),
+        )
+
+    @work(thread=True, exclusive=True, group="acc")
+    def _run(
+        self,
+        consumers: Path,
+        producers: Path,
+        key: str,
+        coefficients: Path | None,
+        outdir: Path | None,
+    ) -> None:
+        try:
+            from linkytool.tui.acc_job import run_acc
+
+            def report(done: int, total: int) -> None:
+                self.post_message(AccProgress(done, total))
+
+            result = run_acc(
+                consumers,
+                producers,
+                key,
+                coefficients,
+                outdir,
+                progress=report,
+            )
+        except Exception as error:
+            message, hint = describe_error(error)
+            self.post_message(WorkFailed("ACC", message, hint))
+            self.post_message(AccFinished(None, None))
+            return
+        self.post_message(AccFinished(result, outdir))
+
+    def on_acc_progress(self, message: AccProgress) -> None:
+        self.query_one("#acc-progress", ProgressBar).update(
+            total=message.total, progress=message.done
+        )
+
+    def on_acc_finished(self, message: AccFinished) -> None:
+        self.running = False
+        if message.result is None:
+            self.query_one("#acc-progress", ProgressBar).update(total=100, progress=0)
+            return
+        self.result = message.result
+        self.show_result(message.result)
+        if message.outdir is not None:
+            self.notify(f"Résultats écrits dans {message.outdir}", title="ACC terminé")
+
+    def show_result(self, result: Any) -> None:
+        from linkytool.tui.acc_job import chart_series, participant_rows
+
+        indicators = result.indicators()
+        text = Text()
+        for name, label, unit in INDICATORS:
+            text.append(f"{label} : ", style="bold")
+            text.append(indicator_text(indicators.get(name), unit) + "\n")
+        self.query_one("#acc-indicators", Static).update(text)
+        production, self_consumed, label = chart_series(result)
+        self.query_one("#acc-chart-label", Label).update(label)
+        self.query_one("#acc-chart-production", Sparkline).data = production
+        self.query_one("#acc-chart-self", Sparkline).data = self_consumed
+        table = self.query_one("#acc-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(
+            "Rôle",
+            "PRM",
+            "Conso. kWh",
+            "Autocons. kWh",
+            "Complément kWh",
+            "Injection kWh",
+            "Autoprod. kWh",
+            "Surplus kWh",
+        )
+        for row in participant_rows(result):
+            table.add_row(*row)

@@ -1,0 +1,212 @@
+"""Attestation: signature images, optional PKCS#12 key, PDF and submission pack.
+
+The pane collects paths, then a thread worker asks ``linkytool.mes`` to check the
+prerequisites, build the attestation PDF (refused with the reasons while a prerequisite
+fails, unless a marked draft is asked for) and the Enedis-Connect pack. It shows where
+the files are and what the pack contains.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, Static
+
+from linkytool.tui.errors import describe_error, guarded
+from linkytool.tui.messages import AttestationBuilt, AttestationRefused, WorkFailed
+from linkytool.tui.screens.base import Pane
+from linkytool.tui.widgets.picker import FilePicker
+
+#: Input id, French label, extensions for the picker (None: directory).
+PATH_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
+    ("att-sig-producer", "Signature du producteur (image)", (".png", ".jpg", ".jpeg")),
+    ("att-sig-installer", "Signature de l'installateur (image)", (".png", ".jpg", ".jpeg")),
+    ("att-key", "Clé de signature PKCS#12 (facultative)", (".p12", ".pfx")),
+    ("att-outdir", "Dossier de sortie", None),
+)
+
+
+class AttestationPane(Pane):
+    """The Attestation tab."""
+
+    TITLE = "Attestation"
+    HELP = """
+Produit l'attestation d'auto-mise en service (PDF A4 en français) et le dossier d'envoi
+pour Enedis-Connect (attestation + trois photos ≤ 4 Mo, message.txt prêt à coller,
+manifeste avec empreintes). Choisissez les images des signatures manuscrites (facultatif)
+et, si vous en avez une, une clé PKCS#12 pour signer le PDF électroniquement (toute
+modification ultérieure sera détectable).
+« Générer » refuse tant qu'un prérequis n'est pas rempli et dit lesquels ; « Brouillon »
+produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais à envoyer.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("g", "generate(False)", "Générer"),
+        Binding("b", "generate(True)", "Brouillon"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.last: AttestationBuilt | None = None
+        self.refused: tuple[str, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        for wid, label, _ in PATH_FIELDS:
+            with Horizontal(classes="row"):
+                yield Label(label, classes="form-label")
+                yield Input(id=wid, classes="draft grow", compact=True)
+                yield Button("…", id=f"{wid}-pick", compact=True, classes="pick")
+        with Horizontal(classes="row"):
+            yield Label("Mot de passe de la clé", classes="form-label")
+            yield Input(id="att-password", password=True, compact=True)
+        with Horizontal(classes="row buttons"):
+            yield Button(
+                "Générer l'attestation et le pack",
+                id="att-generate",
+                variant="primary",
+                compact=True,
+            )
+            yield Button("Brouillon", id="att-draft", compact=True)
+        yield Static("", id="att-result")
+
+    def on_mount(self) -> None:
+        for wid, _, _ in PATH_FIELDS:
+            self.lt_app.restore_draft(self.query_one(f"#{wid}", Input))
+        self.call_after_refresh(self._defaults)
+
+    def _defaults(self) -> None:
+        outdir = self.query_one("#att-outdir", Input)
+        if not outdir.value and self.store.path is not None:
+            outdir.value = str(self.store.base_dir / "envoi")
+        dossier = self.store.dossier
+        if dossier is not None:
+            for wid, attribute in (
+                ("att-sig-producer", "producer_image"),
+                ("att-sig-installer", "installer_image"),
+            ):
+                widget = self.query_one(f"#{wid}", Input)
+                declared = getattr(dossier.signatures, attribute, "")
+                if not widget.value and declared:
+                    widget.value = str(self.store.base_dir / declared)
+
+    def dossier_changed(self, reason: str) -> None:
+        self._defaults()
+
+    def on_shown(self) -> None:
+        self._defaults()
+
+    @guarded
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button.endswith("-pick"):
+            event.stop()
+            self._pick(button.removesuffix("-pick"))
+        elif button in ("att-generate", "att-draft"):
+            event.stop()
+            self.action_generate(button == "att-draft")
+
+    def _pick(self, wid: str) -> None:
+        label, extensions = next((lab, ext) for w, lab, ext in PATH_FIELDS if w == wid)
+        target = self.query_one(f"#{wid}", Input)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                target.value = str(path)
+
+        start = self.store.base_dir if self.store.path else self.session.workdir
+        self.app.push_screen(
+            FilePicker(label, start, extensions=extensions, directory=extensions is None), chosen
+        )
+
+    def _path(self, wid: str) -> Path | None:
+        text = self.query_one(f"#{wid}", Input).value.strip()
+        return Path(text).expanduser() if text else None
+
+    def action_generate(self, draft: bool) -> None:
+        try:
+            self.store.require()
+        except Exception as error:
+            from linkytool.tui.errors import notify_error
+
+            notify_error(self, error)
+            return
+        outdir = self._path("att-outdir") or (self.store.base_dir / "envoi")
+        self.query_one("#att-result", Static).update(Text("Production en cours…", style="yellow"))
+        self._build(
+            draft,
+            outdir,
+            producer_signature=self._path("att-sig-producer"),
+            installer_signature=self._path("att-sig-installer"),
+            key=self._path("att-key"),
+            password=self.query_one("#att-password", Input).value,
+        )
+
+    @work(thread=True, exclusive=True, group="attestation")
+    def _build(
+        self,
+        draft: bool,
+        outdir: Path,
+        *,
+        producer_signature: Path | None,
+        installer_signature: Path | None,
+        key: Path | None,
+        password: str,
+    ) -> None:
+        try:
+            from linkytool.tui.attestation_job import AttestationJob
+
+            job = AttestationJob(
+                self.store,
+                outdir=outdir,
+                producer_signature=producer_signature,
+                installer_signature=installer_signature,
+                key=key,
+                password=password or None,
+                now=self.session.clock(),
+            )
+            reasons = job.blocking_reasons()
+            if reasons and not draft:
+                self.post_message(AttestationRefused(reasons))
+                return
+            pdf, pack, contents = job.run(draft=draft)
+        except Exception as error:
+            message, hint = describe_error(error)
+            self.post_message(WorkFailed("Attestation", message, hint))
+            self.app.call_from_thread(
+                self.query_one("#att-result", Static).update, Text(message, style="bold red")
+            )
+            return
+        self.post_message(AttestationBuilt(pdf, pack, contents, draft))
+
+    def on_attestation_refused(self, message: AttestationRefused) -> None:
+        self.refused = message.reasons
+        text = Text("Attestation refusée : des prérequis ne sont pas remplis.\n", style="bold red")
+        for reason in message.reasons:
+            text.append(f"  ✘ {reason}\n")
+        text.append(
+            "Complétez le dossier (onglet Prérequis, F4) ou produisez un brouillon (b).",
+            style="italic",
+        )
+        self.query_one("#att-result", Static).update(text)
+
+    def on_attestation_built(self, message: AttestationBuilt) -> None:
+        self.last = message
+        text = Text()
+        if message.draft:
+            text.append(
+                "Brouillon produit (marqué « BROUILLON – NON CONFORME ») :\n", style="bold yellow"
+            )
+        else:
+            text.append("Attestation et dossier d'envoi produits :\n", style="bold green")
+        text.append(f"  PDF : {message.pdf}\n")
+        if message.pack is not None:
+            text.append(f"  Dossier d'envoi : {message.pack}\n")
+            for item in message.contents:
+                text.append(f"    • {item}\n")
+        self.query_one("#att-result", Static).update(text)
+        self.notify(str(message.pdf), title="Attestation produite")

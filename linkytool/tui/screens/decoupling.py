@@ -1,0 +1,290 @@
+"""Essai de découplage: a guided, timed decoupling test recorded in the dossier.
+
+Steps: coupling confirmed, Enedis breaker opened (the stopwatch starts), decoupling seen
+on the inverter (the stopwatch stops), inverter message (and optional photo). Each step
+is written to the dossier at once (``linkytool.mes.decoupling.record_test``) so nothing is
+lost; the verdict comes from ``linkytool.mes.decoupling.evaluate_decoupling_test``. The
+live TIC, when connected, adds its evidence (power before and after opening).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import Button, Digits, Input, Label, Static
+
+from linkytool.tui.errors import guarded
+from linkytool.tui.messages import DecouplingRecorded, DossierChanged
+from linkytool.tui.screens.base import Pane
+from linkytool.tui.widgets.picker import FilePicker
+
+
+class DecouplingPane(Pane):
+    """The Essai de découplage tab."""
+
+    TITLE = "Découplage"
+    HELP = """
+Essai de découplage guidé (mode opératoire : « après couplage de l'installation,
+ouverture du disjoncteur Enedis et vérification du découplage (message explicite sur
+l'écran de l'onduleur) »).
+1. Vérifiez que l'onduleur injecte, puis « Couplage confirmé » (1).
+2. Ouvrez le disjoncteur Enedis et appuyez aussitôt sur « Disjoncteur ouvert » (2) :
+   le chronomètre démarre.
+3. Dès que l'onduleur affiche son message (Grid Loss, Utility Loss…), « Découplage
+   constaté » (3) : le chronomètre s'arrête.
+4. Recopiez le message de l'onduleur (et joignez sa photo si vous voulez), puis
+   « Enregistrer » (4). Chaque étape est écrite tout de suite dans le dossier.
+Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "coupled", "Couplage confirmé"),
+        Binding("2", "breaker_opened", "Disjoncteur ouvert"),
+        Binding("3", "decoupled", "Découplage constaté"),
+        Binding("4", "save", "Enregistrer"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.opened_monotonic: float | None = None
+        self.delay_s: float | None = None
+        self.ticker: Timer | None = None
+        self.power_at_open: tuple[int | None, int | None] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="dec-steps")
+        with Horizontal(classes="row buttons"):
+            yield Button("1 Couplage confirmé", id="dec-coupled", compact=True)
+            yield Button("2 Disjoncteur ouvert", id="dec-opened", variant="warning", compact=True)
+            yield Button(
+                "3 Découplage constaté", id="dec-decoupled", variant="success", compact=True
+            )
+        yield Digits("0.0", id="dec-stopwatch")
+        with Horizontal(classes="row"):
+            yield Label("Message de l'onduleur", classes="form-label")
+            yield Input(
+                placeholder="ex. Grid Loss", id="dec-message", classes="draft", compact=True
+            )
+        with Horizontal(classes="row"):
+            yield Label("Puissance injectée avant [W]", classes="form-label", markup=False)
+            yield Input(
+                placeholder="lue sur l'onduleur, ex. 2400",
+                id="dec-power",
+                classes="draft",
+                compact=True,
+            )
+        with Horizontal(classes="row buttons"):
+            yield Button("Photo du message…", id="dec-photo", compact=True)
+            yield Button("4 Enregistrer l'essai", id="dec-save", variant="primary", compact=True)
+        yield Static("", id="dec-tic")
+        yield Static("", id="dec-result")
+
+    def on_mount(self) -> None:
+        for wid in ("#dec-message", "#dec-power"):
+            self.lt_app.restore_draft(self.query_one(wid, Input))
+        self.call_after_refresh(self.refresh_view)
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def _record(self, **fields: Any) -> Any:
+        from linkytool.mes.decoupling import record_test
+
+        def change(dossier: Any) -> Any:
+            dossier.decoupling_test = record_test(dossier.decoupling_test, **fields)
+            return dossier
+
+        dossier = self.store.update(change)
+        self.post_message(DossierChanged("essai de découplage"))
+        return dossier
+
+    @guarded
+    def action_coupled(self) -> None:
+        power = self._typed_power()
+        if power is None:
+            sinsti = getattr(self.session.tic_reading, "sinsti_va", None)
+            power = float(sinsti) if sinsti else None
+        self._record(coupled_at=self.session.clock(), injecting_w=power)
+        self.notify("Couplage noté. Ouvrez le disjoncteur Enedis puis appuyez sur 2.")
+
+    @guarded
+    def action_breaker_opened(self) -> None:
+        self.opened_monotonic = time.monotonic()
+        self.delay_s = None
+        reading = self.session.tic_reading
+        self.power_at_open = (
+            (getattr(reading, "sinsts_va", None), getattr(reading, "sinsti_va", None))
+            if reading is not None
+            else None
+        )
+        self._record(breaker_opened_at=self.session.clock())
+        if self.ticker is not None:
+            self.ticker.stop()
+        self.ticker = self.set_interval(0.1, self._tick)
+
+    def _tick(self) -> None:
+        if self.opened_monotonic is not None and self.delay_s is None:
+            elapsed = time.monotonic() - self.opened_monotonic
+            self.query_one("#dec-stopwatch", Digits).update(f"{elapsed:.1f}")
+
+    @guarded
+    def action_decoupled(self) -> None:
+        if self.opened_monotonic is None:
+            self.notify(
+                "Appuyez d'abord sur 2 au moment où vous ouvrez le disjoncteur Enedis.",
+                severity="warning",
+            )
+            return
+        self.delay_s = round(time.monotonic() - self.opened_monotonic, 1)
+        if self.ticker is not None:
+            self.ticker.stop()
+        self.query_one("#dec-stopwatch", Digits).update(f"{self.delay_s:.1f}")
+        self._record(decoupled_at=self.session.clock(), delay_s=self.delay_s, decoupling_seen=True)
+        self.notify("Découplage noté. Recopiez le message de l'onduleur puis 4.")
+
+    @guarded
+    def action_save(self) -> None:
+        message = self.query_one("#dec-message", Input).value.strip()
+        if not message:
+            self.notify("Recopiez le message affiché par l'onduleur.", severity="warning")
+            return
+        fields: dict[str, Any] = {"message": message}
+        power = self._typed_power()
+        if power is not None:
+            fields["injecting_w"] = power
+        recording = getattr(self.lt_app.panes.get("compteur"), "recording", None)
+        if isinstance(recording, Path):
+            fields["tic_evidence"] = _relative(recording, self.store.base_dir)
+        dossier = self._record(**fields)
+        result = self._evaluate(dossier)
+        self.post_message(
+            DecouplingRecorded(result.delay_s or 0.0, result.passed if result.complete else None)
+        )
+        self.refresh_view()
+
+    def _typed_power(self) -> float | None:
+        text = self.query_one("#dec-power", Input).value.strip().replace(",", ".")
+        try:
+            return float(text) if text else None
+        except ValueError:
+            return None
+
+    @guarded
+    def pick_photo(self) -> None:
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                try:
+                    self._record(photo=_relative(path.resolve(), self.store.base_dir))
+                except Exception as error:
+                    from linkytool.tui.errors import notify_error
+
+                    notify_error(self, error)
+                else:
+                    self.notify(f"Photo jointe : {path.name}")
+
+        self.app.push_screen(
+            FilePicker("Photo du message de l'onduleur", self.store.base_dir), chosen
+        )
+
+    @guarded
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "dec-coupled": self.action_coupled,
+            "dec-opened": self.action_breaker_opened,
+            "dec-decoupled": self.action_decoupled,
+            "dec-save": self.action_save,
+            "dec-photo": self.pick_photo,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            event.stop()
+            action()
+
+    # -- display --------------------------------------------------------------------------
+
+    def _evaluate(self, dossier: Any) -> Any:
+        from linkytool.mes.decoupling import evaluate_decoupling_test
+
+        return evaluate_decoupling_test(dossier.decoupling_test)
+
+    def dossier_changed(self, reason: str) -> None:
+        self.refresh_view()
+
+    def tic_updated(self) -> None:
+        self._show_tic()
+
+    def refresh_view(self) -> None:
+        steps = self.query_one("#dec-steps", Static)
+        if self.store.path is None or self.store.dossier is None:
+            steps.update(
+                Text(
+                    "Ouvrez un dossier (onglet Prérequis) pour enregistrer l'essai.", style="yellow"
+                )
+            )
+            return
+        test = self.store.dossier.decoupling_test
+        text = Text()
+        for done, label in (
+            (test.coupled_at, "Couplage confirmé"),
+            (test.breaker_opened_at, "Disjoncteur Enedis ouvert"),
+            (test.decoupled_at if test.decoupling_seen else None, "Découplage constaté"),
+        ):
+            mark = "✔" if done is not None else "·"
+            when = f" à {done:%H:%M:%S}" if done is not None else ""
+            text.append(f"{mark} {label}{when}\n", style="green" if done is not None else "dim")
+        text.append(
+            f"{'✔' if test.message else '·'} Message : {test.message or '—'}",
+            style="green" if test.message else "dim",
+        )
+        steps.update(text)
+        if test.delay_s is not None and self.delay_s is None:
+            self.query_one("#dec-stopwatch", Digits).update(f"{test.delay_s:.1f}")
+        result = self._evaluate(self.store.dossier)
+        verdict = Text()
+        if result.complete and result.passed:
+            verdict.append(
+                f"Essai réussi : découplage en {result.delay_s:.1f} s "
+                f"(limite {result.threshold_s:g} s).",
+                style="bold green",
+            )
+        elif result.complete:
+            verdict.append("Essai non concluant : " + " ; ".join(result.problems), style="bold red")
+        else:
+            verdict.append("À compléter : " + " ; ".join(result.missing), style="yellow")
+        self.query_one("#dec-result", Static).update(verdict)
+        self._show_tic()
+
+    def _show_tic(self) -> None:
+        reading = self.session.tic_reading
+        target = self.query_one("#dec-tic", Static)
+        if reading is None:
+            target.update(
+                Text("TIC non connectée : preuve TIC indisponible (facultative).", style="dim")
+            )
+            return
+        if getattr(reading, "producer_mode", None) is False:
+            target.update(
+                Text(
+                    "Compteur en mode consommateur : la TIC ne montre pas l'injection ; "
+                    "le message de l'onduleur fait foi.",
+                    style="dim",
+                )
+            )
+            return
+        now = f"SINSTI {reading.sinsti_va} VA" if reading.sinsti_va is not None else ""
+        before = ""
+        if self.power_at_open is not None and self.power_at_open[1] is not None:
+            before = f" (à l'ouverture : {self.power_at_open[1]} VA)"
+        target.update(f"TIC : {now}{before}")
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

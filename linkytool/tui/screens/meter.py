@@ -1,0 +1,366 @@
+"""Compteur: pick the TIC adapter, read the meter live, chart power, record a capture.
+
+The serial work runs in a thread worker (``linkytool.tic.serialio.TicReader``); the worker
+summarises the recent frames with ``linkytool.tic.summarize`` and posts typed messages
+(:class:`TicStatus`, :class:`TicReadingUpdated`, :class:`WorkFailed`). Unplugging the
+adapter only changes the status line: the reader waits and resumes by itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Sparkline, Static
+from textual.worker import Worker, get_current_worker
+
+from linkytool.errors import LinkytoolError
+from linkytool.tui.errors import describe_error
+from linkytool.tui.messages import TicReadingUpdated, TicStatus, WorkFailed
+from linkytool.tui.screens.base import Pane
+from linkytool.tui.screens.meter_format import (
+    DRIFT_WARNING_S,
+    consumer_mode_notice,
+    drift_seconds,
+    drift_text,
+    meter_time_text,
+    quantity,
+    rate_text,
+    stge_lines,
+)
+
+#: Frames summarised for the live view (about five minutes in standard mode).
+WINDOW_FRAMES = 300
+#: Span of the power chart [s].
+CHART_SPAN_S = 300.0
+
+MODES: list[tuple[str, str]] = [
+    ("Mode auto", "auto"),
+    ("Standard", "standard"),
+    ("Historique", "historique"),
+]
+
+STATUS_STYLE = {
+    "connecting": "yellow",
+    "connected": "green",
+    "mode": "green",
+    "replugged": "green",
+    "recording": "green",
+    "unplugged": "bold red",
+    "stopped": "dim",
+    "error": "bold red",
+}
+
+
+class MeterPane(Pane):
+    """The Compteur tab."""
+
+    TITLE = "Compteur"
+    HELP = """
+Lecture de la télé-information (TIC) du compteur Linky par l'adaptateur USB branché sur
+les bornes I1/I2. Choisissez l'adaptateur dans la liste (noms stables /dev/serial/by-id)
+ou tapez une adresse (/dev/ttyUSB0, rfc2217://hôte:port, socket://hôte:port), puis
+Connecter. Le mode (historique ou standard) et la vitesse sont détectés tout seuls.
+On voit en direct : PRM, date et heure du compteur avec leur écart à l'horloge du PC,
+index EAST (soutiré) et EAIT (injecté), puissances SINSTS et SINSTI, registre d'état
+STGE décodé et taux d'erreurs de somme de contrôle, plus la courbe de puissance des cinq
+dernières minutes. « Enregistrer » écrit une capture rejouable (linkytool tic decode).
+Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "connect", "Connecter"),
+        Binding("x", "disconnect", "Arrêter"),
+        Binding("r", "toggle_record", "Enregistrer"),
+        Binding("l", "refresh_ports", "Ports"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.reader_worker: Worker[None] | None = None
+        self.recording: Path | None = None
+        self.status_state = "stopped"
+        self.reading: Any = None
+        self._reader: Any = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="meter-source", classes="row"):
+            yield Select[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True)
+            yield Input(
+                placeholder="ou adresse : /dev/ttyUSB0, rfc2217://…",
+                id="meter-url",
+                classes="draft",
+                compact=True,
+            )
+            yield Select[str](MODES, value="auto", allow_blank=False, id="meter-mode", compact=True)
+        with Horizontal(classes="row buttons"):
+            yield Button("Connecter", id="meter-connect", variant="primary", compact=True)
+            yield Button("Arrêter", id="meter-stop", compact=True)
+            yield Button("Enregistrer", id="meter-record", compact=True)
+            yield Button("Actualiser les ports", id="meter-refresh", compact=True)
+        yield Label("Non connecté.", id="meter-status")
+        yield Static("", id="meter-banner", classes="banner hidden")
+        with Horizontal(id="meter-live"):
+            yield Static(self._values_table(None), id="meter-values")
+            yield Static("", id="meter-stge")
+        with Vertical(id="meter-chart-box"):
+            yield Label("Puissance apparente (5 dernières minutes) : —", id="meter-chart-label")
+            yield Sparkline([], id="meter-chart", summary_function=max)
+
+    def on_mount(self) -> None:
+        url_input = self.query_one("#meter-url", Input)
+        self.lt_app.restore_draft(url_input)
+        if self.session.tic_url:
+            url_input.value = self.session.tic_url
+        self.action_refresh_ports()
+        if self.session.autoconnect and self.session.tic_url:
+            self.call_after_refresh(self.action_connect)
+
+    # -- ports ------------------------------------------------------------------------------
+
+    def action_refresh_ports(self) -> None:
+        self._list_ports()
+
+    @work(thread=True, exclusive=True, group="ports")
+    def _list_ports(self) -> None:
+        try:
+            from linkytool.tic.ports import list_ports
+
+            ports = list_ports()
+        except Exception as error:
+            message, hint = describe_error(error)
+            self.post_message(WorkFailed("Ports série", message, hint))
+            return
+        options = [(f"{p.by_id or p.device} — {p.description}", p.by_id or p.device) for p in ports]
+        if self.session.demo and self.session.tic_url:
+            options.insert(
+                0, (f"Simulateur de démonstration ({self.session.tic_url})", self.session.tic_url)
+            )
+        self.app.call_from_thread(self._set_ports, options)
+
+    def _set_ports(self, options: list[tuple[str, str]]) -> None:
+        select = self.query_one("#meter-ports", Select)
+        select.set_options(options)
+        select.prompt = "Adaptateur détecté" if options else "Aucun adaptateur détecté"
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "meter-ports" and isinstance(event.value, str):
+            self.query_one("#meter-url", Input).value = event.value
+
+    # -- connection ------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "meter-connect": self.action_connect,
+            "meter-stop": self.action_disconnect,
+            "meter-record": self.action_toggle_record,
+            "meter-refresh": self.action_refresh_ports,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            event.stop()
+            action()
+
+    def current_url(self) -> str:
+        return self.query_one("#meter-url", Input).value.strip()
+
+    def action_connect(self) -> None:
+        url = self.current_url()
+        if not url:
+            self.notify(
+                "Choisissez un adaptateur dans la liste ou tapez son adresse.",
+                title="Aucun port",
+                severity="warning",
+            )
+            return
+        mode = str(self.query_one("#meter-mode", Select).value)
+        self._start_reader(url, mode)
+
+    def _start_reader(self, url: str, mode: str) -> None:
+        self._stop_reader()
+        self.session.power_history.clear()
+        self.reader_worker = self._read_loop(url, mode, self.recording)
+
+    def action_disconnect(self) -> None:
+        self._stop_reader()
+        self._set_status("stopped", "Lecture arrêtée.")
+
+    def _stop_reader(self) -> None:
+        if self.reader_worker is not None:
+            self.reader_worker.cancel()
+            self.reader_worker = None
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            close = getattr(reader, "close", None)
+            if callable(close):
+                with contextlib.suppress(Exception):  # a vanished port: nothing to do
+                    close()
+
+    def on_unmount(self) -> None:
+        self._stop_reader()
+
+    def action_toggle_record(self) -> None:
+        if self.recording is not None:
+            path, self.recording = self.recording, None
+            self._restart_if_running()
+            self.notify(f"Capture enregistrée : {path}", title="Enregistrement arrêté")
+            self.query_one("#meter-record", Button).label = "Enregistrer"
+            return
+        directory = self.store.base_dir / "captures" if self.store.path else self.session.workdir
+        stamp = self.session.clock().strftime("%Y%m%d-%H%M%S")
+        self.recording = directory / f"tic-{stamp}.bin"
+        self.query_one("#meter-record", Button).label = "Arrêter l'enregistrement"
+        if self.reader_worker is None:
+            self.notify(
+                f"L'enregistrement commencera à la connexion : {self.recording}",
+                title="Enregistrement prêt",
+            )
+        else:
+            self._restart_if_running()
+            self.notify(f"Enregistrement dans {self.recording}", title="Enregistrement")
+
+    def _restart_if_running(self) -> None:
+        if self.reader_worker is not None:
+            mode = str(self.query_one("#meter-mode", Select).value)
+            self._start_reader(self.current_url(), mode)
+
+    @work(thread=True, exclusive=True, group="tic")
+    def _read_loop(self, url: str, mode: str, record: Path | None) -> None:
+        """Read frames until cancelled; post status and summaries (runs in a thread)."""
+        worker = get_current_worker()
+        try:
+            from linkytool.tic import summarize
+            from linkytool.tic.serialio import TicReader
+
+            if record is not None:
+                record.parent.mkdir(parents=True, exist_ok=True)
+            self.post_message(TicStatus("connecting", f"Connexion à {url}…"))
+            reader = TicReader(url, mode=mode, record=record)
+            self._reader = reader
+            frames: deque[Any] = deque(maxlen=WINDOW_FRAMES)
+            for event in reader:
+                if worker.is_cancelled:
+                    break
+                if _is_frame(event):
+                    frames.append(event)
+                    self.post_message(TicReadingUpdated(summarize(frames), time.time()))
+                else:
+                    state, text = _status_of(event)
+                    self.post_message(TicStatus(state, text))
+        except LinkytoolError as error:
+            if not worker.is_cancelled:
+                self.post_message(TicStatus("error", error.message))
+                self.post_message(WorkFailed("Lecture TIC", error.message, error.hint))
+        except Exception as error:
+            if not worker.is_cancelled:
+                message, hint = describe_error(error)
+                self.post_message(TicStatus("error", message))
+                self.post_message(WorkFailed("Lecture TIC", message, hint))
+        finally:
+            reader = self._reader
+            if reader is not None and callable(getattr(reader, "close", None)):
+                with contextlib.suppress(Exception):
+                    reader.close()
+
+    # -- display ---------------------------------------------------------------------------
+
+    def on_tic_status(self, message: TicStatus) -> None:
+        self._set_status(message.state, message.text)
+
+    def _set_status(self, state: str, text: str) -> None:
+        self.status_state = state
+        suffix = f"  ● enregistrement : {self.recording.name}" if self.recording else ""
+        label = self.query_one("#meter-status", Label)
+        label.update(Text(text + suffix, style=STATUS_STYLE.get(state, "")))
+
+    def on_tic_reading_updated(self, message: TicReadingUpdated) -> None:
+        reading = message.reading
+        self.reading = reading
+        if self.status_state in ("connecting", "stopped"):
+            self._set_status("connected", f"Connecté — mode {getattr(reading, 'mode', '?')}.")
+        history = self.session.power_history
+        history.append((message.host_time, reading.sinsts_va, reading.sinsti_va))
+        while history and history[0][0] < message.host_time - CHART_SPAN_S:
+            history.pop(0)
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        reading = self.reading
+        self.query_one("#meter-values", Static).update(self._values_table(reading))
+        stge = Table.grid(padding=(0, 1))
+        stge.add_column(style="dim")
+        stge.add_column()
+        for name, value in stge_lines(getattr(reading, "stge", None)):
+            stge.add_row(name, value)
+        self.query_one("#meter-stge", Static).update(stge)
+        notice = consumer_mode_notice(reading) if reading is not None else None
+        banner = self.query_one("#meter-banner", Static)
+        banner.update(notice or "")
+        banner.set_class(notice is None, "hidden")
+        self._update_chart()
+
+    def _update_chart(self) -> None:
+        history = self.session.power_history
+        consumed = [float(s or 0) for _, s, _ in history]
+        injected = [float(i) for _, _, i in history if i is not None]
+        chart = self.query_one("#meter-chart", Sparkline)
+        chart.data = injected if injected and max(injected) > 0 else consumed
+        label = self.query_one("#meter-chart-label", Label)
+        if not consumed:
+            label.update("Puissance apparente (5 dernières minutes) : —")
+            return
+        which = "injectée (SINSTI)" if chart.data is injected else "soutirée (SINSTS)"
+        data = chart.data
+        label.update(
+            f"Puissance {which}, {len(data)} points : actuelle {quantity(int(data[-1]), 'VA')}, "
+            f"min {quantity(int(min(data)), 'VA')}, max {quantity(int(max(data)), 'VA')}"
+        )
+
+    def _values_table(self, reading: Any) -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(no_wrap=True)
+
+        def get(name: str) -> Any:
+            return getattr(reading, name, None) if reading is not None else None
+
+        drift = drift_seconds(get("meter_time"), self.session.clock())
+        drift_style = "bold red" if drift is not None and abs(drift) > DRIFT_WARNING_S else ""
+        table.add_row("PRM", get("prm") or "—")
+        table.add_row("Compteur", get("meter_id") or "—")
+        table.add_row("Mode TIC", get("mode") or "—")
+        table.add_row("Date compteur", meter_time_text(get("meter_time")))
+        table.add_row("Écart horloge", Text(drift_text(drift), style=drift_style))
+        table.add_row("EAST (soutiré)", quantity(get("east_wh"), "Wh"))
+        table.add_row("EAIT (injecté)", quantity(get("eait_wh"), "Wh"))
+        table.add_row("SINSTS", quantity(get("sinsts_va"), "VA"))
+        table.add_row("SINSTI", quantity(get("sinsti_va"), "VA"))
+        frames = get("frames")
+        rate = get("checksum_error_rate")
+        table.add_row(
+            "Trames / erreurs",
+            f"{frames if frames is not None else '—'} / {rate_text(rate)}",
+        )
+        return table
+
+
+def _is_frame(event: Any) -> bool:
+    return type(event).__name__ == "Frame"
+
+
+def _status_of(event: Any) -> tuple[str, str]:
+    """Map a reader status event to (state, French text)."""
+    kind = str(getattr(event, "kind", type(event).__name__)).lower()
+    text = getattr(event, "message", None) or getattr(event, "text", None) or str(event)
+    for state in ("unplugged", "replugged", "connected", "mode"):
+        if state in kind:
+            return state, str(text)
+    return "connected", str(text)

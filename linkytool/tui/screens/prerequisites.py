@@ -1,0 +1,348 @@
+"""Prérequis: the dossier's prerequisites as a live checklist, and its editable fields.
+
+Rules, citations and messages come from ``linkytool.mes.check_prerequisites``; fields and
+their French labels from the dossier model's metadata (:mod:`dossier_form`). Each edit is
+validated by the dossier schema and saved atomically (``save_dossier``) after a short
+pause in typing; an invalid value stays in the draft file until corrected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+
+from linkytool.tui.dossier_store import DossierEdits
+from linkytool.tui.errors import describe_error, guarded
+from linkytool.tui.messages import ChecklistUpdated, DossierChanged, WorkFailed
+from linkytool.tui.screens.base import Pane
+from linkytool.tui.screens.dossier_form import (
+    FieldSpec,
+    display_value,
+    field_specs,
+    get_value,
+    raw_from_text,
+)
+
+STATUS_ICON = {"satisfied": "✔", "missing": "?", "not_satisfied": "✘"}
+STATUS_STYLE = {"satisfied": "green", "missing": "yellow", "not_satisfied": "bold red"}
+STATUS_TEXT = {
+    "satisfied": "rempli",
+    "missing": "information manquante",
+    "not_satisfied": "non rempli",
+}
+#: Pause in typing before a field is validated and saved [s].
+SAVE_DELAY_S = 0.6
+
+
+def field_id(path: str) -> str:
+    return "f-" + path.replace(".", "--")
+
+
+def path_of(widget_id: str) -> str:
+    return widget_id.removeprefix("f-").replace("--", ".")
+
+
+class PrerequisitesPane(Pane):
+    """The Prérequis tab."""
+
+    TITLE = "Prérequis"
+    HELP = """
+Les conditions de l'auto-mise en service (mode opératoire Enedis), vérifiées en direct sur
+le dossier : ✔ rempli, ? information manquante, ✘ non rempli. Choisissez une ligne pour
+lire la phrase de la procédure dont elle vient et ce qu'il faut faire.
+Dessous, les champs du dossier : chaque saisie est vérifiée (format, exemple de valeur
+correcte) et enregistrée automatiquement dans le fichier, sans perte en cas de coupure.
+Sans dossier ouvert, saisissez un chemin puis Ouvrir, ou Créer pour partir du modèle.
+Les onduleurs multiples se complètent dans le fichier TOML (section [[installation.inverters]]).
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "recheck", "Vérifier"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.outcomes: list[Any] = []
+        self.specs: dict[str, FieldSpec] = {}
+        self._pending: dict[str, Any] = {}
+        self._timer: Timer | None = None
+        self._form_built = False
+        self._updating = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="prereq-dossier")
+        with Horizontal(id="prereq-open", classes="row hidden"):
+            yield Input(
+                value="dossier-mes.toml",
+                placeholder="chemin du dossier .toml",
+                id="prereq-path",
+                classes="draft",
+                compact=True,
+            )
+            yield Button("Ouvrir", id="prereq-open-btn", compact=True)
+            yield Button("Créer", id="prereq-new-btn", compact=True)
+        yield Label("", id="prereq-summary")
+        table: DataTable[Any] = DataTable(id="prereq-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="prereq-detail")
+        yield Label("Champs du dossier (enregistrés automatiquement)", classes="section")
+        yield Vertical(id="prereq-form")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#prereq-table", DataTable)
+        table.add_column("", width=1)
+        table.add_column("Prérequis", width=None)
+        self.lt_app.restore_draft(self.query_one("#prereq-path", Input))
+        self.call_after_refresh(self.reload)
+
+    # -- dossier --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Load the dossier (if any) and refresh everything."""
+        path = self.store.path
+        self.query_one("#prereq-open").set_class(path is not None, "hidden")
+        if path is None:
+            self.query_one("#prereq-dossier", Label).update(
+                Text("Aucun dossier ouvert : ouvrez-en un ou créez-le.", style="yellow")
+            )
+            return
+        self.query_one("#prereq-dossier", Label).update(f"Dossier : {path}")
+        try:
+            self.store.load()
+        except Exception as error:
+            message, hint = describe_error(error)
+            self.query_one("#prereq-summary", Label).update(Text(message, style="bold red"))
+            self.post_message(WorkFailed("Dossier", message, hint))
+            return
+        self.build_form()
+        self.recheck()
+
+    @guarded
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id not in ("prereq-open-btn", "prereq-new-btn"):
+            return
+        event.stop()
+        text = self.query_one("#prereq-path", Input).value.strip()
+        path = Path(text).expanduser().resolve()
+        if event.button.id == "prereq-new-btn":
+            self.store.create(path)
+            self.notify(f"Dossier créé : {path}", title="Nouveau dossier")
+        else:
+            self.store.open(path)
+        self.session.dossier_path = path
+        self.post_message(DossierChanged("dossier ouvert"))
+        self.reload()
+
+    # -- checklist ------------------------------------------------------------------------
+
+    def action_recheck(self) -> None:
+        self.recheck()
+
+    def recheck(self) -> None:
+        if self.store.dossier is None:
+            return
+        self._check()
+
+    @work(thread=True, exclusive=True, group="prereq")
+    def _check(self) -> None:
+        try:
+            outcomes = self.store.check()
+        except Exception as error:
+            message, hint = describe_error(error)
+            self.post_message(WorkFailed("Prérequis", message, hint))
+            return
+        self.post_message(ChecklistUpdated(outcomes))
+
+    def on_checklist_updated(self, message: ChecklistUpdated) -> None:
+        self.outcomes = list(message.outcomes)
+        table = self.query_one("#prereq-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        counts = {"satisfied": 0, "missing": 0, "not_satisfied": 0}
+        for outcome in self.outcomes:
+            status = str(outcome.status)
+            counts[status] = counts.get(status, 0) + 1
+            table.add_row(
+                Text(STATUS_ICON.get(status, "·"), style=STATUS_STYLE.get(status, "")),
+                Text(
+                    outcome.message,
+                    style=STATUS_STYLE.get(status, "") if status != "satisfied" else "",
+                ),
+                key=str(outcome.id),
+            )
+        if self.outcomes:
+            table.move_cursor(row=min(row, len(self.outcomes) - 1))
+        summary = Text()
+        summary.append(f"{counts['satisfied']} remplis", style="green")
+        summary.append(f", {counts['missing']} incomplets", style="yellow")
+        summary.append(f", {counts['not_satisfied']} non remplis", style="bold red")
+        if counts["missing"] == counts["not_satisfied"] == 0:
+            summary.append(" — le dossier permet l'attestation.", style="bold green")
+        self.query_one("#prereq-summary", Label).update(summary)
+        self._show_detail(table.cursor_row)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def _show_detail(self, index: int) -> None:
+        detail = self.query_one("#prereq-detail", Static)
+        if not 0 <= index < len(self.outcomes):
+            detail.update("")
+            return
+        outcome = self.outcomes[index]
+        status = str(outcome.status)
+        text = Text()
+        text.append(f"{STATUS_TEXT.get(status, status)} — ", style=STATUS_STYLE.get(status, ""))
+        text.append(f"{outcome.id}\n", style="bold")
+        citation = getattr(outcome, "citation", "")
+        if citation:
+            text.append(f"Procédure : « {citation} »\n", style="italic")
+        action = getattr(outcome, "action", "")
+        if action and status != "satisfied":
+            text.append(f"À faire : {action}", style="bold")
+        detail.update(text)
+
+    # -- form -----------------------------------------------------------------------------
+
+    def build_form(self) -> None:
+        if self._form_built:
+            self.refresh_form()
+            return
+        from linkytool.mes.model import Dossier
+
+        form = self.query_one("#prereq-form", Vertical)
+        widgets: list[Widget] = []
+        section = None
+        for spec in field_specs(Dossier):
+            self.specs[spec.path] = spec
+            if spec.section != section:
+                section = spec.section
+                widgets.append(Label(section, classes="form-section"))
+            widgets.append(self._field_row(spec))
+            widgets.append(Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden"))
+        form.mount_all(widgets)
+        self._form_built = True
+        self.call_after_refresh(self.refresh_form)
+
+    def _field_row(self, spec: FieldSpec) -> Horizontal:
+        wid = field_id(spec.path)
+        widget: Input | Checkbox | Select[str]
+        if spec.kind == "bool":
+            widget = Checkbox(spec.label, id=wid, compact=True)
+            return Horizontal(widget, classes="form-row")
+        if spec.kind == "enum":
+            widget = Select[str](
+                [(choice, choice) for choice in spec.choices],
+                prompt="(à choisir)",
+                id=wid,
+                compact=True,
+            )
+        else:
+            placeholder = f"ex. {spec.example}" if spec.example else ""
+            widget = Input(placeholder=placeholder.replace('"', ""), id=wid, compact=True)
+        return Horizontal(
+            Label(spec.label, classes="form-label", markup=False), widget, classes="form-row"
+        )
+
+    def refresh_form(self) -> None:
+        """Show the dossier's current values (and restore invalid drafts)."""
+        dossier = self.store.dossier
+        if dossier is None or not self._form_built:
+            return
+        from linkytool.mes.schema import dossier_to_data
+
+        data = dossier_to_data(dossier)
+        self._updating = True
+        try:
+            for path, spec in self.specs.items():
+                value = get_value(data, path)
+                widget = self.query_one(f"#{field_id(path)}")
+                if isinstance(widget, Checkbox):
+                    widget.value = bool(value)
+                elif isinstance(widget, Select):
+                    widget.value = value if value in spec.choices else Select.BLANK
+                elif isinstance(widget, Input) and not widget.has_focus:
+                    draft = self.lt_app.drafts.get(widget.id or "")
+                    widget.value = draft if draft is not None else display_value(value)
+        finally:
+            self.call_after_refresh(self._end_update)
+
+    def _end_update(self) -> None:
+        self._updating = False
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if not (event.input.id or "").startswith("f-") or self._updating:
+            return
+        self._queue(path_of(event.input.id or ""), event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if (event.input.id or "").startswith("f-"):
+            self._queue(path_of(event.input.id or ""), event.value)
+            self.flush_edits()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if (event.checkbox.id or "").startswith("f-") and not self._updating:
+            self._queue(path_of(event.checkbox.id or ""), event.value)
+            self.flush_edits()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if (event.select.id or "").startswith("f-") and not self._updating:
+            value = "" if event.value is Select.BLANK else str(event.value)
+            self._queue(path_of(event.select.id or ""), value)
+            self.flush_edits()
+
+    def _queue(self, path: str, value: Any) -> None:
+        self._pending[path] = value
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_DELAY_S, self.flush_edits)
+
+    def flush_edits(self) -> None:
+        """Validate and save the pending edits (each through the dossier schema)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        pending, self._pending = self._pending, {}
+        if not pending:
+            return
+        edits = DossierEdits(self.store)
+        saved = []
+        for path, value in pending.items():
+            spec = self.specs[path]
+            raw = raw_from_text(spec, value) if isinstance(value, str) else value
+            try:
+                issues = edits.set_field(path, raw, now=self.session.clock())
+            except Exception as error:
+                message, hint = describe_error(error)
+                self.post_message(WorkFailed("Enregistrement du dossier", message, hint))
+                self.lt_app.drafts.set(field_id(path), str(value))
+                continue
+            error_label = self.query_one(f"#err-{field_id(path)}", Label)
+            if issues:
+                error_label.update("↳ " + "; ".join(str(issue) for issue in issues))
+                error_label.remove_class("hidden")
+                if isinstance(value, str):
+                    self.lt_app.drafts.set(field_id(path), value)
+            else:
+                error_label.add_class("hidden")
+                self.lt_app.drafts.values.pop(field_id(path), None)
+                self.lt_app.drafts.set("_saved", path)
+                saved.append(path)
+        if saved:
+            self.post_message(DossierChanged(f"{len(saved)} champ(s) modifié(s)"))
+
+    def dossier_changed(self, reason: str) -> None:
+        if self.store.dossier is not None:
+            self.build_form() if not self._form_built else self.refresh_form()
+            self.recheck()
+
+    def on_unmount(self) -> None:
+        self.flush_edits()

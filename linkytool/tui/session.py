@@ -1,0 +1,60 @@
+"""What one UI session works on: the dossier file, the TIC source, the clock.
+
+No Textual here: this is plain state the panes share, kept small so tests can build it
+directly (with a frozen clock for stable snapshots).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_now() -> datetime:
+    """The host clock in Europe/Paris (the meter's time zone)."""
+    return datetime.now(tz=PARIS)
+
+
+@dataclass
+class Session:
+    """Shared state of one UI session."""
+
+    #: The auto-MES dossier (TOML) being edited; ``None`` until one is opened or created.
+    dossier_path: Path | None = None
+    #: Port or pyserial URL to preselect on the Compteur screen (the simulator in demo).
+    tic_url: str | None = None
+    #: Connect to ``tic_url`` as soon as the app starts (demo).
+    autoconnect: bool = False
+    #: Demo mode (simulated meter, sample photos and dossier copied to ``workdir``).
+    demo: bool = False
+    #: Writable working directory (demo copy, recordings, ACC outputs by default).
+    workdir: Path = field(default_factory=Path.cwd)
+    #: Host clock, replaceable by a frozen one in tests.
+    clock: Callable[[], datetime] = paris_now
+    #: Objects to close when the app exits (demo simulator...).
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    #: Latest TIC summary (``linkytool.tic.MeterReading``), shared by the panes.
+    tic_reading: Any = None
+    #: Recent apparent power samples: ``(host time [s], SINSTS [VA], SINSTI [VA] or None)``.
+    power_history: list[tuple[float, int | None, int | None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Release what the session opened (simulator, temporary files)."""
+        while self.closers:
+            closer = self.closers.pop()
+            with contextlib.suppress(Exception):  # best effort at exit
+                closer()
+
+    @property
+    def draft_path(self) -> Path:
+        """Where typed-but-unsaved fields are kept (next to the dossier, or in workdir)."""
+        if self.dossier_path is not None:
+            return self.dossier_path.with_name(f".{self.dossier_path.name}.saisie.json")
+        return self.workdir / ".linkytool-saisie.json"

@@ -1,0 +1,1 @@
+"""Small reusable widgets of the UI (image preview, file picker, charts, help)."""

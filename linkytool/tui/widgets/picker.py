@@ -1,0 +1,129 @@
+"""A keyboard-first file picker: a path field plus a directory tree filtered by extension.
+
+Type or paste a path and press Entrée, or move in the tree and press Entrée on a file.
+Échap cancels. The screen returns the chosen :class:`~pathlib.Path` (or ``None``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DirectoryTree, Input, Label
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff")
+
+
+class FilteredTree(DirectoryTree):
+    """A directory tree showing folders and the files with the given extensions."""
+
+    def __init__(self, path: Path, extensions: tuple[str, ...] | None, **kwargs: object) -> None:
+        super().__init__(path, **kwargs)  # type: ignore[arg-type]
+        self.extensions = extensions
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        shown = []
+        for path in paths:
+            if path.name.startswith("."):
+                continue
+            try:
+                is_dir = path.is_dir()
+            except OSError:
+                continue
+            if is_dir or self.extensions is None or path.suffix.lower() in self.extensions:
+                shown.append(path)
+        return shown
+
+
+class FilePicker(ModalScreen[Path | None]):
+    """Choose a file (or, with ``directory=True``, a directory)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annuler")]
+    DEFAULT_CSS = """
+    FilePicker { align: center middle; }
+    FilePicker > Vertical {
+        width: 90%; height: 90%; border: round $accent; background: $surface; padding: 0 1;
+    }
+    FilePicker FilteredTree { height: 1fr; }
+    FilePicker Horizontal { height: auto; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        start: Path,
+        *,
+        extensions: tuple[str, ...] | None = IMAGE_EXTENSIONS,
+        directory: bool = False,
+        initial: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.start = start if start.is_dir() else Path.cwd()
+        self.extensions = extensions
+        self.directory = directory
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"[b]{self.title_text}[/b]  (Entrée : choisir, Échap : annuler)")
+            yield Input(
+                value=self.initial,
+                placeholder="Chemin du fichier (ou choisissez dans l'arborescence)",
+                id="picker-path",
+                compact=True,
+            )
+            yield FilteredTree(self.start, self.extensions, id="picker-tree")
+            with Horizontal():
+                yield Button("Choisir", id="picker-ok", variant="primary", compact=True)
+                yield Button("Annuler", id="picker-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#picker-tree").focus()
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        if not self.directory:
+            self.dismiss(event.path)
+
+    def on_directory_tree_directory_selected(self, event: DirectoryTree.DirectorySelected) -> None:
+        event.stop()
+        self.query_one("#picker-path", Input).value = str(event.path)
+
+    def on_tree_node_highlighted(self, event: DirectoryTree.NodeHighlighted[object]) -> None:
+        data = event.node.data
+        path = getattr(data, "path", None)
+        if isinstance(path, Path):
+            self.query_one("#picker-path", Input).value = str(path)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._accept(event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "picker-ok":
+            self._accept(self.query_one("#picker-path", Input).value)
+        else:
+            self.dismiss(None)
+
+    def _accept(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            self.notify("Saisissez un chemin ou choisissez un fichier.", severity="warning")
+            return
+        path = Path(text).expanduser()
+        if self.directory or path.is_file():
+            self.dismiss(path)
+        else:
+            self.notify(
+                f"{path} n'est pas un fichier.", title="Fichier introuvable", severity="warning"
+            )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
