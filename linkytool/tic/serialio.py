@@ -1,0 +1,527 @@
+"""Live TIC from a serial adapter: open the port 7E1, find the speed, decode, survive unplugs.
+
+:class:`TicReader` is the one way linkytool reads a live meter (``tic read``, the Textual
+UI's worker thread, tests). It is a blocking iterator of typed events, meant to run in the
+thread that consumes them; :meth:`TicReader.stop` may be called from any other thread and
+takes effect within one read timeout (0.1 s by default).
+
+Events: :class:`Connected`, :class:`ModeDetected`, :class:`FrameReceived`,
+:class:`NoSignal` (no valid TIC at any speed yet, still trying), :class:`Disconnected`,
+:class:`Reconnected`, :class:`ReaderError` (a non-fatal problem, e.g. permission denied
+after a replug). Each has a French ``message`` for status lines.
+
+Nothing received is lost: bytes read while detecting the speed are decoded and recorded
+once the speed is known; an unplug cuts the frame in progress with an EOT (the TIC
+"interrupted" character) so its valid groups are still delivered, and the recording gets
+the same EOT so a replay shows what the live reader showed.
+
+pyserial is imported here only (never by ``linkytool.tic`` itself). Ports are opened with
+``serial.serial_for_url``, so device paths, ``/dev/serial/by-id/...``, ``rfc2217://``,
+``socket://`` and ``loop://`` all work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from linkytool import __version__
+from linkytool.errors import LinkytoolError
+from linkytool.tic.autodetect import DEFAULT_BAUDS, LISTEN_WINDOW_S, detect_speed
+from linkytool.tic.decoder import TicDecoder
+from linkytool.tic.labels import BAUD, TicMode
+from linkytool.tic.model import Frame
+from linkytool.tic.recorder import Recorder, RecordingMetadata
+from linkytool.tic.serial_errors import PortNotFoundError, SerialPortError, classify_open_error
+
+if TYPE_CHECKING:
+    import serial
+
+#: How long a read waits for bytes before checking for stop() [s].
+READ_TIMEOUT_S = 0.1
+#: Pause between two attempts to reopen an unplugged adapter [s].
+RECONNECT_INTERVAL_S = 0.5
+#: Longest unfinished group held back before decoding anyway [bytes].
+MAX_TAIL = 4096
+
+
+def open_port(url: str, baud: int, *, timeout: float = READ_TIMEOUT_S) -> serial.Serial:
+    """Open ``url`` at ``baud``, 7 data bits, even parity, 1 stop bit (TIC framing).
+
+    Raises a :class:`SerialPortError` subclass with a French diagnosis (permission,
+    missing port with the list of present ones, busy port).
+    """
+    import serial
+
+    options: dict[str, Any] = {
+        "baudrate": baud,
+        "bytesize": serial.SEVENBITS,
+        "parity": serial.PARITY_EVEN,
+        "stopbits": serial.STOPBITS_ONE,
+        "timeout": timeout,
+    }
+    if "://" not in url:
+        options["exclusive"] = True  # two readers on one adapter garble each other
+    try:
+        return serial.serial_for_url(url, **options)
+    except (serial.SerialException, OSError, ValueError) as error:
+        raise classify_open_error(url, error) from error
+
+
+# ------------------------------------------------------------------------ events
+@dataclass(frozen=True)
+class Connected:
+    """The port is open (first time)."""
+
+    url: str
+    baud: int
+
+    @property
+    def message(self) -> str:
+        return f"Port {self.url} ouvert, recherche du signal TIC…"
+
+
+@dataclass(frozen=True)
+class ModeDetected:
+    """The line speed is known: groups pass their checksums at ``baud``."""
+
+    mode: TicMode | None
+    baud: int
+    elapsed_s: float
+    """Time from opening the port to the decision [s]."""
+    forced: bool = False
+
+    @property
+    def message(self) -> str:
+        mode = f"mode {self.mode.value}" if self.mode else "mode inconnu"
+        how = "imposé" if self.forced else f"détecté en {self.elapsed_s:.1f} s"
+        return f"TIC {mode}, {self.baud} bauds ({how})."
+
+
+@dataclass(frozen=True)
+class FrameReceived:
+    """One decoded frame and the host time its last byte was read."""
+
+    frame: Frame
+    received_at: datetime
+
+    @property
+    def message(self) -> str:
+        state = "valide" if self.frame.valid else "avec erreurs"
+        return f"Trame {state} reçue à {self.received_at:%H:%M:%S}."
+
+
+@dataclass(frozen=True)
+class NoSignal:
+    """No valid TIC at any speed tried yet; the reader keeps trying."""
+
+    bauds_tried: tuple[int, ...]
+    elapsed_s: float
+    bytes_seen: int
+
+    @property
+    def message(self) -> str:
+        speeds = " puis ".join(f"{baud} bauds" for baud in self.bauds_tried)
+        if self.bytes_seen:
+            what = f"{self.bytes_seen} octets reçus mais aucun groupe TIC valide"
+        else:
+            what = "aucun octet reçu"
+        return (
+            f"Pas de signal TIC ({what}, essayé à {speeds}, {self.elapsed_s:.0f} s). "
+            "Vérifiez que l'adaptateur est relié aux bornes I1/I2 du compteur ; "
+            "nouvel essai…"
+        )
+
+
+@dataclass(frozen=True)
+class Disconnected:
+    """The adapter went away (unplugged, cable, USB reset)."""
+
+    url: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Adaptateur débranché ou muet ({self.url} : {self.reason}). Les données déjà "
+            "reçues sont conservées ; rebranchez-le, la lecture reprendra seule."
+        )
+
+
+@dataclass(frozen=True)
+class Reconnected:
+    """The adapter is back; reading resumes."""
+
+    url: str
+    downtime_s: float
+
+    @property
+    def message(self) -> str:
+        return f"Adaptateur rebranché ({self.url}) après {self.downtime_s:.0f} s : reprise."
+
+
+@dataclass(frozen=True)
+class ReaderError:
+    """A problem the reader reports without stopping (it keeps retrying)."""
+
+    error: LinkytoolError
+
+    @property
+    def message(self) -> str:
+        return str(self.error)
+
+
+ReaderEvent = (
+    Connected | ModeDetected | FrameReceived | NoSignal | Disconnected | Reconnected | ReaderError
+)
+
+
+@dataclass
+class ReaderStats:
+    """Running counts of a :class:`TicReader` (read them from any thread)."""
+
+    bytes_read: int = 0
+    frames: int = 0
+    frames_valid: int = 0
+    groups_ok: int = 0
+    groups_bad: int = 0
+    disconnects: int = 0
+    detect_time_s: float | None = None
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def checksum_error_rate(self) -> float:
+        """Bad groups / all groups (0.0 before any group)."""
+        total = self.groups_ok + self.groups_bad
+        return self.groups_bad / total if total else 0.0
+
+
+class _PortLostError(Exception):
+    """Internal: the open port failed while reading."""
+
+
+class TicReader:
+    """Reads a live TIC line and yields :data:`ReaderEvent` values (see module docstring).
+
+    ``mode``: "auto" (default) finds the speed (9600 then 1200 baud); "standard" or
+    "historique" impose the mode and its speed. ``baud`` overrides the speed. ``record``
+    writes the raw bytes to a new recording file (:mod:`linkytool.tic.recorder`).
+    ``reconnect`` False ends the iteration at the first disconnection instead of waiting
+    for the adapter to come back.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        mode: str = "auto",
+        baud: int | None = None,
+        record: str | Path | None = None,
+        reconnect: bool = True,
+        read_timeout: float = READ_TIMEOUT_S,
+        reconnect_interval: float = RECONNECT_INTERVAL_S,
+        listen_windows: dict[int, float] | None = None,
+        opener: Callable[..., Any] = open_port,
+    ) -> None:
+        if mode not in ("auto", "standard", "historique"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.url = url
+        self.mode = mode
+        self.forced_mode = None if mode == "auto" else TicMode(mode)
+        self.baud = baud
+        self.record_path = Path(record) if record is not None else None
+        self.reconnect = reconnect
+        self.read_timeout = read_timeout
+        self.reconnect_interval = reconnect_interval
+        self.listen_windows = listen_windows or LISTEN_WINDOW_S
+        self.stats = ReaderStats()
+        self.recorder: Recorder | None = None
+        self.detected_mode: TicMode | None = None
+        self.detected_baud: int | None = None
+        self._opener = opener
+        self._stop = threading.Event()
+        self._decoder = TicDecoder(self.forced_mode)
+        self._port: Any = None
+        self._synced = False
+        self._tail = b""
+
+    # ----------------------------------------------------------------- control
+    def stop(self) -> None:
+        """Ask the reader to finish (thread-safe; effective within one read timeout)."""
+        self._stop.set()
+
+    @property
+    def stopped(self) -> bool:
+        """True once :meth:`stop` was called."""
+        return self._stop.is_set()
+
+    def __iter__(self) -> Iterator[ReaderEvent]:
+        return self.events()
+
+    def run(self, on_event: Callable[[ReaderEvent], None]) -> None:
+        """Call ``on_event`` for every event until stopped (for a worker thread).
+
+        A failure to open the port at start is delivered as a :class:`ReaderError`
+        event instead of being raised.
+        """
+        try:
+            for event in self.events():
+                on_event(event)
+        except SerialPortError as error:
+            on_event(ReaderError(error))
+
+    # ----------------------------------------------------------------- main loop
+    def candidate_bauds(self) -> tuple[int, ...]:
+        """Speeds to try, the last one that worked first."""
+        if self.baud is not None:
+            return (self.baud,)
+        if self.forced_mode is not None:
+            return (BAUD[self.forced_mode],)
+        if self.detected_baud is not None:
+            return (self.detected_baud, *(b for b in DEFAULT_BAUDS if b != self.detected_baud))
+        return DEFAULT_BAUDS
+
+    def events(self) -> Iterator[ReaderEvent]:
+        """Blocking iterator of events until :meth:`stop` (or the first disconnection
+        when ``reconnect`` is False). Raises :class:`SerialPortError` when the port
+        cannot be opened at start."""
+        bauds = self.candidate_bauds()
+        self._port = self._opener(self.url, bauds[0], timeout=self.read_timeout)
+        yield Connected(self.url, bauds[0])
+        completed = False
+        try:
+            while not self._stop.is_set():
+                try:
+                    yield from self._session()
+                except _PortLostError as lost:
+                    yield from self._after_loss(str(lost))
+                    if self._port is None:
+                        break
+                    yield Reconnected(self.url, self._downtime)
+            completed = True
+        finally:
+            self._close_port()
+            if not completed:  # consumer left early or an error escaped: no more yields
+                self._close_recorder()
+        # End of reading: deliver the frame cut in progress, then close the recording.
+        self._resync()
+        self._decoder.close()
+        last = list(self._drain())
+        self._close_recorder()
+        yield from last
+
+    def _session(self) -> Iterator[ReaderEvent]:
+        """Detect the speed (if needed) then decode until stopped or the port fails."""
+        opened = time.monotonic()
+        while self.detected_baud is None or self._needs_detection:
+            if self._stop.is_set():
+                return
+            yield from self._detect(opened)
+        while not self._stop.is_set():
+            data = self._read()
+            if data:
+                yield from self._consume(data)
+
+    _needs_detection = False
+    _downtime = 0.0
+
+    def _detect(self, opened: float) -> Iterator[ReaderEvent]:
+        bauds = self.candidate_bauds()
+        forced = self.baud is not None or self.forced_mode is not None
+        try:
+            detection = detect_speed(
+                self._port,
+                bauds,
+                windows={b: self.listen_windows.get(b, 2.0) for b in bauds},
+                should_stop=self._stop.is_set,
+            )
+        except Exception as error:  # pyserial raises SerialException/OSError
+            raise _PortLostError(_reason(error)) from error
+        if detection.baud is None:
+            if self._stop.is_set():
+                return
+            seen = sum(score.bytes_seen for score in detection.scores.values())
+            if forced:
+                # Imposed speed: decode anyway, the user asked for it.
+                self.detected_baud = bauds[0]
+                self._needs_detection = False
+                yield ModeDetected(self.forced_mode, bauds[0], detection.elapsed_s, forced=True)
+                return
+            yield NoSignal(detection.tried, time.monotonic() - opened, seen)
+            return
+        first = self.detected_baud is None
+        self.detected_baud = detection.baud
+        self.detected_mode = self.forced_mode or detection.mode
+        self._needs_detection = False
+        if first:
+            self.stats.detect_time_s = time.monotonic() - opened
+            yield ModeDetected(
+                self.detected_mode, detection.baud, time.monotonic() - opened, forced=forced
+            )
+            self._start_recording()
+        yield from self._consume(detection.data)
+
+    def _read(self) -> bytes:
+        try:
+            waiting = self._port.in_waiting
+            data: bytes = self._port.read(max(1, min(waiting, 4096)))
+        except Exception as error:  # SerialException, OSError, TypeError on a dead fd
+            raise _PortLostError(_reason(error)) from error
+        return data
+
+    def _consume(self, data: bytes) -> Iterator[ReaderEvent]:
+        """Record and decode ``data``, whole groups only (see :meth:`_whole_groups`)."""
+        if not data:
+            return
+        self.stats.bytes_read += len(data)
+        ready = self._whole_groups(data)
+        if not ready:
+            return
+        if self.recorder is not None:
+            self.recorder.write(ready)
+        self._decoder.feed(ready)
+        yield from self._drain()
+
+    def _whole_groups(self, data: bytes) -> bytes:
+        """The bytes of ``data`` that can be decoded now.
+
+        Reading starts mid-stream and stops (or is unplugged) mid-group: the fragment
+        before the first LF/STX of a session and the fragment after the last delimiter
+        when it ends can never pass a checksum, so they are neither decoded nor recorded
+        (they would count as checksum errors). Everything else is kept.
+        """
+        if not self._synced:
+            starts = [i for i in (data.find(b"\n"), data.find(b"\x02")) if i >= 0]
+            if not starts:
+                return b""
+            data = data[min(starts) :]
+            self._synced = True
+        data = self._tail + data
+        cut = max(data.rfind(delimiter) for delimiter in (b"\r", b"\x02", b"\x03", b"\x04"))
+        if cut < 0 and len(data) < MAX_TAIL:
+            self._tail = data
+            return b""
+        cut = len(data) if cut < 0 else cut + 1
+        self._tail = data[cut:]
+        return data[:cut]
+
+    def _resync(self) -> None:
+        """Forget the unfinished group: the next bytes come from a new session."""
+        self._tail = b""
+        self._synced = False
+
+    def _drain(self) -> Iterator[ReaderEvent]:
+        now = datetime.now(UTC).astimezone()
+        for frame in self._decoder.frames():
+            stats = self.stats
+            stats.frames += 1
+            stats.frames_valid += frame.valid
+            stats.groups_ok += len(frame.groups)
+            stats.groups_bad += len(frame.bad_groups)
+            yield FrameReceived(frame, now)
+
+    def _after_loss(self, reason: str) -> Iterator[ReaderEvent]:
+        """Deliver what was cut, say so, then wait for the adapter to come back."""
+        lost_at = time.monotonic()
+        self.stats.disconnects += 1
+        self._close_port()
+        self._resync()
+        self._decoder.feed(b"\x04")  # EOT: the frame in progress was interrupted
+        yield from self._drain()
+        if self.recorder is not None:
+            self.recorder.mark_disconnect()
+        yield Disconnected(self.url, reason)
+        if not self.reconnect:
+            return
+        reported: type[BaseException] | None = None
+        baud = self.detected_baud or self.candidate_bauds()[0]
+        while not self._stop.wait(self.reconnect_interval):
+            try:
+                self._port = self._opener(self.url, baud, timeout=self.read_timeout)
+            except SerialPortError as error:
+                # Missing port: normal while unplugged. Anything else: say it once.
+                if not isinstance(error, PortNotFoundError) and type(error) is not reported:
+                    reported = type(error)
+                    yield ReaderError(error)
+                continue
+            self._downtime = time.monotonic() - lost_at
+            self._needs_detection = self.forced_mode is None and self.baud is None
+            return
+
+    def _start_recording(self) -> None:
+        if self.record_path is None or self.recorder is not None:
+            return
+        metadata = RecordingMetadata(
+            mode=self.detected_mode.value if self.detected_mode else None,
+            baud=self.detected_baud,
+            start=datetime.now(UTC).astimezone(),
+            port=self.url,
+            software=f"linkytool {__version__}",
+        )
+        self.recorder = Recorder(self.record_path, metadata)
+
+    def _close_port(self) -> None:
+        port, self._port = self._port, None
+        if port is not None:
+            with contextlib.suppress(Exception):  # closing a dead port may fail
+                port.close()
+
+    def _close_recorder(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    if "returned no data" in text or "Input/output error" in text or "Errno 5" in text:
+        return "plus de données, périphérique absent"
+    return text
+
+
+def read_frames(
+    url: str,
+    *,
+    count: int,
+    mode: str = "auto",
+    baud: int | None = None,
+    timeout: float | None = None,
+) -> list[Frame]:
+    """Convenience: the first ``count`` frames from ``url`` (stops at ``timeout`` [s])."""
+    reader = TicReader(url, mode=mode, baud=baud)
+    timer = threading.Timer(timeout, reader.stop) if timeout else None
+    if timer:
+        timer.daemon = True
+        timer.start()
+    frames: list[Frame] = []
+    try:
+        for event in reader:
+            if isinstance(event, FrameReceived):
+                frames.append(event.frame)
+                if len(frames) >= count:
+                    reader.stop()
+    finally:
+        if timer:
+            timer.cancel()
+    return frames
+
+
+__all__: Sequence[str] = (
+    "Connected",
+    "Disconnected",
+    "FrameReceived",
+    "ModeDetected",
+    "NoSignal",
+    "ReaderError",
+    "ReaderEvent",
+    "ReaderStats",
+    "Reconnected",
+    "TicReader",
+    "open_port",
+    "read_frames",
+)

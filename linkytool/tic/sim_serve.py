@@ -1,0 +1,335 @@
+"""Serve a :class:`~linkytool.tic.simulator.MeterSimulator` on a pty, a port URL or a stream.
+
+:func:`serve_pty` starts a background thread writing the meter's frames to a new pty at
+the mode's real byte rate (or as fast as the reader takes them with ``fast=True``) and
+returns a :class:`SimulatorServer` whose :attr:`~SimulatorServer.path` is what a reader
+opens. With ``link``, the pty is published through a symlink, like udev's
+``/dev/serial/by-id`` names: :meth:`~SimulatorServer.unplug` closes the pty and removes the
+link (the reader sees the adapter vanish), :meth:`~SimulatorServer.replug` creates a new
+pty behind the same link.
+
+On a pty the simulator also reads back the speed the reader configured (the pty's termios)
+and, when it differs from the meter's, delivers what a real UART would decode at that
+speed (:class:`~linkytool.tic.sim_line.UartLine`): speed autodetection meets realistic
+garbage, not a line that works at any speed. Like a real meter, the simulator does not
+wait for a reader: bytes nobody reads are dropped (unless ``fast``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import select
+import sys
+import termios
+import threading
+import time
+import tty
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+from linkytool.tic.sim_line import UartLine
+from linkytool.tic.simulator import MeterSimulator
+
+#: Pacing granularity: bytes are written in slices of this duration [s].
+SLICE_S = 0.05
+
+#: termios speed constants -> baud.
+TERMIOS_BAUDS: dict[int, int] = {
+    getattr(termios, f"B{rate}"): rate
+    for rate in (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+    if hasattr(termios, f"B{rate}")
+}
+
+
+class Sink(Protocol):
+    """Where simulated bytes go."""
+
+    def write(self, data: bytes, *, wait: bool) -> int:
+        """Write what can be written; return the count (``wait``: block until all)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class PtySink:
+    """The master side of a new pty; :attr:`slave_path` is what readers open."""
+
+    def __init__(self, tx_baud: int) -> None:
+        self.master, self._slave = os.openpty()
+        tty.setraw(self._slave)  # no echo, no line editing before a reader configures it
+        self.slave_path = os.ttyname(self._slave)
+        os.set_blocking(self.master, False)
+        self._line = UartLine(tx_baud)
+        self.tx_baud = tx_baud
+
+    def reader_baud(self) -> int:
+        """Speed the reader set on the pty (shared termios), 0 when unknown."""
+        try:
+            speed = termios.tcgetattr(self.master)[5]
+        except termios.error:
+            return 0
+        return TERMIOS_BAUDS.get(int(speed), 0)
+
+    def write(self, data: bytes, *, wait: bool) -> int:
+        out = self._line.transfer(data, self.reader_baud())
+        view = memoryview(out)
+        while view:
+            try:
+                written = os.write(self.master, view)
+            except BlockingIOError:
+                if not wait:
+                    return len(data)  # nobody reads: the meter does not wait
+                select.select([], [self.master], [], 0.1)
+                continue
+            except OSError as error:
+                if error.errno == errno.EIO:
+                    return len(data)
+                raise
+            view = view[written:]
+        return len(data)
+
+    def close(self) -> None:
+        for fd in (self.master, self._slave):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+class PortSink:
+    """A serial port URL (real adapter looped to a reader, ``socket://``, ...)."""
+
+    def __init__(self, url: str, baud: int) -> None:
+        from linkytool.tic.serialio import open_port
+
+        self._port: Any = open_port(url, baud)
+        self._port.write_timeout = 1.0
+
+    def write(self, data: bytes, *, wait: bool) -> int:
+        written: int = self._port.write(data) or 0
+        return written
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._port.close()
+
+
+class StreamSink:
+    """A binary stream (stdout)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes, *, wait: bool) -> int:
+        self._stream.write(data)
+        self._stream.flush()
+        return len(data)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._stream.flush()
+
+
+class SimulatorServer:
+    """Runs a simulator in a background thread towards a sink (see module docstring)."""
+
+    def __init__(
+        self,
+        simulator: MeterSimulator,
+        sink_factory: Callable[[], Sink],
+        *,
+        fast: bool = False,
+        link: str | os.PathLike[str] | None = None,
+        max_frames: int | None = None,
+        duration_s: float | None = None,
+    ) -> None:
+        self.simulator = simulator
+        self.fast = fast
+        self.link = Path(link) if link is not None else None
+        self.max_frames = max_frames
+        self.duration_s = duration_s
+        self.frames_sent = 0
+        self.bytes_sent = 0
+        self.error: BaseException | None = None
+        self._factory = sink_factory
+        self._sink: Sink | None = None
+        self._lock = threading.Lock()
+        self._plugged = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tic-simulator", daemon=True)
+        self._plug()
+
+    # ----------------------------------------------------------------- control
+    @property
+    def slave_path(self) -> str | None:
+        """Device path of the current pty (None when unplugged or not a pty)."""
+        sink = self._sink
+        return sink.slave_path if isinstance(sink, PtySink) else None
+
+    @property
+    def path(self) -> str:
+        """What a reader should open: the link when there is one, else the pty."""
+        if self.link is not None:
+            return str(self.link)
+        if self.slave_path is None:
+            raise RuntimeError("no pty to open")
+        return self.slave_path
+
+    @property
+    def plugged(self) -> bool:
+        return self._plugged.is_set()
+
+    def start(self) -> SimulatorServer:
+        """Start writing in the background; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop writing, close the sink, remove the link (idempotent)."""
+        self._stop.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=5)
+        self.unplug()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the end (frame or duration limit); True when finished."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def unplug(self) -> None:
+        """Simulate pulling the adapter out: close the pty, remove the link."""
+        with self._lock:
+            self._plugged.clear()
+            sink, self._sink = self._sink, None
+            if self.link is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    self.link.unlink()
+            if sink is not None:
+                sink.close()
+
+    def replug(self) -> None:
+        """Plug the adapter back: a new pty behind the same link."""
+        with self._lock:
+            if self._sink is None:
+                self._plug_locked()
+
+    def __enter__(self) -> SimulatorServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ----------------------------------------------------------------- machinery
+    def _plug(self) -> None:
+        with self._lock:
+            self._plug_locked()
+
+    def _plug_locked(self) -> None:
+        sink = self._factory()
+        if self.link is not None and isinstance(sink, PtySink):
+            temporary = self.link.with_name(f".{self.link.name}.{os.getpid()}.tmp")
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+            temporary.symlink_to(sink.slave_path)
+            os.replace(temporary, self.link)  # atomic: readers never see a broken link
+        self._sink = sink
+        self._plugged.set()
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        except BaseException as error:  # reported to the owner; the thread just ends
+            self.error = error
+        finally:
+            if self._sink is not None and not isinstance(self._sink, PtySink):
+                self._sink.close()
+
+    def _loop(self) -> None:
+        simulator = self.simulator
+        rate = simulator.byte_rate
+        chunk = max(1, int(rate * SLICE_S))
+        started = time.monotonic()
+        clock = started  # when the next slice is due
+        while not self._stop.is_set():
+            if self.max_frames is not None and self.frames_sent >= self.max_frames:
+                return
+            if self.duration_s is not None and time.monotonic() - started >= self.duration_s:
+                return
+            frame = simulator.next_frame()
+            for offset in range(0, len(frame), chunk):
+                piece = frame[offset : offset + chunk]
+                if not self.fast:
+                    delay = clock - time.monotonic()
+                    if delay > 0 and self._stop.wait(delay):
+                        return
+                    clock = max(clock, time.monotonic() - 1.0) + len(piece) / rate
+                elif not self._plugged.is_set() and self._stop.wait(0.01):
+                    return
+                with self._lock:
+                    sink = self._sink
+                    if sink is not None:
+                        sink.write(piece, wait=self.fast)
+                        self.bytes_sent += len(piece)
+            self.frames_sent += 1
+
+
+def serve_pty(
+    simulator: MeterSimulator,
+    *,
+    link: str | os.PathLike[str] | None = None,
+    fast: bool = False,
+    max_frames: int | None = None,
+    duration_s: float | None = None,
+) -> SimulatorServer:
+    """Start ``simulator`` on a new pty in a background thread (see module docstring)."""
+    baud = simulator.baud
+    server = SimulatorServer(
+        simulator,
+        lambda: PtySink(baud),
+        fast=fast,
+        link=link,
+        max_frames=max_frames,
+        duration_s=duration_s,
+    )
+    return server.start()
+
+
+def serve_port(
+    simulator: MeterSimulator,
+    url: str,
+    *,
+    fast: bool = False,
+    max_frames: int | None = None,
+    duration_s: float | None = None,
+) -> SimulatorServer:
+    """Start ``simulator`` writing to the serial port ``url`` (7E1 at the mode's speed)."""
+    baud = simulator.baud
+    server = SimulatorServer(
+        simulator,
+        lambda: PortSink(url, baud),
+        fast=fast,
+        max_frames=max_frames,
+        duration_s=duration_s,
+    )
+    return server.start()
+
+
+def serve_stream(
+    simulator: MeterSimulator,
+    stream: BinaryIO | None = None,
+    *,
+    fast: bool = False,
+    max_frames: int | None = None,
+    duration_s: float | None = None,
+) -> SimulatorServer:
+    """Start ``simulator`` writing raw bytes to ``stream`` (default: stdout)."""
+    target = stream if stream is not None else sys.stdout.buffer
+    server = SimulatorServer(
+        simulator,
+        lambda: StreamSink(target),
+        fast=fast,
+        max_frames=max_frames,
+        duration_s=duration_s,
+    )
+    return server.start()
