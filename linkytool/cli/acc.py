@@ -1,10 +1,318 @@
-"""`linkytool acc` commands (placeholder group, filled in by the acc feature work)."""
+"""`linkytool acc`: preview of Enedis's collective self-consumption allocation.
+
+Thin shell over :mod:`linkytool.acc`: reads the files, runs the engine with a progress bar
+on stderr (only when stderr is a terminal, never with ``--quiet``), writes the output files
+and prints the operation indicators on stdout.
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
 import click
+
+from linkytool.cli.output import emit_rows, format_option, is_interactive_stderr, warn
+
+
+def _parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(
+            f"date attendue au format AAAA-MM-JJ, lu « {value} ».", param_hint=option
+        ) from None
+
+
+@contextmanager
+def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A ``progress(done, total)`` callback drawing a bar on stderr, or None."""
+    if quiet or not is_interactive_stderr():
+        yield None
+        return
+    stream = sys.stderr
+    bar: Any = click.termui.progressbar(length=1, label=label, file=stream)
+    with bar:
+        state = {"done": 0}
+
+        def update(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        yield update
+
+
+def _summary_rows(indicators: Mapping[str, float | None]) -> list[dict[str, Any]]:
+    labels = {
+        "consumption_kwh": ("Consommation totale", "kWh"),
+        "production_kwh": ("Production totale", "kWh"),
+        "self_consumed_kwh": ("Autoconsommation totale", "kWh"),
+        "surplus_kwh": ("Surplus collectif", "kWh"),
+        "self_consumption_rate": ("Taux d'autoconsommation", "%"),
+        "self_production_rate": ("Taux d'autoproduction", "%"),
+        "coverage_rate": ("Taux de couverture", "%"),
+    }
+    rows = []
+    for key, (label, unit) in labels.items():
+        value = indicators.get(key)
+        if value is None:
+            shown = ""
+        elif unit == "%":
+            shown = f"{value * 100:.2f}"
+        else:
+            shown = f"{value:.3f}"
+        rows.append({"indicator": key, "label": label, "value": shown, "unit": unit})
+    return rows
+
+
+def _report_run(
+    result: Any, outdir: Path, *, written: list[Path], output_format: str, quiet: bool
+) -> None:
+    from linkytool.acc.outputs import key_periods
+
+    rows = _summary_rows(result.indicators())
+    emit_rows(
+        rows, [("label", "Indicateur"), ("value", "Valeur"), ("unit", "Unité")], output_format
+    )
+    if quiet:
+        return
+    report = result.operation.input_report
+    if result.default_key_steps.size:
+        warn(
+            f"Attention : {result.default_key_steps.size} pas sans coefficient de la PMO ont été "
+            "calculés avec la clé par défaut (détail dans report.json)."
+        )
+    if result.gap_default_steps.size:
+        warn(
+            f"Attention : {result.gap_default_steps.size} pas avec des valeurs manquantes ont "
+            "été calculés avec la clé par défaut (--gaps default-key)."
+        )
+    for gap in report.get("gaps", []):
+        warn(
+            f"Attention : {gap['missing_steps']} pas manquants pour {gap['prm']} "
+            f"({gap['first']} … {gap['last']}), comptés à 0 W."
+        )
+    for note in report.get("notes", []):
+        warn(note)
+    periods = key_periods(result)
+    if len(periods) > 1:
+        warn(f"Clé appliquée sur {len(periods)} périodes (voir report.json).")
+    warn(f"{len(written)} fichiers écrits dans {outdir} en {result.elapsed_s:.2f} s de calcul.")
+
+
+KEY_HELP = (
+    "Clé de répartition : default (prorata des consommations, clé d'Enedis par défaut), "
+    "static (coefficient fixe par consommateur), dynamic (coefficient par consommateur et par "
+    "pas), full (coefficient par producteur, consommateur et pas)."
+)
 
 
 @click.group()
 def acc() -> None:
-    """Autoconsommation collective : prévisualiser la répartition d'Enedis."""
+    """Autoconsommation collective : prévisualiser la répartition d'Enedis.
+
+    Calcule pas à pas, comme Enedis, la part autoconsommée de chaque consommateur, le
+    complément, le surplus collectif et sa répartition par producteur, puis écrit les
+    courbes, les quantités par participant, la synthèse mensuelle (xlsx) et un graphique.
+    """
+
+
+@acc.command("run")
+@click.option(
+    "--consumers",
+    "consumers",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Courbes des consommateurs (CSV ; option répétable, par ex. un export du portail "
+    "Enedis par PRM).",
+)
+@click.option(
+    "--producers",
+    "producers",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Courbes d'injection des producteurs (CSV ; option répétable).",
+)
+@click.option(
+    "--key",
+    type=click.Choice(["default", "static", "dynamic", "full"]),
+    default="default",
+    show_default=True,
+    help=KEY_HELP,
+)
+@click.option(
+    "--coefficients",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Coefficients de répartition en % (CSV) pour les clés static, dynamic et full.",
+)
+@click.option(
+    "--static-excess",
+    type=click.Choice(["surplus", "redistribute"]),
+    default="surplus",
+    show_default=True,
+    help="Clé statique : la part qu'un consommateur ne peut absorber va au surplus "
+    "collectif, ou est redistribuée aux autres au prorata de leurs coefficients.",
+)
+@click.option(
+    "--gaps",
+    type=click.Choice(["error", "zero", "default-key"]),
+    default="error",
+    show_default=True,
+    help="Pas manquants dans les courbes : erreur (fichier et ligne), valeur 0 W, ou 0 W et "
+    "clé par défaut sur ces pas.",
+)
+@click.option(
+    "--timestamps",
+    type=click.Choice(["start", "end"]),
+    default=None,
+    help="Exports du portail Enedis seulement : « Horodate » marque le début ou la fin du "
+    "pas, quand le préambule ne permet pas de le savoir.",
+)
+@click.option(
+    "--perimeter",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Périmètre (CSV prm,role,entry,exit) : dates d'entrée et de sortie des participants.",
+)
+@click.option(
+    "--calendar",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Calendrier des postes horaires (CSV class,days,start,end[,months]) pour la "
+    "synthèse par consommateur ; BASE par défaut.",
+)
+@click.option("--from", "from_day", help="Premier jour calculé (AAAA-MM-JJ, inclus).")
+@click.option("--to", "to_day", help="Dernier jour calculé (AAAA-MM-JJ, inclus).")
+@click.option(
+    "--step",
+    type=click.Choice(["auto", "15", "30"]),
+    default="auto",
+    show_default=True,
+    help="Pas de calcul en minutes ; auto : 15 depuis octobre 2024, 30 avant (règle Enedis).",
+)
+@click.option(
+    "--convention",
+    default=None,
+    help="Numéro de convention ACC (ex. ACC00000112) pour nommer la synthèse mensuelle.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où écrire les résultats.",
+)
+@click.option("--no-chart", is_flag=True, help="Ne pas dessiner production.png.")
+@click.option("-q", "--quiet", is_flag=True, help="Ni barre de progression ni avertissements.")
+@format_option("table", "json", "csv")
+def run(  # noqa: PLR0917 - click passes one argument per option
+    consumers: tuple[Path, ...],
+    producers: tuple[Path, ...],
+    key: str,
+    coefficients: Path | None,
+    static_excess: str,
+    gaps: str,
+    timestamps: str | None,
+    perimeter: Path | None,
+    calendar: Path | None,
+    from_day: str | None,
+    to_day: str | None,
+    step: str,
+    convention: str | None,
+    outdir: Path,
+    no_chart: bool,
+    quiet: bool,
+    output_format: str,
+) -> None:
+    """Calcule la répartition d'une opération et écrit ses résultats dans un dossier.
+
+    Écrit participants.csv, allocations.csv, curves.csv, la synthèse mensuelle
+    ACC<convention>_<JJMMAAAA>_<JJMMAAAA>.xlsx, production.png et report.json, puis
+    affiche les indicateurs de l'opération.
+    """
+    from linkytool.acc import LoadOptions, load_operation, run_operation, write_outputs
+    from linkytool.acc.model import GapPolicy, KeyKind, StaticExcess
+    from linkytool.acc.outputs import normalise_convention
+
+    first, last = _parse_day(from_day, "--from"), _parse_day(to_day, "--to")
+    if (first is None) != (last is None):
+        raise click.UsageError("--from et --to vont ensemble.")
+    number = normalise_convention(convention)
+    options = LoadOptions(
+        key=KeyKind(key),
+        static_excess=StaticExcess(static_excess),
+        gaps=GapPolicy(gaps),
+        timestamps="start" if timestamps == "start" else "end" if timestamps == "end" else None,
+        step_minutes=None if step == "auto" else int(step),
+        period=(first, last) if first and last else None,
+    )
+    operation = load_operation(
+        consumers,
+        producers,
+        coefficients=coefficients,
+        perimeter=perimeter,
+        calendar=calendar,
+        options=options,
+    )
+    with _progress(quiet, "Répartition") as progress:
+        result = run_operation(operation, progress=progress)
+    used = {
+        "key": key,
+        "static_excess": static_excess if key == "static" else None,
+        "gaps": gaps,
+        "timestamps": timestamps,
+        "step": step,
+        "from": from_day,
+        "to": to_day,
+        "coefficients": None if coefficients is None else str(coefficients),
+        "perimeter": None if perimeter is None else str(perimeter),
+        "calendar": None if calendar is None else str(calendar),
+    }
+    written = write_outputs(result, outdir, convention=number, options=used, chart=not no_chart)
+    _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)
+
+
+@acc.command("demo")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier où écrire les fichiers d'entrée (inputs/) et les résultats.",
+)
+@click.option(
+    "--key",
+    type=click.Choice(["default", "static", "dynamic", "full"]),
+    default="static",
+    show_default=True,
+    help=KEY_HELP,
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Graine des courbes.")
+@click.option("-q", "--quiet", is_flag=True, help="Ni barre de progression ni avertissements.")
+@format_option("table", "json", "csv")
+def demo(outdir: Path, key: str, seed: int, quiet: bool, output_format: str) -> None:
+    """Opération de démonstration : un producteur photovoltaïque, dix consommateurs, mars 2026.
+
+    Génère des courbes réalistes (déterministes), les écrit dans OUTDIR/inputs/ au format
+    documenté, puis les traite comme « acc run » et écrit les résultats dans OUTDIR.
+    Un consommateur sort le 20 mars, un autre entre le 10 ; le 29 mars compte 92
+    quarts d'heure (passage à l'heure d'été).
+    """
+    from linkytool.acc import build_demo_operation, run_operation, write_outputs
+    from linkytool.acc.model import KeyKind
+
+    operation = build_demo_operation(outdir / "inputs", KeyKind(key), seed)
+    with _progress(quiet, "Répartition") as progress:
+        result = run_operation(operation, progress=progress)
+    used = {"key": key, "demo_seed": seed, "static_excess": "surplus" if key == "static" else None}
+    written = write_outputs(result, outdir, convention="ACC00000000", options=used)
+    _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)

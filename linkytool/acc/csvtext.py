@@ -1,0 +1,202 @@
+"""Low-level CSV reading shared by the ACC readers: encoding, separator, decimal comma,
+numbers, PRMs and timestamps, each failure reported with file and line in French.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from linkytool.acc.errors import AccInputError
+from linkytool.acc.timegrid import PARIS, paris_midnight
+
+PRM_PATTERN = re.compile(r"^\d{14}$")
+
+
+@dataclass
+class CsvTable:
+    """A CSV file split into lines of fields, with its detected dialect."""
+
+    path: str
+    lines: list[tuple[int, list[str]]]  # (1-based line number, fields), blank lines dropped
+    delimiter: str
+    decimal_comma: bool
+
+    def header(self) -> tuple[int, list[str]]:
+        if not self.lines:
+            raise AccInputError("le fichier est vide.", path=self.path)
+        return self.lines[0]
+
+
+def read_text(path: str | Path) -> str:
+    """File contents as text: UTF-8 (with or without BOM), else Windows-1252."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise AccInputError(
+            "fichier introuvable.", path=name, hint="Vérifiez le chemin du fichier."
+        ) from exc
+    except OSError as exc:
+        raise AccInputError(f"lecture impossible ({exc.strerror}).", path=name) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def detect_delimiter(first_line: str) -> str:
+    """``;`` (French spreadsheets), tab, or ``,``: decided from the header line."""
+    if ";" in first_line:
+        return ";"
+    if "\t" in first_line:
+        return "\t"
+    return ","
+
+
+def read_table(path: str | Path) -> CsvTable:
+    """Read a CSV file; the separator (and decimal comma with ``;``) comes from line 1."""
+    text = read_text(path)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = detect_delimiter(first)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    lines: list[tuple[int, list[str]]] = []
+    try:
+        for fields in reader:
+            if any(field.strip() for field in fields):
+                lines.append((reader.line_num, [field.strip() for field in fields]))
+    except csv.Error as exc:
+        raise AccInputError(
+            f"CSV illisible ({exc}).", path=str(path), line=reader.line_num
+        ) from exc
+    return CsvTable(str(path), lines, delimiter, delimiter == ";")
+
+
+def normalise_header(fields: list[str]) -> list[str]:
+    """Lower-case, trimmed header names."""
+    return [field.strip().lower() for field in fields]
+
+
+def parse_number(text: str, table: CsvTable, line: int, what: str) -> float:
+    """A decimal number (``.``, or ``,`` in semicolon files); French error otherwise."""
+    value = text.strip().replace("\u00a0", "").replace(" ", "")
+    if table.decimal_comma or (table.delimiter != "," and "," in value):
+        value = value.replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError:
+        raise AccInputError(
+            f"{what} « {text} » n'est pas un nombre.",
+            path=table.path,
+            line=line,
+            hint="Utilisez un nombre décimal (point, ou virgule dans un fichier séparé "
+            "par des points-virgules).",
+        ) from None
+    if not math.isfinite(number):
+        raise AccInputError(
+            f"{what} « {text} » n'est pas un nombre fini.", path=table.path, line=line
+        )
+    return number
+
+
+def parse_prm(text: str, table: CsvTable, line: int) -> str:
+    """A 14-digit PRM kept as text."""
+    value = text.strip()
+    if PRM_PATTERN.match(value):
+        return value
+    hint = "Un PRM compte 14 chiffres ; gardez la colonne au format texte."
+    if re.match(r"^\d{1,13}$", value):
+        hint = (
+            "Un PRM compte 14 chiffres : un tableur a peut-être supprimé des zéros en tête. "
+            "Formatez la colonne en texte avant d'enregistrer."
+        )
+    elif "e+" in value.lower():
+        hint = (
+            "Le tableur a écrit le PRM en notation scientifique : formatez la colonne en "
+            "texte avant d'enregistrer."
+        )
+    raise AccInputError(f"PRM « {text} » invalide.", path=table.path, line=line, hint=hint)
+
+
+_INSTANT_CACHE: dict[str, int] = {}
+
+
+def parse_instant(text: str, table: CsvTable, line: int, *, naive_ok: bool = False) -> int:
+    """ISO 8601 timestamp with its UTC offset -> epoch seconds.
+
+    ``naive_ok`` accepts local Europe/Paris times without offset (ambiguous during the
+    repeated fall-back hour: the first occurrence is taken).
+    """
+    key = text.strip()
+    cached = _INSTANT_CACHE.get(key)
+    if cached is not None:
+        return cached
+    try:
+        moment = datetime.fromisoformat(key)
+    except ValueError:
+        raise AccInputError(
+            f"horodatage « {text} » illisible.",
+            path=table.path,
+            line=line,
+            hint="Attendu : ISO 8601 avec décalage, par exemple 2026-03-29T03:00:00+02:00.",
+        ) from None
+    if moment.tzinfo is None:
+        if not naive_ok:
+            raise AccInputError(
+                f"horodatage « {text} » sans décalage horaire (+01:00 ou +02:00).",
+                path=table.path,
+                line=line,
+                hint="Les jours de changement d'heure ne peuvent être lus sans le décalage : "
+                "écrivez par exemple 2026-10-25T02:00:00+02:00 puis 2026-10-25T02:00:00+01:00.",
+            )
+        moment = moment.replace(tzinfo=PARIS)
+    epoch = int(moment.timestamp())
+    if len(_INSTANT_CACHE) < 500_000:
+        _INSTANT_CACHE[key] = epoch
+    return epoch
+
+
+def parse_day_or_instant(text: str, table: CsvTable, line: int, what: str) -> int:
+    """A date (``YYYY-MM-DD`` or ``DD/MM/YYYY``, 00:00 Europe/Paris) or an ISO instant."""
+    value = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        return paris_midnight(day)
+    try:
+        return parse_instant(value, table, line)
+    except AccInputError:
+        raise AccInputError(
+            f"{what} « {text} » illisible.",
+            path=table.path,
+            line=line,
+            hint="Écrivez une date AAAA-MM-JJ (00:00 heure de Paris) ou un horodatage ISO "
+            "avec décalage.",
+        ) from None
+
+
+def parse_date(text: str) -> date | None:
+    """``YYYY-MM-DD`` or ``DD/MM/YYYY`` (or an ISO timestamp's date part); None if not."""
+    value = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+
+
+def iter_rows(table: CsvTable, skip: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """Data lines after ``skip`` header lines."""
+    yield from table.lines[skip:]

@@ -1,0 +1,272 @@
+"""Readers of load-curve files: linkytool long and wide CSV, the Enedis style with four
+quarter-hour values per line, and the Enedis customer portal export ("Mes données").
+
+Each reader returns a :class:`CurveFile`: per PRM, the step starts [epoch s], mean powers
+[W] and source lines, unsorted and unchecked for gaps (the loader does that, knowing the
+whole operation). Negative or unreadable values are refused here, with file and line.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from linkytool.acc.csvtext import (
+    CsvTable,
+    normalise_header,
+    parse_date,
+    parse_instant,
+    parse_number,
+    parse_prm,
+    read_table,
+)
+from linkytool.acc.errors import AccInputError
+from linkytool.acc.timegrid import format_local, paris_midnight
+
+Timestamps = Literal["start", "end"]
+
+PRM_NAMES = ("prm", "identifiant prm", "id prm", "point", "prm_id")
+TIME_NAMES = ("timestamp", "horodate", "date", "datetime", "horodatage")
+VALUE_NAMES = ("w", "valeur", "value", "puissance", "puissance_w", "power_w")
+
+
+@dataclass
+class Series:
+    """Values of one PRM in one file."""
+
+    prm: str
+    starts: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    #: Step declared by the file [s] (portal "Pas en minutes"), else None (inferred).
+    declared_step: int | None = None
+
+    def add(self, start: int, value: float, line: int) -> None:
+        self.starts.append(start)
+        self.values.append(value)
+        self.lines.append(line)
+
+
+@dataclass
+class CurveFile:
+    """One curve file read: its format and its series by PRM."""
+
+    path: str
+    format: str
+    series: dict[str, Series]
+    notes: list[str] = field(default_factory=list)
+    #: Grandeur métier of a portal export ("Consommation"/"Production"), when stated.
+    kind: str | None = None
+
+
+def _power(text: str, table: CsvTable, line: int) -> float:
+    value = parse_number(text, table, line, "La puissance")
+    if value < 0:
+        raise AccInputError(
+            f"puissance négative ({text} W).",
+            path=table.path,
+            line=line,
+            hint="Les courbes sont des puissances moyennes soutirées ou injectées, jamais "
+            "négatives : séparez consommation et production dans deux fichiers.",
+        )
+    return value
+
+
+def _find(header: list[str], names: tuple[str, ...]) -> int | None:
+    for index, name in enumerate(header):
+        if name in names:
+            return index
+    return None
+
+
+def _series(result: dict[str, Series], prm: str) -> Series:
+    series = result.get(prm)
+    if series is None:
+        series = result[prm] = Series(prm)
+    return series
+
+
+def read_long(table: CsvTable) -> CurveFile:
+    """``prm,timestamp,w``: one value per line (the contract's format)."""
+    header = normalise_header(table.header()[1])
+    i_prm, i_time, i_value = (
+        _find(header, PRM_NAMES),
+        _find(header, TIME_NAMES),
+        _find(header, VALUE_NAMES),
+    )
+    assert i_prm is not None and i_time is not None and i_value is not None
+    width = max(i_prm, i_time, i_value) + 1
+    result: dict[str, Series] = {}
+    for line, fields in table.lines[1:]:
+        if len(fields) < width:
+            raise AccInputError(
+                f"{len(fields)} colonnes au lieu de {len(header)}.", path=table.path, line=line
+            )
+        if not fields[i_value]:
+            continue  # an empty value is a missing step
+        prm = parse_prm(fields[i_prm], table, line)
+        start = parse_instant(fields[i_time], table, line)
+        _series(result, prm).add(start, _power(fields[i_value], table, line), line)
+    return CurveFile(table.path, "long", result)
+
+
+def read_wide(table: CsvTable) -> CurveFile:
+    """``timestamp,<PRM>,<PRM>...``: one column per PRM, one line per step."""
+    _, header_fields = table.header()
+    prms = [parse_prm(name, table, table.lines[0][0]) for name in header_fields[1:]]
+    result: dict[str, Series] = {prm: Series(prm) for prm in prms}
+    for line, fields in table.lines[1:]:
+        start = parse_instant(fields[0], table, line)
+        for prm, text in zip(prms, fields[1:], strict=False):
+            if text:
+                result[prm].add(start, _power(text, table, line), line)
+    return CurveFile(table.path, "wide", result)
+
+
+def read_quarter_hours(table: CsvTable) -> CurveFile:
+    """Enedis style: ``prm,timestamp,w1,w2,w3,w4``, four quarter-hour values per line.
+
+    ``timestamp`` is the start of the first quarter-hour (with its offset, or local time:
+    within the repeated fall-back hour a second line with the same local hour is the
+    ``+01:00`` one).
+    """
+    header = normalise_header(table.header()[1])
+    i_prm, i_time = _find(header, PRM_NAMES), _find(header, TIME_NAMES)
+    assert i_prm is not None and i_time is not None
+    value_columns = [i for i in range(len(header)) if i not in (i_prm, i_time)]
+    result: dict[str, Series] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for line, fields in table.lines[1:]:
+        prm = parse_prm(fields[i_prm], table, line)
+        text = fields[i_time]
+        start = parse_instant(text, table, line, naive_ok=True)
+        if "+" not in text[10:] and not text.endswith("Z"):
+            # local time without offset: a repeated hour is the second (winter) occurrence
+            repeat = seen.get((prm, text), 0)
+            seen[(prm, text)] = repeat + 1
+            if repeat and format_local(start + 3600)[11:13] == format_local(start)[11:13]:
+                start += 3600
+        series = _series(result, prm)
+        for offset, column in enumerate(value_columns):
+            if column < len(fields) and fields[column]:
+                series.add(start + 900 * offset, _power(fields[column], table, line), line)
+        series.declared_step = 900
+    return CurveFile(table.path, "quarter-hour", result)
+
+
+PORTAL_FIRST = "identifiant prm"
+
+
+def read_portal(table: CsvTable, timestamps: Timestamps | None) -> CurveFile:
+    """Enedis customer portal export ("Mes données", load curve), semicolon separated.
+
+    Preamble line, one description line, then ``Horodate;Valeur`` rows. The portal's
+    ``Horodate`` is read as the *end* of the step when the first row is ``Date de debut``
+    plus one step, as the start when it is ``Date de debut`` 00:00; anything else needs
+    ``timestamps``. Values are moved to the step start.
+    """
+    path = table.path
+    preamble = normalise_header(table.lines[0][1])
+    if len(table.lines) < 3:
+        raise AccInputError("export du portail Enedis incomplet.", path=path)
+    line_desc, desc = table.lines[1]
+    info = dict(zip(preamble, desc, strict=False))
+    prm = parse_prm(info.get("identifiant prm", ""), table, line_desc)
+    data_type = info.get("type de donnees", info.get("type de données", ""))
+    if data_type and "courbe" not in data_type.lower():
+        raise AccInputError(
+            f"cet export contient « {data_type} », pas une courbe de charge.",
+            path=path,
+            hint="Sur le portail Enedis, exportez la « Courbe de charge » (puissance en W "
+            "par pas), pas les index quotidiens.",
+        )
+    unit = info.get("unite", info.get("unité", "W")).strip()
+    if unit and unit.upper() != "W":
+        raise AccInputError(f"unité « {unit} » : linkytool attend des puissances en W.", path=path)
+    step_text = info.get("pas en minutes", "").strip()
+    declared = int(float(step_text)) * 60 if step_text else None
+    header_at = next(
+        (i for i, (_, fields) in enumerate(table.lines) if fields[0].lower() == "horodate"),
+        None,
+    )
+    if header_at is None:
+        raise AccInputError("ligne d'en-tête « Horodate;Valeur » introuvable.", path=path)
+    header = normalise_header(table.lines[header_at][1])
+    if len(header) > 2 and any("releve" in name or "relevé" in name for name in header):
+        raise AccInputError(
+            "cet export contient des index (Type de relevé, EAS F1...), pas une courbe de charge.",
+            path=path,
+            hint="Exportez la « Courbe de charge » depuis le portail Enedis.",
+        )
+    rows: list[tuple[int, int, str]] = []
+    for line, fields in table.lines[header_at + 1 :]:
+        rows.append(
+            (line, parse_instant(fields[0], table, line), fields[1] if len(fields) > 1 else "")
+        )
+    if not rows:
+        raise AccInputError("aucune valeur dans l'export.", path=path)
+    starts = sorted(r[1] for r in rows)
+    diffs = [b - a for a, b in itertools.pairwise(starts) if b > a]
+    step = declared or (min(diffs) if diffs else 1800)
+    notes: list[str] = []
+    convention = timestamps
+    first_day = parse_date(info.get("date de debut", info.get("date de début", "")))
+    if convention is None:
+        if first_day is None:
+            raise AccInputError(
+                "date de début absente du préambule : impossible de savoir si « Horodate » "
+                "marque le début ou la fin du pas.",
+                path=path,
+                hint="Précisez --timestamps start ou --timestamps end.",
+            )
+        midnight = paris_midnight(first_day)
+        if starts[0] == midnight + step:
+            convention = "end"
+        elif starts[0] == midnight:
+            convention = "start"
+        else:
+            raise AccInputError(
+                f"la première valeur ({format_local(starts[0])}) ne tombe ni au début du "
+                f"{first_day:%d/%m/%Y} ni un pas plus tard : impossible de savoir si "
+                "« Horodate » marque le début ou la fin du pas.",
+                path=path,
+                hint="Précisez --timestamps start ou --timestamps end.",
+            )
+        notes.append(
+            f"{Path(path).name} : Horodate lu comme la {'fin' if convention == 'end' else 'début'}"
+            " du pas (déduit du préambule)."
+        )
+    shift = step if convention == "end" else 0
+    series = Series(prm, declared_step=declared)
+    for line, start, text in rows:
+        if text:
+            series.add(start - shift, _power(text, table, line), line)
+    kind = info.get("grandeur metier", info.get("grandeur métier"))
+    return CurveFile(path, "portal", {prm: series}, notes, kind=kind)
+
+
+def read_curve_file(path: str | Path, timestamps: Timestamps | None = None) -> CurveFile:
+    """Read a load-curve file in any supported format (detected from its header)."""
+    table = read_table(path)
+    _, first = table.header()
+    header = normalise_header(first)
+    if header[0] == PORTAL_FIRST:
+        return read_portal(table, timestamps)
+    has_prm = _find(header, PRM_NAMES) is not None
+    has_time = _find(header, TIME_NAMES) is not None
+    if has_prm and has_time and _find(header, VALUE_NAMES) is not None and len(header) == 3:
+        return read_long(table)
+    if has_prm and has_time and len(header) == 6:
+        return read_quarter_hours(table)
+    if header[0] in TIME_NAMES and len(header) > 1 and all(name.isdigit() for name in header[1:]):
+        return read_wide(table)
+    raise AccInputError(
+        f"format de courbe non reconnu (en-tête : {';'.join(first)}).",
+        path=str(path),
+        line=table.lines[0][0],
+        hint="Formats acceptés : « prm,timestamp,w » (une valeur par ligne), « timestamp,"
+        "<PRM>,<PRM>… » (une colonne par PRM), « prm,timestamp,w1,w2,w3,w4 » (4 quarts "
+        "d'heure par ligne) ou l'export « Courbe de charge » du portail Enedis.",
+    )

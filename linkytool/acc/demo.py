@@ -1,0 +1,227 @@
+"""The bundled demo operation: one PV producer and ten consumers over March 2026.
+
+Curves are synthetic but realistic and deterministic (seeded): a PV bell from the sun's
+elevation at mid-France with cloudy days and passing clouds; residential profiles (morning
+and evening peaks, electric heating on cold days, weekends) and two tertiary ones (a bakery,
+a town-hall office). March 2026 contains the spring-forward day (29th, 92 quarter-hours).
+One consumer leaves on the 20th, one joins on the 10th (perimeter file). The inputs are
+written as the contract's CSV files, then read back like any user's files.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from linkytool.acc.model import FloatArray, KeyKind
+from linkytool.acc.timegrid import TimeGrid, format_local, paris_midnight
+from linkytool.fileio import atomic_write_text
+
+#: The demo producer is the demo installation of the MES feature (CONTRACTS.md).
+DEMO_PRODUCER = "30002345678901"
+DEMO_CONSUMERS = tuple(f"300023456790{n:02d}" for n in range(1, 11))
+DEMO_PERIOD = (date(2026, 3, 1), date(2026, 3, 31))
+DEMO_PEAK_W = 60_000.0
+#: Static coefficients of the demo [%] (sum 100 %).
+DEMO_STATIC = (12.0, 8.0, 10.0, 9.0, 11.0, 7.0, 8.0, 10.0, 15.0, 10.0)
+DEMO_EXIT = (DEMO_CONSUMERS[3], date(2026, 3, 20))
+DEMO_ENTRY = (DEMO_CONSUMERS[6], date(2026, 3, 10))
+#: Day without dynamic coefficients (the default key stands in, as Enedis does).
+DEMO_MISSING_COEFFICIENTS_DAY = date(2026, 3, 15)
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """Synthetic curves of the demo, ``(steps, n)`` [W]."""
+
+    grid: TimeGrid
+    consumption: FloatArray
+    production: FloatArray
+
+
+def _smooth_noise(rng: np.random.Generator, n: int, width: int) -> FloatArray:
+    noise = rng.standard_normal(n + width)
+    kernel = np.ones(width) / width
+    result: FloatArray = np.convolve(noise, kernel, mode="valid")[:n] * math.sqrt(width)
+    return result
+
+
+def pv_curve(grid: TimeGrid, peak_w: float, rng: np.random.Generator) -> FloatArray:
+    """PV injection [W]: clear-sky bell from solar elevation, times cloud cover."""
+    instants = grid.instants() + grid.step_s // 2
+    day_of_year = (instants // 86400 - 4) % 365 + 1  # approximate, enough for a demo
+    declination = math.radians(23.44) * np.sin(2 * np.pi * (284 + day_of_year) / 365)
+    latitude, longitude = math.radians(46.5), 2.35
+    solar_hours = (instants % 86400) / 3600 + longitude / 15
+    hour_angle = np.radians(15 * (solar_hours - 12))
+    elevation = np.sin(latitude) * np.sin(declination) + np.cos(latitude) * np.cos(
+        declination
+    ) * np.cos(hour_angle)
+    clear = np.clip(elevation, 0, None) ** 1.3
+    days = grid.local_days - grid.local_days[0]
+    daily_sky = np.clip(rng.beta(2.2, 1.4, size=int(days.max()) + 1), 0.08, 1.0)
+    passing = np.clip(1 - 0.35 * np.abs(_smooth_noise(rng, grid.n_steps, 6)), 0.15, 1.0)
+    cloud = daily_sky[days] * np.where(daily_sky[days] > 0.85, 1.0, passing)
+    result: FloatArray = np.round(peak_w * 0.82 * clear * cloud)
+    return result
+
+
+def _shape(hours: FloatArray, peaks: list[tuple[float, float, float]]) -> FloatArray:
+    """Sum of Gaussian bumps ``(centre h, width h, height W)`` over the hour of the day."""
+    result = np.zeros_like(hours)
+    for centre, width, height in peaks:
+        result += height * np.exp(-0.5 * ((hours - centre) / width) ** 2)
+    return result
+
+
+def consumer_curves(grid: TimeGrid, rng: np.random.Generator) -> FloatArray:
+    """Ten consumers [W]: eight homes, a bakery, a town-hall office."""
+    hours = (grid.minute_of_day() / 60.0).astype(np.float64)
+    weekday = grid.weekday()
+    weekend = weekday >= 5
+    days = grid.local_days - grid.local_days[0]
+    cold = np.clip(rng.normal(0.5, 0.25, size=int(days.max()) + 1), 0, 1)[days]
+    columns = []
+    for n in range(8):
+        base = rng.uniform(150, 400)
+        heating = rng.choice([0.0, 0.0, 1.0]) * rng.uniform(800, 2000)
+        morning = rng.uniform(600, 1500)
+        evening = rng.uniform(900, 2500)
+        at_home = np.where(weekend, 1.0, 0.55 if n % 3 else 0.9)
+        profile = (
+            base
+            + _shape(hours, [(7.3, 0.8, morning), (19.5, 1.6, evening)])
+            + _shape(hours, [(12.8, 1.0, 500.0)]) * at_home
+            + heating * cold * (0.6 + 0.4 * (hours < 7) + 0.4 * (hours > 18))
+        )
+        noise = np.clip(1 + 0.25 * _smooth_noise(rng, grid.n_steps, 3), 0.3, 2.0)
+        columns.append(profile * noise)
+    bakery = np.where(
+        weekday == 0, 250.0, 400 + _shape(hours, [(5.5, 1.5, 6000), (10.5, 2.0, 3500)])
+    )
+    office_open = (~weekend) & (hours >= 8) & (hours < 18.5)
+    office = 600 + np.where(office_open, 3500 + _shape(hours, [(11, 2.5, 1500)]), 0.0)
+    for tertiary in (bakery, office):
+        columns.append(tertiary * np.clip(1 + 0.1 * rng.standard_normal(grid.n_steps), 0.6, 1.4))
+    result: FloatArray = np.round(np.column_stack(columns))
+    return result
+
+
+def build_demo_data(seed: int = 2026) -> DemoData:
+    """The demo curves over March 2026 at 15 minutes (deterministic for a given seed)."""
+    start = paris_midnight(DEMO_PERIOD[0])
+    end = paris_midnight(date(2026, 4, 1))
+    grid = TimeGrid(start, 900, (end - start) // 900)
+    rng = np.random.default_rng(seed)
+    production = pv_curve(grid, DEMO_PEAK_W, rng)[:, None]
+    consumption = consumer_curves(grid, rng)
+    return DemoData(grid, consumption, production)
+
+
+def _long_csv(grid: TimeGrid, prms: tuple[str, ...], values: FloatArray) -> str:
+    stamps = [format_local(int(t)) for t in grid.instants()]
+    lines = ["prm,timestamp,w"]
+    for i, prm in enumerate(prms):
+        lines.extend(
+            f"{prm},{stamp},{int(v)}" for stamp, v in zip(stamps, values[:, i], strict=True)
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_demo_inputs(directory: str | Path, key: KeyKind, seed: int = 2026) -> dict[str, Path]:
+    """Write the demo's input files; returns ``{"consumers":…, "producers":…, …}``."""
+    folder = Path(directory)
+    data = build_demo_data(seed)
+    grid = data.grid
+    paths = {
+        "consumers": folder / "consumers.csv",
+        "producers": folder / "producers.csv",
+        "perimeter": folder / "perimeter.csv",
+        "calendar": folder / "calendar.csv",
+    }
+    exit_step = grid.clamp_index(paris_midnight(DEMO_EXIT[1]))
+    entry_step = grid.clamp_index(paris_midnight(DEMO_ENTRY[1]))
+    consumption = data.consumption.copy()
+    # the leaving and joining consumers have curves only while they take part
+    exiting, entering = DEMO_CONSUMERS.index(DEMO_EXIT[0]), DEMO_CONSUMERS.index(DEMO_ENTRY[0])
+    atomic_write_text(paths["producers"], _long_csv(grid, (DEMO_PRODUCER,), data.production))
+    lines = ["prm,timestamp,w"]
+    stamps = [format_local(int(t)) for t in grid.instants()]
+    for i, prm in enumerate(DEMO_CONSUMERS):
+        first, stop = 0, grid.n_steps
+        if i == exiting:
+            stop = exit_step
+        if i == entering:
+            first = entry_step
+        lines.extend(f"{prm},{stamps[t]},{int(consumption[t, i])}" for t in range(first, stop))
+    atomic_write_text(paths["consumers"], "\n".join(lines) + "\n")
+    perimeter = ["prm,role,entry,exit", f"{DEMO_PRODUCER},producer,,"]
+    for prm in DEMO_CONSUMERS:
+        entry = DEMO_ENTRY[1].isoformat() if prm == DEMO_ENTRY[0] else ""
+        leave = DEMO_EXIT[1].isoformat() if prm == DEMO_EXIT[0] else ""
+        perimeter.append(f"{prm},consumer,{entry},{leave}")
+    atomic_write_text(paths["perimeter"], "\n".join(perimeter) + "\n")
+    atomic_write_text(
+        paths["calendar"],
+        "class,days,start,end\nHC,all,22:00,06:00\nHP,all,06:00,22:00\n",
+    )
+    if key is KeyKind.STATIC:
+        paths["coefficients"] = folder / "coefficients.csv"
+        rows = ["prm,coefficient"] + [
+            f"{prm},{k:g}" for prm, k in zip(DEMO_CONSUMERS, DEMO_STATIC, strict=True)
+        ]
+        atomic_write_text(paths["coefficients"], "\n".join(rows) + "\n")
+    elif key in (KeyKind.DYNAMIC, KeyKind.FULL):
+        paths["coefficients"] = folder / "coefficients.csv"
+        atomic_write_text(paths["coefficients"], _dynamic_csv(data, key, entry_step, exit_step))
+    return paths
+
+
+def _dynamic_csv(data: DemoData, key: KeyKind, entry_step: int, exit_step: int) -> str:
+    """PMO-style dynamic keys: shares of yesterday's consumption at the same step."""
+    grid = data.grid
+    per_day = 96
+    previous = np.roll(data.consumption, per_day, axis=0)
+    previous[:per_day] = data.consumption[:per_day]
+    entering = DEMO_CONSUMERS.index(DEMO_ENTRY[0])
+    exiting = DEMO_CONSUMERS.index(DEMO_EXIT[0])
+    previous[:entry_step, entering] = 0
+    previous[exit_step:, exiting] = 0
+    shares = previous / np.maximum(previous.sum(axis=1, keepdims=True), 1.0) * 100
+    shares = np.floor(shares * 1000) / 1000  # three decimals, never above 100 % in total
+    skip_from = grid.clamp_index(paris_midnight(DEMO_MISSING_COEFFICIENTS_DAY))
+    skip_to = grid.clamp_index(paris_midnight(date(2026, 3, 16)))
+    stamps = [format_local(int(t)) for t in grid.instants()]
+    lines = (
+        ["timestamp,prm,coefficient"]
+        if key is KeyKind.DYNAMIC
+        else ["timestamp,producer,consumer,coefficient"]
+    )
+    for t, stamp in enumerate(stamps):
+        if skip_from <= t < skip_to:
+            continue
+        for i, prm in enumerate(DEMO_CONSUMERS):
+            if key is KeyKind.DYNAMIC:
+                lines.append(f"{stamp},{prm},{shares[t, i]:g}")
+            else:
+                lines.append(f"{stamp},{DEMO_PRODUCER},{prm},{shares[t, i]:g}")
+    return "\n".join(lines) + "\n"
+
+
+def build_demo_operation(directory: str | Path, key: KeyKind = KeyKind.STATIC, seed: int = 2026):  # type: ignore[no-untyped-def]
+    """Write the demo inputs into ``directory`` and load them as an Operation."""
+    from linkytool.acc.loader import LoadOptions, load_operation
+
+    paths = write_demo_inputs(directory, key, seed)
+    return load_operation(
+        [paths["consumers"]],
+        [paths["producers"]],
+        coefficients=paths.get("coefficients"),
+        perimeter=paths["perimeter"],
+        calendar=paths["calendar"],
+        options=LoadOptions(key=key),
+    )

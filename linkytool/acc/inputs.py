@@ -1,0 +1,287 @@
+"""Readers of the non-curve inputs: distribution coefficients, perimeter (entries and
+exits of participants) and the time-of-use calendar. They return plain records; the loader
+maps them onto the operation's time grid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from linkytool.acc.csvtext import (
+    CsvTable,
+    normalise_header,
+    parse_day_or_instant,
+    parse_instant,
+    parse_number,
+    parse_prm,
+    read_table,
+)
+from linkytool.acc.errors import AccInputError
+from linkytool.acc.model import IntArray, KeyKind
+from linkytool.acc.timegrid import TimeGrid, format_local
+
+COEFFICIENT_HEADERS: dict[KeyKind, tuple[str, ...]] = {
+    KeyKind.STATIC: ("prm", "coefficient"),
+    KeyKind.DYNAMIC: ("timestamp", "prm", "coefficient"),
+    KeyKind.FULL: ("timestamp", "producer", "consumer", "coefficient"),
+}
+
+
+@dataclass(frozen=True)
+class CoefficientRow:
+    """One coefficient line; ``coefficient`` as a fraction (0..1)."""
+
+    line: int
+    consumer: str
+    coefficient: float
+    start: int | None = None  # step start (dynamic keys) or validity start (static)
+    producer: str | None = None
+
+
+@dataclass
+class CoefficientFile:
+    path: str
+    key: KeyKind
+    rows: list[CoefficientRow]
+
+
+def _columns(
+    table: CsvTable, wanted: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, int]:
+    line, fields = table.header()
+    header = normalise_header(fields)
+    missing = [name for name in wanted if name not in header]
+    if missing:
+        raise AccInputError(
+            f"colonnes manquantes : {', '.join(missing)} (en-tête lu : {';'.join(fields)}).",
+            path=table.path,
+            line=line,
+            hint=f"En-tête attendu : {','.join(wanted)}.",
+        )
+    return {name: header.index(name) for name in (*wanted, *optional) if name in header}
+
+
+def read_coefficients(path: str | Path, key: KeyKind) -> CoefficientFile:
+    """Coefficients in percent for ``key`` (static, dynamic or full), as fractions.
+
+    Static files may carry an optional ``from`` column (date or instant): each group of
+    lines with the same ``from`` is a full set valid until the next one.
+    """
+    table = read_table(path)
+    wanted = COEFFICIENT_HEADERS[key]
+    columns = _columns(table, wanted, ("from",))
+    rows: list[CoefficientRow] = []
+    for line, fields in table.lines[1:]:
+        if len(fields) < len(wanted):
+            raise AccInputError(
+                f"{len(fields)} colonnes au lieu de {len(wanted)}.", path=table.path, line=line
+            )
+        percent = parse_number(fields[columns["coefficient"]], table, line, "Le coefficient")
+        if not 0 <= percent <= 100:
+            raise AccInputError(
+                f"coefficient {fields[columns['coefficient']]} % hors de 0–100 %.",
+                path=table.path,
+                line=line,
+                hint="Les coefficients sont en pourcentage de la production (0 à 100).",
+            )
+        start: int | None = None
+        producer: str | None = None
+        if key is KeyKind.STATIC:
+            consumer = parse_prm(fields[columns["prm"]], table, line)
+            if "from" in columns and fields[columns["from"]]:
+                start = parse_day_or_instant(fields[columns["from"]], table, line, "La date from")
+        elif key is KeyKind.DYNAMIC:
+            consumer = parse_prm(fields[columns["prm"]], table, line)
+            start = parse_instant(fields[columns["timestamp"]], table, line)
+        else:
+            consumer = parse_prm(fields[columns["consumer"]], table, line)
+            producer = parse_prm(fields[columns["producer"]], table, line)
+            start = parse_instant(fields[columns["timestamp"]], table, line)
+        rows.append(CoefficientRow(line, consumer, percent / 100.0, start, producer))
+    return CoefficientFile(table.path, key, rows)
+
+
+@dataclass(frozen=True)
+class PerimeterRow:
+    """A participant's presence in the operation: ``[entry, exit)`` in epoch seconds."""
+
+    line: int
+    prm: str
+    role: str  # "consumer" or "producer"
+    entry: int | None
+    exit: int | None
+
+
+ROLES = {
+    "consumer": "consumer",
+    "consommateur": "consumer",
+    "producer": "producer",
+    "producteur": "producer",
+}
+
+
+def read_perimeter(path: str | Path) -> list[PerimeterRow]:
+    """``prm,role,entry,exit``: dates (00:00 Paris) or instants; empty = open bound.
+
+    ``exit`` is the effective date of the withdrawal: the first day out of the perimeter.
+    """
+    table = read_table(path)
+    columns = _columns(table, ("prm", "role"), ("entry", "exit"))
+    rows: list[PerimeterRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, fields in table.lines[1:]:
+        prm = parse_prm(fields[columns["prm"]], table, line)
+        role = ROLES.get(fields[columns["role"]].strip().lower())
+        if role is None:
+            raise AccInputError(
+                f"rôle « {fields[columns['role']]} » inconnu.",
+                path=table.path,
+                line=line,
+                hint="Écrivez consumer ou producer.",
+            )
+        if (prm, role) in seen:
+            raise AccInputError(
+                f"le PRM {prm} ({role}) figure déjà ligne {seen[(prm, role)]}.",
+                path=table.path,
+                line=line,
+                hint="Une ligne par participant : une seule entrée et une seule sortie.",
+            )
+        seen[(prm, role)] = line
+
+        def bound(name: str, line: int = line, fields: list[str] = fields) -> int | None:
+            if name not in columns or not fields[columns[name]]:
+                return None
+            return parse_day_or_instant(fields[columns[name]], table, line, f"La date {name}")
+
+        entry, exit_ = bound("entry"), bound("exit")
+        if entry is not None and exit_ is not None and exit_ <= entry:
+            raise AccInputError("la sortie précède l'entrée.", path=table.path, line=line)
+        rows.append(PerimeterRow(line, prm, role, entry, exit_))
+    return rows
+
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_ALIASES = {
+    "lun": "mon", "mar": "tue", "mer": "wed", "jeu": "thu", "ven": "fri", "sam": "sat",
+    "dim": "sun",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CalendarRule:
+    """``name`` applies on ``days`` (weekday set), months, from ``start`` to ``end`` [min]."""
+
+    line: int
+    name: str
+    days: frozenset[int]
+    months: frozenset[int]
+    start: int
+    end: int
+
+
+def _parse_days(text: str, table: CsvTable, line: int) -> frozenset[int]:
+    value = text.strip().lower()
+    if value in ("", "all", "tous"):
+        return frozenset(range(7))
+    result: set[int] = set()
+    for part in re.split(r"[|+ ]+", value):
+        bounds = [DAY_ALIASES.get(p, p) for p in part.split("-")]
+        if any(b not in DAY_NAMES for b in bounds) or len(bounds) > 2:
+            raise AccInputError(
+                f"jours « {text} » illisibles.",
+                path=table.path,
+                line=line,
+                hint="Exemples : all, mon-fri, sat-sun, sun.",
+            )
+        a, b = DAY_NAMES.index(bounds[0]), DAY_NAMES.index(bounds[-1])
+        result.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+    return frozenset(result)
+
+
+def _parse_months(text: str, table: CsvTable, line: int) -> frozenset[int]:
+    value = text.strip().lower()
+    if value in ("", "all", "tous"):
+        return frozenset(range(1, 13))
+    match = re.fullmatch(r"(\d{1,2})(?:-(\d{1,2}))?", value)
+    if not match:
+        raise AccInputError(
+            f"mois « {text} » illisibles.", path=table.path, line=line,
+            hint="Exemples : all, 11-3 (novembre à mars), 4-10.",
+        )  # fmt: skip
+    a = int(match.group(1))
+    b = int(match.group(2) or a)
+    if not (1 <= a <= 12 and 1 <= b <= 12):
+        raise AccInputError(f"mois « {text} » hors de 1–12.", path=table.path, line=line)
+    return frozenset(range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)])
+
+
+def _parse_clock(text: str, table: CsvTable, line: int) -> int:
+    match = re.fullmatch(r"(\d{1,2})[:h](\d{2})", text.strip())
+    if not match or int(match.group(1)) > 24 or int(match.group(2)) > 59:
+        raise AccInputError(
+            f"heure « {text} » illisible.", path=table.path, line=line, hint="Format HH:MM."
+        )
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def read_calendar(path: str | Path) -> list[CalendarRule]:
+    """Time-of-use calendar: ``class,days,start,end[,months]``; first matching line wins."""
+    table = read_table(path)
+    columns = _columns(table, ("class", "days", "start", "end"), ("months",))
+    rules = []
+    for line, fields in table.lines[1:]:
+        rules.append(
+            CalendarRule(
+                line,
+                fields[columns["class"]],
+                _parse_days(fields[columns["days"]], table, line),
+                _parse_months(
+                    fields[columns["months"]] if "months" in columns else "", table, line
+                ),
+                _parse_clock(fields[columns["start"]], table, line),
+                _parse_clock(fields[columns["end"]], table, line),
+            )
+        )
+    if not rules:
+        raise AccInputError("calendrier vide.", path=table.path)
+    return rules
+
+
+def classify_steps(
+    rules: list[CalendarRule], grid: TimeGrid, path: str
+) -> tuple[tuple[str, ...], IntArray]:
+    """Time-of-use class of every step (local wall time of the step start)."""
+    names: list[str] = []
+    for rule in rules:
+        if rule.name not in names:
+            names.append(rule.name)
+    minute = grid.minute_of_day()
+    weekday = grid.weekday()
+    month = grid.month_number()
+    index = np.full(grid.n_steps, -1, dtype=np.int64)
+    for rule in rules:
+        if rule.start <= rule.end:
+            in_hours = (minute >= rule.start) & (minute < rule.end)
+        else:
+            in_hours = (minute >= rule.start) | (minute < rule.end)
+        match = (
+            (index < 0)
+            & in_hours
+            & np.isin(weekday, list(rule.days))
+            & np.isin(month, list(rule.months))
+        )
+        index[match] = names.index(rule.name)
+    if (index < 0).any():
+        first = int(np.flatnonzero(index < 0)[0])
+        raise AccInputError(
+            "aucune ligne du calendrier ne couvre le pas du "
+            f"{format_local(grid.start + first * grid.step_s)}.",
+            path=path,
+            hint="Le calendrier doit couvrir toutes les heures de tous les jours "
+            "(ajoutez une dernière ligne « all,00:00,24:00 » par défaut).",
+        )
+    return tuple(names), index

@@ -1,0 +1,153 @@
+"""Allocation kernels: one step block at a time, vectorised over consumers.
+
+Arrays are time-major: consumption ``C`` has shape ``(steps, consumers)``, pooled
+production ``P`` shape ``(steps,)``, per-producer injection ``Pp`` shape ``(steps,
+producers)``, all mean powers [W]. Coefficients are fractions (0..1). Each function returns
+the self-consumed power ``A`` [W], with ``0 <= A <= C`` and ``sum(A) <= P`` at every step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linkytool.acc.model import BoolArray, FloatArray
+
+#: Relative tolerance on coefficient sums (percent values with decimals).
+SUM_TOLERANCE = 1e-9
+
+
+def allocate_default(consumption: FloatArray, production: FloatArray) -> FloatArray:
+    """Default key (D.315-6): ``A_i = C_i * min(1, P / sum C)``; zero when ``sum C = 0``."""
+    total = consumption.sum(axis=1)
+    ratio = np.divide(production, total, out=np.zeros_like(production), where=total > 0)
+    np.minimum(ratio, 1.0, out=ratio)
+    result: FloatArray = consumption * ratio[:, None]
+    return result
+
+
+def allocate_shares(
+    consumption: FloatArray, production: FloatArray, shares: FloatArray
+) -> FloatArray:
+    """Static (surplus mode) or dynamic simple key: ``A_i = min(C_i, k_i * P)``.
+
+    ``shares`` is ``(consumers,)`` or ``(steps, consumers)``; what a consumer cannot
+    absorb, and the unassigned ``(1 - sum k) * P``, go to the surplus.
+    """
+    result: FloatArray = np.minimum(consumption, shares * production[:, None])
+    return result
+
+
+def allocate_static_redistribute(
+    consumption: FloatArray,
+    production: FloatArray,
+    shares: FloatArray,
+    active: BoolArray | None = None,
+) -> FloatArray:
+    """Static key, ``redistribute`` mode: excess shared among consumers that can absorb.
+
+    First pass ``min(C_i, k_i P)``; the total excess of active consumers is then shared
+    among active consumers with ``k_i > 0`` still below their consumption, pro rata of
+    ``k_i``, repeated until nothing is left or nobody can absorb more. The share of an
+    inactive (withdrawn) consumer is never redistributed. ``shares`` is ``(consumers,)``.
+    """
+    offered = shares[None, :] * production[:, None]
+    if active is not None:
+        offered = offered * active
+    allocated = np.minimum(consumption, offered)
+    excess = (offered - allocated).sum(axis=1)
+    rows = np.flatnonzero(excess > 1e-9 * np.maximum(production, 1.0))
+    if rows.size == 0:
+        return allocated
+    sub_c = consumption[rows]
+    sub_a = allocated[rows]
+    sub_e = excess[rows]
+    weights = np.broadcast_to(shares, sub_c.shape)
+    if active is not None:
+        weights = weights * active[rows]
+    for _ in range(consumption.shape[1] + 1):
+        room = sub_c - sub_a
+        eligible = np.where(room > 1e-12 * np.maximum(sub_c, 1.0), weights, 0.0)
+        weight_sum = eligible.sum(axis=1)
+        live = (weight_sum > 0) & (sub_e > 1e-9)
+        if not live.any():
+            break
+        offer = np.divide(
+            sub_e[:, None] * eligible,
+            weight_sum[:, None],
+            out=np.zeros_like(eligible),
+            where=live[:, None],
+        )
+        new_a = np.minimum(sub_a + offer, sub_c)
+        sub_e = np.maximum(sub_e - (new_a - sub_a).sum(axis=1), 0.0)
+        sub_a = new_a
+    allocated[rows] = sub_a
+    return allocated
+
+
+@dataclass(frozen=True)
+class FullAllocation:
+    """Result of the full dynamic key on a block of steps."""
+
+    #: Self-consumed per consumer, ``(steps, consumers)`` [W].
+    self_consumed: FloatArray
+    #: Production of each producer allocated to consumers, ``(steps, producers)`` [W].
+    allocated: FloatArray
+    #: Sum over the block of each producer->consumer allocation, ``(producers, consumers)``
+    #: [W x steps].
+    pairs: FloatArray
+
+
+def allocate_full(
+    consumption: FloatArray, injection: FloatArray, shares: FloatArray
+) -> FullAllocation:
+    """Full dynamic key: ``a_ip = k_ip P_p``, scaled per consumer to its consumption.
+
+    If ``sum_p a_ip > C_i`` every ``a_ip`` of consumer ``i`` is multiplied by
+    ``C_i / sum_p a_ip`` (our reading, acc.md). ``shares`` is ``(steps, producers,
+    consumers)``; ``injection`` is ``(steps, producers)``.
+    """
+    raw = np.matmul(injection[:, None, :], shares)[:, 0, :]
+    factor = np.divide(consumption, raw, out=np.ones_like(raw), where=raw > consumption)
+    self_consumed: FloatArray = raw * factor
+    scaled = shares * factor[:, None, :]
+    allocated: FloatArray = injection * scaled.sum(axis=2)
+    pairs = np.empty((shares.shape[1], shares.shape[2]))
+    for producer in range(shares.shape[1]):
+        pairs[producer] = injection[:, producer] @ scaled[:, producer, :]
+    return FullAllocation(self_consumed, allocated, pairs)
+
+
+def pooled_allocation(self_consumed_total: FloatArray, injection: FloatArray) -> FloatArray:
+    """Production of each producer allocated under a pooled key: ``sum A * P_p / P`` [W]."""
+    total = injection.sum(axis=1)
+    ratio = np.divide(
+        self_consumed_total, total, out=np.zeros_like(self_consumed_total), where=total > 0
+    )
+    result: FloatArray = injection * ratio[:, None]
+    return result
+
+
+def split_surplus(injection: FloatArray, allocated: FloatArray) -> FloatArray:
+    """Collective surplus split per producer (note §3.5): ``S_p = P_p - allocated_p``.
+
+    The one place that decides the split (it may change once annex 7 is read): under pooled
+    keys ``allocated_p`` is :func:`pooled_allocation` (so ``S_p = S * P_p / P``); under the
+    full dynamic key it is the producer's own production allocated to consumers.
+    """
+    result: FloatArray = np.maximum(injection - allocated, 0.0)
+    return result
+
+
+def over_allocated_steps(shares: FloatArray) -> BoolArray:
+    """Steps where some producer's coefficients sum over 100 %.
+
+    ``shares`` is ``(steps, consumers)`` (dynamic simple) or ``(steps, producers,
+    consumers)`` (full dynamic).
+    """
+    sums = shares.sum(axis=-1)
+    bad: BoolArray = sums > 1.0 + SUM_TOLERANCE
+    if bad.ndim == 2:
+        bad = np.asarray(bad.any(axis=1), dtype=np.bool_)
+    return bad

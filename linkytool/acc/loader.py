@@ -1,0 +1,577 @@
+"""Build an :class:`Operation` from the input files of the contract (acc-files.md).
+
+The loader decides the time grid (period and ACC step), maps every series onto it
+(aggregating finer meter steps exactly, refusing coarser ones), checks duplicates and
+gaps against the perimeter windows, applies the gap policy and maps coefficients, the
+perimeter and the time-of-use calendar. Everything it assumes or corrects is written in
+``Operation.input_report`` for report.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from linkytool.acc.curves import CurveFile, Series, Timestamps, read_curve_file
+from linkytool.acc.errors import AccInputError, CoefficientError, GapError
+from linkytool.acc.inputs import (
+    CoefficientFile,
+    PerimeterRow,
+    classify_steps,
+    read_calendar,
+    read_coefficients,
+    read_perimeter,
+)
+from linkytool.acc.model import (
+    ArrayCoefficients,
+    ArrayCurves,
+    BoolArray,
+    FloatArray,
+    GapPolicy,
+    IntArray,
+    KeyKind,
+    Operation,
+    StaticExcess,
+    StaticSet,
+)
+from linkytool.acc.timegrid import (
+    FIFTEEN_MINUTE_START,
+    PARIS,
+    TimeGrid,
+    enedis_step_seconds,
+    format_local,
+    paris_midnight,
+)
+
+#: Meter steps linkytool can aggregate exactly to the ACC step [s].
+METER_STEPS = (300, 600, 900, 1800, 3600)
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Options that change how inputs are read and the result computed."""
+
+    key: KeyKind = KeyKind.DEFAULT
+    static_excess: StaticExcess = StaticExcess.SURPLUS
+    gaps: GapPolicy = GapPolicy.ERROR
+    timestamps: Timestamps | None = None
+    #: ACC step in minutes (15 or 30); None: Enedis's rule (15 since October 2024).
+    step_minutes: int | None = None
+    #: First and last local days (inclusive) to compute; None: the period of the data.
+    period: tuple[date, date] | None = None
+
+
+@dataclass
+class _Participant:
+    prm: str
+    role: str
+    parts: list[tuple[CurveFile, Series]] = field(default_factory=list)
+
+
+def _read_role(
+    paths: Sequence[str | Path], role: str, timestamps: Timestamps | None
+) -> tuple[list[CurveFile], dict[str, _Participant]]:
+    files = [read_curve_file(path, timestamps) for path in paths]
+    participants: dict[str, _Participant] = {}
+    for curve_file in files:
+        if curve_file.kind:
+            kind = curve_file.kind.lower()
+            if role == "consumer" and kind.startswith("prod"):
+                raise AccInputError(
+                    "cet export est une courbe de production, donné comme consommateur.",
+                    path=curve_file.path,
+                    hint="Passez-le avec --producers.",
+                )
+            if role == "producer" and kind.startswith("conso"):
+                raise AccInputError(
+                    "cet export est une courbe de consommation, donné comme producteur.",
+                    path=curve_file.path,
+                    hint="Passez-le avec --consumers.",
+                )
+        for prm, series in curve_file.series.items():
+            participants.setdefault(prm, _Participant(prm, role)).parts.append((curve_file, series))
+    return files, participants
+
+
+def _data_step(part: tuple[CurveFile, Series]) -> int | None:
+    series = part[1]
+    if series.declared_step:
+        return series.declared_step
+    starts = np.unique(np.asarray(series.starts, dtype=np.int64))
+    if starts.size < 2:
+        return None
+    return int(np.diff(starts).min())
+
+
+def _label(role: str) -> str:
+    return "consommateur" if role == "consumer" else "producteur"
+
+
+def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid, dict[str, Any]]:
+    steps = [s for p in everyone for part in p.parts if (s := _data_step(part))]
+    starts = [min(part[1].starts) for p in everyone for part in p.parts if part[1].starts]
+    if not starts:
+        raise AccInputError(
+            "aucune valeur dans les courbes fournies.",
+            hint="Vérifiez les fichiers --consumers et --producers.",
+        )
+    coarsest = max(steps) if steps else 900
+    if options.period is not None:
+        first_day, last_day = options.period
+        begin = paris_midnight(first_day)
+        end = paris_midnight(last_day + timedelta(days=1))
+    else:
+        begin = min(starts)
+        ends = [
+            max(part[1].starts) + (_data_step(part) or coarsest)
+            for p in everyone
+            for part in p.parts
+            if part[1].starts
+        ]
+        end = max(ends)
+    period_start = datetime.fromtimestamp(begin, PARIS)
+    if options.step_minutes is not None:
+        step = options.step_minutes * 60
+    else:
+        step = enedis_step_seconds(period_start)
+        period_end = datetime.fromtimestamp(end - 1, PARIS)
+        if step == 1800 and period_end >= FIFTEEN_MINUTE_START:
+            raise AccInputError(
+                "la période chevauche le passage au pas de 15 minutes d'Enedis "
+                "(1er octobre 2024) : calculs au pas de 30 minutes avant, 15 après.",
+                hint="Calculez séparément avant et après le 1er octobre 2024 (--from/--to), "
+                "ou imposez le pas avec --step.",
+            )
+    begin -= begin % step
+    n_steps = -(-(end - begin) // step)
+    info = {
+        "step_minutes": step // 60,
+        "step_rule": "imposé (--step)"
+        if options.step_minutes
+        else "règle Enedis : 15 min depuis le calcul d'octobre 2024, 30 min avant",
+    }
+    return TimeGrid(begin, step, n_steps), info
+
+
+def _windows(
+    participants: list[_Participant],
+    perimeter: dict[tuple[str, str], PerimeterRow],
+    grid: TimeGrid,
+) -> IntArray | None:
+    if not perimeter:
+        return None
+    windows = np.zeros((len(participants), 2), dtype=np.int64)
+    for i, participant in enumerate(participants):
+        row = perimeter[(participant.prm, participant.role)]
+        windows[i, 0] = 0 if row.entry is None else grid.clamp_index(row.entry)
+        windows[i, 1] = grid.n_steps if row.exit is None else grid.clamp_index(row.exit)
+    return windows
+
+
+def _locate(part: tuple[CurveFile, Series], index: int) -> str:
+    curve_file, series = part
+    return f"{curve_file.path}, ligne {series.lines[index]}"
+
+
+def _place_series(
+    participant: _Participant, grid: TimeGrid, report: dict[str, Any]
+) -> tuple[FloatArray, BoolArray]:
+    """Values on the grid [W] and a mask of the steps actually given."""
+    step = grid.step_s
+    total = np.zeros(grid.n_steps)
+    seen = np.zeros(grid.n_steps, dtype=np.bool_)
+    for part in participant.parts:
+        curve_file, series = part
+        data_step = _data_step(part) or step
+        if data_step not in METER_STEPS or data_step > step or step % data_step:
+            raise AccInputError(
+                f"PRM {participant.prm} : pas de {data_step // 60} min, incompatible avec le "
+                f"pas de calcul de {step // 60} min.",
+                path=curve_file.path,
+                hint="linkytool regroupe exactement des pas plus fins (5, 10 ou 15 min vers "
+                "15 ou 30 min) mais ne peut pas découper un pas plus long : fournissez la "
+                "courbe au pas de 15 minutes (ou 30 minutes avant octobre 2024).",
+            )
+        starts = np.asarray(series.starts, dtype=np.int64)
+        values = np.asarray(series.values, dtype=np.float64)
+        offset = starts - grid.start
+        misaligned = np.flatnonzero(offset % data_step)
+        if misaligned.size:
+            i = int(misaligned[0])
+            raise AccInputError(
+                f"horodatage {format_local(int(starts[i]))} hors de la grille des pas de "
+                f"{data_step // 60} min.",
+                path=curve_file.path,
+                line=series.lines[i],
+                hint="Chaque valeur doit commencer à un multiple du pas (00, 15, 30, 45 min).",
+            )
+        sub = offset // data_step
+        factor = step // data_step
+        n_sub = grid.n_steps * factor
+        inside = (sub >= 0) & (sub < n_sub)
+        if not inside.all():
+            report["ignored_outside_period"] = report.get("ignored_outside_period", 0) + int(
+                (~inside).sum()
+            )
+        keep = np.flatnonzero(inside)
+        order = keep[np.argsort(sub[keep], kind="stable")]
+        sorted_sub = sub[order]
+        same = np.flatnonzero(sorted_sub[1:] == sorted_sub[:-1])
+        if same.size:
+            a, b = order[same], order[same + 1]
+            differ = values[a] != values[b]
+            if differ.any():
+                j = int(np.flatnonzero(differ)[0])
+                raise AccInputError(
+                    f"PRM {participant.prm} : le pas du {format_local(int(starts[a[j]]))} "
+                    f"figure deux fois avec des valeurs différentes ({values[a[j]]:g} W et "
+                    f"{values[b[j]]:g} W, {_locate(part, int(a[j]))}).",
+                    path=curve_file.path,
+                    line=series.lines[int(b[j])],
+                    hint="Supprimez le doublon erroné.",
+                )
+            report.setdefault("duplicates_dropped", []).append(
+                {"file": curve_file.path, "prm": participant.prm, "count": int(same.size)}
+            )
+            drop = np.zeros(order.size, dtype=np.bool_)
+            drop[same + 1] = True
+            order = order[~drop]
+            sorted_sub = sorted_sub[~drop]
+        acc_index = sorted_sub // factor
+        counts = np.bincount(acc_index, minlength=grid.n_steps)
+        sums = np.bincount(acc_index, weights=values[order], minlength=grid.n_steps)
+        complete = counts == factor
+        partial = (counts > 0) & ~complete
+        if factor > 1:
+            report.setdefault("resampled", []).append(
+                {
+                    "file": curve_file.path,
+                    "prm": participant.prm,
+                    "from_minutes": data_step // 60,
+                    "to_minutes": step // 60,
+                    "incomplete_steps": int(partial.sum()),
+                }
+            )
+        clash = complete & seen
+        if clash.any():
+            k = int(np.flatnonzero(clash)[0])
+            raise AccInputError(
+                f"PRM {participant.prm} : le pas du {format_local(grid.start + k * step)} est "
+                "donné par deux fichiers.",
+                path=curve_file.path,
+                hint="Ne passez chaque courbe qu'une fois.",
+            )
+        total[complete] = sums[complete] / factor
+        seen |= complete
+    return total, seen
+
+
+def _missing_message(
+    participant: _Participant,
+    missing: IntArray,
+    seen: BoolArray,
+    window: tuple[int, int],
+    grid: TimeGrid,
+) -> tuple[str, str]:
+    paths = ", ".join(sorted({part[0].path for part in participant.parts}))
+    step = grid.step_s
+    present = np.flatnonzero(seen[window[0] : window[1]]) + window[0]
+    op_from = format_local(grid.start + window[0] * step)
+    op_to = format_local(grid.start + window[1] * step)
+    if present.size == 0:
+        return (
+            f"{paths} : aucune valeur pour le {_label(participant.role)} {participant.prm} "
+            f"sur la période du {op_from} au {op_to}.",
+            "Fournissez sa courbe, ou déclarez ses dates d'entrée et de sortie avec --perimeter.",
+        )
+    if present[0] > window[0] or present[-1] < window[1] - 1:
+        got_from = format_local(grid.start + int(present[0]) * step)
+        got_to = format_local(grid.start + (int(present[-1]) + 1) * step)
+        return (
+            f"{paths} : la courbe du {_label(participant.role)} {participant.prm} couvre du "
+            f"{got_from} au {got_to}, mais l'opération va du {op_from} au {op_to} "
+            f"({missing.size} pas manquants).",
+            "Fournissez des courbes sur la même période, restreignez le calcul avec "
+            "--from/--to, déclarez les entrées/sorties avec --perimeter, ou choisissez "
+            "--gaps zero|default-key.",
+        )
+    shown = ", ".join(format_local(grid.start + int(k) * step) for k in missing[:5])
+    more = f" (et {missing.size - 5} autres)" if missing.size > 5 else ""
+    before = int(missing[0]) - 1
+    line_hint = ""
+    if before >= 0:
+        when = grid.start + before * step
+        for curve_file, series in participant.parts:
+            for start, line in zip(series.starts, series.lines, strict=True):
+                if start == when:
+                    line_hint = f" (après la ligne {line} de {curve_file.path})"
+                    break
+    return (
+        f"{paths} : {missing.size} pas manquants pour le {_label(participant.role)} "
+        f"{participant.prm} : {shown}{more}{line_hint}.",
+        "Complétez la courbe, ou choisissez --gaps zero (valeurs manquantes à 0 W) ou "
+        "--gaps default-key (clé par défaut sur ces pas).",
+    )
+
+
+def _matrix(
+    participants: list[_Participant],
+    grid: TimeGrid,
+    *,
+    windows: IntArray | None,
+    options: LoadOptions,
+    report: dict[str, Any],
+    forced: BoolArray,
+) -> FloatArray:
+    values = np.zeros((grid.n_steps, len(participants)))
+    for i, participant in enumerate(participants):
+        column, seen = _place_series(participant, grid, report)
+        window = (0, grid.n_steps) if windows is None else (int(windows[i, 0]), int(windows[i, 1]))
+        inside = np.zeros(grid.n_steps, dtype=np.bool_)
+        inside[window[0] : window[1]] = True
+        outside_values = seen & ~inside
+        if outside_values.any():
+            report.setdefault("outside_perimeter", []).append(
+                {
+                    "prm": participant.prm,
+                    "role": participant.role,
+                    "steps": int(outside_values.sum()),
+                }
+            )
+        missing = np.flatnonzero(inside & ~seen)
+        if missing.size:
+            if options.gaps is GapPolicy.ERROR:
+                message, hint = _missing_message(participant, missing, seen, window, grid)
+                raise GapError(message, hint=hint)
+            report.setdefault("gaps", []).append(
+                {
+                    "prm": participant.prm,
+                    "role": participant.role,
+                    "missing_steps": int(missing.size),
+                    "first": format_local(grid.start + int(missing[0]) * grid.step_s),
+                    "last": format_local(grid.start + int(missing[-1]) * grid.step_s),
+                    "filled_with": "0 W",
+                }
+            )
+            if options.gaps is GapPolicy.DEFAULT_KEY:
+                forced[missing] = True
+        column[~inside] = 0.0
+        values[:, i] = column
+    return values
+
+
+def _static_sets(
+    coefficients: CoefficientFile, consumers: list[str], grid: TimeGrid, report: dict[str, Any]
+) -> tuple[StaticSet, ...]:
+    index = {prm: i for i, prm in enumerate(consumers)}
+    groups: dict[int, dict[str, tuple[float, int]]] = {}
+    for row in coefficients.rows:
+        if row.consumer not in index:
+            raise CoefficientError(
+                f"{coefficients.path}, ligne {row.line} : le PRM {row.consumer} n'est pas un "
+                "consommateur de l'opération.",
+                hint="Vérifiez le PRM, ou ajoutez sa courbe avec --consumers.",
+            )
+        start = grid.start if row.start is None else row.start
+        group = groups.setdefault(start, {})
+        if row.consumer in group:
+            raise CoefficientError(
+                f"{coefficients.path}, ligne {row.line} : coefficient du PRM {row.consumer} "
+                f"déjà donné ligne {group[row.consumer][1]}.",
+                hint="Un seul coefficient par consommateur (et par date « from »).",
+            )
+        group[row.consumer] = (row.coefficient, row.line)
+    sets: list[StaticSet] = []
+    for start in sorted(groups):
+        first_step = grid.clamp_index(start)
+        if first_step >= grid.n_steps:
+            continue
+        vector = np.zeros(len(consumers))
+        for prm, (value, _) in groups[start].items():
+            vector[index[prm]] = value
+        if sets and sets[-1].first_step == first_step:
+            sets.pop()
+        label = f"(valables à partir du {format_local(max(start, grid.start))})"
+        sets.append(StaticSet(first_step, vector, label))
+        unlisted = [prm for prm in consumers if prm not in groups[start]]
+        if unlisted:
+            report.setdefault("consumers_without_coefficient", []).extend(unlisted)
+    return tuple(sets)
+
+
+def _dynamic(
+    coefficients: CoefficientFile,
+    consumers: list[str],
+    producers: list[str],
+    grid: TimeGrid,
+    report: dict[str, Any],
+) -> ArrayCoefficients:
+    c_index = {prm: i for i, prm in enumerate(consumers)}
+    p_index = {prm: i for i, prm in enumerate(producers)}
+    full = coefficients.key is KeyKind.FULL
+    shape = (
+        (grid.n_steps, len(producers), len(consumers)) if full else (grid.n_steps, len(consumers))
+    )
+    values = np.zeros(shape)
+    given = np.zeros(shape, dtype=np.bool_)
+    covered = np.zeros(grid.n_steps, dtype=np.bool_)
+    ignored = 0
+    for row in coefficients.rows:
+        assert row.start is not None
+        offset = row.start - grid.start
+        if offset % grid.step_s:
+            raise AccInputError(
+                f"horodatage {format_local(row.start)} hors de la grille des pas de "
+                f"{grid.step_s // 60} min.",
+                path=coefficients.path,
+                line=row.line,
+                hint="Un coefficient par pas de calcul, horodaté au début du pas.",
+            )
+        step = offset // grid.step_s
+        if not 0 <= step < grid.n_steps:
+            ignored += 1
+            continue
+        if row.consumer not in c_index:
+            raise CoefficientError(
+                f"{coefficients.path}, ligne {row.line} : le PRM {row.consumer} n'est pas un "
+                "consommateur de l'opération.",
+                hint="Vérifiez le PRM, ou ajoutez sa courbe avec --consumers.",
+            )
+        where: tuple[int, ...]
+        if full:
+            if row.producer not in p_index:
+                raise CoefficientError(
+                    f"{coefficients.path}, ligne {row.line} : le PRM {row.producer} n'est pas "
+                    "un producteur de l'opération.",
+                    hint="Vérifiez le PRM, ou ajoutez sa courbe avec --producers.",
+                )
+            where = (step, p_index[row.producer or ""], c_index[row.consumer])
+        else:
+            where = (step, c_index[row.consumer])
+        if given[where]:
+            raise CoefficientError(
+                f"{coefficients.path}, ligne {row.line} : coefficient en double pour ce pas "
+                f"({format_local(row.start)}) et ce PRM.",
+                hint="Un seul coefficient par pas et par PRM.",
+            )
+        given[where] = True
+        values[where] = row.coefficient
+        covered[step] = True
+    if ignored:
+        report["coefficients_outside_period"] = ignored
+    return ArrayCoefficients(values, covered)
+
+
+def load_operation(
+    consumers: Sequence[str | Path],
+    producers: Sequence[str | Path],
+    *,
+    coefficients: str | Path | None = None,
+    perimeter: str | Path | None = None,
+    calendar: str | Path | None = None,
+    options: LoadOptions | None = None,
+) -> Operation:
+    """Read and check every input and build the :class:`Operation` to run."""
+    options = options or LoadOptions()
+    if not consumers or not producers:
+        raise AccInputError(
+            "il faut au moins un fichier de consommateurs et un de producteurs.",
+            hint="Passez --consumers FICHIER.csv et --producers FICHIER.csv.",
+        )
+    if options.key is not KeyKind.DEFAULT and coefficients is None:
+        raise CoefficientError(
+            f"la clé « {options.key.value} » demande un fichier de coefficients.",
+            hint="Passez --coefficients FICHIER.csv, ou --key default (clé d'Enedis au "
+            "prorata des consommations).",
+        )
+    c_files, c_parts = _read_role(consumers, "consumer", options.timestamps)
+    p_files, p_parts = _read_role(producers, "producer", options.timestamps)
+    report: dict[str, Any] = {
+        "files": [
+            {"path": f.path, "role": role, "format": f.format, "prms": sorted(f.series)}
+            for role, files in (("consumer", c_files), ("producer", p_files))
+            for f in files
+        ],
+        "notes": [note for f in (*c_files, *p_files) for note in f.notes],
+    }
+    perimeter_rows: dict[tuple[str, str], PerimeterRow] = {}
+    if perimeter is not None:
+        for row in read_perimeter(perimeter):
+            perimeter_rows[(row.prm, row.role)] = row
+        for parts in (c_parts, p_parts):
+            for participant in parts.values():
+                if (participant.prm, participant.role) not in perimeter_rows:
+                    raise AccInputError(
+                        f"le {_label(participant.role)} {participant.prm} a une courbe mais "
+                        "ne figure pas dans le périmètre.",
+                        path=str(perimeter),
+                        hint="Ajoutez-le au fichier de périmètre, ou retirez sa courbe.",
+                    )
+        for (prm, role), row in perimeter_rows.items():
+            if prm not in (c_parts if role == "consumer" else p_parts):
+                raise AccInputError(
+                    f"le {_label(role)} {prm} du périmètre n'a pas de courbe.",
+                    path=str(perimeter),
+                    line=row.line,
+                    hint=f"Ajoutez sa courbe avec --{role}s, ou retirez-le du périmètre.",
+                )
+        report["perimeter"] = [
+            {
+                "prm": row.prm,
+                "role": row.role,
+                "entry": None if row.entry is None else format_local(row.entry),
+                "exit": None if row.exit is None else format_local(row.exit),
+            }
+            for row in perimeter_rows.values()
+        ]
+    c_list = sorted(c_parts.values(), key=lambda p: p.prm)
+    p_list = sorted(p_parts.values(), key=lambda p: p.prm)
+    grid, grid_info = _grid([*c_list, *p_list], options)
+    report.update(grid_info)
+    c_windows = _windows(c_list, perimeter_rows, grid)
+    p_windows = _windows(p_list, perimeter_rows, grid)
+    forced = np.zeros(grid.n_steps, dtype=np.bool_)
+    consumption = _matrix(
+        c_list, grid, windows=c_windows, options=options, report=report, forced=forced
+    )
+    production = _matrix(
+        p_list, grid, windows=p_windows, options=options, report=report, forced=forced
+    )
+    consumer_prms = [p.prm for p in c_list]
+    producer_prms = [p.prm for p in p_list]
+    static_sets: tuple[StaticSet, ...] = ()
+    dynamic: ArrayCoefficients | None = None
+    if coefficients is not None and options.key is not KeyKind.DEFAULT:
+        coefficient_file = read_coefficients(coefficients, options.key)
+        if options.key is KeyKind.STATIC:
+            static_sets = _static_sets(coefficient_file, consumer_prms, grid, report)
+        else:
+            dynamic = _dynamic(coefficient_file, consumer_prms, producer_prms, grid, report)
+    elif coefficients is not None:
+        report["notes"].append("Clé par défaut : le fichier de coefficients est ignoré.")
+    tou_classes: tuple[str, ...] = ("BASE",)
+    tou_index: IntArray | None = None
+    if calendar is not None:
+        tou_classes, tou_index = classify_steps(read_calendar(calendar), grid, str(calendar))
+    return Operation(
+        grid=grid,
+        consumers=tuple(consumer_prms),
+        producers=tuple(producer_prms),
+        consumption=ArrayCurves(consumption),
+        production=ArrayCurves(production),
+        key=options.key,
+        static_sets=static_sets,
+        coefficients=dynamic,
+        static_excess=options.static_excess,
+        consumer_windows=c_windows,
+        producer_windows=p_windows,
+        forced_default=forced if forced.any() else None,
+        tou_classes=tou_classes,
+        tou_index=tou_index,
+        input_report=report,
+    )

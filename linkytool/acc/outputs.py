@@ -1,0 +1,449 @@
+"""Writers of the output files of ``linkytool acc run`` (acc-files.md), all atomic.
+
+Values are rounded only here: curves to integer W, energies to 3 decimals of kWh, with
+kWh computed from unrounded powers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from linkytool import __version__
+from linkytool.acc.engine import AccResult, indicators
+from linkytool.acc.errors import AccError
+from linkytool.acc.model import BoolArray, KeyKind
+from linkytool.acc.timegrid import TimeGrid, format_local
+from linkytool.cli.output import dumps_json
+from linkytool.fileio import atomic_write_bytes, atomic_write_text
+
+DEFAULT_CONVENTION = "ACC00000000"
+
+READINGS = {
+    "surplus_split": "Clés mutualisées (défaut, statique, dynamique simple) : surplus réparti "
+    "entre producteurs au prorata de leur injection à chaque pas ; full dynamique : surplus "
+    "d'un producteur = son injection non affectée (acc.md).",
+    "full_scaling": "Full dynamique : si la somme des parts d'un consommateur dépasse sa "
+    "consommation, toutes ses parts sont réduites dans la même proportion (acc.md).",
+    "static_excess": "Statique : l'annexe 7 de la convention Enedis-FOR-CF_01E n'étant pas "
+    "publique, le sort de la part qu'un consommateur ne peut absorber est un choix "
+    "(--static-excess) ; défaut « surplus » tant qu'aucun mois réel d'Enedis ne dit "
+    "autrement.",
+    "withdrawal": "Un consommateur sorti du périmètre ne reçoit plus rien : sa part va au "
+    "surplus collectif, sans redistribution (note §4.1.2).",
+    "missing_coefficients": "Pas sans coefficient de la PMO : clé par défaut d'Enedis "
+    "(note annexe 3 §9.3.1).",
+    "rounding": "Calcul en virgule flottante, arrondi à la sortie seulement (W entiers, kWh à "
+    "3 décimales) ; Enedis peut différer de ±1 W par pas.",
+}
+
+
+def normalise_convention(text: str | None) -> str:
+    """``ACC00000112``, ``00000112`` or ``112`` -> ``ACC00000112``."""
+    if not text:
+        return DEFAULT_CONVENTION
+    match = re.fullmatch(r"(?i)(?:ACC)?(\d{1,8})", text.strip())
+    if not match:
+        raise AccError(
+            f"numéro de convention « {text} » invalide.",
+            hint="Format Enedis : ACC suivi de 8 chiffres, par exemple ACC00000112.",
+        )
+    return f"ACC{int(match.group(1)):08d}"
+
+
+def _kwh(wh: float) -> str:
+    return f"{wh / 1000:.3f}"
+
+
+def participants_csv(result: AccResult) -> str:
+    """participants.csv: one row per participant, energies over the period [kWh]."""
+    lines = [
+        "role,prm,consumption_kwh,self_consumed_kwh,complement_kwh,injection_kwh,"
+        "self_produced_kwh,surplus_kwh"
+    ]
+    op = result.operation
+    complement = result.complement_wh
+    for i, prm in enumerate(op.consumers):
+        lines.append(
+            f"consumer,{prm},{_kwh(result.consumption_wh[i])},"
+            f"{_kwh(result.self_consumed_wh[i])},{_kwh(complement[i])},,,"
+        )
+    for p, prm in enumerate(op.producers):
+        lines.append(
+            f"producer,{prm},,,,{_kwh(result.injection_wh[p])},"
+            f"{_kwh(result.self_produced_wh[p])},{_kwh(result.surplus_wh[p])}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def allocations_csv(result: AccResult) -> str:
+    """allocations.csv: production of each producer self-consumed by each consumer [kWh]."""
+    op = result.operation
+    lines = ["producer,consumer,self_consumed_kwh"]
+    for p, producer in enumerate(op.producers):
+        for i, consumer in enumerate(op.consumers):
+            lines.append(f"{producer},{consumer},{_kwh(result.pairs_wh[p, i])}")
+    return "\n".join(lines) + "\n"
+
+
+#: prm written on the rows of the operation's aggregate curves in curves.csv.
+OPERATION_PRM = "operation"
+
+
+def curves_csv(result: AccResult) -> str:
+    """curves.csv: ``timestamp,prm,quantity,w`` per step, integer W."""
+    if not result.consumer_curves:
+        raise AccError(
+            "les courbes par participant n'ont pas été conservées (keep_curves=False).",
+            hint="Relancez le calcul avec keep_curves=True.",
+        )
+    op = result.operation
+    grid = op.grid
+    stamps = [format_local(int(t)) for t in grid.instants()]
+    cc = result.consumer_curves
+    pc = result.producer_curves
+    consumption = np.rint(cc["consumption"]).astype(np.int64)
+    self_consumed = np.rint(cc["self_consumed"]).astype(np.int64)
+    complement = np.rint(np.maximum(cc["consumption"] - cc["self_consumed"], 0.0)).astype(np.int64)
+    injection = np.rint(pc["injection"]).astype(np.int64)
+    self_produced = np.rint(pc["self_produced"]).astype(np.int64)
+    surplus = np.rint(pc["surplus"]).astype(np.int64)
+    totals = result.operation_curves
+    total_rows = {
+        "consumption": np.rint(totals[:, 0]).astype(np.int64),
+        "self_consumed": np.rint(totals[:, 2]).astype(np.int64),
+        "complement": np.rint(np.maximum(totals[:, 0] - totals[:, 2], 0.0)).astype(np.int64),
+        "injection": np.rint(totals[:, 1]).astype(np.int64),
+        "self_produced": np.rint(totals[:, 1] - totals[:, 3]).astype(np.int64),
+        "surplus": np.rint(totals[:, 3]).astype(np.int64),
+    }
+    out = io.StringIO()
+    out.write("timestamp,prm,quantity,w\n")
+    for t, stamp in enumerate(stamps):
+        for i, prm in enumerate(op.consumers):
+            out.write(
+                f"{stamp},{prm},consumption,{consumption[t, i]}\n"
+                f"{stamp},{prm},self_consumed,{self_consumed[t, i]}\n"
+                f"{stamp},{prm},complement,{complement[t, i]}\n"
+            )
+        for p, prm in enumerate(op.producers):
+            out.write(
+                f"{stamp},{prm},injection,{injection[t, p]}\n"
+                f"{stamp},{prm},self_produced,{self_produced[t, p]}\n"
+                f"{stamp},{prm},surplus,{surplus[t, p]}\n"
+            )
+        for quantity, values in total_rows.items():
+            out.write(f"{stamp},{OPERATION_PRM},{quantity},{values[t]}\n")
+    return out.getvalue()
+
+
+def workbook_name(convention: str, grid: TimeGrid, first: int, stop: int) -> str:
+    """``ACC00000112_JJMMAAAA_JJMMAAAA.xlsx`` for steps ``first..stop`` (local days)."""
+    first_day, last_day = grid.first_local_day(first, stop)
+    return f"{convention}_{first_day:%d%m%Y}_{last_day:%d%m%Y}.xlsx"
+
+
+SHEET_INDICATORS = "Indicateurs"
+SHEET_PRODUCERS = "Producteurs"
+SHEET_CONSUMERS = "Consommateurs"
+
+
+def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
+    """The monthly summary workbook (annex 2 §9.2.1.4): three sheets, kWh."""
+    import xlsxwriter
+
+    op = result.operation
+    _, first, stop = result.months[month]
+    consumer = result.consumer_monthly_wh[month]  # (classes, consumers, 2)
+    producer = result.producer_monthly_wh[month]  # (producers, 3)
+    values = indicators(
+        float(consumer[:, :, 0].sum()),
+        float(producer[:, 0].sum()),
+        float(consumer[:, :, 1].sum()),
+        float(producer[:, 2].sum()),
+    )
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    kwh = book.add_format({"num_format": "0.000"})
+    pct = book.add_format({"num_format": "0.00%"})
+    first_day, last_day = op.grid.first_local_day(first, stop)
+    sheet = book.add_worksheet(SHEET_INDICATORS)
+    sheet.set_column(0, 0, 42)
+    sheet.set_column(1, 2, 16)
+    sheet.write_row(0, 0, ["Indicateur", "Valeur", "Unité"], bold)
+    rows: list[tuple[str, str, str]] = [
+        ("Consommation totale des participants", "consumption_kwh", "kWh"),
+        ("Production totale", "production_kwh", "kWh"),
+        ("Autoconsommation totale", "self_consumed_kwh", "kWh"),
+        ("Surplus collectif", "surplus_kwh", "kWh"),
+        ("Taux d'autoconsommation", "self_consumption_rate", "%"),
+        ("Taux d'autoproduction", "self_production_rate", "%"),
+        ("Taux de couverture", "coverage_rate", "%"),
+    ]
+    for r, (label, key, unit) in enumerate(rows, start=1):
+        sheet.write(r, 0, label)
+        value = values[key]
+        if value is None:
+            sheet.write(r, 1, "")
+        elif unit == "%":
+            sheet.write_number(r, 1, round(value, 6), pct)
+        else:
+            sheet.write_number(r, 1, round(value, 3), kwh)
+        sheet.write(r, 2, unit)
+    sheet.write(len(rows) + 2, 0, "Convention")
+    sheet.write(len(rows) + 2, 1, convention)
+    sheet.write(len(rows) + 3, 0, "Période")
+    sheet.write(len(rows) + 3, 1, f"{first_day:%d/%m/%Y} – {last_day:%d/%m/%Y}")
+    sheet.write(len(rows) + 4, 0, "Clé de répartition")
+    sheet.write(len(rows) + 4, 1, op.key.value)
+    sheet.write(
+        len(rows) + 5, 0, "Calculé par linkytool (prévisualisation, pas un document Enedis)"
+    )
+    sheet = book.add_worksheet(SHEET_PRODUCERS)
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 3, 30)
+    sheet.write_row(
+        0,
+        0,
+        [
+            "PRM",
+            "Production injectée sur le RPD (kWh)",
+            "Électricité autoproduite (kWh)",
+            "Surplus collectif réparti (kWh)",
+        ],
+        bold,
+    )
+    for p, prm in enumerate(op.producers, start=1):
+        sheet.write_string(p, 0, prm)
+        for q in range(3):
+            sheet.write_number(p, q + 1, round(producer[p - 1, q] / 1000, 3), kwh)
+    sheet = book.add_worksheet(SHEET_CONSUMERS)
+    sheet.set_column(0, 0, 18)
+    sheet.set_column(1, 1, 10)
+    sheet.set_column(2, 4, 30)
+    sheet.write_row(
+        0,
+        0,
+        [
+            "PRM",
+            "Poste horaire",
+            "Consommation (kWh)",
+            "Électricité autoconsommée (kWh)",
+            "Électricité de complément (kWh)",
+        ],
+        bold,
+    )
+    row = 1
+    for i, prm in enumerate(op.consumers):
+        for c, name in enumerate(op.tou_classes):
+            used, own = consumer[c, i, 0], consumer[c, i, 1]
+            sheet.write_string(row, 0, prm)
+            sheet.write_string(row, 1, name)
+            sheet.write_number(row, 2, round(used / 1000, 3), kwh)
+            sheet.write_number(row, 3, round(own / 1000, 3), kwh)
+            sheet.write_number(row, 4, round(max(used - own, 0.0) / 1000, 3), kwh)
+            row += 1
+    book.close()
+    return buffer.getvalue()
+
+
+def production_chart(result: AccResult) -> bytes:
+    """PNG chart of production, self-consumption and consumption over the period."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from datetime import datetime
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.figure import Figure
+
+    from linkytool.acc.timegrid import PARIS
+
+    grid = result.grid
+    times = date2num([datetime.fromtimestamp(int(t), PARIS) for t in grid.instants()])  # type: ignore[no-untyped-call]
+    curves = result.operation_curves / 1000.0
+    figure = Figure(figsize=(11, 4.5), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot(1, 1, 1)
+    axes.fill_between(
+        times, curves[:, 1], step="post", color="#f2c14e", alpha=0.6, label="Production"
+    )
+    axes.fill_between(
+        times, curves[:, 2], step="post", color="#3c8d5a", alpha=0.8, label="Autoconsommation"
+    )
+    axes.plot(
+        times,
+        curves[:, 0],
+        drawstyle="steps-post",
+        color="#2b59c3",
+        linewidth=0.7,
+        label="Consommation",
+    )
+    locator = AutoDateLocator(tz=PARIS)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(
+        ConciseDateFormatter(locator, tz=PARIS)  # type: ignore[no-untyped-call]
+    )
+    axes.set_ylabel("Puissance moyenne (kW)")
+    values = result.indicators()
+    rate = values["self_consumption_rate"]
+    axes.set_title(
+        "Production et autoconsommation collective"
+        + (f" — taux d'autoconsommation {rate:.0%}" if rate is not None else "")
+    )
+    axes.legend(loc="upper right")
+    axes.grid(alpha=0.3)
+    axes.set_ylim(bottom=0)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _ranges(mask: BoolArray, grid: TimeGrid) -> list[dict[str, str]]:
+    """Contiguous runs of ``True`` steps as local ``from``/``to`` (exclusive) times."""
+    if not mask.any():
+        return []
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return [
+        {
+            "from": format_local(grid.start + int(a) * grid.step_s),
+            "to": format_local(grid.start + int(b) * grid.step_s),
+            "steps": str(int(b - a)),
+        }
+        for a, b in zip(edges[::2], edges[1::2], strict=True)
+    ]
+
+
+def key_periods(result: AccResult) -> list[dict[str, str]]:
+    """The key applied per period: runs of steps with the same key (or the default)."""
+    op = result.operation
+    grid = op.grid
+    labels = np.zeros(grid.n_steps, dtype=np.int64)
+    names = [op.key.value]
+    if op.key is KeyKind.STATIC:
+        names = ["default"]
+        labels[:] = 0
+        for number, static_set in enumerate(op.static_sets, start=1):
+            labels[static_set.first_step :] = number
+            names.append(f"static {static_set.label}".strip())
+    fallback = np.zeros(grid.n_steps, dtype=np.bool_)
+    fallback[result.default_key_steps] = True
+    fallback[result.gap_default_steps] = True
+    default_label = len(names)
+    names.append("default")
+    labels[fallback] = default_label
+    cuts = np.flatnonzero(np.diff(labels)) + 1
+    starts = np.concatenate(([0], cuts))
+    stops = np.concatenate((cuts, [grid.n_steps]))
+    return [
+        {
+            "key": names[int(labels[a])],
+            "from": format_local(grid.start + int(a) * grid.step_s),
+            "to": format_local(grid.start + int(b) * grid.step_s),
+        }
+        for a, b in zip(starts, stops, strict=True)
+    ]
+
+
+def report_dict(
+    result: AccResult,
+    *,
+    convention: str,
+    options: Mapping[str, Any] | None = None,
+    outputs: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Content of report.json."""
+    op = result.operation
+    grid = op.grid
+    unusual = {
+        day.isoformat(): count
+        for day, count in grid.steps_per_local_day().items()
+        if count != 86400 // grid.step_s
+    }
+    default_mask = np.zeros(grid.n_steps, dtype=np.bool_)
+    default_mask[result.default_key_steps] = True
+    gap_mask = np.zeros(grid.n_steps, dtype=np.bool_)
+    gap_mask[result.gap_default_steps] = True
+    readings = dict(READINGS)
+    if op.key is not KeyKind.FULL:
+        readings.pop("full_scaling")
+    if op.key is not KeyKind.STATIC:
+        readings.pop("static_excess")
+    return {
+        "tool": f"linkytool {__version__}",
+        "convention": convention,
+        "period": {
+            "from": format_local(grid.start),
+            "to": format_local(grid.end),
+            "step_minutes": grid.step_s // 60,
+            "steps": grid.n_steps,
+            "days_with_unusual_step_count": unusual,
+        },
+        "key": {
+            "kind": op.key.value,
+            "static_excess": op.static_excess.value if op.key is KeyKind.STATIC else None,
+            "periods": key_periods(result),
+            "default_key_for_missing_coefficients": {
+                "steps": int(result.default_key_steps.size),
+                "ranges": _ranges(default_mask, grid),
+            },
+            "default_key_for_gaps": {
+                "steps": int(result.gap_default_steps.size),
+                "ranges": _ranges(gap_mask, grid),
+            },
+        },
+        "indicators": result.indicators(),
+        "participants": {"consumers": len(op.consumers), "producers": len(op.producers)},
+        "time_of_use_classes": list(op.tou_classes),
+        "readings": readings,
+        "options": dict(options or {}),
+        "inputs": dict(op.input_report),
+        "outputs": list(outputs),
+        "elapsed_s": round(result.elapsed_s, 3),
+    }
+
+
+def write_outputs(
+    result: AccResult,
+    outdir: str | Path,
+    *,
+    convention: str | None = None,
+    options: Mapping[str, Any] | None = None,
+    chart: bool = True,
+) -> list[Path]:
+    """Write every output file of the contract into ``outdir``; returns their paths."""
+    directory = Path(outdir)
+    number = normalise_convention(convention)
+    written: list[Path] = []
+
+    def save(name: str, data: str | bytes) -> None:
+        path = directory / name
+        if isinstance(data, str):
+            atomic_write_text(path, data)
+        else:
+            atomic_write_bytes(path, data)
+        written.append(path)
+
+    save("participants.csv", participants_csv(result))
+    save("allocations.csv", allocations_csv(result))
+    if result.consumer_curves:
+        save("curves.csv", curves_csv(result))
+    for month, (_, first, stop) in enumerate(result.months):
+        save(
+            workbook_name(number, result.grid, first, stop), monthly_workbook(result, month, number)
+        )
+    if chart:
+        save("production.png", production_chart(result))
+    names = [path.name for path in written] + ["report.json"]
+    report = report_dict(result, convention=number, options=options, outputs=names)
+    save("report.json", dumps_json(report) + "\n")
+    return written
