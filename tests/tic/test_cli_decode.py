@@ -1,0 +1,111 @@
+"""`linkytool tic decode`: formats, stdin, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from linkytool.cli import cli
+from linkytool.tic import TicMode, encode_frame
+
+from .helpers import standard_frame
+
+
+def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["tic", "decode", *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_jsonl_one_object_per_frame(samples_real: Path) -> None:
+    code, out, err = run(
+        str(samples_real / "tic" / "pyteleinfo-historique-tempo.bin"), "--format", "jsonl"
+    )
+    assert code == 0, err
+    objects = [json.loads(line) for line in out.splitlines()]
+    assert len(objects) == 4
+    first = objects[0]
+    assert set(first) >= {"time", "mode", "meter", "valid", "groups", "errors"}
+    assert first["mode"] == "historique" and first["meter"] == "021861348497"
+    assert first["valid"] is True and first["errors"] == []
+    assert first["groups"]["PAPP"] == {"raw": "02830", "value": 2830, "unit": "VA"}
+    assert "Mode TIC : historique" in err  # summary on stderr, data on stdout
+
+
+def test_jsonl_standard_horodate_and_structured_values(samples_real: Path) -> None:
+    code, out, _ = run(
+        str(samples_real / "tic" / "goteleinfo-standard-mono.bin"), "--format", "jsonl"
+    )
+    assert code == 0
+    (frame,) = [json.loads(line) for line in out.splitlines()]
+    smaxsn = frame["groups"]["SMAXSN"]
+    assert smaxsn["horodate"] == {
+        "raw": "H191203032158",
+        "time": "2019-12-03T03:21:58+01:00",
+        "degraded": False,
+    }
+    assert frame["groups"]["STGE"]["value"]["hex"] == "003A8000"
+    assert frame["groups"]["STGE"]["value"]["producer"] == 0
+
+
+def test_csv_one_row_per_group_header_once(samples_real: Path) -> None:
+    code, out, _ = run(
+        str(samples_real / "tic" / "logisdom-standard-producer-mono.txt"), "--format", "csv"
+    )
+    assert code == 0  # 6 bad of 180 = 3.3 % < 5 %
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 180
+    assert sum(row["status"] == "ok" for row in rows) == 174
+    assert {row["label"] for row in rows if row["status"] != "ok"} == {"EP*PREF", "ok", "PJOURF+1"}
+
+
+def test_table_mentions_consumer_mode(samples_real: Path) -> None:
+    code, out, _ = run(str(samples_real / "tic" / "goteleinfo-standard-mono.bin"))
+    assert code == 0
+    assert "mode consommateur" in out and "photo" in out
+    assert "01234567890123" in out
+
+
+def test_stdin_dash() -> None:
+    code, out, _ = run("-", "--format", "jsonl", stdin=standard_frame() * 3)
+    assert code == 0 and len(out.splitlines()) == 3
+
+
+def test_checksum_error_rate_exit_code_1() -> None:
+    bad = standard_frame().replace(b"EAST\t001234567", b"EAST\t001234568")
+    code, _, err = run("-", "--format", "jsonl", "--max-error-rate", "0.01", stdin=bad)
+    assert code == 1
+    assert "rejeté" in err
+    code, _, _ = run("-", "--format", "jsonl", "--max-error-rate", "0.5", stdin=bad)
+    assert code == 0
+
+
+def test_missing_file_exit_3(tmp_path: Path) -> None:
+    code, out, err = run(str(tmp_path / "absent.bin"))
+    assert code == 3 and out == ""
+    assert "introuvable" in err and "Traceback" not in err
+
+
+def test_file_without_tic_exit_3(tmp_path: Path) -> None:
+    path = tmp_path / "empty.bin"
+    path.write_bytes(b"")
+    code, _, err = run(str(path))
+    assert code == 3 and "Aucune trame" in err
+    path.write_bytes(bytes(range(256)) * 4)
+    code, _, _ = run(str(path))
+    assert code in {1, 3}  # binary noise: no frame or only rejected groups
+
+
+def test_recording_file(tmp_path: Path) -> None:
+    header = (
+        b'#LINKYTOOL-TIC-RECORDING 1 {"mode": "historique", "baud": 1200, '
+        b'"start": "2026-11-20T14:32:00+01:00"}\n'
+    )
+    path = tmp_path / "rec.tic"
+    frame = encode_frame([("ADCO", "021528603314"), ("PAPP", "00180")], TicMode.HISTORIQUE)
+    path.write_bytes(header + frame * 2)
+    code, out, _ = run(str(path), "--format", "jsonl")
+    assert code == 0 and len(out.splitlines()) == 2

@@ -1,0 +1,125 @@
+"""Property tests: decode(encode(x)) == x; arbitrary bytes never crash nor yield a bad
+group as valid; chunking never changes the events."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linkytool.tic import (
+    ChecksumMethod,
+    Frame,
+    TicDecoder,
+    TicMode,
+    encode_frame,
+    encode_group,
+)
+from linkytool.tic.decoder import mask_7bit
+
+from .helpers import decode_whole, frames_of, historique_frame, standard_frame
+
+PRINTABLE = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
+LABEL = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=10)
+DATA = st.text(PRINTABLE, max_size=40)
+HORODATE = st.text(PRINTABLE, min_size=13, max_size=13)
+
+
+@st.composite
+def standard_groups(draw: st.DrawFn) -> list[tuple[str, str | None, str]]:
+    labels = draw(st.lists(LABEL, min_size=1, max_size=12, unique=True))
+    return [(label, draw(st.none() | HORODATE), draw(DATA)) for label in labels]
+
+
+@st.composite
+def historique_groups(draw: st.DrawFn) -> list[tuple[str, str, ChecksumMethod]]:
+    labels = draw(st.lists(LABEL, min_size=1, max_size=12, unique=True))
+    return [(label, draw(DATA), draw(st.sampled_from(ChecksumMethod))) for label in labels]
+
+
+@given(standard_groups())
+def test_standard_roundtrip(groups: list[tuple[str, str | None, str]]) -> None:
+    (frame,) = frames_of(decode_whole(encode_frame(groups, TicMode.STANDARD)))
+    assert frame.valid and frame.mode is TicMode.STANDARD
+    decoded = [
+        (g.label, g.horodate.raw if g.horodate else None, g.raw) for g in frame.groups.values()
+    ]
+    assert decoded == groups
+
+
+@given(historique_groups())
+def test_historique_roundtrip(groups: list[tuple[str, str, ChecksumMethod]]) -> None:
+    data = (
+        b"\x02"
+        + b"".join(
+            encode_group(label, value, TicMode.HISTORIQUE, method=method)
+            for label, value, method in groups
+        )
+        + b"\x03"
+    )
+    decoder = TicDecoder(TicMode.HISTORIQUE)
+    decoder.feed(data)
+    (frame,) = decoder.frames()
+    assert frame.valid
+    assert [(g.label, g.raw, g.checksum_method) for g in frame.groups.values()] == groups
+
+
+@given(standard_groups())
+def test_frames_rebuilt_from_groups_encode_identically(
+    groups: list[tuple[str, str | None, str]],
+) -> None:
+    data = encode_frame(groups, TicMode.STANDARD)
+    (frame,) = frames_of(decode_whole(data))
+    assert encode_frame(list(frame.groups.values()), frame.mode) == data
+
+
+def _assert_groups_genuine(data: bytes, frames: list[Frame]) -> None:
+    """Every valid group re-encodes to bytes present in the (7-bit) input: its checksum held."""
+    masked, _ = mask_7bit(data)
+    for frame in frames:
+        for group in frame.groups.values():
+            encoded = encode_group(
+                group.label,
+                group.raw,
+                frame.mode,
+                horodate=group.horodate.raw if group.horodate else None,
+                method=group.checksum_method,
+            )
+            assert encoded[1:-1] in masked
+
+
+TIC_ALPHABET = st.sampled_from(list(b"\x02\x03\x04\n\r\t AB0129:+-\x0b\x82\x8d\xff"))
+
+
+@given(st.binary(max_size=400) | st.lists(TIC_ALPHABET, max_size=400).map(bytes))
+def test_arbitrary_bytes_never_crash_nor_fake_a_group(data: bytes) -> None:
+    events = decode_whole(data)
+    _assert_groups_genuine(data, frames_of(events))
+
+
+@given(
+    st.lists(
+        st.sampled_from([standard_frame(), historique_frame()]) | st.binary(max_size=30),
+        max_size=6,
+    ),
+    st.data(),
+)
+def test_damaged_streams_chunk_invariant(parts: list[bytes], draw: st.DataObject) -> None:
+    data = bytearray(b"".join(parts))
+    for _ in range(draw.draw(st.integers(0, 5))):
+        if data:
+            position = draw.draw(st.integers(0, len(data) - 1))
+            data[position] = draw.draw(st.integers(0, 255))
+    data = bytes(data)
+    whole = decode_whole(data)
+    _assert_groups_genuine(data, frames_of(whole))
+    cuts = sorted(draw.draw(st.lists(st.integers(0, len(data)), max_size=20)))
+    decoder = TicDecoder()
+    events = []
+    previous = 0
+    for cut in [*cuts, len(data)]:
+        decoder.feed(data[previous:cut])
+        events.extend(decoder)
+        previous = cut
+    decoder.close()
+    events.extend(decoder)
+    assert events == whole

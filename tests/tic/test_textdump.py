@@ -1,0 +1,53 @@
+"""Text dumps: tab-expanded rebuild, trimmed space checksums, frame cutting."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkytool.tic import TicMode
+from linkytool.tic.textdump import parse_text_dump, rebuild_expanded
+
+
+@pytest.mark.parametrize(
+    ("line", "group"),
+    [
+        ("ADSC    031864661664    @", "ADSC\t031864661664\t@"),
+        ("DATE    E180716103423           B", "DATE\tE180716103423\t\tB"),
+        ("NGTF       PRODUCTEUR           .", "NGTF\t   PRODUCTEUR   \t."),
+        ("SMAXSN-1        E180715064903   00023   Y", "SMAXSN-1\tE180715064903\t00023\tY"),
+        ("EASD01  000000000", "EASD01\t000000000\t "),
+        ("XYZ     12      A", "XYZ\t12\tA"),
+    ],
+)
+def test_rebuild_expanded(line: str, group: str) -> None:
+    assert rebuild_expanded(line) == group
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "PJOURF+1        00008001 NONUTILE NONUTILE NONUTILE NONUTILE NONUTILE NONUTILE "
+        "NONUTILE NONUTILE NONUTILE NONUTILE   9",
+        "ok URMS1   228     F",
+        "EAST 000000000 O",
+    ],
+)
+def test_lines_off_the_arithmetic_are_not_guessed(line: str) -> None:
+    assert rebuild_expanded(line) is None
+
+
+def test_crlf_historique_dump_with_trimmed_space_checksum() -> None:
+    text = "ADCO 021528603314 :\r\nHCHC 000723392\r\nPTEC HP..  \r\nADCO 021528603314 :\r\n"
+    frames = parse_text_dump(text)
+    assert [frame.mode for frame in frames] == [TicMode.HISTORIQUE] * 2
+    assert frames[0].complete and not frames[1].complete
+    assert frames[0].groups["HCHC"].value == 723392
+    assert frames[0].groups["PTEC"].raw == "HP.."
+
+
+def test_standard_dump_with_tabs_and_blank_line_break() -> None:
+    text = "EAST\t000000000\tO\n\nADSC\t031864661664\t@\nEASD01\t000000000\t\n"
+    first, second = parse_text_dump(text)
+    assert not first.complete and not second.complete
+    assert first.groups["EAST"].value == 0
+    assert second.groups["EASD01"].raw == "000000000"
