@@ -12,6 +12,7 @@ import time
 
 from linkytool.ocr.synth.generate import SCENES, generate_set
 from linkytool.ocr.synth.levels import LEVELS
+from linkytool.ocr.synth.samples import write_samples
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scenes", default="", help=f"restrict to scenes, comma-separated: {', '.join(SCENES)}"
     )
+    parser.add_argument(
+        "--samples",
+        action="store_true",
+        help="write the committed demo + test set (samples/photos) into --out instead",
+    )
     args = parser.parse_args(argv)
+    if args.samples:
+        truths = write_samples(args.out)
+        print(f"samples: {len(truths)} photos in {args.out}")
+        return 0
     levels = [name.strip() for name in args.level.split(",") if name.strip()]
     scenes = [name.strip() for name in args.scenes.split(",") if name.strip()]
     for name in levels:

@@ -236,11 +236,13 @@ def _lcd_style(draw: _Draw, level: Level, spec: PhotoSpec) -> render.LcdStyle:
     return render.LcdStyle(
         background=(background[0], background[1], background[2]),
         ink=ink,
-        ghost=draw.uniform("lcd_ghost", (0.02, 0.1)),
+        ghost=draw.uniform("lcd_ghost", (0.0, 0.06)),
         dot_fill=draw.uniform("dot_fill", (0.78, 0.92)),
         contrast=draw.uniform("lcd_contrast", level.lcd_contrast),
         font=font,
         backlight=backlight,
+        sheen=draw.uniform("lcd_sheen", (0.0, 0.15)),
+        seed=int(draw.rng.integers(0, 2**31)),
     )
 
 
@@ -264,6 +266,29 @@ def _face_style(draw: _Draw, ads: str) -> render.FaceStyle:
     )
 
 
+def _inside(quad: np.ndarray, point: np.ndarray) -> bool:
+    """Whether ``point`` lies inside the convex quadrilateral ``quad`` (either winding)."""
+    signs = []
+    for index in range(4):
+        a, b = quad[index], quad[(index + 1) % 4]
+        signs.append(float((b[0] - a[0]) * (point[1] - a[1]) - (b[1] - a[1]) * (point[0] - a[0])))
+    return all(v >= 0 for v in signs) or all(v <= 0 for v in signs)
+
+
+def _visible_window(
+    to_photo: np.ndarray, face: tuple[int, int], photo: tuple[int, int], margin: int
+) -> tuple[int, int, int, int]:
+    """The part of the face [face px] that lands in the photo, plus ``margin`` px."""
+    width, height = photo
+    frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
+    back = geometry.apply_homography(np.linalg.inv(to_photo), frame)
+    left = max(0, math.floor(back[:, 0].min()) - margin)
+    top = max(0, math.floor(back[:, 1].min()) - margin)
+    right = min(face[0], math.ceil(back[:, 0].max()) + margin)
+    bottom = min(face[1], math.ceil(back[:, 1].max()) + margin)
+    return (left, top, max(left + 1, right), max(top + 1, bottom))
+
+
 def _render_meter(
     image: Image.Image,
     screen: Screen,
@@ -274,7 +299,6 @@ def _render_meter(
     ads: str,
 ) -> tuple[Image.Image, np.ndarray, list[str]]:
     """Draw the meter into ``image``; returns (image, LCD quad [upright px], references)."""
-    rng = draw.rng
     width, height = image.size
     lcd_px = max(draw.uniform("lcd_fraction", level.lcd_fraction) * width, level.min_lcd_px)
     lcd_px = draw.put("lcd_px", round(min(lcd_px, 0.85 * width), 1))
@@ -283,9 +307,8 @@ def _render_meter(
     pitch_px = draw.put("dot_pitch_px", round(lcd_px / render.LCD_DOTS_W, 3))
     lcd_style = _lcd_style(draw, level, spec)
     face_style = _face_style(draw, ads)
-    face = render.render_face(screen, lcd_style, face_style, scale)
     blur_sigma = draw.uniform("blur_dots", level.blur_dots) * pitch_px
-    face = degrade.optical_blur(face, draw.put("blur_px", round(blur_sigma, 3)))
+    blur_sigma = draw.put("blur_px", round(blur_sigma, 3))
 
     margin_x = max(0.0, (width - lcd_px * 1.1) / 2) / width
     lcd_h = lcd_px * render.LCD_DOTS_H / render.LCD_DOTS_W
@@ -301,15 +324,23 @@ def _render_meter(
         anchor=anchor,
         target=(width * (0.5 + dx), height * (0.5 + dy)),
     )
-    face_w, face_h = face.size
+    face_w, face_h = render.face_size(scale)
     corners = np.array([[0, 0], [face_w, 0], [face_w, face_h], [0, face_h]], dtype=np.float64)
     projected = geometry.project(corners, pose)
     to_photo = geometry.homography(corners, projected)
-
-    shadow_shift = np.array([0.015 * width, 0.025 * height])
-    image = degrade.soft_shadow_polygon(
-        image, [(float(x), float(y)) for x, y in projected + shadow_shift], 0.35
+    window = _visible_window(to_photo, (face_w, face_h), image.size, math.ceil(3 * blur_sigma) + 4)
+    face = render.render_face(screen, lcd_style, face_style, scale, window)
+    face = degrade.optical_blur(face, blur_sigma)
+    tile_to_photo = to_photo @ np.array(
+        [[1, 0, window[0]], [0, 1, window[1]], [0, 0, 1]], dtype=np.float64
     )
+
+    frame = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
+    if not all(_inside(projected, point) for point in frame):
+        shadow_shift = np.array([0.015 * width, 0.025 * height])
+        image = degrade.soft_shadow_polygon(
+            image, [(float(x), float(y)) for x, y in projected + shadow_shift], 0.35
+        )
     left = max(0, math.floor(projected[:, 0].min()))
     top = max(0, math.floor(projected[:, 1].min()))
     right = min(width, math.ceil(projected[:, 0].max()))
@@ -318,13 +349,12 @@ def _render_meter(
         tile = face.transform(
             (right - left, bottom - top),
             Image.Transform.PERSPECTIVE,
-            geometry.pil_perspective_data(to_photo, (left, top)),
+            geometry.pil_perspective_data(tile_to_photo, (left, top)),
             Image.Resampling.BILINEAR,
             fillcolor=(0, 0, 0, 0),
         )
         image.paste(tile, (left, top), tile)
     quad = geometry.apply_homography(to_photo, render.lcd_corners_face(scale))
-    del rng
     return image, quad, list(face_style.references)
 
 

@@ -51,6 +51,10 @@ class LcdStyle:
     contrast: float
     font: str
     backlight: bool
+    #: Strength (0..1) of a diagonal reflection band on the window glass.
+    sheen: float = 0.0
+    #: Seed of the per-dot ink variation (real panels are not perfectly uniform).
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,21 +100,29 @@ def render_lcd(screen: Screen, style: LcdStyle, pitch: int) -> Image.Image:
     pitch = max(2, pitch)
     lit, cells = lcd_dot_grids(screen.lines, style.font)
     kernel = _dot_kernel(pitch, style.dot_fill)
-    ink = np.kron(lit.astype(np.float32), kernel)
+    variation = np.random.default_rng(style.seed).uniform(0.9, 1.0, size=lit.shape)
+    ink = np.kron(lit * variation.astype(np.float32), kernel)
     ghost = np.kron((cells & ~lit).astype(np.float32), kernel) * style.ghost
     # Liquid-crystal segments cast a faint offset shadow on the reflector behind them.
     shift = max(1, pitch // 3)
     shadow = np.roll(np.roll(ink, shift, axis=0), shift, axis=1) * 0.12
     darkness = np.clip(ink * style.contrast + ghost + shadow, 0.0, 1.0)[..., None]
     height, width = darkness.shape[:2]
-    # Edge-lit backlight: brighter near the LED side, darker at the far corners.
+    # Edge-lit backlight: brighter near the LED side, darker at the far corners; the
+    # bezel shades the panel's top and left edges.
     yy = np.linspace(-1.0, 1.0, height, dtype=np.float32)[:, None]
     xx = np.linspace(-1.0, 1.0, width, dtype=np.float32)[None, :]
     falloff = 0.08 if style.backlight else 0.03
-    light = (1.0 - falloff * (xx**2 + 0.6 * yy**2))[..., None]
+    top = np.arange(height, dtype=np.float32)[:, None] / pitch
+    left = np.arange(width, dtype=np.float32)[None, :] / pitch
+    bezel = 1.0 - 0.22 * np.exp(-top / 1.2) - 0.12 * np.exp(-left / 1.2)
+    light = ((1.0 - falloff * (xx**2 + 0.6 * yy**2)) * bezel)[..., None]
     background = np.array(style.background, dtype=np.float32) * light
     ink_rgb = np.array(style.ink, dtype=np.float32)
     pixels = background * (1.0 - darkness) + ink_rgb * darkness
+    if style.sheen > 0:
+        band = np.exp(-((((xx + 0.6 * yy) - 0.3) / 0.35) ** 2)) * style.sheen
+        pixels = pixels + (255.0 - pixels) * band[..., None]
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
 
 
@@ -135,88 +147,96 @@ def _barcode(
         x += step
 
 
+def face_size(scale: float) -> tuple[int, int]:
+    """The whole face's size [px] at ``scale`` px/unit."""
+    return round(FACE_W * scale), round(FACE_H * scale)
+
+
 def render_face(
-    screen: Screen, lcd_style: LcdStyle, face_style: FaceStyle, scale: float
+    screen: Screen,
+    lcd_style: LcdStyle,
+    face_style: FaceStyle,
+    scale: float,
+    window: tuple[int, int, int, int] | None = None,
 ) -> Image.Image:
-    """The meter's front face (RGBA, transparent outside the case) at ``scale`` px/unit."""
-    width, height = round(FACE_W * scale), round(FACE_H * scale)
-    face = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    """The meter's front face (RGBA, transparent outside the case) at ``scale`` px/unit.
+
+    ``window`` = (left, top, right, bottom) [face px]: draw only that part of the face (a
+    close-up photo shows a fraction of it; drawing the rest would be wasted time).
+    """
+    width, height = face_size(scale)
+    left, top, right, bottom = window if window is not None else (0, 0, width, height)
+    face = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
     draw = ImageDraw.Draw(face)
 
     def box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
-        return (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
+        return (x0 * scale - left, y0 * scale - top, x1 * scale - left, y1 * scale - top)
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (x * scale - left, y * scale - top)
+
+    def stroke(units: float) -> int:
+        return max(1, round(units * scale))
 
     cover = face_style.cover
     darker = tuple(max(0, c - 28) for c in cover)
     draw.rounded_rectangle(box(0, 0, FACE_W, FACE_H), radius=60 * scale, fill=(*cover, 255))
     # Moulding lines of the case and the terminal cover.
     draw.rounded_rectangle(
-        box(30, 30, FACE_W - 30, FACE_H - 30),
-        radius=45 * scale,
-        outline=darker,
-        width=max(1, round(3 * scale)),
+        box(30, 30, FACE_W - 30, FACE_H - 30), radius=45 * scale, outline=darker, width=stroke(3)
     )
-    draw.line(box(30, 1000, FACE_W - 30, 1000), fill=darker, width=max(1, round(5 * scale)))
+    draw.line(box(30, 1000, FACE_W - 30, 1000), fill=darker, width=stroke(5))
     # Printed references above the screen.
     draw.rounded_rectangle(box(110, 60, 890, 340), radius=12 * scale, fill=(*face_style.label, 255))
     draw.text(
-        (135 * scale, 72 * scale),
+        at(135, 72),
         face_style.brand,
         font=_font(round(64 * scale)),
         fill=face_style.text,
-        stroke_width=max(1, round(2 * scale)),
+        stroke_width=stroke(2),
         stroke_fill=face_style.text,
     )
     sizes = (40, 30, 26, 26)
     y = 160.0
     for index, line in enumerate(face_style.references):
         size = sizes[min(index, len(sizes) - 1)]
-        draw.text(
-            (135 * scale, y * scale), line, font=_font(round(size * scale)), fill=face_style.text
-        )
+        draw.text(at(135, y), line, font=_font(round(size * scale)), fill=face_style.text)
         if index == 0 and line.startswith("ADS "):
             _barcode(draw, box(560, 85, 870, 140), line[4:], face_style.text)
         y += size + 12
-    # LED indicator ("voyant") and the LCD window.
+    # LED indicator ("voyant") and the LCD window with its bezel.
     led = (230, 90, 40) if face_style.led_on else (120, 60, 50)
     draw.ellipse(box(832, 362, 856, 386), fill=led)
     draw.rounded_rectangle(box(*BEZEL_BOX), radius=14 * scale, fill=(58, 60, 58, 255))
     lcd_box = box(*LCD_BOX)
-    lcd_width = lcd_box[2] - lcd_box[0]
-    lcd_height = lcd_box[3] - lcd_box[1]
+    lcd_width = (LCD_BOX[2] - LCD_BOX[0]) * scale
+    lcd_height = (LCD_BOX[3] - LCD_BOX[1]) * scale
     pitch = int(np.ceil(lcd_width / LCD_DOTS_W))
     lcd = render_lcd(screen, lcd_style, pitch).resize(
         (max(1, round(lcd_width)), max(1, round(lcd_height))), Image.Resampling.BOX
     )
     face.paste(lcd, (round(lcd_box[0]), round(lcd_box[1])))
     # The "−" and "+" buttons under the screen.
-    for centre_x, symbol in ((390.0, "−"), (610.0, "+")):
+    for centre_x, symbol in ((390.0, "-"), (610.0, "+")):
         draw.ellipse(
             box(centre_x - 42, 650, centre_x + 42, 734),
             fill=darker,
             outline=tuple(max(0, c - 60) for c in cover),
-            width=max(1, round(3 * scale)),
+            width=stroke(3),
         )
         half = 18.0
         draw.line(
-            box(centre_x - half, 692, centre_x + half, 692),
-            fill=face_style.text,
-            width=max(1, round(6 * scale)),
+            box(centre_x - half, 692, centre_x + half, 692), fill=face_style.text, width=stroke(6)
         )
         if symbol == "+":
             draw.line(
                 box(centre_x, 692 - half, centre_x, 692 + half),
                 fill=face_style.text,
-                width=max(1, round(6 * scale)),
+                width=stroke(6),
             )
-    draw.text((135 * scale, 1060 * scale), "enedis", font=_font(round(52 * scale)), fill=darker)
-    draw.text(
-        (135 * scale, 1140 * scale),
-        "Ne pas ouvrir - plombé",
-        font=_font(round(24 * scale)),
-        fill=darker,
-    )
-    draw.ellipse(box(780, 1180, 840, 1240), outline=darker, width=max(1, round(4 * scale)))
+    draw.text(at(135, 1060), "enedis", font=_font(round(52 * scale)), fill=darker)
+    draw.text(at(135, 1140), "Ne pas ouvrir - plombé", font=_font(round(24 * scale)), fill=darker)
+    draw.ellipse(box(780, 1180, 840, 1240), outline=darker, width=stroke(4))
     return face
 
 
