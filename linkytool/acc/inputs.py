@@ -73,6 +73,23 @@ def read_coefficients(path: str | Path, key: KeyKind) -> CoefficientFile:
     """
     table = read_table(path)
     wanted = COEFFICIENT_HEADERS[key]
+    header = set(normalise_header(table.header()[1]))
+    looks_like = next(
+        (
+            kind
+            for kind in (KeyKind.FULL, KeyKind.DYNAMIC)
+            if set(COEFFICIENT_HEADERS[kind]) <= header
+        ),
+        KeyKind.STATIC,
+    )
+    if looks_like is not key and set(COEFFICIENT_HEADERS[looks_like]) <= header:
+        raise AccInputError(
+            f"ce fichier contient des coefficients « {looks_like.value} » (colonnes "
+            f"{','.join(COEFFICIENT_HEADERS[looks_like])}), pas « {key.value} ».",
+            path=table.path,
+            line=table.header()[0],
+            hint=f"Passez --key {looks_like.value}, ou un fichier au format {','.join(wanted)}.",
+        )
     columns = _columns(table, wanted, ("from",))
     rows: list[CoefficientRow] = []
     for line, fields in table.lines[1:]:

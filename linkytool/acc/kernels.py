@@ -21,7 +21,8 @@ SUM_TOLERANCE = 1e-9
 def allocate_default(consumption: FloatArray, production: FloatArray) -> FloatArray:
     """Default key (D.315-6): ``A_i = C_i * min(1, P / sum C)``; zero when ``sum C = 0``."""
     total = consumption.sum(axis=1)
-    ratio = np.divide(production, total, out=np.zeros_like(production), where=total > 0)
+    with np.errstate(over="ignore"):  # subnormal totals: the ratio is capped at 1 below
+        ratio = np.divide(production, total, out=np.zeros_like(production), where=total > 0)
     np.minimum(ratio, 1.0, out=ratio)
     result: FloatArray = consumption * ratio[:, None]
     return result

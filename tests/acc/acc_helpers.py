@@ -1,0 +1,81 @@
+"""Helpers of the ACC tests: build small operations from arrays and CSV text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from linkytool.acc.model import (
+    ArrayCoefficients,
+    ArrayCurves,
+    KeyKind,
+    Operation,
+    StaticExcess,
+    StaticSet,
+)
+from linkytool.acc.timegrid import TimeGrid, to_epoch
+
+PARIS = ZoneInfo("Europe/Paris")
+START = to_epoch(datetime(2026, 6, 1, tzinfo=PARIS))
+
+
+def consumers(n: int) -> tuple[str, ...]:
+    return tuple(f"3000000000{i:04d}" for i in range(1, n + 1))
+
+
+def producers(n: int) -> tuple[str, ...]:
+    return tuple(f"2000000000{i:04d}" for i in range(1, n + 1))
+
+
+def make_operation(
+    consumption: Sequence[Sequence[float]],
+    injection: Sequence[Sequence[float]],
+    key: KeyKind = KeyKind.DEFAULT,
+    *,
+    static: Sequence[float] | None = None,
+    shares: object = None,
+    covered: Sequence[bool] | None = None,
+    excess: StaticExcess = StaticExcess.SURPLUS,
+    windows: Sequence[tuple[int, int]] | None = None,
+) -> Operation:
+    """Operation over 15-min steps from June 2026; coefficients as fractions."""
+    c = np.asarray(consumption, dtype=float)
+    p = np.asarray(injection, dtype=float)
+    grid = TimeGrid(START, 900, c.shape[0])
+    coefficients = None
+    if shares is not None:
+        values = np.asarray(shares, dtype=float)
+        cov = np.ones(c.shape[0], dtype=bool) if covered is None else np.asarray(covered)
+        coefficients = ArrayCoefficients(values, cov)
+    return Operation(
+        grid=grid,
+        consumers=consumers(c.shape[1]),
+        producers=producers(p.shape[1]),
+        consumption=ArrayCurves(c),
+        production=ArrayCurves(p),
+        key=key,
+        static_sets=(StaticSet(0, np.asarray(static, dtype=float)),) if static is not None else (),
+        coefficients=coefficients,
+        static_excess=excess,
+        consumer_windows=None if windows is None else np.asarray(windows, dtype=np.int64),
+    )
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def long_csv(series: dict[str, list[float]], start: datetime, step_min: int = 15) -> str:
+    """A long-format CSV from values per PRM, consecutive steps from ``start``."""
+    epoch = to_epoch(start)
+    lines = ["prm,timestamp,w"]
+    for prm, values in series.items():
+        for k, value in enumerate(values):
+            moment = datetime.fromtimestamp(epoch + k * step_min * 60, PARIS)
+            lines.append(f"{prm},{moment.isoformat()},{value:g}")
+    return "\n".join(lines) + "\n"

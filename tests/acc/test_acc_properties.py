@@ -1,0 +1,114 @@
+"""Conservation laws on random operations, and agreement with the per-step reference."""
+
+from __future__ import annotations
+
+import numpy as np
+from acc_helpers import make_operation
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linkytool.acc import KeyKind, StaticExcess, run_operation
+from linkytool.acc.reference import reference_step
+
+TOL = 1e-6
+
+
+@st.composite
+def operations(draw: st.DrawFn) -> dict[str, object]:
+    n_t = draw(st.integers(1, 6))
+    n_c = draw(st.integers(1, 5))
+    n_p = draw(st.integers(1, 3))
+    power = st.one_of(st.just(0.0), st.floats(0, 5000, allow_nan=False, allow_subnormal=False))
+    c = np.array(
+        draw(st.lists(st.lists(power, min_size=n_c, max_size=n_c), min_size=n_t, max_size=n_t))
+    )
+    p = np.array(
+        draw(st.lists(st.lists(power, min_size=n_p, max_size=n_p), min_size=n_t, max_size=n_t))
+    )
+    key = draw(st.sampled_from(list(KeyKind)))
+    excess = draw(st.sampled_from(list(StaticExcess)))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+
+    def shares(*shape: int) -> np.ndarray:
+        weights = rng.dirichlet(np.ones(n_c + 1), size=shape)[..., :n_c]
+        weights[rng.random(weights.shape) < 0.2] = 0.0
+        return weights
+
+    covered = rng.random(n_t) < 0.8
+    windows = None
+    if draw(st.booleans()):
+        entry = rng.integers(0, n_t, n_c)
+        windows = [(int(a), int(rng.integers(a + 1, n_t + 1))) for a in entry]
+    return {
+        "c": c,
+        "p": p,
+        "key": key,
+        "excess": excess,
+        "static": shares(),
+        "dynamic": shares(n_t),
+        "full": shares(n_t, n_p),
+        "covered": covered,
+        "windows": windows,
+    }
+
+
+@given(operations())
+def test_conservation_laws_and_reference(case: dict[str, object]) -> None:
+    c, p = case["c"], case["p"]
+    assert isinstance(c, np.ndarray) and isinstance(p, np.ndarray)
+    key = case["key"]
+    assert isinstance(key, KeyKind)
+    excess = case["excess"]
+    assert isinstance(excess, StaticExcess)
+    shares = {KeyKind.DYNAMIC: case["dynamic"], KeyKind.FULL: case["full"]}.get(key)
+    op = make_operation(
+        c,
+        p,
+        key,
+        static=case["static"] if key is KeyKind.STATIC else None,  # type: ignore[arg-type]
+        shares=shares,
+        covered=case["covered"],  # type: ignore[arg-type]
+        excess=excess,
+        windows=case["windows"],  # type: ignore[arg-type]
+    )
+    result = run_operation(op, chunk_steps=int(np.random.default_rng(0).integers(1, 4)))
+    a = result.consumer_curves["self_consumed"]
+    used = result.consumer_curves["consumption"]
+    injection = result.producer_curves["injection"]
+    surplus_p = result.producer_curves["surplus"]
+    production = injection.sum(axis=1)
+    scale = 1 + float(np.abs(c).max(initial=0) + np.abs(p).max(initial=0))
+    tol = TOL * scale
+    assert (a >= -tol).all()
+    assert (a <= used + tol).all()
+    assert (a.sum(axis=1) <= production + tol).all()
+    assert (used - a >= -tol).all()  # complement
+    assert (surplus_p >= -tol).all()
+    collective = production - a.sum(axis=1)
+    np.testing.assert_allclose(surplus_p.sum(axis=1), collective, atol=tol)
+    np.testing.assert_allclose(surplus_p.sum(axis=1) + a.sum(axis=1), production, atol=tol)
+    np.testing.assert_allclose(result.pairs_wh.sum(axis=0), result.self_consumed_wh, atol=tol)
+    np.testing.assert_allclose(result.pairs_wh.sum(axis=1), result.self_produced_wh, atol=tol)
+    # per-step agreement with the plain-Python reference
+    windows = case["windows"]
+    covered = case["covered"]
+    assert isinstance(covered, np.ndarray)
+    pairs = np.zeros_like(result.pairs_wh)
+    for t in range(c.shape[0]):
+        active = [True] * c.shape[1]
+        if windows is not None:
+            active = [a0 <= t < b0 for a0, b0 in windows]  # type: ignore[union-attr]
+        row = [float(c[t, i]) if active[i] else 0.0 for i in range(c.shape[1])]
+        kwargs: dict[str, object] = {"static_excess": excess.value, "active": active}
+        if key is KeyKind.STATIC:
+            kwargs["shares"] = list(case["static"])  # type: ignore[call-overload]
+        elif key is KeyKind.DYNAMIC and covered[t]:
+            kwargs["shares"] = list(case["dynamic"][t])  # type: ignore[index]
+        elif key is KeyKind.FULL and covered[t]:
+            kwargs["full_shares"] = [list(x) for x in case["full"][t]]  # type: ignore[index]
+        expected = reference_step(key.value, row, list(p[t]), **kwargs)  # type: ignore[arg-type]
+        np.testing.assert_allclose(a[t], expected.self_consumed, atol=tol)
+        np.testing.assert_allclose(surplus_p[t], expected.surplus, atol=tol)
+        pairs += np.array(expected.pairs) * 0.25
+    np.testing.assert_allclose(result.pairs_wh, pairs, atol=tol)
