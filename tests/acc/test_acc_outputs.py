@@ -1,0 +1,254 @@
+"""Output files: golden snapshots, the workbook read back, totals equal across files,
+and the ``acc run`` / ``acc demo`` commands end to end."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from acc_helpers import PARIS, long_csv, make_operation, write
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from linkytool.acc import KeyKind, LoadOptions, load_operation, run_operation, write_outputs
+from linkytool.acc.outputs import normalise_convention
+from linkytool.cli import cli
+
+C1, C2, P1, P2 = "30000000000001", "30000000000002", "20000000000001", "20000000000002"
+START = datetime(2026, 6, 30, 23, 0, tzinfo=PARIS)  # spans two months: June and July
+
+
+def small_case(tmp_path: Path) -> tuple[Path, Path, Path]:
+    cons = write(
+        tmp_path / "c.csv",
+        long_csv({C1: [500, 300, 0, 800, 100, 100], C2: [200, 900, 400, 0, 50, 60]}, START),
+    )
+    prod = write(
+        tmp_path / "p.csv",
+        long_csv({P1: [600, 0, 1000, 100, 333.3, 0], P2: [400, 100, 0, 500, 0, 0]}, START),
+    )
+    stamps = [
+        datetime.fromtimestamp(START.timestamp() + 900 * k, PARIS).isoformat() for k in range(6)
+    ]
+    lines = ["timestamp,producer,consumer,coefficient"]
+    for k, stamp in enumerate(stamps[:5]):  # the last step has no coefficient
+        lines += [
+            f"{stamp},{P1},{C1},50",
+            f"{stamp},{P1},{C2},{50 - 10 * k}",
+            f"{stamp},{P2},{C1},75",
+            f"{stamp},{P2},{C2},25",
+        ]
+    coefficients = write(tmp_path / "k.csv", "\n".join(lines) + "\n")
+    return cons, prod, coefficients
+
+
+def _sanitise(report: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    text = json.dumps(report, ensure_ascii=False).replace(str(tmp_path), "<tmp>")
+    clean: dict[str, Any] = json.loads(text)
+    clean.pop("elapsed_s")
+    clean["tool"] = "linkytool"
+    return clean
+
+
+def test_golden_outputs(tmp_path: Path, snapshot: Any) -> None:
+    cons, prod, coefficients = small_case(tmp_path)
+    operation = load_operation(
+        [cons], [prod], coefficients=coefficients, options=LoadOptions(key=KeyKind.FULL)
+    )
+    result = run_operation(operation)
+    out = tmp_path / "out"
+    written = write_outputs(result, out, convention="112", chart=False)
+    names = sorted(p.name for p in written)
+    assert names == [
+        "ACC00000112_01072026_01072026.xlsx",
+        "ACC00000112_30062026_30062026.xlsx",
+        "allocations.csv",
+        "curves.csv",
+        "participants.csv",
+        "report.json",
+    ]
+    for name in ("participants.csv", "allocations.csv", "curves.csv"):
+        assert (out / name).read_text(encoding="utf-8") == snapshot(name=name)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert _sanitise(report, tmp_path) == snapshot(name="report.json")
+    assert report["key"]["default_key_for_missing_coefficients"]["steps"] == 1
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _totals_from_files(out: Path, convention: str = "ACC00000000") -> dict[str, dict[str, float]]:
+    """Operation totals [kWh] as found in each output file."""
+    rows = _read_csv(out / "participants.csv")
+    consumers = [r for r in rows if r["role"] == "consumer"]
+    producers = [r for r in rows if r["role"] == "producer"]
+    participants = {
+        "consumption": sum(float(r["consumption_kwh"]) for r in consumers),
+        "self_consumed": sum(float(r["self_consumed_kwh"]) for r in consumers),
+        "injection": sum(float(r["injection_kwh"]) for r in producers),
+        "surplus": sum(float(r["surplus_kwh"]) for r in producers),
+    }
+    curves: dict[str, float] = {}
+    for row in _read_csv(out / "curves.csv"):
+        if row["prm"] == "operation":
+            curves[row["quantity"]] = curves.get(row["quantity"], 0.0) + int(row["w"]) * 0.25 / 1000
+    allocations = sum(float(r["self_consumed_kwh"]) for r in _read_csv(out / "allocations.csv"))
+    workbook = {"consumption": 0.0, "self_consumed": 0.0, "injection": 0.0, "surplus": 0.0}
+    for path in sorted(out.glob(f"{convention}_*.xlsx")):
+        book = load_workbook(path, read_only=True)
+        sheet = book["Consommateurs"]
+        for row in list(sheet.iter_rows(values_only=True))[1:]:
+            workbook["consumption"] += float(row[2])  # type: ignore[arg-type]
+            workbook["self_consumed"] += float(row[3])  # type: ignore[arg-type]
+        sheet = book["Producteurs"]
+        for row in list(sheet.iter_rows(values_only=True))[1:]:
+            workbook["injection"] += float(row[1])  # type: ignore[arg-type]
+            workbook["surplus"] += float(row[3])  # type: ignore[arg-type]
+        book.close()
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))["indicators"]
+    return {
+        "participants": participants,
+        "curves": {k: curves[k] for k in ("consumption", "self_consumed", "injection", "surplus")},
+        "allocations": {"self_consumed": allocations},
+        "workbook": workbook,
+        "report": {
+            "consumption": report["consumption_kwh"],
+            "self_consumed": report["self_consumed_kwh"],
+            "injection": report["production_kwh"],
+            "surplus": report["surplus_kwh"],
+        },
+    }
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    st.tuples(
+        st.integers(1, 200),
+        st.integers(1, 4),
+        st.integers(1, 3),
+        st.sampled_from(list(KeyKind)),
+        st.integers(0, 2**31),
+    )
+)
+def test_energy_totals_equal_across_output_files(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[int, int, int, KeyKind, int]
+) -> None:
+    n_t, n_c, n_p, key, seed = case
+    rng = np.random.default_rng(seed)
+    c = np.round(rng.uniform(0, 3000, (n_t, n_c)) * (rng.random((n_t, n_c)) < 0.8), 1)
+    p = np.round(rng.uniform(0, 6000, (n_t, n_p)), 1)
+    shares: Any = None
+    static = None
+    if key is KeyKind.STATIC:
+        static = rng.dirichlet(np.ones(n_c + 1))[:n_c]
+    elif key is KeyKind.DYNAMIC:
+        shares = rng.dirichlet(np.ones(n_c + 1), size=n_t)[:, :n_c]
+    elif key is KeyKind.FULL:
+        shares = rng.dirichlet(np.ones(n_c + 1), size=(n_t, n_p))[:, :, :n_c]
+    operation = make_operation(c, p, key, static=static, shares=shares)
+    out = tmp_path_factory.mktemp("out")
+    write_outputs(run_operation(operation), out, chart=False)
+    totals = _totals_from_files(out)
+    n_rows = n_t * max(n_c, n_p)
+    for name in ("consumption", "self_consumed", "injection", "surplus"):
+        values = [totals[f][name] for f in totals if name in totals[f]]
+        reference = totals["report"][name]
+        for value in values:
+            # files round kWh to 3 decimals and curves to 1 W per step
+            assert value == pytest.approx(
+                reference, abs=0.0006 * (n_c + n_p) * 2 + 0.00013 * n_rows
+            )
+
+
+def test_workbook_sheets_and_time_of_use_split(tmp_path: Path) -> None:
+    cons, prod, _ = small_case(tmp_path)
+    calendar = write(
+        tmp_path / "cal.csv", "class,days,start,end\nHC,all,23:00,00:00\nHP,all,00:00,23:00\n"
+    )
+    operation = load_operation([cons], [prod], calendar=calendar)
+    out = tmp_path / "out"
+    write_outputs(run_operation(operation), out, convention="ACC00000112", chart=False)
+    book = load_workbook(out / "ACC00000112_30062026_30062026.xlsx")
+    assert book.sheetnames == ["Indicateurs", "Producteurs", "Consommateurs"]
+    rows = list(book["Consommateurs"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("PRM", "Poste horaire")
+    # June part = the 23:00 hour only, all in HC: C1 consumed 500+300+0+800 W x 0.25 h
+    assert rows[1][:3] == (C1, "HC", 0.4)
+    assert rows[2][:3] == (C1, "HP", 0.0)
+    indicators = {r[0]: r[1] for r in book["Indicateurs"].iter_rows(values_only=True)}
+    assert indicators["Production totale"] == pytest.approx((1700 + 1000) * 0.25 / 1000)
+
+
+def test_normalise_convention() -> None:
+    assert normalise_convention(None) == "ACC00000000"
+    assert normalise_convention("112") == "ACC00000112"
+    assert normalise_convention("acc00000112") == "ACC00000112"
+
+
+def test_run_command_end_to_end(tmp_path: Path) -> None:
+    cons, prod, coefficients = small_case(tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["acc", "run", "--consumers", str(cons), "--producers", str(prod), "--key", "full",
+         "--coefficients", str(coefficients), "--convention", "ACC00000112", "-o", str(out),
+         "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows[0]["indicator"] == "consumption_kwh"
+    assert "1 pas sans coefficient" in result.stderr
+    assert (out / "production.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["options"]["key"] == "full"
+    assert "full_scaling" in report["readings"]
+
+
+def test_run_command_bad_input_exit_code_and_french_message(tmp_path: Path) -> None:
+    cons = write(tmp_path / "c.csv", f"prm,timestamp,w\n{C1},2026-06-01T00:00:00+02:00,-3\n")
+    prod = write(tmp_path / "p.csv", f"prm,timestamp,w\n{P1},2026-06-01T00:00:00+02:00,3\n")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "acc",
+            "run",
+            "--consumers",
+            str(cons),
+            "--producers",
+            str(prod),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 3
+    assert "Erreur :" in result.stderr and "ligne 2 : puissance négative" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_demo_command(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["acc", "demo", "-o", str(tmp_path), "--key", "static", "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["period"]["days_with_unusual_step_count"] == {"2026-03-29": 92}
+    assert report["key"]["static_excess"] == "surplus"
+    assert report["participants"] == {"consumers": 10, "producers": 1}
+    assert (tmp_path / "ACC00000000_01032026_31032026.xlsx").exists()
+    assert (tmp_path / "inputs" / "perimeter.csv").exists()
+    totals = _totals_from_files(tmp_path)
+    assert totals["participants"]["consumption"] == pytest.approx(
+        totals["report"]["consumption"], abs=0.01
+    )
+    indicators = report["indicators"]
+    assert 0 < indicators["self_consumption_rate"] <= 1
+    assert 0 < indicators["self_production_rate"] < 1
