@@ -1,0 +1,719 @@
+"""The auto-MES attestation PDF: pure layout (dossier + facts -> PDF bytes).
+
+linkytool's own document, titled "Attestation d'auto-mise en service – installation de
+production ≤ 36 kVA (injection du surplus)" (Enedis publishes no form; the procedure only
+asks for "L'attestation d'auto-MES jointe, dûment complétée et signée"). It carries every
+dossier section of docs/automes.md, the prerequisite outcome, the readings with their
+provenance, the decoupling test, the three photo thumbnails with their SHA-256, and the
+signature images. A machine-readable copy of the key facts (PRM, date, index, photo
+hashes) is embedded as ``linkytool-attestation.json`` so ``mes verify`` never parses text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from PIL import Image as PILImage
+from PIL import ImageOps
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from linkytool import __version__
+from linkytool.mes.decoupling import (
+    DEFAULT_MAX_DECOUPLING_DELAY_S,
+    SettingVerdict,
+    assess_setting_name,
+    evaluate_decoupling_test,
+)
+from linkytool.mes.fonts import BOLD, FAMILY, ITALIC, register_fonts
+from linkytool.mes.model import (
+    AgreementKind,
+    ConnectionOption,
+    DecouplingLocation,
+    Dossier,
+    Reading,
+    ReadingField,
+    ReadingSource,
+)
+from linkytool.mes.photos import SCREEN_TITLES, PhotoFacts
+from linkytool.mes.rules import STATUS_LABELS, RuleOutcome, RuleStatus
+from linkytool.mes.schema import to_paris
+
+TITLE = (
+    "Attestation d'auto-mise en service – installation de production ≤ 36 kVA "
+    "(injection du surplus)"
+)
+DRAFT_STAMP = "BROUILLON – NON CONFORME"
+#: Name of the embedded machine-readable summary.
+EMBEDDED_NAME = "linkytool-attestation.json"
+EMBEDDED_FORMAT = "linkytool-attestation/1"
+
+OPTION_LABELS = {
+    ConnectionOption.SURPLUS: "Injection du surplus",
+    ConnectionOption.TOTAL_SALE: "Vente en totalité",
+    ConnectionOption.TOTAL_SELF_CONSUMPTION: "Autoconsommation totale",
+}
+SOURCE_LABELS = {
+    ReadingSource.TIC: "TIC (bornes du compteur)",
+    ReadingSource.PHOTO: "photo + OCR",
+    ReadingSource.MANUAL: "saisie manuelle",
+}
+STATUS_COLOURS = {
+    RuleStatus.SATISFIED: colors.HexColor("#1b7a36"),
+    RuleStatus.MISSING: colors.HexColor("#a86400"),
+    RuleStatus.NOT_SATISFIED: colors.HexColor("#b00020"),
+}
+SETTING_VERDICT_LABELS = {
+    SettingVerdict.ACCEPTED: "reconnu comme réglage VFR 2019 (51,5 Hz)",
+    SettingVerdict.WARNED: "ancien réglage, pas VFR 2019",
+    SettingVerdict.UNKNOWN: "réglage non répertorié par linkytool",
+}
+ACCENT = colors.HexColor("#1f4e79")
+GRID = colors.HexColor("#b8c4d0")
+
+
+@dataclass(frozen=True)
+class AttestationInputs:
+    """Everything the layout needs; gathered by :func:`linkytool.mes.service.attest`."""
+
+    dossier: Dossier
+    outcomes: Sequence[RuleOutcome]
+    photos: Mapping[ReadingField, PhotoFacts]
+    photo_bytes: Mapping[ReadingField, bytes]
+    generated_at: datetime
+    producer_signature: bytes | None = None
+    installer_signature: bytes | None = None
+    draft: bool = False
+    max_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S
+
+
+def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
+    """Lay out the attestation and return the PDF bytes (with the embedded JSON summary)."""
+    register_fonts()
+    buffer = io.BytesIO()
+    dossier = inputs.dossier
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=16 * mm,
+        rightMargin=16 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=TITLE,
+        author=dossier.producer.name or "linkytool",
+        subject=f"PRM {dossier.case.prm}" if dossier.case.prm else "Auto-MES",
+        creator=f"linkytool {__version__}",
+        keywords=f"auto-MES, PRM {dossier.case.prm}",
+        invariant=True,
+    )
+    story = _story(inputs)
+
+    def decorate(canvas: Canvas, doc: Any) -> None:
+        _decorate_page(canvas, doc, inputs)
+
+    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return embed_summary(buffer.getvalue(), attestation_summary(inputs))
+
+
+# -- machine-readable summary ----------------------------------------------------------
+
+
+def attestation_summary(inputs: AttestationInputs) -> dict[str, Any]:
+    """Key facts of the attestation as JSON-ready data (embedded in the PDF)."""
+    dossier = inputs.dossier
+    index = dossier.readings.current(ReadingField.INJECTION_INDEX)
+    commissioned = dossier.commissioning.at
+    return {
+        "format": EMBEDDED_FORMAT,
+        "generator": f"linkytool {__version__}",
+        "generated_at": to_paris(inputs.generated_at).isoformat(timespec="seconds"),
+        "draft": inputs.draft,
+        "prm": dossier.case.prm,
+        "enedis_reference": dossier.case.enedis_reference,
+        "commissioning_at": commissioned.isoformat(timespec="minutes") if commissioned else None,
+        "injection_index_kwh": int(index.value) if index and index.value.isdigit() else None,
+        "prerequisites": {outcome.id: outcome.status.value for outcome in inputs.outcomes},
+        "photos": [
+            {
+                "role": role.value,
+                "title": SCREEN_TITLES[role],
+                "file": facts.path.name if facts.path else None,
+                "sha256": facts.sha256,
+                "size_bytes": facts.size_bytes,
+            }
+            for role, facts in inputs.photos.items()
+        ],
+    }
+
+
+def embed_summary(pdf: bytes, summary: Mapping[str, Any]) -> bytes:
+    """Attach ``summary`` as ``linkytool-attestation.json`` to ``pdf`` (incremental update)."""
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    data = json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=EMBEDDED_NAME,
+            embedded_data=embed.EmbeddedFileObject.from_file_data(
+                writer, data=data, mime_type="application/json"
+            ),
+            description="Données de l'attestation (PRM, date, index, empreintes des photos)",
+        ),
+    )
+    output = io.BytesIO()
+    writer.write(output)  # type: ignore[no-untyped-call]
+    return output.getvalue()
+
+
+# -- page furniture --------------------------------------------------------------------
+
+
+def _decorate_page(canvas: Canvas, doc: Any, inputs: AttestationInputs) -> None:
+    width, height = A4
+    canvas.saveState()
+    canvas.setFont(FAMILY, 7.5)
+    canvas.setFillColor(colors.HexColor("#555555"))
+    prm = inputs.dossier.case.prm or "PRM non renseigné"
+    canvas.drawString(
+        16 * mm,
+        10 * mm,
+        f"Auto-MES – PRM {prm} – document établi avec linkytool {__version__}, "
+        "ce n'est pas un formulaire Enedis",
+    )
+    canvas.drawRightString(width - 16 * mm, 10 * mm, f"Page {doc.page}")
+    if inputs.draft:
+        canvas.setFillColor(colors.Color(0.75, 0.05, 0.1, alpha=0.22))
+        canvas.setFont(BOLD, 40)
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(50)
+        canvas.drawCentredString(0, 0, DRAFT_STAMP)
+        canvas.restoreState()
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor("#b00020"))
+        canvas.setFont(BOLD, 9)
+        canvas.drawCentredString(width / 2, height - 11 * mm, DRAFT_STAMP)
+    canvas.restoreState()
+
+
+# -- content ---------------------------------------------------------------------------
+
+
+class _Styles:
+    def __init__(self) -> None:
+        self.body = ParagraphStyle("body", fontName=FAMILY, fontSize=9, leading=11.5)
+        self.small = ParagraphStyle("small", parent=self.body, fontSize=7.5, leading=9.5)
+        self.cell = ParagraphStyle("cell", parent=self.body, fontSize=8.5, leading=10.5)
+        self.label = ParagraphStyle(
+            "label", parent=self.cell, fontName=BOLD, textColor=colors.HexColor("#333333")
+        )
+        self.title = ParagraphStyle(
+            "title",
+            parent=self.body,
+            fontName=BOLD,
+            fontSize=14,
+            leading=18,
+            alignment=TA_CENTER,
+            textColor=ACCENT,
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=self.small, alignment=TA_CENTER, fontName=ITALIC
+        )
+        self.heading = ParagraphStyle(
+            "heading",
+            parent=self.body,
+            fontName=BOLD,
+            fontSize=10.5,
+            leading=13,
+            textColor=ACCENT,
+            spaceBefore=7,
+            spaceAfter=3,
+        )
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _or_dash(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def _fr_dt(value: datetime | None, seconds: bool = False) -> str:
+    if value is None:
+        return "—"
+    return to_paris(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y à %H:%M")
+
+
+def _yes(value: bool) -> str:
+    return "oui" if value else "non"
+
+
+def _fields_table(rows: Sequence[tuple[str, str]], styles: _Styles) -> Table:
+    data = [[_p(label, styles.label), _p(value, styles.cell)] for label, value in rows]
+    table = Table(data, colWidths=[55 * mm, 123 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+def _grid_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Flowable | str]],
+    widths: Sequence[float],
+    styles: _Styles,
+) -> Table:
+    data: list[list[Flowable | str]] = [[_p(title, styles.label) for title in header]]
+    for row in rows:
+        data.append([_p(cell, styles.cell) if isinstance(cell, str) else cell for cell in row])
+    table = Table(data, colWidths=list(widths), repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.3, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return table
+
+
+def _story(inputs: AttestationInputs) -> list[Flowable]:
+    styles = _Styles()
+    dossier = inputs.dossier
+    story: list[Flowable] = [
+        _p(TITLE, styles.title),
+        Spacer(0, 1.5 * mm),
+        _p(
+            "Établie d'après le « Mode opératoire d'auto Mise En Service » d'Enedis (applicable "
+            "à partir du 16/04/2020). Document produit par linkytool, ce n'est pas un "
+            "formulaire Enedis.",
+            styles.subtitle,
+        ),
+    ]
+    story += _section_case(dossier, styles)
+    story += _section_parties(dossier, styles)
+    story += _section_installation(dossier, styles)
+    story += _section_documents(dossier, styles)
+    story += _section_commissioning(dossier, styles)
+    story += _section_readings(dossier, styles)
+    story += _section_test(inputs, styles)
+    story += _section_prerequisites(inputs, styles)
+    story += _section_evidence(inputs, styles)
+    story += _section_declarations(inputs, styles)
+    return story
+
+
+def _section_case(dossier: Dossier, styles: _Styles) -> list[Flowable]:
+    case = dossier.case
+    agreement = dossier.agreement
+    if agreement.kind is AgreementKind.AGREEMENT:
+        agreed = f"accord d'Enedis pour l'auto-MES reçu le {_date(agreement.date)}"
+    elif agreement.kind is AgreementKind.APPOINTMENT:
+        cancelled = ", annulé" if agreement.appointment_cancelled else ""
+        agreed = f"rendez-vous de MES proposé par Enedis pour le {_date(agreement.date)}{cancelled}"
+    else:
+        agreed = "—"
+    option = OPTION_LABELS.get(case.connection_option) if case.connection_option else None
+    return [
+        _p("1. Dossier", styles.heading),
+        _fields_table(
+            [
+                ("Référence Enedis-Connect", _or_dash(case.enedis_reference)),
+                ("PRM (point de livraison)", _or_dash(case.prm)),
+                ("Adresse du site", _or_dash(case.site_address)),
+                ("Option de raccordement", _or_dash(option)),
+                ("Accord d'Enedis", agreed),
+            ],
+            styles,
+        ),
+    ]
+
+
+def _date(value: Any) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else "—"
+
+
+def _section_parties(dossier: Dossier, styles: _Styles) -> list[Flowable]:
+    producer = dossier.producer
+    installer = dossier.installer
+    contact = " – ".join(part for part in (producer.phone, producer.email) if part)
+    return [
+        _p("2. Producteur", styles.heading),
+        _fields_table(
+            [
+                ("Nom", _or_dash(producer.name)),
+                ("Adresse", _or_dash(producer.address)),
+                ("Téléphone / courriel", _or_dash(contact)),
+            ],
+            styles,
+        ),
+        _p("3. Installateur", styles.heading),
+        _fields_table(
+            [
+                ("Entreprise", _or_dash(installer.company)),
+                ("SIRET", _or_dash(installer.siret)),
+                ("Intervenant", _or_dash(installer.person)),
+                ("Qualification", _or_dash(installer.qualification)),
+            ],
+            styles,
+        ),
+    ]
+
+
+def _section_installation(dossier: Dossier, styles: _Styles) -> list[Flowable]:
+    installation = dossier.installation
+    decoupling = installation.decoupling
+    where = (
+        {
+            DecouplingLocation.INVERTER: "intégré à l'onduleur",
+            DecouplingLocation.EXTERNAL_RELAY: "relais externe",
+        }.get(decoupling.location)
+        if decoupling.location
+        else None
+    )
+    relay = " ".join(part for part in (decoupling.relay_make, decoupling.relay_model) if part)
+    setting = decoupling.setting_name
+    if setting:
+        setting += f" – {SETTING_VERDICT_LABELS[assess_setting_name(setting).verdict]}"
+    rows = [
+        ("Puissance de raccordement", _unit(installation.power_kva, "kVA")),
+        ("Puissance crête", _unit(installation.power_kwc, "kWc")),
+        ("Stockage par batterie", _yes(installation.storage)),
+        ("Découplage", _or_dash(where) + (f" – {relay}" if relay else "")),
+        ("Norme et version", _or_dash(f"{decoupling.standard} {decoupling.version}".strip())),
+        ("Réglage de l'onduleur", _or_dash(setting)),
+        ("Seuil de surfréquence", _unit(decoupling.overfrequency_hz, "Hz")),
+    ]
+    inverter_rows = [
+        [
+            inv.make,
+            inv.model,
+            inv.serial,
+            _or_dash(inv.firmware),
+            str(inv.count),
+            _unit(inv.power_kva, "kVA"),
+        ]
+        for inv in installation.inverters
+    ]
+    flow: list[Flowable] = [_p("4. Installation", styles.heading), _fields_table(rows, styles)]
+    if inverter_rows:
+        flow += [
+            Spacer(0, 2 * mm),
+            _grid_table(
+                ["Marque", "Modèle", "N° de série", "Micrologiciel", "Nb", "Puissance"],
+                inverter_rows,
+                [30 * mm, 38 * mm, 40 * mm, 28 * mm, 12 * mm, 30 * mm],
+                styles,
+            ),
+        ]
+    return flow
+
+
+def _unit(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g} {unit}".replace(".", ",")
+
+
+def _section_documents(dossier: Dossier, styles: _Styles) -> list[Flowable]:
+    documents = dossier.documents
+    colour = documents.consuel_colour.value if documents.consuel_colour else "—"
+    arpe = (
+        "non requis (obligation d'achat)"
+        if documents.purchase_obligation and not documents.arpe
+        else _or_dash(documents.arpe)
+    )
+    return [
+        _p("5. Pièces de la demande de MES", styles.heading),
+        _fields_table(
+            [
+                ("Demande de MES soumise", _yes(documents.mes_request_submitted)),
+                (
+                    "Attestation CONSUEL",
+                    f"n° {_or_dash(documents.consuel_number)}, {colour}, visée le "
+                    f"{_date(documents.consuel_visa_date)}",
+                ),
+                ("Obligation d'achat (OA)", _yes(documents.purchase_obligation)),
+                ("ARPE", arpe),
+                ("Contrat CAE accepté", _yes(documents.cae_accepted)),
+            ],
+            styles,
+        ),
+    ]
+
+
+def _section_commissioning(dossier: Dossier, styles: _Styles) -> list[Flowable]:
+    index = dossier.readings.current(ReadingField.INJECTION_INDEX)
+    index_text = "—"
+    if index is not None:
+        index_text = f"{index.value} kWh ({_provenance(index)})"
+    return [
+        _p("6. Mise en service", styles.heading),
+        _fields_table(
+            [
+                ("Date et heure (« Date courante »)", _fr_dt(dossier.commissioning.at)),
+                ("Index d'injection à la MES", index_text),
+            ],
+            styles,
+        ),
+    ]
+
+
+def _provenance(reading: Reading) -> str:
+    label = SOURCE_LABELS.get(reading.source, "?") if reading.source else "?"
+    if reading.source is ReadingSource.PHOTO and reading.confidence is not None:
+        label += f", confiance {reading.confidence:.0%}"
+    return label
+
+
+def _section_readings(dossier: Dossier, styles: _Styles) -> list[Flowable]:
+    rows = []
+    for which in ReadingField:
+        history = dossier.readings.history(which)
+        for position, reading in enumerate(history):
+            current = " (retenu)" if position == len(history) - 1 else ""
+            value = reading.value + (" kWh" if which is ReadingField.INJECTION_INDEX else "")
+            rows.append(
+                [
+                    SCREEN_TITLES[which] + current,
+                    value,
+                    _provenance(reading),
+                    _fr_dt(reading.at, seconds=True),
+                    _or_dash(reading.file.rsplit("/", 1)[-1] if reading.file else ""),
+                ]
+            )
+    if not rows:
+        return [_p("7. Relevés du compteur", styles.heading), _p("Aucun relevé.", styles.body)]
+    return [
+        _p("7. Relevés du compteur (historique et provenance)", styles.heading),
+        _grid_table(
+            ["Valeur", "Relevé", "Source", "Moment", "Fichier"],
+            rows,
+            [38 * mm, 34 * mm, 40 * mm, 32 * mm, 34 * mm],
+            styles,
+        ),
+    ]
+
+
+def _section_test(inputs: AttestationInputs, styles: _Styles) -> list[Flowable]:
+    test = inputs.dossier.decoupling_test
+    result = evaluate_decoupling_test(test, max_delay_s=inputs.max_delay_s)
+    if result.passed:
+        verdict = f"réussi (limite {result.threshold_s:g} s)"
+    elif result.problems:
+        verdict = "échec : " + " ; ".join(result.problems)
+    else:
+        verdict = "incomplet"
+    delay = "—" if result.delay_s is None else f"{result.delay_s:.1f} s".replace(".", ",")
+    rows = [
+        ("Couplage de l'installation", _fr_dt(test.coupled_at, seconds=True)),
+        ("Puissance injectée avant l'essai", _unit(test.injecting_w, "W")),
+        ("Ouverture du disjoncteur Enedis", _fr_dt(test.breaker_opened_at, seconds=True)),
+        ("Découplage constaté", _fr_dt(test.decoupled_at, seconds=True)),
+        ("Délai", delay),
+        ("Message de l'onduleur", _or_dash(test.message)),
+        ("Résultat", verdict),
+    ]
+    if test.tic_evidence:
+        rows.append(("Capture TIC", test.tic_evidence.rsplit("/", 1)[-1]))
+    if test.photo:
+        rows.append(("Photo du message", test.photo.rsplit("/", 1)[-1]))
+    return [
+        _p("8. Essai de la protection de découplage", styles.heading),
+        _fields_table(rows, styles),
+    ]
+
+
+def _section_prerequisites(inputs: AttestationInputs, styles: _Styles) -> list[Flowable]:
+    rows: list[list[Flowable | str]] = []
+    for outcome in inputs.outcomes:
+        status_style = ParagraphStyle(
+            f"status-{outcome.status.value}",
+            parent=styles.label,
+            textColor=STATUS_COLOURS[outcome.status],
+        )
+        rows.append(
+            [outcome.title, _p(STATUS_LABELS[outcome.status], status_style), outcome.detail]
+        )
+    satisfied = sum(outcome.satisfied for outcome in inputs.outcomes)
+    return [
+        _p(
+            f"9. Prérequis de l'auto-MES ({satisfied}/{len(inputs.outcomes)} remplis)",
+            styles.heading,
+        ),
+        _grid_table(["Condition", "État", "Constat"], rows, [48 * mm, 30 * mm, 100 * mm], styles),
+    ]
+
+
+def _thumbnail(data: bytes, box_mm: float) -> Image | None:
+    try:
+        with PILImage.open(io.BytesIO(data)) as source:
+            image = ImageOps.exif_transpose(source).convert("RGB")
+    except (OSError, ValueError, SyntaxError):
+        return None
+    image.thumbnail((900, 900))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    buffer.seek(0)
+    ratio = image.height / image.width
+    width = box_mm * mm
+    height = width * ratio
+    if height > box_mm * mm:
+        height = box_mm * mm
+        width = height / ratio
+    return Image(buffer, width=width, height=height)
+
+
+def _section_evidence(inputs: AttestationInputs, styles: _Styles) -> list[Flowable]:
+    cells: list[list[Flowable | str]] = [[], [], []]
+    for role in ReadingField:
+        facts = inputs.photos.get(role)
+        data = inputs.photo_bytes.get(role)
+        picture = _thumbnail(data, 54) if data else None
+        cells[0].append(_p(SCREEN_TITLES[role], styles.label))
+        cells[1].append(picture if picture is not None else _p("photo absente", styles.cell))
+        digest = facts.sha256 if facts and facts.sha256 else "—"
+        name = facts.path.name if facts and facts.path else "—"
+        cells[2].append(_p(f"{name}\nSHA-256 : {digest[:32]}\n{digest[32:]}", styles.small))
+    table = Table(cells, colWidths=[59 * mm] * 3)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (0, 1), (-1, 1), "CENTER"),
+                ("BOX", (0, 0), (-1, -1), 0.3, GRID),
+                ("INNERGRID", (0, 0), (-1, -1), 0.3, GRID),
+            ]
+        )
+    )
+    flow: list[Flowable] = [
+        _p("10. Photos des écrans du compteur (pièces jointes)", styles.heading),
+        KeepTogether([table]),
+    ]
+    tic = inputs.dossier.readings.latest_from(ReadingField.PRM, ReadingSource.TIC)
+    if tic is not None:
+        flow.append(_p(f"PRM lu par la TIC : {tic.value} ({_fr_dt(tic.at)})", styles.small))
+    return flow
+
+
+def _signature_box(title: str, name: str, image: bytes | None, styles: _Styles) -> Table:
+    picture: Flowable = Spacer(0, 26 * mm)
+    if image:
+        try:
+            with PILImage.open(io.BytesIO(image)) as source:
+                width, height = source.size
+            ratio = height / width
+            box_w, box_h = 70 * mm, 26 * mm
+            draw_w = box_w
+            draw_h = draw_w * ratio
+            if draw_h > box_h:
+                draw_h = box_h
+                draw_w = draw_h / ratio
+            picture = Image(io.BytesIO(image), width=draw_w, height=draw_h, mask="auto")
+        except (OSError, ValueError, SyntaxError):
+            picture = _p("(image de signature illisible)", styles.small)
+    table = Table(
+        [[_p(title, styles.label)], [_p(name or "—", styles.cell)], [picture]],
+        colWidths=[84 * mm],
+        rowHeights=[None, None, 28 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.6, ACCENT),
+                ("ALIGN", (0, 2), (0, 2), "CENTER"),
+                ("VALIGN", (0, 2), (0, 2), "MIDDLE"),
+            ]
+        )
+    )
+    return table
+
+
+def _section_declarations(inputs: AttestationInputs, styles: _Styles) -> list[Flowable]:
+    dossier = inputs.dossier
+    producer = dossier.producer.name or "le producteur"
+    installer = dossier.installer.person or "l'installateur"
+    company = f" ({dossier.installer.company})" if dossier.installer.company else ""
+    signed_on = dossier.signatures.signed_on or (
+        dossier.commissioning.at.date() if dossier.commissioning.at else None
+    )
+    place = dossier.commissioning.place or "—"
+    declarations = [
+        _p("11. Déclarations", styles.heading),
+        _p(
+            f"Je soussigné(e) {producer}, producteur, atteste que les conditions cumulatives "
+            "du mode opératoire d'auto-mise en service d'Enedis sont remplies, que la mise en "
+            "service a été réalisée par fermeture du disjoncteur du tableau électrique du local "
+            "en présence de l'installateur, et que l'essai de bon fonctionnement de la "
+            "protection de découplage a été réalisé (ouverture du disjoncteur Enedis et "
+            "vérification du découplage).",
+            styles.body,
+        ),
+        Spacer(0, 1.5 * mm),
+        _p(
+            f"Je soussigné(e) {installer}{company}, installateur, atteste que l'installation "
+            "est achevée et raccordée au tableau électrique du local, et que la protection de "
+            "découplage est réglée conformément à la DIN VDE 0126-1-1:2013-08 version VFR 2019 "
+            "(découplage à 51,5 Hz).",
+            styles.body,
+        ),
+        Spacer(0, 3 * mm),
+        _p(f"Fait à {place}, le {_date(signed_on)}.", styles.body),
+        Spacer(0, 2 * mm),
+    ]
+    boxes = Table(
+        [
+            [
+                _signature_box(
+                    "Signature du producteur",
+                    dossier.producer.name,
+                    inputs.producer_signature,
+                    styles,
+                ),
+                _signature_box(
+                    "Signature de l'installateur",
+                    dossier.installer.person,
+                    inputs.installer_signature,
+                    styles,
+                ),
+            ]
+        ],
+        colWidths=[89 * mm, 89 * mm],
+    )
+    return [KeepTogether([*declarations, boxes])]

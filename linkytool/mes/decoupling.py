@@ -1,0 +1,210 @@
+"""Decoupling protection: setting-name normalisation table and the decoupling test record.
+
+Both are pure. The setting table is data (docs/automes.md, "Decoupling test protocol"):
+inverter grid-code names accepted as VFR 2019 (51.5 Hz), names of older French settings
+that must be warned about, and the EN 50549-1 French setting accepted for connection
+requests from 2025. The test evaluation compares the measured delay with a configurable
+threshold (5 s by default: DIN VDE 0126-1-1 islanding limit, a number the procedure
+itself does not give).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from linkytool.mes.model import DecouplingTest, Dossier
+
+#: Over-frequency decoupling threshold required by VFR 2019 [Hz].
+VFR2019_OVERFREQUENCY_HZ = 51.5
+#: Default maximum delay between opening the Enedis breaker and decoupling [s].
+DEFAULT_MAX_DECOUPLING_DELAY_S = 5.0
+
+
+class SettingVerdict(StrEnum):
+    """What a setting name says about VFR 2019 compliance."""
+
+    ACCEPTED = "accepted"
+    WARNED = "warned"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class SettingPattern:
+    """One row of the setting-name table."""
+
+    pattern: str  # regular expression, matched case-insensitively anywhere in the name
+    verdict: SettingVerdict
+    meaning: str  # French explanation shown to the user
+    overfrequency_hz: float | None  # threshold the setting implies, when known
+
+
+#: Inverter setting names, most specific first. Sources: automes.md (makers' manuals).
+SETTING_PATTERNS: tuple[SettingPattern, ...] = (
+    SettingPattern(
+        r"VFR\s?-?_?2019",
+        SettingVerdict.ACCEPTED,
+        "réglage VFR 2019 (découplage à 51,5 Hz) : Enphase « EN 50549-1:2019 VFR2019 France », "
+        "Fox ESS « VFR2019_FR », Solplanet « VDE0126/VFR2019 IS (50Hz) », Hoymiles « VFR2019 »",
+        51.5,
+    ),
+    SettingPattern(
+        r"(NF[_\s-]?EN[_\s-]?50549)|(EN[_\s-]?50549(-1)?[_\s:-]*(2019)?[_\s-]*FR)",
+        SettingVerdict.ACCEPTED,
+        "réglage NF EN 50549-1 français (remplace DIN VDE 0126-1-1 pour les demandes de "
+        "raccordement à partir de 2025)",
+        51.5,
+    ),
+    SettingPattern(
+        r"VFR\s?-?_?2013",
+        SettingVerdict.WARNED,
+        "ancien réglage VFR 2013 (découplage à 50,4 Hz et non 51,5 Hz)",
+        50.4,
+    ),
+    SettingPattern(
+        r"VFR\s?-?_?2014",
+        SettingVerdict.WARNED,
+        "ancien réglage VFR 2014 (découplage à 50,6 Hz et non 51,5 Hz ; code SMA 7527)",
+        50.6,
+    ),
+    SettingPattern(
+        r"UTE\s?C\s?15-?712",
+        SettingVerdict.WARNED,
+        "réglage UTE C 15-712-1 (Huawei) : le seuil de surfréquence n'est pas garanti à 51,5 Hz, "
+        "relevez la valeur réglée dans l'onduleur",
+        None,
+    ),
+    SettingPattern(
+        r"VDE\s?-?0126(-1-1)?",
+        SettingVerdict.WARNED,
+        "réglage VDE 0126-1-1 d'origine (découplage à 50,2 Hz), pas la version VFR 2019",
+        50.2,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class SettingAssessment:
+    """The verdict on one inverter setting name."""
+
+    name: str
+    verdict: SettingVerdict
+    meaning: str
+    overfrequency_hz: float | None
+
+
+def assess_setting_name(name: str) -> SettingAssessment:
+    """Classify an inverter grid-code setting name against the table (first match wins)."""
+    for row in SETTING_PATTERNS:
+        if re.search(row.pattern, name, flags=re.IGNORECASE):
+            return SettingAssessment(name, row.verdict, row.meaning, row.overfrequency_hz)
+    return SettingAssessment(
+        name,
+        SettingVerdict.UNKNOWN,
+        "réglage inconnu de linkytool : vérifiez dans la notice de l'onduleur qu'il "
+        "correspond à VFR 2019 (découplage à 51,5 Hz)",
+        None,
+    )
+
+
+@dataclass(frozen=True)
+class DecouplingTestResult:
+    """Outcome of the decoupling test record."""
+
+    complete: bool  # every field needed to judge is filled in
+    passed: bool
+    delay_s: float | None  # breaker opened -> decoupling seen [s]
+    threshold_s: float
+    problems: tuple[str, ...]  # French, empty when passed
+    missing: tuple[str, ...]  # French names of the missing fields
+
+
+def decoupling_delay_s(test: DecouplingTest) -> float | None:
+    """Measured delay [s]: the stopwatch value when given, else decoupled - breaker opened."""
+    if test.delay_s is not None:
+        return test.delay_s
+    if test.breaker_opened_at is not None and test.decoupled_at is not None:
+        return (test.decoupled_at - test.breaker_opened_at).total_seconds()
+    return None
+
+
+def evaluate_decoupling_test(
+    test: DecouplingTest, *, max_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S
+) -> DecouplingTestResult:
+    """Judge a decoupling test record: done, decoupling seen with a message, in time."""
+    missing: list[str] = []
+    if test.coupled_at is None:
+        missing.append("heure de couplage (decoupling_test.coupled_at)")
+    if test.breaker_opened_at is None:
+        missing.append(
+            "heure d'ouverture du disjoncteur Enedis (decoupling_test.breaker_opened_at)"
+        )
+    if test.decoupled_at is None and test.delay_s is None:
+        missing.append("heure du découplage ou délai chronométré (decoupling_test.decoupled_at)")
+    if not test.message:
+        missing.append("message affiché par l'onduleur (decoupling_test.message)")
+    delay = decoupling_delay_s(test)
+    problems: list[str] = []
+    if (
+        test.coupled_at is not None
+        and test.breaker_opened_at is not None
+        and test.breaker_opened_at < test.coupled_at
+    ):
+        problems.append("le disjoncteur a été ouvert avant le couplage de l'installation")
+    if delay is not None and delay < 0:
+        problems.append(f"le découplage ({delay:.1f} s) précède l'ouverture du disjoncteur")
+    elif delay is not None and delay > max_delay_s:
+        shown = f"{delay:.1f}".replace(".", ",")
+        limit = f"{max_delay_s:g}".replace(".", ",")
+        problems.append(f"découplage en {shown} s, au-delà de la limite de {limit} s")
+    if not test.decoupling_seen and not missing:
+        problems.append("le découplage n'a pas été constaté sur l'écran de l'onduleur")
+    complete = not missing
+    return DecouplingTestResult(
+        complete=complete,
+        passed=complete and not problems and test.decoupling_seen,
+        delay_s=delay,
+        threshold_s=max_delay_s,
+        problems=tuple(problems),
+        missing=tuple(missing),
+    )
+
+
+def record_test(
+    test: DecouplingTest,
+    *,
+    coupled_at: datetime | None = None,
+    breaker_opened_at: datetime | None = None,
+    decoupled_at: datetime | None = None,
+    delay_s: float | None = None,
+    decoupling_seen: bool | None = None,
+    message: str | None = None,
+    photo: str | None = None,
+    tic_evidence: str | None = None,
+    injecting_w: float | None = None,
+) -> DecouplingTest:
+    """A copy of ``test`` with the given fields set (``None`` keeps the current value)."""
+    return DecouplingTest(
+        coupled_at=coupled_at if coupled_at is not None else test.coupled_at,
+        injecting_w=injecting_w if injecting_w is not None else test.injecting_w,
+        breaker_opened_at=(
+            breaker_opened_at if breaker_opened_at is not None else test.breaker_opened_at
+        ),
+        decoupled_at=decoupled_at if decoupled_at is not None else test.decoupled_at,
+        delay_s=delay_s if delay_s is not None else test.delay_s,
+        decoupling_seen=decoupling_seen if decoupling_seen is not None else test.decoupling_seen,
+        message=message if message is not None else test.message,
+        photo=photo if photo is not None else test.photo,
+        tic_evidence=tic_evidence if tic_evidence is not None else test.tic_evidence,
+    )
+
+
+def record_decoupling_test(dossier: Dossier, **changes: Any) -> Dossier:
+    """A copy of ``dossier`` whose decoupling test has ``changes`` applied (see record_test)."""
+    updated = copy.deepcopy(dossier)
+    updated.decoupling_test = record_test(dossier.decoupling_test, **changes)
+    return updated

@@ -1,0 +1,253 @@
+"""The Enedis-Connect submission pack: attestation, three named photos, message, manifest.
+
+:func:`pack_files` is pure (prepared photos + attestation -> file names and bytes);
+:func:`build_pack` checks that each photo shows the right screen, then writes the files
+to a directory or a ZIP, atomically. The screen check trusts an OCR result recorded in the
+dossier when the file's SHA-256 still matches, otherwise asks OCR (``linkytool.ocr``,
+imported lazily), and refuses a photo of the wrong screen.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from linkytool import __version__
+from linkytool.errors import LinkytoolError
+from linkytool.fileio import atomic_write_bytes
+from linkytool.mes.errors import DossierPhotoError
+from linkytool.mes.message import enedis_message
+from linkytool.mes.model import Dossier, ReadingField, ReadingSource
+from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
+from linkytool.mes.readings import SCREEN_FOR_FIELD
+from linkytool.mes.rules import CheckSettings
+from linkytool.mes.service import SubmittedPhoto
+
+ATTESTATION_NAME = "attestation-auto-mes.pdf"
+PHOTO_STEMS: dict[ReadingField, str] = {
+    ReadingField.PRM: "photo-1-numero-prm",
+    ReadingField.DATE: "photo-2-date-courante",
+    ReadingField.INJECTION_INDEX: "photo-3-index-injection",
+}
+MESSAGE_NAME = "message.txt"
+MANIFEST_NAME = "manifest.json"
+SUMS_NAME = "SHA256SUMS"
+
+#: Reads a photo and returns an object with ``screen`` (``linkytool.ocr.PhotoReading``).
+ScreenReader = Callable[[Path], Any]
+
+
+@dataclass(frozen=True)
+class ScreenCheck:
+    """How the screen shown on one photo was established."""
+
+    role: ReadingField
+    screen: str | None  # what the photo shows ("prm", "date", "injection_index", "other"...)
+    how: str  # French: "relevé OCR du dossier", "OCR", "non vérifié"
+    ok: bool | None  # None when it could not be verified
+
+
+@dataclass(frozen=True)
+class PackedFile:
+    """One file of the pack."""
+
+    name: str
+    size_bytes: int
+    sha256: str
+    description: str
+    changes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackResult:
+    """What ``mes pack`` produced."""
+
+    destination: Path
+    zipped: bool
+    files: tuple[PackedFile, ...]
+    screens: tuple[ScreenCheck, ...]
+    warnings: tuple[str, ...]
+
+
+def default_screen_reader() -> ScreenReader | None:
+    """``linkytool.ocr.read_photo`` when the OCR feature is installed, else None."""
+    try:
+        module = importlib.import_module("linkytool.ocr")
+    except ImportError:
+        return None
+    reader: ScreenReader | None = getattr(module, "read_photo", None)
+    return reader
+
+
+def check_screen(
+    dossier: Dossier, role: ReadingField, photo: SubmittedPhoto, reader: ScreenReader | None
+) -> ScreenCheck:
+    """Which screen ``photo`` shows: a matching recorded OCR result, else OCR, else unknown."""
+    expected = SCREEN_FOR_FIELD[role]
+    digest = photo.original.sha256
+    for reading in reversed(dossier.readings.history(role)):
+        if (
+            reading.source is ReadingSource.PHOTO
+            and reading.screen
+            and reading.sha256
+            and reading.sha256 == digest
+        ):
+            return ScreenCheck(
+                role, reading.screen, "relevé OCR du dossier", reading.screen == expected
+            )
+    if reader is None or photo.original.path is None:
+        return ScreenCheck(role, None, "non vérifié (lecture OCR indisponible)", None)
+    try:
+        result = reader(photo.original.path)
+    except LinkytoolError as exc:
+        if type(exc).__name__ == "OcrEngineMissing":
+            return ScreenCheck(role, None, f"non vérifié ({exc.message})", None)
+        return ScreenCheck(role, None, f"illisible : {exc.message}", False)
+    screen = str(getattr(result.screen, "value", result.screen))
+    return ScreenCheck(role, screen, "OCR", screen == expected)
+
+
+def pack_files(
+    dossier: Dossier,
+    photos: Mapping[ReadingField, SubmittedPhoto],
+    attestation_pdf: bytes,
+    *,
+    generated_at: datetime,
+    settings: CheckSettings | None = None,
+) -> tuple[dict[str, bytes], tuple[PackedFile, ...]]:
+    """File names -> bytes of the pack, and their descriptions (pure)."""
+    settings = settings or CheckSettings()
+    contents: dict[str, bytes] = {ATTESTATION_NAME: attestation_pdf}
+    described: list[PackedFile] = [
+        _packed(ATTESTATION_NAME, attestation_pdf, "attestation d'auto-mise en service signée")
+    ]
+    for role in ReadingField:
+        photo = photos[role]
+        if photo.prepared is None:
+            raise DossierPhotoError(
+                f"Photo « {SCREEN_TITLES[role]} » inutilisable : {photo.error}.",
+                hint="Reprenez la photo et mettez à jour la section [photos] du dossier.",
+            )
+        name = PHOTO_STEMS[role] + photo.prepared.extension
+        contents[name] = photo.prepared.data
+        described.append(
+            _packed(
+                name,
+                photo.prepared.data,
+                f"photo de l'écran « {SCREEN_TITLES[role]} »",
+                photo.prepared.changes,
+            )
+        )
+    for name, data in contents.items():
+        if len(data) > settings.max_attachment_bytes:
+            raise DossierPhotoError(
+                f"{name} pèse {len(data) / 1_000_000:.1f} Mo, au-delà des 4 Mo d'Enedis-Connect."
+            )
+    message = enedis_message(
+        dossier,
+        [(item.name, item.description) for item in described],
+        max_delay_s=settings.max_decoupling_delay_s,
+    ).encode("utf-8")
+    contents[MESSAGE_NAME] = message
+    described.append(
+        _packed(MESSAGE_NAME, message, "message à coller dans « Demander une information »")
+    )
+    originals = {
+        PHOTO_STEMS[role] + photos[role].prepared.extension: photos[role].original.sha256  # type: ignore[union-attr]
+        for role in ReadingField
+    }
+    manifest = {
+        "format": "linkytool-pack/1",
+        "generator": f"linkytool {__version__}",
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "prm": dossier.case.prm,
+        "files": [
+            {
+                "name": item.name,
+                "size_bytes": item.size_bytes,
+                "sha256": item.sha256,
+                "description": item.description,
+                "changes": list(item.changes),
+                **({"original_sha256": originals[item.name]} if item.name in originals else {}),
+            }
+            for item in described
+        ],
+    }
+    contents[MANIFEST_NAME] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode(
+        "utf-8"
+    )
+    contents[SUMS_NAME] = "".join(
+        f"{sha256_bytes(data)}  {name}\n" for name, data in contents.items() if name != SUMS_NAME
+    ).encode("ascii")
+    return contents, tuple(described)
+
+
+def _packed(name: str, data: bytes, description: str, changes: tuple[str, ...] = ()) -> PackedFile:
+    return PackedFile(name, len(data), sha256_bytes(data), description, changes)
+
+
+def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datetime) -> bool:
+    """Write the files into a directory, or a ZIP when ``destination`` ends in .zip."""
+    if destination.suffix.lower() == ".zip":
+        buffer = io.BytesIO()
+        moment = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, data in contents.items():
+                info = zipfile.ZipInfo(name, date_time=moment)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, data)
+        atomic_write_bytes(destination, buffer.getvalue())
+        return True
+    for name, data in contents.items():
+        atomic_write_bytes(destination / name, data)
+    return False
+
+
+def build_pack(
+    dossier: Dossier,
+    photos: Mapping[ReadingField, SubmittedPhoto],
+    attestation_pdf: bytes,
+    destination: str | Path,
+    *,
+    screen_reader: ScreenReader | None = None,
+    generated_at: datetime,
+    settings: CheckSettings | None = None,
+) -> PackResult:
+    """Check the screens, then write the pack (:class:`DossierPhotoError` on a wrong screen)."""
+    screens = tuple(
+        check_screen(dossier, role, photos[role], screen_reader)
+        for role in ReadingField
+        if photos[role].prepared is not None
+    )
+    wrong = [check for check in screens if check.ok is False]
+    if wrong:
+        raise DossierPhotoError(
+            "Photo refusée : "
+            + " ; ".join(
+                f"« {SCREEN_TITLES[c.role]} » ({photos[c.role].original.declared}) montre "
+                f"l'écran « {c.screen or 'illisible'} » ({c.how})"
+                for c in wrong
+            )
+            + ".",
+            hint="Reprenez la photo du bon écran (touche + du compteur) en englobant les "
+            "références gravées au-dessus, puis mettez à jour la section [photos].",
+        )
+    warnings = tuple(
+        f"Écran de la photo « {SCREEN_TITLES[c.role]} » {c.how} : vérifiez-la vous-même."
+        for c in screens
+        if c.ok is None
+    )
+    contents, described = pack_files(
+        dossier, photos, attestation_pdf, generated_at=generated_at, settings=settings
+    )
+    target = Path(destination)
+    zipped = write_pack(contents, target, stamp=generated_at)
+    return PackResult(target, zipped, described, screens, warnings)

@@ -1,0 +1,141 @@
+"""Facts about the dossier's photos (thin I/O adapter): present, readable, size, SHA-256.
+
+The prerequisite rules and the attestation work on these snapshots, so they stay pure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from linkytool.mes.model import Dossier, ReadingField
+
+#: Attachment limit of Enedis-Connect ("pièces jointes (de 4 MO maximum)") [bytes]. The
+#: decimal reading (4 000 000) is the stricter of the two possible meanings of "4 Mo".
+MAX_ATTACHMENT_BYTES = 4_000_000
+
+#: French names of the three screens, used in messages, file names and the PDF.
+SCREEN_TITLES: dict[ReadingField, str] = {
+    ReadingField.PRM: "Numéro de PRM",
+    ReadingField.DATE: "Date courante",
+    ReadingField.INJECTION_INDEX: "Index Injection",
+}
+
+
+@dataclass(frozen=True)
+class PhotoFacts:
+    """What is known about one photo file of the dossier."""
+
+    role: ReadingField
+    declared: str  # path as written in the dossier ("" when not filled in)
+    path: Path | None  # resolved against the dossier's directory
+    exists: bool
+    size_bytes: int | None
+    sha256: str | None
+    image_format: str | None  # "JPEG", "PNG"... when the file is a readable image
+    width: int | None
+    height: int | None
+    error: str | None  # French, when the file is missing or unreadable
+
+    @property
+    def usable(self) -> bool:
+        """The file exists and is a readable image."""
+        return self.exists and self.image_format is not None
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def resolve(base_dir: Path, declared: str) -> Path:
+    """A dossier path (relative to the dossier file) as a usable path."""
+    candidate = Path(declared).expanduser()
+    return candidate if candidate.is_absolute() else base_dir / candidate
+
+
+def describe_image(data: bytes) -> tuple[str, int, int] | None:
+    """(format, width, height) when ``data`` is an image Pillow can decode, else None."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            return (image.format or "?", image.width, image.height)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+
+
+def inspect_photo(role: ReadingField, declared: str, base_dir: Path) -> PhotoFacts:
+    """Read one declared photo and describe it (never raises for a bad file)."""
+    if not declared:
+        return PhotoFacts(
+            role, "", None, False, None, None, None, None, None, "photo non renseignée"
+        )
+    path = resolve(base_dir, declared)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return PhotoFacts(
+            role,
+            declared,
+            path,
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            f"fichier introuvable : {path}",
+        )
+    except OSError as exc:
+        return PhotoFacts(
+            role,
+            declared,
+            path,
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            f"fichier illisible : {path} ({exc.strerror})",
+        )
+    described = describe_image(data)
+    if described is None:
+        return PhotoFacts(
+            role,
+            declared,
+            path,
+            True,
+            len(data),
+            sha256_bytes(data),
+            None,
+            None,
+            None,
+            f"{path.name} n'est pas une image lisible (JPEG ou PNG attendu)",
+        )
+    image_format, width, height = described
+    return PhotoFacts(
+        role, declared, path, True, len(data), sha256_bytes(data), image_format, width, height, None
+    )
+
+
+def inspect_photos(dossier: Dossier, base_dir: Path) -> dict[ReadingField, PhotoFacts]:
+    """Facts about the three screen photos of ``dossier``."""
+    return {
+        role: inspect_photo(role, getattr(dossier.photos, role.value), base_dir)
+        for role in ReadingField
+    }

@@ -1,0 +1,205 @@
+"""Recording meter readings in a dossier, with provenance and history (pure).
+
+A reading is appended, never overwritten: the dossier keeps who read what, how and when
+(TIC capture, photo + OCR confidence, or typed by hand). Values are normalised the way
+:mod:`linkytool.ocr` reports them: PRM 14 digits, date ``YYYY-MM-DD`` or
+``YYYY-MM-DDTHH:MM``, injection index an integer number of kWh without padding.
+Adapters turn a TIC :class:`~linkytool.tic.MeterReading` or an OCR
+:class:`~linkytool.ocr.PhotoReading` into readings without importing those packages.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from linkytool.mes.errors import MesError
+from linkytool.mes.identifiers import is_valid_prm, normalise_digits
+from linkytool.mes.model import Dossier, Reading, ReadingField, ReadingSource
+from linkytool.mes.schema import PARIS, to_paris
+
+
+class ReadingValueError(MesError):
+    """A reading value does not have the expected shape."""
+
+
+def normalise_value(which: ReadingField, value: str) -> str:
+    """The canonical text of ``value`` for ``which``; raises :class:`ReadingValueError`."""
+    text = value.strip()
+    if which is ReadingField.PRM:
+        digits = normalise_digits(text)
+        if not is_valid_prm(digits):
+            raise ReadingValueError(
+                f"PRM « {value} » invalide : 14 chiffres attendus.",
+                hint="Exemple : 30002345678901 (écran « NUMERO PRM »).",
+            )
+        return digits
+    if which is ReadingField.INJECTION_INDEX:
+        digits = normalise_digits(text).removesuffix("kWh").removesuffix("KWH").strip()
+        if not digits.isdigit():
+            raise ReadingValueError(
+                f"Index d'injection « {value} » invalide : nombre entier de kWh attendu.",
+                hint="Exemple : 12 (écran « INDEX INJECTION », sans décimales).",
+            )
+        return str(int(digits))
+    return _normalise_date(text, value)
+
+
+def _normalise_date(text: str, original: str) -> str:
+    french = re.fullmatch(r"(\d{2})/(\d{2})/(\d{2}|\d{4})(?:[ T](\d{2})[:h](\d{2}))?", text)
+    if french:
+        day, month, year, hour, minute = french.groups()
+        text = f"{'20' + year if len(year) == 2 else year}-{month}-{day}"
+        if hour is not None:
+            text += f"T{hour}:{minute}"
+    try:
+        if "T" in text:
+            moment = datetime.fromisoformat(text)
+            return moment.strftime("%Y-%m-%dT%H:%M")
+        return datetime.fromisoformat(text).strftime("%Y-%m-%d")
+    except ValueError:
+        raise ReadingValueError(
+            f"Date « {original} » invalide.",
+            hint="Formats acceptés : 2026-11-20, 2026-11-20T14:32, 20/11/2026 14:32.",
+        ) from None
+
+
+def record_reading(
+    dossier: Dossier,
+    which: ReadingField | str,
+    value: str,
+    source: ReadingSource | str,
+    *,
+    at: datetime | None = None,
+    confidence: float | None = None,
+    file: str | Path | None = None,
+    sha256: str | None = None,
+    screen: str | None = None,
+    note: str = "",
+) -> Dossier:
+    """A copy of ``dossier`` with one more reading of ``which`` (the new current value).
+
+    ``at`` defaults to now (Europe/Paris). ``file`` is stored as given (keep it relative to
+    the dossier file). The input dossier is left untouched.
+    """
+    field = ReadingField(which)
+    origin = ReadingSource(source)
+    reading = Reading(
+        value=normalise_value(field, value),
+        source=origin,
+        at=to_paris(at) if at is not None else datetime.now(PARIS).replace(microsecond=0),
+        confidence=confidence,
+        file=str(file) if file is not None else "",
+        sha256=sha256 or "",
+        screen=screen or "",
+        note=note,
+    )
+    updated = copy.deepcopy(dossier)
+    updated.readings.history(field).append(reading)
+    return updated
+
+
+class TicSummary(Protocol):
+    """What the MES feature uses of :class:`linkytool.tic.MeterReading`."""
+
+    @property
+    def prm(self) -> str | None: ...
+
+    @property
+    def meter_time(self) -> datetime | None: ...
+
+    @property
+    def eait_wh(self) -> int | None: ...
+
+
+def readings_from_tic(
+    dossier: Dossier,
+    tic: TicSummary,
+    *,
+    capture: str | Path | None = None,
+    sha256: str | None = None,
+) -> Dossier:
+    """Record the PRM, the meter's date and (producer mode only) the injection index read by TIC."""
+    at = tic.meter_time
+    updated = dossier
+    kwargs: dict[str, Any] = {"at": at, "file": capture, "sha256": sha256}
+    if tic.prm:
+        updated = record_reading(updated, ReadingField.PRM, tic.prm, ReadingSource.TIC, **kwargs)
+    if tic.meter_time is not None:
+        shown = to_paris(tic.meter_time).strftime("%Y-%m-%dT%H:%M")
+        updated = record_reading(updated, ReadingField.DATE, shown, ReadingSource.TIC, **kwargs)
+    if tic.eait_wh is not None:
+        updated = record_reading(
+            updated,
+            ReadingField.INJECTION_INDEX,
+            str(tic.eait_wh // 1000),
+            ReadingSource.TIC,
+            note=f"EAIT {tic.eait_wh} Wh",
+            **kwargs,
+        )
+    return updated
+
+
+#: OCR screen kinds (``linkytool.ocr.ScreenKind`` values) for each reading.
+SCREEN_FOR_FIELD: dict[ReadingField, str] = {
+    ReadingField.PRM: "prm",
+    ReadingField.DATE: "date",
+    ReadingField.INJECTION_INDEX: "injection_index",
+}
+
+
+class PhotoResult(Protocol):
+    """What the MES feature uses of :class:`linkytool.ocr.PhotoReading`."""
+
+    @property
+    def screen(self) -> Any: ...
+
+    @property
+    def value(self) -> str | None: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+    @property
+    def exif_time(self) -> datetime | None: ...
+
+
+def reading_from_photo(
+    dossier: Dossier,
+    which: ReadingField,
+    photo: PhotoResult,
+    *,
+    file: str | Path,
+    sha256: str,
+    at: datetime | None = None,
+) -> Dossier:
+    """Record what OCR read on a photo (its screen kind, value and confidence).
+
+    Raises :class:`ReadingValueError` when the photo shows another screen or no value.
+    """
+    screen = str(getattr(photo.screen, "value", photo.screen))
+    expected = SCREEN_FOR_FIELD[which]
+    if screen != expected:
+        raise ReadingValueError(
+            f"La photo {file} montre l'écran « {screen} », pas « {expected} ».",
+            hint="Reprenez la photo du bon écran (touche + du compteur).",
+        )
+    if not photo.value:
+        raise ReadingValueError(
+            f"Aucune valeur lisible sur la photo {file}.",
+            hint="Reprenez la photo de face, sans reflet, ou saisissez la valeur.",
+        )
+    return record_reading(
+        dossier,
+        which,
+        photo.value,
+        ReadingSource.PHOTO,
+        at=at or photo.exif_time,
+        confidence=round(float(photo.confidence), 3),
+        file=file,
+        sha256=sha256,
+        screen=screen,
+    )

@@ -1,0 +1,675 @@
+"""Auto-MES prerequisites as data: one :class:`Rule` per condition of the procedure.
+
+Each rule carries its id, the exact sentence of Enedis's "Mode opératoire d'auto Mise En
+Service" (16/04/2020) it comes from, a French statement of the requirement, what to do
+when it is not met, and a pure check over a :class:`RuleContext` (the dossier plus facts
+gathered beforehand about its photos). :func:`evaluate_rules` is pure;
+:func:`check_prerequisites` gathers the photo facts first (the only I/O).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from linkytool.mes.decoupling import (
+    DEFAULT_MAX_DECOUPLING_DELAY_S,
+    VFR2019_OVERFREQUENCY_HZ,
+    SettingVerdict,
+    assess_setting_name,
+    evaluate_decoupling_test,
+)
+from linkytool.mes.model import (
+    AgreementKind,
+    ConnectionOption,
+    ConsuelColour,
+    DecouplingLocation,
+    Dossier,
+    MeterType,
+    Reading,
+    ReadingField,
+    ReadingSource,
+)
+from linkytool.mes.photos import MAX_ATTACHMENT_BYTES, SCREEN_TITLES, PhotoFacts, inspect_photos
+
+#: Power limit of the procedure [kVA].
+MAX_POWER_KVA = 36.0
+
+
+class RuleStatus(StrEnum):
+    """Outcome of one prerequisite."""
+
+    SATISFIED = "satisfied"
+    MISSING = "missing"  # information still missing in the dossier
+    NOT_SATISFIED = "not_satisfied"
+
+
+#: French labels of the statuses (table output, PDF).
+STATUS_LABELS: dict[RuleStatus, str] = {
+    RuleStatus.SATISFIED: "rempli",
+    RuleStatus.MISSING: "information manquante",
+    RuleStatus.NOT_SATISFIED: "non rempli",
+}
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Tunable thresholds of the checks (defaults documented in docs/mes.md)."""
+
+    #: Breaker opened -> decoupling seen [s] (DIN VDE 0126-1-1 islanding limit, unconfirmed).
+    max_decoupling_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S
+    #: Largest injection index plausible for an installation just commissioned [kWh].
+    max_new_injection_kwh: int = 100
+    #: OCR confidence below which a photo reading must be confirmed by hand (0..1).
+    min_ocr_confidence: float = 0.8
+    #: Attachment limit of Enedis-Connect [bytes].
+    max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a check may look at."""
+
+    dossier: Dossier
+    photos: Mapping[ReadingField, PhotoFacts]
+    settings: CheckSettings = field(default_factory=CheckSettings)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check found: a status and a French detail about this dossier."""
+
+    status: RuleStatus
+    detail: str
+    action: str | None = None  # overrides the rule's generic action when more precise
+
+
+def ok(detail: str) -> Verdict:
+    """A satisfied verdict."""
+    return Verdict(RuleStatus.SATISFIED, detail)
+
+
+def missing(detail: str, action: str | None = None) -> Verdict:
+    """Information missing in the dossier."""
+    return Verdict(RuleStatus.MISSING, detail, action)
+
+
+def failed(detail: str, action: str | None = None) -> Verdict:
+    """A condition that is not met."""
+    return Verdict(RuleStatus.NOT_SATISFIED, detail, action)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One prerequisite: id, the procedure's sentence, requirement, action, check."""
+
+    id: str
+    title: str  # short French name
+    citation: str  # exact sentence of the procedure
+    message: str  # French statement of the requirement
+    action: str  # French: what to do when not met
+    check: Callable[[RuleContext], Verdict]
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """The result of one rule on one dossier (what ``mes check`` prints)."""
+
+    id: str
+    title: str
+    status: RuleStatus
+    citation: str
+    message: str
+    detail: str
+    action: str  # "" when satisfied
+
+    @property
+    def satisfied(self) -> bool:
+        """True when the rule is satisfied."""
+        return self.status is RuleStatus.SATISFIED
+
+
+# -- checks ------------------------------------------------------------------------------
+
+
+def check_power(ctx: RuleContext) -> Verdict:
+    """Connection power ≤ 36 kVA (and the inverters' sum does not exceed it)."""
+    installation = ctx.dossier.installation
+    inverters_kva = sum(
+        (inv.power_kva or 0.0) * inv.count for inv in installation.inverters if inv.power_kva
+    )
+    declared = installation.power_kva
+    if declared is None and not inverters_kva:
+        return missing("puissance de raccordement non renseignée (installation.power_kva)")
+    power = max(declared or 0.0, inverters_kva)
+    if power > MAX_POWER_KVA:
+        return failed(
+            f"{_fr_g(power)} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
+            "Attendez la mise en service par Enedis.",
+        )
+    if declared is not None and inverters_kva > declared + 0.01:
+        return failed(
+            f"les onduleurs totalisent {_fr_g(inverters_kva)} kVA, plus que les "
+            f"{_fr_g(declared)} kVA déclarés",
+            "Corrigez installation.power_kva ou la puissance des onduleurs.",
+        )
+    return ok(f"{_fr_g(power)} kVA ≤ 36 kVA")
+
+
+def check_option(ctx: RuleContext) -> Verdict:
+    """Connection requested with the surplus-injection option."""
+    option = ctx.dossier.case.connection_option
+    if option is None:
+        return missing("option de raccordement non renseignée (case.connection_option)")
+    if option is ConnectionOption.SURPLUS:
+        return ok("option « Injection du surplus »")
+    if option is ConnectionOption.TOTAL_SALE:
+        return failed(
+            "vente en totalité : le branchement est à construire ou modifier, "
+            "l'auto-MES est exclue",
+            "Attendez l'intervention d'Enedis pour la mise en service.",
+        )
+    return failed(
+        "autoconsommation totale : ce n'est pas le cas de l'injection du surplus visé par "
+        "la procédure",
+        "Suivez le dispositif d'autoconsommation totale indiqué par Enedis.",
+    )
+
+
+def check_finished(ctx: RuleContext) -> Verdict:
+    """Installation finished and connected to the site's panel (installer's declaration)."""
+    installation = ctx.dossier.installation
+    absent = []
+    if not installation.finished:
+        absent.append("installation achevée (installation.finished)")
+    if not installation.connected_to_panel:
+        absent.append("raccordée au tableau électrique (installation.connected_to_panel)")
+    if absent:
+        return failed("non déclaré : " + ", ".join(absent))
+    return ok("déclarée achevée et raccordée au tableau du local")
+
+
+def check_linky(ctx: RuleContext) -> Verdict:
+    """A communicating Linky meter is in place."""
+    meter = ctx.dossier.meter.type
+    tic = ctx.dossier.readings.latest_from(ReadingField.PRM, ReadingSource.TIC)
+    if meter is MeterType.OTHER:
+        return failed(
+            "compteur non Linky : il doit être remplacé, l'auto-MES est exclue",
+            "Demandez le remplacement du compteur à Enedis.",
+        )
+    if meter is None:
+        return missing("type de compteur non renseigné (meter.type)")
+    evidence = " ; PRM lu par la TIC" if tic is not None else ""
+    return ok(f"compteur Linky{evidence}")
+
+
+def _standard_ok(standard: str, version: str) -> bool:
+    text = f"{standard} {version}".upper().replace(" ", "")
+    return ("0126-1-1" in text and "2013" in text) or "50549" in text
+
+
+def check_decoupling(ctx: RuleContext) -> Verdict:
+    """Decoupling protection to DIN VDE 0126-1-1:2013-08 VFR 2019 (51.5 Hz)."""
+    decoupling = ctx.dossier.installation.decoupling
+    holes = []
+    if decoupling.location is None:
+        holes.append("emplacement (installation.decoupling.location)")
+    if not decoupling.standard:
+        holes.append("norme (installation.decoupling.standard)")
+    if not decoupling.setting_name:
+        holes.append("nom du réglage (installation.decoupling.setting_name)")
+    if decoupling.overfrequency_hz is None:
+        holes.append("seuil de surfréquence (installation.decoupling.overfrequency_hz)")
+    if decoupling.location is DecouplingLocation.EXTERNAL_RELAY and not decoupling.relay_model:
+        holes.append("modèle du relais externe (installation.decoupling.relay_model)")
+    problems = []
+    if decoupling.standard and not _standard_ok(decoupling.standard, decoupling.version):
+        problems.append(
+            f"norme « {decoupling.standard} {decoupling.version} » : DIN VDE 0126-1-1:2013-08 "
+            "(ou NF EN 50549-1 pour les demandes à partir de 2025) attendue"
+        )
+    if (
+        decoupling.overfrequency_hz is not None
+        and abs(decoupling.overfrequency_hz - VFR2019_OVERFREQUENCY_HZ) > 0.05
+    ):
+        problems.append(
+            f"seuil de surfréquence {_fr_g(decoupling.overfrequency_hz)} Hz au lieu de 51,5 Hz"
+        )
+    note = ""
+    if decoupling.setting_name:
+        assessment = assess_setting_name(decoupling.setting_name)
+        if assessment.verdict is SettingVerdict.WARNED:
+            problems.append(f"réglage « {decoupling.setting_name} » : {assessment.meaning}")
+        elif assessment.verdict is SettingVerdict.UNKNOWN:
+            note = f" ; réglage « {decoupling.setting_name} » : {assessment.meaning}"
+    if problems:
+        return failed(
+            " ; ".join(problems),
+            "Choisissez le réglage VFR 2019 dans l'onduleur (ou le relais) et reportez le seuil "
+            "de 51,5 Hz dans le dossier.",
+        )
+    if holes:
+        return missing("à renseigner : " + ", ".join(holes))
+    where = (
+        "intégré à l'onduleur"
+        if decoupling.location is DecouplingLocation.INVERTER
+        else ("relais externe")
+    )
+    return ok(f"{where}, réglage « {decoupling.setting_name} », 51,5 Hz{note}")
+
+
+def check_request(ctx: RuleContext) -> Verdict:
+    """MES request submitted with CONSUEL certificate, ARPE when needed, CAE accepted."""
+    documents = ctx.dossier.documents
+    storage = ctx.dossier.installation.storage
+    holes = []
+    problems = []
+    if not documents.mes_request_submitted:
+        problems.append("demande de MES non soumise dans Enedis-Connect")
+    if not documents.consuel_number:
+        holes.append("numéro de l'attestation CONSUEL (documents.consuel_number)")
+    if documents.consuel_visa_date is None:
+        holes.append("date du visa CONSUEL (documents.consuel_visa_date)")
+    if documents.consuel_colour is None:
+        holes.append("couleur de l'attestation CONSUEL (documents.consuel_colour)")
+    elif storage and documents.consuel_colour is ConsuelColour.BLUE:
+        problems.append("installation avec stockage : l'attestation CONSUEL doit être violette")
+    elif not storage and documents.consuel_colour is ConsuelColour.PURPLE:
+        problems.append(
+            "attestation CONSUEL violette (avec stockage) mais installation.storage = false"
+        )
+    if not documents.purchase_obligation and not documents.arpe:
+        holes.append("référence de l'ARPE, indispensable hors OA (documents.arpe)")
+    if not documents.cae_accepted:
+        problems.append("contrat CAE non accepté")
+    if problems:
+        return failed(
+            " ; ".join(problems),
+            "Complétez la demande de MES dans Enedis-Connect (attestation CONSUEL visée, ARPE "
+            "hors OA, acceptation du CAE) puis mettez le dossier à jour.",
+        )
+    if holes:
+        return missing("à renseigner : " + ", ".join(holes))
+    arpe = "sous OA, ARPE non requis" if documents.purchase_obligation else f"ARPE {documents.arpe}"
+    return ok(
+        f"CONSUEL n° {documents.consuel_number} visé le "
+        f"{_fr_date(documents.consuel_visa_date)}, {arpe}, CAE accepté"
+    )
+
+
+def check_agreement(ctx: RuleContext) -> Verdict:
+    """Enedis's agreement received, or an MES appointment proposed (even if cancelled)."""
+    agreement = ctx.dossier.agreement
+    if agreement.kind is None or agreement.date is None:
+        return missing(
+            "accord d'Enedis ou rendez-vous de MES non renseigné (agreement.kind, agreement.date)",
+            "Attendez l'accord d'Enedis (ou la proposition de rendez-vous) avant la MES.",
+        )
+    commissioned = ctx.dossier.commissioning.at
+    if (
+        agreement.kind is AgreementKind.AGREEMENT
+        and commissioned is not None
+        and agreement.date > commissioned.date()
+    ):
+        return failed(
+            f"accord du {_fr_date(agreement.date)} postérieur à la mise en service du "
+            f"{_fr_date(commissioned.date())}",
+            "La MES ne peut être faite qu'après l'accord d'Enedis : vérifiez les dates.",
+        )
+    if agreement.kind is AgreementKind.AGREEMENT:
+        return ok(f"accord d'Enedis reçu le {_fr_date(agreement.date)}")
+    cancelled = " (annulé)" if agreement.appointment_cancelled else ""
+    return ok(f"rendez-vous de MES proposé pour le {_fr_date(agreement.date)}{cancelled}")
+
+
+def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Verdict | None]:
+    """The value that counts for ``which`` or a verdict explaining why there is none."""
+    reading = ctx.dossier.readings.current(which)
+    title = SCREEN_TITLES[which]
+    if reading is None or not reading.value:
+        return None, missing(
+            f"aucun relevé « {title} » (readings.{which.value})",
+            "Lisez la valeur par la TIC, sur la photo (linkytool ocr) ou saisissez-la.",
+        )
+    if (
+        reading.source is ReadingSource.PHOTO
+        and reading.confidence is not None
+        and reading.confidence < ctx.settings.min_ocr_confidence
+    ):
+        return None, missing(
+            f"« {title} » lu sur la photo avec une confiance de {reading.confidence:.0%} "
+            f"({reading.value})",
+            "Confirmez ou corrigez la valeur en la saisissant (source manual).",
+        )
+    return reading, None
+
+
+def check_prm_consistent(ctx: RuleContext) -> Verdict:
+    """PRM of the dossier = PRM photographed = PRM read by TIC."""
+    dossier_prm = ctx.dossier.case.prm
+    if not dossier_prm:
+        return missing("PRM du dossier non renseigné (case.prm)")
+    reading, problem = _current(ctx, ReadingField.PRM)
+    if problem is not None:
+        return problem
+    assert reading is not None
+    readings = ctx.dossier.readings
+    values = {"dossier": dossier_prm}
+    for source in ReadingSource:
+        latest = readings.latest_from(ReadingField.PRM, source)
+        if latest is not None and latest.value:
+            values[_SOURCE_LABELS[source]] = latest.value
+    if len(set(values.values())) > 1:
+        listed = ", ".join(f"{where} {value}" for where, value in values.items())
+        return failed(
+            f"PRM différents : {listed}",
+            "Vérifiez que la photo et la capture viennent bien de ce compteur, et le PRM de "
+            "l'affaire Enedis-Connect.",
+        )
+    return ok(f"PRM {dossier_prm} identique ({', '.join(values)})")
+
+
+def _reading_date(value: str) -> date | None:
+    match = re.match(r"^(\d{4}-\d{2}-\d{2})", value)
+    if match is None:
+        return None
+    try:
+        return date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def check_date_consistent(ctx: RuleContext) -> Verdict:
+    """Photographed current date = commissioning date."""
+    commissioned = ctx.dossier.commissioning.at
+    if commissioned is None:
+        return missing("date et heure de mise en service non renseignées (commissioning.at)")
+    reading, problem = _current(ctx, ReadingField.DATE)
+    if problem is not None:
+        return problem
+    assert reading is not None
+    shown = _reading_date(reading.value)
+    if shown is None:
+        return failed(
+            f"date relevée illisible : « {reading.value} »",
+            "Saisissez la date affichée au format AAAA-MM-JJ.",
+        )
+    if shown != commissioned.date():
+        return failed(
+            f"le compteur affiche le {_fr_date(shown)}, la mise en service est datée du "
+            f"{_fr_date(commissioned.date())}",
+            "La date photographiée sera la date de MES : corrigez commissioning.at ou reprenez "
+            "la photo le jour de la mise en service.",
+        )
+    return ok(f"date courante {_fr_date(shown)} = date de mise en service")
+
+
+def check_index_plausible(ctx: RuleContext) -> Verdict:
+    """Injection index present, integer, small for a new installation, never decreasing."""
+    reading, problem = _current(ctx, ReadingField.INJECTION_INDEX)
+    if problem is not None:
+        return problem
+    assert reading is not None
+    if not reading.value.isdigit():
+        return failed(
+            f"index d'injection « {reading.value} » : nombre entier de kWh attendu",
+            "Saisissez l'index affiché, en kWh, sans décimales.",
+        )
+    value = int(reading.value)
+    limit = ctx.settings.max_new_injection_kwh
+    if value > limit:
+        return failed(
+            f"index d'injection de {value} kWh : invraisemblable pour une installation "
+            f"neuve (plus de {limit} kWh)",
+            "Vérifiez l'écran photographié (INDEX INJECTION, et non un index de consommation).",
+        )
+    history = [
+        (item.at, int(item.value))
+        for item in ctx.dossier.readings.history(ReadingField.INJECTION_INDEX)
+        if item.at is not None and item.value.isdigit()
+    ]
+    history.sort(key=lambda pair: pair[0])
+    for (before_at, before), (after_at, after) in itertools.pairwise(history):
+        if after < before:
+            return failed(
+                f"l'index d'injection diminue : {before} kWh le {_fr_datetime(before_at)}, "
+                f"{after} kWh le {_fr_datetime(after_at)}",
+                "Un index ne diminue jamais : vérifiez les relevés.",
+            )
+    return ok(
+        f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
+    )
+
+
+def check_test(ctx: RuleContext) -> Verdict:
+    """Decoupling test done and passed."""
+    result = evaluate_decoupling_test(
+        ctx.dossier.decoupling_test, max_delay_s=ctx.settings.max_decoupling_delay_s
+    )
+    if result.problems:
+        return failed(
+            " ; ".join(result.problems),
+            "Refaites l'essai : ouvrez le disjoncteur Enedis installation couplée et vérifiez "
+            "que l'onduleur affiche son message de découplage.",
+        )
+    if not result.complete:
+        return missing("essai à consigner : " + ", ".join(result.missing))
+    test = ctx.dossier.decoupling_test
+    delay = f" en {_fr_number(result.delay_s)} s" if result.delay_s is not None else ""
+    return ok(f"découplage constaté{delay} (« {test.message} »)")
+
+
+def check_photos(ctx: RuleContext) -> Verdict:
+    """Three readable photos, each ≤ 4 MB or reducible by the pack."""
+    holes = []
+    problems = []
+    notes = []
+    for role, facts in ctx.photos.items():
+        title = SCREEN_TITLES[role]
+        if not facts.declared:
+            holes.append(f"« {title} » (photos.{role.value})")
+        elif not facts.usable:
+            problems.append(f"« {title} » : {facts.error}")
+        elif (facts.size_bytes or 0) > ctx.settings.max_attachment_bytes:
+            notes.append(f"« {title} » ({_megabytes(facts.size_bytes or 0)}) sera réduite")
+    if problems:
+        return failed(
+            " ; ".join(problems),
+            "Reprenez la photo de l'écran en englobant les références gravées au-dessus.",
+        )
+    if holes:
+        return missing("photos à fournir : " + ", ".join(holes))
+    detail = "3 photos lisibles"
+    if notes:
+        detail += " ; " + ", ".join(notes) + " par linkytool mes pack (4 Mo maximum)"
+    return ok(detail)
+
+
+_SOURCE_LABELS: dict[ReadingSource, str] = {
+    ReadingSource.TIC: "TIC",
+    ReadingSource.PHOTO: "photo",
+    ReadingSource.MANUAL: "saisie",
+}
+
+
+def _fr_g(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _fr_number(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _fr_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value is not None else "?"
+
+
+def _fr_datetime(value: datetime) -> str:
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
+
+
+# -- the table -------------------------------------------------------------------------
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "power",
+        "Puissance ≤ 36 kVA",
+        "Le raccordement de l'installation de production ≤ 36 kVA a été demandé avec l’option "
+        '"Injection du surplus"',
+        "La puissance de raccordement de l'installation ne dépasse pas 36 kVA.",
+        "Renseignez la puissance de raccordement (somme des onduleurs) en kVA.",
+        check_power,
+    ),
+    Rule(
+        "option",
+        "Option « Injection du surplus »",
+        'il ne concerne donc pas les cas de vente en option "Totalité" (branchement à '
+        "construire ou modifier)",
+        "Le raccordement a été demandé avec l'option « Injection du surplus » ; la vente en "
+        "totalité est exclue.",
+        "Renseignez l'option de raccordement choisie dans la demande.",
+        check_option,
+    ),
+    Rule(
+        "finished",
+        "Installation achevée et raccordée",
+        "L'installation est achevée et raccordée au tableau électrique du local",
+        "L'installateur déclare l'installation achevée et raccordée au tableau électrique du "
+        "local.",
+        "Terminez l'installation puis cochez installation.finished et "
+        "installation.connected_to_panel.",
+        check_finished,
+    ),
+    Rule(
+        "linky",
+        "Compteur Linky",
+        "Le compteur en place est de type communicant (compteur Linky, qui peut d'office "
+        "mesurer les flux d'injection)",
+        "Le compteur en place est un Linky ; un compteur non Linky doit d'abord être remplacé.",
+        'Renseignez meter.type ("linky").',
+        check_linky,
+    ),
+    Rule(
+        "decoupling",
+        "Découplage VFR 2019 (51,5 Hz)",
+        "Le dispositif de découplage, conforme à la prénorme DIN VDE 0126-1-1:2013-08 version "
+        "VFR 2019 (découplage à 51,5 Hz), est intégré à l’onduleur ou à un relai externe",
+        "La protection de découplage est conforme à DIN VDE 0126-1-1:2013-08 VFR 2019 "
+        "(51,5 Hz), dans l'onduleur ou un relais externe.",
+        "Relevez dans l'onduleur le nom du réglage et le seuil de surfréquence.",
+        check_decoupling,
+    ),
+    Rule(
+        "request",
+        "Demande de MES complète",
+        "La demande de MES a été soumise dans Enedis-Connect : fourniture de l'attestation de "
+        "conformité visée par CONSUEL, éventuellement d'un ARPE",
+        "La demande de MES est soumise dans Enedis-Connect avec l'attestation CONSUEL visée, "
+        "un ARPE hors OA PV, et le contrat CAE accepté.",
+        "Renseignez les pièces de la demande (section [documents]).",
+        check_request,
+    ),
+    Rule(
+        "agreement",
+        "Accord d'Enedis",
+        "dès réception de l'accord d'Enedis pour cette auto-MES ou si un rendez-vous de MES, "
+        "qui formalise cet accord, a été proposé par Enedis",
+        "Enedis a donné son accord pour l'auto-MES, ou a proposé un rendez-vous de MES (même "
+        "annulé).",
+        "Renseignez la date de l'accord ou du rendez-vous proposé (section [agreement]).",
+        check_agreement,
+    ),
+    Rule(
+        "prm",
+        "PRM concordants",
+        "Photo Numéro de PRM (pour éviter tout risque de confusion)",
+        "Le PRM du dossier, celui photographié et celui lu par la TIC sont identiques.",
+        "Relevez le PRM sur l'écran « NUMERO PRM » ou par la TIC.",
+        check_prm_consistent,
+    ),
+    Rule(
+        "date",
+        "Date courante = date de MES",
+        "Photo Date courante (qui sera retenue comme date de MES)",
+        "La date affichée par le compteur est celle de la mise en service.",
+        "Relevez la date affichée par le compteur le jour de la mise en service.",
+        check_date_consistent,
+    ),
+    Rule(
+        "index",
+        "Index d'injection plausible",
+        "Photo Index Injection (la mesure des kWh injectés démarrera à cette valeur)",
+        "L'index d'injection est relevé et plausible pour une installation neuve.",
+        "Relevez l'index sur l'écran « INDEX INJECTION ».",
+        check_index_plausible,
+    ),
+    Rule(
+        "test",
+        "Essai de découplage réussi",
+        "Un essai de bon fonctionnement de la protection de découplage est à réaliser par vos "
+        "soins lors de cette MES : après couplage de l’installation, ouverture du disjoncteur "
+        "Enedis et vérification du découplage (message explicite sur l'écran de l'onduleur ou "
+        "du système de contrôle).",
+        "L'essai de découplage a été fait et l'onduleur s'est découplé dans le délai.",
+        "Faites l'essai et consignez-le (section [decoupling_test]).",
+        check_test,
+    ),
+    Rule(
+        "photos",
+        "Trois photos des écrans",
+        "la photo de 3 écrans du compteur Linky, en veillant à bien englober les références "
+        "gravées au-dessus de l'écran",
+        "Les trois photos (Numéro de PRM, Date courante, Index Injection) sont fournies, "
+        "lisibles, 4 Mo au plus chacune.",
+        "Photographiez les trois écrans et renseignez leurs chemins (section [photos]).",
+        check_photos,
+    ),
+)
+
+
+def evaluate_rules(
+    dossier: Dossier,
+    photos: Mapping[ReadingField, PhotoFacts],
+    settings: CheckSettings | None = None,
+    rules: tuple[Rule, ...] = RULES,
+) -> list[RuleOutcome]:
+    """Run every rule on ``dossier`` (pure: photo facts are given)."""
+    context = RuleContext(dossier, photos, settings or CheckSettings())
+    outcomes = []
+    for rule in rules:
+        verdict = rule.check(context)
+        action = "" if verdict.status is RuleStatus.SATISFIED else (verdict.action or rule.action)
+        outcomes.append(
+            RuleOutcome(
+                id=rule.id,
+                title=rule.title,
+                status=verdict.status,
+                citation=rule.citation,
+                message=rule.message,
+                detail=verdict.detail,
+                action=action,
+            )
+        )
+    return outcomes
+
+
+def check_prerequisites(
+    dossier: Dossier, *, base_dir: str | Path, settings: CheckSettings | None = None
+) -> list[RuleOutcome]:
+    """Gather the photo facts under ``base_dir`` then evaluate every rule."""
+    return evaluate_rules(dossier, inspect_photos(dossier, Path(base_dir)), settings)
+
+
+def all_satisfied(outcomes: list[RuleOutcome]) -> bool:
+    """True when every prerequisite is satisfied."""
+    return all(outcome.satisfied for outcome in outcomes)

@@ -1,0 +1,353 @@
+"""Dossier validation and conversion: TOML data <-> :class:`~linkytool.mes.model.Dossier`.
+
+One generic walk over the model's dataclasses, driven by their type hints and field
+metadata (label, example, check), turns the parsed TOML mapping into a dossier and
+collects every problem at once as :class:`ValidationIssue` (field path, what is wrong, an
+example of a right value). The reverse walk gives plain TOML-ready data. Pure: the clock
+is a parameter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import difflib
+import re
+import types
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Union, get_args, get_origin, get_type_hints
+from zoneinfo import ZoneInfo
+
+from linkytool.mes.errors import ValidationIssue
+from linkytool.mes.identifiers import is_valid_prm, is_valid_siret, normalise_digits
+from linkytool.mes.model import Dossier
+
+#: Times in the dossier are local times at the meter.
+PARIS = ZoneInfo("Europe/Paris")
+#: Clock skew tolerated before a time counts as "in the future" (phone vs laptop clocks).
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+_INVALID = object()
+
+
+def to_paris(moment: datetime) -> datetime:
+    """``moment`` as an aware Europe/Paris datetime (naive values are taken as Paris time)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=PARIS)
+    return moment.astimezone(PARIS)
+
+
+class _Walker:
+    """Collects issues while converting one TOML document."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = to_paris(now)
+        self.issues: list[ValidationIssue] = []
+
+    def issue(self, path: str, problem: str, example: str | None = None) -> None:
+        self.issues.append(ValidationIssue(path, problem, example))
+
+    # -- structure ---------------------------------------------------------------------
+    def dataclass_from(self, cls: type[Any], raw: Any, path: str) -> Any:
+        if not isinstance(raw, Mapping):
+            self.issue(path or "(fichier)", f"doit être une section [{path}], pas {_kind(raw)}")
+            return cls()
+        hints = get_type_hints(cls)
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        for key in raw:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), list(known), n=1)
+                hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
+                self.issue(_join(path, str(key)), f"clé inconnue{hint}")
+        values: dict[str, Any] = {}
+        for name, field in known.items():
+            meta = field.metadata
+            where = _join(path, name)
+            if name not in raw:
+                if not meta.get("optional"):
+                    self.issue(where, f"champ manquant ({meta.get('label')})", _example(name, meta))
+                continue
+            value = self.value(hints[name], raw[name], where, meta)
+            if value is not _INVALID:
+                values[name] = value
+        return cls(**values)
+
+    def value(self, tp: Any, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+        origin = get_origin(tp)
+        if origin in (Union, types.UnionType):
+            inner = next(arg for arg in get_args(tp) if arg is not type(None))
+            if raw == "":
+                return None
+            return self.value(inner, raw, path, meta)
+        if origin is list:
+            (item_type,) = get_args(tp)
+            if not isinstance(raw, list):
+                self.issue(path, f"doit être une liste de sections [[{path}]], pas {_kind(raw)}")
+                return _INVALID
+            return [
+                self.dataclass_from(item_type, item, f"{path}[{index}]")
+                for index, item in enumerate(raw, start=1)
+            ]
+        if dataclasses.is_dataclass(tp):
+            return self.dataclass_from(tp, raw, path)  # type: ignore[arg-type]
+        converter = _CONVERTERS.get(tp)
+        if converter is None and isinstance(tp, type) and issubclass(tp, StrEnum):
+            return self.enum(tp, raw, path, meta)
+        if converter is None:  # pragma: no cover - a model field of an unsupported type
+            raise TypeError(f"unsupported dossier field type {tp!r} at {path}")
+        value = converter(self, raw, path, meta)
+        if value is _INVALID:
+            return _INVALID
+        return self.check(value, path, meta)
+
+    def enum(self, tp: type[StrEnum], raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+        choices = [member.value for member in tp]
+        if isinstance(raw, str) and raw.strip() in choices:
+            return tp(raw.strip())
+        self.issue(
+            path,
+            f"valeur {_show(raw)} non reconnue ; valeurs possibles : "
+            + ", ".join(f'"{c}"' for c in choices),
+            _example(path.rsplit(".", 1)[-1], meta),
+        )
+        return _INVALID
+
+    # -- checks ------------------------------------------------------------------------
+    def check(self, value: Any, path: str, meta: Mapping[str, Any]) -> Any:
+        check = meta.get("check")
+        if check is None or value == "":
+            return value
+        example = _example(path.rsplit(".", 1)[-1], meta)
+        if check == "prm":
+            digits = normalise_digits(value)
+            if not is_valid_prm(digits):
+                count = sum(c.isdigit() for c in digits)
+                self.issue(
+                    path, f"un PRM compte 14 chiffres, pas {count} ({_show(value)})", example
+                )
+                return _INVALID
+            return digits
+        if check == "siret":
+            digits = normalise_digits(value)
+            if not re.fullmatch(r"\d{14}", digits):
+                self.issue(path, f"un SIRET compte 14 chiffres ({_show(value)})", example)
+                return _INVALID
+            if not is_valid_siret(digits):
+                self.issue(
+                    path,
+                    f"SIRET {digits} invalide : sa clé de contrôle (Luhn) ne correspond pas ; "
+                    "vérifiez-le sur l'avis de situation INSEE ou "
+                    "annuaire-entreprises.data.gouv.fr",
+                    example,
+                )
+                return _INVALID
+            return digits
+        if check == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            self.issue(path, f"adresse de courriel invalide ({_show(value)})", example)
+            return _INVALID
+        if check == "positive" and value <= 0:
+            self.issue(path, f"doit être strictement positif ({value})", example)
+            return _INVALID
+        if check == "non_negative" and value < 0:
+            self.issue(path, f"ne peut pas être négatif ({value})", example)
+            return _INVALID
+        if check == "fraction" and not 0 <= value <= 1:
+            self.issue(path, f"doit être compris entre 0 et 1 ({value})", example)
+            return _INVALID
+        if check == "sha256" and not re.fullmatch(r"[0-9a-f]{64}", value):
+            self.issue(path, "empreinte SHA-256 attendue (64 caractères hexadécimaux)")
+            return _INVALID
+        if check == "past":
+            return self.past(value, path, example)
+        return value
+
+    def past(self, value: date, path: str, example: str | None) -> Any:
+        if isinstance(value, datetime):
+            if value > self.now + FUTURE_TOLERANCE:
+                self.issue(
+                    path,
+                    f"{value:%d/%m/%Y %H:%M} est dans le futur (maintenant : "
+                    f"{self.now:%d/%m/%Y %H:%M}) ; vérifiez la date et l'horloge de l'appareil",
+                    example,
+                )
+                return _INVALID
+        elif value > self.now.date():
+            self.issue(
+                path,
+                f"{value:%d/%m/%Y} est dans le futur (aujourd'hui : {self.now:%d/%m/%Y})",
+                example,
+            )
+            return _INVALID
+        return value
+
+
+def _convert_str(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+    if isinstance(raw, str):
+        return raw.strip()
+    if (
+        isinstance(raw, int | float)
+        and not isinstance(raw, bool)
+        and meta.get("check")
+        in (
+            "prm",
+            "siret",
+        )
+    ):
+        walker.issue(
+            path,
+            "doit être écrit entre guillemets (le zéro initial serait perdu)",
+            _example(path, meta),
+        )
+        return _INVALID
+    walker.issue(path, f"texte attendu entre guillemets, pas {_kind(raw)}", _example(path, meta))
+    return _INVALID
+
+
+def _convert_bool(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+    if isinstance(raw, bool):
+        return raw
+    walker.issue(path, f"true ou false attendu (sans guillemets), pas {_show(raw)}", "true")
+    return _INVALID
+
+
+def _convert_int(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    walker.issue(path, f"nombre entier attendu, pas {_show(raw)}", _example(path, meta))
+    return _INVALID
+
+
+def _convert_float(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    if isinstance(raw, str):
+        try:
+            return float(raw.strip().replace(",", "."))
+        except ValueError:
+            pass
+    walker.issue(
+        path, f"nombre attendu (point décimal, sans unité), pas {_show(raw)}", _example(path, meta)
+    )
+    return _INVALID
+
+
+def _convert_date(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            pass
+    walker.issue(path, f"date AAAA-MM-JJ attendue, pas {_show(raw)}", _example(path, meta))
+    return _INVALID
+
+
+def _convert_datetime(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+    if isinstance(raw, str):
+        with contextlib.suppress(ValueError):
+            raw = datetime.fromisoformat(raw.strip())
+    if isinstance(raw, datetime):
+        return to_paris(raw)
+    if isinstance(raw, date):
+        walker.issue(
+            path, "l'heure manque (AAAA-MM-JJTHH:MM:SS, heure locale)", _example(path, meta)
+        )
+        return _INVALID
+    walker.issue(
+        path, f"date et heure AAAA-MM-JJTHH:MM:SS attendues, pas {_show(raw)}", _example(path, meta)
+    )
+    return _INVALID
+
+
+_Converter = Callable[[_Walker, Any, str, Mapping[str, Any]], Any]
+_CONVERTERS: dict[Any, _Converter] = {
+    str: _convert_str,
+    bool: _convert_bool,
+    int: _convert_int,
+    float: _convert_float,
+    date: _convert_date,
+    datetime: _convert_datetime,
+}
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _example(name: str, meta: Mapping[str, Any]) -> str | None:
+    example = meta.get("example")
+    if example is None:
+        return None
+    key = name.rsplit(".", 1)[-1]
+    key = re.sub(r"\[\d+\]$", "", key)
+    return f"{key} = {example}"
+
+
+def _show(raw: Any) -> str:
+    if isinstance(raw, str):
+        return f'"{raw}"'
+    return repr(raw) if not isinstance(raw, bool) else str(raw).lower()
+
+
+def _kind(raw: Any) -> str:
+    names = {
+        bool: "un booléen",
+        int: "un nombre",
+        float: "un nombre",
+        str: "un texte",
+        list: "une liste",
+        dict: "une section",
+    }
+    for tp, name in names.items():
+        if isinstance(raw, tp):
+            return name
+    if isinstance(raw, date):
+        return "une date"
+    return type(raw).__name__
+
+
+def dossier_from_data(
+    data: Mapping[str, Any], *, now: datetime
+) -> tuple[Dossier, list[ValidationIssue]]:
+    """Convert parsed TOML ``data`` into a dossier and the list of problems found.
+
+    ``now`` (aware or Paris-naive) decides what "in the future" means. Fields with a
+    problem keep their default value in the returned dossier.
+    """
+    walker = _Walker(now)
+    dossier = walker.dataclass_from(Dossier, data, "")
+    if isinstance(data.get("schema"), int) and data["schema"] > dossier.schema:
+        walker.issue(
+            "schema", f"format {data['schema']} plus récent que cette version de linkytool"
+        )
+    return dossier, walker.issues
+
+
+def dossier_to_data(value: Any, *, in_list: bool = False) -> Any:
+    """Plain TOML-ready data for a dossier (or part of it).
+
+    Times become naive Paris local times (the file is read by people on site), ``None``
+    becomes an empty string, and inside arrays of tables empty optional keys are dropped.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        result: dict[str, Any] = {}
+        for field in dataclasses.fields(value):
+            item = getattr(value, field.name)
+            if in_list and field.metadata.get("optional") and item in ("", None):
+                continue
+            result[field.name] = dossier_to_data(item)
+        return result
+    if isinstance(value, list):
+        return [dossier_to_data(item, in_list=True) for item in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, datetime):
+        return to_paris(value).replace(tzinfo=None)
+    if value is None:
+        return ""
+    return value

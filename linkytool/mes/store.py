@@ -1,0 +1,132 @@
+"""Dossier files: the French template, loading with validation, atomic comment-keeping saves.
+
+The dossier is a human-edited TOML file. Loading uses :mod:`tomllib` and
+:mod:`linkytool.mes.schema`; saving merges the model into the existing document with
+``tomlkit`` so the French comments (the template's and the user's own) survive, then
+writes through :func:`linkytool.fileio.atomic_write_text`: a crash leaves the previous
+file intact.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.items import AoT, Table
+
+from linkytool.fileio import atomic_write_text
+from linkytool.mes.errors import DossierError
+from linkytool.mes.model import Dossier
+from linkytool.mes.schema import PARIS, dossier_from_data, dossier_to_data
+
+
+def new_dossier_text() -> str:
+    """The commented French template written by ``linkytool mes new``."""
+    return resources.files("linkytool.mes").joinpath("template.toml").read_text(encoding="utf-8")
+
+
+def parse_dossier_text(
+    text: str, *, now: datetime | None = None, source: str = "dossier"
+) -> Dossier:
+    """Parse and validate dossier ``text``; raise :class:`DossierError` listing every issue."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DossierError(
+            f"{source} n'est pas un fichier TOML valide : {exc}.",
+            hint="Corrigez la ligne indiquée (guillemets, crochets, signe =), "
+            "ou repartez du modèle : linkytool mes new NOUVEAU.toml",
+        ) from exc
+    dossier, issues = dossier_from_data(data, now=now or datetime.now(PARIS))
+    if issues:
+        raise DossierError(
+            f"{source} contient {len(issues)} erreur(s) :",
+            issues=issues,
+            hint="Corrigez ces champs puis relancez ; chaque ligne donne un exemple de valeur "
+            "correcte.",
+        )
+    return dossier
+
+
+def load_dossier(path: str | Path, *, now: datetime | None = None) -> Dossier:
+    """Read and validate the dossier at ``path``."""
+    target = Path(path)
+    try:
+        raw = target.read_bytes()
+    except FileNotFoundError as exc:
+        raise DossierError(
+            f"Dossier introuvable : {target}.",
+            hint=f"Créez-le avec : linkytool mes new {target}",
+        ) from exc
+    except OSError as exc:
+        raise DossierError(f"Impossible de lire le dossier {target} : {exc.strerror}.") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DossierError(
+            f"{target} n'est pas un texte UTF-8 (octet {exc.start}).",
+            hint="Enregistrez le fichier en UTF-8 depuis votre éditeur.",
+        ) from exc
+    return parse_dossier_text(text, now=now, source=str(target))
+
+
+def render_dossier(dossier: Dossier, previous_text: str | None = None) -> str:
+    """TOML of ``dossier`` merged into ``previous_text`` (or the template), keeping comments."""
+    base = previous_text if previous_text is not None else new_dossier_text()
+    try:
+        document = tomlkit.parse(base)
+    except tomlkit.exceptions.ParseError:
+        document = tomlkit.parse(new_dossier_text())
+    _merge(document, dossier_to_data(dossier))
+    return tomlkit.dumps(document)
+
+
+def save_dossier(dossier: Dossier, path: str | Path) -> None:
+    """Write ``dossier`` to ``path`` atomically, keeping the comments of the existing file."""
+    target = Path(path)
+    previous: str | None = None
+    try:
+        previous = target.read_text(encoding="utf-8-sig")
+    except (FileNotFoundError, UnicodeDecodeError):
+        previous = None
+    except OSError as exc:
+        raise DossierError(
+            f"Impossible de relire {target} avant l'enregistrement : {exc.strerror}."
+        ) from exc
+    atomic_write_text(target, render_dossier(dossier, previous))
+
+
+def _merge(container: Container | Table, data: dict[str, Any]) -> None:
+    """Write ``data`` into a tomlkit container, touching only the values that changed."""
+    for key, value in data.items():
+        if isinstance(value, dict):
+            existing = container.get(key)
+            if not isinstance(existing, Table):
+                container[key] = tomlkit.table()
+                existing = container[key]
+            _merge(existing, value)
+        elif isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            if not value and key not in container:
+                continue
+            existing = container.get(key)
+            if isinstance(existing, AoT) and [item.unwrap() for item in existing] == value:
+                continue
+            array = tomlkit.aot()
+            for item in value:
+                table = tomlkit.table()
+                for sub_key, sub_value in item.items():
+                    table[sub_key] = sub_value
+                table.add(tomlkit.nl())
+                array.append(table)
+            container[key] = array
+        elif key not in container or _unwrap(container[key]) != value:
+            container[key] = value
+
+
+def _unwrap(item: Any) -> Any:
+    return item.unwrap() if hasattr(item, "unwrap") else item

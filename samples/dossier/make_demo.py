@@ -1,0 +1,158 @@
+"""Regenerate the demo dossier (demo.toml) and the demo signature images.
+
+Run from the repository root: ``.venv/bin/python samples/dossier/make_demo.py``. The
+dossier is built through linkytool's own API (template with French comments, readings
+with provenance) and is coherent with the demo constants of the project (PRM
+30002345678901, commissioning 2026-11-20 14:32, injection index 12 kWh, photos
+``../photos/demo-*.jpg``). Photo hashes are recorded only when the photos exist.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, datetime
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from linkytool.mes import (
+    AgreementKind,
+    ConnectionOption,
+    ConsuelColour,
+    DecouplingLocation,
+    Inverter,
+    MeterType,
+    ReadingField,
+    ReadingSource,
+    new_dossier_text,
+    parse_dossier_text,
+    record_decoupling_test,
+    record_reading,
+    save_dossier,
+)
+from linkytool.mes.photos import sha256_file
+from linkytool.mes.schema import PARIS
+
+HERE = Path(__file__).resolve().parent
+
+
+def signature_png(path: Path, seed: int) -> None:
+    """Draw a plausible handwritten flourish (transparent PNG)."""
+    rng = random.Random(seed)
+    width, height = 600, 200
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    points = []
+    phase = rng.uniform(0, math.pi)
+    for step in range(400):
+        t = step / 399
+        x = 40 + t * 500
+        y = 100 + 45 * math.sin(t * 13 + phase) * math.exp(-t * 1.2) + 18 * math.sin(t * 41)
+        points.append((x, y))
+    draw.line(points, fill=(20, 30, 110, 255), width=5, joint="curve")
+    draw.line([(60, 160), (520, 150)], fill=(20, 30, 110, 255), width=3)
+    image.save(path, optimize=True)
+
+
+def main() -> None:
+    signature_png(HERE / "signature-producteur.png", 1)
+    signature_png(HERE / "signature-installateur.png", 2)
+    dossier = parse_dossier_text(new_dossier_text())
+    dossier.case.enedis_reference = "DC26-004512"
+    dossier.case.prm = "30002345678901"
+    dossier.case.connection_option = ConnectionOption.SURPLUS
+    dossier.case.site_address = "12 rue des Lilas, 44000 Nantes"
+    dossier.producer.name = "Camille Martin"
+    dossier.producer.address = "12 rue des Lilas, 44000 Nantes"
+    dossier.producer.phone = "06 12 34 56 78"
+    dossier.producer.email = "camille.martin@example.org"
+    dossier.installer.company = "Soleil Pose SARL"
+    dossier.installer.siret = "73282932000074"
+    dossier.installer.person = "Louis Bernard"
+    dossier.installer.qualification = "QualiPV 36"
+    installation = dossier.installation
+    installation.power_kva = 6.0
+    installation.power_kwc = 6.48
+    installation.finished = True
+    installation.connected_to_panel = True
+    installation.inverters = [
+        Inverter(
+            make="Solplanet",
+            model="ASW6000-S",
+            serial="SP6K2611200457",
+            firmware="V610-03043-06",
+            count=1,
+            power_kva=6.0,
+        )
+    ]
+    decoupling = installation.decoupling
+    decoupling.location = DecouplingLocation.INVERTER
+    decoupling.standard = "DIN VDE 0126-1-1"
+    decoupling.version = "2013-08"
+    decoupling.setting_name = "VDE0126/VFR2019 IS (50Hz)"
+    decoupling.overfrequency_hz = 51.5
+    dossier.meter.type = MeterType.LINKY
+    dossier.meter.serial = "041864123456"
+    documents = dossier.documents
+    documents.mes_request_submitted = True
+    documents.consuel_number = "A26-1234567"
+    documents.consuel_colour = ConsuelColour.BLUE
+    documents.consuel_visa_date = date(2026, 10, 28)
+    documents.purchase_obligation = True
+    documents.cae_accepted = True
+    dossier.agreement.kind = AgreementKind.AGREEMENT
+    dossier.agreement.date = date(2026, 11, 12)
+    dossier.commissioning.at = datetime(2026, 11, 20, 14, 32, tzinfo=PARIS)
+    dossier.commissioning.place = "Nantes"
+    dossier.photos.prm = "../photos/demo-prm.jpg"
+    dossier.photos.date = "../photos/demo-date.jpg"
+    dossier.photos.injection_index = "../photos/demo-index.jpg"
+    dossier.signatures.producer_image = "signature-producteur.png"
+    dossier.signatures.installer_image = "signature-installateur.png"
+    dossier.signatures.signed_on = date(2026, 11, 20)
+    dossier = record_reading(
+        dossier,
+        ReadingField.PRM,
+        "30002345678901",
+        ReadingSource.TIC,
+        at=datetime(2026, 11, 20, 14, 25, 3, tzinfo=PARIS),
+        note="TIC standard, 9600 bauds, compteur en mode consommateur",
+    )
+    photo_values = {
+        ReadingField.PRM: ("30002345678901", 0.97, datetime(2026, 11, 20, 14, 33, 2)),
+        ReadingField.DATE: ("2026-11-20T14:32", 0.95, datetime(2026, 11, 20, 14, 33, 10)),
+        ReadingField.INJECTION_INDEX: ("12", 0.96, datetime(2026, 11, 20, 14, 33, 25)),
+    }
+    for which, (value, confidence, at) in photo_values.items():
+        declared = getattr(dossier.photos, which.value)
+        path = HERE / declared
+        digest = sha256_file(path) if path.exists() else None
+        dossier = record_reading(
+            dossier,
+            which,
+            value,
+            ReadingSource.PHOTO,
+            at=at.replace(tzinfo=PARIS),
+            confidence=confidence,
+            file=declared,
+            sha256=digest,
+            screen=which.value if digest else None,
+        )
+    dossier = record_decoupling_test(
+        dossier,
+        coupled_at=datetime(2026, 11, 20, 14, 35, 0, tzinfo=PARIS),
+        injecting_w=3800.0,
+        breaker_opened_at=datetime(2026, 11, 20, 14, 41, 12, tzinfo=PARIS),
+        decoupled_at=datetime(2026, 11, 20, 14, 41, 13, tzinfo=PARIS),
+        delay_s=0.8,
+        decoupling_seen=True,
+        message="Utility Loss",
+    )
+    target = HERE / "demo.toml"
+    target.unlink(missing_ok=True)
+    save_dossier(dossier, target)
+
+
+if __name__ == "__main__":
+    main()

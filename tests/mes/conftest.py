@@ -1,0 +1,112 @@
+"""Fixtures of the auto-MES tests: a complete dossier on disk, photos, keys, a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from mes_helpers import DEMO_DIR, SCREENS, demo_dossier, gps_exif, screen_image
+from PIL import Image
+
+from linkytool.mes import Dossier, ReadingField, save_dossier
+
+PhotoMaker = Callable[..., Path]
+
+
+@pytest.fixture
+def make_photo(tmp_path: Path) -> PhotoMaker:
+    """Write a screen photo under tmp_path/photos and return its path."""
+
+    def make(
+        name: str,
+        role: ReadingField = ReadingField.PRM,
+        *,
+        size: tuple[int, int] = (1200, 900),
+        gps: bool = False,
+        quality: int = 90,
+        noise: bool = False,
+    ) -> Path:
+        title, value = SCREENS[role]
+        image = screen_image(title, value, size)
+        if noise:  # incompressible texture: a large file even at a sane size
+            image = Image.blend(image, Image.effect_noise(size, 120).convert("RGB"), 0.45)
+        path = tmp_path / "photos" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs = {"exif": gps_exif().tobytes()} if gps else {}
+        image.save(path, format="JPEG", quality=quality, **kwargs)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def complete(tmp_path: Path, make_photo: PhotoMaker) -> tuple[Dossier, Path]:
+    """A dossier satisfying every prerequisite, saved with its photos and signatures."""
+    dossier = demo_dossier()
+    for role, name in (
+        (ReadingField.PRM, "prm.jpg"),
+        (ReadingField.DATE, "date.jpg"),
+        (ReadingField.INJECTION_INDEX, "index.jpg"),
+    ):
+        make_photo(name, role)
+        setattr(dossier.photos, role.value, f"photos/{name}")
+        for reading in dossier.readings.history(role):
+            reading.sha256 = ""
+            reading.screen = ""
+            if reading.file:
+                reading.file = f"photos/{name}"
+    for name in ("signature-producteur.png", "signature-installateur.png"):
+        shutil.copy(DEMO_DIR / name, tmp_path / name)
+    path = tmp_path / "dossier.toml"
+    save_dossier(dossier, path)
+    return dossier, path
+
+
+@pytest.fixture(scope="session")
+def p12_key() -> tuple[bytes, bytes]:
+    """A throwaway self-signed PKCS#12 key: (p12 bytes, password)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "Louis Bernard"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Soleil Pose SARL"),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    password = b"secret"
+    data = pkcs12.serialize_key_and_certificates(
+        b"installer", key, certificate, None, serialization.BestAvailableEncryption(password)
+    )
+    return data, password

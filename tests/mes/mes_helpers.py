@@ -1,0 +1,59 @@
+"""Helpers shared by the auto-MES tests (demo dossier, synthetic screen pictures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from linkytool.mes import Dossier, ReadingField, parse_dossier_text
+from linkytool.mes.schema import PARIS
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_DIR = ROOT / "samples" / "dossier"
+DEMO = DEMO_DIR / "demo.toml"
+#: The tests' "now": a few days after the demo commissioning (2026-11-20 14:32).
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=PARIS)
+
+SCREENS = {
+    ReadingField.PRM: ("NUMERO PRM", "30002345678901"),
+    ReadingField.DATE: ("DATE COURANTE", "20/11/2026 14:32"),
+    ReadingField.INJECTION_INDEX: ("INDEX INJECTION", "000012 kWh"),
+}
+
+
+def screen_image(title: str, value: str, size: tuple[int, int] = (1200, 900)) -> Image.Image:
+    """A plain picture of a two-line LCD (enough for everything but OCR)."""
+    image = Image.new("RGB", size, (178, 190, 168))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=max(20, size[0] // 18))
+    draw.text((size[0] // 10, size[1] // 3), title, fill=(25, 25, 25), font=font)
+    draw.text((size[0] // 10, size[1] // 2), value, fill=(25, 25, 25), font=font)
+    return image
+
+
+def gps_exif() -> Image.Exif:
+    """EXIF with a capture time and a GPS position (Nantes)."""
+    exif = Image.Exif()
+    exif[0x0110] = "Phone"
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:20 14:33:10"
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (47.0, 13.0, 5.5)
+    gps[3] = "W"
+    gps[4] = (1.0, 33.0, 12.0)
+    return exif
+
+
+def demo_dossier() -> Dossier:
+    """The bundled demo dossier, parsed with the tests' clock."""
+    return parse_dossier_text(DEMO.read_text(encoding="utf-8"), now=NOW)
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    """PNG bytes of ``image``."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

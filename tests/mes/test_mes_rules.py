@@ -1,0 +1,336 @@
+"""Each prerequisite rule, satisfied and not, on a complete dossier altered one field at a time."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from mes_helpers import demo_dossier
+
+from linkytool.mes import (
+    RULES,
+    AgreementKind,
+    CheckSettings,
+    ConnectionOption,
+    ConsuelColour,
+    DecouplingLocation,
+    Dossier,
+    Inverter,
+    MeterType,
+    ReadingField,
+    ReadingSource,
+    RuleStatus,
+    check_prerequisites,
+    evaluate_rules,
+    record_reading,
+)
+from linkytool.mes.photos import PhotoFacts
+from linkytool.mes.schema import PARIS
+
+ROOT = Path(__file__).resolve().parents[2]
+PROCEDURE = ROOT.parent / "shared" / "reference" / "auto-mes-procedure.txt"
+
+Mutation = Callable[[Dossier], Dossier | None]
+
+
+def _usable_photos() -> dict[ReadingField, PhotoFacts]:
+    return {
+        role: PhotoFacts(
+            role,
+            f"{role.value}.jpg",
+            Path(f"/x/{role.value}.jpg"),
+            True,
+            1_200_000,
+            "a" * 64,
+            "JPEG",
+            1600,
+            1200,
+            None,
+        )
+        for role in ReadingField
+    }
+
+
+def outcome(
+    dossier: Dossier,
+    rule_id: str,
+    photos: dict[ReadingField, PhotoFacts] | None = None,
+    settings: CheckSettings | None = None,
+) -> tuple[RuleStatus, str]:
+    results = evaluate_rules(dossier, photos or _usable_photos(), settings)
+    found = next(o for o in results if o.id == rule_id)
+    return found.status, found.detail
+
+
+def test_the_demo_dossier_satisfies_every_rule() -> None:
+    outcomes = evaluate_rules(demo_dossier(), _usable_photos())
+    assert [o.id for o in outcomes if not o.satisfied] == []
+    assert len(outcomes) == len(RULES) >= 12
+
+
+def _set(path: str, value: object) -> Mutation:
+    def mutate(dossier: Dossier) -> None:
+        *parents, last = path.split(".")
+        target: object = dossier
+        for name in parents:
+            target = getattr(target, name)
+        setattr(target, last, value)
+
+    return mutate
+
+
+def _reading(which: ReadingField, value: str, source: ReadingSource, **kw: object) -> Mutation:
+    def mutate(dossier: Dossier) -> Dossier:
+        at = datetime(2026, 11, 20, 15, 0, tzinfo=PARIS)
+        return record_reading(dossier, which, value, source, at=at, **kw)  # type: ignore[arg-type]
+
+    return mutate
+
+
+def _no_readings(which: ReadingField) -> Mutation:
+    def mutate(dossier: Dossier) -> None:
+        dossier.readings.history(which).clear()
+
+    return mutate
+
+
+# (rule id, mutation, expected status, fragment of the detail)
+FAILURES: list[tuple[str, Mutation, RuleStatus, str]] = [
+    ("power", _set("installation.power_kva", 36.5), RuleStatus.NOT_SATISFIED, "36,5 kVA"),
+    ("power", _set("installation.power_kva", 3.0), RuleStatus.NOT_SATISFIED, "onduleurs"),
+    (
+        "power",
+        _set(
+            "installation.inverters",
+            [Inverter(make="A", model="B", serial="C", count=4, power_kva=3.0)],
+        ),
+        RuleStatus.NOT_SATISFIED,
+        "12 kVA",
+    ),
+    (
+        "option",
+        _set("case.connection_option", ConnectionOption.TOTAL_SALE),
+        RuleStatus.NOT_SATISFIED,
+        "vente en totalité",
+    ),
+    ("option", _set("case.connection_option", None), RuleStatus.MISSING, "case.connection_option"),
+    (
+        "finished",
+        _set("installation.connected_to_panel", False),
+        RuleStatus.NOT_SATISFIED,
+        "tableau",
+    ),
+    ("linky", _set("meter.type", MeterType.OTHER), RuleStatus.NOT_SATISFIED, "non Linky"),
+    ("linky", _set("meter.type", None), RuleStatus.MISSING, "meter.type"),
+    (
+        "decoupling",
+        _set("installation.decoupling.setting_name", "France_VFR2014"),
+        RuleStatus.NOT_SATISFIED,
+        "50,6 Hz",
+    ),
+    (
+        "decoupling",
+        _set("installation.decoupling.overfrequency_hz", 50.2),
+        RuleStatus.NOT_SATISFIED,
+        "50,2 Hz",
+    ),
+    (
+        "decoupling",
+        _set("installation.decoupling.standard", "VDE-AR-N 4105"),
+        RuleStatus.NOT_SATISFIED,
+        "DIN VDE 0126-1-1:2013-08",
+    ),
+    (
+        "decoupling",
+        _set("installation.decoupling.setting_name", ""),
+        RuleStatus.MISSING,
+        "setting_name",
+    ),
+    (
+        "decoupling",
+        _set("installation.decoupling.location", DecouplingLocation.EXTERNAL_RELAY),
+        RuleStatus.MISSING,
+        "relay_model",
+    ),
+    ("request", _set("documents.cae_accepted", False), RuleStatus.NOT_SATISFIED, "CAE"),
+    (
+        "request",
+        _set("documents.mes_request_submitted", False),
+        RuleStatus.NOT_SATISFIED,
+        "non soumise",
+    ),
+    ("request", _set("documents.purchase_obligation", False), RuleStatus.MISSING, "ARPE"),
+    (
+        "request",
+        _set("documents.consuel_colour", ConsuelColour.PURPLE),
+        RuleStatus.NOT_SATISFIED,
+        "violette",
+    ),
+    ("request", _set("documents.consuel_visa_date", None), RuleStatus.MISSING, "visa"),
+    ("agreement", _set("agreement.kind", None), RuleStatus.MISSING, "agreement.kind"),
+    (
+        "agreement",
+        _set("agreement.date", date(2026, 11, 21)),
+        RuleStatus.NOT_SATISFIED,
+        "postérieur",
+    ),
+    (
+        "prm",
+        _reading(ReadingField.PRM, "30002345678902", ReadingSource.TIC),
+        RuleStatus.NOT_SATISFIED,
+        "PRM différents",
+    ),
+    ("prm", _set("case.prm", ""), RuleStatus.MISSING, "case.prm"),
+    ("prm", _no_readings(ReadingField.PRM), RuleStatus.MISSING, "aucun relevé"),
+    (
+        "prm",
+        _reading(ReadingField.PRM, "30002345678901", ReadingSource.PHOTO, confidence=0.4),
+        RuleStatus.MISSING,
+        "confiance de 40",
+    ),
+    (
+        "date",
+        _reading(ReadingField.DATE, "2026-11-19", ReadingSource.MANUAL),
+        RuleStatus.NOT_SATISFIED,
+        "19/11/2026",
+    ),
+    ("date", _set("commissioning.at", None), RuleStatus.MISSING, "commissioning.at"),
+    (
+        "index",
+        _reading(ReadingField.INJECTION_INDEX, "4521", ReadingSource.MANUAL),
+        RuleStatus.NOT_SATISFIED,
+        "invraisemblable",
+    ),
+    (
+        "index",
+        _reading(ReadingField.INJECTION_INDEX, "3", ReadingSource.MANUAL),
+        RuleStatus.NOT_SATISFIED,
+        "diminue",
+    ),
+    ("index", _no_readings(ReadingField.INJECTION_INDEX), RuleStatus.MISSING, "aucun relevé"),
+    ("test", _set("decoupling_test.delay_s", 7.5), RuleStatus.NOT_SATISFIED, "7,5 s"),
+    (
+        "test",
+        _set("decoupling_test.decoupling_seen", False),
+        RuleStatus.NOT_SATISFIED,
+        "pas été constaté",
+    ),
+    ("test", _set("decoupling_test.message", ""), RuleStatus.MISSING, "message"),
+    (
+        "test",
+        _set("decoupling_test.breaker_opened_at", datetime(2026, 11, 20, 14, 0, tzinfo=PARIS)),
+        RuleStatus.NOT_SATISFIED,
+        "avant le couplage",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "mutation", "status", "fragment"),
+    FAILURES,
+    ids=[f"{rule}-{i}" for i, (rule, *_rest) in enumerate(FAILURES)],
+)
+def test_rule_fails_on_a_bad_dossier(
+    rule_id: str, mutation: Mutation, status: RuleStatus, fragment: str
+) -> None:
+    dossier = copy.deepcopy(demo_dossier())
+    assert outcome(dossier, rule_id)[0] is RuleStatus.SATISFIED
+    changed = mutation(dossier) or dossier
+    got, detail = outcome(changed, rule_id)
+    assert got is status, detail
+    assert fragment in detail
+
+
+def test_every_rule_has_a_failing_case() -> None:
+    assert {rule.id for rule in RULES} - {case[0] for case in FAILURES} == {"photos"}
+
+
+def test_appointment_even_cancelled_counts_as_agreement() -> None:
+    dossier = demo_dossier()
+    dossier.agreement.kind = AgreementKind.APPOINTMENT
+    dossier.agreement.date = date(2026, 12, 3)  # proposed later, cancelled: still an agreement
+    dossier.agreement.appointment_cancelled = True
+    status, detail = outcome(dossier, "agreement")
+    assert status is RuleStatus.SATISFIED
+    assert "annulé" in detail
+
+
+def test_arpe_given_outside_purchase_obligation_satisfies_request() -> None:
+    dossier = demo_dossier()
+    dossier.documents.purchase_obligation = False
+    dossier.documents.arpe = "ARPE-2026-0042"
+    assert outcome(dossier, "request")[0] is RuleStatus.SATISFIED
+
+
+def test_decoupling_threshold_is_a_setting() -> None:
+    dossier = demo_dossier()
+    dossier.decoupling_test.delay_s = 3.0
+    assert outcome(dossier, "test")[0] is RuleStatus.SATISFIED
+    strict = CheckSettings(max_decoupling_delay_s=2.0)
+    assert outcome(dossier, "test", settings=strict)[0] is RuleStatus.NOT_SATISFIED
+
+
+def test_photos_rule_accepts_a_large_photo_that_the_pack_will_reduce() -> None:
+    photos = _usable_photos()
+    photos[ReadingField.DATE] = PhotoFacts(
+        ReadingField.DATE,
+        "d.jpg",
+        Path("/x/d.jpg"),
+        True,
+        9_000_000,
+        "b" * 64,
+        "JPEG",
+        8000,
+        6000,
+        None,
+    )
+    status, detail = outcome(demo_dossier(), "photos", photos)
+    assert status is RuleStatus.SATISFIED and "sera réduite" in detail
+
+
+def test_photos_rule_on_files(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    base = path.parent
+    assert outcome(dossier, "photos", check_photos_facts(dossier, base))[0] is (
+        RuleStatus.SATISFIED
+    )
+    dossier.photos.date = ""
+    status, detail = outcome(dossier, "photos", check_photos_facts(dossier, base))
+    assert status is RuleStatus.MISSING and "photos.date" in detail
+    dossier.photos.date = "absente.jpg"
+    status, detail = outcome(dossier, "photos", check_photos_facts(dossier, base))
+    assert status is RuleStatus.NOT_SATISFIED and "introuvable" in detail
+    (base / "texte.jpg").write_text("pas une image")
+    dossier.photos.date = "texte.jpg"
+    status, detail = outcome(dossier, "photos", check_photos_facts(dossier, base))
+    assert status is RuleStatus.NOT_SATISFIED and "pas une image lisible" in detail
+
+
+def check_photos_facts(dossier: Dossier, base: Path) -> dict[ReadingField, PhotoFacts]:
+    from linkytool.mes.photos import inspect_photos
+
+    return inspect_photos(dossier, base)
+
+
+def test_check_prerequisites_reads_the_photos(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    outcomes = check_prerequisites(dossier, base_dir=path.parent)
+    assert all(o.satisfied for o in outcomes), [o for o in outcomes if not o.satisfied]
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_citation_is_the_procedure_sentence(rule: object) -> None:
+    if not PROCEDURE.is_file():
+        pytest.skip("procedure text not available")
+    text = _normalise(PROCEDURE.read_text(encoding="utf-8"))
+    text = text.replace("ARPE1", "ARPE")
+    assert _normalise(rule.citation) in text  # type: ignore[attr-defined]
+    assert rule.message and rule.action  # type: ignore[attr-defined]
