@@ -17,12 +17,14 @@ from linkytool.ocr.synth import (
     SCENES,
     PhotoSpec,
     encode_photo,
+    generate_large_photo,
     generate_photo,
     generate_set,
     load_truth,
 )
 from linkytool.ocr.synth.__main__ import main
 from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits, supported
+from linkytool.ocr.synth.levels import levels_table
 from linkytool.ocr.synth.screens import LINE_CHARS, OTHER_SCREENS, other_screen
 
 SMALL = (960, 720)
@@ -190,3 +192,18 @@ def test_levels_are_ordered_by_difficulty() -> None:
     assert easy.roll < normal.roll == 3.0 < hard.roll == 10.0
     assert easy.blur_dots[1] < normal.blur_dots[1] < hard.blur_dots[1]
     assert easy.jpeg_quality[0] > normal.jpeg_quality[0] > hard.jpeg_quality[0]
+
+
+def test_docs_carry_the_current_levels_table() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "ocr-synth.md"
+    assert levels_table() in doc.read_text(encoding="utf-8")
+
+
+def test_large_photo_has_48_megapixels_and_scaled_truth() -> None:
+    spec = PhotoSpec(scene="injection_index", level="normal", orientation=6)
+    image, truth = generate_large_photo(spec, np.random.default_rng(2), size=(8000, 6000))
+    assert image.size == (6000, 8000) == (truth.width, truth.height)
+    assert truth.lcd_quad is not None
+    quad = np.array(truth.lcd_quad)
+    assert (quad[:, 0] <= 6000).all() and (quad[:, 1] <= 8000).all()
+    assert Image.open(io.BytesIO(encode_photo(image, truth))).getexif()[0x0112] == 6

@@ -1,7 +1,8 @@
 """Synthetic Linky screen photos with ground truth, for the OCR tests and benchmark.
 
 Public API: :func:`generate_photo` (one photo from a :class:`PhotoSpec`),
-:func:`encode_photo` (file bytes), :func:`generate_set` (a directory of photos plus
+:func:`generate_large_photo` (a 48 MP photo, fast), :func:`encode_photo` (file
+bytes), :func:`generate_set` (a directory of photos plus
 ``truth.json``), :func:`load_truth`, and the difficulty :data:`LEVELS`. Script entry:
 ``python -m linkytool.ocr.synth --out DIR --count N --level normal --seed S``.
 """
@@ -14,6 +15,7 @@ from linkytool.ocr.synth.generate import (
     PhotoSpec,
     PhotoTruth,
     encode_photo,
+    generate_large_photo,
     generate_photo,
     generate_set,
     load_truth,
@@ -30,6 +32,7 @@ __all__ = [
     "PhotoSpec",
     "PhotoTruth",
     "encode_photo",
+    "generate_large_photo",
     "generate_photo",
     "generate_set",
     "load_truth",

@@ -11,7 +11,7 @@ import sys
 import time
 
 from linkytool.ocr.synth.generate import SCENES, generate_set
-from linkytool.ocr.synth.levels import LEVELS
+from linkytool.ocr.synth.levels import LEVELS, levels_table
 from linkytool.ocr.synth.samples import write_samples
 
 
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m linkytool.ocr.synth",
         description="Generate synthetic Linky screen photos with ground truth (truth.json).",
     )
-    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--out", default="", help="output directory")
     parser.add_argument("--count", type=int, default=20, help="photos per level")
     parser.add_argument(
         "--level", default="normal", help=f"level(s), comma-separated: {', '.join(LEVELS)}"
@@ -35,11 +35,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write the committed demo + test set (samples/photos) into --out instead",
     )
+    parser.add_argument(
+        "--levels-table", action="store_true", help="print the levels as a Markdown table"
+    )
     args = parser.parse_args(argv)
+    if args.levels_table:
+        print(levels_table())
+        return 0
     if args.samples:
         truths = write_samples(args.out)
         print(f"samples: {len(truths)} photos in {args.out}")
         return 0
+    if not args.out:
+        parser.error("--out DIR is required")
     levels = [name.strip() for name in args.level.split(",") if name.strip()]
     scenes = [name.strip() for name in args.scenes.split(",") if name.strip()]
     for name in levels:

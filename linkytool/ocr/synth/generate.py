@@ -13,7 +13,7 @@ import io
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -564,3 +564,29 @@ def load_truth(path: str | Path) -> list[PhotoTruth]:
     """Read a ``truth.json`` written by :func:`write_truth`."""
     document = json.loads(Path(path).read_text(encoding="utf-8"))
     return [PhotoTruth(**entry) for entry in document["photos"]]
+
+
+def generate_large_photo(
+    spec: PhotoSpec, rng: np.random.Generator, size: tuple[int, int] = (8000, 6000), factor: int = 4
+) -> tuple[Image.Image, PhotoTruth]:
+    """A photo of ``size`` (upright; 8000 × 6000 = 48 MP by default), made fast.
+
+    The scene is drawn at ``size / factor`` and upscaled (bilinear): the file is as big
+    as a 48 MP phone photo (what the reader must refuse or downscale) without spending
+    seconds on detail nobody reads. The truth's sizes and LCD quad are scaled to match.
+    """
+    small = (max(64, size[0] // factor), max(64, size[1] // factor))
+    image, truth = generate_photo(replace(spec, size=small), rng)
+    exif = image.info.get("exif")
+    scale_x = size[0] / small[0]
+    scale_y = size[1] / small[1]
+    if image.size != small:  # stored rotated by 90°: the axes swap
+        scale_x, scale_y = scale_y, scale_x
+    large = image.resize((round(image.width * scale_x), round(image.height * scale_y)))
+    if exif is not None:
+        large.info["exif"] = exif
+    truth.width, truth.height = large.size
+    if truth.lcd_quad is not None:
+        truth.lcd_quad = [[round(x * scale_x, 1), round(y * scale_y, 1)] for x, y in truth.lcd_quad]
+    truth.params["upscaled_from"] = list(small)
+    return large, truth

@@ -9,7 +9,7 @@ meant to be read: it checks that a reader flags what it cannot read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -175,3 +175,47 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
         ),
     }
 )
+
+
+def _span(values: tuple[float, float], unit: str = "") -> str:
+    low, high = values
+    return f"{low:g}{unit}" if low == high else f"{low:g}–{high:g}{unit}"
+
+
+def levels_table() -> str:
+    """The levels as a Markdown table (docs/ocr-synth.md embeds it; a test compares)."""
+    rows: list[tuple[str, Callable[[Level], str]]] = [
+        ("LCD width / photo width", lambda lv: _span(lv.lcd_fraction)),
+        ("LCD width floor [px]", lambda lv: str(lv.min_lcd_px)),
+        ("roll (in-plane) [°]", lambda lv: f"±{lv.roll:g}"),
+        ("yaw, pitch (perspective) [°]", lambda lv: f"±{lv.tilt:g}"),
+        ("LCD centre offset [frame]", lambda lv: f"±{lv.offset:g}"),
+        ("defocus σ [dot pitches]", lambda lv: _span(lv.blur_dots)),
+        (
+            "camera shake: p, length [dots]",
+            lambda lv: f"{lv.motion_prob:g}, {_span(lv.motion_dots)}",
+        ),
+        ("noise σ [grey levels]", lambda lv: _span(lv.noise)),
+        ("JPEG quality", lambda lv: _span((float(lv.jpeg_quality[0]), float(lv.jpeg_quality[1])))),
+        ("backlight on: p", lambda lv: f"{lv.backlight_prob:g}"),
+        ("LCD ink contrast", lambda lv: _span(lv.lcd_contrast)),
+        ("global contrast", lambda lv: _span(lv.contrast)),
+        ("exposure", lambda lv: _span(lv.exposure)),
+        ("gradient, vignette", lambda lv: f"{_span(lv.gradient)}, {_span(lv.vignette)}"),
+        ("shadow edge: p, depth", lambda lv: f"{lv.shadow_prob:g}, {_span(lv.shadow_depth)}"),
+        (
+            "glare: p, strength, radius [LCD widths]",
+            lambda lv: f"{lv.glare_prob:g}, {_span(lv.glare_strength)}, {_span(lv.glare_radius)}",
+        ),
+        ("alternative glyph set: p", lambda lv: f"{lv.alt_font_prob:g}"),
+        ("EXIF stripped: p", lambda lv: f"{lv.no_exif_prob:g}"),
+        ("legible (truth)", lambda lv: "yes" if lv.legible else "no"),
+    ]
+    names = list(LEVELS)
+    lines = [
+        "| parameter | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(LEVELS[n]) for n in names) + " |")
+    return "\n".join(lines)
