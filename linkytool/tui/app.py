@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from linkytool.tui.dossier_store import DossierStore
 from linkytool.tui.drafts import DraftStore
-from linkytool.tui.errors import notify_error
+from linkytool.tui.errors import describe_error, notify_error
 from linkytool.tui.messages import DossierChanged, TicReadingUpdated, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.session import Session, paris_now
@@ -139,6 +139,27 @@ class LinkytoolApp(App[None]):
     def on_work_failed(self, message: WorkFailed) -> None:
         text = f"{message.message}\n→ {message.hint}" if message.hint else message.message
         self.notify(text, title=message.source, severity="error", timeout=12)
+
+    def _fatal_error(self) -> None:
+        """Last resort for a bug: exit with a French message, never a traceback.
+
+        Textual calls this after an unhandled exception (the app must stop: the failing
+        widget no longer processes messages). Drafts are flushed on unmount; the
+        traceback goes to the log file named in the message.
+        """
+        from rich.text import Text
+
+        error = self._exception
+        message, hint = describe_error(error) if error is not None else ("Erreur inattendue.", None)
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                "linkytool s'est arrêté sur une erreur inattendue ; votre saisie est conservée.\n"
+                f"{message}\n" + (f"→ {hint}" if hint else ""),
+                style="bold red",
+            )
+        )
+        self._close_messages_no_wait()
 
     # -- drafts ---------------------------------------------------------------------------
 

@@ -50,13 +50,13 @@ class DossierStore:
 
     def load(self) -> Any:
         """(Re)load the dossier from its file; errors are kept in :attr:`load_error`."""
-        from linkytool import mes
+        from linkytool.mes.store import load_dossier
 
         with self._lock:
             if self.path is None:
                 return None
             try:
-                self.dossier = mes.load_dossier(self.path)
+                self.dossier = load_dossier(self.path)
                 self.load_error = None
             except LinkytoolError as error:
                 self.load_error = error
@@ -65,14 +65,14 @@ class DossierStore:
 
     def create(self, path: Path) -> Any:
         """Create a new dossier from the commented template at ``path`` and open it."""
-        from linkytool import mes
         from linkytool.fileio import atomic_write_text
+        from linkytool.mes.store import new_dossier_text
 
         if path.exists():
             raise NoDossierError(
                 f"Le fichier {path} existe déjà.", hint="Ouvrez-le plutôt que de le créer."
             )
-        atomic_write_text(path, mes.new_dossier_text())
+        atomic_write_text(path, new_dossier_text())
         self.path = path
         return self.load()
 
@@ -88,7 +88,7 @@ class DossierStore:
 
     def update(self, change: Callable[[Any], Any]) -> Any:
         """Apply ``change`` to the dossier (it may mutate it or return a new one), then save."""
-        from linkytool import mes
+        from linkytool.mes.store import save_dossier
 
         with self._lock:
             dossier = self.require()
@@ -96,7 +96,7 @@ class DossierStore:
             if result is not None and type(result) is type(dossier):
                 dossier = result
             assert self.path is not None
-            mes.save_dossier(dossier, self.path)
+            save_dossier(dossier, self.path)
             self.dossier = dossier
             return dossier
 
@@ -153,10 +153,10 @@ class DossierStore:
 
     def check(self) -> list[Any]:
         """Evaluate the prerequisites (``linkytool.mes.check_prerequisites``)."""
-        from linkytool import mes
+        from linkytool.mes.rules import check_prerequisites
 
         dossier = self.require()
-        return list(mes.check_prerequisites(dossier, base_dir=self.base_dir))
+        return list(check_prerequisites(dossier, base_dir=self.base_dir))
 
 
 class DossierEdits:

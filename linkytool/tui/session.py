@@ -7,6 +7,7 @@ directly (with a frozen clock for stable snapshots).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,4 +58,7 @@ class Session:
         """Where typed-but-unsaved fields are kept (next to the dossier, or in workdir)."""
         if self.dossier_path is not None:
             return self.dossier_path.with_name(f".{self.dossier_path.name}.saisie.json")
-        return self.workdir / ".linkytool-saisie.json"
+        if self.demo:
+            return self.workdir / ".linkytool-saisie.json"
+        state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        return Path(state) / "linkytool" / "saisie.json"

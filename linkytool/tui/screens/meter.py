@@ -9,7 +9,7 @@ adapter only changes the status line: the reader waits and resumes by itself.
 from __future__ import annotations
 
 import contextlib
-import time
+import threading
 from collections import deque
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,8 +24,8 @@ from textual.widgets import Button, Input, Label, Select, Sparkline, Static
 from textual.worker import Worker, get_current_worker
 
 from linkytool.errors import LinkytoolError
-from linkytool.tui.errors import describe_error
-from linkytool.tui.messages import TicReadingUpdated, TicStatus, WorkFailed
+from linkytool.tui.errors import describe_error, guarded
+from linkytool.tui.messages import DossierChanged, TicReadingUpdated, TicStatus, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.screens.meter_format import (
     DRIFT_WARNING_S,
@@ -48,6 +48,16 @@ MODES: list[tuple[str, str]] = [
     ("Standard", "standard"),
     ("Historique", "historique"),
 ]
+
+#: ``TicReader`` event kind -> status line state.
+STATE_OF_EVENT = {
+    "connected": "connecting",
+    "no_signal": "connecting",
+    "mode": "mode",
+    "unplugged": "unplugged",
+    "replugged": "replugged",
+    "error": "error",
+}
 
 STATUS_STYLE = {
     "connecting": "yellow",
@@ -81,6 +91,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         Binding("x", "disconnect", "Arrêter"),
         Binding("r", "toggle_record", "Enregistrer"),
         Binding("l", "refresh_ports", "Ports"),
+        Binding("s", "show_stge", "Détail STGE"),
+        Binding("t", "record_in_dossier", "Relevé → dossier"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -90,6 +102,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self.status_state = "stopped"
         self.reading: Any = None
         self._reader: Any = None
+        self._reader_done: threading.Event | None = None
+        self._record_request: tuple[Path | None] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="meter-source", classes="row"):
@@ -105,7 +119,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             yield Button("Connecter", id="meter-connect", variant="primary", compact=True)
             yield Button("Arrêter", id="meter-stop", compact=True)
             yield Button("Enregistrer", id="meter-record", compact=True)
-            yield Button("Actualiser les ports", id="meter-refresh", compact=True)
+            yield Button("→ Dossier", id="meter-to-dossier", compact=True)
+            yield Button("Ports", id="meter-refresh", compact=True)
         yield Label("Non connecté.", id="meter-status")
         yield Static("", id="meter-banner", classes="banner hidden")
         with Horizontal(id="meter-live"):
@@ -163,6 +178,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             "meter-stop": self.action_disconnect,
             "meter-record": self.action_toggle_record,
             "meter-refresh": self.action_refresh_ports,
+            "meter-to-dossier": self.action_record_in_dossier,
         }
         action = actions.get(event.button.id or "")
         if action is not None:
@@ -185,9 +201,16 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self._start_reader(url, mode)
 
     def _start_reader(self, url: str, mode: str) -> None:
+        from linkytool.tic.serialio import TicReader
+
         self._stop_reader()
         self.session.power_history.clear()
-        self.reader_worker = self._read_loop(url, mode, self.recording)
+        if self.recording is not None:
+            self.recording.parent.mkdir(parents=True, exist_ok=True)
+        # Built here (it opens nothing yet) so stop() always reaches the current reader.
+        self._reader = TicReader(url, mode=mode, record=self.recording)
+        previous, self._reader_done = self._reader_done, threading.Event()
+        self.reader_worker = self._read_loop(self._reader, previous, self._reader_done)
 
     def action_disconnect(self) -> None:
         self._stop_reader()
@@ -199,10 +222,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             self.reader_worker = None
         reader, self._reader = self._reader, None
         if reader is not None:
-            close = getattr(reader, "close", None)
-            if callable(close):
-                with contextlib.suppress(Exception):  # a vanished port: nothing to do
-                    close()
+            reader.stop()  # thread-safe; the worker's loop ends within one read timeout
 
     def on_unmount(self) -> None:
         self._stop_reader()
@@ -228,33 +248,54 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             self.notify(f"Enregistrement dans {self.recording}", title="Enregistrement")
 
     def _restart_if_running(self) -> None:
+        """Ask the reading thread to start or stop the recording between two events."""
         if self.reader_worker is not None:
-            mode = str(self.query_one("#meter-mode", Select).value)
-            self._start_reader(self.current_url(), mode)
+            self._record_request = (self.recording,)
+
+    def _apply_record_request(self, reader: Any) -> None:
+        """In the reading thread: switch the reader's recording file (see the report's
+        request for a public ``TicReader.start_recording``/``stop_recording``)."""
+        request, self._record_request = self._record_request, None
+        if request is None:
+            return
+        (path,) = request
+        if reader.recorder is not None:
+            reader.recorder.close()
+            reader.recorder = None
+        reader.record_path = path
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            reader._start_recording()
 
     @work(thread=True, exclusive=True, group="tic")
-    def _read_loop(self, url: str, mode: str, record: Path | None) -> None:
-        """Read frames until cancelled; post status and summaries (runs in a thread)."""
+    def _read_loop(
+        self, reader: Any, previous: threading.Event | None, done: threading.Event
+    ) -> None:
+        """Read frames until cancelled; post status and summaries (runs in a thread).
+
+        ``previous`` is set when the former reader released the port: the same adapter
+        cannot be opened twice, so a restart (to start a recording) waits for it.
+        """
         worker = get_current_worker()
+        if previous is not None:
+            previous.wait(timeout=3.0)
         try:
             from linkytool.tic import summarize
-            from linkytool.tic.serialio import TicReader
 
-            if record is not None:
-                record.parent.mkdir(parents=True, exist_ok=True)
-            self.post_message(TicStatus("connecting", f"Connexion à {url}…"))
-            reader = TicReader(url, mode=mode, record=record)
-            self._reader = reader
+            self.post_message(TicStatus("connecting", f"Connexion à {reader.url}…"))
             frames: deque[Any] = deque(maxlen=WINDOW_FRAMES)
             for event in reader:
                 if worker.is_cancelled:
                     break
-                if _is_frame(event):
-                    frames.append(event)
-                    self.post_message(TicReadingUpdated(summarize(frames), time.time()))
+                self._apply_record_request(reader)
+                if event.kind == "frame":
+                    frames.append(event.frame)
+                    host_time = event.received_at.timestamp()
+                    self.post_message(TicReadingUpdated(summarize(frames), host_time))
                 else:
-                    state, text = _status_of(event)
-                    self.post_message(TicStatus(state, text))
+                    self.post_message(
+                        TicStatus(STATE_OF_EVENT.get(event.kind, "connected"), event.message)
+                    )
         except LinkytoolError as error:
             if not worker.is_cancelled:
                 self.post_message(TicStatus("error", error.message))
@@ -265,10 +306,32 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
                 self.post_message(TicStatus("error", message))
                 self.post_message(WorkFailed("Lecture TIC", message, hint))
         finally:
-            reader = self._reader
-            if reader is not None and callable(getattr(reader, "close", None)):
-                with contextlib.suppress(Exception):
-                    reader.close()
+            with contextlib.suppress(Exception):
+                reader.stop()
+            done.set()
+
+    def action_show_stge(self) -> None:
+        register = getattr(self.reading, "stge", None)
+        if register is None:
+            self.notify("Aucun registre STGE reçu pour l'instant.", severity="warning")
+            return
+        from linkytool.tui.widgets.help import HelpScreen
+
+        lines = "\n".join(f"{label} : {value}" for label, value in stge_lines(register))
+        self.app.push_screen(HelpScreen(f"registre STGE {register.hex}", lines, [], []))
+
+    @guarded
+    def action_record_in_dossier(self) -> None:
+        """Record the PRM and meter date read over TIC in the dossier (with provenance)."""
+        if self.reading is None:
+            self.notify("Connectez d'abord le compteur.", severity="warning")
+            return
+        self.store.record_tic(self.reading, self.recording)
+        self.post_message(DossierChanged("relevé TIC"))
+        self.notify(
+            f"PRM {self.reading.prm or '—'} et date du compteur enregistrés dans le dossier.",
+            title="Relevé TIC",
+        )
 
     # -- display ---------------------------------------------------------------------------
 
@@ -295,11 +358,14 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
     def refresh_view(self) -> None:
         reading = self.reading
         self.query_one("#meter-values", Static).update(self._values_table(reading))
-        stge = Table.grid(padding=(0, 1))
-        stge.add_column(style="dim")
-        stge.add_column()
-        for name, value in stge_lines(getattr(reading, "stge", None)):
-            stge.add_row(name, value)
+        register = getattr(reading, "stge", None)
+        stge = Text()
+        if register is not None:
+            stge.append(f"STGE {register.hex}\n", style="bold")
+            stge.append(register.summary())
+            stge.append("\n(s : détail du registre)", style="dim")
+        elif reading is not None:
+            stge.append("Pas de registre STGE (mode historique).", style="dim")
         self.query_one("#meter-stge", Static).update(stge)
         notice = consumer_mode_notice(reading) if reading is not None else None
         banner = self.query_one("#meter-banner", Static)
@@ -309,7 +375,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
     def _update_chart(self) -> None:
         history = self.session.power_history
-        consumed = [float(s or 0) for _, s, _ in history]
+        consumed = [float(s) for _, s, _ in history if s is not None]
         injected = [float(i) for _, _, i in history if i is not None]
         chart = self.query_one("#meter-chart", Sparkline)
         chart.data = injected if injected and max(injected) > 0 else consumed
@@ -350,17 +416,3 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             f"{frames if frames is not None else '—'} / {rate_text(rate)}",
         )
         return table
-
-
-def _is_frame(event: Any) -> bool:
-    return type(event).__name__ == "Frame"
-
-
-def _status_of(event: Any) -> tuple[str, str]:
-    """Map a reader status event to (state, French text)."""
-    kind = str(getattr(event, "kind", type(event).__name__)).lower()
-    text = getattr(event, "message", None) or getattr(event, "text", None) or str(event)
-    for state in ("unplugged", "replugged", "connected", "mode"):
-        if state in kind:
-            return state, str(text)
-    return "connected", str(text)

@@ -63,16 +63,12 @@ def rate_text(rate: float | None) -> str:
 
 def consumer_mode_notice(reading: Any) -> str | None:
     """The French banner when the meter runs in consumer mode without production data."""
-    producer_mode = getattr(reading, "producer_mode", None)
-    if producer_mode is not False:
-        return None
-    if getattr(reading, "eait_wh", None) is not None:
+    if not getattr(reading, "production_data_missing", False):
         return None
     return (
-        "Compteur en mode consommateur : la TIC ne donne aucune donnée de production "
-        "(pas d'EAIT ni de SINSTI). C'est normal pendant l'auto-mise en service : Enedis "
-        "bascule le compteur en mode producteur à distance, plus tard. Relevez l'index "
-        "d'injection sur la photo de l'écran « INDEX INJECTION » (onglet Photos, F3)."
+        "Compteur en mode consommateur : pas de données de production sur la TIC (normal "
+        "avant la bascule à distance par Enedis). Relevez l'index d'injection sur la photo "
+        "de l'écran « INDEX INJECTION » (onglet Photos, F3)."
     )
 
 

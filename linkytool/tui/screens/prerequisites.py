@@ -268,7 +268,10 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
                 if isinstance(widget, Checkbox):
                     widget.value = bool(value)
                 elif isinstance(widget, Select):
-                    widget.value = value if value in spec.choices else Select.BLANK
+                    if value in spec.choices:
+                        widget.value = value
+                    else:
+                        widget.clear()
                 elif isinstance(widget, Input) and not widget.has_focus:
                     draft = self.lt_app.drafts.get(widget.id or "")
                     widget.value = draft if draft is not None else display_value(value)

@@ -75,15 +75,20 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(self.screen_help.strip() + "\n"))
             if self.screen_bindings:
                 yield Static(bindings_table("Touches de cet écran", self.screen_bindings))
-            yield Static(bindings_table("Touches générales", self.global_bindings))
+            if self.global_bindings:
+                yield Static(bindings_table("Touches générales", self.global_bindings))
             yield Static(
                 Text(
-                    "\nTab / Maj+Tab passent d'un champ à l'autre ; Entrée valide ; "
+                    "\n↑ ↓ Pg.Préc Pg.Suiv font défiler cette aide. "
+                    "Tab / Maj+Tab passent d'un champ à l'autre ; Entrée valide ; "
                     "les champs saisis sont enregistrés automatiquement.\n"
                     "Échap ou F1 ferme cette aide.",
                     style="italic",
                 )
             )
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()  # arrows and Page up/down scroll the help
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,101 @@
+"""Fixtures for the UI tests: a frozen clock, dossier copies, message capture, text screens."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.app import App
+from textual.message import Message
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+PARIS = ZoneInfo("Europe/Paris")
+#: The demo's commissioning moment (coherent with the demo photos' EXIF time).
+FROZEN_NOW = datetime(2026, 11, 20, 14, 40, 0, tzinfo=PARIS)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run ``async def`` tests of this directory in a fresh event loop (no plugin needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
+
+
+def frozen_clock() -> datetime:
+    return FROZEN_NOW
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return frozen_clock
+
+
+@pytest.fixture
+def template_dossier(tmp_path: Path) -> Path:
+    """A fresh dossier written from ``linkytool.mes``'s template."""
+    from linkytool.mes.store import new_dossier_text
+
+    path = tmp_path / "dossier.toml"
+    path.write_text(new_dossier_text(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled demo dossier and photos; returns the dossier path."""
+    if not (SAMPLES / "dossier" / "demo.toml").is_file():
+        pytest.skip("samples/dossier/demo.toml not available yet")
+    for name in ("dossier", "photos"):
+        if (SAMPLES / name).is_dir():
+            shutil.copytree(SAMPLES / name, tmp_path / name)
+    return tmp_path / "dossier" / "demo.toml"
+
+
+class MessageLog:
+    """Collects the messages the app processes (``run_test(message_hook=...)``)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    def __call__(self, message: Message) -> None:
+        # A bubbling message is seen once per node it passes: keep the first sighting.
+        if all(message is not seen for seen in self.messages[-50:]):
+            self.messages.append(message)
+
+    def of(self, kind: type[Any]) -> list[Any]:
+        return [m for m in self.messages if isinstance(m, kind)]
+
+
+@pytest.fixture
+def messages() -> MessageLog:
+    return MessageLog()
+
+
+def screen_text(app: App[Any]) -> str:
+    """The current screen as plain text lines (for assertions and text snapshots)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (workers report asynchronously)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.05)
+        await asyncio.sleep(0)

@@ -1,0 +1,94 @@
+"""Compteur: live reading from the simulated meter on a pty, unplug/replug, recording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Label, Sparkline
+
+from linkytool.tic.sim_serve import serve_pty
+from linkytool.tui.app import make_app
+from linkytool.tui.messages import TicReadingUpdated, TicStatus
+
+from .conftest import MessageLog, frozen_clock, screen_text, wait_for
+
+DEMO_PRM = "30002345678901"
+
+
+@pytest.fixture(autouse=True)
+def _state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture
+def meter(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The demo meter (consumer mode, standard) behind a by-id-like symlink."""
+    server = serve_pty(link=tmp_path / "ttyLINKY", fast=False, mode="standard", profile="consumer")
+    yield server
+    server.close()
+
+
+async def test_live_values_banner_and_chart(tmp_path: Path, meter, messages: MessageLog) -> None:
+    app = make_app(workdir=tmp_path, port=str(meter.path), autoconnect=True, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= 4, timeout=20)
+        reading = messages.of(TicReadingUpdated)[-1].reading
+        assert reading.prm == DEMO_PRM
+        assert reading.production_data_missing
+        assert any(m.state == "mode" for m in messages.of(TicStatus))
+        pane = app.panes["compteur"]
+        assert app.session.tic_reading is reading
+        text = screen_text(app)
+        assert DEMO_PRM in text
+        assert "mode consommateur" in text
+        assert "STGE" in text
+        powers = [s for _, s, _ in app.session.power_history if s is not None]
+        assert len(powers) >= 2
+        assert list(app.query_one("#meter-chart", Sparkline).data or []) == powers
+        pane.action_disconnect()
+        await pilot.pause()
+        assert "arrêtée" in str(app.query_one("#meter-status", Label).render())
+
+
+async def test_adapter_unplugged_mid_session_then_replugged(
+    tmp_path: Path, meter, messages: MessageLog
+) -> None:
+    app = make_app(workdir=tmp_path, port=str(meter.path), autoconnect=True, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= 2, timeout=20)
+        meter.unplug()
+        await wait_for(pilot, lambda: any(m.state == "unplugged" for m in messages.of(TicStatus)))
+        # The UI stays responsive while the adapter is away: switch tabs and type.
+        await pilot.press("f3")
+        await pilot.press("f2")
+        app.query_one("#meter-url", Input).focus()
+        await pilot.press("end", "x")
+        await pilot.pause()
+        assert app.query_one("#meter-url", Input).value.endswith("x")
+        assert "débranch" in screen_text(app).lower()
+        before = len(messages.of(TicReadingUpdated))
+        meter.replug()
+        await wait_for(pilot, lambda: any(m.state == "replugged" for m in messages.of(TicStatus)))
+        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) > before, timeout=20)
+
+
+async def test_recording_writes_a_replayable_capture(
+    tmp_path: Path, meter, messages: MessageLog
+) -> None:
+    from linkytool.tic import read_capture, summarize
+
+    app = make_app(workdir=tmp_path, port=str(meter.path), autoconnect=True, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= 1, timeout=20)
+        pane = app.panes["compteur"]
+        pane.action_toggle_record()
+        capture = pane.recording
+        assert capture is not None
+        start = len(messages.of(TicReadingUpdated))
+        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= start + 3, timeout=20)
+        pane.action_toggle_record()
+        await pilot.pause()
+    frames = read_capture(capture)
+    assert len(frames) >= 2
+    assert summarize(frames).prm == DEMO_PRM

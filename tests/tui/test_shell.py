@@ -1,0 +1,105 @@
+"""The application shell: first screen, tab keys, help panel, drafts, error notifications."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TabbedContent
+
+from linkytool.errors import LinkytoolError
+from linkytool.tui.app import PANES, make_app
+from linkytool.tui.errors import describe_error
+from linkytool.tui.messages import WorkFailed
+from linkytool.tui.widgets.help import HelpScreen
+
+from .conftest import frozen_clock, screen_text
+
+
+@pytest.fixture(autouse=True)
+def _state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+async def test_first_screen_is_compteur_in_french(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.query_one(TabbedContent).active == "compteur"
+        text = screen_text(app)
+        for word in ("Compteur", "Photos", "Prérequis", "Découplage", "Attestation", "ACC"):
+            assert word in text
+        assert "Non connecté." in text
+        assert "Aide" in text and "Quitter" in text
+
+
+async def test_function_keys_switch_tabs(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for tab, key, _ in PANES:
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.query_one(TabbedContent).active == tab
+
+
+async def test_help_panel_lists_bindings_of_the_current_screen(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Aide — Découplage" in text
+        assert "guidé" in text
+        await pilot.press("end")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Disjoncteur ouvert" in text
+        assert "Ctrl+Q" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_typed_fields_survive_a_restart(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one("#meter-url", Input).value = "rfc2217://box:4001"
+        await pilot.pause()
+    drafts = json.loads((tmp_path / "state" / "linkytool" / "saisie.json").read_text())
+    assert drafts["meter-url"] == "rfc2217://box:4001"
+    again = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.query_one("#meter-url", Input).value == "rfc2217://box:4001"
+
+
+async def test_failures_become_notifications(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.post_message(WorkFailed("Lecture TIC", "Port introuvable.", "Branchez l'adaptateur."))
+        await pilot.pause()
+        notes = list(app._notifications)
+        assert notes and notes[-1].severity == "error"
+        assert "Port introuvable." in notes[-1].message
+        assert "Branchez l'adaptateur." in notes[-1].message
+
+
+async def test_connect_without_port_warns_instead_of_failing(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.query_one("#meter-url", Input).value = ""
+        await pilot.press("tab")  # leave the tab bar, focus the pane
+        app.panes["compteur"].action_connect()
+        await pilot.pause()
+        assert any("adaptateur" in n.message for n in app._notifications)
+
+
+def test_describe_error_keeps_french_message_and_hint() -> None:
+    message, hint = describe_error(LinkytoolError("Fichier illisible.", hint="Refaites-le."))
+    assert (message, hint) == ("Fichier illisible.", "Refaites-le.")
+    message, hint = describe_error(RuntimeError("boom"))
+    assert message.startswith("Erreur inattendue (RuntimeError)")
+    assert hint is not None and "log" in hint
