@@ -262,20 +262,23 @@ def _allocate_block(
     if fallback.any():
         rows = np.flatnonzero(fallback)
         self_consumed[rows] = kernels.allocate_default(consumption[rows], production[rows])
-    pooled_rows = np.arange(n) if allocated is None else np.flatnonzero(fallback)
+    pooled: slice | IntArray
     if allocated is None:
+        pooled = slice(None)
         allocated = kernels.pooled_allocation(self_consumed.sum(axis=1), injection)
-    elif pooled_rows.size:
-        allocated[pooled_rows] = kernels.pooled_allocation(
-            self_consumed[pooled_rows].sum(axis=1), injection[pooled_rows]
-        )
-    if pooled_rows.size:
-        ratio_rows = injection[pooled_rows]
-        totals = ratio_rows.sum(axis=1)
+    else:
+        pooled = np.flatnonzero(fallback)
+        if pooled.size:
+            allocated[pooled] = kernels.pooled_allocation(
+                self_consumed[pooled].sum(axis=1), injection[pooled]
+            )
+    pooled_injection = injection[pooled]
+    if pooled_injection.shape[0]:
+        totals = pooled_injection.sum(axis=1, keepdims=True)
         weights = np.divide(
-            ratio_rows, totals[:, None], out=np.zeros_like(ratio_rows), where=totals[:, None] > 0
+            pooled_injection, totals, out=np.zeros_like(pooled_injection), where=totals > 0
         )
-        acc.pairs += weights.T @ self_consumed[pooled_rows]
+        acc.pairs += weights.T @ self_consumed[pooled]
     return self_consumed, allocated, fallback
 
 
@@ -294,7 +297,7 @@ def run_operation(
     """
     started = time.perf_counter()
     grid = operation.grid
-    n_c, n_p = len(operation.consumers), len(operation.producers)
+    n_c = len(operation.consumers)
     if operation.key is KeyKind.STATIC and not operation.static_sets:
         raise CoefficientError(
             "La clé statique demande un fichier de coefficients (prm,coefficient).",
@@ -309,11 +312,6 @@ def run_operation(
                 hint="Réduisez les coefficients pour que leur somme ne dépasse pas 100 %.",
             )
     acc = _Accumulator(operation, keep_curves)
-    consumption_wh = np.zeros(n_c)
-    self_consumed_wh = np.zeros(n_c)
-    injection_wh = np.zeros(n_p)
-    self_produced_wh = np.zeros(n_p)
-    surplus_wh = np.zeros(n_p)
     step = chunk_steps or default_chunk_steps(operation)
     hours = grid.step_hours
     fallback_steps: list[IntArray] = []
@@ -338,11 +336,6 @@ def run_operation(
         )
         surplus = kernels.split_surplus(injection, allocated)
         self_produced = injection - surplus
-        consumption_wh += consumption.sum(axis=0) * hours
-        self_consumed_wh += self_consumed.sum(axis=0) * hours
-        injection_wh += injection.sum(axis=0) * hours
-        self_produced_wh += self_produced.sum(axis=0) * hours
-        surplus_wh += surplus.sum(axis=0) * hours
         acc.add(
             first,
             stop,
@@ -378,17 +371,18 @@ def run_operation(
     consumer_monthly = (
         acc.consumer_groups.reshape(n_months, len(operation.tou_classes), n_c, 2) * hours_monthly
     )
+    producer_monthly = acc.producer_monthly * hours
     result = AccResult(
         operation=operation,
-        consumption_wh=consumption_wh,
-        self_consumed_wh=self_consumed_wh,
-        injection_wh=injection_wh,
-        self_produced_wh=self_produced_wh,
-        surplus_wh=surplus_wh,
+        consumption_wh=consumer_monthly[..., 0].sum(axis=(0, 1)),
+        self_consumed_wh=consumer_monthly[..., 1].sum(axis=(0, 1)),
+        injection_wh=producer_monthly[..., 0].sum(axis=0),
+        self_produced_wh=producer_monthly[..., 1].sum(axis=0),
+        surplus_wh=producer_monthly[..., 2].sum(axis=0),
         pairs_wh=acc.pairs * hours,
         months=acc.months,
         consumer_monthly_wh=consumer_monthly,
-        producer_monthly_wh=acc.producer_monthly * hours,
+        producer_monthly_wh=producer_monthly,
         operation_curves=acc.curves,
         default_key_steps=key_steps if operation.key is not KeyKind.DEFAULT else key_steps[:0],
         gap_default_steps=gap_steps,

@@ -1,0 +1,281 @@
+"""Benchmark of the ACC allocation engine (issue 5).
+
+Cases (one year of 15-minute steps = 35,040 steps unless --steps):
+  full     1,000 consumers x 10 producers, full dynamic key
+  default  5,000 consumers x 1 producer, default key
+  static   5,000 consumers x 1 producer, static key (surplus mode)
+  static-r 5,000 consumers x 1 producer, static key (redistribute mode)
+Each case runs in its own subprocess so its peak memory (ru_maxrss) is its own; the
+printed time is the engine's (run_operation), the inputs being served chunk by chunk from
+a pre-generated pool of curves (the engine streams through the period, its memory does not
+grow with it). Then the speed ratio against the plain per-step Python reference on a
+reduced case, measured side by side, and the time to read a realistic month of CSV.
+
+Usage: .venv/bin/python bench/acc_bench.py [--repeat 3] [--steps 35040] [--cases full,default]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from linkytool.acc.engine import default_chunk_steps, run_operation
+from linkytool.acc.model import (
+    ArrayCoefficients,
+    ArrayCurves,
+    FloatArray,
+    KeyKind,
+    Operation,
+    StaticExcess,
+    StaticSet,
+)
+from linkytool.acc.reference import reference_step
+from linkytool.acc.timegrid import TimeGrid, paris_midnight
+
+YEAR_STEPS = 35_040
+CASES: dict[str, tuple[KeyKind, int, int, StaticExcess]] = {
+    "full": (KeyKind.FULL, 1000, 10, StaticExcess.SURPLUS),
+    "default": (KeyKind.DEFAULT, 5000, 1, StaticExcess.SURPLUS),
+    "static": (KeyKind.STATIC, 5000, 1, StaticExcess.SURPLUS),
+    "static-r": (KeyKind.STATIC, 5000, 1, StaticExcess.REDISTRIBUTE),
+}
+
+
+class PoolCurves:
+    """A curve source serving steps from a pool of ``pool`` generated steps, cyclically."""
+
+    def __init__(self, values: FloatArray) -> None:
+        self.values = values
+
+    def chunk(self, first: int, stop: int) -> FloatArray:
+        size = self.values.shape[0]
+        a = first % size
+        if a + (stop - first) <= size:
+            return self.values[a : a + stop - first]
+        index = np.arange(first, stop) % size
+        result: FloatArray = self.values[index]
+        return result
+
+
+class PoolCoefficients:
+    def __init__(self, values: FloatArray) -> None:
+        self.values = values
+        self.covered = np.ones(values.shape[0], dtype=np.bool_)
+
+    def chunk(self, first: int, stop: int) -> tuple[FloatArray, Any]:
+        size = self.values.shape[0]
+        index = np.arange(first, stop) % size
+        a = first % size
+        if a + (stop - first) <= size:
+            return self.values[a : a + stop - first], self.covered[: stop - first]
+        return self.values[index], self.covered[: stop - first]
+
+
+def synthetic(n_steps: int, n_c: int, n_p: int, seed: int = 7) -> tuple[FloatArray, FloatArray]:
+    """Consumption ``(steps, n_c)`` and injection ``(steps, n_p)`` [W], daily shapes."""
+    rng = np.random.default_rng(seed)
+    hours = (np.arange(n_steps) % 96) / 4.0
+    sun = np.clip(np.sin((hours - 6.5) / 13 * np.pi), 0, None)
+    injection = (sun[:, None] * rng.uniform(3_000, 250_000, n_p)) * rng.uniform(
+        0.3, 1, (n_steps, 1)
+    )
+    daily = (
+        0.6
+        + 0.4 * np.exp(-0.5 * ((hours - 19.5) / 2) ** 2)
+        + 0.3 * np.exp(-0.5 * ((hours - 7.5) / 1) ** 2)
+    )
+    consumption = (
+        daily[:, None] * rng.uniform(200, 3_000, n_c) * rng.uniform(0.5, 1.5, (n_steps, n_c))
+    )
+    return consumption, injection
+
+
+def build(case: str, n_steps: int) -> Operation:
+    key, n_c, n_p, excess = CASES[case]
+    grid = TimeGrid(paris_midnight(__import__("datetime").date(2026, 1, 1)), 900, n_steps)
+    probe = Operation(grid, tuple(range(n_c)), tuple(range(n_p)), None, None, key)  # type: ignore[arg-type]
+    chunk = default_chunk_steps(probe)
+    pool = min(n_steps, chunk * max(1, 2400 // chunk))
+    consumption, injection = synthetic(pool, n_c, n_p)
+    rng = np.random.default_rng(3)
+    static_sets: tuple[StaticSet, ...] = ()
+    coefficients = None
+    if key is KeyKind.STATIC:
+        static_sets = (StaticSet(0, rng.dirichlet(np.ones(n_c)) * 0.98),)
+    elif key is KeyKind.FULL:
+        shares = rng.random((pool, n_p, n_c))
+        shares /= shares.sum(axis=2, keepdims=True) * 1.02
+        coefficients = PoolCoefficients(shares)
+    return Operation(
+        grid=grid,
+        consumers=tuple(f"{i:014d}" for i in range(n_c)),
+        producers=tuple(f"{i:014d}" for i in range(n_p)),
+        consumption=PoolCurves(consumption),
+        production=PoolCurves(injection),
+        key=key,
+        static_sets=static_sets,
+        coefficients=coefficients,
+        static_excess=excess,
+    )
+
+
+def child(case: str, n_steps: int) -> None:
+    """Run one case and print JSON: engine time and the process's peak memory."""
+    operation = build(case, n_steps)
+    started = time.perf_counter()
+    result = run_operation(operation, keep_curves=False)
+    elapsed = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "case": case,
+                "seconds": elapsed,
+                "peak_mib": peak_kib / 1024,
+                "self_consumption_rate": result.indicators()["self_consumption_rate"],
+                "chunk_steps": default_chunk_steps(operation),
+            }
+        )
+    )
+
+
+def run_case(case: str, n_steps: int) -> dict[str, Any]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", case, "--steps", str(n_steps)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def reference_ratio(key: KeyKind, n_t: int, n_c: int, n_p: int) -> tuple[float, float]:
+    """Seconds of the numpy engine and of the per-step Python reference on one case."""
+    consumption, injection = synthetic(n_t, n_c, n_p, seed=11)
+    rng = np.random.default_rng(5)
+    static = rng.dirichlet(np.ones(n_c)) * 0.98
+    shares = rng.random((n_t, n_p, n_c))
+    shares /= shares.sum(axis=2, keepdims=True) * 1.02
+    grid = TimeGrid(paris_midnight(__import__("datetime").date(2026, 1, 1)), 900, n_t)
+    operation = Operation(
+        grid=grid,
+        consumers=tuple(f"{i:014d}" for i in range(n_c)),
+        producers=tuple(f"{i:014d}" for i in range(n_p)),
+        consumption=ArrayCurves(consumption),
+        production=ArrayCurves(injection),
+        key=key,
+        static_sets=(StaticSet(0, static),) if key is KeyKind.STATIC else (),
+        coefficients=ArrayCoefficients(shares, np.ones(n_t, dtype=np.bool_))
+        if key is KeyKind.FULL
+        else None,
+    )
+    engine_times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        result = run_operation(operation, keep_curves=False)
+        engine_times.append(time.perf_counter() - started)
+    c_rows, p_rows = consumption.tolist(), injection.tolist()
+    static_list = static.tolist()
+    share_rows = shares.tolist()
+    started = time.perf_counter()
+    total = 0.0
+    for t in range(n_t):
+        if key is KeyKind.FULL:
+            step = reference_step("full", c_rows[t], p_rows[t], full_shares=share_rows[t])
+        elif key is KeyKind.STATIC:
+            step = reference_step("static", c_rows[t], p_rows[t], shares=static_list)
+        else:
+            step = reference_step("default", c_rows[t], p_rows[t])
+        total += sum(step.self_consumed)
+    reference_time = time.perf_counter() - started
+    assert abs(total * 0.25 - result.self_consumed_wh.sum()) <= 1e-6 * max(1.0, total)
+    return statistics.median(engine_times), reference_time
+
+
+def csv_read_month() -> tuple[float, int]:
+    """Seconds to load the demo month from its CSV files (10 consumers, 1 producer)."""
+    from linkytool.acc.demo import write_demo_inputs
+    from linkytool.acc.loader import LoadOptions, load_operation
+
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_demo_inputs(folder, KeyKind.DYNAMIC)
+        lines = sum(
+            len(Path(path).read_text(encoding="utf-8").splitlines()) for path in paths.values()
+        )
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            load_operation(
+                [paths["consumers"]],
+                [paths["producers"]],
+                coefficients=paths["coefficients"],
+                perimeter=paths["perimeter"],
+                calendar=paths["calendar"],
+                options=LoadOptions(key=KeyKind.DYNAMIC),
+            )
+            times.append(time.perf_counter() - started)
+    return statistics.median(times), lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--steps", type=int, default=YEAR_STEPS)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cases", default=",".join(CASES))
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.steps)
+        return
+    print(
+        f"ACC engine benchmark: {args.steps} steps of 15 min, {args.repeat} runs per case (median)"
+    )
+    print(
+        f"{'case':10} {'consumers':>9} {'producers':>9} {'median s':>9} {'min s':>7} "  # noqa: ISC003
+        + f"{'peak MiB':>9} {'chunk':>6}"
+    )
+    for case in args.cases.split(","):
+        key, n_c, n_p, _ = CASES[case]
+        runs = [run_case(case, args.steps) for _ in range(args.repeat)]
+        seconds = [r["seconds"] for r in runs]
+        peak = max(r["peak_mib"] for r in runs)
+        print(
+            f"{case:10} {n_c:9d} {n_p:9d} {statistics.median(seconds):9.2f} {min(seconds):7.2f} "
+            f"{peak:9.0f} {runs[0]['chunk_steps']:6d}",
+            flush=True,
+        )
+    print("\nSpeed ratio against the per-step Python reference (same inputs, side by side):")
+    for key, n_t, n_c, n_p in (
+        (KeyKind.DEFAULT, 96 * 2, 500, 1),
+        (KeyKind.STATIC, 96 * 2, 500, 1),
+        (KeyKind.FULL, 96, 100, 10),
+    ):
+        engine, reference = reference_ratio(key, n_t, n_c, n_p)
+        print(
+            f"  {key.value:8} {n_t} steps x {n_c} consumers x {n_p} producers: engine "
+            f"{engine * 1000:.1f} ms, reference {reference * 1000:.0f} ms, "
+            f"ratio {reference / engine:.0f}x",
+            flush=True,
+        )
+    seconds, lines = csv_read_month()
+    print(
+        f"\nCSV read of the demo month (10 consumers + 1 producer, {lines} lines, dynamic "
+        f"coefficients): {seconds:.2f} s (median of 3)"
+    )
+
+
+if __name__ == "__main__":
+    main()
