@@ -58,7 +58,10 @@ class _Walker:
         known = {f.name: f for f in dataclasses.fields(cls)}
         for key in raw:
             if key not in known:
-                close = difflib.get_close_matches(str(key), list(known), n=1)
+                absent = [name for name in known if name not in raw]
+                close = difflib.get_close_matches(str(key), absent, n=1) or (
+                    difflib.get_close_matches(str(key), list(known), n=1)
+                )
                 hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 self.issue(_join(path, str(key)), f"clé inconnue{hint}")
         values: dict[str, Any] = {}
@@ -66,7 +69,11 @@ class _Walker:
             meta = field.metadata
             where = _join(path, name)
             if name not in raw:
-                if not meta.get("optional"):
+                if meta.get("optional"):
+                    continue
+                if dataclasses.is_dataclass(hints[name]):
+                    self.issue(where, f"section [{where}] manquante ({meta.get('label')})")
+                else:
                     self.issue(where, f"champ manquant ({meta.get('label')})", _example(name, meta))
                 continue
             value = self.value(hints[name], raw[name], where, meta)

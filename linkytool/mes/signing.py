@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,7 +112,11 @@ def verify_signature(pdf: bytes) -> SignatureReport:
     signature = signatures[-1]
     problems: list[str] = []
     try:
-        status = validate_pdf_signature(signature, ValidationContext(allow_fetching=False))
+        with warnings.catch_warnings():
+            # the OS trust list is what we want for "trusted"; pyHanko warns it may go away
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context = ValidationContext(allow_fetching=False)
+            status = validate_pdf_signature(signature, context)
     except (SignatureValidationError, ValueError, KeyError) as exc:
         return SignatureReport(
             True, False, False, False, None, None, (f"signature invalide : {exc}",)

@@ -1,0 +1,155 @@
+"""The attestation PDF: content read back with pypdf, rendering by poppler, draft stamp."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from mes_helpers import NOW
+from PIL import Image
+from pypdf import PdfReader
+
+from linkytool.mes import Dossier, PrerequisitesError, attest
+from linkytool.mes.attestation import DRAFT_STAMP, TITLE
+from linkytool.mes.photos import sha256_file
+from linkytool.mes.schema import PARIS
+from linkytool.mes.signing import read_embedded_summary
+
+GENERATED = datetime(2026, 11, 20, 15, 0, tzinfo=PARIS)
+
+
+def pdf_text(pdf: bytes) -> tuple[list[str], PdfReader]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return [page.extract_text() for page in reader.pages], reader
+
+
+def flat(pages: list[str]) -> str:
+    return " ".join(" ".join(pages).split())
+
+
+def test_attestation_carries_every_section(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    result = attest(dossier, base_dir=path.parent, now=GENERATED)
+    pages, reader = pdf_text(result.pdf)
+    text = flat(pages)
+    assert reader.metadata is not None and reader.metadata.title == TITLE
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
+    for expected in [
+        "Attestation d'auto-mise en service – installation de production ≤ 36 kVA",
+        "ce n'est pas un formulaire Enedis",
+        "DC26-004512",
+        "30002345678901",
+        "12 rue des Lilas, 44000 Nantes",
+        "Injection du surplus",
+        "accord d'Enedis pour l'auto-MES reçu le 12/11/2026",
+        "Camille Martin",
+        "camille.martin@example.org",
+        "Soleil Pose SARL",
+        "73282932000074",
+        "QualiPV 36",
+        "6 kVA",
+        "6,48 kWc",
+        "Solplanet",
+        "ASW6000-S",
+        "SP6K2611200457",
+        "V610-03043-06",
+        "DIN VDE 0126-1-1 2013-08",
+        "VDE0126/VFR2019 IS (50Hz)",
+        "51,5 Hz",
+        "A26-1234567, bleue, visée le 28/10/2026",
+        "non requis (obligation d'achat)",
+        "20/11/2026 à 14:32",
+        "12 kWh (photo + OCR, confiance 96",
+        "TIC (bornes du compteur)",
+        "Utility Loss",
+        "0,8 s",
+        "réussi (limite 5 s)",
+        "12/12 remplis",
+        "Fait à Nantes, le 20/11/2026",
+        "Signature du producteur",
+        "Signature de l'installateur",
+        "VFR 2019 (découplage à 51,5 Hz)",
+    ]:
+        assert expected in text, expected
+    for role in ("prm", "date", "index"):
+        digest = sha256_file(path.parent / "photos" / f"{role}.jpg")
+        assert digest[:32] in text and digest[32:] in text
+    assert DRAFT_STAMP not in text
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == 5  # three thumbnails, two signatures
+
+
+def test_embedded_summary_is_machine_readable(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    summary = read_embedded_summary(pdf)
+    assert summary is not None
+    assert summary["prm"] == "30002345678901"
+    assert summary["commissioning_at"] == "2026-11-20T14:32+01:00"
+    assert summary["injection_index_kwh"] == 12
+    assert summary["draft"] is False
+    hashes = {item["role"]: item["sha256"] for item in summary["photos"]}
+    assert hashes["prm"] == sha256_file(path.parent / "photos" / "prm.jpg")
+    _, reader = pdf_text(pdf)
+    assert "linkytool-attestation.json" in reader.attachments
+
+
+def test_refuses_while_a_prerequisite_fails(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    dossier.documents.cae_accepted = False
+    dossier.photos.date = ""
+    with pytest.raises(PrerequisitesError) as caught:
+        attest(dossier, base_dir=path.parent, now=GENERATED)
+    message = str(caught.value)
+    assert "CAE" in message and "photos" in message.lower() and "--draft" in message
+
+
+def test_draft_stamps_every_page(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    dossier.documents.cae_accepted = False
+    result = attest(dossier, base_dir=path.parent, draft=True, now=GENERATED)
+    pages, _ = pdf_text(result.pdf)
+    assert len(pages) >= 2
+    for page in pages:
+        assert DRAFT_STAMP in " ".join(page.split())
+    assert "non rempli" in flat(pages)
+    summary = read_embedded_summary(result.pdf)
+    assert summary is not None and summary["draft"] is True
+
+
+def test_layout_is_deterministic(complete: tuple[Dossier, Path]) -> None:
+    """Same dossier, same pages (only the PDF trailer's random ID and ModDate differ)."""
+    dossier, path = complete
+    first = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    second = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    assert pdf_text(first)[0] == pdf_text(second)[0]
+    assert first[: first.index(b"%%EOF")] == second[: second.index(b"%%EOF")]
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_renders_with_poppler(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    pdf = tmp_path / "attestation.pdf"
+    pdf.write_bytes(attest(dossier, base_dir=path.parent, now=GENERATED).pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "page")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 2
+    with Image.open(pages[0]) as image:
+        assert image.size[0] > 300
+        # not blank: the title and tables put dark pixels on the page
+        grey = image.convert("L")
+        dark = sum(1 for value in grey.tobytes() if value < 128)
+        assert dark > 1000
+
+
+def test_now_is_the_test_clock() -> None:
+    assert NOW > GENERATED
