@@ -10,26 +10,49 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-#: Points of the production / self-consumption sparklines (one per day-sized bucket).
+#: Most points of the production / self-consumption sparklines for short periods.
 CHART_POINTS = 120
 
 
-def write_demo_inputs(directory: Path) -> dict[str, Path | str]:
+def write_demo_inputs(directory: Path, key: str = "static") -> dict[str, Path | str]:
     """Write the bundled demo operation's input files; return the pane's field values."""
-    raise NotImplementedError  # wired when linkytool.acc exposes its demo generator
+    from linkytool.acc import KeyKind
+    from linkytool.acc import write_demo_inputs as write_inputs
+
+    paths = write_inputs(directory, KeyKind(key))
+    fields: dict[str, Path | str] = {name: path for name, path in paths.items()}
+    fields["key"] = key
+    return fields
 
 
 def run_acc(
-    consumers: Path,
-    producers: Path,
+    files: dict[str, Path | None],
     key: str,
-    coefficients: Path | None,
     outdir: Path | None,
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> Any:
-    """Load the operation, allocate it (reporting progress) and write the outputs."""
-    raise NotImplementedError  # wired when linkytool.acc exposes load_operation
+    """Load the operation, allocate it (reporting progress) and write the outputs.
+
+    ``files`` maps ``consumers``, ``producers`` (required), ``coefficients``,
+    ``perimeter`` and ``calendar`` (optional) to paths.
+    """
+    from linkytool.acc import KeyKind, LoadOptions, load_operation, run_operation, write_outputs
+
+    consumers, producers = files.get("consumers"), files.get("producers")
+    assert consumers is not None and producers is not None
+    operation = load_operation(
+        [consumers],
+        [producers],
+        coefficients=files.get("coefficients"),
+        perimeter=files.get("perimeter"),
+        calendar=files.get("calendar"),
+        options=LoadOptions(key=KeyKind(key)),
+    )
+    result = run_operation(operation, progress=progress)
+    if outdir is not None:
+        write_outputs(result, outdir, options={"key": key})
+    return result
 
 
 def _kwh(value: float) -> str:
@@ -80,13 +103,17 @@ def chart_series(result: Any, points: int = CHART_POINTS) -> tuple[list[float], 
     n = len(production)
     if n == 0:
         return [], [], "Aucun pas de temps."
-    size = max(1, -(-n // points))
+    per_hour = max(1, round(3600 / result.grid.step_s))
+    per_day = 24 * per_hour
+    if n >= 7 * per_day:
+        size, unit = per_day, "jour"
+    else:
+        size, unit = max(per_hour, -(-n // points)), "heure"
     buckets = range(0, n, size)
     prod = [float(production[i : i + size].mean()) for i in buckets]
     selfc = [float(self_consumed[i : i + size].mean()) for i in buckets]
-    hours = size * result.grid.step_s / 3600
     caption = (
-        f"Production (haut) et autoconsommé (bas), moyenne par {hours:g} h "
-        f"sur {n} pas ; max {max(prod) / 1000:.1f} kW"
+        f"Production (haut) et autoconsommé (bas), puissance moyenne par {unit} "
+        f"sur {n} pas ; pic {max(prod) / 1000:.1f} kW"
     ).replace(".", ",")
     return prod, selfc, caption

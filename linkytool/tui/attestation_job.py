@@ -1,7 +1,9 @@
 """Run the attestation and pack production of ``linkytool.mes`` for the UI (no Textual).
 
-A small adapter so the Attestation pane's worker calls one object: which prerequisites
-block, then build the PDF (optionally signed) and the submission pack into a directory.
+A small adapter so the Attestation pane's worker makes one call: ``linkytool.mes.attest``
+checks the prerequisites and lays out (and optionally signs) the PDF, refusing with the
+reasons unless a draft is asked for; ``linkytool.mes.build_pack`` writes the
+Enedis-Connect pack. Files go to the chosen output directory, written atomically.
 """
 
 from __future__ import annotations
@@ -9,9 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+from linkytool.fileio import atomic_write_bytes
 from linkytool.tui.dossier_store import DossierStore
+
+#: File names in the output directory.
+PDF_NAME = "attestation-auto-mes.pdf"
+DRAFT_NAME = "attestation-BROUILLON.pdf"
+PACK_NAME = "envoi-enedis-connect"
+
+
+@dataclass(frozen=True)
+class AttestationOutput:
+    """What was produced: the PDF, the pack directory (None for a draft), its contents."""
+
+    pdf: Path
+    pack: Path | None
+    contents: tuple[str, ...]
+    signed: bool
 
 
 @dataclass
@@ -26,18 +43,46 @@ class AttestationJob:
     password: str | None = None
     now: datetime | None = None
 
-    def blocking_reasons(self) -> list[str]:
-        """French lines for each prerequisite that is not satisfied (empty: all good)."""
-        reasons = []
-        for outcome in self.store.check():
-            if not outcome.satisfied:
-                detail = getattr(outcome, "detail", "") or outcome.message
-                reasons.append(f"{outcome.title} : {detail}")
-        return reasons
+    def run(self, *, draft: bool) -> AttestationOutput:
+        """Produce the PDF (and the pack unless ``draft``).
 
-    def run(self, *, draft: bool) -> tuple[Path, Path | None, list[str]]:
-        """Write the PDF (and the pack unless ``draft``); return paths and pack contents."""
-        raise NotImplementedError  # wired when linkytool.mes exposes attestation and pack
+        Raises ``linkytool.mes.PrerequisitesError`` (with ``reasons``) while a
+        prerequisite fails and ``draft`` is False.
+        """
+        from linkytool.mes.pack import build_pack, default_screen_reader
+        from linkytool.mes.schema import PARIS
+        from linkytool.mes.service import attest
 
-    def _unused(self) -> Any:  # pragma: no cover
-        return None
+        dossier = self.store.require()
+        now = (self.now or datetime.now(PARIS)).replace(microsecond=0)
+        result = attest(
+            dossier,
+            base_dir=self.store.base_dir,
+            draft=draft,
+            producer_signature=self.producer_signature,
+            installer_signature=self.installer_signature,
+            pkcs12=self.key.read_bytes() if self.key is not None else None,
+            pkcs12_password=self.password.encode() if self.password else None,
+            now=now,
+        )
+        pdf = self.outdir / (DRAFT_NAME if draft else PDF_NAME)
+        atomic_write_bytes(pdf, result.pdf)
+        if draft:
+            return AttestationOutput(pdf, None, (), result.signed)
+        packed = build_pack(
+            dossier,
+            result.photos,
+            result.pdf,
+            self.outdir / PACK_NAME,
+            screen_reader=default_screen_reader(),
+            generated_at=now,
+        )
+        contents = [
+            f"{item.name} ({item.size_bytes / 1_000_000:.2f} Mo) — {item.description}".replace(
+                ".", ",", 1
+            )
+            + (f" [{'; '.join(item.changes)}]" if item.changes else "")
+            for item in packed.files
+        ]
+        contents += [f"⚠ {warning}" for warning in packed.warnings]
+        return AttestationOutput(pdf, packed.destination, tuple(contents), result.signed)

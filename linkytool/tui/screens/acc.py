@@ -35,6 +35,8 @@ FILE_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("acc-consumers", "Courbes des consommateurs (CSV)", (".csv",)),
     ("acc-producers", "Courbes des producteurs (CSV)", (".csv",)),
     ("acc-coefficients", "Coefficients (CSV, sauf clé par défaut)", (".csv",)),
+    ("acc-perimeter", "Entrées/sorties (CSV, facultatif)", (".csv",)),
+    ("acc-calendar", "Calendrier des postes (CSV, facultatif)", (".csv",)),
     ("acc-outdir", "Dossier de sortie", None),
 )
 
@@ -93,11 +95,11 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         with Horizontal(classes="row buttons"):
             yield Button("Lancer", id="acc-run", variant="primary", compact=True)
             yield Button("Démo", id="acc-demo", compact=True)
-        yield ProgressBar(id="acc-progress", show_eta=True)
+        yield ProgressBar(id="acc-progress", show_eta=True, classes="hidden")
         yield Static("", id="acc-indicators")
         yield Label("", id="acc-chart-label")
-        yield Sparkline([], id="acc-chart-production")
-        yield Sparkline([], id="acc-chart-self")
+        yield Sparkline([], id="acc-chart-production", classes="acc-chart hidden")
+        yield Sparkline([], id="acc-chart-self", classes="acc-chart hidden")
         table: DataTable[Any] = DataTable(id="acc-table", zebra_stripes=True)
         yield table
 
@@ -141,14 +143,15 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         return Path(text).expanduser() if text else None
 
     def action_demo(self) -> None:
-        self._prepare_demo(self.session.workdir / "acc-demo")
+        key = str(self.query_one("#acc-key", Select).value)
+        self._prepare_demo(self.session.workdir / "acc-demo", "static" if key == "default" else key)
 
     @work(thread=True, exclusive=True, group="acc")
-    def _prepare_demo(self, directory: Path) -> None:
+    def _prepare_demo(self, directory: Path, key: str) -> None:
         try:
             from linkytool.tui.acc_job import write_demo_inputs
 
-            files = write_demo_inputs(directory)
+            files = write_demo_inputs(directory, key)
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("ACC", message, hint))
@@ -156,10 +159,13 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         self.app.call_from_thread(self._fill, files)
 
     def _fill(self, files: dict[str, Path | str]) -> None:
+        for wid, _, _ in FILE_FIELDS:
+            if wid != "acc-outdir":
+                self.query_one(f"#{wid}", Input).value = ""
         for key, value in files.items():
             if key == "key":
                 self.query_one("#acc-key", Select).value = str(value)
-            else:
+            elif self.query(f"#acc-{key}"):
                 self.query_one(f"#acc-{key}", Input).value = str(value)
         self.notify("Opération de démonstration prête : Lancer (Ctrl+R).", title="ACC")
 
@@ -177,38 +183,24 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
             )
             return
         self.running = True
-        self.query_one("#acc-progress", ProgressBar).update(total=None, progress=0)
-        self._run(
-            consumers,
-            producers,
-            str(self.query_one("#acc-key", Select).value),
-            self._path("acc-coefficients"),
-            self._path("acc-outdir"),
-        )
+        bar = self.query_one("#acc-progress", ProgressBar)
+        bar.remove_class("hidden")
+        bar.update(total=None, progress=0)
+        files = {
+            name: self._path(f"acc-{name}")
+            for name in ("consumers", "producers", "coefficients", "perimeter", "calendar")
+        }
+        self._run(files, str(self.query_one("#acc-key", Select).value), self._path("acc-outdir"))
 
     @work(thread=True, exclusive=True, group="acc")
-    def _run(
-        self,
-        consumers: Path,
-        producers: Path,
-        key: str,
-        coefficients: Path | None,
-        outdir: Path | None,
-    ) -> None:
+    def _run(self, files: dict[str, Path | None], key: str, outdir: Path | None) -> None:
         try:
             from linkytool.tui.acc_job import run_acc
 
             def report(done: int, total: int) -> None:
                 self.post_message(AccProgress(done, total))
 
-            result = run_acc(
-                consumers,
-                producers,
-                key,
-                coefficients,
-                outdir,
-                progress=report,
-            )
+            result = run_acc(files, key, outdir, progress=report)
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("ACC", message, hint))
@@ -242,6 +234,8 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         self.query_one("#acc-indicators", Static).update(text)
         production, self_consumed, label = chart_series(result)
         self.query_one("#acc-chart-label", Label).update(label)
+        for chart in self.query(".acc-chart"):
+            chart.remove_class("hidden")
         self.query_one("#acc-chart-production", Sparkline).data = production
         self.query_one("#acc-chart-self", Sparkline).data = self_consumed
         table = self.query_one("#acc-table", DataTable)

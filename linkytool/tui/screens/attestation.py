@@ -157,6 +157,8 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         key: Path | None,
         password: str,
     ) -> None:
+        from linkytool.mes.errors import PrerequisitesError
+
         try:
             from linkytool.tui.attestation_job import AttestationJob
 
@@ -169,11 +171,10 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
                 password=password or None,
                 now=self.session.clock(),
             )
-            reasons = job.blocking_reasons()
-            if reasons and not draft:
-                self.post_message(AttestationRefused(reasons))
-                return
-            pdf, pack, contents = job.run(draft=draft)
+            output = job.run(draft=draft)
+        except PrerequisitesError as refused:
+            self.post_message(AttestationRefused(refused.reasons))
+            return
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("Attestation", message, hint))
@@ -181,7 +182,7 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
                 self.query_one("#att-result", Static).update, Text(message, style="bold red")
             )
             return
-        self.post_message(AttestationBuilt(pdf, pack, contents, draft))
+        self.post_message(AttestationBuilt(output.pdf, output.pack, output.contents, draft))
 
     def on_attestation_refused(self, message: AttestationRefused) -> None:
         self.refused = message.reasons

@@ -93,13 +93,9 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
     # -- steps ----------------------------------------------------------------------------
 
     def _record(self, **fields: Any) -> Any:
-        from linkytool.mes.decoupling import record_test
+        from linkytool.mes import record_decoupling_test
 
-        def change(dossier: Any) -> Any:
-            dossier.decoupling_test = record_test(dossier.decoupling_test, **fields)
-            return dossier
-
-        dossier = self.store.update(change)
+        dossier = self.store.update(lambda current: record_decoupling_test(current, **fields))
         self.post_message(DossierChanged("essai de découplage"))
         return dossier
 
@@ -208,7 +204,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
     # -- display --------------------------------------------------------------------------
 
     def _evaluate(self, dossier: Any) -> Any:
-        from linkytool.mes.decoupling import evaluate_decoupling_test
+        from linkytool.mes import evaluate_decoupling_test
 
         return evaluate_decoupling_test(dossier.decoupling_test)
 
