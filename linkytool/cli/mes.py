@@ -110,7 +110,7 @@ def new_command(dossier: Path, force: bool) -> None:
 
 CHECK_COLUMNS = [
     ("id", "Règle"),
-    ("etat", "État"),
+    ("status_label", "État"),
     ("detail", "Constat"),
     ("action", "À faire"),
 ]
@@ -121,7 +121,7 @@ def _outcome_row(outcome: RuleOutcome) -> dict[str, Any]:
         "id": outcome.id,
         "title": outcome.title,
         "status": outcome.status.value,
-        "etat": STATUS_LABELS[outcome.status],
+        "status_label": STATUS_LABELS[outcome.status],
         "detail": outcome.detail,
         "action": outcome.action,
         "message": outcome.message,

@@ -573,7 +573,7 @@ RULES: tuple[Rule, ...] = (
         "request",
         "Demande de MES complète",
         "La demande de MES a été soumise dans Enedis-Connect : fourniture de l'attestation de "
-        "conformité visée par CONSUEL, éventuellement d'un ARPE",
+        "conformité visée par CONSUEL, éventuellement d'un ARPE, et acceptation du contrat CAE.",
         "La demande de MES est soumise dans Enedis-Connect avec l'attestation CONSUEL visée, "
         "un ARPE hors OA PV, et le contrat CAE accepté.",
         "Renseignez les pièces de la demande (section [documents]).",

@@ -1,0 +1,242 @@
+"""The Enedis-Connect pack: file names, 4 MB limit, GPS stripping, wrong screens, goldens."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from conftest import PhotoMaker
+from mes_helpers import NOW, demo_dossier
+from PIL import Image
+from syrupy.assertion import SnapshotAssertion
+
+from linkytool.mes import (
+    Dossier,
+    DossierPhotoError,
+    ReadingField,
+    ReadingSource,
+    attest,
+    build_pack,
+    enedis_message,
+    evaluate_rules,
+    load_submitted_photos,
+    record_reading,
+)
+from linkytool.mes.photoprep import MIN_LONG_SIDE_PX, has_gps, prepare_photo, strip_gps
+from linkytool.mes.photos import PhotoFacts, sha256_file
+from linkytool.mes.schema import PARIS
+from linkytool.mes.signing import read_embedded_summary
+
+GENERATED = datetime(2026, 11, 20, 15, 0, tzinfo=PARIS)
+LIMIT = 4_000_000
+
+
+@dataclass(frozen=True)
+class FakeReading:
+    screen: str
+
+
+def reader_for(mapping: dict[str, str]):  # type: ignore[no-untyped-def]
+    def read(path: Path) -> FakeReading:
+        return FakeReading(mapping[path.name])
+
+    return read
+
+
+GOOD_READER = reader_for({"prm.jpg": "prm", "date.jpg": "date", "index.jpg": "injection_index"})
+
+
+def make_pack(dossier: Dossier, base: Path, out: Path, reader=GOOD_READER, keep_gps=False):  # type: ignore[no-untyped-def]
+    result = attest(dossier, base_dir=base, keep_gps=keep_gps, now=GENERATED)
+    return build_pack(
+        dossier, result.photos, result.pdf, out, screen_reader=reader, generated_at=GENERATED
+    )
+
+
+def test_pack_directory(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    out = tmp_path / "envoi"
+    result = make_pack(dossier, path.parent, out)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "SHA256SUMS",
+        "attestation-auto-mes.pdf",
+        "manifest.json",
+        "message.txt",
+        "photo-1-numero-prm.jpg",
+        "photo-2-date-courante.jpg",
+        "photo-3-index-injection.jpg",
+    ]
+    assert not result.zipped and not result.warnings
+    # photos without GPS and under the limit are sent byte for byte
+    assert (out / "photo-1-numero-prm.jpg").read_bytes() == (
+        path.parent / "photos" / "prm.jpg"
+    ).read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for item in manifest["files"]:
+        assert sha256_file(out / item["name"]) == item["sha256"]
+        assert item["size_bytes"] <= LIMIT
+    sums = (out / "SHA256SUMS").read_text().splitlines()
+    assert len(sums) == 6 and all(len(line.split("  ")[0]) == 64 for line in sums)
+
+
+def test_pack_zip(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    out = tmp_path / "envoi.zip"
+    result = make_pack(dossier, path.parent, out)
+    assert result.zipped
+    with zipfile.ZipFile(out) as archive:
+        assert archive.testzip() is None
+        assert "message.txt" in archive.namelist()
+        message = archive.read("message.txt").decode("utf-8")
+    assert "PRM : 30002345678901" in message
+
+
+def test_large_photo_is_reduced_under_4_mb_and_stays_legible(
+    complete: tuple[Dossier, Path], make_photo: PhotoMaker, tmp_path: Path
+) -> None:
+    dossier, path = complete
+    big = make_photo(
+        "index.jpg", ReadingField.INJECTION_INDEX, size=(4000, 3000), quality=100, noise=True
+    )
+    assert big.stat().st_size > LIMIT
+    out = tmp_path / "envoi"
+    result = make_pack(dossier, path.parent, out)
+    sent = out / "photo-3-index-injection.jpg"
+    assert sent.stat().st_size <= LIMIT
+    with Image.open(sent) as image:
+        assert max(image.size) >= MIN_LONG_SIDE_PX
+    packed = {item.name: item for item in result.files}
+    assert packed["photo-3-index-injection.jpg"].changes
+    # the attestation prints the hash of the photo as sent, so Enedis can check it
+    summary = read_embedded_summary((out / "attestation-auto-mes.pdf").read_bytes())
+    assert summary is not None
+    hashes = {item["role"]: item["sha256"] for item in summary["photos"]}
+    assert hashes["injection_index"] == sha256_file(sent)
+
+
+def test_photo_that_cannot_shrink_legibly_is_refused() -> None:
+    noisy = Image.effect_noise((2000, 1500), 120).convert("RGB")
+    buffer = io.BytesIO()
+    noisy.save(buffer, format="JPEG", quality=100)
+    with pytest.raises(DossierPhotoError, match="illisibles"):
+        prepare_photo(buffer.getvalue(), max_bytes=200_000)
+
+
+def test_gps_is_stripped_losslessly_by_default(make_photo: PhotoMaker) -> None:
+    original = make_photo("gps.jpg", gps=True).read_bytes()
+    assert has_gps(original)
+    prepared = prepare_photo(original, max_bytes=LIMIT)
+    assert not has_gps(prepared.data)
+    assert "position GPS retirée" in prepared.changes[0]
+    with Image.open(io.BytesIO(prepared.data)) as image:
+        assert image.getexif().get_ifd(0x8769)[0x9003] == "2026:11:20 14:33:10"  # time kept
+    with Image.open(io.BytesIO(original)) as a, Image.open(io.BytesIO(prepared.data)) as b:
+        assert a.tobytes() == b.tobytes()  # same pixels: the JPEG data was not re-encoded
+    kept = prepare_photo(original, max_bytes=LIMIT, keep_gps=True)
+    assert kept.data == original and kept.unchanged
+
+
+def test_strip_gps_on_a_photo_without_gps_keeps_the_image(make_photo: PhotoMaker) -> None:
+    data = make_photo("plain.jpg").read_bytes()
+    assert not has_gps(data)
+    assert prepare_photo(data, max_bytes=LIMIT).data == data
+    with Image.open(io.BytesIO(strip_gps(data))) as image:
+        assert image.size == (1200, 900)
+
+
+def test_wrong_screen_is_refused(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    swapped = reader_for(
+        {"prm.jpg": "prm", "date.jpg": "injection_index", "index.jpg": "injection_index"}
+    )
+    with pytest.raises(DossierPhotoError, match=r"« Date courante ».*écran « injection_index »"):
+        make_pack(dossier, path.parent, tmp_path / "envoi", reader=swapped)
+    assert not (tmp_path / "envoi").exists()
+
+
+def test_recorded_ocr_result_is_trusted_when_the_hash_matches(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    dossier, path = complete
+    photo = path.parent / "photos" / "date.jpg"
+    dossier = record_reading(
+        dossier,
+        "date",
+        "2026-11-20T14:32",
+        "photo",
+        confidence=0.95,
+        file="photos/date.jpg",
+        sha256=sha256_file(photo),
+        screen="prm",
+        at=GENERATED,
+    )
+    with pytest.raises(DossierPhotoError, match="relevé OCR du dossier"):
+        make_pack(dossier, path.parent, tmp_path / "a", reader=GOOD_READER)
+    dossier.readings.date[-1].screen = "date"
+    result = make_pack(dossier, path.parent, tmp_path / "b", reader=None)
+    by_role = {check.role: check for check in result.screens}
+    assert by_role[ReadingField.DATE].how == "relevé OCR du dossier"
+    assert by_role[ReadingField.PRM].ok is None  # no OCR: reported, not refused
+    assert len(result.warnings) == 2
+
+
+def test_missing_photo_is_refused(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    (path.parent / "photos" / "prm.jpg").unlink()
+    with pytest.raises(Exception, match="introuvable"):
+        make_pack(dossier, path.parent, tmp_path / "envoi")
+
+
+def test_unreadable_photo_is_refused(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    (path.parent / "photos" / "prm.jpg").write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    photos = load_submitted_photos(dossier, path.parent)
+    assert photos[ReadingField.PRM].error is not None
+    with pytest.raises(Exception, match="pas une image lisible"):
+        attest(dossier, base_dir=path.parent, now=GENERATED)
+
+
+def test_message_golden(snapshot: SnapshotAssertion) -> None:
+    attachments = [
+        ("attestation-auto-mes.pdf", "attestation d'auto-mise en service signée"),
+        ("photo-1-numero-prm.jpg", "photo de l'écran « Numéro de PRM »"),
+        ("photo-2-date-courante.jpg", "photo de l'écran « Date courante »"),
+        ("photo-3-index-injection.jpg", "photo de l'écran « Index Injection »"),
+    ]
+    assert enedis_message(demo_dossier(), attachments) == snapshot
+
+
+def test_check_json_golden(snapshot: SnapshotAssertion) -> None:
+    from linkytool.cli.mes import _outcome_row
+
+    dossier = demo_dossier()
+    dossier.documents.cae_accepted = False
+    dossier.decoupling_test.delay_s = 6.2
+    photos = {
+        role: PhotoFacts(
+            role,
+            f"{role.value}.jpg",
+            Path(f"{role.value}.jpg"),
+            True,
+            1000,
+            "0" * 64,
+            "JPEG",
+            1600,
+            1200,
+            None,
+        )
+        for role in ReadingField
+    }
+    rows = [_outcome_row(o) for o in evaluate_rules(dossier, photos)]
+    assert json.dumps(rows, ensure_ascii=False, indent=2) == snapshot
+
+
+def test_message_uses_the_latest_reading() -> None:
+    dossier = record_reading(demo_dossier(), "injection_index", "14", ReadingSource.MANUAL, at=NOW)
+    assert "14 kWh" in enedis_message(dossier, [])
