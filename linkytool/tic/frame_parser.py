@@ -42,56 +42,75 @@ def detect_mode(body: bytes) -> TicMode | None:
     return None
 
 
-def _bad(line: bytes, reason: str, separator: bytes = b"") -> BadGroup:
+def _bad(line: bytes, reason: str) -> BadGroup:
     text = line.decode("latin-1")
     label = text.lstrip(_CONTROLS).replace("\t", " ").split(" ", 1)[0]
     printable = label.isprintable() and label.isascii() and 0 < len(label) <= 16
     return BadGroup(text, label if printable else None, reason)
 
 
-def check_standard(lines: list[bytes], parts: dict[str, GroupParts], bad: list[BadGroup]) -> None:
-    """Check standard-mode groups (no LF/CR, printable + HT only) into ``parts``/``bad``."""
-    for line in lines:
-        if len(line) < 4 or line[-2] != HT:
-            bad.append(_bad(line, REASON_SYNTAX, b"\t"))
-            continue
-        check = line[-1]
-        if ((sum(line) - check) & 0x3F) + 0x20 != check:
-            bad.append(_bad(line, REASON_CHECKSUM, b"\t"))
-            continue
-        fields = line.decode("ascii").split("\t")
-        if len(fields) == 3 and fields[0]:
-            parts[fields[0]] = (None, fields[1], METHOD_2)
-        elif len(fields) == 4 and fields[0]:
-            parts[fields[0]] = (fields[1], fields[2], METHOD_2)
-        else:
-            bad.append(_bad(line, REASON_SYNTAX, b"\t"))
+def check_standard_line(line: bytes) -> tuple[str, GroupParts] | str:
+    """(label, parts) of a standard group (no LF/CR; printable + HT), or the French reason
+    it is rejected."""
+    if len(line) < 4 or line[-2] != HT:
+        return REASON_SYNTAX
+    check = line[-1]
+    if ((sum(line) - check) & 0x3F) + 0x20 != check:
+        return REASON_CHECKSUM
+    fields = line.decode("ascii").split("\t")
+    if len(fields) == 3 and fields[0]:
+        return fields[0], (None, fields[1], METHOD_2)
+    if len(fields) == 4 and fields[0]:
+        return fields[0], (fields[1], fields[2], METHOD_2)
+    return REASON_SYNTAX
 
 
-def check_historique(lines: list[bytes], parts: dict[str, GroupParts], bad: list[BadGroup]) -> None:
-    """Check historique groups; both checksum methods are accepted and recorded."""
-    for line in lines:
-        if len(line) < 4 or line[-2] != SP:
-            bad.append(_bad(line, REASON_SYNTAX, b" "))
-            continue
-        check = line[-1]
-        total = sum(line) - check
-        if ((total - SP) & 0x3F) + 0x20 == check:
-            method = METHOD_1
-        elif (total & 0x3F) + 0x20 == check:
-            method = METHOD_2
-        else:
-            bad.append(_bad(line, REASON_CHECKSUM, b" "))
-            continue
-        label, sep, data = line[:-2].decode("ascii").partition(" ")
-        if sep and label:
-            parts[label] = (None, data, method)
-        else:
-            bad.append(_bad(line, REASON_SYNTAX, b" "))
+def check_historique_line(line: bytes) -> tuple[str, GroupParts] | str:
+    """(label, parts) of a historique group, either checksum method accepted and recorded,
+    or the French reason it is rejected."""
+    if len(line) < 4 or line[-2] != SP:
+        return REASON_SYNTAX
+    check = line[-1]
+    total = sum(line) - check
+    if ((total - SP) & 0x3F) + 0x20 == check:
+        method = METHOD_1
+    elif (total & 0x3F) + 0x20 == check:
+        method = METHOD_2
+    else:
+        return REASON_CHECKSUM
+    label, sep, data = line[:-2].decode("ascii").partition(" ")
+    if sep and label:
+        return label, (None, data, method)
+    return REASON_SYNTAX
 
 
-_CHECKERS = {TicMode.STANDARD: check_standard, TicMode.HISTORIQUE: check_historique}
-_SEPARATORS = {TicMode.STANDARD: b"\t", TicMode.HISTORIQUE: b" "}
+_LINE_CHECKERS = {TicMode.STANDARD: check_standard_line, TicMode.HISTORIQUE: check_historique_line}
+
+#: Verified groups by exact bytes, per mode. A meter repeats most groups unchanged from
+#: frame to frame (ADSC, PRM, STGE, tariff names...): checking them again would give the
+#: same answer, so the answer is memoised. Bounded: cleared when it grows past the limit.
+_VERIFIED: dict[TicMode, dict[bytes, tuple[str, GroupParts]]] = {mode: {} for mode in TicMode}
+VERIFIED_LIMIT = 8192
+
+
+def check_lines(lines: list[bytes], mode: TicMode, bad: list[BadGroup]) -> dict[str, GroupParts]:
+    """Valid groups of ``lines`` by label; rejected ones are appended to ``bad``."""
+    cache = _VERIFIED[mode]
+    if len(cache) > VERIFIED_LIMIT:
+        cache.clear()
+    hits = list(map(cache.get, lines))
+    if None not in hits:
+        return dict(hits)  # type: ignore[arg-type]
+    checker = _LINE_CHECKERS[mode]
+    for index, hit in enumerate(hits):
+        if hit is None:
+            line = lines[index]
+            result = checker(line)
+            if isinstance(result, str):
+                bad.append(_bad(line, result))
+            else:
+                cache[line] = hits[index] = result
+    return dict(hit for hit in hits if hit is not None)
 
 
 def _split_clean(body: bytes) -> list[bytes] | None:
@@ -105,23 +124,23 @@ def _split_clean(body: bytes) -> list[bytes] | None:
     return inner.split(b"\r\n")
 
 
-def _split_careful(body: bytes, separator: bytes, bad: list[BadGroup]) -> list[bytes]:
+def _split_careful(body: bytes, bad: list[BadGroup]) -> list[bytes]:
     """Every ``LF ... CR`` group of a damaged body; the bytes between become bad groups."""
     lines: list[bytes] = []
     position = 0
     for match in _CANDIDATE.finditer(body):
         gap = body[position : match.start()]
         if gap.strip(b"\r\n"):
-            bad.append(_bad(gap.strip(b"\r\n"), REASON_FRAMING, separator))
+            bad.append(_bad(gap.strip(b"\r\n"), REASON_FRAMING))
         line = match.group(1)
         if line.translate(None, _GROUP_BYTES):
-            bad.append(_bad(line, REASON_BYTES, separator))
+            bad.append(_bad(line, REASON_BYTES))
         else:
             lines.append(line)
         position = match.end()
     tail = body[position:].strip(b"\r\n")
     if tail:
-        bad.append(_bad(tail, REASON_FRAMING, separator))
+        bad.append(_bad(tail, REASON_FRAMING))
     return lines
 
 
@@ -141,12 +160,11 @@ def parse_frame(
     holds no group). ``notes`` are French framing notes added to the frame's errors.
     """
     frame_mode = mode or detect_mode(body) or default_mode
-    parts: dict[str, GroupParts] = {}
     bad: list[BadGroup] = []
     lines = _split_clean(body)
     if lines is None:
-        lines = _split_careful(body, _SEPARATORS[frame_mode], bad)
-    _CHECKERS[frame_mode](lines, parts, bad)
+        lines = _split_careful(body, bad)
+    parts = check_lines(lines, frame_mode, bad)
     errors = notes
     if bad:
         errors = notes + tuple(

@@ -58,6 +58,11 @@ class Group:
 GroupParts = tuple[str | None, str, ChecksumMethod]
 
 
+#: Groups are immutable: the same group text repeated frame after frame is built once.
+_BUILT: dict[tuple[TicMode, str, GroupParts], Group] = {}
+BUILT_LIMIT = 8192
+
+
 class GroupMap(Mapping[str, Group]):
     """Read-only mapping label -> :class:`Group`, built lazily from checked parts."""
 
@@ -71,8 +76,14 @@ class GroupMap(Mapping[str, Group]):
     def __getitem__(self, label: str) -> Group:
         group = self._cache.get(label)
         if group is None:
-            horodate, raw, method = self._parts[label]
-            group = Group.build(label, raw, horodate, self._mode, method)
+            parts = self._parts[label]
+            key = (self._mode, label, parts)
+            group = _BUILT.get(key)
+            if group is None:
+                if len(_BUILT) > BUILT_LIMIT:
+                    _BUILT.clear()
+                horodate, raw, method = parts
+                group = _BUILT[key] = Group.build(label, raw, horodate, self._mode, method)
             self._cache[label] = group
         return group
 

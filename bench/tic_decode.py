@@ -1,0 +1,313 @@
+"""Benchmark: decode a 100,000-frame standard-mode TIC capture, linkytool vs pyteleinfo.
+
+Prints frames/s and MB/s (medians of several runs on one core) for linkytool's decoder and
+for PyPI ``pyteleinfo`` 0.4.0 (import name ``teleinfo``) decoding the same bytes in the
+same run, their ratio, and the share of the real captures' frames each decoder reads.
+
+The capture is generated with linkytool's encoder: realistic single-phase standard frames
+whose data hold no space (pyteleinfo rejects any standard frame with a space in a data
+field, i.e. every real one). The peer lives in its own throwaway virtual environment,
+``bench/.venv-peer`` (created on first run, gitignored), and runs in a subprocess: it is
+never installed into the project's environment (PyPI ``teleinfo`` uses the same import name).
+
+    .venv/bin/python bench/tic_decode.py [--frames 100000] [--runs 5] [--no-peer]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from linkytool.tic import (  # noqa: E402
+    Frame,
+    TicDecoder,
+    TicMode,
+    encode_group,
+    read_capture,
+)
+from linkytool.tic.horodate import format_horodate  # noqa: E402
+
+PEER_VENV = HERE / ".venv-peer"
+PEER_PACKAGE = "pyteleinfo==0.4.0"
+OUT = HERE / "out"
+REAL = ROOT.parent / "shared" / "samples-real" / "tic"
+
+#: Child script run by the peer's interpreter: decode every frame, print timings as JSON.
+PEER_SCRIPT = r"""
+import json, statistics, sys, time
+import teleinfo
+data = open(sys.argv[1], "rb").read()
+runs = int(sys.argv[2])
+frames = [chunk + b"\x03" for chunk in data.split(b"\x03") if chunk]
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    ok = 0
+    for frame in frames:
+        try:
+            teleinfo.decode(frame)
+            ok += 1
+        except Exception:
+            pass
+    times.append(time.perf_counter() - start)
+real = []
+for path in sys.argv[3:]:
+    for frame in open(path, "rb").read().split(b"\x03"):
+        if frame.strip(b"\x02"):
+            try:
+                teleinfo.decode(frame + b"\x03")
+                real.append(1)
+            except Exception:
+                real.append(0)
+print(json.dumps({"times": times, "ok": ok, "frames": len(frames),
+                  "real_read": sum(real), "real_total": len(real)}))
+"""
+
+
+def synthetic_capture(count: int) -> bytes:
+    """``count`` standard frames (single-phase consumer meter, one every 1.5 s, no space)."""
+    mode = TicMode.STANDARD
+    static_head = b"".join(
+        encode_group(label, data, mode)
+        for label, data in [("ADSC", "041864123456"), ("VTIC", "02")]
+    )
+    static_tail = b"".join(
+        encode_group(label, data, mode, horodate=horodate)
+        for label, horodate, data in [
+            ("NGTF", None, "HC-ET-WEEK-END--"),
+            ("LTARF", None, "HEURE-CREUSE----"),
+            *[(f"EASF{n:02d}", None, "000000000") for n in range(3, 11)],
+            ("EASD03", None, "000000000"),
+            ("EASD04", None, "000000000"),
+            ("PREF", None, "09"),
+            ("PCOUP", None, "09"),
+            ("SMAXSN", "H261120032158", "05706"),
+            ("SMAXSN-1", "H261119171658", "05661"),
+            ("CCASN", "H261120120000", "00521"),
+            ("CCASN-1", "H261120110000", "00415"),
+            ("UMOY1", "H261120125000", "232"),
+            ("STGE", None, "003A8000"),
+            ("MSG1", None, "PAS-DE----------MESSAGE---------"),
+            ("PRM", None, "30002345678901"),
+            ("RELAIS", None, "001"),
+            ("NTARF", None, "01"),
+            ("NJOURF", None, "00"),
+            ("NJOURF+1", None, "00"),
+            (
+                "PJOURF+1",
+                None,
+                "00008002-0256C001-07568002-1156C001-14568002-NONUTILE"
+                "-NONUTILE-NONUTILE-NONUTILE-NONUTILE-NONUTILE",
+            ),
+        ]
+    )
+    from datetime import datetime, timedelta
+
+    from linkytool.tic.horodate import PARIS
+
+    start = datetime(2026, 11, 20, 0, 0, tzinfo=PARIS)
+    east = 17_026_175
+    parts = []
+    for n in range(count):
+        power = 300 + (n * 37) % 4000
+        east += power * 15 // 36000  # 1.5 s at `power` [W] -> [Wh]
+        moment = start + timedelta(seconds=1.5 * n)
+        dynamic = b"".join(
+            (
+                encode_group("DATE", "", mode, horodate=format_horodate(moment)),
+                encode_group("EAST", f"{east:09d}", mode),
+                encode_group("EASF01", f"{east // 3:09d}", mode),
+                encode_group("EASF02", f"{east - east // 3:09d}", mode),
+                encode_group("EASD01", f"{east // 3:09d}", mode),
+                encode_group("EASD02", f"{east - east // 3:09d}", mode),
+                encode_group("IRMS1", f"{power // 230:03d}", mode),
+                encode_group("URMS1", f"{228 + n % 7:03d}", mode),
+                encode_group("SINSTS", f"{power:05d}", mode),
+            )
+        )
+        parts.append(b"\x02" + static_head + dynamic + static_tail + b"\x03")
+    return b"".join(parts)
+
+
+def ensure_peer() -> Path | None:
+    """Interpreter of the peer's venv, created with pyteleinfo on first use (None if it fails)."""
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {PEER_VENV} with {PEER_PACKAGE} ...", file=sys.stderr)
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+            subprocess.run(
+                [
+                    str(python),
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "--ignore-requires-python",
+                    PEER_PACKAGE,
+                ],
+                check=True,
+            )
+        except (subprocess.CalledProcessError, OSError) as exc:
+            print(f"peer unavailable: {exc}", file=sys.stderr)
+            return None
+    return python
+
+
+def decode_ours(data: bytes) -> tuple[int, int]:
+    """Frames and valid groups decoded from ``data`` fed in 1 MB chunks (like a file)."""
+    decoder = TicDecoder()
+    frames = groups = 0
+    for start in range(0, len(data), 1 << 20):
+        decoder.feed(data[start : start + (1 << 20)])
+        for event in decoder:
+            if isinstance(event, Frame):
+                frames += 1
+                groups += len(event.groups)
+    decoder.close()
+    return frames, groups
+
+
+def decode_ours_materialised(data: bytes) -> int:
+    """Same, also building every Group and its typed value (what a JSON export pays)."""
+    decoder = TicDecoder()
+    values = 0
+    for start in range(0, len(data), 1 << 20):
+        decoder.feed(data[start : start + (1 << 20)])
+        for event in decoder.frames():
+            for group in event.groups.values():
+                values += group.value is not None
+    return values
+
+
+def decode_ours_without_memo(data: bytes) -> tuple[int, int]:
+    """Worst case: the memo of verified groups emptied before every frame, so every
+    checksum is computed again, as if no group ever repeated."""
+    from linkytool.tic import frame_parser
+
+    saved = frame_parser.VERIFIED_LIMIT
+    frame_parser.VERIFIED_LIMIT = -1
+    try:
+        return decode_ours(data)
+    finally:
+        frame_parser.VERIFIED_LIMIT = saved
+
+
+def real_frames() -> list[bytes]:
+    """Wire bytes of every frame of the real captures (text dumps rebuilt as wire frames)."""
+    frames = []
+    for path in sorted(REAL.iterdir()):
+        if path.name == "README.md":
+            continue
+        if path.suffix == ".bin":
+            frames += [chunk + b"\x03" for chunk in path.read_bytes().split(b"\x03") if chunk]
+        else:
+            for frame in read_capture(path):
+                frames.append(b"\x02" + frame.raw + b"\x03")
+    return frames
+
+
+def median_time(function: object, data: bytes, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function(data)  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--frames", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="runs of linkytool's decoder")
+    parser.add_argument("--peer-runs", type=int, default=3, help="runs of the slower peer")
+    parser.add_argument("--no-peer", action="store_true")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+
+    OUT.mkdir(exist_ok=True)
+    capture = OUT / f"standard-{args.frames}.bin"
+    if not capture.exists():
+        capture.write_bytes(synthetic_capture(args.frames))
+    data = capture.read_bytes()
+    megabytes = len(data) / 1e6
+    frames, groups = decode_ours(data)
+    assert frames == args.frames, frames
+    print(
+        f"capture: {args.frames} standard frames, {megabytes:.1f} MB, "
+        f"{groups / frames:.0f} groups/frame ({capture})"
+    )
+
+    ours = median_time(decode_ours, data, args.runs)
+    full = median_time(decode_ours_materialised, data, max(1, args.runs // 2))
+    print(
+        f"linkytool  : {frames / ours:>9,.0f} frames/s  {megabytes / ours:6.1f} MB/s"
+        f"  (median of {args.runs}; checksums checked, values lazy)"
+    )
+    print(
+        f"linkytool+ : {frames / full:>9,.0f} frames/s  {megabytes / full:6.1f} MB/s"
+        "  (every Group and typed value built)"
+    )
+    cold = median_time(decode_ours_without_memo, data, max(1, args.runs // 2))
+    print(
+        f"linkytool- : {frames / cold:>9,.0f} frames/s  {megabytes / cold:6.1f} MB/s"
+        "  (memo of repeated groups disabled: every checksum recomputed)"
+    )
+
+    real = real_frames()
+    real_path = OUT / "real-frames.bin"
+    real_path.write_bytes(b"".join(real))
+    ours_read = 0
+    ours_groups = ours_bad = 0
+    for frame_bytes in real:
+        decoder = TicDecoder()
+        decoder.feed(frame_bytes)
+        decoder.close()
+        for frame in decoder.frames():
+            ours_groups += len(frame.groups)
+            ours_bad += len(frame.bad_groups)
+            ours_read += bool(frame.groups)
+    print(
+        f"real frames read: linkytool {ours_read}/{len(real)} "
+        f"({ours_groups} groups kept, {ours_bad} rejected by checksum/syntax)"
+    )
+
+    if args.no_peer:
+        return
+    python = ensure_peer()
+    if python is None:
+        return
+    result = subprocess.run(
+        [str(python), "-c", PEER_SCRIPT, str(capture), str(args.peer_runs), str(real_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
+    peer = json.loads(result.stdout)
+    peer_time = statistics.median(peer["times"])
+    print(
+        f"pyteleinfo : {peer['frames'] / peer_time:>9,.0f} frames/s  "
+        f"{megabytes / peer_time:6.1f} MB/s  (median of {args.peer_runs}; "
+        f"{peer['ok']}/{peer['frames']} frames decoded)"
+    )
+    print(
+        f"ratio linkytool / pyteleinfo: {peer_time / ours:.1f}x "
+        f"(with every value built: {peer_time / full:.1f}x)"
+    )
+    print(f"real frames read: pyteleinfo {peer['real_read']}/{peer['real_total']}")
+
+
+if __name__ == "__main__":
+    main()
