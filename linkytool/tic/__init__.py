@@ -21,7 +21,7 @@ from linkytool.tic.horodate import Horodate, format_horodate, parse_horodate
 from linkytool.tic.labels import LABELS, LabelSpec, TicMode, ValueKind, spec_for
 from linkytool.tic.model import BadGroup, DecodeError, ErrorKind, Event, Frame, Group
 from linkytool.tic.stge import STGE_FIELDS, StatusRegister
-from linkytool.tic.summary import MeterReading, summarize
+from linkytool.tic.summary import MeterReading, ReadingBuilder, summarize
 from linkytool.tic.values import DayProfile, MeterAddress, Relays
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "LabelSpec",
     "MeterAddress",
     "MeterReading",
+    "ReadingBuilder",
     "Relays",
     "StatusRegister",
     "TicDecoder",

@@ -77,59 +77,78 @@ def _historique_total(frame: Frame) -> int | None:
     return sum(value for value in values if isinstance(value, int))
 
 
-def summarize(frames: Iterable[Frame]) -> MeterReading:
-    """Summarise ``frames`` (in reception order): last valid value of each quantity."""
-    state: dict[str, object] = {}
-    count = valid = groups_ok = groups_bad = 0
-    for frame in frames:
-        count += 1
-        valid += frame.valid
-        groups_ok += len(frame.groups)
-        groups_bad += len(frame.bad_groups)
+class ReadingBuilder:
+    """Streaming form of :func:`summarize`: ``add()`` frames as they come, ``result()`` at
+    any time. Keeps no frame, so a month of capture summarises in constant memory."""
+
+    def __init__(self) -> None:
+        self._state: dict[str, object] = {}
+        self.frames = self.frames_valid = self.groups_ok = self.groups_bad = 0
+
+    def add(self, frame: Frame) -> None:
+        """Take the valid values of ``frame`` (received after the previous ones)."""
+        self.frames += 1
+        self.frames_valid += frame.valid
+        self.groups_ok += len(frame.groups)
+        self.groups_bad += len(frame.bad_groups)
         if not frame.groups:
-            continue
+            return
+        state = self._state
         state["mode"] = frame.mode.value
         date = frame.groups.get("DATE")
+        if date is not None and date.horodate is not None:
+            state["degraded_clock"] = date.horodate.degraded
+        east = frame.east_wh
         candidates: dict[str, object] = {
             "prm": frame.prm,
             "meter_id": frame.meter_id,
             "meter_address": frame.address,
             "meter_time": frame.meter_time,
             "tariff": frame.tariff,
-            "east_wh": frame.east_wh if frame.east_wh is not None else _historique_total(frame),
+            "east_wh": east if east is not None else _historique_total(frame),
             "eait_wh": frame.eait_wh,
             "sinsts_va": frame.sinsts_va,
             "sinsti_va": frame.sinsti_va,
             "stge": frame.stge,
         }
-        if date is not None and date.horodate is not None:
-            state["degraded_clock"] = date.horodate.degraded
         for key, value in candidates.items():
             if value is not None:
                 state[key] = value
-    stge = state.get("stge")
-    assert stge is None or isinstance(stge, StatusRegister)
-    degraded = state.get("degraded_clock")
-    if stge is not None:
-        degraded = bool(degraded) or stge.degraded_clock
-    total = groups_ok + groups_bad
-    return MeterReading(
-        mode=state.get("mode"),  # type: ignore[arg-type]
-        prm=state.get("prm"),  # type: ignore[arg-type]
-        meter_id=state.get("meter_id"),  # type: ignore[arg-type]
-        meter_time=state.get("meter_time"),  # type: ignore[arg-type]
-        tariff=state.get("tariff"),  # type: ignore[arg-type]
-        east_wh=state.get("east_wh"),  # type: ignore[arg-type]
-        eait_wh=state.get("eait_wh"),  # type: ignore[arg-type]
-        sinsts_va=state.get("sinsts_va"),  # type: ignore[arg-type]
-        sinsti_va=state.get("sinsti_va"),  # type: ignore[arg-type]
-        producer_mode=stge.producer if stge is not None else None,
-        stge=stge,
-        frames=count,
-        groups_ok=groups_ok,
-        groups_bad=groups_bad,
-        checksum_error_rate=groups_bad / total if total else 0.0,
-        frames_valid=valid,
-        meter_address=state.get("meter_address"),  # type: ignore[arg-type]
-        degraded_clock=degraded,  # type: ignore[arg-type]
-    )
+
+    def result(self) -> MeterReading:
+        """The reading so far."""
+        state = self._state
+        stge = state.get("stge")
+        assert stge is None or isinstance(stge, StatusRegister)
+        degraded = state.get("degraded_clock")
+        if stge is not None:
+            degraded = bool(degraded) or stge.degraded_clock
+        total = self.groups_ok + self.groups_bad
+        return MeterReading(
+            mode=state.get("mode"),  # type: ignore[arg-type]
+            prm=state.get("prm"),  # type: ignore[arg-type]
+            meter_id=state.get("meter_id"),  # type: ignore[arg-type]
+            meter_time=state.get("meter_time"),  # type: ignore[arg-type]
+            tariff=state.get("tariff"),  # type: ignore[arg-type]
+            east_wh=state.get("east_wh"),  # type: ignore[arg-type]
+            eait_wh=state.get("eait_wh"),  # type: ignore[arg-type]
+            sinsts_va=state.get("sinsts_va"),  # type: ignore[arg-type]
+            sinsti_va=state.get("sinsti_va"),  # type: ignore[arg-type]
+            producer_mode=stge.producer if stge is not None else None,
+            stge=stge,
+            frames=self.frames,
+            groups_ok=self.groups_ok,
+            groups_bad=self.groups_bad,
+            checksum_error_rate=self.groups_bad / total if total else 0.0,
+            frames_valid=self.frames_valid,
+            meter_address=state.get("meter_address"),  # type: ignore[arg-type]
+            degraded_clock=degraded,  # type: ignore[arg-type]
+        )
+
+
+def summarize(frames: Iterable[Frame]) -> MeterReading:
+    """Summarise ``frames`` (in reception order): last valid value of each quantity."""
+    builder = ReadingBuilder()
+    for frame in frames:
+        builder.add(frame)
+    return builder.result()
