@@ -10,6 +10,7 @@ Cross-checks (``linkytool.ocr.cross_check``) compare the photos with the live TI
 from __future__ import annotations
 
 import dataclasses
+import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,6 +33,8 @@ SLOTS: tuple[tuple[str, str, str], ...] = (
     ("date", "Date courante", "écran de la date courante"),
     ("injection_index", "Index injection", "écran « INDEX INJECTION » (kWh)"),
 )
+
+_OCR_LOCK = threading.Lock()
 
 CHECK_STYLE = {"ok": "green", "mismatch": "bold red", "unavailable": "dim", "missing": "yellow"}
 CHECK_ICON = {"ok": "✔", "mismatch": "✘", "unavailable": "·", "missing": "?"}
@@ -191,7 +194,8 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         try:
             from linkytool.ocr import read_photo
 
-            reading = read_photo(path)
+            with _OCR_LOCK:  # one photo at a time: OCR is CPU-heavy, the UI must stay fluid
+                reading = read_photo(path)
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed(f"Photo {path.name}", message, hint))

@@ -99,7 +99,8 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
     def on_mount(self) -> None:
         table = self.query_one("#prereq-table", DataTable)
         table.add_column("", width=1)
-        table.add_column("Prérequis", width=None)
+        table.add_column("Prérequis", width=24)
+        table.add_column("Constat", width=None)
         self.lt_app.restore_draft(self.query_one("#prereq-path", Input))
         self.call_after_refresh(self.reload)
 
@@ -170,12 +171,11 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
         for outcome in self.outcomes:
             status = str(outcome.status)
             counts[status] = counts.get(status, 0) + 1
+            style = STATUS_STYLE.get(status, "") if status != "satisfied" else ""
             table.add_row(
                 Text(STATUS_ICON.get(status, "·"), style=STATUS_STYLE.get(status, "")),
-                Text(
-                    outcome.message,
-                    style=STATUS_STYLE.get(status, "") if status != "satisfied" else "",
-                ),
+                Text(outcome.title, style=style),
+                Text(outcome.detail, style="dim" if status == "satisfied" else style),
                 key=str(outcome.id),
             )
         if self.outcomes:
@@ -200,14 +200,15 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
         outcome = self.outcomes[index]
         status = str(outcome.status)
         text = Text()
-        text.append(f"{STATUS_TEXT.get(status, status)} — ", style=STATUS_STYLE.get(status, ""))
-        text.append(f"{outcome.id}\n", style="bold")
-        citation = getattr(outcome, "citation", "")
-        if citation:
-            text.append(f"Procédure : « {citation} »\n", style="italic")
-        action = getattr(outcome, "action", "")
-        if action and status != "satisfied":
-            text.append(f"À faire : {action}", style="bold")
+        text.append(f"{outcome.title} — ", style="bold")
+        text.append(f"{STATUS_TEXT.get(status, status)}\n", style=STATUS_STYLE.get(status, ""))
+        text.append(f"{outcome.message}\n")
+        if outcome.detail:
+            text.append(f"Constat : {outcome.detail}\n")
+        if outcome.citation:
+            text.append(f"Procédure : « {outcome.citation} »\n", style="italic")
+        if outcome.action and status != "satisfied":
+            text.append(f"À faire : {outcome.action}", style="bold")
         detail.update(text)
 
     # -- form -----------------------------------------------------------------------------

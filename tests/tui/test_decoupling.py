@@ -1,0 +1,50 @@
+"""Essai de découplage: the guided, timed test is recorded step by step in the dossier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from linkytool.mes import evaluate_decoupling_test, load_dossier
+from linkytool.tui.app import make_app
+from linkytool.tui.messages import DecouplingRecorded
+
+from .conftest import FROZEN_NOW, MessageLog, frozen_clock, screen_text, wait_for
+
+
+async def test_guided_test_is_recorded_and_passes(
+    template_dossier: Path, messages: MessageLog
+) -> None:
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.click("#dec-coupled")
+        await pilot.click("#dec-opened")
+        await pilot.pause(0.3)
+        assert load_dossier(template_dossier).decoupling_test.breaker_opened_at == FROZEN_NOW
+        await pilot.click("#dec-decoupled")
+        app.query_one("#dec-message", Input).value = "Utility Loss"
+        app.query_one("#dec-power", Input).value = "2400"
+        await pilot.click("#dec-save")
+        await wait_for(pilot, lambda: bool(messages.of(DecouplingRecorded)))
+        recorded = messages.of(DecouplingRecorded)[-1]
+        assert recorded.passed is True
+        assert 0.0 <= recorded.delay_s < 5.0
+        assert "Essai réussi" in screen_text(app)
+    test = load_dossier(template_dossier).decoupling_test
+    assert test.message == "Utility Loss"
+    assert test.injecting_w == 2400.0
+    assert test.decoupling_seen
+    assert evaluate_decoupling_test(test).passed
+
+
+async def test_decoupled_before_opening_is_refused(template_dossier: Path) -> None:
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f5")
+        await pilot.click("#dec-decoupled")
+        await pilot.pause()
+        assert any("disjoncteur" in n.message for n in app._notifications)
+    assert load_dossier(template_dossier).decoupling_test.decoupled_at is None

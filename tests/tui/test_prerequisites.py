@@ -1,0 +1,104 @@
+"""Prérequis: live checklist from linkytool.mes, field edits validated and saved atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Label
+
+from linkytool.mes import load_dossier
+from linkytool.tui.app import make_app
+from linkytool.tui.messages import ChecklistUpdated, DossierChanged
+
+from .conftest import MessageLog, frozen_clock, screen_text, wait_for
+
+
+async def test_demo_dossier_checklist_is_all_satisfied(
+    demo_copy: Path, messages: MessageLog
+) -> None:
+    app = make_app(demo_copy, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=20)
+        outcomes = messages.of(ChecklistUpdated)[-1].outcomes
+        assert outcomes and all(o.satisfied for o in outcomes)
+        assert app.query_one("#prereq-table", DataTable).row_count == len(outcomes)
+        assert "le dossier permet l'attestation" in screen_text(app)
+
+
+async def test_new_dossier_lists_missing_information_with_citation(
+    template_dossier: Path, messages: MessageLog
+) -> None:
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=20)
+        outcomes = messages.of(ChecklistUpdated)[-1].outcomes
+        assert any(not o.satisfied for o in outcomes)
+        detail = str(app.query_one("#prereq-detail").render())
+        assert "Procédure" in detail and "À faire" in detail
+
+
+async def test_field_edit_is_validated_then_saved(
+    template_dossier: Path, messages: MessageLog
+) -> None:
+    app = make_app(template_dossier, clock=frozen_clock)
+    before = template_dossier.read_text(encoding="utf-8")
+    async with app.run_test(size=(100, 40), message_hook=messages) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(app.query("#f-case--prm")), timeout=20)
+        field = app.query_one("#f-case--prm", Input)
+        field.focus()
+        await pilot.press(*"3000234567890")  # 13 digits: refused, file untouched
+        pane = app.panes["prerequis"]
+        pane.flush_edits()
+        await pilot.pause()
+        error = app.query_one("#err-f-case--prm", Label)
+        assert not error.has_class("hidden")
+        assert "14 chiffres" in str(error.render())
+        assert template_dossier.read_text(encoding="utf-8") == before
+        app.flush_drafts()
+        drafts_file = template_dossier.with_name(f".{template_dossier.name}.saisie.json")
+        assert json.loads(drafts_file.read_text())["f-case--prm"] == "3000234567890"
+        await pilot.press("1")
+        pane.flush_edits()
+        await pilot.pause()
+        assert error.has_class("hidden")
+        assert load_dossier(template_dossier).case.prm == "30002345678901"
+        assert messages.of(DossierChanged)
+        # the comments of the template survive the save
+        assert before.splitlines()[0] in template_dossier.read_text(encoding="utf-8")
+
+
+async def test_checkbox_and_choice_fields_save(template_dossier: Path) -> None:
+    from textual.widgets import Checkbox, Select
+
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(app.query("#f-installation--finished")), timeout=20)
+        app.query_one("#f-installation--finished", Checkbox).value = True
+        app.query_one("#f-case--connection_option", Select).value = "surplus"
+        await pilot.pause()
+        app.panes["prerequis"].flush_edits()
+        await pilot.pause()
+    dossier = load_dossier(template_dossier)
+    assert dossier.installation.finished is True
+    assert str(dossier.case.connection_option) == "surplus"
+
+
+async def test_no_dossier_then_create_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    target = tmp_path / "nouveau.toml"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        assert "Aucun dossier ouvert" in screen_text(app)
+        app.query_one("#prereq-path", Input).value = str(target)
+        await pilot.click("#prereq-new-btn")
+        await wait_for(pilot, lambda: app.store.dossier is not None, timeout=20)
+    assert target.is_file()
+    assert load_dossier(target).schema == 1
