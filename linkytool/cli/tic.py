@@ -64,12 +64,13 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
     --max-error-rate, 1 au-delà, 3 si le fichier est illisible ou ne contient aucune trame.
     """
     from linkytool.cli.output import dumps_json, emit_rows, render_csv, render_table, warn
-    from linkytool.tic import TicMode, summarize
+    from linkytool.tic import TicMode
     from linkytool.tic.capture import iter_capture, iter_stream
     from linkytool.tic.errors import CaptureError, ChecksumRateError
     from linkytool.tic.export import GROUP_COLUMNS, frame_group_rows, frame_to_dict
     from linkytool.tic.model import Frame
     from linkytool.tic.report import describe_reading, reading_notes
+    from linkytool.tic.summary import ReadingBuilder
 
     forced = None if mode == "auto" else TicMode(mode)
     if source == "-":
@@ -78,14 +79,14 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
     else:
         events = iter_capture(source, forced)
         name = source
-    frames: list[Frame] = []
+    builder = ReadingBuilder()
     rows = []
     first_csv = True
     for event in events:
         if not isinstance(event, Frame):
             continue
-        frames.append(event)
-        index = len(frames)
+        builder.add(event)
+        index = builder.frames
         if output_format == "jsonl":
             click.echo(dumps_json(frame_to_dict(event), indent=None))
         elif output_format == "csv":
@@ -94,13 +95,13 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
             first_csv = False
         else:
             rows.append(_frame_row(event, index))
-    if not frames:
+    if not builder.frames:
         raise CaptureError(
             f"Aucune trame TIC trouvée dans {name}.",
             hint="Il faut des octets bruts de la TIC (STX ... ETX), un enregistrement "
             "linkytool ou un extrait texte (un groupe par ligne).",
         )
-    reading = summarize(frames)
+    reading = builder.result()
     summary = describe_reading(reading)
     if output_format == "table":
         emit_rows(rows, DECODE_FRAME_COLUMNS, "table")
@@ -142,3 +143,327 @@ def _frame_row(frame: object, index: int) -> dict[str, object]:
         "power": frame.sinsts_va,
         "errors": "; ".join(frame.errors) or None,
     }
+
+
+# -- tic ports / read / simulate (TIC-io) ----------------------------------------------
+
+PORT_COLUMNS = (
+    ("path", "Port (chemin stable)"),
+    ("device", "Périphérique"),
+    ("vid_pid", "VID:PID"),
+    ("description", "Description"),
+)
+
+
+@tic.command("ports")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Format de sortie sur stdout.",
+)
+def ports(output_format: str) -> None:
+    """Liste les adaptateurs série (adaptateurs USB d'abord, chemin /dev/serial/by-id).
+
+    Le chemin stable /dev/serial/by-id/... reste le même quand on débranche et
+    rebranche l'adaptateur : c'est celui à donner à « tic read --port ».
+    """
+    from linkytool.cli.output import emit_rows, warn
+    from linkytool.tic.ports import list_ports
+
+    found = list_ports()
+    if not found and output_format == "table":
+        warn("Aucun port série détecté. Branchez l'adaptateur TIC puis relancez.")
+        return
+    emit_rows([port.as_row() for port in found], PORT_COLUMNS, output_format)
+
+
+@tic.command("read")
+@click.option(
+    "--port",
+    "port",
+    metavar="PORT",
+    help="Port à lire : /dev/ttyUSB0, /dev/serial/by-id/..., rfc2217://hôte:port, "
+    "socket://hôte:port. Par défaut, l'unique adaptateur USB détecté.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "historique", "standard"]),
+    default="auto",
+    show_default=True,
+    help="Mode TIC ; auto essaie 9600 puis 1200 bauds et garde la vitesse dont les "
+    "groupes passent le contrôle (checksum).",
+)
+@click.option(
+    "--baud",
+    type=click.IntRange(50, 921600),
+    default=None,
+    help="Impose la vitesse (bauds) au lieu de la déduire du mode.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+    help="table : résumé du compteur (rafraîchi dans un terminal) ; jsonl : un objet "
+    "JSON par trame ; csv : une ligne par groupe.",
+)
+@click.option(
+    "--frames",
+    "max_frames",
+    type=click.IntRange(min=1),
+    default=None,
+    help="S'arrête après ce nombre de trames.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="S'arrête après ce nombre de secondes (erreur si aucune trame n'est reçue).",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Enregistre les octets bruts (avec mode, vitesse et heure de début) dans ce "
+    "nouveau fichier, relisible avec « tic decode ».",
+)
+@click.option(
+    "--max-error-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.05,
+    show_default=True,
+    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1.",
+)
+def read(  # noqa: PLR0917 - one parameter per click option
+    port: str | None,
+    mode: str,
+    baud: int | None,
+    output_format: str,
+    max_frames: int | None,
+    timeout: float | None,
+    record: str | None,
+    max_error_rate: float,
+) -> None:
+    """Lit la TIC en direct depuis un adaptateur série (PRM, date, index, puissances).
+
+    Détecte seul le mode (historique 1200 bauds, standard 9600 bauds). Si l'adaptateur est
+    débranché puis rebranché, la lecture reprend sans perdre les données déjà reçues.
+    Ctrl+C arrête la lecture et affiche le résumé. Codes de sortie : 0 lecture faite,
+    1 trop de groupes rejetés, 4 port inutilisable ou aucune trame reçue.
+    """
+    import threading
+
+    from linkytool.cli.output import warn
+    from linkytool.tic.errors import ChecksumRateError
+    from linkytool.tic.serial_errors import NoTicSignalError
+    from linkytool.tic.serial_live import LiveSession
+    from linkytool.tic.serialio import FrameReceived, TicReader, choose_port
+
+    url = port or choose_port(warn)
+    reader = TicReader(url, mode=mode, baud=baud, record=record)
+    session = LiveSession(
+        output_format,
+        echo=click.echo,
+        warn=warn,
+        live_table=output_format == "table" and sys.stdout.isatty(),
+        port=url,
+    )
+    timer = threading.Timer(timeout, reader.stop) if timeout else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        for event in reader:
+            session.handle(event)
+            if (
+                isinstance(event, FrameReceived)
+                and max_frames is not None
+                and session.frames >= max_frames
+            ):
+                reader.stop()
+    except KeyboardInterrupt:
+        warn("Lecture arrêtée (Ctrl+C).")
+    finally:
+        if timer is not None:
+            timer.cancel()
+    if reader.recorder is not None:
+        warn(f"Enregistrement : {reader.recorder.path} ({reader.recorder.bytes_written} octets).")
+    if session.frames == 0:
+        raise NoTicSignalError(
+            f"Aucune trame TIC reçue sur {url}" + (f" en {timeout:g} s." if timeout else "."),
+            hint="Vérifiez que l'adaptateur est relié aux bornes I1/I2 du compteur et que "
+            "la TIC est active ; essayez --mode historique ou --mode standard si la "
+            "détection échoue.",
+        )
+    reading = session.finish()
+    if reading.checksum_error_rate > max_error_rate:
+        raise ChecksumRateError(
+            f"{reading.groups_bad} groupe(s) rejeté(s) sur "
+            f"{reading.groups_ok + reading.groups_bad} "
+            f"(taux {reading.checksum_error_rate:.1%} > {max_error_rate:.1%}).",
+            hint="Vérifiez le câblage et l'adaptateur, ou relevez le seuil avec --max-error-rate.",
+        )
+
+
+@tic.command("simulate")
+@click.option(
+    "--mode",
+    type=click.Choice(["standard", "historique"]),
+    default="standard",
+    show_default=True,
+    help="Mode TIC simulé (standard : 9600 bauds, historique : 1200 bauds).",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(["consumer", "producer"]),
+    default="consumer",
+    show_default=True,
+    help="consumer : compteur en mode consommateur (cas de l'auto-mise en service) ; "
+    "producer : mode producteur avec production photovoltaïque (EAIT, SINSTI).",
+)
+@click.option(
+    "--phases",
+    type=click.Choice(["1", "3"]),
+    default="1",
+    show_default=True,
+    help="Monophasé ou triphasé.",
+)
+@click.option(
+    "--tariff",
+    type=click.Choice(["base", "hchp"]),
+    default="base",
+    show_default=True,
+    help="Option tarifaire : base ou heures creuses / heures pleines.",
+)
+@click.option("--prm", default="30002345678901", show_default=True, help="PRM (14 chiffres).")
+@click.option(
+    "--adsc", default=None, help="Adresse du compteur (12 chiffres) ; défaut : compteur de démo."
+)
+@click.option(
+    "--port",
+    "port_url",
+    metavar="URL",
+    default=None,
+    help="Écrit sur ce port série (URL pyserial) au lieu de créer un pseudo-terminal.",
+)
+@click.option(
+    "--stdout",
+    "to_stdout",
+    is_flag=True,
+    help="Écrit les octets bruts sur la sortie standard (pour fabriquer une capture).",
+)
+@click.option(
+    "--link",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Crée ce lien symbolique vers le pseudo-terminal (chemin stable, comme "
+    "/dev/serial/by-id).",
+)
+@click.option(
+    "--frames",
+    "max_frames",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Nombre de trames à émettre.",
+)
+@click.option(
+    "--duration", type=click.FloatRange(min=0.1), default=None, help="Durée d'émission [s]."
+)
+@click.option(
+    "--fast", is_flag=True, help="Émet aussi vite que le lecteur lit (tests), sans le débit réel."
+)
+@click.option(
+    "--error-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Part des groupes émis avec un checksum faux.",
+)
+@click.option(
+    "--garbage-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Probabilité d'octets parasites avant chaque trame.",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+    default=None,
+    help="Date et heure de départ de l'horloge simulée (heure de Paris) ; défaut : maintenant.",
+)
+@click.option(
+    "--drift",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Avance de l'horloge du compteur [s].",
+)
+@click.option("--seed", type=int, default=None, help="Graine du hasard (simulation reproductible).")
+@click.option(
+    "--unplug-every",
+    type=click.FloatRange(min=1.0),
+    default=None,
+    help="Simule un débranchement de l'adaptateur toutes les N secondes (pseudo-terminal).",
+)
+@click.option(
+    "--unplug-for",
+    type=click.FloatRange(min=0.1),
+    default=2.0,
+    show_default=True,
+    help="Durée de chaque débranchement simulé [s].",
+)
+def simulate(  # noqa: PLR0917 - one parameter per click option
+    mode: str,
+    profile: str,
+    phases: str,
+    tariff: str,
+    prm: str,
+    adsc: str | None,
+    port_url: str | None,
+    to_stdout: bool,
+    link: str | None,
+    max_frames: int | None,
+    duration: float | None,
+    fast: bool,
+    error_rate: float,
+    garbage_rate: float,
+    start: object,
+    drift: float,
+    seed: int | None,
+    unplug_every: float | None,
+    unplug_for: float,
+) -> None:
+    """Simule un compteur Linky qui émet sa TIC (pour la démo et les tests, sans matériel).
+
+    Par défaut, crée un pseudo-terminal et affiche son chemin sur stderr : lisez-le avec
+    « linkytool tic read --port CHEMIN ». Émet au débit réel du mode (960 octets/s en
+    standard, 120 en historique) ; Ctrl+C arrête.
+    """
+    from linkytool.tic.sim_cli import run_simulator
+
+    run_simulator(
+        mode=mode,
+        profile=profile,
+        phases=int(phases),
+        tariff=tariff,
+        prm=prm,
+        adsc=adsc,
+        port_url=port_url,
+        to_stdout=to_stdout,
+        link=link,
+        max_frames=max_frames,
+        duration=duration,
+        fast=fast,
+        error_rate=error_rate,
+        garbage_rate=garbage_rate,
+        start=start,
+        drift=drift,
+        seed=seed,
+        unplug_every=unplug_every,
+        unplug_for=unplug_for,
+    )

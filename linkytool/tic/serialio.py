@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from linkytool import __version__
 from linkytool.errors import LinkytoolError
@@ -37,8 +37,14 @@ from linkytool.tic.autodetect import DEFAULT_BAUDS, LISTEN_WINDOW_S, detect_spee
 from linkytool.tic.decoder import TicDecoder
 from linkytool.tic.labels import BAUD, TicMode
 from linkytool.tic.model import Frame
+from linkytool.tic.ports import PortInfo, describe_ports, usb_adapters
 from linkytool.tic.recorder import Recorder, RecordingMetadata
-from linkytool.tic.serial_errors import PortNotFoundError, SerialPortError, classify_open_error
+from linkytool.tic.serial_errors import (
+    PortChoiceError,
+    PortNotFoundError,
+    SerialPortError,
+    classify_open_error,
+)
 
 if TYPE_CHECKING:
     import serial
@@ -79,6 +85,8 @@ def open_port(url: str, baud: int, *, timeout: float = READ_TIMEOUT_S) -> serial
 class Connected:
     """The port is open (first time)."""
 
+    kind: ClassVar[str] = "connected"
+
     url: str
     baud: int
 
@@ -90,6 +98,8 @@ class Connected:
 @dataclass(frozen=True)
 class ModeDetected:
     """The line speed is known: groups pass their checksums at ``baud``."""
+
+    kind: ClassVar[str] = "mode"
 
     mode: TicMode | None
     baud: int
@@ -108,6 +118,8 @@ class ModeDetected:
 class FrameReceived:
     """One decoded frame and the host time its last byte was read."""
 
+    kind: ClassVar[str] = "frame"
+
     frame: Frame
     received_at: datetime
 
@@ -120,6 +132,8 @@ class FrameReceived:
 @dataclass(frozen=True)
 class NoSignal:
     """No valid TIC at any speed tried yet; the reader keeps trying."""
+
+    kind: ClassVar[str] = "no_signal"
 
     bauds_tried: tuple[int, ...]
     elapsed_s: float
@@ -143,6 +157,8 @@ class NoSignal:
 class Disconnected:
     """The adapter went away (unplugged, cable, USB reset)."""
 
+    kind: ClassVar[str] = "unplugged"
+
     url: str
     reason: str
 
@@ -158,6 +174,8 @@ class Disconnected:
 class Reconnected:
     """The adapter is back; reading resumes."""
 
+    kind: ClassVar[str] = "replugged"
+
     url: str
     downtime_s: float
 
@@ -169,6 +187,8 @@ class Reconnected:
 @dataclass(frozen=True)
 class ReaderError:
     """A problem the reader reports without stopping (it keeps retrying)."""
+
+    kind: ClassVar[str] = "error"
 
     error: LinkytoolError
 
@@ -255,6 +275,10 @@ class TicReader:
     def stop(self) -> None:
         """Ask the reader to finish (thread-safe; effective within one read timeout)."""
         self._stop.set()
+
+    def close(self) -> None:
+        """Same as :meth:`stop` (the port is closed by the reading thread)."""
+        self.stop()
 
     @property
     def stopped(self) -> bool:
@@ -484,6 +508,46 @@ def _reason(error: BaseException) -> str:
     return text
 
 
+def choose_port(
+    say: Callable[[str], None],
+    *,
+    list_ports: Callable[[], Sequence[PortInfo]] | None = None,
+) -> str:
+    """The port to read when none was given: the only USB adapter present.
+
+    Raises :class:`PortChoiceError` (French, listing the ports) when there is none or
+    several. ``say`` receives the French note naming the adapter chosen.
+    """
+    if list_ports is None:
+        from linkytool.tic.ports import list_ports as list_ports_default
+
+        list_ports = list_ports_default
+    present = list(list_ports())
+    adapters = usb_adapters(present)
+    if len(adapters) == 1:
+        chosen = adapters[0]
+        say(f"Adaptateur détecté : {chosen.path} ({chosen.description}).")
+        return chosen.path
+    if not adapters:
+        return _raise_choice(
+            "Aucun adaptateur USB détecté.",
+            present,
+            "Branchez l'adaptateur TIC (il apparaît dans « linkytool tic ports ») ou "
+            "indiquez le port avec --port.",
+        )
+    return _raise_choice(
+        f"{len(adapters)} adaptateurs USB détectés : lequel lire ?",
+        adapters,
+        "Choisissez-en un avec --port (le chemin /dev/serial/by-id/... reste valable "
+        "après un débranchement).",
+    )
+
+
+def _raise_choice(message: str, ports: Sequence[PortInfo], hint: str) -> str:
+    listed = f"\nPorts série présents :\n{describe_ports(ports)}" if ports else ""
+    raise PortChoiceError(message + listed, hint=hint)
+
+
 def read_frames(
     url: str,
     *,
@@ -522,6 +586,7 @@ __all__: Sequence[str] = (
     "ReaderStats",
     "Reconnected",
     "TicReader",
+    "choose_port",
     "open_port",
     "read_frames",
 )

@@ -192,6 +192,10 @@ class SimulatorServer:
             self._thread.join(timeout=5)
         self.unplug()
 
+    def close(self) -> None:
+        """Same as :meth:`stop`."""
+        self.stop()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the end (frame or duration limit); True when finished."""
         self._thread.join(timeout)
@@ -275,14 +279,24 @@ class SimulatorServer:
 
 
 def serve_pty(
-    simulator: MeterSimulator,
+    simulator: MeterSimulator | None = None,
     *,
     link: str | os.PathLike[str] | None = None,
     fast: bool = False,
     max_frames: int | None = None,
     duration_s: float | None = None,
+    **meter_options: Any,
 ) -> SimulatorServer:
-    """Start ``simulator`` on a new pty in a background thread (see module docstring)."""
+    """Start a simulated meter on a new pty in a background thread; returns its server.
+
+    ``simulator`` None builds ``MeterSimulator(**meter_options)`` (mode, profile, phases,
+    prm, adsc, ...; the demo meter by default). Read ``server.path``; ``server.stop()``
+    (or ``close()``) ends it; ``unplug()``/``replug()`` simulate the adapter.
+    """
+    if simulator is None:
+        simulator = MeterSimulator(**meter_options)
+    elif meter_options:
+        raise TypeError("meter options given with a ready simulator")
     baud = simulator.baud
     server = SimulatorServer(
         simulator,

@@ -28,10 +28,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from linkytool.tic.encoder import encode_group
 from linkytool.tic.horodate import PARIS, format_horodate
 from linkytool.tic.labels import BAUD, TicMode
+
+if TYPE_CHECKING:
+    from linkytool.tic.sim_serve import SimulatorServer
 
 #: Demo meter (see CONTRACTS): PRM and secondary address of the bundled demo.
 DEMO_PRM = "30002345678901"
@@ -523,3 +527,10 @@ class MeterSimulator:
         """A few random bytes between frames (no STX/ETX/EOT/LF: they would frame)."""
         allowed = [b for b in range(0x80) if b not in (0x02, 0x03, 0x04, 0x0A, 0x0D)]
         return bytes(self.rng.choice(allowed) for _ in range(self.rng.randint(1, 24)))
+
+
+def serve_pty(*args: Any, **kwargs: Any) -> SimulatorServer:
+    """Start a simulated meter on a pty: see :func:`linkytool.tic.sim_serve.serve_pty`."""
+    from linkytool.tic.sim_serve import serve_pty as serve
+
+    return serve(*args, **kwargs)

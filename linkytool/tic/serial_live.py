@@ -1,0 +1,129 @@
+"""What ``linkytool tic read`` shows while a :class:`~linkytool.tic.serialio.TicReader` runs.
+
+:class:`LiveSession` consumes the reader's events and prints them: one JSON object or CSV
+rows per frame as they arrive, or the meter summary (refreshed in place when stdout is a
+terminal, printed once at the end otherwise). Status events (detection, unplug, replug)
+go to stderr in French. The summary keeps running counts and only the last frames, so a
+reading of several days stays small in memory. Output goes through the two callables
+given, so the class is testable without a terminal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from linkytool.cli.output import dumps_json, render_csv, render_table
+from linkytool.tic.export import GROUP_COLUMNS, frame_group_rows, frame_to_dict
+from linkytool.tic.model import Frame
+from linkytool.tic.report import describe_reading, reading_notes
+from linkytool.tic.serialio import FrameReceived, NoSignal, ReaderEvent
+from linkytool.tic.summary import MeterReading, summarize
+
+#: Frames kept for the summary (the latest value of each quantity is in the last ones).
+RECENT_FRAMES = 32
+#: Minimum time between two refreshes of the live table [s].
+REFRESH_S = 1.0
+#: Minimum time between two "no signal" messages [s].
+NO_SIGNAL_REPEAT_S = 15.0
+#: ANSI: cursor home + clear screen (the live table redraws in place).
+CLEAR = "\x1b[H\x1b[2J"
+
+
+@dataclass
+class LiveSession:
+    """Accumulates frames and renders ``tic read`` output (see module docstring)."""
+
+    output_format: str
+    echo: Callable[[str], None]
+    warn: Callable[[str], None]
+    live_table: bool = False
+    port: str = ""
+    frames: int = 0
+    frames_valid: int = 0
+    groups_ok: int = 0
+    groups_bad: int = 0
+    recent: deque[Frame] = field(default_factory=lambda: deque(maxlen=RECENT_FRAMES))
+    #: Host time the last frame carrying DATE was received (for the clock drift).
+    date_received_at: datetime | None = None
+    _last_refresh: float = 0.0
+    _last_no_signal: float = -NO_SIGNAL_REPEAT_S
+    _csv_header_done: bool = False
+
+    def handle(self, event: ReaderEvent) -> None:
+        """Print what ``event`` means for the user."""
+        if isinstance(event, FrameReceived):
+            self._frame(event)
+            return
+        if isinstance(event, NoSignal):
+            now = time.monotonic()
+            if now - self._last_no_signal < NO_SIGNAL_REPEAT_S:
+                return
+            self._last_no_signal = now
+        self.warn(event.message)
+
+    def reading(self) -> MeterReading:
+        """Summary of everything received so far (counts over all frames)."""
+        recent = summarize(self.recent)
+        total = self.groups_ok + self.groups_bad
+        return replace(
+            recent,
+            frames=self.frames,
+            frames_valid=self.frames_valid,
+            groups_ok=self.groups_ok,
+            groups_bad=self.groups_bad,
+            checksum_error_rate=self.groups_bad / total if total else 0.0,
+        )
+
+    def summary_text(self) -> str:
+        """The summary table and the notes the user must read, as French text."""
+        reading = self.reading()
+        rows = describe_reading(reading, self.date_received_at)
+        table = render_table([{"k": k, "v": v} for k, v in rows], (("k", "Compteur"), ("v", "")))
+        notes = reading_notes(reading)
+        return "\n\n".join([table, *notes])
+
+    def finish(self) -> MeterReading:
+        """Print the final summary (table on stdout, or stderr for jsonl/csv)."""
+        if self.output_format == "table":
+            if self.live_table:
+                self.echo(CLEAR + self.summary_text())
+            else:
+                self.echo(self.summary_text())
+        else:
+            reading = self.reading()
+            for label, value in describe_reading(reading, self.date_received_at):
+                self.warn(f"{label} : {value}")
+            for note in reading_notes(reading):
+                self.warn(note)
+        return self.reading()
+
+    def _frame(self, event: FrameReceived) -> None:
+        frame = event.frame
+        self.frames += 1
+        self.frames_valid += frame.valid
+        self.groups_ok += len(frame.groups)
+        self.groups_bad += len(frame.bad_groups)
+        self.recent.append(frame)
+        if frame.meter_time is not None:
+            self.date_received_at = event.received_at
+        if self.output_format == "jsonl":
+            self.echo(dumps_json(frame_to_dict(frame, event.received_at), indent=None))
+        elif self.output_format == "csv":
+            text = render_csv(
+                frame_group_rows(frame, self.frames, event.received_at), GROUP_COLUMNS
+            )
+            if self._csv_header_done:
+                text = text.split("\n", 1)[1]
+            self._csv_header_done = True
+            self.echo(text.rstrip("\n"))
+        elif self.live_table:
+            now = time.monotonic()
+            if now - self._last_refresh >= REFRESH_S:
+                self._last_refresh = now
+                stamp = datetime.now(UTC).astimezone().strftime("%H:%M:%S")
+                header = f"Lecture TIC en cours sur {self.port} ({stamp}) — Ctrl+C pour arrêter"
+                self.echo(CLEAR + header + "\n\n" + self.summary_text())
