@@ -23,6 +23,9 @@ from linkytool.mes.model import DecouplingTest, Dossier
 VFR2019_OVERFREQUENCY_HZ = 51.5
 #: Default maximum delay between opening the Enedis breaker and decoupling [s].
 DEFAULT_MAX_DECOUPLING_DELAY_S = 5.0
+#: Largest gap tolerated between the stopwatch delay and the noted times [s] (times are
+#: noted to the second, by a person watching two things at once).
+TIMES_TOLERANCE_S = 2.0
 
 
 class SettingVerdict(StrEnum):
@@ -155,6 +158,17 @@ def evaluate_decoupling_test(
         and test.breaker_opened_at < test.coupled_at
     ):
         problems.append("le disjoncteur a été ouvert avant le couplage de l'installation")
+    if (
+        test.delay_s is not None
+        and test.breaker_opened_at is not None
+        and test.decoupled_at is not None
+    ):
+        from_times = (test.decoupled_at - test.breaker_opened_at).total_seconds()
+        if abs(from_times - test.delay_s) > TIMES_TOLERANCE_S:
+            problems.append(
+                f"délai chronométré ({test.delay_s:g} s) incohérent avec les heures notées "
+                f"({from_times:g} s) : corrigez l'un ou l'autre".replace(".", ",")
+            )
     if delay is not None and delay < 0:
         problems.append(f"le découplage ({delay:.1f} s) précède l'ouverture du disjoncteur")
     elif delay is not None and delay > max_delay_s:

@@ -1,0 +1,216 @@
+"""`linkytool mes` end to end through click: exit codes, outputs, files written."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mes_helpers import DEMO
+
+from linkytool.cli import cli
+from linkytool.mes import Dossier, ReadingField, load_dossier, record_reading, save_dossier
+from linkytool.mes.photos import sha256_file
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["mes", *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_new_writes_the_template_and_never_overwrites(tmp_path: Path) -> None:
+    path = tmp_path / "d.toml"
+    code, _, err = run("new", str(path))
+    assert code == 0 and path.is_file() and "mes check" in err
+    path.write_text(path.read_text() + "# à moi\n")
+    code, _, err = run("new", str(path))
+    assert code == 3 and "existe déjà" in err
+    assert path.read_text().endswith("# à moi\n")
+    code, _, _ = run("new", str(path), "--force")
+    assert code == 0 and not path.read_text().endswith("# à moi\n")
+
+
+def test_check_on_a_new_dossier_lists_missing_information(tmp_path: Path) -> None:
+    path = tmp_path / "d.toml"
+    run("new", str(path))
+    code, out, err = run("check", str(path))
+    assert code == 1
+    assert "information manquante" in out and "power" in out
+    assert "ne sont pas remplis" in err
+
+
+def test_check_complete_dossier_json(complete: tuple[Dossier, Path]) -> None:
+    _, path = complete
+    code, out, _ = run("check", str(path), "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert {row["status"] for row in rows} == {"satisfied"}
+    assert all(row["citation"] for row in rows)
+
+
+def test_check_threshold_options(complete: tuple[Dossier, Path]) -> None:
+    _, path = complete
+    code, out, _ = run("check", str(path), "--max-delay", "0.5", "--format", "json")
+    assert code == 1
+    test_row = next(row for row in json.loads(out) if row["id"] == "test")
+    assert test_row["status"] == "not_satisfied"
+    code, _, _ = run("check", str(path), "--max-index", "5")
+    assert code == 1
+
+
+def test_invalid_dossier_exit_code_3(tmp_path: Path) -> None:
+    path = tmp_path / "d.toml"
+    path.write_text(DEMO.read_text().replace('prm = "30002345678901"', 'prm = "300"', 1))
+    code, out, err = run("check", str(path))
+    assert code == 3 and out == ""
+    assert "case.prm : un PRM compte 14 chiffres" in err
+    assert "Traceback" not in err
+
+
+def test_attest_refuses_then_drafts(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    dossier.installation.finished = False
+    save_dossier(dossier, path)
+    out = tmp_path / "a.pdf"
+    code, _, err = run("attest", str(path), "-o", str(out))
+    assert code == 1 and not out.exists()
+    assert "Installation achevée" in err and "--draft" in err
+    code, _, err = run("attest", str(path), "-o", str(out), "--draft")
+    assert code == 0 and out.read_bytes().startswith(b"%PDF")
+    assert "Brouillon" in err
+
+
+def test_attest_signed_with_env_password(
+    complete: tuple[Dossier, Path], p12_key: tuple[bytes, bytes], tmp_path: Path
+) -> None:
+    _, path = complete
+    key, password = p12_key
+    p12 = tmp_path / "cle.p12"
+    p12.write_bytes(key)
+    out = tmp_path / "a.pdf"
+    code, stdout, err = run(
+        "attest",
+        str(path),
+        "-o",
+        str(out),
+        "--sign-p12",
+        str(p12),
+        "--signature",
+        str(path.parent / "signature-producteur.png"),
+        env={"LINKYTOOL_P12_PASSWORD": password.decode()},
+    )
+    assert code == 0, err
+    assert stdout.strip() == str(out) and "signée" in err
+    code, _, err = run("verify", str(out))
+    assert code == 0, err
+    code, _, err = run(
+        "attest", str(path), "-o", str(out), "--sign-p12", str(p12), "--p12-password", "faux"
+    )
+    assert code == 3 and "mot de passe" in err
+
+
+def _trust_recorded_screens(dossier: Dossier, path: Path) -> None:
+    """Record OCR results (with file hashes) so that pack does not need tesseract."""
+    values = {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "12"}
+    for role in ReadingField:
+        declared = getattr(dossier.photos, role.value)
+        dossier = record_reading(
+            dossier,
+            role,
+            values[role.value],
+            "photo",
+            confidence=0.97,
+            file=declared,
+            sha256=sha256_file(path.parent / declared),
+            screen=role.value,
+        )
+    save_dossier(dossier, path)
+
+
+def test_pack_zip_end_to_end(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    _trust_recorded_screens(dossier, path)
+    out = tmp_path / "envoi.zip"
+    code, stdout, err = run("pack", str(path), "-o", str(out))
+    assert code == 0, err
+    assert "photo-2-date-courante.jpg" in stdout and "message.txt" in err
+    with zipfile.ZipFile(out) as archive:
+        assert len(archive.namelist()) == 7
+
+
+def test_pack_with_an_existing_attestation(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    _trust_recorded_screens(dossier, path)
+    pdf = tmp_path / "a.pdf"
+    assert run("attest", str(path), "-o", str(pdf))[0] == 0
+    code, _, err = run("pack", str(path), "-o", str(tmp_path / "envoi"), "--attestation", str(pdf))
+    assert code == 0, err
+    assert (tmp_path / "envoi" / "attestation-auto-mes.pdf").read_bytes() == pdf.read_bytes()
+    # a photo changed after the attestation: refused
+    (path.parent / "photos" / "prm.jpg").write_bytes(
+        (path.parent / "photos" / "date.jpg").read_bytes()
+    )
+    code, _, err = run("pack", str(path), "-o", str(tmp_path / "x"), "--attestation", str(pdf))
+    assert code == 3
+
+
+def test_reading_command_appends_history(complete: tuple[Dossier, Path]) -> None:
+    _, path = complete
+    code, _, err = run("reading", str(path), "injection_index", "000013", "--note", "contrôle")
+    assert code == 0, err
+    history = load_dossier(path).readings.history(ReadingField.INJECTION_INDEX)
+    assert [r.value for r in history][-2:] == ["12", "13"]
+    code, _, err = run("reading", str(path), "prm", "1234")
+    assert code == 3 and "14 chiffres" in err
+
+
+def test_test_command_records_and_judges(complete: tuple[Dossier, Path]) -> None:
+    _, path = complete
+    code, out, err = run(
+        "test",
+        str(path),
+        "--opened-at",
+        "2026-11-20T14:41:12",
+        "--decoupled-at",
+        "2026-11-20T14:41:20",
+        "--message",
+        "Grid Loss",
+        "--seen",
+    )
+    assert code == 1 and "incohérent" in err  # stopwatch 0.8 s vs times 8 s apart
+    code, out, err = run("test", str(path), "--delay", "8")
+    assert code == 1 and json.loads(out)["passed"] is False and "8,0 s" in err
+    code, out, err = run(
+        "test", str(path), "--decoupled-at", "2026-11-20T14:41:13", "--delay", "1.1"
+    )
+    assert code == 0, err
+    assert json.loads(out)["delay_s"] == 1.1
+    assert load_dossier(path).decoupling_test.message == "Grid Loss"
+
+
+def test_import_tic_from_a_real_capture(complete: tuple[Dossier, Path], samples_real: Path) -> None:
+    _, path = complete
+    capture = samples_real / "tic" / "goteleinfo-standard-mono.bin"
+    if not capture.is_file():
+        pytest.skip("real capture not available")
+    code, _, err = run("import-tic", str(path), str(capture))
+    assert code == 0, err
+    tic = load_dossier(path).readings.latest_from(ReadingField.PRM, "tic")  # type: ignore[arg-type]
+    assert tic is not None and tic.value == "01234567890123" and tic.sha256
+    # that meter is not the dossier's: the PRM rule now says so
+    code, out, _ = run("check", str(path), "--format", "json")
+    prm = next(row for row in json.loads(out) if row["id"] == "prm")
+    assert code == 1 and "PRM différents" in prm["detail"]
+
+
+def test_import_tic_historique_has_no_prm(
+    complete: tuple[Dossier, Path], samples_real: Path
+) -> None:
+    _, path = complete
+    capture = samples_real / "tic" / "teleinfo-test-historique-hc.txt"
+    if not capture.is_file():
+        pytest.skip("real capture not available")
+    code, _, err = run("import-tic", str(path), str(capture))
+    assert code == 3 and "TIC standard" in err

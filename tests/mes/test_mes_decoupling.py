@@ -1,0 +1,88 @@
+"""Decoupling: setting-name table (accepted / warned / unknown) and the test record."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from mes_helpers import demo_dossier
+
+from linkytool.mes.decoupling import (
+    SettingVerdict,
+    assess_setting_name,
+    evaluate_decoupling_test,
+    record_decoupling_test,
+)
+from linkytool.mes.model import DecouplingTest
+from linkytool.mes.schema import PARIS
+
+
+@pytest.mark.parametrize(
+    ("name", "verdict", "hz"),
+    [
+        ("EN 50549-1:2019 VFR2019 France", SettingVerdict.ACCEPTED, 51.5),  # Enphase
+        ("VFR2019_FR", SettingVerdict.ACCEPTED, 51.5),  # Fox ESS
+        ("VDE0126/VFR2019 IS (50Hz)", SettingVerdict.ACCEPTED, 51.5),  # Solplanet
+        ("VFR 2019", SettingVerdict.ACCEPTED, 51.5),
+        ("vfr-2019", SettingVerdict.ACCEPTED, 51.5),
+        ("NF_EN_50549-1:2019", SettingVerdict.ACCEPTED, 51.5),  # Hoymiles DTU profile
+        ("EN50549_FR", SettingVerdict.ACCEPTED, 51.5),
+        ("VFR2013", SettingVerdict.WARNED, 50.4),
+        ("France_VFR2014", SettingVerdict.WARNED, 50.6),
+        ("VFR2014", SettingVerdict.WARNED, 50.6),
+        ("UTE C 15-712-1(A)", SettingVerdict.WARNED, None),  # Huawei
+        ("VDE0126-1-1", SettingVerdict.WARNED, 50.2),
+        ("Custom grid 7", SettingVerdict.UNKNOWN, None),
+    ],
+)
+def test_setting_names(name: str, verdict: SettingVerdict, hz: float | None) -> None:
+    assessment = assess_setting_name(name)
+    assert assessment.verdict is verdict
+    assert assessment.overfrequency_hz == hz
+    assert assessment.meaning
+
+
+T0 = datetime(2026, 11, 20, 14, 41, 12, tzinfo=PARIS)
+
+
+def test_pass_fail_and_threshold() -> None:
+    test = DecouplingTest(
+        coupled_at=T0 - timedelta(minutes=6),
+        breaker_opened_at=T0,
+        decoupled_at=T0 + timedelta(seconds=3),
+        decoupling_seen=True,
+        message="Grid Loss",
+    )
+    result = evaluate_decoupling_test(test)
+    assert result.passed and result.delay_s == 3.0 and result.threshold_s == 5.0
+    strict = evaluate_decoupling_test(test, max_delay_s=2.0)
+    assert not strict.passed and "au-delà de la limite de 2 s" in strict.problems[0]
+
+
+def test_incomplete_record_lists_what_is_missing() -> None:
+    result = evaluate_decoupling_test(DecouplingTest())
+    assert not result.complete and not result.passed
+    assert len(result.missing) == 4
+    assert result.problems == ()
+
+
+def test_record_decoupling_test_is_pure() -> None:
+    dossier = demo_dossier()
+    updated = record_decoupling_test(dossier, message="Islanding")
+    assert dossier.decoupling_test.message == "Utility Loss"
+    assert updated.decoupling_test.message == "Islanding"
+    assert updated.decoupling_test.delay_s == dossier.decoupling_test.delay_s
+
+
+@given(delay=st.floats(min_value=0, max_value=30, allow_nan=False), limit=st.floats(0.5, 20))
+def test_verdict_is_monotonic_in_the_delay(delay: float, limit: float) -> None:
+    test = DecouplingTest(
+        coupled_at=T0 - timedelta(minutes=1),
+        breaker_opened_at=T0,
+        delay_s=delay,
+        decoupling_seen=True,
+        message="Grid Loss",
+    )
+    assert evaluate_decoupling_test(test, max_delay_s=limit).passed == (delay <= limit)
