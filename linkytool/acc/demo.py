@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from linkytool.acc.model import FloatArray, KeyKind
+from linkytool.acc.loader import LoadOptions, load_operation
+from linkytool.acc.model import FloatArray, KeyKind, Operation
 from linkytool.acc.timegrid import TimeGrid, format_local, paris_midnight
 from linkytool.fileio import atomic_write_text
 
@@ -132,7 +133,9 @@ def _long_csv(grid: TimeGrid, prms: tuple[str, ...], values: FloatArray) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_demo_inputs(directory: str | Path, key: KeyKind, seed: int = 2026) -> dict[str, Path]:
+def write_demo_inputs(
+    directory: str | Path, key: KeyKind = KeyKind.STATIC, seed: int = 2026
+) -> dict[str, Path]:
     """Write the demo's input files; returns ``{"consumers":…, "producers":…, …}``."""
     folder = Path(directory)
     data = build_demo_data(seed)
@@ -145,20 +148,10 @@ def write_demo_inputs(directory: str | Path, key: KeyKind, seed: int = 2026) -> 
     }
     exit_step = grid.clamp_index(paris_midnight(DEMO_EXIT[1]))
     entry_step = grid.clamp_index(paris_midnight(DEMO_ENTRY[1]))
-    consumption = data.consumption.copy()
-    # the leaving and joining consumers have curves only while they take part
-    exiting, entering = DEMO_CONSUMERS.index(DEMO_EXIT[0]), DEMO_CONSUMERS.index(DEMO_ENTRY[0])
     atomic_write_text(paths["producers"], _long_csv(grid, (DEMO_PRODUCER,), data.production))
-    lines = ["prm,timestamp,w"]
-    stamps = [format_local(int(t)) for t in grid.instants()]
-    for i, prm in enumerate(DEMO_CONSUMERS):
-        first, stop = 0, grid.n_steps
-        if i == exiting:
-            stop = exit_step
-        if i == entering:
-            first = entry_step
-        lines.extend(f"{prm},{stamps[t]},{int(consumption[t, i])}" for t in range(first, stop))
-    atomic_write_text(paths["consumers"], "\n".join(lines) + "\n")
+    # like real meter exports, every curve covers the whole month: the perimeter file says
+    # when each consumer takes part (values outside are ignored and reported)
+    atomic_write_text(paths["consumers"], _long_csv(grid, DEMO_CONSUMERS, data.consumption))
     perimeter = ["prm,role,entry,exit", f"{DEMO_PRODUCER},producer,,"]
     for prm in DEMO_CONSUMERS:
         entry = DEMO_ENTRY[1].isoformat() if prm == DEMO_ENTRY[0] else ""
@@ -212,10 +205,10 @@ def _dynamic_csv(data: DemoData, key: KeyKind, entry_step: int, exit_step: int) 
     return "\n".join(lines) + "\n"
 
 
-def build_demo_operation(directory: str | Path, key: KeyKind = KeyKind.STATIC, seed: int = 2026):  # type: ignore[no-untyped-def]
+def build_demo_operation(
+    directory: str | Path, key: KeyKind = KeyKind.STATIC, seed: int = 2026
+) -> Operation:
     """Write the demo inputs into ``directory`` and load them as an Operation."""
-    from linkytool.acc.loader import LoadOptions, load_operation
-
     paths = write_demo_inputs(directory, key, seed)
     return load_operation(
         [paths["consumers"]],

@@ -218,22 +218,28 @@ def _allocate_block(
     if key is KeyKind.DEFAULT:
         self_consumed = kernels.allocate_default(consumption, production)
     elif key is KeyKind.STATIC:
-        self_consumed = np.zeros_like(consumption)
         index, sets = _static_shares(operation, first, stop)
         fallback |= index < 0
-        for set_index in np.unique(index[index >= 0]):
+        set_ids = np.unique(index[index >= 0])
+        whole = set_ids.size == 1 and not fallback.any()
+        self_consumed = np.empty_like(consumption) if whole else np.zeros_like(consumption)
+        for set_index in set_ids:
             rows = np.flatnonzero(index == set_index)
             sl = slice(int(rows[0]), int(rows[-1]) + 1)  # contiguous: sets follow in time
             shares = sets[int(set_index)].coefficients
             if operation.static_excess is StaticExcess.REDISTRIBUTE:
-                self_consumed[sl] = kernels.allocate_static_redistribute(
+                part = kernels.allocate_static_redistribute(
                     consumption[sl],
                     production[sl],
                     shares,
                     None if active is None else active[sl],
                 )
             else:
-                self_consumed[sl] = kernels.allocate_shares(consumption[sl], production[sl], shares)
+                part = kernels.allocate_shares(consumption[sl], production[sl], shares)
+            if whole:
+                self_consumed = part
+            else:
+                self_consumed[sl] = part
     else:
         if operation.coefficients is None:
             raise CoefficientError(

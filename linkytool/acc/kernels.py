@@ -36,8 +36,9 @@ def allocate_shares(
     ``shares`` is ``(consumers,)`` or ``(steps, consumers)``; what a consumer cannot
     absorb, and the unassigned ``(1 - sum k) * P``, go to the surplus.
     """
-    result: FloatArray = np.minimum(consumption, shares * production[:, None])
-    return result
+    offered: FloatArray = np.multiply(production[:, None], shares)
+    np.minimum(consumption, offered, out=offered)
+    return offered
 
 
 def allocate_static_redistribute(
@@ -50,40 +51,35 @@ def allocate_static_redistribute(
 
     First pass ``min(C_i, k_i P)``; the total excess of active consumers is then shared
     among active consumers with ``k_i > 0`` still below their consumption, pro rata of
-    ``k_i``, repeated until nothing is left or nobody can absorb more. The share of an
+    ``k_i``, repeated until nothing is left or nobody can absorb more. That is
+    ``A_i = min(C_i, lambda k_i)`` with ``lambda >= P`` such that ``sum A = min(P sum k,
+    sum_{k_i > 0} C_i)``; each round raises ``lambda`` by the excess over the weight of the
+    consumers not yet saturated, on the steps still in excess only. The share of an
     inactive (withdrawn) consumer is never redistributed. ``shares`` is ``(consumers,)``.
     """
-    offered = shares[None, :] * production[:, None]
+    weights = np.broadcast_to(shares, consumption.shape)
     if active is not None:
-        offered = offered * active
+        weights = weights * active
+    offered = weights * production[:, None]
     allocated = np.minimum(consumption, offered)
-    excess = (offered - allocated).sum(axis=1)
-    rows = np.flatnonzero(excess > 1e-9 * np.maximum(production, 1.0))
-    if rows.size == 0:
-        return allocated
-    sub_c = consumption[rows]
-    sub_a = allocated[rows]
-    sub_e = excess[rows]
-    weights = np.broadcast_to(shares, sub_c.shape)
-    if active is not None:
-        weights = weights * active[rows]
+    eligible_c = np.where(weights > 0, consumption, 0.0).sum(axis=1)
+    target = np.minimum(weights.sum(axis=1) * production, eligible_c)
+    gap = target - allocated.sum(axis=1)
+    rows = np.flatnonzero(gap > 1e-9 * np.maximum(target, 1.0))
+    level = production[rows].astype(np.float64)
     for _ in range(consumption.shape[1] + 1):
-        room = sub_c - sub_a
-        eligible = np.where(room > 1e-12 * np.maximum(sub_c, 1.0), weights, 0.0)
-        weight_sum = eligible.sum(axis=1)
-        live = (weight_sum > 0) & (sub_e > 1e-9)
-        if not live.any():
+        if rows.size == 0:
             break
-        offer = np.divide(
-            sub_e[:, None] * eligible,
-            weight_sum[:, None],
-            out=np.zeros_like(eligible),
-            where=live[:, None],
-        )
-        new_a = np.minimum(sub_a + offer, sub_c)
-        sub_e = np.maximum(sub_e - (new_a - sub_a).sum(axis=1), 0.0)
-        sub_a = new_a
-    allocated[rows] = sub_a
+        sub_c, sub_w = consumption[rows], weights[rows]
+        reach = level[:, None] * sub_w
+        free = np.where(reach < sub_c, sub_w, 0.0).sum(axis=1)
+        step = np.divide(gap[rows], free, out=np.zeros_like(free), where=free > 0)
+        level = level + step
+        sub_a = np.minimum(sub_c, level[:, None] * sub_w)
+        allocated[rows] = sub_a
+        gap[rows] = target[rows] - sub_a.sum(axis=1)
+        keep = (gap[rows] > 1e-9 * np.maximum(target[rows], 1.0)) & (free > 0)
+        rows, level = rows[keep], level[keep]
     return allocated
 
 

@@ -99,6 +99,11 @@ def _report_run(
             f"Attention : {gap['missing_steps']} pas manquants pour {gap['prm']} "
             f"({gap['first']} … {gap['last']}), comptés à 0 W."
         )
+    for outside in report.get("outside_perimeter", []):
+        warn(
+            f"{outside['steps']} pas de {outside['prm']} hors de sa période de participation "
+            "(--perimeter) : ignorés."
+        )
     for note in report.get("notes", []):
         warn(note)
     periods = key_periods(result)

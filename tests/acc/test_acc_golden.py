@@ -74,6 +74,17 @@ def test_static_redistribute_repeats_until_nobody_can_absorb() -> None:
     )
     result = run_operation(op)
     assert result.consumer_curves["self_consumed"][0].tolist() == pytest.approx([100, 250, 650])
+    # two rounds: X's excess 400 -> 200 each to Y and Z; Y saturates at 300 (keeps 300),
+    # its 150 leftover goes to Z: A = 100, 300, 600
+    op = make_operation(
+        [[100, 300, 1000]],
+        [[1000]],
+        KeyKind.STATIC,
+        static=[0.5, 0.25, 0.25],
+        excess=StaticExcess.REDISTRIBUTE,
+    )
+    result = run_operation(op)
+    assert result.consumer_curves["self_consumed"][0].tolist() == pytest.approx([100, 300, 600])
     # nobody can absorb: the rest goes to the surplus
     op = make_operation(
         [[100, 250, 300]],
