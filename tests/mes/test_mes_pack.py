@@ -6,7 +6,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -217,7 +217,10 @@ def test_check_json_golden(snapshot: SnapshotAssertion) -> None:
 
     dossier = demo_dossier()
     dossier.documents.cae_accepted = False
-    dossier.decoupling_test.delay_s = 6.2
+    test = dossier.decoupling_test
+    assert test.breaker_opened_at is not None
+    test.decoupled_at = test.breaker_opened_at + timedelta(seconds=6)
+    test.delay_s = 6.2
     photos = {
         role: PhotoFacts(
             role,
