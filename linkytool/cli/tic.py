@@ -82,8 +82,10 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
     builder = ReadingBuilder()
     rows = []
     first_csv = True
+    skipped = 0
     for event in events:
         if not isinstance(event, Frame):
+            skipped += len(event.data)
             continue
         builder.add(event)
         index = builder.frames
@@ -103,6 +105,8 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
         )
     reading = builder.result()
     summary = describe_reading(reading)
+    if skipped:
+        summary.append(("Octets hors trame ignorés", str(skipped)))
     if output_format == "table":
         emit_rows(rows, DECODE_FRAME_COLUMNS, "table")
         click.echo()
@@ -130,7 +134,7 @@ def _frame_row(frame: object, index: int) -> dict[str, object]:
 
     assert isinstance(frame, Frame)
     meter_time = frame.meter_time
-    index_wh = frame.east_wh
+    index_wh = frame.drawn_wh
     return {
         "frame": index,
         "mode": frame.mode.value,

@@ -69,12 +69,10 @@ def frame_to_dict(frame: Frame, time: datetime | None = None) -> dict[str, Any]:
     }
 
 
-def _csv_value(value: object) -> object:
-    converted = value_to_json(value)
-    if isinstance(converted, dict | list):
-        hexa = getattr(value, "hex", None)
-        return hexa if isinstance(hexa, str) else str(value)
-    return converted
+def _csv_value(group: Group) -> object:
+    """A flat value for CSV: structured values (STGE, ADSC, RELAIS...) keep their raw text."""
+    converted = value_to_json(group.value)
+    return group.raw if isinstance(converted, dict | list) else converted
 
 
 def frame_group_rows(
@@ -92,7 +90,7 @@ def frame_group_rows(
             **common,
             "label": group.label,
             "raw": group.raw,
-            "value": _csv_value(group.value),
+            "value": _csv_value(group),
             "unit": group.unit,
             "horodate": group.horodate.raw if group.horodate is not None else None,
             "status": "ok",

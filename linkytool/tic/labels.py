@@ -205,6 +205,21 @@ SEPARATOR: dict[TicMode, int] = {TicMode.HISTORIQUE: 0x20, TicMode.STANDARD: 0x0
 #: Serial speed of each mode [baud].
 BAUD: dict[TicMode, int] = {TicMode.HISTORIQUE: 1200, TicMode.STANDARD: 9600}
 
+#: Historique index labels: their sum is the total active energy drawn [Wh].
+HISTORIQUE_INDEXES: tuple[str, ...] = (
+    "BASE",
+    "HCHC",
+    "HCHP",
+    "EJPHN",
+    "EJPHPM",
+    "BBRHCJB",
+    "BBRHPJB",
+    "BBRHCJW",
+    "BBRHPJW",
+    "BBRHCJR",
+    "BBRHPJR",
+)
+
 #: Producer-only labels (absent from a consumer meter's frames).
 PRODUCER_LABELS: frozenset[str] = frozenset(
     spec.label for spec in LABELS[TicMode.STANDARD].values() if spec.producer_only

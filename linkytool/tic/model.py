@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from linkytool.tic.checksum import ChecksumMethod
 from linkytool.tic.horodate import Horodate, parse_horodate
-from linkytool.tic.labels import TicMode, spec_for
+from linkytool.tic.labels import HISTORIQUE_INDEXES, TicMode, spec_for
 from linkytool.tic.stge import StatusRegister
 from linkytool.tic.values import MeterAddress, typed_value
 
@@ -190,6 +190,18 @@ class Frame:
     def east_wh(self) -> int | None:
         """EAST, total active energy drawn [Wh]."""
         return self._int("EAST")
+
+    @property
+    def drawn_wh(self) -> int | None:
+        """Total active energy drawn [Wh]: EAST (standard), or the sum of the option's
+        indexes (historique: BASE, HCHC + HCHP, BBR..., EJP...) when all are valid."""
+        east = self._int("EAST")
+        if east is not None or self.mode is TicMode.STANDARD:
+            return east
+        values = [self.value(label) for label in HISTORIQUE_INDEXES if label in self.groups]
+        if not values or not all(isinstance(value, int) for value in values):
+            return None
+        return sum(value for value in values if isinstance(value, int))
 
     @property
     def eait_wh(self) -> int | None:

@@ -14,21 +14,6 @@ from linkytool.tic.model import Frame
 from linkytool.tic.stge import StatusRegister
 from linkytool.tic.values import MeterAddress
 
-#: Historique index labels: their sum is the total energy drawn [Wh].
-HISTORIQUE_INDEXES = (
-    "BASE",
-    "HCHC",
-    "HCHP",
-    "EJPHN",
-    "EJPHPM",
-    "BBRHCJB",
-    "BBRHPJB",
-    "BBRHCJW",
-    "BBRHPJW",
-    "BBRHCJR",
-    "BBRHPJR",
-)
-
 
 @dataclass(frozen=True)
 class MeterReading:
@@ -70,13 +55,6 @@ class MeterReading:
         return self.producer_mode is False and self.eait_wh is None
 
 
-def _historique_total(frame: Frame) -> int | None:
-    values = [frame.value(label) for label in HISTORIQUE_INDEXES if label in frame.groups]
-    if not values or not all(isinstance(value, int) for value in values):
-        return None
-    return sum(value for value in values if isinstance(value, int))
-
-
 class ReadingBuilder:
     """Streaming form of :func:`summarize`: ``add()`` frames as they come, ``result()`` at
     any time. Keeps no frame, so a month of capture summarises in constant memory."""
@@ -98,14 +76,13 @@ class ReadingBuilder:
         date = frame.groups.get("DATE")
         if date is not None and date.horodate is not None:
             state["degraded_clock"] = date.horodate.degraded
-        east = frame.east_wh
         candidates: dict[str, object] = {
             "prm": frame.prm,
             "meter_id": frame.meter_id,
             "meter_address": frame.address,
             "meter_time": frame.meter_time,
             "tariff": frame.tariff,
-            "east_wh": east if east is not None else _historique_total(frame),
+            "east_wh": frame.drawn_wh,
             "eait_wh": frame.eait_wh,
             "sinsts_va": frame.sinsts_va,
             "sinsti_va": frame.sinsti_va,
