@@ -62,12 +62,9 @@ def _summary_rows(indicators: Mapping[str, float | None]) -> list[dict[str, Any]
     rows = []
     for key, (label, unit) in labels.items():
         value = indicators.get(key)
-        if value is None:
-            shown = ""
-        elif unit == "%":
-            shown = f"{value * 100:.2f}"
-        else:
-            shown = f"{value:.3f}"
+        shown: float | None = None
+        if value is not None:
+            shown = round(value * 100, 2) if unit == "%" else round(value, 3)
         rows.append({"indicator": key, "label": label, "value": shown, "unit": unit})
     return rows
 
@@ -78,9 +75,16 @@ def _report_run(
     from linkytool.acc.outputs import key_periods
 
     rows = _summary_rows(result.indicators())
-    emit_rows(
-        rows, [("label", "Indicateur"), ("value", "Valeur"), ("unit", "Unité")], output_format
-    )
+    columns = [("label", "Indicateur"), ("value", "Valeur"), ("unit", "Unité")]
+    if output_format != "table":
+        columns.insert(0, ("indicator", "Identifiant"))
+    else:
+        for row in rows:
+            if row["value"] is not None:
+                row["value"] = (
+                    f"{row['value']:.2f}" if row["unit"] == "%" else f"{row['value']:.3f}"
+                )
+    emit_rows(rows, columns, output_format)
     if quiet:
         return
     report = result.operation.input_report

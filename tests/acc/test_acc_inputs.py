@@ -399,3 +399,18 @@ def test_calendar_classes_and_gaps_in_calendar(tmp_path: Path) -> None:
     cal = write(tmp_path / "cal.csv", "class,days,start,end\nHP,mon-fri,06:00,22:00\n")
     with pytest.raises(AccInputError, match="aucune ligne du calendrier ne couvre"):
         load_operation([cons], [prod], calendar=cal)
+
+
+def test_quarter_hour_lines_in_local_time_on_the_fall_back_day(tmp_path: Path) -> None:
+    lines = ["prm,horodate,w00,w15,w30,w45"]
+    for hour in range(24):
+        lines.append(f"{C1},2026-10-25T{hour:02d}:00,1,2,3,4")
+        if hour == 2:
+            lines.append(f"{C1},2026-10-25T02:00,5,6,7,8")  # the repeated (winter) hour
+    cons = write(tmp_path / "c.csv", "\n".join(lines) + "\n")
+    prod = write(tmp_path / "p.csv", long_csv({P1: [10.0] * 100}, day(date(2026, 10, 25))))
+    op = load_operation([cons], [prod])
+    assert op.grid.n_steps == 100
+    values = op.consumption.chunk(0, 100)[:, 0]
+    assert values[8:16].tolist() == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert values[-4:].tolist() == [1, 2, 3, 4]

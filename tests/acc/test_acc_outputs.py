@@ -252,3 +252,39 @@ def test_demo_command(tmp_path: Path) -> None:
     indicators = report["indicators"]
     assert 0 < indicators["self_consumption_rate"] <= 1
     assert 0 < indicators["self_production_rate"] < 1
+
+
+def test_run_command_on_demo_inputs_with_perimeter_calendar_and_period(tmp_path: Path) -> None:
+    from linkytool.acc import write_demo_inputs
+
+    paths = write_demo_inputs(tmp_path / "in", KeyKind.STATIC)
+    # the demo curves cover the whole month: they load without the perimeter too
+    plain = load_operation([paths["consumers"]], [paths["producers"]])
+    assert len(plain.consumers) == 10 and plain.grid.n_steps == 2972
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["acc", "run", "--consumers", str(paths["consumers"]), "--producers",
+         str(paths["producers"]), "--key", "static", "--coefficients", str(paths["coefficients"]),
+         "--static-excess", "redistribute", "--perimeter", str(paths["perimeter"]),
+         "--calendar", str(paths["calendar"]), "--from", "2026-03-19", "--to", "2026-03-20",
+         "--no-chart", "-o", str(out), "--format", "csv"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("indicator,label,value,unit")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["period"]["steps"] == 192
+    assert report["key"]["static_excess"] == "redistribute"
+    assert report["time_of_use_classes"] == ["HC", "HP"]
+    assert (out / "ACC00000000_19032026_20032026.xlsx").exists()
+    assert not (out / "production.png").exists()
+    rows = {r["prm"]: r for r in _read_csv(out / "participants.csv")}
+    # the consumer leaving on the 20th self-consumes nothing that day
+    curves = [
+        r
+        for r in _read_csv(out / "curves.csv")
+        if r["prm"] == "30002345679004" and r["timestamp"].startswith("2026-03-20")
+    ]
+    assert {r["w"] for r in curves if r["quantity"] != "complement"} == {"0"}
+    assert float(rows["30002345679004"]["consumption_kwh"]) > 0
+    assert "hors de sa période de participation" in result.stderr
