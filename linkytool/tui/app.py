@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -82,6 +82,7 @@ class LinkytoolApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.flush_drafts)
+        self.panes[PANES[0][0]].focus()
 
     def on_unmount(self) -> None:
         self.flush_drafts()
@@ -115,6 +116,9 @@ class LinkytoolApp(App[None]):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = self.panes.get(event.pane.id or "")
         if pane is not None:
+            focused = self.focused
+            if focused is None or pane not in focused.ancestors_with_self:
+                pane.focus()  # the footer then shows this screen's keys
             try:
                 pane.on_shown()
             except Exception as error:
@@ -189,12 +193,14 @@ def make_app(
     workdir: str | Path | None = None,
     clock: Callable[[], datetime] | None = None,
     autoconnect: bool | None = None,
+    port_lister: Callable[[], list[Any]] | None = None,
 ) -> LinkytoolApp:
     """Build the application.
 
     ``dossier``: auto-MES dossier file to open; ``demo``: run on the bundled simulator,
     sample photos and a writable copy of the sample dossier (in ``workdir`` or a temporary
-    directory); ``port``: TIC port or URL to preselect; ``clock``: host clock (tests).
+    directory); ``port``: TIC port or URL to preselect; ``clock``: host clock and
+    ``port_lister``: serial port enumeration (both replaceable in tests).
     """
     if demo:
         from linkytool.tui.demo import prepare_demo
@@ -209,6 +215,7 @@ def make_app(
     if autoconnect is not None:
         session.autoconnect = autoconnect
     session.clock = clock or paris_now
+    session.port_lister = port_lister
     return LinkytoolApp(session)
 
 

@@ -43,6 +43,8 @@ class Session:
     closers: list[Callable[[], None]] = field(default_factory=list)
     #: Latest TIC summary (``linkytool.tic.MeterReading``), shared by the panes.
     tic_reading: Any = None
+    #: Lists the serial ports (``linkytool.tic.ports.list_ports``; replaceable in tests).
+    port_lister: Callable[[], list[Any]] | None = None
     #: Recent apparent power samples: ``(host time [s], SINSTS [VA], SINSTI [VA] or None)``.
     power_history: list[tuple[float, int | None, int | None]] = field(default_factory=list)
 

@@ -41,7 +41,7 @@ async def test_live_values_banner_and_chart(tmp_path: Path, meter, messages: Mes
         assert app.session.tic_reading is reading
         text = screen_text(app)
         assert DEMO_PRM in text
-        assert "mode consommateur" in text
+        assert "Mode consommateur" in text
         assert "STGE" in text
         powers = [s for _, s, _ in app.session.power_history if s is not None]
         assert len(powers) >= 2

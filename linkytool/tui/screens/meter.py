@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections import deque
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,14 +31,13 @@ from linkytool.tui.screens.meter_format import (
     consumer_mode_notice,
     drift_seconds,
     drift_text,
+    group_thousands,
     meter_time_text,
     quantity,
     rate_text,
     stge_lines,
 )
 
-#: Frames summarised for the live view (about five minutes in standard mode).
-WINDOW_FRAMES = 300
 #: Span of the power chart [s].
 CHART_SPAN_S = 300.0
 
@@ -90,9 +88,9 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         Binding("c", "connect", "Connecter"),
         Binding("x", "disconnect", "Arrêter"),
         Binding("r", "toggle_record", "Enregistrer"),
-        Binding("l", "refresh_ports", "Ports"),
-        Binding("s", "show_stge", "Détail STGE"),
-        Binding("t", "record_in_dossier", "Relevé → dossier"),
+        Binding("t", "record_in_dossier", "→ Dossier"),
+        Binding("l", "refresh_ports", "Actualiser les ports", show=False),
+        Binding("s", "show_stge", "Détail du registre STGE", show=False),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -149,7 +147,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         try:
             from linkytool.tic.ports import list_ports
 
-            ports = list_ports()
+            ports = (self.session.port_lister or list_ports)()
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("Ports série", message, hint))
@@ -280,18 +278,18 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         if previous is not None:
             previous.wait(timeout=3.0)
         try:
-            from linkytool.tic import summarize
+            from linkytool.tic.summary import ReadingBuilder
 
             self.post_message(TicStatus("connecting", f"Connexion à {reader.url}…"))
-            frames: deque[Any] = deque(maxlen=WINDOW_FRAMES)
+            summary = ReadingBuilder()  # whole-session counts, constant memory
             for event in reader:
                 if worker.is_cancelled:
                     break
                 self._apply_record_request(reader)
                 if event.kind == "frame":
-                    frames.append(event.frame)
+                    summary.add(event.frame)
                     host_time = event.received_at.timestamp()
-                    self.post_message(TicReadingUpdated(summarize(frames), host_time))
+                    self.post_message(TicReadingUpdated(summary.result(), host_time))
                 else:
                     self.post_message(
                         TicStatus(STATE_OF_EVENT.get(event.kind, "connected"), event.message)
@@ -386,8 +384,9 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         which = "injectée (SINSTI)" if chart.data is injected else "soutirée (SINSTS)"
         data = chart.data
         label.update(
-            f"Puissance {which}, {len(data)} points : actuelle {quantity(int(data[-1]), 'VA')}, "
-            f"min {quantity(int(min(data)), 'VA')}, max {quantity(int(max(data)), 'VA')}"
+            f"Puissance {which} : {quantity(int(data[-1]), 'VA')} (min "
+            f"{group_thousands(int(min(data)))}, max {quantity(int(max(data)), 'VA')}, "
+            f"{len(data)} mesures)"
         )
 
     def _values_table(self, reading: Any) -> Table:

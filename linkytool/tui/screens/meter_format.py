@@ -66,9 +66,8 @@ def consumer_mode_notice(reading: Any) -> str | None:
     if not getattr(reading, "production_data_missing", False):
         return None
     return (
-        "Compteur en mode consommateur : pas de données de production sur la TIC (normal "
-        "avant la bascule à distance par Enedis). Relevez l'index d'injection sur la photo "
-        "de l'écran « INDEX INJECTION » (onglet Photos, F3)."
+        "Mode consommateur : aucune donnée de production sur la TIC (normal avant la "
+        "bascule par Enedis). Relevez l'index d'injection sur sa photo (Photos, F3)."
     )
 
 
