@@ -63,11 +63,13 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
     les diagnostics sur stderr. Code de sortie 0 si le taux de groupes rejetés reste sous
     --max-error-rate, 1 au-delà, 3 si le fichier est illisible ou ne contient aucune trame.
     """
-    from linkytool.cli.output import dumps_json, emit_rows, render_csv, render_table, warn
+    import csv
+
+    from linkytool.cli.output import emit_rows, render_table, warn
     from linkytool.tic import TicMode
     from linkytool.tic.capture import iter_capture, iter_stream
     from linkytool.tic.errors import CaptureError, ChecksumRateError
-    from linkytool.tic.export import GROUP_COLUMNS, frame_group_rows, frame_to_dict
+    from linkytool.tic.export import GROUP_COLUMNS, frame_csv_rows, frame_to_json
     from linkytool.tic.model import Frame
     from linkytool.tic.report import describe_reading, reading_notes
     from linkytool.tic.summary import ReadingBuilder
@@ -80,6 +82,8 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
         events = iter_capture(source, forced)
         name = source
     builder = ReadingBuilder()
+    write = sys.stdout.write
+    csv_writer = csv.writer(sys.stdout, lineterminator="\n")
     rows = []
     first_csv = True
     skipped = 0
@@ -90,11 +94,12 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
         builder.add(event)
         index = builder.frames
         if output_format == "jsonl":
-            click.echo(dumps_json(frame_to_dict(event), indent=None))
+            write(frame_to_json(event) + "\n")
         elif output_format == "csv":
-            text = render_csv(frame_group_rows(event, index), GROUP_COLUMNS)
-            click.echo(text if first_csv else text.split("\n", 1)[1], nl=False)
-            first_csv = False
+            if first_csv:
+                csv_writer.writerow([key for key, _ in GROUP_COLUMNS])
+                first_csv = False
+            csv_writer.writerows(frame_csv_rows(event, index))
         else:
             rows.append(_frame_row(event, index))
     if not builder.frames:

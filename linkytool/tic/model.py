@@ -96,6 +96,11 @@ class GroupMap(Mapping[str, Group]):
     def __contains__(self, label: object) -> bool:
         return label in self._parts
 
+    def parts(self, label: str) -> GroupParts:
+        """The checked (horodate, data, method) of ``label``: a cheap, hashable identity
+        of the group (raises KeyError when absent)."""
+        return self._parts[label]
+
     def raw(self, label: str) -> str | None:
         """The raw data of ``label`` without building the group (None when absent)."""
         parts = self._parts.get(label)
