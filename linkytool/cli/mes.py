@@ -572,3 +572,72 @@ def import_tic_command(dossier: Path, capture: Path) -> None:
         )
     save_dossier(updated, dossier)
     warn(f"Relevés TIC ajoutés à {dossier} (PRM {summary.prm or '?'}).")
+
+
+@mes.command("import-photos")
+@click.argument("dossier", type=EXISTING_FILE)
+def import_photos_command(dossier: Path) -> None:
+    """Lit par OCR les trois photos du dossier et ajoute les relevés (avec leur confiance).
+
+    Une photo du mauvais écran ou sans valeur lisible est signalée ; les autres
+    relevés sont enregistrés quand même. Code 1 si une photo est à reprendre ou si une
+    valeur lue doit être confirmée (confiance insuffisante).
+    """
+    from linkytool.errors import LinkytoolError
+    from linkytool.mes.pack import default_screen_reader
+    from linkytool.mes.photos import resolve, sha256_file
+    from linkytool.mes.readings import reading_from_photo
+    from linkytool.mes.store import load_dossier, save_dossier
+
+    reader = default_screen_reader()
+    if reader is None:
+        raise DossierError(
+            "La lecture des photos (OCR) n'est pas disponible dans cette installation.",
+            hint="Saisissez les valeurs avec : linkytool mes reading DOSSIER CHAMP VALEUR",
+        )
+    loaded = load_dossier(dossier)
+    updated = loaded
+    problems: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for which in ReadingField:
+        declared = getattr(loaded.photos, which.value)
+        if not declared:
+            problems.append(f"photos.{which.value} non renseignée")
+            continue
+        path = resolve(dossier.parent, declared)
+        try:
+            photo = reader(path)
+            updated = reading_from_photo(
+                updated, which, photo, file=declared, sha256=sha256_file(path)
+            )
+        except LinkytoolError as exc:
+            problems.append(f"{declared} : {exc.message}")
+            continue
+        except OSError as exc:
+            problems.append(f"{declared} : {exc.strerror}")
+            continue
+        rows.append(
+            {
+                "field": which.value,
+                "value": photo.value,
+                "confidence": f"{photo.confidence:.0%}",
+                "confident": "oui" if getattr(photo, "confident", True) else "À CONFIRMER",
+            }
+        )
+        if not getattr(photo, "confident", True):
+            problems.append(f"{which.value} = {photo.value} à confirmer (mes reading)")
+    if updated is not loaded:
+        save_dossier(updated, dossier)
+    emit_rows(
+        rows,
+        [
+            ("field", "Relevé"),
+            ("value", "Valeur"),
+            ("confidence", "Confiance"),
+            ("confident", "Sûr"),
+        ],
+        "table",
+    )
+    if problems:
+        warn("À reprendre : " + " ; ".join(problems))
+        raise click.exceptions.Exit(int(ExitCode.NOT_SATISFIED))

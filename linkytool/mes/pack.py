@@ -83,6 +83,11 @@ def default_screen_reader() -> ScreenReader | None:
     except ImportError:
         return None
     reader: ScreenReader | None = getattr(module, "read_photo", None)
+    if reader is None:  # the OCR package before it exported read_photo
+        try:
+            reader = getattr(importlib.import_module("linkytool.ocr.reader"), "read_photo", None)
+        except ImportError:
+            return None
     return reader
 
 

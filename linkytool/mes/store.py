@@ -117,11 +117,12 @@ def _merge(container: Container | Table, data: dict[str, Any]) -> None:
             if isinstance(existing, AoT) and [item.unwrap() for item in existing] == value:
                 continue
             array = tomlkit.aot()
-            for item in value:
+            for position, item in enumerate(value, start=1):
                 table = tomlkit.table()
                 for sub_key, sub_value in item.items():
                     table[sub_key] = sub_value
-                table.add(tomlkit.nl())
+                if position == len(value):  # tomlkit separates the others itself
+                    table.add(tomlkit.nl())
                 array.append(table)
             container[key] = array
         elif key not in container or _unwrap(container[key]) != value:

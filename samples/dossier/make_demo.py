@@ -21,6 +21,7 @@ from linkytool.mes import (
     ConnectionOption,
     ConsuelColour,
     DecouplingLocation,
+    Dossier,
     Inverter,
     MeterType,
     ReadingField,
@@ -31,7 +32,9 @@ from linkytool.mes import (
     record_reading,
     save_dossier,
 )
+from linkytool.mes.pack import default_screen_reader
 from linkytool.mes.photos import sha256_file
+from linkytool.mes.readings import reading_from_photo, readings_from_tic
 from linkytool.mes.schema import PARIS
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +56,56 @@ def signature_png(path: Path, seed: int) -> None:
     draw.line(points, fill=(20, 30, 110, 255), width=5, joint="curve")
     draw.line([(60, 160), (520, 150)], fill=(20, 30, 110, 255), width=3)
     image.save(path, optimize=True)
+
+
+def _tic_readings(dossier: Dossier) -> Dossier:
+    """PRM and meter date from the demo TIC capture (consumer mode: no injection index)."""
+    capture = HERE.parent / "tic" / "demo-standard-consumer.bin"
+    if capture.exists():
+        from linkytool.tic import read_capture, summarize
+
+        return readings_from_tic(
+            dossier,
+            summarize(read_capture(capture)),
+            capture="../tic/demo-standard-consumer.bin",
+            sha256=sha256_file(capture),
+        )
+    return record_reading(
+        dossier,
+        ReadingField.PRM,
+        "30002345678901",
+        ReadingSource.TIC,
+        at=datetime(2026, 11, 20, 14, 25, 3, tzinfo=PARIS),
+        note="TIC standard, 9600 bauds, compteur en mode consommateur",
+    )
+
+
+def _photo_readings(dossier: Dossier) -> Dossier:
+    """What OCR reads on the demo photos (fixed values when OCR or photos are missing)."""
+    fallback = {
+        ReadingField.PRM: ("30002345678901", datetime(2026, 11, 20, 14, 31, 42)),
+        ReadingField.DATE: ("2026-11-20T14:32", datetime(2026, 11, 20, 14, 33, 10)),
+        ReadingField.INJECTION_INDEX: ("12", datetime(2026, 11, 20, 14, 34, 5)),
+    }
+    reader = default_screen_reader()
+    for which, (value, at) in fallback.items():
+        declared = getattr(dossier.photos, which.value)
+        path = HERE / declared
+        if reader is not None and path.exists():
+            dossier = reading_from_photo(
+                dossier, which, reader(path), file=declared, sha256=sha256_file(path)
+            )
+            continue
+        dossier = record_reading(
+            dossier,
+            which,
+            value,
+            ReadingSource.MANUAL,
+            at=at.replace(tzinfo=PARIS),
+            file=declared,
+            note="lu sur la photo (OCR indisponible)",
+        )
+    return dossier
 
 
 def main() -> None:
@@ -111,34 +164,8 @@ def main() -> None:
     dossier.signatures.producer_image = "signature-producteur.png"
     dossier.signatures.installer_image = "signature-installateur.png"
     dossier.signatures.signed_on = date(2026, 11, 20)
-    dossier = record_reading(
-        dossier,
-        ReadingField.PRM,
-        "30002345678901",
-        ReadingSource.TIC,
-        at=datetime(2026, 11, 20, 14, 25, 3, tzinfo=PARIS),
-        note="TIC standard, 9600 bauds, compteur en mode consommateur",
-    )
-    photo_values = {
-        ReadingField.PRM: ("30002345678901", 0.97, datetime(2026, 11, 20, 14, 33, 2)),
-        ReadingField.DATE: ("2026-11-20T14:32", 0.95, datetime(2026, 11, 20, 14, 33, 10)),
-        ReadingField.INJECTION_INDEX: ("12", 0.96, datetime(2026, 11, 20, 14, 33, 25)),
-    }
-    for which, (value, confidence, at) in photo_values.items():
-        declared = getattr(dossier.photos, which.value)
-        path = HERE / declared
-        digest = sha256_file(path) if path.exists() else None
-        dossier = record_reading(
-            dossier,
-            which,
-            value,
-            ReadingSource.PHOTO,
-            at=at.replace(tzinfo=PARIS),
-            confidence=confidence,
-            file=declared,
-            sha256=digest,
-            screen=which.value if digest else None,
-        )
+    dossier = _tic_readings(dossier)
+    dossier = _photo_readings(dossier)
     dossier = record_decoupling_test(
         dossier,
         coupled_at=datetime(2026, 11, 20, 14, 35, 0, tzinfo=PARIS),

@@ -16,7 +16,7 @@ from cryptography.x509.oid import NameOID
 from mes_helpers import DEMO_DIR, SCREENS, demo_dossier, gps_exif, screen_image
 from PIL import Image
 
-from linkytool.mes import Dossier, ReadingField, save_dossier
+from linkytool.mes import Dossier, ReadingField, ReadingSource, save_dossier
 
 PhotoMaker = Callable[..., Path]
 
@@ -59,9 +59,9 @@ def complete(tmp_path: Path, make_photo: PhotoMaker) -> tuple[Dossier, Path]:
         make_photo(name, role)
         setattr(dossier.photos, role.value, f"photos/{name}")
         for reading in dossier.readings.history(role):
-            reading.sha256 = ""
-            reading.screen = ""
-            if reading.file:
+            if reading.source is ReadingSource.PHOTO:  # recorded OCR of the demo photos
+                reading.sha256 = ""
+                reading.screen = ""
                 reading.file = f"photos/{name}"
     for name in ("signature-producteur.png", "signature-installateur.png"):
         shutil.copy(DEMO_DIR / name, tmp_path / name)

@@ -63,7 +63,7 @@ def test_attestation_carries_every_section(complete: tuple[Dossier, Path]) -> No
         "A26-1234567, bleue, visée le 28/10/2026",
         "non requis (obligation d'achat)",
         "20/11/2026 à 14:32",
-        "12 kWh (photo + OCR, confiance 96",
+        "12 kWh (photo + OCR, confiance 100",
         "TIC (bornes du compteur)",
         "Utility Loss",
         "0,8 s",

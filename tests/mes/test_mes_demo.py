@@ -1,0 +1,60 @@
+"""The bundled demo end to end: check, attest, pack (real OCR only where it is needed)."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mes_helpers import DEMO, DEMO_DIR
+
+from linkytool.cli import cli
+from linkytool.mes import ReadingField, load_dossier
+from linkytool.mes.pack import default_screen_reader
+
+ROOT = DEMO_DIR.parent.parent
+PHOTOS = ROOT / "samples" / "photos"
+needs_photos = pytest.mark.skipif(
+    not (PHOTOS / "demo-prm.jpg").is_file(), reason="demo photos not generated yet"
+)
+
+
+@needs_photos
+def test_demo_check_attest_pack(tmp_path: Path) -> None:
+    runner = CliRunner()
+    check = runner.invoke(cli, ["mes", "check", str(DEMO)])
+    assert check.exit_code == 0, check.output
+    pdf = tmp_path / "attestation.pdf"
+    attest = runner.invoke(cli, ["mes", "attest", str(DEMO), "-o", str(pdf)])
+    assert attest.exit_code == 0, attest.output
+    out = tmp_path / "envoi.zip"
+    pack = runner.invoke(cli, ["mes", "pack", str(DEMO), "-o", str(out), "--attestation", str(pdf)])
+    assert pack.exit_code == 0, pack.output
+    assert "vérifiez-la vous-même" not in pack.stderr  # recorded OCR results were trusted
+    with zipfile.ZipFile(out) as archive:
+        message = archive.read("message.txt").decode("utf-8")
+    assert "PRM : 30002345678901" in message
+    assert "20/11/2026 à 14:32" in message
+    assert "12 kWh" in message
+
+
+@needs_photos
+def test_import_photos_with_ocr(tmp_path: Path) -> None:
+    if default_screen_reader() is None or shutil.which("tesseract") is None:
+        pytest.skip("OCR not available")
+    dossier_dir = tmp_path / "dossier"
+    dossier_dir.mkdir()
+    shutil.copytree(PHOTOS, tmp_path / "photos", ignore=shutil.ignore_patterns("t*"))
+    path = dossier_dir / "demo.toml"
+    shutil.copy(DEMO, path)
+    before = len(load_dossier(path).readings.history(ReadingField.PRM))
+    result = CliRunner().invoke(cli, ["mes", "import-photos", str(path)])
+    assert result.exit_code == 0, result.output
+    dossier = load_dossier(path)
+    prm = dossier.readings.history(ReadingField.PRM)
+    assert len(prm) == before + 1
+    assert prm[-1].value == "30002345678901" and prm[-1].screen == "prm"
+    index = dossier.readings.current(ReadingField.INJECTION_INDEX)
+    assert index is not None and index.value == "12"
