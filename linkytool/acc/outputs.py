@@ -288,9 +288,15 @@ def production_chart(result: AccResult) -> bytes:
     )
     locator = AutoDateLocator(tz=PARIS)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(
-        ConciseDateFormatter(locator, tz=PARIS)  # type: ignore[no-untyped-call]
+    # numeric day/month labels: no English month names whatever the locale
+    formatter = ConciseDateFormatter(  # type: ignore[no-untyped-call]
+        locator,
+        tz=PARIS,
+        formats=["%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M", "%S"],
+        zero_formats=["", "%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y %H:%M"],
     )
+    axes.xaxis.set_major_formatter(formatter)
     axes.set_ylabel("Puissance moyenne (kW)")
     values = result.indicators()
     rate = values["self_consumption_rate"]

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from linkytool.cli.output import emit_rows, format_option, is_interactive_stderr, warn
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _parse_day(value: str | None, option: str) -> date | None:
@@ -108,6 +110,12 @@ def _report_run(
             f"{outside['steps']} pas de {outside['prm']} hors de sa période de participation "
             "(--perimeter) : ignorés."
         )
+    missing = sorted(set(report.get("consumers_without_coefficient", [])))
+    if missing:
+        warn(
+            f"Attention : {len(missing)} consommateur(s) sans coefficient statique (0 %) : "
+            + ", ".join(missing)
+        )
     for note in report.get("notes", []):
         warn(note)
     periods = key_periods(result)
@@ -121,6 +129,51 @@ KEY_HELP = (
     "static (coefficient fixe par consommateur), dynamic (coefficient par consommateur et par "
     "pas), full (coefficient par producteur, consommateur et pas)."
 )
+
+
+def _key_option(default: str) -> Callable[[F], F]:
+    return click.option(
+        "--key",
+        type=click.Choice(["default", "static", "dynamic", "full"]),
+        default=default,
+        show_default=True,
+        help=KEY_HELP,
+    )
+
+
+def _outdir_option(text: str) -> Callable[[F], F]:
+    return click.option(
+        "-o",
+        "--output",
+        "outdir",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=text,
+    )
+
+
+_quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, help="Ni barre de progression ni avertissements."
+)
+
+
+def _allocate_and_write(
+    operation: Any,
+    outdir: Path,
+    *,
+    convention: str,
+    used: Mapping[str, Any],
+    chart: bool,
+    quiet: bool,
+    output_format: str,
+) -> None:
+    """Run the engine with a progress bar, write the outputs, print the indicators."""
+    from linkytool.acc import run_operation, write_outputs
+
+    with _progress(quiet, "Répartition") as progress:
+        result = run_operation(operation, progress=progress)
+    written = write_outputs(result, outdir, convention=convention, options=used, chart=chart)
+    _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)
 
 
 @click.group()
@@ -151,13 +204,7 @@ def acc() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Courbes d'injection des producteurs (CSV ; option répétable).",
 )
-@click.option(
-    "--key",
-    type=click.Choice(["default", "static", "dynamic", "full"]),
-    default="default",
-    show_default=True,
-    help=KEY_HELP,
-)
+@_key_option("default")
 @click.option(
     "--coefficients",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -211,16 +258,9 @@ def acc() -> None:
     default=None,
     help="Numéro de convention ACC (ex. ACC00000112) pour nommer la synthèse mensuelle.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier où écrire les résultats.",
-)
+@_outdir_option("Dossier où écrire les résultats.")
 @click.option("--no-chart", is_flag=True, help="Ne pas dessiner production.png.")
-@click.option("-q", "--quiet", is_flag=True, help="Ni barre de progression ni avertissements.")
+@_quiet_option
 @format_option("table", "json", "csv")
 def run(  # noqa: PLR0917 - click passes one argument per option
     consumers: tuple[Path, ...],
@@ -247,7 +287,7 @@ def run(  # noqa: PLR0917 - click passes one argument per option
     ACC<convention>_<JJMMAAAA>_<JJMMAAAA>.xlsx, production.png et report.json, puis
     affiche les indicateurs de l'opération.
     """
-    from linkytool.acc import LoadOptions, load_operation, run_operation, write_outputs
+    from linkytool.acc import LoadOptions, load_operation
     from linkytool.acc.model import GapPolicy, KeyKind, StaticExcess
     from linkytool.acc.outputs import normalise_convention
 
@@ -271,8 +311,6 @@ def run(  # noqa: PLR0917 - click passes one argument per option
         calendar=calendar,
         options=options,
     )
-    with _progress(quiet, "Répartition") as progress:
-        result = run_operation(operation, progress=progress)
     used = {
         "key": key,
         "static_excess": static_excess if key == "static" else None,
@@ -285,28 +323,22 @@ def run(  # noqa: PLR0917 - click passes one argument per option
         "perimeter": None if perimeter is None else str(perimeter),
         "calendar": None if calendar is None else str(calendar),
     }
-    written = write_outputs(result, outdir, convention=number, options=used, chart=not no_chart)
-    _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)
+    _allocate_and_write(
+        operation,
+        outdir,
+        convention=number,
+        used=used,
+        chart=not no_chart,
+        quiet=quiet,
+        output_format=output_format,
+    )
 
 
 @acc.command("demo")
-@click.option(
-    "-o",
-    "--output",
-    "outdir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Dossier où écrire les fichiers d'entrée (inputs/) et les résultats.",
-)
-@click.option(
-    "--key",
-    type=click.Choice(["default", "static", "dynamic", "full"]),
-    default="static",
-    show_default=True,
-    help=KEY_HELP,
-)
+@_outdir_option("Dossier où écrire les fichiers d'entrée (inputs/) et les résultats.")
+@_key_option("static")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Graine des courbes.")
-@click.option("-q", "--quiet", is_flag=True, help="Ni barre de progression ni avertissements.")
+@_quiet_option
 @format_option("table", "json", "csv")
 def demo(outdir: Path, key: str, seed: int, quiet: bool, output_format: str) -> None:
     """Opération de démonstration : un producteur photovoltaïque, dix consommateurs, mars 2026.
@@ -316,12 +348,17 @@ def demo(outdir: Path, key: str, seed: int, quiet: bool, output_format: str) -> 
     Un consommateur sort le 20 mars, un autre entre le 10 ; le 29 mars compte 92
     quarts d'heure (passage à l'heure d'été).
     """
-    from linkytool.acc import build_demo_operation, run_operation, write_outputs
+    from linkytool.acc import build_demo_operation
     from linkytool.acc.model import KeyKind
 
     operation = build_demo_operation(outdir / "inputs", KeyKind(key), seed)
-    with _progress(quiet, "Répartition") as progress:
-        result = run_operation(operation, progress=progress)
     used = {"key": key, "demo_seed": seed, "static_excess": "surplus" if key == "static" else None}
-    written = write_outputs(result, outdir, convention="ACC00000000", options=used)
-    _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)
+    _allocate_and_write(
+        operation,
+        outdir,
+        convention="ACC00000000",
+        used=used,
+        chart=True,
+        quiet=quiet,
+        output_format=output_format,
+    )

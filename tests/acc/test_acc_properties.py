@@ -18,7 +18,11 @@ def operations(draw: st.DrawFn) -> dict[str, object]:
     n_t = draw(st.integers(1, 6))
     n_c = draw(st.integers(1, 5))
     n_p = draw(st.integers(1, 3))
-    power = st.one_of(st.just(0.0), st.floats(0, 5000, allow_nan=False, allow_subnormal=False))
+    power = st.one_of(
+        st.just(0.0),
+        st.floats(0, 300, allow_nan=False, allow_subnormal=False),  # saturates static shares
+        st.floats(0, 5000, allow_nan=False, allow_subnormal=False),
+    )
     c = np.array(
         draw(st.lists(st.lists(power, min_size=n_c, max_size=n_c), min_size=n_t, max_size=n_t))
     )
@@ -112,3 +116,20 @@ def test_conservation_laws_and_reference(case: dict[str, object]) -> None:
         np.testing.assert_allclose(surplus_p[t], expected.surplus, atol=tol)
         pairs += np.array(expected.pairs) * 0.25
     np.testing.assert_allclose(result.pairs_wh, pairs, atol=tol)
+
+
+def test_static_redistribute_matches_closed_form_on_many_consumers() -> None:
+    """Many consumers, comparable consumption and shares: several sharing rounds needed."""
+    rng = np.random.default_rng(42)
+    n_t, n_c = 300, 30
+    c = rng.uniform(0, 400, (n_t, n_c)) * (rng.random((n_t, n_c)) < 0.9)
+    p = rng.uniform(0, 12_000, (n_t, 1))
+    k = rng.dirichlet(np.ones(n_c + 1))[:n_c]
+    op = make_operation(c, p, KeyKind.STATIC, static=k, excess=StaticExcess.REDISTRIBUTE)
+    result = run_operation(op)
+    a = result.consumer_curves["self_consumed"]
+    for t in range(n_t):
+        expected = reference_step(
+            "static", list(c[t]), list(p[t]), shares=list(k), static_excess="redistribute"
+        )
+        np.testing.assert_allclose(a[t], expected.self_consumed, atol=1e-6)
