@@ -16,7 +16,7 @@ from linkytool.tic.checksum import (
 from linkytool.tic.decoder import DecoderStats, TicDecoder, decode_bytes
 from linkytool.tic.encoder import encode_frame, encode_group
 from linkytool.tic.errors import CaptureError, TicError
-from linkytool.tic.export import frame_to_dict, group_to_json
+from linkytool.tic.export import frame_to_dict, frame_to_json, group_to_json
 from linkytool.tic.horodate import Horodate, format_horodate, parse_horodate
 from linkytool.tic.labels import LABELS, LabelSpec, TicMode, ValueKind, spec_for
 from linkytool.tic.model import BadGroup, DecodeError, ErrorKind, Event, Frame, Group
@@ -56,6 +56,7 @@ __all__ = [
     "encode_group",
     "format_horodate",
     "frame_to_dict",
+    "frame_to_json",
     "group_to_json",
     "iter_capture",
     "parse_horodate",

@@ -33,12 +33,20 @@ REASON_FRAMING = "début (LF) ou fin (CR) de groupe altéré ou manquant"
 
 
 def detect_mode(body: bytes) -> TicMode | None:
-    """Mode from the separators: standard groups hold HT, historique ones do not."""
+    """Mode from the data: standard groups hold at least two HT each, historique ones none;
+    when the separators disagree (damage), the meter-address label decides."""
     tabs = body.count(b"\t")
-    if tabs:
-        return TicMode.STANDARD if tabs >= body.count(b"\r") else TicMode.HISTORIQUE
-    if body.count(b" ") and body.count(b"\r"):
+    groups = body.count(b"\r")
+    if tabs >= 2 * groups and tabs:
+        return TicMode.STANDARD
+    if not tabs and groups and body.count(b" "):
         return TicMode.HISTORIQUE
+    if b"\nADSC\t" in body:
+        return TicMode.STANDARD
+    if b"\nADCO " in body:
+        return TicMode.HISTORIQUE
+    if tabs:
+        return TicMode.STANDARD if tabs >= groups else TicMode.HISTORIQUE
     return None
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from linkytool.tic import ChecksumMethod, ErrorKind, Frame, TicMode, encode_group
+from linkytool.tic import ChecksumMethod, ErrorKind, Frame, TicMode, encode_frame, encode_group
 
 from .helpers import (
     HISTORIQUE_GROUPS,
@@ -308,3 +308,22 @@ def test_no_event_before_delimiter() -> None:
     event = decoder.next_event()
     assert isinstance(event, Frame) and event.valid
     assert decoder.next_event() is None
+
+
+def test_unknown_labels_pass_through_raw() -> None:
+    data = encode_frame(
+        [("ADSC", "041864123456"), ("NEWLBL", "ABC 12"), ("XHD", "E261120143200", "7")],
+        TicMode.STANDARD,
+    )
+    (frame,) = frames_of(decode_whole(data))
+    assert frame.valid
+    assert frame.groups["NEWLBL"].value == "ABC 12" and frame.groups["NEWLBL"].unit is None
+    assert frame.groups["XHD"].raw == "7" and frame.groups["XHD"].horodate is not None
+
+
+def test_mode_from_labels_when_separators_are_damaged() -> None:
+    damaged = HIST.replace(b"IINST 001", b"IINST\t001").replace(b"IMAX 002", b"IMAX\t002")
+    (frame,) = frames_of(decode_whole(damaged))
+    assert frame.mode is TicMode.HISTORIQUE
+    assert len(frame.groups) == N_HIST - 2
+    assert {bad.label for bad in frame.bad_groups} == {"IINST", "IMAX"}
