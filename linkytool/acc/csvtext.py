@@ -21,17 +21,36 @@ PRM_PATTERN = re.compile(r"^\d{14}$")
 
 @dataclass
 class CsvTable:
-    """A CSV file split into lines of fields, with its detected dialect."""
+    """A CSV file with its detected dialect; data lines are parsed on demand (streamed)."""
 
     path: str
-    lines: list[tuple[int, list[str]]]  # (1-based line number, fields), blank lines dropped
+    text: str
     delimiter: str
     decimal_comma: bool
 
+    def all_lines(self) -> Iterator[tuple[int, list[str]]]:
+        """Every non-blank line as ``(1-based line number, stripped fields)``."""
+        reader = csv.reader(io.StringIO(self.text), delimiter=self.delimiter)
+        try:
+            for fields in reader:
+                if any(field.strip() for field in fields):
+                    yield reader.line_num, [field.strip() for field in fields]
+        except csv.Error as exc:
+            raise AccInputError(
+                f"CSV illisible ({exc}).", path=self.path, line=reader.line_num
+            ) from exc
+
     def header(self) -> tuple[int, list[str]]:
-        if not self.lines:
-            raise AccInputError("le fichier est vide.", path=self.path)
-        return self.lines[0]
+        """The first non-blank line."""
+        for line in self.all_lines():
+            return line
+        raise AccInputError("le fichier est vide.", path=self.path)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """The lines after the header."""
+        lines = self.all_lines()
+        next(lines, None)
+        yield from lines
 
 
 def read_text(path: str | Path) -> str:
@@ -65,17 +84,7 @@ def read_table(path: str | Path) -> CsvTable:
     text = read_text(path)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = detect_delimiter(first)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    lines: list[tuple[int, list[str]]] = []
-    try:
-        for fields in reader:
-            if any(field.strip() for field in fields):
-                lines.append((reader.line_num, [field.strip() for field in fields]))
-    except csv.Error as exc:
-        raise AccInputError(
-            f"CSV illisible ({exc}).", path=str(path), line=reader.line_num
-        ) from exc
-    return CsvTable(str(path), lines, delimiter, delimiter == ";")
+    return CsvTable(str(path), text, delimiter, delimiter == ";")
 
 
 def normalise_header(fields: list[str]) -> list[str]:
@@ -85,6 +94,13 @@ def normalise_header(fields: list[str]) -> list[str]:
 
 def parse_number(text: str, table: CsvTable, line: int, what: str) -> float:
     """A decimal number (``.``, or ``,`` in semicolon files); French error otherwise."""
+    try:  # fast path: plain numbers, the vast majority
+        number = float(text)
+    except ValueError:
+        pass
+    else:
+        if math.isfinite(number):
+            return number
     value = text.strip().replace("\u00a0", "").replace(" ", "")
     if table.decimal_comma or (table.delimiter != "," and "," in value):
         value = value.replace(",", ".")
@@ -195,8 +211,3 @@ def parse_date(text: str) -> date | None:
         return datetime.fromisoformat(value).date()
     except ValueError:
         return None
-
-
-def iter_rows(table: CsvTable, skip: int = 1) -> Iterator[tuple[int, list[str]]]:
-    """Data lines after ``skip`` header lines."""
-    yield from table.lines[skip:]

@@ -9,6 +9,7 @@ whole operation). Negative or unreadable values are refused here, with file and 
 from __future__ import annotations
 
 import itertools
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -37,9 +38,9 @@ class Series:
     """Values of one PRM in one file."""
 
     prm: str
-    starts: list[int] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
+    starts: array[int] = field(default_factory=lambda: array("q"))
+    values: array[float] = field(default_factory=lambda: array("d"))
+    lines: array[int] = field(default_factory=lambda: array("q"))
     #: Step declared by the file [s] (portal "Pas en minutes"), else None (inferred).
     declared_step: int | None = None
 
@@ -99,25 +100,27 @@ def read_long(table: CsvTable) -> CurveFile:
     assert i_prm is not None and i_time is not None and i_value is not None
     width = max(i_prm, i_time, i_value) + 1
     result: dict[str, Series] = {}
-    for line, fields in table.lines[1:]:
+    for line, fields in table.rows():
         if len(fields) < width:
             raise AccInputError(
                 f"{len(fields)} colonnes au lieu de {len(header)}.", path=table.path, line=line
             )
         if not fields[i_value]:
             continue  # an empty value is a missing step
-        prm = parse_prm(fields[i_prm], table, line)
+        series = result.get(fields[i_prm])
+        if series is None:  # first line of this PRM: check it once
+            series = _series(result, parse_prm(fields[i_prm], table, line))
         start = parse_instant(fields[i_time], table, line)
-        _series(result, prm).add(start, _power(fields[i_value], table, line), line)
+        series.add(start, _power(fields[i_value], table, line), line)
     return CurveFile(table.path, "long", result)
 
 
 def read_wide(table: CsvTable) -> CurveFile:
     """``timestamp,<PRM>,<PRM>...``: one column per PRM, one line per step."""
-    _, header_fields = table.header()
-    prms = [parse_prm(name, table, table.lines[0][0]) for name in header_fields[1:]]
+    header_line, header_fields = table.header()
+    prms = [parse_prm(name, table, header_line) for name in header_fields[1:]]
     result: dict[str, Series] = {prm: Series(prm) for prm in prms}
-    for line, fields in table.lines[1:]:
+    for line, fields in table.rows():
         start = parse_instant(fields[0], table, line)
         for prm, text in zip(prms, fields[1:], strict=False):
             if text:
@@ -138,7 +141,7 @@ def read_quarter_hours(table: CsvTable) -> CurveFile:
     value_columns = [i for i in range(len(header)) if i not in (i_prm, i_time)]
     result: dict[str, Series] = {}
     seen: dict[tuple[str, str], int] = {}
-    for line, fields in table.lines[1:]:
+    for line, fields in table.rows():
         prm = parse_prm(fields[i_prm], table, line)
         text = fields[i_time]
         start = parse_instant(text, table, line, naive_ok=True)
@@ -168,10 +171,11 @@ def read_portal(table: CsvTable, timestamps: Timestamps | None) -> CurveFile:
     ``timestamps``. Values are moved to the step start.
     """
     path = table.path
-    preamble = normalise_header(table.lines[0][1])
-    if len(table.lines) < 3:
+    lines = list(table.all_lines())
+    preamble = normalise_header(lines[0][1])
+    if len(lines) < 3:
         raise AccInputError("export du portail Enedis incomplet.", path=path)
-    line_desc, desc = table.lines[1]
+    line_desc, desc = lines[1]
     info = dict(zip(preamble, desc, strict=False))
     prm = parse_prm(info.get("identifiant prm", ""), table, line_desc)
     data_type = info.get("type de donnees", info.get("type de données", ""))
@@ -188,12 +192,12 @@ def read_portal(table: CsvTable, timestamps: Timestamps | None) -> CurveFile:
     step_text = info.get("pas en minutes", "").strip()
     declared = int(float(step_text)) * 60 if step_text else None
     header_at = next(
-        (i for i, (_, fields) in enumerate(table.lines) if fields[0].lower() == "horodate"),
+        (i for i, (_, fields) in enumerate(lines) if fields[0].lower() == "horodate"),
         None,
     )
     if header_at is None:
         raise AccInputError("ligne d'en-tête « Horodate;Valeur » introuvable.", path=path)
-    header = normalise_header(table.lines[header_at][1])
+    header = normalise_header(lines[header_at][1])
     if len(header) > 2 and any("releve" in name or "relevé" in name for name in header):
         raise AccInputError(
             "cet export contient des index (Type de relevé, EAS F1...), pas une courbe de charge.",
@@ -201,7 +205,7 @@ def read_portal(table: CsvTable, timestamps: Timestamps | None) -> CurveFile:
             hint="Exportez la « Courbe de charge » depuis le portail Enedis.",
         )
     rows: list[tuple[int, int, str]] = []
-    for line, fields in table.lines[header_at + 1 :]:
+    for line, fields in lines[header_at + 1 :]:
         rows.append(
             (line, parse_instant(fields[0], table, line), fields[1] if len(fields) > 1 else "")
         )
@@ -265,7 +269,7 @@ def read_curve_file(path: str | Path, timestamps: Timestamps | None = None) -> C
     raise AccInputError(
         f"format de courbe non reconnu (en-tête : {';'.join(first)}).",
         path=str(path),
-        line=table.lines[0][0],
+        line=table.header()[0],
         hint="Formats acceptés : « prm,timestamp,w » (une valeur par ligne), « timestamp,"
         "<PRM>,<PRM>… » (une colonne par PRM), « prm,timestamp,w1,w2,w3,w4 » (4 quarts "
         "d'heure par ligne) ou l'export « Courbe de charge » du portail Enedis.",

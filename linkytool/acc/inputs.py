@@ -92,7 +92,7 @@ def read_coefficients(path: str | Path, key: KeyKind) -> CoefficientFile:
         )
     columns = _columns(table, wanted, ("from",))
     rows: list[CoefficientRow] = []
-    for line, fields in table.lines[1:]:
+    for line, fields in table.rows():
         if len(fields) < len(wanted):
             raise AccInputError(
                 f"{len(fields)} colonnes au lieu de {len(wanted)}.", path=table.path, line=line
@@ -150,7 +150,7 @@ def read_perimeter(path: str | Path) -> list[PerimeterRow]:
     columns = _columns(table, ("prm", "role"), ("entry", "exit"))
     rows: list[PerimeterRow] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, fields in table.lines[1:]:
+    for line, fields in table.rows():
         prm = parse_prm(fields[columns["prm"]], table, line)
         role = ROLES.get(fields[columns["role"]].strip().lower())
         if role is None:
@@ -250,7 +250,7 @@ def read_calendar(path: str | Path) -> list[CalendarRule]:
     table = read_table(path)
     columns = _columns(table, ("class", "days", "start", "end"), ("months",))
     rules = []
-    for line, fields in table.lines[1:]:
+    for line, fields in table.rows():
         rules.append(
             CalendarRule(
                 line,
