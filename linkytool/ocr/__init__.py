@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from linkytool.ocr.crosscheck import CheckStatus, CrossCheck, cross_check
 from linkytool.ocr.errors import OcrEngineMissing, OcrError, PhotoError
+from linkytool.ocr.reader import read_image, read_photo
 from linkytool.ocr.result import PhotoReading, ScreenKind
 
 __all__ = [
@@ -20,4 +21,6 @@ __all__ = [
     "PhotoReading",
     "ScreenKind",
     "cross_check",
+    "read_image",
+    "read_photo",
 ]

@@ -16,8 +16,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from linkytool.ocr.errors import PhotoError
 
-#: Longest side [px] the reader works at: ample for a 2×16 LCD filling >= 15 % of the photo.
-WORKING_SIZE = 1600
+#: JPEGs are decoded at the smallest DCT scale (1/2, 1/4, 1/8) keeping this longest side
+#: [px]: a 12 MP phone photo is read at half size, where the LCD's dots stay >= 2 px.
+DECODE_SIZE = 2000
+#: Longest side [px] the reader works at (larger decoded images are shrunk).
+WORKING_SIZE = 2600
 #: Largest photo accepted [pixels]: above any phone camera (200 MP), below a memory bomb.
 MAX_PIXELS = 210_000_000
 
@@ -72,6 +75,15 @@ def parse_exif_time(image: Image.Image) -> datetime | None:
     return moment
 
 
+def draft_request(size: tuple[int, int], target: int = DECODE_SIZE) -> tuple[int, int]:
+    """The size to ask ``Image.draft`` for so the longest side stays >= ``target``."""
+    width, height = size
+    factor = max(width, height) / target
+    if factor <= 1:
+        return size
+    return (max(1, int(width / factor)), max(1, int(height / factor)))
+
+
 def open_photo(path: str | Path, *, working_size: int = WORKING_SIZE) -> LoadedPhoto:
     """Decode ``path`` at working size; raise :class:`PhotoError` with what to do."""
     file = Path(path)
@@ -108,7 +120,7 @@ def open_photo(path: str | Path, *, working_size: int = WORKING_SIZE) -> LoadedP
                 )
             exif_time = parse_exif_time(source)
             if source.format == "JPEG":
-                source.draft("RGB", (working_size, working_size))
+                source.draft("RGB", draft_request(source.size))
             source.load()
             image = ImageOps.exif_transpose(source).convert("RGB")
     except PhotoError:
@@ -128,8 +140,17 @@ def open_photo(path: str | Path, *, working_size: int = WORKING_SIZE) -> LoadedP
             f"{name} est incomplète ou endommagée ({exc}).",
             hint=RETAKE_HINT,
         ) from exc
-    image.thumbnail((working_size, working_size), Image.Resampling.BILINEAR)
+    if max(image.size) > working_size:
+        image.thumbnail((working_size, working_size), Image.Resampling.BILINEAR, reducing_gap=2.0)
     return LoadedPhoto(image=image, original_size=(width, height), exif_time=exif_time)
 
 
-__all__ = ["MAX_PIXELS", "WORKING_SIZE", "LoadedPhoto", "open_photo", "parse_exif_time"]
+__all__ = [
+    "DECODE_SIZE",
+    "MAX_PIXELS",
+    "WORKING_SIZE",
+    "LoadedPhoto",
+    "draft_request",
+    "open_photo",
+    "parse_exif_time",
+]

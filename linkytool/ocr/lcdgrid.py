@@ -1,0 +1,175 @@
+"""Read the 2 × 16 dot cells of a rectified LCD panel image.
+
+Steps: darkness relative to the local background (illumination and glare correction),
+contrast normalised by the local ink level, grid alignment (offset and scale that best
+separate dot centres from the always-blank gaps), then the 35 dot centres of every cell
+sampled into a (2, 16, 35) array in [0, 1] for :mod:`linkytool.ocr.dotmatrix`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from linkytool.ocr.imaging import FloatArray, box_blur, max_filter
+from linkytool.ocr.rectify import CHARS, LINES, PX_PER_DOT, dot_centres, gap_centres
+
+#: Below this ink contrast [fraction of the background] the panel shows nothing.
+BLANK_CONTRAST = 0.08
+
+
+@dataclass(frozen=True)
+class GridSample:
+    """Dot samples of one panel: ``cells`` (2, 16, 35) in [0, 1], and diagnostics."""
+
+    cells: npt.NDArray[np.float64]
+    contrast: float
+    alignment: float
+    offset: tuple[float, float]
+    scale: tuple[float, float]
+    darkness: FloatArray
+
+    @property
+    def blank(self) -> bool:
+        """True when the panel shows no characters (screen off or not an LCD)."""
+        return self.contrast < BLANK_CONTRAST
+
+
+def _coarse_filter(array: FloatArray, step: int, window: int, maximum: bool) -> FloatArray:
+    height, width = array.shape
+    small = Image.fromarray(array, "F").resize(
+        (max(1, width // step), max(1, height // step)), Image.Resampling.BOX
+    )
+    data = np.asarray(small, dtype=np.float32)
+    if maximum:
+        data = max_filter(data, window)
+    up = Image.fromarray(data, "F").resize((width, height), Image.Resampling.BILINEAR)
+    return np.asarray(up, dtype=np.float32)
+
+
+def darkness_map(grey: FloatArray, px_per_dot: int = PX_PER_DOT) -> FloatArray:
+    """Darkness relative to the local background in [0, 1] (0 = panel background).
+
+    The background is the brightest level around each pixel (coarse max filter over
+    9 dot pitches): a gradient, a shadow edge or a glare spot shifts it, the ink stays
+    relatively dark (illumination correction).
+    """
+    background = np.maximum(_coarse_filter(grey, px_per_dot, 9, maximum=True), 1.0)
+    result: FloatArray = np.clip((background - grey) / background, 0.0, 1.0).astype(np.float32)
+    return result
+
+
+def otsu_levels(values: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """(off level, on level): class means of Otsu's split of ``values``."""
+    flat = np.sort(values.ravel())
+    if len(flat) < 2 or flat[-1] - flat[0] < 1e-6:
+        return float(flat[0]), float(flat[-1])
+    cumulative = np.cumsum(flat)
+    n = len(flat)
+    k = np.arange(1, n)
+    mean_low = cumulative[:-1] / k
+    mean_high = (cumulative[-1] - cumulative[:-1]) / (n - k)
+    between = k * (n - k) * (mean_high - mean_low) ** 2
+    split = int(np.argmax(between))
+    return float(mean_low[split]), float(mean_high[split])
+
+
+def normalise_samples(samples: npt.NDArray[np.float64], window: int = 2) -> npt.NDArray[np.float64]:
+    """Scale dot samples (14 rows, 80 cols) to [0, 1] with local off/on levels.
+
+    Levels come from Otsu's split over ±``window`` characters (both lines: a glare spot
+    or a shadow spans them); where that neighbourhood shows too little contrast (mostly
+    blank cells) the panel's global levels apply.
+    """
+    low_g, high_g = otsu_levels(samples)
+    span_g = max(high_g - low_g, 1e-3)
+    out = np.empty_like(samples)
+    for char in range(CHARS):
+        first = max(0, char - window) * 5
+        last = min(CHARS, char + window + 1) * 5
+        low, high = otsu_levels(samples[:, first:last])
+        if high - low < 0.6 * span_g:
+            low, high = low_g, high_g
+        block = slice(char * 5, char * 5 + 5)
+        out[:, block] = (samples[:, block] - low) / max(high - low, 1e-3)
+    result: npt.NDArray[np.float64] = np.clip(out, 0.0, 1.0)
+    return result
+
+
+def _sample(
+    array: FloatArray, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
+) -> FloatArray:
+    height, width = array.shape
+    xi = np.clip(np.round(xs).astype(int), 0, width - 1)
+    yi = np.clip(np.round(ys).astype(int), 0, height - 1)
+    result: FloatArray = array[np.ix_(yi, xi)]
+    return result
+
+
+def _best_fit(
+    profile: FloatArray,
+    axis: int,
+    scales: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.float64],
+    px_per_dot: int,
+) -> tuple[float, float, float]:
+    """(score, offset, scale) maximising dot-centre minus gap darkness along ``axis``."""
+    size = len(profile)
+    best = (-np.inf, 0.0, 1.0)
+    for scale in scales:
+        scale_xy = (scale, 1.0) if axis == 0 else (1.0, scale)
+        centres = dot_centres((0.0, 0.0), scale_xy, px_per_dot)[axis]
+        gaps = gap_centres((0.0, 0.0), scale_xy, px_per_dot)[axis]
+        moves = offsets[:, None] * px_per_dot
+        ci = np.clip(np.round(centres[None, :] + moves).astype(int), 0, size - 1)
+        gi = np.clip(np.round(gaps[None, :] + moves).astype(int), 0, size - 1)
+        scores = profile[ci].mean(axis=1) - profile[gi].mean(axis=1)
+        index = int(np.argmax(scores))
+        if scores[index] > best[0]:
+            best = (float(scores[index]), float(offsets[index]), float(scale))
+    return best
+
+
+def align_grid(
+    darkness: FloatArray, px_per_dot: int = PX_PER_DOT
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """Offset [dots] and scale of the dot grid that best fit ``darkness``; score."""
+    smooth = box_blur(darkness, 1)
+    offsets = np.arange(-2.0, 2.01, 0.25)
+    score_x, offset_x, scale_x = _best_fit(
+        smooth.mean(axis=0), 0, np.arange(0.96, 1.0401, 0.01), offsets, px_per_dot
+    )
+    score_y, offset_y, scale_y = _best_fit(
+        smooth.mean(axis=1), 1, np.arange(0.92, 1.0801, 0.02), offsets, px_per_dot
+    )
+    return (offset_x, offset_y), (scale_x, scale_y), score_x + score_y
+
+
+def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int = 3) -> GridSample:
+    """Normalised dot samples of a rectified panel image (see module doc).
+
+    ``window`` [px] is the side of the square averaged around each dot centre.
+    """
+    grey = np.asarray(panel.convert("L"), dtype=np.float32)
+    darkness = darkness_map(grey, px_per_dot)
+    offset, scale, alignment = align_grid(darkness, px_per_dot)
+    blurred = box_blur(darkness, window // 2) if window > 1 else darkness
+    xs, ys = dot_centres(offset, scale, px_per_dot)
+    raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
+    contrast = float(np.percentile(raw, 97))
+    samples = normalise_samples(raw)
+    cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
+    return GridSample(
+        cells=np.clip(cells, 0.0, 1.0),
+        contrast=contrast,
+        alignment=alignment,
+        offset=offset,
+        scale=scale,
+        darkness=darkness,
+    )
+
+
+__all__ = ["BLANK_CONTRAST", "GridSample", "align_grid", "darkness_map", "sample_grid"]

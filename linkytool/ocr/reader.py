@@ -1,0 +1,356 @@
+"""The photo reader: from a photo to a :class:`PhotoReading` (pipeline orchestration).
+
+1. :mod:`loading`: safe decode at working size, EXIF time and orientation.
+2. :mod:`locate`: LCD panel candidates (bright window inside the dark bezel).
+3. :mod:`rectify`: perspective correction onto the 101 × 22 dot grid (both ways up).
+4. :mod:`lcdgrid`: illumination/glare correction, grid alignment, dot sampling.
+5. :mod:`dotmatrix`: nearest 5×7 template per cell, under several preprocessing
+   variants; their agreement decides whether a value is confident.
+6. :mod:`engine`: tesseract reads the title line; its words and the cells' words must
+   name the same screen.
+7. :mod:`grammar`: screen kind from title keywords, value parsing, digits re-decided
+   among digits only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageOps
+
+from linkytool.ocr import engine
+from linkytool.ocr.dotmatrix import DIGITS, CellRead, classify
+from linkytool.ocr.grammar import classify_title, parse_value
+from linkytool.ocr.imaging import to_grey
+from linkytool.ocr.lcdgrid import GridSample, sample_grid
+from linkytool.ocr.loading import LoadedPhoto, open_photo
+from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches
+from linkytool.ocr.rectify import BORDER, PX_PER_DOT, rectify, refine_quad
+from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
+
+#: Panel candidates tried per photo (best located first).
+MAX_CANDIDATES = 3
+#: Mean distance [dots per cell] above which a panel is not a 5×7 dot-matrix LCD.
+MAX_MEAN_DISTANCE = 7.0
+#: Mean distance [dots per cell] of a clean read: no further panel candidates are tried.
+GOOD_MEAN_DISTANCE = 1.5
+#: A value is confident only if every digit's margin reaches this [dots] in every variant.
+CONFIDENT_MARGIN = 1.5
+#: Confidence reported at exactly CONFIDENT_MARGIN (the threshold of ``confident``).
+CONFIDENT_LEVEL = 0.8
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One preprocessing variant: grey channel and dot sampling window [px]."""
+
+    name: str
+    channel: str
+    window: int
+
+
+VARIANTS: tuple[Variant, ...] = (
+    Variant("luminance", "L", 3),
+    Variant("point", "L", 1),
+    Variant("green", "G", 3),
+)
+
+
+@dataclass(frozen=True)
+class PanelRead:
+    """The cells of one rectified panel read under one variant."""
+
+    variant: Variant
+    grid: GridSample
+    lines: tuple[list[CellRead], list[CellRead]]
+
+    @property
+    def text(self) -> tuple[str, str]:
+        """Both lines as read (all characters allowed)."""
+        return ("".join(c.char for c in self.lines[0]), "".join(c.char for c in self.lines[1]))
+
+    @property
+    def mean_distance(self) -> float:
+        """Mean distance of the cells to their best template [dots]."""
+        cells = self.lines[0] + self.lines[1]
+        return float(np.mean([c.distance for c in cells]))
+
+
+def _channel(panel: Image.Image, channel: str) -> Image.Image:
+    if channel == "L":
+        return panel.convert("L")
+    return panel.getchannel(channel)
+
+
+def read_panel(panel: Image.Image, variant: Variant) -> PanelRead:
+    """Sample and classify a rectified panel under ``variant``."""
+    grid = sample_grid(_channel(panel, variant.channel), window=variant.window)
+    line0 = classify(grid.cells[0])
+    line1 = classify(grid.cells[1])
+    return PanelRead(variant, grid, (line0, line1))
+
+
+def _working_quad(quad: npt.NDArray[np.float64], scale: float) -> npt.NDArray[np.float64]:
+    result: npt.NDArray[np.float64] = quad / scale
+    return result
+
+
+@dataclass(frozen=True)
+class PanelChoice:
+    """The best panel found: rectified image and its first-variant read."""
+
+    panel: Image.Image
+    first: PanelRead
+    #: The panel shows nothing (screen off): no characters to read.
+    blank: bool = False
+
+
+def find_panel(image: Image.Image) -> PanelChoice | None:
+    """Locate, rectify (both ways up) and pick the panel whose cells read best."""
+    small = image.convert("L")
+    factor = max(small.size) // LOCATE_SIZE
+    if factor >= 2:
+        small = small.reduce(factor)
+    small.thumbnail((LOCATE_SIZE, LOCATE_SIZE), Image.Resampling.BILINEAR)
+    scale = small.width / image.width
+    best: PanelChoice | None = None
+    blank_seen = False
+    for batch in candidate_batches(to_grey(small)):
+        for candidate in batch[:MAX_CANDIDATES]:
+            quad = _refined(image, _working_quad(candidate.quad, scale), candidate.from_bezel)
+            for turn in (0, 2):
+                panel = rectify(image, np.roll(quad, -turn, axis=0))
+                read = read_panel(panel, VARIANTS[0])
+                blank_seen = blank_seen or read.grid.blank
+                if best is None or read.mean_distance < best.first.mean_distance:
+                    best = PanelChoice(panel, read)
+                if read.mean_distance <= GOOD_MEAN_DISTANCE:
+                    break
+            if best is not None and best.first.mean_distance <= GOOD_MEAN_DISTANCE:
+                return best
+    if best is None or best.first.mean_distance > MAX_MEAN_DISTANCE:
+        if blank_seen and best is not None:
+            return PanelChoice(best.panel, best.first, blank=True)
+        return None
+    return best
+
+
+def _refined(
+    image: Image.Image, quad: npt.NDArray[np.float64], from_bezel: bool
+) -> npt.NDArray[np.float64]:
+    """Sharpen a coarse quad from the panel edges (wider search for bezel guesses)."""
+    borders = (6, BORDER, BORDER) if from_bezel else (BORDER, BORDER)
+    for border in borders:
+        refined = refine_quad(image, quad, border=border)
+        if refined is None:
+            break
+        quad = refined
+    return quad
+
+
+def _title_crop(panel: Image.Image) -> Image.Image:
+    """Line 1 of the rectified panel, cleaned up for tesseract (dark text on white)."""
+    top = (BORDER + 1.5) * PX_PER_DOT
+    bottom = (BORDER + 3 + 7 + 1) * PX_PER_DOT
+    crop = panel.convert("L").crop((0, round(top), panel.width, round(bottom)))
+    crop = ImageOps.autocontrast(crop, cutoff=2)
+    # merge the separate dots into strokes: tesseract reads strokes, not dots
+    from PIL import ImageFilter
+
+    crop = crop.filter(ImageFilter.GaussianBlur(PX_PER_DOT * 0.45))
+    crop = ImageOps.autocontrast(crop, cutoff=1)
+    return crop.point(lambda v: 255 if v > 140 else 0)
+
+
+def _digits(
+    reads: Sequence[CellRead], positions: Sequence[int], grid: GridSample, line: int
+) -> list[CellRead]:
+    """Cells at ``positions`` re-decided among digits only."""
+    cells = grid.cells[line][list(positions)]
+    return classify(cells, DIGITS)
+
+
+#: A cell reads as its best digit when that digit is at most this much worse [dots] than
+#: the best character overall (a blurred 0 looks like C, O or D; grammar wants digits).
+DIGIT_BIAS = 2.5
+
+
+def _digit_biased(read: PanelRead) -> str:
+    """Value line with near-digit cells read as digits (letters of units stay)."""
+    digits = classify(read.grid.cells[1], DIGITS)
+    chars = []
+    for cell, digit in zip(read.lines[1], digits, strict=True):
+        near = cell.char != " " and digit.distance <= cell.distance + DIGIT_BIAS
+        chars.append(digit.char if near and cell.char not in "/:" else cell.char)
+    return "".join(chars)
+
+
+def _confidence(margin: float) -> float:
+    """Map a margin [dots] to 0..1 with CONFIDENT_LEVEL at CONFIDENT_MARGIN."""
+    return float(min(1.0, max(0.0, margin / CONFIDENT_MARGIN * CONFIDENT_LEVEL)))
+
+
+def read_image(
+    image: Image.Image,
+    *,
+    path: Path | str = "<image>",
+    exif_time: object = None,
+    use_tesseract: bool = True,
+) -> PhotoReading:
+    """Read an upright RGB image (see module doc); pure except for tesseract."""
+    from datetime import datetime
+
+    source = Path(path)
+    when = exif_time if isinstance(exif_time, datetime) else None
+    choice = find_panel(image)
+    if choice is None:
+        return PhotoReading(
+            path=source,
+            screen=ScreenKind.NOT_LINKY,
+            exif_time=when,
+            warnings=(
+                "Aucun écran Linky trouvé : cadrez l'écran du compteur (avec les références "
+                "gravées au-dessus), de face, net et sans reflet.",
+            ),
+        )
+    crop = encode_png(choice.panel)
+    if choice.blank or choice.first.grid.blank:
+        return PhotoReading(
+            path=source,
+            screen=ScreenKind.NOT_LINKY,
+            crop=crop,
+            exif_time=when,
+            warnings=(
+                "L'écran du compteur est éteint ou illisible : appuyez sur « + » pour "
+                "l'allumer, puis reprenez la photo.",
+            ),
+        )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # tesseract runs as a subprocess: let it work while the variants are read
+        title_future = (
+            pool.submit(engine.read_title, _title_crop(choice.panel)) if use_tesseract else None
+        )
+        reads = [choice.first] + [read_panel(choice.panel, v) for v in VARIANTS[1:]]
+        tesseract_text = title_future.result() if title_future is not None else None
+    warnings: list[str] = []
+    lines = reads[0].text
+    cell_kinds = [classify_title(r.text[0]) for r in reads]
+    kind = cell_kinds[0]
+    title_text: str | None = lines[0].strip()
+    tesseract_kind: ScreenKind | None = None
+    if tesseract_text is not None:
+        tesseract_kind = classify_title(tesseract_text)
+    kinds_agree = len(set(cell_kinds)) == 1 and (
+        not use_tesseract or tesseract_kind is None or tesseract_kind == kind
+    )
+    if kind is None:
+        kind = tesseract_kind
+    if kind is None:
+        return PhotoReading(
+            path=source,
+            screen=ScreenKind.NOT_LINKY,
+            crop=crop,
+            exif_time=when,
+            lines=lines,
+            title=title_text,
+            warnings=(
+                "Titre de l'écran illisible : reprenez la photo de face, plus près, "
+                "sans reflet ni flou.",
+            ),
+        )
+    if not kinds_agree:
+        warnings.append("Le titre de l'écran est peu lisible : vérifiez de quel écran il s'agit.")
+    if kind not in (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX):
+        return PhotoReading(
+            path=source,
+            screen=kind,
+            crop=crop,
+            exif_time=when,
+            lines=lines,
+            title=title_text,
+            confidence=1.0 if kinds_agree else 0.5,
+            confident=False,
+            warnings=(
+                "Cet écran n'est pas l'un des trois demandés (numéro PRM, date courante, "
+                "index injection) : faites défiler avec « + » et reprenez la photo.",
+                *warnings,
+            ),
+        )
+    values: list[str | None] = []
+    margins: list[float] = []
+    for read in reads:
+        match = parse_value(kind, _digit_biased(read))
+        if match is None:
+            values.append(None)
+            continue
+        digits = _digits(read.lines[1], match.digit_positions, read.grid, 1)
+        text = list(read.text[1])
+        for position, digit in zip(match.digit_positions, digits, strict=True):
+            text[position] = digit.char
+        rematch = parse_value(kind, "".join(text))
+        values.append(rematch.value if rematch else None)
+        margins.append(min((d.margin for d in digits), default=0.0))
+    found = [v for v in values if v is not None]
+    if not found:
+        return PhotoReading(
+            path=source,
+            screen=kind,
+            crop=crop,
+            exif_time=when,
+            lines=lines,
+            title=title_text,
+            warnings=(
+                "Valeur illisible : reprenez la photo de face, plus près, sans reflet ni "
+                "flou, ou saisissez-la à la main.",
+                *warnings,
+            ),
+        )
+    best = max(set(found), key=found.count)
+    agree = all(v == best for v in values)
+    margin = min(margins) if margins else 0.0
+    confidence = _confidence(margin) * (1.0 if agree else 0.5) * (1.0 if kinds_agree else 0.7)
+    confident = agree and kinds_agree and margin >= CONFIDENT_MARGIN
+    candidates = tuple(dict.fromkeys(v for v in found if v != best))
+    if not confident:
+        warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
+    return PhotoReading(
+        path=source,
+        screen=kind,
+        value=best,
+        confidence=round(confidence, 3),
+        confident=confident,
+        candidates=candidates,
+        crop=crop,
+        exif_time=when,
+        lines=lines,
+        title=title_text,
+        warnings=tuple(warnings),
+    )
+
+
+def read_loaded(photo: LoadedPhoto, path: Path) -> PhotoReading:
+    """Read a photo already decoded by :func:`open_photo`."""
+    return read_image(photo.image, path=path, exif_time=photo.exif_time)
+
+
+def read_photo(path: str | Path) -> PhotoReading:
+    """Read one photo file (raises PhotoError / OcrEngineMissing, see the package doc)."""
+    engine.ensure_engine()
+    file = Path(path)
+    return read_loaded(open_photo(file), file)
+
+
+__all__ = [
+    "VARIANTS",
+    "PanelRead",
+    "Variant",
+    "find_panel",
+    "read_image",
+    "read_panel",
+    "read_photo",
+]

@@ -1,0 +1,223 @@
+"""Perspective correction: warp the LCD panel quad onto an upright grid of dot pitches.
+
+The panel is 101 × 22 dot pitches (3-dot margins, 6-dot character pitch, 9-dot line
+pitch: the layout of a 2 × 16 character LCD). :func:`rectify` maps the photo's quad onto
+an image of ``(101 + 2 border) × (22 + 2 border)`` pitches at :data:`PX_PER_DOT` pixels
+each, so the grid reader samples fixed positions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+Quad = npt.NDArray[np.float64]
+
+#: Panel layout [dot pitches].
+PANEL_W = 101
+PANEL_H = 22
+MARGIN_X = 3
+MARGIN_Y = 3
+CHAR_PITCH = 6
+LINE_PITCH = 9
+CHARS = 16
+LINES = 2
+#: Pixels per dot pitch in the rectified image.
+PX_PER_DOT = 6
+#: Extra border around the panel in the rectified image [dot pitches].
+BORDER = 3
+
+
+def homography(source: Quad, destination: Quad) -> npt.NDArray[np.float64]:
+    """The 3×3 homography mapping 4 ``source`` points onto 4 ``destination`` points."""
+    rows = []
+    rhs = []
+    for (x, y), (u, v) in zip(source, destination, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+        rhs.extend([u, v])
+    solution = np.linalg.solve(np.array(rows, dtype=np.float64), np.array(rhs, dtype=np.float64))
+    matrix: npt.NDArray[np.float64] = np.append(solution, 1.0).reshape(3, 3)
+    return matrix
+
+
+def rectified_size(px_per_dot: int = PX_PER_DOT, border: int = BORDER) -> tuple[int, int]:
+    """(width, height) [px] of the rectified panel image, border included."""
+    return ((PANEL_W + 2 * border) * px_per_dot, (PANEL_H + 2 * border) * px_per_dot)
+
+
+def rectify(
+    image: Image.Image, quad: Quad, px_per_dot: int = PX_PER_DOT, border: int = BORDER
+) -> Image.Image:
+    """Warp ``quad`` (TL, TR, BR, BL in ``image`` px) onto the upright panel grid."""
+    width, height = rectified_size(px_per_dot, border)
+    b = border * px_per_dot
+    target = np.array(
+        [
+            [b, b],
+            [b + PANEL_W * px_per_dot, b],
+            [b + PANEL_W * px_per_dot, b + PANEL_H * px_per_dot],
+            [b, b + PANEL_H * px_per_dot],
+        ],
+        dtype=np.float64,
+    )
+    # PIL maps output pixels back into the source: the target -> photo homography
+    back = homography(target, np.asarray(quad, dtype=np.float64))
+    coefficients = tuple(float(v) for v in (back / back[2, 2]).flatten()[:8])
+    return image.transform(
+        (width, height),
+        Image.Transform.PERSPECTIVE,
+        coefficients,
+        Image.Resampling.BILINEAR,
+    )
+
+
+def dot_centres(
+    offset: tuple[float, float] = (0.0, 0.0),
+    scale: tuple[float, float] = (1.0, 1.0),
+    px_per_dot: int = PX_PER_DOT,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """x (16 chars × 5 cols) and y (2 lines × 7 rows) centres [px] of every dot.
+
+    ``offset`` [dot pitches] and ``scale`` adjust the nominal grid (refinement).
+    """
+    cols = np.array([MARGIN_X + c * CHAR_PITCH + k + 0.5 for c in range(CHARS) for k in range(5)])
+    rows = np.array(
+        [MARGIN_Y + line * LINE_PITCH + r + 0.5 for line in range(LINES) for r in range(7)]
+    )
+    centre_x, centre_y = PANEL_W / 2, PANEL_H / 2
+    xs = ((cols - centre_x) * scale[0] + centre_x + offset[0] + BORDER) * px_per_dot
+    ys = ((rows - centre_y) * scale[1] + centre_y + offset[1] + BORDER) * px_per_dot
+    return xs, ys
+
+
+def gap_centres(
+    offset: tuple[float, float] = (0.0, 0.0),
+    scale: tuple[float, float] = (1.0, 1.0),
+    px_per_dot: int = PX_PER_DOT,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """x of the blank columns between characters, y of the blank rows between lines."""
+    cols = np.array([MARGIN_X + c * CHAR_PITCH + 5 + 0.5 for c in range(CHARS - 1)])
+    cols = np.concatenate([[MARGIN_X - 1 + 0.5], cols, [PANEL_W - MARGIN_X + 0.5]])
+    rows = np.array(
+        [MARGIN_Y - 1 + 0.5, MARGIN_Y + 7 + 0.5, MARGIN_Y + 8 + 0.5, PANEL_H - MARGIN_Y + 0.5]
+    )
+    centre_x, centre_y = PANEL_W / 2, PANEL_H / 2
+    xs = ((cols - centre_x) * scale[0] + centre_x + offset[0] + BORDER) * px_per_dot
+    ys = ((rows - centre_y) * scale[1] + centre_y + offset[1] + BORDER) * px_per_dot
+    return xs, ys
+
+
+__all__ = [
+    "BORDER",
+    "CHARS",
+    "LINES",
+    "PANEL_H",
+    "PANEL_W",
+    "PX_PER_DOT",
+    "dot_centres",
+    "gap_centres",
+    "homography",
+    "rectified_size",
+    "rectify",
+]
+
+
+def _fit_line(
+    positions: npt.NDArray[np.float64], edges: npt.NDArray[np.float64]
+) -> tuple[float, float] | None:
+    """Robust fit ``edge = a * position + b`` (two rounds of outlier rejection)."""
+    keep = np.isfinite(edges)
+    for _ in range(3):
+        if keep.sum() < max(8, len(edges) // 5):
+            return None
+        a, b = np.polyfit(positions[keep], edges[keep], 1)
+        residual = np.abs(edges - (a * positions + b))
+        limit = max(1.0, 2.5 * float(np.median(residual[keep])))
+        keep = keep & (residual <= limit)
+    if keep.sum() < max(8, len(edges) // 5):
+        return None
+    a, b = np.polyfit(positions[keep], edges[keep], 1)
+    return float(a), float(b)
+
+
+def _edge_positions(profiles: npt.NDArray[np.float64], rising: bool) -> npt.NDArray[np.float64]:
+    """Sub-pixel position of the strongest step along axis 1 of each profile row."""
+    gradient = profiles[:, 2:] - profiles[:, :-2]
+    if not rising:
+        gradient = -gradient
+    index = np.argmax(gradient, axis=1)
+    strength = gradient[np.arange(len(index)), index]
+    result = index.astype(np.float64) + 1.0
+    # parabola through the peak and its neighbours
+    inner = (index > 0) & (index < gradient.shape[1] - 1)
+    rows = np.arange(len(index))[inner]
+    left = gradient[rows, index[inner] - 1]
+    centre = gradient[rows, index[inner]]
+    right = gradient[rows, index[inner] + 1]
+    denominator = left - 2 * centre + right
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = np.where(np.abs(denominator) > 1e-9, 0.5 * (left - right) / denominator, 0.0)
+    result[inner] += np.clip(shift, -0.5, 0.5)
+    weak = strength < 0.25 * float(np.percentile(strength, 90))
+    result[weak] = np.nan
+    positions: npt.NDArray[np.float64] = result
+    return positions
+
+
+def refine_quad(
+    image: Image.Image, quad: Quad, px_per_dot: int = PX_PER_DOT, border: int = BORDER
+) -> Quad | None:
+    """Sharpen a coarse panel quad from the panel/bezel edges seen in its rectification.
+
+    The coarse quad is rectified with a border; along each side the step from the dark
+    bezel to the bright, empty panel margin is found per column (or row) and fitted with
+    a line; the four lines' intersections, mapped back into the photo, are the new quad.
+    Returns None when an edge cannot be found (the coarse quad is then kept).
+    """
+    panel = rectify(image, quad, px_per_dot, border)
+    grey = np.asarray(panel.convert("L"), dtype=np.float64)
+    s = px_per_dot
+    b = border * s
+    reach = int((border + 2.4) * s)
+    width, height = PANEL_W * s, PANEL_H * s
+    xs = np.arange(b + 4 * s, b + width - 4 * s, dtype=np.float64)
+    ys = np.arange(b + 3 * s, b + height - 3 * s, dtype=np.float64)
+    xi, yi = xs.astype(int), ys.astype(int)
+    top = _edge_positions(grey[:reach, xi].T, rising=True)
+    bottom_start = b + height - (reach - b) - s * 0
+    bottom_start = int(b + height - (reach - b))
+    bottom = _edge_positions(grey[bottom_start:, xi].T, rising=False) + bottom_start
+    left = _edge_positions(grey[yi, :reach], rising=True)
+    right_start = int(b + width - (reach - b))
+    right = _edge_positions(grey[yi, right_start:], rising=False) + right_start
+    lines_h = [_fit_line(xs, top), _fit_line(xs, bottom)]
+    lines_v = [_fit_line(ys, left), _fit_line(ys, right)]
+    if any(line is None for line in (*lines_h, *lines_v)):
+        return None
+    corners = []
+    for h_line, v_line in (
+        (lines_h[0], lines_v[0]),
+        (lines_h[0], lines_v[1]),
+        (lines_h[1], lines_v[1]),
+        (lines_h[1], lines_v[0]),
+    ):
+        assert h_line is not None and v_line is not None
+        a_h, b_h = h_line  # y = a_h x + b_h
+        a_v, b_v = v_line  # x = a_v y + b_v
+        y = (a_h * b_v + b_h) / (1 - a_h * a_v)
+        x = a_v * y + b_v
+        corners.append((x, y))
+    rect = np.array(corners, dtype=np.float64)
+    target = np.array(
+        [[b, b], [b + width, b], [b + width, b + height], [b, b + height]], dtype=np.float64
+    )
+    back = homography(target, np.asarray(quad, dtype=np.float64))
+    points = np.column_stack([rect, np.ones(4)]) @ back.T
+    refined: Quad = points[:, :2] / points[:, 2:3]
+    # reject wild refinements (more than 3 dot pitches away from the coarse corners)
+    pitch = float(np.linalg.norm(quad[1] - quad[0])) / PANEL_W
+    if np.max(np.linalg.norm(refined - quad, axis=1)) > (border + 1.5) * pitch:
+        return None
+    return refined
