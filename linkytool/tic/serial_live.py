@@ -3,28 +3,24 @@
 :class:`LiveSession` consumes the reader's events and prints them: one JSON object or CSV
 rows per frame as they arrive, or the meter summary (refreshed in place when stdout is a
 terminal, printed once at the end otherwise). Status events (detection, unplug, replug)
-go to stderr in French. The summary keeps running counts and only the last frames, so a
-reading of several days stays small in memory. Output goes through the two callables
-given, so the class is testable without a terminal.
+go to stderr in French. The summary is built incrementally (TIC-core's ReadingBuilder)
+and keeps no frame, so a reading of several days stays small in memory. Output goes
+through the two callables given, so the class is testable without a terminal.
 """
 
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from linkytool.cli.output import dumps_json, render_csv, render_table
 from linkytool.tic.export import GROUP_COLUMNS, frame_group_rows, frame_to_dict
-from linkytool.tic.model import Frame
 from linkytool.tic.report import describe_reading, reading_notes
 from linkytool.tic.serialio import FrameReceived, NoSignal, ReaderEvent
-from linkytool.tic.summary import MeterReading, summarize
+from linkytool.tic.summary import MeterReading, ReadingBuilder
 
-#: Frames kept for the summary (the latest value of each quantity is in the last ones).
-RECENT_FRAMES = 32
 #: Minimum time between two refreshes of the live table [s].
 REFRESH_S = 1.0
 #: Minimum time between two "no signal" messages [s].
@@ -42,11 +38,7 @@ class LiveSession:
     warn: Callable[[str], None]
     live_table: bool = False
     port: str = ""
-    frames: int = 0
-    frames_valid: int = 0
-    groups_ok: int = 0
-    groups_bad: int = 0
-    recent: deque[Frame] = field(default_factory=lambda: deque(maxlen=RECENT_FRAMES))
+    builder: ReadingBuilder = field(default_factory=ReadingBuilder)
     #: Host time the last frame carrying DATE was received (for the clock drift).
     date_received_at: datetime | None = None
     _last_refresh: float = 0.0
@@ -65,18 +57,14 @@ class LiveSession:
             self._last_no_signal = now
         self.warn(event.message)
 
+    @property
+    def frames(self) -> int:
+        """Frames received so far."""
+        return self.builder.frames
+
     def reading(self) -> MeterReading:
-        """Summary of everything received so far (counts over all frames)."""
-        recent = summarize(self.recent)
-        total = self.groups_ok + self.groups_bad
-        return replace(
-            recent,
-            frames=self.frames,
-            frames_valid=self.frames_valid,
-            groups_ok=self.groups_ok,
-            groups_bad=self.groups_bad,
-            checksum_error_rate=self.groups_bad / total if total else 0.0,
-        )
+        """Summary of everything received so far."""
+        return self.builder.result()
 
     def summary_text(self) -> str:
         """The summary table and the notes the user must read, as French text."""
@@ -103,11 +91,7 @@ class LiveSession:
 
     def _frame(self, event: FrameReceived) -> None:
         frame = event.frame
-        self.frames += 1
-        self.frames_valid += frame.valid
-        self.groups_ok += len(frame.groups)
-        self.groups_bad += len(frame.bad_groups)
-        self.recent.append(frame)
+        self.builder.add(frame)
         if frame.meter_time is not None:
             self.date_received_at = event.received_at
         if self.output_format == "jsonl":

@@ -29,7 +29,9 @@ ADAPTER = PortInfo("/dev/ttyUSB0", "/dev/serial/by-id/usb-FTDI_TIC", "0403:6015"
 
 
 def membership(group: str, *, session: bool, listed: bool) -> GroupMembership:
-    return GroupMembership(group=group, gid=20, in_session=session, in_group_file=listed, user="marie")
+    return GroupMembership(
+        group=group, gid=20, in_session=session, in_group_file=listed, user="marie"
+    )
 
 
 @pytest.mark.parametrize("group", ["dialout", "uucp"])

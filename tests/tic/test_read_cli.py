@@ -1,0 +1,113 @@
+"""`tic read` rendering (LiveSession) and `tic simulate` to stdout."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from click.testing import CliRunner
+
+from linkytool.cli import cli
+from linkytool.tic import Frame, decode_bytes
+from linkytool.tic.serial_live import CLEAR, LiveSession
+from linkytool.tic.serialio import FrameReceived, ModeDetected, NoSignal
+from linkytool.tic.simulator import MeterSimulator
+
+RECEIVED = datetime(2026, 11, 20, 13, 32, 30, tzinfo=UTC)
+
+
+def frames(count: int, **options: object) -> list[Frame]:
+    simulator = MeterSimulator(seed=1, start=datetime(2026, 11, 20, 14, 32), **options)  # type: ignore[arg-type]
+    data = b"".join(simulator.next_frame() for _ in range(count))
+    return [event for event in decode_bytes(data) if isinstance(event, Frame)]
+
+
+def session(output_format: str, *, live: bool = False) -> tuple[LiveSession, list[str], list[str]]:
+    out: list[str] = []
+    err: list[str] = []
+    return LiveSession(output_format, out.append, err.append, live_table=live, port="P"), out, err
+
+
+def test_jsonl_is_one_object_per_frame_as_specified() -> None:
+    live, out, err = session("jsonl")
+    for frame in frames(2):
+        live.handle(FrameReceived(frame, RECEIVED))
+    objects = [json.loads(line) for line in out]
+    assert len(objects) == 2
+    first = objects[0]
+    assert first["time"] == RECEIVED.isoformat() and first["mode"] == "standard"
+    assert first["meter"] == "041864123456" and first["valid"] is True
+    assert first["groups"]["EAST"]["unit"] == "Wh" and isinstance(
+        first["groups"]["EAST"]["value"], int
+    )
+    assert first["groups"]["SMAXSN"]["horodate"]["raw"].startswith("H")
+    assert first["errors"] == []
+    reading = live.finish()
+    assert reading.frames == 2 and any("PRM" in line for line in err)
+    assert any("mode consommateur" in line for line in err)
+
+
+def test_csv_has_one_header_then_one_row_per_group() -> None:
+    live, out, _ = session("csv")
+    for frame in frames(2):
+        live.handle(FrameReceived(frame, RECEIVED))
+    lines = "\n".join(out).splitlines()
+    assert lines[0].startswith("frame,time,mode,meter,label")
+    assert sum(line.startswith("frame,") for line in lines) == 1
+    assert any(",PRM,30002345678901," in line for line in lines)
+
+
+def test_table_final_summary_and_drift_from_the_host_clock() -> None:
+    live, out, err = session("table")
+    live.handle(ModeDetected(None, 9600, 0.2))
+    for frame in frames(2):
+        live.handle(FrameReceived(frame, RECEIVED))
+    assert out == []  # not a terminal: one summary at the end
+    live.finish()
+    text = out[-1]
+    assert "30002345678901" in text and "Statuts (STGE)" in text
+    assert "écart" in text and "mode consommateur" in text
+    assert "détecté" in err[0]
+
+
+def test_live_table_refreshes_in_place() -> None:
+    live, out, _ = session("table", live=True)
+    live.handle(FrameReceived(frames(1)[0], RECEIVED))
+    assert out and out[0].startswith(CLEAR) and "Ctrl+C" in out[0]
+
+
+def test_producer_summary_has_no_consumer_note() -> None:
+    live, out, _ = session("table")
+    for frame in frames(2, profile="producer"):
+        live.handle(FrameReceived(frame, RECEIVED))
+    live.finish()
+    assert "Énergie injectée (EAIT)" in out[-1] and "mode consommateur" not in out[-1]
+
+
+def test_no_signal_messages_are_throttled() -> None:
+    live, _, err = session("table")
+    for _ in range(5):
+        live.handle(NoSignal((9600, 1200), 3.0, 0))
+    assert len(err) == 1 and "aucun octet reçu" in err[0]
+
+
+def test_simulate_to_stdout_writes_a_decodable_capture() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["tic", "simulate", "--stdout", "--fast", "--frames", "4", "--seed", "2",
+         "--profile", "producer", "--phases", "3"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    events = decode_bytes(result.stdout_bytes)
+    decoded = [event for event in events if isinstance(event, Frame)]
+    assert len(decoded) == 4 and all(frame.valid for frame in decoded)
+    assert "SINSTS3" in decoded[0].groups and "EAIT" in decoded[0].groups
+    assert "4 trame(s) émise(s)" in result.stderr
+
+
+def test_simulate_refuses_contradictory_or_bad_options() -> None:
+    runner = CliRunner()
+    both = runner.invoke(cli, ["tic", "simulate", "--stdout", "--port", "loop://"])
+    assert both.exit_code == 2
+    bad_prm = runner.invoke(cli, ["tic", "simulate", "--stdout", "--prm", "123"])
+    assert bad_prm.exit_code == 2 and "14 chiffres" in bad_prm.output
