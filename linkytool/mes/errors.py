@@ -48,8 +48,9 @@ class PrerequisitesError(MesError):
 
     def __init__(self, reasons: Sequence[str], *, what: str) -> None:
         self.reasons = tuple(reasons)
-        message = f"{what} refusé : des prérequis de l'auto-MES ne sont pas remplis.\n" + "\n".join(
-            f"  - {reason}" for reason in self.reasons
+        message = (
+            f"{what} impossible : des prérequis de l'auto-MES ne sont pas remplis.\n"
+            + "\n".join(f"  - {reason}" for reason in self.reasons)
         )
         super().__init__(
             message,

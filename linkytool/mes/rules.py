@@ -337,6 +337,19 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
             f"aucun relevé « {title} » (readings.{which.value})",
             "Lisez la valeur par la TIC, sur la photo (linkytool ocr) ou saisissez-la.",
         )
+    photo = ctx.photos.get(which)
+    if (
+        reading.source is ReadingSource.PHOTO
+        and reading.sha256
+        and photo is not None
+        and photo.sha256 is not None
+        and reading.file == photo.declared
+        and reading.sha256 != photo.sha256
+    ):
+        return None, missing(
+            f"la photo « {title} » ({photo.declared}) a changé depuis sa lecture",
+            "Relisez la nouvelle photo (linkytool mes import-photos) ou saisissez la valeur.",
+        )
     if (
         reading.source is ReadingSource.PHOTO
         and reading.confidence is not None

@@ -249,6 +249,41 @@ def test_every_rule_has_a_failing_case() -> None:
     assert {rule.id for rule in RULES} - {case[0] for case in FAILURES} == {"photos"}
 
 
+def test_a_photo_replaced_after_its_reading_must_be_read_again() -> None:
+    dossier = demo_dossier()
+    photos = _usable_photos()
+    reading = dossier.readings.current(ReadingField.PRM)
+    assert reading is not None and reading.source is ReadingSource.PHOTO
+    reading.sha256 = "e" * 64  # hash of the file when it was read
+    photos[ReadingField.PRM] = PhotoFacts(
+        ReadingField.PRM,
+        reading.file,
+        Path("/x/p.jpg"),
+        True,
+        1000,
+        "f" * 64,
+        "JPEG",
+        1600,
+        1200,
+        None,
+    )
+    status, detail = outcome(dossier, "prm", photos)
+    assert status is RuleStatus.MISSING and "a changé depuis sa lecture" in detail
+    photos[ReadingField.PRM] = PhotoFacts(
+        ReadingField.PRM,
+        reading.file,
+        Path("/x/p.jpg"),
+        True,
+        1000,
+        reading.sha256,
+        "JPEG",
+        1600,
+        1200,
+        None,
+    )
+    assert outcome(dossier, "prm", photos)[0] is RuleStatus.SATISFIED
+
+
 def test_appointment_even_cancelled_counts_as_agreement() -> None:
     dossier = demo_dossier()
     dossier.agreement.kind = AgreementKind.APPOINTMENT
