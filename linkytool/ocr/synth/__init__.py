@@ -9,6 +9,7 @@ bytes), :func:`generate_set` (a directory of photos plus
 
 from __future__ import annotations
 
+from linkytool.ocr.synth import geometry
 from linkytool.ocr.synth.generate import (
     DEFAULT_MIX,
     SCENES,
@@ -35,6 +36,7 @@ __all__ = [
     "generate_large_photo",
     "generate_photo",
     "generate_set",
+    "geometry",
     "load_truth",
     "photo_rng",
     "write_truth",

@@ -101,7 +101,8 @@ class PhotoTruth:
 
     ``kind``/``value`` are what ``linkytool.ocr.read_photo`` must return as ``screen`` /
     ``value``; ``lcd_quad`` = the LCD panel's corners TL, TR, BR, BL in stored-pixel
-    coordinates (None without a LCD); ``params`` = every degradation drawn.
+    coordinates (None without a LCD), ``text_quad`` the same for the dot area (margins
+    excluded: 95 × 16 dot pitches); ``params`` = every degradation drawn.
     """
 
     kind: str
@@ -120,6 +121,7 @@ class PhotoTruth:
     exif_orientation: int | None = None
     exif_datetime: str | None = None
     lcd_quad: list[list[float]] | None = None
+    text_quad: list[list[float]] | None = None
     params: dict[str, Any] = field(default_factory=dict)
     file: str = ""
     seed: list[int] = field(default_factory=list)
@@ -223,7 +225,9 @@ def _stored_points(points: np.ndarray, size: tuple[int, int], orientation: int) 
     return points
 
 
-def _lcd_style(draw: _Draw, level: Level, spec: PhotoSpec) -> render.LcdStyle:
+def _lcd_style(
+    draw: _Draw, level: Level, spec: PhotoSpec, panel: render.LcdGeometry
+) -> render.LcdStyle:
     backlight = spec.backlight
     if backlight is None:
         backlight = draw.chance("backlight", level.backlight_prob)
@@ -243,7 +247,26 @@ def _lcd_style(draw: _Draw, level: Level, spec: PhotoSpec) -> render.LcdStyle:
         backlight=backlight,
         sheen=draw.uniform("lcd_sheen", (0.0, 0.15)),
         seed=int(draw.rng.integers(0, 2**31)),
+        geometry=panel,
     )
+
+
+def _geometry(draw: _Draw, level: Level) -> render.LcdGeometry:
+    """Standard or varied panel geometry, from a child generator (the parent stream, and
+    so every photo made before geometry varied, stays the same)."""
+    child = _Draw(draw.rng.spawn(1)[0], draw.overrides)
+    panel = render.STANDARD_GEOMETRY
+    if child.chance("varied_panel", level.geometry_prob):
+        panel = render.LcdGeometry(
+            margin_x=round(child.uniform("lcd_margin_x", level.margin_x), 2),
+            margin_y=round(child.uniform("lcd_margin_y", level.margin_y), 2),
+            aspect=round(child.uniform("dot_aspect", level.dot_aspect), 3),
+        )
+    draw.params.update(child.params)
+    draw.put("lcd_margin_x", panel.margin_x)
+    draw.put("lcd_margin_y", panel.margin_y)
+    draw.put("dot_aspect", panel.aspect)
+    return panel
 
 
 def _face_style(draw: _Draw, ads: str) -> render.FaceStyle:
@@ -298,20 +321,25 @@ def _render_meter(
     draw: _Draw,
     ads: str,
 ) -> tuple[Image.Image, np.ndarray, list[str]]:
-    """Draw the meter into ``image``; returns (image, LCD quad [upright px], references)."""
+    """Draw the meter into ``image``.
+
+    Returns (image, (2, 4, 2) array: panel quad and dot-area quad [upright px], references).
+    """
     width, height = image.size
+    panel = _geometry(draw, level)
     lcd_px = max(draw.uniform("lcd_fraction", level.lcd_fraction) * width, level.min_lcd_px)
     lcd_px = draw.put("lcd_px", round(min(lcd_px, 0.85 * width), 1))
-    lcd_box = render.LCD_BOX
+    lcd_box = panel.lcd_box()
     scale = lcd_px / (lcd_box[2] - lcd_box[0])
-    pitch_px = draw.put("dot_pitch_px", round(lcd_px / render.LCD_DOTS_W, 3))
-    lcd_style = _lcd_style(draw, level, spec)
+    pitch_px = lcd_px / (2 * panel.margin_x + render.TEXT_DOTS_W)
+    pitch_px = draw.put("dot_pitch_px", round(pitch_px, 3))
+    lcd_style = _lcd_style(draw, level, spec, panel)
     face_style = _face_style(draw, ads)
     blur_sigma = draw.uniform("blur_dots", level.blur_dots) * pitch_px
     blur_sigma = draw.put("blur_px", round(blur_sigma, 3))
 
     margin_x = max(0.0, (width - lcd_px * 1.1) / 2) / width
-    lcd_h = lcd_px * render.LCD_DOTS_H / render.LCD_DOTS_W
+    lcd_h = lcd_px * panel.panel_ratio()
     margin_y = max(0.0, (height - lcd_h * 1.6) / 2) / height
     dx = draw.uniform("offset_x", (0.0, min(level.offset, margin_x)), signed=True)
     dy = draw.uniform("offset_y", (0.0, min(level.offset, margin_y)), signed=True)
@@ -329,7 +357,7 @@ def _render_meter(
     projected = geometry.project(corners, pose)
     to_photo = geometry.homography(corners, projected)
     window = _visible_window(to_photo, (face_w, face_h), image.size, math.ceil(3 * blur_sigma) + 4)
-    face = render.render_face(screen, lcd_style, face_style, scale, window)
+    face, layout = render.render_face(screen, lcd_style, face_style, scale, window)
     face = degrade.optical_blur(face, blur_sigma)
     tile_to_photo = to_photo @ np.array(
         [[1, 0, window[0]], [0, 1, window[1]], [0, 0, 1]], dtype=np.float64
@@ -354,8 +382,9 @@ def _render_meter(
             fillcolor=(0, 0, 0, 0),
         )
         image.paste(tile, (left, top), tile)
-    quad = geometry.apply_homography(to_photo, render.lcd_corners_face(scale))
-    return image, quad, list(face_style.references)
+    quad = geometry.apply_homography(to_photo, layout.lcd)
+    text_quad = geometry.apply_homography(to_photo, layout.text)
+    return image, np.stack([quad, text_quad]), list(face_style.references)
 
 
 def _photometric(
@@ -403,13 +432,41 @@ def _photometric(
         )
     gains = tuple(round(float(g), 3) for g in rng.uniform(0.92, 1.08, size=3))
     draw.put("white_balance", list(gains))
+    contrast = draw.uniform("contrast", level.contrast)
+    exposure = draw.uniform("exposure", level.exposure)
+    contrast, exposure = _legibility_floor(draw, level, contrast, exposure)
     image = degrade.tone(
-        image,
-        contrast=draw.uniform("contrast", level.contrast),
-        exposure=draw.uniform("exposure", level.exposure),
-        gains=(gains[0], gains[1], gains[2]),
+        image, contrast=contrast, exposure=exposure, gains=(gains[0], gains[1], gains[2])
     )
     return degrade.noise(image, draw.uniform("noise", level.noise), rng)
+
+
+#: Relative ink contrast of a panel whose backlight is off (dimmer, greyer background).
+_BACKLIGHT_OFF_CONTRAST = 0.8
+
+
+def _legibility_floor(
+    draw: _Draw, level: Level, contrast: float, exposure: float
+) -> tuple[float, float]:
+    """Raise global contrast, then exposure, so the compound ink contrast stays readable.
+
+    Independent draws can stack (backlight off × washed-out LCD × low contrast × dark
+    exposure) into a panel nobody can read; a level that promises legibility keeps
+    ``lcd_contrast × contrast × exposure × backlight factor`` ≥ ``min_ink_contrast``.
+    """
+    lcd_contrast = draw.params.get("lcd_contrast")
+    if lcd_contrast is None or level.min_ink_contrast <= 0:
+        return contrast, exposure
+    backlight = 1.0 if draw.params.get("backlight") else _BACKLIGHT_OFF_CONTRAST
+    base = float(lcd_contrast) * backlight
+    if base * contrast * exposure < level.min_ink_contrast:
+        contrast = min(1.0, level.min_ink_contrast / (base * exposure))
+        exposure = max(exposure, min(1.0, level.min_ink_contrast / (base * contrast)))
+        draw.put("contrast", round(contrast, 4))
+        draw.put("exposure", round(exposure, 4))
+        draw.put("legibility_floor", True)
+    draw.put("ink_contrast", round(base * contrast * exposure, 4))
+    return contrast, exposure
 
 
 def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Image, PhotoTruth]:
@@ -427,7 +484,7 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
     draw.put("upright_size", list(size))
     ads = spec.ads if spec.ads is not None else screens.random_ads(rng)
     image = scene.background(size, rng)
-    quad: np.ndarray | None = None
+    quads: np.ndarray | None = None
     references: list[str] = []
     if spec.scene == "not_linky":
         image, what = scene.not_linky_scene(size, rng)
@@ -436,13 +493,13 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
     else:
         if spec.scene == "screen_off":
             draw.overrides.setdefault("backlight", False)
-        image, quad, references = _render_meter(
+        image, quads, references = _render_meter(
             image, screen, spec=spec, level=level, draw=draw, ads=ads
         )
         ads_shown = ads
-    image = _photometric(image, quad, level, draw)
+    image = _photometric(image, None if quads is None else quads[0], level, draw)
     orientation = _orientation(spec, size, rng)
-    stored = degrade.store_oriented(image, orientation)
+    photo = degrade.store_oriented(image, orientation)
     with_exif = (
         spec.exif if spec.exif is not None else not draw.chance("exif_stripped", level.no_exif_prob)
     )
@@ -457,10 +514,10 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
             make=make,
             model=model,
         )
-        stored.info["exif"] = exif.tobytes()
+        photo.info["exif"] = exif.tobytes()
         exif_datetime = taken.strftime("%Y:%m:%d %H:%M:%S")
     quality = int(rng.integers(level.jpeg_quality[0], level.jpeg_quality[1] + 1))
-    stored_quad = None if quad is None else _stored_points(quad, size, orientation)
+    stored = [] if quads is None else [_stored_points(q, size, orientation) for q in quads]
     truth = PhotoTruth(
         kind=screen.kind,
         value=screen.value,
@@ -475,17 +532,20 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         references=references,
         ads=ads_shown,
         legible=level.legible and spec.scene not in ("not_linky", "screen_off"),
-        width=stored.width,
-        height=stored.height,
+        width=photo.width,
+        height=photo.height,
         jpeg_quality=quality,
         exif_orientation=orientation if with_exif else None,
         exif_datetime=exif_datetime,
-        lcd_quad=None
-        if stored_quad is None
-        else [[round(float(v), 1) for v in p] for p in stored_quad],
+        lcd_quad=_rounded(stored[0]) if stored else None,
+        text_quad=_rounded(stored[1]) if stored else None,
         params=draw.params,
     )
-    return stored, truth
+    return photo, truth
+
+
+def _rounded(points: np.ndarray) -> list[list[float]]:
+    return [[round(float(v), 1) for v in point] for point in points]
 
 
 def encode_photo(image: Image.Image, truth: PhotoTruth) -> bytes:
@@ -588,5 +648,9 @@ def generate_large_photo(
     truth.width, truth.height = large.size
     if truth.lcd_quad is not None:
         truth.lcd_quad = [[round(x * scale_x, 1), round(y * scale_y, 1)] for x, y in truth.lcd_quad]
+    if truth.text_quad is not None:
+        truth.text_quad = [
+            [round(x * scale_x, 1), round(y * scale_y, 1)] for x, y in truth.text_quad
+        ]
     truth.params["upscaled_from"] = list(small)
     return large, truth

@@ -64,6 +64,14 @@ class Level:
     no_exif_prob: float
     #: Whether a person can read every photo of this level (ground truth "legible").
     legible: bool = True
+    #: Floor of lcd_contrast × contrast × exposure × (0.8 if backlight off) (0 = none).
+    min_ink_contrast: float = 0.0
+    #: Probability that the panel's margins and dot aspect differ from the standard
+    #: 3-pitch margins and square pitch, and the ranges drawn then.
+    geometry_prob: float = 0.0
+    margin_x: Range = (2.5, 6.0)
+    margin_y: Range = (2.0, 4.5)
+    dot_aspect: Range = (1.0, 1.15)
 
 
 LEVELS: Mapping[str, Level] = MappingProxyType(
@@ -93,6 +101,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             glare_radius=(0.1, 0.2),
             alt_font_prob=0.1,
             no_exif_prob=0.0,
+            min_ink_contrast=0.75,
         ),
         "normal": Level(
             name="normal",
@@ -119,6 +128,8 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             glare_radius=(0.1, 0.35),
             alt_font_prob=0.2,
             no_exif_prob=0.1,
+            geometry_prob=0.3,
+            min_ink_contrast=0.45,
         ),
         "hard": Level(
             name="hard",
@@ -145,6 +156,8 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             glare_radius=(0.1, 0.4),
             alt_font_prob=0.3,
             no_exif_prob=0.15,
+            geometry_prob=0.5,
+            min_ink_contrast=0.33,
         ),
         "extreme": Level(
             name="extreme",
@@ -172,6 +185,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             alt_font_prob=0.3,
             no_exif_prob=0.3,
             legible=False,
+            geometry_prob=0.5,
         ),
     }
 )
@@ -209,6 +223,14 @@ def levels_table() -> str:
         ),
         ("alternative glyph set: p", lambda lv: f"{lv.alt_font_prob:g}"),
         ("EXIF stripped: p", lambda lv: f"{lv.no_exif_prob:g}"),
+        (
+            "varied panel: p, margins x / y [pitches], dot aspect",
+            lambda lv: (
+                f"{lv.geometry_prob:g}, {_span(lv.margin_x)} / {_span(lv.margin_y)}, "
+                f"{_span(lv.dot_aspect)}"
+            ),
+        ),
+        ("compound ink contrast floor", lambda lv: f"{lv.min_ink_contrast:g}"),
         ("legible (truth)", lambda lv: "yes" if lv.legible else "no"),
     ]
     names = list(LEVELS)

@@ -4,7 +4,9 @@ Geometry is in *face units*: the face is 1000 × 1400 units (a single-phase Link
 13 × 19 cm, so one unit ≈ 0.13 mm) and is drawn at a scale chosen so that, once warped
 into the photo, its pixels stay about the size they were drawn at. The LCD panel follows
 a character LCD's proportions: dot pitch ``p``, character pitch ``6p``, line pitch
-``9p``, 3-dot margins, i.e. 101 × 22 dots for 2 lines × 16 characters.
+``9p``; the dot area is 95 × 16 pitches for 2 lines × 16 characters. The standard panel
+adds 3-pitch margins (101 × 22); :class:`LcdGeometry` varies the margins and the dot
+aspect (the real Linky's panel geometry is not published).
 """
 
 from __future__ import annotations
@@ -22,19 +24,51 @@ from linkytool.ocr.synth.screens import LINE_CHARS, Screen
 RGB = tuple[int, int, int]
 FloatArray = npt.NDArray[np.float32]
 
-#: LCD geometry [dots].
+#: LCD geometry [dot pitches].
 CHAR_PITCH = 6
 LINE_PITCH = 9
+TEXT_DOTS_W = LINE_CHARS * CHAR_PITCH - 1
+TEXT_DOTS_H = LINE_PITCH + ROWS
 MARGIN_X = 3
 MARGIN_Y = 3
-LCD_DOTS_W = 2 * MARGIN_X + LINE_CHARS * CHAR_PITCH - 1
-LCD_DOTS_H = 2 * MARGIN_Y + LINE_PITCH + ROWS
+LCD_DOTS_W = 2 * MARGIN_X + TEXT_DOTS_W
+LCD_DOTS_H = 2 * MARGIN_Y + TEXT_DOTS_H
 
 #: Face size and LCD panel placement [face units].
 FACE_W = 1000
 FACE_H = 1400
-LCD_BOX = (190.0, 430.0, 810.0, 430.0 + 620.0 * LCD_DOTS_H / LCD_DOTS_W)
-BEZEL_BOX = (165.0, 400.0, 835.0, LCD_BOX[3] + 32.0)
+LCD_LEFT, LCD_TOP, LCD_WIDTH = 190.0, 430.0, 620.0
+
+
+@dataclass(frozen=True)
+class LcdGeometry:
+    """The panel's margins around the dot area [dot pitches] and dot aspect (h / w)."""
+
+    margin_x: float = MARGIN_X
+    margin_y: float = MARGIN_Y
+    aspect: float = 1.0
+
+    def panel_ratio(self) -> float:
+        """Panel height / width."""
+        return (2 * self.margin_y + TEXT_DOTS_H) * self.aspect / (2 * self.margin_x + TEXT_DOTS_W)
+
+    def lcd_box(self) -> tuple[float, float, float, float]:
+        """The visible panel [face units]."""
+        height = LCD_WIDTH * self.panel_ratio()
+        return (LCD_LEFT, LCD_TOP, LCD_LEFT + LCD_WIDTH, LCD_TOP + height)
+
+    def bezel_box(self) -> tuple[float, float, float, float]:
+        """The dark frame around the panel [face units]."""
+        _, _, _, bottom = self.lcd_box()
+        return (LCD_LEFT - 25.0, LCD_TOP - 30.0, LCD_LEFT + LCD_WIDTH + 25.0, bottom + 32.0)
+
+    def pads(self, pitch: int) -> tuple[int, int, int, int]:
+        """(x pitch, y pitch, left/right pad, top/bottom pad) [px] at x pitch ``pitch``."""
+        pitch_y = max(2, round(pitch * self.aspect))
+        return pitch, pitch_y, round(self.margin_x * pitch), round(self.margin_y * pitch_y)
+
+
+STANDARD_GEOMETRY = LcdGeometry()
 
 
 @dataclass(frozen=True)
@@ -55,6 +89,7 @@ class LcdStyle:
     sheen: float = 0.0
     #: Seed of the per-dot ink variation (real panels are not perfectly uniform).
     seed: int = 0
+    geometry: LcdGeometry = STANDARD_GEOMETRY
 
 
 @dataclass(frozen=True)
@@ -72,23 +107,25 @@ class FaceStyle:
 def lcd_dot_grids(
     lines: tuple[str, str], font: str
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """(lit dots, all dot positions) as (22, 101) boolean grids of the whole panel."""
-    lit = np.zeros((LCD_DOTS_H, LCD_DOTS_W), dtype=np.bool_)
+    """(lit dots, all dot positions) as (16, 95) boolean grids of the dot area."""
+    lit = np.zeros((TEXT_DOTS_H, TEXT_DOTS_W), dtype=np.bool_)
     cells = np.zeros_like(lit)
     for line_index, line in enumerate(lines):
-        top = MARGIN_Y + line_index * LINE_PITCH
+        top = line_index * LINE_PITCH
         for char_index in range(LINE_CHARS):
-            left = MARGIN_X + char_index * CHAR_PITCH
+            left = char_index * CHAR_PITCH
             cells[top : top + ROWS, left : left + COLS] = True
             char = line[char_index] if char_index < len(line) else " "
             lit[top : top + ROWS, left : left + COLS] = glyph_bits(char, font)
     return lit, cells
 
 
-def _dot_kernel(pitch: int, fill: float) -> FloatArray:
-    """A (pitch, pitch) anti-aliased rounded-square dot covering ``fill`` of the pitch."""
-    coords = np.arange(pitch, dtype=np.float32) - (pitch - 1) / 2.0
-    xx, yy = np.meshgrid(coords, coords)
+def _dot_kernel(pitch: int, fill: float, pitch_y: int | None = None) -> FloatArray:
+    """A (pitch_y, pitch) anti-aliased rounded-rectangle dot covering ``fill`` of the pitch."""
+    pitch_y = pitch if pitch_y is None else pitch_y
+    xs = (np.arange(pitch, dtype=np.float32) - (pitch - 1) / 2.0) / pitch
+    ys = (np.arange(pitch_y, dtype=np.float32) - (pitch_y - 1) / 2.0) / pitch_y
+    xx, yy = np.meshgrid(xs * pitch, ys * pitch)
     distance = (np.abs(xx) ** 4 + np.abs(yy) ** 4) ** 0.25
     half = fill * pitch / 2.0
     kernel: FloatArray = np.clip(half - distance + 0.5, 0.0, 1.0).astype(np.float32)
@@ -96,13 +133,18 @@ def _dot_kernel(pitch: int, fill: float) -> FloatArray:
 
 
 def render_lcd(screen: Screen, style: LcdStyle, pitch: int) -> Image.Image:
-    """The LCD panel as an RGB image of (101 × 22) × ``pitch`` pixels."""
+    """The LCD panel as an RGB image; ``pitch`` = horizontal dot pitch [px].
+
+    Standard geometry: (101 × 22) × ``pitch`` pixels; see :meth:`LcdGeometry.pads`.
+    """
     pitch = max(2, pitch)
+    pitch_x, pitch_y, pad_x, pad_y = style.geometry.pads(pitch)
     lit, cells = lcd_dot_grids(screen.lines, style.font)
-    kernel = _dot_kernel(pitch, style.dot_fill)
+    kernel = _dot_kernel(pitch_x, style.dot_fill, pitch_y)
     variation = np.random.default_rng(style.seed).uniform(0.9, 1.0, size=lit.shape)
-    ink = np.kron(lit * variation.astype(np.float32), kernel)
-    ghost = np.kron((cells & ~lit).astype(np.float32), kernel) * style.ghost
+    pads = ((pad_y, pad_y), (pad_x, pad_x))
+    ink = np.pad(np.kron(lit * variation.astype(np.float32), kernel), pads)
+    ghost = np.pad(np.kron((cells & ~lit).astype(np.float32), kernel), pads) * style.ghost
     # Liquid-crystal segments cast a faint offset shadow on the reflector behind them.
     shift = max(1, pitch // 3)
     shadow = np.roll(np.roll(ink, shift, axis=0), shift, axis=1) * 0.12
@@ -113,7 +155,7 @@ def render_lcd(screen: Screen, style: LcdStyle, pitch: int) -> Image.Image:
     yy = np.linspace(-1.0, 1.0, height, dtype=np.float32)[:, None]
     xx = np.linspace(-1.0, 1.0, width, dtype=np.float32)[None, :]
     falloff = 0.08 if style.backlight else 0.03
-    top = np.arange(height, dtype=np.float32)[:, None] / pitch
+    top = np.arange(height, dtype=np.float32)[:, None] / pitch_y
     left = np.arange(width, dtype=np.float32)[None, :] / pitch
     bezel = 1.0 - 0.22 * np.exp(-top / 1.2) - 0.12 * np.exp(-left / 1.2)
     light = ((1.0 - falloff * (xx**2 + 0.6 * yy**2)) * bezel)[..., None]
@@ -158,7 +200,7 @@ def render_face(
     face_style: FaceStyle,
     scale: float,
     window: tuple[int, int, int, int] | None = None,
-) -> Image.Image:
+) -> tuple[Image.Image, FaceLayout]:
     """The meter's front face (RGBA, transparent outside the case) at ``scale`` px/unit.
 
     ``window`` = (left, top, right, bottom) [face px]: draw only that part of the face (a
@@ -207,15 +249,23 @@ def render_face(
     # LED indicator ("voyant") and the LCD window with its bezel.
     led = (230, 90, 40) if face_style.led_on else (120, 60, 50)
     draw.ellipse(box(832, 362, 856, 386), fill=led)
-    draw.rounded_rectangle(box(*BEZEL_BOX), radius=14 * scale, fill=(58, 60, 58, 255))
-    lcd_box = box(*LCD_BOX)
-    lcd_width = (LCD_BOX[2] - LCD_BOX[0]) * scale
-    lcd_height = (LCD_BOX[3] - LCD_BOX[1]) * scale
-    pitch = int(np.ceil(lcd_width / LCD_DOTS_W))
-    lcd = render_lcd(screen, lcd_style, pitch).resize(
-        (max(1, round(lcd_width)), max(1, round(lcd_height))), Image.Resampling.BOX
-    )
+    geometry = lcd_style.geometry
+    draw.rounded_rectangle(box(*geometry.bezel_box()), radius=14 * scale, fill=(58, 60, 58, 255))
+    lcd_units = geometry.lcd_box()
+    lcd_box = box(*lcd_units)
+    lcd_width = (lcd_units[2] - lcd_units[0]) * scale
+    lcd_height = (lcd_units[3] - lcd_units[1]) * scale
+    pitch = int(np.ceil(lcd_width / (2 * geometry.margin_x + TEXT_DOTS_W)))
+    panel = render_lcd(screen, lcd_style, pitch)
+    lcd = panel.resize((max(1, round(lcd_width)), max(1, round(lcd_height))), Image.Resampling.BOX)
     face.paste(lcd, (round(lcd_box[0]), round(lcd_box[1])))
+    _, _, pad_x, pad_y = geometry.pads(pitch)
+    text_units = (
+        lcd_units[0] + (lcd_units[2] - lcd_units[0]) * pad_x / panel.width,
+        lcd_units[1] + (lcd_units[3] - lcd_units[1]) * pad_y / panel.height,
+        lcd_units[2] - (lcd_units[2] - lcd_units[0]) * pad_x / panel.width,
+        lcd_units[3] - (lcd_units[3] - lcd_units[1]) * pad_y / panel.height,
+    )
     # The "−" and "+" buttons under the screen.
     for centre_x, symbol in ((390.0, "-"), (610.0, "+")):
         draw.ellipse(
@@ -237,10 +287,19 @@ def render_face(
     draw.text(at(135, 1060), "enedis", font=_font(round(52 * scale)), fill=darker)
     draw.text(at(135, 1140), "Ne pas ouvrir - plombé", font=_font(round(24 * scale)), fill=darker)
     draw.ellipse(box(780, 1180, 840, 1240), outline=darker, width=stroke(4))
-    return face
+    return face, FaceLayout(_corners(lcd_units, scale), _corners(text_units, scale))
 
 
-def lcd_corners_face(scale: float) -> npt.NDArray[np.float64]:
-    """The LCD panel's corners (TL, TR, BR, BL) in face pixels at ``scale``."""
-    x0, y0, x1, y1 = LCD_BOX
+@dataclass(frozen=True)
+class FaceLayout:
+    """Where the LCD landed on the face [whole-face px]: corners TL, TR, BR, BL."""
+
+    #: The visible panel (inside the bezel).
+    lcd: npt.NDArray[np.float64]
+    #: The dot area (first dot's outer corner to the last dot's), margins excluded.
+    text: npt.NDArray[np.float64]
+
+
+def _corners(units: tuple[float, float, float, float], scale: float) -> npt.NDArray[np.float64]:
+    x0, y0, x1, y1 = units
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64) * scale
