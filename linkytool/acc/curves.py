@@ -260,8 +260,8 @@ def read_curve_file(path: str | Path, timestamps: Timestamps | None = None) -> C
         return read_portal(table, timestamps)
     has_prm = _find(header, PRM_NAMES) is not None
     has_time = _find(header, TIME_NAMES) is not None
-    if has_prm and has_time and _find(header, VALUE_NAMES) is not None and len(header) == 3:
-        return read_long(table)
+    if has_prm and has_time and _find(header, VALUE_NAMES) is not None:
+        return read_long(table)  # extra columns (quality flags...) are ignored
     if has_prm and has_time and len(header) == 6:
         return read_quarter_hours(table)
     if header[0] in TIME_NAMES and len(header) > 1 and all(name.isdigit() for name in header[1:]):

@@ -491,6 +491,15 @@ def load_operation(
         )
     c_files, c_parts = _read_role(consumers, "consumer", options.timestamps)
     p_files, p_parts = _read_role(producers, "producer", options.timestamps)
+    for parts, files, what in (
+        (c_parts, consumers, "consommateur"),
+        (p_parts, producers, "producteur"),
+    ):
+        if not parts:
+            raise AccInputError(
+                f"aucune valeur de {what} dans {', '.join(str(f) for f in files)}.",
+                hint="Vérifiez que le fichier contient des lignes de données sous l'en-tête.",
+            )
     report: dict[str, Any] = {
         "files": [
             {"path": f.path, "role": role, "format": f.format, "prms": sorted(f.series)}

@@ -277,6 +277,15 @@ def test_unknown_format_lists_accepted_ones(tmp_path: Path) -> None:
         load_operation([cons], [prod])
 
 
+def test_empty_and_header_only_files(tmp_path: Path) -> None:
+    cons, prod = _files(tmp_path, "")
+    with pytest.raises(AccInputError, match="c.csv : le fichier est vide"):
+        load_operation([cons], [prod])
+    cons, prod = _files(tmp_path, HEADER)
+    with pytest.raises(AccInputError, match="aucune valeur de consommateur"):
+        load_operation([cons], [prod])
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(AccInputError, match="fichier introuvable"):
         load_operation([tmp_path / "nope.csv"], [tmp_path / "p.csv"])
