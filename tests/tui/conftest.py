@@ -67,10 +67,12 @@ class MessageLog:
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self._seen: set[int] = set()  # ids stay unique: the messages are kept alive
 
     def __call__(self, message: Message) -> None:
         # A bubbling message is seen once per node it passes: keep the first sighting.
-        if all(message is not seen for seen in self.messages[-50:]):
+        if id(message) not in self._seen:
+            self._seen.add(id(message))
             self.messages.append(message)
 
     def of(self, kind: type[Any]) -> list[Any]:

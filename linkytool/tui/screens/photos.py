@@ -95,6 +95,8 @@ class PhotoSlot(Vertical):
             text.append(f"confiance {percent} — sûre", style="green")
         else:
             text.append(f"confiance {percent} — à confirmer", style="bold yellow")
+        if reading.lines:
+            text.append("\nÉcran : " + " / ".join(line.strip() for line in reading.lines))
         if reading.candidates:
             text.append("\nAutres lectures possibles : " + ", ".join(reading.candidates[:3]))
         for warning in reading.warnings:
@@ -103,7 +105,7 @@ class PhotoSlot(Vertical):
         value_input = self.query_one(f"#value-{self.slot}", Input)
         if (reading.value and not value_input.value) or reading.value:
             value_input.value = reading.value
-        self.query_one(f"#crop-{self.slot}", ImageCells).show_image(reading.crop, width=30)
+        self.query_one(f"#crop-{self.slot}", ImageCells).show_image(reading.crop, width=32)
 
     def mark_confirmed(self, value: str) -> None:
         self.confirmed = value
