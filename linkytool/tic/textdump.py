@@ -34,33 +34,40 @@ def _tab(line: str, position: int) -> int | None:
 def rebuild_expanded(line: str) -> str | None:
     """A standard group whose HT were expanded to 8-column stops, with its HT restored.
 
-    None when the line does not fit the label's field lengths and the column arithmetic.
+    Trailing spaces trimmed by a terminal or editor can only hide a space checksum and
+    the spaces before it (padding of the data, the HT): they are put back, and the
+    checksum then says whether that reading is right. None when the line does not fit the
+    label's field lengths and the column arithmetic.
     """
     label = line.split(" ", 1)[0]
     if not label:
         return None
     spec = spec_for(label, TicMode.STANDARD)
-    position = _tab(line, len(label))
-    if position is None:
-        return None
-    fields = [label]
+    widths: list[int | None] = [spec.length] if spec is not None else [None]
     if spec is not None and spec.horodate:
-        fields.append(line[position : position + HORODATE_LENGTH])
-        position = _tab(line, position + HORODATE_LENGTH)
-        if position is None or len(fields[-1]) != HORODATE_LENGTH:
+        widths.insert(0, HORODATE_LENGTH)
+    fields = [label]
+    position = len(label)
+    for width in widths:
+        if position >= len(line):  # the rest was trimmed: blank fields, space checksum
+            if width is None:
+                return None
+            fields.append(" " * width)
+            continue
+        stop = _tab(line, position)
+        if stop is None:
             return None
-    if spec is not None:
-        end = position + spec.length
-    else:  # unknown label: assume data without spaces
-        space = line.find(" ", position)
-        end = len(line) if space < 0 else space
-    data = line[position:end]
-    if len(data) != end - position:
-        return None
-    fields.append(data)
-    if end == len(line):  # the HT and a space checksum were trimmed
+        if width is None:  # unknown label: assume data without spaces
+            space = line.find(" ", stop)
+            width = (len(line) if space < 0 else space) - stop
+        value = line[stop : stop + width]
+        if len(value) < width and stop + len(value) != len(line):
+            return None
+        fields.append(value.ljust(width))
+        position = stop + width
+    if position >= len(line):  # the HT and a space checksum were trimmed
         return "\t".join(fields) + "\t "
-    after = _tab(line, end)
+    after = _tab(line, position)
     if after is None:
         return None
     rest = line[after:]

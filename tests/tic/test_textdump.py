@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from linkytool.tic import TicMode
+from linkytool.tic import LABELS, TicMode, encode_group
 from linkytool.tic.textdump import parse_text_dump, rebuild_expanded
 
 
@@ -51,3 +53,36 @@ def test_standard_dump_with_tabs_and_blank_line_break() -> None:
     assert not first.complete and not second.complete
     assert first.groups["EAST"].value == 0
     assert second.groups["EASD01"].raw == "000000000"
+
+
+STANDARD_SPECS = [spec for spec in LABELS[TicMode.STANDARD].values() if spec.label not in {"ADSC"}]
+TEXT = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
+
+
+@st.composite
+def standard_lines(draw: st.DrawFn) -> list[tuple[str, str | None, str]]:
+    specs = draw(st.lists(st.sampled_from(STANDARD_SPECS), min_size=1, max_size=8, unique=True))
+    groups = []
+    for spec in specs:
+        data = draw(st.text(TEXT, min_size=spec.length, max_size=spec.length))
+        horodate = draw(st.text(TEXT, min_size=13, max_size=13)) if spec.horodate else None
+        groups.append((spec.label, horodate, data))
+    return groups
+
+
+@given(standard_lines())
+def test_tab_expanded_dump_rebuilds_the_groups(groups: list[tuple[str, str | None, str]]) -> None:
+    """What a terminal shows (HT expanded to 8 columns, trailing spaces trimmed) decodes
+    back to the sent groups, space checksums and trimmed padding included."""
+    lines = []
+    for label, horodate, data in groups:
+        wire = encode_group(label, data, TicMode.STANDARD, horodate=horodate)
+        lines.append(wire[1:-1].decode("ascii").expandtabs(8).rstrip(" "))
+    frames = parse_text_dump("\n".join(lines) + "\n")
+    decoded = {
+        label: (group.horodate.raw if group.horodate else None, group.raw)
+        for frame in frames
+        for label, group in frame.groups.items()
+    }
+    assert not [bad for frame in frames for bad in frame.bad_groups]
+    assert decoded == {label: (horodate, data) for label, horodate, data in groups}
