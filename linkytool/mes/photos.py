@@ -81,56 +81,28 @@ def describe_image(data: bytes) -> tuple[str, int, int] | None:
 def inspect_photo(role: ReadingField, declared: str, base_dir: Path) -> PhotoFacts:
     """Read one declared photo and describe it (never raises for a bad file)."""
     if not declared:
-        return PhotoFacts(
-            role, "", None, False, None, None, None, None, None, "photo non renseignée"
-        )
+        return _absent(role, "", None, "photo non renseignée")
     path = resolve(base_dir, declared)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return PhotoFacts(
-            role,
-            declared,
-            path,
-            False,
-            None,
-            None,
-            None,
-            None,
-            None,
-            f"fichier introuvable : {path}",
-        )
+        return _absent(role, declared, path, f"fichier introuvable : {path}")
     except OSError as exc:
-        return PhotoFacts(
-            role,
-            declared,
-            path,
-            False,
-            None,
-            None,
-            None,
-            None,
-            None,
-            f"fichier illisible : {path} ({exc.strerror})",
-        )
+        return _absent(role, declared, path, f"fichier illisible : {path} ({exc.strerror})")
     described = describe_image(data)
+    digest = sha256_bytes(data)
     if described is None:
-        return PhotoFacts(
-            role,
-            declared,
-            path,
-            True,
-            len(data),
-            sha256_bytes(data),
-            None,
-            None,
-            None,
-            f"{path.name} n'est pas une image lisible (JPEG ou PNG attendu)",
-        )
+        error = f"{path.name} n'est pas une image lisible (JPEG ou PNG attendu)"
+        return PhotoFacts(role, declared, path, True, len(data), digest, None, None, None, error)
     image_format, width, height = described
     return PhotoFacts(
-        role, declared, path, True, len(data), sha256_bytes(data), image_format, width, height, None
+        role, declared, path, True, len(data), digest, image_format, width, height, None
     )
+
+
+def _absent(role: ReadingField, declared: str, path: Path | None, error: str) -> PhotoFacts:
+    """Facts of a photo that cannot be read at all."""
+    return PhotoFacts(role, declared, path, False, None, None, None, None, None, error)
 
 
 def inspect_photos(dossier: Dossier, base_dir: Path) -> dict[ReadingField, PhotoFacts]:
