@@ -23,7 +23,7 @@ def _default(consumption: Sequence[float], production: float) -> list[float]:
     total = sum(consumption)
     if total <= 0:
         return [0.0] * len(consumption)
-    factor = min(1.0, production / total)
+    factor = 1.0 if production >= total else production / total
     return [c * factor for c in consumption]
 
 

@@ -279,7 +279,7 @@ def test_unknown_format_lists_accepted_ones(tmp_path: Path) -> None:
 
 def test_empty_and_header_only_files(tmp_path: Path) -> None:
     cons, prod = _files(tmp_path, "")
-    with pytest.raises(AccInputError, match="c.csv : le fichier est vide"):
+    with pytest.raises(AccInputError, match=r"c\.csv : le fichier est vide"):
         load_operation([cons], [prod])
     cons, prod = _files(tmp_path, HEADER)
     with pytest.raises(AccInputError, match="aucune valeur de consommateur"):
