@@ -48,18 +48,20 @@ def rebuild_expanded(line: str) -> str | None:
         widths.insert(0, HORODATE_LENGTH)
     fields = [label]
     position = len(label)
-    for width in widths:
+    for expected in widths:
         if position >= len(line):  # the rest was trimmed: blank fields, space checksum
-            if width is None:
+            if expected is None:
                 return None
-            fields.append(" " * width)
+            fields.append(" " * expected)
             continue
         stop = _tab(line, position)
         if stop is None:
             return None
-        if width is None:  # unknown label: assume data without spaces
+        if expected is None:  # unknown label: assume data without spaces
             space = line.find(" ", stop)
             width = (len(line) if space < 0 else space) - stop
+        else:
+            width = expected
         value = line[stop : stop + width]
         if len(value) < width and stop + len(value) != len(line):
             return None
