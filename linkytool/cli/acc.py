@@ -303,6 +303,8 @@ def run(  # noqa: PLR0917 - click passes one argument per option
         step_minutes=None if step == "auto" else int(step),
         period=(first, last) if first and last else None,
     )
+    if not quiet and is_interactive_stderr():
+        warn(f"Lecture de {len(consumers) + len(producers)} fichiers de courbes…")
     operation = load_operation(
         consumers,
         producers,
