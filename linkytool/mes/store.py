@@ -87,7 +87,11 @@ def render_dossier(dossier: Dossier, previous_text: str | None = None) -> str:
 
 
 def save_dossier(dossier: Dossier, path: str | Path) -> None:
-    """Write ``dossier`` to ``path`` atomically, keeping the comments of the existing file."""
+    """Write ``dossier`` to ``path`` atomically, keeping the comments of the existing file.
+
+    When the file on disk is no longer valid TOML (edited by hand meanwhile), it is first
+    copied to ``NAME.invalide.toml`` so that those edits are not lost.
+    """
     target = Path(path)
     previous: str | None = None
     try:
@@ -98,6 +102,12 @@ def save_dossier(dossier: Dossier, path: str | Path) -> None:
         raise DossierError(
             f"Impossible de relire {target} avant l'enregistrement : {exc.strerror}."
         ) from exc
+    if previous is not None:
+        try:
+            tomlkit.parse(previous)
+        except tomlkit.exceptions.ParseError:
+            atomic_write_text(target.with_name(f"{target.stem}.invalide{target.suffix}"), previous)
+            previous = None
     atomic_write_text(target, render_dossier(dossier, previous))
 
 

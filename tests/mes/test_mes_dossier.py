@@ -137,6 +137,16 @@ def test_saving_an_unchanged_dossier_changes_nothing(tmp_path: Path) -> None:
     assert render_dossier(demo_dossier(), demo_text()) == demo_text()
 
 
+def test_saving_over_a_broken_file_keeps_a_copy_of_it(tmp_path: Path) -> None:
+    path = tmp_path / "d.toml"
+    path.write_text(demo_text(), encoding="utf-8")
+    dossier = load_dossier(path, now=NOW)
+    path.write_text(demo_text() + "\n[oops\n", encoding="utf-8")  # edited meanwhile
+    save_dossier(dossier, path)
+    assert load_dossier(path, now=NOW) == dossier
+    assert (tmp_path / "d.invalide.toml").read_text(encoding="utf-8").endswith("[oops\n")
+
+
 def test_record_reading_keeps_history(tmp_path: Path) -> None:
     path = tmp_path / "d.toml"
     path.write_text(demo_text(), encoding="utf-8")
