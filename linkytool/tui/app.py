@@ -21,7 +21,7 @@ from linkytool.tui.drafts import DraftStore
 from linkytool.tui.errors import describe_error, notify_error
 from linkytool.tui.messages import DossierChanged, TicReadingUpdated, WorkFailed
 from linkytool.tui.screens.base import Pane
-from linkytool.tui.session import Session, paris_now
+from linkytool.tui.session import Session
 from linkytool.tui.widgets.help import HelpScreen, key_label
 
 #: Tab id, function key, pane class path ("module:Class"): the order of the tabs.
@@ -214,7 +214,8 @@ def make_app(
         )
     if autoconnect is not None:
         session.autoconnect = autoconnect
-    session.clock = clock or paris_now
+    if clock is not None:
+        session.clock = clock
     session.port_lister = port_lister
     return LinkytoolApp(session)
 

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import linkytool
 from linkytool.errors import LinkytoolError
-from linkytool.tui.session import Session
+from linkytool.tui.session import PARIS, Session
 
 #: Demo meter identity (see the team contracts: coherent with the demo photos and dossier).
 DEMO_PRM = "30002345678901"
 DEMO_ADSC = "041864123456"
+#: The demo takes place on commissioning day, as the sample dossier and photos tell
+#: (photos taken at 14:32-14:33, TIC read at 14:25): the simulated meter's clock and the
+#: session's clock start here and run in real time, so every cross-check agrees.
+DEMO_START = datetime(2026, 11, 20, 14, 25, 0, tzinfo=PARIS)
 
 
 class DemoUnavailableError(LinkytoolError):
@@ -55,7 +62,9 @@ def start_simulator(session: Session) -> str:
     """Serve the demo meter on a pty; return its path and register its shutdown."""
     from linkytool.tic.simulator import serve_pty
 
-    server = serve_pty(profile="consumer", mode="standard", prm=DEMO_PRM, adsc=DEMO_ADSC)
+    server = serve_pty(
+        profile="consumer", mode="standard", prm=DEMO_PRM, adsc=DEMO_ADSC, start=DEMO_START
+    )
     session.closers.append(server.close)
     return str(server.path)
 
@@ -66,6 +75,22 @@ def prepare_demo(workdir: Path | None = None) -> Session:
         workdir = Path(tempfile.mkdtemp(prefix="linkytool-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
     dossier = copy_samples(workdir)
-    session = Session(dossier_path=dossier, demo=True, autoconnect=True, workdir=workdir)
+    session = Session(
+        dossier_path=dossier,
+        demo=True,
+        autoconnect=True,
+        workdir=workdir,
+        clock=demo_clock(DEMO_START),
+    )
     session.tic_url = start_simulator(session)
     return session
+
+
+def demo_clock(start: datetime) -> Callable[[], datetime]:
+    """A clock that reads ``start`` now and runs in real time from there."""
+    origin = time.monotonic()
+
+    def now() -> datetime:
+        return start + timedelta(seconds=time.monotonic() - origin)
+
+    return now

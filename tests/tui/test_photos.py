@@ -25,10 +25,16 @@ async def test_demo_photos_are_read_confirmed_and_cross_checked(
         await pilot.press("f3")
         await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=60)
         values = {m.slot: m.reading.value for m in messages.of(PhotoRead)}
-        assert values == {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "12"}
+        assert values == {
+            "prm": "30002345678901",
+            "date": "2026-11-20T14:32",
+            "injection_index": "12",
+        }
         pane = app.panes["photos"]
         # without TIC the meter comparisons are unavailable, not failed
-        assert "Pas de TIC" in screen_text(app) or "TIC" in str(pane.query_one("#photos-checks").render())
+        assert "Pas de TIC" in screen_text(app) or "TIC" in str(
+            pane.query_one("#photos-checks").render()
+        )
         # a live TIC reading arrives: the PRM cross-check passes
         pane.post_message(TicReadingUpdated(fixed_reading(), 0.0))
         await pilot.pause()
