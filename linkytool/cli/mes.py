@@ -8,6 +8,8 @@ are imported only by the commands that need them.
 from __future__ import annotations
 
 import os
+import shutil
+import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -129,6 +131,34 @@ def _outcome_row(outcome: RuleOutcome) -> dict[str, Any]:
     }
 
 
+STATUS_MARKS = {
+    RuleStatus.SATISFIED: "[ok]",
+    RuleStatus.MISSING: "[à compléter]",
+    RuleStatus.NOT_SATISFIED: "[NON]",
+}
+
+
+def render_check(outcomes: Sequence[RuleOutcome], *, width: int = 100) -> str:
+    """Readable list for a terminal: one line per satisfied rule, details for the others."""
+    width = max(60, min(width, 120))
+    lines = []
+    for outcome in outcomes:
+        mark = STATUS_MARKS[outcome.status]
+        head = f"{mark:<14}{outcome.title} ({outcome.id})"
+        if outcome.satisfied:
+            lines.append(f"{head} : {outcome.detail}")
+            continue
+        lines.append(f"{head} – {STATUS_LABELS[outcome.status]}")
+        for label, text in (("constat", outcome.detail), ("à faire", outcome.action)):
+            lines += textwrap.wrap(
+                text,
+                width=width,
+                initial_indent=f"{'':14}{label} : ",
+                subsequent_indent=" " * 24,
+            )
+    return "\n".join(lines)
+
+
 @mes.command("check")
 @click.argument("dossier", type=EXISTING_FILE)
 @format_option("table", "json", "jsonl", "csv")
@@ -140,8 +170,8 @@ def check_command(
     """Vérifie chaque prérequis de l'auto-MES (code de sortie 1 s'il en manque un).
 
     Une ligne par condition du mode opératoire d'Enedis : remplie, information
-    manquante ou non remplie, avec le constat et ce qu'il faut faire. En JSON, chaque
-    ligne cite aussi la phrase du mode opératoire dont elle découle.
+    manquante ou non remplie, avec le constat et ce qu'il faut faire. En JSON (ou CSV,
+    JSON lines), chaque ligne cite aussi la phrase du mode opératoire dont elle découle.
     """
     from linkytool.mes.rules import check_prerequisites
     from linkytool.mes.store import load_dossier
@@ -153,6 +183,8 @@ def check_command(
     rows = [_outcome_row(outcome) for outcome in outcomes]
     if output_format == "json":
         click.echo(dumps_json(rows))
+    elif output_format == "table":
+        click.echo(render_check(outcomes, width=shutil.get_terminal_size((100, 24)).columns))
     else:
         emit_rows(rows, CHECK_COLUMNS, output_format)
     failing = [o for o in outcomes if o.status is not RuleStatus.SATISFIED]
