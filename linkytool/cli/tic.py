@@ -225,7 +225,8 @@ def ports(output_format: str) -> None:
     "max_frames",
     type=click.IntRange(min=1),
     default=None,
-    help="S'arrête après ce nombre de trames.",
+    help="S'arrête après ce nombre de trames complètes (la première, prise en cours de "
+    "route, ne compte pas).",
 )
 @click.option(
     "--timeout",
@@ -285,15 +286,14 @@ def read(  # noqa: PLR0917 - one parameter per click option
     if timer is not None:
         timer.daemon = True
         timer.start()
+    complete = 0
     try:
         for event in reader:
             session.handle(event)
-            if (
-                isinstance(event, FrameReceived)
-                and max_frames is not None
-                and session.frames >= max_frames
-            ):
-                reader.stop()
+            if isinstance(event, FrameReceived) and event.frame.complete:
+                complete += 1
+                if max_frames is not None and complete >= max_frames:
+                    reader.stop()
     except KeyboardInterrupt:
         warn("Lecture arrêtée (Ctrl+C).")
     finally:

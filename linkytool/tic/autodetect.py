@@ -28,9 +28,10 @@ LF, CR, HT, SP = 0x0A, 0x0D, 0x09, 0x20
 DEFAULT_BAUDS: tuple[int, ...] = (9600, 1200)
 #: Valid groups needed to accept a speed.
 MIN_VALID_GROUPS = 3
-#: Longest time listened at each speed before trying the next [s]. A 1200-baud group
-#: takes ~0.15 s; 9600 gets less time since its groups come 8 times faster.
-LISTEN_WINDOW_S: dict[int, float] = {9600: 1.0, 1200: 2.0}
+#: Longest time listened at each speed before trying the next [s]. A standard meter sends
+#: a group every ~25 ms at 9600 baud (3 groups take ~0.1 s), a historique one every
+#: ~0.15 s at 1200 baud; the windows leave room for a partial group and USB latency.
+LISTEN_WINDOW_S: dict[int, float] = {9600: 0.6, 1200: 2.0}
 DEFAULT_WINDOW_S = 2.0
 #: Longest group considered (longer runs without CR are garbage) [bytes].
 MAX_GROUP = 160

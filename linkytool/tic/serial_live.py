@@ -38,6 +38,8 @@ class LiveSession:
     warn: Callable[[str], None]
     live_table: bool = False
     port: str = ""
+    #: Last status message (shown under the live table, which clears the screen).
+    status: str = ""
     builder: ReadingBuilder = field(default_factory=ReadingBuilder)
     #: Host time the last frame carrying DATE was received (for the clock drift).
     date_received_at: datetime | None = None
@@ -55,6 +57,7 @@ class LiveSession:
             if now - self._last_no_signal < NO_SIGNAL_REPEAT_S:
                 return
             self._last_no_signal = now
+        self.status = event.message
         self.warn(event.message)
 
     @property
@@ -110,4 +113,5 @@ class LiveSession:
                 self._last_refresh = now
                 stamp = datetime.now(UTC).astimezone().strftime("%H:%M:%S")
                 header = f"Lecture TIC en cours sur {self.port} ({stamp}) — Ctrl+C pour arrêter"
-                self.echo(CLEAR + header + "\n\n" + self.summary_text())
+                footer = f"\n\n{self.status}" if self.status else ""
+                self.echo(CLEAR + header + "\n\n" + self.summary_text() + footer)

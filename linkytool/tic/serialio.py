@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from linkytool import __version__
-from linkytool.errors import LinkytoolError
+from linkytool.errors import LinkytoolError, OutputError
 from linkytool.tic.autodetect import DEFAULT_BAUDS, LISTEN_WINDOW_S, detect_speed
 from linkytool.tic.decoder import TicDecoder
 from linkytool.tic.labels import BAUD, TicMode
@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 READ_TIMEOUT_S = 0.1
 #: Pause between two attempts to reopen an unplugged adapter [s].
 RECONNECT_INTERVAL_S = 0.5
+#: Silence after which the reader reports that the TIC stopped [s] (a meter never pauses
+#: more than a fraction of a second between frames).
+SILENCE_S = 5.0
 #: Longest unfinished group held back before decoding anyway [bytes].
 MAX_TAIL = 4096
 
@@ -154,6 +157,23 @@ class NoSignal:
 
 
 @dataclass(frozen=True)
+class Silence:
+    """The port is open but no byte arrived for a while (clip off the terminals?)."""
+
+    kind: ClassVar[str] = "silence"
+
+    url: str
+    seconds: float
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Plus aucune donnée TIC depuis {self.seconds:.0f} s sur {self.url}. Vérifiez "
+            "que l'adaptateur est toujours relié aux bornes I1/I2 du compteur."
+        )
+
+
+@dataclass(frozen=True)
 class Disconnected:
     """The adapter went away (unplugged, cable, USB reset)."""
 
@@ -198,7 +218,14 @@ class ReaderError:
 
 
 ReaderEvent = (
-    Connected | ModeDetected | FrameReceived | NoSignal | Disconnected | Reconnected | ReaderError
+    Connected
+    | ModeDetected
+    | FrameReceived
+    | NoSignal
+    | Silence
+    | Disconnected
+    | Reconnected
+    | ReaderError
 )
 
 
@@ -247,6 +274,7 @@ class TicReader:
         read_timeout: float = READ_TIMEOUT_S,
         reconnect_interval: float = RECONNECT_INTERVAL_S,
         listen_windows: dict[int, float] | None = None,
+        silence_s: float = SILENCE_S,
         opener: Callable[..., Any] = open_port,
     ) -> None:
         if mode not in ("auto", "standard", "historique"):
@@ -260,6 +288,12 @@ class TicReader:
         self.read_timeout = read_timeout
         self.reconnect_interval = reconnect_interval
         self.listen_windows = listen_windows or LISTEN_WINDOW_S
+        self.silence_s = silence_s
+        if self.record_path is not None and self.record_path.exists():
+            raise OutputError(
+                f"Le fichier d'enregistrement {self.record_path} existe déjà.",
+                hint="Choisissez un autre nom : un enregistrement existant n'est jamais écrasé.",
+            )
         self.stats = ReaderStats()
         self.recorder: Recorder | None = None
         self.detected_mode: TicMode | None = None
@@ -270,6 +304,8 @@ class TicReader:
         self._port: Any = None
         self._synced = False
         self._tail = b""
+        self._needs_detection = False
+        self._downtime = 0.0
 
     # ----------------------------------------------------------------- control
     def stop(self) -> None:
@@ -347,13 +383,17 @@ class TicReader:
             if self._stop.is_set():
                 return
             yield from self._detect(opened)
+        last_data = time.monotonic()
+        silent = False
         while not self._stop.is_set():
             data = self._read()
+            now = time.monotonic()
             if data:
+                last_data, silent = now, False
                 yield from self._consume(data)
-
-    _needs_detection = False
-    _downtime = 0.0
+            elif not silent and now - last_data >= self.silence_s:
+                silent = True
+                yield Silence(self.url, now - last_data)
 
     def _detect(self, opened: float) -> Iterator[ReaderEvent]:
         bauds = self.candidate_bauds()
@@ -585,6 +625,7 @@ __all__: Sequence[str] = (
     "ReaderEvent",
     "ReaderStats",
     "Reconnected",
+    "Silence",
     "TicReader",
     "choose_port",
     "open_port",

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from linkytool.errors import OutputError
 from linkytool.tic import read_capture
 from linkytool.tic.recorder import load_recording
 from linkytool.tic.serial_errors import PortNotFoundError, PortPermissionError, SerialPortError
@@ -23,6 +24,7 @@ from linkytool.tic.serialio import (
     ReaderError,
     ReaderEvent,
     Reconnected,
+    Silence,
     TicReader,
 )
 from linkytool.tic.simulator import MeterSimulator
@@ -126,9 +128,7 @@ def test_reads_frames_and_drops_only_the_leading_fragment() -> None:
 
 def test_chunking_does_not_change_the_frames() -> None:
     data = frames_bytes(3)
-    whole = frames_of(
-        collect(TicReader("x", opener=Opener(ScriptedPort([data]))), until=3)
-    )
+    whole = frames_of(collect(TicReader("x", opener=Opener(ScriptedPort([data]))), until=3))
     bytewise = frames_of(
         collect(TicReader("x", opener=Opener(ScriptedPort(chunked(data, 7)))), until=3)
     )
@@ -252,3 +252,21 @@ def test_event_messages_are_french_and_kinds_are_stable() -> None:
         assert event.message and event.message[0].isupper()
         kinds.append(event.kind)
     assert kinds == ["connected", "mode", "unplugged", "replugged", "no_signal"]
+
+
+def test_silence_after_data_is_reported_once() -> None:
+    port = ScriptedPort(chunked(frames_bytes(1), 200))
+    reader = TicReader("x", opener=Opener(port), silence_s=0.2, listen_windows=WINDOWS)
+    threading.Timer(1.0, reader.stop).start()
+    events = list(reader)
+    silences = [e for e in events if isinstance(e, Silence)]
+    assert len(silences) == 1 and "I1/I2" in silences[0].message
+
+
+def test_existing_recording_is_refused_before_opening(tmp_path: Path) -> None:
+    existing = tmp_path / "old.tic"
+    existing.write_bytes(b"keep me")
+    opener = Opener(ScriptedPort([]))
+    with pytest.raises(OutputError):
+        TicReader("x", record=existing, opener=opener)
+    assert opener.calls == 0 and existing.read_bytes() == b"keep me"
