@@ -9,12 +9,15 @@ whole operation). Negative or unreadable values are refused here, with file and 
 from __future__ import annotations
 
 import itertools
+import math
 from array import array
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
 from linkytool.acc.csvtext import (
+    PRM_PATTERN,
     CsvTable,
     normalise_header,
     parse_date,
@@ -24,7 +27,7 @@ from linkytool.acc.csvtext import (
     read_table,
 )
 from linkytool.acc.errors import AccInputError
-from linkytool.acc.timegrid import format_local, paris_midnight
+from linkytool.acc.timegrid import PARIS, format_local, paris_midnight
 
 Timestamps = Literal["start", "end"]
 
@@ -162,6 +165,50 @@ def read_quarter_hours(table: CsvTable) -> CurveFile:
 PORTAL_FIRST = "identifiant prm"
 
 
+def infer_convention(
+    path: str,
+    first_stamp: int,
+    step: int,
+    first_day: date | None,
+    timestamps: Timestamps | None,
+    *,
+    what: str,
+) -> tuple[Timestamps, list[str]]:
+    """Whether an export's timestamps mark the start or the end of each step.
+
+    Decided from the export's first day: first stamp at 00:00 -> start, at 00:00 plus one
+    step -> end; otherwise ``timestamps`` must say it. Returns the convention and a note.
+    """
+    if timestamps is not None:
+        return timestamps, []
+    hint = "Précisez --timestamps start ou --timestamps end."
+    if first_day is None:
+        raise AccInputError(
+            f"date de début absente : impossible de savoir si {what} marque le début ou la "
+            "fin du pas.",
+            path=path,
+            hint=hint,
+        )
+    midnight = paris_midnight(first_day)
+    if first_stamp == midnight + step:
+        convention: Timestamps = "end"
+    elif first_stamp == midnight:
+        convention = "start"
+    else:
+        raise AccInputError(
+            f"la première valeur ({format_local(first_stamp)}) ne tombe ni au début du "
+            f"{first_day:%d/%m/%Y} ni un pas plus tard : impossible de savoir si {what} "
+            "marque le début ou la fin du pas.",
+            path=path,
+            hint=hint,
+        )
+    note = (
+        f"{Path(path).name} : {what} lu comme la {'fin' if convention == 'end' else 'début'}"
+        " du pas (déduit de la date de début de l'export)."
+    )
+    return convention, [note]
+
+
 def read_portal(table: CsvTable, timestamps: Timestamps | None) -> CurveFile:
     """Enedis customer portal export ("Mes données", load curve), semicolon separated.
 
@@ -214,34 +261,10 @@ def read_portal(table: CsvTable, timestamps: Timestamps | None) -> CurveFile:
     starts = sorted(r[1] for r in rows)
     diffs = [b - a for a, b in itertools.pairwise(starts) if b > a]
     step = declared or (min(diffs) if diffs else 1800)
-    notes: list[str] = []
-    convention = timestamps
     first_day = parse_date(info.get("date de debut", info.get("date de début", "")))
-    if convention is None:
-        if first_day is None:
-            raise AccInputError(
-                "date de début absente du préambule : impossible de savoir si « Horodate » "
-                "marque le début ou la fin du pas.",
-                path=path,
-                hint="Précisez --timestamps start ou --timestamps end.",
-            )
-        midnight = paris_midnight(first_day)
-        if starts[0] == midnight + step:
-            convention = "end"
-        elif starts[0] == midnight:
-            convention = "start"
-        else:
-            raise AccInputError(
-                f"la première valeur ({format_local(starts[0])}) ne tombe ni au début du "
-                f"{first_day:%d/%m/%Y} ni un pas plus tard : impossible de savoir si "
-                "« Horodate » marque le début ou la fin du pas.",
-                path=path,
-                hint="Précisez --timestamps start ou --timestamps end.",
-            )
-        notes.append(
-            f"{Path(path).name} : Horodate lu comme la {'fin' if convention == 'end' else 'début'}"
-            " du pas (déduit du préambule)."
-        )
+    convention, notes = infer_convention(
+        path, starts[0], step, first_day, timestamps, what="« Horodate »"
+    )
     shift = step if convention == "end" else 0
     series = Series(prm, declared_step=declared)
     for line, start, text in rows:
@@ -251,9 +274,102 @@ def read_portal(table: CsvTable, timestamps: Timestamps | None) -> CurveFile:
     return CurveFile(path, "portal", {prm: series}, notes, kind=kind)
 
 
+DATA_CONNECT_STEPS = {"PT5M": 300, "PT10M": 600, "PT15M": 900, "PT30M": 1800, "PT60M": 3600}
+
+
+def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> CurveFile:
+    """Enedis Data Connect load curve (JSON): ``meter_reading.interval_reading[]``.
+
+    Each reading has ``value`` (W, as text), ``date`` (local Europe/Paris time without
+    offset) and ``interval_length`` (``PT30M``...). Whether ``date`` is the start or the end
+    of the step is inferred from ``meter_reading.start`` as for portal exports. Within the
+    repeated fall-back hour a local time seen a second time is the ``+01:00`` one; those
+    readings are counted in the notes. "ligne N" in messages means reading number N.
+    """
+    import json
+
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AccInputError(f"JSON illisible ({exc.msg}).", path=path, line=exc.lineno) from exc
+    reading = document.get("meter_reading", document) if isinstance(document, dict) else None
+    items = reading.get("interval_reading") if isinstance(reading, dict) else None
+    if not isinstance(reading, dict) or not isinstance(items, list):
+        raise AccInputError(
+            "JSON sans « meter_reading.interval_reading » : ce n'est pas une courbe Data Connect.",
+            path=path,
+            hint="Fournissez la réponse de l'API « consumption_load_curve » ou "
+            "« production_load_curve », ou un CSV.",
+        )
+    prm = str(reading.get("usage_point_id", ""))
+    if not PRM_PATTERN.match(prm):
+        raise AccInputError(f"usage_point_id « {prm} » n'est pas un PRM.", path=path)
+    unit = str((reading.get("reading_type") or {}).get("unit", "W"))
+    if unit.upper() != "W":
+        raise AccInputError(f"unité « {unit} » : linkytool attend des puissances en W.", path=path)
+    seen: set[int] = set()
+    ambiguous = 0
+    stamps: list[tuple[int, int, float]] = []  # (reading number, instant, value)
+    steps: set[int] = set()
+    for number, item in enumerate(items, start=1):
+        try:
+            local = datetime.fromisoformat(str(item["date"]))
+            step = DATA_CONNECT_STEPS[str(item.get("interval_length", "PT30M"))]
+            value = float(str(item["value"]))
+        except (KeyError, ValueError, TypeError):
+            raise AccInputError(
+                f"relevé illisible : {item!r}.",
+                path=path,
+                line=number,
+                hint="Chaque relevé doit avoir value (W), date et interval_length (PT30M...).",
+            ) from None
+        if value < 0 or not math.isfinite(value):
+            raise AccInputError(f"puissance {value:g} W invalide.", path=path, line=number)
+        if local.tzinfo is None:
+            instant = int(local.replace(tzinfo=PARIS).timestamp())
+            if (
+                instant in seen
+                and format_local(instant + 3600)[11:13] == format_local(instant)[11:13]
+            ):
+                instant += 3600  # second occurrence of a repeated fall-back local time
+                ambiguous += 1
+        else:
+            instant = int(local.timestamp())
+        seen.add(instant)
+        steps.add(step)
+        stamps.append((number, instant, value))
+    if not stamps:
+        raise AccInputError("aucun relevé dans la courbe Data Connect.", path=path)
+    if len(steps) > 1:
+        raise AccInputError(
+            "le pas change en cours de fichier ("
+            + ", ".join(f"{s // 60} min" for s in sorted(steps))
+            + ").",
+            path=path,
+            hint="Demandez la courbe par périodes de pas constant.",
+        )
+    step = steps.pop()
+    first_day = parse_date(str(reading.get("start", "")))
+    convention, notes = infer_convention(
+        path, min(s[1] for s in stamps), step, first_day, timestamps, what="« date »"
+    )
+    if ambiguous:
+        notes.append(
+            f"{Path(path).name} : {ambiguous} relevés dans l'heure répétée du passage à "
+            "l'heure d'hiver (date sans décalage), lus dans l'ordre du fichier."
+        )
+    shift = step if convention == "end" else 0
+    series = Series(prm, declared_step=step)
+    for number, instant, value in stamps:
+        series.add(instant - shift, value, number)
+    return CurveFile(path, "data-connect", {prm: series}, notes)
+
+
 def read_curve_file(path: str | Path, timestamps: Timestamps | None = None) -> CurveFile:
     """Read a load-curve file in any supported format (detected from its header)."""
     table = read_table(path)
+    if table.text.lstrip().startswith(("{", "[")):
+        return read_data_connect(table.path, table.text, timestamps)
     _, first = table.header()
     header = normalise_header(first)
     if header[0] == PORTAL_FIRST:

@@ -423,3 +423,58 @@ def test_quarter_hour_lines_in_local_time_on_the_fall_back_day(tmp_path: Path) -
     values = op.consumption.chunk(0, 100)[:, 0]
     assert values[8:16].tolist() == [1, 2, 3, 4, 5, 6, 7, 8]
     assert values[-4:].tolist() == [1, 2, 3, 4]
+
+
+def data_connect(
+    prm: str, start: str, readings: list[tuple[str, str]], length: str = "PT30M"
+) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "meter_reading": {
+                "usage_point_id": prm,
+                "start": start,
+                "end": "2026-10-26",
+                "reading_type": {"unit": "W", "measurement_kind": "power"},
+                "interval_reading": [
+                    {"value": v, "date": d, "interval_length": length} for d, v in readings
+                ],
+            }
+        }
+    )
+
+
+def test_data_connect_json_end_of_step_and_repeated_hour(tmp_path: Path) -> None:
+    # end-of-step dates over the fall-back night, local times without offset
+    local = ["00:30", "01:00", "01:30", "02:00", "02:30", "02:00", "02:30", "03:00"]
+    readings = [(f"2026-10-25 {t}:00", str(100 * (k + 1))) for k, t in enumerate(local)]
+    cons = write(tmp_path / "c.json", data_connect(C1, "2026-10-25", readings))
+    prod = write(tmp_path / "p.json", data_connect(P1, "2026-10-25", readings))
+    op = load_operation([cons], [prod], options=LoadOptions(step_minutes=30))
+    assert op.grid.start == int(day(date(2026, 10, 25)).timestamp())
+    assert op.grid.n_steps == 8  # 00:00 -> 03:00 local spans four hours that night
+    assert op.consumption.chunk(0, 8)[:, 0].tolist() == [100 * (k + 1) for k in range(8)]
+    notes = " ".join(op.input_report["notes"])
+    assert "« date » lu comme la fin du pas" in notes
+    assert "2 relevés dans l'heure répétée" in notes
+    assert op.input_report["files"][0]["format"] == "data-connect"
+
+
+def test_data_connect_errors(tmp_path: Path) -> None:
+    prod = write(tmp_path / "p.csv", long_csv({P1: [1.0]}, day(date(2026, 6, 1))))
+    bad = write(tmp_path / "c.json", "{not json")
+    with pytest.raises(AccInputError, match="JSON illisible"):
+        load_operation([bad], [prod])
+    bad = write(tmp_path / "c.json", '{"meter_reading": {}}')
+    with pytest.raises(AccInputError, match="pas une courbe Data Connect"):
+        load_operation([bad], [prod])
+    readings = [("2026-06-01 05:00:00", "1")]
+    bad = write(tmp_path / "c.json", data_connect(C1, "2026-06-01", readings))
+    with pytest.raises(AccInputError, match="--timestamps start ou --timestamps end"):
+        load_operation([bad], [prod])
+    bad = write(
+        tmp_path / "c.json", data_connect(C1, "2026-06-01", [("2026-06-01 00:30:00", "-4")])
+    )
+    with pytest.raises(AccInputError, match=r"ligne 1 : puissance -4 W invalide"):
+        load_operation([bad], [prod])
