@@ -6,6 +6,7 @@ maps them onto the operation's time grid.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,8 @@ class CoefficientRow:
 class CoefficientFile:
     path: str
     key: KeyKind
-    rows: list[CoefficientRow]
+    #: Read lazily, once: a month of dynamic keys can have millions of lines.
+    rows: Iterator[CoefficientRow]
 
 
 def _columns(
@@ -91,7 +93,13 @@ def read_coefficients(path: str | Path, key: KeyKind) -> CoefficientFile:
             hint=f"Passez --key {looks_like.value}, ou un fichier au format {','.join(wanted)}.",
         )
     columns = _columns(table, wanted, ("from",))
-    rows: list[CoefficientRow] = []
+    return CoefficientFile(table.path, key, _coefficient_rows(table, key, columns))
+
+
+def _coefficient_rows(
+    table: CsvTable, key: KeyKind, columns: dict[str, int]
+) -> Iterator[CoefficientRow]:
+    wanted = COEFFICIENT_HEADERS[key]
     for line, fields in table.rows():
         if len(fields) < len(wanted):
             raise AccInputError(
@@ -118,8 +126,7 @@ def read_coefficients(path: str | Path, key: KeyKind) -> CoefficientFile:
             consumer = parse_prm(fields[columns["consumer"]], table, line)
             producer = parse_prm(fields[columns["producer"]], table, line)
             start = parse_instant(fields[columns["timestamp"]], table, line)
-        rows.append(CoefficientRow(line, consumer, percent / 100.0, start, producer))
-    return CoefficientFile(table.path, key, rows)
+        yield CoefficientRow(line, consumer, percent / 100.0, start, producer)
 
 
 @dataclass(frozen=True)
