@@ -119,7 +119,8 @@ class Detection:
     mode: TicMode | None
     elapsed_s: float
     data: bytes
-    """Bytes read at the accepted speed (to feed the decoder and the recording)."""
+    """Bytes read at the accepted speed (to feed the decoder and the recording), or at
+    the last speed tried when none was accepted."""
     tried: tuple[int, ...]
     scores: dict[int, GroupScore]
 
@@ -140,6 +141,7 @@ def detect_speed(
     started = clock()
     scores: dict[int, GroupScore] = {}
     tried: list[int] = []
+    received = bytearray()
     for baud in bauds:
         if should_stop():
             break
@@ -160,4 +162,5 @@ def detect_speed(
                 return Detection(
                     baud, score.mode, clock() - started, bytes(received), tuple(tried), scores
                 )
-    return Detection(None, None, clock() - started, b"", tuple(tried), scores)
+    # Nothing accepted: hand back what the last speed heard (an imposed speed decodes it).
+    return Detection(None, None, clock() - started, bytes(received), tuple(tried), scores)

@@ -411,24 +411,22 @@ class TicReader:
             if self._stop.is_set():
                 return
             seen = sum(score.bytes_seen for score in detection.scores.values())
-            if forced:
-                # Imposed speed: decode anyway, the user asked for it.
-                self.detected_baud = bauds[0]
-                self._needs_detection = False
-                yield ModeDetected(self.forced_mode, bauds[0], detection.elapsed_s, forced=True)
+            if not forced:
+                yield NoSignal(detection.tried, time.monotonic() - opened, seen)
                 return
-            yield NoSignal(detection.tried, time.monotonic() - opened, seen)
-            return
+            # Imposed speed: decode what came anyway, the user asked for it.
+        baud = detection.baud or bauds[0]
+        changed = baud != self.detected_baud
         first = self.detected_baud is None
-        self.detected_baud = detection.baud
+        self.detected_baud = baud
         self.detected_mode = self.forced_mode or detection.mode
         self._needs_detection = False
-        if first:
-            self.stats.detect_time_s = time.monotonic() - opened
-            yield ModeDetected(
-                self.detected_mode, detection.baud, time.monotonic() - opened, forced=forced
-            )
-            self._start_recording()
+        if changed:
+            elapsed = time.monotonic() - opened
+            if first:
+                self.stats.detect_time_s = elapsed
+            yield ModeDetected(self.detected_mode, baud, elapsed, forced=forced)
+        self._start_recording()
         yield from self._consume(detection.data)
 
     def _read(self) -> bytes:

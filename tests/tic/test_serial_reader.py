@@ -270,3 +270,17 @@ def test_existing_recording_is_refused_before_opening(tmp_path: Path) -> None:
     with pytest.raises(OutputError):
         TicReader("x", record=existing, opener=opener)
     assert opener.calls == 0 and existing.read_bytes() == b"keep me"
+
+
+def test_imposed_mode_records_even_without_valid_groups(tmp_path: Path) -> None:
+    record = tmp_path / "noisy.tic"
+    port = ScriptedPort([], good_baud=300)  # only noise at 9600
+    reader = TicReader(
+        "x", mode="standard", record=record, opener=Opener(port), listen_windows=WINDOWS
+    )
+    threading.Timer(0.6, reader.stop).start()
+    events = list(reader)
+    detected = [e for e in events if isinstance(e, ModeDetected)]
+    assert len(detected) == 1 and detected[0].forced and detected[0].baud == 9600
+    metadata, _ = load_recording(record)
+    assert metadata.mode == "standard" and metadata.baud == 9600
