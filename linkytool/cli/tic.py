@@ -5,9 +5,16 @@ The group is defined here first; sub-commands follow, one per section.
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from linkytool.tic.model import Event
+    from linkytool.tic.summary import MeterReading
 
 
 @click.group()
@@ -63,16 +70,10 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
     les diagnostics sur stderr. Code de sortie 0 si le taux de groupes rejetés reste sous
     --max-error-rate, 1 au-delà, 3 si le fichier est illisible ou ne contient aucune trame.
     """
-    import csv
-
-    from linkytool.cli.output import emit_rows, render_table, warn
+    from linkytool.errors import OutputError
     from linkytool.tic import TicMode
     from linkytool.tic.capture import iter_capture, iter_stream
-    from linkytool.tic.errors import CaptureError, ChecksumRateError
-    from linkytool.tic.export import GROUP_COLUMNS, frame_csv_rows, frame_to_json
-    from linkytool.tic.model import Frame
-    from linkytool.tic.report import describe_reading, reading_notes
-    from linkytool.tic.summary import ReadingBuilder
+    from linkytool.tic.errors import ChecksumRateError
 
     forced = None if mode == "auto" else TicMode(mode)
     if source == "-":
@@ -81,6 +82,37 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
     else:
         events = iter_capture(source, forced)
         name = source
+    try:
+        reading = _print_decoded(events, output_format, name)
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return
+    except OSError as exc:
+        raise OutputError(
+            f"Écriture impossible sur la sortie standard : {exc.strerror or exc}.",
+            hint="Libérez de la place ou redirigez la sortie vers un autre fichier.",
+        ) from exc
+    if reading.checksum_error_rate > max_error_rate:
+        raise ChecksumRateError(
+            f"{reading.groups_bad} groupe(s) rejeté(s) sur "
+            f"{reading.groups_ok + reading.groups_bad} "
+            f"(taux {reading.checksum_error_rate:.1%} > {max_error_rate:.1%}).",
+            hint="Vérifiez le câblage et l'adaptateur, ou relevez le seuil avec --max-error-rate.",
+        )
+
+
+def _print_decoded(events: Iterator[Event], output_format: str, name: str) -> MeterReading:
+    """Print the frames of ``events`` in ``output_format`` and the summary; the reading."""
+    import csv
+
+    from linkytool.cli.output import emit_rows, render_table, warn
+    from linkytool.tic.errors import CaptureError
+    from linkytool.tic.export import GROUP_COLUMNS, frame_csv_rows, frame_to_json
+    from linkytool.tic.model import Frame
+    from linkytool.tic.report import describe_reading, reading_notes
+    from linkytool.tic.summary import ReadingBuilder
+
     builder = ReadingBuilder()
     write = sys.stdout.write
     csv_writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -125,13 +157,7 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
             warn(f"{label} : {value}")
         for note in reading_notes(reading):
             warn(note)
-    if reading.checksum_error_rate > max_error_rate:
-        raise ChecksumRateError(
-            f"{reading.groups_bad} groupe(s) rejeté(s) sur "
-            f"{reading.groups_ok + reading.groups_bad} "
-            f"(taux {reading.checksum_error_rate:.1%} > {max_error_rate:.1%}).",
-            hint="Vérifiez le câblage et l'adaptateur, ou relevez le seuil avec --max-error-rate.",
-        )
+    return reading
 
 
 def _frame_row(frame: object, index: int) -> dict[str, object]:

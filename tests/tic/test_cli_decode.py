@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from linkytool.cli import cli
@@ -136,3 +139,30 @@ def test_frame_csv_rows_match_frame_group_rows(samples_real: Path) -> None:
                 for row in frame_group_rows(frame, index)
             ]
             assert fast == slow
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_full_disk_is_a_french_error_exit_6(samples_dir: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "linkytool", "tic", "decode", "--format", "jsonl",
+             str(samples_dir / "tic" / "damaged-standard.bin")],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert result.returncode == 6
+    assert "Écriture impossible" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_closed_pipe_stops_quietly(tmp_path: Path) -> None:
+    big = tmp_path / "big.bin"
+    big.write_bytes(standard_frame() * 3000)  # far more than a pipe buffer of JSON lines
+    process = subprocess.Popen(
+        [sys.executable, "-m", "linkytool", "tic", "decode", "--format", "jsonl", str(big)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert "Traceback" not in error
