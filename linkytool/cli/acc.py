@@ -166,14 +166,27 @@ def _allocate_and_write(
     chart: bool,
     quiet: bool,
     output_format: str,
+    curves: str = "auto",
 ) -> None:
     """Run the engine with a progress bar, write the outputs, print the indicators."""
     from linkytool.acc import run_operation, write_outputs
 
+    grid = operation.grid
+    rows = grid.n_steps * (3 * len(operation.consumers) + 3 * len(operation.producers) + 6)
+    keep = curves == "always" or (curves == "auto" and rows <= CURVES_ROW_LIMIT)
+    if curves == "auto" and not keep:
+        warn(
+            f"curves.csv non écrit : {rows} lignes dépasseraient la limite de "
+            f"{CURVES_ROW_LIMIT} (passez --curves always pour l'écrire quand même)."
+        )
     with _progress(quiet, "Répartition") as progress:
-        result = run_operation(operation, progress=progress)
+        result = run_operation(operation, progress=progress, keep_curves=keep)
     written = write_outputs(result, outdir, convention=convention, options=used, chart=chart)
     _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)
+
+
+#: Above this many rows, curves.csv is skipped unless asked (``--curves always``).
+CURVES_ROW_LIMIT = 5_000_000
 
 
 @click.group()
@@ -260,6 +273,14 @@ def acc() -> None:
 )
 @_outdir_option("Dossier où écrire les résultats.")
 @click.option("--no-chart", is_flag=True, help="Ne pas dessiner production.png.")
+@click.option(
+    "--curves",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Écrire curves.csv (une ligne par pas, participant et grandeur) ; auto : sauf "
+    "au-delà de 5 millions de lignes.",
+)
 @_quiet_option
 @format_option("table", "json", "csv")
 def run(  # noqa: PLR0917 - click passes one argument per option
@@ -278,6 +299,7 @@ def run(  # noqa: PLR0917 - click passes one argument per option
     convention: str | None,
     outdir: Path,
     no_chart: bool,
+    curves: str,
     quiet: bool,
     output_format: str,
 ) -> None:
@@ -324,6 +346,7 @@ def run(  # noqa: PLR0917 - click passes one argument per option
         "coefficients": None if coefficients is None else str(coefficients),
         "perimeter": None if perimeter is None else str(perimeter),
         "calendar": None if calendar is None else str(calendar),
+        "curves": curves,
     }
     _allocate_and_write(
         operation,
@@ -331,6 +354,7 @@ def run(  # noqa: PLR0917 - click passes one argument per option
         convention=number,
         used=used,
         chart=not no_chart,
+        curves=curves,
         quiet=quiet,
         output_format=output_format,
     )

@@ -288,3 +288,19 @@ def test_run_command_on_demo_inputs_with_perimeter_calendar_and_period(tmp_path:
     assert {r["w"] for r in curves if r["quantity"] != "complement"} == {"0"}
     assert float(rows["30002345679004"]["consumption_kwh"]) > 0
     assert "hors de sa période de participation" in result.stderr
+
+
+def test_curves_can_be_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import linkytool.cli.acc as acc_cli
+
+    cons, prod, _ = small_case(tmp_path)
+    base = ["acc", "run", "--consumers", str(cons), "--producers", str(prod), "--no-chart"]
+    result = CliRunner().invoke(cli, [*base, "--curves", "never", "-o", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "a" / "curves.csv").exists()
+    assert (tmp_path / "a" / "participants.csv").exists()
+    monkeypatch.setattr(acc_cli, "CURVES_ROW_LIMIT", 10)
+    result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert "curves.csv non écrit" in result.stderr
+    assert not (tmp_path / "b" / "curves.csv").exists()
