@@ -76,6 +76,14 @@ class ReadingSource(StrEnum):
     MANUAL = "manual"
 
 
+#: OCR screen kind (``linkytool.ocr.ScreenKind`` value) showing each reading.
+SCREEN_KINDS: dict[ReadingField, str] = {
+    ReadingField.PRM: "prm",
+    ReadingField.DATE: "date",
+    ReadingField.INJECTION_INDEX: "injection_index",
+}
+
+
 @dataclass
 class Case:
     """The Enedis-Connect case: reference, delivery point, option, site."""

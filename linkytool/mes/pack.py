@@ -24,9 +24,8 @@ from linkytool.errors import LinkytoolError
 from linkytool.fileio import atomic_write_bytes
 from linkytool.mes.errors import DossierPhotoError
 from linkytool.mes.message import enedis_message
-from linkytool.mes.model import Dossier, ReadingField, ReadingSource
+from linkytool.mes.model import SCREEN_KINDS, Dossier, ReadingField, ReadingSource
 from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
-from linkytool.mes.readings import SCREEN_FOR_FIELD
 from linkytool.mes.rules import CheckSettings
 from linkytool.mes.service import SubmittedPhoto
 
@@ -95,7 +94,7 @@ def check_screen(
     dossier: Dossier, role: ReadingField, photo: SubmittedPhoto, reader: ScreenReader | None
 ) -> ScreenCheck:
     """Which screen ``photo`` shows: a matching recorded OCR result, else OCR, else unknown."""
-    expected = SCREEN_FOR_FIELD[role]
+    expected = SCREEN_KINDS[role]
     digest = photo.original.sha256
     for reading in reversed(dossier.readings.history(role)):
         if (

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from linkytool.mes.errors import MesError
 from linkytool.mes.identifiers import is_valid_prm, normalise_digits
-from linkytool.mes.model import Dossier, Reading, ReadingField, ReadingSource
+from linkytool.mes.model import SCREEN_KINDS, Dossier, Reading, ReadingField, ReadingSource
 from linkytool.mes.schema import PARIS, to_paris
 
 
@@ -143,14 +143,6 @@ def readings_from_tic(
     return updated
 
 
-#: OCR screen kinds (``linkytool.ocr.ScreenKind`` values) for each reading.
-SCREEN_FOR_FIELD: dict[ReadingField, str] = {
-    ReadingField.PRM: "prm",
-    ReadingField.DATE: "date",
-    ReadingField.INJECTION_INDEX: "injection_index",
-}
-
-
 class PhotoResult(Protocol):
     """What the MES feature uses of :class:`linkytool.ocr.PhotoReading`."""
 
@@ -181,7 +173,7 @@ def reading_from_photo(
     Raises :class:`ReadingValueError` when the photo shows another screen or no value.
     """
     screen = str(getattr(photo.screen, "value", photo.screen))
-    expected = SCREEN_FOR_FIELD[which]
+    expected = SCREEN_KINDS[which]
     if screen != expected:
         raise ReadingValueError(
             f"La photo {file} montre l'écran « {screen} », pas « {expected} ».",

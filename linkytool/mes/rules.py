@@ -25,6 +25,7 @@ from linkytool.mes.decoupling import (
     evaluate_decoupling_test,
 )
 from linkytool.mes.model import (
+    SCREEN_KINDS,
     AgreementKind,
     ConnectionOption,
     ConsuelColour,
@@ -489,6 +490,8 @@ def check_photos(ctx: RuleContext) -> Verdict:
             holes.append(f"« {title} » (photos.{role.value})")
         elif not facts.usable:
             problems.append(f"« {title} » : {facts.error}")
+        elif (shown := _recorded_screen(ctx, role, facts)) not in (None, SCREEN_KINDS[role]):
+            problems.append(f"« {title} » ({facts.declared}) montre l'écran « {shown} »")
         elif (facts.size_bytes or 0) > ctx.settings.max_attachment_bytes:
             notes.append(f"« {title} » ({_megabytes(facts.size_bytes or 0)}) sera réduite")
     if problems:
@@ -502,6 +505,18 @@ def check_photos(ctx: RuleContext) -> Verdict:
     if notes:
         detail += " ; " + ", ".join(notes) + " par linkytool mes pack (4 Mo maximum)"
     return ok(detail)
+
+
+def _recorded_screen(ctx: RuleContext, role: ReadingField, facts: PhotoFacts) -> str | None:
+    """Screen that OCR recognised on this very file (same SHA-256), if it was recorded."""
+    for reading in reversed(ctx.dossier.readings.history(role)):
+        if (
+            reading.source is ReadingSource.PHOTO
+            and reading.screen
+            and (reading.sha256 and reading.sha256 == facts.sha256)
+        ):
+            return reading.screen
+    return None
 
 
 _SOURCE_LABELS: dict[ReadingSource, str] = {

@@ -18,6 +18,7 @@ from syrupy.assertion import SnapshotAssertion
 from linkytool.mes import (
     Dossier,
     DossierPhotoError,
+    PrerequisitesError,
     ReadingField,
     ReadingSource,
     attest,
@@ -176,8 +177,20 @@ def test_recorded_ocr_result_is_trusted_when_the_hash_matches(
         screen="prm",
         at=GENERATED,
     )
-    with pytest.raises(DossierPhotoError, match="relevé OCR du dossier"):
+    # the prerequisite check already refuses to attest it...
+    with pytest.raises(PrerequisitesError, match="montre l'écran « prm »"):
         make_pack(dossier, path.parent, tmp_path / "a", reader=GOOD_READER)
+    # ...and the pack refuses it even with an attestation made beforehand
+    photos = load_submitted_photos(dossier, path.parent)
+    with pytest.raises(DossierPhotoError, match="relevé OCR du dossier"):
+        build_pack(
+            dossier,
+            photos,
+            b"%PDF",
+            tmp_path / "a",
+            screen_reader=GOOD_READER,
+            generated_at=GENERATED,
+        )
     dossier.readings.date[-1].screen = "date"
     result = make_pack(dossier, path.parent, tmp_path / "b", reader=None)
     by_role = {check.role: check for check in result.screens}

@@ -345,6 +345,30 @@ def test_photos_rule_on_files(complete: tuple[Dossier, Path]) -> None:
     assert status is RuleStatus.NOT_SATISFIED and "pas une image lisible" in detail
 
 
+def test_photos_rule_uses_the_screen_recorded_for_this_file(
+    complete: tuple[Dossier, Path],
+) -> None:
+    from linkytool.mes.photos import sha256_file
+
+    dossier, path = complete
+    photo = path.parent / "photos" / "index.jpg"
+    at = datetime(2026, 11, 20, 14, 34, tzinfo=PARIS)
+    dossier = record_reading(
+        dossier,
+        ReadingField.INJECTION_INDEX,
+        "12",
+        ReadingSource.PHOTO,
+        at=at,
+        confidence=0.9,
+        file="photos/index.jpg",
+        sha256=sha256_file(photo),
+        screen="other",
+    )
+    status, detail = outcome(dossier, "photos", check_photos_facts(dossier, path.parent))
+    assert status is RuleStatus.NOT_SATISFIED
+    assert "montre l'écran « other »" in detail
+
+
 def check_photos_facts(dossier: Dossier, base: Path) -> dict[ReadingField, PhotoFacts]:
     from linkytool.mes.photos import inspect_photos
 
