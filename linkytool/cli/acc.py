@@ -183,6 +183,18 @@ def _allocate_and_write(
         result = run_operation(operation, progress=progress, keep_curves=keep)
     written = write_outputs(result, outdir, convention=convention, options=used, chart=chart)
     _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)
+    stale = sorted(
+        path.name
+        for pattern in ("curves.csv", "production.png", "ACC*_*_*.xlsx")
+        for path in outdir.glob(pattern)
+        if path not in written
+    )
+    if stale:
+        warn(
+            "Attention : fichiers d'un calcul précédent laissés dans le dossier : "
+            + ", ".join(stale)
+            + " (report.json liste les fichiers de ce calcul)."
+        )
 
 
 #: Above this many rows, curves.csv is skipped unless asked (``--curves always``).

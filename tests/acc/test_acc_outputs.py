@@ -304,3 +304,7 @@ def test_curves_can_be_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 0, result.output
     assert "curves.csv non écrit" in result.stderr
     assert not (tmp_path / "b" / "curves.csv").exists()
+    # a second run without curves in the first directory: the old file is pointed out
+    result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "a"), "--curves", "always"])
+    result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "a"), "--curves", "never"])
+    assert "laissés dans le dossier : curves.csv" in result.stderr
