@@ -9,6 +9,7 @@ deliberately truncated JPEG). :func:`generate_set` writes ``count`` photos and
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import math
@@ -24,6 +25,7 @@ from PIL import Image
 
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
 from linkytool.ocr.synth import degrade, geometry, render, scene, screens
+from linkytool.ocr.synth.errors import EncoderUnavailableError
 from linkytool.ocr.synth.levels import LEVELS, Level
 from linkytool.ocr.synth.screens import Screen
 
@@ -549,15 +551,28 @@ def _rounded(points: np.ndarray) -> list[list[float]]:
 
 
 def encode_photo(image: Image.Image, truth: PhotoTruth) -> bytes:
-    """File bytes for ``image`` per ``truth.format``: ``JPEG``, ``PNG`` or ``JPEG-TRUNCATED``.
+    """File bytes for ``image`` per ``truth.format``.
 
-    A truncated JPEG keeps its first 55 % (a download cut short); ``truth.expect_error``
-    says so.
+    ``JPEG``, ``PNG``, ``HEIC`` (an iPhone's default; needs the optional ``pillow-heif``,
+    else :class:`EncoderUnavailableError`) or ``JPEG-TRUNCATED``: the first 55 % of the JPEG
+    (a download cut short; ``truth.expect_error`` says so).
     """
     buffer = io.BytesIO()
     exif = image.info.get("exif", b"")
     if truth.format == "PNG":
         image.save(buffer, "PNG", compress_level=6)
+        return buffer.getvalue()
+    if truth.format == "HEIC":
+        try:
+            heif = importlib.import_module("pillow_heif")
+        except ImportError as exc:
+            raise EncoderUnavailableError(
+                "L'écriture d'une photo HEIC nécessite le module pillow-heif.",
+                hint="Installez-le (pip install pillow-heif) ou choisissez JPEG ou PNG.",
+            ) from exc
+        heif.register_heif_opener()
+        # pillow-heif's quality scale: 50 ≈ a phone's default HEIC size.
+        image.save(buffer, "HEIF", quality=50, exif=exif)
         return buffer.getvalue()
     image.save(buffer, "JPEG", quality=truth.jpeg_quality or 85, exif=exif)
     data = buffer.getvalue()
