@@ -114,6 +114,8 @@ def check_screen(
         if type(exc).__name__ == "OcrEngineMissing":
             return ScreenCheck(role, None, f"non vérifié ({exc.message})", None)
         return ScreenCheck(role, None, f"illisible : {exc.message}", False)
+    except Exception as exc:  # an OCR bug must not lose the pack: report, let the user look
+        return ScreenCheck(role, None, f"non vérifié (erreur de la lecture OCR : {exc})", None)
     screen = str(getattr(result.screen, "value", result.screen))
     return ScreenCheck(role, screen, "OCR", screen == expected)
 
