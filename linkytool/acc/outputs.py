@@ -142,6 +142,54 @@ def curves_csv(result: AccResult) -> str:
     return out.getvalue()
 
 
+ENEDIS_STYLE_QUANTITIES = {
+    "consumption": "consumer",
+    "self_consumed": "consumer",
+    "complement": "consumer",
+    "injection": "producer",
+    "self_produced": "producer",
+    "surplus": "producer",
+}
+
+
+def enedis_style_curves(result: AccResult) -> dict[str, str]:
+    """Per quantity, ``prm,timestamp,w1,w2,w3,w4``: four quarter-hours per line [W].
+
+    The layout linkytool reads as "Enedis style" (``timestamp`` = start of the hour, with
+    its offset; empty = step outside the period). 15-minute steps only.
+    """
+    grid = result.grid
+    if grid.step_s != 900 or not result.consumer_curves:
+        return {}
+    cc, pc = result.consumer_curves, result.producer_curves
+    arrays = {
+        "consumption": cc["consumption"],
+        "self_consumed": cc["self_consumed"],
+        "complement": np.maximum(cc["consumption"] - cc["self_consumed"], 0.0),
+        "injection": pc["injection"],
+        "self_produced": pc["self_produced"],
+        "surplus": pc["surplus"],
+    }
+    lead = (grid.start % 3600) // 900  # quarter-hours before the first step in its hour
+    hour0 = grid.start - lead * 900
+    n_hours = -(-(lead + grid.n_steps) // 4)
+    stamps = [format_local(hour0 + 3600 * h) for h in range(n_hours)]
+    files = {}
+    for quantity, role in ENEDIS_STYLE_QUANTITIES.items():
+        prms = result.operation.consumers if role == "consumer" else result.operation.producers
+        padded = np.full((n_hours * 4, len(prms)), -1, dtype=np.int64)
+        padded[lead : lead + grid.n_steps] = np.rint(arrays[quantity]).astype(np.int64)
+        out = io.StringIO()
+        out.write("prm,timestamp,w1,w2,w3,w4\n")
+        for i, prm in enumerate(prms):
+            column = padded[:, i].reshape(n_hours, 4)
+            for h, stamp in enumerate(stamps):
+                cells = ",".join("" if v < 0 else str(v) for v in column[h])
+                out.write(f"{prm},{stamp},{cells}\n")
+        files[quantity] = out.getvalue()
+    return files
+
+
 def workbook_name(convention: str, grid: TimeGrid, first: int, stop: int) -> str:
     """``ACC00000112_JJMMAAAA_JJMMAAAA.xlsx`` for steps ``first..stop`` (local days)."""
     first_day, last_day = grid.first_local_day(first, stop)
@@ -425,8 +473,12 @@ def write_outputs(
     convention: str | None = None,
     options: Mapping[str, Any] | None = None,
     chart: bool = True,
+    enedis_style: bool = False,
 ) -> list[Path]:
-    """Write every output file of the contract into ``outdir``; returns their paths."""
+    """Write every output file of the contract into ``outdir``; returns their paths.
+
+    ``enedis_style`` also writes ``enedis/<quantity>.csv`` (four quarter-hours per line).
+    """
     directory = Path(outdir)
     number = normalise_convention(convention)
     written: list[Path] = []
@@ -443,13 +495,16 @@ def write_outputs(
     save("allocations.csv", allocations_csv(result))
     if result.consumer_curves:
         save("curves.csv", curves_csv(result))
+    if enedis_style:
+        for quantity, text in enedis_style_curves(result).items():
+            save(f"enedis/{quantity}.csv", text)
     for month, (_, first, stop) in enumerate(result.months):
         save(
             workbook_name(number, result.grid, first, stop), monthly_workbook(result, month, number)
         )
     if chart:
         save("production.png", production_chart(result))
-    names = [path.name for path in written] + ["report.json"]
+    names = [path.relative_to(directory).as_posix() for path in written] + ["report.json"]
     report = report_dict(result, convention=number, options=options, outputs=names)
     save("report.json", dumps_json(report) + "\n")
     return written

@@ -167,6 +167,7 @@ def _allocate_and_write(
     quiet: bool,
     output_format: str,
     curves: str = "auto",
+    enedis_style: bool = False,
 ) -> None:
     """Run the engine with a progress bar, write the outputs, print the indicators."""
     from linkytool.acc import run_operation, write_outputs
@@ -181,7 +182,16 @@ def _allocate_and_write(
         )
     with _progress(quiet, "Répartition") as progress:
         result = run_operation(operation, progress=progress, keep_curves=keep)
-    written = write_outputs(result, outdir, convention=convention, options=used, chart=chart)
+    if enedis_style and operation.grid.step_s != 900:
+        warn("Courbes au format Enedis non écrites : elles demandent le pas de 15 minutes.")
+    written = write_outputs(
+        result,
+        outdir,
+        convention=convention,
+        options=used,
+        chart=chart,
+        enedis_style=enedis_style,
+    )
     _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)
     stale = sorted(
         path.name
@@ -293,6 +303,12 @@ def acc() -> None:
     help="Écrire curves.csv (une ligne par pas, participant et grandeur) ; auto : sauf "
     "au-delà de 5 millions de lignes.",
 )
+@click.option(
+    "--enedis-curves",
+    is_flag=True,
+    help="Écrire aussi enedis/<grandeur>.csv : quatre quarts d'heure par ligne, comme les "
+    "fichiers de courbes d'Enedis.",
+)
 @_quiet_option
 @format_option("table", "json", "csv")
 def run(  # noqa: PLR0917 - click passes one argument per option
@@ -312,6 +328,7 @@ def run(  # noqa: PLR0917 - click passes one argument per option
     outdir: Path,
     no_chart: bool,
     curves: str,
+    enedis_curves: bool,
     quiet: bool,
     output_format: str,
 ) -> None:
@@ -367,6 +384,7 @@ def run(  # noqa: PLR0917 - click passes one argument per option
         used=used,
         chart=not no_chart,
         curves=curves,
+        enedis_style=enedis_curves,
         quiet=quiet,
         output_format=output_format,
     )

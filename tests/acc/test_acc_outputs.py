@@ -308,3 +308,26 @@ def test_curves_can_be_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "a"), "--curves", "always"])
     result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "a"), "--curves", "never"])
     assert "laissés dans le dossier : curves.csv" in result.stderr
+
+
+def test_enedis_style_curves_round_trip(tmp_path: Path) -> None:
+    start = datetime(2026, 10, 25, 0, 15, tzinfo=PARIS)  # not on an hour; fall-back day
+    n = 99
+    consumption = [float(100 + k) for k in range(n)]
+    cons = write(tmp_path / "c.csv", long_csv({C1: consumption}, start))
+    prod = write(tmp_path / "p.csv", long_csv({P1: [50.0] * n}, start))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["acc", "run", "--consumers", str(cons), "--producers", str(prod), "--enedis-curves",
+         "--no-chart", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (out / "enedis" / "consumption.csv").read_text(encoding="utf-8").splitlines()
+    assert text[0] == "prm,timestamp,w1,w2,w3,w4"
+    assert text[1] == f"{C1},2026-10-25T00:00:00+02:00,,100,101,102"
+    assert len(text) == 1 + 25  # a 25-hour day
+    back = load_operation([out / "enedis" / "consumption.csv"], [prod])
+    assert back.consumption.chunk(0, n)[:, 0].tolist() == consumption
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "enedis/surplus.csv" in report["outputs"]
