@@ -39,6 +39,18 @@ def checksum_method2(label_to_separator: bytes) -> int:
     return checksum_of(label_to_separator)
 
 
+def method_from_sum(
+    payload_sum: int, check: int, separator: int, *, allow_method1: bool
+) -> ChecksumMethod | None:
+    """Which method makes ``check`` the checksum of a group whose bytes from the label
+    through the separator before the checksum sum to ``payload_sum``."""
+    if (payload_sum & 0x3F) + 0x20 == check:
+        return ChecksumMethod.METHOD_2
+    if allow_method1 and ((payload_sum - separator) & 0x3F) + 0x20 == check:
+        return ChecksumMethod.METHOD_1
+    return None
+
+
 def matching_method(line: bytes, separator: int, *, allow_method1: bool) -> ChecksumMethod | None:
     """Which method validates ``line`` (a group without LF/CR, checksum last), if any.
 
@@ -47,9 +59,4 @@ def matching_method(line: bytes, separator: int, *, allow_method1: bool) -> Chec
     if len(line) < 3 or line[-2] != separator:
         return None
     check = line[-1]
-    total = sum(line) - check
-    if (total & 0x3F) + 0x20 == check:
-        return ChecksumMethod.METHOD_2
-    if allow_method1 and ((total - separator) & 0x3F) + 0x20 == check:
-        return ChecksumMethod.METHOD_1
-    return None
+    return method_from_sum(sum(line) - check, check, separator, allow_method1=allow_method1)

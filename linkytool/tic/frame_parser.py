@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from linkytool.tic.checksum import ChecksumMethod
+from linkytool.tic.checksum import ChecksumMethod, method_from_sum
 from linkytool.tic.labels import TicMode
 from linkytool.tic.model import BadGroup, Frame, GroupMap, GroupParts
 
@@ -61,60 +61,40 @@ def _bad(line: bytes, reason: str) -> BadGroup:
 Checked = tuple[str, GroupParts] | str
 
 
-def check_standard(lines: list[bytes]) -> list[Checked]:
-    """Check standard groups (each without LF/CR, printable ASCII + HT only).
+def check_groups(lines: list[bytes], mode: TicMode) -> list[Checked]:
+    """Check groups (each without LF/CR, printable ASCII + HT only) of one mode.
 
-    Batched: one ``map(sum)`` and one ``decode`` for all lines, no call per line.
+    Batched: one ``map(sum)`` and one ``decode`` for all lines. In historique both checksum
+    methods are accepted and recorded; in standard only method 2.
     """
+    historique = mode is TicMode.HISTORIQUE
+    separator = SP if historique else HT
     texts = b"\r".join(lines).decode("ascii").split("\r")
     out: list[Checked] = []
     append = out.append
     for line, total, text in zip(lines, map(sum, lines), texts, strict=True):
-        if len(line) < 4 or line[-2] != HT:
+        if len(line) < 4 or line[-2] != separator:
             append(REASON_SYNTAX)
             continue
         check = line[-1]
-        if ((total - check) & 0x3F) + 0x20 != check:
+        method = method_from_sum(total - check, check, separator, allow_method1=historique)
+        if method is None:
             append(REASON_CHECKSUM)
+            continue
+        if historique:
+            label, sep, data = text[:-2].partition(" ")
+            append((label, (None, data, method)) if sep and label else REASON_SYNTAX)
             continue
         fields = text.split("\t")
         count = len(fields)
         if count == 3 and fields[0]:
-            append((fields[0], (None, fields[1], METHOD_2)))
+            append((fields[0], (None, fields[1], method)))
         elif count == 4 and fields[0]:
-            append((fields[0], (fields[1], fields[2], METHOD_2)))
+            append((fields[0], (fields[1], fields[2], method)))
         else:
             append(REASON_SYNTAX)
     return out
 
-
-def check_historique(lines: list[bytes]) -> list[Checked]:
-    """Check historique groups; either checksum method is accepted and recorded."""
-    texts = b"\r".join(lines).decode("ascii").split("\r")
-    out: list[Checked] = []
-    append = out.append
-    for line, total, text in zip(lines, map(sum, lines), texts, strict=True):
-        if len(line) < 4 or line[-2] != SP:
-            append(REASON_SYNTAX)
-            continue
-        check = line[-1]
-        payload = total - check
-        if ((payload - SP) & 0x3F) + 0x20 == check:
-            method = METHOD_1
-        elif (payload & 0x3F) + 0x20 == check:
-            method = METHOD_2
-        else:
-            append(REASON_CHECKSUM)
-            continue
-        label, sep, data = text[:-2].partition(" ")
-        if sep and label:
-            append((label, (None, data, method)))
-        else:
-            append(REASON_SYNTAX)
-    return out
-
-
-_CHECKERS = {TicMode.STANDARD: check_standard, TicMode.HISTORIQUE: check_historique}
 
 #: Verified groups by exact bytes, per mode. A meter repeats most groups unchanged from
 #: frame to frame (ADSC, PRM, STGE, tariff names...): checking them again would give the
@@ -132,7 +112,7 @@ def check_lines(lines: list[bytes], mode: TicMode, bad: list[BadGroup]) -> dict[
     if None not in hits:
         return dict(hits)  # type: ignore[arg-type]
     misses = [index for index, hit in enumerate(hits) if hit is None]
-    results = _CHECKERS[mode]([lines[index] for index in misses])
+    results = check_groups([lines[index] for index in misses], mode)
     for index, result in zip(misses, results, strict=True):
         if isinstance(result, str):
             bad.append(_bad(lines[index], result))
