@@ -12,6 +12,8 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
+import shutil
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from linkytool import __version__
-from linkytool.errors import LinkytoolError
+from linkytool.errors import LinkytoolError, OutputError
 from linkytool.fileio import atomic_write_bytes
 from linkytool.mes.errors import DossierPhotoError
 from linkytool.mes.message import enedis_message
@@ -212,8 +214,26 @@ def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datet
                 archive.writestr(info, data)
         atomic_write_bytes(destination, buffer.getvalue())
         return True
+    if destination.exists() and any(destination.iterdir()):
+        # an existing folder (an earlier pack): replace our files one by one, atomically
+        for name, data in contents.items():
+            atomic_write_bytes(destination / name, data)
+        return False
+    # a new folder appears complete or not at all: fill a hidden sibling, then rename it
+    staging = destination.with_name(f".{destination.name}.partiel")
+    shutil.rmtree(staging, ignore_errors=True)
     for name, data in contents.items():
-        atomic_write_bytes(destination / name, data)
+        atomic_write_bytes(staging / name, data)
+    try:
+        if destination.exists():
+            destination.rmdir()
+        os.replace(staging, destination)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(
+            f"Impossible de créer le dossier d'envoi {destination} : {exc.strerror}.",
+            hint="Choisissez un autre emplacement (-o) ou libérez de la place.",
+        ) from exc
     return False
 
 

@@ -86,6 +86,18 @@ def test_pack_directory(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
     assert len(sums) == 6 and all(len(line.split("  ")[0]) == 64 for line in sums)
 
 
+def test_pack_into_an_existing_pack_replaces_its_files(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    dossier, path = complete
+    out = tmp_path / "envoi"
+    make_pack(dossier, path.parent, out)
+    (out / "notes.txt").write_text("à garder")
+    make_pack(dossier, path.parent, out)
+    assert (out / "notes.txt").read_text() == "à garder"
+    assert not list(tmp_path.glob(".envoi*"))
+
+
 def test_pack_zip(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
     dossier, path = complete
     out = tmp_path / "envoi.zip"
