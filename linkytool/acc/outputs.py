@@ -361,7 +361,7 @@ def production_chart(result: AccResult) -> bytes:
     return buffer.getvalue()
 
 
-def _ranges(mask: BoolArray, grid: TimeGrid) -> list[dict[str, str]]:
+def _ranges(mask: BoolArray, grid: TimeGrid) -> list[dict[str, str | int]]:
     """Contiguous runs of ``True`` steps as local ``from``/``to`` (exclusive) times."""
     if not mask.any():
         return []
@@ -371,7 +371,7 @@ def _ranges(mask: BoolArray, grid: TimeGrid) -> list[dict[str, str]]:
         {
             "from": format_local(grid.start + int(a) * grid.step_s),
             "to": format_local(grid.start + int(b) * grid.step_s),
-            "steps": str(int(b - a)),
+            "steps": int(b - a),
         }
         for a, b in zip(edges[::2], edges[1::2], strict=True)
     ]
