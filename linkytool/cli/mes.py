@@ -448,6 +448,9 @@ def pack_command(
 @click.option("--confidence", type=click.FloatRange(0, 1), help="Confiance OCR (photo).")
 @click.option("--file", "file_", help="Fichier lu (photo ou capture), relatif au dossier.")
 @click.option("--note", default="", help="Remarque conservée avec le relevé.")
+@click.option(
+    "--at", "at_text", help="Moment du relevé (14:33 aujourd'hui, ou ISO) ; maintenant par défaut."
+)
 def reading_command(
     *,
     dossier: Path,
@@ -457,6 +460,7 @@ def reading_command(
     confidence: float | None,
     file_: str | None,
     note: str,
+    at_text: str | None,
 ) -> None:
     """Ajoute un relevé (PRM, date, index d'injection) à l'historique du dossier.
 
@@ -472,7 +476,15 @@ def reading_command(
         path = resolve(dossier.parent, file_)
         digest = sha256_file(path) if path.is_file() else None
     updated = record_reading(
-        loaded, field, value, source, confidence=confidence, file=file_, sha256=digest, note=note
+        loaded,
+        field,
+        value,
+        source,
+        at=_parse_time(at_text),
+        confidence=confidence,
+        file=file_,
+        sha256=digest,
+        note=note,
     )
     save_dossier(updated, dossier)
     current = updated.readings.current(ReadingField(field))

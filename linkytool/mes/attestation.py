@@ -108,8 +108,18 @@ class AttestationInputs:
 
 
 def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
-    """Lay out the attestation and return the PDF bytes (with the embedded JSON summary)."""
+    """Lay out the attestation and return the PDF bytes (with the embedded JSON summary).
+
+    Laid out twice: the first pass counts the pages so that every footer says "Page n/N".
+    """
     register_fonts()
+    pages = _layout(inputs, total_pages=None)[1]
+    pdf, _ = _layout(inputs, total_pages=pages)
+    return embed_summary(pdf, attestation_summary(inputs))
+
+
+def _layout(inputs: AttestationInputs, *, total_pages: int | None) -> tuple[bytes, int]:
+    """One reportlab pass: (PDF bytes, number of pages)."""
     buffer = io.BytesIO()
     dossier = inputs.dossier
     document = SimpleDocTemplate(
@@ -126,13 +136,12 @@ def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
         keywords=f"auto-MES, PRM {dossier.case.prm}",
         invariant=True,
     )
-    story = _story(inputs)
 
     def decorate(canvas: Canvas, doc: Any) -> None:
-        _decorate_page(canvas, doc, inputs)
+        _decorate_page(canvas, doc, inputs, total_pages)
 
-    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
-    return embed_summary(buffer.getvalue(), attestation_summary(inputs))
+    document.build(_story(inputs), onFirstPage=decorate, onLaterPages=decorate)
+    return buffer.getvalue(), int(document.page)
 
 
 # -- machine-readable summary ----------------------------------------------------------
@@ -191,7 +200,9 @@ def embed_summary(pdf: bytes, summary: Mapping[str, Any]) -> bytes:
 # -- page furniture --------------------------------------------------------------------
 
 
-def _decorate_page(canvas: Canvas, doc: Any, inputs: AttestationInputs) -> None:
+def _decorate_page(
+    canvas: Canvas, doc: Any, inputs: AttestationInputs, total_pages: int | None
+) -> None:
     width, height = A4
     canvas.saveState()
     canvas.setFont(FAMILY, 7.5)
@@ -203,7 +214,8 @@ def _decorate_page(canvas: Canvas, doc: Any, inputs: AttestationInputs) -> None:
         f"Auto-MES – PRM {prm} – document établi avec linkytool {__version__}, "
         "ce n'est pas un formulaire Enedis",
     )
-    canvas.drawRightString(width - 16 * mm, 10 * mm, f"Page {doc.page}")
+    of_total = f"/{total_pages}" if total_pages else ""
+    canvas.drawRightString(width - 16 * mm, 10 * mm, f"Page {doc.page}{of_total}")
     if inputs.draft:
         canvas.setFillColor(colors.Color(0.75, 0.05, 0.1, alpha=0.22))
         canvas.setFont(BOLD, 40)

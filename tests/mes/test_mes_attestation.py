@@ -79,6 +79,7 @@ def test_attestation_carries_every_section(complete: tuple[Dossier, Path]) -> No
         digest = sha256_file(path.parent / "photos" / f"{role}.jpg")
         assert digest[:32] in text and digest[32:] in text
     assert DRAFT_STAMP not in text
+    assert f"Page 1/{len(pages)}" in text and f"Page {len(pages)}/{len(pages)}" in text
     images = sum(len(page.images) for page in reader.pages)
     assert images == 5  # three thumbnails, two signatures
 

@@ -158,10 +158,20 @@ def test_pack_with_an_existing_attestation(complete: tuple[Dossier, Path], tmp_p
 
 def test_reading_command_appends_history(complete: tuple[Dossier, Path]) -> None:
     _, path = complete
-    code, _, err = run("reading", str(path), "injection_index", "000013", "--note", "contrôle")
+    code, _, err = run(
+        "reading",
+        str(path),
+        "injection_index",
+        "000013",
+        "--note",
+        "contrôle",
+        "--at",
+        "2026-11-20T16:05",
+    )
     assert code == 0, err
     history = load_dossier(path).readings.history(ReadingField.INJECTION_INDEX)
     assert [r.value for r in history][-2:] == ["12", "13"]
+    assert history[-1].at is not None and history[-1].at.hour == 16
     code, _, err = run("reading", str(path), "prm", "1234")
     assert code == 3 and "14 chiffres" in err
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from mes_helpers import DEMO, NOW, demo_dossier
 
 from linkytool.mes import (
@@ -248,3 +250,13 @@ def test_identifiers() -> None:
     )
     assert is_valid_siret(la_poste)  # other establishments: digit sum multiple of 5
     assert not is_valid_siret("35600000000049")
+
+
+@given(st.text(alphabet="0123456789", min_size=13, max_size=13), st.integers(0, 12))
+def test_siret_luhn_key_catches_any_single_digit_error(body: str, position: int) -> None:
+    key = next(d for d in "0123456789" if luhn_sum(body + d) % 10 == 0)
+    siret = body + key
+    assume(not siret.startswith("356000000"))  # La Poste's own rule
+    assert is_valid_siret(siret)
+    wrong = siret[:position] + str((int(siret[position]) + 1) % 10) + siret[position + 1 :]
+    assert not is_valid_siret(wrong)
