@@ -116,6 +116,17 @@ def _window_mask(windows: IntArray | None, first: int, stop: int) -> BoolArray |
     return mask
 
 
+def _add_by_runs(target: FloatArray, groups: IntArray, values: FloatArray) -> None:
+    """``target[g] += sum of the rows of values whose group is g``, in one pass.
+
+    Groups (month, time-of-use class) come in runs of consecutive steps: sum each run with
+    ``reduceat``, then add the few run sums to their group.
+    """
+    starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
+    sums = np.add.reduceat(values, starts, axis=0)
+    np.add.at(target, groups[starts], sums)
+
+
 class _Accumulator:
     """Sums of one run, filled chunk by chunk."""
 
@@ -158,21 +169,11 @@ class _Accumulator:
         surplus: FloatArray,
     ) -> None:
         groups = self.month_pos[first:stop] * self.n_classes + self.tou[first:stop]
-        for group in np.unique(groups):
-            select = groups == group
-            if select.all():
-                self.consumer_groups[group, :, 0] += consumption.sum(axis=0)
-                self.consumer_groups[group, :, 1] += self_consumed.sum(axis=0)
-            else:
-                weights = select.astype(np.float64)
-                self.consumer_groups[group, :, 0] += weights @ consumption
-                self.consumer_groups[group, :, 1] += weights @ self_consumed
+        _add_by_runs(self.consumer_groups[:, :, 0], groups, consumption)
+        _add_by_runs(self.consumer_groups[:, :, 1], groups, self_consumed)
         months = self.month_pos[first:stop]
-        for month in np.unique(months):
-            weights = (months == month).astype(np.float64)
-            self.producer_monthly[month, :, 0] += weights @ injection
-            self.producer_monthly[month, :, 1] += weights @ self_produced
-            self.producer_monthly[month, :, 2] += weights @ surplus
+        for q, values in enumerate((injection, self_produced, surplus)):
+            _add_by_runs(self.producer_monthly[:, :, q], months, values)
         block = self.curves[first:stop]
         block[:, 0] = consumption.sum(axis=1)
         block[:, 1] = injection.sum(axis=1)

@@ -57,29 +57,47 @@ def allocate_static_redistribute(
     consumers not yet saturated, on the steps still in excess only. The share of an
     inactive (withdrawn) consumer is never redistributed. ``shares`` is ``(consumers,)``.
     """
-    weights = np.broadcast_to(shares, consumption.shape)
-    if active is not None:
-        weights = weights * active
-    offered = weights * production[:, None]
-    allocated = np.minimum(consumption, offered)
-    eligible_c = np.where(weights > 0, consumption, 0.0).sum(axis=1)
-    target = np.minimum(weights.sum(axis=1) * production, eligible_c)
+    weights: FloatArray = shares if active is None else shares * active  # (n,) or (t, n)
+    allocated = np.minimum(consumption, weights * production[:, None])
+    positive = weights > 0
+    if weights.ndim == 1:
+        eligible_c = (
+            consumption.sum(axis=1)
+            if positive.all()
+            else np.einsum("ij,j->i", consumption, positive.astype(np.float64))
+        )
+        offered_total = production * weights.sum()
+    else:
+        eligible_c = np.einsum("ij,ij->i", consumption, positive.astype(np.float64))
+        offered_total = production * weights.sum(axis=1)
+    target = np.minimum(offered_total, eligible_c)
     gap = target - allocated.sum(axis=1)
     rows = np.flatnonzero(gap > 1e-9 * np.maximum(target, 1.0))
+    if rows.size == 0:
+        return allocated
     level = production[rows].astype(np.float64)
+    sub_c, sub_gap, sub_target = consumption[rows], gap[rows], target[rows]
+    sub_w = weights if weights.ndim == 1 else weights[rows]
     for _ in range(consumption.shape[1] + 1):
-        if rows.size == 0:
-            break
-        sub_c, sub_w = consumption[rows], weights[rows]
         reach = level[:, None] * sub_w
-        free = np.where(reach < sub_c, sub_w, 0.0).sum(axis=1)
-        step = np.divide(gap[rows], free, out=np.zeros_like(free), where=free > 0)
-        level = level + step
+        # weight of the consumers not yet saturated (einsum: no temporary, no bool cast)
+        if sub_w.ndim == 1:
+            free = np.einsum("ij,j->i", reach < sub_c, sub_w)
+        else:
+            free = np.einsum("ij,ij->i", reach < sub_c, sub_w)
+        level = level + np.divide(sub_gap, free, out=np.zeros_like(free), where=free > 0)
         sub_a = np.minimum(sub_c, level[:, None] * sub_w)
-        allocated[rows] = sub_a
-        gap[rows] = target[rows] - sub_a.sum(axis=1)
-        keep = (gap[rows] > 1e-9 * np.maximum(target[rows], 1.0)) & (free > 0)
-        rows, level = rows[keep], level[keep]
+        sub_gap = sub_target - sub_a.sum(axis=1)
+        live = (sub_gap > 1e-9 * np.maximum(sub_target, 1.0)) & (free > 0)
+        allocated[rows[~live]] = sub_a[~live]
+        if not live.any():
+            break
+        rows, level, sub_c = rows[live], level[live], sub_c[live]
+        sub_gap, sub_target = sub_gap[live], sub_target[live]
+        if sub_w.ndim == 2:
+            sub_w = sub_w[live]
+        if _ == consumption.shape[1]:  # pragma: no cover - bounded by the saturation count
+            allocated[rows] = sub_a[live]
     return allocated
 
 
