@@ -71,10 +71,17 @@ def _fold(text: str) -> str:
     return text.replace("O", "0")
 
 
-def _score(level: str, scenes: tuple[str, ...], count: int) -> int:
+def _score(
+    level: str, scenes: tuple[str, ...], count: int, overrides: dict[str, object] | None = None
+) -> int:
     right = 0
     for index in range(count):
-        spec = PhotoSpec(scene=scenes[index % len(scenes)], level=level, size=(1600, 1200))
+        spec = PhotoSpec(
+            scene=scenes[index % len(scenes)],
+            level=level,
+            size=(1600, 1200),
+            overrides=dict(overrides or {}),
+        )
         image, truth = generate_photo(spec, np.random.default_rng([77, index]))
         if _fold(oracle_read(image, truth)) == _fold(truth.lines[1].strip()):
             right += 1
@@ -91,6 +98,10 @@ def test_easy_and_normal_photos_read_right_with_known_geometry() -> None:
 
 def test_hard_photos_mostly_read_right_with_known_geometry() -> None:
     assert _score("hard", SCENES, 9) >= 7
+
+
+def test_a_finger_on_plus_never_hides_the_value() -> None:
+    assert _score("normal", SCENES, 6, {"finger": True}) == 6
 
 
 def test_orientations_keep_the_text_quad_on_the_dots() -> None:

@@ -152,6 +152,13 @@ class _Draw:
     def chance(self, name: str, probability: float) -> bool:
         return bool(self.put(name, bool(self.rng.random() < probability)))
 
+    def child(self) -> _Draw:
+        """A recorder on a spawned generator: new draws leave this stream unchanged (so
+        photos made before a feature was added stay the same)."""
+        child = _Draw(self.rng.spawn(1)[0], self.overrides)
+        child.params = self.params
+        return child
+
     def put(self, name: str, value: Any) -> Any:
         value = self.overrides.get(name, value)
         self.params[name] = value
@@ -228,7 +235,7 @@ def _stored_points(points: np.ndarray, size: tuple[int, int], orientation: int) 
 
 
 def _lcd_style(
-    draw: _Draw, level: Level, spec: PhotoSpec, panel: render.LcdGeometry
+    draw: _Draw, level: Level, spec: PhotoSpec, panel: render.LcdGeometry, extra: _Draw
 ) -> render.LcdStyle:
     backlight = spec.backlight
     if backlight is None:
@@ -250,6 +257,8 @@ def _lcd_style(
         sheen=draw.uniform("lcd_sheen", (0.0, 0.15)),
         seed=int(draw.rng.integers(0, 2**31)),
         geometry=panel,
+        reflection=extra.uniform("lcd_reflection", level.reflection),
+        dust=int(extra.put("lcd_dust", int(extra.rng.integers(0, level.dust_max + 1)))),
     )
 
 
@@ -257,6 +266,7 @@ def _geometry(draw: _Draw, level: Level) -> render.LcdGeometry:
     """Standard or varied panel geometry, from a child generator (the parent stream, and
     so every photo made before geometry varied, stays the same)."""
     child = _Draw(draw.rng.spawn(1)[0], draw.overrides)
+    child.params = {}
     panel = render.STANDARD_GEOMETRY
     if child.chance("varied_panel", level.geometry_prob):
         panel = render.LcdGeometry(
@@ -314,6 +324,21 @@ def _visible_window(
     return (left, top, max(left + 1, right), max(top + 1, bottom))
 
 
+#: Skin tones of the finger pressing "+" (RGB).
+_SKINS = ((232, 190, 160), (214, 164, 128), (176, 122, 88), (120, 80, 56), (240, 204, 180))
+
+
+def _finger(image: Image.Image, to_photo: np.ndarray, scale: float, extra: _Draw) -> Image.Image:
+    """A finger on the "+" button (below the window: it never hides the text)."""
+    button = geometry.apply_homography(to_photo, np.array([[610.0, 700.0]]) * scale)[0]
+    rim = geometry.apply_homography(to_photo, np.array([[610.0, 742.0]]) * scale)[0]
+    width = 2.2 * float(np.linalg.norm(rim - button)) * 1.6
+    angle = extra.uniform("finger_angle", (60.0, 120.0))
+    skin = _SKINS[int(extra.rng.integers(0, len(_SKINS)))]
+    extra.put("finger_tip", [round(float(button[0]), 1), round(float(button[1]), 1)])
+    return scene.draw_finger(image, (float(button[0]), float(button[1])), angle, width, skin)
+
+
 def _render_meter(
     image: Image.Image,
     screen: Screen,
@@ -335,7 +360,8 @@ def _render_meter(
     scale = lcd_px / (lcd_box[2] - lcd_box[0])
     pitch_px = lcd_px / (2 * panel.margin_x + render.TEXT_DOTS_W)
     pitch_px = draw.put("dot_pitch_px", round(pitch_px, 3))
-    lcd_style = _lcd_style(draw, level, spec, panel)
+    extra = draw.child()
+    lcd_style = _lcd_style(draw, level, spec, panel, extra)
     face_style = _face_style(draw, ads)
     blur_sigma = draw.uniform("blur_dots", level.blur_dots) * pitch_px
     blur_sigma = draw.put("blur_px", round(blur_sigma, 3))
@@ -384,6 +410,8 @@ def _render_meter(
             fillcolor=(0, 0, 0, 0),
         )
         image.paste(tile, (left, top), tile)
+    if extra.chance("finger", level.finger_prob):
+        image = _finger(image, to_photo, scale, extra)
     quad = geometry.apply_homography(to_photo, layout.lcd)
     text_quad = geometry.apply_homography(to_photo, layout.text)
     return image, np.stack([quad, text_quad]), list(face_style.references)
@@ -440,7 +468,16 @@ def _photometric(
     image = degrade.tone(
         image, contrast=contrast, exposure=exposure, gains=(gains[0], gains[1], gains[2])
     )
-    return degrade.noise(image, draw.uniform("noise", level.noise), rng)
+    image = degrade.noise(image, draw.uniform("noise", level.noise), rng)
+    extra = draw.child()
+    if quad is not None and extra.chance("sharpen", level.sharpen_prob):
+        image = degrade.sharpen_region(
+            image,
+            quad,
+            radius=max(1.0, 0.5 * pitch),
+            percent=round(extra.uniform("sharpen_percent", level.sharpen_percent)),
+        )
+    return image
 
 
 #: Relative ink contrast of a panel whose backlight is off (dimmer, greyer background).

@@ -72,6 +72,15 @@ class Level:
     margin_x: Range = (2.5, 6.0)
     margin_y: Range = (2.0, 4.5)
     dot_aspect: Range = (1.0, 1.15)
+    #: Strength of the surroundings reflected by the window glass.
+    reflection: Range = (0.0, 0.0)
+    #: Maximum number of dust specks / fine scratches on the glass.
+    dust_max: int = 0
+    #: Probability that a finger pressing "+" is in the picture.
+    finger_prob: float = 0.0
+    #: Probability of phone sharpening (unsharp mask) and its strength [%].
+    sharpen_prob: float = 0.0
+    sharpen_percent: Range = (40.0, 120.0)
 
 
 LEVELS: Mapping[str, Level] = MappingProxyType(
@@ -102,6 +111,8 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             alt_font_prob=0.1,
             no_exif_prob=0.0,
             min_ink_contrast=0.75,
+            reflection=(0.0, 0.05),
+            sharpen_prob=0.3,
         ),
         "normal": Level(
             name="normal",
@@ -130,6 +141,10 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             no_exif_prob=0.1,
             geometry_prob=0.3,
             min_ink_contrast=0.45,
+            reflection=(0.0, 0.15),
+            dust_max=3,
+            finger_prob=0.15,
+            sharpen_prob=0.5,
         ),
         "hard": Level(
             name="hard",
@@ -158,6 +173,10 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             no_exif_prob=0.15,
             geometry_prob=0.5,
             min_ink_contrast=0.33,
+            reflection=(0.05, 0.25),
+            dust_max=8,
+            finger_prob=0.3,
+            sharpen_prob=0.5,
         ),
         "extreme": Level(
             name="extreme",
@@ -186,6 +205,10 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             no_exif_prob=0.3,
             legible=False,
             geometry_prob=0.5,
+            reflection=(0.1, 0.4),
+            dust_max=15,
+            finger_prob=0.4,
+            sharpen_prob=0.5,
         ),
     }
 )
@@ -229,6 +252,15 @@ def levels_table() -> str:
                 f"{lv.geometry_prob:g}, {_span(lv.margin_x)} / {_span(lv.margin_y)}, "
                 f"{_span(lv.dot_aspect)}"
             ),
+        ),
+        (
+            "glass reflection, dust specks (max)",
+            lambda lv: f"{_span(lv.reflection)}, {lv.dust_max}",
+        ),
+        ("finger pressing +: p", lambda lv: f"{lv.finger_prob:g}"),
+        (
+            "phone sharpening: p, amount [%]",
+            lambda lv: f"{lv.sharpen_prob:g}, {_span(lv.sharpen_percent)}",
         ),
         ("compound ink contrast floor", lambda lv: f"{lv.min_ink_contrast:g}"),
         ("legible (truth)", lambda lv: "yes" if lv.legible else "no"),

@@ -90,6 +90,10 @@ class LcdStyle:
     #: Seed of the per-dot ink variation (real panels are not perfectly uniform).
     seed: int = 0
     geometry: LcdGeometry = STANDARD_GEOMETRY
+    #: Strength (0..1) of the blurred surroundings reflected by the window glass.
+    reflection: float = 0.0
+    #: Number of dust specks and fine scratches on the glass.
+    dust: int = 0
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,41 @@ def render_lcd(screen: Screen, style: LcdStyle, pitch: int) -> Image.Image:
     if style.sheen > 0:
         band = np.exp(-((((xx + 0.6 * yy) - 0.3) / 0.35) ** 2)) * style.sheen
         pixels = pixels + (255.0 - pixels) * band[..., None]
+    glass = _glass(style, (width, height), pitch)
+    if glass is not None:
+        pixels = pixels + (255.0 - pixels) * glass[..., None]
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
+
+
+def _glass(style: LcdStyle, size: tuple[int, int], pitch: int) -> FloatArray | None:
+    """What the window glass adds (screen blend, 0..1): reflections, dust, scratches."""
+    if style.reflection <= 0 and style.dust <= 0:
+        return None
+    width, height = size
+    rng = np.random.default_rng(style.seed + 1)
+    layer = np.zeros((height, width), dtype=np.float32)
+    if style.reflection > 0:
+        # The surroundings (ceiling, the photographer) mirrored, far out of focus.
+        coarse = (rng.random((3, 8)) * 255).astype(np.uint8)
+        smooth = Image.fromarray(coarse, "L").resize(size, Image.Resampling.BICUBIC)
+        layer += np.asarray(smooth, dtype=np.float32) / 255.0 * style.reflection
+    if style.dust > 0:
+        marks = Image.new("L", size, 0)
+        draw = ImageDraw.Draw(marks)
+        for _ in range(style.dust):
+            x, y = float(rng.uniform(0, width)), float(rng.uniform(0, height))
+            shade = int(rng.integers(60, 150))
+            if rng.random() < 0.6:
+                radius = float(rng.uniform(0.2, 0.6)) * pitch
+                draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=shade)
+            else:
+                length = float(rng.uniform(3, 25)) * pitch
+                angle = float(rng.uniform(0, np.pi))
+                end = (x + length * np.cos(angle), y + length * np.sin(angle))
+                draw.line((x, y, *end), fill=shade, width=max(1, pitch // 5))
+        layer += np.asarray(marks, dtype=np.float32) / 255.0 * 0.6
+    clipped: FloatArray = np.clip(layer, 0.0, 0.9)
+    return clipped
 
 
 @lru_cache(maxsize=64)

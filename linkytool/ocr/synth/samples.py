@@ -50,6 +50,10 @@ _DEMO_LOOK = {
     "offset_x": 0.0,
     "offset_y": 0.02,
     "noise": 2.0,
+    "lcd_reflection": 0.0,
+    "lcd_dust": 0,
+    "finger": False,
+    "sharpen": False,
 }
 
 

@@ -6,6 +6,8 @@ close-up of a meter anyway, and this keeps a 12 MP photo fast to make.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -109,3 +111,77 @@ def not_linky_scene(size: tuple[int, int], rng: np.random.Generator) -> tuple[Im
                 (width * 0.23, height * (0.33 + 0.09 * line)), text, font=font, fill=(30, 30, 30)
             )
     return image, what
+
+
+def draw_finger(
+    image: Image.Image,
+    tip: tuple[float, float],
+    angle: float,
+    width: float,
+    skin: tuple[int, int, int],
+) -> Image.Image:
+    """A finger pressing a button: a shaded capsule from ``tip`` [px] out of the frame.
+
+    ``angle`` [°] is the direction from the tip towards the hand (90 = straight down);
+    ``width`` [px]. Drawn on a layer of its bounding box, slightly out of focus, with a
+    soft shadow on the meter.
+    """
+    frame_w, frame_h = image.size
+    dx, dy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    # Out of the frame along the finger's direction (distance to the far border + a bit).
+    exits = [
+        t
+        for t in (
+            (frame_w - tip[0]) / dx if dx > 1e-6 else math.inf,
+            -tip[0] / dx if dx < -1e-6 else math.inf,
+            (frame_h - tip[1]) / dy if dy > 1e-6 else math.inf,
+            -tip[1] / dy if dy < -1e-6 else math.inf,
+        )
+        if t > 0
+    ]
+    length = min(exits, default=width) + width
+    end = (tip[0] + dx * length, tip[1] + dy * length)
+    margin = width * (1.5 + length / (4.0 * width))
+    left = max(0, int(min(tip[0], end[0]) - margin))
+    top = max(0, int(min(tip[1], end[1]) - margin))
+    right = min(frame_w, int(max(tip[0], end[0]) + margin))
+    bottom = min(frame_h, int(max(tip[1], end[1]) + margin))
+    if right <= left or bottom <= top:
+        return image
+    layer = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+
+    normal = (-dy, dx)
+
+    def finger_shape(offset: tuple[float, float], fraction: float, colour: tuple[int, ...]) -> None:
+        """Tapered outline: ``width`` at the tip, widening towards the hand (closer to the
+        camera, so larger)."""
+        x0, y0 = tip[0] - left + offset[0], tip[1] - top + offset[1]
+        x1, y1 = end[0] - left + offset[0], end[1] - top + offset[1]
+        near = width / 2 * fraction
+        far = near * (1.0 + length / (4.0 * width))
+        draw.polygon(
+            [
+                (x0 + normal[0] * near, y0 + normal[1] * near),
+                (x1 + normal[0] * far, y1 + normal[1] * far),
+                (x1 - normal[0] * far, y1 - normal[1] * far),
+                (x0 - normal[0] * near, y0 - normal[1] * near),
+            ],
+            fill=colour,
+        )
+        draw.ellipse((x0 - near, y0 - near, x0 + near, y0 + near), fill=colour)
+
+    shadow_offset = (0.25 * width, 0.35 * width)
+    finger_shape(shadow_offset, 1.0, (0, 0, 0, 90))
+    layer = layer.filter(ImageFilter.GaussianBlur(width * 0.15))
+    draw = ImageDraw.Draw(layer)
+    for fraction, lightness in ((1.0, 0.78), (0.8, 0.9), (0.55, 1.0), (0.25, 1.06)):
+        colour = tuple(min(255, round(c * lightness)) for c in skin)
+        finger_shape((0.0, 0.0), fraction, (*colour, 255))
+    # The nail near the tip.
+    nail = width * 0.28
+    nx, ny = tip[0] - left + dx * nail * 1.1, tip[1] - top + dy * nail * 1.1
+    draw.ellipse((nx - nail, ny - nail, nx + nail, ny + nail), fill=(236, 196, 186, 255))
+    layer = layer.filter(ImageFilter.GaussianBlur(max(0.5, width * 0.02)))
+    image.paste(layer, (left, top), layer)
+    return image
