@@ -640,7 +640,8 @@ def _section_evidence(inputs: AttestationInputs, styles: _Styles) -> list[Flowab
     ]
     tic = inputs.dossier.readings.latest_from(ReadingField.PRM, ReadingSource.TIC)
     if tic is not None:
-        flow.append(_p(f"PRM lu par la TIC : {tic.value} ({_fr_dt(tic.at)})", styles.small))
+        meter = f", compteur {tic.meter_id}" if tic.meter_id else ""
+        flow.append(_p(f"PRM lu par la TIC : {tic.value} ({_fr_dt(tic.at)}{meter})", styles.small))
     return flow
 
 

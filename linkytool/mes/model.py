@@ -361,6 +361,12 @@ class Reading:
     screen: str = field(
         default="", metadata=meta("Écran reconnu sur la photo", '"prm"', optional=True)
     )
+    meter_id: str = field(
+        default="",
+        metadata=meta(
+            "Adresse du compteur lu (ADSC de la TIC, ou gravée)", '"041864123456"', optional=True
+        ),
+    )
     note: str = field(
         default="", metadata=meta("Remarque", '"saisi par l\'installateur"', optional=True)
     )

@@ -79,6 +79,7 @@ def record_reading(
     sha256: str | None = None,
     screen: str | None = None,
     note: str = "",
+    meter_id: str | None = None,
 ) -> Dossier:
     """A copy of ``dossier`` with one more reading of ``which`` (the new current value).
 
@@ -96,6 +97,7 @@ def record_reading(
         sha256=sha256 or "",
         screen=screen or "",
         note=note,
+        meter_id=meter_id or "",
     )
     updated = copy.deepcopy(dossier)
     updated.readings.history(field).append(reading)
@@ -114,6 +116,9 @@ class TicSummary(Protocol):
     @property
     def eait_wh(self) -> int | None: ...
 
+    @property
+    def meter_id(self) -> str | None: ...
+
 
 def readings_from_tic(
     dossier: Dossier,
@@ -125,7 +130,12 @@ def readings_from_tic(
     """Record the PRM, the meter's date and (producer mode only) the injection index read by TIC."""
     at = tic.meter_time
     updated = dossier
-    kwargs: dict[str, Any] = {"at": at, "file": capture, "sha256": sha256}
+    kwargs: dict[str, Any] = {
+        "at": at,
+        "file": capture,
+        "sha256": sha256,
+        "meter_id": getattr(tic, "meter_id", None),
+    }
     if tic.prm:
         updated = record_reading(updated, ReadingField.PRM, tic.prm, ReadingSource.TIC, **kwargs)
     if tic.meter_time is not None:

@@ -206,7 +206,20 @@ def check_linky(ctx: RuleContext) -> Verdict:
         )
     if meter is None:
         return missing("type de compteur non renseigné (meter.type)")
-    evidence = " ; PRM lu par la TIC" if tic is not None else ""
+    serial = ctx.dossier.meter.serial
+    if tic is not None and tic.meter_id and serial and tic.meter_id != serial:
+        return failed(
+            f"la capture TIC vient du compteur {tic.meter_id}, pas de celui du dossier "
+            f"({serial}, meter.serial)",
+            "Vérifiez le numéro gravé au-dessus de l'écran et refaites la capture sur ce compteur.",
+        )
+    evidence = ""
+    if tic is not None:
+        evidence = (
+            f" ; PRM lu par la TIC (compteur {tic.meter_id})"
+            if tic.meter_id
+            else (" ; PRM lu par la TIC")
+        )
     return ok(f"compteur Linky{evidence}")
 
 

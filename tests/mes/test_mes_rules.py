@@ -127,6 +127,12 @@ FAILURES: list[tuple[str, Mutation, RuleStatus, str]] = [
     ("linky", _set("meter.type", MeterType.OTHER), RuleStatus.NOT_SATISFIED, "non Linky"),
     ("linky", _set("meter.type", None), RuleStatus.MISSING, "meter.type"),
     (
+        "linky",
+        _set("meter.serial", "041864999999"),
+        RuleStatus.NOT_SATISFIED,
+        "vient du compteur 041864123456",
+    ),
+    (
         "decoupling",
         _set("installation.decoupling.setting_name", "France_VFR2014"),
         RuleStatus.NOT_SATISFIED,
