@@ -108,7 +108,52 @@ __all__ = [
     "ROWS",
     "CellRead",
     "Templates",
+    "WordMatch",
     "char_distances",
     "classify",
+    "spot_word",
     "templates",
 ]
+
+
+@dataclass(frozen=True)
+class WordMatch:
+    """Where ``word`` fits a line of cells best: start cell and mean cost [dots/char]."""
+
+    word: str
+    start: int
+    cost: float
+
+
+def spot_word(
+    cells: FloatArray, word: str, equivalents: dict[str, str] | None = None
+) -> WordMatch:
+    """Best placement of ``word`` on a line of cells (N, 35), by summed template distance.
+
+    Keyword spotting on the cell lattice: robust where one letter of a title is misread,
+    since every other letter still votes. Whole words only: the cells just before and
+    after must be blank (so "DATE" is not found in "CONSOMMATEUR"). ``equivalents`` maps a letter to look-alikes
+    whose glyphs count as that letter (e.g. ``{"O": "0"}``: the alternative ROM draws
+    0 like O).
+    """
+    chars, distances = char_distances(cells)
+    index = {c: i for i, c in enumerate(chars)}
+    table = equivalents or {}
+    columns = []
+    for letter in word:
+        options = [index[c] for c in letter + table.get(letter, "") if c in index]
+        columns.append(distances[:, options].min(axis=1))
+    space = distances[:, index[" "]]
+    count = cells.shape[0]
+    best = WordMatch(word, 0, float("inf"))
+    for start in range(0, count - len(word) + 1):
+        costs = [columns[i][start + i] for i in range(len(word))]
+        # a whole word: blank cells (or the line's ends) on both sides
+        if start > 0:
+            costs.append(space[start - 1])
+        if start + len(word) < count:
+            costs.append(space[start + len(word)])
+        cost = float(np.mean(costs))
+        if cost < best.cost:
+            best = WordMatch(word, start, cost)
+    return best

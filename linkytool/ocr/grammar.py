@@ -44,6 +44,15 @@ TITLE_KEYWORDS: tuple[tuple[str, ScreenKind], ...] = (
     ("DATE", ScreenKind.DATE),
 )
 
+#: Whole title words spotted on the dot cells (keyword spotting), per screen kind.
+SPOT_WORDS: tuple[tuple[str, ScreenKind], ...] = (
+    ("PRM", ScreenKind.PRM),
+    ("DATE", ScreenKind.DATE),
+    ("INJECTION", ScreenKind.INJECTION_INDEX),
+)
+#: Letters whose look-alike glyphs count as the letter when spotting title words.
+SPOT_EQUIVALENTS: dict[str, str] = {"O": "0", "I": "1"}
+
 #: Words of other Linky screens (supplier indexes, powers, TIC mode, contract...).
 OTHER_SCREEN_WORDS: frozenset[str] = frozenset(
     {
@@ -81,6 +90,13 @@ OTHER_SCREEN_WORDS: frozenset[str] = frozenset(
         "ENERGIE",
         "FOURNISSEUR",
         "DISTRIBUTEUR",
+        "CONTACT",
+        "SEC",
+        "OUVERT",
+        "FERME",
+        "TEMPO",
+        "SERIE",
+        "HC/HP",
     }
 )
 
@@ -257,6 +273,8 @@ __all__ = [
     "LETTER_CONFUSIONS",
     "MAX_INDEX_KWH",
     "OTHER_SCREEN_WORDS",
+    "SPOT_EQUIVALENTS",
+    "SPOT_WORDS",
     "TITLE_KEYWORDS",
     "FieldMatch",
     "classify_title",

@@ -17,6 +17,17 @@ from PIL import Image
 from linkytool.ocr.imaging import FloatArray, box_blur, max_filter
 from linkytool.ocr.rectify import CHARS, LINES, PX_PER_DOT, dot_centres, gap_centres
 
+#: Grid scales searched (start, stop, step) relative to the nominal 3-pitch margins: the
+#: real panel's margins are not published, so 2.5..6 pitches (x) and 2..4.5 pitches
+#: with dots up to 15 % taller (y) must fit.
+X_SCALES = (0.92, 1.0401, 0.005)
+Y_SCALES = (0.82, 1.1201, 0.01)
+#: A neighbourhood keeps its own off/on levels when its contrast is at least this share
+#: of the panel's (a glare spot halves the local contrast; blank cells show ~none).
+LOCAL_SPAN_FLOOR = 0.2
+#: A cell keeps its own off/on levels when its contrast is at least this share of the
+#: panel's.
+CELL_SPAN_FLOOR = 0.35
 #: Below this ink contrast [fraction of the background] the panel shows nothing.
 BLANK_CONTRAST = 0.08
 
@@ -80,21 +91,27 @@ def otsu_levels(values: npt.NDArray[np.float64]) -> tuple[float, float]:
 def normalise_samples(samples: npt.NDArray[np.float64], window: int = 2) -> npt.NDArray[np.float64]:
     """Scale dot samples (14 rows, 80 cols) to [0, 1] with local off/on levels.
 
-    Levels come from Otsu's split over ±``window`` characters (both lines: a glare spot
-    or a shadow spans them); where that neighbourhood shows too little contrast (mostly
-    blank cells) the panel's global levels apply.
+    Levels come from Otsu's split of each cell's own 35 samples (a small glare spot or a
+    shadow edge changes the contrast from one character to the next); a cell with too
+    little contrast of its own (blank, or a sign with few dots) takes the levels of its
+    neighbourhood (±``window`` characters, both lines), and failing that the panel's.
     """
     low_g, high_g = otsu_levels(samples)
     span_g = max(high_g - low_g, 1e-3)
     out = np.empty_like(samples)
     for char in range(CHARS):
+        block = slice(char * 5, char * 5 + 5)
         first = max(0, char - window) * 5
         last = min(CHARS, char + window + 1) * 5
-        low, high = otsu_levels(samples[:, first:last])
-        if high - low < 0.6 * span_g:
-            low, high = low_g, high_g
-        block = slice(char * 5, char * 5 + 5)
-        out[:, block] = (samples[:, block] - low) / max(high - low, 1e-3)
+        near_low, near_high = otsu_levels(samples[:, first:last])
+        if near_high - near_low < LOCAL_SPAN_FLOOR * span_g:
+            near_low, near_high = low_g, high_g
+        for line in range(LINES):
+            rows = slice(line * 7, line * 7 + 7)
+            low, high = otsu_levels(samples[rows, block])
+            if high - low < CELL_SPAN_FLOOR * span_g:
+                low, high = near_low, near_high
+            out[rows, block] = (samples[rows, block] - low) / max(high - low, 1e-3)
     result: npt.NDArray[np.float64] = np.clip(out, 0.0, 1.0)
     return result
 
@@ -138,12 +155,12 @@ def align_grid(
 ) -> tuple[tuple[float, float], tuple[float, float], float]:
     """Offset [dots] and scale of the dot grid that best fit ``darkness``; score."""
     smooth = box_blur(darkness, 1)
-    offsets = np.arange(-2.0, 2.01, 0.25)
+    offsets = np.arange(-3.0, 3.01, 0.25)
     score_x, offset_x, scale_x = _best_fit(
-        smooth.mean(axis=0), 0, np.arange(0.96, 1.0401, 0.01), offsets, px_per_dot
+        smooth.mean(axis=0), 0, np.arange(*X_SCALES), offsets, px_per_dot
     )
     score_y, offset_y, scale_y = _best_fit(
-        smooth.mean(axis=1), 1, np.arange(0.92, 1.0801, 0.02), offsets, px_per_dot
+        smooth.mean(axis=1), 1, np.arange(*Y_SCALES), offsets, px_per_dot
     )
     return (offset_x, offset_y), (scale_x, scale_y), score_x + score_y
 

@@ -24,8 +24,8 @@ import numpy.typing as npt
 from PIL import Image, ImageOps
 
 from linkytool.ocr import engine
-from linkytool.ocr.dotmatrix import DIGITS, CellRead, classify
-from linkytool.ocr.grammar import classify_title, parse_value
+from linkytool.ocr.dotmatrix import DIGITS, CellRead, classify, spot_word
+from linkytool.ocr.grammar import SPOT_EQUIVALENTS, SPOT_WORDS, classify_title, parse_value
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid
 from linkytool.ocr.loading import LoadedPhoto, open_photo
@@ -190,6 +190,34 @@ def _digit_biased(read: PanelRead) -> str:
     return "".join(chars)
 
 
+#: A title word spotted at this mean cost [dots per letter] or less names the screen
+#: (measured: right words cost 0.3-4, the other kinds' words 6 or more).
+SPOT_MAX_COST = 5.0
+#: Certain when at most this cost, this far below the next kind's word, and no other
+#: reading (cell text, tesseract) names another value screen.
+SPOT_SURE_COST = 4.0
+SPOT_SURE_GAP = 4.0
+VALUE_KINDS = (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX)
+
+
+def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
+    """The value screen whose title word fits line 1 best: (kind, cost, gap to next).
+
+    Costs in [dots per letter]; the gap is the next kind's cost minus the best one's.
+    """
+    costs = sorted(
+        (spot_word(read.grid.cells[0], word, SPOT_EQUIVALENTS).cost, kind)
+        for word, kind in SPOT_WORDS
+    )
+    return costs[0][1], costs[0][0], costs[1][0] - costs[0][0]
+
+
+def _letters_legible(read: PanelRead) -> bool:
+    """At least three title cells read as letters with a clear margin."""
+    clear = [c for c in read.lines[0] if c.char.isalpha() and c.margin >= CONFIDENT_MARGIN]
+    return len(clear) >= 3
+
+
 def _confidence(margin: float) -> float:
     """Map a margin [dots] to 0..1 with CONFIDENT_LEVEL at CONFIDENT_MARGIN."""
     return float(min(1.0, max(0.0, margin / CONFIDENT_MARGIN * CONFIDENT_LEVEL)))
@@ -239,17 +267,23 @@ def read_image(
         tesseract_text = title_future.result() if title_future is not None else None
     warnings: list[str] = []
     lines = reads[0].text
-    cell_kinds = [classify_title(r.text[0]) for r in reads]
-    kind = cell_kinds[0]
     title_text: str | None = lines[0].strip()
-    tesseract_kind: ScreenKind | None = None
-    if tesseract_text is not None:
-        tesseract_kind = classify_title(tesseract_text)
-    kinds_agree = len(set(cell_kinds)) == 1 and (
-        not use_tesseract or tesseract_kind is None or tesseract_kind == kind
-    )
-    if kind is None:
-        kind = tesseract_kind
+    text_kinds = [classify_title(r.text[0]) for r in reads]
+    spotted, spot_cost, spot_gap = spot_title(reads[0])
+    tesseract_kind = classify_title(tesseract_text) if tesseract_text is not None else None
+    kind = spotted if spot_cost <= SPOT_MAX_COST else text_kinds[0] or tesseract_kind
+    if kind is None and _letters_legible(reads[0]):
+        kind = ScreenKind.OTHER  # a legible title of a screen we do not know
+    votes = {k for k in (*text_kinds, tesseract_kind) if k in VALUE_KINDS}
+    if kind in VALUE_KINDS:
+        kinds_agree = (
+            votes <= {kind}
+            and spotted == kind
+            and spot_cost <= SPOT_SURE_COST
+            and spot_gap >= SPOT_SURE_GAP
+        )
+    else:
+        kinds_agree = not votes
     if kind is None:
         return PhotoReading(
             path=source,
@@ -265,7 +299,7 @@ def read_image(
         )
     if not kinds_agree:
         warnings.append("Le titre de l'écran est peu lisible : vérifiez de quel écran il s'agit.")
-    if kind not in (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX):
+    if kind not in VALUE_KINDS:
         return PhotoReading(
             path=source,
             screen=kind,

@@ -1,0 +1,27 @@
+"""Shared helpers of the photo-reader tests: seeded synthetic photos written to tmp."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from linkytool.ocr.synth import PhotoSpec, encode_photo, generate_photo
+
+SAMPLES_PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"
+
+
+@pytest.fixture
+def synth_photo(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Factory: write one seeded synthetic photo and return (path, truth dict)."""
+
+    def make(
+        spec: PhotoSpec, seed: int = 1, name: str = "photo.jpg"
+    ) -> tuple[Path, dict[str, object]]:
+        image, truth = generate_photo(spec, np.random.default_rng(seed))
+        path = tmp_path / name
+        path.write_bytes(encode_photo(image, truth))
+        return path, truth.to_dict()
+
+    return make

@@ -1,0 +1,96 @@
+"""`linkytool ocr`: output formats, crops, TIC cross-checks and exit codes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from linkytool.cli import cli
+from linkytool.cli import ocr as ocr_cli
+from linkytool.ocr import PhotoReading, read_photo
+
+from .conftest import SAMPLES_PHOTOS
+
+DEMO = [str(SAMPLES_PHOTOS / f"demo-{name}.jpg") for name in ("prm", "date", "index")]
+DEMO_TIC = Path(__file__).resolve().parents[2] / "samples" / "tic" / "demo-standard-consumer.bin"
+
+
+def test_demo_photos_json_and_exit_zero(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["ocr", *DEMO, "--format", "json", "--tic", str(DEMO_TIC), "--crops", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    values = {p["screen"]: p["value"] for p in document["photos"]}
+    assert values == {
+        "prm": "30002345678901",
+        "date": "2026-11-20T14:32",
+        "injection_index": "12",
+    }
+    statuses = {c["check"]: c["status"] for c in document["cross_checks"]}
+    assert statuses["prm_tic"] == "ok"
+    assert statuses["date_exif"] == "ok"
+    assert statuses["date_tic"] == "ok"
+    assert statuses["index_tic"] == "unavailable"  # consumer mode: no EAIT
+    crops = sorted(p.name for p in tmp_path.iterdir())
+    assert crops == ["demo-date-ecran.png", "demo-index-ecran.png", "demo-prm-ecran.png"]
+
+
+def test_table_output_is_french() -> None:
+    result = CliRunner().invoke(cli, ["ocr", DEMO[0]])
+    assert result.exit_code == 0, result.output
+    assert "numéro PRM" in result.stdout
+    assert "30002345678901" in result.stdout
+    assert "sûr" in result.stdout
+
+
+def test_value_to_confirm_exits_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unsure(path: str | Path) -> PhotoReading:
+        reading = read_photo(path)
+        return replace(reading, confident=False, confidence=0.4, candidates=("30002345678907",))
+
+    monkeypatch.setattr(ocr_cli, "read_photo", unsure)
+    result = CliRunner().invoke(cli, ["ocr", DEMO[0]])
+    assert result.exit_code == 1
+    assert "à confirmer" in result.stdout
+    assert "30002345678907" in result.stdout
+
+
+def test_tic_disagreement_exits_one(tmp_path: Path) -> None:
+    other_meter = Path(__file__).resolve().parents[3] / "shared" / "samples-real" / "tic"
+    capture = other_meter / "goteleinfo-standard-mono.bin"
+    result = CliRunner().invoke(cli, ["ocr", DEMO[0], "--tic", str(capture)])
+    assert result.exit_code == 1
+    assert "DÉSACCORD" in result.stdout
+    assert "même compteur" in result.stdout
+
+
+def test_unreadable_photo_exits_three_without_traceback(tmp_path: Path) -> None:
+    truncated = SAMPLES_PHOTOS / "t22-truncated.jpg"
+    heic = SAMPLES_PHOTOS / "t23-normal-index.heic"
+    result = CliRunner().invoke(cli, ["ocr", str(truncated), str(heic), DEMO[0]])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    assert "incomplète" in result.stderr
+    assert "HEIC" in result.stderr
+    assert "30002345678901" in result.stdout  # the readable photo is still read
+
+
+def test_missing_tesseract_exits_five(monkeypatch: pytest.MonkeyPatch) -> None:
+    from linkytool.ocr import engine
+
+    def absent() -> str:
+        raise engine.pytesseract.TesseractNotFoundError()
+
+    monkeypatch.setattr(engine.pytesseract, "get_tesseract_version", absent)
+    engine.ensure_engine.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["ocr", DEMO[0]])
+    finally:
+        engine.ensure_engine.cache_clear()
+    assert result.exit_code == 5
+    assert "sudo apt-get install tesseract-ocr tesseract-ocr-fra" in result.stderr

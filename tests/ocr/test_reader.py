@@ -1,0 +1,101 @@
+"""The photo reader on synthetic photos: screen kinds, values, flags, never wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from linkytool.ocr import OcrEngineMissing, ScreenKind, engine, read_image, read_photo
+from linkytool.ocr.synth import PhotoSpec
+
+from .conftest import SAMPLES_PHOTOS
+
+SIZE = (1600, 1200)
+
+
+@pytest.mark.parametrize(
+    ("spec", "seed"),
+    [
+        (PhotoSpec(scene="prm", level="easy", size=SIZE), 3),
+        (PhotoSpec(scene="date", level="normal", size=SIZE, time_shown=True), 4),
+        (PhotoSpec(scene="date", level="easy", size=SIZE, time_shown=False), 5),
+        (PhotoSpec(scene="injection_index", level="normal", size=SIZE), 6),
+        (PhotoSpec(scene="prm", level="normal", size=(1200, 1600), orientation=6), 7),
+    ],
+    ids=["prm", "date-time", "date-only", "index", "prm-portrait-exif"],
+)
+def test_value_screens_are_read(synth_photo, spec: PhotoSpec, seed: int) -> None:  # type: ignore[no-untyped-def]
+    path, truth = synth_photo(spec, seed)
+    reading = read_photo(path)
+    assert reading.screen.value == truth["kind"]
+    assert reading.value == truth["value"]
+    assert reading.confident
+    assert reading.crop is not None and reading.crop.startswith(b"\x89PNG")
+    assert reading.crop_image() is not None
+
+
+@pytest.mark.parametrize("scene", ["other", "not_linky", "screen_off"])
+def test_screens_without_value_are_never_confident(synth_photo, scene: str) -> None:  # type: ignore[no-untyped-def]
+    path, truth = synth_photo(PhotoSpec(scene=scene, level="easy", size=SIZE), 8)
+    reading = read_photo(path)
+    assert reading.screen.value == truth["kind"]
+    assert reading.value is None
+    assert not reading.confident
+    assert reading.warnings
+
+
+def test_blank_image_is_not_a_linky() -> None:
+    reading = read_image(Image.new("RGB", (640, 480), (200, 200, 200)), path="gris.png")
+    assert reading.screen is ScreenKind.NOT_LINKY
+    assert reading.value is None
+    assert "Aucun écran" in reading.warnings[0]
+
+
+def test_committed_samples_confident_readings_are_right() -> None:
+    truth = json.loads((SAMPLES_PHOTOS / "truth.json").read_text(encoding="utf-8"))
+    wrong = []
+    confident = 0
+    for entry in truth["photos"]:
+        if entry.get("expect_error") or entry.get("format") == "HEIC":
+            continue
+        reading = read_photo(SAMPLES_PHOTOS / entry["file"])
+        if reading.confident:
+            confident += 1
+            if reading.screen.value != entry["kind"] or reading.value != entry["value"]:
+                wrong.append((entry["file"], reading.screen.value, reading.value))
+        elif entry["kind"] in ("prm", "date", "injection_index") and entry["level"] == "easy":
+            wrong.append((entry["file"], "easy photo not confident", reading.value))
+    assert not wrong
+    assert confident >= 12
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "value"),
+    [
+        ("demo-prm.jpg", ScreenKind.PRM, "30002345678901"),
+        ("demo-date.jpg", ScreenKind.DATE, "2026-11-20T14:32"),
+        ("demo-index.jpg", ScreenKind.INJECTION_INDEX, "12"),
+    ],
+)
+def test_demo_photos(name: str, kind: ScreenKind, value: str) -> None:
+    reading = read_photo(SAMPLES_PHOTOS / name)
+    assert (reading.screen, reading.value, reading.confident) == (kind, value, True)
+
+
+def test_missing_tesseract_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def absent() -> str:
+        raise engine.pytesseract.TesseractNotFoundError()
+
+    monkeypatch.setattr(engine.pytesseract, "get_tesseract_version", absent)
+    engine.ensure_engine.cache_clear()
+    try:
+        with pytest.raises(OcrEngineMissing, match="tesseract") as caught:
+            read_photo(SAMPLES_PHOTOS / "demo-prm.jpg")
+        assert "apt-get install tesseract-ocr tesseract-ocr-fra" in str(caught.value)
+    finally:
+        engine.ensure_engine.cache_clear()
