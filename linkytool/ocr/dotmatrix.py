@@ -125,16 +125,14 @@ class WordMatch:
     cost: float
 
 
-def spot_word(
-    cells: FloatArray, word: str, equivalents: dict[str, str] | None = None
-) -> WordMatch:
+def spot_word(cells: FloatArray, word: str, equivalents: dict[str, str] | None = None) -> WordMatch:
     """Best placement of ``word`` on a line of cells (N, 35), by summed template distance.
 
     Keyword spotting on the cell lattice: robust where one letter of a title is misread,
     since every other letter still votes. Whole words only: the cells just before and
-    after must be blank (so "DATE" is not found in "CONSOMMATEUR"). ``equivalents`` maps a letter to look-alikes
-    whose glyphs count as that letter (e.g. ``{"O": "0"}``: the alternative ROM draws
-    0 like O).
+    after must be blank (so "DATE" is not found in "CONSOMMATEUR"). ``equivalents`` maps
+    a letter to look-alikes whose glyphs count as that letter (e.g. ``{"O": "0"}``: the
+    alternative ROM draws 0 like O).
     """
     chars, distances = char_distances(cells)
     index = {c: i for i, c in enumerate(chars)}
