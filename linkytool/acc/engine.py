@@ -123,8 +123,12 @@ def _add_by_runs(target: FloatArray, groups: IntArray, values: FloatArray) -> No
     ``reduceat``, then add the few run sums to their group.
     """
     starts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
-    sums = np.add.reduceat(values, starts, axis=0)
-    np.add.at(target, groups[starts], sums)
+    if starts.size > 256:  # many short runs: one reduceat call
+        np.add.at(target, groups[starts], np.add.reduceat(values, starts, axis=0))
+        return
+    stops = [*starts[1:].tolist(), groups.size]
+    for first, stop in zip(starts.tolist(), stops, strict=True):
+        target[groups[first]] += values[first:stop].sum(axis=0)  # contiguous: fast
 
 
 class _Accumulator:
@@ -285,7 +289,12 @@ def _allocate_block(
         weights = np.divide(
             pooled_injection, totals, out=np.zeros_like(pooled_injection), where=totals > 0
         )
-        acc.pairs += weights.T @ self_consumed[pooled]
+        pooled_consumed = self_consumed[pooled]
+        if weights.shape[1] == 1:  # one producer: all of it (A = 0 where P = 0)
+            acc.pairs[0] += pooled_consumed.sum(axis=0)
+        else:  # elementwise then column sums: faster than a gemv here
+            for producer in range(weights.shape[1]):
+                acc.pairs[producer] += (pooled_consumed * weights[:, producer, None]).sum(axis=0)
     return self_consumed, allocated, fallback
 
 
