@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.lazy import Lazy
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from linkytool.tui.dossier_store import DossierStore
@@ -72,12 +73,13 @@ class LinkytoolApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="⚡", time_format="%H:%M")
         with TabbedContent(id="tabs"):
-            for tab, key, path in PANES:
+            for index, (tab, key, path) in enumerate(PANES):
                 cls = _pane_class(path)
                 pane = cls(id=f"pane-{tab}")
                 self.panes[tab] = pane
                 with TabPane(f"{cls.TITLE} {key_label(key)}", id=tab):
-                    yield pane
+                    # Hidden tabs are mounted just after the first screen is drawn.
+                    yield pane if index == 0 else Lazy(pane)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,12 +117,9 @@ class LinkytoolApp(App[None]):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = self.panes.get(event.pane.id or "")
-        if pane is not None:
-            focused = self.focused
-            if focused is None or pane not in focused.ancestors_with_self:
-                pane.focus()  # the footer then shows this screen's keys
+        if pane is not None and pane.is_mounted:
             try:
-                pane.on_shown()
+                pane._activate()  # focus (the footer shows its keys) and refresh hook
             except Exception as error:
                 notify_error(self, error)
 
@@ -128,13 +127,13 @@ class LinkytoolApp(App[None]):
         self.session.tic_reading = message.reading
         for pane in self.panes.values():
             hook: Callable[[], None] | None = getattr(pane, "tic_updated", None)
-            if hook is not None:
+            if hook is not None and pane.is_mounted:
                 hook()
 
     def on_dossier_changed(self, message: DossierChanged) -> None:
         for pane in self.panes.values():
             hook: Callable[[str], None] | None = getattr(pane, "dossier_changed", None)
-            if hook is not None:
+            if hook is not None and pane.is_mounted:
                 try:
                     hook(message.reason)
                 except Exception as error:

@@ -70,7 +70,8 @@ def start_simulator(session: Session) -> str:
 
 
 def prepare_demo(workdir: Path | None = None) -> Session:
-    """A session on a fresh copy of the samples and a running simulated meter."""
+    """A session on a fresh copy of the samples and a simulated meter (started by the
+    Compteur screen once the first screen is drawn, to keep start-up fast)."""
     if workdir is None:
         workdir = Path(tempfile.mkdtemp(prefix="linkytool-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -82,7 +83,7 @@ def prepare_demo(workdir: Path | None = None) -> Session:
         workdir=workdir,
         clock=demo_clock(DEMO_START),
     )
-    session.tic_url = start_simulator(session)
+    session.start_simulator = lambda: start_simulator(session)
     return session
 
 

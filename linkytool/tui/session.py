@@ -31,6 +31,8 @@ class Session:
     dossier_path: Path | None = None
     #: Port or pyserial URL to preselect on the Compteur screen (the simulator in demo).
     tic_url: str | None = None
+    #: Starts the demo's simulated meter and returns its port (run after the first screen).
+    start_simulator: Callable[[], str] | None = None
     #: Connect to ``tic_url`` as soon as the app starts (demo).
     autoconnect: bool = False
     #: Demo mode (simulated meter, sample photos and dossier copied to ``workdir``).

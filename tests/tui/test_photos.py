@@ -52,18 +52,23 @@ async def test_demo_photos_are_read_confirmed_and_cross_checked(
     assert latest.confidence is not None and latest.sha256
 
 
-async def test_corrected_value_is_recorded_as_manual(demo_copy: Path, messages: MessageLog) -> None:
-    app = make_app(demo_copy, clock=frozen_clock, port_lister=list)
+async def test_corrected_value_is_recorded_as_manual(
+    template_dossier: Path, messages: MessageLog
+) -> None:
+    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f3")
-        await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=60)
+        await pilot.pause()
+        app.panes["photos"].add_photo("injection_index", SAMPLES / "photos" / "demo-index.jpg")
+        await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 1, timeout=60)
         app.query_one("#value-injection_index", Input).value = "13"
         app.panes["photos"].confirm("injection_index")
         await pilot.pause()
         assert messages.of(ReadingConfirmed)[-1].source == "manual"
         assert "valeur confirmée : 13" in screen_text(app)
-    latest = load_dossier(demo_copy).readings.current(ReadingField.INJECTION_INDEX)
+    latest = load_dossier(template_dossier).readings.current(ReadingField.INJECTION_INDEX)
     assert latest is not None and latest.value == "13" and latest.source == ReadingSource.MANUAL
+    assert latest.note  # says it was corrected by hand
 
 
 async def test_photo_added_with_the_file_picker(
@@ -75,6 +80,7 @@ async def test_photo_added_with_the_file_picker(
     app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f3")
+        await pilot.pause()
         await pilot.press("p")  # opens the picker for the PRM photo
         await pilot.pause()
         picker_input = app.screen.query_one("#picker-path", Input)

@@ -34,5 +34,23 @@ class Pane(VerticalScroll):
     def store(self) -> DossierStore:
         return self.lt_app.store
 
+    def on_mount(self) -> None:
+        """Textual calls this besides the subclasses' own ``on_mount`` (base handlers run too).
+
+        Hidden panes are mounted lazily: if the user already switched to this tab, run
+        the activation hook (and take the focus so the footer shows our keys).
+        """
+        from textual.widgets import TabbedContent
+
+        tabs = self.app.query(TabbedContent)
+        if tabs and self.id == f"pane-{tabs.first().active}":
+            self.call_after_refresh(self._activate)
+
+    def _activate(self) -> None:
+        focused = self.app.focused
+        if focused is None or self not in focused.ancestors_with_self:
+            self.focus()
+        self.on_shown()
+
     def on_shown(self) -> None:
         """Called by the app when the pane's tab becomes active (refresh hook)."""

@@ -133,9 +133,18 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self.lt_app.restore_draft(url_input)
         if self.session.tic_url:
             url_input.value = self.session.tic_url
+        # Background work starts once the first screen is on the terminal.
+        self.set_timer(0.2, self._start_background)
+
+    @guarded
+    def _start_background(self) -> None:
+        session = self.session
+        if session.start_simulator is not None and session.tic_url is None:
+            session.tic_url = session.start_simulator()
+            self.query_one("#meter-url", Input).value = session.tic_url
         self.action_refresh_ports()
-        if self.session.autoconnect and self.session.tic_url:
-            self.call_after_refresh(self.action_connect)
+        if session.autoconnect and session.tic_url:
+            self.action_connect()
 
     # -- ports ------------------------------------------------------------------------------
 

@@ -144,7 +144,11 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
     def on_mount(self) -> None:
         for slot, _, _ in SLOTS:
             self.lt_app.restore_draft(self.query_one(f"#value-{slot}", Input))
-        self.call_after_refresh(self.load_from_dossier)
+
+    def on_shown(self) -> None:
+        # The photos the dossier refers to are read the first time this tab is shown
+        # (OCR is CPU-heavy: not at start-up, not when only other screens are used).
+        self.load_from_dossier()
 
     def slot(self, slot: str) -> PhotoSlot:
         return self.query_one(f"#slot-{slot}", PhotoSlot)
