@@ -25,7 +25,7 @@ from linkytool.ocr.synth import (
 from linkytool.ocr.synth.__main__ import main
 from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits, supported
 from linkytool.ocr.synth.levels import levels_table
-from linkytool.ocr.synth.screens import LINE_CHARS, OTHER_SCREENS, other_screen
+from linkytool.ocr.synth.screens import LINE_CHARS, OTHER_SCREENS, date_screen, other_screen
 
 SMALL = (960, 720)
 VALUE_PATTERNS = {
@@ -88,8 +88,34 @@ def test_displayed_text_matches_value() -> None:
                 assert digits and int(digits.group(1)) == int(value)
             else:
                 when = datetime.fromisoformat(value)
-                assert when.strftime("%d/%m/") in shown
-                assert (when.strftime("%H:%M") in shown) == ("T" in value)
+                both = " ".join(truth["lines"])  # type: ignore[arg-type]
+                assert when.strftime("%d/%m/") in both
+                assert (when.strftime("%H:%M") in both) == ("T" in value)
+
+
+def test_split_date_layout_shows_date_and_time_on_two_lines() -> None:
+    when = datetime(2026, 11, 20, 14, 32)
+    for seed in range(4):
+        screen = date_screen(np.random.default_rng(seed), when, layout="split")
+        assert screen.lines[0] in ("DATE  20/11/2026", "DATE    20/11/26")
+        assert screen.lines[1] == "HEURE      14:32"
+        assert screen.value == "2026-11-20T14:32"
+
+
+def test_exif_skew_is_recorded_and_applied() -> None:
+    when = datetime(2026, 11, 20, 14, 32)
+    spec = PhotoSpec(
+        scene="date",
+        level="hard",
+        size=SMALL,
+        when=when,
+        exif=True,
+        overrides={"exif_skew_s": 3600},
+    )
+    _, truth, _ = _photo(spec)
+    taken = datetime.strptime(str(truth["exif_datetime"]), "%Y:%m:%d %H:%M:%S")
+    assert truth["params"]["exif_skew_s"] == 3600  # type: ignore[index]
+    assert 3600 + 5 <= (taken - when).total_seconds() < 3600 + 100
 
 
 def test_exif_orientation_and_datetime_round_trip() -> None:

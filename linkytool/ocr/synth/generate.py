@@ -216,6 +216,19 @@ def _exif_time(spec: PhotoSpec, screen: Screen, rng: np.random.Generator) -> dat
     return base + timedelta(seconds=int(rng.integers(5, 100)))
 
 
+def _exif_skew(level: Level, rng: np.random.Generator, draw: _Draw) -> timedelta:
+    """A phone clock that disagrees with the meter: an hour (time zone / DST left in
+    UTC) or days (clock reset), with the level's probability; 0 otherwise."""
+    derived = screens.derived_rng(rng, screens.TAG_EXIF_SKEW)
+    seconds = 0
+    if derived.random() < level.exif_skew_prob:
+        if derived.random() < 0.6:
+            seconds = int(derived.choice([-3600, 3600, -7200]))
+        else:
+            seconds = int(derived.integers(1, 400)) * 86_400 * int(derived.choice([-1, 1]))
+    return timedelta(seconds=int(draw.put("exif_skew_s", seconds)))
+
+
 def _utc_offset(moment: datetime) -> str:
     offset = moment.replace(tzinfo=PARIS).strftime("%z")
     return f"{offset[:3]}:{offset[3:]}"
@@ -543,6 +556,8 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         spec.exif if spec.exif is not None else not draw.chance("exif_stripped", level.no_exif_prob)
     )
     taken = _exif_time(spec, screen, rng)
+    if spec.exif_time is None:
+        taken += _exif_skew(level, rng, draw)
     make, model = PHONES[int(rng.integers(0, len(PHONES)))]
     exif_datetime: str | None = None
     if with_exif:

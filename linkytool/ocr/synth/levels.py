@@ -81,6 +81,8 @@ class Level:
     #: Probability of phone sharpening (unsharp mask) and its strength [%].
     sharpen_prob: float = 0.0
     sharpen_percent: Range = (40.0, 120.0)
+    #: Probability that the phone's clock disagrees with the meter (EXIF time skewed).
+    exif_skew_prob: float = 0.0
 
 
 LEVELS: Mapping[str, Level] = MappingProxyType(
@@ -145,6 +147,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             dust_max=3,
             finger_prob=0.15,
             sharpen_prob=0.5,
+            exif_skew_prob=0.05,
         ),
         "hard": Level(
             name="hard",
@@ -177,6 +180,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             dust_max=8,
             finger_prob=0.3,
             sharpen_prob=0.5,
+            exif_skew_prob=0.1,
         ),
         "extreme": Level(
             name="extreme",
@@ -209,6 +213,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             dust_max=15,
             finger_prob=0.4,
             sharpen_prob=0.5,
+            exif_skew_prob=0.2,
         ),
     }
 )
@@ -246,6 +251,7 @@ def levels_table() -> str:
         ),
         ("alternative glyph set: p", lambda lv: f"{lv.alt_font_prob:g}"),
         ("EXIF stripped: p", lambda lv: f"{lv.no_exif_prob:g}"),
+        ("EXIF clock skewed (±1–2 h or days): p", lambda lv: f"{lv.exif_skew_prob:g}"),
         (
             "varied panel: p, margins x / y [pitches], dot aspect",
             lambda lv: (

@@ -83,6 +83,26 @@ class Screen:
                 raise ValueError(f"LCD line longer than {LINE_CHARS} characters: {line!r}")
 
 
+def derived_rng(rng: np.random.Generator, tag: int) -> np.random.Generator:
+    """An independent generator derived from ``rng``'s seed and ``tag``.
+
+    Drawing from it leaves ``rng``'s stream and spawn counter untouched, so a feature
+    added later does not change the photos a seed made before.
+    """
+    seed_seq = rng.bit_generator.seed_seq
+    if not isinstance(seed_seq, np.random.SeedSequence):
+        return np.random.default_rng(int(rng.bit_generator.random_raw()) + tag)
+    derived = np.random.SeedSequence(
+        seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, 10_000 + tag)
+    )
+    return np.random.default_rng(derived)
+
+
+#: Tags of :func:`derived_rng` (one per feature added after the first release).
+TAG_DATE_LAYOUT = 1
+TAG_EXIF_SKEW = 2
+
+
 def _choice(rng: np.random.Generator, options: tuple[Any, ...], weights: Any = None) -> Any:
     index = int(rng.choice(len(options), p=weights))
     return options[index]
@@ -137,8 +157,17 @@ def date_screen(
     label: str | None = None,
     date_format: str | None = None,
     time_shown: bool | None = None,
+    layout: str | None = None,
 ) -> Screen:
-    """The current-date screen (label and format drawn among the plausible variants)."""
+    """The current-date screen (label and format drawn among the plausible variants).
+
+    ``layout``: ``two_lines`` (label, then date [time]) or ``split`` (``DATE`` and the
+    date on line 1, ``HEURE`` and the time on line 2); drawn when None (15 % split when
+    the label is drawn too).
+    """
+    if layout is None:
+        split = label is None and derived_rng(rng, TAG_DATE_LAYOUT).random() < 0.15
+        layout = "split" if split else "two_lines"
     if when is None:
         when = random_datetime(rng)
     if label is None:
@@ -160,6 +189,13 @@ def date_screen(
         value = when.strftime("%Y-%m-%d")
     title, title_align = _align(label, rng, mode=str(_choice(rng, ("left", "center"))))
     value_line, value_align = _align(text, rng)
+    if layout == "split":
+        label = "DATE"
+        title = "DATE" + date_text.rjust(LINE_CHARS - 4)
+        value_line = "HEURE" + when.strftime("%H:%M").rjust(LINE_CHARS - 5)
+        value = when.strftime("%Y-%m-%dT%H:%M")
+        time_shown = True
+        title_align = value_align = "justified"
     return Screen(
         KIND_DATE,
         (title, value_line),
@@ -168,6 +204,7 @@ def date_screen(
             "label": label,
             "date_format": date_format,
             "time_shown": time_shown,
+            "layout": layout,
             "align": [title_align, value_align],
         },
     )
