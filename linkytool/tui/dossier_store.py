@@ -166,18 +166,34 @@ class DossierEdits:
         self.store = store
 
     def set_field(self, path: str, raw: Any, *, now: Any) -> list[Any]:
-        """Set one dotted field from its raw (TOML-like) value and save; return the issues.
+        """Set one dotted field from its raw (TOML-like) value and save; return its issues.
 
-        Nothing is saved when the value is invalid: the issues (``ValidationIssue``) say why.
+        The whole dossier goes through the schema (same conversion and checks as loading
+        the file) but only the edited field is taken from the result, so a problem
+        elsewhere never loses a value. Nothing is saved when the value is invalid: the
+        issues (``ValidationIssue``) say why.
         """
+        import copy
+
         from linkytool.mes.schema import dossier_from_data, dossier_to_data
         from linkytool.tui.screens.dossier_form import set_value
 
         dossier = self.store.require()
         data = dossier_to_data(dossier)
         set_value(data, path, raw)
-        updated, issues = dossier_from_data(data, now=now)
-        if issues:
-            return list(issues)
-        self.store.update(lambda _old: updated)
+        converted, issues = dossier_from_data(data, now=now)
+        mine = [issue for issue in issues if issue.path == path]
+        if mine:
+            return mine
+        *parents, name = path.split(".")
+
+        def change(current: Any) -> Any:
+            updated = copy.deepcopy(current)
+            target, source = updated, converted
+            for key in parents:
+                target, source = getattr(target, key), getattr(source, key)
+            setattr(target, name, getattr(source, name))
+            return updated
+
+        self.store.update(change)
         return []
