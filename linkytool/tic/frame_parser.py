@@ -113,12 +113,14 @@ def check_lines(lines: list[bytes], mode: TicMode, bad: list[BadGroup]) -> dict[
         return dict(hits)  # type: ignore[arg-type]
     misses = [index for index, hit in enumerate(hits) if hit is None]
     results = check_groups([lines[index] for index in misses], mode)
+    rejected = False
     for index, result in zip(misses, results, strict=True):
         if isinstance(result, str):
             bad.append(_bad(lines[index], result))
+            rejected = True
         else:
             cache[lines[index]] = hits[index] = result
-    return dict(hit for hit in hits if hit is not None)
+    return dict(filter(None, hits) if rejected else hits)  # type: ignore[arg-type]
 
 
 def _split_clean(body: bytes) -> list[bytes] | None:
