@@ -31,23 +31,32 @@ def quarter_hours_of(d: date) -> int:
     return int((day(d + timedelta(days=1)).timestamp() - day(d).timestamp()) // 900)
 
 
-def one_day(tmp_path: Path, d: date, **extra: object) -> tuple[Path, Path]:
-    n = quarter_hours_of(d)
-    cons = write(tmp_path / "c.csv", long_csv({C1: [100.0] * n, C2: [300.0] * n}, day(d)))
-    prod = write(tmp_path / "p.csv", long_csv({P1: [200.0] * n}, day(d)))
+def one_day(tmp_path: Path, d: date, step_min: int = 15) -> tuple[Path, Path]:
+    n = quarter_hours_of(d) * 15 // step_min
+    cons = write(tmp_path / "c.csv", long_csv({C1: [100.0] * n, C2: [300.0] * n}, day(d), step_min))
+    prod = write(tmp_path / "p.csv", long_csv({P1: [200.0] * n}, day(d), step_min))
     return cons, prod
 
 
-@pytest.mark.parametrize(("d", "steps"), [(date(2026, 3, 29), 92), (date(2026, 10, 25), 100)])
-def test_daylight_saving_days(tmp_path: Path, d: date, steps: int) -> None:
-    cons, prod = one_day(tmp_path, d)
+@pytest.mark.parametrize(
+    ("d", "step_min", "steps"),
+    [
+        (date(2026, 3, 29), 15, 92),
+        (date(2026, 10, 25), 15, 100),
+        (date(2023, 3, 26), 30, 46),  # before October 2024: Enedis computed at 30 minutes
+        (date(2023, 10, 29), 30, 50),
+    ],
+)
+def test_daylight_saving_days(tmp_path: Path, d: date, step_min: int, steps: int) -> None:
+    cons, prod = one_day(tmp_path, d, step_min)
     op = load_operation([cons], [prod])
+    assert op.grid.step_s == step_min * 60
     assert op.grid.n_steps == steps
     assert op.grid.steps_per_local_day() == {d: steps}
     result = run_operation(op)
-    # energy over the day: 400 W consumed for steps/4 hours; 200 W produced
-    assert result.consumption_wh.sum() == pytest.approx(400 * steps / 4)
-    assert result.self_consumed_wh.tolist() == pytest.approx([50 * steps / 4, 150 * steps / 4])
+    hours = steps * step_min / 60  # 23 or 25
+    assert result.consumption_wh.sum() == pytest.approx(400 * hours)
+    assert result.self_consumed_wh.tolist() == pytest.approx([50 * hours, 150 * hours])
 
 
 def test_fall_back_day_repeated_hour_is_two_distinct_steps(tmp_path: Path) -> None:
