@@ -88,6 +88,7 @@ def main() -> None:
         sys.exit(f"{BINARY} missing: run ./dev setup")
     scenarios = {"linkytool (bare)": [], "linkytool --demo": ["--demo"]}
     print(f"TUI startup to first screen, 80x24 pty, {options.runs} runs each (median, min-max)")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared)")
     time_to_first_screen([])  # warm the OS file cache once
     worst = 0.0
     for name, args in scenarios.items():
