@@ -57,11 +57,41 @@ def _open_error(path: Path, exc: OSError) -> CaptureError:
     return CaptureError(f"Impossible de lire la capture {path} : {exc.strerror or exc}.")
 
 
+#: Bytes looked at to tell a capture's kind [bytes] (a recording header fits in it).
+SNIFF = 4096
+
+
+def _read_some(stream: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes, without waiting for more than what is available when the
+    stream allows it (a live pipe must not wait for a whole megabyte)."""
+    read1 = getattr(stream, "read1", None)
+    data = read1(size) if callable(read1) else stream.read(size)
+    assert isinstance(data, bytes)
+    return data
+
+
+def _read_head(stream: BinaryIO) -> bytes:
+    """Enough first bytes to tell the kind: SNIFF bytes, the end of the stream, or a
+    raw-capture delimiter (STX, ETX, CR) outside a recording header."""
+    head = b""
+    while len(head) < SNIFF:
+        chunk = _read_some(stream, CHUNK)
+        if not chunk:
+            break
+        head += chunk
+        if head.startswith(_RECORDING_MAGIC):
+            if b"\n" in head:
+                break
+        elif sniff(head[:SNIFF]) is CaptureKind.RAW:
+            break
+    return head
+
+
 def iter_stream(stream: BinaryIO, mode: TicMode | None = None) -> Iterator[Event]:
-    """Events of a capture read from a binary stream (raw bytes streamed in chunks;
-    recordings and text dumps read whole)."""
-    head = stream.read(CHUNK)
-    kind = sniff(head[:4096])
+    """Events of a capture read from a binary stream: raw bytes and recordings are decoded
+    as they arrive (constant memory, live pipes work); text dumps are read whole."""
+    head = _read_head(stream)
+    kind = sniff(head[:SNIFF])
     if kind is CaptureKind.TEXT:
         rest = stream.read()
         yield from parse_text_dump((head + rest).decode("latin-1"))
@@ -69,13 +99,16 @@ def iter_stream(stream: BinaryIO, mode: TicMode | None = None) -> Iterator[Event
     if kind is CaptureKind.RECORDING:
         from linkytool.tic.recorder import parse_recording
 
-        _, head = parse_recording(head + stream.read())
+        _, head = parse_recording(head)
     decoder = TicDecoder(mode)
     chunk = head
-    while chunk:
-        decoder.feed(chunk)
-        yield from decoder
-        chunk = stream.read(CHUNK)
+    while True:
+        if chunk:
+            decoder.feed(chunk)
+            yield from decoder
+        chunk = _read_some(stream, CHUNK)
+        if not chunk:
+            break
     decoder.close()
     yield from decoder
 
