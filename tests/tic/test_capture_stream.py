@@ -29,7 +29,7 @@ class Trickle(io.RawIOBase):
         self.position += len(chunk)
         return chunk
 
-    read = read1  # type: ignore[assignment]
+    read = read1
 
 
 def test_live_pipe_yields_frames_before_the_end() -> None:
