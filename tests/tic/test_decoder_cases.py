@@ -327,3 +327,16 @@ def test_mode_from_labels_when_separators_are_damaged() -> None:
     assert frame.mode is TicMode.HISTORIQUE
     assert len(frame.groups) == N_HIST - 2
     assert {bad.label for bad in frame.bad_groups} == {"IINST", "IMAX"}
+
+
+def test_historique_three_phase_short_frame() -> None:
+    """While a phase exceeds its setting, three-phase meters send short frames."""
+    short = encode_frame(
+        [("ADIR1", "035"), ("ADCO", "021330274552"), ("IINST1", "035"), ("IINST2", "002"),
+         ("IINST3", "002")],
+        TicMode.HISTORIQUE,
+    )  # fmt: skip
+    (frame,) = frames_of(decode_whole(short))
+    assert frame.valid and frame.mode is TicMode.HISTORIQUE
+    assert frame.groups["ADIR1"].value == 35 and frame.groups["ADIR1"].unit == "A"
+    assert frame.meter_id == "021330274552"
