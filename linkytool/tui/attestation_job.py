@@ -78,11 +78,14 @@ class AttestationJob:
             generated_at=now,
         )
         contents = [
-            f"{item.name} ({item.size_bytes / 1_000_000:.2f} Mo) — {item.description}".replace(
-                ".", ",", 1
-            )
+            f"{item.name} ({_megabytes(item.size_bytes)}) — {item.description}"
             + (f" [{'; '.join(item.changes)}]" if item.changes else "")
             for item in packed.files
         ]
         contents += [f"⚠ {warning}" for warning in packed.warnings]
         return AttestationOutput(pdf, packed.destination, tuple(contents), result.signed)
+
+
+def _megabytes(size: int) -> str:
+    """1234567 -> '1,23 Mo' (French decimal comma)."""
+    return f"{size / 1_000_000:.2f} Mo".replace(".", ",")

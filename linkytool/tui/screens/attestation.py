@@ -209,5 +209,9 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
             text.append(f"  Dossier d'envoi : {message.pack}\n")
             for item in message.contents:
                 text.append(f"    • {item}\n")
+            note = message.pack / "message.txt" if message.pack.is_dir() else None
+            if note is not None and note.is_file():
+                text.append("Message à coller dans Enedis-Connect (message.txt) :\n", style="bold")
+                text.append(note.read_text(encoding="utf-8").strip() + "\n", style="italic")
         self.query_one("#att-result", Static).update(text)
         self.notify(str(message.pdf), title="Attestation produite")
