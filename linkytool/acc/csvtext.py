@@ -8,13 +8,16 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from linkytool.acc.errors import AccInputError
 from linkytool.acc.timegrid import PARIS, paris_midnight
+
+#: Lines between two progress reports while reading a file.
+PROGRESS_LINES = 20_000
 
 PRM_PATTERN = re.compile(r"^\d{14}$")
 
@@ -27,6 +30,8 @@ class CsvTable:
     text: str
     delimiter: str
     decimal_comma: bool
+    #: ``progress(lines_done, lines_total)``, called every :data:`PROGRESS_LINES` lines.
+    progress: Callable[[int, int], None] | None = None
 
     def all_lines(self) -> Iterator[tuple[int, list[str]]]:
         """Every non-blank line as ``(1-based line number, stripped fields)``."""
@@ -47,10 +52,18 @@ class CsvTable:
         raise AccInputError("le fichier est vide.", path=self.path)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """The lines after the header."""
+        """The lines after the header (reporting progress when asked)."""
         lines = self.all_lines()
         next(lines, None)
-        yield from lines
+        if self.progress is None:
+            yield from lines
+            return
+        total = self.text.count("\n") + 1
+        for count, item in enumerate(lines, start=1):
+            if count % PROGRESS_LINES == 0:
+                self.progress(item[0], total)
+            yield item
+        self.progress(total, total)
 
 
 def read_text(path: str | Path) -> str:
@@ -79,12 +92,12 @@ def detect_delimiter(first_line: str) -> str:
     return ","
 
 
-def read_table(path: str | Path) -> CsvTable:
+def read_table(path: str | Path, progress: Callable[[int, int], None] | None = None) -> CsvTable:
     """Read a CSV file; the separator (and decimal comma with ``;``) comes from line 1."""
     text = read_text(path)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = detect_delimiter(first)
-    return CsvTable(str(path), text, delimiter, delimiter == ";")
+    return CsvTable(str(path), text, delimiter, delimiter == ";", progress)
 
 
 def normalise_header(fields: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -365,9 +366,16 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
     return CurveFile(path, "data-connect", {prm: series}, notes)
 
 
-def read_curve_file(path: str | Path, timestamps: Timestamps | None = None) -> CurveFile:
-    """Read a load-curve file in any supported format (detected from its header)."""
-    table = read_table(path)
+def read_curve_file(
+    path: str | Path,
+    timestamps: Timestamps | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CurveFile:
+    """Read a load-curve file in any supported format (detected from its header).
+
+    ``progress(lines_done, lines_total)`` is called while long files are read.
+    """
+    table = read_table(path, progress)
     if table.text.lstrip().startswith(("{", "[")):
         return read_data_connect(table.path, table.text, timestamps)
     _, first = table.header()

@@ -6,7 +6,7 @@ maps them onto the operation's time grid.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,13 +67,15 @@ def _columns(
     return {name: header.index(name) for name in (*wanted, *optional) if name in header}
 
 
-def read_coefficients(path: str | Path, key: KeyKind) -> CoefficientFile:
+def read_coefficients(
+    path: str | Path, key: KeyKind, progress: Callable[[int, int], None] | None = None
+) -> CoefficientFile:
     """Coefficients in percent for ``key`` (static, dynamic or full), as fractions.
 
     Static files may carry an optional ``from`` column (date or instant): each group of
     lines with the same ``from`` is a full set valid until the next one.
     """
-    table = read_table(path)
+    table = read_table(path, progress)
     wanted = COEFFICIENT_HEADERS[key]
     header = set(normalise_header(table.header()[1]))
     looks_like = next(

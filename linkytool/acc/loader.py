@@ -9,7 +9,8 @@ perimeter and the time-of-use calendar. Everything it assumes or corrects is wri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -48,6 +49,8 @@ from linkytool.acc.timegrid import (
     paris_midnight,
 )
 
+Progress = Callable[[int, int], None]
+
 #: Meter steps linkytool can aggregate exactly to the ACC step [s].
 METER_STEPS = (300, 600, 900, 1800, 3600)
 
@@ -73,10 +76,41 @@ class _Participant:
     parts: list[tuple[CurveFile, Series]] = field(default_factory=list)
 
 
+class _ReadingProgress:
+    """Reports reading progress over several files, weighted by their sizes [bytes]."""
+
+    def __init__(self, paths: Sequence[str | Path], callback: Progress | None) -> None:
+        self.callback = callback
+        self.sizes: dict[str, int] = {}
+        for path in paths:
+            try:
+                self.sizes[str(path)] = max(1, os.path.getsize(path))
+            except OSError:
+                self.sizes[str(path)] = 1  # the reader reports the real problem
+        self.total = sum(self.sizes.values())
+        self.done = 0
+
+    def file(self, path: str | Path) -> Progress | None:
+        """The ``progress(lines_done, lines_total)`` callback of one file."""
+        callback = self.callback
+        if callback is None:
+            return None
+        base, size, total = self.done, self.sizes.get(str(path), 1), self.total
+        self.done += size
+
+        def report(lines_done: int, lines_total: int) -> None:
+            callback(base + size * lines_done // max(lines_total, 1), total)
+
+        return report
+
+
 def _read_role(
-    paths: Sequence[str | Path], role: str, timestamps: Timestamps | None
+    paths: Sequence[str | Path],
+    role: str,
+    timestamps: Timestamps | None,
+    reading: _ReadingProgress,
 ) -> tuple[list[CurveFile], dict[str, _Participant]]:
-    files = [read_curve_file(path, timestamps) for path in paths]
+    files = [read_curve_file(path, timestamps, reading.file(path)) for path in paths]
     participants: dict[str, _Participant] = {}
     for curve_file in files:
         if curve_file.kind:
@@ -475,9 +509,18 @@ def load_operation(
     perimeter: str | Path | None = None,
     calendar: str | Path | None = None,
     options: LoadOptions | None = None,
+    progress: Progress | None = None,
 ) -> Operation:
-    """Read and check every input and build the :class:`Operation` to run."""
+    """Read and check every input and build the :class:`Operation` to run.
+
+    ``progress(done, total)`` reports the reading of the curve and coefficient files, in
+    bytes (the slow part of a large operation).
+    """
     options = options or LoadOptions()
+    reading = _ReadingProgress(
+        [*consumers, *producers, *([coefficients] if coefficients is not None else [])],
+        progress,
+    )
     if not consumers or not producers:
         raise AccInputError(
             "il faut au moins un fichier de consommateurs et un de producteurs.",
@@ -489,8 +532,8 @@ def load_operation(
             hint="Passez --coefficients FICHIER.csv, ou --key default (clé d'Enedis au "
             "prorata des consommations).",
         )
-    c_files, c_parts = _read_role(consumers, "consumer", options.timestamps)
-    p_files, p_parts = _read_role(producers, "producer", options.timestamps)
+    c_files, c_parts = _read_role(consumers, "consumer", options.timestamps, reading)
+    p_files, p_parts = _read_role(producers, "producer", options.timestamps, reading)
     for parts, files, what in (
         (c_parts, consumers, "consommateur"),
         (p_parts, producers, "producteur"),
@@ -556,7 +599,7 @@ def load_operation(
     static_sets: tuple[StaticSet, ...] = ()
     dynamic: ArrayCoefficients | None = None
     if coefficients is not None and options.key is not KeyKind.DEFAULT:
-        coefficient_file = read_coefficients(coefficients, options.key)
+        coefficient_file = read_coefficients(coefficients, options.key, reading.file(coefficients))
         if options.key is KeyKind.STATIC:
             static_sets = _static_sets(coefficient_file, consumer_prms, grid, report)
         else:

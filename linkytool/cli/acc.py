@@ -354,16 +354,16 @@ def run(  # noqa: PLR0917 - click passes one argument per option
         step_minutes=None if step == "auto" else int(step),
         period=(first, last) if first and last else None,
     )
-    if not quiet and is_interactive_stderr():
-        warn(f"Lecture de {len(consumers) + len(producers)} fichiers de courbes…")
-    operation = load_operation(
-        consumers,
-        producers,
-        coefficients=coefficients,
-        perimeter=perimeter,
-        calendar=calendar,
-        options=options,
-    )
+    with _progress(quiet, "Lecture    ") as reading:
+        operation = load_operation(
+            consumers,
+            producers,
+            coefficients=coefficients,
+            perimeter=perimeter,
+            calendar=calendar,
+            options=options,
+            progress=reading,
+        )
     used = {
         "key": key,
         "static_excess": static_excess if key == "static" else None,

@@ -487,3 +487,17 @@ def test_data_connect_errors(tmp_path: Path) -> None:
     )
     with pytest.raises(AccInputError, match=r"ligne 1 : puissance -4 W invalide"):
         load_operation([bad], [prod])
+
+
+def test_loading_reports_progress_in_bytes(tmp_path: Path) -> None:
+    start = day(date(2026, 6, 1))
+    n = 96 * 150  # 14,400 steps x 2 consumers: more than one report per file
+    cons = write(tmp_path / "c.csv", long_csv({C1: [1.0] * n, C2: [2.0] * n}, start))
+    prod = write(tmp_path / "p.csv", long_csv({P1: [3.0] * n}, start))
+    calls: list[tuple[int, int]] = []
+    load_operation([cons], [prod], progress=lambda done, total: calls.append((done, total)))
+    total = cons.stat().st_size + prod.stat().st_size
+    assert len(calls) > 2
+    assert all(t == total for _, t in calls)
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and done[-1] == total
