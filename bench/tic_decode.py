@@ -42,35 +42,21 @@ PEER_PACKAGE = "pyteleinfo==0.4.0"
 OUT = HERE / "out"
 REAL = ROOT.parent / "shared" / "samples-real" / "tic"
 
-#: Child script run by the peer's interpreter: decode every frame, print timings as JSON.
+#: Child script run by the peer's interpreter: decode every frame once, print the time.
 PEER_SCRIPT = r"""
-import json, statistics, sys, time
+import json, sys, time
 import teleinfo
 data = open(sys.argv[1], "rb").read()
-runs = int(sys.argv[2])
-frames = [chunk + b"\x03" for chunk in data.split(b"\x03") if chunk]
-times = []
-for _ in range(runs):
-    start = time.perf_counter()
-    ok = 0
-    for frame in frames:
-        try:
-            teleinfo.decode(frame)
-            ok += 1
-        except Exception:
-            pass
-    times.append(time.perf_counter() - start)
-real = []
-for path in sys.argv[3:]:
-    for frame in open(path, "rb").read().split(b"\x03"):
-        if frame.strip(b"\x02"):
-            try:
-                teleinfo.decode(frame + b"\x03")
-                real.append(1)
-            except Exception:
-                real.append(0)
-print(json.dumps({"times": times, "ok": ok, "frames": len(frames),
-                  "real_read": sum(real), "real_total": len(real)}))
+frames = [chunk + b"\x03" for chunk in data.split(b"\x03") if chunk.strip(b"\x02")]
+start = time.perf_counter()
+ok = 0
+for frame in frames:
+    try:
+        teleinfo.decode(frame)
+        ok += 1
+    except Exception:
+        pass
+print(json.dumps({"time": time.perf_counter() - start, "ok": ok, "frames": len(frames)}))
 """
 
 
@@ -249,12 +235,26 @@ def main() -> None:
         f"{groups / frames:.0f} groups/frame ({capture})"
     )
 
-    ours = median_time(decode_ours, data, args.runs)
-    full = median_time(decode_ours_materialised, data, max(1, args.runs // 2))
+    python = None if args.no_peer else ensure_peer()
+    # Paired runs: each peer run is timed right after one of ours, so both see the same
+    # load on this shared machine; the ratio is the median of the pairs' ratios.
+    ours_times: list[float] = []
+    peer_times: list[float] = []
+    ratios: list[float] = []
+    peer: dict[str, object] = {}
+    for run in range(max(args.runs, args.peer_runs if python else 0)):
+        ours_times.append(median_time(decode_ours, data, 1))
+        if python is not None and run < args.peer_runs:
+            peer = run_peer(python, capture)
+            peer_time = float(peer["time"])  # type: ignore[arg-type]
+            peer_times.append(peer_time)
+            ratios.append(peer_time / ours_times[-1])
+    ours = statistics.median(ours_times)
     print(
         f"linkytool  : {frames / ours:>9,.0f} frames/s  {megabytes / ours:6.1f} MB/s"
-        f"  (median of {args.runs}; checksums checked, values lazy)"
+        f"  (median of {len(ours_times)}; checksums checked, values lazy)"
     )
+    full = median_time(decode_ours_materialised, data, max(1, args.runs // 2))
     print(
         f"linkytool+ : {frames / full:>9,.0f} frames/s  {megabytes / full:6.1f} MB/s"
         "  (every Group and typed value built)"
@@ -264,6 +264,19 @@ def main() -> None:
         f"linkytool- : {frames / cold:>9,.0f} frames/s  {megabytes / cold:6.1f} MB/s"
         "  (memo of repeated groups disabled: every checksum recomputed)"
     )
+    if python is not None:
+        peer_time = statistics.median(peer_times)
+        print(
+            f"pyteleinfo : {frames / peer_time:>9,.0f} frames/s  "
+            f"{megabytes / peer_time:6.1f} MB/s  (median of {len(peer_times)}; "
+            f"{peer['ok']}/{peer['frames']} frames decoded)"
+        )
+        print(
+            f"ratio linkytool / pyteleinfo: {statistics.median(ratios):.1f}x "
+            f"(median of {len(ratios)} paired runs: "
+            f"{', '.join(f'{r:.1f}' for r in ratios)}); "
+            f"with every value built: {peer_time / full:.1f}x"
+        )
 
     real = real_frames()
     real_path = OUT / "real-frames.bin"
@@ -282,31 +295,23 @@ def main() -> None:
         f"real frames read: linkytool {ours_read}/{len(real)} "
         f"({ours_groups} groups kept, {ours_bad} rejected by checksum/syntax)"
     )
+    if python is not None:
+        shared = run_peer(python, real_path)
+        print(f"real frames read: pyteleinfo {shared['ok']}/{shared['frames']}")
 
-    if args.no_peer:
-        return
-    python = ensure_peer()
-    if python is None:
-        return
+
+def run_peer(python: Path, capture: Path) -> dict[str, object]:
+    """One timed pass of the peer over ``capture`` (in its own interpreter and venv)."""
     result = subprocess.run(
-        [str(python), "-c", PEER_SCRIPT, str(capture), str(args.peer_runs), str(real_path)],
+        [str(python), "-c", PEER_SCRIPT, str(capture)],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "PYTHONPATH": ""},
     )
-    peer = json.loads(result.stdout)
-    peer_time = statistics.median(peer["times"])
-    print(
-        f"pyteleinfo : {peer['frames'] / peer_time:>9,.0f} frames/s  "
-        f"{megabytes / peer_time:6.1f} MB/s  (median of {args.peer_runs}; "
-        f"{peer['ok']}/{peer['frames']} frames decoded)"
-    )
-    print(
-        f"ratio linkytool / pyteleinfo: {peer_time / ours:.1f}x "
-        f"(with every value built: {peer_time / full:.1f}x)"
-    )
-    print(f"real frames read: pyteleinfo {peer['real_read']}/{peer['real_total']}")
+    answer = json.loads(result.stdout)
+    assert isinstance(answer, dict)
+    return answer
 
 
 if __name__ == "__main__":
