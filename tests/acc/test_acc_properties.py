@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from acc_helpers import make_operation
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linkytool.acc import KeyKind, StaticExcess, run_operation
@@ -133,3 +134,56 @@ def test_static_redistribute_matches_closed_form_on_many_consumers() -> None:
             "static", list(c[t]), list(p[t]), shares=list(k), static_excess="redistribute"
         )
         np.testing.assert_allclose(a[t], expected.self_consumed, atol=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(
+        ["2026-03-29T00:00:00+01:00", "2026-10-25T01:00:00+02:00", "2026-06-01T13:00:00+02:00"]
+    ),
+    st.integers(1, 8),
+    st.lists(st.integers(0, 99_999), min_size=4, max_size=4 * 8 * 3),
+)
+def test_long_wide_and_quarter_hour_files_read_the_same(
+    tmp_path_factory: pytest.TempPathFactory, start: str, hours: int, raw: list[int]
+) -> None:
+    """The same curves written in the three CSV layouts load to the same operation."""
+    from datetime import datetime
+
+    from linkytool.acc import load_operation
+    from linkytool.acc.timegrid import format_local
+
+    folder = tmp_path_factory.mktemp("formats")
+    epoch = int(datetime.fromisoformat(start).timestamp())
+    n = 4 * hours
+    prms = ["30000000000001", "30000000000002"]
+    values = [(raw * (2 * n // len(raw) + 1))[k * n : (k + 1) * n] for k in range(2)]
+    stamps = [format_local(epoch + 900 * t) for t in range(n)]
+    long = ["prm,timestamp,w"] + [
+        f"{prm},{stamps[t]},{values[k][t]}" for k, prm in enumerate(prms) for t in range(n)
+    ]
+    wide = ["timestamp," + ",".join(prms)] + [
+        f"{stamps[t]},{values[0][t]},{values[1][t]}" for t in range(n)
+    ]
+    quarter = ["prm;horodate;w1;w2;w3;w4"] + [
+        f"{prm};{stamps[4 * h]};" + ";".join(str(v) for v in values[k][4 * h : 4 * h + 4])
+        for k, prm in enumerate(prms)
+        for h in range(hours)
+    ]
+    producer = folder / "p.csv"
+    producer.write_text(
+        "prm,timestamp,w\n" + "".join(f"20000000000001,{s},500\n" for s in stamps),
+        encoding="utf-8",
+    )
+    loaded = []
+    for name, lines in (("long", long), ("wide", wide), ("qh", quarter)):
+        path = folder / f"{name}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        loaded.append(load_operation([path], [producer]))
+    for operation in loaded:
+        assert operation.grid == loaded[0].grid
+        assert operation.grid.n_steps == n
+        np.testing.assert_array_equal(
+            operation.consumption.chunk(0, n), loaded[0].consumption.chunk(0, n)
+        )
+    np.testing.assert_array_equal(loaded[0].consumption.chunk(0, n), np.array(values).T)
