@@ -399,7 +399,6 @@ def _render_meter(
     to_photo = geometry.homography(corners, projected)
     window = _visible_window(to_photo, (face_w, face_h), image.size, math.ceil(3 * blur_sigma) + 4)
     face, layout = render.render_face(screen, lcd_style, face_style, scale, window)
-    face = degrade.optical_blur(face, blur_sigma)
     tile_to_photo = to_photo @ np.array(
         [[1, 0, window[0]], [0, 1, window[1]], [0, 0, 1]], dtype=np.float64
     )
@@ -423,6 +422,15 @@ def _render_meter(
             fillcolor=(0, 0, 0, 0),
         )
         image.paste(tile, (left, top), tile)
+        # Defocus on the meter's plane, its edge against the wall included.
+        grow = math.ceil(3 * blur_sigma)
+        region = (
+            max(0, left - grow),
+            max(0, top - grow),
+            min(width, right + grow),
+            min(height, bottom + grow),
+        )
+        image.paste(degrade.optical_blur(image.crop(region), blur_sigma), region[:2])
     if extra.chance("finger", level.finger_prob):
         image = _finger(image, to_photo, scale, extra)
     quad = geometry.apply_homography(to_photo, layout.lcd)
