@@ -204,4 +204,13 @@ def reading_from_photo(
         file=file,
         sha256=sha256,
         screen=screen,
+        meter_id=engraved_meter_id(getattr(photo, "references", None)),
     )
+
+
+def engraved_meter_id(references: str | None) -> str | None:
+    """The 12-digit meter address in the text engraved above the screen, when legible."""
+    if not references:
+        return None
+    match = re.search(r"(?<!\d)\d{12}(?!\d)", normalise_digits(references))
+    return match.group(0) if match else None

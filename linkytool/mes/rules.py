@@ -207,12 +207,15 @@ def check_linky(ctx: RuleContext) -> Verdict:
     if meter is None:
         return missing("type de compteur non renseigné (meter.type)")
     serial = ctx.dossier.meter.serial
-    if tic is not None and tic.meter_id and serial and tic.meter_id != serial:
-        return failed(
-            f"la capture TIC vient du compteur {tic.meter_id}, pas de celui du dossier "
-            f"({serial}, meter.serial)",
-            "Vérifiez le numéro gravé au-dessus de l'écran et refaites la capture sur ce compteur.",
-        )
+    for source, what in ((ReadingSource.TIC, "la capture TIC"), (ReadingSource.PHOTO, "la photo")):
+        reading = ctx.dossier.readings.latest_from(ReadingField.PRM, source)
+        if reading is not None and reading.meter_id and serial and reading.meter_id != serial:
+            return failed(
+                f"{what} vient du compteur {reading.meter_id}, pas de celui du dossier "
+                f"({serial}, meter.serial)",
+                "Vérifiez le numéro gravé au-dessus de l'écran et refaites le relevé sur ce "
+                "compteur.",
+            )
     evidence = ""
     if tic is not None:
         evidence = (

@@ -260,3 +260,11 @@ def test_siret_luhn_key_catches_any_single_digit_error(body: str, position: int)
     assert is_valid_siret(siret)
     wrong = siret[:position] + str((int(siret[position]) + 1) % 10) + siret[position + 1 :]
     assert not is_valid_siret(wrong)
+
+
+def test_engraved_meter_id_from_ocr_references() -> None:
+    from linkytool.mes.readings import engraved_meter_id
+
+    assert engraved_meter_id("ADS 0418 6412 3456 Linky G1") == "041864123456"
+    assert engraved_meter_id("LINKY") is None
+    assert engraved_meter_id(None) is None

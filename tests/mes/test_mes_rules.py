@@ -251,6 +251,17 @@ def test_rule_fails_on_a_bad_dossier(
     assert fragment in detail
 
 
+def test_a_photo_of_another_meter_is_refused() -> None:
+    dossier = _reading(
+        ReadingField.PRM, "30002345678901", ReadingSource.PHOTO, meter_id="021961000001"
+    )(demo_dossier())
+    assert dossier is not None
+    status, detail = outcome(dossier, "linky")
+    assert (
+        status is RuleStatus.NOT_SATISFIED and "la photo vient du compteur 021961000001" in detail
+    )
+
+
 def test_every_rule_has_a_failing_case() -> None:
     assert {rule.id for rule in RULES} - {case[0] for case in FAILURES} == {"photos"}
 
