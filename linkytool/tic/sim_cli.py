@@ -6,8 +6,11 @@ raw TIC bytes only with ``--stdout``; every message goes to stderr.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -72,15 +75,29 @@ def run_simulator(
     else:
         server = serve_pty(simulator, link=link, **limits)  # type: ignore[arg-type]
         announce(server, simulator)
+    previous = _stop_on_sigterm()
     try:
         _wait(server, unplug_every, unplug_for, simulator)
     except KeyboardInterrupt:
-        warn("Simulateur arrêté (Ctrl+C).")
+        warn("Simulateur arrêté.")
     finally:
-        server.stop()
+        server.stop()  # closes the pty and removes the --link symlink
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     if server.error is not None and not isinstance(server.error, BrokenPipeError):
         raise server.error
     warn(f"{server.frames_sent} trame(s) émise(s), {server.bytes_sent} octets.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm() -> Any:
+    """Treat SIGTERM like Ctrl+C so the link is removed (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
 
 
 def announce(server: SimulatorServer, simulator: MeterSimulator) -> None:

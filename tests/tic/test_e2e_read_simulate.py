@@ -48,6 +48,7 @@ def simulator(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+    assert not link.is_symlink()  # SIGTERM stops the simulator cleanly
 
 
 @pytest.mark.parametrize(

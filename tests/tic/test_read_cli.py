@@ -111,3 +111,12 @@ def test_simulate_refuses_contradictory_or_bad_options() -> None:
     assert both.exit_code == 2
     bad_prm = runner.invoke(cli, ["tic", "simulate", "--stdout", "--prm", "123"])
     assert bad_prm.exit_code == 2 and "14 chiffres" in bad_prm.output
+
+
+def test_simulate_to_a_port_url() -> None:
+    result = CliRunner().invoke(
+        cli, ["tic", "simulate", "--port", "loop://", "--frames", "2", "--fast"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "loop:// à 9600 bauds (7E1)" in result.stderr
+    assert "2 trame(s) émise(s)" in result.stderr and result.stdout == ""
