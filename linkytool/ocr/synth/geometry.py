@@ -14,6 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+# One solver for the reader and the generator: the reader's (4-point DLT).
+from linkytool.ocr.rectify import homography
+
+__all__ = ["Pose", "apply_homography", "homography", "pil_perspective_data", "project"]
+
 Matrix = npt.NDArray[np.float64]
 
 
@@ -50,18 +55,6 @@ def project(points: Matrix, pose: Pose) -> Matrix:
     rolled = flat @ np.array([[cos_r, sin_r], [-sin_r, cos_r]])
     result: Matrix = rolled + np.array(pose.target)
     return result
-
-
-def homography(source: Matrix, destination: Matrix) -> Matrix:
-    """The 3×3 homography mapping 4 ``source`` points onto 4 ``destination`` points."""
-    rows = []
-    rhs = []
-    for (x, y), (u, v) in zip(source, destination, strict=True):
-        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-        rhs.extend([u, v])
-    solution = np.linalg.solve(np.array(rows, dtype=np.float64), np.array(rhs))
-    return np.append(solution, 1.0).reshape(3, 3)
 
 
 def apply_homography(matrix: Matrix, points: Matrix) -> Matrix:
