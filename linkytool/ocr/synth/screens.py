@@ -119,6 +119,13 @@ def _align(text: str, rng: np.random.Generator, *, mode: str | None = None) -> t
     return text.center(LINE_CHARS), mode
 
 
+def _two_lines(rng: np.random.Generator, title: str, text: str) -> tuple[str, str, list[str]]:
+    """Title (left or centred) over the value text (left, centred or right)."""
+    title_line, title_align = _align(title, rng, mode=str(_choice(rng, ("left", "center"))))
+    value_line, value_align = _align(text, rng)
+    return title_line, value_line, [title_align, value_align]
+
+
 def random_prm(rng: np.random.Generator) -> str:
     """A plausible 14-digit PRM (real PRMs have no public check digit)."""
     head = str(_choice(rng, ("0", "1", "2", "3"), [0.2, 0.2, 0.3, 0.3]))
@@ -140,14 +147,8 @@ def prm_screen(rng: np.random.Generator, prm: str | None = None) -> Screen:
     if len(prm) != 14 or not prm.isdigit():
         raise ValueError(f"a PRM has 14 digits, got {prm!r}")
     label = str(_choice(rng, ("NUMERO PRM", "PRM"), [0.85, 0.15]))
-    title, title_align = _align(label, rng, mode=str(_choice(rng, ("left", "center"))))
-    value_line, value_align = _align(prm, rng)
-    return Screen(
-        KIND_PRM,
-        (title, value_line),
-        prm,
-        details={"label": label, "align": [title_align, value_align]},
-    )
+    title, value_line, align = _two_lines(rng, label, prm)
+    return Screen(KIND_PRM, (title, value_line), prm, details={"label": label, "align": align})
 
 
 def date_screen(
@@ -187,15 +188,14 @@ def date_screen(
     else:
         text = date_text
         value = when.strftime("%Y-%m-%d")
-    title, title_align = _align(label, rng, mode=str(_choice(rng, ("left", "center"))))
-    value_line, value_align = _align(text, rng)
+    title, value_line, align = _two_lines(rng, label, text)
     if layout == "split":
         label = "DATE"
         title = "DATE" + date_text.rjust(LINE_CHARS - 4)
         value_line = "HEURE" + when.strftime("%H:%M").rjust(LINE_CHARS - 5)
         value = when.strftime("%Y-%m-%dT%H:%M")
         time_shown = True
-        title_align = value_align = "justified"
+        align = ["justified", "justified"]
     return Screen(
         KIND_DATE,
         (title, value_line),
@@ -205,7 +205,7 @@ def date_screen(
             "date_format": date_format,
             "time_shown": time_shown,
             "layout": layout,
-            "align": [title_align, value_align],
+            "align": align,
         },
     )
 
@@ -233,8 +233,7 @@ def injection_screen(
     digits = f"{kwh:0{paddings[padding]}d}" if paddings[padding] else str(kwh)
     unit_gap = " " if rng.random() < 0.85 else ""
     text = f"{digits}{unit_gap}kWh"
-    title, title_align = _align("INDEX INJECTION", rng, mode=str(_choice(rng, ("left", "center"))))
-    value_line, value_align = _align(text, rng)
+    title, value_line, align = _two_lines(rng, "INDEX INJECTION", text)
     return Screen(
         KIND_INJECTION,
         (title, value_line),
@@ -243,7 +242,7 @@ def injection_screen(
             "label": "INDEX INJECTION",
             "padding": padding,
             "unit_gap": unit_gap == " ",
-            "align": [title_align, value_align],
+            "align": align,
         },
     )
 
@@ -257,13 +256,12 @@ def other_screen(rng: np.random.Generator) -> Screen:
         kva=int(_choice(rng, (3, 6, 9, 12, 15, 18, 24, 30, 36))),
         serial=random_ads(rng),
     )
-    title_line, title_align = _align(title, rng, mode=str(_choice(rng, ("left", "center"))))
-    value_line, value_align = _align(shown, rng)
+    title_line, value_line, align = _two_lines(rng, title, shown)
     return Screen(
         KIND_OTHER,
         (title_line, value_line),
         None,
-        details={"label": title, "shown": shown, "align": [title_align, value_align]},
+        details={"label": title, "shown": shown, "align": align},
     )
 
 
