@@ -35,14 +35,18 @@ class Templates:
     vectors: FloatArray
 
 
-@lru_cache(maxsize=1)
-def templates() -> Templates:
-    """Every glyph of every font set (a character may have several glyphs)."""
+@lru_cache(maxsize=4)
+def templates(font: str | None = None) -> Templates:
+    """Every glyph of glyph set ``font`` (of every set when None: a character may then
+    have several glyphs)."""
     chars: list[str] = []
     vectors: list[FloatArray] = []
     seen: set[tuple[str, bytes]] = set()
-    for font_name, font in FONTS.items():
-        for char in font:
+    for font_name, glyphs in FONTS.items():
+        if font is not None and font_name != font:
+            continue
+        font_table = glyphs
+        for char in font_table:
             bits = glyph_bits(char, font_name).astype(np.float64).reshape(-1)
             key = (char, bits.tobytes())
             if key in seen:
@@ -73,9 +77,11 @@ class CellRead:
         return float(min(1.0, max(0.0, self.margin / CERTAIN_MARGIN)))
 
 
-def char_distances(cells: FloatArray) -> tuple[tuple[str, ...], FloatArray]:
+def char_distances(
+    cells: FloatArray, font: str | None = None
+) -> tuple[tuple[str, ...], FloatArray]:
     """Distance of each cell (N, 35) to each character (min over its glyphs): (N, C)."""
-    table = templates()
+    table = templates(font)
     raw = np.abs(cells[:, None, :] - table.vectors[None, :, :]).sum(axis=2)
     unique = tuple(dict.fromkeys(table.chars))
     index = {char: i for i, char in enumerate(unique)}
@@ -86,9 +92,11 @@ def char_distances(cells: FloatArray) -> tuple[tuple[str, ...], FloatArray]:
     return unique, out
 
 
-def classify(cells: FloatArray, allowed: Iterable[str] | None = None) -> list[CellRead]:
-    """Read each cell (N, 35) among ``allowed`` characters (all glyphs when None)."""
-    chars, distances = char_distances(cells)
+def classify(
+    cells: FloatArray, allowed: Iterable[str] | None = None, font: str | None = None
+) -> list[CellRead]:
+    """Read each cell (N, 35) among ``allowed`` characters (all when None) of ``font``."""
+    chars, distances = char_distances(cells, font)
     if allowed is not None:
         keep = [i for i, c in enumerate(chars) if c in set(allowed)]
         chars = tuple(chars[i] for i in keep)
@@ -111,9 +119,28 @@ __all__ = [
     "WordMatch",
     "char_distances",
     "classify",
+    "detect_font",
     "spot_word",
     "templates",
 ]
+
+
+#: The glyph set must explain the cells this much better [dots, whole panel] to be chosen.
+FONT_MARGIN = 4.0
+
+
+def detect_font(cells: FloatArray) -> str | None:
+    """The glyph set that best explains a panel's cells (N, 35), or None if unclear.
+
+    A meter has one character ROM: knowing it removes cross-set confusions (the
+    alternative set's 8 is 3 dots from its 3, 6 and 9; the HD44780 digits are >= 6 dots
+    apart).
+    """
+    totals = {name: float(char_distances(cells, name)[1].min(axis=1).sum()) for name in FONTS}
+    ranked = sorted(totals, key=totals.__getitem__)
+    if totals[ranked[1]] - totals[ranked[0]] >= FONT_MARGIN:
+        return ranked[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -125,7 +152,12 @@ class WordMatch:
     cost: float
 
 
-def spot_word(cells: FloatArray, word: str, equivalents: dict[str, str] | None = None) -> WordMatch:
+def spot_word(
+    cells: FloatArray,
+    word: str,
+    equivalents: dict[str, str] | None = None,
+    font: str | None = None,
+) -> WordMatch:
     """Best placement of ``word`` on a line of cells (N, 35), by summed template distance.
 
     Keyword spotting on the cell lattice: robust where one letter of a title is misread,
@@ -134,7 +166,7 @@ def spot_word(cells: FloatArray, word: str, equivalents: dict[str, str] | None =
     a letter to look-alikes whose glyphs count as that letter (e.g. ``{"O": "0"}``: the
     alternative ROM draws 0 like O).
     """
-    chars, distances = char_distances(cells)
+    chars, distances = char_distances(cells, font)
     index = {c: i for i, c in enumerate(chars)}
     table = equivalents or {}
     columns = []

@@ -50,6 +50,25 @@ SPOT_WORDS: tuple[tuple[str, ScreenKind], ...] = (
     ("DATE", ScreenKind.DATE),
     ("INJECTION", ScreenKind.INJECTION_INDEX),
 )
+#: Title words of other Linky screens, spotted too: a value word must beat them (so
+#: "BASE" is not taken for a blurred "DATE"). Not "INDEX" (in "INDEX INJECTION").
+SPOT_OTHER_WORDS: tuple[str, ...] = (
+    "BASE",
+    "HEURE",
+    "CREUSE",
+    "PLEINE",
+    "PUISSANCE",
+    "CONSO",
+    "TIC",
+    "CONTACT",
+    "TEMPO",
+    "SERIE",
+    "PRODUCTEUR",
+    "CONSOMMATEUR",
+    "BLEU",
+    "ROUGE",
+    "BLANC",
+)
 #: Letters whose look-alike glyphs count as the letter when spotting title words.
 SPOT_EQUIVALENTS: dict[str, str] = {"O": "0", "I": "1"}
 
@@ -187,8 +206,9 @@ def classify_title(text: str) -> ScreenKind | None:
 _PRM_RE = re.compile(r"(?<!\d)(\d(?: ?\d){13})(?!\d)")
 _DATE_RE = re.compile(
     r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
-    r"(?:\s*(?:A\s*)?(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
+    r"(?:\s*(?:A|HEURE|H)?\s*(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
 )
+_TIME_RE = re.compile(r"(?<!\d)\d{1,2}\s*:\s*\d{2}(?!\d)")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 
 
@@ -223,6 +243,8 @@ def parse_date(text: str) -> FieldMatch | None:
         return None
     value = day_value.isoformat()
     end = match.end(3)
+    if match.group(4) is None and _TIME_RE.search(folded, match.end(3)):
+        return None  # a time is shown but not where expected: do not drop it silently
     if match.group(4) is not None:
         hour, minute = int(match.group(4)), int(match.group(5))
         if hour > 23 or minute > 59:
@@ -274,6 +296,7 @@ __all__ = [
     "MAX_INDEX_KWH",
     "OTHER_SCREEN_WORDS",
     "SPOT_EQUIVALENTS",
+    "SPOT_OTHER_WORDS",
     "SPOT_WORDS",
     "TITLE_KEYWORDS",
     "FieldMatch",

@@ -24,13 +24,19 @@ import numpy.typing as npt
 from PIL import Image, ImageOps
 
 from linkytool.ocr import engine
-from linkytool.ocr.dotmatrix import DIGITS, CellRead, classify, spot_word
-from linkytool.ocr.grammar import SPOT_EQUIVALENTS, SPOT_WORDS, classify_title, parse_value
+from linkytool.ocr.dotmatrix import DIGITS, CellRead, classify, detect_font, spot_word
+from linkytool.ocr.grammar import (
+    SPOT_EQUIVALENTS,
+    SPOT_OTHER_WORDS,
+    SPOT_WORDS,
+    classify_title,
+    parse_value,
+)
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid
 from linkytool.ocr.loading import LoadedPhoto, open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches
-from linkytool.ocr.rectify import BORDER, PX_PER_DOT, rectify, refine_quad
+from linkytool.ocr.rectify import BORDER, CHARS, PX_PER_DOT, rectify, refine_quad
 from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
 
 #: Panel candidates tried per photo (best located first).
@@ -68,6 +74,8 @@ class PanelRead:
     variant: Variant
     grid: GridSample
     lines: tuple[list[CellRead], list[CellRead]]
+    #: Glyph set the cells were classified with (None: every set).
+    font: str | None = None
 
     @property
     def text(self) -> tuple[str, str]:
@@ -87,12 +95,17 @@ def _channel(panel: Image.Image, channel: str) -> Image.Image:
     return panel.getchannel(channel)
 
 
-def read_panel(panel: Image.Image, variant: Variant) -> PanelRead:
-    """Sample and classify a rectified panel under ``variant``."""
+def read_panel(panel: Image.Image, variant: Variant, font: str | None = None) -> PanelRead:
+    """Sample and classify a rectified panel under ``variant`` (glyph set ``font``)."""
     grid = sample_grid(_channel(panel, variant.channel), window=variant.window)
-    line0 = classify(grid.cells[0])
-    line1 = classify(grid.cells[1])
-    return PanelRead(variant, grid, (line0, line1))
+    return classify_grid(grid, variant, font)
+
+
+def classify_grid(grid: GridSample, variant: Variant, font: str | None = None) -> PanelRead:
+    """Classify already sampled cells with the glyphs of ``font`` (all sets when None)."""
+    line0 = classify(grid.cells[0], font=font)
+    line1 = classify(grid.cells[1], font=font)
+    return PanelRead(variant, grid, (line0, line1), font)
 
 
 def _working_quad(quad: npt.NDArray[np.float64], scale: float) -> npt.NDArray[np.float64]:
@@ -167,27 +180,45 @@ def _title_crop(panel: Image.Image) -> Image.Image:
     return crop.point(lambda v: 255 if v > 140 else 0)
 
 
-def _digits(
-    reads: Sequence[CellRead], positions: Sequence[int], grid: GridSample, line: int
-) -> list[CellRead]:
-    """Cells at ``positions`` re-decided among digits only."""
-    cells = grid.cells[line][list(positions)]
-    return classify(cells, DIGITS)
+def _digits(read: PanelRead, positions: Sequence[int]) -> list[CellRead]:
+    """Cells at ``positions`` (of :func:`_value_text`) re-decided among digits only."""
+    cells = read.grid.cells.reshape(-1, 35)
+    return classify(cells[[_cell_index(p) for p in positions]], DIGITS, read.font)
 
 
 #: A cell reads as its best digit when that digit is at most this much worse [dots] than
 #: the best character overall (a blurred 0 looks like C, O or D; grammar wants digits).
 DIGIT_BIAS = 2.5
+#: Line separator of :func:`_value_text` (keeps digits of two lines apart).
+LINE_BREAK = "\n"
 
 
-def _digit_biased(read: PanelRead) -> str:
-    """Value line with near-digit cells read as digits (letters of units stay)."""
-    digits = classify(read.grid.cells[1], DIGITS)
+def _cell_index(position: int) -> int:
+    """Cell number (0..31) of a character position in :func:`_value_text`."""
+    return position if position < CHARS else position - len(LINE_BREAK)
+
+
+def _biased_line(read: PanelRead, line: int) -> str:
+    """One line with near-digit cells read as digits (letters of units stay)."""
+    digits = classify(read.grid.cells[line], DIGITS, read.font)
     chars = []
-    for cell, digit in zip(read.lines[1], digits, strict=True):
+    for cell, digit in zip(read.lines[line], digits, strict=True):
         near = cell.char != " " and digit.distance <= cell.distance + DIGIT_BIAS
         chars.append(digit.char if near and cell.char not in "/:" else cell.char)
     return "".join(chars)
+
+
+def _value_text(read: PanelRead, kind: ScreenKind) -> str:
+    """The text the value is parsed from: line 2, or both lines for the date screen.
+
+    Some date screens show the date after the title and the time on line 2
+    ("DATE 01/08/2026" / "HEURE 16:34"); titles of the other screens hold no digits
+    and are left out (a title "I" must not become a "1").
+    """
+    second = _biased_line(read, 1)
+    if kind is ScreenKind.DATE:
+        return _biased_line(read, 0) + LINE_BREAK + second
+    return " " * CHARS + LINE_BREAK + second
 
 
 #: A title word spotted at this mean cost [dots per letter] or less names the screen
@@ -197,19 +228,29 @@ SPOT_MAX_COST = 5.0
 #: reading (cell text, tesseract) names another value screen.
 SPOT_SURE_COST = 4.0
 SPOT_SURE_GAP = 4.0
+#: A value word loses to another screen's word fitting this much better [dots/letter].
+OTHER_WORD_SLACK = 1.5
 VALUE_KINDS = (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX)
 
 
 def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
-    """The value screen whose title word fits line 1 best: (kind, cost, gap to next).
+    """The screen whose title word fits line 1 best: (kind, cost, gap to the next kind).
 
-    Costs in [dots per letter]; the gap is the next kind's cost minus the best one's.
+    Costs in [dots per letter]. A value screen's word must also fit better than every
+    other screen's word (within :data:`OTHER_WORD_SLACK`), else the kind is OTHER.
     """
+    cells = read.grid.cells[0]
     costs = sorted(
-        (spot_word(read.grid.cells[0], word, SPOT_EQUIVALENTS).cost, kind)
+        (spot_word(cells, word, SPOT_EQUIVALENTS, read.font).cost, kind)
         for word, kind in SPOT_WORDS
     )
-    return costs[0][1], costs[0][0], costs[1][0] - costs[0][0]
+    other = min(
+        spot_word(cells, word, SPOT_EQUIVALENTS, read.font).cost for word in SPOT_OTHER_WORDS
+    )
+    best_cost, best_kind = costs[0]
+    if other + OTHER_WORD_SLACK < best_cost:
+        return ScreenKind.OTHER, other, best_cost - other
+    return best_kind, best_cost, min(costs[1][0], other + OTHER_WORD_SLACK) - best_cost
 
 
 def _letters_legible(read: PanelRead) -> bool:
@@ -263,7 +304,9 @@ def read_image(
         title_future = (
             pool.submit(engine.read_title, _title_crop(choice.panel)) if use_tesseract else None
         )
-        reads = [choice.first] + [read_panel(choice.panel, v) for v in VARIANTS[1:]]
+        font = detect_font(choice.first.grid.cells.reshape(-1, 35))
+        first = classify_grid(choice.first.grid, choice.first.variant, font)
+        reads = [first] + [read_panel(choice.panel, v, font) for v in VARIANTS[1:]]
         tesseract_text = title_future.result() if title_future is not None else None
     warnings: list[str] = []
     lines = reads[0].text
@@ -318,12 +361,13 @@ def read_image(
     values: list[str | None] = []
     margins: list[float] = []
     for read in reads:
-        match = parse_value(kind, _digit_biased(read))
+        value_text = _value_text(read, kind)
+        match = parse_value(kind, value_text)
         if match is None:
             values.append(None)
             continue
-        digits = _digits(read.lines[1], match.digit_positions, read.grid, 1)
-        text = list(read.text[1])
+        digits = _digits(read, match.digit_positions)
+        text = list(value_text)
         for position, digit in zip(match.digit_positions, digits, strict=True):
             text[position] = digit.char
         rematch = parse_value(kind, "".join(text))

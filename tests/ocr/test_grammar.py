@@ -131,3 +131,13 @@ def test_any_index_round_trips(kwh: int, pad: int) -> None:
     match = parse_index(f"{kwh:0{pad}d} kWh")
     assert match is not None
     assert match.value == str(kwh)
+
+
+def test_date_on_the_title_line_and_time_on_the_second() -> None:
+    match = parse_date("DATE  01/08/2026\nHEURE      16:34")
+    assert match is not None
+    assert match.value == "2026-08-01T16:34"
+
+
+def test_date_with_an_unparsed_time_is_refused() -> None:
+    assert parse_date("01/08/2026 ZZZ 16:34") is None
