@@ -96,6 +96,10 @@ class GroupMap(Mapping[str, Group]):
     def __contains__(self, label: object) -> bool:
         return label in self._parts
 
+    def __hash__(self) -> int:
+        # Equal maps hold equal parts (a Group is determined by them): frames stay hashable.
+        return hash(frozenset(self._parts.items()))
+
     def parts(self, label: str) -> GroupParts:
         """The checked (horodate, data, method) of ``label``: a cheap, hashable identity
         of the group (raises KeyError when absent)."""

@@ -340,3 +340,9 @@ def test_historique_three_phase_short_frame() -> None:
     assert frame.valid and frame.mode is TicMode.HISTORIQUE
     assert frame.groups["ADIR1"].value == 35 and frame.groups["ADIR1"].unit == "A"
     assert frame.meter_id == "021330274552"
+
+
+def test_frames_are_hashable_and_equal_by_content() -> None:
+    first, second = frames_of(decode_whole(STD + STD))
+    assert first == second and hash(first) == hash(second)
+    assert len({first, second}) == 1
