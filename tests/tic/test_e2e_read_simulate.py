@@ -52,13 +52,13 @@ def simulator(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
 
 
 @pytest.mark.parametrize(
-    "simulator", [["--unplug-every", "2.5", "--unplug-for", "0.8"]], indirect=True
+    "simulator", [["--unplug-every", "3", "--unplug-for", "0.8"]], indirect=True
 )
 def test_read_survives_unplug_and_records_what_it_showed(simulator: Path, tmp_path: Path) -> None:
     record = tmp_path / "session.tic"
     result = run_cli(
         "tic", "read", "--port", str(simulator), "--format", "jsonl",
-        "--timeout", "6.5", "--record", str(record),
+        "--timeout", "7.5", "--record", str(record),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Adaptateur débranché" in result.stderr
