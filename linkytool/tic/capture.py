@@ -94,7 +94,7 @@ def iter_stream(stream: BinaryIO, mode: TicMode | None = None) -> Iterator[Event
     kind = sniff(head[:SNIFF])
     if kind is CaptureKind.TEXT:
         rest = stream.read()
-        yield from parse_text_dump((head + rest).decode("latin-1"))
+        yield from parse_text_dump((head + rest).decode("latin-1"), mode)
         return
     if kind is CaptureKind.RECORDING:
         from linkytool.tic.recorder import parse_recording

@@ -125,12 +125,13 @@ def text_to_groups(lines: list[str], mode: TicMode) -> list[str | None]:
     return groups
 
 
-def parse_text_dump(text: str) -> list[Frame]:
-    """Frames of a text dump (``text`` decoded as latin-1 so every byte survives)."""
+def parse_text_dump(text: str, mode: TicMode | None = None) -> list[Frame]:
+    """Frames of a text dump (``text`` decoded as latin-1 so every byte survives);
+    ``mode`` None detects it (:func:`dump_mode`)."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     while lines and not lines[-1].strip():
         lines.pop()
-    mode = dump_mode(lines)
+    mode = mode or dump_mode(lines)
     start_label = FRAME_START[mode]
     separator = "\t" if mode is TicMode.STANDARD else " "
     frames: list[Frame] = []

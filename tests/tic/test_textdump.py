@@ -86,3 +86,11 @@ def test_tab_expanded_dump_rebuilds_the_groups(groups: list[tuple[str, str | Non
     }
     assert not [bad for frame in frames for bad in frame.bad_groups]
     assert decoded == {label: (horodate, data) for label, horodate, data in groups}
+
+
+def test_forced_mode_applies_to_dumps() -> None:
+    text = "ADCO 021528603314 :\nPAPP 00180 *\n"
+    (frame,) = parse_text_dump(text, TicMode.STANDARD)
+    assert frame.mode is TicMode.STANDARD and not frame.groups
+    (frame,) = parse_text_dump(text)
+    assert frame.mode is TicMode.HISTORIQUE and len(frame.groups) == 2
