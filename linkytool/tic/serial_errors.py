@@ -11,9 +11,7 @@ it (in ``/etc/group`` but not yet in this session is the classic trap) and gives
 from __future__ import annotations
 
 import errno
-import grp
 import os
-import pwd
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -64,6 +62,8 @@ class GroupMembership:
 
 def current_user() -> str:
     """Login name of the running user (``$USER`` as a fallback)."""
+    import pwd  # POSIX only: imported here so the reader still loads elsewhere
+
     try:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:  # pragma: no cover - user without a passwd entry (containers)
@@ -82,6 +82,9 @@ def group_membership(
     Returns None when the device cannot be inspected. The callables are injectable so the
     French diagnosis is testable without a real device.
     """
+    import grp  # POSIX only
+    import pwd
+
     try:
         info = stat(device)
     except OSError:

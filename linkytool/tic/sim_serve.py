@@ -22,10 +22,8 @@ import errno
 import os
 import select
 import sys
-import termios
 import threading
 import time
-import tty
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -36,12 +34,8 @@ from linkytool.tic.simulator import MeterSimulator
 #: Pacing granularity: bytes are written in slices of this duration [s].
 SLICE_S = 0.05
 
-#: termios speed constants -> baud.
-TERMIOS_BAUDS: dict[int, int] = {
-    getattr(termios, f"B{rate}"): rate
-    for rate in (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
-    if hasattr(termios, f"B{rate}")
-}
+#: Speeds the pty simulation recognises [baud].
+PTY_BAUDS = (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
 
 class Sink(Protocol):
@@ -58,6 +52,14 @@ class PtySink:
     """The master side of a new pty; :attr:`slave_path` is what readers open."""
 
     def __init__(self, tx_baud: int) -> None:
+        import termios  # POSIX only, like ptys themselves
+        import tty
+
+        self._termios = termios
+        #: termios speed constant -> baud
+        self._bauds = {
+            getattr(termios, f"B{rate}"): rate for rate in PTY_BAUDS if hasattr(termios, f"B{rate}")
+        }
         self.master, self._slave = os.openpty()
         tty.setraw(self._slave)  # no echo, no line editing before a reader configures it
         self.slave_path = os.ttyname(self._slave)
@@ -68,10 +70,10 @@ class PtySink:
     def reader_baud(self) -> int:
         """Speed the reader set on the pty (shared termios), 0 when unknown."""
         try:
-            speed = termios.tcgetattr(self.master)[5]
-        except termios.error:
+            speed = self._termios.tcgetattr(self.master)[5]
+        except self._termios.error:
             return 0
-        return TERMIOS_BAUDS.get(int(speed), 0)
+        return self._bauds.get(int(speed), 0)
 
     def write(self, data: bytes, *, wait: bool) -> int:
         out = self._line.transfer(data, self.reader_baud())
