@@ -162,7 +162,7 @@ class TicDecoder:
                     else:
                         self._emit_frame(segment, segment[1:-1], complete=False, note=NOTE_EOT)
                 else:
-                    self._emit_orphan(segment)
+                    self._emit_orphan(segment, segment[:-1])
                 self._in_frame = False
                 start = scan = at + 1
         if start:
@@ -198,11 +198,12 @@ class TicDecoder:
         else:
             self._garbage(raw)
 
-    def _emit_orphan(self, raw: bytes) -> None:
-        """Bytes outside STX..ETX: a partial frame when they hold a group, else garbage."""
-        masked, _ = mask_7bit(raw)
-        if b"\r" in masked and (b"\n" in masked):
-            body = masked.rstrip(b"\x02\x03\x04")
+    def _emit_orphan(self, raw: bytes, body: bytes | None = None) -> None:
+        """Bytes outside STX..ETX (``body``: without a closing ETX/EOT): a partial frame
+        when they hold a group, else garbage."""
+        body = raw if body is None else body
+        masked, _ = mask_7bit(body)
+        if b"\r" in masked and b"\n" in masked:
             self._emit_frame(raw, body, complete=False, note=NOTE_NO_STX)
         else:
             self._garbage(raw)

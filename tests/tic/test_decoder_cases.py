@@ -346,3 +346,10 @@ def test_frames_are_hashable_and_equal_by_content() -> None:
     first, second = frames_of(decode_whole(STD + STD))
     assert first == second and hash(first) == hash(second)
     assert len({first, second}) == 1
+
+
+def test_masked_bytes_counted_in_a_frame_without_stx() -> None:
+    data = with_parity_bit(STD[1:] + STD)  # first frame lost its STX
+    first, second = frames_of(decode_whole(data))
+    assert not first.complete and first.masked_bytes > 0 and len(first.groups) == N_STD
+    assert second.valid and second.masked_bytes > 0
