@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.lazy import Lazy
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from linkytool.tui.dossier_store import DossierStore
@@ -75,11 +74,11 @@ class LinkytoolApp(App[None]):
         with TabbedContent(id="tabs"):
             for index, (tab, key, path) in enumerate(PANES):
                 cls = _pane_class(path)
-                pane = cls(id=f"pane-{tab}")
+                # Only the first screen is built now; the others on first activation.
+                pane = cls(id=f"pane-{tab}", built=index == 0)
                 self.panes[tab] = pane
                 with TabPane(f"{cls.TITLE} {key_label(key)}", id=tab):
-                    # Hidden tabs are mounted just after the first screen is drawn.
-                    yield pane if index == 0 else Lazy(pane)
+                    yield pane
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,11 +114,11 @@ class LinkytoolApp(App[None]):
 
     # -- routing --------------------------------------------------------------------------
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = self.panes.get(event.pane.id or "")
         if pane is not None and pane.is_mounted:
             try:
-                pane._activate()  # focus (the footer shows its keys) and refresh hook
+                await pane.activate()
             except Exception as error:
                 notify_error(self, error)
 
@@ -127,13 +126,13 @@ class LinkytoolApp(App[None]):
         self.session.tic_reading = message.reading
         for pane in self.panes.values():
             hook: Callable[[], None] | None = getattr(pane, "tic_updated", None)
-            if hook is not None and pane.is_mounted:
+            if hook is not None and pane.built and pane.is_mounted:
                 hook()
 
     def on_dossier_changed(self, message: DossierChanged) -> None:
         for pane in self.panes.values():
             hook: Callable[[str], None] | None = getattr(pane, "dossier_changed", None)
-            if hook is not None and pane.is_mounted:
+            if hook is not None and pane.built and pane.is_mounted:
                 try:
                     hook(message.reason)
                 except Exception as error:

@@ -22,11 +22,13 @@ async def test_demo_operation_runs_with_progress(tmp_path: Path, messages: Messa
     app = make_app(workdir=tmp_path, clock=frozen_clock)
     async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
         await pilot.press("f7")
+        await pilot.pause()
         pane = app.panes["acc"]
         pane.action_demo()
         await wait_for(pilot, lambda: bool(app.query_one("#acc-consumers", Input).value), 30)
         pane.action_run()
         await wait_for(pilot, lambda: bool(messages.of(AccFinished)), timeout=60)
+        await pilot.pause()
         assert not messages.of(WorkFailed)
         progress = messages.of(AccProgress)
         assert progress and progress[-1].done == progress[-1].total
@@ -47,6 +49,7 @@ async def test_missing_files_are_explained(tmp_path: Path, messages: MessageLog)
     app = make_app(workdir=tmp_path, clock=frozen_clock)
     async with app.run_test(size=(80, 24), message_hook=messages, notifications=True) as pilot:
         await pilot.press("f7")
+        await pilot.pause()
         app.query_one("#acc-consumers", Input).value = str(tmp_path / "absent.csv")
         app.query_one("#acc-producers", Input).value = str(tmp_path / "absent2.csv")
         app.panes["acc"].action_run()

@@ -44,6 +44,7 @@ async def test_decoupled_before_opening_is_refused(template_dossier: Path) -> No
     app = make_app(template_dossier, clock=frozen_clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f5")
+        await pilot.pause()
         await pilot.click("#dec-decoupled")
         await pilot.pause()
         assert any("disjoncteur" in n.message for n in app._notifications)

@@ -43,6 +43,7 @@ async def test_demo_end_to_end(tmp_path: Path, messages: MessageLog) -> None:
         await pilot.pause()
         # 2. the three photos are read and confirmed
         await pilot.press("f3")
+        await pilot.pause()
         await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=90)
         photos = app.panes["photos"]
         for slot in ("prm", "date", "injection_index"):
@@ -55,12 +56,14 @@ async def test_demo_end_to_end(tmp_path: Path, messages: MessageLog) -> None:
         assert prm_checks and all(str(c.status) == "ok" for c in prm_checks)
         # 4. prerequisites all satisfied
         await pilot.press("f4")
+        await pilot.pause()
         await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=30)
         await pilot.pause(0.5)
         outcomes = messages.of(ChecklistUpdated)[-1].outcomes
         assert all(o.satisfied for o in outcomes), [o.detail for o in outcomes if not o.satisfied]
         # 5. attestation and pack
         await pilot.press("f6")
+        await pilot.pause()
         app.panes["attestation"].action_generate(False)
         await wait_for(
             pilot,

@@ -61,6 +61,7 @@ async def test_adapter_unplugged_mid_session_then_replugged(
         await wait_for(pilot, lambda: any(m.state == "unplugged" for m in messages.of(TicStatus)))
         # The UI stays responsive while the adapter is away: switch tabs and type.
         await pilot.press("f3")
+        await pilot.pause()
         await pilot.press("f2")
         app.query_one("#meter-url", Input).focus()
         await pilot.press("end", "x")

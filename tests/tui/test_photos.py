@@ -23,6 +23,7 @@ async def test_demo_photos_are_read_confirmed_and_cross_checked(
     app = make_app(demo_copy, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f3")
+        await pilot.pause()
         await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=60)
         values = {m.slot: m.reading.value for m in messages.of(PhotoRead)}
         assert values == {

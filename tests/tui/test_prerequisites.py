@@ -21,6 +21,7 @@ async def test_demo_dossier_checklist_is_all_satisfied(
     app = make_app(demo_copy, clock=frozen_clock)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f4")
+        await pilot.pause()
         await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=20)
         outcomes = messages.of(ChecklistUpdated)[-1].outcomes
         assert outcomes and all(o.satisfied for o in outcomes)
@@ -34,6 +35,7 @@ async def test_new_dossier_lists_missing_information_with_citation(
     app = make_app(template_dossier, clock=frozen_clock)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f4")
+        await pilot.pause()
         await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=20)
         outcomes = messages.of(ChecklistUpdated)[-1].outcomes
         assert any(not o.satisfied for o in outcomes)
@@ -48,6 +50,7 @@ async def test_field_edit_is_validated_then_saved(
     before = template_dossier.read_text(encoding="utf-8")
     async with app.run_test(size=(100, 40), message_hook=messages) as pilot:
         await pilot.press("f4")
+        await pilot.pause()
         await wait_for(pilot, lambda: bool(app.query("#f-case--prm")), timeout=20)
         field = app.query_one("#f-case--prm", Input)
         field.focus()
@@ -78,6 +81,7 @@ async def test_checkbox_and_choice_fields_save(template_dossier: Path) -> None:
     app = make_app(template_dossier, clock=frozen_clock)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("f4")
+        await pilot.pause()
         await wait_for(pilot, lambda: bool(app.query("#f-installation--finished")), timeout=20)
         app.query_one("#f-installation--finished", Checkbox).value = True
         app.query_one("#f-case--connection_option", Select).value = "surplus"

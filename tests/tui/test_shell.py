@@ -47,6 +47,7 @@ async def test_help_panel_lists_bindings_of_the_current_screen(tmp_path: Path) -
     app = make_app(workdir=tmp_path, clock=frozen_clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
+        await pilot.pause()
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -83,7 +83,7 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         self.result: Any = None
         self.running = False
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         for wid, label, _ in FILE_FIELDS:
             with Horizontal(classes="row"):
                 yield Label(label, classes="form-label")
@@ -103,7 +103,7 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         table: DataTable[Any] = DataTable(id="acc-table", zebra_stripes=True)
         yield table
 
-    def on_mount(self) -> None:
+    def on_built(self) -> None:
         for wid, _, _ in FILE_FIELDS:
             self.lt_app.restore_draft(self.query_one(f"#{wid}", Input))
         outdir = self.query_one("#acc-outdir", Input)

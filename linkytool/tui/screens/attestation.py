@@ -55,7 +55,7 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         self.last: AttestationBuilt | None = None
         self.refused: tuple[str, ...] = ()
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         for wid, label, _ in PATH_FIELDS:
             with Horizontal(classes="row"):
                 yield Label(label, classes="form-label")
@@ -74,7 +74,7 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
             yield Button("Brouillon", id="att-draft", compact=True)
         yield Static("", id="att-result")
 
-    def on_mount(self) -> None:
+    def on_built(self) -> None:
         for wid, _, _ in PATH_FIELDS:
             self.lt_app.restore_draft(self.query_one(f"#{wid}", Input))
         self.call_after_refresh(self._defaults)

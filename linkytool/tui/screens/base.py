@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
 if TYPE_CHECKING:
@@ -34,22 +35,37 @@ class Pane(VerticalScroll):
     def store(self) -> DossierStore:
         return self.lt_app.store
 
+    def __init__(self, *, built: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        #: Whether the content is composed: hidden tabs are built on first activation,
+        #: so start-up and memory only pay for the screens actually used.
+        self.built = built
+
+    def compose(self) -> ComposeResult:
+        if self.built:
+            yield from self.compose_content()
+
+    def compose_content(self) -> ComposeResult:
+        """The pane's widgets (what ``compose`` would be for an ordinary widget)."""
+        yield from ()
+
     def on_mount(self) -> None:
-        """Textual calls this besides the subclasses' own ``on_mount`` (base handlers run too).
+        """Textual calls this besides any subclass ``on_mount`` (base handlers run too)."""
+        if self.built:
+            self.on_built()
 
-        Hidden panes are mounted lazily: if the user already switched to this tab, run
-        the activation hook (and take the focus so the footer shows our keys).
-        """
-        from textual.widgets import TabbedContent
+    def on_built(self) -> None:
+        """Called once the content is mounted (initial values, background jobs)."""
 
-        tabs = self.app.query(TabbedContent)
-        if tabs and self.id == f"pane-{tabs.first().active}":
-            self.call_after_refresh(self._activate)
-
-    def _activate(self) -> None:
+    async def activate(self) -> None:
+        """The pane's tab became active: build it if needed, focus it, refresh it."""
+        if not self.built:
+            self.built = True
+            await self.recompose()
+            self.on_built()
         focused = self.app.focused
         if focused is None or self not in focused.ancestors_with_self:
-            self.focus()
+            self.focus()  # the footer then shows this screen's keys
         self.on_shown()
 
     def on_shown(self) -> None:

@@ -57,7 +57,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         self.ticker: Timer | None = None
         self.power_at_open: tuple[int | None, int | None] | None = None
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         yield Static("", id="dec-steps")
         with Horizontal(classes="row buttons"):
             yield Button("1 Couplage confirmé", id="dec-coupled", compact=True)
@@ -85,7 +85,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         yield Static("", id="dec-tic")
         yield Static("", id="dec-result")
 
-    def on_mount(self) -> None:
+    def on_built(self) -> None:
         for wid in ("#dec-message", "#dec-power"):
             self.lt_app.restore_draft(self.query_one(wid, Input))
         self.call_after_refresh(self.refresh_view)

@@ -103,7 +103,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self._reader_done: threading.Event | None = None
         self._record_request: tuple[Path | None] | None = None
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         with Horizontal(id="meter-source", classes="row"):
             yield Select[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True)
             yield Input(
@@ -128,7 +128,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             yield Label("Puissance apparente (5 dernières minutes) : —", id="meter-chart-label")
             yield Sparkline([], id="meter-chart", summary_function=max)
 
-    def on_mount(self) -> None:
+    def on_built(self) -> None:
         url_input = self.query_one("#meter-url", Input)
         self.lt_app.restore_draft(url_input)
         if self.session.tic_url:

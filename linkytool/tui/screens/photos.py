@@ -135,13 +135,13 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         Binding("i", "pick('injection_index')", "Photo index"),
     ]
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         for slot, title, what in SLOTS:
             yield PhotoSlot(slot, title, what)
         yield Label("Contrôles croisés", classes="section")
         yield Static("Ajoutez les photos pour lancer les contrôles.", id="photos-checks")
 
-    def on_mount(self) -> None:
+    def on_built(self) -> None:
         for slot, _, _ in SLOTS:
             self.lt_app.restore_draft(self.query_one(f"#value-{slot}", Input))
 

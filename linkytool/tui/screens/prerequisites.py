@@ -78,7 +78,7 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
         self._form_built = False
         self._updating = False
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         yield Label("", id="prereq-dossier")
         with Horizontal(id="prereq-open", classes="row hidden"):
             yield Input(
@@ -97,7 +97,7 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
         yield Label("Champs du dossier (enregistrés automatiquement)", classes="section")
         yield Vertical(id="prereq-form")
 
-    def on_mount(self) -> None:
+    def on_built(self) -> None:
         table = self.query_one("#prereq-table", DataTable)
         table.add_column("", width=1)
         table.add_column("Prérequis", width=24)
