@@ -41,7 +41,7 @@ class LiveSession:
     #: Last status message (shown under the live table, which clears the screen).
     status: str = ""
     builder: ReadingBuilder = field(default_factory=ReadingBuilder)
-    #: Host time the last frame carrying DATE was received (for the clock drift).
+    #: Host time the meter sent the last DATE read (for the clock drift).
     date_received_at: datetime | None = None
     _last_refresh: float = 0.0
     _last_no_signal: float = -NO_SIGNAL_REPEAT_S
@@ -96,7 +96,7 @@ class LiveSession:
         frame = event.frame
         self.builder.add(frame)
         if frame.meter_time is not None:
-            self.date_received_at = event.received_at
+            self.date_received_at = event.sent_at("DATE")
         if self.output_format == "jsonl":
             self.echo(dumps_json(frame_to_dict(frame, event.received_at), indent=None))
         elif self.output_format == "csv":

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -49,6 +49,8 @@ from linkytool.tic.serial_errors import (
 if TYPE_CHECKING:
     import serial
 
+#: Bits per character on the TIC line (start + 7 data + even parity + stop).
+BITS_PER_CHAR = 10
 #: How long a read waits for bytes before checking for stop() [s].
 READ_TIMEOUT_S = 0.1
 #: Pause between two attempts to reopen an unplugged adapter [s].
@@ -125,11 +127,28 @@ class FrameReceived:
 
     frame: Frame
     received_at: datetime
+    baud: int | None = None
+    """Line speed the frame was read at [baud] (None when unknown)."""
 
     @property
     def message(self) -> str:
         state = "valide" if self.frame.valid else "avec erreurs"
         return f"Trame {state} reçue à {self.received_at:%H:%M:%S}."
+
+    def sent_at(self, label: str) -> datetime:
+        """Host time when the meter sent group ``label``: the frame's reception time
+        minus the time its remaining bytes took on the wire (10 bits a character).
+
+        A standard frame lasts ~0.9 s; without this correction the meter clock (DATE,
+        third group) would look ~0.9 s late. Falls back to ``received_at``.
+        """
+        raw = self.frame.raw
+        position = raw.find(b"\n" + label.encode("ascii"))
+        if position < 0 or not self.baud:
+            return self.received_at
+        end = raw.find(b"\r", position)
+        remaining = len(raw) - (end + 1 if end >= 0 else position)
+        return self.received_at - timedelta(seconds=remaining * BITS_PER_CHAR / self.baud)
 
 
 @dataclass(frozen=True)
@@ -486,7 +505,7 @@ class TicReader:
             stats.frames_valid += frame.valid
             stats.groups_ok += len(frame.groups)
             stats.groups_bad += len(frame.bad_groups)
-            yield FrameReceived(frame, now)
+            yield FrameReceived(frame, now, self.detected_baud)
 
     def _after_loss(self, reason: str) -> Iterator[ReaderEvent]:
         """Deliver what was cut, say so, then wait for the adapter to come back."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from click.testing import CliRunner
 
 from linkytool.cli import cli
@@ -120,3 +121,34 @@ def test_simulate_to_a_port_url() -> None:
     assert result.exit_code == 0, result.output
     assert "loop:// à 9600 bauds (7E1)" in result.stderr
     assert "2 trame(s) émise(s)" in result.stderr and result.stdout == ""
+
+
+def test_sent_at_removes_the_time_the_rest_of_the_frame_took() -> None:
+    frame = frames(2)[1]
+    event = FrameReceived(frame, RECEIVED, 9600)
+    date_end = frame.raw.index(b"\r", frame.raw.index(b"\nDATE")) + 1
+    expected = (len(frame.raw) - date_end) * 10 / 9600
+    assert (RECEIVED - event.sent_at("DATE")).total_seconds() == pytest.approx(expected)
+    assert 0.5 < expected < 1.0  # most of a standard frame follows DATE
+    assert FrameReceived(frame, RECEIVED).sent_at("DATE") == RECEIVED  # speed unknown
+    assert event.sent_at("NOPE") == RECEIVED
+
+
+def test_clock_drift_of_a_punctual_meter_is_within_a_second() -> None:
+    from linkytool.tic.serialio import TicReader
+    from linkytool.tic.sim_serve import serve_pty
+
+    server = serve_pty(MeterSimulator(seed=3, clock_drift_s=-30.0))
+    try:
+        live, _, _ = session("jsonl")
+        reader = TicReader(server.path)
+        for event in reader:
+            live.handle(event)
+            if live.frames >= 3:
+                reader.stop()
+    finally:
+        server.stop()
+    meter_time = live.reading().meter_time
+    assert meter_time is not None and live.date_received_at is not None
+    drift = (meter_time - live.date_received_at).total_seconds()
+    assert -31.5 <= drift <= -29.5  # DATE has a one-second resolution
