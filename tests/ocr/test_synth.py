@@ -23,7 +23,7 @@ from linkytool.ocr.synth import (
     load_truth,
 )
 from linkytool.ocr.synth.__main__ import main
-from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits, supported
+from linkytool.ocr.synth.font5x7 import FONTS, bits_of, glyph_bits, supported, variant_rom
 from linkytool.ocr.synth.levels import levels_table
 from linkytool.ocr.synth.screens import LINE_CHARS, OTHER_SCREENS, date_screen, other_screen
 
@@ -233,3 +233,31 @@ def test_large_photo_has_48_megapixels_and_scaled_truth() -> None:
     quad = np.array(truth.lcd_quad)
     assert (quad[:, 0] <= 6000).all() and (quad[:, 1] <= 8000).all()
     assert Image.open(io.BytesIO(encode_photo(image, truth))).getexif()[0x0112] == 6
+
+
+def test_variant_rom_keeps_every_glyph_nearest_its_own_character() -> None:
+    for font in FONTS:
+        base = {c: glyph_bits(c, font) for c in FONTS[font] if c != " "}
+        for seed in range(20):
+            rom = variant_rom(font, np.random.default_rng(seed))
+            changed = 0
+            for char, bits in base.items():
+                variant = bits_of(rom[char])
+                own = int((variant != bits).sum())
+                assert own <= 1
+                changed += own
+                # Glyphs identical in the base set (alt: O and 0) cannot be told apart anyway.
+                others = [
+                    int((variant != b).sum())
+                    for c, b in base.items()
+                    if c != char and (b != bits).any()
+                ]
+                assert all(own < d for d in others)
+            assert changed > 0
+
+
+def test_variant_rom_photos_record_it() -> None:
+    spec = PhotoSpec(scene="prm", level="hard", size=SMALL, overrides={"rom_variant": True})
+    _, truth, _ = _photo(spec, 9)
+    assert truth["screen"]["rom_variant"] is True  # type: ignore[index]
+    assert truth["params"]["rom_changed"]  # type: ignore[index]

@@ -98,13 +98,38 @@ ALT: Mapping[str, Glyph] = MappingProxyType({**_HD44780, **_ALT_OVERRIDES})
 FONTS: Mapping[str, Mapping[str, Glyph]] = MappingProxyType({"hd44780": HD44780, "alt": ALT})
 
 
+def bits_of(glyph: Glyph) -> npt.NDArray[np.bool_]:
+    """The (7, 5) boolean dot matrix of a glyph given as rows of ``#``/``.``."""
+    return np.array([[cell == "#" for cell in row] for row in glyph], dtype=np.bool_)
+
+
+def variant_rom(font: str, rng: np.random.Generator, rate: float = 0.5) -> dict[str, Glyph]:
+    """Another plausible ROM: each glyph of ``font`` has one dot flipped with ``rate``.
+
+    Models that the real Linky ROM is unknown. One flip keeps every glyph nearer its own
+    character than any other (the closest pairs differ by 3 dots), so a person still
+    reads it, but a reader whose templates are exactly :data:`FONTS` loses margin. Not
+    part of :data:`FONTS` on purpose.
+    """
+    glyphs = dict(FONTS[font])
+    for char in sorted(glyphs):
+        if char == " " or rng.random() >= rate:
+            continue
+        rows = [list(row) for row in glyphs[char]]
+        row, col = int(rng.integers(0, ROWS)), int(rng.integers(0, COLS))
+        rows[row][col] = "." if rows[row][col] == "#" else "#"
+        joined = tuple("".join(r) for r in rows)
+        glyphs[char] = (joined[0], joined[1], joined[2], joined[3], joined[4], joined[5], joined[6])
+    return glyphs
+
+
 def glyph_bits(char: str, font: str = "hd44780") -> npt.NDArray[np.bool_]:
     """The (7, 5) boolean dot matrix of ``char`` in glyph set ``font`` (True = dot on)."""
     try:
         glyph = FONTS[font][char]
     except KeyError as exc:
         raise ValueError(f"no 5×7 glyph for {char!r} in font {font!r}") from exc
-    return np.array([[cell == "#" for cell in row] for row in glyph], dtype=np.bool_)
+    return bits_of(glyph)
 
 
 def supported(text: str, font: str = "hd44780") -> bool:

@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
-from linkytool.ocr.synth import degrade, geometry, render, scene, screens
+from linkytool.ocr.synth import degrade, font5x7, geometry, render, scene, screens
 from linkytool.ocr.synth.errors import EncoderUnavailableError
 from linkytool.ocr.synth.levels import LEVELS, Level
 from linkytool.ocr.synth.screens import Screen
@@ -270,9 +270,20 @@ def _lcd_style(
         sheen=draw.uniform("lcd_sheen", (0.0, 0.15)),
         seed=int(draw.rng.integers(0, 2**31)),
         geometry=panel,
+        rom=_rom(draw, level, font),
         reflection=extra.uniform("lcd_reflection", level.reflection),
         dust=int(extra.put("lcd_dust", int(extra.rng.integers(0, level.dust_max + 1)))),
     )
+
+
+def _rom(draw: _Draw, level: Level, font: str) -> dict[str, font5x7.Glyph] | None:
+    """A variant ROM with the level's probability (derived generator: streams unchanged)."""
+    derived = screens.derived_rng(draw.rng, screens.TAG_ROM)
+    if not draw.put("rom_variant", bool(derived.random() < level.rom_variant_prob)):
+        return None
+    rom = font5x7.variant_rom(font, derived)
+    draw.put("rom_changed", "".join(c for c in sorted(rom) if rom[c] != font5x7.FONTS[font][c]))
+    return rom
 
 
 def _geometry(draw: _Draw, level: Level) -> render.LcdGeometry:
@@ -590,6 +601,7 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
             **screen.details,
             "off": screen.off,
             "font": "alt" if draw.params.get("alt_font") else "hd44780",
+            "rom_variant": bool(draw.params.get("rom_variant")),
         },
         references=references,
         ads=ads_shown,

@@ -83,6 +83,8 @@ class Level:
     sharpen_percent: Range = (40.0, 120.0)
     #: Probability that the phone's clock disagrees with the meter (EXIF time skewed).
     exif_skew_prob: float = 0.0
+    #: Probability that the LCD uses a variant ROM (one dot flipped in half the glyphs).
+    rom_variant_prob: float = 0.0
 
 
 LEVELS: Mapping[str, Level] = MappingProxyType(
@@ -181,6 +183,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             finger_prob=0.3,
             sharpen_prob=0.5,
             exif_skew_prob=0.1,
+            rom_variant_prob=0.25,
         ),
         "extreme": Level(
             name="extreme",
@@ -214,6 +217,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             finger_prob=0.4,
             sharpen_prob=0.5,
             exif_skew_prob=0.2,
+            rom_variant_prob=0.3,
         ),
     }
 )
@@ -250,6 +254,7 @@ def levels_table() -> str:
             lambda lv: f"{lv.glare_prob:g}, {_span(lv.glare_strength)}, {_span(lv.glare_radius)}",
         ),
         ("alternative glyph set: p", lambda lv: f"{lv.alt_font_prob:g}"),
+        ("variant ROM (1 dot off in half the glyphs): p", lambda lv: f"{lv.rom_variant_prob:g}"),
         ("EXIF stripped: p", lambda lv: f"{lv.no_exif_prob:g}"),
         ("EXIF clock skewed (±1–2 h or days): p", lambda lv: f"{lv.exif_skew_prob:g}"),
         (

@@ -11,6 +11,7 @@ aspect (the real Linky's panel geometry is not published).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
-from linkytool.ocr.synth.font5x7 import COLS, ROWS, glyph_bits
+from linkytool.ocr.synth.font5x7 import COLS, ROWS, Glyph, bits_of, glyph_bits
 from linkytool.ocr.synth.screens import LINE_CHARS, Screen
 
 RGB = tuple[int, int, int]
@@ -94,6 +95,8 @@ class LcdStyle:
     reflection: float = 0.0
     #: Number of dust specks and fine scratches on the glass.
     dust: int = 0
+    #: Glyphs replacing ``font``'s (a variant ROM, see ``font5x7.variant_rom``).
+    rom: Mapping[str, Glyph] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,12 @@ class FaceStyle:
 
 
 def lcd_dot_grids(
-    lines: tuple[str, str], font: str
+    lines: tuple[str, str], font: str, rom: Mapping[str, Glyph] | None = None
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """(lit dots, all dot positions) as (16, 95) boolean grids of the dot area."""
+    """(lit dots, all dot positions) as (16, 95) boolean grids of the dot area.
+
+    ``rom`` (optional) replaces ``font``'s glyphs.
+    """
     lit = np.zeros((TEXT_DOTS_H, TEXT_DOTS_W), dtype=np.bool_)
     cells = np.zeros_like(lit)
     for line_index, line in enumerate(lines):
@@ -120,7 +126,8 @@ def lcd_dot_grids(
             left = char_index * CHAR_PITCH
             cells[top : top + ROWS, left : left + COLS] = True
             char = line[char_index] if char_index < len(line) else " "
-            lit[top : top + ROWS, left : left + COLS] = glyph_bits(char, font)
+            bits = bits_of(rom[char]) if rom is not None else glyph_bits(char, font)
+            lit[top : top + ROWS, left : left + COLS] = bits
     return lit, cells
 
 
@@ -143,7 +150,7 @@ def render_lcd(screen: Screen, style: LcdStyle, pitch: int) -> Image.Image:
     """
     pitch = max(2, pitch)
     pitch_x, pitch_y, pad_x, pad_y = style.geometry.pads(pitch)
-    lit, cells = lcd_dot_grids(screen.lines, style.font)
+    lit, cells = lcd_dot_grids(screen.lines, style.font, style.rom)
     kernel = _dot_kernel(pitch_x, style.dot_fill, pitch_y)
     variation = np.random.default_rng(style.seed).uniform(0.9, 1.0, size=lit.shape)
     pads = ((pad_y, pad_y), (pad_x, pad_x))

@@ -101,6 +101,7 @@ def derived_rng(rng: np.random.Generator, tag: int) -> np.random.Generator:
 #: Tags of :func:`derived_rng` (one per feature added after the first release).
 TAG_DATE_LAYOUT = 1
 TAG_EXIF_SKEW = 2
+TAG_ROM = 3
 
 
 def _choice(rng: np.random.Generator, options: tuple[Any, ...], weights: Any = None) -> Any:
