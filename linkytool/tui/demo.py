@@ -46,9 +46,11 @@ def samples_dir() -> Path:
 def copy_samples(workdir: Path) -> Path:
     """Copy the sample dossier and photos into ``workdir``; return the dossier's path."""
     source = samples_dir()
-    for name in ("dossier", "photos"):
-        if (source / name).is_dir():
-            shutil.copytree(source / name, workdir / name, dirs_exist_ok=True)
+    shutil.copytree(source / "dossier", workdir / "dossier", dirs_exist_ok=True)
+    photos = workdir / "photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    for photo in sorted((source / "photos").glob("demo-*")):  # the demo's three screens
+        shutil.copy2(photo, photos / photo.name)
     dossier = workdir / "dossier" / "demo.toml"
     if not dossier.is_file():
         raise DemoUnavailableError(

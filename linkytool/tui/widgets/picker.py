@@ -43,7 +43,10 @@ class FilteredTree(DirectoryTree):
 class FilePicker(ModalScreen[Path | None]):
     """Choose a file (or, with ``directory=True``, a directory)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annuler")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Annuler"),
+        Binding("backspace", "parent", "Dossier parent"),
+    ]
     DEFAULT_CSS = """
     FilePicker { align: center middle; }
     FilePicker > Vertical {
@@ -71,7 +74,10 @@ class FilePicker(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"[b]{self.title_text}[/b]  (Entrée : choisir, Échap : annuler)")
+            yield Label(
+                f"[b]{self.title_text}[/b]\nEntrée : choisir · Retour arrière : dossier "
+                "parent · Échap : annuler"
+            )
             yield Input(
                 value=self.initial,
                 placeholder="Chemin du fichier (ou choisissez dans l'arborescence)",
@@ -118,12 +124,25 @@ class FilePicker(ModalScreen[Path | None]):
             self.notify("Saisissez un chemin ou choisissez un fichier.", severity="warning")
             return
         path = Path(text).expanduser()
+        if path.is_dir() and not self.directory:
+            self._browse(path)
+            return
         if self.directory or path.is_file():
             self.dismiss(path)
         else:
             self.notify(
                 f"{path} n'est pas un fichier.", title="Fichier introuvable", severity="warning"
             )
+
+    def action_parent(self) -> None:
+        tree = self.query_one("#picker-tree", FilteredTree)
+        self._browse(Path(tree.path).resolve().parent)
+
+    def _browse(self, directory: Path) -> None:
+        tree = self.query_one("#picker-tree", FilteredTree)
+        tree.path = directory
+        self.query_one("#picker-path", Input).value = str(directory)
+        tree.focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
