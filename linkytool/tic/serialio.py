@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from linkytool import __version__
 from linkytool.errors import LinkytoolError, OutputError
 from linkytool.tic.autodetect import DEFAULT_BAUDS, LISTEN_WINDOW_S, detect_speed
-from linkytool.tic.decoder import TicDecoder
+from linkytool.tic.decoder import DecoderStats, TicDecoder
 from linkytool.tic.labels import BAUD, TicMode
 from linkytool.tic.model import Frame
 from linkytool.tic.ports import PortInfo, describe_ports, usb_adapters
@@ -250,22 +250,17 @@ ReaderEvent = (
 
 @dataclass
 class ReaderStats:
-    """Running counts of a :class:`TicReader` (read them from any thread)."""
+    """Running counts of a :class:`TicReader` (read them from any thread).
 
+    Frame and group counts, and the checksum error rate, are the decoder's
+    (:attr:`decoded`, TIC-core's ``DecoderStats``).
+    """
+
+    decoded: DecoderStats
     bytes_read: int = 0
-    frames: int = 0
-    frames_valid: int = 0
-    groups_ok: int = 0
-    groups_bad: int = 0
     disconnects: int = 0
     detect_time_s: float | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    @property
-    def checksum_error_rate(self) -> float:
-        """Bad groups / all groups (0.0 before any group)."""
-        total = self.groups_ok + self.groups_bad
-        return self.groups_bad / total if total else 0.0
 
 
 class _PortLostError(Exception):
@@ -313,13 +308,13 @@ class TicReader:
                 f"Le fichier d'enregistrement {self.record_path} existe déjà.",
                 hint="Choisissez un autre nom : un enregistrement existant n'est jamais écrasé.",
             )
-        self.stats = ReaderStats()
         self.recorder: Recorder | None = None
         self.detected_mode: TicMode | None = None
         self.detected_baud: int | None = None
         self._opener = opener
         self._stop = threading.Event()
         self._decoder = TicDecoder(self.forced_mode)
+        self.stats = ReaderStats(self._decoder.stats)
         self._port: Any = None
         self._synced = False
         self._tail = b""
@@ -500,11 +495,6 @@ class TicReader:
     def _drain(self) -> Iterator[ReaderEvent]:
         now = datetime.now(UTC).astimezone()
         for frame in self._decoder.frames():
-            stats = self.stats
-            stats.frames += 1
-            stats.frames_valid += frame.valid
-            stats.groups_ok += len(frame.groups)
-            stats.groups_bad += len(frame.bad_groups)
             yield FrameReceived(frame, now, self.detected_baud)
 
     def _after_loss(self, reason: str) -> Iterator[ReaderEvent]:

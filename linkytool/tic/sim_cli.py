@@ -24,7 +24,7 @@ def run_simulator(
     *,
     mode: str,
     profile: str,
-    phases: int,
+    phases: str,
     tariff: str,
     prm: str,
     adsc: str | None,
@@ -42,7 +42,9 @@ def run_simulator(
     unplug_every: float | None,
     unplug_for: float,
 ) -> None:
-    """Run the simulator until its frame/duration limit or Ctrl+C (see the command)."""
+    """Run the simulator until its frame/duration limit or Ctrl+C (see the command).
+
+    Keyword arguments are the options of ``tic simulate`` as click passes them."""
     if port_url and to_stdout:
         raise click.UsageError("--port et --stdout s'excluent : choisissez une sortie.")
     if unplug_every is not None and (port_url or to_stdout):
@@ -55,7 +57,7 @@ def run_simulator(
     simulator = MeterSimulator(
         mode,
         profile,
-        phases,
+        int(phases),
         prm=prm,
         adsc=adsc,
         tariff=tariff,

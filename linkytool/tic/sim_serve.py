@@ -300,15 +300,8 @@ def serve_pty(
     elif meter_options:
         raise TypeError("meter options given with a ready simulator")
     baud = simulator.baud
-    server = SimulatorServer(
-        simulator,
-        lambda: PtySink(baud),
-        fast=fast,
-        link=link,
-        max_frames=max_frames,
-        duration_s=duration_s,
-    )
-    return server.start()
+    limits = {"fast": fast, "max_frames": max_frames, "duration_s": duration_s}
+    return _serve(simulator, lambda: PtySink(baud), link=link, **limits)
 
 
 def serve_port(
@@ -321,14 +314,8 @@ def serve_port(
 ) -> SimulatorServer:
     """Start ``simulator`` writing to the serial port ``url`` (7E1 at the mode's speed)."""
     baud = simulator.baud
-    server = SimulatorServer(
-        simulator,
-        lambda: PortSink(url, baud),
-        fast=fast,
-        max_frames=max_frames,
-        duration_s=duration_s,
-    )
-    return server.start()
+    limits = {"fast": fast, "max_frames": max_frames, "duration_s": duration_s}
+    return _serve(simulator, lambda: PortSink(url, baud), **limits)
 
 
 def serve_stream(
@@ -341,11 +328,12 @@ def serve_stream(
 ) -> SimulatorServer:
     """Start ``simulator`` writing raw bytes to ``stream`` (default: stdout)."""
     target = stream if stream is not None else sys.stdout.buffer
-    server = SimulatorServer(
-        simulator,
-        lambda: StreamSink(target),
-        fast=fast,
-        max_frames=max_frames,
-        duration_s=duration_s,
-    )
-    return server.start()
+    limits = {"fast": fast, "max_frames": max_frames, "duration_s": duration_s}
+    return _serve(simulator, lambda: StreamSink(target), **limits)
+
+
+def _serve(
+    simulator: MeterSimulator, factory: Callable[[], Sink], **options: Any
+) -> SimulatorServer:
+    """Build and start a :class:`SimulatorServer` (options: fast, link, limits)."""
+    return SimulatorServer(simulator, factory, **options).start()
