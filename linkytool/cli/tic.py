@@ -70,20 +70,23 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
     les diagnostics sur stderr. Code de sortie 0 si le taux de groupes rejetés reste sous
     --max-error-rate, 1 au-delà, 3 si le fichier est illisible ou ne contient aucune trame.
     """
+    from linkytool.cli.output import is_interactive_stderr
     from linkytool.errors import OutputError
     from linkytool.tic import TicMode
     from linkytool.tic.capture import iter_capture, iter_stream
     from linkytool.tic.errors import ChecksumRateError
 
     forced = None if mode == "auto" else TicMode(mode)
+    # progress only when the data goes elsewhere than the terminal showing it
+    progress = _ProgressLine() if is_interactive_stderr() and not sys.stdout.isatty() else None
     if source == "-":
-        events = iter_stream(sys.stdin.buffer, forced)
+        events = iter_stream(sys.stdin.buffer, forced, progress=progress)
         name = "l'entrée standard"
     else:
-        events = iter_capture(source, forced)
+        events = iter_capture(source, forced, progress=progress)
         name = source
     try:
-        reading = _print_decoded(events, output_format, name)
+        reading = _print_decoded(events, output_format, name, progress)
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -102,7 +105,36 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
         )
 
 
-def _print_decoded(events: Iterator[Event], output_format: str, name: str) -> MeterReading:
+class _ProgressLine:
+    """Progress of a long decode on stderr (terminal only), at most twice a second."""
+
+    def __init__(self) -> None:
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        import time
+
+        now = time.monotonic()
+        if now - self._last < 0.5:
+            return
+        self._last = now
+        if total:
+            text = f"Décodage : {done / total:.0%} ({done / 1e6:.0f} / {total / 1e6:.0f} Mo)"
+        else:
+            text = f"Décodage : {done / 1e6:.0f} Mo lus"
+        click.echo(f"\r{text}", err=True, nl=False)
+        self._shown = True
+
+    def clear(self) -> None:
+        """Erase the progress line."""
+        if self._shown:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+def _print_decoded(
+    events: Iterator[Event], output_format: str, name: str, progress: _ProgressLine | None
+) -> MeterReading:
     """Print the frames of ``events`` in ``output_format`` and the summary; the reading."""
     import csv
 
@@ -134,6 +166,8 @@ def _print_decoded(events: Iterator[Event], output_format: str, name: str) -> Me
             csv_writer.writerows(frame_csv_rows(event, index))
         else:
             rows.append(_frame_row(event, index))
+    if progress is not None:
+        progress.clear()
     if not builder.frames:
         raise CaptureError(
             f"Aucune trame TIC trouvée dans {name}.",

@@ -8,7 +8,8 @@ groups, anything else printable is read as a text dump.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
@@ -87,10 +88,28 @@ def _read_head(stream: BinaryIO) -> bytes:
     return head
 
 
-def iter_stream(stream: BinaryIO, mode: TicMode | None = None) -> Iterator[Event]:
+#: Progress callback: (bytes read so far, total size [bytes] or None when unknown).
+Progress = Callable[[int, int | None], None]
+
+
+def _size_of(stream: BinaryIO) -> int | None:
+    """Size of a regular file behind ``stream`` [bytes], None for pipes and terminals."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
+
+
+def iter_stream(
+    stream: BinaryIO, mode: TicMode | None = None, *, progress: Progress | None = None
+) -> Iterator[Event]:
     """Events of a capture read from a binary stream: raw bytes and recordings are decoded
-    as they arrive (constant memory, live pipes work); text dumps are read whole."""
+    as they arrive (constant memory, live pipes work); text dumps are read whole.
+    ``progress`` is called after each chunk read."""
+    total = _size_of(stream) if progress is not None else None
     head = _read_head(stream)
+    done = len(head)
     kind = sniff(head[:SNIFF])
     if kind is CaptureKind.TEXT:
         rest = stream.read()
@@ -105,15 +124,23 @@ def iter_stream(stream: BinaryIO, mode: TicMode | None = None) -> Iterator[Event
     while True:
         if chunk:
             decoder.feed(chunk)
+            if progress is not None:
+                progress(done, total)
             yield from decoder
         chunk = _read_some(stream, CHUNK)
+        done += len(chunk)
         if not chunk:
             break
     decoder.close()
     yield from decoder
 
 
-def iter_capture(path: str | os.PathLike[str], mode: TicMode | None = None) -> Iterator[Event]:
+def iter_capture(
+    path: str | os.PathLike[str],
+    mode: TicMode | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Iterator[Event]:
     """Events of the capture file at ``path`` (raises :class:`CaptureError` if unreadable)."""
     file = Path(path)
     try:
@@ -122,7 +149,7 @@ def iter_capture(path: str | os.PathLike[str], mode: TicMode | None = None) -> I
         raise _open_error(file, exc) from exc
     with stream:
         try:
-            yield from iter_stream(stream, mode)
+            yield from iter_stream(stream, mode, progress=progress)
         except OSError as exc:
             raise _open_error(file, exc) from exc
 

@@ -4,6 +4,7 @@ are recognised whatever the read sizes."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +59,16 @@ def test_text_dump_through_a_stream(size: int) -> None:
     text = b"ADCO 021528603314 :\nHCHC 000723392\nPTEC HP..  \nADCO 021528603314 :\n"
     frames = [e for e in iter_stream(Trickle(text, size)) if isinstance(e, Frame)]  # type: ignore[arg-type]
     assert frames[0].groups["HCHC"].value == 723392
+
+
+def test_progress_reports_bytes_and_file_size(tmp_path: Path) -> None:
+    from linkytool.tic import iter_capture
+
+    path = tmp_path / "capture.bin"
+    data = standard_frame() * 3000
+    path.write_bytes(data)
+    calls: list[tuple[int, int | None]] = []
+    frames = [e for e in iter_capture(path, progress=lambda d, t: calls.append((d, t)))]
+    assert len(frames) == 3000
+    assert calls and calls[-1] == (len(data), len(data))
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
