@@ -367,6 +367,12 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self.query_one("#meter-values", Static).update(self._values_table(reading))
         register = getattr(reading, "stge", None)
         stge = Text()
+        address = getattr(reading, "meter_address", None)
+        if address is not None:
+            maker = address.maker or f"fabricant {address.maker_code}"
+            stge.append(f"{maker}, {address.year}\n", style="bold")
+            if address.type_name:
+                stge.append(f"{address.type_name}\n", style="dim")
         if register is not None:
             stge.append(f"STGE {register.hex}\n", style="bold")
             stge.append(register.summary())
