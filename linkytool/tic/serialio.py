@@ -49,6 +49,9 @@ from linkytool.tic.serial_errors import (
 if TYPE_CHECKING:
     import serial
 
+#: How long a reopening error other than "missing port" must last before it is reported
+#: [s] (udev sets the device's group a few milliseconds after creating it).
+RECONNECT_GRACE_S = 2.0
 #: Bits per character on the TIC line (start + 7 data + even parity + stop).
 BITS_PER_CHAR = 10
 #: How long a read waits for bytes before checking for stop() [s].
@@ -289,6 +292,7 @@ class TicReader:
         reconnect_interval: float = RECONNECT_INTERVAL_S,
         listen_windows: dict[int, float] | None = None,
         silence_s: float = SILENCE_S,
+        reconnect_grace_s: float = RECONNECT_GRACE_S,
         opener: Callable[..., Any] = open_port,
     ) -> None:
         if mode not in ("auto", "standard", "historique"):
@@ -303,6 +307,7 @@ class TicReader:
         self.reconnect_interval = reconnect_interval
         self.listen_windows = listen_windows or LISTEN_WINDOW_S
         self.silence_s = silence_s
+        self.reconnect_grace_s = reconnect_grace_s
         if self.record_path is not None and self.record_path.exists():
             raise OutputError(
                 f"Le fichier d'enregistrement {self.record_path} existe déjà.",
@@ -511,14 +516,20 @@ class TicReader:
         if not self.reconnect:
             return
         reported: type[BaseException] | None = None
+        failing_since: dict[type[BaseException], float] = {}
         baud = self.detected_baud or self.candidate_bauds()[0]
         while not self._stop.wait(self.reconnect_interval):
             try:
                 self._port = self._opener(self.url, baud, timeout=self.read_timeout)
             except SerialPortError as error:
-                # Missing port: normal while unplugged. Anything else: say it once.
-                if not isinstance(error, PortNotFoundError) and type(error) is not reported:
-                    reported = type(error)
+                # Missing port: normal while unplugged. Anything else (permission, busy):
+                # udev applies the group a moment after the device appears, so say it
+                # once, and only when it lasts.
+                kind = type(error)
+                since = failing_since.setdefault(kind, time.monotonic())
+                lasting = time.monotonic() - since >= self.reconnect_grace_s
+                if not isinstance(error, PortNotFoundError) and lasting and kind is not reported:
+                    reported = kind
                     yield ReaderError(error)
                 continue
             self._downtime = time.monotonic() - lost_at

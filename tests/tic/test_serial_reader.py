@@ -207,7 +207,7 @@ def test_permission_problem_after_replug_is_reported_once() -> None:
     denied = PortPermissionError("Accès refusé au port x")
     port = ScriptedPort([*chunked(frames_bytes(1), 200), OSError(5, "gone")])
     opener = Opener(port, denied, denied, denied)
-    reader = TicReader("x", opener=opener, reconnect_interval=0.01)
+    reader = TicReader("x", opener=opener, reconnect_interval=0.01, reconnect_grace_s=0.0)
     threading.Timer(0.5, reader.stop).start()
     events = list(reader)
     assert opener.calls >= 5
@@ -284,3 +284,13 @@ def test_imposed_mode_records_even_without_valid_groups(tmp_path: Path) -> None:
     assert len(detected) == 1 and detected[0].forced and detected[0].baud == 9600
     metadata, _ = load_recording(record)
     assert metadata.mode == "standard" and metadata.baud == 9600
+
+
+def test_a_brief_permission_error_while_udev_settles_is_not_reported() -> None:
+    denied = PortPermissionError("Accès refusé au port x")
+    first = ScriptedPort([*chunked(frames_bytes(1), 200), OSError(5, "gone")])
+    second = ScriptedPort(chunked(frames_bytes(2, seed=2), 200))
+    reader = TicReader("x", opener=Opener(first, denied, second), reconnect_interval=0.01)
+    events = collect(reader, until=3)
+    assert not [e for e in events if isinstance(e, ReaderError)]
+    assert any(isinstance(e, Reconnected) for e in events)
