@@ -49,3 +49,31 @@ async def test_decoupled_before_opening_is_refused(template_dossier: Path) -> No
         await pilot.pause()
         assert any("disjoncteur" in n.message for n in app._notifications)
     assert load_dossier(template_dossier).decoupling_test.decoupled_at is None
+
+
+async def test_live_tic_is_captured_during_the_test(
+    template_dossier: Path, messages: MessageLog
+) -> None:
+    from linkytool.tic import read_capture
+    from linkytool.tic.sim_serve import serve_pty
+    from linkytool.tui.messages import TicReadingUpdated
+
+    with serve_pty(mode="standard", profile="consumer") as meter:
+        app = make_app(template_dossier, port=meter.path, autoconnect=True, clock=frozen_clock)
+        async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+            await wait_for(pilot, lambda: bool(messages.of(TicReadingUpdated)), timeout=20)
+            await pilot.press("f5")
+            await pilot.pause()
+            await pilot.click("#dec-coupled")
+            await pilot.click("#dec-opened")
+            count = len(messages.of(TicReadingUpdated))
+            await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= count + 2)
+            await pilot.click("#dec-decoupled")
+            app.query_one("#dec-message", Input).value = "Grid Loss"
+            await pilot.click("#dec-save")
+            await wait_for(pilot, lambda: bool(messages.of(DecouplingRecorded)))
+            evidence_text = str(app.query_one("#dec-tic").render())
+            assert "SINSTS" in evidence_text and "à l'ouverture" in evidence_text
+    evidence = load_dossier(template_dossier).decoupling_test.tic_evidence
+    assert evidence.startswith("captures/essai-decouplage-")
+    assert read_capture(template_dossier.parent / evidence)

@@ -56,6 +56,8 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         self.delay_s: float | None = None
         self.ticker: Timer | None = None
         self.power_at_open: tuple[int | None, int | None] | None = None
+        #: Capture started by this test (stopped and attached when the test is saved).
+        self.auto_recording: Path | None = None
 
     def compose_content(self) -> ComposeResult:
         yield Static("", id="dec-steps")
@@ -119,6 +121,10 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
             else None
         )
         self._record(breaker_opened_at=self.session.clock())
+        meter = self._meter()
+        if meter is not None and meter.connected and meter.recording is None:
+            # TIC evidence: the capture covers the test (attached when it is saved).
+            self.auto_recording = meter.start_recording("essai-decouplage")
         if self.ticker is not None:
             self.ticker.stop()
         self.ticker = self.set_interval(0.1, self._tick)
@@ -153,15 +159,24 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         power = self._typed_power()
         if power is not None:
             fields["injecting_w"] = power
-        recording = getattr(self.lt_app.panes.get("compteur"), "recording", None)
+        meter = self._meter()
+        recording = meter.recording if meter is not None else None
+        if self.auto_recording is not None and meter is not None:
+            recording = meter.stop_recording() if meter.recording == self.auto_recording else None
+            recording = recording or self.auto_recording
+            self.auto_recording = None
         if isinstance(recording, Path):
-            fields["tic_evidence"] = _relative(recording, self.store.base_dir)
+            fields["tic_evidence"] = self.store.relative(recording)
         dossier = self._record(**fields)
         result = self._evaluate(dossier)
         self.post_message(
             DecouplingRecorded(result.delay_s or 0.0, result.passed if result.complete else None)
         )
         self.refresh_view()
+
+    def _meter(self) -> Any:
+        """The Compteur pane (it owns the TIC reader and its recording)."""
+        return self.lt_app.panes.get("compteur")
 
     def _typed_power(self) -> float | None:
         text = self.query_one("#dec-power", Input).value.strip().replace(",", ".")
@@ -175,7 +190,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         def chosen(path: Path | None) -> None:
             if path is not None:
                 try:
-                    self._record(photo=_relative(path.resolve(), self.store.base_dir))
+                    self._record(photo=self.store.relative(path))
                 except Exception as error:
                     from linkytool.tui.errors import notify_error
 
@@ -263,24 +278,21 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
                 Text("TIC non connectée : preuve TIC indisponible (facultative).", style="dim")
             )
             return
-        if getattr(reading, "producer_mode", None) is False:
-            target.update(
-                Text(
-                    "Compteur en mode consommateur : la TIC ne montre pas l'injection ; "
-                    "le message de l'onduleur fait foi.",
-                    style="dim",
-                )
+        text = Text("TIC : ")
+        if reading.sinsti_va is not None:
+            text.append(f"SINSTI {reading.sinsti_va} VA")
+        else:
+            text.append(f"SINSTS {reading.sinsts_va if reading.sinsts_va is not None else '—'} VA")
+        if self.power_at_open is not None:
+            sinsts, sinsti = self.power_at_open
+            at_open = sinsti if reading.sinsti_va is not None else sinsts
+            text.append(f" (à l'ouverture : {at_open if at_open is not None else '—'} VA)")
+        if self.auto_recording is not None:
+            text.append(f", capture {self.auto_recording.name}")
+        if getattr(reading, "production_data_missing", False):
+            text.append(
+                "\nMode consommateur : l'injection n'apparaît pas sur la TIC, le message de "
+                "l'onduleur fait foi.",
+                style="dim",
             )
-            return
-        now = f"SINSTI {reading.sinsti_va} VA" if reading.sinsti_va is not None else ""
-        before = ""
-        if self.power_at_open is not None and self.power_at_open[1] is not None:
-            before = f" (à l'ouverture : {self.power_at_open[1]} VA)"
-        target.update(f"TIC : {now}{before}")
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return str(path.relative_to(base))
-    except ValueError:
-        return str(path)
+        target.update(text)

@@ -236,14 +236,20 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
     def action_toggle_record(self) -> None:
         if self.recording is not None:
-            path, self.recording = self.recording, None
-            self._restart_if_running()
-            self.notify(f"Capture enregistrée : {path}", title="Enregistrement arrêté")
-            self.query_one("#meter-record", Button).label = "Enregistrer"
-            return
+            self.stop_recording()
+        else:
+            self.start_recording()
+
+    @property
+    def connected(self) -> bool:
+        """A reader is running (connected, or waiting for the adapter to come back)."""
+        return self.reader_worker is not None
+
+    def start_recording(self, prefix: str = "tic") -> Path:
+        """Record the raw TIC to a new capture file (next to the dossier); return its path."""
         directory = self.store.base_dir / "captures" if self.store.path else self.session.workdir
         stamp = self.session.clock().strftime("%Y%m%d-%H%M%S")
-        self.recording = directory / f"tic-{stamp}.bin"
+        self.recording = directory / f"{prefix}-{stamp}.bin"
         self.query_one("#meter-record", Button).label = "Arrêter l'enregistrement"
         if self.reader_worker is None:
             self.notify(
@@ -253,6 +259,17 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         else:
             self._restart_if_running()
             self.notify(f"Enregistrement dans {self.recording}", title="Enregistrement")
+        return self.recording
+
+    def stop_recording(self) -> Path | None:
+        """Stop the recording; return the capture's path (None when none was running)."""
+        path, self.recording = self.recording, None
+        if path is None:
+            return None
+        self._restart_if_running()
+        self.notify(f"Capture enregistrée : {path}", title="Enregistrement arrêté")
+        self.query_one("#meter-record", Button).label = "Enregistrer"
+        return path
 
     def _restart_if_running(self) -> None:
         """Ask the reading thread to start or stop the recording between two events."""
