@@ -102,11 +102,12 @@ def synthetic_capture(count: int) -> bytes:
     from linkytool.tic.horodate import PARIS
 
     start = datetime(2026, 11, 20, 0, 0, tzinfo=PARIS)
-    east = 17_026_175
+    east_exact = 17_026_175.0
     parts = []
     for n in range(count):
         power = 300 + (n * 37) % 4000
-        east += power * 15 // 36000  # 1.5 s at `power` [W] -> [Wh]
+        east_exact += power * 1.5 / 3600  # 1.5 s at `power` [W] -> [Wh]
+        east = int(east_exact)
         moment = start + timedelta(seconds=1.5 * n)
         dynamic = b"".join(
             (
@@ -123,6 +124,19 @@ def synthetic_capture(count: int) -> bytes:
         )
         parts.append(b"\x02" + static_head + dynamic + static_tail + b"\x03")
     return b"".join(parts)
+
+
+def changing_groups(data: bytes, frames: int = 10_000) -> float:
+    """Mean number of groups per frame whose bytes differ from the previous frame's."""
+    previous: dict[bytes, bytes] = {}
+    changed = 0
+    chunks = data.split(b"\x03", frames)[:frames]
+    for chunk in chunks:
+        for line in chunk[2:-1].split(b"\r\n"):
+            label = line.split(b"\t", 1)[0]
+            changed += previous.get(label) != line
+            previous[label] = line
+    return changed / len(chunks)
 
 
 def ensure_peer() -> Path | None:
@@ -223,7 +237,7 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
 
     OUT.mkdir(exist_ok=True)
-    capture = OUT / f"standard-{args.frames}.bin"
+    capture = OUT / f"standard-v2-{args.frames}.bin"
     if not capture.exists():
         capture.write_bytes(synthetic_capture(args.frames))
     data = capture.read_bytes()
@@ -232,7 +246,8 @@ def main() -> None:
     assert frames == args.frames, frames
     print(
         f"capture: {args.frames} standard frames, {megabytes:.1f} MB, "
-        f"{groups / frames:.0f} groups/frame ({capture})"
+        f"{groups / frames:.0f} groups/frame, {changing_groups(data):.1f} of them changing "
+        f"from one frame to the next ({capture})"
     )
 
     python = None if args.no_peer else ensure_peer()

@@ -38,6 +38,10 @@ DECODE_FRAME_COLUMNS = (
 )
 
 
+#: Frames always listed by the table format; after them only frames with an anomaly.
+TABLE_HEAD = 50
+
+
 @tic.command("decode")
 @click.argument("source", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
@@ -63,7 +67,16 @@ DECODE_FRAME_COLUMNS = (
     show_default=True,
     help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1.",
 )
-def decode(source: str, output_format: str, mode: str, max_error_rate: float) -> None:
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=f"Format table : lister toutes les trames (par défaut les {TABLE_HEAD} premières, "
+    "puis seulement celles qui ont une anomalie, et la dernière).",
+)
+def decode(
+    source: str, output_format: str, mode: str, max_error_rate: float, show_all: bool
+) -> None:
     """Décode une capture TIC (octets bruts, enregistrement --record ou extrait texte).
 
     SOURCE est un fichier ou « - » pour l'entrée standard. Les données vont sur stdout,
@@ -86,7 +99,7 @@ def decode(source: str, output_format: str, mode: str, max_error_rate: float) ->
         events = iter_capture(source, forced, progress=progress)
         name = source
     try:
-        reading = _print_decoded(events, output_format, name, progress)
+        reading = _print_decoded(events, output_format, name, progress, show_all=show_all)
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -133,7 +146,12 @@ class _ProgressLine:
 
 
 def _print_decoded(
-    events: Iterator[Event], output_format: str, name: str, progress: _ProgressLine | None
+    events: Iterator[Event],
+    output_format: str,
+    name: str,
+    progress: _ProgressLine | None,
+    *,
+    show_all: bool = False,
 ) -> MeterReading:
     """Print the frames of ``events`` in ``output_format`` and the summary; the reading."""
     import csv
@@ -149,6 +167,7 @@ def _print_decoded(
     write = sys.stdout.write
     csv_writer = csv.writer(sys.stdout, lineterminator="\n")
     rows = []
+    last: tuple[Frame, int] | None = None
     first_csv = True
     skipped = 0
     for event in events:
@@ -164,8 +183,13 @@ def _print_decoded(
                 csv_writer.writerow([key for key, _ in GROUP_COLUMNS])
                 first_csv = False
             csv_writer.writerows(frame_csv_rows(event, index))
-        else:
+        elif show_all or index <= TABLE_HEAD or not event.valid:
             rows.append(_frame_row(event, index))
+            last = None
+        else:
+            last = (event, index)
+    if last is not None:
+        rows.append(_frame_row(*last))
     if progress is not None:
         progress.clear()
     if not builder.frames:
@@ -180,6 +204,12 @@ def _print_decoded(
         summary.append(("Octets hors trame ignorés", str(skipped)))
     if output_format == "table":
         emit_rows(rows, DECODE_FRAME_COLUMNS, "table")
+        hidden = builder.frames - len(rows)
+        if hidden:
+            click.echo(
+                f"… {hidden} trame(s) valide(s) non affichée(s) (--all pour tout afficher, "
+                "--format jsonl ou csv pour les données)."
+            )
         click.echo()
         click.echo(
             render_table([{"k": k, "v": v} for k, v in summary], (("k", "Résumé"), ("v", "")))

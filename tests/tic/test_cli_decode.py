@@ -166,3 +166,15 @@ def test_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     error = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0
     assert "Traceback" not in error
+
+
+def test_table_lists_head_anomalies_and_last_frame() -> None:
+    bad = standard_frame().replace(b"EAST\t001234567", b"EAST\t001234568")
+    stream = standard_frame() * 60 + bad + standard_frame() * 20
+    code, out, _ = run("-", stdin=stream)
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines() if line[:1].isdigit()]
+    assert listed == [str(n) for n in range(1, 51)] + ["61", "81"]
+    assert "29 trame(s) valide(s) non affichée(s)" in out
+    code, out, _ = run("-", "--all", stdin=stream)
+    assert len([line for line in out.splitlines() if line[:1].isdigit()]) == 81
