@@ -23,6 +23,7 @@ pyserial is imported here only (never by ``linkytool.tic`` itself). Ports are op
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -308,11 +309,8 @@ class TicReader:
         self.listen_windows = listen_windows or LISTEN_WINDOW_S
         self.silence_s = silence_s
         self.reconnect_grace_s = reconnect_grace_s
-        if self.record_path is not None and self.record_path.exists():
-            raise OutputError(
-                f"Le fichier d'enregistrement {self.record_path} existe déjà.",
-                hint="Choisissez un autre nom : un enregistrement existant n'est jamais écrasé.",
-            )
+        if self.record_path is not None:
+            _check_recording_path(self.record_path)
         self.recorder: Recorder | None = None
         self.detected_mode: TicMode | None = None
         self.detected_baud: int | None = None
@@ -557,6 +555,22 @@ class TicReader:
     def _close_recorder(self) -> None:
         if self.recorder is not None:
             self.recorder.close()
+
+
+def _check_recording_path(path: Path) -> None:
+    """Refuse at once a recording that could not be created (before opening the port)."""
+    if path.exists():
+        raise OutputError(
+            f"Le fichier d'enregistrement {path} existe déjà.",
+            hint="Choisissez un autre nom : un enregistrement existant n'est jamais écrasé.",
+        )
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir() or not os.access(directory, os.W_OK):
+        raise OutputError(
+            f"Impossible de créer l'enregistrement {path} : le dossier {directory} "
+            "n'existe pas ou n'est pas accessible en écriture.",
+            hint="Créez le dossier ou choisissez un autre emplacement.",
+        )
 
 
 def _reason(error: BaseException) -> str:

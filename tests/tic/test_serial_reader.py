@@ -270,6 +270,9 @@ def test_existing_recording_is_refused_before_opening(tmp_path: Path) -> None:
     with pytest.raises(OutputError):
         TicReader("x", record=existing, opener=opener)
     assert opener.calls == 0 and existing.read_bytes() == b"keep me"
+    with pytest.raises(OutputError) as caught:
+        TicReader("x", record=tmp_path / "missing" / "new.tic", opener=opener)
+    assert "n'existe pas" in str(caught.value) and opener.calls == 0
 
 
 def test_imposed_mode_records_even_without_valid_groups(tmp_path: Path) -> None:
