@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -516,27 +516,7 @@ def read(  # noqa: PLR0917 - one parameter per click option
     show_default=True,
     help="Durée de chaque débranchement simulé [s].",
 )
-def simulate(  # noqa: PLR0917 - one parameter per click option
-    mode: str,
-    profile: str,
-    phases: str,
-    tariff: str,
-    prm: str,
-    adsc: str | None,
-    port_url: str | None,
-    to_stdout: bool,
-    link: str | None,
-    max_frames: int | None,
-    duration: float | None,
-    fast: bool,
-    error_rate: float,
-    garbage_rate: float,
-    start: object,
-    drift: float,
-    seed: int | None,
-    unplug_every: float | None,
-    unplug_for: float,
-) -> None:
+def simulate(**options: Any) -> None:
     """Simule un compteur Linky qui émet sa TIC (pour la démo et les tests, sans matériel).
 
     Par défaut, crée un pseudo-terminal et affiche son chemin sur stderr : lisez-le avec
@@ -545,24 +525,4 @@ def simulate(  # noqa: PLR0917 - one parameter per click option
     """
     from linkytool.tic.sim_cli import run_simulator
 
-    run_simulator(
-        mode=mode,
-        profile=profile,
-        phases=int(phases),
-        tariff=tariff,
-        prm=prm,
-        adsc=adsc,
-        port_url=port_url,
-        to_stdout=to_stdout,
-        link=link,
-        max_frames=max_frames,
-        duration=duration,
-        fast=fast,
-        error_rate=error_rate,
-        garbage_rate=garbage_rate,
-        start=start,
-        drift=drift,
-        seed=seed,
-        unplug_every=unplug_every,
-        unplug_for=unplug_for,
-    )
+    run_simulator(**options)
