@@ -10,10 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from linkytool.tic import TicMode
 from linkytool.tic.autodetect import GroupScore, detect_speed
 from linkytool.tic.serialio import FrameReceived, ModeDetected, TicReader, open_port
+from linkytool.tic.sim_line import UartLine
 from linkytool.tic.sim_serve import PtySink, SimulatorServer, serve_pty
 from linkytool.tic.simulator import MeterSimulator
 
@@ -116,3 +119,18 @@ def test_simulator_drops_bytes_nobody_reads(served: list[SimulatorServer]) -> No
     time.sleep(0.3)
     assert server.bytes_sent > 0 and server.error is None
     assert os.path.exists(server.path)
+
+
+@given(st.lists(st.binary(max_size=120), max_size=12))
+def test_group_score_never_crashes_and_counts_every_byte(chunks: list[bytes]) -> None:
+    score = GroupScore()
+    for chunk in chunks:
+        score.feed(chunk)
+    assert score.bytes_seen == sum(map(len, chunks))
+    assert score.valid >= 0 and score.bad >= 0
+
+
+@given(st.binary(max_size=200), st.sampled_from([300, 1200, 4800, 9600, 19200]))
+def test_uart_line_at_any_speed_never_crashes(data: bytes, rx_baud: int) -> None:
+    out = UartLine(1200).transfer(data, rx_baud)
+    assert all(byte < 0x80 for byte in out)
