@@ -104,6 +104,11 @@ def test_a_finger_on_plus_never_hides_the_value() -> None:
     assert _score("normal", SCENES, 6, {"finger": True}) == 6
 
 
+def test_a_fading_previous_screen_stays_faint() -> None:
+    assert _score("normal", SCENES, 6, {"transition": True}) == 6
+    assert _score("hard", SCENES, 6, {"transition": True}) >= 4
+
+
 def test_orientations_keep_the_text_quad_on_the_dots() -> None:
     for orientation in (3, 6, 8):
         spec = PhotoSpec(scene="prm", level="normal", size=(1600, 1200), orientation=orientation)

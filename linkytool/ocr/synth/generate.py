@@ -248,7 +248,13 @@ def _stored_points(points: np.ndarray, size: tuple[int, int], orientation: int) 
 
 
 def _lcd_style(
-    draw: _Draw, level: Level, spec: PhotoSpec, panel: render.LcdGeometry, extra: _Draw
+    draw: _Draw,
+    level: Level,
+    *,
+    spec: PhotoSpec,
+    panel: render.LcdGeometry,
+    extra: _Draw,
+    screen: Screen,
 ) -> render.LcdStyle:
     backlight = spec.backlight
     if backlight is None:
@@ -271,9 +277,26 @@ def _lcd_style(
         seed=int(draw.rng.integers(0, 2**31)),
         geometry=panel,
         rom=_rom(draw, level, font),
+        **_transition(draw, level, screen),
         reflection=extra.uniform("lcd_reflection", level.reflection),
         dust=int(extra.put("lcd_dust", int(extra.rng.integers(0, level.dust_max + 1)))),
     )
+
+
+def _transition(draw: _Draw, level: Level, screen: Screen) -> dict[str, Any]:
+    """The screen shown before "+" was pressed, still fading (cold, slow LCD), or none."""
+    derived = screens.derived_rng(draw.rng, screens.TAG_TRANSITION)
+    fading = draw.put("transition", bool(derived.random() < level.transition_prob))
+    if not fading or screen.off:
+        draw.params["transition"] = False
+        return {}
+    previous = screens.other_screen(derived).lines
+    strength = float(derived.uniform(*level.transition_strength))
+    draw.put("previous_lines", list(previous))
+    return {
+        "previous": previous,
+        "previous_strength": draw.put("transition_strength", round(strength, 3)),
+    }
 
 
 def _rom(draw: _Draw, level: Level, font: str) -> dict[str, font5x7.Glyph] | None:
@@ -385,7 +408,7 @@ def _render_meter(
     pitch_px = lcd_px / (2 * panel.margin_x + render.TEXT_DOTS_W)
     pitch_px = draw.put("dot_pitch_px", round(pitch_px, 3))
     extra = draw.child()
-    lcd_style = _lcd_style(draw, level, spec, panel, extra)
+    lcd_style = _lcd_style(draw, level, spec=spec, panel=panel, extra=extra, screen=screen)
     face_style = _face_style(draw, ads)
     blur_sigma = draw.uniform("blur_dots", level.blur_dots) * pitch_px
     blur_sigma = draw.put("blur_px", round(blur_sigma, 3))

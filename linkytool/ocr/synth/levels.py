@@ -85,6 +85,9 @@ class Level:
     exif_skew_prob: float = 0.0
     #: Probability that the LCD uses a variant ROM (one dot flipped in half the glyphs).
     rom_variant_prob: float = 0.0
+    #: Probability that the previous screen still fades on the LCD, and its strength.
+    transition_prob: float = 0.0
+    transition_strength: Range = (0.08, 0.18)
 
 
 LEVELS: Mapping[str, Level] = MappingProxyType(
@@ -150,6 +153,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             finger_prob=0.15,
             sharpen_prob=0.5,
             exif_skew_prob=0.05,
+            transition_prob=0.05,
         ),
         "hard": Level(
             name="hard",
@@ -184,6 +188,8 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             sharpen_prob=0.5,
             exif_skew_prob=0.1,
             rom_variant_prob=0.25,
+            transition_prob=0.15,
+            transition_strength=(0.1, 0.25),
         ),
         "extreme": Level(
             name="extreme",
@@ -218,6 +224,8 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             sharpen_prob=0.5,
             exif_skew_prob=0.2,
             rom_variant_prob=0.3,
+            transition_prob=0.3,
+            transition_strength=(0.3, 0.6),
         ),
     }
 )

@@ -97,6 +97,10 @@ class LcdStyle:
     dust: int = 0
     #: Glyphs replacing ``font``'s (a variant ROM, see ``font5x7.variant_rom``).
     rom: Mapping[str, Glyph] | None = None
+    #: The screen shown before "+" was pressed, still fading (slow, cold liquid crystal),
+    #: and its remaining ink strength relative to the current screen's (0..1).
+    previous: tuple[str, str] | None = None
+    previous_strength: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,10 @@ def render_lcd(screen: Screen, style: LcdStyle, pitch: int) -> Image.Image:
     pads = ((pad_y, pad_y), (pad_x, pad_x))
     ink = np.pad(np.kron(lit * variation.astype(np.float32), kernel), pads)
     ghost = np.pad(np.kron((cells & ~lit).astype(np.float32), kernel), pads) * style.ghost
+    if style.previous is not None and style.previous_strength > 0:
+        fading, _ = lcd_dot_grids(style.previous, style.font, style.rom)
+        residue = (fading & ~lit).astype(np.float32) * style.previous_strength * style.contrast
+        ghost = ghost + np.pad(np.kron(residue, kernel), pads)
     # Liquid-crystal segments cast a faint offset shadow on the reflector behind them.
     shift = max(1, pitch // 3)
     shadow = np.roll(np.roll(ink, shift, axis=0), shift, axis=1) * 0.12

@@ -141,6 +141,10 @@ SAMPLES: tuple[Sample, ...] = (
         PhotoSpec("injection_index", "normal", size=(1600, 1200)),
         format="HEIC",
     ),
+    Sample(
+        "t24-hard-prm-fading.jpg",
+        PhotoSpec("prm", "hard", overrides={"transition": True, "backlight": True}),
+    ),
 )
 
 #: Photo sizes used for the committed set when a spec leaves it open (keeps git small).

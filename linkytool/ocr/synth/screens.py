@@ -102,6 +102,7 @@ def derived_rng(rng: np.random.Generator, tag: int) -> np.random.Generator:
 TAG_DATE_LAYOUT = 1
 TAG_EXIF_SKEW = 2
 TAG_ROM = 3
+TAG_TRANSITION = 4
 
 
 def _choice(rng: np.random.Generator, options: tuple[Any, ...], weights: Any = None) -> Any:
