@@ -106,3 +106,15 @@ async def test_no_dossier_then_create_one(tmp_path: Path, monkeypatch: pytest.Mo
         await wait_for(pilot, lambda: app.store.dossier is not None, timeout=20)
     assert target.is_file()
     assert load_dossier(target).schema == 1
+
+
+async def test_dossier_given_but_absent_is_offered_for_creation(tmp_path: Path) -> None:
+    target = tmp_path / "neuf.toml"
+    app = make_app(target, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: "n'existe pas encore" in screen_text(app))
+        assert app.query_one("#prereq-path", Input).value == str(target)
+        await pilot.click("#prereq-new-btn")
+        await wait_for(pilot, lambda: app.store.dossier is not None, timeout=20)
+    assert target.is_file()

@@ -320,6 +320,9 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
                     self.post_message(
                         TicStatus(STATE_OF_EVENT.get(event.kind, "connected"), event.message)
                     )
+                    error = getattr(event, "error", None)
+                    if isinstance(error, LinkytoolError):  # e.g. permission denied on replug
+                        self.post_message(WorkFailed("Lecture TIC", error.message, error.hint))
         except LinkytoolError as error:
             if not worker.is_cancelled:
                 self.post_message(TicStatus("error", error.message))

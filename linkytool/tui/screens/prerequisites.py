@@ -110,6 +110,17 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
     def reload(self) -> None:
         """Load the dossier (if any) and refresh everything."""
         path = self.store.path
+        if path is not None and not path.exists():
+            # `linkytool tui NEW.toml`: offer to create it from the template.
+            self.query_one("#prereq-path", Input).value = str(path)
+            self.query_one("#prereq-open").remove_class("hidden")
+            self.query_one("#prereq-dossier", Label).update(
+                Text(
+                    "Ce dossier n'existe pas encore : « Créer » part du modèle commenté.",
+                    style="yellow",
+                )
+            )
+            return
         self.query_one("#prereq-open").set_class(path is not None, "hidden")
         if path is None:
             self.query_one("#prereq-dossier", Label).update(
