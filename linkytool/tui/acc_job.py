@@ -38,6 +38,7 @@ def run_acc(
     ``perimeter`` and ``calendar`` (optional) to paths.
     """
     from linkytool.acc import KeyKind, LoadOptions, load_operation, run_operation, write_outputs
+    from linkytool.acc.engine import default_chunk_steps
 
     consumers, producers = files.get("consumers"), files.get("producers")
     assert consumers is not None and producers is not None
@@ -49,7 +50,10 @@ def run_acc(
         calendar=files.get("calendar"),
         options=LoadOptions(key=KeyKind(key)),
     )
-    result = run_operation(operation, progress=progress)
+    # About 40 progress updates (at least a day of steps each), never above the engine's chunk.
+    steps = operation.grid.n_steps
+    chunk = min(default_chunk_steps(operation), max(96, steps // 40))
+    result = run_operation(operation, progress=progress, chunk_steps=chunk)
     if outdir is not None:
         write_outputs(result, outdir, options={"key": key})
     return result
