@@ -353,7 +353,8 @@ def read(  # noqa: PLR0917 - one parameter per click option
     Détecte seul le mode (historique 1200 bauds, standard 9600 bauds). Si l'adaptateur est
     débranché puis rebranché, la lecture reprend sans perdre les données déjà reçues.
     Ctrl+C arrête la lecture et affiche le résumé. Codes de sortie : 0 lecture faite,
-    1 trop de groupes rejetés, 4 port inutilisable ou aucune trame reçue.
+    1 trop de groupes rejetés, 4 port inutilisable ou aucune trame reçue,
+    6 enregistrement impossible.
     """
     import threading
 
