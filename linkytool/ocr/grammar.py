@@ -194,7 +194,8 @@ def classify_title(text: str) -> ScreenKind | None:
     words = re.findall(r"[A-Z]+", folded)
     joined = " ".join(words)
     for keyword, kind in TITLE_KEYWORDS:
-        if any(word.startswith(keyword) or word == keyword for word in words):
+        # substrings: tesseract often glues words ("NUMEROPRM", "DATECOURANTE")
+        if any(keyword in word for word in words):
             return kind
         if keyword == "INJ" and re.search(r"\bIN[JI]EC", joined):
             return kind

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from linkytool.ocr import engine
 from linkytool.ocr.dotmatrix import DIGITS, CellRead, classify, detect_font, spot_word
@@ -36,8 +37,10 @@ from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid
 from linkytool.ocr.loading import LoadedPhoto, open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches
-from linkytool.ocr.rectify import BORDER, CHARS, PX_PER_DOT, rectify, refine_quad
+from linkytool.ocr.rectify import BORDER, CHARS, PX_PER_DOT, dot_centres, rectify, refine_quad
 from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
+
+LOG = logging.getLogger(__name__)
 
 #: Panel candidates tried per photo (best located first).
 MAX_CANDIDATES = 3
@@ -62,7 +65,7 @@ class Variant:
 
 VARIANTS: tuple[Variant, ...] = (
     Variant("luminance", "L", 3),
-    Variant("point", "L", 1),
+    Variant("wide", "L", 5),
     Variant("green", "G", 3),
 )
 
@@ -135,17 +138,18 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     blank_seen = False
     for batch in candidate_batches(to_grey(small)):
         for candidate in batch[:MAX_CANDIDATES]:
-            quad = _refined(image, _working_quad(candidate.quad, scale), candidate.from_bezel)
-            for turn in (0, 2):
-                panel = rectify(image, np.roll(quad, -turn, axis=0))
-                read = read_panel(panel, VARIANTS[0])
-                blank_seen = blank_seen or read.grid.blank
-                if best is None or read.mean_distance < best.first.mean_distance:
-                    best = PanelChoice(panel, read)
-                if read.mean_distance <= GOOD_MEAN_DISTANCE:
-                    break
-            if best is not None and best.first.mean_distance <= GOOD_MEAN_DISTANCE:
-                return best
+            coarse = _working_quad(candidate.quad, scale)
+            for quad in _refinements(image, coarse, candidate.from_bezel):
+                for turn in (0, 2):
+                    panel = rectify(image, np.roll(quad, -turn, axis=0))
+                    read = read_panel(panel, VARIANTS[0])
+                    blank_seen = blank_seen or read.grid.blank
+                    if best is None or read.mean_distance < best.first.mean_distance:
+                        best = PanelChoice(panel, read)
+                    if read.mean_distance <= GOOD_MEAN_DISTANCE:
+                        break
+                if best is not None and best.first.mean_distance <= GOOD_MEAN_DISTANCE:
+                    return best
     if best is None or best.first.mean_distance > MAX_MEAN_DISTANCE:
         if blank_seen and best is not None:
             return PanelChoice(best.panel, best.first, blank=True)
@@ -153,31 +157,51 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     return best
 
 
-def _refined(
+def _refinements(
     image: Image.Image, quad: npt.NDArray[np.float64], from_bezel: bool
-) -> npt.NDArray[np.float64]:
-    """Sharpen a coarse quad from the panel edges (wider search for bezel guesses)."""
-    borders = (6, BORDER, BORDER) if from_bezel else (BORDER, BORDER)
-    for border in borders:
-        refined = refine_quad(image, quad, border=border)
-        if refined is None:
-            break
-        quad = refined
-    return quad
+) -> list[npt.NDArray[np.float64]]:
+    """Sharpened versions of a coarse quad, most likely first.
+
+    Narrow search (edges within ~2 pitches) then, or first for a bezel-derived guess,
+    a wide one (6 pitches); the caller keeps whichever reads best.
+    """
+    plans = (
+        ((6, BORDER, BORDER), (BORDER, BORDER))
+        if from_bezel
+        else ((BORDER, BORDER), (6, BORDER, BORDER))
+    )
+    found: list[npt.NDArray[np.float64]] = []
+    for borders in plans:
+        current = quad
+        for border in borders:
+            refined = refine_quad(image, current, border=border)
+            if refined is None:
+                break
+            current = refined
+        if all(np.abs(current - other).max() > 0.5 for other in found):
+            found.append(current)
+    return found
 
 
-def _title_crop(panel: Image.Image) -> Image.Image:
-    """Line 1 of the rectified panel, cleaned up for tesseract (dark text on white)."""
-    top = (BORDER + 1.5) * PX_PER_DOT
-    bottom = (BORDER + 3 + 7 + 1) * PX_PER_DOT
-    crop = panel.convert("L").crop((0, round(top), panel.width, round(bottom)))
-    crop = ImageOps.autocontrast(crop, cutoff=2)
-    # merge the separate dots into strokes: tesseract reads strokes, not dots
-    from PIL import ImageFilter
+def _title_crop(panel: Image.Image, grid: GridSample) -> Image.Image:
+    """Line 1 of the rectified panel, cleaned up for tesseract (dark text on white).
 
+    Cut at the aligned dot grid (no bezel), dots merged into strokes by a blur, Otsu-like
+    threshold by autocontrast, and a white margin around (tesseract wants one).
+    """
+    xs, ys = dot_centres(grid.offset, grid.scale)
+    pad = PX_PER_DOT
+    box = (
+        max(0, round(xs.min() - pad)),
+        max(0, round(ys[0] - pad)),
+        min(panel.width, round(xs.max() + pad)),
+        min(panel.height, round(ys[6] + pad)),
+    )
+    crop = ImageOps.autocontrast(panel.convert("L").crop(box), cutoff=2)
     crop = crop.filter(ImageFilter.GaussianBlur(PX_PER_DOT * 0.45))
     crop = ImageOps.autocontrast(crop, cutoff=1)
-    return crop.point(lambda v: 255 if v > 140 else 0)
+    crop = crop.point(lambda v: 255 if v > 140 else 0)
+    return ImageOps.expand(crop, border=2 * PX_PER_DOT, fill=255)
 
 
 def _digits(read: PanelRead, positions: Sequence[int]) -> list[CellRead]:
@@ -250,7 +274,7 @@ def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
     best_cost, best_kind = costs[0]
     if other + OTHER_WORD_SLACK < best_cost:
         return ScreenKind.OTHER, other, best_cost - other
-    return best_kind, best_cost, min(costs[1][0], other + OTHER_WORD_SLACK) - best_cost
+    return best_kind, best_cost, costs[1][0] - best_cost
 
 
 def _letters_legible(read: PanelRead) -> bool:
@@ -302,7 +326,9 @@ def read_image(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # tesseract runs as a subprocess: let it work while the variants are read
         title_future = (
-            pool.submit(engine.read_title, _title_crop(choice.panel)) if use_tesseract else None
+            pool.submit(engine.read_title, _title_crop(choice.panel, choice.first.grid))
+            if use_tesseract
+            else None
         )
         font = detect_font(choice.first.grid.cells.reshape(-1, 35))
         first = classify_grid(choice.first.grid, choice.first.variant, font)
@@ -393,6 +419,17 @@ def read_image(
     margin = min(margins) if margins else 0.0
     confidence = _confidence(margin) * (1.0 if agree else 0.5) * (1.0 if kinds_agree else 0.7)
     confident = agree and kinds_agree and margin >= CONFIDENT_MARGIN
+    LOG.debug(
+        "%s: values %s margins %s title %s (cost %.2f, gap %.2f) text %s tesseract %s",
+        source.name,
+        values,
+        [round(m, 2) for m in margins],
+        spotted,
+        spot_cost,
+        spot_gap,
+        text_kinds,
+        tesseract_kind,
+    )
     candidates = tuple(dict.fromkeys(v for v in found if v != best))
     if not confident:
         warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
