@@ -123,3 +123,28 @@ def test_damaged_streams_chunk_invariant(parts: list[bytes], draw: st.DataObject
     decoder.close()
     events.extend(decoder)
     assert events == whole
+
+
+@given(
+    st.lists(
+        st.sampled_from([standard_frame(), historique_frame()]) | st.binary(max_size=30),
+        max_size=6,
+    )
+)
+def test_memo_never_changes_the_events(parts: list[bytes]) -> None:
+    """The memo of verified groups only saves work: a cold decoder, one whose memo is
+    emptied at every frame, and a warm one give the same events."""
+    from linkytool.tic import frame_parser
+
+    data = b"".join(parts)
+    warm = decode_whole(data)
+    saved = frame_parser.VERIFIED_LIMIT
+    frame_parser.VERIFIED_LIMIT = -1
+    try:
+        cold = decode_whole(data)
+    finally:
+        frame_parser.VERIFIED_LIMIT = saved
+    assert cold == warm
+    assert [f.groups.items() for f in frames_of(cold)] == [
+        f.groups.items() for f in frames_of(warm)
+    ]
