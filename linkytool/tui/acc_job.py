@@ -117,7 +117,7 @@ def chart_series(result: Any, points: int = CHART_POINTS) -> tuple[list[float], 
     prod = [float(production[i : i + size].mean()) for i in buckets]
     selfc = [float(self_consumed[i : i + size].mean()) for i in buckets]
     caption = (
-        f"Production (haut) et autoconsommé (bas), puissance moyenne par {unit} "
-        f"sur {n} pas ; pic {max(prod) / 1000:.1f} kW"
+        f"Production (jaune) dont autoconsommé (vert), moyenne par {unit} ; "
+        f"pic {max(prod) / 1000:.1f} kW"
     ).replace(".", ",")
     return prod, selfc, caption

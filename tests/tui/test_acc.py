@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Sparkline
+from textual.widgets import DataTable, Input
 
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import AccFinished, AccProgress, WorkFailed
+from linkytool.tui.widgets.chart import BarChart
 
 from .conftest import MessageLog, frozen_clock, screen_text, wait_for
 
@@ -36,7 +37,9 @@ async def test_demo_operation_runs_with_progress(tmp_path: Path, messages: Messa
         indicators = result.indicators()
         table = app.query_one("#acc-table", DataTable)
         assert table.row_count == len(result.operation.consumers) + len(result.operation.producers)
-        assert app.query_one("#acc-chart-production", Sparkline).data
+        chart = app.query_one("#acc-chart", BarChart)
+        assert chart.total and chart.part and len(chart.total) == len(chart.part)
+        assert all(p <= t + 1e-9 for p, t in zip(chart.part, chart.total, strict=True))
         text = screen_text(app)
         assert "Taux d'autoconsommation" in text
         rate = f"{indicators['self_consumption_rate'] * 100:.1f} %".replace(".", ",")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Label, Sparkline
+from textual.widgets import Input, Label
 
 from linkytool.tic.sim_serve import serve_pty
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import TicReadingUpdated, TicStatus
+from linkytool.tui.widgets.chart import BarChart
 
 from .conftest import MessageLog, frozen_clock, screen_text, wait_for
 
@@ -45,7 +46,7 @@ async def test_live_values_banner_and_chart(tmp_path: Path, meter, messages: Mes
         assert "STGE" in text
         powers = [s for _, s, _ in app.session.power_history if s is not None]
         assert len(powers) >= 2
-        assert list(app.query_one("#meter-chart", Sparkline).data or []) == powers
+        assert app.query_one("#meter-chart", BarChart).total == [float(p) for p in powers]
         pane.action_disconnect()
         await pilot.pause()
         assert "arrêtée" in str(app.query_one("#meter-status", Label).render())

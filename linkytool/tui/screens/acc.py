@@ -17,11 +17,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Sparkline, Static
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AccFinished, AccProgress, WorkFailed
 from linkytool.tui.screens.base import Pane
+from linkytool.tui.widgets.chart import BarChart
 from linkytool.tui.widgets.picker import FilePicker
 
 KEYS: list[tuple[str, str]] = [
@@ -98,8 +99,7 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         yield ProgressBar(id="acc-progress", show_eta=True, classes="hidden")
         yield Static("", id="acc-indicators")
         yield Label("", id="acc-chart-label")
-        yield Sparkline([], id="acc-chart-production", classes="acc-chart hidden")
-        yield Sparkline([], id="acc-chart-self", classes="acc-chart hidden")
+        yield BarChart(id="acc-chart", classes="hidden")
         table: DataTable[Any] = DataTable(id="acc-table", zebra_stripes=True)
         yield table
 
@@ -234,10 +234,9 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         self.query_one("#acc-indicators", Static).update(text)
         production, self_consumed, label = chart_series(result)
         self.query_one("#acc-chart-label", Label).update(label)
-        for chart in self.query(".acc-chart"):
-            chart.remove_class("hidden")
-        self.query_one("#acc-chart-production", Sparkline).data = production
-        self.query_one("#acc-chart-self", Sparkline).data = self_consumed
+        chart = self.query_one("#acc-chart", BarChart)
+        chart.remove_class("hidden")
+        chart.set_series(production, self_consumed)
         table = self.query_one("#acc-table", DataTable)
         table.clear(columns=True)
         table.add_columns(

@@ -19,7 +19,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Sparkline, Static
+from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from linkytool.errors import LinkytoolError
@@ -37,6 +37,7 @@ from linkytool.tui.screens.meter_format import (
     rate_text,
     stge_lines,
 )
+from linkytool.tui.widgets.chart import BarChart
 
 #: Span of the power chart [s].
 CHART_SPAN_S = 300.0
@@ -126,7 +127,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             yield Static("", id="meter-stge")
         with Vertical(id="meter-chart-box"):
             yield Label("Puissance apparente (5 dernières minutes) : —", id="meter-chart-label")
-            yield Sparkline([], id="meter-chart", summary_function=max)
+            yield BarChart(total_style="cyan", id="meter-chart")
 
     def on_built(self) -> None:
         url_input = self.query_one("#meter-url", Input)
@@ -410,14 +411,14 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         history = self.session.power_history
         consumed = [float(s) for _, s, _ in history if s is not None]
         injected = [float(i) for _, _, i in history if i is not None]
-        chart = self.query_one("#meter-chart", Sparkline)
-        chart.data = injected if injected and max(injected) > 0 else consumed
+        chart = self.query_one("#meter-chart", BarChart)
+        data = injected if injected and max(injected) > 0 else consumed
+        chart.set_series(data)
         label = self.query_one("#meter-chart-label", Label)
         if not consumed:
             label.update("Puissance apparente (5 dernières minutes) : —")
             return
-        which = "injectée (SINSTI)" if chart.data is injected else "soutirée (SINSTS)"
-        data = chart.data
+        which = "injectée (SINSTI)" if data is injected else "soutirée (SINSTS)"
         label.update(
             f"Puissance {which} : {quantity(int(data[-1]), 'VA')} (min "
             f"{group_thousands(int(min(data)))}, max {quantity(int(max(data)), 'VA')}, "

@@ -25,8 +25,12 @@ def image_to_text(image: Any, width: int, max_rows: int = 8) -> Text:
     picture = image.convert("RGB")
     ratio = picture.height / max(1, picture.width)
     # Terminal cells are about twice as high as wide; each cell shows two pixel rows.
-    rows = max(1, min(max_rows, round(width * ratio / 2)))
-    cols = max(1, min(width, round(rows * 2 / max(ratio, 1e-6))))
+    rows_needed = width * ratio / 2
+    if rows_needed > max_rows:  # tall image: limit the height, narrow the width
+        rows = max_rows
+        cols = max(1, min(width, round(rows * 2 / ratio)))
+    else:
+        rows, cols = max(1, round(rows_needed)), width
     small = picture.resize((cols, rows * 2))
     pixels = small.load()
     assert pixels is not None
