@@ -94,3 +94,16 @@ async def test_recording_writes_a_replayable_capture(
     frames = read_capture(capture)
     assert len(frames) >= 2
     assert summarize(frames).prm == DEMO_PRM
+
+
+async def test_absent_port_is_explained_in_french(tmp_path: Path, messages: MessageLog) -> None:
+    from linkytool.tui.messages import WorkFailed
+
+    absent = str(tmp_path / "ttyUSB-absent")
+    app = make_app(workdir=tmp_path, port=absent, autoconnect=True, port_lister=list)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await wait_for(pilot, lambda: bool(messages.of(WorkFailed)), timeout=20)
+        failure = messages.of(WorkFailed)[-1]
+        assert absent in failure.message
+        assert "Erreur inattendue" not in failure.message
+        assert any(m.state == "error" for m in messages.of(TicStatus))
