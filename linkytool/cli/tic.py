@@ -434,10 +434,11 @@ def read(  # noqa: PLR0917 - one parameter per click option
 )
 @click.option(
     "--tariff",
-    type=click.Choice(["base", "hchp"]),
+    type=click.Choice(["base", "hchp", "tempo"]),
     default="base",
     show_default=True,
-    help="Option tarifaire : base ou heures creuses / heures pleines.",
+    help="Option tarifaire : base, heures creuses / heures pleines, ou Tempo (couleurs "
+    "du jour et du lendemain dans STGE).",
 )
 @click.option("--prm", default="30002345678901", show_default=True, help="PRM (14 chiffres).")
 @click.option(

@@ -26,7 +26,7 @@ import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,93 @@ class Tariff(StrEnum):
 
     BASE = "base"
     HCHP = "hchp"
+    TEMPO = "tempo"
+
+
+@dataclass(frozen=True)
+class TariffPlan:
+    """How a tariff option shows in the frames; index i = supplier index i + 1 (NTARF)."""
+
+    ngtf: str
+    """Supplier calendar name (standard NGTF, 16 characters)."""
+    ltarf: tuple[str, ...]
+    """Current period label per supplier index (standard LTARF)."""
+    optarif: str
+    """Historique OPTARIF (4 characters)."""
+    indexes: tuple[str, ...]
+    """Historique index label per supplier index."""
+    ptec: tuple[str, ...]
+    """Historique current period (PTEC) per supplier index."""
+    day_profile: tuple[str, ...]
+    """PJOURF+1 blocks (HHMM + action), NONUTILE-padded to 11."""
+    shares: tuple[float, ...]
+    """Typical share of the energy drawn per supplier index (to seed the indexes)."""
+
+
+#: The tariff options as data (labels as real meters send them).
+TARIFF_PLANS: dict[Tariff, TariffPlan] = {
+    Tariff.BASE: TariffPlan(
+        "BASE".center(16),
+        ("BASE".center(16),),
+        "BASE",
+        ("BASE",),
+        ("TH..",),
+        ("00004001",),
+        (1.0,),
+    ),
+    Tariff.HCHP: TariffPlan(
+        " HEURES CREUSES ",
+        ("HEURE CREUSE".center(16), "HEURE PLEINE".center(16)),
+        "HC..",
+        ("HCHC", "HCHP"),
+        ("HC..", "HP.."),
+        ("00004001", "06004002", "22004001"),
+        (0.4, 0.6),
+    ),
+    Tariff.TEMPO: TariffPlan(
+        "TEMPO".center(16),
+        tuple(f"{period}  {colour}".center(16) for colour in ("BLEU", "BLANC", "ROUGE")
+              for period in ("HC", "HP")),
+        "BBR(",
+        ("BBRHCJB", "BBRHPJB", "BBRHCJW", "BBRHPJW", "BBRHCJR", "BBRHPJR"),
+        ("HCJB", "HPJB", "HCJW", "HPJW", "HCJR", "HPJR"),
+        ("00004001", "06004002", "22004001"),
+        (0.35, 0.45, 0.06, 0.08, 0.02, 0.04),
+    ),
+}  # fmt: skip
+
+#: Historique DEMAIN per Tempo colour (blue, white, red).
+TEMPO_DEMAIN = ("BLEU", "BLAN", "ROUG")
+
+
+#: Typical share of the energy drawn per distributor index (HPH, HCH, HPB, HCB).
+DISTRIBUTOR_SHARES = (0.35, 0.2, 0.3, 0.15)
+
+
+def split_energy(total_wh: int, shares: tuple[float, ...], slots: int) -> list[int]:
+    """Split ``total_wh`` into ``slots`` whole-Wh indexes by ``shares`` (sum exact) [Wh]."""
+    parts = [int(total_wh * share) for share in shares]
+    parts[0] += total_wh - sum(parts)
+    return parts + [0] * (slots - len(parts))
+
+
+def day_profile_text(blocks: tuple[str, ...]) -> str:
+    """PJOURF+1 data: 11 blocks of 8 characters, unused ones ``NONUTILE`` (98 chars)."""
+    return " ".join([*blocks, *["NONUTILE"] * (11 - len(blocks))])
+
+
+def tempo_colour(day: date) -> int:
+    """Tempo colour of ``day`` (0 blue, 1 white, 2 red): a fixed pseudo-calendar with red
+    days only on winter weekdays and white days mostly in winter, never on Sundays."""
+    if day.weekday() == 6:
+        return 0
+    winter = day.month in (11, 12, 1, 2, 3)
+    draw = (day.toordinal() * 7919) % 100
+    if winter and day.weekday() < 5 and draw < 15:
+        return 2
+    if draw >= (70 if winter else 94):
+        return 1
+    return 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +184,8 @@ STGE_PRODUCER = 1 << 8
 STGE_NEGATIVE = 1 << 9
 STGE_SUPPLIER_INDEX_SHIFT = 10
 STGE_DISTRIBUTOR_INDEX_SHIFT = 14
+STGE_TEMPO_TODAY_SHIFT = 24
+STGE_TEMPO_TOMORROW_SHIFT = 26
 
 #: Group as the encoder needs it: (label, horodate text or None, data text).
 GroupSpec = tuple[str, str | None, str]
@@ -154,12 +243,14 @@ class MeterSimulator:
         #: Groups sent with a deliberately wrong checksum so far.
         self.corrupted_groups = 0
         # energy registers [Wh] kept as floats, sent truncated like the meter does
-        self._east = float(east_wh)
-        self._eait = float(eait_wh)
-        self._easf = [0.0] * 10
-        self._easd = [0.0] * 4
-        self._easf[0] = float(east_wh)
-        self._easd[0] = float(east_wh)
+        # Whole-Wh registers, as the meter keeps them; the fractions wait in the carries
+        # so that EAST is always exactly the sum of the EASF (and of the EASD) indexes.
+        self._east = east_wh
+        self._eait = eait_wh
+        self._easf = split_energy(east_wh, TARIFF_PLANS[self.tariff].shares, 10)
+        self._easd = split_energy(east_wh, DISTRIBUTOR_SHARES, 4)
+        self._import_carry = 0.0
+        self._export_carry = 0.0
         self._erq = [0.0, 312.0, 1204.0, 0.0]
         self._running: list[tuple[Appliance, float]] = []  # (appliance, seconds left)
         self._cloud = 1.0
@@ -244,23 +335,21 @@ class MeterSimulator:
     def _standard_groups(self) -> list[GroupSpec]:
         producer = self.profile is Profile.PRODUCER
         hc = self._is_off_peak()
+        plan = TARIFF_PLANS[self.tariff]
+        supplier = self._supplier_index()
         three = self.phases == 3
         groups: list[GroupSpec] = [
             ("ADSC", None, self.adsc),
             ("VTIC", None, "02"),
             ("DATE", self._horo(self.meter_time), ""),
-            (
-                "NGTF",
-                None,
-                (" HEURES CREUSES " if self.tariff is Tariff.HCHP else "      BASE      "),
-            ),
-            ("LTARF", None, self._ltarf(hc)),
-            ("EAST", None, f"{int(self._east):09d}"),
-            *[(f"EASF{n + 1:02d}", None, f"{int(v):09d}") for n, v in enumerate(self._easf)],
-            *[(f"EASD{n + 1:02d}", None, f"{int(v):09d}") for n, v in enumerate(self._easd)],
+            ("NGTF", None, plan.ngtf),
+            ("LTARF", None, plan.ltarf[supplier]),
+            ("EAST", None, f"{self._east:09d}"),
+            *[(f"EASF{n + 1:02d}", None, f"{v:09d}") for n, v in enumerate(self._easf)],
+            *[(f"EASD{n + 1:02d}", None, f"{v:09d}") for n, v in enumerate(self._easd)],
         ]
         if producer:
-            groups.append(("EAIT", None, f"{int(self._eait):09d}"))
+            groups.append(("EAIT", None, f"{self._eait:09d}"))
             groups += [(f"ERQ{n + 1}", None, f"{int(v):09d}") for n, v in enumerate(self._erq)]
         currents = [self._current(phase) for phase in range(self.phases)]
         groups += [(f"IRMS{n + 1}", None, f"{i:03d}") for n, i in enumerate(currents)]
@@ -304,38 +393,34 @@ class MeterSimulator:
             (f"UMOY{n + 1}", self._horo(time), f"{value:03d}")
             for n, (value, time) in enumerate(self._umoy)
         ]
-        supplier_index = 1 if not hc else 0
-        ntarf = supplier_index + 1 if self.tariff is Tariff.HCHP else 1
         groups += [
-            ("STGE", None, f"{self._stge(ntarf - 1, self._distributor_index(hc)):08X}"),
+            ("STGE", None, f"{self._stge(supplier, self._distributor_index(hc)):08X}"),
             ("MSG1", None, "PAS DE          MESSAGE         "),
             ("PRM", None, self.prm),
             ("RELAIS", None, "000"),
-            ("NTARF", None, f"{ntarf:02d}"),
+            ("NTARF", None, f"{supplier + 1:02d}"),
             ("NJOURF", None, "00"),
             ("NJOURF+1", None, "00"),
-            ("PJOURF+1", None, self._day_profile()),
+            ("PJOURF+1", None, day_profile_text(plan.day_profile)),
         ]
         return groups
 
     def _historique_groups(self) -> list[GroupSpec]:
-        hc = self._is_off_peak()
+        plan = TARIFF_PLANS[self.tariff]
+        supplier = self._supplier_index()
         three = self.phases == 3
         isousc = self.subscribed_kva * 5 if not three else self.subscribed_kva * 5 // 3
         groups: list[GroupSpec] = [
             ("ADCO", None, self.adsc),
-            ("OPTARIF", None, "HC.." if self.tariff is Tariff.HCHP else "BASE"),
+            ("OPTARIF", None, plan.optarif),
             ("ISOUSC", None, f"{isousc:02d}"),
         ]
-        if self.tariff is Tariff.HCHP:
-            groups += [
-                ("HCHC", None, f"{int(self._easf[0]):09d}"),
-                ("HCHP", None, f"{int(self._easf[1]):09d}"),
-            ]
-        else:
-            groups.append(("BASE", None, f"{int(self._east):09d}"))
-        ptec = ("HC.." if hc else "HP..") if self.tariff is Tariff.HCHP else "TH.."
-        groups.append(("PTEC", None, ptec))
+        groups += [
+            (label, None, f"{self._easf[index]:09d}") for index, label in enumerate(plan.indexes)
+        ]
+        groups.append(("PTEC", None, plan.ptec[supplier]))
+        if self.tariff is Tariff.TEMPO:
+            groups.append(("DEMAIN", None, TEMPO_DEMAIN[self._tempo_colours()[1]]))
         currents = [self._current(phase) for phase in range(self.phases)]
         if three:
             groups += [(f"IINST{n + 1}", None, f"{i:03d}") for n, i in enumerate(currents)]
@@ -373,11 +458,18 @@ class MeterSimulator:
         hours = seconds / 3600.0
         imported, exported = self.import_va * hours, self.export_va * hours
         hc = self._is_off_peak()
-        self._east += imported
-        self._easf[0 if (self.tariff is Tariff.BASE or hc) else 1] += imported
-        self._easd[self._distributor_index(hc)] += imported
+        self._import_carry += imported
+        whole = int(self._import_carry)
+        if whole:
+            self._import_carry -= whole
+            self._east += whole
+            self._easf[self._supplier_index()] += whole
+            self._easd[self._distributor_index(hc)] += whole
         if self.profile is Profile.PRODUCER:
-            self._eait += exported
+            self._export_carry += exported
+            whole = int(self._export_carry)
+            self._export_carry -= whole
+            self._eait += whole
             self._erq[1 if exported else 2] += 0.05 * (imported + exported)
         self._track_maxima()
         self._track_load_curve(imported, exported)
@@ -476,28 +568,34 @@ class MeterSimulator:
         winter = self.now.month in (11, 12, 1, 2, 3)
         return (0 if winter else 2) + (1 if off_peak else 0)
 
-    def _ltarf(self, off_peak: bool) -> str:
+    def _supplier_index(self) -> int:
+        """Current supplier tariff index, 0-based (NTARF - 1, EASF/historique index)."""
+        off_peak = self._is_off_peak()
         if self.tariff is Tariff.BASE:
-            return "      BASE      "
-        return "  HEURE CREUSE  " if off_peak else "  HEURE PLEINE  "
+            return 0
+        period = 0 if off_peak else 1
+        if self.tariff is Tariff.HCHP:
+            return period
+        return 2 * self._tempo_colours()[0] + period
+
+    def _tempo_colours(self) -> tuple[int, int]:
+        """Tempo colour of the current and next Tempo day (days run 06:00 to 06:00)."""
+        day = (self.now - timedelta(hours=6)).date()
+        return tempo_colour(day), tempo_colour(day + timedelta(days=1))
 
     def _stge(self, supplier_index: int, distributor_index: int) -> int:
         value = STGE_BASE
         value |= supplier_index << STGE_SUPPLIER_INDEX_SHIFT
         value |= (distributor_index % 4) << STGE_DISTRIBUTOR_INDEX_SHIFT
+        if self.tariff is Tariff.TEMPO:
+            today, tomorrow = self._tempo_colours()
+            value |= (today + 1) << STGE_TEMPO_TODAY_SHIFT
+            value |= (tomorrow + 1) << STGE_TEMPO_TOMORROW_SHIFT
         if self.profile is Profile.PRODUCER:
             value |= STGE_PRODUCER
             if self.export_va > 0:
                 value |= STGE_NEGATIVE
         return value
-
-    def _day_profile(self) -> str:
-        if self.tariff is Tariff.HCHP:
-            blocks = ["00004001", "06004002", "22004001"]
-        else:
-            blocks = ["00004001"]
-        blocks += ["NONUTILE"] * (11 - len(blocks))
-        return " ".join(blocks)
 
     @staticmethod
     def _horo(time: datetime) -> str:

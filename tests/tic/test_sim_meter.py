@@ -153,3 +153,43 @@ def test_invalid_parameters_are_refused() -> None:
         MeterSimulator(phases=2)
     with pytest.raises(ValueError):
         MeterSimulator(error_rate=1.5)
+
+
+def test_tempo_colours_follow_the_calendar_and_show_in_stge() -> None:
+    from linkytool.tic.simulator import tempo_colour
+
+    winter = [tempo_colour(WINTER_EVENING.date() + timedelta(days=n)) for n in range(150)]
+    summer = [tempo_colour(SUMMER_NOON.date() + timedelta(days=n)) for n in range(60)]
+    assert winter.count(2) >= 5 and 2 not in summer and winter.count(0) > winter.count(1)
+    simulator = MeterSimulator(tariff="tempo", seed=14, start=WINTER_EVENING)
+    frame = run(simulator, 1)[0]
+    today, tomorrow = simulator._tempo_colours()
+    stge = frame.stge
+    assert stge is not None
+    assert stge.fields["tempo_today"] == today + 1
+    assert stge.fields["tempo_tomorrow"] == tomorrow + 1
+    colour = ("BLEU", "BLANC", "ROUGE")[today]
+    assert frame.tariff == f"HP  {colour}" and frame.value("NTARF") == 2 * today + 2
+    assert frame.groups["NGTF"].raw.strip() == "TEMPO"
+
+
+def test_tempo_historique_frames() -> None:
+    frames = run(MeterSimulator("historique", tariff="tempo", seed=15, start=WINTER_EVENING), 2)
+    groups = frames[-1].groups
+    assert frames[-1].valid and groups["OPTARIF"].raw == "BBR("
+    assert {"BBRHCJB", "BBRHPJB", "BBRHCJW", "BBRHPJW", "BBRHCJR", "BBRHPJR"} <= set(groups)
+    assert groups["PTEC"].raw in ("HPJB", "HPJW", "HPJR")
+    assert groups["DEMAIN"].raw in ("BLEU", "BLAN", "ROUG")
+
+
+@pytest.mark.parametrize("tariff", ["base", "hchp", "tempo"])
+def test_east_is_always_the_sum_of_the_supplier_and_distributor_indexes(tariff: str) -> None:
+    simulator = MeterSimulator(tariff=tariff, seed=16, start=WINTER_EVENING.replace(hour=21))
+    for _ in range(6):
+        for _ in range(500):  # ~7 simulated minutes, across 22:00
+            simulator.next_frame()
+        frame = run(simulator, 1)[0]
+        east = frame.east_wh
+        easf = sum(frame.value(f"EASF{n:02d}") for n in range(1, 11))  # type: ignore[misc]
+        easd = sum(frame.value(f"EASD{n:02d}") for n in range(1, 5))  # type: ignore[misc]
+        assert east == easf == easd
