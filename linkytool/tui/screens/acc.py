@@ -23,7 +23,7 @@ from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AccFinished, AccProgress, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.chart import BarChart
-from linkytool.tui.widgets.picker import FilePicker
+from linkytool.tui.widgets.picker import PathField
 
 KEYS: list[tuple[str, str]] = [
     ("Clé par défaut (prorata)", "default"),
@@ -85,11 +85,8 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         self.running = False
 
     def compose_content(self) -> ComposeResult:
-        for wid, label, _ in FILE_FIELDS:
-            with Horizontal(classes="row"):
-                yield Label(label, classes="form-label")
-                yield Input(id=wid, classes="draft grow", compact=True)
-                yield Button("…", id=f"{wid}-pick", compact=True, classes="pick")
+        for wid, label, extensions in FILE_FIELDS:
+            yield PathField(wid, label, extensions, lambda: self.session.workdir)
         with Horizontal(classes="row"):
             yield Label("Clé de répartition", classes="form-label")
             yield Select[str](KEYS, value="default", allow_blank=False, id="acc-key", compact=True)
@@ -113,30 +110,12 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
-        if button.endswith("-pick"):
-            event.stop()
-            self._pick(button.removesuffix("-pick"))
-        elif button == "acc-run":
+        if button == "acc-run":
             event.stop()
             self.action_run()
         elif button == "acc-demo":
             event.stop()
             self.action_demo()
-
-    def _pick(self, wid: str) -> None:
-        label, extensions = next((lab, ext) for w, lab, ext in FILE_FIELDS if w == wid)
-        target = self.query_one(f"#{wid}", Input)
-
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                target.value = str(path)
-
-        self.app.push_screen(
-            FilePicker(
-                label, self.session.workdir, extensions=extensions, directory=extensions is None
-            ),
-            chosen,
-        )
 
     def _path(self, wid: str) -> Path | None:
         text = self.query_one(f"#{wid}", Input).value.strip()

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Static
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AttestationBuilt, AttestationRefused, WorkFailed
 from linkytool.tui.screens.base import Pane
-from linkytool.tui.widgets.picker import FilePicker
+from linkytool.tui.widgets.picker import PathField
 
 #: Input id, French label, extensions for the picker (None: directory).
 PATH_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
@@ -56,11 +56,8 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         self.refused: tuple[str, ...] = ()
 
     def compose_content(self) -> ComposeResult:
-        for wid, label, _ in PATH_FIELDS:
-            with Horizontal(classes="row"):
-                yield Label(label, classes="form-label")
-                yield Input(id=wid, classes="draft grow", compact=True)
-                yield Button("…", id=f"{wid}-pick", compact=True, classes="pick")
+        for wid, label, extensions in PATH_FIELDS:
+            yield PathField(wid, label, extensions, self._start_dir)
         with Horizontal(classes="row"):
             yield Label("Mot de passe de la clé", classes="form-label")
             yield Input(id="att-password", password=True, compact=True)
@@ -103,25 +100,12 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
-        if button.endswith("-pick"):
-            event.stop()
-            self._pick(button.removesuffix("-pick"))
-        elif button in ("att-generate", "att-draft"):
+        if button in ("att-generate", "att-draft"):
             event.stop()
             self.action_generate(button == "att-draft")
 
-    def _pick(self, wid: str) -> None:
-        label, extensions = next((lab, ext) for w, lab, ext in PATH_FIELDS if w == wid)
-        target = self.query_one(f"#{wid}", Input)
-
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                target.value = str(path)
-
-        start = self.store.base_dir if self.store.path else self.session.workdir
-        self.app.push_screen(
-            FilePicker(label, start, extensions=extensions, directory=extensions is None), chosen
-        )
+    def _start_dir(self) -> Path:
+        return self.store.base_dir if self.store.path else self.session.workdir
 
     def _path(self, wid: str) -> Path | None:
         text = self.query_one(f"#{wid}", Input).value.strip()

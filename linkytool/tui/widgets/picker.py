@@ -6,7 +6,7 @@ Type or paste a path and press Entrée, or move in the tree and press Entrée on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -146,3 +146,57 @@ class FilePicker(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class PathField(Horizontal):
+    """A labelled path input with a "…" button opening the :class:`FilePicker`.
+
+    The input keeps the id given (so drafts and tests find it); ``extensions`` None
+    picks a directory. ``start`` says where the picker opens.
+    """
+
+    DEFAULT_CSS = "PathField { height: auto; width: 100%; }"
+
+    def __init__(
+        self,
+        field_id: str,
+        label: str,
+        extensions: tuple[str, ...] | None,
+        start: Callable[[], Path],
+    ) -> None:
+        super().__init__(classes="row")
+        self.field_id = field_id
+        self.label = label
+        self.extensions = extensions
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, classes="form-label")
+        yield Input(id=self.field_id, classes="draft grow", compact=True)
+        yield Button("…", id=f"{self.field_id}-pick", compact=True, classes="pick")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(f"#{self.field_id}", Input)
+
+    @property
+    def path(self) -> Path | None:
+        """The typed path (``~`` expanded), or None when empty."""
+        text = self.input.value.strip()
+        return Path(text).expanduser() if text else None
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.input.value = str(path)
+
+        picker = FilePicker(
+            self.label,
+            self.start(),
+            extensions=self.extensions,
+            directory=self.extensions is None,
+            initial=self.input.value,
+        )
+        self.app.push_screen(picker, chosen)
