@@ -83,6 +83,8 @@ class Level:
     sharpen_percent: Range = (40.0, 120.0)
     #: Probability that the phone's clock disagrees with the meter (EXIF time skewed).
     exif_skew_prob: float = 0.0
+    #: White-balance error: each channel's gain drawn in 1 ± this (tungsten, shade...).
+    white_balance: float = 0.08
     #: Probability that the LCD uses a variant ROM (one dot flipped in half the glyphs).
     rom_variant_prob: float = 0.0
     #: Probability that the previous screen still fades on the LCD, and its strength.
@@ -120,6 +122,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             min_ink_contrast=0.75,
             reflection=(0.0, 0.05),
             sharpen_prob=0.3,
+            white_balance=0.04,
         ),
         "normal": Level(
             name="normal",
@@ -190,6 +193,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             rom_variant_prob=0.25,
             transition_prob=0.15,
             transition_strength=(0.1, 0.25),
+            white_balance=0.15,
         ),
         "extreme": Level(
             name="extreme",
@@ -226,6 +230,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             rom_variant_prob=0.3,
             transition_prob=0.3,
             transition_strength=(0.3, 0.6),
+            white_balance=0.2,
         ),
     }
 )
@@ -255,6 +260,7 @@ def levels_table() -> str:
         ("LCD ink contrast", lambda lv: _span(lv.lcd_contrast)),
         ("global contrast", lambda lv: _span(lv.contrast)),
         ("exposure", lambda lv: _span(lv.exposure)),
+        ("white-balance gain error per channel", lambda lv: f"±{lv.white_balance:g}"),
         ("gradient, vignette", lambda lv: f"{_span(lv.gradient)}, {_span(lv.vignette)}"),
         ("shadow edge: p, depth", lambda lv: f"{lv.shadow_prob:g}, {_span(lv.shadow_depth)}"),
         (

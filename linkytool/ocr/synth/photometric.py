@@ -57,7 +57,8 @@ def apply_photometric(
             radii=(radius, radius * float(rng.uniform(0.4, 1.0))),
             strength=draw.uniform("glare_strength", level.glare_strength),
         )
-    gains = tuple(round(float(g), 3) for g in rng.uniform(0.92, 1.08, size=3))
+    spread = level.white_balance
+    gains = tuple(round(float(g), 3) for g in rng.uniform(1 - spread, 1 + spread, size=3))
     draw.put("white_balance", list(gains))
     contrast = draw.uniform("contrast", level.contrast)
     exposure = draw.uniform("exposure", level.exposure)
