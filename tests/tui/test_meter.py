@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Label
 
+from linkytool.tic import read_capture, summarize
 from linkytool.tic.sim_serve import serve_pty
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import TicReadingUpdated, TicStatus
@@ -30,7 +31,9 @@ def meter(tmp_path: Path):  # type: ignore[no-untyped-def]
     server.close()
 
 
-async def test_live_values_banner_and_chart(tmp_path: Path, meter, messages: MessageLog) -> None:
+async def test_live_values_banner_chart_and_recording(
+    tmp_path: Path, meter, messages: MessageLog
+) -> None:
     app = make_app(workdir=tmp_path, port=str(meter.path), autoconnect=True, clock=frozen_clock)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= 4, timeout=20)
@@ -47,9 +50,18 @@ async def test_live_values_banner_and_chart(tmp_path: Path, meter, messages: Mes
         powers = [s for _, s, _ in app.session.power_history if s is not None]
         assert len(powers) >= 2
         assert app.query_one("#meter-chart", BarChart).total == [float(p) for p in powers]
+        # recording starts and stops while reading (no reconnection)
+        pane.action_toggle_record()
+        capture = pane.recording
+        assert capture is not None
+        start = len(messages.of(TicReadingUpdated))
+        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= start + 2, timeout=20)
+        pane.action_toggle_record()
+        await pilot.pause()
         pane.action_disconnect()
         await pilot.pause()
         assert "arrêtée" in str(app.query_one("#meter-status", Label).render())
+    assert summarize(read_capture(capture)).prm == DEMO_PRM
 
 
 async def test_adapter_unplugged_mid_session_then_replugged(
@@ -73,27 +85,6 @@ async def test_adapter_unplugged_mid_session_then_replugged(
         meter.replug()
         await wait_for(pilot, lambda: any(m.state == "replugged" for m in messages.of(TicStatus)))
         await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) > before, timeout=20)
-
-
-async def test_recording_writes_a_replayable_capture(
-    tmp_path: Path, meter, messages: MessageLog
-) -> None:
-    from linkytool.tic import read_capture, summarize
-
-    app = make_app(workdir=tmp_path, port=str(meter.path), autoconnect=True, clock=frozen_clock)
-    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
-        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= 1, timeout=20)
-        pane = app.panes["compteur"]
-        pane.action_toggle_record()
-        capture = pane.recording
-        assert capture is not None
-        start = len(messages.of(TicReadingUpdated))
-        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= start + 3, timeout=20)
-        pane.action_toggle_record()
-        await pilot.pause()
-    frames = read_capture(capture)
-    assert len(frames) >= 2
-    assert summarize(frames).prm == DEMO_PRM
 
 
 async def test_absent_port_is_explained_in_french(tmp_path: Path, messages: MessageLog) -> None:
