@@ -261,3 +261,19 @@ def test_variant_rom_photos_record_it() -> None:
     _, truth, _ = _photo(spec, 9)
     assert truth["screen"]["rom_variant"] is True  # type: ignore[index]
     assert truth["params"]["rom_changed"]  # type: ignore[index]
+
+
+def test_stripped_exif_photos_are_upright_or_sideways_as_recorded() -> None:
+    for upright in (True, False):
+        spec = PhotoSpec(
+            scene="prm",
+            level="normal",
+            size=(720, 960),
+            orientation=6,
+            exif=False,
+            overrides={"stripped_upright": upright},
+        )
+        image, truth, data = _photo(spec)
+        assert truth["exif_orientation"] is None
+        assert 0x0112 not in Image.open(io.BytesIO(data)).getexif()
+        assert image.size == ((720, 960) if upright else (960, 720))

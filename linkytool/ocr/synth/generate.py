@@ -169,6 +169,17 @@ def _exif_skew(level: Level, rng: np.random.Generator, draw: Draws) -> timedelta
     return timedelta(seconds=int(draw.put("exif_skew_s", seconds)))
 
 
+def _stripped_orientation(orientation: int, rng: np.random.Generator, draw: Draws) -> int:
+    """How the pixels of a photo whose EXIF was stripped are stored.
+
+    Messaging apps mostly rotate the pixels upright before dropping the EXIF (80 %);
+    some tools drop it as is, leaving a sideways photo with nothing to say so.
+    """
+    derived = screens.derived_rng(rng, screens.TAG_STRIPPED)
+    upright = bool(draw.put("stripped_upright", bool(derived.random() < 0.8)))
+    return 1 if upright else orientation
+
+
 def _utc_offset(moment: datetime) -> str:
     offset = moment.replace(tzinfo=PARIS).strftime("%z")
     return f"{offset[:3]}:{offset[3:]}"
@@ -217,10 +228,11 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         ads_shown = ads
     image = photometric.apply_photometric(image, None if quads is None else quads[0], level, draw)
     orientation = _orientation(spec, size, rng)
-    photo = degrade.store_oriented(image, orientation)
     with_exif = (
         spec.exif if spec.exif is not None else not draw.chance("exif_stripped", level.no_exif_prob)
     )
+    pixel_orientation = orientation if with_exif else _stripped_orientation(orientation, rng, draw)
+    photo = degrade.store_oriented(image, pixel_orientation)
     taken = _exif_time(spec, screen, rng)
     if spec.exif_time is None:
         taken += _exif_skew(level, rng, draw)
@@ -237,7 +249,7 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         photo.info["exif"] = exif.tobytes()
         exif_datetime = taken.strftime("%Y:%m:%d %H:%M:%S")
     quality = int(rng.integers(level.jpeg_quality[0], level.jpeg_quality[1] + 1))
-    stored = [] if quads is None else [_stored_points(q, size, orientation) for q in quads]
+    stored = [] if quads is None else [_stored_points(q, size, pixel_orientation) for q in quads]
     truth = PhotoTruth(
         kind=screen.kind,
         value=screen.value,
