@@ -176,7 +176,7 @@ class DossierEdits:
         import copy
 
         from linkytool.mes.schema import dossier_from_data, dossier_to_data
-        from linkytool.tui.screens.dossier_form import set_value
+        from linkytool.tui.screens.dossier_form import set_value, split_path
 
         dossier = self.store.require()
         data = dossier_to_data(dossier)
@@ -185,13 +185,20 @@ class DossierEdits:
         mine = [issue for issue in issues if issue.path == path]
         if mine:
             return mine
-        *parents, name = path.split(".")
+        *parents, name = split_path(path)
 
         def change(current: Any) -> Any:
             updated = copy.deepcopy(current)
-            target, source = updated, converted
+            target: Any = updated
+            source: Any = converted
             for key in parents:
-                target, source = getattr(target, key), getattr(source, key)
+                if isinstance(key, int):  # a list item: add it when it is new
+                    while len(target) <= key:
+                        target.append(copy.deepcopy(source[len(target)]))
+                    target, source = target[key], source[key]
+                else:
+                    target, source = getattr(target, key), getattr(source, key)
+            assert isinstance(name, str)
             setattr(target, name, getattr(source, name))
             return updated
 

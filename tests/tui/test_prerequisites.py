@@ -118,3 +118,21 @@ async def test_dossier_given_but_absent_is_offered_for_creation(tmp_path: Path) 
         await pilot.click("#prereq-new-btn")
         await wait_for(pilot, lambda: app.store.dossier is not None, timeout=20)
     assert target.is_file()
+
+
+async def test_first_inverter_is_editable(template_dossier: Path) -> None:
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f4")
+        field_id = "#f-installation--inverters-1--make"
+        await wait_for(pilot, lambda: bool(app.query(field_id)), timeout=20)
+        app.query_one(field_id, Input).value = "Enphase"
+        await pilot.pause()
+        app.panes["prerequis"].flush_edits()
+        await pilot.pause()
+        app.query_one("#f-installation--inverters-1--model", Input).value = "IQ8M"
+        await pilot.pause()
+        app.panes["prerequis"].flush_edits()
+        await pilot.pause()
+    inverters = load_dossier(template_dossier).installation.inverters
+    assert [(i.make, i.model) for i in inverters] == [("Enphase", "IQ8M")]

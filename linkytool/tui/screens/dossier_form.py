@@ -9,6 +9,7 @@ loading the file), so the UI never re-implements validation.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import types
 import typing
 from collections.abc import Mapping
@@ -70,8 +71,17 @@ def field_specs(root: type[Any]) -> list[FieldSpec]:
                     label if not prefix else f"{section} — {label}",
                 )
                 continue
+            item = _list_item_class(tp)
+            if item is not None:
+                # The first item (the first inverter) is edited here; more in the file.
+                walk(
+                    item,
+                    f"{path}[1].",
+                    f"{section} — {label} (le 1er ; les suivants dans le fichier)",
+                )
+                continue
             leaf = _leaf_kind(tp)
-            if leaf is None:  # lists (inverters): edited in the TOML file
+            if leaf is None:
                 continue
             kind, choices = leaf
             example = field.metadata.get("example")
@@ -81,19 +91,52 @@ def field_specs(root: type[Any]) -> list[FieldSpec]:
     return specs
 
 
-def get_value(data: Mapping[str, Any], path: str) -> Any:
-    node: Any = data
+def _list_item_class(tp: Any) -> type[Any] | None:
+    """``list[SomeDataclass]`` -> ``SomeDataclass``; anything else -> None."""
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp)
+        if dataclasses.is_dataclass(item):
+            return typing.cast(type[Any], item)
+    return None
+
+
+def split_path(path: str) -> list[str | int]:
+    """``"a.b[1].c"`` -> ``["a", "b", 0, "c"]`` (list positions are 1-based in paths,
+    as in the dossier's validation messages)."""
+    parts: list[str | int] = []
     for key in path.split("."):
-        node = node.get(key, "") if isinstance(node, Mapping) else ""
+        name, _, index = key.partition("[")
+        parts.append(name)
+        if index:
+            parts.append(int(index.rstrip("]")) - 1)
+    return parts
+
+
+def get_value(data: Any, path: str) -> Any:
+    """The value at ``path`` in plain data or in the dossier objects ("" when absent)."""
+    node: Any = data
+    for part in split_path(path):
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else ""
+        elif isinstance(node, Mapping):
+            node = node.get(part, "")
+        else:
+            node = getattr(node, part, "")
     return node
 
 
 def set_value(data: dict[str, Any], path: str, value: Any) -> None:
-    keys = path.split(".")
-    node = data
-    for key in keys[:-1]:
-        node = node.setdefault(key, {})
-    node[keys[-1]] = value
+    """Set ``path`` in plain (TOML-like) data, creating sections and list items."""
+    parts = split_path(path)
+    node: Any = data
+    for part, following in itertools.pairwise(parts):
+        if isinstance(part, int):
+            while len(node) <= part:
+                node.append({})
+            node = node[part]
+        else:
+            node = node.setdefault(part, [] if isinstance(following, int) else {})
+    node[parts[-1]] = value
 
 
 def display_value(value: Any) -> str:

@@ -45,11 +45,9 @@ SAVE_DELAY_S = 0.6
 
 
 def field_id(path: str) -> str:
-    return "f-" + path.replace(".", "--")
-
-
-def path_of(widget_id: str) -> str:
-    return widget_id.removeprefix("f-").replace("--", ".")
+    """Widget id of a dossier field: ``installation.inverters[1].make`` ->
+    ``f-installation--inverters-1--make``."""
+    return "f-" + path.replace("[", "-").replace("]", "").replace(".", "--")
 
 
 class PrerequisitesPane(Pane):
@@ -63,7 +61,8 @@ lire la phrase de la procédure dont elle vient et ce qu'il faut faire.
 Dessous, les champs du dossier : chaque saisie est vérifiée (format, exemple de valeur
 correcte) et enregistrée automatiquement dans le fichier, sans perte en cas de coupure.
 Sans dossier ouvert, saisissez un chemin puis Ouvrir, ou Créer pour partir du modèle.
-Les onduleurs multiples se complètent dans le fichier TOML (section [[installation.inverters]]).
+Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
+(sections [[installation.inverters]]).
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "recheck", "Vérifier"),
@@ -73,6 +72,7 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
         super().__init__(**kwargs)
         self.outcomes: list[Any] = []
         self.specs: dict[str, FieldSpec] = {}
+        self.path_by_id: dict[str, str] = {}
         self._pending: dict[str, Any] = {}
         self._timer: Timer | None = None
         self._form_built = False
@@ -236,6 +236,7 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
         section = None
         for spec in field_specs(Dossier):
             self.specs[spec.path] = spec
+            self.path_by_id[field_id(spec.path)] = spec.path
             if spec.section != section:
                 section = spec.section
                 widgets.append(Label(section, classes="form-section"))
@@ -297,7 +298,7 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
     def on_input_changed(self, event: Input.Changed) -> None:
         if not (event.input.id or "").startswith("f-") or self._updating:
             return
-        path = path_of(event.input.id or "")
+        path = self.path_by_id[event.input.id or ""]
         if event.value == self._saved_text(path):
             self._pending.pop(path, None)  # shown from the dossier, or typed back
             return
@@ -307,19 +308,17 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
         """The dossier's current value of ``path`` as shown in its field."""
         if self.store.dossier is None:
             return None
-        node: Any = self.store.dossier
-        for key in path.split("."):
-            node = getattr(node, key, None)
-        return display_value(getattr(node, "value", node))
+        value = self._saved_value(path)
+        return display_value(getattr(value, "value", value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if (event.input.id or "").startswith("f-"):
-            self._queue(path_of(event.input.id or ""), event.value)
+            self._queue(self.path_by_id[event.input.id or ""], event.value)
             self.flush_edits()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         if (event.checkbox.id or "").startswith("f-") and not self._updating:
-            path = path_of(event.checkbox.id or "")
+            path = self.path_by_id[event.checkbox.id or ""]
             if event.value != bool(self._saved_value(path)):
                 self._queue(path, event.value)
                 self.flush_edits()
@@ -327,16 +326,13 @@ Les onduleurs multiples se complètent dans le fichier TOML (section [[installat
     def on_select_changed(self, event: Select.Changed) -> None:
         if (event.select.id or "").startswith("f-") and not self._updating:
             value = str(event.value) if isinstance(event.value, str) else ""
-            path = path_of(event.select.id or "")
+            path = self.path_by_id[event.select.id or ""]
             if value != (self._saved_text(path) or ""):
                 self._queue(path, value)
                 self.flush_edits()
 
     def _saved_value(self, path: str) -> Any:
-        node: Any = self.store.dossier
-        for key in path.split("."):
-            node = getattr(node, key, None)
-        return node
+        return get_value(self.store.dossier, path) if self.store.dossier is not None else None
 
     def _queue(self, path: str, value: Any) -> None:
         self._pending[path] = value
