@@ -7,7 +7,7 @@ only when asked for (decoding a month of capture should not pay for values nobod
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -66,26 +66,46 @@ BUILT_LIMIT = 8192
 class GroupMap(Mapping[str, Group]):
     """Read-only mapping label -> :class:`Group`, built lazily from checked parts."""
 
-    __slots__ = ("_cache", "_mode", "_parts")
+    __slots__ = ("_cache", "_complete", "_mode", "_parts")
 
     def __init__(self, parts: dict[str, GroupParts], mode: TicMode) -> None:
         self._parts = parts
         self._mode = mode
         self._cache: dict[str, Group] = {}
+        self._complete = False
+
+    def _build(self, label: str, parts: GroupParts) -> Group:
+        key = (self._mode, label, parts)
+        group = _BUILT.get(key)
+        if group is None:
+            if len(_BUILT) > BUILT_LIMIT:
+                _BUILT.clear()
+            horodate, raw, method = parts
+            group = _BUILT[key] = Group.build(label, raw, horodate, self._mode, method)
+        return group
 
     def __getitem__(self, label: str) -> Group:
         group = self._cache.get(label)
         if group is None:
-            parts = self._parts[label]
-            key = (self._mode, label, parts)
-            group = _BUILT.get(key)
-            if group is None:
-                if len(_BUILT) > BUILT_LIMIT:
-                    _BUILT.clear()
-                horodate, raw, method = parts
-                group = _BUILT[key] = Group.build(label, raw, horodate, self._mode, method)
-            self._cache[label] = group
+            group = self._cache[label] = self._build(label, self._parts[label])
         return group
+
+    def _all(self) -> dict[str, Group]:
+        """Every group, built in one pass (what iterating values or items needs)."""
+        if not self._complete:
+            cache, build, built, mode = self._cache, self._build, _BUILT, self._mode
+            self._cache = {
+                label: cache.get(label) or built.get((mode, label, parts)) or build(label, parts)
+                for label, parts in self._parts.items()
+            }
+            self._complete = True
+        return self._cache
+
+    def values(self) -> ValuesView[Group]:
+        return self._all().values()
+
+    def items(self) -> ItemsView[str, Group]:
+        return self._all().items()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._parts)
