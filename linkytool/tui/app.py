@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
 from linkytool.tui.dossier_store import DossierStore
@@ -88,6 +89,19 @@ class LinkytoolApp(App[None]):
     def on_unmount(self) -> None:
         self.flush_drafts()
         self.session.close()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications show their text as is: messages quote file paths and TOML
+        sections such as ``[photos]``, which markup would silently swallow."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- actions --------------------------------------------------------------------------
 

@@ -117,3 +117,15 @@ async def test_a_bug_stops_the_app_with_a_french_message_not_a_traceback(tmp_pat
     assert "linkytool s'est arrêté sur une erreur inattendue" in shown
     assert "votre saisie est conservée" in shown
     assert "Traceback" not in shown
+
+
+async def test_notifications_keep_bracketed_text(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.post_message(
+            WorkFailed("Dossier", "Section [photos] incomplète.", "Voir [[readings.prm]].")
+        )
+        await pilot.pause()
+        note = list(app._notifications)[-1]
+        assert not note.markup
+        assert "[photos]" in note.message and "[[readings.prm]]" in note.message

@@ -73,14 +73,14 @@ class PhotoSlot(Vertical):
         self.path = path
         self.reading = None
         self.confirmed = None
-        self.query_one(f"#file-{self.slot}", Label).update(f"{path.name} — lecture en cours…")
+        self.query_one(f"#file-{self.slot}", Label).update(Text(f"{path.name} — lecture en cours…"))
         self.query_one(f"#ocr-{self.slot}", Static).update("")
         self.query_one(f"#crop-{self.slot}", ImageCells).show_image(None)
 
     def show_reading(self, reading: Any) -> None:
         self.reading = reading
         assert self.path is not None
-        self.query_one(f"#file-{self.slot}", Label).update(self.path.name)
+        self.query_one(f"#file-{self.slot}", Label).update(Text(self.path.name))
         text = Text()
         screen = str(getattr(reading, "screen", ""))
         label = getattr(reading, "screen_label", screen)

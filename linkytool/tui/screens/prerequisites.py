@@ -127,7 +127,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                 Text("Aucun dossier ouvert : ouvrez-en un ou créez-le.", style="yellow")
             )
             return
-        self.query_one("#prereq-dossier", Label).update(f"Dossier : {path}")
+        self.query_one("#prereq-dossier", Label).update(Text(f"Dossier : {path}"))
         try:
             self.store.load()
         except Exception as error:
@@ -239,7 +239,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             self.path_by_id[field_id(spec.path)] = spec.path
             if spec.section != section:
                 section = spec.section
-                widgets.append(Label(section, classes="form-section"))
+                widgets.append(Label(section, classes="form-section", markup=False))
             widgets.append(self._field_row(spec))
             widgets.append(Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden"))
         form.mount_all(widgets)
