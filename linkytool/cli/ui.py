@@ -25,7 +25,8 @@ import click
     "--port",
     "port",
     metavar="PORT",
-    help="Adaptateur TIC ou URL pyserial à présélectionner (ex. /dev/serial/by-id/…).",
+    help="Adaptateur TIC ou URL pyserial à lire dès l'ouverture "
+    "(ex. /dev/serial/by-id/…, rfc2217://hôte:port).",
 )
 @click.option(
     "--workdir",

@@ -222,6 +222,7 @@ def make_app(
         session = Session(
             dossier_path=Path(dossier).resolve() if dossier is not None else None,
             tic_url=port,
+            autoconnect=port is not None,  # a port given on the command line: read it
             workdir=Path(workdir) if workdir is not None else Path.cwd(),
         )
     if autoconnect is not None:
