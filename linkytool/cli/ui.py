@@ -43,6 +43,8 @@ def tui(dossier: Path | None, demo: bool, port: str | None, workdir: Path | None
 
     app = make_app(dossier, demo=demo, port=port, workdir=workdir)
     app.run()
+    if demo:
+        click.echo(f"Fichiers de la démonstration : {app.session.workdir}", err=True)
     if app.return_code:
         sys.exit(app.return_code)
 

@@ -34,6 +34,7 @@ def test_bare_linkytool_and_demo_flag_open_the_ui(monkeypatch: pytest.MonkeyPatc
 
     class FakeApp:
         return_code = 0
+        session = type("FakeSession", (), {"workdir": "/tmp/demo"})()
 
         def run(self) -> None:
             pass
