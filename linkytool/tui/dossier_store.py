@@ -28,6 +28,7 @@ class DossierStore:
         self.dossier: Any = None
         #: The last load error (the file is invalid), shown by the Prérequis screen.
         self.load_error: LinkytoolError | None = None
+        self._stamp: tuple[int, int] | None = None
         self._lock = threading.RLock()
 
     @property
@@ -56,8 +57,10 @@ class DossierStore:
             if self.path is None:
                 return None
             try:
+                stamp = self._file_stamp()
                 self.dossier = load_dossier(self.path)
                 self.load_error = None
+                self._stamp = stamp
             except LinkytoolError as error:
                 self.load_error = error
                 raise
@@ -91,6 +94,10 @@ class DossierStore:
         from linkytool.mes.store import save_dossier
 
         with self._lock:
+            if self.dossier is not None and self._file_stamp() != self._stamp:
+                # Edited elsewhere (a text editor, `linkytool mes`) since we read it:
+                # start from the file's content so those edits are kept.
+                self.load()
             dossier = self.require()
             result = change(dossier)
             if result is not None and type(result) is type(dossier):
@@ -98,7 +105,16 @@ class DossierStore:
             assert self.path is not None
             save_dossier(dossier, self.path)
             self.dossier = dossier
+            self._stamp = self._file_stamp()
             return dossier
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        """Modification time and size of the dossier file (None when absent)."""
+        try:
+            stat = self.path.stat() if self.path is not None else None
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size) if stat is not None else None
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the dossier's directory when inside it (as the file keeps it)."""

@@ -136,3 +136,22 @@ async def test_first_inverter_is_editable(template_dossier: Path) -> None:
         await pilot.pause()
     inverters = load_dossier(template_dossier).installation.inverters
     assert [(i.make, i.model) for i in inverters] == [("Enphase", "IQ8M")]
+
+
+async def test_edits_made_elsewhere_meanwhile_are_kept(template_dossier: Path) -> None:
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(app.query("#f-case--prm")), timeout=20)
+        # someone edits the file in a text editor while the UI is open
+        text = template_dossier.read_text(encoding="utf-8")
+        edited = text.replace('site_address = ""', 'site_address = "1 rue du Port, Brest"', 1)
+        assert edited != text
+        template_dossier.write_text(edited, encoding="utf-8")
+        app.query_one("#f-case--prm", Input).value = "30002345678901"
+        await pilot.pause()
+        app.panes["prerequis"].flush_edits()
+        await pilot.pause()
+    dossier = load_dossier(template_dossier)
+    assert dossier.case.prm == "30002345678901"
+    assert dossier.case.site_address == "1 rue du Port, Brest"
