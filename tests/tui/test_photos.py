@@ -91,3 +91,33 @@ async def test_photo_added_with_the_file_picker(
         await wait_for(pilot, lambda: bool(messages.of(PhotoRead)), timeout=60)
         assert messages.of(PhotoRead)[-1].reading.value == "30002345678901"
     assert load_dossier(template_dossier).photos.prm.endswith("demo-prm.jpg")
+
+
+async def test_value_to_confirm_offers_its_alternatives(
+    template_dossier: Path, messages: MessageLog
+) -> None:
+    from linkytool.ocr import PhotoReading, ScreenKind
+
+    photo = SAMPLES / "photos" / "demo-index.jpg"
+    reading = PhotoReading(
+        path=photo,
+        screen=ScreenKind.INJECTION_INDEX,
+        value="12",
+        confidence=0.55,
+        confident=False,
+        candidates=("13", "17"),
+    )
+    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
+    async with app.run_test(size=(100, 40), message_hook=messages) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        pane = app.panes["photos"]
+        pane.slot("injection_index").set_path(photo)
+        pane.post_message(PhotoRead("injection_index", reading))
+        await pilot.pause()
+        assert "à confirmer" in screen_text(app)
+        value = app.query_one("#value-injection_index", Input)
+        assert value.value == "12"
+        await pilot.click("#cands-injection_index Button.candidate")
+        await pilot.pause()
+        assert value.value == "13"

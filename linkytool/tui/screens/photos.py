@@ -60,6 +60,7 @@ class PhotoSlot(Vertical):
         with Horizontal(classes="slot-body"):
             with Vertical(classes="slot-text"):
                 yield Static("", id=f"ocr-{self.slot}")
+                yield Horizontal(id=f"cands-{self.slot}", classes="row candidates")
                 with Horizontal(classes="row"):
                     yield Input(
                         placeholder="valeur", id=f"value-{self.slot}", classes="draft", compact=True
@@ -97,8 +98,15 @@ class PhotoSlot(Vertical):
             text.append(f"confiance {percent} — à confirmer", style="bold yellow")
         if reading.lines:
             text.append("\nÉcran : " + " / ".join(line.strip() for line in reading.lines))
+        candidates = self.query_one(f"#cands-{self.slot}", Horizontal)
+        candidates.remove_children()
         if reading.candidates:
-            text.append("\nAutres lectures possibles : " + ", ".join(reading.candidates[:3]))
+            # One button per alternative: a press puts it in the value field.
+            candidates.mount(Label("Autres lectures : ", classes="dim"))
+            candidates.mount_all(
+                Button(value, name=value, classes="candidate", compact=True)
+                for value in reading.candidates[:3]
+            )
         for warning in reading.warnings:
             text.append(f"\n⚠ {warning}", style="yellow")
         self.query_one(f"#ocr-{self.slot}", Static).update(text)
@@ -221,7 +229,12 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
-        if button.startswith("pick-"):
+        if event.button.has_class("candidate") and event.button.name:
+            event.stop()
+            slot = next(s for s, _, _ in SLOTS if self.slot(s) in event.button.ancestors)
+            self.query_one(f"#value-{slot}", Input).value = event.button.name
+            self.query_one(f"#value-{slot}", Input).focus()
+        elif button.startswith("pick-"):
             event.stop()
             self.action_pick(button.removeprefix("pick-"))
         elif button.startswith("confirm-"):
