@@ -277,3 +277,15 @@ def test_stripped_exif_photos_are_upright_or_sideways_as_recorded() -> None:
         assert truth["exif_orientation"] is None
         assert 0x0112 not in Image.open(io.BytesIO(data)).getexif()
         assert image.size == ((720, 960) if upright else (960, 720))
+
+
+@pytest.mark.parametrize("index", [47, 55, 167, 199, 255])
+def test_lcd_stays_in_frame_even_with_strong_roll_on_a_small_photo(index: int) -> None:
+    """Seeds that once pushed a corner of the LCD out of a 300 × 200 frame."""
+    scene = SCENES[(index // 4) % len(SCENES)]
+    spec = PhotoSpec(scene=scene, level="extreme", size=(300, 200))
+    _, truth = generate_photo(spec, np.random.default_rng([123, index]))
+    assert truth.lcd_quad is not None
+    quad = np.array(truth.lcd_quad)
+    assert (quad >= 0).all()
+    assert (quad[:, 0] <= truth.width).all() and (quad[:, 1] <= truth.height).all()

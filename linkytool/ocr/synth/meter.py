@@ -5,6 +5,7 @@ warp of the face into the scene, its drop shadow, defocus, and a finger on "+".
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -160,6 +161,31 @@ def _finger(image: Image.Image, to_photo: np.ndarray, scale: float, extra: Draws
     return scene.draw_finger(image, (float(button[0]), float(button[1])), angle, width, skin)
 
 
+def _keep_lcd_in_frame(
+    pose: geometry.Pose,
+    panel: render.LcdGeometry,
+    scale: float,
+    size: tuple[int, int],
+    draw: Draws,
+) -> geometry.Pose:
+    """Shift the camera so the whole LCD panel is in the photo (2 px margin).
+
+    Offsets are drawn against the unrotated panel; a strong roll or tilt on a small
+    frame could push a corner out, which would make a "legible" photo unreadable.
+    """
+    x0, y0, x1, y1 = (v * scale for v in panel.lcd_box())
+    quad = geometry.project(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]), pose)
+    width, height = size
+    margin = 2.0
+    shift_x = max(0.0, margin - quad[:, 0].min()) - max(0.0, quad[:, 0].max() - width + margin)
+    shift_y = max(0.0, margin - quad[:, 1].min()) - max(0.0, quad[:, 1].max() - height + margin)
+    if shift_x == 0.0 and shift_y == 0.0:
+        return pose
+    draw.put("lcd_shifted_in_frame", [round(shift_x, 1), round(shift_y, 1)])
+    target = (pose.target[0] + shift_x, pose.target[1] + shift_y)
+    return replace(pose, target=target)
+
+
 def render_meter(
     image: Image.Image,
     screen: Screen,
@@ -203,6 +229,7 @@ def render_meter(
         anchor=anchor,
         target=(width * (0.5 + dx), height * (0.5 + dy)),
     )
+    pose = _keep_lcd_in_frame(pose, panel, scale, (width, height), draw)
     face_w, face_h = render.face_size(scale)
     corners = np.array([[0, 0], [face_w, 0], [face_w, face_h], [0, face_h]], dtype=np.float64)
     projected = geometry.project(corners, pose)
