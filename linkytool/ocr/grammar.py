@@ -207,10 +207,12 @@ def classify_title(text: str) -> ScreenKind | None:
 _PRM_RE = re.compile(r"(?<!\d)(\d(?: ?\d){13})(?!\d)")
 _DATE_RE = re.compile(
     r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
-    r"(?:\s*(?:A|HEURE|H)?\s*(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
+    r"(?:[\sA-Z]{0,12}?(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
 )
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}\s*:\s*\d{2}(?!\d)")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
+#: The number right before the unit: what the index screen shows, whatever follows.
+_INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?KW")
 
 
 def _positions(text: str, start: int, end: int) -> tuple[int, ...]:
@@ -256,9 +258,15 @@ def parse_date(text: str) -> FieldMatch | None:
 
 
 def parse_index(text: str) -> FieldMatch | None:
-    """The injection index [kWh] in ``text`` as a decimal string without padding."""
+    """The injection index [kWh] in ``text`` as a decimal string without padding.
+
+    The number followed by the unit (``kWh``) when exactly one is; otherwise the only
+    number of the text. Anything else (two numbers, no number) is no reading.
+    """
     folded = _fold_digit_runs(_same_length_upper(text))
-    matches = list(_INDEX_RE.finditer(folded))
+    matches = list(_INDEX_UNIT_RE.finditer(folded))
+    if len(matches) != 1:
+        matches = list(_INDEX_RE.finditer(folded))
     if len(matches) != 1:
         return None
     match = matches[0]
@@ -266,6 +274,17 @@ def parse_index(text: str) -> FieldMatch | None:
     if number > MAX_INDEX_KWH:
         return None
     return FieldMatch(str(number), _positions(folded, match.start(1), match.end(1)))
+
+
+#: Zero-padded widths of the injection index seen so far (6 or 9 digits; the real
+#: meter's padding is unconfirmed). Another padded width is accepted but not trusted:
+#: a stray cell read as a digit next to the number would produce one.
+INDEX_PAD_WIDTHS = (6, 9)
+
+
+def index_digits_plausible(digits: str) -> bool:
+    """True for an unpadded number or one padded to a known width."""
+    return not digits.startswith("0") or len(digits) == 1 or len(digits) in INDEX_PAD_WIDTHS
 
 
 PARSERS = {
@@ -305,6 +324,7 @@ __all__ = [
     "date_has_time",
     "fold_digits",
     "fold_letters",
+    "index_digits_plausible",
     "normalise_text",
     "parse_date",
     "parse_index",

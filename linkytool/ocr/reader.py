@@ -31,6 +31,7 @@ from linkytool.ocr.grammar import (
     SPOT_OTHER_WORDS,
     SPOT_WORDS,
     classify_title,
+    index_digits_plausible,
     parse_value,
 )
 from linkytool.ocr.imaging import to_grey
@@ -248,8 +249,8 @@ def _value_text(read: PanelRead, kind: ScreenKind) -> str:
 #: A title word spotted at this mean cost [dots per letter] or less names the screen
 #: (measured: right words cost 0.3-4, the other kinds' words 6 or more).
 SPOT_MAX_COST = 5.0
-#: Certain when at most this cost, this far below the next kind's word, and no other
-#: reading (cell text, tesseract) names another value screen.
+#: Certain when at most this cost (or tesseract reads the same title), this far below the
+#: next kind's word, and no other reading (cell text, tesseract) names another screen.
 SPOT_SURE_COST = 4.0
 SPOT_SURE_GAP = 4.0
 #: A value word loses to another screen's word fitting this much better [dots/letter].
@@ -348,7 +349,7 @@ def read_image(
         kinds_agree = (
             votes <= {kind}
             and spotted == kind
-            and spot_cost <= SPOT_SURE_COST
+            and (spot_cost <= SPOT_SURE_COST or tesseract_kind == kind)
             and spot_gap >= SPOT_SURE_GAP
         )
     else:
@@ -386,6 +387,7 @@ def read_image(
         )
     values: list[str | None] = []
     margins: list[float] = []
+    implausible = False
     for read in reads:
         value_text = _value_text(read, kind)
         match = parse_value(kind, value_text)
@@ -399,6 +401,9 @@ def read_image(
         rematch = parse_value(kind, "".join(text))
         values.append(rematch.value if rematch else None)
         margins.append(min((d.margin for d in digits), default=0.0))
+        if rematch is not None and kind is ScreenKind.INJECTION_INDEX:
+            shown = "".join(text[p] for p in rematch.digit_positions)
+            implausible = implausible or not index_digits_plausible(shown)
     found = [v for v in values if v is not None]
     if not found:
         return PhotoReading(
@@ -418,7 +423,9 @@ def read_image(
     agree = all(v == best for v in values)
     margin = min(margins) if margins else 0.0
     confidence = _confidence(margin) * (1.0 if agree else 0.5) * (1.0 if kinds_agree else 0.7)
-    confident = agree and kinds_agree and margin >= CONFIDENT_MARGIN
+    confident = agree and kinds_agree and margin >= CONFIDENT_MARGIN and not implausible
+    if implausible:
+        warnings.append("Nombre de zéros inattendu devant l'index : vérifiez la valeur.")
     LOG.debug(
         "%s: values %s margins %s title %s (cost %.2f, gap %.2f) text %s tesseract %s",
         source.name,

@@ -140,4 +140,24 @@ def test_date_on_the_title_line_and_time_on_the_second() -> None:
 
 
 def test_date_with_an_unparsed_time_is_refused() -> None:
-    assert parse_date("01/08/2026 ZZZ 16:34") is None
+    assert parse_date("01/08/2026 ++ 16:34") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("000000209 kWM'''", "209"),
+        ("   000005 kWh  -J", "5"),
+        ("12 kWh 34", "12"),
+    ],
+)
+def test_index_before_the_unit_wins_over_trailing_noise(text: str, value: str) -> None:
+    match = parse_index(text)
+    assert match is not None
+    assert match.value == value
+
+
+def test_time_after_a_misread_word() -> None:
+    match = parse_date("DATE  10/10/2026\nHE RE      14:07")
+    assert match is not None
+    assert match.value == "2026-10-10T14:07"
