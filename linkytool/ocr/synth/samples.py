@@ -129,7 +129,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("t18-not-linky.jpg", PhotoSpec("not_linky", "normal")),
     Sample("t19-screen-off.jpg", PhotoSpec("screen_off", "normal")),
     Sample("t20-extreme-prm.jpg", PhotoSpec("prm", "extreme")),
-    Sample("t21-normal-prm.png", PhotoSpec("prm", "normal", size=(1024, 768)), format="PNG"),
+    Sample("t21-normal-prm.png", PhotoSpec("prm", "normal", size=(800, 600)), format="PNG"),
     Sample(
         "t22-truncated.jpg",
         PhotoSpec("injection_index", "normal"),
