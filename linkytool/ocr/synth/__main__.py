@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.out:
         parser.error("--out DIR is required")
+    if args.count < 1:
+        parser.error("--count must be at least 1")
     levels = [name.strip() for name in args.level.split(",") if name.strip()]
     scenes = [name.strip() for name in args.scenes.split(",") if name.strip()]
     for name in levels:
