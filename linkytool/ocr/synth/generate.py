@@ -95,6 +95,7 @@ class PhotoSpec:
     date_label: str | None = None
     date_format: str | None = None
     time_shown: bool | None = None
+    date_layout: str | None = None
     padding: str | None = None
     ads: str | None = None
     size: tuple[int, int] | None = None
@@ -115,6 +116,7 @@ def _screen_for(spec: PhotoSpec, rng: np.random.Generator) -> Screen:
             label=spec.date_label,
             date_format=spec.date_format,
             time_shown=spec.time_shown,
+            layout=spec.date_layout,
         )
     if spec.scene == "injection_index":
         return screens.injection_screen(rng, spec.kwh, padding=spec.padding)
