@@ -127,3 +127,28 @@ class AccFinished(Message):
         super().__init__()
         self.result = result
         self.outdir = outdir
+
+
+class PortsListed(Message):
+    """The serial ports were listed: ``options`` are (French label, port path) pairs."""
+
+    def __init__(self, options: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.options = list(options)
+
+
+class PhotoFailed(Message):
+    """A photo of ``slot`` could not be read (``message`` says what to retake)."""
+
+    def __init__(self, slot: str, message: str) -> None:
+        super().__init__()
+        self.slot = slot
+        self.message = message
+
+
+class AccDemoReady(Message):
+    """The demo operation's input files were written: ``files`` fill the ACC fields."""
+
+    def __init__(self, files: dict[str, Any]) -> None:
+        super().__init__()
+        self.files = files

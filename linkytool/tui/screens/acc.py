@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
 from linkytool.tui.errors import describe_error, guarded
-from linkytool.tui.messages import AccFinished, AccProgress, WorkFailed
+from linkytool.tui.messages import AccDemoReady, AccFinished, AccProgress, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.chart import BarChart
 from linkytool.tui.widgets.picker import PathField
@@ -125,7 +125,7 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         key = str(self.query_one("#acc-key", Select).value)
         self._prepare_demo(self.session.workdir / "acc-demo", "static" if key == "default" else key)
 
-    @work(thread=True, exclusive=True, group="acc")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="acc")
     def _prepare_demo(self, directory: Path, key: str) -> None:
         try:
             from linkytool.tui.acc_job import write_demo_inputs
@@ -135,9 +135,10 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
             message, hint = describe_error(error)
             self.post_message(WorkFailed("ACC", message, hint))
             return
-        self.app.call_from_thread(self._fill, files)
+        self.post_message(AccDemoReady(files))
 
-    def _fill(self, files: dict[str, Path | str]) -> None:
+    def on_acc_demo_ready(self, message: AccDemoReady) -> None:
+        files = message.files
         for wid, _, _ in FILE_FIELDS:
             if wid != "acc-outdir":
                 self.query_one(f"#{wid}", Input).value = ""
@@ -171,7 +172,7 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
         }
         self._run(files, str(self.query_one("#acc-key", Select).value), self._path("acc-outdir"))
 
-    @work(thread=True, exclusive=True, group="acc")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="acc")
     def _run(self, files: dict[str, Path | None], key: str, outdir: Path | None) -> None:
         try:
             from linkytool.tui.acc_job import run_acc

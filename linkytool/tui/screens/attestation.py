@@ -130,7 +130,7 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
             password=self.query_one("#att-password", Input).value,
         )
 
-    @work(thread=True, exclusive=True, group="attestation")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="attestation")
     def _build(
         self,
         draft: bool,
@@ -162,11 +162,13 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("Attestation", message, hint))
-            self.app.call_from_thread(
-                self.query_one("#att-result", Static).update, Text(message, style="bold red")
-            )
             return
         self.post_message(AttestationBuilt(output.pdf, output.pack, output.contents, draft))
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        # Shown here too (it still bubbles up to the app's notification).
+        if message.source == "Attestation":
+            self.query_one("#att-result", Static).update(Text(message.message, style="bold red"))
 
     def on_attestation_refused(self, message: AttestationRefused) -> None:
         self.refused = message.reasons

@@ -24,7 +24,13 @@ from textual.worker import Worker, get_current_worker
 
 from linkytool.errors import LinkytoolError
 from linkytool.tui.errors import describe_error, guarded
-from linkytool.tui.messages import DossierChanged, TicReadingUpdated, TicStatus, WorkFailed
+from linkytool.tui.messages import (
+    DossierChanged,
+    PortsListed,
+    TicReadingUpdated,
+    TicStatus,
+    WorkFailed,
+)
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.screens.meter_format import (
     DRIFT_WARNING_S,
@@ -152,7 +158,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
     def action_refresh_ports(self) -> None:
         self._list_ports()
 
-    @work(thread=True, exclusive=True, group="ports")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="ports")
     def _list_ports(self) -> None:
         try:
             from linkytool.tic.ports import list_ports
@@ -167,9 +173,10 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             options.insert(
                 0, (f"Simulateur de démonstration ({self.session.tic_url})", self.session.tic_url)
             )
-        self.app.call_from_thread(self._set_ports, options)
+        self.post_message(PortsListed(options))
 
-    def _set_ports(self, options: list[tuple[str, str]]) -> None:
+    def on_ports_listed(self, message: PortsListed) -> None:
+        options = message.options
         select = self.query_one("#meter-ports", Select)
         select.set_options(options)
         select.prompt = "Adaptateur détecté" if options else "Aucun adaptateur détecté"
@@ -292,7 +299,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             path.parent.mkdir(parents=True, exist_ok=True)
             reader._start_recording()
 
-    @work(thread=True, exclusive=True, group="tic")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="tic")
     def _read_loop(
         self, reader: Any, previous: threading.Event | None, done: threading.Event
     ) -> None:

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from linkytool.tui.errors import describe_error, guarded
-from linkytool.tui.messages import PhotoRead, ReadingConfirmed, WorkFailed
+from linkytool.tui.messages import PhotoFailed, PhotoRead, ReadingConfirmed, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.image_cells import ImageCells
 from linkytool.tui.widgets.picker import FilePicker
@@ -203,7 +203,7 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         self.slot(slot).set_path(path)
         self._ocr(slot, path)
 
-    @work(thread=True, group="ocr")
+    @work(thread=True, exit_on_error=False, group="ocr")
     def _ocr(self, slot: str, path: Path) -> None:
         try:
             from linkytool.ocr import read_photo
@@ -213,12 +213,15 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed(f"Photo {path.name}", message, hint))
-            self.app.call_from_thread(self._read_failed, slot, message)
+            self.post_message(PhotoFailed(slot, message))
             return
         self.post_message(PhotoRead(slot, reading))
 
-    def _read_failed(self, slot: str, message: str) -> None:
-        self.query_one(f"#ocr-{slot}", Static).update(Text(message, style="bold red"))
+    def on_photo_failed(self, message: PhotoFailed) -> None:
+        widget = self.slot(message.slot)
+        widget.query_one(f"#ocr-{message.slot}", Static).update(
+            Text(message.message, style="bold red")
+        )
 
     def on_photo_read(self, message: PhotoRead) -> None:
         self.slot(message.slot).show_reading(message.reading)

@@ -164,7 +164,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             return
         self._check()
 
-    @work(thread=True, exclusive=True, group="prereq")
+    @work(thread=True, exit_on_error=False, exclusive=True, group="prereq")
     def _check(self) -> None:
         try:
             outcomes = self.store.check()
