@@ -442,14 +442,15 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
         drift = drift_seconds(get("meter_time"), self.session.clock())
         drift_style = "bold red" if drift is not None and abs(drift) > DRIFT_WARNING_S else ""
-        table.add_row("PRM", get("prm") or "—")
+        historique = get("mode") == "historique"
+        table.add_row("PRM", get("prm") or ("— (absent en historique)" if historique else "—"))
         table.add_row("Compteur", get("meter_id") or "—")
         table.add_row("Mode TIC", get("mode") or "—")
         table.add_row("Date compteur", meter_time_text(get("meter_time")))
         table.add_row("Écart horloge", Text(drift_text(drift), style=drift_style))
         table.add_row("EAST (soutiré)", quantity(get("east_wh"), "Wh"))
         table.add_row("EAIT (injecté)", quantity(get("eait_wh"), "Wh"))
-        table.add_row("SINSTS", quantity(get("sinsts_va"), "VA"))
+        table.add_row("PAPP" if historique else "SINSTS", quantity(get("sinsts_va"), "VA"))
         table.add_row("SINSTI", quantity(get("sinsti_va"), "VA"))
         frames = get("frames")
         rate = get("checksum_error_rate")
