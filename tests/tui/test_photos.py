@@ -121,3 +121,24 @@ async def test_value_to_confirm_offers_its_alternatives(
         await pilot.click("#cands-injection_index Button.candidate")
         await pilot.pause()
         assert value.value == "13"
+
+
+async def test_a_correction_typed_before_closing_survives_the_rereading(
+    template_dossier: Path, messages: MessageLog
+) -> None:
+    photo = SAMPLES / "photos" / "demo-index.jpg"
+    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        app.panes["photos"].add_photo("injection_index", photo)
+        await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 1, timeout=60)
+        app.query_one("#value-injection_index", Input).value = "13"  # typed, not confirmed
+        await pilot.pause()
+    again = make_app(template_dossier, clock=frozen_clock, port_lister=list)
+    seen = MessageLog()
+    async with again.run_test(size=(80, 24), message_hook=seen) as pilot:
+        await pilot.press("f3")  # the photo of the dossier is read again
+        await wait_for(pilot, lambda: len(seen.of(PhotoRead)) == 1, timeout=60)
+        await pilot.pause()
+        assert again.query_one("#value-injection_index", Input).value == "13"

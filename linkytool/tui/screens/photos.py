@@ -51,6 +51,8 @@ class PhotoSlot(Vertical):
         self.path: Path | None = None
         self.reading: Any = None
         self.confirmed: str | None = None
+        #: The value last proposed by the OCR (to tell it from one the user typed).
+        self.proposed = ""
         self.border_title = title
 
     def compose(self) -> ComposeResult:
@@ -70,10 +72,13 @@ class PhotoSlot(Vertical):
                     )
             yield ImageCells(id=f"crop-{self.slot}")
 
-    def set_path(self, path: Path) -> None:
+    def set_path(self, path: Path, *, keep_typed: bool = False) -> None:
+        """A photo for this slot; its value field is cleared unless ``keep_typed``."""
         self.path = path
         self.reading = None
         self.confirmed = None
+        if not keep_typed:
+            self.query_one(f"#value-{self.slot}", Input).value = ""
         self.query_one(f"#file-{self.slot}", Label).update(Text(f"{path.name} — lecture en cours…"))
         self.query_one(f"#ocr-{self.slot}", Static).update("")
         self.query_one(f"#crop-{self.slot}", ImageCells).show_image(None)
@@ -111,8 +116,10 @@ class PhotoSlot(Vertical):
             text.append(f"\n⚠ {warning}", style="yellow")
         self.query_one(f"#ocr-{self.slot}", Static).update(text)
         value_input = self.query_one(f"#value-{self.slot}", Input)
-        if (reading.value and not value_input.value) or reading.value:
+        # Propose the value read, unless the user already typed one (kept from a draft).
+        if reading.value and value_input.value in ("", self.proposed):
             value_input.value = reading.value
+        self.proposed = reading.value or ""
         self.query_one(f"#crop-{self.slot}", ImageCells).show_image(reading.crop, width=32)
 
     def mark_confirmed(self, value: str) -> None:
@@ -174,7 +181,7 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
             if relative and self.slot(slot).path is None:
                 path = (self.store.base_dir / relative).resolve()
                 if path.is_file():
-                    self.read(slot, path)
+                    self.read(slot, path, keep_typed=True)
 
     # -- picking and reading ----------------------------------------------------------------
 
@@ -199,8 +206,8 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
                 self.post_message(WorkFailed("Photos", message, hint))
         self.read(slot, path)
 
-    def read(self, slot: str, path: Path) -> None:
-        self.slot(slot).set_path(path)
+    def read(self, slot: str, path: Path, *, keep_typed: bool = False) -> None:
+        self.slot(slot).set_path(path, keep_typed=keep_typed)
         self._ocr(slot, path)
 
     @work(thread=True, exit_on_error=False, group="ocr")
