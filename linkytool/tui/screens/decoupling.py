@@ -114,6 +114,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
     def action_breaker_opened(self) -> None:
         self.opened_monotonic = time.monotonic()
         self.delay_s = None
+        self.query_one("#dec-stopwatch", Digits).remove_class("late")
         reading = self.session.tic_reading
         self.power_at_open = (
             (getattr(reading, "sinsts_va", None), getattr(reading, "sinsti_va", None))
@@ -131,8 +132,13 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
 
     def _tick(self) -> None:
         if self.opened_monotonic is not None and self.delay_s is None:
+            from linkytool.mes.decoupling import DEFAULT_MAX_DECOUPLING_DELAY_S
+
             elapsed = time.monotonic() - self.opened_monotonic
-            self.query_one("#dec-stopwatch", Digits).update(f"{elapsed:.1f}")
+            stopwatch = self.query_one("#dec-stopwatch", Digits)
+            stopwatch.update(f"{elapsed:.1f}")
+            # Past the limit the test will not pass: say it while it runs.
+            stopwatch.set_class(elapsed > DEFAULT_MAX_DECOUPLING_DELAY_S, "late")
 
     @guarded
     def action_decoupled(self) -> None:
