@@ -103,15 +103,20 @@ def _geometry(draw: Draws, level: Level) -> render.LcdGeometry:
     return panel
 
 
+#: ADS type codes (digits 5-6) of three-phase Linky meters (docs/tic.md; others: single-phase).
+_THREE_PHASE_TYPES = frozenset({"63", "71", "76"})
+
+
 def _face_style(draw: Draws, ads: str) -> render.FaceStyle:
     rng = draw.rng
     cover = _COVERS[int(rng.integers(0, len(_COVERS)))]
     draw.put("cover", list(cover))
+    three_phase = ads[4:6] in _THREE_PHASE_TYPES
     references = (
         f"ADS {ads}",
-        "Cl.A   230 V   5-90 A   50 Hz",
+        "Cl.A   3x230/400 V   5-60 A   50 Hz" if three_phase else "Cl.A   230 V   5-90 A   50 Hz",
         f"1000 imp/kWh   M{ads[2:4]} {int(rng.integers(1000, 9999))}",
-        "LINKY G3 - MONOPHASE 90A",
+        "LINKY G3 - TRIPHASE 60A" if three_phase else "LINKY G3 - MONOPHASE 90A",
     )
     return render.FaceStyle(
         cover=cover,

@@ -116,7 +116,7 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("t07-normal-date-noexif.jpg", PhotoSpec("date", "normal", time_shown=False, exif=False)),
     Sample("t08-normal-index.jpg", PhotoSpec("injection_index", "normal", padding="pad6")),
     Sample("t09-normal-index-unpadded.jpg", PhotoSpec("injection_index", "normal", padding="none")),
-    Sample("t10-normal-other.jpg", PhotoSpec("other", "normal")),
+    Sample("t10-normal-other.jpg", PhotoSpec("other", "normal", ads="041763001234")),
     Sample("t11-hard-prm.jpg", PhotoSpec("prm", "hard")),
     Sample("t12-hard-prm-backlight-off.jpg", PhotoSpec("prm", "hard", backlight=False)),
     Sample("t13-hard-date.jpg", PhotoSpec("date", "hard", time_shown=True)),

@@ -139,7 +139,8 @@ def random_ads(rng: np.random.Generator) -> str:
     """A plausible 12-digit ADS: maker 2 + year 2 + type 2 + serial 6 (see docs/tic.md)."""
     maker = str(_choice(rng, ("01", "02", "03", "04", "05", "06", "07", "08", "09")))
     year = f"{int(rng.integers(15, 26)):02d}"
-    kind = str(_choice(rng, ("61", "62", "63", "64", "70", "71", "75", "76")))
+    # About 1 meter in 8 three-phase (63), the rest single-phase (docs/tic.md types).
+    kind = str(_choice(rng, ("61", "62", "64", "64", "70", "75", "63", "64")))
     serial = f"{int(rng.integers(0, 1_000_000)):06d}"
     return maker + year + kind + serial
 
