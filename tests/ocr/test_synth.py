@@ -283,9 +283,17 @@ def test_stripped_exif_photos_are_upright_or_sideways_as_recorded() -> None:
 def test_lcd_stays_in_frame_even_with_strong_roll_on_a_small_photo(index: int) -> None:
     """Seeds that once pushed a corner of the LCD out of a 300 × 200 frame."""
     scene = SCENES[(index // 4) % len(SCENES)]
-    spec = PhotoSpec(scene=scene, level="extreme", size=(300, 200))
+    spec = PhotoSpec(scene=scene, level="extreme", size=(300, 200), overrides={"lcd_cut": False})
     _, truth = generate_photo(spec, np.random.default_rng([123, index]))
     assert truth.lcd_quad is not None
     quad = np.array(truth.lcd_quad)
     assert (quad >= 0).all()
     assert (quad[:, 0] <= truth.width).all() and (quad[:, 1] <= truth.height).all()
+
+
+def test_badly_framed_photos_cut_the_lcd_and_say_so() -> None:
+    spec = PhotoSpec(scene="prm", level="extreme", size=SMALL, overrides={"lcd_cut": True})
+    _, truth, _ = _photo(spec, 2)
+    quad = np.array(truth["lcd_quad"])
+    outside = (quad[:, 0] < 0).any() or (quad[:, 0] > truth["width"]).any()
+    assert outside and truth["legible"] is False

@@ -83,6 +83,8 @@ class Level:
     sharpen_percent: Range = (40.0, 120.0)
     #: Probability that the phone's clock disagrees with the meter (EXIF time skewed).
     exif_skew_prob: float = 0.0
+    #: Probability that the photo is badly framed: part of the LCD out of the picture.
+    cut_prob: float = 0.0
     #: White-balance error: each channel's gain drawn in 1 ± this (tungsten, shade...).
     white_balance: float = 0.08
     #: Probability that the LCD uses a variant ROM (one dot flipped in half the glyphs).
@@ -231,6 +233,7 @@ LEVELS: Mapping[str, Level] = MappingProxyType(
             transition_prob=0.3,
             transition_strength=(0.3, 0.6),
             white_balance=0.2,
+            cut_prob=0.2,
         ),
     }
 )
@@ -283,6 +286,7 @@ def levels_table() -> str:
             lambda lv: f"{_span(lv.reflection)}, {lv.dust_max}",
         ),
         ("finger pressing +: p", lambda lv: f"{lv.finger_prob:g}"),
+        ("LCD partly out of the frame: p", lambda lv: f"{lv.cut_prob:g}"),
         (
             "phone sharpening: p, amount [%]",
             lambda lv: f"{lv.sharpen_prob:g}, {_span(lv.sharpen_percent)}",

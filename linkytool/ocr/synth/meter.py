@@ -172,15 +172,28 @@ def _keep_lcd_in_frame(
     scale: float,
     size: tuple[int, int],
     draw: Draws,
+    *,
+    level: Level,
 ) -> geometry.Pose:
     """Shift the camera so the whole LCD panel is in the photo (2 px margin).
 
     Offsets are drawn against the unrotated panel; a strong roll or tilt on a small
-    frame could push a corner out, which would make a "legible" photo unreadable.
+    frame could push a corner out, which would make a "legible" photo unreadable. With
+    the level's ``cut_prob`` the photo is badly framed on purpose instead: 20-45 % of
+    the panel's width falls off the left or right edge (``params.lcd_cut``).
     """
     x0, y0, x1, y1 = (v * scale for v in panel.lcd_box())
     quad = geometry.project(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]), pose)
     width, height = size
+    derived = screens.derived_rng(draw.rng, screens.TAG_CUT)
+    if draw.put("lcd_cut", bool(derived.random() < level.cut_prob)):
+        cut = float(derived.uniform(0.2, 0.45)) * (quad[:, 0].max() - quad[:, 0].min())
+        if derived.random() < 0.5:
+            shift_x = -(quad[:, 0].min() + cut)
+        else:
+            shift_x = width - quad[:, 0].max() + cut
+        draw.put("lcd_cut_px", round(cut, 1))
+        return replace(pose, target=(pose.target[0] + shift_x, pose.target[1]))
     margin = 2.0
     shift_x = max(0.0, margin - quad[:, 0].min()) - max(0.0, quad[:, 0].max() - width + margin)
     shift_y = max(0.0, margin - quad[:, 1].min()) - max(0.0, quad[:, 1].max() - height + margin)
@@ -234,7 +247,7 @@ def render_meter(
         anchor=anchor,
         target=(width * (0.5 + dx), height * (0.5 + dy)),
     )
-    pose = _keep_lcd_in_frame(pose, panel, scale, (width, height), draw)
+    pose = _keep_lcd_in_frame(pose, panel, scale, (width, height), draw, level=level)
     face_w, face_h = render.face_size(scale)
     corners = np.array([[0, 0], [face_w, 0], [face_w, face_h], [0, face_h]], dtype=np.float64)
     projected = geometry.project(corners, pose)

@@ -104,6 +104,7 @@ TAG_EXIF_SKEW = 2
 TAG_ROM = 3
 TAG_TRANSITION = 4
 TAG_STRIPPED = 5
+TAG_CUT = 6
 
 
 def _choice(rng: np.random.Generator, options: tuple[Any, ...], weights: Any = None) -> Any:
