@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from linkytool.ocr.grammar import date_has_time, value_from_date
+from linkytool.ocr.grammar import ads_number, date_has_time, value_from_date
 from linkytool.ocr.result import SCREEN_LABELS, PhotoReading, ScreenKind
 
 if TYPE_CHECKING:
@@ -245,6 +245,57 @@ def check_date_tic(reading: PhotoReading, tic: MeterReading | None) -> CrossChec
     )
 
 
+def check_ads(readings: Sequence[PhotoReading], tic: MeterReading | None) -> list[CrossCheck]:
+    """Meter address engraved above the screen (ADS) vs TIC ADSC/ADCO, and between photos.
+
+    The 12-digit ADS is read (tesseract) from the references when legible: every photo
+    should show the same meter, the one the TIC capture comes from.
+    """
+    seen = {(r.path, ads) for r in readings if (ads := ads_number(r.references)) is not None}
+    checks: list[CrossCheck] = []
+    numbers = sorted({ads for _, ads in seen})
+    if len(numbers) > 1:
+        checks.append(
+            CrossCheck(
+                "ads_photos",
+                CheckStatus.MISMATCH,
+                "Les références gravées ne désignent pas le même compteur sur toutes les "
+                f"photos (ADS {', '.join(numbers)}). Photographiez un seul compteur.",
+            )
+        )
+    if tic is not None and tic.meter_id:
+        for number in numbers:
+            if number == tic.meter_id:
+                checks.append(
+                    CrossCheck(
+                        "ads_tic",
+                        CheckStatus.OK,
+                        f"Compteur : l'adresse gravée (ADS {number}) est celle de la TIC.",
+                    )
+                )
+            elif sum(a != b for a, b in zip(number, tic.meter_id, strict=False)) <= 2:
+                checks.append(
+                    CrossCheck(
+                        "ads_tic",
+                        CheckStatus.UNAVAILABLE,
+                        f"Compteur : l'adresse gravée lue ({number}) ressemble à celle de la "
+                        f"TIC ({tic.meter_id}) à un ou deux chiffres près : lecture des "
+                        "références incertaine.",
+                    )
+                )
+            else:
+                checks.append(
+                    CrossCheck(
+                        "ads_tic",
+                        CheckStatus.MISMATCH,
+                        f"Compteur : l'adresse gravée lue sur la photo (ADS {number}) diffère "
+                        f"de celle de la TIC ({tic.meter_id}). Vérifiez qu'il s'agit du même "
+                        "compteur (la lecture des références peut aussi être fautive).",
+                    )
+                )
+    return checks
+
+
 def check_consistency(readings: Sequence[PhotoReading]) -> list[CrossCheck]:
     """Screens photographed twice with different values, and screens missing."""
     checks: list[CrossCheck] = []
@@ -291,6 +342,7 @@ def cross_check(
         elif reading.screen == ScreenKind.DATE:
             checks.append(check_date_exif(reading))
             checks.append(check_date_tic(reading, tic))
+    checks.extend(check_ads(items, tic))
     checks.extend(check_consistency(items))
     return checks
 
@@ -301,6 +353,7 @@ __all__ = [
     "INDEX_TOLERANCE_KWH",
     "CheckStatus",
     "CrossCheck",
+    "check_ads",
     "check_consistency",
     "check_date_exif",
     "check_date_tic",

@@ -1,7 +1,8 @@
-"""Thin adapter over tesseract (through pytesseract), used for screen titles only.
+"""Thin adapter over tesseract (through pytesseract): screen titles and references only.
 
 The dot-matrix values are read by :mod:`linkytool.ocr.dotmatrix`; tesseract reads the
-title line, whose words decide the screen kind. The engine check runs once per process.
+title line (a vote on the screen kind) and the references printed above the screen. The
+engine check runs once per process.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from PIL import Image
 
 from linkytool.ocr.errors import INSTALL_TESSERACT, OcrEngineMissing
 
-#: Characters a Linky title can hold (upper-case words, a few signs).
-TITLE_WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/:.-"
-#: psm 7 = the image is a single text line.
-TITLE_CONFIG = f"--psm 7 -c tessedit_char_whitelist={TITLE_WHITELIST}"
+#: Characters of a Linky title and of the references printed above the screen.
+WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/:.-,"
+#: psm 6 = a uniform block of text: the reader hands tesseract one sheet holding the
+#: screen's title line on top and the references area below (one process per photo).
+#: The whitelist ends with a space (quoted): without it tesseract glues the words.
+BLOCK_CONFIG = f'--psm 6 -c "tessedit_char_whitelist={WHITELIST} "'
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,20 +44,20 @@ def ensure_engine() -> str:
     return version
 
 
-def read_title(image: Image.Image) -> str:
-    """Text of a title-line image (dark text on light background), ``-l fra --psm 7``."""
+def read_block(image: Image.Image) -> str:
+    """Text of a block image (dark on white), ``-l fra --psm 6``, whitelist; "" if none."""
     ensure_engine()
     try:
-        text = pytesseract.image_to_string(image, lang="fra", config=TITLE_CONFIG, timeout=10)
+        text = pytesseract.image_to_string(image, lang="fra", config=BLOCK_CONFIG, timeout=10)
     except pytesseract.TesseractNotFoundError as exc:  # uninstalled while running
         ensure_engine.cache_clear()
         raise OcrEngineMissing(
             "Le moteur tesseract a disparu pendant la lecture.",
             hint=f"Réinstallez-le : {INSTALL_TESSERACT}",
         ) from exc
-    except RuntimeError:  # tesseract timeout: treat as an unreadable title
+    except RuntimeError:  # tesseract timeout: nothing legible
         return ""
-    return str(text).strip()
+    return str(text)
 
 
-__all__ = ["TITLE_CONFIG", "TITLE_WHITELIST", "ensure_engine", "read_title"]
+__all__ = ["BLOCK_CONFIG", "WHITELIST", "ensure_engine", "read_block"]

@@ -287,6 +287,33 @@ def index_digits_plausible(digits: str) -> bool:
     return not digits.startswith("0") or len(digits) == 1 or len(digits) in INDEX_PAD_WIDTHS
 
 
+_ADS_RE = re.compile(r"\bAD[S5C]O?\s*:?\s*(\d{12})\b")
+#: A references line is kept when it holds at least this many letters and digits.
+MIN_REFERENCE_CHARS = 6
+
+
+def parse_references(text: str) -> str | None:
+    """The legible lines of the engraved references (joined by " / "), or None.
+
+    Lines of tesseract noise (few letters or digits, mostly symbols) are dropped.
+    """
+    kept = []
+    for raw in text.splitlines():
+        line = re.sub(r"\s+", " ", raw).strip()
+        alnum = sum(c.isalnum() for c in line)
+        if alnum >= MIN_REFERENCE_CHARS and alnum >= 0.6 * len(line.replace(" ", "")):
+            kept.append(line)
+    return " / ".join(kept) if kept else None
+
+
+def ads_number(references: str | None) -> str | None:
+    """The 12-digit meter address (ADS) in the references text, if legible."""
+    if not references:
+        return None
+    match = _ADS_RE.search(normalise_text(references))
+    return match.group(1) if match else None
+
+
 PARSERS = {
     ScreenKind.PRM: parse_prm,
     ScreenKind.DATE: parse_date,
@@ -320,6 +347,7 @@ __all__ = [
     "SPOT_WORDS",
     "TITLE_KEYWORDS",
     "FieldMatch",
+    "ads_number",
     "classify_title",
     "date_has_time",
     "fold_digits",
@@ -329,6 +357,7 @@ __all__ = [
     "parse_date",
     "parse_index",
     "parse_prm",
+    "parse_references",
     "parse_value",
     "value_from_date",
 ]

@@ -32,13 +32,22 @@ from linkytool.ocr.grammar import (
     SPOT_WORDS,
     classify_title,
     index_digits_plausible,
+    parse_references,
     parse_value,
 )
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid
 from linkytool.ocr.loading import LoadedPhoto, open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches
-from linkytool.ocr.rectify import BORDER, CHARS, PX_PER_DOT, dot_centres, rectify, refine_quad
+from linkytool.ocr.rectify import (
+    BORDER,
+    CHARS,
+    PX_PER_DOT,
+    dot_centres,
+    homography,
+    rectify,
+    refine_quad,
+)
 from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
 
 LOG = logging.getLogger(__name__)
@@ -47,6 +56,10 @@ LOG = logging.getLogger(__name__)
 MAX_CANDIDATES = 3
 #: Mean distance [dots per cell] above which a panel is not a 5×7 dot-matrix LCD.
 MAX_MEAN_DISTANCE = 7.0
+#: Dot-grid alignment score (dot centres minus gaps, normalised darkness) under which a
+#: panel is penalised: text panels measure 0.08-0.2, blank or non-LCD areas below 0.03.
+MIN_ALIGNMENT = 0.06
+GRID_PENALTY = 20.0
 #: Mean distance [dots per cell] of a clean read: no further panel candidates are tried.
 GOOD_MEAN_DISTANCE = 1.5
 #: A value is confident only if every digit's margin reaches this [dots] in every variant.
@@ -92,6 +105,15 @@ class PanelRead:
         cells = self.lines[0] + self.lines[1]
         return float(np.mean([c.distance for c in cells]))
 
+    @property
+    def badness(self) -> float:
+        """How poorly this looks like a character LCD (lower is better) [dots].
+
+        The cells' mean template distance, plus a penalty when the dot grid barely shows
+        (a blank or non-LCD area matches the space glyph well but has no dot grid).
+        """
+        return self.mean_distance + GRID_PENALTY * max(0.0, MIN_ALIGNMENT - self.grid.alignment)
+
 
 def _channel(panel: Image.Image, channel: str) -> Image.Image:
     if channel == "L":
@@ -123,6 +145,8 @@ class PanelChoice:
 
     panel: Image.Image
     first: PanelRead
+    #: Corners TL, TR, BR, BL of the panel in the photo [px] (upright panel).
+    quad: npt.NDArray[np.float64] | None = None
     #: The panel shows nothing (screen off): no characters to read.
     blank: bool = False
 
@@ -145,15 +169,15 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                     panel = rectify(image, np.roll(quad, -turn, axis=0))
                     read = read_panel(panel, VARIANTS[0])
                     blank_seen = blank_seen or read.grid.blank
-                    if best is None or read.mean_distance < best.first.mean_distance:
-                        best = PanelChoice(panel, read)
-                    if read.mean_distance <= GOOD_MEAN_DISTANCE:
+                    if best is None or read.badness < best.first.badness:
+                        best = PanelChoice(panel, read, np.roll(quad, -turn, axis=0))
+                    if read.badness <= GOOD_MEAN_DISTANCE:
                         break
-                if best is not None and best.first.mean_distance <= GOOD_MEAN_DISTANCE:
+                if best is not None and best.first.badness <= GOOD_MEAN_DISTANCE:
                     return best
-    if best is None or best.first.mean_distance > MAX_MEAN_DISTANCE:
+    if best is None or best.first.badness > MAX_MEAN_DISTANCE:
         if blank_seen and best is not None:
-            return PanelChoice(best.panel, best.first, blank=True)
+            return PanelChoice(best.panel, best.first, best.quad, blank=True)
         return None
     return best
 
@@ -203,6 +227,59 @@ def _title_crop(panel: Image.Image, grid: GridSample) -> Image.Image:
     crop = ImageOps.autocontrast(crop, cutoff=1)
     crop = crop.point(lambda v: 255 if v > 140 else 0)
     return ImageOps.expand(crop, border=2 * PX_PER_DOT, fill=255)
+
+
+#: The area photographed above the screen, in panel widths/heights from the panel's
+#: top-left corner: where the meter's engraved references (ADS number...) are.
+REFERENCES_BOX = (-0.15, -2.9, 1.15, -0.55)
+#: Size [px] of the rectified references area handed to tesseract.
+REFERENCES_SIZE = (700, 330)
+
+
+def references_crop(image: Image.Image, quad: npt.NDArray[np.float64]) -> Image.Image:
+    """The area above the panel, rectified (engraved references), grey, autocontrast."""
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=np.float64)
+    to_photo = homography(unit, quad)
+    left, top, right, bottom = REFERENCES_BOX
+    box = np.array([[left, top], [right, top], [right, bottom], [left, bottom]])
+    corners = np.column_stack([box, np.ones(4)]) @ to_photo.T
+    corners = corners[:, :2] / corners[:, 2:3]
+    width, height = REFERENCES_SIZE
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
+    back = homography(target, corners)
+    coefficients = tuple(float(v) for v in (back / back[2, 2]).flatten()[:8])
+    area = image.transform(
+        (width, height), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BILINEAR
+    )
+    return ImageOps.autocontrast(area.convert("L"), cutoff=1)
+
+
+#: White gap between the title and the references on the tesseract sheet [px].
+SHEET_GAP = 40
+
+
+def _tesseract_sheet(image: Image.Image, choice: PanelChoice) -> Image.Image:
+    """The title line on top of the references area, on one white sheet."""
+    title = _title_crop(choice.panel, choice.first.grid)
+    if choice.quad is None:
+        return title
+    references = references_crop(image, choice.quad)
+    sheet = Image.new(
+        "L", (max(title.width, references.width), title.height + SHEET_GAP + references.height), 255
+    )
+    sheet.paste(title, (0, 0))
+    sheet.paste(references, (0, title.height + SHEET_GAP))
+    return sheet
+
+
+def _split_sheet(text: str | None) -> tuple[str | None, str | None]:
+    """(title line, legible references) of the tesseract text of the sheet."""
+    if text is None:
+        return None, None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return "", None
+    return lines[0], parse_references("\n".join(lines[1:]))
 
 
 def _digits(read: PanelRead, positions: Sequence[int]) -> list[CellRead]:
@@ -325,16 +402,15 @@ def read_image(
             ),
         )
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # tesseract runs as a subprocess: let it work while the variants are read
-        title_future = (
-            pool.submit(engine.read_title, _title_crop(choice.panel, choice.first.grid))
-            if use_tesseract
-            else None
-        )
+        # one tesseract process reads the title line and the references above the screen
+        # (a sheet: title on top, references below) while the variants are read here
+        sheet = _tesseract_sheet(image, choice) if use_tesseract else None
+        sheet_future = pool.submit(engine.read_block, sheet) if sheet is not None else None
         font = detect_font(choice.first.grid.cells.reshape(-1, 35))
         first = classify_grid(choice.first.grid, choice.first.variant, font)
         reads = [first] + [read_panel(choice.panel, v, font) for v in VARIANTS[1:]]
-        tesseract_text = title_future.result() if title_future is not None else None
+        sheet_text = sheet_future.result() if sheet_future is not None else None
+    tesseract_text, references = _split_sheet(sheet_text)
     warnings: list[str] = []
     lines = reads[0].text
     title_text: str | None = lines[0].strip()
@@ -361,6 +437,7 @@ def read_image(
             crop=crop,
             exif_time=when,
             lines=lines,
+            references=references,
             title=title_text,
             warnings=(
                 "Titre de l'écran illisible : reprenez la photo de face, plus près, "
@@ -376,6 +453,7 @@ def read_image(
             crop=crop,
             exif_time=when,
             lines=lines,
+            references=references,
             title=title_text,
             confidence=1.0 if kinds_agree else 0.5,
             confident=False,
@@ -412,6 +490,7 @@ def read_image(
             crop=crop,
             exif_time=when,
             lines=lines,
+            references=references,
             title=title_text,
             warnings=(
                 "Valeur illisible : reprenez la photo de face, plus près, sans reflet ni "
@@ -450,6 +529,7 @@ def read_image(
         crop=crop,
         exif_time=when,
         lines=lines,
+        references=references,
         title=title_text,
         warnings=tuple(warnings),
     )

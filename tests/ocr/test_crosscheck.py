@@ -130,3 +130,18 @@ def test_cross_check_reports_missing_and_conflicting_screens() -> None:
     assert by_id["photo_injection_index"].status is CheckStatus.MISSING
     assert by_id["photos_prm"].status is CheckStatus.MISMATCH
     assert all(c.message and c.message[0].isupper() for c in checks)
+
+
+def test_engraved_meter_address_against_tic_and_between_photos() -> None:
+    refs = "Linky / ADS 041864123456 / CLA 230 V"
+    same = [photo(ScreenKind.PRM, "30002345678901", references=refs)]
+    checks = {c.check: c for c in cross_check(same, tic_reading())}
+    assert checks["ads_tic"].status is CheckStatus.OK
+    other = [
+        photo(ScreenKind.PRM, "30002345678901", references=refs),
+        photo(ScreenKind.DATE, "2026-11-20T14:32", references="ADS 041864999999"),
+    ]
+    checks_other = cross_check(other, tic_reading())
+    statuses = {(c.check, c.status) for c in checks_other}
+    assert ("ads_photos", CheckStatus.MISMATCH) in statuses
+    assert ("ads_tic", CheckStatus.MISMATCH) in statuses

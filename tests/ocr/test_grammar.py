@@ -161,3 +161,16 @@ def test_time_after_a_misread_word() -> None:
     match = parse_date("DATE  10/10/2026\nHE RE      14:07")
     assert match is not None
     assert match.value == "2026-10-10T14:07"
+
+
+def test_references_and_meter_address() -> None:
+    from linkytool.ocr.grammar import ads_number, parse_references
+
+    text = "TL é LULU\nADS 041864123456\nCLA 230 V 5-90 À 50 Hz\n~~ '' ..\n"
+    refs = parse_references(text)
+    assert refs is not None
+    assert "ADS 041864123456" in refs
+    assert "~~" not in refs
+    assert ads_number(refs) == "041864123456"
+    assert ads_number("nothing here") is None
+    assert parse_references("~ .. '") is None
