@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Checkbox, DataTable, Input, Label, Select
 
 from linkytool.mes import load_dossier
 from linkytool.tui.app import make_app
@@ -73,24 +73,21 @@ async def test_field_edit_is_validated_then_saved(
         assert messages.of(DossierChanged)
         # the comments of the template survive the save
         assert before.splitlines()[0] in template_dossier.read_text(encoding="utf-8")
-
-
-async def test_checkbox_and_choice_fields_save(template_dossier: Path) -> None:
-    from textual.widgets import Checkbox, Select
-
-    app = make_app(template_dossier, clock=frozen_clock)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("f4")
-        await pilot.pause()
-        await wait_for(pilot, lambda: bool(app.query("#f-installation--finished")), timeout=20)
+        # a checkbox, a choice and the first inverter (a list item) save too
         app.query_one("#f-installation--finished", Checkbox).value = True
         app.query_one("#f-case--connection_option", Select).value = "surplus"
         await pilot.pause()
-        app.panes["prerequis"].flush_edits()
+        app.query_one("#f-installation--inverters-1--make", Input).value = "Enphase"
+        await pilot.pause()
+        pane.flush_edits()
+        app.query_one("#f-installation--inverters-1--model", Input).value = "IQ8M"
+        await pilot.pause()
+        pane.flush_edits()
         await pilot.pause()
     dossier = load_dossier(template_dossier)
     assert dossier.installation.finished is True
     assert str(dossier.case.connection_option) == "surplus"
+    assert [(i.make, i.model) for i in dossier.installation.inverters] == [("Enphase", "IQ8M")]
 
 
 async def test_no_dossier_then_create_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,24 +115,6 @@ async def test_dossier_given_but_absent_is_offered_for_creation(tmp_path: Path) 
         await pilot.click("#prereq-new-btn")
         await wait_for(pilot, lambda: app.store.dossier is not None, timeout=20)
     assert target.is_file()
-
-
-async def test_first_inverter_is_editable(template_dossier: Path) -> None:
-    app = make_app(template_dossier, clock=frozen_clock)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("f4")
-        field_id = "#f-installation--inverters-1--make"
-        await wait_for(pilot, lambda: bool(app.query(field_id)), timeout=20)
-        app.query_one(field_id, Input).value = "Enphase"
-        await pilot.pause()
-        app.panes["prerequis"].flush_edits()
-        await pilot.pause()
-        app.query_one("#f-installation--inverters-1--model", Input).value = "IQ8M"
-        await pilot.pause()
-        app.panes["prerequis"].flush_edits()
-        await pilot.pause()
-    inverters = load_dossier(template_dossier).installation.inverters
-    assert [(i.make, i.model) for i in inverters] == [("Enphase", "IQ8M")]
 
 
 async def test_edits_made_elsewhere_meanwhile_are_kept(template_dossier: Path) -> None:
