@@ -9,6 +9,7 @@ wrong and what to do.
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 
@@ -52,7 +53,35 @@ class LinkytoolError(Exception):
         return self.message
 
 
+class InputFileError(LinkytoolError):
+    """An input file named on the command line is missing, a directory or unreadable."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
 class OutputError(LinkytoolError):
     """An output file or directory could not be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+#: French wording of the operating-system errors users meet with files (errno -> text).
+_OS_REASONS: dict[int, str] = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOTDIR: "un élément du chemin est un fichier, pas un dossier",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.EEXIST: "un fichier de ce nom existe déjà",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "support en lecture seule",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EIO: "erreur d'entrée-sortie du support",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """The reason of ``exc`` in French for the common cases, else the system's text."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    return exc.strerror or str(exc)

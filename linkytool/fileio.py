@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from linkytool.errors import OutputError
+from linkytool.errors import OutputError, describe_os_error
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -23,8 +23,14 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
+        # mkdir(exist_ok=True) raises FileExistsError only for a file where a folder is due
+        reason = (
+            "un élément du chemin est un fichier, pas un dossier"
+            if isinstance(exc, FileExistsError)
+            else describe_os_error(exc)
+        )
         raise OutputError(
-            f"Impossible d'écrire dans le dossier {directory} : {exc.strerror}.",
+            f"Impossible d'écrire dans le dossier {directory} : {reason}.",
             hint="Vérifiez que le dossier existe, qu'il est accessible en écriture "
             "et que le disque n'est pas plein.",
         ) from exc
@@ -40,7 +46,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise OutputError(
-            f"Impossible d'enregistrer {target} : {exc.strerror}.",
+            f"Impossible d'enregistrer {target} : {describe_os_error(exc)}.",
             hint="Le fichier précédent est intact. Libérez de la place ou choisissez "
             "un autre emplacement.",
         ) from exc

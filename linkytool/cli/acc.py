@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 
 import click
 
-from linkytool.cli.output import emit_rows, format_option, is_interactive_stderr, warn
+from linkytool.cli.output import (
+    InputFile,
+    OutputPath,
+    emit_rows,
+    format_option,
+    is_interactive_stderr,
+    warn,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -147,7 +154,7 @@ def _outdir_option(text: str) -> Callable[[F], F]:
         "--output",
         "outdir",
         required=True,
-        type=click.Path(file_okay=False, path_type=Path),
+        type=OutputPath(directory=True),
         help=text,
     )
 
@@ -227,7 +234,7 @@ def acc() -> None:
     "consumers",
     multiple=True,
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="Courbes des consommateurs (CSV ; option répétable, par ex. un export du portail "
     "Enedis par PRM).",
 )
@@ -236,13 +243,13 @@ def acc() -> None:
     "producers",
     multiple=True,
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="Courbes d'injection des producteurs (CSV ; option répétable).",
 )
 @_key_option("default")
 @click.option(
     "--coefficients",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="Coefficients de répartition en % (CSV) pour les clés static, dynamic et full.",
 )
 @click.option(
@@ -270,12 +277,12 @@ def acc() -> None:
 )
 @click.option(
     "--perimeter",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="Périmètre (CSV prm,role,entry,exit) : dates d'entrée et de sortie des participants.",
 )
 @click.option(
     "--calendar",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=InputFile(),
     help="Calendrier des postes horaires (CSV class,days,start,end[,months]) pour la "
     "synthèse par consommateur ; BASE par défaut.",
 )

@@ -17,15 +17,22 @@ from typing import Any
 
 import click
 
-from linkytool.cli.output import dumps_json, emit_rows, format_option, warn
+from linkytool.cli.output import (
+    InputFile,
+    OutputPath,
+    dumps_json,
+    emit_rows,
+    format_option,
+    warn,
+)
 from linkytool.errors import ExitCode
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
 from linkytool.mes.errors import DossierError, SigningError
 from linkytool.mes.model import ReadingField, ReadingSource
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
 
-DOSSIER = click.Path(dir_okay=False, path_type=Path)
-EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+DOSSIER = OutputPath()
+EXISTING_FILE = InputFile()
 
 
 def _settings(max_delay: float, max_index: int) -> CheckSettings:
@@ -212,7 +219,7 @@ def _password(value: str | None) -> bytes | None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputPath(),
     required=True,
     help="Fichier PDF à écrire.",
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from linkytool.errors import InputFileError, OutputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,3 +116,62 @@ def warn(message: str) -> None:
 def is_interactive_stderr() -> bool:
     """True when stderr is a terminal (progress bars are shown only then)."""
     return sys.stderr.isatty()
+
+
+def check_input_file(path: Path) -> None:
+    """Raise :class:`InputFileError` (exit 3, French) unless ``path`` is a readable file."""
+    if not path.exists():
+        raise InputFileError(
+            f"{path} : fichier introuvable.",
+            hint=f"Vérifiez le chemin et le nom du fichier (répertoire courant : {Path.cwd()}).",
+        )
+    if path.is_dir():
+        raise InputFileError(
+            f"{path} est un dossier, pas un fichier.",
+            hint="Donnez le chemin d'un fichier de ce dossier.",
+        )
+    if not os.access(path, os.R_OK):
+        raise InputFileError(
+            f"{path} : lecture refusée (permissions).",
+            hint="Vérifiez les droits du fichier (ls -l) ou copiez-le à un endroit lisible.",
+        )
+
+
+class InputFile(click.Path):
+    """A file the command reads. Missing, a directory or unreadable is bad input (exit 3,
+    French message), not a command-line error (click's exit 2, English)."""
+
+    def __init__(self, *, allow_dash: bool = False) -> None:
+        super().__init__(dir_okay=False, allow_dash=allow_dash, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not (self.allow_dash and value in ("-", b"-")):
+            check_input_file(Path(os.fsdecode(value)))
+        return super().convert(value, param, ctx)
+
+
+class OutputPath(click.Path):
+    """A file (``directory=False``) or directory the command writes. One of the other
+    kind already at that place is an output error (exit 6, French message)."""
+
+    def __init__(self, *, directory: bool = False, either: bool = False) -> None:
+        super().__init__(
+            file_okay=either or not directory, dir_okay=either or directory, path_type=Path
+        )
+        self.directory = directory
+        self.either = either
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(value))
+        if not self.either:
+            if self.directory and path.exists() and not path.is_dir():
+                raise OutputError(
+                    f"{path} est un fichier : il faut un dossier pour les résultats.",
+                    hint="Donnez le nom d'un dossier (il sera créé s'il n'existe pas).",
+                )
+            if not self.directory and path.is_dir():
+                raise OutputError(
+                    f"{path} est un dossier : il faut un nom de fichier.",
+                    hint="Ajoutez le nom du fichier à créer dans ce dossier.",
+                )
+        return super().convert(value, param, ctx)
