@@ -8,9 +8,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from linkytool.cli.output import OutputPath
 
 if TYPE_CHECKING:
     from linkytool.tic.model import Event
@@ -43,7 +46,7 @@ TABLE_HEAD = 50
 
 
 @tic.command("decode")
-@click.argument("source", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("source", type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "output_format",
@@ -199,6 +202,14 @@ def _print_decoded(
             "linkytool ou un extrait texte (un groupe par ligne).",
         )
     reading = builder.result()
+    if not reading.groups_ok:
+        raise CaptureError(
+            f"Aucun groupe valide dans {name} : les {reading.groups_bad} groupe(s) lu(s) ont "
+            "un checksum faux ; ce n'est pas une capture TIC lisible.",
+            hint="Donnez des octets bruts de la TIC, un enregistrement linkytool ou un extrait "
+            "texte ; une capture faite à la mauvaise vitesse est à refaire avec "
+            "tic read --mode historique ou standard.",
+        )
     summary = describe_reading(reading)
     if skipped:
         summary.append(("Octets hors trame ignorés", str(skipped)))
@@ -326,7 +337,7 @@ def ports(output_format: str) -> None:
 )
 @click.option(
     "--record",
-    type=click.Path(dir_okay=False, writable=True),
+    type=OutputPath(),
     default=None,
     help="Enregistre les octets bruts (avec mode, vitesse et heure de début) dans ce "
     "nouveau fichier, relisible avec « tic decode ».",
@@ -345,7 +356,7 @@ def read(  # noqa: PLR0917 - one parameter per click option
     output_format: str,
     max_frames: int | None,
     timeout: float | None,
-    record: str | None,
+    record: Path | None,
     max_error_rate: float,
 ) -> None:
     """Lit la TIC en direct depuis un adaptateur série (PRM, date, index, puissances).
