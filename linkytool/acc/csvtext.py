@@ -15,6 +15,7 @@ from pathlib import Path
 
 from linkytool.acc.errors import AccInputError
 from linkytool.acc.timegrid import PARIS, paris_midnight
+from linkytool.errors import describe_os_error
 
 #: Lines between two progress reports while reading a file.
 PROGRESS_LINES = 20_000
@@ -42,7 +43,11 @@ class CsvTable:
                     yield reader.line_num, [field.strip() for field in fields]
         except csv.Error as exc:
             raise AccInputError(
-                f"CSV illisible ({exc}).", path=self.path, line=reader.line_num
+                f"CSV illisible : {_csv_problem(exc)}.",
+                path=self.path,
+                line=reader.line_num,
+                hint="Ouvrez le fichier dans un éditeur de texte à cette ligne, ou "
+                "ré-exportez-le en CSV depuis le tableur.",
             ) from exc
 
     def header(self) -> tuple[int, list[str]]:
@@ -66,6 +71,18 @@ class CsvTable:
         self.progress(total, total)
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    """What the csv module's (English) error means, in French."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"un champ dépasse {csv.field_size_limit():_} caractères".replace("_", " ")
+    if "new-line character seen in unquoted field" in text:
+        return "retour chariot isolé au milieu d'un champ"
+    if "NUL" in text:
+        return "octet nul (fichier binaire ?)"
+    return text
+
+
 def read_text(path: str | Path) -> str:
     """File contents as text: UTF-8 (with or without BOM), else Windows-1252."""
     name = str(path)
@@ -76,7 +93,18 @@ def read_text(path: str | Path) -> str:
             "fichier introuvable.", path=name, hint="Vérifiez le chemin du fichier."
         ) from exc
     except OSError as exc:
-        raise AccInputError(f"lecture impossible ({exc.strerror}).", path=name) from exc
+        raise AccInputError(
+            f"lecture impossible ({describe_os_error(exc)}).",
+            path=name,
+            hint="Vérifiez que c'est un fichier et que vous avez le droit de le lire.",
+        ) from exc
+    if b"\x00" in raw[:65536]:
+        raise AccInputError(
+            "ce n'est pas un fichier texte CSV (il contient des octets binaires).",
+            path=name,
+            hint="Enregistrez les données au format CSV depuis le tableur (un classeur "
+            ".xlsx ou .ods n'est pas lu directement).",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -68,6 +68,15 @@ class LoadOptions:
     #: First and last local days (inclusive) to compute; None: the period of the data.
     period: tuple[date, date] | None = None
 
+    def __post_init__(self) -> None:
+        if self.period is not None and self.period[0] > self.period[1]:
+            first, last = self.period
+            raise AccInputError(
+                f"la période demandée commence le {first:%d/%m/%Y}, après son dernier jour "
+                f"({last:%d/%m/%Y}).",
+                hint="Donnez le premier jour avec --from et le dernier avec --to.",
+            )
+
 
 @dataclass
 class _Participant:
