@@ -30,6 +30,7 @@ from linkytool.mes.errors import (
     SigningError,
     ValidationIssue,
     VerificationError,
+    VerifyInputError,
 )
 from linkytool.mes.message import enedis_message
 from linkytool.mes.model import (
@@ -99,6 +100,7 @@ __all__ = [
     "ValidationIssue",
     "VerificationError",
     "VerificationResult",
+    "VerifyInputError",
     "assess_setting_name",
     "attest",
     "build_attestation_pdf",

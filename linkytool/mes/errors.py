@@ -75,3 +75,10 @@ class VerificationError(MesError):
     """A signed attestation does not verify (altered PDF, photo hash mismatch)."""
 
     exit_code = ExitCode.NOT_SATISFIED
+
+
+class VerifyInputError(VerificationError):
+    """A file given to verify (the attestation, a photo) cannot be read or is not a PDF:
+    bad input (exit 3), not a signature that does not verify (exit 1)."""
+
+    exit_code = ExitCode.BAD_INPUT

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from linkytool import __version__
-from linkytool.errors import LinkytoolError, OutputError
+from linkytool.errors import LinkytoolError, OutputError, describe_os_error
 from linkytool.fileio import atomic_write_bytes
 from linkytool.mes.errors import DossierPhotoError
 from linkytool.mes.message import enedis_message
@@ -231,7 +231,7 @@ def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datet
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(
-            f"Impossible de créer le dossier d'envoi {destination} : {exc.strerror}.",
+            f"Impossible de créer le dossier d'envoi {destination} : {describe_os_error(exc)}.",
             hint="Choisissez un autre emplacement (-o) ou libérez de la place.",
         ) from exc
     return False

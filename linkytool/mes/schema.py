@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+import math
 import re
 import types
 from collections.abc import Callable, Mapping
@@ -227,13 +228,16 @@ def _convert_int(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) 
 
 
 def _convert_float(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
+    number: float | None = None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return float(raw)
-    if isinstance(raw, str):
+        number = float(raw)
+    elif isinstance(raw, str):
         try:
-            return float(raw.strip().replace(",", "."))
+            number = float(raw.strip().replace(",", "."))
         except ValueError:
-            pass
+            number = None
+    if number is not None and math.isfinite(number):
+        return number
     walker.issue(
         path, f"nombre attendu (point décimal, sans unité), pas {_show(raw)}", _example(path, meta)
     )

@@ -14,8 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from linkytool.errors import describe_os_error
 from linkytool.mes.attestation import AttestationInputs, build_attestation_pdf
-from linkytool.mes.errors import DossierPhotoError, PrerequisitesError, VerificationError
+from linkytool.mes.errors import (
+    DossierPhotoError,
+    PrerequisitesError,
+    VerifyInputError,
+)
 from linkytool.mes.model import Dossier, ReadingField
 from linkytool.mes.photoprep import PreparedPhoto, prepare_photo
 from linkytool.mes.photos import PhotoFacts, inspect_photos, resolve, sha256_bytes, sha256_file
@@ -69,7 +74,7 @@ def load_submitted_photos(
             except DossierPhotoError as exc:
                 error = exc.message
             except OSError as exc:
-                error = f"fichier illisible : {fact.path} ({exc.strerror})"
+                error = f"fichier illisible : {fact.path} ({describe_os_error(exc)})"
         result[role] = SubmittedPhoto(role, fact, prepared, error)
     return result
 
@@ -92,7 +97,7 @@ def _read_image(path: Path | None, what: str) -> bytes | None:
         return path.read_bytes()
     except OSError as exc:
         raise DossierPhotoError(
-            f"Image de {what} illisible : {path} ({exc.strerror}).",
+            f"Image de {what} illisible : {path} ({describe_os_error(exc)}).",
             hint="Donnez une image PNG ou JPEG existante, ou retirez l'option.",
         ) from exc
 
@@ -200,8 +205,8 @@ def verify_attestation(
     try:
         pdf = path.read_bytes()
     except OSError as exc:
-        raise VerificationError(
-            f"Impossible de lire {path} : {exc.strerror}.",
+        raise VerifyInputError(
+            f"Impossible de lire {path} : {describe_os_error(exc)}.",
             hint="Donnez le chemin de l'attestation PDF.",
         ) from exc
     report = verify_signature(pdf)
@@ -215,8 +220,8 @@ def verify_attestation(
         try:
             digest = sha256_file(photo_path)
         except OSError as exc:
-            raise VerificationError(
-                f"Impossible de lire la photo {photo_path} : {exc.strerror}."
+            raise VerifyInputError(
+                f"Impossible de lire la photo {photo_path} : {describe_os_error(exc)}."
             ) from exc
         matches.append(PhotoMatch(photo_path, digest, by_hash.get(digest)))
     return VerificationResult(report, summary, matches)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linkytool.mes.attestation import EMBEDDED_FORMAT, EMBEDDED_NAME
-from linkytool.mes.errors import SigningError, VerificationError
+from linkytool.mes.errors import SigningError, VerifyInputError
 
 #: Signature field name in the attestation.
 FIELD_NAME = "SignatureAutoMES"
@@ -84,8 +84,8 @@ def _reader(pdf: bytes) -> Any:
     try:
         return PdfFileReader(io.BytesIO(pdf), strict=False)
     except (PdfReadError, ValueError, KeyError, IndexError) as exc:
-        raise VerificationError(
-            f"Le fichier n'est pas un PDF lisible : {exc}.",
+        raise VerifyInputError(
+            f"Le fichier n'est pas un PDF lisible ({exc}).",
             hint="Vérifiez que vous avez donné l'attestation produite par linkytool mes attest.",
         ) from exc
 

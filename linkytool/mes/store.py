@@ -19,6 +19,7 @@ import tomlkit
 from tomlkit.container import Container
 from tomlkit.items import AoT, Table
 
+from linkytool.errors import describe_os_error
 from linkytool.fileio import atomic_write_text
 from linkytool.mes.errors import DossierError
 from linkytool.mes.model import Dossier
@@ -64,7 +65,9 @@ def load_dossier(path: str | Path, *, now: datetime | None = None) -> Dossier:
             hint=f"Créez-le avec : linkytool mes new {target}",
         ) from exc
     except OSError as exc:
-        raise DossierError(f"Impossible de lire le dossier {target} : {exc.strerror}.") from exc
+        raise DossierError(
+            f"Impossible de lire le dossier {target} : {describe_os_error(exc)}."
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -100,7 +103,7 @@ def save_dossier(dossier: Dossier, path: str | Path) -> None:
         previous = None
     except OSError as exc:
         raise DossierError(
-            f"Impossible de relire {target} avant l'enregistrement : {exc.strerror}."
+            f"Impossible de relire {target} avant l'enregistrement : {describe_os_error(exc)}."
         ) from exc
     if previous is not None:
         try:
@@ -108,7 +111,24 @@ def save_dossier(dossier: Dossier, path: str | Path) -> None:
         except tomlkit.exceptions.ParseError:
             atomic_write_text(target.with_name(f"{target.stem}.invalide{target.suffix}"), previous)
             previous = None
-    atomic_write_text(target, render_dossier(dossier, previous))
+    text = render_dossier(dossier, previous)
+    _refuse_unreadable(text, target)
+    atomic_write_text(target, text)
+
+
+def _refuse_unreadable(text: str, target: Path) -> None:
+    """Raise :class:`DossierError` when ``text`` would not load back: a change that breaks
+    the schema (a negative power, NaN...) is refused and the file on disk stays as it was."""
+    try:
+        parse_dossier_text(text, source=str(target))
+    except DossierError as exc:
+        raise DossierError(
+            f"Modification refusée, {target} n'a pas été modifié : le dossier "
+            f"deviendrait invalide ({len(exc.issues) or 1} erreur(s)) :",
+            issues=exc.issues,
+            hint="Corrigez la valeur donnée puis relancez ; chaque ligne donne un exemple "
+            "de valeur correcte.",
+        ) from exc
 
 
 def _merge(container: Container | Table, data: dict[str, Any]) -> None:
