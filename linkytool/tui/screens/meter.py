@@ -141,7 +141,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         if self.session.tic_url:
             url_input.value = self.session.tic_url
         # Background work starts once the first screen is on the terminal.
-        self.set_timer(0.2, self._start_background)
+        self.call_after_refresh(self.set_timer, 0.3, self._start_background)
 
     @guarded
     def _start_background(self) -> None:
