@@ -7,9 +7,7 @@ and prints the operation indicators on stdout.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +19,7 @@ from linkytool.cli.output import (
     OutputPath,
     emit_rows,
     format_option,
-    is_interactive_stderr,
+    progress_line,
     warn,
 )
 
@@ -37,25 +35,6 @@ def _parse_day(value: str | None, option: str) -> date | None:
         raise click.BadParameter(
             f"date attendue au format AAAA-MM-JJ, lu « {value} ».", param_hint=option
         ) from None
-
-
-@contextmanager
-def _progress(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A ``progress(done, total)`` callback drawing a bar on stderr, or None."""
-    if quiet or not is_interactive_stderr():
-        yield None
-        return
-    stream = sys.stderr
-    bar: Any = click.termui.progressbar(length=1, label=label, file=stream)
-    with bar:
-        state = {"done": 0}
-
-        def update(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - state["done"])
-            state["done"] = done
-
-        yield update
 
 
 def _summary_rows(indicators: Mapping[str, float | None]) -> list[dict[str, Any]]:
@@ -187,7 +166,7 @@ def _allocate_and_write(
             f"curves.csv non écrit : {rows} lignes dépasseraient la limite de "
             f"{CURVES_ROW_LIMIT} (passez --curves always pour l'écrire quand même)."
         )
-    with _progress(quiet, "Répartition") as progress:
+    with progress_line("Répartition", enabled=not quiet) as progress:
         result = run_operation(operation, progress=progress, keep_curves=keep)
     if enedis_style and operation.grid.step_s != 900:
         warn("Courbes au format Enedis non écrites : elles demandent le pas de 15 minutes.")
@@ -361,7 +340,7 @@ def run(  # noqa: PLR0917 - click passes one argument per option
         step_minutes=None if step == "auto" else int(step),
         period=(first, last) if first and last else None,
     )
-    with _progress(quiet, "Lecture    ") as reading:
+    with progress_line("Lecture", enabled=not quiet) as reading:
         operation = load_operation(
             consumers,
             producers,

@@ -12,7 +12,9 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -116,6 +118,57 @@ def warn(message: str) -> None:
 def is_interactive_stderr() -> bool:
     """True when stderr is a terminal (progress bars are shown only then)."""
     return sys.stderr.isatty()
+
+
+class ProgressLine:
+    """Progress of long work on one stderr line, redrawn at most twice a second and erased
+    by :meth:`clear`: ``Label : 42 % (détail) – reste 12 s``. Called as
+    ``progress(done, total)``; ``total`` None (a pipe) shows the detail only."""
+
+    def __init__(self, label: str, detail: Callable[[int, int | None], str] | None = None) -> None:
+        self.label = label
+        self.detail = detail
+        self._started = time.monotonic()
+        self._last = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.5 and not (total and done >= total):
+            return
+        self._last = now
+        parts = []
+        if total:
+            parts.append(f"{min(done / total, 1.0):.0%}".replace("%", " %"))
+        if self.detail is not None:
+            parts.append(f"({self.detail(done, total)})")
+        if total and 0 < done < total:
+            left = (now - self._started) * (total - done) / done
+            parts.append(f"– reste {left:.0f} s")
+        click.echo(f"\r\033[K{self.label} : {' '.join(parts)}", err=True, nl=False)
+        self._shown = True
+
+    def clear(self) -> None:
+        """Erase the progress line (before other diagnostics are printed)."""
+        if self._shown:
+            click.echo("\r\033[K", err=True, nl=False)
+            self._shown = False
+
+
+@contextmanager
+def progress_line(
+    label: str, *, enabled: bool = True, detail: Callable[[int, int | None], str] | None = None
+) -> Iterator[ProgressLine | None]:
+    """A :class:`ProgressLine` erased on exit, or None when disabled or when stderr is not a
+    terminal (no progress in logs or pipes)."""
+    if not enabled or not is_interactive_stderr():
+        yield None
+        return
+    line = ProgressLine(label, detail)
+    try:
+        yield line
+    finally:
+        line.clear()
 
 
 def check_input_file(path: Path) -> None:

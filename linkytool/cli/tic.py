@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from linkytool.cli.output import OutputPath
+from linkytool.cli.output import OutputPath, ProgressLine, is_interactive_stderr
 
 if TYPE_CHECKING:
     from linkytool.tic.model import Event
@@ -23,6 +23,55 @@ if TYPE_CHECKING:
 @click.group()
 def tic() -> None:
     """Télé-information client (TIC) : lire, enregistrer, décoder, simuler."""
+
+
+# -- shared by tic decode and tic read -------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_max_error_rate_option = click.option(
+    "--max-error-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.05,
+    show_default=True,
+    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1.",
+)
+
+
+def _mode_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--mode",
+        type=click.Choice(["auto", "historique", "standard"]),
+        default="auto",
+        show_default=True,
+        help=help_text,
+    )
+
+
+def _frames_format_option(table_text: str) -> Callable[[F], F]:
+    """``--format`` of the commands that print frames: table, jsonl or csv."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["table", "jsonl", "csv"]),
+        default="table",
+        show_default=True,
+        help=f"table : {table_text} ; jsonl : un objet JSON par trame ; "
+        "csv : une ligne par groupe.",
+    )
+
+
+def _check_error_rate(reading: MeterReading, max_error_rate: float) -> None:
+    """Raise :class:`ChecksumRateError` (exit 1) above ``max_error_rate`` rejected groups."""
+    from linkytool.tic.errors import ChecksumRateError
+
+    if reading.checksum_error_rate > max_error_rate:
+        raise ChecksumRateError(
+            f"{reading.groups_bad} groupe(s) rejeté(s) sur "
+            f"{reading.groups_ok + reading.groups_bad} "
+            f"(taux {reading.checksum_error_rate:.1%} > {max_error_rate:.1%}).",
+            hint="Vérifiez le câblage et l'adaptateur, ou relevez le seuil avec --max-error-rate.",
+        )
 
 
 # -- tic decode (TIC-core) -------------------------------------------------------------
@@ -47,29 +96,9 @@ TABLE_HEAD = 50
 
 @tic.command("decode")
 @click.argument("source", type=click.Path(allow_dash=True))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="table : une ligne par trame puis le résumé ; jsonl : un objet JSON par trame ; "
-    "csv : une ligne par groupe.",
-)
-@click.option(
-    "--mode",
-    type=click.Choice(["auto", "historique", "standard"]),
-    default="auto",
-    show_default=True,
-    help="Mode TIC ; auto le déduit des données (séparateurs, étiquettes).",
-)
-@click.option(
-    "--max-error-rate",
-    type=click.FloatRange(0.0, 1.0),
-    default=0.05,
-    show_default=True,
-    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1.",
-)
+@_frames_format_option("une ligne par trame puis le résumé")
+@_mode_option("Mode TIC ; auto le déduit des données (séparateurs, étiquettes).")
+@_max_error_rate_option
 @click.option(
     "--all",
     "show_all",
@@ -84,17 +113,17 @@ def decode(
 
     SOURCE est un fichier ou « - » pour l'entrée standard. Les données vont sur stdout,
     les diagnostics sur stderr. Code de sortie 0 si le taux de groupes rejetés reste sous
-    --max-error-rate, 1 au-delà, 3 si le fichier est illisible ou ne contient aucune trame.
+    --max-error-rate, 1 au-delà, 3 si le fichier est illisible ou ne contient aucune trame
+    valide.
     """
-    from linkytool.cli.output import is_interactive_stderr
     from linkytool.errors import OutputError
     from linkytool.tic import TicMode
     from linkytool.tic.capture import iter_capture, iter_stream
-    from linkytool.tic.errors import ChecksumRateError
 
     forced = None if mode == "auto" else TicMode(mode)
     # progress only when the data goes elsewhere than the terminal showing it
-    progress = _ProgressLine() if is_interactive_stderr() and not sys.stdout.isatty() else None
+    interactive = is_interactive_stderr() and not sys.stdout.isatty()
+    progress = ProgressLine("Décodage", _megabytes) if interactive else None
     if source == "-":
         events = iter_stream(sys.stdin.buffer, forced, progress=progress)
         name = "l'entrée standard"
@@ -112,47 +141,21 @@ def decode(
             f"Écriture impossible sur la sortie standard : {exc.strerror or exc}.",
             hint="Libérez de la place ou redirigez la sortie vers un autre fichier.",
         ) from exc
-    if reading.checksum_error_rate > max_error_rate:
-        raise ChecksumRateError(
-            f"{reading.groups_bad} groupe(s) rejeté(s) sur "
-            f"{reading.groups_ok + reading.groups_bad} "
-            f"(taux {reading.checksum_error_rate:.1%} > {max_error_rate:.1%}).",
-            hint="Vérifiez le câblage et l'adaptateur, ou relevez le seuil avec --max-error-rate.",
-        )
+    _check_error_rate(reading, max_error_rate)
 
 
-class _ProgressLine:
-    """Progress of a long decode on stderr (terminal only), at most twice a second."""
-
-    def __init__(self) -> None:
-        self._last = 0.0
-        self._shown = False
-
-    def __call__(self, done: int, total: int | None) -> None:
-        import time
-
-        now = time.monotonic()
-        if now - self._last < 0.5:
-            return
-        self._last = now
-        if total:
-            text = f"Décodage : {done / total:.0%} ({done / 1e6:.0f} / {total / 1e6:.0f} Mo)"
-        else:
-            text = f"Décodage : {done / 1e6:.0f} Mo lus"
-        click.echo(f"\r{text}", err=True, nl=False)
-        self._shown = True
-
-    def clear(self) -> None:
-        """Erase the progress line."""
-        if self._shown:
-            click.echo("\r\033[K", err=True, nl=False)
+def _megabytes(done: int, total: int | None) -> str:
+    """Progress detail of a decode [Mo]."""
+    if total:
+        return f"{done / 1e6:.0f} / {total / 1e6:.0f} Mo"
+    return f"{done / 1e6:.0f} Mo lus"
 
 
 def _print_decoded(
     events: Iterator[Event],
     output_format: str,
     name: str,
-    progress: _ProgressLine | None,
+    progress: ProgressLine | None,
     *,
     show_all: bool = False,
 ) -> MeterReading:
@@ -298,13 +301,9 @@ def ports(output_format: str) -> None:
     help="Port à lire : /dev/ttyUSB0, /dev/serial/by-id/..., rfc2217://hôte:port, "
     "socket://hôte:port. Par défaut, l'unique adaptateur USB détecté.",
 )
-@click.option(
-    "--mode",
-    type=click.Choice(["auto", "historique", "standard"]),
-    default="auto",
-    show_default=True,
-    help="Mode TIC ; auto essaie 9600 puis 1200 bauds et garde la vitesse dont les "
-    "groupes passent le contrôle (checksum).",
+@_mode_option(
+    "Mode TIC ; auto essaie 9600 puis 1200 bauds et garde la vitesse dont les "
+    "groupes passent le contrôle (checksum)."
 )
 @click.option(
     "--baud",
@@ -312,15 +311,7 @@ def ports(output_format: str) -> None:
     default=None,
     help="Impose la vitesse (bauds) au lieu de la déduire du mode.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="table : résumé du compteur (rafraîchi dans un terminal) ; jsonl : un objet "
-    "JSON par trame ; csv : une ligne par groupe.",
-)
+@_frames_format_option("résumé du compteur (rafraîchi dans un terminal)")
 @click.option(
     "--frames",
     "max_frames",
@@ -342,13 +333,7 @@ def ports(output_format: str) -> None:
     help="Enregistre les octets bruts (avec mode, vitesse et heure de début) dans ce "
     "nouveau fichier, relisible avec « tic decode ».",
 )
-@click.option(
-    "--max-error-rate",
-    type=click.FloatRange(0.0, 1.0),
-    default=0.05,
-    show_default=True,
-    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1.",
-)
+@_max_error_rate_option
 def read(  # noqa: PLR0917 - one parameter per click option
     port: str | None,
     mode: str,
@@ -370,7 +355,6 @@ def read(  # noqa: PLR0917 - one parameter per click option
     import threading
 
     from linkytool.cli.output import warn
-    from linkytool.tic.errors import ChecksumRateError
     from linkytool.tic.serial_errors import NoTicSignalError
     from linkytool.tic.serial_live import LiveSession
     from linkytool.tic.serialio import FrameReceived, TicReader, choose_port
@@ -411,13 +395,7 @@ def read(  # noqa: PLR0917 - one parameter per click option
             "détection échoue.",
         )
     reading = session.finish()
-    if reading.checksum_error_rate > max_error_rate:
-        raise ChecksumRateError(
-            f"{reading.groups_bad} groupe(s) rejeté(s) sur "
-            f"{reading.groups_ok + reading.groups_bad} "
-            f"(taux {reading.checksum_error_rate:.1%} > {max_error_rate:.1%}).",
-            hint="Vérifiez le câblage et l'adaptateur, ou relevez le seuil avec --max-error-rate.",
-        )
+    _check_error_rate(reading, max_error_rate)
 
 
 @tic.command("simulate")
