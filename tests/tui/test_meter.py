@@ -42,7 +42,8 @@ async def test_live_values_banner_chart_and_recording(
         assert reading.production_data_missing
         assert any(m.state == "mode" for m in messages.of(TicStatus))
         pane = app.panes["compteur"]
-        assert app.session.tic_reading is reading
+        shared = app.session.tic_reading  # what the other screens use
+        assert shared is not None and shared.prm == DEMO_PRM
         text = screen_text(app)
         assert DEMO_PRM in text
         assert "Mode consommateur" in text
