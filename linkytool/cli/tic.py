@@ -448,7 +448,7 @@ def read(  # noqa: PLR0917 - one parameter per click option
 )
 @click.option(
     "--link",
-    type=click.Path(dir_okay=False),
+    type=OutputPath(),
     default=None,
     help="Crée ce lien symbolique vers le pseudo-terminal (chemin stable, comme "
     "/dev/serial/by-id).",

@@ -214,6 +214,13 @@ def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datet
                 archive.writestr(info, data)
         atomic_write_bytes(destination, buffer.getvalue())
         return True
+    if destination.exists() and not destination.is_dir():
+        raise OutputError(
+            f"{destination} est un fichier, pas un dossier : le dossier d'envoi ne peut pas "
+            "y être écrit.",
+            hint="Donnez le nom d'un dossier (créé au besoin) ou d'une archive se terminant "
+            "par .zip.",
+        )
     if destination.exists() and any(destination.iterdir()):
         # an existing folder (an earlier pack): replace our files one by one, atomically
         for name, data in contents.items():

@@ -6,6 +6,7 @@ raw TIC bytes only with ``--stdout``; every message goes to stderr.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -30,7 +31,7 @@ def run_simulator(
     adsc: str | None,
     port_url: str | None,
     to_stdout: bool,
-    link: str | None,
+    link: str | os.PathLike[str] | None,
     max_frames: int | None,
     duration: float | None,
     fast: bool,

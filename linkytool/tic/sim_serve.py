@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+from linkytool.errors import OutputError, describe_os_error
 from linkytool.tic.sim_line import UartLine
 from linkytool.tic.simulator import MeterSimulator
 
@@ -237,8 +238,16 @@ class SimulatorServer:
             temporary = self.link.with_name(f".{self.link.name}.{os.getpid()}.tmp")
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
-            temporary.symlink_to(sink.slave_path)
-            os.replace(temporary, self.link)  # atomic: readers never see a broken link
+            try:
+                temporary.symlink_to(sink.slave_path)
+                os.replace(temporary, self.link)  # atomic: readers never see a broken link
+            except OSError as exc:
+                sink.close()
+                raise OutputError(
+                    f"Impossible de créer le lien {self.link} : {describe_os_error(exc)}.",
+                    hint="Choisissez pour --link un chemin dans un dossier existant où vous "
+                    "pouvez écrire (par exemple /tmp/linky).",
+                ) from exc
         self._sink = sink
         self._plugged.set()
 
