@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -326,3 +328,27 @@ def test_stdin_decodes_like_the_file(work: Path) -> None:
     assert from_file.exit_code == from_stdin.exit_code == 0
     assert from_file.stdout == from_stdin.stdout and from_file.stdout
     _assert_clean_failure(_run("tic", "decode", "-", stdin=b""), 3, "entrée standard")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("mes", "check", "d.toml", "--format", "json"),
+        ("acc", "run", "-q", "-o", "out", "--consumers", "c.csv", "--producers", "p.csv"),
+        ("tic", "simulate", "--stdout", "--frames", "2", "--fast"),
+    ],
+    ids=["mes-check", "acc-run", "tic-simulate"],
+)
+def test_full_disk_on_stdout_is_exit_6(work: Path, args: tuple[str, ...]) -> None:
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "linkytool", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == 6, result.stderr
+    assert "Écriture impossible sur la sortie standard" in result.stderr
+    assert "Traceback" not in result.stderr

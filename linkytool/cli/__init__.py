@@ -9,13 +9,17 @@ traceback, and mapped to their documented :class:`~linkytool.errors.ExitCode`.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
+import os
+import sys
 from typing import IO, Any
 
 import click
 
 from linkytool import __version__
-from linkytool.errors import ExitCode, LinkytoolError
+from linkytool.errors import ExitCode, LinkytoolError, OutputError, describe_os_error
 
 #: Sub-command name -> "module:attribute" of its click command or group.
 SUBCOMMANDS: dict[str, str] = {
@@ -63,9 +67,34 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except LinkytoolError as error:
             raise LinkytoolClickError(error) from error
+        except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly
+            _discard_stdout()
+            ctx.exit(int(ExitCode.OK))
+        except OSError as error:
+            if error.errno not in _OUTPUT_ERRNOS:
+                raise
+            # files are written through linkytool.fileio (OutputError): this is stdout
+            _discard_stdout()
+            raise LinkytoolClickError(
+                OutputError(
+                    f"Écriture impossible sur la sortie standard : {describe_os_error(error)}.",
+                    hint="Libérez de la place ou redirigez la sortie vers un autre fichier.",
+                )
+            ) from error
         except KeyboardInterrupt:
             click.echo("Interrompu.", err=True)
             ctx.exit(int(ExitCode.INTERRUPTED))
+
+
+#: Errors of a write that ran out of room: reported as exit 6, not a traceback.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 @click.group(

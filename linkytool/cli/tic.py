@@ -5,7 +5,6 @@ The group is defined here first; sub-commands follow, one per section.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -116,7 +115,6 @@ def decode(
     --max-error-rate, 1 au-delà, 3 si le fichier est illisible ou ne contient aucune trame
     valide.
     """
-    from linkytool.errors import OutputError
     from linkytool.tic import TicMode
     from linkytool.tic.capture import iter_capture, iter_stream
 
@@ -130,17 +128,8 @@ def decode(
     else:
         events = iter_capture(source, forced, progress=progress)
         name = source
-    try:
-        reading = _print_decoded(events, output_format, name, progress, show_all=show_all)
-    except BrokenPipeError:  # the reader went away (| head): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return
-    except OSError as exc:
-        raise OutputError(
-            f"Écriture impossible sur la sortie standard : {exc.strerror or exc}.",
-            hint="Libérez de la place ou redirigez la sortie vers un autre fichier.",
-        ) from exc
+    # a closed pipe or a full disk on stdout is reported by the command group (cli/__init__)
+    reading = _print_decoded(events, output_format, name, progress, show_all=show_all)
     _check_error_rate(reading, max_error_rate)
 
 
