@@ -14,9 +14,17 @@ import pytest
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import TicReadingUpdated
 
-from .conftest import FROZEN_NOW, frozen_clock, screen_text
+from .conftest import FROZEN_NOW, frozen_clock, screen_text, wait_for
 
 SIZES = [(80, 24), (120, 40)]
+
+
+async def ports_listed(app: Any, pilot: Any) -> None:
+    """Wait for the background port scan (started just after the first screen)."""
+    from textual.widgets import Select
+
+    ports = app.query_one("#meter-ports", Select)
+    await wait_for(pilot, lambda: ports.prompt == "Aucun adaptateur détecté")
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +47,7 @@ def fixed_reading() -> Any:
 async def test_compteur_with_live_reading(tmp_path: Path, size: tuple[int, int], snapshot) -> None:
     app = make_app(workdir=tmp_path, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=size) as pilot:
-        await app.workers.wait_for_complete()
+        await ports_listed(app, pilot)
         pane = app.panes["compteur"]
         reading = fixed_reading()
         for offset in range(5):
@@ -54,7 +62,7 @@ async def test_compteur_with_live_reading(tmp_path: Path, size: tuple[int, int],
 async def test_help_panel(tmp_path: Path, size: tuple[int, int], snapshot) -> None:
     app = make_app(workdir=tmp_path, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=size) as pilot:
-        await app.workers.wait_for_complete()
+        await ports_listed(app, pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert screen_text(app) == snapshot
@@ -63,7 +71,7 @@ async def test_help_panel(tmp_path: Path, size: tuple[int, int], snapshot) -> No
 async def test_decoupling_without_dossier(tmp_path: Path, snapshot) -> None:
     app = make_app(workdir=tmp_path, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await ports_listed(app, pilot)
         await pilot.press("f5")
         await pilot.pause()
         assert screen_text(app) == snapshot
