@@ -352,3 +352,22 @@ def test_full_disk_on_stdout_is_exit_6(work: Path, args: tuple[str, ...]) -> Non
     assert result.returncode == 6, result.stderr
     assert "Écriture impossible sur la sortie standard" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("variant", ["utf-8-bom", "crlf", "bom-crlf"])
+def test_text_dump_saved_on_windows_decodes_the_same(
+    work: Path, samples_real: Path, variant: str
+) -> None:
+    """A dump re-saved by Notepad (BOM, CR LF) loses no group (CR LF was taken for raw
+    bytes: 3 groups rejected and frames lost; the BOM spoilt the first group)."""
+    original = samples_real / "tic" / "teleinfo-test-historique-hc.txt"
+    data = original.read_bytes()
+    if "crlf" in variant:
+        data = data.replace(b"\n", b"\r\n")
+    if "bom" in variant:
+        data = b"\xef\xbb\xbf" + data
+    (work / "dump.txt").write_bytes(data)
+    expected = _run("tic", "decode", str(original), "--format", "jsonl")
+    result = _run("tic", "decode", "dump.txt", "--format", "jsonl")
+    assert result.exit_code == expected.exit_code == 0, result.stderr
+    assert result.stdout == expected.stdout

@@ -23,6 +23,8 @@ from linkytool.tic.textdump import parse_text_dump
 #: Read size when streaming a raw capture [bytes].
 CHUNK = 1 << 20
 _RECORDING_MAGIC = b"#LINKYTOOL-TIC-RECORDING "
+#: Byte order mark an editor may put before a text dump saved as UTF-8.
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class CaptureKind(StrEnum):
@@ -34,10 +36,17 @@ class CaptureKind(StrEnum):
 
 
 def sniff(head: bytes) -> CaptureKind:
-    """Kind of capture from its first bytes."""
+    """Kind of capture from its first bytes.
+
+    STX/ETX mark a raw capture. Without them, CR alone is not enough: a text dump saved on
+    Windows ends its lines with CR LF too. Only a CR not followed by LF (the end of a raw
+    group whose next LF was lost) still says raw; CR LF content is read as text, which
+    also decodes a raw capture stripped of STX/ETX (its groups are the dump's lines)."""
     if head.startswith(_RECORDING_MAGIC):
         return CaptureKind.RECORDING
-    if any(byte in head for byte in (b"\x02", b"\x03", b"\x82", b"\r")):
+    if any(byte in head for byte in (b"\x02", b"\x03", b"\x82")):
+        return CaptureKind.RAW
+    if b"\r" in head.replace(b"\r\n", b"\n").removesuffix(b"\r"):
         return CaptureKind.RAW
     return CaptureKind.TEXT
 
@@ -112,8 +121,8 @@ def iter_stream(
     done = len(head)
     kind = sniff(head[:SNIFF])
     if kind is CaptureKind.TEXT:
-        rest = stream.read()
-        yield from parse_text_dump((head + rest).decode("latin-1"), mode)
+        text = head + stream.read()
+        yield from parse_text_dump(text.removeprefix(_UTF8_BOM).decode("latin-1"), mode)
         return
     if kind is CaptureKind.RECORDING:
         from linkytool.tic.recorder import parse_recording
