@@ -83,10 +83,26 @@ def open_port(url: str, baud: int, *, timeout: float = READ_TIMEOUT_S) -> serial
     }
     if "://" not in url:
         options["exclusive"] = True  # two readers on one adapter garble each other
+    refused: tuple[type[BaseException], ...] = (
+        serial.SerialException,
+        OSError,
+        ValueError,
+        *_termios_errors(),
+    )
     try:
         return serial.serial_for_url(url, **options)
-    except (serial.SerialException, OSError, ValueError) as error:
+    except refused as error:
         raise classify_open_error(url, error) from error
+
+
+def _termios_errors() -> tuple[type[BaseException], ...]:
+    """termios.error (not an OSError) is what pyserial lets through when a pty or a dying
+    adapter refuses its settings (e.g. EINVAL on a pty whose master is gone)."""
+    try:
+        import termios
+    except ImportError:  # pragma: no cover - Windows
+        return ()
+    return (termios.error,)
 
 
 # ------------------------------------------------------------------------ events
@@ -533,6 +549,29 @@ class TicReader:
             self._downtime = time.monotonic() - lost_at
             self._needs_detection = self.forced_mode is None and self.baud is None
             return
+
+    def start_recording(self, path: str | Path) -> None:
+        """Record the raw bytes from now on to the new file ``path`` (never overwritten).
+
+        Call it before iterating or from the thread that iterates, between two events; a
+        recording already running is closed first. Raises :class:`OutputError` when the
+        file cannot be created.
+        """
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _check_recording_path(target)
+        self.stop_recording()
+        self.record_path = target
+        if self.detected_baud is not None or self.forced_mode is not None:
+            self._start_recording()
+
+    def stop_recording(self) -> Path | None:
+        """Close the running recording (same thread rules); return its path, if any."""
+        path = self.record_path if self.recorder is not None else None
+        self._close_recorder()
+        self.recorder = None
+        self.record_path = None
+        return path
 
     def _start_recording(self) -> None:
         if self.record_path is None or self.recorder is not None:

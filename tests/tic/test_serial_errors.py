@@ -156,3 +156,19 @@ def test_read_command_without_adapter_says_so(monkeypatch: pytest.MonkeyPatch) -
     result = CliRunner().invoke(cli, ["tic", "read"])
     assert result.exit_code == ExitCode.DEVICE
     assert "Aucun adaptateur USB détecté" in result.stderr
+
+
+def test_open_port_termios_refusal_is_a_device_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pty whose master is gone makes pyserial raise termios.error (not an OSError)."""
+    import termios
+
+    import serial
+
+    def refuse(url: str, **_: object) -> None:
+        raise termios.error(22, "Invalid argument")
+
+    monkeypatch.setattr(serial, "serial_for_url", refuse)
+    with pytest.raises(SerialPortError) as caught:
+        open_port("/dev/pts/99", 9600)
+    assert caught.value.exit_code == ExitCode.DEVICE
+    assert "Impossible d'ouvrir le port /dev/pts/99" in str(caught.value)

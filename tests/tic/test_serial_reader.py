@@ -297,3 +297,25 @@ def test_a_brief_permission_error_while_udev_settles_is_not_reported() -> None:
     events = collect(reader, until=3)
     assert not [e for e in events if isinstance(e, ReaderError)]
     assert any(isinstance(e, Reconnected) for e in events)
+
+
+def test_recording_can_start_and_stop_mid_session(tmp_path: Path) -> None:
+    """The UI's record button: start and stop between events, files never overwritten."""
+    first, second = tmp_path / "a.tic", tmp_path / "sub" / "b.tic"
+    reader = TicReader("x", opener=Opener(ScriptedPort(chunked(frames_bytes(6), 150))))
+    frames = 0
+    stopped: Path | None = None
+    for event in reader:
+        if isinstance(event, FrameReceived):
+            frames += 1
+            if frames == 1:
+                reader.start_recording(first)
+            elif frames == 3:
+                reader.start_recording(second)  # closes the first one
+            elif frames == 5:
+                stopped = reader.stop_recording()
+                reader.stop()
+    assert stopped == second and reader.recorder is None
+    assert len(read_capture(first)) >= 2 and len(read_capture(second)) >= 2
+    with pytest.raises(OutputError):
+        reader.start_recording(first)  # an existing recording is never overwritten

@@ -285,19 +285,18 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             self._record_request = (self.recording,)
 
     def _apply_record_request(self, reader: Any) -> None:
-        """In the reading thread: switch the reader's recording file (see the report's
-        request for a public ``TicReader.start_recording``/``stop_recording``)."""
+        """In the reading thread: switch the reader's recording file between events."""
         request, self._record_request = self._record_request, None
         if request is None:
             return
         (path,) = request
-        if reader.recorder is not None:
-            reader.recorder.close()
-            reader.recorder = None
-        reader.record_path = path
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            reader._start_recording()
+        if path is None:
+            reader.stop_recording()
+            return
+        try:
+            reader.start_recording(path)
+        except LinkytoolError as error:  # the reading goes on without the recording
+            self.post_message(WorkFailed("Enregistrement TIC", error.message, error.hint))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="tic")
     def _read_loop(
