@@ -320,6 +320,9 @@ def test_ctrl_c_exits_130_quietly(work: Path, monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr("linkytool.tic.capture.iter_capture", interrupted)
     _assert_clean_failure(_run("tic", "decode", str(TIC_SAMPLE)), 130, "Interrompu")
+    monkeypatch.setattr("linkytool.acc.run_operation", interrupted)
+    line = (*ACC, "--consumers", "c.csv", "--producers", "p.csv")
+    _assert_clean_failure(_run(*line), 130, "Interrompu")
 
 
 def test_stdin_decodes_like_the_file(work: Path) -> None:

@@ -31,7 +31,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 Column = tuple[str, str]
 
 
-def format_option(*formats: str, default: str = "table") -> Callable[[F], F]:
+def format_option(
+    *formats: str, default: str = "table", help_text: str = "Format de sortie sur stdout."
+) -> Callable[[F], F]:
     """The ``--format`` option restricted to ``formats`` (table, json, jsonl, csv)."""
     return click.option(
         "--format",
@@ -39,7 +41,7 @@ def format_option(*formats: str, default: str = "table") -> Callable[[F], F]:
         type=click.Choice(list(formats)),
         default=default,
         show_default=True,
-        help="Format de sortie sur stdout.",
+        help=help_text,
     )
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from linkytool.cli.output import OutputPath, ProgressLine, is_interactive_stderr
+from linkytool.cli.output import OutputPath, ProgressLine, format_option, is_interactive_stderr
 
 if TYPE_CHECKING:
     from linkytool.tic.model import Event
@@ -49,13 +49,11 @@ def _mode_option(help_text: str) -> Callable[[F], F]:
 
 def _frames_format_option(table_text: str) -> Callable[[F], F]:
     """``--format`` of the commands that print frames: table, jsonl or csv."""
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["table", "jsonl", "csv"]),
-        default="table",
-        show_default=True,
-        help=f"table : {table_text} ; jsonl : un objet JSON par trame ; "
+    return format_option(
+        "table",
+        "jsonl",
+        "csv",
+        help_text=f"table : {table_text} ; jsonl : un objet JSON par trame ; "
         "csv : une ligne par groupe.",
     )
 
@@ -258,14 +256,7 @@ PORT_COLUMNS = (
 
 
 @tic.command("ports")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Format de sortie sur stdout.",
-)
+@format_option("table", "json")
 def ports(output_format: str) -> None:
     """Liste les adaptateurs série (adaptateurs USB d'abord, chemin /dev/serial/by-id).
 
