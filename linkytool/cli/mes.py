@@ -25,7 +25,7 @@ from linkytool.cli.output import (
     format_option,
     warn,
 )
-from linkytool.errors import ExitCode
+from linkytool.errors import ExitCode, describe_os_error
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
 from linkytool.mes.errors import DossierError, SigningError
 from linkytool.mes.model import ReadingField, ReadingSource
@@ -207,7 +207,7 @@ def _read_key(path: Path | None) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SigningError(f"Impossible de lire la clé {path} : {exc.strerror}.") from exc
+        raise SigningError(f"Impossible de lire la clé {path} : {describe_os_error(exc)}.") from exc
 
 
 def _password(value: str | None) -> bytes | None:
@@ -665,7 +665,7 @@ def import_photos_command(dossier: Path) -> None:
             problems.append(f"{declared} : {exc.message}")
             continue
         except OSError as exc:
-            problems.append(f"{declared} : {exc.strerror}")
+            problems.append(f"{declared} : {describe_os_error(exc)}")
             continue
         rows.append(
             {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from linkytool.errors import describe_os_error
 from linkytool.mes.model import Dossier, ReadingField
 
 #: Attachment limit of Enedis-Connect ("pièces jointes (de 4 MO maximum)") [bytes]. The
@@ -88,7 +89,8 @@ def inspect_photo(role: ReadingField, declared: str, base_dir: Path) -> PhotoFac
     except FileNotFoundError:
         return _absent(role, declared, path, f"fichier introuvable : {path}")
     except OSError as exc:
-        return _absent(role, declared, path, f"fichier illisible : {path} ({exc.strerror})")
+        reason = describe_os_error(exc)
+        return _absent(role, declared, path, f"fichier illisible : {path} ({reason})")
     described = describe_image(data)
     digest = sha256_bytes(data)
     if described is None:

@@ -9,6 +9,7 @@ file intact.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import datetime
 from importlib import resources
@@ -39,7 +40,7 @@ def parse_dossier_text(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DossierError(
-            f"{source} n'est pas un fichier TOML valide : {exc}.",
+            f"{source} n'est pas un fichier TOML valide : {toml_error_in_french(exc)}.",
             hint="Corrigez la ligne indiquée (guillemets, crochets, signe =), "
             "ou repartez du modèle : linkytool mes new NOUVEAU.toml",
         ) from exc
@@ -52,6 +53,49 @@ def parse_dossier_text(
             "correcte.",
         )
     return dossier
+
+
+#: tomllib's messages (English) -> French, by their fixed beginning.
+_TOML_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("Expected '=' after a key", "signe = attendu après le nom du champ"),
+    ("Expected ']' at the end of a table", "crochet ] attendu à la fin du nom de section"),
+    ("Expected ']]' at the end of an array", "]] attendu à la fin du nom de liste de sections"),
+    ("Expected newline or end of document", "retour à la ligne attendu après la valeur"),
+    ("Unterminated string", "texte sans guillemet fermant"),
+    ("Unclosed array", "liste sans crochet fermant"),
+    ("Unclosed inline table", "table en ligne sans accolade fermante"),
+    ("Invalid value", "valeur illisible (texte sans guillemets ?)"),
+    ("Invalid date or datetime", "date ou heure invalide"),
+    ("Invalid initial character for a key", "nom de champ commençant par un caractère interdit"),
+    ("Invalid statement", "ligne illisible"),
+    ("Cannot declare", "section déclarée deux fois"),
+    ("Cannot overwrite a value", "champ donné deux fois"),
+    ("Cannot redefine namespace", "section déclarée deux fois"),
+    ("Duplicate inline table key", "champ donné deux fois"),
+    ("Illegal character '\\n'", "guillemet fermant manquant avant la fin de la ligne"),
+    ("Illegal character", "caractère interdit"),
+    ("Found invalid character", "caractère interdit"),
+    ("Unescaped '\\' in a string", "barre oblique inverse \\ à doubler dans un texte"),
+)
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
+
+
+def toml_error_in_french(exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib's message in French, with its line and column; unknown ones kept as is."""
+    text = str(exc)
+    position = _TOML_POSITION.search(text)
+    where = ""
+    if position is not None:
+        where = (
+            f" (ligne {position.group(1)}, colonne {position.group(2)})"
+            if position.group(1)
+            else " (en fin de fichier)"
+        )
+    for english, french in _TOML_MESSAGES:
+        if text.startswith(english):
+            return french + where
+    return text
 
 
 def load_dossier(path: str | Path, *, now: datetime | None = None) -> Dossier:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
+from linkytool.errors import describe_os_error
 from linkytool.tic.decoder import TicDecoder
 from linkytool.tic.errors import CaptureError
 from linkytool.tic.labels import TicMode
@@ -64,7 +65,7 @@ def _open_error(path: Path, exc: OSError) -> CaptureError:
             f"Lecture de {path} refusée (permissions).",
             hint="Vérifiez les droits du fichier ou copiez-le ailleurs.",
         )
-    return CaptureError(f"Impossible de lire la capture {path} : {exc.strerror or exc}.")
+    return CaptureError(f"Impossible de lire la capture {path} : {describe_os_error(exc)}.")
 
 
 #: Bytes looked at to tell a capture's kind [bytes] (a recording header fits in it).

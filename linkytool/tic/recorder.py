@@ -32,7 +32,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from linkytool.errors import ExitCode, LinkytoolError, OutputError
+from linkytool.errors import ExitCode, LinkytoolError, OutputError, describe_os_error
 
 #: First bytes of every recording (followed by the format version and the JSON header).
 RECORDING_MAGIC = b"#LINKYTOOL-TIC-RECORDING "
@@ -156,7 +156,7 @@ def load_recording(path: str | os.PathLike[str]) -> tuple[RecordingMetadata, byt
         data = Path(path).read_bytes()
     except OSError as exc:
         raise RecordingError(
-            f"Impossible de lire l'enregistrement {path} : {exc.strerror}."
+            f"Impossible de lire l'enregistrement {path} : {describe_os_error(exc)}."
         ) from exc
     return parse_recording(data)
 
@@ -188,7 +188,7 @@ class Recorder:
             ) from exc
         except OSError as exc:
             raise OutputError(
-                f"Impossible de créer l'enregistrement {self.path} : {exc.strerror}.",
+                f"Impossible de créer l'enregistrement {self.path} : {describe_os_error(exc)}.",
                 hint="Vérifiez que le dossier existe et qu'il est accessible en écriture.",
             ) from exc
         self._write(encode_header(metadata))
@@ -233,7 +233,8 @@ class Recorder:
             self._handle.flush()
         except OSError as exc:
             raise OutputError(
-                f"Écriture impossible dans l'enregistrement {self.path} : {exc.strerror}.",
+                f"Écriture impossible dans l'enregistrement {self.path} : "
+                f"{describe_os_error(exc)}.",
                 hint="Les octets déjà écrits sont conservés. Libérez de la place ou "
                 "enregistrez ailleurs.",
             ) from exc

@@ -104,7 +104,8 @@ def test_not_toml_gives_a_line_number(tmp_path: Path) -> None:
     path.write_text('[case]\nprm = "3000\n', encoding="utf-8")
     with pytest.raises(DossierError, match="n'est pas un fichier TOML valide") as caught:
         load_dossier(path, now=NOW)
-    assert "line 2" in str(caught.value)
+    assert "ligne 2" in str(caught.value)
+    assert "guillemet fermant manquant" in str(caught.value)
 
 
 def test_missing_file_says_how_to_create_it(tmp_path: Path) -> None:
