@@ -15,6 +15,7 @@ import click
 from linkytool.cli.output import OutputPath, ProgressLine, format_option, is_interactive_stderr
 
 if TYPE_CHECKING:
+    from linkytool.tic.labels import TicMode
     from linkytool.tic.model import Event
     from linkytool.tic.summary import MeterReading
 
@@ -127,7 +128,9 @@ def decode(
         events = iter_capture(source, forced, progress=progress)
         name = source
     # a closed pipe or a full disk on stdout is reported by the command group (cli/__init__)
-    reading = _print_decoded(events, output_format, name, progress, show_all=show_all)
+    reading = _print_decoded(
+        events, output_format, name, progress, show_all=show_all, forced_mode=forced
+    )
     _check_error_rate(reading, max_error_rate)
 
 
@@ -145,6 +148,7 @@ def _print_decoded(
     progress: ProgressLine | None,
     *,
     show_all: bool = False,
+    forced_mode: TicMode | None = None,
 ) -> MeterReading:
     """Print the frames of ``events`` in ``output_format`` and the summary; the reading."""
     import csv
@@ -193,12 +197,17 @@ def _print_decoded(
         )
     reading = builder.result()
     if not reading.groups_ok:
+        hint = (
+            "Donnez des octets bruts de la TIC, un enregistrement linkytool ou un extrait "
+            "texte ; une capture faite à la mauvaise vitesse est à refaire avec "
+            "tic read --mode historique ou standard."
+        )
+        if forced_mode is not None:
+            hint = f"Vous avez imposé --mode {forced_mode.value} : essayez --mode auto."
         raise CaptureError(
             f"Aucun groupe valide dans {name} : les {reading.groups_bad} groupe(s) lu(s) ont "
             "un checksum faux ; ce n'est pas une capture TIC lisible.",
-            hint="Donnez des octets bruts de la TIC, un enregistrement linkytool ou un extrait "
-            "texte ; une capture faite à la mauvaise vitesse est à refaire avec "
-            "tic read --mode historique ou standard.",
+            hint=hint,
         )
     summary = describe_reading(reading)
     if skipped:
