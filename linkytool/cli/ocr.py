@@ -92,8 +92,9 @@ def ocr(
     n'est pas sûre, « à confirmer » avec les autres lectures possibles. Avec --tic, le PRM,
     l'index injection et la date sont comparés à la téléinformation.
 
-    Code de sortie : 0 toutes les valeurs sont sûres ; 1 une valeur est à confirmer ou une
-    vérification est en désaccord ; 3 une photo est illisible ; 5 tesseract absent.
+    Code de sortie : 0 toutes les valeurs sont sûres ; 1 une valeur est à confirmer, une
+    photo ne montre pas l'un des trois écrans ou une vérification est en désaccord ; 3 une
+    photo est illisible ; 5 tesseract absent.
     """
     tic = None
     if tic_capture is not None:
@@ -145,7 +146,8 @@ def ocr(
 
     if failures:
         raise SystemExit(int(ExitCode.BAD_INPUT))
-    unsure = any(r.to_confirm for r in readings)
+    # a photo without one of the three values (other screen, no Linky) answers "no" too
+    unsure = any(r.to_confirm or r.value is None for r in readings)
     disagreement = any(c.status == CheckStatus.MISMATCH for c in checks)
     if unsure or disagreement:
         raise SystemExit(int(ExitCode.NOT_SATISFIED))

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -301,12 +302,30 @@ def _cell_index(position: int) -> int:
 
 
 def _biased_line(read: PanelRead, line: int) -> str:
-    """One line with near-digit cells read as digits (letters of units stay)."""
+    """One line with near-digit cells read as digits, inside numbers only.
+
+    In a token (run of non-blank cells) holding at least one digit, a cell whose best
+    digit is close to its best character becomes that digit ("3OOO2" -> "30002",
+    "0C0001" -> "000001"); tokens without digits stay words ("HEURE" keeps its H even
+    where the alternative ROM's 4 looks like it). Separators "/" and ":" stay.
+    """
     digits = classify(read.grid.cells[line], DIGITS, read.font)
-    chars = []
-    for cell, digit in zip(read.lines[line], digits, strict=True):
-        near = cell.char != " " and digit.distance <= cell.distance + DIGIT_BIAS
-        chars.append(digit.char if near and cell.char not in "/:" else cell.char)
+    raw = [cell.char for cell in read.lines[line]]
+    chars = list(raw)
+    start = 0
+    while start < len(raw):
+        if raw[start] == " ":
+            start += 1
+            continue
+        end = start
+        while end < len(raw) and raw[end] != " ":
+            end += 1
+        if any(c.isdigit() for c in raw[start:end]):
+            for index in range(start, end):
+                cell, digit = read.lines[line][index], digits[index]
+                if cell.char not in "/:" and digit.distance <= cell.distance + DIGIT_BIAS:
+                    chars[index] = digit.char
+        start = end
     return "".join(chars)
 
 
@@ -370,14 +389,16 @@ def read_image(
     image: Image.Image,
     *,
     path: Path | str = "<image>",
-    exif_time: object = None,
+    exif_time: datetime | None = None,
     use_tesseract: bool = True,
 ) -> PhotoReading:
-    """Read an upright RGB image (see module doc); pure except for tesseract."""
-    from datetime import datetime
+    """Read an upright RGB image (see module doc); pure except for tesseract.
 
+    ``exif_time`` is copied into the reading (for the date cross-check); without
+    tesseract the title is decided by the cells alone and no references are read.
+    """
     source = Path(path)
-    when = exif_time if isinstance(exif_time, datetime) else None
+    when = exif_time
     choice = find_panel(image)
     if choice is None:
         return PhotoReading(

@@ -94,3 +94,10 @@ def test_missing_tesseract_exits_five(monkeypatch: pytest.MonkeyPatch) -> None:
         engine.ensure_engine.cache_clear()
     assert result.exit_code == 5
     assert "sudo apt-get install tesseract-ocr tesseract-ocr-fra" in result.stderr
+
+
+def test_photo_of_another_screen_exits_one() -> None:
+    result = CliRunner().invoke(cli, ["ocr", str(SAMPLES_PHOTOS / "t10-normal-other.jpg")])
+    assert result.exit_code == 1
+    assert "autre écran Linky" in result.stdout
+    assert "faites défiler" in result.stdout
