@@ -6,12 +6,94 @@ for the UI and reshapes the result into table rows and chart series.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 #: Most points of the production / self-consumption sparklines for short periods.
 CHART_POINTS = 120
+
+#: Enedis's ACC convention number: ``ACC`` then 8 digits.
+CONVENTION_PATTERN = re.compile(r"ACC\d{8}")
+
+#: French labels of the option values shown with the results (value -> label).
+KEY_LABELS = {
+    "default": "clé par défaut (prorata)",
+    "static": "clé statique",
+    "dynamic": "clé dynamique simple",
+    "full": "clé dynamique complète",
+}
+STATIC_EXCESS_LABELS = {
+    "surplus": "au surplus collectif",
+    "redistribute": "redistribuée aux autres consommateurs",
+}
+GAPS_LABELS = {
+    "error": "erreur",
+    "zero": "comptés 0 W",
+    "default-key": "0 W et clé par défaut sur ces pas",
+}
+
+
+@dataclass(frozen=True)
+class AccSettings:
+    """The options of one run that change the result, as the CLI's ``acc run`` takes them."""
+
+    key: str = "default"
+    #: Static key only: fate of the share a consumer cannot absorb.
+    static_excess: str = "surplus"
+    #: Missing steps in the load curves: ``error``, ``zero`` or ``default-key``.
+    gaps: str = "error"
+    #: Validated convention number (``ACC`` + 8 digits) or "" for the engine's default.
+    convention: str = ""
+
+
+def check_convention(text: str) -> str | None:
+    """``acc00000112`` -> ``ACC00000112``; "" stays ""; anything else -> None (invalid)."""
+    number = text.strip().upper()
+    if not number:
+        return ""
+    return number if CONVENTION_PATTERN.fullmatch(number) else None
+
+
+def applied_options(settings: AccSettings, files: dict[str, Path | None]) -> dict[str, Any]:
+    """The options actually used, as written in report.json's ``options`` (like the CLI)."""
+    from linkytool.acc.outputs import normalise_convention
+
+    return {
+        "key": settings.key,
+        "static_excess": settings.static_excess if settings.key == "static" else None,
+        "gaps": settings.gaps,
+        "convention": normalise_convention(settings.convention or None),
+        **{
+            name: None if files.get(name) is None else str(files.get(name))
+            for name in ("coefficients", "perimeter", "calendar")
+        },
+    }
+
+
+def options_lines(options: dict[str, Any]) -> list[str]:
+    """French one-line descriptions of :func:`applied_options`, for the results view."""
+    key = str(options.get("key"))
+    lines = [f"Clé : {KEY_LABELS.get(key, key)}"]
+    excess = options.get("static_excess")
+    if excess:
+        lines.append(
+            f"Part non absorbable (clé statique) : {STATIC_EXCESS_LABELS.get(excess, excess)}"
+        )
+    gaps = str(options.get("gaps"))
+    lines.append(f"Pas manquants : {GAPS_LABELS.get(gaps, gaps)}")
+    lines.append(f"Convention : {options.get('convention')}")
+    for name, label in (
+        ("coefficients", "Coefficients"),
+        ("perimeter", "Périmètre"),
+        ("calendar", "Calendrier"),
+    ):
+        value = options.get(name)
+        if value:
+            lines.append(f"{label} : {Path(value).name}")
+    return lines
 
 
 def write_demo_inputs(directory: Path, key: str = "static") -> dict[str, Path | str]:
@@ -27,7 +109,7 @@ def write_demo_inputs(directory: Path, key: str = "static") -> dict[str, Path | 
 
 def run_acc(
     files: dict[str, Path | None],
-    key: str,
+    settings: AccSettings,
     outdir: Path | None,
     *,
     progress: Callable[[int, int], None] | None = None,
@@ -35,9 +117,18 @@ def run_acc(
     """Load the operation, allocate it (reporting progress) and write the outputs.
 
     ``files`` maps ``consumers``, ``producers`` (required), ``coefficients``,
-    ``perimeter`` and ``calendar`` (optional) to paths.
+    ``perimeter`` and ``calendar`` (optional) to paths. ``settings`` are passed to the
+    engine as the CLI's ``--key``, ``--static-excess``, ``--gaps`` and ``--convention``.
     """
-    from linkytool.acc import KeyKind, LoadOptions, load_operation, run_operation, write_outputs
+    from linkytool.acc import (
+        GapPolicy,
+        KeyKind,
+        LoadOptions,
+        StaticExcess,
+        load_operation,
+        run_operation,
+        write_outputs,
+    )
     from linkytool.acc.engine import default_chunk_steps
 
     consumers, producers = files.get("consumers"), files.get("producers")
@@ -48,14 +139,23 @@ def run_acc(
         coefficients=files.get("coefficients"),
         perimeter=files.get("perimeter"),
         calendar=files.get("calendar"),
-        options=LoadOptions(key=KeyKind(key)),
+        options=LoadOptions(
+            key=KeyKind(settings.key),
+            static_excess=StaticExcess(settings.static_excess),
+            gaps=GapPolicy(settings.gaps),
+        ),
     )
     # About 40 progress updates (at least a day of steps each), never above the engine's chunk.
     steps = operation.grid.n_steps
     chunk = min(default_chunk_steps(operation), max(96, steps // 40))
     result = run_operation(operation, progress=progress, chunk_steps=chunk)
     if outdir is not None:
-        write_outputs(result, outdir, options={"key": key})
+        write_outputs(
+            result,
+            outdir,
+            convention=settings.convention or None,
+            options=applied_options(settings, files),
+        )
     return result
 
 

@@ -121,12 +121,16 @@ class AccProgress(Message):
 
 
 class AccFinished(Message):
-    """The ACC run finished (``result`` from ``linkytool.acc``; ``outdir`` where written)."""
+    """The ACC run finished (``result`` from ``linkytool.acc``; ``outdir`` where written;
+    ``options`` the options applied, as in report.json)."""
 
-    def __init__(self, result: Any, outdir: Path | None) -> None:
+    def __init__(
+        self, result: Any, outdir: Path | None, options: dict[str, Any] | None = None
+    ) -> None:
         super().__init__()
         self.result = result
         self.outdir = outdir
+        self.options = options or {}
 
 
 class PortsListed(Message):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select, Static
 
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import AccFinished, AccProgress, WorkFailed
@@ -60,3 +61,93 @@ async def test_missing_files_are_explained(tmp_path: Path, messages: MessageLog)
         failure = messages.of(WorkFailed)[-1]
         assert "absent" in failure.message
         assert "Erreur inattendue" not in failure.message
+
+
+def _direct_self_consumed_kwh(tmp_path: Path, static_excess: str) -> float:
+    """What ``linkytool.acc`` computes on the demo static operation, without the UI."""
+    from linkytool.acc import (
+        KeyKind,
+        LoadOptions,
+        StaticExcess,
+        load_operation,
+        run_operation,
+        write_demo_inputs,
+    )
+
+    paths = write_demo_inputs(tmp_path / f"direct-{static_excess}", KeyKind.STATIC)
+    operation = load_operation(
+        [paths["consumers"]],
+        [paths["producers"]],
+        coefficients=paths["coefficients"],
+        perimeter=paths["perimeter"],
+        calendar=paths["calendar"],
+        options=LoadOptions(key=KeyKind.STATIC, static_excess=StaticExcess(static_excess)),
+    )
+    return float(run_operation(operation).indicators()["self_consumed_kwh"])
+
+
+async def test_static_excess_changes_the_result_and_is_reported(
+    tmp_path: Path, messages: MessageLog
+) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    totals: dict[str, float] = {}
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        pane = app.panes["acc"]
+        app.query_one("#acc-key", Select).value = "static"
+        await pilot.pause()
+        excess = app.query_one("#acc-static-excess", Select)
+        assert not excess.disabled
+        pane.action_demo()
+        await wait_for(pilot, lambda: bool(app.query_one("#acc-consumers", Input).value), 30)
+        app.query_one("#acc-convention", Input).value = "acc00000112"
+        for mode in ("surplus", "redistribute"):
+            excess.value = mode
+            await pilot.pause()
+            done = len(messages.of(AccFinished))
+            pane.action_run()
+            await wait_for(pilot, lambda n=done: len(messages.of(AccFinished)) > n, timeout=60)
+            await pilot.pause()
+            finished = messages.of(AccFinished)[-1]
+            assert finished.result is not None
+            assert finished.options["static_excess"] == mode
+            totals[mode] = float(finished.result.indicators()["self_consumed_kwh"])
+        options = str(app.query_one("#acc-options", Static).render())
+        assert "redistribuée aux autres consommateurs" in options
+        assert "ACC00000112" in options
+        assert not messages.of(WorkFailed)
+    assert totals["redistribute"] != pytest.approx(totals["surplus"])
+    for mode, total in totals.items():
+        assert total == pytest.approx(_direct_self_consumed_kwh(tmp_path, mode))
+    outdir = tmp_path / "acc-resultats"
+    report = json.loads((outdir / "report.json").read_text(encoding="utf-8"))
+    assert report["options"]["static_excess"] == "redistribute"
+    assert report["options"]["key"] == "static"
+    assert any(p.name.startswith("ACC00000112_") for p in outdir.iterdir())
+
+
+async def test_invalid_convention_is_refused_before_running(
+    tmp_path: Path, messages: MessageLog
+) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages, notifications=True) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.query_one("#acc-static-excess", Select).disabled  # default key
+        app.query_one("#acc-consumers", Input).value = str(tmp_path / "c.csv")
+        app.query_one("#acc-producers", Input).value = str(tmp_path / "p.csv")
+        app.query_one("#acc-convention", Input).value = "ACC112"
+        app.panes["acc"].action_run()
+        await pilot.pause()
+        assert not app.panes["acc"].running
+        assert any("ACC suivi de 8 chiffres" in n.message for n in app._notifications)
+
+
+def test_convention_check() -> None:
+    from linkytool.tui.acc_job import check_convention
+
+    assert check_convention(" acc00000112 ") == "ACC00000112"
+    assert check_convention("") == ""
+    for bad in ("ACC112", "00000112", "ACC000001123", "ACCX0000112"):
+        assert check_convention(bad) is None

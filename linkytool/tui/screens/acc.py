@@ -32,6 +32,24 @@ KEYS: list[tuple[str, str]] = [
     ("Clé dynamique complète", "full"),
 ]
 
+STATIC_EXCESS: list[tuple[str, str]] = [
+    ("Au surplus collectif", "surplus"),
+    ("Redistribuée aux autres", "redistribute"),
+]
+
+GAPS: list[tuple[str, str]] = [
+    ("Erreur (fichier et ligne)", "error"),
+    ("Comptés 0 W", "zero"),
+    ("0 W et clé par défaut", "default-key"),
+]
+
+#: Select id, French label, choices, default value: the options that change the result.
+OPTION_SELECTS: tuple[tuple[str, str, list[tuple[str, str]], str], ...] = (
+    ("acc-key", "Clé de répartition", KEYS, "default"),
+    ("acc-static-excess", "Part non absorbable", STATIC_EXCESS, "surplus"),
+    ("acc-gaps", "Pas manquants", GAPS, "error"),
+)
+
 FILE_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("acc-consumers", "Courbes des consommateurs (CSV)", (".csv",)),
     ("acc-producers", "Courbes des producteurs (CSV)", (".csv",)),
@@ -69,10 +87,15 @@ Aperçu de la répartition d'une opération d'autoconsommation collective, pas d
 15 minutes par pas de 15 minutes, comme Enedis la calculera. Chargez les courbes de
 charge des consommateurs et des producteurs (CSV, format décrit dans la documentation),
 choisissez la clé de répartition (par défaut, statique, dynamique simple ou complète)
-et ses coefficients, puis « Lancer ». La barre de progression suit le calcul ; ensuite
-s'affichent les indicateurs (autoconsommation, autoproduction, couverture), le tableau
-par participant et la courbe production / autoconsommé. « Démo » prépare l'opération
-de démonstration fournie. Les fichiers de résultat vont dans le dossier de sortie.
+et ses coefficients, puis « Lancer ». Clé statique : la part qu'un consommateur ne peut
+absorber va au surplus collectif ou est redistribuée aux autres consommateurs. Pas
+manquants dans les courbes : erreur, comptés 0 W, ou 0 W avec la clé par défaut sur ces
+pas. Le numéro de convention (ACC suivi de 8 chiffres) nomme la synthèse mensuelle.
+Les options appliquées sont rappelées avec les résultats. La barre de progression suit
+le calcul ; ensuite s'affichent les indicateurs (autoconsommation, autoproduction,
+couverture), le tableau par participant et la courbe production / autoconsommé.
+« Démo » prépare l'opération de démonstration fournie. Les fichiers de résultat vont
+dans le dossier de sortie.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", "Lancer"),
@@ -87,14 +110,24 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
     def compose_content(self) -> ComposeResult:
         for wid, label, extensions in FILE_FIELDS:
             yield PathField(wid, label, extensions, lambda: self.session.workdir)
+        for wid, label, choices, default in OPTION_SELECTS:
+            with Horizontal(classes="row"):
+                yield Label(label, classes="form-label")
+                yield Select[str](choices, value=default, allow_blank=False, id=wid, compact=True)
         with Horizontal(classes="row"):
-            yield Label("Clé de répartition", classes="form-label")
-            yield Select[str](KEYS, value="default", allow_blank=False, id="acc-key", compact=True)
+            yield Label("N° de convention", classes="form-label")
+            yield Input(
+                placeholder="ACC00000112 (facultatif)",
+                id="acc-convention",
+                classes="draft grow",
+                compact=True,
+            )
         with Horizontal(classes="row buttons"):
             yield Button("Lancer", id="acc-run", variant="primary", compact=True)
             yield Button("Démo", id="acc-demo", compact=True)
         yield ProgressBar(id="acc-progress", show_eta=True, classes="hidden")
         yield Static("", id="acc-indicators")
+        yield Static("", id="acc-options")
         yield Label("", id="acc-chart-label")
         yield BarChart(id="acc-chart", classes="hidden")
         table: DataTable[Any] = DataTable(id="acc-table", zebra_stripes=True)
@@ -103,9 +136,48 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
     def on_built(self) -> None:
         for wid, _, _ in FILE_FIELDS:
             self.lt_app.restore_draft(self.query_one(f"#{wid}", Input))
+        self.lt_app.restore_draft(self.query_one("#acc-convention", Input))
+        for wid, _, choices, _ in OPTION_SELECTS:
+            saved = self.lt_app.drafts.get(wid)
+            if saved is not None and saved in {value for _, value in choices}:
+                self.query_one(f"#{wid}", Select).value = saved
+        self._sync_static_excess()
         outdir = self.query_one("#acc-outdir", Input)
         if not outdir.value:
             outdir.value = str(self.session.workdir / "acc-resultats")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Remember the chosen options (draft file) and enable what applies to the key."""
+        wid = event.select.id or ""
+        if wid in {select[0] for select in OPTION_SELECTS} and isinstance(event.value, str):
+            self.lt_app.drafts.set(wid, event.value)
+        if wid == "acc-key":
+            self._sync_static_excess()
+
+    def _sync_static_excess(self) -> None:
+        key = self.query_one("#acc-key", Select).value
+        self.query_one("#acc-static-excess", Select).disabled = key != "static"
+
+    def settings(self) -> Any:
+        """The chosen :class:`~linkytool.tui.acc_job.AccSettings`, or None (explained)."""
+        from linkytool.tui.acc_job import AccSettings, check_convention
+
+        text = self.query_one("#acc-convention", Input).value
+        convention = check_convention(text)
+        if convention is None:
+            self.notify(
+                f"Numéro de convention « {text.strip()} » invalide : ACC suivi de 8 chiffres, "
+                "par exemple ACC00000112 (ou laissez vide).",
+                title="Convention",
+                severity="warning",
+            )
+            return None
+        return AccSettings(
+            key=str(self.query_one("#acc-key", Select).value),
+            static_excess=str(self.query_one("#acc-static-excess", Select).value),
+            gaps=str(self.query_one("#acc-gaps", Select).value),
+            convention=convention,
+        )
 
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -162,6 +234,9 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
                 severity="warning",
             )
             return
+        settings = self.settings()
+        if settings is None:
+            return
         self.running = True
         bar = self.query_one("#acc-progress", ProgressBar)
         bar.remove_class("hidden")
@@ -170,23 +245,23 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
             name: self._path(f"acc-{name}")
             for name in ("consumers", "producers", "coefficients", "perimeter", "calendar")
         }
-        self._run(files, str(self.query_one("#acc-key", Select).value), self._path("acc-outdir"))
+        self._run(files, settings, self._path("acc-outdir"))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="acc")
-    def _run(self, files: dict[str, Path | None], key: str, outdir: Path | None) -> None:
+    def _run(self, files: dict[str, Path | None], settings: Any, outdir: Path | None) -> None:
         try:
-            from linkytool.tui.acc_job import run_acc
+            from linkytool.tui.acc_job import applied_options, run_acc
 
             def report(done: int, total: int) -> None:
                 self.post_message(AccProgress(done, total))
 
-            result = run_acc(files, key, outdir, progress=report)
+            result = run_acc(files, settings, outdir, progress=report)
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("ACC", message, hint))
             self.post_message(AccFinished(None, None))
             return
-        self.post_message(AccFinished(result, outdir))
+        self.post_message(AccFinished(result, outdir, applied_options(settings, files)))
 
     def on_acc_progress(self, message: AccProgress) -> None:
         self.query_one("#acc-progress", ProgressBar).update(
@@ -200,8 +275,18 @@ de démonstration fournie. Les fichiers de résultat vont dans le dossier de sor
             return
         self.result = message.result
         self.show_result(message.result)
+        self.show_options(message.options)
         if message.outdir is not None:
             self.notify(f"Résultats écrits dans {message.outdir}", title="ACC terminé")
+
+    def show_options(self, options: dict[str, Any]) -> None:
+        """Recall the options the shown result was computed with."""
+        from linkytool.tui.acc_job import options_lines
+
+        text = Text("Options appliquées\n", style="bold")
+        for line in options_lines(options) if options else []:
+            text.append(f"  {line}\n")
+        self.query_one("#acc-options", Static).update(text)
 
     def show_result(self, result: Any) -> None:
         from linkytool.tui.acc_job import chart_series, participant_rows
