@@ -110,6 +110,10 @@ CASES: list[tuple[str, tuple[str, ...], int, str]] = [
     ("mes-import-tic-empty", ("mes", "import-tic", "d.toml", "empty"), 3, "Aucune trame"),
     ("mes-pack-to-file", ("mes", "pack", str(DEMO_DOSSIER), "-o", "afile"), 6,
      "est un fichier, pas un dossier"),
+    ("mes-signature-garbage", ("mes", "attest", str(DEMO_DOSSIER), "-o", "a.pdf",
+                               "--signature", "garbage"), 3, "n'est pas une image PNG ou JPEG"),
+    ("mes-signature-empty", ("mes", "attest", str(DEMO_DOSSIER), "-o", "a.pdf",
+                             "--installer-signature", "empty"), 3, "est vide"),
     ("mes-verify-garbage", ("mes", "verify", "garbage"), 3, "pas un PDF lisible"),
     ("mes-verify-toml", ("mes", "verify", "d.toml"), 3, "pas un PDF lisible"),
     ("mes-test-nan", ("mes", "test", "d.toml", "--injecting", "nan"), 3, "n'a pas été modifié"),
@@ -149,6 +153,7 @@ def test_bad_input_is_reported_in_french(
     before = (work / "d.toml").read_bytes()
     _assert_clean_failure(_run(*args), code, phrase)
     assert (work / "d.toml").read_bytes() == before  # a refused change writes nothing
+    assert not (work / "a.pdf").exists()
 
 
 #: Bad ACC files: (id, file name, content, option, exit code, phrase).

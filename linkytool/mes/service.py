@@ -23,7 +23,14 @@ from linkytool.mes.errors import (
 )
 from linkytool.mes.model import Dossier, ReadingField
 from linkytool.mes.photoprep import PreparedPhoto, prepare_photo
-from linkytool.mes.photos import PhotoFacts, inspect_photos, resolve, sha256_bytes, sha256_file
+from linkytool.mes.photos import (
+    PhotoFacts,
+    describe_image,
+    inspect_photos,
+    resolve,
+    sha256_bytes,
+    sha256_file,
+)
 from linkytool.mes.rules import (
     CheckSettings,
     RuleOutcome,
@@ -94,12 +101,20 @@ def _read_image(path: Path | None, what: str) -> bytes | None:
     if path is None:
         return None
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         raise DossierPhotoError(
             f"Image de {what} illisible : {path} ({describe_os_error(exc)}).",
             hint="Donnez une image PNG ou JPEG existante, ou retirez l'option.",
         ) from exc
+    if describe_image(data) is None:
+        # the PDF would show "(image de signature illisible)" where the signature goes
+        raise DossierPhotoError(
+            f"Image de {what} illisible : {path} "
+            + ("est vide." if not data else "n'est pas une image PNG ou JPEG."),
+            hint="Donnez le scan ou la photo de la signature (PNG ou JPEG), ou retirez l'option.",
+        )
+    return data
 
 
 def _signature_path(given: str | Path | None, declared: str, base_dir: Path) -> Path | None:
