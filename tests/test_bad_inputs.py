@@ -118,6 +118,10 @@ CASES: list[tuple[str, tuple[str, ...], int, str]] = [
     ("mes-verify-toml", ("mes", "verify", "d.toml"), 3, "pas un PDF lisible"),
     ("mes-test-nan", ("mes", "test", "d.toml", "--injecting", "nan"), 3, "n'a pas été modifié"),
     ("mes-test-negative", ("mes", "test", "d.toml", "--injecting", "-5"), 3, "strictement"),
+    ("mes-index-decimal", ("mes", "reading", "d.toml", "injection_index", "12.5"), 3,
+     "ni virgule, ni point"),
+    ("mes-index-negative", ("mes", "reading", "d.toml", "injection_index", "--", "-5"), 3,
+     "ni signe"),
     ("mes-reading-13", ("mes", "reading", "d.toml", "prm", "3000234567890"), 3, "14 chiffres"),
     # acc
     ("acc-missing", ("acc", "run", "--consumers", "x.csv", "--producers", "p.csv", "-o", "o"), 3,

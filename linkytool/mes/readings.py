@@ -38,10 +38,13 @@ def normalise_value(which: ReadingField, value: str) -> str:
             )
         return digits
     if which is ReadingField.INJECTION_INDEX:
-        digits = normalise_digits(text).removesuffix("kWh").removesuffix("KWH").strip()
-        if not digits.isdigit():
+        # spaces may group thousands; a dot, a comma or a minus sign is refused, never
+        # dropped: "12.5" must not become 125 kWh, nor "-5" become 5
+        digits = re.sub(r"\s", "", re.sub(r"(?i)\s*kwh$", "", text))
+        if not re.fullmatch(r"[0-9]+", digits):
             raise ReadingValueError(
-                f"Index d'injection « {value} » invalide : nombre entier de kWh attendu.",
+                f"Index d'injection « {value} » invalide : nombre entier de kWh attendu "
+                "(ni virgule, ni point, ni signe).",
                 hint="Exemple : 12 (écran « INDEX INJECTION », sans décimales).",
             )
         return str(int(digits))
