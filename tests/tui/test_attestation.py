@@ -67,3 +67,80 @@ async def test_demo_dossier_gives_attestation_and_pack(
     assert "message.txt" in names
     assert any(name.endswith(".pdf") for name in names)
     assert sum(name.endswith(".jpg") for name in names) == 3
+
+
+async def test_signature_and_key_paths_are_remembered_not_the_password(
+    template_dossier: Path, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from linkytool.mes.store import load_dossier
+
+    images = {}
+    for name in ("producteur", "installateur"):
+        images[name] = template_dossier.parent / f"signature-{name}.png"
+        Image.new("L", (60, 20), 255).save(images[name])
+    key = tmp_path / "cles" / "signature.p12"
+    key.parent.mkdir()
+    key.write_bytes(b"not read before generating")
+    secret = "mot-de-passe-secret"
+
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        app.query_one("#att-sig-producer", Input).value = str(images["producteur"])
+        app.query_one("#att-sig-installer", Input).value = str(images["installateur"])
+        app.query_one("#att-key", Input).value = str(key)
+        app.query_one("#att-password", Input).value = secret
+        await pilot.pause()
+    signatures = load_dossier(template_dossier).signatures
+    assert signatures.producer_image == "signature-producteur.png"
+    assert signatures.installer_image == "signature-installateur.png"
+    stored = [p for p in template_dossier.parent.rglob("*") if p.is_file()]
+    assert not any(secret.encode() in p.read_bytes() for p in stored)
+
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.query_one("#att-sig-producer", Input).value == str(images["producteur"])
+        assert app.query_one("#att-sig-installer", Input).value == str(images["installateur"])
+        assert app.query_one("#att-key", Input).value == str(key)
+        assert app.query_one("#att-password", Input).value == ""
+
+
+async def test_signatures_come_back_from_the_dossier_without_a_draft(
+    template_dossier: Path,
+) -> None:
+    """Another machine (no draft file) still finds the images the dossier names."""
+    from PIL import Image
+
+    from linkytool.mes.store import load_dossier
+
+    image = template_dossier.parent / "sig.png"
+    Image.new("L", (60, 20), 255).save(image)
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        field = app.query_one("#att-sig-producer", Input)
+        field.value = str(image)
+        await pilot.pause()
+        field.focus()
+        field.value = ""
+        await pilot.press("enter")  # cleared on purpose: forgotten in the dossier too
+        await pilot.pause()
+        assert load_dossier(template_dossier).signatures.producer_image == ""
+        field.value = str(image)
+        await pilot.pause()
+    for draft in template_dossier.parent.glob(".*.saisie.json"):
+        draft.unlink()
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.query_one("#att-sig-producer", Input).value == str(image)
+        assert app.query_one("#att-sig-installer", Input).value == ""

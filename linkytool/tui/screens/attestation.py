@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, Input, Label, Static
 
+from linkytool.errors import LinkytoolError
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AttestationBuilt, AttestationRefused, WorkFailed
 from linkytool.tui.screens.base import Pane
@@ -30,6 +31,13 @@ PATH_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("att-key", "Clé de signature PKCS#12 (facultative)", (".p12", ".pfx")),
     ("att-outdir", "Dossier de sortie", None),
 )
+
+#: Signature input id -> the dossier's ``[signatures]`` field that remembers it. The key
+#: path has no dossier field: the draft file keeps it; its password is never stored.
+SIGNATURE_FIELDS: dict[str, str] = {
+    "att-sig-producer": "producer_image",
+    "att-sig-installer": "installer_image",
+}
 
 
 class AttestationPane(Pane):
@@ -80,16 +88,69 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         outdir = self.query_one("#att-outdir", Input)
         if not outdir.value and self.store.path is not None:
             outdir.value = str(self.store.base_dir / "envoi")
-        dossier = self.store.dossier
+        dossier = self._dossier()
         if dossier is not None:
-            for wid, attribute in (
-                ("att-sig-producer", "producer_image"),
-                ("att-sig-installer", "installer_image"),
-            ):
+            for wid, attribute in SIGNATURE_FIELDS.items():
                 widget = self.query_one(f"#{wid}", Input)
                 declared = getattr(dossier.signatures, attribute, "")
                 if not widget.value and declared:
                     widget.value = str(self.store.base_dir / declared)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # A picked (or fully typed) existing image is remembered in the dossier at once.
+        wid = event.input.id or ""
+        if wid in SIGNATURE_FIELDS:
+            path = self._path(wid)
+            if path is not None and path.is_file():
+                self.remember_signatures()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in SIGNATURE_FIELDS:
+            self.remember_signatures()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input.id in SIGNATURE_FIELDS:
+            self.remember_signatures()
+
+    def _dossier(self) -> Any:
+        """The open dossier, loaded if no screen did yet; None if none or unreadable."""
+        if self.store.path is None:
+            return None
+        if self.store.dossier is None:
+            try:
+                self.store.load()
+            except LinkytoolError:
+                return None  # the Prérequis screen shows why
+        return self.store.dossier
+
+    def remember_signatures(self) -> None:
+        """Write the chosen signature images in the dossier's ``[signatures]`` (if changed).
+
+        Paths inside the dossier's directory are kept relative, as the file keeps them.
+        """
+        dossier = self._dossier()
+        if dossier is None:
+            return  # no (readable) dossier: the draft file keeps the paths
+        wanted: dict[str, str] = {}
+        for wid, attribute in SIGNATURE_FIELDS.items():
+            path = self._path(wid)
+            value = "" if path is None else self.store.relative(path)
+            if getattr(dossier.signatures, attribute, "") != value:
+                wanted[attribute] = value
+        if not wanted:
+            return
+
+        def change(current: Any) -> Any:
+            for attribute, value in wanted.items():
+                setattr(current.signatures, attribute, value)
+            return current
+
+        try:
+            self.store.update(change)
+        except Exception as error:
+            from linkytool.tui.errors import notify_error
+
+            notify_error(self, error)
 
     def dossier_changed(self, reason: str) -> None:
         self._defaults()
@@ -119,6 +180,7 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
 
             notify_error(self, error)
             return
+        self.remember_signatures()
         outdir = self._path("att-outdir") or (self.store.base_dir / "envoi")
         self.query_one("#att-result", Static).update(Text("Production en cours…", style="yellow"))
         self._build(
