@@ -223,7 +223,8 @@ def _indicators(
 
 
 @pytest.mark.parametrize(
-    "variant", ["semicolon-decimal-comma", "latin-1", "utf-8-bom-crlf", "duplicated-row"]
+    "variant",
+    ["semicolon-decimal-comma", "latin-1", "utf-8-bom-crlf", "duplicated-row", "percent-sign"],
 )
 def test_acc_file_variants_give_the_same_numbers(work: Path, variant: str) -> None:
     """French spreadsheets' exports and identical duplicated rows change no number."""
@@ -252,6 +253,9 @@ def test_acc_file_variants_give_the_same_numbers(work: Path, variant: str) -> No
     elif variant == "utf-8-bom-crlf":
         (work / "c2.csv").write_bytes(b"\xef\xbb\xbf" + curve.replace("\n", "\r\n").encode())
         (work / "k2.csv").write_bytes(b"\xef\xbb\xbf" + keys.replace("\n", "\r\n").encode())
+    elif variant == "percent-sign":
+        (work / "c2.csv").write_text(curve)
+        (work / "k2.csv").write_text(keys.replace("60\n", "60 %\n").replace("40\n", "40%\n"))
     else:
         lines = curve.splitlines()
         (work / "c2.csv").write_text("\n".join([*lines, lines[10], lines[1]]) + "\n")
@@ -265,6 +269,15 @@ def test_acc_file_variants_give_the_same_numbers(work: Path, variant: str) -> No
     # 2 consumers x 96 quarter-hours x 0.5 W x 0.25 h = 0.024 kWh less
     assert values["consumption_kwh"] == pytest.approx(expected["consumption_kwh"] - 0.024)
     assert values["production_kwh"] == expected["production_kwh"]
+
+
+def test_acc_coefficients_typed_as_fractions_are_flagged(work: Path) -> None:
+    """0.6 and 0.4 are valid percentages but almost surely meant 60 % and 40 %."""
+    (work / "k2.csv").write_text(f"prm,coefficient\n{CONSUMERS[0]},0.6\n{CONSUMERS[1]},0.4\n")
+    line = ("acc", "run", "-o", "out", "--consumers", "c.csv", "--producers", "p.csv")
+    result = _run(*line, "--key", "static", "--coefficients", "k2.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "pas en fraction (0,6)" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_acc_conflicting_duplicate_is_refused(work: Path) -> None:

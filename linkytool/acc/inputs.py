@@ -107,7 +107,8 @@ def _coefficient_rows(
             raise AccInputError(
                 f"{len(fields)} colonnes au lieu de {len(wanted)}.", path=table.path, line=line
             )
-        percent = parse_number(fields[columns["coefficient"]], table, line, "Le coefficient")
+        written = fields[columns["coefficient"]].removesuffix("%").strip()  # "60 %" as typed
+        percent = parse_number(written, table, line, "Le coefficient")
         if not 0 <= percent <= 100:
             raise AccInputError(
                 f"coefficient {fields[columns['coefficient']]} % hors de 0–100 %.",

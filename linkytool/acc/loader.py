@@ -408,6 +408,10 @@ def _matrix(
     return values
 
 
+#: A static set summing to at most this share [fraction] was probably typed as fractions.
+FRACTION_SUSPECT = 0.01
+
+
 def _static_sets(
     coefficients: CoefficientFile, consumers: list[str], grid: TimeGrid, report: dict[str, Any]
 ) -> tuple[StaticSet, ...]:
@@ -441,6 +445,12 @@ def _static_sets(
             sets.pop()
         label = f"(valables à partir du {format_local(max(start, grid.start))})"
         sets.append(StaticSet(first_step, vector, label))
+        if 0 < vector.sum() <= FRACTION_SUSPECT:
+            report.setdefault("notes", []).append(
+                f"Attention : les coefficients statiques {label} totalisent "
+                f"{vector.sum() * 100:.4g} % de la production : ils s'écrivent en pourcentage "
+                "(60 pour 60 %), pas en fraction (0,6). Vérifiez le fichier de coefficients."
+            )
         unlisted = [prm for prm in consumers if prm not in groups[start]]
         if unlisted:
             report.setdefault("consumers_without_coefficient", []).extend(unlisted)
