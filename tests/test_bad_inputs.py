@@ -280,6 +280,16 @@ def test_acc_coefficients_typed_as_fractions_are_flagged(work: Path) -> None:
     assert "pas en fraction (0,6)" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_acc_outputs_never_replace_an_input(work: Path) -> None:
+    """-o . with a curve named curves.csv: refused before anything is written."""
+    shutil.copy(work / "c.csv", work / "curves.csv")
+    before = (work / "curves.csv").read_bytes()
+    line = ("acc", "run", "-q", "-o", ".", "--consumers", "curves.csv", "--producers", "p.csv")
+    _assert_clean_failure(_run(*line), 6, "est un fichier d'entrée")
+    assert (work / "curves.csv").read_bytes() == before
+    assert not (work / "participants.csv").exists()
+
+
 def test_acc_conflicting_duplicate_is_refused(work: Path) -> None:
     lines = (work / "c.csv").read_text().splitlines()
     prm, moment, _ = lines[10].split(",")

@@ -20,6 +20,7 @@ from linkytool.acc.errors import AccError
 from linkytool.acc.model import BoolArray, KeyKind
 from linkytool.acc.timegrid import TimeGrid, format_local
 from linkytool.cli.output import dumps_json
+from linkytool.errors import OutputError
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
 
 DEFAULT_CONVENTION = "ACC00000000"
@@ -466,6 +467,33 @@ def report_dict(
     }
 
 
+#: Fixed names of the output files (the workbooks' names start with ACC, enedis/ is a folder).
+OUTPUT_NAMES = frozenset(
+    {"participants.csv", "allocations.csv", "curves.csv", "production.png", "report.json"}
+)
+
+
+def _refuse_overwriting_inputs(
+    result: AccResult, directory: Path, options: Mapping[str, Any]
+) -> None:
+    """Raise :class:`OutputError` before writing anything when an output would replace one
+    of the input files (curves given as ``-o .``/``curves.csv``, for instance)."""
+    given = [str(f["path"]) for f in result.operation.input_report.get("files", [])]
+    given += [str(options[k]) for k in ("coefficients", "perimeter", "calendar") if options.get(k)]
+    target = directory.resolve()
+    for name in given:
+        path = Path(name).resolve()
+        if (path.parent == target and path.name in OUTPUT_NAMES) or path.parent == (
+            target / "enedis"
+        ):
+            raise OutputError(
+                f"{name} est un fichier d'entrée : l'écrire comme résultat dans {directory} "
+                "l'écraserait. Aucun fichier n'a été écrit.",
+                hint="Choisissez un autre dossier de résultats, par exemple "
+                f"-o {directory / 'resultats'}.",
+            )
+
+
 def write_outputs(
     result: AccResult,
     outdir: str | Path,
@@ -481,6 +509,7 @@ def write_outputs(
     """
     directory = Path(outdir)
     number = normalise_convention(convention)
+    _refuse_overwriting_inputs(result, directory, options or {})
     written: list[Path] = []
 
     def save(name: str, data: str | bytes) -> None:
