@@ -408,3 +408,14 @@ def test_text_dump_saved_on_windows_decodes_the_same(
     result = _run("tic", "decode", "dump.txt", "--format", "jsonl")
     assert result.exit_code == expected.exit_code == 0, result.stderr
     assert result.stdout == expected.stdout
+
+
+@pytest.mark.parametrize("target", ["dossier/demo.toml", "photos/demo-prm.jpg"])
+def test_attestation_never_replaces_a_dossier_file(work: Path, target: str) -> None:
+    """-o onto the dossier or one of its photos: refused before the PDF is written."""
+    shutil.copytree(DEMO_DOSSIER.parent, work / "dossier")
+    shutil.copytree(ROOT / "samples" / "photos", work / "photos")
+    before = (work / target).read_bytes()
+    result = _run("mes", "attest", "dossier/demo.toml", "-o", target, "--draft")
+    _assert_clean_failure(result, 6, "est un fichier du dossier")
+    assert (work / target).read_bytes() == before

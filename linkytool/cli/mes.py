@@ -248,11 +248,13 @@ def attest_command(
     Refuse tant qu'un prérequis n'est pas rempli, sauf avec --draft. Les empreintes
     SHA-256 imprimées sont celles des photos telles qu'envoyées par mes pack.
     """
-    from linkytool.mes.service import attest
+    from linkytool.mes.service import attest, refuse_overwriting_dossier_files
     from linkytool.mes.store import load_dossier
 
+    loaded = load_dossier(dossier)
+    refuse_overwriting_dossier_files(loaded, dossier, output)
     result = attest(
-        load_dossier(dossier),
+        loaded,
         base_dir=dossier.parent,
         draft=draft,
         producer_signature=producer_signature,

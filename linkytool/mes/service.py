@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from linkytool.errors import describe_os_error
+from linkytool.errors import OutputError, describe_os_error
 from linkytool.mes.attestation import AttestationInputs, build_attestation_pdf
 from linkytool.mes.errors import (
     DossierPhotoError,
@@ -121,6 +121,26 @@ def _signature_path(given: str | Path | None, declared: str, base_dir: Path) -> 
     if given is not None:
         return Path(given)
     return resolve(base_dir, declared) if declared else None
+
+
+def refuse_overwriting_dossier_files(
+    dossier: Dossier, dossier_path: str | Path, output: str | Path
+) -> None:
+    """Raise :class:`OutputError` when ``output`` is the dossier file, one of its photos or
+    signature images: writing the PDF there would destroy the user's data."""
+    source = Path(dossier_path)
+    base = source.parent
+    declared = [getattr(dossier.photos, role.value) for role in ReadingField]
+    declared += [dossier.signatures.producer_image, dossier.signatures.installer_image]
+    own = [source, *(resolve(base, name) for name in declared if name)]
+    target = Path(output).resolve()
+    for path in own:
+        if path.resolve() == target:
+            raise OutputError(
+                f"{output} est un fichier du dossier (dossier, photo ou signature) : "
+                "il serait remplacé. Rien n'a été écrit.",
+                hint="Donnez un autre nom de fichier, par exemple attestation.pdf.",
+            )
 
 
 def attest(
