@@ -94,6 +94,8 @@ CASES: list[tuple[str, tuple[str, ...], int, str]] = [
      "est un dossier"),
     ("tic-link-proc", ("tic", "simulate", "--link", "/proc/linkytool-tic", "--frames", "1",
                        "--fast"), 6, "Impossible de créer le lien"),
+    ("tic-link-over-file", ("tic", "simulate", "--link", "d.toml", "--frames", "1", "--fast"), 6,
+     "n'est pas un lien"),
     ("tic-prm-13", ("tic", "simulate", "--prm", "3000234567890", "--stdout", "--frames", "1"), 2,
      "14 chiffres"),
     # mes

@@ -235,6 +235,12 @@ class SimulatorServer:
     def _plug_locked(self) -> None:
         sink = self._factory()
         if self.link is not None and isinstance(sink, PtySink):
+            if self.link.exists() and not self.link.is_symlink():
+                sink.close()
+                raise OutputError(
+                    f"{self.link} existe et n'est pas un lien : il n'a pas été remplacé.",
+                    hint="Choisissez pour --link un nom libre (par exemple /tmp/linky).",
+                )
             temporary = self.link.with_name(f".{self.link.name}.{os.getpid()}.tmp")
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
