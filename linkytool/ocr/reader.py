@@ -349,6 +349,9 @@ SPOT_MAX_COST = 5.0
 #: next kind's word, and no other reading (cell text, tesseract) names another screen.
 SPOT_SURE_COST = 4.0
 SPOT_SURE_GAP = 4.0
+#: ... or at most this cost when the cell text of every variant names the same screen
+#: (noise cells around a title raise the spotting cost, not the keyword reading).
+SPOT_TEXT_SURE_COST = 6.5
 #: A value word loses to another screen's word fitting this much better [dots/letter].
 OTHER_WORD_SLACK = 1.5
 VALUE_KINDS = (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX)
@@ -446,7 +449,11 @@ def read_image(
         kinds_agree = (
             votes <= {kind}
             and spotted == kind
-            and (spot_cost <= SPOT_SURE_COST or tesseract_kind == kind)
+            and (
+                spot_cost <= SPOT_SURE_COST
+                or tesseract_kind == kind
+                or (set(text_kinds) == {kind} and spot_cost <= SPOT_TEXT_SURE_COST)
+            )
             and spot_gap >= SPOT_SURE_GAP
         )
     else:
