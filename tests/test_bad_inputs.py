@@ -145,6 +145,8 @@ CASES: list[tuple[str, tuple[str, ...], int, str]] = [
                              "2026-03-02", "--to", "2026-03-01"), 3, "après son dernier jour"),
     ("acc-same-file-twice", (*ACC, "--consumers", "c.csv", "--consumers", "c.csv",
                              "--producers", "p.csv"), 3, "deux fichiers"),
+    ("acc-same-file-both-roles", (*ACC, "--consumers", "c.csv", "--producers", "c.csv"), 3,
+     "consommateurs et comme producteurs"),
     ("acc-static-no-file", (*ACC, "--consumers", "c.csv", "--producers", "p.csv", "--key",
                             "static"), 3, "demande un fichier de coefficients"),
 ]  # fmt: skip

@@ -545,6 +545,15 @@ def load_operation(
             "il faut au moins un fichier de consommateurs et un de producteurs.",
             hint="Passez --consumers FICHIER.csv et --producers FICHIER.csv.",
         )
+    both = {Path(f).resolve() for f in consumers} & {Path(f).resolve() for f in producers}
+    if both:
+        raise AccInputError(
+            "le même fichier est donné comme consommateurs et comme producteurs : "
+            + ", ".join(sorted(str(f) for f in both))
+            + ".",
+            hint="Une courbe est soit une consommation (--consumers), soit une injection "
+            "(--producers) ; un site qui consomme et produit a deux courbes.",
+        )
     if options.key is not KeyKind.DEFAULT and coefficients is None:
         raise CoefficientError(
             f"la clé « {options.key.value} » demande un fichier de coefficients.",
