@@ -163,38 +163,36 @@ def _kwh(value: float) -> str:
     return f"{value / 1000:,.1f}".replace(",", "\u202f").replace(".", ",")
 
 
-def participant_rows(result: Any) -> list[tuple[str, ...]]:
-    """One row per participant: role, PRM, then energies [kWh] (empty where not relevant)."""
-    rows: list[tuple[str, ...]] = []
-    operation = result.operation
+#: Column titles of the consumers' and producers' tables (energies over the period [kWh]).
+CONSUMER_COLUMNS = ("PRM consommateur", "Conso. kWh", "Autocons. kWh", "Complément kWh")
+PRODUCER_COLUMNS = ("PRM producteur", "Injection kWh", "Autoprod. kWh", "Surplus kWh")
+
+
+def consumer_rows(result: Any) -> list[tuple[str, ...]]:
+    """One row per consumer: PRM, consumption, self-consumed, complement [kWh]."""
     complement = result.complement_wh
-    for index, prm in enumerate(operation.consumers):
-        rows.append(
-            (
-                "consommateur",
-                prm,
-                _kwh(result.consumption_wh[index]),
-                _kwh(result.self_consumed_wh[index]),
-                _kwh(complement[index]),
-                "",
-                "",
-                "",
-            )
+    return [
+        (
+            prm,
+            _kwh(result.consumption_wh[index]),
+            _kwh(result.self_consumed_wh[index]),
+            _kwh(complement[index]),
         )
-    for index, prm in enumerate(operation.producers):
-        rows.append(
-            (
-                "producteur",
-                prm,
-                "",
-                "",
-                "",
-                _kwh(result.injection_wh[index]),
-                _kwh(result.self_produced_wh[index]),
-                _kwh(result.surplus_wh[index]),
-            )
+        for index, prm in enumerate(result.operation.consumers)
+    ]
+
+
+def producer_rows(result: Any) -> list[tuple[str, ...]]:
+    """One row per producer: PRM, injection, self-produced (shared), surplus [kWh]."""
+    return [
+        (
+            prm,
+            _kwh(result.injection_wh[index]),
+            _kwh(result.self_produced_wh[index]),
+            _kwh(result.surplus_wh[index]),
         )
-    return rows
+        for index, prm in enumerate(result.operation.producers)
+    ]
 
 
 def chart_series(result: Any, points: int = CHART_POINTS) -> tuple[list[float], list[float], str]:

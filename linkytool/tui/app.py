@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, TextArea
 
 from linkytool.tui.dossier_store import DossierStore
 from linkytool.tui.drafts import DraftStore
@@ -58,6 +58,7 @@ class LinkytoolApp(App[None]):
             for tab, key, _ in PANES
         ),
         Binding("ctrl+q", "quit", "Quitter", priority=True),
+        Binding("escape", "leave_field", "Quitter le champ", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -112,10 +113,16 @@ class LinkytoolApp(App[None]):
     def active_pane(self) -> Pane:
         return self.panes[self.query_one(TabbedContent).active or PANES[0][0]]
 
+    def action_leave_field(self) -> None:
+        """Échap in a text field gives the keys back to the screen (its letter shortcuts)."""
+        focused = self.focused
+        if isinstance(focused, Input | TextArea):
+            self.active_pane.focus()
+
     def action_help(self) -> None:
         pane = self.active_pane
         pane_bindings = [
-            (key_label(b.key), b.description)
+            (key_label(b.key), b.tooltip or b.description)
             for b in pane.BINDINGS
             if isinstance(b, Binding) and b.description
         ]
@@ -123,6 +130,7 @@ class LinkytoolApp(App[None]):
         global_bindings += [
             (key_label(key), f"Écran {_pane_class(path).TITLE}") for _, key, path in PANES
         ]
+        global_bindings.append((key_label("escape"), "Quitter le champ (rend les touches)"))
         global_bindings.append(("Ctrl+Q", "Quitter (la saisie est conservée)"))
         self.push_screen(HelpScreen(pane.TITLE, pane.HELP, pane_bindings, global_bindings))
 

@@ -36,8 +36,12 @@ async def test_demo_operation_runs_with_progress(tmp_path: Path, messages: Messa
         assert progress and progress[-1].done == progress[-1].total
         result = messages.of(AccFinished)[-1].result
         indicators = result.indicators()
-        table = app.query_one("#acc-table", DataTable)
-        assert table.row_count == len(result.operation.consumers) + len(result.operation.producers)
+        consumers = app.query_one("#acc-table", DataTable)
+        producers = app.query_one("#acc-producers-table", DataTable)
+        assert consumers.row_count == len(result.operation.consumers)
+        assert producers.row_count == len(result.operation.producers)
+        for table in (consumers, producers):  # fits in 80 columns
+            assert sum(column.get_render_width(table) for column in table.columns.values()) <= 78
         chart = app.query_one("#acc-chart", BarChart)
         assert chart.total and chart.part and len(chart.total) == len(chart.part)
         assert all(p <= t + 1e-9 for p, t in zip(chart.part, chart.total, strict=True))

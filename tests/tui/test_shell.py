@@ -54,11 +54,19 @@ async def test_help_panel_lists_bindings_of_the_current_screen(tmp_path: Path) -
         text = screen_text(app)
         assert "Aide — Découplage" in text
         assert "guidé" in text
+        # Scrolling line by line reaches the screen's keys, with the full meaning of the
+        # short footer words.
+        for _ in range(30):
+            if "Disjoncteur Enedis ouvert" in screen_text(app):
+                break
+            await pilot.press("down")
+            await pilot.pause()
+        assert "2               Disjoncteur Enedis ouvert" in screen_text(app)
         await pilot.press("end")
         await pilot.pause()
         text = screen_text(app)
-        assert "Disjoncteur ouvert" in text
         assert "Ctrl+Q" in text
+        assert "Quitter le champ" in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -129,3 +137,22 @@ async def test_notifications_keep_bracketed_text(tmp_path: Path) -> None:
         note = list(app._notifications)[-1]
         assert not note.markup
         assert "[photos]" in note.message and "[[readings.prm]]" in note.message
+
+
+async def test_escape_leaves_a_text_field_so_screen_letters_work(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        field = app.query_one("#att-key", Input)
+        field.focus()
+        await pilot.press("b")  # typed in the field, not the "Brouillon" key
+        await pilot.pause()
+        assert field.value == "b"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.panes["attestation"]
+        await pilot.press("b")  # now the screen's key: a draft is asked for, no dossier open
+        await pilot.pause()
+        assert field.value == "b"
+        assert any("Aucun dossier" in n.message for n in app._notifications)

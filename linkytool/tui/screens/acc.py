@@ -53,9 +53,9 @@ OPTION_SELECTS: tuple[tuple[str, str, list[tuple[str, str]], str], ...] = (
 FILE_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("acc-consumers", "Courbes des consommateurs (CSV)", (".csv",)),
     ("acc-producers", "Courbes des producteurs (CSV)", (".csv",)),
-    ("acc-coefficients", "Coefficients (CSV, sauf clé par défaut)", (".csv",)),
+    ("acc-coefficients", "Coefficients (CSV, clé ≠ défaut)", (".csv",)),
     ("acc-perimeter", "Entrées/sorties (CSV, facultatif)", (".csv",)),
-    ("acc-calendar", "Calendrier des postes (CSV, facultatif)", (".csv",)),
+    ("acc-calendar", "Calendrier postes (CSV, facultatif)", (".csv",)),
     ("acc-outdir", "Dossier de sortie", None),
 )
 
@@ -130,8 +130,11 @@ dans le dossier de sortie.
         yield Static("", id="acc-options")
         yield Label("", id="acc-chart-label")
         yield BarChart(id="acc-chart", classes="hidden")
-        table: DataTable[Any] = DataTable(id="acc-table", zebra_stripes=True)
-        yield table
+        # Two narrow tables rather than one with empty cells: they fit in 80 columns.
+        consumers: DataTable[Any] = DataTable(id="acc-table", zebra_stripes=True)
+        yield consumers
+        producers: DataTable[Any] = DataTable(id="acc-producers-table", zebra_stripes=True)
+        yield producers
 
     def on_built(self) -> None:
         for wid, _, _ in FILE_FIELDS:
@@ -289,7 +292,13 @@ dans le dossier de sortie.
         self.query_one("#acc-options", Static).update(text)
 
     def show_result(self, result: Any) -> None:
-        from linkytool.tui.acc_job import chart_series, participant_rows
+        from linkytool.tui.acc_job import (
+            CONSUMER_COLUMNS,
+            PRODUCER_COLUMNS,
+            chart_series,
+            consumer_rows,
+            producer_rows,
+        )
 
         indicators = result.indicators()
         text = Text()
@@ -302,17 +311,13 @@ dans le dossier de sortie.
         chart = self.query_one("#acc-chart", BarChart)
         chart.remove_class("hidden")
         chart.set_series(production, self_consumed)
-        table = self.query_one("#acc-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns(
-            "Rôle",
-            "PRM",
-            "Conso. kWh",
-            "Autocons. kWh",
-            "Complément kWh",
-            "Injection kWh",
-            "Autoprod. kWh",
-            "Surplus kWh",
-        )
-        for row in participant_rows(result):
-            table.add_row(*row)
+        for wid, columns, rows in (
+            ("#acc-table", CONSUMER_COLUMNS, consumer_rows(result)),
+            ("#acc-producers-table", PRODUCER_COLUMNS, producer_rows(result)),
+        ):
+            table = self.query_one(wid, DataTable)
+            table.clear(columns=True)
+            table.add_columns(*columns)
+            for row in rows:
+                # Energies right-aligned so their digits line up.
+                table.add_row(row[0], *(Text(cell, justify="right") for cell in row[1:]))

@@ -28,7 +28,7 @@ from linkytool.tui.widgets.picker import PathField
 PATH_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("att-sig-producer", "Signature du producteur (image)", (".png", ".jpg", ".jpeg")),
     ("att-sig-installer", "Signature de l'installateur (image)", (".png", ".jpg", ".jpeg")),
-    ("att-key", "Clé de signature PKCS#12 (facultative)", (".p12", ".pfx")),
+    ("att-key", "Clé PKCS#12 (facultative)", (".p12", ".pfx")),
     ("att-outdir", "Dossier de sortie", None),
 )
 

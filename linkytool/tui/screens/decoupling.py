@@ -44,10 +44,11 @@ l'écran de l'onduleur) »).
 Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "coupled", "Couplage confirmé"),
-        Binding("2", "breaker_opened", "Disjoncteur ouvert"),
-        Binding("3", "decoupled", "Découplage constaté"),
-        Binding("4", "save", "Enregistrer"),
+        # Short footer words (all keys fit at 80 columns); the help panel shows the tooltip.
+        Binding("1", "coupled", "Couplé", tooltip="Couplage confirmé"),
+        Binding("2", "breaker_opened", "Disj. ouvert", tooltip="Disjoncteur Enedis ouvert"),
+        Binding("3", "decoupled", "Découplé", tooltip="Découplage constaté"),
+        Binding("4", "save", "Enregistrer", tooltip="Enregistrer l'essai dans le dossier"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:

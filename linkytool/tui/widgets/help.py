@@ -25,16 +25,36 @@ KEY_NAMES = {
 
 
 def key_label(key: str) -> str:
-    """``ctrl+q`` -> ``Ctrl+Q``, ``f1`` -> ``F1``."""
+    """``ctrl+q`` -> ``Ctrl+Q``, ``f1`` -> ``F1``; a plain letter stays as typed (``g``)."""
     if key in KEY_NAMES:
         return KEY_NAMES[key]
+    if len(key) == 1:
+        return key
     return "+".join(part.capitalize() if len(part) > 1 else part.upper() for part in key.split("+"))
+
+
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph so the panel wraps them to its width.
+
+    Blank lines separate paragraphs; lines starting with ``-`` or ``•`` stay list items.
+    """
+    paragraphs: list[str] = []
+    for block in text.strip().split("\n\n"):
+        lines: list[str] = []
+        for line in block.splitlines():
+            stripped = line.strip()
+            if lines and not stripped.startswith(("-", "•")):
+                lines[-1] += " " + stripped
+            else:
+                lines.append(stripped)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def bindings_table(title: str, bindings: Sequence[tuple[str, str]]) -> Table:
     table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
     table.add_column("Touche", style="bold cyan", no_wrap=True, width=14)
-    table.add_column("Action")
+    table.add_column("Action", ratio=1)
     for key, description in bindings:
         table.add_row(key, description)
     return table
@@ -72,7 +92,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(Text(f"Aide — {self.screen_title}", style="bold"))
-            yield Static(Text(self.screen_help.strip() + "\n"))
+            yield Static(Text(reflow(self.screen_help) + "\n"))
             if self.screen_bindings:
                 yield Static(bindings_table("Touches de cet écran", self.screen_bindings))
             if self.global_bindings:
@@ -80,8 +100,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 Text(
                     "\n↑ ↓ Pg.Préc Pg.Suiv font défiler cette aide. "
-                    "Tab / Maj+Tab passent d'un champ à l'autre ; Entrée valide ; "
-                    "les champs saisis sont enregistrés automatiquement.\n"
+                    "Tab / Maj+Tab passent d'un champ ou bouton à l'autre ; Entrée valide "
+                    "ou appuie sur le bouton (« … » ouvre le choix de fichier) ; Espace ou "
+                    "Entrée ouvre une liste, ↑ ↓ y choisissent ; Pg.Préc Pg.Suiv font "
+                    "défiler l'écran. Les champs saisis sont enregistrés automatiquement.\n"
                     "Échap ou F1 ferme cette aide.",
                     style="italic",
                 )
