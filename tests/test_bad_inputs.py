@@ -228,7 +228,14 @@ def _indicators(
 
 @pytest.mark.parametrize(
     "variant",
-    ["semicolon-decimal-comma", "latin-1", "utf-8-bom-crlf", "duplicated-row", "percent-sign"],
+    [
+        "semicolon-decimal-comma",
+        "latin-1",
+        "utf-8-bom-crlf",
+        "utf-16-tab",
+        "duplicated-row",
+        "percent-sign",
+    ],
 )
 def test_acc_file_variants_give_the_same_numbers(work: Path, variant: str) -> None:
     """French spreadsheets' exports and identical duplicated rows change no number."""
@@ -257,6 +264,9 @@ def test_acc_file_variants_give_the_same_numbers(work: Path, variant: str) -> No
     elif variant == "utf-8-bom-crlf":
         (work / "c2.csv").write_bytes(b"\xef\xbb\xbf" + curve.replace("\n", "\r\n").encode())
         (work / "k2.csv").write_bytes(b"\xef\xbb\xbf" + keys.replace("\n", "\r\n").encode())
+    elif variant == "utf-16-tab":  # Excel's "texte Unicode (*.txt)"
+        (work / "c2.csv").write_bytes(curve.replace(",", "\t").encode("utf-16"))
+        (work / "k2.csv").write_bytes(keys.replace(",", "\t").encode("utf-16"))
     elif variant == "percent-sign":
         (work / "c2.csv").write_text(curve)
         (work / "k2.csv").write_text(keys.replace("60\n", "60 %\n").replace("40\n", "40%\n"))

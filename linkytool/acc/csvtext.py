@@ -84,7 +84,8 @@ def _csv_problem(exc: csv.Error) -> str:
 
 
 def read_text(path: str | Path) -> str:
-    """File contents as text: UTF-8 (with or without BOM), else Windows-1252."""
+    """File contents as text: UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's
+    "texte Unicode"), else Windows-1252; binary files (NUL bytes) are refused."""
     name = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -98,6 +99,11 @@ def read_text(path: str | Path) -> str:
             path=name,
             hint="Vérifiez que c'est un fichier et que vous avez le droit de le lire.",
         ) from exc
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "texte Unicode" export
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in raw[:65536]:
         raise AccInputError(
             "ce n'est pas un fichier texte CSV (il contient des octets binaires).",
