@@ -214,13 +214,15 @@ def make_app(
     clock: Callable[[], datetime] | None = None,
     autoconnect: bool | None = None,
     port_lister: Callable[[], list[Any]] | None = None,
+    photo_reader: Callable[[Path], Any] | None = None,
 ) -> LinkytoolApp:
     """Build the application.
 
     ``dossier``: auto-MES dossier file to open; ``demo``: run on the bundled simulator,
     sample photos and a writable copy of the sample dossier (in ``workdir`` or a temporary
     directory); ``port``: TIC port or URL to preselect; ``clock``: host clock and
-    ``port_lister``: serial port enumeration (both replaceable in tests).
+    ``port_lister``: serial port enumeration, ``photo_reader``: the photo OCR
+    (``linkytool.ocr.read_photo`` by default; all three replaceable in tests).
     """
     if demo:
         from linkytool.tui.demo import prepare_demo
@@ -238,6 +240,7 @@ def make_app(
     if clock is not None:
         session.clock = clock
     session.port_lister = port_lister
+    session.photo_reader = photo_reader
     return LinkytoolApp(session)
 
 

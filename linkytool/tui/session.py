@@ -47,6 +47,9 @@ class Session:
     tic_reading: Any = None
     #: Lists the serial ports (``linkytool.tic.ports.list_ports``; replaceable in tests).
     port_lister: Callable[[], list[Any]] | None = None
+    #: Reads one photo (``linkytool.ocr.read_photo`` when None; tests not about OCR inject
+    #: readings computed once, since OCR takes seconds per photo).
+    photo_reader: Callable[[Path], Any] | None = None
     #: Recent apparent power samples: ``(host time [s], SINSTS [VA], SINSTI [VA] or None)``.
     power_history: list[tuple[float, int | None, int | None]] = field(default_factory=list)
 

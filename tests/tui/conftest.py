@@ -101,3 +101,33 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 1
             raise AssertionError("condition not reached in time")
         await pilot.pause(0.05)
         await asyncio.sleep(0)
+
+
+class CachedPhotoReader:
+    """``linkytool.ocr.read_photo``, run once per photo content for the whole test session.
+
+    Tests that are not about OCR inject it (``make_app(photo_reader=...)``): each reading is
+    still real (computed by the OCR on first use), but a photo read by several tests costs
+    its seconds of OCR once. The demo end-to-end test keeps the real reader.
+    """
+
+    def __init__(self) -> None:
+        self._readings: dict[bytes, Any] = {}
+        self.calls = 0
+
+    def __call__(self, path: Path) -> Any:
+        import dataclasses
+        import hashlib
+
+        from linkytool.ocr import read_photo
+
+        self.calls += 1
+        digest = hashlib.sha256(Path(path).read_bytes()).digest()
+        if digest not in self._readings:
+            self._readings[digest] = read_photo(path)
+        return dataclasses.replace(self._readings[digest], path=Path(path))
+
+
+@pytest.fixture(scope="session")
+def photo_reader() -> CachedPhotoReader:
+    return CachedPhotoReader()

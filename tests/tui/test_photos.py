@@ -11,7 +11,7 @@ from linkytool.mes import ReadingField, ReadingSource, load_dossier
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import PhotoRead, ReadingConfirmed, TicReadingUpdated
 
-from .conftest import SAMPLES, MessageLog, frozen_clock, screen_text, wait_for
+from .conftest import SAMPLES, CachedPhotoReader, MessageLog, frozen_clock, screen_text, wait_for
 from .test_snapshots import fixed_reading
 
 SLOTS = ("prm", "date", "injection_index")
@@ -54,9 +54,11 @@ async def test_demo_photos_are_read_confirmed_and_cross_checked(
 
 
 async def test_corrected_value_is_recorded_as_manual(
-    template_dossier: Path, messages: MessageLog
+    template_dossier: Path, messages: MessageLog, photo_reader: CachedPhotoReader
 ) -> None:
-    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
+    app = make_app(
+        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
+    )
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f3")
         await pilot.pause()
@@ -73,12 +75,14 @@ async def test_corrected_value_is_recorded_as_manual(
 
 
 async def test_photo_added_with_the_file_picker(
-    template_dossier: Path, messages: MessageLog
+    template_dossier: Path, messages: MessageLog, photo_reader: CachedPhotoReader
 ) -> None:
     photo = SAMPLES / "photos" / "demo-prm.jpg"
     if not photo.is_file():
         pytest.skip("demo photos not available")
-    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
+    app = make_app(
+        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
+    )
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f3")
         await pilot.pause()
@@ -124,10 +128,13 @@ async def test_value_to_confirm_offers_its_alternatives(
 
 
 async def test_a_correction_typed_before_closing_survives_the_rereading(
-    template_dossier: Path, messages: MessageLog
+    template_dossier: Path, messages: MessageLog, photo_reader: CachedPhotoReader
 ) -> None:
     photo = SAMPLES / "photos" / "demo-index.jpg"
-    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
+    calls = photo_reader.calls
+    app = make_app(
+        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
+    )
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f3")
         await pilot.pause()
@@ -135,10 +142,13 @@ async def test_a_correction_typed_before_closing_survives_the_rereading(
         await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 1, timeout=60)
         app.query_one("#value-injection_index", Input).value = "13"  # typed, not confirmed
         await pilot.pause()
-    again = make_app(template_dossier, clock=frozen_clock, port_lister=list)
+    again = make_app(
+        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
+    )
     seen = MessageLog()
     async with again.run_test(size=(80, 24), message_hook=seen) as pilot:
         await pilot.press("f3")  # the photo of the dossier is read again
         await wait_for(pilot, lambda: len(seen.of(PhotoRead)) == 1, timeout=60)
         await pilot.pause()
         assert again.query_one("#value-injection_index", Input).value == "13"
+    assert photo_reader.calls == calls + 2  # the injected reader read it, once per start

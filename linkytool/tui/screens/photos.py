@@ -215,8 +215,9 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         try:
             from linkytool.ocr import read_photo
 
+            reader = self.session.photo_reader or read_photo
             with _OCR_LOCK:  # one photo at a time: OCR is CPU-heavy, the UI must stay fluid
-                reading = read_photo(path)
+                reading = reader(path)
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed(f"Photo {path.name}", message, hint))
