@@ -54,6 +54,8 @@ class Tally:
     errors: int = 0
     seconds: list[float] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
+    #: Photos not read confidently right (listed with --verbose).
+    misses: list[str] = field(default_factory=list)
 
 
 def score(tally: Tally, truth: dict[str, object], path: Path) -> None:
@@ -86,7 +88,16 @@ def score(tally: Tally, truth: dict[str, object], path: Path) -> None:
             tally.wrong.append(f"{path.name}: CONFIDENT {reading.value!r} != {value!r}")
         else:
             tally.to_confirm += 1
-    elif reading.confident:
+        if not (reading.confident and right):
+            tally.misses.append(
+                f"{path.name}: {reading.screen.value} {reading.value!r} "
+                f"(truth {kind} {value!r}) confident={reading.confident} "
+                f"conf={reading.confidence} lines={reading.lines!r} "
+                f"warnings={list(reading.warnings)!r}"
+            )
+    elif not kind_ok:
+        tally.misses.append(f"{path.name}: {reading.screen.value} for a {kind} photo")
+    if kind not in VALUE_KINDS and reading.confident:
         tally.confident_wrong += 1
         tally.wrong.append(f"{path.name}: CONFIDENT {reading.screen} for a {kind} photo")
 
@@ -105,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=2026, help="generator seed")
     parser.add_argument("--workdir", type=Path, help="keep the generated photos here")
-    parser.add_argument("--verbose", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list every photo not read confidently right",
+    )
     args = parser.parse_args(argv)
     levels = [name.strip() for name in args.level.split(",") if name.strip()]
     for name in levels:
@@ -157,9 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     total_wrong = sum(t.confident_wrong for _, t in results)
     for name, t in results:
-        if t.wrong and (args.verbose or t.confident_wrong):
+        shown = t.wrong + (t.misses if args.verbose else [])
+        if shown and (args.verbose or t.confident_wrong):
             print(f"[{name}]")
-            for line in t.wrong:
+            for line in shown:
                 print("  " + line)
     return 1 if total_wrong else 0
 

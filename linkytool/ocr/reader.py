@@ -61,6 +61,10 @@ MAX_MEAN_DISTANCE = 7.0
 #: panel is penalised: text panels measure 0.08-0.2, blank or non-LCD areas below 0.03.
 MIN_ALIGNMENT = 0.06
 GRID_PENALTY = 20.0
+#: Share of the cells (best fitting first) whose mean distance decides whether a panel is
+#: an LCD at all: a previous screen's fading residue or dust around the title leaves a
+#: few cells that fit no glyph, the rest of a real panel still reads.
+ACCEPT_SHARE = 0.75
 #: Mean distance [dots per cell] of a clean read: no further panel candidates are tried.
 GOOD_MEAN_DISTANCE = 1.5
 #: A value is confident only if every digit's margin reaches this [dots] in every variant.
@@ -105,6 +109,19 @@ class PanelRead:
         """Mean distance of the cells to their best template [dots]."""
         cells = self.lines[0] + self.lines[1]
         return float(np.mean([c.distance for c in cells]))
+
+    @property
+    def trimmed_distance(self) -> float:
+        """Mean distance of the best-fitting :data:`ACCEPT_SHARE` of the cells [dots]."""
+        distances = sorted(c.distance for c in self.lines[0] + self.lines[1])
+        kept = distances[: max(1, round(ACCEPT_SHARE * len(distances)))]
+        return float(np.mean(kept))
+
+    @property
+    def acceptance(self) -> float:
+        """Like :attr:`badness` on the best-fitting cells only (lower is better) [dots]."""
+        penalty = GRID_PENALTY * max(0.0, MIN_ALIGNMENT - self.grid.alignment)
+        return self.trimmed_distance + penalty
 
     @property
     def badness(self) -> float:
@@ -176,7 +193,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                         break
                 if best is not None and best.first.badness <= GOOD_MEAN_DISTANCE:
                     return best
-    if best is None or best.first.badness > MAX_MEAN_DISTANCE:
+    if best is None or best.first.acceptance > MAX_MEAN_DISTANCE:
         if blank_seen and best is not None:
             return PanelChoice(best.panel, best.first, best.quad, blank=True)
         return None
@@ -301,7 +318,13 @@ def _cell_index(position: int) -> int:
     return position if position < CHARS else position - len(LINE_BREAK)
 
 
-def _biased_line(read: PanelRead, line: int) -> str:
+def _is_mark(char: str) -> bool:
+    """A cell read as a stray mark (dot, quote, dash...): neither a letter, a digit, a
+    blank nor a date/time separator."""
+    return not char.isalnum() and char not in " /:"
+
+
+def _biased_line(read: PanelRead, line: int, trim_marks: bool = False) -> str:
     """One line with near-digit cells read as digits, inside numbers only.
 
     In a token (run of non-blank cells) holding at least one digit, a cell whose best
@@ -320,25 +343,34 @@ def _biased_line(read: PanelRead, line: int) -> str:
         end = start
         while end < len(raw) and raw[end] != " ":
             end += 1
+        token_end = end
+        if trim_marks:
+            # a noise cell glued to a number is not one of its digits
+            while start < end and _is_mark(raw[start]):
+                chars[start] = " "
+                start += 1
+            while end > start and _is_mark(raw[end - 1]):
+                end -= 1
+                chars[end] = " "
         if any(c.isdigit() for c in raw[start:end]):
             for index in range(start, end):
                 cell, digit = read.lines[line][index], digits[index]
                 if cell.char not in "/:" and digit.distance <= cell.distance + DIGIT_BIAS:
                     chars[index] = digit.char
-        start = end
+        start = token_end
     return "".join(chars)
 
 
-def _value_text(read: PanelRead, kind: ScreenKind) -> str:
+def _value_text(read: PanelRead, kind: ScreenKind, trim_marks: bool = False) -> str:
     """The text the value is parsed from: line 2, or both lines for the date screen.
 
     Some date screens show the date after the title and the time on line 2
     ("DATE 01/08/2026" / "HEURE 16:34"); titles of the other screens hold no digits
     and are left out (a title "I" must not become a "1").
     """
-    second = _biased_line(read, 1)
+    second = _biased_line(read, 1, trim_marks)
     if kind is ScreenKind.DATE:
-        return _biased_line(read, 0) + LINE_BREAK + second
+        return _biased_line(read, 0, trim_marks) + LINE_BREAK + second
     return " " * CHARS + LINE_BREAK + second
 
 
@@ -352,6 +384,11 @@ SPOT_SURE_GAP = 4.0
 #: ... or at most this cost when the cell text of every variant names the same screen
 #: (noise cells around a title raise the spotting cost, not the keyword reading).
 SPOT_TEXT_SURE_COST = 6.5
+#: ... and, on those terms, a gap to the next value word of at least this [dots/letter]
+#: for the PRM and date screens: their grammars (14 digits, a calendar date) accept no
+#: other value screen's text, so a closer second word cannot turn into a wrong value.
+SPOT_TEXT_SURE_GAP = 2.5
+GRAMMAR_EXCLUSIVE_KINDS = (ScreenKind.PRM, ScreenKind.DATE)
 #: A value word loses to another screen's word fitting this much better [dots/letter].
 OTHER_WORD_SLACK = 1.5
 VALUE_KINDS = (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX)
@@ -446,15 +483,17 @@ def read_image(
         kind = ScreenKind.OTHER  # a legible title of a screen we do not know
     votes = {k for k in (*text_kinds, tesseract_kind) if k in VALUE_KINDS}
     if kind in VALUE_KINDS:
+        text_sure = set(text_kinds) == {kind} and spot_cost <= SPOT_TEXT_SURE_COST
         kinds_agree = (
             votes <= {kind}
             and spotted == kind
+            and (spot_cost <= SPOT_SURE_COST or tesseract_kind == kind or text_sure)
             and (
-                spot_cost <= SPOT_SURE_COST
-                or tesseract_kind == kind
-                or (set(text_kinds) == {kind} and spot_cost <= SPOT_TEXT_SURE_COST)
+                spot_gap >= SPOT_SURE_GAP
+                or (
+                    text_sure and kind in GRAMMAR_EXCLUSIVE_KINDS and spot_gap >= SPOT_TEXT_SURE_GAP
+                )
             )
-            and spot_gap >= SPOT_SURE_GAP
         )
     else:
         kinds_agree = not votes
@@ -497,6 +536,11 @@ def read_image(
     for read in reads:
         value_text = _value_text(read, kind)
         match = parse_value(kind, value_text)
+        if match is None and kind in GRAMMAR_EXCLUSIVE_KINDS:
+            # stray marks glued to a fixed-length value (never to an index: a mark
+            # there may be a blurred digit, and dropping it would shorten the number)
+            value_text = _value_text(read, kind, trim_marks=True)
+            match = parse_value(kind, value_text)
         if match is None:
             values.append(None)
             continue
