@@ -269,6 +269,52 @@ BEZEL_TO_PANEL = (0.925, 0.685)
 BEZEL_ASPECT_RANGE = (2.2, 5.5)
 
 
+def _convex_hull(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Convex hull of 2-D points (Andrew's monotone chain), counter-clockwise."""
+    unique = np.unique(points, axis=0)
+    if len(unique) < 3:
+        return unique
+
+    def half(sequence: npt.NDArray[np.float64]) -> list[npt.NDArray[np.float64]]:
+        chain: list[npt.NDArray[np.float64]] = []
+        for point in sequence:
+            while len(chain) >= 2:
+                a, b = chain[-2], chain[-1]
+                if (b[0] - a[0]) * (point[1] - a[1]) - (b[1] - a[1]) * (point[0] - a[0]) > 0:
+                    break
+                chain.pop()
+            chain.append(point)
+        return chain
+
+    lower, upper = half(unique), half(unique[::-1])
+    return np.array(lower[:-1] + upper[:-1])
+
+
+def _min_area_axis(centred: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Unit direction of the long side of the smallest rectangle holding ``centred``.
+
+    Unlike the principal axis, it does not tilt when glare or a finger removes a corner
+    of the bezel ring: the remaining outer edges still bound the points.
+    """
+    hull = _convex_hull(centred)
+    best: tuple[float, npt.NDArray[np.float64]] | None = None
+    for index in range(len(hull)):
+        edge = hull[(index + 1) % len(hull)] - hull[index]
+        length = float(np.hypot(*edge))
+        if length < 1e-9:
+            continue
+        unit = edge / length
+        normal = np.array([-unit[1], unit[0]])
+        along, across = hull @ unit, hull @ normal
+        extent_u, extent_v = float(np.ptp(along)), float(np.ptp(across))
+        area = extent_u * extent_v
+        if best is None or area < best[0]:
+            best = (area, unit if extent_u >= extent_v else normal)
+    if best is None:
+        return np.array([1.0, 0.0])
+    return best[1]
+
+
 def bezel_candidates(dark: BoolArray, min_area: int = MIN_AREA) -> list[PanelCandidate]:
     """Panel candidates from dark ring-shaped components (the bezel, even broken).
 
@@ -292,8 +338,7 @@ def bezel_candidates(dark: BoolArray, min_area: int = MIN_AREA) -> list[PanelCan
         points = np.column_stack([xs, ys]).astype(np.float64)
         centre = points.mean(axis=0)
         centred = points - centre
-        _, eigvecs = np.linalg.eigh(centred.T @ centred / len(points))
-        major, minor = eigvecs[:, 1], eigvecs[:, 0]
+        major = _min_area_axis(centred)
         if major[0] < 0:
             major = -major
         minor = np.array([-major[1], major[0]])

@@ -180,6 +180,8 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     best: PanelChoice | None = None
     blank_seen = False
     for batch in candidate_batches(to_grey(small)):
+        if batch and batch[0].from_bezel and best is not None and _reads_well(best.first):
+            break  # bezel guesses are a last resort: a panel already reads
         for candidate in batch[:MAX_CANDIDATES]:
             coarse = _working_quad(candidate.quad, scale)
             for quad in _refinements(image, coarse, candidate.from_bezel):
@@ -198,6 +200,18 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
             return PanelChoice(best.panel, best.first, best.quad, blank=True)
         return None
     return best
+
+
+def _reads_well(read: PanelRead) -> bool:
+    """Characters on a visible dot grid: no need for the bezel's last-resort guesses.
+
+    (Stripes such as a barcode fit some glyphs too, but show no dot grid.)
+    """
+    return (
+        read.acceptance <= MAX_MEAN_DISTANCE
+        and read.grid.alignment >= MIN_ALIGNMENT
+        and not read.grid.blank
+    )
 
 
 def _refinements(
