@@ -173,7 +173,10 @@ def spot_word(
     for letter in word:
         options = [index[c] for c in letter + table.get(letter, "") if c in index]
         columns.append(distances[:, options].min(axis=1))
-    space = distances[:, index[" "]]
+    # a neighbour counts as "not blank" by how much better it fits a letter or a digit
+    # than a blank: a noise cell (previous screen's residue, dust) fits neither well
+    alnum = [i for i, c in enumerate(chars) if c.isalnum()]
+    space = np.maximum(distances[:, index[" "]] - distances[:, alnum].min(axis=1), 0.0)
     count = cells.shape[0]
     best = WordMatch(word, 0, float("inf"))
     for start in range(0, count - len(word) + 1):
