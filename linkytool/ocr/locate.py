@@ -259,6 +259,7 @@ __all__ = [
     "dark_mask",
     "local_brightness",
     "panel_candidates",
+    "parallel_variants",
 ]
 
 
@@ -365,3 +366,67 @@ def bezel_candidates(dark: BoolArray, min_area: int = MIN_AREA) -> list[PanelCan
         candidates.append(PanelCandidate(quad, score, aspect, fill, 1.0, from_bezel=True))
     candidates.sort(key=lambda c: c.score, reverse=True)
     return candidates
+
+
+#: Opposite panel edges further apart in direction than this [°] are not both real:
+#: perspective on a small panel converges them by a few degrees at most, a shadow edge or
+#: a finger cutting a corner off the bright component tilts one of them far more.
+MAX_EDGE_SPREAD_DEG = 5.0
+
+
+def _direction_deg(start: npt.NDArray[np.float64], end: npt.NDArray[np.float64]) -> float:
+    delta = end - start
+    return math.degrees(math.atan2(float(delta[1]), float(delta[0])))
+
+
+def _intersect(
+    point_a: npt.NDArray[np.float64],
+    dir_a: npt.NDArray[np.float64],
+    point_b: npt.NDArray[np.float64],
+    dir_b: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64] | None:
+    """Intersection of two lines given by a point and a direction (None if parallel)."""
+    matrix = np.array([dir_a, -dir_b]).T
+    if abs(float(np.linalg.det(matrix))) < 1e-9:
+        return None
+    t = np.linalg.solve(matrix, point_b - point_a)
+    result: npt.NDArray[np.float64] = point_a + t[0] * dir_a
+    return result
+
+
+def parallel_variants(quad: Quad) -> list[Quad]:
+    """Quads with one tilted edge replaced by a parallel of the opposite edge.
+
+    For each pair of opposite edges whose directions differ by more than
+    :data:`MAX_EDGE_SPREAD_DEG`, either edge may be the cut one: it is redrawn parallel
+    to the other through its own outer corner (a shadow or a finger removes part of the
+    panel from the bright component, never adds beyond its real edge, so the corner
+    furthest out still lies on the real edge). Empty when the quad looks rectangular;
+    the caller keeps whichever variant reads best.
+    """
+    variants: list[Quad] = []
+    centre = quad.mean(axis=0)
+    # edges as (index of start corner, index of end corner); opposite pairs
+    for first, second in (((0, 1), (3, 2)), ((0, 3), (1, 2))):
+        a0, a1 = quad[first[0]], quad[first[1]]
+        b0, b1 = quad[second[0]], quad[second[1]]
+        spread = abs(_direction_deg(a0, a1) - _direction_deg(b0, b1))
+        spread = min(spread, 360.0 - spread)
+        if spread <= MAX_EDGE_SPREAD_DEG:
+            continue
+        for cut, keep in ((first, second), (second, first)):
+            direction = quad[keep[1]] - quad[keep[0]]
+            normal = np.array([-direction[1], direction[0]])
+            # the cut edge's corner furthest from the centre along the normal
+            outer = max(cut, key=lambda i: abs(float((quad[i] - centre) @ normal)))
+            # the two edges adjacent to the cut one, as lines through the kept corners
+            new = quad.copy()
+            for corner, partner in zip(cut, keep, strict=True):
+                side = quad[partner] - quad[corner]
+                point = _intersect(quad[outer], direction, quad[partner], side)
+                if point is None:
+                    break
+                new[corner] = point
+            else:
+                variants.append(new)
+    return variants

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,11 +26,19 @@ import numpy.typing as npt
 from PIL import Image, ImageFilter, ImageOps
 
 from linkytool.ocr import engine
-from linkytool.ocr.dotmatrix import DIGITS, CellRead, classify, detect_font, spot_word
+from linkytool.ocr.dotmatrix import (
+    DIGITS,
+    CellRead,
+    char_distances,
+    classify,
+    detect_font,
+    spot_word,
+)
 from linkytool.ocr.grammar import (
     SPOT_EQUIVALENTS,
     SPOT_OTHER_WORDS,
     SPOT_WORDS,
+    best_digits,
     classify_title,
     index_digits_plausible,
     parse_references,
@@ -39,7 +47,7 @@ from linkytool.ocr.grammar import (
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid
 from linkytool.ocr.loading import LoadedPhoto, open_photo
-from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches
+from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.rectify import (
     BORDER,
     CHARS,
@@ -184,7 +192,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
             break  # bezel guesses are a last resort: a panel already reads
         for candidate in batch[:MAX_CANDIDATES]:
             coarse = _working_quad(candidate.quad, scale)
-            for quad in _refinements(image, coarse, candidate.from_bezel):
+            for quad in _quads_to_try(image, coarse, candidate.from_bezel):
                 for turn in (0, 2):
                     panel = rectify(image, np.roll(quad, -turn, axis=0))
                     read = read_panel(panel, VARIANTS[0])
@@ -212,6 +220,19 @@ def _reads_well(read: PanelRead) -> bool:
         and read.grid.alignment >= MIN_ALIGNMENT
         and not read.grid.blank
     )
+
+
+def _quads_to_try(
+    image: Image.Image, coarse: npt.NDArray[np.float64], from_bezel: bool
+) -> Iterator[npt.NDArray[np.float64]]:
+    """Refinements of the coarse quad, then of its squared-up variants (lazy).
+
+    A variant only exists when two opposite edges disagree in direction (a shadow or a
+    finger cut a corner off the bright component, see :func:`parallel_variants`).
+    """
+    yield from _refinements(image, coarse, from_bezel)
+    for variant in parallel_variants(coarse):
+        yield from _refinements(image, variant, from_bezel)
 
 
 def _refinements(
@@ -314,10 +335,14 @@ def _split_sheet(text: str | None) -> tuple[str | None, str | None]:
     return lines[0], parse_references("\n".join(lines[1:]))
 
 
-def _digits(read: PanelRead, positions: Sequence[int]) -> list[CellRead]:
-    """Cells at ``positions`` (of :func:`_value_text`) re-decided among digits only."""
-    cells = read.grid.cells.reshape(-1, 35)
-    return classify(cells[[_cell_index(p) for p in positions]], DIGITS, read.font)
+def _digit_costs(read: PanelRead, positions: Sequence[int]) -> npt.NDArray[np.float64]:
+    """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each
+    digit 0-9: shape (len(positions), 10)."""
+    cells = read.grid.cells.reshape(-1, 35)[[_cell_index(p) for p in positions]]
+    chars, distances = char_distances(cells, read.font)
+    columns = [chars.index(digit) for digit in DIGITS]
+    result: npt.NDArray[np.float64] = distances[:, columns]
+    return result
 
 
 #: A cell reads as its best digit when that digit is at most this much worse [dots] than
@@ -546,7 +571,10 @@ def read_image(
         )
     values: list[str | None] = []
     margins: list[float] = []
+    #: mean distance of the chosen digits [dots] per value (ties between variants)
+    costs_of: dict[str, float] = {}
     implausible = False
+    forced = False
     for read in reads:
         value_text = _value_text(read, kind)
         match = parse_value(kind, value_text)
@@ -558,13 +586,24 @@ def read_image(
         if match is None:
             values.append(None)
             continue
-        digits = _digits(read, match.digit_positions)
+        costs = _digit_costs(read, match.digit_positions)
+        chosen = best_digits(kind, match, costs)
+        if chosen is None:
+            values.append(None)
+            continue
+        # the grammar overruled a cell's nearest digit (e.g. a year 2827): not confident
+        forced = forced or chosen != "".join(DIGITS[i] for i in np.argmin(costs, axis=1))
         text = list(value_text)
-        for position, digit in zip(match.digit_positions, digits, strict=True):
-            text[position] = digit.char
+        for position, digit in zip(match.digit_positions, chosen, strict=True):
+            text[position] = digit
         rematch = parse_value(kind, "".join(text))
         values.append(rematch.value if rematch else None)
-        margins.append(min((d.margin for d in digits), default=0.0))
+        ordered = np.sort(costs, axis=1)
+        margins.append(float((ordered[:, 1] - ordered[:, 0]).min()) if len(costs) else 0.0)
+        if rematch is not None:
+            picked = [costs[i, DIGITS.index(d)] for i, d in enumerate(chosen)]
+            mean_cost = float(np.mean(picked)) if picked else 0.0
+            costs_of[rematch.value] = min(costs_of.get(rematch.value, np.inf), mean_cost)
         if rematch is not None and kind is ScreenKind.INJECTION_INDEX:
             shown = "".join(text[p] for p in rematch.digit_positions)
             implausible = implausible or not index_digits_plausible(shown)
@@ -584,13 +623,21 @@ def read_image(
                 *warnings,
             ),
         )
-    best = max(set(found), key=found.count)
+    # most variants; on a tie, the value whose digits fit their cells best
+    best = min(set(found), key=lambda v: (-found.count(v), costs_of.get(v, np.inf), v))
     agree = all(v == best for v in values)
     margin = min(margins) if margins else 0.0
     confidence = _confidence(margin) * (1.0 if agree else 0.5) * (1.0 if kinds_agree else 0.7)
-    confident = agree and kinds_agree and margin >= CONFIDENT_MARGIN and not implausible
+    confident = (
+        agree and kinds_agree and margin >= CONFIDENT_MARGIN and not implausible and not forced
+    )
     if implausible:
         warnings.append("Nombre de zéros inattendu devant l'index : vérifiez la valeur.")
+    if forced:
+        warnings.append(
+            "Un chiffre lu donnait une date impossible : la date la plus proche est "
+            "proposée, vérifiez-la."
+        )
     LOG.debug(
         "%s: values %s margins %s title %s (cost %.2f, gap %.2f) text %s tesseract %s",
         source.name,

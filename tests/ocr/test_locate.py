@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from linkytool.ocr.locate import bezel_candidates
+from linkytool.ocr.locate import bezel_candidates, parallel_variants
 
 
 def _tilted_ring(angle_deg: float, cut_corner: bool) -> np.ndarray:
@@ -33,3 +33,24 @@ def test_bezel_guess_keeps_the_tilt_when_a_corner_of_the_ring_is_missing() -> No
         measured = math.degrees(math.atan2(top[1], top[0]))
         assert abs(measured - angle) < 1.0, (angle, measured)
         assert np.allclose(quad.mean(axis=0), (200, 150), atol=4.0)
+
+
+def test_a_rectangular_quad_has_no_squared_variant() -> None:
+    quad = np.array([[100.0, 100.0], [560.0, 104.0], [558.0, 204.0], [98.0, 200.0]])
+    assert parallel_variants(quad) == []
+
+
+def test_a_shadow_cut_edge_is_redrawn_parallel_through_its_outer_corner() -> None:
+    # the real panel is (500, 695)-(775, 757); a shadow cut its top-left corner off, so
+    # the component's left edge runs from (527, 698) to the true bottom-left corner
+    quad = np.array([[527.0, 698.0], [774.0, 694.0], [777.0, 754.0], [508.0, 750.0]])
+    variants = parallel_variants(quad)
+    assert len(variants) == 2  # either vertical edge may be the cut one
+    left_fixed = min(variants, key=lambda q: q[0, 0])
+    # new left edge parallel to the right edge, through the bottom-left corner
+    right = quad[2] - quad[1]
+    left = left_fixed[3] - left_fixed[0]
+    assert abs(right[0] * left[1] - right[1] * left[0]) < 1e-6 * np.hypot(*right) ** 2
+    np.testing.assert_allclose(left_fixed[3], quad[3])
+    assert left_fixed[0, 0] < 510  # top-left corner moved out to the real edge
+    np.testing.assert_allclose(left_fixed[1:3], quad[1:3])  # right edge untouched
