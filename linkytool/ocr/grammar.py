@@ -14,6 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
+import numpy.typing as npt
+
 from linkytool.ocr.result import ScreenKind
 
 #: Letters a dot-matrix or tesseract read commonly returns for a digit.
@@ -133,6 +136,9 @@ class FieldMatch:
 
     value: str
     digit_positions: tuple[int, ...]
+    #: Lengths of the digit groups in order (date: day, month, year[, hour, minute]);
+    #: empty for a single number (PRM, index).
+    groups: tuple[int, ...] = ()
 
 
 def normalise_text(text: str) -> str:
@@ -209,6 +215,9 @@ _DATE_RE = re.compile(
     r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
     r"(?:[\sA-Z]{0,12}?(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
 )
+#: The date screen's fixed layout "DD/MM/YYYY HH:MM": whatever the cell between the year
+#: and the hour reads (a noise speck, a blurred blank read as a digit), it is the blank.
+_DATE_LAYOUT_RE = re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}).(\d{2}):(\d{2})(?!\d)")
 _TIME_RE = re.compile(r"(?<!\d)\d{1,2}\s*:\s*\d{2}(?!\d)")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 #: The number right before the unit: what the index screen shows, whatever follows.
@@ -230,10 +239,24 @@ def parse_prm(text: str) -> FieldMatch | None:
     return FieldMatch(value, _positions(folded, match.start(1), match.end(1)))
 
 
+def _group_positions(match: re.Match[str], count: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(digit positions, group lengths) of the first ``count`` groups that matched."""
+    positions: list[int] = []
+    lengths: list[int] = []
+    for group in range(1, count + 1):
+        if match.group(group) is None:
+            continue
+        positions.extend(range(match.start(group), match.end(group)))
+        lengths.append(match.end(group) - match.start(group))
+    return tuple(positions), tuple(lengths)
+
+
 def parse_date(text: str) -> FieldMatch | None:
     """The date (and time when shown) in ``text`` as ISO ``YYYY-MM-DD[THH:MM]``."""
     folded = _fold_digit_runs(_same_length_upper(text))
     match = _DATE_RE.search(folded)
+    if match is None or (match.group(4) is None and _TIME_RE.search(folded, match.end(3))):
+        match = _DATE_LAYOUT_RE.search(folded) or match
     if match is None:
         return None
     day, month, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
@@ -245,16 +268,15 @@ def parse_date(text: str) -> FieldMatch | None:
     except ValueError:
         return None
     value = day_value.isoformat()
-    end = match.end(3)
-    if match.group(4) is None and _TIME_RE.search(folded, match.end(3)):
+    if match.re is _DATE_RE and match.group(4) is None and _TIME_RE.search(folded, match.end(3)):
         return None  # a time is shown but not where expected: do not drop it silently
     if match.group(4) is not None:
         hour, minute = int(match.group(4)), int(match.group(5))
         if hour > 23 or minute > 59:
             return None
         value += f"T{hour:02d}:{minute:02d}"
-        end = match.end(5)
-    return FieldMatch(value, _positions(folded, match.start(1), end))
+    positions, groups = _group_positions(match, 5)
+    return FieldMatch(value, positions, groups)
 
 
 def parse_index(text: str) -> FieldMatch | None:
@@ -274,6 +296,93 @@ def parse_index(text: str) -> FieldMatch | None:
     if number > MAX_INDEX_KWH:
         return None
     return FieldMatch(str(number), _positions(folded, match.start(1), match.end(1)))
+
+
+def _number_costs(
+    costs: npt.NDArray[np.float64], values: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Summed digit costs of each of ``values`` written on ``len(costs)`` cells (zero-padded).
+
+    ``costs`` is (cells, 10): the distance of each cell to each digit [dots].
+    """
+    width = len(costs)
+    total = np.zeros(len(values))
+    for cell in range(width):
+        digit = (values // 10 ** (width - 1 - cell)) % 10
+        total += costs[cell, digit]
+    return total
+
+
+def _fits(values: range, width: int) -> npt.NDArray[np.int64]:
+    """The values of ``values`` that can be written on ``width`` cells."""
+    return np.array([v for v in values if v < 10**width], dtype=np.int64)
+
+
+def _digits_of(value: int, width: int) -> str:
+    return f"{value:0{width}d}"
+
+
+def best_date_digits(groups: tuple[int, ...], costs: npt.NDArray[np.float64]) -> str | None:
+    """The digits of the valid date (and time) that fit the cells best.
+
+    ``groups`` are the digit group lengths of :attr:`FieldMatch.groups` (day, month,
+    year[, hour, minute]) and ``costs`` (cells, 10) the distance of each digit cell to
+    each digit [dots]. Constrained decoding: the day exists in its month and year
+    (29 February in leap years only), the year is plausible, hour < 24, minute < 60.
+    Returns None when the groups cannot hold a valid date.
+    """
+    if len(groups) not in (3, 5) or sum(groups) != len(costs):
+        return None
+    starts = np.cumsum((0, *groups))
+    part = [costs[starts[i] : starts[i + 1]] for i in range(len(groups))]
+    days = _fits(range(1, 32), groups[0])
+    months = _fits(range(1, 13), groups[1])
+    if groups[2] == 4:
+        years = _fits(range(MIN_YEAR, MAX_YEAR + 1), 4)
+        full_years = years
+    elif groups[2] == 2:
+        years = _fits(range(MIN_YEAR % 100, MAX_YEAR % 100 + 1), 2)
+        full_years = years + 2000
+    else:
+        return None
+    if not len(days) or not len(months):
+        return None
+    day_grid, month_grid = np.meshgrid(days, months, indexing="ij")
+    pair_cost = _number_costs(part[0], days)[:, None] + _number_costs(part[1], months)[None, :]
+    # days per month of a leap year; 29 February is masked below for the other years
+    lengths = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    pair_cost = np.where(day_grid <= lengths[month_grid - 1], pair_cost, np.inf)
+    leap = (full_years % 4 == 0) & ((full_years % 100 != 0) | (full_years % 400 == 0))
+    total = pair_cost[:, :, None] + _number_costs(part[2], years)[None, None, :]
+    feb29 = (day_grid == 29) & (month_grid == 2)
+    total = np.where(feb29[:, :, None] & ~leap[None, None, :], np.inf, total)
+    index = np.unravel_index(int(np.argmin(total)), total.shape)
+    if not np.isfinite(total[index]):
+        return None
+    digits = (
+        _digits_of(int(days[index[0]]), groups[0])
+        + _digits_of(int(months[index[1]]), groups[1])
+        + _digits_of(int(years[index[2]]), groups[2])
+    )
+    if len(groups) == 5:
+        hours = _fits(range(24), groups[3])
+        minutes = _fits(range(60), groups[4])
+        hour = int(hours[np.argmin(_number_costs(part[3], hours))])
+        minute = int(minutes[np.argmin(_number_costs(part[4], minutes))])
+        digits += _digits_of(hour, groups[3]) + _digits_of(minute, groups[4])
+    return digits
+
+
+def best_digits(kind: ScreenKind, match: FieldMatch, costs: npt.NDArray[np.float64]) -> str | None:
+    """The digits of ``match`` that fit the cells best within the field's grammar.
+
+    ``costs`` (cells, 10): distance of each digit cell to each digit [dots]. Dates are
+    decoded under their calendar constraints (:func:`best_date_digits`); other fields
+    take each cell's nearest digit.
+    """
+    if kind is ScreenKind.DATE and match.groups:
+        return best_date_digits(match.groups, costs)
+    return "".join(str(int(i)) for i in np.argmin(costs, axis=1))
 
 
 #: Zero-padded widths of the injection index seen so far (6 or 9 digits; the real
@@ -348,6 +457,8 @@ __all__ = [
     "TITLE_KEYWORDS",
     "FieldMatch",
     "ads_number",
+    "best_date_digits",
+    "best_digits",
     "classify_title",
     "date_has_time",
     "fold_digits",

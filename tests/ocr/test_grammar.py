@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from linkytool.ocr.grammar import (
+    best_date_digits,
+    best_digits,
     classify_title,
     fold_digits,
     normalise_text,
@@ -174,3 +179,88 @@ def test_references_and_meter_address() -> None:
     assert ads_number(refs) == "041864123456"
     assert ads_number("nothing here") is None
     assert parse_references("~ .. '") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("14/02/2026412:26", "2026-02-14T12:26"),  # a blurred blank read as a digit
+        ("14/02/2026.12:26", "2026-02-14T12:26"),
+        ("14/02/2026C12:26", "2026-02-14T12:26"),
+        ("14/02/2026 12:26", "2026-02-14T12:26"),
+    ],
+)
+def test_the_cell_between_date_and_time_is_the_blank(text: str, value: str) -> None:
+    match = parse_date(text)
+    assert match is not None
+    assert match.value == value
+    assert 10 not in match.digit_positions
+    assert match.groups == (2, 2, 4, 2, 2)
+
+
+def test_date_layout_needs_its_separators() -> None:
+    assert parse_date("14/02/2026412.26") is None
+    assert parse_date("14/02/2026 ++ 12:26") is None
+
+
+def _costs(shown: str, alternatives: dict[int, tuple[str, float]]) -> np.ndarray:
+    """Digit costs [dots] of cells reading ``shown``: 0 for the digit read, 6 for the
+    others, except ``alternatives``: cell -> (digit, cost)."""
+    costs = np.full((len(shown), 10), 6.0)
+    for cell, digit in enumerate(shown):
+        costs[cell, int(digit)] = 0.0
+    for cell, (digit, cost) in alternatives.items():
+        costs[cell, int(digit)] = cost
+    return costs
+
+
+def test_an_impossible_year_takes_the_nearest_plausible_digit() -> None:
+    # 28/12/2827 15:25: the year's 0 read as an 8, whose runner-up is the 0
+    costs = _costs("281228271525", {5: ("0", 1.0)})
+    assert best_date_digits((2, 2, 4, 2, 2), costs) == "281220271525"
+
+
+def test_29_february_only_in_leap_years() -> None:
+    # 29/02/2027 does not exist: the year's 7 may be an 8 (cost 1), the day's 9 an 8 (2)
+    costs = _costs("29022027", {7: ("8", 1.0), 1: ("8", 2.0)})
+    assert best_date_digits((2, 2, 4), costs) == "29022028"
+    costs = _costs("29022027", {7: ("8", 3.0), 1: ("8", 2.0)})
+    assert best_date_digits((2, 2, 4), costs) == "28022027"
+
+
+def test_an_impossible_hour_and_minute_are_decoded_within_range() -> None:
+    costs = _costs("010820262769", {8: ("1", 2.0), 10: ("5", 1.5)})
+    assert best_date_digits((2, 2, 4, 2, 2), costs) == "010820261759"
+
+
+def test_groups_that_hold_no_date() -> None:
+    assert best_date_digits((2, 2), np.zeros((4, 10))) is None
+    assert best_date_digits((2, 2, 3), np.zeros((7, 10))) is None
+    assert best_date_digits((2, 2, 4), np.zeros((7, 10))) is None  # cells != groups
+
+
+def test_other_fields_take_each_nearest_digit() -> None:
+    match = parse_index("000012 kWh")
+    assert match is not None
+    assert best_digits(ScreenKind.INJECTION_INDEX, match, _costs("000012", {})) == "000012"
+
+
+@given(
+    st.datetimes(min_value=datetime(2015, 1, 1), max_value=datetime(2099, 12, 31, 23, 59)),
+    st.booleans(),
+)
+def test_a_valid_date_read_cleanly_decodes_to_itself(when: datetime, short_year: bool) -> None:
+    year = f"{when:%y}" if short_year else f"{when:%Y}"
+    shown = f"{when:%d%m}{year}{when:%H%M}"
+    groups = (2, 2, len(year), 2, 2)
+    assert best_date_digits(groups, _costs(shown, {})) == shown
+
+
+@given(st.dates(min_value=date(2015, 1, 1), max_value=date(2099, 12, 30)))
+def test_the_decoded_date_is_always_a_real_day(day: date) -> None:
+    # every cell equally unsure between its digit and the next one: still a real date
+    shown = f"{day:%d%m%Y}"
+    alternatives = {i: (str((int(d) + 1) % 10), 0.0) for i, d in enumerate(shown)}
+    digits = best_date_digits((2, 2, 4), _costs(shown, alternatives))
+    assert digits is not None
+    datetime.strptime(digits, "%d%m%Y")  # raises on an impossible date
