@@ -113,6 +113,8 @@ def _fit_edges(boundary: npt.NDArray[np.float64], corners: Quad) -> Quad:
 #: part of the bezel above the plain threshold, a higher ratio or a 1 px closing
 #: reconnects it.
 MASK_VARIANTS = ((DARK_RATIO, 0), (0.7, 0), (DARK_RATIO, 1), (0.8, 1))
+#: (dark ratio, dilation [px]) of the bezel masks, tried in turn as a last resort.
+BEZEL_MASK_VARIANTS = ((DARK_RATIO, 0), (0.7, 0), (0.7, 1))
 
 
 def panel_candidates(grey: FloatArray, *, min_area: int = MIN_AREA) -> list[PanelCandidate]:
@@ -157,14 +159,20 @@ def candidate_batches(
                 batch.append(candidate)
         batch.sort(key=lambda c: c.score, reverse=True)
         yield batch
-    # last resort: the bezel's own dark component (glare can open its ring)
-    dark = grey < DARK_RATIO * bright
-    batch = [
-        c
-        for c in bezel_candidates(dark, min_area)
-        if all(np.abs(c.quad.mean(axis=0) - o.quad.mean(axis=0)).max() > 4 for o in found)
-    ]
-    yield batch
+    # last resort: the bezel's own dark component (glare can open its ring), under a
+    # plain mask, then a looser one (a glare spot brightens the ring's neighbourhood, so
+    # the bezel near it no longer counts as dark at the plain ratio)
+    for ratio, grow in BEZEL_MASK_VARIANTS:
+        dark = grey < ratio * bright
+        if grow:
+            dark = max_filter(dark.astype(np.float32), 2 * grow + 1) > 0.5
+        batch = [
+            c
+            for c in bezel_candidates(dark, min_area)
+            if all(np.abs(c.quad.mean(axis=0) - o.quad.mean(axis=0)).max() > 4 for o in found)
+        ]
+        found.extend(batch)
+        yield batch
 
 
 def _grow_quad(quad: Quad, distance: float) -> Quad:

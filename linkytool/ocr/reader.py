@@ -15,9 +15,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from linkytool.ocr.grammar import (
     SPOT_EQUIVALENTS,
     SPOT_OTHER_WORDS,
     SPOT_WORDS,
+    FieldMatch,
     best_digits,
     classify_title,
     index_digits_plausible,
@@ -197,17 +198,42 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                     panel = rectify(image, np.roll(quad, -turn, axis=0))
                     read = read_panel(panel, VARIANTS[0])
                     blank_seen = blank_seen or read.grid.blank
-                    if best is None or read.badness < best.first.badness:
+                    if best is None or _rank(read) < _rank(best.first):
                         best = PanelChoice(panel, read, np.roll(quad, -turn, axis=0))
-                    if read.badness <= GOOD_MEAN_DISTANCE:
+                    if _reads_cleanly(read):
                         break
-                if best is not None and best.first.badness <= GOOD_MEAN_DISTANCE:
+                if best is not None and _reads_cleanly(best.first):
                     return best
     if best is None or best.first.acceptance > MAX_MEAN_DISTANCE:
         if blank_seen and best is not None:
             return PanelChoice(best.panel, best.first, best.quad, blank=True)
         return None
     return best
+
+
+#: Extra penalty [dots per unit of alignment missing] when ranking panel reads, and the
+#: penalty [dots] of a read with fewer than MIN_INKED_CELLS non-blank cells: a blank
+#: area fits the space glyph closely but shows no dot grid and no characters, it must
+#: not beat a real panel read with a few errors.
+RANK_GRID_PENALTY = 30.0
+EMPTY_PENALTY = 3.0
+MIN_INKED_CELLS = 4
+
+
+def _rank(read: PanelRead) -> float:
+    """Sort key of panel reads (lower is better) [dots]: :attr:`PanelRead.badness`, more
+    so without a dot grid or characters."""
+    inked = sum(c != " " for line in read.text for c in line)
+    return (
+        read.badness
+        + RANK_GRID_PENALTY * max(0.0, MIN_ALIGNMENT - read.grid.alignment)
+        + (EMPTY_PENALTY if inked < MIN_INKED_CELLS else 0.0)
+    )
+
+
+def _reads_cleanly(read: PanelRead) -> bool:
+    """A read good enough to stop looking for a better panel."""
+    return read.badness <= GOOD_MEAN_DISTANCE and _reads_well(read)
 
 
 def _reads_well(read: PanelRead) -> bool:
@@ -235,21 +261,23 @@ def _quads_to_try(
         yield from _refinements(image, variant, from_bezel)
 
 
+#: Refinement plans (search borders [dot pitches], applied in turn), in the order tried
+#: for a quad from the panel's own component and for a bezel-derived guess. A narrow
+#: search first (edges within ~2 pitches), then wider ones: a glare spot or a shadow can
+#: cut a large piece off the bright component, whose quad is then far from the edges.
+REFINE_PLANS = ((BORDER, BORDER), (6, BORDER, BORDER), (10, BORDER, BORDER))
+BEZEL_REFINE_PLANS = ((6, BORDER, BORDER), (BORDER, BORDER), (10, BORDER, BORDER))
+
+
 def _refinements(
     image: Image.Image, quad: npt.NDArray[np.float64], from_bezel: bool
-) -> list[npt.NDArray[np.float64]]:
-    """Sharpened versions of a coarse quad, most likely first.
+) -> Iterator[npt.NDArray[np.float64]]:
+    """Sharpened versions of a coarse quad, most likely first (lazy, no repeats).
 
-    Narrow search (edges within ~2 pitches) then, or first for a bezel-derived guess,
-    a wide one (6 pitches); the caller keeps whichever reads best.
+    The caller reads each and keeps whichever reads best; it stops early on a clean read.
     """
-    plans = (
-        ((6, BORDER, BORDER), (BORDER, BORDER))
-        if from_bezel
-        else ((BORDER, BORDER), (6, BORDER, BORDER))
-    )
     found: list[npt.NDArray[np.float64]] = []
-    for borders in plans:
+    for borders in BEZEL_REFINE_PLANS if from_bezel else REFINE_PLANS:
         current = quad
         for border in borders:
             refined = refine_quad(image, current, border=border)
@@ -258,7 +286,7 @@ def _refinements(
             current = refined
         if all(np.abs(current - other).max() > 0.5 for other in found):
             found.append(current)
-    return found
+            yield current
 
 
 def _title_crop(panel: Image.Image, grid: GridSample) -> Image.Image:
@@ -363,13 +391,19 @@ def _is_mark(char: str) -> bool:
     return not char.isalnum() and char not in " /:"
 
 
-def _biased_line(read: PanelRead, line: int, trim_marks: bool = False) -> str:
+def _is_not_digit(char: str) -> bool:
+    """A cell read as a letter or a mark (not a digit, a blank or a separator)."""
+    return not char.isdigit() and char not in " /:"
+
+
+def _biased_line(read: PanelRead, line: int, trim: Callable[[str], bool] | None = None) -> str:
     """One line with near-digit cells read as digits, inside numbers only.
 
     In a token (run of non-blank cells) holding at least one digit, a cell whose best
     digit is close to its best character becomes that digit ("3OOO2" -> "30002",
     "0C0001" -> "000001"); tokens without digits stay words ("HEURE" keeps its H even
-    where the alternative ROM's 4 looks like it). Separators "/" and ":" stay.
+    where the alternative ROM's 4 looks like it). Separators "/" and ":" stay. Cells for
+    which ``trim`` is true are first blanked at both ends of each token.
     """
     digits = classify(read.grid.cells[line], DIGITS, read.font)
     raw = [cell.char for cell in read.lines[line]]
@@ -383,12 +417,12 @@ def _biased_line(read: PanelRead, line: int, trim_marks: bool = False) -> str:
         while end < len(raw) and raw[end] != " ":
             end += 1
         token_end = end
-        if trim_marks:
+        if trim is not None:
             # a noise cell glued to a number is not one of its digits
-            while start < end and _is_mark(raw[start]):
+            while start < end and trim(raw[start]):
                 chars[start] = " "
                 start += 1
-            while end > start and _is_mark(raw[end - 1]):
+            while end > start and trim(raw[end - 1]):
                 end -= 1
                 chars[end] = " "
         if any(c.isdigit() for c in raw[start:end]):
@@ -400,17 +434,46 @@ def _biased_line(read: PanelRead, line: int, trim_marks: bool = False) -> str:
     return "".join(chars)
 
 
-def _value_text(read: PanelRead, kind: ScreenKind, trim_marks: bool = False) -> str:
+def _value_text(
+    read: PanelRead, kind: ScreenKind, trim: Callable[[str], bool] | None = None
+) -> str:
     """The text the value is parsed from: line 2, or both lines for the date screen.
 
     Some date screens show the date after the title and the time on line 2
     ("DATE 01/08/2026" / "HEURE 16:34"); titles of the other screens hold no digits
     and are left out (a title "I" must not become a "1").
     """
-    second = _biased_line(read, 1, trim_marks)
+    second = _biased_line(read, 1, trim)
     if kind is ScreenKind.DATE:
-        return _biased_line(read, 0, trim_marks) + LINE_BREAK + second
+        return _biased_line(read, 0, trim) + LINE_BREAK + second
     return " " * CHARS + LINE_BREAK + second
+
+
+#: Retries of a fixed-length value's parse: (cells blanked at token ends, result is
+#: only a guess). Marks glued to a PRM or a date are noise; letters may be too, but a
+#: letter may also be a misread digit, so that reading is never confident. Never for an
+#: index: a mark there may be a blurred digit, and dropping it would shorten the number.
+TRIMS: tuple[tuple[Callable[[str], bool], bool], ...] = ((_is_mark, False), (_is_not_digit, True))
+
+
+def _parse_read(read: PanelRead, kind: ScreenKind) -> tuple[str, FieldMatch | None]:
+    """(value text, match) of one variant's cells; retries with trimmed tokens."""
+    value_text = _value_text(read, kind)
+    match = parse_value(kind, value_text)
+    if kind not in GRAMMAR_EXCLUSIVE_KINDS:
+        return value_text, match
+    for trim, guess in TRIMS:
+        if match is not None and not match.repaired:
+            break
+        trimmed_text = _value_text(read, kind, trim)
+        trimmed = parse_value(kind, trimmed_text)
+        if trimmed is None:
+            continue
+        if guess:
+            trimmed = replace(trimmed, repaired=True)
+        if match is None or not trimmed.repaired:
+            value_text, match = trimmed_text, trimmed
+    return value_text, match
 
 
 #: A title word spotted at this mean cost [dots per letter] or less names the screen
@@ -575,14 +638,9 @@ def read_image(
     costs_of: dict[str, float] = {}
     implausible = False
     forced = False
+    repaired = False
     for read in reads:
-        value_text = _value_text(read, kind)
-        match = parse_value(kind, value_text)
-        if match is None and kind in GRAMMAR_EXCLUSIVE_KINDS:
-            # stray marks glued to a fixed-length value (never to an index: a mark
-            # there may be a blurred digit, and dropping it would shorten the number)
-            value_text = _value_text(read, kind, trim_marks=True)
-            match = parse_value(kind, value_text)
+        value_text, match = _parse_read(read, kind)
         if match is None:
             values.append(None)
             continue
@@ -598,6 +656,7 @@ def read_image(
             text[position] = digit
         rematch = parse_value(kind, "".join(text))
         values.append(rematch.value if rematch else None)
+        repaired = repaired or match.repaired or (rematch is not None and rematch.repaired)
         ordered = np.sort(costs, axis=1)
         margins.append(float((ordered[:, 1] - ordered[:, 0]).min()) if len(costs) else 0.0)
         if rematch is not None:
@@ -629,7 +688,10 @@ def read_image(
     margin = min(margins) if margins else 0.0
     confidence = _confidence(margin) * (1.0 if agree else 0.5) * (1.0 if kinds_agree else 0.7)
     confident = (
-        agree and kinds_agree and margin >= CONFIDENT_MARGIN and not implausible and not forced
+        agree
+        and kinds_agree
+        and margin >= CONFIDENT_MARGIN
+        and not (implausible or forced or repaired)
     )
     if implausible:
         warnings.append("Nombre de zéros inattendu devant l'index : vérifiez la valeur.")
