@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import numpy as np
@@ -139,6 +139,9 @@ class FieldMatch:
     #: Lengths of the digit groups in order (date: day, month, year[, hour, minute]);
     #: empty for a single number (PRM, index).
     groups: tuple[int, ...] = ()
+    #: Found only by a looser rule (a cell of the screen's fixed layout taken as the
+    #: blank whatever it reads, digits left unexplained): a best guess, never confident.
+    repaired: bool = False
 
 
 def normalise_text(text: str) -> str:
@@ -215,13 +218,20 @@ _DATE_RE = re.compile(
     r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
     r"(?:[\sA-Z]{0,12}?(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
 )
-#: The date screen's fixed layout "DD/MM/YYYY HH:MM": whatever the cell between the year
-#: and the hour reads (a noise speck, a blurred blank read as a digit), it is the blank.
-_DATE_LAYOUT_RE = re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}).(\d{2}):(\d{2})(?!\d)")
-_TIME_RE = re.compile(r"(?<!\d)\d{1,2}\s*:\s*\d{2}(?!\d)")
+#: The date screen's fixed layouts, tried when the regular parse fails: in
+#: "DD/MM/YYYY HH:MM" the cell between the year and the hour is the blank and the one
+#: between hour and minute the colon, whatever they read (a noise speck, a blurred blank
+#: read as a digit); failing that, "DD/MM/YYYY" with anything after the year.
+_DATE_LAYOUTS = (
+    re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}).(\d{2})[^\d\n](\d{2})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})"),
+)
+#: Letters or digits after a date on its line (a time misread, or noise).
+_SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 #: The number right before the unit: what the index screen shows, whatever follows.
 _INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?KW")
+_INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})[^\s\w]KW")
 
 
 def _positions(text: str, start: int, end: int) -> tuple[int, ...]:
@@ -243,7 +253,7 @@ def _group_positions(match: re.Match[str], count: int) -> tuple[tuple[int, ...],
     """(digit positions, group lengths) of the first ``count`` groups that matched."""
     positions: list[int] = []
     lengths: list[int] = []
-    for group in range(1, count + 1):
+    for group in range(1, min(count, match.re.groups) + 1):
         if match.group(group) is None:
             continue
         positions.extend(range(match.start(group), match.end(group)))
@@ -255,8 +265,19 @@ def parse_date(text: str) -> FieldMatch | None:
     """The date (and time when shown) in ``text`` as ISO ``YYYY-MM-DD[THH:MM]``."""
     folded = _fold_digit_runs(_same_length_upper(text))
     match = _DATE_RE.search(folded)
-    if match is None or (match.group(4) is None and _TIME_RE.search(folded, match.end(3))):
-        match = _DATE_LAYOUT_RE.search(folded) or match
+    if match is None or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3))):
+        # no date, or something after a date without a time (a time without its colon,
+        # noise glued to the year): the fixed layouts give a guess
+        for found in (*(layout.search(folded) for layout in _DATE_LAYOUTS), match):
+            date_match = _date_in(folded, found)
+            if date_match is not None:
+                return replace(date_match, repaired=True)
+        return None
+    return _date_in(folded, match)
+
+
+def _date_in(folded: str, match: re.Match[str] | None) -> FieldMatch | None:
+    """The date of a match of :data:`_DATE_RE` or of a layout, if it is a real one."""
     if match is None:
         return None
     day, month, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
@@ -268,9 +289,7 @@ def parse_date(text: str) -> FieldMatch | None:
     except ValueError:
         return None
     value = day_value.isoformat()
-    if match.re is _DATE_RE and match.group(4) is None and _TIME_RE.search(folded, match.end(3)):
-        return None  # a time is shown but not where expected: do not drop it silently
-    if match.group(4) is not None:
+    if match.re.groups > 3 and match.group(4) is not None:
         hour, minute = int(match.group(4)), int(match.group(5))
         if hour > 23 or minute > 59:
             return None
@@ -286,16 +305,21 @@ def parse_index(text: str) -> FieldMatch | None:
     number of the text. Anything else (two numbers, no number) is no reading.
     """
     folded = _fold_digit_runs(_same_length_upper(text))
+    repaired = False
     matches = list(_INDEX_UNIT_RE.finditer(folded))
     if len(matches) != 1:
-        matches = list(_INDEX_RE.finditer(folded))
+        # the blank before the unit read as a mark ("000000214.kWh")
+        matches, repaired = list(_INDEX_MARKED_UNIT_RE.finditer(folded)), True
+    if len(matches) != 1:
+        matches, repaired = list(_INDEX_RE.finditer(folded)), False
     if len(matches) != 1:
         return None
     match = matches[0]
     number = int(match.group(1))
     if number > MAX_INDEX_KWH:
         return None
-    return FieldMatch(str(number), _positions(folded, match.start(1), match.end(1)))
+    positions = _positions(folded, match.start(1), match.end(1))
+    return FieldMatch(str(number), positions, repaired=repaired)
 
 
 def _number_costs(
@@ -431,9 +455,22 @@ PARSERS = {
 
 
 def parse_value(kind: ScreenKind, text: str) -> FieldMatch | None:
-    """Parse the value of a screen of ``kind`` (``None`` for screens without a value)."""
+    """Parse the value of a screen of ``kind`` (``None`` for screens without a value).
+
+    A digit left outside the value (a time without its colon after a date, a second
+    number after an index) may belong to it: the match is then marked ``repaired``.
+    """
     parser = PARSERS.get(kind)
-    return parser(text) if parser else None
+    match = parser(text) if parser else None
+    if match is None or match.repaired:
+        return match
+    folded = _fold_digit_runs(_same_length_upper(text))
+    used = set(match.digit_positions)
+    for run in re.finditer(r"(?<![A-Z])\d+(?![A-Z])", folded):
+        # a number left out; digits inside words ("C0URANTE": the ROM's O) do not count
+        if not used.issuperset(range(run.start(), run.end())):
+            return replace(match, repaired=True)
+    return match
 
 
 def value_from_date(value: str) -> datetime:

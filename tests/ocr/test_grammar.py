@@ -144,8 +144,11 @@ def test_date_on_the_title_line_and_time_on_the_second() -> None:
     assert match.value == "2026-08-01T16:34"
 
 
-def test_date_with_an_unparsed_time_is_refused() -> None:
-    assert parse_date("01/08/2026 ++ 16:34") is None
+def test_date_with_an_unparsed_time_is_only_a_guess() -> None:
+    match = parse_date("01/08/2026 ++ 16:34")
+    assert match is not None
+    assert match.value == "2026-08-01"
+    assert match.repaired
 
 
 @pytest.mark.parametrize(
@@ -198,9 +201,52 @@ def test_the_cell_between_date_and_time_is_the_blank(text: str, value: str) -> N
     assert match.groups == (2, 2, 4, 2, 2)
 
 
-def test_date_layout_needs_its_separators() -> None:
-    assert parse_date("14/02/2026412.26") is None
-    assert parse_date("14/02/2026 ++ 12:26") is None
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("14/02/2026412.26", "2026-02-14T12:26"),  # blank and colon cells both misread
+        ("29/07/2027 08 33", "2027-07-29T08:33"),  # the colon not seen
+        ("02/09/2027HBB", "2027-09-02"),  # noise glued after the year
+        ("14/02/2026 ++ 12:26", "2026-02-14"),
+    ],
+)
+def test_fixed_layout_readings_are_guesses(text: str, value: str) -> None:
+    match = parse_value(ScreenKind.DATE, text)
+    assert match is not None
+    assert match.value == value
+    assert match.repaired
+
+
+def test_clean_readings_are_not_repaired() -> None:
+    for kind, text in (
+        (ScreenKind.DATE, "14/02/2026 12:26"),
+        (ScreenKind.DATE, "DATE  01/08/2026\nHEURE      16:34"),
+        (ScreenKind.DATE, " DATE C0URANTE  \n25/12/25   14:50"),  # the ROM's O in a word
+        (ScreenKind.PRM, " 07861242182801 "),
+        (ScreenKind.INJECTION_INDEX, "000000214 kWh"),
+    ):
+        match = parse_value(kind, text)
+        assert match is not None
+        assert not match.repaired, text
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "value"),
+    [
+        (ScreenKind.INJECTION_INDEX, "000000214.kWh", "214"),  # mark in the blank cell
+        (ScreenKind.INJECTION_INDEX, "12 kWh 34", "12"),  # a second number
+        (ScreenKind.INJECTION_INDEX, " 000000214.kWh 4", "214"),
+        (ScreenKind.DATE, "    01/01/27 0BB", "2027-01-01"),  # a time misread after YY
+        (ScreenKind.PRM, " 07861242182801  4", "07861242182801"),
+        (ScreenKind.PRM, "12460061131665 4", "12460061131665"),  # 14 digits either way
+        (ScreenKind.DATE, "29/07/2027 0833", "2027-07-29"),
+    ],
+)
+def test_unexplained_digits_make_a_guess(kind: ScreenKind, text: str, value: str) -> None:
+    match = parse_value(kind, text)
+    assert match is not None
+    assert match.value == value
+    assert match.repaired
 
 
 def _costs(shown: str, alternatives: dict[int, tuple[str, float]]) -> np.ndarray:
