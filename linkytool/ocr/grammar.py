@@ -231,7 +231,7 @@ _SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 #: The number right before the unit: what the index screen shows, whatever follows.
 _INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?KW")
-_INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})[^\s\w]KW")
+_INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\SKW")
 
 
 def _positions(text: str, start: int, end: int) -> tuple[int, ...]:
@@ -308,7 +308,8 @@ def parse_index(text: str) -> FieldMatch | None:
     repaired = False
     matches = list(_INDEX_UNIT_RE.finditer(folded))
     if len(matches) != 1:
-        # the blank before the unit read as a mark ("000000214.kWh")
+        # the blank before the unit read as a mark or a digit ("000000214.kWh",
+        # "0000002144kWh": the screen shows "N kWh", one blank between)
         matches, repaired = list(_INDEX_MARKED_UNIT_RE.finditer(folded)), True
     if len(matches) != 1:
         matches, repaired = list(_INDEX_RE.finditer(folded)), False

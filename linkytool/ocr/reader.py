@@ -212,22 +212,41 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
 
 
 #: Extra penalty [dots per unit of alignment missing] when ranking panel reads, and the
-#: penalty [dots] of a read with fewer than MIN_INKED_CELLS non-blank cells: a blank
-#: area fits the space glyph closely but shows no dot grid and no characters, it must
-#: not beat a real panel read with a few errors.
+#: penalty [dots] of a read with fewer than MIN_ALNUM_CELLS letters and digits: a blank
+#: area fits the space glyph closely but shows no dot grid and no characters, a
+#: periodic pattern (a row of breakers) fits dashes and marks; neither must beat a real
+#: panel read with a few errors (every Linky screen shows a title word).
 RANK_GRID_PENALTY = 30.0
 EMPTY_PENALTY = 3.0
-MIN_INKED_CELLS = 4
+MIN_ALNUM_CELLS = 5
+
+
+def _alnum_cells(read: PanelRead) -> int:
+    """Cells read as a letter or a digit."""
+    return sum(c.isalnum() for line in read.text for c in line)
 
 
 def _rank(read: PanelRead) -> float:
     """Sort key of panel reads (lower is better) [dots]: :attr:`PanelRead.badness`, more
     so without a dot grid or characters."""
-    inked = sum(c != " " for line in read.text for c in line)
     return (
         read.badness
         + RANK_GRID_PENALTY * max(0.0, MIN_ALIGNMENT - read.grid.alignment)
-        + (EMPTY_PENALTY if inked < MIN_INKED_CELLS else 0.0)
+        + (EMPTY_PENALTY if _alnum_cells(read) < MIN_ALNUM_CELLS else 0.0)
+        + (0.0 if _title_spotted(read) else NO_TITLE_PENALTY)
+    )
+
+
+#: Penalty [dots] of a panel read on whose first line no Linky title word fits.
+NO_TITLE_PENALTY = 2.0
+
+
+def _title_spotted(read: PanelRead) -> bool:
+    """Some Linky screen title word fits line 1 (see :func:`spot_title`)."""
+    cells = read.grid.cells[0]
+    words = [word for word, _ in SPOT_WORDS] + list(SPOT_OTHER_WORDS)
+    return any(
+        spot_word(cells, word, SPOT_EQUIVALENTS, read.font).cost <= SPOT_MAX_COST for word in words
     )
 
 
@@ -245,6 +264,8 @@ def _reads_well(read: PanelRead) -> bool:
         read.acceptance <= MAX_MEAN_DISTANCE
         and read.grid.alignment >= MIN_ALIGNMENT
         and not read.grid.blank
+        and _alnum_cells(read) >= MIN_ALNUM_CELLS
+        and _title_spotted(read)
     )
 
 
@@ -476,6 +497,14 @@ def _parse_read(read: PanelRead, kind: ScreenKind) -> tuple[str, FieldMatch | No
     return value_text, match
 
 
+def _with_digits(value_text: str, match: FieldMatch, digits: str) -> str:
+    """``value_text`` with the digits of ``match`` replaced by ``digits``."""
+    text = list(value_text)
+    for position, digit in zip(match.digit_positions, digits, strict=True):
+        text[position] = digit
+    return "".join(text)
+
+
 #: A title word spotted at this mean cost [dots per letter] or less names the screen
 #: (measured: right words cost 0.3-4, the other kinds' words 6 or more).
 SPOT_MAX_COST = 5.0
@@ -651,10 +680,8 @@ def read_image(
             continue
         # the grammar overruled a cell's nearest digit (e.g. a year 2827): not confident
         forced = forced or chosen != "".join(DIGITS[i] for i in np.argmin(costs, axis=1))
-        text = list(value_text)
-        for position, digit in zip(match.digit_positions, chosen, strict=True):
-            text[position] = digit
-        rematch = parse_value(kind, "".join(text))
+        text = _with_digits(value_text, match, chosen)
+        rematch = parse_value(kind, text)
         values.append(rematch.value if rematch else None)
         repaired = repaired or match.repaired or (rematch is not None and rematch.repaired)
         ordered = np.sort(costs, axis=1)

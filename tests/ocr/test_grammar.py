@@ -236,6 +236,7 @@ def test_clean_readings_are_not_repaired() -> None:
         (ScreenKind.INJECTION_INDEX, "000000214.kWh", "214"),  # mark in the blank cell
         (ScreenKind.INJECTION_INDEX, "12 kWh 34", "12"),  # a second number
         (ScreenKind.INJECTION_INDEX, " 000000214.kWh 4", "214"),
+        (ScreenKind.INJECTION_INDEX, " 0000002144kWhF4", "214"),  # blank read as a 4
         (ScreenKind.DATE, "    01/01/27 0BB", "2027-01-01"),  # a time misread after YY
         (ScreenKind.PRM, " 07861242182801  4", "07861242182801"),
         (ScreenKind.PRM, "12460061131665 4", "12460061131665"),  # 14 digits either way

@@ -7,12 +7,25 @@ import numpy as np
 from linkytool.ocr.dotmatrix import CellRead
 from linkytool.ocr.lcdgrid import GridSample
 from linkytool.ocr.reader import VARIANTS, PanelRead, _rank
+from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits
+
+FONT = next(iter(FONTS))
+
+
+def _cells(text: tuple[str, str]) -> np.ndarray:
+    """The dot samples (2, 16, 35) of a clean panel showing ``text``."""
+    return np.array(
+        [
+            [glyph_bits(c, FONT).astype(np.float64).reshape(-1) for c in line.ljust(16)]
+            for line in text
+        ]
+    )
 
 
 def _read(text: tuple[str, str], distance: float, alignment: float) -> PanelRead:
     """A panel read showing ``text``, every cell at ``distance`` [dots] of its glyph."""
     grid = GridSample(
-        cells=np.zeros((2, 16, 35)),
+        cells=_cells(text),
         contrast=0.5,
         alignment=alignment,
         offset=(0.0, 0.0),
@@ -38,3 +51,11 @@ def test_between_two_readable_panels_the_closer_fit_wins() -> None:
     sharp = _read(("NUMERO PRM", "07861242182801"), 1.0, 0.15)
     blurred = _read(("NUMER0 PRM", "07961242182801"), 2.5, 0.12)
     assert _rank(sharp) < _rank(blurred)
+
+
+def test_a_periodic_pattern_without_a_title_word_loses_to_a_screen() -> None:
+    # a row of breakers: marks and a few letters on a dot-like grid, no title word
+    breakers = _read(("-----  4BBBk +=-", "*==        ---=-"), 2.5, 0.07)
+    screen = _read(("=6HLR0 PRM(", "02355339526274"), 2.9, 0.076)
+    assert breakers.badness < screen.badness
+    assert _rank(screen) < _rank(breakers)
