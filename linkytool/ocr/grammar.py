@@ -221,13 +221,27 @@ _DATE_RE = re.compile(
 #: The date screen's fixed layouts, tried when the regular parse fails: in
 #: "DD/MM/YYYY HH:MM" the cell between the year and the hour is the blank and the one
 #: between hour and minute the colon, whatever they read (a noise speck, a blurred blank
-#: read as a digit); failing that, "DD/MM/YYYY" with anything after the year.
+#: read as a digit); then a date followed, after anything (noise, "HEURE" and a line
+#: break), by the only "HH:MM"; failing that, "DD/MM/YYYY" with anything after the year.
 _DATE_LAYOUTS = (
     re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}).(\d{2})[^\d\n](\d{2})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}|\d{2})(?!\d)[\s\S]*?(?<!\d)(\d{2}):(\d{2})(?!\d)"),
     re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})"),
 )
-#: Letters or digits after a date on its line (a time misread, or noise).
-_SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]")
+#: Last resort: "DD/MM/" then four cells of year whatever they read (faint digits under
+#: glare read as blanks), and the time if one follows; the year needs two digits read.
+_DATE_CELLS_RE = re.compile(
+    r"(?<!\d)(\d{2})/(\d{2})/([^\n/:]{4})(?:[\s\S]*?(?<!\d)(\d{2}):(\d{2})(?!\d))?"
+)
+DATE_CELLS_MIN_YEAR_DIGITS = 2
+#: The PRM screen's layout, tried when no 14 digits parse: a run of exactly 14 cells
+#: (most of them digits) is the number, a blurred digit read as a mark among them.
+_PRM_LAYOUT_RE = re.compile(r"(?<!\S)([^\s/:]{14})(?!\S)")
+#: Digits a run must hold to be taken for the PRM by :data:`_PRM_LAYOUT_RE`.
+PRM_LAYOUT_MIN_DIGITS = 10
+#: Letters or digits after a date on its line, or digits on the next (a time misread,
+#: or noise).
+_SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]|[\s\S]*?\d")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 #: The number right before the unit: what the index screen shows, whatever follows.
 _INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?KW")
@@ -242,11 +256,21 @@ def parse_prm(text: str) -> FieldMatch | None:
     """The 14-digit PRM in ``text`` (spaces between digits tolerated), or ``None``."""
     folded = _fold_digit_runs(_same_length_upper(text))
     matches = list(_PRM_RE.finditer(folded))
-    if len(matches) != 1:
-        return None
-    match = matches[0]
-    value = match.group(1).replace(" ", "")
-    return FieldMatch(value, _positions(folded, match.start(1), match.end(1)))
+    if len(matches) == 1:
+        match = matches[0]
+        value = match.group(1).replace(" ", "")
+        return FieldMatch(value, _positions(folded, match.start(1), match.end(1)))
+    runs = [
+        m
+        for m in _PRM_LAYOUT_RE.finditer(folded)
+        if sum(c.isdigit() for c in m.group(1)) >= PRM_LAYOUT_MIN_DIGITS
+    ]
+    if len(matches) == 0 and len(runs) == 1:
+        # a guess: the cells not read as digits are marked "?" until re-decided
+        run = runs[0]
+        value = "".join(c if c.isdigit() else "?" for c in run.group(1))
+        return FieldMatch(value, tuple(range(run.start(1), run.end(1))), repaired=True)
+    return None
 
 
 def _group_positions(match: re.Match[str], count: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -272,8 +296,24 @@ def parse_date(text: str) -> FieldMatch | None:
             date_match = _date_in(folded, found)
             if date_match is not None:
                 return replace(date_match, repaired=True)
-        return None
+        return _date_cells(folded)
     return _date_in(folded, match)
+
+
+def _date_cells(folded: str) -> FieldMatch | None:
+    """A guess from :data:`_DATE_CELLS_RE`: the cells of the date, "?" where unread.
+
+    The caller re-decides every cell among digits (calendar constraints included).
+    """
+    match = _DATE_CELLS_RE.search(folded)
+    if match is None or sum(c.isdigit() for c in match.group(3)) < DATE_CELLS_MIN_YEAR_DIGITS:
+        return None
+    positions, groups = _group_positions(match, 5)
+    shown = "".join(folded[i] if folded[i].isdigit() else "?" for i in positions)
+    value = f"{shown[4:8]}-{shown[2:4]}-{shown[0:2]}"
+    if len(shown) == 12:
+        value += f"T{shown[8:10]}:{shown[10:12]}"
+    return FieldMatch(value, positions, groups, repaired=True)
 
 
 def _date_in(folded: str, match: re.Match[str] | None) -> FieldMatch | None:

@@ -147,7 +147,7 @@ def test_date_on_the_title_line_and_time_on_the_second() -> None:
 def test_date_with_an_unparsed_time_is_only_a_guess() -> None:
     match = parse_date("01/08/2026 ++ 16:34")
     assert match is not None
-    assert match.value == "2026-08-01"
+    assert match.value == "2026-08-01T16:34"
     assert match.repaired
 
 
@@ -207,7 +207,9 @@ def test_the_cell_between_date_and_time_is_the_blank(text: str, value: str) -> N
         ("14/02/2026412.26", "2026-02-14T12:26"),  # blank and colon cells both misread
         ("29/07/2027 08 33", "2027-07-29T08:33"),  # the colon not seen
         ("02/09/2027HBB", "2027-09-02"),  # noise glued after the year
-        ("14/02/2026 ++ 12:26", "2026-02-14"),
+        ("DATE  'P07/09/26\nHEURE 6L.6 17:32", "2026-09-07T17:32"),  # noise before the time
+        ("14/02/2026 ++ 12:26", "2026-02-14T12:26"),
+        ("14/02/2026 ++ 12 26", "2026-02-14"),
     ],
 )
 def test_fixed_layout_readings_are_guesses(text: str, value: str) -> None:
@@ -311,3 +313,33 @@ def test_the_decoded_date_is_always_a_real_day(day: date) -> None:
     digits = best_date_digits((2, 2, 4), _costs(shown, alternatives))
     assert digits is not None
     datetime.strptime(digits, "%d%m%Y")  # raises on an impossible date
+
+
+def test_a_prm_with_unread_cells_is_a_guess_on_its_14_cells() -> None:
+    match = parse_prm("NUMERO PPM      \n291469..390381  ")
+    assert match is not None
+    assert match.repaired
+    assert match.value == "291469??390381"
+    assert match.digit_positions == tuple(range(17, 31))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " NUMERO PRM ABCD ",  # letters, not a number
+        "29146977390381 29146977390381",  # two PRMs: which one?
+        "2914..7..9..81",  # 14 cells but too few digits read
+    ],
+)
+def test_no_prm_guess_without_a_single_mostly_digit_run(text: str) -> None:
+    assert parse_prm(text) is None
+
+
+def test_faint_year_cells_are_a_guess_on_the_date_layout() -> None:
+    match = parse_date("DATE  29/07/  25\nHEURE      07:42")
+    assert match is not None
+    assert match.repaired
+    assert match.value == "??25-07-29T07:42"
+    assert match.groups == (2, 2, 4, 2, 2)
+    assert match.digit_positions[4:8] == (12, 13, 14, 15)
+    assert parse_date("DATE  29/07/   5") is None  # one year digit: nothing to go on
