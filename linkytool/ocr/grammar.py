@@ -225,7 +225,7 @@ _DATE_RE = re.compile(
 #: break), by the only "HH:MM"; failing that, "DD/MM/YYYY" with anything after the year.
 _DATE_LAYOUTS = (
     re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}).(\d{2})[^\d\n](\d{2})(?!\d)"),
-    re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}|\d{2})(?!\d)[\s\S]*?(?<!\d)(\d{2}):(\d{2})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}|\d{2})(?!\d)[\s\S]*?(?<!\d)(\d{2}):(\d{2})"),
     re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})"),
 )
 #: Last resort: "DD/MM/" then four cells of year whatever they read (faint digits under
@@ -347,6 +347,12 @@ def parse_index(text: str) -> FieldMatch | None:
     folded = _fold_digit_runs(_same_length_upper(text))
     repaired = False
     matches = list(_INDEX_UNIT_RE.finditer(folded))
+    if len(matches) == 1 and not index_digits_plausible(matches[0].group(1)):
+        # "0000026kWh": a padded width one too long; the screen shows "N kWh", so the
+        # last cell is likely the blank misread (a guess when that gives a known width)
+        marked = list(_INDEX_MARKED_UNIT_RE.finditer(folded))
+        if len(marked) == 1 and index_digits_plausible(marked[0].group(1)):
+            matches, repaired = marked, True
     if len(matches) != 1:
         # the blank before the unit read as a mark or a digit ("000000214.kWh",
         # "0000002144kWh": the screen shows "N kWh", one blank between)

@@ -417,17 +417,25 @@ def _is_not_digit(char: str) -> bool:
     return not char.isdigit() and char not in " /:"
 
 
-def _biased_line(read: PanelRead, line: int, trim: Callable[[str], bool] | None = None) -> str:
+def _biased_line(
+    read: PanelRead,
+    line: int,
+    trim: Callable[[str], bool] | None = None,
+    everywhere: bool = False,
+) -> str:
     """One line with near-digit cells read as digits, inside numbers only.
 
     In a token (run of non-blank cells) holding at least one digit, a cell whose best
     digit is close to its best character becomes that digit ("3OOO2" -> "30002",
     "0C0001" -> "000001"); tokens without digits stay words ("HEURE" keeps its H even
     where the alternative ROM's 4 looks like it). Separators "/" and ":" stay. Cells for
-    which ``trim`` is true are first blanked at both ends of each token.
+    which ``trim`` is true are first blanked at both ends of each token (``everywhere``:
+    wherever they are).
     """
     digits = classify(read.grid.cells[line], DIGITS, read.font)
     raw = [cell.char for cell in read.lines[line]]
+    if trim is not None and everywhere:
+        raw = [" " if trim(c) else c for c in raw]
     chars = list(raw)
     start = 0
     while start < len(raw):
@@ -456,7 +464,10 @@ def _biased_line(read: PanelRead, line: int, trim: Callable[[str], bool] | None 
 
 
 def _value_text(
-    read: PanelRead, kind: ScreenKind, trim: Callable[[str], bool] | None = None
+    read: PanelRead,
+    kind: ScreenKind,
+    trim: Callable[[str], bool] | None = None,
+    everywhere: bool = False,
 ) -> str:
     """The text the value is parsed from: line 2, or both lines for the date screen.
 
@@ -464,17 +475,22 @@ def _value_text(
     ("DATE 01/08/2026" / "HEURE 16:34"); titles of the other screens hold no digits
     and are left out (a title "I" must not become a "1").
     """
-    second = _biased_line(read, 1, trim)
+    second = _biased_line(read, 1, trim, everywhere)
     if kind is ScreenKind.DATE:
-        return _biased_line(read, 0, trim) + LINE_BREAK + second
+        return _biased_line(read, 0, trim, everywhere) + LINE_BREAK + second
     return " " * CHARS + LINE_BREAK + second
 
 
-#: Retries of a fixed-length value's parse: (cells blanked at token ends, result is
-#: only a guess). Marks glued to a PRM or a date are noise; letters may be too, but a
-#: letter may also be a misread digit, so that reading is never confident. Never for an
-#: index: a mark there may be a blurred digit, and dropping it would shorten the number.
-TRIMS: tuple[tuple[Callable[[str], bool], bool], ...] = ((_is_mark, False), (_is_not_digit, True))
+#: Retries of a fixed-length value's parse: (cells blanked, anywhere in a token rather
+#: than at its ends, result is only a guess). Marks glued to a PRM or a date are noise;
+#: letters may be too, and marks inside a token ("40**21/12/2027"), but a letter or an
+#: inner mark may also be a misread digit, so those readings are never confident. Never
+#: for an index: a mark there may be a blurred digit, and dropping it would shorten it.
+TRIMS: tuple[tuple[Callable[[str], bool], bool, bool], ...] = (
+    (_is_mark, False, False),
+    (_is_not_digit, False, True),
+    (_is_mark, True, True),
+)
 
 
 def _parse_read(read: PanelRead, kind: ScreenKind) -> tuple[str, FieldMatch | None]:
@@ -483,10 +499,10 @@ def _parse_read(read: PanelRead, kind: ScreenKind) -> tuple[str, FieldMatch | No
     match = parse_value(kind, value_text)
     if kind not in GRAMMAR_EXCLUSIVE_KINDS:
         return value_text, match
-    for trim, guess in TRIMS:
+    for trim, everywhere, guess in TRIMS:
         if match is not None and not match.repaired:
             break
-        trimmed_text = _value_text(read, kind, trim)
+        trimmed_text = _value_text(read, kind, trim, everywhere)
         trimmed = parse_value(kind, trimmed_text)
         if trimmed is None:
             continue

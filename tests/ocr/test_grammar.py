@@ -239,6 +239,8 @@ def test_clean_readings_are_not_repaired() -> None:
         (ScreenKind.INJECTION_INDEX, "12 kWh 34", "12"),  # a second number
         (ScreenKind.INJECTION_INDEX, " 000000214.kWh 4", "214"),
         (ScreenKind.INJECTION_INDEX, " 0000002144kWhF4", "214"),  # blank read as a 4
+        (ScreenKind.INJECTION_INDEX, "   0000026kWh   ", "2"),  # 7-digit padding: blank
+        (ScreenKind.DATE, "=02/09/27 07:584", "2027-09-02T07:58"),  # noise after the minute
         (ScreenKind.DATE, "    01/01/27 0BB", "2027-01-01"),  # a time misread after YY
         (ScreenKind.PRM, " 07861242182801  4", "07861242182801"),
         (ScreenKind.PRM, "12460061131665 4", "12460061131665"),  # 14 digits either way
@@ -343,3 +345,9 @@ def test_faint_year_cells_are_a_guess_on_the_date_layout() -> None:
     assert match.groups == (2, 2, 4, 2, 2)
     assert match.digit_positions[4:8] == (12, 13, 14, 15)
     assert parse_date("DATE  29/07/   5") is None  # one year digit: nothing to go on
+
+
+def test_an_unpadded_number_glued_to_the_unit_is_kept() -> None:
+    match = parse_value(ScreenKind.INJECTION_INDEX, "   1234567kWh   ")
+    assert match is not None
+    assert (match.value, match.repaired) == ("1234567", False)
