@@ -1,0 +1,66 @@
+"""A value found by a loose rule is returned as a guess, never as confident.
+
+Clean LCD panels with chosen text are drawn with the synth renderer inside a dark
+bezel (no photo degradation), so only the reader's confidence rules are exercised.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from linkytool.ocr import PhotoReading, ScreenKind, read_image
+from linkytool.ocr.synth.render import LcdStyle, render_lcd
+from linkytool.ocr.synth.screens import Screen
+
+STYLE = LcdStyle(
+    background=(170, 190, 120),
+    ink=(30, 40, 30),
+    ghost=0.05,
+    dot_fill=0.85,
+    contrast=1.0,
+    font="hd44780",
+    backlight=True,
+)
+
+
+def _photo(lines: tuple[str, str]) -> Image.Image:
+    """A light wall, a dark bezel and the LCD showing ``lines``."""
+    panel = render_lcd(Screen("date", lines, None), STYLE, pitch=6)
+    photo = Image.new("RGB", (panel.width + 400, panel.height + 400), (200, 200, 195))
+    bezel = Image.new("RGB", (panel.width + 60, panel.height + 60), (35, 35, 35))
+    photo.paste(bezel, (170, 170))
+    photo.paste(panel, (200, 200))
+    return photo
+
+
+def _read(lines: tuple[str, str]) -> PhotoReading:
+    return read_image(_photo(lines), use_tesseract=False)
+
+
+def test_a_clean_date_and_time_is_confident() -> None:
+    reading = _read(("DATE COURANTE", "29/07/2027 08:33"))
+    assert reading.screen is ScreenKind.DATE
+    assert reading.value == "2027-07-29T08:33"
+    assert reading.confident
+
+
+@pytest.mark.parametrize(
+    ("lines", "kind", "value"),
+    [
+        # the colon not seen: once returned confidently without the time
+        (("DATE COURANTE", "29/07/2027 08 33"), ScreenKind.DATE, "2027-07-29T08:33"),
+        # a stray digit next to the PRM: 14 digits either way
+        (("NUMERO PRM", "12460061131665 4"), ScreenKind.PRM, "12460061131665"),
+        # the blank before the unit read as a mark
+        (("INDEX INJECTION", "000000214.kWh"), ScreenKind.INJECTION_INDEX, "214"),
+    ],
+)
+def test_a_loosely_parsed_value_is_only_a_guess(
+    lines: tuple[str, str], kind: ScreenKind, value: str
+) -> None:
+    reading = _read(lines)
+    assert reading.screen is kind
+    assert reading.value == value
+    assert not reading.confident
+    assert reading.to_confirm
