@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -132,6 +133,32 @@ class PanelRead:
         penalty = GRID_PENALTY * max(0.0, MIN_ALIGNMENT - self.grid.alignment)
         return self.trimmed_distance + penalty
 
+    @cached_property
+    def alnum_cells(self) -> int:
+        """Cells read as a letter or a digit."""
+        return sum(c.isalnum() for line in self.text for c in line)
+
+    @cached_property
+    def title_spotted(self) -> bool:
+        """Some Linky screen title word fits line 1 (see :func:`spot_title`)."""
+        cells = self.grid.cells[0]
+        words = [word for word, _ in SPOT_WORDS] + list(SPOT_OTHER_WORDS)
+        return any(
+            spot_word(cells, word, SPOT_EQUIVALENTS, self.font).cost <= SPOT_MAX_COST
+            for word in words
+        )
+
+    @cached_property
+    def rank(self) -> float:
+        """Sort key among panel reads (lower is better) [dots]: :attr:`badness`, more so
+        without a dot grid, characters or a title word (see :data:`RANK_GRID_PENALTY`)."""
+        return (
+            self.badness
+            + RANK_GRID_PENALTY * max(0.0, MIN_ALIGNMENT - self.grid.alignment)
+            + (EMPTY_PENALTY if self.alnum_cells < MIN_ALNUM_CELLS else 0.0)
+            + (0.0 if self.title_spotted else NO_TITLE_PENALTY)
+        )
+
     @property
     def badness(self) -> float:
         """How poorly this looks like a character LCD (lower is better) [dots].
@@ -198,7 +225,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                     panel = rectify(image, np.roll(quad, -turn, axis=0))
                     read = read_panel(panel, VARIANTS[0])
                     blank_seen = blank_seen or read.grid.blank
-                    if best is None or _rank(read) < _rank(best.first):
+                    if best is None or read.rank < best.first.rank:
                         best = PanelChoice(panel, read, np.roll(quad, -turn, axis=0))
                     if _reads_cleanly(read):
                         break
@@ -221,33 +248,8 @@ EMPTY_PENALTY = 3.0
 MIN_ALNUM_CELLS = 5
 
 
-def _alnum_cells(read: PanelRead) -> int:
-    """Cells read as a letter or a digit."""
-    return sum(c.isalnum() for line in read.text for c in line)
-
-
-def _rank(read: PanelRead) -> float:
-    """Sort key of panel reads (lower is better) [dots]: :attr:`PanelRead.badness`, more
-    so without a dot grid or characters."""
-    return (
-        read.badness
-        + RANK_GRID_PENALTY * max(0.0, MIN_ALIGNMENT - read.grid.alignment)
-        + (EMPTY_PENALTY if _alnum_cells(read) < MIN_ALNUM_CELLS else 0.0)
-        + (0.0 if _title_spotted(read) else NO_TITLE_PENALTY)
-    )
-
-
 #: Penalty [dots] of a panel read on whose first line no Linky title word fits.
 NO_TITLE_PENALTY = 2.0
-
-
-def _title_spotted(read: PanelRead) -> bool:
-    """Some Linky screen title word fits line 1 (see :func:`spot_title`)."""
-    cells = read.grid.cells[0]
-    words = [word for word, _ in SPOT_WORDS] + list(SPOT_OTHER_WORDS)
-    return any(
-        spot_word(cells, word, SPOT_EQUIVALENTS, read.font).cost <= SPOT_MAX_COST for word in words
-    )
 
 
 def _reads_cleanly(read: PanelRead) -> bool:
@@ -264,8 +266,8 @@ def _reads_well(read: PanelRead) -> bool:
         read.acceptance <= MAX_MEAN_DISTANCE
         and read.grid.alignment >= MIN_ALIGNMENT
         and not read.grid.blank
-        and _alnum_cells(read) >= MIN_ALNUM_CELLS
-        and _title_spotted(read)
+        and read.alnum_cells >= MIN_ALNUM_CELLS
+        and read.title_spotted
     )
 
 

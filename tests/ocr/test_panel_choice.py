@@ -6,7 +6,7 @@ import numpy as np
 
 from linkytool.ocr.dotmatrix import CellRead
 from linkytool.ocr.lcdgrid import GridSample
-from linkytool.ocr.reader import VARIANTS, PanelRead, _rank
+from linkytool.ocr.reader import VARIANTS, PanelRead
 from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits
 
 FONT = next(iter(FONTS))
@@ -44,13 +44,13 @@ def test_a_blank_area_does_not_beat_a_real_panel_read_with_errors() -> None:
     # the real panel under glare: characters on a visible grid, a few cells misread
     panel = _read(("INDLX4INJECTI0N", "         190 kWh"), 2.8, 0.069)
     assert blank.badness < panel.badness  # the plain distance alone would pick the blank
-    assert _rank(panel) < _rank(blank)
+    assert panel.rank < blank.rank
 
 
 def test_between_two_readable_panels_the_closer_fit_wins() -> None:
     sharp = _read(("NUMERO PRM", "07861242182801"), 1.0, 0.15)
     blurred = _read(("NUMER0 PRM", "07961242182801"), 2.5, 0.12)
-    assert _rank(sharp) < _rank(blurred)
+    assert sharp.rank < blurred.rank
 
 
 def test_a_periodic_pattern_without_a_title_word_loses_to_a_screen() -> None:
@@ -58,4 +58,4 @@ def test_a_periodic_pattern_without_a_title_word_loses_to_a_screen() -> None:
     breakers = _read(("-----  4BBBk +=-", "*==        ---=-"), 2.5, 0.07)
     screen = _read(("=6HLR0 PRM(", "02355339526274"), 2.9, 0.076)
     assert breakers.badness < screen.badness
-    assert _rank(screen) < _rank(breakers)
+    assert screen.rank < breakers.rank
