@@ -260,12 +260,14 @@ def parse_prm(text: str) -> FieldMatch | None:
         match = matches[0]
         value = match.group(1).replace(" ", "")
         return FieldMatch(value, _positions(folded, match.start(1), match.end(1)))
+    if matches:
+        return None  # several PRMs: which one?
     runs = [
         m
         for m in _PRM_LAYOUT_RE.finditer(folded)
         if sum(c.isdigit() for c in m.group(1)) >= PRM_LAYOUT_MIN_DIGITS
     ]
-    if len(matches) == 0 and len(runs) == 1:
+    if len(runs) == 1:
         # a guess: the cells not read as digits are marked "?" until re-decided
         run = runs[0]
         value = "".join(c if c.isdigit() else "?" for c in run.group(1))
@@ -453,6 +455,11 @@ def best_digits(kind: ScreenKind, match: FieldMatch, costs: npt.NDArray[np.float
     """
     if kind is ScreenKind.DATE and match.groups:
         return best_date_digits(match.groups, costs)
+    return nearest_digits(costs)
+
+
+def nearest_digits(costs: npt.NDArray[np.float64]) -> str:
+    """Each cell's nearest digit; ``costs`` (cells, 10) as in :func:`best_digits`."""
     return "".join(str(int(i)) for i in np.argmin(costs, axis=1))
 
 
@@ -548,6 +555,7 @@ __all__ = [
     "fold_digits",
     "fold_letters",
     "index_digits_plausible",
+    "nearest_digits",
     "normalise_text",
     "parse_date",
     "parse_index",

@@ -43,6 +43,7 @@ from linkytool.ocr.grammar import (
     best_digits,
     classify_title,
     index_digits_plausible,
+    nearest_digits,
     parse_references,
     parse_value,
 )
@@ -697,7 +698,7 @@ def read_image(
             values.append(None)
             continue
         # the grammar overruled a cell's nearest digit (e.g. a year 2827): not confident
-        forced = forced or chosen != "".join(DIGITS[i] for i in np.argmin(costs, axis=1))
+        forced = forced or chosen != nearest_digits(costs)
         text = _with_digits(value_text, match, chosen)
         rematch = parse_value(kind, text)
         values.append(rematch.value if rematch else None)
