@@ -208,6 +208,8 @@ def classify_title(text: str) -> ScreenKind | None:
             return kind
         if keyword == "INJ" and re.search(r"\bIN[JI]EC", joined):
             return kind
+        if keyword == "PRM" and re.search(r"\bNUMERO ?PR", joined):
+            return kind  # "NUMERO PRh": not "NUMERO SERIE"
     if any(word in OTHER_SCREEN_WORDS for word in words):
         return ScreenKind.OTHER
     return None
@@ -222,11 +224,19 @@ _DATE_RE = re.compile(
 #: "DD/MM/YYYY HH:MM" the cell between the year and the hour is the blank and the one
 #: between hour and minute the colon, whatever they read (a noise speck, a blurred blank
 #: read as a digit); then a date followed, after anything (noise, "HEURE" and a line
-#: break), by the only "HH:MM"; failing that, "DD/MM/YYYY" with anything after the year.
-_DATE_LAYOUTS = (
-    re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}).(\d{2})[^\d\n](\d{2})(?!\d)"),
-    re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4}|\d{2})(?!\d)[\s\S]*?(?<!\d)(\d{2}):(\d{2})"),
-    re.compile(r"(?<!\d)(\d{2})/(\d{2})/(\d{4})"),
+#: break), by the only "HH:MM" (the two digits right before the colon, whatever precedes
+#: them); failing that, "DD/MM/YYYY" with anything after the year. Each layout is tried
+#: again with one date separator misread (a blank, a mark): the other must read "/".
+_DATE_LAYOUT_PATTERNS = (
+    r"(?<!\d)(\d{2})<1>(\d{2})<2>(\d{4}).(\d{2})[^\d\n](\d{2})(?!\d)",
+    r"(?<!\d)(\d{2})<1>(\d{2})<2>(\d{4}|\d{2})(?!\d)[\s\S]*?(\d{2}):(\d{2})",
+    r"(?<!\d)(\d{2})<1>(\d{2})<2>(\d{4}|\d{2})(?!\d)",
+)
+_LOOSE_SEPARATOR = r"[^\d\n]"
+_DATE_LAYOUTS = tuple(
+    re.compile(pattern.replace("<1>", first).replace("<2>", second))
+    for first, second in (("/", "/"), (_LOOSE_SEPARATOR, "/"), ("/", _LOOSE_SEPARATOR))
+    for pattern in _DATE_LAYOUT_PATTERNS
 )
 #: Last resort: "DD/MM/" then four cells of year whatever they read (faint digits under
 #: glare read as blanks), and the time if one follows; the year needs two digits read.
@@ -364,11 +374,30 @@ def parse_index(text: str) -> FieldMatch | None:
     if len(matches) != 1:
         return None
     match = matches[0]
-    number = int(match.group(1))
+    start, digits = match.start(1), match.group(1)
+    glued = _glued_to_padding(digits)
+    if glued:
+        # "1000941": a noise cell read as a digit before a 6-digit padded "000941"
+        start, digits, repaired = start + glued, digits[glued:], True
+    number = int(digits)
     if number > MAX_INDEX_KWH:
         return None
-    positions = _positions(folded, match.start(1), match.end(1))
+    positions = _positions(folded, start, match.end(1))
     return FieldMatch(str(number), positions, repaired=repaired)
+
+
+def _glued_to_padding(digits: str) -> int:
+    """How many leading digits of ``digits`` are likely noise glued to a padded index.
+
+    A run longer than the 6-digit padding whose last six digits start with a zero
+    ("1000941", "4000009") is read as a stray cell (or two) before a padded number: an
+    index of a million kWh or more is far less likely than a noise cell on a screen
+    read at commissioning. 0 when the run is not of that shape.
+    """
+    width = min(INDEX_PAD_WIDTHS)
+    if width < len(digits) <= max(INDEX_PAD_WIDTHS) and digits[0] != "0" and digits[-width] == "0":
+        return len(digits) - width
+    return 0
 
 
 def _number_costs(

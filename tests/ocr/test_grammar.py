@@ -351,3 +351,57 @@ def test_an_unpadded_number_glued_to_the_unit_is_kept() -> None:
     match = parse_value(ScreenKind.INJECTION_INDEX, "   1234567kWh   ")
     assert match is not None
     assert (match.value, match.repaired) == ("1234567", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("09 05/2026 08:15", "2026-05-09T08:15"),  # the first separator misread as a blank
+        ("02 08/25  5+WkAT", "2025-08-02"),
+        ("14/02'2026 12:26", "2026-02-14T12:26"),  # the second one misread as a mark
+        ("DATE  13/04/2027\nHEURE'Y 1L609:26", "2027-04-13T09:26"),  # noise glued to the hour
+    ],
+)
+def test_a_misread_separator_or_glued_noise_is_a_layout_guess(text: str, value: str) -> None:
+    match = parse_value(ScreenKind.DATE, text)
+    assert match is not None
+    assert match.value == value
+    assert match.repaired
+
+
+def test_both_date_separators_misread_is_no_date() -> None:
+    assert parse_date("09 05 2026 08:15") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("-'1000941 kWh k ", "941"),  # a noise cell read as 1 before "000941"
+        ("4-4000009+kWh", "9"),
+        ("  41000009 kWh", "9"),  # two noise cells
+        ("800000941 kWh", "941"),  # nine digits: over the largest index, so noise
+    ],
+)
+def test_a_digit_glued_before_a_padded_index_is_noise(text: str, value: str) -> None:
+    match = parse_value(ScreenKind.INJECTION_INDEX, text)
+    assert match is not None
+    assert match.value == value
+    assert match.repaired
+
+
+@pytest.mark.parametrize("text", ["1234567 kWh", "0000941 kWh", "000941 kWh", "100941 kWh"])
+def test_numbers_not_shaped_like_noise_and_padding_are_kept(text: str) -> None:
+    match = parse_index(text)
+    assert match is not None
+    assert match.value == str(int(text.split(maxsplit=1)[0]))
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [("NUMERO+PRh.4LSA4", ScreenKind.PRM), ("NUMER0 PR", ScreenKind.PRM)],
+)
+def test_numero_before_a_word_starting_pr_names_the_prm_screen(
+    title: str, kind: ScreenKind
+) -> None:
+    assert classify_title(title) == kind
+    assert classify_title("NUMERO SERIE") is ScreenKind.OTHER
