@@ -30,6 +30,7 @@ from linkytool.ocr import engine
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
+    WordMatch,
     char_distances,
     classify,
     detect_font,
@@ -141,7 +142,11 @@ class PanelRead:
 
     @cached_property
     def title_spotted(self) -> bool:
-        """Some Linky screen title word fits line 1 (see :func:`spot_title`)."""
+        """Some Linky screen title word fits line 1 (see :func:`spot_title`), or line 1
+        reads as a value screen's keyword glued to noise ("NUMER0TPRM": a whole-word
+        spotting needs blank cells around the word)."""
+        if classify_title(self.text[0]) in VALUE_KINDS:
+            return True
         cells = self.grid.cells[0]
         words = [word for word, _ in SPOT_WORDS] + list(SPOT_OTHER_WORDS)
         return any(
@@ -551,17 +556,32 @@ def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
     other screen's word (within :data:`OTHER_WORD_SLACK`), else the kind is OTHER.
     """
     cells = read.grid.cells[0]
-    costs = sorted(
-        (spot_word(cells, word, SPOT_EQUIVALENTS, read.font).cost, kind)
-        for word, kind in SPOT_WORDS
+    spots = sorted(
+        ((spot_word(cells, word, SPOT_EQUIVALENTS, read.font), kind) for word, kind in SPOT_WORDS),
+        key=lambda spot: spot[0].cost,
     )
+    best, best_kind = spots[0]
+    # only a word on the same cells competes: "HEURE" in "DATE ET HEURE" does not
     other = min(
-        spot_word(cells, word, SPOT_EQUIVALENTS, read.font).cost for word in SPOT_OTHER_WORDS
+        (
+            spotted.cost
+            for spotted in (
+                spot_word(cells, word, SPOT_EQUIVALENTS, read.font) for word in SPOT_OTHER_WORDS
+            )
+            if _overlap(spotted, best)
+        ),
+        default=np.inf,
     )
-    best_cost, best_kind = costs[0]
-    if other + OTHER_WORD_SLACK < best_cost:
-        return ScreenKind.OTHER, other, best_cost - other
-    return best_kind, best_cost, costs[1][0] - best_cost
+    if other + OTHER_WORD_SLACK < best.cost:
+        return ScreenKind.OTHER, float(other), best.cost - float(other)
+    return best_kind, best.cost, spots[1][0].cost - best.cost
+
+
+def _overlap(first: WordMatch, second: WordMatch) -> bool:
+    """True when two spotted words share a cell."""
+    return first.start < second.start + len(second.word) and second.start < first.start + len(
+        first.word
+    )
 
 
 def _letters_legible(read: PanelRead) -> bool:

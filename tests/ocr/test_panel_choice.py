@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from linkytool.ocr.dotmatrix import CellRead
 from linkytool.ocr.lcdgrid import GridSample
-from linkytool.ocr.reader import VARIANTS, PanelRead
+from linkytool.ocr.reader import VARIANTS, PanelRead, spot_title
+from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits
 
 FONT = next(iter(FONTS))
@@ -59,3 +62,35 @@ def test_a_periodic_pattern_without_a_title_word_loses_to_a_screen() -> None:
     screen = _read(("=6HLR0 PRM(", "02355339526274"), 2.9, 0.076)
     assert breakers.badness < screen.badness
     assert screen.rank < breakers.rank
+
+
+def _damaged(read: PanelRead, cells: range, dots: int) -> PanelRead:
+    """``read`` with ``dots`` dots of each of the title ``cells`` inverted."""
+    samples = read.grid.cells.copy()
+    for cell in cells:
+        samples[0, cell, :dots] = 1.0 - samples[0, cell, :dots]
+    return replace(read, grid=replace(read.grid, cells=samples))
+
+
+def test_a_value_keyword_glued_to_noise_still_counts_as_a_title() -> None:
+    # whole-word spotting needs blank cells around "PRM" (and its dots are blurred);
+    # the cell text still names it
+    glued = _damaged(_read(("NUMEROTPRMK:GJH+", "D36206957445289'"), 7.5, 0.088), range(7, 10), 2)
+    noise = _read(("  2P      74L   ", " WF          4L "), 5.1, 0.015)
+    assert glued.title_spotted
+    assert not noise.title_spotted
+    assert glued.rank < noise.rank
+
+
+def test_another_screen_word_beside_the_value_word_does_not_veto_it() -> None:
+    # "DATE ET HEURE": a blurred DATE fits worse than the sharp HEURE next to it, but
+    # HEURE sits on other cells, so it is not a competing reading of the title
+    read = _damaged(_read(("DATE ET HEURE", "09/05/2026 08:15"), 1.0, 0.15), range(4), 4)
+    kind, cost, _ = spot_title(read)
+    assert kind is ScreenKind.DATE
+    assert cost > 1.5  # the veto would have applied had HEURE overlapped DATE
+
+
+def test_another_screen_word_on_the_same_cells_still_vetoes() -> None:
+    read = _read(("HEURE CREUSE", "001234 kWh"), 1.0, 0.15)
+    assert spot_title(read)[0] is ScreenKind.OTHER
