@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from linkytool.ocr.imaging import BoolArray, FloatArray, label_components, max_filter
+from linkytool.ocr.imaging import BoolArray, FloatArray, box_blur, label_components, max_filter
 
 Quad = npt.NDArray[np.float64]
 
@@ -45,13 +45,20 @@ class PanelCandidate:
     from_bezel: bool = False
 
 
-def local_brightness(grey: FloatArray, step: int = 8, window: int = 5) -> FloatArray:
-    """Brightness of each pixel's neighbourhood: max of a coarse mean, upsampled."""
+def local_brightness(
+    grey: FloatArray, step: int = 8, window: int = 5, *, statistic: str = "max"
+) -> FloatArray:
+    """Brightness of each pixel's neighbourhood: max (or mean) of a coarse mean, upsampled.
+
+    ``statistic="mean"``: a glare spot next to the bezel raises the neighbourhood's max
+    so much that the bezel no longer counts as dark; it raises the mean far less.
+    """
     height, width = grey.shape
     small = Image.fromarray(grey, "F").resize(
         (max(1, width // step), max(1, height // step)), Image.Resampling.BOX
     )
-    bright = max_filter(np.asarray(small, dtype=np.float32), window)
+    coarse = np.asarray(small, dtype=np.float32)
+    bright = box_blur(coarse, window // 2) if statistic == "mean" else max_filter(coarse, window)
     up = Image.fromarray(bright, "F").resize((width, height), Image.Resampling.BILINEAR)
     return np.asarray(up, dtype=np.float32)
 
@@ -113,6 +120,9 @@ def _fit_edges(boundary: npt.NDArray[np.float64], corners: Quad) -> Quad:
 #: part of the bezel above the plain threshold, a higher ratio or a 1 px closing
 #: reconnects it.
 MASK_VARIANTS = ((DARK_RATIO, 0), (0.7, 0), (DARK_RATIO, 1), (0.8, 1))
+#: Dark ratio to the neighbourhood's *mean* brightness, tried after MASK_VARIANTS: a
+#: glare spot across the bezel opens its ring under every max-based mask.
+MEAN_DARK_RATIO = 0.9
 #: (dark ratio, dilation [px]) of the bezel masks, tried in turn as a last resort.
 BEZEL_MASK_VARIANTS = ((DARK_RATIO, 0), (0.7, 0), (0.7, 1))
 
@@ -159,6 +169,14 @@ def candidate_batches(
                 batch.append(candidate)
         batch.sort(key=lambda c: c.score, reverse=True)
         yield batch
+    mean = np.maximum(local_brightness(grey, statistic="mean"), 1.0)
+    batch = [
+        c
+        for c in _candidates_in_mask(grey < MEAN_DARK_RATIO * mean, min_area)
+        if all(np.abs(c.quad.mean(axis=0) - o.quad.mean(axis=0)).max() > 4 for o in found)
+    ]
+    found.extend(batch)
+    yield batch
     # last resort: the bezel's own dark component (glare can open its ring), under a
     # plain mask, then a looser one (a glare spot brightens the ring's neighbourhood, so
     # the bezel near it no longer counts as dark at the plain ratio)

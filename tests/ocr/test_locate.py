@@ -6,7 +6,15 @@ import math
 
 import numpy as np
 
-from linkytool.ocr.locate import bezel_candidates, parallel_variants
+from linkytool.ocr.imaging import to_grey
+from linkytool.ocr.locate import (
+    MASK_VARIANTS,
+    PanelCandidate,
+    bezel_candidates,
+    candidate_batches,
+    parallel_variants,
+)
+from linkytool.ocr.synth.generate import PhotoSpec, draw_scene, generate_photo, photo_rng
 
 
 def _tilted_ring(angle_deg: float, cut_corner: bool) -> np.ndarray:
@@ -54,3 +62,21 @@ def test_a_shadow_cut_edge_is_redrawn_parallel_through_its_outer_corner() -> Non
     np.testing.assert_allclose(left_fixed[3], quad[3])
     assert left_fixed[0, 0] < 510  # top-left corner moved out to the real edge
     np.testing.assert_allclose(left_fixed[1:3], quad[1:3])  # right edge untouched
+
+
+def test_a_bezel_opened_by_glare_is_found_against_the_mean_brightness() -> None:
+    # hard photo 182 of seed 301: a glare spot across the top and bottom of the bezel
+    # (backlight off, dim photo); no max-based mask closes the ring around the panel
+    rng = photo_rng(301, "hard", 182)
+    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level="hard"), rng)
+    assert truth.lcd_quad is not None and image.size == (4000, 3000)
+    small = image.convert("L").reduce(5)
+    scale = small.width / image.width
+    batches = list(candidate_batches(to_grey(small)))
+    centre = np.array(truth.lcd_quad).mean(axis=0) * scale
+
+    def near(batch: list[PanelCandidate]) -> bool:
+        return any(np.abs(c.quad.mean(axis=0) - centre).max() < 5 for c in batch)
+
+    assert not any(near(batch) for batch in batches[: len(MASK_VARIANTS)])
+    assert near(batches[len(MASK_VARIANTS)])
