@@ -234,8 +234,11 @@ _DATE_LAYOUT_PATTERNS = (
 )
 _LOOSE_SEPARATOR = r"[^\d\n]"
 _DATE_LAYOUTS = tuple(
+    re.compile(pattern.replace("<1>", "/").replace("<2>", "/")) for pattern in _DATE_LAYOUT_PATTERNS
+)
+_DATE_LAYOUTS_ONE_SEPARATOR_MISREAD = tuple(
     re.compile(pattern.replace("<1>", first).replace("<2>", second))
-    for first, second in (("/", "/"), (_LOOSE_SEPARATOR, "/"), ("/", _LOOSE_SEPARATOR))
+    for first, second in ((_LOOSE_SEPARATOR, "/"), ("/", _LOOSE_SEPARATOR))
     for pattern in _DATE_LAYOUT_PATTERNS
 )
 #: Last resort: "DD/MM/" then four cells of year whatever they read (faint digits under
@@ -245,8 +248,9 @@ _DATE_CELLS_RE = re.compile(
 )
 DATE_CELLS_MIN_YEAR_DIGITS = 2
 #: The PRM screen's layout, tried when no 14 digits parse: a run of exactly 14 cells
-#: (most of them digits) is the number, a blurred digit read as a mark among them.
-_PRM_LAYOUT_RE = re.compile(r"(?<!\S)([^\s/:]{14})(?!\S)")
+#: (most of them digits) is the number, a blurred digit read as a mark among them, or
+#: a faint one as a blank (single blanks inside the run, never at its ends).
+_PRM_LAYOUT_RE = re.compile(r"(?<!\S)([^\s/:](?:[^\s/:]| (?! )){12}[^\s/:])(?!\S)")
 #: Digits a run must hold to be taken for the PRM by :data:`_PRM_LAYOUT_RE`.
 PRM_LAYOUT_MIN_DIGITS = 10
 #: Letters or digits after a date on its line, or digits on the next (a time misread,
@@ -299,12 +303,21 @@ def _group_positions(match: re.Match[str], count: int) -> tuple[tuple[int, ...],
 
 def parse_date(text: str) -> FieldMatch | None:
     """The date (and time when shown) in ``text`` as ISO ``YYYY-MM-DD[THH:MM]``."""
-    folded = _fold_digit_runs(_same_length_upper(text))
+    upper = _same_length_upper(text)
+    folded = _fold_digit_runs(upper)
     match = _DATE_RE.search(folded)
     if match is None or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3))):
         # no date, or something after a date without a time (a time without its colon,
-        # noise glued to the year): the fixed layouts give a guess
-        for found in (*(layout.search(folded) for layout in _DATE_LAYOUTS), match):
+        # noise glued to the year): the fixed layouts give a guess; a separator misread
+        # as a look-alike letter ("30L06/2026") is a digit once folded, so those layouts
+        # are also tried on the text as read
+        loose = _DATE_LAYOUTS_ONE_SEPARATOR_MISREAD
+        found_in = (
+            *(layout.search(folded) for layout in _DATE_LAYOUTS + loose),
+            *(layout.search(upper) for layout in loose),
+            match,
+        )
+        for found in found_in:
             date_match = _date_in(folded, found)
             if date_match is not None:
                 return replace(date_match, repaired=True)

@@ -405,3 +405,20 @@ def test_numero_before_a_word_starting_pr_names_the_prm_screen(
 ) -> None:
     assert classify_title(title) == kind
     assert classify_title("NUMERO SERIE") is ScreenKind.OTHER
+
+
+def test_a_separator_read_as_a_digit_look_alike_is_a_layout_guess() -> None:
+    # "L" folds to "1" inside a digit run: the layout is also tried on the text as read
+    match = parse_value(ScreenKind.DATE, " DATE ET HEURE  \n30L06/2026 19:26")
+    assert match is not None
+    assert (match.value, match.repaired) == ("2026-06-30T19:26", True)
+
+
+def test_a_faint_prm_digit_read_as_a_blank_is_a_guess_on_the_14_cells() -> None:
+    match = parse_prm("  374556711 7360  ")
+    assert match is not None
+    assert match.repaired
+    assert match.value == "374556711?7360"
+    assert match.digit_positions == tuple(range(2, 16))
+    assert parse_prm("  3745567 1 7360  ") is not None  # single blanks anywhere inside
+    assert parse_prm("  37455  7117360  ") is None  # two blanks in a row: two numbers
