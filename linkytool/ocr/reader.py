@@ -584,6 +584,25 @@ def _overlap(first: WordMatch, second: WordMatch) -> bool:
     )
 
 
+#: Screens whose value alone names them when the title is illegible: no other Linky
+#: screen shows 14 digits or a calendar date (an index in kWh could be any index).
+KINDS_NAMED_BY_VALUE = (ScreenKind.PRM, ScreenKind.DATE)
+
+
+def _kind_from_value(read: PanelRead) -> ScreenKind | None:
+    """The one screen kind whose grammar parses the value text, else None.
+
+    Used only when no title word is legible; the kind is then never confident (the
+    title does not agree), so the reading is a guess the user confirms.
+    """
+    kinds = [
+        kind
+        for kind in KINDS_NAMED_BY_VALUE
+        if parse_value(kind, _value_text(read, kind)) is not None
+    ]
+    return kinds[0] if len(kinds) == 1 else None
+
+
 def _letters_legible(read: PanelRead) -> bool:
     """At least three title cells read as letters with a clear margin."""
     clear = [c for c in read.lines[0] if c.char.isalpha() and c.margin >= CONFIDENT_MARGIN]
@@ -649,6 +668,8 @@ def read_image(
     spotted, spot_cost, spot_gap = spot_title(reads[0])
     tesseract_kind = classify_title(tesseract_text) if tesseract_text is not None else None
     kind = spotted if spot_cost <= SPOT_MAX_COST else text_kinds[0] or tesseract_kind
+    if kind is None:
+        kind = _kind_from_value(reads[0])
     if kind is None and _letters_legible(reads[0]):
         kind = ScreenKind.OTHER  # a legible title of a screen we do not know
     votes = {k for k in (*text_kinds, tesseract_kind) if k in VALUE_KINDS}

@@ -64,3 +64,26 @@ def test_a_loosely_parsed_value_is_only_a_guess(
     assert reading.value == value
     assert not reading.confident
     assert reading.to_confirm
+
+
+@pytest.mark.parametrize(
+    ("lines", "kind", "value"),
+    [
+        (("  hM1LPPP", "15/01/2026 10:36"), ScreenKind.DATE, "2026-01-15T10:36"),
+        (("  hM1LPPP", "  37455671167360"), ScreenKind.PRM, "37455671167360"),
+    ],
+)
+def test_an_illegible_title_over_a_date_or_a_prm_is_named_by_its_value(
+    lines: tuple[str, str], kind: ScreenKind, value: str
+) -> None:
+    reading = _read(lines)
+    assert (reading.screen, reading.value) == (kind, value)
+    assert not reading.confident
+    assert any("titre" in warning for warning in reading.warnings)
+
+
+def test_an_illegible_title_over_an_index_is_not_guessed() -> None:
+    # any index screen shows "N kWh": the value does not say which screen it is
+    reading = _read(("  hM1LPPP", "000163 kWh"))
+    assert reading.screen not in (ScreenKind.INJECTION_INDEX, ScreenKind.PRM, ScreenKind.DATE)
+    assert reading.value is None
