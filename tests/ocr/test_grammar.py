@@ -210,6 +210,11 @@ def test_the_cell_between_date_and_time_is_the_blank(text: str, value: str) -> N
         ("DATE  'P07/09/26\nHEURE 6L.6 17:32", "2026-09-07T17:32"),  # noise before the time
         ("14/02/2026 ++ 12:26", "2026-02-14T12:26"),
         ("14/02/2026 ++ 12 26", "2026-02-14"),
+        ("09 05/2026 08:15", "2026-05-09T08:15"),  # the first separator misread as a blank
+        ("02 08/25  5+WkAT", "2025-08-02"),
+        ("14/02'2026 12:26", "2026-02-14T12:26"),  # the second one misread as a mark
+        ("DATE  13/04/2027\nHEURE'Y 1L609:26", "2027-04-13T09:26"),  # noise glued to the hour
+        (" DATE ET HEURE  \n30L06/2026 19:26", "2026-06-30T19:26"),  # "L" folds to a digit
     ],
 )
 def test_fixed_layout_readings_are_guesses(text: str, value: str) -> None:
@@ -317,12 +322,22 @@ def test_the_decoded_date_is_always_a_real_day(day: date) -> None:
     datetime.strptime(digits, "%d%m%Y")  # raises on an impossible date
 
 
-def test_a_prm_with_unread_cells_is_a_guess_on_its_14_cells() -> None:
-    match = parse_prm("NUMERO PPM      \n291469..390381  ")
+@pytest.mark.parametrize(
+    ("text", "value", "first"),
+    [
+        ("NUMERO PPM      \n291469..390381  ", "291469??390381", 17),
+        ("  374556711 7360  ", "374556711?7360", 2),  # a faint digit read as a blank
+        ("  3745567 1 7360  ", "3745567?1?7360", 2),  # single blanks anywhere inside
+    ],
+)
+def test_a_prm_with_unread_cells_is_a_guess_on_its_14_cells(
+    text: str, value: str, first: int
+) -> None:
+    match = parse_prm(text)
     assert match is not None
     assert match.repaired
-    assert match.value == "291469??390381"
-    assert match.digit_positions == tuple(range(17, 31))
+    assert match.value == value
+    assert match.digit_positions == tuple(range(first, first + 14))
 
 
 @pytest.mark.parametrize(
@@ -351,22 +366,6 @@ def test_an_unpadded_number_glued_to_the_unit_is_kept() -> None:
     match = parse_value(ScreenKind.INJECTION_INDEX, "   1234567kWh   ")
     assert match is not None
     assert (match.value, match.repaired) == ("1234567", False)
-
-
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("09 05/2026 08:15", "2026-05-09T08:15"),  # the first separator misread as a blank
-        ("02 08/25  5+WkAT", "2025-08-02"),
-        ("14/02'2026 12:26", "2026-02-14T12:26"),  # the second one misread as a mark
-        ("DATE  13/04/2027\nHEURE'Y 1L609:26", "2027-04-13T09:26"),  # noise glued to the hour
-    ],
-)
-def test_a_misread_separator_or_glued_noise_is_a_layout_guess(text: str, value: str) -> None:
-    match = parse_value(ScreenKind.DATE, text)
-    assert match is not None
-    assert match.value == value
-    assert match.repaired
 
 
 def test_both_date_separators_misread_is_no_date() -> None:
@@ -407,18 +406,5 @@ def test_numero_before_a_word_starting_pr_names_the_prm_screen(
     assert classify_title("NUMERO SERIE") is ScreenKind.OTHER
 
 
-def test_a_separator_read_as_a_digit_look_alike_is_a_layout_guess() -> None:
-    # "L" folds to "1" inside a digit run: the layout is also tried on the text as read
-    match = parse_value(ScreenKind.DATE, " DATE ET HEURE  \n30L06/2026 19:26")
-    assert match is not None
-    assert (match.value, match.repaired) == ("2026-06-30T19:26", True)
-
-
-def test_a_faint_prm_digit_read_as_a_blank_is_a_guess_on_the_14_cells() -> None:
-    match = parse_prm("  374556711 7360  ")
-    assert match is not None
-    assert match.repaired
-    assert match.value == "374556711?7360"
-    assert match.digit_positions == tuple(range(2, 16))
-    assert parse_prm("  3745567 1 7360  ") is not None  # single blanks anywhere inside
-    assert parse_prm("  37455  7117360  ") is None  # two blanks in a row: two numbers
+def test_two_blanks_in_a_row_split_the_prm_cells() -> None:
+    assert parse_prm("  37455  7117360  ") is None  # two numbers, not one PRM
