@@ -258,8 +258,11 @@ PRM_LAYOUT_MIN_DIGITS = 10
 _SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]|[\s\S]*?\d")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 #: The number right before the unit: what the index screen shows, whatever follows.
-_INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?KW")
-_INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\SKW")
+#: The unit's W may read as a digit ("K4H": the cells of a token holding digits lean
+#: to digits), its K and H do not.
+_KWH = r"K(?:W|\dH)"
+_INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?" + _KWH)
+_INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\S" + _KWH)
 
 
 def _positions(text: str, start: int, end: int) -> tuple[int, ...]:

@@ -595,11 +595,7 @@ def _kind_from_value(read: PanelRead) -> ScreenKind | None:
     Used only when no title word is legible; the kind is then never confident (the
     title does not agree), so the reading is a guess the user confirms.
     """
-    kinds = [
-        kind
-        for kind in KINDS_NAMED_BY_VALUE
-        if parse_value(kind, _value_text(read, kind)) is not None
-    ]
+    kinds = [kind for kind in KINDS_NAMED_BY_VALUE if _parse_read(read, kind)[1] is not None]
     return kinds[0] if len(kinds) == 1 else None
 
 

@@ -110,6 +110,8 @@ def test_parse_date(text: str, value: str | None) -> None:
         ("123456", "123456"),
         ("12 34 kWh", None),  # two numbers: ambiguous
         ("kWh", None),
+        ("       000000k4h", "0"),  # the unit's W read as a digit: still the unit
+        ("000214 k4h 7", "214"),
     ],
 )
 def test_parse_index(text: str, value: str | None) -> None:

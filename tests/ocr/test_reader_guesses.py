@@ -71,6 +71,7 @@ def test_a_loosely_parsed_value_is_only_a_guess(
     [
         (("  hM1LPPP", "15/01/2026 10:36"), ScreenKind.DATE, "2026-01-15T10:36"),
         (("  hM1LPPP", "  37455671167360"), ScreenKind.PRM, "37455671167360"),
+        (("  hM1LPPP", " S25394671452075"), ScreenKind.PRM, "25394671452075"),  # S folds to 5
     ],
 )
 def test_an_illegible_title_over_a_date_or_a_prm_is_named_by_its_value(
