@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -46,7 +47,7 @@ class PanelCandidate:
 
 
 def local_brightness(
-    grey: FloatArray, step: int = 8, window: int = 5, *, statistic: str = "max"
+    grey: FloatArray, step: int = 8, window: int = 5, *, statistic: Literal["max", "mean"] = "max"
 ) -> FloatArray:
     """Brightness of each pixel's neighbourhood: max (or mean) of a coarse mean, upsampled.
 
