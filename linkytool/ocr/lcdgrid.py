@@ -42,6 +42,9 @@ class GridSample:
     offset: tuple[float, float]
     scale: tuple[float, float]
     darkness: FloatArray
+    #: Ink contrast of each cell (2, 16) before normalisation (on minus off level of its
+    #: own samples): a previous screen's residue is much fainter than the characters.
+    ink: npt.NDArray[np.float64] | None = None
 
     @property
     def blank(self) -> bool:
@@ -165,6 +168,12 @@ def align_grid(
     return (offset_x, offset_y), (scale_x, scale_y), score_x + score_y
 
 
+def _ink(samples: npt.NDArray[np.float64]) -> float:
+    """On minus off level of one cell's raw samples (its ink contrast)."""
+    low, high = otsu_levels(samples)
+    return high - low
+
+
 def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int = 3) -> GridSample:
     """Normalised dot samples of a rectified panel image (see module doc).
 
@@ -179,6 +188,8 @@ def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int
     contrast = float(np.percentile(raw, 97))
     samples = normalise_samples(raw)
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
+    raw_cells = raw.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
+    ink = np.array([[_ink(cell) for cell in line] for line in raw_cells])
     return GridSample(
         cells=np.clip(cells, 0.0, 1.0),
         contrast=contrast,
@@ -186,6 +197,7 @@ def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int
         offset=offset,
         scale=scale,
         darkness=darkness,
+        ink=ink,
     )
 
 

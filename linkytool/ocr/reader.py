@@ -584,6 +584,22 @@ def _overlap(first: WordMatch, second: WordMatch) -> bool:
     )
 
 
+#: A digit cell of the value whose ink contrast is below this share of the value's
+#: median is faint: a previous screen's residue (the LCD fades slowly) in a blank cell
+#: reads as a digit with a clear margin once normalised, e.g. the blank before "kWh".
+FAINT_DIGIT_SHARE = 0.5
+
+
+def _faint_digit(read: PanelRead, kind: ScreenKind) -> bool:
+    """True when a digit cell of the value is much fainter than the value's others."""
+    ink = read.grid.ink
+    _, match = _parse_read(read, kind)
+    if ink is None or match is None or not match.digit_positions:
+        return False
+    levels = ink.reshape(-1)[[_cell_index(p) for p in match.digit_positions]]
+    return bool(levels.min() < FAINT_DIGIT_SHARE * float(np.median(levels)))
+
+
 #: Screens whose value alone names them when the title is illegible: no other Linky
 #: screen shows 14 digits or a calendar date (an index in kWh could be any index).
 KINDS_NAMED_BY_VALUE = (ScreenKind.PRM, ScreenKind.DATE)
@@ -749,6 +765,7 @@ def read_image(
         if rematch is not None and kind is ScreenKind.INJECTION_INDEX:
             shown = "".join(text[p] for p in rematch.digit_positions)
             implausible = implausible or not index_digits_plausible(shown)
+    faint = _faint_digit(reads[0], kind)
     found = [v for v in values if v is not None]
     if not found:
         return PhotoReading(
@@ -774,8 +791,13 @@ def read_image(
         agree
         and kinds_agree
         and margin >= CONFIDENT_MARGIN
-        and not (implausible or forced or repaired)
+        and not (implausible or forced or repaired or faint)
     )
+    if faint:
+        warnings.append(
+            "Un chiffre est bien plus pâle que les autres (reste de l'écran précédent ?) : "
+            "vérifiez la valeur, ou reprenez la photo une fois l'écran stabilisé."
+        )
     if implausible:
         warnings.append("Nombre de zéros inattendu devant l'index : vérifiez la valeur.")
     if forced:

@@ -24,14 +24,22 @@ STYLE = LcdStyle(
 )
 
 
-def _photo(lines: tuple[str, str]) -> Image.Image:
-    """A light wall, a dark bezel and the LCD showing ``lines``."""
-    panel = render_lcd(Screen("date", lines, None), STYLE, pitch=6)
+def _panel(lines: tuple[str, str]) -> Image.Image:
+    return render_lcd(Screen("date", lines, None), STYLE, pitch=6)
+
+
+def _framed(panel: Image.Image) -> Image.Image:
+    """A light wall, a dark bezel and ``panel`` inside it."""
     photo = Image.new("RGB", (panel.width + 400, panel.height + 400), (200, 200, 195))
     bezel = Image.new("RGB", (panel.width + 60, panel.height + 60), (35, 35, 35))
     photo.paste(bezel, (170, 170))
     photo.paste(panel, (200, 200))
     return photo
+
+
+def _photo(lines: tuple[str, str]) -> Image.Image:
+    """A light wall, a dark bezel and the LCD showing ``lines``."""
+    return _framed(_panel(lines))
 
 
 def _read(lines: tuple[str, str]) -> PhotoReading:
@@ -88,3 +96,14 @@ def test_an_illegible_title_over_an_index_is_not_guessed() -> None:
     reading = _read(("  hM1LPPP", "000163 kWh"))
     assert reading.screen not in (ScreenKind.INJECTION_INDEX, ScreenKind.PRM, ScreenKind.DATE)
     assert reading.value is None
+
+
+def test_a_faint_residue_in_the_blank_before_the_unit_is_never_confident() -> None:
+    # the previous screen's "0" fading in the blank cell of "924693 kWh" (40 % ink):
+    # once normalised it reads as a clear 0, an index ten times too large
+    shown = _panel(("INDEX INJECTION", "   924693 kWh"))
+    residue = _panel(("INDEX INJECTION", "   9246930kWh"))
+    reading = read_image(_framed(Image.blend(shown, residue, 0.4)), use_tesseract=False)
+    assert reading.value == "9246930"  # what the cells say...
+    assert not reading.confident  # ...but the 0 is far fainter than the other digits
+    assert any("pâle" in warning for warning in reading.warnings)
