@@ -10,7 +10,7 @@ second-best character is the cell's margin, from which the confidence derives.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,6 +121,7 @@ __all__ = [
     "classify",
     "detect_font",
     "spot_word",
+    "spot_words",
     "templates",
 ]
 
@@ -166,27 +167,40 @@ def spot_word(
     a letter to look-alikes whose glyphs count as that letter (e.g. ``{"O": "0"}``: the
     alternative ROM draws 0 like O).
     """
+    return spot_words(cells, (word,), equivalents, font)[0]
+
+
+def spot_words(
+    cells: FloatArray,
+    words: Sequence[str],
+    equivalents: dict[str, str] | None = None,
+    font: str | None = None,
+) -> list[WordMatch]:
+    """:func:`spot_word` for each of ``words``, the cell distances computed once."""
     chars, distances = char_distances(cells, font)
     index = {c: i for i, c in enumerate(chars)}
     table = equivalents or {}
-    columns = []
-    for letter in word:
-        options = [index[c] for c in letter + table.get(letter, "") if c in index]
-        columns.append(distances[:, options].min(axis=1))
     # a neighbour counts as "not blank" by how much better it fits a letter or a digit
     # than a blank: a noise cell (previous screen's residue, dust) fits neither well
     alnum = [i for i, c in enumerate(chars) if c.isalnum()]
     space = np.maximum(distances[:, index[" "]] - distances[:, alnum].min(axis=1), 0.0)
     count = cells.shape[0]
-    best = WordMatch(word, 0, float("inf"))
-    for start in range(0, count - len(word) + 1):
-        costs = [columns[i][start + i] for i in range(len(word))]
-        # a whole word: blank cells (or the line's ends) on both sides
-        if start > 0:
-            costs.append(space[start - 1])
-        if start + len(word) < count:
-            costs.append(space[start + len(word)])
-        cost = float(np.mean(costs))
-        if cost < best.cost:
-            best = WordMatch(word, start, cost)
-    return best
+    found = []
+    for word in words:
+        columns = []
+        for letter in word:
+            options = [index[c] for c in letter + table.get(letter, "") if c in index]
+            columns.append(distances[:, options].min(axis=1))
+        best = WordMatch(word, 0, float("inf"))
+        for start in range(0, count - len(word) + 1):
+            costs = [columns[i][start + i] for i in range(len(word))]
+            # a whole word: blank cells (or the line's ends) on both sides
+            if start > 0:
+                costs.append(space[start - 1])
+            if start + len(word) < count:
+                costs.append(space[start + len(word)])
+            cost = float(np.mean(costs))
+            if cost < best.cost:
+                best = WordMatch(word, start, cost)
+        found.append(best)
+    return found

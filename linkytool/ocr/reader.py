@@ -34,7 +34,7 @@ from linkytool.ocr.dotmatrix import (
     char_distances,
     classify,
     detect_font,
-    spot_word,
+    spot_words,
 )
 from linkytool.ocr.grammar import (
     SPOT_EQUIVALENTS,
@@ -147,12 +147,14 @@ class PanelRead:
         spotting needs blank cells around the word)."""
         if classify_title(self.text[0]) in VALUE_KINDS:
             return True
-        cells = self.grid.cells[0]
+        return any(spot.cost <= SPOT_MAX_COST for spot in self.title_spots.values())
+
+    @cached_property
+    def title_spots(self) -> dict[str, WordMatch]:
+        """Where each title word (value screens' and others') fits line 1 best."""
         words = [word for word, _ in SPOT_WORDS] + list(SPOT_OTHER_WORDS)
-        return any(
-            spot_word(cells, word, SPOT_EQUIVALENTS, self.font).cost <= SPOT_MAX_COST
-            for word in words
-        )
+        spots = spot_words(self.grid.cells[0], words, SPOT_EQUIVALENTS, self.font)
+        return {spot.word: spot for spot in spots}
 
     @cached_property
     def rank(self) -> float:
@@ -555,21 +557,12 @@ def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
     Costs in [dots per letter]. A value screen's word must also fit better than every
     other screen's word (within :data:`OTHER_WORD_SLACK`), else the kind is OTHER.
     """
-    cells = read.grid.cells[0]
-    spots = sorted(
-        ((spot_word(cells, word, SPOT_EQUIVALENTS, read.font), kind) for word, kind in SPOT_WORDS),
-        key=lambda spot: spot[0].cost,
-    )
+    found = read.title_spots
+    spots = sorted(((found[word], kind) for word, kind in SPOT_WORDS), key=lambda s: s[0].cost)
     best, best_kind = spots[0]
     # only a word on the same cells competes: "HEURE" in "DATE ET HEURE" does not
     other = min(
-        (
-            spotted.cost
-            for spotted in (
-                spot_word(cells, word, SPOT_EQUIVALENTS, read.font) for word in SPOT_OTHER_WORDS
-            )
-            if _overlap(spotted, best)
-        ),
+        (found[word].cost for word in SPOT_OTHER_WORDS if _overlap(found[word], best)),
         default=np.inf,
     )
     if other + OTHER_WORD_SLACK < best.cost:
@@ -590,11 +583,10 @@ def _overlap(first: WordMatch, second: WordMatch) -> bool:
 FAINT_DIGIT_SHARE = 0.5
 
 
-def _faint_digit(read: PanelRead, kind: ScreenKind) -> bool:
-    """True when a digit cell of the value is much fainter than the value's others."""
+def _faint_digit(read: PanelRead, match: FieldMatch) -> bool:
+    """True when a digit cell of ``match`` is much fainter than its others."""
     ink = read.grid.ink
-    _, match = _parse_read(read, kind)
-    if ink is None or match is None or not match.digit_positions:
+    if ink is None or not match.digit_positions:
         return False
     levels = ink.reshape(-1)[[_cell_index(p) for p in match.digit_positions]]
     return bool(levels.min() < FAINT_DIGIT_SHARE * float(np.median(levels)))
@@ -740,11 +732,14 @@ def read_image(
     implausible = False
     forced = False
     repaired = False
+    faint = False
     for read in reads:
         value_text, match = _parse_read(read, kind)
         if match is None:
             values.append(None)
             continue
+        if read is reads[0]:
+            faint = _faint_digit(read, match)
         costs = _digit_costs(read, match.digit_positions)
         chosen = best_digits(kind, match, costs)
         if chosen is None:
@@ -765,7 +760,6 @@ def read_image(
         if rematch is not None and kind is ScreenKind.INJECTION_INDEX:
             shown = "".join(text[p] for p in rematch.digit_positions)
             implausible = implausible or not index_digits_plausible(shown)
-    faint = _faint_digit(reads[0], kind)
     found = [v for v in values if v is not None]
     if not found:
         return PhotoReading(
