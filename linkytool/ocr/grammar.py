@@ -321,11 +321,11 @@ def parse_date(text: str) -> FieldMatch | None:
             match,
         )
         for found in found_in:
-            date_match = _date_in(folded, found)
+            date_match = _date_in(found)
             if date_match is not None:
                 return replace(date_match, repaired=True)
         return _date_cells(folded)
-    return _date_in(folded, match)
+    return _date_in(match)
 
 
 def _date_cells(folded: str) -> FieldMatch | None:
@@ -344,7 +344,7 @@ def _date_cells(folded: str) -> FieldMatch | None:
     return FieldMatch(value, positions, groups, repaired=True)
 
 
-def _date_in(folded: str, match: re.Match[str] | None) -> FieldMatch | None:
+def _date_in(match: re.Match[str] | None) -> FieldMatch | None:
     """The date of a match of :data:`_DATE_RE` or of a layout, if it is a real one."""
     if match is None:
         return None
