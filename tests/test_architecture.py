@@ -1,4 +1,8 @@
-"""Architecture rules: the core is importable without Textual (the UI is a thin shell)."""
+"""Architecture rules (docs: ../README.md "Layout"): imports only go down the floors.
+
+The core (everything but the front ends) is importable without Textual, click or
+``linkytool.cli``; the TIC decoder core never loads pyserial.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +12,44 @@ import sys
 
 import linkytool
 
-#: Sub-packages that form the UI shell; everything else is core or CLI.
-UI_PACKAGES = ("linkytool.tui", "linkytool.cli.ui")
+#: The front ends (command line, terminal UI); everything else is services, core or adapters.
+FRONT_END_PACKAGES = ("linkytool.tui", "linkytool.cli", "linkytool.__main__")
 
 
 def _core_modules() -> list[str]:
     names = [
         module.name
         for module in pkgutil.walk_packages(linkytool.__path__, prefix="linkytool.")
-        if not module.name.startswith(UI_PACKAGES)
+        if not module.name.startswith(FRONT_END_PACKAGES)
     ]
     assert names, "no core module found"
     return names
 
 
-def test_core_never_imports_textual() -> None:
-    modules = _core_modules()
+def _loaded_by_core(*roots: str) -> list[str]:
+    """Modules under any of ``roots`` that importing every core module loads."""
     code = (
         "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
+        f"for name in {_core_modules()!r}:\n"
         "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "print(','.join(bad))\n"
+        f"roots = {roots!r}\n"
+        "def hit(m):\n"
+        "    return any(m == r or m.startswith(r + '.') for r in roots)\n"
+        "print(','.join(sorted(m for m in sys.modules if hit(m))))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "", f"core imported Textual: {result.stdout}"
+    return [name for name in result.stdout.strip().split(",") if name]
+
+
+def test_core_never_imports_textual() -> None:
+    assert _loaded_by_core("textual") == []
+
+
+def test_core_never_imports_click_nor_the_cli() -> None:
+    assert _loaded_by_core("click", "linkytool.cli") == []
 
 
 def test_decoder_core_never_imports_pyserial() -> None:

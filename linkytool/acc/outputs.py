@@ -19,9 +19,9 @@ from linkytool.acc.engine import AccResult, indicators
 from linkytool.acc.errors import AccError
 from linkytool.acc.model import BoolArray, KeyKind
 from linkytool.acc.timegrid import TimeGrid, format_local
-from linkytool.cli.output import dumps_json
 from linkytool.errors import OutputError
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
+from linkytool.textfmt import dumps_json
 
 DEFAULT_CONVENTION = "ACC00000000"
 

@@ -20,7 +20,6 @@ import click
 from linkytool.cli.output import (
     InputFile,
     OutputPath,
-    dumps_json,
     emit_rows,
     format_option,
     warn,
@@ -30,6 +29,7 @@ from linkytool.fileio import atomic_write_bytes, atomic_write_text
 from linkytool.mes.errors import DossierError, SigningError
 from linkytool.mes.model import ReadingField, ReadingSource
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
+from linkytool.textfmt import dumps_json
 
 DOSSIER = OutputPath()
 EXISTING_FILE = InputFile()

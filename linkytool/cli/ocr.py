@@ -13,11 +13,12 @@ from typing import Any
 
 import click
 
-from linkytool.cli.output import dumps_json, format_option, is_interactive_stderr, render_table
+from linkytool.cli.output import format_option, is_interactive_stderr
 from linkytool.cli.output import warn as print_warning
 from linkytool.errors import ExitCode
 from linkytool.fileio import atomic_write_bytes
 from linkytool.ocr import CheckStatus, PhotoError, PhotoReading, cross_check, read_photo
+from linkytool.textfmt import dumps_json, render_table
 
 PHOTO_COLUMNS = (
     ("photo", "Photo"),

@@ -153,7 +153,8 @@ def _print_decoded(
     """Print the frames of ``events`` in ``output_format`` and the summary; the reading."""
     import csv
 
-    from linkytool.cli.output import emit_rows, render_table, warn
+    from linkytool.cli.output import emit_rows, warn
+    from linkytool.textfmt import render_table
     from linkytool.tic.errors import CaptureError
     from linkytool.tic.export import GROUP_COLUMNS, frame_csv_rows, frame_to_json
     from linkytool.tic.model import Frame
@@ -503,6 +504,6 @@ def simulate(**options: Any) -> None:
     « linkytool tic read --port CHEMIN ». Émet au débit réel du mode (960 octets/s en
     standard, 120 en historique) ; Ctrl+C arrête.
     """
-    from linkytool.tic.sim_cli import run_simulator
+    from linkytool.cli.tic_simulate import run_simulator
 
     run_simulator(**options)

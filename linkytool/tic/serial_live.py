@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from linkytool.cli.output import dumps_json, render_csv, render_table
+from linkytool.textfmt import dumps_json, render_csv, render_table
 from linkytool.tic.export import GROUP_COLUMNS, frame_group_rows, frame_to_dict
 from linkytool.tic.report import describe_reading, reading_notes
 from linkytool.tic.serialio import FrameReceived, NoSignal, ReaderEvent
