@@ -9,8 +9,11 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Real captures and data from public sources (read-only, never edited).
-SAMPLES_REAL = ROOT.parent / "shared" / "samples-real"
+#: Real captures and data from public sources, copied from ``shared/samples-real`` with
+#: their provenance (read-only, never edited): a bare clone runs the whole suite.
+SAMPLES_REAL = ROOT / "tests" / "data" / "real"
+#: The source documents the rules quote (copied from ``shared/reference``).
+REFERENCE = ROOT / "tests" / "data" / "reference"
 #: linkytool's own bundled samples.
 SAMPLES = ROOT / "samples"
 
@@ -26,9 +29,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 @pytest.fixture(scope="session")
 def samples_real() -> Path:
-    """Directory of the real public samples (``../shared/samples-real``)."""
-    if not SAMPLES_REAL.is_dir():
-        pytest.fail(f"real samples not found at {SAMPLES_REAL}: clone next to shared/")
+    """Directory of the real public samples (``tests/data/real``, provenance in its README)."""
     return SAMPLES_REAL
 
 

@@ -32,7 +32,7 @@ from linkytool.mes.photos import PhotoFacts
 from linkytool.mes.schema import PARIS
 
 ROOT = Path(__file__).resolve().parents[2]
-PROCEDURE = ROOT.parent / "shared" / "reference" / "auto-mes-procedure.txt"
+PROCEDURE = ROOT / "tests" / "data" / "reference" / "auto-mes-procedure.txt"
 
 Mutation = Callable[[Dossier], Dossier | None]
 

@@ -61,7 +61,7 @@ def test_value_to_confirm_exits_one(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_tic_disagreement_exits_one(tmp_path: Path) -> None:
-    other_meter = Path(__file__).resolve().parents[3] / "shared" / "samples-real" / "tic"
+    other_meter = Path(__file__).resolve().parents[1] / "data" / "real" / "tic"
     capture = other_meter / "goteleinfo-standard-mono.bin"
     result = CliRunner().invoke(cli, ["ocr", DEMO[0], "--tic", str(capture)])
     assert result.exit_code == 1

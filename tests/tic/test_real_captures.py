@@ -18,7 +18,7 @@ from linkytool.tic import (
 )
 from linkytool.tic.horodate import PARIS
 
-#: file -> (mode, valid groups, bad groups), from shared/samples-real/tic/README.md.
+#: file -> (mode, valid groups, bad groups), from tests/data/real/tic/README.md.
 README_COUNTS = {
     "pyteleinfo-historique-tempo.bin": (TicMode.HISTORIQUE, 64, 0),
     "goteleinfo-standard-mono.bin": (TicMode.STANDARD, 38, 0),
