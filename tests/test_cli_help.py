@@ -27,7 +27,8 @@ ALL_COMMANDS = _walk(cli, ())
 def test_every_command_has_help(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Usage:" in result.output
+    assert "Utilisation :" in result.output
+    assert "Usage" not in result.output and "Show this message" not in result.output
     # a real description, not just the usage line
     assert len(result.output.strip().splitlines()) > 2
 

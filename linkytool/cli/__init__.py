@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import importlib
+import io
 import os
 import sys
 from typing import IO, Any
@@ -19,7 +20,10 @@ from typing import IO, Any
 import click
 
 from linkytool import __version__
+from linkytool.cli import french
 from linkytool.errors import ExitCode, LinkytoolError, OutputError, describe_os_error
+
+french.install()
 
 #: Sub-command name -> "module:attribute" of its click command or group.
 SUBCOMMANDS: dict[str, str] = {
@@ -59,6 +63,7 @@ class LazyGroup(click.Group):
             command = getattr(importlib.import_module(module_name), attribute)
             if not isinstance(command, click.Command):
                 raise TypeError(f"{self._lazy[cmd_name]} is not a click command")
+            _french_metavars(command)
             return command
         return super().get_command(ctx, cmd_name)
 
@@ -84,6 +89,52 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrompu.", err=True)
             ctx.exit(int(ExitCode.INTERRUPTED))
+
+
+def _french_metavars(command: click.Command) -> None:
+    """Name a group's sub-command "COMMANDE" in usage lines, recursively."""
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = french.SUBCOMMAND_METAVAR
+        for sub in command.commands.values():
+            _french_metavars(sub)
+
+
+class DiagnosticStream(io.TextIOBase):
+    """stderr that never fails the command: diagnostics that cannot be written (stderr
+    on a full disk, a closed pipe) are dropped, so the exit code still tells the truth
+    (``mes check 2>/dev/full`` exits 0 or 3, not 1)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self._stream = stream
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]  # TextIOBase declares it read-only
+        encoding: str = getattr(self._stream, "encoding", "utf-8")
+        return encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        errors: str | None = getattr(self._stream, "errors", None)
+        return errors
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def write(self, text: str) -> int:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.flush()
 
 
 #: Errors of a write that ran out of room: reported as exit 6, not a traceback.
@@ -127,6 +178,9 @@ def cli(ctx: click.Context, demo: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    if not isinstance(sys.stderr, DiagnosticStream):
+        sys.stderr = DiagnosticStream(sys.stderr)
+    _french_metavars(cli)
     cli.main(args=argv, prog_name="linkytool")
 
 

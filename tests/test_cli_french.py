@@ -1,0 +1,78 @@
+"""click's own texts (usage, errors, built-in help) are French, and stay French."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from linkytool.cli import cli, french
+
+
+def _click_message_ids() -> tuple[set[str], set[tuple[str, str]]]:
+    """Every text the installed click marks with ``_()`` or ``ngettext()``."""
+    singles: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for source in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            texts = [t for t in texts if isinstance(t, str)]
+            if node.func.id == "_" and texts:
+                singles.add(texts[0])
+            elif node.func.id == "ngettext" and len(texts) == 2:
+                pairs.add((texts[0], texts[1]))
+    return singles, pairs
+
+
+def test_every_click_text_has_a_french_entry() -> None:
+    singles, pairs = _click_message_ids()
+    assert singles, "no click text found: the scan is broken"
+    assert sorted(singles - set(french.CLICK_FR)) == []
+    assert sorted(pairs - set(french.CLICK_FR_PLURAL)) == []
+
+
+def test_usage_error_is_french() -> None:
+    result = CliRunner().invoke(
+        cli, ["tic", "decode", "--format", "foo", "x"], prog_name="linkytool"
+    )
+    assert result.exit_code == 2
+    assert "Utilisation : linkytool tic decode [OPTIONS] SOURCE" in result.output
+    assert "Essayez « linkytool tic decode --help » pour l'aide." in result.output
+    assert "Erreur : Valeur invalide pour '--format'" in result.output
+    for english in ("Usage", "Try ", "Error", "Invalid value", "is not one of"):
+        assert english not in result.output
+
+
+def test_missing_argument_and_unknown_command_are_french() -> None:
+    missing = CliRunner().invoke(cli, ["tic", "decode"], prog_name="linkytool")
+    assert "Erreur : Argument manquant 'SOURCE'." in missing.output
+    unknown = CliRunner().invoke(cli, ["mes", "atest"], prog_name="linkytool")
+    assert unknown.exit_code == 2
+    assert "Commande inconnue : 'atest'." in unknown.output
+    assert "Vouliez-vous dire" in unknown.output
+
+
+def test_group_usage_names_the_subcommand_in_french() -> None:
+    result = CliRunner().invoke(cli, ["mes", "--help"], prog_name="linkytool")
+    assert "Utilisation : linkytool mes [OPTIONS] COMMANDE [ARGS]..." in result.output
+    assert "Options :" in result.output and "Commandes :" in result.output
+
+
+def test_an_unwritable_stderr_keeps_the_exit_code(tmp_path: Path) -> None:
+    """``mes check 2>/dev/full``: the diagnostics are lost, the answer is not."""
+    missing = tmp_path / "absent.toml"
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "linkytool", "mes", "check", str(missing)],
+            stderr=full,
+            stdout=subprocess.PIPE,
+            check=False,
+            timeout=60,
+        )
+    assert result.returncode == 3
