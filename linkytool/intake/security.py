@@ -93,7 +93,7 @@ class Guard:
             refused = self.refusal(request)
             if refused is not None:
                 refused.headers["Cache-Control"] = "no-store"
-                return refused
+                raise refused
             return await handler(request)
 
         return guard

@@ -265,7 +265,7 @@ class IntakeServer:
         )
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
-        site = web.SockSite(runner, sock, shutdown_timeout=5.0)
+        site = web.SockSite(runner, sock)
         await site.start()
         self._touch()
         self._started.set()
@@ -314,12 +314,19 @@ class IntakeServer:
         self._loop.call_later(0.2, self._request_stop, "Réception fermée depuis le téléphone.")
         return web.json_response({"closed": True})
 
-    def _refuse(self, error: type[web.HTTPException], slot: str | None, message: str) -> None:
+    def _refuse(
+        self, error: type[web.HTTPException], slot: str | None, message: str, **extra: int
+    ) -> None:
+        """Post a REFUSED event and answer with ``error`` and a French JSON message."""
         self._emit(IntakeEvent(EventKind.REFUSED, slot=slot, message=message))
         raise error(
             text=_json({"status": "erreur", "label": "Refusée", "message": message}),
             content_type="application/json",
+            **extra,  # type: ignore[arg-type]
         )
+
+    def _refuse_size(self, slot: str, message: str, size: int, limit: int) -> None:
+        self._refuse(web.HTTPRequestEntityTooLarge, slot, message, max_size=limit, actual_size=size)
 
     async def _upload(self, request: web.Request) -> web.Response:
         name = request.match_info["slot"]
@@ -332,7 +339,9 @@ class IntakeServer:
             self._refuse(web.HTTPTooManyRequests, name, "trop d'envois pour cette visite")
         declared = request.content_length
         if declared is not None and declared > limits.max_file_bytes + 64 * 1024:
-            self._refuse(web.HTTPRequestEntityTooLarge, name, _too_big(limits.max_file_bytes))
+            self._refuse_size(
+                name, _too_big(limits.max_file_bytes), declared, limits.max_file_bytes
+            )
         budget = min(limits.max_file_bytes, limits.max_visit_bytes - self._visit_bytes)
         data = await _read_photo(request, budget + 1)
         if data is None:
@@ -344,7 +353,7 @@ class IntakeServer:
                 if budget == limits.max_file_bytes
                 else "volume total de la visite dépassé"
             )
-            self._refuse(web.HTTPRequestEntityTooLarge, name, why)
+            self._refuse_size(name, why, len(data), budget)
         kind = sniff_image(data[:32])
         if kind is None:
             self._refuse(
