@@ -136,3 +136,41 @@ def test_ctrl_c_on_the_server_ends_the_open_sessions(
     asyncio.run(hold_then_interrupt())
     assert process.wait(20) == 0
     assert _wait_until(lambda: not _sessions_of(dossier), 5), "UI process left behind"
+
+
+def _packet(meta: dict[str, object]) -> bytes:
+    payload = json.dumps(meta).encode()
+    return b"M" + len(payload).to_bytes(4, "big") + payload
+
+
+@pytest.mark.parametrize("ending", ["quit while starting", "server gone"])
+def test_the_ui_process_ends_by_itself(dossier: Path, ending: str) -> None:
+    """Without the server's help: an early quit (which hangs Textual's shutdown) or the
+    end of stdin (the server was killed) ends the UI process."""
+    from linkytool.cli.serve_app import SESSION_DRIVER
+
+    env = dict(os.environ, TEXTUAL_DRIVER=SESSION_DRIVER, COLUMNS="142", ROWS="34")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "linkytool", "tui", str(dossier)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert child.stdin is not None
+    try:
+        child.stdin.write(_packet({"type": "resize", "width": 142, "height": 34}))
+        child.stdin.flush()
+        time.sleep(0.2)
+        child.stdin.write(_packet({"type": "resize", "width": 142, "height": 42}))
+        if ending == "quit while starting":
+            child.stdin.write(_packet({"type": "quit"}))
+            child.stdin.flush()
+        else:
+            child.stdin.close()
+        child.wait(20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+            pytest.fail("the UI process did not end")
