@@ -29,16 +29,10 @@ import aiohttp
 from linkytool.intake import SLOTS, IntakeServer, record_photo
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "web"))  # the browser of the tests
+from web_helpers import phone_browser  # noqa: E402
+
 PHOTOS = {"prm": "demo-prm.jpg", "date": "demo-date.jpg", "index": "demo-index.jpg"}
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
 
 
 def _visit(folder: Path) -> Path:
@@ -46,20 +40,6 @@ def _visit(folder: Path) -> Path:
     dossier = folder / "dossier.toml"
     shutil.copyfile(ROOT / "samples" / "dossier" / "demo.toml", dossier)
     return dossier
-
-
-def _browser(profile: str) -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.add_experimental_option(
-        "mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
-    )
-    return webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
 
 
 def page_round(browser: Any, dossier: Path) -> list[float]:
@@ -143,7 +123,7 @@ def main() -> None:
     figures: dict[str, list[float]] = {"page": [], "http": [], "core": []}
     with tempfile.TemporaryDirectory(prefix="linkytool-bench-intake-") as work:
         base = Path(work)
-        browser = _browser(str(base / "profile"))
+        browser: Any = phone_browser(str(base / "profile"))
         try:
             page_round(browser, _visit(base / "warm-up"))  # first OCR loads its tables
             for index in range(args.rounds):
