@@ -694,3 +694,6 @@ def import_photos_command(dossier: Path) -> None:
     if problems:
         warn("À reprendre : " + " ; ".join(problems))
         raise click.exceptions.Exit(int(ExitCode.NOT_SATISFIED))
+
+
+from linkytool.cli import intake as _intake  # noqa: E402, F401  (registers `mes intake`)

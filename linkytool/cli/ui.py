@@ -6,7 +6,6 @@ and usable without it.
 
 from __future__ import annotations
 
-import shlex
 import sys
 from pathlib import Path
 
@@ -63,15 +62,24 @@ def tui(dossier: Path | None, demo: bool, port: str | None, workdir: Path | None
 def serve(dossier: Path | None, demo: bool, host: str, port: int) -> None:
     """Sert l'interface dans un navigateur (textual-serve).
 
-    Chaque onglet de navigateur lance sa propre session de l'interface. Par défaut,
-    seul ce poste y a accès (localhost).
+    Chaque onglet de navigateur lance sa propre session de l'interface. L'adresse à
+    ouvrir contient un jeton secret, affiché une seule fois : sans lui, rien n'est servi.
+    Par défaut, seul ce poste y a accès (localhost).
     """
-    from textual_serve.server import Server
+    from linkytool.cli.serve_app import GuardedServer
+    from linkytool.intake.security import is_loopback, new_token
 
     command = [sys.executable, "-m", "linkytool", "tui"]
     if demo:
         command.append("--demo")
     if dossier is not None:
         command.append(str(dossier.resolve()))
-    click.echo(f"Interface disponible sur http://{host}:{port} (Ctrl+C pour arrêter).", err=True)
-    Server(shlex.join(command), host=host, port=port, title="linkytool").serve()
+    server = GuardedServer(command, host=host, port=port, token=new_token())
+    if not is_loopback(host):
+        click.echo(
+            f"Attention : l'interface est joignable depuis le réseau ({host}) ; "
+            "ne partagez l'adresse ci-dessous qu'avec des personnes de confiance.",
+            err=True,
+        )
+    click.echo(f"Interface disponible sur {server.url} (Ctrl+C pour arrêter).", err=True)
+    server.serve()

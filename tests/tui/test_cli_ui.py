@@ -11,22 +11,23 @@ from linkytool.cli import cli
 
 
 def test_serve_binds_localhost_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the guarded server itself is tested for real in tests/web/test_serve_*.py
+    from linkytool.cli.serve_app import GuardedServer
+
     calls: dict[str, Any] = {}
 
-    class FakeServer:
-        def __init__(self, command: str, host: str, port: int, title: str) -> None:
-            calls.update(command=command, host=host, port=port, title=title)
+    def fake_serve(self: GuardedServer, debug: bool = False) -> None:
+        calls.update(argv=self.argv, host=self.host, port=self.port, url=self.url)
 
-        def serve(self) -> None:
-            calls["served"] = True
-
-    monkeypatch.setattr("textual_serve.server.Server", FakeServer)
+    monkeypatch.setattr(GuardedServer, "serve", fake_serve)
     result = CliRunner().invoke(cli, ["serve", "--demo"])
     assert result.exit_code == 0, result.output
-    assert calls["host"] == "localhost" and calls["port"] == 8000 and calls["served"]
-    assert calls["command"].endswith("-m linkytool tui --demo")
+    assert calls["host"] == "localhost" and calls["port"] == 8000
+    assert calls["argv"][-3:] == ["linkytool", "tui", "--demo"]
+    assert calls["url"].startswith("http://127.0.0.1:8000/") and calls["url"] in result.output
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "9000"])
     assert calls["host"] == "0.0.0.0" and calls["port"] == 9000
+    assert "joignable depuis le réseau" in result.output
 
 
 def test_bare_linkytool_and_demo_flag_open_the_ui(monkeypatch: pytest.MonkeyPatch) -> None:

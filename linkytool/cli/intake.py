@@ -1,0 +1,104 @@
+"""``linkytool mes intake DOSSIER``: photos of the meter's screens straight from the phone.
+
+Shows a QR code and the URL of a one-visit page served by :mod:`linkytool.intake`, prints
+each photo's fate on stderr as it comes, and the readings recorded on stdout at the end
+(exit 0 when the three are sure, 1 when one is missing or to confirm, 130 on Ctrl+C).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from linkytool.cli.mes import EXISTING_FILE, mes
+from linkytool.cli.output import emit_rows, warn
+from linkytool.errors import ExitCode
+
+
+def _mebibytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " Mo"
+
+
+def _describe(event: Any, labels: dict[str, str]) -> str:
+    """One French line for an :class:`~linkytool.intake.IntakeEvent`."""
+    from linkytool.intake import EventKind
+
+    where = labels.get(event.slot or "", "Envoi")
+    if event.kind is EventKind.RECEIVED:
+        return f"{where} : photo reçue ({_mebibytes(event.size_bytes)}), lecture…"
+    if event.kind is EventKind.STORED:
+        return f"{where} : enregistrée sous {event.file.name}"
+    if event.kind is EventKind.READ:
+        outcome = event.outcome
+        if outcome.recorded:
+            state = "sûr" if outcome.confident else "à confirmer"
+            return f"{where} : {state} : {outcome.value}"
+        return f"{where} : à reprendre : {outcome.problem}"
+    if event.kind is EventKind.REFUSED:
+        return f"{where} : envoi refusé ({event.message})"
+    if event.kind is EventKind.FAILED:
+        return f"{where} : échec ({event.message})"
+    return str(event.message)
+
+
+@mes.command("intake")
+@click.argument("dossier", type=EXISTING_FILE)
+@click.option(
+    "--bind",
+    metavar="ADRESSE",
+    help="Adresse d'écoute (par défaut : celle de l'interface de la route par défaut, "
+    "le Wi-Fi du poste). 0.0.0.0 écoute sur toutes les interfaces.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (0 : au hasard).")
+@click.option(
+    "--timeout",
+    "timeout_min",
+    type=click.FloatRange(min=0.1),
+    default=15.0,
+    show_default=True,
+    help="Ferme la réception après ce délai sans photo [min].",
+)
+def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> None:
+    """Reçoit les photos des trois écrans depuis le téléphone (code QR, même réseau).
+
+    Le téléphone ouvre une page (code QR ou adresse) avec un bouton par écran ; chaque
+    photo est enregistrée dans le dossier de DOSSIER, lue aussitôt et la lecture est
+    renvoyée au téléphone (« sûr » ou « à confirmer »). La réception s'arrête quand les
+    trois lectures sont sûres, sur « Terminer » au téléphone, par Ctrl+C ou après le délai.
+    """
+    from linkytool.intake import SLOTS, IntakeServer, IntakeSettings, default_bind_address
+
+    address = bind or default_bind_address()
+    settings = IntakeSettings(idle_timeout_s=timeout_min * 60)
+    server = IntakeServer(dossier, bind=address, port=port, settings=settings)
+    server.start()
+    labels = {slot.name: slot.label for slot in SLOTS}
+    warn("Photos du compteur : scannez ce code avec le téléphone (même réseau) :")
+    click.echo("\n".join(server.qr_lines()), err=True)
+    warn(server.url)
+    interrupted = False
+    try:
+        while not server.wait_closed(0.2):
+            while not server.events.empty():
+                warn(_describe(server.events.get(), labels))
+    except KeyboardInterrupt:
+        interrupted = True
+        server.stop("Réception fermée au poste (Ctrl+C).")
+    while not server.events.empty():
+        warn(_describe(server.events.get(), labels))
+    answers = server.answers
+    rows = [
+        {
+            "field": slot.field.value,
+            "value": (answers.get(slot.name) or {}).get("value") or "",
+            "status": (answers.get(slot.name) or {}).get("label") or "pas de photo",
+        }
+        for slot in SLOTS
+    ]
+    emit_rows(rows, [("field", "Relevé"), ("value", "Valeur"), ("status", "État")], "table")
+    if interrupted:
+        raise click.exceptions.Exit(int(ExitCode.INTERRUPTED))
+    if any(row["status"] != "sûr" for row in rows):
+        raise click.exceptions.Exit(int(ExitCode.NOT_SATISFIED))

@@ -1,0 +1,85 @@
+"""The intake's QR code (fits 80×24, loses no module) and `linkytool mes intake` from
+start to finish as a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from linkytool.intake.network import default_route_interface
+from linkytool.intake.qr import qr_lines, qr_matrix
+
+#: The longest URL the intake shows: IPv4 with 15 characters, a 5-digit port, the token.
+LONGEST_URL = "http://192.168.100.200:65535/" + "x" * 22 + "/"
+
+
+def _decode_half_blocks(lines: list[str]) -> list[list[bool]]:
+    """The module matrix (True = dark) drawn by :func:`qr_lines`."""
+    top = {"█": True, "▀": True, "▄": False, " ": False}
+    bottom = {"█": True, "▀": False, "▄": True, " ": False}
+    matrix = []
+    for line in lines:
+        matrix.append([not top[c] for c in line])  # drawn = light module
+        matrix.append([not bottom[c] for c in line])
+    return matrix
+
+
+def test_the_qr_code_fits_80x24_with_the_url_and_loses_no_module() -> None:
+    lines = qr_lines(LONGEST_URL)
+    assert len(lines) + 2 <= 24  # + the URL and the title line
+    assert max(len(line) for line in lines) <= 80
+    expected = qr_matrix(LONGEST_URL, border=4)
+    assert _decode_half_blocks(lines)[: len(expected)] == expected
+
+
+def test_the_default_route_interface_is_read_from_the_kernel_table() -> None:
+    table = (
+        "Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\n"
+        "wlan0\t0002A8C0\t00000000\t0001\t0\t0\t600\t00FFFFFF\n"
+        "eth1\t00000000\t0102A8C0\t0003\t0\t0\t700\t00000000\n"
+        "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\n"
+        "usb0\t00000000\t0101A8C0\t0002\t0\t0\t100\t00000000\n"  # down (no RTF_UP)
+    )
+    assert default_route_interface(table) == "wlan0"
+    assert default_route_interface("Iface\tDestination\n") is None
+
+
+@pytest.mark.slow
+def test_mes_intake_from_start_to_finish(dossier: Path, samples_dir: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "linkytool", "mes", "intake", str(dossier), "--bind", "127.0.0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    shown = []
+    for line in process.stderr:
+        shown.append(line)
+        if line.startswith("http://"):
+            break
+    url = shown[-1].strip()
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/[\w-]{22}/", url), shown
+    assert any("█" in line for line in shown)
+
+    async def upload() -> None:
+        async with aiohttp.ClientSession() as client:
+            for slot, name in (("prm", "prm"), ("date", "date"), ("index", "index")):
+                form = aiohttp.FormData()
+                photo = (samples_dir / "photos" / f"demo-{name}.jpg").read_bytes()
+                form.add_field("photo", photo, filename="IMG.jpg")
+                async with client.post(url + f"photo/{slot}", data=form) as response:
+                    assert response.status == 200
+
+    asyncio.run(upload())
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "30002345678901" in out and "sûr" in out
+    assert "Numéro de PRM : sûr : 30002345678901" in err
+    assert "Les trois photos sont lues" in err
