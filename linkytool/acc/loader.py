@@ -157,7 +157,9 @@ def _label(role: str) -> str:
 
 def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid, dict[str, Any]]:
     steps = [s for p in everyone for part in p.parts if (s := _data_step(part))]
-    starts = [min(part[1].starts) for p in everyone for part in p.parts if part[1].starts]
+    starts = [
+        int(part[1].starts.min()) for p in everyone for part in p.parts if part[1].starts.size
+    ]
     if not starts:
         raise AccInputError(
             "aucune valeur dans les courbes fournies.",
@@ -171,10 +173,10 @@ def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid,
     else:
         begin = min(starts)
         ends = [
-            max(part[1].starts) + (_data_step(part) or coarsest)
+            int(part[1].starts.max()) + (_data_step(part) or coarsest)
             for p in everyone
             for part in p.parts
-            if part[1].starts
+            if part[1].starts.size
         ]
         end = max(ends)
     period_start = datetime.fromtimestamp(begin, PARIS)
@@ -218,7 +220,7 @@ def _windows(
 
 def _locate(part: tuple[CurveFile, Series], index: int) -> str:
     curve_file, series = part
-    return f"{curve_file.path}, ligne {series.lines[index]}"
+    return f"{curve_file.path}, ligne {int(series.lines[index])}"
 
 
 def _place_series(
@@ -250,7 +252,7 @@ def _place_series(
                 f"horodatage {format_local(int(starts[i]))} hors de la grille des pas de "
                 f"{data_step // 60} min.",
                 path=curve_file.path,
-                line=series.lines[i],
+                line=int(series.lines[i]),
                 hint="Chaque valeur doit commencer à un multiple du pas (00, 15, 30, 45 min).",
             )
         sub = offset // data_step
@@ -275,7 +277,7 @@ def _place_series(
                     f"figure deux fois avec des valeurs différentes ({values[a[j]]:g} W et "
                     f"{values[b[j]]:g} W, {_locate(part, int(a[j]))}).",
                     path=curve_file.path,
-                    line=series.lines[int(b[j])],
+                    line=int(series.lines[int(b[j])]),
                     hint="Supprimez le doublon erroné.",
                 )
             report.setdefault("duplicates_dropped", []).append(
@@ -350,10 +352,9 @@ def _missing_message(
     if before >= 0:
         when = grid.start + before * step
         for curve_file, series in participant.parts:
-            for start, line in zip(series.starts, series.lines, strict=True):
-                if start == when:
-                    line_hint = f" (après la ligne {line} de {curve_file.path})"
-                    break
+            at = np.flatnonzero(series.starts == when)
+            if at.size:  # the last file that has it, as before
+                line_hint = f" (après la ligne {int(series.lines[at[0]])} de {curve_file.path})"
     return (
         f"{paths} : {missing.size} pas manquants pour le {_label(participant.role)} "
         f"{participant.prm} : {shown}{more}{line_hint}.",
