@@ -52,6 +52,8 @@ class Series:
     lines: IntArray
     #: Step declared by the file [s] (portal "Pas en minutes"), else None (inferred).
     declared_step: int | None = None
+    #: Step inferred from the starts [s] once computed (0: none), cached by the loader.
+    inferred_step: int | None = None
 
 
 @dataclass

@@ -46,15 +46,17 @@ class LongBlock:
 
 
 def _check_text(chunk: bytes) -> None:
-    """Refuse what pyarrow would read differently from Python's csv module."""
+    """Refuse what pyarrow would read differently from Python's csv module.
+
+    Blank lines need no search here: with ``ignore_empty_lines=False`` pyarrow refuses
+    them (wrong column count), and a lone carriage return shows in the row count.
+    """
     if b'"' in chunk:
         raise FastPathRejected("quotes")
     if b"\x00" in chunk:
         raise FastPathRejected("NUL byte")
     if b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"):
         raise FastPathRejected("lone carriage return")
-    if chunk.startswith((b"\n", b"\r\n")) or b"\n\n" in chunk or b"\n\r\n" in chunk:
-        raise FastPathRejected("blank line")
     if not chunk.isascii():
         try:
             chunk.decode("utf-8")
@@ -82,6 +84,7 @@ class LongReader:
         self._instants: dict[str, int] = {}
         self.size = max(1, os.path.getsize(table.path))
         self._done = self.size
+        self._next_line = 2
 
     def blocks(self) -> Iterator[LongBlock]:
         """The blocks of rows; raises :class:`FastPathRejected` as soon as unsure."""
@@ -100,13 +103,17 @@ class LongReader:
             ignore_empty_lines=False,
         )
         wanted = sorted({i_prm, i_time, i_value})
+        types = {names[i]: pa.string() for i in wanted}
+        if not self.table.decimal_comma:  # powers parsed by pyarrow; "" is a missing step
+            types[names[i_value]] = pa.float64()
         convert_options = pcsv.ConvertOptions(
-            column_types={names[i]: pa.string() for i in wanted},
+            column_types=types,
             include_columns=[names[i] for i in wanted],
+            null_values=[""],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         )
-        for first_line, chunk, n_lines in self._chunks():
+        for first_line, chunk in self._chunks():
             try:
                 table = pcsv.read_csv(
                     pa.py_buffer(chunk),
@@ -114,9 +121,9 @@ class LongReader:
                     parse_options=parse_options,
                     convert_options=convert_options,
                 )
-            except pa.ArrowInvalid:
-                raise FastPathRejected("column count") from None
-            if table.num_rows != n_lines:
+            except pa.ArrowInvalid:  # column count, blank line or a power pyarrow cannot read
+                raise FastPathRejected("parse") from None
+            if b"\r" in chunk and table.num_rows != chunk.count(b"\n") + (chunk[-1:] != b"\n"):
                 raise FastPathRejected("row count")
             if self.table.progress is not None:
                 self.table.progress(min(self.size, self._done), self.size)
@@ -126,16 +133,21 @@ class LongReader:
                 table.column(names[i_time]),
                 table.column(names[i_value]),
             )
+            self._next_line = first_line + table.num_rows
 
-    def _chunks(self) -> Iterator[tuple[int, bytes, int]]:
-        """``(first line number, bytes of whole lines, line count)`` after the header."""
+    def _chunks(self) -> Iterator[tuple[int, bytes]]:
+        """``(first line number, bytes of whole lines)`` after the header.
+
+        Without quotes, blank lines or lone carriage returns (refused), rows are lines: the
+        next block starts at the line after the last row parsed (``_next_line``).
+        """
         with Path(self.table.path).open("rb") as handle:
             head = handle.readline()
             if head.startswith(b"\xef\xbb\xbf"):
                 head = head[3:]
             if not head.strip():
                 raise FastPathRejected("blank line before the header")
-            line = 2
+            self._next_line = 2
             carry = b""
             size = min(FAST_BLOCK_BYTES, max(FAST_BLOCK_MIN, self.size // 8))
             while True:
@@ -145,7 +157,7 @@ class LongReader:
                     self._done = self.size
                     if data:
                         _check_text(data)
-                        yield line, data, data.count(b"\n") + (not data.endswith(b"\n"))
+                        yield self._next_line, data
                     return
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:
@@ -154,9 +166,7 @@ class LongReader:
                 chunk, carry = data[:cut], data[cut:]
                 self._done = handle.tell() - len(carry)
                 _check_text(chunk)
-                count = chunk.count(b"\n")
-                yield line, chunk, count
-                line += count
+                yield self._next_line, chunk
 
     def _block(self, first_line: int, prm: Any, time: Any, value: Any) -> LongBlock:
         import pyarrow as pa
@@ -164,27 +174,52 @@ class LongReader:
 
         n = len(value)
         lines = first_line + np.arange(n, dtype=np.int64)
-        present = pc.binary_length(value).to_numpy(zero_copy_only=False) > 0
+        if value.type == pa.float64():
+            present = ~value.is_null().to_numpy(zero_copy_only=False)
+        else:
+            present = pc.binary_length(value).to_numpy(zero_copy_only=False) > 0
         if not present.all():  # an empty power is a missing step: the row is skipped
             keep = pa.array(present)
             prm, time, value = prm.filter(keep), time.filter(keep), value.filter(keep)
             lines = lines[present]
-        if self.table.decimal_comma:
-            value = pc.replace_substring(value, ",", ".")
-        try:
-            numbers = pc.cast(value, pa.float64()).to_numpy()
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            raise FastPathRejected("value") from None
+        if value.type != pa.float64():
+            try:
+                value = pc.cast(pc.replace_substring(value, ",", "."), pa.float64())
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                raise FastPathRejected("value") from None
+        numbers = value.to_numpy()
         with np.errstate(invalid="ignore"):
             if not (np.isfinite(numbers) & (numbers >= 0)).all():
                 raise FastPathRejected("value out of range")
-        codes = self._codes(prm.combine_chunks().dictionary_encode())
+        codes = self._codes(prm.combine_chunks())
         starts = self._starts(time.combine_chunks().dictionary_encode())
-        return LongBlock(codes, starts, np.ascontiguousarray(numbers), lines)
+        return LongBlock(codes, starts, np.ascontiguousarray(numbers, dtype=np.float64), lines)
 
-    def _codes(self, encoded: Any) -> IntArray:
-        lookup = np.empty(len(encoded.dictionary), dtype=np.int64)
-        for k, text in enumerate(encoded.dictionary.to_pylist()):
+    def _codes(self, prms: Any) -> IntArray:
+        """Code of each row's PRM; runs of equal PRMs (files grouped by PRM) are found by
+        comparing neighbours, other files are dictionary encoded."""
+        import pyarrow.compute as pc
+
+        n = len(prms)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        change = pc.not_equal(prms.slice(1), prms.slice(0, n - 1))
+        starts = np.flatnonzero(np.asarray(change.to_numpy(zero_copy_only=False))) + 1
+        if starts.size < n // 64:
+            heads = np.concatenate(([0], starts))
+            run_codes = self._lookup(prms.take(heads).to_pylist())
+            lengths = np.diff(np.concatenate((heads, [n])))
+            result: IntArray = np.repeat(run_codes, lengths)
+            return result
+        encoded = prms.dictionary_encode()
+        lookup = self._lookup(encoded.dictionary.to_pylist())
+        indexed: IntArray = lookup[encoded.indices.to_numpy(zero_copy_only=False)]
+        return indexed
+
+    def _lookup(self, texts: list[str]) -> IntArray:
+        """Codes of distinct PRM texts, each checked the first time it is seen."""
+        lookup = np.empty(len(texts), dtype=np.int64)
+        for k, text in enumerate(texts):
             code = self._prm_codes.get(text)
             if code is None:
                 if not PRM_PATTERN.fullmatch(text):
@@ -192,8 +227,7 @@ class LongReader:
                 code = self._prm_codes[text] = len(self.prms)
                 self.prms.append(text)
             lookup[k] = code
-        result: IntArray = lookup[encoded.indices.to_numpy(zero_copy_only=False)]
-        return result
+        return lookup
 
     def _starts(self, encoded: Any) -> IntArray:
         lookup = np.empty(len(encoded.dictionary), dtype=np.int64)

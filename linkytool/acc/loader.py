@@ -142,13 +142,22 @@ def _read_role(
 
 
 def _data_step(part: tuple[CurveFile, Series]) -> int | None:
+    """Step of a series [s]: declared, else the smallest gap between its distinct starts."""
     series = part[1]
     if series.declared_step:
         return series.declared_step
-    starts = np.unique(np.asarray(series.starts, dtype=np.int64))
-    if starts.size < 2:
-        return None
-    return int(np.diff(starts).min())
+    if series.inferred_step is not None:
+        return series.inferred_step or None
+    starts = series.starts
+    step: int | None = None
+    if starts.size >= 2:
+        gaps = np.diff(starts)
+        if not (gaps > 0).all():  # unsorted or repeated: sort first
+            gaps = np.diff(np.sort(starts))
+            gaps = gaps[gaps > 0]
+        step = int(gaps.min()) if gaps.size else None
+    series.inferred_step = step or 0
+    return step
 
 
 def _label(role: str) -> str:
@@ -263,6 +272,21 @@ def _place_series(
             report["ignored_outside_period"] = report.get("ignored_outside_period", 0) + int(
                 (~inside).sum()
             )
+        if factor == 1 and inside.all() and (sub.size < 2 or (np.diff(sub) > 0).all()):
+            # the common case (one value per step, in order): place directly; adding 0.0
+            # turns -0.0 into 0.0 as the sums below do
+            clash_at = np.flatnonzero(seen[sub])
+            if clash_at.size:
+                k = int(sub[clash_at[0]])
+                raise AccInputError(
+                    f"PRM {participant.prm} : le pas du {format_local(grid.start + k * step)} "
+                    "est donné par deux fichiers.",
+                    path=curve_file.path,
+                    hint="Ne passez chaque courbe qu'une fois.",
+                )
+            total[sub] = values + 0.0
+            seen[sub] = True
+            continue
         keep = np.flatnonzero(inside)
         order = keep[np.argsort(sub[keep], kind="stable")]
         sorted_sub = sub[order]
