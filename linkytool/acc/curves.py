@@ -31,7 +31,7 @@ from linkytool.acc.csvtext import (
     read_json_text,
     read_table,
 )
-from linkytool.acc.errors import AccInputError
+from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.model import FloatArray, IntArray
 from linkytool.acc.timegrid import PARIS, format_local, paris_midnight
 
@@ -264,13 +264,15 @@ def infer_convention(
     """
     if timestamps is not None:
         return timestamps, []
-    hint = "Précisez --timestamps start ou --timestamps end."
+    hint = "Précisez {0} ou {1}."
+    about = (OptionRef("timestamps", "start"), OptionRef("timestamps", "end"))
     if first_day is None:
         raise AccInputError(
             f"date de début absente : impossible de savoir si {what} marque le début ou la "
             "fin du pas.",
             path=path,
             hint=hint,
+            options=about,
         )
     midnight = paris_midnight(first_day)
     if first_stamp == midnight + step:
@@ -284,6 +286,7 @@ def infer_convention(
             "marque le début ou la fin du pas.",
             path=path,
             hint=hint,
+            options=about,
         )
     note = (
         f"{Path(path).name} : {what} lu comme la {'fin' if convention == 'end' else 'début'}"

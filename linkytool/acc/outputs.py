@@ -34,7 +34,7 @@ READINGS = {
     "consommation, toutes ses parts sont réduites dans la même proportion (acc.md).",
     "static_excess": "Statique : l'annexe 7 de la convention Enedis-FOR-CF_01E n'étant pas "
     "publique, le sort de la part qu'un consommateur ne peut absorber est un choix "
-    "(--static-excess) ; défaut « surplus » tant qu'aucun mois réel d'Enedis ne dit "
+    "(option static_excess) ; défaut « surplus » tant qu'aucun mois réel d'Enedis ne dit "
     "autrement.",
     "withdrawal": "Un consommateur sorti du périmètre ne reçoit plus rien : sa part va au "
     "surplus collectif, sans redistribution (note §4.1.2).",
