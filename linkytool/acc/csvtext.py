@@ -154,10 +154,19 @@ class CsvTable:
     path: str
     delimiter: str
     decimal_comma: bool
-    encoding: str = "utf-8-sig"
+    #: Decided by :func:`detect_encoding` on first use (None: not yet; the start of the
+    #: file is ASCII, so the header and separator did not need it).
+    known_encoding: str | None = "utf-8-sig"
     #: ``progress(lines_done, lines_total)``, called every :data:`PROGRESS_LINES` lines
     #: (here in bytes read over the file size: the line count is not known in advance).
     progress: Callable[[int, int], None] | None = None
+
+    @property
+    def encoding(self) -> str:
+        """The file's encoding (a full pass over the file the first time, if needed)."""
+        if self.known_encoding is None:
+            self.known_encoding = detect_encoding(self.path)
+        return self.known_encoding
 
     def all_lines(self, *, report: bool = False) -> Iterator[tuple[int, list[str]]]:
         """Every non-blank line as ``(1-based line number, stripped fields)``.
@@ -234,8 +243,10 @@ def read_json_text(path: str | Path, encoding: str) -> str:
 
 def first_text(path: str | Path, encoding: str, limit: int = 1 << 20) -> str:
     """The start of the file as text (at most ``limit`` characters), for format sniffing."""
-    with open_text(path, encoding) as handle:
-        return handle.read(limit)
+    with _open_binary(path) as handle:
+        head = handle.read(limit * (4 if encoding.startswith("utf") else 1))
+    text = head.decode(encoding, errors="ignore")
+    return text.removeprefix("\ufeff")[:limit]
 
 
 def detect_delimiter(first_line: str) -> str:
@@ -248,9 +259,18 @@ def detect_delimiter(first_line: str) -> str:
 
 
 def read_table(path: str | Path, progress: Callable[[int, int], None] | None = None) -> CsvTable:
-    """Open a CSV file; the separator (and decimal comma with ``;``) comes from line 1."""
-    encoding = detect_encoding(path)
-    start = first_text(path, encoding)
+    """Open a CSV file; the separator (and decimal comma with ``;``) comes from line 1.
+
+    When the first 64 KiB are plain ASCII, the encoding is decided only if a reader needs
+    it (the native reader checks its blocks itself), sparing a pass over a large file.
+    """
+    check_input_path(path)
+    with _open_binary(path) as handle:
+        head = handle.read(65536)
+    encoding: str | None = None
+    if not head.isascii() or b"\x00" in head or not head:
+        encoding = detect_encoding(path)
+    start = first_text(path, encoding or "ascii")
     first = next((line for line in start.splitlines() if line.strip()), "")
     delimiter = detect_delimiter(first)
     return CsvTable(str(path), delimiter, delimiter == ";", encoding, progress)

@@ -479,7 +479,8 @@ def read_curve_file(
     ``progress(lines_done, lines_total)`` is called while long files are read.
     """
     table = read_table(path, progress)
-    if first_text(table.path, table.encoding, 4096).lstrip().startswith(("{", "[")):
+    sniff = table.known_encoding or "ascii"
+    if first_text(table.path, sniff, 4096).lstrip().startswith(("{", "[")):
         text = read_json_text(table.path, table.encoding)
         return read_data_connect(table.path, text, timestamps)
     _, first = table.header()

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from linkytool.acc.csvtext import PRM_PATTERN, CsvTable, parse_instant
+from linkytool.acc.csvtext import PLAUSIBLE_INSTANTS, CsvTable, parse_instant
 from linkytool.acc.errors import AccInputError
 from linkytool.acc.model import FloatArray, IntArray
 
@@ -73,14 +74,14 @@ class LongReader:
         header: list[str],
         columns: tuple[int, int, int],
     ) -> None:
-        if table.encoding not in ("utf-8-sig", "utf-8"):
-            raise FastPathRejected(f"encoding {table.encoding}")
+        if table.known_encoding not in (None, "utf-8-sig", "utf-8"):
+            raise FastPathRejected(f"encoding {table.known_encoding}")
         self.table = table
         self.n_columns = len(header)
         self.columns = columns
         #: PRMs in order of first appearance (the codes of the blocks index this list).
         self.prms: list[str] = []
-        self._prm_codes: dict[str, int] = {}
+        self._prm_codes: dict[int, int] = {}
         self._instants: dict[str, int] = {}
         self.size = max(1, os.path.getsize(table.path))
         self._done = self.size
@@ -170,66 +171,82 @@ class LongReader:
 
     def _block(self, first_line: int, prm: Any, time: Any, value: Any) -> LongBlock:
         import pyarrow as pa
-        import pyarrow.compute as pc
 
+        prm, time, value = prm.combine_chunks(), time.combine_chunks(), value.combine_chunks()
         n = len(value)
         lines = first_line + np.arange(n, dtype=np.int64)
         if value.type == pa.float64():
-            present = ~value.is_null().to_numpy(zero_copy_only=False)
-        else:
+            numbers = _floats(value)
+            present = _valid(value)
+        else:  # decimal comma: replace, then let pyarrow parse the non-empty values
+            import pyarrow.compute as pc
+
             present = pc.binary_length(value).to_numpy(zero_copy_only=False) > 0
-        if not present.all():  # an empty power is a missing step: the row is skipped
-            keep = pa.array(present)
-            prm, time, value = prm.filter(keep), time.filter(keep), value.filter(keep)
-            lines = lines[present]
-        if value.type != pa.float64():
             try:
-                value = pc.cast(pc.replace_substring(value, ",", "."), pa.float64())
+                parsed = pc.cast(
+                    pc.replace_substring(value.filter(pa.array(present)), ",", "."),
+                    pa.float64(),
+                ).to_numpy()
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 raise FastPathRejected("value") from None
-        numbers = value.to_numpy()
+            numbers = np.zeros(n)
+            numbers[present] = parsed
+        if present is not None and present.all():
+            present = None
+        if present is not None:  # an empty power is a missing step: the row is skipped
+            numbers, lines = numbers[present], lines[present]
+        codes = self._codes(prm, present)
+        starts = self._starts(time, present)
         with np.errstate(invalid="ignore"):
             if not (np.isfinite(numbers) & (numbers >= 0)).all():
                 raise FastPathRejected("value out of range")
-        codes = self._codes(prm.combine_chunks())
-        starts = self._starts(time.combine_chunks().dictionary_encode())
         return LongBlock(codes, starts, np.ascontiguousarray(numbers, dtype=np.float64), lines)
 
-    def _codes(self, prms: Any) -> IntArray:
-        """Code of each row's PRM; runs of equal PRMs (files grouped by PRM) are found by
-        comparing neighbours, other files are dictionary encoded."""
-        import pyarrow.compute as pc
-
-        n = len(prms)
+    def _codes(self, prms: Any, present: npt.NDArray[np.bool_] | None) -> IntArray:
+        """Code of each row's PRM (see :func:`_fixed_width`): 14 ASCII digits read as an
+        integer, runs of equal PRMs (files grouped by PRM) found by comparing neighbours."""
+        digits = _fixed_width(prms, 14, present)
+        if digits is None or not ((digits >= 48) & (digits <= 57)).all():
+            raise FastPathRejected("PRM")  # the exact reader words the problem
+        numbers = (digits.astype(np.int64) - 48) @ (10 ** np.arange(13, -1, -1, dtype=np.int64))
+        n = numbers.size
         if n == 0:
             return np.zeros(0, dtype=np.int64)
-        change = pc.not_equal(prms.slice(1), prms.slice(0, n - 1))
-        starts = np.flatnonzero(np.asarray(change.to_numpy(zero_copy_only=False))) + 1
-        if starts.size < n // 64:
-            heads = np.concatenate(([0], starts))
-            run_codes = self._lookup(prms.take(heads).to_pylist())
-            lengths = np.diff(np.concatenate((heads, [n])))
-            result: IntArray = np.repeat(run_codes, lengths)
+        heads = np.flatnonzero(numbers[1:] != numbers[:-1]) + 1
+        if heads.size < n // 64:
+            heads = np.concatenate(([0], heads))
+            run_codes = self._lookup(numbers[heads])
+            result: IntArray = np.repeat(run_codes, np.diff(np.concatenate((heads, [n]))))
             return result
-        encoded = prms.dictionary_encode()
-        lookup = self._lookup(encoded.dictionary.to_pylist())
-        indexed: IntArray = lookup[encoded.indices.to_numpy(zero_copy_only=False)]
+        distinct, inverse = np.unique(numbers, return_inverse=True)
+        indexed: IntArray = self._lookup(distinct)[inverse.reshape(-1)]
         return indexed
 
-    def _lookup(self, texts: list[str]) -> IntArray:
-        """Codes of distinct PRM texts, each checked the first time it is seen."""
-        lookup = np.empty(len(texts), dtype=np.int64)
-        for k, text in enumerate(texts):
-            code = self._prm_codes.get(text)
+    def _lookup(self, numbers: IntArray) -> IntArray:
+        """Codes of distinct PRMs (as integers), in order of first appearance."""
+        lookup = np.empty(numbers.size, dtype=np.int64)
+        for k, number in enumerate(numbers.tolist()):
+            code = self._prm_codes.get(number)
             if code is None:
-                if not PRM_PATTERN.fullmatch(text):
-                    raise FastPathRejected("PRM")
-                code = self._prm_codes[text] = len(self.prms)
-                self.prms.append(text)
+                code = self._prm_codes[number] = len(self.prms)
+                self.prms.append(f"{number:014d}")
             lookup[k] = code
         return lookup
 
-    def _starts(self, encoded: Any) -> IntArray:
+    def _starts(self, stamps: Any, present: npt.NDArray[np.bool_] | None) -> IntArray:
+        """Epoch seconds of each row's timestamp: the canonical ``YYYY-MM-DDThh:mm:ss+hh:mm``
+        computed with numpy (:func:`iso_instants`), any other layout parsed once per
+        distinct text by the exact reader's :func:`parse_instant`."""
+        chars = _fixed_width(stamps, 25, present)
+        if chars is not None:
+            instants = iso_instants(chars)
+            if instants is not None:
+                return instants
+        import pyarrow as pa
+
+        if present is not None:
+            stamps = stamps.filter(pa.array(present))
+        encoded = stamps.dictionary_encode()
         lookup = np.empty(len(encoded.dictionary), dtype=np.int64)
         cache = self._instants
         for k, text in enumerate(encoded.dictionary.to_pylist()):
@@ -242,6 +259,104 @@ class LongReader:
             lookup[k] = instant
         result: IntArray = lookup[encoded.indices.to_numpy(zero_copy_only=False)]
         return result
+
+
+def _valid(array: Any) -> npt.NDArray[np.bool_] | None:
+    """Validity of each value of a pyarrow array (None: no null)."""
+    if array.null_count == 0:
+        return None
+    bitmap = np.frombuffer(array.buffers()[0], dtype=np.uint8)
+    bits = np.unpackbits(bitmap, bitorder="little")
+    valid: npt.NDArray[np.bool_] = bits[array.offset : array.offset + len(array)].astype(bool)
+    return valid
+
+
+def _floats(array: Any) -> FloatArray:
+    """The float64 values of a pyarrow array (nulls read as 0)."""
+    data = np.frombuffer(array.buffers()[1], dtype=np.float64)
+    values: FloatArray = data[array.offset : array.offset + len(array)]
+    return values
+
+
+def _fixed_width(
+    strings: Any, width: int, rows: npt.NDArray[np.bool_] | None = None
+) -> npt.NDArray[np.uint8] | None:
+    """The bytes of a pyarrow string array as an ``(n, width)`` matrix (only ``rows`` when
+    given), or None when one of those values has another length."""
+    n = len(strings)
+    if n == 0 or strings.null_count:
+        return None
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[
+        strings.offset : strings.offset + n + 1
+    ]
+    starts = offsets[:-1] if rows is None else offsets[:-1][rows]
+    stops = offsets[1:] if rows is None else offsets[1:][rows]
+    if not (stops - starts == width).all():
+        return None
+    data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)
+    if rows is None:
+        contiguous: npt.NDArray[np.uint8] = data[offsets[0] : offsets[0] + n * width]
+        return contiguous.reshape(n, width)
+    picked: npt.NDArray[np.uint8] = data[starts[:, None] + np.arange(width)]
+    return picked
+
+
+#: Positions of the digits and separators of ``YYYY-MM-DDThh:mm:ss+hh:mm``.
+_DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24])
+_SEPARATORS = {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"+-", 22: b":"}
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def iso_instants(chars: npt.NDArray[np.uint8]) -> IntArray | None:
+    """Epoch seconds of ``(n, 25)`` timestamps ``YYYY-MM-DDThh:mm:ss+hh:mm`` (``T`` or a
+    space), or None when one of them is not a valid date, time and offset of that exact
+    layout within the plausible years: then the exact reader decides.
+
+    For this layout the result is what ``datetime.fromisoformat(text).timestamp()`` gives
+    (the property tests compare both).
+    """
+    for position, allowed in _SEPARATORS.items():
+        column = chars[:, position]
+        ok = column == allowed[0]
+        if len(allowed) > 1:
+            ok |= column == allowed[1]
+        if not ok.all():
+            return None
+    digits = chars[:, _DIGITS].astype(np.int64) - 48
+    if ((digits < 0) | (digits > 9)).any():
+        return None
+    value = digits[:, 0::2] * 10 + digits[:, 1::2]  # pairs: YY YY MM DD hh mm ss oh om
+    year = value[:, 0] * 100 + value[:, 1]
+    month, day, hour, minute, second = (value[:, k] for k in range(2, 7))
+    off_h, off_m = value[:, 7], value[:, 8]
+    if not (
+        ((month >= 1) & (month <= 12)).all()
+        and (hour <= 23).all()
+        and (minute <= 59).all()
+        and (second <= 59).all()
+        and (off_h <= 23).all()
+        and (off_m <= 59).all()
+    ):
+        return None
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    days_in_month = _MONTH_DAYS[month] + (leap & (month == 2))
+    if not ((day >= 1) & (day <= days_in_month)).all():
+        return None
+    # days from the civil date (H. Hinnant's algorithm), then seconds, minus the offset
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days = era * 146097 + doe - 719468
+    sign = np.where(chars[:, 19] == ord("-"), -1, 1)
+    instants: IntArray = (
+        days * 86400 + hour * 3600 + minute * 60 + second - sign * (off_h * 3600 + off_m * 60)
+    )
+    low, high = PLAUSIBLE_INSTANTS
+    if not ((instants >= low) & (instants < high)).all():
+        return None
+    return instants
 
 
 def fast_reader_available() -> bool:
