@@ -111,6 +111,22 @@ def _signals_held() -> Iterator[None]:
             os.kill(os.getpid(), caught[0])
 
 
+def check_target(directory: str | Path) -> None:
+    """Refuse at once an output folder that cannot be one (a NUL byte in its name, an
+    existing file), before any input is read."""
+    if "\x00" in os.fspath(directory):
+        raise OutputError(
+            "Chemin de sortie invalide : il contient un octet nul.",
+            hint="Vérifiez le nom du dossier de résultats.",
+        )
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise OutputError(
+            f"{target} est un fichier : il faut un dossier pour les résultats.",
+            hint="Donnez le nom d'un dossier (il sera créé s'il n'existe pas).",
+        )
+
+
 def is_ours(name: str) -> bool:
     """Whether a directory entry belongs to an output set (or is a staging leftover)."""
     return bool(OUTPUT_ENTRY.fullmatch(name)) or name.startswith(STAGING_PREFIX)

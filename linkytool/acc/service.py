@@ -151,8 +151,12 @@ def run_preview(
     total)`` the allocation [steps]. Raises the errors of the loader, the engine and the
     writers (:class:`~linkytool.errors.LinkytoolError` subclasses, with fields).
     """
-    if request.chart and request.outdir is not None:
-        preload_chart()
+    if request.outdir is not None:
+        from linkytool.acc.outset import check_target
+
+        check_target(request.outdir)
+        if request.chart:
+            preload_chart()
     operation = load_operation(
         request.consumers,
         request.producers,

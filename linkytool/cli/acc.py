@@ -8,6 +8,7 @@ service's notices and the errors' hints with this command's flags.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -189,13 +190,27 @@ def _key_option(default: str) -> Callable[[F], F]:
     )
 
 
+class _OutputDir(OutputPath):
+    """The results folder; a NUL byte in its name is an output error (exit 6), before
+    click's own check stumbles on it (ValueError)."""
+
+    def __init__(self) -> None:
+        super().__init__(directory=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from linkytool.acc.outset import check_target
+
+        check_target(os.fsdecode(value))
+        return super().convert(value, param, ctx)
+
+
 def _outdir_option(text: str) -> Callable[[F], F]:
     return click.option(
         "-o",
         "--output",
         "outdir",
         required=True,
-        type=OutputPath(directory=True),
+        type=_OutputDir(),
         help=text,
     )
 
