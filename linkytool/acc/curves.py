@@ -156,14 +156,12 @@ def _read_long_fast(table: CsvTable, header: list[str]) -> CurveFile:
     from linkytool.acc.fastcsv import LongReader
 
     reader = LongReader(table, header, _long_columns(header))
-    blocks = list(reader.blocks())
-    if not blocks:
+    columns = _Columns(reader.size)
+    for block in reader.blocks():  # each block copied into the columns, then dropped
+        columns.add(block.codes, block.starts, block.values, block.lines, reader.done)
+    if columns.count == 0:
         return CurveFile(table.path, "long", {})
-    codes = np.concatenate([b.codes for b in blocks])
-    starts = np.concatenate([b.starts for b in blocks])
-    values = np.concatenate([b.values for b in blocks])
-    lines = np.concatenate([b.lines for b in blocks])
-    del blocks
+    codes, starts, values, lines = columns.arrays()
     if codes.size > 1 and (np.diff(codes) < 0).any():  # PRMs interleaved: group them
         order = np.argsort(codes, kind="stable")
         codes, starts, values, lines = codes[order], starts[order], values[order], lines[order]
@@ -178,6 +176,44 @@ def _read_long_fast(table: CsvTable, header: list[str]) -> CurveFile:
         for k, prm in enumerate(reader.prms)
     }
     return CurveFile(table.path, "long", result)
+
+
+class _Columns:
+    """Growing column arrays sized from the file: the rows read so far, one copy only."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.count = 0
+        self.codes = np.empty(0, dtype=np.int32)
+        self.starts = np.empty(0, dtype=np.int64)
+        self.values = np.empty(0)
+        self.lines = np.empty(0, dtype=np.int64)
+
+    def add(
+        self, codes: IntArray, starts: IntArray, values: FloatArray, lines: IntArray, done: int
+    ) -> None:
+        stop = self.count + codes.size
+        if stop > self.codes.size:  # estimate the rows of the whole file from those read
+            estimate = int(stop * self.size / max(done, 1) * 1.02) + 1024
+            capacity = max(stop, estimate, self.codes.size * 5 // 4)
+            self.codes = np.resize(self.codes, capacity)
+            self.starts = np.resize(self.starts, capacity)
+            self.values = np.resize(self.values, capacity)
+            self.lines = np.resize(self.lines, capacity)
+        self.codes[self.count : stop] = codes
+        self.starts[self.count : stop] = starts
+        self.values[self.count : stop] = values
+        self.lines[self.count : stop] = lines
+        self.count = stop
+
+    def arrays(self) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+        n = self.count
+        return (
+            self.codes[:n].astype(np.int64, copy=False),
+            self.starts[:n],
+            self.values[:n],
+            self.lines[:n],
+        )
 
 
 def read_long_exact(table: CsvTable) -> CurveFile:

@@ -87,6 +87,11 @@ class LongReader:
         self._done = self.size
         self._next_line = 2
 
+    @property
+    def done(self) -> int:
+        """Bytes of the file read so far."""
+        return self._done
+
     def blocks(self) -> Iterator[LongBlock]:
         """The blocks of rows; raises :class:`FastPathRejected` as soon as unsure."""
         import pyarrow as pa

@@ -36,7 +36,6 @@ from linkytool.acc.inputs import (
 )
 from linkytool.acc.model import (
     ArrayCoefficients,
-    ArrayCurves,
     BoolArray,
     FloatArray,
     GapPolicy,
@@ -46,6 +45,7 @@ from linkytool.acc.model import (
     StaticExcess,
     StaticSet,
 )
+from linkytool.acc.store import CurveMatrix
 from linkytool.acc.timegrid import (
     FIFTEEN_MINUTE_START,
     PARIS,
@@ -387,6 +387,19 @@ def _refuse_implausible(
         )
 
 
+def _release(participant: _Participant) -> None:
+    """Drop a placed participant's raw values (their file's arrays go with the last)."""
+    participant.parts = [
+        (curve_file, Series(series.prm, *_EMPTY, series.declared_step))
+        for curve_file, series in participant.parts
+    ]
+    for curve_file, series in participant.parts:
+        curve_file.series.pop(series.prm, None)
+
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64))
+
+
 def _missing_message(
     participant: _Participant,
     missing: IntArray,
@@ -450,8 +463,8 @@ def _matrix(
     options: LoadOptions,
     report: dict[str, Any],
     forced: BoolArray,
-) -> FloatArray:
-    values = np.zeros((grid.n_steps, len(participants)))
+) -> CurveMatrix:
+    values = CurveMatrix(grid.n_steps, len(participants))
     for i, participant in enumerate(participants):
         column, seen = _place_series(participant, grid, report)
         window = (0, grid.n_steps) if windows is None else (int(windows[i, 0]), int(windows[i, 1]))
@@ -484,7 +497,9 @@ def _matrix(
             if options.gaps is GapPolicy.DEFAULT_KEY:
                 forced[missing] = True
         column[~inside] = 0.0
-        values[:, i] = column
+        values.set_column(i, column)
+        _release(participant)
+    values.finish()
     return values
 
 
@@ -728,8 +743,8 @@ def load_operation(
         grid=grid,
         consumers=tuple(consumer_prms),
         producers=tuple(producer_prms),
-        consumption=ArrayCurves(consumption),
-        production=ArrayCurves(production),
+        consumption=consumption,
+        production=production,
         key=options.key,
         static_sets=static_sets,
         coefficients=dynamic,

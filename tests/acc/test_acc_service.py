@@ -114,3 +114,41 @@ def test_the_service_returns_notices_as_data_and_the_options_it_recorded(tmp_pat
     assert report["options"] == dict(preview.options)
     assert report["options"]["gaps"] == "zero" and report["options"]["curves"] == "never"
     assert not (out / "curves.csv").exists()
+
+
+def test_curves_kept_in_a_temporary_file_give_the_same_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the memory budget the loader's matrix is a file read chunk by chunk."""
+    from linkytool.acc import store
+    from linkytool.acc.demo import write_demo_inputs
+    from linkytool.acc.model import KeyKind
+
+    paths = write_demo_inputs(tmp_path / "in", KeyKind.STATIC)
+    request = PreviewRequest(
+        (paths["consumers"],),
+        (paths["producers"],),
+        coefficients=paths["coefficients"],
+        perimeter=paths["perimeter"],
+        calendar=paths["calendar"],
+    )
+    from linkytool.acc import KeyKind as Key
+    from linkytool.acc import LoadOptions
+
+    request = PreviewRequest(
+        request.consumers,
+        request.producers,
+        coefficients=request.coefficients,
+        perimeter=request.perimeter,
+        calendar=request.calendar,
+        load=LoadOptions(key=Key.STATIC),
+    )
+    in_memory = run_preview(request).result
+    monkeypatch.setattr(store, "MEMORY_BUDGET_BYTES", 0)
+    monkeypatch.setattr(store, "GROUP_COLUMNS", 3)
+    in_file = run_preview(request).result
+    assert not in_file.operation.consumption.in_memory  # type: ignore[attr-defined]
+    for name in ("consumption_wh", "self_consumed_wh", "surplus_wh", "pairs_wh"):
+        assert (getattr(in_file, name) == getattr(in_memory, name)).all(), name
+    for name, curve in in_memory.consumer_curves.items():
+        assert (in_file.consumer_curves[name] == curve).all()

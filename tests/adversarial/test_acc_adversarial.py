@@ -207,8 +207,8 @@ def test_100000_calendar_rules_run_in_linear_time(work: Path) -> None:
 
 
 def test_a_large_curve_stays_within_the_memory_limit(work: Path) -> None:
-    """A month of 300 consumers (28 MB) under a 3 GiB address-space limit."""
-    prms = tuple(f"3000000000{k:04d}" for k in range(300))
+    """A month of 150 consumers (14 MB) under a 3 GiB address-space limit."""
+    prms = tuple(f"3000000000{k:04d}" for k in range(150))
     (work / "big.csv").write_text(_curve(prms, 31, lambda p, k: str(100 + (p * k) % 900)))
     result = _run("--consumers", "big.csv", "--producers", "p.csv", "-o", "out", "--gaps", "zero",
                   "--no-chart", cwd=work)  # fmt: skip
@@ -273,17 +273,18 @@ def test_a_set_beside_the_users_files_is_replaced_whole(work: Path) -> None:
     assert not [p for p in work.iterdir() if p.name.startswith(".acc-")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL])
 def test_a_run_killed_at_any_moment_leaves_one_whole_set(work: Path, signum: int) -> None:
     """Interrupted at several moments: the folder holds the old set or the new one, whole
     (never new participants beside an old report), and Ctrl+C exits 130."""
-    prms = tuple(f"3000000000{k:04d}" for k in range(200))
+    prms = tuple(f"3000000000{k:04d}" for k in range(100))
     (work / "c.csv").write_text(_curve(prms, 31, lambda p, k: str(100 + (p + k) % 700)))
     (work / "p.csv").write_text(_curve((PRODUCER,), 31, lambda p, k: str(k % 96 * 900)))
     args = ("--consumers", "c.csv", "--producers", "p.csv", "-o", "out", "--curves", "always")
     assert _run(*args, cwd=work).returncode == 0
     before = _coherent_set(work / "out")
-    for delay in (0.5, 1.5, 2.5, 3.5, 5.0):
+    for delay in (0.7, 1.8, 3.0):
         (work / "c.csv").write_text(
             _curve(prms, 31, lambda p, k, d=delay: str(100 + (p + k + int(d * 10)) % 700))
         )
