@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from linkytool.acc.csvtext import (
     PRM_PATTERN,
@@ -178,6 +179,13 @@ def _read_long_fast(table: CsvTable, header: list[str]) -> CurveFile:
     return CurveFile(table.path, "long", result)
 
 
+def _grown(array: npt.NDArray[Any], count: int, capacity: int) -> npt.NDArray[Any]:
+    """``array``'s first ``count`` values in a new, larger, uninitialised array."""
+    bigger = np.empty(capacity, dtype=array.dtype)
+    bigger[:count] = array[:count]
+    return bigger
+
+
 class _Columns:
     """Growing column arrays sized from the file: the rows read so far, one copy only."""
 
@@ -196,10 +204,10 @@ class _Columns:
         if stop > self.codes.size:  # estimate the rows of the whole file from those read
             estimate = int(stop * self.size / max(done, 1) * 1.02) + 1024
             capacity = max(stop, estimate, self.codes.size * 5 // 4)
-            self.codes = np.resize(self.codes, capacity)
-            self.starts = np.resize(self.starts, capacity)
-            self.values = np.resize(self.values, capacity)
-            self.lines = np.resize(self.lines, capacity)
+            self.codes = _grown(self.codes, self.count, capacity)
+            self.starts = _grown(self.starts, self.count, capacity)
+            self.values = _grown(self.values, self.count, capacity)
+            self.lines = _grown(self.lines, self.count, capacity)
         self.codes[self.count : stop] = codes
         self.starts[self.count : stop] = starts
         self.values[self.count : stop] = values

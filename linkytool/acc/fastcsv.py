@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from linkytool.acc.csvtext import PLAUSIBLE_INSTANTS, CsvTable, parse_instant
+from linkytool.acc.csvtext import PRM_PATTERN, CsvTable, parse_instant
 from linkytool.acc.errors import AccInputError
 from linkytool.acc.model import FloatArray, IntArray
 
@@ -81,7 +81,7 @@ class LongReader:
         self.columns = columns
         #: PRMs in order of first appearance (the codes of the blocks index this list).
         self.prms: list[str] = []
-        self._prm_codes: dict[int, int] = {}
+        self._prm_codes: dict[str, int] = {}
         self._instants: dict[str, int] = {}
         self.size = max(1, os.path.getsize(table.path))
         self._done = self.size
@@ -208,45 +208,48 @@ class LongReader:
         return LongBlock(codes, starts, np.ascontiguousarray(numbers, dtype=np.float64), lines)
 
     def _codes(self, prms: Any, present: npt.NDArray[np.bool_] | None) -> IntArray:
-        """Code of each row's PRM (see :func:`_fixed_width`): 14 ASCII digits read as an
-        integer, runs of equal PRMs (files grouped by PRM) found by comparing neighbours."""
-        digits = _fixed_width(prms, 14, present)
-        if digits is None or not ((digits >= 48) & (digits <= 57)).all():
-            raise FastPathRejected("PRM")  # the exact reader words the problem
-        numbers = (digits.astype(np.int64) - 48) @ (10 ** np.arange(13, -1, -1, dtype=np.int64))
-        n = numbers.size
+        """Code of each row's PRM. Files grouped by PRM: runs of byte-identical PRMs found
+        with numpy, only each run's first PRM checked; other files: dictionary encoded."""
+        chars = _fixed_width(prms, 14, present)
+        if chars is None:
+            raise FastPathRejected("PRM")  # not 14 characters: the exact reader words it
+        n = chars.shape[0]
         if n == 0:
             return np.zeros(0, dtype=np.int64)
-        heads = np.flatnonzero(numbers[1:] != numbers[:-1]) + 1
+        heads = np.flatnonzero((chars[1:] != chars[:-1]).any(axis=1)) + 1
         if heads.size < n // 64:
             heads = np.concatenate(([0], heads))
-            run_codes = self._lookup(numbers[heads])
-            result: IntArray = np.repeat(run_codes, np.diff(np.concatenate((heads, [n]))))
+            texts = [row.tobytes().decode("ascii", "replace") for row in chars[heads]]
+            run_codes = self._lookup(texts)
+            lengths = np.diff(np.append(heads, n)).astype(np.int64)
+            result: IntArray = np.repeat(run_codes, lengths)
             return result
-        distinct, inverse = np.unique(numbers, return_inverse=True)
-        indexed: IntArray = self._lookup(distinct)[inverse.reshape(-1)]
+        import pyarrow as pa
+
+        if present is not None:
+            prms = prms.filter(pa.array(present))
+        encoded = prms.dictionary_encode()
+        indexed: IntArray = self._lookup(encoded.dictionary.to_pylist())[
+            encoded.indices.to_numpy(zero_copy_only=False)
+        ]
         return indexed
 
-    def _lookup(self, numbers: IntArray) -> IntArray:
-        """Codes of distinct PRMs (as integers), in order of first appearance."""
-        lookup = np.empty(numbers.size, dtype=np.int64)
-        for k, number in enumerate(numbers.tolist()):
-            code = self._prm_codes.get(number)
+    def _lookup(self, texts: list[str]) -> IntArray:
+        """Codes of distinct PRM texts, each checked the first time it is seen."""
+        lookup = np.empty(len(texts), dtype=np.int64)
+        for k, text in enumerate(texts):
+            code = self._prm_codes.get(text)
             if code is None:
-                code = self._prm_codes[number] = len(self.prms)
-                self.prms.append(f"{number:014d}")
+                if not PRM_PATTERN.fullmatch(text):
+                    raise FastPathRejected("PRM")
+                code = self._prm_codes[text] = len(self.prms)
+                self.prms.append(text)
             lookup[k] = code
         return lookup
 
     def _starts(self, stamps: Any, present: npt.NDArray[np.bool_] | None) -> IntArray:
-        """Epoch seconds of each row's timestamp: the canonical ``YYYY-MM-DDThh:mm:ss+hh:mm``
-        computed with numpy (:func:`iso_instants`), any other layout parsed once per
-        distinct text by the exact reader's :func:`parse_instant`."""
-        chars = _fixed_width(stamps, 25, present)
-        if chars is not None:
-            instants = iso_instants(chars)
-            if instants is not None:
-                return instants
+        """Epoch seconds of each row's timestamp: distinct texts (dictionary encoded by
+        pyarrow) parsed once each by the exact reader's :func:`parse_instant`."""
         import pyarrow as pa
 
         if present is not None:
@@ -304,64 +307,6 @@ def _fixed_width(
         return contiguous.reshape(n, width)
     picked: npt.NDArray[np.uint8] = data[starts[:, None] + np.arange(width)]
     return picked
-
-
-#: Positions of the digits and separators of ``YYYY-MM-DDThh:mm:ss+hh:mm``.
-_DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 24])
-_SEPARATORS = {4: b"-", 7: b"-", 10: b"T ", 13: b":", 16: b":", 19: b"+-", 22: b":"}
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def iso_instants(chars: npt.NDArray[np.uint8]) -> IntArray | None:
-    """Epoch seconds of ``(n, 25)`` timestamps ``YYYY-MM-DDThh:mm:ss+hh:mm`` (``T`` or a
-    space), or None when one of them is not a valid date, time and offset of that exact
-    layout within the plausible years: then the exact reader decides.
-
-    For this layout the result is what ``datetime.fromisoformat(text).timestamp()`` gives
-    (the property tests compare both).
-    """
-    for position, allowed in _SEPARATORS.items():
-        column = chars[:, position]
-        ok = column == allowed[0]
-        if len(allowed) > 1:
-            ok |= column == allowed[1]
-        if not ok.all():
-            return None
-    digits = chars[:, _DIGITS].astype(np.int64) - 48
-    if ((digits < 0) | (digits > 9)).any():
-        return None
-    value = digits[:, 0::2] * 10 + digits[:, 1::2]  # pairs: YY YY MM DD hh mm ss oh om
-    year = value[:, 0] * 100 + value[:, 1]
-    month, day, hour, minute, second = (value[:, k] for k in range(2, 7))
-    off_h, off_m = value[:, 7], value[:, 8]
-    if not (
-        ((month >= 1) & (month <= 12)).all()
-        and (hour <= 23).all()
-        and (minute <= 59).all()
-        and (second <= 59).all()
-        and (off_h <= 23).all()
-        and (off_m <= 59).all()
-    ):
-        return None
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    days_in_month = _MONTH_DAYS[month] + (leap & (month == 2))
-    if not ((day >= 1) & (day <= days_in_month)).all():
-        return None
-    # days from the civil date (H. Hinnant's algorithm), then seconds, minus the offset
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    days = era * 146097 + doe - 719468
-    sign = np.where(chars[:, 19] == ord("-"), -1, 1)
-    instants: IntArray = (
-        days * 86400 + hour * 3600 + minute * 60 + second - sign * (off_h * 3600 + off_m * 60)
-    )
-    low, high = PLAUSIBLE_INSTANTS
-    if not ((instants >= low) & (instants < high)).all():
-        return None
-    return instants
 
 
 def fast_reader_available() -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linkytool.acc import curves
@@ -215,48 +215,3 @@ def test_reader_refuses_other_encodings(tmp_path: Path) -> None:
         LongReader(table, ["prm", "timestamp", "w"], (0, 1, 2))
     result = read_long(table)
     assert np.array_equal(result.series["30000000000001"].values, [5.0])
-
-
-def _two(low: int, high: int) -> st.SearchStrategy[str]:
-    return st.integers(min_value=low, max_value=high).map(lambda v: f"{v:02d}")
-
-
-iso_texts = st.builds(
-    lambda y, mo, d, sep, h, mi, s, sign, oh, om: (
-        f"{y:04d}-{mo}-{d}{sep}{h}:{mi}:{s}{sign}{oh}:{om}"
-    ),
-    st.integers(min_value=1990, max_value=2110),
-    _two(0, 13),
-    _two(0, 32),
-    st.sampled_from(["T", " ", "t", "X"]),
-    _two(0, 25),
-    _two(0, 60),
-    _two(0, 61),
-    st.sampled_from(["+", "-", "~"]),
-    _two(0, 25),
-    _two(0, 60),
-)
-
-
-@settings(max_examples=1500, deadline=None)
-@given(text=iso_texts)
-@example(text="2026-02-29T00:00:00+01:00")  # not a leap year
-@example(text="2024-02-29T23:45:00+01:00")
-@example(text="2100-02-29T00:00:00+01:00")
-@example(text="2026-10-25T02:15:00-01:30")
-def test_vectorised_timestamps_match_the_exact_parser(text: str) -> None:
-    """The numpy reading of ``YYYY-MM-DDThh:mm:ss+hh:mm`` gives what the exact reader
-    gives, or declines (None) where the exact reader refuses or would decide otherwise."""
-    from linkytool.acc.csvtext import CsvTable, parse_instant
-    from linkytool.acc.fastcsv import iso_instants
-
-    chars = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(1, 25)
-    fast = iso_instants(chars)
-    try:
-        exact: int | None = parse_instant(text, CsvTable("x.csv", ",", False), 2)
-    except AccInputError:
-        exact = None
-    if fast is None:  # declined: the exact reader decides (only for unusual texts)
-        assert exact is None or text[10] not in "T " or int(text[23:25]) > 59
-    else:
-        assert int(fast[0]) == exact
