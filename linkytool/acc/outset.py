@@ -33,6 +33,7 @@ from types import FrameType
 from typing import Any
 
 from linkytool.errors import OutputError, describe_os_error
+from linkytool.fileio import _current_umask, _fsync_directory
 
 #: Names of the entries of an output set (acc-files.md).
 OUTPUT_ENTRY = re.compile(
@@ -67,23 +68,6 @@ def _exchange(first: Path, second: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
         return False
     raise OSError(code, os.strerror(code), str(second))
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _umask() -> int:
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    return 0o022
 
 
 @contextlib.contextmanager
@@ -220,7 +204,7 @@ class OutputSet:
         try:
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
-            mode = 0o777 & ~_umask()
+            mode = 0o777 & ~_current_umask()
         os.chmod(staging, mode)
         if not target.exists():
             try:
@@ -229,10 +213,10 @@ class OutputSet:
                 pass  # created meanwhile: exchange below
             else:
                 self.staging = None
-                _fsync_dir(target.absolute().parent)
+                _fsync_directory(target.absolute().parent)
                 return
         if _exchange(staging, target):
-            _fsync_dir(target.absolute().parent)
+            _fsync_directory(target.absolute().parent)
             return  # the previous set is now in ``staging``: deleted by _cleanup
         self._commit_files(staging)
 
@@ -255,7 +239,7 @@ class OutputSet:
                     self._empty_folder(entry, graveyard)
                 else:
                     os.replace(entry, graveyard / entry.name)
-        _fsync_dir(target)
+        _fsync_directory(target)
 
     @staticmethod
     def _replace_folder(source: Path, destination: Path, graveyard: Path) -> None:
