@@ -1,4 +1,15 @@
-"""Benchmark of the ACC allocation engine (issue 5).
+"""Benchmark of `linkytool acc run` end to end from CSV files, and of the engine alone.
+
+Default (``--csv``): generates long-format CSV files into bench/out/ (git-ignored; kept
+between runs), then times side by side, alternating, in one run:
+  cli       `linkytool acc run --consumers … --producers … -o …` (a subprocess, process
+            start included), default key, every default output
+  dictread  a bare stdlib `csv.DictReader` pass over the same files (a subprocess)
+  engine    `run_operation` alone, in process, on the loaded operation
+and prints medians, the ratio cli / dictread, each subprocess's peak memory (ru_maxrss of
+the child) and the load average.
+
+Engine cases (``--engine``; issue 5), one year of 15-minute steps = 35,040 steps:
 
 Cases (one year of 15-minute steps = 35,040 steps unless --steps):
   full     1,000 consumers x 10 producers, full dynamic key
@@ -11,19 +22,24 @@ a pre-generated pool of curves (the engine streams through the period, its memor
 grow with it). Then the speed ratio against the plain per-step Python reference on a
 reduced case, measured side by side, and the time to read a realistic month of CSV.
 
-Usage: .venv/bin/python bench/acc_bench.py [--repeat 3] [--steps 35040] [--cases full,default]
+Usage:
+  .venv/bin/python bench/acc_bench.py --csv month --repeat 5   # 1,000 consumers, March 2026
+  .venv/bin/python bench/acc_bench.py --csv year --repeat 1    # 1,000 consumers, 2026
+  .venv/bin/python bench/acc_bench.py --engine [--repeat 3] [--steps 35040] [--cases full,default]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +56,7 @@ from linkytool.acc.model import (
     StaticSet,
 )
 from linkytool.acc.reference import reference_step
-from linkytool.acc.timegrid import TimeGrid, paris_midnight
+from linkytool.acc.timegrid import TimeGrid, format_local, paris_midnight
 
 YEAR_STEPS = 35_040
 CASES: dict[str, tuple[KeyKind, int, int, StaticExcess]] = {
@@ -231,6 +247,99 @@ def csv_read_month() -> tuple[float, int]:
     return statistics.median(times), lines
 
 
+OUT = Path(__file__).resolve().parent / "out"
+DICTREAD = """
+import csv, sys
+rows = 0
+for path in sys.argv[1:]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            rows += 1
+print(rows)
+"""
+
+
+def write_csv_case(name: str, n_consumers: int, first: date, days: int, seed: int) -> Path:
+    """Long CSV files (``prm,timestamp,w``, grouped by PRM, integer W) in bench/out/NAME."""
+    folder = OUT / name
+    marker = folder / f"done-{n_consumers}-{first}-{days}-{seed}"
+    if marker.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    start = paris_midnight(first)
+    grid = TimeGrid(start, 900, (paris_midnight(first + timedelta(days=days)) - start) // 900)
+    stamps = [format_local(int(t)) for t in grid.instants()]
+    rng = np.random.default_rng(seed)
+    consumption, injection = synthetic(grid.n_steps, 1, 1, seed)
+    with (folder / "consumers.csv").open("w", encoding="utf-8") as out:
+        out.write("prm,timestamp,w\n")
+        for i in range(n_consumers):
+            prm = f"3000{i:010d}"
+            scale = rng.uniform(0.3, 3.0)
+            values = np.rint(consumption[:, 0] * scale).astype(np.int64).tolist()
+            out.write("".join(f"{prm},{s},{v}\n" for s, v in zip(stamps, values, strict=True)))
+    with (folder / "producers.csv").open("w", encoding="utf-8") as out:
+        out.write("prm,timestamp,w\n")
+        values = np.rint(injection[:, 0] * n_consumers / 20).astype(np.int64).tolist()
+        out.write("".join(f"20001234567890,{s},{v}\n" for s, v in zip(stamps, values, strict=True)))
+    marker.write_text("ok\n")
+    return folder
+
+
+def timed_child(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak memory [MiB] of a subprocess (its own ru_maxrss)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.stderr.close()  # type: ignore[union-attr]
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def csv_bench(case: str, repeat: int) -> None:
+    """The CLI end to end beside the bare stdlib read and the in-process engine."""
+    from linkytool.acc.loader import load_operation
+
+    if case == "month":
+        folder = write_csv_case("month", 1000, date(2026, 3, 1), 31, 7)
+    else:
+        folder = write_csv_case("year", 1000, date(2026, 1, 1), 365, 7)
+    files = [str(folder / "consumers.csv"), str(folder / "producers.csv")]
+    size = sum(Path(f).stat().st_size for f in files) / 1e6
+    linkytool = str(Path(sys.executable).with_name("linkytool"))
+    cli = [linkytool, "acc", "run", "--consumers", files[0], "--producers", files[1],
+           "-o", str(folder / "results"), "-q"]  # fmt: skip
+    dictread = [sys.executable, "-c", DICTREAD, *files]
+    print(f"ACC end to end, {case}: 1,000 consumers + 1 producer, {size:.0f} MB of long CSV")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} cores)")  # fmt: skip
+    times: dict[str, list[float]] = {"cli": [], "dictread": []}
+    peaks: dict[str, float] = {"cli": 0.0, "dictread": 0.0}
+    for _ in range(repeat):  # alternate, so that both see the same machine
+        for name, command in (("cli", cli), ("dictread", dictread)):
+            seconds, peak = timed_child(command)
+            times[name].append(seconds)
+            peaks[name] = max(peaks[name], peak)
+    operation = load_operation([files[0]], [files[1]])
+    engine = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run_operation(operation, keep_curves=False)
+        engine.append(time.perf_counter() - started)
+    cli_s, read_s = statistics.median(times["cli"]), statistics.median(times["dictread"])
+    print(f"{'':10} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}")
+    for name in ("cli", "dictread"):
+        values = times[name]
+        print(f"{name:10} {statistics.median(values):9.2f} {min(values):7.2f} "
+              f"{max(values):7.2f} {peaks[name]:9.0f}")  # fmt: skip
+    print(f"{'engine':10} {statistics.median(engine):9.3f} {min(engine):7.3f} "
+          f"{max(engine):7.3f}")  # fmt: skip
+    print(f"ratio cli / dictread (medians): {cli_s / read_s:.2f} (goal <= 0.5)")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -239,9 +348,14 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=YEAR_STEPS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--csv", choices=["month", "year"], default="month")
+    parser.add_argument("--engine", action="store_true", help="the engine cases of issue 5")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.steps)
+        return
+    if not args.engine:
+        csv_bench(args.csv, args.repeat)
         return
     print(
         f"ACC engine benchmark: {args.steps} steps of 15 min, {args.repeat} runs per case (median)"

@@ -4,14 +4,17 @@ numbers, PRMs and timestamps, each failure reported with file and line in French
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from linkytool.acc.errors import AccInputError
 from linkytool.acc.timegrid import PARIS, paris_midnight
@@ -20,35 +23,184 @@ from linkytool.errors import describe_os_error
 #: Lines between two progress reports while reading a file.
 PROGRESS_LINES = 20_000
 
-PRM_PATTERN = re.compile(r"^\d{14}$")
+#: A PRM: 14 ASCII digits (fullwidth or other Unicode digits are refused).
+PRM_PATTERN = re.compile(r"[0-9]{14}")
+
+#: Bytes read at a time when sniffing or validating a file.
+BLOCK_BYTES = 1 << 20
+
+#: Largest JSON document read (a year of 5-minute readings is about 8 MB) [bytes].
+JSON_LIMIT_BYTES = 256 << 20
+
+#: Instants accepted in inputs [epoch s]: 01/01/2000 to 01/01/2100 (Paris). Linky load
+#: curves exist since 2015 and ACC since 2017; anything outside is a typing or export error.
+PLAUSIBLE_INSTANTS = (946681200, 4102441200)
+
+BINARY_HINT = (
+    "Enregistrez les données au format CSV depuis le tableur (un classeur .xlsx ou .ods "
+    "n'est pas lu directement)."
+)
+
+
+def check_input_path(path: str | Path) -> os.stat_result:
+    """Stat ``path`` and refuse what cannot be read as a bounded file (French errors).
+
+    A missing path, a folder, a NUL byte in the name, and special files (a FIFO, a device
+    such as /dev/zero, a socket), whose reading could block or never end, are refused
+    before any byte is read.
+    """
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except ValueError:  # embedded NUL byte
+        raise AccInputError(
+            "chemin invalide (il contient un octet nul).",
+            path=name.replace("\x00", "\\0"),
+            hint="Vérifiez le nom du fichier.",
+        ) from None
+    except FileNotFoundError as exc:
+        raise AccInputError(
+            "fichier introuvable.", path=name, hint="Vérifiez le chemin du fichier."
+        ) from exc
+    except OSError as exc:
+        raise AccInputError(
+            f"lecture impossible ({describe_os_error(exc)}).",
+            path=name,
+            hint="Vérifiez que c'est un fichier et que vous avez le droit de le lire.",
+        ) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise AccInputError(
+            "c'est un dossier, pas un fichier.",
+            path=name,
+            hint="Donnez le chemin d'un fichier CSV de ce dossier.",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise AccInputError(
+            "ce n'est pas un fichier ordinaire (tube nommé, périphérique ou socket) : sa "
+            "lecture pourrait ne jamais finir.",
+            path=name,
+            hint="Enregistrez d'abord les données dans un fichier CSV, puis donnez ce fichier.",
+        )
+    return info
+
+
+def _open_binary(path: str | Path) -> BinaryIO:
+    try:
+        return Path(path).open("rb")
+    except OSError as exc:
+        raise AccInputError(
+            f"lecture impossible ({describe_os_error(exc)}).",
+            path=str(path),
+            hint="Vérifiez que c'est un fichier et que vous avez le droit de le lire.",
+        ) from exc
+
+
+def _blocks(path: str | Path) -> Iterator[bytes]:
+    with _open_binary(path) as handle:
+        while block := handle.read(BLOCK_BYTES):
+            yield block
+
+
+def _decodes(path: str | Path, encoding: str) -> bool:
+    """Whether the whole file decodes with ``encoding`` (streamed, bounded memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for block in _blocks(path):
+            if encoding.startswith("utf-8") and block.isascii():
+                continue  # ASCII is valid UTF-8 and cannot end inside a character
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: str | Path) -> str:
+    """Encoding of a text file: UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's
+    "texte Unicode"), else Windows-1252; binary files (NUL bytes) are refused.
+
+    The file is streamed: its size does not matter.
+    """
+    check_input_path(path)
+    with _open_binary(path) as handle:
+        head = handle.read(65536)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) and _decodes(path, "utf-16"):
+        return "utf-16"
+    if b"\x00" in head:
+        raise AccInputError(
+            "ce n'est pas un fichier texte CSV (il contient des octets binaires).",
+            path=str(path),
+            hint=BINARY_HINT,
+        )
+    return "utf-8-sig" if _decodes(path, "utf-8") else "cp1252"
+
+
+def open_text(path: str | Path, encoding: str) -> TextIO:
+    """The file as text; lines end at ``\\n`` only (a lone carriage return stays in its
+    line, where the CSV reader reports it), nothing is translated."""
+    errors = "replace" if encoding == "cp1252" else "strict"
+    try:
+        return Path(path).open(encoding=encoding, errors=errors, newline="\n")
+    except OSError as exc:
+        raise AccInputError(
+            f"lecture impossible ({describe_os_error(exc)}).", path=str(path)
+        ) from exc
 
 
 @dataclass
 class CsvTable:
-    """A CSV file with its detected dialect; data lines are parsed on demand (streamed)."""
+    """A CSV file with its detected dialect; lines are streamed from the file on demand."""
 
     path: str
-    text: str
     delimiter: str
     decimal_comma: bool
-    #: ``progress(lines_done, lines_total)``, called every :data:`PROGRESS_LINES` lines.
+    #: Decided by :func:`detect_encoding` on first use (None: not yet; the start of the
+    #: file is ASCII, so the header and separator did not need it).
+    known_encoding: str | None = "utf-8-sig"
+    #: ``progress(lines_done, lines_total)``, called every :data:`PROGRESS_LINES` lines
+    #: (here in bytes read over the file size: the line count is not known in advance).
     progress: Callable[[int, int], None] | None = None
 
-    def all_lines(self) -> Iterator[tuple[int, list[str]]]:
-        """Every non-blank line as ``(1-based line number, stripped fields)``."""
-        reader = csv.reader(io.StringIO(self.text), delimiter=self.delimiter)
-        try:
-            for fields in reader:
-                if any(field.strip() for field in fields):
-                    yield reader.line_num, [field.strip() for field in fields]
-        except csv.Error as exc:
-            raise AccInputError(
-                f"CSV illisible : {_csv_problem(exc)}.",
-                path=self.path,
-                line=reader.line_num,
-                hint="Ouvrez le fichier dans un éditeur de texte à cette ligne, ou "
-                "ré-exportez-le en CSV depuis le tableur.",
-            ) from exc
+    @property
+    def encoding(self) -> str:
+        """The file's encoding (a full pass over the file the first time, if needed)."""
+        if self.known_encoding is None:
+            self.known_encoding = detect_encoding(self.path)
+        return self.known_encoding
+
+    def all_lines(self, *, report: bool = False) -> Iterator[tuple[int, list[str]]]:
+        """Every non-blank line as ``(1-based line number, stripped fields)``.
+
+        With ``report``, :attr:`progress` is called every :data:`PROGRESS_LINES` lines with
+        the bytes read so far and the file size.
+        """
+        progress = self.progress if report else None
+        total = max(1, os.path.getsize(self.path)) if progress is not None else 1
+        with open_text(self.path, self.encoding) as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            try:
+                for fields in reader:
+                    if progress is not None and reader.line_num % PROGRESS_LINES == 0:
+                        progress(min(total, handle.buffer.tell()), total)
+                    if any(field.strip() for field in fields):
+                        yield reader.line_num, [field.strip() for field in fields]
+            except csv.Error as exc:
+                raise AccInputError(
+                    f"CSV illisible : {_csv_problem(exc)}.",
+                    path=self.path,
+                    line=reader.line_num,
+                    hint="Ouvrez le fichier dans un éditeur de texte à cette ligne, ou "
+                    "ré-exportez-le en CSV depuis le tableur.",
+                ) from exc
+            except UnicodeDecodeError as exc:  # the file changed since its encoding was read
+                raise AccInputError(
+                    f"caractère illisible en {self.encoding} : le fichier a changé pendant "
+                    "la lecture ?",
+                    path=self.path,
+                    line=reader.line_num + 1,
+                ) from exc
+        if progress is not None:
+            progress(total, total)
 
     def header(self) -> tuple[int, list[str]]:
         """The first non-blank line."""
@@ -58,17 +210,9 @@ class CsvTable:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """The lines after the header (reporting progress when asked)."""
-        lines = self.all_lines()
+        lines = self.all_lines(report=True)
         next(lines, None)
-        if self.progress is None:
-            yield from lines
-            return
-        total = self.text.count("\n") + 1
-        for count, item in enumerate(lines, start=1):
-            if count % PROGRESS_LINES == 0:
-                self.progress(item[0], total)
-            yield item
-        self.progress(total, total)
+        yield from lines
 
 
 def _csv_problem(exc: csv.Error) -> str:
@@ -83,38 +227,26 @@ def _csv_problem(exc: csv.Error) -> str:
     return text
 
 
-def read_text(path: str | Path) -> str:
-    """File contents as text: UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's
-    "texte Unicode"), else Windows-1252; binary files (NUL bytes) are refused."""
-    name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError as exc:
+def read_json_text(path: str | Path, encoding: str) -> str:
+    """A whole (JSON) file as text, refused above :data:`JSON_LIMIT_BYTES`."""
+    size = check_input_path(path).st_size
+    if size > JSON_LIMIT_BYTES:
         raise AccInputError(
-            "fichier introuvable.", path=name, hint="Vérifiez le chemin du fichier."
-        ) from exc
-    except OSError as exc:
-        raise AccInputError(
-            f"lecture impossible ({describe_os_error(exc)}).",
-            path=name,
-            hint="Vérifiez que c'est un fichier et que vous avez le droit de le lire.",
-        ) from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "texte Unicode" export
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in raw[:65536]:
-        raise AccInputError(
-            "ce n'est pas un fichier texte CSV (il contient des octets binaires).",
-            path=name,
-            hint="Enregistrez les données au format CSV depuis le tableur (un classeur "
-            ".xlsx ou .ods n'est pas lu directement).",
+            f"fichier JSON de {size / 1e6:.0f} Mo, au-delà de la limite de "
+            f"{JSON_LIMIT_BYTES // 1_000_000} Mo.".replace(".", ","),
+            path=str(path),
+            hint="Découpez la courbe Data Connect par périodes (une réponse d'API par mois).",
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    with open_text(path, encoding) as handle:
+        return handle.read()
+
+
+def first_text(path: str | Path, encoding: str, limit: int = 1 << 20) -> str:
+    """The start of the file as text (at most ``limit`` characters), for format sniffing."""
+    with _open_binary(path) as handle:
+        head = handle.read(limit * (4 if encoding.startswith("utf") else 1))
+    text = head.decode(encoding, errors="ignore")
+    return text.removeprefix("\ufeff")[:limit]
 
 
 def detect_delimiter(first_line: str) -> str:
@@ -127,16 +259,50 @@ def detect_delimiter(first_line: str) -> str:
 
 
 def read_table(path: str | Path, progress: Callable[[int, int], None] | None = None) -> CsvTable:
-    """Read a CSV file; the separator (and decimal comma with ``;``) comes from line 1."""
-    text = read_text(path)
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    """Open a CSV file; the separator (and decimal comma with ``;``) comes from line 1.
+
+    When the first 64 KiB are plain ASCII, the encoding is decided only if a reader needs
+    it (the native reader checks its blocks itself), sparing a pass over a large file.
+    """
+    check_input_path(path)
+    with _open_binary(path) as handle:
+        head = handle.read(65536)
+    encoding: str | None = None
+    if not head.isascii() or b"\x00" in head or not head:
+        encoding = detect_encoding(path)
+    start = first_text(path, encoding or "ascii")
+    first = next((line for line in start.splitlines() if line.strip()), "")
     delimiter = detect_delimiter(first)
-    return CsvTable(str(path), text, delimiter, delimiter == ";", progress)
+    return CsvTable(str(path), delimiter, delimiter == ";", encoding, progress)
 
 
 def normalise_header(fields: list[str]) -> list[str]:
     """Lower-case, trimmed header names."""
     return [field.strip().lower() for field in fields]
+
+
+NUMBER_HINT = (
+    "Utilisez un nombre décimal (point, ou virgule dans un fichier séparé par des points-virgules)."
+)
+
+
+def _refuse_odd_number(text: str, value: str, table: CsvTable, line: int, what: str) -> None:
+    """Python's float() also takes ``1_000`` and non-ASCII digits (``５００``): refused."""
+    if "_" in value:
+        raise AccInputError(
+            f"{what} « {text} » contient « _ » : ce n'est pas un séparateur accepté.",
+            path=table.path,
+            line=line,
+            hint="Écrivez le nombre sans séparateur de milliers (1000, pas 1_000).",
+        )
+    raise AccInputError(
+        f"{what} « {text} » contient des caractères non ASCII (chiffres pleine largeur ou "
+        "d'un autre alphabet ?).",
+        path=table.path,
+        line=line,
+        hint="Écrivez le nombre avec les chiffres 0 à 9 ; un tableur en saisie asiatique "
+        "peut produire des chiffres pleine largeur.",
+    )
 
 
 def parse_number(text: str, table: CsvTable, line: int, what: str) -> float:
@@ -146,9 +312,9 @@ def parse_number(text: str, table: CsvTable, line: int, what: str) -> float:
     except ValueError:
         pass
     else:
-        if math.isfinite(number):
+        if math.isfinite(number) and text.isascii() and "_" not in text:
             return number
-    value = text.strip().replace("\u00a0", "").replace(" ", "")
+    value = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if table.decimal_comma or (table.delimiter != "," and "," in value):
         value = value.replace(",", ".")
     try:
@@ -158,9 +324,10 @@ def parse_number(text: str, table: CsvTable, line: int, what: str) -> float:
             f"{what} « {text} » n'est pas un nombre.",
             path=table.path,
             line=line,
-            hint="Utilisez un nombre décimal (point, ou virgule dans un fichier séparé "
-            "par des points-virgules).",
+            hint=NUMBER_HINT,
         ) from None
+    if not value.isascii() or "_" in value:
+        _refuse_odd_number(text, value, table, line, what)
     if not math.isfinite(number):
         raise AccInputError(
             f"{what} « {text} » n'est pas un nombre fini.", path=table.path, line=line
@@ -171,10 +338,15 @@ def parse_number(text: str, table: CsvTable, line: int, what: str) -> float:
 def parse_prm(text: str, table: CsvTable, line: int) -> str:
     """A 14-digit PRM kept as text."""
     value = text.strip()
-    if PRM_PATTERN.match(value):
+    if PRM_PATTERN.fullmatch(value):
         return value
     hint = "Un PRM compte 14 chiffres ; gardez la colonne au format texte."
-    if re.match(r"^\d{1,13}$", value):
+    if not value.isascii():
+        hint = (
+            "Un PRM s'écrit avec les chiffres 0 à 9 : ce champ contient d'autres caractères "
+            "(chiffres pleine largeur ?). Retapez-le ou copiez-le depuis la facture."
+        )
+    elif re.fullmatch(r"[0-9]{1,13}", value):
         hint = (
             "Un PRM compte 14 chiffres : un tableur a peut-être supprimé des zéros en tête. "
             "Formatez la colonne en texte avant d'enregistrer."
@@ -220,6 +392,14 @@ def parse_instant(text: str, table: CsvTable, line: int, *, naive_ok: bool = Fal
             )
         moment = moment.replace(tzinfo=PARIS)
     epoch = int(moment.timestamp())
+    if not PLAUSIBLE_INSTANTS[0] <= epoch < PLAUSIBLE_INSTANTS[1]:
+        raise AccInputError(
+            f"horodatage « {text} » hors des années 2000 à 2099.",
+            path=table.path,
+            line=line,
+            hint="Une courbe de charge Linky date au plus tôt de 2015 : vérifiez l'année "
+            "(une date comme 9999-12-31 vient souvent d'une cellule vide du tableur).",
+        )
     if len(_INSTANT_CACHE) < 500_000:
         _INSTANT_CACHE[key] = epoch
     return epoch

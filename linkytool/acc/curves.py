@@ -15,19 +15,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
 
 from linkytool.acc.csvtext import (
     PRM_PATTERN,
     CsvTable,
+    first_text,
     normalise_header,
     parse_date,
     parse_instant,
     parse_number,
     parse_prm,
+    read_json_text,
     read_table,
 )
-from linkytool.acc.errors import AccInputError
+from linkytool.acc.errors import AccInputError, OptionRef
+from linkytool.acc.model import FloatArray, IntArray
 from linkytool.acc.timegrid import PARIS, format_local, paris_midnight
 
 Timestamps = Literal["start", "end"]
@@ -39,19 +45,45 @@ VALUE_NAMES = ("w", "valeur", "value", "puissance", "puissance_w", "power_w")
 
 @dataclass
 class Series:
-    """Values of one PRM in one file."""
+    """Values of one PRM in one file: step starts [epoch s], powers [W], source lines."""
+
+    prm: str
+    starts: IntArray
+    values: FloatArray
+    lines: IntArray
+    #: Step declared by the file [s] (portal "Pas en minutes"), else None (inferred).
+    declared_step: int | None = None
+    #: Step inferred from the starts [s] once computed (0: none), cached by the loader.
+    inferred_step: int | None = None
+
+
+@dataclass
+class SeriesBuilder:
+    """A :class:`Series` filled value by value (the exact, per-line readers)."""
 
     prm: str
     starts: array[int] = field(default_factory=lambda: array("q"))
     values: array[float] = field(default_factory=lambda: array("d"))
     lines: array[int] = field(default_factory=lambda: array("q"))
-    #: Step declared by the file [s] (portal "Pas en minutes"), else None (inferred).
     declared_step: int | None = None
 
     def add(self, start: int, value: float, line: int) -> None:
         self.starts.append(start)
         self.values.append(value)
         self.lines.append(line)
+
+    def build(self) -> Series:
+        return Series(
+            self.prm,
+            np.frombuffer(self.starts, dtype=np.int64).copy(),
+            np.frombuffer(self.values, dtype=np.float64).copy(),
+            np.frombuffer(self.lines, dtype=np.int64).copy(),
+            self.declared_step,
+        )
+
+
+def _built(builders: dict[str, SeriesBuilder]) -> dict[str, Series]:
+    return {prm: builder.build() for prm, builder in builders.items()}
 
 
 @dataclass
@@ -86,24 +118,118 @@ def _find(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _series(result: dict[str, Series], prm: str) -> Series:
+def _series(result: dict[str, SeriesBuilder], prm: str) -> SeriesBuilder:
     series = result.get(prm)
     if series is None:
-        series = result[prm] = Series(prm)
+        series = result[prm] = SeriesBuilder(prm)
     return series
 
 
-def read_long(table: CsvTable) -> CurveFile:
-    """``prm,timestamp,w``: one value per line (the contract's format)."""
-    header = normalise_header(table.header()[1])
+def _long_columns(header: list[str]) -> tuple[int, int, int]:
     i_prm, i_time, i_value = (
         _find(header, PRM_NAMES),
         _find(header, TIME_NAMES),
         _find(header, VALUE_NAMES),
     )
     assert i_prm is not None and i_time is not None and i_value is not None
+    return i_prm, i_time, i_value
+
+
+def read_long(table: CsvTable) -> CurveFile:
+    """``prm,timestamp,w``: one value per line (the contract's format).
+
+    Read by the native reader (:mod:`linkytool.acc.fastcsv`) when it can take the file,
+    else line by line (:func:`read_long_exact`), which gives the same values or the exact
+    message.
+    """
+    from linkytool.acc.fastcsv import FastPathRejected, fast_reader_available
+
+    header_line, fields = table.header()
+    if header_line == 1 and fast_reader_available():
+        try:
+            return _read_long_fast(table, normalise_header(fields))
+        except FastPathRejected:
+            pass
+    return read_long_exact(table)
+
+
+def _read_long_fast(table: CsvTable, header: list[str]) -> CurveFile:
+    from linkytool.acc.fastcsv import LongReader
+
+    reader = LongReader(table, header, _long_columns(header))
+    columns = _Columns(reader.size)
+    for block in reader.blocks():  # each block copied into the columns, then dropped
+        columns.add(block.codes, block.starts, block.values, block.lines, reader.done)
+    if columns.count == 0:
+        return CurveFile(table.path, "long", {})
+    codes, starts, values, lines = columns.arrays()
+    if codes.size > 1 and (np.diff(codes) < 0).any():  # PRMs interleaved: group them
+        order = np.argsort(codes, kind="stable")
+        codes, starts, values, lines = codes[order], starts[order], values[order], lines[order]
+    bounds = np.searchsorted(codes, np.arange(len(reader.prms) + 1))
+    result = {
+        prm: Series(
+            prm,
+            starts[bounds[k] : bounds[k + 1]],
+            values[bounds[k] : bounds[k + 1]],
+            lines[bounds[k] : bounds[k + 1]],
+        )
+        for k, prm in enumerate(reader.prms)
+    }
+    return CurveFile(table.path, "long", result)
+
+
+def _grown(array: npt.NDArray[Any], count: int, capacity: int) -> npt.NDArray[Any]:
+    """``array``'s first ``count`` values in a new, larger, uninitialised array."""
+    bigger = np.empty(capacity, dtype=array.dtype)
+    bigger[:count] = array[:count]
+    return bigger
+
+
+class _Columns:
+    """Growing column arrays sized from the file: the rows read so far, one copy only."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.count = 0
+        self.codes = np.empty(0, dtype=np.int32)
+        self.starts = np.empty(0, dtype=np.int64)
+        self.values = np.empty(0)
+        self.lines = np.empty(0, dtype=np.int64)
+
+    def add(
+        self, codes: IntArray, starts: IntArray, values: FloatArray, lines: IntArray, done: int
+    ) -> None:
+        stop = self.count + codes.size
+        if stop > self.codes.size:  # estimate the rows of the whole file from those read
+            estimate = int(stop * self.size / max(done, 1) * 1.02) + 1024
+            capacity = max(stop, estimate, self.codes.size * 5 // 4)
+            self.codes = _grown(self.codes, self.count, capacity)
+            self.starts = _grown(self.starts, self.count, capacity)
+            self.values = _grown(self.values, self.count, capacity)
+            self.lines = _grown(self.lines, self.count, capacity)
+        self.codes[self.count : stop] = codes
+        self.starts[self.count : stop] = starts
+        self.values[self.count : stop] = values
+        self.lines[self.count : stop] = lines
+        self.count = stop
+
+    def arrays(self) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+        n = self.count
+        return (
+            self.codes[:n].astype(np.int64, copy=False),
+            self.starts[:n],
+            self.values[:n],
+            self.lines[:n],
+        )
+
+
+def read_long_exact(table: CsvTable) -> CurveFile:
+    """``prm,timestamp,w`` read line by line with Python's csv module (exact messages)."""
+    header = normalise_header(table.header()[1])
+    i_prm, i_time, i_value = _long_columns(header)
     width = max(i_prm, i_time, i_value) + 1
-    result: dict[str, Series] = {}
+    result: dict[str, SeriesBuilder] = {}
     for line, fields in table.rows():
         if len(fields) < width:
             raise AccInputError(
@@ -116,20 +242,20 @@ def read_long(table: CsvTable) -> CurveFile:
             series = _series(result, parse_prm(fields[i_prm], table, line))
         start = parse_instant(fields[i_time], table, line)
         series.add(start, _power(fields[i_value], table, line), line)
-    return CurveFile(table.path, "long", result)
+    return CurveFile(table.path, "long", _built(result))
 
 
 def read_wide(table: CsvTable) -> CurveFile:
     """``timestamp,<PRM>,<PRM>...``: one column per PRM, one line per step."""
     header_line, header_fields = table.header()
     prms = [parse_prm(name, table, header_line) for name in header_fields[1:]]
-    result: dict[str, Series] = {prm: Series(prm) for prm in prms}
+    result: dict[str, SeriesBuilder] = {prm: SeriesBuilder(prm) for prm in prms}
     for line, fields in table.rows():
         start = parse_instant(fields[0], table, line)
         for prm, text in zip(prms, fields[1:], strict=False):
             if text:
                 result[prm].add(start, _power(text, table, line), line)
-    return CurveFile(table.path, "wide", result)
+    return CurveFile(table.path, "wide", _built(result))
 
 
 def read_quarter_hours(table: CsvTable) -> CurveFile:
@@ -143,7 +269,7 @@ def read_quarter_hours(table: CsvTable) -> CurveFile:
     i_prm, i_time = _find(header, PRM_NAMES), _find(header, TIME_NAMES)
     assert i_prm is not None and i_time is not None
     value_columns = [i for i in range(len(header)) if i not in (i_prm, i_time)]
-    result: dict[str, Series] = {}
+    result: dict[str, SeriesBuilder] = {}
     seen: dict[tuple[str, str], int] = {}
     for line, fields in table.rows():
         prm = parse_prm(fields[i_prm], table, line)
@@ -160,7 +286,7 @@ def read_quarter_hours(table: CsvTable) -> CurveFile:
             if column < len(fields) and fields[column]:
                 series.add(start + 900 * offset, _power(fields[column], table, line), line)
         series.declared_step = 900
-    return CurveFile(table.path, "quarter-hour", result)
+    return CurveFile(table.path, "quarter-hour", _built(result))
 
 
 PORTAL_FIRST = "identifiant prm"
@@ -182,13 +308,15 @@ def infer_convention(
     """
     if timestamps is not None:
         return timestamps, []
-    hint = "Précisez --timestamps start ou --timestamps end."
+    hint = "Précisez {0} ou {1}."
+    about = (OptionRef("timestamps", "start"), OptionRef("timestamps", "end"))
     if first_day is None:
         raise AccInputError(
             f"date de début absente : impossible de savoir si {what} marque le début ou la "
             "fin du pas.",
             path=path,
             hint=hint,
+            options=about,
         )
     midnight = paris_midnight(first_day)
     if first_stamp == midnight + step:
@@ -202,6 +330,7 @@ def infer_convention(
             "marque le début ou la fin du pas.",
             path=path,
             hint=hint,
+            options=about,
         )
     note = (
         f"{Path(path).name} : {what} lu comme la {'fin' if convention == 'end' else 'début'}"
@@ -267,12 +396,23 @@ def read_portal(table: CsvTable, timestamps: Timestamps | None) -> CurveFile:
         path, starts[0], step, first_day, timestamps, what="« Horodate »"
     )
     shift = step if convention == "end" else 0
-    series = Series(prm, declared_step=declared)
+    series = SeriesBuilder(prm, declared_step=declared)
     for line, start, text in rows:
         if text:
             series.add(start - shift, _power(text, table, line), line)
     kind = info.get("grandeur metier", info.get("grandeur métier"))
-    return CurveFile(path, "portal", {prm: series}, notes, kind=kind)
+    return CurveFile(path, "portal", {prm: series.build()}, notes, kind=kind)
+
+
+def _reading_value(raw: object) -> float:
+    """A Data Connect ``value`` (W, as text or number); ``1_000`` and non-ASCII digits,
+    which float() would take, are refused."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise TypeError("value")
+    text = str(raw)
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return float(text)
 
 
 DATA_CONNECT_STEPS = {"PT5M": 300, "PT10M": 600, "PT15M": 900, "PT30M": 1800, "PT60M": 3600}
@@ -293,6 +433,13 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise AccInputError(f"JSON illisible ({exc.msg}).", path=path, line=exc.lineno) from exc
+    except RecursionError:
+        raise AccInputError(
+            "JSON imbriqué trop profondément : ce n'est pas une courbe Data Connect.",
+            path=path,
+            hint="Fournissez la réponse de l'API « consumption_load_curve » ou "
+            "« production_load_curve » telle quelle.",
+        ) from None
     reading = document.get("meter_reading", document) if isinstance(document, dict) else None
     items = reading.get("interval_reading") if isinstance(reading, dict) else None
     if not isinstance(reading, dict) or not isinstance(items, list):
@@ -303,7 +450,7 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
             "« production_load_curve », ou un CSV.",
         )
     prm = str(reading.get("usage_point_id", ""))
-    if not PRM_PATTERN.match(prm):
+    if not PRM_PATTERN.fullmatch(prm):
         raise AccInputError(f"usage_point_id « {prm} » n'est pas un PRM.", path=path)
     unit = str((reading.get("reading_type") or {}).get("unit", "W"))
     if unit.upper() != "W":
@@ -316,8 +463,8 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
         try:
             local = datetime.fromisoformat(str(item["date"]))
             step = DATA_CONNECT_STEPS[str(item.get("interval_length", "PT30M"))]
-            value = float(str(item["value"]))
-        except (KeyError, ValueError, TypeError):
+            value = _reading_value(item["value"])
+        except (KeyError, ValueError, TypeError, AttributeError):
             raise AccInputError(
                 f"relevé illisible : {item!r}.",
                 path=path,
@@ -360,10 +507,10 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
             "l'heure d'hiver (date sans décalage), lus dans l'ordre du fichier."
         )
     shift = step if convention == "end" else 0
-    series = Series(prm, declared_step=step)
+    series = SeriesBuilder(prm, declared_step=step)
     for number, instant, value in stamps:
         series.add(instant - shift, value, number)
-    return CurveFile(path, "data-connect", {prm: series}, notes)
+    return CurveFile(path, "data-connect", {prm: series.build()}, notes)
 
 
 def read_curve_file(
@@ -376,8 +523,10 @@ def read_curve_file(
     ``progress(lines_done, lines_total)`` is called while long files are read.
     """
     table = read_table(path, progress)
-    if table.text.lstrip().startswith(("{", "[")):
-        return read_data_connect(table.path, table.text, timestamps)
+    sniff = table.known_encoding or "ascii"
+    if first_text(table.path, sniff, 4096).lstrip().startswith(("{", "[")):
+        text = read_json_text(table.path, table.encoding)
+        return read_data_connect(table.path, text, timestamps)
     _, first = table.header()
     header = normalise_header(first)
     if header[0] == PORTAL_FIRST:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from linkytool.acc import kernels
-from linkytool.acc.errors import CoefficientError
+from linkytool.acc.errors import CoefficientError, OptionRef
 from linkytool.acc.model import BoolArray, FloatArray, IntArray, KeyKind, Operation, StaticExcess
 from linkytool.acc.timegrid import TimeGrid, format_local
 
@@ -55,7 +55,7 @@ class AccResult:
     operation_curves: FloatArray
     #: Steps where the default key stood in for missing coefficients.
     default_key_steps: IntArray
-    #: Steps computed with the default key because of gaps (``--gaps default-key``).
+    #: Steps computed with the default key because of gaps (gap policy ``default-key``).
     gap_default_steps: IntArray
     elapsed_s: float
     consumer_curves: dict[str, FloatArray] = field(default_factory=dict)
@@ -249,7 +249,8 @@ def _allocate_block(
         if operation.coefficients is None:
             raise CoefficientError(
                 "La clé dynamique demande un fichier de coefficients.",
-                hint="Passez --coefficients FICHIER.csv ou choisissez --key default.",
+                hint="Donnez {0}, ou choisissez {1}.",
+                options=(OptionRef("coefficients"), OptionRef("key", "default")),
             )
         shares, covered = operation.coefficients.chunk(first, stop)
         over = kernels.over_allocated_steps(shares) & covered
@@ -317,7 +318,8 @@ def run_operation(
     if operation.key is KeyKind.STATIC and not operation.static_sets:
         raise CoefficientError(
             "La clé statique demande un fichier de coefficients (prm,coefficient).",
-            hint="Passez --coefficients FICHIER.csv ou choisissez --key default.",
+            hint="Donnez {0}, ou choisissez {1}.",
+            options=(OptionRef("coefficients"), OptionRef("key", "default")),
         )
     for static_set in operation.static_sets:
         total = float(static_set.coefficients.sum())

@@ -21,7 +21,7 @@ from linkytool.acc.csvtext import (
     parse_prm,
     read_table,
 )
-from linkytool.acc.errors import AccInputError
+from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.model import IntArray, KeyKind
 from linkytool.acc.timegrid import TimeGrid, format_local
 
@@ -92,7 +92,8 @@ def read_coefficients(
             f"{','.join(COEFFICIENT_HEADERS[looks_like])}), pas « {key.value} ».",
             path=table.path,
             line=table.header()[0],
-            hint=f"Passez --key {looks_like.value}, ou un fichier au format {','.join(wanted)}.",
+            hint=f"Choisissez {{0}}, ou donnez un fichier au format {','.join(wanted)}.",
+            options=(OptionRef("key", looks_like.value),),
         )
     columns = _columns(table, wanted, ("from",))
     return CoefficientFile(table.path, key, _coefficient_rows(table, key, columns))
@@ -255,12 +256,27 @@ def _parse_clock(text: str, table: CsvTable, line: int) -> int:
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
+#: Most time-of-use classes in a calendar: supplier offers have a handful (HP/HC, four
+#: seasonal posts, Tempo's six); the workbook has one row per consumer and class.
+MAX_CLASSES = 64
+
+
 def read_calendar(path: str | Path) -> list[CalendarRule]:
     """Time-of-use calendar: ``class,days,start,end[,months]``; first matching line wins."""
     table = read_table(path)
     columns = _columns(table, ("class", "days", "start", "end"), ("months",))
     rules = []
+    classes: set[str] = set()
     for line, fields in table.rows():
+        classes.add(fields[columns["class"]])
+        if len(classes) > MAX_CLASSES:
+            raise AccInputError(
+                f"plus de {MAX_CLASSES} postes horaires différents dans le calendrier.",
+                path=table.path,
+                line=line,
+                hint="Une offre de fournisseur compte quelques postes (HP/HC, saisons, "
+                "Tempo) : vérifiez la colonne « class ».",
+            )
         rules.append(
             CalendarRule(
                 line,
@@ -281,27 +297,38 @@ def read_calendar(path: str | Path) -> list[CalendarRule]:
 def classify_steps(
     rules: list[CalendarRule], grid: TimeGrid, path: str
 ) -> tuple[tuple[str, ...], IntArray]:
-    """Time-of-use class of every step (local wall time of the step start)."""
-    names: list[str] = []
+    """Time-of-use class of every step (local wall time of the step start).
+
+    Rules are matched on the distinct (month, weekday, minute) of the steps, at most
+    12 x 7 x 1440, and stop as soon as all are matched: the cost is linear in the rules.
+    """
+    position: dict[str, int] = {}
     for rule in rules:
-        if rule.name not in names:
-            names.append(rule.name)
+        position.setdefault(rule.name, len(position))
+    names = list(position)
     minute = grid.minute_of_day()
     weekday = grid.weekday()
     month = grid.month_number()
-    index = np.full(grid.n_steps, -1, dtype=np.int64)
+    keys, inverse = np.unique((month * 7 + weekday) * 1440 + minute, return_inverse=True)
+    k_minute, k_weekday, k_month = keys % 1440, (keys // 1440) % 7, keys // (1440 * 7)
+    result = np.full(keys.size, -1, dtype=np.int64)
+    open_keys = np.arange(keys.size)
     for rule in rules:
+        if open_keys.size == 0:
+            break
+        m, w, k = k_minute[open_keys], k_weekday[open_keys], k_month[open_keys]
         if rule.start <= rule.end:
-            in_hours = (minute >= rule.start) & (minute < rule.end)
+            in_hours = (m >= rule.start) & (m < rule.end)
         else:
-            in_hours = (minute >= rule.start) | (minute < rule.end)
-        match = (
-            (index < 0)
-            & in_hours
-            & np.isin(weekday, list(rule.days))
-            & np.isin(month, list(rule.months))
-        )
-        index[match] = names.index(rule.name)
+            in_hours = (m >= rule.start) | (m < rule.end)
+        day_mask = np.zeros(7, dtype=np.bool_)
+        day_mask[list(rule.days)] = True
+        month_mask = np.zeros(13, dtype=np.bool_)
+        month_mask[list(rule.months)] = True
+        match = in_hours & day_mask[w] & month_mask[k]
+        result[open_keys[match]] = position[rule.name]
+        open_keys = open_keys[~match]
+    index: IntArray = result[inverse.reshape(-1)]
     if (index < 0).any():
         first = int(np.flatnonzero(index < 0)[0])
         raise AccInputError(

@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 
 from linkytool.acc.curves import CurveFile, Series, Timestamps, read_curve_file
-from linkytool.acc.errors import AccInputError, CoefficientError, GapError
+from linkytool.acc.errors import (
+    AccInputError,
+    CoefficientError,
+    GapError,
+    ImplausibleValueError,
+    OptionRef,
+)
 from linkytool.acc.inputs import (
     CoefficientFile,
     PerimeterRow,
@@ -30,7 +36,6 @@ from linkytool.acc.inputs import (
 )
 from linkytool.acc.model import (
     ArrayCoefficients,
-    ArrayCurves,
     BoolArray,
     FloatArray,
     GapPolicy,
@@ -40,6 +45,7 @@ from linkytool.acc.model import (
     StaticExcess,
     StaticSet,
 )
+from linkytool.acc.store import CurveMatrix
 from linkytool.acc.timegrid import (
     FIFTEEN_MINUTE_START,
     PARIS,
@@ -53,6 +59,22 @@ Progress = Callable[[int, int], None]
 
 #: Meter steps linkytool can aggregate exactly to the ACC step [s].
 METER_STEPS = (300, 600, 900, 1800, 3600)
+
+#: Largest plausible mean power of one participant [W], by role, with the reason given to
+#: the user. A value above is an error of unit or typing (1e300 W would overflow the
+#: outputs and make every total meaningless), never a real site.
+POWER_LIMITS_W: dict[str, tuple[float, str]] = {
+    "consumer": (
+        50e6,
+        "aucun site raccordé au réseau de distribution ne soutire autant (le domaine HTA "
+        "s'arrête à quelques dizaines de MW)",
+    ),
+    "producer": (
+        50e6,
+        "aucun producteur d'une opération d'autoconsommation collective n'injecte autant (la "
+        "puissance cumulée des producteurs d'une opération est plafonnée à quelques MW)",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +96,8 @@ class LoadOptions:
             raise AccInputError(
                 f"la période demandée commence le {first:%d/%m/%Y}, après son dernier jour "
                 f"({last:%d/%m/%Y}).",
-                hint="Donnez le premier jour avec --from et le dernier avec --to.",
+                hint="Revoyez {0} : le premier jour d'abord, le dernier ensuite.",
+                options=(OptionRef("period"),),
             )
 
 
@@ -128,13 +151,15 @@ def _read_role(
                 raise AccInputError(
                     "cet export est une courbe de production, donné comme consommateur.",
                     path=curve_file.path,
-                    hint="Passez-le avec --producers.",
+                    hint="Donnez-le avec {0}.",
+                    options=(OptionRef("producers"),),
                 )
             if role == "producer" and kind.startswith("conso"):
                 raise AccInputError(
                     "cet export est une courbe de consommation, donné comme producteur.",
                     path=curve_file.path,
-                    hint="Passez-le avec --consumers.",
+                    hint="Donnez-le avec {0}.",
+                    options=(OptionRef("consumers"),),
                 )
         for prm, series in curve_file.series.items():
             participants.setdefault(prm, _Participant(prm, role)).parts.append((curve_file, series))
@@ -142,13 +167,22 @@ def _read_role(
 
 
 def _data_step(part: tuple[CurveFile, Series]) -> int | None:
+    """Step of a series [s]: declared, else the smallest gap between its distinct starts."""
     series = part[1]
     if series.declared_step:
         return series.declared_step
-    starts = np.unique(np.asarray(series.starts, dtype=np.int64))
-    if starts.size < 2:
-        return None
-    return int(np.diff(starts).min())
+    if series.inferred_step is not None:
+        return series.inferred_step or None
+    starts = series.starts
+    step: int | None = None
+    if starts.size >= 2:
+        gaps = np.diff(starts)
+        if not (gaps > 0).all():  # unsorted or repeated: sort first
+            gaps = np.diff(np.sort(starts))
+            gaps = gaps[gaps > 0]
+        step = int(gaps.min()) if gaps.size else None
+    series.inferred_step = step or 0
+    return step
 
 
 def _label(role: str) -> str:
@@ -157,11 +191,14 @@ def _label(role: str) -> str:
 
 def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid, dict[str, Any]]:
     steps = [s for p in everyone for part in p.parts if (s := _data_step(part))]
-    starts = [min(part[1].starts) for p in everyone for part in p.parts if part[1].starts]
+    starts = [
+        int(part[1].starts.min()) for p in everyone for part in p.parts if part[1].starts.size
+    ]
     if not starts:
         raise AccInputError(
             "aucune valeur dans les courbes fournies.",
-            hint="Vérifiez les fichiers --consumers et --producers.",
+            hint="Vérifiez {0} et {1}.",
+            options=(OptionRef("consumers"), OptionRef("producers")),
         )
     coarsest = max(steps) if steps else 900
     if options.period is not None:
@@ -171,10 +208,10 @@ def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid,
     else:
         begin = min(starts)
         ends = [
-            max(part[1].starts) + (_data_step(part) or coarsest)
+            int(part[1].starts.max()) + (_data_step(part) or coarsest)
             for p in everyone
             for part in p.parts
-            if part[1].starts
+            if part[1].starts.size
         ]
         end = max(ends)
     period_start = datetime.fromtimestamp(begin, PARIS)
@@ -187,14 +224,15 @@ def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid,
             raise AccInputError(
                 "la période chevauche le passage au pas de 15 minutes d'Enedis "
                 "(1er octobre 2024) : calculs au pas de 30 minutes avant, 15 après.",
-                hint="Calculez séparément avant et après le 1er octobre 2024 (--from/--to), "
-                "ou imposez le pas avec --step.",
+                hint="Calculez séparément avant et après le 1er octobre 2024 ({0}), "
+                "ou imposez {1}.",
+                options=(OptionRef("period"), OptionRef("step")),
             )
     begin -= begin % step
     n_steps = -(-(end - begin) // step)
     info = {
         "step_minutes": step // 60,
-        "step_rule": "imposé (--step)"
+        "step_rule": "imposé par l'utilisateur"
         if options.step_minutes
         else "règle Enedis : 15 min depuis le calcul d'octobre 2024, 30 min avant",
     }
@@ -218,7 +256,7 @@ def _windows(
 
 def _locate(part: tuple[CurveFile, Series], index: int) -> str:
     curve_file, series = part
-    return f"{curve_file.path}, ligne {series.lines[index]}"
+    return f"{curve_file.path}, ligne {int(series.lines[index])}"
 
 
 def _place_series(
@@ -242,6 +280,7 @@ def _place_series(
             )
         starts = np.asarray(series.starts, dtype=np.int64)
         values = np.asarray(series.values, dtype=np.float64)
+        _refuse_implausible(participant, part, values)
         offset = starts - grid.start
         misaligned = np.flatnonzero(offset % data_step)
         if misaligned.size:
@@ -250,7 +289,7 @@ def _place_series(
                 f"horodatage {format_local(int(starts[i]))} hors de la grille des pas de "
                 f"{data_step // 60} min.",
                 path=curve_file.path,
-                line=series.lines[i],
+                line=int(series.lines[i]),
                 hint="Chaque valeur doit commencer à un multiple du pas (00, 15, 30, 45 min).",
             )
         sub = offset // data_step
@@ -261,6 +300,21 @@ def _place_series(
             report["ignored_outside_period"] = report.get("ignored_outside_period", 0) + int(
                 (~inside).sum()
             )
+        if factor == 1 and inside.all() and (sub.size < 2 or (np.diff(sub) > 0).all()):
+            # the common case (one value per step, in order): place directly; adding 0.0
+            # turns -0.0 into 0.0 as the sums below do
+            clash_at = np.flatnonzero(seen[sub])
+            if clash_at.size:
+                k = int(sub[clash_at[0]])
+                raise AccInputError(
+                    f"PRM {participant.prm} : le pas du {format_local(grid.start + k * step)} "
+                    "est donné par deux fichiers.",
+                    path=curve_file.path,
+                    hint="Ne passez chaque courbe qu'une fois.",
+                )
+            total[sub] = values + 0.0
+            seen[sub] = True
+            continue
         keep = np.flatnonzero(inside)
         order = keep[np.argsort(sub[keep], kind="stable")]
         sorted_sub = sub[order]
@@ -275,7 +329,7 @@ def _place_series(
                     f"figure deux fois avec des valeurs différentes ({values[a[j]]:g} W et "
                     f"{values[b[j]]:g} W, {_locate(part, int(a[j]))}).",
                     path=curve_file.path,
-                    line=series.lines[int(b[j])],
+                    line=int(series.lines[int(b[j])]),
                     hint="Supprimez le doublon erroné.",
                 )
             report.setdefault("duplicates_dropped", []).append(
@@ -314,13 +368,46 @@ def _place_series(
     return total, seen
 
 
+def _refuse_implausible(
+    participant: _Participant, part: tuple[CurveFile, Series], values: FloatArray
+) -> None:
+    """Raise :class:`ImplausibleValueError` at the first power above the role's limit."""
+    limit, reason = POWER_LIMITS_W[participant.role]
+    over = np.flatnonzero(values > limit)
+    if over.size:
+        i = int(over[0])
+        raise ImplausibleValueError(
+            f"PRM {participant.prm} : puissance de {values[i]:g} W pour un "
+            f"{_label(participant.role)}, au-delà de {limit / 1e6:g} MW : {reason}.",
+            path=part[0].path,
+            line=int(part[1].lines[i]),
+            hint="Vérifiez l'unité de la colonne (des W, pas des mW ni des Wh) et la valeur "
+            "à cette ligne.",
+            prm=participant.prm,
+        )
+
+
+def _release(participant: _Participant) -> None:
+    """Drop a placed participant's raw values (their file's arrays go with the last)."""
+    participant.parts = [
+        (curve_file, Series(series.prm, *_EMPTY, series.declared_step))
+        for curve_file, series in participant.parts
+    ]
+    for curve_file, series in participant.parts:
+        curve_file.series.pop(series.prm, None)
+
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64))
+
+
 def _missing_message(
     participant: _Participant,
     missing: IntArray,
     seen: BoolArray,
     window: tuple[int, int],
     grid: TimeGrid,
-) -> tuple[str, str]:
+) -> tuple[str, str, tuple[OptionRef, ...]]:
+    """Message, hint template and the settings it names, for missing steps."""
     paths = ", ".join(sorted({part[0].path for part in participant.parts}))
     step = grid.step_s
     present = np.flatnonzero(seen[window[0] : window[1]]) + window[0]
@@ -330,7 +417,8 @@ def _missing_message(
         return (
             f"{paths} : aucune valeur pour le {_label(participant.role)} {participant.prm} "
             f"sur la période du {op_from} au {op_to}.",
-            "Fournissez sa courbe, ou déclarez ses dates d'entrée et de sortie avec --perimeter.",
+            "Fournissez sa courbe, ou déclarez ses dates d'entrée et de sortie avec {0}.",
+            (OptionRef("perimeter"),),
         )
     if present[0] > window[0] or present[-1] < window[1] - 1:
         got_from = format_local(grid.start + int(present[0]) * step)
@@ -339,9 +427,14 @@ def _missing_message(
             f"{paths} : la courbe du {_label(participant.role)} {participant.prm} couvre du "
             f"{got_from} au {got_to}, mais l'opération va du {op_from} au {op_to} "
             f"({missing.size} pas manquants).",
-            "Fournissez des courbes sur la même période, restreignez le calcul avec "
-            "--from/--to, déclarez les entrées/sorties avec --perimeter, ou choisissez "
-            "--gaps zero|default-key.",
+            "Fournissez des courbes sur la même période, restreignez {0}, déclarez les "
+            "entrées/sorties dans {1}, ou choisissez {2} ou {3}.",
+            (
+                OptionRef("period"),
+                OptionRef("perimeter"),
+                OptionRef("gaps", "zero"),
+                OptionRef("gaps", "default-key"),
+            ),
         )
     shown = ", ".join(format_local(grid.start + int(k) * step) for k in missing[:5])
     more = f" (et {missing.size - 5} autres)" if missing.size > 5 else ""
@@ -350,15 +443,15 @@ def _missing_message(
     if before >= 0:
         when = grid.start + before * step
         for curve_file, series in participant.parts:
-            for start, line in zip(series.starts, series.lines, strict=True):
-                if start == when:
-                    line_hint = f" (après la ligne {line} de {curve_file.path})"
-                    break
+            at = np.flatnonzero(series.starts == when)
+            if at.size:  # the last file that has it, as before
+                line_hint = f" (après la ligne {int(series.lines[at[0]])} de {curve_file.path})"
     return (
         f"{paths} : {missing.size} pas manquants pour le {_label(participant.role)} "
         f"{participant.prm} : {shown}{more}{line_hint}.",
-        "Complétez la courbe, ou choisissez --gaps zero (valeurs manquantes à 0 W) ou "
-        "--gaps default-key (clé par défaut sur ces pas).",
+        "Complétez la courbe, ou choisissez {0} (valeurs manquantes à 0 W) ou {1} (clé "
+        "par défaut sur ces pas).",
+        (OptionRef("gaps", "zero"), OptionRef("gaps", "default-key")),
     )
 
 
@@ -370,8 +463,8 @@ def _matrix(
     options: LoadOptions,
     report: dict[str, Any],
     forced: BoolArray,
-) -> FloatArray:
-    values = np.zeros((grid.n_steps, len(participants)))
+) -> CurveMatrix:
+    values = CurveMatrix(grid.n_steps, len(participants))
     for i, participant in enumerate(participants):
         column, seen = _place_series(participant, grid, report)
         window = (0, grid.n_steps) if windows is None else (int(windows[i, 0]), int(windows[i, 1]))
@@ -389,8 +482,8 @@ def _matrix(
         missing = np.flatnonzero(inside & ~seen)
         if missing.size:
             if options.gaps is GapPolicy.ERROR:
-                message, hint = _missing_message(participant, missing, seen, window, grid)
-                raise GapError(message, hint=hint)
+                message, hint, about = _missing_message(participant, missing, seen, window, grid)
+                raise GapError(message, hint=hint, options=about, prm=participant.prm)
             report.setdefault("gaps", []).append(
                 {
                     "prm": participant.prm,
@@ -404,7 +497,9 @@ def _matrix(
             if options.gaps is GapPolicy.DEFAULT_KEY:
                 forced[missing] = True
         column[~inside] = 0.0
-        values[:, i] = column
+        values.set_column(i, column)
+        _release(participant)
+    values.finish()
     return values
 
 
@@ -422,7 +517,8 @@ def _static_sets(
             raise CoefficientError(
                 f"{coefficients.path}, ligne {row.line} : le PRM {row.consumer} n'est pas un "
                 "consommateur de l'opération.",
-                hint="Vérifiez le PRM, ou ajoutez sa courbe avec --consumers.",
+                hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
+                options=(OptionRef("consumers"),),
             )
         start = grid.start if row.start is None else row.start
         group = groups.setdefault(start, {})
@@ -493,7 +589,8 @@ def _dynamic(
             raise CoefficientError(
                 f"{coefficients.path}, ligne {row.line} : le PRM {row.consumer} n'est pas un "
                 "consommateur de l'opération.",
-                hint="Vérifiez le PRM, ou ajoutez sa courbe avec --consumers.",
+                hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
+                options=(OptionRef("consumers"),),
             )
         where: tuple[int, ...]
         if full:
@@ -501,7 +598,8 @@ def _dynamic(
                 raise CoefficientError(
                     f"{coefficients.path}, ligne {row.line} : le PRM {row.producer} n'est pas "
                     "un producteur de l'opération.",
-                    hint="Vérifiez le PRM, ou ajoutez sa courbe avec --producers.",
+                    hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
+                    options=(OptionRef("producers"),),
                 )
             where = (step, p_index[row.producer or ""], c_index[row.consumer])
         else:
@@ -543,7 +641,8 @@ def load_operation(
     if not consumers or not producers:
         raise AccInputError(
             "il faut au moins un fichier de consommateurs et un de producteurs.",
-            hint="Passez --consumers FICHIER.csv et --producers FICHIER.csv.",
+            hint="Donnez {0} et {1}.",
+            options=(OptionRef("consumers"), OptionRef("producers")),
         )
     both = {Path(f).resolve() for f in consumers} & {Path(f).resolve() for f in producers}
     if both:
@@ -551,14 +650,15 @@ def load_operation(
             "le même fichier est donné comme consommateurs et comme producteurs : "
             + ", ".join(sorted(str(f) for f in both))
             + ".",
-            hint="Une courbe est soit une consommation (--consumers), soit une injection "
-            "(--producers) ; un site qui consomme et produit a deux courbes.",
+            hint="Une courbe est soit une consommation ({0}), soit une injection ({1}) ; "
+            "un site qui consomme et produit a deux courbes.",
+            options=(OptionRef("consumers"), OptionRef("producers")),
         )
     if options.key is not KeyKind.DEFAULT and coefficients is None:
         raise CoefficientError(
             f"la clé « {options.key.value} » demande un fichier de coefficients.",
-            hint="Passez --coefficients FICHIER.csv, ou --key default (clé d'Enedis au "
-            "prorata des consommations).",
+            hint="Donnez {0}, ou choisissez {1} (clé d'Enedis au prorata des consommations).",
+            options=(OptionRef("coefficients"), OptionRef("key", "default")),
         )
     c_files, c_parts = _read_role(consumers, "consumer", options.timestamps, reading)
     p_files, p_parts = _read_role(producers, "producer", options.timestamps, reading)
@@ -598,7 +698,8 @@ def load_operation(
                     f"le {_label(role)} {prm} du périmètre n'a pas de courbe.",
                     path=str(perimeter),
                     line=row.line,
-                    hint=f"Ajoutez sa courbe avec --{role}s, ou retirez-le du périmètre.",
+                    hint="Ajoutez sa courbe avec {0}, ou retirez-le du périmètre.",
+                    options=(OptionRef(f"{role}s"),),
                 )
         report["perimeter"] = [
             {
@@ -642,8 +743,8 @@ def load_operation(
         grid=grid,
         consumers=tuple(consumer_prms),
         producers=tuple(producer_prms),
-        consumption=ArrayCurves(consumption),
-        production=ArrayCurves(production),
+        consumption=consumption,
+        production=production,
         key=options.key,
         static_sets=static_sets,
         coefficients=dynamic,

@@ -18,6 +18,7 @@ from linkytool import __version__
 from linkytool.acc.engine import AccResult, indicators
 from linkytool.acc.errors import AccError
 from linkytool.acc.model import BoolArray, KeyKind
+from linkytool.acc.outset import OutputSet
 from linkytool.acc.timegrid import TimeGrid, format_local
 from linkytool.errors import OutputError
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
@@ -33,7 +34,7 @@ READINGS = {
     "consommation, toutes ses parts sont réduites dans la même proportion (acc.md).",
     "static_excess": "Statique : l'annexe 7 de la convention Enedis-FOR-CF_01E n'étant pas "
     "publique, le sort de la part qu'un consommateur ne peut absorber est un choix "
-    "(--static-excess) ; défaut « surplus » tant qu'aucun mois réel d'Enedis ne dit "
+    "(option static_excess) ; défaut « surplus » tant qu'aucun mois réel d'Enedis ne dit "
     "autrement.",
     "withdrawal": "Un consommateur sorti du périmètre ne reçoit plus rien : sa part va au "
     "surplus collectif, sans redistribution (note §4.1.2).",
@@ -510,30 +511,34 @@ def write_outputs(
     directory = Path(outdir)
     number = normalise_convention(convention)
     _refuse_overwriting_inputs(result, directory, options or {})
-    written: list[Path] = []
+    names: list[str] = []
+    with OutputSet(directory) as output:
 
-    def save(name: str, data: str | bytes) -> None:
-        path = directory / name
-        if isinstance(data, str):
-            atomic_write_text(path, data)
-        else:
-            atomic_write_bytes(path, data)
-        written.append(path)
+        def save(name: str, data: str | bytes) -> None:
+            path = output.path(name)
+            if isinstance(data, str):
+                atomic_write_text(path, data)
+            else:
+                atomic_write_bytes(path, data)
+            names.append(name)
 
-    save("participants.csv", participants_csv(result))
-    save("allocations.csv", allocations_csv(result))
-    if result.consumer_curves:
-        save("curves.csv", curves_csv(result))
-    if enedis_style:
-        for quantity, text in enedis_style_curves(result).items():
-            save(f"enedis/{quantity}.csv", text)
-    for month, (_, first, stop) in enumerate(result.months):
-        save(
-            workbook_name(number, result.grid, first, stop), monthly_workbook(result, month, number)
+        save("participants.csv", participants_csv(result))
+        save("allocations.csv", allocations_csv(result))
+        if result.consumer_curves:
+            save("curves.csv", curves_csv(result))
+        if enedis_style:
+            for quantity, text in enedis_style_curves(result).items():
+                save(f"enedis/{quantity}.csv", text)
+        for month, (_, first, stop) in enumerate(result.months):
+            save(
+                workbook_name(number, result.grid, first, stop),
+                monthly_workbook(result, month, number),
+            )
+        if chart:
+            save("production.png", production_chart(result))
+        report = report_dict(
+            result, convention=number, options=options, outputs=[*names, "report.json"]
         )
-    if chart:
-        save("production.png", production_chart(result))
-    names = [path.relative_to(directory).as_posix() for path in written] + ["report.json"]
-    report = report_dict(result, convention=number, options=options, outputs=names)
-    save("report.json", dumps_json(report) + "\n")
-    return written
+        save("report.json", dumps_json(report) + "\n")
+        output.commit()
+    return [directory / name for name in names]

@@ -1,19 +1,24 @@
 """`linkytool acc`: preview of Enedis's collective self-consumption allocation.
 
-Thin shell over :mod:`linkytool.acc`: reads the files, runs the engine with a progress bar
-on stderr (only when stderr is a terminal, never with ``--quiet``), writes the output files
-and prints the operation indicators on stdout.
+Thin shell over :func:`linkytool.acc.service.run_preview` (the function the UI calls too):
+parses the options into a request, shows progress on stderr (only when stderr is a
+terminal, never with ``--quiet``), prints the operation indicators on stdout and words the
+service's notices and the errors' hints with this command's flags.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from linkytool.acc.errors import AccError, OptionRef
+from linkytool.acc.service import Notice, NoticeKind, PreviewResult
 from linkytool.cli.output import (
     InputFile,
     OutputPath,
@@ -57,12 +62,89 @@ def _summary_rows(indicators: Mapping[str, float | None]) -> list[dict[str, Any]
     return rows
 
 
-def _report_run(
-    result: Any, outdir: Path, *, written: list[Path], output_format: str, quiet: bool
-) -> None:
-    from linkytool.acc.outputs import key_periods
+#: How the command line names each setting in hints (core errors carry them as data).
+CLI_FLAGS: dict[str, str] = {
+    "consumers": "le fichier --consumers",
+    "producers": "le fichier --producers",
+    "coefficients": "le fichier --coefficients",
+    "perimeter": "le fichier --perimeter",
+    "calendar": "le fichier --calendar",
+    "key": "--key",
+    "gaps": "--gaps",
+    "timestamps": "--timestamps",
+    "period": "la période avec --from/--to",
+    "step": "le pas avec --step",
+}
 
-    rows = _summary_rows(result.indicators())
+
+def cli_word(option: OptionRef) -> str:
+    """The command line's wording of a setting named in a hint."""
+    flag = CLI_FLAGS.get(option.name, f"--{option.name}")
+    return f"{flag} {option.value}" if option.value else flag
+
+
+@contextmanager
+def _cli_hints() -> Iterator[None]:
+    """Word the settings named in ACC errors as this command's flags."""
+    try:
+        yield
+    except AccError as error:
+        if error.options:
+            error.hint = error.render_hint(cli_word)
+        raise
+
+
+def _notice_text(notice: Notice) -> str | None:
+    """French wording of a notice on stderr (None: not shown by the CLI)."""
+    data = notice.data
+    kind = notice.kind
+    if kind is NoticeKind.CURVES_SKIPPED:
+        return (
+            f"curves.csv non écrit : {data['rows']} lignes dépasseraient la limite de "
+            f"{data['limit']} (passez --curves always pour l'écrire quand même)."
+        )
+    if kind is NoticeKind.ENEDIS_CURVES_SKIPPED:
+        return "Courbes au format Enedis non écrites : elles demandent le pas de 15 minutes."
+    if kind is NoticeKind.DEFAULT_KEY_STEPS:
+        return (
+            f"Attention : {data['steps']} pas sans coefficient de la PMO ont été calculés "
+            "avec la clé par défaut (détail dans report.json)."
+        )
+    if kind is NoticeKind.GAP_DEFAULT_STEPS:
+        return (
+            f"Attention : {data['steps']} pas avec des valeurs manquantes ont été calculés "
+            "avec la clé par défaut (--gaps default-key)."
+        )
+    if kind is NoticeKind.GAPS_FILLED:
+        return (
+            f"Attention : {data['missing_steps']} pas manquants pour {data['prm']} "
+            f"({data['first']} … {data['last']}), comptés à 0 W."
+        )
+    if kind is NoticeKind.OUTSIDE_PERIMETER:
+        return (
+            f"{data['steps']} pas de {data['prm']} hors de sa période de participation "
+            "(--perimeter) : ignorés."
+        )
+    if kind is NoticeKind.WITHOUT_COEFFICIENT:
+        prms = data["prms"]
+        return (
+            f"Attention : {len(prms)} consommateur(s) sans coefficient statique (0 %) : "
+            + ", ".join(prms)
+        )
+    if kind is NoticeKind.NOTE:
+        return str(data["text"])
+    if kind is NoticeKind.KEY_PERIODS:
+        return f"Clé appliquée sur {data['count']} périodes (voir report.json)."
+    return None
+
+
+def _run_and_report(
+    run: Callable[[Any], PreviewResult], *, quiet: bool, output_format: str
+) -> None:
+    """Run the preview service with progress lines, print the indicators and notices."""
+    with _cli_hints(), progress_line("Répartition", enabled=not quiet) as computing:
+        preview = run(computing)
+    rows = _summary_rows(preview.result.indicators())
     columns = [("label", "Indicateur"), ("value", "Valeur"), ("unit", "Unité")]
     if output_format != "table":
         columns.insert(0, ("indicator", "Identifiant"))
@@ -72,42 +154,23 @@ def _report_run(
                 row["value"] = (
                     f"{row['value']:.2f}" if row["unit"] == "%" else f"{row['value']:.3f}"
                 )
+    for notice in preview.notices:  # written before the indicators, as before
+        if notice.kind in (NoticeKind.CURVES_SKIPPED, NoticeKind.ENEDIS_CURVES_SKIPPED):
+            text = _notice_text(notice)
+            if text:
+                warn(text)
     emit_rows(rows, columns, output_format)
     if quiet:
         return
-    report = result.operation.input_report
-    if result.default_key_steps.size:
-        warn(
-            f"Attention : {result.default_key_steps.size} pas sans coefficient de la PMO ont été "
-            "calculés avec la clé par défaut (détail dans report.json)."
-        )
-    if result.gap_default_steps.size:
-        warn(
-            f"Attention : {result.gap_default_steps.size} pas avec des valeurs manquantes ont "
-            "été calculés avec la clé par défaut (--gaps default-key)."
-        )
-    for gap in report.get("gaps", []):
-        warn(
-            f"Attention : {gap['missing_steps']} pas manquants pour {gap['prm']} "
-            f"({gap['first']} … {gap['last']}), comptés à 0 W."
-        )
-    for outside in report.get("outside_perimeter", []):
-        warn(
-            f"{outside['steps']} pas de {outside['prm']} hors de sa période de participation "
-            "(--perimeter) : ignorés."
-        )
-    missing = sorted(set(report.get("consumers_without_coefficient", [])))
-    if missing:
-        warn(
-            f"Attention : {len(missing)} consommateur(s) sans coefficient statique (0 %) : "
-            + ", ".join(missing)
-        )
-    for note in report.get("notes", []):
-        warn(note)
-    periods = key_periods(result)
-    if len(periods) > 1:
-        warn(f"Clé appliquée sur {len(periods)} périodes (voir report.json).")
-    warn(f"{len(written)} fichiers écrits dans {outdir} en {result.elapsed_s:.2f} s de calcul.")
+    for notice in preview.notices:
+        if notice.kind not in (NoticeKind.CURVES_SKIPPED, NoticeKind.ENEDIS_CURVES_SKIPPED):
+            text = _notice_text(notice)
+            if text:
+                warn(text)
+    warn(
+        f"{len(preview.written)} fichiers écrits dans {preview.outdir} en "
+        f"{preview.result.elapsed_s:.2f} s de calcul."
+    )
 
 
 KEY_HELP = (
@@ -127,13 +190,27 @@ def _key_option(default: str) -> Callable[[F], F]:
     )
 
 
+class _OutputDir(OutputPath):
+    """The results folder; a NUL byte in its name is an output error (exit 6), before
+    click's own check stumbles on it (ValueError)."""
+
+    def __init__(self) -> None:
+        super().__init__(directory=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from linkytool.acc.outset import check_target
+
+        check_target(os.fsdecode(value))
+        return super().convert(value, param, ctx)
+
+
 def _outdir_option(text: str) -> Callable[[F], F]:
     return click.option(
         "-o",
         "--output",
         "outdir",
         required=True,
-        type=OutputPath(directory=True),
+        type=_OutputDir(),
         help=text,
     )
 
@@ -141,56 +218,6 @@ def _outdir_option(text: str) -> Callable[[F], F]:
 _quiet_option = click.option(
     "-q", "--quiet", is_flag=True, help="Ni barre de progression ni avertissements."
 )
-
-
-def _allocate_and_write(
-    operation: Any,
-    outdir: Path,
-    *,
-    convention: str,
-    used: Mapping[str, Any],
-    chart: bool,
-    quiet: bool,
-    output_format: str,
-    curves: str = "auto",
-    enedis_style: bool = False,
-) -> None:
-    """Run the engine with a progress bar, write the outputs, print the indicators."""
-    from linkytool.acc import run_operation, write_outputs
-
-    grid = operation.grid
-    rows = grid.n_steps * (3 * len(operation.consumers) + 3 * len(operation.producers) + 6)
-    keep = curves == "always" or (curves == "auto" and rows <= CURVES_ROW_LIMIT)
-    if curves == "auto" and not keep:
-        warn(
-            f"curves.csv non écrit : {rows} lignes dépasseraient la limite de "
-            f"{CURVES_ROW_LIMIT} (passez --curves always pour l'écrire quand même)."
-        )
-    with progress_line("Répartition", enabled=not quiet) as progress:
-        result = run_operation(operation, progress=progress, keep_curves=keep)
-    if enedis_style and operation.grid.step_s != 900:
-        warn("Courbes au format Enedis non écrites : elles demandent le pas de 15 minutes.")
-    written = write_outputs(
-        result,
-        outdir,
-        convention=convention,
-        options=used,
-        chart=chart,
-        enedis_style=enedis_style,
-    )
-    _report_run(result, outdir, written=written, output_format=output_format, quiet=quiet)
-    stale = sorted(
-        path.name
-        for pattern in ("curves.csv", "production.png", "ACC*_*_*.xlsx")
-        for path in outdir.glob(pattern)
-        if path not in written
-    )
-    if stale:
-        warn(
-            "Attention : fichiers d'un calcul précédent laissés dans le dossier : "
-            + ", ".join(stale)
-            + " (report.json liste les fichiers de ce calcul)."
-        )
 
 
 #: Above this many rows, curves.csv is skipped unless asked (``--curves always``).
@@ -324,56 +351,44 @@ def run(  # noqa: PLR0917 - click passes one argument per option
     ACC<convention>_<JJMMAAAA>_<JJMMAAAA>.xlsx, production.png et report.json, puis
     affiche les indicateurs de l'opération.
     """
-    from linkytool.acc import LoadOptions, load_operation
+    from linkytool.acc import LoadOptions
+    from linkytool.acc import service as acc_service
     from linkytool.acc.model import GapPolicy, KeyKind, StaticExcess
     from linkytool.acc.outputs import normalise_convention
 
     first, last = _parse_day(from_day, "--from"), _parse_day(to_day, "--to")
     if (first is None) != (last is None):
         raise click.UsageError("--from et --to vont ensemble.")
-    number = normalise_convention(convention)
-    options = LoadOptions(
-        key=KeyKind(key),
-        static_excess=StaticExcess(static_excess),
-        gaps=GapPolicy(gaps),
-        timestamps="start" if timestamps == "start" else "end" if timestamps == "end" else None,
-        step_minutes=None if step == "auto" else int(step),
-        period=(first, last) if first and last else None,
-    )
-    with progress_line("Lecture", enabled=not quiet) as reading:
-        operation = load_operation(
-            consumers,
-            producers,
-            coefficients=coefficients,
-            perimeter=perimeter,
-            calendar=calendar,
-            options=options,
-            progress=reading,
+    with _cli_hints():
+        number = normalise_convention(convention)
+        options = LoadOptions(
+            key=KeyKind(key),
+            static_excess=StaticExcess(static_excess),
+            gaps=GapPolicy(gaps),
+            timestamps="start" if timestamps == "start" else "end" if timestamps == "end" else None,
+            step_minutes=None if step == "auto" else int(step),
+            period=(first, last) if first and last else None,
         )
-    used = {
-        "key": key,
-        "static_excess": static_excess if key == "static" else None,
-        "gaps": gaps,
-        "timestamps": timestamps,
-        "step": step,
-        "from": from_day,
-        "to": to_day,
-        "coefficients": None if coefficients is None else str(coefficients),
-        "perimeter": None if perimeter is None else str(perimeter),
-        "calendar": None if calendar is None else str(calendar),
-        "curves": curves,
-    }
-    _allocate_and_write(
-        operation,
-        outdir,
+    request = acc_service.PreviewRequest(
+        consumers=tuple(consumers),
+        producers=tuple(producers),
+        coefficients=coefficients,
+        perimeter=perimeter,
+        calendar=calendar,
+        load=options,
+        outdir=outdir,
         convention=number,
-        used=used,
         chart=not no_chart,
-        curves=curves,
-        enedis_style=enedis_curves,
-        quiet=quiet,
-        output_format=output_format,
+        curves=acc_service.CurvesPolicy(curves),
+        enedis_curves=enedis_curves,
+        curves_row_limit=CURVES_ROW_LIMIT,
     )
+
+    def run_it(computing: Any) -> PreviewResult:
+        with progress_line("Lecture", enabled=not quiet) as reading:
+            return acc_service.run_preview(request, reading=reading, computing=computing)
+
+    _run_and_report(run_it, quiet=quiet, output_format=output_format)
 
 
 @acc.command("demo")
@@ -390,17 +405,10 @@ def demo(outdir: Path, key: str, seed: int, quiet: bool, output_format: str) -> 
     Un consommateur sort le 20 mars, un autre entre le 10 ; le 29 mars compte 92
     quarts d'heure (passage à l'heure d'été).
     """
-    from linkytool.acc import build_demo_operation
     from linkytool.acc.model import KeyKind
+    from linkytool.acc.service import run_demo
 
-    operation = build_demo_operation(outdir / "inputs", KeyKind(key), seed)
-    used = {"key": key, "demo_seed": seed, "static_excess": "surplus" if key == "static" else None}
-    _allocate_and_write(
-        operation,
-        outdir,
-        convention="ACC00000000",
-        used=used,
-        chart=True,
-        quiet=quiet,
-        output_format=output_format,
-    )
+    def run_it(computing: Any) -> PreviewResult:
+        return run_demo(outdir, KeyKind(key), seed, computing=computing)
+
+    _run_and_report(run_it, quiet=quiet, output_format=output_format)

@@ -1,22 +1,27 @@
-"""The ACC pane's calls into ``linkytool.acc`` (no Textual): load, run, write, display data.
+"""The ACC pane's side of the preview service (no Textual): the request from the pane's
+fields, the UI's wording of settings and notices, and display data from the result.
 
-Everything computed comes from ``linkytool.acc``; this module only sequences the calls
-for the UI and reshapes the result into table rows and chart series.
+Everything computed comes from :func:`linkytool.acc.service.run_preview`, the same
+function the CLI calls; this module only builds its request and reshapes its result.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from linkytool.acc.errors import AccError, OptionRef
+from linkytool.acc.service import Notice, NoticeKind, PreviewRequest
 
 #: Most points of the production / self-consumption sparklines for short periods.
 CHART_POINTS = 120
 
 #: Enedis's ACC convention number: ``ACC`` then 8 digits.
 CONVENTION_PATTERN = re.compile(r"ACC\d{8}")
+
+#: About this many progress updates while computing (at least a day of steps each).
+PROGRESS_REPORTS = 40
 
 #: French labels of the option values shown with the results (value -> label).
 KEY_LABELS = {
@@ -35,18 +40,43 @@ GAPS_LABELS = {
     "default-key": "0 W et clé par défaut sur ces pas",
 }
 
+#: How the pane names each setting in hints (field label; value labels below).
+FIELD_WORDS: dict[str, str] = {
+    "consumers": "le champ « Courbes des consommateurs »",
+    "producers": "le champ « Courbes des producteurs »",
+    "coefficients": "le champ « Coefficients »",
+    "perimeter": "le champ « Entrées/sorties »",
+    "calendar": "le champ « Calendrier postes »",
+    "key": "« Clé de répartition »",
+    "gaps": "« Pas manquants »",
+}
+VALUE_LABELS: dict[str, dict[str, str]] = {"key": KEY_LABELS, "gaps": GAPS_LABELS}
+#: Settings the pane does not offer: the command line has them.
+COMMAND_LINE_ONLY: dict[str, str] = {
+    "timestamps": "--timestamps",
+    "period": "--from/--to",
+    "step": "--step",
+}
 
-@dataclass(frozen=True)
-class AccSettings:
-    """The options of one run that change the result, as the CLI's ``acc run`` takes them."""
 
-    key: str = "default"
-    #: Static key only: fate of the share a consumer cannot absorb.
-    static_excess: str = "surplus"
-    #: Missing steps in the load curves: ``error``, ``zero`` or ``default-key``.
-    gaps: str = "error"
-    #: Validated convention number (``ACC`` + 8 digits) or "" for the engine's default.
-    convention: str = ""
+def ui_word(option: OptionRef) -> str:
+    """The pane's wording of a setting named in a hint."""
+    if option.name in COMMAND_LINE_ONLY:
+        flag = COMMAND_LINE_ONLY[option.name]
+        value = f" {option.value}" if option.value else ""
+        return f"le réglage {flag}{value} (ligne de commande « linkytool acc run » seulement)"
+    field = FIELD_WORDS.get(option.name, option.name)
+    if option.value is None:
+        return field
+    label = VALUE_LABELS.get(option.name, {}).get(option.value, option.value)
+    return f"{field} : {label}"
+
+
+def error_hint(error: BaseException) -> str | None:
+    """An ACC error's hint worded for the pane (None: use the generic description)."""
+    if isinstance(error, AccError) and error.options:
+        return error.render_hint(ui_word)
+    return None
 
 
 def check_convention(text: str) -> str | None:
@@ -57,24 +87,38 @@ def check_convention(text: str) -> str | None:
     return number if CONVENTION_PATTERN.fullmatch(number) else None
 
 
-def applied_options(settings: AccSettings, files: dict[str, Path | None]) -> dict[str, Any]:
-    """The options actually used, as written in report.json's ``options`` (like the CLI)."""
-    from linkytool.acc.outputs import normalise_convention
+def build_request(
+    files: dict[str, Path | None],
+    *,
+    key: str,
+    static_excess: str,
+    gaps: str,
+    convention: str,
+    outdir: Path | None,
+) -> PreviewRequest:
+    """The service request from the pane's fields (``files``: consumers, producers,
+    coefficients, perimeter, calendar; the first two required)."""
+    from linkytool.acc import GapPolicy, KeyKind, LoadOptions, StaticExcess
 
-    return {
-        "key": settings.key,
-        "static_excess": settings.static_excess if settings.key == "static" else None,
-        "gaps": settings.gaps,
-        "convention": normalise_convention(settings.convention or None),
-        **{
-            name: None if files.get(name) is None else str(files.get(name))
-            for name in ("coefficients", "perimeter", "calendar")
-        },
-    }
+    consumers, producers = files.get("consumers"), files.get("producers")
+    assert consumers is not None and producers is not None
+    return PreviewRequest(
+        consumers=(consumers,),
+        producers=(producers,),
+        coefficients=files.get("coefficients"),
+        perimeter=files.get("perimeter"),
+        calendar=files.get("calendar"),
+        load=LoadOptions(
+            key=KeyKind(key), static_excess=StaticExcess(static_excess), gaps=GapPolicy(gaps)
+        ),
+        outdir=outdir,
+        convention=convention or None,
+        progress_reports=PROGRESS_REPORTS,
+    )
 
 
 def options_lines(options: dict[str, Any]) -> list[str]:
-    """French one-line descriptions of :func:`applied_options`, for the results view."""
+    """French one-line descriptions of the options applied, for the results view."""
     key = str(options.get("key"))
     lines = [f"Clé : {KEY_LABELS.get(key, key)}"]
     excess = options.get("static_excess")
@@ -96,6 +140,32 @@ def options_lines(options: dict[str, Any]) -> list[str]:
     return lines
 
 
+def notice_lines(notices: tuple[Notice, ...]) -> list[str]:
+    """The pane's French wording of what the user should know about the run."""
+    lines: list[str] = []
+    for notice in notices:
+        data = notice.data
+        if notice.kind is NoticeKind.DEFAULT_KEY_STEPS:
+            lines.append(
+                f"{data['steps']} pas sans coefficient : clé par défaut (voir report.json)."
+            )
+        elif notice.kind is NoticeKind.GAP_DEFAULT_STEPS:
+            lines.append(f"{data['steps']} pas incomplets calculés avec la clé par défaut.")
+        elif notice.kind is NoticeKind.GAPS_FILLED:
+            lines.append(f"{data['missing_steps']} pas manquants pour {data['prm']}, à 0 W.")
+        elif notice.kind is NoticeKind.OUTSIDE_PERIMETER:
+            lines.append(
+                f"{data['steps']} pas de {data['prm']} hors de sa période de participation."
+            )
+        elif notice.kind is NoticeKind.WITHOUT_COEFFICIENT:
+            lines.append(f"{len(data['prms'])} consommateur(s) sans coefficient statique (0 %).")
+        elif notice.kind is NoticeKind.CURVES_SKIPPED:
+            lines.append(f"curves.csv non écrit ({data['rows']} lignes).")
+        elif notice.kind is NoticeKind.NOTE:
+            lines.append(str(data["text"]))
+    return lines
+
+
 def write_demo_inputs(directory: Path, key: str = "static") -> dict[str, Path | str]:
     """Write the bundled demo operation's input files; return the pane's field values."""
     from linkytool.acc import KeyKind
@@ -105,58 +175,6 @@ def write_demo_inputs(directory: Path, key: str = "static") -> dict[str, Path | 
     fields: dict[str, Path | str] = {name: path for name, path in paths.items()}
     fields["key"] = key
     return fields
-
-
-def run_acc(
-    files: dict[str, Path | None],
-    settings: AccSettings,
-    outdir: Path | None,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> Any:
-    """Load the operation, allocate it (reporting progress) and write the outputs.
-
-    ``files`` maps ``consumers``, ``producers`` (required), ``coefficients``,
-    ``perimeter`` and ``calendar`` (optional) to paths. ``settings`` are passed to the
-    engine as the CLI's ``--key``, ``--static-excess``, ``--gaps`` and ``--convention``.
-    """
-    from linkytool.acc import (
-        GapPolicy,
-        KeyKind,
-        LoadOptions,
-        StaticExcess,
-        load_operation,
-        run_operation,
-        write_outputs,
-    )
-    from linkytool.acc.engine import default_chunk_steps
-
-    consumers, producers = files.get("consumers"), files.get("producers")
-    assert consumers is not None and producers is not None
-    operation = load_operation(
-        [consumers],
-        [producers],
-        coefficients=files.get("coefficients"),
-        perimeter=files.get("perimeter"),
-        calendar=files.get("calendar"),
-        options=LoadOptions(
-            key=KeyKind(settings.key),
-            static_excess=StaticExcess(settings.static_excess),
-            gaps=GapPolicy(settings.gaps),
-        ),
-    )
-    # About 40 progress updates (at least a day of steps each), never above the engine's chunk.
-    steps = operation.grid.n_steps
-    chunk = min(default_chunk_steps(operation), max(96, steps // 40))
-    result = run_operation(operation, progress=progress, chunk_steps=chunk)
-    if outdir is not None:
-        write_outputs(
-            result,
-            outdir,
-            convention=settings.convention or None,
-            options=applied_options(settings, files),
-        )
-    return result
 
 
 def _kwh(value: float) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from linkytool.acc.errors import AccError
 from linkytool.acc.model import (
     ArrayCoefficients,
     ArrayCurves,
@@ -79,3 +82,19 @@ def long_csv(series: dict[str, list[float]], start: datetime, step_min: int = 15
             moment = datetime.fromtimestamp(epoch + k * step_min * 60, PARIS)
             lines.append(f"{prm},{moment.isoformat()},{value:g}")
     return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def raises_cli(kind: type[AccError], pattern: str) -> Iterator[None]:
+    """Expect ``kind`` whose hint, worded by the CLI, matches ``pattern``; the core's own
+    wording names no command-line flag."""
+    import pytest
+
+    from linkytool.cli.acc import cli_word
+
+    with pytest.raises(kind) as caught:
+        yield
+    error = caught.value
+    rendered = f"{error.message}\n→ {error.render_hint(cli_word)}"
+    assert re.search(pattern, rendered, re.DOTALL), rendered
+    assert not re.search(r"--[a-z]", error.hint or ""), error.hint

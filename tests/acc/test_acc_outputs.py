@@ -304,10 +304,13 @@ def test_curves_can_be_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 0, result.output
     assert "curves.csv non écrit" in result.stderr
     assert not (tmp_path / "b" / "curves.csv").exists()
-    # a second run without curves in the first directory: the old file is pointed out
+    # a second run without curves in the first directory: the whole set is replaced, so
+    # the previous run's curves.csv does not linger beside the new files
     result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "a"), "--curves", "always"])
+    assert (tmp_path / "a" / "curves.csv").exists()
     result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "a"), "--curves", "never"])
-    assert "laissés dans le dossier : curves.csv" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "a" / "curves.csv").exists()
 
 
 def test_enedis_style_curves_round_trip(tmp_path: Path) -> None:

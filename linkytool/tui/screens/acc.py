@@ -1,10 +1,10 @@
 """ACC: load an operation's files, choose the key, run with progress, see the results.
 
-The allocation is ``linkytool.acc``'s: ``load_operation`` reads the CSV files of the
-contract, ``run_operation`` runs in a thread worker and reports progress through its
-callback (posted as :class:`AccProgress`), ``write_outputs`` writes the files. The pane
-shows the indicators, a per-participant table and the production / self-consumption
-curves.
+The preview is :func:`linkytool.acc.service.run_preview`, the function ``linkytool acc
+run`` calls too: it runs in a thread worker and reports progress through its callback
+(posted as :class:`AccProgress`). The pane shows the indicators, the options applied and
+what to know about the run, a per-participant table and the production /
+self-consumption curves.
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ dans le dossier de sortie.
         super().__init__(**kwargs)
         self.result: Any = None
         self.running = False
+        self.notices: tuple[Any, ...] = ()
 
     def compose_content(self) -> ComposeResult:
         for wid, label, extensions in FILE_FIELDS:
@@ -161,9 +162,9 @@ dans le dossier de sortie.
         key = self.query_one("#acc-key", Select).value
         self.query_one("#acc-static-excess", Select).disabled = key != "static"
 
-    def settings(self) -> Any:
-        """The chosen :class:`~linkytool.tui.acc_job.AccSettings`, or None (explained)."""
-        from linkytool.tui.acc_job import AccSettings, check_convention
+    def settings(self) -> dict[str, str] | None:
+        """The chosen key, static excess, gap policy and convention, or None (explained)."""
+        from linkytool.tui.acc_job import check_convention
 
         text = self.query_one("#acc-convention", Input).value
         convention = check_convention(text)
@@ -175,12 +176,12 @@ dans le dossier de sortie.
                 severity="warning",
             )
             return None
-        return AccSettings(
-            key=str(self.query_one("#acc-key", Select).value),
-            static_excess=str(self.query_one("#acc-static-excess", Select).value),
-            gaps=str(self.query_one("#acc-gaps", Select).value),
-            convention=convention,
-        )
+        return {
+            "key": str(self.query_one("#acc-key", Select).value),
+            "static_excess": str(self.query_one("#acc-static-excess", Select).value),
+            "gaps": str(self.query_one("#acc-gaps", Select).value),
+            "convention": convention,
+        }
 
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -248,23 +249,28 @@ dans le dossier de sortie.
             name: self._path(f"acc-{name}")
             for name in ("consumers", "producers", "coefficients", "perimeter", "calendar")
         }
-        self._run(files, settings, self._path("acc-outdir"))
+        from linkytool.tui.acc_job import build_request
+
+        self._run(build_request(files, outdir=self._path("acc-outdir"), **settings))
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="acc")
-    def _run(self, files: dict[str, Path | None], settings: Any, outdir: Path | None) -> None:
+    def _run(self, request: Any) -> None:
         try:
-            from linkytool.tui.acc_job import applied_options, run_acc
+            from linkytool.acc.service import run_preview
 
             def report(done: int, total: int) -> None:
                 self.post_message(AccProgress(done, total))
 
-            result = run_acc(files, settings, outdir, progress=report)
+            preview = run_preview(request, computing=report)
         except Exception as error:
+            from linkytool.tui.acc_job import error_hint
+
             message, hint = describe_error(error)
-            self.post_message(WorkFailed("ACC", message, hint))
+            self.post_message(WorkFailed("ACC", message, error_hint(error) or hint))
             self.post_message(AccFinished(None, None))
             return
-        self.post_message(AccFinished(result, outdir, applied_options(settings, files)))
+        self.notices = preview.notices
+        self.post_message(AccFinished(preview.result, preview.outdir, dict(preview.options)))
 
     def on_acc_progress(self, message: AccProgress) -> None:
         self.query_one("#acc-progress", ProgressBar).update(
@@ -284,11 +290,16 @@ dans le dossier de sortie.
 
     def show_options(self, options: dict[str, Any]) -> None:
         """Recall the options the shown result was computed with."""
-        from linkytool.tui.acc_job import options_lines
+        from linkytool.tui.acc_job import notice_lines, options_lines
 
         text = Text("Options appliquées\n", style="bold")
         for line in options_lines(options) if options else []:
             text.append(f"  {line}\n")
+        notes = notice_lines(self.notices)
+        if notes:
+            text.append("À savoir\n", style="bold")
+            for line in notes:
+                text.append(f"  {line}\n")
         self.query_one("#acc-options", Static).update(text)
 
     def show_result(self, result: Any) -> None:
