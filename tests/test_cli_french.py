@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from linkytool.cli import cli, french
@@ -76,3 +77,21 @@ def test_an_unwritable_stderr_keeps_the_exit_code(tmp_path: Path) -> None:
             timeout=60,
         )
     assert result.returncode == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["tic", "decode", "a\x00b"], 3),
+        (["tic", "read", "--record", "a\x00b", "--port", "loop://"], 6),
+        (["mes", "check", "a\x00b.toml"], 3),
+        (["ocr", "a\x00b.jpg"], 3),
+        (["acc", "demo", "-o", "a\x00b"], 6),
+    ],
+    ids=["tic-decode", "tic-record", "mes-check", "ocr", "acc-demo"],
+)
+def test_a_nul_byte_in_a_path_is_a_french_error(args: list[str], code: int) -> None:
+    result = CliRunner().invoke(cli, args, prog_name="linkytool")
+    assert result.exit_code == code, (result.output, result.exception)
+    assert "octet nul" in result.output or "\\0" in result.output
+    assert "Traceback" not in result.output and "embedded null" not in result.output

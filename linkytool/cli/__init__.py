@@ -21,7 +21,13 @@ import click
 
 from linkytool import __version__
 from linkytool.cli import french
-from linkytool.errors import ExitCode, LinkytoolError, OutputError, describe_os_error
+from linkytool.errors import (
+    ExitCode,
+    InputFileError,
+    LinkytoolError,
+    OutputError,
+    describe_os_error,
+)
 
 french.install()
 
@@ -72,6 +78,16 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except LinkytoolError as error:
             raise LinkytoolClickError(error) from error
+        except ValueError as error:
+            if "embedded null byte" not in str(error):
+                raise
+            # a path given as a plain string reached the OS with a NUL byte in it
+            raise LinkytoolClickError(
+                InputFileError(
+                    "Un chemin donné contient un octet nul : aucun fichier ne peut porter ce nom.",
+                    hint="Retapez le chemin (un caractère invisible s'y est glissé).",
+                )
+            ) from error
         except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly
             _discard_stdout()
             ctx.exit(int(ExitCode.OK))

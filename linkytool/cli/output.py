@@ -113,8 +113,18 @@ def progress_line(
         line.clear()
 
 
+def _printable(name: str) -> str:
+    """A path as the user can read it in a message (a NUL byte shown as ``\\0``)."""
+    return name.replace("\x00", "\\0")
+
+
 def check_input_file(path: Path) -> None:
     """Raise :class:`InputFileError` (exit 3, French) unless ``path`` is a readable file."""
+    if "\x00" in str(path):
+        raise InputFileError(
+            f"{_printable(str(path))} : un nom de fichier ne peut pas contenir d'octet nul.",
+            hint="Retapez le chemin (un caractère invisible s'y est glissé).",
+        )
     if not path.exists():
         raise InputFileError(
             f"{path} : fichier introuvable.",
@@ -158,6 +168,11 @@ class OutputPath(click.Path):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = Path(os.fsdecode(value))
+        if "\x00" in str(path):
+            raise OutputError(
+                f"{_printable(str(path))} : un nom de fichier ne peut pas contenir d'octet nul.",
+                hint="Retapez le chemin (un caractère invisible s'y est glissé).",
+            )
         if not self.either:
             if self.directory and path.exists() and not path.is_dir():
                 raise OutputError(
