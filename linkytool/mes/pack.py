@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from linkytool import __version__
-from linkytool.errors import LinkytoolError
+from linkytool.errors import LinkytoolError, OutputError
 from linkytool.fileio import atomic_directory, atomic_write_bytes, real_target
 from linkytool.mes.attestation import SIGNATURE_LABELS
 from linkytool.mes.errors import DossierFileOutputError, DossierPhotoError
@@ -232,6 +232,25 @@ def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datet
     return False
 
 
+def refuse_foreign_folder(destination: Path, names: Iterable[str]) -> None:
+    """Raise :class:`OutputError` when ``destination`` is a folder holding files that are
+    not those of a pack: replacing the folder as a whole would delete them."""
+    if destination.suffix.lower() == ".zip" or not destination.is_dir():
+        return
+    ours = set(names)
+    try:
+        foreign = sorted(entry.name for entry in destination.iterdir() if entry.name not in ours)
+    except OSError:
+        return  # the write reports an unreadable folder
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise OutputError(
+            f"{destination} contient d'autres fichiers que ceux d'un dossier d'envoi ({shown}) : "
+            "il n'a pas été remplacé.",
+            hint="Choisissez un nouveau dossier de sortie, ou déplacez ces fichiers.",
+        )
+
+
 def refuse_overwriting(destination: Path, protected: Iterable[Path]) -> None:
     """Raise :class:`DossierFileOutputError` when writing the pack at ``destination``
     would replace a file of the dossier: the ZIP itself, or any file inside the folder
@@ -304,6 +323,7 @@ def build_pack(
         settings=settings,
         signature=signature,
     )
+    refuse_foreign_folder(target, contents)
     replaced = target.exists()
     zipped = write_pack(contents, target, stamp=generated_at)
     return PackResult(target, zipped, described, screens, warnings, signature, replaced)

@@ -17,6 +17,7 @@ from mes_helpers import DEMO_DIR, SCREENS, demo_dossier, gps_exif, screen_image
 from PIL import Image
 
 from linkytool.mes import Dossier, ReadingField, ReadingSource, save_dossier
+from linkytool.mes.photos import sha256_file
 
 PhotoMaker = Callable[..., Path]
 
@@ -56,11 +57,11 @@ def complete(tmp_path: Path, make_photo: PhotoMaker) -> tuple[Dossier, Path]:
         (ReadingField.DATE, "date.jpg"),
         (ReadingField.INJECTION_INDEX, "index.jpg"),
     ):
-        make_photo(name, role)
+        photo = make_photo(name, role)
         setattr(dossier.photos, role.value, f"photos/{name}")
         for reading in dossier.readings.history(role):
-            if reading.source is ReadingSource.PHOTO:  # recorded OCR of the demo photos
-                reading.sha256 = ""
+            if reading.source is ReadingSource.PHOTO:  # recorded OCR, re-tied to this photo
+                reading.sha256 = sha256_file(photo)
                 reading.screen = ""
                 reading.file = f"photos/{name}"
     for name in ("signature-producteur.png", "signature-installateur.png"):

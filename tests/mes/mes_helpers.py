@@ -10,6 +10,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from linkytool.mes import Dossier, ReadingField, parse_dossier_text
 from linkytool.mes.schema import PARIS
+from linkytool.mes.service import (
+    AttestationRequest,
+    BuiltAttestation,
+    SigningKey,
+    build_attestation,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "samples" / "dossier"
@@ -57,3 +63,23 @@ def png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def attest(
+    dossier: Dossier,
+    *,
+    base_dir: Path,
+    draft: bool = False,
+    keep_gps: bool = False,
+    now: dt.datetime | None = None,
+    pkcs12: bytes | None = None,
+    pkcs12_password: bytes | None = None,
+    by_hand: bool = False,
+) -> BuiltAttestation:
+    """Lay out the attestation of an in-memory dossier (no file written)."""
+    key = SigningKey(pkcs12, pkcs12_password) if pkcs12 is not None else None
+    return build_attestation(
+        dossier,
+        base_dir,
+        AttestationRequest(draft=draft, keep_gps=keep_gps, now=now, key=key, by_hand=by_hand),
+    )

@@ -9,11 +9,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from mes_helpers import NOW
+from mes_helpers import NOW, attest
 from PIL import Image
 from pypdf import PdfReader
 
-from linkytool.mes import Dossier, PrerequisitesError, attest
+from linkytool.mes import Dossier, PrerequisitesError
 from linkytool.mes.attestation import DRAFT_STAMP, TITLE
 from linkytool.mes.photos import sha256_file
 from linkytool.mes.schema import PARIS
@@ -67,7 +67,7 @@ def test_attestation_carries_every_section(complete: tuple[Dossier, Path]) -> No
         "TIC (bornes du compteur)",
         "Utility Loss",
         "0,8 s",
-        "réussi (limite 5 s)",
+        "réussi (seuil de 5 s réglé dans linkytool",
         "12/12 remplis",
         "Fait à Nantes, le 20/11/2026",
         "Signature du producteur",
@@ -106,7 +106,8 @@ def test_refuses_while_a_prerequisite_fails(complete: tuple[Dossier, Path]) -> N
     with pytest.raises(PrerequisitesError) as caught:
         attest(dossier, base_dir=path.parent, now=GENERATED)
     message = str(caught.value)
-    assert "CAE" in message and "photos" in message.lower() and "--draft" in message
+    assert "CAE" in message and "photos" in message.lower()
+    assert "--" not in message  # the core names no command-line option
 
 
 def test_draft_stamps_every_page(complete: tuple[Dossier, Path]) -> None:

@@ -129,31 +129,46 @@ def _trust_recorded_screens(dossier: Dossier, path: Path) -> None:
     save_dossier(dossier, path)
 
 
+def _signatures(path: Path) -> list[str]:
+    return [
+        "--signature",
+        str(path.parent / "signature-producteur.png"),
+        "--installer-signature",
+        str(path.parent / "signature-installateur.png"),
+    ]
+
+
 def test_pack_zip_end_to_end(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
     dossier, path = complete
     _trust_recorded_screens(dossier, path)
     out = tmp_path / "envoi.zip"
+    code, _, err = run("pack", str(path), "-o", str(out))
+    assert code == 1 and "mes attest" in err and not out.exists()  # nothing produced yet
+    pdf = tmp_path / "attestation.pdf"
+    assert run("attest", str(path), "-o", str(pdf), *_signatures(path))[0] == 0
     code, stdout, err = run("pack", str(path), "-o", str(out))
     assert code == 0, err
     assert "photo-2-date-courante.jpg" in stdout and "message.txt" in err
     with zipfile.ZipFile(out) as archive:
         assert len(archive.namelist()) == 7
+        assert archive.read("attestation-auto-mes.pdf") == pdf.read_bytes()
 
 
 def test_pack_with_an_existing_attestation(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
     dossier, path = complete
     _trust_recorded_screens(dossier, path)
     pdf = tmp_path / "a.pdf"
-    assert run("attest", str(path), "-o", str(pdf))[0] == 0
+    assert run("attest", str(path), "-o", str(pdf), *_signatures(path))[0] == 0
     code, _, err = run("pack", str(path), "-o", str(tmp_path / "envoi"), "--attestation", str(pdf))
     assert code == 0, err
     assert (tmp_path / "envoi" / "attestation-auto-mes.pdf").read_bytes() == pdf.read_bytes()
-    # a photo changed after the attestation: refused
+    # a photo changed after the attestation: its reading is stale, the pack refused
     (path.parent / "photos" / "prm.jpg").write_bytes(
         (path.parent / "photos" / "date.jpg").read_bytes()
     )
     code, _, err = run("pack", str(path), "-o", str(tmp_path / "x"), "--attestation", str(pdf))
-    assert code == 3
+    assert code == 1 and "a changé depuis sa lecture" in err
+    assert not (tmp_path / "x").exists()
 
 
 def test_reading_command_appends_history(complete: tuple[Dossier, Path]) -> None:
@@ -188,12 +203,13 @@ def test_test_command_records_and_judges(complete: tuple[Dossier, Path]) -> None
         "--message",
         "Grid Loss",
         "--seen",
+        "--force",
     )
     assert code == 1 and "incohérent" in err  # stopwatch 0.8 s vs times 8 s apart
-    code, out, err = run("test", str(path), "--delay", "8")
+    code, out, err = run("test", str(path), "--delay", "8", "--force")
     assert code == 1 and json.loads(out)["passed"] is False and "8,0 s" in err
     code, out, err = run(
-        "test", str(path), "--decoupled-at", "2026-11-20T14:41:13", "--delay", "1.1"
+        "test", str(path), "--decoupled-at", "2026-11-20T14:41:13", "--delay", "1.1", "--force"
     )
     assert code == 0, err
     assert json.loads(out)["delay_s"] == 1.1

@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 from conftest import PhotoMaker
-from mes_helpers import NOW, demo_dossier
+from mes_helpers import NOW, attest, demo_dossier
 from PIL import Image
 from syrupy.assertion import SnapshotAssertion
 
+from linkytool.errors import OutputError
 from linkytool.mes import (
     Dossier,
     DossierPhotoError,
     PrerequisitesError,
     ReadingField,
     ReadingSource,
-    attest,
     build_pack,
     enedis_message,
     evaluate_rules,
@@ -49,13 +49,34 @@ def reader_for(mapping: dict[str, str]):  # type: ignore[no-untyped-def]
     return read
 
 
+def retie(dossier: Dossier, role: ReadingField, photo: Path) -> None:
+    """The photo was taken again and read again: its reading carries the new hash."""
+    for reading in dossier.readings.history(role):
+        if reading.source is ReadingSource.PHOTO:
+            reading.sha256 = sha256_file(photo)
+
+
 GOOD_READER = reader_for({"prm.jpg": "prm", "date.jpg": "date", "index.jpg": "injection_index"})
 
 
-def make_pack(dossier: Dossier, base: Path, out: Path, reader=GOOD_READER, keep_gps=False):  # type: ignore[no-untyped-def]
+def make_pack(  # type: ignore[no-untyped-def]
+    dossier: Dossier,
+    base: Path,
+    out: Path,
+    reader=GOOD_READER,
+    *,
+    keep_gps=False,
+    generated=GENERATED,
+):
     result = attest(dossier, base_dir=base, keep_gps=keep_gps, now=GENERATED)
     return build_pack(
-        dossier, result.photos, result.pdf, out, screen_reader=reader, generated_at=GENERATED
+        dossier,
+        result.photos,
+        result.pdf,
+        out,
+        screen_reader=reader,
+        generated_at=generated,
+        signature=result.signature,
     )
 
 
@@ -86,16 +107,30 @@ def test_pack_directory(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
     assert len(sums) == 6 and all(len(line.split("  ")[0]) == 64 for line in sums)
 
 
-def test_pack_into_an_existing_pack_replaces_its_files(
+def test_pack_into_an_existing_pack_replaces_it_as_a_whole(
     complete: tuple[Dossier, Path], tmp_path: Path
 ) -> None:
     dossier, path = complete
     out = tmp_path / "envoi"
     make_pack(dossier, path.parent, out)
-    (out / "notes.txt").write_text("à garder")
-    make_pack(dossier, path.parent, out)
-    assert (out / "notes.txt").read_text() == "à garder"
+    first = (out / "manifest.json").read_bytes()
+    result = make_pack(dossier, path.parent, out, generated=GENERATED + timedelta(minutes=1))
+    assert result.replaced and (out / "manifest.json").read_bytes() != first
     assert not list(tmp_path.glob(".envoi*"))
+
+
+def test_a_folder_with_files_of_the_user_is_not_replaced(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    """The pack replaces an earlier pack as a whole, never a folder holding other files."""
+    dossier, path = complete
+    out = tmp_path / "envoi"
+    make_pack(dossier, path.parent, out)
+    (out / "notes.txt").write_text("à garder")
+    with pytest.raises(OutputError, match=r"notes\.txt"):
+        make_pack(dossier, path.parent, out)
+    assert (out / "notes.txt").read_text() == "à garder"
+    assert (out / "manifest.json").is_file()
 
 
 def test_pack_zip(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
@@ -117,6 +152,7 @@ def test_large_photo_is_reduced_under_4_mb_and_stays_legible(
     big = make_photo(
         "index.jpg", ReadingField.INJECTION_INDEX, size=(4000, 3000), quality=100, noise=True
     )
+    retie(dossier, ReadingField.INJECTION_INDEX, big)
     assert big.stat().st_size > LIMIT
     out = tmp_path / "envoi"
     result = make_pack(dossier, path.parent, out)
@@ -146,7 +182,7 @@ def test_gps_is_stripped_losslessly_by_default(make_photo: PhotoMaker) -> None:
     assert has_gps(original)
     prepared = prepare_photo(original, max_bytes=LIMIT)
     assert not has_gps(prepared.data)
-    assert "position GPS retirée" in prepared.changes[0]
+    assert "position GPS (EXIF)" in prepared.changes[0]
     with Image.open(io.BytesIO(prepared.data)) as image:
         assert image.getexif().get_ifd(0x8769)[0x9003] == "2026:11:20 14:33:10"  # time kept
     with Image.open(io.BytesIO(original)) as a, Image.open(io.BytesIO(prepared.data)) as b:
