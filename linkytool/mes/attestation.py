@@ -691,9 +691,11 @@ def _section_evidence(inputs: AttestationInputs, styles: _Styles) -> list[Flowab
             ]
         )
     )
+    # the heading inside the group: keepWithNext cannot join a KeepTogether container
     flow: list[Flowable] = [
-        _p("10. Photos des écrans du compteur (pièces jointes)", styles.heading),
-        KeepTogether([table]),
+        KeepTogether(
+            [_p("10. Photos des écrans du compteur (pièces jointes)", styles.heading), table]
+        ),
     ]
     tic = inputs.dossier.readings.latest_from(ReadingField.PRM, ReadingSource.TIC)
     if tic is not None:

@@ -68,16 +68,22 @@ def sign_pdf(
     *,
     reason: str = "Attestation d'auto-mise en service",
     location: str | None = None,
+    field_name: str | None = None,
 ) -> bytes:
-    """Sign ``pdf`` (PAdES baseline B) with the key and certificate in ``pkcs12``."""
+    """Sign ``pdf`` (PAdES baseline B) with the key and certificate in ``pkcs12``; an
+    already signed PDF gets a further signature field (``SignatureAutoMES2``...)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     signer = load_signer(pkcs12, password)
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        if field_name is None:
+            with _quiet_pyhanko():
+                existing = len(list(writer.prev.embedded_signatures))
+            field_name = FIELD_NAME if not existing else f"{FIELD_NAME}{existing + 1}"
         metadata = signers.PdfSignatureMetadata(
-            field_name=FIELD_NAME,
+            field_name=field_name,
             reason=reason,
             location=location,
             subfilter=fields.SigSeedSubFilter.PADES,

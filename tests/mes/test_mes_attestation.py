@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import datetime
@@ -155,3 +156,48 @@ def test_renders_with_poppler(complete: tuple[Dossier, Path], tmp_path: Path) ->
 
 def test_now_is_the_test_clock() -> None:
     assert NOW > GENERATED
+
+
+HEADINGS = re.compile(r"^(1[01]|[1-9])\. [A-ZÉ]")
+
+
+def _orphaned_headings(pdf: bytes) -> list[str]:
+    """Headings that are the last text line of their page (their section on the next)."""
+    orphans = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        lines = [
+            line.strip()
+            for line in (page.extract_text() or "").splitlines()
+            if line.strip() and not line.startswith("Auto-MES – PRM") and "Page " not in line
+        ]
+        if lines and HEADINGS.match(lines[-1]):
+            orphans.append(f"page {number} : {lines[-1]}")
+    return orphans
+
+
+@pytest.mark.parametrize("inverters", range(1, 13))
+def test_no_section_heading_is_orphaned_at_the_bottom_of_a_page(
+    complete: tuple[Dossier, Path], inverters: int
+) -> None:
+    """Issue 17: a heading alone at the foot of a page, its table on the next."""
+    dossier, path = complete
+    first = dossier.installation.inverters[0]
+    dossier.installation.inverters = [first] * inverters
+    pdf = attest(dossier, base_dir=path.parent, now=GENERATED, draft=True).pdf
+    assert _orphaned_headings(pdf) == []
+
+
+def test_creation_date_is_the_clock_given(complete: tuple[Dossier, Path]) -> None:
+    """Issue 17: CreationDate said 01/01/2000; it is the production time (injected clock,
+    so the same inputs still give the same document)."""
+    dossier, path = complete
+    pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    metadata = PdfReader(io.BytesIO(pdf)).metadata
+    assert metadata is not None and metadata.creation_date == GENERATED
+
+
+def test_the_delay_threshold_is_said_to_be_linkytools(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    text = flat(pdf_text(attest(dossier, base_dir=path.parent, now=GENERATED).pdf)[0])
+    assert "limite 5 s" not in text
+    assert "seuil de 5 s réglé dans linkytool ; le mode opératoire ne fixe pas de délai" in text

@@ -28,7 +28,13 @@ from linkytool.mes import (
     load_submitted_photos,
     record_reading,
 )
-from linkytool.mes.photoprep import MIN_LONG_SIDE_PX, has_gps, prepare_photo, strip_gps
+from linkytool.mes.photoprep import (
+    MIN_LONG_SIDE_PX,
+    has_gps,
+    location_blocks,
+    prepare_photo,
+    strip_gps,
+)
 from linkytool.mes.photos import PhotoFacts, sha256_file
 from linkytool.mes.schema import PARIS
 from linkytool.mes.signing import read_embedded_summary
@@ -304,3 +310,102 @@ def test_check_json_golden(snapshot: SnapshotAssertion) -> None:
 def test_message_uses_the_latest_reading() -> None:
     dossier = record_reading(demo_dossier(), "injection_index", "14", ReadingSource.MANUAL, at=NOW)
     assert "14 kWh" in enedis_message(dossier, [])
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _located_jpeg(make_photo: PhotoMaker) -> bytes:
+    """A phone photo carrying its place in every metadata block issue 16 found."""
+    from mes_helpers import gps_exif
+
+    base = make_photo("located.jpg").read_bytes()
+    exif = gps_exif()
+    exif.get_ifd(0x8769)[0x927C] = b"Apple iOS\x00maker note with a place"
+    second = Image.Exif()
+    second.get_ifd(0x8825)[2] = (48.0, 51.0, 24.0)
+    xmp = (
+        b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+        b"xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description "
+        b"xmlns:exif='http://ns.adobe.com/exif/1.0/' exif:GPSLatitude='47,13.09N'/>"
+        b"</rdf:RDF></x:xmpmeta>"
+    )
+    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x0b\x1c\x02\x5a\x00\x06Nantes\x00"
+    segments = (
+        _segment(0xE1, exif.tobytes())
+        + _segment(0xE1, second.tobytes())
+        + _segment(0xE1, xmp)
+        + _segment(0xED, iptc)
+    )
+    return base[:2] + segments + base[2:]
+
+
+def test_location_is_stripped_from_every_metadata_block(make_photo: PhotoMaker) -> None:
+    """Issue 16 item 3: XMP GPS, a second EXIF segment, IPTC and maker notes too."""
+    original = _located_jpeg(make_photo)
+    found = location_blocks(original)
+    assert "bloc EXIF illisible" not in found
+    assert found.count("position GPS (EXIF)") == 2  # both EXIF segments
+    assert {"position GPS (EXIF)", "lieu dans les métadonnées XMP"} <= set(found)
+    assert "bloc IPTC/Photoshop (lieu)" in found and "notes du fabricant (EXIF)" in found
+    prepared = prepare_photo(original, max_bytes=LIMIT)
+    assert location_blocks(prepared.data) == []
+    for needle in (b"GPSLatitude", b"Nantes", b"maker note with a place"):
+        assert needle not in prepared.data
+    assert "retiré : " in prepared.changes[0] and "XMP" in prepared.changes[0]
+    with Image.open(io.BytesIO(prepared.data)) as image:
+        assert image.getexif().get_ifd(0x8769)[0x9003] == "2026:11:20 14:33:10"  # time kept
+    with Image.open(io.BytesIO(original)) as a, Image.open(io.BytesIO(prepared.data)) as b:
+        assert a.tobytes() == b.tobytes()  # lossless: the image data is copied as is
+
+
+def test_heic_photo_is_sent_as_jpeg_without_location(make_photo: PhotoMaker) -> None:
+    """Issue 15 (pack part): an iPhone HEIC becomes a JPEG ≤ 4 MB, EXIF kept but place."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    from mes_helpers import gps_exif, screen_image
+
+    exif = gps_exif()
+    buffer = io.BytesIO()
+    pillow_heif.register_heif_opener()
+    screen_image("INDEX INJECTION", "000012 kWh", (2400, 1800)).save(
+        buffer, format="HEIF", exif=exif.tobytes(), quality=90
+    )
+    heic = buffer.getvalue()
+    prepared = prepare_photo(heic, max_bytes=LIMIT)
+    assert prepared.extension == ".jpg" and len(prepared.data) <= LIMIT
+    assert prepared.data[:2] == b"\xff\xd8" and "convertie de HEIC en JPEG" in prepared.changes[0]
+    assert location_blocks(prepared.data) == []
+    with Image.open(io.BytesIO(prepared.data)) as image:
+        assert image.format == "JPEG" and image.size == (2400, 1800)
+        kept = image.getexif()
+        assert kept[0x0110] == "Phone" and kept.get_ifd(0x8769)[0x9003] == "2026:11:20 14:33:10"
+
+
+def test_a_failed_pack_leaves_the_previous_pack_intact_and_nothing_partial(
+    complete: tuple[Dossier, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 item 7: a full disk while writing a new pack over an existing one."""
+    import errno
+
+    from linkytool.fileio import StagedDirectory
+
+    dossier, path = complete
+    out = tmp_path / "envoi"
+    make_pack(dossier, path.parent, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_write = StagedDirectory.write
+    calls = {"n": 0}
+
+    def full_disk(self: StagedDirectory, name: str, data: bytes) -> Path:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, name, data)
+
+    monkeypatch.setattr(StagedDirectory, "write", full_disk)
+    with pytest.raises(OutputError) as caught:
+        make_pack(dossier, path.parent, out, generated=GENERATED + timedelta(minutes=5))
+    assert "disque plein" in caught.value.message and "intact" in caught.value.message
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
