@@ -466,7 +466,18 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
             "Vérifiez que la photo et la capture viennent bien de ce compteur, et le PRM de "
             "l'affaire Enedis-Connect.",
         )
-    return ok(f"PRM {dossier_prm} identique ({', '.join(values)})")
+    ignored = tuple(
+        f"relevé {_SOURCE_LABELS[source]} du PRM ({latest.value}) non compté : {reason}"
+        for source in ReadingSource
+        if (latest := ctx.dossier.readings.latest_from(ReadingField.PRM, source)) is not None
+        and (reason := ctx.stale_reason(ReadingField.PRM, latest)) is not None
+    )
+    return Verdict(
+        RuleStatus.SATISFIED,
+        f"PRM {dossier_prm} identique ({', '.join(values)})",
+        None,
+        ignored,
+    )
 
 
 def _reading_date(value: str) -> date | None:
