@@ -145,12 +145,17 @@ def key_options(function: Any) -> Any:
     )(function)
 
 
+def _interactive() -> bool:
+    """True when a person can answer on the terminal (prompts are asked only then)."""
+    return sys.stdin.isatty()
+
+
 def _key(path: Path | None, password: str | None) -> service.SigningKey | None:
     """The signing key; its password is asked on the terminal when not given."""
     if path is None:
         return None
     data = read_regular_file(path, limit=1_000_000, what="clé PKCS#12")
-    if password is None and sys.stdin.isatty():
+    if password is None and _interactive():
         password = click.prompt(
             f"Mot de passe de la clé {path.name} (vide s'il n'y en a pas)",
             hide_input=True,
@@ -684,10 +689,13 @@ def test_command(
             dossier, changes, overwrite=force, settings=settings
         )
     except TestOverwriteError as asked:
-        if not sys.stdin.isatty():
+        if not _interactive():
             raise
         warn(asked.message)
-        if not click.confirm("Remplacer l'essai consigné ?", default=False, err=True):
+        answer = click.prompt(
+            "Remplacer l'essai consigné ? [o/N]", default="n", show_default=False, err=True
+        )
+        if answer.strip().lower() not in ("o", "oui", "y", "yes"):
             warn("Essai consigné inchangé.")
             ctx.exit(int(ExitCode.NOT_SATISFIED))
         record = service.record_decoupling_test(dossier, changes, overwrite=True, settings=settings)

@@ -240,3 +240,44 @@ def test_import_tic_historique_has_no_prm(
         pytest.skip("real capture not available")
     code, _, err = run("import-tic", str(path), str(capture))
     assert code == 3 and "TIC standard" in err
+
+
+def test_the_key_password_is_asked_for_not_only_an_option(
+    complete: tuple[Dossier, Path],
+    p12_key: tuple[bytes, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import linkytool.cli.mes as mes_cli
+
+    _, path = complete
+    key, password = p12_key
+    p12 = tmp_path / "cle.p12"
+    p12.write_bytes(key)
+    out = tmp_path / "a.pdf"
+    monkeypatch.setattr(mes_cli, "_interactive", lambda: True)
+    result = CliRunner().invoke(
+        cli,
+        ["mes", "attest", str(path), "-o", str(out), "--sign-p12", str(p12)],
+        input=password.decode() + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Mot de passe de la clé cle.p12" in result.stderr
+    assert password.decode() not in result.stdout + result.stderr  # typed, never echoed
+    assert load_dossier(path).attestation.signature == "pades"
+
+
+def test_a_finished_test_is_replaced_after_a_yes_on_the_terminal(
+    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkytool.cli.mes as mes_cli
+
+    _, path = complete
+    monkeypatch.setattr(mes_cli, "_interactive", lambda: True)
+    before = path.read_bytes()
+    no = CliRunner().invoke(cli, ["mes", "test", str(path), "--message", "Grid Loss"], input="n\n")
+    assert no.exit_code == 1 and path.read_bytes() == before
+    assert "Remplacer l'essai consigné ?" in no.stderr
+    yes = CliRunner().invoke(cli, ["mes", "test", str(path), "--message", "Grid Loss"], input="o\n")
+    assert yes.exit_code == 0, yes.stderr
+    assert load_dossier(path).decoupling_test.message == "Grid Loss"
