@@ -123,19 +123,7 @@ def load_dossier(path: str | Path, *, now: datetime | None = None) -> Dossier:
                 file=str(target),
                 missing=True,
             ) from exc
-        raise DossierError(exc.message, file=str(target)) from exc
-    except FileNotFoundError as exc:
-        raise DossierError(
-            f"Dossier introuvable : {target}.",
-            hint="Vérifiez le chemin, ou créez ce dossier.",
-            file=str(target),
-            missing=True,
-        ) from exc
-    except (OSError, ValueError) as exc:
-        reason = describe_os_error(exc) if isinstance(exc, OSError) else "chemin invalide"
-        raise DossierError(
-            f"Impossible de lire le dossier {target} : {reason}.", file=str(target)
-        ) from exc
+        raise DossierError(exc.message, file=str(target)) from exc  # device, FIFO, too big
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mes_helpers import DEMO
+from mes_helpers import DEMO, trust_screens
 
 from linkytool.cli import cli
-from linkytool.mes import Dossier, ReadingField, load_dossier, record_reading, save_dossier
-from linkytool.mes.photos import sha256_file
+from linkytool.mes import Dossier, ReadingField, load_dossier, save_dossier
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -113,20 +112,7 @@ def test_attest_signed_with_env_password(
 
 def _trust_recorded_screens(dossier: Dossier, path: Path) -> None:
     """Record OCR results (with file hashes) so that pack does not need tesseract."""
-    values = {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "12"}
-    for role in ReadingField:
-        declared = getattr(dossier.photos, role.value)
-        dossier = record_reading(
-            dossier,
-            role,
-            values[role.value],
-            "photo",
-            confidence=0.97,
-            file=declared,
-            sha256=sha256_file(path.parent / declared),
-            screen=role.value,
-        )
-    save_dossier(dossier, path)
+    trust_screens(path)
 
 
 def _signatures(path: Path) -> list[str]:
