@@ -306,8 +306,14 @@ def _acquire(directory: Path, timeout_s: float, target: Path) -> int:
         directory.mkdir(parents=True, exist_ok=True)
         fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     except (OSError, ValueError) as exc:
-        reason = describe_os_error(exc) if isinstance(exc, OSError) else "nom invalide"
-        raise OutputError(f"Impossible d'ouvrir le dossier {directory} : {reason}.") from exc
+        reason = (
+            "un élément du chemin est un fichier, pas un dossier"
+            if isinstance(exc, FileExistsError | NotADirectoryError)
+            else describe_os_error(exc)
+            if isinstance(exc, OSError)
+            else "nom invalide"
+        )
+        raise OutputError(f"Impossible d'écrire dans le dossier {directory} : {reason}.") from exc
     deadline = time.monotonic() + timeout_s
     while True:
         try:

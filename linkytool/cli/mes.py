@@ -272,7 +272,9 @@ def check_command(
         warn(f"Attention : {warning}.")
     total = len(result.outcomes)
     if result.failing:
-        warn(f"{len(result.failing)} prérequis sur {total} ne sont pas remplis.")
+        count = len(result.failing)
+        verb = "n'est pas rempli" if count == 1 else "ne sont pas remplis"
+        warn(f"{count} prérequis sur {total} {verb}.")
         ctx.exit(int(ExitCode.NOT_SATISFIED))
     warn(f"Les {total} prérequis sont remplis : linkytool mes attest {dossier} -o ...")
 

@@ -171,10 +171,14 @@ class AttestationError(MesError):
 class DossierFileOutputError(OutputError):
     """An output would replace (or be swapped over) a file of the dossier (``file``)."""
 
-    def __init__(self, output: str, file: str) -> None:
+    def __init__(self, output: str, file: str, *, inside: bool = False) -> None:
+        what = (
+            f"contient un fichier du dossier ({file}), qui serait supprimé"
+            if inside
+            else f"est un fichier du dossier ({file}) : il serait remplacé"
+        )
         super().__init__(
-            f"{output} contient ou remplacerait un fichier du dossier ({file}). "
-            "Rien n'a été écrit.",
+            f"{output} {what}. Rien n'a été écrit.",
             hint="Choisissez une sortie hors des fichiers du dossier (par exemple un "
             "nouveau dossier « envoi »).",
         )

@@ -262,7 +262,7 @@ def refuse_overwriting(destination: Path, protected: Iterable[Path]) -> None:
         except (OSError, ValueError):
             continue
         if own == target or target in own.parents:
-            raise DossierFileOutputError(str(destination), str(path))
+            raise DossierFileOutputError(str(destination), str(path), inside=own != target)
 
 
 def build_pack(

@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from linkytool.errors import InputFileError, LinkytoolError
+from linkytool.errors import InputFileError, LinkytoolError, OutputError
 from linkytool.fileio import (
     atomic_write_bytes,
     atomic_write_text,
@@ -97,7 +97,13 @@ from linkytool.mes.signing import (
     sign_pdf,
     verify_signature,
 )
-from linkytool.mes.store import load_dossier, new_dossier_text, save_dossier, update_dossier
+from linkytool.mes.store import (
+    load_dossier,
+    new_dossier_text,
+    save_dossier,
+    update_dossier,
+    validate_dossier,
+)
 from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos, read_signature_image
 
 #: Largest attestation PDF read back [bytes] (ours are 0.2–2 MB).
@@ -552,12 +558,13 @@ def record_decoupling_test(
             if getattr(current, name) not in (None, "", False)
             and getattr(new, name) != getattr(current, name)
         ]
+        updated = copy.deepcopy(dossier)
+        updated.decoupling_test = new
         if finished and altered:
+            validate_dossier(updated, path)  # never ask to replace with an invalid value
             if not overwrite:
                 raise TestOverwriteError(altered)
             replaced = True
-        updated = copy.deepcopy(dossier)
-        updated.decoupling_test = new
         return updated
 
     updated = update_dossier(path, change)
@@ -936,6 +943,13 @@ def pack(
     request = request or PackRequest()
     path = Path(dossier_path)
     base = path.parent
+    destination = Path(output)
+    if destination.suffix.lower() != ".zip" and destination.exists() and not destination.is_dir():
+        raise OutputError(
+            f"{destination} est un fichier, pas un dossier : le dossier d'envoi ne peut pas y "
+            "être écrit.",
+            hint="Donnez le nom d'un dossier (créé au besoin) ou d'une archive .zip.",
+        )
     dossier = load_dossier(path)
     source = _attestation_path(dossier, base, request.attestation)
     pdf = _read_pdf(source)

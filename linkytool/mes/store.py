@@ -187,6 +187,11 @@ def _save_locked(dossier: Dossier, target: Path) -> None:
     atomic_write_text(target, text)
 
 
+def validate_dossier(dossier: Dossier, path: str | Path) -> None:
+    """Raise :class:`DossierError` when ``dossier`` would not load back once saved."""
+    _refuse_unreadable(render_dossier(dossier), Path(path))
+
+
 def _refuse_unreadable(text: str, target: Path) -> None:
     """Raise :class:`DossierError` when ``text`` would not load back: a change that breaks
     the schema (a negative power, NaN...) is refused and the file on disk stays as it was."""
