@@ -100,4 +100,6 @@ def check_attestation(
             "ce n'est pas l'attestation produite pour ce dossier (empreinte différente), et "
             "aucune signature électronique ne permet de vérifier qu'elle n'a pas été modifiée"
         )
+    if report.signed and report.ok:
+        kind = SignatureKind.PADES  # signed electronically, whatever the layout announced
     return AttestationCheck(digest, summary, report, kind, tuple(problems))

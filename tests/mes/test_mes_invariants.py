@@ -389,3 +389,18 @@ def test_a_confirmed_unsure_value_counts(ready: Path) -> None:
 
 def test_screens_used_in_tests_are_the_three_asked() -> None:
     assert set(SCREENS) == set(ReadingField)
+
+
+def test_an_attestation_signed_afterwards_is_packed_as_signed_electronically(
+    ready: Path, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "attestation.pdf"
+    service.attest(ready, pdf, service.AttestationRequest(now=GENERATED))  # images
+    key = service.SigningKey(make_p12("Louis Bernard"), b"secret")
+    signed = service.sign(ready, key)
+    assert signed.path == pdf and "Louis Bernard" in (signed.signer or "")
+    assert load_dossier(ready).attestation.signature is SignatureKind.PADES
+    outcome = service.pack(ready, tmp_path / "envoi")
+    assert outcome.pack.signature is SignatureKind.PADES
+    message = (tmp_path / "envoi" / "message.txt").read_text(encoding="utf-8")
+    assert "signée électroniquement" in message
