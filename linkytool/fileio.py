@@ -1,33 +1,80 @@
-"""Atomic file writes shared by every module that saves user data.
+"""File I/O shared by every module that reads or saves user data.
 
-A dossier, a recording's metadata or an output file is written to a temporary file in the
-same directory, flushed and fsync'ed, then renamed over the target: a crash or a power cut
-leaves either the old file or the new one, never a truncated mix.
+- :func:`atomic_write_bytes` / :func:`atomic_write_text`: a file is written to a temporary
+  file in the same directory, flushed and fsync'ed, then renamed over the target: a crash
+  or a power cut leaves either the old file or the new one, never a truncated mix. A
+  symbolic link is written through (its target is replaced, the link stays); an existing
+  output that is not a regular file (a device such as ``/dev/full``, a FIFO, a socket) is
+  refused rather than replaced.
+- :func:`atomic_directory`: a whole output set (a pack, a results folder) is written into
+  a fresh private folder next to the destination, then swapped in at once; on failure the
+  previous set is intact and nothing partial remains.
+- :func:`locked`: serialises read-modify-write cycles on one file between processes and
+  threads (``flock`` on the file's directory, re-entrant within a process).
+- :func:`read_regular_file`: bounded read of an input that must be a regular file (never
+  blocks on a FIFO, never reads ``/dev/zero`` forever).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import fcntl
 import os
+import shutil
+import stat
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from linkytool.errors import OutputError, describe_os_error
+from linkytool.errors import InputFileError, OutputError, describe_os_error
+
+#: How long :func:`locked` waits for another program to release a file [s].
+LOCK_TIMEOUT_S = 30.0
+
+
+def real_target(path: str | os.PathLike[str]) -> Path:
+    """``path`` with symbolic links resolved (the file actually written), made absolute."""
+    return Path(os.path.realpath(os.fspath(path)))
+
+
+def refuse_special_output(target: Path) -> None:
+    """Raise :class:`OutputError` when ``target`` exists and is not a regular file."""
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError):
+        return  # the write itself reports an unusable path
+    if stat.S_ISREG(mode):
+        return
+    kind = "un dossier" if stat.S_ISDIR(mode) else "un fichier spécial (périphérique, tube)"
+    raise OutputError(
+        f"{target} existe et c'est {kind}, pas un fichier ordinaire : il n'a pas été remplacé.",
+        hint="Donnez le chemin d'un nouveau fichier ou d'un fichier ordinaire.",
+    )
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` atomically (temporary file, fsync, rename, dir fsync)."""
-    target = Path(path)
+    target = real_target(path) if os.path.islink(os.fspath(path)) else Path(path)
+    refuse_special_output(target)
     directory = target.parent if str(target.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         # mkdir(exist_ok=True) raises FileExistsError only for a file where a folder is due
         reason = (
             "un élément du chemin est un fichier, pas un dossier"
             if isinstance(exc, FileExistsError)
             else describe_os_error(exc)
+            if isinstance(exc, OSError)
+            else "nom de fichier invalide"
         )
         raise OutputError(
             f"Impossible d'écrire dans le dossier {directory} : {reason}.",
@@ -87,3 +134,264 @@ def _fsync_directory(directory: Path) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+# -- whole output sets -------------------------------------------------------------------
+
+#: renameat2(2) flag swapping two paths atomically (Linux ≥ 3.15).
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths atomically; False where the system cannot (then nothing
+    happened)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code))
+
+
+@dataclass
+class StagedDirectory:
+    """A fresh private folder next to ``destination`` being filled (see
+    :func:`atomic_directory`)."""
+
+    destination: Path
+    path: Path
+    names: list[str] = field(default_factory=list)
+
+    def write(self, name: str, data: bytes) -> Path:
+        """Write one file of the set (a plain name, no folder)."""
+        if not name or "/" in name or name in (".", ".."):
+            raise ValueError(f"bad file name in an output set: {name!r}")
+        target = self.path / name
+        with open(target, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(target, 0o666 & ~_current_umask())
+        self.names.append(name)
+        return target
+
+
+@contextlib.contextmanager
+def atomic_directory(destination: str | os.PathLike[str]) -> Iterator[StagedDirectory]:
+    """Fill a fresh private staging folder, then swap it in place of ``destination``.
+
+    The staging folder is created by :func:`tempfile.mkdtemp` next to the destination
+    (unpredictable name, mode 0700, never a pre-existing path or link). On normal exit the
+    staged set replaces the destination in one step (``renameat2(RENAME_EXCHANGE)``, or
+    two renames where that is unavailable), then the previous set is removed. On any
+    error the staging folder is removed and the destination is left as it was. A
+    destination that is a symbolic link is written through to its target.
+    """
+    requested = Path(destination)
+    target = real_target(requested) if requested.is_symlink() else requested.absolute()
+    if target.exists() and not target.is_dir():
+        raise OutputError(
+            f"{requested} est un fichier, pas un dossier : l'ensemble de fichiers ne peut pas "
+            "y être écrit.",
+            hint="Donnez le nom d'un dossier (créé au besoin).",
+        )
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partiel", dir=parent))
+    except (OSError, ValueError) as exc:
+        reason = describe_os_error(exc) if isinstance(exc, OSError) else "nom invalide"
+        raise OutputError(
+            f"Impossible d'écrire dans {parent} : {reason}. Rien n'a été écrit.",
+            hint="Vérifiez que le dossier est accessible en écriture et que le disque n'est "
+            "pas plein.",
+        ) from exc
+    staged = StagedDirectory(target, staging)
+    try:
+        yield staged
+        os.chmod(staging, 0o777 & ~_current_umask())
+        _fsync_directory(staging)
+        _swap_in(staging, target)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(
+                f"Impossible d'écrire {requested} : {describe_os_error(exc)}. "
+                + (
+                    "Le contenu précédent est intact ; rien de partiel n'a été laissé."
+                    if target.exists()
+                    else "Rien n'a été écrit."
+                ),
+                hint="Libérez de la place ou choisissez un autre emplacement.",
+            ) from exc
+        raise
+    _fsync_directory(parent)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put ``staging`` at ``target``; the previous ``target`` (if any) is removed after."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous set
+        return
+    previous = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".ancien", dir=target.parent)
+    )
+    os.rmdir(previous)
+    os.rename(target, previous)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        os.rename(previous, target)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+# -- locks -------------------------------------------------------------------------------
+
+
+@dataclass
+class _DirectoryLock:
+    guard: threading.RLock = field(default_factory=threading.RLock)
+    depth: int = 0
+    fd: int | None = None
+
+
+_LOCKS: dict[str, _DirectoryLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str], *, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[Path]:
+    """Hold an exclusive lock for a read-modify-write of ``path``; yields the real path.
+
+    The lock is an ``flock`` on the directory of the real file (symbolic links resolved):
+    that inode never changes, unlike the file's own, which every atomic save replaces.
+    Re-entrant within a process (threads wait on each other); another process waits up to
+    ``timeout_s`` then gets an :class:`OutputError`.
+    """
+    target = real_target(path)
+    directory = target.parent
+    key = str(directory)
+    with _LOCKS_GUARD:
+        entry = _LOCKS.setdefault(key, _DirectoryLock())
+    with entry.guard:
+        if entry.depth == 0:
+            entry.fd = _acquire(directory, timeout_s, target)
+        entry.depth += 1
+        try:
+            yield target
+        finally:
+            entry.depth -= 1
+            if entry.depth == 0 and entry.fd is not None:
+                with contextlib.suppress(OSError):
+                    fcntl.flock(entry.fd, fcntl.LOCK_UN)
+                os.close(entry.fd)
+                entry.fd = None
+
+
+def _acquire(directory: Path, timeout_s: float, target: Path) -> int:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except (OSError, ValueError) as exc:
+        reason = (
+            "un élément du chemin est un fichier, pas un dossier"
+            if isinstance(exc, FileExistsError | NotADirectoryError)
+            else describe_os_error(exc)
+            if isinstance(exc, OSError)
+            else "nom invalide"
+        )
+        raise OutputError(f"Impossible d'écrire dans le dossier {directory} : {reason}.") from exc
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise OutputError(
+                    f"{target} est en cours de modification par un autre programme depuis "
+                    f"plus de {timeout_s:g} s : rien n'a été modifié.",
+                    hint="Attendez la fin de l'autre commande (ou fermez l'interface) puis "
+                    "recommencez.",
+                ) from None
+            time.sleep(0.02)
+        except OSError:  # flock unsupported (some network file systems): go unlocked
+            return fd
+
+
+# -- bounded reads -----------------------------------------------------------------------
+
+
+def read_regular_file(path: str | os.PathLike[str], *, limit: int, what: str = "fichier") -> bytes:
+    """The bytes of ``path``, which must be a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO with no writer does not hang), checked with ``fstat``
+    before reading (a device, a FIFO or a folder is refused), read at most ``limit + 1``
+    bytes. Errors are :class:`InputFileError` in French naming ``what``.
+    """
+    name = os.fspath(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except ValueError as exc:  # a NUL byte in the path
+        raise InputFileError(
+            f"Chemin de {what} invalide (caractère nul) : {name!r}.",
+            hint="Vérifiez le chemin saisi.",
+        ) from exc
+    except FileNotFoundError as exc:
+        raise InputFileError(f"{what.capitalize()} introuvable : {name}.") from exc
+    except OSError as exc:
+        raise InputFileError(
+            f"{what.capitalize()} illisible : {name} ({describe_os_error(exc)})."
+        ) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "un dossier" if stat.S_ISDIR(info.st_mode) else "un fichier spécial"
+            raise InputFileError(
+                f"{name} est {kind}, pas un fichier ordinaire ({what} attendu).",
+                hint="Donnez le chemin d'un fichier.",
+            )
+        if info.st_size > limit:
+            raise InputFileError(
+                f"{name} est trop volumineux : {_megabytes(info.st_size)} "
+                f"({_megabytes(limit)} au plus pour un(e) {what})."
+            )
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise InputFileError(
+                f"{name} est trop volumineux : plus de {_megabytes(limit)} pour un(e) {what}."
+            )
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputFileError(
+            f"{what.capitalize()} illisible : {name} ({describe_os_error(exc)})."
+        ) from exc
+    finally:
+        os.close(fd)
+
+
+def _megabytes(size: int) -> str:
+    """1234567 -> '1,2 Mo' (French decimal comma)."""
+    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")

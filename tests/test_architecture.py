@@ -63,3 +63,47 @@ def test_decoder_core_never_imports_pyserial() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+#: Orchestration a front end must leave to ``linkytool.mes.service`` (issue 12: each
+#: dossier action done once, for the CLI and the UI alike).
+MES_ACTIONS_BELOW_THE_SERVICE = frozenset(
+    {
+        "record_reading",
+        "readings_from_tic",
+        "reading_from_photo",
+        "check_prerequisites",
+        "evaluate_rules",
+        "build_pack",
+        "pack_files",
+        "build_attestation",
+        "build_attestation_pdf",
+        "sign_pdf",
+        "verify_signature",
+        "save_dossier",
+        "load_submitted_photos",
+    }
+)
+
+
+def test_front_ends_do_dossier_actions_through_the_mes_service_only() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(linkytool.__file__).parent
+    offenders = []
+    for path in [root / "cli" / "mes.py", *sorted((root / "tui").rglob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
+                "linkytool.mes"
+            ):
+                continue
+            if node.module == "linkytool.mes.service":
+                continue
+            offenders += [
+                f"{path.relative_to(root)}: {node.module}.{alias.name}"
+                for alias in node.names
+                if alias.name in MES_ACTIONS_BELOW_THE_SERVICE
+            ]
+    assert offenders == []

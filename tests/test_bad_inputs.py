@@ -7,6 +7,7 @@ Exit codes (README): 0 ok, 1 answer is no, 2 usage, 3 bad input, 6 output, 130 C
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -355,6 +356,15 @@ def test_permission_error_while_reading_is_bad_input(
     shutil.copy(TIC_SAMPLE, work / "capture.bin")
     _deny(monkeypatch, "read_bytes")
     _deny(monkeypatch, "open")
+    original_open = os.open
+
+    def os_open_denied(path: object, *args: object, **kwargs: object) -> int:
+        # linkytool.fileio reads user files with os.open (bounded, never blocks on a FIFO)
+        if os.path.basename(os.fsdecode(path)) in {"d.toml", "c.csv", "capture.bin"}:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))  # type: ignore[arg-type]
+        return original_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", os_open_denied)
     _assert_clean_failure(_run("mes", "check", "d.toml"), 3, "permission refusée")
     _assert_clean_failure(
         _run(*ACC, "--consumers", "c.csv", "--producers", "p.csv"), 3, "permission refusée"

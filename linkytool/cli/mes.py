@@ -1,19 +1,21 @@
 """`linkytool mes`: the self-commissioning (auto-MES) dossier from the command line.
 
-Thin shell over :mod:`linkytool.mes`: every command loads the dossier, calls one core
-function and prints its typed result (data on stdout, diagnostics on stderr). TIC and OCR
-are imported only by the commands that need them.
+Thin shell over :mod:`linkytool.mes.service`: every command parses its arguments, calls
+one service function and renders its typed result (data on stdout, diagnostics on
+stderr). Core errors carry fields; the hints naming this command line's options are
+worded here (:func:`cli_hints`), never in the core.
 """
 
 from __future__ import annotations
 
-import os
+import functools
 import shutil
+import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -24,15 +26,86 @@ from linkytool.cli.output import (
     format_option,
     warn,
 )
-from linkytool.errors import ExitCode, describe_os_error
-from linkytool.fileio import atomic_write_bytes, atomic_write_text
-from linkytool.mes.errors import DossierError, SigningError
-from linkytool.mes.model import ReadingField, ReadingSource
+from linkytool.errors import ExitCode, LinkytoolError
+from linkytool.fileio import read_regular_file
+from linkytool.mes import service
+from linkytool.mes.errors import (
+    AttestationError,
+    DossierError,
+    DossierExistsError,
+    DossierFileOutputError,
+    OcrUnavailableError,
+    PrerequisitesError,
+    SigningError,
+    TestOverwriteError,
+    UnsignedAttestationError,
+)
+from linkytool.mes.model import ReadingField, ReadingSource, SignatureKind
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
 from linkytool.textfmt import dumps_json
 
 DOSSIER = OutputPath()
 EXISTING_FILE = InputFile()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _hint_for(error: LinkytoolError, dossier: str) -> str | None:
+    """The command-line wording of what to do after ``error`` (None: keep the core's)."""
+    if isinstance(error, DossierError) and error.missing:
+        return f"Créez-le avec : linkytool mes new {error.file or dossier}"
+    if isinstance(error, PrerequisitesError):
+        return (
+            f"linkytool mes check {dossier} détaille chaque point ; --draft produit un "
+            "brouillon (mes attest)."
+        )
+    if isinstance(error, UnsignedAttestationError):
+        return (
+            "Ajoutez --signature PNG et --installer-signature PNG, ou --sign-p12 CLE.p12, ou "
+            "--sign-by-hand pour une attestation à imprimer et signer à la main."
+        )
+    if isinstance(error, AttestationError):
+        if error.file is None:
+            return (
+                f"Produisez-la d'abord : linkytool mes attest {dossier} -o attestation.pdf "
+                "(avec les signatures), puis relancez mes pack."
+            )
+        return (
+            f"Refaites l'attestation (linkytool mes attest {dossier} -o ...) à partir du "
+            "dossier actuel, ou donnez la bonne avec --attestation."
+        )
+    if isinstance(error, DossierExistsError):
+        return "Choisissez un autre nom ou ajoutez --force pour le remplacer."
+    if isinstance(error, TestOverwriteError):
+        return "Confirmez à la question posée, ou ajoutez --force pour remplacer l'essai consigné."
+    if isinstance(error, SigningError) and error.bad_password:
+        return (
+            "Vérifiez le fichier .p12 et son mot de passe (demandé au clavier, ou "
+            "--p12-password, ou la variable LINKYTOOL_P12_PASSWORD)."
+        )
+    if isinstance(error, OcrUnavailableError):
+        return f"Saisissez les valeurs avec : linkytool mes reading {dossier} CHAMP VALEUR"
+    if isinstance(error, DossierFileOutputError):
+        return "Donnez une autre sortie avec -o (par exemple un nouveau dossier « envoi »)."
+    return None
+
+
+def cli_hints(function: F) -> F:
+    """Word the hint of a core error for this command line (the core names no option)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except LinkytoolError as error:
+            dossier = str(kwargs.get("dossier") or "DOSSIER")
+            hint = _hint_for(error, dossier)
+            if hint is not None:
+                error.hint = hint
+            raise
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _settings(max_delay: float, max_index: int) -> CheckSettings:
@@ -46,7 +119,7 @@ def settings_options(function: Any) -> Any:
         type=click.FloatRange(min=0.1),
         default=CheckSettings().max_decoupling_delay_s,
         show_default=True,
-        help="Délai maximal de découplage accepté pour l'essai [s].",
+        help="Délai maximal de découplage accepté pour l'essai [s] (réglage de linkytool).",
     )(function)
     return click.option(
         "--max-index",
@@ -57,39 +130,40 @@ def settings_options(function: Any) -> Any:
     )(function)
 
 
-def signing_options(function: Any) -> Any:
-    """Signature images, PKCS#12 key and GPS options shared by attest and pack."""
-    options = [
-        click.option(
-            "--signature",
-            "producer_signature",
-            type=EXISTING_FILE,
-            help="Image (PNG) de la signature manuscrite du producteur.",
-        ),
-        click.option(
-            "--installer-signature",
-            type=EXISTING_FILE,
-            help="Image (PNG) de la signature manuscrite de l'installateur.",
-        ),
-        click.option(
-            "--sign-p12",
-            type=EXISTING_FILE,
-            help="Clé PKCS#12 (.p12) pour signer électroniquement le PDF (PAdES).",
-        ),
-        click.option(
-            "--p12-password",
-            envvar="LINKYTOOL_P12_PASSWORD",
-            help="Mot de passe de la clé PKCS#12 (ou variable LINKYTOOL_P12_PASSWORD).",
-        ),
-        click.option(
-            "--keep-gps",
-            is_flag=True,
-            help="Conserve la position GPS des photos (retirée par défaut).",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+def key_options(function: Any) -> Any:
+    """The PKCS#12 key and its password (prompted for when not given)."""
+    function = click.option(
+        "--p12-password",
+        envvar="LINKYTOOL_P12_PASSWORD",
+        help="Mot de passe de la clé (sinon variable LINKYTOOL_P12_PASSWORD, ou demandé au "
+        "clavier).",
+    )(function)
+    return click.option(
+        "--sign-p12",
+        type=EXISTING_FILE,
+        help="Clé PKCS#12 (.p12) pour signer électroniquement le PDF (PAdES).",
+    )(function)
+
+
+def _interactive() -> bool:
+    """True when a person can answer on the terminal (prompts are asked only then)."""
+    return sys.stdin.isatty()
+
+
+def _key(path: Path | None, password: str | None) -> service.SigningKey | None:
+    """The signing key; its password is asked on the terminal when not given."""
+    if path is None:
+        return None
+    data = read_regular_file(path, limit=1_000_000, what="clé PKCS#12")
+    if password is None and _interactive():
+        password = click.prompt(
+            f"Mot de passe de la clé {path.name} (vide s'il n'y en a pas)",
+            hide_input=True,
+            default="",
+            show_default=False,
+            err=True,
+        )
+    return service.SigningKey(data, password.encode("utf-8") if password else None)
 
 
 @click.group()
@@ -97,24 +171,23 @@ def mes() -> None:
     """Dossier d'auto-mise en service : prérequis, attestation, dossier d'envoi.
 
     Flux habituel : mes new DOSSIER.toml, remplir le fichier (ou l'interface),
-    mes check, mes attest, mes pack ; mes verify contrôle une attestation signée.
+    mes import-tic, mes import-photos, mes test, mes check, mes attest, mes pack ;
+    mes verify contrôle une attestation signée.
     """
 
 
 @mes.command("new")
 @click.argument("dossier", type=DOSSIER)
 @click.option("--force", is_flag=True, help="Remplace un fichier existant.")
+@cli_hints
 def new_command(dossier: Path, force: bool) -> None:
     """Crée un dossier vierge (TOML commenté en français) à remplir."""
-    from linkytool.mes.store import new_dossier_text
-
-    if dossier.exists() and not force:
-        raise DossierError(
-            f"{dossier} existe déjà : il n'a pas été modifié.",
-            hint="Choisissez un autre nom ou ajoutez --force pour le remplacer.",
-        )
-    atomic_write_text(dossier, new_dossier_text())
-    warn(f"Dossier créé : {dossier}. Remplissez-le puis lancez : linkytool mes check {dossier}")
+    result = service.new_dossier(dossier, force=force)
+    replaced = " (fichier précédent remplacé)" if result.replaced else ""
+    warn(
+        f"Dossier créé : {result.path}{replaced}. Remplissez-le puis lancez : "
+        f"linkytool mes check {result.path}"
+    )
 
 
 CHECK_COLUMNS = [
@@ -135,6 +208,7 @@ def _outcome_row(outcome: RuleOutcome) -> dict[str, Any]:
         "action": outcome.action,
         "message": outcome.message,
         "citation": outcome.citation,
+        "warnings": list(outcome.warnings),
     }
 
 
@@ -154,9 +228,12 @@ def render_check(outcomes: Sequence[RuleOutcome], *, width: int = 100) -> str:
         head = f"{mark:<14}{outcome.title} ({outcome.id})"
         if outcome.satisfied:
             lines.append(f"{head} : {outcome.detail}")
-            continue
-        lines.append(f"{head} – {STATUS_LABELS[outcome.status]}")
-        for label, text in (("constat", outcome.detail), ("à faire", outcome.action)):
+        else:
+            lines.append(f"{head} – {STATUS_LABELS[outcome.status]}")
+        notes = [("attention", warning) for warning in outcome.warnings]
+        if not outcome.satisfied:
+            notes = [("constat", outcome.detail), ("à faire", outcome.action), *notes]
+        for label, text in notes:
             lines += textwrap.wrap(
                 text,
                 width=width,
@@ -171,65 +248,75 @@ def render_check(outcomes: Sequence[RuleOutcome], *, width: int = 100) -> str:
 @format_option("table", "json", "jsonl", "csv")
 @settings_options
 @click.pass_context
+@cli_hints
 def check_command(
     ctx: click.Context, dossier: Path, output_format: str, max_delay: float, max_index: int
 ) -> None:
     """Vérifie chaque prérequis de l'auto-MES (code de sortie 1 s'il en manque un).
 
     Une ligne par condition du mode opératoire d'Enedis : remplie, information
-    manquante ou non remplie, avec le constat et ce qu'il faut faire. En JSON (ou CSV,
-    JSON lines), chaque ligne cite aussi la phrase du mode opératoire dont elle découle.
+    manquante ou non remplie, avec le constat et ce qu'il faut faire. Un relevé dont la
+    photo ou la capture a changé depuis sa lecture est signalé, pas compté. En JSON (ou
+    CSV, JSON lines), chaque ligne cite aussi la phrase du mode opératoire.
     """
-    from linkytool.mes.rules import check_prerequisites
-    from linkytool.mes.store import load_dossier
-
-    loaded = load_dossier(dossier)
-    outcomes = check_prerequisites(
-        loaded, base_dir=dossier.parent, settings=_settings(max_delay, max_index)
-    )
-    rows = [_outcome_row(outcome) for outcome in outcomes]
+    result = service.check(dossier, settings=_settings(max_delay, max_index))
+    rows = [_outcome_row(outcome) for outcome in result.outcomes]
     if output_format == "json":
         click.echo(dumps_json(rows))
     elif output_format == "table":
-        click.echo(render_check(outcomes, width=shutil.get_terminal_size((100, 24)).columns))
+        width = shutil.get_terminal_size((100, 24)).columns
+        click.echo(render_check(result.outcomes, width=width))
     else:
         emit_rows(rows, CHECK_COLUMNS, output_format)
-    failing = [o for o in outcomes if o.status is not RuleStatus.SATISFIED]
-    if failing:
-        warn(f"{len(failing)} prérequis sur {len(outcomes)} ne sont pas remplis.")
+    for warning in result.warnings:
+        warn(f"Attention : {warning}.")
+    total = len(result.outcomes)
+    if result.failing:
+        count = len(result.failing)
+        verb = "n'est pas rempli" if count == 1 else "ne sont pas remplis"
+        warn(f"{count} prérequis sur {total} {verb}.")
         ctx.exit(int(ExitCode.NOT_SATISFIED))
-    warn(f"Les {len(outcomes)} prérequis sont remplis : linkytool mes attest {dossier} -o ...")
+    warn(f"Les {total} prérequis sont remplis : linkytool mes attest {dossier} -o ...")
 
 
-def _read_key(path: Path | None) -> bytes | None:
-    if path is None:
-        return None
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise SigningError(f"Impossible de lire la clé {path} : {describe_os_error(exc)}.") from exc
-
-
-def _password(value: str | None) -> bytes | None:
-    return value.encode("utf-8") if value else None
+SIGNATURE_WORDS = {
+    SignatureKind.PADES: "signée électroniquement (PAdES)",
+    SignatureKind.IMAGES: "signée (images des signatures)",
+    SignatureKind.BY_HAND: "À IMPRIMER ET SIGNER À LA MAIN (non signée)",
+}
 
 
 @mes.command("attest")
 @click.argument("dossier", type=EXISTING_FILE)
+@click.option("-o", "--output", type=OutputPath(), required=True, help="Fichier PDF à écrire.")
 @click.option(
-    "-o",
-    "--output",
-    type=OutputPath(),
-    required=True,
-    help="Fichier PDF à écrire.",
+    "--signature",
+    "producer_signature",
+    type=EXISTING_FILE,
+    help="Image (PNG, JPEG) de la signature manuscrite du producteur (gardée dans le dossier).",
 )
-@signing_options
+@click.option(
+    "--installer-signature",
+    type=EXISTING_FILE,
+    help="Image (PNG, JPEG) de la signature de l'installateur (gardée dans le dossier).",
+)
+@key_options
+@click.option(
+    "--sign-by-hand",
+    is_flag=True,
+    help="Attestation finale à imprimer et signer à la main (elle le dit sur chaque page), "
+    "quand il n'y a ni images de signature ni clé.",
+)
+@click.option(
+    "--keep-gps", is_flag=True, help="Conserve la position des photos (retirée par défaut)."
+)
 @click.option(
     "--draft",
     is_flag=True,
     help="Produit un brouillon même si des prérequis manquent (« BROUILLON – NON CONFORME »).",
 )
 @settings_options
+@cli_hints
 def attest_command(
     *,
     dossier: Path,
@@ -238,37 +325,73 @@ def attest_command(
     installer_signature: Path | None,
     sign_p12: Path | None,
     p12_password: str | None,
+    sign_by_hand: bool,
     keep_gps: bool,
     draft: bool,
     max_delay: float,
     max_index: int,
 ) -> None:
-    """Produit l'attestation d'auto-mise en service (PDF A4), signée si une clé est donnée.
+    """Produit l'attestation d'auto-mise en service (PDF A4) et l'enregistre dans le dossier.
 
-    Refuse tant qu'un prérequis n'est pas rempli, sauf avec --draft. Les empreintes
-    SHA-256 imprimées sont celles des photos telles qu'envoyées par mes pack.
+    Refuse tant qu'un prérequis n'est pas rempli (sauf --draft), et refuse une
+    attestation finale qui ne serait pas signée : images des deux signatures, clé
+    PKCS#12, ou --sign-by-hand. mes pack joindra exactement ce fichier.
     """
-    from linkytool.mes.service import attest, refuse_overwriting_dossier_files
-    from linkytool.mes.store import load_dossier
-
-    loaded = load_dossier(dossier)
-    refuse_overwriting_dossier_files(loaded, dossier, output)
-    result = attest(
-        loaded,
-        base_dir=dossier.parent,
-        draft=draft,
-        producer_signature=producer_signature,
-        installer_signature=installer_signature,
-        pkcs12=_read_key(sign_p12),
-        pkcs12_password=_password(p12_password),
-        keep_gps=keep_gps,
-        settings=_settings(max_delay, max_index),
+    result = service.attest(
+        dossier,
+        output,
+        service.AttestationRequest(
+            draft=draft,
+            producer_signature=producer_signature,
+            installer_signature=installer_signature,
+            key=_key(sign_p12, p12_password),
+            by_hand=sign_by_hand,
+            keep_gps=keep_gps,
+            settings=_settings(max_delay, max_index),
+        ),
     )
-    atomic_write_bytes(output, result.pdf)
-    what = "Brouillon écrit" if result.draft else "Attestation écrite"
-    signed = ", signée électroniquement" if result.signed else ""
-    warn(f"{what} : {output} ({len(result.pdf) // 1024} Kio{signed}).")
+    for message in result.warnings:
+        warn(f"Attention : {message}.")
+    if result.draft:
+        warn(f"Brouillon écrit : {output} ({result.size_bytes // 1024} Kio), jamais à envoyer.")
+    else:
+        assert result.signature is not None
+        warn(
+            f"Attestation écrite : {output} ({result.size_bytes // 1024} Kio, "
+            f"{SIGNATURE_WORDS[result.signature]}), enregistrée dans {dossier}."
+        )
     click.echo(str(output))
+
+
+@mes.command("sign")
+@click.argument("dossier", type=EXISTING_FILE)
+@key_options
+@click.option(
+    "--attestation",
+    type=EXISTING_FILE,
+    help="Attestation à signer (par défaut celle enregistrée dans le dossier).",
+)
+@click.option(
+    "-o", "--output", type=OutputPath(), help="PDF signé à écrire (par défaut : en place)."
+)
+@cli_hints
+def sign_command(
+    *,
+    dossier: Path,
+    sign_p12: Path | None,
+    p12_password: str | None,
+    attestation: Path | None,
+    output: Path | None,
+) -> None:
+    """Signe électroniquement (PAdES) l'attestation produite pour ce dossier."""
+    key = _key(sign_p12, p12_password)
+    if key is None:
+        raise click.UsageError("--sign-p12 est obligatoire pour signer.")
+    result = service.sign(dossier, key, attestation=attestation, output=output)
+    for message in result.warnings:
+        warn(f"Attention : {message}.")
+    warn(f"Attestation signée : {result.path} (signataire : {result.signer or 'inconnu'}).")
+    click.echo(str(result.path))
 
 
 @mes.command("verify")
@@ -283,6 +406,7 @@ def attest_command(
 )
 @format_option("table", "json")
 @click.pass_context
+@cli_hints
 def verify_command(
     ctx: click.Context,
     pdf: Path,
@@ -290,29 +414,31 @@ def verify_command(
     photos: Sequence[Path],
     output_format: str,
 ) -> None:
-    """Vérifie la signature d'une attestation et les empreintes des photos.
+    """Vérifie chaque signature d'une attestation, ce qu'elle couvre, et les photos.
 
-    L'intégrité (contenu inchangé depuis la signature) décide du code de sortie ; la
-    confiance dans le certificat (auto-signé le plus souvent) est indiquée à part.
+    L'intégrité (contenu inchangé depuis chaque signature, aucune modification ajoutée
+    ensuite) décide du code de sortie ; la confiance dans le certificat (auto-signé le
+    plus souvent) est indiquée à part.
     """
-    from linkytool.mes.service import verify_attestation
-
-    result = verify_attestation(pdf, [*photos, *more_photos])
+    result = service.verify(pdf, [*photos, *more_photos])
     report = result.signature
     rows: list[dict[str, Any]] = [
         {"controle": "signature présente", "resultat": _yes(report.signed), "detail": ""},
         {
             "controle": "intégrité",
-            "resultat": _yes(report.intact and report.covers_whole_file),
+            "resultat": _yes(report.ok),
             "detail": "; ".join(report.problems),
         },
-        {
-            "controle": "certificat reconnu",
-            "resultat": _yes(report.trusted),
-            "detail": (report.signer or "")
-            + ("" if report.trusted else " (certificat non reconnu : vérifiez le signataire)"),
-        },
     ]
+    for check in report.signatures:
+        rows.append(
+            {
+                "controle": f"certificat ({check.field})",
+                "resultat": "reconnu" if check.trusted else "non reconnu",
+                "detail": (check.signer or "")
+                + ("" if check.trusted else " (auto-signé ou inconnu : vérifiez le signataire)"),
+            }
+        )
     for photo in result.photos:
         rows.append(
             {
@@ -332,18 +458,32 @@ def verify_command(
                     "trusted": report.trusted,
                     "signer": report.signer,
                     "signing_time": report.signing_time,
+                    "signatures": [
+                        {
+                            "field": check.field,
+                            "signer": check.signer,
+                            "signing_time": check.signing_time,
+                            "intact": check.intact,
+                            "trusted": check.trusted,
+                            "problems": list(check.problems),
+                        }
+                        for check in report.signatures
+                    ],
                     "photos": [
                         {"path": p.path, "sha256": p.sha256, "role": p.role, "matches": p.matches}
                         for p in result.photos
                     ],
                     "problems": result.problems,
-                    "summary": result.summary,
+                    "warnings": list(result.warnings),
+                    "summary": result.summary if result.ok else None,
                 }
             )
         )
     else:
         columns = [("controle", "Contrôle"), ("resultat", "Résultat"), ("detail", "Détail")]
         emit_rows(rows, columns, "table")
+    for message in result.warnings:
+        warn(f"Attention : {message}.")
     if not result.ok:
         warn("Vérification en échec : " + " ; ".join(result.problems))
         ctx.exit(int(ExitCode.NOT_SATISFIED))
@@ -365,67 +505,39 @@ def _yes(value: bool) -> str:
 @click.option(
     "--attestation",
     type=EXISTING_FILE,
-    help="Attestation déjà produite (et signée) à joindre au lieu d'en produire une.",
+    help="Attestation à joindre au lieu de celle enregistrée dans le dossier (elle doit "
+    "correspondre au dossier).",
 )
-@signing_options
 @settings_options
+@cli_hints
 def pack_command(
     *,
     dossier: Path,
     output: Path,
     attestation: Path | None,
-    producer_signature: Path | None,
-    installer_signature: Path | None,
-    sign_p12: Path | None,
-    p12_password: str | None,
-    keep_gps: bool,
     max_delay: float,
     max_index: int,
 ) -> None:
     """Prépare l'envoi Enedis-Connect : attestation, 3 photos, message.txt, manifeste.
 
-    Chaque pièce fait 4 Mo au plus (photo réduite seulement si nécessaire), la position
-    GPS est retirée des photos, et une photo du mauvais écran est refusée.
+    Joint exactement l'attestation produite par mes attest (refusée si elle ne
+    correspond plus au dossier). Chaque pièce fait 4 Mo au plus (photo réduite seulement
+    si nécessaire, HEIC converti en JPEG), la position est retirée des photos, une photo
+    du mauvais écran est refusée. L'ensemble apparaît d'un coup, ou pas du tout.
     """
-    from linkytool.mes.pack import build_pack, default_screen_reader
-    from linkytool.mes.schema import PARIS
-    from linkytool.mes.service import attest, check_attestation_matches, load_submitted_photos
-    from linkytool.mes.store import load_dossier
-
-    loaded = load_dossier(dossier)
-    settings = _settings(max_delay, max_index)
-    if attestation is not None:
-        pdf = attestation.read_bytes()
-        photos = load_submitted_photos(loaded, dossier.parent, keep_gps=keep_gps, settings=settings)
-        check_attestation_matches(pdf, photos)
-    else:
-        result = attest(
-            loaded,
-            base_dir=dossier.parent,
-            producer_signature=producer_signature,
-            installer_signature=installer_signature,
-            pkcs12=_read_key(sign_p12),
-            pkcs12_password=_password(p12_password),
-            keep_gps=keep_gps,
-            settings=settings,
-        )
-        pdf, photos = result.pdf, result.photos
-    packed = build_pack(
-        loaded,
-        photos,
-        pdf,
+    outcome = service.pack(
+        dossier,
         output,
-        screen_reader=default_screen_reader(),
-        generated_at=datetime.now(PARIS).replace(microsecond=0),
-        settings=settings,
+        service.PackRequest(attestation=attestation, settings=_settings(max_delay, max_index)),
     )
+    packed = outcome.pack
     for message in packed.warnings:
         warn(message)
     emit_rows(
         [
             {
                 "name": item.name,
-                "size": f"{item.size_bytes / 1_000_000:.2f} Mo",
+                "size": f"{item.size_bytes / 1_000_000:.2f} Mo".replace(".", ","),
                 "sha256": item.sha256,
                 "changes": "; ".join(item.changes),
             }
@@ -440,7 +552,12 @@ def pack_command(
         "table",
     )
     kind = "Archive" if packed.zipped else "Dossier"
-    warn(f"{kind} d'envoi prêt : {packed.destination}. Collez message.txt dans Enedis-Connect.")
+    replaced = " (l'envoi précédent a été remplacé en entier)" if packed.replaced else ""
+    warn(
+        f"{kind} d'envoi prêt{replaced} : {packed.destination} (attestation "
+        f"{SIGNATURE_WORDS[packed.signature] if packed.signature else 'non signée'}). "
+        "Collez message.txt dans Enedis-Connect."
+    )
 
 
 @mes.command("reading")
@@ -460,6 +577,7 @@ def pack_command(
 @click.option(
     "--at", "at_text", help="Moment du relevé (14:33 aujourd'hui, ou ISO) ; maintenant par défaut."
 )
+@cli_hints
 def reading_command(
     *,
     dossier: Path,
@@ -473,31 +591,20 @@ def reading_command(
 ) -> None:
     """Ajoute un relevé (PRM, date, index d'injection) à l'historique du dossier.
 
-    Les relevés précédents sont conservés ; le dernier fait foi.
+    Les relevés précédents sont conservés ; le dernier fait foi. Avec --file, le relevé
+    est rattaché au fichier par son empreinte : s'il change, le relevé est périmé.
     """
-    from linkytool.mes.photos import resolve, sha256_file
-    from linkytool.mes.readings import record_reading
-    from linkytool.mes.store import load_dossier, save_dossier
-
-    loaded = load_dossier(dossier)
-    digest = None
-    if file_:
-        path = resolve(dossier.parent, file_)
-        digest = sha256_file(path) if path.is_file() else None
-    updated = record_reading(
-        loaded,
+    result = service.record_reading(
+        dossier,
         field,
         value,
-        source,
+        source=source,
         at=_parse_time(at_text),
         confidence=confidence,
         file=file_,
-        sha256=digest,
         note=note,
     )
-    save_dossier(updated, dossier)
-    current = updated.readings.current(ReadingField(field))
-    warn(f"Relevé enregistré dans {dossier} : {field} = {current.value if current else value}.")
+    warn(f"Relevé enregistré dans {dossier} : {field} = {result.reading.value}.")
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -535,14 +642,16 @@ def _parse_time(value: str | None) -> datetime | None:
 @click.option("--seen/--not-seen", default=None, help="Découplage constaté ou non.")
 @click.option("--photo", help="Photo du message de l'onduleur (relative au dossier).")
 @click.option("--tic", "tic_evidence", help="Capture TIC prise pendant l'essai.")
+@click.option("--force", is_flag=True, help="Remplace sans demander un essai déjà consigné.")
 @click.option(
     "--max-delay",
     type=click.FloatRange(min=0.1),
     default=CheckSettings().max_decoupling_delay_s,
     show_default=True,
-    help="Délai maximal de découplage accepté [s].",
+    help="Délai maximal de découplage accepté [s] (réglage de linkytool).",
 )
 @click.pass_context
+@cli_hints
 def test_command(
     ctx: click.Context,
     *,
@@ -556,19 +665,16 @@ def test_command(
     seen: bool | None,
     photo: str | None,
     tic_evidence: str | None,
+    force: bool,
     max_delay: float,
 ) -> None:
     """Consigne l'essai de découplage et dit s'il est réussi (code 1 sinon).
 
     Après couplage, ouvrez le disjoncteur Enedis et notez l'heure, puis l'heure et le
-    message du découplage affiché par l'onduleur.
+    message du découplage affiché par l'onduleur. Un essai déjà terminé n'est remplacé
+    qu'après confirmation (ou avec --force).
     """
-    from linkytool.mes.decoupling import evaluate_decoupling_test, record_decoupling_test
-    from linkytool.mes.store import load_dossier, save_dossier
-
-    loaded = load_dossier(dossier)
-    updated = record_decoupling_test(
-        loaded,
+    changes = service.DecouplingTestChanges(
         coupled_at=_parse_time(coupled_at),
         injecting_w=injecting,
         breaker_opened_at=_parse_time(opened_at),
@@ -579,9 +685,26 @@ def test_command(
         photo=photo,
         tic_evidence=tic_evidence,
     )
-    save_dossier(updated, dossier)
-    result = evaluate_decoupling_test(updated.decoupling_test, max_delay_s=max_delay)
-    delay_text = f"{result.delay_s:.1f} s" if result.delay_s is not None else "inconnu"
+    settings = CheckSettings(max_decoupling_delay_s=max_delay)
+    try:
+        record = service.record_decoupling_test(
+            dossier, changes, overwrite=force, settings=settings
+        )
+    except TestOverwriteError as asked:
+        if not _interactive():
+            raise
+        warn(asked.message)
+        answer = click.prompt(
+            "Remplacer l'essai consigné ? [o/N]", default="n", show_default=False, err=True
+        )
+        if answer.strip().lower() not in ("o", "oui", "y", "yes"):
+            warn("Essai consigné inchangé.")
+            ctx.exit(int(ExitCode.NOT_SATISFIED))
+        record = service.record_decoupling_test(dossier, changes, overwrite=True, settings=settings)
+    result = record.result
+    delay_text = (
+        f"{result.delay_s:.1f} s".replace(".", ",") if result.delay_s is not None else "inconnu"
+    )
     click.echo(
         dumps_json(
             {
@@ -594,6 +717,8 @@ def test_command(
             }
         )
     )
+    if record.replaced:
+        warn("L'essai précédemment consigné a été remplacé.")
     if result.passed:
         warn(f"Essai réussi : découplage en {delay_text}.")
         return
@@ -604,31 +729,20 @@ def test_command(
 @mes.command("import-tic")
 @click.argument("dossier", type=EXISTING_FILE)
 @click.argument("capture", type=EXISTING_FILE)
+@cli_hints
 def import_tic_command(dossier: Path, capture: Path) -> None:
     """Ajoute au dossier le PRM et la date lus dans une capture TIC (fichier).
 
-    La capture est un enregistrement linkytool, un fichier .bin brut ou un texte.
+    La capture est un enregistrement linkytool, un fichier .bin brut ou un texte. Les
+    relevés sont rattachés à la capture par son empreinte.
     """
-    from linkytool.mes.photos import sha256_file
-    from linkytool.mes.readings import readings_from_tic
-    from linkytool.mes.store import load_dossier, save_dossier
-    from linkytool.tic import read_capture, summarize
-
-    loaded = load_dossier(dossier)
-    summary = summarize(read_capture(capture))
-    declared = os.path.relpath(capture.resolve(), dossier.parent.resolve())
-    updated = readings_from_tic(loaded, summary, capture=declared, sha256=sha256_file(capture))
-    if updated is loaded:
-        raise DossierError(
-            f"La capture {capture} ne contient ni PRM ni date.",
-            hint="Le PRM n'est transmis qu'en TIC standard : vérifiez le mode du compteur.",
-        )
-    save_dossier(updated, dossier)
-    warn(f"Relevés TIC ajoutés à {dossier} (PRM {summary.prm or '?'}).")
+    result = service.import_tic(dossier, capture)
+    warn(f"Relevés TIC ajoutés à {dossier} (PRM {result.prm or '?'}).")
 
 
 @mes.command("import-photos")
 @click.argument("dossier", type=EXISTING_FILE)
+@cli_hints
 def import_photos_command(dossier: Path) -> None:
     """Lit par OCR les trois photos du dossier et ajoute les relevés (avec leur confiance).
 
@@ -636,53 +750,21 @@ def import_photos_command(dossier: Path) -> None:
     relevés sont enregistrés quand même. Code 1 si une photo est à reprendre ou si une
     valeur lue doit être confirmée (confiance insuffisante).
     """
-    from linkytool.errors import LinkytoolError
-    from linkytool.mes.pack import default_screen_reader
-    from linkytool.mes.photos import resolve, sha256_file
-    from linkytool.mes.readings import reading_from_photo
-    from linkytool.mes.store import load_dossier, save_dossier
-
-    reader = default_screen_reader()
-    if reader is None:
-        raise DossierError(
-            "La lecture des photos (OCR) n'est pas disponible dans cette installation.",
-            hint="Saisissez les valeurs avec : linkytool mes reading DOSSIER CHAMP VALEUR",
-        )
-    loaded = load_dossier(dossier)
-    updated = loaded
-    problems: list[str] = []
-    rows: list[dict[str, Any]] = []
-    for which in ReadingField:
-        declared = getattr(loaded.photos, which.value)
-        if not declared:
-            problems.append(f"photos.{which.value} non renseignée")
-            continue
-        path = resolve(dossier.parent, declared)
-        try:
-            photo = reader(path)
-            updated = reading_from_photo(
-                updated, which, photo, file=declared, sha256=sha256_file(path)
-            )
-        except LinkytoolError as exc:
-            problems.append(f"{declared} : {exc.message}")
-            continue
-        except OSError as exc:
-            problems.append(f"{declared} : {describe_os_error(exc)}")
-            continue
-        rows.append(
-            {
-                "field": which.value,
-                "value": photo.value,
-                "confidence": f"{photo.confidence:.0%}",
-                "confident": "oui" if getattr(photo, "confident", True) else "À CONFIRMER",
-            }
-        )
-        if not getattr(photo, "confident", True):
-            problems.append(f"{which.value} = {photo.value} à confirmer (mes reading)")
-    if updated is not loaded:
-        save_dossier(updated, dossier)
+    result = service.import_photos(dossier)
     emit_rows(
-        rows,
+        [
+            {
+                "field": item.role.value,
+                "value": item.value,
+                "confidence": (
+                    f"{item.confidence:.0%}".replace("%", " %")
+                    if item.confidence is not None
+                    else ""
+                ),
+                "confident": "À CONFIRMER" if item.to_confirm else "oui",
+            }
+            for item in result.recorded
+        ],
         [
             ("field", "Relevé"),
             ("value", "Valeur"),
@@ -691,8 +773,19 @@ def import_photos_command(dossier: Path) -> None:
         ],
         "table",
     )
-    if problems:
-        warn("À reprendre : " + " ; ".join(problems))
+    notes = [f"{p.file or 'photos.' + p.role.value} : {p.message}" for p in result.problems]
+    notes += [
+        f"{item.role.value} = {item.value} à confirmer (linkytool mes reading {dossier} "
+        f"{item.role.value} VALEUR)"
+        for item in result.recorded
+        if item.to_confirm
+    ]
+    for item in result.recorded:
+        for message in item.warnings:
+            if "à confirmer" not in message:
+                warn(f"Attention : {message}.")
+    if notes:
+        warn("À reprendre : " + " ; ".join(notes))
         raise click.exceptions.Exit(int(ExitCode.NOT_SATISFIED))
 
 

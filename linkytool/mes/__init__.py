@@ -1,6 +1,8 @@
 """Auto-MES (self-commissioning) dossier: model, prerequisites, attestation, pack.
 
-Public API for the CLI and the TUI (pure functions unless they say they read files):
+Front ends call the service layer, :mod:`linkytool.mes.service` (one function per user
+action on a dossier file, typed results). The pure building blocks are exported here
+(pure functions unless they say they read files):
 - dossier files: :func:`new_dossier_text`, :func:`load_dossier`, :func:`save_dossier`,
   :func:`parse_dossier_text`, :func:`render_dossier`;
 - readings: :func:`record_reading`, :func:`readings_from_tic`, :func:`reading_from_photo`;
@@ -8,8 +10,8 @@ Public API for the CLI and the TUI (pure functions unless they say they read fil
   :func:`assess_setting_name`;
 - prerequisites: :data:`RULES`, :func:`check_prerequisites` (reads the photos),
   :func:`evaluate_rules` (pure), :class:`RuleOutcome`, :class:`CheckSettings`;
-- attestation: :func:`attest` (reads files) and :func:`build_attestation_pdf` (pure),
-  :func:`sign_pdf`, :func:`verify_attestation`;
+- attestation: :func:`build_attestation` (reads the photos) and
+  :func:`build_attestation_pdf` (pure), :func:`sign_pdf`, :func:`verify_signature`;
 - pack: :func:`build_pack`, :func:`pack_files` (pure), :func:`enedis_message`.
 """
 
@@ -57,11 +59,10 @@ from linkytool.mes.rules import (
     evaluate_rules,
 )
 from linkytool.mes.service import (
-    AttestationResult,
+    AttestationRequest,
+    BuiltAttestation,
     VerificationResult,
-    attest,
-    load_submitted_photos,
-    verify_attestation,
+    build_attestation,
 )
 from linkytool.mes.signing import sign_pdf, verify_signature
 from linkytool.mes.store import (
@@ -71,12 +72,14 @@ from linkytool.mes.store import (
     render_dossier,
     save_dossier,
 )
+from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos
 
 __all__ = [
     "RULES",
     "AgreementKind",
     "AttestationInputs",
-    "AttestationResult",
+    "AttestationRequest",
+    "BuiltAttestation",
     "CheckSettings",
     "ConnectionOption",
     "ConsuelColour",
@@ -97,12 +100,13 @@ __all__ = [
     "RuleOutcome",
     "RuleStatus",
     "SigningError",
+    "SubmittedPhoto",
     "ValidationIssue",
     "VerificationError",
     "VerificationResult",
     "VerifyInputError",
     "assess_setting_name",
-    "attest",
+    "build_attestation",
     "build_attestation_pdf",
     "build_pack",
     "check_prerequisites",
@@ -121,6 +125,5 @@ __all__ = [
     "render_dossier",
     "save_dossier",
     "sign_pdf",
-    "verify_attestation",
     "verify_signature",
 ]

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -31,6 +31,7 @@ from reportlab.platypus import (
     Flowable,
     Image,
     KeepTogether,
+    LayoutError,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -45,6 +46,7 @@ from linkytool.mes.decoupling import (
     assess_setting_name,
     evaluate_decoupling_test,
 )
+from linkytool.mes.errors import MesError
 from linkytool.mes.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from linkytool.mes.model import (
     AgreementKind,
@@ -54,6 +56,7 @@ from linkytool.mes.model import (
     Reading,
     ReadingField,
     ReadingSource,
+    SignatureKind,
 )
 from linkytool.mes.photos import SCREEN_TITLES, PhotoFacts
 from linkytool.mes.rules import STATUS_LABELS, RuleOutcome, RuleStatus
@@ -64,6 +67,13 @@ TITLE = (
     "(injection du surplus)"
 )
 DRAFT_STAMP = "BROUILLON – NON CONFORME"
+BY_HAND_STAMP = "À IMPRIMER ET À SIGNER À LA MAIN"
+#: How each kind of signature is described on the attestation and in the pack.
+SIGNATURE_LABELS: dict[SignatureKind, str] = {
+    SignatureKind.PADES: "signée électroniquement (signature PAdES)",
+    SignatureKind.IMAGES: "signée (signatures manuscrites numérisées)",
+    SignatureKind.BY_HAND: "à imprimer et à signer à la main, non signée à ce stade",
+}
 #: Name of the embedded machine-readable summary.
 EMBEDDED_NAME = "linkytool-attestation.json"
 EMBEDDED_FORMAT = "linkytool-attestation/1"
@@ -105,17 +115,48 @@ class AttestationInputs:
     installer_signature: bytes | None = None
     draft: bool = False
     max_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S
+    #: How the final attestation is signed (None for a draft).
+    signature: SignatureKind | None = None
+    #: The photos were prepared keeping their location (the pack must do the same).
+    keep_gps: bool = False
+
+
+class AttestationLayoutError(MesError):
+    """The dossier's content does not fit the attestation's pages."""
 
 
 def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
     """Lay out the attestation and return the PDF bytes (with the embedded JSON summary).
 
     Laid out twice: the first pass counts the pages so that every footer says "Page n/N".
+    The PDF's creation date is ``generated_at`` (the caller's clock), so the same inputs
+    give the same bytes.
     """
     register_fonts()
-    pages = _layout(inputs, total_pages=None)[1]
-    pdf, _ = _layout(inputs, total_pages=pages)
+    try:
+        pages = _layout(inputs, total_pages=None)[1]
+        pdf, _ = _layout(inputs, total_pages=pages)
+    except LayoutError as exc:
+        raise AttestationLayoutError(
+            "Le contenu du dossier ne tient pas dans la page de l'attestation (un champ "
+            "beaucoup trop long ?).",
+            hint="Raccourcissez les textes très longs du dossier puis recommencez.",
+        ) from exc
     return embed_summary(pdf, attestation_summary(inputs))
+
+
+def _pdf_date(moment: datetime) -> Callable[..., str]:
+    """A reportlab date formatter that writes ``moment`` (with its UTC offset)."""
+    local = to_paris(moment)
+    offset = local.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    stamp = f"D:{local:%Y%m%d%H%M%S}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
+
+    def formatter(*_: int) -> str:
+        return stamp
+
+    return formatter
 
 
 def _layout(inputs: AttestationInputs, *, total_pages: int | None) -> tuple[bytes, int]:
@@ -138,6 +179,7 @@ def _layout(inputs: AttestationInputs, *, total_pages: int | None) -> tuple[byte
     )
 
     def decorate(canvas: Canvas, doc: Any) -> None:
+        canvas.setDateFormatter(_pdf_date(inputs.generated_at))
         _decorate_page(canvas, doc, inputs, total_pages)
 
     document.build(_story(inputs), onFirstPage=decorate, onLaterPages=decorate)
@@ -157,6 +199,9 @@ def attestation_summary(inputs: AttestationInputs) -> dict[str, Any]:
         "generator": f"linkytool {__version__}",
         "generated_at": to_paris(inputs.generated_at).isoformat(timespec="seconds"),
         "draft": inputs.draft,
+        "signature": inputs.signature.value if inputs.signature else None,
+        "keep_gps": inputs.keep_gps,
+        "producer": dossier.producer.name,
         "prm": dossier.case.prm,
         "enedis_reference": dossier.case.enedis_reference,
         "commissioning_at": commissioned.isoformat(timespec="minutes") if commissioned else None,
@@ -227,6 +272,10 @@ def _decorate_page(
         canvas.setFillColor(colors.HexColor("#b00020"))
         canvas.setFont(BOLD, 9)
         canvas.drawCentredString(width / 2, height - 11 * mm, DRAFT_STAMP)
+    elif inputs.signature is SignatureKind.BY_HAND:
+        canvas.setFillColor(colors.HexColor("#a86400"))
+        canvas.setFont(BOLD, 9)
+        canvas.drawCentredString(width / 2, height - 11 * mm, BY_HAND_STAMP)
     canvas.restoreState()
 
 
@@ -262,6 +311,7 @@ class _Styles:
             textColor=ACCENT,
             spaceBefore=7,
             spaceAfter=3,
+            keepWithNext=1,  # a heading never ends a page without its section
         )
 
 
@@ -547,7 +597,10 @@ def _section_test(inputs: AttestationInputs, styles: _Styles) -> list[Flowable]:
     test = inputs.dossier.decoupling_test
     result = evaluate_decoupling_test(test, max_delay_s=inputs.max_delay_s)
     if result.passed:
-        verdict = f"réussi (limite {result.threshold_s:g} s)"
+        verdict = (
+            f"réussi (seuil de {_fr_g(result.threshold_s)} s réglé dans linkytool ; le mode "
+            "opératoire ne fixe pas de délai)"
+        )
     elif result.problems:
         verdict = "échec : " + " ; ".join(result.problems)
     else:
@@ -593,11 +646,15 @@ def _section_prerequisites(inputs: AttestationInputs, styles: _Styles) -> list[F
     ]
 
 
+def _fr_g(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
 def _thumbnail(data: bytes, box_mm: float) -> Image | None:
     try:
         with PILImage.open(io.BytesIO(data)) as source:
             image = ImageOps.exif_transpose(source).convert("RGB")
-    except (OSError, ValueError, SyntaxError):
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
         return None
     image.thumbnail((900, 900))
     buffer = io.BytesIO()
@@ -634,9 +691,11 @@ def _section_evidence(inputs: AttestationInputs, styles: _Styles) -> list[Flowab
             ]
         )
     )
+    # the heading inside the group: keepWithNext cannot join a KeepTogether container
     flow: list[Flowable] = [
-        _p("10. Photos des écrans du compteur (pièces jointes)", styles.heading),
-        KeepTogether([table]),
+        KeepTogether(
+            [_p("10. Photos des écrans du compteur (pièces jointes)", styles.heading), table]
+        ),
     ]
     tic = inputs.dossier.readings.latest_from(ReadingField.PRM, ReadingSource.TIC)
     if tic is not None:
@@ -645,7 +704,9 @@ def _section_evidence(inputs: AttestationInputs, styles: _Styles) -> list[Flowab
     return flow
 
 
-def _signature_box(title: str, name: str, image: bytes | None, styles: _Styles) -> Table:
+def _signature_box(
+    title: str, name: str, image: bytes | None, styles: _Styles, *, by_hand: bool = False
+) -> Table:
     picture: Flowable = Spacer(0, 26 * mm)
     if image:
         try:
@@ -659,8 +720,10 @@ def _signature_box(title: str, name: str, image: bytes | None, styles: _Styles) 
                 draw_h = box_h
                 draw_w = draw_h / ratio
             picture = Image(io.BytesIO(image), width=draw_w, height=draw_h, mask="auto")
-        except (OSError, ValueError, SyntaxError):
+        except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
             picture = _p("(image de signature illisible)", styles.small)
+    elif by_hand:
+        picture = _p("Signature manuscrite après impression", styles.small)
     table = Table(
         [[_p(title, styles.label)], [_p(name or "—", styles.cell)], [picture]],
         colWidths=[84 * mm],
@@ -710,6 +773,11 @@ def _section_declarations(inputs: AttestationInputs, styles: _Styles) -> list[Fl
         _p(f"Fait à {place}, le {_date(signed_on)}.", styles.body),
         Spacer(0, 2 * mm),
     ]
+    by_hand = inputs.signature is SignatureKind.BY_HAND
+    if inputs.signature is not None and not inputs.draft:
+        declarations.insert(
+            -1, _p(f"Attestation {SIGNATURE_LABELS[inputs.signature]}.", styles.label)
+        )
     boxes = Table(
         [
             [
@@ -718,12 +786,14 @@ def _section_declarations(inputs: AttestationInputs, styles: _Styles) -> list[Fl
                     dossier.producer.name,
                     inputs.producer_signature,
                     styles,
+                    by_hand=by_hand,
                 ),
                 _signature_box(
                     "Signature de l'installateur",
                     dossier.installer.person,
                     inputs.installer_signature,
                     styles,
+                    by_hand=by_hand,
                 ),
             ]
         ],

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +26,9 @@ DEFAULT_MAX_DECOUPLING_DELAY_S = 5.0
 #: Largest gap tolerated between the stopwatch delay and the noted times [s] (times are
 #: noted to the second, by a person watching two things at once).
 TIMES_TOLERANCE_S = 2.0
+#: Largest gap between the test and the commissioning: the procedure asks for the test
+#: "lors de cette MES", so a test a day or more away belongs to another visit.
+MAX_TEST_DISTANCE = timedelta(hours=12)
 
 
 class SettingVerdict(StrEnum):
@@ -136,9 +139,13 @@ def decoupling_delay_s(test: DecouplingTest) -> float | None:
 
 
 def evaluate_decoupling_test(
-    test: DecouplingTest, *, max_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S
+    test: DecouplingTest,
+    *,
+    max_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S,
+    commissioned_at: datetime | None = None,
 ) -> DecouplingTestResult:
-    """Judge a decoupling test record: done, decoupling seen with a message, in time."""
+    """Judge a decoupling test record: done, decoupling seen with a message, in time, and
+    (when ``commissioned_at`` is given) during this commissioning."""
     missing: list[str] = []
     if test.coupled_at is None:
         missing.append("heure de couplage (decoupling_test.coupled_at)")
@@ -174,7 +181,18 @@ def evaluate_decoupling_test(
     elif delay is not None and delay > max_delay_s:
         shown = f"{delay:.1f}".replace(".", ",")
         limit = f"{max_delay_s:g}".replace(".", ",")
-        problems.append(f"découplage en {shown} s, au-delà de la limite de {limit} s")
+        problems.append(
+            f"découplage en {shown} s, au-delà du seuil de {limit} s réglé dans linkytool"
+        )
+    distance = decoupling_test_distance(test, commissioned_at)
+    if distance is not None and distance > MAX_TEST_DISTANCE:
+        moment = test.breaker_opened_at or test.coupled_at
+        assert moment is not None and commissioned_at is not None
+        problems.append(
+            f"essai du {moment:%d/%m/%Y à %H:%M}, mise en service du "
+            f"{commissioned_at:%d/%m/%Y à %H:%M} : l'essai doit être fait lors de cette "
+            "mise en service"
+        )
     if not test.decoupling_seen and not missing:
         problems.append("le découplage n'a pas été constaté sur l'écran de l'onduleur")
     complete = not missing
@@ -185,6 +203,31 @@ def evaluate_decoupling_test(
         threshold_s=max_delay_s,
         problems=tuple(problems),
         missing=tuple(missing),
+    )
+
+
+def decoupling_test_distance(
+    test: DecouplingTest, commissioned_at: datetime | None
+) -> timedelta | None:
+    """How far the test (breaker opening, else coupling) is from the commissioning."""
+    moment = test.breaker_opened_at or test.coupled_at
+    if moment is None or commissioned_at is None:
+        return None
+    return abs(moment - commissioned_at)
+
+
+def decoupling_test_started(test: DecouplingTest) -> bool:
+    """True when any step of a test is already recorded."""
+    return any(
+        value not in (None, "", False)
+        for value in (
+            test.coupled_at,
+            test.breaker_opened_at,
+            test.decoupled_at,
+            test.delay_s,
+            test.decoupling_seen,
+            test.message,
+        )
     )
 
 

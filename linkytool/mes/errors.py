@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from linkytool.errors import ExitCode, LinkytoolError
+from linkytool.errors import ExitCode, LinkytoolError, OutputError
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,25 @@ class MesError(LinkytoolError):
 
 
 class DossierError(MesError):
-    """A dossier file is missing, unreadable or invalid; ``issues`` lists every problem."""
+    """A dossier file is missing, unreadable or invalid; ``issues`` lists every problem.
+
+    ``file`` is the dossier concerned (when known); ``missing`` is True when it does not
+    exist (a front end may then say how to create it).
+    """
 
     exit_code = ExitCode.BAD_INPUT
 
     def __init__(
-        self, message: str, *, issues: Sequence[ValidationIssue] = (), hint: str | None = None
+        self,
+        message: str,
+        *,
+        issues: Sequence[ValidationIssue] = (),
+        hint: str | None = None,
+        file: str | None = None,
+        missing: bool = False,
     ) -> None:
+        self.file = file
+        self.missing = missing
         self.issues = tuple(issues)
         if self.issues:
             message += "\n" + "\n".join(f"  - {issue}" for issue in self.issues)
@@ -48,27 +60,141 @@ class PrerequisitesError(MesError):
 
     def __init__(self, reasons: Sequence[str], *, what: str) -> None:
         self.reasons = tuple(reasons)
+        self.step = what
         message = (
             f"{what} impossible : des prérequis de l'auto-MES ne sont pas remplis.\n"
             + "\n".join(f"  - {reason}" for reason in self.reasons)
         )
         super().__init__(
             message,
-            hint="Complétez le dossier (linkytool mes check DOSSIER détaille chaque point) "
-            "ou produisez un brouillon avec --draft.",
+            hint="Complétez le dossier (la vérification des prérequis détaille chaque point) "
+            "ou produisez un brouillon.",
         )
 
 
 class DossierPhotoError(MesError):
-    """A dossier photo is missing, unreadable, too large or shows the wrong screen."""
+    """A dossier photo is missing, unreadable, too large or shows the wrong screen.
+
+    ``file`` names the photo and ``role`` its screen (``ReadingField`` value) when known.
+    """
 
     exit_code = ExitCode.BAD_INPUT
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        file: str | None = None,
+        role: str | None = None,
+        screen: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.file = file
+        self.role = role
+        self.screen = screen
+
+
+class OcrUnavailableError(MesError):
+    """Reading photos needs the OCR feature, which is not installed."""
+
+    exit_code = ExitCode.MISSING_DEPENDENCY
+
+
+class TicCaptureEmptyError(MesError):
+    """A TIC capture holds neither a PRM nor a meter date (``file``)."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(
+            f"La capture {file} ne contient ni PRM ni date.",
+            hint="Le PRM n'est transmis qu'en TIC standard : vérifiez le mode du compteur.",
+        )
+        self.file = file
+
+
+class DossierExistsError(MesError):
+    """A new dossier was asked for at a path that already holds a file (``file``)."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(f"{file} existe déjà : il n'a pas été modifié.")
+        self.file = file
+
+
+class TestOverwriteError(MesError):
+    """Recording would change a decoupling test already finished; ``fields`` are the
+    fields that would change. Front ends ask the user before retrying with overwrite."""
+
+    exit_code = ExitCode.NOT_SATISFIED
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        self.fields = tuple(fields)
+        super().__init__(
+            "Un essai de découplage terminé est déjà consigné dans le dossier ; il serait "
+            "modifié (" + ", ".join(self.fields) + "). Rien n'a été modifié."
+        )
+
+
+class UnsignedAttestationError(MesError):
+    """A final attestation was asked for without any way to sign it; ``missing`` names
+    the signature images that are absent."""
+
+    exit_code = ExitCode.NOT_SATISFIED
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            "Attestation non produite : elle ne serait pas signée ("
+            + ", ".join(self.missing)
+            + "). La procédure demande une attestation « dûment complétée et signée ».",
+            hint="Donnez les images des deux signatures, une clé PKCS#12, ou demandez "
+            "explicitement une attestation à imprimer et signer à la main.",
+        )
+
+
+class AttestationError(MesError):
+    """The attestation to pack is absent, or no longer matches the dossier: ``file`` is
+    the PDF concerned (None when none was produced), ``problems`` says what differs."""
+
+    exit_code = ExitCode.NOT_SATISFIED
+
+    def __init__(self, message: str, *, file: str | None, problems: Sequence[str] = ()) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        if self.problems:
+            message += "\n" + "\n".join(f"  - {problem}" for problem in self.problems)
+        super().__init__(
+            message, hint="Produisez à nouveau l'attestation à partir du dossier actuel."
+        )
+
+
+class DossierFileOutputError(OutputError):
+    """An output would replace (or be swapped over) a file of the dossier (``file``)."""
+
+    def __init__(self, output: str, file: str, *, inside: bool = False) -> None:
+        what = (
+            f"contient un fichier du dossier ({file}), qui serait supprimé"
+            if inside
+            else f"est un fichier du dossier ({file}) : il serait remplacé"
+        )
+        super().__init__(
+            f"{output} {what}. Rien n'a été écrit.",
+            hint="Choisissez une sortie hors des fichiers du dossier (par exemple un "
+            "nouveau dossier « envoi »).",
+        )
+        self.output = output
+        self.file = file
 
 
 class SigningError(MesError):
-    """The PKCS#12 key cannot be used to sign the attestation."""
+    """The PKCS#12 key cannot be used to sign the attestation; ``bad_password`` is True
+    when the key could not be opened (wrong or missing password, or a corrupt file)."""
 
     exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, message: str, *, hint: str | None = None, bad_password: bool = False):
+        super().__init__(message, hint=hint)
+        self.bad_password = bad_password
 
 
 class VerificationError(MesError):

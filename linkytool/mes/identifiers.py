@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-PRM_PATTERN = re.compile(r"^\d{14}$")
-SIRET_PATTERN = re.compile(r"^\d{14}$")
+#: ASCII digits only: "\\d" would accept fullwidth or Arabic-Indic digits.
+PRM_PATTERN = re.compile(r"^[0-9]{14}$")
+SIRET_PATTERN = re.compile(r"^[0-9]{14}$")
 LA_POSTE_SIREN = "356000000"
 
 

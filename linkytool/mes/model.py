@@ -68,6 +68,17 @@ class ReadingField(StrEnum):
     INJECTION_INDEX = "injection_index"
 
 
+class SignatureKind(StrEnum):
+    """How a final attestation is signed."""
+
+    #: A PAdES electronic signature (PKCS#12 key): any later change is detectable.
+    PADES = "pades"
+    #: The producer's and the installer's handwritten signature images.
+    IMAGES = "images"
+    #: Printed, then signed by hand: the PDF says so on its face.
+    BY_HAND = "by_hand"
+
+
 class ReadingSource(StrEnum):
     """Where a reading comes from."""
 
@@ -367,6 +378,16 @@ class Reading:
             "Adresse du compteur lu (ADSC de la TIC, ou gravée)", '"041864123456"', optional=True
         ),
     )
+    references: str = field(
+        default="",
+        metadata=meta(
+            "Références gravées lues au-dessus de l'écran", '"ADS 041864123456"', optional=True
+        ),
+    )
+    confirmed: bool = field(
+        default=False,
+        metadata=meta("Valeur confirmée par l'installateur", "true", optional=True),
+    )
     note: str = field(
         default="", metadata=meta("Remarque", '"saisi par l\'installateur"', optional=True)
     )
@@ -405,6 +426,28 @@ class Readings:
         return None
 
 
+@dataclass
+class Attestation:
+    """The final attestation the user produced, recorded so that the pack sends exactly it."""
+
+    file: str = field(
+        default="",
+        metadata=meta("Fichier de l'attestation produite", '"attestation.pdf"', optional=True),
+    )
+    sha256: str = field(
+        default="",
+        metadata=meta("Empreinte SHA-256 de l'attestation", None, check="sha256", optional=True),
+    )
+    signature: SignatureKind | None = field(
+        default=None,
+        metadata=meta("Signature de l'attestation", '"pades"', optional=True),
+    )
+    produced_at: datetime | None = field(
+        default=None,
+        metadata=meta("Moment de production", "2026-11-20T15:02:00", check="past", optional=True),
+    )
+
+
 SCHEMA_VERSION = 1
 
 
@@ -433,6 +476,10 @@ class Dossier:
     photos: Photos = field(default_factory=Photos, metadata=meta("Photos des écrans", None))
     signatures: Signatures = field(
         default_factory=Signatures, metadata=meta("Signatures", None, optional=True)
+    )
+    attestation: Attestation = field(
+        default_factory=Attestation,
+        metadata=meta("Attestation produite", None, optional=True),
     )
     readings: Readings = field(
         default_factory=Readings, metadata=meta("Relevés", None, optional=True)

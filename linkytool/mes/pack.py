@@ -12,24 +12,23 @@ from __future__ import annotations
 import importlib
 import io
 import json
-import os
-import shutil
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from linkytool import __version__
-from linkytool.errors import LinkytoolError, OutputError, describe_os_error
-from linkytool.fileio import atomic_write_bytes
-from linkytool.mes.errors import DossierPhotoError
+from linkytool.errors import LinkytoolError, OutputError
+from linkytool.fileio import atomic_directory, atomic_write_bytes, real_target
+from linkytool.mes.attestation import SIGNATURE_LABELS
+from linkytool.mes.errors import DossierFileOutputError, DossierPhotoError
 from linkytool.mes.message import enedis_message
-from linkytool.mes.model import SCREEN_KINDS, Dossier, ReadingField, ReadingSource
+from linkytool.mes.model import SCREEN_KINDS, Dossier, ReadingField, ReadingSource, SignatureKind
 from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
 from linkytool.mes.rules import CheckSettings
-from linkytool.mes.service import SubmittedPhoto
+from linkytool.mes.submission import SubmittedPhoto
 
 ATTESTATION_NAME = "attestation-auto-mes.pdf"
 PHOTO_STEMS: dict[ReadingField, str] = {
@@ -75,6 +74,8 @@ class PackResult:
     files: tuple[PackedFile, ...]
     screens: tuple[ScreenCheck, ...]
     warnings: tuple[str, ...]
+    signature: SignatureKind | None = None
+    replaced: bool = False  # an earlier pack at the same place was replaced as a whole
 
 
 def default_screen_reader() -> ScreenReader | None:
@@ -129,12 +130,18 @@ def pack_files(
     *,
     generated_at: datetime,
     settings: CheckSettings | None = None,
+    signature: SignatureKind | None = None,
 ) -> tuple[dict[str, bytes], tuple[PackedFile, ...]]:
-    """File names -> bytes of the pack, and their descriptions (pure)."""
+    """File names -> bytes of the pack, and their descriptions (pure).
+
+    The attestation is described by how it is signed (``signature``); never "signée"
+    when it is not.
+    """
     settings = settings or CheckSettings()
     contents: dict[str, bytes] = {ATTESTATION_NAME: attestation_pdf}
+    how = SIGNATURE_LABELS[signature] if signature else "non signée"
     described: list[PackedFile] = [
-        _packed(ATTESTATION_NAME, attestation_pdf, "attestation d'auto-mise en service signée")
+        _packed(ATTESTATION_NAME, attestation_pdf, f"attestation d'auto-mise en service {how}")
     ]
     for role in ReadingField:
         photo = photos[role]
@@ -202,7 +209,12 @@ def _packed(name: str, data: bytes, description: str, changes: tuple[str, ...] =
 
 
 def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datetime) -> bool:
-    """Write the files into a directory, or a ZIP when ``destination`` ends in .zip."""
+    """Write the files into a directory, or a ZIP when ``destination`` ends in .zip.
+
+    Either way the whole set appears at once (:func:`linkytool.fileio.atomic_directory`
+    or one atomic file): on failure the previous pack is intact and nothing partial
+    remains. Returns True for a ZIP.
+    """
     if destination.suffix.lower() == ".zip":
         buffer = io.BytesIO()
         moment = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
@@ -214,34 +226,43 @@ def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datet
                 archive.writestr(info, data)
         atomic_write_bytes(destination, buffer.getvalue())
         return True
-    if destination.exists() and not destination.is_dir():
-        raise OutputError(
-            f"{destination} est un fichier, pas un dossier : le dossier d'envoi ne peut pas "
-            "y être écrit.",
-            hint="Donnez le nom d'un dossier (créé au besoin) ou d'une archive se terminant "
-            "par .zip.",
-        )
-    if destination.exists() and any(destination.iterdir()):
-        # an existing folder (an earlier pack): replace our files one by one, atomically
+    with atomic_directory(destination) as staged:
         for name, data in contents.items():
-            atomic_write_bytes(destination / name, data)
-        return False
-    # a new folder appears complete or not at all: fill a hidden sibling, then rename it
-    staging = destination.with_name(f".{destination.name}.partiel")
-    shutil.rmtree(staging, ignore_errors=True)
-    for name, data in contents.items():
-        atomic_write_bytes(staging / name, data)
-    try:
-        if destination.exists():
-            destination.rmdir()
-        os.replace(staging, destination)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(
-            f"Impossible de créer le dossier d'envoi {destination} : {describe_os_error(exc)}.",
-            hint="Choisissez un autre emplacement (-o) ou libérez de la place.",
-        ) from exc
+            staged.write(name, data)
     return False
+
+
+def refuse_foreign_folder(destination: Path, names: Iterable[str]) -> None:
+    """Raise :class:`OutputError` when ``destination`` is a folder holding files that are
+    not those of a pack: replacing the folder as a whole would delete them."""
+    if destination.suffix.lower() == ".zip" or not destination.is_dir():
+        return
+    ours = set(names)
+    try:
+        foreign = sorted(entry.name for entry in destination.iterdir() if entry.name not in ours)
+    except OSError:
+        return  # the write reports an unreadable folder
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+        raise OutputError(
+            f"{destination} contient d'autres fichiers que ceux d'un dossier d'envoi ({shown}) : "
+            "il n'a pas été remplacé.",
+            hint="Choisissez un nouveau dossier de sortie, ou déplacez ces fichiers.",
+        )
+
+
+def refuse_overwriting(destination: Path, protected: Iterable[Path]) -> None:
+    """Raise :class:`DossierFileOutputError` when writing the pack at ``destination``
+    would replace a file of the dossier: the ZIP itself, or any file inside the folder
+    that the new pack replaces as a whole."""
+    target = real_target(destination)
+    for path in protected:
+        try:
+            own = real_target(path)
+        except (OSError, ValueError):
+            continue
+        if own == target or target in own.parents:
+            raise DossierFileOutputError(str(destination), str(path), inside=own != target)
 
 
 def build_pack(
@@ -253,8 +274,16 @@ def build_pack(
     screen_reader: ScreenReader | None = None,
     generated_at: datetime,
     settings: CheckSettings | None = None,
+    signature: SignatureKind | None = None,
+    protected: Iterable[Path] = (),
 ) -> PackResult:
-    """Check the screens, then write the pack (:class:`DossierPhotoError` on a wrong screen)."""
+    """Check the screens, then write the pack (:class:`DossierPhotoError` on a wrong screen).
+
+    ``protected`` are the dossier's own files: a destination that would replace one of
+    them is refused before anything is written.
+    """
+    target = Path(destination)
+    refuse_overwriting(target, protected)
     screens = tuple(
         check_screen(dossier, role, photos[role], screen_reader)
         for role in ReadingField
@@ -272,15 +301,29 @@ def build_pack(
             + ".",
             hint="Reprenez la photo du bon écran (touche + du compteur) en englobant les "
             "références gravées au-dessus, puis mettez à jour la section [photos].",
+            file=wrong[0].role.value and photos[wrong[0].role].original.declared,
+            role=wrong[0].role.value,
+            screen=wrong[0].screen,
         )
     warnings = tuple(
         f"Écran de la photo « {SCREEN_TITLES[c.role]} » {c.how} : vérifiez-la vous-même."
         for c in screens
         if c.ok is None
     )
+    if signature is SignatureKind.BY_HAND:
+        warnings += (
+            "L'attestation est à imprimer et à signer à la main : joignez sa version signée "
+            "(scan) à la place de attestation-auto-mes.pdf dans Enedis-Connect.",
+        )
     contents, described = pack_files(
-        dossier, photos, attestation_pdf, generated_at=generated_at, settings=settings
+        dossier,
+        photos,
+        attestation_pdf,
+        generated_at=generated_at,
+        settings=settings,
+        signature=signature,
     )
-    target = Path(destination)
+    refuse_foreign_folder(target, contents)
+    replaced = target.exists()
     zipped = write_pack(contents, target, stamp=generated_at)
-    return PackResult(target, zipped, described, screens, warnings)
+    return PackResult(target, zipped, described, screens, warnings, signature, replaced)

@@ -1,23 +1,32 @@
 """Facts about the dossier's photos (thin I/O adapter): present, readable, size, SHA-256.
 
 The prerequisite rules and the attestation work on these snapshots, so they stay pure.
+Every read is bounded (:func:`linkytool.fileio.read_regular_file`): a FIFO, a device or a
+huge file is reported as a bad photo, never read forever.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from linkytool.errors import describe_os_error
+from linkytool.errors import InputFileError, describe_os_error
+from linkytool.fileio import read_regular_file
+from linkytool.mes.heif import register_heif
 from linkytool.mes.model import Dossier, ReadingField
 
 #: Attachment limit of Enedis-Connect ("pièces jointes (de 4 MO maximum)") [bytes]. The
 #: decimal reading (4 000 000) is the stricter of the two possible meanings of "4 Mo".
 MAX_ATTACHMENT_BYTES = 4_000_000
+#: Largest photo file linkytool reads [bytes]: a phone photo is 2–15 MB, a RAW 25–80 MB.
+MAX_PHOTO_BYTES = 100_000_000
 
 #: French names of the three screens, used in messages, file names and the PDF.
 SCREEN_TITLES: dict[ReadingField, str] = {
@@ -54,12 +63,32 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """Hex SHA-256 of a regular file's bytes (OSError for anything else: a FIFO or a
+    device is never read)."""
+    fd = os.open(os.fspath(path), os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(21, "pas un fichier ordinaire", os.fspath(path))
+        os.set_blocking(fd, True)
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    finally:
+        os.close(fd)
+
+
+def hash_sources(files: Iterable[str], base_dir: Path) -> dict[str, str | None]:
+    """File as named in the dossier -> SHA-256 of its content now (None: missing, not a
+    regular file, or unreadable)."""
+    result: dict[str, str | None] = {}
+    for name in files:
+        try:
+            result[name] = sha256_file(resolve(base_dir, name))
+        except (OSError, ValueError):
+            result[name] = None
+    return result
 
 
 def resolve(base_dir: Path, declared: str) -> Path:
@@ -69,13 +98,15 @@ def resolve(base_dir: Path, declared: str) -> Path:
 
 
 def describe_image(data: bytes) -> tuple[str, int, int] | None:
-    """(format, width, height) when ``data`` is an image Pillow can decode, else None."""
+    """(format, width, height) when ``data`` is an image Pillow can decode, else None
+    (a decompression bomb, over Pillow's pixel limit, is not an image we decode)."""
+    register_heif()
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
             return (image.format or "?", image.width, image.height)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
 
 
@@ -84,22 +115,36 @@ def inspect_photo(role: ReadingField, declared: str, base_dir: Path) -> PhotoFac
     if not declared:
         return _absent(role, "", None, "photo non renseignée")
     path = resolve(base_dir, declared)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists() and "\x00" not in declared:
         return _absent(role, declared, path, f"fichier introuvable : {path}")
-    except OSError as exc:
+    try:
+        data = read_regular_file(path, limit=MAX_PHOTO_BYTES, what="photo")
+    except InputFileError as exc:
+        return _absent(role, declared, path, exc.message.rstrip("."))
+    except OSError as exc:  # pragma: no cover - read_regular_file wraps OSError
         reason = describe_os_error(exc)
         return _absent(role, declared, path, f"fichier illisible : {path} ({reason})")
     described = describe_image(data)
     digest = sha256_bytes(data)
     if described is None:
-        error = f"{path.name} n'est pas une image lisible (JPEG ou PNG attendu)"
+        error = f"{path.name} n'est pas une image lisible (JPEG, PNG ou HEIC attendu)"
+        if _is_bomb(data):
+            error = f"{path.name} est une image trop grande pour être décodée sans risque"
         return PhotoFacts(role, declared, path, True, len(data), digest, None, None, None, error)
     image_format, width, height = described
     return PhotoFacts(
         role, declared, path, True, len(data), digest, image_format, width, height, None
     )
+
+
+def _is_bomb(data: bytes) -> bool:
+    try:
+        with Image.open(io.BytesIO(data)):
+            return False
+    except Image.DecompressionBombError:
+        return True
+    except Exception:
+        return False
 
 
 def _absent(role: ReadingField, declared: str, path: Path | None, error: str) -> PhotoFacts:

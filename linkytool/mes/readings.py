@@ -52,7 +52,9 @@ def normalise_value(which: ReadingField, value: str) -> str:
 
 
 def _normalise_date(text: str, original: str) -> str:
-    french = re.fullmatch(r"(\d{2})/(\d{2})/(\d{2}|\d{4})(?:[ T](\d{2})[:h](\d{2}))?", text)
+    french = re.fullmatch(
+        r"([0-9]{2})/([0-9]{2})/([0-9]{2}|[0-9]{4})(?:[ T]([0-9]{2})[:h]([0-9]{2}))?", text
+    )
     if french:
         day, month, year, hour, minute = french.groups()
         text = f"{'20' + year if len(year) == 2 else year}-{month}-{day}"
@@ -83,6 +85,8 @@ def record_reading(
     screen: str | None = None,
     note: str = "",
     meter_id: str | None = None,
+    references: str | None = None,
+    confirmed: bool = False,
 ) -> Dossier:
     """A copy of ``dossier`` with one more reading of ``which`` (the new current value).
 
@@ -101,6 +105,8 @@ def record_reading(
         screen=screen or "",
         note=note,
         meter_id=meter_id or "",
+        references=(references or "").strip()[:300],
+        confirmed=confirmed,
     )
     updated = copy.deepcopy(dossier)
     updated.readings.history(field).append(reading)
@@ -208,6 +214,7 @@ def reading_from_photo(
         sha256=sha256,
         screen=screen,
         meter_id=engraved_meter_id(getattr(photo, "references", None)),
+        references=getattr(photo, "references", None),
     )
 
 

@@ -10,6 +10,7 @@ gathered beforehand about its photos). :func:`evaluate_rules` is pure;
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -36,7 +37,13 @@ from linkytool.mes.model import (
     ReadingField,
     ReadingSource,
 )
-from linkytool.mes.photos import MAX_ATTACHMENT_BYTES, SCREEN_TITLES, PhotoFacts, inspect_photos
+from linkytool.mes.photos import (
+    MAX_ATTACHMENT_BYTES,
+    SCREEN_TITLES,
+    PhotoFacts,
+    hash_sources,
+    inspect_photos,
+)
 
 #: Power limit of the procedure [kVA].
 MAX_POWER_KVA = 36.0
@@ -74,11 +81,73 @@ class CheckSettings:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """Everything a check may look at."""
+    """Everything a check may look at.
+
+    ``sources`` maps each file named by a reading (``Reading.file``, as written in the
+    dossier) to the SHA-256 of its current content, None when it is missing or
+    unreadable: a reading whose source changed is stale and is not counted.
+    """
 
     dossier: Dossier
     photos: Mapping[ReadingField, PhotoFacts]
     settings: CheckSettings = field(default_factory=CheckSettings)
+    sources: Mapping[str, str | None] = field(default_factory=dict)
+
+    def stale_reason(self, which: ReadingField, reading: Reading) -> str | None:
+        """Why ``reading`` no longer stands for its source (None when it still does)."""
+        return reading_staleness(self.dossier, which, reading, self.sources)
+
+    def fresh_from(self, which: ReadingField, source: ReadingSource) -> Reading | None:
+        """The latest reading of ``which`` from ``source`` that is not stale."""
+        for reading in reversed(self.dossier.readings.history(which)):
+            if reading.source == source and self.stale_reason(which, reading) is None:
+                return reading
+        return None
+
+
+def _same_file(first: str, second: str) -> bool:
+    return os.path.normpath(first) == os.path.normpath(second)
+
+
+def reading_staleness(
+    dossier: Dossier, which: ReadingField, reading: Reading, sources: Mapping[str, str | None]
+) -> str | None:
+    """Why ``reading`` is stale, in French, or None (pure).
+
+    A reading taken from a file (photo or TIC capture) is tied to it by its SHA-256: a
+    file changed or gone since makes it stale. A value read from a photo (or corrected by
+    hand from one) must also come from the photo the dossier now declares for its screen:
+    pointing ``[photos]`` at another file makes it stale too. A photo reading without a
+    hash cannot be tied to anything and is stale.
+    """
+    from_photo = reading.source is ReadingSource.PHOTO or (
+        reading.source is ReadingSource.MANUAL and bool(reading.file)
+    )
+    if from_photo and not (reading.file and reading.sha256):
+        return "relevé sans empreinte de la photo lue : il ne peut pas lui être rattaché"
+    if reading.file and reading.sha256:
+        current = sources.get(reading.file, reading.sha256)
+        if current is None:
+            return f"le fichier lu ({reading.file}) est introuvable ou illisible"
+        if current != reading.sha256:
+            return f"le fichier lu ({reading.file}) a changé depuis sa lecture"
+    if from_photo:
+        declared = getattr(dossier.photos, which.value)
+        if declared and not _same_file(declared, reading.file):
+            return (
+                f"la photo du dossier ({declared}) n'est pas celle qui a été lue ({reading.file})"
+            )
+    return None
+
+
+def source_files(dossier: Dossier) -> set[str]:
+    """Every file named by a reading of ``dossier`` (as written in the dossier)."""
+    return {
+        reading.file
+        for which in ReadingField
+        for reading in dossier.readings.history(which)
+        if reading.file
+    }
 
 
 @dataclass(frozen=True)
@@ -88,6 +157,7 @@ class Verdict:
     status: RuleStatus
     detail: str
     action: str | None = None  # overrides the rule's generic action when more precise
+    warnings: tuple[str, ...] = ()  # French: worth a look, does not change the status
 
 
 def ok(detail: str) -> Verdict:
@@ -128,6 +198,7 @@ class RuleOutcome:
     message: str
     detail: str
     action: str  # "" when satisfied
+    warnings: tuple[str, ...] = ()  # French: worth a look, does not change the status
 
     @property
     def satisfied(self) -> bool:
@@ -198,7 +269,7 @@ def check_finished(ctx: RuleContext) -> Verdict:
 def check_linky(ctx: RuleContext) -> Verdict:
     """A communicating Linky meter is in place."""
     meter = ctx.dossier.meter.type
-    tic = ctx.dossier.readings.latest_from(ReadingField.PRM, ReadingSource.TIC)
+    tic = ctx.fresh_from(ReadingField.PRM, ReadingSource.TIC)
     if meter is MeterType.OTHER:
         return failed(
             "compteur non Linky : il doit être remplacé, l'auto-MES est exclue",
@@ -208,7 +279,7 @@ def check_linky(ctx: RuleContext) -> Verdict:
         return missing("type de compteur non renseigné (meter.type)")
     serial = ctx.dossier.meter.serial
     for source, what in ((ReadingSource.TIC, "la capture TIC"), (ReadingSource.PHOTO, "la photo")):
-        reading = ctx.dossier.readings.latest_from(ReadingField.PRM, source)
+        reading = ctx.fresh_from(ReadingField.PRM, source)
         if reading is not None and reading.meter_id and serial and reading.meter_id != serial:
             return failed(
                 f"{what} vient du compteur {reading.meter_id}, pas de celui du dossier "
@@ -354,23 +425,17 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
             f"aucun relevé « {title} » (readings.{which.value})",
             "Lisez la valeur par la TIC, sur la photo (linkytool ocr) ou saisissez-la.",
         )
-    photo = ctx.photos.get(which)
-    if (
-        reading.source is ReadingSource.PHOTO
-        and reading.sha256
-        and photo is not None
-        and photo.sha256 is not None
-        and reading.file == photo.declared
-        and reading.sha256 != photo.sha256
-    ):
+    stale = ctx.stale_reason(which, reading)
+    if stale is not None:
         return None, missing(
-            f"la photo « {title} » ({photo.declared}) a changé depuis sa lecture",
-            "Relisez la nouvelle photo (linkytool mes import-photos) ou saisissez la valeur.",
+            f"relevé « {title} » ({reading.value}) périmé, non compté : {stale}",
+            "Relisez la photo (ou la capture) actuelle, ou saisissez la valeur.",
         )
     if (
         reading.source is ReadingSource.PHOTO
         and reading.confidence is not None
         and reading.confidence < ctx.settings.min_ocr_confidence
+        and not reading.confirmed
     ):
         return None, missing(
             f"« {title} » lu sur la photo avec une confiance de {reading.confidence:.0%} "
@@ -389,10 +454,9 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
     if problem is not None:
         return problem
     assert reading is not None
-    readings = ctx.dossier.readings
     values = {"dossier": dossier_prm}
     for source in ReadingSource:
-        latest = readings.latest_from(ReadingField.PRM, source)
+        latest = ctx.fresh_from(ReadingField.PRM, source)
         if latest is not None and latest.value:
             values[_SOURCE_LABELS[source]] = latest.value
     if len(set(values.values())) > 1:
@@ -402,7 +466,18 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
             "Vérifiez que la photo et la capture viennent bien de ce compteur, et le PRM de "
             "l'affaire Enedis-Connect.",
         )
-    return ok(f"PRM {dossier_prm} identique ({', '.join(values)})")
+    ignored = tuple(
+        f"relevé {_SOURCE_LABELS[source]} du PRM ({latest.value}) non compté : {reason}"
+        for source in ReadingSource
+        if (latest := ctx.dossier.readings.latest_from(ReadingField.PRM, source)) is not None
+        and (reason := ctx.stale_reason(ReadingField.PRM, latest)) is not None
+    )
+    return Verdict(
+        RuleStatus.SATISFIED,
+        f"PRM {dossier_prm} identique ({', '.join(values)})",
+        None,
+        ignored,
+    )
 
 
 def _reading_date(value: str) -> date | None:
@@ -480,7 +555,9 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
 def check_test(ctx: RuleContext) -> Verdict:
     """Decoupling test done and passed."""
     result = evaluate_decoupling_test(
-        ctx.dossier.decoupling_test, max_delay_s=ctx.settings.max_decoupling_delay_s
+        ctx.dossier.decoupling_test,
+        max_delay_s=ctx.settings.max_decoupling_delay_s,
+        commissioned_at=ctx.dossier.commissioning.at,
     )
     if result.problems:
         return failed(
@@ -519,8 +596,27 @@ def check_photos(ctx: RuleContext) -> Verdict:
         return missing("photos à fournir : " + ", ".join(holes))
     detail = "3 photos lisibles"
     if notes:
-        detail += " ; " + ", ".join(notes) + " par linkytool mes pack (4 Mo maximum)"
-    return ok(detail)
+        detail += " ; " + ", ".join(notes) + " à l'envoi (4 Mo maximum)"
+    warnings = missing_references(ctx)
+    return Verdict(RuleStatus.SATISFIED, detail, None, warnings)
+
+
+#: French warning when OCR found no engraved references above the PRM screen.
+NO_REFERENCES = (
+    "la photo « Numéro de PRM » ne montre pas les références gravées au-dessus de l'écran "
+    "(la procédure demande de « bien englober » ces références) : reprenez-la si possible"
+)
+
+
+def missing_references(ctx: RuleContext) -> tuple[str, ...]:
+    """A warning when the OCR reading of this very PRM photo found no engraved references."""
+    facts = ctx.photos.get(ReadingField.PRM)
+    if facts is None or facts.sha256 is None:
+        return ()
+    for reading in reversed(ctx.dossier.readings.history(ReadingField.PRM)):
+        if reading.source is ReadingSource.PHOTO and reading.sha256 == facts.sha256:
+            return () if reading.references.strip() else (NO_REFERENCES,)
+    return ()
 
 
 def _recorded_screen(ctx: RuleContext, role: ReadingField, facts: PhotoFacts) -> str | None:
@@ -686,9 +782,20 @@ def evaluate_rules(
     photos: Mapping[ReadingField, PhotoFacts],
     settings: CheckSettings | None = None,
     rules: tuple[Rule, ...] = RULES,
+    *,
+    sources: Mapping[str, str | None] | None = None,
 ) -> list[RuleOutcome]:
-    """Run every rule on ``dossier`` (pure: photo facts are given)."""
-    context = RuleContext(dossier, photos, settings or CheckSettings())
+    """Run every rule on ``dossier`` (pure: photo facts and source hashes are given).
+
+    ``sources`` (file as named by a reading -> current SHA-256) defaults to the photo
+    facts' hashes; a reading whose file is absent from it is checked for the photo rules
+    only.
+    """
+    known: dict[str, str | None] = {
+        facts.declared: facts.sha256 for facts in photos.values() if facts.declared
+    }
+    known.update(sources or {})
+    context = RuleContext(dossier, photos, settings or CheckSettings(), known)
     outcomes = []
     for rule in rules:
         verdict = rule.check(context)
@@ -702,6 +809,7 @@ def evaluate_rules(
                 message=rule.message,
                 detail=verdict.detail,
                 action=action,
+                warnings=verdict.warnings,
             )
         )
     return outcomes
@@ -710,8 +818,15 @@ def evaluate_rules(
 def check_prerequisites(
     dossier: Dossier, *, base_dir: str | Path, settings: CheckSettings | None = None
 ) -> list[RuleOutcome]:
-    """Gather the photo facts under ``base_dir`` then evaluate every rule."""
-    return evaluate_rules(dossier, inspect_photos(dossier, Path(base_dir)), settings)
+    """Gather the photo facts and source hashes under ``base_dir``, then evaluate every
+    rule."""
+    base = Path(base_dir)
+    return evaluate_rules(
+        dossier,
+        inspect_photos(dossier, base),
+        settings,
+        sources=hash_sources(source_files(dossier), base),
+    )
 
 
 def all_satisfied(outcomes: list[RuleOutcome]) -> bool:

@@ -23,12 +23,18 @@ from zoneinfo import ZoneInfo
 
 from linkytool.mes.errors import ValidationIssue
 from linkytool.mes.identifiers import is_valid_prm, is_valid_siret, normalise_digits
-from linkytool.mes.model import Dossier
+from linkytool.mes.model import SCHEMA_VERSION, Dossier
 
 #: Times in the dossier are local times at the meter.
 PARIS = ZoneInfo("Europe/Paris")
 #: Clock skew tolerated before a time counts as "in the future" (phone vs laptop clocks).
 FUTURE_TOLERANCE = timedelta(minutes=10)
+#: Longest text a dossier field may hold [characters]: a name, an address or an inverter
+#: message never comes close, and the attestation's layout stays on its pages.
+MAX_TEXT_CHARS = 500
+#: A decimal number as people write it: ASCII digits, an optional sign, a point or a comma
+#: (fullwidth digits, "1_000", "1e3", "inf" are refused, not silently converted).
+_NUMBER_TEXT = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 
 _INVALID = object()
 
@@ -139,7 +145,7 @@ class _Walker:
             return digits
         if check == "siret":
             digits = normalise_digits(value)
-            if not re.fullmatch(r"\d{14}", digits):
+            if not re.fullmatch(r"[0-9]{14}", digits):
                 self.issue(path, f"un SIRET compte 14 chiffres ({_show(value)})", example)
                 return _INVALID
             if not is_valid_siret(digits):
@@ -193,7 +199,18 @@ class _Walker:
 
 def _convert_str(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
     if isinstance(raw, str):
-        return raw.strip()
+        text = raw.strip()
+        if len(text) > MAX_TEXT_CHARS:
+            walker.issue(
+                path,
+                f"texte trop long ({len(text)} caractères, {MAX_TEXT_CHARS} au plus)",
+                _example(path, meta),
+            )
+            return _INVALID
+        if "\x00" in text:
+            walker.issue(path, "caractère nul interdit dans un texte", _example(path, meta))
+            return _INVALID
+        return text
     if (
         isinstance(raw, int | float)
         and not isinstance(raw, bool)
@@ -231,11 +248,8 @@ def _convert_float(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]
     number: float | None = None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         number = float(raw)
-    elif isinstance(raw, str):
-        try:
-            number = float(raw.strip().replace(",", "."))
-        except ValueError:
-            number = None
+    elif isinstance(raw, str) and _NUMBER_TEXT.fullmatch(raw.strip()):
+        number = float(raw.strip().replace(",", "."))
     if number is not None and math.isfinite(number):
         return number
     walker.issue(
@@ -331,11 +345,18 @@ def dossier_from_data(
     problem keep their default value in the returned dossier.
     """
     walker = _Walker(now)
-    dossier = walker.dataclass_from(Dossier, data, "")
-    if isinstance(data.get("schema"), int) and data["schema"] > dossier.schema:
+    version = data.get("schema")
+    if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
+        # an unknown format is refused before its content is interpreted with our rules
+        newer = "plus récent que" if version > SCHEMA_VERSION else "inconnu de"
         walker.issue(
-            "schema", f"format {data['schema']} plus récent que cette version de linkytool"
+            "schema",
+            f"format {version} {newer} cette version de linkytool (format {SCHEMA_VERSION}) : "
+            "dossier refusé",
+            f"schema = {SCHEMA_VERSION}",
         )
+        return Dossier(), walker.issues
+    dossier = walker.dataclass_from(Dossier, data, "")
     return dossier, walker.issues
 
 
@@ -349,7 +370,7 @@ def dossier_to_data(value: Any, *, in_list: bool = False) -> Any:
         result: dict[str, Any] = {}
         for field in dataclasses.fields(value):
             item = getattr(value, field.name)
-            if in_list and field.metadata.get("optional") and item in ("", None):
+            if in_list and field.metadata.get("optional") and (item in ("", None) or item is False):
                 continue
             result[field.name] = dossier_to_data(item)
         return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -20,11 +21,14 @@ import tomlkit
 from tomlkit.container import Container
 from tomlkit.items import AoT, Table
 
-from linkytool.errors import describe_os_error
-from linkytool.fileio import atomic_write_text
+from linkytool.errors import InputFileError, describe_os_error
+from linkytool.fileio import atomic_write_text, locked, read_regular_file
 from linkytool.mes.errors import DossierError
 from linkytool.mes.model import Dossier
 from linkytool.mes.schema import PARIS, dossier_from_data, dossier_to_data
+
+#: Largest dossier file read [bytes] (a full dossier with its history is about 10 kB).
+MAX_DOSSIER_BYTES = 5_000_000
 
 
 def new_dossier_text() -> str:
@@ -38,11 +42,18 @@ def parse_dossier_text(
     """Parse and validate dossier ``text``; raise :class:`DossierError` listing every issue."""
     try:
         data = tomllib.loads(text)
+    except RecursionError as exc:
+        raise DossierError(
+            f"{source} n'est pas un dossier : structure imbriquée trop profondément.",
+            hint="Repartez d'un dossier neuf (modèle commenté).",
+            file=source,
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise DossierError(
             f"{source} n'est pas un fichier TOML valide : {toml_error_in_french(exc)}.",
             hint="Corrigez la ligne indiquée (guillemets, crochets, signe =), "
-            "ou repartez du modèle : linkytool mes new NOUVEAU.toml",
+            "ou repartez d'un dossier neuf (modèle commenté).",
+            file=source,
         ) from exc
     dossier, issues = dossier_from_data(data, now=now or datetime.now(PARIS))
     if issues:
@@ -51,6 +62,7 @@ def parse_dossier_text(
             issues=issues,
             hint="Corrigez ces champs puis relancez ; chaque ligne donne un exemple de valeur "
             "correcte.",
+            file=source,
         )
     return dossier
 
@@ -102,22 +114,23 @@ def load_dossier(path: str | Path, *, now: datetime | None = None) -> Dossier:
     """Read and validate the dossier at ``path``."""
     target = Path(path)
     try:
-        raw = target.read_bytes()
-    except FileNotFoundError as exc:
-        raise DossierError(
-            f"Dossier introuvable : {target}.",
-            hint=f"Créez-le avec : linkytool mes new {target}",
-        ) from exc
-    except OSError as exc:
-        raise DossierError(
-            f"Impossible de lire le dossier {target} : {describe_os_error(exc)}."
-        ) from exc
+        raw = read_regular_file(target, limit=MAX_DOSSIER_BYTES, what="dossier")
+    except InputFileError as exc:
+        if not target.exists():
+            raise DossierError(
+                f"Dossier introuvable : {target}.",
+                hint="Vérifiez le chemin, ou créez ce dossier.",
+                file=str(target),
+                missing=True,
+            ) from exc
+        raise DossierError(exc.message, file=str(target)) from exc  # device, FIFO, too big
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DossierError(
             f"{target} n'est pas un texte UTF-8 (octet {exc.start}).",
             hint="Enregistrez le fichier en UTF-8 depuis votre éditeur.",
+            file=str(target),
         ) from exc
     return parse_dossier_text(text, now=now, source=str(target))
 
@@ -127,7 +140,7 @@ def render_dossier(dossier: Dossier, previous_text: str | None = None) -> str:
     base = previous_text if previous_text is not None else new_dossier_text()
     try:
         document = tomlkit.parse(base)
-    except tomlkit.exceptions.ParseError:
+    except (tomlkit.exceptions.ParseError, RecursionError):
         document = tomlkit.parse(new_dossier_text())
     _merge(document, dossier_to_data(dossier))
     return tomlkit.dumps(document)
@@ -139,7 +152,21 @@ def save_dossier(dossier: Dossier, path: str | Path) -> None:
     When the file on disk is no longer valid TOML (edited by hand meanwhile), it is first
     copied to ``NAME.invalide.toml`` so that those edits are not lost.
     """
-    target = Path(path)
+    with locked(path) as target:
+        _save_locked(dossier, target)
+
+
+def update_dossier(path: str | Path, change: Callable[[Dossier], Dossier]) -> Dossier:
+    """Read-modify-write of the dossier at ``path`` under its lock: ``change`` gets the
+    dossier as it is on disk now and returns the one to save (concurrent updates, from
+    other commands or the UI, are serialised, none is lost)."""
+    with locked(path) as target:
+        updated = change(load_dossier(target))
+        _save_locked(updated, target)
+        return updated
+
+
+def _save_locked(dossier: Dossier, target: Path) -> None:
     previous: str | None = None
     try:
         previous = target.read_text(encoding="utf-8-sig")
@@ -152,12 +179,17 @@ def save_dossier(dossier: Dossier, path: str | Path) -> None:
     if previous is not None:
         try:
             tomlkit.parse(previous)
-        except tomlkit.exceptions.ParseError:
+        except (tomlkit.exceptions.ParseError, RecursionError):
             atomic_write_text(target.with_name(f"{target.stem}.invalide{target.suffix}"), previous)
             previous = None
     text = render_dossier(dossier, previous)
     _refuse_unreadable(text, target)
     atomic_write_text(target, text)
+
+
+def validate_dossier(dossier: Dossier, path: str | Path) -> None:
+    """Raise :class:`DossierError` when ``dossier`` would not load back once saved."""
+    _refuse_unreadable(render_dossier(dossier), Path(path))
 
 
 def _refuse_unreadable(text: str, target: Path) -> None:

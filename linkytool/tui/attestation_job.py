@@ -1,9 +1,11 @@
-"""Run the attestation and pack production of ``linkytool.mes`` for the UI (no Textual).
+"""The Attestation pane's work, over ``linkytool.mes.service`` (no Textual).
 
-A small adapter so the Attestation pane's worker makes one call: ``linkytool.mes.attest``
-checks the prerequisites and lays out (and optionally signs) the PDF, refusing with the
-reasons unless a draft is asked for; ``linkytool.mes.build_pack`` writes the
-Enedis-Connect pack. Files go to the chosen output directory, written atomically.
+The pane makes one call: :meth:`AttestationJob.run` asks the service to produce the
+attestation (``service.attest``: prerequisites checked, refused with the reasons unless a
+draft is asked for, refused unsigned unless "to print and sign by hand" is chosen,
+recorded in the dossier) and then the Enedis-Connect pack (``service.pack``: exactly
+that attestation, the photos it hashed). The same functions as ``linkytool mes attest``
+and ``linkytool mes pack``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from linkytool.fileio import atomic_write_bytes
+from linkytool.mes.model import SignatureKind
 from linkytool.tui.dossier_store import DossierStore
 
 #: File names in the output directory.
@@ -29,6 +31,8 @@ class AttestationOutput:
     pack: Path | None
     contents: tuple[str, ...]
     signed: bool
+    signature: SignatureKind | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -41,49 +45,58 @@ class AttestationJob:
     installer_signature: Path | None = None
     key: Path | None = None
     password: str | None = None
+    by_hand: bool = False
     now: datetime | None = None
 
     def run(self, *, draft: bool) -> AttestationOutput:
         """Produce the PDF (and the pack unless ``draft``).
 
-        Raises ``linkytool.mes.PrerequisitesError`` (with ``reasons``) while a
-        prerequisite fails and ``draft`` is False.
+        Raises ``PrerequisitesError`` (with ``reasons``) while a prerequisite fails and
+        ``draft`` is False, ``UnsignedAttestationError`` for a final attestation without
+        any signature.
         """
-        from linkytool.mes.pack import build_pack, default_screen_reader
+        from linkytool.fileio import read_regular_file
+        from linkytool.mes import service
         from linkytool.mes.schema import PARIS
-        from linkytool.mes.service import attest
 
-        dossier = self.store.require()
+        path = self.store.require_path()
         now = (self.now or datetime.now(PARIS)).replace(microsecond=0)
-        result = attest(
-            dossier,
-            base_dir=self.store.base_dir,
-            draft=draft,
-            producer_signature=self.producer_signature,
-            installer_signature=self.installer_signature,
-            pkcs12=self.key.read_bytes() if self.key is not None else None,
-            pkcs12_password=self.password.encode() if self.password else None,
-            now=now,
-        )
+        key = None
+        if self.key is not None:
+            data = read_regular_file(self.key, limit=1_000_000, what="clé PKCS#12")
+            key = service.SigningKey(data, self.password.encode() if self.password else None)
         pdf = self.outdir / (DRAFT_NAME if draft else PDF_NAME)
-        atomic_write_bytes(pdf, result.pdf)
-        if draft:
-            return AttestationOutput(pdf, None, (), result.signed)
-        packed = build_pack(
-            dossier,
-            result.photos,
-            result.pdf,
-            self.outdir / PACK_NAME,
-            screen_reader=default_screen_reader(),
-            generated_at=now,
+        result = service.attest(
+            path,
+            pdf,
+            service.AttestationRequest(
+                draft=draft,
+                producer_signature=self.producer_signature,
+                installer_signature=self.installer_signature,
+                key=key,
+                by_hand=self.by_hand,
+                now=now,
+            ),
         )
+        self.store.load()
+        if draft:
+            return AttestationOutput(pdf, None, (), result.signed, None, result.warnings)
+        outcome = service.pack(path, self.outdir / PACK_NAME, service.PackRequest(now=now))
+        packed = outcome.pack
         contents = [
             f"{item.name} ({_megabytes(item.size_bytes)}) — {item.description}"
             + (f" [{'; '.join(item.changes)}]" if item.changes else "")
             for item in packed.files
         ]
         contents += [f"⚠ {warning}" for warning in packed.warnings]
-        return AttestationOutput(pdf, packed.destination, tuple(contents), result.signed)
+        return AttestationOutput(
+            pdf,
+            packed.destination,
+            tuple(contents),
+            result.signed,
+            result.signature,
+            result.warnings,
+        )
 
 
 def _megabytes(size: int) -> str:

@@ -21,14 +21,19 @@ class NoDossierError(LinkytoolError):
 
 
 class DossierStore:
-    """The dossier file being edited and its loaded model."""
+    """The dossier file being edited and its loaded model.
+
+    Every change goes through :mod:`linkytool.mes.service` (or its
+    :func:`~linkytool.mes.store.update_dossier` for field edits): read from disk,
+    changed and saved under the dossier's lock, so an edit made meanwhile by another
+    program (a text editor, ``linkytool mes``) is kept, never overwritten.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.dossier: Any = None
         #: The last load error (the file is invalid), shown by the Prérequis screen.
         self.load_error: LinkytoolError | None = None
-        self._stamp: tuple[int, int] | None = None
         self._lock = threading.RLock()
 
     @property
@@ -36,13 +41,18 @@ class DossierStore:
         """Directory relative paths in the dossier are resolved from."""
         return self.path.parent if self.path is not None else Path.cwd()
 
-    def require(self) -> Any:
-        """Return the loaded dossier or raise a French error saying how to get one."""
+    def require_path(self) -> Path:
+        """The dossier's path, or a French error saying how to open one."""
         if self.path is None:
             raise NoDossierError(
                 "Aucun dossier d'auto-mise en service n'est ouvert.",
                 hint="Ouvrez ou créez-en un dans l'onglet Prérequis (F4).",
             )
+        return self.path
+
+    def require(self) -> Any:
+        """Return the loaded dossier or raise a French error saying how to get one."""
+        self.require_path()
         if self.dossier is None:
             self.load()
         if self.dossier is None:
@@ -57,10 +67,8 @@ class DossierStore:
             if self.path is None:
                 return None
             try:
-                stamp = self._file_stamp()
                 self.dossier = load_dossier(self.path)
                 self.load_error = None
-                self._stamp = stamp
             except LinkytoolError as error:
                 self.load_error = error
                 raise
@@ -68,14 +76,13 @@ class DossierStore:
 
     def create(self, path: Path) -> Any:
         """Create a new dossier from the commented template at ``path`` and open it."""
-        from linkytool.fileio import atomic_write_text
-        from linkytool.mes.store import new_dossier_text
+        from linkytool.mes import service
+        from linkytool.mes.errors import DossierExistsError
 
-        if path.exists():
-            raise NoDossierError(
-                f"Le fichier {path} existe déjà.", hint="Ouvrez-le plutôt que de le créer."
-            )
-        atomic_write_text(path, new_dossier_text())
+        try:
+            service.new_dossier(path)
+        except DossierExistsError as error:
+            raise NoDossierError(error.message, hint="Ouvrez-le plutôt que de le créer.") from error
         self.path = path
         return self.load()
 
@@ -89,39 +96,30 @@ class DossierStore:
         self.dossier = None
         return self.load()
 
+    def _after(self, dossier: Any = None) -> Any:
+        """Keep the model the service left on disk."""
+        self.dossier = dossier if dossier is not None else self.load()
+        return self.dossier
+
     def update(self, change: Callable[[Any], Any]) -> Any:
-        """Apply ``change`` to the dossier (it may mutate it or return a new one), then save."""
-        from linkytool.mes.store import save_dossier
+        """Apply ``change`` to the dossier as it is on disk now (it may mutate it or return
+        a new one), then save, all under the dossier's lock."""
+        from linkytool.mes.store import update_dossier
+
+        path = self.require_path()
+
+        def apply(current: Any) -> Any:
+            result = change(current)
+            return result if result is not None and type(result) is type(current) else current
 
         with self._lock:
-            if self.dossier is not None and self._file_stamp() != self._stamp:
-                # Edited elsewhere (a text editor, `linkytool mes`) since we read it:
-                # start from the file's content so those edits are kept.
-                self.load()
-            dossier = self.require()
-            result = change(dossier)
-            if result is not None and type(result) is type(dossier):
-                dossier = result
-            assert self.path is not None
-            save_dossier(dossier, self.path)
-            self.dossier = dossier
-            self._stamp = self._file_stamp()
-            return dossier
-
-    def _file_stamp(self) -> tuple[int, int] | None:
-        """Modification time and size of the dossier file (None when absent)."""
-        try:
-            stat = self.path.stat() if self.path is not None else None
-        except OSError:
-            return None
-        return (stat.st_mtime_ns, stat.st_size) if stat is not None else None
+            return self._after(update_dossier(path, apply))
 
     def relative(self, path: Path) -> str:
-        """``path`` relative to the dossier's directory when inside it (as the file keeps it)."""
-        try:
-            return str(path.resolve().relative_to(self.base_dir.resolve()))
-        except ValueError:
-            return str(path.resolve())
+        """``path`` as the dossier stores it (relative to the dossier's directory)."""
+        from linkytool.mes.service import dossier_relative
+
+        return dossier_relative(self.base_dir, path)
 
     def set_photo(self, field: str, path: Path) -> Any:
         """Point the dossier's photo ``field`` (prm, date, injection_index) at ``path``."""
@@ -133,46 +131,46 @@ class DossierStore:
 
         return self.update(change)
 
-    def record_photo_reading(
-        self, field: str, value: str, photo: Any, path: Path | None, *, corrected: bool
+    def record_photo(
+        self, field: str, photo: Path, reading: Any, *, value: str | None, confirmed: bool
     ) -> Any:
-        """Record a value read on (or typed from) a photo, with its provenance."""
-        from linkytool.mes.photos import sha256_file
-        from linkytool.mes.readings import record_reading
+        """Record a value read on (or typed from) a photo: ``linkytool.mes.service.record_photo``,
+        the same route as ``linkytool mes import-photos``. Returns its result."""
+        from linkytool.mes import service
 
-        file = self.relative(path) if path is not None else None
-        digest = sha256_file(path) if path is not None else None
-        screen = str(getattr(getattr(photo, "screen", None), "value", "")) if photo else None
-        confidence = None if corrected or photo is None else round(float(photo.confidence), 3)
-        note = "valeur corrigée à la main d'après la photo" if corrected and photo else ""
-        return self.update(
-            lambda dossier: record_reading(
-                dossier,
-                field,
-                value,
-                "manual" if corrected else "photo",
-                at=getattr(photo, "exif_time", None) if photo else None,
-                confidence=confidence,
-                file=file,
-                sha256=digest,
-                screen=screen or None,
-                note=note,
+        path = self.require_path()
+        with self._lock:
+            result = service.record_photo(
+                path, field, photo, reading, value=value, confirmed=confirmed
             )
-        )
+            self._after()
+        return result
 
     def record_tic(self, reading: Any, capture: Path | None) -> Any:
         """Record the PRM, meter date (and EAIT in producer mode) read over TIC."""
-        from linkytool.mes.readings import readings_from_tic
+        from linkytool.mes import service
 
-        file = self.relative(capture) if capture is not None else None
-        return self.update(lambda dossier: readings_from_tic(dossier, reading, capture=file))
+        path = self.require_path()
+        with self._lock:
+            result = service.record_tic_reading(path, reading, capture=capture)
+            self._after()
+        return result
+
+    def record_test(self, changes: Any, *, overwrite: bool = False) -> Any:
+        """Record steps of the decoupling test (``service.record_decoupling_test``)."""
+        from linkytool.mes import service
+
+        path = self.require_path()
+        with self._lock:
+            record = service.record_decoupling_test(path, changes, overwrite=overwrite)
+            self._after()
+        return record
 
     def check(self) -> list[Any]:
-        """Evaluate the prerequisites (``linkytool.mes.check_prerequisites``)."""
-        from linkytool.mes.rules import check_prerequisites
+        """Evaluate the prerequisites (``linkytool.mes.service.check``)."""
+        from linkytool.mes import service
 
-        dossier = self.require()
-        return list(check_prerequisites(dossier, base_dir=self.base_dir))
+        return list(service.check(self.require_path()).outcomes)
 
 
 class DossierEdits:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
+from forge import make_p12
 from mes_helpers import DEMO_DIR, SCREENS, demo_dossier, gps_exif, screen_image
 from PIL import Image
 
 from linkytool.mes import Dossier, ReadingField, ReadingSource, save_dossier
+from linkytool.mes.photos import sha256_file
 
 PhotoMaker = Callable[..., Path]
 
@@ -56,11 +52,11 @@ def complete(tmp_path: Path, make_photo: PhotoMaker) -> tuple[Dossier, Path]:
         (ReadingField.DATE, "date.jpg"),
         (ReadingField.INJECTION_INDEX, "index.jpg"),
     ):
-        make_photo(name, role)
+        photo = make_photo(name, role)
         setattr(dossier.photos, role.value, f"photos/{name}")
         for reading in dossier.readings.history(role):
-            if reading.source is ReadingSource.PHOTO:  # recorded OCR of the demo photos
-                reading.sha256 = ""
+            if reading.source is ReadingSource.PHOTO:  # recorded OCR, re-tied to this photo
+                reading.sha256 = sha256_file(photo)
                 reading.screen = ""
                 reading.file = f"photos/{name}"
     for name in ("signature-producteur.png", "signature-installateur.png"):
@@ -73,40 +69,4 @@ def complete(tmp_path: Path, make_photo: PhotoMaker) -> tuple[Dossier, Path]:
 @pytest.fixture(scope="session")
 def p12_key() -> tuple[bytes, bytes]:
     """A throwaway self-signed PKCS#12 key: (p12 bytes, password)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, "Louis Bernard"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Soleil Pose SARL"),
-        ]
-    )
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    password = b"secret"
-    data = pkcs12.serialize_key_and_certificates(
-        b"installer", key, certificate, None, serialization.BestAvailableEncryption(password)
-    )
-    return data, password
+    return make_p12("Louis Bernard"), b"secret"

@@ -10,6 +10,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from linkytool.mes import Dossier, ReadingField, parse_dossier_text
 from linkytool.mes.schema import PARIS
+from linkytool.mes.service import (
+    AttestationRequest,
+    BuiltAttestation,
+    SigningKey,
+    build_attestation,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "samples" / "dossier"
@@ -57,3 +63,49 @@ def png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def attest(
+    dossier: Dossier,
+    *,
+    base_dir: Path,
+    draft: bool = False,
+    keep_gps: bool = False,
+    now: dt.datetime | None = None,
+    pkcs12: bytes | None = None,
+    pkcs12_password: bytes | None = None,
+    by_hand: bool = False,
+) -> BuiltAttestation:
+    """Lay out the attestation of an in-memory dossier (no file written)."""
+    key = SigningKey(pkcs12, pkcs12_password) if pkcs12 is not None else None
+    return build_attestation(
+        dossier,
+        base_dir,
+        AttestationRequest(draft=draft, keep_gps=keep_gps, now=now, key=key, by_hand=by_hand),
+    )
+
+
+def trust_screens(path: Path) -> Dossier:
+    """Record an OCR result for each photo of the dossier at ``path`` (with the photo's
+    hash and the engraved references), so that check, attest and pack need no tesseract."""
+    from linkytool.mes import load_dossier, record_reading, save_dossier
+    from linkytool.mes.photos import sha256_file
+
+    values = {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "12"}
+    dossier = load_dossier(path, now=NOW)
+    for role in ReadingField:
+        declared = getattr(dossier.photos, role.value)
+        dossier = record_reading(
+            dossier,
+            role,
+            values[role.value],
+            "photo",
+            at=dt.datetime(2026, 11, 20, 14, 33, tzinfo=PARIS),
+            confidence=0.97,
+            file=declared,
+            sha256=sha256_file(path.parent / declared),
+            screen=role.value,
+            references="ADS 041864123456",
+        )
+    save_dossier(dossier, path)
+    return dossier

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from mes_helpers import NOW
+from mes_helpers import NOW, attest
 from PIL import Image
 from pypdf import PdfReader
 
-from linkytool.mes import Dossier, PrerequisitesError, attest
+from linkytool.mes import Dossier, PrerequisitesError
 from linkytool.mes.attestation import DRAFT_STAMP, TITLE
 from linkytool.mes.photos import sha256_file
 from linkytool.mes.schema import PARIS
@@ -67,7 +68,7 @@ def test_attestation_carries_every_section(complete: tuple[Dossier, Path]) -> No
         "TIC (bornes du compteur)",
         "Utility Loss",
         "0,8 s",
-        "réussi (limite 5 s)",
+        "réussi (seuil de 5 s réglé dans linkytool",
         "12/12 remplis",
         "Fait à Nantes, le 20/11/2026",
         "Signature du producteur",
@@ -106,7 +107,8 @@ def test_refuses_while_a_prerequisite_fails(complete: tuple[Dossier, Path]) -> N
     with pytest.raises(PrerequisitesError) as caught:
         attest(dossier, base_dir=path.parent, now=GENERATED)
     message = str(caught.value)
-    assert "CAE" in message and "photos" in message.lower() and "--draft" in message
+    assert "CAE" in message and "photos" in message.lower()
+    assert "--" not in message  # the core names no command-line option
 
 
 def test_draft_stamps_every_page(complete: tuple[Dossier, Path]) -> None:
@@ -154,3 +156,48 @@ def test_renders_with_poppler(complete: tuple[Dossier, Path], tmp_path: Path) ->
 
 def test_now_is_the_test_clock() -> None:
     assert NOW > GENERATED
+
+
+HEADINGS = re.compile(r"^(1[01]|[1-9])\. [A-ZÉ]")
+
+
+def _orphaned_headings(pdf: bytes) -> list[str]:
+    """Headings that are the last text line of their page (their section on the next)."""
+    orphans = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        lines = [
+            line.strip()
+            for line in (page.extract_text() or "").splitlines()
+            if line.strip() and not line.startswith("Auto-MES – PRM") and "Page " not in line
+        ]
+        if lines and HEADINGS.match(lines[-1]):
+            orphans.append(f"page {number} : {lines[-1]}")
+    return orphans
+
+
+@pytest.mark.parametrize("inverters", range(1, 13))
+def test_no_section_heading_is_orphaned_at_the_bottom_of_a_page(
+    complete: tuple[Dossier, Path], inverters: int
+) -> None:
+    """Issue 17: a heading alone at the foot of a page, its table on the next."""
+    dossier, path = complete
+    first = dossier.installation.inverters[0]
+    dossier.installation.inverters = [first] * inverters
+    pdf = attest(dossier, base_dir=path.parent, now=GENERATED, draft=True).pdf
+    assert _orphaned_headings(pdf) == []
+
+
+def test_creation_date_is_the_clock_given(complete: tuple[Dossier, Path]) -> None:
+    """Issue 17: CreationDate said 01/01/2000; it is the production time (injected clock,
+    so the same inputs still give the same document)."""
+    dossier, path = complete
+    pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    metadata = PdfReader(io.BytesIO(pdf)).metadata
+    assert metadata is not None and metadata.creation_date == GENERATED
+
+
+def test_the_delay_threshold_is_said_to_be_linkytools(complete: tuple[Dossier, Path]) -> None:
+    dossier, path = complete
+    text = flat(pdf_text(attest(dossier, base_dir=path.parent, now=GENERATED).pdf)[0])
+    assert "limite 5 s" not in text
+    assert "seuil de 5 s réglé dans linkytool ; le mode opératoire ne fixe pas de délai" in text

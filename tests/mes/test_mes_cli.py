@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mes_helpers import DEMO
+from mes_helpers import DEMO, trust_screens
 
 from linkytool.cli import cli
-from linkytool.mes import Dossier, ReadingField, load_dossier, record_reading, save_dossier
-from linkytool.mes.photos import sha256_file
+from linkytool.mes import Dossier, ReadingField, load_dossier, save_dossier
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -113,47 +112,49 @@ def test_attest_signed_with_env_password(
 
 def _trust_recorded_screens(dossier: Dossier, path: Path) -> None:
     """Record OCR results (with file hashes) so that pack does not need tesseract."""
-    values = {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "12"}
-    for role in ReadingField:
-        declared = getattr(dossier.photos, role.value)
-        dossier = record_reading(
-            dossier,
-            role,
-            values[role.value],
-            "photo",
-            confidence=0.97,
-            file=declared,
-            sha256=sha256_file(path.parent / declared),
-            screen=role.value,
-        )
-    save_dossier(dossier, path)
+    trust_screens(path)
+
+
+def _signatures(path: Path) -> list[str]:
+    return [
+        "--signature",
+        str(path.parent / "signature-producteur.png"),
+        "--installer-signature",
+        str(path.parent / "signature-installateur.png"),
+    ]
 
 
 def test_pack_zip_end_to_end(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
     dossier, path = complete
     _trust_recorded_screens(dossier, path)
     out = tmp_path / "envoi.zip"
+    code, _, err = run("pack", str(path), "-o", str(out))
+    assert code == 1 and "mes attest" in err and not out.exists()  # nothing produced yet
+    pdf = tmp_path / "attestation.pdf"
+    assert run("attest", str(path), "-o", str(pdf), *_signatures(path))[0] == 0
     code, stdout, err = run("pack", str(path), "-o", str(out))
     assert code == 0, err
     assert "photo-2-date-courante.jpg" in stdout and "message.txt" in err
     with zipfile.ZipFile(out) as archive:
         assert len(archive.namelist()) == 7
+        assert archive.read("attestation-auto-mes.pdf") == pdf.read_bytes()
 
 
 def test_pack_with_an_existing_attestation(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
     dossier, path = complete
     _trust_recorded_screens(dossier, path)
     pdf = tmp_path / "a.pdf"
-    assert run("attest", str(path), "-o", str(pdf))[0] == 0
+    assert run("attest", str(path), "-o", str(pdf), *_signatures(path))[0] == 0
     code, _, err = run("pack", str(path), "-o", str(tmp_path / "envoi"), "--attestation", str(pdf))
     assert code == 0, err
     assert (tmp_path / "envoi" / "attestation-auto-mes.pdf").read_bytes() == pdf.read_bytes()
-    # a photo changed after the attestation: refused
+    # a photo changed after the attestation: its reading is stale, the pack refused
     (path.parent / "photos" / "prm.jpg").write_bytes(
         (path.parent / "photos" / "date.jpg").read_bytes()
     )
     code, _, err = run("pack", str(path), "-o", str(tmp_path / "x"), "--attestation", str(pdf))
-    assert code == 3
+    assert code == 1 and "a changé depuis sa lecture" in err
+    assert not (tmp_path / "x").exists()
 
 
 def test_reading_command_appends_history(complete: tuple[Dossier, Path]) -> None:
@@ -188,12 +189,13 @@ def test_test_command_records_and_judges(complete: tuple[Dossier, Path]) -> None
         "--message",
         "Grid Loss",
         "--seen",
+        "--force",
     )
     assert code == 1 and "incohérent" in err  # stopwatch 0.8 s vs times 8 s apart
-    code, out, err = run("test", str(path), "--delay", "8")
+    code, out, err = run("test", str(path), "--delay", "8", "--force")
     assert code == 1 and json.loads(out)["passed"] is False and "8,0 s" in err
     code, out, err = run(
-        "test", str(path), "--decoupled-at", "2026-11-20T14:41:13", "--delay", "1.1"
+        "test", str(path), "--decoupled-at", "2026-11-20T14:41:13", "--delay", "1.1", "--force"
     )
     assert code == 0, err
     assert json.loads(out)["delay_s"] == 1.1
@@ -224,3 +226,44 @@ def test_import_tic_historique_has_no_prm(
         pytest.skip("real capture not available")
     code, _, err = run("import-tic", str(path), str(capture))
     assert code == 3 and "TIC standard" in err
+
+
+def test_the_key_password_is_asked_for_not_only_an_option(
+    complete: tuple[Dossier, Path],
+    p12_key: tuple[bytes, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import linkytool.cli.mes as mes_cli
+
+    _, path = complete
+    key, password = p12_key
+    p12 = tmp_path / "cle.p12"
+    p12.write_bytes(key)
+    out = tmp_path / "a.pdf"
+    monkeypatch.setattr(mes_cli, "_interactive", lambda: True)
+    result = CliRunner().invoke(
+        cli,
+        ["mes", "attest", str(path), "-o", str(out), "--sign-p12", str(p12)],
+        input=password.decode() + "\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Mot de passe de la clé cle.p12" in result.stderr
+    assert password.decode() not in result.stdout + result.stderr  # typed, never echoed
+    assert load_dossier(path).attestation.signature == "pades"
+
+
+def test_a_finished_test_is_replaced_after_a_yes_on_the_terminal(
+    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkytool.cli.mes as mes_cli
+
+    _, path = complete
+    monkeypatch.setattr(mes_cli, "_interactive", lambda: True)
+    before = path.read_bytes()
+    no = CliRunner().invoke(cli, ["mes", "test", str(path), "--message", "Grid Loss"], input="n\n")
+    assert no.exit_code == 1 and path.read_bytes() == before
+    assert "Remplacer l'essai consigné ?" in no.stderr
+    yes = CliRunner().invoke(cli, ["mes", "test", str(path), "--message", "Grid Loss"], input="o\n")
+    assert yes.exit_code == 0, yes.stderr
+    assert load_dossier(path).decoupling_test.message == "Grid Loss"

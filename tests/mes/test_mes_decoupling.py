@@ -58,7 +58,9 @@ def test_pass_fail_and_threshold() -> None:
     result = evaluate_decoupling_test(test)
     assert result.passed and result.delay_s == 3.0 and result.threshold_s == 5.0
     strict = evaluate_decoupling_test(test, max_delay_s=2.0)
-    assert not strict.passed and "au-delà de la limite de 2 s" in strict.problems[0]
+    assert (
+        not strict.passed and "au-delà du seuil de 2 s réglé dans linkytool" in strict.problems[0]
+    )
 
 
 def test_incomplete_record_lists_what_is_missing() -> None:

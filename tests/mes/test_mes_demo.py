@@ -21,16 +21,25 @@ needs_photos = pytest.mark.skipif(
 )
 
 
+def demo_copy(tmp_path: Path) -> Path:
+    """The demo dossier, its photos and captures copied (same relative layout)."""
+    for part in ("dossier", "photos", "tic"):
+        shutil.copytree(ROOT / "samples" / part, tmp_path / "samples" / part)
+    return tmp_path / "samples" / "dossier" / DEMO.name
+
+
 @needs_photos
 def test_demo_check_attest_pack(tmp_path: Path) -> None:
+    demo = demo_copy(tmp_path)
     runner = CliRunner()
-    check = runner.invoke(cli, ["mes", "check", str(DEMO)])
+    check = runner.invoke(cli, ["mes", "check", str(demo)])
     assert check.exit_code == 0, check.output
     pdf = tmp_path / "attestation.pdf"
-    attest = runner.invoke(cli, ["mes", "attest", str(DEMO), "-o", str(pdf)])
+    attest = runner.invoke(cli, ["mes", "attest", str(demo), "-o", str(pdf)])
     assert attest.exit_code == 0, attest.output
+    assert DEMO.read_bytes() != demo.read_bytes()  # the attestation is recorded in the copy
     out = tmp_path / "envoi.zip"
-    pack = runner.invoke(cli, ["mes", "pack", str(DEMO), "-o", str(out), "--attestation", str(pdf)])
+    pack = runner.invoke(cli, ["mes", "pack", str(demo), "-o", str(out)])
     assert pack.exit_code == 0, pack.output
     with zipfile.ZipFile(out) as archive:
         message = archive.read("message.txt").decode("utf-8")

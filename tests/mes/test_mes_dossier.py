@@ -7,10 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from mes_helpers import DEMO, NOW, demo_dossier
 
+from linkytool.cli import cli
 from linkytool.mes import (
     DossierError,
     ReadingField,
@@ -109,8 +111,12 @@ def test_not_toml_gives_a_line_number(tmp_path: Path) -> None:
 
 
 def test_missing_file_says_how_to_create_it(tmp_path: Path) -> None:
-    with pytest.raises(DossierError, match="mes new"):
+    with pytest.raises(DossierError) as caught:
         load_dossier(tmp_path / "absent.toml")
+    assert caught.value.missing and caught.value.file == str(tmp_path / "absent.toml")
+    assert "--" not in str(caught.value) and "linkytool" not in str(caught.value)
+    result = CliRunner().invoke(cli, ["mes", "check", str(tmp_path / "absent.toml")])
+    assert result.exit_code == 3  # the command line words its own hint (an InputFile check)
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in BAD.glob("*.toml")))

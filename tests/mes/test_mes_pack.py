@@ -11,24 +11,30 @@ from pathlib import Path
 
 import pytest
 from conftest import PhotoMaker
-from mes_helpers import NOW, demo_dossier
+from mes_helpers import NOW, attest, demo_dossier
 from PIL import Image
 from syrupy.assertion import SnapshotAssertion
 
+from linkytool.errors import OutputError
 from linkytool.mes import (
     Dossier,
     DossierPhotoError,
     PrerequisitesError,
     ReadingField,
     ReadingSource,
-    attest,
     build_pack,
     enedis_message,
     evaluate_rules,
     load_submitted_photos,
     record_reading,
 )
-from linkytool.mes.photoprep import MIN_LONG_SIDE_PX, has_gps, prepare_photo, strip_gps
+from linkytool.mes.photoprep import (
+    MIN_LONG_SIDE_PX,
+    has_gps,
+    location_blocks,
+    prepare_photo,
+    strip_gps,
+)
 from linkytool.mes.photos import PhotoFacts, sha256_file
 from linkytool.mes.schema import PARIS
 from linkytool.mes.signing import read_embedded_summary
@@ -49,13 +55,34 @@ def reader_for(mapping: dict[str, str]):  # type: ignore[no-untyped-def]
     return read
 
 
+def retie(dossier: Dossier, role: ReadingField, photo: Path) -> None:
+    """The photo was taken again and read again: its reading carries the new hash."""
+    for reading in dossier.readings.history(role):
+        if reading.source is ReadingSource.PHOTO:
+            reading.sha256 = sha256_file(photo)
+
+
 GOOD_READER = reader_for({"prm.jpg": "prm", "date.jpg": "date", "index.jpg": "injection_index"})
 
 
-def make_pack(dossier: Dossier, base: Path, out: Path, reader=GOOD_READER, keep_gps=False):  # type: ignore[no-untyped-def]
+def make_pack(  # type: ignore[no-untyped-def]
+    dossier: Dossier,
+    base: Path,
+    out: Path,
+    reader=GOOD_READER,
+    *,
+    keep_gps=False,
+    generated=GENERATED,
+):
     result = attest(dossier, base_dir=base, keep_gps=keep_gps, now=GENERATED)
     return build_pack(
-        dossier, result.photos, result.pdf, out, screen_reader=reader, generated_at=GENERATED
+        dossier,
+        result.photos,
+        result.pdf,
+        out,
+        screen_reader=reader,
+        generated_at=generated,
+        signature=result.signature,
     )
 
 
@@ -86,16 +113,30 @@ def test_pack_directory(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
     assert len(sums) == 6 and all(len(line.split("  ")[0]) == 64 for line in sums)
 
 
-def test_pack_into_an_existing_pack_replaces_its_files(
+def test_pack_into_an_existing_pack_replaces_it_as_a_whole(
     complete: tuple[Dossier, Path], tmp_path: Path
 ) -> None:
     dossier, path = complete
     out = tmp_path / "envoi"
     make_pack(dossier, path.parent, out)
-    (out / "notes.txt").write_text("à garder")
-    make_pack(dossier, path.parent, out)
-    assert (out / "notes.txt").read_text() == "à garder"
+    first = (out / "manifest.json").read_bytes()
+    result = make_pack(dossier, path.parent, out, generated=GENERATED + timedelta(minutes=1))
+    assert result.replaced and (out / "manifest.json").read_bytes() != first
     assert not list(tmp_path.glob(".envoi*"))
+
+
+def test_a_folder_with_files_of_the_user_is_not_replaced(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    """The pack replaces an earlier pack as a whole, never a folder holding other files."""
+    dossier, path = complete
+    out = tmp_path / "envoi"
+    make_pack(dossier, path.parent, out)
+    (out / "notes.txt").write_text("à garder")
+    with pytest.raises(OutputError, match=r"notes\.txt"):
+        make_pack(dossier, path.parent, out)
+    assert (out / "notes.txt").read_text() == "à garder"
+    assert (out / "manifest.json").is_file()
 
 
 def test_pack_zip(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
@@ -117,6 +158,7 @@ def test_large_photo_is_reduced_under_4_mb_and_stays_legible(
     big = make_photo(
         "index.jpg", ReadingField.INJECTION_INDEX, size=(4000, 3000), quality=100, noise=True
     )
+    retie(dossier, ReadingField.INJECTION_INDEX, big)
     assert big.stat().st_size > LIMIT
     out = tmp_path / "envoi"
     result = make_pack(dossier, path.parent, out)
@@ -146,7 +188,7 @@ def test_gps_is_stripped_losslessly_by_default(make_photo: PhotoMaker) -> None:
     assert has_gps(original)
     prepared = prepare_photo(original, max_bytes=LIMIT)
     assert not has_gps(prepared.data)
-    assert "position GPS retirée" in prepared.changes[0]
+    assert "position GPS (EXIF)" in prepared.changes[0]
     with Image.open(io.BytesIO(prepared.data)) as image:
         assert image.getexif().get_ifd(0x8769)[0x9003] == "2026:11:20 14:33:10"  # time kept
     with Image.open(io.BytesIO(original)) as a, Image.open(io.BytesIO(prepared.data)) as b:
@@ -268,3 +310,102 @@ def test_check_json_golden(snapshot: SnapshotAssertion) -> None:
 def test_message_uses_the_latest_reading() -> None:
     dossier = record_reading(demo_dossier(), "injection_index", "14", ReadingSource.MANUAL, at=NOW)
     assert "14 kWh" in enedis_message(dossier, [])
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def _located_jpeg(make_photo: PhotoMaker) -> bytes:
+    """A phone photo carrying its place in every metadata block issue 16 found."""
+    from mes_helpers import gps_exif
+
+    base = make_photo("located.jpg").read_bytes()
+    exif = gps_exif()
+    exif.get_ifd(0x8769)[0x927C] = b"Apple iOS\x00maker note with a place"
+    second = Image.Exif()
+    second.get_ifd(0x8825)[2] = (48.0, 51.0, 24.0)
+    xmp = (
+        b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+        b"xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description "
+        b"xmlns:exif='http://ns.adobe.com/exif/1.0/' exif:GPSLatitude='47,13.09N'/>"
+        b"</rdf:RDF></x:xmpmeta>"
+    )
+    iptc = b"Photoshop 3.0\x008BIM\x04\x04\x00\x00\x00\x00\x00\x0b\x1c\x02\x5a\x00\x06Nantes\x00"
+    segments = (
+        _segment(0xE1, exif.tobytes())
+        + _segment(0xE1, second.tobytes())
+        + _segment(0xE1, xmp)
+        + _segment(0xED, iptc)
+    )
+    return base[:2] + segments + base[2:]
+
+
+def test_location_is_stripped_from_every_metadata_block(make_photo: PhotoMaker) -> None:
+    """Issue 16 item 3: XMP GPS, a second EXIF segment, IPTC and maker notes too."""
+    original = _located_jpeg(make_photo)
+    found = location_blocks(original)
+    assert "bloc EXIF illisible" not in found
+    assert found.count("position GPS (EXIF)") == 2  # both EXIF segments
+    assert {"position GPS (EXIF)", "lieu dans les métadonnées XMP"} <= set(found)
+    assert "bloc IPTC/Photoshop (lieu)" in found and "notes du fabricant (EXIF)" in found
+    prepared = prepare_photo(original, max_bytes=LIMIT)
+    assert location_blocks(prepared.data) == []
+    for needle in (b"GPSLatitude", b"Nantes", b"maker note with a place"):
+        assert needle not in prepared.data
+    assert "retiré : " in prepared.changes[0] and "XMP" in prepared.changes[0]
+    with Image.open(io.BytesIO(prepared.data)) as image:
+        assert image.getexif().get_ifd(0x8769)[0x9003] == "2026:11:20 14:33:10"  # time kept
+    with Image.open(io.BytesIO(original)) as a, Image.open(io.BytesIO(prepared.data)) as b:
+        assert a.tobytes() == b.tobytes()  # lossless: the image data is copied as is
+
+
+def test_heic_photo_is_sent_as_jpeg_without_location(make_photo: PhotoMaker) -> None:
+    """Issue 15 (pack part): an iPhone HEIC becomes a JPEG ≤ 4 MB, EXIF kept but place."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    from mes_helpers import gps_exif, screen_image
+
+    exif = gps_exif()
+    buffer = io.BytesIO()
+    pillow_heif.register_heif_opener()
+    screen_image("INDEX INJECTION", "000012 kWh", (2400, 1800)).save(
+        buffer, format="HEIF", exif=exif.tobytes(), quality=90
+    )
+    heic = buffer.getvalue()
+    prepared = prepare_photo(heic, max_bytes=LIMIT)
+    assert prepared.extension == ".jpg" and len(prepared.data) <= LIMIT
+    assert prepared.data[:2] == b"\xff\xd8" and "convertie de HEIC en JPEG" in prepared.changes[0]
+    assert location_blocks(prepared.data) == []
+    with Image.open(io.BytesIO(prepared.data)) as image:
+        assert image.format == "JPEG" and image.size == (2400, 1800)
+        kept = image.getexif()
+        assert kept[0x0110] == "Phone" and kept.get_ifd(0x8769)[0x9003] == "2026:11:20 14:33:10"
+
+
+def test_a_failed_pack_leaves_the_previous_pack_intact_and_nothing_partial(
+    complete: tuple[Dossier, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 item 7: a full disk while writing a new pack over an existing one."""
+    import errno
+
+    from linkytool.fileio import StagedDirectory
+
+    dossier, path = complete
+    out = tmp_path / "envoi"
+    make_pack(dossier, path.parent, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_write = StagedDirectory.write
+    calls = {"n": 0}
+
+    def full_disk(self: StagedDirectory, name: str, data: bytes) -> Path:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, name, data)
+
+    monkeypatch.setattr(StagedDirectory, "write", full_disk)
+    with pytest.raises(OutputError) as caught:
+        make_pack(dossier, path.parent, out, generated=GENERATED + timedelta(minutes=5))
+    assert "disque plein" in caught.value.message and "intact" in caught.value.message
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

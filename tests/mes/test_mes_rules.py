@@ -37,15 +37,23 @@ PROCEDURE = ROOT / "tests" / "data" / "reference" / "auto-mes-procedure.txt"
 Mutation = Callable[[Dossier], Dossier | None]
 
 
+def _demo_photo_hash(role: ReadingField) -> str:
+    reading = demo_dossier().readings.latest_from(role, ReadingSource.PHOTO)
+    assert reading is not None and reading.sha256
+    return reading.sha256
+
+
 def _usable_photos() -> dict[ReadingField, PhotoFacts]:
+    """The demo dossier's photos as they were when read (same names, same hashes)."""
+    demo = demo_dossier()
     return {
         role: PhotoFacts(
             role,
-            f"{role.value}.jpg",
+            getattr(demo.photos, role.value),
             Path(f"/x/{role.value}.jpg"),
             True,
             1_200_000,
-            "a" * 64,
+            _demo_photo_hash(role),
             "JPEG",
             1600,
             1200,
@@ -84,8 +92,13 @@ def _set(path: str, value: object) -> Mutation:
 
 
 def _reading(which: ReadingField, value: str, source: ReadingSource, **kw: object) -> Mutation:
+    """Add a reading; a photo reading is tied to the demo's photo for ``which``."""
+
     def mutate(dossier: Dossier) -> Dossier:
         at = datetime(2026, 11, 20, 15, 0, tzinfo=PARIS)
+        if source is ReadingSource.PHOTO:
+            kw.setdefault("file", getattr(dossier.photos, which.value))
+            kw.setdefault("sha256", _demo_photo_hash(which))
         return record_reading(dossier, which, value, source, at=at, **kw)  # type: ignore[arg-type]
 
     return mutate

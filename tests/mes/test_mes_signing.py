@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from mes_helpers import attest
 
 from linkytool.cli import cli
-from linkytool.mes import Dossier, SigningError, attest, sign_pdf, verify_attestation
+from linkytool.mes import Dossier, SigningError, sign_pdf
 from linkytool.mes.schema import PARIS
+from linkytool.mes.service import verify as verify_attestation
 from linkytool.mes.signing import verify_signature
 
 GENERATED = datetime(2026, 11, 20, 15, 0, tzinfo=PARIS)

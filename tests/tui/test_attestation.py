@@ -144,3 +144,38 @@ async def test_signatures_come_back_from_the_dossier_without_a_draft(
         await pilot.pause()
         assert app.query_one("#att-sig-producer", Input).value == str(image)
         assert app.query_one("#att-sig-installer", Input).value == ""
+
+
+async def test_an_unsigned_final_attestation_is_refused_then_made_to_sign_by_hand(
+    demo_copy: Path, messages: MessageLog
+) -> None:
+    """Issue 12 failure 1 in the UI: `g` with empty signature fields made a final PDF with
+    blank boxes and packed it. It is refused; "à imprimer et signer à la main" says so."""
+    from textual.widgets import Checkbox
+
+    from linkytool.mes.store import load_dossier, save_dossier
+
+    dossier = load_dossier(demo_copy)
+    dossier.signatures.producer_image = ""
+    dossier.signatures.installer_image = ""
+    save_dossier(dossier, demo_copy)
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        app.panes["attestation"].action_generate(False)
+        await wait_for(pilot, lambda: bool(messages.of(AttestationRefused)), timeout=60)
+        assert "non signée" in messages.of(AttestationRefused)[-1].reasons[0]
+        assert not messages.of(AttestationBuilt)
+        app.query_one("#att-by-hand", Checkbox).value = True
+        app.panes["attestation"].action_generate(False)
+        await wait_for(pilot, lambda: bool(messages.of(AttestationBuilt)), timeout=90)
+        built = messages.of(AttestationBuilt)[-1]
+        assert "à imprimer et à signer à la main" in built.contents[0]
+    text = _pdf_text(built.pdf)
+    assert "À IMPRIMER ET À SIGNER À LA MAIN" in text
+    assert built.pack is not None
+    message = (built.pack / "message.txt").read_text(encoding="utf-8")
+    assert "à signer à la main" in message and "signée (" not in message
+    recorded = load_dossier(demo_copy).attestation
+    assert recorded.signature == "by_hand" and recorded.file.endswith(built.pdf.name)

@@ -77,3 +77,43 @@ async def test_live_tic_is_captured_during_the_test(
     evidence = load_dossier(template_dossier).decoupling_test.tic_evidence
     assert evidence.startswith("captures/essai-decouplage-")
     assert read_capture(template_dossier.parent / evidence)
+
+
+async def test_a_finished_test_is_replaced_only_after_confirming(demo_copy: Path) -> None:
+    """Issue 12: step 1 on a finished test asks first; "n" keeps it, "o" starts anew."""
+    from linkytool.tui.screens.decoupling import ConfirmReplaceTest
+
+    before = load_dossier(demo_copy).decoupling_test
+    assert evaluate_decoupling_test(before).complete
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        app.panes["decouplage"].action_coupled()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmReplaceTest)
+        await pilot.press("n")
+        await pilot.pause()
+        assert load_dossier(demo_copy).decoupling_test == before
+        app.panes["decouplage"].action_coupled()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmReplaceTest)
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.is_running
+    test = load_dossier(demo_copy).decoupling_test
+    assert test.coupled_at == FROZEN_NOW
+    assert test.breaker_opened_at is None and test.message == ""  # a new test, not mixed
+
+
+async def test_a_bad_power_value_is_kept_not_a_crash(template_dossier: Path) -> None:
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        app.query_one("#dec-power", Input).value = "1e400"
+        await pilot.click("#dec-coupled")
+        await pilot.pause()
+        assert app.is_running
+        assert app.query_one("#dec-power", Input).value == "1e400"
+    assert load_dossier(template_dossier).decoupling_test.injecting_w is None

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from linkytool.errors import LinkytoolError
 from linkytool.tui.errors import describe_error, guarded
@@ -50,8 +50,10 @@ pour Enedis-Connect (attestation + trois photos ≤ 4 Mo, message.txt prêt à c
 manifeste avec empreintes). Choisissez les images des signatures manuscrites (facultatif)
 et, si vous en avez une, une clé PKCS#12 pour signer le PDF électroniquement (toute
 modification ultérieure sera détectable).
-« Générer » refuse tant qu'un prérequis n'est pas rempli et dit lesquels ; « Brouillon »
-produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais à envoyer.
+« Générer » refuse tant qu'un prérequis n'est pas rempli et dit lesquels, et refuse une
+attestation qui ne serait pas signée : donnez les deux images de signature, une clé, ou
+cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque page).
+« Brouillon » produit un PDF marqué « BROUILLON – NON CONFORME », jamais à envoyer.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "generate(False)", "Générer"),
@@ -69,6 +71,11 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         with Horizontal(classes="row"):
             yield Label("Mot de passe de la clé", classes="form-label")
             yield Input(id="att-password", password=True, compact=True)
+        yield Checkbox(
+            "Sans signature jointe : attestation à imprimer et signer à la main",
+            id="att-by-hand",
+            compact=True,
+        )
         with Horizontal(classes="row buttons"):
             yield Button(
                 "Générer l'attestation et le pack",
@@ -190,6 +197,7 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
             installer_signature=self._path("att-sig-installer"),
             key=self._path("att-key"),
             password=self.query_one("#att-password", Input).value,
+            by_hand=self.query_one("#att-by-hand", Checkbox).value,
         )
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="attestation")
@@ -202,8 +210,9 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         installer_signature: Path | None,
         key: Path | None,
         password: str,
+        by_hand: bool = False,
     ) -> None:
-        from linkytool.mes.errors import PrerequisitesError
+        from linkytool.mes.errors import PrerequisitesError, UnsignedAttestationError
 
         try:
             from linkytool.tui.attestation_job import AttestationJob
@@ -215,17 +224,37 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
                 installer_signature=installer_signature,
                 key=key,
                 password=password or None,
+                by_hand=by_hand,
                 now=self.session.clock(),
             )
             output = job.run(draft=draft)
         except PrerequisitesError as refused:
             self.post_message(AttestationRefused(refused.reasons))
             return
+        except UnsignedAttestationError as unsigned:
+            self.post_message(
+                AttestationRefused(
+                    (
+                        "attestation non signée : manquent "
+                        + ", ".join(unsigned.missing)
+                        + " (ou cochez « à imprimer et signer à la main »)",
+                    )
+                )
+            )
+            return
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("Attestation", message, hint))
             return
-        self.post_message(AttestationBuilt(output.pdf, output.pack, output.contents, draft))
+        from linkytool.mes.attestation import SIGNATURE_LABELS
+
+        head = []
+        if output.signature is not None:
+            head.append(f"Attestation {SIGNATURE_LABELS[output.signature]}")
+        head += [f"⚠ {warning}" for warning in output.warnings]
+        self.post_message(
+            AttestationBuilt(output.pdf, output.pack, (*head, *output.contents), draft)
+        )
 
     def on_work_failed(self, message: WorkFailed) -> None:
         # Shown here too (it still bubbles up to the app's notification).
@@ -238,7 +267,8 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         for reason in message.reasons:
             text.append(f"  ✘ {reason}\n")
         text.append(
-            "Complétez le dossier (onglet Prérequis, F4) ou produisez un brouillon (b).",
+            "Complétez le dossier (onglet Prérequis, F4), donnez les signatures, ou produisez "
+            "un brouillon (b).",
             style="italic",
         )
         self.query_one("#att-result", Static).update(text)
@@ -255,8 +285,9 @@ produit un PDF marqué « BROUILLON – NON CONFORME » sur chaque page, jamais 
         text.append(f"  PDF : {message.pdf}\n")
         if message.pack is not None:
             text.append(f"  Dossier d'envoi : {message.pack}\n")
-            for item in message.contents:
-                text.append(f"    • {item}\n")
+        for item in message.contents:
+            text.append(f"    • {item}\n")
+        if message.pack is not None:
             note = message.pack / "message.txt" if message.pack.is_dir() else None
             if note is not None and note.is_file():
                 text.append("Message à coller dans Enedis-Connect (message.txt) :\n", style="bold")

@@ -2,9 +2,11 @@
 
 Steps: coupling confirmed, Enedis breaker opened (the stopwatch starts), decoupling seen
 on the inverter (the stopwatch stops), inverter message (and optional photo). Each step
-is written to the dossier at once (``linkytool.mes.decoupling.record_test``) so nothing is
-lost; the verdict comes from ``linkytool.mes.decoupling.evaluate_decoupling_test``. The
-live TIC, when connected, adds its evidence (power before and after opening).
+is written to the dossier at once through ``linkytool.mes.service.record_decoupling_test``
+(the same function as ``linkytool mes test``) so nothing is lost; step 1 starts a new
+test, and replacing a finished test asks first. The verdict comes from the same service
+(delay, message, test during this commissioning). The live TIC, when connected, adds its
+evidence (power before and after opening).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Digits, Input, Label, Static
 
@@ -24,6 +27,36 @@ from linkytool.tui.errors import guarded
 from linkytool.tui.messages import DecouplingRecorded, DossierChanged
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.picker import FilePicker
+
+
+class ConfirmReplaceTest(ModalScreen[bool]):
+    """Asks before a finished decoupling test is replaced (Entrée/o: yes, Échap/n: no)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", "Garder l'essai"),
+        Binding("o", "answer(True)", "Remplacer"),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(self.message + "\n\nRemplacer l'essai consigné par un nouvel essai ?")
+            with Horizontal(classes="row buttons"):
+                yield Button("Remplacer (o)", id="confirm-yes", variant="warning", compact=True)
+                yield Button("Garder l'essai (n)", id="confirm-no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
 
 
 class DecouplingPane(Pane):
@@ -95,12 +128,43 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _record(self, **fields: Any) -> Any:
-        from linkytool.mes import record_decoupling_test
+    def _record(self, *, restart: bool = False, overwrite: bool = False, **fields: Any) -> Any:
+        """Record test steps through the service; a finished test is replaced only after
+        the user confirms (the question is asked, and the steps recorded on "yes").
+        Returns the record, or None while the question is open."""
+        from linkytool.mes.errors import TestOverwriteError
+        from linkytool.mes.service import DecouplingTestChanges
 
-        dossier = self.store.update(lambda current: record_decoupling_test(current, **fields))
+        changes = DecouplingTestChanges(restart=restart, **fields)
+        try:
+            record = self.store.record_test(changes, overwrite=overwrite)
+        except TestOverwriteError as asked:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    try:
+                        self._record(restart=restart, overwrite=True, **fields)
+                    except Exception as error:
+                        from linkytool.tui.errors import notify_error
+
+                        notify_error(self, error)
+                    else:
+                        self.notify("Nouvel essai commencé : l'essai précédent est remplacé.")
+                else:
+                    self._reset_stopwatch()
+                    self.notify("Essai consigné conservé.")
+                self.refresh_view()
+
+            self.app.push_screen(ConfirmReplaceTest(asked.message), answered)
+            return None
         self.post_message(DossierChanged("essai de découplage"))
-        return dossier
+        return record
+
+    def _reset_stopwatch(self) -> None:
+        if self.ticker is not None:
+            self.ticker.stop()
+        self.opened_monotonic = None
+        self.delay_s = None
 
     @guarded
     def action_coupled(self) -> None:
@@ -108,8 +172,10 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         if power is None:
             sinsti = getattr(self.session.tic_reading, "sinsti_va", None)
             power = float(sinsti) if sinsti else None
-        self._record(coupled_at=self.session.clock(), injecting_w=power)
-        self.notify("Couplage noté. Ouvrez le disjoncteur Enedis puis appuyez sur 2.")
+        self._reset_stopwatch()
+        # Step 1 starts a new test: earlier steps are not mixed into this one.
+        if self._record(restart=True, coupled_at=self.session.clock(), injecting_w=power):
+            self.notify("Couplage noté. Ouvrez le disjoncteur Enedis puis appuyez sur 2.")
 
     @guarded
     def action_breaker_opened(self) -> None:
@@ -153,8 +219,10 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         if self.ticker is not None:
             self.ticker.stop()
         self.query_one("#dec-stopwatch", Digits).update(f"{self.delay_s:.1f}")
-        self._record(decoupled_at=self.session.clock(), delay_s=self.delay_s, decoupling_seen=True)
-        self.notify("Découplage noté. Recopiez le message de l'onduleur puis 4.")
+        if self._record(
+            decoupled_at=self.session.clock(), delay_s=self.delay_s, decoupling_seen=True
+        ):
+            self.notify("Découplage noté. Recopiez le message de l'onduleur puis 4.")
 
     @guarded
     def action_save(self) -> None:
@@ -174,8 +242,10 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
             self.auto_recording = None
         if isinstance(recording, Path):
             fields["tic_evidence"] = self.store.relative(recording)
-        dossier = self._record(**fields)
-        result = self._evaluate(dossier)
+        record = self._record(**fields)
+        if record is None:
+            return
+        result = record.result
         self.post_message(
             DecouplingRecorded(result.delay_s or 0.0, result.passed if result.complete else None)
         )
@@ -186,11 +256,16 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         return self.lt_app.panes.get("compteur")
 
     def _typed_power(self) -> float | None:
+        """The power typed [W] (a decimal comma is accepted); None when empty or not a
+        plain finite number (the field then keeps what was typed)."""
+        import math
+        import re
+
         text = self.query_one("#dec-power", Input).value.strip().replace(",", ".")
-        try:
-            return float(text) if text else None
-        except ValueError:
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
             return None
+        value = float(text)
+        return value if math.isfinite(value) and value > 0 else None
 
     @guarded
     def pick_photo(self) -> None:
@@ -228,7 +303,9 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
     def _evaluate(self, dossier: Any) -> Any:
         from linkytool.mes import evaluate_decoupling_test
 
-        return evaluate_decoupling_test(dossier.decoupling_test)
+        return evaluate_decoupling_test(
+            dossier.decoupling_test, commissioned_at=dossier.commissioning.at
+        )
 
     def dossier_changed(self, reason: str) -> None:
         self.refresh_view()
@@ -265,9 +342,11 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         result = self._evaluate(self.store.dossier)
         verdict = Text()
         if result.complete and result.passed:
+            delay = f"{result.delay_s:.1f}".replace(".", ",")
+            limit = f"{result.threshold_s:g}".replace(".", ",")
             verdict.append(
-                f"Essai réussi : découplage en {result.delay_s:.1f} s "
-                f"(limite {result.threshold_s:g} s).",
+                f"Essai réussi : découplage en {delay} s (seuil de {limit} s réglé dans "
+                "linkytool ; le mode opératoire ne fixe pas de délai).",
                 style="bold green",
             )
         elif result.complete:

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 #: Sections edited elsewhere (their own screens) or not as simple fields.
-SKIPPED = ("readings", "decoupling_test", "photos", "signatures", "schema")
+SKIPPED = ("readings", "decoupling_test", "photos", "signatures", "schema", "attestation")
 
 
 @dataclass(frozen=True)

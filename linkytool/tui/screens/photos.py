@@ -3,7 +3,8 @@
 Each slot (PRM, date courante, index injection) takes a photo from the file picker,
 reads it with ``linkytool.ocr.read_photo`` in a thread worker, shows the value, the
 confidence and the screen crop, and lets the user confirm or correct the value, which is
-then recorded in the dossier with its provenance (``DossierStore.record_photo_reading``).
+then recorded in the dossier with its provenance through ``linkytool.mes.service.record_photo``
+(the same route as ``linkytool mes import-photos``).
 Cross-checks (``linkytool.ocr.cross_check``) compare the photos with the live TIC.
 """
 
@@ -252,30 +253,48 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
             event.stop()
             self.confirm(button.removeprefix("confirm-"))
 
+    @guarded
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if (event.input.id or "").startswith("value-"):
             event.stop()
             self.confirm((event.input.id or "").removeprefix("value-"))
 
+    @guarded
     def confirm(self, slot: str) -> None:
-        """Record the slot's value (as read, or corrected) in the dossier."""
+        """Record the slot's value (as read, or corrected) in the dossier.
+
+        Goes through ``linkytool.mes.service.record_photo``, like ``linkytool mes
+        import-photos``: the screen shown must be the slot's (else a French notification,
+        nothing recorded), the reading keeps the photo's hash, confidence and engraved
+        meter number, and a PRM photo without engraved references gets a warning.
+        """
         widget = self.slot(slot)
         value = self.query_one(f"#value-{slot}", Input).value.strip()
         if not value:
             self.notify("Saisissez la valeur lue sur la photo.", severity="warning")
             return
-        reading = widget.reading
-        corrected = reading is None or reading.value != value
-        source = "manual" if corrected else "photo"
-        self.store.record_photo_reading(slot, value, reading, widget.path, corrected=corrected)
-        widget.mark_confirmed(value)
-        self.post_message(ReadingConfirmed(slot, value, source))
+        warnings: tuple[str, ...]
+        if widget.path is None:
+            from linkytool.mes import service
+
+            typed = service.record_reading(self.store.require_path(), slot, value)
+            self.store.load()
+            recorded, source, warnings = typed.reading.value, "manual", ()
+        else:
+            result = self.store.record_photo(
+                slot, widget.path, widget.reading, value=value, confirmed=True
+            )
+            recorded, source, warnings = result.value, result.source.value, result.warnings
+        widget.mark_confirmed(recorded)
+        self.post_message(ReadingConfirmed(slot, recorded, source))
         self.refresh_checks()
         self.notify(
-            f"{widget.slot_title} : {value} enregistré dans le dossier"
-            + (" (valeur corrigée à la main)." if corrected else "."),
+            f"{widget.slot_title} : {recorded} enregistré dans le dossier"
+            + (" (valeur corrigée à la main)." if source == "manual" else "."),
             title="Relevé enregistré",
         )
+        for warning in warnings:
+            self.notify(f"Attention : {warning}.", severity="warning", timeout=10)
 
     # -- cross-checks -----------------------------------------------------------------------
 

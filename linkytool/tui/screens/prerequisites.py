@@ -77,6 +77,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         self._timer: Timer | None = None
         self._form_built = False
         self._updating = False
+        #: Text each input last received from the dossier: any other value was typed.
+        self._shown: dict[str, str] = {}
 
     def compose_content(self) -> ComposeResult:
         yield Label("", id="prereq-dossier")
@@ -287,8 +289,13 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                     else:
                         widget.clear()
                 elif isinstance(widget, Input) and not widget.has_focus:
+                    typed = widget.value != self._shown.get(path, widget.value)
+                    if typed or path in self._pending:
+                        continue  # typed (or pasted) and not saved yet: never overwritten
                     draft = self.lt_app.drafts.get(widget.id or "")
-                    widget.value = draft if draft is not None else display_value(value)
+                    text = draft if draft is not None else display_value(value)
+                    self._shown[path] = text
+                    widget.value = text
         finally:
             self.call_after_refresh(self._end_update)
 
@@ -296,9 +303,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         self._updating = False
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if not (event.input.id or "").startswith("f-") or self._updating:
+        if not (event.input.id or "").startswith("f-"):
             return
         path = self.path_by_id[event.input.id or ""]
+        if self._updating and event.value == self._shown.get(path):
+            return  # the form showing the dossier's value, not the user typing
         if event.value == self._saved_text(path):
             self._pending.pop(path, None)  # shown from the dossier, or typed back
             return
@@ -311,6 +320,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         value = self._saved_value(path)
         return display_value(getattr(value, "value", value))
 
+    @guarded
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if (event.input.id or "").startswith("f-"):
             self._queue(self.path_by_id[event.input.id or ""], event.value)
@@ -369,6 +379,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                     self.lt_app.drafts.set(field_id(path), value)
             else:
                 error_label.add_class("hidden")
+                if isinstance(value, str):
+                    self._shown[path] = value  # saved: the form may show it normalised
                 self.lt_app.drafts.values.pop(field_id(path), None)
                 self.lt_app.drafts.set("_saved", path)
                 saved.append(path)

@@ -1,0 +1,406 @@
+"""The site-visit invariants of issue 12, each through the service layer and the CLI.
+
+Named after what the installer saw: a wrong or unsigned dossier never leaves silently.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from forge import flip_byte, make_p12, rewrite_summary
+from mes_helpers import NOW, SCREENS, screen_image, trust_screens
+from pypdf import PdfReader
+
+from linkytool.cli import cli
+from linkytool.mes import Dossier, ReadingField, load_dossier, save_dossier, service
+from linkytool.mes.errors import (
+    AttestationError,
+    DossierFileOutputError,
+    DossierPhotoError,
+    TestOverwriteError,
+    UnsignedAttestationError,
+)
+from linkytool.mes.model import ReadingSource, SignatureKind
+from linkytool.mes.photos import sha256_file
+from linkytool.mes.rules import NO_REFERENCES
+from linkytool.mes.schema import PARIS
+
+GENERATED = datetime(2026, 11, 20, 15, 0, tzinfo=PARIS)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["mes", *args], env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def ready(complete: tuple[Dossier, Path]) -> Path:
+    """A complete dossier whose photos carry recorded screens (no OCR needed)."""
+    _, path = complete
+    trust_screens(path)
+    return path
+
+
+def signatures(path: Path) -> list[str]:
+    return [
+        "--signature",
+        str(path.parent / "signature-producteur.png"),
+        "--installer-signature",
+        str(path.parent / "signature-installateur.png"),
+    ]
+
+
+def forget_signature_images(path: Path) -> None:
+    dossier = load_dossier(path, now=NOW)
+    dossier.signatures.producer_image = ""
+    dossier.signatures.installer_image = ""
+    save_dossier(dossier, path)
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(path).pages).split())
+
+
+# -- failure 1: an unsigned attestation in the pack --------------------------------------
+
+
+def test_pack_sends_the_signed_attestation_produced_not_a_new_unsigned_one(
+    ready: Path, tmp_path: Path
+) -> None:
+    """Failure 1: attest with signatures and a key, then pack as the README shows."""
+    forget_signature_images(ready)
+    key = tmp_path / "cle.p12"
+    key.write_bytes(make_p12("Louis Bernard"))
+    pdf = tmp_path / "attestation.pdf"
+    code, _, err = run(
+        "attest", str(ready), "-o", str(pdf), *signatures(ready), "--sign-p12", str(key),
+        env={"LINKYTOOL_P12_PASSWORD": "secret"},
+    )  # fmt: skip
+    assert code == 0, err
+    recorded = load_dossier(ready)
+    # signature images given on the command line are kept in the dossier
+    assert recorded.signatures.producer_image == "signature-producteur.png"
+    assert recorded.attestation.sha256 == sha256_file(pdf)
+    assert recorded.attestation.signature is SignatureKind.PADES
+    out = tmp_path / "envoi-enedis.zip"
+    code, _, err = run("pack", str(ready), "-o", str(out))
+    assert code == 0, err
+    with zipfile.ZipFile(out) as archive:
+        packed = archive.read("attestation-auto-mes.pdf")
+        message = archive.read("message.txt").decode("utf-8")
+    assert packed == pdf.read_bytes()  # exactly the one produced, not rebuilt
+    assert "signée électroniquement" in message
+    (tmp_path / "packed.pdf").write_bytes(packed)
+    code, _, err = run("verify", str(tmp_path / "packed.pdf"))
+    assert code == 0, err
+
+
+def test_a_final_attestation_without_any_signature_is_refused(ready: Path, tmp_path: Path) -> None:
+    forget_signature_images(ready)
+    pdf = tmp_path / "a.pdf"
+    with pytest.raises(UnsignedAttestationError) as caught:
+        service.attest(ready, pdf, service.AttestationRequest(now=GENERATED))
+    assert not pdf.exists() and "clé de signature électronique" in caught.value.missing
+    code, _, err = run("attest", str(ready), "-o", str(pdf))
+    assert code == 1 and "--sign-by-hand" in err and not pdf.exists()
+
+
+def test_to_be_signed_by_hand_says_so_and_is_never_called_signed(
+    ready: Path, tmp_path: Path
+) -> None:
+    forget_signature_images(ready)
+    pdf = tmp_path / "a.pdf"
+    result = service.attest(ready, pdf, service.AttestationRequest(by_hand=True, now=GENERATED))
+    assert result.signature is SignatureKind.BY_HAND and not result.signed
+    text = pdf_text(pdf)
+    assert "À IMPRIMER ET À SIGNER À LA MAIN" in text
+    assert "Signature manuscrite après impression" in text
+    out = tmp_path / "envoi"
+    code, _, err = run("pack", str(ready), "-o", str(out))
+    assert code == 0, err
+    message = (out / "message.txt").read_text(encoding="utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "signée (" not in message and "signée électroniquement" not in message
+    assert "à signer à la main" in message
+    assert "à signer à la main" in manifest["files"][0]["description"]
+    assert "imprimer" in err  # the pack says what to do with it
+
+
+def test_a_draft_is_never_recorded_nor_packed(ready: Path, tmp_path: Path) -> None:
+    pdf = tmp_path / "brouillon.pdf"
+    code, _, _ = run("attest", str(ready), "-o", str(pdf), "--draft")
+    assert code == 0
+    assert load_dossier(ready).attestation.file == ""
+    code, _, err = run("pack", str(ready), "-o", str(tmp_path / "e.zip"))
+    assert code == 1 and "Aucune attestation finale" in err
+
+
+# -- failure 2 and 8: a replaced photo keeps its old reading -----------------------------
+
+
+def test_replaced_photo_makes_its_reading_stale(ready: Path, tmp_path: Path) -> None:
+    """Failure 2: the date photo replaced by another screen's: check no longer counts
+    the old reading, attest refuses (before: 12/12 and a final PDF)."""
+    other = screen_image("CONSOMMATEUR", "")
+    other.save(ready.parent / "photos" / "date.jpg", format="JPEG")
+    result = service.check(ready)
+    date = next(o for o in result.outcomes if o.id == "date")
+    assert not date.satisfied and "a changé depuis sa lecture" in date.detail
+    code, _, _ = run("check", str(ready), "--format", "json")
+    assert code == 1
+    code, _, err = run("attest", str(ready), "-o", str(tmp_path / "a.pdf"))
+    assert code == 1 and "périmé" in err and not (tmp_path / "a.pdf").exists()
+
+
+@pytest.mark.parametrize("replacement", ["not-a-linky.jpg", "truncated.jpg"])
+def test_photos_pointing_at_another_file_makes_the_reading_stale(
+    ready: Path, tmp_path: Path, replacement: str
+) -> None:
+    """Failure 8: [photos] prm pointed at another file (before: 12/12 and a signed PDF)."""
+    target = ready.parent / "photos" / replacement
+    if replacement.startswith("truncated"):
+        target.write_bytes((ready.parent / "photos" / "prm.jpg").read_bytes()[:5000])
+    else:
+        screen_image("BONJOUR", "").save(target, format="JPEG")
+    dossier = load_dossier(ready)
+    dossier.photos.prm = f"photos/{replacement}"
+    save_dossier(dossier, ready)
+    prm = next(o for o in service.check(ready).outcomes if o.id == "prm")
+    assert not prm.satisfied
+    assert "n'est pas celle qui a été lue" in prm.detail
+    code, _, _ = run("attest", str(ready), "-o", str(tmp_path / "a.pdf"), *signatures(ready))
+    assert code == 1 and not (tmp_path / "a.pdf").exists()
+
+
+def test_a_changed_tic_capture_makes_its_readings_stale(ready: Path) -> None:
+    capture = ready.parent / "site.tic"
+    capture.write_bytes(b"capture")
+    from linkytool.mes import record_reading
+
+    dossier = load_dossier(ready)
+
+    dossier = record_reading(
+        dossier, ReadingField.PRM, "30002345678901", "tic", file="site.tic",
+        sha256=sha256_file(capture), at=GENERATED,
+    )  # fmt: skip
+    save_dossier(dossier, ready)
+    assert next(o for o in service.check(ready).outcomes if o.id == "prm").satisfied
+    capture.write_bytes(b"another capture")
+    prm = next(o for o in service.check(ready).outcomes if o.id == "prm")
+    assert not prm.satisfied and "site.tic" in prm.detail
+
+
+# -- failure 7: pack --attestation only compared photo hashes ----------------------------
+
+
+@pytest.fixture
+def signed_pdf(ready: Path, tmp_path: Path) -> Path:
+    key = make_p12("Louis Bernard")
+    pdf = tmp_path / "attestation.pdf"
+    service.attest(
+        ready,
+        pdf,
+        service.AttestationRequest(key=service.SigningKey(key, b"secret"), now=GENERATED),
+    )
+    return pdf
+
+
+def _refused(ready: Path, given: Path, tmp_path: Path, fragment: str) -> None:
+    out = tmp_path / f"envoi-{given.stem}"
+    with pytest.raises(AttestationError) as caught:
+        service.pack(ready, out, service.PackRequest(attestation=given))
+    assert any(fragment in problem for problem in caught.value.problems), caught.value.problems
+    assert not out.exists()
+    code, _, err = run("pack", str(ready), "-o", str(out), "--attestation", str(given))
+    assert code == 1 and "Archive d'envoi prêt" not in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_pack_refuses_a_signed_attestation_with_a_flipped_byte(
+    ready: Path, signed_pdf: Path, tmp_path: Path
+) -> None:
+    forged = tmp_path / "flipped.pdf"
+    forged.write_bytes(flip_byte(signed_pdf.read_bytes()))
+    _refused(ready, forged, tmp_path, "modifié")
+
+
+def test_pack_refuses_an_attestation_whose_data_changed_after_signing(
+    ready: Path, signed_pdf: Path, tmp_path: Path
+) -> None:
+    forged = tmp_path / "rewritten.pdf"
+    forged.write_bytes(rewrite_summary(signed_pdf.read_bytes(), injection_index_kwh=5))
+    _refused(ready, forged, tmp_path, "après la signature")
+
+
+def test_pack_refuses_an_unsigned_copy_that_is_not_the_one_produced(
+    ready: Path, tmp_path: Path
+) -> None:
+    produced = tmp_path / "attestation.pdf"
+    service.attest(ready, produced, service.AttestationRequest(now=GENERATED))  # images
+    other = tmp_path / "other.pdf"
+    built = service.build_attestation(
+        load_dossier(ready),
+        ready.parent,
+        service.AttestationRequest(now=datetime(2026, 11, 21, 9, 0, tzinfo=PARIS)),
+    )
+    other.write_bytes(built.pdf)
+    _refused(ready, other, tmp_path, "empreinte différente")
+
+
+def test_pack_refuses_a_draft_from_another_producer(ready: Path, tmp_path: Path) -> None:
+    dossier = load_dossier(ready)
+    dossier.producer.name = "Quelqu'un d'autre"
+    draft = tmp_path / "draft.pdf"
+    draft.write_bytes(
+        service.build_attestation(
+            dossier, ready.parent, service.AttestationRequest(draft=True, now=GENERATED)
+        ).pdf
+    )
+    _refused(ready, draft, tmp_path, "brouillon")
+    _refused(ready, draft, tmp_path, "Quelqu'un d'autre")
+
+
+def test_pack_refuses_the_recorded_attestation_once_edited(ready: Path, tmp_path: Path) -> None:
+    produced = tmp_path / "attestation.pdf"
+    service.attest(ready, produced, service.AttestationRequest(now=GENERATED))
+    produced.write_bytes(produced.read_bytes() + b"\n% retouche\n")
+    with pytest.raises(AttestationError, match="ne peut pas être envoyée"):
+        service.pack(ready, tmp_path / "envoi")
+
+
+# -- failure 9: pack overwrote the dossier's own photo -----------------------------------
+
+
+def test_pack_never_overwrites_a_photo_of_the_dossier(ready: Path, tmp_path: Path) -> None:
+    """Failure 9: [photos] prm = "envoi/photo-1-numero-prm.jpg", mes pack -o envoi."""
+    inside = ready.parent / "envoi"
+    inside.mkdir()
+    original = (ready.parent / "photos" / "prm.jpg").read_bytes()
+    (inside / "photo-1-numero-prm.jpg").write_bytes(original)
+    dossier = load_dossier(ready)
+    dossier.photos.prm = "envoi/photo-1-numero-prm.jpg"
+    save_dossier(dossier, ready)
+    trust_screens(ready)
+    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
+    with pytest.raises(DossierFileOutputError):
+        service.pack(ready, inside)
+    code, _, err = run("pack", str(ready), "-o", str(inside))
+    assert code == 6 and "fichier du dossier" in err
+    assert (inside / "photo-1-numero-prm.jpg").read_bytes() == original
+
+
+def test_attest_never_overwrites_a_file_of_the_dossier(ready: Path) -> None:
+    photo = ready.parent / "photos" / "prm.jpg"
+    before = photo.read_bytes()
+    code, _, _ = run("attest", str(ready), "-o", str(photo))
+    assert code == 6 and photo.read_bytes() == before
+
+
+# -- the decoupling test belongs to this commissioning -----------------------------------
+
+
+def test_a_test_days_away_from_the_commissioning_is_flagged(ready: Path) -> None:
+    code, _, err = run(
+        "test", str(ready), "--coupled-at", "2026-11-17T09:00", "--opened-at",
+        "2026-11-17T09:05:00", "--decoupled-at", "2026-11-17T09:05:01", "--delay", "0.9",
+        "--message", "Grid Loss", "--seen", "--force",
+    )  # fmt: skip
+    assert code == 1 and "lors de cette mise en service" in err
+    test = next(o for o in service.check(ready).outcomes if o.id == "test")
+    assert not test.satisfied and "17/11/2026" in test.detail
+
+
+def test_overwriting_a_finished_test_asks_first(ready: Path) -> None:
+    before = ready.read_bytes()
+    changes = service.DecouplingTestChanges(message="Grid Loss")
+    with pytest.raises(TestOverwriteError) as caught:
+        service.record_decoupling_test(ready, changes)
+    assert "message de l'onduleur" in caught.value.fields
+    assert ready.read_bytes() == before
+    code, _, err = run("test", str(ready), "--message", "Grid Loss")  # no terminal: no prompt
+    assert code == 1 and "--force" in err and ready.read_bytes() == before
+    record = service.record_decoupling_test(ready, changes, overwrite=True)
+    assert record.replaced and load_dossier(ready).decoupling_test.message == "Grid Loss"
+    # filling a field still empty is not a replacement
+    service.record_decoupling_test(ready, service.DecouplingTestChanges(photo="photos/prm.jpg"))
+
+
+# -- engraved references -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FakeReading:
+    screen: str
+    value: str | None
+    confidence: float = 0.99
+    confident: bool = True
+    references: str | None = None
+    exif_time: datetime | None = None
+
+
+def test_a_prm_photo_without_engraved_references_gets_a_warning(ready: Path) -> None:
+    photo = ready.parent / "photos" / "prm.jpg"
+    result = service.record_photo(ready, "prm", photo, FakeReading("prm", "30002345678901"))
+    assert NO_REFERENCES in result.warnings
+    assert NO_REFERENCES in service.check(ready).warnings
+    with_refs = FakeReading("prm", "30002345678901", references="ADS 041864123456")
+    result = service.record_photo(ready, "prm", photo, with_refs)
+    assert result.warnings == () and result.meter_id == "041864123456"
+    assert NO_REFERENCES not in service.check(ready).warnings
+
+
+def test_one_route_from_a_photo_refuses_another_screen(ready: Path) -> None:
+    before = ready.read_bytes()
+    photo = ready.parent / "photos" / "date.jpg"
+    with pytest.raises(DossierPhotoError) as caught:
+        service.record_photo(ready, "date", photo, FakeReading("other", None))
+    assert caught.value.role == "date" and caught.value.screen == "other"
+    assert ready.read_bytes() == before
+
+
+def test_a_corrected_value_stays_tied_to_its_photo(ready: Path) -> None:
+    photo = ready.parent / "photos" / "index.jpg"
+    result = service.record_photo(
+        ready, "injection_index", photo, FakeReading("injection_index", "18"), value="13"
+    )
+    assert result.source is ReadingSource.MANUAL and result.value == "13"
+    reading = load_dossier(ready).readings.current(ReadingField.INJECTION_INDEX)
+    assert reading is not None and reading.sha256 == sha256_file(photo)
+    photo.write_bytes(photo.read_bytes() + b"\0")
+    index = next(o for o in service.check(ready).outcomes if o.id == "index")
+    assert not index.satisfied and "a changé" in index.detail
+
+
+def test_a_confirmed_unsure_value_counts(ready: Path) -> None:
+    photo = ready.parent / "photos" / "index.jpg"
+    unsure = FakeReading("injection_index", "12", confidence=0.5, confident=False)
+    assert service.record_photo(ready, "injection_index", photo, unsure).to_confirm
+    index = next(o for o in service.check(ready).outcomes if o.id == "index")
+    assert not index.satisfied and "confiance" in index.detail
+    service.record_photo(ready, "injection_index", photo, unsure, confirmed=True)
+    assert next(o for o in service.check(ready).outcomes if o.id == "index").satisfied
+
+
+def test_screens_used_in_tests_are_the_three_asked() -> None:
+    assert set(SCREENS) == set(ReadingField)
+
+
+def test_an_attestation_signed_afterwards_is_packed_as_signed_electronically(
+    ready: Path, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "attestation.pdf"
+    service.attest(ready, pdf, service.AttestationRequest(now=GENERATED))  # images
+    key = service.SigningKey(make_p12("Louis Bernard"), b"secret")
+    signed = service.sign(ready, key)
+    assert signed.path == pdf and "Louis Bernard" in (signed.signer or "")
+    assert load_dossier(ready).attestation.signature is SignatureKind.PADES
+    outcome = service.pack(ready, tmp_path / "envoi")
+    assert outcome.pack.signature is SignatureKind.PADES
+    message = (tmp_path / "envoi" / "message.txt").read_text(encoding="utf-8")
+    assert "signée électroniquement" in message
