@@ -151,19 +151,17 @@ def _print_decoded(
     forced_mode: TicMode | None = None,
 ) -> MeterReading:
     """Print the frames of ``events`` in ``output_format`` and the summary; the reading."""
-    import csv
-
     from linkytool.cli.output import emit_rows, warn
     from linkytool.textfmt import render_table
     from linkytool.tic.errors import CaptureError
-    from linkytool.tic.export import GROUP_COLUMNS, frame_csv_rows, frame_to_json
+    from linkytool.tic.export import FrameRenderer
     from linkytool.tic.model import Frame
     from linkytool.tic.report import describe_reading, reading_notes
     from linkytool.tic.summary import ReadingBuilder
 
     builder = ReadingBuilder()
     write = sys.stdout.write
-    csv_writer = csv.writer(sys.stdout, lineterminator="\n")
+    renderer = FrameRenderer()
     rows = []
     last: tuple[Frame, int] | None = None
     first_csv = True
@@ -175,12 +173,12 @@ def _print_decoded(
         builder.add(event)
         index = builder.frames
         if output_format == "jsonl":
-            write(frame_to_json(event) + "\n")
+            write(renderer.json_line(event) + "\n")
         elif output_format == "csv":
             if first_csv:
-                csv_writer.writerow([key for key, _ in GROUP_COLUMNS])
+                write(renderer.csv_header())
                 first_csv = False
-            csv_writer.writerows(frame_csv_rows(event, index))
+            write(renderer.csv_rows(event, index))
         elif show_all or index <= TABLE_HEAD or not event.valid:
             rows.append(_frame_row(event, index))
             last = None

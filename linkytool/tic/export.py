@@ -11,12 +11,25 @@ JSON object per frame::
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from linkytool.tic.horodate import Horodate
-from linkytool.tic.model import Frame, Group, GroupMap
-from linkytool.tic.values import value_to_json
+from linkytool.tic import render
+from linkytool.tic.labels import TicMode
+from linkytool.tic.model import Frame, GroupMap, GroupParts
+from linkytool.tic.render import csv_value, group_to_json, horodate_to_json
+
+__all__ = [
+    "GROUP_COLUMNS",
+    "FrameRenderer",
+    "csv_value",
+    "frame_group_rows",
+    "frame_to_dict",
+    "frame_to_json",
+    "group_to_json",
+    "horodate_to_json",
+]
 
 #: CSV columns of :func:`frame_group_rows` (key, header).
 GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -31,27 +44,6 @@ GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("horodate", "Horodate"),
     ("status", "Statut"),
 )
-
-
-def horodate_to_json(horodate: Horodate) -> dict[str, Any]:
-    """JSON form of a horodate: raw text, ISO time (or null), degraded flag."""
-    return {
-        "raw": horodate.raw,
-        "time": horodate.time.isoformat() if horodate.time is not None else None,
-        "degraded": horodate.degraded,
-    }
-
-
-def group_to_json(group: Group) -> dict[str, Any]:
-    """JSON form of a group: raw, typed value, unit, and horodate when present."""
-    result: dict[str, Any] = {
-        "raw": group.raw,
-        "value": value_to_json(group.value),
-        "unit": group.unit,
-    }
-    if group.horodate is not None:
-        result["horodate"] = horodate_to_json(group.horodate)
-    return result
 
 
 def frame_to_dict(frame: Frame, time: datetime | None = None) -> dict[str, Any]:
@@ -70,95 +62,133 @@ def frame_to_dict(frame: Frame, time: datetime | None = None) -> dict[str, Any]:
     }
 
 
-#: ``"LABEL": {...}`` JSON text of groups by (mode, label, parts): meters repeat most
-#: groups unchanged from frame to frame, so each distinct group is serialised once.
-_JSON_TEXT: dict[tuple[object, ...], str] = {}
-JSON_TEXT_LIMIT = 8192
+class FrameRenderer:
+    """Renders frames as JSON lines and CSV rows, byte for byte what :func:`frame_to_dict`
+    + ``json.dumps(ensure_ascii=False)`` and :func:`frame_group_rows` + ``csv.writer``
+    give, at the speed ``tic decode`` needs.
+
+    A meter repeats most groups unchanged from frame to frame (ADSC, PRM, STGE, tariff
+    names, day profiles...): each group's text is memoised by its exact bytes
+    (``GroupMap.lines``), so a repeated group costs one dictionary look-up, done in C for
+    the whole frame. Groups whose bytes are new (indexes, powers, the clock) are rendered
+    by :mod:`linkytool.tic.render`'s scalar fast paths, falling back to the reference
+    functions for structured values. The memo is bounded (cleared when it grows past
+    :data:`MEMO_LIMIT` entries), so memory stays flat over any capture length.
+    """
+
+    __slots__ = ("_csv", "_heads", "_json")
+
+    def __init__(self) -> None:
+        self._json: dict[TicMode, dict[bytes, str]] = {mode: {} for mode in TicMode}
+        self._csv: dict[TicMode, dict[bytes, str]] = {mode: {} for mode in TicMode}
+        self._heads: dict[tuple[object, ...], str] = {}
+
+    # -- JSON lines ------------------------------------------------------------------
+    def json_line(self, frame: Frame, time: datetime | None = None) -> str:
+        """The JSON text of ``frame_to_dict(frame, time)`` (one line, no newline)."""
+        groups = frame.groups
+        lines = groups.lines if isinstance(groups, GroupMap) else None
+        if lines is None:
+            body = ", ".join(
+                [render.group_json_slow(label, group) for label, group in groups.items()]
+            )
+        else:
+            cache = self._json[frame.mode]
+            fragments = list(map(cache.get, lines))
+            if None in fragments:
+                if len(cache) > MEMO_LIMIT:
+                    cache.clear()
+                assert isinstance(groups, GroupMap)
+                _fill(fragments, lines, groups, cache, render.group_json)
+            body = ", ".join(fragments)  # type: ignore[arg-type]
+        key = (frame.mode, frame.meter_id, frame.valid, frame.complete)
+        head = self._heads.get(key)
+        if head is None:
+            if len(self._heads) > MEMO_LIMIT:
+                self._heads.clear()
+            head = self._heads[key] = (
+                f', "mode": {render.string(frame.mode.value)}, '
+                f'"meter": {render.optional_string(frame.meter_id)}, '
+                f'"valid": {render.boolean(frame.valid)}, '
+                f'"complete": {render.boolean(frame.complete)}, "groups": {{'
+            )
+        stamp = "null" if time is None else render.string(time.isoformat())
+        if not frame.bad_groups and not frame.errors:
+            return f'{{"time": {stamp}{head}{body}{_EMPTY_TAIL}'
+        tail = json.dumps(
+            {
+                "bad_groups": [
+                    {"raw": bad.raw, "label": bad.label, "reason": bad.reason}
+                    for bad in frame.bad_groups
+                ],
+                "errors": list(frame.errors),
+            },
+            ensure_ascii=False,
+        )
+        return f'{{"time": {stamp}{head}{body}}}, {tail[1:]}'
+
+    # -- CSV -------------------------------------------------------------------------
+    @staticmethod
+    def csv_header() -> str:
+        """The CSV header line (with its newline)."""
+        return ",".join(key for key, _ in GROUP_COLUMNS) + "\n"
+
+    def csv_rows(self, frame: Frame, index: int, time: datetime | None = None) -> str:
+        """The CSV text (newline-terminated rows) of ``frame_group_rows(frame, index, time)``."""
+        groups = frame.groups
+        common = render.csv_cells(
+            [index, time.isoformat() if time is not None else None, frame.mode.value,
+             frame.meter_id]
+        )  # fmt: skip
+        lines = groups.lines if isinstance(groups, GroupMap) else None
+        if lines is None:
+            tails = [render.group_csv_slow(group) for group in groups.values()]
+        else:
+            cache = self._csv[frame.mode]
+            tails = list(map(cache.get, lines))  # type: ignore[arg-type]
+            if None in tails:
+                if len(cache) > MEMO_LIMIT:
+                    cache.clear()
+                assert isinstance(groups, GroupMap)
+                _fill(tails, lines, groups, cache, render.group_csv)  # type: ignore[arg-type]
+        text = ""
+        if tails:
+            lead = common + ","
+            text = lead + ("\n" + lead).join(tails) + "\n"
+        for bad in frame.bad_groups:
+            text += common + "," + render.csv_cells([bad.label, bad.raw, None, None, None,
+                                                      bad.reason]) + "\n"  # fmt: skip
+        return text
 
 
-def _group_json_text(frame: Frame, label: str) -> str:
-    groups = frame.groups
-    key = (frame.mode, label, groups.parts(label)) if isinstance(groups, GroupMap) else None
-    text = _JSON_TEXT.get(key) if key is not None else None
-    if text is None:
-        value = json.dumps(group_to_json(groups[label]), ensure_ascii=False)
-        text = f"{json.dumps(label, ensure_ascii=False)}: {value}"
-        if key is not None:
-            if len(_JSON_TEXT) > JSON_TEXT_LIMIT:
-                _JSON_TEXT.clear()
-            _JSON_TEXT[key] = text
-    return text
+#: Entries of each memo before it is cleared.
+MEMO_LIMIT = 8192
+_EMPTY_TAIL = '}, "bad_groups": [], "errors": []}'
+
+
+def _fill(
+    texts: list[str | None],
+    lines: list[bytes],
+    groups: GroupMap,
+    cache: dict[bytes, str],
+    renderer: Callable[[TicMode, str, GroupParts], str],
+) -> None:
+    """Render the groups missing from ``texts`` (None) and memoise them by their bytes."""
+    items = list(groups.all_parts().items())
+    mode = groups.mode
+    for position, text in enumerate(texts):
+        if text is None:
+            label, parts = items[position]
+            texts[position] = cache[lines[position]] = renderer(mode, label, parts)
+
+
+_RENDERER = FrameRenderer()
 
 
 def frame_to_json(frame: Frame, time: datetime | None = None) -> str:
-    """One JSON line for ``frame``: the text of ``json.dumps(frame_to_dict(frame, time))``,
-    built from memoised group fragments (what ``--format jsonl`` prints at full speed)."""
-    head = json.dumps(
-        {
-            "time": time.isoformat() if time is not None else None,
-            "mode": frame.mode.value,
-            "meter": frame.meter_id,
-            "valid": frame.valid,
-            "complete": frame.complete,
-        },
-        ensure_ascii=False,
-    )
-    groups = ", ".join([_group_json_text(frame, label) for label in frame.groups])
-    tail = json.dumps(
-        {
-            "bad_groups": [
-                {"raw": bad.raw, "label": bad.label, "reason": bad.reason}
-                for bad in frame.bad_groups
-            ],
-            "errors": list(frame.errors),
-        },
-        ensure_ascii=False,
-    )
-    return f'{head[:-1]}, "groups": {{{groups}}}, {tail[1:]}'
-
-
-_CSV_TAIL: dict[tuple[object, ...], tuple[object, ...]] = {}
-
-
-def _group_csv_tail(frame: Frame, label: str) -> tuple[object, ...]:
-    """(label, raw, value, unit, horodate, status) of a valid group, memoised."""
-    groups = frame.groups
-    key = (frame.mode, label, groups.parts(label)) if isinstance(groups, GroupMap) else None
-    tail = _CSV_TAIL.get(key) if key is not None else None
-    if tail is None:
-        group = groups[label]
-        horodate = group.horodate.raw if group.horodate is not None else ""
-        unit = group.unit or ""
-        tail = (label, group.raw, _csv_value(group), unit, horodate, "ok")
-        if key is not None:
-            if len(_CSV_TAIL) > JSON_TEXT_LIMIT:
-                _CSV_TAIL.clear()
-            _CSV_TAIL[key] = tail
-    return tail
-
-
-def frame_csv_rows(
-    frame: Frame, index: int, time: datetime | None = None
-) -> list[tuple[object, ...]]:
-    """The rows of :func:`frame_group_rows` as tuples in :data:`GROUP_COLUMNS` order, with
-    empty strings for missing values (what ``--format csv`` writes at full speed)."""
-    common = (
-        index,
-        time.isoformat() if time is not None else "",
-        frame.mode.value,
-        frame.meter_id or "",
-    )
-    rows = [common + _group_csv_tail(frame, label) for label in frame.groups]
-    rows += [
-        (*common, bad.label or "", bad.raw, "", "", "", bad.reason) for bad in frame.bad_groups
-    ]
-    return rows
-
-
-def _csv_value(group: Group) -> object:
-    """A flat value for CSV: structured values (STGE, ADSC, RELAIS...) keep their raw text."""
-    converted = value_to_json(group.value)
-    return group.raw if isinstance(converted, dict | list) else converted
+    """One JSON line for ``frame``: the text of ``json.dumps(frame_to_dict(frame, time),
+    ensure_ascii=False)`` (see :class:`FrameRenderer`)."""
+    return _RENDERER.json_line(frame, time)
 
 
 def frame_group_rows(
@@ -176,7 +206,7 @@ def frame_group_rows(
             **common,
             "label": group.label,
             "raw": group.raw,
-            "value": _csv_value(group),
+            "value": csv_value(group),
             "unit": group.unit,
             "horodate": group.horodate.raw if group.horodate is not None else None,
             "status": "ok",

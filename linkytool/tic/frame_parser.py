@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
-from linkytool.tic.checksum import ChecksumMethod, method_from_sum
+from linkytool.tic.checksum import ChecksumMethod
 from linkytool.tic.labels import TicMode
 from linkytool.tic.model import BadGroup, Frame, GroupMap, GroupParts
 
 LF, CR, HT, SP = 0x0A, 0x0D, 0x09, 0x20
 #: Bytes a clean frame body may hold (printable ASCII, HT, LF, CR).
-_CLEAN = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_PRINTABLE = bytes(range(0x20, 0x7F))
 #: Bytes a group (between LF and CR) may hold.
 _GROUP_BYTES = bytes(range(0x20, 0x7F)) + b"\t"
 _CONTROLS = "".join(map(chr, range(0x20)))
@@ -32,14 +32,14 @@ REASON_BYTES = "caractères de contrôle dans le groupe"
 REASON_FRAMING = "début (LF) ou fin (CR) de groupe altéré ou manquant"
 
 
-def detect_mode(body: bytes) -> TicMode | None:
+def detect_mode(body: bytes, counts: tuple[int, int] | None = None) -> TicMode | None:
     """Mode from the data: standard groups hold at least two HT each, historique ones none;
-    when the separators disagree (damage), the meter-address label decides."""
-    tabs = body.count(b"\t")
-    groups = body.count(b"\r")
+    when the separators disagree (damage), the meter-address label decides. ``counts``:
+    (HT, CR) in ``body`` when already known."""
+    tabs, groups = counts or (body.count(b"\t"), body.count(b"\r"))
     if tabs >= 2 * groups and tabs:
         return TicMode.STANDARD
-    if not tabs and groups and body.count(b" "):
+    if not tabs and groups and b" " in body:
         return TicMode.HISTORIQUE
     if b"\nADSC\t" in body:
         return TicMode.STANDARD
@@ -77,8 +77,13 @@ def check_groups(lines: list[bytes], mode: TicMode) -> list[Checked]:
             append(REASON_SYNTAX)
             continue
         check = line[-1]
-        method = method_from_sum(total - check, check, separator, allow_method1=historique)
-        if method is None:
+        payload = total - check
+        # method_from_sum, inlined: this loop runs for every group that changed
+        if (payload & 0x3F) + 0x20 == check:
+            method = METHOD_2
+        elif historique and ((payload - separator) & 0x3F) + 0x20 == check:
+            method = METHOD_1
+        else:
             append(REASON_CHECKSUM)
             continue
         if historique:
@@ -103,14 +108,17 @@ _VERIFIED: dict[TicMode, dict[bytes, tuple[str, GroupParts]]] = {mode: {} for mo
 VERIFIED_LIMIT = 8192
 
 
-def check_lines(lines: list[bytes], mode: TicMode, bad: list[BadGroup]) -> dict[str, GroupParts]:
-    """Valid groups of ``lines`` by label; rejected ones are appended to ``bad``."""
+def check_lines(
+    lines: list[bytes], mode: TicMode, bad: list[BadGroup]
+) -> tuple[dict[str, GroupParts], list[bytes]]:
+    """Valid groups of ``lines`` by label, and the valid lines in order; rejected ones are
+    appended to ``bad``."""
     cache = _VERIFIED[mode]
+    hits = list(map(cache.get, lines))
+    if all(hits):
+        return dict(hits), lines  # type: ignore[arg-type]
     if len(cache) > VERIFIED_LIMIT:
         cache.clear()
-    hits = list(map(cache.get, lines))
-    if None not in hits:
-        return dict(hits)  # type: ignore[arg-type]
     misses = [index for index, hit in enumerate(hits) if hit is None]
     results = check_groups([lines[index] for index in misses], mode)
     rejected = False
@@ -120,18 +128,25 @@ def check_lines(lines: list[bytes], mode: TicMode, bad: list[BadGroup]) -> dict[
             rejected = True
         else:
             cache[lines[index]] = hits[index] = result
-    return dict(filter(None, hits) if rejected else hits)  # type: ignore[arg-type]
+    if not rejected:
+        return dict(hits), lines  # type: ignore[arg-type]
+    kept = [line for line, hit in zip(lines, hits, strict=True) if hit is not None]
+    return dict(filter(None, hits)), kept  # type: ignore[arg-type]
 
 
-def _split_clean(body: bytes) -> list[bytes] | None:
-    """The groups of a clean body (``LF g CR`` repeated, printable), else None."""
-    if len(body) < 2 or body[0] != LF or body[-1] != CR or body.translate(None, _CLEAN):
+def _split_clean(body: bytes) -> tuple[list[bytes], int] | None:
+    """The groups of a clean body (``LF g CR`` repeated, printable ASCII and HT) and its
+    number of HT, else None. One ``translate`` leaves the body's skeleton (control bytes
+    only): a clean body's is ``LF CR`` repeated once HT are removed."""
+    skeleton = body.translate(None, _PRINTABLE)
+    separators = skeleton.translate(None, b"\t")
+    groups = len(separators) // 2
+    if not groups or separators != b"\n\r" * groups or body[0] != LF or body[-1] != CR:
         return None
-    inner = body[1:-1]
-    pairs = inner.count(b"\r\n")
-    if pairs != inner.count(b"\r") or pairs != inner.count(b"\n"):
+    lines = body[1:-1].split(b"\r\n")
+    if len(lines) != groups:  # an HT between a CR and the next LF
         return None
-    return inner.split(b"\r\n")
+    return lines, len(skeleton) - 2 * groups
 
 
 def _split_careful(body: bytes, bad: list[BadGroup]) -> list[bytes]:
@@ -169,12 +184,15 @@ def parse_frame(
     ``mode`` None detects the mode from the separators (``default_mode`` when the body
     holds no group). ``notes`` are French framing notes added to the frame's errors.
     """
-    frame_mode = mode or detect_mode(body) or default_mode
     bad: list[BadGroup] = []
-    lines = _split_clean(body)
-    if lines is None:
+    clean = _split_clean(body)
+    if clean is None:
+        frame_mode = mode or detect_mode(body) or default_mode
         lines = _split_careful(body, bad)
-    parts = check_lines(lines, frame_mode, bad)
+    else:
+        lines, tabs = clean
+        frame_mode = mode or detect_mode(body, (tabs, len(lines))) or default_mode
+    parts, valid_lines = check_lines(lines, frame_mode, bad)
     errors = notes
     if bad:
         errors = notes + tuple(
@@ -182,7 +200,7 @@ def parse_frame(
         )
     return Frame(
         frame_mode,
-        GroupMap(parts, frame_mode),
+        GroupMap(parts, frame_mode, valid_lines if len(valid_lines) == len(parts) else None),
         tuple(bad),
         errors,
         complete,

@@ -66,13 +66,18 @@ BUILT_LIMIT = 8192
 class GroupMap(Mapping[str, Group]):
     """Read-only mapping label -> :class:`Group`, built lazily from checked parts."""
 
-    __slots__ = ("_cache", "_complete", "_mode", "_parts")
+    __slots__ = ("_cache", "_complete", "_mode", "_parts", "lines")
 
-    def __init__(self, parts: dict[str, GroupParts], mode: TicMode) -> None:
+    def __init__(
+        self, parts: dict[str, GroupParts], mode: TicMode, lines: list[bytes] | None = None
+    ) -> None:
         self._parts = parts
         self._mode = mode
         self._cache: dict[str, Group] = {}
         self._complete = False
+        #: The groups' bytes (between LF and CR) in order, one per label, when every label
+        #: is unique (None otherwise): what exporters key their memoised text on.
+        self.lines = lines
 
     def _build(self, label: str, parts: GroupParts) -> Group:
         key = (self._mode, label, parts)
@@ -125,6 +130,15 @@ class GroupMap(Mapping[str, Group]):
         of the group (raises KeyError when absent)."""
         return self._parts[label]
 
+    def all_parts(self) -> dict[str, GroupParts]:
+        """Label -> checked parts of every group (read-only: do not modify)."""
+        return self._parts
+
+    @property
+    def mode(self) -> TicMode:
+        """Mode the groups were checked in."""
+        return self._mode
+
     def raw(self, label: str) -> str | None:
         """The raw data of ``label`` without building the group (None when absent)."""
         parts = self._parts.get(label)
@@ -176,14 +190,19 @@ class Frame:
         value = self.value(label)
         return value if isinstance(value, int) else None
 
+    def raw_of(self, label: str) -> str | None:
+        """Raw data of ``label`` (None when absent or bad), without typing it."""
+        groups = self.groups
+        if isinstance(groups, GroupMap):
+            return groups.raw(label)
+        group = groups.get(label)
+        return group.raw if group is not None else None
+
     @property
     def meter_id(self) -> str | None:
         """ADSC (standard) or ADCO (historique), raw 12 digits."""
-        for label in ("ADSC", "ADCO"):
-            group = self.groups.get(label)
-            if group is not None:
-                return group.raw
-        return None
+        raw = self.raw_of("ADSC")
+        return raw if raw is not None else self.raw_of("ADCO")
 
     @property
     def address(self) -> MeterAddress | None:
@@ -197,8 +216,7 @@ class Frame:
     @property
     def prm(self) -> str | None:
         """The 14-digit PRM (standard mode only)."""
-        group = self.groups.get("PRM")
-        return group.raw if group is not None else None
+        return self.raw_of("PRM")
 
     @property
     def meter_time(self) -> datetime | None:
@@ -210,9 +228,9 @@ class Frame:
     def tariff(self) -> str | None:
         """Current tariff period: LTARF (standard) or PTEC (historique), stripped."""
         for label in ("LTARF", "PTEC"):
-            group = self.groups.get(label)
-            if group is not None:
-                return group.raw.strip()
+            raw = self.raw_of(label)
+            if raw is not None:
+                return raw.strip()
         return None
 
     @property

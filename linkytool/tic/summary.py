@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from linkytool.tic.model import Frame
+from linkytool.tic.labels import TicMode
+from linkytool.tic.model import Frame, GroupMap, GroupParts
 from linkytool.tic.stge import StatusRegister
 from linkytool.tic.values import MeterAddress
 
@@ -57,44 +58,76 @@ class MeterReading:
 
 class ReadingBuilder:
     """Streaming form of :func:`summarize`: ``add()`` frames as they come, ``result()`` at
-    any time. Keeps no frame, so a month of capture summarises in constant memory."""
+    any time. Keeps no frame, so a month of capture summarises in constant memory.
+
+    ``add`` only remembers, per mode, the last valid parts of each label (one dict update
+    per frame, no typed value built); ``result`` types them once. A quantity made of
+    several groups (historique indexes) therefore adds the latest valid value of each,
+    even when one of them was rejected in the last frame."""
 
     def __init__(self) -> None:
-        self._state: dict[str, object] = {}
+        #: Mode -> label -> latest valid parts; the last mode seen is last.
+        self._latest: dict[TicMode, dict[str, GroupParts]] = {}
         self.frames = self.frames_valid = self.groups_ok = self.groups_bad = 0
 
     def add(self, frame: Frame) -> None:
         """Take the valid values of ``frame`` (received after the previous ones)."""
         self.frames += 1
-        self.frames_valid += frame.valid
-        self.groups_ok += len(frame.groups)
-        self.groups_bad += len(frame.bad_groups)
-        if not frame.groups:
+        groups = frame.groups
+        bad = frame.bad_groups
+        self.frames_valid += frame.complete and not bad and len(groups) > 0
+        self.groups_ok += len(groups)
+        self.groups_bad += len(bad)
+        if not groups:
             return
-        state = self._state
-        state["mode"] = frame.mode.value
-        date = frame.groups.get("DATE")
-        if date is not None and date.horodate is not None:
-            state["degraded_clock"] = date.horodate.degraded
-        candidates: dict[str, object] = {
-            "prm": frame.prm,
-            "meter_id": frame.meter_id,
-            "meter_address": frame.address,
-            "meter_time": frame.meter_time,
-            "tariff": frame.tariff,
-            "east_wh": frame.drawn_wh,
-            "eait_wh": frame.eait_wh,
-            "sinsts_va": frame.sinsts_va,
-            "sinsti_va": frame.sinsti_va,
-            "stge": frame.stge,
-        }
-        for key, value in candidates.items():
-            if value is not None:
-                state[key] = value
+        mode = frame.mode
+        latest = self._latest.pop(mode, None)
+        if latest is None:
+            latest = {}
+        self._latest[mode] = latest  # moves the mode last
+        if isinstance(groups, GroupMap):
+            latest.update(groups.all_parts())
+        else:
+            latest.update(
+                {
+                    label: (
+                        group.horodate.raw if group.horodate is not None else None,
+                        group.raw,
+                        group.checksum_method,
+                    )
+                    for label, group in groups.items()
+                }
+            )
+
+    def _state(self) -> dict[str, object]:
+        """The latest value of each quantity, older modes first."""
+        state: dict[str, object] = {}
+        for mode, latest in self._latest.items():
+            frame = Frame(mode, GroupMap(dict(latest), mode))
+            state["mode"] = mode.value
+            date = frame.groups.get("DATE")
+            if date is not None and date.horodate is not None:
+                state["degraded_clock"] = date.horodate.degraded
+            candidates: dict[str, object] = {
+                "prm": frame.prm,
+                "meter_id": frame.meter_id,
+                "meter_address": frame.address,
+                "meter_time": frame.meter_time,
+                "tariff": frame.tariff,
+                "east_wh": frame.drawn_wh,
+                "eait_wh": frame.eait_wh,
+                "sinsts_va": frame.sinsts_va,
+                "sinsti_va": frame.sinsti_va,
+                "stge": frame.stge,
+            }
+            for key, value in candidates.items():
+                if value is not None:
+                    state[key] = value
+        return state
 
     def result(self) -> MeterReading:
         """The reading so far."""
-        state = self._state
+        state = self._state()
         stge = state.get("stge")
         assert stge is None or isinstance(stge, StatusRegister)
         degraded = state.get("degraded_clock")

@@ -41,7 +41,8 @@ def test_golden_capture_exports(
     capture.write_bytes(golden_capture())
     stdout, stderr, code = _decode(capture, output_format)
     assert code == 0  # 1.8 % of the groups are damaged, under the default 5 %
-    assert (stdout, stderr) == snapshot
+    assert stdout == snapshot(name="stdout")
+    assert stderr == snapshot(name="summary")
 
 
 @pytest.mark.parametrize("output_format", ["jsonl", "csv"])
