@@ -115,7 +115,7 @@ def decode(
     valide.
     """
     from linkytool.tic import TicMode
-    from linkytool.tic.capture import iter_capture, iter_stream
+    from linkytool.tic.capture import iter_capture, iter_stream, rare_collections
 
     forced = None if mode == "auto" else TicMode(mode)
     # progress only when the data goes elsewhere than the terminal showing it
@@ -128,9 +128,10 @@ def decode(
         events = iter_capture(source, forced, progress=progress)
         name = source
     # a closed pipe or a full disk on stdout is reported by the command group (cli/__init__)
-    reading = _print_decoded(
-        events, output_format, name, progress, show_all=show_all, forced_mode=forced
-    )
+    with rare_collections():
+        reading = _print_decoded(
+            events, output_format, name, progress, show_all=show_all, forced_mode=forced
+        )
     _check_error_rate(reading, max_error_rate)
 
 

@@ -7,9 +7,11 @@ groups, anything else printable is read as a text dump.
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
@@ -162,6 +164,25 @@ def iter_capture(
             yield from iter_stream(stream, mode, progress=progress)
         except OSError as exc:
             raise _open_error(file, exc) from exc
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """Run a long decode with the cyclic garbage collector rarely woken.
+
+    Decoding allocates a few containers per group and frees them by reference counting
+    (the decoder makes no reference cycles), yet each 700 allocations wake the collector,
+    which then walks the memos: about 15 % of ``tic decode``'s time. Objects alive at the
+    start are frozen (never walked) and the first generation collects every 100,000
+    allocations; both are restored on exit."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def frames_or_error(events: Iterator[Event], name: str) -> list[Frame]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from linkytool.tic import render
+from linkytool.tic import frame_parser, render
 from linkytool.tic.labels import TicMode
 from linkytool.tic.model import Frame, GroupMap, GroupParts
 from linkytool.tic.render import csv_value, group_to_json, horodate_to_json
@@ -95,21 +95,23 @@ class FrameRenderer:
         else:
             cache = self._json[frame.mode]
             fragments = list(map(cache.get, lines))
-            if None in fragments:
+            if not all(fragments):
                 if len(cache) > MEMO_LIMIT:
                     cache.clear()
                 assert isinstance(groups, GroupMap)
                 _fill(fragments, lines, groups, cache, render.group_json)
             body = ", ".join(fragments)  # type: ignore[arg-type]
-        key = (frame.mode, frame.meter_id, frame.valid, frame.complete)
+        meter = frame.meter_id
+        valid = frame.complete and not frame.bad_groups and bool(groups)
+        key = (frame.mode, meter, valid, frame.complete)
         head = self._heads.get(key)
         if head is None:
             if len(self._heads) > MEMO_LIMIT:
                 self._heads.clear()
             head = self._heads[key] = (
                 f', "mode": {render.string(frame.mode.value)}, '
-                f'"meter": {render.optional_string(frame.meter_id)}, '
-                f'"valid": {render.boolean(frame.valid)}, '
+                f'"meter": {render.optional_string(meter)}, '
+                f'"valid": {render.boolean(valid)}, '
                 f'"complete": {render.boolean(frame.complete)}, "groups": {{'
             )
         stamp = "null" if time is None else render.string(time.isoformat())
@@ -146,7 +148,7 @@ class FrameRenderer:
         else:
             cache = self._csv[frame.mode]
             tails = list(map(cache.get, lines))  # type: ignore[arg-type]
-            if None in tails:
+            if not all(tails):
                 if len(cache) > MEMO_LIMIT:
                     cache.clear()
                 assert isinstance(groups, GroupMap)
@@ -174,12 +176,18 @@ def _fill(
     renderer: Callable[[TicMode, str, GroupParts], str],
 ) -> None:
     """Render the groups missing from ``texts`` (None) and memoise them by their bytes."""
-    items = list(groups.all_parts().items())
     mode = groups.mode
+    verified = frame_parser.verified(mode)
+    items: list[tuple[str, GroupParts]] | None = None
     for position, text in enumerate(texts):
         if text is None:
-            label, parts = items[position]
-            texts[position] = cache[lines[position]] = renderer(mode, label, parts)
+            line = lines[position]
+            entry = verified.get(line)  # (label, parts) of that line, when still memoised
+            if entry is None:
+                if items is None:
+                    items = list(groups.all_parts().items())
+                entry = items[position]
+            texts[position] = cache[line] = renderer(mode, *entry)
 
 
 _RENDERER = FrameRenderer()

@@ -108,6 +108,11 @@ _VERIFIED: dict[TicMode, dict[bytes, tuple[str, GroupParts]]] = {mode: {} for mo
 VERIFIED_LIMIT = 8192
 
 
+def verified(mode: TicMode) -> dict[bytes, tuple[str, GroupParts]]:
+    """The memo of verified groups of ``mode``: group bytes -> (label, parts). Read-only."""
+    return _VERIFIED[mode]
+
+
 def check_lines(
     lines: list[bytes], mode: TicMode, bad: list[BadGroup]
 ) -> tuple[dict[str, GroupParts], list[bytes]]:
@@ -131,7 +136,7 @@ def check_lines(
     if not rejected:
         return dict(hits), lines  # type: ignore[arg-type]
     kept = [line for line, hit in zip(lines, hits, strict=True) if hit is not None]
-    return dict(filter(None, hits)), kept  # type: ignore[arg-type]
+    return dict(filter(None, hits)), kept
 
 
 def _split_clean(body: bytes) -> tuple[list[bytes], int] | None:
@@ -147,6 +152,54 @@ def _split_clean(body: bytes) -> tuple[list[bytes], int] | None:
     if len(lines) != groups:  # an HT between a CR and the next LF
         return None
     return lines, len(skeleton) - 2 * groups
+
+
+def _fast_groups(
+    body: bytes, mode: TicMode | None, default_mode: TicMode, bad: list[BadGroup]
+) -> tuple[TicMode, dict[str, GroupParts], list[bytes]] | None:
+    """(mode, parts, valid lines) of a clean body, checked through the memo, when the
+    answer is provably the one of the general path; None otherwise (then nothing was
+    appended to ``bad``).
+
+    The mode is the forced one, else the last frame's: a group the memo verified in
+    standard mode holds two HT or more, so when the new groups do too, ``detect_mode``
+    would say standard; in historique, it would when the body holds no HT (and an SP).
+    Memoised groups are clean; the new ones are checked for stray bytes here, so a body
+    that passes is exactly a clean one (``_split_clean``)."""
+    if body[:1] != b"\n" or body[-1:] != b"\r":
+        return None
+    lines = body[1:-1].split(b"\r\n")
+    frame_mode = mode or default_mode
+    cache = _VERIFIED[frame_mode]
+    hits = list(map(cache.get, lines))
+    if all(hits):
+        if mode is None and frame_mode is TicMode.HISTORIQUE and b"\t" in body:
+            return None
+        return frame_mode, dict(hits), lines  # type: ignore[arg-type]
+    misses = [index for index, hit in enumerate(hits) if hit is None]
+    missed = [lines[index] for index in misses]
+    new = b"".join(missed)
+    if new.translate(None, _GROUP_BYTES):
+        return None
+    if mode is None:
+        if frame_mode is TicMode.STANDARD:
+            if new.count(b"\t") < 2 * len(missed):
+                return None
+        elif b"\t" in body or b" " not in body:
+            return None
+    if len(cache) > VERIFIED_LIMIT:
+        cache.clear()
+    rejected = False
+    for index, result in zip(misses, check_groups(missed, frame_mode), strict=True):
+        if isinstance(result, str):
+            bad.append(_bad(lines[index], result))
+            rejected = True
+        else:
+            cache[lines[index]] = hits[index] = result
+    if not rejected:
+        return frame_mode, dict(hits), lines  # type: ignore[arg-type]
+    kept = [line for line, hit in zip(lines, hits, strict=True) if hit is not None]
+    return frame_mode, dict(filter(None, hits)), kept
 
 
 def _split_careful(body: bytes, bad: list[BadGroup]) -> list[bytes]:
@@ -185,20 +238,24 @@ def parse_frame(
     holds no group). ``notes`` are French framing notes added to the frame's errors.
     """
     bad: list[BadGroup] = []
-    clean = _split_clean(body)
-    if clean is None:
-        frame_mode = mode or detect_mode(body) or default_mode
-        lines = _split_careful(body, bad)
+    fast = _fast_groups(body, mode, default_mode, bad)
+    if fast is not None:
+        frame_mode, parts, valid_lines = fast
     else:
-        lines, tabs = clean
-        frame_mode = mode or detect_mode(body, (tabs, len(lines))) or default_mode
-    parts, valid_lines = check_lines(lines, frame_mode, bad)
+        clean = _split_clean(body)
+        if clean is None:
+            frame_mode = mode or detect_mode(body) or default_mode
+            lines = _split_careful(body, bad)
+        else:
+            lines, tabs = clean
+            frame_mode = mode or detect_mode(body, (tabs, len(lines))) or default_mode
+        parts, valid_lines = check_lines(lines, frame_mode, bad)
     errors = notes
     if bad:
         errors = notes + tuple(
             f"groupe {group.label or '?'} rejeté : {group.reason}" for group in bad
         )
-    return Frame(
+    return Frame.make(
         frame_mode,
         GroupMap(parts, frame_mode, valid_lines if len(valid_lines) == len(parts) else None),
         tuple(bad),

@@ -14,8 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from linkytool.tic.horodate import HORODATE_LENGTH, Horodate, parse_horodate
@@ -31,12 +31,12 @@ _CSV_SPECIAL = frozenset(',"\r\n')
 
 def string(text: str) -> str:
     """``json.dumps(text, ensure_ascii=False)``."""
-    return encode_basestring(text)  # type: ignore[no-any-return]
+    return encode_basestring(text)
 
 
 def optional_string(text: str | None) -> str:
     """JSON string or null."""
-    return "null" if text is None else encode_basestring(text)  # type: ignore[no-any-return]
+    return "null" if text is None else encode_basestring(text)
 
 
 def boolean(value: bool) -> str:
@@ -77,37 +77,78 @@ def csv_value(group: Group) -> object:
 #: "+01:00"), or None when that hour does not parse. Offsets change only on whole hours
 #: (daylight saving at 01:00 UTC, seasons UTC+1/+2), so minutes and seconds carry over.
 _HOURS: dict[str, tuple[str, str] | None] = {}
-_HOURS_LIMIT = 4096
+#: Entries of the memos of this module before they are cleared.
+MEMO_LIMIT = 4096
 
 
 def horodate_time_iso(raw: str) -> str | None:
     """``parse_horodate(raw).time.isoformat()`` (None when unreadable), memoised by hour."""
     if len(raw) != HORODATE_LENGTH or not raw[1:].isdigit():
         return None
-    hour = raw[:9]
-    parts = _HOURS.get(hour, False)
+    parts = _HOURS.get(raw[:9], False)
     if parts is False:
-        if len(_HOURS) > _HOURS_LIMIT:
-            _HOURS.clear()
-        time = parse_horodate(hour + "0000").time
-        parts = _HOURS[hour] = (time.isoformat()[:14], time.isoformat()[19:]) if time else None
+        parts = _hour(raw[:9])
     minute, second = raw[9:11], raw[11:13]
     if parts is None or minute > "59" or second > "59":
         return None
     return f"{parts[0]}{minute}:{second}{parts[1]}"  # type: ignore[index]
 
 
+def _hour(hour: str) -> tuple[str, str] | None:
+    if len(_HOURS) > MEMO_LIMIT:
+        _HOURS.clear()
+    time = parse_horodate(hour + "0000").time
+    iso = time.isoformat() if time is not None else None
+    parts = _HOURS[hour] = (iso[:14], iso[19:]) if iso is not None else None
+    return parts
+
+
 def horodate_json(raw: str) -> str:
     """JSON text of ``horodate_to_json(parse_horodate(raw))``."""
     iso = horodate_time_iso(raw)
-    degraded = len(raw) == HORODATE_LENGTH and raw[1:].isdigit() and raw[0].islower()
-    time = "null" if iso is None else f'"{iso}"'
-    return f'{{"raw": {encode_basestring(raw)}, "time": {time}, "degraded": {boolean(degraded)}}}'
+    if iso is not None:  # a readable horodate: 13 characters, 12 digits
+        degraded = "true" if raw[0].islower() else "false"
+        return f'{{"raw": "{raw}", "time": "{iso}", "degraded": {degraded}}}'
+    lower = len(raw) == HORODATE_LENGTH and raw[1:].isdigit() and raw[0].islower()
+    return f'{{"raw": {encode_basestring(raw)}, "time": null, "degraded": {boolean(lower)}}}'
+
+
+# -- per label -------------------------------------------------------------------------
+
+
+class _Label:
+    """What rendering a label's groups needs, looked up once per (mode, label)."""
+
+    __slots__ = ("csv_head", "csv_unit", "date", "json_head", "json_unit", "parser")
+
+    def __init__(self, mode: TicMode, label: str) -> None:
+        spec = spec_for(label, mode)
+        unit = spec.unit if spec is not None else None
+        self.date = spec is not None and spec.kind is ValueKind.DATE
+        #: Parser of a scalar value (None: a structured value, rendered the reference way).
+        self.parser: Callable[[str], object] | None = str
+        if spec is not None and not self.date:
+            self.parser = PARSERS[spec.kind] if spec.kind in _SCALAR_KINDS else None
+        self.json_head = f'{encode_basestring(label)}: {{"raw": '
+        self.json_unit = f', "unit": {optional_string(unit)}'
+        self.csv_head = csv_cells([label])
+        self.csv_unit = csv_cells(["", unit])
+
+
+_LABELS: dict[TicMode, dict[str, _Label]] = {mode: {} for mode in TicMode}
+
+
+def _label(mode: TicMode, label: str) -> _Label:
+    table = _LABELS[mode]
+    info = table.get(label)
+    if info is None:
+        if len(table) > MEMO_LIMIT:  # unknown labels of damaged input
+            table.clear()
+        info = table[label] = _Label(mode, label)
+    return info
 
 
 # -- JSON ------------------------------------------------------------------------------
-
-_UNITS: dict[str | None, str] = {}
 
 
 def group_json_slow(label: str, group: Group) -> str:
@@ -116,35 +157,29 @@ def group_json_slow(label: str, group: Group) -> str:
     return f"{encode_basestring(label)}: {value}"
 
 
-def _scalar_json(value: object) -> str | None:
-    if type(value) is int:
-        return str(value)
-    if type(value) is str:
-        return encode_basestring(value)  # type: ignore[no-any-return]
-    return None
-
-
 def group_json(mode: TicMode, label: str, parts: GroupParts) -> str:
     """``"LABEL": {"raw": ..., "value": ..., "unit": ...[, "horodate": {...}]}``."""
     horodate, raw, method = parts
-    spec = spec_for(label, mode)
-    value: str | None
-    if spec is None:
-        value = encode_basestring(raw)
-    elif spec.kind in _SCALAR_KINDS:
-        value = _scalar_json(PARSERS[spec.kind](raw))
-    elif spec.kind is ValueKind.DATE:
-        iso = horodate_time_iso(horodate) if horodate is not None else None
-        value = "null" if iso is None else f'"{iso}"'
-    else:
-        value = None
-    if value is None:
+    info = _label(mode, label)
+    value: str
+    if info.date:
+        if horodate is None:
+            return f'{info.json_head}{encode_basestring(raw)}, "value": null{info.json_unit}}}'
+        iso = horodate_time_iso(horodate)
+        if iso is None:
+            value = "null"
+            stamp = horodate_json(horodate)
+        else:
+            value = f'"{iso}"'
+            degraded = "true" if horodate[0].islower() else "false"
+            stamp = f'{{"raw": "{horodate}", "time": "{iso}", "degraded": {degraded}}}'
+        text = f'{info.json_head}{encode_basestring(raw)}, "value": {value}{info.json_unit}'
+        return f'{text}, "horodate": {stamp}}}'
+    if info.parser is None:
         return group_json_slow(label, Group.build(label, raw, horodate, mode, method))
-    unit = spec.unit if spec is not None else None
-    text = (
-        f'{encode_basestring(label)}: {{"raw": {encode_basestring(raw)}, "value": {value}, '
-        f'"unit": {optional_string(unit)}'
-    )
+    typed = info.parser(raw)
+    value = str(typed) if type(typed) is int else encode_basestring(str(typed))
+    text = f'{info.json_head}{encode_basestring(raw)}, "value": {value}{info.json_unit}'
     if horodate is not None:
         return f'{text}, "horodate": {horodate_json(horodate)}}}'
     return text + "}"
@@ -156,13 +191,20 @@ def group_json(mode: TicMode, label: str, parts: GroupParts) -> str:
 def csv_cells(cells: Sequence[object]) -> str:
     """One CSV row (no newline) exactly as ``csv.writer(lineterminator="\\n")`` writes it."""
     texts = ["" if cell is None else str(cell) for cell in cells]
-    if any(_CSV_SPECIAL.intersection(text) for text in texts) or len(texts) == 1:
+    if len(texts) == 1 or any(_CSV_SPECIAL.intersection(text) for text in texts):
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerow(
             ["" if cell is None else cell for cell in cells]
         )
         return buffer.getvalue()[:-1]
     return ",".join(texts)
+
+
+def _csv_cell(text: str) -> str:
+    """One CSV field (quoted when the csv module would quote it)."""
+    if _CSV_SPECIAL.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 def group_csv_slow(group: Group) -> str:
@@ -174,17 +216,13 @@ def group_csv_slow(group: Group) -> str:
 def group_csv(mode: TicMode, label: str, parts: GroupParts) -> str:
     """Same as :func:`group_csv_slow`, without building the group for scalar values."""
     horodate, raw, method = parts
-    spec = spec_for(label, mode)
-    value: object
-    if spec is None:
-        value = raw
-    elif spec.kind in _SCALAR_KINDS:
-        value = PARSERS[spec.kind](raw)
-        if type(value) is not int and type(value) is not str:
-            return group_csv_slow(Group.build(label, raw, horodate, mode, method))
-    elif spec.kind is ValueKind.DATE:
-        value = horodate_time_iso(horodate) if horodate is not None else None
-    else:
+    info = _label(mode, label)
+    value: str
+    if info.date:
+        value = (horodate_time_iso(horodate) if horodate is not None else None) or ""
+    elif info.parser is None:
         return group_csv_slow(Group.build(label, raw, horodate, mode, method))
-    unit = spec.unit if spec is not None else None
-    return csv_cells([label, raw, value, unit, horodate, "ok"])
+    else:
+        value = _csv_cell(str(info.parser(raw)))
+    stamp = _csv_cell(horodate) if horodate is not None else ""
+    return f"{info.csv_head},{_csv_cell(raw)},{value}{info.csv_unit},{stamp},ok"

@@ -68,6 +68,7 @@ class ReadingBuilder:
     def __init__(self) -> None:
         #: Mode -> label -> latest valid parts; the last mode seen is last.
         self._latest: dict[TicMode, dict[str, GroupParts]] = {}
+        self._last_mode: TicMode | None = None
         self.frames = self.frames_valid = self.groups_ok = self.groups_bad = 0
 
     def add(self, frame: Frame) -> None:
@@ -75,16 +76,19 @@ class ReadingBuilder:
         self.frames += 1
         groups = frame.groups
         bad = frame.bad_groups
-        self.frames_valid += frame.complete and not bad and len(groups) > 0
-        self.groups_ok += len(groups)
-        self.groups_bad += len(bad)
-        if not groups:
+        count = len(groups)
+        self.groups_ok += count
+        if bad:
+            self.groups_bad += len(bad)
+        elif count and frame.complete:
+            self.frames_valid += 1
+        if not count:
             return
         mode = frame.mode
-        latest = self._latest.pop(mode, None)
-        if latest is None:
-            latest = {}
-        self._latest[mode] = latest  # moves the mode last
+        if mode is not self._last_mode:
+            self._last_mode = mode
+            self._latest[mode] = self._latest.pop(mode, {})  # moves the mode last
+        latest = self._latest[mode]
         if isinstance(groups, GroupMap):
             latest.update(groups.all_parts())
         else:
