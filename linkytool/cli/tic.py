@@ -29,12 +29,35 @@ def tic() -> None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class _Rate(click.ParamType):
+    """A share between 0 and 1: ``nan`` and ``inf`` are refused (``nan > x`` is always
+    false, so ``--max-error-rate nan`` used to accept any error rate)."""
+
+    name = "taux"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            rate = value
+        else:
+            try:
+                rate = float(str(value).replace(",", "."))
+            except ValueError:
+                self.fail(f"« {value} » n'est pas un nombre (exemple : 0.05).", param, ctx)
+        if not 0.0 <= rate <= 1.0:  # also false for nan
+            self.fail(f"« {value} » doit être un taux entre 0 et 1 (exemple : 0.05).", param, ctx)
+        return rate
+
+
 _max_error_rate_option = click.option(
     "--max-error-rate",
-    type=click.FloatRange(0.0, 1.0),
+    type=_Rate(),
     default=0.05,
     show_default=True,
-    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1.",
+    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1 "
+    "(entre 0 et 1).",
 )
 
 
@@ -362,6 +385,7 @@ def read(  # noqa: PLR0917 - one parameter per click option
         timer.daemon = True
         timer.start()
     complete = 0
+    interrupted = False
     try:
         for event in reader:
             session.handle(event)
@@ -370,12 +394,19 @@ def read(  # noqa: PLR0917 - one parameter per click option
                 if max_frames is not None and complete >= max_frames:
                     reader.stop()
     except KeyboardInterrupt:
+        interrupted = True
+        reader.stop()
         warn("Lecture arrêtée (Ctrl+C).")
     finally:
         if timer is not None:
             timer.cancel()
     if reader.recorder is not None:
         warn(f"Enregistrement : {reader.recorder.path} ({reader.recorder.bytes_written} octets).")
+    if interrupted:
+        if session.frames:
+            session.finish()
+        # README: 130 = interrupted, whatever was read before
+        click.get_current_context().exit(130)
     if session.frames == 0:
         raise NoTicSignalError(
             f"Aucune trame TIC reçue sur {url}" + (f" en {timeout:g} s." if timeout else "."),
