@@ -30,7 +30,7 @@ def tic() -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Rate(click.ParamType):
+class _Rate(click.ParamType[float]):
     """A share between 0 and 1: ``nan`` and ``inf`` are refused (``nan > x`` is always
     false, so ``--max-error-rate nan`` used to accept any error rate)."""
 
