@@ -26,6 +26,14 @@ _CANDIDATE = re.compile(rb"\n([^\r\n]*)\r")
 METHOD_1 = ChecksumMethod.METHOD_1
 METHOD_2 = ChecksumMethod.METHOD_2
 
+#: Rejected groups of one frame kept as objects (a frame holds at most ~80 groups); the
+#: others are only counted (``Frame.bad_dropped``): thousands of tiny "groups" of noise
+#: must not cost more than their bytes.
+MAX_BAD_KEPT = 64
+
+#: New (not memoised) groups checked in one frame; more is noise, rejected unchecked.
+MAX_NEW_GROUPS = 256
+REASON_NOISE = f"au-delà de {MAX_NEW_GROUPS} groupes nouveaux dans la trame (bruit)"
 REASON_CHECKSUM = "checksum invalide"
 REASON_SYNTAX = "groupe mal formé"
 REASON_BYTES = "caractères de contrôle dans le groupe"
@@ -48,6 +56,21 @@ def detect_mode(body: bytes, counts: tuple[int, int] | None = None) -> TicMode |
     if tabs:
         return TicMode.STANDARD if tabs >= groups else TicMode.HISTORIQUE
     return None
+
+
+class Rejected(list[BadGroup]):
+    """The rejected groups of a frame: the first :data:`MAX_BAD_KEPT` as objects, the
+    others only counted (building thousands of them for noise would cost more than the
+    bytes)."""
+
+    dropped = 0
+
+    def reject(self, line: bytes, reason: str) -> None:
+        """Record ``line`` as rejected for ``reason``."""
+        if len(self) < MAX_BAD_KEPT:
+            self.append(_bad(line, reason))
+        else:
+            self.dropped += 1
 
 
 def _bad(line: bytes, reason: str) -> BadGroup:
@@ -114,7 +137,7 @@ def verified(mode: TicMode) -> dict[bytes, tuple[str, GroupParts]]:
 
 
 def check_lines(
-    lines: list[bytes], mode: TicMode, bad: list[BadGroup]
+    lines: list[bytes], mode: TicMode, bad: Rejected
 ) -> tuple[dict[str, GroupParts], list[bytes]]:
     """Valid groups of ``lines`` by label, and the valid lines in order; rejected ones are
     appended to ``bad``."""
@@ -129,7 +152,7 @@ def check_lines(
     rejected = False
     for index, result in zip(misses, results, strict=True):
         if isinstance(result, str):
-            bad.append(_bad(lines[index], result))
+            bad.reject(lines[index], result)
             rejected = True
         else:
             cache[lines[index]] = hits[index] = result
@@ -155,7 +178,7 @@ def _split_clean(body: bytes) -> tuple[list[bytes], int] | None:
 
 
 def _fast_groups(
-    body: bytes, mode: TicMode | None, default_mode: TicMode, bad: list[BadGroup]
+    body: bytes, mode: TicMode | None, default_mode: TicMode, bad: Rejected
 ) -> tuple[TicMode, dict[str, GroupParts], list[bytes]] | None:
     """(mode, parts, valid lines) of a clean body, checked through the memo, when the
     answer is provably the one of the general path; None otherwise (then nothing was
@@ -192,7 +215,7 @@ def _fast_groups(
     rejected = False
     for index, result in zip(misses, check_groups(missed, frame_mode), strict=True):
         if isinstance(result, str):
-            bad.append(_bad(lines[index], result))
+            bad.reject(lines[index], result)
             rejected = True
         else:
             cache[lines[index]] = hits[index] = result
@@ -202,23 +225,33 @@ def _fast_groups(
     return frame_mode, dict(filter(None, hits)), kept
 
 
-def _split_careful(body: bytes, bad: list[BadGroup]) -> list[bytes]:
+def _split_careful(body: bytes, bad: Rejected) -> list[bytes]:
     """Every ``LF ... CR`` group of a damaged body; the bytes between become bad groups."""
+    first, last = body.find(b"\n"), body.rfind(b"\r")
+    if 0 <= first < last:  # most often a clean run cut at one or both ends: split it in C
+        clean = _split_clean(body[first : last + 1])
+        if clean is not None:
+            head, tail = body[:first].strip(b"\r\n"), body[last + 1 :].strip(b"\r\n")
+            if head:
+                bad.reject(head, REASON_FRAMING)
+            if tail:
+                bad.reject(tail, REASON_FRAMING)
+            return clean[0]
     lines: list[bytes] = []
     position = 0
     for match in _CANDIDATE.finditer(body):
         gap = body[position : match.start()]
         if gap.strip(b"\r\n"):
-            bad.append(_bad(gap.strip(b"\r\n"), REASON_FRAMING))
+            bad.reject(gap.strip(b"\r\n"), REASON_FRAMING)
         line = match.group(1)
         if line.translate(None, _GROUP_BYTES):
-            bad.append(_bad(line, REASON_BYTES))
+            bad.reject(line, REASON_BYTES)
         else:
             lines.append(line)
         position = match.end()
     tail = body[position:].strip(b"\r\n")
     if tail:
-        bad.append(_bad(tail, REASON_FRAMING))
+        bad.reject(tail, REASON_FRAMING)
     return lines
 
 
@@ -237,7 +270,7 @@ def parse_frame(
     ``mode`` None detects the mode from the separators (``default_mode`` when the body
     holds no group). ``notes`` are French framing notes added to the frame's errors.
     """
-    bad: list[BadGroup] = []
+    bad = Rejected()
     fast = _fast_groups(body, mode, default_mode, bad)
     if fast is not None:
         frame_mode, parts, valid_lines = fast
@@ -251,10 +284,13 @@ def parse_frame(
             frame_mode = mode or detect_mode(body, (tabs, len(lines))) or default_mode
         parts, valid_lines = check_lines(lines, frame_mode, bad)
     errors = notes
+    dropped = bad.dropped
     if bad:
         errors = notes + tuple(
             f"groupe {group.label or '?'} rejeté : {group.reason}" for group in bad
         )
+        if dropped:
+            errors += (f"{dropped} autre(s) groupe(s) rejeté(s), non détaillé(s)",)
     return Frame.make(
         frame_mode,
         GroupMap(parts, frame_mode, valid_lines if len(valid_lines) == len(parts) else None),
@@ -263,4 +299,5 @@ def parse_frame(
         complete,
         masked_bytes,
         raw,
+        dropped,
     )

@@ -178,6 +178,8 @@ class Frame:
     masked_bytes: int = 0
     #: The frame's bytes as received (STX..ETX included when present).
     raw: bytes = field(default=b"", compare=False, repr=False)
+    #: Rejected groups counted but not kept in ``bad_groups`` (noise: see frame_parser).
+    bad_dropped: int = 0
 
     @classmethod
     def make(  # noqa: PLR0917 - the fields, in order
@@ -189,6 +191,7 @@ class Frame:
         complete: bool,
         masked_bytes: int,
         raw: bytes,
+        bad_dropped: int = 0,
     ) -> Frame:
         """Same as the constructor, in one C call instead of seven frozen ``__setattr__``
         (the decoder builds one frame per second of capture)."""
@@ -201,8 +204,14 @@ class Frame:
             complete=complete,
             masked_bytes=masked_bytes,
             raw=raw,
+            bad_dropped=bad_dropped,
         )
         return frame
+
+    @property
+    def bad_count(self) -> int:
+        """Groups rejected in this frame (kept or only counted)."""
+        return len(self.bad_groups) + self.bad_dropped
 
     @property
     def valid(self) -> bool:

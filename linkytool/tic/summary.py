@@ -79,7 +79,7 @@ class ReadingBuilder:
         count = len(groups)
         self.groups_ok += count
         if bad:
-            self.groups_bad += len(bad)
+            self.groups_bad += len(bad) + frame.bad_dropped
         elif count and frame.complete:
             self.frames_valid += 1
         if not count:
