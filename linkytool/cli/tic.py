@@ -175,6 +175,8 @@ def _print_decoded(
     forced_mode: TicMode | None = None,
 ) -> MeterReading:
     """Print the frames of ``events`` in ``output_format`` and the summary; the reading."""
+    from datetime import date
+
     from linkytool.cli.output import emit_rows, warn
     from linkytool.textfmt import render_table
     from linkytool.tic.errors import CaptureError
@@ -232,7 +234,7 @@ def _print_decoded(
             "un checksum faux ; ce n'est pas une capture TIC lisible.",
             hint=hint,
         )
-    summary = describe_reading(reading)
+    summary = describe_reading(reading, today=date.today())
     if skipped:
         summary.append(("Octets hors trame ignorés", str(skipped)))
     if output_format == "table":

@@ -292,11 +292,36 @@ class Frame:
         """EAIT, total active energy injected [Wh] (producer mode only)."""
         return self._int("EAIT")
 
+    def _first_int(self, labels: tuple[str, ...]) -> int | None:
+        for label in labels:
+            value = self._int(label)
+            if value is not None:
+                return value
+        return None
+
     @property
     def sinsts_va(self) -> int | None:
-        """SINSTS (standard) or PAPP (historique), apparent power drawn [VA]."""
-        value = self._int("SINSTS")
-        return value if value is not None else self._int("PAPP")
+        """SINSTS (standard; SINST1 on G1 pilot meters) or PAPP (historique), apparent
+        power drawn [VA]."""
+        return self._first_int(("SINSTS", "SINST1", "PAPP"))
+
+    @property
+    def smaxsn_va(self) -> int | None:
+        """SMAXSN (SMAXN on G1 pilot meters), today's maximum apparent power drawn [VA]."""
+        return self._first_int(("SMAXSN", "SMAXN"))
+
+    @property
+    def smaxsn_prev_va(self) -> int | None:
+        """SMAXSN-1 (SMAXN-1 on G1 pilot meters), yesterday's maximum [VA]."""
+        return self._first_int(("SMAXSN-1", "SMAXN-1"))
+
+    @property
+    def power_label(self) -> str | None:
+        """Label the drawn power comes from (SINSTS, SINST1 or PAPP), None when absent."""
+        for label in ("SINSTS", "SINST1", "PAPP"):
+            if self._int(label) is not None:
+                return label
+        return None
 
     @property
     def sinsti_va(self) -> int | None:

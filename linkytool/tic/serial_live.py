@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from linkytool.textfmt import dumps_json, render_csv, render_table
 from linkytool.tic.export import GROUP_COLUMNS, frame_group_rows, frame_to_dict
@@ -72,7 +72,7 @@ class LiveSession:
     def summary_text(self) -> str:
         """The summary table and the notes the user must read, as French text."""
         reading = self.reading()
-        rows = describe_reading(reading, self.date_received_at)
+        rows = describe_reading(reading, self.date_received_at, date.today())
         table = render_table([{"k": k, "v": v} for k, v in rows], (("k", "Compteur"), ("v", "")))
         notes = reading_notes(reading)
         return "\n\n".join([table, *notes])
@@ -86,7 +86,7 @@ class LiveSession:
                 self.echo(self.summary_text())
         else:
             reading = self.reading()
-            for label, value in describe_reading(reading, self.date_received_at):
+            for label, value in describe_reading(reading, self.date_received_at, date.today()):
                 self.warn(f"{label} : {value}")
             for note in reading_notes(reading):
                 self.warn(note)

@@ -49,6 +49,12 @@ class MeterReading:
     meter_address: MeterAddress | None = None
     #: Meter clock in degraded mode (STGE bit 16 or lower-case horodate season).
     degraded_clock: bool | None = None
+    #: Today's / yesterday's maximum apparent power drawn [VA] (SMAXSN / SMAXSN-1, or
+    #: SMAXN / SMAXN-1 on G1 pilot meters).
+    smaxsn_va: int | None = None
+    smaxsn_prev_va: int | None = None
+    #: Label of the drawn power: SINSTS, SINST1 (G1 pilot) or PAPP (historique).
+    power_label: str | None = None
 
     @property
     def production_data_missing(self) -> bool:
@@ -121,6 +127,9 @@ class ReadingBuilder:
                 "east_wh": frame.drawn_wh,
                 "eait_wh": frame.eait_wh,
                 "sinsts_va": frame.sinsts_va,
+                "power_label": frame.power_label,
+                "smaxsn_va": frame.smaxsn_va,
+                "smaxsn_prev_va": frame.smaxsn_prev_va,
                 "sinsti_va": frame.sinsti_va,
                 "stge": frame.stge,
             }
@@ -157,6 +166,9 @@ class ReadingBuilder:
             frames_valid=self.frames_valid,
             meter_address=state.get("meter_address"),  # type: ignore[arg-type]
             degraded_clock=degraded,  # type: ignore[arg-type]
+            smaxsn_va=state.get("smaxsn_va"),  # type: ignore[arg-type]
+            smaxsn_prev_va=state.get("smaxsn_prev_va"),  # type: ignore[arg-type]
+            power_label=state.get("power_label"),  # type: ignore[arg-type]
         )
 
 

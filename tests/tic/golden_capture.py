@@ -75,13 +75,18 @@ def _data(rng: random.Random, length: int) -> str:
     return _text(rng, max(length, 1))
 
 
+#: Labels added to the tables after the golden files were taken: left out, so that the
+#: capture stays the same bytes whatever the tables gain.
+LATER_LABELS = frozenset({"SINST1", "SMAXN", "SMAXN-1"})
+
+
 def _random_group(rng: random.Random, mode: TicMode) -> bytes:
     table = LABELS[mode]
     if rng.random() < 0.05:
         label = "X" + _digits(rng, 3)  # unknown label
         spec = None
     else:
-        spec = table[rng.choice(sorted(table))]
+        spec = table[rng.choice(sorted(set(table) - LATER_LABELS))]
         label = spec.label
     length = spec.length if spec is not None else rng.randrange(1, 12)
     data = _data(rng, length or rng.randrange(0, 3))
