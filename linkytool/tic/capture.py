@@ -60,16 +60,20 @@ def _open_error(path: Path, exc: OSError) -> CaptureError:
     if isinstance(exc, FileNotFoundError):
         return CaptureError(
             f"Fichier de capture TIC introuvable : {path}.",
-            hint="Vérifiez le chemin (linkytool tic read --record FICHIER en crée un).",
+            hint="Vérifiez le chemin (un enregistrement de lecture en direct en crée un).",
+            path=str(path),
         )
     if isinstance(exc, IsADirectoryError):
-        return CaptureError(f"{path} est un dossier, pas une capture TIC.")
+        return CaptureError(f"{path} est un dossier, pas une capture TIC.", path=str(path))
     if isinstance(exc, PermissionError):
         return CaptureError(
             f"Lecture de {path} refusée (permissions).",
             hint="Vérifiez les droits du fichier ou copiez-le ailleurs.",
+            path=str(path),
         )
-    return CaptureError(f"Impossible de lire la capture {path} : {describe_os_error(exc)}.")
+    return CaptureError(
+        f"Impossible de lire la capture {path} : {describe_os_error(exc)}.", path=str(path)
+    )
 
 
 #: Bytes looked at to tell a capture's kind [bytes] (a recording header fits in it).

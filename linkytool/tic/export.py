@@ -23,6 +23,7 @@ from linkytool.tic.render import csv_value, group_to_json, horodate_to_json
 __all__ = [
     "GROUP_COLUMNS",
     "FrameRenderer",
+    "FrameWriter",
     "csv_value",
     "frame_group_rows",
     "frame_to_dict",
@@ -188,6 +189,32 @@ def _fill(
                     items = list(groups.all_parts().items())
                 entry = items[position]
             texts[position] = cache[line] = renderer(mode, *entry)
+
+
+class FrameWriter:
+    """Text of frames as ``jsonl`` or ``csv`` lines, the one place frames are rendered
+    (``tic decode`` and ``tic read`` both print through it): the CSV header comes once,
+    before the first frame's rows."""
+
+    __slots__ = ("_header_done", "_renderer", "output_format")
+
+    def __init__(self, output_format: str) -> None:
+        if output_format not in ("jsonl", "csv"):
+            raise ValueError(f"unknown frame format {output_format!r}")
+        self.output_format = output_format
+        self._renderer = FrameRenderer()
+        self._header_done = False
+
+    def text(self, frame: Frame, index: int, time: datetime | None = None) -> str:
+        """Newline-terminated text of ``frame`` (``index``: its number from 1)."""
+        renderer = self._renderer
+        if self.output_format == "jsonl":
+            return renderer.json_line(frame, time) + "\n"
+        rows = renderer.csv_rows(frame, index, time)
+        if not self._header_done:
+            self._header_done = True
+            return renderer.csv_header() + rows
+        return rows
 
 
 _RENDERER = FrameRenderer()

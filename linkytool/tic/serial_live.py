@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from linkytool.textfmt import dumps_json, render_csv, render_table
-from linkytool.tic.export import GROUP_COLUMNS, frame_group_rows, frame_to_dict
+from linkytool.textfmt import render_table
+from linkytool.tic.export import FrameWriter
 from linkytool.tic.report import describe_reading, reading_notes
 from linkytool.tic.serialio import FrameReceived, NoSignal, ReaderEvent
 from linkytool.tic.summary import MeterReading, ReadingBuilder
@@ -45,7 +45,7 @@ class LiveSession:
     date_received_at: datetime | None = None
     _last_refresh: float = 0.0
     _last_no_signal: float = -NO_SIGNAL_REPEAT_S
-    _csv_header_done: bool = False
+    _writer: FrameWriter | None = None
 
     def handle(self, event: ReaderEvent) -> None:
         """Print what ``event`` means for the user."""
@@ -97,15 +97,10 @@ class LiveSession:
         self.builder.add(frame)
         if frame.meter_time is not None:
             self.date_received_at = event.sent_at("DATE")
-        if self.output_format == "jsonl":
-            self.echo(dumps_json(frame_to_dict(frame, event.received_at), indent=None))
-        elif self.output_format == "csv":
-            text = render_csv(
-                frame_group_rows(frame, self.frames, event.received_at), GROUP_COLUMNS
-            )
-            if self._csv_header_done:
-                text = text.split("\n", 1)[1]
-            self._csv_header_done = True
+        if self.output_format in ("jsonl", "csv"):
+            if self._writer is None:
+                self._writer = FrameWriter(self.output_format)
+            text = self._writer.text(frame, self.frames, event.received_at)
             self.echo(text.rstrip("\n"))
         elif self.live_table:
             now = time.monotonic()

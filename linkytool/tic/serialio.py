@@ -685,20 +685,19 @@ def choose_port(
         return _raise_choice(
             "Aucun adaptateur USB détecté.",
             present,
-            "Branchez l'adaptateur TIC (il apparaît dans « linkytool tic ports ») ou "
-            "indiquez le port avec --port.",
+            "Branchez l'adaptateur TIC ou indiquez le port à lire.",
         )
     return _raise_choice(
         f"{len(adapters)} adaptateurs USB détectés : lequel lire ?",
         adapters,
-        "Choisissez-en un avec --port (le chemin /dev/serial/by-id/... reste valable "
-        "après un débranchement).",
+        "Indiquez le port à lire (le chemin /dev/serial/by-id/... reste valable après un "
+        "débranchement).",
     )
 
 
 def _raise_choice(message: str, ports: Sequence[PortInfo], hint: str) -> str:
     listed = f"\nPorts série présents :\n{describe_ports(ports)}" if ports else ""
-    raise PortChoiceError(message + listed, hint=hint)
+    raise PortChoiceError(message + listed, hint=hint, option="port")
 
 
 def read_frames(

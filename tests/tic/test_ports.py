@@ -100,7 +100,18 @@ def test_choose_port_with_several_adapters_asks_which() -> None:
     with pytest.raises(PortChoiceError) as caught:
         choose_port(print, list_ports=lambda: [FTDI, CP210X])
     message = str(caught.value)
-    assert "2 adaptateurs" in message and FTDI.path in message and "--port" in message
+    assert "2 adaptateurs" in message and FTDI.path in message
+    # the core names the setting, not a command-line flag: the CLI words "--port"
+    assert caught.value.option == "port" and "--port" not in message
+
+
+def test_tic_read_without_port_among_two_adapters_names_the_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("linkytool.tic.ports.list_ports", lambda: [FTDI, CP210X])
+    result = CliRunner().invoke(cli, ["tic", "read"])
+    assert result.exit_code == ExitCode.DEVICE
+    assert "2 adaptateurs" in result.stderr and "--port" in result.stderr
 
 
 def test_tic_ports_json(monkeypatch: pytest.MonkeyPatch) -> None:
