@@ -186,7 +186,9 @@ class _DecodePrinter:
         self.output_format = output_format
         self.show_all = show_all
         self.writer = FrameWriter(output_format) if output_format != "table" else None
-        self.write = sys.stdout.write
+        if self.writer is not None:
+            sys.stdout.flush()  # frames go to the byte stream under it, UTF-8 already
+        self.write = sys.stdout.buffer.write
         self.rows: list[dict[str, object]] = []
         self.last: tuple[Frame, int] | None = None
         self.frames = 0
@@ -194,7 +196,7 @@ class _DecodePrinter:
     def frame(self, frame: Frame, index: int) -> None:
         self.frames = index
         if self.writer is not None:
-            self.write(self.writer.text(frame, index))
+            self.write(self.writer.data(frame, index))
         elif self.show_all or index <= TABLE_HEAD or not frame.valid:
             self.rows.append(_frame_row(frame, index))
             self.last = None

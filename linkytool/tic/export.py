@@ -80,19 +80,25 @@ class FrameRenderer:
     __slots__ = ("_csv", "_heads", "_json")
 
     def __init__(self) -> None:
-        self._json: dict[TicMode, dict[bytes, str]] = {mode: {} for mode in TicMode}
-        self._csv: dict[TicMode, dict[bytes, str]] = {mode: {} for mode in TicMode}
-        self._heads: dict[tuple[object, ...], str] = {}
+        # memoised text is kept UTF-8 encoded: output is joined and written as bytes, so
+        # the accents of repeated groups (ADSC type names) are never encoded again
+        self._json: dict[TicMode, dict[bytes, bytes]] = {mode: {} for mode in TicMode}
+        self._csv: dict[TicMode, dict[bytes, bytes]] = {mode: {} for mode in TicMode}
+        self._heads: dict[tuple[object, ...], bytes] = {}
 
     # -- JSON lines ------------------------------------------------------------------
     def json_line(self, frame: Frame, time: datetime | None = None) -> str:
         """The JSON text of ``frame_to_dict(frame, time)`` (one line, no newline)."""
+        return self.json_bytes(frame, time).decode("utf-8")
+
+    def json_bytes(self, frame: Frame, time: datetime | None = None) -> bytes:
+        """:meth:`json_line` encoded in UTF-8 (what ``--format jsonl`` writes)."""
         groups = frame.groups
         lines = groups.lines if isinstance(groups, GroupMap) else None
         if lines is None:
             body = ", ".join(
                 [render.group_json_slow(label, group) for label, group in groups.items()]
-            )
+            ).encode("utf-8")
         else:
             cache = self._json[frame.mode]
             fragments = list(map(cache.get, lines))
@@ -101,7 +107,7 @@ class FrameRenderer:
                     cache.clear()
                 assert isinstance(groups, GroupMap)
                 _fill(fragments, lines, groups, cache, render.group_json)
-            body = ", ".join(fragments)  # type: ignore[arg-type]
+            body = b", ".join(fragments)  # type: ignore[arg-type]
         meter = frame.meter_id
         valid = frame.complete and not frame.bad_groups and bool(groups)
         key = (frame.mode, meter, valid, frame.complete)
@@ -114,10 +120,10 @@ class FrameRenderer:
                 f'"meter": {render.optional_string(meter)}, '
                 f'"valid": {render.boolean(valid)}, '
                 f'"complete": {render.boolean(frame.complete)}, "groups": {{'
-            )
-        stamp = "null" if time is None else render.string(time.isoformat())
+            ).encode()
+        stamp = b"null" if time is None else render.string(time.isoformat()).encode("utf-8")
         if not frame.bad_groups and not frame.errors:
-            return f'{{"time": {stamp}{head}{body}{_EMPTY_TAIL}'
+            return b'{"time": ' + stamp + head + body + _EMPTY_TAIL
         tail = json.dumps(
             {
                 "bad_groups": [
@@ -128,7 +134,7 @@ class FrameRenderer:
             },
             ensure_ascii=False,
         )
-        return f'{{"time": {stamp}{head}{body}}}, {tail[1:]}'
+        return b'{"time": ' + stamp + head + body + b"}, " + tail[1:].encode("utf-8")
 
     # -- CSV -------------------------------------------------------------------------
     @staticmethod
@@ -138,14 +144,18 @@ class FrameRenderer:
 
     def csv_rows(self, frame: Frame, index: int, time: datetime | None = None) -> str:
         """The CSV text (newline-terminated rows) of ``frame_group_rows(frame, index, time)``."""
+        return self.csv_bytes(frame, index, time).decode("utf-8")
+
+    def csv_bytes(self, frame: Frame, index: int, time: datetime | None = None) -> bytes:
+        """:meth:`csv_rows` encoded in UTF-8 (what ``--format csv`` writes)."""
         groups = frame.groups
         common = render.csv_cells(
             [index, time.isoformat() if time is not None else None, frame.mode.value,
              frame.meter_id]
-        )  # fmt: skip
+        ).encode("utf-8")  # fmt: skip
         lines = groups.lines if isinstance(groups, GroupMap) else None
         if lines is None:
-            tails = [render.group_csv_slow(group) for group in groups.values()]
+            tails = [render.group_csv_slow(group).encode("utf-8") for group in groups.values()]
         else:
             cache = self._csv[frame.mode]
             tails = list(map(cache.get, lines))  # type: ignore[arg-type]
@@ -154,26 +164,26 @@ class FrameRenderer:
                     cache.clear()
                 assert isinstance(groups, GroupMap)
                 _fill(tails, lines, groups, cache, render.group_csv)  # type: ignore[arg-type]
-        text = ""
+        text = b""
         if tails:
-            lead = common + ","
-            text = lead + ("\n" + lead).join(tails) + "\n"
+            lead = common + b","
+            text = lead + (b"\n" + lead).join(tails) + b"\n"
         for bad in frame.bad_groups:
-            text += common + "," + render.csv_cells([bad.label, bad.raw, None, None, None,
-                                                      bad.reason]) + "\n"  # fmt: skip
+            cells = render.csv_cells([bad.label, bad.raw, None, None, None, bad.reason])
+            text += common + b"," + cells.encode("utf-8") + b"\n"
         return text
 
 
 #: Entries of each memo before it is cleared.
 MEMO_LIMIT = 8192
-_EMPTY_TAIL = '}, "bad_groups": [], "errors": []}'
+_EMPTY_TAIL = b'}, "bad_groups": [], "errors": []}'
 
 
 def _fill(
-    texts: list[str | None],
+    texts: list[bytes | None],
     lines: list[bytes],
     groups: GroupMap,
-    cache: dict[bytes, str],
+    cache: dict[bytes, bytes],
     renderer: Callable[[TicMode, str, GroupParts], str],
 ) -> None:
     """Render the groups missing from ``texts`` (None) and memoise them by their bytes."""
@@ -188,7 +198,7 @@ def _fill(
                 if items is None:
                     items = list(groups.all_parts().items())
                 entry = items[position]
-            texts[position] = cache[line] = renderer(mode, *entry)
+            texts[position] = cache[line] = renderer(mode, *entry).encode("utf-8")
 
 
 class FrameWriter:
@@ -207,13 +217,17 @@ class FrameWriter:
 
     def text(self, frame: Frame, index: int, time: datetime | None = None) -> str:
         """Newline-terminated text of ``frame`` (``index``: its number from 1)."""
+        return self.data(frame, index, time).decode("utf-8")
+
+    def data(self, frame: Frame, index: int, time: datetime | None = None) -> bytes:
+        """Same as :meth:`text`, UTF-8 encoded (what a file or pipe receives)."""
         renderer = self._renderer
         if self.output_format == "jsonl":
-            return renderer.json_line(frame, time) + "\n"
-        rows = renderer.csv_rows(frame, index, time)
+            return renderer.json_bytes(frame, time) + b"\n"
+        rows = renderer.csv_bytes(frame, index, time)
         if not self._header_done:
             self._header_done = True
-            return renderer.csv_header() + rows
+            return renderer.csv_header().encode("utf-8") + rows
         return rows
 
 

@@ -141,16 +141,28 @@ def check_lines(
 ) -> tuple[dict[str, GroupParts], list[bytes]]:
     """Valid groups of ``lines`` by label, and the valid lines in order; rejected ones are
     appended to ``bad``."""
-    cache = _VERIFIED[mode]
-    hits = list(map(cache.get, lines))
+    hits = list(map(_VERIFIED[mode].get, lines))
     if all(hits):
         return dict(hits), lines  # type: ignore[arg-type]
+    misses = [index for index, hit in enumerate(hits) if hit is None]
+    return _check_misses(lines, hits, misses, [lines[index] for index in misses], mode, bad)
+
+
+def _check_misses(  # noqa: PLR0917 - the state of one frame's check, in order
+    lines: list[bytes],
+    hits: list[tuple[str, GroupParts] | None],
+    misses: list[int],
+    missed: list[bytes],
+    mode: TicMode,
+    bad: Rejected,
+) -> tuple[dict[str, GroupParts], list[bytes]]:
+    """Check the groups the memo did not know (``missed``, at ``misses`` in ``lines``),
+    memoise the valid ones; the parts by label and the valid lines in order."""
+    cache = _VERIFIED[mode]
     if len(cache) > VERIFIED_LIMIT:
         cache.clear()
-    misses = [index for index, hit in enumerate(hits) if hit is None]
-    results = check_groups([lines[index] for index in misses], mode)
     rejected = False
-    for index, result in zip(misses, results, strict=True):
+    for index, result in zip(misses, check_groups(missed, mode), strict=True):
         if isinstance(result, str):
             bad.reject(lines[index], result)
             rejected = True
@@ -210,19 +222,7 @@ def _fast_groups(
                 return None
         elif b"\t" in body or b" " not in body:
             return None
-    if len(cache) > VERIFIED_LIMIT:
-        cache.clear()
-    rejected = False
-    for index, result in zip(misses, check_groups(missed, frame_mode), strict=True):
-        if isinstance(result, str):
-            bad.reject(lines[index], result)
-            rejected = True
-        else:
-            cache[lines[index]] = hits[index] = result
-    if not rejected:
-        return frame_mode, dict(hits), lines  # type: ignore[arg-type]
-    kept = [line for line, hit in zip(lines, hits, strict=True) if hit is not None]
-    return frame_mode, dict(filter(None, hits)), kept
+    return (frame_mode, *_check_misses(lines, hits, misses, missed, frame_mode, bad))
 
 
 def _split_careful(body: bytes, bad: Rejected) -> list[bytes]:
