@@ -119,7 +119,7 @@ def horodate_json(raw: str) -> str:
 class _Label:
     """What rendering a label's groups needs, looked up once per (mode, label)."""
 
-    __slots__ = ("csv_head", "csv_unit", "date", "json_head", "json_unit", "parser")
+    __slots__ = ("csv_head", "csv_unit", "date", "integer", "json_head", "json_unit", "parser")
 
     def __init__(self, mode: TicMode, label: str) -> None:
         spec = spec_for(label, mode)
@@ -129,6 +129,8 @@ class _Label:
         self.parser: Callable[[str], object] | None = str
         if spec is not None and not self.date:
             self.parser = PARSERS[spec.kind] if spec.kind in _SCALAR_KINDS else None
+        #: Decimal integer value: digits render without the parser (the hot path).
+        self.integer = spec is not None and spec.kind is ValueKind.INT
         self.json_head = f'{encode_basestring(label)}: {{"raw": '
         self.json_unit = f', "unit": {optional_string(unit)}'
         self.csv_head = csv_cells([label])
@@ -175,6 +177,8 @@ def group_json(mode: TicMode, label: str, parts: GroupParts) -> str:
             stamp = f'{{"raw": "{horodate}", "time": "{iso}", "degraded": {degraded}}}'
         text = f'{info.json_head}{encode_basestring(raw)}, "value": {value}{info.json_unit}'
         return f'{text}, "horodate": {stamp}}}'
+    if info.integer and horodate is None and raw.isdigit():
+        return f'{info.json_head}"{raw}", "value": {int(raw)}{info.json_unit}}}'
     if info.parser is None:
         return group_json_slow(label, Group.build(label, raw, horodate, mode, method))
     typed = info.parser(raw)
