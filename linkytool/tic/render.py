@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring
 from typing import Any
@@ -27,6 +28,8 @@ from linkytool.tic.values import PARSERS, value_to_json
 _SCALAR_KINDS = frozenset({ValueKind.INT, ValueKind.TEXT, ValueKind.PRM, ValueKind.HEX})
 #: Characters that make the csv module quote a field (delimiter, quote, line ends).
 _CSV_SPECIAL = frozenset(',"\r\n')
+#: True when a text holds no quote and no line end (commas are counted apart).
+_CSV_PLAIN = re.compile(r'[^"\r\n]*').fullmatch
 
 
 def string(text: str) -> str:
@@ -195,6 +198,9 @@ def group_json(mode: TicMode, label: str, parts: GroupParts) -> str:
 def csv_cells(cells: Sequence[object]) -> str:
     """One CSV row (no newline) exactly as ``csv.writer(lineterminator="\\n")`` writes it."""
     texts = ["" if cell is None else str(cell) for cell in cells]
+    joined = ",".join(texts)
+    if len(texts) > 1 and joined.count(",") == len(texts) - 1 and _CSV_PLAIN(joined):
+        return joined  # no cell holds a delimiter, a quote or a line end
     if len(texts) == 1 or any(_CSV_SPECIAL.intersection(text) for text in texts):
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerow(
@@ -221,6 +227,8 @@ def group_csv(mode: TicMode, label: str, parts: GroupParts) -> str:
     """Same as :func:`group_csv_slow`, without building the group for scalar values."""
     horodate, raw, method = parts
     info = _label(mode, label)
+    if info.integer and horodate is None and raw.isdigit():
+        return f"{info.csv_head},{raw},{int(raw)}{info.csv_unit},,ok"
     value: str
     if info.date:
         value = (horodate_time_iso(horodate) if horodate is not None else None) or ""
