@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from linkytool.tic.capture import Progress, iter_capture, iter_stream, rare_collections
+from linkytool.tic import capture
+from linkytool.tic.capture import Progress, rare_collections
 from linkytool.tic.errors import CaptureError
 from linkytool.tic.labels import TicMode
 from linkytool.tic.model import Frame
@@ -67,10 +68,10 @@ def decode_capture(
     as it is decoded (index from 1). Raises :class:`CaptureError` when the source cannot
     be read or holds no frame, :class:`NoValidGroupError` when no group is valid."""
     if isinstance(source, str | os.PathLike):
-        events = iter_capture(source, mode, progress=progress)
+        events = capture.iter_capture(source, mode, progress=progress)
         name = name or str(source)
     else:
-        events = iter_stream(source, mode, progress=progress)
+        events = capture.iter_stream(source, mode, progress=progress)
         name = name or "l'entrée standard"
     builder = ReadingBuilder()
     skipped = 0

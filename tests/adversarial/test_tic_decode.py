@@ -8,7 +8,6 @@ memory (``ru_maxrss`` of the child) within a budget that does not grow with the 
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -30,18 +29,28 @@ PEAK_MB = 80
 CPU_S = 60
 
 
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_S, CPU_S))
+#: The child sets its own limits, then runs the command in the same process: spawned
+#: without a pre-exec hook, it does not start as a copy of this (large) test process, so
+#: its ru_maxrss is its own.
+LAUNCHER = f"""
+import resource, runpy, sys
+resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}))
+resource.setrlimit(resource.RLIMIT_CPU, ({CPU_S}, {CPU_S}))
+sys.argv = ["linkytool", *sys.argv[1:]]
+runpy.run_module("linkytool", run_name="__main__")
+"""
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-c", LAUNCHER, *args]
 
 
 def run_decode(source: str, *args: str, stdin: int | None = None) -> tuple[int, str, float, float]:
     """(exit code, stderr, wall seconds, peak RSS of the child [MB])."""
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "linkytool", "tic", "decode", source, *args],
+        _command("tic", "decode", source, *args),
         stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        preexec_fn=_limits,  # noqa: PLW1509 - no threads are started before the fork
     )  # fmt: skip
     assert process.stderr is not None
     error = process.stderr.read().decode("utf-8", "replace")
@@ -138,9 +147,8 @@ def test_dev_zero_is_read_in_bounded_memory_until_stopped() -> None:
     """/dev/zero never ends: the decode reads it as garbage in constant memory; stopped by
     the CPU limit or by us, never by running out of memory."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "linkytool", "tic", "decode", "/dev/zero"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_limits,  # noqa: PLW1509
-    )  # fmt: skip
+        _command("tic", "decode", "/dev/zero"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     threading.Timer(8, process.kill).start()
     _, _, usage = os.wait4(process.pid, 0)
     assert usage.ru_maxrss / 1024 < PEAK_MB
