@@ -1,8 +1,17 @@
-"""Benchmark: decode a 100,000-frame standard-mode TIC capture, linkytool vs pyteleinfo.
+"""Benchmark: ``linkytool tic decode`` end to end vs pyteleinfo's bare decode, one run.
 
-Prints frames/s and MB/s (medians of several runs on one core) for linkytool's decoder and
-for PyPI ``pyteleinfo`` 0.4.0 (import name ``teleinfo``) decoding the same bytes in the
-same run, their ratio, and the share of the real captures' frames each decoder reads.
+On a synthetic standard-mode capture (default 30,000 frames, 26 MB) it times, in rounds
+that interleave them so that all see the same load on this shared machine:
+
+- the command a user runs, ``linkytool tic decode CAPTURE --format jsonl|csv|table``, in a
+  subprocess (process start, imports, reading, summary and output to /dev/null included);
+- linkytool's decoder in-process (feed + events, values lazy);
+- PyPI ``pyteleinfo`` 0.4.0 (import name ``teleinfo``) decoding the same frames, timed
+  inside its own interpreter around its decode loop only (its "bare decode").
+
+It prints MB/s (medians), each linkytool figure's ratio to pyteleinfo (median of the
+per-round ratios), the load average before and after, and the share of the real
+captures' frames each decoder reads.
 
 The capture is generated with linkytool's encoder: realistic single-phase standard frames
 whose data hold no space (pyteleinfo rejects any standard frame with a space in a data
@@ -10,7 +19,7 @@ field, i.e. every real one). The peer lives in its own throwaway virtual environ
 ``bench/.venv-peer`` (created on first run, gitignored), and runs in a subprocess: it is
 never installed into the project's environment (PyPI ``teleinfo`` uses the same import name).
 
-    .venv/bin/python bench/tic_decode.py [--frames 100000] [--runs 5] [--no-peer]
+    .venv/bin/python bench/tic_decode.py [--frames 30000] [--runs 5] [--no-peer]
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ from linkytool.tic.horodate import format_horodate  # noqa: E402
 PEER_VENV = HERE / ".venv-peer"
 PEER_PACKAGE = "pyteleinfo==0.4.0"
 OUT = HERE / "out"
-REAL = ROOT.parent / "shared" / "samples-real" / "tic"
+REAL = ROOT / "tests" / "data" / "real" / "tic"
 
 #: Child script run by the peer's interpreter: decode every frame once, print the time.
 PEER_SCRIPT = r"""
@@ -178,31 +187,6 @@ def decode_ours(data: bytes) -> tuple[int, int]:
     return frames, groups
 
 
-def decode_ours_materialised(data: bytes) -> int:
-    """Same, also building every Group and its typed value (what a JSON export pays)."""
-    decoder = TicDecoder()
-    values = 0
-    for start in range(0, len(data), 1 << 20):
-        decoder.feed(data[start : start + (1 << 20)])
-        for event in decoder.frames():
-            for group in event.groups.values():
-                values += group.value is not None
-    return values
-
-
-def decode_ours_without_memo(data: bytes) -> tuple[int, int]:
-    """Worst case: the memo of verified groups emptied before every frame, so every
-    checksum is computed again, as if no group ever repeated."""
-    from linkytool.tic import frame_parser
-
-    saved = frame_parser.VERIFIED_LIMIT
-    frame_parser.VERIFIED_LIMIT = -1
-    try:
-        return decode_ours(data)
-    finally:
-        frame_parser.VERIFIED_LIMIT = saved
-
-
 def real_frames() -> list[bytes]:
     """Wire bytes of every frame of the real captures (text dumps rebuilt as wire frames)."""
     frames = []
@@ -226,15 +210,27 @@ def median_time(function: object, data: bytes, runs: int) -> float:
     return statistics.median(times)
 
 
+FORMATS = ("jsonl", "csv", "table")
+
+
+def time_command(capture: Path, output_format: str) -> float:
+    """Wall time of ``linkytool tic decode CAPTURE --format F`` (stdout to /dev/null) [s]."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "linkytool", "tic", "decode", str(capture), "--format",
+         output_format],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=ROOT,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--frames", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5, help="runs of linkytool's decoder")
-    parser.add_argument("--peer-runs", type=int, default=3, help="runs of the slower peer")
+    parser.add_argument("--frames", type=int, default=30_000)
+    parser.add_argument("--runs", type=int, default=5, help="interleaved rounds")
     parser.add_argument("--no-peer", action="store_true")
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    load_before = os.getloadavg()
 
     OUT.mkdir(exist_ok=True)
     capture = OUT / f"standard-v2-{args.frames}.bin"
@@ -249,49 +245,40 @@ def main() -> None:
         f"{groups / frames:.0f} groups/frame, {changing_groups(data):.1f} of them changing "
         f"from one frame to the next ({capture})"
     )
-
     python = None if args.no_peer else ensure_peer()
-    # Paired runs: each peer run is timed right after one of ours, so both see the same
-    # load on this shared machine; the ratio is the median of the pairs' ratios.
-    ours_times: list[float] = []
-    peer_times: list[float] = []
-    ratios: list[float] = []
+    times: dict[str, list[float]] = {name: [] for name in (*FORMATS, "in-process", "peer")}
+    ratios: dict[str, list[float]] = {name: [] for name in (*FORMATS, "in-process")}
     peer: dict[str, object] = {}
-    for run in range(max(args.runs, args.peer_runs if python else 0)):
-        ours_times.append(median_time(decode_ours, data, 1))
-        if python is not None and run < args.peer_runs:
+    for _ in range(args.runs):
+        round_times: dict[str, float] = {}
+        if python is not None:
             peer = run_peer(python, capture)
-            peer_time = float(peer["time"])  # type: ignore[arg-type]
-            peer_times.append(peer_time)
-            ratios.append(peer_time / ours_times[-1])
-    ours = statistics.median(ours_times)
-    print(
-        f"linkytool  : {frames / ours:>9,.0f} frames/s  {megabytes / ours:6.1f} MB/s"
-        f"  (median of {len(ours_times)}; checksums checked, values lazy)"
-    )
-    full = median_time(decode_ours_materialised, data, max(1, args.runs // 2))
-    print(
-        f"linkytool+ : {frames / full:>9,.0f} frames/s  {megabytes / full:6.1f} MB/s"
-        "  (every Group and typed value built)"
-    )
-    cold = median_time(decode_ours_without_memo, data, max(1, args.runs // 2))
-    print(
-        f"linkytool- : {frames / cold:>9,.0f} frames/s  {megabytes / cold:6.1f} MB/s"
-        "  (memo of repeated groups disabled: every checksum recomputed)"
-    )
-    if python is not None:
-        peer_time = statistics.median(peer_times)
-        print(
-            f"pyteleinfo : {frames / peer_time:>9,.0f} frames/s  "
-            f"{megabytes / peer_time:6.1f} MB/s  (median of {len(peer_times)}; "
-            f"{peer['ok']}/{peer['frames']} frames decoded)"
-        )
-        print(
-            f"ratio linkytool / pyteleinfo: {statistics.median(ratios):.1f}x "
-            f"(median of {len(ratios)} paired runs: "
-            f"{', '.join(f'{r:.1f}' for r in ratios)}); "
-            f"with every value built: {peer_time / full:.1f}x"
-        )
+            round_times["peer"] = float(peer["time"])  # type: ignore[arg-type]
+        for output_format in FORMATS:
+            round_times[output_format] = time_command(capture, output_format)
+        round_times["in-process"] = median_time(decode_ours, data, 1)
+        for name, value in round_times.items():
+            times[name].append(value)
+            if "peer" in round_times and name != "peer":
+                ratios[name].append(round_times["peer"] / value)
+    load_after = os.getloadavg()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}")
+    print(f"{'what':<44} {'MB/s':>7} {'median s':>9} {'x pyteleinfo':>13}")
+    labels = {
+        "jsonl": "linkytool tic decode --format jsonl (e2e)",
+        "csv": "linkytool tic decode --format csv (e2e)",
+        "table": "linkytool tic decode --format table (e2e)",
+        "in-process": "linkytool decoder in-process",
+        "peer": f"pyteleinfo bare decode ({peer.get('ok', '?')}/{peer.get('frames', '?')} ok)",
+    }
+    for name, label in labels.items():
+        if not times[name]:
+            continue
+        median = statistics.median(times[name])
+        ratio = f"{statistics.median(ratios[name]):.1f}x" if ratios.get(name) else ""
+        print(f"{label:<44} {megabytes / median:7.1f} {median:9.2f} {ratio:>13}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
+    print(f"(medians of {args.runs} interleaved rounds; ratios: median of per-round ratios)")
 
     real = real_frames()
     real_path = OUT / "real-frames.bin"

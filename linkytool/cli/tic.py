@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,8 +16,7 @@ import click
 from linkytool.cli.output import OutputPath, ProgressLine, format_option, is_interactive_stderr
 
 if TYPE_CHECKING:
-    from linkytool.tic.labels import TicMode
-    from linkytool.tic.model import Event
+    from linkytool.tic.model import Frame
     from linkytool.tic.summary import MeterReading
 
 
@@ -29,12 +29,35 @@ def tic() -> None:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class _Rate(click.ParamType[float]):
+    """A share between 0 and 1: ``nan`` and ``inf`` are refused (``nan > x`` is always
+    false, so ``--max-error-rate nan`` used to accept any error rate)."""
+
+    name = "taux"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            rate = value
+        else:
+            try:
+                rate = float(str(value).replace(",", "."))
+            except ValueError:
+                self.fail(f"« {value} » n'est pas un nombre (exemple : 0.05).", param, ctx)
+        if not 0.0 <= rate <= 1.0:  # also false for nan
+            self.fail(f"« {value} » doit être un taux entre 0 et 1 (exemple : 0.05).", param, ctx)
+        return rate
+
+
 _max_error_rate_option = click.option(
     "--max-error-rate",
-    type=click.FloatRange(0.0, 1.0),
+    type=_Rate(),
     default=0.05,
     show_default=True,
-    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1.",
+    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1 "
+    "(entre 0 et 1).",
 )
 
 
@@ -115,23 +138,35 @@ def decode(
     valide.
     """
     from linkytool.tic import TicMode
-    from linkytool.tic.capture import iter_capture, iter_stream
+    from linkytool.tic.service import NoValidGroupError, decode_capture
 
     forced = None if mode == "auto" else TicMode(mode)
     # progress only when the data goes elsewhere than the terminal showing it
     interactive = is_interactive_stderr() and not sys.stdout.isatty()
     progress = ProgressLine("Décodage", _megabytes) if interactive else None
-    if source == "-":
-        events = iter_stream(sys.stdin.buffer, forced, progress=progress)
-        name = "l'entrée standard"
-    else:
-        events = iter_capture(source, forced, progress=progress)
-        name = source
+    printer = _DecodePrinter(output_format, show_all=show_all)
     # a closed pipe or a full disk on stdout is reported by the command group (cli/__init__)
-    reading = _print_decoded(
-        events, output_format, name, progress, show_all=show_all, forced_mode=forced
-    )
-    _check_error_rate(reading, max_error_rate)
+    try:
+        result = decode_capture(
+            sys.stdin.buffer if source == "-" else source,
+            mode=forced,
+            on_frame=printer.frame,
+            progress=progress,
+        )
+    except NoValidGroupError as error:
+        error.hint = (
+            f"Vous avez imposé --mode {error.forced_mode.value} : essayez --mode auto."
+            if error.forced_mode is not None
+            else "Donnez des octets bruts de la TIC, un enregistrement linkytool ou un extrait "
+            "texte ; une capture faite à la mauvaise vitesse est à refaire avec "
+            "tic read --mode historique ou standard."
+        )
+        raise
+    finally:
+        if progress is not None:
+            progress.clear()
+    printer.finish(result.reading, result.skipped_bytes)
+    _check_error_rate(result.reading, max_error_rate)
 
 
 def _megabytes(done: int, total: int | None) -> str:
@@ -141,81 +176,54 @@ def _megabytes(done: int, total: int | None) -> str:
     return f"{done / 1e6:.0f} Mo lus"
 
 
-def _print_decoded(
-    events: Iterator[Event],
-    output_format: str,
-    name: str,
-    progress: ProgressLine | None,
-    *,
-    show_all: bool = False,
-    forced_mode: TicMode | None = None,
-) -> MeterReading:
-    """Print the frames of ``events`` in ``output_format`` and the summary; the reading."""
-    import csv
+class _DecodePrinter:
+    """Prints what ``tic decode`` shows: frames as they come (jsonl/csv through the one
+    frame writer, or table rows), then the summary."""
 
-    from linkytool.cli.output import emit_rows, warn
-    from linkytool.textfmt import render_table
-    from linkytool.tic.errors import CaptureError
-    from linkytool.tic.export import GROUP_COLUMNS, frame_csv_rows, frame_to_json
-    from linkytool.tic.model import Frame
-    from linkytool.tic.report import describe_reading, reading_notes
-    from linkytool.tic.summary import ReadingBuilder
+    def __init__(self, output_format: str, *, show_all: bool) -> None:
+        from linkytool.tic.export import FrameWriter
 
-    builder = ReadingBuilder()
-    write = sys.stdout.write
-    csv_writer = csv.writer(sys.stdout, lineterminator="\n")
-    rows = []
-    last: tuple[Frame, int] | None = None
-    first_csv = True
-    skipped = 0
-    for event in events:
-        if not isinstance(event, Frame):
-            skipped += len(event.data)
-            continue
-        builder.add(event)
-        index = builder.frames
-        if output_format == "jsonl":
-            write(frame_to_json(event) + "\n")
-        elif output_format == "csv":
-            if first_csv:
-                csv_writer.writerow([key for key, _ in GROUP_COLUMNS])
-                first_csv = False
-            csv_writer.writerows(frame_csv_rows(event, index))
-        elif show_all or index <= TABLE_HEAD or not event.valid:
-            rows.append(_frame_row(event, index))
-            last = None
+        self.output_format = output_format
+        self.show_all = show_all
+        self.writer = FrameWriter(output_format) if output_format != "table" else None
+        if self.writer is not None:
+            sys.stdout.flush()  # frames go to the byte stream under it, UTF-8 already
+        self.write = sys.stdout.buffer.write
+        self.rows: list[dict[str, object]] = []
+        self.last: tuple[Frame, int] | None = None
+        self.frames = 0
+
+    def frame(self, frame: Frame, index: int) -> None:
+        self.frames = index
+        if self.writer is not None:
+            self.write(self.writer.data(frame, index))
+        elif self.show_all or index <= TABLE_HEAD or not frame.valid:
+            self.rows.append(_frame_row(frame, index))
+            self.last = None
         else:
-            last = (event, index)
-    if last is not None:
-        rows.append(_frame_row(*last))
-    if progress is not None:
-        progress.clear()
-    if not builder.frames:
-        raise CaptureError(
-            f"Aucune trame TIC trouvée dans {name}.",
-            hint="Il faut des octets bruts de la TIC (STX ... ETX), un enregistrement "
-            "linkytool ou un extrait texte (un groupe par ligne).",
-        )
-    reading = builder.result()
-    if not reading.groups_ok:
-        hint = (
-            "Donnez des octets bruts de la TIC, un enregistrement linkytool ou un extrait "
-            "texte ; une capture faite à la mauvaise vitesse est à refaire avec "
-            "tic read --mode historique ou standard."
-        )
-        if forced_mode is not None:
-            hint = f"Vous avez imposé --mode {forced_mode.value} : essayez --mode auto."
-        raise CaptureError(
-            f"Aucun groupe valide dans {name} : les {reading.groups_bad} groupe(s) lu(s) ont "
-            "un checksum faux ; ce n'est pas une capture TIC lisible.",
-            hint=hint,
-        )
-    summary = describe_reading(reading)
-    if skipped:
-        summary.append(("Octets hors trame ignorés", str(skipped)))
-    if output_format == "table":
+            self.last = (frame, index)
+
+    def finish(self, reading: MeterReading, skipped: int) -> None:
+        from datetime import date
+
+        from linkytool.cli.output import emit_rows, warn
+        from linkytool.textfmt import render_table
+        from linkytool.tic.report import describe_reading, reading_notes
+
+        summary = describe_reading(reading, today=date.today())
+        if skipped:
+            summary.append(("Octets hors trame ignorés", str(skipped)))
+        if self.output_format != "table":
+            for label, value in summary:
+                warn(f"{label} : {value}")
+            for note in reading_notes(reading):
+                warn(note)
+            return
+        rows = self.rows
+        if self.last is not None:
+            rows.append(_frame_row(*self.last))
         emit_rows(rows, DECODE_FRAME_COLUMNS, "table")
-        hidden = builder.frames - len(rows)
+        hidden = self.frames - len(rows)
         if hidden:
             click.echo(
                 f"… {hidden} trame(s) valide(s) non affichée(s) (--all pour tout afficher, "
@@ -227,18 +235,9 @@ def _print_decoded(
         )
         for note in reading_notes(reading):
             click.echo(f"\n{note}")
-    else:
-        for label, value in summary:
-            warn(f"{label} : {value}")
-        for note in reading_notes(reading):
-            warn(note)
-    return reading
 
 
-def _frame_row(frame: object, index: int) -> dict[str, object]:
-    from linkytool.tic.model import Frame
-
-    assert isinstance(frame, Frame)
+def _frame_row(frame: Frame, index: int) -> dict[str, object]:
     meter_time = frame.meter_time
     index_wh = frame.drawn_wh
     return {
@@ -274,7 +273,7 @@ def ports(output_format: str) -> None:
     rebranche l'adaptateur : c'est celui à donner à « tic read --port ».
     """
     from linkytool.cli.output import emit_rows, warn
-    from linkytool.tic.ports import list_ports
+    from linkytool.tic.service import list_ports
 
     found = list_ports()
     if not found and output_format == "table":
@@ -342,50 +341,69 @@ def read(  # noqa: PLR0917 - one parameter per click option
     1 trop de groupes rejetés, 4 port inutilisable ou aucune trame reçue,
     6 enregistrement impossible.
     """
-    import threading
-
     from linkytool.cli.output import warn
     from linkytool.tic.serial_errors import NoTicSignalError
     from linkytool.tic.serial_live import LiveSession
-    from linkytool.tic.serialio import FrameReceived, TicReader, choose_port
+    from linkytool.tic.service import read_live
 
-    url = port or choose_port(warn)
-    reader = TicReader(url, mode=mode, baud=baud, record=record)
     session = LiveSession(
         output_format,
         echo=click.echo,
         warn=warn,
         live_table=output_format == "table" and sys.stdout.isatty(),
-        port=url,
+        port=port or "",
     )
-    timer = threading.Timer(timeout, reader.stop) if timeout else None
-    if timer is not None:
-        timer.daemon = True
-        timer.start()
-    complete = 0
-    try:
-        for event in reader:
-            session.handle(event)
-            if isinstance(event, FrameReceived) and event.frame.complete:
-                complete += 1
-                if max_frames is not None and complete >= max_frames:
-                    reader.stop()
-    except KeyboardInterrupt:
+    with _flag_hints():
+        result = read_live(
+            port,
+            on_event=session.handle,
+            say=warn,
+            mode=mode,
+            baud=baud,
+            record=record,
+            max_frames=max_frames,
+            timeout_s=timeout,
+        )
+    if result.interrupted:
         warn("Lecture arrêtée (Ctrl+C).")
-    finally:
-        if timer is not None:
-            timer.cancel()
-    if reader.recorder is not None:
-        warn(f"Enregistrement : {reader.recorder.path} ({reader.recorder.bytes_written} octets).")
+    if result.recording is not None:
+        warn(f"Enregistrement : {result.recording} ({result.recorded_bytes} octets).")
+    if result.interrupted:
+        if session.frames:
+            session.finish()
+        # README: 130 = interrupted, whatever was read before
+        click.get_current_context().exit(130)
     if session.frames == 0:
         raise NoTicSignalError(
-            f"Aucune trame TIC reçue sur {url}" + (f" en {timeout:g} s." if timeout else "."),
+            f"Aucune trame TIC reçue sur {result.port}"
+            + (f" en {timeout:g} s." if timeout else "."),
             hint="Vérifiez que l'adaptateur est relié aux bornes I1/I2 du compteur et que "
             "la TIC est active ; essayez --mode historique ou --mode standard si la "
             "détection échoue.",
         )
     reading = session.finish()
     _check_error_rate(reading, max_error_rate)
+
+
+#: How the CLI names the settings a core error points at (``TicError.option``).
+_FLAG_HINTS = {
+    "port": "Option --port CHEMIN (linkytool tic ports liste les ports présents).",
+    "mode": "Option --mode auto|historique|standard.",
+}
+
+
+@contextmanager
+def _flag_hints() -> Iterator[None]:
+    """Complete the hint of a core TIC error with the command-line flag that fixes it."""
+    from linkytool.tic.errors import TicError
+
+    try:
+        yield
+    except TicError as error:
+        flag = _FLAG_HINTS.get(error.option or "")
+        if flag:
+            error.hint = f"{error.hint} {flag}" if error.hint else flag
+        raise
 
 
 @tic.command("simulate")

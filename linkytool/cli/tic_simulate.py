@@ -16,8 +16,8 @@ from typing import Any
 import click
 
 from linkytool.cli.output import warn
-from linkytool.tic.horodate import PARIS
-from linkytool.tic.sim_serve import SimulatorServer, serve_port, serve_pty, serve_stream
+from linkytool.tic.service import SimulatorOptionError, SimulatorRequest, start_simulator
+from linkytool.tic.sim_serve import SimulatorServer
 from linkytool.tic.simulator import MeterSimulator
 
 
@@ -46,37 +46,36 @@ def run_simulator(
     """Run the simulator until its frame/duration limit or Ctrl+C (see the command).
 
     Keyword arguments are the options of ``tic simulate`` as click passes them."""
-    if port_url and to_stdout:
-        raise click.UsageError("--port et --stdout s'excluent : choisissez une sortie.")
     if unplug_every is not None and (port_url or to_stdout):
         raise click.UsageError("--unplug-every ne s'applique qu'au pseudo-terminal.")
-    if not (len(prm) == 14 and prm.isdigit()):
-        raise click.BadParameter("le PRM compte 14 chiffres.", param_hint="--prm")
-    if adsc is not None and not (len(adsc) == 12 and adsc.isdigit()):
-        raise click.BadParameter("l'adresse du compteur compte 12 chiffres.", param_hint="--adsc")
-    begin = start.replace(tzinfo=PARIS) if isinstance(start, datetime) else None
-    simulator = MeterSimulator(
-        mode,
-        profile,
-        int(phases),
+    request = SimulatorRequest(
+        mode=mode,
+        profile=profile,
+        phases=int(phases),
+        tariff=tariff,
         prm=prm,
         adsc=adsc,
-        tariff=tariff,
-        start=begin,
-        clock_drift_s=drift,
+        start=start if isinstance(start, datetime) else None,
+        drift_s=drift,
         error_rate=error_rate,
         garbage_rate=garbage_rate,
         seed=seed,
+        port_url=port_url,
+        to_stdout=to_stdout,
+        link=link,
+        fast=fast,
+        max_frames=max_frames,
+        duration_s=duration,
     )
-    limits = {"fast": fast, "max_frames": max_frames, "duration_s": duration}
-    server: SimulatorServer
-    if to_stdout:
-        server = serve_stream(simulator, **limits)  # type: ignore[arg-type]
-    elif port_url:
-        server = serve_port(simulator, port_url, **limits)  # type: ignore[arg-type]
+    try:
+        simulator, server = start_simulator(request)
+    except SimulatorOptionError as error:
+        raise click.BadParameter(
+            error.message, param_hint=_FLAGS.get(error.option or "")
+        ) from error
+    if port_url:
         warn(f"Simulateur : écriture sur {port_url} à {simulator.baud} bauds (7E1).")
-    else:
-        server = serve_pty(simulator, link=link, **limits)  # type: ignore[arg-type]
+    elif not to_stdout:
         announce(server, simulator)
     previous = _stop_on_sigterm()
     try:
@@ -90,6 +89,10 @@ def run_simulator(
     if server.error is not None and not isinstance(server.error, BrokenPipeError):
         raise server.error
     warn(f"{server.frames_sent} trame(s) émise(s), {server.bytes_sent} octets.")
+
+
+#: Command-line flag of each simulator option a core error names.
+_FLAGS = {"prm": "--prm", "adsc": "--adsc", "stdout": "--port / --stdout"}
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -33,6 +33,8 @@ MIN_VALID_GROUPS = 3
 #: ~0.15 s at 1200 baud; the windows leave room for a partial group and USB latency.
 LISTEN_WINDOW_S: dict[int, float] = {9600: 0.6, 1200: 2.0}
 DEFAULT_WINDOW_S = 2.0
+#: Clears bit 7 of every byte (translate table).
+MASK_7 = bytes(b & 0x7F for b in range(256))
 #: Longest group considered (longer runs without CR are garbage) [bytes].
 MAX_GROUP = 160
 
@@ -48,10 +50,13 @@ class GroupScore:
     _pending: bytearray = field(default_factory=bytearray)
 
     def feed(self, data: bytes) -> None:
-        """Score the complete ``LF ... CR`` groups in ``data`` (partial ones are kept)."""
+        """Score the complete ``LF ... CR`` groups in ``data`` (partial ones are kept).
+
+        Bytes are masked to 7 bits first: a port read 8N1 shows the parity bit as bit 7,
+        so CR (three bits set) arrives as 0x8D while LF stays 0x0A."""
         self.bytes_seen += len(data)
         buffer = self._pending
-        buffer += data
+        buffer += data.translate(MASK_7)
         start = buffer.rfind(b"\n")
         if start < 0:
             buffer.clear()
@@ -60,12 +65,12 @@ class GroupScore:
             end = chunk.find(b"\r")
             if end < 0:
                 continue
-            self._score(bytes(ch & 0x7F for ch in chunk[:end]))
+            self._score(chunk[:end])
         del buffer[:start]
         if len(buffer) > MAX_GROUP:
             tail = buffer.find(b"\r")
             if tail >= 0:
-                self._score(bytes(ch & 0x7F for ch in buffer[1:tail]))
+                self._score(bytes(buffer[1:tail]))
             buffer.clear()
 
     def _score(self, line: bytes) -> None:

@@ -7,9 +7,12 @@ groups, anything else printable is read as a text dump.
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
@@ -19,10 +22,11 @@ from linkytool.tic.decoder import TicDecoder
 from linkytool.tic.errors import CaptureError
 from linkytool.tic.labels import TicMode
 from linkytool.tic.model import Event, Frame
-from linkytool.tic.textdump import parse_text_dump
+from linkytool.tic.textdump import iter_text_dump
 
-#: Read size when streaming a raw capture [bytes].
-CHUNK = 1 << 20
+#: Read size when streaming a capture [bytes]: events of one chunk are pending at once, so
+#: it bounds memory on hostile input (a frame of bad groups costs more than its bytes).
+CHUNK = 1 << 16
 _RECORDING_MAGIC = b"#LINKYTOOL-TIC-RECORDING "
 #: Byte order mark an editor may put before a text dump saved as UTF-8.
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -56,16 +60,20 @@ def _open_error(path: Path, exc: OSError) -> CaptureError:
     if isinstance(exc, FileNotFoundError):
         return CaptureError(
             f"Fichier de capture TIC introuvable : {path}.",
-            hint="Vérifiez le chemin (linkytool tic read --record FICHIER en crée un).",
+            hint="Vérifiez le chemin (un enregistrement de lecture en direct en crée un).",
+            path=str(path),
         )
     if isinstance(exc, IsADirectoryError):
-        return CaptureError(f"{path} est un dossier, pas une capture TIC.")
+        return CaptureError(f"{path} est un dossier, pas une capture TIC.", path=str(path))
     if isinstance(exc, PermissionError):
         return CaptureError(
             f"Lecture de {path} refusée (permissions).",
             hint="Vérifiez les droits du fichier ou copiez-le ailleurs.",
+            path=str(path),
         )
-    return CaptureError(f"Impossible de lire la capture {path} : {describe_os_error(exc)}.")
+    return CaptureError(
+        f"Impossible de lire la capture {path} : {describe_os_error(exc)}.", path=str(path)
+    )
 
 
 #: Bytes looked at to tell a capture's kind [bytes] (a recording header fits in it).
@@ -111,19 +119,47 @@ def _size_of(stream: BinaryIO) -> int | None:
     return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
+#: Longest line of a text dump kept whole [characters]; a group is at most ~120. Longer
+#: runs without a newline are cut in pieces of this size (they fail their checksums).
+MAX_LINE = 4096
+#: Three or more line ends in a row: as good as two (one blank line) for the dump reader.
+_BLANK_RUN = re.compile(rb"\n(?:[ \t\r]*\n){2,}")
+
+
+def _text_lines(head: bytes, stream: BinaryIO) -> Iterator[str]:
+    """Lines of a text dump read in chunks (latin-1, so every byte survives), at most
+    :data:`MAX_LINE` characters each: memory stays bounded whatever the input."""
+    pending = head
+    while True:
+        pending = _BLANK_RUN.sub(b"\n\n", pending)
+        lines = pending.split(b"\n")
+        pending = lines.pop()
+        for line in lines:
+            for start in range(0, max(len(line), 1), MAX_LINE):
+                yield line[start : start + MAX_LINE].decode("latin-1")
+        while len(pending) > MAX_LINE:
+            yield pending[:MAX_LINE].decode("latin-1")
+            pending = pending[MAX_LINE:]
+        chunk = _read_some(stream, CHUNK)
+        if not chunk:
+            break
+        pending += chunk
+    if pending:
+        yield pending.decode("latin-1")
+
+
 def iter_stream(
     stream: BinaryIO, mode: TicMode | None = None, *, progress: Progress | None = None
 ) -> Iterator[Event]:
-    """Events of a capture read from a binary stream: raw bytes and recordings are decoded
-    as they arrive (constant memory, live pipes work); text dumps are read whole.
+    """Events of a capture read from a binary stream, decoded as they arrive (constant
+    memory, live pipes work): raw bytes, recordings and text dumps alike.
     ``progress`` is called after each chunk read."""
     total = _size_of(stream) if progress is not None else None
     head = _read_head(stream)
     done = len(head)
     kind = sniff(head[:SNIFF])
     if kind is CaptureKind.TEXT:
-        text = head + stream.read()
-        yield from parse_text_dump(text.removeprefix(_UTF8_BOM).decode("latin-1"), mode)
+        yield from iter_text_dump(_text_lines(head.removeprefix(_UTF8_BOM), stream), mode)
         return
     if kind is CaptureKind.RECORDING:
         from linkytool.tic.recorder import parse_recording
@@ -162,6 +198,25 @@ def iter_capture(
             yield from iter_stream(stream, mode, progress=progress)
         except OSError as exc:
             raise _open_error(file, exc) from exc
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """Run a long decode with the cyclic garbage collector rarely woken.
+
+    Decoding allocates a few containers per group and frees them by reference counting
+    (the decoder makes no reference cycles), yet each 700 allocations wake the collector,
+    which then walks the memos: about 15 % of ``tic decode``'s time. Objects alive at the
+    start are frozen (never walked) and the first generation collects every 100,000
+    allocations; both are restored on exit."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(100_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def frames_or_error(events: Iterator[Event], name: str) -> list[Frame]:

@@ -31,6 +31,11 @@ from linkytool.tic.model import DecodeError, ErrorKind, Event, Frame
 STX, ETX, EOT = 0x02, 0x03, 0x04
 #: Frame delimiters, with or without bit 7 (8N1 adapters show the parity bit).
 _DELIMITER = re.compile(rb"[\x02\x03\x04\x82\x83\x84]")
+#: A run of STX (with or without bit 7): all but the last open empty frames.
+_STX_RUN = re.compile(rb"[\x02\x82]+")
+#: Garbage is reported in events of at most this many bytes [bytes]: consecutive garbage
+#: (an STX flood, noise between frames) is one event, not one per byte.
+GARBAGE_EVENT = 65536
 _MASK_7 = bytes(b & 0x7F for b in range(256))
 _HIGH = bytes(range(0x80, 0x100))
 #: A frame longer than this [bytes] is cut (a standard frame is about 1 kB).
@@ -103,6 +108,9 @@ class TicDecoder:
         self._closed = False
         #: The buffer may hold bytes with bit 7 set (then delimiters may be 0x82..0x84).
         self._high = False
+        #: Garbage not yet reported (reported before the next frame, at GARBAGE_EVENT bytes
+        #: or at close, so that chunking never changes the events).
+        self._garbage_pending = bytearray()
         self.mode: TicMode | None = mode
         self.stats = DecoderStats()
 
@@ -130,6 +138,7 @@ class TicDecoder:
                 self._emit_frame(data, data[1:], complete=False, note=NOTE_TRUNCATED)
             else:
                 self._emit_orphan(data)
+        self._report_garbage()
 
     # -- output ----------------------------------------------------------------------
     def next_event(self) -> Event | None:
@@ -172,6 +181,13 @@ class TicDecoder:
                         self._emit_frame(segment, segment[1:], complete=False, note=NOTE_NO_ETX)
                     else:
                         self._emit_orphan(segment)
+                if at + 1 < len(buffer) and buffer[at + 1] & 0x7F == STX:
+                    # STX STX ... opens empty frames: garbage, taken as one run
+                    run = _STX_RUN.match(buffer, at)
+                    assert run is not None
+                    last = run.end() - 1
+                    self._garbage(bytes(buffer[at:last]))
+                    at = last
                 self._in_frame = True
                 start = at
                 scan = at + 1
@@ -215,6 +231,8 @@ class TicDecoder:
         )
         if frame.groups or frame.bad_groups or complete:
             self._record(frame)
+            if self._garbage_pending:
+                self._report_garbage()
             self._events.append(frame)
         else:
             self._garbage(raw)
@@ -231,23 +249,30 @@ class TicDecoder:
 
     def _garbage(self, raw: bytes) -> None:
         self.stats.garbage_bytes += len(raw)
-        self._events.append(
-            DecodeError(
-                ErrorKind.GARBAGE,
-                f"{len(raw)} octet(s) hors trame ignoré(s)",
-                raw,
-            )
-        )
+        pending = self._garbage_pending
+        pending += raw
+        while len(pending) >= GARBAGE_EVENT:
+            self._events.append(_garbage_event(bytes(pending[:GARBAGE_EVENT])))
+            del pending[:GARBAGE_EVENT]
+
+    def _report_garbage(self) -> None:
+        if self._garbage_pending:
+            self._events.append(_garbage_event(bytes(self._garbage_pending)))
+            self._garbage_pending.clear()
 
     def _record(self, frame: Frame) -> None:
         stats = self.stats
         stats.frames += 1
         stats.frames_valid += frame.valid
         stats.groups_ok += len(frame.groups)
-        stats.groups_bad += len(frame.bad_groups)
+        stats.groups_bad += frame.bad_count
         stats.masked_bytes += frame.masked_bytes
         if frame.groups:
             self.mode = frame.mode
+
+
+def _garbage_event(data: bytes) -> DecodeError:
+    return DecodeError(ErrorKind.GARBAGE, f"{len(data)} octet(s) hors trame ignoré(s)", data)
 
 
 def decode_bytes(data: bytes, mode: TicMode | None = None) -> list[Event]:

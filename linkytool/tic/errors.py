@@ -6,9 +6,26 @@ from linkytool.errors import ExitCode, LinkytoolError
 
 
 class TicError(LinkytoolError):
-    """Root of the TIC feature's errors."""
+    """Root of the TIC feature's errors.
+
+    Besides the French message, the error carries its facts as data, so that each front
+    end words its own hint: ``path`` (the file or port concerned) and ``option`` (the
+    setting the user can change to fix it: "port", "mode", "max_error_rate"...). Core
+    hints never name a command-line flag; the CLI adds the flag for ``option``."""
 
     exit_code = ExitCode.BAD_INPUT
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        path: str | None = None,
+        option: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.option = option
 
 
 class CaptureError(TicError):

@@ -11,12 +11,26 @@ JSON object per frame::
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from linkytool.tic.horodate import Horodate
-from linkytool.tic.model import Frame, Group, GroupMap
-from linkytool.tic.values import value_to_json
+from linkytool.tic import frame_parser, render
+from linkytool.tic.labels import TicMode
+from linkytool.tic.model import Frame, GroupMap, GroupParts
+from linkytool.tic.render import csv_value, group_to_json, horodate_to_json
+
+__all__ = [
+    "GROUP_COLUMNS",
+    "FrameRenderer",
+    "FrameWriter",
+    "csv_value",
+    "frame_group_rows",
+    "frame_to_dict",
+    "frame_to_json",
+    "group_to_json",
+    "horodate_to_json",
+]
 
 #: CSV columns of :func:`frame_group_rows` (key, header).
 GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -31,27 +45,6 @@ GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("horodate", "Horodate"),
     ("status", "Statut"),
 )
-
-
-def horodate_to_json(horodate: Horodate) -> dict[str, Any]:
-    """JSON form of a horodate: raw text, ISO time (or null), degraded flag."""
-    return {
-        "raw": horodate.raw,
-        "time": horodate.time.isoformat() if horodate.time is not None else None,
-        "degraded": horodate.degraded,
-    }
-
-
-def group_to_json(group: Group) -> dict[str, Any]:
-    """JSON form of a group: raw, typed value, unit, and horodate when present."""
-    result: dict[str, Any] = {
-        "raw": group.raw,
-        "value": value_to_json(group.value),
-        "unit": group.unit,
-    }
-    if group.horodate is not None:
-        result["horodate"] = horodate_to_json(group.horodate)
-    return result
 
 
 def frame_to_dict(frame: Frame, time: datetime | None = None) -> dict[str, Any]:
@@ -70,95 +63,181 @@ def frame_to_dict(frame: Frame, time: datetime | None = None) -> dict[str, Any]:
     }
 
 
-#: ``"LABEL": {...}`` JSON text of groups by (mode, label, parts): meters repeat most
-#: groups unchanged from frame to frame, so each distinct group is serialised once.
-_JSON_TEXT: dict[tuple[object, ...], str] = {}
-JSON_TEXT_LIMIT = 8192
+class FrameRenderer:
+    """Renders frames as JSON lines and CSV rows, byte for byte what :func:`frame_to_dict`
+    + ``json.dumps(ensure_ascii=False)`` and :func:`frame_group_rows` + ``csv.writer``
+    give, at the speed ``tic decode`` needs.
+
+    A meter repeats most groups unchanged from frame to frame (ADSC, PRM, STGE, tariff
+    names, day profiles...): each group's text is memoised by its exact bytes
+    (``GroupMap.lines``), so a repeated group costs one dictionary look-up, done in C for
+    the whole frame. Groups whose bytes are new (indexes, powers, the clock) are rendered
+    by :mod:`linkytool.tic.render`'s scalar fast paths, falling back to the reference
+    functions for structured values. The memo is bounded (cleared when it grows past
+    :data:`MEMO_LIMIT` entries), so memory stays flat over any capture length.
+    """
+
+    __slots__ = ("_csv", "_heads", "_json")
+
+    def __init__(self) -> None:
+        # memoised text is kept UTF-8 encoded: output is joined and written as bytes, so
+        # the accents of repeated groups (ADSC type names) are never encoded again
+        self._json: dict[TicMode, dict[bytes, bytes]] = {mode: {} for mode in TicMode}
+        self._csv: dict[TicMode, dict[bytes, bytes]] = {mode: {} for mode in TicMode}
+        self._heads: dict[tuple[object, ...], bytes] = {}
+
+    # -- JSON lines ------------------------------------------------------------------
+    def json_line(self, frame: Frame, time: datetime | None = None) -> str:
+        """The JSON text of ``frame_to_dict(frame, time)`` (one line, no newline)."""
+        return self.json_bytes(frame, time).decode("utf-8")
+
+    def json_bytes(self, frame: Frame, time: datetime | None = None) -> bytes:
+        """:meth:`json_line` encoded in UTF-8 (what ``--format jsonl`` writes)."""
+        groups = frame.groups
+        lines = groups.lines if isinstance(groups, GroupMap) else None
+        if lines is None:
+            body = ", ".join(
+                [render.group_json_slow(label, group) for label, group in groups.items()]
+            ).encode("utf-8")
+        else:
+            cache = self._json[frame.mode]
+            fragments = list(map(cache.get, lines))
+            if not all(fragments):
+                if len(cache) > MEMO_LIMIT:
+                    cache.clear()
+                assert isinstance(groups, GroupMap)
+                _fill(fragments, lines, groups, cache, render.group_json)
+            body = b", ".join(fragments)  # type: ignore[arg-type]
+        meter = frame.meter_id
+        valid = frame.complete and not frame.bad_groups and bool(groups)
+        key = (frame.mode, meter, valid, frame.complete)
+        head = self._heads.get(key)
+        if head is None:
+            if len(self._heads) > MEMO_LIMIT:
+                self._heads.clear()
+            head = self._heads[key] = (
+                f', "mode": {render.string(frame.mode.value)}, '
+                f'"meter": {render.optional_string(meter)}, '
+                f'"valid": {render.boolean(valid)}, '
+                f'"complete": {render.boolean(frame.complete)}, "groups": {{'
+            ).encode()
+        stamp = b"null" if time is None else render.string(time.isoformat()).encode("utf-8")
+        if not frame.bad_groups and not frame.errors:
+            return b'{"time": ' + stamp + head + body + _EMPTY_TAIL
+        tail = json.dumps(
+            {
+                "bad_groups": [
+                    {"raw": bad.raw, "label": bad.label, "reason": bad.reason}
+                    for bad in frame.bad_groups
+                ],
+                "errors": list(frame.errors),
+            },
+            ensure_ascii=False,
+        )
+        return b'{"time": ' + stamp + head + body + b"}, " + tail[1:].encode("utf-8")
+
+    # -- CSV -------------------------------------------------------------------------
+    @staticmethod
+    def csv_header() -> str:
+        """The CSV header line (with its newline)."""
+        return ",".join(key for key, _ in GROUP_COLUMNS) + "\n"
+
+    def csv_rows(self, frame: Frame, index: int, time: datetime | None = None) -> str:
+        """The CSV text (newline-terminated rows) of ``frame_group_rows(frame, index, time)``."""
+        return self.csv_bytes(frame, index, time).decode("utf-8")
+
+    def csv_bytes(self, frame: Frame, index: int, time: datetime | None = None) -> bytes:
+        """:meth:`csv_rows` encoded in UTF-8 (what ``--format csv`` writes)."""
+        groups = frame.groups
+        common = render.csv_cells(
+            [index, time.isoformat() if time is not None else None, frame.mode.value,
+             frame.meter_id]
+        ).encode("utf-8")  # fmt: skip
+        lines = groups.lines if isinstance(groups, GroupMap) else None
+        if lines is None:
+            tails = [render.group_csv_slow(group).encode("utf-8") for group in groups.values()]
+        else:
+            cache = self._csv[frame.mode]
+            tails = list(map(cache.get, lines))  # type: ignore[arg-type]
+            if not all(tails):
+                if len(cache) > MEMO_LIMIT:
+                    cache.clear()
+                assert isinstance(groups, GroupMap)
+                _fill(tails, lines, groups, cache, render.group_csv)  # type: ignore[arg-type]
+        text = b""
+        if tails:
+            lead = common + b","
+            text = lead + (b"\n" + lead).join(tails) + b"\n"
+        for bad in frame.bad_groups:
+            cells = render.csv_cells([bad.label, bad.raw, None, None, None, bad.reason])
+            text += common + b"," + cells.encode("utf-8") + b"\n"
+        return text
 
 
-def _group_json_text(frame: Frame, label: str) -> str:
-    groups = frame.groups
-    key = (frame.mode, label, groups.parts(label)) if isinstance(groups, GroupMap) else None
-    text = _JSON_TEXT.get(key) if key is not None else None
-    if text is None:
-        value = json.dumps(group_to_json(groups[label]), ensure_ascii=False)
-        text = f"{json.dumps(label, ensure_ascii=False)}: {value}"
-        if key is not None:
-            if len(_JSON_TEXT) > JSON_TEXT_LIMIT:
-                _JSON_TEXT.clear()
-            _JSON_TEXT[key] = text
-    return text
+#: Entries of each memo before it is cleared.
+MEMO_LIMIT = 8192
+_EMPTY_TAIL = b'}, "bad_groups": [], "errors": []}'
+
+
+def _fill(
+    texts: list[bytes | None],
+    lines: list[bytes],
+    groups: GroupMap,
+    cache: dict[bytes, bytes],
+    renderer: Callable[[TicMode, str, GroupParts], str],
+) -> None:
+    """Render the groups missing from ``texts`` (None) and memoise them by their bytes."""
+    mode = groups.mode
+    verified = frame_parser.verified(mode)
+    items: list[tuple[str, GroupParts]] | None = None
+    for position, text in enumerate(texts):
+        if text is None:
+            line = lines[position]
+            entry = verified.get(line)  # (label, parts) of that line, when still memoised
+            if entry is None:
+                if items is None:
+                    items = list(groups.all_parts().items())
+                entry = items[position]
+            texts[position] = cache[line] = renderer(mode, *entry).encode("utf-8")
+
+
+class FrameWriter:
+    """Text of frames as ``jsonl`` or ``csv`` lines, the one place frames are rendered
+    (``tic decode`` and ``tic read`` both print through it): the CSV header comes once,
+    before the first frame's rows."""
+
+    __slots__ = ("_header_done", "_renderer", "output_format")
+
+    def __init__(self, output_format: str) -> None:
+        if output_format not in ("jsonl", "csv"):
+            raise ValueError(f"unknown frame format {output_format!r}")
+        self.output_format = output_format
+        self._renderer = FrameRenderer()
+        self._header_done = False
+
+    def text(self, frame: Frame, index: int, time: datetime | None = None) -> str:
+        """Newline-terminated text of ``frame`` (``index``: its number from 1)."""
+        return self.data(frame, index, time).decode("utf-8")
+
+    def data(self, frame: Frame, index: int, time: datetime | None = None) -> bytes:
+        """Same as :meth:`text`, UTF-8 encoded (what a file or pipe receives)."""
+        renderer = self._renderer
+        if self.output_format == "jsonl":
+            return renderer.json_bytes(frame, time) + b"\n"
+        rows = renderer.csv_bytes(frame, index, time)
+        if not self._header_done:
+            self._header_done = True
+            return renderer.csv_header().encode("utf-8") + rows
+        return rows
+
+
+_RENDERER = FrameRenderer()
 
 
 def frame_to_json(frame: Frame, time: datetime | None = None) -> str:
-    """One JSON line for ``frame``: the text of ``json.dumps(frame_to_dict(frame, time))``,
-    built from memoised group fragments (what ``--format jsonl`` prints at full speed)."""
-    head = json.dumps(
-        {
-            "time": time.isoformat() if time is not None else None,
-            "mode": frame.mode.value,
-            "meter": frame.meter_id,
-            "valid": frame.valid,
-            "complete": frame.complete,
-        },
-        ensure_ascii=False,
-    )
-    groups = ", ".join([_group_json_text(frame, label) for label in frame.groups])
-    tail = json.dumps(
-        {
-            "bad_groups": [
-                {"raw": bad.raw, "label": bad.label, "reason": bad.reason}
-                for bad in frame.bad_groups
-            ],
-            "errors": list(frame.errors),
-        },
-        ensure_ascii=False,
-    )
-    return f'{head[:-1]}, "groups": {{{groups}}}, {tail[1:]}'
-
-
-_CSV_TAIL: dict[tuple[object, ...], tuple[object, ...]] = {}
-
-
-def _group_csv_tail(frame: Frame, label: str) -> tuple[object, ...]:
-    """(label, raw, value, unit, horodate, status) of a valid group, memoised."""
-    groups = frame.groups
-    key = (frame.mode, label, groups.parts(label)) if isinstance(groups, GroupMap) else None
-    tail = _CSV_TAIL.get(key) if key is not None else None
-    if tail is None:
-        group = groups[label]
-        horodate = group.horodate.raw if group.horodate is not None else ""
-        unit = group.unit or ""
-        tail = (label, group.raw, _csv_value(group), unit, horodate, "ok")
-        if key is not None:
-            if len(_CSV_TAIL) > JSON_TEXT_LIMIT:
-                _CSV_TAIL.clear()
-            _CSV_TAIL[key] = tail
-    return tail
-
-
-def frame_csv_rows(
-    frame: Frame, index: int, time: datetime | None = None
-) -> list[tuple[object, ...]]:
-    """The rows of :func:`frame_group_rows` as tuples in :data:`GROUP_COLUMNS` order, with
-    empty strings for missing values (what ``--format csv`` writes at full speed)."""
-    common = (
-        index,
-        time.isoformat() if time is not None else "",
-        frame.mode.value,
-        frame.meter_id or "",
-    )
-    rows = [common + _group_csv_tail(frame, label) for label in frame.groups]
-    rows += [
-        (*common, bad.label or "", bad.raw, "", "", "", bad.reason) for bad in frame.bad_groups
-    ]
-    return rows
-
-
-def _csv_value(group: Group) -> object:
-    """A flat value for CSV: structured values (STGE, ADSC, RELAIS...) keep their raw text."""
-    converted = value_to_json(group.value)
-    return group.raw if isinstance(converted, dict | list) else converted
+    """One JSON line for ``frame``: the text of ``json.dumps(frame_to_dict(frame, time),
+    ensure_ascii=False)`` (see :class:`FrameRenderer`)."""
+    return _RENDERER.json_line(frame, time)
 
 
 def frame_group_rows(
@@ -176,7 +255,7 @@ def frame_group_rows(
             **common,
             "label": group.label,
             "raw": group.raw,
-            "value": _csv_value(group),
+            "value": csv_value(group),
             "unit": group.unit,
             "horodate": group.horodate.raw if group.horodate is not None else None,
             "status": "ok",

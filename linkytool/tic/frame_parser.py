@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
-from linkytool.tic.checksum import ChecksumMethod, method_from_sum
+from linkytool.tic.checksum import ChecksumMethod
 from linkytool.tic.labels import TicMode
 from linkytool.tic.model import BadGroup, Frame, GroupMap, GroupParts
 
 LF, CR, HT, SP = 0x0A, 0x0D, 0x09, 0x20
 #: Bytes a clean frame body may hold (printable ASCII, HT, LF, CR).
-_CLEAN = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_PRINTABLE = bytes(range(0x20, 0x7F))
 #: Bytes a group (between LF and CR) may hold.
 _GROUP_BYTES = bytes(range(0x20, 0x7F)) + b"\t"
 _CONTROLS = "".join(map(chr, range(0x20)))
@@ -26,20 +26,28 @@ _CANDIDATE = re.compile(rb"\n([^\r\n]*)\r")
 METHOD_1 = ChecksumMethod.METHOD_1
 METHOD_2 = ChecksumMethod.METHOD_2
 
+#: Rejected groups of one frame kept as objects (a frame holds at most ~80 groups); the
+#: others are only counted (``Frame.bad_dropped``): thousands of tiny "groups" of noise
+#: must not cost more than their bytes.
+MAX_BAD_KEPT = 64
+
+#: New (not memoised) groups checked in one frame; more is noise, rejected unchecked.
+MAX_NEW_GROUPS = 256
+REASON_NOISE = f"au-delà de {MAX_NEW_GROUPS} groupes nouveaux dans la trame (bruit)"
 REASON_CHECKSUM = "checksum invalide"
 REASON_SYNTAX = "groupe mal formé"
 REASON_BYTES = "caractères de contrôle dans le groupe"
 REASON_FRAMING = "début (LF) ou fin (CR) de groupe altéré ou manquant"
 
 
-def detect_mode(body: bytes) -> TicMode | None:
+def detect_mode(body: bytes, counts: tuple[int, int] | None = None) -> TicMode | None:
     """Mode from the data: standard groups hold at least two HT each, historique ones none;
-    when the separators disagree (damage), the meter-address label decides."""
-    tabs = body.count(b"\t")
-    groups = body.count(b"\r")
+    when the separators disagree (damage), the meter-address label decides. ``counts``:
+    (HT, CR) in ``body`` when already known."""
+    tabs, groups = counts or (body.count(b"\t"), body.count(b"\r"))
     if tabs >= 2 * groups and tabs:
         return TicMode.STANDARD
-    if not tabs and groups and body.count(b" "):
+    if not tabs and groups and b" " in body:
         return TicMode.HISTORIQUE
     if b"\nADSC\t" in body:
         return TicMode.STANDARD
@@ -48,6 +56,21 @@ def detect_mode(body: bytes) -> TicMode | None:
     if tabs:
         return TicMode.STANDARD if tabs >= groups else TicMode.HISTORIQUE
     return None
+
+
+class Rejected(list[BadGroup]):
+    """The rejected groups of a frame: the first :data:`MAX_BAD_KEPT` as objects, the
+    others only counted (building thousands of them for noise would cost more than the
+    bytes)."""
+
+    dropped = 0
+
+    def reject(self, line: bytes, reason: str) -> None:
+        """Record ``line`` as rejected for ``reason``."""
+        if len(self) < MAX_BAD_KEPT:
+            self.append(_bad(line, reason))
+        else:
+            self.dropped += 1
 
 
 def _bad(line: bytes, reason: str) -> BadGroup:
@@ -77,8 +100,13 @@ def check_groups(lines: list[bytes], mode: TicMode) -> list[Checked]:
             append(REASON_SYNTAX)
             continue
         check = line[-1]
-        method = method_from_sum(total - check, check, separator, allow_method1=historique)
-        if method is None:
+        payload = total - check
+        # method_from_sum, inlined: this loop runs for every group that changed
+        if (payload & 0x3F) + 0x20 == check:
+            method = METHOD_2
+        elif historique and ((payload - separator) & 0x3F) + 0x20 == check:
+            method = METHOD_1
+        else:
             append(REASON_CHECKSUM)
             continue
         if historique:
@@ -103,54 +131,127 @@ _VERIFIED: dict[TicMode, dict[bytes, tuple[str, GroupParts]]] = {mode: {} for mo
 VERIFIED_LIMIT = 8192
 
 
-def check_lines(lines: list[bytes], mode: TicMode, bad: list[BadGroup]) -> dict[str, GroupParts]:
-    """Valid groups of ``lines`` by label; rejected ones are appended to ``bad``."""
+def verified(mode: TicMode) -> dict[bytes, tuple[str, GroupParts]]:
+    """The memo of verified groups of ``mode``: group bytes -> (label, parts). Read-only."""
+    return _VERIFIED[mode]
+
+
+def check_lines(
+    lines: list[bytes], mode: TicMode, bad: Rejected
+) -> tuple[dict[str, GroupParts], list[bytes]]:
+    """Valid groups of ``lines`` by label, and the valid lines in order; rejected ones are
+    appended to ``bad``."""
+    hits = list(map(_VERIFIED[mode].get, lines))
+    if all(hits):
+        return dict(hits), lines  # type: ignore[arg-type]
+    misses = [index for index, hit in enumerate(hits) if hit is None]
+    return _check_misses(lines, hits, misses, [lines[index] for index in misses], mode, bad)
+
+
+def _check_misses(  # noqa: PLR0917 - the state of one frame's check, in order
+    lines: list[bytes],
+    hits: list[tuple[str, GroupParts] | None],
+    misses: list[int],
+    missed: list[bytes],
+    mode: TicMode,
+    bad: Rejected,
+) -> tuple[dict[str, GroupParts], list[bytes]]:
+    """Check the groups the memo did not know (``missed``, at ``misses`` in ``lines``),
+    memoise the valid ones; the parts by label and the valid lines in order."""
     cache = _VERIFIED[mode]
     if len(cache) > VERIFIED_LIMIT:
         cache.clear()
-    hits = list(map(cache.get, lines))
-    if None not in hits:
-        return dict(hits)  # type: ignore[arg-type]
-    misses = [index for index, hit in enumerate(hits) if hit is None]
-    results = check_groups([lines[index] for index in misses], mode)
     rejected = False
-    for index, result in zip(misses, results, strict=True):
+    for index, result in zip(misses, check_groups(missed, mode), strict=True):
         if isinstance(result, str):
-            bad.append(_bad(lines[index], result))
+            bad.reject(lines[index], result)
             rejected = True
         else:
             cache[lines[index]] = hits[index] = result
-    return dict(filter(None, hits) if rejected else hits)  # type: ignore[arg-type]
+    if not rejected:
+        return dict(hits), lines  # type: ignore[arg-type]
+    kept = [line for line, hit in zip(lines, hits, strict=True) if hit is not None]
+    return dict(filter(None, hits)), kept
 
 
-def _split_clean(body: bytes) -> list[bytes] | None:
-    """The groups of a clean body (``LF g CR`` repeated, printable), else None."""
-    if len(body) < 2 or body[0] != LF or body[-1] != CR or body.translate(None, _CLEAN):
+def _split_clean(body: bytes) -> tuple[list[bytes], int] | None:
+    """The groups of a clean body (``LF g CR`` repeated, printable ASCII and HT) and its
+    number of HT, else None. One ``translate`` leaves the body's skeleton (control bytes
+    only): a clean body's is ``LF CR`` repeated once HT are removed."""
+    skeleton = body.translate(None, _PRINTABLE)
+    separators = skeleton.translate(None, b"\t")
+    groups = len(separators) // 2
+    if not groups or separators != b"\n\r" * groups or body[0] != LF or body[-1] != CR:
         return None
-    inner = body[1:-1]
-    pairs = inner.count(b"\r\n")
-    if pairs != inner.count(b"\r") or pairs != inner.count(b"\n"):
+    lines = body[1:-1].split(b"\r\n")
+    if len(lines) != groups:  # an HT between a CR and the next LF
         return None
-    return inner.split(b"\r\n")
+    return lines, len(skeleton) - 2 * groups
 
 
-def _split_careful(body: bytes, bad: list[BadGroup]) -> list[bytes]:
+def _fast_groups(
+    body: bytes, mode: TicMode | None, default_mode: TicMode, bad: Rejected
+) -> tuple[TicMode, dict[str, GroupParts], list[bytes]] | None:
+    """(mode, parts, valid lines) of a clean body, checked through the memo, when the
+    answer is provably the one of the general path; None otherwise (then nothing was
+    appended to ``bad``).
+
+    The mode is the forced one, else the last frame's: a group the memo verified in
+    standard mode holds two HT or more, so when the new groups do too, ``detect_mode``
+    would say standard; in historique, it would when the body holds no HT (and an SP).
+    Memoised groups are clean; the new ones are checked for stray bytes here, so a body
+    that passes is exactly a clean one (``_split_clean``)."""
+    if body[:1] != b"\n" or body[-1:] != b"\r":
+        return None
+    lines = body[1:-1].split(b"\r\n")
+    frame_mode = mode or default_mode
+    cache = _VERIFIED[frame_mode]
+    hits = list(map(cache.get, lines))
+    if all(hits):
+        if mode is None and frame_mode is TicMode.HISTORIQUE and b"\t" in body:
+            return None
+        return frame_mode, dict(hits), lines  # type: ignore[arg-type]
+    misses = [index for index, hit in enumerate(hits) if hit is None]
+    missed = [lines[index] for index in misses]
+    new = b"".join(missed)
+    if new.translate(None, _GROUP_BYTES):
+        return None
+    if mode is None:
+        if frame_mode is TicMode.STANDARD:
+            if new.count(b"\t") < 2 * len(missed):
+                return None
+        elif b"\t" in body or b" " not in body:
+            return None
+    return (frame_mode, *_check_misses(lines, hits, misses, missed, frame_mode, bad))
+
+
+def _split_careful(body: bytes, bad: Rejected) -> list[bytes]:
     """Every ``LF ... CR`` group of a damaged body; the bytes between become bad groups."""
+    first, last = body.find(b"\n"), body.rfind(b"\r")
+    if 0 <= first < last:  # most often a clean run cut at one or both ends: split it in C
+        clean = _split_clean(body[first : last + 1])
+        if clean is not None:
+            head, tail = body[:first].strip(b"\r\n"), body[last + 1 :].strip(b"\r\n")
+            if head:
+                bad.reject(head, REASON_FRAMING)
+            if tail:
+                bad.reject(tail, REASON_FRAMING)
+            return clean[0]
     lines: list[bytes] = []
     position = 0
     for match in _CANDIDATE.finditer(body):
         gap = body[position : match.start()]
         if gap.strip(b"\r\n"):
-            bad.append(_bad(gap.strip(b"\r\n"), REASON_FRAMING))
+            bad.reject(gap.strip(b"\r\n"), REASON_FRAMING)
         line = match.group(1)
         if line.translate(None, _GROUP_BYTES):
-            bad.append(_bad(line, REASON_BYTES))
+            bad.reject(line, REASON_BYTES)
         else:
             lines.append(line)
         position = match.end()
     tail = body[position:].strip(b"\r\n")
     if tail:
-        bad.append(_bad(tail, REASON_FRAMING))
+        bad.reject(tail, REASON_FRAMING)
     return lines
 
 
@@ -169,23 +270,34 @@ def parse_frame(
     ``mode`` None detects the mode from the separators (``default_mode`` when the body
     holds no group). ``notes`` are French framing notes added to the frame's errors.
     """
-    frame_mode = mode or detect_mode(body) or default_mode
-    bad: list[BadGroup] = []
-    lines = _split_clean(body)
-    if lines is None:
-        lines = _split_careful(body, bad)
-    parts = check_lines(lines, frame_mode, bad)
+    bad = Rejected()
+    fast = _fast_groups(body, mode, default_mode, bad)
+    if fast is not None:
+        frame_mode, parts, valid_lines = fast
+    else:
+        clean = _split_clean(body)
+        if clean is None:
+            frame_mode = mode or detect_mode(body) or default_mode
+            lines = _split_careful(body, bad)
+        else:
+            lines, tabs = clean
+            frame_mode = mode or detect_mode(body, (tabs, len(lines))) or default_mode
+        parts, valid_lines = check_lines(lines, frame_mode, bad)
     errors = notes
+    dropped = bad.dropped
     if bad:
         errors = notes + tuple(
             f"groupe {group.label or '?'} rejeté : {group.reason}" for group in bad
         )
-    return Frame(
+        if dropped:
+            errors += (f"{dropped} autre(s) groupe(s) rejeté(s), non détaillé(s)",)
+    return Frame.make(
         frame_mode,
-        GroupMap(parts, frame_mode),
+        GroupMap(parts, frame_mode, valid_lines if len(valid_lines) == len(parts) else None),
         tuple(bad),
         errors,
         complete,
         masked_bytes,
         raw,
+        dropped,
     )

@@ -145,6 +145,13 @@ _STANDARD: tuple[tuple[str, int, ValueKind, str | None, str, Mapping[str, object
      {"horodate": True}),
     *[(f"SMAXSN{n}-1", 5, K.INT, "VA", f"Puissance apparente max. soutirée de la veille phase {n}",
        {"horodate": True, "phases": THREE}) for n in range(1, 4)],
+    # G1 "pilote" meters (types 67, 68) name these SINST1, SMAXN, SMAXN-1
+    ("SINST1", 5, K.INT, "VA", "Puissance apparente instantanée soutirée (compteur pilote G1)",
+     {}),
+    ("SMAXN", 5, K.INT, "VA", "Puissance apparente max. soutirée du jour (compteur pilote G1)",
+     {"horodate": True}),
+    ("SMAXN-1", 5, K.INT, "VA",
+     "Puissance apparente max. soutirée de la veille (compteur pilote G1)", {"horodate": True}),
     ("SINSTI", 5, K.INT, "VA", "Puissance apparente instantanée injectée",
      {"producer_only": True}),
     ("SMAXIN", 5, K.INT, "VA", "Puissance apparente max. injectée du jour",

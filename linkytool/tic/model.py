@@ -66,13 +66,18 @@ BUILT_LIMIT = 8192
 class GroupMap(Mapping[str, Group]):
     """Read-only mapping label -> :class:`Group`, built lazily from checked parts."""
 
-    __slots__ = ("_cache", "_complete", "_mode", "_parts")
+    __slots__ = ("_cache", "_complete", "_mode", "_parts", "lines")
 
-    def __init__(self, parts: dict[str, GroupParts], mode: TicMode) -> None:
+    def __init__(
+        self, parts: dict[str, GroupParts], mode: TicMode, lines: list[bytes] | None = None
+    ) -> None:
         self._parts = parts
         self._mode = mode
         self._cache: dict[str, Group] = {}
         self._complete = False
+        #: The groups' bytes (between LF and CR) in order, one per label, when every label
+        #: is unique (None otherwise): what exporters key their memoised text on.
+        self.lines = lines
 
     def _build(self, label: str, parts: GroupParts) -> Group:
         key = (self._mode, label, parts)
@@ -125,6 +130,15 @@ class GroupMap(Mapping[str, Group]):
         of the group (raises KeyError when absent)."""
         return self._parts[label]
 
+    def all_parts(self) -> dict[str, GroupParts]:
+        """Label -> checked parts of every group (read-only: do not modify)."""
+        return self._parts
+
+    @property
+    def mode(self) -> TicMode:
+        """Mode the groups were checked in."""
+        return self._mode
+
     def raw(self, label: str) -> str | None:
         """The raw data of ``label`` without building the group (None when absent)."""
         parts = self._parts.get(label)
@@ -146,6 +160,9 @@ class BadGroup:
     reason: str
 
 
+_new = object.__new__
+
+
 @dataclass(frozen=True)
 class Frame:
     """One TIC frame (STX ... ETX), or what could be read of a damaged/partial one."""
@@ -161,6 +178,40 @@ class Frame:
     masked_bytes: int = 0
     #: The frame's bytes as received (STX..ETX included when present).
     raw: bytes = field(default=b"", compare=False, repr=False)
+    #: Rejected groups counted but not kept in ``bad_groups`` (noise: see frame_parser).
+    bad_dropped: int = 0
+
+    @classmethod
+    def make(  # noqa: PLR0917 - the fields, in order
+        cls,
+        mode: TicMode,
+        groups: Mapping[str, Group],
+        bad_groups: tuple[BadGroup, ...],
+        errors: tuple[str, ...],
+        complete: bool,
+        masked_bytes: int,
+        raw: bytes,
+        bad_dropped: int = 0,
+    ) -> Frame:
+        """Same as the constructor, in one C call instead of seven frozen ``__setattr__``
+        (the decoder builds one frame per second of capture)."""
+        frame = _new(cls)
+        frame.__dict__.update(
+            mode=mode,
+            groups=groups,
+            bad_groups=bad_groups,
+            errors=errors,
+            complete=complete,
+            masked_bytes=masked_bytes,
+            raw=raw,
+            bad_dropped=bad_dropped,
+        )
+        return frame
+
+    @property
+    def bad_count(self) -> int:
+        """Groups rejected in this frame (kept or only counted)."""
+        return len(self.bad_groups) + self.bad_dropped
 
     @property
     def valid(self) -> bool:
@@ -176,14 +227,19 @@ class Frame:
         value = self.value(label)
         return value if isinstance(value, int) else None
 
+    def raw_of(self, label: str) -> str | None:
+        """Raw data of ``label`` (None when absent or bad), without typing it."""
+        groups = self.groups
+        if isinstance(groups, GroupMap):
+            return groups.raw(label)
+        group = groups.get(label)
+        return group.raw if group is not None else None
+
     @property
     def meter_id(self) -> str | None:
         """ADSC (standard) or ADCO (historique), raw 12 digits."""
-        for label in ("ADSC", "ADCO"):
-            group = self.groups.get(label)
-            if group is not None:
-                return group.raw
-        return None
+        raw = self.raw_of("ADSC")
+        return raw if raw is not None else self.raw_of("ADCO")
 
     @property
     def address(self) -> MeterAddress | None:
@@ -197,8 +253,7 @@ class Frame:
     @property
     def prm(self) -> str | None:
         """The 14-digit PRM (standard mode only)."""
-        group = self.groups.get("PRM")
-        return group.raw if group is not None else None
+        return self.raw_of("PRM")
 
     @property
     def meter_time(self) -> datetime | None:
@@ -210,9 +265,9 @@ class Frame:
     def tariff(self) -> str | None:
         """Current tariff period: LTARF (standard) or PTEC (historique), stripped."""
         for label in ("LTARF", "PTEC"):
-            group = self.groups.get(label)
-            if group is not None:
-                return group.raw.strip()
+            raw = self.raw_of(label)
+            if raw is not None:
+                return raw.strip()
         return None
 
     @property
@@ -237,11 +292,36 @@ class Frame:
         """EAIT, total active energy injected [Wh] (producer mode only)."""
         return self._int("EAIT")
 
+    def _first_int(self, labels: tuple[str, ...]) -> int | None:
+        for label in labels:
+            value = self._int(label)
+            if value is not None:
+                return value
+        return None
+
     @property
     def sinsts_va(self) -> int | None:
-        """SINSTS (standard) or PAPP (historique), apparent power drawn [VA]."""
-        value = self._int("SINSTS")
-        return value if value is not None else self._int("PAPP")
+        """SINSTS (standard; SINST1 on G1 pilot meters) or PAPP (historique), apparent
+        power drawn [VA]."""
+        return self._first_int(("SINSTS", "SINST1", "PAPP"))
+
+    @property
+    def smaxsn_va(self) -> int | None:
+        """SMAXSN (SMAXN on G1 pilot meters), today's maximum apparent power drawn [VA]."""
+        return self._first_int(("SMAXSN", "SMAXN"))
+
+    @property
+    def smaxsn_prev_va(self) -> int | None:
+        """SMAXSN-1 (SMAXN-1 on G1 pilot meters), yesterday's maximum [VA]."""
+        return self._first_int(("SMAXSN-1", "SMAXN-1"))
+
+    @property
+    def power_label(self) -> str | None:
+        """Label the drawn power comes from (SINSTS, SINST1 or PAPP), None when absent."""
+        for label in ("SINSTS", "SINST1", "PAPP"):
+            if self._int(label) is not None:
+                return label
+        return None
 
     @property
     def sinsti_va(self) -> int | None:

@@ -5,7 +5,7 @@ Pure text building; the CLI and the UI print it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from linkytool.tic.summary import MeterReading
 
@@ -37,15 +37,18 @@ def _drift(meter_time: datetime | None, host_time: datetime | None) -> str | Non
 
 
 def describe_reading(
-    reading: MeterReading, host_time: datetime | None = None
+    reading: MeterReading, host_time: datetime | None = None, today: date | None = None
 ) -> list[tuple[str, str]]:
-    """(French label, French value) rows summarising ``reading``."""
+    """(French label, French value) rows summarising ``reading``. ``today`` (the host's
+    date) lets a manufacturing year in the future be flagged instead of shown as fact."""
     address = reading.meter_address
     meter = reading.meter_id or "absent"
     if address is not None:
-        details = [address.maker or f"fabricant {address.maker_code}", str(address.year)]
-        if address.type_name:
-            details.append(address.type_name)
+        year = str(address.year)
+        if today is not None and address.year_in_future(today):
+            year = f"année {address.year} impossible (future) : adresse anonymisée ou erronée ?"
+        details = [address.maker or f"fabricant {address.maker_code}", year]
+        details.append(address.type_name or f"type {address.type_code} inconnu")
         meter = f"{meter} ({', '.join(details)})"
     clock = "absente"
     if reading.meter_time is not None:
@@ -63,7 +66,11 @@ def describe_reading(
         ("Tarif en cours", reading.tariff or "absent"),
         ("Énergie soutirée (EAST)", _number(reading.east_wh, "Wh")),
         ("Énergie injectée (EAIT)", _number(reading.eait_wh, "Wh")),
-        ("Puissance soutirée (SINSTS)", _number(reading.sinsts_va, "VA")),
+        (
+            f"Puissance soutirée ({reading.power_label or 'SINSTS'})",
+            _number(reading.sinsts_va, "VA"),
+        ),
+        *_maxima(reading),
         ("Puissance injectée (SINSTI)", _number(reading.sinsti_va, "VA")),
         (
             "Statuts (STGE)",
@@ -79,6 +86,23 @@ def describe_reading(
             f"(taux d'erreur {reading.checksum_error_rate:.1%})",
         ),
     ]
+    return rows
+
+
+def _maxima(reading: MeterReading) -> list[tuple[str, str]]:
+    """Rows of today's and yesterday's maximum power drawn, when the meter sends them."""
+    g1 = reading.power_label == "SINST1"
+    rows = []
+    if reading.smaxsn_va is not None:
+        rows.append(
+            (f"Puissance max. du jour ({'SMAXN' if g1 else 'SMAXSN'})",
+             _number(reading.smaxsn_va, "VA"))
+        )  # fmt: skip
+    if reading.smaxsn_prev_va is not None:
+        rows.append(
+            (f"Puissance max. de la veille ({'SMAXN-1' if g1 else 'SMAXSN-1'})",
+             _number(reading.smaxsn_prev_va, "VA"))
+        )  # fmt: skip
     return rows
 
 

@@ -153,8 +153,9 @@ def not_found_error(device: str, ports: Sequence[PortInfo]) -> PortNotFoundError
     """French *no such port* message listing the ports that do exist."""
     return PortNotFoundError(
         f"Le port {device} n'existe pas. Ports série présents :\n{describe_ports(ports)}",
-        hint="Branchez l'adaptateur TIC, vérifiez le chemin (linkytool tic ports) et "
-        "choisissez-le avec --port.",
+        hint="Branchez l'adaptateur TIC et vérifiez le chemin du port.",
+        path=device,
+        option="port",
     )
 
 
@@ -189,6 +190,7 @@ def classify_open_error(
         return busy_error(device, text)
     return SerialPortError(
         f"Impossible d'ouvrir le port {device} : {text}.",
-        hint="Vérifiez le branchement de l'adaptateur et le chemin donné à --port "
-        "(linkytool tic ports liste les ports présents).",
+        hint="Vérifiez le branchement de l'adaptateur et le chemin du port.",
+        path=device,
+        option="port",
     )

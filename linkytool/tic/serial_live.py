@@ -13,10 +13,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from linkytool.textfmt import dumps_json, render_csv, render_table
-from linkytool.tic.export import GROUP_COLUMNS, frame_group_rows, frame_to_dict
+from linkytool.textfmt import render_table
+from linkytool.tic.export import FrameWriter
 from linkytool.tic.report import describe_reading, reading_notes
 from linkytool.tic.serialio import FrameReceived, NoSignal, ReaderEvent
 from linkytool.tic.summary import MeterReading, ReadingBuilder
@@ -45,7 +45,7 @@ class LiveSession:
     date_received_at: datetime | None = None
     _last_refresh: float = 0.0
     _last_no_signal: float = -NO_SIGNAL_REPEAT_S
-    _csv_header_done: bool = False
+    _writer: FrameWriter | None = None
 
     def handle(self, event: ReaderEvent) -> None:
         """Print what ``event`` means for the user."""
@@ -72,7 +72,7 @@ class LiveSession:
     def summary_text(self) -> str:
         """The summary table and the notes the user must read, as French text."""
         reading = self.reading()
-        rows = describe_reading(reading, self.date_received_at)
+        rows = describe_reading(reading, self.date_received_at, date.today())
         table = render_table([{"k": k, "v": v} for k, v in rows], (("k", "Compteur"), ("v", "")))
         notes = reading_notes(reading)
         return "\n\n".join([table, *notes])
@@ -86,7 +86,7 @@ class LiveSession:
                 self.echo(self.summary_text())
         else:
             reading = self.reading()
-            for label, value in describe_reading(reading, self.date_received_at):
+            for label, value in describe_reading(reading, self.date_received_at, date.today()):
                 self.warn(f"{label} : {value}")
             for note in reading_notes(reading):
                 self.warn(note)
@@ -97,15 +97,10 @@ class LiveSession:
         self.builder.add(frame)
         if frame.meter_time is not None:
             self.date_received_at = event.sent_at("DATE")
-        if self.output_format == "jsonl":
-            self.echo(dumps_json(frame_to_dict(frame, event.received_at), indent=None))
-        elif self.output_format == "csv":
-            text = render_csv(
-                frame_group_rows(frame, self.frames, event.received_at), GROUP_COLUMNS
-            )
-            if self._csv_header_done:
-                text = text.split("\n", 1)[1]
-            self._csv_header_done = True
+        if self.output_format in ("jsonl", "csv"):
+            if self._writer is None:
+                self._writer = FrameWriter(self.output_format)
+            text = self._writer.text(frame, self.frames, event.received_at)
             self.echo(text.rstrip("\n"))
         elif self.live_table:
             now = time.monotonic()

@@ -23,6 +23,7 @@ pyserial is imported here only (never by ``linkytool.tic`` itself). Ports are op
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 import time
@@ -92,7 +93,48 @@ def open_port(url: str, baud: int, *, timeout: float = READ_TIMEOUT_S) -> serial
     try:
         return serial.serial_for_url(url, **options)
     except refused as error:
+        if _refused_by_pty(url, error):
+            try:
+                return _open_pty(url, options)
+            except refused as retry_error:
+                raise classify_open_error(url, retry_error) from retry_error
         raise classify_open_error(url, error) from error
+
+
+#: Major device numbers of Unix98 pty slaves (/dev/pts/N) [Linux].
+_PTY_MAJORS = range(136, 144)
+
+
+def _refused_by_pty(url: str, error: BaseException) -> bool:
+    """True when a pseudo-terminal refused its settings with EINVAL.
+
+    A pty has no UART: Linux keeps it 8 bits without parity whatever is asked, and since
+    6.x its tcsetattr fails with EINVAL when nothing it can apply changes. So once a
+    first reader left a pty at the wanted speed, every later 7E1 open at that speed
+    failed ("(22, 'Invalid argument')" on the simulator's second reader or a reconnect)."""
+    if "://" in url or getattr(error, "args", (None,))[0] != errno.EINVAL:
+        return False
+    try:
+        return os.major(os.stat(url).st_rdev) in _PTY_MAJORS
+    except OSError:
+        return False
+
+
+def _open_pty(url: str, options: dict[str, Any]) -> serial.Serial:
+    """Open a pty at another speed first, then switch: the speed change is what lets
+    its tcsetattr succeed (the 7E1 framing is emulated by the other end, if at all)."""
+    import serial
+
+    wanted = options["baudrate"]
+    port = serial.serial_for_url(
+        url, **{**options, "baudrate": 38400 if wanted != 38400 else 19200}
+    )
+    try:
+        port.baudrate = wanted
+    except BaseException:
+        port.close()
+        raise
+    return port
 
 
 def _termios_errors() -> tuple[type[BaseException], ...]:
@@ -643,20 +685,19 @@ def choose_port(
         return _raise_choice(
             "Aucun adaptateur USB détecté.",
             present,
-            "Branchez l'adaptateur TIC (il apparaît dans « linkytool tic ports ») ou "
-            "indiquez le port avec --port.",
+            "Branchez l'adaptateur TIC ou indiquez le port à lire.",
         )
     return _raise_choice(
         f"{len(adapters)} adaptateurs USB détectés : lequel lire ?",
         adapters,
-        "Choisissez-en un avec --port (le chemin /dev/serial/by-id/... reste valable "
-        "après un débranchement).",
+        "Indiquez le port à lire (le chemin /dev/serial/by-id/... reste valable après un "
+        "débranchement).",
     )
 
 
 def _raise_choice(message: str, ports: Sequence[PortInfo], hint: str) -> str:
     listed = f"\nPorts série présents :\n{describe_ports(ports)}" if ports else ""
-    raise PortChoiceError(message + listed, hint=hint)
+    raise PortChoiceError(message + listed, hint=hint, option="port")
 
 
 def read_frames(

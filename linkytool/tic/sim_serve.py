@@ -65,6 +65,8 @@ class PtySink:
         tty.setraw(self._slave)  # no echo, no line editing before a reader configures it
         self.slave_path = os.ttyname(self._slave)
         os.set_blocking(self.master, False)
+        #: Set to make a write waiting for a reader give up (the server is stopping).
+        self.give_up = threading.Event()
         self._line = UartLine(tx_baud)
         self.tx_baud = tx_baud
 
@@ -83,7 +85,7 @@ class PtySink:
             try:
                 written = os.write(self.master, view)
             except BlockingIOError:
-                if not wait:
+                if not wait or self.give_up.is_set():
                     return len(data)  # nobody reads: the meter does not wait
                 select.select([], [self.master], [], 0.1)
                 continue
@@ -191,6 +193,7 @@ class SimulatorServer:
     def stop(self) -> None:
         """Stop writing, close the sink, remove the link (idempotent)."""
         self._stop.set()
+        self._release_writer()
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout=5)
         self.unplug()
@@ -204,8 +207,15 @@ class SimulatorServer:
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
+    def _release_writer(self) -> None:
+        """A ``--fast`` writer blocked on a pty nobody reads holds the lock: let it go."""
+        sink = self._sink
+        if isinstance(sink, PtySink):
+            sink.give_up.set()
+
     def unplug(self) -> None:
         """Simulate pulling the adapter out: close the pty, remove the link."""
+        self._release_writer()
         with self._lock:
             self._plugged.clear()
             sink, self._sink = self._sink, None

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from linkytool.tic.model import Frame
+from linkytool.tic.labels import TicMode
+from linkytool.tic.model import Frame, GroupMap, GroupParts
 from linkytool.tic.stge import StatusRegister
 from linkytool.tic.values import MeterAddress
 
@@ -48,6 +49,12 @@ class MeterReading:
     meter_address: MeterAddress | None = None
     #: Meter clock in degraded mode (STGE bit 16 or lower-case horodate season).
     degraded_clock: bool | None = None
+    #: Today's / yesterday's maximum apparent power drawn [VA] (SMAXSN / SMAXSN-1, or
+    #: SMAXN / SMAXN-1 on G1 pilot meters).
+    smaxsn_va: int | None = None
+    smaxsn_prev_va: int | None = None
+    #: Label of the drawn power: SINSTS, SINST1 (G1 pilot) or PAPP (historique).
+    power_label: str | None = None
 
     @property
     def production_data_missing(self) -> bool:
@@ -57,44 +64,83 @@ class MeterReading:
 
 class ReadingBuilder:
     """Streaming form of :func:`summarize`: ``add()`` frames as they come, ``result()`` at
-    any time. Keeps no frame, so a month of capture summarises in constant memory."""
+    any time. Keeps no frame, so a month of capture summarises in constant memory.
+
+    ``add`` only remembers, per mode, the last valid parts of each label (one dict update
+    per frame, no typed value built); ``result`` types them once. A quantity made of
+    several groups (historique indexes) therefore adds the latest valid value of each,
+    even when one of them was rejected in the last frame."""
 
     def __init__(self) -> None:
-        self._state: dict[str, object] = {}
+        #: Mode -> label -> latest valid parts; the last mode seen is last.
+        self._latest: dict[TicMode, dict[str, GroupParts]] = {}
+        self._last_mode: TicMode | None = None
         self.frames = self.frames_valid = self.groups_ok = self.groups_bad = 0
 
     def add(self, frame: Frame) -> None:
         """Take the valid values of ``frame`` (received after the previous ones)."""
         self.frames += 1
-        self.frames_valid += frame.valid
-        self.groups_ok += len(frame.groups)
-        self.groups_bad += len(frame.bad_groups)
-        if not frame.groups:
+        groups = frame.groups
+        bad = frame.bad_groups
+        count = len(groups)
+        self.groups_ok += count
+        if bad:
+            self.groups_bad += len(bad) + frame.bad_dropped
+        elif count and frame.complete:
+            self.frames_valid += 1
+        if not count:
             return
-        state = self._state
-        state["mode"] = frame.mode.value
-        date = frame.groups.get("DATE")
-        if date is not None and date.horodate is not None:
-            state["degraded_clock"] = date.horodate.degraded
-        candidates: dict[str, object] = {
-            "prm": frame.prm,
-            "meter_id": frame.meter_id,
-            "meter_address": frame.address,
-            "meter_time": frame.meter_time,
-            "tariff": frame.tariff,
-            "east_wh": frame.drawn_wh,
-            "eait_wh": frame.eait_wh,
-            "sinsts_va": frame.sinsts_va,
-            "sinsti_va": frame.sinsti_va,
-            "stge": frame.stge,
-        }
-        for key, value in candidates.items():
-            if value is not None:
-                state[key] = value
+        mode = frame.mode
+        if mode is not self._last_mode:
+            self._last_mode = mode
+            self._latest[mode] = self._latest.pop(mode, {})  # moves the mode last
+        latest = self._latest[mode]
+        if isinstance(groups, GroupMap):
+            latest.update(groups.all_parts())
+        else:
+            latest.update(
+                {
+                    label: (
+                        group.horodate.raw if group.horodate is not None else None,
+                        group.raw,
+                        group.checksum_method,
+                    )
+                    for label, group in groups.items()
+                }
+            )
+
+    def _state(self) -> dict[str, object]:
+        """The latest value of each quantity, older modes first."""
+        state: dict[str, object] = {}
+        for mode, latest in self._latest.items():
+            frame = Frame(mode, GroupMap(dict(latest), mode))
+            state["mode"] = mode.value
+            date = frame.groups.get("DATE")
+            if date is not None and date.horodate is not None:
+                state["degraded_clock"] = date.horodate.degraded
+            candidates: dict[str, object] = {
+                "prm": frame.prm,
+                "meter_id": frame.meter_id,
+                "meter_address": frame.address,
+                "meter_time": frame.meter_time,
+                "tariff": frame.tariff,
+                "east_wh": frame.drawn_wh,
+                "eait_wh": frame.eait_wh,
+                "sinsts_va": frame.sinsts_va,
+                "power_label": frame.power_label,
+                "smaxsn_va": frame.smaxsn_va,
+                "smaxsn_prev_va": frame.smaxsn_prev_va,
+                "sinsti_va": frame.sinsti_va,
+                "stge": frame.stge,
+            }
+            for key, value in candidates.items():
+                if value is not None:
+                    state[key] = value
+        return state
 
     def result(self) -> MeterReading:
         """The reading so far."""
-        state = self._state
+        state = self._state()
         stge = state.get("stge")
         assert stge is None or isinstance(stge, StatusRegister)
         degraded = state.get("degraded_clock")
@@ -120,6 +166,9 @@ class ReadingBuilder:
             frames_valid=self.frames_valid,
             meter_address=state.get("meter_address"),  # type: ignore[arg-type]
             degraded_clock=degraded,  # type: ignore[arg-type]
+            smaxsn_va=state.get("smaxsn_va"),  # type: ignore[arg-type]
+            smaxsn_prev_va=state.get("smaxsn_prev_va"),  # type: ignore[arg-type]
+            power_label=state.get("power_label"),  # type: ignore[arg-type]
         )
 
 

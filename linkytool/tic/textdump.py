@@ -9,10 +9,14 @@ length, HT, checksum. A checksum that is a space disappears with the trailing sp
 terminal or editor trims: it is restored. A line that does not fit the arithmetic is kept
 as is and fails its checksum: it is never guessed into a valid group.
 
-Frames are cut at the mode's first label (ADSC/ADCO), at blank lines and at ``--`` lines.
+Frames are cut at the mode's first label (ADSC/ADCO), at blank lines (unless the paste
+put one after every group) and at ``--`` lines (see :func:`iter_text_dump`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 
 from linkytool.tic.frame_parser import parse_frame
 from linkytool.tic.horodate import HORODATE_LENGTH
@@ -113,54 +117,102 @@ def dump_mode(lines: list[str]) -> TicMode:
 def text_to_groups(lines: list[str], mode: TicMode) -> list[str | None]:
     """Each line as a group text (None for a frame break: blank line or ``--``)."""
     has_tabs = any("\t" in line for line in lines)
-    groups: list[str | None] = []
+    return [_group_text(line, mode, has_tabs) for line in lines]
+
+
+def _group_text(line: str, mode: TicMode, has_tabs: bool) -> str | None:
+    stripped = line.strip()
+    if not stripped or stripped == "--":
+        return None
+    if mode is TicMode.STANDARD and not has_tabs:
+        return rebuild_expanded(line) or line
+    return _restore_trimmed(line, mode)
+
+
+#: Lines looked at before streaming: mode, tabs and blank-line habit are decided on them.
+HEAD_LINES = 4096
+#: Groups after which a text frame without a break is cut (a frame holds about 70).
+MAX_TEXT_GROUPS = 512
+NOTE_TEXT_TOO_LONG = f"plus de {MAX_TEXT_GROUPS} groupes sans séparation : trame coupée"
+
+
+def double_spaced(lines: list[str]) -> bool:
+    """True when the paste put a blank line after (nearly) every group, so that blank
+    lines say nothing about frames: most runs of non-blank lines are one line long."""
+    runs: list[int] = []
+    run = 0
     for line in lines:
-        if not line.strip() or line.strip() == "--":
-            groups.append(None)
+        if line.strip():
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    if run:
+        runs.append(run)
+    return len(runs) >= 4 and sum(length == 1 for length in runs) >= 0.8 * len(runs)
+
+
+def iter_text_dump(lines: Iterable[str], mode: TicMode | None = None) -> Iterator[Frame]:
+    """Frames of a text dump given line by line (constant memory).
+
+    Frames are cut at the mode's first label (ADSC/ADCO), at ``--`` lines and at blank
+    lines. A frame is complete when it starts with that label and ends at the next one
+    or at a blank line: a blank line in a dump stands where the frame's ETX/STX bytes
+    were (openHAB's dumps). When blank lines follow nearly every group (a double-spaced
+    paste), they are ignored. Mode, HT handling and that habit are decided on the first
+    :data:`HEAD_LINES` lines."""
+    iterator = iter(lines)
+    head = [line.rstrip("\r") for line in islice(iterator, HEAD_LINES)]
+    mode = mode or dump_mode(head)
+    has_tabs = any("\t" in line for line in head)
+    blank_breaks = not double_spaced(head)
+    start_label = FRAME_START[mode]
+    separator = "\t" if mode is TicMode.STANDARD else " "
+    current: list[str] = []
+    starts_clean = False
+
+    def flush(*, complete: bool, note: str = NOTE_TEXT_PARTIAL) -> Frame | None:
+        frame = None
+        if current:
+            complete = complete and starts_clean
+            body = b"".join(b"\n" + group.encode("latin-1") + b"\r" for group in current)
+            frame = parse_frame(
+                body, mode=mode, complete=complete, notes=() if complete else (note,), raw=body
+            )
+        current.clear()
+        return frame
+
+    for line in chain(head, (line.rstrip("\r") for line in iterator)):
+        stripped = line.strip()
+        if not stripped or stripped == "--":
+            if stripped or blank_breaks:
+                frame = flush(complete=bool(not stripped))
+                if frame is not None:
+                    yield frame
+                starts_clean = False
             continue
-        if mode is TicMode.STANDARD and not has_tabs:
-            groups.append(rebuild_expanded(line) or line)
-        else:
-            groups.append(_restore_trimmed(line, mode))
-    return groups
+        group = _group_text(line, mode, has_tabs)
+        assert group is not None
+        if group.split(separator, 1)[0] == start_label:
+            frame = flush(complete=True)
+            if frame is not None:
+                yield frame
+            starts_clean = True
+        elif len(current) >= MAX_TEXT_GROUPS:
+            frame = flush(complete=False, note=NOTE_TEXT_TOO_LONG)
+            if frame is not None:
+                yield frame
+            starts_clean = False
+        current.append(group)
+    frame = flush(complete=False)
+    if frame is not None:
+        yield frame
 
 
 def parse_text_dump(text: str, mode: TicMode | None = None) -> list[Frame]:
     """Frames of a text dump (``text`` decoded as latin-1 so every byte survives);
     ``mode`` None detects it (:func:`dump_mode`)."""
-    lines = [line.rstrip("\r") for line in text.split("\n")]
+    lines = text.split("\n")
     while lines and not lines[-1].strip():
         lines.pop()
-    mode = mode or dump_mode(lines)
-    start_label = FRAME_START[mode]
-    separator = "\t" if mode is TicMode.STANDARD else " "
-    frames: list[Frame] = []
-    current: list[str] = []
-    starts_clean = False
-
-    def flush(*, ended_by_next_frame: bool) -> None:
-        if current:
-            complete = starts_clean and ended_by_next_frame
-            body = b"".join(b"\n" + group.encode("latin-1") + b"\r" for group in current)
-            frames.append(
-                parse_frame(
-                    body,
-                    mode=mode,
-                    complete=complete,
-                    notes=() if complete else (NOTE_TEXT_PARTIAL,),
-                    raw=body,
-                )
-            )
-        current.clear()
-
-    for group in text_to_groups(lines, mode):
-        if group is None:
-            flush(ended_by_next_frame=False)
-            starts_clean = False
-            continue
-        if group.split(separator, 1)[0] == start_label:
-            flush(ended_by_next_frame=True)
-            starts_clean = True
-        current.append(group)
-    flush(ended_by_next_frame=False)
-    return frames
+    return list(iter_text_dump(lines, mode))

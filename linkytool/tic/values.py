@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from linkytool.tic.horodate import Horodate
 from linkytool.tic.labels import LabelSpec, ValueKind
@@ -64,12 +64,22 @@ MAKERS: dict[str, str] = {
     "85": "Itron (outre-mer)",
 }
 
-#: Linky meter types by ADSC code: (French description, number of phases).
+#: Meter types by ADSC/ADCO code: (French description, number of phases). 60-76 are
+#: Linky generations; 67/68 the G1 pilot meters (SINST1, SMAXN labels); 28/30 pre-Linky
+#: electronic "bleu" meters (historique only). Codes 28, 30, 60, 67, 68: from openHAB's
+#: transcription of Enedis' appliance-type table (openhab/openhab-addons,
+#: bundles/org.openhab.binding.linky/.../types/Compteur.java, 780c8f00), not checked
+#: against the Enedis document itself.
 METER_TYPES: dict[str, tuple[str, int]] = {
+    "28": ("compteur bleu électronique monophasé multitarif, palier 2007 (avant Linky)", 1),
+    "30": ("compteur bleu électronique triphasé, palier 2007 (avant Linky)", 3),
+    "60": ("Linky monophasé 60 A G1, arrivée puissance basse", 1),
     "61": ("Linky monophasé 60 A G3, arrivée puissance haute", 1),
     "62": ("Linky monophasé 90 A G1, arrivée puissance basse", 1),
     "63": ("Linky triphasé 60 A G1, arrivée puissance basse", 3),
     "64": ("Linky monophasé 60 A G3, arrivée puissance basse", 1),
+    "67": ("Linky monophasé 90 A pilote G1, arrivée puissance basse", 1),
+    "68": ("Linky triphasé 60 A pilote G1, arrivée puissance basse", 3),
     "70": ("Linky monophasé 60 A G3, mise au point", 1),
     "71": ("Linky triphasé 60 A G3, mise au point", 3),
     "75": ("Linky monophasé 90 A G3, arrivée puissance basse", 1),
@@ -112,6 +122,11 @@ class MeterAddress:
 
     def __str__(self) -> str:
         return self.raw
+
+    def year_in_future(self, today: date) -> bool:
+        """True when the manufacturing year is after ``today``'s: the address was
+        anonymised (``123456789012`` reads as 2034) or misread; never show it as fact."""
+        return self.year > today.year
 
     def as_json(self) -> dict[str, object]:
         """JSON form."""

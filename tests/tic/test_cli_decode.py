@@ -114,33 +114,6 @@ def test_recording_file(tmp_path: Path) -> None:
     assert code == 0 and len(out.splitlines()) == 2
 
 
-def test_frame_to_json_is_frame_to_dict(samples_real: Path) -> None:
-    from datetime import datetime
-
-    from linkytool.tic import read_capture
-    from linkytool.tic.export import frame_to_dict, frame_to_json
-    from linkytool.tic.horodate import PARIS
-
-    when = datetime(2026, 11, 20, 14, 33, tzinfo=PARIS)
-    for path in sorted((samples_real / "tic").glob("*.*[nt]")):
-        for frame in read_capture(path) * 2:  # second pass reads memoised fragments
-            assert json.loads(frame_to_json(frame, when)) == frame_to_dict(frame, when)
-
-
-def test_frame_csv_rows_match_frame_group_rows(samples_real: Path) -> None:
-    from linkytool.tic import read_capture
-    from linkytool.tic.export import GROUP_COLUMNS, frame_csv_rows, frame_group_rows
-
-    for path in sorted((samples_real / "tic").glob("*.*[nt]")):
-        for index, frame in enumerate(read_capture(path) * 2):
-            fast = frame_csv_rows(frame, index)
-            slow = [
-                tuple("" if row.get(key) is None else row[key] for key, _ in GROUP_COLUMNS)
-                for row in frame_group_rows(frame, index)
-            ]
-            assert fast == slow
-
-
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_full_disk_is_a_french_error_exit_6(samples_dir: Path) -> None:
     with open("/dev/full", "w") as full:

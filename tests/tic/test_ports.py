@@ -100,7 +100,18 @@ def test_choose_port_with_several_adapters_asks_which() -> None:
     with pytest.raises(PortChoiceError) as caught:
         choose_port(print, list_ports=lambda: [FTDI, CP210X])
     message = str(caught.value)
-    assert "2 adaptateurs" in message and FTDI.path in message and "--port" in message
+    assert "2 adaptateurs" in message and FTDI.path in message
+    # the core names the setting, not a command-line flag: the CLI words "--port"
+    assert caught.value.option == "port" and "--port" not in message
+
+
+def test_tic_read_without_port_among_two_adapters_names_the_flag(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("linkytool.tic.ports.list_ports", lambda: [FTDI, CP210X])
+    result = CliRunner().invoke(cli, ["tic", "read"])
+    assert result.exit_code == ExitCode.DEVICE
+    assert "2 adaptateurs" in result.stderr and "--port" in result.stderr
 
 
 def test_tic_ports_json(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,7 +133,29 @@ def test_tic_ports_table_and_empty(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Aucun port série" in result.stderr
 
 
-def test_real_enumeration_does_not_crash() -> None:
-    from linkytool.tic.ports import list_ports
+def test_enumeration_goes_from_pyserial_to_sorted_ports_with_by_id_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """list_ports end to end on a fake machine: pyserial's comports (one built-in port,
+    one FTDI adapter) and a udev by-id directory (was: 'does not crash', which passed on
+    any machine without ports)."""
+    import serial.tools.list_ports
 
-    assert all(isinstance(port, PortInfo) for port in list_ports())
+    from linkytool.tic import ports
+
+    adapter = tmp_path / "ttyUSB3"
+    adapter.touch()
+    by_id = tmp_path / "by-id"
+    by_id.mkdir()
+    (by_id / "usb-FTDI_TIC-if00-port0").symlink_to(adapter)
+    found = [
+        raw_port(device="/dev/ttyS0"),
+        raw_port(device=str(adapter), vid=0x0403, pid=0x6015, description="ttyUSB3"),
+    ]
+    monkeypatch.setattr(serial.tools.list_ports, "comports", lambda: found)
+    monkeypatch.setattr(ports, "by_id_links", lambda: by_id_links(by_id))
+    listed = ports.list_ports()
+    assert [port.device for port in listed] == [str(adapter), "/dev/ttyS0"]
+    assert listed[0].path == str(by_id / "usb-FTDI_TIC-if00-port0")
+    assert listed[0].usb and listed[0].description == "FTDI FT230X/FT231X"
+    assert not listed[1].usb and listed[1].by_id is None

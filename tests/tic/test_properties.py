@@ -148,3 +148,34 @@ def test_memo_never_changes_the_events(parts: list[bytes]) -> None:
     assert [f.groups.items() for f in frames_of(cold)] == [
         f.groups.items() for f in frames_of(warm)
     ]
+
+
+STX_HEAVY = st.lists(
+    st.sampled_from([b"\x02", b"\x02" * 40, b"\x82", b"\x03", b"\x04", b"\n\r", b"x"])
+    | st.sampled_from([standard_frame(), historique_frame()]),
+    max_size=30,
+).map(b"".join)
+
+
+@given(STX_HEAVY, st.lists(st.integers(1, 97), min_size=1, max_size=10))
+def test_stx_runs_and_garbage_coalescing_are_chunk_invariant(data: bytes, sizes: list[int]) -> None:
+    """STX runs are taken as one garbage run and garbage is reported in coalesced events:
+    any chunking still gives exactly the events of the whole stream, and every garbage
+    byte is reported once."""
+    from linkytool.tic import DecodeError
+
+    whole = decode_whole(data)
+    decoder = TicDecoder()
+    events = []
+    position = 0
+    for size in sizes * (len(data) // max(1, sum(sizes)) + 1):
+        decoder.feed(data[position : position + size])
+        events.extend(decoder)
+        position += size
+        if position >= len(data):
+            break
+    decoder.close()
+    events.extend(decoder)
+    assert events == whole
+    garbage = sum(len(event.data) for event in whole if isinstance(event, DecodeError))
+    assert garbage == decoder.stats.garbage_bytes

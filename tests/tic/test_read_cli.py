@@ -71,10 +71,30 @@ def test_table_final_summary_and_drift_from_the_host_clock() -> None:
     assert "détecté" in err[0]
 
 
-def test_live_table_refreshes_in_place() -> None:
+def test_live_table_refreshes_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole screen is redrawn (clear, header, summary, last status), at most once a
+    second (was: only the first characters were checked)."""
+    from linkytool.tic import serial_live
+
+    now = [1000.0]
+    monkeypatch.setattr(serial_live.time, "monotonic", lambda: now[0])
     live, out, _ = session("table", live=True)
-    live.handle(FrameReceived(frames(1)[0], RECEIVED))
-    assert out and out[0].startswith(CLEAR) and "Ctrl+C" in out[0]
+    live.handle(ModeDetected(None, 9600, 0.2))
+    first, second, third = frames(3)
+    live.handle(FrameReceived(first, RECEIVED))
+    assert len(out) == 1
+    screen = out[0]
+    head, _, rest = screen.partition("\n\n")
+    assert head.startswith(CLEAR + "Lecture TIC en cours sur P (")
+    assert head.endswith(") — Ctrl+C pour arrêter")
+    assert rest.startswith(live.summary_text())
+    assert rest.endswith("\n\n" + live.status) and "détecté" in live.status
+    now[0] += 0.5
+    live.handle(FrameReceived(second, RECEIVED))
+    assert len(out) == 1  # within a second: not redrawn
+    now[0] += 0.6
+    live.handle(FrameReceived(third, RECEIVED))
+    assert len(out) == 2 and "3 dont 3 valides" in out[1]
 
 
 def test_producer_summary_has_no_consumer_note() -> None:

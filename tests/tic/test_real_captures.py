@@ -26,6 +26,7 @@ README_COUNTS = {
     "tasmota-issue38-standard-tri-tempo.txt": (TicMode.STANDARD, 50, 0),
     "teleinfo-test-historique-hc.txt": (TicMode.HISTORIQUE, 55, 0),
     "nextdom-issue24-historique-tri-base.txt": (TicMode.HISTORIQUE, 15, 0),
+    "openhab-standard-tri-producer.txt": (TicMode.STANDARD, 167, 1),
 }
 
 

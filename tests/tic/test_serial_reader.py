@@ -229,7 +229,9 @@ def test_stop_from_another_thread_ends_a_silent_reader_quickly() -> None:
     received: list[ReaderEvent] = []
     worker = threading.Thread(target=reader.run, args=(received.append,))
     worker.start()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 10
+    while not received and time.monotonic() < deadline:  # the reader is connected, listening
+        time.sleep(0.01)
     stopped = time.monotonic()
     reader.close()
     worker.join(timeout=5)

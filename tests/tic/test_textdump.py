@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linkytool.tic import LABELS, TicMode, encode_group
+from linkytool.tic import LABELS, TicMode, encode_group, read_capture
 from linkytool.tic.textdump import parse_text_dump, rebuild_expanded
 
 
@@ -94,3 +96,44 @@ def test_forced_mode_applies_to_dumps() -> None:
     assert frame.mode is TicMode.STANDARD and not frame.groups
     (frame,) = parse_text_dump(text)
     assert frame.mode is TicMode.HISTORIQUE and len(frame.groups) == 2
+
+
+def test_openhab_dump_frames_between_blank_lines_are_complete(samples_real: Path) -> None:
+    """openHAB's three-phase producer dump: frames 2-3 run from ADSC to PJOURF+1 with a
+    blank line where ETX/STX were; they counted as 0 valid frames."""
+    frames = read_capture(samples_real / "tic" / "openhab-standard-tri-producer.txt")
+    assert [frame.complete for frame in frames] == [False, True, True, False]
+    assert [frame.valid for frame in frames] == [False, True, True, False]
+    assert len(frames[1].groups) == 63 and frames[1].groups["PJOURF+1"].raw.startswith("0000")
+
+
+def _dump(groups: list[tuple[str, str | None, str]]) -> list[str]:
+    return [
+        encode_group(label, data, TicMode.STANDARD, horodate=stamp)[1:-1].decode()
+        for label, stamp, data in groups
+    ]
+
+
+FRAME = [("ADSC", None, "041864123456"), ("VTIC", None, "02"), ("EAST", None, "001234567"),
+         ("PRM", None, "30002345678901")]  # fmt: skip
+
+
+@pytest.mark.parametrize("between_groups", ["\n", "\n\n"])
+def test_blank_lines_between_frames_or_between_every_group(between_groups: str) -> None:
+    """A blank line between frames separates complete frames; a paste with a blank line
+    after every group keeps its frames whole (cut at ADSC only)."""
+    frame = between_groups.join(_dump(FRAME))
+    text = "PRM\t30002345678901\t1\n\n" + "\n\n".join([frame] * 3) + "\n"
+    frames = parse_text_dump(text)
+    assert [len(f.groups) for f in frames][1:] == [4, 4, 4]
+    assert [f.complete for f in frames][1:] == [True, True, False]  # the last one ends the file
+    assert all(f.valid for f in frames[1:3])
+
+
+def test_a_text_frame_without_breaks_is_cut() -> None:
+    from linkytool.tic.textdump import MAX_TEXT_GROUPS
+
+    lines = _dump([(f"X{n:04d}", None, "1") for n in range(MAX_TEXT_GROUPS * 3)])
+    frames = parse_text_dump("\n".join(lines))
+    assert [len(f.groups) for f in frames] == [MAX_TEXT_GROUPS] * 3
+    assert not any(f.complete for f in frames)

@@ -1,0 +1,159 @@
+"""Bugs users met with ``tic read`` and ``tic decode``, each named after what they saw."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from linkytool.cli import cli
+from linkytool.tic import TicMode
+from linkytool.tic.autodetect import GroupScore
+from linkytool.tic.serialio import FrameReceived, ModeDetected, TicReader, open_port
+from linkytool.tic.sim_serve import SimulatorServer, serve_pty
+from linkytool.tic.simulator import MeterSimulator
+
+from .helpers import with_parity_bit
+
+LINKYTOOL = [sys.executable, "-m", "linkytool"]
+
+
+@pytest.fixture
+def simulator() -> Iterator[SimulatorServer]:
+    server = serve_pty(MeterSimulator(seed=7), fast=True)
+    yield server
+    server.stop()
+
+
+def _until(condition: object, deadline_s: float) -> None:
+    """Poll ``condition()`` until true or the deadline passes."""
+    deadline = time.monotonic() + deadline_s
+    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
+        time.sleep(0.02)
+
+
+# -- issue 12: "Impossible d'ouvrir le port … (22, 'Invalid argument')" -----------------
+
+
+def test_second_reader_of_the_simulator_pty_opens_it(simulator: SimulatorServer) -> None:
+    for _ in range(5):  # open, close, open again...
+        port = open_port(simulator.path, 9600)
+        try:
+            data = b""
+            deadline = time.monotonic() + 10
+            while b"\x03" not in data and time.monotonic() < deadline:
+                data += port.read(256)
+        finally:
+            port.close()
+        assert b"\x03" in data
+
+
+@pytest.mark.slow
+def test_tic_read_twice_on_the_simulator_pty(simulator: SimulatorServer) -> None:
+    for _ in range(2):
+        result = subprocess.run(
+            [*LINKYTOOL, "tic", "read", "--port", simulator.path, "--frames", "1",
+             "--format", "jsonl", "--timeout", "30"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "Invalid argument" not in result.stderr
+        assert '"valid": true' in result.stdout
+
+
+# -- issue 12: Ctrl+C gives exit 130 as the README says ----------------------------------
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_tic_read_exits_130_after_the_summary(simulator: SimulatorServer) -> None:
+    process = subprocess.Popen(
+        [*LINKYTOOL, "tic", "read", "--port", simulator.path, "--format", "jsonl"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    first = process.stdout.readline()  # a frame arrived: the reader runs
+    assert first.startswith("{")
+    process.send_signal(signal.SIGINT)
+    _, error = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Lecture arrêtée (Ctrl+C)" in error and "PRM" in error
+    assert "Traceback" not in error
+
+
+# -- issue 16, item 10: auto mode on a port read 8N1 hung on "Pas de signal TIC" ---------
+
+
+def test_group_score_reads_groups_whose_cr_has_the_parity_bit() -> None:
+    score = GroupScore()
+    score.feed(with_parity_bit(MeterSimulator(seed=2).next_frame() * 2))
+    assert score.valid_standard >= 10 and score.accepted()
+
+
+def test_auto_mode_finds_a_meter_read_8n1_over_a_pty() -> None:
+    """7E1 bytes as an 8N1 port shows them (parity in bit 7) written on a raw pty."""
+    master, slave = os.openpty()
+    path = os.ttyname(slave)
+    simulator = MeterSimulator(seed=4)
+    stop = threading.Event()
+
+    def meter() -> None:
+        while not stop.is_set():
+            try:
+                os.write(master, with_parity_bit(simulator.next_frame()))
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    writer = threading.Thread(target=meter, daemon=True)
+    writer.start()
+    reader = TicReader(path)
+    detected: list[ModeDetected] = []
+    frames = []
+    timer = threading.Timer(20, reader.stop)
+    timer.start()
+    try:
+        for event in reader:
+            if isinstance(event, ModeDetected):
+                detected.append(event)
+            elif isinstance(event, FrameReceived) and event.frame.complete:
+                frames.append(event.frame)
+                reader.stop()
+    finally:
+        timer.cancel()
+        stop.set()
+        writer.join(timeout=5)
+        os.close(master)
+        os.close(slave)
+    assert detected and detected[0].baud == 9600 and detected[0].mode is TicMode.STANDARD
+    assert frames and frames[0].valid and frames[0].masked_bytes > 0
+
+
+# -- issue 16, item 12: exit codes ------------------------------------------------------
+
+
+@pytest.mark.parametrize("rate", ["nan", "inf", "-inf", "-0.1", "1.5", "abc"])
+def test_max_error_rate_nan_is_refused(rate: str, samples_dir: Path) -> None:
+    capture = samples_dir / "tic" / "damaged-standard.bin"
+    result = CliRunner().invoke(cli, ["tic", "decode", str(capture), "--max-error-rate", rate])
+    assert result.exit_code == 2
+    assert "--max-error-rate" in result.stderr
+
+
+def test_max_error_rate_still_fails_a_bad_capture(samples_dir: Path) -> None:
+    capture = samples_dir / "tic" / "damaged-standard.bin"
+    result = CliRunner().invoke(cli, ["tic", "decode", str(capture), "--max-error-rate", "0"])
+    assert result.exit_code == 1
+
+
+def test_decode_of_a_directory_is_bad_input(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["tic", "decode", str(tmp_path)])
+    assert result.exit_code == 3
+    assert "dossier" in result.stderr

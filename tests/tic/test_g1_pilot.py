@@ -1,0 +1,73 @@
+"""G1 "pilote" meters (types 67, 68), meter-type names, manufacturing years in the future."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from linkytool.tic import MeterAddress, TicMode, decode_bytes, encode_frame, summarize
+from linkytool.tic.model import Frame
+from linkytool.tic.report import describe_reading
+
+G1_FRAME = [
+    ("ADSC", None, "021767123456"),  # maker 02, 2017, type 67: G1 pilot
+    ("VTIC", None, "01"),
+    ("DATE", "H171120143200", ""),
+    ("EAST", None, "000123456"),
+    ("SINST1", None, "00870"),
+    ("SMAXN", "H171120071204", "03120"),
+    ("SMAXN-1", "H171119190200", "04215"),
+    ("STGE", None, "003A0000"),
+    ("PRM", None, "30002345678901"),
+]
+
+
+def _frames(groups: list[tuple[str, str | None, str]]) -> list[Frame]:
+    events = decode_bytes(encode_frame(groups, TicMode.STANDARD))
+    return [event for event in events if isinstance(event, Frame)]
+
+
+def test_g1_pilot_labels_are_typed_and_summarised() -> None:
+    (frame,) = _frames(G1_FRAME)
+    assert frame.valid
+    assert frame.groups["SINST1"].value == 870 and frame.groups["SINST1"].unit == "VA"
+    smaxn = frame.groups["SMAXN"]
+    assert smaxn.value == 3120 and smaxn.horodate is not None and smaxn.horodate.valid
+    reading = summarize([frame])
+    assert reading.sinsts_va == 870 and reading.power_label == "SINST1"
+    assert (reading.smaxsn_va, reading.smaxsn_prev_va) == (3120, 4215)
+    rows = dict(describe_reading(reading, today=date(2026, 12, 2)))
+    assert rows["Puissance soutirée (SINST1)"] == "870 VA"
+    assert rows["Puissance max. du jour (SMAXN)"] == "3 120 VA"
+    assert rows["Puissance max. de la veille (SMAXN-1)"] == "4 215 VA"
+    assert "pilote G1" in rows["Compteur (ADSC/ADCO)"]
+
+
+def test_later_meters_keep_sinsts_first() -> None:
+    groups = [*G1_FRAME, ("SINSTS", None, "00100"), ("SMAXSN", "H171120071204", "00200")]
+    reading = summarize(_frames(groups))
+    assert (reading.sinsts_va, reading.power_label, reading.smaxsn_va) == (100, "SINSTS", 200)
+
+
+@pytest.mark.parametrize(
+    ("code", "phases", "words"),
+    [("67", 1, "pilote G1"), ("68", 3, "pilote G1"), ("28", 1, "avant Linky"),
+     ("30", 3, "avant Linky"), ("64", 1, "G3")],
+)  # fmt: skip
+def test_meter_types_are_named(code: str, phases: int, words: str) -> None:
+    address = MeterAddress.parse(f"0418{code}123456")
+    assert address is not None and address.type_name is not None
+    assert words in address.type_name and address.phases == phases
+
+
+def test_manufacturing_year_in_the_future_is_flagged_not_shown_as_fact() -> None:
+    address = MeterAddress.parse("123456789012")  # openHAB's anonymised ADSC
+    assert address is not None and address.year == 2034
+    assert address.year_in_future(date(2026, 12, 2))
+    assert not address.year_in_future(date(2034, 1, 1))
+    reading = summarize(_frames([("ADSC", None, "123456789012"), ("PRM", None, "1" * 14)]))
+    meter = dict(describe_reading(reading, today=date(2026, 12, 2)))["Compteur (ADSC/ADCO)"]
+    assert "2034 impossible (future)" in meter and "type 56 inconnu" in meter
+    plain = dict(describe_reading(reading, today=date(2035, 1, 1)))["Compteur (ADSC/ADCO)"]
+    assert "impossible" not in plain and "2034" in plain
