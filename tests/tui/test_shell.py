@@ -37,10 +37,10 @@ async def test_first_screen_is_compteur_in_french(tmp_path: Path) -> None:
 async def test_function_keys_switch_tabs(tmp_path: Path) -> None:
     app = make_app(workdir=tmp_path, clock=frozen_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        for tab, key, _ in PANES:
-            await pilot.press(key)
+        for spec in PANES:
+            await pilot.press(spec.key)
             await pilot.pause()
-            assert app.query_one(TabbedContent).active == tab
+            assert app.query_one(TabbedContent).active == spec.tab
 
 
 async def test_help_panel_lists_bindings_of_the_current_screen(tmp_path: Path) -> None:
