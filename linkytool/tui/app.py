@@ -15,6 +15,8 @@ the first paint. No exception in a handler stops the app (:class:`SafetyNet`).
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +45,11 @@ from linkytool.tui.session import Session
 from linkytool.tui.widgets.help import HelpScreen, key_label
 
 french.apply()
+
+#: After the terminal closed, the longest the app may take to quit before it is cut [s].
+HANGUP_GRACE_S = 5.0
+#: How often the app checks that its terminal is still there [s].
+TERMINAL_CHECK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class LinkytoolApp(SafetyNet, App[None]):
         self.caught_errors: list[BaseException] = []
         #: Set once the first screen is on the terminal (errors before it stop the app).
         self.first_paint_done = False
+        self._hung_up = False
         self.sub_title = "démo (simulateur)" if session.demo else "mise en service"
         from linkytool.tui.photo_jobs import PhotoJobs
 
@@ -122,6 +130,7 @@ class LinkytoolApp(SafetyNet, App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._install_signal_handlers()
         self.set_interval(1.0, self.flush_drafts)
         self.panes[PANES[0].tab].focus()
         self.call_after_refresh(self._after_first_paint)
@@ -137,6 +146,83 @@ class LinkytoolApp(SafetyNet, App[None]):
     def on_unmount(self) -> None:
         self.flush_drafts()
         self.session.close()
+
+    def _install_signal_handlers(self) -> None:
+        """The terminal closing (SIGHUP), Ctrl+C sent from outside (SIGINT; inside, Ctrl+C
+        is a key) or a polite kill (SIGTERM) still save the drafts and close the session
+        (simulator, photo workers, the demo's temporary folder); exit code 128 + signal,
+        130 for SIGINT as the README's table says."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return  # signal handlers can only be set from the main thread
+        # A program started by a non-interactive shell gets no SIGHUP when the terminal
+        # closes: its reads fail instead. Watch the terminal itself too.
+        stdin = sys.__stdin__
+        if stdin is not None and not self.is_headless and os.isatty(stdin.fileno()):
+            self.set_interval(TERMINAL_CHECK_S, lambda: self._check_terminal(stdin.fileno()))
+        signal.signal(signal.SIGHUP, self._terminal_gone)
+        signal.signal(signal.SIGTERM, self._terminated)
+        signal.signal(signal.SIGINT, self._terminated)
+
+    def _check_terminal(self, fd: int) -> None:
+        import signal
+
+        if not os.isatty(fd) and not self._hung_up:
+            self._terminal_gone(signal.SIGHUP, None)
+
+    def _terminal_gone(self, signum: int, frame: Any) -> None:
+        """SIGHUP: nothing can be drawn any more. Save and release in a thread (the signal
+        may have interrupted the main thread inside a lock the clean-up needs), then
+        quit; if quitting hangs on the dead terminal, leave at once after a few seconds."""
+        import threading
+
+        if self._hung_up:
+            return
+        self._hung_up = True
+        code = 128 + signum
+        loop = self._running_loop()
+
+        def clean_up_and_leave() -> None:
+            import contextlib
+
+            watchdog = threading.Timer(HANGUP_GRACE_S, os._exit, (code,))
+            watchdog.daemon = True
+            watchdog.start()
+            with contextlib.suppress(Exception):
+                self.drafts.flush()
+            with contextlib.suppress(Exception):
+                self.session.close()
+            with contextlib.suppress(Exception):
+                # What multiprocessing does at a normal exit (its temporary folder), in
+                # case quitting hangs on the dead terminal and the watchdog cuts it short.
+                from multiprocessing import util
+
+                getattr(util, "_exit_function")()  # noqa: B009 - private, no stub
+            if loop is not None:
+                with contextlib.suppress(Exception):
+                    loop.call_soon_threadsafe(lambda: self.exit(return_code=code))
+
+        threading.Thread(target=clean_up_and_leave, name="hangup", daemon=True).start()
+
+    @staticmethod
+    def _running_loop() -> Any:
+        import asyncio
+
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+
+    def _terminated(self, signum: int, frame: Any) -> None:
+        """SIGTERM, SIGINT: quit as Ctrl+Q does (terminal restored, session closed)."""
+        code = 128 + signum
+        loop = self._running_loop()
+        if loop is None:
+            self._terminal_gone(signum, frame)
+            return
+        loop.call_soon_threadsafe(lambda: self.exit(return_code=code))
 
     def notify(
         self,

@@ -31,6 +31,8 @@ from linkytool.errors import LinkytoolError
 SLOT_FIELDS: tuple[str, ...] = ("prm", "date", "injection_index")
 #: Worker processes: one per photo, at most one per core.
 MAX_WORKERS = 3
+#: Longest wait for the worker processes to stop when the app closes [s].
+STOP_TIMEOUT_S = 3.0
 #: Niceness added to the worker processes (the UI and the TIC reading come first).
 WORKER_NICENESS = 5
 
@@ -57,13 +59,23 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 def _init_worker() -> None:
-    """Worker process set-up: lower priority, silent (the terminal belongs to the UI)."""
+    """Worker process set-up: lower priority, silent (the terminal belongs to the UI), and
+    stopped by SIGTERM through ``finally`` blocks (the OCR's temporary files are removed)."""
+    import signal
+
     with contextlib.suppress(OSError):  # not allowed: run at the same priority
         os.nice(WORKER_NICENESS)
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGHUP, _exit_cleanly)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the UI decides; it stops the workers
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     import linkytool.ocr  # noqa: F401  (loaded once per worker, before the first photo)
+
+
+def _exit_cleanly(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def read_in_worker(path: Path) -> tuple[str, Any, str | None]:
@@ -211,20 +223,22 @@ class PhotoJobs:
         with self._lock:
             self._closed = True
             pool, self._pool = self._pool, None
-        self._dispatcher.shutdown(wait=True, cancel_futures=True)
-        with self._lock:  # a pool the dispatcher was starting meanwhile
-            pool, self._pool = pool or self._pool, None
+        self._dispatcher.shutdown(wait=False, cancel_futures=True)
+        # A pool the dispatcher was starting meanwhile stops itself (it sees _closed).
         if pool is not None:
             _stop(pool)
 
 
 def _stop(pool: Any) -> None:
-    """Stop a pool now: worker processes are terminated, threads abandoned."""
+    """Stop a pool now: worker processes are terminated, threads abandoned. A pool whose
+    workers already died (the terminal closed) can hang in ``terminate``: give up waiting
+    after :data:`STOP_TIMEOUT_S`, the processes are gone or going anyway."""
     if isinstance(pool, Executor):
         pool.shutdown(wait=False, cancel_futures=True)
-    else:
-        pool.terminate()
-        pool.join()
+        return
+    stopper = threading.Thread(target=pool.terminate, name="photo-stop", daemon=True)
+    stopper.start()
+    stopper.join(STOP_TIMEOUT_S)
 
 
 __all__ = ["SLOT_FIELDS", "PhotoJob", "PhotoJobs", "PhotoReadError", "read_in_worker"]

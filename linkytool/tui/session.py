@@ -42,6 +42,8 @@ class Session:
     demo: bool = False
     #: Writable working directory (demo copy, recordings, ACC outputs by default).
     workdir: Path = field(default_factory=Path.cwd)
+    #: The workdir is the demo's temporary copy, removed when the session closes.
+    temporary_workdir: bool = False
     #: Host clock, replaceable by a frozen one in tests.
     clock: Callable[[], datetime] = paris_now
     #: Objects to close when the app exits (demo simulator...).
