@@ -141,7 +141,20 @@ class LinkytoolApp(SafetyNet, App[None]):
         for notice in self.session.notices:
             self.notify(notice, title="linkytool", severity="warning", timeout=10)
         self.session.notices.clear()
-        self.set_timer(0.2, self.read_dossier_photos)
+        self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
+
+    def _warm_up(self) -> None:
+        """In a thread, once the first screen is drawn: load the dossier (and the dossier
+        code, ~0.2 s of imports), then start reading its photos, so F3 and F4 find their
+        work done or under way."""
+        if self.store.path is not None and self.store.path.is_file():
+            try:
+                self.store.load()
+            except Exception:
+                return  # the Prérequis screen reports why the dossier cannot be read
+        else:
+            import linkytool.mes.store  # noqa: F401  (F4 opens without this wait)
+        self.read_dossier_photos()
 
     def on_unmount(self) -> None:
         self.flush_drafts()

@@ -188,9 +188,7 @@ class PhotoJobs:
                 resource_tracker.ensure_running()
             finally:
                 sys.stderr = captured
-            pool = multiprocessing.get_context("forkserver").Pool(
-                workers, initializer=_init_worker
-            )
+            pool = multiprocessing.get_context("forkserver").Pool(workers, initializer=_init_worker)
         with self._lock:
             if self._closed:
                 _stop(pool)

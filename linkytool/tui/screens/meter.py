@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -41,8 +42,10 @@ from linkytool.tui.screens.meter_format import (
     meter_time_text,
     quantity,
     rate_text,
+    stge_items,
     stge_lines,
 )
+from linkytool.tui.session import PARIS
 from linkytool.tui.widgets.chart import BarChart
 
 #: Span of the power chart [s].
@@ -53,6 +56,9 @@ MODES: list[tuple[str, str]] = [
     ("Standard", "standard"),
     ("Historique", "historique"),
 ]
+
+#: Status states in which the values shown are no longer live.
+STALE_STATES = frozenset({"unplugged", "stopped", "error"})
 
 #: ``TicReader`` event kind -> status line state.
 STATE_OF_EVENT = {
@@ -109,6 +115,10 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self._reader: Any = None
         self._reader_done: threading.Event | None = None
         self._record_request: tuple[Path | None] | None = None
+        #: The values shown are the last ones received, not live (adapter unplugged...).
+        self.stale = False
+        #: Host time of the last frame [s since the epoch].
+        self.last_frame_at: float | None = None
 
     def compose_content(self) -> ComposeResult:
         with Horizontal(id="meter-source", classes="row"):
@@ -123,7 +133,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         with Horizontal(classes="row buttons"):
             yield Button("Connecter", id="meter-connect", variant="primary", compact=True)
             yield Button("Arrêter", id="meter-stop", compact=True)
-            yield Button("Enregistrer", id="meter-record", compact=True)
+            yield Button("● Enregistrer", id="meter-record", compact=True)
             yield Button("→ Dossier", id="meter-to-dossier", compact=True)
             yield Button("Ports", id="meter-refresh", compact=True)
         yield Label("Non connecté.", id="meter-status")
@@ -200,6 +210,12 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             event.stop()
             action()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Entrée in the address field connects (the obvious thing in a one-field form)."""
+        if event.input.id == "meter-url":
+            event.stop()
+            self.action_connect()
+
     def current_url(self) -> str:
         return self.query_one("#meter-url", Input).value.strip()
 
@@ -214,6 +230,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             return
         mode = str(self.query_one("#meter-mode", Select).value)
         self._start_reader(url, mode)
+        if not self.session.demo:
+            self.lt_app.remember(last_port=url)
 
     def _start_reader(self, url: str, mode: str) -> None:
         from linkytool.tic.serialio import TicReader
@@ -258,7 +276,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         directory = self.store.base_dir / "captures" if self.store.path else self.session.workdir
         stamp = self.session.clock().strftime("%Y%m%d-%H%M%S")
         self.recording = directory / f"{prefix}-{stamp}.bin"
-        self.query_one("#meter-record", Button).label = "Arrêter l'enregistrement"
+        self.query_one("#meter-record", Button).label = "■ Fin enreg."
         if self.reader_worker is None:
             self.notify(
                 f"L'enregistrement commencera à la connexion : {self.recording}",
@@ -276,7 +294,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             return None
         self._restart_if_running()
         self.notify(f"Capture enregistrée : {path}", title="Enregistrement arrêté")
-        self.query_one("#meter-record", Button).label = "Enregistrer"
+        self.query_one("#meter-record", Button).label = "● Enregistrer"
         return path
 
     def _restart_if_running(self) -> None:
@@ -371,6 +389,10 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
     def on_tic_status(self, message: TicStatus) -> None:
         self._set_status(message.state, message.text)
+        stale = message.state in STALE_STATES and self.reading is not None
+        if stale != self.stale:
+            self.stale = stale
+            self.refresh_view()
 
     def _set_status(self, state: str, text: str) -> None:
         self.status_state = state
@@ -381,6 +403,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
     def on_tic_reading_updated(self, message: TicReadingUpdated) -> None:
         reading = message.reading
         self.reading = reading
+        self.last_frame_at = message.host_time
+        self.stale = False
         if self.status_state in ("connecting", "stopped"):
             self._set_status("connected", f"Connecté — mode {getattr(reading, 'mode', '?')}.")
         history = self.session.power_history
@@ -391,7 +415,10 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
     def refresh_view(self) -> None:
         reading = self.reading
-        self.query_one("#meter-values", Static).update(self._values_table(reading))
+        values = self.query_one("#meter-values", Static)
+        values.update(self._values_table(reading))
+        values.set_class(self.stale, "stale")
+        self.query_one("#meter-stge", Static).set_class(self.stale, "stale")
         register = getattr(reading, "stge", None)
         stge = Text()
         address = getattr(reading, "meter_address", None)
@@ -402,8 +429,9 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
                 stge.append(f"{address.type_name}\n", style="dim")
         if register is not None:
             stge.append(f"STGE {register.hex}\n", style="bold")
-            stge.append(register.summary())
-            stge.append("\n(s : détail du registre)", style="dim")
+            for item in stge_items(register.summary()):
+                stge.append(f"• {item}\n")
+            stge.append("(s : détail du registre)", style="dim")
         elif reading is not None:
             stge.append("Pas de registre STGE (mode historique).", style="dim")
         self.query_one("#meter-stge", Static).update(stge)
@@ -435,6 +463,12 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(no_wrap=True)
+        if self.stale and self.last_frame_at is not None:
+            at = datetime.fromtimestamp(self.last_frame_at, tz=PARIS).strftime("%H:%M:%S")
+            table.add_row(
+                Text("Valeurs", style="bold yellow"),
+                Text(f"figées, trame de {at}", style="bold yellow"),
+            )
 
         def get(name: str) -> Any:
             return getattr(reading, name, None) if reading is not None else None

@@ -99,10 +99,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
 
     def on_built(self) -> None:
         table = self.query_one("#prereq-table", DataTable)
-        table.add_column("", width=1)
-        table.add_column("Prérequis", width=24)
-        table.add_column("Constat", width=None)
+        table.add_column("", width=1, key="icon")
+        table.add_column("Prérequis", key="title")
+        table.add_column("Constat", key="detail")
         self.lt_app.restore_draft(self.query_one("#prereq-path", Input))
+        # First paint now; the dossier is loaded and checked in a thread after it.
         self.call_after_refresh(self.reload)
 
     # -- dossier --------------------------------------------------------------------------
@@ -128,28 +129,55 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             )
             return
         self.query_one("#prereq-dossier", Label).update(Text(f"Dossier : {path}"))
+        if not self.outcomes:
+            self.query_one("#prereq-summary", Label).update(
+                Text("Vérification des prérequis en cours…", style="italic")
+            )
+        self._load_and_check()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="prereq")
+    def _load_and_check(self) -> None:
+        """Load the dossier from its file and check it, off the UI thread."""
         try:
             self.store.load()
         except Exception as error:
             message, hint = describe_error(error)
-            self.query_one("#prereq-summary", Label).update(Text(message, style="bold red"))
+            self.app.call_from_thread(self._show_load_error, message)
             self.post_message(WorkFailed("Dossier", message, hint))
             return
-        self.build_form()
-        self.recheck()
+        self._check_now()
+
+    def _show_load_error(self, message: str) -> None:
+        self.query_one("#prereq-summary", Label).update(Text(message, style="bold red"))
 
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id not in ("prereq-open-btn", "prereq-new-btn"):
             return
         event.stop()
+        self.open_or_create(create=event.button.id == "prereq-new-btn")
+
+    def open_or_create(self, *, create: bool | None = None) -> None:
+        """Open the dossier typed in the path field, or create it from the template.
+
+        ``create=None`` (Entrée in the field) does the obvious thing: open the file when
+        it exists, create it when it does not (a folder gets ``dossier-mes.toml``).
+        """
         text = self.query_one("#prereq-path", Input).value.strip()
+        if not text:
+            self.notify("Saisissez le chemin du dossier (.toml).", severity="warning")
+            return
         path = Path(text).expanduser().resolve()
-        if event.button.id == "prereq-new-btn":
+        if path.is_dir():
+            path = path / "dossier-mes.toml"
+        if create is None:
+            create = not path.exists()
+        if create:
             self.store.create(path)
             self.notify(f"Dossier créé : {path}", title="Nouveau dossier")
         else:
             self.store.open(path)
+        self.lt_app.remember(last_folder=str(path.parent))
         self.session.dossier_path = path
         self.post_message(DossierChanged("dossier ouvert"))
         self.reload()
@@ -166,6 +194,10 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="prereq")
     def _check(self) -> None:
+        self._check_now()
+
+    def _check_now(self) -> None:
+        """In a worker thread: evaluate the prerequisites and post them."""
         try:
             outcomes = self.store.check()
         except Exception as error:
@@ -179,6 +211,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         table = self.query_one("#prereq-table", DataTable)
         row = table.cursor_row
         table.clear()
+        # The whole title is shown (the longest is short); the finding takes what is left
+        # and the selected row's full text is below the table.
+        widest = max((len(o.title) for o in self.outcomes), default=10)
+        table.columns["title"].width = widest  # type: ignore[index]
+        table.columns["title"].auto_width = False  # type: ignore[index]
         counts = {"satisfied": 0, "missing": 0, "not_satisfied": 0}
         for outcome in self.outcomes:
             status = str(outcome.status)
@@ -200,6 +237,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             summary.append(" — le dossier permet l'attestation.", style="bold green")
         self.query_one("#prereq-summary", Label).update(summary)
         self._show_detail(table.cursor_row)
+        if not self._form_built:
+            self.call_after_refresh(self.build_form)  # after the checklist is on screen
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
@@ -311,7 +350,12 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         value = self._saved_value(path)
         return display_value(getattr(value, "value", value))
 
+    @guarded
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "prereq-path":
+            event.stop()
+            self.open_or_create()
+            return
         if (event.input.id or "").startswith("f-"):
             self._queue(self.path_by_id[event.input.id or ""], event.value)
             self.flush_edits()
