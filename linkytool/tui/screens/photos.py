@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from linkytool.tui.errors import SafetyNet, describe_error, guarded
+from linkytool.tui.labels import french_date, iso_date
 from linkytool.tui.messages import PhotoFailed, PhotoRead, ReadingConfirmed, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.lcd_preview import LcdPreview
@@ -92,9 +93,9 @@ class PhotoSlot(SafetyNet, Vertical):
             text.append(
                 f"Écran reconnu : {label} (attendu : {self.slot_title})\n", style="bold red"
             )
-        value = reading.value or "illisible"
+        value = french_date(reading.value) if reading.value else "illisible"
         text.append(f"Lu : {value}  ", style="bold")
-        percent = f"{reading.confidence * 100:.0f} %"
+        percent = f"{reading.confidence * 100:.0f} %"  # a whole number: no decimal sign
         if reading.confident:
             text.append(f"confiance {percent} — sûre", style="green")
         else:
@@ -107,7 +108,9 @@ class PhotoSlot(SafetyNet, Vertical):
             # One button per alternative: a press puts it in the value field.
             candidates.mount(Label("Autres lectures : ", classes="dim"))
             candidates.mount_all(
-                Button(value, name=value, classes="candidate", compact=True)
+                Button(
+                    french_date(value), name=french_date(value), classes="candidate", compact=True
+                )
                 for value in reading.candidates[:3]
             )
         for warning in reading.warnings:
@@ -115,16 +118,18 @@ class PhotoSlot(SafetyNet, Vertical):
         self.query_one(f"#ocr-{self.slot}", Static).update(text)
         value_input = self.query_one(f"#value-{self.slot}", Input)
         # Propose the value read, unless the user already typed one (kept from a draft).
-        if reading.value and value_input.value in ("", self.proposed):
-            value_input.value = reading.value
-        self.proposed = reading.value or ""
+        shown = french_date(reading.value) if reading.value else ""  # dates as JJ/MM/AAAA
+        if shown and value_input.value in ("", self.proposed):
+            value_input.value = shown
+        self.proposed = shown
         self.query_one(f"#crop-{self.slot}", LcdPreview).show_reading(reading)
 
     def mark_confirmed(self, value: str) -> None:
         self.confirmed = value
         self.query_one(f"#file-{self.slot}", Label).update(
             Text(
-                f"{self.path.name if self.path else ''} — valeur confirmée : {value}", style="green"
+                f"{self.path.name if self.path else ''} — valeur confirmée : {french_date(value)}",
+                style="green",
             )
         )
 
@@ -297,7 +302,7 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
     def confirm(self, slot: str) -> None:
         """Record the slot's value (as read, or corrected) in the dossier."""
         widget = self.slot(slot)
-        value = self.query_one(f"#value-{slot}", Input).value.strip()
+        value = iso_date(self.query_one(f"#value-{slot}", Input).value)  # JJ/MM/AAAA typed
         if not value:
             self.notify("Saisissez la valeur lue sur la photo.", severity="warning")
             return
@@ -309,7 +314,7 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         self.post_message(ReadingConfirmed(slot, value, source))
         self.refresh_checks()
         self.notify(
-            f"{widget.slot_title} : {value} enregistré dans le dossier"
+            f"{widget.slot_title} : {french_date(value)} enregistré dans le dossier"
             + (" (valeur corrigée à la main)." if corrected else "."),
             title="Relevé enregistré",
         )

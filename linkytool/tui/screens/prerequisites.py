@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, S
 
 from linkytool.tui.dossier_store import DossierEdits
 from linkytool.tui.errors import describe_error, guarded
+from linkytool.tui.labels import enum_label
 from linkytool.tui.messages import ChecklistUpdated, DossierChanged, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.screens.dossier_form import (
@@ -293,7 +294,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             return Horizontal(widget, classes="form-row")
         if spec.kind == "enum":
             widget = Select[str](
-                [(choice, choice) for choice in spec.choices],
+                [(enum_label(choice), choice) for choice in spec.choices],
                 prompt="(à choisir)",
                 id=wid,
                 compact=True,
