@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Digits, Input, Label, Static
 
 from linkytool.tui.errors import guarded
+from linkytool.tui.labels import decimal_comma
 from linkytool.tui.messages import DecouplingRecorded, DossierChanged
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.picker import FilePicker
@@ -266,7 +267,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         verdict = Text()
         if result.complete and result.passed:
             verdict.append(
-                f"Essai réussi : découplage en {result.delay_s:.1f} s "
+                f"Essai réussi : découplage en {decimal_comma(result.delay_s)} s "
                 f"(limite {result.threshold_s:g} s).",
                 style="bold green",
             )

@@ -107,6 +107,20 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         # First paint now; the dossier is loaded and checked in a thread after it.
         self.call_after_refresh(self.reload)
 
+    def on_shown(self) -> None:
+        """Focus follows the work: the checklist (↑ ↓ walk its rows, the full text of the
+        selected one below), or the path field when no dossier is open (Entrée opens or
+        creates it)."""
+        focused = self.app.focused
+        if self.lt_app.active_pane is not self or (
+            focused is not None and focused is not self and self in focused.ancestors
+        ):
+            return  # another screen, or the user is already working in this one
+        if self.store.path is None or not self.store.path.exists():
+            self.query_one("#prereq-path", Input).focus()
+        else:
+            self.query_one("#prereq-table", DataTable).focus()
+
     # -- dossier --------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -122,12 +136,14 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                     style="yellow",
                 )
             )
+            self.call_after_refresh(self.on_shown)  # the path field is shown now
             return
         self.query_one("#prereq-open").set_class(path is not None, "hidden")
         if path is None:
             self.query_one("#prereq-dossier", Label).update(
                 Text("Aucun dossier ouvert : ouvrez-en un ou créez-le.", style="yellow")
             )
+            self.call_after_refresh(self.on_shown)  # the path field is shown now
             return
         self.query_one("#prereq-dossier", Label).update(Text(f"Dossier : {path}"))
         if not self.outcomes:
