@@ -114,19 +114,6 @@ def test_describe_error_keeps_french_message_and_hint() -> None:
     assert hint is not None and "log" in hint
 
 
-async def test_a_bug_stops_the_app_with_a_french_message_not_a_traceback(tmp_path: Path) -> None:
-    app = make_app(workdir=tmp_path, clock=frozen_clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-    # What Textual does after an unhandled exception (run_test would re-raise it).
-    app._exception = RuntimeError("état incohérent")
-    app._fatal_error()
-    shown = "\n".join(str(item) for item in app._exit_renderables)
-    assert "linkytool s'est arrêté sur une erreur inattendue" in shown
-    assert "votre saisie est conservée" in shown
-    assert "Traceback" not in shown
-
-
 async def test_notifications_keep_bracketed_text(tmp_path: Path) -> None:
     app = make_app(workdir=tmp_path, clock=frozen_clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

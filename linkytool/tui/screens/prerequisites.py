@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
+from linkytool.errors import describe_os_error
 from linkytool.tui.dossier_store import DossierEdits
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.labels import enum_label
@@ -184,11 +185,21 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         if not text:
             self.notify("Saisissez le chemin du dossier (.toml).", severity="warning")
             return
-        path = Path(text).expanduser().resolve()
-        if path.is_dir():
-            path = path / "dossier-mes.toml"
+        try:
+            path = Path(text).expanduser().resolve()
+            if path.is_dir():
+                path = path / "dossier-mes.toml"
+            exists = path.exists()
+        except (OSError, RuntimeError, ValueError) as error:  # too long, NUL, a loop...
+            reason = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            self.notify(
+                f"Chemin inutilisable ({reason}).\n→ Saisissez le chemin d'un fichier .toml.",
+                title="Dossier",
+                severity="warning",
+            )
+            return
         if create is None:
-            create = not path.exists()
+            create = not exists
         if create:
             self.store.create(path)
             self.notify(f"Dossier créé : {path}", title="Nouveau dossier")
