@@ -88,3 +88,16 @@ class Tmux:
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
+
+
+class KeepServer:
+    """Keep one idle tmux session open while benchmarking: otherwise the tmux server
+    exits with each program's session and the next start can race its shutdown."""
+
+    def __enter__(self) -> KeepServer:
+        self.name = f"bench-keep-{uuid.uuid4().hex[:8]}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "sleep 3600"], check=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)

@@ -155,3 +155,8 @@ class SVGImageExtension(SingleFileSnapshotExtension):
 @pytest.fixture
 def svg_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(SVGImageExtension)
+
+
+async def compteur_ready(app: Any, pilot: Any) -> None:
+    """The Compteur's widgets are mounted (one frame after the first screen)."""
+    await wait_for(pilot, lambda: app.panes["compteur"].body_ready)

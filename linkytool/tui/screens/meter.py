@@ -20,6 +20,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, get_current_worker
 
@@ -119,39 +120,74 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self.stale = False
         #: Host time of the last frame [s since the epoch].
         self.last_frame_at: float | None = None
+        #: The screen's widgets are mounted (just after the first paint).
+        self.body_ready = False
+        self.status_text = ""
 
     def compose_content(self) -> ComposeResult:
-        with Horizontal(id="meter-source", classes="row"):
-            yield Select[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True)
-            yield Input(
-                placeholder="ou adresse : /dev/ttyUSB0, rfc2217://…",
-                id="meter-url",
-                classes="draft",
-                compact=True,
-            )
-            yield Select[str](MODES, value="auto", allow_blank=False, id="meter-mode", compact=True)
-        with Horizontal(classes="row buttons"):
-            yield Button("Connecter", id="meter-connect", variant="primary", compact=True)
-            yield Button("Arrêter", id="meter-stop", compact=True)
-            yield Button("● Enregistrer", id="meter-record", compact=True)
-            yield Button("→ Dossier", id="meter-to-dossier", compact=True)
-            yield Button("Ports", id="meter-refresh", compact=True)
-        yield Label("Non connecté.", id="meter-status")
-        yield Static("", id="meter-banner", classes="banner hidden")
-        with Horizontal(id="meter-live"):
-            yield Static(self._values_table(None), id="meter-values")
-            yield Static("", id="meter-stge")
-        with Vertical(id="meter-chart-box"):
-            yield Label("Puissance apparente (5 dernières minutes) : —", id="meter-chart-label")
-            yield BarChart(total_style="cyan", id="meter-chart")
+        # Nothing before the first paint: the first screen (tabs, footer) is drawn at
+        # the cost of a bare Textual app, this screen's widgets follow one frame later.
+        yield from ()
+
+    def _body(self) -> list[Widget]:
+        return [
+            Horizontal(
+                Select[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True),
+                Input(
+                    placeholder="ou adresse : /dev/ttyUSB0, rfc2217://…",
+                    id="meter-url",
+                    classes="draft",
+                    compact=True,
+                ),
+                Select[str](MODES, value="auto", allow_blank=False, id="meter-mode", compact=True),
+                id="meter-source",
+                classes="row",
+            ),
+            Horizontal(
+                Button("Connecter", id="meter-connect", variant="primary", compact=True),
+                Button("Arrêter", id="meter-stop", compact=True),
+                Button("● Enregistrer", id="meter-record", compact=True),
+                Button("→ Dossier", id="meter-to-dossier", compact=True),
+                Button("Ports", id="meter-refresh", compact=True),
+                classes="row buttons",
+            ),
+            Label("Non connecté.", id="meter-status"),
+            Static("", id="meter-banner", classes="banner hidden"),
+            Horizontal(
+                Static(self._values_table(None), id="meter-values"),
+                Static("", id="meter-stge"),
+                id="meter-live",
+            ),
+            Vertical(
+                Label("Puissance apparente (5 dernières minutes) : —", id="meter-chart-label"),
+                BarChart(total_style="cyan", id="meter-chart"),
+                id="meter-chart-box",
+            ),
+        ]
 
     def on_built(self) -> None:
+        self.call_after_refresh(self._mount_body)
+
+    async def _mount_body(self) -> None:
+        await self.mount_all(self._body())
+        self.body_ready = True
         url_input = self.query_one("#meter-url", Input)
         self.lt_app.restore_draft(url_input)
         if self.session.tic_url:
             url_input.value = self.session.tic_url
+        if self.session.offered_port:
+            self.notify(
+                f"Dernier adaptateur utilisé : {self.session.offered_port}. "
+                "Entrée sur « Connecter » (ou c) pour le relire.",
+                title="Reconnecter ?",
+            )
+            self.query_one("#meter-connect", Button).focus()
         # Background work starts once the first screen is on the terminal.
-        self.call_after_refresh(self.set_timer, 0.3, self._start_background)
+        self.set_timer(0.3, self._start_background)
+        if self.status_text:
+            self._set_status(self.status_state, self.status_text)
+        if self.reading is not None:
+            self.refresh_view()
 
     @guarded
     def _start_background(self) -> None:
@@ -396,6 +432,9 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
     def _set_status(self, state: str, text: str) -> None:
         self.status_state = state
+        self.status_text = text
+        if not self.body_ready:
+            return  # shown when the body is mounted
         suffix = f"  ● enregistrement : {self.recording.name}" if self.recording else ""
         label = self.query_one("#meter-status", Label)
         label.update(Text(text + suffix, style=STATUS_STYLE.get(state, "")))
@@ -414,6 +453,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self.refresh_view()
 
     def refresh_view(self) -> None:
+        if not self.body_ready:
+            return  # drawn when the body is mounted (just after the first paint)
         reading = self.reading
         values = self.query_one("#meter-values", Static)
         values.update(self._values_table(reading))
