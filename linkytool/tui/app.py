@@ -502,6 +502,9 @@ def make_app(
         session.clock = clock
     session.port_lister = port_lister
     session.photo_reader = photo_reader
+    from linkytool.tui.widgets.photo_view import prepare_pictures
+
+    prepare_pictures()  # before Textual owns the terminal; only where pictures can show
     return LinkytoolApp(session)
 
 

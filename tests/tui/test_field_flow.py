@@ -192,3 +192,44 @@ async def test_photo_picker_starts_in_the_last_folder_used(
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, FilePicker))
         assert app.screen.start == folder
+
+
+def test_pictures_only_where_the_terminal_shows_them() -> None:
+    from linkytool.tui.widgets.photo_view import picture_terminal
+
+    assert picture_terminal({"TERM": "xterm-kitty"})
+    assert picture_terminal({"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"})
+    assert picture_terminal({"TERM": "foot"})
+    assert not picture_terminal({"TERM": "xterm-256color"})
+    assert not picture_terminal({"TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0"})
+
+
+VIEWERS = {"ok": (["true"], False), "fails": (["false"], True), "none": (None, True)}
+VIEWERS["absent"] = (["/absent/viewer"], True)
+
+
+@pytest.mark.parametrize("viewer", list(VIEWERS))
+async def test_o_opens_the_photo_in_the_viewer_without_waiting(
+    tmp_path: Path,
+    messages: MessageLog,
+    photo_reader: CachedPhotoReader,
+    monkeypatch: pytest.MonkeyPatch,
+    viewer: str,
+) -> None:
+    command, notified = VIEWERS[viewer]
+    from linkytool.tui.widgets import photo_view
+
+    monkeypatch.setattr(
+        photo_view, "viewer_command", lambda path: None if command is None else command
+    )
+    dossier = copy_demo(tmp_path)
+    app = make_app(dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
+    async with app.run_test(size=(80, 24), message_hook=messages, notifications=True) as pilot:
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=120)
+        app.panes["photos"].focus()
+        await pilot.press("o")
+        await pilot.pause(0.5)
+        warnings = [n for n in app._notifications if n.title == "Photo"]
+        assert bool(warnings) == notified
+        assert app.is_running

@@ -27,6 +27,7 @@ from linkytool.tui.labels import french_date, iso_date
 from linkytool.tui.messages import PhotoFailed, PhotoRead, ReadingConfirmed, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.lcd_preview import LcdPreview
+from linkytool.tui.widgets.photo_view import open_in_viewer, picture_widget
 from linkytool.tui.widgets.picker import FilePicker
 
 #: Slot id (= dossier field and OCR screen kind), French title, what to photograph.
@@ -68,7 +69,7 @@ class PhotoSlot(SafetyNet, Vertical):
         yield Horizontal(id=f"cands-{self.slot}", classes="row candidates")
         with Horizontal(classes="slot-body"):
             yield LcdPreview(id=f"crop-{self.slot}")
-            yield Static("", id=f"photo-{self.slot}", classes="photo-image")
+            yield Horizontal(id=f"photo-{self.slot}", classes="photo-image")
 
     def set_path(self, path: Path, *, keep_typed: bool = False) -> None:
         """A photo for this slot; its value field is cleared unless ``keep_typed``."""
@@ -123,6 +124,11 @@ class PhotoSlot(SafetyNet, Vertical):
             value_input.value = shown
         self.proposed = shown
         self.query_one(f"#crop-{self.slot}", LcdPreview).show_reading(reading)
+        box = self.query_one(f"#photo-{self.slot}", Horizontal)
+        box.remove_children()
+        picture = picture_widget(reading.crop) if reading.crop else None
+        if picture is not None:  # a terminal that shows pictures: the crop itself
+            box.mount(picture)
 
     def mark_confirmed(self, value: str) -> None:
         self.confirmed = value
@@ -151,6 +157,7 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         Binding("p", "pick('prm')", "Photo PRM"),
         Binding("d", "pick('date')", "Photo date"),
         Binding("i", "pick('injection_index')", "Photo index"),
+        Binding("o", "open_photo", "Ouvrir", tooltip="Ouvrir la photo dans la visionneuse"),
     ]
 
     def compose_content(self) -> ComposeResult:
@@ -223,6 +230,35 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         target = f"#value-{slot}" if widget.path is not None else f"#pick-{slot}"
         self.query_one(target).focus()
         self.call_after_refresh(self.slot(slot).scroll_visible, animate=False, top=True)
+
+    def action_open_photo(self) -> None:
+        """Open the current slot's photo (focused, else first unconfirmed) in the system
+        viewer, without waiting for it; a failure is a notification."""
+        focused = self.app.focused
+        slot = (
+            next(
+                (
+                    s
+                    for s, _, _ in SLOTS
+                    if focused is not None and self.slot(s) in focused.ancestors
+                ),
+                None,
+            )
+            or self.first_unconfirmed()
+            or SLOTS[0][0]
+        )
+        path = self.slot(slot).path
+        if path is None:
+            self.notify("Pas encore de photo pour cet écran.", severity="warning")
+            return
+
+        def failed(message: str) -> None:
+            try:  # from the thread that waits for the viewer
+                self.app.call_from_thread(self.notify, message, title="Photo", severity="warning")
+            except RuntimeError:  # at once, on the UI thread
+                self.notify(message, title="Photo", severity="warning")
+
+        open_in_viewer(path, failed)
 
     # -- picking and reading ----------------------------------------------------------------
 
