@@ -28,6 +28,7 @@ class Tmux:
         height: int = 24,
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
+        poll_s: float = POLL_S,
     ) -> None:
         self.name = f"bench-{uuid.uuid4().hex[:8]}"
         self.command = command
@@ -35,6 +36,7 @@ class Tmux:
         self.height = height
         self.env = env or {}
         self.cwd = cwd
+        self.poll_s = poll_s
         self.started = 0.0
 
     def start(self) -> float:
@@ -74,7 +76,7 @@ class Tmux:
             text = self.screen()
             if condition(text):
                 return time.monotonic(), text
-            time.sleep(POLL_S)
+            time.sleep(self.poll_s)
         raise TimeoutError(f"not seen within {timeout} s; screen:\n{text}")
 
     def pane_dead(self) -> bool:

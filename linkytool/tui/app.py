@@ -155,6 +155,8 @@ class LinkytoolApp(SafetyNet, App[None]):
         else:
             import linkytool.mes.store  # noqa: F401  (F4 opens without this wait)
         self.read_dossier_photos()
+        for spec in PANES[1:3]:  # the next screens of the visit open without an import
+            importlib.import_module(spec.path.split(":")[0])
 
     def on_unmount(self) -> None:
         self.flush_drafts()

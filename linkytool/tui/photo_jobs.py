@@ -3,8 +3,10 @@
 The OCR is numpy-heavy and holds the GIL for much of its work: run in threads of the UI
 process, three photos make the screen stutter and take longer than one after the other.
 Here each photo is read in a small pool of worker *processes* (``forkserver``: safe in a
-process that runs threads), started on first use with a lower priority, so the UI stays
-fluid and the three readings overlap on the machine's cores. A reader injected by tests
+process that runs threads; the fork server imports the OCR once and each worker starts
+from that copy), started on first use, so the UI stays fluid and the readings overlap on
+the machine's cores. The workers run at the UI's own priority: on a busy machine a lower
+one left them far behind ``linkytool ocr`` on the same photo. A reader injected by tests
 (``make_app(photo_reader=...)``) runs in threads instead (it need not be picklable).
 
 Each photo content is read once: asking again for a slot with the same file (same path,
@@ -14,7 +16,6 @@ size and modification time) reuses the running or finished job. No Textual here:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import threading
@@ -29,13 +30,10 @@ from linkytool.errors import LinkytoolError
 
 #: The dossier fields photographed (= OCR screen kinds), in the order of the screen.
 SLOT_FIELDS: tuple[str, ...] = ("prm", "date", "injection_index")
-#: Worker processes: one per photo, at most one per core.
+#: Worker processes: one per photo, at most one per core (more only share the cores).
 MAX_WORKERS = 3
 #: Longest wait for the worker processes to stop when the app closes [s].
 STOP_TIMEOUT_S = 3.0
-#: Niceness added to the worker processes (the UI and the TIC reading come first).
-WORKER_NICENESS = 5
-
 DoneCallback = Callable[[str, Path, Any, BaseException | None], None]
 
 
@@ -59,12 +57,10 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 def _init_worker() -> None:
-    """Worker process set-up: lower priority, silent (the terminal belongs to the UI), and
-    stopped by SIGTERM through ``finally`` blocks (the OCR's temporary files are removed)."""
+    """Worker process set-up: silent (the terminal belongs to the UI), and stopped by
+    SIGTERM through ``finally`` blocks (the OCR's temporary files are removed)."""
     import signal
 
-    with contextlib.suppress(OSError):  # not allowed: run at the same priority
-        os.nice(WORKER_NICENESS)
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGHUP, _exit_cleanly)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the UI decides; it stops the workers

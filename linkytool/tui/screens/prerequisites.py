@@ -78,6 +78,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         self._pending: dict[str, Any] = {}
         self._timer: Timer | None = None
         self._form_built = False
+        #: Sections of the form still to mount (None: not being built).
+        self._form_chunks: list[list[Widget]] | None = None
         self._updating = False
 
     def compose_content(self) -> ComposeResult:
@@ -293,25 +295,41 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     # -- form -----------------------------------------------------------------------------
 
     def build_form(self) -> None:
+        """Build the dossier's fields below the checklist, one section per frame: the
+        checklist stays on screen and the keys keep answering while 40-odd rows mount."""
         if self._form_built:
             self.refresh_form()
             return
+        if self._form_chunks is not None:
+            return  # being built
         from linkytool.mes.model import Dossier
 
-        form = self.query_one("#prereq-form", Vertical)
-        widgets: list[Widget] = []
+        chunks: list[list[Widget]] = []
         section = None
         for spec in field_specs(Dossier):
             self.specs[spec.path] = spec
             self.path_by_id[field_id(spec.path)] = spec.path
             if spec.section != section:
                 section = spec.section
-                widgets.append(Label(section, classes="form-section", markup=False))
-            widgets.append(self._field_row(spec))
-            widgets.append(Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden"))
-        form.mount_all(widgets)
-        self._form_built = True
-        self.call_after_refresh(self.refresh_form)
+                chunks.append([Label(section, classes="form-section", markup=False)])
+            chunks[-1].append(self._field_row(spec))
+            chunks[-1].append(
+                Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden")
+            )
+        self._form_chunks = chunks
+        self._mount_next_section()
+
+    def _mount_next_section(self) -> None:
+        chunks = self._form_chunks
+        if chunks is None:
+            return
+        if not chunks:
+            self._form_chunks = None
+            self._form_built = True
+            self.refresh_form()
+            return
+        self.query_one("#prereq-form", Vertical).mount_all(chunks.pop(0))
+        self.call_after_refresh(self._mount_next_section)
 
     def _field_row(self, spec: FieldSpec) -> Horizontal:
         wid = field_id(spec.path)
