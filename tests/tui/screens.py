@@ -17,7 +17,7 @@ from textual.widgets import Input
 from linkytool.tui.app import LinkytoolApp, make_app
 from linkytool.tui.messages import TicReadingUpdated
 
-from .conftest import FROZEN_NOW, SAMPLES, frozen_clock, wait_for
+from .conftest import FROZEN_NOW, SAMPLES, compteur_ready, frozen_clock, wait_for
 
 #: Screen name -> (function key, needs the demo dossier).
 SCREENS: dict[str, tuple[str, bool]] = {
@@ -67,6 +67,7 @@ async def show(name: str, app: LinkytoolApp, pilot: Any) -> None:
     """Go to screen ``name`` and wait for what it shows to settle."""
     from textual.widgets import Select
 
+    await compteur_ready(app, pilot)
     ports = app.query_one("#meter-ports", Select)
     await wait_for(pilot, lambda: ports.prompt == "Aucun adaptateur détecté")
     key, _ = SCREENS[name]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CachedPhotoReader, screen_text
+from .conftest import CachedPhotoReader, compteur_ready, screen_text
 from .screens import SCREENS, build, show
 
 SIZES = [(80, 24), (120, 40)]
@@ -143,6 +143,7 @@ async def test_open_list_footer_is_french(tmp_path: Path) -> None:
 
     app = make_app(workdir=tmp_path, port_lister=list)
     async with app.run_test(size=(80, 24)) as pilot:
+        await compteur_ready(app, pilot)
         app.query_one("#meter-mode", Select).focus()
         await pilot.press("enter")  # opens the list: its footer names Échap
         await pilot.pause()

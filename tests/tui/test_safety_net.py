@@ -13,7 +13,7 @@ from linkytool.tui.app import make_app
 from linkytool.tui.messages import TicReadingUpdated
 from linkytool.tui.screens.meter import MeterPane
 
-from .conftest import FROZEN_NOW, frozen_clock, screen_text, wait_for
+from .conftest import FROZEN_NOW, compteur_ready, frozen_clock, screen_text, wait_for
 from .screens import fixed_reading
 
 
@@ -26,7 +26,7 @@ async def test_a_bug_in_a_key_action_is_a_notification_and_reading_goes_on(
     monkeypatch.setattr(MeterPane, "action_record_in_dossier", broken)
     app = make_app(workdir=tmp_path, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
+        await compteur_ready(app, pilot)
         app.panes["compteur"].focus()
         await pilot.press("t")
         await pilot.pause()
@@ -54,7 +54,7 @@ async def test_a_bug_in_a_pane_handler_leaves_the_pane_working(
     monkeypatch.setattr(MeterPane, "on_button_pressed", broken)
     app = make_app(workdir=tmp_path, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
+        await compteur_ready(app, pilot)
         button = app.query_one("#meter-refresh", Button)
         button.press()
         await pilot.pause()
