@@ -150,3 +150,27 @@ async def test_open_list_footer_is_french(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "Fermer la liste" in text
         assert "Dismiss" not in text
+
+
+async def test_dossier_dropdowns_show_french_and_store_the_same_values(
+    tmp_path: Path, photo_reader: CachedPhotoReader
+) -> None:
+    from textual.widgets import Select
+
+    from linkytool.mes import load_dossier
+    from linkytool.tui.labels import ENUM_LABELS
+
+    app = build("prerequis", tmp_path, photo_reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show("prerequis", app, pilot)
+        selects = [s for s in app.query(Select) if (s.id or "").startswith("f-")]
+        assert len(selects) >= 4
+        for select in selects:
+            for label, value in select._options:
+                if value is Select.BLANK or not isinstance(value, str):
+                    continue
+                assert str(label) == ENUM_LABELS[value], (select.id, label, value)
+                assert english_words(str(label)) == []
+        location = app.query_one("#f-installation--decoupling--location", Select)
+        assert location.value == "inverter"  # the stored value, shown in French
+    assert load_dossier(app.store.path).installation.decoupling.location == "inverter"

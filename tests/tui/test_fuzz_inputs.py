@@ -43,6 +43,12 @@ FUZZED = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths typed in a field (``abc``) resolve here, never in the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 def bugs(app: LinkytoolApp) -> list[BaseException]:
     """Exceptions the safety net caught that are not a French refusal of bad input."""
     return [error for error in app.caught_errors if not isinstance(error, LinkytoolError)]
