@@ -35,8 +35,10 @@ from tmux_term import KeepServer, Tmux
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / ".venv" / "bin" / "linkytool"
-#: What each photo's slot shows once read (the value line), in the order of the screen.
+#: What each photo's slot shows once read (the value line), in the order of the screen,
+#: and the start of the notification its confirmation raises.
 VALUES = ("Lu : 30002345678901", "Lu : 20/11/2026 14:32", "Lu : 12 ")
+CONFIRMED = ("Numéro PRM : 30002345678901", "Date courante : 20/11/2026", "Index injection : 12")
 PHOTOS = ("demo-prm.jpg", "demo-date.jpg", "demo-index.jpg")
 
 
@@ -62,9 +64,8 @@ def walk(delay_before_f3: float, captures: Path | None) -> dict[str, float]:
                     (captures / f"{PHOTOS[index]}.txt").write_text(screen, encoding="utf-8")
                 term.keys("Enter")
                 keys += 1
-                # the installer reads the next value once this one is recorded (each
-                # confirmation raises a "Relevé enregistré" notification)
-                term.wait(lambda text, n=index + 1: text.count("Relevé enregistré") >= n)
+                # the installer reads the next value once this one is recorded
+                term.wait(lambda text, done=CONFIRMED[index]: done in text)
             figures["keystrokes F3 to 3 confirmed"] = keys
             pressed = term.keys("F4")
             seen, _ = term.wait(lambda text: "Constat" in text)

@@ -110,6 +110,7 @@ class LinkytoolApp(SafetyNet, App[None]):
         #: Set once the first screen is on the terminal (errors before it stop the app).
         self.first_paint_done = False
         self._hung_up = False
+        self._background_started = False
         self.sub_title = "démo (simulateur)" if session.demo else "mise en service"
         from linkytool.tui.photo_jobs import PhotoJobs
 
@@ -136,11 +137,21 @@ class LinkytoolApp(SafetyNet, App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        """Work that must not delay the first screen: notices, the dossier's photos."""
+        """Work that must not delay the first screen: notices; the first screen's own
+        widgets then call :meth:`start_background_work` once they are drawn."""
         self.first_paint_done = True
         for notice in self.session.notices:
             self.notify(notice, title="linkytool", severity="warning", timeout=10)
         self.session.notices.clear()
+        self.set_timer(2.0, self.start_background_work)  # in case the screen never says
+
+    def start_background_work(self) -> None:
+        """Load the dossier and start reading its photos (once). Called when the first
+        screen is complete: a thread importing code holds the GIL and would slow the
+        mounting of that screen's widgets."""
+        if self._background_started:
+            return
+        self._background_started = True
         self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def _warm_up(self) -> None:

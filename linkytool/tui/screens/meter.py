@@ -182,7 +182,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
                 title="Reconnecter ?",
             )
             self.query_one("#meter-connect", Button).focus()
-        # Background work starts once the first screen is on the terminal.
+        # Background work starts once this screen is on the terminal.
+        self.call_after_refresh(self.lt_app.start_background_work)
         self.set_timer(0.3, self._start_background)
         if self.status_text:
             self._set_status(self.status_state, self.status_text)
