@@ -143,6 +143,8 @@ class LinkytoolApp(SafetyNet, App[None]):
         for notice in self.session.notices:
             self.notify(notice, title="linkytool", severity="warning", timeout=10)
         self.session.notices.clear()
+        if self.store.path is not None and self.session.photo_reader is None:
+            self.photo_jobs.warm_up()  # other processes: the UI thread does not wait
         self.set_timer(2.0, self.start_background_work)  # in case the screen never says
 
     def start_background_work(self) -> None:

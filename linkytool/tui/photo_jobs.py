@@ -144,6 +144,15 @@ class PhotoJobs:
         self._dispatcher.submit(self._start, job)
         return True
 
+    def warm_up(self) -> None:
+        """Start the worker processes now, from the dispatcher thread (they live in other
+        processes: the UI process only waits for them), so the first photo finds them
+        ready."""
+        with self._lock:
+            if self._closed:
+                return
+        self._dispatcher.submit(self._ensure_pool)
+
     def _start(self, job: PhotoJob) -> None:
         """In the dispatcher thread: hand ``job`` to the pool (started on first use)."""
         try:
