@@ -143,8 +143,6 @@ class LinkytoolApp(SafetyNet, App[None]):
         for notice in self.session.notices:
             self.notify(notice, title="linkytool", severity="warning", timeout=10)
         self.session.notices.clear()
-        if self.store.path is not None and self.session.photo_reader is None:
-            self.photo_jobs.warm_up()  # other processes: the UI thread does not wait
         self.set_timer(2.0, self.start_background_work)  # in case the screen never says
 
     def start_background_work(self) -> None:
@@ -154,6 +152,10 @@ class LinkytoolApp(SafetyNet, App[None]):
         if self._background_started:
             return
         self._background_started = True
+        if self.store.path is not None and self.session.photo_reader is None:
+            # The workers start in other processes while the dossier loads here; started
+            # at the first paint, they slowed the first screen's widgets on a busy machine.
+            self.photo_jobs.warm_up()
         self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def _warm_up(self) -> None:
