@@ -88,6 +88,8 @@ async def show(name: str, app: LinkytoolApp, pilot: Any) -> None:
             timeout=120,
         )
         await wait_for(pilot, lambda: pane.slot("injection_index").reading is not None)
+        first = app.query_one("#value-prm", Input)
+        await wait_for(pilot, lambda: app.focused is first)  # focus (and scroll) settled
     elif name == "prerequis":
         pane = app.panes["prerequis"]
         await wait_for(pilot, lambda: bool(pane.outcomes) and pane._form_built, timeout=60)
@@ -95,5 +97,6 @@ async def show(name: str, app: LinkytoolApp, pilot: Any) -> None:
         await wait_for(pilot, lambda: app.query_one("#prereq-path", Input).display)
     for field in app.query(Input):  # a blinking cursor would make every capture differ
         field.cursor_blink = False
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
     await pilot.pause()
