@@ -40,10 +40,19 @@ def tui(dossier: Path | None, demo: bool, port: str | None, workdir: Path | None
     """
     from linkytool.tui.app import make_app
 
-    app = make_app(dossier, demo=demo, port=port, workdir=workdir)
-    app.run()
-    if demo:
+    app = make_app(dossier, demo=demo, port=port, workdir=workdir, reopen_last=True)
+    try:
+        app.run()
+    finally:  # Ctrl+C from outside (SIGINT), a crash: the session is closed all the same
+        app.session.close()
+    if demo and not app.session.temporary_workdir:
         click.echo(f"Fichiers de la démonstration : {app.session.workdir}", err=True)
+    elif demo:
+        click.echo(
+            "Démonstration terminée ; son dossier temporaire est supprimé "
+            "(--workdir DOSSIER pour garder ce qu'elle produit).",
+            err=True,
+        )
     if app.return_code:
         sys.exit(app.return_code)
 

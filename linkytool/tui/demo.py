@@ -1,9 +1,10 @@
 """``linkytool --demo``: the bundled meter simulator, sample photos and sample dossier.
 
 The sample dossier and photos are copied to a writable working directory (a temporary
-one by default) so the demo never modifies the bundled files; the simulated meter is
-served on a pseudo-terminal by ``linkytool.tic.simulator`` and the Compteur screen
-connects to it as it would to a USB adapter.
+one by default, removed when the demo ends, whatever ends it) so the demo never modifies
+the bundled files; the simulated meter is served on a pseudo-terminal by
+``linkytool.tic.simulator`` and the Compteur screen connects to it as it would to a USB
+adapter.
 """
 
 from __future__ import annotations
@@ -74,10 +75,16 @@ def start_simulator(session: Session) -> str:
 def prepare_demo(workdir: Path | None = None) -> Session:
     """A session on a fresh copy of the samples and a simulated meter (started by the
     Compteur screen once the first screen is drawn, to keep start-up fast)."""
+    temporary = workdir is None
     if workdir is None:
         workdir = Path(tempfile.mkdtemp(prefix="linkytool-demo-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    dossier = copy_samples(workdir)
+    try:
+        dossier = copy_samples(workdir)
+    except BaseException:
+        if temporary:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
     session = Session(
         dossier_path=dossier,
         demo=True,
@@ -85,6 +92,10 @@ def prepare_demo(workdir: Path | None = None) -> Session:
         workdir=workdir,
         clock=demo_clock(DEMO_START),
     )
+    if temporary:
+        # First registered, so closed last (after the simulator and the photo workers).
+        session.closers.append(lambda: shutil.rmtree(workdir, ignore_errors=True))
+        session.temporary_workdir = True
     session.start_simulator = lambda: start_simulator(session)
     return session
 

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+from textual.message import Message
+from textual.message_pump import MessagePump
+
 from linkytool.errors import LinkytoolError
 
 P = ParamSpec("P")
@@ -82,3 +85,22 @@ def guarded(method: Callable[P, R]) -> Callable[P, R | None]:
             return None
 
     return wrapper
+
+
+class SafetyNet(MessagePump):
+    """Mixin for the app and every widget of linkytool: an exception in a handler becomes
+    a French notification and the widget goes on processing its messages.
+
+    Textual stops the whole app after an exception in any handler (its message loop
+    breaks, then the app exits), which would stop the TIC reading and the recording mid
+    visit for a typo. Put it first in the bases: ``class Pane(SafetyNet, VerticalScroll)``.
+    """
+
+    async def _dispatch_message(self, message: Message) -> None:
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:
+            report: Callable[[BaseException], None] | None = getattr(self.app, "report_error", None)
+            if report is None:  # not inside linkytool's app (a widget tested alone)
+                raise
+            report(error)

@@ -49,12 +49,14 @@ class WorkFailed(Message):
 
 
 class PhotoRead(Message):
-    """The OCR of one photo slot finished (``reading`` is a ``linkytool.ocr.PhotoReading``)."""
+    """The OCR of one photo slot finished (``reading`` is a ``linkytool.ocr.PhotoReading``
+    of the photo ``path``)."""
 
-    def __init__(self, slot: str, reading: Any) -> None:
+    def __init__(self, slot: str, reading: Any, path: Path | None = None) -> None:
         super().__init__()
         self.slot = slot
         self.reading = reading
+        self.path = path if path is not None else getattr(reading, "path", None)
 
 
 class ReadingConfirmed(Message):
@@ -144,10 +146,11 @@ class PortsListed(Message):
 class PhotoFailed(Message):
     """A photo of ``slot`` could not be read (``message`` says what to retake)."""
 
-    def __init__(self, slot: str, message: str) -> None:
+    def __init__(self, slot: str, message: str, path: Path | None = None) -> None:
         super().__init__()
         self.slot = slot
         self.message = message
+        self.path = path
 
 
 class AccDemoReady(Message):

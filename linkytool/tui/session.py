@@ -12,8 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from linkytool.tui.state import UiState
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -39,6 +42,8 @@ class Session:
     demo: bool = False
     #: Writable working directory (demo copy, recordings, ACC outputs by default).
     workdir: Path = field(default_factory=Path.cwd)
+    #: The workdir is the demo's temporary copy, removed when the session closes.
+    temporary_workdir: bool = False
     #: Host clock, replaceable by a frozen one in tests.
     clock: Callable[[], datetime] = paris_now
     #: Objects to close when the app exits (demo simulator...).
@@ -52,6 +57,37 @@ class Session:
     photo_reader: Callable[[Path], Any] | None = None
     #: Recent apparent power samples: ``(host time [s], SINSTS [VA], SINSTI [VA] or None)``.
     power_history: list[tuple[float, int | None, int | None]] = field(default_factory=list)
+    #: What is remembered between sessions (last dossier, adapter, folder); None in demo.
+    state: UiState | None = None
+    #: French notices to show once the first screen is drawn (e.g. state file ignored).
+    notices: list[str] = field(default_factory=list)
+    #: The adapter of the previous session, offered for reconnection (bare ``linkytool``).
+    offered_port: str | None = None
+
+    def reopen_last(self) -> None:
+        """Reopen the last dossier (if it still exists) and offer the last adapter."""
+        if self.state is None:
+            return
+        values = self.state.values
+        if self.dossier_path is None and values.last_dossier:
+            last = Path(values.last_dossier)
+            if last.is_file():
+                self.dossier_path = last
+            else:
+                self.notices.append(f"Le dernier dossier ouvert n'existe plus : {last}.")
+        if self.tic_url is None and values.last_port:
+            self.tic_url = values.last_port
+            self.offered_port = values.last_port
+
+    def last_folder(self) -> Path:
+        """Where file pickers start: the last folder used, else the dossier's, else workdir."""
+        if self.state is not None and self.state.values.last_folder:
+            folder = Path(self.state.values.last_folder)
+            if folder.is_dir():
+                return folder
+        if self.dossier_path is not None and self.dossier_path.parent.is_dir():
+            return self.dossier_path.parent
+        return self.workdir
 
     def close(self) -> None:
         """Release what the session opened (simulator, temporary files)."""

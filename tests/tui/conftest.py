@@ -12,6 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from textual.app import App
 from textual.message import Message
 
@@ -131,3 +133,30 @@ class CachedPhotoReader:
 @pytest.fixture(scope="session")
 def photo_reader() -> CachedPhotoReader:
     return CachedPhotoReader()
+
+
+@pytest.fixture(autouse=True)
+def _user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the user's own state (drafts, last dossier)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+class SVGImageExtension(SingleFileSnapshotExtension):
+    """Textual's convention (pytest-textual-snapshot): one SVG screenshot per snapshot.
+
+    That plugin pins syrupy 4.8, older than the project's; this is its comparison on
+    the project's syrupy."""
+
+    file_extension = "svg"
+    _write_mode = WriteMode.TEXT
+
+
+@pytest.fixture
+def svg_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(SVGImageExtension)
+
+
+async def compteur_ready(app: Any, pilot: Any) -> None:
+    """The Compteur's widgets are mounted (one frame after the first screen)."""
+    await wait_for(pilot, lambda: app.panes["compteur"].body_ready)

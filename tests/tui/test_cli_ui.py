@@ -35,7 +35,11 @@ def test_bare_linkytool_and_demo_flag_open_the_ui(monkeypatch: pytest.MonkeyPatc
 
     class FakeApp:
         return_code = 0
-        session = type("FakeSession", (), {"workdir": "/tmp/demo"})()
+        session = type(
+            "FakeSession",
+            (),
+            {"workdir": "/tmp/demo", "temporary_workdir": True, "close": lambda self: None},
+        )()
 
         def run(self) -> None:
             pass
@@ -48,3 +52,4 @@ def test_bare_linkytool_and_demo_flag_open_the_ui(monkeypatch: pytest.MonkeyPatc
     assert CliRunner().invoke(cli, []).exit_code == 0
     assert CliRunner().invoke(cli, ["--demo"]).exit_code == 0
     assert [o["demo"] for o in opened] == [False, True]
+    assert all(o["reopen_last"] for o in opened)  # bare linkytool reopens the last dossier

@@ -22,8 +22,10 @@ async def test_guided_test_is_recorded_and_passes(
         await pilot.pause()
         await pilot.click("#dec-coupled")
         await pilot.click("#dec-opened")
-        await pilot.pause(0.3)
-        assert load_dossier(template_dossier).decoupling_test.breaker_opened_at == FROZEN_NOW
+        await wait_for(  # recorded at once: polled with a deadline, no fixed sleep
+            pilot,
+            lambda: load_dossier(template_dossier).decoupling_test.breaker_opened_at == FROZEN_NOW,
+        )
         await pilot.click("#dec-decoupled")
         app.query_one("#dec-message", Input).value = "Utility Loss"
         app.query_one("#dec-power", Input).value = "2400"

@@ -38,7 +38,7 @@ async def test_demo_end_to_end(tmp_path: Path, messages: MessageLog) -> None:
         # 1. the simulated meter is read over its pty
         await wait_for(pilot, lambda: bool(messages.of(TicReadingUpdated)), timeout=30)
         await wait_for(pilot, lambda: messages.of(TicReadingUpdated)[-1].reading.prm == DEMO_PRM)
-        assert "Mode consommateur" in screen_text(app)
+        await wait_for(pilot, lambda: "Mode consommateur" in screen_text(app))
         await pilot.press("t")  # TIC reading -> dossier
         await pilot.pause()
         # 2. the three photos are read and confirmed
@@ -58,7 +58,12 @@ async def test_demo_end_to_end(tmp_path: Path, messages: MessageLog) -> None:
         await pilot.press("f4")
         await pilot.pause()
         await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=30)
-        await pilot.pause(0.5)
+        # the checklist follows the confirmations by itself: poll its latest state
+        await wait_for(
+            pilot,
+            lambda: all(o.satisfied for o in messages.of(ChecklistUpdated)[-1].outcomes),
+            timeout=30,
+        )
         outcomes = messages.of(ChecklistUpdated)[-1].outcomes
         assert all(o.satisfied for o in outcomes), [o.detail for o in outcomes if not o.satisfied]
         # 5. attestation and pack

@@ -13,7 +13,7 @@ from linkytool.tui.app import make_app
 from linkytool.tui.messages import TicReadingUpdated, TicStatus
 from linkytool.tui.widgets.chart import BarChart
 
-from .conftest import MessageLog, frozen_clock, screen_text, wait_for
+from .conftest import MessageLog, compteur_ready, frozen_clock, screen_text, wait_for
 
 DEMO_PRM = "30002345678901"
 
@@ -82,10 +82,16 @@ async def test_adapter_unplugged_mid_session_then_replugged(
         await pilot.pause()
         assert app.query_one("#meter-url", Input).value.endswith("x")
         assert "débranch" in screen_text(app).lower()
+        # the last values stay, greyed, with the time of the last frame
+        pane = app.panes["compteur"]
+        assert pane.stale and pane.query_one("#meter-values").has_class("stale")
+        assert "figées, trame de" in screen_text(app)
         before = len(messages.of(TicReadingUpdated))
         meter.replug()
         await wait_for(pilot, lambda: any(m.state == "replugged" for m in messages.of(TicStatus)))
         await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) > before, timeout=20)
+        await pilot.pause()
+        assert not pane.stale and "figées" not in screen_text(app)
 
 
 async def test_absent_port_is_explained_in_french(tmp_path: Path, messages: MessageLog) -> None:
@@ -99,3 +105,43 @@ async def test_absent_port_is_explained_in_french(tmp_path: Path, messages: Mess
         assert absent in failure.message
         assert "Erreur inattendue" not in failure.message
         assert any(m.state == "error" for m in messages.of(TicStatus))
+
+
+async def test_enter_in_the_address_field_connects(
+    tmp_path: Path, meter, messages: MessageLog
+) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock, port_lister=list)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await compteur_ready(app, pilot)
+        field = app.query_one("#meter-url", Input)
+        field.focus()
+        field.value = str(meter.path)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(messages.of(TicReadingUpdated)), timeout=20)
+        assert messages.of(TicReadingUpdated)[-1].reading.prm == DEMO_PRM
+    # the adapter is remembered for the next bare `linkytool`
+    from linkytool.tui.state import UiState
+
+    state, _ = UiState.load(tmp_path / "config" / "linkytool" / "etat.json")
+    assert state.values.last_port == str(meter.path)
+
+
+async def test_a_long_status_wraps_at_80_columns(tmp_path: Path) -> None:
+    app = make_app(workdir=tmp_path, clock=frozen_clock, port_lister=list)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await compteur_ready(app, pilot)
+        port = "/dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A10K5R3X-if00-port0"
+        long = f"Adaptateur débranché ou muet ({port} : plus de données)"
+        app.panes["compteur"].post_message(TicStatus("unplugged", long))
+        await wait_for(pilot, lambda: "A10K5R3X" in screen_text(app))
+        assert "données)" in screen_text(app)  # wrapped over lines, nothing cut
+
+
+def test_stge_summary_as_a_list() -> None:
+    from linkytool.tui.screens.meter_format import stge_items
+
+    assert stge_items("consommateur, organe de coupure fermé, tarif 1") == [
+        "consommateur",
+        "organe de coupure fermé",
+        "tarif 1",
+    ]

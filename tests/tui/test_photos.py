@@ -12,7 +12,7 @@ from linkytool.tui.app import make_app
 from linkytool.tui.messages import PhotoRead, ReadingConfirmed, TicReadingUpdated
 
 from .conftest import SAMPLES, CachedPhotoReader, MessageLog, frozen_clock, screen_text, wait_for
-from .test_snapshots import fixed_reading
+from .screens import fixed_reading
 
 SLOTS = ("prm", "date", "injection_index")
 

@@ -38,6 +38,17 @@ def _wait_for(session: str, text: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"{text!r} not on screen:\n{screen}")
 
 
+def _wait_until(session: str, condition, timeout: float = 20.0) -> str:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = _screen(session)
+        if condition(screen):
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"not reached:\n{screen}")
+
+
 def test_demo_in_a_real_terminal(tmp_path: Path) -> None:
     session = f"linkytool-{uuid.uuid4().hex[:8]}"
     marker = tmp_path / "exited"
@@ -57,7 +68,7 @@ def test_demo_in_a_real_terminal(tmp_path: Path) -> None:
         _tmux("send-keys", "-t", session, "F1")
         _wait_for(session, "Aide — Prérequis")
         _tmux("send-keys", "-t", session, "Escape")
-        time.sleep(0.3)
+        _wait_until(session, lambda screen: "Aide — Prérequis" not in screen)
         _tmux("send-keys", "-t", session, "C-q")
         deadline = time.monotonic() + 15
         while not marker.exists() and time.monotonic() < deadline:

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
+from linkytool.tui.errors import SafetyNet
+
 if TYPE_CHECKING:
     from linkytool.tui.app import LinkytoolApp
     from linkytool.tui.dossier_store import DossierStore
     from linkytool.tui.session import Session
 
 
-class Pane(VerticalScroll):
+class Pane(SafetyNet, VerticalScroll):
     """A tab's content: title and help text for the help panel, access to shared state."""
 
     #: Name shown in the tab bar and the help panel.

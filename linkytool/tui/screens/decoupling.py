@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Digits, Input, Label, Static
 
 from linkytool.tui.errors import guarded
+from linkytool.tui.labels import decimal_comma
 from linkytool.tui.messages import DecouplingRecorded, DossierChanged
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.picker import FilePicker
@@ -342,11 +343,10 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         result = self._evaluate(self.store.dossier)
         verdict = Text()
         if result.complete and result.passed:
-            delay = f"{result.delay_s:.1f}".replace(".", ",")
-            limit = f"{result.threshold_s:g}".replace(".", ",")
             verdict.append(
-                f"Essai réussi : découplage en {delay} s (seuil de {limit} s réglé dans "
-                "linkytool ; le mode opératoire ne fixe pas de délai).",
+                f"Essai réussi : découplage en {decimal_comma(result.delay_s)} s (seuil de "
+                f"{decimal_comma(result.threshold_s)} s réglé dans linkytool ; le mode opératoire "
+                "ne fixe pas de délai).",
                 style="bold green",
             )
         elif result.complete:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,6 +20,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, get_current_worker
 
@@ -41,8 +43,10 @@ from linkytool.tui.screens.meter_format import (
     meter_time_text,
     quantity,
     rate_text,
+    stge_items,
     stge_lines,
 )
+from linkytool.tui.session import PARIS
 from linkytool.tui.widgets.chart import BarChart
 
 #: Span of the power chart [s].
@@ -53,6 +57,9 @@ MODES: list[tuple[str, str]] = [
     ("Standard", "standard"),
     ("Historique", "historique"),
 ]
+
+#: Status states in which the values shown are no longer live.
+STALE_STATES = frozenset({"unplugged", "stopped", "error"})
 
 #: ``TicReader`` event kind -> status line state.
 STATE_OF_EVENT = {
@@ -109,39 +116,79 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self._reader: Any = None
         self._reader_done: threading.Event | None = None
         self._record_request: tuple[Path | None] | None = None
+        #: The values shown are the last ones received, not live (adapter unplugged...).
+        self.stale = False
+        #: Host time of the last frame [s since the epoch].
+        self.last_frame_at: float | None = None
+        #: The screen's widgets are mounted (just after the first paint).
+        self.body_ready = False
+        self.status_text = ""
 
     def compose_content(self) -> ComposeResult:
-        with Horizontal(id="meter-source", classes="row"):
-            yield Select[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True)
-            yield Input(
-                placeholder="ou adresse : /dev/ttyUSB0, rfc2217://…",
-                id="meter-url",
-                classes="draft",
-                compact=True,
-            )
-            yield Select[str](MODES, value="auto", allow_blank=False, id="meter-mode", compact=True)
-        with Horizontal(classes="row buttons"):
-            yield Button("Connecter", id="meter-connect", variant="primary", compact=True)
-            yield Button("Arrêter", id="meter-stop", compact=True)
-            yield Button("Enregistrer", id="meter-record", compact=True)
-            yield Button("→ Dossier", id="meter-to-dossier", compact=True)
-            yield Button("Ports", id="meter-refresh", compact=True)
-        yield Label("Non connecté.", id="meter-status")
-        yield Static("", id="meter-banner", classes="banner hidden")
-        with Horizontal(id="meter-live"):
-            yield Static(self._values_table(None), id="meter-values")
-            yield Static("", id="meter-stge")
-        with Vertical(id="meter-chart-box"):
-            yield Label("Puissance apparente (5 dernières minutes) : —", id="meter-chart-label")
-            yield BarChart(total_style="cyan", id="meter-chart")
+        # Nothing before the first paint: the first screen (tabs, footer) is drawn at
+        # the cost of a bare Textual app, this screen's widgets follow one frame later.
+        yield from ()
+
+    def _body(self) -> list[Widget]:
+        return [
+            Horizontal(
+                Select[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True),
+                Input(
+                    placeholder="ou adresse : /dev/ttyUSB0, rfc2217://…",
+                    id="meter-url",
+                    classes="draft",
+                    compact=True,
+                ),
+                Select[str](MODES, value="auto", allow_blank=False, id="meter-mode", compact=True),
+                id="meter-source",
+                classes="row",
+            ),
+            Horizontal(
+                Button("Connecter", id="meter-connect", variant="primary", compact=True),
+                Button("Arrêter", id="meter-stop", compact=True),
+                Button("● Enregistrer", id="meter-record", compact=True),
+                Button("→ Dossier", id="meter-to-dossier", compact=True),
+                Button("Ports", id="meter-refresh", compact=True),
+                classes="row buttons",
+            ),
+            Label("Non connecté.", id="meter-status"),
+            Static("", id="meter-banner", classes="banner hidden"),
+            Horizontal(
+                Static(self._values_table(None), id="meter-values"),
+                Static("", id="meter-stge"),
+                id="meter-live",
+            ),
+            Vertical(
+                Label("Puissance apparente (5 dernières minutes) : —", id="meter-chart-label"),
+                BarChart(total_style="cyan", id="meter-chart"),
+                id="meter-chart-box",
+            ),
+        ]
 
     def on_built(self) -> None:
+        self.call_after_refresh(self._mount_body)
+
+    async def _mount_body(self) -> None:
+        await self.mount_all(self._body())
+        self.body_ready = True
         url_input = self.query_one("#meter-url", Input)
         self.lt_app.restore_draft(url_input)
         if self.session.tic_url:
             url_input.value = self.session.tic_url
-        # Background work starts once the first screen is on the terminal.
-        self.call_after_refresh(self.set_timer, 0.3, self._start_background)
+        if self.session.offered_port:
+            self.notify(
+                f"Dernier adaptateur utilisé : {self.session.offered_port}. "
+                "Entrée sur « Connecter » (ou c) pour le relire.",
+                title="Reconnecter ?",
+            )
+            self.query_one("#meter-connect", Button).focus()
+        # Background work starts once this screen is on the terminal.
+        self.call_after_refresh(self.lt_app.start_background_work)
+        self.set_timer(0.3, self._start_background)
+        if self.status_text:
+            self._set_status(self.status_state, self.status_text)
+        if self.reading is not None:
+            self.refresh_view()
 
     @guarded
     def _start_background(self) -> None:
@@ -200,6 +247,12 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             event.stop()
             action()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Entrée in the address field connects (the obvious thing in a one-field form)."""
+        if event.input.id == "meter-url":
+            event.stop()
+            self.action_connect()
+
     def current_url(self) -> str:
         return self.query_one("#meter-url", Input).value.strip()
 
@@ -214,6 +267,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             return
         mode = str(self.query_one("#meter-mode", Select).value)
         self._start_reader(url, mode)
+        if not self.session.demo:
+            self.lt_app.remember(last_port=url)
 
     def _start_reader(self, url: str, mode: str) -> None:
         from linkytool.tic.serialio import TicReader
@@ -258,7 +313,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         directory = self.store.base_dir / "captures" if self.store.path else self.session.workdir
         stamp = self.session.clock().strftime("%Y%m%d-%H%M%S")
         self.recording = directory / f"{prefix}-{stamp}.bin"
-        self.query_one("#meter-record", Button).label = "Arrêter l'enregistrement"
+        self.query_one("#meter-record", Button).label = "■ Fin enreg."
         if self.reader_worker is None:
             self.notify(
                 f"L'enregistrement commencera à la connexion : {self.recording}",
@@ -276,7 +331,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             return None
         self._restart_if_running()
         self.notify(f"Capture enregistrée : {path}", title="Enregistrement arrêté")
-        self.query_one("#meter-record", Button).label = "Enregistrer"
+        self.query_one("#meter-record", Button).label = "● Enregistrer"
         return path
 
     def _restart_if_running(self) -> None:
@@ -371,9 +426,16 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
     def on_tic_status(self, message: TicStatus) -> None:
         self._set_status(message.state, message.text)
+        stale = message.state in STALE_STATES and self.reading is not None
+        if stale != self.stale:
+            self.stale = stale
+            self.refresh_view()
 
     def _set_status(self, state: str, text: str) -> None:
         self.status_state = state
+        self.status_text = text
+        if not self.body_ready:
+            return  # shown when the body is mounted
         suffix = f"  ● enregistrement : {self.recording.name}" if self.recording else ""
         label = self.query_one("#meter-status", Label)
         label.update(Text(text + suffix, style=STATUS_STYLE.get(state, "")))
@@ -381,6 +443,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
     def on_tic_reading_updated(self, message: TicReadingUpdated) -> None:
         reading = message.reading
         self.reading = reading
+        self.last_frame_at = message.host_time
+        self.stale = False
         if self.status_state in ("connecting", "stopped"):
             self._set_status("connected", f"Connecté — mode {getattr(reading, 'mode', '?')}.")
         history = self.session.power_history
@@ -390,8 +454,13 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self.refresh_view()
 
     def refresh_view(self) -> None:
+        if not self.body_ready:
+            return  # drawn when the body is mounted (just after the first paint)
         reading = self.reading
-        self.query_one("#meter-values", Static).update(self._values_table(reading))
+        values = self.query_one("#meter-values", Static)
+        values.update(self._values_table(reading))
+        values.set_class(self.stale, "stale")
+        self.query_one("#meter-stge", Static).set_class(self.stale, "stale")
         register = getattr(reading, "stge", None)
         stge = Text()
         address = getattr(reading, "meter_address", None)
@@ -402,8 +471,9 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
                 stge.append(f"{address.type_name}\n", style="dim")
         if register is not None:
             stge.append(f"STGE {register.hex}\n", style="bold")
-            stge.append(register.summary())
-            stge.append("\n(s : détail du registre)", style="dim")
+            for item in stge_items(register.summary()):
+                stge.append(f"• {item}\n")
+            stge.append("(s : détail du registre)", style="dim")
         elif reading is not None:
             stge.append("Pas de registre STGE (mode historique).", style="dim")
         self.query_one("#meter-stge", Static).update(stge)
@@ -435,6 +505,12 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(no_wrap=True)
+        if self.stale and self.last_frame_at is not None:
+            at = datetime.fromtimestamp(self.last_frame_at, tz=PARIS).strftime("%H:%M:%S")
+            table.add_row(
+                Text("Valeurs", style="bold yellow"),
+                Text(f"figées, trame de {at}", style="bold yellow"),
+            )
 
         def get(name: str) -> Any:
             return getattr(reading, name, None) if reading is not None else None

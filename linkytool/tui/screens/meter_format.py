@@ -71,6 +71,13 @@ def consumer_mode_notice(reading: Any) -> str | None:
     )
 
 
+def stge_items(summary: str) -> list[str]:
+    """The STGE summary sentence as list items: 'consommateur, organe de coupure fermé,
+    tarif 1' -> ['consommateur', 'organe de coupure fermé', 'tarif 1']."""
+    parts = [part.strip() for part in summary.replace(";", ",").split(",")]
+    return [part for part in parts if part]
+
+
 def stge_lines(stge: Any) -> list[tuple[str, str]]:
     """The decoded status register as (French name, value) pairs, whatever its shape."""
     if stge is None:

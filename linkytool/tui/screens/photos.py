@@ -1,31 +1,34 @@
 """Photos: the three meter-screen photos, what the OCR read, confirmation, cross-checks.
 
-Each slot (PRM, date courante, index injection) takes a photo from the file picker,
-reads it with ``linkytool.ocr.read_photo`` in a thread worker, shows the value, the
-confidence and the screen crop, and lets the user confirm or correct the value, which is
-then recorded in the dossier with its provenance through ``linkytool.mes.service.record_photo``
-(the same route as ``linkytool mes import-photos``).
-Cross-checks (``linkytool.ocr.cross_check``) compare the photos with the live TIC.
+Each slot (PRM, date courante, index injection) takes a photo from the file picker; the
+app reads it in the background (:mod:`linkytool.tui.photo_jobs`: the dossier's photos are
+read as soon as it opens, in parallel), and the slot shows the value, the confidence and
+the LCD as read, one dot per braille dot (:mod:`linkytool.tui.widgets.lcd_preview`), so
+the installer can compare. Focus follows the work: the first value to confirm has the
+focus, Entrée confirms it and moves to the next. The confirmed value is recorded in the
+dossier with its provenance through ``linkytool.mes.service.record_photo`` (the same
+route as ``linkytool mes import-photos``). Cross-checks (``linkytool.ocr.cross_check``)
+compare the photos with the live TIC.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from linkytool.tui.errors import describe_error, guarded
+from linkytool.tui.errors import SafetyNet, describe_error, guarded
+from linkytool.tui.labels import french_date, iso_date
 from linkytool.tui.messages import PhotoFailed, PhotoRead, ReadingConfirmed, WorkFailed
 from linkytool.tui.screens.base import Pane
-from linkytool.tui.widgets.image_cells import ImageCells
+from linkytool.tui.widgets.lcd_preview import LcdPreview
+from linkytool.tui.widgets.photo_view import open_in_viewer, picture_widget
 from linkytool.tui.widgets.picker import FilePicker
 
 #: Slot id (= dossier field and OCR screen kind), French title, what to photograph.
@@ -35,14 +38,12 @@ SLOTS: tuple[tuple[str, str, str], ...] = (
     ("injection_index", "Index injection", "écran « INDEX INJECTION » (kWh)"),
 )
 
-_OCR_LOCK = threading.Lock()
-
 CHECK_STYLE = {"ok": "green", "mismatch": "bold red", "unavailable": "dim", "missing": "yellow"}
 CHECK_ICON = {"ok": "✔", "mismatch": "✘", "unavailable": "·", "missing": "?"}
 
 
-class PhotoSlot(Vertical):
-    """One photo: path, OCR result, crop preview, value to confirm."""
+class PhotoSlot(SafetyNet, Vertical):
+    """One photo: path, OCR result, LCD preview, value to confirm."""
 
     def __init__(self, slot: str, title: str, what: str) -> None:
         super().__init__(id=f"slot-{slot}", classes="photo-slot")
@@ -60,18 +61,16 @@ class PhotoSlot(Vertical):
         with Horizontal(classes="row"):
             yield Button("Choisir la photo…", id=f"pick-{self.slot}", compact=True)
             yield Label(f"Aucune photo ({self.what}).", id=f"file-{self.slot}", classes="grow")
+        with Horizontal(classes="row"):
+            yield Input(
+                placeholder="valeur", id=f"value-{self.slot}", classes="draft", compact=True
+            )
+            yield Button("Confirmer", id=f"confirm-{self.slot}", variant="success", compact=True)
+        yield Static("", id=f"ocr-{self.slot}")
+        yield Horizontal(id=f"cands-{self.slot}", classes="row candidates")
         with Horizontal(classes="slot-body"):
-            with Vertical(classes="slot-text"):
-                yield Static("", id=f"ocr-{self.slot}")
-                yield Horizontal(id=f"cands-{self.slot}", classes="row candidates")
-                with Horizontal(classes="row"):
-                    yield Input(
-                        placeholder="valeur", id=f"value-{self.slot}", classes="draft", compact=True
-                    )
-                    yield Button(
-                        "Confirmer", id=f"confirm-{self.slot}", variant="success", compact=True
-                    )
-            yield ImageCells(id=f"crop-{self.slot}")
+            yield LcdPreview(id=f"crop-{self.slot}")
+            yield Horizontal(id=f"photo-{self.slot}", classes="photo-image")
 
     def set_path(self, path: Path, *, keep_typed: bool = False) -> None:
         """A photo for this slot; its value field is cleared unless ``keep_typed``."""
@@ -82,7 +81,8 @@ class PhotoSlot(Vertical):
             self.query_one(f"#value-{self.slot}", Input).value = ""
         self.query_one(f"#file-{self.slot}", Label).update(Text(f"{path.name} — lecture en cours…"))
         self.query_one(f"#ocr-{self.slot}", Static).update("")
-        self.query_one(f"#crop-{self.slot}", ImageCells).show_image(None)
+        self.query_one(f"#cands-{self.slot}", Horizontal).remove_children()
+        self.query_one(f"#crop-{self.slot}", LcdPreview).show_reading(None)
 
     def show_reading(self, reading: Any) -> None:
         self.reading = reading
@@ -95,9 +95,9 @@ class PhotoSlot(Vertical):
             text.append(
                 f"Écran reconnu : {label} (attendu : {self.slot_title})\n", style="bold red"
             )
-        value = reading.value or "illisible"
+        value = french_date(reading.value) if reading.value else "illisible"
         text.append(f"Lu : {value}  ", style="bold")
-        percent = f"{reading.confidence * 100:.0f} %"
+        percent = f"{reading.confidence * 100:.0f} %"  # a whole number: no decimal sign
         if reading.confident:
             text.append(f"confiance {percent} — sûre", style="green")
         else:
@@ -110,7 +110,9 @@ class PhotoSlot(Vertical):
             # One button per alternative: a press puts it in the value field.
             candidates.mount(Label("Autres lectures : ", classes="dim"))
             candidates.mount_all(
-                Button(value, name=value, classes="candidate", compact=True)
+                Button(
+                    french_date(value), name=french_date(value), classes="candidate", compact=True
+                )
                 for value in reading.candidates[:3]
             )
         for warning in reading.warnings:
@@ -118,16 +120,23 @@ class PhotoSlot(Vertical):
         self.query_one(f"#ocr-{self.slot}", Static).update(text)
         value_input = self.query_one(f"#value-{self.slot}", Input)
         # Propose the value read, unless the user already typed one (kept from a draft).
-        if reading.value and value_input.value in ("", self.proposed):
-            value_input.value = reading.value
-        self.proposed = reading.value or ""
-        self.query_one(f"#crop-{self.slot}", ImageCells).show_image(reading.crop, width=32)
+        shown = french_date(reading.value) if reading.value else ""  # dates as JJ/MM/AAAA
+        if shown and value_input.value in ("", self.proposed):
+            value_input.value = shown
+        self.proposed = shown
+        self.query_one(f"#crop-{self.slot}", LcdPreview).show_reading(reading)
+        box = self.query_one(f"#photo-{self.slot}", Horizontal)
+        box.remove_children()
+        picture = picture_widget(reading.crop) if reading.crop else None
+        if picture is not None:  # a terminal that shows pictures: the crop itself
+            box.mount(picture)
 
     def mark_confirmed(self, value: str) -> None:
         self.confirmed = value
         self.query_one(f"#file-{self.slot}", Label).update(
             Text(
-                f"{self.path.name if self.path else ''} — valeur confirmée : {value}", style="green"
+                f"{self.path.name if self.path else ''} — valeur confirmée : {french_date(value)}",
+                style="green",
             )
         )
 
@@ -149,6 +158,7 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         Binding("p", "pick('prm')", "Photo PRM"),
         Binding("d", "pick('date')", "Photo date"),
         Binding("i", "pick('injection_index')", "Photo index"),
+        Binding("o", "open_photo", "Ouvrir", tooltip="Ouvrir la photo dans la visionneuse"),
     ]
 
     def compose_content(self) -> ComposeResult:
@@ -160,38 +170,106 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
     def on_built(self) -> None:
         for slot, _, _ in SLOTS:
             self.lt_app.restore_draft(self.query_one(f"#value-{slot}", Input))
+        self.load_from_dossier()
 
     def on_shown(self) -> None:
-        # The photos the dossier refers to are read the first time this tab is shown
-        # (OCR is CPU-heavy: not at start-up, not when only other screens are used).
         self.load_from_dossier()
+        self.focus_next_value()
 
     def slot(self, slot: str) -> PhotoSlot:
         return self.query_one(f"#slot-{slot}", PhotoSlot)
 
     def load_from_dossier(self) -> None:
-        """Read the photos the dossier already refers to (demo, reopened dossier)."""
+        """Show the photos the dossier refers to, with their reading when it is ready
+        (the app reads them in the background as soon as the dossier opens)."""
         if self.store.path is None:
             return
         try:
             dossier = self.store.require()
         except Exception:
             return  # the Prérequis pane reports load errors
+        jobs = self.lt_app.photo_jobs
         for slot, _, _ in SLOTS:
             relative = getattr(dossier.photos, slot, "")
-            if relative and self.slot(slot).path is None:
-                path = (self.store.base_dir / relative).resolve()
-                if path.is_file():
-                    self.read(slot, path, keep_typed=True)
+            widget = self.slot(slot)
+            if not relative:
+                continue
+            path = (self.store.base_dir / relative).resolve()
+            if not path.is_file() or widget.path == path:
+                continue
+            widget.set_path(path, keep_typed=True)
+            jobs.submit(slot, path)  # no-op when this photo is already read or being read
+            self._show_result(slot)
+
+    def _show_result(self, slot: str) -> None:
+        """Show the background reading of ``slot`` if it is already finished."""
+        done = self.lt_app.photo_jobs.result(slot)
+        widget = self.slot(slot)
+        if done is None or done[0] != widget.path:
+            return
+        _, reading, error = done
+        if error is not None:
+            message, _ = describe_error(error)
+            self.photo_failed(PhotoFailed(slot, message, done[0]))
+        else:
+            self.photo_read(PhotoRead(slot, reading, done[0]))
+
+    # -- focus follows the work --------------------------------------------------------------
+
+    def first_unconfirmed(self) -> str | None:
+        """The first slot whose value is not confirmed yet."""
+        return next((s for s, _, _ in SLOTS if self.slot(s).confirmed is None), None)
+
+    def focus_next_value(self) -> None:
+        """Focus what the first unconfirmed slot needs (on opening, after a confirmation):
+        its value when its photo is there (Entrée confirms), else its photo button
+        (Entrée opens the file picker; the screen's letter keys still work there)."""
+        slot = self.first_unconfirmed()
+        if slot is None:
+            return
+        widget = self.slot(slot)
+        target = f"#value-{slot}" if widget.path is not None else f"#pick-{slot}"
+        self.query_one(target).focus()
+        self.call_after_refresh(self.slot(slot).scroll_visible, animate=False, top=True)
+
+    def action_open_photo(self) -> None:
+        """Open the current slot's photo (focused, else first unconfirmed) in the system
+        viewer, without waiting for it; a failure is a notification."""
+        focused = self.app.focused
+        slot = (
+            next(
+                (
+                    s
+                    for s, _, _ in SLOTS
+                    if focused is not None and self.slot(s) in focused.ancestors
+                ),
+                None,
+            )
+            or self.first_unconfirmed()
+            or SLOTS[0][0]
+        )
+        path = self.slot(slot).path
+        if path is None:
+            self.notify("Pas encore de photo pour cet écran.", severity="warning")
+            return
+
+        def failed(message: str) -> None:
+            try:  # from the thread that waits for the viewer
+                self.app.call_from_thread(self.notify, message, title="Photo", severity="warning")
+            except RuntimeError:  # at once, on the UI thread
+                self.notify(message, title="Photo", severity="warning")
+
+        open_in_viewer(path, failed)
 
     # -- picking and reading ----------------------------------------------------------------
 
     def action_pick(self, slot: str) -> None:
-        start = self.store.base_dir if self.store.path else self.session.workdir
+        start = self.session.last_folder()
         title = dict((s, t) for s, t, _ in SLOTS)[slot]
 
         def chosen(path: Path | None) -> None:
             if path is not None:
+                self.lt_app.remember(last_folder=str(path.resolve().parent))
                 self.add_photo(slot, path)
 
         self.app.push_screen(FilePicker(f"Photo : {title}", start), chosen)
@@ -209,32 +287,32 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
 
     def read(self, slot: str, path: Path, *, keep_typed: bool = False) -> None:
         self.slot(slot).set_path(path, keep_typed=keep_typed)
-        self._ocr(slot, path)
+        if not self.lt_app.photo_jobs.submit(slot, path):
+            self._show_result(slot)  # this very photo was read already
 
-    @work(thread=True, exit_on_error=False, group="ocr")
-    def _ocr(self, slot: str, path: Path) -> None:
-        try:
-            from linkytool.ocr import read_photo
-
-            reader = self.session.photo_reader or read_photo
-            with _OCR_LOCK:  # one photo at a time: OCR is CPU-heavy, the UI must stay fluid
-                reading = reader(path)
-        except Exception as error:
-            message, hint = describe_error(error)
-            self.post_message(WorkFailed(f"Photo {path.name}", message, hint))
-            self.post_message(PhotoFailed(slot, message))
-            return
-        self.post_message(PhotoRead(slot, reading))
-
-    def on_photo_failed(self, message: PhotoFailed) -> None:
+    def photo_failed(self, message: PhotoFailed) -> None:
+        """The app's background reading of a photo failed (routed here by the app)."""
         widget = self.slot(message.slot)
+        if message.path is not None and widget.path != message.path:
+            return
         widget.query_one(f"#ocr-{message.slot}", Static).update(
             Text(message.message, style="bold red")
         )
 
-    def on_photo_read(self, message: PhotoRead) -> None:
-        self.slot(message.slot).show_reading(message.reading)
+    def photo_read(self, message: PhotoRead) -> None:
+        """A photo was read in the background (routed here by the app)."""
+        widget = self.slot(message.slot)
+        if widget.path is None and message.path is not None:
+            widget.set_path(message.path, keep_typed=True)
+        elif message.path is not None and widget.path != message.path:
+            return  # a reading of a photo replaced since
+        widget.show_reading(message.reading)
         self.refresh_checks()
+        focused = self.app.focused
+        if self.lt_app.active_pane is self and (
+            focused is None or focused is self or focused.id == f"pick-{message.slot}"
+        ):
+            self.focus_next_value()
 
     # -- confirmation -----------------------------------------------------------------------
 
@@ -269,7 +347,7 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         meter number, and a PRM photo without engraved references gets a warning.
         """
         widget = self.slot(slot)
-        value = self.query_one(f"#value-{slot}", Input).value.strip()
+        value = iso_date(self.query_one(f"#value-{slot}", Input).value)  # JJ/MM/AAAA typed
         if not value:
             self.notify("Saisissez la valeur lue sur la photo.", severity="warning")
             return
@@ -289,12 +367,13 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         self.post_message(ReadingConfirmed(slot, recorded, source))
         self.refresh_checks()
         self.notify(
-            f"{widget.slot_title} : {recorded} enregistré dans le dossier"
+            f"{widget.slot_title} : {french_date(recorded)} enregistré dans le dossier"
             + (" (valeur corrigée à la main)." if source == "manual" else "."),
             title="Relevé enregistré",
         )
         for warning in warnings:
             self.notify(f"Attention : {warning}.", severity="warning", timeout=10)
+        self.focus_next_value()
 
     # -- cross-checks -----------------------------------------------------------------------
 

@@ -20,8 +20,10 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
+from linkytool.errors import describe_os_error
 from linkytool.tui.dossier_store import DossierEdits
 from linkytool.tui.errors import describe_error, guarded
+from linkytool.tui.labels import enum_label
 from linkytool.tui.messages import ChecklistUpdated, DossierChanged, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.screens.dossier_form import (
@@ -76,6 +78,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         self._pending: dict[str, Any] = {}
         self._timer: Timer | None = None
         self._form_built = False
+        #: Sections of the form still to mount (None: not being built).
+        self._form_chunks: list[list[Widget]] | None = None
         self._updating = False
         #: Text each input last received from the dossier: any other value was typed.
         self._shown: dict[str, str] = {}
@@ -101,11 +105,26 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
 
     def on_built(self) -> None:
         table = self.query_one("#prereq-table", DataTable)
-        table.add_column("", width=1)
-        table.add_column("Prérequis", width=24)
-        table.add_column("Constat", width=None)
+        table.add_column("", width=1, key="icon")
+        table.add_column("Prérequis", key="title")
+        table.add_column("Constat", key="detail")
         self.lt_app.restore_draft(self.query_one("#prereq-path", Input))
+        # First paint now; the dossier is loaded and checked in a thread after it.
         self.call_after_refresh(self.reload)
+
+    def on_shown(self) -> None:
+        """Focus follows the work: the checklist (↑ ↓ walk its rows, the full text of the
+        selected one below), or the path field when no dossier is open (Entrée opens or
+        creates it)."""
+        focused = self.app.focused
+        if self.lt_app.active_pane is not self or (
+            focused is not None and focused is not self and self in focused.ancestors
+        ):
+            return  # another screen, or the user is already working in this one
+        if self.store.path is None or not self.store.path.exists():
+            self.query_one("#prereq-path", Input).focus()
+        else:
+            self.query_one("#prereq-table", DataTable).focus()
 
     # -- dossier --------------------------------------------------------------------------
 
@@ -122,36 +141,75 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                     style="yellow",
                 )
             )
+            self.call_after_refresh(self.on_shown)  # the path field is shown now
             return
         self.query_one("#prereq-open").set_class(path is not None, "hidden")
         if path is None:
             self.query_one("#prereq-dossier", Label).update(
                 Text("Aucun dossier ouvert : ouvrez-en un ou créez-le.", style="yellow")
             )
+            self.call_after_refresh(self.on_shown)  # the path field is shown now
             return
         self.query_one("#prereq-dossier", Label).update(Text(f"Dossier : {path}"))
+        if not self.outcomes:
+            self.query_one("#prereq-summary", Label).update(
+                Text("Vérification des prérequis en cours…", style="italic")
+            )
+        self._load_and_check()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="prereq")
+    def _load_and_check(self) -> None:
+        """Load the dossier from its file and check it, off the UI thread."""
         try:
             self.store.load()
         except Exception as error:
             message, hint = describe_error(error)
-            self.query_one("#prereq-summary", Label).update(Text(message, style="bold red"))
+            self.app.call_from_thread(self._show_load_error, message)
             self.post_message(WorkFailed("Dossier", message, hint))
             return
-        self.build_form()
-        self.recheck()
+        self._check_now()
+
+    def _show_load_error(self, message: str) -> None:
+        self.query_one("#prereq-summary", Label).update(Text(message, style="bold red"))
 
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id not in ("prereq-open-btn", "prereq-new-btn"):
             return
         event.stop()
+        self.open_or_create(create=event.button.id == "prereq-new-btn")
+
+    def open_or_create(self, *, create: bool | None = None) -> None:
+        """Open the dossier typed in the path field, or create it from the template.
+
+        ``create=None`` (Entrée in the field) does the obvious thing: open the file when
+        it exists, create it when it does not (a folder gets ``dossier-mes.toml``).
+        """
         text = self.query_one("#prereq-path", Input).value.strip()
-        path = Path(text).expanduser().resolve()
-        if event.button.id == "prereq-new-btn":
+        if not text:
+            self.notify("Saisissez le chemin du dossier (.toml).", severity="warning")
+            return
+        try:
+            path = Path(text).expanduser().resolve()
+            if path.is_dir():
+                path = path / "dossier-mes.toml"
+            exists = path.exists()
+        except (OSError, RuntimeError, ValueError) as error:  # too long, NUL, a loop...
+            reason = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            self.notify(
+                f"Chemin inutilisable ({reason}).\n→ Saisissez le chemin d'un fichier .toml.",
+                title="Dossier",
+                severity="warning",
+            )
+            return
+        if create is None:
+            create = not exists
+        if create:
             self.store.create(path)
             self.notify(f"Dossier créé : {path}", title="Nouveau dossier")
         else:
             self.store.open(path)
+        self.lt_app.remember(last_folder=str(path.parent))
         self.session.dossier_path = path
         self.post_message(DossierChanged("dossier ouvert"))
         self.reload()
@@ -168,6 +226,10 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="prereq")
     def _check(self) -> None:
+        self._check_now()
+
+    def _check_now(self) -> None:
+        """In a worker thread: evaluate the prerequisites and post them."""
         try:
             outcomes = self.store.check()
         except Exception as error:
@@ -181,6 +243,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         table = self.query_one("#prereq-table", DataTable)
         row = table.cursor_row
         table.clear()
+        # The whole title is shown (the longest is short); the finding takes what is left
+        # and the selected row's full text is below the table.
+        widest = max((len(o.title) for o in self.outcomes), default=10)
+        table.columns["title"].width = widest  # type: ignore[index]
+        table.columns["title"].auto_width = False  # type: ignore[index]
         counts = {"satisfied": 0, "missing": 0, "not_satisfied": 0}
         for outcome in self.outcomes:
             status = str(outcome.status)
@@ -202,6 +269,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             summary.append(" — le dossier permet l'attestation.", style="bold green")
         self.query_one("#prereq-summary", Label).update(summary)
         self._show_detail(table.cursor_row)
+        if not self._form_built:
+            self.call_after_refresh(self.build_form)  # after the checklist is on screen
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
@@ -228,25 +297,41 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     # -- form -----------------------------------------------------------------------------
 
     def build_form(self) -> None:
+        """Build the dossier's fields below the checklist, one section per frame: the
+        checklist stays on screen and the keys keep answering while 40-odd rows mount."""
         if self._form_built:
             self.refresh_form()
             return
+        if self._form_chunks is not None:
+            return  # being built
         from linkytool.mes.model import Dossier
 
-        form = self.query_one("#prereq-form", Vertical)
-        widgets: list[Widget] = []
+        chunks: list[list[Widget]] = []
         section = None
         for spec in field_specs(Dossier):
             self.specs[spec.path] = spec
             self.path_by_id[field_id(spec.path)] = spec.path
             if spec.section != section:
                 section = spec.section
-                widgets.append(Label(section, classes="form-section", markup=False))
-            widgets.append(self._field_row(spec))
-            widgets.append(Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden"))
-        form.mount_all(widgets)
-        self._form_built = True
-        self.call_after_refresh(self.refresh_form)
+                chunks.append([Label(section, classes="form-section", markup=False)])
+            chunks[-1].append(self._field_row(spec))
+            chunks[-1].append(
+                Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden")
+            )
+        self._form_chunks = chunks
+        self._mount_next_section()
+
+    def _mount_next_section(self) -> None:
+        chunks = self._form_chunks
+        if chunks is None:
+            return
+        if not chunks:
+            self._form_chunks = None
+            self._form_built = True
+            self.refresh_form()
+            return
+        self.query_one("#prereq-form", Vertical).mount_all(chunks.pop(0))
+        self.call_after_refresh(self._mount_next_section)
 
     def _field_row(self, spec: FieldSpec) -> Horizontal:
         wid = field_id(spec.path)
@@ -256,7 +341,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             return Horizontal(widget, classes="form-row")
         if spec.kind == "enum":
             widget = Select[str](
-                [(choice, choice) for choice in spec.choices],
+                [(enum_label(choice), choice) for choice in spec.choices],
                 prompt="(à choisir)",
                 id=wid,
                 compact=True,
@@ -322,6 +407,10 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
 
     @guarded
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "prereq-path":
+            event.stop()
+            self.open_or_create()
+            return
         if (event.input.id or "").startswith("f-"):
             self._queue(self.path_by_id[event.input.id or ""], event.value)
             self.flush_edits()

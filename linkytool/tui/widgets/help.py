@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from linkytool.tui.errors import SafetyNet
+
 #: Readable names of keys, in French where it matters.
 KEY_NAMES = {
     "escape": "Échap",
@@ -60,7 +62,7 @@ def bindings_table(title: str, bindings: Sequence[tuple[str, str]]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SafetyNet, ModalScreen[None]):
     """Modal listing key bindings and explaining the current screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

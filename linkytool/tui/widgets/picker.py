@@ -16,6 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label
 
+from linkytool.tui.errors import SafetyNet
+
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff")
 
 
@@ -40,7 +42,7 @@ class FilteredTree(DirectoryTree):
         return shown
 
 
-class FilePicker(ModalScreen[Path | None]):
+class FilePicker(SafetyNet, ModalScreen[Path | None]):
     """Choose a file (or, with ``directory=True``, a directory)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -123,11 +125,20 @@ class FilePicker(ModalScreen[Path | None]):
         if not text:
             self.notify("Saisissez un chemin ou choisissez un fichier.", severity="warning")
             return
-        path = Path(text).expanduser()
-        if path.is_dir() and not self.directory:
+        try:
+            path = Path(text).expanduser()
+            is_dir, is_file = path.is_dir(), path.is_file()
+        except (OSError, RuntimeError, ValueError) as error:  # too long, NUL, a loop...
+            self.notify(
+                f"Chemin inutilisable ({error.__class__.__name__}) : saisissez-en un autre.",
+                title="Fichier",
+                severity="warning",
+            )
+            return
+        if is_dir and not self.directory:
             self._browse(path)
             return
-        if self.directory or path.is_file():
+        if self.directory or is_file:
             self.dismiss(path)
         else:
             self.notify(
@@ -148,7 +159,7 @@ class FilePicker(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class PathField(Horizontal):
+class PathField(SafetyNet, Horizontal):
     """A labelled path input with a "…" button opening the :class:`FilePicker`.
 
     The input keeps the id given (so drafts and tests find it); ``extensions`` None

@@ -1,0 +1,132 @@
+"""The demo walked through as an installer would, in tmux at 80×24, timed from the screen.
+
+    .venv/bin/python bench/tui_field_walk.py [--runs 3] [--captures DIR]
+
+For each run of ``linkytool --demo``:
+
+- first screen: command started to the tab bar on the terminal [s];
+- F3 pressed at once (the photos are still being read: the cold case), then Entrée on
+  each value as soon as it shows: F3 to each value shown [s], and keystrokes from F3 to
+  the three values confirmed;
+- the same with F3 pressed 5 s after the start (the photos were read meanwhile: the
+  usual case, an installer looks at the meter first);
+- F4 (after the confirmations): key to its first paint (the table's header) and to the
+  checklist filled in (its "remplis" line) [s].
+
+Beside it, ``linkytool ocr PHOTO`` per demo photo, process start to exit [s]: the UI's goal
+is each value within 0.5 s of that. ``--captures DIR`` writes ``tmux capture-pane -p`` of
+each photo's braille preview. Prints medians and the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tmux_term import KeepServer, Tmux
+
+ROOT = Path(__file__).resolve().parent.parent
+BINARY = ROOT / ".venv" / "bin" / "linkytool"
+#: What each photo's slot shows once read (the value line), in the order of the screen,
+#: and the start of the notification its confirmation raises.
+VALUES = ("Lu : 30002345678901", "Lu : 20/11/2026 14:32", "Lu : 12 ")
+CONFIRMED = ("Numéro PRM : 30002345678901", "Date courante : 20/11/2026", "Index injection : 12")
+PHOTOS = ("demo-prm.jpg", "demo-date.jpg", "demo-index.jpg")
+
+
+def walk(delay_before_f3: float, captures: Path | None) -> dict[str, float]:
+    """One demo run; returns the figures of this run [s] (and keystrokes)."""
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {"XDG_STATE_HOME": f"{scratch}/state", "XDG_CONFIG_HOME": f"{scratch}/config"}
+        env["TERM"] = "xterm-256color"
+        # a capture every 50 ms: finer polling would load the 2 cores it measures
+        term = Tmux([str(BINARY), "--demo"], env=env, cwd=Path(scratch), poll_s=0.05)
+        started = term.start()
+        try:
+            seen, _ = term.wait(lambda text: "Photos F3" in text)
+            figures["first screen"] = seen - started
+            time.sleep(max(0.0, started + delay_before_f3 - time.monotonic()))
+            keys = 1
+            pressed = term.keys("F3")
+            for index, value in enumerate(VALUES):
+                seen, screen = term.wait(lambda text, value=value: value in text, timeout=60)
+                figures[f"F3 to value {index + 1} shown"] = seen - pressed
+                if captures is not None:
+                    (captures / f"{PHOTOS[index]}.txt").write_text(screen, encoding="utf-8")
+                term.keys("Enter")
+                keys += 1
+                # the installer reads the next value once this one is recorded
+                term.wait(lambda text, done=CONFIRMED[index]: done in text)
+            figures["keystrokes F3 to 3 confirmed"] = keys
+            pressed = term.keys("F4")
+            seen, _ = term.wait(lambda text: "Constat" in text)
+            figures["F4 first paint"] = seen - pressed
+            seen, _ = term.wait(lambda text: "remplis" in text)
+            figures["F4 checklist filled"] = seen - pressed
+            term.keys("C-q")
+            deadline = time.monotonic() + 10
+            while not term.pane_dead() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            term.close()
+    return figures
+
+
+def cli_time(photo: Path) -> float:
+    """``linkytool ocr PHOTO``, process start to exit [s]."""
+    started = time.monotonic()
+    subprocess.run([str(BINARY), "ocr", str(photo)], capture_output=True, check=False)
+    return time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--captures", type=Path)
+    options = parser.parse_args()
+    if options.captures is not None:
+        options.captures.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    runs: dict[str, dict[str, list[float]]] = {"F3 at once": {}, "F3 after 5 s": {}}
+    cli: dict[str, list[float]] = {name: [] for name in PHOTOS}
+    with KeepServer():
+        for run in range(options.runs):
+            for name, delay in (("F3 at once", 0.0), ("F3 after 5 s", 5.0)):
+                capture = options.captures if run == 0 and delay else None
+                for key, value in walk(delay, capture).items():
+                    runs[name].setdefault(key, []).append(value)
+            for photo in PHOTOS:
+                cli[photo].append(cli_time(ROOT / "samples" / "photos" / photo))
+    load_after = os.getloadavg()
+    print(f"linkytool --demo in tmux 80x24, {options.runs} runs (medians, min-max)")
+    print(
+        f"machine: {os.cpu_count()} cores; load average (1 min) {load_before[0]:.2f} before,"
+        f" {load_after[0]:.2f} after"
+    )
+    for name, figures in runs.items():
+        print(f"  {name}:")
+        for key, values in figures.items():
+            unit = "" if key.startswith("keystrokes") else " s"
+            print(
+                f"    {key:<32} {statistics.median(values):7.3f}{unit}  "
+                f"({min(values):.3f}-{max(values):.3f})"
+            )
+    print("  linkytool ocr PHOTO (the CLI, process start to exit):")
+    for photo, values in cli.items():
+        print(
+            f"    {photo:<32} {statistics.median(values):7.3f} s  "
+            f"({min(values):.3f}-{max(values):.3f})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,247 @@
+"""Read the dossier's photos in the background, in parallel, as soon as they are known.
+
+The OCR is numpy-heavy and holds the GIL for much of its work: run in threads of the UI
+process, three photos make the screen stutter and take longer than one after the other.
+Here each photo is read in a small pool of worker *processes* (``forkserver``: safe in a
+process that runs threads; the fork server imports the OCR once and each worker starts
+from that copy), started on first use, so the UI stays fluid and the readings overlap on
+the machine's cores. The workers run at the UI's own priority: on a busy machine a lower
+one left them far behind ``linkytool ocr`` on the same photo. A reader injected by tests
+(``make_app(photo_reader=...)``) runs in threads instead (it need not be picklable).
+
+Each photo content is read once: asking again for a slot with the same file (same path,
+size and modification time) reuses the running or finished job. No Textual here: the
+``on_done`` callback (called in a background thread) hands results to the UI.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linkytool.errors import LinkytoolError
+
+#: The dossier fields photographed (= OCR screen kinds), in the order of the screen.
+SLOT_FIELDS: tuple[str, ...] = ("prm", "date", "injection_index")
+#: Worker processes: one per photo, at most one per core (more only share the cores).
+MAX_WORKERS = 3
+#: Longest wait for the worker processes to stop when the app closes [s].
+STOP_TIMEOUT_S = 3.0
+DoneCallback = Callable[[str, Path, Any, BaseException | None], None]
+
+
+class PhotoReadError(LinkytoolError):
+    """A photo could not be read in the worker (message and hint come from there)."""
+
+
+@dataclass(frozen=True)
+class PhotoJob:
+    """One photo being read (or read) for one slot."""
+
+    slot: str
+    path: Path
+    #: (size [bytes], modification time [ns]): a replaced file is read again.
+    stamp: tuple[int, int]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _init_worker() -> None:
+    """Worker process set-up: silent (the terminal belongs to the UI), and stopped by
+    SIGTERM through ``finally`` blocks (the OCR's temporary files are removed)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGHUP, _exit_cleanly)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the UI decides; it stops the workers
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    import linkytool.ocr  # noqa: F401  (loaded once per worker, before the first photo)
+
+
+def _exit_cleanly(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def read_in_worker(path: Path) -> tuple[str, Any, str | None]:
+    """Read ``path`` in a worker process; errors come back as text (always picklable).
+
+    Returns ``("ok", reading, None)``, ``("error", message, hint)`` for a photo the
+    reader refuses, or ``("bug", message, traceback)`` for anything else.
+    """
+    from linkytool.ocr import read_photo
+
+    try:
+        return "ok", read_photo(path), None
+    except LinkytoolError as error:
+        return "error", error.message, error.hint
+    except Exception as error:
+        text = "".join(traceback.format_exception(error))
+        return "bug", f"{type(error).__name__} : {error}", text
+
+
+class PhotoJobs:
+    """The background reading of the photo slots."""
+
+    def __init__(self, reader: Callable[[Path], Any] | None, on_done: DoneCallback) -> None:
+        self.reader = reader
+        self.on_done = on_done
+        self._lock = threading.Lock()
+        self._jobs: dict[str, PhotoJob] = {}
+        self._results: dict[str, tuple[PhotoJob, Any, BaseException | None]] = {}
+        self._pool: Any = None  # multiprocessing Pool, or a thread pool for injected readers
+        self._dispatcher = ThreadPoolExecutor(1, thread_name_prefix="photo-dispatch")
+        self._closed = False
+
+    # -- queries -------------------------------------------------------------------------
+
+    def result(self, slot: str) -> tuple[Path, Any, BaseException | None] | None:
+        """The latest finished reading of ``slot``: (path, reading or None, error)."""
+        with self._lock:
+            found = self._results.get(slot)
+            if found is None or self._jobs.get(slot) != found[0]:
+                return None
+            job, reading, error = found
+            return job.path, reading, error
+
+    def pending(self, slot: str) -> Path | None:
+        """The photo of ``slot`` being read, if any."""
+        with self._lock:
+            job = self._jobs.get(slot)
+            if job is None or (slot in self._results and self._results[slot][0] == job):
+                return None
+            return job.path
+
+    # -- work ----------------------------------------------------------------------------
+
+    def submit(self, slot: str, path: Path, *, again: bool = False) -> bool:
+        """Read ``path`` for ``slot`` unless this very file is already read or being read.
+
+        Returns whether a new reading started.
+        """
+        path = path.resolve()
+        try:
+            job = PhotoJob(slot, path, _stamp(path))
+        except OSError as error:
+            self.on_done(slot, path, None, error)
+            return False
+        with self._lock:
+            if self._closed or (self._jobs.get(slot) == job and not again):
+                return False
+            self._jobs[slot] = job
+        # Starting the worker processes takes a while: never on the UI thread.
+        self._dispatcher.submit(self._start, job)
+        return True
+
+    def warm_up(self) -> None:
+        """Start the worker processes now, from the dispatcher thread (they live in other
+        processes: the UI process only waits for them), so the first photo finds them
+        ready."""
+        with self._lock:
+            if self._closed:
+                return
+        self._dispatcher.submit(self._ensure_pool)
+
+    def _start(self, job: PhotoJob) -> None:
+        """In the dispatcher thread: hand ``job`` to the pool (started on first use)."""
+        try:
+            pool = self._ensure_pool()
+            if pool is None:
+                return  # closed meanwhile
+            if self.reader is not None:
+                future: Future[Any] = pool.submit(self.reader, job.path)
+                future.add_done_callback(lambda done: self._thread_done(job, done))
+            else:
+                pool.apply_async(
+                    read_in_worker,
+                    (job.path,),
+                    callback=lambda outcome: self._process_done(job, outcome),
+                    error_callback=lambda error: self._finish(job, None, error),
+                )
+        except Exception as error:
+            self._finish(job, None, error)
+
+    def _ensure_pool(self) -> Any:
+        with self._lock:
+            if self._closed:
+                return None
+            if self._pool is not None:
+                return self._pool
+        workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+        if self.reader is not None:
+            pool: Any = ThreadPoolExecutor(workers, thread_name_prefix="photo")
+        else:
+            import multiprocessing
+            from multiprocessing import resource_tracker
+
+            # The resource tracker inherits sys.stderr's descriptor: Textual replaces
+            # sys.stderr by a capture without one, so start it with the real stderr.
+            captured = sys.stderr
+            sys.stderr = sys.__stderr__
+            try:
+                resource_tracker.ensure_running()
+            finally:
+                sys.stderr = captured
+            pool = multiprocessing.get_context("forkserver").Pool(workers, initializer=_init_worker)
+        with self._lock:
+            if self._closed:
+                _stop(pool)
+                return None
+            self._pool = pool
+        return pool
+
+    def _thread_done(self, job: PhotoJob, future: Future[Any]) -> None:
+        error = future.exception()
+        self._finish(job, None if error is not None else future.result(), error)
+
+    def _process_done(self, job: PhotoJob, outcome: tuple[str, Any, str | None]) -> None:
+        kind, payload, extra = outcome
+        if kind == "ok":
+            self._finish(job, payload, None)
+        elif kind == "error":
+            self._finish(job, None, PhotoReadError(str(payload), hint=extra))
+        else:
+            self._finish(job, None, RuntimeError(f"{payload}\n{extra}"))
+
+    def _finish(self, job: PhotoJob, reading: Any, error: BaseException | None) -> None:
+        with self._lock:
+            if self._closed or self._jobs.get(job.slot) != job:
+                return  # replaced by another photo meanwhile: drop the stale result
+            self._results[job.slot] = (job, reading, error)
+        self.on_done(job.slot, job.path, reading, error)
+
+    def close(self) -> None:
+        """Stop the workers now (the app is closing: running readings are abandoned)."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        self._dispatcher.shutdown(wait=False, cancel_futures=True)
+        # A pool the dispatcher was starting meanwhile stops itself (it sees _closed).
+        if pool is not None:
+            _stop(pool)
+
+
+def _stop(pool: Any) -> None:
+    """Stop a pool now: worker processes are terminated, threads abandoned. A pool whose
+    workers already died (the terminal closed) can hang in ``terminate``: give up waiting
+    after :data:`STOP_TIMEOUT_S`, the processes are gone or going anyway."""
+    if isinstance(pool, Executor):
+        pool.shutdown(wait=False, cancel_futures=True)
+        return
+    stopper = threading.Thread(target=pool.terminate, name="photo-stop", daemon=True)
+    stopper.start()
+    stopper.join(STOP_TIMEOUT_S)
+
+
+__all__ = ["SLOT_FIELDS", "PhotoJob", "PhotoJobs", "PhotoReadError", "read_in_worker"]
