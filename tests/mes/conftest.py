@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from forge import make_p12
-from mes_helpers import DEMO_DIR, SCREENS, demo_dossier, gps_exif, screen_image
+from mes_helpers import DEMO_DIR, SCREENS, PhotoMaker, demo_dossier, gps_exif, screen_image
 from PIL import Image
 
 from linkytool.mes import Dossier, ReadingField, ReadingSource, save_dossier
 from linkytool.mes.photos import sha256_file
-
-PhotoMaker = Callable[..., Path]
 
 
 @pytest.fixture

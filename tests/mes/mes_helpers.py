@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -28,6 +29,9 @@ SCREENS = {
     ReadingField.DATE: ("DATE COURANTE", "20/11/2026 14:32"),
     ReadingField.INJECTION_INDEX: ("INDEX INJECTION", "000012 kWh"),
 }
+
+#: ``make_photo(name, ...) -> Path``: a screen photo written in the test's folder.
+PhotoMaker = Callable[..., Path]
 
 
 def screen_image(title: str, value: str, size: tuple[int, int] = (1200, 900)) -> Image.Image:

@@ -10,8 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PhotoMaker
-from mes_helpers import NOW, attest, demo_dossier
+from mes_helpers import NOW, PhotoMaker, attest, demo_dossier
 from PIL import Image
 from syrupy.assertion import SnapshotAssertion
 
