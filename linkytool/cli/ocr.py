@@ -15,9 +15,8 @@ import click
 
 from linkytool.cli.output import format_option, is_interactive_stderr
 from linkytool.cli.output import warn as print_warning
-from linkytool.errors import ExitCode
-from linkytool.fileio import atomic_write_bytes
-from linkytool.ocr import CheckStatus, PhotoError, PhotoReading, cross_check, read_photo
+from linkytool.ocr import CheckStatus, PhotoReading
+from linkytool.ocr.service import PhotoBatch, read_photos
 from linkytool.textfmt import dumps_json, render_table
 
 PHOTO_COLUMNS = (
@@ -58,23 +57,27 @@ def _table_row(reading: PhotoReading) -> dict[str, Any]:
     }
 
 
-def _crop_name(directory: Path, photo: Path, used: set[str]) -> Path:
-    name = f"{photo.stem}-ecran.png"
-    index = 2
-    while name in used:
-        name = f"{photo.stem}-{index}-ecran.png"
-        index += 1
-    used.add(name)
-    return directory / name
+def _render(batch: PhotoBatch, output_format: str) -> None:
+    if output_format == "json":
+        click.echo(dumps_json(batch.as_dict()))
+        return
+    if batch.readings:
+        click.echo(render_table([_table_row(r) for r in batch.readings], PHOTO_COLUMNS))
+    if batch.checks:
+        click.echo()
+        rows = [{"status": CHECK_LABELS[c.status], "message": c.message} for c in batch.checks]
+        click.echo(render_table(rows, CHECK_COLUMNS))
 
 
+# Plain strings, no click.Path checks: the loaders say in French what is wrong with a path
+# (missing, a folder, a device, a NUL byte); a bad photo is bad input (exit 3), not usage.
 @click.command(name="ocr")
-@click.argument("photos", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("photos", nargs=-1, required=True, type=str)
 @format_option("table", "json")
 @click.option(
     "--tic",
     "tic_capture",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=str,
     help="Capture TIC (.bin, enregistrement linkytool ou texte) pour vérifier le PRM, "
     "l'index (EAIT) et la date.",
 )
@@ -85,7 +88,7 @@ def _crop_name(directory: Path, photo: Path, used: set[str]) -> Path:
     help="Dossier où enregistrer l'image de l'écran lue sur chaque photo (PNG).",
 )
 def ocr(
-    photos: tuple[Path, ...], output_format: str, tic_capture: Path | None, crops_dir: Path | None
+    photos: tuple[str, ...], output_format: str, tic_capture: str | None, crops_dir: Path | None
 ) -> None:
     """Lire les écrans du Linky sur des photos : numéro PRM, date courante, index injection.
 
@@ -97,58 +100,20 @@ def ocr(
     photo ne montre pas l'un des trois écrans ou une vérification est en désaccord ; 3 une
     photo est illisible ; 5 tesseract absent.
     """
-    tic = None
-    if tic_capture is not None:
-        from linkytool.tic import read_capture, summarize
 
-        tic = summarize(read_capture(tic_capture))
+    def progress(number: int, total: int, photo: Path) -> None:
+        print_warning(f"Lecture {number}/{total} : {photo.name}…")
 
-    readings: list[PhotoReading] = []
-    failures: list[dict[str, Any]] = []
-    progress = is_interactive_stderr() and len(photos) > 1
-    for number, photo in enumerate(photos, start=1):
-        if progress:
-            print_warning(f"Lecture {number}/{len(photos)} : {photo.name}…")
-        try:
-            readings.append(read_photo(photo))
-        except PhotoError as error:
-            failures.append({"path": str(photo), "error": error.message, "hint": error.hint})
-            print_warning(f"Erreur : {error}")
-
-    if crops_dir is not None:
-        used: set[str] = set()
-        for reading in readings:
-            if reading.crop is not None:
-                atomic_write_bytes(_crop_name(crops_dir, reading.path, used), reading.crop)
-
-    checks = cross_check(readings, tic) if readings else []
-
-    if output_format == "json":
-        click.echo(
-            dumps_json(
-                {
-                    "photos": [r.as_dict() for r in readings],
-                    "errors": failures,
-                    "cross_checks": [c.as_dict() for c in checks],
-                }
-            )
-        )
-    else:
-        if readings:
-            click.echo(render_table([_table_row(r) for r in readings], PHOTO_COLUMNS))
-        if checks:
-            click.echo()
-            click.echo(
-                render_table(
-                    [{"status": CHECK_LABELS[c.status], "message": c.message} for c in checks],
-                    CHECK_COLUMNS,
-                )
-            )
-
-    if failures:
-        raise SystemExit(int(ExitCode.BAD_INPUT))
-    # a photo without one of the three values (other screen, no Linky) answers "no" too
-    unsure = any(r.to_confirm or r.value is None for r in readings)
-    disagreement = any(c.status == CheckStatus.MISMATCH for c in checks)
-    if unsure or disagreement:
-        raise SystemExit(int(ExitCode.NOT_SATISFIED))
+    show_progress = is_interactive_stderr() and len(photos) > 1
+    batch = read_photos(
+        [Path(photo) for photo in photos],
+        tic_capture=Path(tic_capture) if tic_capture is not None else None,
+        crops_dir=crops_dir,
+        progress=progress if show_progress else None,
+    )
+    for failure in batch.failures:
+        hint = f"\n→ {failure.hint}" if failure.hint else ""
+        print_warning(f"Erreur : {failure.message}{hint}")
+    _render(batch, output_format)
+    if batch.exit_code:
+        raise SystemExit(int(batch.exit_code))

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from linkytool.cli import cli
-from linkytool.cli import ocr as ocr_cli
 from linkytool.ocr import PhotoReading, read_photo
+from linkytool.ocr import service as ocr_service
 
 from .conftest import SAMPLES_PHOTOS
 
@@ -53,7 +53,7 @@ def test_value_to_confirm_exits_one(monkeypatch: pytest.MonkeyPatch) -> None:
         reading = read_photo(path)
         return replace(reading, confident=False, confidence=0.4, candidates=("30002345678907",))
 
-    monkeypatch.setattr(ocr_cli, "read_photo", unsure)
+    monkeypatch.setattr(ocr_service, "read_photo", unsure)
     result = CliRunner().invoke(cli, ["ocr", DEMO[0]])
     assert result.exit_code == 1
     assert "à confirmer" in result.stdout
@@ -72,12 +72,15 @@ def test_tic_disagreement_exits_one(tmp_path: Path) -> None:
 def test_unreadable_photo_exits_three_without_traceback(tmp_path: Path) -> None:
     truncated = SAMPLES_PHOTOS / "t22-truncated.jpg"
     heic = SAMPLES_PHOTOS / "t23-normal-index.heic"
-    result = CliRunner().invoke(cli, ["ocr", str(truncated), str(heic), DEMO[0]])
+    result = CliRunner().invoke(
+        cli, ["ocr", str(truncated), str(heic), DEMO[0], "--format", "json"]
+    )
     assert result.exit_code == 3
     assert "Traceback" not in result.output
     assert "incomplète" in result.stderr
-    assert "HEIC" in result.stderr
-    assert "30002345678901" in result.stdout  # the readable photo is still read
+    values = {p["screen"]: p["value"] for p in json.loads(result.stdout)["photos"]}
+    # the readable photos are still read, the iPhone's HEIC among them
+    assert values == {"prm": "30002345678901", "injection_index": "940"}
 
 
 def test_missing_tesseract_exits_five(monkeypatch: pytest.MonkeyPatch) -> None:

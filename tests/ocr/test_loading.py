@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from linkytool.ocr import PhotoError, loading
+from linkytool.ocr import PhotoError, loading, read_photo
 from linkytool.ocr.loading import draft_request, open_photo
+
+from .conftest import SAMPLES_PHOTOS
 
 
 def _jpeg(size: tuple[int, int], colour: tuple[int, int, int] = (120, 160, 90)) -> bytes:
@@ -47,16 +49,56 @@ def test_truncated_jpeg_says_retake(tmp_path: Path) -> None:
     assert "Reprenez" in str(caught.value)
 
 
-def test_heic_by_name_and_by_content(tmp_path: Path) -> None:
-    named = tmp_path / "IMG_0001.HEIC"
-    named.write_bytes(_jpeg((64, 48)))
-    with pytest.raises(PhotoError, match="HEIC") as caught:
-        open_photo(named)
-    assert "JPEG" in str(caught.value)
-    disguised = tmp_path / "IMG_0002.jpg"
-    disguised.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
-    with pytest.raises(PhotoError, match="HEIC"):
-        open_photo(disguised)
+def test_heic_photo_reads_like_its_jpeg_twin(tmp_path: Path) -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    source = Image.open(SAMPLES_PHOTOS / "demo-prm.jpg")
+    exif = source.info["exif"]
+    jpeg, heic = tmp_path / "IMG_0001.jpg", tmp_path / "IMG_0001.HEIC"
+    source.save(jpeg, "JPEG", quality=92, exif=exif)
+    pillow_heif.from_pillow(source).save(heic, quality=90, exif=exif)
+    assert heic.read_bytes()[4:12] == b"ftypheic"
+    twin, photo = read_photo(jpeg), read_photo(heic)
+    assert (photo.screen, photo.value, photo.confident) == (twin.screen, twin.value, True)
+    assert photo.value == "30002345678901"
+    assert photo.exif_time == twin.exif_time is not None
+
+
+def test_committed_heic_sample_is_a_real_heic() -> None:
+    path = SAMPLES_PHOTOS / "t23-normal-index.heic"
+    assert path.read_bytes()[4:12] == b"ftypheic"
+    assert open_photo(path).image.size == (1600, 1200)
+
+
+def test_truncated_heic_says_retake(tmp_path: Path) -> None:
+    data = (SAMPLES_PHOTOS / "t23-normal-index.heic").read_bytes()
+    path = tmp_path / "coupee.heic"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(PhotoError, match=r"incomplète|pas une image") as caught:
+        open_photo(path)
+    assert caught.value.hint
+
+
+def test_png_too_large_to_decode_whole_is_refused_before_decoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "grande.png"
+    Image.new("RGB", (2000, 1500)).save(path)
+    monkeypatch.setattr(loading, "MAX_FULL_DECODE_PIXELS", 1_000_000)
+    with pytest.raises(PhotoError, match="trop grande"):
+        open_photo(path)
+    jpeg = tmp_path / "grande.jpg"
+    jpeg.write_bytes(_jpeg((2000, 1500)))
+    assert open_photo(jpeg).original_size == (2000, 1500)  # JPEG: decoded at reduced scale
+
+
+def test_large_png_is_shrunk_early_and_keeps_its_orientation(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "grande.png"
+    Image.new("P", (6000, 3000)).save(path, exif=exif.tobytes())
+    photo = open_photo(path)
+    assert photo.image.size == (1500, 3000)
+    assert max(photo.image.size) <= loading.WORKING_SIZE
 
 
 def test_png_is_accepted(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_committed_samples_confident_readings_are_right() -> None:
     wrong = []
     confident = 0
     for entry in truth["photos"]:
-        if entry.get("expect_error") or entry.get("format") == "HEIC":
+        if entry.get("expect_error"):
             continue
         reading = read_photo(SAMPLES_PHOTOS / entry["file"])
         if reading.confident:

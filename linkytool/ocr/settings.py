@@ -1,0 +1,80 @@
+"""Every tuning constant of the photo reader, in one frozen object that says where it came from.
+
+A constant here was set by looking at benchmark runs (``bench/ocr_accuracy.py``); the
+``tuned_on`` field names those runs, so a figure measured on them is not a held-out
+result. Geometry that belongs to the screen itself (2 lines × 16 cells of 5×7 dots) is
+measured or searched for, not set here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tuning constants (units in brackets). ``tuned_on`` names the runs that set them."""
+
+    #: The benchmark runs these values were chosen on (never report figures on them).
+    tuned_on: str = (
+        "synthetic seeds 2026, 7, 99, 11, 301-304, 6163 (hard level, hd44780/alt glyphs, "
+        "rounds up to ed84bec); font and geometry rounds: seed 500 hard+camera, fonts "
+        "hd44780_a00 and x11_5x7 only"
+    )
+
+    # --- the decision (linkytool.ocr.policy) ---
+    #: A value is confident only if every digit's margin reaches this in every variant
+    #: [dots] (935 digits of 150 hard photos: no wrong digit at any margin; 6 right
+    #: digits under 1.5).
+    confident_margin: float = 1.5
+    #: Displayed confidence at exactly ``confident_margin``.
+    confident_level: float = 0.8
+
+    # --- cells (linkytool.ocr.dotmatrix) ---
+    #: A cell reads as its best digit when that digit is at most this much worse than the
+    #: best character overall [dots] (a blurred 0 looks like C, O or D).
+    digit_bias: float = 2.5
+    #: A digit cell whose ink contrast is below this share of the value's median is faint.
+    faint_digit_share: float = 0.5
+    #: Glyph sets the classifier is built from (None: every set of the reader's data).
+    fonts: tuple[str, ...] | None = None
+
+    # --- the title (keyword spotting on the cells) ---
+    #: A title word spotted at this mean cost [dots per letter] or less names the screen.
+    spot_max_cost: float = 5.0
+    #: Certain at this cost or less (or tesseract agrees), this far below the next kind.
+    spot_sure_cost: float = 4.0
+    spot_sure_gap: float = 4.0
+    #: ... or at this cost when every variant's cell text names the same screen.
+    spot_text_sure_cost: float = 6.5
+    #: ... with this gap [dots/letter] for screens whose grammar no other screen's
+    #: value passes (PRM, date).
+    spot_text_sure_gap: float = 2.5
+    #: A value word loses to another screen's word fitting this much better.
+    other_word_slack: float = 1.5
+
+    # --- panel choice ---
+    #: Mean distance [dots per cell] above which a panel is not a dot-matrix LCD.
+    max_mean_distance: float = 7.0
+    #: Mean distance of a clean read: no further panel candidates are tried.
+    good_mean_distance: float = 1.5
+    #: Share of the cells (best fitting first) that decides whether a panel is an LCD.
+    accept_share: float = 0.75
+    #: Dot-grid alignment under which a panel is penalised (text panels 0.08-0.2).
+    min_alignment: float = 0.06
+    grid_penalty: float = 20.0
+    rank_grid_penalty: float = 30.0
+    empty_penalty: float = 3.0
+    min_alnum_cells: int = 5
+    no_title_penalty: float = 2.0
+    #: Panel candidates tried per photo.
+    max_candidates: int = 3
+
+    #: Free-form notes on values changed since ``tuned_on`` (empty: none).
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+#: The settings the reader uses.
+SETTINGS = Settings()
+
+__all__ = ["SETTINGS", "Settings"]

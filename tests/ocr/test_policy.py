@@ -1,0 +1,68 @@
+"""The decision table (linkytool.ocr.policy): one rule decides, evidence outside the photo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linkytool.ocr.crosscheck import CheckStatus, CrossCheck
+from linkytool.ocr.policy import Candidate, Repair, Verdict, decide, with_evidence
+from linkytool.ocr.result import PhotoReading, ScreenKind
+
+PATH = Path("prm.jpg")
+CLEAR = Candidate(ScreenKind.PRM, "30002345678901", margins=(3.0,) * 14)
+
+
+def _reading(confident: bool) -> PhotoReading:
+    return PhotoReading(PATH, ScreenKind.PRM, "30002345678901", 0.6, confident)
+
+
+@pytest.mark.parametrize(
+    ("candidate", "verdict", "rule"),
+    [
+        (CLEAR, Verdict.CONFIDENT, "clear"),
+        (Candidate(ScreenKind.PRM, None), Verdict.NOT_A_VALUE, "no value"),
+        (Candidate(ScreenKind.PRM, "1", margins=(1.4,)), Verdict.TO_CONFIRM, "thin margin"),
+        (
+            Candidate(ScreenKind.PRM, "1", margins=(3.0,), repairs=frozenset({Repair.FAINT})),
+            Verdict.TO_CONFIRM,
+            "repaired",
+        ),
+        (
+            Candidate(ScreenKind.PRM, "1", margins=(3.0,), variants_agree=False),
+            Verdict.TO_CONFIRM,
+            "variants disagree",
+        ),
+        (
+            Candidate(ScreenKind.PRM, "1", margins=(3.0,), title_certain=False),
+            Verdict.TO_CONFIRM,
+            "title uncertain",
+        ),
+    ],
+)
+def test_first_rule_that_holds_decides(candidate: Candidate, verdict: Verdict, rule: str) -> None:
+    assert decide(candidate) == (verdict, rule)
+
+
+def test_tic_disagreement_withdraws_confidence() -> None:
+    check = CrossCheck("prm_tic", CheckStatus.MISMATCH, "…", PATH)
+    reading = with_evidence(_reading(True), [check])
+    assert not reading.confident
+    assert "ne concorde pas" in reading.warnings[0]
+
+
+def test_exif_disagreement_withdraws_confidence_of_that_photo_only() -> None:
+    check = CrossCheck("date_exif", CheckStatus.MISMATCH, "…", Path("other.jpg"))
+    assert with_evidence(_reading(True), [check]).confident
+
+
+def test_tic_prm_equal_to_the_reading_is_proof() -> None:
+    check = CrossCheck("prm_tic", CheckStatus.OK, "…", PATH)
+    assert with_evidence(_reading(False), [check]).confident
+
+
+def test_index_within_a_kwh_of_eait_is_not_proof_of_every_digit() -> None:
+    reading = PhotoReading(PATH, ScreenKind.INJECTION_INDEX, "12", 0.6, False)
+    check = CrossCheck("index_tic", CheckStatus.OK, "…", PATH)
+    assert not with_evidence(reading, [check]).confident
