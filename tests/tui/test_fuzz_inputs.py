@@ -30,10 +30,7 @@ HUGE = "9" * 1500 + "é" * 500
 CONTROL = "a\x00b\x07c\x1b[2Jd\te\rf\x7f"
 #: Screens whose failing handlers belong to another helper (issue 12, "A UI that cannot
 #: be knocked over"): the lead removes the mark once their branch is merged.
-KNOWN_BUGS = {
-    "attestation": "issue 12: AttestationPane.on_input_changed calls Path.is_file() on "
-    "any typed text, OSError 'File name too long' on a huge path (mes helper's handlers)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 FUZZED = [
     pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[name]))
     if name in KNOWN_BUGS

@@ -106,10 +106,8 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
     def on_input_changed(self, event: Input.Changed) -> None:
         # A picked (or fully typed) existing image is remembered in the dossier at once.
         wid = event.input.id or ""
-        if wid in SIGNATURE_FIELDS:
-            path = self._path(wid)
-            if path is not None and path.is_file():
-                self.remember_signatures()
+        if wid in SIGNATURE_FIELDS and _is_existing_file(self._path(wid)):
+            self.remember_signatures()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id in SIGNATURE_FIELDS:
@@ -289,8 +287,19 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
             text.append(f"    • {item}\n")
         if message.pack is not None:
             note = message.pack / "message.txt" if message.pack.is_dir() else None
-            if note is not None and note.is_file():
+            if _is_existing_file(note):
                 text.append("Message à coller dans Enedis-Connect (message.txt) :\n", style="bold")
                 text.append(note.read_text(encoding="utf-8").strip() + "\n", style="italic")
         self.query_one("#att-result", Static).update(text)
         self.notify(str(message.pdf), title="Attestation produite")
+
+
+def _is_existing_file(path: Path | None) -> bool:
+    """True for a path naming an existing file; False for anything typed that cannot be one
+    (too long, a NUL byte, a folder that cannot be read), never an exception."""
+    if path is None:
+        return False
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
