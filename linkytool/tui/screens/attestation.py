@@ -287,7 +287,7 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
             text.append(f"    • {item}\n")
         if message.pack is not None:
             note = message.pack / "message.txt" if message.pack.is_dir() else None
-            if _is_existing_file(note):
+            if note is not None and _is_existing_file(note):
                 text.append("Message à coller dans Enedis-Connect (message.txt) :\n", style="bold")
                 text.append(note.read_text(encoding="utf-8").strip() + "\n", style="italic")
         self.query_one("#att-result", Static).update(text)
