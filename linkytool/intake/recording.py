@@ -1,27 +1,31 @@
 """The ONE adapter between the intake and the dossier: read a stored photo with the
-project's OCR and record the reading into the dossier.
+project's OCR and record its value through ``linkytool.mes.service.record_photo``, the
+route ``linkytool mes import-photos`` and the UI's Photos screen take too.
 
-Today it calls what ``linkytool mes import-photos`` calls (``linkytool.ocr.read_photo``
-through ``mes.pack.default_screen_reader``, then ``mes.readings.reading_from_photo``,
-``mes.store.load_dossier``/``save_dossier``). When the service function "record a photo
-reading into the dossier" lands, only :func:`record_photo` changes.
+Only the outcome is shaped here, as the phone page shows it (:class:`PhotoOutcome`); the
+screen check, the hash, the engraved meter number and the save are the service's.
 """
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from linkytool.errors import LinkytoolError, describe_os_error
 from linkytool.intake.slots import Slot
+
+#: Reads one photo (``linkytool.ocr.read_photo``'s signature); the UI passes one that
+#: reads in its worker processes.
+PhotoReader = Callable[[Path], Any]
 
 
 @dataclass(frozen=True)
 class PhotoOutcome:
     """What became of one stored photo: what OCR read and whether the dossier took it."""
 
-    value: str | None  # normalised as linkytool.ocr reports it
+    value: str | None  # normalised as the dossier stores it (as OCR read it when refused)
     confidence: float  # 0..1
     confident: bool  # "sûr" (True) or "à confirmer" (False) when recorded
     recorded: bool  # the reading and the photo are now in the dossier
@@ -29,42 +33,47 @@ class PhotoOutcome:
     screen: str | None  # the screen kind OCR saw
 
 
-def record_photo(dossier_path: Path, slot: Slot, photo: Path) -> PhotoOutcome:
+def _refused(problem: str) -> PhotoOutcome:
+    return PhotoOutcome(None, 0.0, False, False, problem, None)
+
+
+def record_photo(
+    dossier_path: Path, slot: Slot, photo: Path, *, reader: PhotoReader | None = None
+) -> PhotoOutcome:
     """Read ``photo`` (already in the dossier's folder) and record it for ``slot``.
 
-    The dossier's ``[photos]`` entry points at the photo only when its reading is recorded
+    ``reader`` reads the photo (default: ``linkytool.ocr.read_photo`` when installed).
+    The dossier's ``[photos]`` entry points at the photo only when its value is recorded
     (right screen, a value): a wrong photo never replaces a good one there. Never raises
-    for a bad photo; a dossier that cannot be saved raises its :class:`LinkytoolError`.
+    for a bad photo; a dossier that cannot be loaded or saved raises its
+    :class:`LinkytoolError`.
     """
+    from linkytool.mes import service
+    from linkytool.mes.errors import DossierPhotoError
     from linkytool.mes.pack import default_screen_reader
-    from linkytool.mes.photos import sha256_file
-    from linkytool.mes.readings import reading_from_photo
-    from linkytool.mes.store import load_dossier, save_dossier
 
-    reader = default_screen_reader()
-    if reader is None:
-        return PhotoOutcome(None, 0.0, False, False, "Lecture des photos indisponible.", None)
+    read = reader or default_screen_reader()
+    if read is None:
+        return _refused("Lecture des photos indisponible.")
     try:
-        reading = reader(photo)
+        reading = read(photo)
     except LinkytoolError as exc:
-        return PhotoOutcome(None, 0.0, False, False, exc.message, None)
+        return _refused(exc.message)
     except OSError as exc:
-        return PhotoOutcome(None, 0.0, False, False, describe_os_error(exc), None)
-    screen = str(getattr(reading.screen, "value", reading.screen))
-    confidence = float(reading.confidence)
-    confident = bool(getattr(reading, "confident", False))
-    declared = os.path.relpath(photo, dossier_path.parent)
-    dossier = load_dossier(dossier_path)
+        return _refused(describe_os_error(exc))
+    screen = getattr(reading, "screen", None)
+    screen = None if screen is None else str(getattr(screen, "value", screen))
+    confidence = float(getattr(reading, "confidence", 0.0))
     try:
-        updated = reading_from_photo(
-            dossier, slot.field, reading, file=declared, sha256=sha256_file(photo)
-        )
-    except LinkytoolError as exc:
+        result = service.record_photo(dossier_path, slot.field, photo, reading)
+    except DossierPhotoError as exc:
+        # Another screen: the service's sentence says which. No value: the reader's own
+        # warning (blur, glare...) tells best what to change when retaking it.
         warning = next(iter(getattr(reading, "warnings", ())), None)
-        return PhotoOutcome(reading.value, confidence, False, False, warning or exc.message, screen)
-    setattr(updated.photos, slot.field.value, declared)
-    save_dossier(updated, dossier_path)
-    return PhotoOutcome(reading.value, confidence, confident, True, None, screen)
+        problem = exc.message if exc.screen is not None else (warning or exc.message)
+        value = getattr(reading, "value", None)
+        return PhotoOutcome(value, confidence, False, False, problem, screen)
+    return PhotoOutcome(result.value, confidence, result.confident, True, None, screen)
 
 
-__all__ = ["PhotoOutcome", "record_photo"]
+__all__ = ["PhotoOutcome", "PhotoReader", "record_photo"]
