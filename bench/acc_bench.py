@@ -25,6 +25,8 @@ reduced case, measured side by side, and the time to read a realistic month of C
 Usage:
   .venv/bin/python bench/acc_bench.py --csv month --repeat 5   # 1,000 consumers, March 2026
   .venv/bin/python bench/acc_bench.py --csv year --repeat 1    # 1,000 consumers, 2026
+  .venv/bin/python bench/acc_bench.py --csv year --consumers 5000 --repeat 1 \
+      --skip dictread,engine                                    # 8 GB: peak memory
   .venv/bin/python bench/acc_bench.py --engine [--repeat 3] [--steps 35040] [--cases full,default]
 """
 
@@ -298,45 +300,51 @@ def timed_child(command: list[str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def csv_bench(case: str, repeat: int) -> None:
+CSV_CASES = {"month": (date(2026, 3, 1), 31), "year": (date(2026, 1, 1), 365)}
+
+
+def csv_bench(case: str, repeat: int, n_consumers: int, skip: set[str]) -> None:
     """The CLI end to end beside the bare stdlib read and the in-process engine."""
     from linkytool.acc.loader import load_operation
 
-    if case == "month":
-        folder = write_csv_case("month", 1000, date(2026, 3, 1), 31, 7)
-    else:
-        folder = write_csv_case("year", 1000, date(2026, 1, 1), 365, 7)
+    first, days = CSV_CASES[case]
+    name = case if n_consumers == 1000 else f"{case}-{n_consumers}"
+    folder = write_csv_case(name, n_consumers, first, days, 7)
     files = [str(folder / "consumers.csv"), str(folder / "producers.csv")]
     size = sum(Path(f).stat().st_size for f in files) / 1e6
     linkytool = str(Path(sys.executable).with_name("linkytool"))
     cli = [linkytool, "acc", "run", "--consumers", files[0], "--producers", files[1],
            "-o", str(folder / "results"), "-q"]  # fmt: skip
     dictread = [sys.executable, "-c", DICTREAD, *files]
-    print(f"ACC end to end, {case}: 1,000 consumers + 1 producer, {size:.0f} MB of long CSV")
+    print(f"ACC end to end, {case}: {n_consumers:,} consumers + 1 producer, {size:,.0f} MB of "
+          "long CSV")  # fmt: skip
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} cores)")  # fmt: skip
-    times: dict[str, list[float]] = {"cli": [], "dictread": []}
-    peaks: dict[str, float] = {"cli": 0.0, "dictread": 0.0}
+    commands = [(n, c) for n, c in (("cli", cli), ("dictread", dictread)) if n not in skip]
+    times: dict[str, list[float]] = {name: [] for name, _ in commands}
+    peaks: dict[str, float] = {name: 0.0 for name, _ in commands}
     for _ in range(repeat):  # alternate, so that both see the same machine
-        for name, command in (("cli", cli), ("dictread", dictread)):
+        for name, command in commands:
             seconds, peak = timed_child(command)
             times[name].append(seconds)
             peaks[name] = max(peaks[name], peak)
-    operation = load_operation([files[0]], [files[1]])
     engine = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run_operation(operation, keep_curves=False)
-        engine.append(time.perf_counter() - started)
-    cli_s, read_s = statistics.median(times["cli"]), statistics.median(times["dictread"])
+    if "engine" not in skip:
+        operation = load_operation([files[0]], [files[1]])
+        for _ in range(repeat):
+            started = time.perf_counter()
+            run_operation(operation, keep_curves=False)
+            engine.append(time.perf_counter() - started)
     print(f"{'':10} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}")
-    for name in ("cli", "dictread"):
-        values = times[name]
+    for name, values in times.items():
         print(f"{name:10} {statistics.median(values):9.2f} {min(values):7.2f} "
               f"{max(values):7.2f} {peaks[name]:9.0f}")  # fmt: skip
-    print(f"{'engine':10} {statistics.median(engine):9.3f} {min(engine):7.3f} "
-          f"{max(engine):7.3f}")  # fmt: skip
-    print(f"ratio cli / dictread (medians): {cli_s / read_s:.2f} (goal <= 0.5)")
+    if engine:
+        print(f"{'engine':10} {statistics.median(engine):9.3f} {min(engine):7.3f} "
+              f"{max(engine):7.3f}")  # fmt: skip
+    if "cli" in times and "dictread" in times:
+        ratio = statistics.median(times["cli"]) / statistics.median(times["dictread"])
+        print(f"ratio cli / dictread (medians): {ratio:.2f} (goal <= 0.5)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -348,14 +356,18 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=YEAR_STEPS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cases", default=",".join(CASES))
-    parser.add_argument("--csv", choices=["month", "year"], default="month")
+    parser.add_argument("--csv", choices=sorted(CSV_CASES), default="month")
+    parser.add_argument("--consumers", type=int, default=1000, help="consumers of the CSV case")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated parts of the CSV case to skip: dictread,engine"
+    )
     parser.add_argument("--engine", action="store_true", help="the engine cases of issue 5")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.steps)
         return
     if not args.engine:
-        csv_bench(args.csv, args.repeat)
+        csv_bench(args.csv, args.repeat, args.consumers, set(filter(None, args.skip.split(","))))
         return
     print(
         f"ACC engine benchmark: {args.steps} steps of 15 min, {args.repeat} runs per case (median)"

@@ -169,20 +169,7 @@ def _read_role(
 def _data_step(part: tuple[CurveFile, Series]) -> int | None:
     """Step of a series [s]: declared, else the smallest gap between its distinct starts."""
     series = part[1]
-    if series.declared_step:
-        return series.declared_step
-    if series.inferred_step is not None:
-        return series.inferred_step or None
-    starts = series.starts
-    step: int | None = None
-    if starts.size >= 2:
-        gaps = np.diff(starts)
-        if not (gaps > 0).all():  # unsorted or repeated: sort first
-            gaps = np.diff(np.sort(starts))
-            gaps = gaps[gaps > 0]
-        step = int(gaps.min()) if gaps.size else None
-    series.inferred_step = step or 0
-    return step
+    return series.declared_step or series.summary.step or None
 
 
 def _label(role: str) -> str:
@@ -191,9 +178,7 @@ def _label(role: str) -> str:
 
 def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid, dict[str, Any]]:
     steps = [s for p in everyone for part in p.parts if (s := _data_step(part))]
-    starts = [
-        int(part[1].starts.min()) for p in everyone for part in p.parts if part[1].starts.size
-    ]
+    starts = [part[1].summary.first for p in everyone for part in p.parts if part[1].summary.count]
     if not starts:
         raise AccInputError(
             "aucune valeur dans les courbes fournies.",
@@ -208,10 +193,10 @@ def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid,
     else:
         begin = min(starts)
         ends = [
-            int(part[1].starts.max()) + (_data_step(part) or coarsest)
+            part[1].summary.last + (_data_step(part) or coarsest)
             for p in everyone
             for part in p.parts
-            if part[1].starts.size
+            if part[1].summary.count
         ]
         end = max(ends)
     period_start = datetime.fromtimestamp(begin, PARIS)
@@ -388,16 +373,10 @@ def _refuse_implausible(
 
 
 def _release(participant: _Participant) -> None:
-    """Drop a placed participant's raw values (their file's arrays go with the last)."""
-    participant.parts = [
-        (curve_file, Series(series.prm, *_EMPTY, series.declared_step))
-        for curve_file, series in participant.parts
-    ]
+    """Drop a placed participant's raw values (a file's rows go with its last series)."""
     for curve_file, series in participant.parts:
+        series.release()
         curve_file.series.pop(series.prm, None)
-
-
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64))
 
 
 def _missing_message(

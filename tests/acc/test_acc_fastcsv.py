@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linkytool.acc import curves
+from linkytool.acc import curves, fastcsv, spool
 from linkytool.acc.csvtext import read_table
 from linkytool.acc.curves import CurveFile, read_long, read_long_exact
 from linkytool.acc.errors import AccInputError
@@ -92,6 +92,31 @@ odd_fields = st.one_of(
 )
 
 
+def _odd_file(  # noqa: PLR0917 - one argument per strategy
+    path: Path,
+    rows: list[tuple[str, str, str]],
+    odd: list[tuple[int, int, str]],
+    semicolon: bool,
+    crlf: bool,
+    bom: bool,
+    blank: int,
+) -> Path:
+    table = [list(row) for row in rows]
+    for row, column, text in odd:
+        if row < len(table):
+            table[row][column] = text
+    sep = ";" if semicolon else ","
+    end = "\r\n" if crlf else "\n"
+    lines = [sep.join(("prm", "timestamp", "w"))] + [sep.join(row) for row in table]
+    if 0 <= blank < len(lines):
+        lines.insert(blank + 1, "")
+    text = end.join(lines) + end
+    if semicolon:
+        text = text.replace("1.5", "1,5")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
 @settings(
     max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -113,21 +138,40 @@ def test_fast_and_exact_readers_agree(  # noqa: PLR0917 - one argument per strat
     blank: int,
 ) -> None:
     """Mostly valid rows (so that the fast path runs) with a few odd fields and lines."""
-    table = [list(row) for row in rows]
-    for row, column, text in odd:
-        if row < len(table):
-            table[row][column] = text
-    sep = ";" if semicolon else ","
-    end = "\r\n" if crlf else "\n"
-    lines = [sep.join(("prm", "timestamp", "w"))] + [sep.join(row) for row in table]
-    if 0 <= blank < len(lines):
-        lines.insert(blank + 1, "")
-    text = end.join(lines) + end
-    if semicolon:
-        text = text.replace("1.5", "1,5")
-    path = tmp_path / "c.csv"
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    path = _odd_file(tmp_path / "c.csv", rows, odd, semicolon, crlf, bom, blank)
     assert _outcome(read_long, path) == _outcome(read_long_exact, path)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=good_rows,
+    odd=st.lists(odd_fields, max_size=2),
+    semicolon=st.booleans(),
+    blank=st.integers(min_value=-40, max_value=12),
+)
+def test_both_readers_agree_through_the_file_spool(  # noqa: PLR0917 - strategies
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[tuple[str, str, str]],
+    odd: list[tuple[int, int, str]],
+    semicolon: bool,
+    blank: int,
+) -> None:
+    """The same files read in blocks of a few lines, their rows spooled to disk one PRM per
+    bucket (a large file's way)."""
+    path = _odd_file(tmp_path / "c.csv", rows, odd, semicolon, False, False, blank)
+    in_memory = _outcome(read_long, path)
+    with monkeypatch.context() as patch:
+        patch.setattr(spool, "MEMORY_BUDGET_BYTES", 0)
+        patch.setattr(spool, "BUCKET_PRMS", 1)
+        patch.setattr(spool, "FLUSH_BYTES", 50)
+        patch.setattr(fastcsv, "FAST_BLOCK_BYTES", 60)  # a few lines per block
+        patch.setattr(fastcsv, "FAST_BLOCK_MIN", 60)
+        patch.setattr(curves, "EXACT_BATCH_ROWS", 3)
+        assert _outcome(read_long, path) == in_memory
+        assert _outcome(read_long_exact, path) == in_memory
 
 
 def _big_file(path: Path, n: int = 2000) -> Path:
