@@ -35,7 +35,6 @@ from linkytool.acc.inputs import (
     read_perimeter,
 )
 from linkytool.acc.model import (
-    ArrayCoefficients,
     BoolArray,
     FloatArray,
     GapPolicy,
@@ -45,6 +44,7 @@ from linkytool.acc.model import (
     StaticExcess,
     StaticSet,
 )
+from linkytool.acc.spool import CoefficientSpool
 from linkytool.acc.store import CurveMatrix
 from linkytool.acc.timegrid import (
     FIFTEEN_MINUTE_START,
@@ -538,16 +538,14 @@ def _dynamic(
     producers: list[str],
     grid: TimeGrid,
     report: dict[str, Any],
-) -> ArrayCoefficients:
+) -> CoefficientSpool:
     c_index = {prm: i for i, prm in enumerate(consumers)}
     p_index = {prm: i for i, prm in enumerate(producers)}
     full = coefficients.key is KeyKind.FULL
-    shape = (
-        (grid.n_steps, len(producers), len(consumers)) if full else (grid.n_steps, len(consumers))
+    n_consumers = len(consumers)
+    store = CoefficientSpool(
+        grid.n_steps, (len(producers), n_consumers) if full else (n_consumers,)
     )
-    values = np.zeros(shape)
-    given = np.zeros(shape, dtype=np.bool_)
-    covered = np.zeros(grid.n_steps, dtype=np.bool_)
     ignored = 0
     for row in coefficients.rows:
         assert row.start is not None
@@ -571,7 +569,7 @@ def _dynamic(
                 hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
                 options=(OptionRef("consumers"),),
             )
-        where: tuple[int, ...]
+        position = c_index[row.consumer]
         if full:
             if row.producer not in p_index:
                 raise CoefficientError(
@@ -580,21 +578,17 @@ def _dynamic(
                     hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
                     options=(OptionRef("producers"),),
                 )
-            where = (step, p_index[row.producer or ""], c_index[row.consumer])
-        else:
-            where = (step, c_index[row.consumer])
-        if given[where]:
+            position += p_index[row.producer or ""] * n_consumers
+        if not store.add(step, position, row.coefficient):
             raise CoefficientError(
                 f"{coefficients.path}, ligne {row.line} : coefficient en double pour ce pas "
                 f"({format_local(row.start)}) et ce PRM.",
                 hint="Un seul coefficient par pas et par PRM.",
             )
-        given[where] = True
-        values[where] = row.coefficient
-        covered[step] = True
     if ignored:
         report["coefficients_outside_period"] = ignored
-    return ArrayCoefficients(values, covered)
+    store.finish()
+    return store
 
 
 def load_operation(
@@ -705,7 +699,7 @@ def load_operation(
     consumer_prms = [p.prm for p in c_list]
     producer_prms = [p.prm for p in p_list]
     static_sets: tuple[StaticSet, ...] = ()
-    dynamic: ArrayCoefficients | None = None
+    dynamic: CoefficientSpool | None = None
     if coefficients is not None and options.key is not KeyKind.DEFAULT:
         coefficient_file = read_coefficients(coefficients, options.key, reading.file(coefficients))
         if options.key is KeyKind.STATIC:

@@ -1,14 +1,19 @@
-"""Where a curve file's rows wait between reading and placing: in memory while small, else
-in a temporary file, by groups of PRMs.
+"""Where parsed inputs wait between reading and use: in memory while small, else in a
+temporary file, by buckets.
 
-A year of 5,000 consumers in one long file is 175 million rows, 28 bytes each once parsed
-(PRM code, step start, power, line): 4.9 GB. Above :data:`MEMORY_BUDGET_BYTES` the rows go
-to an unlinked temporary file (``TMPDIR``) as they are read, sorted into *buckets* of
-:data:`BUCKET_PRMS` PRMs; the loader then places the PRMs in sorted order, reading one
-bucket at a time. Buckets follow the sorted PRM order (a file whose PRMs come in another
-order is re-sorted into new buckets once), so that each bucket is read once whatever the
-order of the file's lines. Within a PRM, rows keep the order of the file: the messages
-name the same lines as when everything was held in memory.
+Curve rows. A year of 5,000 consumers in one long file is 175 million rows, 28 bytes each
+once parsed (PRM code, step start, power, line): 4.9 GB. Above :data:`MEMORY_BUDGET_BYTES`
+the rows go to an unlinked temporary file (``TMPDIR``) as they are read, sorted into
+*buckets* of :data:`BUCKET_PRMS` PRMs; the loader then places the PRMs in sorted order,
+reading one bucket at a time. Buckets follow the sorted PRM order (a file whose PRMs come
+in another order is re-sorted into new buckets once), so that each bucket is read once
+whatever the order of the file's lines. Within a PRM, rows keep the order of the file: the
+messages name the same lines as when everything was held in memory.
+
+Dynamic coefficients. A year of full-dynamic coefficients for 1,000 consumers and 10
+producers is 2.8 GB as a dense array: above the same budget, each line waits in a
+temporary file by bucket of steps and the engine's chunks are rebuilt from it
+(:class:`CoefficientSpool`).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import contextlib
 import io
 import itertools
 import tempfile
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from linkytool.acc.model import FloatArray, IntArray
+from linkytool.acc.model import BoolArray, FloatArray, IntArray
 from linkytool.errors import OutputError, describe_os_error
 
 #: Largest amount of parsed rows held in memory before they go to a temporary file [bytes].
@@ -112,22 +118,31 @@ def group_bounds(codes: IntArray, n_codes: int) -> IntArray:
 
 
 class _Buckets:
-    """Rows appended to an unlinked temporary file by bucket, read back a bucket at a time."""
+    """Rows appended to an unlinked temporary file by bucket, read back a bucket at a time.
 
-    def __init__(self) -> None:
+    A row is one value of each of ``dtypes`` (the columns); ``what`` names the data in the
+    message of a full disk.
+    """
+
+    def __init__(
+        self, dtypes: Sequence[np.dtype[Any]] = _DTYPES, what: str = "des courbes lues"
+    ) -> None:
+        self.dtypes = tuple(dtypes)
+        self.row_bytes = sum(dtype.itemsize for dtype in self.dtypes)
+        self.what = what
         try:
             self.handle: io.BufferedRandom = tempfile.TemporaryFile(  # noqa: SIM115 - closed by close()
-                prefix="linkytool-acc-rows-"
+                prefix="linkytool-acc-"
             )
         except OSError as exc:
-            raise temporary_file_error(exc, "des courbes lues", 0) from exc
+            raise temporary_file_error(exc, what, 0) from exc
         self.segments: dict[int, list[tuple[int, int]]] = {}  # bucket -> (offset, rows)
         self.pending: dict[int, list[Sequence[npt.NDArray[Any]]]] = {}
         self.pending_bytes = 0
         self.size = 0
 
     def add(self, bucket_of: IntArray, columns: Sequence[npt.NDArray[Any]]) -> None:
-        """Queue rows (``columns``: codes, starts, values, lines) for their buckets."""
+        """Queue rows (one array per column) for their buckets."""
         n = bucket_of.size
         if n == 0:
             return
@@ -147,42 +162,41 @@ class _Buckets:
                 rows = order[a:b]
                 part = [column[rows] for column in columns]
             self.pending.setdefault(bucket, []).append(part)
-        self.pending_bytes += n * ROW_BYTES
+        self.pending_bytes += n * self.row_bytes
         if self.pending_bytes >= FLUSH_BYTES:
             self.flush()
 
     def flush(self) -> None:
-        """Write the queued rows, one segment per bucket (its four columns one after the
-        other)."""
+        """Write the queued rows, one segment per bucket (its columns one after the other)."""
         try:
             for bucket, parts in self.pending.items():
                 columns = [
-                    np.concatenate([part[k] for part in parts]).astype(_DTYPES[k], copy=False)
-                    for k in range(4)
+                    np.concatenate([part[k] for part in parts]).astype(dtype, copy=False)
+                    for k, dtype in enumerate(self.dtypes)
                 ]
                 offset = self.size
                 for column in columns:
                     self.handle.write(np.ascontiguousarray(column).data.cast("B"))
                 rows = columns[0].size
-                self.size += rows * ROW_BYTES
+                self.size += rows * self.row_bytes
                 self.segments.setdefault(bucket, []).append((offset, rows))
         except OSError as exc:
-            raise temporary_file_error(exc, "des courbes lues", self.size) from exc
+            raise temporary_file_error(exc, self.what, self.size) from exc
         self.pending = {}
         self.pending_bytes = 0
 
     def read(self, bucket: int) -> list[npt.NDArray[Any]]:
-        """The four columns of a bucket's rows, in the order they were added."""
+        """The columns of a bucket's rows, in the order they were added."""
         segments = self.segments.get(bucket, [])
         total = sum(rows for _, rows in segments)
-        columns = [np.empty(total, dtype=dtype) for dtype in _DTYPES]
+        columns = [np.empty(total, dtype=dtype) for dtype in self.dtypes]
         position = 0
         for offset, rows in segments:
             self.handle.seek(offset)
             for column in columns:
                 view = column[position : position + rows].data.cast("B")
                 if self.handle.readinto(view) != view.nbytes:
-                    raise OutputError("fichier temporaire des courbes tronqué.")
+                    raise OutputError(f"fichier temporaire {self.what} tronqué.")
             position += rows
         return columns
 
@@ -337,9 +351,113 @@ class RowSpool:
             self._file = None
 
 
+#: Values of dynamic coefficients per bucket of steps (a year of full-dynamic coefficients
+#: of 1,000 consumers x 10 producers is 350 million values: 2.8 GB dense).
+COEFFICIENT_BUCKET_VALUES = 4_000_000
+#: Coefficient lines gathered before they are scattered or spooled.
+COEFFICIENT_BATCH = 1 << 16
+_COEFFICIENT_DTYPES = (np.dtype(np.int64), np.dtype(np.float64))
+
+
+class CoefficientSpool:
+    """Dynamic coefficients, added line by line, served as dense blocks of steps (a
+    :class:`~linkytool.acc.model.CoefficientSource`).
+
+    ``shape`` is one step's shape: ``(consumers,)`` or ``(producers, consumers)``. While the
+    dense ``(steps, *shape)`` array fits :data:`MEMORY_BUDGET_BYTES` the values go straight
+    into it; above, each line (flat position, fraction: 16 bytes) waits in a temporary file
+    by bucket of steps, and :meth:`chunk` rebuilds the dense block of the steps asked. A
+    bit per position remembers which were given (duplicates are refused while reading, in
+    the order of the file).
+    """
+
+    def __init__(self, n_steps: int, shape: tuple[int, ...], budget: int | None = None) -> None:
+        budget = MEMORY_BUDGET_BYTES if budget is None else budget
+        self.n_steps = n_steps
+        self.shape = shape
+        self.width = int(np.prod(shape, dtype=np.int64))
+        self.bucket_steps = max(1, COEFFICIENT_BUCKET_VALUES // max(1, self.width))
+        self._given = bytearray((n_steps * self.width + 7) // 8)
+        self._covered = bytearray(n_steps)
+        self._positions: array[int] = array("q")
+        self._values: array[float] = array("d")
+        self._dense: FloatArray | None = None
+        self._file: _Buckets | None = None
+        if n_steps * self.width * 8 <= budget:
+            self._dense = np.zeros(n_steps * self.width)
+        else:
+            self._file = _Buckets(_COEFFICIENT_DTYPES, "des coefficients")
+        self._cache: tuple[int, IntArray, FloatArray] | None = None
+        self.covered: BoolArray = np.zeros(n_steps, dtype=np.bool_)
+
+    @property
+    def in_memory(self) -> bool:
+        return self._dense is not None
+
+    def add(self, step: int, position: int, value: float) -> bool:
+        """Record the coefficient of ``position`` (flat index in ``shape``) at ``step``;
+        False, and nothing recorded, when that step and position already have one."""
+        flat = step * self.width + position
+        byte, bit = flat >> 3, 1 << (flat & 7)
+        given = self._given
+        if given[byte] & bit:
+            return False
+        given[byte] |= bit
+        self._covered[step] = 1
+        self._positions.append(flat)
+        self._values.append(value)
+        if len(self._positions) >= COEFFICIENT_BATCH:
+            self._hand_over()
+        return True
+
+    def _hand_over(self) -> None:
+        if not self._positions:
+            return
+        positions = np.frombuffer(self._positions, dtype=np.int64).copy()
+        values = np.frombuffer(self._values, dtype=np.float64).copy()
+        del self._positions[:], self._values[:]
+        if self._dense is not None:
+            self._dense[positions] = values
+            return
+        assert self._file is not None
+        self._file.add(positions // (self.bucket_steps * self.width), [positions, values])
+
+    def finish(self) -> None:
+        """Every line is added: the coefficients can be read."""
+        self._hand_over()
+        if self._file is not None:
+            self._file.flush()
+        self.covered = np.frombuffer(bytes(self._covered), dtype=np.uint8).astype(np.bool_)
+        self._covered = bytearray()
+
+    def chunk(self, first: int, stop: int) -> tuple[FloatArray, BoolArray]:
+        """Coefficients of steps ``first..stop`` (fractions, 0 where not given) and, per
+        step, whether the file gave any."""
+        covered = self.covered[first:stop]
+        if self._dense is not None:
+            block: FloatArray = self._dense.reshape(self.n_steps, *self.shape)[first:stop]
+            return block, covered
+        steps = max(0, stop - first)
+        dense = np.zeros(steps * self.width)
+        low, high = first * self.width, stop * self.width
+        for bucket in range(first // self.bucket_steps, -(-stop // self.bucket_steps)):
+            positions, values = self._bucket(bucket)
+            inside = (positions >= low) & (positions < high)
+            dense[positions[inside] - low] = values[inside]
+        return dense.reshape(steps, *self.shape), covered
+
+    def _bucket(self, bucket: int) -> tuple[IntArray, FloatArray]:
+        if self._cache is None or self._cache[0] != bucket:
+            assert self._file is not None
+            positions, values = self._file.read(bucket)
+            self._cache = (bucket, positions, values)
+        return self._cache[1], self._cache[2]
+
+
 __all__ = [
     "BUCKET_PRMS",
     "MEMORY_BUDGET_BYTES",
+    "CoefficientSpool",
     "RowSpool",
     "SeriesSummary",
     "summarise",

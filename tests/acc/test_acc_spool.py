@@ -16,9 +16,17 @@ from acc_helpers import PARIS, long_csv, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linkytool.acc import AccInputError, GapPolicy, LoadOptions, load_operation, run_operation
+from linkytool.acc import (
+    AccInputError,
+    CoefficientError,
+    GapPolicy,
+    KeyKind,
+    LoadOptions,
+    load_operation,
+    run_operation,
+)
 from linkytool.acc import spool as spool_module
-from linkytool.acc.spool import RowSpool, summarise, summarise_groups
+from linkytool.acc.spool import CoefficientSpool, RowSpool, summarise, summarise_groups
 
 START = datetime(2026, 6, 1, tzinfo=PARIS)
 
@@ -200,3 +208,101 @@ def test_messages_name_the_same_lines_from_the_file_spool(
         texts.append(str(caught.value))
     assert texts[0] == texts[1]
     assert re.search(message, texts[0], re.DOTALL), texts[0]
+
+
+coefficient_lines = st.lists(
+    st.tuples(st.integers(0, 9), st.integers(0, 5), st.floats(0, 1)), max_size=80
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(coefficient_lines, st.sampled_from([(6,), (2, 3)]), st.integers(1, 10), st.integers(1, 4))
+def test_coefficients_from_the_file_spool_equal_the_dense_array(
+    lines: list[tuple[int, int, float]], shape: tuple[int, ...], chunk: int, bucket: int
+) -> None:
+    """Lines in any order, duplicates refused the same way, any chunk of steps."""
+    outcomes = []
+    for budget in (1 << 30, 0):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(spool_module, "COEFFICIENT_BUCKET_VALUES", 6 * bucket)
+            patch.setattr(spool_module, "COEFFICIENT_BATCH", 7)
+            patch.setattr(spool_module, "FLUSH_BYTES", 64)
+            store = CoefficientSpool(10, shape, budget)
+            assert store.in_memory == (budget > 0)
+            accepted = [store.add(step, position, value) for step, position, value in lines]
+            store.finish()
+            blocks = [store.chunk(first, min(10, first + chunk)) for first in range(0, 10, chunk)]
+            outcomes.append(
+                (
+                    accepted,
+                    np.concatenate([values for values, _ in blocks]).tolist(),
+                    np.concatenate([covered for _, covered in blocks]).tolist(),
+                )
+            )
+    assert outcomes[0] == outcomes[1]
+    accepted, values, covered = outcomes[1]
+    dense = np.zeros((10, 6))
+    seen: set[tuple[int, int]] = set()
+    for (step, position, value), kept in zip(lines, accepted, strict=True):
+        assert kept == ((step, position) not in seen)
+        if kept:
+            seen.add((step, position))
+            dense[step, position] = value
+    assert np.array(values).reshape(10, 6).tolist() == dense.tolist()
+    assert covered == [any(s == step for s, _ in seen) for step in range(10)]
+
+
+def _coefficient_case(tmp_path: Path, duplicate: bool) -> tuple[Path, Path, Path]:
+    consumers = [f"3000000000000{k}" for k in (3, 1, 2)]
+    producers = ["20000000000002", "20000000000001"]
+    c = write(
+        tmp_path / "c.csv",
+        long_csv({p: [300.0 + 50 * k for k in range(6)] for p in consumers}, START),
+    )
+    p = write(
+        tmp_path / "p.csv", long_csv({p: [400.0, 0, 900, 100, 50, 700] for p in producers}, START)
+    )
+    lines = ["timestamp,producer,consumer,coefficient"]
+    for k in range(6):
+        if k == 2:
+            continue  # a step without coefficients: the default key stands in
+        stamp = datetime.fromtimestamp(START.timestamp() + 900 * k, PARIS).isoformat()
+        for j, producer in enumerate(producers):
+            for i, consumer in enumerate(consumers):
+                lines.append(f"{stamp},{producer},{consumer},{(10 * (i + j + k)) % 40}")
+    if duplicate:
+        lines.insert(9, lines[4].replace(",0", ",5").replace(",10", ",15"))
+    k = write(tmp_path / ("k2.csv" if duplicate else "k.csv"), "\n".join(lines) + "\n")
+    return c, p, k
+
+
+def test_full_dynamic_coefficients_streamed_from_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c, p, k = _coefficient_case(tmp_path, duplicate=False)
+    options = LoadOptions(key=KeyKind.FULL)
+    outcomes = []
+    for budget in (1 << 30, 0):
+        monkeypatch.setattr(spool_module, "MEMORY_BUDGET_BYTES", budget)
+        monkeypatch.setattr(spool_module, "COEFFICIENT_BUCKET_VALUES", 12)  # two steps
+        operation = load_operation([c], [p], coefficients=k, options=options)
+        assert operation.coefficients is not None
+        assert operation.coefficients.in_memory == (budget > 0)  # type: ignore[attr-defined]
+        result = run_operation(operation, chunk_steps=1)
+        outcomes.append(
+            (
+                result.self_consumed_wh.tolist(),
+                result.pairs_wh.tolist(),
+                result.default_key_steps.tolist(),
+            )
+        )
+        monkeypatch.setattr(spool_module, "MEMORY_BUDGET_BYTES", budget)
+        with pytest.raises(CoefficientError) as caught:
+            load_operation(
+                [c], [p], coefficients=_coefficient_case(tmp_path, True)[2], options=options
+            )
+        outcomes.append(str(caught.value))
+    assert outcomes[0] == outcomes[2]
+    assert outcomes[0][2] == [2]  # type: ignore[index]
+    assert outcomes[1] == outcomes[3]
+    assert re.search(r"k2.csv, ligne 10 : coefficient en double", outcomes[1]), outcomes[1]  # type: ignore[arg-type]
