@@ -6,8 +6,9 @@ between runs), then times side by side, alternating, in one run:
             start included), default key, every default output
   dictread  a bare stdlib `csv.DictReader` pass over the same files (a subprocess)
   engine    `run_operation` alone, in process, on the loaded operation
-and prints medians, the ratio cli / dictread, each subprocess's peak memory (ru_maxrss of
-the child) and the load average.
+and prints medians, the ratio cli / dictread (of the medians, of each side-by-side pair and
+of the CPU times), each subprocess's peak memory (ru_maxrss of the child) and the load
+average.
 
 Engine cases (``--engine``; issue 5), one year of 15-minute steps = 35,040 steps:
 
@@ -288,8 +289,9 @@ def write_csv_case(name: str, n_consumers: int, first: date, days: int, seed: in
     return folder
 
 
-def timed_child(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak memory [MiB] of a subprocess (its own ru_maxrss)."""
+def timed_child(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, all threads) and peak memory [MiB] of a
+    subprocess (its own rusage)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -297,7 +299,7 @@ def timed_child(command: list[str]) -> tuple[float, float]:
     process.stderr.close()  # type: ignore[union-attr]
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 CSV_CASES = {"month": (date(2026, 3, 1), 31), "year": (date(2026, 1, 1), 365)}
@@ -322,11 +324,13 @@ def csv_bench(case: str, repeat: int, n_consumers: int, skip: set[str]) -> None:
           f"({os.cpu_count()} cores)")  # fmt: skip
     commands = [(n, c) for n, c in (("cli", cli), ("dictread", dictread)) if n not in skip]
     times: dict[str, list[float]] = {name: [] for name, _ in commands}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in commands}
     peaks: dict[str, float] = {name: 0.0 for name, _ in commands}
     for _ in range(repeat):  # alternate, so that both see the same machine
         for name, command in commands:
-            seconds, peak = timed_child(command)
+            seconds, cpu_seconds, peak = timed_child(command)
             times[name].append(seconds)
+            cpu[name].append(cpu_seconds)
             peaks[name] = max(peaks[name], peak)
     engine = []
     if "engine" not in skip:
@@ -335,16 +339,21 @@ def csv_bench(case: str, repeat: int, n_consumers: int, skip: set[str]) -> None:
             started = time.perf_counter()
             run_operation(operation, keep_curves=False)
             engine.append(time.perf_counter() - started)
-    print(f"{'':10} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}")
+    print(f"{'':10} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9} {'CPU s':>7}")
     for name, values in times.items():
         print(f"{name:10} {statistics.median(values):9.2f} {min(values):7.2f} "
-              f"{max(values):7.2f} {peaks[name]:9.0f}")  # fmt: skip
+              f"{max(values):7.2f} {peaks[name]:9.0f} "
+              f"{statistics.median(cpu[name]):7.2f}")  # fmt: skip
     if engine:
         print(f"{'engine':10} {statistics.median(engine):9.3f} {min(engine):7.3f} "
               f"{max(engine):7.3f}")  # fmt: skip
     if "cli" in times and "dictread" in times:
         ratio = statistics.median(times["cli"]) / statistics.median(times["dictread"])
         print(f"ratio cli / dictread (medians): {ratio:.2f} (goal <= 0.5)")
+        ratios = [a / b for a, b in zip(times["cli"], times["dictread"], strict=True)]
+        print(f"ratio of each side-by-side pair: {' '.join(f'{r:.2f}' for r in ratios)}")
+        cpu_ratio = statistics.median(cpu["cli"]) / statistics.median(cpu["dictread"])
+        print(f"CPU-time ratio (medians; less sensitive to the machine's load): {cpu_ratio:.2f}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
