@@ -47,10 +47,9 @@ _DTYPES = (np.dtype(np.int32), np.dtype(np.int64), np.dtype(np.float64), np.dtyp
 
 def temporary_file_error(exc: OSError, what: str, size: int) -> OutputError:
     """The French error of a temporary file that cannot be written (``size`` [bytes])."""
-    amount = f"{size / 1e9:.1f}".replace(".", ",")
+    amount = f" (environ {size / 1e9:.1f} Go)".replace(".", ",") if size >= 1e8 else ""
     return OutputError(
-        f"Impossible d'écrire le fichier temporaire {what} (environ {amount} Go) : "
-        f"{describe_os_error(exc)}.",
+        f"Impossible d'écrire le fichier temporaire {what}{amount} : {describe_os_error(exc)}.",
         hint="Libérez de la place dans le dossier temporaire (variable TMPDIR), ou calculez "
         "une période plus courte.",
     )

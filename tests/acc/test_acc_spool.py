@@ -4,6 +4,8 @@ everything is held in memory."""
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from acc_helpers import PARIS, long_csv, write
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +30,7 @@ from linkytool.acc import (
 )
 from linkytool.acc import spool as spool_module
 from linkytool.acc.spool import CoefficientSpool, RowSpool, summarise, summarise_groups
+from linkytool.cli import cli
 
 START = datetime(2026, 6, 1, tzinfo=PARIS)
 
@@ -306,3 +310,41 @@ def test_full_dynamic_coefficients_streamed_from_disk(
     assert outcomes[0][2] == [2]  # type: ignore[index]
     assert outcomes[1] == outcomes[3]
     assert re.search(r"k2.csv, ligne 10 : coefficient en double", outcomes[1]), outcomes[1]  # type: ignore[arg-type]
+
+
+class _FullDisk(io.BytesIO):
+    def write(self, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        (
+            OSError(errno.EACCES, "denied"),
+            "fichier temporaire des courbes lues : permission refusée",
+        ),
+        (None, "fichier temporaire des courbes lues : disque plein"),
+    ],
+)
+def test_an_unwritable_temporary_folder_is_an_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: OSError | None, message: str
+) -> None:
+    """Exit 6 with what to do (TMPDIR), not a traceback and not a half-read operation."""
+    consumers, producers = _operation_files(tmp_path)
+    monkeypatch.setattr(spool_module, "MEMORY_BUDGET_BYTES", 0)
+
+    def temporary_file(**_: object) -> io.BytesIO:
+        if failure is not None:
+            raise failure
+        return _FullDisk()
+
+    monkeypatch.setattr(spool_module.tempfile, "TemporaryFile", temporary_file)
+    args = ["acc", "run", "--gaps", "zero", "-o", str(tmp_path / "out")]
+    for path in consumers:
+        args += ["--consumers", str(path)]
+    result = CliRunner().invoke(cli, [*args, "--producers", str(producers[0])])
+    assert result.exit_code == 6, result.output
+    assert message in result.output and "TMPDIR" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
