@@ -28,6 +28,8 @@ Usage:
   .venv/bin/python bench/acc_bench.py --csv year --repeat 1    # 1,000 consumers, 2026
   .venv/bin/python bench/acc_bench.py --csv year --consumers 5000 --repeat 1 \
       --skip dictread,engine                                    # 8 GB: peak memory
+  .venv/bin/python bench/acc_bench.py --csv year --consumers 100 --full-producers 10 \
+      --repeat 1                                                # 35 M coefficients
   .venv/bin/python bench/acc_bench.py --engine [--repeat 3] [--steps 35040] [--cases full,default]
 """
 
@@ -289,6 +291,52 @@ def write_csv_case(name: str, n_consumers: int, first: date, days: int, seed: in
     return folder
 
 
+def write_full_case(folder: Path, n_consumers: int, n_producers: int, seed: int) -> Path:
+    """A second producers' file of ``n_producers`` and the full-dynamic coefficients of
+    every producer-consumer pair at every step (``timestamp,producer,consumer,coefficient``,
+    percent, summing to at most 100 % per producer and step), beside a CSV case."""
+    marker = folder / f"done-full-{n_producers}-{seed}"
+    target = folder / f"coefficients-{n_producers}.csv"
+    if marker.exists():
+        return target
+    consumers = sorted({line.split(",", 1)[0] for line in _first_lines(folder / "consumers.csv")})
+    stamps = [line.split(",")[1] for line in _first_lines(folder / "producers.csv")]
+    producers = [f"2000123456{p:04d}" for p in range(n_producers)]
+    with (folder / f"producers-{n_producers}.csv").open("w", encoding="utf-8") as out:
+        out.write("prm,timestamp,w\n")
+        _, injection = synthetic(len(stamps), 1, n_producers, seed)
+        for p, prm in enumerate(producers):
+            values = np.rint(injection[:, p]).astype(np.int64).tolist()
+            out.write("".join(f"{prm},{s},{v}\n" for s, v in zip(stamps, values, strict=True)))
+    rng = np.random.default_rng(seed)
+    with target.open("w", encoding="utf-8") as out:
+        out.write("timestamp,producer,consumer,coefficient\n")
+        for stamp in stamps:
+            shares = rng.dirichlet(np.ones(n_consumers), n_producers) * 99.0
+            rows = [
+                f"{stamp},{producer},{consumer},{shares[p, i]:.4f}\n"
+                for p, producer in enumerate(producers)
+                for i, consumer in enumerate(consumers)
+            ]
+            out.write("".join(rows))
+    marker.write_text("ok\n")
+    return target
+
+
+def _first_lines(path: Path) -> list[str]:
+    """Data lines of a generated long file: the consumers' PRMs, or one PRM's timestamps."""
+    with path.open(encoding="utf-8") as handle:
+        handle.readline()
+        first = handle.readline()
+        prm = first.split(",", 1)[0]
+        lines = [first]
+        for line in handle:
+            if path.name == "producers.csv" and not line.startswith(prm):
+                break
+            lines.append(line)
+    return lines
+
+
 def timed_child(command: list[str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system, all threads) and peak memory [MiB] of a
     subprocess (its own rusage)."""
@@ -305,7 +353,9 @@ def timed_child(command: list[str]) -> tuple[float, float, float]:
 CSV_CASES = {"month": (date(2026, 3, 1), 31), "year": (date(2026, 1, 1), 365)}
 
 
-def csv_bench(case: str, repeat: int, n_consumers: int, skip: set[str]) -> None:
+def csv_bench(
+    case: str, repeat: int, n_consumers: int, skip: set[str], n_producers: int = 0
+) -> None:
     """The CLI end to end beside the bare stdlib read and the in-process engine."""
     from linkytool.acc.loader import load_operation
 
@@ -313,13 +363,20 @@ def csv_bench(case: str, repeat: int, n_consumers: int, skip: set[str]) -> None:
     name = case if n_consumers == 1000 else f"{case}-{n_consumers}"
     folder = write_csv_case(name, n_consumers, first, days, 7)
     files = [str(folder / "consumers.csv"), str(folder / "producers.csv")]
+    full = []
+    if n_producers:  # full-dynamic coefficients of n_producers (their own curves)
+        coefficients = write_full_case(folder, n_consumers, n_producers, 7)
+        files[1] = str(folder / f"producers-{n_producers}.csv")
+        full = ["--key", "full", "--coefficients", str(coefficients)]
+        skip = skip | {"dictread", "engine"}
     size = sum(Path(f).stat().st_size for f in files) / 1e6
     linkytool = str(Path(sys.executable).with_name("linkytool"))
-    cli = [linkytool, "acc", "run", "--consumers", files[0], "--producers", files[1],
+    cli = [linkytool, "acc", "run", "--consumers", files[0], "--producers", files[1], *full,
            "-o", str(folder / "results"), "-q"]  # fmt: skip
     dictread = [sys.executable, "-c", DICTREAD, *files]
-    print(f"ACC end to end, {case}: {n_consumers:,} consumers + 1 producer, {size:,.0f} MB of "
-          "long CSV")  # fmt: skip
+    size += sum(Path(f).stat().st_size for f in full[3:]) / 1e6
+    who = f"{n_producers} producers, full-dynamic key" if n_producers else "1 producer"
+    print(f"ACC end to end, {case}: {n_consumers:,} consumers + {who}, {size:,.0f} MB of CSV")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} cores)")  # fmt: skip
     commands = [(n, c) for n, c in (("cli", cli), ("dictread", dictread)) if n not in skip]
@@ -368,6 +425,12 @@ def main() -> None:
     parser.add_argument("--csv", choices=sorted(CSV_CASES), default="month")
     parser.add_argument("--consumers", type=int, default=1000, help="consumers of the CSV case")
     parser.add_argument(
+        "--full-producers",
+        type=int,
+        default=0,
+        help="CSV case with this many producers and full-dynamic coefficients of every pair",
+    )
+    parser.add_argument(
         "--skip", default="", help="comma-separated parts of the CSV case to skip: dictread,engine"
     )
     parser.add_argument("--engine", action="store_true", help="the engine cases of issue 5")
@@ -376,7 +439,8 @@ def main() -> None:
         child(args.child, args.steps)
         return
     if not args.engine:
-        csv_bench(args.csv, args.repeat, args.consumers, set(filter(None, args.skip.split(","))))
+        skip = set(filter(None, args.skip.split(",")))
+        csv_bench(args.csv, args.repeat, args.consumers, skip, args.full_producers)
         return
     print(
         f"ACC engine benchmark: {args.steps} steps of 15 min, {args.repeat} runs per case (median)"
