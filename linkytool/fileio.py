@@ -97,7 +97,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             hint="Le fichier précédent est intact. Libérez de la place ou choisissez "
             "un autre emplacement.",
         ) from exc
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
@@ -111,10 +111,10 @@ def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o7777
     except OSError:
-        return 0o666 & ~_current_umask()
+        return 0o666 & ~current_umask()
 
 
-def _current_umask() -> int:
+def current_umask() -> int:
     """The process umask, read without changing it where Linux allows (os.umask() sets it
     process-wide for an instant, which other threads could observe)."""
     with contextlib.suppress(OSError, ValueError):
@@ -126,7 +126,7 @@ def _current_umask() -> int:
     return umask
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Persist the rename itself (POSIX); silently skipped where unsupported."""
     with contextlib.suppress(OSError):
         dir_fd = os.open(directory, os.O_RDONLY)
@@ -143,23 +143,26 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two existing paths atomically; False where the system cannot (then nothing
+def exchange_paths(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one system call (``renameat2(RENAME_EXCHANGE)``,
+    Linux ≥ 3.15); False where the system or the file system cannot (then nothing
     happened)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
     result = renameat2(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )
     if result == 0:
         return True
     code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
         return False
-    raise OSError(code, os.strerror(code))
+    raise OSError(code, os.strerror(code), str(second))
 
 
 @dataclass
@@ -180,7 +183,7 @@ class StagedDirectory:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(target, 0o666 & ~_current_umask())
+        os.chmod(target, 0o666 & ~current_umask())
         self.names.append(name)
         return target
 
@@ -218,8 +221,8 @@ def atomic_directory(destination: str | os.PathLike[str]) -> Iterator[StagedDire
     staged = StagedDirectory(target, staging)
     try:
         yield staged
-        os.chmod(staging, 0o777 & ~_current_umask())
-        _fsync_directory(staging)
+        os.chmod(staging, 0o777 & ~current_umask())
+        fsync_directory(staging)
         _swap_in(staging, target)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -234,7 +237,7 @@ def atomic_directory(destination: str | os.PathLike[str]) -> Iterator[StagedDire
                 hint="Libérez de la place ou choisissez un autre emplacement.",
             ) from exc
         raise
-    _fsync_directory(parent)
+    fsync_directory(parent)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -242,7 +245,7 @@ def _swap_in(staging: Path, target: Path) -> None:
     if not target.exists():
         os.rename(staging, target)
         return
-    if _exchange(staging, target):
+    if exchange_paths(staging, target):
         shutil.rmtree(staging, ignore_errors=True)  # now holds the previous set
         return
     previous = Path(
