@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linkytool.errors import InputFileError, OutputError, describe_os_error
+from linkytool.textfmt import french_megabytes
 
 #: How long :func:`locked` waits for another program to release a file [s].
 LOCK_TIMEOUT_S = 30.0
@@ -370,8 +371,8 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int, what: str = "
             )
         if info.st_size > limit:
             raise InputFileError(
-                f"{name} est trop volumineux : {_megabytes(info.st_size)} "
-                f"({_megabytes(limit)} au plus pour un(e) {what})."
+                f"{name} est trop volumineux : {french_megabytes(info.st_size)} "
+                f"({french_megabytes(limit)} au plus pour un(e) {what})."
             )
         os.set_blocking(fd, True)
         chunks: list[bytes] = []
@@ -384,7 +385,7 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int, what: str = "
             size += len(chunk)
         if size > limit:
             raise InputFileError(
-                f"{name} est trop volumineux : plus de {_megabytes(limit)} pour un(e) {what}."
+                f"{name} est trop volumineux : plus de {french_megabytes(limit)} pour un(e) {what}."
             )
         return b"".join(chunks)
     except OSError as exc:
@@ -393,8 +394,3 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int, what: str = "
         ) from exc
     finally:
         os.close(fd)
-
-
-def _megabytes(size: int) -> str:
-    """1234567 -> '1,2 Mo' (French decimal comma)."""
-    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from linkytool.acc.model import BoolArray, FloatArray, IntArray
 from linkytool.errors import OutputError, describe_os_error
+from linkytool.textfmt import french_number
 
 #: Largest amount of parsed rows held in memory before they go to a temporary file [bytes].
 MEMORY_BUDGET_BYTES = 256 << 20
@@ -47,7 +48,7 @@ _DTYPES = (np.dtype(np.int32), np.dtype(np.int64), np.dtype(np.float64), np.dtyp
 
 def temporary_file_error(exc: OSError, what: str, size: int) -> OutputError:
     """The French error of a temporary file that cannot be written (``size`` [bytes])."""
-    amount = f" (environ {size / 1e9:.1f} Go)".replace(".", ",") if size >= 1e8 else ""
+    amount = f" (environ {french_number(size / 1e9, '.1f')} Go)" if size >= 1e8 else ""
     return OutputError(
         f"Impossible d'écrire le fichier temporaire {what}{amount} : {describe_os_error(exc)}.",
         hint="Libérez de la place dans le dossier temporaire (variable TMPDIR), ou calculez "

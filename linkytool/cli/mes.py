@@ -42,7 +42,7 @@ from linkytool.mes.errors import (
 )
 from linkytool.mes.model import ReadingField, ReadingSource, SignatureKind
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
-from linkytool.textfmt import dumps_json
+from linkytool.textfmt import dumps_json, french_megabytes, french_number
 
 DOSSIER = OutputPath()
 EXISTING_FILE = InputFile()
@@ -537,7 +537,7 @@ def pack_command(
         [
             {
                 "name": item.name,
-                "size": f"{item.size_bytes / 1_000_000:.2f} Mo".replace(".", ","),
+                "size": french_megabytes(item.size_bytes, 2),
                 "sha256": item.sha256,
                 "changes": "; ".join(item.changes),
             }
@@ -703,7 +703,7 @@ def test_command(
         record = service.record_decoupling_test(dossier, changes, overwrite=True, settings=settings)
     result = record.result
     delay_text = (
-        f"{result.delay_s:.1f} s".replace(".", ",") if result.delay_s is not None else "inconnu"
+        f"{french_number(result.delay_s, '.1f')} s" if result.delay_s is not None else "inconnu"
     )
     click.echo(
         dumps_json(
