@@ -551,10 +551,10 @@ def pack_command(
         ],
         "table",
     )
-    kind = "Archive" if packed.zipped else "Dossier"
+    kind, ready = ("Archive", "prête") if packed.zipped else ("Dossier", "prêt")
     replaced = " (l'envoi précédent a été remplacé en entier)" if packed.replaced else ""
     warn(
-        f"{kind} d'envoi prêt{replaced} : {packed.destination} (attestation "
+        f"{kind} d'envoi {ready}{replaced} : {packed.destination} (attestation "
         f"{SIGNATURE_WORDS[packed.signature] if packed.signature else 'non signée'}). "
         "Collez message.txt dans Enedis-Connect."
     )

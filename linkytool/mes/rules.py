@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -44,7 +44,13 @@ from linkytool.mes.photos import (
     hash_sources,
     inspect_photos,
 )
-from linkytool.textfmt import french_date, french_datetime, french_megabytes, french_number
+from linkytool.textfmt import (
+    french_date,
+    french_datetime,
+    french_megabytes,
+    french_number,
+    french_percent,
+)
 
 #: Power limit of the procedure [kVA].
 MAX_POWER_KVA = 36.0
@@ -432,7 +438,7 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
     stale = ctx.stale_reason(which, reading)
     if stale is not None:
         return None, missing(
-            f"relevé « {title} » ({reading.value}) périmé, non compté : {stale}",
+            f"relevé « {title} » ({_shown(reading.value)}) périmé, non compté : {stale}",
             "Relisez la photo (ou la capture) actuelle, ou saisissez la valeur.",
         )
     if (
@@ -442,8 +448,8 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
         and not reading.confirmed
     ):
         return None, missing(
-            f"« {title} » lu sur la photo avec une confiance de {reading.confidence:.0%} "
-            f"({reading.value})",
+            f"« {title} » lu sur la photo avec une confiance de "
+            f"{french_percent(reading.confidence, 0)} ({_shown(reading.value)})",
             "Confirmez ou corrigez la valeur en la saisissant (source manual).",
         )
     return reading, None
@@ -482,6 +488,17 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
         None,
         ignored,
     )
+
+
+def _shown(value: str) -> str:
+    """A reading as the user reads it: an ISO date (and time) as JJ/MM/AAAA (HH:MM)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?", value):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return french_datetime(moment) if "T" in value else french_date(moment)
 
 
 def _reading_date(value: str) -> date | None:
