@@ -6,8 +6,9 @@ between runs), then times side by side, alternating, in one run:
             start included), default key, every default output
   dictread  a bare stdlib `csv.DictReader` pass over the same files (a subprocess)
   engine    `run_operation` alone, in process, on the loaded operation
-and prints medians, the ratio cli / dictread, each subprocess's peak memory (ru_maxrss of
-the child) and the load average.
+and prints medians, the ratio cli / dictread (of the medians, of each side-by-side pair and
+of the CPU times), each subprocess's peak memory (ru_maxrss of the child) and the load
+average.
 
 Engine cases (``--engine``; issue 5), one year of 15-minute steps = 35,040 steps:
 
@@ -25,6 +26,10 @@ reduced case, measured side by side, and the time to read a realistic month of C
 Usage:
   .venv/bin/python bench/acc_bench.py --csv month --repeat 5   # 1,000 consumers, March 2026
   .venv/bin/python bench/acc_bench.py --csv year --repeat 1    # 1,000 consumers, 2026
+  .venv/bin/python bench/acc_bench.py --csv year --consumers 5000 --repeat 1 \
+      --skip dictread,engine                                    # 8 GB: peak memory
+  .venv/bin/python bench/acc_bench.py --csv year --consumers 100 --full-producers 10 \
+      --repeat 1                                                # 35 M coefficients
   .venv/bin/python bench/acc_bench.py --engine [--repeat 3] [--steps 35040] [--cases full,default]
 """
 
@@ -286,8 +291,55 @@ def write_csv_case(name: str, n_consumers: int, first: date, days: int, seed: in
     return folder
 
 
-def timed_child(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak memory [MiB] of a subprocess (its own ru_maxrss)."""
+def write_full_case(folder: Path, n_consumers: int, n_producers: int, seed: int) -> Path:
+    """A second producers' file of ``n_producers`` and the full-dynamic coefficients of
+    every producer-consumer pair at every step (``timestamp,producer,consumer,coefficient``,
+    percent, summing to at most 100 % per producer and step), beside a CSV case."""
+    marker = folder / f"done-full-{n_producers}-{seed}"
+    target = folder / f"coefficients-{n_producers}.csv"
+    if marker.exists():
+        return target
+    consumers = sorted({line.split(",", 1)[0] for line in _first_lines(folder / "consumers.csv")})
+    stamps = [line.split(",")[1] for line in _first_lines(folder / "producers.csv")]
+    producers = [f"2000123456{p:04d}" for p in range(n_producers)]
+    with (folder / f"producers-{n_producers}.csv").open("w", encoding="utf-8") as out:
+        out.write("prm,timestamp,w\n")
+        _, injection = synthetic(len(stamps), 1, n_producers, seed)
+        for p, prm in enumerate(producers):
+            values = np.rint(injection[:, p]).astype(np.int64).tolist()
+            out.write("".join(f"{prm},{s},{v}\n" for s, v in zip(stamps, values, strict=True)))
+    rng = np.random.default_rng(seed)
+    with target.open("w", encoding="utf-8") as out:
+        out.write("timestamp,producer,consumer,coefficient\n")
+        for stamp in stamps:
+            shares = rng.dirichlet(np.ones(n_consumers), n_producers) * 99.0
+            rows = [
+                f"{stamp},{producer},{consumer},{shares[p, i]:.4f}\n"
+                for p, producer in enumerate(producers)
+                for i, consumer in enumerate(consumers)
+            ]
+            out.write("".join(rows))
+    marker.write_text("ok\n")
+    return target
+
+
+def _first_lines(path: Path) -> list[str]:
+    """Data lines of a generated long file: the consumers' PRMs, or one PRM's timestamps."""
+    with path.open(encoding="utf-8") as handle:
+        handle.readline()
+        first = handle.readline()
+        prm = first.split(",", 1)[0]
+        lines = [first]
+        for line in handle:
+            if path.name == "producers.csv" and not line.startswith(prm):
+                break
+            lines.append(line)
+    return lines
+
+
+def timed_child(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, all threads) and peak memory [MiB] of a
+    subprocess (its own rusage)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -295,48 +347,70 @@ def timed_child(command: list[str]) -> tuple[float, float]:
     process.stderr.close()  # type: ignore[union-attr]
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def csv_bench(case: str, repeat: int) -> None:
+CSV_CASES = {"month": (date(2026, 3, 1), 31), "year": (date(2026, 1, 1), 365)}
+
+
+def csv_bench(
+    case: str, repeat: int, n_consumers: int, skip: set[str], n_producers: int = 0
+) -> None:
     """The CLI end to end beside the bare stdlib read and the in-process engine."""
     from linkytool.acc.loader import load_operation
 
-    if case == "month":
-        folder = write_csv_case("month", 1000, date(2026, 3, 1), 31, 7)
-    else:
-        folder = write_csv_case("year", 1000, date(2026, 1, 1), 365, 7)
+    first, days = CSV_CASES[case]
+    name = case if n_consumers == 1000 else f"{case}-{n_consumers}"
+    folder = write_csv_case(name, n_consumers, first, days, 7)
     files = [str(folder / "consumers.csv"), str(folder / "producers.csv")]
+    full = []
+    if n_producers:  # full-dynamic coefficients of n_producers (their own curves)
+        coefficients = write_full_case(folder, n_consumers, n_producers, 7)
+        files[1] = str(folder / f"producers-{n_producers}.csv")
+        full = ["--key", "full", "--coefficients", str(coefficients)]
+        skip = skip | {"dictread", "engine"}
     size = sum(Path(f).stat().st_size for f in files) / 1e6
     linkytool = str(Path(sys.executable).with_name("linkytool"))
-    cli = [linkytool, "acc", "run", "--consumers", files[0], "--producers", files[1],
+    cli = [linkytool, "acc", "run", "--consumers", files[0], "--producers", files[1], *full,
            "-o", str(folder / "results"), "-q"]  # fmt: skip
     dictread = [sys.executable, "-c", DICTREAD, *files]
-    print(f"ACC end to end, {case}: 1,000 consumers + 1 producer, {size:.0f} MB of long CSV")
+    size += sum(Path(f).stat().st_size for f in full[3:]) / 1e6
+    who = f"{n_producers} producers, full-dynamic key" if n_producers else "1 producer"
+    print(f"ACC end to end, {case}: {n_consumers:,} consumers + {who}, {size:,.0f} MB of CSV")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} cores)")  # fmt: skip
-    times: dict[str, list[float]] = {"cli": [], "dictread": []}
-    peaks: dict[str, float] = {"cli": 0.0, "dictread": 0.0}
+    commands = [(n, c) for n, c in (("cli", cli), ("dictread", dictread)) if n not in skip]
+    times: dict[str, list[float]] = {name: [] for name, _ in commands}
+    cpu: dict[str, list[float]] = {name: [] for name, _ in commands}
+    peaks: dict[str, float] = {name: 0.0 for name, _ in commands}
     for _ in range(repeat):  # alternate, so that both see the same machine
-        for name, command in (("cli", cli), ("dictread", dictread)):
-            seconds, peak = timed_child(command)
+        for name, command in commands:
+            seconds, cpu_seconds, peak = timed_child(command)
             times[name].append(seconds)
+            cpu[name].append(cpu_seconds)
             peaks[name] = max(peaks[name], peak)
-    operation = load_operation([files[0]], [files[1]])
     engine = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run_operation(operation, keep_curves=False)
-        engine.append(time.perf_counter() - started)
-    cli_s, read_s = statistics.median(times["cli"]), statistics.median(times["dictread"])
-    print(f"{'':10} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}")
-    for name in ("cli", "dictread"):
-        values = times[name]
+    if "engine" not in skip:
+        operation = load_operation([files[0]], [files[1]])
+        for _ in range(repeat):
+            started = time.perf_counter()
+            run_operation(operation, keep_curves=False)
+            engine.append(time.perf_counter() - started)
+    print(f"{'':10} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9} {'CPU s':>7}")
+    for name, values in times.items():
         print(f"{name:10} {statistics.median(values):9.2f} {min(values):7.2f} "
-              f"{max(values):7.2f} {peaks[name]:9.0f}")  # fmt: skip
-    print(f"{'engine':10} {statistics.median(engine):9.3f} {min(engine):7.3f} "
-          f"{max(engine):7.3f}")  # fmt: skip
-    print(f"ratio cli / dictread (medians): {cli_s / read_s:.2f} (goal <= 0.5)")
+              f"{max(values):7.2f} {peaks[name]:9.0f} "
+              f"{statistics.median(cpu[name]):7.2f}")  # fmt: skip
+    if engine:
+        print(f"{'engine':10} {statistics.median(engine):9.3f} {min(engine):7.3f} "
+              f"{max(engine):7.3f}")  # fmt: skip
+    if "cli" in times and "dictread" in times:
+        ratio = statistics.median(times["cli"]) / statistics.median(times["dictread"])
+        print(f"ratio cli / dictread (medians): {ratio:.2f} (goal <= 0.5)")
+        ratios = [a / b for a, b in zip(times["cli"], times["dictread"], strict=True)]
+        print(f"ratio of each side-by-side pair: {' '.join(f'{r:.2f}' for r in ratios)}")
+        cpu_ratio = statistics.median(cpu["cli"]) / statistics.median(cpu["dictread"])
+        print(f"CPU-time ratio (medians; less sensitive to the machine's load): {cpu_ratio:.2f}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
@@ -348,14 +422,25 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=YEAR_STEPS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cases", default=",".join(CASES))
-    parser.add_argument("--csv", choices=["month", "year"], default="month")
+    parser.add_argument("--csv", choices=sorted(CSV_CASES), default="month")
+    parser.add_argument("--consumers", type=int, default=1000, help="consumers of the CSV case")
+    parser.add_argument(
+        "--full-producers",
+        type=int,
+        default=0,
+        help="CSV case with this many producers and full-dynamic coefficients of every pair",
+    )
+    parser.add_argument(
+        "--skip", default="", help="comma-separated parts of the CSV case to skip: dictread,engine"
+    )
     parser.add_argument("--engine", action="store_true", help="the engine cases of issue 5")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.steps)
         return
     if not args.engine:
-        csv_bench(args.csv, args.repeat)
+        skip = set(filter(None, args.skip.split(",")))
+        csv_bench(args.csv, args.repeat, args.consumers, skip, args.full_producers)
         return
     print(
         f"ACC engine benchmark: {args.steps} steps of 15 min, {args.repeat} runs per case (median)"

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linkytool.errors import InputFileError, OutputError, describe_os_error
+from linkytool.textfmt import french_megabytes
 
 #: How long :func:`locked` waits for another program to release a file [s].
 LOCK_TIMEOUT_S = 30.0
@@ -97,7 +98,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             hint="Le fichier précédent est intact. Libérez de la place ou choisissez "
             "un autre emplacement.",
         ) from exc
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
@@ -111,10 +112,10 @@ def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o7777
     except OSError:
-        return 0o666 & ~_current_umask()
+        return 0o666 & ~current_umask()
 
 
-def _current_umask() -> int:
+def current_umask() -> int:
     """The process umask, read without changing it where Linux allows (os.umask() sets it
     process-wide for an instant, which other threads could observe)."""
     with contextlib.suppress(OSError, ValueError):
@@ -126,7 +127,7 @@ def _current_umask() -> int:
     return umask
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Persist the rename itself (POSIX); silently skipped where unsupported."""
     with contextlib.suppress(OSError):
         dir_fd = os.open(directory, os.O_RDONLY)
@@ -143,23 +144,26 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two existing paths atomically; False where the system cannot (then nothing
+def exchange_paths(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one system call (``renameat2(RENAME_EXCHANGE)``,
+    Linux ≥ 3.15); False where the system or the file system cannot (then nothing
     happened)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
     result = renameat2(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
     )
     if result == 0:
         return True
     code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
         return False
-    raise OSError(code, os.strerror(code))
+    raise OSError(code, os.strerror(code), str(second))
 
 
 @dataclass
@@ -180,7 +184,7 @@ class StagedDirectory:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(target, 0o666 & ~_current_umask())
+        os.chmod(target, 0o666 & ~current_umask())
         self.names.append(name)
         return target
 
@@ -218,8 +222,8 @@ def atomic_directory(destination: str | os.PathLike[str]) -> Iterator[StagedDire
     staged = StagedDirectory(target, staging)
     try:
         yield staged
-        os.chmod(staging, 0o777 & ~_current_umask())
-        _fsync_directory(staging)
+        os.chmod(staging, 0o777 & ~current_umask())
+        fsync_directory(staging)
         _swap_in(staging, target)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -234,7 +238,7 @@ def atomic_directory(destination: str | os.PathLike[str]) -> Iterator[StagedDire
                 hint="Libérez de la place ou choisissez un autre emplacement.",
             ) from exc
         raise
-    _fsync_directory(parent)
+    fsync_directory(parent)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -242,7 +246,7 @@ def _swap_in(staging: Path, target: Path) -> None:
     if not target.exists():
         os.rename(staging, target)
         return
-    if _exchange(staging, target):
+    if exchange_paths(staging, target):
         shutil.rmtree(staging, ignore_errors=True)  # now holds the previous set
         return
     previous = Path(
@@ -367,8 +371,8 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int, what: str = "
             )
         if info.st_size > limit:
             raise InputFileError(
-                f"{name} est trop volumineux : {_megabytes(info.st_size)} "
-                f"({_megabytes(limit)} au plus pour un(e) {what})."
+                f"{name} est trop volumineux : {french_megabytes(info.st_size)} "
+                f"({french_megabytes(limit)} au plus pour un(e) {what})."
             )
         os.set_blocking(fd, True)
         chunks: list[bytes] = []
@@ -381,7 +385,7 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int, what: str = "
             size += len(chunk)
         if size > limit:
             raise InputFileError(
-                f"{name} est trop volumineux : plus de {_megabytes(limit)} pour un(e) {what}."
+                f"{name} est trop volumineux : plus de {french_megabytes(limit)} pour un(e) {what}."
             )
         return b"".join(chunks)
     except OSError as exc:
@@ -390,8 +394,3 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int, what: str = "
         ) from exc
     finally:
         os.close(fd)
-
-
-def _megabytes(size: int) -> str:
-    """1234567 -> '1,2 Mo' (French decimal comma)."""
-    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")

@@ -71,3 +71,46 @@ def render_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> 
             ["" if row.get(key) is None else to_jsonable(row.get(key)) for key, _ in columns]
         )
     return buffer.getvalue()
+
+
+# -- French renderings of numbers, sizes and dates (what every user-facing text uses) ----
+
+#: Narrow no-break space: the French thousands separator ("12 500,5").
+THOUSANDS_SPACE = "\u202f"
+
+
+def french_number(value: float, spec: str = "g") -> str:
+    """``value`` formatted with the ``format()`` ``spec``, in French: decimal comma and a
+    narrow no-break space between thousands when ``spec`` groups them (``",.1f"``).
+
+    >>> french_number(0.8, ".1f"), french_number(12500.5, ",.1f"), french_number(5.0)
+    ('0,8', '12\u202f500,5', '5')
+    """
+    text = format(value, spec)
+    return text.replace(",", THOUSANDS_SPACE).replace(".", ",")
+
+
+def french_megabytes(size_bytes: int, digits: int = 1) -> str:
+    """A size in megabytes as the user reads it: ``4,2 Mo`` (1 Mo = 10⁶ bytes [B])."""
+    return f"{french_number(size_bytes / 1_000_000, f'.{digits}f')} Mo"
+
+
+def french_percent(rate: float, digits: int = 1) -> str:
+    """A rate in [0, 1] as a French percentage: ``12,5 %``."""
+    return f"{french_number(rate * 100, f'.{digits}f')} %"
+
+
+def french_date(value: date | datetime | None, *, missing: str = "—") -> str:
+    """``JJ/MM/AAAA`` (the date part of a datetime as given; convert to Paris time first)."""
+    return missing if value is None else value.strftime("%d/%m/%Y")
+
+
+def french_datetime(
+    value: datetime | None, *, seconds: bool = False, missing: str = "—", joiner: str = " "
+) -> str:
+    """``JJ/MM/AAAA HH:MM`` (``:SS`` with ``seconds``), as given: convert to Paris time
+    first; ``joiner=" à "`` for running text."""
+    if value is None:
+        return missing
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return value.strftime(f"%d/%m/%Y{joiner}{clock}")

@@ -19,6 +19,7 @@ from typing import BinaryIO, TextIO
 from linkytool.acc.errors import AccInputError
 from linkytool.acc.timegrid import PARIS, paris_midnight
 from linkytool.errors import describe_os_error
+from linkytool.textfmt import french_megabytes
 
 #: Lines between two progress reports while reading a file.
 PROGRESS_LINES = 20_000
@@ -232,8 +233,8 @@ def read_json_text(path: str | Path, encoding: str) -> str:
     size = check_input_path(path).st_size
     if size > JSON_LIMIT_BYTES:
         raise AccInputError(
-            f"fichier JSON de {size / 1e6:.0f} Mo, au-delà de la limite de "
-            f"{JSON_LIMIT_BYTES // 1_000_000} Mo.".replace(".", ","),
+            f"fichier JSON de {french_megabytes(size, 0)}, au-delà de la limite de "
+            f"{french_megabytes(JSON_LIMIT_BYTES, 0)}.",
             path=str(path),
             hint="Découpez la courbe Data Connect par périodes (une réponse d'API par mois).",
         )

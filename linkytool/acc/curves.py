@@ -15,10 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from linkytool.acc.csvtext import (
     PRM_PATTERN,
@@ -34,6 +33,7 @@ from linkytool.acc.csvtext import (
 )
 from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.model import FloatArray, IntArray
+from linkytool.acc.spool import RowSpool, SeriesSummary, summarise
 from linkytool.acc.timegrid import PARIS, format_local, paris_midnight
 
 Timestamps = Literal["start", "end"]
@@ -43,18 +43,76 @@ TIME_NAMES = ("timestamp", "horodate", "date", "datetime", "horodatage")
 VALUE_NAMES = ("w", "valeur", "value", "puissance", "puissance_w", "power_w")
 
 
-@dataclass
 class Series:
-    """Values of one PRM in one file: step starts [epoch s], powers [W], source lines."""
+    """Values of one PRM in one file: step starts [epoch s], powers [W], source lines, in
+    the order of the file.
 
-    prm: str
-    starts: IntArray
-    values: FloatArray
-    lines: IntArray
-    #: Step declared by the file [s] (portal "Pas en minutes"), else None (inferred).
-    declared_step: int | None = None
-    #: Step inferred from the starts [s] once computed (0: none), cached by the loader.
-    inferred_step: int | None = None
+    Held in memory (the per-line readers), or rows of a :class:`~linkytool.acc.spool.RowSpool`
+    fetched when asked (a large long file: one bucket of PRMs at a time).
+    """
+
+    __slots__ = ("_arrays", "_index", "_spool", "_summary", "declared_step", "prm")
+
+    def __init__(
+        self,
+        prm: str,
+        starts: IntArray | None = None,
+        values: FloatArray | None = None,
+        lines: IntArray | None = None,
+        declared_step: int | None = None,
+        *,
+        spool: RowSpool | None = None,
+        index: int = 0,
+        summary: SeriesSummary | None = None,
+    ) -> None:
+        self.prm = prm
+        #: Step declared by the file [s] (portal "Pas en minutes"), else None (inferred).
+        self.declared_step = declared_step
+        self._arrays: tuple[IntArray, FloatArray, IntArray] | None = None
+        if starts is not None and values is not None and lines is not None:
+            self._arrays = (starts, values, lines)
+        elif spool is None:
+            raise ValueError("a series needs its arrays or its spool")
+        self._spool = spool
+        self._index = index
+        self._summary = summary
+
+    def arrays(self) -> tuple[IntArray, FloatArray, IntArray]:
+        """Starts, values and lines."""
+        if self._arrays is not None:
+            return self._arrays
+        assert self._spool is not None
+        return self._spool.rows(self._index)
+
+    @property
+    def starts(self) -> IntArray:
+        return self.arrays()[0]
+
+    @property
+    def values(self) -> FloatArray:
+        return self.arrays()[1]
+
+    @property
+    def lines(self) -> IntArray:
+        return self.arrays()[2]
+
+    @property
+    def summary(self) -> SeriesSummary:
+        """Row count, first and last starts and the step the data shows (cached)."""
+        if self._summary is None:
+            self._summary = summarise(self.starts)
+        return self._summary
+
+    def release(self) -> None:
+        """Drop the values (once placed); the spool goes with its last series."""
+        self._summary = self.summary
+        self._arrays = _EMPTY
+        if self._spool is not None:
+            self._spool.release_one()
+            self._spool = None
+
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64))
 
 
 @dataclass
@@ -157,71 +215,23 @@ def _read_long_fast(table: CsvTable, header: list[str]) -> CurveFile:
     from linkytool.acc.fastcsv import LongReader
 
     reader = LongReader(table, header, _long_columns(header))
-    columns = _Columns(reader.size)
-    for block in reader.blocks():  # each block copied into the columns, then dropped
-        columns.add(block.codes, block.starts, block.values, block.lines, reader.done)
-    if columns.count == 0:
-        return CurveFile(table.path, "long", {})
-    codes, starts, values, lines = columns.arrays()
-    if codes.size > 1 and (np.diff(codes) < 0).any():  # PRMs interleaved: group them
-        order = np.argsort(codes, kind="stable")
-        codes, starts, values, lines = codes[order], starts[order], values[order], lines[order]
-    bounds = np.searchsorted(codes, np.arange(len(reader.prms) + 1))
-    result = {
-        prm: Series(
-            prm,
-            starts[bounds[k] : bounds[k + 1]],
-            values[bounds[k] : bounds[k + 1]],
-            lines[bounds[k] : bounds[k + 1]],
-        )
-        for k, prm in enumerate(reader.prms)
+    spool = RowSpool()
+    for block in reader.blocks():  # each block goes to the spool, then is dropped
+        spool.add(block.codes, block.starts, block.values, block.lines)
+    return CurveFile(table.path, "long", _spooled(spool, reader.prms))
+
+
+def _spooled(spool: RowSpool, prms: list[str]) -> dict[str, Series]:
+    """The series of a finished spool, by PRM in order of first appearance."""
+    indexes = spool.finish(prms)
+    return {
+        prm: Series(prm, spool=spool, index=index, summary=summary)
+        for prm, (index, summary) in zip(prms, indexes, strict=True)
     }
-    return CurveFile(table.path, "long", result)
 
 
-def _grown(array: npt.NDArray[Any], count: int, capacity: int) -> npt.NDArray[Any]:
-    """``array``'s first ``count`` values in a new, larger, uninitialised array."""
-    bigger = np.empty(capacity, dtype=array.dtype)
-    bigger[:count] = array[:count]
-    return bigger
-
-
-class _Columns:
-    """Growing column arrays sized from the file: the rows read so far, one copy only."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.count = 0
-        self.codes = np.empty(0, dtype=np.int32)
-        self.starts = np.empty(0, dtype=np.int64)
-        self.values = np.empty(0)
-        self.lines = np.empty(0, dtype=np.int64)
-
-    def add(
-        self, codes: IntArray, starts: IntArray, values: FloatArray, lines: IntArray, done: int
-    ) -> None:
-        stop = self.count + codes.size
-        if stop > self.codes.size:  # estimate the rows of the whole file from those read
-            estimate = int(stop * self.size / max(done, 1) * 1.02) + 1024
-            capacity = max(stop, estimate, self.codes.size * 5 // 4)
-            self.codes = _grown(self.codes, self.count, capacity)
-            self.starts = _grown(self.starts, self.count, capacity)
-            self.values = _grown(self.values, self.count, capacity)
-            self.lines = _grown(self.lines, self.count, capacity)
-        self.codes[self.count : stop] = codes
-        self.starts[self.count : stop] = starts
-        self.values[self.count : stop] = values
-        self.lines[self.count : stop] = lines
-        self.count = stop
-
-    def arrays(self) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
-        n = self.count
-        return (
-            self.codes[:n].astype(np.int64, copy=False),
-            self.starts[:n],
-            self.values[:n],
-            self.lines[:n],
-        )
+#: Rows the exact long reader gathers before handing them to its spool.
+EXACT_BATCH_ROWS = 1 << 16
 
 
 def read_long_exact(table: CsvTable) -> CurveFile:
@@ -229,7 +239,18 @@ def read_long_exact(table: CsvTable) -> CurveFile:
     header = normalise_header(table.header()[1])
     i_prm, i_time, i_value = _long_columns(header)
     width = max(i_prm, i_time, i_value) + 1
-    result: dict[str, SeriesBuilder] = {}
+    codes: dict[str, int] = {}
+    prms: list[str] = []
+    spool = RowSpool()
+    batch: tuple[array[int], array[int], array[float], array[int]] = (
+        array("q"), array("q"), array("d"), array("q")
+    )  # fmt: skip
+    add_code, add_start, add_value, add_line = (
+        batch[0].append,
+        batch[1].append,
+        batch[2].append,
+        batch[3].append,
+    )
     for line, fields in table.rows():
         if len(fields) < width:
             raise AccInputError(
@@ -237,12 +258,37 @@ def read_long_exact(table: CsvTable) -> CurveFile:
             )
         if not fields[i_value]:
             continue  # an empty value is a missing step
-        series = result.get(fields[i_prm])
-        if series is None:  # first line of this PRM: check it once
-            series = _series(result, parse_prm(fields[i_prm], table, line))
-        start = parse_instant(fields[i_time], table, line)
-        series.add(start, _power(fields[i_value], table, line), line)
-    return CurveFile(table.path, "long", _built(result))
+        code = codes.get(fields[i_prm])
+        if code is None:  # first line of this PRM: check it once
+            prm = parse_prm(fields[i_prm], table, line)
+            code = codes.get(prm)
+            if code is None:
+                code = codes[prm] = len(prms)
+                prms.append(prm)
+        add_code(code)
+        add_start(parse_instant(fields[i_time], table, line))
+        add_value(_power(fields[i_value], table, line))
+        add_line(line)
+        if len(batch[0]) >= EXACT_BATCH_ROWS:
+            _hand_over(spool, batch)
+    _hand_over(spool, batch)
+    return CurveFile(table.path, "long", _spooled(spool, prms))
+
+
+def _hand_over(
+    spool: RowSpool, batch: tuple[array[int], array[int], array[float], array[int]]
+) -> None:
+    """Give the gathered rows to the spool and empty the batch."""
+    if not batch[0]:
+        return
+    spool.add(
+        np.frombuffer(batch[0], dtype=np.int64).copy(),
+        np.frombuffer(batch[1], dtype=np.int64).copy(),
+        np.frombuffer(batch[2], dtype=np.float64).copy(),
+        np.frombuffer(batch[3], dtype=np.int64).copy(),
+    )
+    for column in batch:
+        del column[:]
 
 
 def read_wide(table: CsvTable) -> CurveFile:

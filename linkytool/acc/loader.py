@@ -35,7 +35,6 @@ from linkytool.acc.inputs import (
     read_perimeter,
 )
 from linkytool.acc.model import (
-    ArrayCoefficients,
     BoolArray,
     FloatArray,
     GapPolicy,
@@ -45,6 +44,7 @@ from linkytool.acc.model import (
     StaticExcess,
     StaticSet,
 )
+from linkytool.acc.spool import CoefficientSpool
 from linkytool.acc.store import CurveMatrix
 from linkytool.acc.timegrid import (
     FIFTEEN_MINUTE_START,
@@ -169,20 +169,7 @@ def _read_role(
 def _data_step(part: tuple[CurveFile, Series]) -> int | None:
     """Step of a series [s]: declared, else the smallest gap between its distinct starts."""
     series = part[1]
-    if series.declared_step:
-        return series.declared_step
-    if series.inferred_step is not None:
-        return series.inferred_step or None
-    starts = series.starts
-    step: int | None = None
-    if starts.size >= 2:
-        gaps = np.diff(starts)
-        if not (gaps > 0).all():  # unsorted or repeated: sort first
-            gaps = np.diff(np.sort(starts))
-            gaps = gaps[gaps > 0]
-        step = int(gaps.min()) if gaps.size else None
-    series.inferred_step = step or 0
-    return step
+    return series.declared_step or series.summary.step or None
 
 
 def _label(role: str) -> str:
@@ -191,9 +178,7 @@ def _label(role: str) -> str:
 
 def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid, dict[str, Any]]:
     steps = [s for p in everyone for part in p.parts if (s := _data_step(part))]
-    starts = [
-        int(part[1].starts.min()) for p in everyone for part in p.parts if part[1].starts.size
-    ]
+    starts = [part[1].summary.first for p in everyone for part in p.parts if part[1].summary.count]
     if not starts:
         raise AccInputError(
             "aucune valeur dans les courbes fournies.",
@@ -208,10 +193,10 @@ def _grid(everyone: list[_Participant], options: LoadOptions) -> tuple[TimeGrid,
     else:
         begin = min(starts)
         ends = [
-            int(part[1].starts.max()) + (_data_step(part) or coarsest)
+            part[1].summary.last + (_data_step(part) or coarsest)
             for p in everyone
             for part in p.parts
-            if part[1].starts.size
+            if part[1].summary.count
         ]
         end = max(ends)
     period_start = datetime.fromtimestamp(begin, PARIS)
@@ -388,16 +373,10 @@ def _refuse_implausible(
 
 
 def _release(participant: _Participant) -> None:
-    """Drop a placed participant's raw values (their file's arrays go with the last)."""
-    participant.parts = [
-        (curve_file, Series(series.prm, *_EMPTY, series.declared_step))
-        for curve_file, series in participant.parts
-    ]
+    """Drop a placed participant's raw values (a file's rows go with its last series)."""
     for curve_file, series in participant.parts:
+        series.release()
         curve_file.series.pop(series.prm, None)
-
-
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64))
 
 
 def _missing_message(
@@ -559,16 +538,14 @@ def _dynamic(
     producers: list[str],
     grid: TimeGrid,
     report: dict[str, Any],
-) -> ArrayCoefficients:
+) -> CoefficientSpool:
     c_index = {prm: i for i, prm in enumerate(consumers)}
     p_index = {prm: i for i, prm in enumerate(producers)}
     full = coefficients.key is KeyKind.FULL
-    shape = (
-        (grid.n_steps, len(producers), len(consumers)) if full else (grid.n_steps, len(consumers))
+    n_consumers = len(consumers)
+    store = CoefficientSpool(
+        grid.n_steps, (len(producers), n_consumers) if full else (n_consumers,)
     )
-    values = np.zeros(shape)
-    given = np.zeros(shape, dtype=np.bool_)
-    covered = np.zeros(grid.n_steps, dtype=np.bool_)
     ignored = 0
     for row in coefficients.rows:
         assert row.start is not None
@@ -592,7 +569,7 @@ def _dynamic(
                 hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
                 options=(OptionRef("consumers"),),
             )
-        where: tuple[int, ...]
+        position = c_index[row.consumer]
         if full:
             if row.producer not in p_index:
                 raise CoefficientError(
@@ -601,21 +578,17 @@ def _dynamic(
                     hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
                     options=(OptionRef("producers"),),
                 )
-            where = (step, p_index[row.producer or ""], c_index[row.consumer])
-        else:
-            where = (step, c_index[row.consumer])
-        if given[where]:
+            position += p_index[row.producer or ""] * n_consumers
+        if not store.add(step, position, row.coefficient):
             raise CoefficientError(
                 f"{coefficients.path}, ligne {row.line} : coefficient en double pour ce pas "
                 f"({format_local(row.start)}) et ce PRM.",
                 hint="Un seul coefficient par pas et par PRM.",
             )
-        given[where] = True
-        values[where] = row.coefficient
-        covered[step] = True
     if ignored:
         report["coefficients_outside_period"] = ignored
-    return ArrayCoefficients(values, covered)
+    store.finish()
+    return store
 
 
 def load_operation(
@@ -726,7 +699,7 @@ def load_operation(
     consumer_prms = [p.prm for p in c_list]
     producer_prms = [p.prm for p in p_list]
     static_sets: tuple[StaticSet, ...] = ()
-    dynamic: ArrayCoefficients | None = None
+    dynamic: CoefficientSpool | None = None
     if coefficients is not None and options.key is not KeyKind.DEFAULT:
         coefficient_file = read_coefficients(coefficients, options.key, reading.file(coefficients))
         if options.key is KeyKind.STATIC:

@@ -305,62 +305,10 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
 
 def production_chart(result: AccResult) -> bytes:
     """PNG chart of production, self-consumption and consumption over the period."""
-    import matplotlib
+    from linkytool.acc.chart import render_result
 
-    matplotlib.use("Agg", force=False)
-    from datetime import datetime
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-    from matplotlib.figure import Figure
-
-    from linkytool.acc.timegrid import PARIS
-
-    grid = result.grid
-    times = date2num([datetime.fromtimestamp(int(t), PARIS) for t in grid.instants()])  # type: ignore[no-untyped-call]
-    curves = result.operation_curves / 1000.0
-    figure = Figure(figsize=(11, 4.5), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot(1, 1, 1)
-    axes.fill_between(
-        times, curves[:, 1], step="post", color="#f2c14e", alpha=0.6, label="Production"
-    )
-    axes.fill_between(
-        times, curves[:, 2], step="post", color="#3c8d5a", alpha=0.8, label="Autoconsommation"
-    )
-    axes.plot(
-        times,
-        curves[:, 0],
-        drawstyle="steps-post",
-        color="#2b59c3",
-        linewidth=0.7,
-        label="Consommation",
-    )
-    locator = AutoDateLocator(tz=PARIS)  # type: ignore[no-untyped-call]
-    axes.xaxis.set_major_locator(locator)
-    # numeric day/month labels: no English month names whatever the locale
-    formatter = ConciseDateFormatter(  # type: ignore[no-untyped-call]
-        locator,
-        tz=PARIS,
-        formats=["%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M", "%S"],
-        zero_formats=["", "%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M"],
-        offset_formats=["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y %H:%M"],
-    )
-    axes.xaxis.set_major_formatter(formatter)
-    axes.set_ylabel("Puissance moyenne (kW)")
-    values = result.indicators()
-    rate = values["self_consumption_rate"]
-    axes.set_title(
-        "Production et autoconsommation collective"
-        + (f" — taux d'autoconsommation {rate:.0%}" if rate is not None else "")
-    )
-    axes.legend(loc="upper right")
-    axes.grid(alpha=0.3)
-    axes.set_ylim(bottom=0)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    rate = result.indicators()["self_consumption_rate"]
+    return render_result(result.operation_curves, result.grid, rate)
 
 
 def _ranges(mask: BoolArray, grid: TimeGrid) -> list[dict[str, str | int]]:

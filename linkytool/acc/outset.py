@@ -19,8 +19,6 @@ is untouched: no mix of old and new files is ever left behind.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import os
 import re
 import shutil
@@ -33,7 +31,7 @@ from types import FrameType
 from typing import Any
 
 from linkytool.errors import OutputError, describe_os_error
-from linkytool.fileio import _current_umask, _fsync_directory
+from linkytool.fileio import current_umask, exchange_paths, fsync_directory
 
 #: Names of the entries of an output set (acc-files.md).
 OUTPUT_ENTRY = re.compile(
@@ -45,29 +43,6 @@ ENEDIS_ENTRY = re.compile(
     r"(consumption|self_consumed|complement|injection|self_produced|surplus)\.csv"
 )
 STAGING_PREFIX = ".acc-"
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one system call; False where the system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    renameat2.argtypes += [ctypes.c_uint]
-    result = renameat2(
-        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
-    )
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
-        return False
-    raise OSError(code, os.strerror(code), str(second))
 
 
 @contextlib.contextmanager
@@ -204,7 +179,7 @@ class OutputSet:
         try:
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
-            mode = 0o777 & ~_current_umask()
+            mode = 0o777 & ~current_umask()
         os.chmod(staging, mode)
         if not target.exists():
             try:
@@ -213,10 +188,10 @@ class OutputSet:
                 pass  # created meanwhile: exchange below
             else:
                 self.staging = None
-                _fsync_directory(target.absolute().parent)
+                fsync_directory(target.absolute().parent)
                 return
-        if _exchange(staging, target):
-            _fsync_directory(target.absolute().parent)
+        if exchange_paths(staging, target):
+            fsync_directory(target.absolute().parent)
             return  # the previous set is now in ``staging``: deleted by _cleanup
         self._commit_files(staging)
 
@@ -239,7 +214,7 @@ class OutputSet:
                     self._empty_folder(entry, graveyard)
                 else:
                     os.replace(entry, graveyard / entry.name)
-        _fsync_directory(target)
+        fsync_directory(target)
 
     @staticmethod
     def _replace_folder(source: Path, destination: Path, graveyard: Path) -> None:

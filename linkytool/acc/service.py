@@ -10,7 +10,6 @@ end words them). It never prints and imports neither click nor Textual.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -116,23 +115,6 @@ def applied_options(request: PreviewRequest) -> dict[str, Any]:
     }
 
 
-def preload_chart() -> None:
-    """Import matplotlib in the background: the import (about a second) then overlaps the
-    reading of the inputs instead of adding to it."""
-
-    def load() -> None:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg", force=False)
-            from matplotlib.backends import backend_agg  # noqa: F401
-            from matplotlib.figure import Figure  # noqa: F401
-        except Exception:
-            return
-
-    threading.Thread(target=load, name="acc-chart-import", daemon=True).start()
-
-
 def _curve_rows(operation: Operation) -> int:
     return operation.grid.n_steps * (
         3 * len(operation.consumers) + 3 * len(operation.producers) + 6
@@ -155,8 +137,6 @@ def run_preview(
         from linkytool.acc.outset import check_target
 
         check_target(request.outdir)
-        if request.chart:
-            preload_chart()
     operation = load_operation(
         request.consumers,
         request.producers,

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from linkytool.acc.model import FloatArray
-from linkytool.errors import OutputError, describe_os_error
+from linkytool.acc.spool import temporary_file_error
 
 #: Largest matrix kept in memory [bytes].
 MEMORY_BUDGET_BYTES = 256 << 20
@@ -50,12 +50,7 @@ class CurveMatrix:
                 # the map keeps the (unlinked) file alive once the handle is closed
                 self._map = mmap.mmap(handle.fileno(), n_steps * n * 8)
         except OSError as exc:
-            raise OutputError(
-                "Impossible de préparer le fichier temporaire des courbes "
-                f"({n_steps * n * 8 / 1e9:.1f} Go) : {describe_os_error(exc)}.".replace(".", ","),
-                hint="Libérez de la place dans le dossier temporaire (variable TMPDIR), ou "
-                "calculez une période plus courte.",
-            ) from exc
+            raise temporary_file_error(exc, "des courbes placées", n_steps * n * 8) from exc
         self._file_values: FloatArray = np.frombuffer(self._map, dtype=np.float64).reshape(
             self.shape
         )

@@ -27,6 +27,7 @@ from linkytool.cli.output import (
     progress_line,
     warn,
 )
+from linkytool.textfmt import french_number
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -169,7 +170,7 @@ def _run_and_report(
                 warn(text)
     warn(
         f"{len(preview.written)} fichiers écrits dans {preview.outdir} en "
-        f"{preview.result.elapsed_s:.2f} s de calcul."
+        f"{french_number(preview.result.elapsed_s, '.2f')} s de calcul."
     )
 
 

@@ -15,10 +15,7 @@ import click
 from linkytool.cli.mes import EXISTING_FILE, mes
 from linkytool.cli.output import emit_rows, warn
 from linkytool.errors import ExitCode
-
-
-def _mebibytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " Mo"
+from linkytool.textfmt import french_megabytes
 
 
 def _describe(event: Any, labels: dict[str, str]) -> str:
@@ -27,7 +24,7 @@ def _describe(event: Any, labels: dict[str, str]) -> str:
 
     where = labels.get(event.slot or "", "Envoi")
     if event.kind is EventKind.RECEIVED:
-        return f"{where} : photo reçue ({_mebibytes(event.size_bytes)}), lecture…"
+        return f"{where} : photo reçue ({french_megabytes(event.size_bytes)}), lecture…"
     if event.kind is EventKind.STORED:
         return f"{where} : enregistrée sous {event.file.name}"
     if event.kind is EventKind.READ:

@@ -42,7 +42,7 @@ from linkytool.mes.errors import (
 )
 from linkytool.mes.model import ReadingField, ReadingSource, SignatureKind
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
-from linkytool.textfmt import dumps_json
+from linkytool.textfmt import dumps_json, french_megabytes, french_number
 
 DOSSIER = OutputPath()
 EXISTING_FILE = InputFile()
@@ -537,7 +537,7 @@ def pack_command(
         [
             {
                 "name": item.name,
-                "size": f"{item.size_bytes / 1_000_000:.2f} Mo".replace(".", ","),
+                "size": french_megabytes(item.size_bytes, 2),
                 "sha256": item.sha256,
                 "changes": "; ".join(item.changes),
             }
@@ -551,10 +551,10 @@ def pack_command(
         ],
         "table",
     )
-    kind = "Archive" if packed.zipped else "Dossier"
+    kind, ready = ("Archive", "prête") if packed.zipped else ("Dossier", "prêt")
     replaced = " (l'envoi précédent a été remplacé en entier)" if packed.replaced else ""
     warn(
-        f"{kind} d'envoi prêt{replaced} : {packed.destination} (attestation "
+        f"{kind} d'envoi {ready}{replaced} : {packed.destination} (attestation "
         f"{SIGNATURE_WORDS[packed.signature] if packed.signature else 'non signée'}). "
         "Collez message.txt dans Enedis-Connect."
     )
@@ -703,7 +703,7 @@ def test_command(
         record = service.record_decoupling_test(dossier, changes, overwrite=True, settings=settings)
     result = record.result
     delay_text = (
-        f"{result.delay_s:.1f} s".replace(".", ",") if result.delay_s is not None else "inconnu"
+        f"{french_number(result.delay_s, '.1f')} s" if result.delay_s is not None else "inconnu"
     )
     click.echo(
         dumps_json(

@@ -61,6 +61,7 @@ from linkytool.mes.model import (
 from linkytool.mes.photos import SCREEN_TITLES, PhotoFacts
 from linkytool.mes.rules import STATUS_LABELS, RuleOutcome, RuleStatus
 from linkytool.mes.schema import to_paris
+from linkytool.textfmt import french_datetime, french_number
 
 TITLE = (
     "Attestation d'auto-mise en service – installation de production ≤ 36 kVA "
@@ -328,7 +329,7 @@ def _or_dash(value: object) -> str:
 def _fr_dt(value: datetime | None, seconds: bool = False) -> str:
     if value is None:
         return "—"
-    return to_paris(value).strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y à %H:%M")
+    return french_datetime(to_paris(value), seconds=seconds, joiner=" " if seconds else " à ")
 
 
 def _yes(value: bool) -> str:
@@ -510,7 +511,7 @@ def _section_installation(dossier: Dossier, styles: _Styles) -> list[Flowable]:
 def _unit(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
-    return f"{value:g} {unit}".replace(".", ",")
+    return f"{french_number(value)} {unit}"
 
 
 def _section_documents(dossier: Dossier, styles: _Styles) -> list[Flowable]:
@@ -598,14 +599,14 @@ def _section_test(inputs: AttestationInputs, styles: _Styles) -> list[Flowable]:
     result = evaluate_decoupling_test(test, max_delay_s=inputs.max_delay_s)
     if result.passed:
         verdict = (
-            f"réussi (seuil de {_fr_g(result.threshold_s)} s réglé dans linkytool ; le mode "
-            "opératoire ne fixe pas de délai)"
+            f"réussi (seuil de {french_number(result.threshold_s)} s réglé dans linkytool ; "
+            "le mode opératoire ne fixe pas de délai)"
         )
     elif result.problems:
         verdict = "échec : " + " ; ".join(result.problems)
     else:
         verdict = "incomplet"
-    delay = "—" if result.delay_s is None else f"{result.delay_s:.1f} s".replace(".", ",")
+    delay = "—" if result.delay_s is None else f"{french_number(result.delay_s, '.1f')} s"
     rows = [
         ("Couplage de l'installation", _fr_dt(test.coupled_at, seconds=True)),
         ("Puissance injectée avant l'essai", _unit(test.injecting_w, "W")),
@@ -644,10 +645,6 @@ def _section_prerequisites(inputs: AttestationInputs, styles: _Styles) -> list[F
         ),
         _grid_table(["Condition", "État", "Constat"], rows, [48 * mm, 30 * mm, 100 * mm], styles),
     ]
-
-
-def _fr_g(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
 
 
 def _thumbnail(data: bytes, box_mm: float) -> Image | None:

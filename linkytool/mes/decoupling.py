@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from linkytool.mes.model import DecouplingTest, Dossier
+from linkytool.textfmt import french_number
 
 #: Over-frequency decoupling threshold required by VFR 2019 [Hz].
 VFR2019_OVERFREQUENCY_HZ = 51.5
@@ -173,14 +174,16 @@ def evaluate_decoupling_test(
         from_times = (test.decoupled_at - test.breaker_opened_at).total_seconds()
         if abs(from_times - test.delay_s) > TIMES_TOLERANCE_S:
             problems.append(
-                f"délai chronométré ({test.delay_s:g} s) incohérent avec les heures notées "
-                f"({from_times:g} s) : corrigez l'un ou l'autre".replace(".", ",")
+                f"délai chronométré ({french_number(test.delay_s)} s) incohérent avec les "
+                f"heures notées ({french_number(from_times)} s) : corrigez l'un ou l'autre"
             )
     if delay is not None and delay < 0:
-        problems.append(f"le découplage ({delay:.1f} s) précède l'ouverture du disjoncteur")
+        problems.append(
+            f"le découplage ({french_number(delay, '.1f')} s) précède l'ouverture du disjoncteur"
+        )
     elif delay is not None and delay > max_delay_s:
-        shown = f"{delay:.1f}".replace(".", ",")
-        limit = f"{max_delay_s:g}".replace(".", ",")
+        shown = french_number(delay, ".1f")
+        limit = french_number(max_delay_s)
         problems.append(
             f"découplage en {shown} s, au-delà du seuil de {limit} s réglé dans linkytool"
         )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from linkytool.mes.decoupling import DEFAULT_MAX_DECOUPLING_DELAY_S, evaluate_decoupling_test
 from linkytool.mes.model import Dossier, ReadingField
 from linkytool.mes.schema import to_paris
+from linkytool.textfmt import french_number
 
 
 def enedis_message(
@@ -22,7 +23,7 @@ def enedis_message(
     index = dossier.readings.current(ReadingField.INJECTION_INDEX)
     index_text = f"{index.value} kWh" if index is not None else "?"
     power = dossier.installation.power_kva
-    power_text = f", {power:g} kVA".replace(".", ",") if power is not None else ""
+    power_text = f", {french_number(power)} kVA" if power is not None else ""
     reference = f" – affaire {case.enedis_reference}" if case.enedis_reference else ""
     lines = [
         f"Objet : auto-mise en service réalisée – PRM {case.prm}{reference}",
@@ -46,7 +47,7 @@ def enedis_message(
     result = evaluate_decoupling_test(dossier.decoupling_test, max_delay_s=max_delay_s)
     if result.passed:
         delay = (
-            f" en {result.delay_s:.1f} s".replace(".", ",") if result.delay_s is not None else ""
+            f" en {french_number(result.delay_s, '.1f')} s" if result.delay_s is not None else ""
         )
         lines.append(
             f"- Essai de découplage réalisé : découplage constaté{delay} "

@@ -44,6 +44,13 @@ from linkytool.mes.photos import (
     hash_sources,
     inspect_photos,
 )
+from linkytool.textfmt import (
+    french_date,
+    french_datetime,
+    french_megabytes,
+    french_number,
+    french_percent,
+)
 
 #: Power limit of the procedure [kVA].
 MAX_POWER_KVA = 36.0
@@ -221,16 +228,16 @@ def check_power(ctx: RuleContext) -> Verdict:
     power = max(declared or 0.0, inverters_kva)
     if power > MAX_POWER_KVA:
         return failed(
-            f"{_fr_g(power)} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
+            f"{french_number(power)} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
             "Attendez la mise en service par Enedis.",
         )
     if declared is not None and inverters_kva > declared + 0.01:
         return failed(
-            f"les onduleurs totalisent {_fr_g(inverters_kva)} kVA, plus que les "
-            f"{_fr_g(declared)} kVA déclarés",
+            f"les onduleurs totalisent {french_number(inverters_kva)} kVA, plus que les "
+            f"{french_number(declared)} kVA déclarés",
             "Corrigez installation.power_kva ou la puissance des onduleurs.",
         )
-    return ok(f"{_fr_g(power)} kVA ≤ 36 kVA")
+    return ok(f"{french_number(power)} kVA ≤ 36 kVA")
 
 
 def check_option(ctx: RuleContext) -> Verdict:
@@ -327,7 +334,8 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
         and abs(decoupling.overfrequency_hz - VFR2019_OVERFREQUENCY_HZ) > 0.05
     ):
         problems.append(
-            f"seuil de surfréquence {_fr_g(decoupling.overfrequency_hz)} Hz au lieu de 51,5 Hz"
+            f"seuil de surfréquence {french_number(decoupling.overfrequency_hz)} Hz "
+            "au lieu de 51,5 Hz"
         )
     note = ""
     if decoupling.setting_name:
@@ -387,7 +395,7 @@ def check_request(ctx: RuleContext) -> Verdict:
     arpe = "sous OA, ARPE non requis" if documents.purchase_obligation else f"ARPE {documents.arpe}"
     return ok(
         f"CONSUEL n° {documents.consuel_number} visé le "
-        f"{_fr_date(documents.consuel_visa_date)}, {arpe}, CAE accepté"
+        f"{french_date(documents.consuel_visa_date, missing='?')}, {arpe}, CAE accepté"
     )
 
 
@@ -406,14 +414,16 @@ def check_agreement(ctx: RuleContext) -> Verdict:
         and agreement.date > commissioned.date()
     ):
         return failed(
-            f"accord du {_fr_date(agreement.date)} postérieur à la mise en service du "
-            f"{_fr_date(commissioned.date())}",
+            f"accord du {french_date(agreement.date, missing='?')} postérieur à la mise en "
+            f"service du {french_date(commissioned.date(), missing='?')}",
             "La MES ne peut être faite qu'après l'accord d'Enedis : vérifiez les dates.",
         )
     if agreement.kind is AgreementKind.AGREEMENT:
-        return ok(f"accord d'Enedis reçu le {_fr_date(agreement.date)}")
+        return ok(f"accord d'Enedis reçu le {french_date(agreement.date, missing='?')}")
     cancelled = " (annulé)" if agreement.appointment_cancelled else ""
-    return ok(f"rendez-vous de MES proposé pour le {_fr_date(agreement.date)}{cancelled}")
+    return ok(
+        f"rendez-vous de MES proposé pour le {french_date(agreement.date, missing='?')}{cancelled}"
+    )
 
 
 def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Verdict | None]:
@@ -428,7 +438,7 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
     stale = ctx.stale_reason(which, reading)
     if stale is not None:
         return None, missing(
-            f"relevé « {title} » ({reading.value}) périmé, non compté : {stale}",
+            f"relevé « {title} » ({_shown(reading.value)}) périmé, non compté : {stale}",
             "Relisez la photo (ou la capture) actuelle, ou saisissez la valeur.",
         )
     if (
@@ -438,8 +448,8 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
         and not reading.confirmed
     ):
         return None, missing(
-            f"« {title} » lu sur la photo avec une confiance de {reading.confidence:.0%} "
-            f"({reading.value})",
+            f"« {title} » lu sur la photo avec une confiance de "
+            f"{french_percent(reading.confidence, 0)} ({_shown(reading.value)})",
             "Confirmez ou corrigez la valeur en la saisissant (source manual).",
         )
     return reading, None
@@ -480,6 +490,17 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
     )
 
 
+def _shown(value: str) -> str:
+    """A reading as the user reads it: an ISO date (and time) as JJ/MM/AAAA (HH:MM)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?", value):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return french_datetime(moment) if "T" in value else french_date(moment)
+
+
 def _reading_date(value: str) -> date | None:
     match = re.match(r"^(\d{4}-\d{2}-\d{2})", value)
     if match is None:
@@ -507,12 +528,12 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
         )
     if shown != commissioned.date():
         return failed(
-            f"le compteur affiche le {_fr_date(shown)}, la mise en service est datée du "
-            f"{_fr_date(commissioned.date())}",
+            f"le compteur affiche le {french_date(shown, missing='?')}, la mise en service est "
+            f"datée du {french_date(commissioned.date(), missing='?')}",
             "La date photographiée sera la date de MES : corrigez commissioning.at ou reprenez "
             "la photo le jour de la mise en service.",
         )
-    return ok(f"date courante {_fr_date(shown)} = date de mise en service")
+    return ok(f"date courante {french_date(shown, missing='?')} = date de mise en service")
 
 
 def check_index_plausible(ctx: RuleContext) -> Verdict:
@@ -543,8 +564,8 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
     for (before_at, before), (after_at, after) in itertools.pairwise(history):
         if after < before:
             return failed(
-                f"l'index d'injection diminue : {before} kWh le {_fr_datetime(before_at)}, "
-                f"{after} kWh le {_fr_datetime(after_at)}",
+                f"l'index d'injection diminue : {before} kWh le {french_datetime(before_at)}, "
+                f"{after} kWh le {french_datetime(after_at)}",
                 "Un index ne diminue jamais : vérifiez les relevés.",
             )
     return ok(
@@ -568,7 +589,7 @@ def check_test(ctx: RuleContext) -> Verdict:
     if not result.complete:
         return missing("essai à consigner : " + ", ".join(result.missing))
     test = ctx.dossier.decoupling_test
-    delay = f" en {_fr_number(result.delay_s)} s" if result.delay_s is not None else ""
+    delay = f" en {french_number(result.delay_s, '.1f')} s" if result.delay_s is not None else ""
     return ok(f"découplage constaté{delay} (« {test.message} »)")
 
 
@@ -586,7 +607,7 @@ def check_photos(ctx: RuleContext) -> Verdict:
         elif (shown := _recorded_screen(ctx, role, facts)) not in (None, SCREEN_KINDS[role]):
             problems.append(f"« {title} » ({facts.declared}) montre l'écran « {shown} »")
         elif (facts.size_bytes or 0) > ctx.settings.max_attachment_bytes:
-            notes.append(f"« {title} » ({_megabytes(facts.size_bytes or 0)}) sera réduite")
+            notes.append(f"« {title} » ({french_megabytes(facts.size_bytes or 0)}) sera réduite")
     if problems:
         return failed(
             " ; ".join(problems),
@@ -636,26 +657,6 @@ _SOURCE_LABELS: dict[ReadingSource, str] = {
     ReadingSource.PHOTO: "photo",
     ReadingSource.MANUAL: "saisie",
 }
-
-
-def _fr_g(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
-
-
-def _fr_number(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
-def _fr_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value is not None else "?"
-
-
-def _fr_datetime(value: datetime) -> str:
-    return value.strftime("%d/%m/%Y %H:%M")
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
 
 
 # -- the table -------------------------------------------------------------------------

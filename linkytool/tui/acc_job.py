@@ -13,6 +13,7 @@ from typing import Any
 
 from linkytool.acc.errors import AccError, OptionRef
 from linkytool.acc.service import Notice, NoticeKind, PreviewRequest
+from linkytool.textfmt import french_number
 
 #: Most points of the production / self-consumption sparklines for short periods.
 CHART_POINTS = 120
@@ -178,7 +179,7 @@ def write_demo_inputs(directory: Path, key: str = "static") -> dict[str, Path | 
 
 
 def _kwh(value: float) -> str:
-    return f"{value / 1000:,.1f}".replace(",", "\u202f").replace(".", ",")
+    return french_number(value / 1000, ",.1f")
 
 
 #: Column titles of the consumers' and producers' tables (energies over the period [kWh]).
@@ -234,6 +235,6 @@ def chart_series(result: Any, points: int = CHART_POINTS) -> tuple[list[float], 
     selfc = [float(self_consumed[i : i + size].mean()) for i in buckets]
     caption = (
         f"Production (jaune) dont autoconsommé (vert), moyenne par {unit} ; "
-        f"pic {max(prod) / 1000:.1f} kW"
-    ).replace(".", ",")
+        f"pic {french_number(max(prod) / 1000, '.1f')} kW"
+    )
     return prod, selfc, caption

@@ -34,8 +34,8 @@ class DemoUnavailableError(LinkytoolError):
 
 
 def samples_dir() -> Path:
-    """The bundled ``samples/`` directory (next to the package in a source checkout)."""
-    candidate = Path(linkytool.__file__).resolve().parent.parent / "samples"
+    """The bundled samples (``linkytool/samples``: package data, installed with the wheel)."""
+    candidate = Path(linkytool.__file__).resolve().parent / "samples"
     if not (candidate / "dossier").is_dir():
         raise DemoUnavailableError(
             f"Les exemples de démonstration sont introuvables ({candidate}).",

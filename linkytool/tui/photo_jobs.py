@@ -193,7 +193,15 @@ class PhotoJobs:
                 resource_tracker.ensure_running()
             finally:
                 sys.stderr = captured
-            pool = multiprocessing.get_context("forkserver").Pool(workers, initializer=_init_worker)
+            try:
+                pool = multiprocessing.get_context("forkserver").Pool(
+                    workers, initializer=_init_worker
+                )
+            except OSError:
+                # The forkserver listens on a Unix socket under TMPDIR, whose path is
+                # limited to 107 bytes ("AF_UNIX path too long" for a deep TMPDIR):
+                # spawned workers start slower but need no socket.
+                pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
         with self._lock:
             if self._closed:
                 _stop(pool)

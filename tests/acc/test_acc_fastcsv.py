@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linkytool.acc import curves
+from linkytool.acc import curves, fastcsv, spool
 from linkytool.acc.csvtext import read_table
 from linkytool.acc.curves import CurveFile, read_long, read_long_exact
 from linkytool.acc.errors import AccInputError
@@ -92,31 +92,18 @@ odd_fields = st.one_of(
 )
 
 
-@settings(
-    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    rows=good_rows,
-    odd=st.lists(odd_fields, max_size=2),
-    semicolon=st.booleans(),
-    crlf=st.booleans(),
-    bom=st.booleans(),
-    blank=st.integers(min_value=-40, max_value=12),  # mostly none
-)
-def test_fast_and_exact_readers_agree(  # noqa: PLR0917 - one argument per strategy
-    tmp_path: Path,
-    rows: list[tuple[str, str, str]],
-    odd: list[tuple[int, int, str]],
-    semicolon: bool,
-    crlf: bool,
-    bom: bool,
-    blank: int,
-) -> None:
-    """Mostly valid rows (so that the fast path runs) with a few odd fields and lines."""
-    table = [list(row) for row in rows]
-    for row, column, text in odd:
+@st.composite
+def odd_files(draw: st.DrawFn, *, any_line_end: bool = True) -> bytes:
+    """Mostly valid rows (so that the fast path runs) with a few odd fields and lines, comma
+    or semicolon separated, LF or CRLF, with or without a BOM and a blank line."""
+    table = [list(row) for row in draw(good_rows)]
+    for row, column, text in draw(st.lists(odd_fields, max_size=2)):
         if row < len(table):
             table[row][column] = text
+    semicolon = draw(st.booleans())
+    crlf = any_line_end and draw(st.booleans())
+    bom = any_line_end and draw(st.booleans())
+    blank = draw(st.integers(min_value=-40, max_value=12))  # mostly none
     sep = ";" if semicolon else ","
     end = "\r\n" if crlf else "\n"
     lines = [sep.join(("prm", "timestamp", "w"))] + [sep.join(row) for row in table]
@@ -125,9 +112,40 @@ def test_fast_and_exact_readers_agree(  # noqa: PLR0917 - one argument per strat
     text = end.join(lines) + end
     if semicolon:
         text = text.replace("1.5", "1,5")
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+
+@settings(
+    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=odd_files())
+def test_fast_and_exact_readers_agree(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "c.csv"
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    path.write_bytes(data)
     assert _outcome(read_long, path) == _outcome(read_long_exact, path)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=odd_files(any_line_end=False))
+def test_both_readers_agree_through_the_file_spool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
+    """The same files read in blocks of a few lines, their rows spooled to disk one PRM per
+    bucket (a large file's way)."""
+    path = tmp_path / "c.csv"
+    path.write_bytes(data)
+    in_memory = _outcome(read_long, path)
+    with monkeypatch.context() as patch:
+        patch.setattr(spool, "MEMORY_BUDGET_BYTES", 0)
+        patch.setattr(spool, "BUCKET_PRMS", 1)
+        patch.setattr(spool, "FLUSH_BYTES", 50)
+        patch.setattr(fastcsv, "FAST_BLOCK_BYTES", 60)  # a few lines per block
+        patch.setattr(fastcsv, "FAST_BLOCK_MIN", 60)
+        patch.setattr(curves, "EXACT_BATCH_ROWS", 3)
+        assert _outcome(read_long, path) == in_memory
+        assert _outcome(read_long_exact, path) == in_memory
 
 
 def _big_file(path: Path, n: int = 2000) -> Path:

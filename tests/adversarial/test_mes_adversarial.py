@@ -10,60 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from .harness import WALL_S, Limited, command, run_limited
+
 ROOT = Path(__file__).resolve().parents[2]
-#: Limits of every command run here: a hostile input may not cost more than this.
-MEMORY_LIMIT_BYTES = 3 * 1024**3
-CPU_LIMIT_S = 90
-WALL_LIMIT_S = 120
-
-
-def _limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_S, CPU_LIMIT_S))
-
-
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
 
 
 def mes(
     *args: str | Path, stderr_path: str | None = None, env: dict[str, str] | None = None
-) -> Ran:
-    """Run ``linkytool mes ARGS`` in a subprocess under the limits."""
-    command = [sys.executable, "-m", "linkytool", "mes", *map(str, args)]
-    environment = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
-    stderr = open(stderr_path, "w") if stderr_path else subprocess.PIPE  # noqa: SIM115
-    try:
-        result = subprocess.run(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=_limits,
-            timeout=WALL_LIMIT_S,
-            check=False,
-            env=environment,
-        )
-    finally:
-        if stderr_path:
-            stderr.close()  # type: ignore[union-attr]
-    err = result.stderr.decode("utf-8", "replace") if result.stderr else ""
-    ran = Ran(result.returncode, result.stdout.decode("utf-8", "replace"), err)
-    assert "Traceback" not in ran.err, ran.err
+) -> Limited:
+    """Run ``linkytool mes ARGS`` in a subprocess under the harness's limits."""
+    ran = run_limited("mes", *args, stderr_path=stderr_path, env=env)
+    assert "Traceback" not in ran.stderr, ran.stderr
     return ran
 
 
@@ -130,7 +96,7 @@ def test_decompression_bomb_photo_is_refused_cleanly(
     output = ["-o", str(tmp_path / ("out.pdf" if command == "attest" else "out.zip"))]
     ran = mes(command, demo, *(output if command != "check" else []))
     assert ran.code == 1
-    assert "trop grande" in ran.out + ran.err or "bomb.png" in ran.out + ran.err
+    assert "trop grande" in ran.stdout + ran.stderr or "bomb.png" in ran.stdout + ran.stderr
 
 
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
@@ -143,20 +109,20 @@ def test_special_file_as_a_photo_is_refused_without_reading_it(
         os.mkfifo(target)
     _replace(demo, 'date = "../photos/demo-date.jpg"', f'date = "{target}"')
     ran = mes("check", demo, "--format", "json")
-    assert ran.code == 1 and "fichier spécial" in ran.out
+    assert ran.code == 1 and "fichier spécial" in ran.stdout
 
 
 def test_nul_byte_in_a_photo_path_is_bad_input(demo: Path) -> None:
     _replace(demo, 'prm = "../photos/demo-prm.jpg"', 'prm = "../photos/demo\\u0000prm.jpg"')
     ran = mes("check", demo)
-    assert ran.code == 3 and "caractère nul" in ran.err
+    assert ran.code == 3 and "caractère nul" in ran.stderr
 
 
 def test_toml_nested_5000_levels_is_bad_input(tmp_path: Path) -> None:
     path = tmp_path / "deep.toml"
     path.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
     ran = mes("check", path)
-    assert ran.code == 3 and "imbriquée" in ran.err
+    assert ran.code == 3 and "imbriquée" in ran.stderr
 
 
 @pytest.mark.parametrize(
@@ -181,7 +147,7 @@ def test_corrupt_numbers_and_huge_texts_are_refused(
     _replace(demo, old, new)
     for args in (("check", demo), ("attest", demo, "-o", tmp_path / "a.pdf", "--draft")):
         ran = mes(*args)
-        assert ran.code == 3 and fragment in ran.err, ran.err
+        assert ran.code == 3 and fragment in ran.stderr, ran.stderr
     assert not (tmp_path / "a.pdf").exists()
 
 
@@ -190,7 +156,7 @@ def test_decoupling_message_of_5000_characters_is_refused_and_the_dossier_kept(
 ) -> None:
     before = demo.read_bytes()
     ran = mes("test", demo, "--message", "M" * 5000, "--force")
-    assert ran.code == 3 and "texte trop long" in ran.err
+    assert ran.code == 3 and "texte trop long" in ran.stderr
     assert demo.read_bytes() == before
 
 
@@ -206,7 +172,7 @@ def test_special_file_as_an_output_is_refused_not_replaced(
         target = tmp_path / "sortie.pdf"
         os.mkfifo(target)
     ran = mes("attest", demo, "-o", target, "--draft")
-    assert ran.code == 6 and "pas un fichier ordinaire" in ran.err
+    assert ran.code == 6 and "pas un fichier ordinaire" in ran.stderr
     assert target.is_char_device() or target.is_fifo()
 
 
@@ -220,7 +186,7 @@ def signed(demo: Path, tmp_path: Path) -> Path:
         "attest", demo, "-o", pdf, "--sign-p12", _p12(tmp_path),
         env={"LINKYTOOL_P12_PASSWORD": "secret"},
     )  # fmt: skip
-    assert ran.code == 0, ran.err
+    assert ran.code == 0, ran.stderr
     return pdf
 
 
@@ -228,8 +194,8 @@ def test_verify_self_signed_prints_no_traceback_and_names_the_signer_in_french(
     signed: Path,
 ) -> None:
     ran = mes("verify", signed)
-    assert ran.code == 0, ran.err
-    assert "Nom : Louis Bernard" in ran.out and "Common Name" not in ran.out
+    assert ran.code == 0, ran.stderr
+    assert "Nom : Louis Bernard" in ran.stdout and "Common Name" not in ran.stdout
 
 
 def test_a_second_signature_over_a_forged_revision_fails(signed: Path, tmp_path: Path) -> None:
@@ -247,8 +213,8 @@ def test_a_second_signature_over_a_forged_revision_fails(signed: Path, tmp_path:
     path.write_bytes(twice)
     ran = mes("verify", path, "--format", "json")
     assert ran.code == 1
-    assert "SignatureAutoMES" in ran.err and "modifié le contenu" in ran.err
-    assert "99999999999999" not in ran.out  # forged data is not shown as if it verified
+    assert "SignatureAutoMES" in ran.stderr and "modifié le contenu" in ran.stderr
+    assert "99999999999999" not in ran.stdout  # forged data is not shown as if it verified
 
 
 def test_corrupt_signature_contents_is_a_clean_failure(signed: Path, tmp_path: Path) -> None:
@@ -280,9 +246,9 @@ def test_an_expired_certificate_signs_and_verifies_with_a_warning(
     ran = mes(
         "attest", demo, "-o", pdf, "--sign-p12", key, env={"LINKYTOOL_P12_PASSWORD": "secret"}
     )
-    assert ran.code == 0 and "expiré depuis le 01/01/2020" in ran.err
+    assert ran.code == 0 and "expiré depuis le 01/01/2020" in ran.stderr
     ran = mes("verify", pdf)
-    assert ran.code == 0 and "expiré depuis le 01/01/2020" in ran.err
+    assert ran.code == 0 and "expiré depuis le 01/01/2020" in ran.stderr
 
 
 # -- concurrent writers, links, staging --------------------------------------------------
@@ -290,18 +256,16 @@ def test_an_expired_certificate_signs_and_verifies_with_a_warning(
 
 def test_ten_concurrent_readings_are_all_kept(demo: Path) -> None:
     """Issue 16 item 6: ten ``mes reading`` at once leave ten readings."""
-    command = [sys.executable, "-m", "linkytool", "mes", "reading", str(demo)]
     processes = [
         subprocess.Popen(
-            [*command, "injection_index", str(12 + i), "--note", f"n{i}"],
+            command("mes", "reading", demo, "injection_index", str(12 + i), "--note", f"n{i}"),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            preexec_fn=_limits,  # noqa: PLW1509 - the test process starts no threads here
         )
         for i in range(10)
     ]
     for process in processes:
-        _, err = process.communicate(timeout=WALL_LIMIT_S)
+        _, err = process.communicate(timeout=WALL_S)
         assert process.returncode == 0, err.decode()
     from linkytool.mes import ReadingField, load_dossier
 
@@ -313,7 +277,7 @@ def test_a_dossier_behind_a_symlink_is_updated_through_it(demo: Path, tmp_path: 
     link = demo.parent / "lien.toml"
     link.symlink_to(demo.name)
     ran = mes("reading", link, "injection_index", "13")
-    assert ran.code == 0, ran.err
+    assert ran.code == 0, ran.stderr
     assert link.is_symlink() and "13" in demo.read_text(encoding="utf-8")
 
 
@@ -328,7 +292,7 @@ def test_a_precreated_staging_symlink_is_never_followed(demo: Path, tmp_path: Pa
     shared.mkdir()
     (shared / ".envoi.partiel").symlink_to(victim)
     ran = mes("pack", demo, "-o", shared / "envoi")
-    assert ran.code == 0, ran.err
+    assert ran.code == 0, ran.stderr
     assert (shared / "envoi").is_dir() and not (shared / "envoi").is_symlink()
     assert sorted(p.name for p in victim.iterdir()) == ["precieux.txt"]
     assert (shared / ".envoi.partiel").is_symlink()  # left alone

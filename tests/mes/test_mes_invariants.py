@@ -152,6 +152,8 @@ def test_replaced_photo_makes_its_reading_stale(ready: Path, tmp_path: Path) -> 
     result = service.check(ready)
     date = next(o for o in result.outcomes if o.id == "date")
     assert not date.satisfied and "a changé depuis sa lecture" in date.detail
+    # the stale value is shown as the user reads it, not in ISO form
+    assert "(20/11/2026 14:32)" in date.detail and "2026-11-20T" not in date.detail
     code, _, _ = run("check", str(ready), "--format", "json")
     assert code == 1
     code, _, err = run("attest", str(ready), "-o", str(tmp_path / "a.pdf"))
@@ -218,7 +220,7 @@ def _refused(ready: Path, given: Path, tmp_path: Path, fragment: str) -> None:
     assert any(fragment in problem for problem in caught.value.problems), caught.value.problems
     assert not out.exists()
     code, _, err = run("pack", str(ready), "-o", str(out), "--attestation", str(given))
-    assert code == 1 and "Archive d'envoi prêt" not in err and "Traceback" not in err
+    assert code == 1 and "d'envoi prêt" not in err and "Traceback" not in err
     assert not out.exists()
 
 

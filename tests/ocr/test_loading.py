@@ -97,8 +97,9 @@ def test_large_png_is_shrunk_early_and_keeps_its_orientation(tmp_path: Path) -> 
     path = tmp_path / "grande.png"
     Image.new("P", (6000, 3000)).save(path, exif=exif.tobytes())
     photo = open_photo(path)
-    assert photo.image.size == (1500, 3000)
-    assert max(photo.image.size) <= loading.WORKING_SIZE
+    # upright (EXIF 6 turns it a quarter), halved before the copy, then fitted to the working size
+    assert photo.image.size == (loading.WORKING_SIZE // 2, loading.WORKING_SIZE)
+    assert photo.original_size == (6000, 3000)
 
 
 def test_png_is_accepted(tmp_path: Path) -> None:

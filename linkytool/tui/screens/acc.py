@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
+from linkytool.textfmt import french_number, french_percent
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AccDemoReady, AccFinished, AccProgress, WorkFailed
 from linkytool.tui.screens.base import Pane
@@ -74,8 +75,8 @@ def indicator_text(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
     if unit == "%":
-        return f"{value * 100:.1f} %".replace(".", ",")
-    return f"{value:,.1f} {unit}".replace(",", "\u202f").replace(".", ",")
+        return french_percent(value)
+    return f"{french_number(value, ',.1f')} {unit}"
 
 
 class AccPane(Pane):

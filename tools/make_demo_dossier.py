@@ -1,6 +1,6 @@
 """Regenerate the demo dossier (demo.toml) and the demo signature images.
 
-Run from the repository root: ``.venv/bin/python samples/dossier/make_demo.py``. The
+Run from the repository root: ``.venv/bin/python tools/make_demo_dossier.py``. The
 dossier is built through linkytool's own API (template with French comments, readings
 with provenance) and is coherent with the demo constants of the project (PRM
 30002345678901, commissioning 2026-11-20 14:32, injection index 12 kWh, photos
@@ -38,7 +38,7 @@ from linkytool.mes.photos import sha256_file
 from linkytool.mes.readings import reading_from_photo, readings_from_tic
 from linkytool.mes.schema import PARIS
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "linkytool" / "samples" / "dossier"
 
 
 def signature_png(path: Path, seed: int) -> None:

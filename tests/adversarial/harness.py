@@ -1,0 +1,107 @@
+"""Run the real ``linkytool`` command under resource limits and measure what it cost.
+
+One harness for every adversarial suite (tic, ocr, mes, acc): the child sets its own
+limits (address space, CPU time), runs ``linkytool`` in-process through its entry point
+and, at exit, reports its peak resident memory (``VmHWM`` of its own address space:
+``ru_maxrss`` of a forked child would count the large test process it was forked from).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Default address-space ceiling of the child [bytes]: a runaway allocation fails instead
+#: of taking the machine down (Python and its imports take a few hundred MB of it).
+ADDRESS_SPACE = 3 << 30
+#: Default CPU seconds allowed to the child (the wall-time bound is looser: shared machine).
+CPU_S = 90
+#: Default wall-clock limit [s].
+WALL_S = 120.0
+#: Marker of the peak-memory line the launcher appends to stderr.
+_PEAK = "LINKYTOOL_PEAK_KB="
+
+
+def launcher(address_space: int, cpu_s: int) -> str:
+    """Python source run by the child: limits, the command, its peak memory at exit."""
+    return f"""
+import atexit, resource, runpy, sys
+resource.setrlimit(resource.RLIMIT_AS, ({address_space}, {address_space}))
+resource.setrlimit(resource.RLIMIT_CPU, ({cpu_s}, {cpu_s}))
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            sys.stderr.write("\\n{_PEAK}" + line.split()[1] + "\\n")
+atexit.register(peak)
+sys.argv = ["linkytool", *sys.argv[1:]]
+runpy.run_module("linkytool", run_name="__main__")
+"""
+
+
+def command(*args: str | Path, address_space: int = ADDRESS_SPACE, cpu_s: int = CPU_S) -> list[str]:
+    """The argv of a limited ``linkytool ARGS`` (for callers that need a ``Popen``)."""
+    return [sys.executable, "-c", launcher(address_space, cpu_s), *map(str, args)]
+
+
+def split_peak(stderr: str) -> tuple[str, float | None]:
+    """(stderr without the launcher's line, peak resident memory [MB] or None)."""
+    marker = stderr.rfind(_PEAK)
+    if marker < 0:
+        return stderr, None
+    kilobytes = int(stderr[marker + len(_PEAK) :].split(maxsplit=1)[0])
+    return stderr[:marker].removesuffix("\n"), kilobytes / 1024
+
+
+@dataclass(frozen=True)
+class Limited:
+    """What one limited run did."""
+
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float  # wall-clock time [s]
+    peak_mb: float | None  # peak resident memory [MB]; None if the child died first
+
+
+def run_limited(
+    *args: str | Path,
+    cwd: Path | None = None,
+    stdin: int | None = subprocess.DEVNULL,
+    stderr_path: str | None = None,
+    env: dict[str, str] | None = None,
+    address_space: int = ADDRESS_SPACE,
+    cpu_s: int = CPU_S,
+    timeout: float = WALL_S,
+) -> Limited:
+    """Run ``linkytool ARGS`` under the limits; ``stderr_path`` sends stderr to a file
+    (e.g. ``/dev/full``) instead of capturing it."""
+    environment = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
+    started = time.monotonic()
+    with open(stderr_path, "w") if stderr_path else open(os.devnull) as sink:
+        result = subprocess.run(
+            command(*args, address_space=address_space, cpu_s=cpu_s),
+            cwd=cwd,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=sink if stderr_path else subprocess.PIPE,
+            timeout=timeout,
+            check=False,
+            env=environment,
+        )
+    seconds = time.monotonic() - started
+    raw = result.stderr.decode("utf-8", "replace") if result.stderr else ""
+    stderr, peak = split_peak(raw)
+    stdout = result.stdout.decode("utf-8", "replace")
+    return Limited(result.returncode, stdout, stderr, seconds, peak)
+
+
+def assert_clean(run: Limited, code: int, phrase: str | None = None) -> None:
+    """Exit ``code``, ``phrase`` (if given) in the French diagnostics, no traceback."""
+    assert run.code == code, (run.code, run.stderr)
+    assert "Traceback" not in run.stderr + run.stdout, run.stderr
+    if phrase is not None:
+        assert phrase in run.stderr, run.stderr

@@ -1,0 +1,135 @@
+"""linkytool installed from its wheel, far from the checkout, does the demo's jobs.
+
+The wheel is built from this checkout and installed with its dependencies in a fresh
+virtual environment; every command then runs from an empty folder, so the bundled samples
+must come from the installed package, not from a ``samples/`` folder next to it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow
+
+
+def _run(
+    args: list[str | Path], cwd: Path, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The ``bin`` folder of a fresh virtual environment holding the built wheel."""
+    base = tmp_path_factory.mktemp("wheel")
+    dist = base / "dist"
+    built = _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, ROOT], base)
+    assert built.returncode == 0, built.stderr
+    wheels = list(dist.glob("linkytool-*.whl"))
+    assert len(wheels) == 1, wheels
+    venv = base / "venv"
+    made = _run([sys.executable, "-m", "venv", venv], base)
+    assert made.returncode == 0, made.stderr
+    pip = _run([venv / "bin" / "python", "-m", "pip", "install", "-q", wheels[0]], base)
+    assert pip.returncode == 0, pip.stderr
+    yield venv / "bin"
+
+
+def test_the_wheel_ships_the_samples_and_not_the_test_generator(
+    installed: Path, tmp_path: Path
+) -> None:
+    code = (
+        "import linkytool, pathlib, importlib.util as u;"
+        "root = pathlib.Path(linkytool.__file__).parent;"
+        "print((root / 'samples' / 'dossier' / 'demo.toml').is_file());"
+        "print(u.find_spec('linkysynth') is None)"
+    )
+    result = _run([installed / "python", "-c", code], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
+
+
+def test_acc_demo_runs_from_the_installed_package(installed: Path, tmp_path: Path) -> None:
+    result = _run([installed / "linkytool", "acc", "demo", "-o", "sortie"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = {p.name for p in (tmp_path / "sortie").iterdir()}
+    assert {"allocations.csv", "participants.csv", "report.json"} <= written
+    assert "Traceback" not in result.stderr
+
+
+def test_ocr_reads_a_bundled_photo_from_the_installed_package(
+    installed: Path, tmp_path: Path
+) -> None:
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract-ocr is not installed (./dev setup installs it)")
+    locate = _run(
+        [
+            installed / "python",
+            "-c",
+            "import linkytool, pathlib;"
+            "print(pathlib.Path(linkytool.__file__).parent / 'samples/photos/demo-prm.jpg')",
+        ],
+        tmp_path,
+    )
+    photo = locate.stdout.strip()
+    result = _run([installed / "linkytool", "ocr", photo, "--format", "json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "30002345678901" in result.stdout
+
+
+def _screen(session: str) -> str:
+    shown = subprocess.run(
+        ["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, text=True, check=False
+    )
+    return shown.stdout
+
+
+def test_the_demo_opens_and_quits_from_the_installed_package(
+    installed: Path, tmp_path: Path
+) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (./dev setup installs it)")
+    session = f"lt-wheel-{uuid.uuid4().hex[:8]}"
+    status = tmp_path / "status"
+    command = (
+        f"cd {tmp_path} && env XDG_CONFIG_HOME={tmp_path / 'config'} "
+        f"XDG_STATE_HOME={tmp_path / 'state'} TMPDIR={tmp_path} "
+        f"{installed / 'linkytool'} --demo; echo $? > {status}"
+    )
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while "Compteur" not in _screen(session):
+            assert time.monotonic() < deadline, _screen(session)
+            time.sleep(0.2)
+        assert "démo" in _screen(session)
+        subprocess.run(["tmux", "send-keys", "-t", session, "C-q"], check=True)
+        deadline = time.monotonic() + 60
+        while not status.exists() or not status.read_text().strip():
+            assert time.monotonic() < deadline, _screen(session)
+            time.sleep(0.2)
+        assert status.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
