@@ -98,6 +98,8 @@ class PhotoJobs:
         self.reader = reader
         self.on_done = on_done
         self._lock = threading.Lock()
+        #: Notified whenever a reading finishes, a job is replaced or the jobs close.
+        self._changed = threading.Condition(self._lock)
         self._jobs: dict[str, PhotoJob] = {}
         self._results: dict[str, tuple[PhotoJob, Any, BaseException | None]] = {}
         self._pool: Any = None  # multiprocessing Pool, or a thread pool for injected readers
@@ -140,9 +142,46 @@ class PhotoJobs:
             if self._closed or (self._jobs.get(slot) == job and not again):
                 return False
             self._jobs[slot] = job
+            self._changed.notify_all()
         # Starting the worker processes takes a while: never on the UI thread.
         self._dispatcher.submit(self._start, job)
         return True
+
+    def read_and_wait(
+        self, slot: str, path: Path, *, cancel: threading.Event, timeout: float
+    ) -> Any:
+        """Read ``path`` for ``slot`` (as :meth:`submit`: the UI gets it as usual) and
+        wait for its reading, from a thread other than the UI's (the phone intake's).
+
+        Raises the reading's error, or :class:`PhotoReadError` when the photo of the slot
+        was replaced meanwhile, the jobs closed, ``cancel`` was set or ``timeout`` [s]
+        passed.
+        """
+        import time
+
+        path = path.resolve()
+        job = PhotoJob(slot, path, _stamp(path))
+        self.submit(slot, path)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = self._results.get(slot)
+                if found is not None and found[0] == job:
+                    _, reading, error = found
+                    if error is not None:
+                        raise error
+                    return reading
+                if self._closed or cancel.is_set():
+                    raise PhotoReadError("Lecture interrompue : la réception est fermée.")
+                if self._jobs.get(slot) != job:
+                    raise PhotoReadError("Une autre photo a été choisie pour cet écran.")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise PhotoReadError(
+                        f"Lecture trop longue (plus de {timeout:.0f} s).",
+                        hint="Reprenez la photo ou choisissez-la dans l'écran Photos.",
+                    )
+                self._changed.wait(min(left, 0.2))  # cancel is checked at least this often
 
     def warm_up(self) -> None:
         """Start the worker processes now, from the dispatcher thread (they live in other
@@ -227,6 +266,7 @@ class PhotoJobs:
             if self._closed or self._jobs.get(job.slot) != job:
                 return  # replaced by another photo meanwhile: drop the stale result
             self._results[job.slot] = (job, reading, error)
+            self._changed.notify_all()
         self.on_done(job.slot, job.path, reading, error)
 
     def close(self) -> None:
@@ -234,6 +274,7 @@ class PhotoJobs:
         with self._lock:
             self._closed = True
             pool, self._pool = self._pool, None
+            self._changed.notify_all()
         self._dispatcher.shutdown(wait=False, cancel_futures=True)
         # A pool the dispatcher was starting meanwhile stops itself (it sees _closed).
         if pool is not None:
