@@ -32,7 +32,28 @@ import click
     type=click.Path(file_okay=False, path_type=Path),
     help="Dossier de travail de la démo (par défaut : un dossier temporaire).",
 )
-def tui(dossier: Path | None, demo: bool, port: str | None, workdir: Path | None) -> None:
+@click.option(
+    "--intake-bind",
+    metavar="ADRESSE",
+    help="Adresse d'écoute des photos envoyées du téléphone (écran Photos) ; par défaut "
+    "celle de l'interface de la route par défaut (le Wi-Fi du poste).",
+)
+@click.option(
+    "--intake-port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port de la réception des photos du téléphone (0 : au hasard ; un port fixe "
+    "pour un pare-feu).",
+)
+def tui(
+    dossier: Path | None,
+    demo: bool,
+    port: str | None,
+    workdir: Path | None,
+    *,
+    intake_bind: str | None = None,
+    intake_port: int = 0,
+) -> None:
     """Ouvre l'interface de mise en service (terminal).
 
     DOSSIER : le dossier d'auto-mise en service (.toml) à ouvrir ; sans lui, ouvrez-en
@@ -40,7 +61,15 @@ def tui(dossier: Path | None, demo: bool, port: str | None, workdir: Path | None
     """
     from linkytool.tui.app import make_app
 
-    app = make_app(dossier, demo=demo, port=port, workdir=workdir, reopen_last=True)
+    app = make_app(
+        dossier,
+        demo=demo,
+        port=port,
+        workdir=workdir,
+        reopen_last=True,
+        intake_bind=intake_bind,
+        intake_port=intake_port,
+    )
     try:
         app.run()
     finally:  # Ctrl+C from outside (SIGINT), a crash: the session is closed all the same
@@ -63,7 +92,6 @@ def tui(dossier: Path | None, demo: bool, port: str | None, workdir: Path | None
 @click.option(
     "--host",
     default="localhost",
-    show_default=True,
     help="Adresse d'écoute. Gardez localhost sauf derrière un accès sécurisé : "
     "l'interface donne accès aux fichiers du poste.",
 )

@@ -34,6 +34,7 @@ from linkytool.tui.drafts import DraftStore
 from linkytool.tui.errors import SafetyNet, describe_error, notify_error
 from linkytool.tui.messages import (
     DossierChanged,
+    IntakeUpdated,
     PhotoFailed,
     PhotoRead,
     ReadingConfirmed,
@@ -111,6 +112,10 @@ class LinkytoolApp(SafetyNet, App[None]):
         self.first_paint_done = False
         self._hung_up = False
         self._background_started = False
+        #: The tab shown last (its pane is told when another one is shown).
+        self._shown_tab = PANES[0].tab
+        #: The photo of each slot the dossier named when last read (see read_dossier_photos).
+        self._declared_photos: dict[str, tuple[Path, int, int]] = {}
         self.sub_title = "démo (simulateur)" if session.demo else "mise en service"
         from linkytool.tui.photo_jobs import PhotoJobs
 
@@ -325,6 +330,13 @@ class LinkytoolApp(SafetyNet, App[None]):
         tab = event.pane.id or ""
         if not any(spec.tab == tab for spec in PANES):
             return
+        left = self.panes.get(self._shown_tab)
+        self._shown_tab = tab
+        if left is not None and left.id != f"pane-{tab}" and left.built:
+            try:
+                left.on_hidden()  # e.g. the Photos screen closes its phone intake
+            except Exception as error:
+                notify_error(self, error)
         try:
             pane = await self.ensure_pane(tab)
             await pane.activate()
@@ -363,7 +375,9 @@ class LinkytoolApp(SafetyNet, App[None]):
     # -- photos ---------------------------------------------------------------------------
 
     def read_dossier_photos(self) -> None:
-        """Start reading the photos the dossier names (each photo content once)."""
+        """Start reading the photos the dossier names, when it names new ones (each photo
+        content once). A photo the dossier already named is not asked for again: the
+        slot may meanwhile be reading another one (sent from the phone, not yet named)."""
         if self.store.path is None or not self.store.path.is_file():
             return
         try:
@@ -376,7 +390,13 @@ class LinkytoolApp(SafetyNet, App[None]):
             relative = getattr(dossier.photos, slot, "") or ""
             if relative:
                 path = (self.store.base_dir / relative).resolve()
-                if path.is_file():
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue
+                seen = (path, info.st_size, info.st_mtime_ns)  # a file replaced is new
+                if self._declared_photos.get(slot) != seen:
+                    self._declared_photos[slot] = seen
                     self.photo_jobs.submit(slot, path)
 
     def on_photo_read(self, message: PhotoRead) -> None:
@@ -388,6 +408,13 @@ class LinkytoolApp(SafetyNet, App[None]):
         pane = self.panes.get("photos")
         if pane is not None and pane.built and pane.is_mounted:
             pane.photo_failed(message)  # type: ignore[attr-defined]
+
+    def on_intake_updated(self, message: IntakeUpdated) -> None:
+        """The phone intake (started by the Photos screen) reported something; routed
+        like the photo readings, so a photo's STORED event comes before its reading."""
+        pane = self.panes.get("photos")
+        if pane is not None and pane.built and pane.is_mounted:
+            pane.intake_updated(message)  # type: ignore[attr-defined]
 
     def _photo_done(self, slot: str, path: Path, reading: Any, error: BaseException | None) -> None:
         """Called in a worker thread when a photo was read: hand it to the UI thread."""
@@ -483,6 +510,8 @@ def make_app(
     photo_reader: Callable[[Path], Any] | None = None,
     state_path: Path | None = None,
     reopen_last: bool = False,
+    intake_bind: str | None = None,
+    intake_port: int = 0,
 ) -> LinkytoolApp:
     """Build the application.
 
@@ -494,6 +523,8 @@ def make_app(
     tests). ``state_path``: where the last dossier, adapter and folder are remembered
     (the user's config directory by default); ``reopen_last``: with no dossier and no
     port given, reopen the last dossier and offer the last adapter (bare ``linkytool``).
+    ``intake_bind``, ``intake_port``: where the phone intake of the Photos screen listens
+    (default: the address of the default route's interface, a free port).
     """
     from linkytool.tui.state import UiState
 
@@ -519,6 +550,8 @@ def make_app(
         session.clock = clock
     session.port_lister = port_lister
     session.photo_reader = photo_reader
+    session.intake_bind = intake_bind
+    session.intake_port = intake_port
     from linkytool.tui.widgets.photo_view import prepare_pictures
 
     prepare_pictures()  # before Textual owns the terminal; only where pictures can show

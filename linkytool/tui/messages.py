@@ -153,6 +153,17 @@ class PhotoFailed(Message):
         self.path = path
 
 
+class IntakeUpdated(Message):
+    """Something happened to the phone intake (``event`` is a
+    ``linkytool.intake.IntakeEvent``: a photo received, stored, read, refused; closed),
+    on ``server`` (the screen ignores a server it no longer shows)."""
+
+    def __init__(self, event: Any, server: Any = None) -> None:
+        super().__init__()
+        self.event = event
+        self.server = server
+
+
 class AccDemoReady(Message):
     """The demo operation's input files were written: ``files`` fill the ACC fields."""
 

@@ -63,6 +63,10 @@ class Session:
     notices: list[str] = field(default_factory=list)
     #: The adapter of the previous session, offered for reconnection (bare ``linkytool``).
     offered_port: str | None = None
+    #: Address the phone intake listens on (None: the default route's interface).
+    intake_bind: str | None = None
+    #: Port the phone intake listens on (0: a free one).
+    intake_port: int = 0
 
     def reopen_last(self) -> None:
         """Reopen the last dossier (if it still exists) and offer the last adapter."""

@@ -72,3 +72,6 @@ class Pane(SafetyNet, VerticalScroll):
 
     def on_shown(self) -> None:
         """Called by the app when the pane's tab becomes active (refresh hook)."""
+
+    def on_hidden(self) -> None:
+        """Called by the app when another tab is shown after this one (release hook)."""

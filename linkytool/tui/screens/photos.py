@@ -13,23 +13,37 @@ compare the photos with the live TIC.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from linkytool.tui.errors import SafetyNet, describe_error, guarded
 from linkytool.tui.labels import french_date, iso_date
-from linkytool.tui.messages import PhotoFailed, PhotoRead, ReadingConfirmed, WorkFailed
+from linkytool.tui.messages import (
+    DossierChanged,
+    IntakeUpdated,
+    PhotoFailed,
+    PhotoRead,
+    ReadingConfirmed,
+    WorkFailed,
+)
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.lcd_preview import LcdPreview
 from linkytool.tui.widgets.photo_view import open_in_viewer, picture_widget
 from linkytool.tui.widgets.picker import FilePicker
+
+if TYPE_CHECKING:
+    from linkytool.intake import IntakeEvent, IntakeServer
+    from linkytool.tui.intake_job import PhoneIntake
 
 #: Slot id (= dossier field and OCR screen kind), French title, what to photograph.
 SLOTS: tuple[tuple[str, str, str], ...] = (
@@ -123,6 +137,8 @@ class PhotoSlot(SafetyNet, Vertical):
         shown = french_date(reading.value) if reading.value else ""  # dates as JJ/MM/AAAA
         if shown and value_input.value in ("", self.proposed):
             value_input.value = shown
+            if value_input.has_focus:  # as when focused after: typing replaces the value
+                value_input.select_all()
         self.proposed = shown
         self.query_one(f"#crop-{self.slot}", LcdPreview).show_reading(reading)
         box = self.query_one(f"#photo-{self.slot}", Horizontal)
@@ -141,6 +157,83 @@ class PhotoSlot(SafetyNet, Vertical):
         )
 
 
+#: Lines of the screen around the phone intake's QR code: header, tab bar, footer [cells].
+SCREEN_CHROME_LINES = 4
+
+
+#: Why the intake could not listen, in French, and which of the UI's options changes it
+#: (errno of the bind -> reason, hint).
+BIND_REASONS: dict[int, tuple[str, str]] = {
+    errno.EADDRNOTAVAIL: (
+        "cette adresse n'est pas celle d'une interface de ce poste",
+        "Relancez linkytool avec --intake-bind ADRESSE (celle du Wi-Fi du poste).",
+    ),
+    errno.EADDRINUSE: (
+        "port déjà utilisé",
+        "Fermez le programme qui l'utilise, ou relancez linkytool avec --intake-port 0 "
+        "(un port libre) ou un autre port.",
+    ),
+    errno.EACCES: (
+        "port réservé",
+        "Relancez linkytool avec --intake-port 0 (un port libre) ou un port au-dessus de 1024.",
+    ),
+}
+
+
+def intake_refusal(error: BaseException, where: str | None) -> tuple[str, str | None]:
+    """The UI's French (message, hint) for an intake that cannot start on ``where``
+    (address[:port]): how to change them is the UI's own options (``--intake-bind``,
+    ``--intake-port``)."""
+    from linkytool.intake import IntakeError, NoNetworkError
+
+    message, hint = describe_error(error)
+    if isinstance(error, NoNetworkError):
+        hint = (
+            "Connectez ce poste au Wi-Fi du site (ou au partage de connexion du téléphone), "
+            "ou relancez linkytool avec --intake-bind ADRESSE."
+        )
+    elif isinstance(error, IntakeError) and isinstance(error.__cause__, OSError):
+        known = BIND_REASONS.get(error.__cause__.errno or 0)
+        if known is not None:
+            reason, hint = known
+            on = f" sur {where}" if where else ""
+            message = f"Impossible de recevoir les photos{on} : {reason}."
+    return message, hint
+
+
+class IntakePanel(SafetyNet, Horizontal):
+    """The phone intake while it runs: its QR code, its URL, each screen's status.
+
+    Échap (or the « Fermer » button) closes it, which stops the server.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Fermer la réception"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="intake-qr")
+        with Vertical(id="intake-side"):
+            yield Label("Photos depuis le téléphone", classes="intake-title")
+            yield Static(
+                "Scannez ce code avec l'appareil photo du téléphone (même réseau que ce "
+                "poste), ou ouvrez :",
+                id="intake-help",
+            )
+            yield Static("", id="intake-url")
+            yield Static("", id="intake-status")
+            yield Button("Fermer la réception", id="intake-close", compact=True)
+            yield Static(
+                "S'arrête seule : trois lectures sûres ou confirmées, ou 15 min sans photo.",
+                id="intake-note",
+                classes="dim",
+            )
+
+    def action_close(self) -> None:
+        pane = next(node for node in self.ancestors if isinstance(node, PhotosPane))
+        pane.close_intake("Réception fermée.")
+
+
 class PhotosPane(Pane):
     """The Photos tab."""
 
@@ -153,15 +246,31 @@ confiance et la zone d'écran lue. Vérifiez la valeur, corrigez-la si besoin, p
 « Confirmer » : elle est enregistrée dans le dossier avec sa provenance (photo, confiance,
 ou saisie manuelle si vous l'avez corrigée). En bas, les contrôles croisés comparent les
 photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct.
+« Photos depuis le téléphone » (t) affiche un code QR : le téléphone (sur le même réseau)
+ouvre une page avec un bouton par écran, prend chaque photo et voit la lecture ; chaque
+photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme les autres.
+Échap ou « Fermer la réception » arrête la réception (aussi en quittant l'écran).
 """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "phone_intake", "Téléphone", tooltip="Photos depuis le téléphone (QR)"),
         Binding("p", "pick('prm')", "Photo PRM"),
         Binding("d", "pick('date')", "Photo date"),
         Binding("i", "pick('injection_index')", "Photo index"),
         Binding("o", "open_photo", "Ouvrir", tooltip="Ouvrir la photo dans la visionneuse"),
     ]
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        #: The phone intake (created on first use).
+        self.intake: PhoneIntake | None = None
+        #: What the intake said of each slot (slot id -> French status line).
+        self.intake_status: dict[str, Text] = {}
+
     def compose_content(self) -> ComposeResult:
+        with Horizontal(classes="row", id="intake-row"):
+            yield Button("Photos depuis le téléphone", id="intake-start", compact=True)
+            yield Label(" code QR, sur le même réseau que ce poste", classes="dim")
+        yield IntakePanel(id="intake-panel", classes="hidden")
         for slot, title, what in SLOTS:
             yield PhotoSlot(slot, title, what)
         yield Label("Contrôles croisés", classes="section")
@@ -230,7 +339,10 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         widget = self.slot(slot)
         target = f"#value-{slot}" if widget.path is not None else f"#pick-{slot}"
         self.query_one(target).focus()
-        self.call_after_refresh(self.slot(slot).scroll_visible, animate=False, top=True)
+        if slot == SLOTS[0][0]:  # the first: the phone intake's button above it too
+            self.call_after_refresh(self.scroll_home, animate=False)
+        else:
+            self.call_after_refresh(widget.scroll_visible, animate=False, top=True)
 
     def action_open_photo(self) -> None:
         """Open the current slot's photo (focused, else first unconfirmed) in the system
@@ -314,11 +426,193 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         ):
             self.focus_next_value()
 
+    # -- phone intake -----------------------------------------------------------------------
+
+    def action_phone_intake(self) -> None:
+        """Start the phone intake for the open dossier (or show it when it runs)."""
+        if self.intake is not None and self.intake.running:
+            self._show_panel()
+            return
+        try:
+            dossier = self.store.require_path()
+        except Exception as error:
+            message, hint = describe_error(error)
+            self.notify(f"{message}\n→ {hint}" if hint else message, severity="warning")
+            return
+        if self.intake is None:
+            from linkytool.tui.intake_job import PhoneIntake
+
+            app, store = self.lt_app, self.store
+
+            def on_event(server: IntakeServer, event: IntakeEvent) -> None:
+                """In the server's thread: refresh the dossier the intake just changed,
+                then hand the event to the UI thread (never waits for it)."""
+                from linkytool.intake import EventKind
+
+                outcome = event.outcome
+                if event.kind is EventKind.READ and outcome is not None and outcome.recorded:
+                    # the Prérequis screen reports a dossier that cannot be read
+                    with contextlib.suppress(Exception):
+                        store.load()
+                app.post_message(IntakeUpdated(event, server))
+
+            self.intake = PhoneIntake(app.photo_jobs, on_event, self.session.closers)
+        self.intake_status = {}
+        self.query_one("#intake-start", Button).disabled = True
+        self.run_worker(
+            lambda: self._start_intake(dossier), thread=True, group="intake", exit_on_error=False
+        )
+
+    class IntakeStarted(Message):
+        """The intake server listens (``server``), or could not (French ``message``)."""
+
+        def __init__(
+            self, server: IntakeServer | None, message: str = "", hint: str | None = None
+        ) -> None:
+            super().__init__()
+            self.server = server
+            self.message = message
+            self.hint = hint
+
+    def _start_intake(self, dossier: Path) -> None:
+        """In a thread (binding the server imports aiohttp): start it, then tell the UI
+        thread by a message (never waits for it: the app may be closing)."""
+        assert self.intake is not None
+        session = self.session
+        try:
+            server = self.intake.start(dossier, bind=session.intake_bind, port=session.intake_port)
+        except Exception as error:
+            bind, port = session.intake_bind, session.intake_port
+            where = bind
+            if port:
+                where = f"{bind}:{port}" if bind else f"le port {port}"
+            message, hint = intake_refusal(error, where)
+            self.post_message(self.IntakeStarted(None, message, hint))
+            return
+        self.post_message(self.IntakeStarted(server))
+
+    def on_photos_pane_intake_started(self, message: IntakeStarted) -> None:
+        message.stop()
+        if message.server is None:
+            self.query_one("#intake-start", Button).disabled = False
+            self.post_message(
+                WorkFailed("Photos depuis le téléphone", message.message, message.hint)
+            )
+        else:
+            self._intake_started(message.server)
+
+    def _intake_started(self, server: IntakeServer) -> None:
+        """Show the QR code (as tall as the terminal allows: 19 lines at 80×24) and URL."""
+        if self.intake is None or self.intake.server is not server:
+            return  # closed meanwhile (screen left)
+        height = self.app.size.height - SCREEN_CHROME_LINES
+        self.query_one("#intake-qr", Static).update(
+            Text("\n".join(server.qr_lines(max_lines=min(21, height))), no_wrap=True)
+        )
+        self.query_one("#intake-url", Static).update(Text(server.url, style="bold"))
+        self._show_intake_status()
+        self._show_panel()
+
+    def _show_panel(self) -> None:
+        self.query_one("#intake-panel").remove_class("hidden")
+        self.query_one("#intake-row").add_class("hidden")
+        self.query_one("#intake-close", Button).focus()
+        self.scroll_home(animate=False)
+
+    def intake_updated(self, message: IntakeUpdated) -> None:
+        """What the intake did, on the UI thread (routed here by the app)."""
+        from linkytool.intake import EventKind
+        from linkytool.intake.server import display_value
+        from linkytool.intake.slots import SLOTS_BY_NAME
+
+        event = message.event
+        if self.intake is None or message.server is not self.intake.server:
+            # A server this screen closed: only a value it recorded meanwhile matters.
+            outcome = event.outcome
+            if event.kind is EventKind.READ and outcome is not None and outcome.recorded:
+                self.post_message(DossierChanged("photo reçue du téléphone"))
+            return
+        if event.kind is EventKind.CLOSED:
+            self._intake_closed(event.message)
+            return
+        known = SLOTS_BY_NAME.get(event.slot or "")
+        slot = known.field.value if known is not None else None
+        if event.kind is EventKind.RECEIVED and slot:
+            size = f"{event.size_bytes / 1e6:.1f}".replace(".", ",")
+            self.intake_status[slot] = Text(f"photo reçue ({size} Mo)…", style="italic")
+        elif event.kind is EventKind.STORED and slot and event.file is not None:
+            self.intake_status[slot] = Text("lecture en cours…", style="italic")
+            self.slot(slot).set_path(event.file)
+            self._show_result(slot)  # in case its reading came first
+        elif event.kind is EventKind.READ and slot and known and event.outcome is not None:
+            outcome = event.outcome
+            if outcome.recorded:
+                shown = display_value(known, outcome.value) or ""
+                sure = "sûr" if outcome.confident else "à confirmer"
+                style = "green" if outcome.confident else "bold yellow"
+                self.intake_status[slot] = Text(f"{shown} — {sure}", style=style)
+                self.post_message(DossierChanged("photo reçue du téléphone"))
+            else:
+                problem = outcome.problem or "photo illisible"
+                self.intake_status[slot] = Text(f"à reprendre : {problem}", style="bold red")
+        elif event.kind in (EventKind.REFUSED, EventKind.FAILED):
+            text = Text(f"envoi refusé : {event.message}", style="bold red")
+            if slot:
+                self.intake_status[slot] = text
+            else:
+                self.notify(event.message, title="Téléphone", severity="warning")
+        self._show_intake_status()
+
+    def _show_intake_status(self) -> None:
+        text = Text()
+        for slot, title, _ in SLOTS:
+            if text:
+                text.append("\n")
+            text.append(f"{title} : ", style="bold")
+            text.append_text(self.intake_status.get(slot, Text("en attente", style="dim")))
+        self.query_one("#intake-status", Static).update(text)
+
+    def close_intake(self, reason: str) -> None:
+        """Stop the intake (closed here, the screen left, the three values confirmed):
+        the server finishes stopping in a thread; the panel goes at once."""
+        if self.intake is not None and self.intake.server is not None:
+            self.intake.stop(reason)
+            self.notify(reason, title="Photos depuis le téléphone")
+        self._hide_panel()
+
+    def _intake_closed(self, reason: str) -> None:
+        """The server stopped by itself (three sure readings, idle timeout, the phone)."""
+        if self.intake is not None:
+            self.intake.stop(reason)  # forget it (already down)
+        self.notify(reason or "Réception fermée.", title="Photos depuis le téléphone")
+        self._hide_panel()
+
+    def _hide_panel(self) -> None:
+        panel = self.query_one("#intake-panel")
+        had_focus = self.app.focused is not None and panel in self.app.focused.ancestors
+        panel.add_class("hidden")
+        self.query_one("#intake-row").remove_class("hidden")
+        self.query_one("#intake-start", Button).disabled = False
+        if had_focus and self.lt_app.active_pane is self:
+            self.focus_next_value()
+
+    def on_hidden(self) -> None:
+        """Leaving the Photos screen closes the intake (nobody watches it any more)."""
+        if self.intake is not None and self.intake.running:
+            self.close_intake("Réception fermée : écran Photos quitté.")
+
     # -- confirmation -----------------------------------------------------------------------
 
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id or ""
+        if button in ("intake-start", "intake-close"):
+            event.stop()
+            if button == "intake-start":
+                self.action_phone_intake()
+            else:
+                self.close_intake("Réception fermée.")
+            return
         if event.button.has_class("candidate") and event.button.name:
             event.stop()
             slot = next(s for s, _, _ in SLOTS if self.slot(s) in event.button.ancestors)
@@ -373,6 +667,8 @@ photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct
         )
         for warning in warnings:
             self.notify(f"Attention : {warning}.", severity="warning", timeout=10)
+        if self.first_unconfirmed() is None and self.intake is not None and self.intake.running:
+            self.close_intake("Réception fermée : les trois valeurs sont confirmées.")
         self.focus_next_value()
 
     # -- cross-checks -----------------------------------------------------------------------
