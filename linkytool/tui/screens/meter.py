@@ -48,6 +48,7 @@ from linkytool.tui.screens.meter_format import (
 )
 from linkytool.tui.session import PARIS
 from linkytool.tui.widgets.chart import BarChart
+from linkytool.tui.widgets.select import SafeSelect
 
 #: Span of the power chart [s].
 CHART_SPAN_S = 300.0
@@ -132,14 +133,16 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
     def _body(self) -> list[Widget]:
         return [
             Horizontal(
-                Select[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True),
+                SafeSelect[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True),
                 Input(
                     placeholder="ou adresse : /dev/ttyUSB0, rfc2217://…",
                     id="meter-url",
                     classes="draft",
                     compact=True,
                 ),
-                Select[str](MODES, value="auto", allow_blank=False, id="meter-mode", compact=True),
+                SafeSelect[str](
+                    MODES, value="auto", allow_blank=False, id="meter-mode", compact=True
+                ),
                 id="meter-source",
                 classes="row",
             ),

@@ -34,6 +34,7 @@ from linkytool.tui.screens.dossier_form import (
     raw_from_text,
 )
 from linkytool.tui.session import paris_now
+from linkytool.tui.widgets.select import SafeSelect
 
 STATUS_ICON = {"satisfied": "✔", "missing": "?", "not_satisfied": "✘"}
 STATUS_STYLE = {"satisfied": "green", "missing": "yellow", "not_satisfied": "bold red"}
@@ -340,7 +341,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             widget = Checkbox(spec.label, id=wid, compact=True)
             return Horizontal(widget, classes="form-row")
         if spec.kind == "enum":
-            widget = Select[str](
+            widget = SafeSelect[str](
                 [(enum_label(choice), choice) for choice in spec.choices],
                 prompt="(à choisir)",
                 id=wid,
