@@ -21,12 +21,17 @@ async def test_demo_dossier_checklist_is_all_satisfied(
     app = make_app(demo_copy, clock=frozen_clock)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f4")
-        await pilot.pause()
         await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=20)
         outcomes = messages.of(ChecklistUpdated)[-1].outcomes
         assert outcomes and all(o.satisfied for o in outcomes)
-        assert app.query_one("#prereq-table", DataTable).row_count == len(outcomes)
-        assert "le dossier permet l'attestation" in screen_text(app)
+        table = app.query_one("#prereq-table", DataTable)
+        await wait_for(  # drawn on the next frames: polled, not assumed
+            pilot,
+            lambda: (
+                table.row_count == len(outcomes)
+                and "le dossier permet l'attestation" in screen_text(app)
+            ),
+        )
 
 
 async def test_new_dossier_lists_missing_information_with_citation(
@@ -35,12 +40,14 @@ async def test_new_dossier_lists_missing_information_with_citation(
     app = make_app(template_dossier, clock=frozen_clock)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f4")
-        await pilot.pause()
         await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=20)
         outcomes = messages.of(ChecklistUpdated)[-1].outcomes
         assert any(not o.satisfied for o in outcomes)
-        detail = str(app.query_one("#prereq-detail").render())
-        assert "Procédure" in detail and "À faire" in detail
+
+        def detail() -> str:
+            return str(app.query_one("#prereq-detail").render())
+
+        await wait_for(pilot, lambda: "Procédure" in detail() and "À faire" in detail())
 
 
 async def test_field_edit_is_validated_then_saved(
@@ -96,8 +103,7 @@ async def test_no_dossier_then_create_one(tmp_path: Path, monkeypatch: pytest.Mo
     target = tmp_path / "nouveau.toml"
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f4")
-        await pilot.pause()
-        assert "Aucun dossier ouvert" in screen_text(app)
+        await wait_for(pilot, lambda: "Aucun dossier ouvert" in screen_text(app))
         app.query_one("#prereq-path", Input).value = str(target)
         await pilot.click("#prereq-new-btn")
         await wait_for(pilot, lambda: app.store.dossier is not None, timeout=20)

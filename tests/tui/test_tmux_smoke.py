@@ -60,8 +60,15 @@ def test_demo_in_a_real_terminal(tmp_path: Path) -> None:
         ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True
     )
     try:
-        screen = _wait_for(session, "30002345678901", timeout=30)  # PRM read from the simulator
-        assert "Compteur" in screen and "Mode consommateur" in screen
+        # the PRM read from the simulator, then the consumer-mode banner (a frame later
+        # on a loaded machine)
+        _wait_until(
+            session,
+            lambda screen: all(
+                text in screen for text in ("30002345678901", "Compteur", "Mode consommateur")
+            ),
+            timeout=30,
+        )
         _tmux("send-keys", "-t", session, "F4")
         _wait_for(session, "Prérequis")
         _wait_for(session, "le dossier permet l'attestation", timeout=30)
