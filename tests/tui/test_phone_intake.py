@@ -177,6 +177,24 @@ async def test_quitting_the_app_stops_the_intake(
     assert not _port_open(server.port)
 
 
+async def _refusal(app: LinkytoolApp, pilot: Any, messages: MessageLog, *, click: bool) -> str:
+    """Start the intake (the button, or Échap then t) where it cannot start: the screen
+    stays as it was (no panel, the button usable, no server); returns the notification."""
+    await _photos_screen(app, pilot, messages)
+    if click:
+        await pilot.click("#intake-start")
+    else:
+        await pilot.press("escape", "t")
+    await wait_for(pilot, lambda: bool(messages.of(WorkFailed)), 30)
+    await wait_for(pilot, lambda: bool(app._notifications))
+    assert app.query_one("#intake-panel").has_class("hidden")
+    assert not app.query_one("#intake-start", Button).disabled
+    assert _server(app) is None
+    # nothing else: a server that never started says nothing more (no "fermée")
+    assert [n.title for n in app._notifications] == ["Photos depuis le téléphone"]
+    return " ".join(n.message for n in app._notifications)
+
+
 async def test_a_busy_port_is_refused_in_french(
     tmp_path: Path, messages: MessageLog, photo_reader: CachedPhotoReader
 ) -> None:
@@ -184,14 +202,12 @@ async def test_a_busy_port_is_refused_in_french(
         port = taken.getsockname()[1]
         app = _app(copy_demo(tmp_path), photo_reader, port=port)
         async with app.run_test(size=(80, 24), message_hook=messages, notifications=True) as pilot:
-            await _photos_screen(app, pilot, messages)
-            await pilot.press("escape", "t")
-            await wait_for(pilot, lambda: bool(messages.of(WorkFailed)), 30)
-            refusal = f"Impossible de recevoir les photos sur 127.0.0.1:{port} : port déjà utilisé."
-            await wait_for(pilot, lambda: any(refusal in n.message for n in app._notifications))
-            assert any("--intake-port" in n.message for n in app._notifications)
-            assert app.query_one("#intake-panel").has_class("hidden")
-            assert not app.query_one("#intake-start", Button).disabled
+            text = await _refusal(app, pilot, messages, click=False)
+            assert (
+                f"Impossible de recevoir les photos sur 127.0.0.1:{port} : port déjà utilisé."
+                in text
+            )
+            assert "--intake-port" in text
         assert not app.caught_errors
         assert _intake_threads() == []
 
@@ -205,14 +221,8 @@ async def test_no_network_is_said_in_french_with_what_to_do(
     monkeypatch.setattr("linkytool.intake.network.default_route_interface", lambda: None)
     app = _app(copy_demo(tmp_path), photo_reader, bind=None)  # the default route's address
     async with app.run_test(size=(80, 24), message_hook=messages, notifications=True) as pilot:
-        await _photos_screen(app, pilot, messages)
-        await pilot.press("escape", "t")
-        await wait_for(pilot, lambda: bool(messages.of(WorkFailed)), 30)
-        await wait_for(pilot, lambda: bool(app._notifications))
-        text = " ".join(n.message for n in app._notifications)
+        text = await _refusal(app, pilot, messages, click=False)
         assert "Aucun réseau actif" in text and "Wi-Fi" in text and "--intake-bind" in text
-        assert app.query_one("#intake-panel").has_class("hidden")
-        assert not app.query_one("#intake-start", Button).disabled
     assert not app.caught_errors
 
 
@@ -259,14 +269,7 @@ async def test_an_address_not_on_this_computer_is_refused_in_french(
 ) -> None:
     app = _app(copy_demo(tmp_path), photo_reader, bind="192.0.2.250")  # TEST-NET-1
     async with app.run_test(size=(80, 24), message_hook=messages, notifications=True) as pilot:
-        await _photos_screen(app, pilot, messages)
-        await pilot.click("#intake-start")
-        await wait_for(pilot, lambda: bool(messages.of(WorkFailed)), 30)
-        assert not app.query_one("#intake-start", Button).disabled
-        assert app.query_one("#intake-panel").has_class("hidden")
-        assert _server(app) is None
-        refusal = "Impossible de recevoir les photos sur 192.0.2.250 : cette adresse n'est pas"
-        await wait_for(pilot, lambda: any(refusal in n.message for n in app._notifications))
-        # nothing else: a server that never started says nothing more (no "fermée")
-        assert [n.title for n in app._notifications] == ["Photos depuis le téléphone"]
+        text = await _refusal(app, pilot, messages, click=True)
+        assert "Impossible de recevoir les photos sur 192.0.2.250 : cette adresse n'est pas" in text
+        assert "--intake-bind" in text
     assert not app.caught_errors
