@@ -40,6 +40,7 @@ import click
 )
 @click.option(
     "--intake-port",
+    metavar="PORT",
     type=click.IntRange(0, 65535),
     default=0,
     help="Port de la réception des photos du téléphone (0 : au hasard ; un port fixe "
