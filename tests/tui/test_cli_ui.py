@@ -53,3 +53,8 @@ def test_bare_linkytool_and_demo_flag_open_the_ui(monkeypatch: pytest.MonkeyPatc
     assert CliRunner().invoke(cli, ["--demo"]).exit_code == 0
     assert [o["demo"] for o in opened] == [False, True]
     assert all(o["reopen_last"] for o in opened)  # bare linkytool reopens the last dossier
+    # where the Photos screen's phone intake listens: the default route's address by default
+    assert [(o["intake_bind"], o["intake_port"]) for o in opened] == [(None, 0), (None, 0)]
+    args = ["tui", "--intake-bind", "10.42.0.1", "--intake-port", "8765"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert (opened[-1]["intake_bind"], opened[-1]["intake_port"]) == ("10.42.0.1", 8765)
