@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input
@@ -97,15 +98,20 @@ async def test_every_checklist_row_is_reachable_with_its_full_text_below(
         for index, outcome in enumerate(outcomes):
             if index:
                 await pilot.press("down")
-                await pilot.pause()
-            row_region = table._get_row_region(index)
-            assert (
-                table.scroll_y
-                <= row_region.y
-                < table.scroll_y + table.scrollable_content_region.height
-            )
-            detail = str(app.query_one("#prereq-detail").render())
-            assert outcome.title in detail and outcome.message.split()[0] in detail
+
+            def shown(index: int = index, outcome: Any = outcome) -> bool:
+                """The row under the cursor is in view and its full text is below."""
+                row = table._get_row_region(index)
+                top, height = table.scroll_y, table.scrollable_content_region.height
+                detail = str(app.query_one("#prereq-detail").render())
+                return (
+                    table.cursor_row == index
+                    and top <= row.y < top + height
+                    and outcome.title in detail
+                    and outcome.message.split()[0] in detail
+                )
+
+            await wait_for(pilot, shown)  # scrolled and redrawn on the next frames
 
 
 async def test_enter_in_the_path_field_creates_then_opens(tmp_path: Path) -> None:

@@ -134,9 +134,8 @@ async def test_edits_made_elsewhere_meanwhile_are_kept(template_dossier: Path) -
         assert edited != text
         template_dossier.write_text(edited, encoding="utf-8")
         app.query_one("#f-case--prm", Input).value = "30002345678901"
-        await pilot.pause()
-        app.panes["prerequis"].flush_edits()
-        await pilot.pause()
+        # saved by the form's own autosave: polled, whatever the load
+        await wait_for(pilot, lambda: load_dossier(template_dossier).case.prm == "30002345678901")
     dossier = load_dossier(template_dossier)
     assert dossier.case.prm == "30002345678901"
     assert dossier.case.site_address == "1 rue du Port, Brest"
