@@ -71,6 +71,13 @@ def _init_worker() -> None:
 
 
 def _exit_cleanly(signum: int, frame: Any) -> None:
+    import signal
+
+    # One stop is enough: when the terminal closes, SIGHUP reaches every worker and the
+    # UI's pool.terminate() sends SIGTERM a moment later; that second signal must not
+    # interrupt the clean-up the first one started (tesseract's temporary files).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 

@@ -49,3 +49,54 @@ def test_photos_are_read_under_a_deep_tmpdir(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "30002345678901"
+
+
+WORKER = """
+import sys, time
+from pathlib import Path
+from linkytool.tui.photo_jobs import _init_worker
+
+folder = Path(sys.argv[1])
+_init_worker()
+temporary = folder / "tess_x_input.PNG"  # what tesseract's wrapper leaves when cut short
+temporary.write_bytes(b"image")
+try:
+    (folder / "reading").write_text("")
+    while True:
+        time.sleep(0.05)
+finally:
+    (folder / "cleaning").write_text("")
+    deadline = time.monotonic() + 20
+    while not (folder / "go").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    temporary.unlink()
+"""
+
+
+def _poll(condition, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.02)
+
+
+def test_closing_the_terminal_mid_reading_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """`linkytool --demo` closed by its terminal left tess_*_input.PNG in TMPDIR: SIGHUP
+    reached the worker, then the pool's SIGTERM cut its clean-up short."""
+    import signal
+
+    worker = subprocess.Popen([sys.executable, "-c", WORKER, str(tmp_path)])
+    try:
+        _poll((tmp_path / "reading").exists, 60)
+        worker.send_signal(signal.SIGHUP)  # the terminal closed
+        _poll((tmp_path / "cleaning").exists, 20)
+        worker.send_signal(signal.SIGTERM)  # the UI stops its pool meanwhile
+        (tmp_path / "go").write_text("")
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert not (tmp_path / "tess_x_input.PNG").exists()
