@@ -132,11 +132,18 @@ def _text_lines(head: bytes, stream: BinaryIO) -> Iterator[str]:
     pending = head
     while True:
         pending = _BLANK_RUN.sub(b"\n\n", pending)
-        lines = pending.split(b"\n")
-        pending = lines.pop()
-        for line in lines:
-            for start in range(0, max(len(line), 1), MAX_LINE):
-                yield line[start : start + MAX_LINE].decode("latin-1")
+        cut = pending.rfind(b"\n") + 1
+        # the whole chunk decoded and split at once (a line per call cost more than its
+        # bytes for short lines)
+        lines = pending[:cut].decode("latin-1").split("\n")
+        lines.pop()  # what followed the last LF: pending
+        pending = pending[cut:]
+        if max(map(len, lines), default=0) <= MAX_LINE:
+            yield from lines
+        else:
+            for line in lines:
+                for start in range(0, max(len(line), 1), MAX_LINE):
+                    yield line[start : start + MAX_LINE]
         while len(pending) > MAX_LINE:
             yield pending[:MAX_LINE].decode("latin-1")
             pending = pending[MAX_LINE:]
