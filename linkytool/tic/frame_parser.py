@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from itertools import repeat
 from operator import add, and_, eq, getitem, itemgetter, ne, or_, sub
+from zlib import adler32
 
 from linkytool.tic.checksum import ChecksumMethod
 from linkytool.tic.labels import TicMode
@@ -137,6 +138,8 @@ def check_each(lines: list[bytes], texts: list[str], mode: TicMode) -> list[Chec
 
 
 _METHODS = (METHOD_1, METHOD_2)  # by "method 2 matched"
+#: Longest line whose byte sum Adler-32 gives exactly (255 * 256 < 65521) [bytes].
+_ADLER_SUM = 256
 _LAST_TWO = slice(None, -2)
 _HORODATE_FIELD = slice(1, -2)  # [horodate] in [label, horodate, data, checksum], else []
 
@@ -152,7 +155,10 @@ def _check_valid(lines: list[bytes], texts: list[str], mode: TicMode) -> list[Ch
     if any(map(ne, map(itemgetter(-2), lines), repeat(separator))):
         return None
     checks = list(map(itemgetter(-1), lines))
-    payloads = list(map(sub, map(sum, lines), checks))
+    # sum of the bytes: Adler-32 from 0 holds it in its low 16 bits (plus a multiple of
+    # 2**16 above, which the 6-bit checksums ignore) while it stays below 65521
+    sums = map(adler32, lines, repeat(0)) if max(map(len, lines)) <= _ADLER_SUM else map(sum, lines)
+    payloads = list(map(sub, sums, checks))
     # checksum of method 2: (payload & 0x3F) + 0x20
     method2 = list(map(eq, map(add, map(and_, payloads, repeat(0x3F)), repeat(0x20)), checks))
     if historique:
