@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -68,7 +69,7 @@ import json, sys, time
 import teleinfo
 data = open(sys.argv[1], "rb").read()
 frames = [chunk + b"\x03" for chunk in data.split(b"\x03") if chunk.strip(b"\x02")]
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 ok = 0
 for frame in frames:
     try:
@@ -76,7 +77,8 @@ for frame in frames:
         ok += 1
     except Exception:
         pass
-print(json.dumps({"time": time.perf_counter() - start, "ok": ok, "frames": len(frames)}))
+print(json.dumps({"time": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                  "ok": ok, "frames": len(frames)}))
 """
 
 
@@ -357,15 +359,19 @@ def median_time(function: object, data: bytes, runs: int) -> float:
 FORMATS = ("jsonl", "csv", "table")
 
 
-def time_command(capture: Path, output_format: str) -> float:
-    """Wall time of ``linkytool tic decode CAPTURE --format F`` (stdout to /dev/null) [s]."""
+def time_command(capture: Path, output_format: str) -> tuple[float, float]:
+    """Wall and CPU time (user + system, of the whole process) of ``linkytool tic decode
+    CAPTURE --format F`` (stdout to /dev/null) [s]."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "linkytool", "tic", "decode", str(capture), "--format",
          output_format],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=ROOT,
     )  # fmt: skip
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def compile_bytecode() -> None:
@@ -411,19 +417,31 @@ def bench_capture(name: str, frames: int | None, runs: int, python: Path | None)
     load_before = os.getloadavg()
     times: dict[str, list[float]] = {key: [] for key in (*FORMATS, "in-process", "peer")}
     ratios: dict[str, list[float]] = {key: [] for key in (*FORMATS, "in-process")}
+    #: CPU time [s] and its per-round ratios: the load of this shared machine moves wall
+    #: times by 2x, CPU times much less.
+    cpus: dict[str, list[float]] = {key: [] for key in (*FORMATS, "peer")}
+    cpu_ratios: dict[str, list[float]] = {key: [] for key in FORMATS}
     peer: dict[str, object] = {}
     for _ in range(runs):
         round_times: dict[str, float] = {}
+        round_cpus: dict[str, float] = {}
         if python is not None:
             peer = run_peer(python, capture)
             round_times["peer"] = float(peer["time"])  # type: ignore[arg-type]
+            round_cpus["peer"] = float(peer["cpu"])  # type: ignore[arg-type]
         for output_format in FORMATS:
-            round_times[output_format] = time_command(capture, output_format)
+            round_times[output_format], round_cpus[output_format] = time_command(
+                capture, output_format
+            )
         round_times["in-process"] = median_time(decode_ours, data, 1)
         for key, value in round_times.items():
             times[key].append(value)
             if "peer" in round_times and key != "peer":
                 ratios[key].append(round_times["peer"] / value)
+        for key, value in round_cpus.items():
+            cpus[key].append(value)
+            if "peer" in round_cpus and key != "peer":
+                cpu_ratios[key].append(round_cpus["peer"] / value)
     load_after = os.getloadavg()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in load_before)}")
     print(f"{'what':<44} {'MB/s':>7} {'median s':>9} {'x pyteleinfo':>13}")
@@ -442,8 +460,16 @@ def bench_capture(name: str, frames: int | None, runs: int, python: Path | None)
         print(f"{label:<44} {megabytes / median:7.1f} {median:9.2f} {ratio:>13}")
         if ratios.get(key):
             print(f"{'':<44} per round: {' '.join(f'{r:.1f}' for r in ratios[key])}")
+        if cpus.get(key):
+            cpu = statistics.median(cpus[key])
+            cpu_ratio = statistics.median(cpu_ratios[key]) if cpu_ratios.get(key) else None
+            versus = f", {cpu_ratio:.1f}x pyteleinfo's CPU" if cpu_ratio else ""
+            print(f"{'':<44} CPU {cpu:.2f} s ({megabytes / cpu:.1f} MB/s{versus})")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in load_after)}")
-    print(f"(medians of {runs} interleaved rounds; ratios: median of per-round ratios)")
+    print(
+        f"(medians of {runs} interleaved rounds; ratios: median of per-round ratios; "
+        "linkytool's CPU: the whole process, start included; pyteleinfo's: its decode loop)"
+    )
 
 
 def real_frames_read(python: Path | None) -> None:
