@@ -16,7 +16,7 @@ import click
 from linkytool.cli.output import OutputPath, ProgressLine, format_option, is_interactive_stderr
 
 if TYPE_CHECKING:
-    from linkytool.tic.model import Frame
+    from linkytool.tic.model import Frame, FrameRun
     from linkytool.tic.summary import MeterReading
 
 
@@ -151,6 +151,7 @@ def decode(
             sys.stdin.buffer if source == "-" else source,
             mode=forced,
             on_frame=printer.frame,
+            on_run=printer.run if printer.writer is not None else None,
             progress=progress,
         )
     except NoValidGroupError as error:
@@ -192,6 +193,11 @@ class _DecodePrinter:
         self.rows: list[dict[str, object]] = []
         self.last: tuple[Frame, int] | None = None
         self.frames = 0
+
+    def run(self, run: FrameRun, first: int) -> None:
+        assert self.writer is not None
+        self.frames = first + len(run.frames) - 1
+        self.write(self.writer.run_data(run, first))
 
     def frame(self, frame: Frame, index: int) -> None:
         self.frames = index
