@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from linkytool.cli.output import OutputPath, ProgressLine, format_option, is_interactive_stderr
+from linkytool.textfmt import french_percent
 
 if TYPE_CHECKING:
     from linkytool.tic.model import Frame, FrameRun
@@ -90,7 +91,8 @@ def _check_error_rate(reading: MeterReading, max_error_rate: float) -> None:
         raise ChecksumRateError(
             f"{reading.groups_bad} groupe(s) rejeté(s) sur "
             f"{reading.groups_ok + reading.groups_bad} "
-            f"(taux {reading.checksum_error_rate:.1%} > {max_error_rate:.1%}).",
+            f"(taux {french_percent(reading.checksum_error_rate)} > "
+            f"{french_percent(max_error_rate)}).",
             hint="Vérifiez le câblage et l'adaptateur, ou relevez le seuil avec --max-error-rate.",
         )
 
