@@ -169,7 +169,7 @@ def test_bad_input_is_reported_in_french(
 ACC_FILES: list[tuple[str, str, str, str, int, str]] = [
     ("coefficients-over-100", "k2.csv",
      f"prm,coefficient\n{CONSUMERS[0]},60.0001\n{CONSUMERS[1]},40\n", "--coefficients", 3,
-     "100.0001 %"),
+     "100,0001 %"),
     ("coefficients-13-digits", "k2.csv",
      f"prm,coefficient\n3000234567900,60\n{CONSUMERS[1]},40\n", "--coefficients", 3,
      "zéros en tête"),

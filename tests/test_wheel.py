@@ -42,8 +42,18 @@ def _run(
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The ``bin`` folder of a fresh virtual environment holding the built wheel."""
     base = tmp_path_factory.mktemp("wheel")
+    # Built from a private copy: pip builds in the source tree (build/, *.egg-info), and
+    # two test workers building from the checkout at once broke each other's wheel.
+    source = base / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(
+        ROOT / "linkytool", source / "linkytool", ignore=shutil.ignore_patterns("__pycache__")
+    )
     dist = base / "dist"
-    built = _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, ROOT], base)
+    wheel = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, source]
+    built = _run(wheel, base)
     assert built.returncode == 0, built.stderr
     wheels = list(dist.glob("linkytool-*.whl"))
     assert len(wheels) == 1, wheels

@@ -27,6 +27,7 @@ import numpy as np
 
 from linkytool.acc.model import FloatArray, IntArray
 from linkytool.acc.timegrid import PARIS, TimeGrid, paris_midnight
+from linkytool.textfmt import THOUSANDS_SPACE, french_number
 
 #: Size of the PNG [px] (the matplotlib chart's: 11 x 4.5 in at 100 dpi).
 WIDTH, HEIGHT = 1100, 450
@@ -90,10 +91,10 @@ def legend_swatches() -> dict[str, Box]:
     return boxes
 
 
-def french_number(value: float, decimals: int) -> str:
-    """``12 500,5``: decimal comma, non-breaking space between thousands."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", NBSP).replace(".", ",")
+def chart_number(value: float, decimals: int) -> str:
+    """``12 500,5`` for the chart: :func:`linkytool.textfmt.french_number` with a plain
+    no-break space between thousands (the chart's font has no narrow one)."""
+    return french_number(value, f",.{decimals}f").replace(THOUSANDS_SPACE, NBSP)
 
 
 def nice_ticks(top: float, most: int = 7) -> tuple[list[float], int]:
@@ -246,7 +247,7 @@ def render(
         means.append(kw)
     highest = max((float(m.max()) for m in means if m.size), default=0.0)
     values, decimals = nice_ticks(highest * 1.04)
-    labels = [french_number(value, decimals) for value in values]
+    labels = [chart_number(value, decimals) for value in values]
     widest = max(small.getbbox(label)[2] for label in labels) // s
     left = max(plot.left, widest + 42) * s  # room for the value labels and the axis name
     top, right, bottom = plot.top * s, plot.right * s, plot.bottom * s
@@ -275,7 +276,7 @@ def render(
     draw.rectangle([left, top, right, bottom], outline=AXIS, width=s)
     title = "Production et autoconsommation collective"
     if self_consumption_rate is not None:
-        rate = french_number(self_consumption_rate * 100, 1)
+        rate = chart_number(self_consumption_rate * 100, 1)
         title += f" — taux d'autoconsommation {rate}{NBSP}%"
     draw.text(((left + right) / 2, 10 * s), title, font=_font(15), fill=TEXT, anchor="mt")
     first = datetime.fromtimestamp(grid.start, PARIS).date()
@@ -342,7 +343,7 @@ __all__: Sequence[str] = (
     "LEGEND",
     "WIDTH",
     "Box",
-    "french_number",
+    "chart_number",
     "legend_swatches",
     "nice_ticks",
     "plot_box",

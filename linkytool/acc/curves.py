@@ -34,7 +34,7 @@ from linkytool.acc.csvtext import (
 from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.model import FloatArray, IntArray
 from linkytool.acc.spool import RowSpool, SeriesSummary, summarise
-from linkytool.acc.timegrid import PARIS, format_local, paris_midnight
+from linkytool.acc.timegrid import PARIS, format_local, format_local_french, paris_midnight
 
 Timestamps = Literal["start", "end"]
 
@@ -371,7 +371,7 @@ def infer_convention(
         convention = "start"
     else:
         raise AccInputError(
-            f"la première valeur ({format_local(first_stamp)}) ne tombe ni au début du "
+            f"la première valeur ({format_local_french(first_stamp)}) ne tombe ni au début du "
             f"{first_day:%d/%m/%Y} ni un pas plus tard : impossible de savoir si {what} "
             "marque le début ou la fin du pas.",
             path=path,

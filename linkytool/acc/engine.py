@@ -18,7 +18,8 @@ import numpy as np
 from linkytool.acc import kernels
 from linkytool.acc.errors import CoefficientError, OptionRef
 from linkytool.acc.model import BoolArray, FloatArray, IntArray, KeyKind, Operation, StaticExcess
-from linkytool.acc.timegrid import TimeGrid, format_local
+from linkytool.acc.timegrid import TimeGrid, format_local_french
+from linkytool.textfmt import french_number
 
 Progress = Callable[[int, int], None]
 
@@ -326,7 +327,7 @@ def run_operation(
         if total > 1.0 + kernels.SUM_TOLERANCE:
             raise CoefficientError(
                 f"Les coefficients statiques{' ' + static_set.label if static_set.label else ''}"
-                f" totalisent {total * 100:.4f} %, plus de 100 %.",
+                f" totalisent {french_number(total * 100, '.4f')} %, plus de 100 %.",
                 hint="Réduisez les coefficients pour que leur somme ne dépasse pas 100 %.",
             )
     acc = _Accumulator(operation, keep_curves)
@@ -369,7 +370,8 @@ def run_operation(
             progress(stop, grid.n_steps)
     if acc.over_steps:
         steps = np.concatenate(acc.over_steps)
-        shown = ", ".join(format_local(int(grid.start + s * grid.step_s)) for s in steps[:10])
+        starts = grid.start + steps[:10] * grid.step_s
+        shown = ", ".join(format_local_french(int(start)) for start in starts)
         more = f" (et {steps.size - 10} autres)" if steps.size > 10 else ""
         raise CoefficientError(
             f"Les coefficients d'un producteur totalisent plus de 100 % sur {steps.size} "

@@ -23,7 +23,7 @@ from linkytool.acc.csvtext import (
 )
 from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.model import IntArray, KeyKind
-from linkytool.acc.timegrid import TimeGrid, format_local
+from linkytool.acc.timegrid import TimeGrid, format_local_french
 
 COEFFICIENT_HEADERS: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.STATIC: ("prm", "coefficient"),
@@ -333,7 +333,7 @@ def classify_steps(
         first = int(np.flatnonzero(index < 0)[0])
         raise AccInputError(
             "aucune ligne du calendrier ne couvre le pas du "
-            f"{format_local(grid.start + first * grid.step_s)}.",
+            f"{format_local_french(grid.start + first * grid.step_s)}.",
             path=path,
             hint="Le calendrier doit couvrir toutes les heures de tous les jours "
             "(ajoutez une dernière ligne « all,00:00,24:00 » par défaut).",

@@ -52,6 +52,7 @@ from linkytool.acc.timegrid import (
     TimeGrid,
     enedis_step_seconds,
     format_local,
+    format_local_french,
     paris_midnight,
 )
 
@@ -271,7 +272,7 @@ def _place_series(
         if misaligned.size:
             i = int(misaligned[0])
             raise AccInputError(
-                f"horodatage {format_local(int(starts[i]))} hors de la grille des pas de "
+                f"horodatage {format_local_french(int(starts[i]))} hors de la grille des pas de "
                 f"{data_step // 60} min.",
                 path=curve_file.path,
                 line=int(series.lines[i]),
@@ -292,8 +293,8 @@ def _place_series(
             if clash_at.size:
                 k = int(sub[clash_at[0]])
                 raise AccInputError(
-                    f"PRM {participant.prm} : le pas du {format_local(grid.start + k * step)} "
-                    "est donné par deux fichiers.",
+                    f"PRM {participant.prm} : le pas du "
+                    f"{format_local_french(grid.start + k * step)} est donné par deux fichiers.",
                     path=curve_file.path,
                     hint="Ne passez chaque courbe qu'une fois.",
                 )
@@ -310,7 +311,7 @@ def _place_series(
             if differ.any():
                 j = int(np.flatnonzero(differ)[0])
                 raise AccInputError(
-                    f"PRM {participant.prm} : le pas du {format_local(int(starts[a[j]]))} "
+                    f"PRM {participant.prm} : le pas du {format_local_french(int(starts[a[j]]))} "
                     f"figure deux fois avec des valeurs différentes ({values[a[j]]:g} W et "
                     f"{values[b[j]]:g} W, {_locate(part, int(a[j]))}).",
                     path=curve_file.path,
@@ -343,8 +344,8 @@ def _place_series(
         if clash.any():
             k = int(np.flatnonzero(clash)[0])
             raise AccInputError(
-                f"PRM {participant.prm} : le pas du {format_local(grid.start + k * step)} est "
-                "donné par deux fichiers.",
+                f"PRM {participant.prm} : le pas du "
+                f"{format_local_french(grid.start + k * step)} est donné par deux fichiers.",
                 path=curve_file.path,
                 hint="Ne passez chaque courbe qu'une fois.",
             )
@@ -390,8 +391,8 @@ def _missing_message(
     paths = ", ".join(sorted({part[0].path for part in participant.parts}))
     step = grid.step_s
     present = np.flatnonzero(seen[window[0] : window[1]]) + window[0]
-    op_from = format_local(grid.start + window[0] * step)
-    op_to = format_local(grid.start + window[1] * step)
+    op_from = format_local_french(grid.start + window[0] * step)
+    op_to = format_local_french(grid.start + window[1] * step)
     if present.size == 0:
         return (
             f"{paths} : aucune valeur pour le {_label(participant.role)} {participant.prm} "
@@ -400,8 +401,8 @@ def _missing_message(
             (OptionRef("perimeter"),),
         )
     if present[0] > window[0] or present[-1] < window[1] - 1:
-        got_from = format_local(grid.start + int(present[0]) * step)
-        got_to = format_local(grid.start + (int(present[-1]) + 1) * step)
+        got_from = format_local_french(grid.start + int(present[0]) * step)
+        got_to = format_local_french(grid.start + (int(present[-1]) + 1) * step)
         return (
             f"{paths} : la courbe du {_label(participant.role)} {participant.prm} couvre du "
             f"{got_from} au {got_to}, mais l'opération va du {op_from} au {op_to} "
@@ -415,7 +416,7 @@ def _missing_message(
                 OptionRef("gaps", "default-key"),
             ),
         )
-    shown = ", ".join(format_local(grid.start + int(k) * step) for k in missing[:5])
+    shown = ", ".join(format_local_french(grid.start + int(k) * step) for k in missing[:5])
     more = f" (et {missing.size - 5} autres)" if missing.size > 5 else ""
     before = int(missing[0]) - 1
     line_hint = ""
@@ -518,7 +519,7 @@ def _static_sets(
             vector[index[prm]] = value
         if sets and sets[-1].first_step == first_step:
             sets.pop()
-        label = f"(valables à partir du {format_local(max(start, grid.start))})"
+        label = f"(valables à partir du {format_local_french(max(start, grid.start))})"
         sets.append(StaticSet(first_step, vector, label))
         if 0 < vector.sum() <= FRACTION_SUSPECT:
             report.setdefault("notes", []).append(
@@ -552,7 +553,7 @@ def _dynamic(
         offset = row.start - grid.start
         if offset % grid.step_s:
             raise AccInputError(
-                f"horodatage {format_local(row.start)} hors de la grille des pas de "
+                f"horodatage {format_local_french(row.start)} hors de la grille des pas de "
                 f"{grid.step_s // 60} min.",
                 path=coefficients.path,
                 line=row.line,
@@ -582,7 +583,7 @@ def _dynamic(
         if not store.add(step, position, row.coefficient):
             raise CoefficientError(
                 f"{coefficients.path}, ligne {row.line} : coefficient en double pour ce pas "
-                f"({format_local(row.start)}) et ce PRM.",
+                f"({format_local_french(row.start)}) et ce PRM.",
                 hint="Un seul coefficient par pas et par PRM.",
             )
     if ignored:

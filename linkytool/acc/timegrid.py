@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from linkytool.textfmt import french_datetime
+
 PARIS = ZoneInfo("Europe/Paris")
 
 #: First month computed by Enedis at 15 minutes (note, glossary "Pas de Mesure").
@@ -43,6 +45,17 @@ def paris_midnight(day: date) -> int:
 def format_local(epoch: int) -> str:
     """ISO 8601 local Europe/Paris time with its offset, e.g. ``2026-03-29T03:00:00+02:00``."""
     return datetime.fromtimestamp(epoch, PARIS).isoformat()
+
+
+def format_local_french(epoch: int) -> str:
+    """Europe/Paris time as a user reads it in a message: ``02/03/2026 00:15``; during
+    the repeated hour of a fall-back day, ``(heure d'été)`` or ``(heure d'hiver)`` says
+    which of the two (files and reports keep :func:`format_local`)."""
+    moment = datetime.fromtimestamp(epoch, PARIS)
+    text = french_datetime(moment)
+    if moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset():
+        text += " (heure d'été)" if moment.dst() else " (heure d'hiver)"
+    return text
 
 
 def local_day(epoch: int) -> date:

@@ -17,7 +17,7 @@ from linkytool.cli.output import format_option, is_interactive_stderr
 from linkytool.cli.output import warn as print_warning
 from linkytool.ocr import CheckStatus, PhotoReading
 from linkytool.ocr.service import PhotoBatch, read_photos
-from linkytool.textfmt import dumps_json, render_table
+from linkytool.textfmt import dumps_json, french_percent, render_table
 
 PHOTO_COLUMNS = (
     ("photo", "Photo"),
@@ -50,7 +50,7 @@ def _table_row(reading: PhotoReading) -> dict[str, Any]:
         "photo": reading.path.name,
         "screen_label": reading.screen_label,
         "value": reading.value or "",
-        "confidence": f"{reading.confidence:.0%}",
+        "confidence": french_percent(reading.confidence, 0),
         "status": _status(reading),
         "candidates": ", ".join(reading.candidates),
         "notes": " ".join(reading.warnings),

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from linkytool.cli.output import OutputPath, ProgressLine, format_option, is_interactive_stderr
+from linkytool.textfmt import french_percent
 
 if TYPE_CHECKING:
-    from linkytool.tic.model import Frame
+    from linkytool.tic.model import Frame, FrameRun
     from linkytool.tic.summary import MeterReading
 
 
@@ -90,7 +91,8 @@ def _check_error_rate(reading: MeterReading, max_error_rate: float) -> None:
         raise ChecksumRateError(
             f"{reading.groups_bad} groupe(s) rejeté(s) sur "
             f"{reading.groups_ok + reading.groups_bad} "
-            f"(taux {reading.checksum_error_rate:.1%} > {max_error_rate:.1%}).",
+            f"(taux {french_percent(reading.checksum_error_rate)} > "
+            f"{french_percent(max_error_rate)}).",
             hint="Vérifiez le câblage et l'adaptateur, ou relevez le seuil avec --max-error-rate.",
         )
 
@@ -151,6 +153,7 @@ def decode(
             sys.stdin.buffer if source == "-" else source,
             mode=forced,
             on_frame=printer.frame,
+            on_run=printer.run if printer.writer is not None else None,
             progress=progress,
         )
     except NoValidGroupError as error:
@@ -192,6 +195,11 @@ class _DecodePrinter:
         self.rows: list[dict[str, object]] = []
         self.last: tuple[Frame, int] | None = None
         self.frames = 0
+
+    def run(self, run: FrameRun, first: int) -> None:
+        assert self.writer is not None
+        self.frames = first + len(run.frames) - 1
+        self.write(self.writer.run_data(run, first))
 
     def frame(self, frame: Frame, index: int) -> None:
         self.frames = index

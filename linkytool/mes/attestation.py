@@ -61,7 +61,7 @@ from linkytool.mes.model import (
 from linkytool.mes.photos import SCREEN_TITLES, PhotoFacts
 from linkytool.mes.rules import STATUS_LABELS, RuleOutcome, RuleStatus
 from linkytool.mes.schema import to_paris
-from linkytool.textfmt import french_datetime, french_number
+from linkytool.textfmt import french_datetime, french_number, french_percent
 
 TITLE = (
     "Attestation d'auto-mise en service – installation de production ≤ 36 kVA "
@@ -561,7 +561,7 @@ def _section_commissioning(dossier: Dossier, styles: _Styles) -> list[Flowable]:
 def _provenance(reading: Reading) -> str:
     label = SOURCE_LABELS.get(reading.source, "?") if reading.source else "?"
     if reading.source is ReadingSource.PHOTO and reading.confidence is not None:
-        label += f", confiance {reading.confidence:.0%}"
+        label += f", confiance {french_percent(reading.confidence, 0)}"
     return label
 
 

@@ -29,6 +29,7 @@ from linkytool.mes.model import SCREEN_KINDS, Dossier, ReadingField, ReadingSour
 from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
 from linkytool.mes.rules import CheckSettings
 from linkytool.mes.submission import SubmittedPhoto
+from linkytool.textfmt import french_megabytes
 
 ATTESTATION_NAME = "attestation-auto-mes.pdf"
 PHOTO_STEMS: dict[ReadingField, str] = {
@@ -163,7 +164,7 @@ def pack_files(
     for name, data in contents.items():
         if len(data) > settings.max_attachment_bytes:
             raise DossierPhotoError(
-                f"{name} pèse {len(data) / 1_000_000:.1f} Mo, au-delà des 4 Mo d'Enedis-Connect."
+                f"{name} pèse {french_megabytes(len(data))}, au-delà des 4 Mo d'Enedis-Connect."
             )
     message = enedis_message(
         dossier,

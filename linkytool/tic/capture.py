@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal, overload
 
 from linkytool.errors import describe_os_error
 from linkytool.tic.decoder import TicDecoder
 from linkytool.tic.errors import CaptureError
 from linkytool.tic.labels import TicMode
-from linkytool.tic.model import Event, Frame
+from linkytool.tic.model import Event, Frame, RunEvent
 from linkytool.tic.textdump import iter_text_dump
 
 #: Read size when streaming a capture [bytes]: events of one chunk are pending at once, so
@@ -132,11 +132,18 @@ def _text_lines(head: bytes, stream: BinaryIO) -> Iterator[str]:
     pending = head
     while True:
         pending = _BLANK_RUN.sub(b"\n\n", pending)
-        lines = pending.split(b"\n")
-        pending = lines.pop()
-        for line in lines:
-            for start in range(0, max(len(line), 1), MAX_LINE):
-                yield line[start : start + MAX_LINE].decode("latin-1")
+        cut = pending.rfind(b"\n") + 1
+        # the whole chunk decoded and split at once (a line per call cost more than its
+        # bytes for short lines)
+        lines = pending[:cut].decode("latin-1").split("\n")
+        lines.pop()  # what followed the last LF: pending
+        pending = pending[cut:]
+        if max(map(len, lines), default=0) <= MAX_LINE:
+            yield from lines
+        else:
+            for line in lines:
+                for start in range(0, max(len(line), 1), MAX_LINE):
+                    yield line[start : start + MAX_LINE]
         while len(pending) > MAX_LINE:
             yield pending[:MAX_LINE].decode("latin-1")
             pending = pending[MAX_LINE:]
@@ -148,12 +155,33 @@ def _text_lines(head: bytes, stream: BinaryIO) -> Iterator[str]:
         yield pending.decode("latin-1")
 
 
+@overload
 def iter_stream(
-    stream: BinaryIO, mode: TicMode | None = None, *, progress: Progress | None = None
-) -> Iterator[Event]:
+    stream: BinaryIO,
+    mode: TicMode | None = None,
+    *,
+    progress: Progress | None = None,
+    runs: Literal[False] = False,
+) -> Iterator[Event]: ...
+@overload
+def iter_stream(
+    stream: BinaryIO,
+    mode: TicMode | None = None,
+    *,
+    progress: Progress | None = None,
+    runs: Literal[True],
+) -> Iterator[RunEvent]: ...
+def iter_stream(
+    stream: BinaryIO,
+    mode: TicMode | None = None,
+    *,
+    progress: Progress | None = None,
+    runs: bool = False,
+) -> Iterator[RunEvent]:
     """Events of a capture read from a binary stream, decoded as they arrive (constant
     memory, live pipes work): raw bytes, recordings and text dumps alike.
-    ``progress`` is called after each chunk read."""
+    ``progress`` is called after each chunk read. ``runs``: runs of clean frames of raw
+    bytes come as :class:`~linkytool.tic.model.FrameRun` (see ``TicDecoder``)."""
     total = _size_of(stream) if progress is not None else None
     head = _read_head(stream)
     done = len(head)
@@ -165,28 +193,46 @@ def iter_stream(
         from linkytool.tic.recorder import parse_recording
 
         _, head = parse_recording(head)
-    decoder = TicDecoder(mode)
+    decoder = TicDecoder(mode, runs=runs)
+    events = decoder.run_events
     chunk = head
     while True:
         if chunk:
             decoder.feed(chunk)
             if progress is not None:
                 progress(done, total)
-            yield from decoder
+            yield from events()
         chunk = _read_some(stream, CHUNK)
         done += len(chunk)
         if not chunk:
             break
     decoder.close()
-    yield from decoder
+    yield from events()
 
 
+@overload
 def iter_capture(
     path: str | os.PathLike[str],
     mode: TicMode | None = None,
     *,
     progress: Progress | None = None,
-) -> Iterator[Event]:
+    runs: Literal[False] = False,
+) -> Iterator[Event]: ...
+@overload
+def iter_capture(
+    path: str | os.PathLike[str],
+    mode: TicMode | None = None,
+    *,
+    progress: Progress | None = None,
+    runs: Literal[True],
+) -> Iterator[RunEvent]: ...
+def iter_capture(
+    path: str | os.PathLike[str],
+    mode: TicMode | None = None,
+    *,
+    progress: Progress | None = None,
+    runs: bool = False,
+) -> Iterator[RunEvent]:
     """Events of the capture file at ``path`` (raises :class:`CaptureError` if unreadable)."""
     file = Path(path)
     try:
@@ -195,7 +241,7 @@ def iter_capture(
         raise _open_error(file, exc) from exc
     with stream:
         try:
-            yield from iter_stream(stream, mode, progress=progress)
+            yield from iter_stream(stream, mode, progress=progress, runs=runs)  # type: ignore[call-overload]
         except OSError as exc:
             raise _open_error(file, exc) from exc
 

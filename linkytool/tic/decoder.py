@@ -26,9 +26,17 @@ from dataclasses import dataclass
 
 from linkytool.tic.frame_parser import parse_frame
 from linkytool.tic.labels import TicMode
-from linkytool.tic.model import DecodeError, ErrorKind, Event, Frame
+from linkytool.tic.model import (
+    DecodeError,
+    ErrorKind,
+    Event,
+    Frame,
+    FrameRun,
+    RunEvent,
+)
+from linkytool.tic.runs import take_run
 
-STX, ETX, EOT = 0x02, 0x03, 0x04
+STX, ETX, EOT, LF = 0x02, 0x03, 0x04, 0x0A
 #: Frame delimiters, with or without bit 7 (8N1 adapters show the parity bit).
 _DELIMITER = re.compile(rb"[\x02\x03\x04\x82\x83\x84]")
 #: A run of STX (with or without bit 7): all but the last open empty frames.
@@ -95,16 +103,27 @@ class TicDecoder:
 
     ``mode`` None (default) detects the mode of each frame from its separators; a
     :class:`TicMode` forces it.
+
+    ``runs=True`` is for exporters: consecutive clean, valid, complete frames found in
+    the data of one ``feed`` are emitted as one :class:`FrameRun` (see
+    :meth:`run_events`) instead of one :class:`Frame` each. Everything else (counts,
+    garbage, mode, the frames themselves once expanded) is what ``runs=False`` gives.
     """
 
-    def __init__(self, mode: TicMode | None = None) -> None:
+    def __init__(self, mode: TicMode | None = None, *, runs: bool = False) -> None:
         self._forced_mode = mode
+        self._runs = runs
+        #: Buffer offset of a complete frame a run stopped at (it is not clean): the
+        #: frame is decoded the careful way, without trying it as a run again.
+        self._run_failed = -1
+        #: ``bytes`` copy of the buffer, taken for runs during one ``_process``.
+        self._snapshot: bytes | None = None
         self._buffer = bytearray()
         #: Where the next delimiter search starts, relative to the buffer.
         self._scan = 0
         #: True when the buffer starts with an STX.
         self._in_frame = False
-        self._events: deque[Event] = deque()
+        self._events: deque[RunEvent] = deque()
         self._closed = False
         #: The buffer may hold bytes with bit 7 set (then delimiters may be 0x82..0x84).
         self._high = False
@@ -143,10 +162,27 @@ class TicDecoder:
     # -- output ----------------------------------------------------------------------
     def next_event(self) -> Event | None:
         """The next pending event, or None when more data is needed."""
-        return self._events.popleft() if self._events else None
+        if not self._events:
+            return None
+        event = self._events.popleft()
+        if isinstance(event, FrameRun):
+            frames = event.expand()
+            self._events.extendleft(reversed(frames[1:]))
+            return frames[0]
+        return event
 
     def __iter__(self) -> Iterator[Event]:
-        """Iterate over the pending events (stops when more data is needed)."""
+        """Iterate over the pending events (stops when more data is needed); runs are
+        expanded into their frames."""
+        while self._events:
+            event = self._events.popleft()
+            if isinstance(event, FrameRun):
+                yield from event.expand()
+            else:
+                yield event
+
+    def run_events(self) -> Iterator[RunEvent]:
+        """Iterate over the pending events, runs of clean frames as they are."""
         while self._events:
             yield self._events.popleft()
 
@@ -159,6 +195,7 @@ class TicDecoder:
     # -- machinery -------------------------------------------------------------------
     def _process(self) -> None:
         buffer = self._buffer
+        self._snapshot = None
         start = 0
         scan = self._scan
         find = _find_delimiter_8bit if self._high else _find_delimiter
@@ -191,7 +228,19 @@ class TicDecoder:
                 self._in_frame = True
                 start = at
                 scan = at + 1
+                if self._runs and at != self._run_failed:
+                    end = self._take_run(buffer, at)
+                    if end > at:
+                        self._in_frame = False
+                        start = scan = end
             else:
+                if self._runs and kind == ETX and self._in_frame and start != self._run_failed:
+                    # a frame begun in an earlier feed: it may start a run too
+                    end = self._take_run(buffer, start)
+                    if end > start:
+                        self._in_frame = False
+                        start = scan = end
+                        continue
                 segment = bytes(buffer[start : at + 1])
                 if self._in_frame:
                     if kind == ETX:
@@ -205,6 +254,35 @@ class TicDecoder:
         if start:
             del buffer[:start]
         self._scan = scan - start
+        self._run_failed = -1
+
+    def _take_run(self, buffer: bytearray, at: int) -> int:
+        """Emit the clean, valid, complete frames starting at the STX at ``at`` as one
+        :class:`FrameRun` (see :mod:`linkytool.tic.runs`); the offset after the last one
+        taken (``at`` when none)."""
+        if self._snapshot is None:  # one copy of the buffer for all the runs of a feed
+            self._snapshot = bytes(buffer)
+        forced = self._forced_mode
+        mode = forced or self.mode or TicMode.STANDARD
+        end, run, stopped = take_run(
+            self._snapshot,
+            at,
+            mode,
+            tabs_allowed=forced is not None or mode is TicMode.STANDARD,
+            max_frame=MAX_FRAME,
+        )
+        if stopped:
+            self._run_failed = end
+        if run is not None:
+            stats = self.stats
+            stats.frames += len(run.frames)
+            stats.frames_valid += len(run.frames)
+            stats.groups_ok += run.groups
+            self.mode = mode
+            if self._garbage_pending:
+                self._report_garbage()
+            self._events.append(run)
+        return end
 
     def _cut(self, buffer: bytearray, start: int, limit: int) -> None:
         segment = bytes(buffer[start:limit])

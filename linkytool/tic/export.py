@@ -11,13 +11,16 @@ JSON object per frame::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from itertools import compress
+from operator import not_
 from typing import Any
 
 from linkytool.tic import frame_parser, render
 from linkytool.tic.labels import TicMode
-from linkytool.tic.model import Frame, GroupMap, GroupParts
+from linkytool.tic.model import Frame, FrameRun, GroupMap, GroupParts
 from linkytool.tic.render import csv_value, group_to_json, horodate_to_json
 
 __all__ = [
@@ -103,10 +106,10 @@ class FrameRenderer:
             cache = self._json[frame.mode]
             fragments = list(map(cache.get, lines))
             if not all(fragments):
-                if len(cache) > MEMO_LIMIT:
-                    cache.clear()
                 assert isinstance(groups, GroupMap)
-                _fill(fragments, lines, groups, cache, render.group_json)
+                fragments = _fill(  # type: ignore[assignment]
+                    fragments, lines, groups.mode, groups.all_parts(), cache, render.group_json
+                )
             body = b", ".join(fragments)  # type: ignore[arg-type]
         meter = frame.meter_id
         valid = frame.complete and not frame.bad_groups and bool(groups)
@@ -160,10 +163,15 @@ class FrameRenderer:
             cache = self._csv[frame.mode]
             tails = list(map(cache.get, lines))  # type: ignore[arg-type]
             if not all(tails):
-                if len(cache) > MEMO_LIMIT:
-                    cache.clear()
                 assert isinstance(groups, GroupMap)
-                _fill(tails, lines, groups, cache, render.group_csv)  # type: ignore[arg-type]
+                tails = _fill(
+                    tails,  # type: ignore[arg-type]
+                    lines,
+                    groups.mode,
+                    groups.all_parts(),
+                    cache,
+                    render.group_csv,
+                )
         text = b""
         if tails:
             lead = common + b","
@@ -173,32 +181,132 @@ class FrameRenderer:
             text += common + b"," + cells.encode("utf-8") + b"\n"
         return text
 
+    # -- runs of clean frames ----------------------------------------------------------
+    def run_json_bytes(self, run: FrameRun) -> bytes:
+        """:meth:`json_bytes` of each frame of ``run`` (no host time), newline-terminated.
+
+        The frames of a run are complete, valid and carry unique labels: their text is
+        the groups' memoised text between a head that only depends on the meter and a
+        constant tail, joined without building a :class:`Frame`; from one frame to the
+        next, only the groups that changed are looked up."""
+        out: list[bytes] = []
+        append = out.append
+        head = b""
+        ident: GroupParts | None = _NO_METER
+        for parts, fragments in self._run_texts(run, self._json, render.group_json_many):
+            meter = parts.get("ADSC") or parts.get("ADCO")
+            if meter is not ident:
+                ident = meter
+                head = self._run_head(run.mode, meter[1] if meter is not None else None)
+            append(head)
+            append(b", ".join(fragments))
+            append(_RUN_TAIL)
+        return b"".join(out)
+
+    def run_csv_bytes(self, run: FrameRun, first: int) -> bytes:
+        """:meth:`csv_bytes` of each frame of ``run`` (no host time; ``first``: the index
+        of its first frame)."""
+        mode = run.mode
+        out: list[bytes] = []
+        append = out.append
+        suffix = b""
+        ident: GroupParts | None = _NO_METER
+        index = first
+        for parts, tails in self._run_texts(run, self._csv, render.group_csv_many):
+            meter = parts.get("ADSC") or parts.get("ADCO")
+            if meter is not ident:
+                ident = meter
+                cells = render.csv_cells([None, mode.value, meter[1] if meter else None])
+                suffix = b"," + cells.encode("utf-8") + b","
+            lead = b"%d" % index + suffix
+            append(lead)
+            append((b"\n" + lead).join(tails))
+            append(b"\n")
+            index += 1
+        return b"".join(out)
+
+    def _run_texts(
+        self,
+        run: FrameRun,
+        memos: dict[TicMode, dict[bytes, bytes]],
+        renderer: Callable[[TicMode, list[tuple[str, GroupParts]]], list[str]],
+    ) -> Iterator[tuple[dict[str, GroupParts], list[bytes]]]:
+        """(parts, text of each group) of each frame of ``run``. The text of the groups
+        that changed is looked up (and the new ones rendered) for the whole run at once;
+        the list of texts is reused from one frame to the next (read it before the next)."""
+        mode = run.mode
+        cache = memos[mode]
+        changes = run.changes
+        new: list[bytes | None] = list(map(cache.get, changes))
+        if not all(new):
+            missing = list(compress(range(len(new)), map(not_, new)))
+            entries = list(map(run.entries.__getitem__, missing))
+            rendered = list(map(str.encode, renderer(mode, entries)))
+            if len(cache) > MEMO_LIMIT:
+                cache.clear()
+            cache.update(zip(map(changes.__getitem__, missing), rendered, strict=True))
+            deque(map(new.__setitem__, missing, rendered), maxlen=0)
+        texts: list[bytes] = []
+        offset = 0
+        for parts, lines, changed in run.frames:
+            if changed is None:
+                texts = new[offset : offset + len(lines)]  # type: ignore[assignment]
+                offset += len(lines)
+            else:
+                for position in changed:
+                    texts[position] = new[offset]  # type: ignore[assignment]
+                    offset += 1
+            yield parts, texts
+
+    def _run_head(self, mode: TicMode, meter: str | None) -> bytes:
+        """``{"time": null, ...`` up to the groups of a valid frame (memoised by meter)."""
+        key = (_RUN, mode, meter)
+        head = self._heads.get(key)
+        if head is None:
+            if len(self._heads) > MEMO_LIMIT:
+                self._heads.clear()
+            head = self._heads[key] = (
+                f'{{"time": null, "mode": {render.string(mode.value)}, '
+                f'"meter": {render.optional_string(meter)}, '
+                '"valid": true, "complete": true, "groups": {'
+            ).encode()
+        return head
+
 
 #: Entries of each memo before it is cleared.
 MEMO_LIMIT = 8192
 _EMPTY_TAIL = b'}, "bad_groups": [], "errors": []}'
+_RUN_TAIL = _EMPTY_TAIL + b"\n"
+#: Marks the keys of run heads among the frame heads.
+_RUN = "run"
+#: Stands for "no meter seen yet" (None means a frame without ADSC/ADCO).
+_NO_METER: GroupParts = (None, "", frame_parser.METHOD_2)
 
 
-def _fill(
+def _fill(  # noqa: PLR0917 - one frame's texts, lines and parts, where to memoise, how
     texts: list[bytes | None],
     lines: list[bytes],
-    groups: GroupMap,
+    mode: TicMode,
+    parts: dict[str, GroupParts],
     cache: dict[bytes, bytes],
     renderer: Callable[[TicMode, str, GroupParts], str],
-) -> None:
-    """Render the groups missing from ``texts`` (None) and memoise them by their bytes."""
-    mode = groups.mode
-    verified = frame_parser.verified(mode)
-    items: list[tuple[str, GroupParts]] | None = None
-    for position, text in enumerate(texts):
-        if text is None:
-            line = lines[position]
-            entry = verified.get(line)  # (label, parts) of that line, when still memoised
-            if entry is None:
-                if items is None:
-                    items = list(groups.all_parts().items())
-                entry = items[position]
-            texts[position] = cache[line] = renderer(mode, *entry).encode("utf-8")
+) -> list[bytes]:
+    """``texts`` (the memoised text of each of ``lines``, None when unknown) complete:
+    the unknown groups are rendered and memoised by their bytes (``lines``: one per
+    label of ``parts``, in order)."""
+    if len(cache) > MEMO_LIMIT:
+        cache.clear()
+        texts = [None] * len(lines)  # the groups found in it are rendered again
+    verified = frame_parser.verified(mode).get
+    by_line: dict[bytes, tuple[str, GroupParts]] | None = None
+    for line in compress(lines, map(not_, texts)):
+        entry = verified(line)  # (label, parts) of that line, when still memoised
+        if entry is None:
+            if by_line is None:
+                by_line = dict(zip(lines, parts.items(), strict=True))
+            entry = by_line[line]
+        cache[line] = renderer(mode, *entry).encode("utf-8")
+    return list(map(cache.__getitem__, lines))
 
 
 class FrameWriter:
@@ -214,6 +322,18 @@ class FrameWriter:
         self.output_format = output_format
         self._renderer = FrameRenderer()
         self._header_done = False
+
+    def run_data(self, run: FrameRun, first: int) -> bytes:
+        """The text of the frames of ``run`` (``first``: the index of its first frame),
+        UTF-8 encoded, exactly what :meth:`data` of each would give (no host time)."""
+        renderer = self._renderer
+        if self.output_format == "jsonl":
+            return renderer.run_json_bytes(run)
+        rows = renderer.run_csv_bytes(run, first)
+        if not self._header_done:
+            self._header_done = True
+            return renderer.csv_header().encode("utf-8") + rows
+        return rows
 
     def text(self, frame: Frame, index: int, time: datetime | None = None) -> str:
         """Newline-terminated text of ``frame`` (``index``: its number from 1)."""

@@ -10,6 +10,9 @@ group costs that group only.
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import add, and_, eq, getitem, itemgetter, ne, or_, sub
+from zlib import adler32
 
 from linkytool.tic.checksum import ChecksumMethod
 from linkytool.tic.labels import TicMode
@@ -19,7 +22,7 @@ LF, CR, HT, SP = 0x0A, 0x0D, 0x09, 0x20
 #: Bytes a clean frame body may hold (printable ASCII, HT, LF, CR).
 _PRINTABLE = bytes(range(0x20, 0x7F))
 #: Bytes a group (between LF and CR) may hold.
-_GROUP_BYTES = bytes(range(0x20, 0x7F)) + b"\t"
+GROUP_BYTES = bytes(range(0x20, 0x7F)) + b"\t"
 _CONTROLS = "".join(map(chr, range(0x20)))
 _CANDIDATE = re.compile(rb"\n([^\r\n]*)\r")
 
@@ -87,12 +90,22 @@ Checked = tuple[str, GroupParts] | str
 def check_groups(lines: list[bytes], mode: TicMode) -> list[Checked]:
     """Check groups (each without LF/CR, printable ASCII + HT only) of one mode.
 
-    Batched: one ``map(sum)`` and one ``decode`` for all lines. In historique both checksum
+    Batched: when every group is valid (the usual case), the checks run as chains of
+    ``map`` over all lines (:func:`_check_valid`), without a Python loop per group; else
+    group by group (:func:`check_each`, the reference). In historique both checksum
     methods are accepted and recorded; in standard only method 2.
     """
+    if not lines:
+        return []
+    texts = b"\r".join(lines).decode("ascii").split("\r")
+    valid = _check_valid(lines, texts, mode)
+    return check_each(lines, texts, mode) if valid is None else valid
+
+
+def check_each(lines: list[bytes], texts: list[str], mode: TicMode) -> list[Checked]:
+    """:func:`check_groups`, one group after the other (``texts``: ``lines`` decoded)."""
     historique = mode is TicMode.HISTORIQUE
     separator = SP if historique else HT
-    texts = b"\r".join(lines).decode("ascii").split("\r")
     out: list[Checked] = []
     append = out.append
     for line, total, text in zip(lines, map(sum, lines), texts, strict=True):
@@ -122,6 +135,59 @@ def check_groups(lines: list[bytes], mode: TicMode) -> list[Checked]:
         else:
             append(REASON_SYNTAX)
     return out
+
+
+_METHODS = (METHOD_1, METHOD_2)  # by "method 2 matched"
+#: Longest line whose byte sum Adler-32 gives exactly (255 * 256 < 65521) [bytes].
+_ADLER_SUM = 256
+_LAST_TWO = slice(None, -2)
+_HORODATE_FIELD = slice(1, -2)  # [horodate] in [label, horodate, data, checksum], else []
+
+
+def _check_valid(lines: list[bytes], texts: list[str], mode: TicMode) -> list[Checked] | None:
+    """What :func:`check_each` gives when every group of ``lines`` is valid, computed with
+    ``map`` chains over all of them (each step a loop in C); None as soon as one group
+    is not valid (then the caller checks them one by one)."""
+    if min(map(len, lines)) < 4:
+        return None
+    historique = mode is TicMode.HISTORIQUE
+    separator = SP if historique else HT
+    if any(map(ne, map(itemgetter(-2), lines), repeat(separator))):
+        return None
+    checks = list(map(itemgetter(-1), lines))
+    # sum of the bytes: Adler-32 from 0 holds it in its low 16 bits (plus a multiple of
+    # 2**16 above, which the 6-bit checksums ignore) while it stays below 65521
+    sums = map(adler32, lines, repeat(0)) if max(map(len, lines)) <= _ADLER_SUM else map(sum, lines)
+    payloads = list(map(sub, sums, checks))
+    # checksum of method 2: (payload & 0x3F) + 0x20
+    method2 = list(map(eq, map(add, map(and_, payloads, repeat(0x3F)), repeat(0x20)), checks))
+    if historique:
+        if not all(method2):
+            method1 = map(
+                eq,
+                map(add, map(and_, map(sub, payloads, repeat(SP)), repeat(0x3F)), repeat(0x20)),
+                checks,
+            )
+            if not all(map(or_, method2, method1)):
+                return None
+        heads: map[str] = map(getitem, texts, repeat(_LAST_TWO))
+        split = list(map(str.partition, heads, repeat(" ")))
+        labels = list(map(itemgetter(0), split))
+        if not (all(labels) and all(map(itemgetter(1), split))):
+            return None
+        datas = map(itemgetter(2), split)
+        methods = map(_METHODS.__getitem__, method2)
+        return list(zip(labels, zip(repeat(None), datas, methods), strict=True))
+    if not all(method2):
+        return None
+    fields = list(map(str.split, texts, repeat("\t")))
+    labels = list(map(itemgetter(0), fields))
+    if not all(labels) or not {3, 4}.issuperset(map(len, fields)):
+        return None
+    # 3 fields: (None, data); 4 fields: (horodate, data); data is always next to last
+    horodates = map(next, map(iter, map(getitem, fields, repeat(_HORODATE_FIELD))), repeat(None))
+    datas = map(itemgetter(-2), fields)
+    return list(zip(labels, zip(horodates, datas, repeat(METHOD_2)), strict=True))
 
 
 #: Verified groups by exact bytes, per mode. A meter repeats most groups unchanged from
@@ -213,16 +279,25 @@ def _fast_groups(
         return frame_mode, dict(hits), lines  # type: ignore[arg-type]
     misses = [index for index, hit in enumerate(hits) if hit is None]
     missed = [lines[index] for index in misses]
-    new = b"".join(missed)
-    if new.translate(None, _GROUP_BYTES):
+    if not _new_groups_fit(missed, mode, frame_mode, body):
         return None
+    return (frame_mode, *_check_misses(lines, hits, misses, missed, frame_mode, bad))
+
+
+def _new_groups_fit(
+    missed: list[bytes], mode: TicMode | None, frame_mode: TicMode, body: bytes
+) -> bool:
+    """True when the groups of ``body`` the memo does not know (``missed``) hold no stray
+    byte and, the mode not being forced, say ``frame_mode`` like the memoised ones (see
+    :func:`_fast_groups`)."""
+    new = b"".join(missed)
+    if new.translate(None, GROUP_BYTES):
+        return False
     if mode is None:
         if frame_mode is TicMode.STANDARD:
-            if new.count(b"\t") < 2 * len(missed):
-                return None
-        elif b"\t" in body or b" " not in body:
-            return None
-    return (frame_mode, *_check_misses(lines, hits, misses, missed, frame_mode, bad))
+            return new.count(b"\t") >= 2 * len(missed)
+        return b"\t" not in body and b" " in body
+    return True
 
 
 def _split_careful(body: bytes, bad: Rejected) -> list[bytes]:
@@ -244,7 +319,7 @@ def _split_careful(body: bytes, bad: Rejected) -> list[bytes]:
         if gap.strip(b"\r\n"):
             bad.reject(gap.strip(b"\r\n"), REASON_FRAMING)
         line = match.group(1)
-        if line.translate(None, _GROUP_BYTES):
+        if line.translate(None, GROUP_BYTES):
             bad.reject(line, REASON_BYTES)
         else:
             lines.append(line)

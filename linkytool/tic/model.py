@@ -353,3 +353,50 @@ class DecodeError:
 
 
 Event = Frame | DecodeError
+
+
+#: One clean frame of a :class:`FrameRun`: its parts by label (read-only: frames may share
+#: them), its groups' bytes (between LF and CR) in order, one per label, and the positions
+#: of the groups that differ from the previous frame of the run (None for the first one,
+#: or when the labels changed).
+CleanFrame = tuple[dict[str, GroupParts], list[bytes], list[int] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRun:
+    """Consecutive frames the decoder took in bulk (``TicDecoder(runs=True)``): each one
+    complete, clean (``STX LF group CR ... ETX``, printable bytes only) and valid, with
+    unique labels, all of one mode. Exporters render them without building a
+    :class:`Frame`; :meth:`expand` gives the frames the decoder would have emitted."""
+
+    mode: TicMode
+    frames: list[CleanFrame]
+    #: The groups' bytes of each frame that changed (all of them for a frame whose
+    #: ``changed`` is None), frame after frame, and their (label, parts).
+    changes: list[bytes]
+    entries: list[tuple[str, GroupParts]]
+    #: Valid groups in all the frames.
+    groups: int
+    #: The parts of the last frame of each stretch of frames with the same labels (what
+    #: a summary keeping the latest value of each label needs).
+    latest: list[dict[str, GroupParts]]
+
+    def expand(self) -> list[Frame]:
+        """The :class:`Frame` events these frames are, one by one."""
+        mode = self.mode
+        return [
+            Frame.make(
+                mode,
+                GroupMap(parts, mode, lines),
+                (),
+                (),
+                True,
+                0,
+                b"\x02\n" + b"\r\n".join(lines) + b"\r\x03",
+            )
+            for parts, lines, _ in self.frames
+        ]
+
+
+#: What a decoder taking runs emits.
+RunEvent = Frame | DecodeError | FrameRun

@@ -15,8 +15,11 @@ import csv
 import io
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Sequence
+from itertools import compress, repeat
 from json.encoder import encode_basestring
+from operator import attrgetter, is_, itemgetter, not_
 from typing import Any
 
 from linkytool.tic.horodate import HORODATE_LENGTH, Horodate, parse_horodate
@@ -165,7 +168,9 @@ def group_json_slow(label: str, group: Group) -> str:
 def group_json(mode: TicMode, label: str, parts: GroupParts) -> str:
     """``"LABEL": {"raw": ..., "value": ..., "unit": ...[, "horodate": {...}]}``."""
     horodate, raw, method = parts
-    info = _label(mode, label)
+    info = _LABELS[mode].get(label) or _label(mode, label)
+    if info.integer and horodate is None and raw.isdigit():  # the most frequent case
+        return f'{info.json_head}"{raw}", "value": {int(raw)}{info.json_unit}}}'
     value: str
     if info.date:
         if horodate is None:
@@ -180,8 +185,6 @@ def group_json(mode: TicMode, label: str, parts: GroupParts) -> str:
             stamp = f'{{"raw": "{horodate}", "time": "{iso}", "degraded": {degraded}}}'
         text = f'{info.json_head}{encode_basestring(raw)}, "value": {value}{info.json_unit}'
         return f'{text}, "horodate": {stamp}}}'
-    if info.integer and horodate is None and raw.isdigit():
-        return f'{info.json_head}"{raw}", "value": {int(raw)}{info.json_unit}}}'
     if info.parser is None:
         return group_json_slow(label, Group.build(label, raw, horodate, mode, method))
     typed = info.parser(raw)
@@ -226,7 +229,7 @@ def group_csv_slow(group: Group) -> str:
 def group_csv(mode: TicMode, label: str, parts: GroupParts) -> str:
     """Same as :func:`group_csv_slow`, without building the group for scalar values."""
     horodate, raw, method = parts
-    info = _label(mode, label)
+    info = _LABELS[mode].get(label) or _label(mode, label)
     if info.integer and horodate is None and raw.isdigit():
         return f"{info.csv_head},{raw},{int(raw)}{info.csv_unit},,ok"
     value: str
@@ -238,3 +241,74 @@ def group_csv(mode: TicMode, label: str, parts: GroupParts) -> str:
         value = _csv_cell(str(info.parser(raw)))
     stamp = _csv_cell(horodate) if horodate is not None else ""
     return f"{info.csv_head},{_csv_cell(raw)},{value}{info.csv_unit},{stamp},ok"
+
+
+# -- many groups at once -----------------------------------------------------------------
+
+#: (label, parts) of a group.
+Entry = tuple[str, GroupParts]
+
+
+def group_json_many(mode: TicMode, entries: list[Entry]) -> list[str]:
+    """``[group_json(mode, *entry) for entry in entries]``; the integers (most of the
+    groups that change: indexes, powers, currents) are rendered by ``map`` chains."""
+    return _many(mode, entries, _json_integers, group_json)
+
+
+def group_csv_many(mode: TicMode, entries: list[Entry]) -> list[str]:
+    """``[group_csv(mode, *entry) for entry in entries]``, integers vectorised."""
+    return _many(mode, entries, _csv_integers, group_csv)
+
+
+def _json_integers(infos: list[_Label], raws: list[str]) -> list[str]:
+    values = map(str, map(int, raws))
+    heads, units = map(attrgetter("json_head"), infos), map(attrgetter("json_unit"), infos)
+    pieces = zip(heads, repeat('"'), raws, repeat('", "value": '), values, units, repeat("}"))
+    return list(map("".join, pieces))
+
+
+def _csv_integers(infos: list[_Label], raws: list[str]) -> list[str]:
+    values = map(str, map(int, raws))
+    heads, units = map(attrgetter("csv_head"), infos), map(attrgetter("csv_unit"), infos)
+    pieces = zip(heads, repeat(","), raws, repeat(","), values, units, repeat(",,ok"))
+    return list(map("".join, pieces))
+
+
+def _many(
+    mode: TicMode,
+    entries: list[Entry],
+    integers: Callable[[list[_Label], list[str]], list[str]],
+    one: Callable[[TicMode, str, GroupParts], str],
+) -> list[str]:
+    """Render ``entries`` with ``one``, except the integers without horodate (the fast
+    path of ``one``), rendered all at once by ``integers``."""
+    labels = list(map(itemgetter(0), entries))
+    table = _LABELS[mode]
+    for label in set(labels).difference(table):
+        _label(mode, label)
+    infos = list(map(table.get, labels))
+    if None in infos:  # the table was cleared meanwhile (thousands of unknown labels)
+        return [one(mode, *entry) for entry in entries]
+    parts = list(map(itemgetter(1), entries))
+    raws = list(map(itemgetter(1), parts))
+    simple = list(
+        map(
+            all,
+            zip(
+                map(attrgetter("integer"), infos),
+                map(is_, map(itemgetter(0), parts), repeat(None)),
+                map(str.isdigit, raws),
+                strict=True,
+            ),
+        )
+    )
+    if all(simple):
+        return integers(infos, raws)  # type: ignore[arg-type]
+    out = [""] * len(entries)
+    at = list(compress(range(len(entries)), simple))
+    if at:
+        texts = integers(list(map(infos.__getitem__, at)), list(map(raws.__getitem__, at)))  # type: ignore[arg-type]
+        deque(map(out.__setitem__, at, texts), maxlen=0)
+    for index in compress(range(len(entries)), map(not_, simple)):
+        out[index] = one(mode, labels[index], parts[index])
+    return out

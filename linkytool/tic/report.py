@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from linkytool.textfmt import french_percent
 from linkytool.tic.summary import MeterReading
 
 #: Shown when the meter runs in consumer mode and sends no production data.
@@ -83,7 +84,7 @@ def describe_reading(
         (
             "Groupes",
             f"{reading.groups_ok} valides, {reading.groups_bad} rejetés "
-            f"(taux d'erreur {reading.checksum_error_rate:.1%})",
+            f"(taux d'erreur {french_percent(reading.checksum_error_rate)})",
         ),
     ]
     return rows

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from linkytool import __version__
 from linkytool.errors import LinkytoolError, OutputError
+from linkytool.textfmt import french_number
 from linkytool.tic.autodetect import DEFAULT_BAUDS, LISTEN_WINDOW_S, detect_speed
 from linkytool.tic.decoder import DecoderStats, TicDecoder
 from linkytool.tic.labels import BAUD, TicMode
@@ -177,7 +178,7 @@ class ModeDetected:
     @property
     def message(self) -> str:
         mode = f"mode {self.mode.value}" if self.mode else "mode inconnu"
-        how = "imposé" if self.forced else f"détecté en {self.elapsed_s:.1f} s"
+        how = "imposé" if self.forced else f"détecté en {french_number(self.elapsed_s, '.1f')} s"
         return f"TIC {mode}, {self.baud} bauds ({how})."
 
 

@@ -23,7 +23,7 @@ from linkytool.tic import capture
 from linkytool.tic.capture import Progress, rare_collections
 from linkytool.tic.errors import CaptureError
 from linkytool.tic.labels import TicMode
-from linkytool.tic.model import Frame
+from linkytool.tic.model import Frame, FrameRun
 from linkytool.tic.summary import MeterReading, ReadingBuilder
 
 if TYPE_CHECKING:
@@ -61,22 +61,32 @@ def decode_capture(
     *,
     mode: TicMode | None = None,
     on_frame: Callable[[Frame, int], None] | None = None,
+    on_run: Callable[[FrameRun, int], None] | None = None,
     progress: Progress | None = None,
     name: str | None = None,
 ) -> DecodeResult:
     """Decode a capture file (path) or stream; ``on_frame(frame, index)`` sees each frame
-    as it is decoded (index from 1). Raises :class:`CaptureError` when the source cannot
-    be read or holds no frame, :class:`NoValidGroupError` when no group is valid."""
+    as it is decoded (index from 1). With ``on_run``, runs of clean, valid, complete
+    frames go to ``on_run(run, index of its first frame)`` instead, in bulk (exporters
+    render them faster than frame by frame), the other frames to ``on_frame``. Raises
+    :class:`CaptureError` when the source cannot be read or holds no frame,
+    :class:`NoValidGroupError` when no group is valid."""
+    runs = on_run is not None
     if isinstance(source, str | os.PathLike):
-        events = capture.iter_capture(source, mode, progress=progress)
+        events = capture.iter_capture(source, mode, progress=progress, runs=runs)  # type: ignore[call-overload]
         name = name or str(source)
     else:
-        events = capture.iter_stream(source, mode, progress=progress)
+        events = capture.iter_stream(source, mode, progress=progress, runs=runs)  # type: ignore[call-overload]
         name = name or "l'entrée standard"
     builder = ReadingBuilder()
     skipped = 0
     with rare_collections():
         for event in events:
+            if isinstance(event, FrameRun):
+                first = builder.frames + 1
+                builder.add_run(event)
+                on_run(event, first)  # type: ignore[misc]
+                continue
             if not isinstance(event, Frame):
                 skipped += len(event.data)
                 continue

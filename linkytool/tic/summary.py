@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from linkytool.tic.labels import TicMode
-from linkytool.tic.model import Frame, GroupMap, GroupParts
+from linkytool.tic.model import Frame, FrameRun, GroupMap, GroupParts
 from linkytool.tic.stge import StatusRegister
 from linkytool.tic.values import MeterAddress
 
@@ -108,6 +108,22 @@ class ReadingBuilder:
                     for label, group in groups.items()
                 }
             )
+
+    def add_run(self, run: FrameRun) -> None:
+        """Take the frames of ``run`` (all complete and valid): what :meth:`add` of each
+        of them would do (frames with the same labels as the one before them only
+        change values: the last of each stretch is enough)."""
+        frames = len(run.frames)
+        self.frames += frames
+        self.frames_valid += frames
+        self.groups_ok += run.groups
+        mode = run.mode
+        if mode is not self._last_mode:
+            self._last_mode = mode
+            self._latest[mode] = self._latest.pop(mode, {})
+        update = self._latest[mode].update
+        for parts in run.latest:
+            update(parts)
 
     def _state(self) -> dict[str, object]:
         """The latest value of each quantity, older modes first."""

@@ -131,6 +131,10 @@ def _group_text(line: str, mode: TicMode, has_tabs: bool) -> str | None:
 
 #: Lines looked at before streaming: mode, tabs and blank-line habit are decided on them.
 HEAD_LINES = 4096
+#: Lines whose group text is memoised before the memo is cleared, and the longest line
+#: memoised [characters] (a group is at most ~120): the memo stays under a megabyte.
+GROUP_MEMO_LIMIT = 4096
+GROUP_MEMO_LINE = 128
 #: Groups after which a text frame without a break is cut (a frame holds about 70).
 MAX_TEXT_GROUPS = 512
 NOTE_TEXT_TOO_LONG = f"plus de {MAX_TEXT_GROUPS} groupes sans séparation : trame coupée"
@@ -170,12 +174,14 @@ def iter_text_dump(lines: Iterable[str], mode: TicMode | None = None) -> Iterato
     separator = "\t" if mode is TicMode.STANDARD else " "
     current: list[str] = []
     starts_clean = False
+    #: Group text of each line seen (a meter repeats most of its lines unchanged).
+    groups: dict[str, str] = {}
 
     def flush(*, complete: bool, note: str = NOTE_TEXT_PARTIAL) -> Frame | None:
         frame = None
         if current:
             complete = complete and starts_clean
-            body = b"".join(b"\n" + group.encode("latin-1") + b"\r" for group in current)
+            body = ("\n" + "\r\n".join(current) + "\r").encode("latin-1")
             frame = parse_frame(
                 body, mode=mode, complete=complete, notes=() if complete else (note,), raw=body
             )
@@ -191,8 +197,14 @@ def iter_text_dump(lines: Iterable[str], mode: TicMode | None = None) -> Iterato
                     yield frame
                 starts_clean = False
             continue
-        group = _group_text(line, mode, has_tabs)
-        assert group is not None
+        group = groups.get(line)
+        if group is None:
+            group = _group_text(line, mode, has_tabs)
+            assert group is not None
+            if len(line) <= GROUP_MEMO_LINE:
+                if len(groups) > GROUP_MEMO_LIMIT:
+                    groups.clear()
+                groups[line] = group
         if group.split(separator, 1)[0] == start_label:
             frame = flush(complete=True)
             if frame is not None:

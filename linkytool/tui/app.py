@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
 
@@ -437,6 +438,10 @@ class LinkytoolApp(SafetyNet, App[None]):
         Textual's own widgets is a notification too: the TIC reading and the recording
         go on. Before it (nothing to show the notification on), the app stops with a
         French message (:meth:`_fatal_error`)."""
+        if self._exit and isinstance(error, NoMatches):
+            # Quitting while a widget (ours or Textual's) was still being set up: its
+            # late query finds the tree already torn down. Nothing is lost; exit as asked.
+            return
         if self.first_paint_done and self.is_running and not self._exit_renderables:
             try:
                 self.report_error(error)

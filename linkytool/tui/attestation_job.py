@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from linkytool.mes.model import SignatureKind
+from linkytool.textfmt import french_megabytes
 from linkytool.tui.dossier_store import DossierStore
 
 #: File names in the output directory.
@@ -84,7 +85,7 @@ class AttestationJob:
         outcome = service.pack(path, self.outdir / PACK_NAME, service.PackRequest(now=now))
         packed = outcome.pack
         contents = [
-            f"{item.name} ({_megabytes(item.size_bytes)}) — {item.description}"
+            f"{item.name} ({french_megabytes(item.size_bytes, 2)}) — {item.description}"
             + (f" [{'; '.join(item.changes)}]" if item.changes else "")
             for item in packed.files
         ]
@@ -101,4 +102,4 @@ class AttestationJob:
 
 def _megabytes(size: int) -> str:
     """1234567 -> '1,23 Mo' (French decimal comma)."""
-    return f"{size / 1_000_000:.2f} Mo".replace(".", ",")
+    return french_megabytes(size, 2)

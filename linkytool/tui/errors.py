@@ -8,14 +8,16 @@ the log file named in it so it can be reported.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import os
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
 
@@ -100,7 +102,45 @@ class SafetyNet(MessagePump):
         try:
             await super()._dispatch_message(message)
         except Exception as error:
-            report: Callable[[BaseException], None] | None = getattr(self.app, "report_error", None)
-            if report is None:  # not inside linkytool's app (a widget tested alone)
-                raise
-            report(error)
+            self._report(error)
+
+    def _report(self, error: Exception) -> None:
+        report: Callable[[BaseException], None] | None = getattr(self.app, "report_error", None)
+        if report is None:  # not inside linkytool's app (a widget tested alone)
+            raise error
+        report(error)
+
+    def call_after_refresh(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """Textual's ``call_after_refresh``, for a callback that may outlive its widget."""
+        return super().call_after_refresh(self._while_attached(callback, *args, **kwargs))
+
+    def call_later(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """Textual's ``call_later``, for a callback that may outlive its widget."""
+        return super().call_later(self._while_attached(callback, *args, **kwargs))
+
+    def _torn_down(self) -> bool:
+        """The app is quitting, or this widget left the screen."""
+        if isinstance(self, App):
+            return bool(self._exit)
+        return not self.is_attached
+
+    def _while_attached(
+        self, callback: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Callable[[], Awaitable[None]]:
+        """``callback`` deferred safely: skipped once the widget is torn down (Ctrl+Q during
+        start-up used to run a pane's set-up on removed widgets and exit with code 1, and
+        could start background work after the clean-up), and its exceptions notified like a
+        handler's instead of stopping the app."""
+
+        async def run() -> None:
+            if self._torn_down():
+                return
+            try:
+                result = callback(*args, **kwargs)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception as error:
+                if not self._torn_down():
+                    self._report(error)
+
+        return run

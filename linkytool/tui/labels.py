@@ -60,9 +60,4 @@ def iso_date(text: str) -> str:
     return f"{iso}T{int(hour):02d}:{minute}" if hour else iso
 
 
-def decimal_comma(value: float, digits: int = 1) -> str:
-    """``0.8`` -> ``0,8`` (French decimal separator)."""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
-__all__ = ["ENUM_LABELS", "decimal_comma", "enum_label", "french_date", "iso_date"]
+__all__ = ["ENUM_LABELS", "enum_label", "french_date", "iso_date"]

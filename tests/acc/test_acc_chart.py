@@ -21,7 +21,7 @@ from linkytool.acc.chart import (
     SELF_CONSUMED,
     WIDTH,
     averaging,
-    french_number,
+    chart_number,
     legend_swatches,
     nice_ticks,
     plot_box,
@@ -95,16 +95,16 @@ def test_chart_without_production_or_steps() -> None:
 
 
 def test_french_numbers_and_value_ticks() -> None:
-    assert french_number(12500.5, 1) == "12 500,5"
-    assert french_number(0.25, 2) == "0,25"
+    assert chart_number(12500.5, 1) == "12 500,5"
+    assert chart_number(0.25, 2) == "0,25"
     values, decimals = nice_ticks(3.2)
-    assert [french_number(v, decimals) for v in values] == [
+    assert [chart_number(v, decimals) for v in values] == [
         "0,0", "0,5", "1,0", "1,5", "2,0", "2,5", "3,0", "3,5"
     ]  # fmt: skip
     values, decimals = nice_ticks(0.3)
-    assert french_number(values[1], decimals) == "0,05"
+    assert chart_number(values[1], decimals) == "0,05"
     values, decimals = nice_ticks(8000)
-    assert [french_number(v, decimals) for v in values][-1] == "8 000"
+    assert [chart_number(v, decimals) for v in values][-1] == "8 000"
 
 
 def test_time_ticks_are_day_month() -> None:

@@ -145,8 +145,8 @@ def test_coefficients_over_100_percent_are_rejected_with_their_steps() -> None:
         run_operation(op)
     message = str(caught.value)
     assert "plus de 100 % sur 2 pas" in message
-    assert "2026-06-01T00:00:00+02:00" in message
-    assert "2026-06-01T00:30:00+02:00" in message
+    assert "01/06/2026 00:00" in message
+    assert "01/06/2026 00:30" in message
     assert "00:15" not in message
 
 
@@ -159,7 +159,7 @@ def test_full_coefficients_over_100_percent_per_producer() -> None:
 
 def test_static_over_100_percent_rejected() -> None:
     op = make_operation([[1, 1]], [[10]], KeyKind.STATIC, static=[0.7, 0.4])
-    with pytest.raises(CoefficientError, match=r"110\.0000 %"):
+    with pytest.raises(CoefficientError, match=r"110,0000 %"):
         run_operation(op)
 
 

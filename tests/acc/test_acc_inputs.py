@@ -216,7 +216,7 @@ def test_missing_step_error_names_file_line_and_policies(tmp_path: Path) -> None
     message = str(caught.value)
     assert "c.csv" in message
     assert "1 pas manquants" in message
-    assert "2026-06-01T00:30:00+02:00" in message
+    assert "01/06/2026 00:30" in message
     assert "après la ligne 3" in message
     assert caught.value.prm == C1
     op = load_operation([cons], [prod], options=LoadOptions(gaps=GapPolicy.ZERO))

@@ -180,11 +180,11 @@ def _bad_files(tmp_path: Path, bad: dict[str, str]) -> tuple[Path, Path]:
                 "0005,2026-06-01T01:45": "0005,2026-06-01T01:52",
                 "0002,2026-06-01T01:45": "0002,2026-06-01T01:50",
             },
-            r"ligne 48 : horodatage 2026-06-01T01:50:00\+02:00 hors de la grille",
+            r"ligne 48 : horodatage 01/06/2026 01:50 hors de la grille",
         ),
         (  # the same step twice with other values
             {"0003,2026-06-01T00:15:00+02:00,101": "0003,2026-06-01T00:00:00+02:00,7"},
-            r"c.csv, ligne 11 : PRM 30000000000003 : le pas du 2026-06-01T00:00:00\+02:00 figure "
+            r"c.csv, ligne 11 : PRM 30000000000003 : le pas du 01/06/2026 00:00 figure "
             r"deux fois avec des valeurs différentes \(100 W et 7 W, \S+c.csv, ligne 5\)",
         ),
         (
@@ -193,7 +193,7 @@ def _bad_files(tmp_path: Path, bad: dict[str, str]) -> tuple[Path, Path]:
         ),
         (  # a missing step: the line before it is named
             {"30000000000001,2026-06-01T00:30:00+02:00,102\n": ""},
-            r"1 pas manquants pour le consommateur 30000000000001 : 2026-06-01T00:30:00\+02:00 "
+            r"1 pas manquants pour le consommateur 30000000000001 : 01/06/2026 00:30 "
             r"\(après la ligne 13 de ",
         ),
     ],

@@ -141,6 +141,17 @@ def test_ctrl_q_leaves_no_folder_and_no_process(demo: DemoInTmux) -> None:
 
 
 @needs_tmux
+def test_ctrl_q_as_soon_as_the_first_screen_shows_exits_0(demo: DemoInTmux) -> None:
+    """Seen in CI: Ctrl+Q while the Compteur screen was still being set up exited with
+    code 1 ("No nodes match '#meter-url'"): its deferred set-up ran on removed widgets."""
+    poll(lambda: "Compteur" in demo.screen(), 60, "first screen")
+    subprocess.run(["tmux", "send-keys", "-t", demo.name, "C-q"], check=True)
+    poll(demo.exit_file.exists, 30, "exit")
+    assert demo.exit_file.read_text().strip() == "0", demo.screen()
+    demo.assert_nothing_left()
+
+
+@needs_tmux
 def test_ctrl_c_from_outside_leaves_no_folder_and_no_process(demo: DemoInTmux) -> None:
     demo.wait_running()
     os.kill(demo.main_pid(), signal.SIGINT)

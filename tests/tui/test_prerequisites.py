@@ -139,3 +139,35 @@ async def test_edits_made_elsewhere_meanwhile_are_kept(template_dossier: Path) -
     dossier = load_dossier(template_dossier)
     assert dossier.case.prm == "30002345678901"
     assert dossier.case.site_address == "1 rue du Port, Brest"
+
+
+async def test_text_typed_while_the_form_is_still_being_built_is_kept(
+    template_dossier: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form is mounted section by section, then filled from the dossier: a value
+    typed in a field shown before that was overwritten by the filling."""
+    from linkytool.tui.screens.prerequisites import PrerequisitesPane
+
+    building = PrerequisitesPane._mount_next_section
+    held: list[PrerequisitesPane] = []
+
+    def hold_before_filling(self: PrerequisitesPane) -> None:
+        if self._form_chunks == [] and not held:
+            held.append(self)  # every section is mounted; the filling waits for the test
+            return
+        building(self)
+
+    monkeypatch.setattr(PrerequisitesPane, "_mount_next_section", hold_before_filling)
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(held), timeout=20)
+        pane = held[0]
+        app.query_one("#f-case--prm", Input).value = "30002345678901"
+        building(pane)  # the form is filled before the field's change is handled
+        assert pane._form_built
+        await pilot.pause()
+        assert app.query_one("#f-case--prm", Input).value == "30002345678901"
+        pane.flush_edits()
+        await pilot.pause()
+    assert load_dossier(template_dossier).case.prm == "30002345678901"

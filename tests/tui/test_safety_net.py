@@ -6,10 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from linkytool.errors import LinkytoolError
 from linkytool.tui.app import make_app
+from linkytool.tui.errors import SafetyNet
 from linkytool.tui.messages import TicReadingUpdated
 from linkytool.tui.screens.meter import MeterPane
 
@@ -94,3 +95,42 @@ async def test_a_bug_before_the_first_screen_stops_with_a_french_message(
     shown = "\n".join(str(item) for item in printed)
     assert "linkytool s'est arrêté sur une erreur inattendue" in shown
     assert "Traceback" not in shown
+
+
+class Probe(SafetyNet, Static):
+    """A widget that defers work."""
+
+
+async def test_a_deferred_callback_never_runs_once_the_app_quits(demo_copy: Path) -> None:
+    app = make_app(demo_copy, clock=frozen_clock)
+    ran: list[str] = []
+    async with app.run_test(size=(80, 24)):
+        probe = Probe("sonde")
+        await app.screen.mount(probe)
+        probe.call_after_refresh(lambda: ran.append(f"attached: {probe.is_attached}"))
+        app.exit()
+    assert ran == []
+    assert app.return_code == 0
+    assert app.caught_errors == []
+
+
+async def test_a_deferred_callback_that_fails_is_notified_and_the_app_goes_on(
+    demo_copy: Path,
+) -> None:
+    app = make_app(demo_copy, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        probe = Probe("sonde")
+        await app.screen.mount(probe)
+        ran: list[str] = []
+
+        async def broken() -> None:
+            raise RuntimeError("panne simulée")
+
+        probe.call_after_refresh(broken)
+        await pilot.pause()
+        await pilot.pause()
+        assert [str(error) for error in app.caught_errors] == ["panne simulée"]
+        assert app.is_running
+        probe.call_later(lambda: ran.append("still alive"))
+        await pilot.pause()
+        assert ran == ["still alive"]

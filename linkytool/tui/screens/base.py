@@ -64,6 +64,8 @@ class Pane(SafetyNet, VerticalScroll):
         if not self.built:
             self.built = True
             await self.recompose()
+            if self._torn_down():
+                return  # the app quit while the screen was being built
             self.on_built()
         focused = self.app.focused
         if focused is None or self not in focused.ancestors_with_self:

@@ -23,8 +23,8 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Digits, Input, Label, Static
 
+from linkytool.textfmt import french_number
 from linkytool.tui.errors import guarded
-from linkytool.tui.labels import decimal_comma
 from linkytool.tui.messages import DecouplingRecorded, DossierChanged
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.picker import FilePicker
@@ -204,7 +204,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
 
             elapsed = time.monotonic() - self.opened_monotonic
             stopwatch = self.query_one("#dec-stopwatch", Digits)
-            stopwatch.update(f"{elapsed:.1f}")
+            stopwatch.update(french_number(elapsed, ".1f"))
             # Past the limit the test will not pass: say it while it runs.
             stopwatch.set_class(elapsed > DEFAULT_MAX_DECOUPLING_DELAY_S, "late")
 
@@ -219,7 +219,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         self.delay_s = round(time.monotonic() - self.opened_monotonic, 1)
         if self.ticker is not None:
             self.ticker.stop()
-        self.query_one("#dec-stopwatch", Digits).update(f"{self.delay_s:.1f}")
+        self.query_one("#dec-stopwatch", Digits).update(french_number(self.delay_s, ".1f"))
         if self._record(
             decoupled_at=self.session.clock(), delay_s=self.delay_s, decoupling_seen=True
         ):
@@ -339,14 +339,14 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         )
         steps.update(text)
         if test.delay_s is not None and self.delay_s is None:
-            self.query_one("#dec-stopwatch", Digits).update(f"{test.delay_s:.1f}")
+            self.query_one("#dec-stopwatch", Digits).update(french_number(test.delay_s, ".1f"))
         result = self._evaluate(self.store.dossier)
         verdict = Text()
         if result.complete and result.passed:
             verdict.append(
-                f"Essai réussi : découplage en {decimal_comma(result.delay_s)} s (seuil de "
-                f"{decimal_comma(result.threshold_s)} s réglé dans linkytool ; le mode opératoire "
-                "ne fixe pas de délai).",
+                f"Essai réussi : découplage en {french_number(result.delay_s, '.1f')} s "
+                f"(seuil de {french_number(result.threshold_s, '.1f')} s réglé dans linkytool ; "
+                "le mode opératoire ne fixe pas de délai).",
                 style="bold green",
             )
         elif result.complete:

@@ -173,6 +173,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
     async def _mount_body(self) -> None:
         await self.mount_all(self._body())
+        if self._torn_down():
+            return  # the app quit meanwhile: start nothing
         self.body_ready = True
         url_input = self.query_one("#meter-url", Input)
         self.lt_app.restore_draft(url_input)

@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from linkytool.textfmt import french_number, french_percent
+
 #: Beyond this drift between meter and host clocks the value is highlighted [s].
 DRIFT_WARNING_S = 60.0
 
 
 def group_thousands(value: int) -> str:
     """12345 -> '12 345' (French grouping with a narrow no-break space)."""
-    return f"{value:,}".replace(",", "\u202f")
+    return french_number(value, ",d")
 
 
 def quantity(value: int | float | None, unit: str) -> str:
@@ -23,7 +25,7 @@ def quantity(value: int | float | None, unit: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}".replace(".", ",") + f" {unit}"
+        return f"{french_number(value, '.1f')} {unit}"
     return f"{group_thousands(int(value))} {unit}"
 
 
@@ -58,7 +60,7 @@ def meter_time_text(meter_time: datetime | None) -> str:
 def rate_text(rate: float | None) -> str:
     if rate is None:
         return "—"
-    return f"{rate * 100:.1f} %".replace(".", ",")
+    return french_percent(rate)
 
 
 def consumer_mode_notice(reading: Any) -> str | None:

@@ -350,6 +350,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         else:
             placeholder = f"ex. {spec.example}" if spec.example else ""
             widget = Input(placeholder=placeholder.replace('"', ""), id=wid, compact=True)
+            # Shown empty until the form is filled: text typed before that is the user's.
+            self._shown[spec.path] = ""
         return Horizontal(
             Label(spec.label, classes="form-label", markup=False), widget, classes="form-row"
         )
