@@ -26,6 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
+from linkytool.textfmt import french_megabytes
 from linkytool.tui.errors import SafetyNet, describe_error, guarded
 from linkytool.tui.labels import french_date, iso_date
 from linkytool.tui.messages import (
@@ -538,8 +539,8 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         known = SLOTS_BY_NAME.get(event.slot or "")
         slot = known.field.value if known is not None else None
         if event.kind is EventKind.RECEIVED and slot:
-            size = f"{event.size_bytes / 1e6:.1f}".replace(".", ",")
-            self.intake_status[slot] = Text(f"photo reçue ({size} Mo)…", style="italic")
+            size = french_megabytes(event.size_bytes)
+            self.intake_status[slot] = Text(f"photo reçue ({size})…", style="italic")
         elif event.kind is EventKind.STORED and slot and event.file is not None:
             self.intake_status[slot] = Text("lecture en cours…", style="italic")
             self.slot(slot).set_path(event.file)
