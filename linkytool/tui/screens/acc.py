@@ -25,6 +25,7 @@ from linkytool.tui.messages import AccDemoReady, AccFinished, AccProgress, WorkF
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.chart import BarChart
 from linkytool.tui.widgets.picker import PathField
+from linkytool.tui.widgets.select import SafeSelect
 
 KEYS: list[tuple[str, str]] = [
     ("Clé par défaut (prorata)", "default"),
@@ -115,7 +116,9 @@ dans le dossier de sortie.
         for wid, label, choices, default in OPTION_SELECTS:
             with Horizontal(classes="row"):
                 yield Label(label, classes="form-label")
-                yield Select[str](choices, value=default, allow_blank=False, id=wid, compact=True)
+                yield SafeSelect[str](
+                    choices, value=default, allow_blank=False, id=wid, compact=True
+                )
         with Horizontal(classes="row"):
             yield Label("N° de convention", classes="form-label")
             yield Input(
