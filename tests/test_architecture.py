@@ -107,3 +107,25 @@ def test_front_ends_do_dossier_actions_through_the_mes_service_only() -> None:
                 if alias.name in MES_ACTIONS_BELOW_THE_SERVICE
             ]
     assert offenders == []
+
+
+def test_production_code_never_imports_the_synthetic_photo_generator() -> None:
+    """The generator (``linkytool.ocr.synth``) is a development tool: the reader, the
+    services and both front ends work without it (its font table is the reader's data,
+    :mod:`linkytool.ocr.font5x7`, which the generator imports, never the reverse)."""
+    production = [
+        module.name
+        for module in pkgutil.walk_packages(linkytool.__path__, prefix="linkytool.")
+        if not module.name.startswith("linkytool.ocr.synth")
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {production!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith('linkytool.ocr.synth'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

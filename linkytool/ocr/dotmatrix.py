@@ -3,7 +3,7 @@
 tesseract reads separate LCD dots badly (see docs/ocr.md), so each character cell is
 read here: the reader samples the darkness of the 35 dot centres of a cell, scaled to
 [0, 1] (0 = background, 1 = dot on), and this module compares that vector with every
-glyph of the font table (both glyph sets of :mod:`linkytool.ocr.synth.font5x7`). The
+glyph of the font table (both glyph sets of :mod:`linkytool.ocr.font5x7`). The
 distance is the sum of absolute differences [dots]; the gap between the best and the
 second-best character is the cell's margin, from which the confidence derives.
 """
@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from linkytool.ocr.synth.font5x7 import COLS, FONTS, ROWS, glyph_bits
+from linkytool.ocr.font5x7 import COLS, FONTS, ROWS, glyph_bits
 
 FloatArray = npt.NDArray[np.float64]
 
