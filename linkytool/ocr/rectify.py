@@ -12,17 +12,19 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from linkytool.ocr.lcd_layout import (  # re-exported: the reader's modules take them here
+    CHAR_PITCH,
+    CHARS,
+    LINE_PITCH,
+    LINES,
+    MARGIN_X,
+    MARGIN_Y,
+    PANEL_H,
+    PANEL_W,
+)
+
 Quad = npt.NDArray[np.float64]
 
-#: Panel layout [dot pitches].
-PANEL_W = 101
-PANEL_H = 22
-MARGIN_X = 3
-MARGIN_Y = 3
-CHAR_PITCH = 6
-LINE_PITCH = 9
-CHARS = 16
-LINES = 2
 #: Pixels per dot pitch in the rectified image.
 PX_PER_DOT = 6
 #: Extra border around the panel in the rectified image [dot pitches].

@@ -26,19 +26,20 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from linkytool.ocr.lcd_layout import (
+    CHAR_H,
+    CHAR_PITCH,
+    CHAR_W,
+    CHARS,
+    LINE_PITCH,
+    LINES,
+    MARGIN_X,
+    MARGIN_Y,
+    PANEL_H,
+    PANEL_W,
+)
 from linkytool.tui.errors import SafetyNet
 
-#: Panel layout of a 2 × 16 character LCD [dots].
-PANEL_W = 101
-PANEL_H = 22
-MARGIN_X = 3
-MARGIN_Y = 3
-CHAR_PITCH = 6
-LINE_PITCH = 9
-CHAR_W = 5
-CHAR_H = 7
-CHARS = 16
-LINES = 2
 #: Braille cell [dots] and its code points: bit of dot (column, row) in U+2800.
 BRAILLE_BASE = 0x2800
 BRAILLE_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
