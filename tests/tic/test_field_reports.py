@@ -74,16 +74,51 @@ def test_tic_read_twice_on_the_simulator_pty(simulator: SimulatorServer) -> None
 
 @pytest.mark.slow
 def test_ctrl_c_in_tic_read_exits_130_after_the_summary(simulator: SimulatorServer) -> None:
+    # Both pipes are drained as the reader writes (the fast simulator fills a pipe in a
+    # second), and the exit is awaited on the process, not on the pipes' end. If it does
+    # not exit, faulthandler (SIGABRT) prints where each of its threads stands.
     process = subprocess.Popen(
         [*LINKYTOOL, "tic", "read", "--port", simulator.path, "--format", "jsonl"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )  # fmt: skip
-    assert process.stdout is not None
-    first = process.stdout.readline()  # a frame arrived: the reader runs
-    assert first.startswith("{")
-    process.send_signal(signal.SIGINT)
-    _, error = process.communicate(timeout=30)
-    assert process.returncode == 130
+    assert process.stdout is not None and process.stderr is not None
+    first_frame = threading.Event()
+    error_lines: list[str] = []
+
+    def drain_stdout() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("{"):
+                first_frame.set()
+
+    def drain_stderr() -> None:
+        assert process.stderr is not None
+        error_lines.extend(process.stderr)
+
+    readers = [
+        threading.Thread(target=drain, daemon=True) for drain in (drain_stdout, drain_stderr)
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        assert first_frame.wait(60), "no frame read in 60 s"  # the reader runs
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            process.wait(timeout=10)
+            readers[1].join(10)
+            pytest.fail("tic read still running 30 s after Ctrl+C:\n" + "".join(error_lines))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    for reader in readers:
+        reader.join(10)
+    error = "".join(error_lines)
+    assert process.returncode == 130, error
     assert "Lecture arrêtée (Ctrl+C)" in error and "PRM" in error
     assert "Traceback" not in error
 
