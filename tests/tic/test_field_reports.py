@@ -72,13 +72,35 @@ def test_tic_read_twice_on_the_simulator_pty(simulator: SimulatorServer) -> None
 # -- issue 12: Ctrl+C gives exit 130 as the README says ----------------------------------
 
 
+#: ``python -m linkytool ARGS`` with Ctrl+C handled and unblocked, as in a terminal.
+AS_FROM_A_TERMINAL = (
+    "import runpy, signal, sys\n"
+    "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})\n"
+    "sys.argv = ['linkytool', *sys.argv[1:]]\n"
+    "runpy.run_module('linkytool', run_name='__main__', alter_sys=True)\n"
+)
+
+
+def _sigint_state() -> str:
+    """This process's SIGINT handler and its signal masks, for a failure message."""
+    status = Path("/proc/self/status").read_text(encoding="ascii").splitlines()
+    masks = [line for line in status if line.startswith(("SigBlk", "SigIgn"))]
+    return f"{signal.getsignal(signal.SIGINT)!r} {' '.join(masks)}"
+
+
 @pytest.mark.slow
 def test_ctrl_c_in_tic_read_exits_130_after_the_summary(simulator: SimulatorServer) -> None:
     # Both pipes are drained as the reader writes (the fast simulator fills a pipe in a
     # second), and the exit is awaited on the process, not on the pipes' end. If it does
     # not exit, faulthandler (SIGABRT) prints where each of its threads stands.
+    # Started as from a terminal, where Ctrl+C is delivered. CI runs the suite as a
+    # background job, which a shell starts with SIGINT ignored, and children inherit it:
+    # tic read then rightly kept reading (faulthandler showed it in its read loop).
+    inherited = _sigint_state()
     process = subprocess.Popen(
-        [*LINKYTOOL, "tic", "read", "--port", simulator.path, "--format", "jsonl"],
+        [sys.executable, "-c", AS_FROM_A_TERMINAL, "tic", "read", "--port", simulator.path,
+         "--format", "jsonl"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONFAULTHANDLER": "1"},
     )  # fmt: skip
@@ -110,7 +132,10 @@ def test_ctrl_c_in_tic_read_exits_130_after_the_summary(simulator: SimulatorServ
             process.send_signal(signal.SIGABRT)
             process.wait(timeout=10)
             readers[1].join(10)
-            pytest.fail("tic read still running 30 s after Ctrl+C:\n" + "".join(error_lines))
+            pytest.fail(
+                f"tic read still running 30 s after Ctrl+C (test process: {inherited}):\n"
+                + "".join(error_lines)
+            )
     finally:
         if process.poll() is None:
             process.kill()
