@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -103,6 +104,20 @@ def french_percent(rate: float, digits: int = 1) -> str:
 def french_date(value: date | datetime | None, *, missing: str = "—") -> str:
     """``JJ/MM/AAAA`` (the date part of a datetime as given; convert to Paris time first)."""
     return missing if value is None else value.strftime("%d/%m/%Y")
+
+
+_ISO_VALUE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?")
+
+
+def french_value(value: str) -> str:
+    """A reading value as the user reads it: an ISO date ``2026-11-20T14:32`` (as stored
+    in a dossier) becomes ``20/11/2026 14:32``; anything else is shown unchanged."""
+    match = _ISO_VALUE.fullmatch(value)
+    if not match:
+        return value
+    year, month, day, hour, minute = match.groups()
+    text = f"{day}/{month}/{year}"
+    return f"{text} {hour}:{minute}" if hour else text
 
 
 def french_datetime(

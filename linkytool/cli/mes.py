@@ -42,7 +42,13 @@ from linkytool.mes.errors import (
 )
 from linkytool.mes.model import ReadingField, ReadingSource, SignatureKind
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
-from linkytool.textfmt import dumps_json, french_megabytes, french_number
+from linkytool.textfmt import (
+    dumps_json,
+    french_megabytes,
+    french_number,
+    french_percent,
+    french_value,
+)
 
 DOSSIER = OutputPath()
 EXISTING_FILE = InputFile()
@@ -353,11 +359,14 @@ def attest_command(
     for message in result.warnings:
         warn(f"Attention : {message}.")
     if result.draft:
-        warn(f"Brouillon écrit : {output} ({result.size_bytes // 1024} Kio), jamais à envoyer.")
+        warn(
+            f"Brouillon écrit : {output} ({french_megabytes(result.size_bytes, 2)}), "
+            "jamais à envoyer."
+        )
     else:
         assert result.signature is not None
         warn(
-            f"Attestation écrite : {output} ({result.size_bytes // 1024} Kio, "
+            f"Attestation écrite : {output} ({french_megabytes(result.size_bytes, 2)}, "
             f"{SIGNATURE_WORDS[result.signature]}), enregistrée dans {dossier}."
         )
     click.echo(str(output))
@@ -755,11 +764,9 @@ def import_photos_command(dossier: Path) -> None:
         [
             {
                 "field": item.role.value,
-                "value": item.value,
+                "value": french_value(item.value),
                 "confidence": (
-                    f"{item.confidence:.0%}".replace("%", " %")
-                    if item.confidence is not None
-                    else ""
+                    french_percent(item.confidence, 0) if item.confidence is not None else ""
                 ),
                 "confident": "À CONFIRMER" if item.to_confirm else "oui",
             }
@@ -775,8 +782,8 @@ def import_photos_command(dossier: Path) -> None:
     )
     notes = [f"{p.file or 'photos.' + p.role.value} : {p.message}" for p in result.problems]
     notes += [
-        f"{item.role.value} = {item.value} à confirmer (linkytool mes reading {dossier} "
-        f"{item.role.value} VALEUR)"
+        f"{item.role.value} = {french_value(item.value)} à confirmer "
+        f"(linkytool mes reading {dossier} {item.role.value} VALEUR)"
         for item in result.recorded
         if item.to_confirm
     ]

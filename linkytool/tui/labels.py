@@ -35,18 +35,7 @@ def enum_label(value: str) -> str:
     return ENUM_LABELS.get(value, value)
 
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?")
 _FRENCH = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?\s*")
-
-
-def french_date(value: str) -> str:
-    """``2026-11-20T14:32`` -> ``20/11/2026 14:32``; anything else unchanged."""
-    match = _ISO.fullmatch(value)
-    if not match:
-        return value
-    year, month, day, hour, minute = match.groups()
-    text = f"{day}/{month}/{year}"
-    return f"{text} {hour}:{minute}" if hour else text
 
 
 def iso_date(text: str) -> str:
@@ -60,4 +49,4 @@ def iso_date(text: str) -> str:
     return f"{iso}T{int(hour):02d}:{minute}" if hour else iso
 
 
-__all__ = ["ENUM_LABELS", "enum_label", "french_date", "iso_date"]
+__all__ = ["ENUM_LABELS", "enum_label", "iso_date"]

@@ -96,6 +96,10 @@ def test_the_readme_site_visit_works_as_written(
         assert "Traceback" not in result.stderr
         if words[:2] == ["mes", "new"]:
             fill_in(Path(words[2]))
+        if words[:2] == ["mes", "import-photos"]:  # the date read as the user reads it
+            assert "20/11/2026 14:32" in result.stdout and "T14:32" not in result.stdout
+        if words[:2] == ["mes", "attest"]:  # sizes in Mo, as the pack lists them
+            assert " Mo, signée" in result.stderr and "Kio" not in result.stderr
     dossier = load_dossier("dossier.toml")
     assert dossier.attestation.signature is SignatureKind.IMAGES
     assert dossier.signatures.producer_image == "prod.png"

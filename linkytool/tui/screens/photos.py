@@ -26,9 +26,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from linkytool.textfmt import french_megabytes
+from linkytool.textfmt import french_megabytes, french_value
 from linkytool.tui.errors import SafetyNet, describe_error, guarded
-from linkytool.tui.labels import french_date, iso_date
+from linkytool.tui.labels import iso_date
 from linkytool.tui.messages import (
     DossierChanged,
     IntakeUpdated,
@@ -110,7 +110,7 @@ class PhotoSlot(SafetyNet, Vertical):
             text.append(
                 f"Écran reconnu : {label} (attendu : {self.slot_title})\n", style="bold red"
             )
-        value = french_date(reading.value) if reading.value else "illisible"
+        value = french_value(reading.value) if reading.value else "illisible"
         text.append(f"Lu : {value}  ", style="bold")
         percent = f"{reading.confidence * 100:.0f} %"  # a whole number: no decimal sign
         if reading.confident:
@@ -126,7 +126,7 @@ class PhotoSlot(SafetyNet, Vertical):
             candidates.mount(Label("Autres lectures : ", classes="dim"))
             candidates.mount_all(
                 Button(
-                    french_date(value), name=french_date(value), classes="candidate", compact=True
+                    french_value(value), name=french_value(value), classes="candidate", compact=True
                 )
                 for value in reading.candidates[:3]
             )
@@ -135,7 +135,7 @@ class PhotoSlot(SafetyNet, Vertical):
         self.query_one(f"#ocr-{self.slot}", Static).update(text)
         value_input = self.query_one(f"#value-{self.slot}", Input)
         # Propose the value read, unless the user already typed one (kept from a draft).
-        shown = french_date(reading.value) if reading.value else ""  # dates as JJ/MM/AAAA
+        shown = french_value(reading.value) if reading.value else ""  # dates as JJ/MM/AAAA
         if shown and value_input.value in ("", self.proposed):
             value_input.value = shown
             if value_input.has_focus:  # as when focused after: typing replaces the value
@@ -152,7 +152,7 @@ class PhotoSlot(SafetyNet, Vertical):
         self.confirmed = value
         self.query_one(f"#file-{self.slot}", Label).update(
             Text(
-                f"{self.path.name if self.path else ''} — valeur confirmée : {french_date(value)}",
+                f"{self.path.name if self.path else ''} — valeur confirmée : {french_value(value)}",
                 style="green",
             )
         )
@@ -662,7 +662,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         self.post_message(ReadingConfirmed(slot, recorded, source))
         self.refresh_checks()
         self.notify(
-            f"{widget.slot_title} : {french_date(recorded)} enregistré dans le dossier"
+            f"{widget.slot_title} : {french_value(recorded)} enregistré dans le dossier"
             + (" (valeur corrigée à la main)." if source == "manual" else "."),
             title="Relevé enregistré",
         )
