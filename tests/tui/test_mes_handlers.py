@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from linkytool.mes import ReadingField, load_dossier
 from linkytool.tui.app import make_app
@@ -54,6 +54,9 @@ async def test_confirming_a_wrong_screen_photo_is_refused_with_a_notification(
         await pilot.pause()
         app.panes["photos"].add_photo("date", photo)
         await wait_for(pilot, lambda: bool(messages.of(PhotoRead)), timeout=90)
+        shown = str(app.query_one("#ocr-date", Static).render())
+        assert "attendu : Date courante" in shown
+        assert "aucune valeur" in shown and "confiance" not in shown  # no "100 %" beside it
         field = app.query_one("#value-date", Input)
         field.focus()
         field.value = "2026-11-20"

@@ -26,7 +26,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from linkytool.textfmt import french_megabytes, french_value
+from linkytool.textfmt import french_megabytes, french_percent, french_value
 from linkytool.tui.errors import SafetyNet, describe_error, guarded
 from linkytool.tui.labels import iso_date
 from linkytool.tui.messages import (
@@ -110,13 +110,17 @@ class PhotoSlot(SafetyNet, Vertical):
             text.append(
                 f"Écran reconnu : {label} (attendu : {self.slot_title})\n", style="bold red"
             )
-        value = french_value(reading.value) if reading.value else "illisible"
-        text.append(f"Lu : {value}  ", style="bold")
-        percent = f"{reading.confidence * 100:.0f} %"  # a whole number: no decimal sign
-        if reading.confident:
-            text.append(f"confiance {percent} — sûre", style="green")
+        if not reading.value:
+            # No value: a confidence beside it (it was "illisible, confiance 100 %" on a
+            # recognised screen of the wrong kind) would only confuse.
+            text.append("Lu : aucune valeur — reprenez la photo ou saisissez la valeur", "bold")
         else:
-            text.append(f"confiance {percent} — à confirmer", style="bold yellow")
+            text.append(f"Lu : {french_value(reading.value)}  ", style="bold")
+            percent = french_percent(reading.confidence, 0)
+            if reading.confident:
+                text.append(f"confiance {percent} — sûre", style="green")
+            else:
+                text.append(f"confiance {percent} — à confirmer", style="bold yellow")
         if reading.lines:
             text.append("\nÉcran : " + " / ".join(line.strip() for line in reading.lines))
         candidates = self.query_one(f"#cands-{self.slot}", Horizontal)
