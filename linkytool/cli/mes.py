@@ -431,12 +431,21 @@ def verify_command(
     """
     result = service.verify(pdf, [*photos, *more_photos])
     report = result.signature
+    no_certificate = result.signed_without_certificate
     rows: list[dict[str, Any]] = [
-        {"controle": "signature présente", "resultat": _yes(report.signed), "detail": ""},
+        {
+            "controle": "signature électronique",
+            "resultat": _yes(report.signed),
+            "detail": service.UNCERTIFIED_SIGNATURES[result.signature_kind]
+            if no_certificate and result.signature_kind
+            else "",
+        },
         {
             "controle": "intégrité",
-            "resultat": _yes(report.ok),
-            "detail": "; ".join(report.problems),
+            "resultat": "non vérifiable" if no_certificate else _yes(report.ok),
+            "detail": "aucune signature électronique ne la protège"
+            if no_certificate
+            else "; ".join(report.problems),
         },
     ]
     for check in report.signatures:
@@ -453,7 +462,7 @@ def verify_command(
             {
                 "controle": f"photo {photo.path.name}",
                 "resultat": _yes(photo.matches),
-                "detail": f"écran {photo.role}" if photo.role else "empreinte absente du PDF",
+                "detail": f"écran « {photo.title} »" if photo.title else "empreinte absente du PDF",
             }
         )
     if output_format == "json":
@@ -462,6 +471,8 @@ def verify_command(
                 {
                     "ok": result.ok,
                     "signed": report.signed,
+                    "signature_kind": result.signature_kind,
+                    "draft": result.draft,
                     "intact": report.intact,
                     "covers_whole_file": report.covers_whole_file,
                     "trusted": report.trusted,

@@ -705,7 +705,9 @@ def _signature_box(
     title: str, name: str, image: bytes | None, styles: _Styles, *, by_hand: bool = False
 ) -> Table:
     picture: Flowable = Spacer(0, 26 * mm)
-    if image:
+    if by_hand:  # signed on paper: an image kept in the dossier is not drawn
+        picture = _p("Signature manuscrite après impression", styles.small)
+    elif image:
         try:
             with PILImage.open(io.BytesIO(image)) as source:
                 width, height = source.size
@@ -719,8 +721,6 @@ def _signature_box(
             picture = Image(io.BytesIO(image), width=draw_w, height=draw_h, mask="auto")
         except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
             picture = _p("(image de signature illisible)", styles.small)
-    elif by_hand:
-        picture = _p("Signature manuscrite après impression", styles.small)
     table = Table(
         [[_p(title, styles.label)], [_p(name or "—", styles.cell)], [picture]],
         colWidths=[84 * mm],

@@ -36,7 +36,8 @@ class AttestationCheck:
         return not self.problems
 
 
-def _kind(summary: Mapping[str, Any]) -> SignatureKind | None:
+def signature_kind(summary: Mapping[str, Any]) -> SignatureKind | None:
+    """How the attestation says it is signed (None when it does not say, or a draft's)."""
     value = summary.get("signature")
     try:
         return SignatureKind(value) if isinstance(value, str) else None
@@ -67,7 +68,7 @@ def check_attestation(
             ("ce PDF ne contient pas les données d'une attestation linkytool",),
         )
     problems: list[str] = []
-    kind = _kind(summary)
+    kind = signature_kind(summary)
     if summary.get("draft"):
         problems.append("c'est un brouillon (« BROUILLON – NON CONFORME »), pas l'attestation")
     elif kind is None:

@@ -40,7 +40,7 @@ from linkytool.fileio import (
     real_target,
 )
 from linkytool.mes.attestation import AttestationInputs, build_attestation_pdf
-from linkytool.mes.attestation_check import check_attestation
+from linkytool.mes.attestation_check import check_attestation, signature_kind
 from linkytool.mes.decoupling import DecouplingTestResult, evaluate_decoupling_test, record_test
 from linkytool.mes.errors import (
     AttestationError,
@@ -721,10 +721,10 @@ def build_attestation(
     if not request.draft:
         if signer is not None:
             signature = SignatureKind.PADES
+        elif request.by_hand:  # asked for explicitly: wins over images kept in the dossier
+            signature = SignatureKind.BY_HAND
         elif producer and installer:
             signature = SignatureKind.IMAGES
-        elif request.by_hand:
-            signature = SignatureKind.BY_HAND
         else:
             absent = []
             if not producer:
@@ -1000,6 +1000,23 @@ class PhotoMatch:
         """True when the file's hash is one of the attestation's photo hashes."""
         return self.role is not None
 
+    @property
+    def title(self) -> str | None:
+        """The French title of the screen it matches ("Index Injection")."""
+        if self.role is None:
+            return None
+        try:
+            return SCREEN_TITLES[ReadingField(self.role)]
+        except ValueError:
+            return self.role
+
+
+#: How an attestation without a PAdES signature says it is signed (French).
+UNCERTIFIED_SIGNATURES: dict[SignatureKind, str] = {
+    SignatureKind.IMAGES: "signée par les images des signatures",
+    SignatureKind.BY_HAND: "à imprimer et signer à la main",
+}
+
 
 @dataclass(frozen=True)
 class VerificationResult:
@@ -1010,11 +1027,33 @@ class VerificationResult:
     photos: list[PhotoMatch]
 
     @property
+    def signature_kind(self) -> SignatureKind | None:
+        """How the attestation says it is signed (None: not said, or not a linkytool one)."""
+        return signature_kind(self.summary) if self.summary is not None else None
+
+    @property
+    def draft(self) -> bool:
+        """True for a draft ("BROUILLON – NON CONFORME"), never to be sent."""
+        return bool(self.summary and self.summary.get("draft"))
+
+    @property
+    def signed_without_certificate(self) -> bool:
+        """A final attestation signed with signature images or by hand, and no PAdES
+        signature: nothing to verify cryptographically, which is not a failure."""
+        return (
+            not self.signature.signed
+            and not self.draft
+            and self.signature_kind in (SignatureKind.IMAGES, SignatureKind.BY_HAND)
+        )
+
+    @property
     def problems(self) -> list[str]:
         """French list of what does not verify (empty when everything holds)."""
-        problems = list(self.signature.problems)
+        problems = [] if self.signed_without_certificate else list(self.signature.problems)
         if self.summary is None:
             problems.append("données linkytool absentes du PDF : empreintes des photos inconnues")
+        elif self.draft:
+            problems.append("c'est un brouillon (« BROUILLON – NON CONFORME »), pas l'attestation")
         problems += [
             f"{photo.path.name} : empreinte {photo.sha256[:16]}… absente de l'attestation"
             for photo in self.photos
@@ -1024,7 +1063,15 @@ class VerificationResult:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """French warnings (expired certificate...), not failures."""
+        """French warnings (expired certificate, no electronic signature...), not failures."""
+        if self.signed_without_certificate:
+            how = UNCERTIFIED_SIGNATURES[self.signature_kind or SignatureKind.IMAGES]
+            return (
+                *self.signature.warnings,
+                f"attestation {how}, sans signature électronique : une modification du "
+                "fichier ne serait pas détectable (signez-la avec une clé PKCS#12 : "
+                "linkytool mes sign, pour qu'elle le soit)",
+            )
         return self.signature.warnings
 
     @property

@@ -12,6 +12,7 @@ from mes_helpers import attest
 
 from linkytool.cli import cli
 from linkytool.mes import Dossier, SigningError, sign_pdf
+from linkytool.mes.model import SignatureKind
 from linkytool.mes.schema import PARIS
 from linkytool.mes.service import verify as verify_attestation
 from linkytool.mes.signing import verify_signature
@@ -76,13 +77,59 @@ def test_another_photo_does_not_match(signed: Path, tmp_path: Path) -> None:
     assert any("absente de l'attestation" in p for p in result.problems)
 
 
-def test_unsigned_pdf_is_reported(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+def test_an_attestation_signed_with_images_verifies_with_a_warning(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    """No PAdES signature to check is not a failure of a final attestation signed with
+    images (the README's site visit), but the user is told a change would not show."""
     dossier, path = complete
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(attest(dossier, base_dir=path.parent, now=GENERATED).pdf)
-    result = verify_attestation(pdf)
+    result = verify_attestation(pdf, sorted((path.parent / "photos").glob("*.jpg")))
     assert not result.signature.signed
+    assert result.signature_kind is SignatureKind.IMAGES
+    assert result.ok, result.problems
+    assert any("sans signature électronique" in w for w in result.warnings)
+    assert [p.title for p in result.photos] == ["Date courante", "Index Injection", "Numéro de PRM"]
+    out = CliRunner().invoke(cli, ["mes", "verify", str(pdf)])
+    assert out.exit_code == 0, out.output
+    assert "non vérifiable" in out.stdout
+    assert "une modification du fichier ne serait pas détectable" in out.stderr
+
+
+def test_an_attestation_to_sign_by_hand_verifies_with_a_warning(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    dossier, path = complete
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(attest(dossier, base_dir=path.parent, now=GENERATED, by_hand=True).pdf)
+    result = verify_attestation(pdf)
+    assert result.signature_kind is SignatureKind.BY_HAND
+    assert result.ok, result.problems
+    assert any("signer à la main" in w for w in result.warnings)
+
+
+def test_a_draft_never_verifies(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
+    dossier, path = complete
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(attest(dossier, base_dir=path.parent, now=GENERATED, draft=True).pdf)
+    result = verify_attestation(pdf)
     assert not result.ok
+    assert any("brouillon" in p for p in result.problems)
+    assert CliRunner().invoke(cli, ["mes", "verify", str(pdf)]).exit_code == 1
+
+
+def test_a_pdf_without_linkytool_data_or_signature_never_verifies(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf = tmp_path / "autre.pdf"
+    canvas = Canvas(str(pdf))
+    canvas.drawString(100, 750, "Attestation")
+    canvas.save()
+    result = verify_attestation(pdf)
+    assert not result.ok
+    assert any("aucune signature" in p for p in result.problems)
+    assert any("données linkytool absentes" in p for p in result.problems)
 
 
 def test_wrong_password_is_a_clear_error(p12_key: tuple[bytes, bytes]) -> None:
@@ -105,3 +152,16 @@ def test_cli_verify_exit_codes(signed: Path) -> None:
     bad = runner.invoke(cli, ["mes", "verify", str(tampered), "--format", "json"])
     assert bad.exit_code == 1
     assert '"intact": false' in bad.output
+
+
+def test_signing_by_hand_draws_no_signature_image_kept_in_the_dossier(
+    complete: tuple[Dossier, Path],
+) -> None:
+    """--sign-by-hand wins over the images in the dossier: the PDF must not show a
+    scanned signature while saying it is to be signed on paper."""
+    dossier, path = complete
+    with_images = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    by_hand = attest(dossier, base_dir=path.parent, now=GENERATED, by_hand=True).pdf
+    # the photos' crops, then each signature image with its transparency mask
+    images = with_images.count(b"/Subtype /Image")
+    assert by_hand.count(b"/Subtype /Image") == images - 4

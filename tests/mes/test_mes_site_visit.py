@@ -91,8 +91,7 @@ def test_the_readme_site_visit_works_as_written(
             shutil.copy(SAMPLES / "tic" / "demo-standard-consumer.bin", words[-1])
             continue
         result = runner.invoke(cli, words)
-        expected = 1 if words[:2] == ["mes", "verify"] else 0  # no PAdES key in the block
-        assert result.exit_code == expected, (words, result.stdout, result.stderr)
+        assert result.exit_code == 0, (words, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
         if words[:2] == ["mes", "new"]:
             fill_in(Path(words[2]))
