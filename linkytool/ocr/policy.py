@@ -27,18 +27,20 @@ class Verdict(StrEnum):
 
 
 class Repair(StrEnum):
-    """What a stage had to assume to find the value (each one withdraws confidence)."""
+    """What a stage had to assume to find the value (each one withdraws confidence).
 
-    #: A loose grammar rule (fixed layout, trimmed letters, a cell taken as a blank...).
-    LAYOUT = "layout"
-    #: The calendar overruled a cell's nearest digit (a year read "2827").
-    CALENDAR = "calendar"
-    #: A number was left outside the value (a time without its colon, a second number).
-    LEFTOVER = "leftover"
+    Declared in the order their remarks are shown."""
+
     #: A digit cell is far fainter than the others (a previous screen's residue).
     FAINT = "faint"
     #: An index padded to an unknown width (a stray cell read as a zero?).
     PADDING = "padding"
+    #: The calendar overruled a cell's nearest digit (a year read "2827").
+    CALENDAR = "calendar"
+    #: A loose grammar rule (fixed layout, trimmed letters, a cell taken as a blank...).
+    LAYOUT = "layout"
+    #: A number was left outside the value (a time without its colon, a second number).
+    LEFTOVER = "leftover"
     #: The screen was named by its value, its title being illegible.
     KIND_FROM_VALUE = "kind_from_value"
     #: Read by tesseract on the whole panel: no dot grid was found.
@@ -70,8 +72,8 @@ class Candidate:
     cells: tuple[tuple[int, int], ...] = ()
     #: Name of the grammar rule that produced it (for diagnostics and tests).
     rule: str = ""
-    #: Each digit's margin [dots]: distance of the second-best digit minus the best,
-    #: the smallest over the preprocessing variants.
+    #: Digit margins [dots] (distance of the second-best digit minus the best's): per
+    #: digit, or the smallest of each preprocessing variant; only their minimum counts.
     margins: tuple[float, ...] = ()
     repairs: frozenset[Repair] = frozenset()
     #: Every preprocessing variant read the same value.

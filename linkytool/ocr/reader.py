@@ -52,6 +52,7 @@ from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid
 from linkytool.ocr.loading import LoadedPhoto, open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
+from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
 from linkytool.ocr.rectify import (
     BORDER,
     CHARS,
@@ -62,27 +63,9 @@ from linkytool.ocr.rectify import (
     refine_quad,
 )
 from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
+from linkytool.ocr.settings import SETTINGS
 
 LOG = logging.getLogger(__name__)
-
-#: Panel candidates tried per photo (best located first).
-MAX_CANDIDATES = 3
-#: Mean distance [dots per cell] above which a panel is not a 5×7 dot-matrix LCD.
-MAX_MEAN_DISTANCE = 7.0
-#: Dot-grid alignment score (dot centres minus gaps, normalised darkness) under which a
-#: panel is penalised: text panels measure 0.08-0.2, blank or non-LCD areas below 0.03.
-MIN_ALIGNMENT = 0.06
-GRID_PENALTY = 20.0
-#: Share of the cells (best fitting first) whose mean distance decides whether a panel is
-#: an LCD at all: a previous screen's fading residue or dust around the title leaves a
-#: few cells that fit no glyph, the rest of a real panel still reads.
-ACCEPT_SHARE = 0.75
-#: Mean distance [dots per cell] of a clean read: no further panel candidates are tried.
-GOOD_MEAN_DISTANCE = 1.5
-#: A value is confident only if every digit's margin reaches this [dots] in every variant.
-CONFIDENT_MARGIN = 1.5
-#: Confidence reported at exactly CONFIDENT_MARGIN (the threshold of ``confident``).
-CONFIDENT_LEVEL = 0.8
 
 
 @dataclass(frozen=True)
@@ -124,15 +107,15 @@ class PanelRead:
 
     @property
     def trimmed_distance(self) -> float:
-        """Mean distance of the best-fitting :data:`ACCEPT_SHARE` of the cells [dots]."""
+        """Mean distance of the best-fitting :data:`SETTINGS.accept_share` of the cells [dots]."""
         distances = sorted(c.distance for c in self.lines[0] + self.lines[1])
-        kept = distances[: max(1, round(ACCEPT_SHARE * len(distances)))]
+        kept = distances[: max(1, round(SETTINGS.accept_share * len(distances)))]
         return float(np.mean(kept))
 
     @property
     def acceptance(self) -> float:
         """Like :attr:`badness` on the best-fitting cells only (lower is better) [dots]."""
-        penalty = GRID_PENALTY * max(0.0, MIN_ALIGNMENT - self.grid.alignment)
+        penalty = SETTINGS.grid_penalty * max(0.0, SETTINGS.min_alignment - self.grid.alignment)
         return self.trimmed_distance + penalty
 
     @cached_property
@@ -147,7 +130,7 @@ class PanelRead:
         spotting needs blank cells around the word)."""
         if classify_title(self.text[0]) in VALUE_KINDS:
             return True
-        return any(spot.cost <= SPOT_MAX_COST for spot in self.title_spots.values())
+        return any(spot.cost <= SETTINGS.spot_max_cost for spot in self.title_spots.values())
 
     @cached_property
     def title_spots(self) -> dict[str, WordMatch]:
@@ -159,12 +142,12 @@ class PanelRead:
     @cached_property
     def rank(self) -> float:
         """Sort key among panel reads (lower is better) [dots]: :attr:`badness`, more so
-        without a dot grid, characters or a title word (see :data:`RANK_GRID_PENALTY`)."""
+        without a dot grid, characters or a title word (see :data:`SETTINGS.rank_grid_penalty`)."""
         return (
             self.badness
-            + RANK_GRID_PENALTY * max(0.0, MIN_ALIGNMENT - self.grid.alignment)
-            + (EMPTY_PENALTY if self.alnum_cells < MIN_ALNUM_CELLS else 0.0)
-            + (0.0 if self.title_spotted else NO_TITLE_PENALTY)
+            + SETTINGS.rank_grid_penalty * max(0.0, SETTINGS.min_alignment - self.grid.alignment)
+            + (SETTINGS.empty_penalty if self.alnum_cells < SETTINGS.min_alnum_cells else 0.0)
+            + (0.0 if self.title_spotted else SETTINGS.no_title_penalty)
         )
 
     @property
@@ -174,7 +157,9 @@ class PanelRead:
         The cells' mean template distance, plus a penalty when the dot grid barely shows
         (a blank or non-LCD area matches the space glyph well but has no dot grid).
         """
-        return self.mean_distance + GRID_PENALTY * max(0.0, MIN_ALIGNMENT - self.grid.alignment)
+        return self.mean_distance + SETTINGS.grid_penalty * max(
+            0.0, SETTINGS.min_alignment - self.grid.alignment
+        )
 
 
 def _channel(panel: Image.Image, channel: str) -> Image.Image:
@@ -226,7 +211,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     for batch in candidate_batches(to_grey(small)):
         if batch and batch[0].from_bezel and best is not None and _reads_well(best.first):
             break  # bezel guesses are a last resort: a panel already reads
-        for candidate in batch[:MAX_CANDIDATES]:
+        for candidate in batch[: SETTINGS.max_candidates]:
             coarse = _working_quad(candidate.quad, scale)
             for quad in _quads_to_try(image, coarse, candidate.from_bezel):
                 for turn in (0, 2):
@@ -239,30 +224,16 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                         break
                 if best is not None and _reads_cleanly(best.first):
                     return best
-    if best is None or best.first.acceptance > MAX_MEAN_DISTANCE:
+    if best is None or best.first.acceptance > SETTINGS.max_mean_distance:
         if blank_seen and best is not None:
             return PanelChoice(best.panel, best.first, best.quad, blank=True)
         return None
     return best
 
 
-#: Extra penalty [dots per unit of alignment missing] when ranking panel reads, and the
-#: penalty [dots] of a read with fewer than MIN_ALNUM_CELLS letters and digits: a blank
-#: area fits the space glyph closely but shows no dot grid and no characters, a
-#: periodic pattern (a row of breakers) fits dashes and marks; neither must beat a real
-#: panel read with a few errors (every Linky screen shows a title word).
-RANK_GRID_PENALTY = 30.0
-EMPTY_PENALTY = 3.0
-MIN_ALNUM_CELLS = 5
-
-
-#: Penalty [dots] of a panel read on whose first line no Linky title word fits.
-NO_TITLE_PENALTY = 2.0
-
-
 def _reads_cleanly(read: PanelRead) -> bool:
     """A read good enough to stop looking for a better panel."""
-    return read.badness <= GOOD_MEAN_DISTANCE and _reads_well(read)
+    return read.badness <= SETTINGS.good_mean_distance and _reads_well(read)
 
 
 def _reads_well(read: PanelRead) -> bool:
@@ -271,10 +242,10 @@ def _reads_well(read: PanelRead) -> bool:
     (Stripes such as a barcode fit some glyphs too, but show no dot grid.)
     """
     return (
-        read.acceptance <= MAX_MEAN_DISTANCE
-        and read.grid.alignment >= MIN_ALIGNMENT
+        read.acceptance <= SETTINGS.max_mean_distance
+        and read.grid.alignment >= SETTINGS.min_alignment
         and not read.grid.blank
-        and read.alnum_cells >= MIN_ALNUM_CELLS
+        and read.alnum_cells >= SETTINGS.min_alnum_cells
         and read.title_spotted
     )
 
@@ -404,9 +375,6 @@ def _digit_costs(read: PanelRead, positions: Sequence[int]) -> npt.NDArray[np.fl
     return result
 
 
-#: A cell reads as its best digit when that digit is at most this much worse [dots] than
-#: the best character overall (a blurred 0 looks like C, O or D; grammar wants digits).
-DIGIT_BIAS = 2.5
 #: Line separator of :func:`_value_text` (keeps digits of two lines apart).
 LINE_BREAK = "\n"
 
@@ -467,7 +435,7 @@ def _biased_line(
         if any(c.isdigit() for c in raw[start:end]):
             for index in range(start, end):
                 cell, digit = read.lines[line][index], digits[index]
-                if cell.char not in "/:" and digit.distance <= cell.distance + DIGIT_BIAS:
+                if cell.char not in "/:" and digit.distance <= cell.distance + SETTINGS.digit_bias:
                     chars[index] = digit.char
         start = token_end
     return "".join(chars)
@@ -531,23 +499,7 @@ def _with_digits(value_text: str, match: FieldMatch, digits: str) -> str:
     return "".join(text)
 
 
-#: A title word spotted at this mean cost [dots per letter] or less names the screen
-#: (measured: right words cost 0.3-4, the other kinds' words 6 or more).
-SPOT_MAX_COST = 5.0
-#: Certain when at most this cost (or tesseract reads the same title), this far below the
-#: next kind's word, and no other reading (cell text, tesseract) names another screen.
-SPOT_SURE_COST = 4.0
-SPOT_SURE_GAP = 4.0
-#: ... or at most this cost when the cell text of every variant names the same screen
-#: (noise cells around a title raise the spotting cost, not the keyword reading).
-SPOT_TEXT_SURE_COST = 6.5
-#: ... and, on those terms, a gap to the next value word of at least this [dots/letter]
-#: for the PRM and date screens: their grammars (14 digits, a calendar date) accept no
-#: other value screen's text, so a closer second word cannot turn into a wrong value.
-SPOT_TEXT_SURE_GAP = 2.5
 GRAMMAR_EXCLUSIVE_KINDS = (ScreenKind.PRM, ScreenKind.DATE)
-#: A value word loses to another screen's word fitting this much better [dots/letter].
-OTHER_WORD_SLACK = 1.5
 VALUE_KINDS = (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX)
 
 
@@ -555,7 +507,7 @@ def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
     """The screen whose title word fits line 1 best: (kind, cost, gap to the next kind).
 
     Costs in [dots per letter]. A value screen's word must also fit better than every
-    other screen's word (within :data:`OTHER_WORD_SLACK`), else the kind is OTHER.
+    other screen's word (within :data:`SETTINGS.other_word_slack`), else the kind is OTHER.
     """
     found = read.title_spots
     spots = sorted(((found[word], kind) for word, kind in SPOT_WORDS), key=lambda s: s[0].cost)
@@ -565,7 +517,7 @@ def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
         (found[word].cost for word in SPOT_OTHER_WORDS if _overlap(found[word], best)),
         default=np.inf,
     )
-    if other + OTHER_WORD_SLACK < best.cost:
+    if other + SETTINGS.other_word_slack < best.cost:
         return ScreenKind.OTHER, float(other), best.cost - float(other)
     return best_kind, best.cost, spots[1][0].cost - best.cost
 
@@ -577,19 +529,13 @@ def _overlap(first: WordMatch, second: WordMatch) -> bool:
     )
 
 
-#: A digit cell of the value whose ink contrast is below this share of the value's
-#: median is faint: a previous screen's residue (the LCD fades slowly) in a blank cell
-#: reads as a digit with a clear margin once normalised, e.g. the blank before "kWh".
-FAINT_DIGIT_SHARE = 0.5
-
-
 def _faint_digit(read: PanelRead, match: FieldMatch) -> bool:
     """True when a digit cell of ``match`` is much fainter than its others."""
     ink = read.grid.ink
     if ink is None or not match.digit_positions:
         return False
     levels = ink.reshape(-1)[[_cell_index(p) for p in match.digit_positions]]
-    return bool(levels.min() < FAINT_DIGIT_SHARE * float(np.median(levels)))
+    return bool(levels.min() < SETTINGS.faint_digit_share * float(np.median(levels)))
 
 
 #: Screens whose value alone names them when the title is illegible: no other Linky
@@ -609,13 +555,8 @@ def _kind_from_value(read: PanelRead) -> ScreenKind | None:
 
 def _letters_legible(read: PanelRead) -> bool:
     """At least three title cells read as letters with a clear margin."""
-    clear = [c for c in read.lines[0] if c.char.isalpha() and c.margin >= CONFIDENT_MARGIN]
+    clear = [c for c in read.lines[0] if c.char.isalpha() and c.margin >= SETTINGS.confident_margin]
     return len(clear) >= 3
-
-
-def _confidence(margin: float) -> float:
-    """Map a margin [dots] to 0..1 with CONFIDENT_LEVEL at CONFIDENT_MARGIN."""
-    return float(min(1.0, max(0.0, margin / CONFIDENT_MARGIN * CONFIDENT_LEVEL)))
 
 
 def read_image(
@@ -671,22 +612,24 @@ def read_image(
     text_kinds = [classify_title(r.text[0]) for r in reads]
     spotted, spot_cost, spot_gap = spot_title(reads[0])
     tesseract_kind = classify_title(tesseract_text) if tesseract_text is not None else None
-    kind = spotted if spot_cost <= SPOT_MAX_COST else text_kinds[0] or tesseract_kind
+    kind = spotted if spot_cost <= SETTINGS.spot_max_cost else text_kinds[0] or tesseract_kind
     if kind is None:
         kind = _kind_from_value(reads[0])
     if kind is None and _letters_legible(reads[0]):
         kind = ScreenKind.OTHER  # a legible title of a screen we do not know
     votes = {k for k in (*text_kinds, tesseract_kind) if k in VALUE_KINDS}
     if kind in VALUE_KINDS:
-        text_sure = set(text_kinds) == {kind} and spot_cost <= SPOT_TEXT_SURE_COST
+        text_sure = set(text_kinds) == {kind} and spot_cost <= SETTINGS.spot_text_sure_cost
         kinds_agree = (
             votes <= {kind}
             and spotted == kind
-            and (spot_cost <= SPOT_SURE_COST or tesseract_kind == kind or text_sure)
+            and (spot_cost <= SETTINGS.spot_sure_cost or tesseract_kind == kind or text_sure)
             and (
-                spot_gap >= SPOT_SURE_GAP
+                spot_gap >= SETTINGS.spot_sure_gap
                 or (
-                    text_sure and kind in GRAMMAR_EXCLUSIVE_KINDS and spot_gap >= SPOT_TEXT_SURE_GAP
+                    text_sure
+                    and kind in GRAMMAR_EXCLUSIVE_KINDS
+                    and spot_gap >= SETTINGS.spot_text_sure_gap
                 )
             )
         )
@@ -778,27 +721,23 @@ def read_image(
         )
     # most variants; on a tie, the value whose digits fit their cells best
     best = min(set(found), key=lambda v: (-found.count(v), costs_of.get(v, np.inf), v))
-    agree = all(v == best for v in values)
-    margin = min(margins) if margins else 0.0
-    confidence = _confidence(margin) * (1.0 if agree else 0.5) * (1.0 if kinds_agree else 0.7)
-    confident = (
-        agree
-        and kinds_agree
-        and margin >= CONFIDENT_MARGIN
-        and not (implausible or forced or repaired or faint)
+    flags = (
+        (faint, Repair.FAINT),
+        (implausible, Repair.PADDING),
+        (forced, Repair.CALENDAR),
+        (repaired, Repair.LAYOUT),
     )
-    if faint:
-        warnings.append(
-            "Un chiffre est bien plus pâle que les autres (reste de l'écran précédent ?) : "
-            "vérifiez la valeur, ou reprenez la photo une fois l'écran stabilisé."
-        )
-    if implausible:
-        warnings.append("Nombre de zéros inattendu devant l'index : vérifiez la valeur.")
-    if forced:
-        warnings.append(
-            "Un chiffre lu donnait une date impossible : la date la plus proche est "
-            "proposée, vérifiez-la."
-        )
+    candidate = Candidate(
+        kind=kind,
+        value=best,
+        margins=tuple(margins),
+        repairs=frozenset(repair for flag, repair in flags if flag),
+        variants_agree=all(v == best for v in values),
+        title_certain=kinds_agree,
+    )
+    verdict, rule = decide(candidate)
+    confident = verdict is Verdict.CONFIDENT
+    warnings.extend(remarks(candidate))
     LOG.debug(
         "%s: values %s margins %s title %s (cost %.2f, gap %.2f) text %s tesseract %s",
         source.name,
@@ -813,11 +752,12 @@ def read_image(
     candidates = tuple(dict.fromkeys(v for v in found if v != best))
     if not confident:
         warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
+    LOG.debug("%s: %s (%s)", source.name, verdict, rule)
     return PhotoReading(
         path=source,
         screen=kind,
         value=best,
-        confidence=round(confidence, 3),
+        confidence=round(confidence(candidate), 3),
         confident=confident,
         candidates=candidates,
         crop=crop,

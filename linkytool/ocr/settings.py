@@ -17,9 +17,9 @@ class Settings:
 
     #: The benchmark runs these values were chosen on (never report figures on them).
     tuned_on: str = (
-        "synthetic seeds 2026, 7, 99, 11, 301-304, 6163 (hard level, hd44780/alt glyphs, "
-        "rounds up to ed84bec); font and geometry rounds: seed 500 hard+camera, fonts "
-        "hd44780_a00 and x11_5x7 only"
+        "synthetic seeds 2026, 7, 99, 11, 301-304, 6163 (bench/ocr_accuracy.py, default "
+        "geometry, HD44780 A00/A02 glyphs; rounds up to ed84bec; faint_digit_share after "
+        "seed 9191)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -40,7 +40,8 @@ class Settings:
     fonts: tuple[str, ...] | None = None
 
     # --- the title (keyword spotting on the cells) ---
-    #: A title word spotted at this mean cost [dots per letter] or less names the screen.
+    #: A title word spotted at this mean cost [dots per letter] or less names the screen
+    #: (measured: right words cost 0.3-4, the other kinds' words 6 or more).
     spot_max_cost: float = 5.0
     #: Certain at this cost or less (or tesseract agrees), this far below the next kind.
     spot_sure_cost: float = 4.0
@@ -60,7 +61,8 @@ class Settings:
     good_mean_distance: float = 1.5
     #: Share of the cells (best fitting first) that decides whether a panel is an LCD.
     accept_share: float = 0.75
-    #: Dot-grid alignment under which a panel is penalised (text panels 0.08-0.2).
+    #: Dot-grid alignment (dot centres minus gaps, normalised darkness) under which a
+    #: panel is penalised: text panels measure 0.08-0.2, blank or non-LCD areas < 0.03.
     min_alignment: float = 0.06
     grid_penalty: float = 20.0
     rank_grid_penalty: float = 30.0

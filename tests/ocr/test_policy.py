@@ -66,3 +66,20 @@ def test_index_within_a_kwh_of_eait_is_not_proof_of_every_digit() -> None:
     reading = PhotoReading(PATH, ScreenKind.INJECTION_INDEX, "12", 0.6, False)
     check = CrossCheck("index_tic", CheckStatus.OK, "…", PATH)
     assert not with_evidence(reading, [check]).confident
+
+
+def test_the_reader_decides_through_the_policy_table(
+    synth_photo, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The policy is the one place that decides: a table with a stricter first rule makes
+    a clear photo "to confirm", with no other change to the reader."""
+    from linkytool.ocr import policy, read_photo
+    from linkytool.ocr.synth import PhotoSpec
+
+    path, truth = synth_photo(PhotoSpec(scene="prm", level="easy", size=(1600, 1200)), 3)
+    assert read_photo(path).confident
+    never = policy.Rule("never sure", lambda c, s: True, Verdict.TO_CONFIRM)
+    monkeypatch.setattr(policy, "RULES", (never, *policy.RULES))
+    reading = read_photo(path)
+    assert reading.value == truth["value"]
+    assert not reading.confident
