@@ -5,7 +5,7 @@ Usage (from the repository root)::
     .venv/bin/python bench/ocr_accuracy.py                  # 4 levels x 80 photos
     .venv/bin/python bench/ocr_accuracy.py --count 20 --level normal,hard
 
-Photos come from the seeded synthetic generator (``linkytool.ocr.synth``), so a run is
+Photos come from the seeded synthetic generator (``ocrsynth``), so a run is
 reproducible; every real photo under ``../shared/samples-real/photos/`` (with a
 ``truth.json`` next to it) is read too when that folder exists. Printed per level:
 
@@ -32,9 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "devtools"))  # the synthetic-photo generator (not in the wheel)
 
 from linkytool.ocr import PhotoError, read_photo  # noqa: E402
-from linkytool.ocr.synth import LEVELS, generate_set  # noqa: E402
+from ocrsynth import LEVELS, generate_set  # noqa: E402
 
 REAL_PHOTOS = ROOT.parent / "shared" / "samples-real" / "photos"
 VALUE_KINDS = {"prm", "date", "injection_index"}

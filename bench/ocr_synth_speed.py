@@ -1,4 +1,4 @@
-"""Speed of the synthetic Linky photo generator (``linkytool.ocr.synth``).
+"""Speed of the synthetic Linky photo generator (``ocrsynth``).
 
 Usage (from the repository root)::
 
@@ -22,11 +22,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "devtools"))  # the synthetic-photo generator (not in the wheel)
 
 import numpy as np  # noqa: E402
 
-from linkytool.ocr.synth import LEVELS, PhotoSpec, encode_photo, generate_photo  # noqa: E402
-from linkytool.ocr.synth.generate import draw_scene, photo_rng  # noqa: E402
+from ocrsynth import LEVELS, PhotoSpec, encode_photo, generate_photo  # noqa: E402
+from ocrsynth.generate import draw_scene, photo_rng  # noqa: E402
 
 SIZES = ((1600, 1200), (2592, 1944), (4032, 3024))
 

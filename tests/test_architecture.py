@@ -6,9 +6,12 @@ The core (everything but the front ends) is importable without Textual, click or
 
 from __future__ import annotations
 
+import ast
+import os
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import linkytool
 
@@ -87,9 +90,6 @@ MES_ACTIONS_BELOW_THE_SERVICE = frozenset(
 
 
 def test_front_ends_do_dossier_actions_through_the_mes_service_only() -> None:
-    import ast
-    from pathlib import Path
-
     root = Path(linkytool.__file__).parent
     offenders = []
     for path in [root / "cli" / "mes.py", *sorted((root / "tui").rglob("*.py"))]:
@@ -110,22 +110,43 @@ def test_front_ends_do_dossier_actions_through_the_mes_service_only() -> None:
 
 
 def test_production_code_never_imports_the_synthetic_photo_generator() -> None:
-    """The generator (``linkytool.ocr.synth``) is a development tool: the reader, the
+    """The generator (``ocrsynth``, in ``devtools/``) is a development tool: the reader, the
     services and both front ends work without it (its font table is the reader's data,
-    :mod:`linkytool.ocr.font5x7`, which the generator imports, never the reverse)."""
+    :mod:`linkytool.ocr.font5x7`, which the generator imports, never the reverse). The
+    generator is importable in the child (``PYTHONPATH``), so an import would succeed and
+    show up in ``sys.modules`` rather than hide behind an ImportError."""
     production = [
-        module.name
-        for module in pkgutil.walk_packages(linkytool.__path__, prefix="linkytool.")
-        if not module.name.startswith("linkytool.ocr.synth")
+        module.name for module in pkgutil.walk_packages(linkytool.__path__, prefix="linkytool.")
     ]
     code = (
         "import importlib, sys\n"
         f"for name in {production!r}:\n"
         "    importlib.import_module(name)\n"
-        "print(','.join(sorted(m for m in sys.modules if m.startswith('linkytool.ocr.synth'))))\n"
+        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'ocrsynth')))\n"
     )
+    devtools = Path(linkytool.__file__).resolve().parents[1] / "devtools"
+    env = {**os.environ, "PYTHONPATH": str(devtools)}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_the_generator_lives_outside_the_package() -> None:
+    """``linkytool/`` holds no generator code (it moved to ``devtools/ocrsynth``) and no
+    production file names it in an import."""
+    root = Path(linkytool.__file__).resolve().parent
+    assert not list((root / "ocr" / "synth").glob("*.py"))
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [f"{path.relative_to(root)}: {n}" for n in names if "synth" in n]
+    assert offenders == []

@@ -17,7 +17,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "linkytool"
 #: Files that write numbers for programs, not for people, with the reason.
 DATA_WRITERS = {
     "acc/outputs.py": "CSV energies [kWh] with a decimal point, as the file contract says",
-    "ocr/synth/__main__.py": "developer tool printing timings in English",
     "textfmt.py": "the French formatter itself",
 }
 

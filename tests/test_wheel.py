@@ -48,9 +48,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
-    shutil.copytree(
-        ROOT / "linkytool", source / "linkytool", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    # devtools/ is copied too, so that the wheel test sees pyproject keep it out.
+    for folder in ("linkytool", "devtools"):
+        shutil.copytree(
+            ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
+        )
     dist = base / "dist"
     wheel = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, source]
     built = _run(wheel, base)
@@ -72,11 +74,12 @@ def test_the_wheel_ships_the_samples_and_not_the_test_generator(
         "import linkytool, pathlib, importlib.util as u;"
         "root = pathlib.Path(linkytool.__file__).parent;"
         "print((root / 'samples' / 'dossier' / 'demo.toml').is_file());"
-        "print(u.find_spec('linkysynth') is None)"
+        "print(u.find_spec('ocrsynth') is None);"
+        "print(not (root / 'ocr' / 'synth').exists())"
     )
     result = _run([installed / "python", "-c", code], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True"]
+    assert result.stdout.split() == ["True", "True", "True"]
 
 
 def test_acc_demo_runs_from_the_installed_package(installed: Path, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr.synth import PhotoSpec, encode_photo, generate_photo
+from ocrsynth import PhotoSpec, encode_photo, generate_photo
 
 SAMPLES_PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"
 

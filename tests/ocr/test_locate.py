@@ -14,7 +14,7 @@ from linkytool.ocr.locate import (
     candidate_batches,
     parallel_variants,
 )
-from linkytool.ocr.synth.generate import PhotoSpec, draw_scene, generate_photo, photo_rng
+from ocrsynth.generate import PhotoSpec, draw_scene, generate_photo, photo_rng
 
 
 def _tilted_ring(angle_deg: float, cut_corner: bool) -> np.ndarray:

@@ -10,7 +10,7 @@ from linkytool.ocr.dotmatrix import CellRead
 from linkytool.ocr.lcdgrid import GridSample
 from linkytool.ocr.reader import VARIANTS, PanelRead, spot_title
 from linkytool.ocr.result import ScreenKind
-from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits
+from ocrsynth.font5x7 import FONTS, glyph_bits
 
 FONT = next(iter(FONTS))
 

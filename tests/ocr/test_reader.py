@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from linkytool.ocr import OcrEngineMissing, ScreenKind, engine, read_image, read_photo
-from linkytool.ocr.synth import PhotoSpec
+from ocrsynth import PhotoSpec
 
 from .conftest import SAMPLES_PHOTOS
 

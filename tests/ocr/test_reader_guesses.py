@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from linkytool.ocr import PhotoReading, ScreenKind, read_image
-from linkytool.ocr.synth.render import LcdStyle, render_lcd
-from linkytool.ocr.synth.screens import Screen
+from ocrsynth.render import LcdStyle, render_lcd
+from ocrsynth.screens import Screen
 
 STYLE = LcdStyle(
     background=(170, 190, 120),

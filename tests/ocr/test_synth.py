@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from linkytool.ocr.synth import (
+from ocrsynth import (
     LEVELS,
     SCENES,
     PhotoSpec,
@@ -22,10 +22,10 @@ from linkytool.ocr.synth import (
     generate_set,
     load_truth,
 )
-from linkytool.ocr.synth.__main__ import main
-from linkytool.ocr.synth.font5x7 import FONTS, bits_of, glyph_bits, supported, variant_rom
-from linkytool.ocr.synth.levels import levels_table
-from linkytool.ocr.synth.screens import LINE_CHARS, OTHER_SCREENS, date_screen, other_screen
+from ocrsynth.__main__ import main
+from ocrsynth.font5x7 import FONTS, bits_of, glyph_bits, supported, variant_rom
+from ocrsynth.levels import levels_table
+from ocrsynth.screens import LINE_CHARS, OTHER_SCREENS, date_screen, other_screen
 
 SMALL = (960, 720)
 VALUE_PATTERNS = {

@@ -13,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageFilter
 
-from linkytool.ocr.synth import PhotoSpec, PhotoTruth, generate_photo, geometry
-from linkytool.ocr.synth.font5x7 import FONTS, glyph_bits
-from linkytool.ocr.synth.render import CHAR_PITCH, LINE_PITCH, TEXT_DOTS_H, TEXT_DOTS_W
+from ocrsynth import PhotoSpec, PhotoTruth, generate_photo, geometry
+from ocrsynth.font5x7 import FONTS, glyph_bits
+from ocrsynth.render import CHAR_PITCH, LINE_PITCH, TEXT_DOTS_H, TEXT_DOTS_W
 
 Array = npt.NDArray[np.float64]
 

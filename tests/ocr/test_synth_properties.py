@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageOps
 
-from linkytool.ocr.synth import LEVELS, SCENES, PhotoSpec, encode_photo, generate_photo
-from linkytool.ocr.synth.screens import LINE_CHARS
+from ocrsynth import LEVELS, SCENES, PhotoSpec, encode_photo, generate_photo
+from ocrsynth.screens import LINE_CHARS
 
 PATTERNS = {
     "prm": r"\d{14}",

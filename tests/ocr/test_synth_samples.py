@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from linkytool.ocr.synth import load_truth
-from linkytool.ocr.synth.samples import SAMPLES, write_samples
+from ocrsynth import load_truth
+from ocrsynth.samples import SAMPLES, write_samples
 
 
 @pytest.fixture(scope="module")

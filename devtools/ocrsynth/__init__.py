@@ -4,13 +4,13 @@ Public API: :func:`generate_photo` (one photo from a :class:`PhotoSpec`),
 :func:`generate_large_photo` (a 48 MP photo, fast), :func:`encode_photo` (file
 bytes), :func:`generate_set` (a directory of photos plus
 ``truth.json``), :func:`load_truth`, and the difficulty :data:`LEVELS`. Script entry:
-``python -m linkytool.ocr.synth --out DIR --count N --level normal --seed S``.
+``python -m ocrsynth --out DIR --count N --level normal --seed S``.
 """
 
 from __future__ import annotations
 
-from linkytool.ocr.synth import geometry
-from linkytool.ocr.synth.generate import (
+from ocrsynth import geometry
+from ocrsynth.generate import (
     DEFAULT_MIX,
     SCENES,
     PhotoSpec,
@@ -23,7 +23,7 @@ from linkytool.ocr.synth.generate import (
     photo_rng,
     write_truth,
 )
-from linkytool.ocr.synth.levels import LEVELS, Level
+from ocrsynth.levels import LEVELS, Level
 
 __all__ = [
     "DEFAULT_MIX",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from linkytool.fileio import atomic_write_text
+from ocrsynth.degrade import GENERATOR_NAME
 
 TRUTH_VERSION = 1
 
@@ -53,7 +54,7 @@ class PhotoTruth:
 def write_truth(path: Path, truths: Sequence[PhotoTruth], **meta: Any) -> None:
     """Write ``truth.json``: generator metadata and one entry per photo."""
     document = {
-        "generator": "linkytool.ocr.synth",
+        "generator": GENERATOR_NAME,
         "version": TRUTH_VERSION,
         **meta,
         "count": len(truths),

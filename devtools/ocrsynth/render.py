@@ -19,8 +19,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
-from linkytool.ocr.synth.font5x7 import COLS, ROWS, Glyph, bits_of, glyph_bits
-from linkytool.ocr.synth.screens import LINE_CHARS, Screen
+from ocrsynth.font5x7 import COLS, ROWS, Glyph, bits_of, glyph_bits
+from ocrsynth.screens import LINE_CHARS, Screen
 
 RGB = tuple[int, int, int]
 FloatArray = npt.NDArray[np.float32]

@@ -27,6 +27,11 @@ TAG_EXIF_IFD = 0x8769
 TAG_DATETIME_ORIGINAL = 0x9003
 TAG_OFFSET_TIME_ORIGINAL = 0x9011
 
+#: The generator's name written in each photo (EXIF Software) and truth.json. It is the
+#: package's name before it left the product (now ``devtools/ocrsynth``), kept so that the
+#: committed samples in ``linkytool/samples/photos`` regenerate byte for byte.
+GENERATOR_NAME = "linkytool.ocr.synth"
+
 #: The transpose that turns an upright image into stored pixels for each EXIF orientation
 #: (the inverse of what a viewer, or ``ImageOps.exif_transpose``, applies).
 _STORE_TRANSPOSE = {
@@ -227,7 +232,7 @@ def build_exif(
     exif[TAG_ORIENTATION] = orientation
     exif[TAG_MAKE] = make
     exif[TAG_MODEL] = model
-    exif[TAG_SOFTWARE] = "linkytool.ocr.synth"
+    exif[TAG_SOFTWARE] = GENERATOR_NAME
     if taken is not None:
         sub_ifd = exif.get_ifd(TAG_EXIF_IFD)
         sub_ifd[TAG_DATETIME_ORIGINAL] = taken.strftime("%Y:%m:%d %H:%M:%S")

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from linkytool.ocr.synth import degrade, font5x7, geometry, render, scene, screens
-from linkytool.ocr.synth.draws import Draws
-from linkytool.ocr.synth.levels import Level
-from linkytool.ocr.synth.screens import Screen
+from ocrsynth import degrade, font5x7, geometry, render, scene, screens
+from ocrsynth.draws import Draws
+from ocrsynth.levels import Level
+from ocrsynth.screens import Screen
 
 #: LCD colours (background, ink) with the backlight on and off.
 _LCD_ON = ((176, 212, 118), (28, 40, 24))

@@ -3,11 +3,11 @@
 The demo photos follow the cross-feature contract (demo meter PRM ``30002345678901``,
 ADS ``041864123456``; date screen 20/11/2026 14:32 photographed at 14:33:10; injection
 index 12 kWh). The test set covers every level, screen kind and file problem the reader
-must handle. Regenerate with ``python -m linkytool.ocr.synth --samples --out samples/photos``
+must handle. Regenerate with ``python -m ocrsynth --samples --out samples/photos``
 (deterministic: the same bytes every time with the same Pillow/libjpeg).
 
 A 48 MP photo is deliberately not committed (too big for git): tests generate it on the
-fly with :func:`~linkytool.ocr.synth.generate.generate_large_photo`. The HEIC photo is
+fly with :func:`~ocrsynth.generate.generate_large_photo`. The HEIC photo is
 written only where the optional ``pillow-heif`` is installed (it is not a linkytool
 dependency); elsewhere the committed file is kept.
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from linkytool.fileio import atomic_write_bytes
-from linkytool.ocr.synth.errors import EncoderUnavailableError
-from linkytool.ocr.synth.generate import (
+from ocrsynth.errors import EncoderUnavailableError
+from ocrsynth.generate import (
     PhotoSpec,
     PhotoTruth,
     encode_photo,

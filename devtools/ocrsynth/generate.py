@@ -22,12 +22,12 @@ import numpy as np
 from PIL import Image
 
 from linkytool.fileio import atomic_write_bytes
-from linkytool.ocr.synth import degrade, meter, photometric, scene, screens
-from linkytool.ocr.synth.draws import Draws
-from linkytool.ocr.synth.errors import EncoderUnavailableError
-from linkytool.ocr.synth.levels import LEVELS, Level
-from linkytool.ocr.synth.screens import Screen
-from linkytool.ocr.synth.truth import PhotoTruth, load_truth, write_truth
+from ocrsynth import degrade, meter, photometric, scene, screens
+from ocrsynth.draws import Draws
+from ocrsynth.errors import EncoderUnavailableError
+from ocrsynth.levels import LEVELS, Level
+from ocrsynth.screens import Screen
+from ocrsynth.truth import PhotoTruth, load_truth, write_truth
 
 __all__ = [
     "DEFAULT_MIX",

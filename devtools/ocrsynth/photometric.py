@@ -9,9 +9,9 @@ import math
 import numpy as np
 from PIL import Image
 
-from linkytool.ocr.synth import degrade
-from linkytool.ocr.synth.draws import Draws
-from linkytool.ocr.synth.levels import Level
+from ocrsynth import degrade
+from ocrsynth.draws import Draws
+from ocrsynth.levels import Level
 
 
 def apply_photometric(

@@ -1,4 +1,4 @@
-"""Script entry: ``python -m linkytool.ocr.synth --out DIR --count N --level L --seed S``.
+"""Script entry: ``python -m ocrsynth --out DIR --count N --level L --seed S``.
 
 Writes ``<level>-NNNN.jpg`` photos and ``truth.json`` into DIR (a developer tool for the
 benchmark and tests, not a user command; messages in English).
@@ -10,15 +10,15 @@ import argparse
 import sys
 import time
 
-from linkytool.ocr.synth.generate import SCENES, generate_set
-from linkytool.ocr.synth.levels import LEVELS, levels_table
-from linkytool.ocr.synth.samples import write_samples
+from ocrsynth.generate import SCENES, generate_set
+from ocrsynth.levels import LEVELS, levels_table
+from ocrsynth.samples import write_samples
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, generate the set, print a one-line summary per level."""
     parser = argparse.ArgumentParser(
-        prog="python -m linkytool.ocr.synth",
+        prog="python -m ocrsynth",
         description="Generate synthetic Linky screen photos with ground truth (truth.json).",
     )
     parser.add_argument("--out", default="", help="output directory")
