@@ -8,7 +8,7 @@ closed ``4``...) used on some synthetic photos so that a reader cannot overfit o
 reader may use both sets as templates.
 
 This table is product data (the reader's templates); the synthetic-photo generator
-(:mod:`linkytool.ocr.synth`, a development tool) draws with it too, never the reverse.
+(:mod:`ocrsynth` in devtools/, a development tool) draws with it too, never the reverse.
 
 Only the characters Linky screens need are defined: digits, upper-case letters, the
 lower-case letters of units (``kWh``, ``kVA``) and a little punctuation.

@@ -74,7 +74,7 @@ def test_the_reader_decides_through_the_policy_table(
     """The policy is the one place that decides: a table with a stricter first rule makes
     a clear photo "to confirm", with no other change to the reader."""
     from linkytool.ocr import policy, read_photo
-    from linkytool.ocr.synth import PhotoSpec
+    from ocrsynth import PhotoSpec
 
     path, truth = synth_photo(PhotoSpec(scene="prm", level="easy", size=(1600, 1200)), 3)
     assert read_photo(path).confident
