@@ -9,7 +9,9 @@ see the same load), in tmux at 80×24:
 - ``linkytool`` (no dossier) likewise.
 
 Prints the medians, their spread, the ratio of each to the bare app and the load
-average before and after. Each program is quit with Ctrl+Q once drawn.
+average before and after. linkytool's modules are compiled to bytecode first, as an
+installed linkytool's are (the checkout's editable install would otherwise compile them
+at every start under ``PYTHONDONTWRITEBYTECODE``). Each program is quit with Ctrl+Q once drawn.
 
     .venv/bin/python bench/tui_startup.py [--runs 9]
 """
@@ -26,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tmux_term import KeepServer, Tmux
+from tmux_term import KeepServer, Tmux, compile_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -68,6 +70,7 @@ def main() -> None:
     options = parser.parse_args()
     if not BINARY.exists():
         sys.exit(f"{BINARY} missing: run ./dev setup")
+    compiled = compile_sources(ROOT, PYTHON)
     load_before = os.getloadavg()
     samples: dict[str, list[float]] = {name: [] for name in SCENARIOS}
     with tempfile.TemporaryDirectory() as scratch, KeepServer():
@@ -80,7 +83,7 @@ def main() -> None:
     print(f"TUI start-up to first screen, tmux 80x24, {options.runs} alternating runs each")
     print(
         f"machine: {os.cpu_count()} cores; load average (1 min) {load_before[0]:.2f} before,"
-        f" {load_after[0]:.2f} after"
+        f" {load_after[0]:.2f} after; {compiled}"
     )
     bare = statistics.median(samples[BARE])
     verdicts = []
