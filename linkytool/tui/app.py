@@ -143,31 +143,34 @@ class LinkytoolApp(SafetyNet, App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        """Work that must not delay the first screen: notices; the first screen's own
-        widgets then call :meth:`start_background_work` once they are drawn."""
+        """Work that must not delay the first screen: the photo workers and the reading
+        of the dossier's photos, notices; the first screen's own widgets then call
+        :meth:`start_background_work` once they are drawn."""
         self.first_paint_done = True
+        # The photo workers' fork server imports the OCR in its own process, on the other
+        # core, while this one draws the Compteur; the photos are queued at once (their
+        # paths need no dossier load): F3 pressed at once finds them read or nearly.
+        if self.store.path is not None:
+            self.photo_jobs.warm_up()
+            self.read_dossier_photos()
         for notice in self.session.notices:
             self.notify(notice, title="linkytool", severity="warning", timeout=10)
         self.session.notices.clear()
         self.set_timer(2.0, self.start_background_work)  # in case the screen never says
 
     def start_background_work(self) -> None:
-        """Load the dossier and start reading its photos (once). Called when the first
+        """Load the dossier and import the next screens (once). Called when the first
         screen is complete: a thread importing code holds the GIL and would slow the
         mounting of that screen's widgets."""
         if self._background_started:
             return
         self._background_started = True
-        if self.store.path is not None and self.session.photo_reader is None:
-            # The workers start in other processes while the dossier loads here; started
-            # at the first paint, they slowed the first screen's widgets on a busy machine.
-            self.photo_jobs.warm_up()
         self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def _warm_up(self) -> None:
         """In a thread, once the first screen is drawn: load the dossier (and the dossier
-        code, ~0.2 s of imports), then start reading its photos, so F3 and F4 find their
-        work done or under way."""
+        code, ~0.3 s of imports) and import the next screens' code, so F3 and F4 find
+        their work done or under way (the photos are read since the first paint)."""
         if self.store.path is not None and self.store.path.is_file():
             try:
                 self.store.load()
@@ -378,27 +381,22 @@ class LinkytoolApp(SafetyNet, App[None]):
     def read_dossier_photos(self) -> None:
         """Start reading the photos the dossier names, when it names new ones (each photo
         content once). A photo the dossier already named is not asked for again: the
-        slot may meanwhile be reading another one (sent from the phone, not yet named)."""
+        slot may meanwhile be reading another one (sent from the phone, not yet named).
+        Needs only the dossier's ``[photos]`` table: called at the first paint, before
+        the dossier itself is loaded."""
         if self.store.path is None or not self.store.path.is_file():
             return
-        try:
-            dossier = self.store.require()
-        except Exception:
-            return  # the Prérequis screen reports why the dossier cannot be read
         from linkytool.tui.photo_jobs import SLOT_FIELDS
 
-        for slot in SLOT_FIELDS:
-            relative = getattr(dossier.photos, slot, "") or ""
-            if relative:
-                path = (self.store.base_dir / relative).resolve()
-                try:
-                    info = path.stat()
-                except OSError:
-                    continue
-                seen = (path, info.st_size, info.st_mtime_ns)  # a file replaced is new
-                if self._declared_photos.get(slot) != seen:
-                    self._declared_photos[slot] = seen
-                    self.photo_jobs.submit(slot, path)
+        for slot, path in self.store.photo_paths(SLOT_FIELDS).items():
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            seen = (path, info.st_size, info.st_mtime_ns)  # a file replaced is new
+            if self._declared_photos.get(slot) != seen:
+                self._declared_photos[slot] = seen
+                self.photo_jobs.submit(slot, path)
 
     def on_photo_read(self, message: PhotoRead) -> None:
         pane = self.panes.get("photos")
@@ -531,13 +529,13 @@ def make_app(
     ``intake_bind``, ``intake_port``: where the phone intake of the Photos screen listens
     (default: the address of the default route's interface, a free port).
     """
-    from linkytool.tui.state import UiState
-
     if demo:
         from linkytool.tui.demo import prepare_demo
 
         session = prepare_demo(Path(workdir) if workdir is not None else None)
     else:
+        from linkytool.tui.state import UiState  # the demo remembers nothing
+
         session = Session(
             dossier_path=Path(dossier).resolve() if dossier is not None else None,
             tic_url=port,

@@ -41,6 +41,32 @@ class DossierStore:
         """Directory relative paths in the dossier are resolved from."""
         return self.path.parent if self.path is not None else Path.cwd()
 
+    def photo_paths(self, slots: tuple[str, ...]) -> dict[str, Path]:
+        """The photos the dossier names for ``slots`` (absolute paths), those named only.
+
+        From the loaded dossier when there is one; before that, from the file's
+        ``[photos]`` table alone (``tomllib``): the full load imports all of
+        ``linkytool.mes``, about 0.3 s, which would hold back the reading of the photos
+        at start-up. An unreadable file names none (the Prérequis screen says why).
+        """
+        if self.path is None:
+            return {}
+        if self.dossier is not None:
+            named = {slot: getattr(self.dossier.photos, slot, "") for slot in slots}
+        else:
+            import tomllib
+
+            try:
+                table = tomllib.loads(self.path.read_text(encoding="utf-8")).get("photos", {})
+            except (OSError, ValueError):
+                return {}
+            named = table if isinstance(table, dict) else {}
+        return {
+            slot: (self.base_dir / relative).resolve()
+            for slot in slots
+            if isinstance(relative := named.get(slot), str) and relative
+        }
+
     def require_path(self) -> Path:
         """The dossier's path, or a French error saying how to open one."""
         if self.path is None:

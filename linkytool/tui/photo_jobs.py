@@ -3,10 +3,12 @@
 The OCR is numpy-heavy and holds the GIL for much of its work: run in threads of the UI
 process, three photos make the screen stutter and take longer than one after the other.
 Here each photo is read in a small pool of worker *processes* (``forkserver``: safe in a
-process that runs threads; the fork server imports the OCR once and each worker starts
-from that copy), started on first use, so the UI stays fluid and the readings overlap on
-the machine's cores. The workers run at the UI's own priority: on a busy machine a lower
-one left them far behind ``linkytool ocr`` on the same photo. A reader injected by tests
+process that runs threads; the fork server imports the OCR and checks tesseract once,
+:mod:`linkytool.tui.photo_worker`, and each worker is forked from that copy), started as
+soon as the first screen is drawn when a dossier is open (:meth:`PhotoJobs.warm_up`), so
+the UI stays fluid and the readings overlap on the machine's cores. The workers run at
+the UI's own priority: on a busy machine a lower one left them far behind
+``linkytool ocr`` on the same photo. A reader injected by tests
 (``make_app(photo_reader=...)``) runs in threads instead (it need not be picklable).
 
 Each photo content is read once: asking again for a slot with the same file (same path,
@@ -32,6 +34,8 @@ from linkytool.errors import LinkytoolError
 SLOT_FIELDS: tuple[str, ...] = ("prm", "date", "injection_index")
 #: Worker processes: one per photo, at most one per core (more only share the cores).
 MAX_WORKERS = 3
+#: Module the fork server imports before forking the workers (the OCR, loaded once).
+PRELOAD = "linkytool.tui.photo_worker"
 #: Longest wait for the worker processes to stop when the app closes [s].
 STOP_TIMEOUT_S = 3.0
 DoneCallback = Callable[[str, Path, Any, BaseException | None], None]
@@ -240,9 +244,10 @@ class PhotoJobs:
             finally:
                 sys.stderr = captured
             try:
-                pool = multiprocessing.get_context("forkserver").Pool(
-                    workers, initializer=_init_worker
-                )
+                context = multiprocessing.get_context("forkserver")
+                # The fork server imports the OCR once; the workers are forked ready.
+                context.set_forkserver_preload([PRELOAD])
+                pool = context.Pool(workers, initializer=_init_worker)
             except OSError:
                 # The forkserver listens on a Unix socket under TMPDIR, whose path is
                 # limited to 107 bytes ("AF_UNIX path too long" for a deep TMPDIR):

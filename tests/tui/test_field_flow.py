@@ -134,12 +134,20 @@ async def test_enter_in_the_path_field_creates_then_opens(tmp_path: Path) -> Non
 
 
 async def test_bare_linkytool_reopens_the_last_dossier_and_offers_the_adapter(
-    tmp_path: Path,
+    tmp_path: Path, photo_reader: CachedPhotoReader
 ) -> None:
     dossier = copy_demo(tmp_path)
     state_path = tmp_path / "etat.json"
     UiState(state_path).update(last_dossier=str(dossier), last_port="/dev/ttyUSB7")
-    app = make_app(clock=frozen_clock, port_lister=list, state_path=state_path, reopen_last=True)
+    # not about OCR: the reopened dossier's photos are read from the cache, not by
+    # worker processes that slowed the screen under -n 2 past the notification's life
+    app = make_app(
+        clock=frozen_clock,
+        port_lister=list,
+        state_path=state_path,
+        reopen_last=True,
+        photo_reader=photo_reader,
+    )
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await compteur_ready(app, pilot)
         assert app.store.path == dossier

@@ -296,19 +296,12 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
     def load_from_dossier(self) -> None:
         """Show the photos the dossier refers to, with their reading when it is ready
         (the app reads them in the background as soon as the dossier opens)."""
-        if self.store.path is None:
-            return
-        try:
-            dossier = self.store.require()
-        except Exception:
-            return  # the Prérequis pane reports load errors
         jobs = self.lt_app.photo_jobs
-        for slot, _, _ in SLOTS:
-            relative = getattr(dossier.photos, slot, "")
+        # The [photos] table only: F3 at start-up shows the photos and their readings
+        # without waiting for the whole dossier (the Prérequis pane reports load errors).
+        named = self.store.photo_paths(tuple(slot for slot, _, _ in SLOTS))
+        for slot, path in named.items():
             widget = self.slot(slot)
-            if not relative:
-                continue
-            path = (self.store.base_dir / relative).resolve()
             if not path.is_file() or widget.path == path:
                 continue
             widget.set_path(path, keep_typed=True)
