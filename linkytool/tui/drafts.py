@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from linkytool.fileio import atomic_write_text
-
 
 class DraftStore:
     """Field id -> text, persisted in ``path`` (JSON, atomic)."""
@@ -42,6 +40,10 @@ class DraftStore:
         """Write the drafts if they changed; return whether a write happened."""
         if not self._dirty or self.path is None:
             return False
+        # imported on the first write: linkytool.fileio (ctypes, csv...) is not needed
+        # before the first screen, which this store is built for
+        from linkytool.fileio import atomic_write_text
+
         atomic_write_text(self.path, json.dumps(self.values, ensure_ascii=False, indent=1))
         self._dirty = False
         return True
