@@ -100,3 +100,47 @@ def test_closing_the_terminal_mid_reading_leaves_no_temporary_file(tmp_path: Pat
             worker.kill()
             worker.wait()
     assert not (tmp_path / "tess_x_input.PNG").exists()
+
+
+PRELOAD_CHECK = """
+import sys
+import linkytool.tui.photo_worker  # what the fork server imports before forking
+from linkytool.ocr.engine import ensure_engine
+
+# stdout and stderr are /dev/null now (the terminal belongs to the UI): the exit code says
+loaded = "linkytool.ocr.reader" in sys.modules
+checked = ensure_engine.cache_info().currsize == 1
+sys.exit(0 if loaded and checked else 3)
+"""
+
+
+def test_the_fork_server_preload_loads_the_ocr_and_checks_tesseract_once() -> None:
+    """Each worker forked from the fork server starts with the OCR imported and the
+    tesseract check answered (they re-did both, in parallel, at every start)."""
+    from linkytool.tui.photo_jobs import PRELOAD
+
+    assert PRELOAD == "linkytool.tui.photo_worker"
+    result = subprocess.run(
+        [sys.executable, "-c", PRELOAD_CHECK], check=False, capture_output=True, timeout=120
+    )
+    assert result.returncode == 0
+    assert result.stdout == b""  # silenced before anything is loaded
+
+
+def test_photo_paths_come_from_the_photos_table_before_the_dossier_loads(
+    tmp_path: Path,
+) -> None:
+    from linkytool.tui.dossier_store import DossierStore
+
+    dossier = tmp_path / "chantier" / "d.toml"
+    dossier.parent.mkdir()
+    dossier.write_text(
+        '[photos]\nprm = "../photos/a.jpg"\ndate = ""\ninjection_index = 12\n', encoding="utf-8"
+    )
+    store = DossierStore(dossier)
+    slots = ("prm", "date", "injection_index")
+    assert store.photo_paths(slots) == {"prm": (tmp_path / "photos" / "a.jpg").resolve()}
+    assert store.dossier is None  # the [photos] table alone was read
+    dossier.write_text("[photos\n", encoding="utf-8")
+    assert store.photo_paths(slots) == {}  # unreadable: none (Prérequis says why)
+    assert DossierStore(None).photo_paths(slots) == {}

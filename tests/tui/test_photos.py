@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -152,3 +154,35 @@ async def test_a_correction_typed_before_closing_survives_the_rereading(
         await pilot.pause()
         assert again.query_one("#value-injection_index", Input).value == "13"
     assert photo_reader.calls == calls + 2  # the injected reader read it, once per start
+
+
+async def test_photos_are_read_from_the_first_paint_without_waiting_for_the_dossier(
+    demo_copy: Path, messages: MessageLog, photo_reader: CachedPhotoReader, monkeypatch: Any
+) -> None:
+    """The photos named in the dossier's [photos] table are read as soon as the first
+    screen is drawn, and F3 shows them, while the full dossier load (0.3 s of imports at
+    start-up) has not finished: here it never finishes until the end of the test."""
+    from linkytool.tui.dossier_store import DossierStore
+
+    release = threading.Event()
+    real_load = DossierStore.load
+
+    def slow_load(self: DossierStore) -> Any:
+        release.wait(30)
+        return real_load(self)
+
+    monkeypatch.setattr(DossierStore, "load", slow_load)
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
+    try:
+        async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+            await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=60)
+            assert app.store.dossier is None  # read before the dossier was loaded
+            await pilot.press("f3")
+            pane = app.panes["photos"]
+            await wait_for(pilot, lambda: pane.built and pane.is_mounted)
+            await wait_for(pilot, lambda: all(pane.slot(s).reading for s in SLOTS))
+            assert app.store.dossier is None
+            assert pane.query_one("#value-prm", Input).value == "30002345678901"
+            release.set()
+    finally:
+        release.set()
