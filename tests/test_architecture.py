@@ -68,6 +68,23 @@ def test_decoder_core_never_imports_pyserial() -> None:
     assert result.stdout.strip() == "False"
 
 
+def test_the_dossier_service_loads_the_pdf_layout_only_to_build_an_attestation() -> None:
+    """reportlab costs 0.1-0.3 s of CPU: the UI loads the dossier service at start-up
+    while the photo workers read, so only building an attestation may load it."""
+    code = (
+        "import sys\n"
+        "import linkytool.mes, linkytool.mes.service, linkytool.mes.pack\n"
+        "print('reportlab' in sys.modules)\n"
+        "linkytool.mes.build_attestation_pdf\n"
+        "print('reportlab' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
 #: Orchestration a front end must leave to ``linkytool.mes.service`` (issue 12: each
 #: dossier action done once, for the CLI and the UI alike).
 MES_ACTIONS_BELOW_THE_SERVICE = frozenset(

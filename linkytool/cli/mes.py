@@ -40,7 +40,7 @@ from linkytool.mes.errors import (
     TestOverwriteError,
     UnsignedAttestationError,
 )
-from linkytool.mes.model import ReadingField, ReadingSource, SignatureKind
+from linkytool.mes.model import SIGNATURE_LABELS, ReadingField, ReadingSource, SignatureKind
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
 from linkytool.textfmt import (
     dumps_json,
@@ -436,7 +436,7 @@ def verify_command(
         {
             "controle": "signature électronique",
             "resultat": _yes(report.signed),
-            "detail": service.UNCERTIFIED_SIGNATURES[result.signature_kind]
+            "detail": SIGNATURE_LABELS[result.signature_kind]
             if no_certificate and result.signature_kind
             else "",
         },

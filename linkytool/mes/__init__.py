@@ -17,7 +17,8 @@ action on a dossier file, typed results). The pure building blocks are exported 
 
 from __future__ import annotations
 
-from linkytool.mes.attestation import AttestationInputs, build_attestation_pdf
+from typing import TYPE_CHECKING, Any
+
 from linkytool.mes.decoupling import (
     DecouplingTestResult,
     assess_setting_name,
@@ -73,6 +74,26 @@ from linkytool.mes.store import (
     save_dossier,
 )
 from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos
+
+if TYPE_CHECKING:
+    from linkytool.mes.attestation import AttestationInputs, build_attestation_pdf
+
+#: Exported names loaded on first use: the PDF layout loads reportlab (0.1-0.3 s), which
+#: reading, checking or packing a dossier never needs.
+_LAZY = {
+    "AttestationInputs": "linkytool.mes.attestation",
+    "build_attestation_pdf": "linkytool.mes.attestation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a lazily exported name (PEP 562)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "RULES",

@@ -46,9 +46,11 @@ from linkytool.mes.decoupling import (
     assess_setting_name,
     evaluate_decoupling_test,
 )
+from linkytool.mes.embedded import EMBEDDED_FORMAT, EMBEDDED_NAME
 from linkytool.mes.errors import MesError
 from linkytool.mes.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from linkytool.mes.model import (
+    SIGNATURE_LABELS,
     AgreementKind,
     ConnectionOption,
     DecouplingLocation,
@@ -69,15 +71,6 @@ TITLE = (
 )
 DRAFT_STAMP = "BROUILLON – NON CONFORME"
 BY_HAND_STAMP = "À IMPRIMER ET À SIGNER À LA MAIN"
-#: How each kind of signature is described on the attestation and in the pack.
-SIGNATURE_LABELS: dict[SignatureKind, str] = {
-    SignatureKind.PADES: "signée électroniquement (signature PAdES)",
-    SignatureKind.IMAGES: "signée (signatures manuscrites numérisées)",
-    SignatureKind.BY_HAND: "à imprimer et à signer à la main, non signée à ce stade",
-}
-#: Name of the embedded machine-readable summary.
-EMBEDDED_NAME = "linkytool-attestation.json"
-EMBEDDED_FORMAT = "linkytool-attestation/1"
 
 OPTION_LABELS = {
     ConnectionOption.SURPLUS: "Injection du surplus",

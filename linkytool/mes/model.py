@@ -79,6 +79,14 @@ class SignatureKind(StrEnum):
     BY_HAND = "by_hand"
 
 
+#: How each kind of signature is described on the attestation, in the pack and by verify.
+SIGNATURE_LABELS: dict[SignatureKind, str] = {
+    SignatureKind.PADES: "signée électroniquement (signature PAdES)",
+    SignatureKind.IMAGES: "signée (signatures manuscrites numérisées)",
+    SignatureKind.BY_HAND: "à imprimer et à signer à la main, non signée à ce stade",
+}
+
+
 class ReadingSource(StrEnum):
     """Where a reading comes from."""
 

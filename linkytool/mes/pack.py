@@ -22,10 +22,16 @@ from typing import Any
 from linkytool import __version__
 from linkytool.errors import LinkytoolError, OutputError
 from linkytool.fileio import atomic_directory, atomic_write_bytes, real_target
-from linkytool.mes.attestation import SIGNATURE_LABELS
 from linkytool.mes.errors import DossierFileOutputError, DossierPhotoError
 from linkytool.mes.message import enedis_message
-from linkytool.mes.model import SCREEN_KINDS, Dossier, ReadingField, ReadingSource, SignatureKind
+from linkytool.mes.model import (
+    SCREEN_KINDS,
+    SIGNATURE_LABELS,
+    Dossier,
+    ReadingField,
+    ReadingSource,
+    SignatureKind,
+)
 from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
 from linkytool.mes.rules import CheckSettings
 from linkytool.mes.submission import SubmittedPhoto

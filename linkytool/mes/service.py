@@ -39,7 +39,6 @@ from linkytool.fileio import (
     read_regular_file,
     real_target,
 )
-from linkytool.mes.attestation import AttestationInputs, build_attestation_pdf
 from linkytool.mes.attestation_check import check_attestation, signature_kind
 from linkytool.mes.decoupling import DecouplingTestResult, evaluate_decoupling_test, record_test
 from linkytool.mes.errors import (
@@ -57,6 +56,7 @@ from linkytool.mes.errors import (
 )
 from linkytool.mes.model import (
     SCREEN_KINDS,
+    SIGNATURE_LABELS,
     Attestation,
     DecouplingTest,
     Dossier,
@@ -733,6 +733,8 @@ def build_attestation(
                 absent.append("image de la signature de l'installateur")
             absent.append("clé de signature électronique")
             raise UnsignedAttestationError(absent)
+    from linkytool.mes.attestation import AttestationInputs, build_attestation_pdf  # reportlab
+
     inputs = AttestationInputs(
         dossier=dossier,
         outcomes=outcomes,
@@ -1011,13 +1013,6 @@ class PhotoMatch:
             return self.role
 
 
-#: How an attestation without a PAdES signature says it is signed (French).
-UNCERTIFIED_SIGNATURES: dict[SignatureKind, str] = {
-    SignatureKind.IMAGES: "signée par les images des signatures",
-    SignatureKind.BY_HAND: "à imprimer et signer à la main",
-}
-
-
 @dataclass(frozen=True)
 class VerificationResult:
     """The answer of verify: signatures, embedded data, photos."""
@@ -1065,7 +1060,7 @@ class VerificationResult:
     def warnings(self) -> tuple[str, ...]:
         """French warnings (expired certificate, no electronic signature...), not failures."""
         if self.signed_without_certificate:
-            how = UNCERTIFIED_SIGNATURES[self.signature_kind or SignatureKind.IMAGES]
+            how = SIGNATURE_LABELS[self.signature_kind or SignatureKind.IMAGES]
             return (
                 *self.signature.warnings,
                 f"attestation {how}, sans signature électronique : une modification du "

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from linkytool.mes.attestation import EMBEDDED_FORMAT, EMBEDDED_NAME
+from linkytool.mes.embedded import EMBEDDED_FORMAT, EMBEDDED_NAME
 from linkytool.mes.errors import SigningError, VerifyInputError
 
 #: Signature field name in the attestation.

@@ -244,7 +244,7 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
             message, hint = describe_error(error)
             self.post_message(WorkFailed("Attestation", message, hint))
             return
-        from linkytool.mes.attestation import SIGNATURE_LABELS
+        from linkytool.mes.model import SIGNATURE_LABELS
 
         head = []
         if output.signature is not None:
