@@ -198,7 +198,7 @@ class _DecodePrinter:
 
     def run(self, run: FrameRun, first: int) -> None:
         assert self.writer is not None
-        self.frames = first + len(run.frames) - 1
+        self.frames = first + run.count - 1
         self.write(self.writer.run_data(run, first))
 
     def frame(self, frame: Frame, index: int) -> None:

@@ -34,7 +34,7 @@ from linkytool.tic.model import (
     FrameRun,
     RunEvent,
 )
-from linkytool.tic.runs import take_run
+from linkytool.tic.runs import Snapshot, take_run
 
 STX, ETX, EOT, LF = 0x02, 0x03, 0x04, 0x0A
 #: Frame delimiters, with or without bit 7 (8N1 adapters show the parity bit).
@@ -116,8 +116,10 @@ class TicDecoder:
         #: Buffer offset of a complete frame a run stopped at (it is not clean): the
         #: frame is decoded the careful way, without trying it as a run again.
         self._run_failed = -1
-        #: ``bytes`` copy of the buffer, taken for runs during one ``_process``.
-        self._snapshot: bytes | None = None
+        #: Copy of the buffer, taken for runs during one ``_process``.
+        self._snapshot: Snapshot | None = None
+        #: A run stopped at a frame it could not take during this ``_process``.
+        self._damaged = False
         self._buffer = bytearray()
         #: Where the next delimiter search starts, relative to the buffer.
         self._scan = 0
@@ -196,6 +198,7 @@ class TicDecoder:
     def _process(self) -> None:
         buffer = self._buffer
         self._snapshot = None
+        self._damaged = False
         start = 0
         scan = self._scan
         find = _find_delimiter_8bit if self._high else _find_delimiter
@@ -261,7 +264,7 @@ class TicDecoder:
         :class:`FrameRun` (see :mod:`linkytool.tic.runs`); the offset after the last one
         taken (``at`` when none)."""
         if self._snapshot is None:  # one copy of the buffer for all the runs of a feed
-            self._snapshot = bytes(buffer)
+            self._snapshot = Snapshot(bytes(buffer))
         forced = self._forced_mode
         mode = forced or self.mode or TicMode.STANDARD
         end, run, stopped = take_run(
@@ -270,13 +273,15 @@ class TicDecoder:
             mode,
             tabs_allowed=forced is not None or mode is TicMode.STANDARD,
             max_frame=MAX_FRAME,
+            careful=self._damaged,
         )
         if stopped:
             self._run_failed = end
+            self._damaged = True
         if run is not None:
             stats = self.stats
-            stats.frames += len(run.frames)
-            stats.frames_valid += len(run.frames)
+            stats.frames += run.count
+            stats.frames_valid += run.count
             stats.groups_ok += run.groups
             self.mode = mode
             if self._garbage_pending:

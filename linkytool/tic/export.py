@@ -14,13 +14,13 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from itertools import compress
-from operator import not_
+from itertools import chain, compress, repeat
+from operator import itemgetter, not_
 from typing import Any
 
 from linkytool.tic import frame_parser, render
 from linkytool.tic.labels import TicMode
-from linkytool.tic.model import Frame, FrameRun, GroupMap, GroupParts
+from linkytool.tic.model import Entry, Frame, FrameRun, GroupMap, GroupParts, Stretch
 from linkytool.tic.render import csv_value, group_to_json, horodate_to_json
 
 __all__ = [
@@ -187,76 +187,57 @@ class FrameRenderer:
 
         The frames of a run are complete, valid and carry unique labels: their text is
         the groups' memoised text between a head that only depends on the meter and a
-        constant tail, joined without building a :class:`Frame`; from one frame to the
-        next, only the groups that changed are looked up."""
+        constant tail. Each stretch of the run is rendered column by column (see
+        :class:`~linkytool.tic.model.Stretch`): the text of each group that changed is
+        looked up once, spread over the frames it lasts, and the frames' texts are
+        joined in C, without a Python loop per frame."""
+        mode = run.mode
         out: list[bytes] = []
-        append = out.append
-        head = b""
-        ident: GroupParts | None = _NO_METER
-        for parts, fragments in self._run_texts(run, self._json, render.group_json_many):
-            meter = parts.get("ADSC") or parts.get("ADCO")
-            if meter is not ident:
-                ident = meter
-                head = self._run_head(run.mode, meter[1] if meter is not None else None)
-            append(head)
-            append(b", ".join(fragments))
-            append(_RUN_TAIL)
+        for stretch in run.stretches:
+            texts = self._texts(stretch, mode, self._json, render.group_json_many)
+            heads = _meters(stretch, lambda meter: self._run_head(mode, meter))
+            rows = map(b", ".join, zip(*_spread_all(stretch, texts), strict=True))
+            out += chain.from_iterable(zip(heads, rows, repeat(_RUN_TAIL)))
         return b"".join(out)
 
     def run_csv_bytes(self, run: FrameRun, first: int) -> bytes:
         """:meth:`csv_bytes` of each frame of ``run`` (no host time; ``first``: the index
-        of its first frame)."""
+        of its first frame), rendered like :meth:`run_json_bytes`."""
         mode = run.mode
         out: list[bytes] = []
-        append = out.append
-        suffix = b""
-        ident: GroupParts | None = _NO_METER
         index = first
-        for parts, tails in self._run_texts(run, self._csv, render.group_csv_many):
-            meter = parts.get("ADSC") or parts.get("ADCO")
-            if meter is not ident:
-                ident = meter
-                cells = render.csv_cells([None, mode.value, meter[1] if meter else None])
-                suffix = b"," + cells.encode("utf-8") + b","
-            lead = b"%d" % index + suffix
-            append(lead)
-            append((b"\n" + lead).join(tails))
-            append(b"\n")
-            index += 1
+        for stretch in run.stretches:
+            texts = self._texts(stretch, mode, self._csv, render.group_csv_many)
+            suffixes = _meters(stretch, lambda meter: _csv_suffix(mode, meter))
+            numbers = map(b"%d".__mod__, range(index, index + stretch.count))
+            leads = list(map(bytes.__add__, numbers, suffixes))  # one per frame
+            rows = zip(*_spread_all(stretch, texts), strict=True)
+            between = map(bytes.join, map(b"\n".__add__, leads), rows)
+            out += chain.from_iterable(zip(leads, between, repeat(b"\n")))
+            index += stretch.count
         return b"".join(out)
 
-    def _run_texts(
-        self,
-        run: FrameRun,
+    @staticmethod
+    def _texts(
+        stretch: Stretch,
+        mode: TicMode,
         memos: dict[TicMode, dict[bytes, bytes]],
-        renderer: Callable[[TicMode, list[tuple[str, GroupParts]]], list[str]],
-    ) -> Iterator[tuple[dict[str, GroupParts], list[bytes]]]:
-        """(parts, text of each group) of each frame of ``run``. The text of the groups
-        that changed is looked up (and the new ones rendered) for the whole run at once;
-        the list of texts is reused from one frame to the next (read it before the next)."""
-        mode = run.mode
+        renderer: Callable[[TicMode, list[Entry]], list[str]],
+    ) -> list[bytes]:
+        """The text of each of the stretch's changes: memoised by their bytes, the new
+        ones rendered all at once."""
         cache = memos[mode]
-        changes = run.changes
-        new: list[bytes | None] = list(map(cache.get, changes))
-        if not all(new):
-            missing = list(compress(range(len(new)), map(not_, new)))
-            entries = list(map(run.entries.__getitem__, missing))
+        changes = stretch.changes
+        texts: list[bytes | None] = list(map(cache.get, changes))
+        if not all(texts):
+            missing = list(compress(range(len(texts)), map(not_, texts)))
+            entries = list(map(stretch.entries.__getitem__, missing))
             rendered = list(map(str.encode, renderer(mode, entries)))
             if len(cache) > MEMO_LIMIT:
                 cache.clear()
             cache.update(zip(map(changes.__getitem__, missing), rendered, strict=True))
-            deque(map(new.__setitem__, missing, rendered), maxlen=0)
-        texts: list[bytes] = []
-        offset = 0
-        for parts, lines, changed in run.frames:
-            if changed is None:
-                texts = new[offset : offset + len(lines)]  # type: ignore[assignment]
-                offset += len(lines)
-            else:
-                for position in changed:
-                    texts[position] = new[offset]  # type: ignore[assignment]
-                    offset += 1
-            yield parts, texts
+            deque(map(texts.__setitem__, missing, rendered), maxlen=0)
+        return texts  # type: ignore[return-value]
 
     def _run_head(self, mode: TicMode, meter: str | None) -> bytes:
         """``{"time": null, ...`` up to the groups of a valid frame (memoised by meter)."""
@@ -281,6 +262,37 @@ _RUN_TAIL = _EMPTY_TAIL + b"\n"
 _RUN = "run"
 #: Stands for "no meter seen yet" (None means a frame without ADSC/ADCO).
 _NO_METER: GroupParts = (None, "", frame_parser.METHOD_2)
+
+
+#: Labels of the meter's address, the first one present names the meter of a frame.
+_METER_LABELS = ("ADSC", "ADCO")
+
+
+def _spread_all(stretch: Stretch, texts: list[bytes]) -> list[Iterator[bytes]]:
+    """The text of the group at each position, frame after frame (``texts``: of each
+    change of ``stretch``)."""
+    columns: list[Iterator[bytes]] = list(map(repeat, texts[: stretch.size], repeat(stretch.count)))
+    for position, indexes in stretch.columns.items():
+        columns[position] = map(texts.__getitem__, indexes)
+    return columns
+
+
+def _meters(stretch: Stretch, text: Callable[[str | None], bytes]) -> Iterator[bytes]:
+    """``text(meter)`` for each frame of ``stretch``: its ADSC, else its ADCO, else None."""
+    labels = list(map(itemgetter(0), stretch.entries[: stretch.size]))
+    position = next((labels.index(label) for label in _METER_LABELS if label in labels), None)
+    if position is None:
+        return repeat(text(None), stretch.count)
+    indexes = stretch.columns.get(position)
+    if indexes is None:
+        return repeat(text(stretch.entries[position][1][1]), stretch.count)
+    meters = {index: text(stretch.entries[index][1][1]) for index in set(indexes)}
+    return map(meters.__getitem__, indexes)
+
+
+def _csv_suffix(mode: TicMode, meter: str | None) -> bytes:
+    """What follows a frame's number in each of its CSV rows, up to its groups' cells."""
+    return b"," + render.csv_cells([None, mode.value, meter]).encode("utf-8") + b","
 
 
 def _fill(  # noqa: PLR0917 - one frame's texts, lines and parts, where to memoise, how

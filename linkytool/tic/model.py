@@ -355,11 +355,50 @@ class DecodeError:
 Event = Frame | DecodeError
 
 
-#: One clean frame of a :class:`FrameRun`: its parts by label (read-only: frames may share
-#: them), its groups' bytes (between LF and CR) in order, one per label, and the positions
-#: of the groups that differ from the previous frame of the run (None for the first one,
-#: or when the labels changed).
-CleanFrame = tuple[dict[str, GroupParts], list[bytes], list[int] | None]
+#: (label, parts) of a valid group.
+Entry = tuple[str, GroupParts]
+
+
+@dataclass(frozen=True, slots=True)
+class Stretch:
+    """Consecutive frames of a :class:`FrameRun` with the same labels in the same order,
+    held as columns: the groups of the first frame, then, for each position whose group
+    changes, its new groups and which one each frame holds. A meter repeats most groups
+    from frame to frame, so this is the frames' data with each group's bytes kept once
+    per change, and what exporters render column by column, without a loop per frame."""
+
+    #: Frames.
+    count: int
+    #: Groups per frame.
+    size: int
+    #: The groups' bytes (between LF and CR): the first frame's ``size`` groups, then the
+    #: groups that changed, column after column (frame after frame within a column).
+    changes: list[bytes]
+    #: (label, parts) of each of ``changes``.
+    entries: list[Entry]
+    #: Position of each column that changes -> the index in ``changes`` of its group in
+    #: each frame; the other positions hold the first frame's group in every frame.
+    columns: dict[int, list[int]]
+
+    def frames(self) -> Iterator[tuple[dict[str, GroupParts], list[bytes]]]:
+        """(parts by label, groups' bytes) of each frame (frames may share them:
+        read-only)."""
+        changes, entries = self.changes, self.entries
+        lines = changes[: self.size]
+        parts = dict(entries[: self.size])
+        for frame in range(self.count):
+            moved = [
+                (position, indexes[frame])
+                for position, indexes in self.columns.items()
+                if frame and indexes[frame] != indexes[frame - 1]
+            ]
+            if moved:
+                lines, parts = lines.copy(), parts.copy()
+                for position, index in moved:
+                    lines[position] = changes[index]
+                    label, group = entries[index]
+                    parts[label] = group
+            yield parts, lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,16 +409,11 @@ class FrameRun:
     :class:`Frame`; :meth:`expand` gives the frames the decoder would have emitted."""
 
     mode: TicMode
-    frames: list[CleanFrame]
-    #: The groups' bytes of each frame that changed (all of them for a frame whose
-    #: ``changed`` is None), frame after frame, and their (label, parts).
-    changes: list[bytes]
-    entries: list[tuple[str, GroupParts]]
+    stretches: list[Stretch]
+    #: Frames.
+    count: int
     #: Valid groups in all the frames.
     groups: int
-    #: The parts of the last frame of each stretch of frames with the same labels (what
-    #: a summary keeping the latest value of each label needs).
-    latest: list[dict[str, GroupParts]]
 
     def expand(self) -> list[Frame]:
         """The :class:`Frame` events these frames are, one by one."""
@@ -394,7 +428,8 @@ class FrameRun:
                 0,
                 b"\x02\n" + b"\r\n".join(lines) + b"\r\x03",
             )
-            for parts, lines, _ in self.frames
+            for stretch in self.stretches
+            for parts, lines in stretch.frames()
         ]
 
 

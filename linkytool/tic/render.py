@@ -19,12 +19,12 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
 from json.encoder import encode_basestring
-from operator import attrgetter, is_, itemgetter, not_
+from operator import and_, attrgetter, is_, itemgetter, not_
 from typing import Any
 
 from linkytool.tic.horodate import HORODATE_LENGTH, Horodate, parse_horodate
 from linkytool.tic.labels import TicMode, ValueKind, spec_for
-from linkytool.tic.model import Group, GroupParts
+from linkytool.tic.model import Entry, Group, GroupParts
 from linkytool.tic.values import PARSERS, value_to_json
 
 #: Value kinds whose typed value is an int or a str (rendered without a Group).
@@ -125,7 +125,19 @@ def horodate_json(raw: str) -> str:
 class _Label:
     """What rendering a label's groups needs, looked up once per (mode, label)."""
 
-    __slots__ = ("csv_head", "csv_unit", "date", "integer", "json_head", "json_unit", "parser")
+    __slots__ = (
+        "csv_close",
+        "csv_head",
+        "csv_open",
+        "csv_unit",
+        "date",
+        "integer",
+        "json_close",
+        "json_head",
+        "json_open",
+        "json_unit",
+        "parser",
+    )
 
     def __init__(self, mode: TicMode, label: str) -> None:
         spec = spec_for(label, mode)
@@ -141,6 +153,12 @@ class _Label:
         self.json_unit = f', "unit": {optional_string(unit)}'
         self.csv_head = csv_cells([label])
         self.csv_unit = csv_cells(["", unit])
+        #: An integer group (digits only) is "".join((open, raw, _*_MIDDLE, value, close,
+        #: what follows for its horodate (see _*_STAMPS))).
+        self.json_open = self.json_head + '"'
+        self.json_close = self.json_unit
+        self.csv_open = self.csv_head + ","
+        self.csv_close = self.csv_unit + ","
 
 
 _LABELS: dict[TicMode, dict[str, _Label]] = {mode: {} for mode in TicMode}
@@ -245,13 +263,11 @@ def group_csv(mode: TicMode, label: str, parts: GroupParts) -> str:
 
 # -- many groups at once -----------------------------------------------------------------
 
-#: (label, parts) of a group.
-Entry = tuple[str, GroupParts]
-
 
 def group_json_many(mode: TicMode, entries: list[Entry]) -> list[str]:
     """``[group_json(mode, *entry) for entry in entries]``; the integers (most of the
-    groups that change: indexes, powers, currents) are rendered by ``map`` chains."""
+    groups that change: indexes, powers, currents, horodated maxima and averages) are
+    rendered by ``map`` chains."""
     return _many(mode, entries, _json_integers, group_json)
 
 
@@ -260,28 +276,62 @@ def group_csv_many(mode: TicMode, entries: list[Entry]) -> list[str]:
     return _many(mode, entries, _csv_integers, group_csv)
 
 
-def _json_integers(infos: list[_Label], raws: list[str]) -> list[str]:
+#: Horodate (None: none) -> the end of an integer group's JSON / CSV text.
+_JSON_STAMPS: dict[str | None, str] = {None: "}"}
+_CSV_STAMPS: dict[str | None, str] = {None: ",ok"}
+_JSON_MIDDLE = '", "value": '
+_CSV_MIDDLE = ","
+
+
+def _json_stamp(horodate: str) -> str:
+    return f', "horodate": {horodate_json(horodate)}}}'
+
+
+def _csv_stamp(horodate: str) -> str:
+    return f"{_csv_cell(horodate)},ok"
+
+
+def _stamps(
+    memo: dict[str | None, str], horodates: list[str | None], make: Callable[[str], str]
+) -> list[str]:
+    """``memo[horodate]``, ``make(horodate)`` when unknown (then memoised: a meter repeats
+    the horodates of its maxima and averages for hours)."""
+    stamps = list(map(memo.get, horodates))
+    if None in stamps:
+        if len(memo) > MEMO_LIMIT:
+            default = memo[None]
+            memo.clear()
+            memo[None] = default
+        for index in compress(range(len(stamps)), map(is_, stamps, repeat(None))):
+            horodate = horodates[index]
+            stamps[index] = memo[horodate] = make(horodate)  # type: ignore[arg-type]
+    return stamps  # type: ignore[return-value]
+
+
+def _json_integers(infos: list[_Label], raws: list[str], horodates: list[str | None]) -> list[str]:
+    opens, closes = map(attrgetter("json_open"), infos), map(attrgetter("json_close"), infos)
     values = map(str, map(int, raws))
-    heads, units = map(attrgetter("json_head"), infos), map(attrgetter("json_unit"), infos)
-    pieces = zip(heads, repeat('"'), raws, repeat('", "value": '), values, units, repeat("}"))
+    stamps = _stamps(_JSON_STAMPS, horodates, _json_stamp)
+    pieces = zip(opens, raws, repeat(_JSON_MIDDLE), values, closes, stamps)
     return list(map("".join, pieces))
 
 
-def _csv_integers(infos: list[_Label], raws: list[str]) -> list[str]:
+def _csv_integers(infos: list[_Label], raws: list[str], horodates: list[str | None]) -> list[str]:
+    opens, closes = map(attrgetter("csv_open"), infos), map(attrgetter("csv_close"), infos)
     values = map(str, map(int, raws))
-    heads, units = map(attrgetter("csv_head"), infos), map(attrgetter("csv_unit"), infos)
-    pieces = zip(heads, repeat(","), raws, repeat(","), values, units, repeat(",,ok"))
+    stamps = _stamps(_CSV_STAMPS, horodates, _csv_stamp)
+    pieces = zip(opens, raws, repeat(_CSV_MIDDLE), values, closes, stamps)
     return list(map("".join, pieces))
 
 
 def _many(
     mode: TicMode,
     entries: list[Entry],
-    integers: Callable[[list[_Label], list[str]], list[str]],
+    integers: Callable[[list[_Label], list[str], list[str | None]], list[str]],
     one: Callable[[TicMode, str, GroupParts], str],
 ) -> list[str]:
-    """Render ``entries`` with ``one``, except the integers without horodate (the fast
-    path of ``one``), rendered all at once by ``integers``."""
+    """Render ``entries`` with ``one``, except the integers (digits only, with or without
+    horodate), rendered all at once by ``integers``."""
     labels = list(map(itemgetter(0), entries))
     table = _LABELS[mode]
     for label in set(labels).difference(table):
@@ -291,23 +341,18 @@ def _many(
         return [one(mode, *entry) for entry in entries]
     parts = list(map(itemgetter(1), entries))
     raws = list(map(itemgetter(1), parts))
-    simple = list(
-        map(
-            all,
-            zip(
-                map(attrgetter("integer"), infos),
-                map(is_, map(itemgetter(0), parts), repeat(None)),
-                map(str.isdigit, raws),
-                strict=True,
-            ),
-        )
-    )
+    horodates = list(map(itemgetter(0), parts))
+    simple = list(map(and_, map(attrgetter("integer"), infos), map(str.isdigit, raws)))
     if all(simple):
-        return integers(infos, raws)  # type: ignore[arg-type]
+        return integers(infos, raws, horodates)  # type: ignore[arg-type]
     out = [""] * len(entries)
     at = list(compress(range(len(entries)), simple))
     if at:
-        texts = integers(list(map(infos.__getitem__, at)), list(map(raws.__getitem__, at)))  # type: ignore[arg-type]
+        texts = integers(
+            list(map(infos.__getitem__, at)),  # type: ignore[arg-type]
+            list(map(raws.__getitem__, at)),
+            list(map(horodates.__getitem__, at)),
+        )
         deque(map(out.__setitem__, at, texts), maxlen=0)
     for index in compress(range(len(entries)), map(not_, simple)):
         out[index] = one(mode, labels[index], parts[index])

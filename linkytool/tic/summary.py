@@ -111,19 +111,18 @@ class ReadingBuilder:
 
     def add_run(self, run: FrameRun) -> None:
         """Take the frames of ``run`` (all complete and valid): what :meth:`add` of each
-        of them would do (frames with the same labels as the one before them only
-        change values: the last of each stretch is enough)."""
-        frames = len(run.frames)
-        self.frames += frames
-        self.frames_valid += frames
+        of them would do (a stretch's changes, column after column, leave each label's
+        latest value)."""
+        self.frames += run.count
+        self.frames_valid += run.count
         self.groups_ok += run.groups
         mode = run.mode
         if mode is not self._last_mode:
             self._last_mode = mode
             self._latest[mode] = self._latest.pop(mode, {})
         update = self._latest[mode].update
-        for parts in run.latest:
-            update(parts)
+        for stretch in run.stretches:
+            update(stretch.entries)
 
     def _state(self) -> dict[str, object]:
         """The latest value of each quantity, older modes first."""

@@ -197,7 +197,7 @@ def _export(data: bytes, *, runs: bool) -> tuple[object, bytes, bytes, int]:
 
     def on_run(run: FrameRun, first: int) -> None:
         nonlocal taken
-        taken += len(run.frames)
+        taken += run.count
         for name, writer in writers.items():
             out[name].write(writer.run_data(run, first))
 
@@ -302,8 +302,8 @@ def test_identical_frames_make_one_run_rendered_like_its_frames() -> None:
     groups = [(label, horodate, data, None) for label, horodate, data in STANDARD_GROUPS]
     decoder.feed(_encode(groups, TicMode.STANDARD) * 3)
     (run,) = list(decoder.run_events())
-    assert isinstance(run, FrameRun) and len(run.frames) == 3
-    assert [changed for _, _, changed in run.frames] == [None, [], []]
+    assert isinstance(run, FrameRun) and run.count == 3
+    assert [(stretch.count, stretch.columns) for stretch in run.stretches] == [(3, {})]
     assert renderer.run_json_bytes(run) == b"".join(
         renderer.json_bytes(frame, None) + b"\n" for frame in run.expand()
     )
