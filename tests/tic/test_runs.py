@@ -225,6 +225,49 @@ def test_a_long_capture_goes_through_runs_and_prints_the_same() -> None:
     assert taken >= 2990  # all but the first frame of some reads
 
 
+def test_long_historique_capture_goes_through_runs_and_prints_the_same() -> None:
+    """Short historique frames with a few groups changing (indexes one frame in two,
+    current and power), a meter change half-way: nearly all in runs, output unchanged."""
+    mode = TicMode.HISTORIQUE
+    base = [(label, None, data, None) for label, data in HISTORIQUE_GROUPS]
+    frames = []
+    for n in range(4000):
+        groups = list(base)
+        if n >= 2000:
+            groups[0] = ("ADCO", None, "021528603315", None)
+        groups[3] = ("HCHC", None, f"{723392 + n // 2:09d}", None)
+        groups[6] = ("IINST", None, f"{n * 7 % 45:03d}", None)
+        groups[8] = ("PAPP", None, f"{n * 7 % 45 * 230:05d}", None)
+        frames.append(_encode(groups, mode))
+    data = b"".join(frames)
+    *plain, _ = _export(data, runs=False)
+    *bulk, taken = _export(data, runs=True)
+    assert bulk == plain
+    assert taken >= 3990
+
+
+def test_horodated_groups_changing_apart_print_the_same() -> None:
+    """Standard frames whose horodated groups change their value and their horodate at
+    different times (a maximum's value, then its time; averages every ten minutes), as
+    a three-phase producer meter sends them."""
+    mode = TicMode.STANDARD
+    base = [(label, horodate, data, None) for label, horodate, data in STANDARD_GROUPS]
+    frames = []
+    for n in range(3000):
+        groups = list(base)
+        stamp = f"E261120{n // 1800 % 24:02d}{n // 30 % 60:02d}{n * 2 % 60:02d}"
+        groups[2] = ("DATE", stamp, "", None)
+        groups[11] = ("SMAXSN", f"E2611201{n // 500:01d}0000", f"{5000 + n // 7:05d}", None)
+        groups.append(("UMOY1", stamp[:10] + "000", f"{228 + n % 5:03d}", None))
+        groups.append(("CCASN", stamp[:10] + "000", f"{n * 37 % 9000:05d}", None))
+        frames.append(_encode(groups, mode))
+    data = b"".join(frames)
+    *plain, _ = _export(data, runs=False)
+    *bulk, taken = _export(data, runs=True)
+    assert bulk == plain
+    assert taken >= 2990
+
+
 LINE_BYTES = st.binary(max_size=30).map(
     lambda b: bytes(c & 0x7F for c in b).replace(b"\r", b"").replace(b"\n", b"")
 )
