@@ -67,14 +67,17 @@ class Snapshot:
             accumulate(map(len, self.pieces[:-1]), lambda at, size: at + size + 1, initial=0)
         )
 
-    def frames(self, at: int) -> tuple[list[bytes], list[int]]:
-        """The complete frames from ``at`` on: the bytes from ``at`` to the first ETX,
-        then between each ETX and the next (ETX excluded); the offset after each ETX."""
+    def frames(self, at: int, limit: int | None = None) -> tuple[list[bytes], list[int]]:
+        """The complete frames from ``at`` on (at most ``limit``): the bytes from ``at``
+        to the first ETX, then between each ETX and the next (ETX excluded); the offset
+        after each ETX."""
         index = bisect_right(self.starts, at) - 1
-        if index == len(self.pieces) - 1:
+        last = len(self.pieces) - 1  # the piece after the last ETX is not complete
+        stop = last if limit is None else min(last, index + limit)
+        if index >= stop:
             return [], []
         first = self.pieces[index][at - self.starts[index] :]
-        return [first, *self.pieces[index + 1 : -1]], self.starts[index + 1 :]
+        return [first, *self.pieces[index + 1 : stop]], self.starts[index + 1 : stop + 1]
 
 
 def take_run(
@@ -93,22 +96,27 @@ def take_run(
 
     Returns (offset after the last frame taken, the run or None, whether the frame after
     the run is complete but cannot be taken)."""
-    frames, ends = snapshot.frames(at)
+    # the shape of FIRST_WINDOW frames, then of the others when all have it (bytes that
+    # are not TIC hold an STX every few hundred bytes: each would look at the whole feed)
+    frames, ends = snapshot.frames(at, FIRST_WINDOW)
+    count, stopped = _extent(frames, tabs_allowed, max_frame)
+    if count == FIRST_WINDOW:
+        frames, ends = snapshot.frames(at)
+        more, stopped = _extent(frames[count:], tabs_allowed, max_frame)
+        count += more
+    frames = frames[:count]
     stretches: list[Stretch] = []
     taken = 0
-    window = FIRST_WINDOW if careful else len(frames)
-    stopped = False
-    while taken < len(frames):
+    window = FIRST_WINDOW if careful else count
+    while taken < count:
         batch = frames[taken : taken + window]
-        count, stopped = _extent(batch, tabs_allowed, max_frame)
-        made, good = _stretches(batch[:count], mode)
+        made, good = _stretches(batch, mode)
         stretches += made
         taken += good
-        if good < count:
-            stopped = True
         if good < len(batch):
+            stopped = True
             break
-        window = len(frames)
+        window = count
     if not stretches:
         return at, None, stopped
     groups = sum(stretch.count * stretch.size for stretch in stretches)
