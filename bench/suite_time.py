@@ -18,6 +18,7 @@ Usage:
   .venv/bin/python bench/suite_time.py --base baddcd5 --rounds 2
   .venv/bin/python bench/suite_time.py --base baddcd5 --rounds 1 --serial
   .venv/bin/python bench/suite_time.py --base main --rounds 1 -- tests/ocr   # a subset
+  .venv/bin/python bench/suite_time.py --base HEAD --base-workers 2 --current-workers 4
 """
 
 from __future__ import annotations
@@ -109,11 +110,19 @@ def main() -> int:
     parser.add_argument("--base", default="main", help="base revision (default: main)")
     parser.add_argument("--rounds", type=int, default=2, help="runs of each side")
     parser.add_argument("--serial", action="store_true", help="one worker (-n 0)")
+    parser.add_argument("--base-workers", default="auto", help="-n of the base side")
+    parser.add_argument("--current-workers", default="auto", help="-n of the current side")
     parser.add_argument("--keep", action="store_true", help="keep the clones and logs")
     parser.add_argument("extra", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args()
-    workers = ["-n", "0"] if args.serial else ["-n", "auto", "--dist", "worksteal"]
-    pytest_args = [*workers, "--durations=15", *args.extra]
+    pytest_args = {
+        side: [
+            *(["-n", "0"] if args.serial else ["-n", workers, "--dist", "worksteal"]),
+            "--durations=15",
+            *args.extra,
+        ]
+        for side, workers in (("base", args.base_workers), ("current", args.current_workers))
+    }
     if not PYTHON.is_file():
         sys.exit("run ./dev setup first: .venv/bin/python is missing")
     work = Path(tempfile.mkdtemp(prefix="suite-time-"))
@@ -123,14 +132,16 @@ def main() -> int:
     }
     print(f"base    = {args.base} ({git('rev-parse', '--short', args.base).strip()})")
     print(f"current = HEAD ({git('rev-parse', '--short', 'HEAD').strip()}) + uncommitted diff")
-    print(f"pytest {' '.join(pytest_args)}  (clones in {work}, {os.cpu_count()} cores)")
+    for side, arguments in pytest_args.items():
+        print(f"{side:7} pytest {' '.join(arguments)}")
+    print(f"clones in {work}, {os.cpu_count()} cores")
     runs: list[Run] = []
     try:
         for round_no in range(1, args.rounds + 1):
             order = ["base", "current"] if round_no % 2 else ["current", "base"]
             for side in order:
                 log = work / f"{side}-{round_no}.log"
-                run = run_suite(side, sides[side], pytest_args, log)
+                run = run_suite(side, sides[side], pytest_args[side], log)
                 runs.append(run)
                 print(
                     f"round {round_no} {side:7} wall {run.wall:7.1f} s  cpu {run.cpu:7.1f} s  "
