@@ -12,7 +12,9 @@ Both sides run pytest only (no ruff/mypy) with ``./dev test``'s flags
 (``-n auto --dist worksteal --durations=15``, or ``-n 0`` with ``--serial``), with this
 worktree's ``.venv`` python; ``PYTHONPATH`` points at the clone so the clone's
 ``linkytool`` is imported, not the editable install of this worktree. The current side is
-``HEAD`` plus the uncommitted changes of tracked files (``git diff HEAD``).
+``HEAD`` plus the uncommitted changes of tracked files (``git diff HEAD``). The clones
+have no ``.venv`` of their own: the few tests that drive ``.venv/bin/linkytool`` in tmux
+skip on both sides (7 at baddcd5), so the counts differ from ``./dev test``'s.
 
 Usage:
   .venv/bin/python bench/suite_time.py --base baddcd5 --rounds 2
