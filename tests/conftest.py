@@ -1,4 +1,4 @@
-"""Shared fixtures: where the real samples live, hypothesis profiles."""
+"""Shared fixtures: where the real samples live, hypothesis profiles, slowest tests first."""
 
 from __future__ import annotations
 
@@ -25,6 +25,29 @@ settings.register_profile(
     "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=200
 )
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+#: Node ids of the slowest tests, slowest first (``#`` comments; no ``[...]``: every case).
+SLOWEST = ROOT / "tests" / "slowest.txt"
+
+
+def slowest_first_rank() -> dict[str, int]:
+    """Node id (or test without its parameters) -> rank in ``tests/slowest.txt``."""
+    lines = SLOWEST.read_text(encoding="utf-8").splitlines() if SLOWEST.is_file() else []
+    ids = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return {node_id: rank for rank, node_id in reversed(list(enumerate(ids)))}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slowest tests first (the rest in collection order): xdist's work stealing hands
+    out the long tests early and the workers finish together (issue 14)."""
+    rank = slowest_first_rank()
+    last = len(rank)
+
+    def key(item: pytest.Item) -> int:
+        return rank.get(item.nodeid, rank.get(item.nodeid.split("[")[0], last))
+
+    items.sort(key=key)
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,15 @@
 The wheel is built from this checkout and installed with its dependencies in a fresh
 virtual environment; every command then runs from an empty folder, so the bundled samples
 must come from the installed package, not from a ``samples/`` folder next to it.
+
+The installation is made once per test session, however the test workers share this
+file's tests; pip installs without byte-compiling (Python compiles what is imported).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -38,10 +43,8 @@ def _run(
     )
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The ``bin`` folder of a fresh virtual environment holding the built wheel."""
-    base = tmp_path_factory.mktemp("wheel")
+def _install(base: Path) -> Path:
+    """Build the wheel into ``base`` and install it in a fresh venv; its ``bin`` folder."""
     # Built from a private copy: pip builds in the source tree (build/, *.egg-info), and
     # two test workers building from the checkout at once broke each other's wheel.
     source = base / "source"
@@ -54,17 +57,61 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__")
         )
     dist = base / "dist"
-    wheel = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, source]
+    wheel: list[str | Path] = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "-q",
+        "--no-deps",
+        "-w",
+        dist,
+        source,
+    ]
     built = _run(wheel, base)
     assert built.returncode == 0, built.stderr
     wheels = list(dist.glob("linkytool-*.whl"))
     assert len(wheels) == 1, wheels
     venv = base / "venv"
-    made = _run([sys.executable, "-m", "venv", venv], base)
+    # No pip of its own (ensurepip takes seconds): this pip installs into it.
+    made = _run([sys.executable, "-m", "venv", "--without-pip", venv], base)
     assert made.returncode == 0, made.stderr
-    pip = _run([venv / "bin" / "python", "-m", "pip", "install", "-q", wheels[0]], base)
+    python = venv / "bin" / "python"
+    install: list[str | Path] = [sys.executable, "-m", "pip", "--python", python, "install"]
+    pip = _run([*install, "-q", "--no-compile", wheels[0]], base)
     assert pip.returncode == 0, pip.stderr
-    yield venv / "bin"
+    return venv / "bin"
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (shared by the test workers of one session)."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``bin`` folder of a fresh virtual environment holding the built wheel.
+
+    Made once per session: the first test worker to need it builds it, the others wait
+    for it (all workers' temporary folders share one parent).
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    base = shared / "wheel"
+    with _locked(shared / "wheel.lock"):
+        done = base / "installed"
+        if not done.is_file():
+            shutil.rmtree(base, ignore_errors=True)  # a failed attempt: start again
+            base.mkdir()
+            done.write_text(str(_install(base)), encoding="utf-8")
+        return Path(done.read_text(encoding="utf-8"))
 
 
 def test_the_wheel_ships_the_samples_and_not_the_test_generator(

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from linkytool.ocr import OcrEngineMissing, ScreenKind, engine, read_image, read_photo
+from linkytool.ocr import (
+    OcrEngineMissing,
+    PhotoReading,
+    ScreenKind,
+    engine,
+    read_image,
+    read_photo,
+)
 from ocrsynth import PhotoSpec
 
 from .conftest import SAMPLES_PHOTOS
 
 SIZE = (1600, 1200)
+
+
+@pytest.fixture(scope="module")
+def committed_reading() -> Callable[[str], PhotoReading]:
+    """``read_photo`` of a committed sample photo, read once for this file's tests."""
+    return functools.cache(lambda name: read_photo(SAMPLES_PHOTOS / name))
 
 
 @pytest.mark.parametrize(
@@ -54,14 +69,16 @@ def test_blank_image_is_not_a_linky() -> None:
     assert "Aucun écran" in reading.warnings[0]
 
 
-def test_committed_samples_confident_readings_are_right() -> None:
+def test_committed_samples_confident_readings_are_right(
+    committed_reading: Callable[[str], PhotoReading],
+) -> None:
     truth = json.loads((SAMPLES_PHOTOS / "truth.json").read_text(encoding="utf-8"))
     wrong = []
     confident = 0
     for entry in truth["photos"]:
         if entry.get("expect_error"):
             continue
-        reading = read_photo(SAMPLES_PHOTOS / entry["file"])
+        reading = committed_reading(entry["file"])
         if reading.confident:
             confident += 1
             if reading.screen.value != entry["kind"] or reading.value != entry["value"]:
@@ -80,8 +97,10 @@ def test_committed_samples_confident_readings_are_right() -> None:
         ("demo-index.jpg", ScreenKind.INJECTION_INDEX, "12"),
     ],
 )
-def test_demo_photos(name: str, kind: ScreenKind, value: str) -> None:
-    reading = read_photo(SAMPLES_PHOTOS / name)
+def test_demo_photos(
+    committed_reading: Callable[[str], PhotoReading], name: str, kind: ScreenKind, value: str
+) -> None:
+    reading = committed_reading(name)
     assert (reading.screen, reading.value, reading.confident) == (kind, value, True)
 
 

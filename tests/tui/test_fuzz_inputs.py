@@ -5,11 +5,14 @@ number goes, a huge string, control characters, each followed by Entrée, and a 
 right after Tab. The app must still be running, must have turned no bug into a
 notification (a French refusal of a bad value is fine: it is a ``LinkytoolError``), and
 what was typed must still be there after the autosave and the form refresh.
+
+No fixed waits: after the letters, the dossier form's autosave runs at once (the
+callback of its timer), the test waits until the refresh it posts has been processed
+(no message left in any queue), then checks the field.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +24,9 @@ from linkytool.errors import LinkytoolError
 from linkytool.tui.app import LinkytoolApp
 from linkytool.tui.widgets.picker import FilePicker
 
-from .conftest import CachedPhotoReader
+from .conftest import CachedPhotoReader, wait_for
 from .screens import SCREENS, build, show
 
-#: Past the dossier form's autosave pause and its refresh [s].
-SETTLE_S = 0.8
 HUGE = "9" * 1500 + "é" * 500
 CONTROL = "a\x00b\x07c\x1b[2Jd\te\rf\x7f"
 #: Screens whose failing handlers belong to another helper (issue 12, "A UI that cannot
@@ -51,10 +52,26 @@ def bugs(app: LinkytoolApp) -> list[BaseException]:
     return [error for error in app.caught_errors if not isinstance(error, LinkytoolError)]
 
 
-async def settle(pilot: Any, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        await pilot.pause(0.05)
+async def settled(app: LinkytoolApp, pilot: Any, *, autosave_now: bool) -> None:
+    """Until the dossier form's autosave has run and the refresh it posts is processed.
+
+    ``autosave_now`` runs the autosave timer's own callback (``flush_edits``) at once
+    instead of waiting its pause; otherwise the timer is waited for.
+    """
+    form = app.panes.get("prerequis")
+    if form is not None:
+        if autosave_now and form._timer is not None:
+            form.flush_edits()
+        await wait_for(pilot, lambda: form._timer is None and not form._pending)
+    # DossierChanged bubbles from the form up to the app, which refreshes every pane:
+    # done once no message waits in any queue of the screen or the app.
+    await wait_for(
+        pilot,
+        lambda: all(
+            node.message_queue_size == 0
+            for node in (app, *app.screen.walk_children(with_self=True))
+        ),
+    )
 
 
 async def type_into(pilot: Any, field: Input, text: str, *, paste: bool) -> None:
@@ -90,10 +107,11 @@ async def fuzz_field(
         await type_into(pilot, field, text, paste=paste)
         typed = field.value
         if text == "abc":  # wait for the autosave and the refresh: still there
-            await settle(pilot, SETTLE_S)
+            await settled(app, pilot, autosave_now=True)
             assert field.value == typed, f"#{field.id}: {typed!r} became {field.value!r}"
         await pilot.press("enter")
         await pilot.pause()
+        app.flush_drafts()  # as the app's one-second timer does: each bad value written
         still_running(app)
 
 
@@ -149,7 +167,7 @@ async def test_a_paste_right_after_tab_is_kept(
         target.post_message(events.Paste("3 rue Collée, 44000 Nantes"))
         await pilot.pause()
         await pilot.press("tab")
-        await settle(pilot, SETTLE_S * 3)
+        await settled(app, pilot, autosave_now=False)  # the paste raced the real timer
         assert target.value == "3 rue Collée, 44000 Nantes", target.value
         assert first.value.endswith("x"), first.value
         still_running(app)
