@@ -48,22 +48,26 @@ CLI_CODE = "import sys; from linkytool.__main__ import main; sys.argv[0] = 'link
 
 #: A long-lived reader: one line of JSON (path list) in, one line of seconds out.
 INPROCESS_CODE = """
-import json, sys, time
+import hashlib, io, json, sys, time
+from PIL import Image
 from linkytool.ocr import PhotoError, read_photo
 from linkytool.ocr.engine import ensure_engine
 import linkytool
 ensure_engine()
 print(json.dumps(linkytool.__file__), flush=True)
 for line in sys.stdin:
-    times = []
-    for path in json.loads(line):
-        started = time.perf_counter()
-        try:
-            read_photo(path)
-        except PhotoError:
-            pass
-        times.append(time.perf_counter() - started)
-    print(json.dumps(times), flush=True)
+    path = json.loads(line)
+    started = time.perf_counter()
+    try:
+        reading = read_photo(path)
+    except PhotoError as error:
+        seconds, result = time.perf_counter() - started, {"error": error.message}
+    else:
+        seconds, result = time.perf_counter() - started, reading.as_dict()
+        if reading.crop is not None:  # the rectified panel's pixels, not its PNG bytes
+            pixels = Image.open(io.BytesIO(reading.crop)).tobytes()
+            result["crop_sha1"] = hashlib.sha1(pixels).hexdigest()
+    print(json.dumps([seconds, result]), flush=True)
 """
 
 
@@ -76,6 +80,8 @@ class Checkout:
     cli: dict[str, list[float]] = field(default_factory=dict)
     inprocess: dict[str, list[float]] = field(default_factory=dict)
     outputs: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: ``read_photo``'s result per photo (``as_dict()`` + the crop's pixel hash).
+    readings: dict[str, object] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
         """Environment importing this checkout's ``linkytool`` first."""
@@ -142,10 +148,11 @@ def start_reader(checkout: Checkout) -> subprocess.Popen[str]:
 def time_inprocess(process: subprocess.Popen[str], checkout: Checkout, photo: Path) -> None:
     """One ``read_photo`` in the checkout's long-lived process."""
     assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(json.dumps([str(photo)]) + "\n")
+    process.stdin.write(json.dumps(str(photo)) + "\n")
     process.stdin.flush()
-    (seconds,) = json.loads(process.stdout.readline())
+    seconds, reading = json.loads(process.stdout.readline())
     checkout.inprocess.setdefault(str(photo), []).append(seconds)
+    checkout.readings[str(photo)] = reading
 
 
 def median_of_medians(times: dict[str, list[float]], photos: list[Path]) -> float:
@@ -163,6 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ref", type=Path, help="another checkout to time side by side")
     parser.add_argument("--workdir", type=Path, help="keep the generated photos here")
     parser.add_argument("--no-samples", action="store_true", help="synthetic photos only")
+    parser.add_argument(
+        "--no-cli",
+        action="store_true",
+        help="in-process reads only (quick check that both checkouts read the same)",
+    )
     args = parser.parse_args(argv)
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="linkytool-ocr-speed-"))
@@ -192,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             # alternate which checkout goes first
             order = checkouts if (index + round_number) % 2 == 0 else checkouts[::-1]
             for checkout in order:
-                time_cli(checkout, photo)
+                if not args.no_cli:
+                    time_cli(checkout, photo)
                 time_inprocess(readers[checkout.name], checkout, photo)
         print(f"round {round_number + 1}/{args.rounds} done, load {os.getloadavg()[0]:.1f}")
     load_after = os.getloadavg()
@@ -213,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     ref_all = median_of_medians(reference.cli, photos) if reference else float("nan")
     for checkout in checkouts:
         every = median_of_medians(checkout.cli, photos)
-        worst = max(statistics.median(v) for v in checkout.cli.values())
+        worst = max((statistics.median(v) for v in checkout.cli.values()), default=float("nan"))
         ratio = f"{every / ref_all:.2f}" if reference else "—"
         print(
             f"{checkout.name:<9} {every:>8.2f} {median_of_medians(checkout.cli, samples):>8.2f} "
@@ -227,10 +240,19 @@ def main(argv: list[str] | None = None) -> int:
             for p in photos
             if checkouts[0].outputs.get(str(p)) != reference.outputs.get(str(p))
         ]
+        if not args.no_cli:
+            print(
+                f"CLI outputs (exit code + stdout) identical on {len(photos) - len(differ)}/"
+                f"{len(photos)} photos" + (f"; differ: {', '.join(differ)}" if differ else "")
+            )
+        unlike = [p for p in photos if checkouts[0].readings[str(p)] != reference.readings[str(p)]]
         print(
-            f"outputs (exit code + stdout) identical on {len(photos) - len(differ)}/"
-            f"{len(photos)} photos" + (f"; differ: {', '.join(differ)}" if differ else "")
+            f"readings (as_dict + crop pixels) identical on {len(photos) - len(unlike)}/"
+            f"{len(photos)} photos"
         )
+        for photo in unlike:
+            print(f"  {photo}:\n    this {checkouts[0].readings[str(photo)]}")
+            print(f"    ref  {reference.readings[str(photo)]}")
     print(
         "load average (1/5/15 min) before: "
         + " ".join(f"{v:.1f}" for v in load_before)
