@@ -50,7 +50,7 @@ from linkytool.ocr.grammar import (
 )
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid
-from linkytool.ocr.loading import LoadedPhoto, open_photo
+from linkytool.ocr.loading import open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
 from linkytool.ocr.rectify import (
@@ -571,8 +571,19 @@ def read_image(
     ``exif_time`` is copied into the reading (for the date cross-check); without
     tesseract the title is decided by the cells alone and no references are read.
     """
-    source = Path(path)
-    when = exif_time
+    if not use_tesseract:
+        return _read_image(image, Path(path), exif_time, None)
+    with engine.BlockReader() as ocr:  # loads its model while the panel is located
+        return _read_image(image, Path(path), exif_time, ocr)
+
+
+def _read_image(
+    image: Image.Image,
+    source: Path,
+    when: datetime | None,
+    ocr: engine.BlockReader | None,
+) -> PhotoReading:
+    """:func:`read_image` with tesseract already started (``ocr``) or None (no tesseract)."""
     choice = find_panel(image)
     if choice is None:
         return PhotoReading(
@@ -599,8 +610,9 @@ def read_image(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # one tesseract process reads the title line and the references above the screen
         # (a sheet: title on top, references below) while the variants are read here
-        sheet = _tesseract_sheet(image, choice) if use_tesseract else None
-        sheet_future = pool.submit(engine.read_block, sheet) if sheet is not None else None
+        sheet_future = (
+            pool.submit(ocr.read, _tesseract_sheet(image, choice)) if ocr is not None else None
+        )
         font = detect_font(choice.first.grid.cells.reshape(-1, 35))
         first = classify_grid(choice.first.grid, choice.first.variant, font)
         reads = [first] + [read_panel(choice.panel, v, font) for v in VARIANTS[1:]]
@@ -769,16 +781,14 @@ def read_image(
     )
 
 
-def read_loaded(photo: LoadedPhoto, path: Path) -> PhotoReading:
-    """Read a photo already decoded by :func:`open_photo`."""
-    return read_image(photo.image, path=path, exif_time=photo.exif_time)
-
-
 def read_photo(path: str | Path) -> PhotoReading:
     """Read one photo file (raises PhotoError / OcrEngineMissing, see the package doc)."""
     engine.ensure_engine()
     file = Path(path)
-    return read_loaded(open_photo(file), file)
+    # tesseract starts first: it loads its model while the photo is decoded and located
+    with engine.BlockReader() as ocr:
+        photo = open_photo(file)
+        return _read_image(photo.image, file, photo.exif_time, ocr)
 
 
 __all__ = [
