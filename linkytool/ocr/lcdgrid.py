@@ -15,7 +15,17 @@ import numpy.typing as npt
 from PIL import Image
 
 from linkytool.ocr.imaging import FloatArray, box_blur, max_filter
-from linkytool.ocr.rectify import CHARS, LINES, PX_PER_DOT, dot_centres, gap_centres
+from linkytool.ocr.rectify import (
+    CHARS,
+    DOT_X,
+    DOT_Y,
+    GAP_X,
+    GAP_Y,
+    LINES,
+    PX_PER_DOT,
+    dot_centres,
+    place,
+)
 
 #: Grid scales searched (start, stop, step) relative to the nominal 3-pitch margins: the
 #: real panel's margins are not published, so 2.5..6 pitches (x) and 2..4.5 pitches
@@ -136,21 +146,26 @@ def _best_fit(
     offsets: npt.NDArray[np.float64],
     px_per_dot: int,
 ) -> tuple[float, float, float]:
-    """(score, offset, scale) maximising dot-centre minus gap darkness along ``axis``."""
+    """(score, offset, scale) maximising dot-centre minus gap darkness along ``axis``.
+
+    Every (scale, offset) pair is scored at once; the first best in scale-then-offset
+    order wins.
+    """
     size = len(profile)
-    best = (-np.inf, 0.0, 1.0)
-    for scale in scales:
-        scale_xy = (scale, 1.0) if axis == 0 else (1.0, scale)
-        centres = dot_centres((0.0, 0.0), scale_xy, px_per_dot)[axis]
-        gaps = gap_centres((0.0, 0.0), scale_xy, px_per_dot)[axis]
-        moves = offsets[:, None] * px_per_dot
-        ci = np.clip(np.round(centres[None, :] + moves).astype(int), 0, size - 1)
-        gi = np.clip(np.round(gaps[None, :] + moves).astype(int), 0, size - 1)
-        scores = profile[ci].mean(axis=1) - profile[gi].mean(axis=1)
-        index = int(np.argmax(scores))
-        if scores[index] > best[0]:
-            best = (float(scores[index]), float(offsets[index]), float(scale))
-    return best
+    # positions at offset 0 for every scale: (scales, dots) and (scales, gaps) [px]
+    column = scales[:, None]
+    centres = place(DOT_X if axis == 0 else DOT_Y, axis, column, 0.0, px_per_dot)
+    gaps = place(GAP_X if axis == 0 else GAP_Y, axis, column, 0.0, px_per_dot)
+    moves = (offsets[:, None] * px_per_dot)[None, :, :]
+    ci = np.clip(np.round(centres[:, None, :] + moves).astype(int), 0, size - 1)
+    gi = np.clip(np.round(gaps[:, None, :] + moves).astype(int), 0, size - 1)
+    scores = profile[ci].mean(axis=2) - profile[gi].mean(axis=2)
+    scale_index, offset_index = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    return (
+        float(scores[scale_index, offset_index]),
+        float(offsets[offset_index]),
+        float(scales[scale_index]),
+    )
 
 
 def align_grid(
