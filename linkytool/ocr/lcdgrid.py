@@ -172,7 +172,13 @@ def align_grid(
     darkness: FloatArray, px_per_dot: int = PX_PER_DOT
 ) -> tuple[tuple[float, float], tuple[float, float], float]:
     """Offset [dots] and scale of the dot grid that best fit ``darkness``; score."""
-    smooth = box_blur(darkness, 1)
+    return _align_smoothed(box_blur(darkness, 1), px_per_dot)
+
+
+def _align_smoothed(
+    smooth: FloatArray, px_per_dot: int
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """:func:`align_grid` on the darkness already blurred over 3 × 3 px."""
     offsets = np.arange(-3.0, 3.01, 0.25)
     score_x, offset_x, scale_x = _best_fit(
         smooth.mean(axis=0), 0, np.arange(*X_SCALES), offsets, px_per_dot
@@ -196,8 +202,42 @@ def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int
     """
     grey = np.asarray(panel.convert("L"), dtype=np.float32)
     darkness = darkness_map(grey, px_per_dot)
-    offset, scale, alignment = align_grid(darkness, px_per_dot)
-    blurred = box_blur(darkness, window // 2) if window > 1 else darkness
+    smooth = box_blur(darkness, 1)  # the alignment's blur is the 3 px window's
+    offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
+    blurred = smooth if window // 2 == 1 else _window_blur(darkness, window)
+    return _sampled(
+        darkness, blurred, offset=offset, scale=scale, alignment=alignment, px_per_dot=px_per_dot
+    )
+
+
+def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3) -> GridSample:
+    """The same panel image as ``grid`` sampled with another ``window`` [px]: its darkness
+    map and grid alignment are reused (they do not depend on the window)."""
+    blurred = _window_blur(grid.darkness, window)
+    return _sampled(
+        grid.darkness,
+        blurred,
+        offset=grid.offset,
+        scale=grid.scale,
+        alignment=grid.alignment,
+        px_per_dot=px_per_dot,
+    )
+
+
+def _window_blur(darkness: FloatArray, window: int) -> FloatArray:
+    return box_blur(darkness, window // 2) if window > 1 else darkness
+
+
+def _sampled(
+    darkness: FloatArray,
+    blurred: FloatArray,
+    *,
+    offset: tuple[float, float],
+    scale: tuple[float, float],
+    alignment: float,
+    px_per_dot: int,
+) -> GridSample:
+    """Dot samples of ``blurred`` on the aligned grid, normalised per cell."""
     xs, ys = dot_centres(offset, scale, px_per_dot)
     raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
     contrast = float(np.percentile(raw, 97))
@@ -216,4 +256,11 @@ def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int
     )
 
 
-__all__ = ["BLANK_CONTRAST", "GridSample", "align_grid", "darkness_map", "sample_grid"]
+__all__ = [
+    "BLANK_CONTRAST",
+    "GridSample",
+    "align_grid",
+    "darkness_map",
+    "resample",
+    "sample_grid",
+]

@@ -49,7 +49,7 @@ from linkytool.ocr.grammar import (
     parse_value,
 )
 from linkytool.ocr.imaging import to_grey
-from linkytool.ocr.lcdgrid import GridSample, sample_grid
+from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
@@ -614,8 +614,13 @@ def _read_image(
             pool.submit(ocr.read, _tesseract_sheet(image, choice)) if ocr is not None else None
         )
         font = detect_font(choice.first.grid.cells.reshape(-1, 35))
-        first = classify_grid(choice.first.grid, choice.first.variant, font)
-        reads = [first] + [read_panel(choice.panel, v, font) for v in VARIANTS[1:]]
+        reads = [classify_grid(choice.first.grid, choice.first.variant, font)]
+        for variant in VARIANTS[1:]:
+            if variant.channel == choice.first.variant.channel:  # same grey: same grid
+                grid = resample(choice.first.grid, window=variant.window)
+                reads.append(classify_grid(grid, variant, font))
+            else:
+                reads.append(read_panel(choice.panel, variant, font))
         sheet_text = sheet_future.result() if sheet_future is not None else None
     tesseract_text, references = _split_sheet(sheet_text)
     warnings: list[str] = []
