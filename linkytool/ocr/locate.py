@@ -18,7 +18,14 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from linkytool.ocr.imaging import BoolArray, FloatArray, box_blur, label_components, max_filter
+from linkytool.ocr.imaging import (
+    BoolArray,
+    FloatArray,
+    box_blur,
+    component_pixels,
+    label_components,
+    max_filter,
+)
 
 Quad = npt.NDArray[np.float64]
 
@@ -223,11 +230,10 @@ def _candidates_in_mask(dark: BoolArray, min_area: int) -> list[PanelCandidate]:
     on_border = np.zeros(count + 1, dtype=bool)
     on_border[labels[0, :]] = on_border[labels[-1, :]] = True
     on_border[labels[:, 0]] = on_border[labels[:, -1]] = True
+    wanted = (areas >= min_area) & ~on_border & (areas <= 0.5 * height * width)
+    wanted[0] = False
     candidates: list[PanelCandidate] = []
-    for label in np.nonzero(areas >= min_area)[0]:
-        if label == 0 or on_border[label] or areas[label] > 0.5 * height * width:
-            continue
-        ys, xs = np.nonzero(labels == label)
+    for label, (ys, xs) in component_pixels(labels, wanted).items():
         points = np.column_stack([xs, ys]).astype(np.float64)
         centred = points - points.mean(axis=0)
         cov = centred.T @ centred / len(points)
@@ -372,11 +378,10 @@ def bezel_candidates(dark: BoolArray, min_area: int = MIN_AREA) -> list[PanelCan
         return []
     height, width = dark.shape
     areas = np.bincount(labels.ravel(), minlength=count + 1)
+    wanted = (areas >= min_area // 2) & (areas <= 0.2 * height * width)
+    wanted[0] = False
     candidates: list[PanelCandidate] = []
-    for label in np.nonzero(areas >= min_area // 2)[0]:
-        if label == 0 or areas[label] > 0.2 * height * width:
-            continue
-        ys, xs = np.nonzero(labels == label)
+    for ys, xs in component_pixels(labels, wanted).values():
         if xs.min() == 0 or ys.min() == 0 or xs.max() == width - 1 or ys.max() == height - 1:
             continue
         points = np.column_stack([xs, ys]).astype(np.float64)
