@@ -29,6 +29,7 @@ import argparse
 import compileall
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -78,6 +79,9 @@ class Checkout:
     name: str
     root: Path
     cli: dict[str, list[float]] = field(default_factory=dict)
+    #: CPU seconds (user + system) of each CLI run, tesseract included: less noisy than
+    #: the wall time on a loaded machine.
+    cpu: dict[str, list[float]] = field(default_factory=dict)
     inprocess: dict[str, list[float]] = field(default_factory=dict)
     outputs: dict[str, tuple[int, str]] = field(default_factory=dict)
     #: ``read_photo``'s result per photo (``as_dict()`` + the crop's pixel hash).
@@ -114,6 +118,7 @@ def sample_photos() -> list[Path]:
 
 def time_cli(checkout: Checkout, photo: Path) -> None:
     """One end-to-end run of ``linkytool ocr PHOTO`` in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [str(PYTHON), "-c", CLI_CODE, "ocr", str(photo)],
@@ -124,7 +129,10 @@ def time_cli(checkout: Checkout, photo: Path) -> None:
         check=False,
     )
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     checkout.cli.setdefault(str(photo), []).append(elapsed)
+    checkout.cpu.setdefault(str(photo), []).append(cpu)
     checkout.outputs[str(photo)] = (result.returncode, result.stdout)
 
 
@@ -216,22 +224,29 @@ def main(argv: list[str] | None = None) -> int:
 
     header = (
         f"{'checkout':<9} {'e2e all':>8} {'samples':>8} {'synth':>8} {'in-proc':>8} "
-        f"{'e2e max':>8} {'vs ref':>7}"
+        f"{'e2e max':>8} {'vs ref':>7} {'e2e cpu':>8} {'cpu ref':>8}"
     )
     print()
-    print("median seconds per photo (median of each photo's runs)")
+    print(
+        "median seconds per photo (median of each photo's runs); e2e cpu: CPU seconds of "
+        "the process and its tesseract"
+    )
     print(header)
     print("-" * len(header))
     reference = checkouts[-1] if len(checkouts) > 1 else None
     ref_all = median_of_medians(reference.cli, photos) if reference else float("nan")
+    ref_cpu = median_of_medians(reference.cpu, photos) if reference else float("nan")
     for checkout in checkouts:
         every = median_of_medians(checkout.cli, photos)
         worst = max((statistics.median(v) for v in checkout.cli.values()), default=float("nan"))
         ratio = f"{every / ref_all:.2f}" if reference else "—"
+        cpu = median_of_medians(checkout.cpu, photos)
+        cpu_ratio = f"{cpu / ref_cpu:.2f}" if reference else "—"
         print(
             f"{checkout.name:<9} {every:>8.2f} {median_of_medians(checkout.cli, samples):>8.2f} "
             f"{median_of_medians(checkout.cli, synthetic):>8.2f} "
-            f"{median_of_medians(checkout.inprocess, photos):>8.2f} {worst:>8.2f} {ratio:>7}"
+            f"{median_of_medians(checkout.inprocess, photos):>8.2f} {worst:>8.2f} {ratio:>7} "
+            f"{cpu:>8.2f} {cpu_ratio:>8}"
         )
     print(f"goal: e2e median <= {GOAL_S} s per photo")
     if reference is not None:
