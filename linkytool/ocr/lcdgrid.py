@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from linkytool.ocr.imaging import FloatArray, box_blur, max_filter
+from linkytool.ocr.imaging import FloatArray, box_blur, max_filter, percentile
 from linkytool.ocr.rectify import (
     CHARS,
     DOT_X,
@@ -240,7 +240,7 @@ def _sampled(
     """Dot samples of ``blurred`` on the aligned grid, normalised per cell."""
     xs, ys = dot_centres(offset, scale, px_per_dot)
     raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
-    contrast = float(np.percentile(raw, 97))
+    contrast = percentile(raw, 97)
     samples = normalise_samples(raw)
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
     raw_cells = raw.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)

@@ -48,7 +48,7 @@ from linkytool.ocr.grammar import (
     parse_references,
     parse_value,
 )
-from linkytool.ocr.imaging import to_grey
+from linkytool.ocr.imaging import median, to_grey
 from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
@@ -535,7 +535,7 @@ def _faint_digit(read: PanelRead, match: FieldMatch) -> bool:
     if ink is None or not match.digit_positions:
         return False
     levels = ink.reshape(-1)[[_cell_index(p) for p in match.digit_positions]]
-    return bool(levels.min() < SETTINGS.faint_digit_share * float(np.median(levels)))
+    return bool(levels.min() < SETTINGS.faint_digit_share * median(levels))
 
 
 #: Screens whose value alone names them when the title is illegible: no other Linky

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from linkytool.ocr.imaging import median, percentile
 from linkytool.ocr.lcd_layout import (  # re-exported: the reader's modules take them here
     CHAR_PITCH,
     CHARS,
@@ -170,7 +171,7 @@ def _fit_line(
             return None
         a, b = np.polyfit(positions[keep], edges[keep], 1)
         residual = np.abs(edges - (a * positions + b))
-        limit = max(1.0, 2.5 * float(np.median(residual[keep])))
+        limit = max(1.0, 2.5 * median(residual[keep]))
         keep = keep & (residual <= limit)
     if keep.sum() < max(8, len(edges) // 5):
         return None
@@ -196,7 +197,7 @@ def _edge_positions(profiles: npt.NDArray[np.float64], rising: bool) -> npt.NDAr
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = np.where(np.abs(denominator) > 1e-9, 0.5 * (left - right) / denominator, 0.0)
     result[inner] += np.clip(shift, -0.5, 0.5)
-    weak = strength < 0.25 * float(np.percentile(strength, 90))
+    weak = strength < 0.25 * percentile(strength, 90)
     result[weak] = np.nan
     positions: npt.NDArray[np.float64] = result
     return positions
