@@ -101,7 +101,7 @@ def synthetic_photos(workdir: Path, levels: list[str], count: int, seed: int) ->
         from linkytool_synth import generate_set  # type: ignore[import-not-found,no-redef]
     photos: list[Path] = []
     for level in levels:
-        out = workdir / f"{level}-{seed}"
+        out = workdir / f"{level}-seed{seed}-count{count}"
         if not (out / "truth.json").is_file():
             generate_set(out, count, level, seed)
         photos.extend(sorted(out.glob(f"{level}-*.jpg"))[:count])
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
 
     header = (
         f"{'checkout':<9} {'e2e all':>8} {'samples':>8} {'synth':>8} {'in-proc':>8} "
-        f"{'e2e max':>8} {'vs ref':>7} {'e2e cpu':>8} {'cpu ref':>8}"
+        f"{'e2e max':>8} {'vs ref':>7} {'e2e cpu':>8} {'cpu/ref':>8}"
     )
     print()
     print(
