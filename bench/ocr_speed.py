@@ -10,7 +10,7 @@ checkout sees the same load), this times
   tesseract's first check paid once, before timing): the reader alone.
 
 Photos: the committed samples (``linkytool/samples/photos``, images under ``tests/data``)
-and ``--count`` synthetic photos per ``--level`` drawn with the seeded generator (seed
+and ``--count`` synthetic photos per ``--level`` drawn with the seeded generator ``ocrsynth`` (seed
 ``--seed``; the default is held out: the reader was never profiled on it).
 
 ``--ref DIR`` times another checkout side by side (e.g. ``git worktree add
@@ -94,11 +94,9 @@ class Checkout:
 
 def synthetic_photos(workdir: Path, levels: list[str], count: int, seed: int) -> list[Path]:
     """``count`` generated photos per level (generated once, shared by the checkouts)."""
-    sys.path.insert(0, str(ROOT))
-    try:
-        from linkytool.ocr.synth import generate_set
-    except ImportError:  # the generator moved out of the product (dev-only package)
-        from linkytool_synth import generate_set  # type: ignore[import-not-found,no-redef]
+    sys.path.insert(0, str(ROOT / "devtools"))  # the generator (not in the wheel)
+    from ocrsynth import generate_set
+
     photos: list[Path] = []
     for level in levels:
         out = workdir / f"{level}-seed{seed}-count{count}"
