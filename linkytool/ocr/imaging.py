@@ -6,9 +6,11 @@ are labelled from row runs with a union-find (fast enough on a 640 px image).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageFilter
+from PIL import Image
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -38,55 +40,137 @@ def box_blur(array: FloatArray, radius: int) -> FloatArray:
     return result
 
 
+def percentile(values: npt.ArrayLike, q: float) -> float:
+    """``np.percentile(values, q)`` (linear method, finite float64 values), same bits.
+
+    numpy's percentile calls ``np.unique``, whose first call imports ``numpy.ma``
+    (15-70 ms): too much for a command that reads one photo.
+    """
+    flat = np.sort(np.asarray(values, dtype=np.float64), axis=None)
+    virtual = (flat.size - 1) * (q / 100)
+    below = math.floor(virtual)
+    if below >= flat.size - 1:
+        return float(flat[-1])
+    low, high = float(flat[below]), float(flat[below + 1])
+    weight = virtual - below
+    step = high - low
+    # numpy's _lerp: from the nearer end
+    return high - step * (1 - weight) if weight >= 0.5 else low + step * weight
+
+
+def median(values: npt.ArrayLike) -> float:
+    """``np.median(values)`` of finite float64 values, same bits (numpy's median also
+    imports ``numpy.ma``, for its NaN check)."""
+    flat = np.sort(np.asarray(values, dtype=np.float64), axis=None)
+    half = flat.size // 2
+    if flat.size % 2:
+        return float(flat[half])
+    return (float(flat[half - 1]) + float(flat[half])) / 2
+
+
 def max_filter(array: FloatArray, size: int) -> FloatArray:
-    """Grey dilation with a ``size`` square window (odd, >= 3)."""
+    """Grey dilation with a ``size`` square window (odd, >= 3), edges replicated.
+
+    Separable (a row maximum, then a column maximum): the values of Pillow's
+    ``MaxFilter``, whose rank filter sorts every window, 30 times faster on a mask.
+    """
     size = max(3, size | 1)
-    image = Image.fromarray(array.astype(np.float32), "F")
-    return np.asarray(image.filter(ImageFilter.MaxFilter(size)), dtype=np.float32)
+    radius = size // 2
+    height, width = array.shape
+    padded = np.pad(array.astype(np.float32), radius, mode="edge")
+    rows = padded[:, :width].copy()
+    for shift in range(1, size):
+        np.maximum(rows, padded[:, shift : shift + width], out=rows)
+    result: FloatArray = rows[:height].copy()
+    for shift in range(1, size):
+        np.maximum(result, rows[shift : shift + height], out=result)
+    return result
 
 
 def label_components(mask: BoolArray) -> tuple[IntArray, int]:
-    """4-connected components of ``mask``: (labels with 0 = background, count)."""
+    """4-connected components of ``mask``: (labels with 0 = background, count).
+
+    Labels are numbered in the order components first appear, row by row. Vectorised:
+    the row runs of ``mask`` are the nodes, overlapping runs of neighbouring rows the
+    edges, and the components are found by hooking roots and jumping pointers (each
+    run's root ends as the component's first run).
+    """
     height, width = mask.shape
     padded = np.zeros((height, width + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
     diff = np.diff(padded, axis=1)
-    rows_s, starts = np.nonzero(diff == 1)
-    _rows_e, ends = np.nonzero(diff == -1)
+    rows, starts = np.nonzero(diff == 1)
+    _rows, ends = np.nonzero(diff == -1)
     count = len(starts)
-    parent = list(range(count))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    # runs are sorted by row then start: merge each row's runs with the previous row's
-    row_first = np.searchsorted(rows_s, np.arange(height + 1))
-    rows_list = rows_s.tolist()
-    starts_list = starts.tolist()
-    ends_list = ends.tolist()
-    first_list = row_first.tolist()
-    for row in range(1, height):
-        a, a_end = first_list[row - 1], first_list[row]
-        b, b_end = a_end, first_list[row + 1]
-        while a < a_end and b < b_end:
-            if starts_list[a] < ends_list[b] and starts_list[b] < ends_list[a]:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            if ends_list[a] < ends_list[b]:
-                a += 1
-            else:
-                b += 1
     labels = np.zeros((height, width), dtype=np.int32)
-    roots: dict[int, int] = {}
-    for i in range(count):
-        root = find(i)
-        label = roots.setdefault(root, len(roots) + 1)
-        labels[rows_list[i], starts_list[i] : ends_list[i]] = label
-    return labels, len(roots)
+    if count == 0:
+        return labels, 0
+    # runs of the previous row overlapping run b: a with end_a > start_b and start_a < end_b
+    # (runs are sorted by row then start, so those form a range): keys order both
+    stride = width + 2
+    start_keys = rows * stride + starts
+    end_keys = rows * stride + ends
+    previous = (rows - 1) * stride
+    first = np.searchsorted(end_keys, previous + starts, side="right")
+    last = np.searchsorted(start_keys, previous + ends, side="left")
+    links = np.maximum(last - first, 0)
+    lower = np.repeat(first, links) + _ranges(links)
+    upper = np.repeat(np.arange(count), links)
+    parent = np.arange(count)
+    while True:
+        a, b = parent[lower], parent[upper]
+        if np.array_equal(a, b):
+            break
+        np.minimum.at(parent, np.maximum(a, b), np.minimum(a, b))
+        while True:  # pointer jumping until every run points at its root
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
+    is_root = parent == np.arange(count)
+    run_labels = np.cumsum(is_root, dtype=np.int32)[parent]
+    lengths = ends - starts
+    pixels = np.repeat(rows * width + starts, lengths) + _ranges(lengths)
+    labels.ravel()[pixels] = np.repeat(run_labels, lengths)
+    return labels, int(is_root.sum())
 
 
-__all__ = ["box_blur", "from_array", "label_components", "max_filter", "to_grey"]
+def _ranges(lengths: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """0..n-1 for each n of ``lengths``, concatenated."""
+    total = int(lengths.sum())
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    result: npt.NDArray[np.intp] = np.arange(total) - offsets
+    return result
+
+
+def component_pixels(
+    labels: IntArray, wanted: npt.NDArray[np.bool_]
+) -> dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """(ys, xs) of every label marked in ``wanted`` (indexed by label), in row-major order
+    as ``np.nonzero(labels == label)`` gives them, from one pass over the image."""
+    width = labels.shape[1]
+    flat = labels.ravel()
+    index = np.flatnonzero(wanted[flat])
+    index = index[np.argsort(flat[index], kind="stable")]
+    ordered = flat[index]
+    found = np.flatnonzero(wanted)
+    result: dict[int, tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]] = {}
+    if len(found) == 0:
+        return result
+    bounds = np.searchsorted(ordered, np.append(found, found[-1] + 1))
+    for number, label in enumerate(found.tolist()):
+        ys, xs = np.divmod(index[bounds[number] : bounds[number + 1]], width)
+        result[label] = (ys, xs)
+    return result
+
+
+__all__ = [
+    "box_blur",
+    "component_pixels",
+    "from_array",
+    "label_components",
+    "max_filter",
+    "median",
+    "percentile",
+    "to_grey",
+]

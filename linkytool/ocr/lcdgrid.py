@@ -14,8 +14,18 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from linkytool.ocr.imaging import FloatArray, box_blur, max_filter
-from linkytool.ocr.rectify import CHARS, LINES, PX_PER_DOT, dot_centres, gap_centres
+from linkytool.ocr.imaging import FloatArray, box_blur, max_filter, percentile
+from linkytool.ocr.rectify import (
+    CHARS,
+    DOT_X,
+    DOT_Y,
+    GAP_X,
+    GAP_Y,
+    LINES,
+    PX_PER_DOT,
+    dot_centres,
+    place,
+)
 
 #: Grid scales searched (start, stop, step) relative to the nominal 3-pitch margins: the
 #: real panel's margins are not published, so 2.5..6 pitches (x) and 2..4.5 pitches
@@ -136,28 +146,39 @@ def _best_fit(
     offsets: npt.NDArray[np.float64],
     px_per_dot: int,
 ) -> tuple[float, float, float]:
-    """(score, offset, scale) maximising dot-centre minus gap darkness along ``axis``."""
+    """(score, offset, scale) maximising dot-centre minus gap darkness along ``axis``.
+
+    Every (scale, offset) pair is scored at once; the first best in scale-then-offset
+    order wins.
+    """
     size = len(profile)
-    best = (-np.inf, 0.0, 1.0)
-    for scale in scales:
-        scale_xy = (scale, 1.0) if axis == 0 else (1.0, scale)
-        centres = dot_centres((0.0, 0.0), scale_xy, px_per_dot)[axis]
-        gaps = gap_centres((0.0, 0.0), scale_xy, px_per_dot)[axis]
-        moves = offsets[:, None] * px_per_dot
-        ci = np.clip(np.round(centres[None, :] + moves).astype(int), 0, size - 1)
-        gi = np.clip(np.round(gaps[None, :] + moves).astype(int), 0, size - 1)
-        scores = profile[ci].mean(axis=1) - profile[gi].mean(axis=1)
-        index = int(np.argmax(scores))
-        if scores[index] > best[0]:
-            best = (float(scores[index]), float(offsets[index]), float(scale))
-    return best
+    # positions at offset 0 for every scale: (scales, dots) and (scales, gaps) [px]
+    column = scales[:, None]
+    centres = place(DOT_X if axis == 0 else DOT_Y, axis, column, 0.0, px_per_dot)
+    gaps = place(GAP_X if axis == 0 else GAP_Y, axis, column, 0.0, px_per_dot)
+    moves = (offsets[:, None] * px_per_dot)[None, :, :]
+    ci = np.clip(np.round(centres[:, None, :] + moves).astype(int), 0, size - 1)
+    gi = np.clip(np.round(gaps[:, None, :] + moves).astype(int), 0, size - 1)
+    scores = profile[ci].mean(axis=2) - profile[gi].mean(axis=2)
+    scale_index, offset_index = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    return (
+        float(scores[scale_index, offset_index]),
+        float(offsets[offset_index]),
+        float(scales[scale_index]),
+    )
 
 
 def align_grid(
     darkness: FloatArray, px_per_dot: int = PX_PER_DOT
 ) -> tuple[tuple[float, float], tuple[float, float], float]:
     """Offset [dots] and scale of the dot grid that best fit ``darkness``; score."""
-    smooth = box_blur(darkness, 1)
+    return _align_smoothed(box_blur(darkness, 1), px_per_dot)
+
+
+def _align_smoothed(
+    smooth: FloatArray, px_per_dot: int
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """:func:`align_grid` on the darkness already blurred over 3 × 3 px."""
     offsets = np.arange(-3.0, 3.01, 0.25)
     score_x, offset_x, scale_x = _best_fit(
         smooth.mean(axis=0), 0, np.arange(*X_SCALES), offsets, px_per_dot
@@ -181,11 +202,45 @@ def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int
     """
     grey = np.asarray(panel.convert("L"), dtype=np.float32)
     darkness = darkness_map(grey, px_per_dot)
-    offset, scale, alignment = align_grid(darkness, px_per_dot)
-    blurred = box_blur(darkness, window // 2) if window > 1 else darkness
+    smooth = box_blur(darkness, 1)  # the alignment's blur is the 3 px window's
+    offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
+    blurred = smooth if window // 2 == 1 else _window_blur(darkness, window)
+    return _sampled(
+        darkness, blurred, offset=offset, scale=scale, alignment=alignment, px_per_dot=px_per_dot
+    )
+
+
+def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3) -> GridSample:
+    """The same panel image as ``grid`` sampled with another ``window`` [px]: its darkness
+    map and grid alignment are reused (they do not depend on the window)."""
+    blurred = _window_blur(grid.darkness, window)
+    return _sampled(
+        grid.darkness,
+        blurred,
+        offset=grid.offset,
+        scale=grid.scale,
+        alignment=grid.alignment,
+        px_per_dot=px_per_dot,
+    )
+
+
+def _window_blur(darkness: FloatArray, window: int) -> FloatArray:
+    return box_blur(darkness, window // 2) if window > 1 else darkness
+
+
+def _sampled(
+    darkness: FloatArray,
+    blurred: FloatArray,
+    *,
+    offset: tuple[float, float],
+    scale: tuple[float, float],
+    alignment: float,
+    px_per_dot: int,
+) -> GridSample:
+    """Dot samples of ``blurred`` on the aligned grid, normalised per cell."""
     xs, ys = dot_centres(offset, scale, px_per_dot)
     raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
-    contrast = float(np.percentile(raw, 97))
+    contrast = percentile(raw, 97)
     samples = normalise_samples(raw)
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
     raw_cells = raw.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
@@ -201,4 +256,11 @@ def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int
     )
 
 
-__all__ = ["BLANK_CONTRAST", "GridSample", "align_grid", "darkness_map", "sample_grid"]
+__all__ = [
+    "BLANK_CONTRAST",
+    "GridSample",
+    "align_grid",
+    "darkness_map",
+    "resample",
+    "sample_grid",
+]

@@ -48,9 +48,9 @@ from linkytool.ocr.grammar import (
     parse_references,
     parse_value,
 )
-from linkytool.ocr.imaging import to_grey
-from linkytool.ocr.lcdgrid import GridSample, sample_grid
-from linkytool.ocr.loading import LoadedPhoto, open_photo
+from linkytool.ocr.imaging import median, to_grey
+from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid
+from linkytool.ocr.loading import open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
 from linkytool.ocr.rectify import (
@@ -535,7 +535,7 @@ def _faint_digit(read: PanelRead, match: FieldMatch) -> bool:
     if ink is None or not match.digit_positions:
         return False
     levels = ink.reshape(-1)[[_cell_index(p) for p in match.digit_positions]]
-    return bool(levels.min() < SETTINGS.faint_digit_share * float(np.median(levels)))
+    return bool(levels.min() < SETTINGS.faint_digit_share * median(levels))
 
 
 #: Screens whose value alone names them when the title is illegible: no other Linky
@@ -571,8 +571,19 @@ def read_image(
     ``exif_time`` is copied into the reading (for the date cross-check); without
     tesseract the title is decided by the cells alone and no references are read.
     """
-    source = Path(path)
-    when = exif_time
+    if not use_tesseract:
+        return _read_image(image, Path(path), exif_time, None)
+    with engine.BlockReader() as ocr:  # loads its model while the panel is located
+        return _read_image(image, Path(path), exif_time, ocr)
+
+
+def _read_image(
+    image: Image.Image,
+    source: Path,
+    when: datetime | None,
+    ocr: engine.BlockReader | None,
+) -> PhotoReading:
+    """:func:`read_image` with tesseract already started (``ocr``) or None (no tesseract)."""
     choice = find_panel(image)
     if choice is None:
         return PhotoReading(
@@ -599,11 +610,17 @@ def read_image(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # one tesseract process reads the title line and the references above the screen
         # (a sheet: title on top, references below) while the variants are read here
-        sheet = _tesseract_sheet(image, choice) if use_tesseract else None
-        sheet_future = pool.submit(engine.read_block, sheet) if sheet is not None else None
+        sheet_future = (
+            pool.submit(ocr.read, _tesseract_sheet(image, choice)) if ocr is not None else None
+        )
         font = detect_font(choice.first.grid.cells.reshape(-1, 35))
-        first = classify_grid(choice.first.grid, choice.first.variant, font)
-        reads = [first] + [read_panel(choice.panel, v, font) for v in VARIANTS[1:]]
+        reads = [classify_grid(choice.first.grid, choice.first.variant, font)]
+        for variant in VARIANTS[1:]:
+            if variant.channel == choice.first.variant.channel:  # same grey: same grid
+                grid = resample(choice.first.grid, window=variant.window)
+                reads.append(classify_grid(grid, variant, font))
+            else:
+                reads.append(read_panel(choice.panel, variant, font))
         sheet_text = sheet_future.result() if sheet_future is not None else None
     tesseract_text, references = _split_sheet(sheet_text)
     warnings: list[str] = []
@@ -769,16 +786,14 @@ def read_image(
     )
 
 
-def read_loaded(photo: LoadedPhoto, path: Path) -> PhotoReading:
-    """Read a photo already decoded by :func:`open_photo`."""
-    return read_image(photo.image, path=path, exif_time=photo.exif_time)
-
-
 def read_photo(path: str | Path) -> PhotoReading:
     """Read one photo file (raises PhotoError / OcrEngineMissing, see the package doc)."""
     engine.ensure_engine()
     file = Path(path)
-    return read_loaded(open_photo(file), file)
+    # tesseract starts first: it loads its model while the photo is decoded and located
+    with engine.BlockReader() as ocr:
+        photo = open_photo(file)
+        return _read_image(photo.image, file, photo.exif_time, ocr)
 
 
 __all__ = [

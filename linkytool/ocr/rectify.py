@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from linkytool.ocr.imaging import median, percentile
 from linkytool.ocr.lcd_layout import (  # re-exported: the reader's modules take them here
     CHAR_PITCH,
     CHARS,
@@ -75,6 +76,44 @@ def rectify(
     )
 
 
+#: Nominal centres [dot pitches from the panel's top-left corner] of every dot column
+#: (16 chars × 5) and row (2 lines × 7), and of the always-blank gap columns (around
+#: and between characters) and rows (around and between lines).
+DOT_X = np.array([MARGIN_X + c * CHAR_PITCH + k + 0.5 for c in range(CHARS) for k in range(5)])
+DOT_Y = np.array(
+    [MARGIN_Y + line * LINE_PITCH + r + 0.5 for line in range(LINES) for r in range(7)]
+)
+GAP_X = np.concatenate(
+    [
+        [MARGIN_X - 1 + 0.5],
+        [MARGIN_X + c * CHAR_PITCH + 5 + 0.5 for c in range(CHARS - 1)],
+        [PANEL_W - MARGIN_X + 0.5],
+    ]
+)
+GAP_Y = np.array(
+    [MARGIN_Y - 1 + 0.5, MARGIN_Y + 7 + 0.5, MARGIN_Y + 8 + 0.5, PANEL_H - MARGIN_Y + 0.5]
+)
+
+
+def place(
+    nominal: npt.NDArray[np.float64],
+    axis: int,
+    scale: float | npt.NDArray[np.float64],
+    offset: float,
+    px_per_dot: int = PX_PER_DOT,
+) -> npt.NDArray[np.float64]:
+    """Nominal positions along ``axis`` (0 = x) scaled about the panel's centre, shifted
+    by ``offset`` [dot pitches] and the border, in rectified pixels.
+
+    ``scale`` may be a column of scales (shape (n, 1)): one row of positions per scale.
+    """
+    centre = (PANEL_W if axis == 0 else PANEL_H) / 2
+    result: npt.NDArray[np.float64] = (
+        (nominal - centre) * scale + centre + offset + BORDER
+    ) * px_per_dot
+    return result
+
+
 def dot_centres(
     offset: tuple[float, float] = (0.0, 0.0),
     scale: tuple[float, float] = (1.0, 1.0),
@@ -84,14 +123,10 @@ def dot_centres(
 
     ``offset`` [dot pitches] and ``scale`` adjust the nominal grid (refinement).
     """
-    cols = np.array([MARGIN_X + c * CHAR_PITCH + k + 0.5 for c in range(CHARS) for k in range(5)])
-    rows = np.array(
-        [MARGIN_Y + line * LINE_PITCH + r + 0.5 for line in range(LINES) for r in range(7)]
+    return (
+        place(DOT_X, 0, scale[0], offset[0], px_per_dot),
+        place(DOT_Y, 1, scale[1], offset[1], px_per_dot),
     )
-    centre_x, centre_y = PANEL_W / 2, PANEL_H / 2
-    xs = ((cols - centre_x) * scale[0] + centre_x + offset[0] + BORDER) * px_per_dot
-    ys = ((rows - centre_y) * scale[1] + centre_y + offset[1] + BORDER) * px_per_dot
-    return xs, ys
 
 
 def gap_centres(
@@ -100,20 +135,19 @@ def gap_centres(
     px_per_dot: int = PX_PER_DOT,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """x of the blank columns between characters, y of the blank rows between lines."""
-    cols = np.array([MARGIN_X + c * CHAR_PITCH + 5 + 0.5 for c in range(CHARS - 1)])
-    cols = np.concatenate([[MARGIN_X - 1 + 0.5], cols, [PANEL_W - MARGIN_X + 0.5]])
-    rows = np.array(
-        [MARGIN_Y - 1 + 0.5, MARGIN_Y + 7 + 0.5, MARGIN_Y + 8 + 0.5, PANEL_H - MARGIN_Y + 0.5]
+    return (
+        place(GAP_X, 0, scale[0], offset[0], px_per_dot),
+        place(GAP_Y, 1, scale[1], offset[1], px_per_dot),
     )
-    centre_x, centre_y = PANEL_W / 2, PANEL_H / 2
-    xs = ((cols - centre_x) * scale[0] + centre_x + offset[0] + BORDER) * px_per_dot
-    ys = ((rows - centre_y) * scale[1] + centre_y + offset[1] + BORDER) * px_per_dot
-    return xs, ys
 
 
 __all__ = [
     "BORDER",
     "CHARS",
+    "DOT_X",
+    "DOT_Y",
+    "GAP_X",
+    "GAP_Y",
     "LINES",
     "PANEL_H",
     "PANEL_W",
@@ -121,6 +155,7 @@ __all__ = [
     "dot_centres",
     "gap_centres",
     "homography",
+    "place",
     "rectified_size",
     "rectify",
 ]
@@ -136,7 +171,7 @@ def _fit_line(
             return None
         a, b = np.polyfit(positions[keep], edges[keep], 1)
         residual = np.abs(edges - (a * positions + b))
-        limit = max(1.0, 2.5 * float(np.median(residual[keep])))
+        limit = max(1.0, 2.5 * median(residual[keep]))
         keep = keep & (residual <= limit)
     if keep.sum() < max(8, len(edges) // 5):
         return None
@@ -162,7 +197,7 @@ def _edge_positions(profiles: npt.NDArray[np.float64], rising: bool) -> npt.NDAr
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = np.where(np.abs(denominator) > 1e-9, 0.5 * (left - right) / denominator, 0.0)
     result[inner] += np.clip(shift, -0.5, 0.5)
-    weak = strength < 0.25 * float(np.percentile(strength, 90))
+    weak = strength < 0.25 * percentile(strength, 90)
     result[weak] = np.nan
     positions: npt.NDArray[np.float64] = result
     return positions

@@ -100,9 +100,14 @@ class PhotoReading:
 
 
 def encode_png(image: Image.Image) -> bytes:
-    """PNG bytes of ``image`` (used for crops)."""
+    """PNG bytes of ``image`` (used for crops).
+
+    zlib level 1: a panel crop encodes in a fifth of the default level's time (~20 ms
+    instead of ~100 on the busy 2-core machine, every photo read pays it) for a file ~12 %
+    larger (~140 KB).
+    """
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False)
+    image.save(buffer, format="PNG", optimize=False, compress_level=1)
     return buffer.getvalue()
 
 

@@ -83,13 +83,10 @@ def test_unreadable_photo_exits_three_without_traceback(tmp_path: Path) -> None:
     assert values == {"prm": "30002345678901", "injection_index": "940"}
 
 
-def test_missing_tesseract_exits_five(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_tesseract_exits_five(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from linkytool.ocr import engine
 
-    def absent() -> str:
-        raise engine.pytesseract.TesseractNotFoundError()
-
-    monkeypatch.setattr(engine.pytesseract, "get_tesseract_version", absent)
+    monkeypatch.setattr(engine, "TESSERACT", str(tmp_path / "no-tesseract"))
     engine.ensure_engine.cache_clear()
     try:
         result = CliRunner().invoke(cli, ["ocr", DEMO[0]])

@@ -107,10 +107,7 @@ def test_demo_photos(
 def test_missing_tesseract_says_how_to_install(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    def absent() -> str:
-        raise engine.pytesseract.TesseractNotFoundError()
-
-    monkeypatch.setattr(engine.pytesseract, "get_tesseract_version", absent)
+    monkeypatch.setattr(engine, "TESSERACT", str(tmp_path / "no-tesseract"))
     engine.ensure_engine.cache_clear()
     try:
         with pytest.raises(OcrEngineMissing, match="tesseract") as caught:
