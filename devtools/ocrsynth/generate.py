@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from linkytool.fileio import atomic_write_bytes
-from ocrsynth import degrade, meter, photometric, scene, screens
+from ocrsynth import degrade, font5x7, meter, photometric, scene, screens
 from ocrsynth.draws import Draws
 from ocrsynth.errors import EncoderUnavailableError
 from ocrsynth.levels import LEVELS, Level
@@ -81,7 +81,9 @@ PARIS = ZoneInfo("Europe/Paris")
 class PhotoSpec:
     """What to draw; None = draw at random (level ranges apply to everything else).
 
-    ``when``: the meter's date and time shown on a date screen; ``exif_time``: the
+    ``font`` / ``geometry``: the glyph set and the panel geometry range (benchmarks on
+    held-out designs). ``when``: the meter's date and time shown on a date screen;
+    ``exif_time``: the
     phone's DateTimeOriginal (default: ``when`` + 5..100 s); ``size``: upright (w, h)
     [px]; ``orientation``: EXIF orientation (1, 3, 6 or 8); ``overrides``: fixed values
     for any entry of the ground truth's ``params`` (e.g. ``{"roll": 0.0}``).
@@ -104,6 +106,10 @@ class PhotoSpec:
     exif: bool | None = None
     exif_time: datetime | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: Glyph set to draw with (a name of ``font5x7.FONTS``; None: the level's draw).
+    font: str | None = None
+    #: Panel geometry range: "default" (the level's) or "wide" (see ``meter``).
+    geometry: str = "default"
 
 
 def _screen_for(spec: PhotoSpec, rng: np.random.Generator) -> Screen:
@@ -208,6 +214,10 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
     """
     if spec.scene not in SCENES:
         raise ValueError(f"unknown scene {spec.scene!r}: expected one of {', '.join(SCENES)}")
+    if spec.font is not None and spec.font not in font5x7.FONTS:
+        raise ValueError(f"unknown font {spec.font!r}: expected one of {', '.join(font5x7.FONTS)}")
+    if spec.geometry not in meter.GEOMETRIES:
+        raise ValueError(f"unknown geometry {spec.geometry!r}: expected default or wide")
     level = LEVELS[spec.level]
     draw = Draws(rng, dict(spec.overrides))
     screen = _screen_for(spec, rng)
@@ -225,7 +235,14 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         if spec.scene == "screen_off":
             draw.overrides.setdefault("backlight", False)
         image, quads, references = meter.render_meter(
-            image, screen, backlight=spec.backlight, level=level, draw=draw, ads=ads
+            image,
+            screen,
+            backlight=spec.backlight,
+            level=level,
+            draw=draw,
+            ads=ads,
+            font=spec.font,
+            wide=spec.geometry == "wide",
         )
         ads_shown = ads
     image = photometric.apply_photometric(image, None if quads is None else quads[0], level, draw)
@@ -261,7 +278,8 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         screen={
             **screen.details,
             "off": screen.off,
-            "font": "alt" if draw.params.get("alt_font") else "hd44780",
+            "font": draw.params.get("font")
+            or ("alt" if draw.params.get("alt_font") else "hd44780"),
             "rom_variant": bool(draw.params.get("rom_variant")),
         },
         references=references,

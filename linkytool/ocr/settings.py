@@ -37,7 +37,9 @@ class Settings:
     #: A digit cell whose ink contrast is below this share of the value's median is faint.
     faint_digit_share: float = 0.5
     #: Glyph sets the classifier is built from (None: every set of the reader's data).
-    fonts: tuple[str, ...] | None = None
+    #: The reader was tuned with these two; the other sets of ``font5x7`` are, for now,
+    #: only drawn by the generator (held-out designs for ``bench/ocr_accuracy.py``).
+    fonts: tuple[str, ...] | None = ("hd44780", "alt")
 
     # --- the title (keyword spotting on the cells) ---
     #: A title word spotted at this mean cost [dots per letter] or less names the screen
