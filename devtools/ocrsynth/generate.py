@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from linkytool.fileio import atomic_write_bytes
-from ocrsynth import degrade, font5x7, meter, photometric, scene, screens
+from ocrsynth import camera, degrade, font5x7, meter, photometric, scene, screens
 from ocrsynth.draws import Draws
 from ocrsynth.errors import EncoderUnavailableError
 from ocrsynth.levels import LEVELS, Level
@@ -110,6 +110,8 @@ class PhotoSpec:
     font: str | None = None
     #: Panel geometry range: "default" (the level's) or "wide" (see ``meter``).
     geometry: str = "default"
+    #: Add the camera's degradations (:mod:`ocrsynth.camera`) to the level's.
+    camera: bool = False
 
 
 def _screen_for(spec: PhotoSpec, rng: np.random.Generator) -> Screen:
@@ -246,6 +248,8 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         )
         ads_shown = ads
     image = photometric.apply_photometric(image, None if quads is None else quads[0], level, draw)
+    if spec.camera:
+        image = camera.apply_camera(image, None if quads is None else quads[0], draw)
     orientation = _orientation(spec, size, rng)
     with_exif = (
         spec.exif if spec.exif is not None else not draw.chance("exif_stripped", level.no_exif_prob)
@@ -268,6 +272,8 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         photo.info["exif"] = exif.tobytes()
         exif_datetime = taken.strftime("%Y:%m:%d %H:%M:%S")
     quality = int(rng.integers(level.jpeg_quality[0], level.jpeg_quality[1] + 1))
+    if spec.camera:
+        quality = camera.camera_jpeg_quality(draw)
     stored = [] if quads is None else [_stored_points(q, size, pixel_orientation) for q in quads]
     truth = PhotoTruth(
         kind=screen.kind,
@@ -353,8 +359,12 @@ def generate_set(
     *,
     scenes: Sequence[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    font: str | None = None,
+    geometry: str = "default",
+    camera: bool = False,
 ) -> list[PhotoTruth]:
-    """Write ``count`` photos ``<level>-NNNN.jpg`` and ``truth.json`` into ``out_dir``."""
+    """Write ``count`` photos ``<level>-NNNN.jpg`` and ``truth.json`` into ``out_dir``
+    (``font``, ``geometry``, ``camera``: see :class:`PhotoSpec`)."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}: expected one of {', '.join(LEVELS)}")
     out = Path(out_dir)
@@ -362,7 +372,9 @@ def generate_set(
     truths: list[PhotoTruth] = []
     for index in range(count):
         rng = photo_rng(seed, level, index)
-        spec = PhotoSpec(scene=draw_scene(rng, mix), level=level)
+        spec = PhotoSpec(
+            scene=draw_scene(rng, mix), level=level, font=font, geometry=geometry, camera=camera
+        )
         image, truth = generate_photo(spec, rng)
         truth.file = f"{level}-{index:04d}.jpg"
         truth.seed = [seed, list(LEVELS).index(level), index]

@@ -293,6 +293,17 @@ def test_a_forced_font_and_the_wide_geometry_change_only_the_panel() -> None:
         _photo(replace(base, geometry="narrow"), 11)
 
 
+def test_the_camera_model_adds_to_a_photo_and_records_its_draws() -> None:
+    base = PhotoSpec(scene="date", level="easy", size=SMALL)
+    plain = generate_photo(base, np.random.default_rng(5))[1]
+    shot = generate_photo(replace(base, camera=True), np.random.default_rng(5))[1]
+    assert shot.lines == plain.lines and shot.params["roll"] == plain.params["roll"]
+    assert shot.jpeg_quality == shot.params["camera_jpeg_quality"]
+    assert shot.jpeg_quality is not None and 60 <= shot.jpeg_quality <= 92
+    assert {"camera_defocus_dots", "camera_exposure", "camera_white_balance"} <= set(shot.params)
+    assert not any(name.startswith("camera") for name in plain.params)
+
+
 def test_variant_rom_photos_record_it() -> None:
     spec = PhotoSpec(scene="prm", level="hard", size=SMALL, overrides={"rom_variant": True})
     _, truth, _ = _photo(spec, 9)
