@@ -196,17 +196,6 @@ def main(argv: list[str] | None = None) -> int:
     if real:
         sets.append(("shipped", "real", real))
 
-    load_before = os.getloadavg()[0]
-    results: list[tuple[str, str, Tally]] = []
-    for font, name, photos in sets:
-        tally = Tally()
-        held_out = font if font in FONTS else None
-        with use_template_fonts(reader_fonts(held_out)):
-            for truth, path in photos:
-                score(tally, truth, path)
-        results.append((font, name, tally))
-    load_after = os.getloadavg()[0]
-
     header = (
         f"{'font':<9} {'level':<8} {'photos':>6} {'fields':>6} {'exact':>8} {'conf-right':>10} "
         f"{'to-confirm':>10} {'conf-wrong':>10} {'kind':>8} {'median s':>9}"
@@ -217,14 +206,37 @@ def main(argv: list[str] | None = None) -> int:
         f"reader templates {','.join(template_fonts())} minus the font of the row; {real_note}"
     )
     print(header)
-    print("-" * len(header))
-    for font, name, t in results:
+    print("-" * len(header), flush=True)
+    load_before = os.getloadavg()[0]
+    results: list[tuple[str, str, Tally]] = []
+    for font, name, photos in sets:
+        tally = Tally()
+        held_out = font if font in FONTS else None
+        with use_template_fonts(reader_fonts(held_out)):
+            for truth, path in photos:
+                score(tally, truth, path)
+        results.append((font, name, tally))
+        t = tally
         median = statistics.median(t.seconds) if t.seconds else float("nan")
         print(
             f"{font:<9} {name:<8} {t.photos:>6} {t.fields:>6} {pct(t.exact, t.fields):>8} "
             f"{pct(t.confident_right, t.fields):>10} {pct(t.to_confirm, t.fields):>10} "
-            f"{t.confident_wrong:>10} {pct(t.kind_right, t.photos):>8} {median:>9.2f}"
+            f"{t.confident_wrong:>10} {pct(t.kind_right, t.photos):>8} {median:>9.2f}",
+            flush=True,
         )
+    load_after = os.getloadavg()[0]
+    totals = Tally()
+    for _, _, t in results:
+        totals.fields += t.fields
+        totals.exact += t.exact
+        totals.confident_right += t.confident_right
+        totals.to_confirm += t.to_confirm
+        totals.confident_wrong += t.confident_wrong
+    print(
+        f"{'all':<9} {'':<8} {'':>6} {totals.fields:>6} {pct(totals.exact, totals.fields):>8} "
+        f"{pct(totals.confident_right, totals.fields):>10} "
+        f"{pct(totals.to_confirm, totals.fields):>10} {totals.confident_wrong:>10}"
+    )
     print(
         f"load average (1 min) before/after: {load_before:.1f} / {load_after:.1f} on "
         f"{os.cpu_count()} CPUs"

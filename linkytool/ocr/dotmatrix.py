@@ -158,8 +158,30 @@ __all__ = [
     "spot_words",
     "template_fonts",
     "templates",
+    "unfamiliar_digits",
     "use_template_fonts",
 ]
+
+
+#: Fewest title letters for :func:`unfamiliar_digits` to compare with.
+MIN_LETTERS = 3
+
+
+def unfamiliar_digits(
+    digit_costs: FloatArray, title: Sequence[CellRead], excess: float = SETTINGS.digit_fit_excess
+) -> bool:
+    """Whether a value's digits fit the templates far worse than the title's letters.
+
+    ``digit_costs`` (N, 10): each digit cell's distance to each digit [dots]. On one
+    panel, blur, glare and contrast degrade letters and digits alike; a digit cell whose
+    nearest digit is ``excess`` dots worse than the title letters' median fit is drawn
+    in a design the templates do not know (a held-out font: its nearest digit can be
+    the wrong one with a wide margin). False without enough letters to compare.
+    """
+    letters = [cell.distance for cell in title if cell.char.isalpha()]
+    if len(letters) < MIN_LETTERS or not len(digit_costs):
+        return False
+    return float(digit_costs.min(axis=1).max()) - float(np.median(letters)) > excess
 
 
 #: The glyph set must explain the cells this much better [dots, whole panel] to be chosen.

@@ -35,6 +35,7 @@ from linkytool.ocr.dotmatrix import (
     classify,
     detect_font,
     spot_words,
+    unfamiliar_digits,
 )
 from linkytool.ocr.grammar import (
     SPOT_EQUIVALENTS,
@@ -676,6 +677,7 @@ def read_image(
     forced = False
     repaired = False
     faint = False
+    unfamiliar = False
     for read in reads:
         value_text, match = _parse_read(read, kind)
         if match is None:
@@ -684,6 +686,7 @@ def read_image(
         if read is reads[0]:
             faint = _faint_digit(read, match)
         costs = _digit_costs(read, match.digit_positions)
+        unfamiliar = unfamiliar or unfamiliar_digits(costs, read.lines[0])
         chosen = best_digits(kind, match, costs)
         if chosen is None:
             values.append(None)
@@ -726,6 +729,7 @@ def read_image(
         (implausible, Repair.PADDING),
         (forced, Repair.CALENDAR),
         (repaired, Repair.LAYOUT),
+        (unfamiliar, Repair.UNFAMILIAR_DIGITS),
     )
     candidate = Candidate(
         kind=kind,

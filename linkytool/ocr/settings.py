@@ -34,6 +34,11 @@ class Settings:
     #: A cell reads as its best digit when that digit is at most this much worse than the
     #: best character overall [dots] (a blurred 0 looks like C, O or D).
     digit_bias: float = 2.5
+    #: A value is not confident when a digit cell's nearest digit fits this much worse
+    #: [dots] than the title letters' median (an unknown digit design; leave-one-font-out
+    #: seed 41: confident-right reads of known fonts <= 1.33, confident-wrong reads of
+    #: held-out fonts 2.98-5.73).
+    digit_fit_excess: float = 2.0
     #: A digit cell whose ink contrast is below this share of the value's median is faint.
     faint_digit_share: float = 0.5
     #: Glyph sets the classifier is built from (None: every set of the reader's data).
