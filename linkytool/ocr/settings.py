@@ -19,7 +19,8 @@ class Settings:
     tuned_on: str = (
         "synthetic seeds 2026, 7, 99, 11, 301-304, 6163 (bench/ocr_accuracy.py, default "
         "geometry, HD44780 A00/A02 glyphs; rounds up to ed84bec; faint_digit_share after "
-        "seed 9191)"
+        "seed 9191); digit_fit_excess: leave-one-font-out seed 41 (normal+hard, default "
+        "geometry, all six glyph sets, 12 photos per font and level)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
