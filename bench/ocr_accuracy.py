@@ -1,13 +1,22 @@
-"""OCR accuracy benchmark: synthetic Linky photos per difficulty level (+ real photos).
+"""OCR accuracy benchmark: synthetic Linky photos per glyph set and difficulty level
+(+ real photos).
 
 Usage (from the repository root)::
 
     .venv/bin/python bench/ocr_accuracy.py                  # 4 levels x 80 photos
     .venv/bin/python bench/ocr_accuracy.py --count 20 --level normal,hard
+    # leave-one-font-out: each glyph set's photos read by a reader built without it
+    .venv/bin/python bench/ocr_accuracy.py --font all --geometry wide --level normal,hard
+    .venv/bin/python bench/ocr_accuracy.py --font all --camera  # + the camera model
+    .venv/bin/python bench/ocr_accuracy.py --real DIR       # DIR: photos + truth.json
 
 Photos come from the seeded synthetic generator (``ocrsynth``), so a run is
-reproducible; every real photo under ``../shared/samples-real/photos/`` (with a
-``truth.json`` next to it) is read too when that folder exists. Printed per level:
+reproducible. ``--font NAME|all`` draws every photo with that glyph set (or each set in
+turn) and builds the reader's classifier without it (``use_template_fonts``): a font the
+reader was tuned with becomes a held-out design. ``--geometry wide`` draws the panels
+from the generator's wide geometry range. Real photos: ``--real DIR``, or by default every
+photo under ``../shared/samples-real/photos/`` (with a ``truth.json`` next to it) when that
+folder exists, read by the reader as shipped. Printed per font and level:
 
 * fields: photos showing a PRM / date / injection-index screen;
 * exact: the value returned equals the truth (whatever its confidence);
@@ -35,7 +44,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "devtools"))  # the synthetic-photo generator (not in the wheel)
 
 from linkytool.ocr import PhotoError, read_photo  # noqa: E402
+from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts  # noqa: E402
+from linkytool.ocr.font5x7 import FONTS  # noqa: E402
 from ocrsynth import LEVELS, generate_set  # noqa: E402
+from ocrsynth.meter import GEOMETRIES  # noqa: E402
 
 REAL_PHOTOS = ROOT.parent / "shared" / "samples-real" / "photos"
 VALUE_KINDS = {"prm", "date", "injection_index"}
@@ -107,6 +119,22 @@ def pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "—"
 
 
+def reader_fonts(held_out: str | None) -> tuple[str, ...]:
+    """The reader's template glyph sets with ``held_out`` left out (None: as shipped)."""
+    return tuple(f for f in template_fonts() if f != held_out)
+
+
+def real_set(folder: Path) -> tuple[list[tuple[dict[str, object], Path]], str]:
+    """(photos with their truth, note) of a folder of real photos and its truth.json."""
+    if not folder.is_dir():
+        return [], f"real photos: none ({folder} does not exist)"
+    if not (folder / "truth.json").is_file():
+        return [], f"real photos: {folder} has no truth.json: not scored"
+    document = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    entries = document.get("photos", document) if isinstance(document, dict) else document
+    return [(e, folder / e["file"]) for e in entries], f"real photos: {folder}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=80, help="photos per level (default 80)")
@@ -116,6 +144,22 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated levels (default: {','.join(LEVELS)})",
     )
     parser.add_argument("--seed", type=int, default=2026, help="generator seed")
+    parser.add_argument(
+        "--font",
+        help=f"glyph set held out and drawn: one of {', '.join(FONTS)}, or 'all' "
+        "(default: the levels' own mix, reader as shipped)",
+    )
+    parser.add_argument(
+        "--geometry", default="default", choices=GEOMETRIES, help="panel geometry range"
+    )
+    parser.add_argument(
+        "--camera",
+        action="store_true",
+        help="add the camera degradation model (ocrsynth.camera) to the levels'",
+    )
+    parser.add_argument(
+        "--real", type=Path, default=REAL_PHOTOS, help="folder of real photos + truth.json"
+    )
     parser.add_argument("--workdir", type=Path, help="keep the generated photos here")
     parser.add_argument(
         "--verbose",
@@ -127,55 +171,81 @@ def main(argv: list[str] | None = None) -> int:
     for name in levels:
         if name not in LEVELS:
             parser.error(f"unknown level {name!r}")
+    if args.font is not None and args.font != "all" and args.font not in FONTS:
+        parser.error(f"unknown font {args.font!r}: one of {', '.join(FONTS)} or all")
+    fonts: list[str | None] = (
+        [None] if args.font is None else list(FONTS) if args.font == "all" else [args.font]
+    )
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="linkytool-ocr-bench-"))
-    sets: list[tuple[str, list[tuple[dict[str, object], Path]]]] = []
-    for name in levels:
-        out = workdir / name
-        truths = generate_set(out, args.count, name, args.seed)
-        sets.append((name, [(t.to_dict(), out / t.file) for t in truths]))
-    if REAL_PHOTOS.is_dir() and (REAL_PHOTOS / "truth.json").is_file():
-        document = json.loads((REAL_PHOTOS / "truth.json").read_text(encoding="utf-8"))
-        entries = document.get("photos", document)
-        sets.append(("real", [(e, REAL_PHOTOS / e["file"]) for e in entries]))
-        real_note = f"real photos: {REAL_PHOTOS}"
-    elif REAL_PHOTOS.is_dir():
-        real_note = f"real photos: {REAL_PHOTOS} has no truth.json: not scored"
-    else:
-        real_note = f"real photos: none ({REAL_PHOTOS} does not exist)"
-
-    load_before = os.getloadavg()[0]
-    results: list[tuple[str, Tally]] = []
-    for name, photos in sets:
-        tally = Tally()
-        for truth, path in photos:
-            score(tally, truth, path)
-        results.append((name, tally))
-    load_after = os.getloadavg()[0]
+    sets: list[tuple[str, str, list[tuple[dict[str, object], Path]]]] = []
+    for font in fonts:
+        for name in levels:
+            out = workdir / (font or "mix") / args.geometry / f"{name}{'-camera' * args.camera}"
+            truths = generate_set(
+                out,
+                args.count,
+                name,
+                args.seed,
+                font=font,
+                geometry=args.geometry,
+                camera=args.camera,
+            )
+            sets.append((font or "mix", name, [(t.to_dict(), out / t.file) for t in truths]))
+    real, real_note = real_set(args.real)
+    if real:
+        sets.append(("shipped", "real", real))
 
     header = (
-        f"{'level':<8} {'photos':>6} {'fields':>6} {'exact':>8} {'conf-right':>10} "
+        f"{'font':<9} {'level':<8} {'photos':>6} {'fields':>6} {'exact':>8} {'conf-right':>10} "
         f"{'to-confirm':>10} {'conf-wrong':>10} {'kind':>8} {'median s':>9}"
     )
-    print(f"seed {args.seed}, {args.count} photos per level; {real_note}")
+    print(
+        f"seed {args.seed}, {args.count} photos per level, geometry {args.geometry}"
+        f"{', camera model' if args.camera else ''}; "
+        f"reader templates {','.join(template_fonts())} minus the font of the row; {real_note}"
+    )
     print(header)
-    print("-" * len(header))
-    for name, t in results:
+    print("-" * len(header), flush=True)
+    load_before = os.getloadavg()[0]
+    results: list[tuple[str, str, Tally]] = []
+    for font, name, photos in sets:
+        tally = Tally()
+        held_out = font if font in FONTS else None
+        with use_template_fonts(reader_fonts(held_out)):
+            for truth, path in photos:
+                score(tally, truth, path)
+        results.append((font, name, tally))
+        t = tally
         median = statistics.median(t.seconds) if t.seconds else float("nan")
         print(
-            f"{name:<8} {t.photos:>6} {t.fields:>6} {pct(t.exact, t.fields):>8} "
+            f"{font:<9} {name:<8} {t.photos:>6} {t.fields:>6} {pct(t.exact, t.fields):>8} "
             f"{pct(t.confident_right, t.fields):>10} {pct(t.to_confirm, t.fields):>10} "
-            f"{t.confident_wrong:>10} {pct(t.kind_right, t.photos):>8} {median:>9.2f}"
+            f"{t.confident_wrong:>10} {pct(t.kind_right, t.photos):>8} {median:>9.2f}",
+            flush=True,
         )
+    load_after = os.getloadavg()[0]
+    totals = Tally()
+    for _, _, t in results:
+        totals.fields += t.fields
+        totals.exact += t.exact
+        totals.confident_right += t.confident_right
+        totals.to_confirm += t.to_confirm
+        totals.confident_wrong += t.confident_wrong
+    print(
+        f"{'all':<9} {'':<8} {'':>6} {totals.fields:>6} {pct(totals.exact, totals.fields):>8} "
+        f"{pct(totals.confident_right, totals.fields):>10} "
+        f"{pct(totals.to_confirm, totals.fields):>10} {totals.confident_wrong:>10}"
+    )
     print(
         f"load average (1 min) before/after: {load_before:.1f} / {load_after:.1f} on "
         f"{os.cpu_count()} CPUs"
     )
-    total_wrong = sum(t.confident_wrong for _, t in results)
-    for name, t in results:
+    total_wrong = sum(t.confident_wrong for _, _, t in results)
+    for font, name, t in results:
         shown = t.wrong + (t.misses if args.verbose else [])
         if shown and (args.verbose or t.confident_wrong):
-            print(f"[{name}]")
+            print(f"[{font} {name}]")
             for line in shown:
                 print("  " + line)
     return 1 if total_wrong else 0

@@ -14,6 +14,7 @@ from linkytool.ocr.font5x7 import (
     ROWS,
     Glyph,
     bits_of,
+    font_rows,
     glyph_bits,
     supported,
 )
@@ -34,8 +35,7 @@ def variant_rom(font: str, rng: np.random.Generator, rate: float = 0.5) -> dict[
         rows = [list(row) for row in glyphs[char]]
         row, col = int(rng.integers(0, ROWS)), int(rng.integers(0, COLS))
         rows[row][col] = "." if rows[row][col] == "#" else "#"
-        joined = tuple("".join(r) for r in rows)
-        glyphs[char] = (joined[0], joined[1], joined[2], joined[3], joined[4], joined[5], joined[6])
+        glyphs[char] = tuple("".join(r) for r in rows)
     return glyphs
 
 
@@ -47,6 +47,7 @@ __all__ = [
     "ROWS",
     "Glyph",
     "bits_of",
+    "font_rows",
     "glyph_bits",
     "supported",
     "variant_rom",

@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from linkytool.fileio import atomic_write_bytes
-from ocrsynth import degrade, meter, photometric, scene, screens
+from ocrsynth import camera, degrade, font5x7, meter, photometric, scene, screens
 from ocrsynth.draws import Draws
 from ocrsynth.errors import EncoderUnavailableError
 from ocrsynth.levels import LEVELS, Level
@@ -81,7 +81,9 @@ PARIS = ZoneInfo("Europe/Paris")
 class PhotoSpec:
     """What to draw; None = draw at random (level ranges apply to everything else).
 
-    ``when``: the meter's date and time shown on a date screen; ``exif_time``: the
+    ``font`` / ``geometry``: the glyph set and the panel geometry range (benchmarks on
+    held-out designs). ``when``: the meter's date and time shown on a date screen;
+    ``exif_time``: the
     phone's DateTimeOriginal (default: ``when`` + 5..100 s); ``size``: upright (w, h)
     [px]; ``orientation``: EXIF orientation (1, 3, 6 or 8); ``overrides``: fixed values
     for any entry of the ground truth's ``params`` (e.g. ``{"roll": 0.0}``).
@@ -104,6 +106,12 @@ class PhotoSpec:
     exif: bool | None = None
     exif_time: datetime | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
+    #: Glyph set to draw with (a name of ``font5x7.FONTS``; None: the level's draw).
+    font: str | None = None
+    #: Panel geometry range: "default" (the level's) or "wide" (see ``meter``).
+    geometry: str = "default"
+    #: Add the camera's degradations (:mod:`ocrsynth.camera`) to the level's.
+    camera: bool = False
 
 
 def _screen_for(spec: PhotoSpec, rng: np.random.Generator) -> Screen:
@@ -208,6 +216,10 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
     """
     if spec.scene not in SCENES:
         raise ValueError(f"unknown scene {spec.scene!r}: expected one of {', '.join(SCENES)}")
+    if spec.font is not None and spec.font not in font5x7.FONTS:
+        raise ValueError(f"unknown font {spec.font!r}: expected one of {', '.join(font5x7.FONTS)}")
+    if spec.geometry not in meter.GEOMETRIES:
+        raise ValueError(f"unknown geometry {spec.geometry!r}: expected default or wide")
     level = LEVELS[spec.level]
     draw = Draws(rng, dict(spec.overrides))
     screen = _screen_for(spec, rng)
@@ -225,10 +237,19 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         if spec.scene == "screen_off":
             draw.overrides.setdefault("backlight", False)
         image, quads, references = meter.render_meter(
-            image, screen, backlight=spec.backlight, level=level, draw=draw, ads=ads
+            image,
+            screen,
+            backlight=spec.backlight,
+            level=level,
+            draw=draw,
+            ads=ads,
+            font=spec.font,
+            wide=spec.geometry == "wide",
         )
         ads_shown = ads
     image = photometric.apply_photometric(image, None if quads is None else quads[0], level, draw)
+    if spec.camera:
+        image = camera.apply_camera(image, None if quads is None else quads[0], draw)
     orientation = _orientation(spec, size, rng)
     with_exif = (
         spec.exif if spec.exif is not None else not draw.chance("exif_stripped", level.no_exif_prob)
@@ -251,6 +272,8 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         photo.info["exif"] = exif.tobytes()
         exif_datetime = taken.strftime("%Y:%m:%d %H:%M:%S")
     quality = int(rng.integers(level.jpeg_quality[0], level.jpeg_quality[1] + 1))
+    if spec.camera:
+        quality = camera.camera_jpeg_quality(draw)
     stored = [] if quads is None else [_stored_points(q, size, pixel_orientation) for q in quads]
     truth = PhotoTruth(
         kind=screen.kind,
@@ -261,7 +284,8 @@ def generate_photo(spec: PhotoSpec, rng: np.random.Generator) -> tuple[Image.Ima
         screen={
             **screen.details,
             "off": screen.off,
-            "font": "alt" if draw.params.get("alt_font") else "hd44780",
+            "font": draw.params.get("font")
+            or ("alt" if draw.params.get("alt_font") else "hd44780"),
             "rom_variant": bool(draw.params.get("rom_variant")),
         },
         references=references,
@@ -335,8 +359,12 @@ def generate_set(
     *,
     scenes: Sequence[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    font: str | None = None,
+    geometry: str = "default",
+    camera: bool = False,
 ) -> list[PhotoTruth]:
-    """Write ``count`` photos ``<level>-NNNN.jpg`` and ``truth.json`` into ``out_dir``."""
+    """Write ``count`` photos ``<level>-NNNN.jpg`` and ``truth.json`` into ``out_dir``
+    (``font``, ``geometry``, ``camera``: see :class:`PhotoSpec`)."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}: expected one of {', '.join(LEVELS)}")
     out = Path(out_dir)
@@ -344,7 +372,9 @@ def generate_set(
     truths: list[PhotoTruth] = []
     for index in range(count):
         rng = photo_rng(seed, level, index)
-        spec = PhotoSpec(scene=draw_scene(rng, mix), level=level)
+        spec = PhotoSpec(
+            scene=draw_scene(rng, mix), level=level, font=font, geometry=geometry, camera=camera
+        )
         image, truth = generate_photo(spec, rng)
         truth.file = f"{level}-{index:04d}.jpg"
         truth.seed = [seed, list(LEVELS).index(level), index]

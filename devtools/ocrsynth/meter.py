@@ -31,6 +31,7 @@ def _lcd_style(
     panel: render.LcdGeometry,
     extra: Draws,
     screen: Screen,
+    font: str | None = None,
 ) -> render.LcdStyle:
     if backlight is None:
         backlight = draw.chance("backlight", level.backlight_prob)
@@ -39,7 +40,10 @@ def _lcd_style(
     base, ink = _LCD_ON if backlight else _LCD_OFF
     tint = draw.rng.integers(-10, 11, size=3)
     background = [int(np.clip(c + t, 0, 255)) for c, t in zip(base, tint, strict=True)]
-    font = "alt" if draw.chance("alt_font", level.alt_font_prob) else "hd44780"
+    drawn_font = "alt" if draw.chance("alt_font", level.alt_font_prob) else "hd44780"
+    # a glyph set asked for (leave-one-font-out benchmark) replaces the drawn one after
+    # the draw, so that every other draw of the photo stays the same
+    font = drawn_font if font is None else draw.put("font", font)
     return render.LcdStyle(
         background=(background[0], background[1], background[2]),
         ink=ink,
@@ -84,6 +88,23 @@ def _rom(draw: Draws, level: Level, font: str) -> dict[str, font5x7.Glyph] | Non
     return rom
 
 
+#: The "wide" geometry range: panel designs other than the standard one (see
+#: :func:`_wide_geometry`); named draws, recorded in the truth's ``params``.
+WIDE_MARGIN_X = (1.5, 8.0)
+WIDE_MARGIN_Y = (1.0, 6.0)
+WIDE_ASPECT = (0.9, 1.2)
+WIDE_DOT_FILL = (0.40, 0.90)
+#: Dot outline exponents: round, rounded square, square.
+WIDE_DOT_SHAPES = (2.0, 4.0, 12.0)
+WIDE_CHAR_GAPS = (1, 2)
+WIDE_LINE_GAPS = (1, 2, 3, 4)
+#: Probability of 5×8 cells (an underline row under the 7) and of 20 columns.
+WIDE_CELL8_PROB = 0.3
+WIDE_COLUMNS20_PROB = 0.3
+#: The geometry ranges a photo can be drawn with.
+GEOMETRIES = ("default", "wide")
+
+
 def _geometry(draw: Draws, level: Level) -> render.LcdGeometry:
     """Standard or varied panel geometry, from a child generator (the parent stream, and
     so every photo made before geometry varied, stays the same)."""
@@ -101,6 +122,38 @@ def _geometry(draw: Draws, level: Level) -> render.LcdGeometry:
     draw.put("lcd_margin_y", panel.margin_y)
     draw.put("dot_aspect", panel.aspect)
     return panel
+
+
+def _wide_geometry(draw: Draws) -> render.LcdGeometry:
+    """A panel drawn from the "wide" range: margins, dot aspect, size (40-90 % of the
+    pitch) and shape (round to square), gaps between cells and lines, 5×8 cells, 16 or
+    20 columns. Own child generator: the photo's other draws stay as in "default"."""
+    child = Draws(draw.rng.spawn(1)[0], draw.overrides)
+    child.params = draw.params
+
+    def pick(name: str, options: tuple[float, ...]) -> float:
+        return float(child.put(name, options[int(child.rng.integers(0, len(options)))]))
+
+    return render.LcdGeometry(
+        margin_x=round(child.uniform("lcd_margin_x", WIDE_MARGIN_X), 2),
+        margin_y=round(child.uniform("lcd_margin_y", WIDE_MARGIN_Y), 2),
+        aspect=round(child.uniform("dot_aspect", WIDE_ASPECT), 3),
+        columns=20 if child.chance("columns_20", WIDE_COLUMNS20_PROB) else 16,
+        cell_rows=8 if child.chance("cell_5x8", WIDE_CELL8_PROB) else 7,
+        char_gap=int(pick("char_gap", WIDE_CHAR_GAPS)),
+        line_gap=int(pick("line_gap", WIDE_LINE_GAPS)),
+        dot_fill=round(child.uniform("wide_dot_fill", WIDE_DOT_FILL), 3),
+        dot_shape=pick("dot_shape", WIDE_DOT_SHAPES),
+    )
+
+
+def _fit_font(panel: render.LcdGeometry, font: str | None, draw: Draws) -> render.LcdGeometry:
+    """A 5×8 glyph set needs 5×8 cells: the panel gets them, a line gap shorter."""
+    rows = 7 if font is None else font5x7.font_rows(font)
+    if rows <= panel.cell_rows:
+        return panel
+    draw.put("cell_5x8", True)
+    return replace(panel, cell_rows=rows, line_gap=max(1, panel.line_gap - 1))
 
 
 #: ADS type codes (digits 5-6) of three-phase Linky meters (docs/tic.md; others: single-phase).
@@ -212,22 +265,28 @@ def render_meter(
     level: Level,
     draw: Draws,
     ads: str,
+    font: str | None = None,
+    wide: bool = False,
 ) -> tuple[Image.Image, np.ndarray, list[str]]:
-    """Draw the meter into ``image``.
+    """Draw the meter into ``image``; ``font`` forces a glyph set, ``wide`` draws the
+    panel from the "wide" geometry range.
 
     Returns (image, (2, 4, 2) array: panel quad and dot-area quad [upright px], references).
     """
     width, height = image.size
     panel = _geometry(draw, level)
+    if wide:
+        panel = _wide_geometry(draw)
+    panel = _fit_font(panel, font, draw)
     lcd_px = max(draw.uniform("lcd_fraction", level.lcd_fraction) * width, level.min_lcd_px)
     lcd_px = draw.put("lcd_px", round(min(lcd_px, 0.85 * width), 1))
     lcd_box = panel.lcd_box()
     scale = lcd_px / (lcd_box[2] - lcd_box[0])
-    pitch_px = lcd_px / (2 * panel.margin_x + render.TEXT_DOTS_W)
+    pitch_px = lcd_px / (2 * panel.margin_x + panel.text_w)
     pitch_px = draw.put("dot_pitch_px", round(pitch_px, 3))
     extra = draw.child()
     lcd_style = _lcd_style(
-        draw, level, backlight=backlight, panel=panel, extra=extra, screen=screen
+        draw, level, backlight=backlight, panel=panel, extra=extra, screen=screen, font=font
     )
     face_style = _face_style(draw, ads)
     blur_sigma = draw.uniform("blur_dots", level.blur_dots) * pitch_px

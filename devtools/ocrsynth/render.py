@@ -43,15 +43,45 @@ LCD_LEFT, LCD_TOP, LCD_WIDTH = 190.0, 430.0, 620.0
 
 @dataclass(frozen=True)
 class LcdGeometry:
-    """The panel's margins around the dot area [dot pitches] and dot aspect (h / w)."""
+    """The panel's margins around the dot area [dot pitches] and dot aspect (h / w), and
+    its character lattice: cells of 5 × ``cell_rows`` dots, ``char_gap`` / ``line_gap``
+    blank pitches between cells and lines, ``columns`` cells per line; ``dot_fill``
+    (None: the style's) and ``dot_shape`` (the exponent of the dot's outline: 2 round,
+    4 rounded square, 12 square). The defaults are the standard Linky-like panel."""
 
     margin_x: float = MARGIN_X
     margin_y: float = MARGIN_Y
     aspect: float = 1.0
+    columns: int = LINE_CHARS
+    cell_rows: int = ROWS
+    char_gap: int = CHAR_PITCH - COLS
+    line_gap: int = LINE_PITCH - ROWS
+    dot_fill: float | None = None
+    dot_shape: float = 4.0
+
+    @property
+    def char_pitch(self) -> int:
+        """Cell-to-cell distance [dot pitches]."""
+        return COLS + self.char_gap
+
+    @property
+    def line_pitch(self) -> int:
+        """Line-to-line distance [dot pitches]."""
+        return self.cell_rows + self.line_gap
+
+    @property
+    def text_w(self) -> int:
+        """Width of the dot area [dot pitches] (95 standard)."""
+        return self.columns * self.char_pitch - self.char_gap
+
+    @property
+    def text_h(self) -> int:
+        """Height of the dot area [dot pitches] (16 standard)."""
+        return self.line_pitch + self.cell_rows
 
     def panel_ratio(self) -> float:
         """Panel height / width."""
-        return (2 * self.margin_y + TEXT_DOTS_H) * self.aspect / (2 * self.margin_x + TEXT_DOTS_W)
+        return (2 * self.margin_y + self.text_h) * self.aspect / (2 * self.margin_x + self.text_w)
 
     def lcd_box(self) -> tuple[float, float, float, float]:
         """The visible panel [face units]."""
@@ -116,32 +146,41 @@ class FaceStyle:
 
 
 def lcd_dot_grids(
-    lines: tuple[str, str], font: str, rom: Mapping[str, Glyph] | None = None
+    lines: tuple[str, str],
+    font: str,
+    rom: Mapping[str, Glyph] | None = None,
+    geometry: LcdGeometry = STANDARD_GEOMETRY,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """(lit dots, all dot positions) as (16, 95) boolean grids of the dot area.
-
-    ``rom`` (optional) replaces ``font``'s glyphs.
-    """
-    lit = np.zeros((TEXT_DOTS_H, TEXT_DOTS_W), dtype=np.bool_)
+    """(lit dots, all dot positions) as (text_h, text_w) boolean grids of the dot area
+    ((16, 95) standard). ``rom`` (optional) replaces ``font``'s glyphs; a glyph sits at
+    the top of its cell (a 7-row glyph leaves a 5×8 cell's underline row unlit); lines
+    narrower than the panel are centred on it (a 20-column panel)."""
+    lit = np.zeros((geometry.text_h, geometry.text_w), dtype=np.bool_)
     cells = np.zeros_like(lit)
     for line_index, line in enumerate(lines):
-        top = line_index * LINE_PITCH
-        for char_index in range(LINE_CHARS):
-            left = char_index * CHAR_PITCH
-            cells[top : top + ROWS, left : left + COLS] = True
-            char = line[char_index] if char_index < len(line) else " "
+        top = line_index * geometry.line_pitch
+        shift = max(0, (geometry.columns - len(line)) // 2)
+        padded = " " * shift + line
+        for char_index in range(geometry.columns):
+            left = char_index * geometry.char_pitch
+            cells[top : top + geometry.cell_rows, left : left + COLS] = True
+            char = padded[char_index] if char_index < len(padded) else " "
             bits = bits_of(rom[char]) if rom is not None else glyph_bits(char, font)
-            lit[top : top + ROWS, left : left + COLS] = bits
+            rows = min(len(bits), geometry.cell_rows)
+            lit[top : top + rows, left : left + COLS] = bits[:rows]
     return lit, cells
 
 
-def _dot_kernel(pitch: int, fill: float, pitch_y: int | None = None) -> FloatArray:
-    """A (pitch_y, pitch) anti-aliased rounded-rectangle dot covering ``fill`` of the pitch."""
+def _dot_kernel(
+    pitch: int, fill: float, pitch_y: int | None = None, shape: float = 4.0
+) -> FloatArray:
+    """A (pitch_y, pitch) anti-aliased dot covering ``fill`` of the pitch; ``shape`` is the
+    exponent of its outline (2 round, 4 rounded square, higher: squarer)."""
     pitch_y = pitch if pitch_y is None else pitch_y
     xs = (np.arange(pitch, dtype=np.float32) - (pitch - 1) / 2.0) / pitch
     ys = (np.arange(pitch_y, dtype=np.float32) - (pitch_y - 1) / 2.0) / pitch_y
     xx, yy = np.meshgrid(xs * pitch, ys * pitch)
-    distance = (np.abs(xx) ** 4 + np.abs(yy) ** 4) ** 0.25
+    distance = (np.abs(xx) ** shape + np.abs(yy) ** shape) ** (1.0 / shape)
     half = fill * pitch / 2.0
     kernel: FloatArray = np.clip(half - distance + 0.5, 0.0, 1.0).astype(np.float32)
     return kernel
@@ -154,14 +193,16 @@ def render_lcd(screen: Screen, style: LcdStyle, pitch: int) -> Image.Image:
     """
     pitch = max(2, pitch)
     pitch_x, pitch_y, pad_x, pad_y = style.geometry.pads(pitch)
-    lit, cells = lcd_dot_grids(screen.lines, style.font, style.rom)
-    kernel = _dot_kernel(pitch_x, style.dot_fill, pitch_y)
+    geometry = style.geometry
+    lit, cells = lcd_dot_grids(screen.lines, style.font, style.rom, geometry)
+    fill = style.dot_fill if geometry.dot_fill is None else geometry.dot_fill
+    kernel = _dot_kernel(pitch_x, fill, pitch_y, geometry.dot_shape)
     variation = np.random.default_rng(style.seed).uniform(0.9, 1.0, size=lit.shape)
     pads = ((pad_y, pad_y), (pad_x, pad_x))
     ink = np.pad(np.kron(lit * variation.astype(np.float32), kernel), pads)
     ghost = np.pad(np.kron((cells & ~lit).astype(np.float32), kernel), pads) * style.ghost
     if style.previous is not None and style.previous_strength > 0:
-        fading, _ = lcd_dot_grids(style.previous, style.font, style.rom)
+        fading, _ = lcd_dot_grids(style.previous, style.font, style.rom, geometry)
         residue = (fading & ~lit).astype(np.float32) * style.previous_strength * style.contrast
         ghost = ghost + np.pad(np.kron(residue, kernel), pads)
     # Liquid-crystal segments cast a faint offset shadow on the reflector behind them.
@@ -308,7 +349,7 @@ def render_face(
     lcd_box = box(*lcd_units)
     lcd_width = (lcd_units[2] - lcd_units[0]) * scale
     lcd_height = (lcd_units[3] - lcd_units[1]) * scale
-    pitch = int(np.ceil(lcd_width / (2 * geometry.margin_x + TEXT_DOTS_W)))
+    pitch = int(np.ceil(lcd_width / (2 * geometry.margin_x + geometry.text_w)))
     panel = render_lcd(screen, lcd_style, pitch)
     lcd = panel.resize((max(1, round(lcd_width)), max(1, round(lcd_height))), Image.Resampling.BOX)
     face.paste(lcd, (round(lcd_box[0]), round(lcd_box[1])))

@@ -3,14 +3,16 @@
 tesseract reads separate LCD dots badly (see docs/ocr.md), so each character cell is
 read here: the reader samples the darkness of the 35 dot centres of a cell, scaled to
 [0, 1] (0 = background, 1 = dot on), and this module compares that vector with every
-glyph of the font table (both glyph sets of :mod:`linkytool.ocr.font5x7`). The
+glyph of the template glyph sets (of :mod:`linkytool.ocr.font5x7`; which ones:
+``Settings.fonts``, or :func:`use_template_fonts` for a leave-one-font-out benchmark). The
 distance is the sum of absolute differences [dots]; the gap between the best and the
 second-best character is the cell's margin, from which the confidence derives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from linkytool.ocr.font5x7 import COLS, FONTS, ROWS, glyph_bits
+from linkytool.ocr.settings import SETTINGS
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -35,19 +38,50 @@ class Templates:
     vectors: FloatArray
 
 
-@lru_cache(maxsize=4)
+#: The glyph sets the classifier is built from (one entry; see :func:`use_template_fonts`).
+_ACTIVE_FONTS: list[tuple[str, ...]] = [
+    SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
+]
+
+
+def template_fonts() -> tuple[str, ...]:
+    """The glyph sets the classifier compares cells with."""
+    return _ACTIVE_FONTS[0]
+
+
+@contextmanager
+def use_template_fonts(fonts: Iterable[str]) -> Iterator[None]:
+    """Build the classifier from ``fonts`` only, inside the ``with`` block.
+
+    For the leave-one-font-out benchmark (``bench/ocr_accuracy.py --font``): photos
+    drawn with a glyph set are read by a classifier that never saw that set.
+    """
+    chosen = tuple(fonts)
+    unknown = [name for name in chosen if name not in FONTS]
+    if unknown or not chosen:
+        raise ValueError(f"unknown or no glyph sets: {unknown or chosen!r}")
+    previous, _ACTIVE_FONTS[0] = _ACTIVE_FONTS[0], chosen
+    try:
+        yield
+    finally:
+        _ACTIVE_FONTS[0] = previous
+
+
 def templates(font: str | None = None) -> Templates:
-    """Every glyph of glyph set ``font`` (of every set when None: a character may then
-    have several glyphs)."""
+    """Every glyph of glyph set ``font`` (of every template set when None: a character
+    may then have several glyphs)."""
+    return _templates((font,) if font is not None else _ACTIVE_FONTS[0])
+
+
+@lru_cache(maxsize=16)
+def _templates(fonts: tuple[str, ...]) -> Templates:
     chars: list[str] = []
     vectors: list[FloatArray] = []
     seen: set[tuple[str, bytes]] = set()
-    for font_name, glyphs in FONTS.items():
-        if font is not None and font_name != font:
-            continue
-        font_table = glyphs
-        for char in font_table:
-            bits = glyph_bits(char, font_name).astype(np.float64).reshape(-1)
+    for font_name in fonts:
+        for char in FONTS[font_name]:
+            # the 7 rows a cell is sampled on (a 5×8 font's underline row is left out)
+            bits = glyph_bits(char, font_name)[:ROWS].astype(np.float64).reshape(-1)
             key = (char, bits.tobytes())
             if key in seen:
                 continue
@@ -122,8 +156,32 @@ __all__ = [
     "detect_font",
     "spot_word",
     "spot_words",
+    "template_fonts",
     "templates",
+    "unfamiliar_digits",
+    "use_template_fonts",
 ]
+
+
+#: Fewest title letters for :func:`unfamiliar_digits` to compare with.
+MIN_LETTERS = 3
+
+
+def unfamiliar_digits(
+    digit_costs: FloatArray, title: Sequence[CellRead], excess: float = SETTINGS.digit_fit_excess
+) -> bool:
+    """Whether a value's digits fit the templates far worse than the title's letters.
+
+    ``digit_costs`` (N, 10): each digit cell's distance to each digit [dots]. On one
+    panel, blur, glare and contrast degrade letters and digits alike; a digit cell whose
+    nearest digit is ``excess`` dots worse than the title letters' median fit is drawn
+    in a design the templates do not know (a held-out font: its nearest digit can be
+    the wrong one with a wide margin). False without enough letters to compare.
+    """
+    letters = [cell.distance for cell in title if cell.char.isalpha()]
+    if len(letters) < MIN_LETTERS or not len(digit_costs):
+        return False
+    return float(digit_costs.min(axis=1).max()) - float(np.median(letters)) > excess
 
 
 #: The glyph set must explain the cells this much better [dots, whole panel] to be chosen.
@@ -137,7 +195,11 @@ def detect_font(cells: FloatArray) -> str | None:
     alternative set's 8 is 3 dots from its 3, 6 and 9; the HD44780 digits are >= 6 dots
     apart).
     """
-    totals = {name: float(char_distances(cells, name)[1].min(axis=1).sum()) for name in FONTS}
+    totals = {
+        name: float(char_distances(cells, name)[1].min(axis=1).sum()) for name in _ACTIVE_FONTS[0]
+    }
+    if len(totals) < 2:
+        return None
     ranked = sorted(totals, key=totals.__getitem__)
     if totals[ranked[1]] - totals[ranked[0]] >= FONT_MARGIN:
         return ranked[0]

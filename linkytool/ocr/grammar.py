@@ -391,6 +391,9 @@ def parse_index(text: str) -> FieldMatch | None:
         return None
     match = matches[0]
     start, digits = match.start(1), match.group(1)
+    if start > 0 and folded[start - 1].isalpha():
+        # "OOOOOOT53kWh": a letter glued before the number may be a misread digit of it
+        repaired = True
     glued = _glued_to_padding(digits)
     if glued:
         # "1000941": a noise cell read as a digit before a 6-digit padded "000941"

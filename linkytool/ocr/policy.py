@@ -45,6 +45,9 @@ class Repair(StrEnum):
     KIND_FROM_VALUE = "kind_from_value"
     #: Read by tesseract on the whole panel: no dot grid was found.
     NO_GRID = "no_grid"
+    #: The digits fit the known glyph sets far worse than the title's letters do: a
+    #: digit design the reader was not built with (its nearest digit may be wrong).
+    UNFAMILIAR_DIGITS = "unfamiliar_digits"
 
 
 #: The French remark of each repair (shown when the value is to confirm).
@@ -59,6 +62,8 @@ REPAIR_REMARKS: dict[Repair, str] = {
     Repair.KIND_FROM_VALUE: "Titre illisible : l'écran est déduit de la valeur, vérifiez-le.",
     Repair.NO_GRID: "Écran non reconnu comme un afficheur à points : lecture approximative "
     "(tesseract), à vérifier.",
+    Repair.UNFAMILIAR_DIGITS: "Chiffres d'un dessin inhabituel pour ce lecteur : vérifiez "
+    "chaque chiffre.",
 }
 
 

@@ -35,6 +35,7 @@ from linkytool.ocr.dotmatrix import (
     classify,
     detect_font,
     spot_words,
+    unfamiliar_digits,
 )
 from linkytool.ocr.grammar import (
     SPOT_EQUIVALENTS,
@@ -693,6 +694,7 @@ def _read_image(
     forced = False
     repaired = False
     faint = False
+    unfamiliar = False
     for read in reads:
         value_text, match = _parse_read(read, kind)
         if match is None:
@@ -701,6 +703,7 @@ def _read_image(
         if read is reads[0]:
             faint = _faint_digit(read, match)
         costs = _digit_costs(read, match.digit_positions)
+        unfamiliar = unfamiliar or unfamiliar_digits(costs, read.lines[0])
         chosen = best_digits(kind, match, costs)
         if chosen is None:
             values.append(None)
@@ -743,6 +746,7 @@ def _read_image(
         (implausible, Repair.PADDING),
         (forced, Repair.CALENDAR),
         (repaired, Repair.LAYOUT),
+        (unfamiliar, Repair.UNFAMILIAR_DIGITS),
     )
     candidate = Candidate(
         kind=kind,

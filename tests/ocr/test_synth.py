@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ocrsynth import (
     load_truth,
 )
 from ocrsynth.__main__ import main
-from ocrsynth.font5x7 import FONTS, bits_of, glyph_bits, supported, variant_rom
+from ocrsynth.font5x7 import FONTS, bits_of, font_rows, glyph_bits, supported, variant_rom
 from ocrsynth.levels import levels_table
 from ocrsynth.screens import LINE_CHARS, OTHER_SCREENS, date_screen, other_screen
 
@@ -198,10 +199,11 @@ def test_script_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert len(list(tmp_path.glob("easy-*.jpg"))) == 2
 
 
-def test_font_glyphs_are_7_by_5_and_cover_every_screen() -> None:
+def test_font_glyphs_are_5_wide_7_or_8_high_and_cover_every_screen() -> None:
     for font in FONTS:
         for char in FONTS[font]:
-            assert glyph_bits(char, font).shape == (7, 5)
+            assert glyph_bits(char, font).shape == (font_rows(font), 5)
+            assert font_rows(font) in (7, 8)
         rng = np.random.default_rng(0)
         texts = [line for _ in range(200) for line in other_screen(rng).lines]
         texts += [title for title, _ in OTHER_SCREENS]
@@ -236,7 +238,9 @@ def test_large_photo_has_48_megapixels_and_scaled_truth() -> None:
 
 
 def test_variant_rom_keeps_every_glyph_nearest_its_own_character() -> None:
-    for font in FONTS:
+    """For the HD44780-like sets the generator draws variant ROMs of (the X11 and tailed
+    sets have characters 2 dots apart by design: one flip can land half-way)."""
+    for font in ("hd44780", "alt", "plain"):
         base = {c: glyph_bits(c, font) for c in FONTS[font] if c != " "}
         for seed in range(20):
             rom = variant_rom(font, np.random.default_rng(seed))
@@ -254,6 +258,50 @@ def test_variant_rom_keeps_every_glyph_nearest_its_own_character() -> None:
                 ]
                 assert all(own < d for d in others)
             assert changed > 0
+
+
+def test_font_data_names_its_source_and_licence() -> None:
+    """The X11 glyphs are data extracted from a public-domain font, with provenance."""
+    folder = Path(__file__).resolve().parents[2] / "linkytool" / "ocr" / "fonts"
+    for name in ("x11_5x7", "x11_5x8"):
+        document = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        assert "xfonts-base" in document["source"]
+        assert document["licence"].startswith("public domain")
+        assert set(document["glyphs"]) == set(FONTS["hd44780"])
+        assert document["rows"] == font_rows(name) == len(document["glyphs"]["0"])
+    # the misc-fixed 5x7 zero: narrow, 4 dots wide (a design HD44780 templates never saw)
+    assert FONTS["x11_5x7"]["0"] == ("..#..", ".#.#.", ".#.#.", ".#.#.", ".#.#.", "..#..", ".....")
+
+
+def test_a_forced_font_and_the_wide_geometry_change_only_the_panel() -> None:
+    """``font=`` and ``geometry="wide"`` keep the photo's other draws (same screen, same
+    pose) and record what they drew; a 5x8 font gets 5x8 cells."""
+    base = PhotoSpec(scene="prm", level="normal", size=SMALL)
+    specs = (base, replace(base, font="x11_5x8"), replace(base, font="plain", geometry="wide"))
+    truths = [generate_photo(spec, np.random.default_rng(11))[1] for spec in specs]
+    plain, x11, wide = truths
+    assert plain.lines == x11.lines == wide.lines
+    assert plain.params["roll"] == x11.params["roll"] == wide.params["roll"]
+    assert (x11.screen["font"], wide.screen["font"]) == ("x11_5x8", "plain")
+    assert x11.params["cell_5x8"] is True and "cell_5x8" not in plain.params
+    for name in ("char_gap", "line_gap", "wide_dot_fill", "dot_shape", "columns_20"):
+        assert name in wide.params and name not in plain.params
+    assert 0.4 <= wide.params["wide_dot_fill"] <= 0.9
+    with pytest.raises(ValueError, match="unknown font"):
+        _photo(replace(base, font="comic"), 11)
+    with pytest.raises(ValueError, match="unknown geometry"):
+        _photo(replace(base, geometry="narrow"), 11)
+
+
+def test_the_camera_model_adds_to_a_photo_and_records_its_draws() -> None:
+    base = PhotoSpec(scene="date", level="easy", size=SMALL)
+    plain = generate_photo(base, np.random.default_rng(5))[1]
+    shot = generate_photo(replace(base, camera=True), np.random.default_rng(5))[1]
+    assert shot.lines == plain.lines and shot.params["roll"] == plain.params["roll"]
+    assert shot.jpeg_quality == shot.params["camera_jpeg_quality"]
+    assert shot.jpeg_quality is not None and 60 <= shot.jpeg_quality <= 92
+    assert {"camera_defocus_dots", "camera_exposure", "camera_white_balance"} <= set(shot.params)
+    assert not any(name.startswith("camera") for name in plain.params)
 
 
 def test_variant_rom_photos_record_it() -> None:
