@@ -53,6 +53,7 @@ from linkytool.ocr.imaging import median, to_grey
 from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
+from linkytool.ocr.nogrid import TextGuess, guess_without_grid
 from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
 from linkytool.ocr.rectify import (
     BORDER,
@@ -560,6 +561,33 @@ def _letters_legible(read: PanelRead) -> bool:
     return len(clear) >= 3
 
 
+def _guess_reading(
+    guess: TextGuess,
+    source: Path,
+    crop: bytes,
+    when: datetime | None,
+    references: str | None,
+) -> PhotoReading:
+    """The reading of a panel without a dot grid: tesseract's guess, to confirm."""
+    candidate = Candidate(
+        guess.kind, guess.value, repairs=frozenset({Repair.NO_GRID}), title_certain=False
+    )
+    verdict, _ = decide(candidate)
+    return PhotoReading(
+        path=source,
+        screen=guess.kind,
+        value=guess.value,
+        confidence=round(confidence(candidate), 3),
+        confident=verdict is Verdict.CONFIDENT,
+        crop=crop,
+        exif_time=when,
+        lines=guess.lines,
+        references=references,
+        title=guess.lines[0],
+        warnings=("Valeur à confirmer : lecture incertaine.", *remarks(candidate)),
+    )
+
+
 def read_image(
     image: Image.Image,
     *,
@@ -653,6 +681,15 @@ def _read_image(
         )
     else:
         kinds_agree = not votes
+    if (
+        use_tesseract
+        and kind in (None, ScreenKind.OTHER)
+        and not reads[0].title_spotted
+        and reads[0].acceptance > SETTINGS.no_grid_distance
+    ):
+        guess = guess_without_grid(choice.panel, engine.read_block)
+        if guess is not None:
+            return _guess_reading(guess, source, crop, when, references)
     if kind is None:
         return PhotoReading(
             path=source,

@@ -77,6 +77,11 @@ class Settings:
     empty_penalty: float = 3.0
     min_alnum_cells: int = 5
     no_title_penalty: float = 2.0
+    #: Mean distance [dots per cell] of the best-fitting cells above which a panel with
+    #: no title word shows no 5×7 dot grid (plain-font text: 4.8-5.9; Linky panels read
+    #: under 2 when clean): tesseract then reads it, as a guess to confirm. Set on two
+    #: hand-made plain-font panels (tests/ocr/test_nogrid.py), not on the benchmark.
+    no_grid_distance: float = 4.0
     #: Panel candidates tried per photo.
     max_candidates: int = 3
 
