@@ -682,12 +682,12 @@ def _read_image(
     else:
         kinds_agree = not votes
     if (
-        use_tesseract
+        ocr is not None
         and kind in (None, ScreenKind.OTHER)
         and not reads[0].title_spotted
         and reads[0].acceptance > SETTINGS.no_grid_distance
     ):
-        guess = guess_without_grid(choice.panel, engine.read_block)
+        guess = guess_without_grid(choice.panel, engine.read_block)  # ocr is single-use
         if guess is not None:
             return _guess_reading(guess, source, crop, when, references)
     if kind is None:
