@@ -97,8 +97,13 @@ def check_groups(lines: list[bytes], mode: TicMode) -> list[Checked]:
     """
     if not lines:
         return []
-    texts = b"\r".join(lines).decode("ascii").split("\r")
-    valid = _check_valid(lines, texts, mode)
+    joined = b"\r".join(lines)
+    texts = joined.decode("ascii").split("\r")
+    # HT is no separator in historique: a group holding one is damaged (an 'I' read as HT
+    # keeps the 6-bit checksum), so those lines go through the group-by-group check
+    valid = (
+        None if mode is TicMode.HISTORIQUE and b"\t" in joined else _check_valid(lines, texts, mode)
+    )
     return check_each(lines, texts, mode) if valid is None else valid
 
 
@@ -124,13 +129,17 @@ def check_each(lines: list[bytes], texts: list[str], mode: TicMode) -> list[Chec
             continue
         if historique:
             label, sep, data = text[:-2].partition(" ")
-            append((label, (None, data, method)) if sep and label else REASON_SYNTAX)
+            good = sep and label and "\t" not in text
+            append((label, (None, data, method)) if good else REASON_SYNTAX)
             continue
         fields = text.split("\t")
         count = len(fields)
-        if count == 3 and fields[0]:
-            append((fields[0], (None, fields[1], method)))
-        elif count == 4 and fields[0]:
+        label = fields[0]
+        if not label or " " in label:  # a label never holds a space ('`' read as SP)
+            append(REASON_SYNTAX)
+        elif count == 3:
+            append((label, (None, fields[1], method)))
+        elif count == 4:
             append((fields[0], (fields[1], fields[2], method)))
         else:
             append(REASON_SYNTAX)
@@ -182,7 +191,7 @@ def _check_valid(lines: list[bytes], texts: list[str], mode: TicMode) -> list[Ch
         return None
     fields = list(map(str.split, texts, repeat("\t")))
     labels = list(map(itemgetter(0), fields))
-    if not all(labels) or not {3, 4}.issuperset(map(len, fields)):
+    if not all(labels) or not {3, 4}.issuperset(map(len, fields)) or " " in "".join(labels):
         return None
     # 3 fields: (None, data); 4 fields: (horodate, data); data is always next to last
     horodates = map(next, map(iter, map(getitem, fields, repeat(_HORODATE_FIELD))), repeat(None))

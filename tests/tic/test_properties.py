@@ -179,3 +179,17 @@ def test_stx_runs_and_garbage_coalescing_are_chunk_invariant(data: bytes, sizes:
     assert events == whole
     garbage = sum(len(event.data) for event in whole if isinstance(event, DecodeError))
     assert garbage == decoder.stats.garbage_bytes
+
+
+def test_a_byte_changed_by_64_into_a_separator_does_not_make_a_label() -> None:
+    """'I' (0x49) read as HT (0x09), or '`' (0x60) as SP (0x20), keeps the 6-bit checksum:
+    the group must still be refused, not decoded with a control character or a space in
+    its label (found by test_damaged_streams_chunk_invariant)."""
+    historique = historique_frame().replace(b"\nIMAX ", b"\n\tMAX ")
+    groups = [("PRM", None, "30002345678901"), ("P`M", None, "30002345678901")]
+    standard = encode_frame(groups, TicMode.STANDARD).replace(b"P`M", b"P M")
+    for data in (historique, standard):
+        (frame,) = frames_of(decode_whole(data))
+        labels = list(frame.groups)
+        assert labels and all(label.isalnum() for label in labels), labels
+        assert "\tMAX" not in labels and "P M" not in labels
