@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from linkytool.ocr.grammar import ads_number, date_has_time, value_from_date
 from linkytool.ocr.result import SCREEN_LABELS, PhotoReading, ScreenKind
+from linkytool.textfmt import french_value
 
 if TYPE_CHECKING:
     from linkytool.tic import MeterReading
@@ -196,7 +197,7 @@ def check_date_exif(reading: PhotoReading) -> CrossCheck:
         return CrossCheck(
             "date_exif",
             CheckStatus.OK,
-            f"Date : l'écran ({reading.value}) concorde avec l'heure de prise de vue "
+            f"Date : l'écran ({french_value(reading.value)}) concorde avec l'heure de prise de vue "
             f"({_local_naive(reading.exif_time):%d/%m/%Y %H:%M}){_suffix(reading)}.",
             reading.path,
         )
@@ -213,7 +214,7 @@ def check_date_exif(reading: PhotoReading) -> CrossCheck:
     return CrossCheck(
         "date_exif",
         CheckStatus.MISMATCH,
-        f"Date : l'écran indique {reading.value} mais la photo a été prise le "
+        f"Date : l'écran indique {french_value(reading.value)} mais la photo a été prise le "
         f"{_local_naive(reading.exif_time):%d/%m/%Y à %H:%M} (écart "
         f"{_format_delta(gap)}).{hint}",
         reading.path,
@@ -232,14 +233,14 @@ def check_date_tic(reading: PhotoReading, tic: MeterReading | None) -> CrossChec
         return CrossCheck(
             "date_tic",
             CheckStatus.OK,
-            f"Date : l'écran ({reading.value}) concorde avec l'horloge TIC ({tic_text})"
-            f"{_suffix(reading)}.",
+            f"Date : l'écran ({french_value(reading.value)}) concorde avec l'horloge TIC "
+            f"({tic_text}){_suffix(reading)}.",
             reading.path,
         )
     return CrossCheck(
         "date_tic",
         CheckStatus.MISMATCH,
-        f"Date : l'écran indique {reading.value}, l'horloge TIC {tic_text} (écart "
+        f"Date : l'écran indique {french_value(reading.value)}, l'horloge TIC {tic_text} (écart "
         f"{_format_delta(gap)}, plus de 12 h). La capture TIC vient-elle de la même visite ?",
         reading.path,
     )

@@ -145,3 +145,20 @@ def test_engraved_meter_address_against_tic_and_between_photos() -> None:
     statuses = {(c.check, c.status) for c in checks_other}
     assert ("ads_photos", CheckStatus.MISMATCH) in statuses
     assert ("ads_tic", CheckStatus.MISMATCH) in statuses
+
+
+def test_date_messages_show_the_screen_date_the_french_way() -> None:
+    """The user reads JJ/MM/AAAA in every message, not the ISO value stored."""
+    reading = photo(ScreenKind.DATE, "2026-11-20T14:32", exif_time=datetime(2026, 11, 20, 16, 0))
+    later = tic_reading(
+        meter_time=datetime(2026, 11, 20, 14, 32, tzinfo=PARIS) + timedelta(hours=13)
+    )
+    near = photo(ScreenKind.DATE, "2026-11-20T14:32", exif_time=datetime(2026, 11, 20, 14, 33))
+    messages = [
+        check_date_exif(reading).message,
+        check_date_exif(near).message,
+        check_date_tic(reading, tic_reading()).message,
+        check_date_tic(reading, later).message,
+    ]
+    for message in messages:
+        assert "20/11/2026 14:32" in message and "2026-11-20" not in message, message
