@@ -85,16 +85,20 @@ def _exit_cleanly(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def read_in_worker(path: Path) -> tuple[str, Any, str | None]:
+def read_in_worker(path: Path) -> tuple[str, Any, Any]:
     """Read ``path`` in a worker process; errors come back as text (always picklable).
 
-    Returns ``("ok", reading, None)``, ``("error", message, hint)`` for a photo the
-    reader refuses, or ``("bug", message, traceback)`` for anything else.
+    Returns ``("ok", reading, picture)`` (the braille picture of its LCD, drawn here
+    rather than on the UI's thread), ``("error", message, hint)`` for a photo the reader
+    refuses, or ``("bug", message, traceback)`` for anything else.
     """
     from linkytool.ocr import read_photo
+    from linkytool.tui.lcd_dots import draw
 
     try:
-        return "ok", read_photo(path), None
+        reading = read_photo(path)
+        picture = draw(reading)
+        return "ok", reading, picture
     except LinkytoolError as error:
         return "error", error.message, error.hint
     except Exception as error:
@@ -264,9 +268,13 @@ class PhotoJobs:
         error = future.exception()
         self._finish(job, None if error is not None else future.result(), error)
 
-    def _process_done(self, job: PhotoJob, outcome: tuple[str, Any, str | None]) -> None:
+    def _process_done(self, job: PhotoJob, outcome: tuple[str, Any, Any]) -> None:
         kind, payload, extra = outcome
         if kind == "ok":
+            if getattr(payload, "crop", None):
+                from linkytool.tui.lcd_dots import remember
+
+                remember(payload.crop, extra)
             self._finish(job, payload, None)
         elif kind == "error":
             self._finish(job, None, PhotoReadError(str(payload), hint=extra))
