@@ -140,6 +140,14 @@ class PhotoJobs:
                 return None
             return job.path
 
+    def busy(self) -> bool:
+        """Whether a photo is being read (queued or in a worker)."""
+        with self._lock:
+            return any(
+                slot not in self._results or self._results[slot][0] != job
+                for slot, job in self._jobs.items()
+            )
+
     # -- work ----------------------------------------------------------------------------
 
     def submit(self, slot: str, path: Path, *, again: bool = False) -> bool:
