@@ -106,42 +106,40 @@ def sample_dots(grey: Levels) -> BoolGrid | None:
     best: tuple[float, Levels] | None = None
     steps = np.linspace(-0.45, 0.45, 7)
     for scale in (0.98, 1.0, 1.02):
-        for dy in steps:
-            for dx in steps:
-                levels = _sample(grey, pitch, border, scale, (dx, dy))
-                score = float(levels.std())
-                if best is None or score > best[0]:
-                    best = (score, levels)
+        levels = _sample(grey, pitch, border, scale, steps)  # every (dy, dx) at once
+        scores = levels.std(axis=(2, 3))
+        dy, dx = np.unravel_index(int(np.argmax(scores)), scores.shape)
+        if best is None or float(scores[dy, dx]) > best[0]:
+            best = (float(scores[dy, dx]), levels[dy, dx])
     assert best is not None
-    spread, levels = best
+    spread, chosen = best
     if spread < MIN_CONTRAST / 3:
         return None
-    return _threshold(levels)
+    return _threshold(chosen)
 
 
-def _sample(
-    grey: Levels, pitch: float, border: float, scale: float, shift: tuple[float, float]
-) -> Levels:
-    """Mean grey level around each dot centre (a window half a pitch wide)."""
+def _sample(grey: Levels, pitch: float, border: float, scale: float, steps: Levels) -> Levels:
+    """Mean grey level around each dot centre (a window half a pitch wide), for each
+    shift of the grid by (``steps[i]``, ``steps[j]``) dots: shape (dy, dx, 22, 101)."""
     import numpy as np
 
     from linkytool.ocr.lcd_layout import PANEL_H, PANEL_W
 
     height, width = grey.shape
-    dx, dy = shift
     centre_x, centre_y = width / 2, height / 2
-    cols = (np.arange(PANEL_W) + 0.5 + border + dx - (PANEL_W / 2 + border)) * pitch * scale
-    rows = (np.arange(PANEL_H) + 0.5 + border + dy - (PANEL_H / 2 + border)) * pitch * scale
-    xs = np.clip(np.round(cols + centre_x).astype(int), 0, width - 1)
-    ys = np.clip(np.round(rows + centre_y).astype(int), 0, height - 1)
+    shifts = steps[:, None]
+    cols = np.arange(PANEL_W)[None, :] + 0.5 + border + shifts - (PANEL_W / 2 + border)
+    rows = np.arange(PANEL_H)[None, :] + 0.5 + border + shifts - (PANEL_H / 2 + border)
+    xs = np.clip(np.round(cols * pitch * scale + centre_x).astype(int), 0, width - 1)
+    ys = np.clip(np.round(rows * pitch * scale + centre_y).astype(int), 0, height - 1)
     half = max(1, int(pitch / 4))
-    total = np.zeros((PANEL_H, PANEL_W))
+    total = np.zeros((len(steps), len(steps), PANEL_H, PANEL_W))
     count = 0
     for oy in range(-half + 1, half):
         for ox in range(-half + 1, half):
             yy = np.clip(ys + oy, 0, height - 1)
             xx = np.clip(xs + ox, 0, width - 1)
-            total += grey[np.ix_(yy, xx)]
+            total += grey[yy[:, None, :, None], xx[None, :, None, :]]
             count += 1
     levels: Levels = total / max(1, count)
     return levels
