@@ -118,14 +118,16 @@ class LinkytoolApp(SafetyNet, App[None]):
         #: The photo of each slot the dossier named when last read (see read_dossier_photos).
         self._declared_photos: dict[str, tuple[Path, int, int]] = {}
         self.sub_title = "démo (simulateur)" if session.demo else "mise en service"
-        from linkytool.tui.photo_jobs import PhotoJobs
+        from linkytool.tui.photo_jobs import PhotoJobs, spare_core
 
         self.photo_jobs = PhotoJobs(session.photo_reader, self._photo_done)
         session.closers.append(self.photo_jobs.close)
-        if session.dossier_path is not None:
-            # The photo workers' fork server imports the OCR in its own process, on the
-            # other core, while this one imports and draws the first screen: started now,
-            # it is ready about when the first screen is, instead of ~0.6 s after it.
+        #: The photo workers start with the app (a core to spare), not after the first paint.
+        self._photos_early = session.dossier_path is not None and spare_core()
+        if self._photos_early:
+            # The workers' fork server imports the OCR in its own process, on the spare
+            # core, while this one imports and draws the first screen: ready about when
+            # the first screen is, instead of ~0.6 s after it.
             self.photo_jobs.warm_up()
 
     # -- layout ---------------------------------------------------------------------------
@@ -145,15 +147,20 @@ class LinkytoolApp(SafetyNet, App[None]):
         self._install_signal_handlers()
         self.set_interval(1.0, self.flush_drafts)
         self.panes[PANES[0].tab].focus()
-        # The photos are queued at once (their paths need no dossier load; the pool is
-        # starting since __init__): F3 pressed at once finds them read or nearly.
-        self.read_dossier_photos()
+        if self._photos_early:
+            # Queued at once (their paths need no dossier load; the pool is starting
+            # since __init__): F3 pressed at once finds them read or nearly.
+            self.read_dossier_photos()
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        """Work that must not delay the first screen: notices; the first screen's own
-        widgets then call :meth:`start_background_work` once they are drawn."""
+        """Work that must not delay the first screen: the photo workers and the reading
+        of the dossier's photos (unless started with the app), notices; the first
+        screen's own widgets then call :meth:`start_background_work` once they are drawn."""
         self.first_paint_done = True
+        if self.store.path is not None:
+            self.photo_jobs.warm_up()  # no-op when started with the app
+            self.read_dossier_photos()  # each photo once
         for notice in self.session.notices:
             self.notify(notice, title="linkytool", severity="warning", timeout=10)
         self.session.notices.clear()

@@ -55,6 +55,18 @@ class PhotoJob:
     stamp: tuple[int, int]
 
 
+def spare_core(load: Callable[[], tuple[float, float, float]] = os.getloadavg) -> bool:
+    """Whether the machine has a core to spare: its 1-min load average below its number of
+    cores (unknown load: assumed so). The photo workers then start with the app, their
+    fork server importing the OCR on that core while the UI draws its first screen; on a
+    machine whose cores are all busy they would take that screen's CPU, so they start
+    after it."""
+    try:
+        return load()[0] < (os.cpu_count() or 1)
+    except OSError:
+        return True
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
@@ -321,4 +333,11 @@ def _stop(pool: Any) -> None:
     stopper.join(STOP_TIMEOUT_S)
 
 
-__all__ = ["SLOT_FIELDS", "PhotoJob", "PhotoJobs", "PhotoReadError", "read_in_worker"]
+__all__ = [
+    "SLOT_FIELDS",
+    "PhotoJob",
+    "PhotoJobs",
+    "PhotoReadError",
+    "read_in_worker",
+    "spare_core",
+]

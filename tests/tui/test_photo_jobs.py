@@ -152,3 +152,16 @@ def test_photo_paths_come_from_the_photos_table_before_the_dossier_loads(
     dossier.write_text("[photos\n", encoding="utf-8")
     assert store.photo_paths(slots) == {}  # unreadable: none (Prérequis says why)
     assert DossierStore(None).photo_paths(slots) == {}
+
+
+def test_the_workers_start_with_the_app_only_with_a_core_to_spare() -> None:
+    from linkytool.tui.photo_jobs import spare_core
+
+    cores = float(os.cpu_count() or 1)
+    assert spare_core(lambda: (cores - 0.5, 0.0, 0.0))
+    assert not spare_core(lambda: (cores, 0.0, 0.0))
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average here")
+
+    assert spare_core(unknown)

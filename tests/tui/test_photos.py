@@ -228,3 +228,34 @@ async def test_the_simulator_and_the_tic_wait_for_the_photos_at_start_up(
             assert again.photo_jobs.busy()
     finally:
         release.set()
+
+
+@pytest.mark.parametrize("spare", [True, False], ids=["spare core", "busy machine"])
+async def test_the_photos_are_queued_at_mount_only_with_a_core_to_spare(
+    spare: bool, demo_copy: Path, photo_reader: CachedPhotoReader, monkeypatch: Any
+) -> None:
+    """With a core to spare the workers start with the app and the photos are queued
+    before the first paint; on a busy machine (the workers would take the first screen's
+    CPU) both wait for the first paint. Either way each photo is read once."""
+    from linkytool.tui import photo_jobs
+    from linkytool.tui.app import LinkytoolApp
+
+    monkeypatch.setattr(photo_jobs, "spare_core", lambda: spare)
+    queued_at_first_paint: list[int] = []
+    after_first_paint = LinkytoolApp._after_first_paint
+
+    def spy(self: LinkytoolApp) -> None:
+        queued_at_first_paint.append(len(self._declared_photos))
+        after_first_paint(self)
+
+    monkeypatch.setattr(LinkytoolApp, "_after_first_paint", spy)
+    calls = photo_reader.calls
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: app.first_paint_done and all(app.photo_jobs.result(s) for s in SLOTS),
+            timeout=60,
+        )
+    assert queued_at_first_paint == [3 if spare else 0]
+    assert photo_reader.calls == calls + 3
