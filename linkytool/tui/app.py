@@ -8,8 +8,10 @@ dossier changes, failures), keeps typed drafts, remembers the last dossier and a
 
 Start-up is kept close to a bare Textual app: only the first screen's module is imported
 and composed before the first paint; the other panes are imported and built when their
-tab is first shown, and the simulator, the port scan and the photo reading start after
-the first paint. No exception in a handler stops the app (:class:`SafetyNet`).
+tab is first shown. The photo workers start with the app when a core is to spare (else
+after the first paint), the simulator, the port scan and the TIC connection once the
+dossier's photos are read (F3 pressed at once waits for nothing else). No exception in a
+handler stops the app (:class:`SafetyNet`).
 """
 
 from __future__ import annotations

@@ -4,9 +4,11 @@ The OCR is numpy-heavy and holds the GIL for much of its work: run in threads of
 process, three photos make the screen stutter and take longer than one after the other.
 Here each photo is read in a small pool of worker *processes* (``forkserver``: safe in a
 process that runs threads; the fork server imports the OCR and checks tesseract once,
-:mod:`linkytool.tui.photo_worker`, and each worker is forked from that copy), started as
-soon as the first screen is drawn when a dossier is open (:meth:`PhotoJobs.warm_up`), so
-the UI stays fluid and the readings overlap on the machine's cores. The workers run at
+:mod:`linkytool.tui.photo_worker`, and each worker is forked from that copy), started
+with the app when a dossier is open and a core is to spare (:func:`spare_core`), else as
+soon as the first screen is drawn (:meth:`PhotoJobs.warm_up`), so the UI stays fluid and
+the readings overlap on the machine's cores. Each worker also draws the LCD preview of
+its photo (:mod:`linkytool.tui.lcd_dots`): the UI only shows it. The workers run at
 the UI's own priority: on a busy machine a lower one left them far behind
 ``linkytool ocr`` on the same photo. A reader injected by tests
 (``make_app(photo_reader=...)``) runs in threads instead (it need not be picklable).
