@@ -1,6 +1,7 @@
 """The demo walked through as an installer would, in tmux at 80×24, timed from the screen.
 
-    .venv/bin/python bench/tui_field_walk.py [--runs 3] [--captures DIR]
+    .venv/bin/python bench/tui_field_walk.py [--runs 3] [--captures DIR] [--at-once-only]
+        [--base SRC]
 
 For each run of ``linkytool --demo``:
 
@@ -18,6 +19,12 @@ start to exit [s]: the UI's goal is each value within 0.5 s of that. Both sides 
 linkytool compiled to bytecode (as installed) and a warm file cache (one untimed CLI run
 per photo first). ``--captures DIR`` writes ``tmux capture-pane -p`` of
 each photo's braille preview. Prints medians and the load average.
+
+``--at-once-only`` runs the cold case alone (F3 pressed at once). ``--base SRC`` (may be
+repeated) runs, interleaved in the same loop, the UI of another linkytool source tree
+too (``SRC`` holds its ``linkytool`` package, e.g. ``git archive main linkytool | tar -x
+-C SRC``; run with this environment through ``PYTHONPATH``), labelled by the folder's
+name: before/after figures side by side.
 """
 
 from __future__ import annotations
@@ -46,16 +53,25 @@ GOAL_S = 0.5
 VALUES = ("Lu : 30002345678901", "Lu : 20/11/2026 14:32", "Lu : 12 ")
 CONFIRMED = ("Numéro PRM : 30002345678901", "Date courante : 20/11/2026", "Index injection : 12")
 PHOTOS = ("demo-prm.jpg", "demo-date.jpg", "demo-index.jpg")
+#: The two moments F3 is pressed: at once (the cold case), 5 s after the start [s].
+SCENARIOS = (("F3 at once", 0.0), ("F3 after 5 s", 5.0))
 
 
-def walk(delay_before_f3: float, captures: Path | None) -> dict[str, float]:
-    """One demo run; returns the figures of this run [s] (and keystrokes)."""
+def walk(
+    delay_before_f3: float, captures: Path | None, source: Path | None = None
+) -> dict[str, float]:
+    """One demo run (of ``source``'s linkytool when given); returns the figures of this
+    run [s] (and keystrokes)."""
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         env = {"XDG_STATE_HOME": f"{scratch}/state", "XDG_CONFIG_HOME": f"{scratch}/config"}
         env["TERM"] = "xterm-256color"
+        command = [str(BINARY), "--demo"]
+        if source is not None:
+            env["PYTHONPATH"] = str(source)
+            command = [str(PYTHON), "-m", "linkytool", "--demo"]
         # a capture every 50 ms: finer polling would load the 2 cores it measures
-        term = Tmux([str(BINARY), "--demo"], env=env, cwd=Path(scratch), poll_s=0.05)
+        term = Tmux(command, env=env, cwd=Path(scratch), poll_s=0.05)
         started = term.start()
         try:
             seen, _ = term.wait(lambda text: "Photos F3" in text)
@@ -102,12 +118,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--captures", type=Path)
+    parser.add_argument("--at-once-only", action="store_true", help="skip 'F3 after 5 s'")
+    parser.add_argument(
+        "--base", type=Path, action="append", default=[], help="another source tree, beside"
+    )
     options = parser.parse_args()
     if options.captures is not None:
         options.captures.mkdir(parents=True, exist_ok=True)
     compiled = compile_sources(ROOT, PYTHON)
+    for base in options.base:
+        compile_sources(base, PYTHON)
     load_before = os.getloadavg()
-    runs: dict[str, dict[str, list[float]]] = {"F3 at once": {}, "F3 after 5 s": {}}
+    scenarios = [("F3 at once", 0.0)] if options.at_once_only else [*SCENARIOS]
+    variants: list[tuple[str, Path | None]] = [(f"{base.name}: ", base) for base in options.base]
+    variants.append(("", None))
+    runs: dict[str, dict[str, list[float]]] = {
+        prefix + name: {} for prefix, _ in variants for name, _ in scenarios
+    }
     cli: dict[str, list[float]] = {name: [] for name in PHOTOS}
     with KeepServer():
         # Warm the file cache (Python, numpy, tesseract, the photos) for both sides: the
@@ -115,10 +142,11 @@ def main() -> None:
         for photo in PHOTOS:
             cli_time(SAMPLES / photo)
         for run in range(options.runs):
-            for name, delay in (("F3 at once", 0.0), ("F3 after 5 s", 5.0)):
-                capture = options.captures if run == 0 and delay else None
-                for key, value in walk(delay, capture).items():
-                    runs[name].setdefault(key, []).append(value)
+            for name, delay in scenarios:
+                for prefix, source in variants:
+                    capture = options.captures if run == 0 and delay and not prefix else None
+                    for key, value in walk(delay, capture, source).items():
+                        runs[prefix + name].setdefault(key, []).append(value)
             for photo in PHOTOS:  # each alone, as an installer would type it
                 cli[photo].append(cli_time(SAMPLES / photo))
     load_after = os.getloadavg()

@@ -4,9 +4,11 @@ The OCR is numpy-heavy and holds the GIL for much of its work: run in threads of
 process, three photos make the screen stutter and take longer than one after the other.
 Here each photo is read in a small pool of worker *processes* (``forkserver``: safe in a
 process that runs threads; the fork server imports the OCR and checks tesseract once,
-:mod:`linkytool.tui.photo_worker`, and each worker is forked from that copy), started as
-soon as the first screen is drawn when a dossier is open (:meth:`PhotoJobs.warm_up`), so
-the UI stays fluid and the readings overlap on the machine's cores. The workers run at
+:mod:`linkytool.tui.photo_worker`, and each worker is forked from that copy), started
+with the app when a dossier is open and a core is to spare (:func:`spare_core`), else as
+soon as the first screen is drawn (:meth:`PhotoJobs.warm_up`), so the UI stays fluid and
+the readings overlap on the machine's cores. Each worker also draws the LCD preview of
+its photo (:mod:`linkytool.tui.lcd_dots`): the UI only shows it. The workers run at
 the UI's own priority: on a busy machine a lower one left them far behind
 ``linkytool ocr`` on the same photo. A reader injected by tests
 (``make_app(photo_reader=...)``) runs in threads instead (it need not be picklable).
@@ -55,6 +57,18 @@ class PhotoJob:
     stamp: tuple[int, int]
 
 
+def spare_core(load: Callable[[], tuple[float, float, float]] = os.getloadavg) -> bool:
+    """Whether the machine has a core to spare: its 1-min load average below its number of
+    cores (unknown load: assumed so). The photo workers then start with the app, their
+    fork server importing the OCR on that core while the UI draws its first screen; on a
+    machine whose cores are all busy they would take that screen's CPU, so they start
+    after it."""
+    try:
+        return load()[0] < (os.cpu_count() or 1)
+    except OSError:
+        return True
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
@@ -85,16 +99,20 @@ def _exit_cleanly(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def read_in_worker(path: Path) -> tuple[str, Any, str | None]:
+def read_in_worker(path: Path) -> tuple[str, Any, Any]:
     """Read ``path`` in a worker process; errors come back as text (always picklable).
 
-    Returns ``("ok", reading, None)``, ``("error", message, hint)`` for a photo the
-    reader refuses, or ``("bug", message, traceback)`` for anything else.
+    Returns ``("ok", reading, picture)`` (the braille picture of its LCD, drawn here
+    rather than on the UI's thread), ``("error", message, hint)`` for a photo the reader
+    refuses, or ``("bug", message, traceback)`` for anything else.
     """
     from linkytool.ocr import read_photo
+    from linkytool.tui.lcd_dots import draw
 
     try:
-        return "ok", read_photo(path), None
+        reading = read_photo(path)
+        picture = draw(reading)
+        return "ok", reading, picture
     except LinkytoolError as error:
         return "error", error.message, error.hint
     except Exception as error:
@@ -135,6 +153,14 @@ class PhotoJobs:
             if job is None or (slot in self._results and self._results[slot][0] == job):
                 return None
             return job.path
+
+    def busy(self) -> bool:
+        """Whether a photo is being read (queued or in a worker)."""
+        with self._lock:
+            return any(
+                slot not in self._results or self._results[slot][0] != job
+                for slot, job in self._jobs.items()
+            )
 
     # -- work ----------------------------------------------------------------------------
 
@@ -264,9 +290,13 @@ class PhotoJobs:
         error = future.exception()
         self._finish(job, None if error is not None else future.result(), error)
 
-    def _process_done(self, job: PhotoJob, outcome: tuple[str, Any, str | None]) -> None:
+    def _process_done(self, job: PhotoJob, outcome: tuple[str, Any, Any]) -> None:
         kind, payload, extra = outcome
         if kind == "ok":
+            if getattr(payload, "crop", None):
+                from linkytool.tui.lcd_dots import remember
+
+                remember(payload.crop, extra)
             self._finish(job, payload, None)
         elif kind == "error":
             self._finish(job, None, PhotoReadError(str(payload), hint=extra))
@@ -305,4 +335,11 @@ def _stop(pool: Any) -> None:
     stopper.join(STOP_TIMEOUT_S)
 
 
-__all__ = ["SLOT_FIELDS", "PhotoJob", "PhotoJobs", "PhotoReadError", "read_in_worker"]
+__all__ = [
+    "SLOT_FIELDS",
+    "PhotoJob",
+    "PhotoJobs",
+    "PhotoReadError",
+    "read_in_worker",
+    "spare_core",
+]

@@ -7,22 +7,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.tui.widgets.lcd_preview import (
-    CELLS_H,
-    CELLS_W,
+from linkytool.ocr.lcd_layout import (
     CHAR_H,
     CHAR_PITCH,
     CHAR_W,
     LINE_PITCH,
     MARGIN_X,
     MARGIN_Y,
-    UNSURE_STYLE,
+    PANEL_H,
+    PANEL_W,
+)
+from linkytool.tui.lcd_dots import (
     LcdView,
-    braille_text,
+    braille_picture,
     display_digits,
+    draw,
     lcd_view,
+    picture_of,
+    remember,
     unsure_cells,
 )
+from linkytool.tui.widgets.lcd_preview import UNSURE_STYLE, braille_text
 
 from .conftest import SAMPLES, CachedPhotoReader
 
@@ -39,8 +44,8 @@ def test_demo_photos_draw_one_glyph_per_character(
     reading = photo_reader(SAMPLES / "photos" / name)
     view = lcd_view(reading)
     assert view is not None
-    text = braille_text(view).plain.split("\n")
-    assert len(text) == CELLS_H and all(len(row) == CELLS_W for row in text)
+    text = braille_text(braille_picture(view)).plain.split("\n")
+    assert len(text) == (PANEL_H + 3) // 4 and all(len(row) == (PANEL_W + 1) // 2 for row in text)
     # the same character drawn twice on the LCD gives the same dots; different ones differ
     value_line = reading.lines[1]
     seen: dict[str, np.ndarray] = {}
@@ -78,7 +83,9 @@ def test_unsure_cells_are_highlighted(photo_reader: CachedPhotoReader) -> None:
     unsure = dataclasses.replace(reading, confident=False, candidates=("13",))
     view = lcd_view(unsure)
     assert view is not None and view.unsure == {(1, 5)}
-    styled = [span for span in braille_text(view).spans if span.style == UNSURE_STYLE]
+    styled = [
+        span for span in braille_text(braille_picture(view)).spans if span.style == UNSURE_STYLE
+    ]
     assert len(styled) == 3 * 2  # the 5-dot-wide glyph spans 3 braille columns, 2 rows
 
 
@@ -92,3 +99,36 @@ def test_no_panel_no_preview(tmp_path: Path) -> None:
     from linkytool.ocr import PhotoReading, ScreenKind
 
     assert lcd_view(PhotoReading(path=tmp_path / "x.jpg", screen=ScreenKind.NOT_LINKY)) is None
+
+
+def test_the_picture_drawn_by_the_worker_is_the_one_shown(
+    photo_reader: CachedPhotoReader,
+) -> None:
+    """The photo worker draws the picture and the UI finds it by the crop: the same
+    picture as drawn on the spot, and the UI's thread samples nothing."""
+    import dataclasses
+
+    reading = photo_reader(SAMPLES / "photos" / "demo-prm.jpg")
+    picture = draw(reading)
+    assert picture is not None
+    assert "".join(picture.rows).strip("\u2800")  # some dots lit
+    # a crop the UI never sampled: the remembered picture is what it shows
+    other = dataclasses.replace(reading, crop=reading.crop + b"\0")  # type: ignore[operator]
+    marker = dataclasses.replace(picture, rows=("marker",))
+    remember(other.crop, marker)  # type: ignore[arg-type]
+    assert picture_of(other) == marker
+    assert picture_of(reading) == picture
+
+
+def test_the_photos_screen_loads_neither_numpy_nor_the_ocr() -> None:
+    """F3 pressed at start-up: the Photos screen's import must not load numpy and the
+    OCR (~0.35 s on the UI's thread while the photos are being read elsewhere)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import linkytool.tui.app, linkytool.tui.screens.photos;"
+        "print(sorted(m for m in ('numpy', 'PIL', 'linkytool.ocr') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

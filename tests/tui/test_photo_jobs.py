@@ -1,6 +1,7 @@
 """The photo worker pool starts whatever TMPDIR is: the forkserver's Unix socket lives
 under TMPDIR and a path over 107 bytes cannot be bound (CI's pytest folders under
-pytest-xdist reached it, and so can a user's deep TMPDIR)."""
+pytest-xdist reached it, and so can a user's deep TMPDIR). The workers draw the LCD
+preview beside their reading: the UI process only shows it."""
 
 from __future__ import annotations
 
@@ -15,8 +16,13 @@ PHOTO = ROOT / "linkytool" / "samples" / "photos" / "demo-prm.jpg"
 SCRIPT = f"""
 import threading
 from pathlib import Path
+from linkytool.tui import lcd_dots
 from linkytool.tui.photo_jobs import PhotoJobs
 
+def no_drawing_here(reading):
+    raise AssertionError("the preview is drawn by the worker, not by the UI process")
+
+lcd_dots.draw = no_drawing_here
 done = threading.Event()
 outcome = []
 
@@ -30,6 +36,8 @@ assert done.wait(120), "no reading in 120 s"
 jobs.close()
 reading, error = outcome[0]
 assert error is None, error
+picture = lcd_dots.picture_of(reading)
+assert picture is not None and len(picture.rows) == 6, picture
 print(reading.value)
 """
 
@@ -144,3 +152,16 @@ def test_photo_paths_come_from_the_photos_table_before_the_dossier_loads(
     dossier.write_text("[photos\n", encoding="utf-8")
     assert store.photo_paths(slots) == {}  # unreadable: none (Prérequis says why)
     assert DossierStore(None).photo_paths(slots) == {}
+
+
+def test_the_workers_start_with_the_app_only_with_a_core_to_spare() -> None:
+    from linkytool.tui.photo_jobs import spare_core
+
+    cores = float(os.cpu_count() or 1)
+    assert spare_core(lambda: (cores - 0.5, 0.0, 0.0))
+    assert not spare_core(lambda: (cores, 0.0, 0.0))
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average here")
+
+    assert spare_core(unknown)

@@ -186,3 +186,76 @@ async def test_photos_are_read_from_the_first_paint_without_waiting_for_the_doss
             release.set()
     finally:
         release.set()
+
+
+async def test_the_simulator_and_the_tic_wait_for_the_photos_at_start_up(
+    demo_copy: Path, photo_reader: CachedPhotoReader, monkeypatch: Any
+) -> None:
+    """On two cores the simulator and the TIC decoding would delay the values F3 shows
+    at start-up: they start once the dossier's photos are read, or after a while."""
+    from linkytool.tui.screens import meter
+
+    release = threading.Event()
+
+    def slow_reader(path: Path) -> Any:
+        release.wait(30)
+        return photo_reader(path)
+
+    started: list[str] = []
+
+    def start_simulator() -> str:
+        started.append("simulator")
+        return "/dev/simulated"
+
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=slow_reader)
+    app.session.start_simulator = start_simulator
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            pane = app.panes["compteur"]
+            await wait_for(pilot, lambda: pane.body_ready and app.photo_jobs.busy())
+            pane._start_background()  # type: ignore[attr-defined]
+            assert started == []  # the photos are being read: later
+            release.set()
+            await wait_for(pilot, lambda: started == ["simulator"], timeout=30)
+            assert not app.photo_jobs.busy()
+        # the photos never read: the simulator starts all the same after PHOTOS_FIRST_S
+        release.clear()
+        monkeypatch.setattr(meter, "PHOTOS_FIRST_S", 0.0)
+        again = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=slow_reader)
+        again.session.start_simulator = start_simulator
+        async with again.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: len(started) == 2, timeout=30)
+            assert again.photo_jobs.busy()
+    finally:
+        release.set()
+
+
+@pytest.mark.parametrize("spare", [True, False], ids=["spare core", "busy machine"])
+async def test_the_photos_are_queued_at_mount_only_with_a_core_to_spare(
+    spare: bool, demo_copy: Path, photo_reader: CachedPhotoReader, monkeypatch: Any
+) -> None:
+    """With a core to spare the workers start with the app and the photos are queued
+    before the first paint; on a busy machine (the workers would take the first screen's
+    CPU) both wait for the first paint. Either way each photo is read once."""
+    from linkytool.tui import photo_jobs
+    from linkytool.tui.app import LinkytoolApp
+
+    monkeypatch.setattr(photo_jobs, "spare_core", lambda: spare)
+    queued_at_first_paint: list[int] = []
+    after_first_paint = LinkytoolApp._after_first_paint
+
+    def spy(self: LinkytoolApp) -> None:
+        queued_at_first_paint.append(len(self._declared_photos))
+        after_first_paint(self)
+
+    monkeypatch.setattr(LinkytoolApp, "_after_first_paint", spy)
+    calls = photo_reader.calls
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: app.first_paint_done and all(app.photo_jobs.result(s) for s in SLOTS),
+            timeout=60,
+        )
+    assert queued_at_first_paint == [3 if spare else 0]
+    assert photo_reader.calls == calls + 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -50,6 +51,9 @@ from linkytool.tui.session import PARIS
 from linkytool.tui.widgets.chart import BarChart
 from linkytool.tui.widgets.select import SafeSelect
 
+#: Longest the simulator, port scan and connection wait for the dossier's photos to be
+#: read at start-up [s].
+PHOTOS_FIRST_S = 3.0
 #: Span of the power chart [s].
 CHART_SPAN_S = 300.0
 
@@ -124,6 +128,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         #: The screen's widgets are mounted (just after the first paint).
         self.body_ready = False
         self.status_text = ""
+        #: When the background work starts even if the photos are still being read.
+        self._background_deadline = 0.0
 
     def compose_content(self) -> ComposeResult:
         # Nothing before the first paint: the first screen (tabs, footer) is drawn at
@@ -189,6 +195,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
             self.query_one("#meter-connect", Button).focus()
         # Background work starts once this screen is on the terminal.
         self.call_after_refresh(self.lt_app.start_background_work)
+        self._background_deadline = time.monotonic() + PHOTOS_FIRST_S
         self.set_timer(0.3, self._start_background)
         if self.status_text:
             self._set_status(self.status_state, self.status_text)
@@ -197,6 +204,12 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
 
     @guarded
     def _start_background(self) -> None:
+        """The simulator, the port scan and the connection, once the dossier's photos
+        are read (or after :data:`PHOTOS_FIRST_S`): on two cores, the TIC decoding
+        would otherwise delay the photos' values the installer asked for with F3."""
+        if self.lt_app.photo_jobs.busy() and time.monotonic() < self._background_deadline:
+            self.set_timer(0.1, self._start_background)
+            return
         session = self.session
         if session.start_simulator is not None and session.tic_url is None:
             session.tic_url = session.start_simulator()

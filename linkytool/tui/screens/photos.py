@@ -417,7 +417,9 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         elif message.path is not None and widget.path != message.path:
             return  # a reading of a photo replaced since
         widget.show_reading(message.reading)
-        self.refresh_checks()
+        # The value first: the cross-checks import the OCR's cross-check code and its
+        # checks can wait for the next frame.
+        self.call_after_refresh(self.refresh_checks)
         focused = self.app.focused
         if self.lt_app.active_pane is self and (
             focused is None or focused is self or focused.id == f"pick-{message.slot}"

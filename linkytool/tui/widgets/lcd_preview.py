@@ -1,244 +1,38 @@
 """The meter's LCD as the installer can read it in a terminal: one LCD dot per braille dot.
 
-The Linky's screen is a 2 × 16 character dot-matrix LCD: 101 × 22 dots with its margins
-(5 × 7 dots a character, 6-dot character pitch, 9-dot line pitch). A braille character
-holds 2 × 4 dots, so the whole panel is 51 × 6 terminal cells: small enough for 80
-columns, fine enough that every digit can be read and compared with the value proposed.
-The characters the reader was unsure of are highlighted.
-
-:func:`lcd_view` is the only place that reads the OCR's result for this (its public
-fields ``crop``, ``lines``, ``value``, ``candidates``, ``confident``); the rest draws
-plain arrays. The dot grid is found in the crop itself (its size gives the dot pitch and
-border, a small search aligns the sampling points on the dots), so the preview does not
-depend on the reader's internals.
+The picture itself (dots sampled from the reader's crop, braille text) is drawn by
+:mod:`linkytool.tui.lcd_dots`, normally in the photo worker beside the reading; this
+widget only styles it, the characters the reader was unsure of highlighted. It imports
+neither numpy nor the OCR: the Photos screen opens without loading them.
 """
 
 from __future__ import annotations
 
-import io
-import re
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from linkytool.ocr.lcd_layout import (
-    CHAR_H,
-    CHAR_PITCH,
-    CHAR_W,
-    CHARS,
-    LINE_PITCH,
-    LINES,
-    MARGIN_X,
-    MARGIN_Y,
-    PANEL_H,
-    PANEL_W,
-)
 from linkytool.tui.errors import SafetyNet
-
-#: Braille cell [dots] and its code points: bit of dot (column, row) in U+2800.
-BRAILLE_BASE = 0x2800
-BRAILLE_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
-#: Terminal size of the preview [cells].
-CELLS_W = (PANEL_W + 1) // 2
-CELLS_H = (PANEL_H + 3) // 4
-#: Below this spread of the sampled grey levels [0-255] the crop shows no dots.
-MIN_CONTRAST = 12.0
+from linkytool.tui.lcd_dots import BraillePicture, picture_of
 
 DOT_STYLE = Style(color="#c8e6a0", bgcolor="#1e2a1a")
 UNSURE_STYLE = Style(color="black", bgcolor="yellow", bold=True)
 
-BoolGrid = npt.NDArray[np.bool_]
 
-
-@dataclass(frozen=True)
-class LcdView:
-    """What to draw: the panel's dots (True = dark dot lit on the LCD) and the unsure
-    characters as (line, column) positions of the 2 × 16 grid."""
-
-    dots: BoolGrid
-    unsure: frozenset[tuple[int, int]] = frozenset()
-
-
-def lcd_view(reading: Any) -> LcdView | None:
-    """The adapter from an OCR result (``linkytool.ocr.PhotoReading``) to the preview.
-
-    Uses only the result's public fields: ``crop`` (PNG of the rectified panel),
-    ``lines``, ``value``, ``candidates``. ``None`` when the reader found no panel.
-    """
-    crop = getattr(reading, "crop", None)
-    if not crop:
-        return None
-    from PIL import Image
-
-    with Image.open(io.BytesIO(crop)) as image:
-        grey = np.asarray(image.convert("L"), dtype=np.float64)
-    dots = sample_dots(grey)
-    if dots is None:
-        return None
-    unsure = unsure_cells(
-        tuple(getattr(reading, "lines", ()) or ()),
-        getattr(reading, "value", None),
-        tuple(getattr(reading, "candidates", ()) or ()),
-    )
-    return LcdView(dots, unsure)
-
-
-def sample_dots(grey: npt.NDArray[np.float64]) -> BoolGrid | None:
-    """The 22 × 101 dot grid of a rectified panel image (panel + equal border all round).
-
-    The image size gives the pitch ``p`` and the border ``b`` [dots]: ``W = (101 + 2b) p``
-    and ``H = (22 + 2b) p``. The sampling grid is then shifted and scaled by a few
-    pixels to where the sampled levels spread most (the centres on the dots, not between).
-    """
-    height, width = grey.shape
-    pitch = (width - height) / (PANEL_W - PANEL_H)
-    if pitch < 2:
-        return None
-    border = (width / pitch - PANEL_W) / 2
-    best: tuple[float, npt.NDArray[np.float64]] | None = None
-    steps = np.linspace(-0.45, 0.45, 7)
-    for scale in (0.98, 1.0, 1.02):
-        for dy in steps:
-            for dx in steps:
-                levels = _sample(grey, pitch, border, scale, (dx, dy))
-                score = float(levels.std())
-                if best is None or score > best[0]:
-                    best = (score, levels)
-    assert best is not None
-    spread, levels = best
-    if spread < MIN_CONTRAST / 3:
-        return None
-    return _threshold(levels)
-
-
-def _sample(
-    grey: npt.NDArray[np.float64],
-    pitch: float,
-    border: float,
-    scale: float,
-    shift: tuple[float, float],
-) -> npt.NDArray[np.float64]:
-    """Mean grey level around each dot centre (a window half a pitch wide)."""
-    height, width = grey.shape
-    dx, dy = shift
-    centre_x, centre_y = width / 2, height / 2
-    cols = (np.arange(PANEL_W) + 0.5 + border + dx - (PANEL_W / 2 + border)) * pitch * scale
-    rows = (np.arange(PANEL_H) + 0.5 + border + dy - (PANEL_H / 2 + border)) * pitch * scale
-    xs = np.clip(np.round(cols + centre_x).astype(int), 0, width - 1)
-    ys = np.clip(np.round(rows + centre_y).astype(int), 0, height - 1)
-    half = max(1, int(pitch / 4))
-    total = np.zeros((PANEL_H, PANEL_W))
-    count = 0
-    for oy in range(-half + 1, half):
-        for ox in range(-half + 1, half):
-            yy = np.clip(ys + oy, 0, height - 1)
-            xx = np.clip(xs + ox, 0, width - 1)
-            total += grey[np.ix_(yy, xx)]
-            count += 1
-    return total / max(1, count)
-
-
-def _threshold(levels: npt.NDArray[np.float64]) -> BoolGrid:
-    """Dark dots = lit, by Otsu's threshold over the character areas; a flat panel
-    (blank screen) has no lit dot."""
-    mask = character_mask()
-    values = levels[mask]
-    if float(values.max() - values.min()) < MIN_CONTRAST:
-        return np.zeros_like(levels, dtype=bool)
-    candidates = np.linspace(values.min(), values.max(), 64)[1:-1]
-    best_t, best_var = float(candidates[0]), -1.0
-    for t in candidates:
-        dark, light = values[values <= t], values[values > t]
-        if not len(dark) or not len(light):
-            continue
-        between = len(dark) * len(light) * (dark.mean() - light.mean()) ** 2
-        if between > best_var:
-            best_t, best_var = float(t), float(between)
-    lit: BoolGrid = (levels <= best_t) & mask
-    return lit
-
-
-def character_mask() -> BoolGrid:
-    """True on the dots that belong to a character cell (5 × 7 of each of the 32)."""
-    mask = np.zeros((PANEL_H, PANEL_W), dtype=bool)
-    for line in range(LINES):
-        top = MARGIN_Y + line * LINE_PITCH
-        for column in range(CHARS):
-            left = MARGIN_X + column * CHAR_PITCH
-            mask[top : top + CHAR_H, left : left + CHAR_W] = True
-    return mask
-
-
-def display_digits(value: str) -> str:
-    """The digits of a value in the order the LCD shows them (an ISO date -> JJMMAAAA)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?", value)
-    if match:
-        year, month, day, hour, minute = match.groups()
-        return day + month + year + (hour or "") + (minute or "")
-    return "".join(char for char in value if char.isdigit())
-
-
-def unsure_cells(
-    lines: tuple[str, ...], value: str | None, candidates: tuple[str, ...]
-) -> frozenset[tuple[int, int]]:
-    """The LCD characters where another reading differs from the value proposed.
-
-    The digits of the value and of each alternative are compared from the right (an
-    index is shown zero-padded); a digit that differs marks the character cell where
-    the value's line shows that digit.
-    """
-    if not value or not candidates or not lines:
-        return frozenset()
-    shown = display_digits(value)
-    line_index = max(range(len(lines)), key=lambda i: sum(c.isdigit() for c in lines[i]))
-    positions = [i for i, char in enumerate(lines[line_index]) if char.isdigit()]
-    unsure: set[tuple[int, int]] = set()
-    for candidate in candidates:
-        other = display_digits(candidate)
-        for k in range(1, max(len(shown), len(other)) + 1):
-            mine = shown[-k] if k <= len(shown) else None
-            theirs = other[-k] if k <= len(other) else None
-            if mine != theirs and k <= len(positions):
-                unsure.add((line_index, positions[-k]))
-    return frozenset(cell for cell in unsure if cell[1] < CHARS)
-
-
-def _cell_of_char(line: int, column: int) -> tuple[range, range]:
-    """The braille cells (rows, columns) covering one LCD character."""
-    top = MARGIN_Y + line * LINE_PITCH
-    left = MARGIN_X + column * CHAR_PITCH
-    return (
-        range(top // 4, (top + CHAR_H - 1) // 4 + 1),
-        range(left // 2, (left + CHAR_W - 1) // 2 + 1),
-    )
-
-
-def braille_text(view: LcdView) -> Text:
-    """``view`` as 6 lines of 51 braille characters, unsure characters highlighted."""
-    padded = np.zeros((CELLS_H * 4, CELLS_W * 2), dtype=bool)
-    padded[:PANEL_H, :PANEL_W] = view.dots
-    highlighted: set[tuple[int, int]] = set()
-    for line, column in view.unsure:
-        rows, cols = _cell_of_char(line, column)
-        highlighted.update((r, c) for r in rows for c in cols)
+def braille_text(picture: BraillePicture) -> Text:
+    """``picture`` as styled text, its unsure cells highlighted."""
     text = Text(no_wrap=True)
-    for row in range(CELLS_H):
-        for col in range(CELLS_W):
-            code = BRAILLE_BASE
-            block = padded[row * 4 : row * 4 + 4, col * 2 : col * 2 + 2]
-            for dx in range(2):
-                for dy in range(4):
-                    if block[dy, dx]:
-                        code |= BRAILLE_BITS[dx][dy]
-            style = UNSURE_STYLE if (row, col) in highlighted else DOT_STYLE
-            text.append(chr(code), style)
-        if row < CELLS_H - 1:
+    for row, line in enumerate(picture.rows):
+        if row:
             text.append("\n")
+        start = 0
+        for col in sorted(c for r, c in picture.unsure if r == row):
+            text.append(line[start:col], DOT_STYLE)
+            text.append(line[col], UNSURE_STYLE)
+            start = col + 1
+        text.append(line[start:], DOT_STYLE)
     return text
 
 
@@ -252,24 +46,11 @@ class LcdPreview(SafetyNet, Static):
         if reading is None:
             self.update("")
             return
-        try:
-            view = lcd_view(reading)
-        except Exception:  # an unreadable crop must not break the screen
-            view = None
-        if view is None:
+        picture = picture_of(reading)
+        if picture is None:
             self.update(Text("(aucun écran LCD trouvé sur la photo)", style="dim"))
         else:
-            self.update(braille_text(view))
+            self.update(braille_text(picture))
 
 
-__all__ = [
-    "CELLS_H",
-    "CELLS_W",
-    "LcdPreview",
-    "LcdView",
-    "braille_text",
-    "display_digits",
-    "lcd_view",
-    "sample_dots",
-    "unsure_cells",
-]
+__all__ = ["DOT_STYLE", "UNSURE_STYLE", "LcdPreview", "braille_text"]
