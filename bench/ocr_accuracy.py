@@ -6,14 +6,18 @@ Usage (from the repository root)::
     .venv/bin/python bench/ocr_accuracy.py                  # 4 levels x 80 photos
     .venv/bin/python bench/ocr_accuracy.py --count 20 --level normal,hard
     # leave-one-font-out: each glyph set's photos read by a reader built without it
-    .venv/bin/python bench/ocr_accuracy.py --font all --geometry wide --level normal,hard
+    .venv/bin/python bench/ocr_accuracy.py --font all --level normal,hard --jobs 2
     .venv/bin/python bench/ocr_accuracy.py --font all --camera  # + the camera model
+    .venv/bin/python bench/ocr_accuracy.py --font all --geometry wide --level normal,hard
     .venv/bin/python bench/ocr_accuracy.py --real DIR       # DIR: photos + truth.json
 
 Photos come from the seeded synthetic generator (``ocrsynth``), so a run is
 reproducible. ``--font NAME|all`` draws every photo with that glyph set (or each set in
-turn) and builds the reader's classifier without it (``use_template_fonts``): a font the
-reader was tuned with becomes a held-out design. ``--geometry wide`` draws the panels
+turn) and builds the reader's classifier without it (``use_template_fonts``: the
+templates and the font detection choose among the other sets only). ``--jobs N`` reads
+the photos in N processes (the rows are the same; only the wall time changes);
+``--workdir DIR`` keeps the photos and reuses a set already generated there with the
+same seed and count. ``--geometry wide`` draws the panels
 from the generator's wide geometry range. Real photos: ``--real DIR``, or by default every
 photo under ``../shared/samples-real/photos/`` (with a ``truth.json`` next to it) when that
 folder exists, read by the reader as shipped. Printed per font and level:
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import sys
@@ -48,6 +53,7 @@ from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts  # noqa: 
 from linkytool.ocr.font5x7 import FONTS  # noqa: E402
 from ocrsynth import LEVELS, generate_set  # noqa: E402
 from ocrsynth.meter import GEOMETRIES  # noqa: E402
+from ocrsynth.truth import load_truth  # noqa: E402
 
 REAL_PHOTOS = ROOT.parent / "shared" / "samples-real" / "photos"
 VALUE_KINDS = {"prm", "date", "injection_index"}
@@ -71,48 +77,90 @@ class Tally:
     misses: list[str] = field(default_factory=list)
 
 
-def score(tally: Tally, truth: dict[str, object], path: Path) -> None:
-    """Read one photo and count it."""
-    tally.photos += 1
+@dataclass(frozen=True)
+class Outcome:
+    """What the reader returned for one photo (picklable: built in a worker process)."""
+
+    seconds: float
+    error: str | None = None
+    screen: str = ""
+    value: str | None = None
+    confident: bool = False
+    confidence: float = 0.0
+    lines: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def read_one(task: tuple[str | None, str]) -> Outcome:
+    """Read photo ``task[1]`` with the reader built without glyph set ``task[0]``."""
+    held_out, name = task
     started = time.perf_counter()
-    try:
-        reading = read_photo(path)
-    except PhotoError as error:
-        tally.seconds.append(time.perf_counter() - started)
+    with use_template_fonts(reader_fonts(held_out)):
+        try:
+            reading = read_photo(Path(name))
+        except PhotoError as error:
+            return Outcome(time.perf_counter() - started, error=error.message)
+    return Outcome(
+        time.perf_counter() - started,
+        screen=reading.screen.value,
+        value=reading.value,
+        confident=reading.confident,
+        confidence=reading.confidence,
+        lines=tuple(reading.lines),
+        warnings=tuple(reading.warnings),
+    )
+
+
+def score(tally: Tally, truth: dict[str, object], path: Path, outcome: Outcome) -> None:
+    """Count one photo's reading."""
+    tally.photos += 1
+    tally.seconds.append(outcome.seconds)
+    if outcome.error is not None:
         tally.errors += 1
         if truth.get("kind") in VALUE_KINDS:
             tally.fields += 1
             tally.to_confirm += 1
         if not truth.get("expect_error"):
-            tally.wrong.append(f"{path.name}: unexpected error {error.message}")
+            tally.wrong.append(f"{path.name}: unexpected error {outcome.error}")
         return
-    tally.seconds.append(time.perf_counter() - started)
     kind, value = truth.get("kind"), truth.get("value")
-    kind_ok = reading.screen.value == kind
+    kind_ok = outcome.screen == kind
     tally.kind_right += kind_ok
     if kind in VALUE_KINDS:
         tally.fields += 1
-        right = kind_ok and reading.value == value
+        right = kind_ok and outcome.value == value
         tally.exact += right
-        if reading.confident and right:
+        if outcome.confident and right:
             tally.confident_right += 1
-        elif reading.confident:
+        elif outcome.confident:
             tally.confident_wrong += 1
-            tally.wrong.append(f"{path.name}: CONFIDENT {reading.value!r} != {value!r}")
+            tally.wrong.append(f"{path.name}: CONFIDENT {outcome.value!r} != {value!r}")
         else:
             tally.to_confirm += 1
-        if not (reading.confident and right):
+        if not (outcome.confident and right):
             tally.misses.append(
-                f"{path.name}: {reading.screen.value} {reading.value!r} "
-                f"(truth {kind} {value!r}) confident={reading.confident} "
-                f"conf={reading.confidence} lines={reading.lines!r} "
-                f"warnings={list(reading.warnings)!r}"
+                f"{path.name}: {outcome.screen} {outcome.value!r} "
+                f"(truth {kind} {value!r}) confident={outcome.confident} "
+                f"conf={outcome.confidence} lines={outcome.lines!r} "
+                f"warnings={list(outcome.warnings)!r}"
             )
     elif not kind_ok:
-        tally.misses.append(f"{path.name}: {reading.screen.value} for a {kind} photo")
-    if kind not in VALUE_KINDS and reading.confident:
+        tally.misses.append(f"{path.name}: {outcome.screen} for a {kind} photo")
+    if kind not in VALUE_KINDS and outcome.confident:
         tally.confident_wrong += 1
-        tally.wrong.append(f"{path.name}: CONFIDENT {reading.screen} for a {kind} photo")
+        tally.wrong.append(f"{path.name}: CONFIDENT {outcome.screen} for a {kind} photo")
+
+
+def make_set(job: tuple[Path, int, str, int, str | None, str, bool]) -> list[dict[str, object]]:
+    """Generate one set (or reuse it: same seed and count in ``truth.json``): truths."""
+    out, count, level, seed, font, geometry, camera = job
+    truth_file = out / "truth.json"
+    if truth_file.is_file():
+        document = json.loads(truth_file.read_text(encoding="utf-8"))
+        if document.get("seed") == seed and document.get("count") == count:
+            return [t.to_dict() for t in load_truth(truth_file)]
+    truths = generate_set(out, count, level, seed, font=font, geometry=geometry, camera=camera)
+    return [t.to_dict() for t in truths]
 
 
 def pct(part: int, whole: int) -> str:
@@ -160,7 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--real", type=Path, default=REAL_PHOTOS, help="folder of real photos + truth.json"
     )
-    parser.add_argument("--workdir", type=Path, help="keep the generated photos here")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the generated photos here (and reuse them)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="processes reading the photos (default 1)"
+    )
     parser.add_argument(
         "--verbose",
         action="store_true",
@@ -178,52 +231,54 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="linkytool-ocr-bench-"))
-    sets: list[tuple[str, str, list[tuple[dict[str, object], Path]]]] = []
+    jobs = []
+    names: list[tuple[str, str, Path]] = []
     for font in fonts:
         for name in levels:
             out = workdir / (font or "mix") / args.geometry / f"{name}{'-camera' * args.camera}"
-            truths = generate_set(
-                out,
-                args.count,
-                name,
-                args.seed,
-                font=font,
-                geometry=args.geometry,
-                camera=args.camera,
-            )
-            sets.append((font or "mix", name, [(t.to_dict(), out / t.file) for t in truths]))
-    real, real_note = real_set(args.real)
-    if real:
-        sets.append(("shipped", "real", real))
-
-    header = (
-        f"{'font':<9} {'level':<8} {'photos':>6} {'fields':>6} {'exact':>8} {'conf-right':>10} "
-        f"{'to-confirm':>10} {'conf-wrong':>10} {'kind':>8} {'median s':>9}"
-    )
-    print(
-        f"seed {args.seed}, {args.count} photos per level, geometry {args.geometry}"
-        f"{', camera model' if args.camera else ''}; "
-        f"reader templates {','.join(template_fonts())} minus the font of the row; {real_note}"
-    )
-    print(header)
-    print("-" * len(header), flush=True)
+            jobs.append((out, args.count, name, args.seed, font, args.geometry, args.camera))
+            names.append((font or "mix", name, out))
     load_before = os.getloadavg()[0]
-    results: list[tuple[str, str, Tally]] = []
-    for font, name, photos in sets:
-        tally = Tally()
-        held_out = font if font in FONTS else None
-        with use_template_fonts(reader_fonts(held_out)):
-            for truth, path in photos:
-                score(tally, truth, path)
-        results.append((font, name, tally))
-        t = tally
-        median = statistics.median(t.seconds) if t.seconds else float("nan")
-        print(
-            f"{font:<9} {name:<8} {t.photos:>6} {t.fields:>6} {pct(t.exact, t.fields):>8} "
-            f"{pct(t.confident_right, t.fields):>10} {pct(t.to_confirm, t.fields):>10} "
-            f"{t.confident_wrong:>10} {pct(t.kind_right, t.photos):>8} {median:>9.2f}",
-            flush=True,
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(max(1, args.jobs)) as pool:
+        made = pool.map(make_set, jobs)
+        sets: list[tuple[str, str, list[tuple[dict[str, object], Path]]]] = [
+            (font, name, [(t, out / str(t["file"])) for t in truths])
+            for (font, name, out), truths in zip(names, made, strict=True)
+        ]
+        real, real_note = real_set(args.real)
+        if real:
+            sets.append(("shipped", "real", real))
+
+        header = (
+            f"{'font':<9} {'level':<8} {'photos':>6} {'fields':>6} {'exact':>8} "
+            f"{'conf-right':>10} {'to-confirm':>10} {'conf-wrong':>10} {'kind':>8} "
+            f"{'median s':>9}"
         )
+        print(
+            f"seed {args.seed}, {args.count} photos per level, geometry {args.geometry}"
+            f"{', camera model' if args.camera else ''}, {args.jobs} jobs; "
+            f"reader templates {','.join(template_fonts())} minus the font of the row; "
+            f"{real_note}"
+        )
+        print(header)
+        print("-" * len(header), flush=True)
+        results: list[tuple[str, str, Tally]] = []
+        for font, name, photos in sets:
+            tally = Tally()
+            held_out = font if font in FONTS else None
+            tasks = [(held_out, str(path)) for _, path in photos]
+            for (truth, path), outcome in zip(photos, pool.imap(read_one, tasks), strict=True):
+                score(tally, truth, path, outcome)
+            results.append((font, name, tally))
+            t = tally
+            median = statistics.median(t.seconds) if t.seconds else float("nan")
+            print(
+                f"{font:<9} {name:<8} {t.photos:>6} {t.fields:>6} {pct(t.exact, t.fields):>8} "
+                f"{pct(t.confident_right, t.fields):>10} {pct(t.to_confirm, t.fields):>10} "
+                f"{t.confident_wrong:>10} {pct(t.kind_right, t.photos):>8} {median:>9.2f}",
+                flush=True,
+            )
     load_after = os.getloadavg()[0]
     totals = Tally()
     for _, _, t in results:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -32,11 +32,36 @@ CERTAIN_MARGIN = 2.0
 
 @dataclass(frozen=True)
 class Templates:
-    """Glyph vectors: ``chars[i]`` is drawn by ``vectors[i]`` (35 floats, 1 = dot on)."""
+    """Glyph vectors: ``chars[i]`` is drawn by ``vectors[i]`` (35 floats, 1 = dot on), at
+    an extra cost of ``penalties[i]`` [dots] (a glyph moved by one dot in its cell)."""
 
     chars: tuple[str, ...]
     vectors: FloatArray
+    penalties: FloatArray
 
+    @cached_property
+    def row_ids(self) -> npt.NDArray[np.intp]:
+        """Row pattern (of :data:`ROW_PATTERNS`) of each template row: (T, 7)."""
+        weights = 1 << np.arange(COLS - 1, -1, -1)
+        ids: npt.NDArray[np.intp] = (
+            self.vectors.reshape(-1, ROWS, COLS).astype(np.intp) * weights
+        ).sum(axis=2)
+        return ids
+
+    @cached_property
+    def unique(self) -> tuple[str, ...]:
+        """The characters, each once, in template order."""
+        return tuple(dict.fromkeys(self.chars))
+
+    @cached_property
+    def starts(self) -> npt.NDArray[np.intp]:
+        """Index of each character's first template (the templates are grouped by
+        character)."""
+        return np.array([self.chars.index(char) for char in self.unique], dtype=np.intp)
+
+
+#: A set of glyph set names (see :func:`detect_fonts`); None: every template set.
+FontSet = tuple[str, ...]
 
 #: The glyph sets the classifier is built from (one entry; see :func:`use_template_fonts`).
 _ACTIVE_FONTS: list[tuple[str, ...]] = [
@@ -54,7 +79,8 @@ def use_template_fonts(fonts: Iterable[str]) -> Iterator[None]:
     """Build the classifier from ``fonts`` only, inside the ``with`` block.
 
     For the leave-one-font-out benchmark (``bench/ocr_accuracy.py --font``): photos
-    drawn with a glyph set are read by a classifier that never saw that set.
+    drawn with a glyph set are read by a classifier that never saw that set (nor does
+    the font detection: it chooses among the same sets).
     """
     chosen = tuple(fonts)
     unknown = [name for name in chosen if name not in FONTS]
@@ -67,28 +93,102 @@ def use_template_fonts(fonts: Iterable[str]) -> Iterator[None]:
         _ACTIVE_FONTS[0] = previous
 
 
-def templates(font: str | None = None) -> Templates:
-    """Every glyph of glyph set ``font`` (of every template set when None: a character
-    may then have several glyphs)."""
-    return _templates((font,) if font is not None else _ACTIVE_FONTS[0])
+def _font_set(font: str | FontSet | None) -> FontSet:
+    """The glyph sets named by ``font`` (one name, several, or None: every template set)."""
+    if font is None:
+        return _ACTIVE_FONTS[0]
+    wanted = (font,) if isinstance(font, str) else tuple(font)
+    if not wanted or any(name not in FONTS for name in wanted):
+        raise ValueError(f"unknown or no glyph sets: {wanted!r}")
+    return wanted
 
 
-@lru_cache(maxsize=16)
-def _templates(fonts: tuple[str, ...]) -> Templates:
-    chars: list[str] = []
-    vectors: list[FloatArray] = []
-    seen: set[tuple[str, bytes]] = set()
+def templates(font: str | FontSet | None = None) -> Templates:
+    """Every glyph of glyph set(s) ``font`` (of every template set when None: a
+    character then has several glyphs), each also moved by one dot where it fits."""
+    return _templates(_font_set(font), SETTINGS.shift_cost)
+
+
+def cell_windows(bits: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.bool_]]:
+    """The 7-row windows a cell sampled on 7 rows may show of a glyph of 7 or 8 rows.
+
+    The grid of a 5×8 panel may land on the top 7 rows or the bottom 7 of a cell; a
+    window is kept when the row it leaves out is unlit (the underline row, an X11
+    glyph's blank top row); a glyph lit on both is cut at its 7 top rows.
+    """
+    if bits.shape[0] <= ROWS:
+        return [bits]
+    kept = [
+        bits[start : start + ROWS]
+        for start in range(bits.shape[0] - ROWS + 1)
+        if not np.delete(bits, np.s_[start : start + ROWS], axis=0).any()
+    ]
+    return kept or [bits[:ROWS]]
+
+
+#: One-dot moves of a glyph inside its cell: (rows, columns) down/right positive.
+SHIFTS: tuple[tuple[int, int], ...] = ((1, 0), (-1, 0), (0, 1), (0, -1))
+
+
+def shifted(bits: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.bool_]]:
+    """``bits`` moved by one dot each way where no lit dot leaves the cell.
+
+    A glyph set may sit its glyphs one column left (the X11 fonts' 4-dot glyphs) or one
+    row lower (a 5×8 design) than another; a cell's grid may also land a dot off.
+    """
+    moves = []
+    for rows, cols in SHIFTS:
+        edge = bits[-1 if rows > 0 else 0] if rows else bits[:, -1 if cols > 0 else 0]
+        if edge.any():
+            continue
+        moves.append(np.roll(bits, (rows, cols), axis=(0, 1)))
+    return moves
+
+
+@lru_cache(maxsize=32)
+def _templates(fonts: FontSet, shift_cost: float) -> Templates:
+    found: dict[tuple[str, bytes], tuple[FloatArray, float]] = {}
     for font_name in fonts:
         for char in FONTS[font_name]:
-            # the 7 rows a cell is sampled on (a 5×8 font's underline row is left out)
-            bits = glyph_bits(char, font_name)[:ROWS].astype(np.float64).reshape(-1)
-            key = (char, bits.tobytes())
-            if key in seen:
-                continue
-            seen.add(key)
-            chars.append(char)
-            vectors.append(bits)
-    return Templates(tuple(chars), np.stack(vectors))
+            for window in cell_windows(glyph_bits(char, font_name)):
+                placed = [(window, 0.0)] + [(moved, shift_cost) for moved in shifted(window)]
+                for bits, penalty in placed:
+                    vector = bits.astype(np.float64).reshape(-1)
+                    key = (char, vector.tobytes())
+                    # the same glyph drawn in place by another set: no move penalty
+                    if key not in found or penalty < found[key][1]:
+                        found[key] = (vector, penalty)
+    order = {char: rank for rank, char in enumerate(dict.fromkeys(c for c, _ in found))}
+    keys = sorted(found, key=lambda key: order[key[0]])  # stable: each character's glyphs together
+    return Templates(
+        tuple(char for char, _ in keys),
+        np.stack([found[key][0] for key in keys]),
+        np.array([found[key][1] for key in keys]),
+    )
+
+
+#: Every row a 5-dot wide glyph can have: pattern ``p`` lights column ``c`` when bit
+#: ``4 - c`` of ``p`` is set.
+ROW_PATTERNS = np.array([[(p >> (COLS - 1 - c)) & 1 for c in range(COLS)] for p in range(32)])
+#: The pattern of each row moved one column right / left (itself where a lit dot
+#: would leave the cell).
+_RIGHT = np.array([p >> 1 if p & 1 == 0 else p for p in range(32)])
+_LEFT = np.array([(p << 1) & 31 if p & 16 == 0 else p for p in range(32)])
+
+
+def row_distances(cells: FloatArray, row_shift_cost: float) -> FloatArray:
+    """Distance [dots] of each cell row (N, 35 -> 7 rows) to each row pattern: (N, 7, 32).
+
+    Tolerant to a row drawn one column off: a pattern may also match moved by one dot
+    at ``row_shift_cost`` (glyph sets differ by a stroke one dot left or right: the
+    HD44780 7's stem, a 4's bar), on top of the L1 distance where a dot sampled half on
+    counts half.
+    """
+    rows = cells.reshape(cells.shape[0], ROWS, 1, COLS)
+    plain = np.abs(rows - ROW_PATTERNS[None, None, :, :]).sum(axis=3)
+    moved = np.minimum(plain[:, :, _RIGHT], plain[:, :, _LEFT]) + row_shift_cost
+    out: FloatArray = np.minimum(plain, moved)
+    return out
 
 
 @dataclass(frozen=True)
@@ -112,22 +212,19 @@ class CellRead:
 
 
 def char_distances(
-    cells: FloatArray, font: str | None = None
+    cells: FloatArray, font: str | FontSet | None = None
 ) -> tuple[tuple[str, ...], FloatArray]:
-    """Distance of each cell (N, 35) to each character (min over its glyphs): (N, C)."""
+    """Distance of each cell (N, 35) to each character (min over its glyphs, a moved
+    glyph's penalty added): (N, C) [dots]."""
     table = templates(font)
-    raw = np.abs(cells[:, None, :] - table.vectors[None, :, :]).sum(axis=2)
-    unique = tuple(dict.fromkeys(table.chars))
-    index = {char: i for i, char in enumerate(unique)}
-    out = np.full((cells.shape[0], len(unique)), np.inf)
-    for column, char in enumerate(table.chars):
-        target = index[char]
-        out[:, target] = np.minimum(out[:, target], raw[:, column])
-    return unique, out
+    per_row = row_distances(cells, SETTINGS.row_shift_cost)
+    raw = per_row[:, np.arange(ROWS)[None, :], table.row_ids].sum(axis=2) + table.penalties
+    out: FloatArray = np.minimum.reduceat(raw, table.starts, axis=1)
+    return table.unique, out
 
 
 def classify(
-    cells: FloatArray, allowed: Iterable[str] | None = None, font: str | None = None
+    cells: FloatArray, allowed: Iterable[str] | None = None, font: str | FontSet | None = None
 ) -> list[CellRead]:
     """Read each cell (N, 35) among ``allowed`` characters (all when None) of ``font``."""
     chars, distances = char_distances(cells, font)
@@ -149,11 +246,14 @@ __all__ = [
     "DIGITS",
     "ROWS",
     "CellRead",
+    "FontSet",
     "Templates",
     "WordMatch",
+    "cell_windows",
     "char_distances",
     "classify",
-    "detect_font",
+    "detect_fonts",
+    "shifted",
     "spot_word",
     "spot_words",
     "template_fonts",
@@ -184,26 +284,39 @@ def unfamiliar_digits(
     return float(digit_costs.min(axis=1).max()) - float(np.median(letters)) > excess
 
 
-#: The glyph set must explain the cells this much better [dots, whole panel] to be chosen.
+#: A glyph set is left out when it explains the cells this much worse than the best
+#: one [dots, whole panel].
 FONT_MARGIN = 4.0
+#: ... unless a cell then fits this much worse than with every set [dots]: a glyph no
+#: kept set draws (a ROM the templates do not hold mixes its neighbours' designs).
+FONT_CELL_SLACK = 2.0
 
 
-def detect_font(cells: FloatArray) -> str | None:
-    """The glyph set that best explains a panel's cells (N, 35), or None if unclear.
+def detect_fonts(cells: FloatArray) -> FontSet | None:
+    """The template glyph sets that explain a panel's cells (N, 35) about as well as the
+    best one, or None when none is clearly worse or the others are needed.
 
-    A meter has one character ROM: knowing it removes cross-set confusions (the
-    alternative set's 8 is 3 dots from its 3, 6 and 9; the HD44780 digits are >= 6 dots
-    apart).
+    A meter has one character ROM: leaving out the sets that fit its cells clearly worse
+    removes cross-set confusions (the alternative set's 3 is 3 dots from HD44780's 8,
+    the tailed set's 6 and 9 are 2 dots from it). Sets that fit as well are all kept,
+    and nothing is left out when some cell fits a left-out set far better: a panel drawn
+    in a set the templates do not hold (its 3 may be the tailed set's, its other digits
+    HD44780's) must not lose the glyphs it shares with the sets that fit it worse.
     """
-    totals = {
-        name: float(char_distances(cells, name)[1].min(axis=1).sum()) for name in _ACTIVE_FONTS[0]
-    }
-    if len(totals) < 2:
+    names = _ACTIVE_FONTS[0]
+    if len(names) < 2:
         return None
-    ranked = sorted(totals, key=totals.__getitem__)
-    if totals[ranked[1]] - totals[ranked[0]] >= FONT_MARGIN:
-        return ranked[0]
-    return None
+    fits = {name: char_distances(cells, name)[1].min(axis=1) for name in names}
+    totals = {name: float(fit.sum()) for name, fit in fits.items()}
+    best = min(totals.values())
+    kept = tuple(name for name in names if totals[name] - best < FONT_MARGIN)
+    if len(kept) == len(names):
+        return None
+    every = np.min([fits[name] for name in names], axis=0)
+    kept_fit = np.min([fits[name] for name in kept], axis=0)
+    if float((kept_fit - every).max()) > FONT_CELL_SLACK:
+        return None
+    return kept
 
 
 @dataclass(frozen=True)
@@ -219,7 +332,7 @@ def spot_word(
     cells: FloatArray,
     word: str,
     equivalents: dict[str, str] | None = None,
-    font: str | None = None,
+    font: str | FontSet | None = None,
 ) -> WordMatch:
     """Best placement of ``word`` on a line of cells (N, 35), by summed template distance.
 
@@ -236,7 +349,7 @@ def spot_words(
     cells: FloatArray,
     words: Sequence[str],
     equivalents: dict[str, str] | None = None,
-    font: str | None = None,
+    font: str | FontSet | None = None,
 ) -> list[WordMatch]:
     """:func:`spot_word` for each of ``words``, the cell distances computed once."""
     chars, distances = char_distances(cells, font)

@@ -30,10 +30,11 @@ from linkytool.ocr import engine
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
+    FontSet,
     WordMatch,
     char_distances,
     classify,
-    detect_font,
+    detect_fonts,
     spot_words,
     unfamiliar_digits,
 )
@@ -93,8 +94,8 @@ class PanelRead:
     variant: Variant
     grid: GridSample
     lines: tuple[list[CellRead], list[CellRead]]
-    #: Glyph set the cells were classified with (None: every set).
-    font: str | None = None
+    #: Glyph sets the cells were classified with (None: every template set).
+    font: FontSet | None = None
 
     @property
     def text(self) -> tuple[str, str]:
@@ -170,13 +171,13 @@ def _channel(panel: Image.Image, channel: str) -> Image.Image:
     return panel.getchannel(channel)
 
 
-def read_panel(panel: Image.Image, variant: Variant, font: str | None = None) -> PanelRead:
+def read_panel(panel: Image.Image, variant: Variant, font: FontSet | None = None) -> PanelRead:
     """Sample and classify a rectified panel under ``variant`` (glyph set ``font``)."""
     grid = sample_grid(_channel(panel, variant.channel), window=variant.window)
     return classify_grid(grid, variant, font)
 
 
-def classify_grid(grid: GridSample, variant: Variant, font: str | None = None) -> PanelRead:
+def classify_grid(grid: GridSample, variant: Variant, font: FontSet | None = None) -> PanelRead:
     """Classify already sampled cells with the glyphs of ``font`` (all sets when None)."""
     line0 = classify(grid.cells[0], font=font)
     line1 = classify(grid.cells[1], font=font)
@@ -642,7 +643,7 @@ def _read_image(
         sheet_future = (
             pool.submit(ocr.read, _tesseract_sheet(image, choice)) if ocr is not None else None
         )
-        font = detect_font(choice.first.grid.cells.reshape(-1, 35))
+        font = detect_fonts(choice.first.grid.cells.reshape(-1, 35))
         reads = [classify_grid(choice.first.grid, choice.first.variant, font)]
         for variant in VARIANTS[1:]:
             if variant.channel == choice.first.variant.channel:  # same grey: same grid

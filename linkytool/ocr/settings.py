@@ -42,10 +42,10 @@ class Settings:
     digit_fit_excess: float = 2.0
     #: A digit cell whose ink contrast is below this share of the value's median is faint.
     faint_digit_share: float = 0.5
-    #: Glyph sets the classifier is built from (None: every set of the reader's data).
-    #: The reader was tuned with these two; the other sets of ``font5x7`` are, for now,
-    #: only drawn by the generator (held-out designs for ``bench/ocr_accuracy.py``).
-    fonts: tuple[str, ...] | None = ("hd44780", "alt")
+    #: Glyph sets the classifier is built from (None: every set of ``font5x7``: both
+    #: HD44780-style ROMs, the X11 5x7 and 5x8 fonts, the plain and tailed designs; the
+    #: benchmark leaves each out in turn, ``bench/ocr_accuracy.py --font all``).
+    fonts: tuple[str, ...] | None = None
 
     # --- the title (keyword spotting on the cells) ---
     #: A title word spotted at this mean cost [dots per letter] or less names the screen
@@ -84,6 +84,14 @@ class Settings:
     no_grid_distance: float = 4.0
     #: Panel candidates tried per photo.
     max_candidates: int = 3
+
+    # --- appended fields (keep the order above) ---
+    #: Extra distance [dots] of a template glyph moved by one dot in its cell (another
+    #: set's placement: X11 glyphs sit one column left, a 5×8 design one row lower).
+    shift_cost: float = 1.0
+    #: Extra distance [dots] of one glyph row matched one column off (a stroke another
+    #: set draws a dot left or right; see ``dotmatrix.row_distances``).
+    row_shift_cost: float = 1.0
 
     #: Free-form notes on values changed since ``tuned_on`` (empty: none).
     notes: tuple[str, ...] = field(default_factory=tuple)
