@@ -268,20 +268,31 @@ MIN_LETTERS = 3
 
 
 def unfamiliar_digits(
-    digit_costs: FloatArray, title: Sequence[CellRead], excess: float = SETTINGS.digit_fit_excess
+    digit_costs: FloatArray,
+    title: Sequence[CellRead],
+    excess: float = SETTINGS.digit_fit_excess,
+    slack: float = SETTINGS.unfamiliar_margin_slack,
+    cap: float = SETTINGS.unfamiliar_excess_cap,
 ) -> bool:
-    """Whether a value's digits fit the templates far worse than the title's letters.
+    """Whether a value's digits are drawn in a design the templates do not know.
 
     ``digit_costs`` (N, 10): each digit cell's distance to each digit [dots]. On one
-    panel, blur, glare and contrast degrade letters and digits alike; a digit cell whose
-    nearest digit is ``excess`` dots worse than the title letters' median fit is drawn
-    in a design the templates do not know (a held-out font: its nearest digit can be
-    the wrong one with a wide margin). False without enough letters to compare.
+    panel, blur, glare and contrast degrade letters and digits alike, so a digit cell
+    whose nearest digit fits ``e`` dots worse than the title letters' median fit
+    (``e > excess``) is an unfamiliar design: its nearest digit can be the wrong one
+    with a wide margin (a held-out set's 5 is 3 dots from another set's 6). It is
+    accepted only when its margin to the next digit exceeds that misfit by ``slack``
+    (the unknown glyph's own class cannot then be the second one) and the misfit stays
+    under ``cap``. False without enough letters to compare.
     """
     letters = [cell.distance for cell in title if cell.char.isalpha()]
     if len(letters) < MIN_LETTERS or not len(digit_costs):
         return False
-    return float(digit_costs.min(axis=1).max()) - float(np.median(letters)) > excess
+    ordered = np.sort(digit_costs, axis=1)
+    misfit = ordered[:, 0] - float(np.median(letters))
+    margin = ordered[:, 1] - ordered[:, 0]
+    odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
+    return bool(odd.any())
 
 
 #: A glyph set is left out when it explains the cells this much worse than the best

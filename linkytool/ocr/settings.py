@@ -20,7 +20,10 @@ class Settings:
         "synthetic seeds 2026, 7, 99, 11, 301-304, 6163 (bench/ocr_accuracy.py, default "
         "geometry, HD44780 A00/A02 glyphs; rounds up to ed84bec; faint_digit_share after "
         "seed 9191); digit_fit_excess: leave-one-font-out seed 41 (normal+hard, default "
-        "geometry, all six glyph sets, 12 photos per font and level)"
+        "geometry, all six glyph sets, 12 photos per font and level); shift_cost, "
+        "row_shift_cost, unfamiliar_margin_slack, unfamiliar_excess_cap and the font "
+        "detection's FONT_CELL_SLACK: leave-one-font-out seeds 41 (10 photos per font and "
+        "level, and 10 with the camera model) and 501 (15), normal+hard, default geometry"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -92,6 +95,13 @@ class Settings:
     #: Extra distance [dots] of one glyph row matched one column off (a stroke another
     #: set draws a dot left or right; see ``dotmatrix.row_distances``).
     row_shift_cost: float = 1.0
+    #: A digit fitting ``digit_fit_excess`` worse than the title letters is still read
+    #: confidently when its margin exceeds that misfit by this much [dots] and the
+    #: misfit stays under ``unfamiliar_excess_cap`` [dots] (leave-one-font-out seeds 41
+    #: and 501: every wrong nearest digit of an unknown design had a margin at most
+    #: its misfit - 0.5, the alternative set's open 4 a misfit of 4.3-5.1).
+    unfamiliar_margin_slack: float = 1.0
+    unfamiliar_excess_cap: float = 4.5
 
     #: Free-form notes on values changed since ``tuned_on`` (empty: none).
     notes: tuple[str, ...] = field(default_factory=tuple)
