@@ -151,7 +151,10 @@ def _templates(fonts: FontSet, shift_cost: float) -> Templates:
     for font_name in fonts:
         for char in FONTS[font_name]:
             for window in cell_windows(glyph_bits(char, font_name)):
-                placed = [(window, 0.0)] + [(moved, shift_cost) for moved in shifted(window)]
+                # letters and digits only: a mark moved a dot (a "/" one row lower)
+                # fits a blurred digit's stroke
+                moves = shifted(window) if char.isalnum() else []
+                placed = [(window, 0.0)] + [(moved, shift_cost) for moved in moves]
                 for bits, penalty in placed:
                     vector = bits.astype(np.float64).reshape(-1)
                     key = (char, vector.tobytes())
