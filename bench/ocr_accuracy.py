@@ -17,10 +17,13 @@ turn) and builds the reader's classifier without it (``use_template_fonts``: the
 templates and the font detection choose among the other sets only). ``--jobs N`` reads
 the photos in N processes (the rows are the same; only the wall time changes);
 ``--workdir DIR`` keeps the photos and reuses a set already generated there with the
-same seed and count. ``--geometry wide`` draws the panels
-from the generator's wide geometry range. Real photos: ``--real DIR``, or by default every
-photo under ``../shared/samples-real/photos/`` (with a ``truth.json`` next to it) when that
-folder exists, read by the reader as shipped. Printed per font and level:
+same seed and count. ``--templates all`` builds the reader from every glyph set of
+``font5x7`` (not only the shipped ``Settings.fonts``) before leaving the row's out: what
+a larger template table would give, not the shipped reader. ``--geometry wide`` draws
+the panels from the generator's wide geometry range. Real photos: ``--real DIR``, or by
+default every photo under ``../shared/samples-real/photos/`` (with a ``truth.json`` next
+to it) when that folder exists, read by the reader as shipped. Printed per font and
+level:
 
 * fields: photos showing a PRM / date / injection-index screen;
 * exact: the value returned equals the truth (whatever its confidence);
@@ -91,11 +94,11 @@ class Outcome:
     warnings: tuple[str, ...] = ()
 
 
-def read_one(task: tuple[str | None, str]) -> Outcome:
-    """Read photo ``task[1]`` with the reader built without glyph set ``task[0]``."""
-    held_out, name = task
+def read_one(task: tuple[tuple[str, ...], str]) -> Outcome:
+    """Read photo ``task[1]`` with the reader built from glyph sets ``task[0]``."""
+    fonts, name = task
     started = time.perf_counter()
-    with use_template_fonts(reader_fonts(held_out)):
+    with use_template_fonts(fonts):
         try:
             reading = read_photo(Path(name))
         except PhotoError as error:
@@ -167,9 +170,11 @@ def pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "—"
 
 
-def reader_fonts(held_out: str | None) -> tuple[str, ...]:
-    """The reader's template glyph sets with ``held_out`` left out (None: as shipped)."""
-    return tuple(f for f in template_fonts() if f != held_out)
+def reader_fonts(held_out: str | None, every: bool = False) -> tuple[str, ...]:
+    """The reader's template glyph sets (``every``: all of ``FONTS`` instead of the
+    shipped ones) with ``held_out`` left out (None: none left out)."""
+    base = tuple(FONTS) if every else template_fonts()
+    return tuple(f for f in base if f != held_out)
 
 
 def real_set(folder: Path) -> tuple[list[tuple[dict[str, object], Path]], str]:
@@ -215,6 +220,13 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs", type=int, default=1, help="processes reading the photos (default 1)"
     )
     parser.add_argument(
+        "--templates",
+        default="shipped",
+        choices=("shipped", "all"),
+        help="glyph sets the reader is built from before the row's is left out: the "
+        "shipped Settings.fonts (default) or every set of font5x7 (not the shipped reader)",
+    )
+    parser.add_argument(
         "--verbose",
         action="store_true",
         help="list every photo not read confidently right",
@@ -258,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"seed {args.seed}, {args.count} photos per level, geometry {args.geometry}"
             f"{', camera model' if args.camera else ''}, {args.jobs} jobs; "
-            f"reader templates {','.join(template_fonts())} minus the font of the row; "
+            f"reader templates {','.join(reader_fonts(None, args.templates == 'all'))} "
+            "minus the font of the row; "
             f"{real_note}"
         )
         print(header)
@@ -267,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         for font, name, photos in sets:
             tally = Tally()
             held_out = font if font in FONTS else None
-            tasks = [(held_out, str(path)) for _, path in photos]
+            chosen = reader_fonts(held_out, args.templates == "all")
+            tasks = [(chosen, str(path)) for _, path in photos]
             for (truth, path), outcome in zip(photos, pool.imap(read_one, tasks), strict=True):
                 score(tally, truth, path, outcome)
             results.append((font, name, tally))
