@@ -4,9 +4,13 @@ tesseract reads separate LCD dots badly (see docs/ocr.md), so each character cel
 read here: the reader samples the darkness of the 35 dot centres of a cell, scaled to
 [0, 1] (0 = background, 1 = dot on), and this module compares that vector with every
 glyph of the template glyph sets (of :mod:`linkytool.ocr.font5x7`; which ones:
-``Settings.fonts``, or :func:`use_template_fonts` for a leave-one-font-out benchmark). The
-distance is the sum of absolute differences [dots]; the gap between the best and the
-second-best character is the cell's margin, from which the confidence derives.
+``Settings.fonts``, or :func:`use_template_fonts` for a leave-one-font-out benchmark). A
+character has one prototype per distinct glyph of those sets (both 7-row windows of a
+5×8 glyph, and the glyph moved by one dot in its cell at ``Settings.shift_cost``). The
+distance is the sum of absolute differences [dots] (a dot sampled half on counts half),
+each glyph row allowed to match one column off at ``Settings.row_shift_cost``: a set
+the templates do not hold still fits its own characters. The gap between the best and
+the second-best character is the cell's margin, from which the confidence derives.
 """
 
 from __future__ import annotations

@@ -393,6 +393,13 @@ def _is_mark(char: str) -> bool:
     return not char.isalnum() and char not in " /:"
 
 
+def _mark_glued_before(text: str, match: FieldMatch) -> bool:
+    """A stray mark glued before the number (``(97kWh``): it may be a digit of it that
+    fits no template (a held-out design's blurred 4 read as "(": 97 for 497)."""
+    first = min(match.digit_positions, default=0)
+    return first > 0 and _is_mark(text[first - 1])
+
+
 def _is_not_digit(char: str) -> bool:
     """A cell read as a letter or a mark (not a digit, a blank or a separator)."""
     return not char.isdigit() and char not in " /:"
@@ -752,6 +759,8 @@ def _read_image(
         rematch = parse_value(kind, text)
         values.append(rematch.value if rematch else None)
         repaired = repaired or match.repaired or (rematch is not None and rematch.repaired)
+        if kind is ScreenKind.INJECTION_INDEX:  # an index has no fixed length
+            repaired = repaired or _mark_glued_before(value_text, match)
         ordered = np.sort(costs, axis=1)
         margins.append(float((ordered[:, 1] - ordered[:, 0]).min()) if len(costs) else 0.0)
         if rematch is not None:
