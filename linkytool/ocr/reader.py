@@ -397,7 +397,7 @@ def _mark_glued_before(text: str, match: FieldMatch) -> bool:
     """A stray mark glued before the number (``(97kWh``): it may be a digit of it that
     fits no template (a held-out design's blurred 4 read as "(": 97 for 497)."""
     first = min(match.digit_positions, default=0)
-    return first > 0 and _is_mark(text[first - 1])
+    return first > 0 and not text[first - 1].isspace() and _is_mark(text[first - 1])
 
 
 def _is_not_digit(char: str) -> bool:

@@ -18,6 +18,7 @@ from linkytool.ocr.dotmatrix import CellRead, unfamiliar_digits, use_template_fo
 from linkytool.ocr.font5x7 import FONTS
 from linkytool.ocr.grammar import parse_index
 from linkytool.ocr.policy import REPAIR_REMARKS, Repair
+from linkytool.ocr.reader import LINE_BREAK, _mark_glued_before
 from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
 from ocrsynth.generate import draw_scene
 
@@ -112,3 +113,14 @@ def test_a_mark_glued_before_an_index_is_to_confirm(tmp_path: Path) -> None:
     assert reading.value != value  # still misread ...
     assert not reading.confident  # ... but offered to confirm
     assert REPAIR_REMARKS[Repair.LAYOUT] in reading.warnings
+
+
+def test_only_a_mark_glued_to_the_number_counts_not_the_line_break() -> None:
+    """A 9-digit padded index starts its line: the line break before it is no mark
+    (seed 6029 normal photo 6, "000000058 kWh", lost its confidence to that)."""
+    padded = "                " + LINE_BREAK + "000000058 kWh   "
+    match = parse_index(padded)
+    assert match is not None and not _mark_glued_before(padded, match)
+    glued = "                " + LINE_BREAK + "     (97kWh     "
+    match = parse_index(glued)
+    assert match is not None and match.value == "97" and _mark_glued_before(glued, match)
