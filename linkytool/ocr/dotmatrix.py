@@ -219,12 +219,14 @@ class CellRead:
 
 
 def char_distances(
-    cells: FloatArray, font: str | FontSet | None = None
+    cells: FloatArray, font: str | FontSet | None = None, *, tolerant: bool = True
 ) -> tuple[tuple[str, ...], FloatArray]:
     """Distance of each cell (N, 35) to each character (min over its glyphs, a moved
-    glyph's penalty added): (N, C) [dots]."""
+    glyph's penalty added): (N, C) [dots]. ``tolerant=False``: rows are not matched one
+    column off (title spotting: a word summed over cells would otherwise fit noise, "74L"
+    spotted as TIC)."""
     table = templates(font)
-    per_row = row_distances(cells, SETTINGS.row_shift_cost)
+    per_row = row_distances(cells, SETTINGS.row_shift_cost if tolerant else np.inf)
     raw = per_row[:, np.arange(ROWS)[None, :], table.row_ids].sum(axis=2) + table.penalties
     out: FloatArray = np.minimum.reduceat(raw, table.starts, axis=1)
     return table.unique, out
@@ -370,7 +372,7 @@ def spot_words(
     font: str | FontSet | None = None,
 ) -> list[WordMatch]:
     """:func:`spot_word` for each of ``words``, the cell distances computed once."""
-    chars, distances = char_distances(cells, font)
+    chars, distances = char_distances(cells, font, tolerant=False)
     index = {c: i for i, c in enumerate(chars)}
     table = equivalents or {}
     # a neighbour counts as "not blank" by how much better it fits a letter or a digit
