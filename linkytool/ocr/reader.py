@@ -50,7 +50,7 @@ from linkytool.ocr.grammar import (
     parse_value,
 )
 from linkytool.ocr.imaging import median, to_grey
-from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid
+from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid, sample_measured
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
@@ -59,7 +59,6 @@ from linkytool.ocr.rectify import (
     BORDER,
     CHARS,
     PX_PER_DOT,
-    dot_centres,
     homography,
     rectify,
     refine_quad,
@@ -170,10 +169,27 @@ def _channel(panel: Image.Image, channel: str) -> Image.Image:
     return panel.getchannel(channel)
 
 
-def read_panel(panel: Image.Image, variant: Variant, font: str | None = None) -> PanelRead:
-    """Sample and classify a rectified panel under ``variant`` (glyph set ``font``)."""
-    grid = sample_grid(_channel(panel, variant.channel), window=variant.window)
-    return classify_grid(grid, variant, font)
+def read_panel(
+    panel: Image.Image,
+    variant: Variant,
+    font: str | None = None,
+    *,
+    like: GridSample | None = None,
+) -> PanelRead:
+    """Sample and classify a rectified panel under ``variant`` (glyph set ``font``).
+
+    The dots are sampled on the standard layout, and when that does not read cleanly,
+    also on the lattice measured on the panel itself (other margins, gaps, line spacing,
+    20 columns): the better read is kept. ``like``: sample where that grid (another
+    channel of the same panel) was sampled, standard layout or measured lattice.
+    """
+    lattice = like.lattice if like is not None else None
+    grid = sample_grid(_channel(panel, variant.channel), window=variant.window, lattice=lattice)
+    read = classify_grid(grid, variant, font)
+    if like is not None or _reads_cleanly(read):
+        return read
+    measured = classify_grid(sample_measured(grid, window=variant.window), variant, font)
+    return measured if measured.rank < read.rank else read
 
 
 def classify_grid(grid: GridSample, variant: Variant, font: str | None = None) -> PanelRead:
@@ -299,7 +315,7 @@ def _title_crop(panel: Image.Image, grid: GridSample) -> Image.Image:
     Cut at the aligned dot grid (no bezel), dots merged into strokes by a blur, Otsu-like
     threshold by autocontrast, and a white margin around (tesseract wants one).
     """
-    xs, ys = dot_centres(grid.offset, grid.scale)
+    xs, ys = grid.centres
     pad = PX_PER_DOT
     box = (
         max(0, round(xs.min() - pad)),
@@ -649,7 +665,7 @@ def _read_image(
                 grid = resample(choice.first.grid, window=variant.window)
                 reads.append(classify_grid(grid, variant, font))
             else:
-                reads.append(read_panel(choice.panel, variant, font))
+                reads.append(read_panel(choice.panel, variant, font, like=choice.first.grid))
         sheet_text = sheet_future.result() if sheet_future is not None else None
     tesseract_text, references = _split_sheet(sheet_text)
     warnings: list[str] = []
