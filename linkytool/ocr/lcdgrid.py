@@ -32,6 +32,7 @@ from linkytool.ocr.rectify import (
     dot_centres,
     place,
 )
+from linkytool.ocr.settings import SETTINGS
 
 #: Grid scales searched (start, stop, step) relative to the nominal 3-pitch margins: the
 #: real panel's margins are not published, so 2.5..6 pitches (x) and 2..4.5 pitches
@@ -250,7 +251,7 @@ def sample_measured(
     """The panel of ``grid`` sampled on its own measured lattice (:func:`measure_lattice`)
     instead of the standard layout's: a panel with other margins, gaps or columns."""
     smooth = box_blur(grid.darkness, 1)
-    lattice = measure_lattice(smooth, px_per_dot)
+    lattice = measure_lattice(grid.darkness, px_per_dot)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
     return _sampled(
         grid.darkness,
@@ -428,11 +429,6 @@ X_LAYOUTS = {gap: _x_units(gap) for gap in CELL_GAPS}
 Y_LAYOUTS = {layout: _y_units(*layout) for layout in LINE_LAYOUTS}
 
 
-#: Window of the moving average taken off a profile [rectified px]: longer than the dot
-#: pitch, shorter than the shadow a bezel casts over the panel's edge.
-DETREND = 11
-
-
 def _index(positions: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.intp]:
     """Nearest pixel indices of ``positions``, clipped to ``[0, size)``."""
     return np.clip(np.round(positions).astype(np.intp), 0, size - 1)
@@ -440,8 +436,9 @@ def _index(positions: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.intp
 
 def _detrended(profile: FloatArray, border: int) -> FloatArray:
     """``profile`` minus its moving average, padded with ``border`` zeros on both ends."""
-    kernel = np.ones(DETREND) / DETREND
-    padded = np.pad(profile, DETREND // 2, mode="edge")
+    window = SETTINGS.lattice_detrend
+    kernel = np.ones(window) / window
+    padded = np.pad(profile, window // 2, mode="edge")
     trend = np.convolve(padded, kernel, mode="valid")
     result: FloatArray = np.pad(profile - trend, border).astype(np.float32)
     return result
