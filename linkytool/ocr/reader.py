@@ -180,13 +180,14 @@ def read_panel(
 
     The dots are sampled on the standard layout, and when that does not read cleanly,
     also on the lattice measured on the panel itself (other margins, gaps, line spacing,
-    20 columns): the better read is kept. ``like``: sample where that grid (another
-    channel of the same panel) was sampled, standard layout or measured lattice.
+    20 columns): the better read is kept (a blank panel, screen off, is not measured).
+    ``like``: sample where that grid (another channel of the same panel) was sampled,
+    standard layout or measured lattice.
     """
     lattice = like.lattice if like is not None else None
     grid = sample_grid(_channel(panel, variant.channel), window=variant.window, lattice=lattice)
     read = classify_grid(grid, variant, font)
-    if like is not None or _reads_cleanly(read):
+    if like is not None or grid.blank or _reads_cleanly(read):
         return read
     measured = classify_grid(sample_measured(grid, window=variant.window), variant, font)
     return measured if measured.rank < read.rank else read
