@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -200,11 +200,6 @@ def classify_grid(grid: GridSample, variant: Variant, font: str | None = None) -
     return PanelRead(variant, grid, (line0, line1), font)
 
 
-def _working_quad(quad: npt.NDArray[np.float64], scale: float) -> npt.NDArray[np.float64]:
-    result: npt.NDArray[np.float64] = quad / scale
-    return result
-
-
 @dataclass(frozen=True)
 class PanelChoice:
     """The best panel found: rectified image and its first-variant read."""
@@ -231,7 +226,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
         if batch and batch[0].from_bezel and best is not None and _reads_well(best.first):
             break  # bezel guesses are a last resort: a panel already reads
         for candidate in batch[: SETTINGS.max_candidates]:
-            coarse = _working_quad(candidate.quad, scale)
+            coarse: npt.NDArray[np.float64] = candidate.quad / scale
             for quad in _quads_to_try(image, coarse, candidate.from_bezel):
                 for turn in (0, 2):
                     panel = rectify(image, np.roll(quad, -turn, axis=0))
@@ -707,15 +702,19 @@ def _read_image(
         guess = guess_without_grid(choice.panel, engine.read_block)  # ocr is single-use
         if guess is not None:
             return _guess_reading(guess, source, crop, when, references)
+    # what every reading of this panel holds
+    reading = partial(
+        PhotoReading,
+        path=source,
+        crop=crop,
+        exif_time=when,
+        lines=lines,
+        references=references,
+        title=title_text,
+    )
     if kind is None:
-        return PhotoReading(
-            path=source,
+        return reading(
             screen=ScreenKind.NOT_LINKY,
-            crop=crop,
-            exif_time=when,
-            lines=lines,
-            references=references,
-            title=title_text,
             warnings=(
                 "Titre de l'écran illisible : reprenez la photo de face, plus près, "
                 "sans reflet ni flou.",
@@ -724,14 +723,8 @@ def _read_image(
     if not kinds_agree:
         warnings.append("Le titre de l'écran est peu lisible : vérifiez de quel écran il s'agit.")
     if kind not in VALUE_KINDS:
-        return PhotoReading(
-            path=source,
+        return reading(
             screen=kind,
-            crop=crop,
-            exif_time=when,
-            lines=lines,
-            references=references,
-            title=title_text,
             confidence=1.0 if kinds_agree else 0.5,
             confident=False,
             warnings=(
@@ -779,14 +772,8 @@ def _read_image(
             implausible = implausible or not index_digits_plausible(shown)
     found = [v for v in values if v is not None]
     if not found:
-        return PhotoReading(
-            path=source,
+        return reading(
             screen=kind,
-            crop=crop,
-            exif_time=when,
-            lines=lines,
-            references=references,
-            title=title_text,
             warnings=(
                 "Valeur illisible : reprenez la photo de face, plus près, sans reflet ni "
                 "flou, ou saisissez-la à la main.",
@@ -828,18 +815,12 @@ def _read_image(
     if not confident:
         warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
     LOG.debug("%s: %s (%s)", source.name, verdict, rule)
-    return PhotoReading(
-        path=source,
+    return reading(
         screen=kind,
         value=best,
         confidence=round(confidence(candidate), 3),
         confident=confident,
         candidates=candidates,
-        crop=crop,
-        exif_time=when,
-        lines=lines,
-        references=references,
-        title=title_text,
         warnings=tuple(warnings),
     )
 
