@@ -697,7 +697,8 @@ def _read_image(
         ocr is not None
         and kind in (None, ScreenKind.OTHER)
         and not reads[0].title_spotted
-        and reads[0].acceptance > SETTINGS.no_grid_distance
+        # a lattice measured on plain-font text fits its blobs to glyphs: no grid either
+        and (reads[0].grid.lattice is not None or reads[0].acceptance > SETTINGS.no_grid_distance)
     ):
         guess = guess_without_grid(choice.panel, engine.read_block)  # ocr is single-use
         if guess is not None:
