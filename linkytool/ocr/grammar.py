@@ -19,6 +19,12 @@ import numpy.typing as npt
 
 from linkytool.ocr.result import ScreenKind
 
+
+def _words(text: str) -> tuple[str, ...]:
+    """The blank-separated words of ``text`` (word lists written as one string)."""
+    return tuple(text.split())
+
+
 #: Letters a dot-matrix or tesseract read commonly returns for a digit.
 DIGIT_CONFUSIONS: dict[str, str] = {
     "O": "0",
@@ -55,71 +61,21 @@ SPOT_WORDS: tuple[tuple[str, ScreenKind], ...] = (
 )
 #: Title words of other Linky screens, spotted too: a value word must beat them (so
 #: "BASE" is not taken for a blurred "DATE"). Not "INDEX" (in "INDEX INJECTION").
-SPOT_OTHER_WORDS: tuple[str, ...] = (
-    "BASE",
-    "HEURE",
-    "CREUSE",
-    "PLEINE",
-    "PUISSANCE",
-    "CONSO",
-    "TIC",
-    "CONTACT",
-    "TEMPO",
-    "SERIE",
-    "PRODUCTEUR",
-    "CONSOMMATEUR",
-    "BLEU",
-    "ROUGE",
-    "BLANC",
+SPOT_OTHER_WORDS: tuple[str, ...] = _words(
+    "BASE HEURE CREUSE PLEINE PUISSANCE CONSO TIC CONTACT TEMPO SERIE PRODUCTEUR "
+    "CONSOMMATEUR BLEU ROUGE BLANC"
 )
 #: Letters whose look-alike glyphs count as the letter when spotting title words.
 SPOT_EQUIVALENTS: dict[str, str] = {"O": "0", "I": "1"}
 
 #: Words of other Linky screens (supplier indexes, powers, TIC mode, contract...).
 OTHER_SCREEN_WORDS: frozenset[str] = frozenset(
-    {
-        "BASE",
-        "HEURE",
-        "HEURES",
-        "CREUSE",
-        "CREUSES",
-        "PLEINE",
-        "PLEINES",
-        "HC",
-        "HP",
-        "BLEU",
-        "BLANC",
-        "ROUGE",
-        "PUISSANCE",
-        "APP",
-        "MAX",
-        "TIC",
-        "STANDARD",
-        "HISTORIQUE",
-        "INDEX",
-        "NON",
-        "CONSO",
-        "CONTRAT",
-        "KVA",
-        "TARIF",
-        "TENSION",
-        "INTENSITE",
-        "COURANT",
-        "PRODUCTEUR",
-        "CONSOMMATEUR",
-        "RELAIS",
-        "TOTAL",
-        "ENERGIE",
-        "FOURNISSEUR",
-        "DISTRIBUTEUR",
-        "CONTACT",
-        "SEC",
-        "OUVERT",
-        "FERME",
-        "TEMPO",
-        "SERIE",
-        "HC/HP",
-    }
+    _words(
+        "BASE HEURE HEURES CREUSE CREUSES PLEINE PLEINES HC HP BLEU BLANC ROUGE PUISSANCE "
+        "APP MAX TIC STANDARD HISTORIQUE INDEX NON CONSO CONTRAT KVA TARIF TENSION "
+        "INTENSITE COURANT PRODUCTEUR CONSOMMATEUR RELAIS TOTAL ENERGIE FOURNISSEUR "
+        "DISTRIBUTEUR CONTACT SEC OUVERT FERME TEMPO SERIE HC/HP"
+    )
 )
 
 #: Earliest plausible year on a Linky clock (deployment started in 2015).

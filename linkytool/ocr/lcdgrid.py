@@ -8,24 +8,31 @@ sampled into a (2, 16, 35) array in [0, 1] for :mod:`linkytool.ocr.dotmatrix`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from linkytool.ocr.font5x7 import COLS, ROWS
 from linkytool.ocr.imaging import FloatArray, box_blur, max_filter, percentile
 from linkytool.ocr.rectify import (
+    BORDER,
     CHARS,
     DOT_X,
     DOT_Y,
     GAP_X,
     GAP_Y,
     LINES,
+    PANEL_H,
+    PANEL_W,
     PX_PER_DOT,
     dot_centres,
     place,
 )
+from linkytool.ocr.settings import SETTINGS
 
 #: Grid scales searched (start, stop, step) relative to the nominal 3-pitch margins: the
 #: real panel's margins are not published, so 2.5..6 pitches (x) and 2..4.5 pitches
@@ -55,6 +62,16 @@ class GridSample:
     #: Ink contrast of each cell (2, 16) before normalisation (on minus off level of its
     #: own samples): a previous screen's residue is much fainter than the characters.
     ink: npt.NDArray[np.float64] | None = None
+    #: The lattice measured on the panel (:func:`measure_lattice`) when the dots were
+    #: sampled there rather than on the offset and scale of the standard layout.
+    lattice: Lattice | None = None
+
+    @property
+    def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """x (16 cells × 5) and y (2 lines × 7) centres [px] of the dots sampled."""
+        if self.lattice is not None:
+            return self.lattice.xs, self.lattice.ys
+        return dot_centres(self.offset, self.scale)
 
     @property
     def blank(self) -> bool:
@@ -195,18 +212,55 @@ def _ink(samples: npt.NDArray[np.float64]) -> float:
     return high - low
 
 
-def sample_grid(panel: Image.Image, px_per_dot: int = PX_PER_DOT, *, window: int = 3) -> GridSample:
+def sample_grid(
+    panel: Image.Image,
+    px_per_dot: int = PX_PER_DOT,
+    *,
+    window: int = 3,
+    lattice: Lattice | None = None,
+) -> GridSample:
     """Normalised dot samples of a rectified panel image (see module doc).
 
-    ``window`` [px] is the side of the square averaged around each dot centre.
+    ``window`` [px] is the side of the square averaged around each dot centre; the dots
+    are sampled on ``lattice`` when given (another channel of a panel already measured).
     """
     grey = np.asarray(panel.convert("L"), dtype=np.float32)
     darkness = darkness_map(grey, px_per_dot)
     smooth = box_blur(darkness, 1)  # the alignment's blur is the 3 px window's
-    offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
     blurred = smooth if window // 2 == 1 else _window_blur(darkness, window)
+    if lattice is not None:
+        alignment = _alignment(smooth, lattice)
+        return _sampled(
+            darkness,
+            blurred,
+            offset=(0.0, 0.0),
+            scale=(1.0, 1.0),
+            alignment=alignment,
+            px_per_dot=px_per_dot,
+            lattice=lattice,
+        )
+    offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
     return _sampled(
         darkness, blurred, offset=offset, scale=scale, alignment=alignment, px_per_dot=px_per_dot
+    )
+
+
+def sample_measured(
+    grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3
+) -> GridSample:
+    """The panel of ``grid`` sampled on its own measured lattice (:func:`measure_lattice`)
+    instead of the standard layout's: a panel with other margins, gaps or columns."""
+    smooth = box_blur(grid.darkness, 1)
+    lattice = measure_lattice(grid.darkness, px_per_dot)
+    blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
+    return _sampled(
+        grid.darkness,
+        blurred,
+        offset=grid.offset,
+        scale=grid.scale,
+        alignment=_alignment(smooth, lattice),
+        px_per_dot=px_per_dot,
+        lattice=lattice,
     )
 
 
@@ -221,6 +275,7 @@ def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3)
         scale=grid.scale,
         alignment=grid.alignment,
         px_per_dot=px_per_dot,
+        lattice=grid.lattice,
     )
 
 
@@ -236,9 +291,13 @@ def _sampled(
     scale: tuple[float, float],
     alignment: float,
     px_per_dot: int,
+    lattice: Lattice | None = None,
 ) -> GridSample:
-    """Dot samples of ``blurred`` on the aligned grid, normalised per cell."""
-    xs, ys = dot_centres(offset, scale, px_per_dot)
+    """Dot samples of ``blurred`` on the aligned grid (or ``lattice``), normalised per cell."""
+    if lattice is None:
+        xs, ys = dot_centres(offset, scale, px_per_dot)
+    else:
+        xs, ys = lattice.xs, lattice.ys
     raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
     contrast = percentile(raw, 97)
     samples = normalise_samples(raw)
@@ -253,7 +312,178 @@ def _sampled(
         scale=scale,
         darkness=darkness,
         ink=ink,
+        lattice=lattice,
     )
+
+
+# --- the panel's own lattice (issue 13: geometry measured from the photo) ---
+
+#: Cell gaps [dot pitches] and line layouts (cell rows, blank rows between lines) a panel
+#: may have: HD44780-style panels have 1-2 blank columns between cells, 7 or 8 (5 × 8,
+#: underline row) dot rows per cell and 1-4 blank rows between lines.
+CELL_GAPS = (1, 2)
+LINE_LAYOUTS = tuple((rows, gap) for rows in (7, 8) for gap in (1, 2, 3, 4))
+#: Dot pitch searched [rectified px] (the panel is rectified as 101 × 22 pitches of 6 px:
+#: a panel 90-180 pitches wide, 16-39 pitches high).
+X_PITCHES = (3.3, 6.8)
+Y_PITCHES = (3.3, 8.3)
+#: How far the dot area's centre may be off the panel's [dot pitches] (margins are
+#: symmetric; the rectified quad's edges may be off by a pitch or two).
+CENTRE_SLACK = 2.0
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """Dot centres of the 2 × 16 cells read [rectified px] and the layout measured."""
+
+    xs: npt.NDArray[np.float64]
+    ys: npt.NDArray[np.float64]
+    #: Blank columns (around and between cells) and rows (around and between lines) [px].
+    gap_xs: npt.NDArray[np.float64]
+    gap_ys: npt.NDArray[np.float64]
+    #: Blank columns between cells, (dot rows per cell, blank rows between lines).
+    cell_gap: int
+    line_layout: tuple[int, int]
+    #: Dot pitch along x and y [rectified px].
+    pitch: tuple[float, float]
+    #: Mean darkness at dot centres minus between dots and cells (the fit's score).
+    score: float
+
+
+K = TypeVar("K")
+Units = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]
+
+
+def _x_units(cell_gap: int) -> Units:
+    """(dot columns, half-way between them, blank columns) of the 16 middle cells
+    [pitches from the dot area's centre]."""
+    step = COLS + cell_gap
+    width = CHARS * step - cell_gap
+    dots = [c * step + k + 0.5 for c in range(CHARS) for k in range(COLS)]
+    between = [c * step + k + 1.0 for c in range(CHARS) for k in range(COLS - 1)]
+    blank = [c * step + COLS + j + 0.5 for c in range(-1, CHARS) for j in range(cell_gap)]
+    return tuple(np.array(units) - width / 2 for units in (dots, between, blank))  # type: ignore[return-value]
+
+
+def _y_units(rows: int, gap: int) -> Units:
+    """(dot rows, half-way between them, blank rows) of the two lines [pitches from the
+    dot area's centre]; a 5 × 8 cell's underline row is blank."""
+    pitch = rows + gap
+    height = pitch + rows
+    dots = [line * pitch + r + 0.5 for line in range(LINES) for r in range(ROWS)]
+    between = [line * pitch + r + 1.0 for line in range(LINES) for r in range(ROWS - 1)]
+    blank = [-0.5, *(r + 0.5 for r in range(ROWS, pitch))]
+    blank += [pitch + r + 0.5 for r in range(ROWS, rows + 1)]
+    return tuple(np.array(units) - height / 2 for units in (dots, between, blank))  # type: ignore[return-value]
+
+
+def _axis_scores(
+    profile: FloatArray,
+    *,
+    centre: float,
+    dots: npt.NDArray[np.float64],
+    gaps: npt.NDArray[np.float64],
+    pitches: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Score (pitches, offsets) of a layout: mean profile at its dots minus at its gaps."""
+    size = len(profile)
+
+    def mean_at(units: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        where = centre + pitches[:, None, None] * (units[None, None, :] + offsets[None, :, None])
+        index = np.clip(np.round(where).astype(int), 0, size - 1)
+        result: npt.NDArray[np.float64] = profile[index].mean(axis=2)
+        return result
+
+    return mean_at(dots) - mean_at(gaps)
+
+
+def _fit_axis(
+    profile: FloatArray,
+    centre: float,
+    layouts: Mapping[K, Units],
+    pitch_range: tuple[float, float],
+) -> tuple[K, float, float, float]:
+    """(layout, pitch [px], offset [pitches], score): coarse grid search, then a finer one."""
+    best: tuple[K, float, float, float] | None = None
+    for key, (dots, between, blank) in layouts.items():
+        gaps = np.concatenate([between, blank])
+        pitches = np.arange(pitch_range[0], pitch_range[1], 0.02)
+        offsets = np.arange(-CENTRE_SLACK, CENTRE_SLACK + 0.01, 0.1)
+        for _ in range(2):
+            scores = _axis_scores(
+                profile, centre=centre, dots=dots, gaps=gaps, pitches=pitches, offsets=offsets
+            )
+            i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
+            pitch, offset = float(pitches[i]), float(offsets[j])
+            pitches = pitch + np.arange(-0.02, 0.0201, 0.002)
+            offsets = offset + np.arange(-0.1, 0.101, 0.02)
+        score = float(scores[i, j])
+        if best is None or score > best[3]:
+            best = (key, float(pitches[i]), float(offsets[j]), score)
+    assert best is not None
+    return best
+
+
+X_LAYOUTS = {gap: _x_units(gap) for gap in CELL_GAPS}
+Y_LAYOUTS = {layout: _y_units(*layout) for layout in LINE_LAYOUTS}
+
+
+def _index(positions: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.intp]:
+    """Nearest pixel indices of ``positions``, clipped to ``[0, size)``."""
+    return np.clip(np.round(positions).astype(np.intp), 0, size - 1)
+
+
+def _detrended(profile: FloatArray, border: int) -> FloatArray:
+    """``profile`` minus its moving average, padded with ``border`` zeros on both ends."""
+    window = SETTINGS.lattice_detrend
+    kernel = np.ones(window) / window
+    padded = np.pad(profile, window // 2, mode="edge")
+    trend = np.convolve(padded, kernel, mode="valid")
+    result: FloatArray = np.pad(profile - trend, border).astype(np.float32)
+    return result
+
+
+def measure_lattice(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> Lattice:
+    """The panel's dot lattice measured on its (3 × 3 px blurred) darkness map.
+
+    The dot area is centred in the panel (symmetric margins); its dot pitch, the blank
+    columns between cells and the line layout are those whose dot centres are darkest
+    against the blank positions between dots, cells and lines. A panel with more than
+    16 columns has its 16 middle cells read.
+    """
+    b = BORDER * px_per_dot
+    inner = smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot]
+    centre_x = b + PANEL_W * px_per_dot / 2
+    centre_y = b + PANEL_H * px_per_dot / 2
+    x_gap, x_pitch, x_off, x_score = _fit_axis(
+        _detrended(inner.mean(axis=0), b), centre_x, X_LAYOUTS, X_PITCHES
+    )
+    # rows along the dot columns found, against the blank columns beside them: the
+    # panel's shading (a bezel's shadow, a gradient) is the same on both and cancels
+    dots_x, between_x, blank_x = (
+        _index(centre_x + x_pitch * (u + x_off), smooth.shape[1]) for u in X_LAYOUTS[x_gap]
+    )
+    blank_x = np.concatenate([between_x, blank_x])
+    rows = smooth[b : b + PANEL_H * px_per_dot]
+    profile_y = np.pad(rows[:, dots_x].mean(axis=1) - rows[:, blank_x].mean(axis=1), b)
+    y_layout, y_pitch, y_off, y_score = _fit_axis(profile_y, centre_y, Y_LAYOUTS, Y_PITCHES)
+    xs, _, gap_xs = (centre_x + x_pitch * (u + x_off) for u in X_LAYOUTS[x_gap])
+    ys, _, gap_ys = (centre_y + y_pitch * (u + y_off) for u in Y_LAYOUTS[y_layout])
+    return Lattice(xs, ys, gap_xs, gap_ys, x_gap, y_layout, (x_pitch, y_pitch), x_score + y_score)
+
+
+def _alignment(smooth: FloatArray, lattice: Lattice) -> float:
+    """The standard fit's score (dot centres minus blank columns and rows, on the column
+    and row means of the darkness) of a measured lattice: the same scale of values."""
+    total = 0.0
+    for profile, dots, gaps in (
+        (smooth.mean(axis=0), lattice.xs, lattice.gap_xs),
+        (smooth.mean(axis=1), lattice.ys, lattice.gap_ys),
+    ):
+        size = len(profile)
+        total += float(profile[_index(dots, size)].mean() - profile[_index(gaps, size)].mean())
+    return total
 
 
 __all__ = [

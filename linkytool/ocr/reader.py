@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +51,7 @@ from linkytool.ocr.grammar import (
     parse_value,
 )
 from linkytool.ocr.imaging import median, to_grey
-from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid
+from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid, sample_measured
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
@@ -60,7 +60,6 @@ from linkytool.ocr.rectify import (
     BORDER,
     CHARS,
     PX_PER_DOT,
-    dot_centres,
     homography,
     rectify,
     refine_quad,
@@ -171,10 +170,28 @@ def _channel(panel: Image.Image, channel: str) -> Image.Image:
     return panel.getchannel(channel)
 
 
-def read_panel(panel: Image.Image, variant: Variant, font: FontSet | None = None) -> PanelRead:
-    """Sample and classify a rectified panel under ``variant`` (glyph set ``font``)."""
-    grid = sample_grid(_channel(panel, variant.channel), window=variant.window)
-    return classify_grid(grid, variant, font)
+def read_panel(
+    panel: Image.Image,
+    variant: Variant,
+    font: FontSet | None = None,
+    *,
+    like: GridSample | None = None,
+) -> PanelRead:
+    """Sample and classify a rectified panel under ``variant`` (glyph set ``font``).
+
+    The dots are sampled on the standard layout, and when that does not read cleanly,
+    also on the lattice measured on the panel itself (other margins, gaps, line spacing,
+    20 columns): the better read is kept (a blank panel, screen off, is not measured).
+    ``like``: sample where that grid (another channel of the same panel) was sampled,
+    standard layout or measured lattice.
+    """
+    lattice = like.lattice if like is not None else None
+    grid = sample_grid(_channel(panel, variant.channel), window=variant.window, lattice=lattice)
+    read = classify_grid(grid, variant, font)
+    if like is not None or grid.blank or _reads_cleanly(read):
+        return read
+    measured = classify_grid(sample_measured(grid, window=variant.window), variant, font)
+    return measured if measured.rank < read.rank else read
 
 
 def classify_grid(grid: GridSample, variant: Variant, font: FontSet | None = None) -> PanelRead:
@@ -182,11 +199,6 @@ def classify_grid(grid: GridSample, variant: Variant, font: FontSet | None = Non
     line0 = classify(grid.cells[0], font=font)
     line1 = classify(grid.cells[1], font=font)
     return PanelRead(variant, grid, (line0, line1), font)
-
-
-def _working_quad(quad: npt.NDArray[np.float64], scale: float) -> npt.NDArray[np.float64]:
-    result: npt.NDArray[np.float64] = quad / scale
-    return result
 
 
 @dataclass(frozen=True)
@@ -215,7 +227,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
         if batch and batch[0].from_bezel and best is not None and _reads_well(best.first):
             break  # bezel guesses are a last resort: a panel already reads
         for candidate in batch[: SETTINGS.max_candidates]:
-            coarse = _working_quad(candidate.quad, scale)
+            coarse: npt.NDArray[np.float64] = candidate.quad / scale
             for quad in _quads_to_try(image, coarse, candidate.from_bezel):
                 for turn in (0, 2):
                     panel = rectify(image, np.roll(quad, -turn, axis=0))
@@ -300,7 +312,7 @@ def _title_crop(panel: Image.Image, grid: GridSample) -> Image.Image:
     Cut at the aligned dot grid (no bezel), dots merged into strokes by a blur, Otsu-like
     threshold by autocontrast, and a white margin around (tesseract wants one).
     """
-    xs, ys = dot_centres(grid.offset, grid.scale)
+    xs, ys = grid.centres
     pad = PX_PER_DOT
     box = (
         max(0, round(xs.min() - pad)),
@@ -657,7 +669,7 @@ def _read_image(
                 grid = resample(choice.first.grid, window=variant.window)
                 reads.append(classify_grid(grid, variant, font))
             else:
-                reads.append(read_panel(choice.panel, variant, font))
+                reads.append(read_panel(choice.panel, variant, font, like=choice.first.grid))
         sheet_text = sheet_future.result() if sheet_future is not None else None
     tesseract_text, references = _split_sheet(sheet_text)
     warnings: list[str] = []
@@ -693,20 +705,25 @@ def _read_image(
         ocr is not None
         and kind in (None, ScreenKind.OTHER)
         and not reads[0].title_spotted
-        and reads[0].acceptance > SETTINGS.no_grid_distance
+        # a lattice measured on plain-font text fits its blobs to glyphs: no grid either
+        and (reads[0].grid.lattice is not None or reads[0].acceptance > SETTINGS.no_grid_distance)
     ):
         guess = guess_without_grid(choice.panel, engine.read_block)  # ocr is single-use
         if guess is not None:
             return _guess_reading(guess, source, crop, when, references)
+    # what every reading of this panel holds
+    reading = partial(
+        PhotoReading,
+        path=source,
+        crop=crop,
+        exif_time=when,
+        lines=lines,
+        references=references,
+        title=title_text,
+    )
     if kind is None:
-        return PhotoReading(
-            path=source,
+        return reading(
             screen=ScreenKind.NOT_LINKY,
-            crop=crop,
-            exif_time=when,
-            lines=lines,
-            references=references,
-            title=title_text,
             warnings=(
                 "Titre de l'écran illisible : reprenez la photo de face, plus près, "
                 "sans reflet ni flou.",
@@ -715,14 +732,8 @@ def _read_image(
     if not kinds_agree:
         warnings.append("Le titre de l'écran est peu lisible : vérifiez de quel écran il s'agit.")
     if kind not in VALUE_KINDS:
-        return PhotoReading(
-            path=source,
+        return reading(
             screen=kind,
-            crop=crop,
-            exif_time=when,
-            lines=lines,
-            references=references,
-            title=title_text,
             confidence=1.0 if kinds_agree else 0.5,
             confident=False,
             warnings=(
@@ -772,14 +783,8 @@ def _read_image(
             implausible = implausible or not index_digits_plausible(shown)
     found = [v for v in values if v is not None]
     if not found:
-        return PhotoReading(
-            path=source,
+        return reading(
             screen=kind,
-            crop=crop,
-            exif_time=when,
-            lines=lines,
-            references=references,
-            title=title_text,
             warnings=(
                 "Valeur illisible : reprenez la photo de face, plus près, sans reflet ni "
                 "flou, ou saisissez-la à la main.",
@@ -821,18 +826,12 @@ def _read_image(
     if not confident:
         warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
     LOG.debug("%s: %s (%s)", source.name, verdict, rule)
-    return PhotoReading(
-        path=source,
+    return reading(
         screen=kind,
         value=best,
         confidence=round(confidence(candidate), 3),
         confident=confident,
         candidates=candidates,
-        crop=crop,
-        exif_time=when,
-        lines=lines,
-        references=references,
-        title=title_text,
         warnings=tuple(warnings),
     )
 

@@ -109,6 +109,14 @@ class Settings:
     #: Free-form notes on values changed since ``tuned_on`` (empty: none).
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    # --- the panel's own lattice (linkytool.ocr.lcdgrid.measure_lattice) ---
+    #: Window of the moving average taken off the column profile before the lattice fit
+    #: [rectified px]: longer than a dot pitch, shorter than the shade a bezel casts over
+    #: the panel's edge. Set on the wide-geometry tuning seed 5001 (``bench/ocr_accuracy.py
+    #: --geometry wide --level normal,hard --count 30 --seed 5001``), with the rule that a
+    #: panel not read cleanly on the standard layout is also read on its measured lattice.
+    lattice_detrend: int = 11
+
 
 #: The settings the reader uses.
 SETTINGS = Settings()

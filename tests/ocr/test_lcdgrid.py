@@ -1,0 +1,103 @@
+"""The panel's own dot lattice, measured from its periodicity (issue 13).
+
+Panels drawn by the generator with another layout than the standard 2 × 16 cells of
+5 × 7 dots (margins, blank columns between cells, 5 × 8 cells, line spacing, 20 columns)
+and rectified as the reader does: the lattice measured puts every dot of the 16 cells
+read within a third of a pitch of where it was drawn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from linkytool.ocr import read_photo
+from linkytool.ocr.lcdgrid import darkness_map, measure_lattice
+from linkytool.ocr.rectify import BORDER, PANEL_H, PANEL_W, PX_PER_DOT, rectified_size
+from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
+from ocrsynth.generate import draw_scene
+from ocrsynth.render import LcdGeometry, LcdStyle, render_lcd
+from ocrsynth.screens import Screen
+
+LINES = ("NUMERO PRM", "12345678901234")
+
+
+def _rectified(geometry: LcdGeometry) -> Image.Image:
+    """The panel drawn with ``geometry`` and warped as :func:`rectify` does (bezel around)."""
+    style = LcdStyle(
+        background=(176, 212, 118),
+        ink=(28, 40, 24),
+        ghost=0.02,
+        dot_fill=0.85,
+        contrast=0.9,
+        font="hd44780",
+        backlight=True,
+        geometry=geometry,
+    )
+    panel = render_lcd(Screen("prm", (LINES[0].ljust(16), LINES[1].center(16)), None), style, 9)
+    image = Image.new("RGB", rectified_size(), (30, 30, 30))
+    inner = panel.resize((PANEL_W * PX_PER_DOT, PANEL_H * PX_PER_DOT), Image.Resampling.BOX)
+    image.paste(inner, (BORDER * PX_PER_DOT, BORDER * PX_PER_DOT))
+    return image
+
+
+def _truth(geometry: LcdGeometry) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Where the dots of the 16 middle cells were drawn [rectified px], and the pitches."""
+    pitch_x, pitch_y, pad_x, pad_y = geometry.pads(9)
+    width = 2 * pad_x + geometry.text_w * pitch_x
+    height = 2 * pad_y + geometry.text_h * pitch_y
+    sx, sy = PANEL_W * PX_PER_DOT / width, PANEL_H * PX_PER_DOT / height
+    first = (geometry.columns - 16) // 2
+    cells = range(first, first + 16)
+    xs = [pad_x + (c * geometry.char_pitch + k + 0.5) * pitch_x for c in cells for k in range(5)]
+    ys = [pad_y + (li * geometry.line_pitch + r + 0.5) * pitch_y for li in (0, 1) for r in range(7)]
+    border = BORDER * PX_PER_DOT
+    return np.array(xs) * sx + border, np.array(ys) * sy + border, pitch_x * sx, pitch_y * sy
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        LcdGeometry(),
+        LcdGeometry(margin_x=7.5, margin_y=2.6, char_gap=2, line_gap=2, dot_fill=0.45),
+        LcdGeometry(margin_x=2.0, margin_y=1.5, columns=20, cell_rows=8, line_gap=1),
+        LcdGeometry(margin_x=4.0, margin_y=5.0, columns=20, char_gap=2, line_gap=4, aspect=1.15),
+    ],
+)
+def test_the_lattice_measured_is_the_one_drawn(geometry: LcdGeometry) -> None:
+    grey = np.asarray(_rectified(geometry).convert("L"), dtype=np.float32)
+    lattice = measure_lattice(darkness_map(grey))
+    xs, ys, pitch_x, pitch_y = _truth(geometry)
+    assert lattice.cell_gap == geometry.char_gap
+    assert np.abs(lattice.xs - xs).max() < pitch_x / 3
+    assert np.abs(lattice.ys - ys).max() < pitch_y / 3
+
+
+def _wide_photo(tmp_path: Path, level: str, index: int) -> tuple[Path, str]:
+    """Photo ``index`` of ``bench/ocr_accuracy.py --geometry wide --seed 5001`` (tuning)."""
+    rng = photo_rng(5001, level, index)
+    spec = PhotoSpec(scene=draw_scene(rng), level=level, geometry="wide")
+    image, truth = generate_photo(spec, rng)
+    path = tmp_path / f"wide-{level}-{index}.jpg"
+    path.write_bytes(encode_photo(image, truth))
+    assert truth.value is not None
+    return path, truth.value
+
+
+@pytest.mark.parametrize(
+    ("index", "value"),
+    [
+        # 2 blank columns between cells, 8-pitch margins: read "not a Linky" on the
+        # standard layout
+        (13, "429"),
+        # 20 columns of 5 × 8 cells, 1 blank row between the lines
+        (19, "30230682527491"),
+    ],
+)
+def test_a_panel_of_another_layout_is_read(tmp_path: Path, index: int, value: str) -> None:
+    path, truth = _wide_photo(tmp_path, "normal", index)
+    assert truth == value
+    assert read_photo(path).value == value
