@@ -179,18 +179,21 @@ def read_panel(
 ) -> PanelRead:
     """Sample and classify a rectified panel under ``variant`` (glyph set ``font``).
 
-    The dots are sampled on the standard layout, and when that does not read cleanly,
-    also on the lattice measured on the panel itself (other margins, gaps, line spacing,
-    20 columns): the better read is kept (a blank panel, screen off, is not measured).
-    ``like``: sample where that grid (another channel of the same panel) was sampled,
-    standard layout or measured lattice.
+    The dots are sampled on the standard layout. ``like``: sample where that grid
+    (another channel of the same panel) was sampled, standard layout or measured lattice.
     """
     lattice = like.lattice if like is not None else None
     grid = sample_grid(_channel(panel, variant.channel), window=variant.window, lattice=lattice)
-    read = classify_grid(grid, variant, font)
-    if like is not None or grid.blank or _reads_cleanly(read):
-        return read
-    measured = classify_grid(sample_measured(grid, window=variant.window), variant, font)
+    return classify_grid(grid, variant, font)
+
+
+def read_on_lattice(read: PanelRead) -> PanelRead:
+    """``read`` again on the lattice measured on the panel itself (other margins, gaps,
+    line spacing, 20 columns): the better of the two (lower rank)."""
+    if read.grid.blank:
+        return read  # a blank panel (screen off) has no lattice to measure
+    grid = sample_measured(read.grid, window=read.variant.window)
+    measured = classify_grid(grid, read.variant, read.font)
     return measured if measured.rank < read.rank else read
 
 
@@ -214,36 +217,64 @@ class PanelChoice:
 
 
 def find_panel(image: Image.Image) -> PanelChoice | None:
-    """Locate, rectify (both ways up) and pick the panel whose cells read best."""
+    """Locate, rectify (both ways up) and pick the panel whose cells read best.
+
+    Every candidate is read on the standard layout first (cheap); only when none reads
+    cleanly are the few best measured on their own lattice (see :func:`_on_lattice`),
+    before the bezel's last-resort guesses and at the end.
+    """
     small = image.convert("L")
     factor = max(small.size) // LOCATE_SIZE
     if factor >= 2:
         small = small.reduce(factor)
     small.thumbnail((LOCATE_SIZE, LOCATE_SIZE), Image.Resampling.BILINEAR)
     scale = small.width / image.width
+    tried: list[PanelChoice] = []
+    on_lattice: dict[int, PanelChoice] = {}  # index in ``tried`` -> read on its lattice
     best: PanelChoice | None = None
-    blank_seen = False
     for batch in candidate_batches(to_grey(small)):
-        if batch and batch[0].from_bezel and best is not None and _reads_well(best.first):
-            break  # bezel guesses are a last resort: a panel already reads
+        if batch and batch[0].from_bezel and tried:
+            best = _on_lattice(tried, on_lattice)
+            if _reads_well(best.first):
+                break  # bezel guesses are a last resort: a panel already reads
         for candidate in batch[: SETTINGS.max_candidates]:
             coarse: npt.NDArray[np.float64] = candidate.quad / scale
             for quad in _quads_to_try(image, coarse, candidate.from_bezel):
                 for turn in (0, 2):
-                    panel = rectify(image, np.roll(quad, -turn, axis=0))
+                    turned = np.roll(quad, -turn, axis=0)
+                    panel = rectify(image, turned)
                     read = read_panel(panel, VARIANTS[0])
-                    blank_seen = blank_seen or read.grid.blank
+                    tried.append(PanelChoice(panel, read, turned))
                     if best is None or read.rank < best.first.rank:
-                        best = PanelChoice(panel, read, np.roll(quad, -turn, axis=0))
+                        best = tried[-1]
                     if _reads_cleanly(read):
                         break
                 if best is not None and _reads_cleanly(best.first):
                     return best
-    if best is None or best.first.acceptance > SETTINGS.max_mean_distance:
-        if blank_seen and best is not None:
+    if best is None:
+        return None
+    best = _on_lattice(tried, on_lattice)
+    if best.first.acceptance > SETTINGS.max_mean_distance:
+        if any(choice.first.grid.blank for choice in tried):
             return PanelChoice(best.panel, best.first, best.quad, blank=True)
         return None
     return best
+
+
+def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) -> PanelChoice:
+    """The best panel read among ``tried`` (standard layout) and their reads on their own
+    measured lattice, for the ``SETTINGS.lattice_candidates`` best of ``tried`` (by
+    standard rank; ``on_lattice`` keeps those measured so far, by index in ``tried``).
+
+    Measuring costs ~40 ms a panel: only the candidates most likely to be the panel are
+    measured, not every quad, refinement and turn (a hard photo tries dozens).
+    """
+    ranked = sorted(range(len(tried)), key=lambda i: tried[i].first.rank)
+    for i in ranked[: SETTINGS.lattice_candidates]:
+        if i not in on_lattice:
+            choice = tried[i]
+            on_lattice[i] = PanelChoice(choice.panel, read_on_lattice(choice.first), choice.quad)
+    return min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
 
 
 def _reads_cleanly(read: PanelRead) -> bool:
@@ -852,6 +883,7 @@ __all__ = [
     "Variant",
     "find_panel",
     "read_image",
+    "read_on_lattice",
     "read_panel",
     "read_photo",
 ]

@@ -116,6 +116,10 @@ class Settings:
     #: --geometry wide --level normal,hard --count 30 --seed 5001``), with the rule that a
     #: panel not read cleanly on the standard layout is also read on its measured lattice.
     lattice_detrend: int = 11
+    #: Panel candidates (best standard-layout reads of a photo) also read on their
+    #: measured lattice when none read cleanly. Set on the wide-geometry tuning seed 5001
+    #: and the tuning samples' slowest photos (t17, t20: 86 lattices measured a photo).
+    lattice_candidates: int = 8
 
 
 #: The settings the reader uses.
