@@ -15,7 +15,7 @@ installed anew. A dependency missing from ``pyproject.toml`` is still missing th
 folder holds what pip installed for the declared ones, nothing from the checkout's
 ``.venv``), and any change to the declared dependencies makes pip install them again
 (issue 14: re-installing the same 348 MB each session cost 15 s of CPU and as many to
-delete). ``LINKYTOOL_TEST_CACHE`` chooses the cache folder.
+delete). ``LINKYTOOL_TEST_CACHE`` (tests/conftest.py) is the cache folder.
 """
 
 from __future__ import annotations
@@ -101,15 +101,6 @@ def _install(base: Path) -> Path:
     return venv / "bin"
 
 
-def _cache_root() -> Path:
-    """Where the installed dependencies are kept between sessions."""
-    chosen = os.environ.get("LINKYTOOL_TEST_CACHE")
-    if chosen:
-        return Path(chosen)
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "linkytool-tests"
-
-
 def _dependencies(wheel: Path) -> Path:
     """A folder holding what pip installs for the wheel's declared dependencies (only).
 
@@ -124,7 +115,7 @@ def _dependencies(wheel: Path) -> Path:
         "\n".join([*declared, sys.version, sys.platform]).encode()
         + (ROOT / "requirements.lock").read_bytes()
     ).hexdigest()[:16]
-    root = _cache_root()
+    root = Path(os.environ["LINKYTOOL_TEST_CACHE"])  # set by tests/conftest.py
     root.mkdir(parents=True, exist_ok=True)
     folder = root / key
     with _locked(root / f"{key}.lock"):
