@@ -16,11 +16,17 @@ worktree's ``.venv`` python; ``PYTHONPATH`` points at the clone so the clone's
 have no ``.venv`` of their own: the few tests that drive ``.venv/bin/linkytool`` in tmux
 skip on both sides (7 at baddcd5), so the counts differ from ``./dev test``'s.
 
+The tests keep some work between sessions in ``LINKYTOOL_TEST_CACHE`` (bytecode where
+``PYTHONDONTWRITEBYTECODE`` is set, the wheel test's installed dependencies; see
+tests/conftest.py): both sides share the user's one, as two sessions on a developer's
+machine do. ``--cold`` gives each run an empty one instead: a first session, a fresh CI.
+
 Usage:
   .venv/bin/python bench/suite_time.py --base baddcd5 --rounds 2
   .venv/bin/python bench/suite_time.py --base baddcd5 --rounds 1 --serial
   .venv/bin/python bench/suite_time.py --base main --rounds 1 -- tests/ocr   # a subset
   .venv/bin/python bench/suite_time.py --base HEAD --base-workers 2 --current-workers 4
+  .venv/bin/python bench/suite_time.py --base main --rounds 1 --cold
 """
 
 from __future__ import annotations
@@ -77,8 +83,14 @@ def clone(revision: str, into: Path, *, with_changes: bool) -> Path:
     return into
 
 
-def run_suite(side: str, tree: Path, pytest_args: list[str], log: Path) -> Run:
+def run_suite(
+    side: str, tree: Path, pytest_args: list[str], log: Path, cache: Path | None = None
+) -> Run:
     env = dict(os.environ, PYTHONPATH=str(tree))
+    if cache is not None:  # --cold: nothing kept from an earlier session
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir()
+        env["LINKYTOOL_TEST_CACHE"] = str(cache)
     env.pop("VIRTUAL_ENV", None)
     # The suite's own subprocesses find .venv/bin (tmux, linkytool) as under ./dev test.
     env["PATH"] = f"{PYTHON.parent}{os.pathsep}{env.get('PATH', '')}"
@@ -115,6 +127,9 @@ def main() -> int:
     parser.add_argument("--base-workers", default="auto", help="-n of the base side")
     parser.add_argument("--current-workers", default="auto", help="-n of the current side")
     parser.add_argument("--keep", action="store_true", help="keep the clones and logs")
+    parser.add_argument(
+        "--cold", action="store_true", help="an empty LINKYTOOL_TEST_CACHE for every run"
+    )
     parser.add_argument("extra", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args()
     pytest_args = {
@@ -143,7 +158,8 @@ def main() -> int:
             order = ["base", "current"] if round_no % 2 else ["current", "base"]
             for side in order:
                 log = work / f"{side}-{round_no}.log"
-                run = run_suite(side, sides[side], pytest_args[side], log)
+                cache = work / "cache" if args.cold else None
+                run = run_suite(side, sides[side], pytest_args[side], log, cache)
                 runs.append(run)
                 print(
                     f"round {round_no} {side:7} wall {run.wall:7.1f} s  cpu {run.cpu:7.1f} s  "

@@ -3,12 +3,50 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+#: What the tests keep between sessions (compiled bytecode, the wheel test's installed
+#: dependencies): ``LINKYTOOL_TEST_CACHE``, by default in the user's cache folder. Set here
+#: for the test workers and the tests; an empty folder gives a first session's figures.
+os.environ.setdefault(
+    "LINKYTOOL_TEST_CACHE",
+    str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "linkytool-tests"),
+)
+
+
+def keep_bytecode_out_of_the_tree() -> None:
+    """Where ``PYTHONDONTWRITEBYTECODE`` is set, compile once into a cache folder instead.
+
+    Without it every test worker rewrote the asserts of all 200-odd test modules again
+    (6 s of CPU per worker, a third of it per process of the session), and every
+    ``linkytool`` subprocess compiled the modules it imports (issue 14). The bytecode
+    goes to the tests' cache (``PYTHONPYCACHEPREFIX``), never beside the sources, as that
+    variable intends; set before the workers and subprocesses start, they inherit it.
+    """
+    if not (sys.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE")):
+        return
+    if sys.pycache_prefix is None:
+        sys.pycache_prefix = str(Path(os.environ["LINKYTOOL_TEST_CACHE"]) / "pycache")
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
+    # Modules compiled from earlier sessions' temporary folders (the wheel's venv) are
+    # never read again.
+    for stale in Path(sys.pycache_prefix + tempfile.gettempdir()).glob("pytest-of-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+keep_bytecode_out_of_the_tree()
+
 #: Real captures and data from public sources, copied from ``shared/samples-real`` with
 #: their provenance (read-only, never edited): a bare clone runs the whole suite.
 SAMPLES_REAL = ROOT / "tests" / "data" / "real"

@@ -6,18 +6,30 @@ must come from the installed package, not from a ``samples/`` folder next to it.
 
 The installation is made once per test session, however the test workers share this
 file's tests; pip installs without byte-compiling (Python compiles what is imported).
+
+The dependencies (348 MB, 5800 files: pyarrow, numpy, pillow...) are installed by pip from
+the wheel's own metadata into a folder kept in the user's cache, keyed by the wheel's
+``Requires-Dist``, the Python version and ``requirements.lock``; the fresh environment
+of each session sees that folder through a ``.pth`` file and gets the wheel itself
+installed anew. A dependency missing from ``pyproject.toml`` is still missing there (the
+folder holds what pip installed for the declared ones, nothing from the checkout's
+``.venv``), and any change to the declared dependencies makes pip install them again
+(issue 14: re-installing the same 348 MB each session cost 15 s of CPU and as many to
+delete). ``LINKYTOOL_TEST_CACHE`` (tests/conftest.py) is the cache folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import time
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,10 +89,52 @@ def _install(base: Path) -> Path:
     made = _run([sys.executable, "-m", "venv", "--without-pip", venv], base)
     assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
+    found = _run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], base)
+    assert found.returncode == 0, found.stderr
+    site_packages = Path(found.stdout.strip())
+    (site_packages / "linkytool_test_dependencies.pth").write_text(
+        f"{_dependencies(wheels[0])}\n", encoding="utf-8"
+    )
     install: list[str | Path] = [sys.executable, "-m", "pip", "--python", python, "install"]
-    pip = _run([*install, "-q", "--no-compile", wheels[0]], base)
+    pip = _run([*install, "-q", "--no-compile", "--no-deps", wheels[0]], base)
     assert pip.returncode == 0, pip.stderr
     return venv / "bin"
+
+
+def _dependencies(wheel: Path) -> Path:
+    """A folder holding what pip installs for the wheel's declared dependencies (only).
+
+    Kept in the cache under a key of everything that decides what pip installs: the
+    wheel's ``Requires-Python`` and ``Requires-Dist`` lines, this Python, the lock file.
+    """
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        lines = archive.read(metadata).decode("utf-8").splitlines()
+    declared = sorted(line for line in lines if line.startswith("Requires-"))
+    key = hashlib.sha256(
+        "\n".join([*declared, sys.version, sys.platform]).encode()
+        + (ROOT / "requirements.lock").read_bytes()
+    ).hexdigest()[:16]
+    root = Path(os.environ["LINKYTOOL_TEST_CACHE"])  # set by tests/conftest.py
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / key
+    with _locked(root / f"{key}.lock"):
+        if not (folder / ".complete").is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a build cut short: start again
+            pip = [sys.executable, "-m", "pip", "install", "-q", "--no-compile", "--target"]
+            done = _run([*pip, folder, wheel], root)
+            assert done.returncode == 0, done.stderr
+            # The wheel itself is installed anew in each session's environment.
+            for own in [folder / "linkytool", *folder.glob("linkytool-*.dist-info")]:
+                shutil.rmtree(own)
+            shutil.rmtree(folder / "bin", ignore_errors=True)
+            (folder / ".complete").write_text(key, encoding="utf-8")
+        os.utime(folder / ".complete")  # in use: see the pruning below
+    for other in root.iterdir():  # folders of dependencies no session used for 30 days
+        stamp = other / ".complete"
+        if other.is_dir() and stamp.is_file() and time.time() - stamp.stat().st_mtime > 30 * 86400:
+            shutil.rmtree(other, ignore_errors=True)
+    return folder
 
 
 @contextlib.contextmanager

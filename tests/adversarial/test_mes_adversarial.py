@@ -33,16 +33,21 @@ def mes(
     return ran
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Path:
-    """A copy of the bundled demo (dossier, photos, TIC captures)."""
+def _copy_demo(folder: Path) -> Path:
+    """A copy of the bundled demo (dossier, photos, TIC captures) in ``folder``."""
     for part in ("dossier", "photos", "tic"):
         shutil.copytree(
             ROOT / "samples" / part,
-            tmp_path / "samples" / part,
+            folder / "samples" / part,
             ignore=shutil.ignore_patterns("t[0-9]*"),
         )
-    return tmp_path / "samples" / "dossier" / "demo.toml"
+    return folder / "samples" / "dossier" / "demo.toml"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A copy of the bundled demo (dossier, photos, TIC captures)."""
+    return _copy_demo(tmp_path)
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -179,14 +184,18 @@ def test_special_file_as_an_output_is_refused_not_replaced(
 # -- forged PDFs -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def signed(demo: Path, tmp_path: Path) -> Path:
-    pdf = tmp_path / "attestation.pdf"
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A signed attestation of the demo, made once for the tests that only read it (issue
+    14: one ``mes attest --sign-p12`` subprocess instead of one per test)."""
+    folder = tmp_path_factory.mktemp("signed")
+    pdf = folder / "attestation.pdf"
     ran = mes(
-        "attest", demo, "-o", pdf, "--sign-p12", _p12(tmp_path),
+        "attest", _copy_demo(folder), "-o", pdf, "--sign-p12", _p12(folder),
         env={"LINKYTOOL_P12_PASSWORD": "secret"},
     )  # fmt: skip
     assert ran.code == 0, ran.stderr
+    _assert_no_stray_files(folder)
     return pdf
 
 
@@ -306,9 +315,13 @@ def test_unwritable_stderr_keeps_the_exit_code(demo: Path) -> None:
     assert ran.code == 0
 
 
+def _assert_no_stray_files(folder: Path) -> None:
+    left = [p for p in folder.rglob("*.partiel") if not p.is_symlink()]
+    left += list(folder.rglob("*.tmp"))
+    assert not left, left
+
+
 @pytest.fixture(autouse=True)
 def _no_stray_files(tmp_path: Path) -> Iterator[None]:
     yield
-    left = [p for p in tmp_path.rglob("*.partiel") if not p.is_symlink()]
-    left += list(tmp_path.rglob("*.tmp"))
-    assert not left, left
+    _assert_no_stray_files(tmp_path)
