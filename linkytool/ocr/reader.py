@@ -194,7 +194,9 @@ def read_on_lattice(read: PanelRead) -> PanelRead:
         return read  # a blank panel (screen off) has no lattice to measure
     grid = sample_measured(read.grid, window=read.variant.window)
     measured = classify_grid(grid, read.variant, read.font)
-    return measured if measured.rank < read.rank else read
+    # a lattice fitted to noise (a screen off, a wall) reads it as letters more closely
+    # than the standard grid does: without a title word it names no Linky screen
+    return measured if measured.rank < read.rank and measured.title_spotted else read
 
 
 def classify_grid(grid: GridSample, variant: Variant, font: FontSet | None = None) -> PanelRead:

@@ -125,3 +125,15 @@ def test_only_the_best_candidates_are_measured_on_their_lattice(
     reading = read_photo(photo)
     assert reading.value is None  # another screen than the three asked for
     assert 1 <= calls <= 2 * SETTINGS.lattice_candidates
+
+
+def test_a_screen_off_is_not_read_as_letters_on_a_lattice_fitted_to_its_noise() -> None:
+    """t19 (screen off, noise): the lattice measured on noise read it as letters closely
+    enough to pass as a panel ('NN7NBB NB  B'); without a title word it names no screen."""
+    from linkytool.ocr import reader
+
+    photo = Path(reader.__file__).parent.parent / "samples" / "photos" / "t19-screen-off.jpg"
+    reading = read_photo(photo)
+    assert reading.value is None
+    assert reading.lines == ()
+    assert reading.warnings[0].startswith("Aucun écran Linky trouvé")
