@@ -50,7 +50,8 @@ def _table_row(reading: PhotoReading) -> dict[str, Any]:
         "photo": reading.path.name,
         "screen_label": reading.screen_label,
         "value": reading.value or "",
-        "confidence": french_percent(reading.confidence, 0),
+        # no value, no confidence: "autre écran Linky, 100 %" read as a sure result
+        "confidence": french_percent(reading.confidence, 0) if reading.value else "—",
         "status": _status(reading),
         "candidates": ", ".join(reading.candidates),
         "notes": " ".join(reading.warnings),

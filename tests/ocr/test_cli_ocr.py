@@ -101,3 +101,7 @@ def test_photo_of_another_screen_exits_one() -> None:
     assert result.exit_code == 1
     assert "autre écran Linky" in result.stdout
     assert "faites défiler" in result.stdout
+    # no value: no confidence printed beside it ("autre écran Linky, 100 %" read as sure)
+    row = next(line for line in result.stdout.splitlines() if "t10-normal-other" in line)
+    assert "%" not in row.split("faites défiler")[0]
+    assert "—" in row
