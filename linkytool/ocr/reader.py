@@ -15,11 +15,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -29,17 +29,13 @@ from PIL import Image, ImageFilter, ImageOps
 from linkytool.ocr import engine
 from linkytool.ocr.dotmatrix import (
     DIGITS,
-    CellRead,
-    FontSet,
     WordMatch,
     char_distances,
     classify,
     detect_fonts,
-    spot_words,
     unfamiliar_digits,
 )
 from linkytool.ocr.grammar import (
-    SPOT_EQUIVALENTS,
     SPOT_OTHER_WORDS,
     SPOT_WORDS,
     FieldMatch,
@@ -50,293 +46,29 @@ from linkytool.ocr.grammar import (
     parse_references,
     parse_value,
 )
-from linkytool.ocr.imaging import median, to_grey
-from linkytool.ocr.lcdgrid import GridSample, resample, sample_grid, sample_measured
+from linkytool.ocr.imaging import median
+from linkytool.ocr.lcdgrid import GridSample, resample
 from linkytool.ocr.loading import open_photo
-from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
+from linkytool.ocr.panel import (
+    VALUE_KINDS,
+    VARIANTS,
+    PanelChoice,
+    PanelRead,
+    classify_grid,
+    find_panel,
+    read_panel,
+)
 from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
 from linkytool.ocr.rectify import (
-    BORDER,
     CHARS,
     PX_PER_DOT,
     homography,
-    rectify,
-    refine_quad,
 )
 from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
 from linkytool.ocr.settings import SETTINGS
 
 LOG = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One preprocessing variant: grey channel and dot sampling window [px]."""
-
-    name: str
-    channel: str
-    window: int
-
-
-VARIANTS: tuple[Variant, ...] = (
-    Variant("luminance", "L", 3),
-    Variant("wide", "L", 5),
-    Variant("green", "G", 3),
-)
-
-
-@dataclass(frozen=True)
-class PanelRead:
-    """The cells of one rectified panel read under one variant."""
-
-    variant: Variant
-    grid: GridSample
-    lines: tuple[list[CellRead], list[CellRead]]
-    #: Glyph sets the cells were classified with (None: every template set).
-    font: FontSet | None = None
-
-    @property
-    def text(self) -> tuple[str, str]:
-        """Both lines as read (all characters allowed)."""
-        return ("".join(c.char for c in self.lines[0]), "".join(c.char for c in self.lines[1]))
-
-    @property
-    def mean_distance(self) -> float:
-        """Mean distance of the cells to their best template [dots]."""
-        cells = self.lines[0] + self.lines[1]
-        return float(np.mean([c.distance for c in cells]))
-
-    @property
-    def trimmed_distance(self) -> float:
-        """Mean distance of the best-fitting :data:`SETTINGS.accept_share` of the cells [dots]."""
-        distances = sorted(c.distance for c in self.lines[0] + self.lines[1])
-        kept = distances[: max(1, round(SETTINGS.accept_share * len(distances)))]
-        return float(np.mean(kept))
-
-    @property
-    def acceptance(self) -> float:
-        """Like :attr:`badness` on the best-fitting cells only (lower is better) [dots]."""
-        penalty = SETTINGS.grid_penalty * max(0.0, SETTINGS.min_alignment - self.grid.alignment)
-        return self.trimmed_distance + penalty
-
-    @cached_property
-    def alnum_cells(self) -> int:
-        """Cells read as a letter or a digit."""
-        return sum(c.isalnum() for line in self.text for c in line)
-
-    @cached_property
-    def title_spotted(self) -> bool:
-        """Some Linky screen title word fits line 1 (see :func:`spot_title`), or line 1
-        reads as a value screen's keyword glued to noise ("NUMER0TPRM": a whole-word
-        spotting needs blank cells around the word)."""
-        if classify_title(self.text[0]) in VALUE_KINDS:
-            return True
-        return any(spot.cost <= SETTINGS.spot_max_cost for spot in self.title_spots.values())
-
-    @cached_property
-    def title_spots(self) -> dict[str, WordMatch]:
-        """Where each title word (value screens' and others') fits line 1 best."""
-        words = [word for word, _ in SPOT_WORDS] + list(SPOT_OTHER_WORDS)
-        spots = spot_words(self.grid.cells[0], words, SPOT_EQUIVALENTS, self.font)
-        return {spot.word: spot for spot in spots}
-
-    @cached_property
-    def rank(self) -> float:
-        """Sort key among panel reads (lower is better) [dots]: :attr:`badness`, more so
-        without a dot grid, characters or a title word (see :data:`SETTINGS.rank_grid_penalty`)."""
-        return (
-            self.badness
-            + SETTINGS.rank_grid_penalty * max(0.0, SETTINGS.min_alignment - self.grid.alignment)
-            + (SETTINGS.empty_penalty if self.alnum_cells < SETTINGS.min_alnum_cells else 0.0)
-            + (0.0 if self.title_spotted else SETTINGS.no_title_penalty)
-        )
-
-    @property
-    def badness(self) -> float:
-        """How poorly this looks like a character LCD (lower is better) [dots].
-
-        The cells' mean template distance, plus a penalty when the dot grid barely shows
-        (a blank or non-LCD area matches the space glyph well but has no dot grid).
-        """
-        return self.mean_distance + SETTINGS.grid_penalty * max(
-            0.0, SETTINGS.min_alignment - self.grid.alignment
-        )
-
-
-def _channel(panel: Image.Image, channel: str) -> Image.Image:
-    if channel == "L":
-        return panel.convert("L")
-    return panel.getchannel(channel)
-
-
-def read_panel(
-    panel: Image.Image,
-    variant: Variant,
-    font: FontSet | None = None,
-    *,
-    like: GridSample | None = None,
-) -> PanelRead:
-    """Sample and classify a rectified panel under ``variant`` (glyph set ``font``).
-
-    The dots are sampled on the standard layout. ``like``: sample where that grid
-    (another channel of the same panel) was sampled, standard layout or measured lattice.
-    """
-    lattice = like.lattice if like is not None else None
-    grid = sample_grid(_channel(panel, variant.channel), window=variant.window, lattice=lattice)
-    return classify_grid(grid, variant, font)
-
-
-def read_on_lattice(read: PanelRead) -> PanelRead:
-    """``read`` again on the lattice measured on the panel itself (other margins, gaps,
-    line spacing, 20 columns): the better of the two (lower rank)."""
-    if read.grid.blank:
-        return read  # a blank panel (screen off) has no lattice to measure
-    grid = sample_measured(read.grid, window=read.variant.window)
-    measured = classify_grid(grid, read.variant, read.font)
-    # a lattice fitted to noise (a screen off, a wall) reads it as letters more closely
-    # than the standard grid does: without a title word it names no Linky screen
-    return measured if measured.rank < read.rank and measured.title_spotted else read
-
-
-def classify_grid(grid: GridSample, variant: Variant, font: FontSet | None = None) -> PanelRead:
-    """Classify already sampled cells with the glyphs of ``font`` (all sets when None)."""
-    line0 = classify(grid.cells[0], font=font)
-    line1 = classify(grid.cells[1], font=font)
-    return PanelRead(variant, grid, (line0, line1), font)
-
-
-@dataclass(frozen=True)
-class PanelChoice:
-    """The best panel found: rectified image and its first-variant read."""
-
-    panel: Image.Image
-    first: PanelRead
-    #: Corners TL, TR, BR, BL of the panel in the photo [px] (upright panel).
-    quad: npt.NDArray[np.float64] | None = None
-    #: The panel shows nothing (screen off): no characters to read.
-    blank: bool = False
-
-
-def find_panel(image: Image.Image) -> PanelChoice | None:
-    """Locate, rectify (both ways up) and pick the panel whose cells read best.
-
-    Every candidate is read on the standard layout first (cheap); only when none reads
-    cleanly are the few best measured on their own lattice (see :func:`_on_lattice`),
-    before the bezel's last-resort guesses and at the end.
-    """
-    small = image.convert("L")
-    factor = max(small.size) // LOCATE_SIZE
-    if factor >= 2:
-        small = small.reduce(factor)
-    small.thumbnail((LOCATE_SIZE, LOCATE_SIZE), Image.Resampling.BILINEAR)
-    scale = small.width / image.width
-    tried: list[PanelChoice] = []
-    on_lattice: dict[int, PanelChoice] = {}  # index in ``tried`` -> read on its lattice
-    best: PanelChoice | None = None
-    for batch in candidate_batches(to_grey(small)):
-        if batch and batch[0].from_bezel and tried:
-            best = _on_lattice(tried, on_lattice)
-            if _reads_well(best.first):
-                break  # bezel guesses are a last resort: a panel already reads
-        for candidate in batch[: SETTINGS.max_candidates]:
-            coarse: npt.NDArray[np.float64] = candidate.quad / scale
-            for quad in _quads_to_try(image, coarse, candidate.from_bezel):
-                for turn in (0, 2):
-                    turned = np.roll(quad, -turn, axis=0)
-                    panel = rectify(image, turned)
-                    read = read_panel(panel, VARIANTS[0])
-                    tried.append(PanelChoice(panel, read, turned))
-                    if best is None or read.rank < best.first.rank:
-                        best = tried[-1]
-                    if _reads_cleanly(read):
-                        break
-                if best is not None and _reads_cleanly(best.first):
-                    return best
-    if best is None:
-        return None
-    best = _on_lattice(tried, on_lattice)
-    if best.first.acceptance > SETTINGS.max_mean_distance:
-        if any(choice.first.grid.blank for choice in tried):
-            return PanelChoice(best.panel, best.first, best.quad, blank=True)
-        return None
-    return best
-
-
-def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) -> PanelChoice:
-    """The best panel read among ``tried`` (standard layout) and their reads on their own
-    measured lattice, for the ``SETTINGS.lattice_candidates`` best of ``tried`` (by
-    standard rank; ``on_lattice`` keeps those measured so far, by index in ``tried``).
-
-    Measuring costs ~40 ms a panel: only the candidates most likely to be the panel are
-    measured, not every quad, refinement and turn (a hard photo tries dozens).
-    """
-    ranked = sorted(range(len(tried)), key=lambda i: tried[i].first.rank)
-    for i in ranked[: SETTINGS.lattice_candidates]:
-        if i not in on_lattice:
-            choice = tried[i]
-            on_lattice[i] = PanelChoice(choice.panel, read_on_lattice(choice.first), choice.quad)
-    return min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
-
-
-def _reads_cleanly(read: PanelRead) -> bool:
-    """A read good enough to stop looking for a better panel."""
-    return read.badness <= SETTINGS.good_mean_distance and _reads_well(read)
-
-
-def _reads_well(read: PanelRead) -> bool:
-    """Characters on a visible dot grid: no need for the bezel's last-resort guesses.
-
-    (Stripes such as a barcode fit some glyphs too, but show no dot grid.)
-    """
-    return (
-        read.acceptance <= SETTINGS.max_mean_distance
-        and read.grid.alignment >= SETTINGS.min_alignment
-        and not read.grid.blank
-        and read.alnum_cells >= SETTINGS.min_alnum_cells
-        and read.title_spotted
-    )
-
-
-def _quads_to_try(
-    image: Image.Image, coarse: npt.NDArray[np.float64], from_bezel: bool
-) -> Iterator[npt.NDArray[np.float64]]:
-    """Refinements of the coarse quad, then of its squared-up variants (lazy).
-
-    A variant only exists when two opposite edges disagree in direction (a shadow or a
-    finger cut a corner off the bright component, see :func:`parallel_variants`).
-    """
-    yield from _refinements(image, coarse, from_bezel)
-    for variant in parallel_variants(coarse):
-        yield from _refinements(image, variant, from_bezel)
-
-
-#: Refinement plans (search borders [dot pitches], applied in turn), in the order tried
-#: for a quad from the panel's own component and for a bezel-derived guess. A narrow
-#: search first (edges within ~2 pitches), then wider ones: a glare spot or a shadow can
-#: cut a large piece off the bright component, whose quad is then far from the edges.
-REFINE_PLANS = ((BORDER, BORDER), (6, BORDER, BORDER), (10, BORDER, BORDER))
-BEZEL_REFINE_PLANS = ((6, BORDER, BORDER), (BORDER, BORDER), (10, BORDER, BORDER))
-
-
-def _refinements(
-    image: Image.Image, quad: npt.NDArray[np.float64], from_bezel: bool
-) -> Iterator[npt.NDArray[np.float64]]:
-    """Sharpened versions of a coarse quad, most likely first (lazy, no repeats).
-
-    The caller reads each and keeps whichever reads best; it stops early on a clean read.
-    """
-    found: list[npt.NDArray[np.float64]] = []
-    for borders in BEZEL_REFINE_PLANS if from_bezel else REFINE_PLANS:
-        current = quad
-        for border in borders:
-            refined = refine_quad(image, current, border=border)
-            if refined is None:
-                break
-            current = refined
-        if all(np.abs(current - other).max() > 0.5 for other in found):
-            found.append(current)
-            yield current
 
 
 def _title_crop(panel: Image.Image, grid: GridSample) -> Image.Image:
@@ -555,7 +287,6 @@ def _with_digits(value_text: str, match: FieldMatch, digits: str) -> str:
 
 
 GRAMMAR_EXCLUSIVE_KINDS = (ScreenKind.PRM, ScreenKind.DATE)
-VALUE_KINDS = (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX)
 
 
 def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
@@ -879,13 +610,4 @@ def read_photo(path: str | Path) -> PhotoReading:
         return _read_image(photo.image, file, photo.exif_time, ocr)
 
 
-__all__ = [
-    "VARIANTS",
-    "PanelRead",
-    "Variant",
-    "find_panel",
-    "read_image",
-    "read_on_lattice",
-    "read_panel",
-    "read_photo",
-]
+__all__ = ["read_image", "read_photo"]

@@ -109,19 +109,19 @@ def test_only_the_best_candidates_are_measured_on_their_lattice(
     """A hard photo tries dozens of quads, refinements and turns; measuring each one's
     lattice (~40 ms) made t17 take 6.5 s instead of 2.2 s. Only the few best by standard
     rank are measured, before the bezel guesses and at the end: at most twice the setting."""
-    from linkytool.ocr import reader
+    from linkytool.ocr import panel
     from linkytool.ocr.settings import SETTINGS
 
     calls = 0
-    real = reader.sample_measured
+    real = panel.sample_measured
 
     def counting(*args: object, **kwargs: object) -> object:
         nonlocal calls
         calls += 1
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reader, "sample_measured", counting)
-    photo = Path(reader.__file__).parent.parent / "samples" / "photos" / "t17-hard-other.jpg"
+    monkeypatch.setattr(panel, "sample_measured", counting)
+    photo = Path(panel.__file__).parent.parent / "samples" / "photos" / "t17-hard-other.jpg"
     reading = read_photo(photo)
     assert reading.value is None  # another screen than the three asked for
     assert 1 <= calls <= 2 * SETTINGS.lattice_candidates
