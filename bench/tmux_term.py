@@ -88,6 +88,13 @@ class Tmux:
         )
         return result.stdout.strip() in ("1", "")
 
+    def quit_app(self, timeout: float = 10.0) -> None:
+        """Press Ctrl+Q and wait (at most ``timeout`` [s]) for the app to exit."""
+        self.keys("C-q")
+        deadline = time.monotonic() + timeout
+        while not self.pane_dead() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
 

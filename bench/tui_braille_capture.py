@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -88,10 +87,7 @@ def capture() -> list[tuple[str, str, list[str]]]:
                 screens.append((photo, screen, preview_rows(screen, value) or []))
                 term.keys("Enter")
                 term.wait(lambda text, done=done: done in text)
-            term.keys("C-q")
-            deadline = time.monotonic() + 10
-            while not term.pane_dead() and time.monotonic() < deadline:
-                time.sleep(0.05)
+            term.quit_app()
         finally:
             term.close()
     return screens

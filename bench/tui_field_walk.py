@@ -94,10 +94,7 @@ def walk(
             figures["F4 first paint"] = seen - pressed
             seen, _ = term.wait(lambda text: "remplis" in text)
             figures["F4 checklist filled"] = seen - pressed
-            term.keys("C-q")
-            deadline = time.monotonic() + 10
-            while not term.pane_dead() and time.monotonic() < deadline:
-                time.sleep(0.05)
+            term.quit_app()
         finally:
             term.close()
     return figures

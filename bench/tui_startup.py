@@ -23,7 +23,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,10 +54,7 @@ def first_screen(command: list[str], marker: str, state: Path) -> float:
     started = term.start()
     try:
         seen, _ = term.wait(lambda text: marker in text, timeout=30)
-        term.keys("C-q")
-        deadline = time.monotonic() + 10
-        while not term.pane_dead() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        term.quit_app()
         return seen - started
     finally:
         term.close()
