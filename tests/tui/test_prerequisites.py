@@ -171,3 +171,20 @@ async def test_text_typed_while_the_form_is_still_being_built_is_kept(
         pane.flush_edits()
         await pilot.pause()
     assert load_dossier(template_dossier).case.prm == "30002345678901"
+
+
+async def test_a_photo_replaced_on_disk_is_flagged_when_the_checklist_is_shown_again(
+    demo_copy: Path, messages: MessageLog
+) -> None:
+    """Seen in tmux: F3, the date photo replaced by another file, F4 still said "le
+    dossier permet l'attestation" until `v` was pressed (`mes check` said stale)."""
+    app = make_app(demo_copy, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: "le dossier permet l'attestation" in screen_text(app), 20)
+        await pilot.press("f2")
+        photos = demo_copy.parent.parent / "photos"
+        (photos / "demo-date.jpg").write_bytes((photos / "demo-index.jpg").read_bytes())
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: "11 remplis, 1 incomplets" in screen_text(app), 20)
+        assert "le dossier permet l'attestation" not in screen_text(app)

@@ -116,7 +116,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     def on_shown(self) -> None:
         """Focus follows the work: the checklist (↑ ↓ walk its rows, the full text of the
         selected one below), or the path field when no dossier is open (Entrée opens or
-        creates it)."""
+        creates it). A checklist shown before is checked again (see :meth:`recheck`)."""
+        if self.outcomes:
+            # shown again: files may have changed meanwhile (a photo replaced on disk makes
+            # its reading stale), so the checklist is evaluated again, in a thread
+            self.recheck()
         focused = self.app.focused
         if self.lt_app.active_pane is not self or (
             focused is not None and focused is not self and self in focused.ancestors
