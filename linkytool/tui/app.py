@@ -47,6 +47,7 @@ from linkytool.tui.messages import (
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.session import Session
 from linkytool.tui.widgets.help import HelpScreen, key_label
+from linkytool.tui.widgets.tabs import ScreenTabs
 
 french.apply()
 
@@ -136,7 +137,7 @@ class LinkytoolApp(SafetyNet, App[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="⚡", time_format="%H:%M")
-        with TabbedContent(id="tabs"):
+        with ScreenTabs(id="tabs"):
             for index, spec in enumerate(PANES):
                 with TabPane(f"{spec.title} {key_label(spec.key)}", id=spec.tab):
                     if index == 0:  # only the first screen is imported and built now
@@ -308,7 +309,12 @@ class LinkytoolApp(SafetyNet, App[None]):
     # -- actions --------------------------------------------------------------------------
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != tab:
+            # The screen left keeps no focus: Textual would hand it to the next widget of
+            # that screen, now hidden (see ScreenTabs); the screen shown takes it.
+            tabs.screen.set_focus(None)
+        tabs.active = tab
 
     @property
     def active_pane(self) -> Pane:
@@ -348,6 +354,8 @@ class LinkytoolApp(SafetyNet, App[None]):
         tab = event.pane.id or ""
         if not any(spec.tab == tab for spec in PANES):
             return
+        if tab != self.query_one(TabbedContent).active:
+            return  # F3 then F4 before F3's screen was shown: only F4's is built and shown
         left = self.panes.get(self._shown_tab)
         self._shown_tab = tab
         if left is not None and left.id != f"pane-{tab}" and left.built:

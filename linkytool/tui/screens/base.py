@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 
 from linkytool.tui.errors import SafetyNet
 
@@ -67,10 +68,35 @@ class Pane(SafetyNet, VerticalScroll):
             if self._torn_down():
                 return  # the app quit while the screen was being built
             self.on_built()
+        if not self.shown:
+            return  # another tab was chosen while this one was being built
         focused = self.app.focused
         if focused is None or self not in focused.ancestors_with_self:
-            self.focus()  # the footer then shows this screen's keys
+            self.focus_here()  # the footer then shows this screen's keys
         self.on_shown()
+
+    @property
+    def shown(self) -> bool:
+        """Whether this pane is the tab on screen."""
+        return self.lt_app.active_pane is self
+
+    def focus_here(self, widget: Widget | None = None) -> None:
+        """Focus ``widget`` (default: the pane itself) as Textual does, a moment later,
+        but only if this pane is still the tab on screen then.
+
+        A ``TabbedContent`` shows the tab of whatever gets the focus: a focus asked by a
+        screen the installer has left since (a reading arrived, the screen finished its
+        build) took the installer back to it. On a loaded machine two screens did so in
+        turn, for ever: the UI flipped between Photos and Prérequis at full CPU. Every
+        focus a pane gives itself goes through here.
+        """
+        target = self if widget is None else widget
+
+        def apply() -> None:
+            if self.shown and target.is_attached and not self._torn_down():
+                target.screen.set_focus(target)
+
+        self.app.call_later(apply)
 
     def on_shown(self) -> None:
         """Called by the app when the pane's tab becomes active (refresh hook)."""

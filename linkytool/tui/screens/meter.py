@@ -192,7 +192,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
                 "Entrée sur « Connecter » (ou c) pour le relire.",
                 title="Reconnecter ?",
             )
-            self.query_one("#meter-connect", Button).focus()
+            self.focus_here(self.query_one("#meter-connect", Button))
         # Background work starts once this screen is on the terminal.
         self.call_after_refresh(self.lt_app.start_background_work)
         self._background_deadline = time.monotonic() + PHOTOS_FIRST_S

@@ -336,7 +336,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             return
         widget = self.slot(slot)
         target = f"#value-{slot}" if widget.path is not None else f"#pick-{slot}"
-        self.query_one(target).focus()
+        self.focus_here(self.query_one(target))
         if slot == SLOTS[0][0]:  # the first: the phone intake's button above it too
             self.call_after_refresh(self.scroll_home, animate=False)
         else:
@@ -516,7 +516,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
     def _show_panel(self) -> None:
         self.query_one("#intake-panel").remove_class("hidden")
         self.query_one("#intake-row").add_class("hidden")
-        self.query_one("#intake-close", Button).focus()
+        self.focus_here(self.query_one("#intake-close", Button))
         self.scroll_home(animate=False)
 
     def intake_updated(self, message: IntakeUpdated) -> None:
@@ -617,7 +617,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             event.stop()
             slot = next(s for s, _, _ in SLOTS if self.slot(s) in event.button.ancestors)
             self.query_one(f"#value-{slot}", Input).value = event.button.name
-            self.query_one(f"#value-{slot}", Input).focus()
+            self.focus_here(self.query_one(f"#value-{slot}", Input))
         elif button.startswith("pick-"):
             event.stop()
             self.action_pick(button.removeprefix("pick-"))

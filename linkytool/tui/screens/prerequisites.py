@@ -127,9 +127,9 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         ):
             return  # another screen, or the user is already working in this one
         if self.store.path is None or not self.store.path.exists():
-            self.query_one("#prereq-path", Input).focus()
+            self.focus_here(self.query_one("#prereq-path", Input))
         else:
-            self.query_one("#prereq-table", DataTable).focus()
+            self.focus_here(self.query_one("#prereq-table", DataTable))
 
     # -- dossier --------------------------------------------------------------------------
 
