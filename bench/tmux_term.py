@@ -16,6 +16,14 @@ from pathlib import Path
 #: Interval between two captures of the screen [s] (a capture costs about 3 ms of CPU).
 POLL_S = 0.01
 
+#: The demo's three photos, in the order of the Photos screen.
+DEMO_PHOTOS = ("demo-prm.jpg", "demo-date.jpg", "demo-index.jpg")
+#: What each photo's slot shows once read (the value line).
+DEMO_VALUES = ("Lu : 30002345678901", "Lu : 20/11/2026 14:32", "Lu : 12 ")
+#: The start of the notice each confirmation raises ("Enregistré au dossier"; the notice
+#: is narrow, right of the LCD previews, so its text wraps after the slot's title).
+DEMO_CONFIRMED = ("Numéro PRM :", "Date courante :", "Index injection :")
+
 
 class Tmux:
     """One program running in a detached tmux session of ``width`` × ``height`` cells."""

@@ -21,14 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tmux_term import KeepServer, Tmux
+from tmux_term import DEMO_CONFIRMED, DEMO_PHOTOS, DEMO_VALUES, KeepServer, Tmux
 
 ROOT = Path(__file__).resolve().parent.parent
 BINARY = ROOT / ".venv" / "bin" / "linkytool"
-#: Each photo's value line once read, and the notification its confirmation raises.
-VALUES = ("Lu : 30002345678901", "Lu : 20/11/2026 14:32", "Lu : 12 ")
-CONFIRMED = ("Numéro PRM : 30002345678901", "Date courante : 20/11/2026", "Index injection : 12")
-PHOTOS = ("demo-prm.jpg", "demo-date.jpg", "demo-index.jpg")
+VALUES, CONFIRMED, PHOTOS = DEMO_VALUES, DEMO_CONFIRMED, DEMO_PHOTOS
 #: Rows of the preview [cells], and lines from the value line to the preview's first.
 PREVIEW_ROWS = 6
 PREVIEW_OFFSET = 2

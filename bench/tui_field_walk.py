@@ -40,7 +40,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tmux_term import KeepServer, Tmux, compile_sources
+from tmux_term import (
+    DEMO_CONFIRMED,
+    DEMO_PHOTOS,
+    DEMO_VALUES,
+    KeepServer,
+    Tmux,
+    compile_sources,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -48,11 +55,7 @@ BINARY = ROOT / ".venv" / "bin" / "linkytool"
 SAMPLES = ROOT / "linkytool" / "samples" / "photos"
 #: Goal of issue 17: each value shown within this of the CLI's time for its photo [s].
 GOAL_S = 0.5
-#: What each photo's slot shows once read (the value line), in the order of the screen,
-#: and the start of the notification its confirmation raises.
-VALUES = ("Lu : 30002345678901", "Lu : 20/11/2026 14:32", "Lu : 12 ")
-CONFIRMED = ("Numéro PRM : 30002345678901", "Date courante : 20/11/2026", "Index injection : 12")
-PHOTOS = ("demo-prm.jpg", "demo-date.jpg", "demo-index.jpg")
+VALUES, CONFIRMED, PHOTOS = DEMO_VALUES, DEMO_CONFIRMED, DEMO_PHOTOS
 #: The two moments F3 is pressed: at once (the cold case), 5 s after the start [s].
 SCENARIOS = (("F3 at once", 0.0), ("F3 after 5 s", 5.0))
 

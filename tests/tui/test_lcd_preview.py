@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -132,3 +133,46 @@ def test_the_photos_screen_loads_neither_numpy_nor_the_ocr() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+async def test_the_confirmation_notice_stays_right_of_the_lcd_previews_at_80x24(
+    demo_copy: Path, photo_reader: CachedPhotoReader
+) -> None:
+    """Entrée on the PRM moves to the date, whose preview the installer now compares with
+    its value: the "Enregistré au dossier" notice stays right of the previews' column (40
+    cells wide at 80 columns, it covered the right half of any LCD preview or
+    cross-check line scrolled under it for 5 s)."""
+    from textual.widgets._toast import Toast
+
+    from linkytool.tui.app import make_app
+    from linkytool.tui.widgets.lcd_preview import LcdPreview
+
+    from .conftest import frozen_clock, wait_for
+
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f3")
+        photos = await _photos_read(app, pilot, wait_for)
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "value-prm")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "value-date")
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)))
+        for _ in range(3):
+            await pilot.pause(0.05)  # the notice and the scroll to the date laid out
+        preview = photos.query_one("#crop-date", LcdPreview).region
+        assert preview.width >= 40 and preview.height == 6
+        for toast in app.screen.query(Toast):
+            # right of the previews' column, whatever slot scrolls under it
+            assert toast.region.x >= preview.right, (toast.region, preview)
+
+
+async def _photos_read(app: Any, pilot: Any, wait_for: Any) -> Any:
+    """The Photos screen once its three photos are read (in the test's reader threads)."""
+    await wait_for(pilot, lambda: "photos" in app.panes and app.panes["photos"].built)
+    photos = app.panes["photos"]
+    await wait_for(
+        pilot,
+        lambda: all(photos.slot(s).reading is not None for s in ("prm", "date", "injection_index")),
+        timeout=120,
+    )
+    return photos

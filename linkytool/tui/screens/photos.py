@@ -660,10 +660,10 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         widget.mark_confirmed(recorded)
         self.post_message(ReadingConfirmed(slot, recorded, source))
         self.refresh_checks()
-        self.notify(
-            f"{widget.slot_title} : {french_value(recorded)} enregistré dans le dossier"
-            + (" (valeur corrigée à la main)." if source == "manual" else "."),
-            title="Relevé enregistré",
+        self.notify(  # short: it sits right of the LCD previews (app.tcss)
+            f"{widget.slot_title} : {french_value(recorded)}"
+            + (" (corrigé à la main)" if source == "manual" else ""),
+            title="Enregistré au dossier",
         )
         for warning in warnings:
             self.notify(f"Attention : {warning}.", severity="warning", timeout=10)
