@@ -5,6 +5,7 @@ one-field forms, the last dossier and adapter remembered."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +244,9 @@ async def test_o_opens_the_photo_in_the_viewer_without_waiting(
         await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=120)
         app.panes["photos"].focus()
         await pilot.press("o")
-        await pilot.pause(0.5)
+        # the viewer's outcome is known once its waiting thread is done (no fixed wait)
+        await wait_for(pilot, lambda: not any(t.name == "viewer" for t in threading.enumerate()))
+        await pilot.pause()
         warnings = [n for n in app._notifications if n.title == "Photo"]
         assert bool(warnings) == notified
         assert app.is_running
