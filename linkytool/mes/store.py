@@ -142,6 +142,11 @@ def render_dossier(dossier: Dossier, previous_text: str | None = None) -> str:
         document = tomlkit.parse(base)
     except (tomlkit.exceptions.ParseError, RecursionError):
         document = tomlkit.parse(new_dossier_text())
+    return _render_into(document, dossier)
+
+
+def _render_into(document: tomlkit.TOMLDocument, dossier: Dossier) -> str:
+    """TOML of ``dossier`` merged into the parsed ``document`` (changed in place)."""
     _merge(document, dossier_to_data(dossier))
     return tomlkit.dumps(document)
 
@@ -176,13 +181,15 @@ def _save_locked(dossier: Dossier, target: Path) -> None:
         raise DossierError(
             f"Impossible de relire {target} avant l'enregistrement : {describe_os_error(exc)}."
         ) from exc
+    document: tomlkit.TOMLDocument | None = None
     if previous is not None:
         try:
-            tomlkit.parse(previous)
+            document = tomlkit.parse(previous)  # parsed once: the merge below reuses it
         except (tomlkit.exceptions.ParseError, RecursionError):
             atomic_write_text(target.with_name(f"{target.stem}.invalide{target.suffix}"), previous)
-            previous = None
-    text = render_dossier(dossier, previous)
+    if document is None:
+        document = tomlkit.parse(new_dossier_text())
+    text = _render_into(document, dossier)
     _refuse_unreadable(text, target)
     atomic_write_text(target, text)
 
