@@ -11,6 +11,10 @@ terminal, and the UI process's CPU meanwhile [s]. A UI that does not show it wit
 focus and the Prérequis screen's own took the UI from one tab to the other for ever, at
 full CPU.
 
+``--random-keys N`` presses, instead of F3, ``N`` keys drawn at random (``--seed``) from
+the F keys, Entrée, Tab, Échap and F1 in each UI, 0.02-0.4 s apart, before F4: other
+orders of screens than F3 then F4.
+
 ``--base SRC`` (may be repeated) runs another source tree's UI too (``SRC`` holds its
 ``linkytool`` package, e.g. ``git archive COMMIT linkytool | tar -x -C SRC``), its round
 interleaved with this tree's: before/after side by side. Prints the load average.
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -33,9 +38,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tmux_term import KeepServer, Tmux, compile_sources
 
 ROOT = Path(__file__).resolve().parent.parent
+RNG = random.Random()
 PYTHON = ROOT / ".venv" / "bin" / "python"
 #: Seconds between F3 and F4 (the Photos screen is still being built on a busy machine).
 F3_TO_F4_S = 1.0
+#: Keys drawn by ``--random-keys`` (Échap twice: it closes what F1 and Entrée open).
+RANDOM_KEYS = ("F2", "F3", "F4", "F5", "F6", "F7", "Enter", "Tab", "Escape", "Escape", "F1")
 
 
 def process_cpu(pid: int) -> float:
@@ -62,8 +70,11 @@ def checklist_shown(text: str) -> bool:
     return "remplis" in text
 
 
-def one_round(count: int, source: Path | None, timeout: float) -> list[tuple[float, float]]:
-    """``count`` UIs at once; per UI (F4 to checklist [s] or NaN if stuck, UI CPU [s])."""
+def one_round(
+    count: int, source: Path | None, timeout: float, keys: list[list[str]] | None = None
+) -> list[tuple[float, float]]:
+    """``count`` UIs at once; per UI (F4 to checklist [s] or NaN if stuck, UI CPU [s]).
+    ``keys``: per UI, the random keys pressed before F4 (else F3)."""
     with tempfile.TemporaryDirectory() as scratch:
         env = {"XDG_STATE_HOME": f"{scratch}/state", "XDG_CONFIG_HOME": f"{scratch}/config"}
         env["TERM"] = "xterm-256color"
@@ -76,8 +87,16 @@ def one_round(count: int, source: Path | None, timeout: float) -> list[tuple[flo
                 term.start()
             for term in terms:
                 term.wait(lambda text: "Photos F3" in text, timeout=60)
-            for term in terms:
-                term.keys("F3")
+            if keys is None:
+                for term in terms:
+                    term.keys("F3")
+            else:
+                for step in range(len(keys[0])):
+                    for term, drawn in zip(terms, keys, strict=True):
+                        term.keys(drawn[step])
+                    time.sleep(RNG.uniform(0.02, 0.4))
+                for term in terms:
+                    term.keys("Escape")  # out of a field or a dialog
             time.sleep(F3_TO_F4_S)
             pids = [pane_pid(term) for term in terms]
             cpu_before = [process_cpu(pid) for pid in pids]
@@ -106,6 +125,8 @@ def main() -> None:
     parser.add_argument("--ui", type=int, default=3, help="UIs started at once")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=20.0, help="stuck after this [s]")
+    parser.add_argument("--random-keys", type=int, default=0, help="random keys before F4")
+    parser.add_argument("--seed", type=int, default=1, help="of the random keys")
     parser.add_argument(
         "--base", type=Path, action="append", default=[], help="another source tree, beside"
     )
@@ -117,14 +138,25 @@ def main() -> None:
     variants.append(("this tree", None))
     results: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in variants}
     load_before = os.getloadavg()
+    RNG.seed(options.seed)
     with KeepServer():
         for _ in range(options.rounds):
+            keys = None
+            if options.random_keys:  # the same keys for every tree of the round
+                keys = [
+                    [RNG.choice(RANDOM_KEYS) for _ in range(options.random_keys)]
+                    for _ in range(options.ui)
+                ]
             for name, source in variants:
-                results[name] += one_round(options.ui, source, options.timeout)
+                results[name] += one_round(options.ui, source, options.timeout, keys)
     load_after = os.getloadavg()
+    before = (
+        f"{options.random_keys} random keys (seed {options.seed})" if options.random_keys else "F3"
+    )
     print(
-        f"{options.ui} x linkytool --demo at once in tmux 80x24, F3 then F4 {F3_TO_F4_S} s"
-        f" later, {options.rounds} rounds; stuck = no checklist within {options.timeout} s"
+        f"{options.ui} x linkytool --demo at once in tmux 80x24, {before} then F4"
+        f" {F3_TO_F4_S} s later, {options.rounds} rounds; stuck = no checklist within"
+        f" {options.timeout} s"
     )
     print(
         f"machine: {os.cpu_count()} cores; load average (1 min) {load_before[0]:.2f} before,"
