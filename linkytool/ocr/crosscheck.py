@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from linkytool.ocr.grammar import ads_number, date_has_time, value_from_date
 from linkytool.ocr.result import SCREEN_LABELS, PhotoReading, ScreenKind
+from linkytool.ocr.values import ads_number, date_has_time, value_from_date
 from linkytool.textfmt import french_value
 
 if TYPE_CHECKING:

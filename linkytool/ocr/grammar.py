@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
 from linkytool.ocr.result import ScreenKind
+from linkytool.ocr.values import ads_number, date_has_time, normalise_text, value_from_date
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -98,13 +99,6 @@ class FieldMatch:
     #: Found only by a looser rule (a cell of the screen's fixed layout taken as the
     #: blank whatever it reads, digits left unexplained): a best guess, never confident.
     repaired: bool = False
-
-
-def normalise_text(text: str) -> str:
-    """Upper-case, accents removed, runs of blanks collapsed, ends stripped."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", ascii_only.upper()).strip()
 
 
 def _same_length_upper(text: str) -> str:
@@ -478,7 +472,6 @@ def index_digits_plausible(digits: str) -> bool:
     return not digits.startswith("0") or len(digits) == 1 or len(digits) in INDEX_PAD_WIDTHS
 
 
-_ADS_RE = re.compile(r"\bAD[S5C]O?\s*:?\s*(\d{12})\b")
 #: A references line is kept when it holds at least this many letters and digits.
 MIN_REFERENCE_CHARS = 6
 
@@ -495,14 +488,6 @@ def parse_references(text: str) -> str | None:
         if alnum >= MIN_REFERENCE_CHARS and alnum >= 0.6 * len(line.replace(" ", "")):
             kept.append(line)
     return " / ".join(kept) if kept else None
-
-
-def ads_number(references: str | None) -> str | None:
-    """The 12-digit meter address (ADS) in the references text, if legible."""
-    if not references:
-        return None
-    match = _ADS_RE.search(normalise_text(references))
-    return match.group(1) if match else None
 
 
 PARSERS = {
@@ -529,16 +514,6 @@ def parse_value(kind: ScreenKind, text: str) -> FieldMatch | None:
         if not used.issuperset(range(run.start(), run.end())):
             return replace(match, repaired=True)
     return match
-
-
-def value_from_date(value: str) -> datetime:
-    """The naive datetime of a normalised date value (midnight when no time shown)."""
-    return datetime.fromisoformat(value)
-
-
-def date_has_time(value: str) -> bool:
-    """True when a normalised date value carries the time (``YYYY-MM-DDTHH:MM``)."""
-    return "T" in value
 
 
 __all__ = [

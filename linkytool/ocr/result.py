@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image
+if TYPE_CHECKING:  # Pillow is loaded where a crop is encoded or opened: the UI, which
+    # unpickles readings, never does
+    from PIL import Image
 
 
 class ScreenKind(StrEnum):
@@ -79,6 +82,8 @@ class PhotoReading:
         """The screen crop as a Pillow image (``None`` when no screen was found)."""
         if self.crop is None:
             return None
+        from PIL import Image
+
         return Image.open(io.BytesIO(self.crop))
 
     def as_dict(self) -> dict[str, object]:
@@ -106,7 +111,7 @@ def encode_png(image: Image.Image) -> bytes:
     instead of ~100 on the busy 2-core machine, every photo read pays it) for a file ~12 %
     larger (~140 KB).
     """
-    buffer = io.BytesIO()
+    buffer = io.BytesIO()  # ``image`` is a Pillow image: Pillow is loaded already
     image.save(buffer, format="PNG", optimize=False, compress_level=1)
     return buffer.getvalue()
 

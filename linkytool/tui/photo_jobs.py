@@ -101,7 +101,7 @@ def _init_worker() -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    import linkytool.ocr  # noqa: F401  (loaded once per worker, before the first photo)
+    import linkytool.ocr.reader  # noqa: F401  (loaded once per worker, before the first photo)
 
 
 def _exit_cleanly(signum: int, frame: Any) -> None:

@@ -22,7 +22,7 @@ def preload() -> None:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
     with contextlib.suppress(Exception):
-        import linkytool.ocr  # noqa: F401
+        import linkytool.ocr.reader  # noqa: F401  (the package itself loads nothing)
         from linkytool.ocr.engine import ensure_engine
 
         ensure_engine()  # cached: the forked workers inherit the answer

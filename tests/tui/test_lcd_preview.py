@@ -176,3 +176,55 @@ async def _photos_read(app: Any, pilot: Any, wait_for: Any) -> Any:
         timeout=120,
     )
     return photos
+
+
+ARRIVAL = """
+import pickle
+import sys
+
+import linkytool.tui.app
+import linkytool.tui.screens.photos
+
+# as the pool hands them over: each reading with the picture its worker drew
+readings, drawn = pickle.loads(sys.stdin.buffer.read())
+from linkytool.ocr import cross_check
+from linkytool.tui.lcd_dots import picture_of, remember
+
+for reading, picture in zip(readings, drawn):
+    remember(reading.crop, picture)  # as PhotoJobs does with a worker's outcome
+
+checks = cross_check(readings)
+pictures = [picture_of(reading) for reading in readings]
+loaded = sorted(m for m in ("numpy", "PIL", "linkytool.ocr.reader") if m in sys.modules)
+print(loaded, [r.value for r in readings], len(checks), sum(p is not None for p in pictures))
+"""
+
+
+def test_readings_arriving_in_the_ui_load_neither_numpy_nor_the_reader(
+    photo_reader: CachedPhotoReader,
+) -> None:
+    """The UI process unpickles each reading from its worker and cross-checks them: that
+    imported the whole OCR package (numpy, Pillow, the reader: ~0.3 s of the UI's CPU)
+    just when the first value was to be shown."""
+    import pickle
+    import subprocess
+    import sys
+
+    from linkytool.tui.lcd_dots import draw
+
+    photos = SAMPLES / "photos"
+    readings = [photo_reader(photos / f"demo-{name}.jpg") for name in ("prm", "date", "index")]
+    result = subprocess.run(
+        [sys.executable, "-c", ARRIVAL],
+        input=pickle.dumps((readings, [draw(reading) for reading in readings])),
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    from linkytool.ocr import cross_check
+
+    values = [reading.value for reading in readings]
+    assert values == ["30002345678901", "2026-11-20T14:32", "12"]
+    expected = f"[] {values} {len(cross_check(readings))} 3"
+    assert result.stdout.decode().strip() == expected
