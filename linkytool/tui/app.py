@@ -183,9 +183,9 @@ class LinkytoolApp(SafetyNet, App[None]):
         code, ~0.3 s of imports) and import the next screens' code, so F3 and F4 find
         their work done or under way (the photos are read since the first paint)."""
         if self.photo_jobs.busy():
-            # The readings arrive as OCR objects: their first unpickling imports the OCR
-            # (~0.4 s), better now, while the workers read, than on their delivery.
-            import linkytool.ocr
+            # The cross-checks the Photos screen runs on each reading (no numpy: the
+            # readings are unpickled and checked without the reader, ~15 ms).
+            import linkytool.ocr.crosscheck
         if self.store.path is not None and self.store.path.is_file():
             try:
                 self.store.load()
