@@ -110,7 +110,9 @@ def _font_set(font: str | FontSet | None) -> FontSet:
 def templates(font: str | FontSet | None = None) -> Templates:
     """Every glyph of glyph set(s) ``font`` (of every template set when None: a
     character then has several glyphs), each also moved by one dot where it fits."""
-    return _templates(_font_set(font), SETTINGS.shift_cost)
+    return _templates(
+        _font_set(font), SETTINGS.shift_cost, SETTINGS.stretch_cost, SETTINGS.alias_cost
+    )
 
 
 def cell_windows(bits: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.bool_]]:
@@ -149,22 +151,81 @@ def shifted(bits: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.bool_]]:
     return moves
 
 
+#: The design box [rows, columns] of a narrow glyph set (the X11 5x7 and 5x8 digits:
+#: 4 dots wide, 6 high) whose digits :func:`stretched` redraws on the full matrix.
+NARROW_BOX = (ROWS - 1, COLS - 1)
+
+
+def design_box(font: str) -> tuple[slice, slice] | None:
+    """Rows and columns of the box holding every digit of ``font`` when it is a
+    :data:`NARROW_BOX` design (None otherwise: the digits already fill the 5×7 matrix)."""
+    union = np.zeros_like(glyph_bits("0", font))
+    for digit in DIGITS:
+        union |= glyph_bits(digit, font)
+    rows, cols = np.flatnonzero(union.any(axis=1)), np.flatnonzero(union.any(axis=0))
+    if (rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) != NARROW_BOX:
+        return None
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def stretched(bits: npt.NDArray[np.bool_], box: tuple[slice, slice]) -> list[npt.NDArray[np.bool_]]:
+    """A narrow design (``box``: 4 columns × 6 rows) drawn on the full 5×7 matrix, each
+    way one column and one row can be repeated.
+
+    Dot-matrix digit designs come in two sizes: 5×7 (HD44780-style ROMs) and 4×6 (the X11
+    fonts). The same design scaled up keeps its strokes: the X11 4 stretched is 2 dots
+    from the HD44780 4 (8 from any 5×7 template), its flat-topped 3 is the HD44780 3
+    (which no round 3 resembles): a 5×7 ROM the templates do not hold still finds its
+    design among the narrow sets' (leave-one-font-out, ``bench/ocr_accuracy.py``).
+    """
+    core = bits[box]
+    out = []
+    for col in range(core.shape[1]):
+        wide = np.insert(core, col, core[:, col], axis=1)
+        for row in range(core.shape[0]):
+            out.append(np.insert(wide, row, wide[row], axis=0))
+    return out
+
+
+#: Digits many ROMs draw like a letter of the same set: the alternative ROM's 0 is its
+#: O (HD44780 slashes its 0). A cell reads as that digit at ``Settings.alias_cost``.
+DIGIT_AS_LETTER = {"0": "O"}
+
+
+def _placements(
+    char: str, font_name: str, shift_cost: float, stretch_cost: float, alias_cost: float
+) -> Iterator[tuple[npt.NDArray[np.bool_], float]]:
+    """Every (7-row dot matrix, extra cost [dots]) prototype of ``char`` in ``font_name``."""
+    for window in cell_windows(glyph_bits(char, font_name)):
+        yield window, 0.0
+        # letters and digits only: a mark moved a dot (a "/" one row lower) fits a
+        # blurred digit's stroke
+        if char.isalnum():
+            for moved in shifted(window):
+                yield moved, shift_cost
+    box = design_box(font_name) if char in DIGITS else None
+    if box is not None:
+        for bits in stretched(glyph_bits(char, font_name), box):
+            yield bits, stretch_cost
+    letter = DIGIT_AS_LETTER.get(char)
+    if letter is not None and letter in FONTS[font_name]:
+        for window in cell_windows(glyph_bits(letter, font_name)):
+            yield window, alias_cost
+
+
 @lru_cache(maxsize=32)
-def _templates(fonts: FontSet, shift_cost: float) -> Templates:
+def _templates(
+    fonts: FontSet, shift_cost: float, stretch_cost: float, alias_cost: float
+) -> Templates:
     found: dict[tuple[str, bytes], tuple[FloatArray, float]] = {}
     for font_name in fonts:
         for char in FONTS[font_name]:
-            for window in cell_windows(glyph_bits(char, font_name)):
-                # letters and digits only: a mark moved a dot (a "/" one row lower)
-                # fits a blurred digit's stroke
-                moves = shifted(window) if char.isalnum() else []
-                placed = [(window, 0.0)] + [(moved, shift_cost) for moved in moves]
-                for bits, penalty in placed:
-                    vector = bits.astype(np.float64).reshape(-1)
-                    key = (char, vector.tobytes())
-                    # the same glyph drawn in place by another set: no move penalty
-                    if key not in found or penalty < found[key][1]:
-                        found[key] = (vector, penalty)
+            for bits, penalty in _placements(char, font_name, shift_cost, stretch_cost, alias_cost):
+                vector = bits.astype(np.float64).reshape(-1)
+                key = (char, vector.tobytes())
+                # the same glyph drawn in place by another set: no move penalty
+                if key not in found or penalty < found[key][1]:
+                    found[key] = (vector, penalty)
     order = {char: rank for rank, char in enumerate(dict.fromkeys(c for c, _ in found))}
     keys = sorted(found, key=lambda key: order[key[0]])  # stable: each character's glyphs together
     return Templates(

@@ -9,6 +9,9 @@ ship the HD44780 "A00" ROM, so :data:`HD44780` reproduces those glyphs (rows top
 * ``x11_5x7``, ``x11_5x8``: the X11 misc-fixed 5x7 and 5x8 fonts (public domain, from
   Debian's ``xfonts-base``; narrow 4-dot glyphs, the 5x8 one in a cell of 8 rows), read
   from ``fonts/*.json`` which name their source and licence;
+* ``spleen_5x8``: Spleen 5x8 (BSD-2-Clause, Frederic Cambus; a narrow design of its
+  own: round 3, open 4), from ``fonts/spleen_5x8.json``, a template set only (the
+  benchmark does not draw photos with it);
 * ``plain``: a ``1`` without base, open ``4``, straight ``7``, ``6``/``9`` without tails;
 * ``tailed``: a flagged ``1`` without base, ``6``/``9`` with closed hooks, a serif ``7``.
 
@@ -141,6 +144,7 @@ FONTS: Mapping[str, Mapping[str, Glyph]] = MappingProxyType(
         "alt": ALT,
         "x11_5x7": _load_json_font("x11_5x7"),
         "x11_5x8": _load_json_font("x11_5x8"),
+        "spleen_5x8": _load_json_font("spleen_5x8"),
         "plain": MappingProxyType({**_HD44780, **_PLAIN_OVERRIDES}),
         "tailed": MappingProxyType({**_HD44780, **_TAILED_OVERRIDES}),
     }
