@@ -329,6 +329,7 @@ __all__ = [
     "template_fonts",
     "templates",
     "unfamiliar_digits",
+    "unlike_cells",
     "use_template_fonts",
 ]
 
@@ -365,12 +366,41 @@ def unfamiliar_digits(
     return bool(odd.any())
 
 
+def unlike_cells(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    apart: float = SETTINGS.unlike_distance,
+    worse: float = SETTINGS.unlike_excess,
+) -> npt.NDArray[np.bool_]:
+    """(N, 10) mask of the nearest digit of each cell that cannot be that digit.
+
+    One panel has one character ROM: it draws each digit one way. When two cells
+    (N, 35) have the same nearest digit (``digit_costs`` (N, 10) [dots]) but lie more
+    than ``apart`` dots from each other, they are two designs; the one fitting that
+    digit ``worse`` dots worse or more is another digit (the alternative ROM's open 4,
+    nearest a 9 among the templates, next to a 9 that fits one). Meant for digits of a
+    design the templates do not hold (:func:`unfamiliar_digits`): a known design fits
+    its own digit.
+    """
+    nearest = np.argmin(digit_costs, axis=1)
+    best = digit_costs[np.arange(len(nearest)), nearest]
+    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    clash = (nearest[:, None] == nearest[None, :]) & (between > apart)
+    clash &= best[None, :] <= best[:, None] - worse
+    mask = np.zeros(digit_costs.shape, dtype=np.bool_)
+    rows = np.flatnonzero(clash.any(axis=1))
+    mask[rows, nearest[rows]] = True
+    return mask
+
+
 #: A glyph set is left out when it explains the cells this much worse than the best
 #: one [dots, whole panel].
 FONT_MARGIN = 4.0
 #: ... unless a cell then fits this much worse than with every set [dots]: a glyph no
-#: kept set draws (a ROM the templates do not hold mixes its neighbours' designs).
-FONT_CELL_SLACK = 2.0
+#: kept set draws (a ROM the templates do not hold mixes its neighbours' designs; the
+#: alternative ROM's round 3, 1-2 dots nearer Spleen's stretched 3 than HD44780's 8,
+#: on a panel whose letters are HD44780's: leave-one-font-out seed 4242 cells).
+FONT_CELL_SLACK = 1.0
 
 
 def detect_fonts(cells: FloatArray) -> FontSet | None:

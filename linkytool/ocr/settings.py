@@ -24,7 +24,8 @@ class Settings:
         "row_shift_cost, unfamiliar_margin_slack, unfamiliar_excess_cap and the font "
         "detection's FONT_CELL_SLACK: leave-one-font-out seeds 41 (10 photos per font and "
         "level, and 10 with the camera model) and 501 (15), normal+hard, default geometry; "
-        "stretch_cost, alias_cost and the Spleen set: leave-one-font-out seed 4242 (30 "
+        "stretch_cost, alias_cost, the unlike_* rule, FONT_CELL_SLACK 2 -> 1 and the "
+        "Spleen set: leave-one-font-out seed 4242 (30 "
         "photos per font and level, normal+hard, default geometry; the cells of those "
         "photos read offline)"
     )
@@ -132,6 +133,13 @@ class Settings:
     #: Extra distance [dots] of a digit drawn as a letter of its set (``dotmatrix.
     #: DIGIT_AS_LETTER``: a 0 drawn as the set's O).
     alias_cost: float = 1.0
+    #: Digits of an unfamiliar design (``digit_fit_excess``): two cells read as one
+    #: digit that lie more than ``unlike_distance`` [dots] apart, one fitting it
+    #: ``unlike_excess`` [dots] worse, are two digits; that one's digit costs
+    #: ``unlike_cost`` [dots] more (``dotmatrix.unlike_cells``).
+    unlike_distance: float = 6.0
+    unlike_excess: float = 3.0
+    unlike_cost: float = 20.0
 
 
 #: The settings the reader uses.

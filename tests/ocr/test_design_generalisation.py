@@ -26,6 +26,7 @@ from linkytool.ocr.dotmatrix import (
     classify,
     design_box,
     stretched,
+    unlike_cells,
     use_template_fonts,
 )
 from linkytool.ocr.font5x7 import COLS, FONTS, HD44780, ROWS, glyph_bits
@@ -131,3 +132,24 @@ def test_stretched_designs_read_the_tailed_5_confidently_right(tmp_path: Path) -
         reading = read_photo(path)
     assert reading.value == truth.value == "275"
     assert reading.confident
+
+
+def _glyph(char: str, font: str) -> np.ndarray:
+    return cell_windows(glyph_bits(char, font))[0].astype(np.float64).reshape(-1)
+
+
+def test_two_unlike_cells_read_as_one_digit_are_two_digits() -> None:
+    """The alternative ROM's open 4 is nearest a 9 among the templates (8.5 dots) on a
+    panel whose 9 fits one (0.5): one ROM draws one 9, so the 4's cell is not a 9."""
+    cells = np.stack([_glyph("4", "alt"), _glyph("9", "alt"), _glyph("9", "alt")])
+    costs = np.full((3, 10), 12.0)
+    costs[0, 9], costs[0, 4] = 8.5, 9.0
+    costs[1:, 9] = 0.5
+    mask = unlike_cells(cells, costs)
+    assert mask[0, 9] and mask.sum() == 1  # the two 9s look alike: both stay 9
+    assert int(np.argmin(costs + SETTINGS.unlike_cost * mask, axis=1)[0]) == 4
+    # cells alike (a blurred 9 next to a clean one), or fitting about as well: no clash
+    assert not unlike_cells(cells[1:], costs[1:]).any()
+    close = costs.copy()
+    close[0, 9] = 0.5 + SETTINGS.unlike_excess - 0.5
+    assert not unlike_cells(cells, close).any()

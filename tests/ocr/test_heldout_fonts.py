@@ -116,10 +116,12 @@ def test_a_mark_glued_before_an_index_is_to_confirm(
 ) -> None:
     """Seed 8317 (the first held-out run of the tolerant classifier, now a tuning
     seed), HD44780 left out, hard photo 13: the blurred 4 of "497 kWh" fitted no digit
-    and read "(": "(97kWh" gave 97, confidently. (The X11 4 stretched onto 5×7 now
-    reads it: the rule is pinned without the stretched designs.)"""
+    and read "(": "(97kWh" gave 97, confidently. (The X11 4 stretched onto 5×7, and the
+    font detection keeping every set for it, now read it: the rule is pinned with the
+    designs and the detection it was found with.)"""
     unstretched = dataclasses.replace(dotmatrix.SETTINGS, stretch_cost=float("inf"))
     monkeypatch.setattr(dotmatrix, "SETTINGS", unstretched)
+    monkeypatch.setattr(dotmatrix, "FONT_CELL_SLACK", 2.0)
     path, value = _bench_photo(tmp_path, "hd44780", "hard", 13, seed=8317)
     with use_template_fonts(("alt", "x11_5x7", "x11_5x8")):
         reading = read_photo(path)
