@@ -323,6 +323,7 @@ __all__ = [
     "char_distances",
     "classify",
     "detect_fonts",
+    "digit_misfits",
     "shifted",
     "spot_word",
     "spot_words",
@@ -336,6 +337,17 @@ __all__ = [
 
 #: Fewest title letters for :func:`unfamiliar_digits` to compare with.
 MIN_LETTERS = 3
+
+
+def digit_misfits(digit_costs: FloatArray, title: Sequence[CellRead]) -> FloatArray | None:
+    """How much worse [dots] each digit cell fits its nearest digit (``digit_costs``
+    (N, 10)) than the title letters their characters (median): (N,), or None without
+    enough letters to compare (see :func:`unfamiliar_digits`)."""
+    letters = [cell.distance for cell in title if cell.char.isalpha()]
+    if len(letters) < MIN_LETTERS or not len(digit_costs):
+        return None
+    misfit: FloatArray = digit_costs.min(axis=1) - float(np.median(letters))
+    return misfit
 
 
 def unfamiliar_digits(
@@ -356,11 +368,10 @@ def unfamiliar_digits(
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
     under ``cap``. False without enough letters to compare.
     """
-    letters = [cell.distance for cell in title if cell.char.isalpha()]
-    if len(letters) < MIN_LETTERS or not len(digit_costs):
+    misfit = digit_misfits(digit_costs, title)
+    if misfit is None:
         return False
     ordered = np.sort(digit_costs, axis=1)
-    misfit = ordered[:, 0] - float(np.median(letters))
     margin = ordered[:, 1] - ordered[:, 0]
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
     return bool(odd.any())
@@ -369,8 +380,11 @@ def unfamiliar_digits(
 def unlike_cells(
     cells: FloatArray,
     digit_costs: FloatArray,
+    movable: npt.NDArray[np.bool_] | None = None,
+    *,
     apart: float = SETTINGS.unlike_distance,
     worse: float = SETTINGS.unlike_excess,
+    runner_up: float = SETTINGS.unlike_margin,
 ) -> npt.NDArray[np.bool_]:
     """(N, 10) mask of the nearest digit of each cell that cannot be that digit.
 
@@ -380,14 +394,19 @@ def unlike_cells(
     digit ``worse`` dots worse or more is another digit (the alternative ROM's open 4,
     nearest a 9 among the templates, next to a 9 that fits one). Meant for digits of a
     design the templates do not hold (:func:`unfamiliar_digits`): a known design fits
-    its own digit.
+    its own digit. Only the ``movable`` cells (N,) bool, all when None, whose next
+    digit fits within ``runner_up`` dots lose theirs: an unknown design halfway between
+    two digits (the open 4: 9 or 4), not a known one damaged by glare (a 0 whose next
+    digit is 2 dots further).
     """
     nearest = np.argmin(digit_costs, axis=1)
     best = digit_costs[np.arange(len(nearest)), nearest]
+    ambiguous = np.sort(digit_costs, axis=1)[:, 1] - best <= runner_up
     between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
     clash = (nearest[:, None] == nearest[None, :]) & (between > apart)
     clash &= best[None, :] <= best[:, None] - worse
     mask = np.zeros(digit_costs.shape, dtype=np.bool_)
+    clash &= ambiguous[:, None] if movable is None else (ambiguous & movable)[:, None]
     rows = np.flatnonzero(clash.any(axis=1))
     mask[rows, nearest[rows]] = True
     return mask

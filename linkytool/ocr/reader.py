@@ -33,6 +33,7 @@ from linkytool.ocr.dotmatrix import (
     char_distances,
     classify,
     detect_fonts,
+    digit_misfits,
     unfamiliar_digits,
     unlike_cells,
 )
@@ -156,8 +157,10 @@ def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[npt.NDArray
     columns = [chars.index(digit) for digit in DIGITS]
     result: npt.NDArray[np.float64] = distances[:, columns]
     unfamiliar = unfamiliar_digits(result, read.lines[0])
-    if unfamiliar:
-        result = result + SETTINGS.unlike_cost * unlike_cells(cells, result)
+    misfit = digit_misfits(result, read.lines[0])
+    if unfamiliar and misfit is not None:
+        odd = misfit > SETTINGS.digit_fit_excess
+        result = result + SETTINGS.unlike_cost * unlike_cells(cells, result, odd)
     return result, unfamiliar
 
 

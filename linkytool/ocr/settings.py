@@ -135,11 +135,13 @@ class Settings:
     alias_cost: float = 1.0
     #: Digits of an unfamiliar design (``digit_fit_excess``): two cells read as one
     #: digit that lie more than ``unlike_distance`` [dots] apart, one fitting it
-    #: ``unlike_excess`` [dots] worse, are two digits; that one's digit costs
-    #: ``unlike_cost`` [dots] more (``dotmatrix.unlike_cells``).
+    #: ``unlike_excess`` [dots] worse (and its next digit within ``unlike_margin``),
+    #: are two digits; that one's digit costs ``unlike_cost`` [dots] more
+    #: (``dotmatrix.unlike_cells``).
     unlike_distance: float = 6.0
     unlike_excess: float = 3.0
     unlike_cost: float = 20.0
+    unlike_margin: float = 1.0
 
 
 #: The settings the reader uses.
