@@ -107,11 +107,18 @@ def _font_set(font: str | FontSet | None) -> FontSet:
     return wanted
 
 
-def templates(font: str | FontSet | None = None) -> Templates:
+def templates(font: str | FontSet | None = None, *, designs: bool = False) -> Templates:
     """Every glyph of glyph set(s) ``font`` (of every template set when None: a
-    character then has several glyphs), each also moved by one dot where it fits."""
+    character then has several glyphs), each also moved by one dot where it fits;
+    ``designs``: with the digit designs the sets suggest (:func:`stretched`,
+    :data:`DIGIT_AS_LETTER`), for reading digits only: they fit noise too well to judge
+    whether a panel is a dot-matrix LCD (a plain-font screen's blurred text)."""
+    off = np.inf
     return _templates(
-        _font_set(font), SETTINGS.shift_cost, SETTINGS.stretch_cost, SETTINGS.alias_cost
+        _font_set(font),
+        SETTINGS.shift_cost,
+        SETTINGS.stretch_cost if designs else off,
+        SETTINGS.alias_cost if designs else off,
     )
 
 
@@ -280,13 +287,17 @@ class CellRead:
 
 
 def char_distances(
-    cells: FloatArray, font: str | FontSet | None = None, *, tolerant: bool = True
+    cells: FloatArray,
+    font: str | FontSet | None = None,
+    *,
+    tolerant: bool = True,
+    designs: bool = False,
 ) -> tuple[tuple[str, ...], FloatArray]:
     """Distance of each cell (N, 35) to each character (min over its glyphs, a moved
     glyph's penalty added): (N, C) [dots]. ``tolerant=False``: rows are not matched one
     column off (title spotting: a word summed over cells would otherwise fit noise, "74L"
-    spotted as TIC)."""
-    table = templates(font)
+    spotted as TIC). ``designs``: see :func:`templates` (reading digits)."""
+    table = templates(font, designs=designs)
     per_row = row_distances(cells, SETTINGS.row_shift_cost if tolerant else np.inf)
     raw = per_row[:, np.arange(ROWS)[None, :], table.row_ids].sum(axis=2) + table.penalties
     out: FloatArray = np.minimum.reduceat(raw, table.starts, axis=1)
@@ -296,8 +307,10 @@ def char_distances(
 def classify(
     cells: FloatArray, allowed: Iterable[str] | None = None, font: str | FontSet | None = None
 ) -> list[CellRead]:
-    """Read each cell (N, 35) among ``allowed`` characters (all when None) of ``font``."""
-    chars, distances = char_distances(cells, font)
+    """Read each cell (N, 35) among ``allowed`` characters (all when None) of ``font``;
+    among digits only, with the digit designs of :func:`templates`."""
+    digits_only = allowed is not None and set(allowed) <= set(DIGITS)
+    chars, distances = char_distances(cells, font, designs=digits_only)
     if allowed is not None:
         keep = [i for i, c in enumerate(chars) if c in set(allowed)]
         chars = tuple(chars[i] for i in keep)
@@ -436,7 +449,7 @@ def detect_fonts(cells: FloatArray) -> FontSet | None:
     names = _ACTIVE_FONTS[0]
     if len(names) < 2:
         return None
-    fits = {name: char_distances(cells, name)[1].min(axis=1) for name in names}
+    fits = {name: char_distances(cells, name, designs=True)[1].min(axis=1) for name in names}
     totals = {name: float(fit.sum()) for name, fit in fits.items()}
     best = min(totals.values())
     kept = tuple(name for name in names if totals[name] - best < FONT_MARGIN)

@@ -153,7 +153,7 @@ def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[npt.NDArray
     templates do not hold (:func:`unfamiliar_digits`); then two cells that look unlike
     do not share a digit (:func:`unlike_cells`)."""
     cells = read.grid.cells.reshape(-1, 35)[[_cell_index(p) for p in positions]]
-    chars, distances = char_distances(cells, read.font)
+    chars, distances = char_distances(cells, read.font, designs=True)
     columns = [chars.index(digit) for digit in DIGITS]
     result: npt.NDArray[np.float64] = distances[:, columns]
     unfamiliar = unfamiliar_digits(result, read.lines[0])
