@@ -453,7 +453,9 @@ def detect_fonts(cells: FloatArray) -> FontSet | None:
     totals = {name: float(fit.sum()) for name, fit in fits.items()}
     best = min(totals.values())
     kept = tuple(name for name in names if totals[name] - best < FONT_MARGIN)
-    if len(kept) == len(names):
+    # a set lending only its digits (Spleen) is no panel's whole ROM: its title words
+    # could not be spotted
+    if len(kept) == len(names) or all("A" not in FONTS[name] for name in kept):
         return None
     every = np.min([fits[name] for name in names], axis=0)
     kept_fit = np.min([fits[name] for name in kept], axis=0)

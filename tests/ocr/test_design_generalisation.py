@@ -214,3 +214,13 @@ def test_a_known_0_damaged_by_glare_keeps_its_digit(tmp_path: Path) -> None:
     reading = read_photo(path)
     assert truth.value == "2"
     assert reading.value == "2"
+
+
+def test_a_panel_of_digits_only_is_not_given_the_digit_lender_alone() -> None:
+    """A panel whose cells fit Spleen's digits best (only digits and blanks): the font
+    detection named Spleen alone, and spotting a title among its glyphs (no letters)
+    crashed (known-font seed 70707 run); every set is kept instead."""
+    cells = np.stack(
+        [_glyph(c, "spleen_5x8") if c != " " else np.zeros(35) for c in "0123456789  0123"]
+    )
+    assert dotmatrix.detect_fonts(cells) is None
