@@ -107,10 +107,19 @@ def _font_set(font: str | FontSet | None) -> FontSet:
     return wanted
 
 
-def templates(font: str | FontSet | None = None) -> Templates:
+def templates(font: str | FontSet | None = None, *, designs: bool = False) -> Templates:
     """Every glyph of glyph set(s) ``font`` (of every template set when None: a
-    character then has several glyphs), each also moved by one dot where it fits."""
-    return _templates(_font_set(font), SETTINGS.shift_cost)
+    character then has several glyphs), each also moved by one dot where it fits;
+    ``designs``: with the digit designs the sets suggest (:func:`stretched`,
+    :data:`DIGIT_AS_LETTER`), for reading digits only: they fit noise too well to judge
+    whether a panel is a dot-matrix LCD (a plain-font screen's blurred text)."""
+    off = np.inf
+    return _templates(
+        _font_set(font),
+        SETTINGS.shift_cost,
+        SETTINGS.stretch_cost if designs else off,
+        SETTINGS.alias_cost if designs else off,
+    )
 
 
 def cell_windows(bits: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.bool_]]:
@@ -149,22 +158,81 @@ def shifted(bits: npt.NDArray[np.bool_]) -> list[npt.NDArray[np.bool_]]:
     return moves
 
 
+#: The design box [rows, columns] of a narrow glyph set (the X11 5x7 and 5x8 digits:
+#: 4 dots wide, 6 high) whose digits :func:`stretched` redraws on the full matrix.
+NARROW_BOX = (ROWS - 1, COLS - 1)
+
+
+def design_box(font: str) -> tuple[slice, slice] | None:
+    """Rows and columns of the box holding every digit of ``font`` when it is a
+    :data:`NARROW_BOX` design (None otherwise: the digits already fill the 5×7 matrix)."""
+    union = np.zeros_like(glyph_bits("0", font))
+    for digit in DIGITS:
+        union |= glyph_bits(digit, font)
+    rows, cols = np.flatnonzero(union.any(axis=1)), np.flatnonzero(union.any(axis=0))
+    if (rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) != NARROW_BOX:
+        return None
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def stretched(bits: npt.NDArray[np.bool_], box: tuple[slice, slice]) -> list[npt.NDArray[np.bool_]]:
+    """A narrow design (``box``: 4 columns × 6 rows) drawn on the full 5×7 matrix, each
+    way one column and one row can be repeated.
+
+    Dot-matrix digit designs come in two sizes: 5×7 (HD44780-style ROMs) and 4×6 (the X11
+    fonts). The same design scaled up keeps its strokes: the X11 4 stretched is 2 dots
+    from the HD44780 4 (8 from any 5×7 template), its flat-topped 3 is the HD44780 3
+    (which no round 3 resembles): a 5×7 ROM the templates do not hold still finds its
+    design among the narrow sets' (leave-one-font-out, ``bench/ocr_accuracy.py``).
+    """
+    core = bits[box]
+    out = []
+    for col in range(core.shape[1]):
+        wide = np.insert(core, col, core[:, col], axis=1)
+        for row in range(core.shape[0]):
+            out.append(np.insert(wide, row, wide[row], axis=0))
+    return out
+
+
+#: Digits many ROMs draw like a letter of the same set: the alternative ROM's 0 is its
+#: O (HD44780 slashes its 0). A cell reads as that digit at ``Settings.alias_cost``.
+DIGIT_AS_LETTER = {"0": "O"}
+
+
+def _placements(
+    char: str, font_name: str, shift_cost: float, stretch_cost: float, alias_cost: float
+) -> Iterator[tuple[npt.NDArray[np.bool_], float]]:
+    """Every (7-row dot matrix, extra cost [dots]) prototype of ``char`` in ``font_name``."""
+    for window in cell_windows(glyph_bits(char, font_name)):
+        yield window, 0.0
+        # letters and digits only: a mark moved a dot (a "/" one row lower) fits a
+        # blurred digit's stroke
+        if char.isalnum():
+            for moved in shifted(window):
+                yield moved, shift_cost
+    box = design_box(font_name) if char in DIGITS else None
+    if box is not None:
+        for bits in stretched(glyph_bits(char, font_name), box):
+            yield bits, stretch_cost
+    letter = DIGIT_AS_LETTER.get(char)
+    if letter is not None and letter in FONTS[font_name]:
+        for window in cell_windows(glyph_bits(letter, font_name)):
+            yield window, alias_cost
+
+
 @lru_cache(maxsize=32)
-def _templates(fonts: FontSet, shift_cost: float) -> Templates:
+def _templates(
+    fonts: FontSet, shift_cost: float, stretch_cost: float, alias_cost: float
+) -> Templates:
     found: dict[tuple[str, bytes], tuple[FloatArray, float]] = {}
     for font_name in fonts:
         for char in FONTS[font_name]:
-            for window in cell_windows(glyph_bits(char, font_name)):
-                # letters and digits only: a mark moved a dot (a "/" one row lower)
-                # fits a blurred digit's stroke
-                moves = shifted(window) if char.isalnum() else []
-                placed = [(window, 0.0)] + [(moved, shift_cost) for moved in moves]
-                for bits, penalty in placed:
-                    vector = bits.astype(np.float64).reshape(-1)
-                    key = (char, vector.tobytes())
-                    # the same glyph drawn in place by another set: no move penalty
-                    if key not in found or penalty < found[key][1]:
-                        found[key] = (vector, penalty)
+            for bits, penalty in _placements(char, font_name, shift_cost, stretch_cost, alias_cost):
+                vector = bits.astype(np.float64).reshape(-1)
+                key = (char, vector.tobytes())
+                # the same glyph drawn in place by another set: no move penalty
+                if key not in found or penalty < found[key][1]:
+                    found[key] = (vector, penalty)
     order = {char: rank for rank, char in enumerate(dict.fromkeys(c for c, _ in found))}
     keys = sorted(found, key=lambda key: order[key[0]])  # stable: each character's glyphs together
     return Templates(
@@ -219,13 +287,17 @@ class CellRead:
 
 
 def char_distances(
-    cells: FloatArray, font: str | FontSet | None = None, *, tolerant: bool = True
+    cells: FloatArray,
+    font: str | FontSet | None = None,
+    *,
+    tolerant: bool = True,
+    designs: bool = False,
 ) -> tuple[tuple[str, ...], FloatArray]:
     """Distance of each cell (N, 35) to each character (min over its glyphs, a moved
     glyph's penalty added): (N, C) [dots]. ``tolerant=False``: rows are not matched one
     column off (title spotting: a word summed over cells would otherwise fit noise, "74L"
-    spotted as TIC)."""
-    table = templates(font)
+    spotted as TIC). ``designs``: see :func:`templates` (reading digits)."""
+    table = templates(font, designs=designs)
     per_row = row_distances(cells, SETTINGS.row_shift_cost if tolerant else np.inf)
     raw = per_row[:, np.arange(ROWS)[None, :], table.row_ids].sum(axis=2) + table.penalties
     out: FloatArray = np.minimum.reduceat(raw, table.starts, axis=1)
@@ -235,8 +307,10 @@ def char_distances(
 def classify(
     cells: FloatArray, allowed: Iterable[str] | None = None, font: str | FontSet | None = None
 ) -> list[CellRead]:
-    """Read each cell (N, 35) among ``allowed`` characters (all when None) of ``font``."""
-    chars, distances = char_distances(cells, font)
+    """Read each cell (N, 35) among ``allowed`` characters (all when None) of ``font``;
+    among digits only, with the digit designs of :func:`templates`."""
+    digits_only = allowed is not None and set(allowed) <= set(DIGITS)
+    chars, distances = char_distances(cells, font, designs=digits_only)
     if allowed is not None:
         keep = [i for i, c in enumerate(chars) if c in set(allowed)]
         chars = tuple(chars[i] for i in keep)
@@ -262,18 +336,31 @@ __all__ = [
     "char_distances",
     "classify",
     "detect_fonts",
+    "digit_misfits",
     "shifted",
     "spot_word",
     "spot_words",
     "template_fonts",
     "templates",
     "unfamiliar_digits",
+    "unlike_cells",
     "use_template_fonts",
 ]
 
 
 #: Fewest title letters for :func:`unfamiliar_digits` to compare with.
 MIN_LETTERS = 3
+
+
+def digit_misfits(digit_costs: FloatArray, title: Sequence[CellRead]) -> FloatArray | None:
+    """How much worse [dots] each digit cell fits its nearest digit (``digit_costs``
+    (N, 10)) than the title letters their characters (median): (N,), or None without
+    enough letters to compare (see :func:`unfamiliar_digits`)."""
+    letters = [cell.distance for cell in title if cell.char.isalpha()]
+    if len(letters) < MIN_LETTERS or not len(digit_costs):
+        return None
+    misfit: FloatArray = digit_costs.min(axis=1) - float(np.median(letters))
+    return misfit
 
 
 def unfamiliar_digits(
@@ -294,22 +381,58 @@ def unfamiliar_digits(
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
     under ``cap``. False without enough letters to compare.
     """
-    letters = [cell.distance for cell in title if cell.char.isalpha()]
-    if len(letters) < MIN_LETTERS or not len(digit_costs):
+    misfit = digit_misfits(digit_costs, title)
+    if misfit is None:
         return False
     ordered = np.sort(digit_costs, axis=1)
-    misfit = ordered[:, 0] - float(np.median(letters))
     margin = ordered[:, 1] - ordered[:, 0]
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
     return bool(odd.any())
+
+
+def unlike_cells(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    movable: npt.NDArray[np.bool_] | None = None,
+    *,
+    apart: float = SETTINGS.unlike_distance,
+    worse: float = SETTINGS.unlike_excess,
+    runner_up: float = SETTINGS.unlike_margin,
+) -> npt.NDArray[np.bool_]:
+    """(N, 10) mask of the nearest digit of each cell that cannot be that digit.
+
+    One panel has one character ROM: it draws each digit one way. When two cells
+    (N, 35) have the same nearest digit (``digit_costs`` (N, 10) [dots]) but lie more
+    than ``apart`` dots from each other, they are two designs; the one fitting that
+    digit ``worse`` dots worse or more is another digit (the alternative ROM's open 4,
+    nearest a 9 among the templates, next to a 9 that fits one). Meant for digits of a
+    design the templates do not hold (:func:`unfamiliar_digits`): a known design fits
+    its own digit. Only the ``movable`` cells (N,) bool, all when None, whose next
+    digit fits within ``runner_up`` dots lose theirs: an unknown design halfway between
+    two digits (the open 4: 9 or 4), not a known one damaged by glare (a 0 whose next
+    digit is 2 dots further).
+    """
+    nearest = np.argmin(digit_costs, axis=1)
+    best = digit_costs[np.arange(len(nearest)), nearest]
+    ambiguous = np.sort(digit_costs, axis=1)[:, 1] - best <= runner_up
+    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    clash = (nearest[:, None] == nearest[None, :]) & (between > apart)
+    clash &= best[None, :] <= best[:, None] - worse
+    mask = np.zeros(digit_costs.shape, dtype=np.bool_)
+    clash &= ambiguous[:, None] if movable is None else (ambiguous & movable)[:, None]
+    rows = np.flatnonzero(clash.any(axis=1))
+    mask[rows, nearest[rows]] = True
+    return mask
 
 
 #: A glyph set is left out when it explains the cells this much worse than the best
 #: one [dots, whole panel].
 FONT_MARGIN = 4.0
 #: ... unless a cell then fits this much worse than with every set [dots]: a glyph no
-#: kept set draws (a ROM the templates do not hold mixes its neighbours' designs).
-FONT_CELL_SLACK = 2.0
+#: kept set draws (a ROM the templates do not hold mixes its neighbours' designs; the
+#: alternative ROM's round 3, 1-2 dots nearer Spleen's stretched 3 than HD44780's 8,
+#: on a panel whose letters are HD44780's: leave-one-font-out seed 4242 cells).
+FONT_CELL_SLACK = 1.0
 
 
 def detect_fonts(cells: FloatArray) -> FontSet | None:
@@ -326,11 +449,13 @@ def detect_fonts(cells: FloatArray) -> FontSet | None:
     names = _ACTIVE_FONTS[0]
     if len(names) < 2:
         return None
-    fits = {name: char_distances(cells, name)[1].min(axis=1) for name in names}
+    fits = {name: char_distances(cells, name, designs=True)[1].min(axis=1) for name in names}
     totals = {name: float(fit.sum()) for name, fit in fits.items()}
     best = min(totals.values())
     kept = tuple(name for name in names if totals[name] - best < FONT_MARGIN)
-    if len(kept) == len(names):
+    # a set lending only its digits (Spleen) is no panel's whole ROM: its title words
+    # could not be spotted
+    if len(kept) == len(names) or all("A" not in FONTS[name] for name in kept):
         return None
     every = np.min([fits[name] for name in names], axis=0)
     kept_fit = np.min([fits[name] for name in kept], axis=0)

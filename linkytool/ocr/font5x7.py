@@ -9,6 +9,9 @@ ship the HD44780 "A00" ROM, so :data:`HD44780` reproduces those glyphs (rows top
 * ``x11_5x7``, ``x11_5x8``: the X11 misc-fixed 5x7 and 5x8 fonts (public domain, from
   Debian's ``xfonts-base``; narrow 4-dot glyphs, the 5x8 one in a cell of 8 rows), read
   from ``fonts/*.json`` which name their source and licence;
+* ``spleen_5x8``: the digits of Spleen 5x8 (BSD-2-Clause, Frederic Cambus; a narrow
+  design of its own: round 3, open 4), from ``fonts/spleen_5x8.json``, a template set
+  only (the benchmark does not draw photos with it);
 * ``plain``: a ``1`` without base, open ``4``, straight ``7``, ``6``/``9`` without tails;
 * ``tailed``: a flagged ``1`` without base, ``6``/``9`` with closed hooks, a serif ``7``.
 
@@ -123,11 +126,19 @@ _TAILED_OVERRIDES: dict[str, Glyph] = {
 }
 
 
-def _load_json_font(name: str) -> Mapping[str, Glyph]:
-    """Glyphs of ``fonts/<name>.json`` (extracted by ``devtools/extract_x11_glyphs.py``)."""
+def _load_json_font(name: str, keep: str | None = None) -> Mapping[str, Glyph]:
+    """Glyphs of ``fonts/<name>.json`` (extracted by ``devtools/extract_*_glyphs.py``),
+    only the characters of ``keep`` when given."""
     text = resources.files("linkytool.ocr").joinpath("fonts", f"{name}.json").read_text("utf-8")
     glyphs = json.loads(text)["glyphs"]
-    return MappingProxyType({char: tuple(rows) for char, rows in glyphs.items()})
+    return MappingProxyType(
+        {char: tuple(rows) for char, rows in glyphs.items() if keep is None or char in keep}
+    )
+
+
+#: The characters a set lends only its digit designs with: its blank and digits (Spleen's
+#: narrow letters fit noise as title words: "74L" spotted as TIC).
+DIGITS_AND_BLANK = " 0123456789"
 
 
 #: The HD44780 A00 glyphs (the most likely Linky ROM).
@@ -141,6 +152,7 @@ FONTS: Mapping[str, Mapping[str, Glyph]] = MappingProxyType(
         "alt": ALT,
         "x11_5x7": _load_json_font("x11_5x7"),
         "x11_5x8": _load_json_font("x11_5x8"),
+        "spleen_5x8": _load_json_font("spleen_5x8", DIGITS_AND_BLANK),
         "plain": MappingProxyType({**_HD44780, **_PLAIN_OVERRIDES}),
         "tailed": MappingProxyType({**_HD44780, **_TAILED_OVERRIDES}),
     }

@@ -344,6 +344,10 @@ def parse_index(text: str) -> FieldMatch | None:
     if start > 0 and folded[start - 1].isalpha():
         # "OOOOOOT53kWh": a letter glued before the number may be a misread digit of it
         repaired = True
+    if match.end(0) == match.end(1) < len(folded) and folded[match.end(1)].isalpha():
+        # "70758H kWh": so may a letter glued after it that is not the unit (an open 4
+        # read H: 70758 for 707584)
+        repaired = True
     glued = _glued_to_padding(digits)
     if glued:
         # "1000941": a noise cell read as a digit before a 6-digit padded "000941"

@@ -33,7 +33,9 @@ from linkytool.ocr.dotmatrix import (
     char_distances,
     classify,
     detect_fonts,
+    digit_misfits,
     unfamiliar_digits,
+    unlike_cells,
 )
 from linkytool.ocr.grammar import (
     SPOT_OTHER_WORDS,
@@ -145,14 +147,21 @@ def _split_sheet(text: str | None) -> tuple[str | None, str | None]:
     return lines[0], parse_references("\n".join(lines[1:]))
 
 
-def _digit_costs(read: PanelRead, positions: Sequence[int]) -> npt.NDArray[np.float64]:
+def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[npt.NDArray[np.float64], bool]:
     """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each
-    digit 0-9: shape (len(positions), 10)."""
+    digit 0-9, shape (len(positions), 10), and whether the digits are of a design the
+    templates do not hold (:func:`unfamiliar_digits`); then two cells that look unlike
+    do not share a digit (:func:`unlike_cells`)."""
     cells = read.grid.cells.reshape(-1, 35)[[_cell_index(p) for p in positions]]
-    chars, distances = char_distances(cells, read.font)
+    chars, distances = char_distances(cells, read.font, designs=True)
     columns = [chars.index(digit) for digit in DIGITS]
     result: npt.NDArray[np.float64] = distances[:, columns]
-    return result
+    unfamiliar = unfamiliar_digits(result, read.lines[0])
+    misfit = digit_misfits(result, read.lines[0])
+    if unfamiliar and misfit is not None:
+        odd = misfit > SETTINGS.digit_fit_excess
+        result = result + SETTINGS.unlike_cost * unlike_cells(cells, result, odd)
+    return result, unfamiliar
 
 
 #: Line separator of :func:`_value_text` (keeps digits of two lines apart).
@@ -522,8 +531,8 @@ def _read_image(
             continue
         if read is reads[0]:
             faint = _faint_digit(read, match)
-        costs = _digit_costs(read, match.digit_positions)
-        unfamiliar = unfamiliar or unfamiliar_digits(costs, read.lines[0])
+        costs, odd = _digit_costs(read, match.digit_positions)
+        unfamiliar = unfamiliar or odd
         chosen = best_digits(kind, match, costs)
         if chosen is None:
             values.append(None)

@@ -23,7 +23,11 @@ class Settings:
         "geometry, all six glyph sets, 12 photos per font and level); shift_cost, "
         "row_shift_cost, unfamiliar_margin_slack, unfamiliar_excess_cap and the font "
         "detection's FONT_CELL_SLACK: leave-one-font-out seeds 41 (10 photos per font and "
-        "level, and 10 with the camera model) and 501 (15), normal+hard, default geometry"
+        "level, and 10 with the camera model) and 501 (15), normal+hard, default geometry; "
+        "stretch_cost, alias_cost, the unlike_* rule, FONT_CELL_SLACK 2 -> 1 and the "
+        "Spleen set: leave-one-font-out seed 4242 (30 "
+        "photos per font and level, normal+hard, default geometry; the cells of those "
+        "photos read offline)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -46,12 +50,13 @@ class Settings:
     #: A digit cell whose ink contrast is below this share of the value's median is faint.
     faint_digit_share: float = 0.5
     #: Glyph sets the classifier is built from (None: every set of ``font5x7``): both
-    #: HD44780-style ROMs and the X11 5x7 and 5x8 fonts. The invented ``plain`` and
+    #: HD44780-style ROMs, the X11 5x7 and 5x8 fonts and Spleen 5x8 (BSD-2-Clause; a
+    #: narrow design whose round 3 and open 4 no other set draws). The invented ``plain`` and
     #: ``tailed`` designs stay unknown designs for the benchmark: with them the tailed
     #: 6 and 9 (2 dots from an 8) cost known-font photos their margin (seed 777 hard:
     #: 000869 lost its confidence). ``bench/ocr_accuracy.py --font all`` leaves each
     #: set out of this list in turn.
-    fonts: tuple[str, ...] | None = ("hd44780", "alt", "x11_5x7", "x11_5x8")
+    fonts: tuple[str, ...] | None = ("hd44780", "alt", "x11_5x7", "x11_5x8", "spleen_5x8")
 
     # --- the title (keyword spotting on the cells) ---
     #: A title word spotted at this mean cost [dots per letter] or less names the screen
@@ -120,6 +125,23 @@ class Settings:
     #: measured lattice when none read cleanly. Set on the wide-geometry tuning seed 5001
     #: and the tuning samples' slowest photos (t17, t20: 86 lattices measured a photo).
     lattice_candidates: int = 8
+
+    #: Extra distance [dots] of a narrow (4×6) digit design stretched onto the 5×7
+    #: matrix (``dotmatrix.stretched``): a design of the other size, not a glyph the
+    #: templates hold.
+    stretch_cost: float = 0.5
+    #: Extra distance [dots] of a digit drawn as a letter of its set (``dotmatrix.
+    #: DIGIT_AS_LETTER``: a 0 drawn as the set's O).
+    alias_cost: float = 1.0
+    #: Digits of an unfamiliar design (``digit_fit_excess``): two cells read as one
+    #: digit that lie more than ``unlike_distance`` [dots] apart, one fitting it
+    #: ``unlike_excess`` [dots] worse (and its next digit within ``unlike_margin``),
+    #: are two digits; that one's digit costs ``unlike_cost`` [dots] more
+    #: (``dotmatrix.unlike_cells``).
+    unlike_distance: float = 6.0
+    unlike_excess: float = 3.0
+    unlike_cost: float = 20.0
+    unlike_margin: float = 1.0
 
 
 #: The settings the reader uses.

