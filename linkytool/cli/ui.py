@@ -60,10 +60,6 @@ def tui(
     DOSSIER : le dossier d'auto-mise en service (.toml) à ouvrir ; sans lui, ouvrez-en
     ou créez-en un depuis l'onglet Prérequis. F1 affiche l'aide et les touches.
     """
-    from linkytool.tui.photo_jobs import spare_core, start_fork_server
-
-    if spare_core():
-        start_fork_server()  # the OCR loads beside Textual's import (the photo readers)
     from linkytool.tui.app import make_app
 
     app = make_app(

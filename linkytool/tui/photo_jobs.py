@@ -20,7 +20,6 @@ size and modification time) reuses the running or finished job. No Textual here:
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import threading
@@ -68,21 +67,6 @@ def spare_core(load: Callable[[], tuple[float, float, float]] = os.getloadavg) -
         return load()[0] < (os.cpu_count() or 1)
     except OSError:
         return True
-
-
-def start_fork_server() -> None:
-    """Start the workers' fork server now, so that it imports the OCR (about 0.4 s of
-    CPU, :data:`PRELOAD`) on a spare core while this process imports Textual and draws
-    the first screen (another 0.4-0.5 s); the pool, created later, forks its workers from
-    it. Called by ``linkytool tui`` before it imports the UI, only when a core is to spare
-    (:func:`spare_core`): on a busy machine the UI's first screen comes first. Any failure
-    is left to the pool, which falls back to spawned workers (see ``_ensure_pool``)."""
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload([PRELOAD])
-    with contextlib.suppress(OSError):  # "AF_UNIX path too long" for a deep TMPDIR
-        forkserver.ensure_running()
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -358,5 +342,4 @@ __all__ = [
     "PhotoReadError",
     "read_in_worker",
     "spare_core",
-    "start_fork_server",
 ]
