@@ -18,12 +18,14 @@ characters Linky screens use). The file names its source and licence.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "devtools"))
+
+from glyph_json import write_glyph_json  # noqa: E402
 
 from linkytool.ocr.font5x7 import COLS, HD44780  # noqa: E402
 
@@ -88,13 +90,7 @@ def main() -> int:
         "extracted_by": "devtools/extract_bdf_glyphs.py",
         "rows": len(next(iter(glyphs.values()))),
     }
-    # one glyph per line: readable in a diff
-    lines = [f" {json.dumps(k)}: {json.dumps(v)}," for k, v in header.items()]
-    body = [f"  {json.dumps(c)}: {json.dumps(rows)}" for c, rows in glyphs.items()]
-    text = "{\n" + "\n".join(lines) + '\n "glyphs": {\n' + ",\n".join(body) + "\n }\n}\n"
-    json.loads(text)
-    (args.out / f"{args.name}.json").write_text(text, encoding="utf-8")
-    print(f"{args.name}: {len(glyphs)} glyphs, {header['rows']} rows")
+    write_glyph_json(args.out, header, glyphs)
     return 0
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +26,9 @@ from PIL import PcfFontFile
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "devtools"))
+
+from glyph_json import write_glyph_json  # noqa: E402
 
 from linkytool.ocr.font5x7 import HD44780  # noqa: E402
 
@@ -86,13 +88,7 @@ def main() -> int:
             "extracted_by": "devtools/extract_x11_glyphs.py",
             "rows": len(next(iter(glyphs.values()))),
         }
-        # one glyph per line: readable in a diff
-        lines = [f" {json.dumps(k)}: {json.dumps(v)}," for k, v in header.items()]
-        body = [f"  {json.dumps(c)}: {json.dumps(rows)}" for c, rows in glyphs.items()]
-        text = "{\n" + "\n".join(lines) + '\n "glyphs": {\n' + ",\n".join(body) + "\n }\n}\n"
-        json.loads(text)
-        (args.out / f"{name}.json").write_text(text, encoding="utf-8")
-        print(f"{name}: {len(glyphs)} glyphs, {header['rows']} rows")
+        write_glyph_json(args.out, header, glyphs)
     return 0
 
 

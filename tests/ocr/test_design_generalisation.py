@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -39,6 +40,22 @@ SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
 
 def _without(font: str) -> tuple[str, ...]:
     return tuple(name for name in SHIPPED if name != font)
+
+
+def _read_generated(
+    tmp_path: Path, seed: int, level: str, index: int, font: str | None = None
+) -> tuple[Any, Any]:
+    """(truth, reading) of benchmark photo ``index`` of ``seed`` and ``level``, drawn with
+    ``font`` and read by a reader built without it (``None``: the level's own mix, the
+    reader as shipped)."""
+    rng = photo_rng(seed, level, index)
+    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
+    path = tmp_path / f"{font or 'mix'}-{index}.jpg"
+    path.write_bytes(encode_photo(image, truth))
+    if font is None:
+        return truth, read_photo(path)
+    with use_template_fonts(_without(font)):
+        return truth, read_photo(path)
 
 
 def _read(char: str, font: str, templates: tuple[str, ...]) -> CellRead:
@@ -122,14 +139,7 @@ def test_stretched_designs_read_the_tailed_5_confidently_right(tmp_path: Path) -
     """Tuning seed 501, tailed set left out, normal photo 5 (index 275): its 5 fitted
     the alternative set's 6 (to confirm, see test_heldout_fonts.py); the X11 5 stretched
     is the tailed 5."""
-    rng = photo_rng(501, "normal", 5)
-    image, truth = generate_photo(
-        PhotoSpec(scene=draw_scene(rng), level="normal", font="tailed"), rng
-    )
-    path = tmp_path / "tailed-5.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    with use_template_fonts(_without("tailed")):
-        reading = read_photo(path)
+    truth, reading = _read_generated(tmp_path, 501, "normal", 5, "tailed")
     assert reading.value == truth.value == "275"
     assert reading.confident
 
@@ -171,12 +181,7 @@ def test_a_round_3_on_a_panel_of_hd44780_letters_keeps_the_spleen_templates(
     (FONT_CELL_SLACK 1, was 2)."""
     if slack is not None:
         monkeypatch.setattr(dotmatrix, "FONT_CELL_SLACK", slack)
-    rng = photo_rng(4242, "normal", 21)
-    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level="normal", font="alt"), rng)
-    path = tmp_path / "alt-21.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    with use_template_fonts(_without("alt")):
-        reading = read_photo(path)
+    truth, reading = _read_generated(tmp_path, 4242, "normal", 21, "alt")
     assert truth.value == "963"
     assert reading.value == read
     assert reading.confident == (read == "963")
@@ -192,12 +197,7 @@ def test_an_open_4_next_to_a_9_is_not_read_9(
     if cost is not None:
         changed = dataclasses.replace(reader.SETTINGS, unlike_cost=cost)
         monkeypatch.setattr(reader, "SETTINGS", changed)
-    rng = photo_rng(4242, "normal", 13)
-    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level="normal", font="alt"), rng)
-    path = tmp_path / "alt-13.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    with use_template_fonts(_without("alt")):
-        reading = read_photo(path)
+    truth, reading = _read_generated(tmp_path, 4242, "normal", 13, "alt")
     assert truth.value == "14805598646521"
     assert reading.value == read
     assert not reading.confident
@@ -207,11 +207,7 @@ def test_a_known_0_damaged_by_glare_keeps_its_digit(tmp_path: Path) -> None:
     """Tuning seed 4242, known glyph sets, hard photo 35 (index 2, shown 000002): a 0
     fits its digit 7 dots off (glare), its next digit 2.6 dots further: the one-ROM rule
     moved it to a 6 (62) until only cells halfway between two digits could move."""
-    rng = photo_rng(4242, "hard", 35)
-    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level="hard"), rng)
-    path = tmp_path / "mix-35.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    reading = read_photo(path)
+    truth, reading = _read_generated(tmp_path, 4242, "hard", 35)
     assert truth.value == "2"
     assert reading.value == "2"
 
