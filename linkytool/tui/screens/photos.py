@@ -421,7 +421,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         # checks can wait for the next frame.
         self.call_after_refresh(self.refresh_checks)
         focused = self.app.focused
-        if self.lt_app.active_pane is self and (
+        if self.shown and (
             focused is None or focused is self or focused.id == f"pick-{message.slot}"
         ):
             self.focus_next_value()
@@ -593,7 +593,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         panel.add_class("hidden")
         self.query_one("#intake-row").remove_class("hidden")
         self.query_one("#intake-start", Button).disabled = False
-        if had_focus and self.lt_app.active_pane is self:
+        if had_focus and self.shown:
             self.focus_next_value()
 
     def on_hidden(self) -> None:

@@ -122,7 +122,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             # its reading stale), so the checklist is evaluated again, in a thread
             self.recheck()
         focused = self.app.focused
-        if self.lt_app.active_pane is not self or (
+        if not self.shown or (
             focused is not None and focused is not self and self in focused.ancestors
         ):
             return  # another screen, or the user is already working in this one
