@@ -1,39 +1,56 @@
-"""Thin adapter over the tesseract command: screen titles and references only.
+"""Thin adapter over tesseract: screen titles and references only.
 
 The dot-matrix values are read by :mod:`linkytool.ocr.dotmatrix`; tesseract reads the
 title line (a vote on the screen kind) and the references printed above the screen.
 
-Tesseract loads its French model (0.1-0.3 s) before it reads its image from stdin, so a
-:class:`BlockReader` starts the process as soon as a photo is opened and hands it the
+Tesseract loads its French model (0.1-0.3 s) before it reads an image, so a
+:class:`BlockReader` starts loading it as soon as a photo is opened and hands it the
 image once the panel is found: the model loads while the photo is decoded and located.
-The image goes through a pipe (no temporary file to clean up when the process is
-stopped), and OpenMP is held to one thread: on a busy 2-core machine its worker threads
-spin against the reader's own work and double tesseract's wall time.
+Two ways, the same engine and parameters:
+
+* in this process, through the system's libtesseract (:mod:`linkytool.ocr.tessapi`),
+  when it loads: a loaded engine is kept for the next photo of the process, so only the
+  first photo pays for the model (the UI's photo workers get one ready from their fork
+  server, :func:`warm`);
+* else the ``tesseract`` command, one process per photo, fed through a pipe (no temporary
+  file to clean up when the process is stopped). ``LINKYTOOL_TESSERACT=command`` forces
+  this way.
+
+OpenMP is held to one thread either way: on a busy 2-core machine its worker threads spin
+against the reader's own work and double tesseract's wall time.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import io
 import logging
 import os
 import subprocess
+import threading
 from types import TracebackType
 
 from PIL import Image
 
+from linkytool.ocr import tessapi
 from linkytool.ocr.errors import INSTALL_TESSERACT, OcrEngineMissing
 
 LOG = logging.getLogger(__name__)
 
 #: The tesseract command (found on PATH).
 TESSERACT = "tesseract"
+#: Environment variable choosing the way: ``command`` runs the tesseract command even
+#: where the library loads (to compare both, or to work around a broken library).
+BACKEND_ENV = "LINKYTOOL_TESSERACT"
+#: Language of the titles and references.
+LANGUAGE = "fra"
 #: Characters of a Linky title and of the references printed above the screen.
 WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/:.-,"
 #: psm 6 = a uniform block of text: the reader hands tesseract one sheet holding the
 #: screen's title line on top and the references area below (one process per photo).
 #: The whitelist ends with a space: without it tesseract glues the words.
-BLOCK_ARGS = ("-l", "fra", "--psm", "6", "-c", f"tessedit_char_whitelist={WHITELIST} ")
+BLOCK_ARGS = ("-l", LANGUAGE, "--psm", "6", "-c", f"tessedit_char_whitelist={WHITELIST} ")
 #: Longest wait for tesseract's text once it has the image [s]; then nothing is legible.
 TIMEOUT_S = 10.0
 #: OpenMP threads of the tesseract process (unless the user's environment says).
@@ -91,13 +108,20 @@ def ensure_engine() -> tuple[str, ...]:
     return languages
 
 
-class BlockReader:
-    """One tesseract process reading one block image (dark text on white), started early.
+#: The library's engines kept for the next photo of this process (freed at exit).
+_POOL = tessapi.EnginePool()
+atexit.register(_POOL.close)
 
-    ``-l fra --psm 6`` with the title/references whitelist. Create it before the image
-    exists (the process loads its model meanwhile), :meth:`read` once, and close it (a
-    ``with`` block): a process never given its image is stopped.
-    """
+
+def _library() -> tessapi.Binding | None:
+    """The in-process library, unless the environment asks for the command."""
+    if os.environ.get(BACKEND_ENV, "").strip().lower() == "command":
+        return None
+    return tessapi.load()
+
+
+class _CommandRead:
+    """One tesseract process reading one image through a pipe, started at once."""
 
     def __init__(self) -> None:
         try:
@@ -114,7 +138,6 @@ class BlockReader:
         self._done = False
 
     def read(self, image: Image.Image) -> str:
-        """Text of ``image``; "" when tesseract finds nothing, times out or fails."""
         if image.mode not in ("L", "RGB"):
             image = image.convert("L")
         data = io.BytesIO()
@@ -135,11 +158,80 @@ class BlockReader:
         return out.decode("utf-8", "replace")
 
     def close(self) -> None:
-        """Stop the process if it still runs (never given its image, or timed out)."""
         if not self._done:
             self._process.kill()  # nothing when it has ended
             self._process.communicate()
             self._done = True
+
+
+class _LibraryRead:
+    """An engine of the library: an idle one of the pool, or one loading in a thread."""
+
+    def __init__(self, binding: tessapi.Binding) -> None:
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self._closed = False
+        self._missing = False
+        self._engine = _POOL.take()
+        if self._engine is not None:
+            self._ready.set()
+        else:
+            # Not a daemon: the interpreter waits for it before it exits, so the library
+            # is never unloaded under a thread still loading its model.
+            threading.Thread(target=self._load, args=(binding,), name="tesseract-load").start()
+
+    def _load(self, binding: tessapi.Binding) -> None:
+        try:
+            engine: tessapi.Engine | None = tessapi.Engine(binding, LANGUAGE, f"{WHITELIST} ")
+        except tessapi.LanguageMissing:
+            engine, self._missing = None, True
+        with self._lock:
+            self._engine = engine
+            self._ready.set()
+            closed = self._closed
+        if closed and engine is not None:
+            _POOL.give(engine)  # closed while loading: kept for the next photo
+
+    def read(self, image: Image.Image) -> str:
+        self._ready.wait()
+        if self._missing:
+            ensure_engine.cache_clear()
+            raise _no_french()
+        assert self._engine is not None
+        return self._engine.read(image)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            engine = self._engine if self._ready.is_set() else None
+        if engine is not None:
+            _POOL.give(engine)
+
+
+class BlockReader:
+    """Tesseract reading one block image (dark text on white), its model loading early.
+
+    ``-l fra --psm 6`` with the title/references whitelist. Create it before the image
+    exists (the model loads meanwhile, unless this process has one ready), :meth:`read`
+    once, and close it (a ``with`` block): the library's engine goes back to the pool, a
+    process never given its image is stopped.
+    """
+
+    def __init__(self) -> None:
+        binding = _library()
+        self._way: _CommandRead | _LibraryRead = (
+            _LibraryRead(binding) if binding is not None else _CommandRead()
+        )
+
+    def read(self, image: Image.Image) -> str:
+        """Text of ``image``; "" when tesseract finds nothing, times out or fails."""
+        return self._way.read(image)
+
+    def close(self) -> None:
+        """Hand the engine back, or stop the process if it still runs."""
+        self._way.close()
 
     def __enter__(self) -> BlockReader:
         return self
@@ -153,6 +245,19 @@ class BlockReader:
         self.close()
 
 
+def warm() -> None:
+    """Load one engine of the library now, for the next photo (a fork server calls it:
+    the processes it forks each start with a ready engine). Nothing when the command is
+    used or the language is missing (the reading then says so)."""
+    binding = _library()
+    if binding is None:
+        return
+    try:
+        _POOL.give(tessapi.Engine(binding, LANGUAGE, f"{WHITELIST} "))
+    except tessapi.LanguageMissing:
+        return
+
+
 def read_block(image: Image.Image) -> str:
     """Text of a block image (dark text on white), ``-l fra --psm 6``, whitelist; "" if
     none (one tesseract process, started now)."""
@@ -161,4 +266,4 @@ def read_block(image: Image.Image) -> str:
         return reader.read(image)
 
 
-__all__ = ["BLOCK_ARGS", "WHITELIST", "BlockReader", "ensure_engine", "read_block"]
+__all__ = ["BLOCK_ARGS", "WHITELIST", "BlockReader", "ensure_engine", "read_block", "warm"]

@@ -113,18 +113,22 @@ def test_closing_the_terminal_mid_reading_leaves_no_temporary_file(tmp_path: Pat
 PRELOAD_CHECK = """
 import sys
 import linkytool.tui.photo_worker  # what the fork server imports before forking
+from linkytool.ocr import engine, tessapi
 from linkytool.ocr.engine import ensure_engine
 
 # stdout and stderr are /dev/null now (the terminal belongs to the UI): the exit code says
 loaded = "linkytool.ocr.reader" in sys.modules
 checked = ensure_engine.cache_info().currsize == 1
-sys.exit(0 if loaded and checked else 3)
+# where the library loads, a French model is ready for the first photo of each worker
+model = tessapi.load() is None or engine._POOL.take() is not None
+sys.exit(0 if loaded and checked and model else 3)
 """
 
 
 def test_the_fork_server_preload_loads_the_ocr_and_checks_tesseract_once() -> None:
-    """Each worker forked from the fork server starts with the OCR imported and the
-    tesseract check answered (they re-did both, in parallel, at every start)."""
+    """Each worker forked from the fork server starts with the OCR imported, the
+    tesseract check answered and its model loaded (they re-did all this, in parallel, at
+    every start)."""
     from linkytool.tui.photo_jobs import PRELOAD
 
     assert PRELOAD == "linkytool.tui.photo_worker"
