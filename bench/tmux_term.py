@@ -6,6 +6,7 @@ The benchmarks time what an installer sees: text on an 80×24 terminal, polled e
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import time
@@ -87,6 +88,19 @@ class Tmux:
             time.sleep(self.poll_s)
         raise TimeoutError(f"not seen within {timeout} s; screen:\n{text}")
 
+    def tree_cpu(self) -> float:
+        """CPU time [s] used so far by the program and every process under it (the
+        photo workers, their fork server, tesseract), read from /proc; 0 elsewhere."""
+        result = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if not result.stdout.strip().isdigit():
+            return 0.0
+        return process_tree_cpu(int(result.stdout))
+
     def pane_dead(self) -> bool:
         result = subprocess.run(
             ["tmux", "display-message", "-p", "-t", self.name, "#{pane_dead}"],
@@ -105,6 +119,30 @@ class Tmux:
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
+
+
+def process_tree_cpu(root: int) -> float:
+    """utime + stime [s] of ``root`` and its descendants, the reaped children included
+    (cutime + cstime: the tesseract processes that already ended)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = sum(int(value) for value in fields[11:15])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(used.get(pid, 0) for pid in tree) / tick
 
 
 def compile_sources(root: Path, python: Path) -> str:
