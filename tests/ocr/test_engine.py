@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PIL import Image, ImageDraw
@@ -14,6 +15,7 @@ from PIL import Image, ImageDraw
 from linkytool.ocr import OcrEngineMissing, engine, tessapi
 
 ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None, reason="OCR engine not installed"
 )
@@ -26,6 +28,17 @@ def command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(engine.BACKEND_ENV, "command")
 
 
+def _kept(function: Callable[..., T], results: list[T]) -> Callable[..., T]:
+    """``function``, keeping each of its results in ``results``."""
+
+    def call(*args: object) -> T:
+        result = function(*args)
+        results.append(result)
+        return result
+
+    return call
+
+
 @pytest.fixture
 def library(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tessapi.Engine]]:
     """The library way, from an empty pool; yields the engines created meanwhile."""
@@ -33,14 +46,7 @@ def library(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tessapi.Engine]]:
     pool = tessapi.EnginePool()
     monkeypatch.setattr(engine, "_POOL", pool)
     created: list[tessapi.Engine] = []
-    real = tessapi.Engine
-
-    def counted(*args: object) -> tessapi.Engine:
-        made = real(*args)  # type: ignore[arg-type]
-        created.append(made)
-        return made
-
-    monkeypatch.setattr(tessapi, "Engine", counted)
+    monkeypatch.setattr(tessapi, "Engine", _kept(tessapi.Engine, created))
     yield created
     pool.close()
 
@@ -124,13 +130,7 @@ def _demo_sheets() -> list[Image.Image]:
     from linkytool.ocr import reader
 
     sheets: list[Image.Image] = []
-    real = reader._tesseract_sheet
-
-    def keep(*args: object) -> Image.Image:
-        sheet = real(*args)  # type: ignore[arg-type]
-        sheets.append(sheet)
-        return sheet
-
+    keep = _kept(reader._tesseract_sheet, sheets)
     for name in ("prm", "date", "index"):
         photo = ROOT / "linkytool" / "samples" / "photos" / f"demo-{name}.jpg"
         with pytest.MonkeyPatch.context() as patch:
