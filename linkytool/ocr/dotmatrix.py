@@ -337,6 +337,7 @@ __all__ = [
     "classify",
     "detect_fonts",
     "digit_misfits",
+    "letters_fit",
     "shifted",
     "spot_word",
     "spot_words",
@@ -345,6 +346,7 @@ __all__ = [
     "unfamiliar_digits",
     "unlike_cells",
     "use_template_fonts",
+    "vouched_digits",
 ]
 
 
@@ -352,14 +354,21 @@ __all__ = [
 MIN_LETTERS = 3
 
 
+def letters_fit(title: Sequence[CellRead]) -> float | None:
+    """How well the title letters fit their characters [dots] (median), or None without
+    enough letters (:data:`MIN_LETTERS`): the panel's own sharpness, blur and glare."""
+    letters = [cell.distance for cell in title if cell.char.isalpha()]
+    return float(np.median(letters)) if len(letters) >= MIN_LETTERS else None
+
+
 def digit_misfits(digit_costs: FloatArray, title: Sequence[CellRead]) -> FloatArray | None:
     """How much worse [dots] each digit cell fits its nearest digit (``digit_costs``
-    (N, 10)) than the title letters their characters (median): (N,), or None without
-    enough letters to compare (see :func:`unfamiliar_digits`)."""
-    letters = [cell.distance for cell in title if cell.char.isalpha()]
-    if len(letters) < MIN_LETTERS or not len(digit_costs):
+    (N, 10)) than the title letters their characters (:func:`letters_fit`): (N,), or
+    None without enough letters to compare (see :func:`unfamiliar_digits`)."""
+    letters = letters_fit(title)
+    if letters is None or not len(digit_costs):
         return None
-    misfit: FloatArray = digit_costs.min(axis=1) - float(np.median(letters))
+    misfit: FloatArray = digit_costs.min(axis=1) - letters
     return misfit
 
 
@@ -369,6 +378,8 @@ def unfamiliar_digits(
     excess: float = SETTINGS.digit_fit_excess,
     slack: float = SETTINGS.unfamiliar_margin_slack,
     cap: float = SETTINGS.unfamiliar_excess_cap,
+    *,
+    cells: FloatArray | None = None,
 ) -> bool:
     """Whether a value's digits are drawn in a design the templates do not know.
 
@@ -379,7 +390,8 @@ def unfamiliar_digits(
     with a wide margin (a held-out set's 5 is 3 dots from another set's 6). It is
     accepted only when its margin to the next digit exceeds that misfit by ``slack``
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
-    under ``cap``. False without enough letters to compare.
+    under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
+    :func:`vouched_digits`). False without enough letters to compare.
     """
     misfit = digit_misfits(digit_costs, title)
     if misfit is None:
@@ -387,7 +399,48 @@ def unfamiliar_digits(
     ordered = np.sort(digit_costs, axis=1)
     margin = ordered[:, 1] - ordered[:, 0]
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
+    letters = letters_fit(title)
+    if cells is not None and letters is not None and odd.any():
+        odd &= ~vouched_digits(cells, digit_costs, letters)
     return bool(odd.any())
+
+
+def vouched_digits(
+    cells: FloatArray, digit_costs: FloatArray, letters: float
+) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells (N, 35) whose nearest digit (``digit_costs`` (N, 10)
+    [dots]) the panel itself vouches for, though they may fit it worse (their misfit)
+    than the title letters fit theirs (``letters`` [dots], :func:`letters_fit`).
+
+    One panel has one ROM: it draws each digit one way, so the cells of one digit are
+    near-identical and those of two digits are not. A cell is vouched for when another
+    cell reads the same digit (a design drawn twice alike: not noise, which does not
+    repeat), every cell read as its digit lies within ``Settings.unlike_distance``
+    dots of it and every cell read as another digit beyond (the panel's digits fall
+    into clusters mapping one to one onto distinct digits: no digit split over two
+    designs, no design read as two digits), its margin reaches
+    ``Settings.confident_margin`` and its misfit stays under
+    ``Settings.unfamiliar_excess_cap``. A digit drawn once is never vouched for (a
+    lone unknown design may be nearer another digit: the tailed 5 and a 6), nor is a
+    digit by the value's grammar.
+    """
+    settings = SETTINGS
+    ordered = np.sort(digit_costs, axis=1)
+    nearest = np.argmin(digit_costs, axis=1)
+    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    one_design = between <= settings.unlike_distance
+    same = nearest[:, None] == nearest[None, :]
+    one_to_one = ~((same & ~one_design) | (~same & one_design)).any(axis=1)
+    repeated = same.sum(axis=1) > 1
+    margin = ordered[:, 1] - ordered[:, 0]
+    misfit = ordered[:, 0] - letters
+    out: npt.NDArray[np.bool_] = (
+        one_to_one
+        & repeated
+        & (margin >= settings.confident_margin)
+        & (misfit <= settings.unfamiliar_excess_cap)
+    )
+    return out
 
 
 def unlike_cells(

@@ -156,7 +156,7 @@ def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[npt.NDArray
     chars, distances = char_distances(cells, read.font, designs=True)
     columns = [chars.index(digit) for digit in DIGITS]
     result: npt.NDArray[np.float64] = distances[:, columns]
-    unfamiliar = unfamiliar_digits(result, read.lines[0])
+    unfamiliar = unfamiliar_digits(result, read.lines[0], cells=cells)
     misfit = digit_misfits(result, read.lines[0])
     if unfamiliar and misfit is not None:
         odd = misfit > SETTINGS.digit_fit_excess

@@ -27,7 +27,10 @@ class Settings:
         "stretch_cost, alias_cost, the unlike_* rule, FONT_CELL_SLACK 2 -> 1 and the "
         "Spleen set: leave-one-font-out seed 4242 (30 "
         "photos per font and level, normal+hard, default geometry; the cells of those "
-        "photos read offline)"
+        "photos read offline); the one-panel-one-ROM vouching (dotmatrix.vouched_digits: "
+        "unlike_distance reused, its singleton variant rejected): leave-one-font-out "
+        "seeds 31337 and 27182 (25 photos per font and level, normal+hard, cells read "
+        "offline)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -137,7 +140,9 @@ class Settings:
     #: digit that lie more than ``unlike_distance`` [dots] apart, one fitting it
     #: ``unlike_excess`` [dots] worse (and its next digit within ``unlike_margin``),
     #: are two digits; that one's digit costs ``unlike_cost`` [dots] more
-    #: (``dotmatrix.unlike_cells``).
+    #: (``dotmatrix.unlike_cells``). The same distance draws the line between one
+    #: design and two when the panel vouches for its digits (``dotmatrix.
+    #: vouched_digits``: cells of one digit within it, of two digits beyond).
     unlike_distance: float = 6.0
     unlike_excess: float = 3.0
     unlike_cost: float = 20.0
