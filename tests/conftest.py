@@ -89,6 +89,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
+def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by every test worker of this session (and of this session only):
+    for work done once per session rather than once per worker. Under xdist each worker's
+    base temporary folder is ``<session's>/popen-gwN``."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
 def samples_real() -> Path:
     """Directory of the real public samples (``tests/data/real``, provenance in its README)."""
     return SAMPLES_REAL

@@ -135,6 +135,14 @@ def photo_reader() -> CachedPhotoReader:
     return CachedPhotoReader()
 
 
+@pytest.fixture(scope="session")
+def screen_captures(session_folder: Path) -> Any:
+    """Every screen of ``screens.SCREENS`` drawn once per session (``screens.Captures``)."""
+    from .screens import Captures
+
+    return Captures(session_folder / "screens")
+
+
 @pytest.fixture(autouse=True)
 def _user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read or write the user's own state (drafts, last dossier)."""

@@ -3,12 +3,18 @@ French-words scan and the input fuzzing.
 
 ``build(name, root, photo_reader)`` makes the app for screen ``name`` (its files under
 ``root``); ``await show(name, app, pilot)`` drives it to the screen and waits until the
-screen's background work is shown.
+screen's background work is shown. ``await Captures(folder).get(name, size, reader)``
+gives what the snapshot and the French scan look at, drawn once per test session.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +23,10 @@ from textual.widgets import Input
 from linkytool.tui.app import LinkytoolApp, make_app
 from linkytool.tui.messages import TicReadingUpdated
 
-from .conftest import FROZEN_NOW, SAMPLES, compteur_ready, frozen_clock, wait_for
+from .conftest import FROZEN_NOW, SAMPLES, compteur_ready, frozen_clock, screen_text, wait_for
 
+#: Terminal sizes (columns, lines) every screen is checked at.
+SIZES = [(80, 24), (120, 40)]
 #: Screen name -> (function key, needs the demo dossier).
 SCREENS: dict[str, tuple[str, bool]] = {
     "compteur": ("f2", False),
@@ -100,3 +108,66 @@ async def show(name: str, app: LinkytoolApp, pilot: Any) -> None:
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
     await pilot.pause()
+
+
+#: Paths are shown on screen: the captured screens' files live in one fixed folder so
+#: the SVG snapshots compare from one machine, run and worker to the next.
+FIXED_ROOT = Path("/tmp/linkytool-snapshots")
+
+
+@contextmanager
+def fixed_root() -> Iterator[Path]:
+    """``FIXED_ROOT``, emptied, held under a lock (parallel test runs take turns)."""
+    with open("/tmp/linkytool-snapshots.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(FIXED_ROOT, ignore_errors=True)
+        FIXED_ROOT.mkdir()
+        try:
+            yield FIXED_ROOT
+        finally:
+            shutil.rmtree(FIXED_ROOT, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One screen as shown: its SVG screenshot and its plain text (``screen_text``)."""
+
+    svg: str
+    text: str
+
+
+async def capture(name: str, size: tuple[int, int], photo_reader: Any) -> Capture:
+    """Screen ``name`` at ``size`` (columns, lines), its files under ``FIXED_ROOT``."""
+    with fixed_root() as root:
+        app = build(name, root, photo_reader)
+        async with app.run_test(size=size) as pilot:
+            await show(name, app, pilot)
+            return Capture(app.export_screenshot(title=f"linkytool {name}"), screen_text(app))
+
+
+class Captures:
+    """Each screen captured once per test session, for every test that looks at it.
+
+    The SVG snapshots and the French scan check the same 16 screens: drawing each twice
+    cost about 25 s of CPU per session (issue 14). The first test to ask for a screen
+    draws it and keeps it in ``folder`` (shared by the session's test workers, one lock
+    per screen); the others read it. A capture that fails is not kept: the next test
+    to ask draws the screen again and fails on its own.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    async def get(self, name: str, size: tuple[int, int], photo_reader: Any) -> Capture:
+        key = f"{name}-{size[0]}x{size[1]}"
+        kept = self.folder / f"{key}.json"
+        with open(self.folder / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be drawing it now
+            if kept.is_file():
+                return Capture(**json.loads(kept.read_text(encoding="utf-8")))
+            shown = await capture(name, size, photo_reader)
+            partial = kept.with_suffix(".part")
+            partial.write_text(json.dumps(asdict(shown)), encoding="utf-8")
+            partial.replace(kept)
+            return shown

@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import CachedPhotoReader, compteur_ready, screen_text
-from .screens import SCREENS, build, show
-
-SIZES = [(80, 24), (120, 40)]
+from .screens import SCREENS, SIZES, Captures, build, show
 
 #: Words that betray English text (Textual, enum values, library messages).
 ENGLISH = {
@@ -101,12 +99,10 @@ def english_words(text: str) -> list[str]:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", list(SCREENS))
 async def test_every_screen_is_in_french(
-    name: str, size: tuple[int, int], tmp_path: Path, photo_reader: CachedPhotoReader
+    name: str, size: tuple[int, int], screen_captures: Captures, photo_reader: CachedPhotoReader
 ) -> None:
-    app = build(name, tmp_path, photo_reader)
-    async with app.run_test(size=size) as pilot:
-        await show(name, app, pilot)
-        text = screen_text(app)
+    """The screens of the SVG snapshots, drawn once for both (``screens.Captures``)."""
+    text = (await screen_captures.get(name, size, photo_reader)).text
     # paths are data, not UI words
     text = re.sub(r"\S*/\S*", " ", text)
     assert english_words(text) == [], text

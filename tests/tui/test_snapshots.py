@@ -3,39 +3,21 @@ the demo dossier and photos), Textual's convention for catching layout regressio
 
 After an intended layout change: ``pytest tests/tui/test_snapshots.py --snapshot-update``,
 then look at each changed SVG (open it in a browser) before committing it.
+
+Each screen is drawn once per session for this test and test_french.py's scan
+(``screens.Captures``): its files live in ``screens.FIXED_ROOT``, whose paths the
+screenshots show.
 """
 
 from __future__ import annotations
-
-import fcntl
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from .conftest import CachedPhotoReader
-from .screens import SCREENS, build, fixed_reading, show
+from .screens import SCREENS, SIZES, Captures, fixed_reading
 
 __all__ = ["fixed_reading"]
-
-SIZES = [(80, 24), (120, 40)]
-#: Paths are shown on screen: the files live in one fixed folder so captures compare.
-FIXED_ROOT = Path("/tmp/linkytool-snapshots")
-
-
-@pytest.fixture
-def fixed_root() -> Iterator[Path]:
-    """``FIXED_ROOT``, emptied, held under a lock (parallel test runs take turns)."""
-    with open("/tmp/linkytool-snapshots.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        shutil.rmtree(FIXED_ROOT, ignore_errors=True)
-        FIXED_ROOT.mkdir()
-        try:
-            yield FIXED_ROOT
-        finally:
-            shutil.rmtree(FIXED_ROOT, ignore_errors=True)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -43,11 +25,9 @@ def fixed_root() -> Iterator[Path]:
 async def test_screen(
     name: str,
     size: tuple[int, int],
-    fixed_root: Path,
+    screen_captures: Captures,
     photo_reader: CachedPhotoReader,
     svg_snapshot: SnapshotAssertion,
 ) -> None:
-    app = build(name, fixed_root, photo_reader)
-    async with app.run_test(size=size) as pilot:
-        await show(name, app, pilot)
-        assert app.export_screenshot(title=f"linkytool {name}") == svg_snapshot
+    shown = await screen_captures.get(name, size, photo_reader)
+    assert shown.svg == svg_snapshot
