@@ -50,7 +50,8 @@ WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/:.-,
 #: psm 6 = a uniform block of text: the reader hands tesseract one sheet holding the
 #: screen's title line on top and the references area below (one process per photo).
 #: The whitelist ends with a space: without it tesseract glues the words.
-BLOCK_ARGS = ("-l", LANGUAGE, "--psm", "6", "-c", f"tessedit_char_whitelist={WHITELIST} ")
+BLOCK_WHITELIST = f"{WHITELIST} "
+BLOCK_ARGS = ("-l", LANGUAGE, "--psm", "6", "-c", f"tessedit_char_whitelist={BLOCK_WHITELIST}")
 #: Longest wait for tesseract's text once it has the image [s]; then nothing is legible.
 TIMEOUT_S = 10.0
 #: OpenMP threads of the tesseract process (unless the user's environment says).
@@ -164,6 +165,11 @@ class _CommandRead:
             self._done = True
 
 
+def _new_engine(binding: tessapi.Binding) -> tessapi.Engine:
+    """An engine of the library with the command's language and whitelist (~0.12 s)."""
+    return tessapi.Engine(binding, LANGUAGE, BLOCK_WHITELIST)
+
+
 class _LibraryRead:
     """An engine of the library: an idle one of the pool, or one loading in a thread."""
 
@@ -181,14 +187,18 @@ class _LibraryRead:
             threading.Thread(target=self._load, args=(binding,), name="tesseract-load").start()
 
     def _load(self, binding: tessapi.Binding) -> None:
+        engine: tessapi.Engine | None = None
         try:
-            engine: tessapi.Engine | None = tessapi.Engine(binding, LANGUAGE, f"{WHITELIST} ")
+            engine = _new_engine(binding)
         except tessapi.LanguageMissing:
-            engine, self._missing = None, True
-        with self._lock:
-            self._engine = engine
-            self._ready.set()
-            closed = self._closed
+            self._missing = True
+        except Exception:  # a broken library: nothing legible, never a reader left waiting
+            LOG.debug("libtesseract failed to load its model", exc_info=True)
+        finally:
+            with self._lock:
+                self._engine = engine
+                self._ready.set()
+                closed = self._closed
         if closed and engine is not None:
             _POOL.give(engine)  # closed while loading: kept for the next photo
 
@@ -197,7 +207,8 @@ class _LibraryRead:
         if self._missing:
             ensure_engine.cache_clear()
             raise _no_french()
-        assert self._engine is not None
+        if self._engine is None:
+            return ""  # the library failed (logged): the reading goes without tesseract
         return self._engine.read(image)
 
     def close(self) -> None:
@@ -253,7 +264,7 @@ def warm() -> None:
     if binding is None:
         return
     try:
-        _POOL.give(tessapi.Engine(binding, LANGUAGE, f"{WHITELIST} "))
+        _POOL.give(_new_engine(binding))
     except tessapi.LanguageMissing:
         return
 

@@ -235,3 +235,25 @@ def test_the_command_is_used_when_the_library_does_not_load(
     assert engine._library() is binding
     monkeypatch.setenv(engine.BACKEND_ENV, "command")
     assert engine._library() is None
+
+
+def test_a_library_failing_to_load_leaves_no_reader_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A broken libtesseract (anything but a missing language) reads nothing, at once:
+    the reading goes on without tesseract's votes instead of hanging."""
+    monkeypatch.delenv(engine.BACKEND_ENV, raising=False)
+    monkeypatch.setattr(engine, "_POOL", tessapi.EnginePool())
+    binding = tessapi.Binding(lib=None)  # type: ignore[arg-type]
+    monkeypatch.setattr(tessapi, "load", lambda: binding)
+
+    def broken(*args: object) -> tessapi.Engine:
+        raise OSError("symbol not found")
+
+    monkeypatch.setattr(tessapi, "Engine", broken)
+    done: list[str] = []
+    reader = threading.Thread(target=lambda: done.append(engine.read_block(_sheet_text_image())))
+    monkeypatch.setattr(engine, "ensure_engine", lambda: ())
+    reader.start()
+    reader.join(timeout=10)
+    assert done == [""]
