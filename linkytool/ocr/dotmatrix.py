@@ -393,14 +393,14 @@ def unfamiliar_digits(
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
     :func:`vouched_digits`). False without enough letters to compare.
     """
-    misfit = digit_misfits(digit_costs, title)
-    if misfit is None:
+    letters = letters_fit(title)
+    if letters is None or not len(digit_costs):
         return False
     ordered = np.sort(digit_costs, axis=1)
+    misfit = ordered[:, 0] - letters  # as digit_misfits, the letters' fit taken once
     margin = ordered[:, 1] - ordered[:, 0]
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
-    letters = letters_fit(title)
-    if cells is not None and letters is not None and odd.any():
+    if cells is not None and odd.any():
         odd &= ~vouched_digits(cells, digit_costs, letters)
     return bool(odd.any())
 
