@@ -29,7 +29,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Header, Input, TabbedContent, TabPane
 
 from linkytool.tui import french
 from linkytool.tui.dossier_store import DossierStore
@@ -46,6 +46,7 @@ from linkytool.tui.messages import (
 )
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.session import Session
+from linkytool.tui.widgets.footer import SteadyFooter
 from linkytool.tui.widgets.help import HelpScreen, key_label
 from linkytool.tui.widgets.tabs import ScreenTabs
 
@@ -144,7 +145,7 @@ class LinkytoolApp(SafetyNet, App[None]):
                         pane = pane_class(spec.path)(id=f"pane-{spec.tab}", built=True)
                         self.panes[spec.tab] = pane
                         yield pane
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._install_signal_handlers()
