@@ -169,3 +169,80 @@ def test_the_workers_start_with_the_app_only_with_a_core_to_spare() -> None:
         raise OSError("no load average here")
 
     assert spare_core(unknown)
+
+
+EARLY_SCRIPT = f"""
+import threading
+from pathlib import Path
+from linkytool.tui import photo_jobs
+
+photo_jobs.start_early()
+early = photo_jobs._Early.pool
+done = threading.Event()
+outcome = []
+
+def on_done(slot, path, reading, error):
+    outcome.append((reading, error))
+    done.set()
+
+jobs = photo_jobs.PhotoJobs(None, on_done)
+jobs.submit("prm", Path({str(PHOTO)!r}))
+assert done.wait(120), "no reading in 120 s"
+assert jobs._pool is early.result(), "the pool started early was not the one used"
+assert photo_jobs._Early.pool is None, "the early pool is taken once"
+jobs.close()
+reading, error = outcome[0]
+assert error is None, error
+print(reading.value)
+"""
+
+UNTAKEN_SCRIPT = """
+from linkytool.tui import photo_jobs
+
+photo_jobs.start_early()
+pool = photo_jobs._Early.pool.result()
+print(" ".join(str(process.pid) for process in pool._pool), flush=True)
+"""
+
+
+def _run(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=180
+    )
+
+
+def test_the_pool_started_before_the_ui_reads_the_first_photo() -> None:
+    """`linkytool tui` starts the workers before importing Textual; the app's jobs use
+    that very pool instead of starting another."""
+    result = _run(EARLY_SCRIPT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "30002345678901"
+
+
+def test_a_pool_started_early_and_never_used_is_stopped_quietly_at_exit() -> None:
+    """The UI failed before it took the pool (or quit at once): the workers stop with the
+    process (they are daemons) and nothing is printed over the user's terminal."""
+    import time
+
+    result = _run(UNTAKEN_SCRIPT)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    pids = [int(pid) for pid in result.stdout.split()]
+    assert pids
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if _alive(pid)]
+        if not alive:
+            break
+        time.sleep(0.05)
+    assert not alive, f"workers still running: {alive}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (exited, not yet reaped by init) is gone for our purpose
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
