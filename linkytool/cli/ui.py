@@ -60,10 +60,6 @@ def tui(
     DOSSIER : le dossier d'auto-mise en service (.toml) à ouvrir ; sans lui, ouvrez-en
     ou créez-en un depuis l'onglet Prérequis. F1 affiche l'aide et les touches.
     """
-    from linkytool.tui.photo_jobs import spare_core, start_early
-
-    if (dossier is not None or demo) and spare_core():
-        start_early()  # the photo workers load the OCR while Textual is imported
     from linkytool.tui.app import make_app
 
     app = make_app(

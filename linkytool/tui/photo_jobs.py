@@ -6,8 +6,7 @@ Here each photo is read in a small pool of worker *processes* (``forkserver``: s
 process that runs threads; the fork server imports the OCR and checks tesseract once,
 :mod:`linkytool.tui.photo_worker`, and each worker is forked from that copy), started
 with the app when a dossier is open and a core is to spare (:func:`spare_core`), else as
-soon as the first screen is drawn (:meth:`PhotoJobs.warm_up`); ``linkytool tui`` even
-starts them before it imports Textual (:func:`start_early`), so the UI stays fluid and
+soon as the first screen is drawn (:meth:`PhotoJobs.warm_up`), so the UI stays fluid and
 the readings overlap on the machine's cores. Each worker also draws the LCD preview of
 its photo (:mod:`linkytool.tui.lcd_dots`): the UI only shows it. The workers run at
 the UI's own priority: on a busy machine a lower one left them far behind
@@ -255,10 +254,31 @@ class PhotoJobs:
                 return None
             if self._pool is not None:
                 return self._pool
+        workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1))
         if self.reader is not None:
-            pool: Any = ThreadPoolExecutor(_worker_count(), thread_name_prefix="photo")
+            pool: Any = ThreadPoolExecutor(workers, thread_name_prefix="photo")
         else:
-            pool = _take_early_pool() or _new_process_pool()
+            import multiprocessing
+            from multiprocessing import resource_tracker
+
+            # The resource tracker inherits sys.stderr's descriptor: Textual replaces
+            # sys.stderr by a capture without one, so start it with the real stderr.
+            captured = sys.stderr
+            sys.stderr = sys.__stderr__
+            try:
+                resource_tracker.ensure_running()
+            finally:
+                sys.stderr = captured
+            try:
+                context = multiprocessing.get_context("forkserver")
+                # The fork server imports the OCR once; the workers are forked ready.
+                context.set_forkserver_preload([PRELOAD])
+                pool = context.Pool(workers, initializer=_init_worker)
+            except OSError:
+                # The forkserver listens on a Unix socket under TMPDIR, whose path is
+                # limited to 107 bytes ("AF_UNIX path too long" for a deep TMPDIR):
+                # spawned workers start slower but need no socket.
+                pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
         with self._lock:
             if self._closed:
                 _stop(pool)
@@ -303,80 +323,6 @@ class PhotoJobs:
             _stop(pool)
 
 
-def _worker_count() -> int:
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
-
-
-def _new_process_pool() -> Any:
-    """The worker processes, forked from a server that loaded the OCR (slow: ~0.5–1 s
-    before the first worker runs; call it from a thread other than the UI's)."""
-    import multiprocessing
-    from multiprocessing import resource_tracker
-
-    workers = _worker_count()
-    # The resource tracker inherits sys.stderr's descriptor: Textual replaces
-    # sys.stderr by a capture without one, so start it with the real stderr.
-    captured = sys.stderr
-    sys.stderr = sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = captured
-    try:
-        context = multiprocessing.get_context("forkserver")
-        # The fork server imports the OCR once; the workers are forked ready.
-        context.set_forkserver_preload([PRELOAD])
-        return context.Pool(workers, initializer=_init_worker)
-    except OSError:
-        # The forkserver listens on a Unix socket under TMPDIR, whose path is
-        # limited to 107 bytes ("AF_UNIX path too long" for a deep TMPDIR):
-        # spawned workers start slower but need no socket.
-        return multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
-
-
-class _Early:
-    """The pool :func:`start_early` is starting, until a :class:`PhotoJobs` takes it."""
-
-    lock = threading.Lock()
-    pool: Future[Any] | None = None
-
-
-def start_early() -> None:
-    """Start the photo workers now, in a thread, for the first :class:`PhotoJobs` to take.
-
-    ``linkytool tui`` calls it with a dossier to open and a core to spare, before it
-    imports Textual and the UI (~0.5 s): the fork server then imports the OCR and loads
-    tesseract's model on the other core meanwhile, and the first photo finds its worker
-    ready sooner. A pool nobody took stops with the process (its workers are daemons,
-    terminated by multiprocessing at exit).
-    """
-    with _Early.lock:
-        if _Early.pool is not None:
-            return
-        future: Future[Any] = Future()
-        _Early.pool = future
-
-    def run() -> None:
-        try:
-            future.set_result(_new_process_pool())
-        except BaseException as error:  # the taker starts its own pool
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="photo-early", daemon=True).start()
-
-
-def _take_early_pool() -> Any:
-    """The pool :func:`start_early` started (waiting for it), once; else None."""
-    with _Early.lock:
-        future, _Early.pool = _Early.pool, None
-    if future is None:
-        return None
-    try:
-        return future.result()
-    except Exception:
-        return None
-
-
 def _stop(pool: Any) -> None:
     """Stop a pool now: worker processes are terminated, threads abandoned. A pool whose
     workers already died (the terminal closed) can hang in ``terminate``: give up waiting
@@ -396,5 +342,4 @@ __all__ = [
     "PhotoReadError",
     "read_in_worker",
     "spare_core",
-    "start_early",
 ]

@@ -49,7 +49,6 @@ def test_bare_linkytool_and_demo_flag_open_the_ui(monkeypatch: pytest.MonkeyPatc
         return FakeApp()
 
     monkeypatch.setattr("linkytool.tui.app.make_app", fake_make_app)
-    monkeypatch.setattr("linkytool.tui.photo_jobs.start_early", lambda: None)
     assert CliRunner().invoke(cli, []).exit_code == 0
     assert CliRunner().invoke(cli, ["--demo"]).exit_code == 0
     assert [o["demo"] for o in opened] == [False, True]
@@ -59,48 +58,3 @@ def test_bare_linkytool_and_demo_flag_open_the_ui(monkeypatch: pytest.MonkeyPatc
     args = ["tui", "--intake-bind", "10.42.0.1", "--intake-port", "8765"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert (opened[-1]["intake_bind"], opened[-1]["intake_port"]) == ("10.42.0.1", 8765)
-
-
-def test_the_photo_workers_start_before_the_ui_with_photos_to_read_and_a_core_to_spare(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A dossier (or the demo) has photos to read: their workers start before Textual is
-    imported, unless every core is busy (they would slow the first screen down)."""
-    from linkytool.tui import photo_jobs
-
-    events: list[str] = []
-
-    class FakeApp:
-        return_code = 0
-        session = type(
-            "FakeSession",
-            (),
-            {"workdir": "/tmp/demo", "temporary_workdir": True, "close": lambda self: None},
-        )()
-
-        def run(self) -> None:
-            pass
-
-    def fake_make_app(dossier: Any, **options: Any) -> FakeApp:
-        events.append("app")
-        return FakeApp()
-
-    spare = [True]
-    monkeypatch.setattr("linkytool.tui.app.make_app", fake_make_app)
-    monkeypatch.setattr(photo_jobs, "start_early", lambda: events.append("early"))
-    monkeypatch.setattr(photo_jobs, "spare_core", lambda: spare[0])
-    runs = {
-        "bare": [],
-        "demo": ["--demo"],
-        "dossier": ["tui", "dossier.toml"],
-    }
-    seen = {}
-    for name, args in runs.items():
-        events.clear()
-        assert CliRunner().invoke(cli, args).exit_code == 0
-        seen[name] = list(events)
-    assert seen == {"bare": ["app"], "demo": ["early", "app"], "dossier": ["early", "app"]}
-    spare[0] = False
-    events.clear()
-    assert CliRunner().invoke(cli, ["--demo"]).exit_code == 0
-    assert events == ["app"]
