@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -558,22 +559,58 @@ def spot_words(
     alnum = [i for i, c in enumerate(chars) if c.isalnum()]
     space = np.maximum(distances[:, index[" "]] - distances[:, alnum].min(axis=1), 0.0)
     count = cells.shape[0]
-    found = []
-    for word in words:
-        columns = []
-        for letter in word:
-            options = [index[c] for c in letter + table.get(letter, "") if c in index]
-            columns.append(distances[:, options].min(axis=1))
-        best = WordMatch(word, 0, float("inf"))
-        for start in range(0, count - len(word) + 1):
-            costs = [columns[i][start + i] for i in range(len(word))]
-            # a whole word: blank cells (or the line's ends) on both sides
-            if start > 0:
-                costs.append(space[start - 1])
-            if start + len(word) < count:
-                costs.append(space[start + len(word)])
-            cost = float(np.mean(costs))
-            if cost < best.cost:
-                best = WordMatch(word, start, cost)
-        found.append(best)
-    return found
+    # each letter's distance on each cell, its look-alikes' glyphs counting as it: (L, N)
+    letters = sorted({letter for word in words for letter in word})
+    row_of = {letter: row for row, letter in enumerate(letters)}
+    letter_costs = np.stack(
+        [
+            distances[:, [index[c] for c in letter + table.get(letter, "") if c in index]].min(
+                axis=1
+            )
+            for letter in letters
+        ]
+    )
+    found: dict[str, WordMatch] = {}
+    for size in sorted({len(word) for word in words}):
+        group = sorted({word for word in words if len(word) == size})
+        starts = count - size + 1
+        if starts < 1:
+            found.update((word, WordMatch(word, 0, float("inf"))) for word in group)
+            continue
+        # (words, starts, letters): each letter's cost at each placement of its word
+        rows = np.array([[row_of[letter] for letter in word] for word in group])
+        cells_at = np.arange(starts)[:, None] + np.arange(size)[None, :]
+        costs = _placement_costs(letter_costs[rows[:, None, :], cells_at[None, :, :]], space)
+        best = np.argmin(costs, axis=1)  # the first best, as a scan keeping the strictly better
+        for number, word in enumerate(group):
+            start = int(best[number])
+            found[word] = WordMatch(word, start, float(costs[number, start]))
+    return [found[word] for word in words]
+
+
+def _placement_costs(placed: FloatArray, space: FloatArray) -> FloatArray:
+    """Mean cost [dots] of each placement of words of one length (words, starts): its
+    letters' costs ``placed`` (words, starts, letters), then the blank cells before and
+    after it where the line goes on (``space``, one a cell: a whole word). Each mean is
+    numpy's mean of that placement's own terms (same bits): the placements with the same
+    terms are averaged together, one row each."""
+    words, starts, size = placed.shape
+    count = starts + size - 1
+    out = np.empty((words, starts))
+    # start 0 has no cell before, the last start none after (both when the word fills
+    # the line): the inner starts have both
+    bounds = sorted({0, 1, starts - 1, starts})
+    for first, last in pairwise(bounds):
+        terms = [placed[:, first:last]]
+        if first > 0:
+            terms.append(
+                np.broadcast_to(space[None, first - 1 : last - 1, None], (words, last - first, 1))
+            )
+        if last - 1 + size < count:
+            terms.append(
+                np.broadcast_to(
+                    space[None, first + size : last + size, None], (words, last - first, 1)
+                )
+            )
+        out[:, first:last] = np.concatenate(terms, axis=2).mean(axis=2)
+    return out
