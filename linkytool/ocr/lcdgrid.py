@@ -190,6 +190,23 @@ def _sample(
     return result
 
 
+@lru_cache(maxsize=16)
+def _fit_index(
+    axis: int, size: int, px_per_dot: int, scales: bytes, offsets: bytes
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Pixel indices in ``[0, size)`` of the dot centres and of the gaps along ``axis``
+    for every scale and offset of :func:`_best_fit` (float64 bytes): (scales, offsets,
+    dots) and (scales, offsets, gaps). The same for every panel: computed once a process."""
+    # positions at offset 0 for every scale: (scales, dots) and (scales, gaps) [px]
+    column = np.frombuffer(scales)[:, None]
+    centres = place(DOT_X if axis == 0 else DOT_Y, axis, column, 0.0, px_per_dot)
+    gaps = place(GAP_X if axis == 0 else GAP_Y, axis, column, 0.0, px_per_dot)
+    moves = (np.frombuffer(offsets)[:, None] * px_per_dot)[None, :, :]
+    ci = np.clip(np.round(centres[:, None, :] + moves).astype(np.intp), 0, size - 1)
+    gi = np.clip(np.round(gaps[:, None, :] + moves).astype(np.intp), 0, size - 1)
+    return ci, gi
+
+
 def _best_fit(
     profile: FloatArray,
     axis: int,
@@ -202,14 +219,7 @@ def _best_fit(
     Every (scale, offset) pair is scored at once; the first best in scale-then-offset
     order wins.
     """
-    size = len(profile)
-    # positions at offset 0 for every scale: (scales, dots) and (scales, gaps) [px]
-    column = scales[:, None]
-    centres = place(DOT_X if axis == 0 else DOT_Y, axis, column, 0.0, px_per_dot)
-    gaps = place(GAP_X if axis == 0 else GAP_Y, axis, column, 0.0, px_per_dot)
-    moves = (offsets[:, None] * px_per_dot)[None, :, :]
-    ci = np.clip(np.round(centres[:, None, :] + moves).astype(int), 0, size - 1)
-    gi = np.clip(np.round(gaps[:, None, :] + moves).astype(int), 0, size - 1)
+    ci, gi = _fit_index(axis, len(profile), px_per_dot, scales.tobytes(), offsets.tobytes())
     scores = profile[ci].mean(axis=2) - profile[gi].mean(axis=2)
     scale_index, offset_index = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return (
