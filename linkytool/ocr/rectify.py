@@ -164,7 +164,11 @@ __all__ = [
 def _fit_line(
     positions: npt.NDArray[np.float64], edges: npt.NDArray[np.float64]
 ) -> tuple[float, float] | None:
-    """Robust fit ``edge = a * position + b`` (two rounds of outlier rejection)."""
+    """Robust fit ``edge = a * position + b`` (two rounds of outlier rejection).
+
+    A round that rejects nothing ends the fit: every later round, and the final fit,
+    would fit the same points to the same line.
+    """
     keep = np.isfinite(edges)
     for _ in range(3):
         if keep.sum() < max(8, len(edges) // 5):
@@ -172,7 +176,10 @@ def _fit_line(
         a, b = np.polyfit(positions[keep], edges[keep], 1)
         residual = np.abs(edges - (a * positions + b))
         limit = max(1.0, 2.5 * median(residual[keep]))
-        keep = keep & (residual <= limit)
+        kept = keep & (residual <= limit)
+        if np.array_equal(kept, keep):
+            return float(a), float(b)
+        keep = kept
     if keep.sum() < max(8, len(edges) // 5):
         return None
     a, b = np.polyfit(positions[keep], edges[keep], 1)
