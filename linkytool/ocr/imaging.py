@@ -28,14 +28,30 @@ def from_array(array: FloatArray) -> Image.Image:
 
 
 def box_blur(array: FloatArray, radius: int) -> FloatArray:
-    """Mean over a (2r+1)² window (edges replicated), separable, via cumulative sums."""
+    """Mean over a (2r+1)² window (edges replicated), separable, via cumulative sums.
+
+    In float64, on buffers padded in place (edges and the cumulative sums' leading zero
+    written once: ``np.pad`` twice cost as much as the sums).
+    """
     if radius <= 0:
         return array.astype(np.float32)
     size = 2 * radius + 1
-    padded = np.pad(array.astype(np.float64), radius, mode="edge")
-    cols = np.cumsum(np.pad(padded, ((0, 0), (1, 0))), axis=1)
-    horizontal = (cols[:, size:] - cols[:, :-size]) / size
-    rows = np.cumsum(np.pad(horizontal, ((1, 0), (0, 0))), axis=0)
+    height, width = array.shape
+    # (rows padded by radius, a zero column, then columns padded by radius)
+    cols = np.empty((height + 2 * radius, width + 2 * radius + 1))
+    cols[:, 0] = 0.0
+    middle = slice(radius, radius + height)
+    cols[middle, 1 + radius : 1 + radius + width] = array
+    cols[middle, 1 : 1 + radius] = array[:, :1]
+    cols[middle, 1 + radius + width :] = array[:, -1:]
+    cols[:radius, 1:] = cols[radius : radius + 1, 1:]
+    cols[radius + height :, 1:] = cols[radius + height - 1 : radius + height, 1:]
+    np.cumsum(cols, axis=1, out=cols)
+    rows = np.empty((height + 2 * radius + 1, width))  # a zero row, then the row means
+    rows[0] = 0.0
+    np.subtract(cols[:, size:], cols[:, :-size], out=rows[1:])
+    np.divide(rows[1:], size, out=rows[1:])
+    np.cumsum(rows, axis=0, out=rows)
     result: FloatArray = ((rows[size:, :] - rows[:-size, :]) / size).astype(np.float32)
     return result
 
