@@ -299,7 +299,14 @@ def char_distances(
     spotted as TIC). ``designs``: see :func:`templates` (reading digits)."""
     table = templates(font, designs=designs)
     per_row = row_distances(cells, SETTINGS.row_shift_cost if tolerant else np.inf)
-    raw = per_row[:, np.arange(ROWS)[None, :], table.row_ids].sum(axis=2) + table.penalties
+    flat = per_row.reshape(len(cells), ROWS * len(ROW_PATTERNS))
+    columns = table.row_ids + np.arange(ROWS) * len(ROW_PATTERNS)  # (templates, rows)
+    # each template's rows added in row order, one (cells, templates) column at a time:
+    # numpy sums 7 terms in that order too (same bits), from one gather of 7 x the size
+    raw = flat[:, columns[:, 0]] + flat[:, columns[:, 1]]
+    for row in range(2, ROWS):
+        raw += flat[:, columns[:, row]]
+    raw += table.penalties
     out: FloatArray = np.minimum.reduceat(raw, table.starts, axis=1)
     return table.unique, out
 
