@@ -145,9 +145,14 @@ def label_components(mask: BoolArray) -> tuple[IntArray, int]:
             parent = jumped
     is_root = parent == np.arange(count)
     run_labels = np.cumsum(is_root, dtype=np.int32)[parent]
-    lengths = ends - starts
-    pixels = np.repeat(rows * width + starts, lengths) + _ranges(lengths)
-    labels.ravel()[pixels] = np.repeat(run_labels, lengths)
+    # paint the runs: +label where a run starts, -label just after it ends, summed along
+    # the image (runs never overlap; a run ending a row may end where the next row's
+    # first run starts, hence starts written first, ends subtracted after)
+    steps = np.zeros(height * width + 1, dtype=np.int32)
+    steps[rows * width + starts] = run_labels
+    ends_at = rows * width + ends
+    steps[ends_at] -= run_labels
+    np.cumsum(steps[:-1], out=labels.ravel())
     return labels, int(is_root.sum())
 
 
