@@ -114,9 +114,9 @@ def label_components(mask: BoolArray) -> tuple[IntArray, int]:
     height, width = mask.shape
     padded = np.zeros((height, width + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
-    diff = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(diff == 1)
-    _rows, ends = np.nonzero(diff == -1)
+    # every row starts and ends outside: its transitions alternate start, end, start...
+    rows, edges = np.nonzero(np.diff(padded, axis=1))
+    rows, starts, ends = rows[0::2], edges[0::2], edges[1::2]
     count = len(starts)
     labels = np.zeros((height, width), dtype=np.int32)
     if count == 0:
