@@ -65,7 +65,8 @@ def _recording_find_panel(record: dict[str, Any]) -> Callable[[Any], Any]:
     """``find_panel`` of the imported reader, wrapped to keep what it chose in ``record``."""
     from linkytool.ocr import reader
 
-    original = reader.find_panel
+    # the name the reader calls (it imports find_panel from linkytool.ocr.panel)
+    original: Callable[[Any], Any] = getattr(reader, "find_panel")  # noqa: B009
 
     def find_panel(image: Any) -> Any:
         choice = original(image)
@@ -85,7 +86,7 @@ def _recording_find_panel(record: dict[str, Any]) -> Callable[[Any], Any]:
         }
         return choice
 
-    reader.find_panel = find_panel
+    setattr(reader, "find_panel", find_panel)  # noqa: B010
     return original
 
 
