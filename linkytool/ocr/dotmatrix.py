@@ -299,7 +299,14 @@ def char_distances(
     spotted as TIC). ``designs``: see :func:`templates` (reading digits)."""
     table = templates(font, designs=designs)
     per_row = row_distances(cells, SETTINGS.row_shift_cost if tolerant else np.inf)
-    raw = per_row[:, np.arange(ROWS)[None, :], table.row_ids].sum(axis=2) + table.penalties
+    flat = per_row.reshape(len(cells), ROWS * len(ROW_PATTERNS))
+    columns = table.row_ids + np.arange(ROWS) * len(ROW_PATTERNS)  # (templates, rows)
+    # each template's rows added in row order, one (cells, templates) column at a time:
+    # numpy sums 7 terms in that order too (same bits), from one gather of 7 x the size
+    raw = flat[:, columns[:, 0]] + flat[:, columns[:, 1]]
+    for row in range(2, ROWS):
+        raw += flat[:, columns[:, row]]
+    raw += table.penalties
     out: FloatArray = np.minimum.reduceat(raw, table.starts, axis=1)
     return table.unique, out
 
@@ -550,30 +557,113 @@ def spot_words(
     font: str | FontSet | None = None,
 ) -> list[WordMatch]:
     """:func:`spot_word` for each of ``words``, the cell distances computed once."""
+    if not words:
+        return []
     chars, distances = char_distances(cells, font, tolerant=False)
-    index = {c: i for i, c in enumerate(chars)}
-    table = equivalents or {}
+    plan = _spotting_plan(
+        tuple(words), chars, tuple(sorted((equivalents or {}).items())), cells.shape[0]
+    )
     # a neighbour counts as "not blank" by how much better it fits a letter or a digit
     # than a blank: a noise cell (previous screen's residue, dust) fits neither well
-    alnum = [i for i, c in enumerate(chars) if c.isalnum()]
-    space = np.maximum(distances[:, index[" "]] - distances[:, alnum].min(axis=1), 0.0)
-    count = cells.shape[0]
-    found = []
-    for word in words:
-        columns = []
-        for letter in word:
-            options = [index[c] for c in letter + table.get(letter, "") if c in index]
-            columns.append(distances[:, options].min(axis=1))
-        best = WordMatch(word, 0, float("inf"))
-        for start in range(0, count - len(word) + 1):
-            costs = [columns[i][start + i] for i in range(len(word))]
-            # a whole word: blank cells (or the line's ends) on both sides
+    space = np.maximum(distances[:, plan.space] - distances[:, plan.alnum].min(axis=1), 0.0)
+    # each letter's distance on each cell, its look-alikes' glyphs counting as it, then
+    # the blank's cost: (cells, letters + 1)
+    letters = np.minimum.reduceat(distances[:, plan.options], plan.option_starts, axis=1)
+    table = np.column_stack([letters, space])
+    costs = np.full(plan.shape, np.inf)
+    for (cell_at, letter_at), (word_at, start_at) in zip(plan.terms, plan.owners, strict=True):
+        # a placement's mean over its own terms: numpy's mean of that row (same bits)
+        costs[word_at, start_at] = table[cell_at, letter_at].mean(axis=1)
+    best = np.argmin(costs, axis=1)  # the first best, as a scan keeping the strictly better
+    found = {
+        word: WordMatch(word, int(best[w]), float(costs[w, best[w]]))
+        for w, word in enumerate(plan.words)
+    }
+    return [found[word] for word in words]
+
+
+@dataclass(frozen=True)
+class _SpottingPlan:
+    """Where :func:`spot_words` gathers each placement's costs from (see
+    :func:`_spotting_plan`)."""
+
+    words: tuple[str, ...]
+    space: int
+    alnum: npt.NDArray[np.intp]
+    #: Columns of the characters counting as each letter, letter after letter, and where
+    #: each letter's columns start (``np.minimum.reduceat``).
+    options: npt.NDArray[np.intp]
+    option_starts: npt.NDArray[np.intp]
+    #: (words, placements): a word's placements beyond the line stay at +inf.
+    shape: tuple[int, int]
+    #: Per number of terms: (cell, table column) of each term of each placement, (P, t).
+    terms: tuple[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]], ...]
+    #: Per number of terms: (word, start) of each placement, (P,) each.
+    owners: tuple[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]], ...]
+
+
+@lru_cache(maxsize=64)
+def _spotting_plan(
+    words: tuple[str, ...],
+    chars: tuple[str, ...],
+    equivalents: tuple[tuple[str, str], ...],
+    count: int,
+) -> _SpottingPlan:
+    """The index arrays :func:`spot_words` gathers with, for ``words`` on a line of
+    ``count`` cells classified among ``chars``: the same for every panel (built once).
+
+    A placement's terms are its letters' costs, then the blank cell before it and the
+    one after it where the line goes on (a whole word); placements with as many terms
+    are averaged together.
+    """
+    index = {c: i for i, c in enumerate(chars)}
+    table = dict(equivalents)
+    unique = tuple(dict.fromkeys(words))
+    letters = sorted({letter for word in unique for letter in word})
+    column_of = {letter: column for column, letter in enumerate(letters)}
+    blank = len(letters)  # the table's last column: the blank's cost
+    options: list[int] = []
+    starts: list[int] = []
+    for letter in letters:
+        found = [index[c] for c in letter + table.get(letter, "") if c in index]
+        if not found:
+            raise ValueError(f"no glyph for {letter!r} among the templates")
+        starts.append(len(options))
+        options.extend(found)
+    groups: dict[int, list[tuple[list[int], list[int], int, int]]] = {}
+    for w, word in enumerate(unique):
+        for start in range(count - len(word) + 1):
+            cells = [start + i for i in range(len(word))]
+            columns = [column_of[letter] for letter in word]
             if start > 0:
-                costs.append(space[start - 1])
+                cells.append(start - 1)
+                columns.append(blank)
             if start + len(word) < count:
-                costs.append(space[start + len(word)])
-            cost = float(np.mean(costs))
-            if cost < best.cost:
-                best = WordMatch(word, start, cost)
-        found.append(best)
-    return found
+                cells.append(start + len(word))
+                columns.append(blank)
+            groups.setdefault(len(cells), []).append((cells, columns, w, start))
+    terms = []
+    owners = []
+    for group in groups.values():
+        terms.append(
+            (
+                np.array([cells for cells, _, _, _ in group], dtype=np.intp),
+                np.array([columns for _, columns, _, _ in group], dtype=np.intp),
+            )
+        )
+        owners.append(
+            (
+                np.array([w for _, _, w, _ in group], dtype=np.intp),
+                np.array([start for _, _, _, start in group], dtype=np.intp),
+            )
+        )
+    return _SpottingPlan(
+        words=unique,
+        space=index[" "],
+        alnum=np.array([i for i, c in enumerate(chars) if c.isalnum()], dtype=np.intp),
+        options=np.array(options, dtype=np.intp),
+        option_starts=np.array(starts, dtype=np.intp),
+        shape=(len(unique), max(1, count - min(map(len, unique), default=0) + 1)),
+        terms=tuple(terms),
+        owners=tuple(owners),
+    )

@@ -28,14 +28,30 @@ def from_array(array: FloatArray) -> Image.Image:
 
 
 def box_blur(array: FloatArray, radius: int) -> FloatArray:
-    """Mean over a (2r+1)² window (edges replicated), separable, via cumulative sums."""
+    """Mean over a (2r+1)² window (edges replicated), separable, via cumulative sums.
+
+    In float64, on buffers padded in place (edges and the cumulative sums' leading zero
+    written once: ``np.pad`` twice cost as much as the sums).
+    """
     if radius <= 0:
         return array.astype(np.float32)
     size = 2 * radius + 1
-    padded = np.pad(array.astype(np.float64), radius, mode="edge")
-    cols = np.cumsum(np.pad(padded, ((0, 0), (1, 0))), axis=1)
-    horizontal = (cols[:, size:] - cols[:, :-size]) / size
-    rows = np.cumsum(np.pad(horizontal, ((1, 0), (0, 0))), axis=0)
+    height, width = array.shape
+    # (rows padded by radius, a zero column, then columns padded by radius)
+    cols = np.empty((height + 2 * radius, width + 2 * radius + 1))
+    cols[:, 0] = 0.0
+    middle = slice(radius, radius + height)
+    cols[middle, 1 + radius : 1 + radius + width] = array
+    cols[middle, 1 : 1 + radius] = array[:, :1]
+    cols[middle, 1 + radius + width :] = array[:, -1:]
+    cols[:radius, 1:] = cols[radius : radius + 1, 1:]
+    cols[radius + height :, 1:] = cols[radius + height - 1 : radius + height, 1:]
+    np.cumsum(cols, axis=1, out=cols)
+    rows = np.empty((height + 2 * radius + 1, width))  # a zero row, then the row means
+    rows[0] = 0.0
+    np.subtract(cols[:, size:], cols[:, :-size], out=rows[1:])
+    np.divide(rows[1:], size, out=rows[1:])
+    np.cumsum(rows, axis=0, out=rows)
     result: FloatArray = ((rows[size:, :] - rows[:-size, :]) / size).astype(np.float32)
     return result
 
@@ -98,9 +114,9 @@ def label_components(mask: BoolArray) -> tuple[IntArray, int]:
     height, width = mask.shape
     padded = np.zeros((height, width + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
-    diff = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(diff == 1)
-    _rows, ends = np.nonzero(diff == -1)
+    # every row starts and ends outside: its transitions alternate start, end, start...
+    rows, edges = np.nonzero(np.diff(padded, axis=1))
+    rows, starts, ends = rows[0::2], edges[0::2], edges[1::2]
     count = len(starts)
     labels = np.zeros((height, width), dtype=np.int32)
     if count == 0:
@@ -129,9 +145,14 @@ def label_components(mask: BoolArray) -> tuple[IntArray, int]:
             parent = jumped
     is_root = parent == np.arange(count)
     run_labels = np.cumsum(is_root, dtype=np.int32)[parent]
-    lengths = ends - starts
-    pixels = np.repeat(rows * width + starts, lengths) + _ranges(lengths)
-    labels.ravel()[pixels] = np.repeat(run_labels, lengths)
+    # paint the runs: +label where a run starts, -label just after it ends, summed along
+    # the image (runs never overlap; a run ending a row may end where the next row's
+    # first run starts, hence starts written first, ends subtracted after)
+    steps = np.zeros(height * width + 1, dtype=np.int32)
+    steps[rows * width + starts] = run_labels
+    ends_at = rows * width + ends
+    steps[ends_at] -= run_labels
+    np.cumsum(steps[:-1], out=labels.ravel())
     return labels, int(is_root.sum())
 
 

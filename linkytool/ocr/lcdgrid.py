@@ -9,7 +9,8 @@ sampled into a (2, 16, 35) array in [0, 1] for :mod:`linkytool.ocr.dotmatrix`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
@@ -65,6 +66,8 @@ class GridSample:
     #: The lattice measured on the panel (:func:`measure_lattice`) when the dots were
     #: sampled there rather than on the offset and scale of the standard layout.
     lattice: Lattice | None = None
+    #: ``darkness`` blurred over 3 × 3 px (kept: measuring the lattice blurs it again).
+    smooth: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -108,14 +111,31 @@ def otsu_levels(values: npt.NDArray[np.float64]) -> tuple[float, float]:
     flat = np.sort(values.ravel())
     if len(flat) < 2 or flat[-1] - flat[0] < 1e-6:
         return float(flat[0]), float(flat[-1])
-    cumulative = np.cumsum(flat)
-    n = len(flat)
+    low, high = otsu_rows(flat[None, :])
+    return float(low[0]), float(high[0])
+
+
+def otsu_rows(
+    rows: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """:func:`otsu_levels` of each row of ``rows`` (m, n) at once: (off levels, on levels),
+    each (m,), the same bits as one call per row (a reader samples ~80 windows a panel)."""
+    flat = np.sort(rows, axis=1)
+    n = flat.shape[1]
+    first, last = flat[:, 0], flat[:, -1]
+    if n < 2:
+        return first, last
+    cumulative = np.cumsum(flat, axis=1)
     k = np.arange(1, n)
-    mean_low = cumulative[:-1] / k
-    mean_high = (cumulative[-1] - cumulative[:-1]) / (n - k)
+    mean_low = cumulative[:, :-1] / k
+    mean_high = (cumulative[:, -1:] - cumulative[:, :-1]) / (n - k)
     between = k * (n - k) * (mean_high - mean_low) ** 2
-    split = int(np.argmax(between))
-    return float(mean_low[split]), float(mean_high[split])
+    split = np.argmax(between, axis=1)
+    picked = np.arange(len(flat))
+    level = last - first < 1e-6  # one level only: no split
+    low: npt.NDArray[np.float64] = np.where(level, first, mean_low[picked, split])
+    high: npt.NDArray[np.float64] = np.where(level, last, mean_high[picked, split])
+    return low, high
 
 
 def normalise_samples(samples: npt.NDArray[np.float64], window: int = 2) -> npt.NDArray[np.float64]:
@@ -126,24 +146,38 @@ def normalise_samples(samples: npt.NDArray[np.float64], window: int = 2) -> npt.
     little contrast of its own (blank, or a sign with few dots) takes the levels of its
     neighbourhood (±``window`` characters, both lines), and failing that the panel's.
     """
+    return _normalised(samples, window)[0]
+
+
+def _normalised(
+    samples: npt.NDArray[np.float64], window: int = 2
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(:func:`normalise_samples`, each cell's own ink contrast (2, 16): on minus off level
+    of its own samples, before any neighbour's levels replace them)."""
     low_g, high_g = otsu_levels(samples)
     span_g = max(high_g - low_g, 1e-3)
-    out = np.empty_like(samples)
-    for char in range(CHARS):
-        block = slice(char * 5, char * 5 + 5)
-        first = max(0, char - window) * 5
-        last = min(CHARS, char + window + 1) * 5
-        near_low, near_high = otsu_levels(samples[:, first:last])
-        if near_high - near_low < LOCAL_SPAN_FLOOR * span_g:
-            near_low, near_high = low_g, high_g
-        for line in range(LINES):
-            rows = slice(line * 7, line * 7 + 7)
-            low, high = otsu_levels(samples[rows, block])
-            if high - low < CELL_SPAN_FLOOR * span_g:
-                low, high = near_low, near_high
-            out[rows, block] = (samples[rows, block] - low) / max(high - low, 1e-3)
+    # the neighbourhoods: windows of equal width at once (narrower at the line's ends)
+    near_low = np.empty(CHARS)
+    near_high = np.empty(CHARS)
+    bounds = [(max(0, c - window) * 5, min(CHARS, c + window + 1) * 5) for c in range(CHARS)]
+    for width in sorted({last - first for first, last in bounds}):
+        chars = [c for c, (first, last) in enumerate(bounds) if last - first == width]
+        stacked = np.stack([samples[:, bounds[c][0] : bounds[c][1]].ravel() for c in chars])
+        near_low[chars], near_high[chars] = otsu_rows(stacked)
+    faint = near_high - near_low < LOCAL_SPAN_FLOOR * span_g
+    near_low[faint], near_high[faint] = low_g, high_g
+    # every cell's own 35 samples, (line, char, row, col)
+    cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3)
+    own_low, own_high = (v.reshape(LINES, CHARS) for v in otsu_rows(cells.reshape(-1, 35)))
+    ink = own_high - own_low
+    weak = ink < CELL_SPAN_FLOOR * span_g
+    low = np.where(weak, near_low[None, :], own_low)
+    high = np.where(weak, near_high[None, :], own_high)
+    span = np.maximum(high - low, 1e-3)
+    scaled = (cells - low[:, :, None, None]) / span[:, :, None, None]
+    out = scaled.transpose(0, 2, 1, 3).reshape(samples.shape)
     result: npt.NDArray[np.float64] = np.clip(out, 0.0, 1.0)
-    return result
+    return result, ink
 
 
 def _sample(
@@ -154,6 +188,23 @@ def _sample(
     yi = np.clip(np.round(ys).astype(int), 0, height - 1)
     result: FloatArray = array[np.ix_(yi, xi)]
     return result
+
+
+@lru_cache(maxsize=16)
+def _fit_index(
+    axis: int, size: int, px_per_dot: int, scales: bytes, offsets: bytes
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Pixel indices in ``[0, size)`` of the dot centres and of the gaps along ``axis``
+    for every scale and offset of :func:`_best_fit` (float64 bytes): (scales, offsets,
+    dots) and (scales, offsets, gaps). The same for every panel: computed once a process."""
+    # positions at offset 0 for every scale: (scales, dots) and (scales, gaps) [px]
+    column = np.frombuffer(scales)[:, None]
+    centres = place(DOT_X if axis == 0 else DOT_Y, axis, column, 0.0, px_per_dot)
+    gaps = place(GAP_X if axis == 0 else GAP_Y, axis, column, 0.0, px_per_dot)
+    moves = (np.frombuffer(offsets)[:, None] * px_per_dot)[None, :, :]
+    ci = np.clip(np.round(centres[:, None, :] + moves).astype(np.intp), 0, size - 1)
+    gi = np.clip(np.round(gaps[:, None, :] + moves).astype(np.intp), 0, size - 1)
+    return ci, gi
 
 
 def _best_fit(
@@ -168,14 +219,7 @@ def _best_fit(
     Every (scale, offset) pair is scored at once; the first best in scale-then-offset
     order wins.
     """
-    size = len(profile)
-    # positions at offset 0 for every scale: (scales, dots) and (scales, gaps) [px]
-    column = scales[:, None]
-    centres = place(DOT_X if axis == 0 else DOT_Y, axis, column, 0.0, px_per_dot)
-    gaps = place(GAP_X if axis == 0 else GAP_Y, axis, column, 0.0, px_per_dot)
-    moves = (offsets[:, None] * px_per_dot)[None, :, :]
-    ci = np.clip(np.round(centres[:, None, :] + moves).astype(int), 0, size - 1)
-    gi = np.clip(np.round(gaps[:, None, :] + moves).astype(int), 0, size - 1)
+    ci, gi = _fit_index(axis, len(profile), px_per_dot, scales.tobytes(), offsets.tobytes())
     scores = profile[ci].mean(axis=2) - profile[gi].mean(axis=2)
     scale_index, offset_index = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return (
@@ -206,12 +250,6 @@ def _align_smoothed(
     return (offset_x, offset_y), (scale_x, scale_y), score_x + score_y
 
 
-def _ink(samples: npt.NDArray[np.float64]) -> float:
-    """On minus off level of one cell's raw samples (its ink contrast)."""
-    low, high = otsu_levels(samples)
-    return high - low
-
-
 def sample_grid(
     panel: Image.Image,
     px_per_dot: int = PX_PER_DOT,
@@ -238,10 +276,17 @@ def sample_grid(
             alignment=alignment,
             px_per_dot=px_per_dot,
             lattice=lattice,
+            smooth=smooth,
         )
     offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
     return _sampled(
-        darkness, blurred, offset=offset, scale=scale, alignment=alignment, px_per_dot=px_per_dot
+        darkness,
+        blurred,
+        offset=offset,
+        scale=scale,
+        alignment=alignment,
+        px_per_dot=px_per_dot,
+        smooth=smooth,
     )
 
 
@@ -250,7 +295,7 @@ def sample_measured(
 ) -> GridSample:
     """The panel of ``grid`` sampled on its own measured lattice (:func:`measure_lattice`)
     instead of the standard layout's: a panel with other margins, gaps or columns."""
-    smooth = box_blur(grid.darkness, 1)
+    smooth = grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
     lattice = measure_lattice(grid.darkness, px_per_dot)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
     return _sampled(
@@ -261,6 +306,7 @@ def sample_measured(
         alignment=_alignment(smooth, lattice),
         px_per_dot=px_per_dot,
         lattice=lattice,
+        smooth=smooth,
     )
 
 
@@ -276,6 +322,7 @@ def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3)
         alignment=grid.alignment,
         px_per_dot=px_per_dot,
         lattice=grid.lattice,
+        smooth=grid.smooth,
     )
 
 
@@ -292,18 +339,18 @@ def _sampled(
     alignment: float,
     px_per_dot: int,
     lattice: Lattice | None = None,
+    smooth: FloatArray | None = None,
 ) -> GridSample:
-    """Dot samples of ``blurred`` on the aligned grid (or ``lattice``), normalised per cell."""
+    """Dot samples of ``blurred`` on the aligned grid (or ``lattice``), normalised per cell
+    (``smooth``: the darkness blurred over 3 × 3 px, kept for :func:`sample_measured`)."""
     if lattice is None:
         xs, ys = dot_centres(offset, scale, px_per_dot)
     else:
         xs, ys = lattice.xs, lattice.ys
     raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
     contrast = percentile(raw, 97)
-    samples = normalise_samples(raw)
+    samples, ink = _normalised(raw)
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
-    raw_cells = raw.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
-    ink = np.array([[_ink(cell) for cell in line] for line in raw_cells])
     return GridSample(
         cells=np.clip(cells, 0.0, 1.0),
         contrast=contrast,
@@ -313,6 +360,7 @@ def _sampled(
         darkness=darkness,
         ink=ink,
         lattice=lattice,
+        smooth=smooth,
     )
 
 
@@ -377,25 +425,62 @@ def _y_units(rows: int, gap: int) -> Units:
     return tuple(np.array(units) - height / 2 for units in (dots, between, blank))  # type: ignore[return-value]
 
 
-def _axis_scores(
-    profile: FloatArray,
-    *,
+def _grid_index(
     centre: float,
-    dots: npt.NDArray[np.float64],
-    gaps: npt.NDArray[np.float64],
+    size: int,
     pitches: npt.NDArray[np.float64],
     offsets: npt.NDArray[np.float64],
+    units: npt.NDArray[np.float64],
+) -> npt.NDArray[np.intp]:
+    """Nearest pixel in ``[0, size)`` of ``centre + pitch * (unit + offset)`` [px] for
+    every pitch, offset and unit: (pitches, offsets, units), computed in place."""
+    where = pitches[:, None, None] * np.add.outer(offsets, units)[None, :, :]
+    np.add(where, centre, out=where)
+    np.rint(where, out=where)
+    np.clip(where, 0, size - 1, out=where)
+    return where.astype(np.intp)
+
+
+#: Pitch step [px] and offsets [pitches] of :func:`_fit_axis`'s coarse search.
+COARSE_PITCH_STEP = 0.02
+COARSE_OFFSETS = np.arange(-CENTRE_SLACK, CENTRE_SLACK + 0.01, 0.1)
+
+
+@lru_cache(maxsize=64)
+def _coarse_index(
+    centre: float, size: int, pitch_range: tuple[float, float], units: bytes
+) -> npt.NDArray[np.intp]:
+    """:func:`_grid_index` of the coarse search (``units``: float64 bytes): the same for
+    every panel of a size, so computed once a process (~40 MB for every layout: stored
+    as int16 they would cost a cast at each gather, doubling the search's time)."""
+    pitches = np.arange(pitch_range[0], pitch_range[1], COARSE_PITCH_STEP)
+    return _grid_index(centre, size, pitches, COARSE_OFFSETS, np.frombuffer(units))
+
+
+def _axis_scores(
+    profile: FloatArray, dots: npt.NDArray[np.intp], gaps: npt.NDArray[np.intp]
 ) -> npt.NDArray[np.float64]:
-    """Score (pitches, offsets) of a layout: mean profile at its dots minus at its gaps."""
-    size = len(profile)
+    """Score (pitches, offsets) of a layout: mean profile at its dots minus at its gaps
+    (``dots``, ``gaps``: pixel indices of :func:`_grid_index`)."""
+    result: npt.NDArray[np.float64] = profile[dots].mean(axis=2) - profile[gaps].mean(axis=2)
+    return result
 
-    def mean_at(units: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        where = centre + pitches[:, None, None] * (units[None, None, :] + offsets[None, :, None])
-        index = np.clip(np.round(where).astype(int), 0, size - 1)
-        result: npt.NDArray[np.float64] = profile[index].mean(axis=2)
-        return result
 
-    return mean_at(dots) - mean_at(gaps)
+def _around_best(
+    scores: npt.NDArray[np.float64],
+    pitches: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.float64],
+) -> tuple[int, int, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(pitch index, offset index) of the best of ``scores`` (pitches, offsets), and the
+    finer pitches [px] and offsets [pitches] around that best."""
+    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    pitch, offset = float(pitches[i]), float(offsets[j])
+    return (
+        int(i),
+        int(j),
+        pitch + np.arange(-0.02, 0.0201, 0.002),
+        offset + np.arange(-0.1, 0.101, 0.02),
+    )
 
 
 def _fit_axis(
@@ -404,20 +489,28 @@ def _fit_axis(
     layouts: Mapping[K, Units],
     pitch_range: tuple[float, float],
 ) -> tuple[K, float, float, float]:
-    """(layout, pitch [px], offset [pitches], score): coarse grid search, then a finer one."""
+    """(layout, pitch [px], offset [pitches], score): coarse grid search, then a finer one.
+
+    The returned pitch and offset are read at the fine search's best indices in the grid
+    centred on that best (as they always were: up to 0.02 px and 0.1 pitch off it).
+    """
     best: tuple[K, float, float, float] | None = None
+    size = len(profile)
+    coarse = np.arange(pitch_range[0], pitch_range[1], COARSE_PITCH_STEP)
     for key, (dots, between, blank) in layouts.items():
         gaps = np.concatenate([between, blank])
-        pitches = np.arange(pitch_range[0], pitch_range[1], 0.02)
-        offsets = np.arange(-CENTRE_SLACK, CENTRE_SLACK + 0.01, 0.1)
-        for _ in range(2):
-            scores = _axis_scores(
-                profile, centre=centre, dots=dots, gaps=gaps, pitches=pitches, offsets=offsets
-            )
-            i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
-            pitch, offset = float(pitches[i]), float(offsets[j])
-            pitches = pitch + np.arange(-0.02, 0.0201, 0.002)
-            offsets = offset + np.arange(-0.1, 0.101, 0.02)
+        scores = _axis_scores(
+            profile,
+            _coarse_index(centre, size, pitch_range, dots.tobytes()),
+            _coarse_index(centre, size, pitch_range, gaps.tobytes()),
+        )
+        _, _, pitches, offsets = _around_best(scores, coarse, COARSE_OFFSETS)
+        scores = _axis_scores(
+            profile,
+            _grid_index(centre, size, pitches, offsets, dots),
+            _grid_index(centre, size, pitches, offsets, gaps),
+        )
+        i, j, pitches, offsets = _around_best(scores, pitches, offsets)
         score = float(scores[i, j])
         if best is None or score > best[3]:
             best = (key, float(pitches[i]), float(offsets[j]), score)

@@ -21,7 +21,7 @@ from linkytool.ocr.grammar import SPOT_EQUIVALENTS, SPOT_OTHER_WORDS, SPOT_WORDS
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid, sample_measured
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
-from linkytool.ocr.rectify import BORDER, rectify, refine_quad
+from linkytool.ocr.rectify import BORDER, Warper, refine_quad
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 
@@ -193,6 +193,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     tried: list[PanelChoice] = []
     on_lattice: dict[int, PanelChoice] = {}  # index in ``tried`` -> read on its lattice
     best: PanelChoice | None = None
+    warp = Warper(image)
     for batch in candidate_batches(to_grey(small)):
         if batch and batch[0].from_bezel and tried:
             best = _on_lattice(tried, on_lattice)
@@ -200,10 +201,10 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                 break  # bezel guesses are a last resort: a panel already reads
         for candidate in batch[: SETTINGS.max_candidates]:
             coarse: npt.NDArray[np.float64] = candidate.quad / scale
-            for quad in _quads_to_try(image, coarse, candidate.from_bezel):
+            for quad in _quads_to_try(warp, coarse, candidate.from_bezel):
                 for turn in (0, 2):
                     turned = np.roll(quad, -turn, axis=0)
-                    panel = rectify(image, turned)
+                    panel = warp(turned)
                     read = read_panel(panel, VARIANTS[0])
                     tried.append(PanelChoice(panel, read, turned))
                     if best is None or read.rank < best.first.rank:
@@ -258,16 +259,16 @@ def _reads_well(read: PanelRead) -> bool:
 
 
 def _quads_to_try(
-    image: Image.Image, coarse: npt.NDArray[np.float64], from_bezel: bool
+    warp: Warper, coarse: npt.NDArray[np.float64], from_bezel: bool
 ) -> Iterator[npt.NDArray[np.float64]]:
     """Refinements of the coarse quad, then of its squared-up variants (lazy).
 
     A variant only exists when two opposite edges disagree in direction (a shadow or a
     finger cut a corner off the bright component, see :func:`parallel_variants`).
     """
-    yield from _refinements(image, coarse, from_bezel)
+    yield from _refinements(warp, coarse, from_bezel)
     for variant in parallel_variants(coarse):
-        yield from _refinements(image, variant, from_bezel)
+        yield from _refinements(warp, variant, from_bezel)
 
 
 #: Refinement plans (search borders [dot pitches], applied in turn), in the order tried
@@ -279,7 +280,7 @@ BEZEL_REFINE_PLANS = ((6, BORDER, BORDER), (BORDER, BORDER), (10, BORDER, BORDER
 
 
 def _refinements(
-    image: Image.Image, quad: npt.NDArray[np.float64], from_bezel: bool
+    warp: Warper, quad: npt.NDArray[np.float64], from_bezel: bool
 ) -> Iterator[npt.NDArray[np.float64]]:
     """Sharpened versions of a coarse quad, most likely first (lazy, no repeats).
 
@@ -289,7 +290,7 @@ def _refinements(
     for borders in BEZEL_REFINE_PLANS if from_bezel else REFINE_PLANS:
         current = quad
         for border in borders:
-            refined = refine_quad(image, current, border=border)
+            refined = refine_quad(warp, current, border=border)
             if refined is None:
                 break
             current = refined

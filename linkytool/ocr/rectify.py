@@ -152,19 +152,25 @@ __all__ = [
     "PANEL_H",
     "PANEL_W",
     "PX_PER_DOT",
+    "Warper",
     "dot_centres",
     "gap_centres",
     "homography",
     "place",
     "rectified_size",
     "rectify",
+    "refine_quad",
 ]
 
 
 def _fit_line(
     positions: npt.NDArray[np.float64], edges: npt.NDArray[np.float64]
 ) -> tuple[float, float] | None:
-    """Robust fit ``edge = a * position + b`` (two rounds of outlier rejection)."""
+    """Robust fit ``edge = a * position + b`` (two rounds of outlier rejection).
+
+    A round that rejects nothing ends the fit: every later round, and the final fit,
+    would fit the same points to the same line.
+    """
     keep = np.isfinite(edges)
     for _ in range(3):
         if keep.sum() < max(8, len(edges) // 5):
@@ -172,7 +178,10 @@ def _fit_line(
         a, b = np.polyfit(positions[keep], edges[keep], 1)
         residual = np.abs(edges - (a * positions + b))
         limit = max(1.0, 2.5 * median(residual[keep]))
-        keep = keep & (residual <= limit)
+        kept = keep & (residual <= limit)
+        if np.array_equal(kept, keep):
+            return float(a), float(b)
+        keep = kept
     if keep.sum() < max(8, len(edges) // 5):
         return None
     a, b = np.polyfit(positions[keep], edges[keep], 1)
@@ -203,17 +212,46 @@ def _edge_positions(profiles: npt.NDArray[np.float64], rising: bool) -> npt.NDAr
     return positions
 
 
+class Warper:
+    """:func:`rectify` for one photo, each (quad, border) warped once.
+
+    The panel search reads a quad it refined, refines a quad it read, or tries a quad
+    again from another mask: ~1 warp a photo in 15 is a repeat (~6 ms each). The images
+    returned are shared: callers must not change them in place.
+    """
+
+    def __init__(self, image: Image.Image, px_per_dot: int = PX_PER_DOT) -> None:
+        self.image = image
+        self.px_per_dot = px_per_dot
+        self._warped: dict[tuple[bytes, int], Image.Image] = {}
+
+    def __call__(self, quad: Quad, border: int = BORDER) -> Image.Image:
+        """``image`` rectified on ``quad`` with a ``border`` [dot pitches]."""
+        key = (np.asarray(quad, dtype=np.float64).tobytes(), border)
+        panel = self._warped.get(key)
+        if panel is None:
+            panel = self._warped[key] = rectify(self.image, quad, self.px_per_dot, border)
+        return panel
+
+
 def refine_quad(
-    image: Image.Image, quad: Quad, px_per_dot: int = PX_PER_DOT, border: int = BORDER
+    image: Image.Image | Warper,
+    quad: Quad,
+    px_per_dot: int = PX_PER_DOT,
+    border: int = BORDER,
 ) -> Quad | None:
     """Sharpen a coarse panel quad from the panel/bezel edges seen in its rectification.
 
     The coarse quad is rectified with a border; along each side the step from the dark
     bezel to the bright, empty panel margin is found per column (or row) and fitted with
     a line; the four lines' intersections, mapped back into the photo, are the new quad.
-    Returns None when an edge cannot be found (the coarse quad is then kept).
+    Returns None when an edge cannot be found (the coarse quad is then kept). ``image``
+    may be a :class:`Warper` of the photo (at ``px_per_dot``): its warps are reused.
     """
-    panel = rectify(image, quad, px_per_dot, border)
+    if isinstance(image, Warper):
+        panel = image(quad, border)
+    else:
+        panel = rectify(image, quad, px_per_dot, border)
     grey = np.asarray(panel.convert("L"), dtype=np.float64)
     s = px_per_dot
     b = border * s
