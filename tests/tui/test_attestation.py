@@ -10,7 +10,7 @@ from textual.widgets import Input
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import AttestationBuilt, AttestationRefused, WorkFailed
 
-from .conftest import MessageLog, frozen_clock, screen_text, wait_for
+from .conftest import CachedPhotoReader, MessageLog, frozen_clock, screen_text, wait_for
 
 
 def _pdf_text(path: Path) -> str:
@@ -39,9 +39,9 @@ async def test_incomplete_dossier_is_refused_then_drafted(
 
 
 async def test_demo_dossier_gives_attestation_and_pack(
-    demo_copy: Path, messages: MessageLog
+    demo_copy: Path, messages: MessageLog, photo_reader: CachedPhotoReader
 ) -> None:
-    app = make_app(demo_copy, clock=frozen_clock)
+    app = make_app(demo_copy, clock=frozen_clock, photo_reader=photo_reader)
 
     def failures() -> list[WorkFailed]:
         return [m for m in messages.of(WorkFailed) if m.source == "Attestation"]
@@ -147,7 +147,7 @@ async def test_signatures_come_back_from_the_dossier_without_a_draft(
 
 
 async def test_an_unsigned_final_attestation_is_refused_then_made_to_sign_by_hand(
-    demo_copy: Path, messages: MessageLog
+    demo_copy: Path, messages: MessageLog, photo_reader: CachedPhotoReader
 ) -> None:
     """Issue 12 failure 1 in the UI: `g` with empty signature fields made a final PDF with
     blank boxes and packed it. It is refused; "à imprimer et signer à la main" says so."""
@@ -159,7 +159,7 @@ async def test_an_unsigned_final_attestation_is_refused_then_made_to_sign_by_han
     dossier.signatures.producer_image = ""
     dossier.signatures.installer_image = ""
     save_dossier(dossier, demo_copy)
-    app = make_app(demo_copy, clock=frozen_clock, port_lister=list)
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f6")
         await pilot.pause()

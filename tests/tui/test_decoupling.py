@@ -12,7 +12,7 @@ from linkytool.mes import evaluate_decoupling_test, load_dossier
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import DecouplingRecorded
 
-from .conftest import FROZEN_NOW, MessageLog, frozen_clock, screen_text, wait_for
+from .conftest import FROZEN_NOW, CachedPhotoReader, MessageLog, frozen_clock, screen_text, wait_for
 
 
 async def test_guided_test_is_recorded_and_passes(
@@ -90,13 +90,15 @@ async def test_live_tic_is_captured_during_the_test(
     assert read_capture(template_dossier.parent / evidence)
 
 
-async def test_a_finished_test_is_replaced_only_after_confirming(demo_copy: Path) -> None:
+async def test_a_finished_test_is_replaced_only_after_confirming(
+    demo_copy: Path, photo_reader: CachedPhotoReader
+) -> None:
     """Issue 12: step 1 on a finished test asks first; "n" keeps it, "o" starts anew."""
     from linkytool.tui.screens.decoupling import ConfirmReplaceTest
 
     before = load_dossier(demo_copy).decoupling_test
     assert evaluate_decoupling_test(before).complete
-    app = make_app(demo_copy, clock=frozen_clock, port_lister=list)
+    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
         await pilot.pause()

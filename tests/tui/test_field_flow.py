@@ -83,10 +83,10 @@ async def test_checklist_follows_confirmed_values_without_v(
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_every_checklist_row_is_reachable_with_its_full_text_below(
-    tmp_path: Path, messages: MessageLog, size: tuple[int, int]
+    tmp_path: Path, messages: MessageLog, size: tuple[int, int], photo_reader: CachedPhotoReader
 ) -> None:
     dossier = copy_demo(tmp_path)
-    app = make_app(dossier, clock=frozen_clock, port_lister=list)
+    app = make_app(dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
     async with app.run_test(size=size, message_hook=messages) as pilot:
         await pilot.press("f4")
         await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=30)

@@ -12,13 +12,13 @@ from linkytool.mes import load_dossier
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import ChecklistUpdated, DossierChanged
 
-from .conftest import MessageLog, frozen_clock, screen_text, wait_for
+from .conftest import CachedPhotoReader, MessageLog, frozen_clock, screen_text, wait_for
 
 
 async def test_demo_dossier_checklist_is_all_satisfied(
-    demo_copy: Path, messages: MessageLog
+    demo_copy: Path, messages: MessageLog, photo_reader: CachedPhotoReader
 ) -> None:
-    app = make_app(demo_copy, clock=frozen_clock)
+    app = make_app(demo_copy, clock=frozen_clock, photo_reader=photo_reader)
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f4")
         await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=20)
