@@ -342,9 +342,12 @@ __all__ = [
     "cell_windows",
     "char_distances",
     "classify",
+    "design_gap",
     "detect_fonts",
     "digit_misfits",
     "letters_fit",
+    "panel_margins",
+    "ruled_out",
     "shifted",
     "spot_word",
     "spot_words",
@@ -353,6 +356,7 @@ __all__ = [
     "unfamiliar_digits",
     "unlike_cells",
     "use_template_fonts",
+    "value_margin",
     "vouched_digits",
 ]
 
@@ -398,14 +402,19 @@ def unfamiliar_digits(
     accepted only when its margin to the next digit exceeds that misfit by ``slack``
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
-    :func:`vouched_digits`). False without enough letters to compare.
+    :func:`vouched_digits`; the margin is then to the next digit the panel does not
+    rule out, :func:`panel_margins`). False without enough letters to compare.
     """
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
         return False
     ordered = np.sort(digit_costs, axis=1)
     misfit = ordered[:, 0] - letters  # as digit_misfits, the letters' fit taken once
-    margin = ordered[:, 1] - ordered[:, 0]
+    margin = (
+        ordered[:, 1] - ordered[:, 0]
+        if cells is None
+        else panel_margins(cells, digit_costs, letters)
+    )
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
     if cells is not None and odd.any():
         odd &= ~vouched_digits(cells, digit_costs, letters)
@@ -448,6 +457,76 @@ def vouched_digits(
         & (misfit <= settings.unfamiliar_excess_cap)
     )
     return out
+
+
+def design_gap(cells: FloatArray, nearest: npt.NDArray[np.intp]) -> float:
+    """Distance [dots] beyond which two digit cells (N, 35) of one panel are two
+    designs: ``Settings.design_noise_factor`` times the farthest apart two cells read
+    as one digit (``nearest`` (N,)) lie within ``Settings.unlike_distance`` (the
+    panel's own noise: blur, glare and sampling move one design's cells this much),
+    at least ``Settings.design_gap_floor`` and at most ``unlike_distance``;
+    ``unlike_distance`` when no digit repeats."""
+    settings = SETTINGS
+    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    pairs = np.triu(nearest[:, None] == nearest[None, :], k=1)
+    repeats = between[pairs & (between <= settings.unlike_distance)]
+    if not len(repeats):
+        return settings.unlike_distance
+    noise = settings.design_noise_factor * float(repeats.max())
+    return min(settings.unlike_distance, max(settings.design_gap_floor, noise))
+
+
+def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt.NDArray[np.bool_]:
+    """(N, 10) the digits each digit cell (N, 35) cannot be, by the panel's own glyphs.
+
+    One ROM draws each digit one way. When another cell reads digit ``e`` reliably (a
+    familiar fit: misfit to the title letters ``letters`` [dots] within
+    ``Settings.digit_fit_excess``, margin at least ``Settings.confident_margin``) and
+    lies further than :func:`design_gap` from this cell, this cell is not the ROM's
+    ``e``. Only for cells whose digits map one to one onto designs (no digit read from
+    two designs, no design read as two digits, at that gap); the other cells rule
+    nothing out. Each cell's own nearest digit is never ruled out.
+    """
+    settings = SETTINGS
+    ordered = np.sort(digit_costs, axis=1)
+    nearest = np.argmin(digit_costs, axis=1)
+    reliable = (ordered[:, 0] - letters <= settings.digit_fit_excess) & (
+        ordered[:, 1] - ordered[:, 0] >= settings.confident_margin
+    )
+    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    apart = between > design_gap(cells, nearest)
+    same = nearest[:, None] == nearest[None, :]
+    one_to_one = ~((same & apart) | (~same & ~apart)).any(axis=1)
+    witness = apart & ~same & reliable[None, :] & one_to_one[:, None]  # (cell, other cell)
+    out = np.zeros(digit_costs.shape, dtype=np.bool_)
+    cell, other = np.nonzero(witness)
+    out[cell, nearest[other]] = True
+    return out
+
+
+def panel_margins(cells: FloatArray, digit_costs: FloatArray, letters: float) -> FloatArray:
+    """(N,) each digit cell's margin [dots]: the next digit's distance minus the
+    nearest's, among the digits the panel does not rule out (:func:`ruled_out`): a
+    tailed 6 two dots from an 8 is no 8 when the panel's 8, elsewhere, looks
+    otherwise. The values read do not change; only the margin the policy judges."""
+    nearest_cost = digit_costs.min(axis=1)
+    masked = np.where(ruled_out(cells, digit_costs, letters), np.inf, digit_costs)
+    masked[np.arange(len(masked)), np.argmin(digit_costs, axis=1)] = np.inf
+    out: FloatArray = masked.min(axis=1) - nearest_cost
+    return out
+
+
+def value_margin(cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]) -> float:
+    """The smallest margin [dots] of a value's digit cells (N, 35), each against the
+    digits the panel does not rule out (:func:`panel_margins`; every other digit when
+    the title has too few letters to judge a familiar fit); 0 without digits."""
+    if not len(digit_costs):
+        return 0.0
+    letters = letters_fit(title)
+    if letters is None:
+        ordered = np.sort(digit_costs, axis=1)
+        return float((ordered[:, 1] - ordered[:, 0]).min())
+    return float(panel_margins(cells, digit_costs, letters).min())
 
 
 def unlike_cells(

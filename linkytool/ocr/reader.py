@@ -29,6 +29,7 @@ from PIL import Image, ImageFilter, ImageOps
 from linkytool.ocr import engine
 from linkytool.ocr.dotmatrix import (
     DIGITS,
+    FloatArray,
     WordMatch,
     char_distances,
     classify,
@@ -36,6 +37,7 @@ from linkytool.ocr.dotmatrix import (
     digit_misfits,
     unfamiliar_digits,
     unlike_cells,
+    value_margin,
 )
 from linkytool.ocr.grammar import (
     SPOT_OTHER_WORDS,
@@ -62,11 +64,7 @@ from linkytool.ocr.panel import (
     read_panel,
 )
 from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
-from linkytool.ocr.rectify import (
-    CHARS,
-    PX_PER_DOT,
-    homography,
-)
+from linkytool.ocr.rectify import CHARS, PX_PER_DOT, homography
 from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
 from linkytool.ocr.settings import SETTINGS
 
@@ -147,21 +145,21 @@ def _split_sheet(text: str | None) -> tuple[str | None, str | None]:
     return lines[0], parse_references("\n".join(lines[1:]))
 
 
-def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[npt.NDArray[np.float64], bool]:
-    """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each
-    digit 0-9, shape (len(positions), 10), and whether the digits are of a design the
-    templates do not hold (:func:`unfamiliar_digits`); then two cells that look unlike
-    do not share a digit (:func:`unlike_cells`)."""
+def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[FloatArray, bool, float]:
+    """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each digit,
+    (len(positions), 10), whether they are of a design the templates do not hold
+    (:func:`unfamiliar_digits`; two cells that look unlike then do not share a digit,
+    :func:`unlike_cells`) and their smallest margin [dots] (:func:`value_margin`)."""
     cells = read.grid.cells.reshape(-1, 35)[[_cell_index(p) for p in positions]]
     chars, distances = char_distances(cells, read.font, designs=True)
     columns = [chars.index(digit) for digit in DIGITS]
-    result: npt.NDArray[np.float64] = distances[:, columns]
+    result: FloatArray = distances[:, columns]
     unfamiliar = unfamiliar_digits(result, read.lines[0], cells=cells)
     misfit = digit_misfits(result, read.lines[0])
     if unfamiliar and misfit is not None:
         odd = misfit > SETTINGS.digit_fit_excess
         result = result + SETTINGS.unlike_cost * unlike_cells(cells, result, odd)
-    return result, unfamiliar
+    return result, unfamiliar, value_margin(cells, result, read.lines[0])
 
 
 #: Line separator of :func:`_value_text` (keeps digits of two lines apart).
@@ -531,7 +529,7 @@ def _read_image(
             continue
         if read is reads[0]:
             faint = _faint_digit(read, match)
-        costs, odd = _digit_costs(read, match.digit_positions)
+        costs, odd, margin = _digit_costs(read, match.digit_positions)
         unfamiliar = unfamiliar or odd
         chosen = best_digits(kind, match, costs)
         if chosen is None:
@@ -545,8 +543,7 @@ def _read_image(
         repaired = repaired or match.repaired or (rematch is not None and rematch.repaired)
         if kind is ScreenKind.INJECTION_INDEX:  # an index has no fixed length
             repaired = repaired or _mark_glued_before(value_text, match)
-        ordered = np.sort(costs, axis=1)
-        margins.append(float((ordered[:, 1] - ordered[:, 0]).min()) if len(costs) else 0.0)
+        margins.append(margin)
         if rematch is not None:
             picked = [costs[i, DIGITS.index(d)] for i, d in enumerate(chosen)]
             mean_cost = float(np.mean(picked)) if picked else 0.0

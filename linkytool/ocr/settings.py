@@ -30,7 +30,9 @@ class Settings:
         "photos read offline); the one-panel-one-ROM vouching (dotmatrix.vouched_digits: "
         "unlike_distance reused, its singleton variant rejected): leave-one-font-out "
         "seeds 31337 and 27182 (25 photos per font and level, normal+hard, cells read "
-        "offline)"
+        "offline); the panel ruling digits out of a margin (dotmatrix.panel_margins, "
+        "design_noise_factor, design_gap_floor): leave-one-font-out seeds 4242 and 9191 "
+        "(20 photos per font and level, normal+hard, cells replayed offline)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -147,6 +149,18 @@ class Settings:
     unlike_excess: float = 3.0
     unlike_cost: float = 20.0
     unlike_margin: float = 1.0
+
+    #: Two digit cells of one panel lie this many times further apart than the panel's
+    #: two farthest cells of one digit (its own noise) are two designs (``dotmatrix.
+    #: design_gap``, at most ``unlike_distance``): the panel then rules a digit out of
+    #: a cell's margin (``dotmatrix.panel_margins``). Set on the leave-one-font-out
+    #: tuning seeds 4242 and 9191 (``--font all --level normal,hard --count 20``, cells
+    #: replayed offline; factors 1, 1.5, 2 and 3 all 0 confident-wrong there, 2 kept
+    #: for headroom).
+    design_noise_factor: float = 2.0
+    #: ... and never closer than this [dots]: two designs differ by a whole dot at
+    #: least (two sharp cells of one digit may lie 0.1 dot apart: no noise measured).
+    design_gap_floor: float = 1.0
 
 
 #: The settings the reader uses.
