@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ocrsynth import PhotoSpec, encode_photo, generate_photo
+from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
+from ocrsynth.generate import draw_scene
 
 SAMPLES_PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"
 
@@ -25,3 +26,16 @@ def synth_photo(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path, truth.to_dict()
 
     return make
+
+
+def bench_photo(
+    tmp_path: Path, font: str, level: str, index: int, seed: int = 41
+) -> tuple[Path, str]:
+    """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``) for ``font`` at
+    ``level``, written to ``tmp_path``, and its true value (a pinned benchmark case)."""
+    rng = photo_rng(seed, level, index)
+    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
+    path = tmp_path / f"{font}-{level}-{index}.jpg"
+    path.write_bytes(encode_photo(image, truth))
+    assert isinstance(truth.value, str)
+    return path, truth.value

@@ -20,21 +20,8 @@ from linkytool.ocr.font5x7 import FONTS
 from linkytool.ocr.grammar import parse_index
 from linkytool.ocr.policy import REPAIR_REMARKS, Repair
 from linkytool.ocr.reader import LINE_BREAK, _mark_glued_before
-from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
-from ocrsynth.generate import draw_scene
 
-
-def _bench_photo(
-    tmp_path: Path, font: str, level: str, index: int, seed: int = 41
-) -> tuple[Path, object]:
-    """Photo ``index`` of the benchmark's set (``seed``) for ``font`` at ``level``, and
-    its true value."""
-    rng = photo_rng(seed, level, index)
-    spec = PhotoSpec(scene=draw_scene(rng), level=level, font=font)
-    image, truth = generate_photo(spec, rng)
-    path = tmp_path / f"{font}-{level}-{index}.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    return path, truth.value
+from .conftest import bench_photo
 
 
 def _without(font: str) -> tuple[str, ...]:
@@ -69,7 +56,7 @@ def test_digits_of_an_unknown_design_are_to_confirm(
     unstretched = dataclasses.replace(dotmatrix.SETTINGS, stretch_cost=float("inf"))
     monkeypatch.setattr(dotmatrix, "SETTINGS", unstretched)
     seed, font, index = photo
-    path, _ = _bench_photo(tmp_path, font, "normal", index, seed)
+    path, _ = bench_photo(tmp_path, font, "normal", index, seed)
     with use_template_fonts(templates):
         reading = read_photo(path)
     if read is not None:
@@ -82,7 +69,7 @@ def test_an_index_glued_to_a_letter_is_to_confirm(tmp_path: Path) -> None:
     """'plain' index 753 shown "000000753 kWh": its 0s read as O and its straight 7 as T
     left "53" after the letters; it was confident. (The straight 7 now fits the other
     sets' 7 one column off: the photo reads 753.)"""
-    path, value = _bench_photo(tmp_path, "plain", "normal", 11)
+    path, value = bench_photo(tmp_path, "plain", "normal", 11)
     with use_template_fonts(("hd44780", "alt")):
         reading = read_photo(path)
     assert reading.value == value == "753"
@@ -122,7 +109,7 @@ def test_a_mark_glued_before_an_index_is_to_confirm(
     unstretched = dataclasses.replace(dotmatrix.SETTINGS, stretch_cost=float("inf"))
     monkeypatch.setattr(dotmatrix, "SETTINGS", unstretched)
     monkeypatch.setattr(dotmatrix, "FONT_CELL_SLACK", 2.0)
-    path, value = _bench_photo(tmp_path, "hd44780", "hard", 13, seed=8317)
+    path, value = bench_photo(tmp_path, "hd44780", "hard", 13, seed=8317)
     with use_template_fonts(("alt", "x11_5x7", "x11_5x8")):
         reading = read_photo(path)
     assert value == "497"

@@ -30,8 +30,8 @@ from linkytool.ocr.dotmatrix import (
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.policy import REPAIR_REMARKS, Repair
 from linkytool.ocr.settings import SETTINGS
-from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
-from ocrsynth.generate import draw_scene
+
+from .conftest import bench_photo
 
 SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
 WITHOUT_HD44780 = tuple(name for name in SHIPPED if name != "hd44780")
@@ -130,15 +130,6 @@ def test_the_letters_fit_is_their_median() -> None:
     assert letters_fit(title) == 1.0
 
 
-def _bench_photo(tmp_path: Path, font: str, level: str, index: int, seed: int) -> tuple[Path, str]:
-    rng = photo_rng(seed, level, index)
-    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
-    path = tmp_path / f"{font}-{level}-{index}.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    assert isinstance(truth.value, str)
-    return path, truth.value
-
-
 @pytest.mark.parametrize("vouching", [True, False])
 def test_a_held_out_hd44780_date_is_confident_when_the_panel_vouches_for_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vouching: bool
@@ -151,7 +142,7 @@ def test_a_held_out_hd44780_date_is_confident_when_the_panel_vouches_for_it(
         monkeypatch.setattr(
             dotmatrix, "vouched_digits", lambda cells, *_: np.zeros(len(cells), dtype=bool)
         )
-    path, value = _bench_photo(tmp_path, "hd44780", "normal", 3, 31337)
+    path, value = bench_photo(tmp_path, "hd44780", "normal", 3, 31337)
     with use_template_fonts(WITHOUT_HD44780):
         reading = read_photo(path)
     assert reading.value == value == "2026-09-26T07:42"

@@ -32,8 +32,8 @@ from linkytool.ocr.dotmatrix import (
 )
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.settings import SETTINGS
-from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
-from ocrsynth.generate import draw_scene
+
+from .conftest import bench_photo
 
 SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
 
@@ -120,15 +120,6 @@ def test_the_design_gap_is_the_panel_noise_twice() -> None:
     assert design_gap(cells[:2], nearest[:2]) == SETTINGS.unlike_distance
 
 
-def _bench_photo(tmp_path: Path, font: str, level: str, index: int, seed: int) -> tuple[Path, str]:
-    rng = photo_rng(seed, level, index)
-    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
-    path = tmp_path / f"{font}-{level}-{index}.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    assert isinstance(truth.value, str)
-    return path, truth.value
-
-
 @pytest.mark.parametrize("rule", [True, False])
 def test_a_held_out_tailed_prm_is_confident_when_the_panel_rules_its_8_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
@@ -141,7 +132,7 @@ def test_a_held_out_tailed_prm_is_confident_when_the_panel_rules_its_8_out(
         monkeypatch.setattr(
             dotmatrix, "ruled_out", lambda cells, costs, _: np.zeros(costs.shape, dtype=bool)
         )
-    path, value = _bench_photo(tmp_path, "tailed", "normal", 3, 4242)
+    path, value = bench_photo(tmp_path, "tailed", "normal", 3, 4242)
     with use_template_fonts(SHIPPED):
         reading = read_photo(path)
     assert reading.value == value == "12082440726713"
@@ -165,7 +156,7 @@ def test_a_tailed_date_once_misread_is_now_read_right_and_confident(
         monkeypatch.setattr(
             dotmatrix, "ruled_out", lambda cells, costs, _: np.zeros(costs.shape, dtype=bool)
         )
-    path, value = _bench_photo(tmp_path, "tailed", "normal", 7, 41)
+    path, value = bench_photo(tmp_path, "tailed", "normal", 7, 41)
     assert value == "2026-04-12T18:13"
     with use_template_fonts(("hd44780", "alt")):
         reading = read_photo(path)
