@@ -28,7 +28,12 @@ async def test_a_typo_in_a_photo_value_is_a_notification_not_an_exit(
     before = demo_copy.read_bytes()
     async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
         await pilot.press("f3")
-        await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=90)
+        # the readings (a cached reader: at once) can arrive before the screen is built
+        await wait_for(
+            pilot,
+            lambda: len(messages.of(PhotoRead)) == 3 and bool(app.query("#value-date")),
+            timeout=90,
+        )
         field = app.query_one("#value-date", Input)
         field.focus()
         field.value = ""
