@@ -421,6 +421,22 @@ def unfamiliar_digits(
     return bool(odd.any())
 
 
+def cell_distances(cells: FloatArray) -> FloatArray:
+    """(N, N) distances [dots] between every two cells (N, 35) of one panel."""
+    out: FloatArray = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    return out
+
+
+def _one_to_one(
+    same: npt.NDArray[np.bool_], one_design: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """(N,) the cells whose digit and design match one to one: every cell read as the
+    same digit (``same`` (N, N)) is of the same design (``one_design`` (N, N)), and
+    every cell of that design reads that digit."""
+    mismatched = (same & ~one_design) | (~same & one_design)
+    return np.asarray(~mismatched.any(axis=1), dtype=np.bool_)
+
+
 def vouched_digits(
     cells: FloatArray, digit_costs: FloatArray, letters: float
 ) -> npt.NDArray[np.bool_]:
@@ -443,10 +459,10 @@ def vouched_digits(
     settings = SETTINGS
     ordered = np.sort(digit_costs, axis=1)
     nearest = np.argmin(digit_costs, axis=1)
-    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    between = cell_distances(cells)
     one_design = between <= settings.unlike_distance
     same = nearest[:, None] == nearest[None, :]
-    one_to_one = ~((same & ~one_design) | (~same & one_design)).any(axis=1)
+    one_to_one = _one_to_one(same, one_design)
     repeated = same.sum(axis=1) > 1
     margin = ordered[:, 1] - ordered[:, 0]
     misfit = ordered[:, 0] - letters
@@ -467,7 +483,7 @@ def design_gap(cells: FloatArray, nearest: npt.NDArray[np.intp]) -> float:
     at least ``Settings.design_gap_floor`` and at most ``unlike_distance``;
     ``unlike_distance`` when no digit repeats."""
     settings = SETTINGS
-    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    between = cell_distances(cells)
     pairs = np.triu(nearest[:, None] == nearest[None, :], k=1)
     repeats = between[pairs & (between <= settings.unlike_distance)]
     if not len(repeats):
@@ -493,10 +509,10 @@ def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt
     reliable = (ordered[:, 0] - letters <= settings.digit_fit_excess) & (
         ordered[:, 1] - ordered[:, 0] >= settings.confident_margin
     )
-    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    between = cell_distances(cells)
     apart = between > design_gap(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
-    one_to_one = ~((same & apart) | (~same & ~apart)).any(axis=1)
+    one_to_one = _one_to_one(same, ~apart)
     witness = apart & ~same & reliable[None, :] & one_to_one[:, None]  # (cell, other cell)
     out = np.zeros(digit_costs.shape, dtype=np.bool_)
     cell, other = np.nonzero(witness)
@@ -554,7 +570,7 @@ def unlike_cells(
     nearest = np.argmin(digit_costs, axis=1)
     best = digit_costs[np.arange(len(nearest)), nearest]
     ambiguous = np.sort(digit_costs, axis=1)[:, 1] - best <= runner_up
-    between = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
+    between = cell_distances(cells)
     clash = (nearest[:, None] == nearest[None, :]) & (between > apart)
     clash &= best[None, :] <= best[:, None] - worse
     mask = np.zeros(digit_costs.shape, dtype=np.bool_)
