@@ -11,6 +11,9 @@ For each run of ``linkytool --demo``:
   the three values confirmed;
 - the same with F3 pressed 5 s after the start (the photos were read meanwhile: the
   usual case, an installer looks at the meter first);
+- F3 pressed at once again, the photos read in an earlier session (one untimed run
+  first leaves them in the UI's reading cache: a dossier reopened). Every other run
+  starts with an empty cache folder (``XDG_CACHE_HOME``), the photos never read;
 - F4 (after the confirmations): key to its first paint (the table's header) and to the
   checklist filled in (its "remplis" line) [s];
 - the CPU time [s] of the UI and every process under it (photo workers, their fork
@@ -23,11 +26,11 @@ linkytool compiled to bytecode (as installed) and a warm file cache (one untimed
 per photo first). ``--captures DIR`` writes ``tmux capture-pane -p`` of
 each photo's braille preview. Prints medians and the load average.
 
-``--at-once-only`` runs the cold case alone (F3 pressed at once). ``--base SRC`` (may be
-repeated) runs, interleaved in the same loop, the UI of another linkytool source tree
-too (``SRC`` holds its ``linkytool`` package, e.g. ``git archive main linkytool | tar -x
--C SRC``; run with this environment through ``PYTHONPATH``), labelled by the folder's
-name: before/after figures side by side.
+``--at-once-only`` runs the cold case alone (F3 pressed at once, photos never read).
+``--base SRC`` (may be repeated) runs, interleaved in the same loop, the UI of another
+linkytool source tree too (``SRC`` holds its ``linkytool`` package, e.g. ``git archive
+main linkytool | tar -x -C SRC``; run with this environment through ``PYTHONPATH``),
+labelled by the folder's name: before/after figures side by side.
 """
 
 from __future__ import annotations
@@ -59,18 +62,29 @@ SAMPLES = ROOT / "linkytool" / "samples" / "photos"
 #: Goal of issue 17: each value shown within this of the CLI's time for its photo [s].
 GOAL_S = 0.5
 VALUES, CONFIRMED, PHOTOS = DEMO_VALUES, DEMO_CONFIRMED, DEMO_PHOTOS
-#: The two moments F3 is pressed: at once (the cold case), 5 s after the start [s].
-SCENARIOS = (("F3 at once", 0.0), ("F3 after 5 s", 5.0))
+#: When F3 is pressed [s after the start], and whether the photos were read in an
+#: earlier session (kept by the UI's reading cache): at once with never-read photos (the
+#: cold case), 5 s after the start, at once with photos read before (a dossier reopened).
+SCENARIOS = (
+    ("F3 at once", 0.0, False),
+    ("F3 after 5 s", 5.0, False),
+    ("F3 at once, photos read before", 0.0, True),
+)
 
 
 def walk(
-    delay_before_f3: float, captures: Path | None, source: Path | None = None
+    delay_before_f3: float,
+    captures: Path | None,
+    source: Path | None = None,
+    cache: Path | None = None,
 ) -> dict[str, float]:
     """One demo run (of ``source``'s linkytool when given); returns the figures of this
-    run [s] (and keystrokes)."""
+    run [s] (and keystrokes). ``cache``: the user cache folder (photo readings kept
+    between sessions); an empty one per run by default (the photos never read)."""
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         env = {"XDG_STATE_HOME": f"{scratch}/state", "XDG_CONFIG_HOME": f"{scratch}/config"}
+        env["XDG_CACHE_HOME"] = str(cache) if cache is not None else f"{scratch}/cache"
         env["TERM"] = "xterm-256color"
         command = [str(BINARY), "--demo"]
         if source is not None:
@@ -135,23 +149,31 @@ def main() -> None:
     for base in options.base:
         compile_sources(base, PYTHON)
     load_before = os.getloadavg()
-    scenarios = [("F3 at once", 0.0)] if options.at_once_only else [*SCENARIOS]
+    scenarios = [SCENARIOS[0]] if options.at_once_only else [*SCENARIOS]
     variants: list[tuple[str, Path | None]] = [(f"{base.name}: ", base) for base in options.base]
     variants.append(("", None))
     runs: dict[str, dict[str, list[float]]] = {
-        prefix + name: {} for prefix, _ in variants for name, _ in scenarios
+        prefix + name: {} for prefix, _ in variants for name, _, _ in scenarios
     }
     cli: dict[str, list[float]] = {name: [] for name in PHOTOS}
-    with KeepServer():
+    with KeepServer(), tempfile.TemporaryDirectory() as kept:
         # Warm the file cache (Python, numpy, tesseract, the photos) for both sides: the
         # first run of the loop would otherwise pay it alone.
         for photo in PHOTOS:
             cli_time(SAMPLES / photo)
+        # One untimed run per side leaves its readings in that side's cache folder.
+        caches = {
+            prefix: Path(kept) / f"cache{index}" for index, (prefix, _) in enumerate(variants)
+        }
+        if any(warm for _, _, warm in scenarios):
+            for prefix, source in variants:
+                walk(5.0, None, source, caches[prefix])
         for run in range(options.runs):
-            for name, delay in scenarios:
+            for name, delay, warm in scenarios:
                 for prefix, source in variants:
                     capture = options.captures if run == 0 and delay and not prefix else None
-                    for key, value in walk(delay, capture, source).items():
+                    cache = caches[prefix] if warm else None
+                    for key, value in walk(delay, capture, source, cache).items():
                         runs[prefix + name].setdefault(key, []).append(value)
             for photo in PHOTOS:  # each alone, as an installer would type it
                 cli[photo].append(cli_time(SAMPLES / photo))

@@ -123,8 +123,11 @@ class LinkytoolApp(SafetyNet, App[None]):
         self._declared_photos: dict[str, tuple[Path, int, int]] = {}
         self.sub_title = "démo (simulateur)" if session.demo else "mise en service"
         from linkytool.tui.photo_jobs import PhotoJobs, spare_core
+        from linkytool.tui.reading_cache import ReadingCache
 
-        self.photo_jobs = PhotoJobs(session.photo_reader, self._photo_done)
+        self.photo_jobs = PhotoJobs(
+            session.photo_reader, self._photo_done, cache=ReadingCache(session.reading_cache)
+        )
         session.closers.append(self.photo_jobs.close)
         #: The photo workers start with the app (a core to spare), not after the first paint.
         self._photos_early = session.dossier_path is not None and spare_core()

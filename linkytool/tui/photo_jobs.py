@@ -14,12 +14,15 @@ the UI's own priority: on a busy machine a lower one left them far behind
 (``make_app(photo_reader=...)``) runs in threads instead (it need not be picklable).
 
 Each photo content is read once: asking again for a slot with the same file (same path,
-size and modification time) reuses the running or finished job. No Textual here: the
+size and modification time) reuses the running or finished job, and a photo read in an
+earlier session is shown from the :class:`~linkytool.tui.reading_cache.ReadingCache`
+(same content, same reader) without starting a worker. No Textual here: the
 ``on_done`` callback (called in a background thread) hands results to the UI.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -28,9 +31,12 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linkytool.errors import LinkytoolError
+
+if TYPE_CHECKING:
+    from linkytool.tui.reading_cache import ReadingCache
 
 #: The dossier fields photographed (= OCR screen kinds), in the order of the screen.
 SLOT_FIELDS: tuple[str, ...] = ("prm", "date", "injection_index")
@@ -123,9 +129,18 @@ def read_in_worker(path: Path) -> tuple[str, Any, Any]:
 class PhotoJobs:
     """The background reading of the photo slots."""
 
-    def __init__(self, reader: Callable[[Path], Any] | None, on_done: DoneCallback) -> None:
+    def __init__(
+        self,
+        reader: Callable[[Path], Any] | None,
+        on_done: DoneCallback,
+        *,
+        cache: ReadingCache | None = None,
+    ) -> None:
+        """``reader``: injected by tests (run in threads), else the OCR in worker
+        processes; ``cache``: readings kept between sessions (the workers' only)."""
         self.reader = reader
         self.on_done = on_done
+        self.cache = cache if reader is None else None
         self._lock = threading.Lock()
         #: Notified whenever a reading finishes, a job is replaced or the jobs close.
         self._changed = threading.Condition(self._lock)
@@ -133,6 +148,9 @@ class PhotoJobs:
         self._results: dict[str, tuple[PhotoJob, Any, BaseException | None]] = {}
         self._pool: Any = None  # multiprocessing Pool, or a thread pool for injected readers
         self._dispatcher = ThreadPoolExecutor(1, thread_name_prefix="photo-dispatch")
+        #: Cache look-ups and writes: beside the dispatcher, which may be busy starting
+        #: the workers (a cached photo shows without waiting for them).
+        self._cache_thread = ThreadPoolExecutor(1, thread_name_prefix="photo-cache")
         self._closed = False
 
     # -- queries -------------------------------------------------------------------------
@@ -180,8 +198,11 @@ class PhotoJobs:
                 return False
             self._jobs[slot] = job
             self._changed.notify_all()
-        # Starting the worker processes takes a while: never on the UI thread.
-        self._dispatcher.submit(self._start, job)
+        # Hashing the photo, starting the worker processes: never on the UI thread.
+        if self.cache is not None:
+            self._cache_thread.submit(self._look_up, job)
+        else:
+            self._dispatcher.submit(self._start, job)
         return True
 
     def read_and_wait(
@@ -229,8 +250,42 @@ class PhotoJobs:
                 return
         self._dispatcher.submit(self._ensure_pool)
 
-    def _start(self, job: PhotoJob) -> None:
-        """In the dispatcher thread: hand ``job`` to the pool (started on first use)."""
+    def _look_up(self, job: PhotoJob) -> None:
+        """In the cache thread: finish ``job`` from the cache, else hand it to the pool
+        with the key its reading is to be kept under."""
+        assert self.cache is not None
+        key: str | None = None
+        hit = None
+        try:
+            key = self.cache.key(job.path)
+            hit = self.cache.get(key, job.path)
+        except Exception:  # an unreadable photo or cache: the reader says why, if it must
+            hit = None
+        if hit is None:
+            with contextlib.suppress(RuntimeError):  # the jobs closed meanwhile
+                self._dispatcher.submit(self._start, job, key)
+            return
+        reading, picture = hit
+        if getattr(reading, "crop", None):
+            from linkytool.tui.lcd_dots import remember
+
+            remember(reading.crop, picture)
+        self._finish(job, reading, None)
+
+    def _keep(self, job: PhotoJob, key: str, reading: Any, picture: Any) -> None:
+        """In the cache thread: keep a fresh reading, if its photo is still the one read
+        (same size and modification time as when it was asked for)."""
+        assert self.cache is not None
+        try:
+            unchanged = _stamp(job.path) == job.stamp
+        except OSError:
+            unchanged = False
+        if unchanged:
+            self.cache.put(key, reading, picture)
+
+    def _start(self, job: PhotoJob, key: str | None = None) -> None:
+        """In the dispatcher thread: hand ``job`` to the pool (started on first use);
+        ``key``: where the cache keeps its reading."""
         try:
             pool = self._ensure_pool()
             if pool is None:
@@ -242,7 +297,7 @@ class PhotoJobs:
                 pool.apply_async(
                     read_in_worker,
                     (job.path,),
-                    callback=lambda outcome: self._process_done(job, outcome),
+                    callback=lambda outcome: self._process_done(job, outcome, key),
                     error_callback=lambda error: self._finish(job, None, error),
                 )
         except Exception as error:
@@ -290,7 +345,9 @@ class PhotoJobs:
         error = future.exception()
         self._finish(job, None if error is not None else future.result(), error)
 
-    def _process_done(self, job: PhotoJob, outcome: tuple[str, Any, Any]) -> None:
+    def _process_done(
+        self, job: PhotoJob, outcome: tuple[str, Any, Any], key: str | None = None
+    ) -> None:
         kind, payload, extra = outcome
         if kind == "ok":
             if getattr(payload, "crop", None):
@@ -298,6 +355,9 @@ class PhotoJobs:
 
                 remember(payload.crop, extra)
             self._finish(job, payload, None)
+            if key is not None and self.cache is not None:
+                with contextlib.suppress(RuntimeError):  # closed meanwhile
+                    self._cache_thread.submit(self._keep, job, key, payload, extra)
         elif kind == "error":
             self._finish(job, None, PhotoReadError(str(payload), hint=extra))
         else:
@@ -318,6 +378,7 @@ class PhotoJobs:
             pool, self._pool = self._pool, None
             self._changed.notify_all()
         self._dispatcher.shutdown(wait=False, cancel_futures=True)
+        self._cache_thread.shutdown(wait=False, cancel_futures=True)
         # A pool the dispatcher was starting meanwhile stops itself (it sees _closed).
         if pool is not None:
             _stop(pool)

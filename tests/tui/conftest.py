@@ -145,9 +145,11 @@ def screen_captures(session_folder: Path) -> Any:
 
 @pytest.fixture(autouse=True)
 def _user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read or write the user's own state (drafts, last dossier)."""
+    """Tests never read or write the user's own state (drafts, last dossier) nor share
+    photo readings kept by another test (a test of the workers would find its photo read)."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 class SVGImageExtension(SingleFileSnapshotExtension):
