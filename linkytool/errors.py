@@ -53,6 +53,11 @@ class LinkytoolError(Exception):
         return self.message
 
 
+def error_line(error: LinkytoolError) -> str:
+    """How a command reports ``error`` on stderr: "Erreur : " then the message and hint."""
+    return f"Erreur : {error}"
+
+
 class InputFileError(LinkytoolError):
     """An input file named on the command line is missing, a directory or unreadable."""
 

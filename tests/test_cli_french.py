@@ -97,15 +97,27 @@ def test_a_nul_byte_in_a_path_is_a_french_error(args: list[str], code: int) -> N
     assert "Traceback" not in result.output and "embedded null" not in result.output
 
 
-def test_ctrl_c_while_the_command_line_is_still_importing_exits_130() -> None:
+@pytest.mark.parametrize(
+    ("argv", "module"),
+    [
+        (["tic", "--help"], "linkytool.cli"),
+        # bare linkytool and --demo open the UI without click (linkytool.__main__)
+        ([], "linkytool.tui.launch"),
+        (["--demo"], "linkytool.tui.launch"),
+    ],
+)
+def test_ctrl_c_while_the_command_line_is_still_importing_exits_130(
+    argv: list[str], module: str
+) -> None:
     """On a loaded machine importing the command line takes a second or more: a Ctrl+C
     then must end like any other (exit 130, "Interrompu."), not with a traceback."""
     code = (
-        "import builtins\n"
+        "import builtins, sys\n"
+        f"sys.argv = ['linkytool', *{argv!r}]\n"
         "import linkytool.__main__ as entry\n"
         "original = builtins.__import__\n"
         "def interrupted(name, *args, **kwargs):\n"
-        "    if name == 'linkytool.cli':\n"
+        f"    if name == {module!r}:\n"
         "        raise KeyboardInterrupt\n"
         "    return original(name, *args, **kwargs)\n"
         "builtins.__import__ = interrupted\n"

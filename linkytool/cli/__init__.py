@@ -27,6 +27,7 @@ from linkytool.errors import (
     LinkytoolError,
     OutputError,
     describe_os_error,
+    error_line,
 )
 
 french.install()
@@ -48,9 +49,10 @@ class LinkytoolClickError(click.ClickException):
     def __init__(self, error: LinkytoolError) -> None:
         super().__init__(str(error))
         self.exit_code = int(error.exit_code)  # type: ignore[misc]  # click declares a ClassVar
+        self.line = error_line(error)
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"Erreur : {self.format_message()}", err=True, file=file)
+        click.echo(self.line, err=True, file=file)
 
 
 class LazyGroup(click.Group):

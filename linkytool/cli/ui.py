@@ -60,31 +60,18 @@ def tui(
     DOSSIER : le dossier d'auto-mise en service (.toml) à ouvrir ; sans lui, ouvrez-en
     ou créez-en un depuis l'onglet Prérequis. F1 affiche l'aide et les touches.
     """
-    from linkytool.tui.app import make_app
+    from linkytool.tui.launch import open_ui
 
-    app = make_app(
+    code = open_ui(
         dossier,
         demo=demo,
         port=port,
         workdir=workdir,
-        reopen_last=True,
         intake_bind=intake_bind,
         intake_port=intake_port,
     )
-    try:
-        app.run()
-    finally:  # Ctrl+C from outside (SIGINT), a crash: the session is closed all the same
-        app.session.close()
-    if demo and not app.session.temporary_workdir:
-        click.echo(f"Fichiers de la démonstration : {app.session.workdir}", err=True)
-    elif demo:
-        click.echo(
-            "Démonstration terminée ; son dossier temporaire est supprimé "
-            "(--workdir DOSSIER pour garder ce qu'elle produit).",
-            err=True,
-        )
-    if app.return_code:
-        sys.exit(app.return_code)
+    if code:
+        sys.exit(code)
 
 
 @click.command()

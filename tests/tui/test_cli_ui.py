@@ -58,3 +58,83 @@ def test_bare_linkytool_and_demo_flag_open_the_ui(monkeypatch: pytest.MonkeyPatc
     args = ["tui", "--intake-bind", "10.42.0.1", "--intake-port", "8765"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert (opened[-1]["intake_bind"], opened[-1]["intake_port"]) == ("10.42.0.1", 8765)
+
+
+#: Runs the entry point with a fake ``make_app`` (records its arguments, or raises the
+#: error named by argv[1]) and reports whether click was imported.
+ENTRY = """
+import json, sys
+import linkytool.tui.app as app_module
+from linkytool.errors import OutputError
+
+calls = []
+
+class FakeSession:
+    workdir = "/tmp/demo"
+    temporary_workdir = True
+    def close(self):
+        pass
+
+class FakeApp:
+    return_code = 0
+    session = FakeSession()
+    def run(self):
+        pass
+
+def fake_make_app(dossier, **options):
+    if FAIL:
+        message = "Dossier de démonstration impossible à créer."
+        raise OutputError(message, hint="Libérez de la place.")
+    calls.append({"dossier": dossier, **options})
+    return FakeApp()
+
+FAIL = sys.argv[1] == "fail"
+app_module.make_app = fake_make_app
+sys.argv = ["linkytool", *sys.argv[2:]]
+from linkytool.__main__ import main
+try:
+    main()
+finally:
+    print(json.dumps({"calls": calls, "click": "click" in sys.modules}))
+"""
+
+
+def _entry(*argv: str, fail: bool = False) -> tuple[dict[str, Any], str, int]:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", ENTRY, "fail" if fail else "ok", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return report, result.stderr, result.returncode
+
+
+@pytest.mark.parametrize("argv", [[], ["--demo"]])
+def test_bare_linkytool_opens_the_ui_as_click_would_without_importing_it(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, stderr, code = _entry(*argv)
+    assert code == 0, stderr
+    assert not fast["click"], "bare linkytool and --demo must not import click"
+    through_click, _, code = _entry("tui", *argv)  # the same UI through click
+    assert code == 0
+    assert through_click["click"]
+    assert fast["calls"] == through_click["calls"]
+    assert len(fast["calls"]) == 1 and fast["calls"][0]["demo"] == (argv == ["--demo"])
+    if argv:
+        assert "Démonstration terminée" in stderr
+
+
+def test_a_session_that_cannot_start_is_reported_the_same_both_ways() -> None:
+    _, fast_err, fast_code = _entry("--demo", fail=True)
+    _, slow_err, slow_code = _entry("tui", "--demo", fail=True)
+    assert fast_code == slow_code == 6  # ExitCode.OUTPUT
+    assert fast_err == slow_err
+    assert fast_err.startswith("Erreur : Dossier de démonstration impossible à créer.")
+    assert "Traceback" not in fast_err
