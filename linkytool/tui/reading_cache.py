@@ -91,21 +91,16 @@ def _tesseract_stamp() -> str:
         return "absent"
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
-        version = subprocess.run(
-            [program, "--version"],
-            capture_output=True,
-            text=True,
-            timeout=TESSERACT_TIMEOUT_S,
-            env=env,
-            check=False,
-        )
-        languages = subprocess.run(
-            [program, "--list-langs"],
-            capture_output=True,
-            text=True,
-            timeout=TESSERACT_TIMEOUT_S,
-            env=env,
-            check=False,
+        version, languages = (
+            subprocess.run(
+                [program, flag],
+                capture_output=True,
+                text=True,
+                timeout=TESSERACT_TIMEOUT_S,
+                env=env,
+                check=False,
+            )
+            for flag in ("--version", "--list-langs")
         )
     except (OSError, subprocess.SubprocessError):
         return "absent"
