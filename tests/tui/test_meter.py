@@ -55,8 +55,16 @@ async def test_live_values_banner_chart_and_recording(
         pane.action_toggle_record()
         capture = pane.recording
         assert capture is not None
-        start = len(messages.of(TicReadingUpdated))
-        await wait_for(pilot, lambda: len(messages.of(TicReadingUpdated)) >= start + 2, timeout=20)
+
+        def prm_recorded() -> bool:
+            """A whole frame with the PRM is in the capture (counting readings shown is
+            not enough: under load, readings of frames before the recording arrive late)."""
+            try:
+                return summarize(read_capture(capture)).prm == DEMO_PRM
+            except Exception:
+                return False  # not created yet, or cut mid-frame
+
+        await wait_for(pilot, prm_recorded, timeout=20)
         pane.action_toggle_record()
         await pilot.pause()
         pane.action_disconnect()
