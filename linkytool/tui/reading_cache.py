@@ -12,13 +12,13 @@ Entries are pickles of ``(PhotoReading, braille picture)`` in the user's cache f
 :data:`MAX_ENTRIES` are kept, least recently used out first. The cache only saves time:
 an unreadable, corrupt or unwritable entry is a miss (removed when possible), never an
 error. Only successful readings are kept (a refused photo is read again, its message
-computed afresh). No Textual here.
+computed afresh). No Textual here; ``hashlib`` (OpenSSL, ~2 ms) is loaded on first use,
+off the first screen's path.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import re
@@ -56,6 +56,7 @@ def _code_digest(package: Path | None = None) -> str:
     """SHA-256 of the reader's source files (their relative paths and bytes), of
     linkytool's version and of where and when the libraries it reads with were installed
     (an upgrade rewrites them; ``importlib.metadata`` would cost the UI 27 ms of imports)."""
+    import hashlib
     from importlib.util import find_spec
 
     import linkytool
@@ -118,6 +119,8 @@ def _tesseract_stamp() -> str:
 def reader_identity() -> str:
     """The reader's identity: linkytool's version, the reader's code and tesseract's
     (~30 ms: two short tesseract runs; call it off the UI thread)."""
+    import hashlib
+
     digest = hashlib.sha256(_code_digest().encode())
     digest.update(_tesseract_stamp().encode())
     return digest.hexdigest()
@@ -125,6 +128,8 @@ def reader_identity() -> str:
 
 def photo_digest(path: Path) -> str:
     """SHA-256 of the photo's bytes (hex)."""
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -165,6 +170,8 @@ class ReadingCache:
     def key(self, path: Path) -> str:
         """The entry name of ``path``'s current content under this identity (raises
         ``OSError`` when the photo cannot be read)."""
+        import hashlib
+
         return hashlib.sha256(f"{self.identity}\n{photo_digest(path)}".encode()).hexdigest()
 
     def _entry(self, key: str) -> Path:
