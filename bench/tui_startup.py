@@ -13,7 +13,10 @@ average before and after. linkytool's modules are compiled to bytecode first, as
 installed linkytool's are (the checkout's editable install would otherwise compile them
 at every start under ``PYTHONDONTWRITEBYTECODE``). Each program is quit with Ctrl+Q once drawn.
 
-    .venv/bin/python bench/tui_startup.py [--runs 9]
+    .venv/bin/python bench/tui_startup.py [--runs 9] [--base SRC]
+
+``--base SRC`` (may be repeated) adds ``python -m linkytool --demo`` of another source tree
+(``SRC`` holds its ``linkytool`` package, run through ``PYTHONPATH``), in the same loop.
 """
 
 from __future__ import annotations
@@ -46,10 +49,13 @@ SCENARIOS: dict[str, tuple[list[str], str]] = {
 }
 
 
-def first_screen(command: list[str], marker: str, state: Path) -> float:
-    """Seconds from starting ``command`` in tmux to ``marker`` on its screen [s]."""
+def first_screen(command: list[str], marker: str, state: Path, source: Path | None = None) -> float:
+    """Seconds from starting ``command`` in tmux to ``marker`` on its screen [s]
+    (``source``: another linkytool tree, through ``PYTHONPATH``)."""
     env = {"XDG_STATE_HOME": str(state / "state"), "XDG_CONFIG_HOME": str(state / "config")}
     env["TERM"] = "xterm-256color"
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     term = Tmux(command, env=env, cwd=state)
     started = term.start()
     try:
@@ -63,18 +69,32 @@ def first_screen(command: list[str], marker: str, state: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument(
+        "--base",
+        type=Path,
+        action="append",
+        default=[],
+        help="another linkytool source tree: its `--demo` too, in the same loop",
+    )
     options = parser.parse_args()
     if not BINARY.exists():
         sys.exit(f"{BINARY} missing: run ./dev setup")
     compiled = compile_sources(ROOT, PYTHON)
+    scenarios: dict[str, tuple[list[str], str, Path | None]] = {
+        name: (command, marker, None) for name, (command, marker) in SCENARIOS.items()
+    }
+    for base in options.base:
+        compile_sources(base, PYTHON)
+        demo = [str(PYTHON), "-m", "linkytool", "--demo"]
+        scenarios[f"{base.name}: linkytool --demo"] = (demo, "Photos F3", base)
     load_before = os.getloadavg()
-    samples: dict[str, list[float]] = {name: [] for name in SCENARIOS}
+    samples: dict[str, list[float]] = {name: [] for name in scenarios}
     with tempfile.TemporaryDirectory() as scratch, KeepServer():
-        for command, marker in SCENARIOS.values():  # warm the file cache once
-            first_screen(command, marker, Path(scratch))
+        for command, marker, source in scenarios.values():  # warm the file cache once
+            first_screen(command, marker, Path(scratch), source)
         for _ in range(options.runs):
-            for name, (command, marker) in SCENARIOS.items():
-                samples[name].append(first_screen(command, marker, Path(scratch)))
+            for name, (command, marker, source) in scenarios.items():
+                samples[name].append(first_screen(command, marker, Path(scratch), source))
     load_after = os.getloadavg()
     print(f"TUI start-up to first screen, tmux 80x24, {options.runs} alternating runs each")
     print(
@@ -90,7 +110,7 @@ def main() -> None:
             f"  {name:<30} median {median:6.3f} s  (min {min(values):.3f}, max "
             f"{max(values):.3f})  ratio to bare {ratio:4.2f}"
         )
-        if name != BARE and "drawn" not in name:
+        if name != BARE and "drawn" not in name and ":" not in name:
             verdicts.append(median < GOAL_S and ratio < GOAL_RATIO)
     print(f"goal: < {GOAL_S} s and < {GOAL_RATIO}x bare: {'met' if all(verdicts) else 'NOT met'}")
 
