@@ -38,6 +38,9 @@ DIGITS = "0123456789"
 #: narrow X11 designs are 6 dots high, the HD44780-style ones 7.
 MIN_INK_ROWS = 6
 
+#: The bit mask of :func:`_admitted` admitting every digit.
+EVERY_DIGIT = (1 << len(DIGITS)) - 1
+
 _FOUR = ((1, 0), (-1, 0), (0, 1), (0, -1))
 _EIGHT = (*_FOUR, (1, 1), (1, -1), (-1, 1), (-1, -1))
 
@@ -116,21 +119,18 @@ DIGIT_SHAPES: dict[str, Allowed] = {
 
 
 def _flood(
-    mask: npt.NDArray[np.bool_], seeds: list[tuple[int, int]], steps: tuple[tuple[int, int], ...]
-) -> npt.NDArray[np.bool_]:
-    """The cells of ``mask`` reached from ``seeds`` by ``steps``."""
-    rows, cols = mask.shape
-    seen = np.zeros_like(mask)
-    stack = [seed for seed in seeds if mask[seed]]
-    for seed in stack:
-        seen[seed] = True
+    free: set[tuple[int, int]], seeds: list[tuple[int, int]], steps: tuple[tuple[int, int], ...]
+) -> set[tuple[int, int]]:
+    """The dots of ``free`` reached from ``seeds`` (of ``free``) by ``steps``."""
+    seen = {seed for seed in seeds if seed in free}
+    stack = list(seen)
     while stack:
         row, col = stack.pop()
         for d_row, d_col in steps:
-            r, c = row + d_row, col + d_col
-            if 0 <= r < rows and 0 <= c < cols and mask[r, c] and not seen[r, c]:
-                seen[r, c] = True
-                stack.append((r, c))
+            step = (row + d_row, col + d_col)
+            if step in free and step not in seen:
+                seen.add(step)
+                stack.append(step)
     return seen
 
 
@@ -141,46 +141,52 @@ def shape_of(on: npt.NDArray[np.bool_]) -> Shape | None:
     Holes are the background not reached from the cell's border through background
     dots side by side (4-connectivity: a diagonal stroke closes a loop), grouped by
     8-connectivity (the two halves of a slashed 0 are one hole, an 8's two are not:
-    its middle bar is a whole row).
+    its middle bar is a whole row). Plain Python on 35 dots (numpy's per-call overhead
+    is larger than the work).
     """
-    ink_rows, ink_cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
-    if len(ink_rows) == 0 or ink_rows[-1] - ink_rows[0] + 1 < MIN_INK_ROWS:
+    return _shape(on.tolist())
+
+
+def _shape(lit: list[list[bool]]) -> Shape | None:
+    """:func:`shape_of` on rows of lit dots."""
+    rows, cols = len(lit), len(lit[0])
+    ink_rows = [r for r in range(rows) if any(lit[r])]
+    if not ink_rows or ink_rows[-1] - ink_rows[0] + 1 < MIN_INK_ROWS:
         return None
-    top, bottom = int(ink_rows[0]), int(ink_rows[-1])
-    left, right = int(ink_cols[0]), int(ink_cols[-1])
-    rows, cols = on.shape
-    border = [
-        (r, c) for r in range(rows) for c in range(cols) if r in (0, rows - 1) or c in (0, cols - 1)
-    ]
-    inside = ~on & ~_flood(~on, border, _FOUR)
+    ink_cols = [c for c in range(cols) if any(lit[r][c] for r in range(rows))]
+    top, bottom, left, right = ink_rows[0], ink_rows[-1], ink_cols[0], ink_cols[-1]
+    free = {(r, c) for r in range(rows) for c in range(cols) if not lit[r][c]}
+    border = [(r, c) for r, c in free if r in (0, rows - 1) or c in (0, cols - 1)]
+    inside = free - _flood(free, border, _FOUR)
     found: list[tuple[int, str]] = []
-    while inside.any():
-        first = np.argwhere(inside)[0]
-        hole = _flood(inside, [(int(first[0]), int(first[1]))], _EIGHT)
-        inside &= ~hole
-        hole_rows = np.argwhere(hole)[:, 0]
-        tall = hole_rows.max() - hole_rows.min() + 1 >= (bottom - top + 1) / 2
-        upper = hole_rows.mean() - top < (bottom - top) / 2
-        found.append((int(hole_rows.min()), "T" if tall else "U" if upper else "L"))
+    while inside:
+        hole = _flood(inside, [min(inside)], _EIGHT)
+        inside -= hole
+        hole_rows = [r for r, _ in hole]
+        high, low = min(hole_rows), max(hole_rows)
+        tall = low - high + 1 >= (bottom - top + 1) / 2
+        upper = sum(hole_rows) / len(hole_rows) - top < (bottom - top) / 2
+        found.append((high, "T" if tall else "U" if upper else "L"))
     width = right - left + 1
     cap = max(2, width - 2)
     return Shape(
         holes="".join(kind for _, kind in sorted(found)),
-        bar=any(int(on[row].sum()) >= max(3, width - 1) for row in range(top + 1, bottom)),
-        left_wall=bool(on[top + 1 : top + 3, left].all()),
-        right_wall=bool(on[bottom - 2 : bottom, right].all()),
-        top_cap=int(on[top].sum()) >= cap,
-        bottom_cap=int(on[bottom].sum()) >= cap,
+        bar=any(sum(lit[row]) >= max(3, width - 1) for row in range(top + 1, bottom)),
+        left_wall=lit[top + 1][left] and lit[top + 2][left],
+        right_wall=lit[bottom - 2][right] and lit[bottom - 1][right],
+        top_cap=sum(lit[top]) >= cap,
+        bottom_cap=sum(lit[bottom]) >= cap,
     )
 
 
-@lru_cache(maxsize=4096)
-def _admitted(on_bytes: bytes) -> int:
-    """Bit mask of the digits whose shape a 7×5 pattern of lit dots has (all when it has
-    no shape)."""
-    shape = shape_of(np.frombuffer(on_bytes, dtype=np.bool_).reshape(ROWS, COLS))
+@lru_cache(maxsize=8192)
+def _admitted(pattern: int) -> int:
+    """Bit mask of the digits whose shape a 7×5 pattern of lit dots has (bit ``i`` of
+    ``pattern``: dot ``i`` in row order; every digit when it has no shape)."""
+    lit = [[bool(pattern >> (row * COLS + col) & 1) for col in range(COLS)] for row in range(ROWS)]
+    shape = _shape(lit)
     if shape is None:
-        return (1 << len(DIGITS)) - 1
+        return EVERY_DIGIT
     return sum(1 << i for i, digit in enumerate(DIGITS) if DIGIT_SHAPES[digit].admits(shape))
 
 
@@ -191,15 +197,15 @@ def admitted(cell: npt.NDArray[np.float64], band: float | None = None) -> frozen
     there are too many of them)."""
     dots = np.asarray(cell, dtype=np.float64).reshape(-1)
     width = SETTINGS.shape_uncertain_band if band is None else band
-    unsure = np.flatnonzero(np.abs(dots - 0.5) < width)
+    unsure = [int(i) for i in np.flatnonzero(np.abs(dots - 0.5) < width)]
     if len(unsure) > SETTINGS.shape_max_uncertain:
         return frozenset(DIGITS)
-    on = dots >= 0.5
+    sure = sum(1 << int(i) for i in np.flatnonzero(dots >= 0.5) if int(i) not in unsure)
     mask = 0
-    for flips in itertools.product((False, True), repeat=len(unsure)):
-        trial = on.copy()
-        trial[unsure] = flips
-        mask |= _admitted(trial.tobytes())
+    for flips in itertools.product((0, 1), repeat=len(unsure)):
+        mask |= _admitted(sure | sum(bit << i for bit, i in zip(flips, unsure, strict=True)))
+        if mask == EVERY_DIGIT:  # nothing left to rule out
+            break
     return frozenset(digit for i, digit in enumerate(DIGITS) if mask >> i & 1)
 
 
