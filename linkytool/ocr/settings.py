@@ -32,7 +32,11 @@ class Settings:
         "seeds 31337 and 27182 (25 photos per font and level, normal+hard, cells read "
         "offline); the panel ruling digits out of a margin (dotmatrix.panel_margins, "
         "design_noise_factor, design_gap_floor): leave-one-font-out seeds 4242 and 9191 "
-        "(20 photos per font and level, normal+hard, cells replayed offline)"
+        "(20 photos per font and level, normal+hard, cells replayed offline); the "
+        "structural evidence (shape_uncertain_band, shape_misshapen_band, "
+        "shape_max_uncertain): leave-one-font-out seeds 4242 and 9191 (10 and 8 photos "
+        "per font and level, normal+hard) and seed 4242's known fonts (20 per level), "
+        "panels replayed offline"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
