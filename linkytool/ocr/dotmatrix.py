@@ -347,7 +347,6 @@ __all__ = [
     "detect_fonts",
     "digit_misfits",
     "letters_fit",
-    "misshapen",
     "panel_margins",
     "reconsidered",
     "ruled_out",
@@ -407,11 +406,8 @@ def unfamiliar_digits(
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
     :func:`vouched_digits`; the margin is then to the next digit the panel or the
     cell's shape does not rule out, :func:`panel_margins`). False without enough
-    letters to compare, unless a cell's shape rules its nearest digit out
-    (:func:`misshapen`: always unfamiliar).
+    letters to compare.
     """
-    if cells is not None and len(digit_costs) and misshapen(cells, digit_costs):
-        return True
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
         return False
@@ -564,15 +560,6 @@ def _margins(digit_costs: FloatArray, excluded: npt.NDArray[np.bool_]) -> FloatA
     masked[np.arange(len(masked)), np.argmin(digit_costs, axis=1)] = np.inf
     out: FloatArray = masked.min(axis=1) - digit_costs.min(axis=1)
     return out
-
-
-def misshapen(cells: FloatArray, digit_costs: FloatArray) -> bool:
-    """Whether a digit cell (N, 35) cannot be its nearest digit (``digit_costs`` (N,
-    10) [dots]) by its shape (:func:`linkytool.ocr.structure.shape_ruled_out`): a
-    design the templates misplace (a tailed 6 nearest an 8 has one hole, not two)."""
-    nearest = np.argmin(digit_costs, axis=1)
-    out = shape_ruled_out(cells, SETTINGS.shape_misshapen_band)
-    return bool(out[np.arange(len(nearest)), nearest].any())
 
 
 def value_margin(cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]) -> float:

@@ -12,9 +12,7 @@ test_structure.py``), and :func:`shape_ruled_out` says which digits a sampled ce
 cannot be.
 
 A cell's dots are sampled darknesses (0 = background, 1 = dot on); a dot within
-``Settings.shape_uncertain_band`` of 0.5 may be either (``shape_misshapen_band`` when
-the shape is to contradict a cell's nearest digit: a narrower band, so more cells
-contradict, and contradicting only withdraws confidence), and a digit is ruled out only
+``Settings.shape_uncertain_band`` of 0.5 may be either, and a digit is ruled out only
 when *no* way of reading those dots gives its shape (a cell with more than
 ``Settings.shape_max_uncertain`` such dots, or whose ink is shorter than
 :data:`MIN_INK_ROWS`, rules nothing out: blur, or a grid cutting the glyph).

@@ -2,9 +2,10 @@
 
 The shape table must hold for every design the project knows, each feature is pinned on
 hand-written cells (a tailed 6, a 5×8 cell, a half-lit dot, a cell shifted a column),
-and the reader uses it both ways: a runner-up the shape rules out is no runner-up
-(``dotmatrix.panel_margins``, ``value_margin``) and a nearest digit the shape rules out
-withdraws confidence (``dotmatrix.misshapen`` via ``unfamiliar_digits``).
+and the reader uses it one way: a runner-up the shape rules out is no runner-up
+(``dotmatrix.panel_margins``, ``value_margin``). A nearest digit the shape rules out
+does not withdraw confidence: that half withdrew right readings of damaged cells
+(held-out seed 61483, docs/ocr.md) and prevented no wrong one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from linkytool.ocr.dotmatrix import (
     CellRead,
     cell_windows,
     char_distances,
-    misshapen,
     shifted,
     unfamiliar_digits,
     use_template_fonts,
@@ -144,17 +144,6 @@ def test_a_lone_tailed_6_read_6_is_confident_by_its_shape(monkeypatch: pytest.Mo
 def glyph_bits_rows(digit: str) -> tuple[str, ...]:
     """HD44780's glyph of ``digit`` as rows."""
     return tuple(FONTS["hd44780"][digit])
-
-
-def test_a_nearest_digit_the_shape_rules_out_withdraws_confidence() -> None:
-    """A tailed 6 whose nearest template were the 8 (as before the one-column row
-    match): one hole is no 8, the digit is of a design the templates misplace."""
-    cells = np.stack([_cell(TAILED_6)])
-    costs = _digit_costs(cells)
-    costs[0, DIGITS.index("8")] = costs[0].min() - 1.0  # the 6 now reads 8
-    assert misshapen(cells, costs)
-    assert unfamiliar_digits(costs, TITLE, cells=cells)
-    assert not unfamiliar_digits(costs, TITLE)  # the templates alone saw nothing odd
 
 
 def test_the_shape_table_rules_out_by_row() -> None:
