@@ -428,11 +428,12 @@ def reconsidered(
     cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]
 ) -> tuple[FloatArray, bool]:
     """The distances [dots] of digit cells (N, 35) to each digit (``digit_costs``
-    (N, 10)) once the panel has spoken, and whether the digits
-    are of a design the templates do not hold (:func:`unfamiliar_digits`).
+    (N, 10)) once the panel has spoken, and whether the digits are of a design the
+    templates do not hold (:func:`unfamiliar_digits`).
 
     Only for unfamiliar digits (never confident): two cells that look unlike do not
-    share a digit (:func:`unlike_cells`).
+    share a digit (:func:`unlike_cells`). A margin may be infinite: every other digit
+    ruled out (:func:`panel_margins`).
     """
     if not unfamiliar_digits(digit_costs, title, cells=cells):
         return digit_costs, False
