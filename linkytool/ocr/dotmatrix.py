@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from linkytool.ocr.font5x7 import COLS, FONTS, ROWS, glyph_bits
 from linkytool.ocr.settings import SETTINGS
+from linkytool.ocr.structure import shape_ruled_out
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -347,6 +348,7 @@ __all__ = [
     "digit_misfits",
     "letters_fit",
     "panel_margins",
+    "reconsidered",
     "ruled_out",
     "shifted",
     "spot_word",
@@ -402,8 +404,9 @@ def unfamiliar_digits(
     accepted only when its margin to the next digit exceeds that misfit by ``slack``
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
-    :func:`vouched_digits`; the margin is then to the next digit the panel does not
-    rule out, :func:`panel_margins`). False without enough letters to compare.
+    :func:`vouched_digits`; the margin is then to the next digit the panel or the
+    cell's shape does not rule out, :func:`panel_margins`). False without enough
+    letters to compare.
     """
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
@@ -419,6 +422,27 @@ def unfamiliar_digits(
     if cells is not None and odd.any():
         odd &= ~vouched_digits(cells, digit_costs, letters)
     return bool(odd.any())
+
+
+def reconsidered(
+    cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]
+) -> tuple[FloatArray, bool]:
+    """The distances [dots] of digit cells (N, 35) to each digit (``digit_costs``
+    (N, 10)) once the panel has spoken, and whether the digits are of a design the
+    templates do not hold (:func:`unfamiliar_digits`).
+
+    Only for unfamiliar digits (never confident): two cells that look unlike do not
+    share a digit (:func:`unlike_cells`). A margin may be infinite: every other digit
+    ruled out (:func:`panel_margins`).
+    """
+    if not unfamiliar_digits(digit_costs, title, cells=cells):
+        return digit_costs, False
+    misfit = digit_misfits(digit_costs, title)
+    out = digit_costs
+    if misfit is not None:
+        odd = misfit > SETTINGS.digit_fit_excess
+        out = out + SETTINGS.unlike_cost * unlike_cells(cells, out, odd)
+    return out, True
 
 
 def cell_distances(cells: FloatArray) -> FloatArray:
@@ -522,26 +546,33 @@ def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt
 
 def panel_margins(cells: FloatArray, digit_costs: FloatArray, letters: float) -> FloatArray:
     """(N,) each digit cell's margin [dots]: the next digit's distance minus the
-    nearest's, among the digits the panel does not rule out (:func:`ruled_out`): a
-    tailed 6 two dots from an 8 is no 8 when the panel's 8, elsewhere, looks
-    otherwise. The values read do not change; only the margin the policy judges."""
-    nearest_cost = digit_costs.min(axis=1)
-    masked = np.where(ruled_out(cells, digit_costs, letters), np.inf, digit_costs)
+    nearest's, among the digits neither the panel (:func:`ruled_out`) nor the cell's
+    own shape (:func:`linkytool.ocr.structure.shape_ruled_out`) rules out: a tailed 6
+    one dot from an 8 is no 8 when the panel's 8, elsewhere, looks otherwise, or when
+    it encloses one hole, not two. The values read do not change; only the margin the
+    policy judges."""
+    return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape_ruled_out(cells))
+
+
+def _margins(digit_costs: FloatArray, excluded: npt.NDArray[np.bool_]) -> FloatArray:
+    """(N,) the next digit's distance minus the nearest's [dots], the ``excluded``
+    (N, 10) digits left out (the nearest never is)."""
+    masked = np.where(excluded, np.inf, digit_costs)
     masked[np.arange(len(masked)), np.argmin(digit_costs, axis=1)] = np.inf
-    out: FloatArray = masked.min(axis=1) - nearest_cost
+    out: FloatArray = masked.min(axis=1) - digit_costs.min(axis=1)
     return out
 
 
 def value_margin(cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]) -> float:
     """The smallest margin [dots] of a value's digit cells (N, 35), each against the
-    digits the panel does not rule out (:func:`panel_margins`; every other digit when
-    the title has too few letters to judge a familiar fit); 0 without digits."""
+    digits the panel and its shape do not rule out (:func:`panel_margins`; those the
+    shape does not when the title has too few letters to judge a familiar fit); 0
+    without digits."""
     if not len(digit_costs):
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        ordered = np.sort(digit_costs, axis=1)
-        return float((ordered[:, 1] - ordered[:, 0]).min())
+        return float(_margins(digit_costs, shape_ruled_out(cells)).min())
     return float(panel_margins(cells, digit_costs, letters).min())
 
 

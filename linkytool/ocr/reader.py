@@ -34,9 +34,7 @@ from linkytool.ocr.dotmatrix import (
     char_distances,
     classify,
     detect_fonts,
-    digit_misfits,
-    unfamiliar_digits,
-    unlike_cells,
+    reconsidered,
     value_margin,
 )
 from linkytool.ocr.grammar import (
@@ -147,18 +145,12 @@ def _split_sheet(text: str | None) -> tuple[str | None, str | None]:
 
 def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[FloatArray, bool, float]:
     """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each digit,
-    (len(positions), 10), whether they are of a design the templates do not hold
-    (:func:`unfamiliar_digits`; two cells that look unlike then do not share a digit,
-    :func:`unlike_cells`) and their smallest margin [dots] (:func:`value_margin`)."""
+    (len(positions), 10), whether they are of a design the templates do not hold (both:
+    :func:`reconsidered`) and their smallest margin [dots] (:func:`value_margin`)."""
     cells = read.grid.cells.reshape(-1, 35)[[_cell_index(p) for p in positions]]
     chars, distances = char_distances(cells, read.font, designs=True)
-    columns = [chars.index(digit) for digit in DIGITS]
-    result: FloatArray = distances[:, columns]
-    unfamiliar = unfamiliar_digits(result, read.lines[0], cells=cells)
-    misfit = digit_misfits(result, read.lines[0])
-    if unfamiliar and misfit is not None:
-        odd = misfit > SETTINGS.digit_fit_excess
-        result = result + SETTINGS.unlike_cost * unlike_cells(cells, result, odd)
+    costs = distances[:, [chars.index(digit) for digit in DIGITS]]
+    result, unfamiliar = reconsidered(cells, costs, read.lines[0])
     return result, unfamiliar, value_margin(cells, result, read.lines[0])
 
 

@@ -32,7 +32,11 @@ class Settings:
         "seeds 31337 and 27182 (25 photos per font and level, normal+hard, cells read "
         "offline); the panel ruling digits out of a margin (dotmatrix.panel_margins, "
         "design_noise_factor, design_gap_floor): leave-one-font-out seeds 4242 and 9191 "
-        "(20 photos per font and level, normal+hard, cells replayed offline)"
+        "(20 photos per font and level, normal+hard, cells replayed offline); the "
+        "structural evidence (shape_uncertain_band, shape_max_uncertain): "
+        "leave-one-font-out seeds 4242 and 9191 (10 and 8 photos per font and level, "
+        "normal+hard) and seed 4242's known fonts (20 per level), "
+        "panels replayed offline"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -161,6 +165,17 @@ class Settings:
     #: ... and never closer than this [dots]: two designs differ by a whole dot at
     #: least (two sharp cells of one digit may lie 0.1 dot apart: no noise measured).
     design_gap_floor: float = 1.0
+
+    #: Structural evidence (``linkytool.ocr.structure``): a sampled dot this close to
+    #: 0.5 may be on or off, and a digit's shape rules it out of a cell's margin only
+    #: when no reading of such dots gives it; a cell with more of them than
+    #: ``shape_max_uncertain`` rules nothing out. Set on the leave-one-font-out tuning
+    #: seeds 4242 and 9191 (``--font all --level normal,hard --count 20``, 10 and 8
+    #: photos per font and level) and seed 4242's known fonts (20 per level), panels
+    #: replayed offline: at 0.25 a blurred known-font 8 and 9 lost their own digit (6
+    #: cells of 756, read right), at 0.35 none did.
+    shape_uncertain_band: float = 0.35
+    shape_max_uncertain: int = 6
 
 
 #: The settings the reader uses.

@@ -39,3 +39,21 @@ def bench_photo(
     path.write_bytes(encode_photo(image, truth))
     assert isinstance(truth.value, str)
     return path, truth.value
+
+
+def switch_off_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The structural evidence (``linkytool.ocr.structure``) switched off: no digit is
+    ruled out by a cell's shape, so a test sees another rule alone."""
+    from linkytool.ocr import dotmatrix
+
+    monkeypatch.setattr(
+        dotmatrix,
+        "shape_ruled_out",
+        lambda cells, band=None: np.zeros((len(cells), 10), dtype=np.bool_),
+    )
+
+
+@pytest.fixture
+def no_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """:func:`switch_off_shapes` for a whole test."""
+    switch_off_shapes(monkeypatch)

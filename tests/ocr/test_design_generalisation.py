@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo, reader
+from linkytool.ocr import dotmatrix, read_photo
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     NARROW_BOX,
@@ -195,8 +195,8 @@ def test_an_open_4_next_to_a_9_is_not_read_9(
     nearest a 9 among the templates, on a panel whose 9s fit one; one ROM draws one 9,
     so they take their next digit (the value stays to confirm: an unfamiliar design)."""
     if cost is not None:
-        changed = dataclasses.replace(reader.SETTINGS, unlike_cost=cost)
-        monkeypatch.setattr(reader, "SETTINGS", changed)
+        changed = dataclasses.replace(dotmatrix.SETTINGS, unlike_cost=cost)
+        monkeypatch.setattr(dotmatrix, "SETTINGS", changed)
     truth, reading = _read_generated(tmp_path, 4242, "normal", 13, "alt")
     assert truth.value == "14805598646521"
     assert reading.value == read

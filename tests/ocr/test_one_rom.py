@@ -31,7 +31,7 @@ from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.policy import REPAIR_REMARKS, Repair
 from linkytool.ocr.settings import SETTINGS
 
-from .conftest import bench_photo
+from .conftest import bench_photo, switch_off_shapes
 
 SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
 WITHOUT_HD44780 = tuple(name for name in SHIPPED if name != "hd44780")
@@ -73,6 +73,7 @@ def test_an_unfamiliar_digit_drawn_twice_alike_is_vouched_for() -> None:
     assert not unfamiliar_digits(costs, title, cells=cells)
 
 
+@pytest.mark.usefixtures("no_shapes")  # a clean 0's shape alone rules every other digit out
 def test_one_digit_split_over_two_designs_is_not_vouched_for() -> None:
     """Two cells read 0 that lie far apart are two designs (one ROM draws one 0): one of
     them is another digit read 0, so neither is vouched for."""
@@ -93,6 +94,7 @@ def test_one_design_read_as_two_digits_is_not_vouched_for() -> None:
     assert not vouched_digits(cells, costs, 0.0).any()
 
 
+@pytest.mark.usefixtures("no_shapes")  # its shape rules the 5 out: test_structure.py
 def test_a_lone_unfamiliar_digit_is_never_vouched_for() -> None:
     """A digit drawn once (HD44780's flat-topped 3: nearest a 3 with a misfit of 3.5,
     its next digit 2.5 dots further) has no twin to show its design is not noise, and a
@@ -142,6 +144,7 @@ def test_a_held_out_hd44780_date_is_confident_when_the_panel_vouches_for_it(
         monkeypatch.setattr(
             dotmatrix, "vouched_digits", lambda cells, *_: np.zeros(len(cells), dtype=bool)
         )
+        switch_off_shapes(monkeypatch)  # the 0s' shape rules the 8 out as well
     path, value = bench_photo(tmp_path, "hd44780", "normal", 3, 31337)
     with use_template_fonts(WITHOUT_HD44780):
         reading = read_photo(path)

@@ -33,7 +33,7 @@ from linkytool.ocr.dotmatrix import (
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.settings import SETTINGS
 
-from .conftest import bench_photo
+from .conftest import bench_photo, switch_off_shapes
 
 SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
 
@@ -69,6 +69,7 @@ def test_a_digit_the_panel_draws_elsewhere_otherwise_is_no_runner_up() -> None:
     assert value_margin(cells, costs, title) >= SETTINGS.confident_margin
 
 
+@pytest.mark.usefixtures("no_shapes")  # the 6's one hole would rule the 8 out
 def test_the_panel_rules_out_nothing_when_its_cells_read_the_same_digit() -> None:
     """A 6 misread 8 next to a real 8 (the tailed 6 read 8 when the templates lacked the
     one-column row match): the cells share their digit, so nothing is ruled out and the
@@ -132,6 +133,7 @@ def test_a_held_out_tailed_prm_is_confident_when_the_panel_rules_its_8_out(
         monkeypatch.setattr(
             dotmatrix, "ruled_out", lambda cells, costs, _: np.zeros(costs.shape, dtype=bool)
         )
+        switch_off_shapes(monkeypatch)  # the shapes alone rule the 8 out too
     path, value = bench_photo(tmp_path, "tailed", "normal", 3, 4242)
     with use_template_fonts(SHIPPED):
         reading = read_photo(path)
@@ -156,6 +158,7 @@ def test_a_tailed_date_once_misread_is_now_read_right_and_confident(
         monkeypatch.setattr(
             dotmatrix, "ruled_out", lambda cells, costs, _: np.zeros(costs.shape, dtype=bool)
         )
+        switch_off_shapes(monkeypatch)  # the shapes alone rule the 8 out too
     path, value = bench_photo(tmp_path, "tailed", "normal", 7, 41)
     assert value == "2026-04-12T18:13"
     with use_template_fonts(("hd44780", "alt")):

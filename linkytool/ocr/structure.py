@@ -1,0 +1,230 @@
+"""Structural, font-agnostic evidence on digit cells: holes, a bar, a left wall.
+
+The nearest template (:mod:`linkytool.ocr.dotmatrix`) cannot tell a digit of a design
+the templates do not hold from another digit 1-2.5 dots away: a tailed 6 or 9 is 1 dot
+from an 8, a tailed 1 one dot from a 4, HD44780's flat-topped 3 two from a 5. Their
+*shapes* differ whatever the design: an 8 encloses two holes, a 6 one low, a 9 one
+high, a 0 one tall; a 4, 5, 6 and 9 cross their ink with a bar, a 1, 2, 3, 7 and 8 do
+not; a 5 has a left wall under its top, a 1, 2, 3 and 7 do not. :data:`DIGIT_SHAPES`
+lists, per digit, the features every known dot-matrix design of it has (checked
+against every glyph set of :mod:`linkytool.ocr.font5x7`: ``tests/ocr/
+test_structure.py``), and :func:`shape_ruled_out` says which digits a sampled cell
+cannot be.
+
+A cell's dots are sampled darknesses (0 = background, 1 = dot on); a dot within
+``Settings.shape_uncertain_band`` of 0.5 may be either, and a digit is ruled out only
+when *no* way of reading those dots gives its shape (a cell with more than
+``Settings.shape_max_uncertain`` such dots, or whose ink is shorter than
+:data:`MIN_INK_ROWS`, rules nothing out: blur, or a grid cutting the glyph).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from linkytool.ocr.font5x7 import COLS, ROWS
+from linkytool.ocr.settings import SETTINGS
+
+#: The digits, in the column order of the (N, 10) masks.
+DIGITS = "0123456789"
+#: A glyph shorter than this [dots] is cut by the grid (or no digit): no evidence. The
+#: narrow X11 designs are 6 dots high, the HD44780-style ones 7.
+MIN_INK_ROWS = 6
+
+#: The bit mask of :func:`_admitted` admitting every digit.
+EVERY_DIGIT = (1 << len(DIGITS)) - 1
+
+_FOUR = ((1, 0), (-1, 0), (0, 1), (0, -1))
+_EIGHT = (*_FOUR, (1, 1), (1, -1), (-1, 1), (-1, -1))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a digit's strokes enclose and cross, whatever its design.
+
+    ``holes``: the enclosed background areas from top to bottom, each ``T`` (tall: half
+    the ink's height or more, a 0), ``U`` (upper: centre above the ink's middle) or
+    ``L`` (lower); ``""`` none. ``bar``: a row strictly inside the ink lit over its width
+    (all but one dot, 3 at least). ``left_wall``: the ink's left column lit on both
+    rows under its top; ``right_wall``: its right column on both rows above its bottom.
+    ``top_cap``, ``bottom_cap``: the ink's top (bottom) row lit over its width but two
+    dots (2 at least): a 7's top, not a 1's or a 4's point.
+    """
+
+    holes: str
+    bar: bool
+    left_wall: bool
+    right_wall: bool
+    top_cap: bool
+    bottom_cap: bool
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The shapes a digit may have: each feature's allowed values."""
+
+    holes: frozenset[str]
+    #: Allowed values of the yes/no features, in :data:`FLAGS` order.
+    flags: tuple[frozenset[bool], ...]
+
+    def admits(self, shape: Shape) -> bool:
+        """Whether ``shape`` is one of this digit's shapes."""
+        values = (getattr(shape, name) for name in FLAGS)
+        return shape.holes in self.holes and all(
+            value in allowed for value, allowed in zip(values, self.flags, strict=True)
+        )
+
+
+#: The yes/no features of :class:`Shape`, in the order of a :data:`DIGIT_SHAPES` row.
+FLAGS = ("bar", "left_wall", "right_wall", "top_cap", "bottom_cap")
+
+
+def _allowed(holes: str, flags: str) -> Allowed:
+    """An :class:`Allowed` from a compact row: ``holes`` ``|``-separated (``-``: none),
+    then one of ``y``, ``n``, ``*`` (either) per feature of :data:`FLAGS`."""
+    either = {"y": frozenset({True}), "n": frozenset({False}), "*": frozenset({True, False})}
+    return Allowed(
+        frozenset("" if h == "-" else h for h in holes.split("|")),
+        tuple(either[flag] for flag in flags.replace(" ", "")),
+    )
+
+
+#: Digit -> the shapes its dot-matrix designs have: the holes, then each feature of
+#: :data:`FLAGS` required (``y``), excluded (``n``) or free (``*``). Written from what a
+#: digit is (an 8 has two stacked loops, a 6 a lower one, a 9 an upper one and a top, a
+#: 4 a bar and a point on top, a 7 a top and no base...), each row asking only what
+#: tells its digit from the others, and checked against every design of
+#: :mod:`linkytool.ocr.font5x7` (HD44780, alt, X11 5x7 and 5x8, Spleen, plain, tailed):
+#: each admits its own row and no other.
+DIGIT_SHAPES: dict[str, Allowed] = {
+    #                 holes    bar left right top bottom
+    "0": _allowed("T", "     *   *    *    *   *"),
+    "1": _allowed("-", "     n   *    *    n   *"),
+    "2": _allowed("-", "     n   *    n    y   y"),
+    "3": _allowed("-", "     n   *    y    y   y"),
+    "4": _allowed("-|U", "   y   *    *    n   *"),
+    "5": _allowed("-", "     y   y    *    y   *"),
+    "6": _allowed("L", "     *   *    *    *   *"),
+    "7": _allowed("-", "     n   *    *    y   n"),
+    "8": _allowed("UL", "    *   *    *    *   *"),
+    "9": _allowed("U", "     *   *    *    y   *"),
+}
+
+
+def _flood(
+    free: set[tuple[int, int]], seeds: list[tuple[int, int]], steps: tuple[tuple[int, int], ...]
+) -> set[tuple[int, int]]:
+    """The dots of ``free`` reached from ``seeds`` (of ``free``) by ``steps``."""
+    seen = {seed for seed in seeds if seed in free}
+    stack = list(seen)
+    while stack:
+        row, col = stack.pop()
+        for d_row, d_col in steps:
+            step = (row + d_row, col + d_col)
+            if step in free and step not in seen:
+                seen.add(step)
+                stack.append(step)
+    return seen
+
+
+def shape_of(on: npt.NDArray[np.bool_]) -> Shape | None:
+    """The :class:`Shape` of a cell's lit dots ``on`` (rows, columns), or None when its
+    ink is shorter than :data:`MIN_INK_ROWS` rows.
+
+    Holes are the background not reached from the cell's border through background
+    dots side by side (4-connectivity: a diagonal stroke closes a loop), grouped by
+    8-connectivity (the two halves of a slashed 0 are one hole, an 8's two are not:
+    its middle bar is a whole row). Plain Python on 35 dots (numpy's per-call overhead
+    is larger than the work).
+    """
+    return _shape(on.tolist())
+
+
+def _shape(lit: list[list[bool]]) -> Shape | None:
+    """:func:`shape_of` on rows of lit dots."""
+    rows, cols = len(lit), len(lit[0])
+    ink_rows = [r for r in range(rows) if any(lit[r])]
+    if not ink_rows or ink_rows[-1] - ink_rows[0] + 1 < MIN_INK_ROWS:
+        return None
+    ink_cols = [c for c in range(cols) if any(lit[r][c] for r in range(rows))]
+    top, bottom, left, right = ink_rows[0], ink_rows[-1], ink_cols[0], ink_cols[-1]
+    free = {(r, c) for r in range(rows) for c in range(cols) if not lit[r][c]}
+    border = [(r, c) for r, c in free if r in (0, rows - 1) or c in (0, cols - 1)]
+    inside = free - _flood(free, border, _FOUR)
+    found: list[tuple[int, str]] = []
+    while inside:
+        hole = _flood(inside, [min(inside)], _EIGHT)
+        inside -= hole
+        hole_rows = [r for r, _ in hole]
+        high, low = min(hole_rows), max(hole_rows)
+        tall = low - high + 1 >= (bottom - top + 1) / 2
+        upper = sum(hole_rows) / len(hole_rows) - top < (bottom - top) / 2
+        found.append((high, "T" if tall else "U" if upper else "L"))
+    width = right - left + 1
+    cap = max(2, width - 2)
+    return Shape(
+        holes="".join(kind for _, kind in sorted(found)),
+        bar=any(sum(lit[row]) >= max(3, width - 1) for row in range(top + 1, bottom)),
+        left_wall=lit[top + 1][left] and lit[top + 2][left],
+        right_wall=lit[bottom - 2][right] and lit[bottom - 1][right],
+        top_cap=sum(lit[top]) >= cap,
+        bottom_cap=sum(lit[bottom]) >= cap,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _admitted(pattern: int) -> int:
+    """Bit mask of the digits whose shape a 7×5 pattern of lit dots has (bit ``i`` of
+    ``pattern``: dot ``i`` in row order; every digit when it has no shape)."""
+    lit = [[bool(pattern >> (row * COLS + col) & 1) for col in range(COLS)] for row in range(ROWS)]
+    shape = _shape(lit)
+    if shape is None:
+        return EVERY_DIGIT
+    return sum(1 << i for i, digit in enumerate(DIGITS) if DIGIT_SHAPES[digit].admits(shape))
+
+
+def admitted(cell: npt.NDArray[np.float64], band: float | None = None) -> frozenset[str]:
+    """The digits one cell's 35 sampled dots (0 = background, 1 = on) may be by shape:
+    those admitting the shape of at least one reading of its uncertain dots, within
+    ``band`` of 0.5 (``Settings.shape_uncertain_band`` when None; every digit when
+    there are too many of them)."""
+    dots = np.asarray(cell, dtype=np.float64).reshape(-1)
+    width = SETTINGS.shape_uncertain_band if band is None else band
+    unsure = [int(i) for i in np.flatnonzero(np.abs(dots - 0.5) < width)]
+    if len(unsure) > SETTINGS.shape_max_uncertain:
+        return frozenset(DIGITS)
+    sure = sum(1 << int(i) for i in np.flatnonzero(dots >= 0.5) if int(i) not in unsure)
+    mask = 0
+    for flips in itertools.product((0, 1), repeat=len(unsure)):
+        mask |= _admitted(sure | sum(bit << i for bit, i in zip(flips, unsure, strict=True)))
+        if mask == EVERY_DIGIT:  # nothing left to rule out
+            break
+    return frozenset(digit for i, digit in enumerate(DIGITS) if mask >> i & 1)
+
+
+def shape_ruled_out(
+    cells: npt.NDArray[np.float64], band: float | None = None
+) -> npt.NDArray[np.bool_]:
+    """(N, 10) the digits each cell (N, 35) cannot be by its shape (:func:`admitted`,
+    dots within ``band`` of 0.5 uncertain)."""
+    out = np.zeros((len(cells), len(DIGITS)), dtype=np.bool_)
+    for row, cell in enumerate(cells):
+        allowed = admitted(cell, band)
+        out[row] = [digit not in allowed for digit in DIGITS]
+    return out
+
+
+__all__ = [
+    "DIGIT_SHAPES",
+    "MIN_INK_ROWS",
+    "Allowed",
+    "Shape",
+    "admitted",
+    "shape_of",
+    "shape_ruled_out",
+]
