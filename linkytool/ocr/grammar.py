@@ -204,8 +204,10 @@ _PRM_LAYOUT_RE = re.compile(r"(?<!\S)([^\s/:](?:[^\s/:]| (?! )){12}[^\s/:])(?!\S
 #: Digits a run must hold to be taken for the PRM by :data:`_PRM_LAYOUT_RE`.
 PRM_LAYOUT_MIN_DIGITS = 10
 #: Letters or digits after a date on its line, or digits on the next (a time misread,
-#: or noise).
-_SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]|[\s\S]*?\d")
+#: or noise), or a time shown there whatever its digits read: a colon between two cells
+#: or the word HEURE ("HEURE II:IA", a held-out ROM's 1 and 4 read as letters: the date
+#: alone is then a guess, never the screen's whole value).
+_SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]|[\s\S]*?(?:\d|\S:\S|HEURE)")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 #: The number right before the unit: what the index screen shows, whatever follows.
 #: The unit's W may read as a digit ("K4H": the cells of a token holding digits lean

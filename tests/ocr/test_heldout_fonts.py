@@ -127,3 +127,34 @@ def test_only_a_mark_glued_to_the_number_counts_not_the_line_break() -> None:
     glued = "                " + LINE_BREAK + "     (97kWh     "
     match = parse_index(glued)
     assert match is not None and match.value == "97" and _mark_glued_before(glued, match)
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("DATE  09/07/2026" + LINE_BREAK + "HEURE      II:IA", True),  # time shown, unread
+        ("09/07/2026" + LINE_BREAK + "HEURE", True),  # the time's label alone
+        ("DATE  09/07/2026" + LINE_BREAK + "HEURE      11:14", False),  # read: not a guess
+        ("DATE COURANTE" + LINE_BREAK + "11/01/2025", False),  # a screen without a time
+        ("DATE ET HEURE" + LINE_BREAK + "    10/10/26    ", False),  # HEURE before the date
+    ],
+)
+def test_a_date_whose_time_is_shown_but_unread_is_a_guess(text: str, guess: bool) -> None:
+    from linkytool.ocr.grammar import parse_value
+    from linkytool.ocr.result import ScreenKind
+
+    match = parse_value(ScreenKind.DATE, text)
+    assert match is not None and match.repaired is guess, match
+
+
+def test_a_date_screen_whose_time_reads_as_letters_is_to_confirm(tmp_path: Path) -> None:
+    """Seed 61483 (topo's first held-out seed, looked at since), HD44780 left out, hard
+    photo 4: "DATE 09/07/2026 / HEURE 11:14" with the ROM's 1 and 4 read as letters
+    ("HEURE II:IA"): the date alone came back as the value, confidently; the time the
+    screen shows is part of the value (the EXIF cross-check compares it)."""
+    path, value = bench_photo(tmp_path, "hd44780", "hard", 4, seed=61483)
+    with use_template_fonts(("alt", "x11_5x7", "x11_5x8", "spleen_5x8")):
+        reading = read_photo(path)
+    assert value == "2026-07-09T11:14"
+    assert reading.value is not None and reading.value.startswith("2026-07-09")
+    assert not reading.confident
