@@ -18,12 +18,15 @@ resident memory, and the 3 GiB ceiling is 3 GiB for the command's data.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from .zygote import Zygote
 
 #: Default address-space ceiling of the child [bytes]: a runaway allocation fails instead
 #: of taking the machine down (Python and its imports take a few hundred MB of it).
@@ -90,6 +93,42 @@ class Limited:
     peak_mb: float | None  # peak resident memory [MB]; None if the child died first
 
 
+#: Modules a warm interpreter imports once for the runs of a command group (the first
+#: argument), instead of each run importing them afresh (issue 14; :mod:`.zygote`): the
+#: ones every ``mes`` command imports, and pyhanko's signing and validation (0.5 s); the
+#: ones of ``acc run`` but pyarrow (its import starts a thread, which a fork would lose).
+WARM = {
+    "mes": (
+        "linkytool.cli.mes",
+        "linkytool.mes.service",
+        "linkytool.mes.attestation",
+        "linkytool.mes.signing",
+        "linkytool.mes.pack",
+        "pyhanko.sign.signers",
+        "pyhanko.sign.validation",
+    ),
+    "acc": (
+        "linkytool.cli.acc",
+        "linkytool.acc.service",
+        "linkytool.acc.outputs",
+        "linkytool.acc.fastcsv",
+        "numpy",
+        "xlsxwriter",
+    ),
+}
+_zygotes: dict[str, Zygote] = {}
+
+
+def _zygote(group: str, env: dict[str, str]) -> Zygote | None:
+    """The warm interpreter of ``group`` for a run in ``env``, if one can serve it."""
+    if group not in WARM:
+        return None
+    if group not in _zygotes:
+        _zygotes[group] = Zygote(WARM[group], environment(), _PEAK)
+    zygote = _zygotes[group]
+    return zygote if zygote.serves(env) else None
+
+
 def run_limited(
     *args: str | Path,
     cwd: Path | None = None,
@@ -103,6 +142,29 @@ def run_limited(
     """Run ``linkytool ARGS`` under the limits; ``stderr_path`` sends stderr to a file
     (e.g. ``/dev/full``) instead of capturing it."""
     started = time.monotonic()
+    zygote = _zygote(str(args[0]), environment(env)) if args else None
+    if zygote is not None and stdin in (subprocess.DEVNULL, None):
+        with contextlib.ExitStack() as files:
+            null = files.enter_context(open(os.devnull))
+            code, out, err = zygote.run(
+                [str(a) for a in args],
+                cwd=cwd,
+                stdin=null.fileno()
+                if stdin == subprocess.DEVNULL
+                else 0
+                if stdin is None
+                else stdin,
+                stderr_file=files.enter_context(open(stderr_path, "w")).fileno()
+                if stderr_path
+                else None,
+                env=environment(env),
+                address_space=address_space,
+                cpu_s=cpu_s,
+                timeout=timeout,
+            )
+        stderr, peak = split_peak(err.decode("utf-8", "replace"))
+        seconds = time.monotonic() - started
+        return Limited(code, out.decode("utf-8", "replace"), stderr, seconds, peak)
     with open(stderr_path, "w") if stderr_path else open(os.devnull) as sink:
         result = subprocess.run(
             command(*args, address_space=address_space, cpu_s=cpu_s),
