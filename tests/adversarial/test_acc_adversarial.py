@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from linkytool.cli import cli
 
-from .harness import Limited, assert_clean, command, run_limited
+from .harness import Limited, assert_clean, command, environment, run_limited
 
 PARIS = ZoneInfo("Europe/Paris")
 CONSUMERS = ("30002345679001", "30002345679002")
@@ -283,7 +283,7 @@ def test_a_run_killed_at_any_moment_leaves_one_whole_set(work: Path, signum: int
         )
         process = subprocess.Popen(
             _command(*args), cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True,
+            text=True, env=environment(),
         )  # fmt: skip
         time.sleep(delay)
         process.send_signal(signum)

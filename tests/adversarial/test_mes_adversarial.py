@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import WALL_S, Limited, command, run_limited
+from .harness import WALL_S, Limited, command, environment, run_limited
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -270,6 +270,7 @@ def test_ten_concurrent_readings_are_all_kept(demo: Path) -> None:
             command("mes", "reading", demo, "injection_index", str(12 + i), "--note", f"n{i}"),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            env=environment(),
         )
         for i in range(10)
     ]
