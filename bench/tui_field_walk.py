@@ -13,7 +13,8 @@ For each run of ``linkytool --demo``:
   usual case, an installer looks at the meter first);
 - F3 pressed at once again, the photos read in an earlier session (one untimed run
   first leaves them in the UI's reading cache: a dossier reopened). Every other run
-  starts with an empty cache folder (``XDG_CACHE_HOME``), the photos never read;
+  starts with a fresh cache folder (``XDG_CACHE_HOME``) holding only the tesseract probe
+  that untimed run left (linkytool ran on this machine before), the photos never read;
 - F4 (after the confirmations): key to its first paint (the table's header) and to the
   checklist filled in (its "remplis" line) [s];
 - the CPU time [s] of the UI and every process under it (photo workers, their fork
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -77,14 +79,22 @@ def walk(
     captures: Path | None,
     source: Path | None = None,
     cache: Path | None = None,
+    probe: Path | None = None,
 ) -> dict[str, float]:
     """One demo run (of ``source``'s linkytool when given); returns the figures of this
     run [s] (and keystrokes). ``cache``: the user cache folder (photo readings kept
-    between sessions); an empty one per run by default (the photos never read)."""
+    between sessions); by default a fresh one per run holding only ``probe`` (the
+    tesseract probe an earlier run left), the photos never read."""
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as scratch:
         env = {"XDG_STATE_HOME": f"{scratch}/state", "XDG_CONFIG_HOME": f"{scratch}/config"}
         env["XDG_CACHE_HOME"] = str(cache) if cache is not None else f"{scratch}/cache"
+        if cache is None and probe is not None and probe.is_file():
+            # photos never read, on a machine where linkytool ran before: its tesseract
+            # probe is there (reading_cache.PROBE_FILE), no photo reading is
+            kept = Path(scratch) / "cache" / "linkytool" / "lectures"
+            kept.mkdir(parents=True)
+            shutil.copy(probe, kept / probe.name)
         env["TERM"] = "xterm-256color"
         command = [str(BINARY), "--demo"]
         if source is not None:
@@ -161,19 +171,19 @@ def main() -> None:
         # first run of the loop would otherwise pay it alone.
         for photo in PHOTOS:
             cli_time(SAMPLES / photo)
-        # One untimed run per side leaves its readings in that side's cache folder.
-        caches = {
-            prefix: Path(kept) / f"cache{index}" for index, (prefix, _) in enumerate(variants)
-        }
-        if any(warm for _, _, warm in scenarios):
-            for prefix, source in variants:
-                walk(5.0, None, source, caches[prefix])
+        # One untimed run per side leaves its readings (and its tesseract probe) in that
+        # side's cache folder.
+        caches = {prefix: Path(kept) / f"cache{i}" for i, (prefix, _) in enumerate(variants)}
+        for prefix, source in variants:
+            walk(5.0, None, source, caches[prefix])
+        probes = {p: c / "linkytool" / "lectures" / "tesseract.json" for p, c in caches.items()}
         for run in range(options.runs):
             for name, delay, warm in scenarios:
                 for prefix, source in variants:
                     capture = options.captures if run == 0 and delay and not prefix else None
                     cache = caches[prefix] if warm else None
-                    for key, value in walk(delay, capture, source, cache).items():
+                    figures = walk(delay, capture, source, cache, probes[prefix])
+                    for key, value in figures.items():
                         runs[prefix + name].setdefault(key, []).append(value)
             for photo in PHOTOS:  # each alone, as an installer would type it
                 cli[photo].append(cli_time(SAMPLES / photo))

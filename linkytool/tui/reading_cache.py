@@ -34,6 +34,8 @@ FOLDER = "lectures"
 MAX_ENTRIES = 64
 #: Longest wait for ``tesseract --version`` / ``--list-langs`` [s].
 TESSERACT_TIMEOUT_S = 10.0
+#: The last tesseract probe, beside the entries (see :func:`_tesseract_stamp`).
+PROBE_FILE = "tesseract.json"
 #: Chunk read while hashing a photo [bytes].
 CHUNK = 1 << 20
 
@@ -83,13 +85,17 @@ def _code_digest(package: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def _tesseract_stamp() -> str:
-    """What identifies the tesseract the reader uses: its version lines (program and
-    libraries) and the size and date of its French data. ``"absent"`` without one (a
-    reading then fails, and failures are not kept)."""
-    program = shutil.which("tesseract")
-    if program is None:
-        return "absent"
+def _file_stamp(path: Path) -> str | None:
+    """Path, size and modification time of a file (None when it cannot be read)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return f"{path} {info.st_size} {info.st_mtime_ns}"
+
+
+def _probe_tesseract(program: str) -> tuple[str, Path | None]:
+    """Run tesseract twice: its version lines and where its French data is."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
         version, languages = (
@@ -104,25 +110,66 @@ def _tesseract_stamp() -> str:
             for flag in ("--version", "--list-langs")
         )
     except (OSError, subprocess.SubprocessError):
-        return "absent"
+        return "absent", None
     stamp = [version.stdout.strip(), version.stderr.strip()]
     # 'List of available languages in "/usr/share/tesseract-ocr/5/tessdata/" (3):'
     found = re.search(r'"([^"]+)"', languages.stdout + languages.stderr)
-    if found:
-        data = Path(found.group(1)) / "fra.traineddata"
-        with contextlib.suppress(OSError):
-            info = data.stat()
-            stamp.append(f"{data} {info.st_size} {info.st_mtime_ns}")
-    return "\n".join(stamp)
+    data = Path(found.group(1)) / "fra.traineddata" if found else None
+    data_stamp = _file_stamp(data) if data is not None else None
+    if data_stamp is not None:
+        stamp.append(data_stamp)
+    return "\n".join(stamp), data if data_stamp is not None else None
 
 
-def reader_identity() -> str:
+def _tesseract_stamp(folder: Path | None = None) -> str:
+    """What identifies the tesseract the reader uses: its version lines (program and
+    libraries) and the size and date of its French data. ``"absent"`` without one (a
+    reading then fails, and failures are not kept).
+
+    The answer is kept in ``folder`` (:data:`PROBE_FILE`) and reused while the program
+    file, its French data file and ``TESSDATA_PREFIX`` are unchanged: the two tesseract
+    runs (~50 ms, on the cores the first screen and the workers' start-up need) happen
+    once per installation, not at every opening.
+    """
+    import json
+
+    program = shutil.which("tesseract")
+    if program is None:
+        return "absent"
+    probe = {"program": _file_stamp(Path(program)), "prefix": os.environ.get("TESSDATA_PREFIX")}
+    saved_file = folder / PROBE_FILE if folder is not None else None
+    if saved_file is not None:
+        try:
+            saved = json.loads(saved_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = None
+        if (
+            isinstance(saved, dict)
+            and all(saved.get(key) == value for key, value in probe.items())
+            and isinstance(saved.get("data"), str)
+            and _file_stamp(Path(saved["data"])) == saved.get("data_stamp")
+            and isinstance(saved.get("stamp"), str)
+        ):
+            return str(saved["stamp"])
+    stamp, data = _probe_tesseract(program)
+    if saved_file is not None and data is not None:
+        from linkytool.errors import LinkytoolError
+        from linkytool.fileio import atomic_write_text
+
+        record = {**probe, "data": str(data), "data_stamp": _file_stamp(data), "stamp": stamp}
+        with contextlib.suppress(LinkytoolError, OSError):
+            atomic_write_text(saved_file, json.dumps(record, ensure_ascii=False, indent=1))
+    return stamp
+
+
+def reader_identity(folder: Path | None = None) -> str:
     """The reader's identity: linkytool's version, the reader's code and tesseract's
-    (~30 ms: two short tesseract runs; call it off the UI thread)."""
+    (two short tesseract runs, ~50 ms, unless ``folder`` keeps their answer; call it off
+    the UI thread)."""
     import hashlib
 
     digest = hashlib.sha256(_code_digest().encode())
-    digest.update(_tesseract_stamp().encode())
+    digest.update(_tesseract_stamp(folder).encode())
     return digest.hexdigest()
 
 
@@ -164,7 +211,7 @@ class ReadingCache:
     @property
     def identity(self) -> str:
         if self._identity is None:
-            self._identity = reader_identity()
+            self._identity = reader_identity(self.folder)
         return self._identity
 
     def key(self, path: Path) -> str:

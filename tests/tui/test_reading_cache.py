@@ -65,10 +65,10 @@ def test_another_content_or_another_reader_is_another_entry(tmp_path: Path) -> N
 def test_the_reader_identity_follows_tesseract_and_the_reader_s_code(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(reading_cache, "_tesseract_stamp", lambda: "tesseract 5.3.0")
+    monkeypatch.setattr(reading_cache, "_tesseract_stamp", lambda folder=None: "tesseract 5.3.0")
     monkeypatch.setattr(reading_cache, "_code_digest", lambda: "code-a")
     first = reading_cache.reader_identity()
-    monkeypatch.setattr(reading_cache, "_tesseract_stamp", lambda: "tesseract 5.4.1")
+    monkeypatch.setattr(reading_cache, "_tesseract_stamp", lambda folder=None: "tesseract 5.4.1")
     second = reading_cache.reader_identity()
     monkeypatch.setattr(reading_cache, "_code_digest", lambda: "code-b")
     third = reading_cache.reader_identity()
@@ -200,3 +200,33 @@ def test_a_photo_read_once_shows_from_the_cache_without_workers(tmp_path: Path) 
     assert started
     assert other.screen is ScreenKind.DATE
     assert other.value != first.value
+
+
+def test_tesseract_is_probed_once_then_while_it_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract not installed")
+    probes: list[str] = []
+    real_probe = reading_cache._probe_tesseract
+
+    def counted(program: str) -> tuple[str, Path | None]:
+        probes.append(program)
+        return real_probe(program)
+
+    monkeypatch.setattr(reading_cache, "_probe_tesseract", counted)
+    first = reading_cache._tesseract_stamp(tmp_path)
+    assert "tesseract" in first and "fra.traineddata" in first
+    assert reading_cache._tesseract_stamp(tmp_path) == first
+    assert len(probes) == 1  # the second answer came from the kept probe
+    kept = tmp_path / reading_cache.PROBE_FILE
+    record = kept.read_text(encoding="utf-8")
+    kept.write_text(record.replace('"program": "', '"program": "/old'), encoding="utf-8")
+    assert reading_cache._tesseract_stamp(tmp_path) == first
+    assert len(probes) == 2  # another tesseract program: probed again
+    kept.write_text("{not json", encoding="utf-8")
+    assert reading_cache._tesseract_stamp(tmp_path) == first
+    assert len(probes) == 3  # a damaged record: probed again, never an error
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path / "elsewhere"))
+    reading_cache._tesseract_stamp(tmp_path)
+    assert len(probes) == 4  # another data folder asked for: probed again
