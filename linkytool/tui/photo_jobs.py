@@ -46,6 +46,8 @@ MAX_WORKERS = 3
 PRELOAD = "linkytool.tui.photo_worker"
 #: Longest wait for the worker processes to stop when the app closes [s].
 STOP_TIMEOUT_S = 3.0
+#: How often a worker checks that its parent (the fork server) is still there [s].
+PARENT_CHECK_S = 1.0
 DoneCallback = Callable[[str, Path, Any, BaseException | None], None]
 
 
@@ -81,8 +83,9 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 def _init_worker() -> None:
-    """Worker process set-up: silent (the terminal belongs to the UI), and stopped by
-    SIGTERM through ``finally`` blocks (the OCR's temporary files are removed)."""
+    """Worker process set-up: silent (the terminal belongs to the UI), stopped by
+    SIGTERM through ``finally`` blocks (the OCR's temporary files are removed), and
+    stopping itself when its parent is gone (:func:`_leave_with_parent`)."""
     import signal
 
     signal.signal(signal.SIGTERM, _exit_cleanly)
@@ -91,7 +94,28 @@ def _init_worker() -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    _leave_with_parent()
     import linkytool.ocr.reader  # noqa: F401  (loaded once per worker, before the first photo)
+
+
+def _leave_with_parent(period_s: float = PARENT_CHECK_S) -> None:
+    """Stop this worker (SIGTERM to itself: the clean exit above) once its parent is
+    gone. A pool worker holds the write end of its own task queue, so it never reads an
+    end of file there: one whose UI vanished without stopping the pool (killed mid
+    start-up) would wait for a task for ever. Its parent is the fork server, which
+    leaves when the UI does."""
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(period_s)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _exit_cleanly(signum: int, frame: Any) -> None:

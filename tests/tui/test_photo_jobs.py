@@ -169,3 +169,47 @@ def test_the_workers_start_with_the_app_only_with_a_core_to_spare() -> None:
         raise OSError("no load average here")
 
     assert spare_core(unknown)
+
+
+ORPHAN = """
+import os, sys, time
+from pathlib import Path
+
+folder = Path(sys.argv[1])
+child = os.fork()
+if child == 0:  # the worker: its parent will vanish
+    from linkytool.tui.photo_jobs import _init_worker
+
+    _init_worker()
+    reader, writer = os.pipe()  # like a pool worker: it holds its task queue's write end
+    (folder / "worker").write_text(str(os.getpid()))
+    os.read(reader, 1)  # no end of file ever comes
+    os._exit(0)
+while not (folder / "worker").exists():
+    time.sleep(0.01)
+os._exit(0)  # the parent vanishes, as a UI killed mid start-up
+"""
+
+
+def test_a_worker_whose_parent_vanished_stops(tmp_path: Path) -> None:
+    """A pool worker holds the write end of its own task queue: with its parent gone it
+    would wait for a task for ever (one such orphan was found after a start-up
+    benchmark). It stops by itself within a couple of checks."""
+    import signal
+
+    subprocess.run([sys.executable, "-c", ORPHAN, str(tmp_path)], check=True, timeout=120)
+    pid = int((tmp_path / "worker").read_text())
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        status = Path(f"/proc/{pid}/stat")
+        return status.exists() and status.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+
+    try:
+        _poll(gone, 10)
+    finally:
+        if not gone():
+            os.kill(pid, signal.SIGKILL)
