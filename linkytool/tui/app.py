@@ -125,9 +125,7 @@ class LinkytoolApp(SafetyNet, App[None]):
         from linkytool.tui.photo_jobs import PhotoJobs, spare_core
         from linkytool.tui.reading_cache import ReadingCache
 
-        self.photo_jobs = PhotoJobs(
-            session.photo_reader, self._photo_done, cache=ReadingCache(session.reading_cache)
-        )
+        self.photo_jobs = PhotoJobs(session.photo_reader, self._photo_done, cache=ReadingCache())
         session.closers.append(self.photo_jobs.close)
         #: The photo workers start with the app (a core to spare), not after the first paint.
         self._photos_early = session.dossier_path is not None and spare_core()

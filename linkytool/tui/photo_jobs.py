@@ -289,12 +289,7 @@ class PhotoJobs:
             with contextlib.suppress(RuntimeError):  # the jobs closed meanwhile
                 self._dispatcher.submit(self._start, job, key)
             return
-        reading, picture = hit
-        if getattr(reading, "crop", None):
-            from linkytool.tui.lcd_dots import remember
-
-            remember(reading.crop, picture)
-        self._finish(job, reading, None)
+        self._deliver(job, *hit)
 
     def _keep(self, job: PhotoJob, key: str, reading: Any, picture: Any) -> None:
         """In the cache thread: keep a fresh reading, if its photo is still the one read
@@ -374,11 +369,7 @@ class PhotoJobs:
     ) -> None:
         kind, payload, extra = outcome
         if kind == "ok":
-            if getattr(payload, "crop", None):
-                from linkytool.tui.lcd_dots import remember
-
-                remember(payload.crop, extra)
-            self._finish(job, payload, None)
+            self._deliver(job, payload, extra)
             if key is not None and self.cache is not None:
                 with contextlib.suppress(RuntimeError):  # closed meanwhile
                     self._cache_thread.submit(self._keep, job, key, payload, extra)
@@ -386,6 +377,15 @@ class PhotoJobs:
             self._finish(job, None, PhotoReadError(str(payload), hint=extra))
         else:
             self._finish(job, None, RuntimeError(f"{payload}\n{extra}"))
+
+    def _deliver(self, job: PhotoJob, reading: Any, picture: Any) -> None:
+        """A reading with its braille picture (from a worker or the cache): the picture
+        is remembered for the preview, then the reading is handed over."""
+        if getattr(reading, "crop", None):
+            from linkytool.tui.lcd_dots import remember
+
+            remember(reading.crop, picture)
+        self._finish(job, reading, None)
 
     def _finish(self, job: PhotoJob, reading: Any, error: BaseException | None) -> None:
         with self._lock:

@@ -55,9 +55,6 @@ class Session:
     #: Reads one photo (``linkytool.ocr.read_photo`` when None; tests not about OCR inject
     #: readings computed once, since OCR takes seconds per photo).
     photo_reader: Callable[[Path], Any] | None = None
-    #: Folder of the photo readings kept between sessions (None: the user's cache folder;
-    #: :mod:`linkytool.tui.reading_cache`).
-    reading_cache: Path | None = None
     #: Recent apparent power samples: ``(host time [s], SINSTS [VA], SINSTI [VA] or None)``.
     power_history: list[tuple[float, int | None, int | None]] = field(default_factory=list)
     #: What is remembered between sessions (last dossier, adapter, folder); None in demo.

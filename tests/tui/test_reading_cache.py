@@ -33,11 +33,17 @@ def reading_of(path: Path, value: str = "30002345678901") -> PhotoReading:
     )
 
 
-def test_a_kept_reading_comes_back_with_the_photo_s_own_path(tmp_path: Path) -> None:
+def photo_and_cache(tmp_path: Path, folder: Path | None = None) -> tuple[Path, ReadingCache, str]:
+    """A sample PRM photo copied to ``tmp_path``, a cache of reader "reader-1" (in
+    ``folder``, default ``tmp_path / "cache"``) and the photo's key there."""
     photo = tmp_path / "prm.jpg"
     shutil.copy(PHOTOS / "t01-easy-prm.jpg", photo)
-    cache = ReadingCache(tmp_path / "cache", identity="reader-1")
-    key = cache.key(photo)
+    cache = ReadingCache(folder or tmp_path / "cache", identity="reader-1")
+    return photo, cache, cache.key(photo)
+
+
+def test_a_kept_reading_comes_back_with_the_photo_s_own_path(tmp_path: Path) -> None:
+    photo, cache, key = photo_and_cache(tmp_path)
     assert cache.get(key, photo) is None
     assert cache.put(key, reading_of(Path("/elsewhere/prm.jpg")), "picture")
     moved = tmp_path / "renamed.jpg"
@@ -50,10 +56,7 @@ def test_a_kept_reading_comes_back_with_the_photo_s_own_path(tmp_path: Path) -> 
 
 
 def test_another_content_or_another_reader_is_another_entry(tmp_path: Path) -> None:
-    photo = tmp_path / "prm.jpg"
-    shutil.copy(PHOTOS / "t01-easy-prm.jpg", photo)
-    cache = ReadingCache(tmp_path / "cache", identity="reader-1")
-    key = cache.key(photo)
+    photo, cache, key = photo_and_cache(tmp_path)
     cache.put(key, reading_of(photo), None)
     assert ReadingCache(tmp_path / "cache", identity="reader-2").key(photo) != key
     with photo.open("ab") as handle:  # one byte more: another photo
@@ -94,10 +97,7 @@ def test_the_code_digest_changes_with_any_reader_source(tmp_path: Path) -> None:
 
 
 def test_a_damaged_entry_is_a_miss_and_is_removed(tmp_path: Path) -> None:
-    photo = tmp_path / "prm.jpg"
-    shutil.copy(PHOTOS / "t01-easy-prm.jpg", photo)
-    cache = ReadingCache(tmp_path / "cache", identity="reader-1")
-    key = cache.key(photo)
+    photo, cache, key = photo_and_cache(tmp_path)
     cache.put(key, reading_of(photo), None)
     entry = tmp_path / "cache" / f"{key}.pickle"
     entry.write_bytes(b"\x80\x05not a pickle")
@@ -108,10 +108,7 @@ def test_a_damaged_entry_is_a_miss_and_is_removed(tmp_path: Path) -> None:
 def test_an_unwritable_cache_folder_only_keeps_nothing(tmp_path: Path) -> None:
     blocked = tmp_path / "cache"
     blocked.write_text("a file where the folder should be")
-    photo = tmp_path / "prm.jpg"
-    shutil.copy(PHOTOS / "t01-easy-prm.jpg", photo)
-    cache = ReadingCache(blocked, identity="reader-1")
-    key = cache.key(photo)
+    photo, cache, key = photo_and_cache(tmp_path, blocked)
     assert cache.put(key, reading_of(photo), None) is False
     assert cache.get(key, photo) is None
 
