@@ -7,8 +7,11 @@ For each run of ``linkytool --demo``:
 
 - first screen: command started to the tab bar on the terminal [s];
 - F3 pressed at once (the photos are still being read: the cold case), then Entrée on
-  each value as soon as it shows: F3 to each value shown [s], and keystrokes from F3 to
-  the three values confirmed;
+  each value as soon as it shows: F3 to each value first on screen [s] (any capture
+  showing it, also while the walk waits for the previous confirmation notice: the goal's
+  measure), F3 to each value found when looked for in turn (after the previous value's
+  confirmation notice: the figure of the notes before stop 26), and keystrokes from F3
+  to the three values confirmed;
 - the same with F3 pressed 5 s after the start (the photos were read meanwhile: the
   usual case, an installer looks at the meter first);
 - F3 pressed at once again, the photos read in an earlier session (one untimed run
@@ -44,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -71,6 +75,15 @@ SCENARIOS = (
     ("F3 at once", 0.0, False),
     ("F3 after 5 s", 5.0, False),
     ("F3 at once, photos read before", 0.0, True),
+)
+
+#: The two tables of F3-to-value times: (title, figure key, judged against the goal).
+#: "first on screen" is the goal's measure: the first capture showing the value, wherever
+#: the walk was; "looked for in turn" is when the walk found it, looking for it only
+#: once the previous value's confirmation notice showed (the figure of earlier notes).
+TABLES = (
+    ("first on screen", "F3 to value {} first on screen", True),
+    ("looked for in turn (after the previous confirmation notice)", "F3 to value {} shown", False),
 )
 
 
@@ -108,9 +121,11 @@ def walk(
             figures["first screen"] = seen - started
             time.sleep(max(0.0, started + delay_before_f3 - time.monotonic()))
             keys = 1
+            first_shown: dict[int, float] = {}
+            noting = _noting_values(first_shown)
             pressed = term.keys("F3")
             for index, value in enumerate(VALUES):
-                seen, screen = term.wait(lambda text, value=value: value in text, timeout=60)
+                seen, screen = term.wait(noting(lambda text, value=value: value in text), 60)
                 figures[f"F3 to value {index + 1} shown"] = seen - pressed
                 if index == len(VALUES) - 1:
                     # load-independent: what the start and the three readings cost
@@ -120,7 +135,9 @@ def walk(
                 term.keys("Enter")
                 keys += 1
                 # the installer reads the next value once this one is recorded
-                term.wait(lambda text, done=CONFIRMED[index]: done in text)
+                term.wait(noting(lambda text, done=CONFIRMED[index]: done in text))
+            for index in range(len(VALUES)):
+                figures[f"F3 to value {index + 1} first on screen"] = first_shown[index] - pressed
             figures["keystrokes F3 to 3 confirmed"] = keys
             pressed = term.keys("F4")
             seen, _ = term.wait(lambda text: "Constat" in text)
@@ -131,6 +148,26 @@ def walk(
         finally:
             term.close()
     return figures
+
+
+def _noting_values(
+    first_shown: dict[int, float],
+) -> Callable[[Callable[[str], bool]], Callable[[str], bool]]:
+    """Wrap a screen condition so that every capture it sees also notes when each value
+    first appeared (``first_shown[index]``, monotonic [s]): a value may show while the
+    walk waits for something else (the previous value's confirmation notice)."""
+
+    def noting(condition: Callable[[str], bool]) -> Callable[[str], bool]:
+        def check(text: str) -> bool:
+            now = time.monotonic()
+            for index, value in enumerate(VALUES):
+                if index not in first_shown and value in text:
+                    first_shown[index] = now
+            return condition(text)
+
+        return check
+
+    return noting
 
 
 def cli_time(photo: Path) -> float:
@@ -200,24 +237,26 @@ def main() -> None:
                 continue  # below, beside the CLI
             unit = "" if key.startswith("keystrokes") else " s"
             print(f"    {key:<32} {median_range(values)}{unit}")
-    print(
-        "  F3 to each value shown, beside `linkytool ocr PHOTO` (process start to exit,"
-        f" warm file cache); goal: within {GOAL_S} s of the CLI"
-    )
-    header = f"    {'photo':<16} {'CLI':>22}"
-    for name in runs:
-        header += f"  {name:>22} {'- CLI':>6}"
-    print(header)
     verdicts: dict[str, bool] = {}
-    for index, photo in enumerate(PHOTOS):
-        reference = statistics.median(cli[photo])
-        line = f"    {photo:<16} {median_range(cli[photo]):>22}"
-        for name, figures in runs.items():
-            values = figures[f"F3 to value {index + 1} shown"]
-            gap = statistics.median(values) - reference
-            verdicts[name] = verdicts.get(name, True) and gap <= GOAL_S
-            line += f"  {median_range(values):>22} {gap:+6.2f}"
-        print(line)
+    for title, key, judged in TABLES:
+        print(
+            f"  F3 to each value {title}, beside `linkytool ocr PHOTO` (process start to"
+            f" exit, warm file cache){f'; goal: within {GOAL_S} s of the CLI' if judged else ''}"
+        )
+        header = f"    {'photo':<16} {'CLI':>22}"
+        for name in runs:
+            header += f"  {name:>22} {'- CLI':>6}"
+        print(header)
+        for index, photo in enumerate(PHOTOS):
+            reference = statistics.median(cli[photo])
+            line = f"    {photo:<16} {median_range(cli[photo]):>22}"
+            for name, figures in runs.items():
+                values = figures[key.format(index + 1)]
+                gap = statistics.median(values) - reference
+                if judged:
+                    verdicts[name] = verdicts.get(name, True) and gap <= GOAL_S
+                line += f"  {median_range(values):>22} {gap:+6.2f}"
+            print(line)
     for name, met in verdicts.items():
         print(f"  goal {name}: {'met' if met else 'NOT met'}")
 
