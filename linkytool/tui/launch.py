@@ -21,6 +21,24 @@ def _say(text: str) -> None:
         sys.stderr.flush()
 
 
+#: How long a thread may hold the GIL before another that waits gets it [s] (Python's
+#: default is 0.005). The UI thread draws in long stretches of pure Python; the threads
+#: that bring the photo readings, the TIC frames and the cache's answers each need the
+#: GIL several times per item, and waited up to 5 ms each time. ``bench/gil_handoff.py``
+#: (main thread busy, side by side): a 200 kB result of a worker process reached its
+#: callback 19.4 ms (median; 39.2 max) after it was sent at 5 ms, 4.6 ms (12.0) at 1 ms;
+#: a forkserver pool started from a thread in 0.52 s at 5 ms, 0.23 s at 1 ms.
+SWITCH_INTERVAL_S = 0.001
+
+
+def _last_dossier_exists() -> bool:
+    """Whether the UI will reopen a dossier remembered from the last session."""
+    from linkytool.tui.state import UiState
+
+    last = UiState.load()[0].values.last_dossier
+    return bool(last) and Path(str(last)).is_file()
+
+
 def open_ui(
     dossier: Path | None = None,
     *,
@@ -36,6 +54,11 @@ def open_ui(
     none is given. Raises the :class:`~linkytool.errors.LinkytoolError` of a session that
     cannot start (e.g. the demo's folder cannot be written).
     """
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    if demo or dossier is not None or (port is None and _last_dossier_exists()):
+        from linkytool.tui.photo_jobs import start_early
+
+        start_early()  # the photo workers' imports overlap the UI's own
     from linkytool.tui.app import make_app
 
     app = make_app(
