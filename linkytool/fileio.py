@@ -394,3 +394,22 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int, what: str = "
         ) from exc
     finally:
         os.close(fd)
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a regular file's bytes, read by blocks of 1 MiB (``OSError`` for
+    anything else: a FIFO or a device is never read, so a hash never hangs). The one
+    file hash of linkytool: dossier photos and captures, the UI's reading cache."""
+    import hashlib
+
+    fd = os.open(os.fspath(path), os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(21, "pas un fichier ordinaire", os.fspath(path))
+        os.set_blocking(fd, True)
+        digest = hashlib.sha256()
+        while block := os.read(fd, 1 << 20):
+            digest.update(block)
+        return digest.hexdigest()
+    finally:
+        os.close(fd)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from linkytool.errors import InputFileError, describe_os_error
-from linkytool.fileio import read_regular_file
+from linkytool.fileio import read_regular_file, sha256_file
 from linkytool.mes.heif import register_heif
 from linkytool.mes.model import Dossier, ReadingField
 
@@ -60,23 +58,6 @@ class PhotoFacts:
 def sha256_bytes(data: bytes) -> str:
     """Hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex SHA-256 of a regular file's bytes (OSError for anything else: a FIFO or a
-    device is never read)."""
-    fd = os.open(os.fspath(path), os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IsADirectoryError(21, "pas un fichier ordinaire", os.fspath(path))
-        os.set_blocking(fd, True)
-        digest = hashlib.sha256()
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
-    finally:
-        os.close(fd)
 
 
 def hash_sources(files: Iterable[str], base_dir: Path) -> dict[str, str | None]:

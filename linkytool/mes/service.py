@@ -38,6 +38,7 @@ from linkytool.fileio import (
     locked,
     read_regular_file,
     real_target,
+    sha256_file,
 )
 from linkytool.mes.attestation_check import check_attestation, signature_kind
 from linkytool.mes.decoupling import DecouplingTestResult, evaluate_decoupling_test, record_test
@@ -72,7 +73,6 @@ from linkytool.mes.photos import (
     hash_sources,
     resolve,
     sha256_bytes,
-    sha256_file,
 )
 from linkytool.mes.readings import (
     TicSummary,

@@ -36,8 +36,6 @@ MAX_ENTRIES = 64
 TESSERACT_TIMEOUT_S = 10.0
 #: The last tesseract probe, beside the entries (see :func:`_tesseract_stamp`).
 PROBE_FILE = "tesseract.json"
-#: Chunk read while hashing a photo [bytes].
-CHUNK = 1 << 20
 
 #: The code a reading depends on, relative to the ``linkytool`` package: the reader, the
 #: braille picture the worker draws beside it, the errors they raise.
@@ -173,17 +171,6 @@ def reader_identity(folder: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def photo_digest(path: Path) -> str:
-    """SHA-256 of the photo's bytes (hex)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 class ReadingCache:
     """The readings of one reader, in ``folder`` (the user's cache folder by default).
 
@@ -219,7 +206,9 @@ class ReadingCache:
         ``OSError`` when the photo cannot be read)."""
         import hashlib
 
-        return hashlib.sha256(f"{self.identity}\n{photo_digest(path)}".encode()).hexdigest()
+        from linkytool.fileio import sha256_file
+
+        return hashlib.sha256(f"{self.identity}\n{sha256_file(path)}".encode()).hexdigest()
 
     def _entry(self, key: str) -> Path:
         return self.folder / f"{key}.pickle"
@@ -274,6 +263,5 @@ __all__ = [
     "MAX_ENTRIES",
     "ReadingCache",
     "default_folder",
-    "photo_digest",
     "reader_identity",
 ]
