@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from linkytool.ocr.font5x7 import COLS, FONTS, ROWS, glyph_bits
 from linkytool.ocr.settings import SETTINGS
-from linkytool.ocr.structure import shape_ruled_out
+from linkytool.ocr.structure import admitted, shape_ruled_out
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -346,10 +346,13 @@ __all__ = [
     "design_gap",
     "detect_fonts",
     "digit_misfits",
+    "digits_by_shape",
     "letters_fit",
     "panel_margins",
     "reconsidered",
     "ruled_out",
+    "shape_digits",
+    "shape_read",
     "shifted",
     "spot_word",
     "spot_words",
@@ -393,6 +396,7 @@ def unfamiliar_digits(
     cap: float = SETTINGS.unfamiliar_excess_cap,
     *,
     cells: FloatArray | None = None,
+    known: npt.NDArray[np.bool_] | None = None,
 ) -> bool:
     """Whether a value's digits are drawn in a design the templates do not know.
 
@@ -419,9 +423,62 @@ def unfamiliar_digits(
         else panel_margins(cells, digit_costs, letters)
     )
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
+    if known is not None:
+        odd &= ~known
     if cells is not None and odd.any():
         odd &= ~vouched_digits(cells, digit_costs, letters)
     return bool(odd.any())
+
+
+def shape_digits(cells: FloatArray, fits: FloatArray, letters: float) -> npt.NDArray[np.intp]:
+    """(N,) the digit each cell (N, 35) is by its shape alone, -1 for none: a cell no
+    template explains (its nearest template, ``fits`` (N,) [dots] away, misfits the
+    title letters' fit ``letters`` by more than ``Settings.unfamiliar_excess_cap``)
+    whose every reading of its uncertain dots has the shape of one digit and no other
+    (:func:`linkytool.ocr.structure.admitted`)."""
+    out = np.full(len(cells), -1, dtype=np.intp)
+    for row in np.flatnonzero(fits - letters > SETTINGS.unfamiliar_excess_cap):
+        allowed = admitted(cells[row])
+        if len(allowed) == 1:
+            out[row] = DIGITS.index(next(iter(allowed)))
+    return out
+
+
+def digits_by_shape(
+    cells: FloatArray,
+    line: Sequence[CellRead],
+    digits: Sequence[CellRead],
+    title: Sequence[CellRead],
+) -> list[str | None]:
+    """Per cell (N, 35) of a line read as ``line`` (and among digits only as
+    ``digits``), the digit its shape alone reads, None for none: a cell no template
+    explains, neither a digit's (:func:`shape_digits`) nor any character's (its nearest
+    misfits the ``title`` letters by more than ``Settings.digit_fit_excess``: the
+    alternative ROM's open 4 fits H 3 dots off, a unit's k fits its own k)."""
+    letters = letters_fit(title)
+    if letters is None:
+        return [None] * len(line)
+    shaped = shape_digits(cells, np.array([digit.distance for digit in digits]), letters)
+    return [
+        DIGITS[digit]
+        if digit >= 0 and cell.distance > letters + SETTINGS.digit_fit_excess
+        else None
+        for digit, cell in zip(shaped, line, strict=True)
+    ]
+
+
+def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt.NDArray[np.intp]:
+    """(N,) the digit the shape reads for cells no template explains
+    (:func:`shape_digits`), -1 for none, kept only where the panel agrees: one ROM draws
+    a digit one way, so every cell read as that digit lies within :func:`design_gap`
+    of it and every cell read as another digit beyond (:func:`_one_to_one`)."""
+    shaped = shape_digits(cells, digit_costs.min(axis=1), letters)
+    if not (shaped >= 0).any():
+        return shaped
+    nearest = np.where(shaped >= 0, shaped, np.argmin(digit_costs, axis=1))
+    one_design = cell_distances(cells) <= design_gap(cells, nearest)
+    agree = _one_to_one(nearest[:, None] == nearest[None, :], one_design)
+    return np.where(agree, shaped, -1)
 
 
 def reconsidered(
@@ -435,12 +492,20 @@ def reconsidered(
     share a digit (:func:`unlike_cells`). A margin may be infinite: every other digit
     ruled out (:func:`panel_margins`).
     """
-    if not unfamiliar_digits(digit_costs, title, cells=cells):
+    letters = letters_fit(title)
+    if letters is not None and len(digit_costs):
+        shaped = shape_read(cells, digit_costs, letters)
+        other = (shaped[:, None] >= 0) & (np.arange(len(DIGITS))[None, :] != shaped[:, None])
+        digit_costs = digit_costs + SETTINGS.unlike_cost * other
+    else:
+        shaped = np.full(len(digit_costs), -1, dtype=np.intp)
+    known = (shaped >= 0) & (np.argmin(digit_costs, axis=1) == shaped)
+    if not unfamiliar_digits(digit_costs, title, cells=cells, known=known):
         return digit_costs, False
     misfit = digit_misfits(digit_costs, title)
     out = digit_costs
     if misfit is not None:
-        odd = misfit > SETTINGS.digit_fit_excess
+        odd = (misfit > SETTINGS.digit_fit_excess) & ~known
         out = out + SETTINGS.unlike_cost * unlike_cells(cells, out, odd)
     return out, True
 

@@ -211,8 +211,9 @@ _SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]|[\s\S]*?(?:\d|\S:\S|HEURE)")
 _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 #: The number right before the unit: what the index screen shows, whatever follows.
 #: The unit's W may read as a digit ("K4H": the cells of a token holding digits lean
-#: to digits), its K and H do not.
-_KWH = r"K(?:W|\dH)"
+#: to digits), its K and H do not; or its K may read as anything, a digit included,
+#: when its W and H are read ("004775hWh": a held-out ROM's k).
+_KWH = r"(?:K(?:W|\dH)|\SWH)"
 _INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?" + _KWH)
 _INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\S" + _KWH)
 

@@ -34,6 +34,7 @@ from linkytool.ocr.dotmatrix import (
     char_distances,
     classify,
     detect_fonts,
+    digits_by_shape,
     reconsidered,
     value_margin,
 )
@@ -191,12 +192,14 @@ def _biased_line(
 
     In a token (run of non-blank cells) holding at least one digit, a cell whose best
     digit is close to its best character becomes that digit ("3OOO2" -> "30002",
-    "0C0001" -> "000001"); tokens without digits stay words ("HEURE" keeps its H even
-    where the alternative ROM's 4 looks like it). Separators "/" and ":" stay. Cells for
+    "0C0001" -> "000001"), and so does a cell no template explains whose shape is one
+    digit's (:func:`digits_by_shape`: an open-top 4 read H); tokens without digits stay
+    words ("HEURE" keeps its H). Separators "/" and ":" stay. Cells for
     which ``trim`` is true are first blanked at both ends of each token (``everywhere``:
     wherever they are).
     """
     digits = classify(read.grid.cells[line], DIGITS, read.font)
+    by_shape = digits_by_shape(read.grid.cells[line], read.lines[line], digits, read.lines[0])
     raw = [cell.char for cell in read.lines[line]]
     if trim is not None and everywhere:
         raw = [" " if trim(c) else c for c in raw]
@@ -221,8 +224,12 @@ def _biased_line(
         if any(c.isdigit() for c in raw[start:end]):
             for index in range(start, end):
                 cell, digit = read.lines[line][index], digits[index]
-                if cell.char not in "/:" and digit.distance <= cell.distance + SETTINGS.digit_bias:
+                if cell.char in "/:":
+                    continue
+                if digit.distance <= cell.distance + SETTINGS.digit_bias:
                     chars[index] = digit.char
+                elif (shaped := by_shape[index]) is not None:  # no template holds it
+                    chars[index] = shaped
         start = token_end
     return "".join(chars)
 

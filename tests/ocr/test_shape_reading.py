@@ -1,0 +1,165 @@
+"""A digit no template holds, read by its shape (issue 13, ``dotmatrix.shape_read``).
+
+The alternative ROM's open-top 4 ("#...#" three times, a bar, then its right stem) is in
+no other glyph set: it fits H 3 dots off and every digit 8 dots off, so it read H inside
+numbers and every value holding one was a layout guess or an unfamiliar design (held-out
+seed 83917: 17 of the 40 normal alt photos). Its *shape* is a 4's and no other digit's
+(``structure.DIGIT_SHAPES``). A cell no template explains whose every reading has one
+digit's shape is read as that digit, when the panel agrees (one ROM, one design per
+digit). Each test fails with the rule switched off (:func:`no_shape_reading`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from linkytool.ocr import dotmatrix, read_photo
+from linkytool.ocr.dotmatrix import (
+    DIGITS,
+    CellRead,
+    char_distances,
+    reconsidered,
+    shape_digits,
+    shape_read,
+    use_template_fonts,
+)
+from linkytool.ocr.font5x7 import FONTS, bits_of, glyph_bits
+from linkytool.ocr.grammar import parse_index
+from linkytool.ocr.settings import SETTINGS
+
+from .conftest import bench_photo
+
+SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
+#: The alternative ROM's open 4, as drawn (font5x7._ALT_OVERRIDES).
+OPEN_4 = ("#...#", "#...#", "#...#", "#####", "....#", "....#", "....#")
+#: Title letters fitting their characters exactly (a sharp panel).
+TITLE = [CellRead(c, 0.0, " ", 5.0) for c in "NUMERO"]
+
+
+def _without(font: str) -> tuple[str, ...]:
+    return tuple(name for name in SHIPPED if name != font)
+
+
+def _cell(rows: tuple[str, ...]) -> np.ndarray:
+    return bits_of(rows).astype(np.float64).reshape(-1)
+
+
+def _digit_costs(cells: np.ndarray, fonts: tuple[str, ...]) -> np.ndarray:
+    with use_template_fonts(fonts):
+        chars, distances = char_distances(cells, designs=True)
+    return distances[:, [chars.index(d) for d in DIGITS]]
+
+
+def no_shape_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule switched off: no cell is read by its shape."""
+
+    def nothing(cells: np.ndarray, fits: np.ndarray, letters: float) -> np.ndarray:
+        return np.full(len(cells), -1, dtype=np.intp)
+
+    monkeypatch.setattr(dotmatrix, "shape_digits", nothing)
+
+
+def test_the_open_4_is_read_by_its_shape_when_no_template_holds_it() -> None:
+    cells = np.stack([_cell(OPEN_4)])
+    costs = _digit_costs(cells, _without("alt"))
+    assert costs.min() > SETTINGS.unfamiliar_excess_cap  # no template explains it
+    assert shape_digits(cells, costs.min(axis=1), 0.0).tolist() == [DIGITS.index("4")]
+    assert shape_read(cells, costs, 0.0).tolist() == [DIGITS.index("4")]
+    read, unfamiliar = reconsidered(cells, costs, TITLE)
+    assert DIGITS[int(np.argmin(read[0]))] == "4" and not unfamiliar
+
+
+def test_a_digit_the_templates_hold_is_left_to_them() -> None:
+    """A familiar design (HD44780's 9) keeps its template reading, even where its shape
+    is unique: the shape reads only what no template explains."""
+    cells = np.stack([glyph_bits("9", "hd44780").astype(np.float64).reshape(-1)])
+    costs = _digit_costs(cells, SHIPPED)
+    assert shape_digits(cells, costs.min(axis=1), 0.0).tolist() == [-1]
+
+
+def test_a_blurred_cell_with_two_shapes_is_not_read() -> None:
+    """The open 4 with its bar half lit may be a 1 (no bar): no shape reading."""
+    cell = _cell(OPEN_4).reshape(7, 5)
+    cell[3, 1:4] = 0.5
+    cells = cell.reshape(1, -1)
+    costs = _digit_costs(cells, _without("alt"))
+    assert shape_digits(cells, costs.min(axis=1), 0.0).tolist() == [-1]
+
+
+def test_two_designs_of_one_digit_on_a_panel_are_not_read() -> None:
+    """One ROM draws a 4 one way: an HD44780 4 elsewhere on the panel contradicts the
+    open 4 read as a 4, so the shape reads nothing (the value stays to confirm)."""
+    familiar = glyph_bits("4", "hd44780").astype(np.float64).reshape(-1)
+    cells = np.stack([_cell(OPEN_4), familiar])
+    costs = _digit_costs(cells, _without("alt"))
+    assert shape_digits(cells, costs.min(axis=1), 0.0)[0] == DIGITS.index("4")
+    assert shape_read(cells, costs, 0.0).tolist() == [-1, -1]
+    _, unfamiliar = reconsidered(cells, costs, TITLE)
+    assert unfamiliar
+
+
+@pytest.mark.parametrize("shapes", [True, False])
+def test_a_prm_with_an_open_4_is_read_confidently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shapes: bool
+) -> None:
+    """Held-out seed 83917 (tuning since), alternative ROM left out, normal photo 0: PRM
+    01400558335123, its 4 read H ("O1HOO558885128"): a layout guess, to confirm."""
+    if not shapes:
+        no_shape_reading(monkeypatch)
+    path, value = bench_photo(tmp_path, "alt", "normal", 0, 83917)
+    with use_template_fonts(_without("alt")):
+        reading = read_photo(path)
+    assert value == "01400558335123" and reading.value == value
+    assert reading.confident == shapes
+
+
+@pytest.mark.parametrize(("shapes", "read"), [(True, "35174"), (False, "35179")])
+def test_an_index_with_an_open_4_is_read_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shapes: bool, read: str
+) -> None:
+    """Tuning seed 41, alternative ROM left out (every other set as templates, the
+    narrow designs not stretched), normal photo 1: index 35174, its open 4 nearest a 9
+    among the templates (35179, to confirm: test_heldout_fonts.py pinned it so)."""
+    if not shapes:
+        no_shape_reading(monkeypatch)
+    unstretched = dataclasses.replace(SETTINGS, stretch_cost=float("inf"))
+    monkeypatch.setattr(dotmatrix, "SETTINGS", unstretched)
+    path, value = bench_photo(tmp_path, "alt", "normal", 1)
+    with use_template_fonts(tuple(name for name in FONTS if name != "alt")):
+        reading = read_photo(path)
+    assert value == "35174" and reading.value == read
+    assert reading.confident == shapes
+
+
+def test_a_date_separator_is_never_read_as_a_digit(tmp_path: Path) -> None:
+    """Held-out seed 83917, X11 5x8 left out, normal photo 30: its "/" fits no template
+    well and has a 1's shape; a separator cell stays a separator (the date was lost)."""
+    path, value = bench_photo(tmp_path, "x11_5x8", "normal", 30, 83917)
+    with use_template_fonts(_without("x11_5x8")):
+        reading = read_photo(path)
+    assert value == "2027-01-27T17:44" and reading.value == value and reading.confident
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "repaired"),
+    [
+        ("       004775HWH", "4775", False),  # a held-out ROM's k read h
+        ("       0047751WH", "4775", False),  # ... or read as a digit
+        ("   000008 KWH   ", "8", False),
+        ("   00477 5  WH  ", None, None),  # two numbers, no unit: no reading
+    ],
+)
+def test_the_cell_before_wh_is_the_units_k(
+    text: str, value: str | None, repaired: bool | None
+) -> None:
+    """X11 5x7 and 5x8 left out (seed 83917, normal photos 1, 12, 49): their k read h, A
+    or a digit: a letter glued after the index (a guess) or a padded 7-digit number."""
+    match = parse_index(text)
+    if value is None:
+        assert match is None
+    else:
+        assert match is not None and (match.value, match.repaired) == (value, repaired)
