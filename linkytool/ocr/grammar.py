@@ -216,6 +216,15 @@ _INDEX_RE = re.compile(r"(?<![\d/:.])(\d{1,9})(?![\d/:.])\s*(?:K?WH|KW)?")
 _KWH = r"(?:K(?:W|\dH)|\SWH)"
 _INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?" + _KWH)
 _INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\S" + _KWH)
+_UNIT_AHEAD_RE = re.compile(r"\s?" + _KWH)
+
+
+def number_before_unit(token: str, rest: str) -> bool:
+    """Whether ``token`` (letters and digits, followed by ``rest`` on its line) is the
+    index screen's number: it stands right before the unit ("TTO kWh": 770 whose 7s
+    read T and 0 O; "H kWh": an open-top 4), so its cells lean to digits as a token
+    holding one does. A mark ("." before "kWh") is no digit of it."""
+    return token.isalnum() and _UNIT_AHEAD_RE.match(_same_length_upper(rest)) is not None
 
 
 def _positions(text: str, start: int, end: int) -> tuple[int, ...]:
@@ -543,6 +552,7 @@ __all__ = [
     "index_digits_plausible",
     "nearest_digits",
     "normalise_text",
+    "number_before_unit",
     "parse_date",
     "parse_index",
     "parse_prm",

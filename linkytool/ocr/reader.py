@@ -46,6 +46,7 @@ from linkytool.ocr.grammar import (
     classify_title,
     index_digits_plausible,
     nearest_digits,
+    number_before_unit,
     parse_references,
     parse_value,
 )
@@ -190,13 +191,13 @@ def _biased_line(
 ) -> str:
     """One line with near-digit cells read as digits, inside numbers only.
 
-    In a token (run of non-blank cells) holding at least one digit, a cell whose best
-    digit is close to its best character becomes that digit ("3OOO2" -> "30002",
-    "0C0001" -> "000001"), and so does a cell no template explains whose shape is one
-    digit's (:func:`digits_by_shape`: an open-top 4 read H); tokens without digits stay
-    words ("HEURE" keeps its H). Separators "/" and ":" stay. Cells for
-    which ``trim`` is true are first blanked at both ends of each token (``everywhere``:
-    wherever they are).
+    In a token (run of non-blank cells) holding a digit or standing before the unit
+    (:func:`number_before_unit`), a cell whose best digit is close to its best character
+    becomes that digit ("3OOO2" -> "30002", "0C0001" -> "000001"), and so does a cell no
+    template explains whose shape is one digit's (:func:`digits_by_shape`: an open 4
+    read H); other tokens stay words ("HEURE" keeps its H). Separators "/" and ":"
+    stay. Cells for which ``trim`` is true are first blanked at both ends of each token
+    (``everywhere``: wherever they are).
     """
     digits = classify(read.grid.cells[line], DIGITS, read.font)
     by_shape = digits_by_shape(read.grid.cells[line], read.lines[line], digits, read.lines[0])
@@ -221,7 +222,8 @@ def _biased_line(
             while end > start and trim(raw[end - 1]):
                 end -= 1
                 chars[end] = " "
-        if any(c.isdigit() for c in raw[start:end]):
+        token = "".join(raw[start:end])
+        if any(c.isdigit() for c in token) or number_before_unit(token, "".join(raw[end:])):
             for index in range(start, end):
                 cell, digit = read.lines[line][index], digits[index]
                 if cell.char in "/:":

@@ -28,7 +28,7 @@ from linkytool.ocr.dotmatrix import (
     use_template_fonts,
 )
 from linkytool.ocr.font5x7 import FONTS, bits_of, glyph_bits
-from linkytool.ocr.grammar import parse_index
+from linkytool.ocr.grammar import number_before_unit, parse_index
 from linkytool.ocr.settings import SETTINGS
 
 from .conftest import bench_photo
@@ -163,3 +163,29 @@ def test_the_cell_before_wh_is_the_units_k(
         assert match is None
     else:
         assert match is not None and (match.value, match.repaired) == (value, repaired)
+
+
+@pytest.mark.parametrize(("index", "value"), [(13, "770"), (32, "4")])
+def test_the_token_before_the_unit_is_the_number(tmp_path: Path, index: int, value: str) -> None:
+    """Held-out seed 61483 (tuning since), alternative ROM left out, normal photos 13
+    and 32: "TTO kWh" (770: its straight 7s read T, its round 0 O) and "H kWh" (4, the
+    open 4): a token of letters only, so no number was read ("Valeur illisible")."""
+    path, truth = bench_photo(tmp_path, "alt", "normal", index, 61483)
+    with use_template_fonts(_without("alt")):
+        reading = read_photo(path)
+    assert truth == value and reading.value == value and reading.confident
+
+
+@pytest.mark.parametrize(
+    ("token", "rest", "number"),
+    [
+        ("TTO", " kWh     ", True),
+        ("H", " kWh", True),
+        ("H", " hWh", True),  # a held-out ROM's k
+        (".", " kWh", False),  # a mark is no digit
+        ("HEURE", "      12:40", False),
+        ("TTO", "   kWh", False),  # the unit is one blank away
+    ],
+)
+def test_a_number_stands_before_the_unit(token: str, rest: str, number: bool) -> None:
+    assert number_before_unit(token, rest) is number
