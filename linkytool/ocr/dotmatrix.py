@@ -488,9 +488,11 @@ def reconsidered(
     (N, 10)) once the panel has spoken, and whether the digits are of a design the
     templates do not hold (:func:`unfamiliar_digits`).
 
-    Only for unfamiliar digits (never confident): two cells that look unlike do not
-    share a digit (:func:`unlike_cells`). A margin may be infinite: every other digit
-    ruled out (:func:`panel_margins`).
+    A cell no template explains whose shape is one digit's, on a panel that agrees, is
+    that digit (:func:`shape_read`: its other digits cost ``Settings.unlike_cost``
+    more) and no unfamiliar design. Only for unfamiliar digits (never confident): two
+    cells that look unlike do not share a digit (:func:`unlike_cells`). A margin may be
+    infinite: every other digit ruled out (:func:`panel_margins`).
     """
     letters = letters_fit(title)
     if letters is not None and len(digit_costs):
