@@ -75,6 +75,22 @@ def slowest_first_rank() -> dict[str, int]:
     return {node_id: rank for rank, node_id in reversed(list(enumerate(ids)))}
 
 
+#: Test workers per core for ``-n auto`` (``./dev test``): the suite waits part of its time
+#: on timers, subprocesses, ptys and tmux (2 cores, one worker each: 272 s of wall for
+#: 390 s of CPU, so a quarter of the time one core is idle), and a third worker fills
+#: those waits. Measured with bench/suite_time.py, both sides interleaved (issue 14).
+WORKERS_PER_CORE = 1.5
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: :data:`WORKERS_PER_CORE` workers per usable core
+    (``PYTEST_XDIST_AUTO_NUM_WORKERS``, when set, decides instead, as without this hook)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, round((cores or 1) * WORKERS_PER_CORE))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Slowest tests first (the rest in collection order): xdist's work stealing hands
