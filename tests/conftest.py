@@ -23,6 +23,43 @@ os.environ.setdefault(
 )
 
 
+#: Where the tests' temporary files go: ``LINKYTOOL_TEST_TMPDIR`` if set (empty: the
+#: system's ``TMPDIR``), else ``/dev/shm`` when it is a writable tmpfs.
+SHARED_MEMORY = Path("/dev/shm")
+
+
+def is_tmpfs(folder: Path) -> bool:
+    """True when ``folder`` is the mount point of a tmpfs (Linux's ``/proc/mounts``)."""
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return any(line.split()[1:3] == [str(folder), "tmpfs"] for line in mounts.splitlines())
+
+
+def temporary_files_in_memory() -> None:
+    """The tests' temporary folders (``tmp_path``, the subprocesses' ``TMPDIR``) on tmpfs.
+
+    Every dossier save, draft and output of linkytool is an atomic write with two
+    ``fsync`` calls: 12 ms each on this machine's disk when quiet, 66 ms under load (the
+    Prérequis fuzz test alone made 133 of them, 10 s of its wall time waiting on the disk),
+    0.1 ms on tmpfs. The code under test is the same (it still calls ``fsync``); only the
+    file system differs, as on a machine whose ``/tmp`` is tmpfs. Set before the test
+    workers and subprocesses start: they inherit ``TMPDIR`` (issue 14).
+    """
+    chosen = os.environ.get("LINKYTOOL_TEST_TMPDIR")
+    if chosen is None:
+        usable = is_tmpfs(SHARED_MEMORY) and os.access(SHARED_MEMORY, os.W_OK)
+        chosen = str(SHARED_MEMORY) if usable else ""
+        os.environ["LINKYTOOL_TEST_TMPDIR"] = chosen  # the workers make the same choice
+    if chosen:
+        os.environ["TMPDIR"] = chosen
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+
+
+temporary_files_in_memory()
+
+
 def keep_bytecode_out_of_the_tree() -> None:
     """Where ``PYTHONDONTWRITEBYTECODE`` is set, compile once into a cache folder instead.
 
@@ -73,6 +110,22 @@ def slowest_first_rank() -> dict[str, int]:
     lines = SLOWEST.read_text(encoding="utf-8").splitlines() if SLOWEST.is_file() else []
     ids = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     return {node_id: rank for rank, node_id in reversed(list(enumerate(ids)))}
+
+
+#: Test workers per core for ``-n auto`` (``./dev test``): the suite waits part of its time
+#: on timers, subprocesses, ptys and tmux (2 cores, one worker each: 272 s of wall for
+#: 390 s of CPU, so a quarter of the time one core is idle), and a third worker fills
+#: those waits. Measured with bench/suite_time.py, both sides interleaved (issue 14).
+WORKERS_PER_CORE = 1.5
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: :data:`WORKERS_PER_CORE` workers per usable core
+    (``PYTEST_XDIST_AUTO_NUM_WORKERS``, when set, decides instead, as without this hook)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, round((cores or 1) * WORKERS_PER_CORE))
 
 
 @pytest.hookimpl(trylast=True)
