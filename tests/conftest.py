@@ -24,8 +24,21 @@ os.environ.setdefault(
 
 
 #: Where the tests' temporary files go: ``LINKYTOOL_TEST_TMPDIR`` if set (empty: the
-#: system's ``TMPDIR``), else ``/dev/shm`` when it is a writable tmpfs.
+#: system's ``TMPDIR``), else ``/dev/shm`` when it is a writable tmpfs with room enough.
 SHARED_MEMORY = Path("/dev/shm")
+#: Free space /dev/shm needs to hold a session's temporary files [bytes]: a session writes
+#: about 650 MB, passed tests' folders removed as it goes; a container's default 64 MB
+#: /dev/shm would fail tests with "no space left", so the system's TMPDIR is kept then.
+SHARED_MEMORY_NEEDED = 2 * 1024**3
+
+
+def free_bytes(folder: Path) -> int:
+    """Space left for an unprivileged writer in ``folder`` [bytes] (0 when unknown)."""
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return 0
+    return stats.f_bavail * stats.f_frsize
 
 
 def is_tmpfs(folder: Path) -> bool:
@@ -49,7 +62,11 @@ def temporary_files_in_memory() -> None:
     """
     chosen = os.environ.get("LINKYTOOL_TEST_TMPDIR")
     if chosen is None:
-        usable = is_tmpfs(SHARED_MEMORY) and os.access(SHARED_MEMORY, os.W_OK)
+        usable = (
+            is_tmpfs(SHARED_MEMORY)
+            and os.access(SHARED_MEMORY, os.W_OK)
+            and free_bytes(SHARED_MEMORY) >= SHARED_MEMORY_NEEDED
+        )
         chosen = str(SHARED_MEMORY) if usable else ""
         os.environ["LINKYTOOL_TEST_TMPDIR"] = chosen  # the workers make the same choice
     if chosen:
