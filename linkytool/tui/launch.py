@@ -31,14 +31,6 @@ def _say(text: str) -> None:
 SWITCH_INTERVAL_S = 0.001
 
 
-def _last_dossier_exists() -> bool:
-    """Whether the UI will reopen a dossier remembered from the last session."""
-    from linkytool.tui.state import UiState
-
-    last = UiState.load()[0].values.last_dossier
-    return bool(last) and Path(str(last)).is_file()
-
-
 def open_ui(
     dossier: Path | None = None,
     *,
@@ -55,10 +47,6 @@ def open_ui(
     cannot start (e.g. the demo's folder cannot be written).
     """
     sys.setswitchinterval(SWITCH_INTERVAL_S)
-    if demo or dossier is not None or (port is None and _last_dossier_exists()):
-        from linkytool.tui.photo_jobs import start_early
-
-        start_early()  # the photo workers' imports overlap the UI's own
     from linkytool.tui.app import make_app
 
     app = make_app(

@@ -331,7 +331,7 @@ class PhotoJobs:
         if self.reader is not None:
             pool: Any = ThreadPoolExecutor(_worker_count(), thread_name_prefix="photo")
         else:
-            pool = _take_early_pool() or _process_pool()
+            pool = _process_pool()
         with self._lock:
             if self._closed:
                 _stop(pool)
@@ -436,81 +436,6 @@ def _process_pool() -> Any:
     return multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
 
 
-class _EarlyPool:
-    """The pool :func:`start_early` is building, until a :class:`PhotoJobs` takes it."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.future: Future[Any] | None = None
-
-    def take(self) -> Future[Any] | None:
-        """The pool's future, handed over once (None when none was started)."""
-        with self.lock:
-            future, self.future = self.future, None
-        return future
-
-
-_EARLY = _EarlyPool()
-
-
-def start_early() -> None:
-    """Start the fork server now, before the UI imports Textual, and the worker pool in
-    a thread.
-
-    Called by :func:`linkytool.tui.launch.open_ui` when a dossier will open and a core is
-    to spare (:func:`spare_core`): the fork server's imports (the OCR, ~0.4 s of CPU) then
-    run on the other core from the process's first instants, beside the UI's own imports.
-    The server is spawned from this (main) thread, ~20 ms: from a thread it waited for
-    the GIL at each of its many system calls while the UI drew (0.25 s from the call to
-    the server's first line, against 0.07 s alone). The first :class:`PhotoJobs` with the
-    OCR's own reader takes the pool; one nobody takes is stopped at exit.
-    """
-    with _EARLY.lock:
-        if _EARLY.future is not None or not spare_core():
-            return
-        future: Future[Any] = Future()
-        _EARLY.future = future
-    with contextlib.suppress(OSError):  # the pool's own start tries again, or falls back
-        _fork_server()
-
-    def build() -> None:
-        try:
-            future.set_result(_process_pool())
-        except BaseException as error:  # the app builds its own pool when it needs one
-            future.set_exception(error)
-
-    import atexit
-
-    atexit.register(_stop_untaken)
-    # A daemon: the process may exit (the UI could not start) while the pool starts.
-    threading.Thread(target=build, name="photo-pool-early", daemon=True).start()
-
-
-def _take_early_pool() -> Any:
-    """The pool :func:`start_early` built (waiting for it), or None: none was started,
-    another :class:`PhotoJobs` took it, or it failed (the caller builds one)."""
-    future = _EARLY.take()
-    if future is None:
-        return None
-    try:
-        return future.result()
-    except Exception:
-        return None
-
-
-def _stop_untaken() -> None:
-    """At exit: stop the early pool if no :class:`PhotoJobs` took it (waiting at most
-    :data:`STOP_TIMEOUT_S` for one still starting)."""
-    future = _EARLY.take()
-    if future is None:
-        return
-    try:
-        pool = future.result(timeout=STOP_TIMEOUT_S)
-    except Exception:
-        return  # failed, or still starting: its workers leave with the fork server
-    _stop(pool)
-
-
 def _stop(pool: Any) -> None:
     """Stop a pool now: worker processes are terminated, threads abandoned. A pool whose
     workers already died (the terminal closed) can hang in ``terminate``: give up waiting
@@ -530,5 +455,4 @@ __all__ = [
     "PhotoReadError",
     "read_in_worker",
     "spare_core",
-    "start_early",
 ]
