@@ -388,52 +388,35 @@ class PhotoJobs:
 
 
 def _worker_count() -> int:
+    """Photo workers: one per photo, at most one per core."""
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
-
-
-def _fork_server() -> Any:
-    """The fork server's multiprocessing context, the server started (quick: it spawns
-    the resource tracker and the server, then returns while the server imports the OCR),
-    or None where it cannot listen (see :func:`_process_pool`)."""
-    import multiprocessing
-    from multiprocessing import forkserver, resource_tracker
-
-    # The resource tracker inherits sys.stderr's descriptor: Textual replaces sys.stderr
-    # by a capture without one, so start it with the real stderr. (Nothing to swap before
-    # Textual runs: then another thread could be replacing it meanwhile.)
-    captured = sys.stderr
-    swap = captured is not sys.__stderr__
-    if swap:
-        sys.stderr = sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        if swap:
-            sys.stderr = captured
-    context = multiprocessing.get_context("forkserver")
-    # The fork server imports the OCR once; the workers are forked ready.
-    context.set_forkserver_preload([PRELOAD])
-    try:
-        forkserver.ensure_running()
-    except OSError:
-        return None
-    return context
 
 
 def _process_pool() -> Any:
     """A pool of OCR worker processes forked from a fork server that imported the OCR
     (returns once the workers are forked: about 0.4 s of the fork server's imports)."""
     import multiprocessing
+    from multiprocessing import resource_tracker
 
+    # The resource tracker inherits sys.stderr's descriptor: Textual replaces sys.stderr
+    # by a capture without one, so start it with the real stderr.
+    captured = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
     workers = _worker_count()
-    context = _fork_server()
-    if context is not None:
-        with contextlib.suppress(OSError):
-            return context.Pool(workers, initializer=_init_worker)
-    # The forkserver listens on a Unix socket under TMPDIR, whose path is limited to 107
-    # bytes ("AF_UNIX path too long" for a deep TMPDIR): spawned workers start slower
-    # but need no socket.
-    return multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
+    try:
+        context = multiprocessing.get_context("forkserver")
+        # The fork server imports the OCR once; the workers are forked ready.
+        context.set_forkserver_preload([PRELOAD])
+        return context.Pool(workers, initializer=_init_worker)
+    except OSError:
+        # The forkserver listens on a Unix socket under TMPDIR, whose path is limited to
+        # 107 bytes ("AF_UNIX path too long" for a deep TMPDIR): spawned workers start
+        # slower but need no socket.
+        return multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker)
 
 
 def _stop(pool: Any) -> None:
