@@ -21,6 +21,8 @@ POLL_S = 0.01
 DEMO_PHOTOS = ("demo-prm.jpg", "demo-date.jpg", "demo-index.jpg")
 #: What each photo's slot shows once read (the value line).
 DEMO_VALUES = ("Lu : 30002345678901", "Lu : 20/11/2026 14:32", "Lu : 12 ")
+#: The same values on the Photos screen's summary line, above the slots (stop 27).
+DEMO_SUMMARY = ("PRM 30002345678901", "Date 20/11/2026 14:32", "Index 12 kWh")
 #: The start of the notice each confirmation raises ("Enregistré au dossier"; the notice
 #: is narrow, right of the LCD previews, so its text wraps after the slot's title).
 DEMO_CONFIRMED = ("Numéro PRM :", "Date courante :", "Index injection :")

@@ -8,8 +8,10 @@ For each run of ``linkytool --demo``:
 - first screen: command started to the tab bar on the terminal [s];
 - F3 pressed at once (the photos are still being read: the cold case), then Entrée on
   each value as soon as it shows: F3 to each value first on screen [s] (any capture
-  showing it, also while the walk waits for the previous confirmation notice: the goal's
-  measure), F3 to each value found when looked for in turn (after the previous value's
+  showing it, in its slot or on the summary line above the slots, also while the walk
+  waits for the previous confirmation notice: the goal's measure), F3 to each value
+  first in its slot (the "first on screen" of stop 26's note, before the summary line),
+  F3 to each value found when looked for in turn (after the previous value's
   confirmation notice: the figure of the notes before stop 26), and keystrokes from F3
   to the three values confirmed;
 - the same with F3 pressed 5 s after the start (the photos were read meanwhile: the
@@ -55,6 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tmux_term import (
     DEMO_CONFIRMED,
     DEMO_PHOTOS,
+    DEMO_SUMMARY,
     DEMO_VALUES,
     KeepServer,
     Tmux,
@@ -83,6 +86,7 @@ SCENARIOS = (
 #: once the previous value's confirmation notice showed (the figure of earlier notes).
 TABLES = (
     ("first on screen", "F3 to value {} first on screen", True),
+    ("first in its slot (stop 26's measure)", "F3 to value {} first in its slot", False),
     ("looked for in turn (after the previous confirmation notice)", "F3 to value {} shown", False),
 )
 
@@ -122,7 +126,8 @@ def walk(
             time.sleep(max(0.0, started + delay_before_f3 - time.monotonic()))
             keys = 1
             first_shown: dict[int, float] = {}
-            noting = _noting_values(first_shown)
+            first_in_slot: dict[int, float] = {}
+            noting = _noting_values(first_shown, first_in_slot)
             pressed = term.keys("F3")
             for index, value in enumerate(VALUES):
                 seen, screen = term.wait(noting(lambda text, value=value: value in text), 60)
@@ -138,6 +143,9 @@ def walk(
                 term.wait(noting(lambda text, done=CONFIRMED[index]: done in text))
             for index in range(len(VALUES)):
                 figures[f"F3 to value {index + 1} first on screen"] = first_shown[index] - pressed
+                figures[f"F3 to value {index + 1} first in its slot"] = (
+                    first_in_slot[index] - pressed
+                )
             figures["keystrokes F3 to 3 confirmed"] = keys
             pressed = term.keys("F4")
             seen, _ = term.wait(lambda text: "Constat" in text)
@@ -151,17 +159,20 @@ def walk(
 
 
 def _noting_values(
-    first_shown: dict[int, float],
+    first_shown: dict[int, float], first_in_slot: dict[int, float]
 ) -> Callable[[Callable[[str], bool]], Callable[[str], bool]]:
     """Wrap a screen condition so that every capture it sees also notes when each value
-    first appeared (``first_shown[index]``, monotonic [s]): a value may show while the
-    walk waits for something else (the previous value's confirmation notice)."""
+    first appeared anywhere (``first_shown[index]``, monotonic [s]) and in its slot
+    (``first_in_slot``): a value may show while the walk waits for something else (the
+    previous value's confirmation notice)."""
 
     def noting(condition: Callable[[str], bool]) -> Callable[[str], bool]:
         def check(text: str) -> bool:
             now = time.monotonic()
-            for index, value in enumerate(VALUES):
-                if index not in first_shown and value in text:
+            for index, (value, summary) in enumerate(zip(VALUES, DEMO_SUMMARY, strict=True)):
+                if index not in first_in_slot and value in text:
+                    first_in_slot[index] = now
+                if index not in first_shown and (value in text or summary in text):
                     first_shown[index] = now
             return condition(text)
 

@@ -4,11 +4,13 @@ Each slot (PRM, date courante, index injection) takes a photo from the file pick
 app reads it in the background (:mod:`linkytool.tui.photo_jobs`: the dossier's photos are
 read as soon as it opens, in parallel), and the slot shows the value, the confidence and
 the LCD as read, one dot per braille dot (:mod:`linkytool.tui.widgets.lcd_preview`), so
-the installer can compare. Focus follows the work: the first value to confirm has the
-focus, Entrée confirms it and moves to the next. The confirmed value is recorded in the
-dossier with its provenance through ``linkytool.mes.service.record_photo`` (the same
-route as ``linkytool mes import-photos``). Cross-checks (``linkytool.ocr.cross_check``)
-compare the photos with the live TIC.
+the installer can compare; a line above the slots shows the three values and their
+states at a glance (:mod:`photos_summary`). Focus follows the work: the first value to
+confirm has the focus, Entrée confirms it and moves to the next. The confirmed value is
+recorded in the dossier with its provenance through
+``linkytool.mes.service.record_photo`` (the same route as ``linkytool mes
+import-photos``). Cross-checks (``linkytool.ocr.cross_check``) compare the photos with
+the live TIC.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from linkytool.tui.messages import (
     WorkFailed,
 )
 from linkytool.tui.screens.base import Pane
+from linkytool.tui.screens.photos_summary import SlotState, summary_text
 from linkytool.tui.widgets.lcd_preview import LcdPreview
 from linkytool.tui.widgets.photo_view import open_in_viewer, picture_widget
 from linkytool.tui.widgets.picker import FilePicker
@@ -68,6 +71,8 @@ class PhotoSlot(SafetyNet, Vertical):
         self.path: Path | None = None
         self.reading: Any = None
         self.confirmed: str | None = None
+        #: Whether reading the current photo failed (its message is in the slot).
+        self.failed = False
         #: The value last proposed by the OCR (to tell it from one the user typed).
         self.proposed = ""
         self.border_title = title
@@ -92,6 +97,7 @@ class PhotoSlot(SafetyNet, Vertical):
         self.path = path
         self.reading = None
         self.confirmed = None
+        self.failed = False
         if not keep_typed:
             self.query_one(f"#value-{self.slot}", Input).value = ""
         self.query_one(f"#file-{self.slot}", Label).update(Text(f"{path.name} — lecture en cours…"))
@@ -249,7 +255,8 @@ injection (en englobant les références gravées au-dessus de l'écran). Pour c
 « Choisir la photo… » ouvre le sélecteur de fichiers ; la lecture s'affiche avec sa
 confiance et la zone d'écran lue. Vérifiez la valeur, corrigez-la si besoin, puis
 « Confirmer » : elle est enregistrée dans le dossier avec sa provenance (photo, confiance,
-ou saisie manuelle si vous l'avez corrigée). En bas, les contrôles croisés comparent les
+ou saisie manuelle si vous l'avez corrigée). La ligne du haut résume les trois valeurs :
+✔ confirmée, ? à confirmer, ✘ photo à reprendre. En bas, les contrôles croisés comparent les
 photos entre elles, avec l'heure de prise de vue (EXIF) et avec la TIC en direct.
 « Photos depuis le téléphone » (t) affiche un code QR : le téléphone (sur le même réseau)
 ouvre une page avec un bouton par écran, prend chaque photo et voit la lecture ; chaque
@@ -272,6 +279,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         self.intake_status: dict[str, Text] = {}
 
     def compose_content(self) -> ComposeResult:
+        yield Static("", id="photos-summary")
         with Horizontal(classes="row", id="intake-row"):
             yield Button("Photos depuis le téléphone", id="intake-start", compact=True)
             yield Label(" code QR, sur le même réseau que ce poste", classes="dim")
@@ -285,6 +293,15 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         for slot, _, _ in SLOTS:
             self.lt_app.restore_draft(self.query_one(f"#value-{slot}", Input))
         self.load_from_dossier()
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        """The line above the slots: the three values and their states at a glance."""
+        states = [
+            SlotState(s, w.path is not None, w.reading, w.confirmed, w.failed)
+            for s, w in ((slot, self.slot(slot)) for slot, _, _ in SLOTS)
+        ]
+        self.query_one("#photos-summary", Static).update(summary_text(states))
 
     def on_shown(self) -> None:
         self.load_from_dossier()
@@ -307,6 +324,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             widget.set_path(path, keep_typed=True)
             jobs.submit(slot, path)  # no-op when this photo is already read or being read
             self._show_result(slot)
+            self.refresh_summary()
 
     def _show_result(self, slot: str) -> None:
         """Show the background reading of ``slot`` if it is already finished."""
@@ -397,6 +415,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
 
     def read(self, slot: str, path: Path, *, keep_typed: bool = False) -> None:
         self.slot(slot).set_path(path, keep_typed=keep_typed)
+        self.refresh_summary()
         if not self.lt_app.photo_jobs.submit(slot, path):
             self._show_result(slot)  # this very photo was read already
 
@@ -405,9 +424,11 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         widget = self.slot(message.slot)
         if message.path is not None and widget.path != message.path:
             return
+        widget.failed = True
         widget.query_one(f"#ocr-{message.slot}", Static).update(
             Text(message.message, style="bold red")
         )
+        self.refresh_summary()
 
     def photo_read(self, message: PhotoRead) -> None:
         """A photo was read in the background (routed here by the app)."""
@@ -417,6 +438,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         elif message.path is not None and widget.path != message.path:
             return  # a reading of a photo replaced since
         widget.show_reading(message.reading)
+        self.refresh_summary()
         # The value first: the cross-checks import the OCR's cross-check code and its
         # checks can wait for the next frame.
         self.call_after_refresh(self.refresh_checks)
@@ -658,6 +680,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             )
             recorded, source, warnings = result.value, result.source.value, result.warnings
         widget.mark_confirmed(recorded)
+        self.refresh_summary()
         self.post_message(ReadingConfirmed(slot, recorded, source))
         self.refresh_checks()
         self.notify(  # short: it sits right of the LCD previews (app.tcss)
