@@ -340,14 +340,15 @@ __all__ = [
     "FontSet",
     "Templates",
     "WordMatch",
+    "agreed_shapes",
     "cell_windows",
     "char_distances",
     "classify",
     "design_gap",
     "detect_fonts",
     "digit_misfits",
-    "digits_by_shape",
     "letters_fit",
+    "number_digits",
     "panel_margins",
     "reconsidered",
     "ruled_out",
@@ -444,41 +445,60 @@ def shape_digits(cells: FloatArray, fits: FloatArray, letters: float) -> npt.NDA
     return out
 
 
-def digits_by_shape(
+def number_digits(
     cells: FloatArray,
     line: Sequence[CellRead],
-    digits: Sequence[CellRead],
     title: Sequence[CellRead],
+    font: str | FontSet | None = None,
 ) -> list[str | None]:
-    """Per cell (N, 35) of a line read as ``line`` (and among digits only as
-    ``digits``), the digit its shape alone reads, None for none: a cell no template
-    explains, neither a digit's (:func:`shape_digits`) nor any character's (its nearest
-    misfits the ``title`` letters by more than ``Settings.digit_fit_excess``: the
-    alternative ROM's open 4 fits H 3 dots off, a unit's k fits its own k)."""
+    """Per cell (N, 35) of a value's numbers (read as ``line``), the digit it reads as,
+    None to keep its reading: its nearest digit when that fits within
+    ``Settings.digit_bias`` of its nearest character (a blurred 0 read C, O or D), else
+    the digit its shape alone reads (:func:`shape_digits`) when no character explains
+    it either (its nearest misfits the ``title`` letters by more than
+    ``Settings.digit_fit_excess``: the alternative ROM's open 4 fits H 3 dots off, a
+    unit's k fits its own k) and the panel agrees (:func:`agreed_shapes`, over the
+    cells read as digits: an HD44780 4 elsewhere keeps an open 4 unread)."""
+    digits = classify(cells, DIGITS, font)
+    fits = np.array([digit.distance for digit in digits])
+    best = np.array([cell.distance for cell in line])
+    nearest = np.array([DIGITS.index(digit.char) for digit in digits], dtype=np.intp)
+    as_digit = fits <= best + SETTINGS.digit_bias
+    shaped = np.full(len(cells), -1, dtype=np.intp)
     letters = letters_fit(title)
-    if letters is None:
-        return [None] * len(line)
-    shaped = shape_digits(cells, np.array([digit.distance for digit in digits]), letters)
+    if letters is not None:
+        unexplained = ~as_digit & (best > letters + SETTINGS.digit_fit_excess)
+        shaped[unexplained] = shape_digits(cells[unexplained], fits[unexplained], letters)
+        members = as_digit | (shaped >= 0)
+        shaped[members] = agreed_shapes(cells[members], shaped[members], nearest[members])
     return [
-        DIGITS[digit]
-        if digit >= 0 and cell.distance > letters + SETTINGS.digit_fit_excess
-        else None
-        for digit, cell in zip(shaped, line, strict=True)
+        DIGITS[digit] if plain else DIGITS[shape] if shape >= 0 else None
+        for digit, plain, shape in zip(nearest, as_digit, shaped, strict=True)
     ]
 
 
-def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt.NDArray[np.intp]:
-    """(N,) the digit the shape reads for cells no template explains
-    (:func:`shape_digits`), -1 for none, kept only where the panel agrees: one ROM draws
+def agreed_shapes(
+    cells: FloatArray, shaped: npt.NDArray[np.intp], nearest: npt.NDArray[np.intp]
+) -> npt.NDArray[np.intp]:
+    """(N,) the shape readings ``shaped`` (N,) of digit cells (N, 35) (-1: none; the
+    others read as ``nearest`` (N,)), kept only where the panel agrees: one ROM draws
     a digit one way, so every cell read as that digit lies within :func:`design_gap`
     of it and every cell read as another digit beyond (:func:`_one_to_one`)."""
-    shaped = shape_digits(cells, digit_costs.min(axis=1), letters)
     if not (shaped >= 0).any():
         return shaped
-    nearest = np.where(shaped >= 0, shaped, np.argmin(digit_costs, axis=1))
-    one_design = cell_distances(cells) <= design_gap(cells, nearest)
-    agree = _one_to_one(nearest[:, None] == nearest[None, :], one_design)
+    read = np.where(shaped >= 0, shaped, nearest)
+    one_design = cell_distances(cells) <= design_gap(cells, read)
+    agree = _one_to_one(read[:, None] == read[None, :], one_design)
     return np.where(agree, shaped, -1)
+
+
+def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt.NDArray[np.intp]:
+    """(N,) the digit the shape reads for digit cells (N, 35) no template explains
+    (:func:`shape_digits`), -1 for none, kept only where the panel agrees
+    (:func:`agreed_shapes`; the other cells read as their nearest digit of
+    ``digit_costs`` (N, 10))."""
+    shaped = shape_digits(cells, digit_costs.min(axis=1), letters)
+    return agreed_shapes(cells, shaped, np.argmin(digit_costs, axis=1))
 
 
 def reconsidered(

@@ -32,9 +32,8 @@ from linkytool.ocr.dotmatrix import (
     FloatArray,
     WordMatch,
     char_distances,
-    classify,
     detect_fonts,
-    digits_by_shape,
+    number_digits,
     reconsidered,
     value_margin,
 )
@@ -183,28 +182,15 @@ def _is_not_digit(char: str) -> bool:
     return not char.isdigit() and char not in " /:"
 
 
-def _biased_line(
-    read: PanelRead,
-    line: int,
-    trim: Callable[[str], bool] | None = None,
-    everywhere: bool = False,
-) -> str:
-    """One line with near-digit cells read as digits, inside numbers only.
-
-    In a token (run of non-blank cells) holding a digit or standing before the unit
-    (:func:`number_before_unit`), a cell whose best digit is close to its best character
-    becomes that digit ("3OOO2" -> "30002", "0C0001" -> "000001"), and so does a cell no
-    template explains whose shape is one digit's (:func:`digits_by_shape`: an open 4
-    read H); other tokens stay words ("HEURE" keeps its H). Separators "/" and ":"
-    stay. Cells for which ``trim`` is true are first blanked at both ends of each token
-    (``everywhere``: wherever they are).
-    """
-    digits = classify(read.grid.cells[line], DIGITS, read.font)
-    by_shape = digits_by_shape(read.grid.cells[line], read.lines[line], digits, read.lines[0])
-    raw = [cell.char for cell in read.lines[line]]
-    if trim is not None and everywhere:
-        raw = [" " if trim(c) else c for c in raw]
+def _number_cells(
+    raw: list[str], trim: Callable[[str], bool] | None
+) -> tuple[list[str], list[int]]:
+    """(the cells ``raw`` with ``trim``'s cells blanked at both ends of each token, the
+    cells of the tokens that are numbers): a token (run of non-blank cells) holding a
+    digit or standing before the unit (:func:`number_before_unit`); its "/" and ":"
+    stay separators."""
     chars = list(raw)
+    numbers: list[int] = []
     start = 0
     while start < len(raw):
         if raw[start] == " ":
@@ -224,16 +210,40 @@ def _biased_line(
                 chars[end] = " "
         token = "".join(raw[start:end])
         if any(c.isdigit() for c in token) or number_before_unit(token, "".join(raw[end:])):
-            for index in range(start, end):
-                cell, digit = read.lines[line][index], digits[index]
-                if cell.char in "/:":
-                    continue
-                if digit.distance <= cell.distance + SETTINGS.digit_bias:
-                    chars[index] = digit.char
-                elif (shaped := by_shape[index]) is not None:  # no template holds it
-                    chars[index] = shaped
+            numbers.extend(i for i in range(start, end) if raw[i] not in "/:")
         start = token_end
-    return "".join(chars)
+    return chars, numbers
+
+
+def _biased_lines(
+    read: PanelRead,
+    lines: Sequence[int],
+    trim: Callable[[str], bool] | None = None,
+    everywhere: bool = False,
+) -> list[str]:
+    """``lines`` with the cells of their numbers read as digits where they are close to
+    one, or where no template explains them and their shape is one digit's, the panel
+    agreeing (:func:`number_digits`, over every number of these lines): "3OOO2" ->
+    "30002", an open 4 read H -> 4; other tokens stay words ("HEURE" keeps its H).
+    Cells for which ``trim`` is true are first blanked at both ends of each token
+    (``everywhere``: wherever they are)."""
+    texts: list[list[str]] = []
+    where: list[tuple[int, int]] = []
+    for at, line in enumerate(lines):
+        raw = [cell.char for cell in read.lines[line]]
+        if trim is not None and everywhere:
+            raw = [" " if trim(c) else c for c in raw]
+        chars, numbers = _number_cells(raw, trim)
+        texts.append(chars)
+        where.extend((at, index) for index in numbers)
+    if where:
+        cells = np.stack([read.grid.cells[lines[at]][index] for at, index in where])
+        numbers_read = [read.lines[lines[at]][index] for at, index in where]
+        digits = number_digits(cells, numbers_read, read.lines[0], read.font)
+        for (at, index), digit in zip(where, digits, strict=True):
+            if digit is not None:
+                texts[at][index] = digit
+    return ["".join(chars) for chars in texts]
 
 
 def _value_text(
@@ -248,10 +258,9 @@ def _value_text(
     ("DATE 01/08/2026" / "HEURE 16:34"); titles of the other screens hold no digits
     and are left out (a title "I" must not become a "1").
     """
-    second = _biased_line(read, 1, trim, everywhere)
     if kind is ScreenKind.DATE:
-        return _biased_line(read, 0, trim, everywhere) + LINE_BREAK + second
-    return " " * CHARS + LINE_BREAK + second
+        return LINE_BREAK.join(_biased_lines(read, (0, 1), trim, everywhere))
+    return " " * CHARS + LINE_BREAK + _biased_lines(read, (1,), trim, everywhere)[0]
 
 
 #: Retries of a fixed-length value's parse: (cells blanked, anywhere in a token rather

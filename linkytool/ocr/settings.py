@@ -37,7 +37,7 @@ class Settings:
         "leave-one-font-out seeds 4242 and 9191 (10 and 8 photos per font and level, "
         "normal+hard) and seed 4242's known fonts (20 per level), "
         "panels replayed offline; the digit read by its shape (dotmatrix.shape_read, "
-        "digits_by_shape: no constant of its own, unfamiliar_excess_cap, "
+        "number_digits: no constant of its own, unfamiliar_excess_cap, "
         "digit_fit_excess, unlike_cost and the shape band reused): leave-one-font-out "
         "seeds 83917 and 61483 (50 photos per font and level, normal+hard), their known "
         "fonts (40 per level) and seed 61483 wide+camera (8)"

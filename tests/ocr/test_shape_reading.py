@@ -22,6 +22,8 @@ from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
     char_distances,
+    classify,
+    number_digits,
     reconsidered,
     shape_digits,
     shape_read,
@@ -29,6 +31,10 @@ from linkytool.ocr.dotmatrix import (
 )
 from linkytool.ocr.font5x7 import FONTS, bits_of, glyph_bits
 from linkytool.ocr.grammar import number_before_unit, parse_index
+from linkytool.ocr.lcdgrid import GridSample
+from linkytool.ocr.panel import VARIANTS, PanelRead
+from linkytool.ocr.reader import _value_text
+from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 
 from .conftest import bench_photo
@@ -189,3 +195,85 @@ def test_the_token_before_the_unit_is_the_number(tmp_path: Path, index: int, val
 )
 def test_a_number_stands_before_the_unit(token: str, rest: str, number: bool) -> None:
     assert number_before_unit(token, rest) is number
+
+
+#: The open 4 with its bar a row lower: a 4's shape too, no template's, 7 dots from
+#: :data:`OPEN_4` (another design of the same digit).
+LOW_4 = ("#...#", "#...#", "#...#", "#...#", "#####", "....#", "....#")
+
+
+def _line_reads(cells: np.ndarray, fonts: tuple[str, ...]) -> list[CellRead]:
+    with use_template_fonts(fonts):
+        return classify(cells)
+
+
+def _number_digits(cells: np.ndarray, fonts: tuple[str, ...]) -> list[str | None]:
+    with use_template_fonts(fonts):
+        return number_digits(cells, classify(cells), TITLE)
+
+
+def test_a_number_reads_a_cell_by_its_shape_when_the_panel_agrees() -> None:
+    """Alternative ROM left out: "0" "open 4" "7" in a number: the open 4 (H) is a 4."""
+    cells = np.stack([_glyph("0", "alt"), _cell(OPEN_4), _glyph("7", "hd44780")])
+    assert _number_digits(cells, _without("alt")) == ["0", "4", "7"]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param(lambda: _glyph("4", "hd44780"), id="a familiar 4"),
+        pytest.param(lambda: _cell(LOW_4), id="another unknown 4"),
+    ],
+)
+def test_a_number_does_not_read_two_designs_of_one_digit(other: object) -> None:
+    """The grammar's path checks the panel as the value's does (``agreed_shapes``): one
+    ROM draws a 4 one way, so an open 4 next to a 4 of another design is no 4 by its
+    shape (main read it 4 here: only "no letter explains it" was asked); both paths
+    now give the same answer."""
+    assert callable(other)
+    cells = np.stack([_cell(OPEN_4), other(), _glyph("0", "alt")])
+    fonts = _without("alt")
+    costs = _digit_costs(cells, fonts)
+    assert shape_digits(cells, costs.min(axis=1), 0.0)[0] == DIGITS.index("4")
+    digits = _number_digits(cells, fonts)
+    assert digits[0] is None and digits[2] == "0"
+    assert shape_read(cells, costs, 0.0)[0] == -1  # the value's path: the same check
+    if digits[1] is None:  # the other unknown 4: not read either
+        assert shape_read(cells, costs, 0.0)[1] == -1
+
+
+def _index_panel(value: list[np.ndarray], fonts: tuple[str, ...]) -> PanelRead:
+    """A clean index panel ("INDEX INJECTION" in HD44780 glyphs, ``value`` cells then
+    " kWh" on line 2) read with the templates of ``fonts``."""
+    title = [_glyph(c, "hd44780") for c in "INDEX INJECTION".ljust(16)]
+    line = value + [_glyph(c, "hd44780") for c in " kWh".ljust(16 - len(value))]
+    cells = np.stack([np.stack(title), np.stack(line)])
+    with use_template_fonts(fonts):
+        lines = (classify(cells[0]), classify(cells[1]))
+    grid = GridSample(
+        cells=cells,
+        contrast=0.5,
+        alignment=0.15,
+        offset=(0.0, 0.0),
+        scale=(1.0, 1.0),
+        darkness=np.zeros((10, 10), dtype=np.float32),
+    )
+    return PanelRead(VARIANTS[0], grid, lines)
+
+
+@pytest.mark.parametrize(("fourth", "shown"), [("4", "  0040H2 kWh"), ("0", "  000042 kWh")])
+def test_the_value_text_keeps_a_shape_the_panel_contradicts(fourth: str, shown: str) -> None:
+    """A whole index panel, alternative ROM left out: "00" + ``fourth`` + "0", an open
+    4, "2 kWh". Next to an HD44780 4 the open 4 stays a letter in the text the grammar
+    parses (main made it a 4: a number the value's own check then re-read as another
+    digit); with no other 4 on the panel it is read."""
+    fonts = _without("alt")
+    value = [_glyph(c, "hd44780") for c in "  00" + fourth + "0"] + [_cell(OPEN_4)]
+    read = _index_panel([*value, _glyph("2", "hd44780")], fonts)
+    with use_template_fonts(fonts):
+        text = _value_text(read, ScreenKind.INJECTION_INDEX)
+    assert text.split("\n")[1].startswith(shown)
+
+
+def _glyph(char: str, font: str) -> np.ndarray:
+    return glyph_bits(char, font).astype(np.float64).reshape(-1)
