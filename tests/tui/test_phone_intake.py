@@ -149,6 +149,8 @@ async def test_a_photo_sent_from_the_phone_updates_its_slot_and_the_dossier(
         await wait_for(pilot, lambda: server.wait_closed(0), 20)
         assert app.query_one("#intake-panel").has_class("hidden")
         assert _server(app) is None
+        # the summary line, hidden under the QR code, is back with the phone's date
+        await wait_for(pilot, lambda: "Date " in screen_text(app).splitlines()[3])
         with pytest.raises(aiohttp.ClientConnectionError):
             await _upload(server.url, "prm", "demo-prm.jpg")
 

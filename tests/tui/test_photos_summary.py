@@ -85,6 +85,7 @@ async def test_the_summary_follows_readings_failures_and_confirmations(
     # 14 lines: the slots do not fit, the pane scrolls
     async with app.run_test(size=(80, 14), message_hook=messages) as pilot:
         await pilot.press("f3")
+        await wait_for(pilot, lambda: "photos" in app.panes)  # built on first showing
         pane = app.panes["photos"]
         await wait_for(pilot, lambda: bool(pane.query("#photos-summary")))
 

@@ -538,6 +538,9 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
     def _show_panel(self) -> None:
         self.query_one("#intake-panel").remove_class("hidden")
         self.query_one("#intake-row").add_class("hidden")
+        # The QR code takes every line (SCREEN_CHROME_LINES); the panel's status lines say
+        # what each slot received meanwhile.
+        self.query_one("#photos-summary").add_class("hidden")
         self.focus_here(self.query_one("#intake-close", Button))
         self.scroll_home(animate=False)
 
@@ -614,6 +617,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         had_focus = self.app.focused is not None and panel in self.app.focused.ancestors
         panel.add_class("hidden")
         self.query_one("#intake-row").remove_class("hidden")
+        self.query_one("#photos-summary").remove_class("hidden")
         self.query_one("#intake-start", Button).disabled = False
         if had_focus and self.shown:
             self.focus_next_value()
