@@ -473,7 +473,8 @@ def number_digits(
         members = as_digit | (shaped >= 0)
         sub, read = cells[members], np.where(shaped >= 0, shaped, nearest)[members]
         alike = (read[:, None] == read[None, :]) & (cell_distances(sub) <= design_gap(sub, read))
-        unexplained = (best > letters + SETTINGS.digit_fit_excess)[members]
+        # the twin is itself read by its shape: a template digit (a k read 4) vouches nothing
+        unexplained = ((best > letters + SETTINGS.digit_fit_excess) & (shaped >= 0))[members]
         kept = shaped[members]
         kept[~(alike & unexplained[None, :]).any(axis=1)] = -1
         shaped[members] = kept
