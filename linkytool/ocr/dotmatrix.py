@@ -455,10 +455,12 @@ def number_digits(
     None to keep its reading: its nearest digit when that fits within
     ``Settings.digit_bias`` of its nearest character (a blurred 0 read C, O or D), else
     the digit its shape alone reads (:func:`shape_digits`) when no character explains
-    it either (its nearest misfits the ``title`` letters by more than
-    ``Settings.digit_fit_excess``: the alternative ROM's open 4 fits H 3 dots off, a
-    unit's k fits its own k) and the panel agrees (:func:`agreed_shapes`, over the
-    cells read as digits: an HD44780 4 elsewhere keeps an open 4 unread)."""
+    its design (its nearest misfits the ``title`` letters by more than
+    ``Settings.digit_fit_excess``, in this cell or in one of the same design and shape
+    within :func:`design_gap`: the alternative ROM's open 4 fits H 3 dots off, blur
+    may bring one of them under, a unit's k fits its own k) and the panel agrees
+    (:func:`agreed_shapes`, over the cells read as digits: an HD44780 4 elsewhere
+    keeps an open 4 unread)."""
     digits = classify(cells, DIGITS, font)
     fits = np.array([digit.distance for digit in digits])
     best = np.array([cell.distance for cell in line])
@@ -467,8 +469,15 @@ def number_digits(
     shaped = np.full(len(cells), -1, dtype=np.intp)
     letters = letters_fit(title)
     if letters is not None:
-        unexplained = ~as_digit & (best > letters + SETTINGS.digit_fit_excess)
-        shaped[unexplained] = shape_digits(cells[unexplained], fits[unexplained], letters)
+        shaped[~as_digit] = shape_digits(cells[~as_digit], fits[~as_digit], letters)
+        members = as_digit | (shaped >= 0)
+        sub, read = cells[members], np.where(shaped >= 0, shaped, nearest)[members]
+        alike = (read[:, None] == read[None, :]) & (cell_distances(sub) <= design_gap(sub, read))
+        # the twin is itself read by its shape: a template digit (a k read 4) vouches nothing
+        unexplained = ((best > letters + SETTINGS.digit_fit_excess) & (shaped >= 0))[members]
+        kept = shaped[members]
+        kept[~(alike & unexplained[None, :]).any(axis=1)] = -1
+        shaped[members] = kept
         members = as_digit | (shaped >= 0)
         shaped[members] = agreed_shapes(cells[members], shaped[members], nearest[members])
     return [

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -185,33 +186,23 @@ def _is_not_digit(char: str) -> bool:
 def _number_cells(
     raw: list[str], trim: Callable[[str], bool] | None
 ) -> tuple[list[str], list[int]]:
-    """(the cells ``raw`` with ``trim``'s cells blanked at both ends of each token, the
-    cells of the tokens that are numbers): a token (run of non-blank cells) holding a
-    digit or standing before the unit (:func:`number_before_unit`); its "/" and ":"
-    stay separators."""
+    """(``raw``, ``trim``'s cells blanked at both ends of each token; the cells of the
+    numbers but "/" and ":"): tokens holding a digit or before the unit
+    (:func:`number_before_unit`)."""
     chars = list(raw)
     numbers: list[int] = []
-    start = 0
-    while start < len(raw):
-        if raw[start] == " ":
+    for token in re.finditer(r"[^ ]+", "".join(raw)):
+        start, end = token.span()
+        # a noise cell glued to a number is not one of its digits
+        while trim is not None and start < end and trim(raw[start]):
+            chars[start] = " "
             start += 1
-            continue
-        end = start
-        while end < len(raw) and raw[end] != " ":
-            end += 1
-        token_end = end
-        if trim is not None:
-            # a noise cell glued to a number is not one of its digits
-            while start < end and trim(raw[start]):
-                chars[start] = " "
-                start += 1
-            while end > start and trim(raw[end - 1]):
-                end -= 1
-                chars[end] = " "
-        token = "".join(raw[start:end])
-        if any(c.isdigit() for c in token) or number_before_unit(token, "".join(raw[end:])):
+        while trim is not None and end > start and trim(raw[end - 1]):
+            end -= 1
+            chars[end] = " "
+        word = "".join(raw[start:end])
+        if any(c.isdigit() for c in word) or number_before_unit(word, "".join(raw[end:])):
             numbers.extend(i for i in range(start, end) if raw[i] not in "/:")
-        start = token_end
     return chars, numbers
 
 
