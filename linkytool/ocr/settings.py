@@ -40,7 +40,9 @@ class Settings:
         "number_digits: no constant of its own, unfamiliar_excess_cap, "
         "digit_fit_excess, unlike_cost and the shape band reused): leave-one-font-out "
         "seeds 83917 and 61483 (50 photos per font and level, normal+hard), their known "
-        "fonts (40 per level) and seed 61483 wide+camera (8)"
+        "fonts (40 per level) and seed 61483 wide+camera (8); the panel vouching with "
+        "its own margins (no new constant): leave-one-font-out seed 5318 (50 hard "
+        "photos per font, panels replayed offline)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
