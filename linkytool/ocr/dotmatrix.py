@@ -572,9 +572,13 @@ def vouched_digits(
     into clusters mapping one to one onto distinct digits: no digit split over two
     designs, no design read as two digits), its margin reaches
     ``Settings.confident_margin`` and its misfit stays under
-    ``Settings.unfamiliar_excess_cap``. A digit drawn once is never vouched for (a
-    lone unknown design may be nearer another digit: the tailed 5 and a 6), nor is a
-    digit by the value's grammar.
+    ``Settings.unfamiliar_excess_cap``. The margin is the one the policy judges
+    (:func:`panel_margins`: against the digits neither the panel nor the cell's shape
+    rules out), not the raw one: a tailed 1 drawn three times alike, 0.5 dot from a 4
+    that the panel's own 4, drawn otherwise, rules out, is vouched for (tuning seed
+    5318; HD44780's slashed 0 and its 8 likewise). A digit drawn
+    once is never vouched for (a lone unknown design may be nearer another digit: the
+    tailed 5 and a 6), nor is a digit by the value's grammar.
     """
     settings = SETTINGS
     ordered = np.sort(digit_costs, axis=1)
@@ -584,7 +588,7 @@ def vouched_digits(
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, one_design)
     repeated = same.sum(axis=1) > 1
-    margin = ordered[:, 1] - ordered[:, 0]
+    margin = panel_margins(cells, digit_costs, letters)
     misfit = ordered[:, 0] - letters
     out: npt.NDArray[np.bool_] = (
         one_to_one

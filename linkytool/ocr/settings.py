@@ -43,7 +43,10 @@ class Settings:
         "fonts (40 per level) and seed 61483 wide+camera (8); a letter explaining one "
         "cell, not its design (dotmatrix.number_digits: no constant of its own, "
         "design_gap reused): leave-one-font-out seed 7719 (30 photos per font and "
-        "level, normal+hard)"
+        "level, normal+hard); "
+        "the panel vouching with "
+        "its own margins (no new constant): leave-one-font-out seed 5318 (50 hard "
+        "photos per font, panels replayed offline)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---

@@ -112,9 +112,14 @@ def test_a_lone_unfamiliar_digit_is_never_vouched_for() -> None:
 
 
 @pytest.mark.usefixtures("settings")
-def test_a_vouched_digit_keeps_the_confident_margin_and_the_misfit_cap() -> None:
+def test_a_vouched_digit_keeps_the_confident_margin_and_the_misfit_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Twins vouch for a design, not for a digit halfway between two: the margin must
-    still reach ``confident_margin`` and the misfit stay under the cap."""
+    still reach ``confident_margin`` and the misfit stay under the cap. (The margin is
+    the panel's, ``panel_margins``; the clean 0s' shape would rule every other digit
+    out, so the shapes are switched off: the 0s' margin is then 2.5 dots, to an 8.)"""
+    switch_off_shapes(monkeypatch)
     cells = np.stack([_glyph(c, "hd44780") for c in "2006"])
     costs = _digit_costs(cells)
     assert vouched_digits(cells, costs, 0.0)[1]
@@ -151,3 +156,37 @@ def test_a_held_out_hd44780_date_is_confident_when_the_panel_vouches_for_it(
     assert reading.value == value == "2026-09-26T07:42"
     assert reading.confident == vouching
     assert (REPAIR_REMARKS[Repair.UNFAMILIAR_DIGITS] in reading.warnings) != vouching
+
+
+@pytest.mark.parametrize("vouching", [True, False])
+def test_the_panel_vouches_with_the_margin_the_policy_judges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vouching: bool
+) -> None:
+    """Tuning seed 5318 (``--font all --level hard --count 50``), tailed set left out,
+    hard photo 34 (10/10/27 12:49): the tailed 1, drawn three times alike, is one dot
+    from a 4 (raw margin ~0.5, misfit ~4 to the title letters): the unfamiliar-digits
+    rule left the date "à confirmer". The panel's own 4, drawn otherwise, rules the 4
+    out (``panel_margins``: margin ~3.5), and that is the margin the panel vouches with
+    (``vouched_digits``); with the raw margin nothing was vouched for."""
+    seen: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
+    original = dotmatrix.vouched_digits
+
+    def spy(cells: np.ndarray, costs: np.ndarray, letters: float) -> np.ndarray:
+        out = original(cells, costs, letters) if vouching else np.zeros(len(cells), dtype=bool)
+        seen.append((cells, costs, letters, out))
+        return out
+
+    monkeypatch.setattr(dotmatrix, "vouched_digits", spy)
+    path, value = bench_photo(tmp_path, "tailed", "hard", 34, 5318)
+    with use_template_fonts(SHIPPED):
+        reading = read_photo(path)
+    assert reading.value == value == "2027-10-10T12:49"
+    assert reading.confident == vouching
+    assert (REPAIR_REMARKS[Repair.UNFAMILIAR_DIGITS] in reading.warnings) != vouching
+    if vouching:
+        # a vouched cell whose raw margin alone would not have been enough
+        raw_only = [
+            np.sort(costs, axis=1)[out, 1] - np.sort(costs, axis=1)[out, 0]
+            for _, costs, _, out in seen
+        ]
+        assert any((margins < SETTINGS.confident_margin).any() for margins in raw_only)
