@@ -16,9 +16,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.render import measure
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+from textual.widgets.data_table import ColumnKey
 
 from linkytool.errors import describe_os_error
 from linkytool.tui.dossier_store import DossierEdits
@@ -45,6 +49,54 @@ STATUS_TEXT = {
 }
 #: Pause in typing before a field is validated and saved [s].
 SAVE_DELAY_S = 0.6
+
+
+class FormInput(Input):
+    """A dossier field: an ``Input`` whose typing does not lay the whole screen out again.
+
+    Textual's ``Input`` sets its ``virtual_size`` (the text's width, for its horizontal
+    scrolling) on every change of its value, and that reactive asks for a layout of the
+    whole screen: on this pane, 190-odd widgets reflowed for each key typed (about half
+    the CPU of a key). The field's size never depends on its text (``width: 1fr``, one
+    line): its scrolling reads ``virtual_size`` directly, and a repaint is enough.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
+def show_text(widget: Static, content: str | Text) -> None:
+    """Show ``content`` in ``widget``, laying the screen out again only if its size changes.
+
+    ``Static.update`` asks for a layout of the whole screen (the form's 190-odd widgets)
+    each time; a text that is unchanged, or that takes the same width and lines, only
+    needs the widget repainted. The size is compared as Textual's layout computes it
+    (``Widget._get_box_model``: the content's width and height in the parent's
+    scrollable region less the widget's gutter and margin), old text against new.
+    """
+    if widget.content == content:
+        return
+    parent = widget.parent
+    if not widget.size or not widget.display or not isinstance(parent, Widget):
+        widget.update(content)  # never laid out, or not shown: Textual decides
+        return
+    styles, viewport = widget.styles, widget.app.size
+    container = parent.scrollable_content_region.size - styles.gutter.totals - styles.margin.totals
+
+    def size() -> tuple[int, int]:
+        width = widget.content_size.width  # an explicit width: not the text's
+        if styles.width is None:
+            width = container.width
+        elif styles.width.is_auto:
+            width = widget.get_content_width(container, viewport)
+        height = widget.content_size.height  # an explicit height, or the space left
+        if styles.height is not None and styles.height.is_auto:
+            height = widget.get_content_height(container, viewport, width)
+        return width, height
+
+    before = size()
+    widget.update(content, layout=False)  # the repaint clears the widget's size caches
+    if size() != before:
+        widget.refresh(layout=True)
 
 
 def field_id(path: str) -> str:
@@ -84,6 +136,10 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         self._updating = False
         #: Text each input last received from the dossier: any other value was typed.
         self._shown: dict[str, str] = {}
+        #: Each field's widget and error line, by dossier path (a query per field walked
+        #: the form's 190-odd widgets each time: 45 walks per refresh).
+        self._fields: dict[str, Input | Checkbox | Select[str]] = {}
+        self._errors: dict[str, Label] = {}
 
     def compose_content(self) -> ComposeResult:
         yield Label("", id="prereq-dossier")
@@ -244,8 +300,45 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         self.post_message(ChecklistUpdated(outcomes))
 
     def on_checklist_updated(self, message: ChecklistUpdated) -> None:
-        self.outcomes = list(message.outcomes)
+        before, self.outcomes = self.outcomes, list(message.outcomes)
         table = self.query_one("#prereq-table", DataTable)
+        if [(o.id, o.title) for o in before] == [(o.id, o.title) for o in self.outcomes]:
+            # The same rules: only the rows whose status or finding changed are redrawn
+            # (a rebuilt table laid the screen out again, moved the cursor to the top
+            # and back, and redrew the detail twice).
+            for old, new in zip(before, self.outcomes, strict=True):
+                if (old.status, old.detail) != (new.status, new.detail):
+                    self._update_row(table, new)
+        else:
+            self._fill_table(table)
+        counts = {"satisfied": 0, "missing": 0, "not_satisfied": 0}
+        for outcome in self.outcomes:
+            status = str(outcome.status)
+            counts[status] = counts.get(status, 0) + 1
+        summary = Text()
+        summary.append(f"{counts['satisfied']} remplis", style="green")
+        summary.append(f", {counts['missing']} incomplets", style="yellow")
+        summary.append(f", {counts['not_satisfied']} non remplis", style="bold red")
+        if counts["missing"] == counts["not_satisfied"] == 0:
+            summary.append(" — le dossier permet l'attestation.", style="bold green")
+        show_text(self.query_one("#prereq-summary", Label), summary)
+        self._show_detail(table.cursor_row)
+        if not self._form_built:
+            self.call_after_refresh(self.build_form)  # after the checklist is on screen
+
+    @staticmethod
+    def _cells(outcome: Any) -> tuple[Text, Text, Text]:
+        """The icon, title and finding of ``outcome``'s row."""
+        status = str(outcome.status)
+        style = STATUS_STYLE.get(status, "") if status != "satisfied" else ""
+        return (
+            Text(STATUS_ICON.get(status, "·"), style=STATUS_STYLE.get(status, "")),
+            Text(outcome.title, style=style),
+            Text(outcome.detail, style="dim" if status == "satisfied" else style),
+        )
+
+    def _fill_table(self, table: DataTable[Any]) -> None:
+        """All the rows again (the first checklist, or another set of rules)."""
         row = table.cursor_row
         table.clear()
         # The whole title is shown (the longest is short); the finding takes what is left
@@ -253,29 +346,22 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         widest = max((len(o.title) for o in self.outcomes), default=10)
         table.columns["title"].width = widest  # type: ignore[index]
         table.columns["title"].auto_width = False  # type: ignore[index]
-        counts = {"satisfied": 0, "missing": 0, "not_satisfied": 0}
         for outcome in self.outcomes:
-            status = str(outcome.status)
-            counts[status] = counts.get(status, 0) + 1
-            style = STATUS_STYLE.get(status, "") if status != "satisfied" else ""
-            table.add_row(
-                Text(STATUS_ICON.get(status, "·"), style=STATUS_STYLE.get(status, "")),
-                Text(outcome.title, style=style),
-                Text(outcome.detail, style="dim" if status == "satisfied" else style),
-                key=str(outcome.id),
-            )
+            table.add_row(*self._cells(outcome), key=str(outcome.id))
         if self.outcomes:
             table.move_cursor(row=min(row, len(self.outcomes) - 1))
-        summary = Text()
-        summary.append(f"{counts['satisfied']} remplis", style="green")
-        summary.append(f", {counts['missing']} incomplets", style="yellow")
-        summary.append(f", {counts['not_satisfied']} non remplis", style="bold red")
-        if counts["missing"] == counts["not_satisfied"] == 0:
-            summary.append(" — le dossier permet l'attestation.", style="bold green")
-        self.query_one("#prereq-summary", Label).update(summary)
-        self._show_detail(table.cursor_row)
-        if not self._form_built:
-            self.call_after_refresh(self.build_form)  # after the checklist is on screen
+
+    def _update_row(self, table: DataTable[Any], outcome: Any) -> None:
+        """Redraw one row in place. Its finding widens the column only when longer than
+        the column, as a rebuilt table did (columns never narrow when rows are replaced),
+        and only then is the table measured again."""
+        key = str(outcome.id)
+        icon, title, detail = self._cells(outcome)
+        table.update_cell(key, "icon", icon)
+        table.update_cell(key, "title", title)
+        column = table.columns[ColumnKey("detail")]
+        wider = measure(self.app.console, detail, 1) > column.content_width
+        table.update_cell(key, "detail", detail, update_width=wider)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(event.cursor_row)
@@ -283,7 +369,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     def _show_detail(self, index: int) -> None:
         detail = self.query_one("#prereq-detail", Static)
         if not 0 <= index < len(self.outcomes):
-            detail.update("")
+            if detail.content != "":
+                detail.update("")
             return
         outcome = self.outcomes[index]
         status = str(outcome.status)
@@ -297,7 +384,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             text.append(f"Procédure : « {outcome.citation} »\n", style="italic")
         if outcome.action and status != "satisfied":
             text.append(f"À faire : {outcome.action}", style="bold")
-        detail.update(text)
+        show_text(detail, text)
 
     # -- form -----------------------------------------------------------------------------
 
@@ -320,9 +407,9 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                 section = spec.section
                 chunks.append([Label(section, classes="form-section", markup=False)])
             chunks[-1].append(self._field_row(spec))
-            chunks[-1].append(
-                Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden")
-            )
+            error = Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden")
+            self._errors[spec.path] = error
+            chunks[-1].append(error)
         self._form_chunks = chunks
         self._mount_next_section()
 
@@ -342,7 +429,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         wid = field_id(spec.path)
         widget: Input | Checkbox | Select[str]
         if spec.kind == "bool":
-            widget = Checkbox(spec.label, id=wid, compact=True)
+            widget = self._fields[spec.path] = Checkbox(spec.label, id=wid, compact=True)
             return Horizontal(widget, classes="form-row")
         if spec.kind == "enum":
             widget = SafeSelect[str](
@@ -353,9 +440,10 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             )
         else:
             placeholder = f"ex. {spec.example}" if spec.example else ""
-            widget = Input(placeholder=placeholder.replace('"', ""), id=wid, compact=True)
+            widget = FormInput(placeholder=placeholder.replace('"', ""), id=wid, compact=True)
             # Shown empty until the form is filled: text typed before that is the user's.
             self._shown[spec.path] = ""
+        self._fields[spec.path] = widget
         return Horizontal(
             Label(spec.label, classes="form-label", markup=False), widget, classes="form-row"
         )
@@ -372,7 +460,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         try:
             for path, spec in self.specs.items():
                 value = get_value(data, path)
-                widget = self.query_one(f"#{field_id(path)}")
+                widget = self._fields[path]  # a value set equal to the shown one: no-op
                 if isinstance(widget, Checkbox):
                     widget.value = bool(value)
                 elif isinstance(widget, Select):
@@ -467,9 +555,10 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                 self.post_message(WorkFailed("Enregistrement du dossier", message, hint))
                 self.lt_app.drafts.set(field_id(path), str(value))
                 continue
-            error_label = self.query_one(f"#err-{field_id(path)}", Label)
+            error_label = self._errors[path]
             if issues:
-                error_label.update("↳ " + "; ".join(str(issue) for issue in issues))
+                # shown again with the same text (the same bad value): nothing to redraw
+                show_text(error_label, "↳ " + "; ".join(str(issue) for issue in issues))
                 error_label.remove_class("hidden")
                 if isinstance(value, str):
                     self.lt_app.drafts.set(field_id(path), value)
