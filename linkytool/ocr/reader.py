@@ -202,7 +202,10 @@ def _number_cells(
             chars[end] = " "
         word = "".join(raw[start:end])
         if any(c.isdigit() for c in word) or number_before_unit(word, "".join(raw[end:])):
-            numbers.extend(i for i in range(start, end) if raw[i] not in "/:")
+            # the unit's W and h ending the token are no digits of it ("000005AWh": an
+            # h turned 4 beside a k read 4 by its shape lost the value)
+            last = end - 2 if word[-2:].upper() == "WH" and len(word) > 2 else end
+            numbers.extend(i for i in range(start, last) if raw[i] not in "/:")
     return chars, numbers
 
 

@@ -322,3 +322,27 @@ def test_a_template_digit_is_no_twin_for_a_shape_reading(tmp_path: Path) -> None
     with use_template_fonts(_without("x11_5x7")):
         reading = read_photo(path)
     assert value == "6" and reading.value == value and reading.confident
+
+
+def test_the_units_w_and_h_are_never_digits_of_the_number() -> None:
+    """A token holding digits leans to digits, but its last two cells reading W and h are
+    the unit: "000005AWh" keeps its unit (the k, read A, may still be a digit's shape)."""
+    from linkytool.ocr.reader import _number_cells
+
+    raw = list("   000005AWh    ")
+    _, numbers = _number_cells(raw, None)
+    assert numbers == list(range(3, 10))  # 000005 and the k, not W nor h
+    _, numbers = _number_cells(list("  K4H 12 "), None)
+    assert numbers == [2, 3, 4, 6, 7]  # a W read 4: the unit is not recognised, as before
+
+
+def test_held_out_x11_5x8_index_keeps_its_unit(tmp_path: Path) -> None:
+    """Stop 27's held-out seed 24613, X11 5x8 left out, normal photo 13 (index 5,
+    "000005AWh"): the k read as a 4 by its shape vouched for the h beside it, read 4 as
+    well; that variant lost the value and the reading went "à confirmer" (e8cf819 read
+    it confidently)."""
+    path, value = bench_photo(tmp_path, "x11_5x8", "normal", 13, 24613)
+    with use_template_fonts(_without("x11_5x8")):
+        reading = read_photo(path)
+    assert reading.value == value == "5"
+    assert reading.confident
