@@ -65,14 +65,37 @@ class PhotoJob:
     stamp: tuple[int, int]
 
 
-def spare_core(load: Callable[[], tuple[float, float, float]] = os.getloadavg) -> bool:
-    """Whether the machine has a core to spare: its 1-min load average below its number of
-    cores (unknown load: assumed so). The photo workers then start with the app, their
-    fork server importing the OCR on that core while the UI draws its first screen; on a
-    machine whose cores are all busy they would take that screen's CPU, so they start
-    after it."""
+def runnable_others(path: str = "/proc/loadavg") -> int:
+    """Tasks running or ready to run on the machine right now, this process aside (the
+    fourth field of Linux's ``/proc/loadavg``, "running/total"). Raises ``OSError``
+    where there is no such file."""
+    with open(path, encoding="ascii") as file:
+        fields = file.read().split()
     try:
-        return load()[0] < (os.cpu_count() or 1)
+        return max(0, int(fields[3].split("/")[0]) - 1)
+    except (IndexError, ValueError) as error:
+        raise OSError(f"unexpected {path}") from error
+
+
+def spare_core(
+    runnable: Callable[[], int] = runnable_others,
+    load: Callable[[], tuple[float, float, float]] = os.getloadavg,
+) -> bool:
+    """Whether the machine has a core to spare now: fewer other tasks ready to run than
+    cores (:func:`runnable_others`); where that is unknown, the 1-min load average below
+    the number of cores; unknown both: assumed so. The photo workers then start with the
+    app, their fork server importing the OCR on that core while the UI draws its first
+    screen; on a machine whose cores are all busy they would take that screen's CPU, so
+    they start after it. The count of now, not the average: the 1-min average lags a
+    minute behind (a compile or a benchmark that just ended kept it near 2 on a 2-core
+    machine, and the workers started late on an idle one)."""
+    cores = os.cpu_count() or 1
+    try:
+        return runnable() < cores
+    except OSError:
+        pass
+    try:
+        return load()[0] < cores
     except OSError:
         return True
 
@@ -437,5 +460,6 @@ __all__ = [
     "PhotoJobs",
     "PhotoReadError",
     "read_in_worker",
+    "runnable_others",
     "spare_core",
 ]

@@ -9,6 +9,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO = ROOT / "linkytool" / "samples" / "photos" / "demo-prm.jpg"
@@ -158,17 +161,30 @@ def test_photo_paths_come_from_the_photos_table_before_the_dossier_loads(
     assert DossierStore(None).photo_paths(slots) == {}
 
 
-def test_the_workers_start_with_the_app_only_with_a_core_to_spare() -> None:
-    from linkytool.tui.photo_jobs import spare_core
+def test_the_workers_start_with_the_app_only_with_a_core_to_spare(tmp_path: Path) -> None:
+    from linkytool.tui.photo_jobs import runnable_others, spare_core
 
-    cores = float(os.cpu_count() or 1)
-    assert spare_core(lambda: (cores - 0.5, 0.0, 0.0))
-    assert not spare_core(lambda: (cores, 0.0, 0.0))
+    cores = os.cpu_count() or 1
 
-    def unknown() -> tuple[float, float, float]:
-        raise OSError("no load average here")
+    def unknown() -> Any:
+        raise OSError("not here")
 
-    assert spare_core(unknown)
+    # the tasks ready to run now decide, not the lagging average
+    assert spare_core(lambda: cores - 1, lambda: (cores + 5.0, 0.0, 0.0))
+    assert not spare_core(lambda: cores, lambda: (0.0, 0.0, 0.0))
+    # without that count, the 1-min load average; without both, assumed spare
+    assert spare_core(unknown, lambda: (cores - 0.5, 0.0, 0.0))
+    assert not spare_core(unknown, lambda: (float(cores), 0.0, 0.0))
+    assert spare_core(unknown, unknown)
+    # /proc/loadavg's "running/total" field, this process aside
+    sample = tmp_path / "loadavg"
+    sample.write_text("0.95 1.48 2.27 3/82 17071\n", encoding="ascii")
+    assert runnable_others(str(sample)) == 2
+    sample.write_text("garbage\n", encoding="ascii")
+    with pytest.raises(OSError):
+        runnable_others(str(sample))
+    with pytest.raises(OSError):
+        runnable_others(str(tmp_path / "missing"))
 
 
 ORPHAN = """
