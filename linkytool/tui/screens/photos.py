@@ -158,6 +158,11 @@ class PhotoSlot(SafetyNet, Vertical):
         if picture is not None:  # a terminal that shows pictures: the crop itself
             box.mount(picture)
 
+    def show_failure(self, message: str) -> None:
+        """Reading the current photo failed: say why, in the slot."""
+        self.failed = True
+        self.query_one(f"#ocr-{self.slot}", Static).update(Text(message, style="bold red"))
+
     def mark_confirmed(self, value: str) -> None:
         self.confirmed = value
         self.query_one(f"#file-{self.slot}", Label).update(
@@ -292,8 +297,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
     def on_built(self) -> None:
         for slot, _, _ in SLOTS:
             self.lt_app.restore_draft(self.query_one(f"#value-{slot}", Input))
-        self.load_from_dossier()
-        self.refresh_summary()
+        self.load_from_dossier()  # and the summary line
 
     def refresh_summary(self) -> None:
         """The line above the slots: the three values and their states at a glance."""
@@ -301,7 +305,8 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             SlotState(s, w.path is not None, w.reading, w.confirmed, w.failed)
             for s, w in ((slot, self.slot(slot)) for slot, _, _ in SLOTS)
         ]
-        self.query_one("#photos-summary", Static).update(summary_text(states))
+        # One line whatever it says (app.tcss): a repaint, no layout of the whole pane.
+        self.query_one("#photos-summary", Static).update(summary_text(states), layout=False)
 
     def on_shown(self) -> None:
         self.load_from_dossier()
@@ -324,7 +329,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             widget.set_path(path, keep_typed=True)
             jobs.submit(slot, path)  # no-op when this photo is already read or being read
             self._show_result(slot)
-            self.refresh_summary()
+        self.refresh_summary()
 
     def _show_result(self, slot: str) -> None:
         """Show the background reading of ``slot`` if it is already finished."""
@@ -424,10 +429,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         widget = self.slot(message.slot)
         if message.path is not None and widget.path != message.path:
             return
-        widget.failed = True
-        widget.query_one(f"#ocr-{message.slot}", Static).update(
-            Text(message.message, style="bold red")
-        )
+        widget.show_failure(message.message)
         self.refresh_summary()
 
     def photo_read(self, message: PhotoRead) -> None:
