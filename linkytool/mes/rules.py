@@ -147,6 +147,42 @@ def reading_staleness(
     return None
 
 
+#: The sources of what the Photos screen shows in a slot: read on its photo (kept or
+#: corrected by hand) or typed without one.
+PHOTO_SLOT_SOURCES = (ReadingSource.PHOTO, ReadingSource.MANUAL)
+
+
+def confirmed_values(
+    dossier: Dossier, sources: Mapping[str, str | None]
+) -> dict[ReadingField, str]:
+    """The values the installer vouched for, per field (pure): the latest photo or typed
+    reading of each field, when it was confirmed against the screen or typed by hand and
+    is not stale (:func:`reading_staleness`). A reopened Photos screen shows them
+    confirmed, as the session that recorded them did; a photo replaced since voids its
+    confirmation, and a value typed without a photo vouches for none the dossier
+    declares since."""
+    vouched: dict[ReadingField, str] = {}
+    for which in ReadingField:
+        declared = bool(getattr(dossier.photos, which.value))
+        latest = next(
+            (
+                reading
+                for reading in reversed(dossier.readings.history(which))
+                if reading.source in PHOTO_SLOT_SOURCES
+            ),
+            None,
+        )
+        if (
+            latest is not None
+            and latest.value
+            and (latest.confirmed or latest.source is ReadingSource.MANUAL)
+            and (bool(latest.file) or not declared)
+            and reading_staleness(dossier, which, latest, sources) is None
+        ):
+            vouched[which] = latest.value
+    return vouched
+
+
 def source_files(dossier: Dossier) -> set[str]:
     """Every file named by a reading of ``dossier`` (as written in the dossier)."""
     return {

@@ -85,6 +85,7 @@ from linkytool.mes.rules import (
     NO_REFERENCES,
     CheckSettings,
     RuleOutcome,
+    confirmed_values,
     evaluate_rules,
     source_files,
 )
@@ -627,6 +628,18 @@ def check(dossier_path: str | Path, *, settings: CheckSettings | None = None) ->
     return CheckResult(
         path, tuple(_outcomes(dossier, path.parent, None, settings or CheckSettings()))
     )
+
+
+def confirmed_photo_values(dossier_path: str | Path) -> dict[str, str]:
+    """The values the installer confirmed on the dossier's current photos (or typed
+    without one), per field name (``prm``, ``date``, ``injection_index``): what the
+    Photos screen of a reopened dossier shows as confirmed. A photo changed since its
+    confirmation is hashed again here and voids it (:func:`linkytool.mes.rules.
+    confirmed_values`)."""
+    path = Path(dossier_path)
+    dossier = load_dossier(path)
+    sources = hash_sources(source_files(dossier), path.parent)
+    return {which.value: value for which, value in confirmed_values(dossier, sources).items()}
 
 
 # -- attestation -------------------------------------------------------------------------

@@ -192,6 +192,17 @@ class DossierStore:
             self._after()
         return record
 
+    def confirmed_values(self) -> dict[str, str]:
+        """The values confirmed in earlier sessions on the dossier's current photos (or
+        typed without one), per field (``linkytool.mes.service.confirmed_photo_values``);
+        none without a dossier."""
+        from linkytool.mes import service
+
+        if self.path is None:
+            return {}
+        with self._lock:
+            return service.confirmed_photo_values(self.path)
+
     def check(self) -> list[Any]:
         """Evaluate the prerequisites (``linkytool.mes.service.check``)."""
         from linkytool.mes import service

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -108,7 +109,7 @@ class PhotoSlot(SafetyNet, Vertical):
     def show_reading(self, reading: Any) -> None:
         self.reading = reading
         assert self.path is not None
-        self.query_one(f"#file-{self.slot}", Label).update(Text(self.path.name))
+        self.show_file()
         text = Text()
         screen = str(getattr(reading, "screen", ""))
         label = getattr(reading, "screen_label", screen)
@@ -144,9 +145,10 @@ class PhotoSlot(SafetyNet, Vertical):
             text.append(f"\n⚠ {warning}", style="yellow")
         self.query_one(f"#ocr-{self.slot}", Static).update(text)
         value_input = self.query_one(f"#value-{self.slot}", Input)
-        # Propose the value read, unless the user already typed one (kept from a draft).
+        # Propose the value read, unless the user already typed one (kept from a draft) or
+        # confirmed one for this photo (in an earlier session: :meth:`restore_confirmed`).
         shown = french_value(reading.value) if reading.value else ""  # dates as JJ/MM/AAAA
-        if shown and value_input.value in ("", self.proposed):
+        if shown and self.confirmed is None and value_input.value in ("", self.proposed):
             value_input.value = shown
             if value_input.has_focus:  # as when focused after: typing replaces the value
                 value_input.select_all()
@@ -165,12 +167,26 @@ class PhotoSlot(SafetyNet, Vertical):
 
     def mark_confirmed(self, value: str) -> None:
         self.confirmed = value
-        self.query_one(f"#file-{self.slot}", Label).update(
-            Text(
-                f"{self.path.name if self.path else ''} — valeur confirmée : {french_value(value)}",
-                style="green",
+        self.show_file()
+
+    def show_file(self) -> None:
+        """The photo's name, and the value confirmed for it when there is one."""
+        name = self.path.name if self.path else ""
+        label = self.query_one(f"#file-{self.slot}", Label)
+        if self.confirmed is None:
+            label.update(Text(name))
+        else:
+            label.update(
+                Text(f"{name} — valeur confirmée : {french_value(self.confirmed)}", style="green")
             )
-        )
+
+    def restore_confirmed(self, value: str) -> None:
+        """A value confirmed in an earlier session, for this very photo (the dossier
+        says so): shown confirmed, in the value field unless the user typed there."""
+        value_input = self.query_one(f"#value-{self.slot}", Input)
+        if value_input.value in ("", self.proposed):
+            value_input.value = french_value(value)
+        self.mark_confirmed(value)
 
 
 #: Lines of the screen around the phone intake's QR code: header, tab bar, footer [cells].
@@ -282,6 +298,8 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         self.intake: PhoneIntake | None = None
         #: What the intake said of each slot (slot id -> French status line).
         self.intake_status: dict[str, Text] = {}
+        #: Whether the dossier was asked for the values confirmed in earlier sessions.
+        self._confirmations_asked = False
 
     def compose_content(self) -> ComposeResult:
         yield Static("", id="photos-summary")
@@ -322,6 +340,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         # The [photos] table only: F3 at start-up shows the photos and their readings
         # without waiting for the whole dossier (the Prérequis pane reports load errors).
         named = self.store.photo_paths(tuple(slot for slot, _, _ in SLOTS))
+        changed = not self._confirmations_asked
         for slot, path in named.items():
             widget = self.slot(slot)
             if not path.is_file() or widget.path == path:
@@ -329,7 +348,48 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             widget.set_path(path, keep_typed=True)
             jobs.submit(slot, path)  # no-op when this photo is already read or being read
             self._show_result(slot)
+            changed = True
         self.refresh_summary()
+        if changed and self.store.path is not None:
+            self._confirmations_asked = True
+            self.fetch_confirmations({slot: self.slot(slot).path for slot, _, _ in SLOTS})
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="confirmations")
+    def fetch_confirmations(self, photos: dict[str, Path | None]) -> None:
+        """In a thread (the dossier is loaded and its photos hashed): the values confirmed
+        in earlier sessions, shown confirmed on the slots still showing those photos."""
+        try:
+            confirmed = self.store.confirmed_values()
+        except Exception:
+            return  # an unreadable dossier: the Prérequis screen says why
+        if confirmed:
+            self.app.call_from_thread(self.restore_confirmations, confirmed, photos)
+
+    def restore_confirmations(
+        self, confirmed: dict[str, str], photos: dict[str, Path | None]
+    ) -> None:
+        """Show ``confirmed`` (field -> value) on the slots whose photo is still the one
+        of ``photos`` (what they showed when asked) and that the user has not confirmed
+        since; then the focus moves on if it was on one of them."""
+        restored = []
+        for slot, value in confirmed.items():
+            widget = self.slot(slot)
+            if widget.path == photos.get(slot) and widget.confirmed is None:
+                widget.restore_confirmed(value)
+                restored.append(slot)
+        if not restored:
+            return
+        self.refresh_summary()
+        self.refresh_checks()
+        focused = self.app.focused
+        untouched = focused is None or focused is self
+        if focused is not None and any(self.slot(slot) in focused.ancestors for slot in restored):
+            # moved on unless the user is typing there (the value shown is not theirs)
+            untouched = not isinstance(focused, Input) or focused.value == french_value(
+                confirmed[(focused.id or "").removeprefix("value-")]
+            )
+        if self.shown and untouched:
+            self.focus_next_value()
 
     def _show_result(self, slot: str) -> None:
         """Show the background reading of ``slot`` if it is already finished."""
