@@ -363,6 +363,8 @@ class PhotoJobs:
         return pool
 
     def _thread_done(self, job: PhotoJob, future: Future[Any]) -> None:
+        if future.cancelled():
+            return  # queued when the app closed: nobody waits for it
         error = future.exception()
         self._finish(job, None if error is not None else future.result(), error)
 

@@ -207,6 +207,8 @@ async def test_the_simulator_and_the_tic_wait_for_the_photos_at_start_up(
         started.append("simulator")
         return "/dev/simulated"
 
+    # the photos' head start must not run out while a loaded machine runs the test
+    monkeypatch.setattr(meter, "PHOTOS_FIRST_S", 600.0)
     app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=slow_reader)
     app.session.start_simulator = start_simulator
     try:

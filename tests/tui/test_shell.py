@@ -14,7 +14,7 @@ from linkytool.tui.errors import describe_error
 from linkytool.tui.messages import WorkFailed
 from linkytool.tui.widgets.help import HelpScreen
 
-from .conftest import compteur_ready, frozen_clock, screen_text
+from .conftest import compteur_ready, frozen_clock, screen_text, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +27,8 @@ async def test_first_screen_is_compteur_in_french(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await compteur_ready(app, pilot)
         assert app.query_one(TabbedContent).active == "compteur"
+        # mounted is not yet drawn: on a loaded machine the frame comes later
+        await wait_for(pilot, lambda: "Non connecté." in screen_text(app))
         text = screen_text(app)
         for word in ("Compteur", "Photos", "Prérequis", "Découplage", "Attestation", "ACC"):
             assert word in text
