@@ -620,19 +620,19 @@ def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt
     """(N, 10) the digits each digit cell (N, 35) cannot be, by the panel's own glyphs.
 
     One ROM draws each digit one way. When another cell reads digit ``e`` reliably (a
-    familiar fit: misfit to the title letters ``letters`` [dots] within
-    ``Settings.digit_fit_excess``, margin at least ``Settings.confident_margin``) and
-    lies further than :func:`design_gap` from this cell, this cell is not the ROM's
-    ``e``. Only for cells whose digits map one to one onto designs (no digit read from
-    two designs, no design read as two digits, at that gap); the other cells rule
-    nothing out. Each cell's own nearest digit is never ruled out.
+    reading the policy trusts on its own raw margin, :func:`trusted_alone`, against
+    the title letters' fit ``letters`` [dots]; margin at least
+    ``Settings.confident_margin``) and lies further than :func:`design_gap` from this
+    cell, this cell is not the ROM's ``e``. Only for cells whose digits map one to one
+    onto designs (no digit read from two designs, no design read as two digits, at
+    that gap); the other cells rule nothing out. Each cell's own nearest digit is never ruled out.
     """
     settings = SETTINGS
     ordered = np.sort(digit_costs, axis=1)
     nearest = np.argmin(digit_costs, axis=1)
-    reliable = (ordered[:, 0] - letters <= settings.digit_fit_excess) & (
-        ordered[:, 1] - ordered[:, 0] >= settings.confident_margin
-    )
+    misfit = ordered[:, 0] - letters
+    margin = ordered[:, 1] - ordered[:, 0]
+    reliable = trusted_alone(misfit, margin) & (margin >= settings.confident_margin)
     between = cell_distances(cells)
     apart = between > design_gap(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
@@ -641,6 +641,22 @@ def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt
     out = np.zeros(digit_costs.shape, dtype=np.bool_)
     cell, other = np.nonzero(witness)
     out[cell, nearest[other]] = True
+    return out
+
+
+def trusted_alone(misfit: FloatArray, margin: FloatArray) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells whose nearest digit the unfamiliar-digits rule trusts on
+    their own raw margin (no help from the panel): a familiar fit (``misfit`` [dots]
+    to the title letters within ``Settings.digit_fit_excess``), or an unfamiliar one
+    whose ``margin`` [dots] to the next digit exceeds that misfit by
+    ``Settings.unfamiliar_margin_slack``, the misfit under
+    ``Settings.unfamiliar_excess_cap`` (:func:`unfamiliar_digits` with ``cells``
+    None)."""
+    settings = SETTINGS
+    out: npt.NDArray[np.bool_] = (misfit <= settings.digit_fit_excess) | (
+        (margin >= misfit + settings.unfamiliar_margin_slack)
+        & (misfit <= settings.unfamiliar_excess_cap)
+    )
     return out
 
 
