@@ -123,17 +123,6 @@ def decide(candidate: Candidate, settings: Settings = SETTINGS) -> tuple[Verdict
     raise AssertionError("the last rule always holds")
 
 
-def unfamiliar_in_most(unfamiliar: int, variants: int) -> bool:
-    """Whether a value's digits are of a design the templates do not hold
-    (:attr:`Repair.UNFAMILIAR_DIGITS`): so judged by ``unfamiliar`` of the ``variants``
-    preprocessing variants, more than half. The variants sample the same cells; one
-    sampling alone (a 5 px window blurring a lone 9 into a 4's shape, a green channel
-    whose second line was sampled off) is outvoted by the others, which must then find
-    every digit familiar, vouched for or clear of its misfit, and the variants must
-    still read one value (rule "variants disagree")."""
-    return 2 * unfamiliar > variants
-
-
 def confidence(candidate: Candidate, settings: Settings = SETTINGS) -> float:
     """A 0..1 score for display: the margin scaled so the confident threshold maps to
     ``settings.confident_level``, halved when variants disagree, ×0.7 when the title is
@@ -204,6 +193,5 @@ __all__ = [
     "confidence",
     "decide",
     "remarks",
-    "unfamiliar_in_most",
     "with_evidence",
 ]

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageFilter, ImageOps
 
-from linkytool.ocr import engine, policy
+from linkytool.ocr import engine
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     FloatArray,
@@ -525,7 +525,7 @@ def _read_image(
     forced = False
     repaired = False
     faint = False
-    unfamiliar_reads = 0
+    unfamiliar = False
     for read in reads:
         value_text, match = _parse_read(read, kind)
         if match is None:
@@ -534,7 +534,7 @@ def _read_image(
         if read is reads[0]:
             faint = _faint_digit(read, match)
         costs, odd, margin = _digit_costs(read, match.digit_positions)
-        unfamiliar_reads += odd
+        unfamiliar = unfamiliar or odd
         chosen = best_digits(kind, match, costs)
         if chosen is None:
             values.append(None)
@@ -572,7 +572,7 @@ def _read_image(
         (implausible, Repair.PADDING),
         (forced, Repair.CALENDAR),
         (repaired, Repair.LAYOUT),
-        (policy.unfamiliar_in_most(unfamiliar_reads, len(reads)), Repair.UNFAMILIAR_DIGITS),
+        (unfamiliar, Repair.UNFAMILIAR_DIGITS),
     )
     candidate = Candidate(
         kind=kind,
