@@ -431,17 +431,41 @@ def unfamiliar_digits(
     return bool(odd.any())
 
 
-def shape_digits(cells: FloatArray, fits: FloatArray, letters: float) -> npt.NDArray[np.intp]:
+def shape_digits(
+    cells: FloatArray, fits: FloatArray, letters: float, gap: float = 0.0
+) -> npt.NDArray[np.intp]:
     """(N,) the digit each cell (N, 35) is by its shape alone, -1 for none: a cell no
     template explains (its nearest template, ``fits`` (N,) [dots] away, misfits the
     title letters' fit ``letters`` by more than ``Settings.unfamiliar_excess_cap``)
     whose every reading of its uncertain dots has the shape of one digit and no other
-    (:func:`linkytool.ocr.structure.admitted`)."""
+    (:func:`linkytool.ocr.structure.admitted`), or whose shape allows several digits,
+    one of them the digit a cell of the same design (within ``gap`` [dots]) reads by
+    its shape alone (:func:`_twin_shapes`)."""
     out = np.full(len(cells), -1, dtype=np.intp)
-    for row in np.flatnonzero(fits - letters > SETTINGS.unfamiliar_excess_cap):
-        allowed = admitted(cells[row])
-        if len(allowed) == 1:
-            out[row] = DIGITS.index(next(iter(allowed)))
+    unexplained = fits - letters > SETTINGS.unfamiliar_excess_cap
+    allowed = {int(row): admitted(cells[row]) for row in np.flatnonzero(unexplained)}
+    for row, digits in allowed.items():
+        if len(digits) == 1:
+            out[row] = DIGITS.index(next(iter(digits)))
+    return _twin_shapes(cells, out, allowed, gap)
+
+
+def _twin_shapes(
+    cells: FloatArray, shaped: npt.NDArray[np.intp], allowed: dict[int, frozenset[str]], gap: float
+) -> npt.NDArray[np.intp]:
+    """``shaped`` (N,) with each cell no template explains whose shape allows several
+    digits (``allowed``) read as the one digit its twins read by their shape alone: the
+    cells within ``gap`` [dots] of it (one ROM draws a character one way; blur left one
+    of two alike open 4s a 1's shape too, tuning seed 52711 alt normal photo 2). The
+    twins must agree on one digit, and the cell's own shape must allow it."""
+    out = shaped.copy()
+    between = cell_distances(cells)
+    for row, digits in allowed.items():
+        if shaped[row] >= 0:
+            continue
+        twins = {int(shaped[j]) for j in np.flatnonzero((shaped >= 0) & (between[row] <= gap))}
+        if len(twins) == 1 and DIGITS[next(iter(twins))] in digits:
+            out[row] = next(iter(twins))
     return out
 
 
@@ -469,7 +493,8 @@ def number_digits(
     shaped = np.full(len(cells), -1, dtype=np.intp)
     letters = letters_fit(title)
     if letters is not None:
-        shaped[~as_digit] = shape_digits(cells[~as_digit], fits[~as_digit], letters)
+        gap = design_gap(cells[as_digit], nearest[as_digit])  # the template digits' noise
+        shaped[~as_digit] = shape_digits(cells[~as_digit], fits[~as_digit], letters, gap)
         members = as_digit | (shaped >= 0)
         sub, read = cells[members], np.where(shaped >= 0, shaped, nearest)[members]
         alike = (read[:, None] == read[None, :]) & (cell_distances(sub) <= design_gap(sub, read))
@@ -506,8 +531,10 @@ def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> np
     (:func:`shape_digits`), -1 for none, kept only where the panel agrees
     (:func:`agreed_shapes`; the other cells read as their nearest digit of
     ``digit_costs`` (N, 10))."""
-    shaped = shape_digits(cells, digit_costs.min(axis=1), letters)
-    return agreed_shapes(cells, shaped, np.argmin(digit_costs, axis=1))
+    fits, nearest = digit_costs.min(axis=1), np.argmin(digit_costs, axis=1)
+    familiar = fits - letters <= SETTINGS.unfamiliar_excess_cap
+    gap = design_gap(cells[familiar], nearest[familiar])  # the template digits' noise
+    return agreed_shapes(cells, shape_digits(cells, fits, letters, gap), nearest)
 
 
 def reconsidered(
@@ -620,19 +647,19 @@ def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt
     """(N, 10) the digits each digit cell (N, 35) cannot be, by the panel's own glyphs.
 
     One ROM draws each digit one way. When another cell reads digit ``e`` reliably (a
-    familiar fit: misfit to the title letters ``letters`` [dots] within
-    ``Settings.digit_fit_excess``, margin at least ``Settings.confident_margin``) and
-    lies further than :func:`design_gap` from this cell, this cell is not the ROM's
-    ``e``. Only for cells whose digits map one to one onto designs (no digit read from
-    two designs, no design read as two digits, at that gap); the other cells rule
-    nothing out. Each cell's own nearest digit is never ruled out.
+    reading the policy trusts on its own raw margin, :func:`trusted_alone`, against
+    the title letters' fit ``letters`` [dots]; margin at least
+    ``Settings.confident_margin``) and lies further than :func:`design_gap` from this
+    cell, this cell is not the ROM's ``e``. Only for cells whose digits map one to one
+    onto designs (no digit read from two designs, no design read as two digits, at
+    that gap); the other cells rule nothing out. Each cell's own nearest digit is never ruled out.
     """
     settings = SETTINGS
     ordered = np.sort(digit_costs, axis=1)
     nearest = np.argmin(digit_costs, axis=1)
-    reliable = (ordered[:, 0] - letters <= settings.digit_fit_excess) & (
-        ordered[:, 1] - ordered[:, 0] >= settings.confident_margin
-    )
+    misfit = ordered[:, 0] - letters
+    margin = ordered[:, 1] - ordered[:, 0]
+    reliable = trusted_alone(misfit, margin) & (margin >= settings.confident_margin)
     between = cell_distances(cells)
     apart = between > design_gap(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
@@ -641,6 +668,22 @@ def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt
     out = np.zeros(digit_costs.shape, dtype=np.bool_)
     cell, other = np.nonzero(witness)
     out[cell, nearest[other]] = True
+    return out
+
+
+def trusted_alone(misfit: FloatArray, margin: FloatArray) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells whose nearest digit the unfamiliar-digits rule trusts on
+    their own raw margin (no help from the panel): a familiar fit (``misfit`` [dots]
+    to the title letters within ``Settings.digit_fit_excess``), or an unfamiliar one
+    whose ``margin`` [dots] to the next digit exceeds that misfit by
+    ``Settings.unfamiliar_margin_slack``, the misfit under
+    ``Settings.unfamiliar_excess_cap`` (:func:`unfamiliar_digits` with ``cells``
+    None)."""
+    settings = SETTINGS
+    out: npt.NDArray[np.bool_] = (misfit <= settings.digit_fit_excess) | (
+        (margin >= misfit + settings.unfamiliar_margin_slack)
+        & (misfit <= settings.unfamiliar_excess_cap)
+    )
     return out
 
 

@@ -227,6 +227,20 @@ def number_before_unit(token: str, rest: str) -> bool:
     return token.isalnum() and _UNIT_AHEAD_RE.match(_same_length_upper(rest)) is not None
 
 
+#: A time as the date screen lays it out, whatever its cells read: two cells, a colon,
+#: two cells ("II:IA", a held-out ROM's 1 and 4 read as letters).
+_TIME_TOKEN_RE = re.compile(r"[^\s:/]{2}:[^\s:/]{2}")
+
+
+def number_token(token: str, rest: str) -> bool:
+    """Whether the cells of ``token`` (followed by ``rest`` on its line) lean to digits:
+    it holds a digit, stands right before the unit (:func:`number_before_unit`) or is
+    laid out as a time (``HH:MM``: on a date screen its letters are misread digits)."""
+    if any(c.isdigit() for c in token) or number_before_unit(token, rest):
+        return True
+    return _TIME_TOKEN_RE.fullmatch(token) is not None
+
+
 def _positions(text: str, start: int, end: int) -> tuple[int, ...]:
     return tuple(i for i in range(start, end) if text[i].isdigit())
 
@@ -553,6 +567,7 @@ __all__ = [
     "nearest_digits",
     "normalise_text",
     "number_before_unit",
+    "number_token",
     "parse_date",
     "parse_index",
     "parse_prm",

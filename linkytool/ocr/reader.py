@@ -46,7 +46,7 @@ from linkytool.ocr.grammar import (
     classify_title,
     index_digits_plausible,
     nearest_digits,
-    number_before_unit,
+    number_token,
     parse_references,
     parse_value,
 )
@@ -187,8 +187,8 @@ def _number_cells(
     raw: list[str], trim: Callable[[str], bool] | None
 ) -> tuple[list[str], list[int]]:
     """(``raw``, ``trim``'s cells blanked at both ends of each token; the cells of the
-    numbers but "/" and ":"): tokens holding a digit or before the unit
-    (:func:`number_before_unit`)."""
+    numbers but "/" and ":"): tokens holding a digit, before the unit or laid out as a
+    time (:func:`number_token`)."""
     chars = list(raw)
     numbers: list[int] = []
     for token in re.finditer(r"[^ ]+", "".join(raw)):
@@ -201,7 +201,7 @@ def _number_cells(
             end -= 1
             chars[end] = " "
         word = "".join(raw[start:end])
-        if any(c.isdigit() for c in word) or number_before_unit(word, "".join(raw[end:])):
+        if number_token(word, "".join(raw[end:])):
             # the unit's W and h ending the token are no digits of it ("000005AWh": an
             # h turned 4 beside a k read 4 by its shape lost the value)
             last = end - 2 if word[-2:].upper() == "WH" and len(word) > 2 else end

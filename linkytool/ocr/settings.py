@@ -46,7 +46,14 @@ class Settings:
         "level, normal+hard); "
         "the panel vouching with "
         "its own margins (no new constant): leave-one-font-out seed 5318 (50 hard "
-        "photos per font, panels replayed offline)"
+        "photos per font, panels replayed offline); a witness the policy trusts "
+        "alone ruling its digit out of a margin (dotmatrix.trusted_alone: no constant "
+        "of its own, digit_fit_excess, unfamiliar_margin_slack and "
+        "unfamiliar_excess_cap reused) and a cell read as its twin's shape "
+        "(dotmatrix._twin_shapes, design_gap reused): leave-one-font-out seeds 52711 "
+        "and 38211 (50 normal photos per font); a time read whatever its cells read "
+        "(grammar.number_token, no constant): leave-one-font-out seed 45127 (50 normal "
+        "photos per font)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---

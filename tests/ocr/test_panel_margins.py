@@ -84,9 +84,11 @@ def test_the_panel_rules_out_nothing_when_its_cells_read_the_same_digit() -> Non
 
 
 def test_only_a_reliable_digit_rules_another_cell_out() -> None:
-    """The witness must read its digit familiarly (misfit within digit_fit_excess of the
-    title letters) and clearly (margin >= confident_margin): an 8 fitting 3 dots worse
-    than the letters proves nothing about the ROM's 8."""
+    """The witness must read its digit as the policy would trust it alone (misfit
+    within digit_fit_excess of the title letters, or a margin over that misfit +
+    unfamiliar_margin_slack: see the test below) and clearly (margin >=
+    confident_margin): an 8 fitting 3 dots worse than the letters, 2.5 dots from its
+    next digit, proves nothing about the ROM's 8."""
     cells = _cells("868")
     costs = _digit_costs(cells)
     assert ruled_out(cells, costs, 0.0).any()
@@ -94,6 +96,52 @@ def test_only_a_reliable_digit_rules_another_cell_out() -> None:
     unclear = costs.copy()
     unclear[[0, 2], DIGITS.index("3")] = unclear[[0, 2], DIGITS.index("8")] + 1.0
     assert not ruled_out(cells, unclear, 0.0).any()
+
+
+def test_a_witness_of_an_unfamiliar_design_counts_when_its_margin_clears_its_misfit() -> None:
+    """A witness fitting its digit 3 dots worse than the title letters is trusted when
+    its margin exceeds that misfit by unfamiliar_margin_slack (what the unfamiliar-digits
+    rule asks of a digit on its own), and its misfit is under unfamiliar_excess_cap
+    (tuning seed 52711, tailed normal photo 17: the panel's 7, 2.1 dots worse than the
+    letters and 4.7 from its next digit, is no runner-up of the tailed 1)."""
+    cells = _cells("868")
+    costs = _digit_costs(cells)
+    misfit = 3.0  # the letters fit 3 dots better than the 8s
+    clear = costs.copy()
+    others = [i for i, d in enumerate(DIGITS) if d != "8"]
+    slack = SETTINGS.unfamiliar_margin_slack
+    clear[np.ix_([0, 2], others)] = misfit + slack + 0.1  # the 8s' margin clears it
+    assert ruled_out(cells, clear, -misfit)[1, DIGITS.index("8")]
+    assert panel_margins(cells, clear, -misfit)[1] >= SETTINGS.confident_margin
+    short = costs.copy()
+    short[np.ix_([0, 2], others)] = misfit + slack - 0.1  # just under: no witness
+    assert not ruled_out(cells, short, -misfit).any()
+    cap = SETTINGS.unfamiliar_excess_cap
+    far = clear.copy()
+    far[np.ix_([0, 2], others)] = 99.0
+    assert ruled_out(cells, far, -cap)[1, DIGITS.index("8")]
+    assert not ruled_out(cells, far, -cap - 0.1).any()  # a design no template explains
+
+
+def test_a_tailed_1_beside_the_panels_7_is_read_confidently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tuning seed 52711 (``--font all --level normal --count 50``), tailed photo 17:
+    index 5175, its tailed 1 (3.1 dots worse than the title letters) has the 7 as its
+    only runner-up its shape allows, 3.8 dots off: under misfit + 1, so it stayed "à
+    confirmer". The panel's own 7, drawn otherwise, fits 2.1 dots worse than the
+    letters (not familiar) but 4.7 dots from its next digit: a reading the policy trusts
+    alone, so the 1 is no 7. Without that witness the value is to confirm."""
+    path, value = bench_photo(tmp_path, "tailed", "normal", 17, 52711)
+    assert value == "5175"
+    with use_template_fonts(SHIPPED):
+        reading = read_photo(path)
+    assert (reading.value, reading.confident) == (value, True)
+    familiar_only = dataclasses.replace(dotmatrix.SETTINGS, unfamiliar_margin_slack=np.inf)
+    monkeypatch.setattr(dotmatrix, "SETTINGS", familiar_only)
+    with use_template_fonts(SHIPPED):
+        before = read_photo(path)
+    assert (before.value, before.confident) == (value, False)
 
 
 def test_a_digit_read_from_cells_of_two_designs_rules_nothing_out() -> None:

@@ -63,7 +63,9 @@ def _digit_costs(cells: np.ndarray, fonts: tuple[str, ...]) -> np.ndarray:
 def no_shape_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     """The rule switched off: no cell is read by its shape."""
 
-    def nothing(cells: np.ndarray, fits: np.ndarray, letters: float) -> np.ndarray:
+    def nothing(
+        cells: np.ndarray, fits: np.ndarray, letters: float, gap: float = 0.0
+    ) -> np.ndarray:
         return np.full(len(cells), -1, dtype=np.intp)
 
     monkeypatch.setattr(dotmatrix, "shape_digits", nothing)
@@ -94,6 +96,29 @@ def test_a_blurred_cell_with_two_shapes_is_not_read() -> None:
     cells = cell.reshape(1, -1)
     costs = _digit_costs(cells, _without("alt"))
     assert shape_digits(cells, costs.min(axis=1), 0.0).tolist() == [-1]
+
+
+def test_a_blurred_cell_with_two_shapes_reads_as_its_sharp_twin() -> None:
+    """One ROM draws a 4 one way: the blurred open 4 (a 1's shape too) beside a sharp
+    one, 1.5 dots apart, reads 4 like its twin (tuning seed 52711, alt normal photo 2:
+    in the 5 px variant one of the date's two open 4s allowed a 1 too, the date did not
+    parse and the variants disagreed). Without the twin, or with a twin its own shape
+    does not allow, nothing is read."""
+    blurred = _cell(OPEN_4).reshape(7, 5)
+    blurred[3, 1:4] = 0.5
+    cells = np.stack([blurred.reshape(-1), _cell(OPEN_4)])
+    costs = _digit_costs(cells, _without("alt"))
+    fits = costs.min(axis=1)
+    assert shape_digits(cells, fits, 0.0).tolist() == [-1, DIGITS.index("4")]  # no gap
+    gap = SETTINGS.unlike_distance
+    assert shape_digits(cells, fits, 0.0, gap).tolist() == [DIGITS.index("4")] * 2
+    assert shape_read(cells, costs, 0.0).tolist() == [DIGITS.index("4")] * 2
+    _, unfamiliar = reconsidered(cells, costs, TITLE)
+    assert not unfamiliar
+    far = np.stack([blurred.reshape(-1), _cell(OPEN_4)])
+    far[1, :5] = 1.0  # the twin now has a top cap: a 7's or 9's shape, not a 1 or 4
+    far_costs = _digit_costs(far, _without("alt"))
+    assert shape_digits(far, far_costs.min(axis=1), 0.0, gap)[0] == -1
 
 
 def test_two_designs_of_one_digit_on_a_panel_are_not_read() -> None:
@@ -346,3 +371,29 @@ def test_held_out_x11_5x8_index_keeps_its_unit(tmp_path: Path) -> None:
         reading = read_photo(path)
     assert reading.value == value == "5"
     assert reading.confident
+
+
+def test_a_date_whose_blurred_open_4_has_a_sharp_twin_is_confident(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tuning seed 52711 (``--font all --level normal --count 50``), alt photo 2: date
+    14/08/2027 13:41, two open 4s 0.6 dots apart; in the 5 px variant the first
+    allowed a 1's shape too and stayed H, so that variant parsed no date and the value
+    was to confirm. Read as its twin, it is confident and right; with twins ignored
+    (no gap) it is to confirm again."""
+    path, value = bench_photo(tmp_path, "alt", "normal", 2, 52711)
+    assert value == "2027-08-14T13:41"
+    with use_template_fonts(_without("alt")):
+        reading = read_photo(path)
+    assert (reading.value, reading.confident) == (value, True)
+    plain = dotmatrix.shape_digits
+
+    def without_twins(
+        cells: np.ndarray, fits: np.ndarray, letters: float, gap: float = 0.0
+    ) -> np.ndarray:
+        return plain(cells, fits, letters, 0.0)
+
+    monkeypatch.setattr(dotmatrix, "shape_digits", without_twins)
+    with use_template_fonts(_without("alt")):
+        before = read_photo(path)
+    assert (before.value, before.confident) == (value, False)

@@ -10,12 +10,13 @@ does not withdraw confidence: that half withdrew right readings of damaged cells
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from linkytool.ocr import read_photo, structure
+from linkytool.ocr import dotmatrix, read_photo, structure
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
@@ -182,10 +183,14 @@ def test_held_out_values_read_right_are_confident_by_their_shapes(
     4242``), normal photos read right but "à confirmer" before the shapes: the tailed
     date's lone 6 (1 dot from an 8) and the HD44780 PRM's lone slashed 0 and
     flat-topped 3 (2.5 dots from an 8 and a 5), their font held out. Their shapes rule
-    those runners-up out: confident and right."""
+    those runners-up out: confident and right. (The HD44780 PRM's own 5 and 8, fitting
+    worse than the letters but clear of that misfit, now also rule them out as
+    witnesses, ``dotmatrix.trusted_alone``: switched off too for the contrast.)"""
     font, index, truth = case
     if not shapes:
         switch_off_shapes(monkeypatch)
+        familiar_witnesses = dataclasses.replace(SETTINGS, unfamiliar_margin_slack=np.inf)
+        monkeypatch.setattr(dotmatrix, "SETTINGS", familiar_witnesses)
     path, value = bench_photo(tmp_path, font, "normal", index, 4242)
     assert value == truth
     with use_template_fonts(tuple(f for f in SHIPPED if f != font)):
