@@ -348,11 +348,14 @@ __all__ = [
     "detect_fonts",
     "digit_misfits",
     "letters_fit",
+    "letters_off_template",
     "number_digits",
     "panel_margins",
     "reconsidered",
     "ruled_out",
     "shape_digits",
+    "shape_exclusions",
+    "shape_reach",
     "shape_read",
     "shifted",
     "spot_word",
@@ -398,6 +401,7 @@ def unfamiliar_digits(
     *,
     cells: FloatArray | None = None,
     known: npt.NDArray[np.bool_] | None = None,
+    reach: float = 0.0,
 ) -> bool:
     """Whether a value's digits are drawn in a design the templates do not know.
 
@@ -410,8 +414,8 @@ def unfamiliar_digits(
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
     :func:`vouched_digits`; the margin is then to the next digit the panel or the
-    cell's shape does not rule out, :func:`panel_margins`). False without enough
-    letters to compare.
+    cell's shape, beyond ``reach`` [dots], does not rule out, :func:`panel_margins`).
+    False without enough letters to compare.
     """
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
@@ -421,13 +425,13 @@ def unfamiliar_digits(
     margin = (
         ordered[:, 1] - ordered[:, 0]
         if cells is None
-        else panel_margins(cells, digit_costs, letters)
+        else panel_margins(cells, digit_costs, letters, reach)
     )
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
     if known is not None:
         odd &= ~known
     if cells is not None and odd.any():
-        odd &= ~vouched_digits(cells, digit_costs, letters)
+        odd &= ~vouched_digits(cells, digit_costs, letters, reach)
     return bool(odd.any())
 
 
@@ -538,7 +542,7 @@ def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> np
 
 
 def reconsidered(
-    cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]
+    cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead], reach: float = 0.0
 ) -> tuple[FloatArray, bool]:
     """The distances [dots] of digit cells (N, 35) to each digit (``digit_costs``
     (N, 10)) once the panel has spoken, and whether the digits are of a design the
@@ -548,7 +552,8 @@ def reconsidered(
     that digit (:func:`shape_read`: its other digits cost ``Settings.unlike_cost``
     more) and no unfamiliar design. Only for unfamiliar digits (never confident): two
     cells that look unlike do not share a digit (:func:`unlike_cells`). A margin may be
-    infinite: every other digit ruled out (:func:`panel_margins`).
+    infinite: every other digit ruled out (:func:`panel_margins`; by the shape only
+    beyond ``reach`` [dots], :func:`shape_reach`).
     """
     letters = letters_fit(title)
     if letters is not None and len(digit_costs):
@@ -558,7 +563,7 @@ def reconsidered(
     else:
         shaped = np.full(len(digit_costs), -1, dtype=np.intp)
     known = (shaped >= 0) & (np.argmin(digit_costs, axis=1) == shaped)
-    if not unfamiliar_digits(digit_costs, title, cells=cells, known=known):
+    if not unfamiliar_digits(digit_costs, title, cells=cells, known=known, reach=reach):
         return digit_costs, False
     misfit = digit_misfits(digit_costs, title)
     out = digit_costs
@@ -585,7 +590,7 @@ def _one_to_one(
 
 
 def vouched_digits(
-    cells: FloatArray, digit_costs: FloatArray, letters: float
+    cells: FloatArray, digit_costs: FloatArray, letters: float, reach: float = 0.0
 ) -> npt.NDArray[np.bool_]:
     """(N,) the digit cells (N, 35) whose nearest digit (``digit_costs`` (N, 10)
     [dots]) the panel itself vouches for, though they may fit it worse (their misfit)
@@ -615,7 +620,7 @@ def vouched_digits(
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, one_design)
     repeated = same.sum(axis=1) > 1
-    margin = panel_margins(cells, digit_costs, letters)
+    margin = panel_margins(cells, digit_costs, letters, reach)
     misfit = ordered[:, 0] - letters
     out: npt.NDArray[np.bool_] = (
         one_to_one
@@ -687,14 +692,73 @@ def trusted_alone(misfit: FloatArray, margin: FloatArray) -> npt.NDArray[np.bool
     return out
 
 
-def panel_margins(cells: FloatArray, digit_costs: FloatArray, letters: float) -> FloatArray:
+def panel_margins(
+    cells: FloatArray, digit_costs: FloatArray, letters: float, reach: float = 0.0
+) -> FloatArray:
     """(N,) each digit cell's margin [dots]: the next digit's distance minus the
     nearest's, among the digits neither the panel (:func:`ruled_out`) nor the cell's
-    own shape (:func:`linkytool.ocr.structure.shape_ruled_out`) rules out: a tailed 6
+    own shape (:func:`shape_exclusions`, beyond ``reach``) rules out: a tailed 6
     one dot from an 8 is no 8 when the panel's 8, elsewhere, looks otherwise, or when
     it encloses one hole, not two. The values read do not change; only the margin the
     policy judges."""
-    return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape_ruled_out(cells))
+    return _margins(
+        digit_costs,
+        ruled_out(cells, digit_costs, letters) | shape_exclusions(cells, digit_costs, reach),
+    )
+
+
+def shape_exclusions(
+    cells: FloatArray, digit_costs: FloatArray, reach: float
+) -> npt.NDArray[np.bool_]:
+    """(N, 10) the digits each digit cell (N, 35) cannot be by its shape
+    (:func:`linkytool.ocr.structure.shape_ruled_out`), only among the digits at least
+    ``reach`` [dots] further than its nearest (``digit_costs`` (N, 10)): 0 lets the
+    shape rule out any digit, infinity none (:func:`shape_reach`)."""
+    shape = shape_ruled_out(cells)
+    if reach <= 0.0 or not len(digit_costs):
+        return shape
+    out: npt.NDArray[np.bool_] = shape & (
+        digit_costs - digit_costs.min(axis=1, keepdims=True) >= reach
+    )
+    return out
+
+
+def letters_off_template(
+    cells: FloatArray, title: Sequence[CellRead], font: str | FontSet | None = None
+) -> int:
+    """How many title letters (``title``, their cells (N, 35) ``cells``) contradict
+    every template of their character (of ``font``, any placement) on a dot sampled
+    surely, outside ``Settings.shape_uncertain_band`` of 0.5: a glyph drawn a whole
+    dot otherwise than the templates (a ROM they do not hold exactly, a dead or stuck
+    dot, dust), not blur (which leaves dots uncertain)."""
+    table = templates(font)
+    band = SETTINGS.shape_uncertain_band
+    count = 0
+    for cell, read in zip(cells, title, strict=False):
+        if not read.char.isalpha():
+            continue
+        glyphs = table.vectors[np.asarray(table.chars) == read.char] >= 0.5
+        sure = np.abs(cell - 0.5) >= band
+        wrong = (glyphs != (cell >= 0.5)[None, :]) & sure[None, :]
+        count += bool(wrong.sum(axis=1).min() > 0)
+    return count
+
+
+def shape_reach(
+    cells: FloatArray, title: Sequence[CellRead], font: str | FontSet | None = None
+) -> float:
+    """How far [dots] from a digit cell's nearest digit the panel lets the cell's shape
+    rule a digit out (:func:`shape_exclusions`): anywhere (0), unless at least
+    ``Settings.shape_off_letters`` of its title letters (cells (N, 35) ``cells``) are
+    drawn a whole dot otherwise than every template of theirs
+    (:func:`letters_off_template`). On such a panel a digit may be too, and one dot
+    opens or closes a loop: a variant tailed 9 whose tail reaches down one dot more
+    encloses two holes, an 8's shape, 1 dot nearer the 8 than any 9 template (tuning
+    seed 38411, tailed hard photo 38: 10729 read 10728, confident). The shape then
+    rules out only digits ``Settings.shape_off_reach`` away."""
+    if letters_off_template(cells, title, font) >= SETTINGS.shape_off_letters:
+        return SETTINGS.shape_off_reach
+    return 0.0
 
 
 def _margins(digit_costs: FloatArray, excluded: npt.NDArray[np.bool_]) -> FloatArray:
@@ -706,17 +770,19 @@ def _margins(digit_costs: FloatArray, excluded: npt.NDArray[np.bool_]) -> FloatA
     return out
 
 
-def value_margin(cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]) -> float:
+def value_margin(
+    cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead], reach: float = 0.0
+) -> float:
     """The smallest margin [dots] of a value's digit cells (N, 35), each against the
-    digits the panel and its shape do not rule out (:func:`panel_margins`; those the
-    shape does not when the title has too few letters to judge a familiar fit); 0
-    without digits."""
+    digits the panel and its shape (beyond ``reach``, :func:`shape_reach`) do not rule
+    out (:func:`panel_margins`; those the shape does not when the title has too few
+    letters to judge a familiar fit); 0 without digits."""
     if not len(digit_costs):
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        return float(_margins(digit_costs, shape_ruled_out(cells)).min())
-    return float(panel_margins(cells, digit_costs, letters).min())
+        return float(_margins(digit_costs, shape_exclusions(cells, digit_costs, reach)).min())
+    return float(panel_margins(cells, digit_costs, letters, reach).min())
 
 
 def unlike_cells(

@@ -36,6 +36,7 @@ from linkytool.ocr.dotmatrix import (
     detect_fonts,
     number_digits,
     reconsidered,
+    shape_reach,
     value_margin,
 )
 from linkytool.ocr.grammar import (
@@ -149,11 +150,15 @@ def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[FloatArray,
     """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each digit,
     (len(positions), 10), whether they are of a design the templates do not hold (both:
     :func:`reconsidered`) and their smallest margin [dots] (:func:`value_margin`)."""
-    cells = read.grid.cells.reshape(-1, 35)[[_cell_index(p) for p in positions]]
+    every = read.grid.cells.reshape(-1, 35)
+    cells = every[[_cell_index(p) for p in positions]]
     chars, distances = char_distances(cells, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
-    result, unfamiliar = reconsidered(cells, costs, read.lines[0])
-    return result, unfamiliar, value_margin(cells, result, read.lines[0])
+    # a panel whose letters are drawn a dot off every template may draw its digits so too:
+    # their shapes then rule out only far digits
+    reach = shape_reach(every[:CHARS], read.lines[0], read.font)
+    result, unfamiliar = reconsidered(cells, costs, read.lines[0], reach)
+    return result, unfamiliar, value_margin(cells, result, read.lines[0], reach)
 
 
 #: Line separator of :func:`_value_text` (keeps digits of two lines apart).
