@@ -35,8 +35,8 @@ from linkytool.ocr.dotmatrix import (
     char_distances,
     detect_fonts,
     number_digits,
+    panel_drawn_off,
     reconsidered,
-    shape_reach,
     value_margin,
 )
 from linkytool.ocr.grammar import (
@@ -154,11 +154,10 @@ def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[FloatArray,
     cells = every[[_cell_index(p) for p in positions]]
     chars, distances = char_distances(cells, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
-    # a panel whose letters are drawn a dot off every template may draw its digits so too:
-    # their shapes then rule out only far digits
-    reach = shape_reach(every[:CHARS], read.lines[0], read.font)
-    result, unfamiliar = reconsidered(cells, costs, read.lines[0], reach)
-    return result, unfamiliar, value_margin(cells, result, read.lines[0], reach)
+    # a panel whose letters are drawn a dot off every template may draw its digits so too
+    drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
+    result, unfamiliar = reconsidered(cells, costs, read.lines[0], drawn_off)
+    return result, unfamiliar, value_margin(cells, result, read.lines[0], drawn_off)
 
 
 #: Line separator of :func:`_value_text` (keeps digits of two lines apart).

@@ -194,16 +194,16 @@ class Settings:
     shape_uncertain_band: float = 0.35
     shape_max_uncertain: int = 6
 
-    #: A panel at least this many of whose title letters contradict every template of
-    #: their character on a surely sampled dot (``dotmatrix.letters_off_template``: a
-    #: ROM drawn a dot otherwise than the templates, a dead dot, dust; not blur) may draw
-    #: its digits a dot otherwise too, and one dot opens or closes a loop: its digits'
-    #: shapes rule out only digits ``shape_off_reach`` [dots] or more further than the
-    #: nearest (``dotmatrix.shape_reach``). Set on leave-one-font-out seed 38411 (tailed
-    #: hard photo 38: a variant-ROM 9 with two holes, 10729 read 10728 confidently;
-    #: variant-ROM panels there: 2-11 such letters, others 0-1 but two damaged ones).
+    #: A panel at least this many distinct title letters of which contradict every
+    #: template of their character on a surely sampled dot (``dotmatrix.
+    #: letters_off_template``: a ROM drawn a dot otherwise than the templates, a dead
+    #: dot, dust; not blur) may draw its digits a dot otherwise too, and one dot opens
+    #: or closes a loop: its digits' shapes rule out only the digits no reading with
+    #: one dot switched admits (``dotmatrix.panel_drawn_off``). Set on
+    #: leave-one-font-out seed 38411 (tailed hard photo 38: a variant-ROM 9 with two
+    #: holes, 10729 read 10728 confidently; variant-ROM panels there show 2-7 such
+    #: letters, the others 0-1 but a few damaged by glare or a finger).
     shape_off_letters: int = 2
-    shape_off_reach: float = 1.5
 
 
 #: The settings the reader uses.

@@ -7,9 +7,9 @@ photo 38 (``bench/ocr_accuracy.py --font tailed --level hard --count 50 --seed 3
 a variant ROM (one dot flipped in half its glyphs) draws the tailed 9 with its tail one
 dot longer, so it encloses two holes, an 8's shape, and lies 1 dot from the 8 template
 and 2 from any 9. The shape ruled the 9 out of the margin: 10729 read 10728, confident.
-The panel's own letters show the ROM is drawn a dot off (``letters_off_template``):
-there the shape rules out only digits ``Settings.shape_off_reach`` away
-(``dotmatrix.shape_reach``).
+The panel's own letters show the ROM is drawn a dot off (``letters_off_template``,
+``panel_drawn_off``): there a digit's shape rules out only the digits no reading with
+one dot switched admits.
 """
 
 from __future__ import annotations
@@ -19,20 +19,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo
+from linkytool.ocr import read_photo, reader
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
     cell_windows,
     char_distances,
     letters_off_template,
-    shape_reach,
+    panel_drawn_off,
     template_fonts,
     use_template_fonts,
     value_margin,
 )
 from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.settings import SETTINGS
+from linkytool.ocr.structure import admitted
 
 from .conftest import bench_photo
 
@@ -69,6 +70,9 @@ def test_letters_drawn_a_dot_off_are_counted_blur_is_not() -> None:
     cells, reads = _title("INDEX", 2)
     with use_template_fonts(WITHOUT_TAILED):
         assert letters_off_template(cells, reads) == 2
+        # one ROM draws a letter one way: the same letter twice is one piece of evidence
+        twice, twice_reads = _title("IINDEX", 2)
+        assert letters_off_template(twice, twice_reads) == 1
         # blur leaves dots doubtful, not wrong: every dot pulled towards 0.5
         blurred = 0.5 + (np.stack([_glyph(c) for c in "INDEX"]) - 0.5) * 0.4
         assert letters_off_template(blurred, reads) == 0
@@ -82,13 +86,16 @@ def test_a_variant_9_with_an_8_shape_keeps_the_9_as_runner_up() -> None:
     sharp, sharp_reads = _title("INDEX", 0)
     off, off_reads = _title("INDEX", SETTINGS.shape_off_letters)
     with use_template_fonts(WITHOUT_TAILED):
-        assert shape_reach(sharp, sharp_reads) == 0.0
-        assert shape_reach(off, off_reads) == SETTINGS.shape_off_reach
+        assert not panel_drawn_off(sharp, sharp_reads)
+        assert panel_drawn_off(off, off_reads)
     # its two holes rule the 9 out: a wide margin on a panel drawn as the templates...
     assert value_margin(cells[1:], costs[1:], sharp_reads) >= SETTINGS.confident_margin
-    # ...not on one whose letters are drawn a dot off: the 9 stays the runner-up
-    reach = SETTINGS.shape_off_reach
-    assert value_margin(cells[1:], costs[1:], off_reads, reach) < SETTINGS.confident_margin
+    # ...not on one whose letters are drawn a dot off (one dot switched, it is a 9's
+    # shape): the 9 stays the runner-up
+    assert value_margin(cells[1:], costs[1:], off_reads, True) < SETTINGS.confident_margin
+    # a shape two dots from any 9 still rules the 9 out there: the tailed 6's one lower hole
+    six = _glyph("6", "tailed")[None, :]
+    assert "9" not in admitted(six[0], drawn_off=True)
 
 
 @pytest.mark.parametrize("rule", [True, False])
@@ -96,12 +103,9 @@ def test_a_variant_rom_9_read_8_is_to_confirm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
 ) -> None:
     """Seed 38411, tailed hard photo 38: "   010729 kWh", its 9 drawn with an 8's
-    holes; with the shape's reach off (the rule before), read 10728 confidently."""
+    holes; with the rule off (the reader before), read 10728 confidently."""
     if not rule:
-        monkeypatch.setattr(dotmatrix, "shape_reach", lambda *args: 0.0)
-        from linkytool.ocr import reader
-
-        monkeypatch.setattr(reader, "shape_reach", lambda *args: 0.0)
+        monkeypatch.setattr(reader, "panel_drawn_off", lambda *args: False)
     path, value = bench_photo(tmp_path, "tailed", "hard", 38, 38411)
     with use_template_fonts(WITHOUT_TAILED):
         reading = read_photo(path)
