@@ -53,7 +53,9 @@ class Settings:
         "(dotmatrix._twin_shapes, design_gap reused): leave-one-font-out seeds 52711 "
         "and 38211 (50 normal photos per font); a time read whatever its cells read "
         "(grammar.number_token, no constant): leave-one-font-out seed 45127 (50 normal "
-        "photos per font)"
+        "photos per font); a shape on a panel drawn a dot off the templates "
+        "(shape_off_letters, structure.admitted's drawn_off): leave-one-font-out seed "
+        "38411 (50 photos per font and level, normal+hard)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
