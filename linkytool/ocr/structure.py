@@ -177,7 +177,9 @@ def _shape(lit: list[list[bool]]) -> Shape | None:
     )
 
 
-@lru_cache(maxsize=8192)
+#: Patterns kept: a cell of a panel drawn a dot off tries its readings with each of its
+#: 35 dots switched (``admitted``'s ``drawn_off``), up to a few hundred patterns a cell.
+@lru_cache(maxsize=1 << 16)
 def _admitted(pattern: int) -> int:
     """Bit mask of the digits whose shape a 7×5 pattern of lit dots has (bit ``i`` of
     ``pattern``: dot ``i`` in row order; every digit when it has no shape)."""
