@@ -203,8 +203,8 @@ class Settings:
     #: or closes a loop: its digits' shapes rule out only the digits no reading with
     #: one dot switched admits (``dotmatrix.panel_drawn_off``). Set on
     #: leave-one-font-out seed 38411 (tailed hard photo 38: a variant-ROM 9 with two
-    #: holes, 10729 read 10728 confidently; variant-ROM panels there show 2-7 such
-    #: letters, the others 0-1 but a few damaged by glare or a finger).
+    #: holes, 10729 read 10728 confidently; its 11 tailed hard variant-ROM panels show
+    #: 2-6 such letters, the 31 others 0-1 but two damaged ones 3-4).
     shape_off_letters: int = 2
 
 
