@@ -348,7 +348,9 @@ __all__ = [
     "detect_fonts",
     "digit_misfits",
     "letters_fit",
+    "letters_off_template",
     "number_digits",
+    "panel_drawn_off",
     "panel_margins",
     "reconsidered",
     "ruled_out",
@@ -398,6 +400,7 @@ def unfamiliar_digits(
     *,
     cells: FloatArray | None = None,
     known: npt.NDArray[np.bool_] | None = None,
+    drawn_off: bool = False,
 ) -> bool:
     """Whether a value's digits are drawn in a design the templates do not know.
 
@@ -410,8 +413,8 @@ def unfamiliar_digits(
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
     :func:`vouched_digits`; the margin is then to the next digit the panel or the
-    cell's shape does not rule out, :func:`panel_margins`). False without enough
-    letters to compare.
+    cell's shape does not rule out, :func:`panel_margins`, with ``drawn_off``).
+    False without enough letters to compare.
     """
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
@@ -421,13 +424,13 @@ def unfamiliar_digits(
     margin = (
         ordered[:, 1] - ordered[:, 0]
         if cells is None
-        else panel_margins(cells, digit_costs, letters)
+        else panel_margins(cells, digit_costs, letters, drawn_off)
     )
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
     if known is not None:
         odd &= ~known
     if cells is not None and odd.any():
-        odd &= ~vouched_digits(cells, digit_costs, letters)
+        odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off)
     return bool(odd.any())
 
 
@@ -538,7 +541,10 @@ def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> np
 
 
 def reconsidered(
-    cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    title: Sequence[CellRead],
+    drawn_off: bool = False,
 ) -> tuple[FloatArray, bool]:
     """The distances [dots] of digit cells (N, 35) to each digit (``digit_costs``
     (N, 10)) once the panel has spoken, and whether the digits are of a design the
@@ -548,7 +554,8 @@ def reconsidered(
     that digit (:func:`shape_read`: its other digits cost ``Settings.unlike_cost``
     more) and no unfamiliar design. Only for unfamiliar digits (never confident): two
     cells that look unlike do not share a digit (:func:`unlike_cells`). A margin may be
-    infinite: every other digit ruled out (:func:`panel_margins`).
+    infinite: every other digit ruled out (:func:`panel_margins`, ``drawn_off``:
+    :func:`panel_drawn_off`).
     """
     letters = letters_fit(title)
     if letters is not None and len(digit_costs):
@@ -558,7 +565,7 @@ def reconsidered(
     else:
         shaped = np.full(len(digit_costs), -1, dtype=np.intp)
     known = (shaped >= 0) & (np.argmin(digit_costs, axis=1) == shaped)
-    if not unfamiliar_digits(digit_costs, title, cells=cells, known=known):
+    if not unfamiliar_digits(digit_costs, title, cells=cells, known=known, drawn_off=drawn_off):
         return digit_costs, False
     misfit = digit_misfits(digit_costs, title)
     out = digit_costs
@@ -585,7 +592,7 @@ def _one_to_one(
 
 
 def vouched_digits(
-    cells: FloatArray, digit_costs: FloatArray, letters: float
+    cells: FloatArray, digit_costs: FloatArray, letters: float, drawn_off: bool = False
 ) -> npt.NDArray[np.bool_]:
     """(N,) the digit cells (N, 35) whose nearest digit (``digit_costs`` (N, 10)
     [dots]) the panel itself vouches for, though they may fit it worse (their misfit)
@@ -615,7 +622,7 @@ def vouched_digits(
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, one_design)
     repeated = same.sum(axis=1) > 1
-    margin = panel_margins(cells, digit_costs, letters)
+    margin = panel_margins(cells, digit_costs, letters, drawn_off)
     misfit = ordered[:, 0] - letters
     out: npt.NDArray[np.bool_] = (
         one_to_one
@@ -687,14 +694,55 @@ def trusted_alone(misfit: FloatArray, margin: FloatArray) -> npt.NDArray[np.bool
     return out
 
 
-def panel_margins(cells: FloatArray, digit_costs: FloatArray, letters: float) -> FloatArray:
+def panel_margins(
+    cells: FloatArray, digit_costs: FloatArray, letters: float, drawn_off: bool = False
+) -> FloatArray:
     """(N,) each digit cell's margin [dots]: the next digit's distance minus the
     nearest's, among the digits neither the panel (:func:`ruled_out`) nor the cell's
-    own shape (:func:`linkytool.ocr.structure.shape_ruled_out`) rules out: a tailed 6
-    one dot from an 8 is no 8 when the panel's 8, elsewhere, looks otherwise, or when
-    it encloses one hole, not two. The values read do not change; only the margin the
-    policy judges."""
-    return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape_ruled_out(cells))
+    own shape (:func:`linkytool.ocr.structure.shape_ruled_out`; with any one dot
+    drawn otherwise too when ``drawn_off``, :func:`panel_drawn_off`) rules out: a
+    tailed 6 one dot from an 8 is no 8 when the panel's 8, elsewhere, looks
+    otherwise, or when it encloses one hole, not two. The values read do not change;
+    only the margin the policy judges."""
+    shape = shape_ruled_out(cells, None, True) if drawn_off else shape_ruled_out(cells)
+    return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
+
+
+def letters_off_template(
+    cells: FloatArray, title: Sequence[CellRead], font: str | FontSet | None = None
+) -> int:
+    """How many distinct title letters (``title``, their cells (N, 35) ``cells``)
+    contradict every template of their character (of ``font``, any placement) on a
+    dot sampled surely, outside ``Settings.shape_uncertain_band`` of 0.5: a glyph drawn
+    a whole dot otherwise than the templates (a ROM they do not hold exactly, a dead
+    or stuck dot, dust), not blur (which leaves dots uncertain). A letter counts once
+    however often the title shows it: one ROM draws it one way."""
+    table = templates(font)
+    band = SETTINGS.shape_uncertain_band
+    off: set[str] = set()
+    for cell, read in zip(cells, title, strict=False):
+        if not read.char.isalpha() or read.char in off:
+            continue
+        glyphs = table.vectors[np.asarray(table.chars) == read.char] >= 0.5
+        sure = np.abs(cell - 0.5) >= band
+        wrong = (glyphs != (cell >= 0.5)[None, :]) & sure[None, :]
+        if wrong.sum(axis=1).min() > 0:
+            off.add(read.char)
+    return len(off)
+
+
+def panel_drawn_off(
+    cells: FloatArray, title: Sequence[CellRead], font: str | FontSet | None = None
+) -> bool:
+    """Whether a panel draws its glyphs a whole dot otherwise than the templates: at
+    least ``Settings.shape_off_letters`` of its title letters (cells (N, 35)
+    ``cells``) do (:func:`letters_off_template`). Its digits may then be drawn a dot
+    otherwise too, and one dot opens or closes a loop: a variant tailed 9 whose tail
+    reaches one dot lower encloses two holes, an 8's shape, 1 dot from the 8 template
+    and 2 from any 9 (tuning seed 38411, tailed hard photo 38: 10729 read 10728,
+    confident). On such a panel a digit's shape rules out only the digits no reading
+    with one dot switched admits (:func:`panel_margins`)."""
+    return letters_off_template(cells, title, font) >= SETTINGS.shape_off_letters
 
 
 def _margins(digit_costs: FloatArray, excluded: npt.NDArray[np.bool_]) -> FloatArray:
@@ -706,17 +754,23 @@ def _margins(digit_costs: FloatArray, excluded: npt.NDArray[np.bool_]) -> FloatA
     return out
 
 
-def value_margin(cells: FloatArray, digit_costs: FloatArray, title: Sequence[CellRead]) -> float:
+def value_margin(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    title: Sequence[CellRead],
+    drawn_off: bool = False,
+) -> float:
     """The smallest margin [dots] of a value's digit cells (N, 35), each against the
-    digits the panel and its shape do not rule out (:func:`panel_margins`; those the
-    shape does not when the title has too few letters to judge a familiar fit); 0
-    without digits."""
+    digits the panel and its shape do not rule out (:func:`panel_margins`, with
+    ``drawn_off``; those the shape does not when the title has too few letters to
+    judge a familiar fit); 0 without digits."""
     if not len(digit_costs):
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        return float(_margins(digit_costs, shape_ruled_out(cells)).min())
-    return float(panel_margins(cells, digit_costs, letters).min())
+        shape = shape_ruled_out(cells, None, True) if drawn_off else shape_ruled_out(cells)
+        return float(_margins(digit_costs, shape).min())
+    return float(panel_margins(cells, digit_costs, letters, drawn_off).min())
 
 
 def unlike_cells(

@@ -35,6 +35,7 @@ from linkytool.ocr.dotmatrix import (
     char_distances,
     detect_fonts,
     number_digits,
+    panel_drawn_off,
     reconsidered,
     value_margin,
 )
@@ -149,11 +150,14 @@ def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[FloatArray,
     """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each digit,
     (len(positions), 10), whether they are of a design the templates do not hold (both:
     :func:`reconsidered`) and their smallest margin [dots] (:func:`value_margin`)."""
-    cells = read.grid.cells.reshape(-1, 35)[[_cell_index(p) for p in positions]]
+    every = read.grid.cells.reshape(-1, 35)
+    cells = every[[_cell_index(p) for p in positions]]
     chars, distances = char_distances(cells, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
-    result, unfamiliar = reconsidered(cells, costs, read.lines[0])
-    return result, unfamiliar, value_margin(cells, result, read.lines[0])
+    # a panel whose letters are drawn a dot off every template may draw its digits so too
+    drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
+    result, unfamiliar = reconsidered(cells, costs, read.lines[0], drawn_off)
+    return result, unfamiliar, value_margin(cells, result, read.lines[0], drawn_off)
 
 
 #: Line separator of :func:`_value_text` (keeps digits of two lines apart).

@@ -53,7 +53,9 @@ class Settings:
         "(dotmatrix._twin_shapes, design_gap reused): leave-one-font-out seeds 52711 "
         "and 38211 (50 normal photos per font); a time read whatever its cells read "
         "(grammar.number_token, no constant): leave-one-font-out seed 45127 (50 normal "
-        "photos per font)"
+        "photos per font); a shape on a panel drawn a dot off the templates "
+        "(shape_off_letters, structure.admitted's drawn_off): leave-one-font-out seed "
+        "38411 (50 photos per font and level, normal+hard)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -193,6 +195,17 @@ class Settings:
     #: cells of 756, read right), at 0.35 none did.
     shape_uncertain_band: float = 0.35
     shape_max_uncertain: int = 6
+
+    #: A panel at least this many distinct title letters of which contradict every
+    #: template of their character on a surely sampled dot (``dotmatrix.
+    #: letters_off_template``: a ROM drawn a dot otherwise than the templates, a dead
+    #: dot, dust; not blur) may draw its digits a dot otherwise too, and one dot opens
+    #: or closes a loop: its digits' shapes rule out only the digits no reading with
+    #: one dot switched admits (``dotmatrix.panel_drawn_off``). Set on
+    #: leave-one-font-out seed 38411 (tailed hard photo 38: a variant-ROM 9 with two
+    #: holes, 10729 read 10728 confidently; its 11 tailed hard variant-ROM panels show
+    #: 2-6 such letters, the 31 others 0-1 but two damaged ones 3-4).
+    shape_off_letters: int = 2
 
 
 #: The settings the reader uses.

@@ -177,7 +177,9 @@ def _shape(lit: list[list[bool]]) -> Shape | None:
     )
 
 
-@lru_cache(maxsize=8192)
+#: Patterns kept: a cell of a panel drawn a dot off tries its readings with each of its
+#: 35 dots switched (``admitted``'s ``drawn_off``), up to a few hundred patterns a cell.
+@lru_cache(maxsize=1 << 16)
 def _admitted(pattern: int) -> int:
     """Bit mask of the digits whose shape a 7×5 pattern of lit dots has (bit ``i`` of
     ``pattern``: dot ``i`` in row order; every digit when it has no shape)."""
@@ -188,33 +190,41 @@ def _admitted(pattern: int) -> int:
     return sum(1 << i for i, digit in enumerate(DIGITS) if DIGIT_SHAPES[digit].admits(shape))
 
 
-def admitted(cell: npt.NDArray[np.float64], band: float | None = None) -> frozenset[str]:
+def admitted(
+    cell: npt.NDArray[np.float64], band: float | None = None, drawn_off: bool = False
+) -> frozenset[str]:
     """The digits one cell's 35 sampled dots (0 = background, 1 = on) may be by shape:
     those admitting the shape of at least one reading of its uncertain dots, within
     ``band`` of 0.5 (``Settings.shape_uncertain_band`` when None; every digit when
-    there are too many of them)."""
+    there are too many of them). ``drawn_off``: the glyph may also be drawn one dot
+    otherwise than its design (a ROM a dot off the templates, a dead dot): every
+    reading with any one dot switched counts too."""
     dots = np.asarray(cell, dtype=np.float64).reshape(-1)
     width = SETTINGS.shape_uncertain_band if band is None else band
     unsure = [int(i) for i in np.flatnonzero(np.abs(dots - 0.5) < width)]
     if len(unsure) > SETTINGS.shape_max_uncertain:
         return frozenset(DIGITS)
     sure = sum(1 << int(i) for i in np.flatnonzero(dots >= 0.5) if int(i) not in unsure)
+    switches = (0, *(1 << i for i in range(len(dots)))) if drawn_off else (0,)
     mask = 0
     for flips in itertools.product((0, 1), repeat=len(unsure)):
-        mask |= _admitted(sure | sum(bit << i for bit, i in zip(flips, unsure, strict=True)))
-        if mask == EVERY_DIGIT:  # nothing left to rule out
-            break
+        reading = sure | sum(bit << i for bit, i in zip(flips, unsure, strict=True))
+        for switch in switches:
+            mask |= _admitted(reading ^ switch)
+            if mask == EVERY_DIGIT:  # nothing left to rule out
+                return frozenset(DIGITS)
     return frozenset(digit for i, digit in enumerate(DIGITS) if mask >> i & 1)
 
 
 def shape_ruled_out(
-    cells: npt.NDArray[np.float64], band: float | None = None
+    cells: npt.NDArray[np.float64], band: float | None = None, drawn_off: bool = False
 ) -> npt.NDArray[np.bool_]:
     """(N, 10) the digits each cell (N, 35) cannot be by its shape (:func:`admitted`,
-    dots within ``band`` of 0.5 uncertain)."""
+    dots within ``band`` of 0.5 uncertain; ``drawn_off``: any one dot may be drawn
+    otherwise)."""
     out = np.zeros((len(cells), len(DIGITS)), dtype=np.bool_)
     for row, cell in enumerate(cells):
-        allowed = admitted(cell, band)
+        allowed = admitted(cell, band, drawn_off)
         out[row] = [digit not in allowed for digit in DIGITS]
     return out
 

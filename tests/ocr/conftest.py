@@ -49,7 +49,7 @@ def switch_off_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         dotmatrix,
         "shape_ruled_out",
-        lambda cells, band=None: np.zeros((len(cells), 10), dtype=np.bool_),
+        lambda cells, *_: np.zeros((len(cells), 10), dtype=np.bool_),
     )
 
 
