@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
 import functools
 import hashlib
 import json
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -40,43 +38,24 @@ COMMITTED = [
 VALUE_SCREENS = ("prm", "date", "injection_index")
 
 
-class SessionReadings:
-    """``read_photo`` of a committed sample photo, read once per test session for all the
-    test workers (issue 14: 24 photos, 8 s of CPU, were read one after another by one test
-    and again by each worker that ran another test of this file).
+@pytest.fixture(scope="session")
+def committed_reading(session_store: Callable[[str], Any]) -> Callable[[str], PhotoReading]:
+    """``read_photo`` of a committed sample photo (by name), read once per test session for
+    all the test workers (issue 14: the 24 photos, 8 s of CPU, were read one after another
+    by one test, and the demo photos again by each worker that ran another test here).
+    Each reading is real: ``read_photo``'s, by whichever worker needs it first, kept
+    under the SHA-256 of the photo's bytes (``SessionStore``)."""
+    store = session_store("committed-readings")
 
-    Each reading is real, computed by ``read_photo`` in this session by whichever worker
-    needs it first, and kept in ``folder`` (the session's own temporary folder: made
-    empty for the session, so the reader's code cannot change under an entry) under the
-    SHA-256 of the photo's bytes; a worker that needs a photo another worker is reading
-    waits for it (one lock per photo) rather than read it twice.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
-
-    @functools.cache  # noqa: B019 (one instance per session)
-    def __call__(self, name: str) -> PhotoReading:
+    @functools.cache
+    def read(name: str) -> PhotoReading:
         path = SAMPLES_PHOTOS / name
         key = hashlib.sha256(path.read_bytes()).hexdigest()
-        entry = self.folder / f"{key}.pickle"
-        with open(self.folder / f"{key}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not entry.is_file():
-                partial = entry.with_suffix(f".{os.getpid()}")
-                partial.write_bytes(pickle.dumps(read_photo(path)))
-                partial.replace(entry)
-            # Written by this session's workers only, in this session's own folder.
-            reading = pickle.loads(entry.read_bytes())
+        reading = store.get(key, lambda: read_photo(path))
         assert isinstance(reading, PhotoReading)
         return reading
 
-
-@pytest.fixture(scope="session")
-def committed_reading(session_folder: Path) -> Callable[[str], PhotoReading]:
-    """``read_photo`` of a committed sample photo (by name), once per session."""
-    return SessionReadings(session_folder / "committed-readings")
+    return read
 
 
 @pytest.mark.parametrize(
