@@ -115,11 +115,13 @@ class CachedPhotoReader:
 
     Tests that are not about OCR inject it (``make_app(photo_reader=...)``): each reading is
     still real (computed by the OCR on first use), but a photo read by several tests costs
-    its seconds of OCR once. The demo end-to-end test keeps the real reader.
+    its seconds of OCR once, for all the test workers (``store``: a ``SessionStore``; it
+    was once per worker, issue 14). The demo end-to-end test keeps the real reader.
     """
 
-    def __init__(self) -> None:
-        self._readings: dict[bytes, Any] = {}
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self._readings: dict[str, Any] = {}
         self.calls = 0
 
     def __call__(self, path: Path) -> Any:
@@ -129,15 +131,15 @@ class CachedPhotoReader:
         from linkytool.ocr import read_photo
 
         self.calls += 1
-        digest = hashlib.sha256(Path(path).read_bytes()).digest()
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         if digest not in self._readings:
-            self._readings[digest] = read_photo(path)
+            self._readings[digest] = self._store.get(digest, lambda: read_photo(path))
         return dataclasses.replace(self._readings[digest], path=Path(path))
 
 
 @pytest.fixture(scope="session")
-def photo_reader() -> CachedPhotoReader:
-    return CachedPhotoReader()
+def photo_reader(session_store: Callable[[str], Any]) -> CachedPhotoReader:
+    return CachedPhotoReader(session_store("photo-readings"))
 
 
 @pytest.fixture(scope="session")
