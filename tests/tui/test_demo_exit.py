@@ -8,6 +8,7 @@ the exit, no folder may remain there and no process may carry the marker.
 
 from __future__ import annotations
 
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -185,6 +186,10 @@ async def test_a_crash_at_start_up_still_removes_the_demo_folder(
     def broken(self: MeterPane):  # type: ignore[no-untyped-def]
         raise RuntimeError("panne simulée")
 
+    # multiprocessing keeps one temporary folder per process, made on first use and
+    # removed at the worker's exit: made here, before the patch, it stays out of
+    # tmp_path (which pytest removes first, so the removal printed a traceback).
+    multiprocessing.util.get_temp_dir()
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     monkeypatch.setattr(MeterPane, "compose_content", broken)
     app = make_app(demo=True, clock=frozen_clock, port_lister=list)
