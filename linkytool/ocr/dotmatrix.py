@@ -704,7 +704,7 @@ def panel_margins(
     tailed 6 one dot from an 8 is no 8 when the panel's 8, elsewhere, looks
     otherwise, or when it encloses one hole, not two. The values read do not change;
     only the margin the policy judges."""
-    shape = shape_ruled_out(cells, None, True) if drawn_off else shape_ruled_out(cells)
+    shape = shape_ruled_out(cells, None, drawn_off)
     return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
 
 
@@ -724,6 +724,8 @@ def letters_off_template(
         if not read.char.isalpha() or read.char in off:
             continue
         glyphs = table.vectors[np.asarray(table.chars) == read.char] >= 0.5
+        if not len(glyphs):  # a letter of another glyph set: nothing to compare with
+            continue
         sure = np.abs(cell - 0.5) >= band
         wrong = (glyphs != (cell >= 0.5)[None, :]) & sure[None, :]
         if wrong.sum(axis=1).min() > 0:
@@ -768,7 +770,7 @@ def value_margin(
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        shape = shape_ruled_out(cells, None, True) if drawn_off else shape_ruled_out(cells)
+        shape = shape_ruled_out(cells, None, drawn_off)
         return float(_margins(digit_costs, shape).min())
     return float(panel_margins(cells, digit_costs, letters, drawn_off).min())
 

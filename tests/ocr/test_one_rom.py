@@ -171,9 +171,13 @@ def test_the_panel_vouches_with_the_margin_the_policy_judges(
     seen: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
     original = dotmatrix.vouched_digits
 
-    def spy(cells: np.ndarray, costs: np.ndarray, letters: float, reach: float = 0.0) -> np.ndarray:
+    def spy(
+        cells: np.ndarray, costs: np.ndarray, letters: float, drawn_off: bool = False
+    ) -> np.ndarray:
         out = (
-            original(cells, costs, letters, reach) if vouching else np.zeros(len(cells), dtype=bool)
+            original(cells, costs, letters, drawn_off)
+            if vouching
+            else np.zeros(len(cells), dtype=bool)
         )
         seen.append((cells, costs, letters, out))
         return out

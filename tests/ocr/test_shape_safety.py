@@ -76,6 +76,9 @@ def test_letters_drawn_a_dot_off_are_counted_blur_is_not() -> None:
         # blur leaves dots doubtful, not wrong: every dot pulled towards 0.5
         blurred = 0.5 + (np.stack([_glyph(c) for c in "INDEX"]) - 0.5) * 0.4
         assert letters_off_template(blurred, reads) == 0
+        # a letter no template set draws is no evidence either way (and no crash)
+        stranger = [CellRead("é", 1.0, " ", 9.0)] + reads[1:]
+        assert letters_off_template(cells, stranger) == 1
 
 
 def test_a_variant_9_with_an_8_shape_keeps_the_9_as_runner_up() -> None:
