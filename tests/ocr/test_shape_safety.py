@@ -77,7 +77,7 @@ def test_letters_drawn_a_dot_off_are_counted_blur_is_not() -> None:
         blurred = 0.5 + (np.stack([_glyph(c) for c in "INDEX"]) - 0.5) * 0.4
         assert letters_off_template(blurred, reads) == 0
         # a letter no template set draws is no evidence either way (and no crash)
-        stranger = [CellRead("é", 1.0, " ", 9.0)] + reads[1:]
+        stranger = [CellRead("é", 1.0, " ", 9.0), *reads[1:]]
         assert letters_off_template(cells, stranger) == 1
 
 
