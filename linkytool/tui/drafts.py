@@ -33,6 +33,11 @@ class DraftStore:
             self.values[field_id] = value
             self._dirty = True
 
+    def discard(self, field_id: str) -> None:
+        """Forget ``field_id``'s draft (its text is saved, or typed back to the saved one)."""
+        if self.values.pop(field_id, None) is not None:
+            self._dirty = True
+
     def get(self, field_id: str) -> str | None:
         return self.values.get(field_id)
 

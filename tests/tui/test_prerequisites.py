@@ -97,6 +97,41 @@ async def test_field_edit_is_validated_then_saved(
     assert [(i.make, i.model) for i in dossier.installation.inverters] == [("Enphase", "IQ8M")]
 
 
+async def test_a_typo_typed_back_to_the_saved_value_clears_its_refusal(
+    demo_copy: Path, photo_reader: CachedPhotoReader
+) -> None:
+    """A refused typo, then the field typed back to what the dossier holds (found on a
+    site visit: the refusal stayed under the field, and the typo, kept as a draft, came
+    back in the field at the next refresh of the form and in the next session)."""
+    app = make_app(demo_copy, clock=frozen_clock, photo_reader=photo_reader)
+    saved = load_dossier(demo_copy).case.prm
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(app.query("#f-case--prm")), timeout=20)
+        field = app.query_one("#f-case--prm", Input)
+        error = app.query_one("#err-f-case--prm", Label)
+        pane = app.panes["prerequis"]
+        field.focus()
+        field.value = saved[:-1] + "O"
+        await pilot.pause()
+        pane.flush_edits()
+        await pilot.pause()
+        assert not error.has_class("hidden")
+        field.value = saved  # typed back: nothing to save, nothing refused any more
+        await pilot.pause()
+        pane.flush_edits()
+        await pilot.pause()
+        assert error.has_class("hidden")
+        app.query_one("#f-producer--name", Input).focus()  # the form refreshes on a save
+        pane.dossier_changed("test")
+        await pilot.pause()
+        assert field.value == saved
+        app.flush_drafts()
+        drafts_file = demo_copy.with_name(f".{demo_copy.name}.saisie.json")
+        assert "f-case--prm" not in json.loads(drafts_file.read_text(encoding="utf-8"))
+    assert load_dossier(demo_copy).case.prm == saved
+
+
 async def test_no_dossier_then_create_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     app = make_app(workdir=tmp_path, clock=frozen_clock)

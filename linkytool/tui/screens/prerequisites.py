@@ -490,8 +490,17 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             return  # the form showing the dossier's value, not the user typing
         if event.value == self._saved_text(path):
             self._pending.pop(path, None)  # shown from the dossier, or typed back
+            self._accepted(path, event.value)
             return
         self._queue(path, event.value)
+
+    def _accepted(self, path: str, text: str | None) -> None:
+        """``path``'s field holds a saved value: no refusal under it, no draft of it
+        (a refused typo kept as a draft would come back at the next refresh)."""
+        self._errors[path].add_class("hidden")
+        if text is not None:
+            self._shown[path] = text  # the form may show it normalised
+        self.lt_app.drafts.discard(field_id(path))
 
     def _saved_text(self, path: str) -> str | None:
         """The dossier's current value of ``path`` as shown in its field."""
@@ -563,10 +572,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                 if isinstance(value, str):
                     self.lt_app.drafts.set(field_id(path), value)
             else:
-                error_label.add_class("hidden")
-                if isinstance(value, str):
-                    self._shown[path] = value  # saved: the form may show it normalised
-                self.lt_app.drafts.values.pop(field_id(path), None)
+                self._accepted(path, value if isinstance(value, str) else None)
                 self.lt_app.drafts.set("_saved", path)
                 saved.append(path)
         if saved:
