@@ -401,6 +401,7 @@ def unfamiliar_digits(
     cells: FloatArray | None = None,
     known: npt.NDArray[np.bool_] | None = None,
     drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> bool:
     """Whether a value's digits are drawn in a design the templates do not know.
 
@@ -413,8 +414,8 @@ def unfamiliar_digits(
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
     :func:`vouched_digits`; the margin is then to the next digit the panel or the
-    cell's shape does not rule out, :func:`panel_margins`, with ``drawn_off``).
-    False without enough letters to compare.
+    cell's shape does not rule out, :func:`panel_margins`, with ``drawn_off`` and
+    ``shapes``). False without enough letters to compare.
     """
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
@@ -424,13 +425,13 @@ def unfamiliar_digits(
     margin = (
         ordered[:, 1] - ordered[:, 0]
         if cells is None
-        else panel_margins(cells, digit_costs, letters, drawn_off)
+        else panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     )
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
     if known is not None:
         odd &= ~known
     if cells is not None and odd.any():
-        odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off)
+        odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off, shapes)
     return bool(odd.any())
 
 
@@ -545,6 +546,7 @@ def reconsidered(
     digit_costs: FloatArray,
     title: Sequence[CellRead],
     drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> tuple[FloatArray, bool]:
     """The distances [dots] of digit cells (N, 35) to each digit (``digit_costs``
     (N, 10)) once the panel has spoken, and whether the digits are of a design the
@@ -555,7 +557,7 @@ def reconsidered(
     more) and no unfamiliar design. Only for unfamiliar digits (never confident): two
     cells that look unlike do not share a digit (:func:`unlike_cells`). A margin may be
     infinite: every other digit ruled out (:func:`panel_margins`, ``drawn_off``:
-    :func:`panel_drawn_off`).
+    :func:`panel_drawn_off`; ``shapes``: the dots the shapes are read from).
     """
     letters = letters_fit(title)
     if letters is not None and len(digit_costs):
@@ -565,7 +567,9 @@ def reconsidered(
     else:
         shaped = np.full(len(digit_costs), -1, dtype=np.intp)
     known = (shaped >= 0) & (np.argmin(digit_costs, axis=1) == shaped)
-    if not unfamiliar_digits(digit_costs, title, cells=cells, known=known, drawn_off=drawn_off):
+    if not unfamiliar_digits(
+        digit_costs, title, cells=cells, known=known, drawn_off=drawn_off, shapes=shapes
+    ):
         return digit_costs, False
     misfit = digit_misfits(digit_costs, title)
     out = digit_costs
@@ -592,7 +596,11 @@ def _one_to_one(
 
 
 def vouched_digits(
-    cells: FloatArray, digit_costs: FloatArray, letters: float, drawn_off: bool = False
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    letters: float,
+    drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> npt.NDArray[np.bool_]:
     """(N,) the digit cells (N, 35) whose nearest digit (``digit_costs`` (N, 10)
     [dots]) the panel itself vouches for, though they may fit it worse (their misfit)
@@ -618,11 +626,11 @@ def vouched_digits(
     ordered = np.sort(digit_costs, axis=1)
     nearest = np.argmin(digit_costs, axis=1)
     between = cell_distances(cells)
-    one_design = between <= settings.unlike_distance
+    one_design = between <= design_gap(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, one_design)
     repeated = same.sum(axis=1) > 1
-    margin = panel_margins(cells, digit_costs, letters, drawn_off)
+    margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     misfit = ordered[:, 0] - letters
     out: npt.NDArray[np.bool_] = (
         one_to_one
@@ -695,16 +703,22 @@ def trusted_alone(misfit: FloatArray, margin: FloatArray) -> npt.NDArray[np.bool
 
 
 def panel_margins(
-    cells: FloatArray, digit_costs: FloatArray, letters: float, drawn_off: bool = False
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    letters: float,
+    drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> FloatArray:
     """(N,) each digit cell's margin [dots]: the next digit's distance minus the
     nearest's, among the digits neither the panel (:func:`ruled_out`) nor the cell's
     own shape (:func:`linkytool.ocr.structure.shape_ruled_out`; with any one dot
     drawn otherwise too when ``drawn_off``, :func:`panel_drawn_off`) rules out: a
     tailed 6 one dot from an 8 is no 8 when the panel's 8, elsewhere, looks
-    otherwise, or when it encloses one hole, not two. The values read do not change;
-    only the margin the policy judges."""
-    shape = shape_ruled_out(cells, None, drawn_off)
+    otherwise, or when it encloses one hole, not two. The shapes are read from
+    ``shapes`` (N, 35) when given (the dots pooled over the variants sampled at the same
+    place: :func:`linkytool.ocr.structure.pooled_dots`), else from ``cells``. The values
+    read do not change; only the margin the policy judges."""
+    shape = shape_ruled_out(cells if shapes is None else shapes, None, drawn_off)
     return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
 
 
@@ -761,18 +775,19 @@ def value_margin(
     digit_costs: FloatArray,
     title: Sequence[CellRead],
     drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> float:
     """The smallest margin [dots] of a value's digit cells (N, 35), each against the
     digits the panel and its shape do not rule out (:func:`panel_margins`, with
-    ``drawn_off``; those the shape does not when the title has too few letters to
-    judge a familiar fit); 0 without digits."""
+    ``drawn_off`` and ``shapes``; those the shape does not when the title has too few
+    letters to judge a familiar fit); 0 without digits."""
     if not len(digit_costs):
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        shape = shape_ruled_out(cells, None, drawn_off)
+        shape = shape_ruled_out(cells if shapes is None else shapes, None, drawn_off)
         return float(_margins(digit_costs, shape).min())
-    return float(panel_margins(cells, digit_costs, letters, drawn_off).min())
+    return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes).min())
 
 
 def unlike_cells(

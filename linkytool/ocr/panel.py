@@ -8,7 +8,7 @@ itself (other margins, gaps and line layouts). Reads are ranked by :attr:`PanelR
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -24,6 +24,7 @@ from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_varian
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
+from linkytool.ocr.structure import pooled_dots
 
 #: The screens whose value the reader returns.
 VALUE_KINDS = (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX)
@@ -144,6 +145,32 @@ def read_panel(
     lattice = like.lattice if like is not None else None
     grid = sample_grid(_channel(panel, variant.channel), window=variant.window, lattice=lattice)
     return classify_grid(grid, variant, font)
+
+
+#: Two variants' dot centres this close [rectified px, 1/6 of a dot pitch] sample the
+#: same dots (the two luminance windows share one grid; the green channel aligns its own).
+SAME_PLACE_PX = 1.0
+
+
+def _same_place(first: GridSample, second: GridSample) -> bool:
+    """Whether two samplings of one panel put their dot centres at the same place."""
+    return all(
+        a.shape == b.shape and bool(np.abs(a - b).max() <= SAME_PLACE_PX)
+        for a, b in zip(first.centres, second.centres, strict=True)
+    )
+
+
+def pooled_shapes(reads: Sequence[PanelRead]) -> list[npt.NDArray[np.float64]]:
+    """Per read of one panel, the dots (32, 35) its digits' shapes are read from: its
+    cells pooled with those of every read sampled at the same place
+    (:func:`linkytool.ocr.structure.pooled_dots`: a dot one window samples surely is
+    sure, unless another sampling contradicts it)."""
+    return [
+        pooled_dots(
+            np.stack([other.grid.cells for other in reads if _same_place(read.grid, other.grid)])
+        ).reshape(-1, 35)
+        for read in reads
+    ]
 
 
 def read_on_lattice(read: PanelRead) -> PanelRead:
@@ -307,6 +334,7 @@ __all__ = [
     "Variant",
     "classify_grid",
     "find_panel",
+    "pooled_shapes",
     "read_on_lattice",
     "read_panel",
 ]

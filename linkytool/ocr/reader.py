@@ -62,6 +62,7 @@ from linkytool.ocr.panel import (
     PanelRead,
     classify_grid,
     find_panel,
+    pooled_shapes,
     read_panel,
 )
 from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
@@ -146,18 +147,22 @@ def _split_sheet(text: str | None) -> tuple[str | None, str | None]:
     return lines[0], parse_references("\n".join(lines[1:]))
 
 
-def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[FloatArray, bool, float]:
+def _digit_costs(
+    read: PanelRead, positions: Sequence[int], dots: FloatArray
+) -> tuple[FloatArray, bool, float]:
     """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each digit,
     (len(positions), 10), whether they are of a design the templates do not hold (both:
-    :func:`reconsidered`) and their smallest margin [dots] (:func:`value_margin`)."""
+    :func:`reconsidered`) and their smallest margin [dots] (:func:`value_margin`); shapes
+    read from ``dots`` (32, 35) (:func:`pooled_shapes`)."""
     every = read.grid.cells.reshape(-1, 35)
-    cells = every[[_cell_index(p) for p in positions]]
+    at = [_cell_index(p) for p in positions]
+    cells, shapes = every[at], dots[at]
     chars, distances = char_distances(cells, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
     # a panel whose letters are drawn a dot off every template may draw its digits so too
     drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
-    result, unfamiliar = reconsidered(cells, costs, read.lines[0], drawn_off)
-    return result, unfamiliar, value_margin(cells, result, read.lines[0], drawn_off)
+    result, unfamiliar = reconsidered(cells, costs, read.lines[0], drawn_off, shapes)
+    return result, unfamiliar, value_margin(cells, result, read.lines[0], drawn_off, shapes)
 
 
 #: Line separator of :func:`_value_text` (keeps digits of two lines apart).
@@ -530,14 +535,14 @@ def _read_image(
     repaired = False
     faint = False
     unfamiliar = False
-    for read in reads:
+    for read, dots in zip(reads, pooled_shapes(reads), strict=True):
         value_text, match = _parse_read(read, kind)
         if match is None:
             values.append(None)
             continue
         if read is reads[0]:
             faint = _faint_digit(read, match)
-        costs, odd, margin = _digit_costs(read, match.digit_positions)
+        costs, odd, margin = _digit_costs(read, match.digit_positions, dots)
         unfamiliar = unfamiliar or odd
         chosen = best_digits(kind, match, costs)
         if chosen is None:
