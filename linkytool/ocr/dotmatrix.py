@@ -442,7 +442,11 @@ def unfamiliar_digits(
 
 
 def shape_digits(
-    cells: FloatArray, fits: FloatArray, letters: float, gap: float = 0.0
+    cells: FloatArray,
+    fits: FloatArray,
+    letters: float,
+    gap: float = 0.0,
+    shapes: FloatArray | None = None,
 ) -> npt.NDArray[np.intp]:
     """(N,) the digit each cell (N, 35) is by its shape alone, -1 for none: a cell no
     template explains (its nearest template, ``fits`` (N,) [dots] away, misfits the
@@ -450,10 +454,12 @@ def shape_digits(
     whose every reading of its uncertain dots has the shape of one digit and no other
     (:func:`linkytool.ocr.structure.admitted`), or whose shape allows several digits,
     one of them the digit a cell of the same design (within ``gap`` [dots]) reads by
-    its shape alone (:func:`_twin_shapes`)."""
+    its shape alone (:func:`_twin_shapes`). Shapes are read from ``shapes`` (N, 35)
+    when given (:func:`panel_margins`), else from ``cells``."""
     out = np.full(len(cells), -1, dtype=np.intp)
     unexplained = fits - letters > SETTINGS.unfamiliar_excess_cap
-    allowed = {int(row): admitted(cells[row]) for row in np.flatnonzero(unexplained)}
+    dots = cells if shapes is None else shapes
+    allowed = {int(row): admitted(dots[row]) for row in np.flatnonzero(unexplained)}
     for row, digits in allowed.items():
         if len(digits) == 1:
             out[row] = DIGITS.index(next(iter(digits)))
@@ -484,6 +490,7 @@ def number_digits(
     line: Sequence[CellRead],
     title: Sequence[CellRead],
     font: str | FontSet | None = None,
+    shapes: FloatArray | None = None,
 ) -> list[str | None]:
     """Per cell (N, 35) of a value's numbers (read as ``line``), the digit it reads as,
     None to keep its reading: its nearest digit when that fits within
@@ -494,7 +501,7 @@ def number_digits(
     within :func:`design_gap`: the alternative ROM's open 4 fits H 3 dots off, blur
     may bring one of them under, a unit's k fits its own k) and the panel agrees
     (:func:`agreed_shapes`, over the cells read as digits: an HD44780 4 elsewhere
-    keeps an open 4 unread)."""
+    keeps an open 4 unread; shapes read from ``shapes`` (N, 35) when given)."""
     digits = classify(cells, DIGITS, font)
     fits = np.array([digit.distance for digit in digits])
     best = np.array([cell.distance for cell in line])
@@ -504,7 +511,10 @@ def number_digits(
     letters = letters_fit(title)
     if letters is not None:
         gap = design_gap(cells[as_digit], nearest[as_digit])  # the template digits' noise
-        shaped[~as_digit] = shape_digits(cells[~as_digit], fits[~as_digit], letters, gap)
+        dots = cells if shapes is None else shapes
+        shaped[~as_digit] = shape_digits(
+            cells[~as_digit], fits[~as_digit], letters, gap, dots[~as_digit]
+        )
         members = as_digit | (shaped >= 0)
         sub, read = cells[members], np.where(shaped >= 0, shaped, nearest)[members]
         alike = (read[:, None] == read[None, :]) & (cell_distances(sub) <= design_gap(sub, read))
@@ -536,7 +546,9 @@ def agreed_shapes(
     return np.where(agree, shaped, -1)
 
 
-def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt.NDArray[np.intp]:
+def shape_read(
+    cells: FloatArray, digit_costs: FloatArray, letters: float, shapes: FloatArray | None = None
+) -> npt.NDArray[np.intp]:
     """(N,) the digit the shape reads for digit cells (N, 35) no template explains
     (:func:`shape_digits`), -1 for none, kept only where the panel agrees
     (:func:`agreed_shapes`; the other cells read as their nearest digit of
@@ -544,7 +556,7 @@ def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> np
     fits, nearest = digit_costs.min(axis=1), np.argmin(digit_costs, axis=1)
     familiar = fits - letters <= SETTINGS.unfamiliar_excess_cap
     gap = design_gap(cells[familiar], nearest[familiar])  # the template digits' noise
-    return agreed_shapes(cells, shape_digits(cells, fits, letters, gap), nearest)
+    return agreed_shapes(cells, shape_digits(cells, fits, letters, gap, shapes), nearest)
 
 
 def reconsidered(
@@ -567,7 +579,7 @@ def reconsidered(
     """
     letters = letters_fit(title)
     if letters is not None and len(digit_costs):
-        shaped = shape_read(cells, digit_costs, letters)
+        shaped = shape_read(cells, digit_costs, letters, shapes)
         other = (shaped[:, None] >= 0) & (np.arange(len(DIGITS))[None, :] != shaped[:, None])
         digit_costs = digit_costs + SETTINGS.unlike_cost * other
     else:

@@ -9,7 +9,7 @@ itself (other margins, gaps and line layouts). Reads are ranked by :attr:`PanelR
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -55,6 +55,14 @@ class PanelRead:
     lines: tuple[list[CellRead], list[CellRead]]
     #: Glyph sets the cells were classified with (None: every template set).
     font: FontSet | None = None
+    #: The dots (2, 16, 35) the digits' shapes are read from: the cells pooled with the
+    #: other variants sampled at the same place (:func:`pooled_shapes`); None: the cells.
+    pooled: npt.NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def shape_dots(self) -> npt.NDArray[np.float64]:
+        """The dots (2, 16, 35) the digits' shapes are read from (see ``pooled``)."""
+        return self.grid.cells if self.pooled is None else self.pooled
 
     @property
     def text(self) -> tuple[str, str]:
@@ -160,17 +168,16 @@ def _same_place(first: GridSample, second: GridSample) -> bool:
     )
 
 
-def pooled_shapes(reads: Sequence[PanelRead]) -> list[npt.NDArray[np.float64]]:
-    """Per read of one panel, the dots (32, 35) its digits' shapes are read from: its
+def pooled_shapes(reads: Sequence[PanelRead]) -> list[PanelRead]:
+    """The reads of one panel, each with the dots its digits' shapes are read from: its
     cells pooled with those of every read sampled at the same place
     (:func:`linkytool.ocr.structure.pooled_dots`: a dot one window samples surely is
     sure, unless another sampling contradicts it)."""
-    return [
-        pooled_dots(
-            np.stack([other.grid.cells for other in reads if _same_place(read.grid, other.grid)])
-        ).reshape(-1, 35)
-        for read in reads
-    ]
+    out = []
+    for read in reads:
+        alike = [other.grid.cells for other in reads if _same_place(read.grid, other.grid)]
+        out.append(replace(read, pooled=pooled_dots(np.stack(alike))))
+    return out
 
 
 def read_on_lattice(read: PanelRead) -> PanelRead:

@@ -147,16 +147,13 @@ def _split_sheet(text: str | None) -> tuple[str | None, str | None]:
     return lines[0], parse_references("\n".join(lines[1:]))
 
 
-def _digit_costs(
-    read: PanelRead, positions: Sequence[int], dots: FloatArray
-) -> tuple[FloatArray, bool, float]:
+def _digit_costs(read: PanelRead, positions: Sequence[int]) -> tuple[FloatArray, bool, float]:
     """Distance [dots] of the cells at ``positions`` (of :func:`_value_text`) to each digit,
     (len(positions), 10), whether they are of a design the templates do not hold (both:
-    :func:`reconsidered`) and their smallest margin [dots] (:func:`value_margin`); shapes
-    read from ``dots`` (32, 35) (:func:`pooled_shapes`)."""
+    :func:`reconsidered`) and their smallest margin [dots] (:func:`value_margin`)."""
     every = read.grid.cells.reshape(-1, 35)
     at = [_cell_index(p) for p in positions]
-    cells, shapes = every[at], dots[at]
+    cells, shapes = every[at], read.shape_dots.reshape(-1, 35)[at]
     chars, distances = char_distances(cells, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
     # a panel whose letters are drawn a dot off every template may draw its digits so too
@@ -242,7 +239,8 @@ def _biased_lines(
     if where:
         cells = np.stack([read.grid.cells[lines[at]][index] for at, index in where])
         numbers_read = [read.lines[lines[at]][index] for at, index in where]
-        digits = number_digits(cells, numbers_read, read.lines[0], read.font)
+        shapes = np.stack([read.shape_dots[lines[at]][index] for at, index in where])
+        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes)
         for (at, index), digit in zip(where, digits, strict=True):
             if digit is not None:
                 texts[at][index] = digit
@@ -454,6 +452,7 @@ def _read_image(
                 reads.append(classify_grid(grid, variant, font))
             else:
                 reads.append(read_panel(choice.panel, variant, font, like=choice.first.grid))
+        reads = pooled_shapes(reads)  # each cell's shape from every sampling of it
         sheet_text = sheet_future.result() if sheet_future is not None else None
     tesseract_text, references = _split_sheet(sheet_text)
     warnings: list[str] = []
@@ -535,14 +534,14 @@ def _read_image(
     repaired = False
     faint = False
     unfamiliar = False
-    for read, dots in zip(reads, pooled_shapes(reads), strict=True):
+    for read in reads:
         value_text, match = _parse_read(read, kind)
         if match is None:
             values.append(None)
             continue
         if read is reads[0]:
             faint = _faint_digit(read, match)
-        costs, odd, margin = _digit_costs(read, match.digit_positions, dots)
+        costs, odd, margin = _digit_costs(read, match.digit_positions)
         unfamiliar = unfamiliar or odd
         chosen = best_digits(kind, match, costs)
         if chosen is None:
