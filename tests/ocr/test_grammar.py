@@ -9,18 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linkytool.ocr.grammar import (
-    best_date_digits,
-    best_digits,
-    classify_title,
-    fold_digits,
-    normalise_text,
-    parse_date,
-    parse_index,
-    parse_prm,
-    parse_value,
-)
+from linkytool.ocr.dates import best_date_digits, parse_date
+from linkytool.ocr.fields import fold_digits
+from linkytool.ocr.grammar import best_digits, parse_prm, parse_value
+from linkytool.ocr.indexes import parse_index
 from linkytool.ocr.result import ScreenKind
+from linkytool.ocr.titles import classify_title
+from linkytool.ocr.values import normalise_text
 
 
 @pytest.mark.parametrize(
@@ -174,7 +169,8 @@ def test_time_after_a_misread_word() -> None:
 
 
 def test_references_and_meter_address() -> None:
-    from linkytool.ocr.grammar import ads_number, parse_references
+    from linkytool.ocr.sheet import parse_references
+    from linkytool.ocr.values import ads_number
 
     text = "TL é LULU\nADS 041864123456\nCLA 230 V 5-90 À 50 Hz\n~~ '' ..\n"
     refs = parse_references(text)

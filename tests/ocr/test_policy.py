@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from linkytool.ocr.crosscheck import CheckStatus, CrossCheck
-from linkytool.ocr.policy import Candidate, Repair, Verdict, decide, with_evidence
+from linkytool.ocr.evidence import with_evidence
+from linkytool.ocr.policy import Candidate, Repair, Verdict, decide
 from linkytool.ocr.result import PhotoReading, ScreenKind
 
 PATH = Path("prm.jpg")
