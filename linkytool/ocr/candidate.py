@@ -20,12 +20,9 @@ class Repair(StrEnum):
     PADDING = "padding"
     #: The calendar overruled a cell's nearest digit (a year read "2827").
     CALENDAR = "calendar"
-    #: A loose grammar rule (fixed layout, trimmed letters, a cell taken as a blank...).
+    #: A loose grammar rule (fixed layout, trimmed letters, a cell taken as a blank, a
+    #: number left outside the value...).
     LAYOUT = "layout"
-    #: A number was left outside the value (a time without its colon, a second number).
-    LEFTOVER = "leftover"
-    #: The screen was named by its value, its title being illegible.
-    KIND_FROM_VALUE = "kind_from_value"
     #: Read by tesseract on the whole panel: no dot grid was found.
     NO_GRID = "no_grid"
     #: The digits fit the known glyph sets far worse than the title's letters do: a
@@ -38,11 +35,9 @@ REPAIR_REMARKS: dict[Repair, str] = {
     Repair.LAYOUT: "Valeur reconstituée d'après la disposition de l'écran : vérifiez-la.",
     Repair.CALENDAR: "Un chiffre lu donnait une date impossible : la date la plus proche est "
     "proposée, vérifiez-la.",
-    Repair.LEFTOVER: "Un chiffre lu hors de la valeur : vérifiez la valeur.",
     Repair.FAINT: "Un chiffre est bien plus pâle que les autres (reste de l'écran précédent ?) "
     ": vérifiez la valeur, ou reprenez la photo une fois l'écran stabilisé.",
     Repair.PADDING: "Nombre de zéros inattendu devant l'index : vérifiez la valeur.",
-    Repair.KIND_FROM_VALUE: "Titre illisible : l'écran est déduit de la valeur, vérifiez-le.",
     Repair.NO_GRID: "Écran non reconnu comme un afficheur à points : lecture approximative "
     "(tesseract), à vérifier.",
     Repair.UNFAMILIAR_DIGITS: "Chiffres d'un dessin inhabituel pour ce lecteur : vérifiez "

@@ -74,9 +74,9 @@ def _kind_from_value(read: PanelRead) -> ScreenKind | None:
 
 
 def _letters_legible(read: PanelRead) -> bool:
-    """At least three title cells read as letters with a clear margin."""
+    """Enough title cells read as letters with a clear margin (a title, if unknown)."""
     clear = [c for c in read.lines[0] if c.char.isalpha() and c.margin >= SETTINGS.confident_margin]
-    return len(clear) >= 3
+    return len(clear) >= SETTINGS.legible_title_letters
 
 
 def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleReading:

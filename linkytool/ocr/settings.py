@@ -213,6 +213,11 @@ class Settings:
     disagree_factor: float = 0.5
     uncertain_title_factor: float = 0.7
 
+    #: A panel with no title word spotted is another screen (not "not a Linky") when
+    #: this many title cells read as letters with a clear margin (linkytool.ocr.
+    #: screenkind; set by hand with the title spotting, not on the benchmark).
+    legible_title_letters: int = 3
+
     # --- the tesseract sheet (linkytool.ocr.sheet; set by hand on the committed samples
     # when the references were first read, db78e18, not on the benchmark) ---
     #: Title line cleaned for tesseract: blur [dot pitches] merging dots into strokes,
