@@ -417,3 +417,19 @@ def test_a_letter_glued_after_an_index_that_is_not_the_unit_is_a_repair() -> Non
     for text, value in (("70758 kWh", "70758"), ("70758KWH", "70758"), ("  12 KW", "12")):
         clean = parse_index(text)
         assert clean is not None and clean.value == value and not clean.repaired
+
+
+def test_parse_screen_gives_the_value_s_cells_as_line_and_column() -> None:
+    """The grammar reads the screen's lines and answers in cells: the date on the title
+    line and the time on line 2 ("DATE 01/08/2026" / "HEURE 16:34"), no line-break
+    position for the caller to map back."""
+    from linkytool.ocr.grammar import parse_screen
+
+    match = parse_screen(ScreenKind.DATE, ("DATE  01/08/2026", "HEURE      16:34"))
+    assert match is not None and match.value == "2026-08-01T16:34" and not match.repaired
+    day, month, year = [(0, 6), (0, 7)], [(0, 9), (0, 10)], [(0, c) for c in range(12, 16)]
+    assert match.cells == (*day, *month, *year, (1, 11), (1, 12), (1, 14), (1, 15))
+    assert match.rule == "date"
+    index = parse_screen(ScreenKind.INJECTION_INDEX, (" " * 16, "  000042 kWh    "))
+    assert index is not None and index.value == "42"
+    assert index.cells == tuple((1, c) for c in range(2, 8))
