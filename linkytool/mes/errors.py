@@ -16,11 +16,14 @@ class ValidationIssue:
     problem: str
     example: str | None = None
 
+    @property
+    def explanation(self) -> str:
+        """The problem and its example, without the path: what a form shows under the
+        field itself, where ``case.prm`` would mean nothing to the installer."""
+        return f"{self.problem} (exemple : {self.example})" if self.example else self.problem
+
     def __str__(self) -> str:
-        text = f"{self.path} : {self.problem}"
-        if self.example:
-            text += f" (exemple : {self.example})"
-        return text
+        return f"{self.path} : {self.explanation}"
 
 
 class MesError(LinkytoolError):

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
-from linkytool.ocr.grammar import classify_title, parse_value
+from linkytool.ocr.grammar import parse_screen
 from linkytool.ocr.result import VALUE_SCREENS, ScreenKind
+from linkytool.ocr.titles import classify_title
 
 #: Height [px] the panel is scaled to before tesseract reads it (two text lines: about
 #: 40 px per line suits tesseract's default model).
@@ -55,7 +56,7 @@ def guess_without_grid(
         kind = classify_title(lines[0])
         if kind not in VALUE_SCREENS:
             continue
-        match = parse_value(kind, "\n".join(lines))
+        match = parse_screen(kind, lines)
         if match is not None:
             return TextGuess(kind, match.value, lines)
     return None

@@ -17,7 +17,6 @@ import numpy.typing as npt
 from PIL import Image
 
 from linkytool.ocr.dotmatrix import CellRead, FontSet, WordMatch, classify, spot_words
-from linkytool.ocr.grammar import SPOT_EQUIVALENTS, SPOT_OTHER_WORDS, SPOT_WORDS, classify_title
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import GridSample, sample_grid, sample_measured
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
@@ -25,6 +24,7 @@ from linkytool.ocr.rectify import BORDER, Warper, refine_quad
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 from linkytool.ocr.structure import pooled_dots
+from linkytool.ocr.titles import SPOT_EQUIVALENTS, SPOT_OTHER_WORDS, SPOT_WORDS, classify_title
 
 #: The screens whose value the reader returns.
 VALUE_KINDS = (ScreenKind.PRM, ScreenKind.DATE, ScreenKind.INJECTION_INDEX)

@@ -3,7 +3,7 @@
 :func:`read_photos` loads a TIC capture when given one, reads every photo (an unreadable
 photo does not stop the others), cross-checks the readings with each other, their EXIF
 time and the TIC, lets that outside evidence withdraw confidence (see
-:func:`linkytool.ocr.policy.with_evidence`), writes the screen crops when asked, and
+:func:`linkytool.ocr.evidence.with_evidence`), writes the screen crops when asked, and
 returns a typed :class:`PhotoBatch` that the CLI and the UI only render.
 """
 
@@ -17,7 +17,7 @@ from linkytool.errors import ExitCode
 from linkytool.fileio import atomic_write_bytes
 from linkytool.ocr.crosscheck import CheckStatus, CrossCheck, cross_check
 from linkytool.ocr.errors import PhotoError
-from linkytool.ocr.policy import with_evidence
+from linkytool.ocr.evidence import with_evidence
 from linkytool.ocr.reader import read_photo
 from linkytool.ocr.result import PhotoReading
 

@@ -213,6 +213,52 @@ class Settings:
     #: 2-6 such letters, the 31 others 0-1 but two damaged ones 3-4).
     shape_off_letters: int = 2
 
+    # --- the displayed confidence (linkytool.ocr.policy.confidence; display only, the
+    # rule table sets ``confident``) ---
+    #: Multiplied into the score when the variants disagree, when the title is uncertain.
+    disagree_factor: float = 0.5
+    uncertain_title_factor: float = 0.7
+
+    #: A panel with no title word spotted is another screen (not "not a Linky") when
+    #: this many title cells read as letters with a clear margin (linkytool.ocr.
+    #: screenkind; set by hand with the title spotting, not on the benchmark).
+    legible_title_letters: int = 3
+
+    # --- the tesseract sheet (linkytool.ocr.sheet; set by hand on the committed samples
+    # when the references were first read, db78e18, not on the benchmark) ---
+    #: Title line cleaned for tesseract: blur [dot pitches] merging dots into strokes,
+    #: then black below this grey level (0-255).
+    title_blur: float = 0.45
+    title_threshold: int = 140
+    #: The area photographed above the screen (the meter's engraved references, ADS
+    #: number...), in panel widths/heights from the panel's top-left corner: left, top,
+    #: right, bottom; rectified to ``references_size`` [px] for tesseract.
+    references_box: tuple[float, float, float, float] = (-0.15, -2.9, 1.15, -0.55)
+    references_size: tuple[int, int] = (700, 330)
+    #: White gap between the title and the references on the sheet [px].
+    sheet_gap: int = 40
+    #: A references line is kept with at least this many letters and digits, making at
+    #: least this share of its non-blank characters (tesseract noise is mostly symbols).
+    min_reference_chars: int = 6
+    min_reference_share: float = 0.6
+
+    # --- the grammar's plausibility bounds (linkytool.ocr.grammar, dates, indexes) ---
+    #: Plausible years on a Linky clock: deployment started in 2015; a clock far in the
+    #: future is a misread.
+    min_year: int = 2015
+    max_year: int = 2099
+    #: Largest plausible injection index [kWh] (a 36 kVA plant over 40 years is < 10^7).
+    max_index_kwh: int = 9_999_999
+    #: Zero-padded widths of the injection index seen so far (the real meter's padding
+    #: is unconfirmed). Another padded width is accepted but not trusted: a stray cell
+    #: read as a digit next to the number would produce one.
+    index_pad_widths: tuple[int, ...] = (6, 9)
+    #: Digits a run of 14 cells must hold to be taken for the PRM (its fixed layout), and
+    #: digits read among a date's four year cells for the date's last-resort layout
+    #: (109b442: seed 2026 hard, the fixed-layout guesses).
+    prm_layout_min_digits: int = 10
+    date_cells_min_year_digits: int = 2
+
 
 #: The settings the reader uses.
 SETTINGS = Settings()

@@ -201,3 +201,25 @@ def test_the_delay_threshold_is_said_to_be_linkytools(complete: tuple[Dossier, P
     text = flat(pdf_text(attest(dossier, base_dir=path.parent, now=GENERATED).pdf)[0])
     assert "limite 5 s" not in text
     assert "seuil de 5 s réglé dans linkytool ; le mode opératoire ne fixe pas de délai" in text
+
+
+def test_streams_are_binary_and_each_photo_is_reduced_once(
+    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No ASCII85 text encoding of images and pages (a quarter larger, under a 4 MB limit),
+    and each photo decoded and reduced once although the layout runs twice (issue 14)."""
+    from linkytool.mes import attestation
+
+    reduced: list[int] = []
+    original = attestation._thumbnail
+
+    def counted(data: bytes) -> attestation.Thumbnail | None:
+        reduced.append(len(data))
+        return original(data)
+
+    monkeypatch.setattr(attestation, "_thumbnail", counted)
+    dossier, path = complete
+    pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    assert b"/ASCII85Decode" not in pdf
+    assert b"/DCTDecode" in pdf  # the thumbnails are there, as JPEG
+    assert len(reduced) == 3, reduced

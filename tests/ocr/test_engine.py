@@ -130,11 +130,11 @@ def _demo_sheets() -> list[Image.Image]:
     from linkytool.ocr import reader
 
     sheets: list[Image.Image] = []
-    keep = _kept(reader._tesseract_sheet, sheets)
+    keep = _kept(reader.tesseract_sheet, sheets)
     for name in ("prm", "date", "index"):
         photo = ROOT / "linkytool" / "samples" / "photos" / f"demo-{name}.jpg"
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(reader, "_tesseract_sheet", keep)
+            patch.setattr(reader, "tesseract_sheet", keep)
             patch.setenv(engine.BACKEND_ENV, "command")
             reader.read_photo(photo)
     return sheets

@@ -9,18 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linkytool.ocr.grammar import (
-    best_date_digits,
-    best_digits,
-    classify_title,
-    fold_digits,
-    normalise_text,
-    parse_date,
-    parse_index,
-    parse_prm,
-    parse_value,
-)
+from linkytool.ocr.dates import best_date_digits, parse_date
+from linkytool.ocr.fields import fold_digits
+from linkytool.ocr.grammar import best_digits, parse_prm, parse_value
+from linkytool.ocr.indexes import parse_index
 from linkytool.ocr.result import ScreenKind
+from linkytool.ocr.titles import classify_title
+from linkytool.ocr.values import normalise_text
 
 
 @pytest.mark.parametrize(
@@ -174,7 +169,8 @@ def test_time_after_a_misread_word() -> None:
 
 
 def test_references_and_meter_address() -> None:
-    from linkytool.ocr.grammar import ads_number, parse_references
+    from linkytool.ocr.sheet import parse_references
+    from linkytool.ocr.values import ads_number
 
     text = "TL é LULU\nADS 041864123456\nCLA 230 V 5-90 À 50 Hz\n~~ '' ..\n"
     refs = parse_references(text)
@@ -421,3 +417,19 @@ def test_a_letter_glued_after_an_index_that_is_not_the_unit_is_a_repair() -> Non
     for text, value in (("70758 kWh", "70758"), ("70758KWH", "70758"), ("  12 KW", "12")):
         clean = parse_index(text)
         assert clean is not None and clean.value == value and not clean.repaired
+
+
+def test_parse_screen_gives_the_value_s_cells_as_line_and_column() -> None:
+    """The grammar reads the screen's lines and answers in cells: the date on the title
+    line and the time on line 2 ("DATE 01/08/2026" / "HEURE 16:34"), no line-break
+    position for the caller to map back."""
+    from linkytool.ocr.grammar import parse_screen
+
+    match = parse_screen(ScreenKind.DATE, ("DATE  01/08/2026", "HEURE      16:34"))
+    assert match is not None and match.value == "2026-08-01T16:34" and not match.repaired
+    day, month, year = [(0, 6), (0, 7)], [(0, 9), (0, 10)], [(0, c) for c in range(12, 16)]
+    assert match.cells == (*day, *month, *year, (1, 11), (1, 12), (1, 14), (1, 15))
+    assert match.rule == "date"
+    index = parse_screen(ScreenKind.INJECTION_INDEX, (" " * 16, "  000042 kWh    "))
+    assert index is not None and index.value == "42"
+    assert index.cells == tuple((1, c) for c in range(2, 8))

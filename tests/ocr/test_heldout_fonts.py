@@ -17,9 +17,11 @@ import pytest
 from linkytool.ocr import dotmatrix, read_photo
 from linkytool.ocr.dotmatrix import CellRead, unfamiliar_digits, use_template_fonts
 from linkytool.ocr.font5x7 import FONTS
-from linkytool.ocr.grammar import parse_index
+from linkytool.ocr.grammar import parse_screen
+from linkytool.ocr.indexes import parse_index
 from linkytool.ocr.policy import REPAIR_REMARKS, Repair
-from linkytool.ocr.reader import LINE_BREAK, _mark_glued_before
+from linkytool.ocr.result import ScreenKind
+from linkytool.ocr.valuecells import mark_glued_before
 
 from .conftest import bench_photo
 
@@ -118,32 +120,31 @@ def test_a_mark_glued_before_an_index_is_to_confirm(
     assert REPAIR_REMARKS[Repair.LAYOUT] in reading.warnings
 
 
-def test_only_a_mark_glued_to_the_number_counts_not_the_line_break() -> None:
-    """A 9-digit padded index starts its line: the line break before it is no mark
+def test_only_a_mark_glued_to_the_number_counts_not_the_line_start() -> None:
+    """A 9-digit padded index starts its line: the line above it is no mark
     (seed 6029 normal photo 6, "000000058 kWh", lost its confidence to that)."""
-    padded = "                " + LINE_BREAK + "000000058 kWh   "
-    match = parse_index(padded)
-    assert match is not None and not _mark_glued_before(padded, match)
-    glued = "                " + LINE_BREAK + "     (97kWh     "
-    match = parse_index(glued)
-    assert match is not None and match.value == "97" and _mark_glued_before(glued, match)
+    padded = [" " * 16, "000000058 kWh   "]
+    match = parse_screen(ScreenKind.INJECTION_INDEX, padded)
+    assert match is not None and not mark_glued_before(padded, match)
+    glued = [" " * 16, "     (97kWh     "]
+    match = parse_screen(ScreenKind.INJECTION_INDEX, glued)
+    assert match is not None and match.value == "97" and mark_glued_before(glued, match)
 
 
 @pytest.mark.parametrize(
-    ("text", "guess"),
+    ("lines", "guess"),
     [
-        ("DATE  09/07/2026" + LINE_BREAK + "HEURE      II:IA", True),  # time shown, unread
-        ("09/07/2026" + LINE_BREAK + "HEURE", True),  # the time's label alone
-        ("DATE  09/07/2026" + LINE_BREAK + "HEURE      11:14", False),  # read: not a guess
-        ("DATE COURANTE" + LINE_BREAK + "11/01/2025", False),  # a screen without a time
-        ("DATE ET HEURE" + LINE_BREAK + "    10/10/26    ", False),  # HEURE before the date
+        (("DATE  09/07/2026", "HEURE      II:IA"), True),  # time shown, unread
+        (("09/07/2026", "HEURE"), True),  # the time's label alone
+        (("DATE  09/07/2026", "HEURE      11:14"), False),  # read: not a guess
+        (("DATE COURANTE", "11/01/2025"), False),  # a screen without a time
+        (("DATE ET HEURE", "    10/10/26    "), False),  # HEURE before the date
     ],
 )
-def test_a_date_whose_time_is_shown_but_unread_is_a_guess(text: str, guess: bool) -> None:
-    from linkytool.ocr.grammar import parse_value
-    from linkytool.ocr.result import ScreenKind
-
-    match = parse_value(ScreenKind.DATE, text)
+def test_a_date_whose_time_is_shown_but_unread_is_a_guess(
+    lines: tuple[str, str], guess: bool
+) -> None:
+    match = parse_screen(ScreenKind.DATE, lines)
     assert match is not None and match.repaired is guess, match
 
 
@@ -198,8 +199,8 @@ def test_a_time_read_as_letters_is_read_as_digits(
     its cells read: its cells lean to digits as a number's do, and the digits are then
     judged as any value's (here confident and right). Without the layout rule, the time
     is lost again."""
-    from linkytool.ocr import reader
-    from linkytool.ocr.grammar import number_before_unit
+    from linkytool.ocr import valuecells
+    from linkytool.ocr.indexes import number_before_unit
 
     path, value = bench_photo(tmp_path, font, "normal", index, seed=45127)
     fonts = tuple(name for name in _shipped() if name != font)
@@ -210,7 +211,7 @@ def test_a_time_read_as_letters_is_read_as_digits(
     def digits_or_unit(token: str, rest: str) -> bool:
         return any(c.isdigit() for c in token) or number_before_unit(token, rest)
 
-    monkeypatch.setattr(reader, "number_token", digits_or_unit)
+    monkeypatch.setattr(valuecells, "number_token", digits_or_unit)
     with use_template_fonts(fonts):
         before = read_photo(path)
     assert before.value != value and not before.confident

@@ -9,8 +9,8 @@ import numpy as np
 from linkytool.ocr.dotmatrix import CellRead
 from linkytool.ocr.lcdgrid import GridSample
 from linkytool.ocr.panel import VARIANTS, PanelRead
-from linkytool.ocr.reader import spot_title
 from linkytool.ocr.result import ScreenKind
+from linkytool.ocr.screenkind import spot_title
 from ocrsynth.font5x7 import FONTS, glyph_bits
 
 FONT = next(iter(FONTS))

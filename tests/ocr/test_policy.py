@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from linkytool.ocr.crosscheck import CheckStatus, CrossCheck
-from linkytool.ocr.policy import Candidate, Repair, Verdict, decide, with_evidence
+from linkytool.ocr.evidence import with_evidence
+from linkytool.ocr.policy import Candidate, Repair, Verdict, decide
 from linkytool.ocr.result import PhotoReading, ScreenKind
 
 PATH = Path("prm.jpg")
@@ -83,3 +84,22 @@ def test_the_reader_decides_through_the_policy_table(
     reading = read_photo(path)
     assert reading.value == truth["value"]
     assert not reading.confident
+
+
+def test_the_vote_hands_the_policy_one_typed_candidate() -> None:
+    """Each variant's value is typed (cells, margin, repairs, rule); the vote elects the
+    value most variants read, a tie going to the best-fitting digits, and keeps every
+    variant's margin and repair for the policy."""
+    from linkytool.ocr.voting import VariantValue, vote
+
+    cells = ((1, 2), (1, 3))
+    first = VariantValue("42", cells, 2.0, frozenset({Repair.FAINT}), cost=1.0, rule="index")
+    second = VariantValue("47", cells, 1.0, cost=0.5, rule="index alone")
+    unread = VariantValue(None, cells, None, frozenset({Repair.UNFAMILIAR_DIGITS}))
+    candidate = vote(ScreenKind.INJECTION_INDEX, [first, second, unread], title_certain=True)
+    assert candidate is not None
+    assert (candidate.value, candidate.rule, candidate.cells) == ("47", "index alone", cells)
+    assert candidate.margins == (2.0, 1.0) and not candidate.variants_agree
+    assert candidate.repairs == {Repair.FAINT, Repair.UNFAMILIAR_DIGITS}
+    assert decide(candidate) == (Verdict.TO_CONFIRM, "variants disagree")
+    assert vote(ScreenKind.INJECTION_INDEX, [unread], title_certain=True) is None

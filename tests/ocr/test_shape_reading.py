@@ -30,12 +30,12 @@ from linkytool.ocr.dotmatrix import (
     use_template_fonts,
 )
 from linkytool.ocr.font5x7 import FONTS, bits_of, glyph_bits
-from linkytool.ocr.grammar import number_before_unit, parse_index
+from linkytool.ocr.indexes import number_before_unit, parse_index
 from linkytool.ocr.lcdgrid import GridSample
 from linkytool.ocr.panel import VARIANTS, PanelRead
-from linkytool.ocr.reader import _value_text
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
+from linkytool.ocr.valuecells import number_cells, value_lines
 
 from .conftest import bench_photo
 
@@ -300,8 +300,8 @@ def test_the_value_text_keeps_a_shape_the_panel_contradicts(fourth: str, shown: 
     value = [_glyph(c, "hd44780") for c in "  00" + fourth + "0"] + [_cell(OPEN_4)]
     read = _index_panel([*value, _glyph("2", "hd44780")], fonts)
     with use_template_fonts(fonts):
-        text = _value_text(read, ScreenKind.INJECTION_INDEX)
-    assert text.split("\n")[1].startswith(shown)
+        lines = value_lines(read, ScreenKind.INJECTION_INDEX)
+    assert lines[1].startswith(shown)
 
 
 def _glyph(char: str, font: str) -> np.ndarray:
@@ -356,12 +356,11 @@ def test_a_template_digit_is_no_twin_for_a_shape_reading(tmp_path: Path) -> None
 def test_the_units_w_and_h_are_never_digits_of_the_number() -> None:
     """A token holding digits leans to digits, but its last two cells reading W and h are
     the unit: "000005AWh" keeps its unit (the k, read A, may still be a digit's shape)."""
-    from linkytool.ocr.reader import _number_cells
 
     raw = list("   000005AWh    ")
-    _, numbers = _number_cells(raw, None)
+    _, numbers = number_cells(raw, None)
     assert numbers == list(range(3, 10))  # 000005 and the k, not W nor h
-    _, numbers = _number_cells(list("  K4H 12 "), None)
+    _, numbers = number_cells(list("  K4H 12 "), None)
     assert numbers == [2, 3, 4, 6, 7]  # a W read 4: the unit is not recognised, as before
 
 

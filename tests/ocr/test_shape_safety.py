@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import read_photo, reader
+from linkytool.ocr import read_photo, valuecells
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
@@ -108,7 +108,7 @@ def test_a_variant_rom_9_read_8_is_to_confirm(
     """Seed 38411, tailed hard photo 38: "   010729 kWh", its 9 drawn with an 8's
     holes; with the rule off (the reader before), read 10728 confidently."""
     if not rule:
-        monkeypatch.setattr(reader, "panel_drawn_off", lambda *args: False)
+        monkeypatch.setattr(valuecells, "panel_drawn_off", lambda *args: False)
     path, value = bench_photo(tmp_path, "tailed", "hard", 38, 38411)
     with use_template_fonts(WITHOUT_TAILED):
         reading = read_photo(path)

@@ -18,11 +18,11 @@ import numpy.typing as npt
 import pytest
 
 from linkytool.ocr.dotmatrix import char_distances, row_distances, spot_words, templates
-from linkytool.ocr.grammar import SPOT_EQUIVALENTS, SPOT_OTHER_WORDS, SPOT_WORDS
 from linkytool.ocr.imaging import box_blur, label_components
 from linkytool.ocr.lcdgrid import otsu_rows
 from linkytool.ocr.rectify import _fit_line
 from linkytool.ocr.settings import SETTINGS
+from linkytool.ocr.titles import SPOT_EQUIVALENTS, SPOT_OTHER_WORDS, SPOT_WORDS
 
 FloatArray = npt.NDArray[np.float64]
 WORDS = [word for word, _ in SPOT_WORDS] + list(SPOT_OTHER_WORDS)

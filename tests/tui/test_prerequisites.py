@@ -68,6 +68,7 @@ async def test_field_edit_is_validated_then_saved(
         error = app.query_one("#err-f-case--prm", Label)
         assert not error.has_class("hidden")
         assert "14 chiffres" in str(error.render())
+        assert "case.prm" not in str(error.render())  # under its field: no schema path
         assert template_dossier.read_text(encoding="utf-8") == before
         app.flush_drafts()
         drafts_file = template_dossier.with_name(f".{template_dossier.name}.saisie.json")

@@ -567,7 +567,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             error_label = self._errors[path]
             if issues:
                 # shown again with the same text (the same bad value): nothing to redraw
-                show_text(error_label, "↳ " + "; ".join(str(issue) for issue in issues))
+                show_text(error_label, "↳ " + "; ".join(issue.explanation for issue in issues))
                 error_label.remove_class("hidden")
                 if isinstance(value, str):
                     self.lt_app.drafts.set(field_id(path), value)

@@ -1,0 +1,78 @@
+r"""What a reading stage hands the policy: a :class:`Candidate` and the :class:`Repair`\ s
+it needed (typed, no decision: :mod:`linkytool.ocr.policy` decides)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from linkytool.ocr.result import ScreenKind
+
+
+class Repair(StrEnum):
+    """What a stage had to assume to find the value (each one withdraws confidence).
+
+    Declared in the order their remarks are shown."""
+
+    #: A digit cell is far fainter than the others (a previous screen's residue).
+    FAINT = "faint"
+    #: An index padded to an unknown width (a stray cell read as a zero?).
+    PADDING = "padding"
+    #: The calendar overruled a cell's nearest digit (a year read "2827").
+    CALENDAR = "calendar"
+    #: A loose grammar rule (fixed layout, trimmed letters, a cell taken as a blank, a
+    #: number left outside the value...).
+    LAYOUT = "layout"
+    #: Read by tesseract on the whole panel: no dot grid was found.
+    NO_GRID = "no_grid"
+    #: The digits fit the known glyph sets far worse than the title's letters do: a
+    #: digit design the reader was not built with (its nearest digit may be wrong).
+    UNFAMILIAR_DIGITS = "unfamiliar_digits"
+
+
+#: The French remark of each repair (shown when the value is to confirm).
+REPAIR_REMARKS: dict[Repair, str] = {
+    Repair.LAYOUT: "Valeur reconstituée d'après la disposition de l'écran : vérifiez-la.",
+    Repair.CALENDAR: "Un chiffre lu donnait une date impossible : la date la plus proche est "
+    "proposée, vérifiez-la.",
+    Repair.FAINT: "Un chiffre est bien plus pâle que les autres (reste de l'écran précédent ?) "
+    ": vérifiez la valeur, ou reprenez la photo une fois l'écran stabilisé.",
+    Repair.PADDING: "Nombre de zéros inattendu devant l'index : vérifiez la valeur.",
+    Repair.NO_GRID: "Écran non reconnu comme un afficheur à points : lecture approximative "
+    "(tesseract), à vérifier.",
+    Repair.UNFAMILIAR_DIGITS: "Chiffres d'un dessin inhabituel pour ce lecteur : vérifiez "
+    "chaque chiffre.",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value a stage proposes, with everything the policy needs to judge it."""
+
+    kind: ScreenKind
+    value: str | None
+    #: (line, column) of each digit cell the value was read from.
+    cells: tuple[tuple[int, int], ...] = ()
+    #: Name of the grammar rule that produced it (for diagnostics and tests).
+    rule: str = ""
+    #: Digit margins [dots] (distance of the second-best digit minus the best's): per
+    #: digit, or the smallest of each preprocessing variant; only their minimum counts.
+    margins: tuple[float, ...] = ()
+    repairs: frozenset[Repair] = frozenset()
+    #: Every preprocessing variant read the same value.
+    variants_agree: bool = True
+    #: The title names this screen beyond doubt (spotting, cell text and tesseract agree).
+    title_certain: bool = True
+
+    @property
+    def margin(self) -> float:
+        """The smallest digit margin [dots] (0 without digits)."""
+        return min(self.margins, default=0.0)
+
+
+def remarks(candidate: Candidate) -> tuple[str, ...]:
+    """French remarks for the repairs of ``candidate``, in a stable order."""
+    return tuple(REPAIR_REMARKS[r] for r in Repair if r in candidate.repairs)
+
+
+__all__ = ["REPAIR_REMARKS", "Candidate", "Repair", "remarks"]

@@ -1,0 +1,198 @@
+"""The date screen's grammar: a date (and time) in the cells' text, and its digits decoded
+under the calendar.
+
+:func:`parse_date` finds "DD/MM/YYYY[ HH:MM]" by a regular expression, then by the
+screen's fixed layouts (a guess, ``repaired``); :func:`best_date_digits` re-decides the
+digit cells among the valid dates (a day its month has, a plausible year, hour < 24).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from linkytool.ocr.fields import FieldMatch, fold_digit_runs, group_positions, same_length_upper
+from linkytool.ocr.settings import SETTINGS
+
+_DATE_RE = re.compile(
+    r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
+    r"(?:[\sA-Z]{0,12}?(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
+)
+#: The date screen's fixed layouts, tried when the regular parse fails: in
+#: "DD/MM/YYYY HH:MM" the cell between the year and the hour is the blank and the one
+#: between hour and minute the colon, whatever they read (a noise speck, a blurred blank
+#: read as a digit); then a date followed, after anything (noise, "HEURE" and a line
+#: break), by the only "HH:MM" (the two digits right before the colon, whatever precedes
+#: them); failing that, "DD/MM/YYYY" with anything after the year. Each layout is tried
+#: again with one date separator misread (a blank, a mark): the other must read "/".
+_DATE_LAYOUT_PATTERNS = (
+    r"(?<!\d)(\d{2})<1>(\d{2})<2>(\d{4}).(\d{2})[^\d\n](\d{2})(?!\d)",
+    r"(?<!\d)(\d{2})<1>(\d{2})<2>(\d{4}|\d{2})(?!\d)[\s\S]*?(\d{2}):(\d{2})",
+    r"(?<!\d)(\d{2})<1>(\d{2})<2>(\d{4}|\d{2})(?!\d)",
+)
+_LOOSE_SEPARATOR = r"[^\d\n]"
+_DATE_LAYOUTS = tuple(
+    re.compile(pattern.replace("<1>", "/").replace("<2>", "/")) for pattern in _DATE_LAYOUT_PATTERNS
+)
+_DATE_LAYOUTS_ONE_SEPARATOR_MISREAD = tuple(
+    re.compile(pattern.replace("<1>", first).replace("<2>", second))
+    for first, second in ((_LOOSE_SEPARATOR, "/"), ("/", _LOOSE_SEPARATOR))
+    for pattern in _DATE_LAYOUT_PATTERNS
+)
+#: Last resort: "DD/MM/" then four cells of year whatever they read (faint digits under
+#: glare read as blanks), and the time if one follows; the year needs
+#: ``SETTINGS.date_cells_min_year_digits`` digits read.
+_DATE_CELLS_RE = re.compile(
+    r"(?<!\d)(\d{2})/(\d{2})/([^\n/:]{4})(?:[\s\S]*?(?<!\d)(\d{2}):(\d{2})(?!\d))?"
+)
+#: Letters or digits after a date on its line, or digits on the next (a time misread,
+#: or noise), or a time shown there whatever its digits read: a colon between two cells
+#: or the word HEURE ("HEURE II:IA", a held-out ROM's 1 and 4 read as letters: the date
+#: alone is then a guess, never the screen's whole value).
+_SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]|[\s\S]*?(?:\d|\S:\S|HEURE)")
+
+
+def parse_date(text: str) -> FieldMatch | None:
+    """The date (and time when shown) in ``text`` as ISO ``YYYY-MM-DD[THH:MM]``."""
+    upper = same_length_upper(text)
+    folded = fold_digit_runs(upper)
+    match = _DATE_RE.search(folded)
+    if match is None or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3))):
+        # no date, or something after a date without a time (a time without its colon,
+        # noise glued to the year): the fixed layouts give a guess; a separator misread
+        # as a look-alike letter ("30L06/2026") is a digit once folded, so those layouts
+        # are also tried on the text as read
+        loose = _DATE_LAYOUTS_ONE_SEPARATOR_MISREAD
+        found_in = (
+            *(layout.search(folded) for layout in _DATE_LAYOUTS + loose),
+            *(layout.search(upper) for layout in loose),
+            match,
+        )
+        for found in found_in:
+            date_match = _date_in(found)
+            if date_match is not None:
+                return replace(date_match, repaired=True, rule="date layout")
+        return _date_cells(folded)
+    return _date_in(match)
+
+
+def _date_cells(folded: str) -> FieldMatch | None:
+    """A guess from :data:`_DATE_CELLS_RE`: the cells of the date, "?" where unread.
+
+    The caller re-decides every cell among digits (calendar constraints included).
+    """
+    match = _DATE_CELLS_RE.search(folded)
+    year_digits = 0 if match is None else sum(c.isdigit() for c in match.group(3))
+    if match is None or year_digits < SETTINGS.date_cells_min_year_digits:
+        return None
+    positions, groups = group_positions(match, 5)
+    shown = "".join(folded[i] if folded[i].isdigit() else "?" for i in positions)
+    value = f"{shown[4:8]}-{shown[2:4]}-{shown[0:2]}"
+    if len(shown) == 12:
+        value += f"T{shown[8:10]}:{shown[10:12]}"
+    return FieldMatch(value, positions, groups, repaired=True, rule="date cells")
+
+
+def _date_in(match: re.Match[str] | None) -> FieldMatch | None:
+    """The date of a match of :data:`_DATE_RE` or of a layout, if it is a real one."""
+    if match is None:
+        return None
+    day, month, year_text = int(match.group(1)), int(match.group(2)), match.group(3)
+    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+    if not SETTINGS.min_year <= year <= SETTINGS.max_year:
+        return None
+    try:
+        day_value = date(year, month, day)
+    except ValueError:
+        return None
+    value = day_value.isoformat()
+    if match.re.groups > 3 and match.group(4) is not None:
+        hour, minute = int(match.group(4)), int(match.group(5))
+        if hour > 23 or minute > 59:
+            return None
+        value += f"T{hour:02d}:{minute:02d}"
+    positions, groups = group_positions(match, 5)
+    return FieldMatch(value, positions, groups, rule="date")
+
+
+def _number_costs(
+    costs: npt.NDArray[np.float64], values: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Summed digit costs of each of ``values`` written on ``len(costs)`` cells (zero-padded).
+
+    ``costs`` is (cells, 10): the distance of each cell to each digit [dots].
+    """
+    width = len(costs)
+    total = np.zeros(len(values))
+    for cell in range(width):
+        digit = (values // 10 ** (width - 1 - cell)) % 10
+        total += costs[cell, digit]
+    return total
+
+
+def _fits(values: range, width: int) -> npt.NDArray[np.int64]:
+    """The values of ``values`` that can be written on ``width`` cells."""
+    return np.array([v for v in values if v < 10**width], dtype=np.int64)
+
+
+def _digits_of(value: int, width: int) -> str:
+    return f"{value:0{width}d}"
+
+
+def best_date_digits(groups: tuple[int, ...], costs: npt.NDArray[np.float64]) -> str | None:
+    """The digits of the valid date (and time) that fit the cells best.
+
+    ``groups`` are the digit group lengths of :attr:`FieldMatch.groups` (day, month,
+    year[, hour, minute]) and ``costs`` (cells, 10) the distance of each digit cell to
+    each digit [dots]. Constrained decoding: the day exists in its month and year
+    (29 February in leap years only), the year is plausible, hour < 24, minute < 60.
+    Returns None when the groups cannot hold a valid date.
+    """
+    if len(groups) not in (3, 5) or sum(groups) != len(costs):
+        return None
+    starts = np.cumsum((0, *groups))
+    part = [costs[starts[i] : starts[i + 1]] for i in range(len(groups))]
+    days = _fits(range(1, 32), groups[0])
+    months = _fits(range(1, 13), groups[1])
+    first, last = SETTINGS.min_year, SETTINGS.max_year
+    if groups[2] == 4:
+        years = _fits(range(first, last + 1), 4)
+        full_years = years
+    elif groups[2] == 2:
+        years = _fits(range(first % 100, last % 100 + 1), 2)
+        full_years = years + 2000
+    else:
+        return None
+    if not len(days) or not len(months):
+        return None
+    day_grid, month_grid = np.meshgrid(days, months, indexing="ij")
+    pair_cost = _number_costs(part[0], days)[:, None] + _number_costs(part[1], months)[None, :]
+    # days per month of a leap year; 29 February is masked below for the other years
+    lengths = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    pair_cost = np.where(day_grid <= lengths[month_grid - 1], pair_cost, np.inf)
+    leap = (full_years % 4 == 0) & ((full_years % 100 != 0) | (full_years % 400 == 0))
+    total = pair_cost[:, :, None] + _number_costs(part[2], years)[None, None, :]
+    feb29 = (day_grid == 29) & (month_grid == 2)
+    total = np.where(feb29[:, :, None] & ~leap[None, None, :], np.inf, total)
+    index = np.unravel_index(int(np.argmin(total)), total.shape)
+    if not np.isfinite(total[index]):
+        return None
+    digits = (
+        _digits_of(int(days[index[0]]), groups[0])
+        + _digits_of(int(months[index[1]]), groups[1])
+        + _digits_of(int(years[index[2]]), groups[2])
+    )
+    if len(groups) == 5:
+        hours = _fits(range(24), groups[3])
+        minutes = _fits(range(60), groups[4])
+        hour = int(hours[np.argmin(_number_costs(part[3], hours))])
+        minute = int(minutes[np.argmin(_number_costs(part[4], minutes))])
+        digits += _digits_of(hour, groups[3]) + _digits_of(minute, groups[4])
+    return digits
+
+
+__all__ = ["best_date_digits", "parse_date"]

@@ -1,0 +1,114 @@
+"""Which screen a panel shows: its title words spotted on the cells, the cells' text and
+tesseract vote, and whether they agree beyond doubt (the policy's ``title_certain``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from linkytool.ocr.dotmatrix import WordMatch
+from linkytool.ocr.panel import VALUE_KINDS, PanelRead
+from linkytool.ocr.result import ScreenKind
+from linkytool.ocr.settings import SETTINGS
+from linkytool.ocr.titles import SPOT_OTHER_WORDS, SPOT_WORDS, classify_title
+from linkytool.ocr.valuecells import GRAMMAR_EXCLUSIVE_KINDS, parse_read
+
+#: Screens whose value alone names them when the title is illegible: no other Linky
+#: screen shows 14 digits or a calendar date (an index in kWh could be any index).
+KINDS_NAMED_BY_VALUE = (ScreenKind.PRM, ScreenKind.DATE)
+
+
+@dataclass(frozen=True)
+class TitleReading:
+    """The screen kind a panel's title names (None: no legible title) and its evidence."""
+
+    kind: ScreenKind | None
+    #: Spotting, every variant's cell text and tesseract name this kind beyond doubt.
+    certain: bool
+    #: The best spotted title word's kind, its cost and its gap to the next kind
+    #: [dots per letter].
+    spotted: ScreenKind | None
+    spot_cost: float
+    spot_gap: float
+    #: The kind each variant's cell text names, and tesseract's.
+    text_kinds: tuple[ScreenKind | None, ...]
+    tesseract_kind: ScreenKind | None
+
+
+def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
+    """The screen whose title word fits line 1 best: (kind, cost, gap to the next kind).
+
+    Costs in [dots per letter]. A value screen's word must also fit better than every
+    other screen's word (within :data:`SETTINGS.other_word_slack`), else the kind is OTHER.
+    """
+    found = read.title_spots
+    spots = sorted(((found[word], kind) for word, kind in SPOT_WORDS), key=lambda s: s[0].cost)
+    best, best_kind = spots[0]
+    # only a word on the same cells competes: "HEURE" in "DATE ET HEURE" does not
+    other = min(
+        (found[word].cost for word in SPOT_OTHER_WORDS if _overlap(found[word], best)),
+        default=np.inf,
+    )
+    if other + SETTINGS.other_word_slack < best.cost:
+        return ScreenKind.OTHER, float(other), best.cost - float(other)
+    return best_kind, best.cost, spots[1][0].cost - best.cost
+
+
+def _overlap(first: WordMatch, second: WordMatch) -> bool:
+    """True when two spotted words share a cell."""
+    return first.start < second.start + len(second.word) and second.start < first.start + len(
+        first.word
+    )
+
+
+def _kind_from_value(read: PanelRead) -> ScreenKind | None:
+    """The one screen kind whose grammar parses the value text, else None.
+
+    Used only when no title word is legible; the kind is then never confident (the
+    title does not agree), so the reading is a guess the user confirms.
+    """
+    kinds = [kind for kind in KINDS_NAMED_BY_VALUE if parse_read(read, kind)[1] is not None]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _letters_legible(read: PanelRead) -> bool:
+    """Enough title cells read as letters with a clear margin (a title, if unknown)."""
+    clear = [c for c in read.lines[0] if c.char.isalpha() and c.margin >= SETTINGS.confident_margin]
+    return len(clear) >= SETTINGS.legible_title_letters
+
+
+def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleReading:
+    """The screen of the panel read as ``reads`` (variants, the chosen one first), with
+    tesseract's reading of its title line (None: no tesseract)."""
+    text_kinds = tuple(classify_title(r.text[0]) for r in reads)
+    spotted, spot_cost, spot_gap = spot_title(reads[0])
+    tesseract_kind = classify_title(tesseract_text) if tesseract_text is not None else None
+    kind = spotted if spot_cost <= SETTINGS.spot_max_cost else text_kinds[0] or tesseract_kind
+    if kind is None:
+        kind = _kind_from_value(reads[0])
+    if kind is None and _letters_legible(reads[0]):
+        kind = ScreenKind.OTHER  # a legible title of a screen we do not know
+    votes = {k for k in (*text_kinds, tesseract_kind) if k in VALUE_KINDS}
+    if kind in VALUE_KINDS:
+        text_sure = set(text_kinds) == {kind} and spot_cost <= SETTINGS.spot_text_sure_cost
+        certain = (
+            votes <= {kind}
+            and spotted == kind
+            and (spot_cost <= SETTINGS.spot_sure_cost or tesseract_kind == kind or text_sure)
+            and (
+                spot_gap >= SETTINGS.spot_sure_gap
+                or (
+                    text_sure
+                    and kind in GRAMMAR_EXCLUSIVE_KINDS
+                    and spot_gap >= SETTINGS.spot_text_sure_gap
+                )
+            )
+        )
+    else:
+        certain = not votes
+    return TitleReading(kind, certain, spotted, spot_cost, spot_gap, text_kinds, tesseract_kind)
+
+
+__all__ = ["KINDS_NAMED_BY_VALUE", "TitleReading", "read_title", "spot_title"]

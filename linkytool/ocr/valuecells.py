@@ -1,0 +1,216 @@
+"""The value's cells: the screen's lines as the grammar reads them, and their digit costs.
+
+Cells of a number lean to digits (:func:`value_lines`: "3OOO2" -> "30002", an open 4
+read H -> 4, the panel agreeing); a PRM or a date that does not parse is retried with
+stray cells blanked (:data:`TRIMS`, a guess when letters go). The grammar returns the
+value's digit cells as (line, column); :func:`digit_costs` gives their distance to
+each digit, which the grammar re-decides among.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from linkytool.ocr.dotmatrix import (
+    DIGITS,
+    FloatArray,
+    char_distances,
+    number_digits,
+    panel_drawn_off,
+    reconsidered,
+    value_margin,
+)
+from linkytool.ocr.grammar import ScreenMatch, number_token, parse_screen
+from linkytool.ocr.imaging import median
+from linkytool.ocr.panel import PanelRead
+from linkytool.ocr.rectify import CHARS
+from linkytool.ocr.result import ScreenKind
+from linkytool.ocr.settings import SETTINGS
+
+#: Screens whose value has a fixed layout (14 digits, a date): stray cells may be trimmed.
+GRAMMAR_EXCLUSIVE_KINDS = (ScreenKind.PRM, ScreenKind.DATE)
+
+Cell = tuple[int, int]
+
+
+def cell_index(cell: Cell) -> int:
+    """Cell number (0..31) of a (line, column) cell."""
+    line, column = cell
+    return line * CHARS + column
+
+
+def _is_mark(char: str) -> bool:
+    """A cell read as a stray mark (dot, quote, dash...): neither a letter, a digit, a
+    blank nor a date/time separator."""
+    return not char.isalnum() and char not in " /:"
+
+
+def _is_not_digit(char: str) -> bool:
+    """A cell read as a letter or a mark (not a digit, a blank or a separator)."""
+    return not char.isdigit() and char not in " /:"
+
+
+#: Retries of a fixed-length value's parse: (cells blanked, anywhere in a token rather
+#: than at its ends, result is only a guess). Marks glued to a PRM or a date are noise;
+#: letters may be too, and marks inside a token ("40**21/12/2027"), but a letter or an
+#: inner mark may also be a misread digit, so those readings are never confident. Never
+#: for an index: a mark there may be a blurred digit, and dropping it would shorten it.
+TRIMS: tuple[tuple[Callable[[str], bool], bool, bool], ...] = (
+    (_is_mark, False, False),
+    (_is_not_digit, False, True),
+    (_is_mark, True, True),
+)
+
+
+def mark_glued_before(lines: Sequence[str], match: ScreenMatch) -> bool:
+    """A stray mark glued before the number (``(97kWh``): it may be a digit of it that
+    fits no template (a held-out design's blurred 4 read as "(": 97 for 497)."""
+    if not match.cells:
+        return False
+    line, column = min(match.cells)
+    before = lines[line][column - 1] if column > 0 else " "
+    return not before.isspace() and _is_mark(before)
+
+
+def number_cells(raw: list[str], trim: Callable[[str], bool] | None) -> tuple[list[str], list[int]]:
+    """(``raw``, ``trim``'s cells blanked at both ends of each token; the cells of the
+    numbers but "/" and ":"): tokens holding a digit, before the unit or laid out as a
+    time (:func:`number_token`)."""
+    chars = list(raw)
+    numbers: list[int] = []
+    for token in re.finditer(r"[^ ]+", "".join(raw)):
+        start, end = token.span()
+        # a noise cell glued to a number is not one of its digits
+        while trim is not None and start < end and trim(raw[start]):
+            chars[start] = " "
+            start += 1
+        while trim is not None and end > start and trim(raw[end - 1]):
+            end -= 1
+            chars[end] = " "
+        word = "".join(raw[start:end])
+        if number_token(word, "".join(raw[end:])):
+            # the unit's W and h ending the token are no digits of it ("000005AWh": an
+            # h turned 4 beside a k read 4 by its shape lost the value)
+            last = end - 2 if word[-2:].upper() == "WH" and len(word) > 2 else end
+            numbers.extend(i for i in range(start, last) if raw[i] not in "/:")
+    return chars, numbers
+
+
+def _biased_lines(
+    read: PanelRead,
+    lines: Sequence[int],
+    trim: Callable[[str], bool] | None = None,
+    everywhere: bool = False,
+) -> list[str]:
+    """``lines`` with the cells of their numbers read as digits where they are close to
+    one, or where no template explains them and their shape is one digit's, the panel
+    agreeing (:func:`number_digits`, over every number of these lines): "3OOO2" ->
+    "30002", an open 4 read H -> 4; other tokens stay words ("HEURE" keeps its H).
+    Cells for which ``trim`` is true are first blanked at both ends of each token
+    (``everywhere``: wherever they are)."""
+    texts: list[list[str]] = []
+    where: list[tuple[int, int]] = []
+    for at, line in enumerate(lines):
+        raw = [cell.char for cell in read.lines[line]]
+        if trim is not None and everywhere:
+            raw = [" " if trim(c) else c for c in raw]
+        chars, numbers = number_cells(raw, trim)
+        texts.append(chars)
+        where.extend((at, index) for index in numbers)
+    if where:
+        cells = np.stack([read.grid.cells[lines[at]][index] for at, index in where])
+        numbers_read = [read.lines[lines[at]][index] for at, index in where]
+        shapes = np.stack([read.shape_dots[lines[at]][index] for at, index in where])
+        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes)
+        for (at, index), digit in zip(where, digits, strict=True):
+            if digit is not None:
+                texts[at][index] = digit
+    return ["".join(chars) for chars in texts]
+
+
+def value_lines(
+    read: PanelRead,
+    kind: ScreenKind,
+    trim: Callable[[str], bool] | None = None,
+    everywhere: bool = False,
+) -> list[str]:
+    """The screen's two lines the value is parsed from: line 2, or both for the date.
+
+    Some date screens show the date after the title and the time on line 2
+    ("DATE 01/08/2026" / "HEURE 16:34"); titles of the other screens hold no digits
+    and are left blank (a title "I" must not become a "1").
+    """
+    if kind is ScreenKind.DATE:
+        return _biased_lines(read, (0, 1), trim, everywhere)
+    return [" " * CHARS, _biased_lines(read, (1,), trim, everywhere)[0]]
+
+
+def parse_read(read: PanelRead, kind: ScreenKind) -> tuple[list[str], ScreenMatch | None]:
+    """(value lines, match) of one variant's cells; retries with trimmed tokens."""
+    lines = value_lines(read, kind)
+    match = parse_screen(kind, lines)
+    if kind not in GRAMMAR_EXCLUSIVE_KINDS:
+        return lines, match
+    for trim, everywhere, guess in TRIMS:
+        if match is not None and not match.repaired:
+            break
+        trimmed_lines = value_lines(read, kind, trim, everywhere)
+        trimmed = parse_screen(kind, trimmed_lines)
+        if trimmed is None:
+            continue
+        trimmed = replace(
+            trimmed, repaired=trimmed.repaired or guess, rule=f"{trimmed.rule}, trimmed"
+        )
+        if match is None or not trimmed.repaired:
+            lines, match = trimmed_lines, trimmed
+    return lines, match
+
+
+def with_digits(lines: Sequence[str], match: ScreenMatch, digits: str) -> list[str]:
+    """``lines`` with the digit cells of ``match`` replaced by ``digits``."""
+    chars = [list(line) for line in lines]
+    for (line, column), digit in zip(match.cells, digits, strict=True):
+        chars[line][column] = digit
+    return ["".join(line) for line in chars]
+
+
+def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, bool, float]:
+    """Distance [dots] of ``cells`` to each digit, (len(cells), 10), whether they are
+    of a design the templates do not hold (both: :func:`reconsidered`) and their
+    smallest margin [dots] (:func:`value_margin`)."""
+    every = read.grid.cells.reshape(-1, 35)
+    at = [cell_index(c) for c in cells]
+    chosen, shapes = every[at], read.shape_dots.reshape(-1, 35)[at]
+    chars, distances = char_distances(chosen, read.font, designs=True)
+    costs = distances[:, [chars.index(digit) for digit in DIGITS]]
+    # a panel whose letters are drawn a dot off every template may draw its digits so too
+    drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
+    result, unfamiliar = reconsidered(chosen, costs, read.lines[0], drawn_off, shapes)
+    return result, unfamiliar, value_margin(chosen, result, read.lines[0], drawn_off, shapes)
+
+
+def faint_digit(read: PanelRead, match: ScreenMatch) -> bool:
+    """True when a digit cell of ``match`` is much fainter than its others."""
+    ink = read.grid.ink
+    if ink is None or not match.cells:
+        return False
+    levels = ink.reshape(-1)[[cell_index(c) for c in match.cells]]
+    return bool(levels.min() < SETTINGS.faint_digit_share * median(levels))
+
+
+__all__ = [
+    "GRAMMAR_EXCLUSIVE_KINDS",
+    "TRIMS",
+    "cell_index",
+    "digit_costs",
+    "faint_digit",
+    "mark_glued_before",
+    "number_cells",
+    "parse_read",
+    "value_lines",
+    "with_digits",
+]

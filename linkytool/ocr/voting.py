@@ -1,0 +1,109 @@
+"""Variant voting: each preprocessing variant's value, typed, and the one value they elect.
+
+Each variant's cells give a :class:`VariantValue` (the value, its digit cells, its
+smallest margin, the repairs it needed, how well its digits fit); :func:`vote` elects
+the value most variants read (ties: the best-fitting digits) and hands the policy one
+:class:`~linkytool.ocr.policy.Candidate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from linkytool.ocr.dotmatrix import DIGITS
+from linkytool.ocr.grammar import best_digits, nearest_digits, parse_screen
+from linkytool.ocr.indexes import index_digits_plausible
+from linkytool.ocr.panel import PanelRead
+from linkytool.ocr.policy import Candidate, Repair
+from linkytool.ocr.result import ScreenKind
+from linkytool.ocr.valuecells import (
+    Cell,
+    digit_costs,
+    faint_digit,
+    mark_glued_before,
+    parse_read,
+    with_digits,
+)
+
+
+@dataclass(frozen=True)
+class VariantValue:
+    """What one variant's cells read (``value`` None: no value, or none the grammar holds)."""
+
+    value: str | None
+    #: (line, column) of the value's digit cells.
+    cells: tuple[Cell, ...] = ()
+    #: Smallest digit margin [dots]; None when the digits were never decided.
+    margin: float | None = None
+    repairs: frozenset[Repair] = frozenset()
+    #: Mean distance of the chosen digits to their cells [dots] (None: no value).
+    cost: float | None = None
+    #: The grammar rule that found the value (:attr:`ScreenMatch.rule`).
+    rule: str = ""
+
+
+def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
+    """The value of one variant's cells, its digits re-decided within the grammar
+    (``first``: the variant that chose the panel, whose ink tells a faint digit)."""
+    lines, match = parse_read(read, kind)
+    if match is None:
+        return VariantValue(None)
+    repairs: set[Repair] = set()
+    if first and faint_digit(read, match):
+        repairs.add(Repair.FAINT)
+    costs, unfamiliar, margin = digit_costs(read, match.cells)
+    if unfamiliar:
+        repairs.add(Repair.UNFAMILIAR_DIGITS)
+    chosen = best_digits(kind, match, costs)
+    if chosen is None:
+        return VariantValue(None, match.cells, repairs=frozenset(repairs), rule=match.rule)
+    # the grammar overruled a cell's nearest digit (e.g. a year 2827): not confident
+    if chosen != nearest_digits(costs):
+        repairs.add(Repair.CALENDAR)
+    shown = with_digits(lines, match, chosen)
+    rematch = parse_screen(kind, shown)
+    index = kind is ScreenKind.INJECTION_INDEX
+    # an index has no fixed length: a mark glued before it may be a digit of it
+    if match.repaired or (rematch is not None and rematch.repaired):
+        repairs.add(Repair.LAYOUT)
+    if index and mark_glued_before(lines, match):
+        repairs.add(Repair.LAYOUT)
+    if rematch is None:
+        return VariantValue(None, match.cells, margin, frozenset(repairs), rule=match.rule)
+    if index and not index_digits_plausible("".join(shown[i][j] for i, j in rematch.cells)):
+        repairs.add(Repair.PADDING)
+    picked = [costs[i, DIGITS.index(d)] for i, d in enumerate(chosen)]
+    cost = float(np.mean(picked)) if picked else 0.0
+    return VariantValue(rematch.value, match.cells, margin, frozenset(repairs), cost, match.rule)
+
+
+def vote(
+    kind: ScreenKind, variants: Sequence[VariantValue], title_certain: bool
+) -> Candidate | None:
+    """The value most variants read (on a tie, the one whose digits fit their cells
+    best), as the policy's candidate; None when no variant read one."""
+    found = [v.value for v in variants if v.value is not None]
+    if not found:
+        return None
+    costs: dict[str, float] = {}
+    for variant in variants:
+        if variant.value is not None and variant.cost is not None:
+            costs[variant.value] = min(costs.get(variant.value, np.inf), variant.cost)
+    best = min(set(found), key=lambda v: (-found.count(v), costs.get(v, np.inf), v))
+    elected = next(v for v in variants if v.value == best)
+    return Candidate(
+        kind=kind,
+        value=best,
+        cells=elected.cells,
+        rule=elected.rule,
+        margins=tuple(v.margin for v in variants if v.margin is not None),
+        repairs=frozenset().union(*(v.repairs for v in variants)),
+        variants_agree=all(v.value == best for v in variants),
+        title_certain=title_certain,
+    )
+
+
+__all__ = ["VariantValue", "read_value", "vote"]
