@@ -198,6 +198,12 @@ def stretched(bits: npt.NDArray[np.bool_], box: tuple[slice, slice]) -> list[npt
 #: Digits many ROMs draw like a letter of the same set: the alternative ROM's 0 is its
 #: O (HD44780 slashes its 0). A cell reads as that digit at ``Settings.alias_cost``.
 DIGIT_AS_LETTER = {"0": "O"}
+#: Marks whose glyph may also sit one dot off in its cell, as letters and digits do: a
+#: colon is two stacked pairs of dots whatever row it starts on (the X11 5x8 colon, its
+#: top 7 rows sampled, lies one row lower than every other set's: it read "." and the
+#: time "14.55" was lost, leave-one-font-out tuning seed 12421). Not "/" or ".": moved a
+#: dot, they fit a blurred digit's stroke.
+MOVABLE_MARKS = ":"
 
 
 def _placements(
@@ -206,9 +212,9 @@ def _placements(
     """Every (7-row dot matrix, extra cost [dots]) prototype of ``char`` in ``font_name``."""
     for window in cell_windows(glyph_bits(char, font_name)):
         yield window, 0.0
-        # letters and digits only: a mark moved a dot (a "/" one row lower) fits a
-        # blurred digit's stroke
-        if char.isalnum():
+        # letters, digits and a colon only: another mark moved a dot (a "/" one row
+        # lower) fits a blurred digit's stroke
+        if char.isalnum() or char in MOVABLE_MARKS:
             for moved in shifted(window):
                 yield moved, shift_cost
     box = design_box(font_name) if char in DIGITS else None
@@ -401,6 +407,7 @@ def unfamiliar_digits(
     cells: FloatArray | None = None,
     known: npt.NDArray[np.bool_] | None = None,
     drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> bool:
     """Whether a value's digits are drawn in a design the templates do not know.
 
@@ -413,8 +420,8 @@ def unfamiliar_digits(
     (the unknown glyph's own class cannot then be the second one) and the misfit stays
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
     :func:`vouched_digits`; the margin is then to the next digit the panel or the
-    cell's shape does not rule out, :func:`panel_margins`, with ``drawn_off``).
-    False without enough letters to compare.
+    cell's shape does not rule out, :func:`panel_margins`, with ``drawn_off`` and
+    ``shapes``). False without enough letters to compare.
     """
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
@@ -424,18 +431,22 @@ def unfamiliar_digits(
     margin = (
         ordered[:, 1] - ordered[:, 0]
         if cells is None
-        else panel_margins(cells, digit_costs, letters, drawn_off)
+        else panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     )
     odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
     if known is not None:
         odd &= ~known
     if cells is not None and odd.any():
-        odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off)
+        odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off, shapes)
     return bool(odd.any())
 
 
 def shape_digits(
-    cells: FloatArray, fits: FloatArray, letters: float, gap: float = 0.0
+    cells: FloatArray,
+    fits: FloatArray,
+    letters: float,
+    gap: float = 0.0,
+    shapes: FloatArray | None = None,
 ) -> npt.NDArray[np.intp]:
     """(N,) the digit each cell (N, 35) is by its shape alone, -1 for none: a cell no
     template explains (its nearest template, ``fits`` (N,) [dots] away, misfits the
@@ -443,10 +454,12 @@ def shape_digits(
     whose every reading of its uncertain dots has the shape of one digit and no other
     (:func:`linkytool.ocr.structure.admitted`), or whose shape allows several digits,
     one of them the digit a cell of the same design (within ``gap`` [dots]) reads by
-    its shape alone (:func:`_twin_shapes`)."""
+    its shape alone (:func:`_twin_shapes`). Shapes are read from ``shapes`` (N, 35)
+    when given (:func:`panel_margins`), else from ``cells``."""
     out = np.full(len(cells), -1, dtype=np.intp)
     unexplained = fits - letters > SETTINGS.unfamiliar_excess_cap
-    allowed = {int(row): admitted(cells[row]) for row in np.flatnonzero(unexplained)}
+    dots = cells if shapes is None else shapes
+    allowed = {int(row): admitted(dots[row]) for row in np.flatnonzero(unexplained)}
     for row, digits in allowed.items():
         if len(digits) == 1:
             out[row] = DIGITS.index(next(iter(digits)))
@@ -477,6 +490,7 @@ def number_digits(
     line: Sequence[CellRead],
     title: Sequence[CellRead],
     font: str | FontSet | None = None,
+    shapes: FloatArray | None = None,
 ) -> list[str | None]:
     """Per cell (N, 35) of a value's numbers (read as ``line``), the digit it reads as,
     None to keep its reading: its nearest digit when that fits within
@@ -487,7 +501,7 @@ def number_digits(
     within :func:`design_gap`: the alternative ROM's open 4 fits H 3 dots off, blur
     may bring one of them under, a unit's k fits its own k) and the panel agrees
     (:func:`agreed_shapes`, over the cells read as digits: an HD44780 4 elsewhere
-    keeps an open 4 unread)."""
+    keeps an open 4 unread; shapes read from ``shapes`` (N, 35) when given)."""
     digits = classify(cells, DIGITS, font)
     fits = np.array([digit.distance for digit in digits])
     best = np.array([cell.distance for cell in line])
@@ -497,7 +511,10 @@ def number_digits(
     letters = letters_fit(title)
     if letters is not None:
         gap = design_gap(cells[as_digit], nearest[as_digit])  # the template digits' noise
-        shaped[~as_digit] = shape_digits(cells[~as_digit], fits[~as_digit], letters, gap)
+        dots = cells if shapes is None else shapes
+        shaped[~as_digit] = shape_digits(
+            cells[~as_digit], fits[~as_digit], letters, gap, dots[~as_digit]
+        )
         members = as_digit | (shaped >= 0)
         sub, read = cells[members], np.where(shaped >= 0, shaped, nearest)[members]
         alike = (read[:, None] == read[None, :]) & (cell_distances(sub) <= design_gap(sub, read))
@@ -529,7 +546,9 @@ def agreed_shapes(
     return np.where(agree, shaped, -1)
 
 
-def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt.NDArray[np.intp]:
+def shape_read(
+    cells: FloatArray, digit_costs: FloatArray, letters: float, shapes: FloatArray | None = None
+) -> npt.NDArray[np.intp]:
     """(N,) the digit the shape reads for digit cells (N, 35) no template explains
     (:func:`shape_digits`), -1 for none, kept only where the panel agrees
     (:func:`agreed_shapes`; the other cells read as their nearest digit of
@@ -537,7 +556,7 @@ def shape_read(cells: FloatArray, digit_costs: FloatArray, letters: float) -> np
     fits, nearest = digit_costs.min(axis=1), np.argmin(digit_costs, axis=1)
     familiar = fits - letters <= SETTINGS.unfamiliar_excess_cap
     gap = design_gap(cells[familiar], nearest[familiar])  # the template digits' noise
-    return agreed_shapes(cells, shape_digits(cells, fits, letters, gap), nearest)
+    return agreed_shapes(cells, shape_digits(cells, fits, letters, gap, shapes), nearest)
 
 
 def reconsidered(
@@ -545,6 +564,7 @@ def reconsidered(
     digit_costs: FloatArray,
     title: Sequence[CellRead],
     drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> tuple[FloatArray, bool]:
     """The distances [dots] of digit cells (N, 35) to each digit (``digit_costs``
     (N, 10)) once the panel has spoken, and whether the digits are of a design the
@@ -555,17 +575,19 @@ def reconsidered(
     more) and no unfamiliar design. Only for unfamiliar digits (never confident): two
     cells that look unlike do not share a digit (:func:`unlike_cells`). A margin may be
     infinite: every other digit ruled out (:func:`panel_margins`, ``drawn_off``:
-    :func:`panel_drawn_off`).
+    :func:`panel_drawn_off`; ``shapes``: the dots the shapes are read from).
     """
     letters = letters_fit(title)
     if letters is not None and len(digit_costs):
-        shaped = shape_read(cells, digit_costs, letters)
+        shaped = shape_read(cells, digit_costs, letters, shapes)
         other = (shaped[:, None] >= 0) & (np.arange(len(DIGITS))[None, :] != shaped[:, None])
         digit_costs = digit_costs + SETTINGS.unlike_cost * other
     else:
         shaped = np.full(len(digit_costs), -1, dtype=np.intp)
     known = (shaped >= 0) & (np.argmin(digit_costs, axis=1) == shaped)
-    if not unfamiliar_digits(digit_costs, title, cells=cells, known=known, drawn_off=drawn_off):
+    if not unfamiliar_digits(
+        digit_costs, title, cells=cells, known=known, drawn_off=drawn_off, shapes=shapes
+    ):
         return digit_costs, False
     misfit = digit_misfits(digit_costs, title)
     out = digit_costs
@@ -592,7 +614,11 @@ def _one_to_one(
 
 
 def vouched_digits(
-    cells: FloatArray, digit_costs: FloatArray, letters: float, drawn_off: bool = False
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    letters: float,
+    drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> npt.NDArray[np.bool_]:
     """(N,) the digit cells (N, 35) whose nearest digit (``digit_costs`` (N, 10)
     [dots]) the panel itself vouches for, though they may fit it worse (their misfit)
@@ -618,11 +644,11 @@ def vouched_digits(
     ordered = np.sort(digit_costs, axis=1)
     nearest = np.argmin(digit_costs, axis=1)
     between = cell_distances(cells)
-    one_design = between <= settings.unlike_distance
+    one_design = between <= design_gap(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, one_design)
     repeated = same.sum(axis=1) > 1
-    margin = panel_margins(cells, digit_costs, letters, drawn_off)
+    margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     misfit = ordered[:, 0] - letters
     out: npt.NDArray[np.bool_] = (
         one_to_one
@@ -695,16 +721,22 @@ def trusted_alone(misfit: FloatArray, margin: FloatArray) -> npt.NDArray[np.bool
 
 
 def panel_margins(
-    cells: FloatArray, digit_costs: FloatArray, letters: float, drawn_off: bool = False
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    letters: float,
+    drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> FloatArray:
     """(N,) each digit cell's margin [dots]: the next digit's distance minus the
     nearest's, among the digits neither the panel (:func:`ruled_out`) nor the cell's
     own shape (:func:`linkytool.ocr.structure.shape_ruled_out`; with any one dot
     drawn otherwise too when ``drawn_off``, :func:`panel_drawn_off`) rules out: a
     tailed 6 one dot from an 8 is no 8 when the panel's 8, elsewhere, looks
-    otherwise, or when it encloses one hole, not two. The values read do not change;
-    only the margin the policy judges."""
-    shape = shape_ruled_out(cells, None, drawn_off)
+    otherwise, or when it encloses one hole, not two. The shapes are read from
+    ``shapes`` (N, 35) when given (the dots pooled over the variants sampled at the same
+    place: :func:`linkytool.ocr.structure.pooled_dots`), else from ``cells``. The values
+    read do not change; only the margin the policy judges."""
+    shape = shape_ruled_out(cells if shapes is None else shapes, None, drawn_off)
     return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
 
 
@@ -761,18 +793,19 @@ def value_margin(
     digit_costs: FloatArray,
     title: Sequence[CellRead],
     drawn_off: bool = False,
+    shapes: FloatArray | None = None,
 ) -> float:
     """The smallest margin [dots] of a value's digit cells (N, 35), each against the
     digits the panel and its shape do not rule out (:func:`panel_margins`, with
-    ``drawn_off``; those the shape does not when the title has too few letters to
-    judge a familiar fit); 0 without digits."""
+    ``drawn_off`` and ``shapes``; those the shape does not when the title has too few
+    letters to judge a familiar fit); 0 without digits."""
     if not len(digit_costs):
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        shape = shape_ruled_out(cells, None, drawn_off)
+        shape = shape_ruled_out(cells if shapes is None else shapes, None, drawn_off)
         return float(_margins(digit_costs, shape).min())
-    return float(panel_margins(cells, digit_costs, letters, drawn_off).min())
+    return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes).min())
 
 
 def unlike_cells(

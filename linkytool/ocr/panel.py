@@ -8,8 +8,8 @@ itself (other margins, gaps and line layouts). Reads are ranked by :attr:`PanelR
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -23,6 +23,7 @@ from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_varian
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
+from linkytool.ocr.structure import pooled_dots
 from linkytool.ocr.titles import SPOT_EQUIVALENTS, SPOT_OTHER_WORDS, SPOT_WORDS, classify_title
 
 #: The screens whose value the reader returns.
@@ -54,6 +55,14 @@ class PanelRead:
     lines: tuple[list[CellRead], list[CellRead]]
     #: Glyph sets the cells were classified with (None: every template set).
     font: FontSet | None = None
+    #: The dots (2, 16, 35) the digits' shapes are read from: the cells pooled with the
+    #: other variants sampled at the same place (:func:`pooled_shapes`); None: the cells.
+    pooled: npt.NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def shape_dots(self) -> npt.NDArray[np.float64]:
+        """The dots (2, 16, 35) the digits' shapes are read from (see ``pooled``)."""
+        return self.grid.cells if self.pooled is None else self.pooled
 
     @property
     def text(self) -> tuple[str, str]:
@@ -144,6 +153,31 @@ def read_panel(
     lattice = like.lattice if like is not None else None
     grid = sample_grid(_channel(panel, variant.channel), window=variant.window, lattice=lattice)
     return classify_grid(grid, variant, font)
+
+
+#: Two variants' dot centres this close [rectified px, 1/6 of a dot pitch] sample the
+#: same dots (the two luminance windows share one grid; the green channel aligns its own).
+SAME_PLACE_PX = 1.0
+
+
+def _same_place(first: GridSample, second: GridSample) -> bool:
+    """Whether two samplings of one panel put their dot centres at the same place."""
+    return all(
+        a.shape == b.shape and bool(np.abs(a - b).max() <= SAME_PLACE_PX)
+        for a, b in zip(first.centres, second.centres, strict=True)
+    )
+
+
+def pooled_shapes(reads: Sequence[PanelRead]) -> list[PanelRead]:
+    """The reads of one panel, each with the dots its digits' shapes are read from: its
+    cells pooled with those of every read sampled at the same place
+    (:func:`linkytool.ocr.structure.pooled_dots`: a dot one window samples surely is
+    sure, unless another sampling contradicts it)."""
+    out = []
+    for read in reads:
+        alike = [other.grid.cells for other in reads if _same_place(read.grid, other.grid)]
+        out.append(replace(read, pooled=pooled_dots(np.stack(alike))))
+    return out
 
 
 def read_on_lattice(read: PanelRead) -> PanelRead:
@@ -307,6 +341,7 @@ __all__ = [
     "Variant",
     "classify_grid",
     "find_panel",
+    "pooled_shapes",
     "read_on_lattice",
     "read_panel",
 ]

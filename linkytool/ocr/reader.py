@@ -26,7 +26,14 @@ from linkytool.ocr.dotmatrix import detect_fonts
 from linkytool.ocr.lcdgrid import resample
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
-from linkytool.ocr.panel import VALUE_KINDS, VARIANTS, classify_grid, find_panel, read_panel
+from linkytool.ocr.panel import (
+    VALUE_KINDS,
+    VARIANTS,
+    classify_grid,
+    find_panel,
+    pooled_shapes,
+    read_panel,
+)
 from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
 from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
 from linkytool.ocr.screenkind import read_title
@@ -126,6 +133,7 @@ def _read_image(
                 reads.append(classify_grid(grid, variant, font))
             else:
                 reads.append(read_panel(choice.panel, variant, font, like=choice.first.grid))
+        reads = pooled_shapes(reads)  # each cell's shape from every sampling of it
         sheet_text = sheet_future.result() if sheet_future is not None else None
     tesseract_text, references = split_sheet(sheet_text)
     title = read_title(reads, tesseract_text)

@@ -55,7 +55,13 @@ class Settings:
         "(grammar.number_token, no constant): leave-one-font-out seed 45127 (50 normal "
         "photos per font); a shape on a panel drawn a dot off the templates "
         "(shape_off_letters, structure.admitted's drawn_off): leave-one-font-out seed "
-        "38411 (50 photos per font and level, normal+hard)"
+        "38411 (50 photos per font and level, normal+hard); a digit's shape read from "
+        "its dots pooled over the variants sampled at the same place "
+        "(structure.pooled_dots, panel.pooled_shapes: shape_uncertain_band reused), the "
+        "panel vouching at its own design_gap and a colon moved a dot "
+        "(dotmatrix.MOVABLE_MARKS), no constant of their own: leave-one-font-out seeds "
+        "11311 (x11_5x8 and tailed, 50 normal photos) and 12421 (100 normal photos per "
+        "font; 40 per font and level, normal+hard)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---

@@ -30,6 +30,8 @@ import numpy.typing as npt
 from linkytool.ocr.font5x7 import COLS, ROWS
 from linkytool.ocr.settings import SETTINGS
 
+FloatArray = npt.NDArray[np.float64]
+
 #: The digits, in the column order of the (N, 10) masks.
 DIGITS = "0123456789"
 #: A glyph shorter than this [dots] is cut by the grid (or no digit): no evidence. The
@@ -229,12 +231,30 @@ def shape_ruled_out(
     return out
 
 
+def pooled_dots(samples: npt.NDArray[np.float64], band: float | None = None) -> FloatArray:
+    """The dots (N, 35) a cell's shape is read from, pooled over samplings (K, N, 35) of
+    the same dots (the preprocessing variants sampled at the same place: another window,
+    another channel): a dot sampled surely on (off) in one of them, within ``band`` of
+    0.5 (``Settings.shape_uncertain_band`` when None) in none of the others, is on
+    (off); sampled surely on in one and surely off in another, or surely in none, it is
+    uncertain (0.5). A wider window's blur leaves a dot doubtful that a narrower one
+    samples surely (tuning seed 12421: an HD44780 slashed 0 whose 5 px sampling allowed
+    a 3 and a 6, its 3 px one only a 0); it adds no certainty one sampling lacks.
+    """
+    width = SETTINGS.shape_uncertain_band if band is None else band
+    on = (samples - 0.5 >= width).any(axis=0)
+    off = (0.5 - samples >= width).any(axis=0)
+    out: FloatArray = np.where(on & ~off, 1.0, np.where(off & ~on, 0.0, 0.5))
+    return out
+
+
 __all__ = [
     "DIGIT_SHAPES",
     "MIN_INK_ROWS",
     "Allowed",
     "Shape",
     "admitted",
+    "pooled_dots",
     "shape_of",
     "shape_ruled_out",
 ]

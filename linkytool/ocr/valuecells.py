@@ -124,7 +124,8 @@ def _biased_lines(
     if where:
         cells = np.stack([read.grid.cells[lines[at]][index] for at, index in where])
         numbers_read = [read.lines[lines[at]][index] for at, index in where]
-        digits = number_digits(cells, numbers_read, read.lines[0], read.font)
+        shapes = np.stack([read.shape_dots[lines[at]][index] for at, index in where])
+        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes)
         for (at, index), digit in zip(where, digits, strict=True):
             if digit is not None:
                 texts[at][index] = digit
@@ -182,13 +183,14 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     of a design the templates do not hold (both: :func:`reconsidered`) and their
     smallest margin [dots] (:func:`value_margin`)."""
     every = read.grid.cells.reshape(-1, 35)
-    chosen = every[[cell_index(c) for c in cells]]
+    at = [cell_index(c) for c in cells]
+    chosen, shapes = every[at], read.shape_dots.reshape(-1, 35)[at]
     chars, distances = char_distances(chosen, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
     # a panel whose letters are drawn a dot off every template may draw its digits so too
     drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
-    result, unfamiliar = reconsidered(chosen, costs, read.lines[0], drawn_off)
-    return result, unfamiliar, value_margin(chosen, result, read.lines[0], drawn_off)
+    result, unfamiliar = reconsidered(chosen, costs, read.lines[0], drawn_off, shapes)
+    return result, unfamiliar, value_margin(chosen, result, read.lines[0], drawn_off, shapes)
 
 
 def faint_digit(read: PanelRead, match: ScreenMatch) -> bool:

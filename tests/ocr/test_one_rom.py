@@ -172,10 +172,14 @@ def test_the_panel_vouches_with_the_margin_the_policy_judges(
     original = dotmatrix.vouched_digits
 
     def spy(
-        cells: np.ndarray, costs: np.ndarray, letters: float, drawn_off: bool = False
+        cells: np.ndarray,
+        costs: np.ndarray,
+        letters: float,
+        drawn_off: bool = False,
+        shapes: np.ndarray | None = None,
     ) -> np.ndarray:
         out = (
-            original(cells, costs, letters, drawn_off)
+            original(cells, costs, letters, drawn_off, shapes)
             if vouching
             else np.zeros(len(cells), dtype=bool)
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo
+from linkytool.ocr import dotmatrix, read_photo, reader
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
@@ -64,7 +64,11 @@ def no_shape_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     """The rule switched off: no cell is read by its shape."""
 
     def nothing(
-        cells: np.ndarray, fits: np.ndarray, letters: float, gap: float = 0.0
+        cells: np.ndarray,
+        fits: np.ndarray,
+        letters: float,
+        gap: float = 0.0,
+        shapes: np.ndarray | None = None,
     ) -> np.ndarray:
         return np.full(len(cells), -1, dtype=np.intp)
 
@@ -379,7 +383,8 @@ def test_a_date_whose_blurred_open_4_has_a_sharp_twin_is_confident(
     14/08/2027 13:41, two open 4s 0.6 dots apart; in the 5 px variant the first
     allowed a 1's shape too and stayed H, so that variant parsed no date and the value
     was to confirm. Read as its twin, it is confident and right; with twins ignored
-    (no gap) it is to confirm again."""
+    (no gap) and each variant's shapes read from its own cells it is to confirm again
+    (the 3 px sampling of the same cell rules the 1 out too: ``pooled_shapes``)."""
     path, value = bench_photo(tmp_path, "alt", "normal", 2, 52711)
     assert value == "2027-08-14T13:41"
     with use_template_fonts(_without("alt")):
@@ -388,11 +393,16 @@ def test_a_date_whose_blurred_open_4_has_a_sharp_twin_is_confident(
     plain = dotmatrix.shape_digits
 
     def without_twins(
-        cells: np.ndarray, fits: np.ndarray, letters: float, gap: float = 0.0
+        cells: np.ndarray,
+        fits: np.ndarray,
+        letters: float,
+        gap: float = 0.0,
+        shapes: np.ndarray | None = None,
     ) -> np.ndarray:
-        return plain(cells, fits, letters, 0.0)
+        return plain(cells, fits, letters, 0.0, shapes)
 
     monkeypatch.setattr(dotmatrix, "shape_digits", without_twins)
+    monkeypatch.setattr(reader, "pooled_shapes", lambda reads: reads)
     with use_template_fonts(_without("alt")):
         before = read_photo(path)
     assert (before.value, before.confident) == (value, False)
