@@ -15,11 +15,12 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from linkytool.ocr.digitcells import fold_time_letters
 from linkytool.ocr.fields import FieldMatch, fold_digit_runs, group_positions, same_length_upper
 from linkytool.ocr.settings import SETTINGS
 
 _DATE_RE = re.compile(
-    r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)"
+    r"(?<!\d)(\d{1,2})[/.\-,](\d{1,2})[/.\-,](\d{4}|\d{2})(?!\d)"
     r"(?:[\sA-Z]{0,12}?(\d{1,2})\s*[:H]\s*(\d{2})(?!\d))?"
 )
 #: The date screen's fixed layouts, tried when the regular parse fails: in
@@ -59,7 +60,7 @@ _SOMETHING_AFTER = re.compile(r"[^\n]*?[A-Z0-9]|[\s\S]*?(?:\d|\S:\S|HEURE)")
 def parse_date(text: str) -> FieldMatch | None:
     """The date (and time when shown) in ``text`` as ISO ``YYYY-MM-DD[THH:MM]``."""
     upper = same_length_upper(text)
-    folded = fold_digit_runs(upper)
+    folded = fold_time_letters(fold_digit_runs(upper))  # an open 4 read H
     match = _DATE_RE.search(folded)
     if match is None or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3))):
         # no date, or something after a date without a time (a time without its colon,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from linkytool.ocr.digitcells import fold_index_letters
 from linkytool.ocr.fields import FieldMatch, digit_positions, folded, same_length_upper
 from linkytool.ocr.settings import SETTINGS
 
@@ -43,7 +44,7 @@ def parse_index(text: str) -> FieldMatch | None:
     The number followed by the unit (``kWh``) when exactly one is; otherwise the only
     number of the text. Anything else (two numbers, no number) is no reading.
     """
-    text = folded(text)
+    text, opened = fold_index_letters(folded(text))
     repaired, rule = False, "index before its unit"
     matches = list(_INDEX_UNIT_RE.finditer(text))
     if len(matches) == 1 and not index_digits_plausible(matches[0].group(1)):
@@ -78,7 +79,7 @@ def parse_index(text: str) -> FieldMatch | None:
     if number > SETTINGS.max_index_kwh:
         return None
     positions = digit_positions(text, start, match.end(1))
-    return FieldMatch(str(number), positions, repaired=repaired, rule=rule)
+    return FieldMatch(str(number), positions, repaired=repaired or opened, rule=rule)
 
 
 def _glued_to_padding(digits: str) -> int:

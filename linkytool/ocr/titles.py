@@ -73,7 +73,7 @@ def classify_title(text: str) -> ScreenKind | None:
         # substrings: tesseract often glues words ("NUMEROPRM", "DATECOURANTE")
         if any(keyword in word for word in words):
             return kind
-        if keyword == "INJ" and re.search(r"\bIN[JI]EC", joined):
+        if keyword == "INJ" and re.search(r"\bIN[JI]EC|IN[A-Z ]?ECTI", joined):
             return kind
         if keyword == "PRM" and re.search(r"\bNUMERO ?PR", joined):
             return kind  # "NUMERO PRh": not "NUMERO SERIE"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from linkytool.ocr.digitcells import open_fours
 from linkytool.ocr.dotmatrix import DIGITS
 from linkytool.ocr.grammar import best_digits, nearest_digits, parse_screen
 from linkytool.ocr.indexes import index_digits_plausible
@@ -57,6 +58,8 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
     costs, unfamiliar, margin = digit_costs(read, match.cells)
     if unfamiliar:
         repairs.add(Repair.UNFAMILIAR_DIGITS)
+    if match.repaired:  # a guess: its digits read H are open 4s (digitcells)
+        costs = open_fours(costs, [lines[line][column] for line, column in match.cells])
     chosen = best_digits(kind, match, costs)
     if chosen is None:
         return VariantValue(None, match.cells, repairs=frozenset(repairs), rule=match.rule)

@@ -411,8 +411,11 @@ def test_two_blanks_in_a_row_split_the_prm_cells() -> None:
 def test_a_letter_glued_after_an_index_that_is_not_the_unit_is_a_repair() -> None:
     """Held-out seed 70707 (looked at once for this: it was the one confident-wrong read
     of the leave-one-font-out run), alternative ROM left out, normal photo 0: index
-    707584 shown "7OT58H kWh", its open 4 read H; 70758 was confident."""
+    707584 shown "7OT58H kWh", its open 4 read H; 70758 was confident. The H is now a
+    digit cell of the number (``digitcells.fold_index_letters``): 707584, still a guess."""
     glued = parse_index("70758H kWh")
+    assert glued is not None and glued.value == "707584" and glued.repaired
+    glued = parse_index("70758K kWh")  # another letter glued after it: a repair too
     assert glued is not None and glued.value == "70758" and glued.repaired
     for text, value in (("70758 kWh", "70758"), ("70758KWH", "70758"), ("  12 KW", "12")):
         clean = parse_index(text)
