@@ -17,28 +17,6 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from textual.app import App
 from textual.message import Message
 
-
-def _quicker_idle_waits() -> None:
-    """Let ``pilot.press`` and ``pilot.pause`` notice an idle app after 5 ms, not 20 ms.
-
-    Each key ``pilot.press`` sends ends with two ``textual._wait.wait_for_idle(0)``, and each
-    ``pilot.pause()`` with one: a loop of ``SLEEP_GRANULARITY`` (1/50 s) sleeps that ends
-    when the process used under 5 % of a sleep in CPU. The messages the key posted are
-    already processed by then (``Pilot._wait_for_screen`` came first); the sleeps are the
-    idle part of the UI tests' wall time (issue 14: the fuzz test of Prérequis spent 17 of
-    its 26 s in ``epoll`` alone). The same rule (idle = under 5 % of the sleep in CPU) on
-    5 ms sleeps. A Textual without these names keeps its own."""
-    import textual._wait as textual_wait
-
-    if hasattr(textual_wait, "SLEEP_GRANULARITY") and hasattr(textual_wait, "SLEEP_IDLE"):
-        textual_wait.SLEEP_GRANULARITY = IDLE_SLEEP_S
-        textual_wait.SLEEP_IDLE = IDLE_SLEEP_S / 20
-
-
-#: The sleep of ``wait_for_idle`` in the UI tests [s] (Textual's default: 0.02).
-IDLE_SLEEP_S = 0.005
-_quicker_idle_waits()
-
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 PARIS = ZoneInfo("Europe/Paris")
