@@ -230,3 +230,23 @@ async def test_a_photo_replaced_on_disk_is_flagged_when_the_checklist_is_shown_a
         await pilot.press("f4")
         await wait_for(pilot, lambda: "11 remplis, 1 incomplets" in summary(), 20)
         assert "le dossier permet l'attestation" not in summary()
+
+
+async def test_a_refusal_wraps_under_its_field_at_80_columns(template_dossier: Path) -> None:
+    """At 80x24 the refusal under the PRM field and its example are read whole, on two
+    lines, not cut at the screen's edge (seen in tmux at stop 30)."""
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(app.query("#f-case--prm")), timeout=20)
+        field = app.query_one("#f-case--prm", Input)
+        field.focus()
+        await pilot.press(*"3000234567890")  # 13 digits: refused
+        app.panes["prerequis"].flush_edits()
+        await pilot.pause()
+        error = app.query_one("#err-f-case--prm", Label)
+        error.scroll_visible(animate=False)
+        await pilot.pause()
+        assert error.size.height >= 2, error.size
+        assert error.region.right <= 80, error.region
+        assert '"30002345678901")' in screen_text(app)
