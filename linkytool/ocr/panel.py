@@ -155,15 +155,12 @@ def read_panel(
     return classify_grid(grid, variant, font)
 
 
-#: Two variants' dot centres this close [rectified px, 1/6 of a dot pitch] sample the
-#: same dots (the two luminance windows share one grid; the green channel aligns its own).
-SAME_PLACE_PX = 1.0
-
-
 def _same_place(first: GridSample, second: GridSample) -> bool:
-    """Whether two samplings of one panel put their dot centres at the same place."""
+    """Whether two samplings of one panel put their dot centres at the same place
+    (within ``Settings.same_place_px``: the two luminance windows share one grid, the
+    green channel aligns its own)."""
     return all(
-        a.shape == b.shape and bool(np.abs(a - b).max() <= SAME_PLACE_PX)
+        a.shape == b.shape and bool(np.abs(a - b).max() <= SETTINGS.same_place_px)
         for a, b in zip(first.centres, second.centres, strict=True)
     )
 

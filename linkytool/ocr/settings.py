@@ -200,6 +200,10 @@ class Settings:
     #: replayed offline: at 0.25 a blurred known-font 8 and 9 lost their own digit (6
     #: cells of 756, read right), at 0.35 none did.
     shape_uncertain_band: float = 0.35
+    #: Two preprocessing variants whose dot centres lie this close [rectified px, 1/6 of
+    #: a dot pitch] sample the same dots, and their cells are pooled for the digits'
+    #: shapes (panel.pooled_shapes; ocrN, tuning seeds 11311 and 12421).
+    same_place_px: float = 1.0
     shape_max_uncertain: int = 6
 
     #: A panel at least this many distinct title letters of which contradict every
