@@ -129,3 +129,48 @@ def french_datetime(
         return missing
     clock = "%H:%M:%S" if seconds else "%H:%M"
     return value.strftime(f"%d/%m/%Y{joiner}{clock}")
+
+
+#: A date as typed in a French form: ``20/11/2026``, optionally ``14:32``, ``14h32``,
+#: ``14:32:05`` or ``à 14:32`` after it.
+_FRENCH_DATE = re.compile(
+    r"\s*(\d{1,2})/(\d{1,2})/(\d{4})"
+    r"(?:\s+(?:à\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?\s*"
+)
+
+
+def parse_french_date(text: str) -> date | datetime | None:
+    """``20/11/2026`` -> a date, ``20/11/2026 14:32[:05]`` -> a naive datetime; None when
+    the text is not of that form or names no real day or time (``31/02/2026``).
+
+    >>> parse_french_date("20/11/2026 14h32"), parse_french_date("31/02/2026")
+    (datetime.datetime(2026, 11, 20, 14, 32), None)
+    """
+    match = _FRENCH_DATE.fullmatch(text)
+    if not match:
+        return None
+    day, month, year, hour, minute, second = match.groups()
+    try:
+        if hour is None:
+            return date(int(year), int(month), int(day))
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
+def form_value(value: Any) -> str:
+    """A dossier value as the installer reads and types it in a form: ``20/11/2026``,
+    ``20/11/2026 14:32`` (``:SS`` when not 0; aware datetimes as their own local time),
+    ``6,48`` (decimal comma, ``6`` for 6.0), ``oui``/``non``; None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime):
+        return french_datetime(value.replace(tzinfo=None), seconds=value.second != 0)
+    if isinstance(value, date):
+        return french_date(value)
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) >= 1 else repr(value)
+        return text.replace(".", ",")
+    return str(value)

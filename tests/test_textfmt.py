@@ -13,6 +13,8 @@ from linkytool.textfmt import (
     french_megabytes,
     french_number,
     french_percent,
+    form_value,
+    parse_french_date,
 )
 
 
@@ -40,3 +42,33 @@ def test_sizes_percentages_and_dates() -> None:
     assert french_datetime(moment) == "20/11/2026 14:32"
     assert french_datetime(moment, seconds=True) == "20/11/2026 14:32:05"
     assert french_datetime(moment, joiner=" à ") == "20/11/2026 à 14:32"
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("20/11/2026", date(2026, 11, 20)),
+        (" 2/3/2026 ", date(2026, 3, 2)),
+        ("20/11/2026 14:32", datetime(2026, 11, 20, 14, 32)),
+        ("20/11/2026 14h32", datetime(2026, 11, 20, 14, 32)),
+        ("20/11/2026 à 14:32:05", datetime(2026, 11, 20, 14, 32, 5)),
+        ("31/02/2026", None),  # no such day
+        ("20/11/2026 24:00", None),
+        ("2026-11-20", None),  # ISO is the file's form, read by the schema itself
+        ("20/11/26", None),
+        ("", None),
+    ],
+)
+def test_french_dates_as_typed(text: str, parsed: date | None) -> None:
+    assert parse_french_date(text) == parsed
+
+
+def test_form_values_are_french_and_read_back() -> None:
+    moment = datetime(2026, 11, 20, 14, 40, 1)
+    assert form_value(moment) == "20/11/2026 14:40:01"  # seconds kept: never lost on a save
+    assert form_value(moment.replace(second=0)) == "20/11/2026 14:40"
+    assert form_value(date(2026, 10, 2)) == "02/10/2026"
+    assert [form_value(x) for x in (6.0, 6.48, 0.33, 0.0, 12)] == ["6", "6,48", "0,33", "0,0", "12"]
+    assert [form_value(x) for x in (None, True, False, "IQ8M")] == ["", "oui", "non", "IQ8M"]
+    for value in (moment, moment.replace(second=0), date(2026, 10, 2)):
+        assert parse_french_date(form_value(value)) == value

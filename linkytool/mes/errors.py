@@ -2,28 +2,53 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from linkytool.errors import ExitCode, LinkytoolError, OutputError
+from linkytool.textfmt import form_value
 
 
 @dataclass(frozen=True)
 class ValidationIssue:
-    """One problem found in a dossier file: where, what, and an example of a right value."""
+    """One problem found in a dossier file: where, what, and an example of a right value
+    (``example``: a TOML literal, ``"30002345678901"``, ``2026-10-02``)."""
 
     path: str
     problem: str
     example: str | None = None
 
     @property
+    def key(self) -> str:
+        """The field's name in its TOML table: ``case.prm`` -> ``prm``,
+        ``installation.inverters[1].make`` -> ``make``."""
+        return re.sub(r"\[\d+\]$", "", self.path.rsplit(".", 1)[-1])
+
+    @property
     def explanation(self) -> str:
-        """The problem and its example, without the path: what a form shows under the
-        field itself, where ``case.prm`` would mean nothing to the installer."""
-        return f"{self.problem} (exemple : {self.example})" if self.example else self.problem
+        """The problem and its example as a form shows it under the field itself
+        (``20/11/2026``, ``6,5``, no quotes), without the path: ``case.prm`` would mean
+        nothing to the installer."""
+        if self.example is None:
+            return self.problem
+        return f"{self.problem} (exemple : {form_value(toml_literal(self.example))})"
 
     def __str__(self) -> str:
-        return f"{self.path} : {self.explanation}"
+        """The issue as a line of the dossier file's report: the path and a TOML example."""
+        if self.example is None:
+            return f"{self.path} : {self.problem}"
+        return f"{self.path} : {self.problem} (exemple : {self.key} = {self.example})"
+
+
+def toml_literal(text: str) -> Any:
+    """The value a TOML literal stands for (the text itself when it is not one)."""
+    try:
+        return tomllib.loads(f"value = {text}")["value"]
+    except tomllib.TOMLDecodeError:
+        return text
 
 
 class MesError(LinkytoolError):

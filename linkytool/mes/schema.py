@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from linkytool.mes.errors import ValidationIssue
 from linkytool.mes.identifiers import is_valid_prm, is_valid_siret, normalise_digits
 from linkytool.mes.model import SCHEMA_VERSION, Dossier
+from linkytool.textfmt import parse_french_date
 
 #: Times in the dossier are local times at the meter.
 PARIS = ZoneInfo("Europe/Paris")
@@ -81,7 +82,7 @@ class _Walker:
                 if dataclasses.is_dataclass(hints[name]):
                     self.issue(where, f"section [{where}] manquante ({meta.get('label')})")
                 else:
-                    self.issue(where, f"champ manquant ({meta.get('label')})", _example(name, meta))
+                    self.issue(where, f"champ manquant ({meta.get('label')})", _example(meta))
                 continue
             value = self.value(hints[name], raw[name], where, meta)
             if value is not _INVALID:
@@ -124,7 +125,7 @@ class _Walker:
             path,
             f"valeur {_show(raw)} non reconnue ; valeurs possibles : "
             + ", ".join(f'"{c}"' for c in choices),
-            _example(path.rsplit(".", 1)[-1], meta),
+            _example(meta),
         )
         return _INVALID
 
@@ -133,7 +134,7 @@ class _Walker:
         check = meta.get("check")
         if check is None or value == "":
             return value
-        example = _example(path.rsplit(".", 1)[-1], meta)
+        example = _example(meta)
         if check == "prm":
             digits = normalise_digits(value)
             if not is_valid_prm(digits):
@@ -204,11 +205,11 @@ def _convert_str(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) 
             walker.issue(
                 path,
                 f"texte trop long ({len(text)} caractères, {MAX_TEXT_CHARS} au plus)",
-                _example(path, meta),
+                _example(meta),
             )
             return _INVALID
         if "\x00" in text:
-            walker.issue(path, "caractère nul interdit dans un texte", _example(path, meta))
+            walker.issue(path, "caractère nul interdit dans un texte", _example(meta))
             return _INVALID
         return text
     if (
@@ -223,10 +224,10 @@ def _convert_str(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) 
         walker.issue(
             path,
             "doit être écrit entre guillemets (le zéro initial serait perdu)",
-            _example(path, meta),
+            _example(meta),
         )
         return _INVALID
-    walker.issue(path, f"texte attendu entre guillemets, pas {_kind(raw)}", _example(path, meta))
+    walker.issue(path, f"texte attendu entre guillemets, pas {_kind(raw)}", _example(meta))
     return _INVALID
 
 
@@ -240,7 +241,7 @@ def _convert_bool(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any])
 def _convert_int(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return raw
-    walker.issue(path, f"nombre entier attendu, pas {_show(raw)}", _example(path, meta))
+    walker.issue(path, f"nombre entier attendu, pas {_show(raw)}", _example(meta))
     return _INVALID
 
 
@@ -253,7 +254,7 @@ def _convert_float(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]
     if number is not None and math.isfinite(number):
         return number
     walker.issue(
-        path, f"nombre attendu (point décimal, sans unité), pas {_show(raw)}", _example(path, meta)
+        path, f"nombre attendu (virgule décimale, sans unité), pas {_show(raw)}", _example(meta)
     )
     return _INVALID
 
@@ -264,27 +265,29 @@ def _convert_date(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any])
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):
-        try:
+        with contextlib.suppress(ValueError):
             return date.fromisoformat(raw.strip())
-        except ValueError:
-            pass
-    walker.issue(path, f"date AAAA-MM-JJ attendue, pas {_show(raw)}", _example(path, meta))
+        typed = parse_french_date(raw)
+        if typed is not None and not isinstance(typed, datetime):
+            return typed
+    walker.issue(path, f"date JJ/MM/AAAA attendue, pas {_show(raw)}", _example(meta))
     return _INVALID
 
 
 def _convert_datetime(walker: _Walker, raw: Any, path: str, meta: Mapping[str, Any]) -> Any:
     if isinstance(raw, str):
+        text = raw
         with contextlib.suppress(ValueError):
-            raw = datetime.fromisoformat(raw.strip())
+            raw = datetime.fromisoformat(text.strip())
+        if raw is text:
+            raw = parse_french_date(text) or text
     if isinstance(raw, datetime):
         return to_paris(raw)
     if isinstance(raw, date):
-        walker.issue(
-            path, "l'heure manque (AAAA-MM-JJTHH:MM:SS, heure locale)", _example(path, meta)
-        )
+        walker.issue(path, "l'heure manque (JJ/MM/AAAA HH:MM, heure locale)", _example(meta))
         return _INVALID
     walker.issue(
-        path, f"date et heure AAAA-MM-JJTHH:MM:SS attendues, pas {_show(raw)}", _example(path, meta)
+        path, f"date et heure JJ/MM/AAAA HH:MM attendues, pas {_show(raw)}", _example(meta)
     )
     return _INVALID
 
@@ -304,13 +307,11 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _example(name: str, meta: Mapping[str, Any]) -> str | None:
+def _example(meta: Mapping[str, Any]) -> str | None:
+    """The field's example, a TOML literal (``ValidationIssue`` shows it as a file line
+    or as a form's text)."""
     example = meta.get("example")
-    if example is None:
-        return None
-    key = name.rsplit(".", 1)[-1]
-    key = re.sub(r"\[\d+\]$", "", key)
-    return f"{key} = {example}"
+    return None if example is None else str(example)
 
 
 def _show(raw: Any) -> str:

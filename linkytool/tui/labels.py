@@ -7,7 +7,9 @@ converted to and from the dossier's ISO form here. No Textual here.
 
 from __future__ import annotations
 
-import re
+from datetime import datetime
+
+from linkytool.textfmt import parse_french_date
 
 #: Stored enum value -> what a dropdown shows (linkytool.mes.model's StrEnums).
 ENUM_LABELS: dict[str, str] = {
@@ -35,18 +37,15 @@ def enum_label(value: str) -> str:
     return ENUM_LABELS.get(value, value)
 
 
-_FRENCH = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?\s*")
-
-
 def iso_date(text: str) -> str:
     """``20/11/2026 14:32`` (or ``14h32``) -> ``2026-11-20T14:32``; anything else unchanged
     (the dossier's own checks then say what is wrong)."""
-    match = _FRENCH.fullmatch(text)
-    if not match:
+    parsed = parse_french_date(text)
+    if parsed is None:
         return text.strip()
-    day, month, year, hour, minute = match.groups()
-    iso = f"{year}-{int(month):02d}-{int(day):02d}"
-    return f"{iso}T{int(hour):02d}:{minute}" if hour else iso
+    if isinstance(parsed, datetime):
+        return parsed.isoformat(timespec="seconds" if parsed.second else "minutes")
+    return parsed.isoformat()
 
 
 __all__ = ["ENUM_LABELS", "enum_label", "iso_date"]

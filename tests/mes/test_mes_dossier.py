@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from linkytool.mes import (
     render_dossier,
     save_dossier,
 )
+from linkytool.mes.errors import ValidationIssue
 from linkytool.mes.identifiers import is_valid_prm, is_valid_siret, luhn_sum
 from linkytool.mes.readings import ReadingValueError, normalise_value
 from linkytool.mes.schema import PARIS
@@ -72,6 +73,9 @@ def test_demo_loads() -> None:
         ("power_kva = 6.0", "power_kwa = 6.0", "vouliez-vous dire « power_kva »"),
         ("delay_s = 0.8", "delay_s = -1.0", "ne peut pas être négatif"),
         ('email = "camille.martin@example.org"', 'email = "camille"', "courriel invalide"),
+        ("consuel_visa_date = 2026-10-28", 'consuel_visa_date = "31/02/2026"', "JJ/MM/AAAA"),
+        ("at = 2026-11-20T14:32:00", 'at = "20/11/2026 25:00"', "JJ/MM/AAAA HH:MM attendues"),
+        ("at = 2026-11-20T14:32:00", 'at = "20/11/2026"', "l'heure manque (JJ/MM/AAAA"),
     ],
 )
 def test_validation_names_the_field_the_problem_and_an_example(
@@ -82,6 +86,37 @@ def test_validation_names_the_field_the_problem_and_an_example(
     issues = issues_of(text.replace(old, new, 1))
     assert any(expected in issue for issue in issues), issues
     assert all(" : " in issue for issue in issues)
+
+
+def test_dates_and_decimal_commas_typed_in_french_are_read() -> None:
+    """What the UI's form passes on as typed (``28/10/2026``, ``6,5``) reads like the
+    TOML file's own dates and numbers."""
+    text = demo_text()
+    for old, new in [
+        ("consuel_visa_date = 2026-10-28", 'consuel_visa_date = "02/10/2026"'),
+        ("at = 2026-11-20T14:32:00", 'at = "20/11/2026 14:33:05"'),
+        ("power_kva = 6.0", 'power_kva = "6,5"'),
+    ]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    dossier = parse_dossier_text(text, now=NOW)
+    assert dossier.documents.consuel_visa_date == date(2026, 10, 2)
+    assert dossier.commissioning.at == datetime(2026, 11, 20, 14, 33, 5, tzinfo=PARIS)
+    assert dossier.installation.power_kva == 6.5
+
+
+def test_an_issue_reads_as_a_file_line_or_under_a_form_field() -> None:
+    """The CLI names the path and a TOML line; a form shows the problem and the example
+    as the installer types it (JJ/MM/AAAA, decimal comma, no quotes)."""
+    prm = ValidationIssue("case.prm", "un PRM compte 14 chiffres", '"30002345678901"')
+    assert str(prm) == 'case.prm : un PRM compte 14 chiffres (exemple : prm = "30002345678901")'
+    assert prm.explanation == "un PRM compte 14 chiffres (exemple : 30002345678901)"
+    moment = ValidationIssue("commissioning.at", "l'heure manque", "2026-11-20T14:32:00")
+    assert moment.explanation == "l'heure manque (exemple : 20/11/2026 14:32)"
+    power = ValidationIssue("installation.inverters[1].power_kva", "trop grand", "0.33")
+    assert str(power).endswith("(exemple : power_kva = 0.33)")
+    assert power.explanation == "trop grand (exemple : 0,33)"
+    assert ValidationIssue("producer", "section manquante").explanation == "section manquante"
 
 
 def test_missing_field_and_section() -> None:

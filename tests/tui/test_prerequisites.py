@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -249,4 +250,44 @@ async def test_a_refusal_wraps_under_its_field_at_80_columns(template_dossier: P
         await pilot.pause()
         assert error.size.height >= 2, error.size
         assert error.region.right <= 80, error.region
-        assert '"30002345678901")' in screen_text(app)
+        text = screen_text(app)
+        assert " 30002345678901)" in text and 'prm = "' not in text, text  # as typed
+
+
+async def test_dates_and_numbers_are_shown_and_typed_in_french(
+    demo_copy: Path, photo_reader: CachedPhotoReader
+) -> None:
+    """The form shows JJ/MM/AAAA dates and decimal commas, takes them back as typed, and
+    a refusal's example is in the same form (the form showed ``2026-10-28``, ``6.48`` and
+    ``ex. 2026-11-20T14:32:00``)."""
+    app = make_app(demo_copy, clock=frozen_clock, photo_reader=photo_reader)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(app.query("#f-commissioning--place")), timeout=20)
+        pane = app.panes["prerequis"]
+        visa = app.query_one("#f-documents--consuel_visa_date", Input)
+        power = app.query_one("#f-installation--power_kwc", Input)
+        moment = app.query_one("#f-commissioning--at", Input)
+        await wait_for(pilot, lambda: visa.value == "28/10/2026")
+        assert power.value == "6,48"
+        assert moment.value == "20/11/2026 14:32"
+        assert moment.placeholder == "ex. 20/11/2026 14:32"
+        assert app.query_one("#f-installation--power_kva", Input).placeholder == "ex. 6"
+        visa.value = "02/10/2026"
+        power.value = "6,5"
+        await pilot.pause()
+        pane.flush_edits()
+        await pilot.pause()
+        moment.value = "31/11/2026 14:32"  # no 31 November: refused, in French
+        await pilot.pause()
+        pane.flush_edits()
+        await pilot.pause()
+        refusal = str(app.query_one("#err-f-commissioning--at", Label).render())
+        assert "JJ/MM/AAAA HH:MM" in refusal, refusal
+        assert "(exemple : 20/11/2026 14:32)" in refusal, refusal
+        assert "2026-" not in refusal, refusal
+    dossier = load_dossier(demo_copy)
+    assert dossier.documents.consuel_visa_date == date(2026, 10, 2)
+    assert dossier.installation.power_kwc == 6.5
+    assert dossier.commissioning.at is not None
+    assert dossier.commissioning.at.replace(tzinfo=None) == datetime(2026, 11, 20, 14, 32)

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from linkytool.textfmt import form_value
+
 #: Sections edited elsewhere (their own screens) or not as simple fields.
 SKIPPED = ("readings", "decoupling_test", "photos", "signatures", "schema", "attestation")
 
@@ -140,14 +142,9 @@ def set_value(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def display_value(value: Any) -> str:
-    """A dossier value as the text shown in an input field."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat(timespec="minutes")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)) if abs(value) >= 1 else str(value)
-    return str(value)
+    """A dossier value as the text shown in an input field (French dates and decimal
+    commas: ``textfmt.form_value``; the dossier's checks read them back)."""
+    return form_value(value)
 
 
 def raw_from_text(spec: FieldSpec, text: str) -> Any:

@@ -25,6 +25,8 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, S
 from textual.widgets.data_table import ColumnKey
 
 from linkytool.errors import describe_os_error
+from linkytool.mes.errors import toml_literal
+from linkytool.textfmt import form_value
 from linkytool.tui.dossier_store import DossierEdits
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.labels import enum_label
@@ -439,8 +441,9 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                 compact=True,
             )
         else:
-            placeholder = f"ex. {spec.example}" if spec.example else ""
-            widget = FormInput(placeholder=placeholder.replace('"', ""), id=wid, compact=True)
+            example = form_value(toml_literal(spec.example)) if spec.example else ""
+            placeholder = f"ex. {example}" if example else ""
+            widget = FormInput(placeholder=placeholder, id=wid, compact=True)
             # Shown empty until the form is filled: text typed before that is the user's.
             self._shown[spec.path] = ""
         self._fields[spec.path] = widget
