@@ -120,6 +120,12 @@ def french_value(value: str) -> str:
     return f"{text} {hour}:{minute}" if hour else text
 
 
+def french_index(value: str) -> str:
+    """An index as the user reads it: ``12345`` -> ``12 345 kWh`` (narrow no-break space
+    between thousands); a value that is not all digits is shown unchanged."""
+    return f"{french_number(int(value), ',d')} kWh" if value.isdigit() else value
+
+
 def french_datetime(
     value: datetime | None, *, seconds: bool = False, missing: str = "—", joiner: str = " "
 ) -> str:

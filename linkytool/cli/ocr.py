@@ -15,9 +15,15 @@ import click
 
 from linkytool.cli.output import format_option, is_interactive_stderr
 from linkytool.cli.output import warn as print_warning
-from linkytool.ocr import CheckStatus, PhotoReading
+from linkytool.ocr import CheckStatus, PhotoReading, ScreenKind
 from linkytool.ocr.service import PhotoBatch, read_photos
-from linkytool.textfmt import dumps_json, french_percent, render_table
+from linkytool.textfmt import (
+    dumps_json,
+    french_index,
+    french_percent,
+    french_value,
+    render_table,
+)
 
 PHOTO_COLUMNS = (
     ("photo", "Photo"),
@@ -45,15 +51,25 @@ def _status(reading: PhotoReading) -> str:
     return "—"
 
 
+def _shown(reading: PhotoReading, value: str | None) -> str:
+    """A value as the installer reads it: ``20/11/2026 14:32``, ``12 kWh`` (JSON keeps
+    the stored ISO date and digits)."""
+    if not value:
+        return ""
+    if reading.screen is ScreenKind.INJECTION_INDEX:
+        return french_index(value)
+    return french_value(value)
+
+
 def _table_row(reading: PhotoReading) -> dict[str, Any]:
     return {
         "photo": reading.path.name,
         "screen_label": reading.screen_label,
-        "value": reading.value or "",
+        "value": _shown(reading, reading.value),
         # no value, no confidence: "autre écran Linky, 100 %" read as a sure result
         "confidence": french_percent(reading.confidence, 0) if reading.value else "—",
         "status": _status(reading),
-        "candidates": ", ".join(reading.candidates),
+        "candidates": ", ".join(_shown(reading, value) for value in reading.candidates),
         "notes": " ".join(reading.warnings),
     }
 

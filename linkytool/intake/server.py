@@ -32,6 +32,7 @@ from linkytool.intake.qr import qr_lines
 from linkytool.intake.recording import PhotoOutcome, record_photo
 from linkytool.intake.security import LOOPBACK_HOSTS, Guard, is_loopback, new_token, url_host
 from linkytool.intake.slots import SLOTS, SLOTS_BY_NAME, Slot
+from linkytool.textfmt import french_index, french_value
 
 MIB = 1024 * 1024
 
@@ -91,11 +92,9 @@ def display_value(slot: Slot, value: str | None) -> str | None:
     if not value:
         return None
     if slot.name == "date":
-        day = value[:10].split("-")
-        text = f"{day[2]}/{day[1]}/{day[0]}" if len(day) == 3 else value
-        return text + (f" {value[11:16]}" if len(value) >= 16 else "")
+        return french_value(value)
     if slot.name == "index":
-        return f"{int(value):,} kWh".replace(",", "\u202f") if value.isdigit() else value
+        return french_index(value)
     return value
 
 

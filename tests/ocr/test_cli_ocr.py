@@ -41,11 +41,14 @@ def test_demo_photos_json_and_exit_zero(tmp_path: Path) -> None:
 
 
 def test_table_output_is_french() -> None:
-    result = CliRunner().invoke(cli, ["ocr", DEMO[0]])
+    result = CliRunner().invoke(cli, ["ocr", *DEMO])
     assert result.exit_code == 0, result.output
     assert "numéro PRM" in result.stdout
     assert "30002345678901" in result.stdout
     assert "sûr" in result.stdout
+    # the table is for people: JJ/MM/AAAA and kWh (the JSON keeps ISO and digits)
+    assert "20/11/2026 14:32" in result.stdout and "2026-11-20" not in result.stdout
+    assert " 12 kWh " in result.stdout
 
 
 def test_value_to_confirm_exits_one(monkeypatch: pytest.MonkeyPatch) -> None:
