@@ -29,6 +29,7 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert result.exit_code == 0, result.output
     assert "Utilisation :" in result.output
     assert "Usage" not in result.output and "Show this message" not in result.output
+    assert "required]" not in result.output  # click's "[required]" beside an option
     # a real description, not just the usage line
     assert len(result.output.strip().splitlines()) > 2
 

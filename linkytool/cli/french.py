@@ -29,6 +29,8 @@ CLICK_FR: dict[str, str] = {
     "default: {default}": "défaut : {default}",
     "env var: {var}": "variable d'environnement : {var}",
     "deprecated": "obsolète",
+    # marked at run time (``_(extra["required"])``), so the source scan does not see it
+    "required": "obligatoire",
     "(dynamic)": "(dynamique)",
     "Choice({choices})": "Choix({choices})",
     "Choose from:\n\t{choices}": "Choisissez parmi :\n\t{choices}",
