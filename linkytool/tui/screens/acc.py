@@ -24,6 +24,7 @@ from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AccDemoReady, AccFinished, AccProgress, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.chart import BarChart
+from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.picker import PathField
 from linkytool.tui.widgets.select import SafeSelect
 
@@ -121,7 +122,7 @@ dans le dossier de sortie.
                 )
         with Horizontal(classes="row"):
             yield Label("N° de convention", classes="form-label")
-            yield Input(
+            yield InOrderInput(
                 placeholder="ACC00000112 (facultatif)",
                 id="acc-convention",
                 classes="draft grow",

@@ -22,6 +22,7 @@ from linkytool.errors import LinkytoolError
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AttestationBuilt, AttestationRefused, WorkFailed
 from linkytool.tui.screens.base import Pane
+from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.picker import PathField
 
 #: Input id, French label, extensions for the picker (None: directory).
@@ -70,7 +71,7 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
             yield PathField(wid, label, extensions, self._start_dir)
         with Horizontal(classes="row"):
             yield Label("Mot de passe de la clé", classes="form-label")
-            yield Input(id="att-password", password=True, compact=True)
+            yield InOrderInput(id="att-password", password=True, compact=True)
         yield Checkbox(
             "Sans signature jointe : attestation à imprimer et signer à la main",
             id="att-by-hand",

@@ -27,6 +27,7 @@ from linkytool.textfmt import french_number
 from linkytool.tui.errors import guarded
 from linkytool.tui.messages import DecouplingRecorded, DossierChanged
 from linkytool.tui.screens.base import Pane
+from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.picker import FilePicker
 
 
@@ -105,12 +106,12 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         yield Digits("0.0", id="dec-stopwatch")
         with Horizontal(classes="row"):
             yield Label("Message de l'onduleur", classes="form-label")
-            yield Input(
+            yield InOrderInput(
                 placeholder="ex. Grid Loss", id="dec-message", classes="draft", compact=True
             )
         with Horizontal(classes="row"):
             yield Label("Puissance injectée avant [W]", classes="form-label", markup=False)
-            yield Input(
+            yield InOrderInput(
                 placeholder="lue sur l'onduleur, ex. 2400",
                 id="dec-power",
                 classes="draft",

@@ -49,6 +49,7 @@ from linkytool.tui.screens.meter_format import (
 )
 from linkytool.tui.session import PARIS
 from linkytool.tui.widgets.chart import BarChart
+from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.select import SafeSelect
 
 #: Longest the simulator, port scan and connection wait for the dossier's photos to be
@@ -140,7 +141,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         return [
             Horizontal(
                 SafeSelect[str]([], prompt="Adaptateur détecté", id="meter-ports", compact=True),
-                Input(
+                InOrderInput(
                     placeholder="ou adresse : /dev/ttyUSB0, rfc2217://…",
                     id="meter-url",
                     classes="draft",

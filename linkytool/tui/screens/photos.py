@@ -42,6 +42,7 @@ from linkytool.tui.messages import (
 )
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.screens.photos_summary import SlotState, summary_text
+from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.lcd_preview import LcdPreview
 from linkytool.tui.widgets.photo_view import open_in_viewer, picture_widget
 from linkytool.tui.widgets.picker import FilePicker
@@ -83,7 +84,7 @@ class PhotoSlot(SafetyNet, Vertical):
             yield Button("Choisir la photo…", id=f"pick-{self.slot}", compact=True)
             yield Label(f"Aucune photo ({self.what}).", id=f"file-{self.slot}", classes="grow")
         with Horizontal(classes="row"):
-            yield Input(
+            yield InOrderInput(
                 placeholder="valeur", id=f"value-{self.slot}", classes="draft", compact=True
             )
             yield Button("Confirmer", id=f"confirm-{self.slot}", variant="success", compact=True)

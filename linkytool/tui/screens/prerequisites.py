@@ -40,6 +40,7 @@ from linkytool.tui.screens.dossier_form import (
     raw_from_text,
 )
 from linkytool.tui.session import paris_now
+from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.select import SafeSelect
 
 STATUS_ICON = {"satisfied": "✔", "missing": "?", "not_satisfied": "✘"}
@@ -53,7 +54,7 @@ STATUS_TEXT = {
 SAVE_DELAY_S = 0.6
 
 
-class FormInput(Input):
+class FormInput(InOrderInput):
     """A dossier field: an ``Input`` whose typing does not lay the whole screen out again.
 
     Textual's ``Input`` sets its ``virtual_size`` (the text's width, for its horizontal
@@ -146,7 +147,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     def compose_content(self) -> ComposeResult:
         yield Label("", id="prereq-dossier")
         with Horizontal(id="prereq-open", classes="row hidden"):
-            yield Input(
+            yield InOrderInput(
                 value="dossier-mes.toml",
                 placeholder="chemin du dossier .toml",
                 id="prereq-path",

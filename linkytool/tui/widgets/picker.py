@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label
 
 from linkytool.tui.errors import SafetyNet
+from linkytool.tui.widgets.inorder_input import InOrderInput
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".tif", ".tiff")
 
@@ -80,7 +81,7 @@ class FilePicker(SafetyNet, ModalScreen[Path | None]):
                 f"[b]{self.title_text}[/b]\nEntrée : choisir · Retour arrière : dossier "
                 "parent · Échap : annuler"
             )
-            yield Input(
+            yield InOrderInput(
                 value=self.initial,
                 placeholder="Chemin du fichier (ou choisissez dans l'arborescence)",
                 id="picker-path",
@@ -183,7 +184,7 @@ class PathField(SafetyNet, Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="form-label")
-        yield Input(id=self.field_id, classes="draft grow", compact=True)
+        yield InOrderInput(id=self.field_id, classes="draft grow", compact=True)
         yield Button("…", id=f"{self.field_id}-pick", compact=True, classes="pick")
 
     @property
