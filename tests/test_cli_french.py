@@ -61,7 +61,7 @@ def test_missing_argument_and_unknown_command_are_french() -> None:
 
 def test_group_usage_names_the_subcommand_in_french() -> None:
     result = CliRunner().invoke(cli, ["mes", "--help"], prog_name="linkytool")
-    assert "Utilisation : linkytool mes [OPTIONS] COMMANDE [ARGS]..." in result.output
+    assert "Utilisation : linkytool mes [OPTIONS] COMMANDE [ARGUMENTS]..." in result.output
     assert "Options :" in result.output and "Commandes :" in result.output
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -22,6 +24,9 @@ def _walk(command: click.Command, path: tuple[str, ...]) -> list[tuple[str, ...]
 
 ALL_COMMANDS = _walk(cli, ())
 
+ENGLISH_METAVARS = re.compile(r"\b(?:TEXT|FLOAT|INTEGER|RANGE|BOOLEAN|COMMAND|ARGS|VALUE)\b")
+DECIMAL_POINT_IN_BRACKETS = re.compile(r"\[[^\]]*\d\.\d[^\]]*\]|x[<>]=?")
+
 
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=lambda p: " ".join(p) or "linkytool")
 def test_every_command_has_help(path: tuple[str, ...]) -> None:
@@ -30,6 +35,9 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert "Utilisation :" in result.output
     assert "Usage" not in result.output and "Show this message" not in result.output
     assert "required]" not in result.output  # click's "[required]" beside an option
+    # click's own value names and ranges: TEXT, FLOAT RANGE, [x>=0.1], [défaut : 5.0]
+    assert ENGLISH_METAVARS.findall(result.output) == [], result.output
+    assert DECIMAL_POINT_IN_BRACKETS.findall(result.output) == [], result.output
     # a real description, not just the usage line
     assert len(result.output.strip().splitlines()) > 2
 
@@ -38,3 +46,25 @@ def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert "linkytool" in result.output
+
+
+def test_the_scans_catch_clicks_english() -> None:
+    """The help scans above catch what they are for."""
+    assert ENGLISH_METAVARS.findall("--delay FLOAT RANGE  [x>=0]") == ["FLOAT", "RANGE"]
+    assert DECIMAL_POINT_IN_BRACKETS.findall("[défaut : 5.0; x>=0.1]") == [
+        "[défaut : 5.0; x>=0.1]"
+    ]
+    assert DECIMAL_POINT_IN_BRACKETS.findall("--delay NOMBRE  [défaut : 5; ≥ 0,1]") == []
+
+
+def test_numbers_take_a_decimal_comma_and_refuse_nan() -> None:
+    from linkytool.cli.french import describe_range
+
+    result = CliRunner().invoke(cli, ["tic", "simulate", "--help"])
+    assert "[défaut : 0; de 0 à 1]" in " ".join(result.output.split())
+    assert click.FLOAT.convert("0,8", None, None) == 0.8
+    assert describe_range(click.FloatRange(min=0.1)) == "≥ 0,1"
+    assert describe_range(click.IntRange(0, 65535)) == "de 0 à 65535"
+    assert describe_range(click.FloatRange(max=5, max_open=True)) == "< 5"
+    with pytest.raises(click.BadParameter, match="pas un nombre fini"):
+        click.FLOAT.convert("nan", None, None)

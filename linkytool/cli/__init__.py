@@ -112,7 +112,11 @@ class LazyGroup(click.Group):
 def _french_metavars(command: click.Command) -> None:
     """Name a group's sub-command "COMMANDE" in usage lines, recursively."""
     if isinstance(command, click.Group):
-        command.subcommand_metavar = french.SUBCOMMAND_METAVAR
+        command.subcommand_metavar = (
+            french.OPTIONAL_SUBCOMMAND_METAVAR
+            if command.invoke_without_command
+            else french.SUBCOMMAND_METAVAR
+        )
         for sub in command.commands.values():
             _french_metavars(sub)
 
@@ -194,11 +198,13 @@ def cli(ctx: click.Context, demo: bool) -> None:
         ctx.invoke(tui_command, demo=demo)
 
 
+_french_metavars(cli)  # here, not in main(): tests invoke ``cli`` itself
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     if not isinstance(sys.stderr, DiagnosticStream):
         sys.stderr = DiagnosticStream(sys.stderr)
-    _french_metavars(cli)
     cli.main(args=argv, prog_name="linkytool")
 
 

@@ -4,6 +4,9 @@ click marks every text it prints with ``gettext`` (``_()`` / ``ngettext()`` impo
 each of its modules) but ships no French catalogue. :func:`install` points those
 module-level names at the tables below, so "Usage:", "Error:", "Show this message and
 exit." and click's validation errors read in French like the rest of the command line.
+It also names click's value types in French in usage lines (``TEXTE``, ``NOMBRE``,
+``ENTIER``), describes ranges in French (``≥ 0,1``) and reads a decimal comma in a
+number (``--delay 0,8``).
 ``tests/test_cli_french.py`` checks that every text click marks in the installed version
 has an entry here (a click upgrade adding one fails the test instead of printing English).
 """
@@ -11,7 +14,13 @@ has an entry here (a click upgrade adding one fails the test instead of printing
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
+from typing import Any
+
+import click
+
+from linkytool.textfmt import french_number
 
 #: click message id -> French text (placeholders kept as they are).
 CLICK_FR: dict[str, str] = {
@@ -79,7 +88,8 @@ CLICK_FR: dict[str, str] = {
         "{value!r} n'est pas un booléen valide. Valeurs reconnues : {states}"
     ),
     "{value!r} is not a valid {number_type}.": "{value!r} n'est pas un {number_type} valide.",
-    "{value} is not in the range {range}.": "{value} n'est pas dans l'intervalle {range}.",
+    # {value} is the converted number (1.5 for a typed 1,5): the range says enough
+    "{value} is not in the range {range}.": "valeur hors de l'intervalle {range}.",
     "Unknown color {colour!r}": "Couleur inconnue : {colour!r}",
     "Unknown standard stream '{name}'": "Flux standard inconnu : « {name} »",
     "Windows error: {error}": "Erreur Windows : {error}",
@@ -153,8 +163,73 @@ CLICK_FR_PLURAL: dict[tuple[str, str], tuple[str, str]] = {
     ),
 }
 
-#: Metavar of a group's sub-command in usage lines (click's default is English).
-SUBCOMMAND_METAVAR = "COMMANDE [ARGS]..."
+#: Metavar of a group's sub-command in usage lines (click's default is English), and of
+#: a group that also runs without one (``linkytool`` alone opens the UI).
+SUBCOMMAND_METAVAR = "COMMANDE [ARGUMENTS]..."
+OPTIONAL_SUBCOMMAND_METAVAR = "[COMMANDE] [ARGUMENTS]..."
+
+#: What usage lines and help call a value of click's built-in types (click prints the
+#: type's ``name`` in capitals: ``--delay FLOAT RANGE`` becomes ``--delay NOMBRE``).
+TYPE_NAMES: dict[type[click.ParamType[Any]], str] = {
+    click.types.StringParamType: "texte",
+    click.types.IntParamType: "entier",
+    click.types.IntRange: "entier",
+    click.types.FloatParamType: "nombre",
+    click.types.FloatRange: "nombre",
+    click.types.BoolParamType: "booléen",
+    click.types.DateTime: "date",
+}
+
+
+def _french_number(value: float) -> str:
+    return str(value) if isinstance(value, int) else french_number(value)
+
+
+def describe_range(number_range: click.types._NumberRangeBase[Any, Any]) -> str:
+    """A range as the help shows it: ``≥ 0,1``, ``< 5``, ``de 0 à 1`` (click: ``x>=0.1``)."""
+    low, high = number_range.min, number_range.max
+    if (
+        low is not None
+        and high is not None
+        and not (number_range.min_open or number_range.max_open)
+    ):
+        return f"de {_french_number(low)} à {_french_number(high)}"
+    parts = []
+    if low is not None:
+        parts.append(f"{'>' if number_range.min_open else '≥'} {_french_number(low)}")
+    if high is not None:
+        parts.append(f"{'<' if number_range.max_open else '≤'} {_french_number(high)}")
+    return " et ".join(parts)
+
+
+_float_convert = click.types.FloatParamType.convert
+_help_extra = click.core.Option.get_help_extra
+
+
+def _french_help_extra(self: click.core.Option, ctx: click.Context) -> Any:
+    """click's ``[défaut : 5.0]`` with a decimal comma: ``[défaut : 5]``, ``0,05``."""
+    extra = _help_extra(self, ctx)
+    # a text the command gives (show_default="...") is shown as given
+    if (
+        "default" in extra
+        and isinstance(self.default, float)
+        and not isinstance(self.show_default, str)
+    ):
+        extra["default"] = _french_number(self.default)
+    return extra
+
+
+def _convert_french_float(
+    self: click.types.FloatParamType, value: Any, param: Any, ctx: Any
+) -> Any:
+    """A decimal comma is a decimal point (``--delay 0,8``); nan and inf are refused."""
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".")
+    number = _float_convert(self, value, param, ctx)
+    if not math.isfinite(number):
+        self.fail(f"{value!r} n'est pas un nombre fini.", param, ctx)
+    return number
+
 
 #: click's modules that import ``gettext`` / ``ngettext`` under these names.
 CLICK_MODULES = (
@@ -192,3 +267,8 @@ def install() -> None:
         for attribute, function in replacements.items():
             if hasattr(module, attribute):
                 setattr(module, attribute, function)
+    for param_type, french_name in TYPE_NAMES.items():
+        param_type.name = french_name
+    click.types._NumberRangeBase._describe_range = describe_range  # type: ignore[method-assign,assignment]
+    click.types.FloatParamType.convert = _convert_french_float  # type: ignore[method-assign,assignment]
+    click.core.Option.get_help_extra = _french_help_extra  # type: ignore[method-assign]

@@ -48,6 +48,7 @@ from linkytool.textfmt import (
     french_number,
     french_percent,
     french_value,
+    parse_french_date,
 )
 
 DOSSIER = OutputPath()
@@ -405,7 +406,7 @@ def sign_command(
 
 @mes.command("verify")
 @click.argument("pdf", type=EXISTING_FILE)
-@click.argument("more_photos", nargs=-1, type=EXISTING_FILE)
+@click.argument("more_photos", nargs=-1, type=EXISTING_FILE, metavar="[PHOTOS]...")
 @click.option(
     "--photos",
     "photos",
@@ -583,7 +584,7 @@ def pack_command(
 @mes.command("reading")
 @click.argument("dossier", type=EXISTING_FILE)
 @click.argument("field", type=click.Choice([f.value for f in ReadingField]))
-@click.argument("value")
+@click.argument("value", metavar="VALEUR")
 @click.option(
     "--source",
     type=click.Choice([s.value for s in ReadingSource]),
@@ -595,7 +596,9 @@ def pack_command(
 @click.option("--file", "file_", help="Fichier lu (photo ou capture), relatif au dossier.")
 @click.option("--note", default="", help="Remarque conservée avec le relevé.")
 @click.option(
-    "--at", "at_text", help="Moment du relevé (14:33 aujourd'hui, ou ISO) ; maintenant par défaut."
+    "--at",
+    "at_text",
+    help="Moment du relevé (14:33 aujourd'hui, ou « 20/11/2026 14:33 ») ; maintenant par défaut.",
 )
 @cli_hints
 def reading_command(
@@ -634,6 +637,9 @@ def _parse_time(value: str | None) -> datetime | None:
     from linkytool.mes.schema import to_paris
 
     text = value.strip()
+    typed = parse_french_date(text)
+    if isinstance(typed, datetime):
+        return to_paris(typed)
     try:
         if len(text) <= 8 and ":" in text:  # HH:MM[:SS] today
             now = datetime.now()
@@ -647,13 +653,17 @@ def _parse_time(value: str | None) -> datetime | None:
     except ValueError:
         raise ReadingValueError(
             f"Heure « {value} » invalide.",
-            hint="Formats acceptés : 14:41:12 (aujourd'hui) ou 2026-11-20T14:41:12.",
+            hint="Formats acceptés : 14:41:12 (aujourd'hui), « 20/11/2026 14:41:12 » "
+            "ou 2026-11-20T14:41:12.",
         ) from None
 
 
 @mes.command("test")
 @click.argument("dossier", type=EXISTING_FILE)
-@click.option("--coupled-at", help="Heure du couplage de l'installation (14:35 ou ISO).")
+@click.option(
+    "--coupled-at",
+    help="Heure du couplage de l'installation (14:35 aujourd'hui, ou « 20/11/2026 14:35 »).",
+)
 @click.option("--injecting", type=float, help="Puissance injectée avant l'essai [W].")
 @click.option("--opened-at", help="Heure d'ouverture du disjoncteur Enedis.")
 @click.option("--decoupled-at", help="Heure du découplage constaté.")

@@ -31,34 +31,14 @@ def tic() -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Rate(click.ParamType[float]):
-    """A share between 0 and 1: ``nan`` and ``inf`` are refused (``nan > x`` is always
-    false, so ``--max-error-rate nan`` used to accept any error rate)."""
-
-    name = "taux"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> float:
-        if isinstance(value, float):
-            rate = value
-        else:
-            try:
-                rate = float(str(value).replace(",", "."))
-            except ValueError:
-                self.fail(f"« {value} » n'est pas un nombre (exemple : 0.05).", param, ctx)
-        if not 0.0 <= rate <= 1.0:  # also false for nan
-            self.fail(f"« {value} » doit être un taux entre 0 et 1 (exemple : 0.05).", param, ctx)
-        return rate
-
-
 _max_error_rate_option = click.option(
     "--max-error-rate",
-    type=_Rate(),
+    # nan and inf refused (linkytool.cli.french): ``nan > x`` is always false, so
+    # ``--max-error-rate nan`` once accepted any error rate
+    type=click.FloatRange(0.0, 1.0),
     default=0.05,
     show_default=True,
-    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1 "
-    "(entre 0 et 1).",
+    help="Taux de groupes rejetés (checksum) au-delà duquel le code de sortie vaut 1.",
 )
 
 
