@@ -51,9 +51,7 @@ def test_version() -> None:
 def test_the_scans_catch_clicks_english() -> None:
     """The help scans above catch what they are for."""
     assert ENGLISH_METAVARS.findall("--delay FLOAT RANGE  [x>=0]") == ["FLOAT", "RANGE"]
-    assert DECIMAL_POINT_IN_BRACKETS.findall("[défaut : 5.0; x>=0.1]") == [
-        "[défaut : 5.0; x>=0.1]"
-    ]
+    assert DECIMAL_POINT_IN_BRACKETS.findall("[défaut : 5.0; x>=0.1]") == ["[défaut : 5.0; x>=0.1]"]
     assert DECIMAL_POINT_IN_BRACKETS.findall("--delay NOMBRE  [défaut : 5; ≥ 0,1]") == []
 
 

@@ -8,12 +8,12 @@ import pytest
 
 from linkytool.textfmt import (
     THOUSANDS_SPACE,
+    form_value,
     french_date,
     french_datetime,
     french_megabytes,
     french_number,
     french_percent,
-    form_value,
     parse_french_date,
 )
 

@@ -27,7 +27,7 @@ from linkytool.cli.output import (
     progress_line,
     warn,
 )
-from linkytool.textfmt import french_number
+from linkytool.textfmt import french_number, parse_french_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,11 +35,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _parse_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
+    typed = parse_french_date(value)
+    if typed is not None and not isinstance(typed, datetime):
+        return typed
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise click.BadParameter(
-            f"date attendue au format AAAA-MM-JJ, lu « {value} ».", param_hint=option
+            f"date attendue au format JJ/MM/AAAA (ou AAAA-MM-JJ), lu « {value} ».",
+            param_hint=option,
         ) from None
 
 
@@ -291,8 +295,8 @@ def acc() -> None:
     help="Calendrier des postes horaires (CSV class,days,start,end[,months]) pour la "
     "synthèse par consommateur ; BASE par défaut.",
 )
-@click.option("--from", "from_day", help="Premier jour calculé (AAAA-MM-JJ, inclus).")
-@click.option("--to", "to_day", help="Dernier jour calculé (AAAA-MM-JJ, inclus).")
+@click.option("--from", "from_day", help="Premier jour calculé (JJ/MM/AAAA, inclus).")
+@click.option("--to", "to_day", help="Dernier jour calculé (JJ/MM/AAAA, inclus).")
 @click.option(
     "--step",
     type=click.Choice(["auto", "15", "30"]),

@@ -267,7 +267,7 @@ def test_run_command_on_demo_inputs_with_perimeter_calendar_and_period(tmp_path:
         ["acc", "run", "--consumers", str(paths["consumers"]), "--producers",
          str(paths["producers"]), "--key", "static", "--coefficients", str(paths["coefficients"]),
          "--static-excess", "redistribute", "--perimeter", str(paths["perimeter"]),
-         "--calendar", str(paths["calendar"]), "--from", "2026-03-19", "--to", "2026-03-20",
+         "--calendar", str(paths["calendar"]), "--from", "2026-03-19", "--to", "20/03/2026",
          "--no-chart", "-o", str(out), "--format", "csv"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
