@@ -137,17 +137,18 @@ def french_datetime(
     return value.strftime(f"%d/%m/%Y{joiner}{clock}")
 
 
-#: A date as typed in a French form: ``20/11/2026``, optionally ``14:32``, ``14h32``,
-#: ``14:32:05`` or ``à 14:32`` after it.
+#: A date as typed in a French form or shown by a meter: ``20/11/2026`` (or ``20/11/26``),
+#: optionally ``14:32``, ``14h32``, ``14:32:05``, ``à 14:32`` or ``T14:32`` after it.
 _FRENCH_DATE = re.compile(
-    r"\s*(\d{1,2})/(\d{1,2})/(\d{4})"
-    r"(?:\s+(?:à\s+)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?\s*"
+    r"\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
+    r"(?:(?:\s+(?:à\s+)?|T)(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?\s*"
 )
 
 
 def parse_french_date(text: str) -> date | datetime | None:
-    """``20/11/2026`` -> a date, ``20/11/2026 14:32[:05]`` -> a naive datetime; None when
-    the text is not of that form or names no real day or time (``31/02/2026``).
+    """``20/11/2026`` -> a date, ``20/11/2026 14:32[:05]`` -> a naive datetime (a
+    two-digit year is 20AA); None when the text is not of that form or names no real day
+    or time (``31/02/2026``).
 
     >>> parse_french_date("20/11/2026 14h32"), parse_french_date("31/02/2026")
     (datetime.datetime(2026, 11, 20, 14, 32), None)
@@ -155,11 +156,12 @@ def parse_french_date(text: str) -> date | datetime | None:
     match = _FRENCH_DATE.fullmatch(text)
     if not match:
         return None
-    day, month, year, hour, minute, second = match.groups()
+    day, month, year_text, hour, minute, second = match.groups()
+    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
     try:
         if hour is None:
-            return date(int(year), int(month), int(day))
-        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+            return date(year, int(month), int(day))
+        return datetime(year, int(month), int(day), int(hour), int(minute), int(second or 0))
     except ValueError:
         return None
 

@@ -55,7 +55,9 @@ def test_sizes_percentages_and_dates() -> None:
         ("31/02/2026", None),  # no such day
         ("20/11/2026 24:00", None),
         ("2026-11-20", None),  # ISO is the file's form, read by the schema itself
-        ("20/11/26", None),
+        ("20/11/26", date(2026, 11, 20)),  # the Linky's own JJ/MM/AA
+        ("20/11/2026T14:32", datetime(2026, 11, 20, 14, 32)),
+        ("20/11/202", None),
         ("", None),
     ],
 )

@@ -20,6 +20,7 @@ from linkytool.mes.errors import MesError
 from linkytool.mes.identifiers import is_valid_prm, normalise_digits
 from linkytool.mes.model import SCREEN_KINDS, Dossier, Reading, ReadingField, ReadingSource
 from linkytool.mes.schema import PARIS, to_paris
+from linkytool.textfmt import parse_french_date
 
 
 class ReadingValueError(MesError):
@@ -52,14 +53,9 @@ def normalise_value(which: ReadingField, value: str) -> str:
 
 
 def _normalise_date(text: str, original: str) -> str:
-    french = re.fullmatch(
-        r"([0-9]{2})/([0-9]{2})/([0-9]{2}|[0-9]{4})(?:[ T]([0-9]{2})[:h]([0-9]{2}))?", text
-    )
-    if french:
-        day, month, year, hour, minute = french.groups()
-        text = f"{'20' + year if len(year) == 2 else year}-{month}-{day}"
-        if hour is not None:
-            text += f"T{hour}:{minute}"
+    typed = parse_french_date(text)
+    if typed is not None:
+        text = typed.isoformat(timespec="minutes") if isinstance(typed, datetime) else str(typed)
     try:
         if "T" in text:
             moment = datetime.fromisoformat(text)
@@ -68,7 +64,7 @@ def _normalise_date(text: str, original: str) -> str:
     except ValueError:
         raise ReadingValueError(
             f"Date « {original} » invalide.",
-            hint="Formats acceptés : 2026-11-20, 2026-11-20T14:32, 20/11/2026 14:32.",
+            hint="Formats acceptés : 20/11/2026 14:32, 20/11/2026, 2026-11-20T14:32.",
         ) from None
 
 
