@@ -170,3 +170,25 @@ async def test_dossier_dropdowns_show_french_and_store_the_same_values(
         location = app.query_one("#f-installation--decoupling--location", Select)
         assert location.value == "inverter"  # the stored value, shown in French
     assert load_dossier(app.store.path).installation.decoupling.location == "inverter"
+
+
+async def test_every_form_field_shows_french_dates_and_numbers(
+    tmp_path: Path, photo_reader: CachedPhotoReader
+) -> None:
+    """The screen captures above show the top of each screen; the Prérequis form's fields
+    further down showed ``2026-10-28``, ``6.48`` and ``ex. 2026-11-20T14:32:00``. Every
+    text field of the demo dossier's form, its value and its example, is scanned here."""
+    from textual.widgets import Input
+
+    app = build("prerequis", tmp_path, photo_reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await show("prerequis", app, pilot)
+        fields = [f for f in app.query(Input) if (f.id or "").startswith("f-")]
+        assert len(fields) >= 25
+        texts = {f.id: f"{f.value} | {f.placeholder}" for f in fields}
+    assert any("/2026" in text for text in texts.values())  # the dates are there
+    for field_id, text in texts.items():
+        if "firmware" in field_id or "version" in field_id:  # « D8.2.4 », « 2013-08 »: names
+            continue
+        assert DECIMAL_POINT.findall(text) == [], (field_id, text)
+        assert ISO_DATE.findall(text) == [], (field_id, text)
