@@ -1,9 +1,8 @@
-"""The dots' registration to the pixel (issue 13, ocrD).
+"""The dots' sub-pixel registration (issue 13, ocrD).
 
-The grid's search moves by a quarter pitch (1.5 rectified px): its dot centres may sit
-a pixel off the dots. :func:`linkytool.ocr.lcdgrid.pixel_shift` finds the whole-pixel
-shift whose centres are darkest against the points between the dots, and the dots are
-sampled there.
+The grid's search moves by a quarter pitch (1.5 rectified px) and the dots used to be
+sampled at the nearest whole pixel; :func:`linkytool.ocr.lcdgrid.subpixel_shift` finds
+the fraction of a pixel left, and the samples are read there.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import numpy as np
 import pytest
 
 from linkytool.ocr.imaging import box_blur
-from linkytool.ocr.lcdgrid import pixel_shift
+from linkytool.ocr.lcdgrid import _bilinear, subpixel_shift
 from linkytool.ocr.rectify import PX_PER_DOT, dot_centres, rectified_size
 
 
@@ -34,16 +33,16 @@ def _panel(shift: tuple[float, float], fill: float = 0.7) -> np.ndarray:
     )
 
 
-@pytest.mark.parametrize("shift", [(0, 0), (1, -1), (-1, 0), (0, 1)])
-def test_the_shift_drawn_is_found(shift: tuple[int, int]) -> None:
-    """On a panel blurred as a hard photo's (each dot's profile peaked at its centre)."""
-    smooth = box_blur(box_blur(box_blur(_panel(shift), 2), 2), 1)
+@pytest.mark.parametrize("shift", [(0.0, 0.0), (0.75, -0.5), (-1.25, 1.0), (0.5, 0.25)])
+def test_the_shift_drawn_is_found(shift: tuple[float, float]) -> None:
+    smooth = box_blur(_panel(shift), 1)
     xs, ys = dot_centres()
-    assert pixel_shift(smooth, xs, ys) == shift
+    assert subpixel_shift(smooth, xs, ys) == pytest.approx(shift, abs=0.25)
 
 
-def test_a_flat_topped_dot_keeps_the_grid() -> None:
-    """A sharp panel of wide dots: every shift keeping the samples inside the dots
-    scores alike, and the grid's own centres are kept."""
-    xs, ys = dot_centres()
-    assert pixel_shift(box_blur(_panel((0, 0), fill=0.9), 1), xs, ys) == (0, 0)
+def test_bilinear_reads_whole_pixels_exactly_and_halfway_between() -> None:
+    array = np.arange(20, dtype=np.float32).reshape(4, 5)
+    xs, ys = np.array([0.0, 1.0, 3.5]), np.array([2.0, 0.5])
+    out = _bilinear(array, xs, ys)
+    assert out[0].tolist() == [10.0, 11.0, 13.5]
+    assert out[1].tolist() == pytest.approx([2.5, 3.5, 6.0])
