@@ -180,52 +180,14 @@ def _normalised(
     return result, ink
 
 
-def _bilinear(
+def _sample(
     array: FloatArray, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """``array`` read at every (``ys``, ``xs``) [px, pixel centres at whole numbers],
-    interpolated between its four nearest pixels: (len(ys), len(xs))."""
+) -> FloatArray:
     height, width = array.shape
-    x0 = np.clip(np.floor(xs).astype(np.intp), 0, width - 2)
-    y0 = np.clip(np.floor(ys).astype(np.intp), 0, height - 2)
-    fx = np.clip(xs - x0, 0.0, 1.0)[None, :]
-    fy = np.clip(ys - y0, 0.0, 1.0)[:, None]
-    grid = array.astype(np.float64)
-    top = grid[np.ix_(y0, x0)] * (1 - fx) + grid[np.ix_(y0, x0 + 1)] * fx
-    bottom = grid[np.ix_(y0 + 1, x0)] * (1 - fx) + grid[np.ix_(y0 + 1, x0 + 1)] * fx
-    result: npt.NDArray[np.float64] = top * (1 - fy) + bottom * fy
+    xi = np.clip(np.round(xs).astype(int), 0, width - 1)
+    yi = np.clip(np.round(ys).astype(int), 0, height - 1)
+    result: FloatArray = array[np.ix_(yi, xi)]
     return result
-
-
-def _comb_shift(profile: npt.NDArray[np.float64], dots: npt.NDArray[np.float64]) -> float:
-    """The shift [px] of ``dots`` (positions along ``profile``) whose points are darkest
-    against the points halfway to their neighbours (``Settings.subpixel_reach`` and
-    ``subpixel_step``; the first best, from the most negative shift)."""
-    settings = SETTINGS
-    shifts = np.arange(
-        -settings.subpixel_reach, settings.subpixel_reach + 1e-9, settings.subpixel_step
-    )
-    half = float(np.median(np.diff(dots[: COLS if len(dots) >= COLS else len(dots)]))) / 2
-    where = np.arange(len(profile), dtype=np.float64)
-    on = np.interp(dots[None, :] + shifts[:, None], where, profile).mean(axis=1)
-    between = np.concatenate([dots - half, dots + half])
-    off = np.interp(between[None, :] + shifts[:, None], where, profile).mean(axis=1)
-    return float(shifts[int(np.argmax(on - off))])
-
-
-def subpixel_shift(
-    smooth: FloatArray, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
-) -> tuple[float, float]:
-    """(x, y) shift [px] that registers the dot centres ``xs``, ``ys`` on the panel's
-    darkness (``smooth``: blurred over 3 × 3 px) to a fraction of a pixel: along x on
-    the mean of the dot rows, along y on the mean of the dot columns."""
-    height, width = smooth.shape
-    rows = smooth[np.clip(np.round(ys).astype(np.intp), 0, height - 1)].mean(axis=0)
-    columns = smooth[:, np.clip(np.round(xs).astype(np.intp), 0, width - 1)].mean(axis=1)
-    return (
-        _comb_shift(rows.astype(np.float64), xs),
-        _comb_shift(columns.astype(np.float64), ys),
-    )
 
 
 @lru_cache(maxsize=16)
@@ -385,11 +347,7 @@ def _sampled(
         xs, ys = dot_centres(offset, scale, px_per_dot)
     else:
         xs, ys = lattice.xs, lattice.ys
-    # (14 rows, 80 cols), at the dot centres registered to a fraction of a pixel
-    shift_x, shift_y = subpixel_shift(
-        smooth if smooth is not None else box_blur(darkness, 1), xs, ys
-    )
-    raw = _bilinear(blurred, xs + shift_x, ys + shift_y)
+    raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
@@ -628,5 +586,4 @@ __all__ = [
     "darkness_map",
     "resample",
     "sample_grid",
-    "subpixel_shift",
 ]

@@ -204,18 +204,6 @@ class Settings:
     #: a dot pitch] sample the same dots, and their cells are pooled for the digits'
     #: shapes (panel.pooled_shapes; ocrN, tuning seeds 11311 and 12421).
     same_place_px: float = 1.0
-
-    # --- the dots' sub-pixel registration (linkytool.ocr.lcdgrid; ocrD, issue 13) ---
-    #: The dots are sampled shifted by the sub-pixel offset along each axis, searched
-    #: within +-``subpixel_reach`` [rectified px] by ``subpixel_step``, whose dot
-    #: centres are darkest against the points halfway between neighbouring dots
-    #: (lcdgrid.subpixel_shift: the grid's search moves by a quarter pitch, 1.5 px, and
-    #: the samples were taken at the nearest whole pixel). Tuning seed 93001
-    #: (``--font all --level hard --count 30``, the value photos' variant cells replayed
-    #: offline): right digits with a margin under 1.5 dots 13.2 -> 11.9 %, read as
-    #: another digit 3.1 -> 2.1 %.
-    subpixel_reach: float = 1.5
-    subpixel_step: float = 0.25
     shape_max_uncertain: int = 6
 
     #: A panel at least this many distinct title letters of which contradict every
