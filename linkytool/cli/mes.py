@@ -41,9 +41,11 @@ from linkytool.mes.errors import (
     UnsignedAttestationError,
 )
 from linkytool.mes.model import SIGNATURE_LABELS, ReadingField, ReadingSource, SignatureKind
+from linkytool.mes.photos import SCREEN_TITLES
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
 from linkytool.textfmt import (
     dumps_json,
+    french_index,
     french_megabytes,
     french_number,
     french_percent,
@@ -770,6 +772,11 @@ def import_tic_command(dossier: Path, capture: Path) -> None:
     warn(f"Relevés TIC ajoutés à {dossier} (PRM {result.prm or '?'}).")
 
 
+def _reading_text(role: ReadingField, value: str) -> str:
+    """A reading as the installer reads it: ``20/11/2026 14:32``, ``12 kWh``."""
+    return french_index(value) if role is ReadingField.INJECTION_INDEX else french_value(value)
+
+
 @mes.command("import-photos")
 @click.argument("dossier", type=EXISTING_FILE)
 @cli_hints
@@ -784,8 +791,8 @@ def import_photos_command(dossier: Path) -> None:
     emit_rows(
         [
             {
-                "field": item.role.value,
-                "value": french_value(item.value),
+                "field": SCREEN_TITLES[item.role],
+                "value": _reading_text(item.role, item.value),
                 "confidence": (
                     french_percent(item.confidence, 0) if item.confidence is not None else ""
                 ),
@@ -803,7 +810,7 @@ def import_photos_command(dossier: Path) -> None:
     )
     notes = [f"{p.file or 'photos.' + p.role.value} : {p.message}" for p in result.problems]
     notes += [
-        f"{item.role.value} = {french_value(item.value)} à confirmer "
+        f"« {SCREEN_TITLES[item.role]} » = {_reading_text(item.role, item.value)} à confirmer "
         f"(linkytool mes reading {dossier} {item.role.value} VALEUR)"
         for item in result.recorded
         if item.to_confirm

@@ -66,3 +66,6 @@ def test_import_photos_with_ocr(tmp_path: Path) -> None:
     assert prm[-1].value == "30002345678901" and prm[-1].screen == "prm"
     index = dossier.readings.current(ReadingField.INJECTION_INDEX)
     assert index is not None and index.value == "12"
+    # the table is for people: screen titles, JJ/MM/AAAA, kWh (the dossier keeps ISO)
+    assert "Index Injection  12 kWh" in result.stdout, result.stdout
+    assert "20/11/2026 14:32" in result.stdout and "injection_index" not in result.stdout
