@@ -92,7 +92,11 @@ def french_number(value: float, spec: str = "g") -> str:
 
 
 def french_megabytes(size_bytes: int, digits: int = 1) -> str:
-    """A size in megabytes as the user reads it: ``4,2 Mo`` (1 Mo = 10⁶ bytes [B])."""
+    """A size in megabytes as the user reads it: ``4,2 Mo`` (1 Mo = 10⁶ bytes [B]); a
+    file too small to show at that precision is ``< 0,1 Mo``, never ``0,0 Mo``."""
+    smallest = 10.0**-digits
+    if 0 < size_bytes < smallest * 500_000:  # rounds to 0
+        return f"< {french_number(smallest, f'.{digits}f')} Mo"
     return f"{french_number(size_bytes / 1_000_000, f'.{digits}f')} Mo"
 
 

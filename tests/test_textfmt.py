@@ -35,6 +35,9 @@ def test_numbers_have_a_decimal_comma(value: float, spec: str, shown: str) -> No
 def test_sizes_percentages_and_dates() -> None:
     assert french_megabytes(4_200_000) == "4,2 Mo"
     assert french_megabytes(2_560_000, 2) == "2,56 Mo"
+    assert french_megabytes(812, 2) == "< 0,01 Mo"  # message.txt in the pack, not 0,00
+    assert french_megabytes(5_000, 2) == "0,01 Mo"
+    assert french_megabytes(0) == "0,0 Mo"
     assert french_percent(0.125) == "12,5 %"
     assert french_date(date(2026, 11, 20)) == "20/11/2026"
     assert french_date(None, missing="?") == "?"
