@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from linkytool.mes.errors import ValidationIssue
 from linkytool.mes.identifiers import is_valid_prm, is_valid_siret, normalise_digits
 from linkytool.mes.model import SCHEMA_VERSION, Dossier
-from linkytool.textfmt import parse_french_date
+from linkytool.textfmt import french_number, parse_french_date
 
 #: Times in the dossier are local times at the meter.
 PARIS = ZoneInfo("Europe/Paris")
@@ -163,13 +163,13 @@ class _Walker:
             self.issue(path, f"adresse de courriel invalide ({_show(value)})", example)
             return _INVALID
         if check == "positive" and value <= 0:
-            self.issue(path, f"doit être strictement positif ({value})", example)
+            self.issue(path, f"doit être strictement positif ({_show(value)})", example)
             return _INVALID
         if check == "non_negative" and value < 0:
-            self.issue(path, f"ne peut pas être négatif ({value})", example)
+            self.issue(path, f"ne peut pas être négatif ({_show(value)})", example)
             return _INVALID
         if check == "fraction" and not 0 <= value <= 1:
-            self.issue(path, f"doit être compris entre 0 et 1 ({value})", example)
+            self.issue(path, f"doit être compris entre 0 et 1 ({_show(value)})", example)
             return _INVALID
         if check == "sha256" and not re.fullmatch(r"[0-9a-f]{64}", value):
             self.issue(path, "empreinte SHA-256 attendue (64 caractères hexadécimaux)")
@@ -315,9 +315,14 @@ def _example(meta: Mapping[str, Any]) -> str | None:
 
 
 def _show(raw: Any) -> str:
+    """A value as a message quotes it: « text », a French number (``-0,5``), true/false."""
     if isinstance(raw, str):
-        return f'"{raw}"'
-    return repr(raw) if not isinstance(raw, bool) else str(raw).lower()
+        return f"« {raw} »"
+    if isinstance(raw, bool):
+        return str(raw).lower()
+    if isinstance(raw, float):
+        return french_number(raw)
+    return repr(raw)
 
 
 def _kind(raw: Any) -> str:

@@ -61,7 +61,7 @@ def test_demo_loads() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('prm = "30002345678901"', 'prm = "3000234567890"', "un PRM compte 14 chiffres, pas 13"),
+        ('prm = "30002345678901"', 'prm = "3000234567890"', "pas 13 (« 3000234567890 »)"),
         ('prm = "30002345678901"', "prm = 30002345678901", "entre guillemets"),
         ('siret = "73282932000074"', 'siret = "73282932000075"', "clé de contrôle (Luhn)"),
         ("power_kva = 6.0", 'power_kva = "six"', "nombre attendu"),
@@ -71,7 +71,7 @@ def test_demo_loads() -> None:
         ("at = 2026-11-20T14:32:00", "at = 2026-11-20", "l'heure manque"),
         ('connection_option = "surplus"', 'connection_option = "totalite"', "valeurs possibles"),
         ("power_kva = 6.0", "power_kwa = 6.0", "vouliez-vous dire « power_kva »"),
-        ("delay_s = 0.8", "delay_s = -1.0", "ne peut pas être négatif"),
+        ("delay_s = 0.8", "delay_s = -0.5", "ne peut pas être négatif (-0,5)"),  # French
         ('email = "camille.martin@example.org"', 'email = "camille"', "courriel invalide"),
         ("consuel_visa_date = 2026-10-28", 'consuel_visa_date = "31/02/2026"', "JJ/MM/AAAA"),
         ("at = 2026-11-20T14:32:00", 'at = "20/11/2026 25:00"', "JJ/MM/AAAA HH:MM attendues"),
