@@ -91,6 +91,12 @@ def french_number(value: float, spec: str = "g") -> str:
     return text.replace(",", THOUSANDS_SPACE).replace(".", ",")
 
 
+def french_count(count: int, singular: str, plural: str) -> str:
+    """``count`` and its noun, French agreement: 0 and 1 take the singular
+    (``0 rempli``, ``1 incomplet``, ``2 remplis``)."""
+    return f"{count} {singular if abs(count) < 2 else plural}"
+
+
 def french_megabytes(size_bytes: int, digits: int = 1) -> str:
     """A size in megabytes as the user reads it: ``4,2 Mo`` (1 Mo = 10⁶ bytes [B]); a
     file too small to show at that precision is ``< 0,1 Mo``, never ``0,0 Mo``."""

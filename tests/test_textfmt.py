@@ -9,6 +9,7 @@ import pytest
 from linkytool.textfmt import (
     THOUSANDS_SPACE,
     form_value,
+    french_count,
     french_date,
     french_datetime,
     french_megabytes,
@@ -77,3 +78,12 @@ def test_form_values_are_french_and_read_back() -> None:
     assert [form_value(x) for x in (None, True, False, "IQ8M")] == ["", "oui", "non", "IQ8M"]
     for value in (moment, moment.replace(second=0), date(2026, 10, 2)):
         assert parse_french_date(form_value(value)) == value
+
+
+def test_counts_agree_the_french_way() -> None:
+    assert [french_count(n, "rempli", "remplis") for n in (0, 1, 2, 12)] == [
+        "0 rempli",
+        "1 rempli",
+        "2 remplis",
+        "12 remplis",
+    ]

@@ -229,7 +229,7 @@ async def test_a_photo_replaced_on_disk_is_flagged_when_the_checklist_is_shown_a
         photos = demo_copy.parent.parent / "photos"
         (photos / "demo-date.jpg").write_bytes((photos / "demo-index.jpg").read_bytes())
         await pilot.press("f4")
-        await wait_for(pilot, lambda: "11 remplis, 1 incomplets" in summary(), 20)
+        await wait_for(pilot, lambda: "11 remplis, 1 incomplet," in summary(), 20)
         assert "le dossier permet l'attestation" not in summary()
 
 

@@ -92,7 +92,7 @@ async def test_an_edit_redraws_its_row_and_keeps_the_installer_where_they_were(
         assert {k: v for k, v in after.items() if k != "power"} == {
             k: v for k, v in before.items() if k != "power"
         }
-        assert "11 remplis, 0 incomplets, 1 non remplis" in str(summary.render())
+        assert "11 remplis, 0 incomplet, 1 non rempli" in str(summary.render())
         assert "À faire" in str(detail.render())  # the selected row is the power's
         assert table.cursor_row == 0
         assert messages.of(DataTable.RowHighlighted)[highlights:] == []  # table not rebuilt
@@ -101,7 +101,7 @@ async def test_an_edit_redraws_its_row_and_keeps_the_installer_where_they_were(
         assert power.cursor_position == 2
         assert name.value == typed
         # and the screen shows it
-        await wait_for(pilot, lambda: "1 non remplis" in screen_text(app))
+        await wait_for(pilot, lambda: "1 non rempli" in screen_text(app))
         assert "✘  Puissance ≤ 36 kVA                 40 kVA dépasse 36 kVA" in screen_text(app)
 
         # typed and not saved: a change from another screen keeps it, and the focus

@@ -26,7 +26,7 @@ from textual.widgets.data_table import ColumnKey
 
 from linkytool.errors import describe_os_error
 from linkytool.mes.errors import toml_literal
-from linkytool.textfmt import form_value
+from linkytool.textfmt import form_value, french_count
 from linkytool.tui.dossier_store import DossierEdits
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.labels import enum_label
@@ -319,9 +319,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             status = str(outcome.status)
             counts[status] = counts.get(status, 0) + 1
         summary = Text()
-        summary.append(f"{counts['satisfied']} remplis", style="green")
-        summary.append(f", {counts['missing']} incomplets", style="yellow")
-        summary.append(f", {counts['not_satisfied']} non remplis", style="bold red")
+        summary.append(french_count(counts["satisfied"], "rempli", "remplis"), style="green")
+        missing = french_count(counts["missing"], "incomplet", "incomplets")
+        summary.append(f", {missing}", style="yellow")
+        refused = french_count(counts["not_satisfied"], "non rempli", "non remplis")
+        summary.append(f", {refused}", style="bold red")
         if counts["missing"] == counts["not_satisfied"] == 0:
             summary.append(" — le dossier permet l'attestation.", style="bold green")
         show_text(self.query_one("#prereq-summary", Label), summary)
