@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from linkytool.textfmt import french_percent
+from linkytool.textfmt import french_count, french_percent
 from linkytool.tic.summary import MeterReading
 
 #: Shown when the meter runs in consumer mode and sends no production data.
@@ -79,11 +79,12 @@ def describe_reading(
         ),
         (
             "Trames",
-            f"{reading.frames} dont {reading.frames_valid} valides",
+            f"{reading.frames} dont {french_count(reading.frames_valid, 'valide', 'valides')}",
         ),
         (
             "Groupes",
-            f"{reading.groups_ok} valides, {reading.groups_bad} rejetés "
+            f"{french_count(reading.groups_ok, 'valide', 'valides')}, "
+            f"{french_count(reading.groups_bad, 'rejeté', 'rejetés')} "
             f"(taux d'erreur {french_percent(reading.checksum_error_rate)})",
         ),
     ]
