@@ -42,6 +42,9 @@ def test_g1_pilot_labels_are_typed_and_summarised() -> None:
     assert rows["Puissance max. du jour (SMAXN)"] == "3 120 VA"
     assert rows["Puissance max. de la veille (SMAXN-1)"] == "4 215 VA"
     assert "pilote G1" in rows["Compteur (ADSC/ADCO)"]
+    # French agreement: 0 and 1 take the singular (it read « 1 valides, 0 rejetés »)
+    assert rows["Trames"] == "1 dont 1 valide"
+    assert rows["Groupes"].startswith("9 valides, 0 rejeté (")
 
 
 def test_later_meters_keep_sinsts_first() -> None:
