@@ -42,14 +42,13 @@ from linkytool.mes.errors import (
 )
 from linkytool.mes.model import SIGNATURE_LABELS, ReadingField, ReadingSource, SignatureKind
 from linkytool.mes.photos import SCREEN_TITLES
+from linkytool.mes.readings import shown_value
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
 from linkytool.textfmt import (
     dumps_json,
-    french_index,
     french_megabytes,
     french_number,
     french_percent,
-    french_value,
     parse_french_date,
 )
 
@@ -772,11 +771,6 @@ def import_tic_command(dossier: Path, capture: Path) -> None:
     warn(f"Relevés TIC ajoutés à {dossier} (PRM {result.prm or '?'}).")
 
 
-def _reading_text(role: ReadingField, value: str) -> str:
-    """A reading as the installer reads it: ``20/11/2026 14:32``, ``12 kWh``."""
-    return french_index(value) if role is ReadingField.INJECTION_INDEX else french_value(value)
-
-
 @mes.command("import-photos")
 @click.argument("dossier", type=EXISTING_FILE)
 @cli_hints
@@ -792,7 +786,7 @@ def import_photos_command(dossier: Path) -> None:
         [
             {
                 "field": SCREEN_TITLES[item.role],
-                "value": _reading_text(item.role, item.value),
+                "value": shown_value(item.role, item.value),
                 "confidence": (
                     french_percent(item.confidence, 0) if item.confidence is not None else ""
                 ),
@@ -810,7 +804,7 @@ def import_photos_command(dossier: Path) -> None:
     )
     notes = [f"{p.file or 'photos.' + p.role.value} : {p.message}" for p in result.problems]
     notes += [
-        f"« {SCREEN_TITLES[item.role]} » = {_reading_text(item.role, item.value)} à confirmer "
+        f"« {SCREEN_TITLES[item.role]} » = {shown_value(item.role, item.value)} à confirmer "
         f"(linkytool mes reading {dossier} {item.role.value} VALEUR)"
         for item in result.recorded
         if item.to_confirm

@@ -62,9 +62,10 @@ from linkytool.mes.model import (
     SignatureKind,
 )
 from linkytool.mes.photos import SCREEN_TITLES, PhotoFacts
+from linkytool.mes.readings import shown_value
 from linkytool.mes.rules import STATUS_LABELS, RuleOutcome, RuleStatus
 from linkytool.mes.schema import to_paris
-from linkytool.textfmt import french_datetime, french_number, french_percent
+from linkytool.textfmt import THOUSANDS_SPACE, french_datetime, french_number, french_percent
 
 TITLE = (
     "Attestation d'auto-mise en service – installation de production ≤ 36 kVA "
@@ -323,6 +324,8 @@ class _Styles:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    # the thousands' narrow no-break space (textfmt) is not in Vera: a no-break space
+    text = text.replace(THOUSANDS_SPACE, "\u00a0")
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
@@ -579,7 +582,7 @@ def _section_readings(dossier: Dossier, styles: _Styles) -> list[Flowable]:
         history = dossier.readings.history(which)
         for position, reading in enumerate(history):
             current = " (retenu)" if position == len(history) - 1 else ""
-            value = reading.value + (" kWh" if which is ReadingField.INJECTION_INDEX else "")
+            value = shown_value(which, reading.value)
             rows.append(
                 [
                     SCREEN_TITLES[which] + current,

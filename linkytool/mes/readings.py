@@ -20,7 +20,7 @@ from linkytool.mes.errors import MesError
 from linkytool.mes.identifiers import is_valid_prm, normalise_digits
 from linkytool.mes.model import SCREEN_KINDS, Dossier, Reading, ReadingField, ReadingSource
 from linkytool.mes.schema import PARIS, to_paris
-from linkytool.textfmt import parse_french_date
+from linkytool.textfmt import french_index, french_value, parse_french_date
 
 
 class ReadingValueError(MesError):
@@ -66,6 +66,14 @@ def _normalise_date(text: str, original: str) -> str:
             f"Date « {original} » invalide.",
             hint="Formats acceptés : 20/11/2026 14:32, 20/11/2026, 2026-11-20T14:32.",
         ) from None
+
+
+def shown_value(which: ReadingField, value: str) -> str:
+    """A reading's value as the installer reads it (``20/11/2026 14:32``, ``12 kWh``,
+    the PRM as is); the dossier keeps the normalised text."""
+    if which is ReadingField.INJECTION_INDEX:
+        return french_index(value)
+    return french_value(value)
 
 
 def record_reading(

@@ -74,8 +74,10 @@ def test_attestation_carries_every_section(complete: tuple[Dossier, Path]) -> No
         "Signature du producteur",
         "Signature de l'installateur",
         "VFR 2019 (découplage à 51,5 Hz)",
+        "Date courante (retenu) 20/11/2026 14:32",  # the readings' table, in French
     ]:
         assert expected in text, expected
+    assert re.findall(r"\d{4}-\d{2}-\d{2}", text) == [], text  # no ISO date in the PDF
     for role in ("prm", "date", "index"):
         digest = sha256_file(path.parent / "photos" / f"{role}.jpg")
         assert digest[:32] in text and digest[32:] in text
