@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -44,6 +44,7 @@ from linkytool.mes.photos import (
     hash_sources,
     inspect_photos,
 )
+from linkytool.mes.readings import shown_value
 from linkytool.textfmt import (
     french_date,
     french_datetime,
@@ -472,9 +473,10 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
             "Lisez la valeur par la TIC, sur la photo (linkytool ocr) ou saisissez-la.",
         )
     stale = ctx.stale_reason(which, reading)
+    shown = shown_value(which, reading.value)
     if stale is not None:
         return None, missing(
-            f"relevé « {title} » ({_shown(reading.value)}) périmé, non compté : {stale}",
+            f"relevé « {title} » ({shown}) périmé, non compté : {stale}",
             "Relisez la photo (ou la capture) actuelle, ou saisissez la valeur.",
         )
     if (
@@ -485,7 +487,7 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
     ):
         return None, missing(
             f"« {title} » lu sur la photo avec une confiance de "
-            f"{french_percent(reading.confidence, 0)} ({_shown(reading.value)})",
+            f"{french_percent(reading.confidence, 0)} ({shown})",
             "Confirmez ou corrigez la valeur en la saisissant (source manual).",
         )
     return reading, None
@@ -524,17 +526,6 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
         None,
         ignored,
     )
-
-
-def _shown(value: str) -> str:
-    """A reading as the user reads it: an ISO date (and time) as JJ/MM/AAAA (HH:MM)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?", value):
-        return value
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    return french_datetime(moment) if "T" in value else french_date(moment)
 
 
 def _reading_date(value: str) -> date | None:

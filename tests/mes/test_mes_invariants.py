@@ -158,6 +158,10 @@ def test_replaced_photo_makes_its_reading_stale(ready: Path, tmp_path: Path) -> 
     assert code == 1
     code, _, err = run("attest", str(ready), "-o", str(tmp_path / "a.pdf"))
     assert code == 1 and "périmé" in err and not (tmp_path / "a.pdf").exists()
+    # an index the same way, in kWh (it read « (12) »)
+    other.save(ready.parent / "photos" / "index.jpg", format="JPEG")
+    index = next(o for o in service.check(ready).outcomes if o.id == "index")
+    assert "(12 kWh) périmé" in index.detail, index.detail
 
 
 @pytest.mark.parametrize("replacement", ["not-a-linky.jpg", "truncated.jpg"])
