@@ -156,7 +156,7 @@ def _run_and_report(
     else:
         for row in rows:
             if row["value"] is not None:
-                row["value"] = french_number(row["value"], ".2f" if row["unit"] == "%" else ".3f")
+                row["value"] = french_number(row["value"], ".2f" if row["unit"] == "%" else ",.3f")
     for notice in preview.notices:  # written before the indicators, as before
         if notice.kind in (NoticeKind.CURVES_SKIPPED, NoticeKind.ENEDIS_CURVES_SKIPPED):
             text = _notice_text(notice)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -252,6 +253,9 @@ def test_demo_command(tmp_path: Path) -> None:
     indicators = report["indicators"]
     assert 0 < indicators["self_consumption_rate"] <= 1
     assert 0 < indicators["self_production_rate"] < 1
+    # the table is for people: thousands grouped, decimal comma (7 406,788 kWh)
+    line = next(x for x in result.stdout.splitlines() if x.startswith("Consommation totale"))
+    assert re.search(r"\d\u202f\d{3},\d{3}\s+kWh", line), line
 
 
 def test_run_command_on_demo_inputs_with_perimeter_calendar_and_period(tmp_path: Path) -> None:
