@@ -44,6 +44,18 @@ _DATE_LAYOUTS_ONE_SEPARATOR_MISREAD = tuple(
     for first, second in ((_LOOSE_SEPARATOR, "/"), ("/", _LOOSE_SEPARATOR))
     for pattern in _DATE_LAYOUT_PATTERNS
 )
+#: Last of the layouts: the date as a whole token of the screen, "DD?MM?YYYY" (or
+#: "DD?MM?YY"), its separator cells whatever they read, one of them at least not a
+#: digit: the held-out X11 slash, a thin diagonal, blurs into a quote, a blank or a
+#: letter, and a number's cells lean to digits, so a slash read "K" turns "2"
+#: ("22K12/2027" -> "22212/2027", "24'11'2025": tuning seed 92031, X11 5x7 hard photos
+#: 24 and 12). The token stands alone on its line (a blank or the line's end on both
+#: sides) and the time, when one follows, is found as in the layouts above.
+_DATE_TOKEN_LAYOUTS = tuple(
+    re.compile(rf"(?<!\S)(\d{{2}}){first}(\d{{2}}){second}(\d{{4}}|\d{{2}})(?!\S){time}")
+    for time in (r" (\d{2})[^\d\n](\d{2})(?!\d)", r"[\s\S]*?(\d{2}):(\d{2})", "")
+    for first, second in ((_LOOSE_SEPARATOR, "[^\n]"), ("[^\n]", _LOOSE_SEPARATOR))
+)
 #: Last resort: "DD/MM/" then four cells of year whatever they read (faint digits under
 #: glare read as blanks), and the time if one follows; the year needs
 #: ``SETTINGS.date_cells_min_year_digits`` digits read.
@@ -62,7 +74,13 @@ def parse_date(text: str) -> FieldMatch | None:
     upper = same_length_upper(text)
     folded = fold_time_letters(fold_digit_runs(upper))  # an open 4 read H
     match = _DATE_RE.search(folded)
-    if match is None or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3))):
+    if (
+        match is None
+        or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3)))
+        # a date no calendar holds ("16/11/7027": an X11 2 read 7, tuning seed 92031,
+        # X11 5x7 hard photo 23): its cells are re-decided among real dates, a guess
+        or _date_in(match) is None
+    ):
         # no date, or something after a date without a time (a time without its colon,
         # noise glued to the year): the fixed layouts give a guess; a separator misread
         # as a look-alike letter ("30L06/2026") is a digit once folded, so those layouts
@@ -72,11 +90,20 @@ def parse_date(text: str) -> FieldMatch | None:
             *(layout.search(folded) for layout in _DATE_LAYOUTS + loose),
             *(layout.search(upper) for layout in loose),
             match,
+            *(layout.search(folded) for layout in _DATE_TOKEN_LAYOUTS),
         )
         for found in found_in:
             date_match = _date_in(found)
-            if date_match is not None:
-                return replace(date_match, repaired=True, rule="date layout")
+            if date_match is None:
+                continue
+            if len(date_match.groups) == 3:
+                # a time shown whose digits no clock holds ("T2:1T", a tailed 1 read T
+                # folded to 7: tuning seed 92032, tailed hard photo 5) is re-decided
+                # with the date's cells, not dropped
+                cells = _date_cells(folded)
+                if cells is not None and len(cells.groups) == 5:
+                    return cells
+            return replace(date_match, repaired=True, rule="date layout")
         return _date_cells(folded)
     return _date_in(match)
 

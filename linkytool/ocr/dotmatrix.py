@@ -828,16 +828,27 @@ def unlike_cells(
     its own digit. Only the ``movable`` cells (N,) bool, all when None, whose next
     digit fits within ``runner_up`` dots lose theirs: an unknown design halfway between
     two digits (the open 4: 9 or 4), not a known one damaged by glare (a 0 whose next
-    digit is 2 dots further).
+    digit is 2 dots further). Nor a cell whose next digit the panel draws elsewhere,
+    unlike it, fitting as well as the clashing cell fits: that digit is no more this
+    cell's than its nearest (a damaged cell unlike every other, a blurred X11 8 beside
+    a sharp 8 and a sharp 6: "18:09" read 16:09, tuning seed 92032, X11 5x8 hard photo
+    55; likewise a 0 read 1 and a 0 read 9 beside the panel's 1 and 9).
     """
     nearest = np.argmin(digit_costs, axis=1)
-    best = digit_costs[np.arange(len(nearest)), nearest]
-    ambiguous = np.sort(digit_costs, axis=1)[:, 1] - best <= runner_up
+    rows_at = np.arange(len(nearest))
+    best = digit_costs[rows_at, nearest]
+    others = digit_costs.copy()
+    others[rows_at, nearest] = np.inf
+    second = np.argmin(others, axis=1)
+    ambiguous = others[rows_at, second] - best <= runner_up
     between = cell_distances(cells)
-    clash = (nearest[:, None] == nearest[None, :]) & (between > apart)
-    clash &= best[None, :] <= best[:, None] - worse
+    far = between > apart
+    fits_better = best[None, :] <= best[:, None] - worse
+    clash = (nearest[:, None] == nearest[None, :]) & far & fits_better
     mask = np.zeros(digit_costs.shape, dtype=np.bool_)
     clash &= ambiguous[:, None] if movable is None else (ambiguous & movable)[:, None]
+    # the next digit drawn elsewhere, unlike this cell: the move has no ground either
+    clash &= ~((nearest[None, :] == second[:, None]) & far & fits_better).any(axis=1)[:, None]
     rows = np.flatnonzero(clash.any(axis=1))
     mask[rows, nearest[rows]] = True
     return mask

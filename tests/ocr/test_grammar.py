@@ -82,15 +82,32 @@ def test_prm_digit_positions_follow_the_line() -> None:
         ("  20/11/26 14:32", "2026-11-20T14:32"),
         ("2O/11/2O26   I4:32", "2026-11-20T14:32"),
         ("01/02/25", "2025-02-01"),
-        ("31/02/2026", None),  # no such day
-        ("20/13/2026", None),
-        ("20/11/1999", None),  # before Linky
-        ("20/11/2026 25:10", None),
     ],
 )
 def test_parse_date(text: str, value: str | None) -> None:
     match = parse_date(text)
     assert (match.value if match else None) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "groups"),
+    [
+        ("31/02/2026", (2, 2, 4)),  # no such day
+        ("20/13/2026", (2, 2, 4)),
+        ("20/11/1999", (2, 2, 4)),  # before Linky
+        ("20/11/2026 25:10", (2, 2, 4, 2, 2)),
+        ("04/08/2026 72:17", (2, 2, 4, 2, 2)),  # a tailed 1 read T, folded 7
+    ],
+)
+def test_a_date_no_calendar_holds_is_a_guess_of_its_cells(
+    text: str, groups: tuple[int, ...]
+) -> None:
+    """A date (or time) read outside the calendar is no screen's value as read: its
+    cells are the date's, re-decided among real dates by the reader (a guess, never
+    confident), not dropped (ocrX: "16/11/7027", an X11 2 read 7)."""
+    match = parse_date(text)
+    assert match is not None and match.repaired and match.rule == "date cells"
+    assert match.groups == groups
 
 
 @pytest.mark.parametrize(
@@ -366,8 +383,25 @@ def test_an_unpadded_number_glued_to_the_unit_is_kept() -> None:
     assert (match.value, match.repaired) == ("1234567", False)
 
 
-def test_both_date_separators_misread_is_no_date() -> None:
-    assert parse_date("09 05 2026 08:15") is None
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("09 05 2026 08:15", "2026-05-09T08:15"),
+        ("24'11'2025 15:53", "2025-11-24T15:53"),
+        ("      22212/2027", "2027-12-22"),  # a slash read K, leaning to a digit
+        ("13 08 27 12:12", "2027-08-13T12:12"),
+    ],
+)
+def test_a_date_token_whose_separators_misread_is_a_guess(text: str, value: str) -> None:
+    """The date as a whole token, both separators misread (the X11 slash blurred):
+    a guess of the fixed layout (ocrX, tuning seed 92031, X11 5x7 hard 12 and 24)."""
+    match = parse_date(text)
+    assert match is not None and match.value == value and match.repaired
+
+
+@pytest.mark.parametrize("text", ["2421112025", "09 05 2026X", "109 05 2026", "0905202608"])
+def test_a_date_token_needs_its_cells_alone_and_a_separator_not_a_digit(text: str) -> None:
+    assert parse_date(text) is None
 
 
 @pytest.mark.parametrize(
