@@ -77,9 +77,7 @@ def parse_date(text: str) -> FieldMatch | None:
     if (
         match is None
         or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3)))
-        # a date no calendar holds ("16/11/7027": an X11 2 read 7, tuning seed 92031,
-        # X11 5x7 hard photo 23): its cells are re-decided among real dates, a guess
-        or _date_in(match) is None
+        or _outside_calendar(match)
     ):
         # no date, or something after a date without a time (a time without its colon,
         # noise glued to the year): the fixed layouts give a guess; a separator misread
@@ -106,6 +104,13 @@ def parse_date(text: str) -> FieldMatch | None:
             return replace(date_match, repaired=True, rule="date layout")
         return _date_cells(folded)
     return _date_in(match)
+
+
+def _outside_calendar(match: re.Match[str]) -> bool:
+    """Whether a date read whole is none the calendar holds ("16/11/7027": an X11 2
+    read 7, tuning seed 92031, X11 5x7 hard photo 23): its cells are then re-decided
+    among real dates (the layouts, then :func:`_date_cells`), a guess, not dropped."""
+    return _date_in(match) is None
 
 
 def _date_cells(folded: str) -> FieldMatch | None:

@@ -355,6 +355,7 @@ __all__ = [
     "digit_misfits",
     "letters_fit",
     "letters_off_template",
+    "next_digit_drawn_unlike",
     "number_digits",
     "panel_drawn_off",
     "panel_margins",
@@ -835,23 +836,40 @@ def unlike_cells(
     55; likewise a 0 read 1 and a 0 read 9 beside the panel's 1 and 9).
     """
     nearest = np.argmin(digit_costs, axis=1)
-    rows_at = np.arange(len(nearest))
-    best = digit_costs[rows_at, nearest]
-    others = digit_costs.copy()
-    others[rows_at, nearest] = np.inf
-    second = np.argmin(others, axis=1)
-    ambiguous = others[rows_at, second] - best <= runner_up
+    best = digit_costs[np.arange(len(nearest)), nearest]
+    ambiguous = np.sort(digit_costs, axis=1)[:, 1] - best <= runner_up
     between = cell_distances(cells)
-    far = between > apart
-    fits_better = best[None, :] <= best[:, None] - worse
-    clash = (nearest[:, None] == nearest[None, :]) & far & fits_better
+    clash = (nearest[:, None] == nearest[None, :]) & (between > apart)
+    clash &= best[None, :] <= best[:, None] - worse
     mask = np.zeros(digit_costs.shape, dtype=np.bool_)
     clash &= ambiguous[:, None] if movable is None else (ambiguous & movable)[:, None]
-    # the next digit drawn elsewhere, unlike this cell: the move has no ground either
-    clash &= ~((nearest[None, :] == second[:, None]) & far & fits_better).any(axis=1)[:, None]
+    clash &= ~next_digit_drawn_unlike(cells, digit_costs, apart=apart, worse=worse)[:, None]
     rows = np.flatnonzero(clash.any(axis=1))
     mask[rows, nearest[rows]] = True
     return mask
+
+
+def next_digit_drawn_unlike(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    *,
+    apart: float = SETTINGS.unlike_distance,
+    worse: float = SETTINGS.unlike_excess,
+) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells (N, 35) whose next digit (``digit_costs`` (N, 10) [dots])
+    the panel draws elsewhere, more than ``apart`` dots from them and fitting it
+    ``worse`` dots better than they fit their nearest: the cell is no more that digit
+    than its nearest, so :func:`unlike_cells` does not move it there (ocrX)."""
+    nearest = np.argmin(digit_costs, axis=1)
+    rows = np.arange(len(nearest))
+    best = digit_costs[rows, nearest]
+    others = digit_costs.copy()
+    others[rows, nearest] = np.inf
+    second = np.argmin(others, axis=1)
+    drawn = (nearest[None, :] == second[:, None]) & (cell_distances(cells) > apart)
+    drawn &= best[None, :] <= best[:, None] - worse
+    out: npt.NDArray[np.bool_] = drawn.any(axis=1)
+    return out
 
 
 #: A glyph set is left out when it explains the cells this much worse than the best
