@@ -92,16 +92,8 @@ def parse_date(text: str) -> FieldMatch | None:
         )
         for found in found_in:
             date_match = _date_in(found)
-            if date_match is None:
-                continue
-            if len(date_match.groups) == 3:
-                # a time shown whose digits no clock holds ("T2:1T", a tailed 1 read T
-                # folded to 7: tuning seed 92032, tailed hard photo 5) is re-decided
-                # with the date's cells, not dropped
-                cells = _date_cells(folded)
-                if cells is not None and len(cells.groups) == 5:
-                    return cells
-            return replace(date_match, repaired=True, rule="date layout")
+            if date_match is not None:
+                return replace(date_match, repaired=True, rule="date layout")
         return _date_cells(folded)
     return _date_in(match)
 

@@ -90,24 +90,24 @@ def test_parse_date(text: str, value: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "groups"),
+    ("text", "rule", "groups"),
     [
-        ("31/02/2026", (2, 2, 4)),  # no such day
-        ("20/13/2026", (2, 2, 4)),
-        ("20/11/1999", (2, 2, 4)),  # before Linky
-        ("20/11/2026 25:10", (2, 2, 4, 2, 2)),
-        ("04/08/2026 72:17", (2, 2, 4, 2, 2)),  # a tailed 1 read T, folded 7
+        ("31/02/2026", "date cells", (2, 2, 4)),  # no such day
+        ("20/13/2026", "date cells", (2, 2, 4)),
+        ("20/11/1999", "date cells", (2, 2, 4)),  # before Linky
+        ("16/11/7027 08:45", "date cells", (2, 2, 4, 2, 2)),  # an X11 2 read 7
+        ("20/11/2026 25:10", "date layout", (2, 2, 4)),  # the date alone, as before
     ],
 )
 def test_a_date_no_calendar_holds_is_a_guess_of_its_cells(
-    text: str, groups: tuple[int, ...]
+    text: str, rule: str, groups: tuple[int, ...]
 ) -> None:
-    """A date (or time) read outside the calendar is no screen's value as read: its
-    cells are the date's, re-decided among real dates by the reader (a guess, never
-    confident), not dropped (ocrX: "16/11/7027", an X11 2 read 7)."""
+    """A date read outside the calendar is no screen's value as read: its cells are the
+    date's, re-decided among real dates by the reader (a guess, never confident), not
+    dropped (ocrX: "16/11/7027", tuning seed 92031, X11 5x7 hard photo 23)."""
     match = parse_date(text)
-    assert match is not None and match.repaired and match.rule == "date cells"
-    assert match.groups == groups
+    assert match is not None and match.repaired
+    assert (match.rule, match.groups) == (rule, groups)
 
 
 @pytest.mark.parametrize(
