@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from linkytool.ocr import dates
 from linkytool.ocr.dates import best_date_digits, parse_date
 from linkytool.ocr.fields import fold_digits
 from linkytool.ocr.grammar import best_digits, parse_prm, parse_value
@@ -396,6 +397,19 @@ def test_a_date_token_whose_separators_misread_is_a_guess(text: str, value: str)
     """The date as a whole token, both separators misread (the X11 slash blurred):
     a guess of the fixed layout (ocrX, tuning seed 92031, X11 5x7 hard 12 and 24)."""
     match = parse_date(text)
+    assert match is not None and match.value == value and match.repaired
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("    16/02/270BRM", "2027-02-16"),  # "DD/MM/YY" glued to a screen's residue
+        ("16/11/7027 08:45", "7027-11-16T08:45"),  # four cells ending their token
+        ("17/12/20K6%17", "20?6-12-17"),  # four cells starting "20"
+    ],
+)
+def test_the_date_cells_year(text: str, value: str) -> None:
+    match = dates._date_cells(text)
     assert match is not None and match.value == value and match.repaired
 
 
