@@ -44,11 +44,28 @@ _DATE_LAYOUTS_ONE_SEPARATOR_MISREAD = tuple(
     for first, second in ((_LOOSE_SEPARATOR, "/"), ("/", _LOOSE_SEPARATOR))
     for pattern in _DATE_LAYOUT_PATTERNS
 )
+#: Last of the layouts: the date as a whole token of the screen, "DD?MM?YYYY" (or
+#: "DD?MM?YY"), its separator cells whatever they read, one of them at least not a
+#: digit: the held-out X11 slash, a thin diagonal, blurs into a quote, a blank or a
+#: letter, and a number's cells lean to digits, so a slash read "K" turns "2"
+#: ("22K12/2027" -> "22212/2027", "24'11'2025": tuning seed 92031, X11 5x7 hard photos
+#: 24 and 12). The token stands alone on its line (a blank or the line's end on both
+#: sides) and the time, when one follows, is found as in the layouts above.
+_DATE_TOKEN_LAYOUTS = tuple(
+    re.compile(rf"(?<!\S)(\d{{2}}){first}(\d{{2}}){second}(\d{{4}}|\d{{2}})(?!\S){time}")
+    for time in (r" (\d{2})[^\d\n](\d{2})(?!\d)", r"[\s\S]*?(\d{2}):(\d{2})", "")
+    for first, second in ((_LOOSE_SEPARATOR, "[^\n]"), ("[^\n]", _LOOSE_SEPARATOR))
+)
 #: Last resort: "DD/MM/" then four cells of year whatever they read (faint digits under
 #: glare read as blanks), and the time if one follows; the year needs
 #: ``SETTINGS.date_cells_min_year_digits`` digits read.
+#: The four year cells are the year when they start "20" or end their token; else a
+#: two-digit year glued to what follows ("16/02/270BRM": "DD/MM/YY" and a previous
+#: screen's residue, not a year 270? re-decided 2045; ocrX, held-out seed 92617, X11
+#: and tailed hard photo 44, the rule then measured on a fresh held-out seed).
 _DATE_CELLS_RE = re.compile(
-    r"(?<!\d)(\d{2})/(\d{2})/([^\n/:]{4})(?:[\s\S]*?(?<!\d)(\d{2}):(\d{2})(?!\d))?"
+    r"(?<!\d)(\d{2})/(\d{2})/((?=20)[^\n/:]{4}|[^\n/:]{4}(?!\S)|\d{2})"
+    r"(?:[\s\S]*?(?<!\d)(\d{2}):(\d{2})(?!\d))?"
 )
 #: Letters or digits after a date on its line, or digits on the next (a time misread,
 #: or noise), or a time shown there whatever its digits read: a colon between two cells
@@ -62,7 +79,11 @@ def parse_date(text: str) -> FieldMatch | None:
     upper = same_length_upper(text)
     folded = fold_time_letters(fold_digit_runs(upper))  # an open 4 read H
     match = _DATE_RE.search(folded)
-    if match is None or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3))):
+    if (
+        match is None
+        or (match.group(4) is None and _SOMETHING_AFTER.match(folded, match.end(3)))
+        or _outside_calendar(match)
+    ):
         # no date, or something after a date without a time (a time without its colon,
         # noise glued to the year): the fixed layouts give a guess; a separator misread
         # as a look-alike letter ("30L06/2026") is a digit once folded, so those layouts
@@ -72,6 +93,7 @@ def parse_date(text: str) -> FieldMatch | None:
             *(layout.search(folded) for layout in _DATE_LAYOUTS + loose),
             *(layout.search(upper) for layout in loose),
             match,
+            *(layout.search(folded) for layout in _DATE_TOKEN_LAYOUTS),
         )
         for found in found_in:
             date_match = _date_in(found)
@@ -79,6 +101,13 @@ def parse_date(text: str) -> FieldMatch | None:
                 return replace(date_match, repaired=True, rule="date layout")
         return _date_cells(folded)
     return _date_in(match)
+
+
+def _outside_calendar(match: re.Match[str]) -> bool:
+    """Whether a date read whole is none the calendar holds ("16/11/7027": an X11 2
+    read 7, tuning seed 92031, X11 5x7 hard photo 23): its cells are then re-decided
+    among real dates (the layouts, then :func:`_date_cells`), a guess, not dropped."""
+    return _date_in(match) is None
 
 
 def _date_cells(folded: str) -> FieldMatch | None:
@@ -92,9 +121,11 @@ def _date_cells(folded: str) -> FieldMatch | None:
         return None
     positions, groups = group_positions(match, 5)
     shown = "".join(folded[i] if folded[i].isdigit() else "?" for i in positions)
-    value = f"{shown[4:8]}-{shown[2:4]}-{shown[0:2]}"
-    if len(shown) == 12:
-        value += f"T{shown[8:10]}:{shown[10:12]}"
+    year_end = 4 + groups[2]
+    year = shown[4:year_end] if groups[2] == 4 else "20" + shown[4:year_end]
+    value = f"{year}-{shown[2:4]}-{shown[0:2]}"
+    if len(groups) == 5:
+        value += f"T{shown[year_end : year_end + 2]}:{shown[year_end + 2 :]}"
     return FieldMatch(value, positions, groups, repaired=True, rule="date cells")
 
 

@@ -355,6 +355,7 @@ __all__ = [
     "digit_misfits",
     "letters_fit",
     "letters_off_template",
+    "next_digit_drawn_unlike",
     "number_digits",
     "panel_drawn_off",
     "panel_margins",
@@ -828,7 +829,11 @@ def unlike_cells(
     its own digit. Only the ``movable`` cells (N,) bool, all when None, whose next
     digit fits within ``runner_up`` dots lose theirs: an unknown design halfway between
     two digits (the open 4: 9 or 4), not a known one damaged by glare (a 0 whose next
-    digit is 2 dots further).
+    digit is 2 dots further). Nor a cell whose next digit the panel draws elsewhere,
+    unlike it, fitting as well as the clashing cell fits: that digit is no more this
+    cell's than its nearest (a damaged cell unlike every other, a blurred X11 8 beside
+    a sharp 8 and a sharp 6: "18:09" read 16:09, tuning seed 92032, X11 5x8 hard photo
+    55; likewise a 0 read 1 and a 0 read 9 beside the panel's 1 and 9).
     """
     nearest = np.argmin(digit_costs, axis=1)
     best = digit_costs[np.arange(len(nearest)), nearest]
@@ -838,9 +843,33 @@ def unlike_cells(
     clash &= best[None, :] <= best[:, None] - worse
     mask = np.zeros(digit_costs.shape, dtype=np.bool_)
     clash &= ambiguous[:, None] if movable is None else (ambiguous & movable)[:, None]
+    clash &= ~next_digit_drawn_unlike(cells, digit_costs, apart=apart, worse=worse)[:, None]
     rows = np.flatnonzero(clash.any(axis=1))
     mask[rows, nearest[rows]] = True
     return mask
+
+
+def next_digit_drawn_unlike(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    *,
+    apart: float = SETTINGS.unlike_distance,
+    worse: float = SETTINGS.unlike_excess,
+) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells (N, 35) whose next digit (``digit_costs`` (N, 10) [dots])
+    the panel draws elsewhere, more than ``apart`` dots from them and fitting it
+    ``worse`` dots better than they fit their nearest: the cell is no more that digit
+    than its nearest, so :func:`unlike_cells` does not move it there (ocrX)."""
+    nearest = np.argmin(digit_costs, axis=1)
+    rows = np.arange(len(nearest))
+    best = digit_costs[rows, nearest]
+    others = digit_costs.copy()
+    others[rows, nearest] = np.inf
+    second = np.argmin(others, axis=1)
+    drawn = (nearest[None, :] == second[:, None]) & (cell_distances(cells) > apart)
+    drawn &= best[None, :] <= best[:, None] - worse
+    out: npt.NDArray[np.bool_] = drawn.any(axis=1)
+    return out
 
 
 #: A glyph set is left out when it explains the cells this much worse than the best

@@ -73,6 +73,21 @@ def _kind_from_value(read: PanelRead) -> ScreenKind | None:
     return kinds[0] if len(kinds) == 1 else None
 
 
+def _kind_named_by_another_variant(
+    text_kinds: Sequence[ScreenKind | None], spotted: ScreenKind | None
+) -> ScreenKind | None:
+    """The one screen the variants' cell texts name, when the best title word spotted
+    on the chosen variant (too costly to be taken alone) names it too, else None.
+
+    The chosen variant's text may miss a title another sampling reads: X11 5x8 held out,
+    "TNDEXZIN)ECYID*" named no screen and the panel was taken for another screen, while
+    the wide window read the index title and INJECTION was the word spotted best (tuning
+    seed 92031, hard photo 21). Never certain: the spotting cost is over its bound.
+    """
+    named = {kind for kind in text_kinds if kind is not None}
+    return spotted if named == {spotted} and spotted in VALUE_KINDS else None
+
+
 def _letters_legible(read: PanelRead) -> bool:
     """Enough title cells read as letters with a clear margin (a title, if unknown)."""
     clear = [c for c in read.lines[0] if c.char.isalpha() and c.margin >= SETTINGS.confident_margin]
@@ -86,6 +101,8 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
     spotted, spot_cost, spot_gap = spot_title(reads[0])
     tesseract_kind = classify_title(tesseract_text) if tesseract_text is not None else None
     kind = spotted if spot_cost <= SETTINGS.spot_max_cost else text_kinds[0] or tesseract_kind
+    if kind is None:
+        kind = _kind_named_by_another_variant(text_kinds, spotted)
     if kind is None:
         kind = _kind_from_value(reads[0])
     if kind is None and _letters_legible(reads[0]):

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from linkytool.ocr import dates
 from linkytool.ocr.dates import best_date_digits, parse_date
 from linkytool.ocr.fields import fold_digits
 from linkytool.ocr.grammar import best_digits, parse_prm, parse_value
@@ -82,15 +83,32 @@ def test_prm_digit_positions_follow_the_line() -> None:
         ("  20/11/26 14:32", "2026-11-20T14:32"),
         ("2O/11/2O26   I4:32", "2026-11-20T14:32"),
         ("01/02/25", "2025-02-01"),
-        ("31/02/2026", None),  # no such day
-        ("20/13/2026", None),
-        ("20/11/1999", None),  # before Linky
-        ("20/11/2026 25:10", None),
     ],
 )
 def test_parse_date(text: str, value: str | None) -> None:
     match = parse_date(text)
     assert (match.value if match else None) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "groups"),
+    [
+        ("31/02/2026", "date cells", (2, 2, 4)),  # no such day
+        ("20/13/2026", "date cells", (2, 2, 4)),
+        ("20/11/1999", "date cells", (2, 2, 4)),  # before Linky
+        ("16/11/7027 08:45", "date cells", (2, 2, 4, 2, 2)),  # an X11 2 read 7
+        ("20/11/2026 25:10", "date layout", (2, 2, 4)),  # the date alone, as before
+    ],
+)
+def test_a_date_no_calendar_holds_is_a_guess_of_its_cells(
+    text: str, rule: str, groups: tuple[int, ...]
+) -> None:
+    """A date read outside the calendar is no screen's value as read: its cells are the
+    date's, re-decided among real dates by the reader (a guess, never confident), not
+    dropped (ocrX: "16/11/7027", tuning seed 92031, X11 5x7 hard photo 23)."""
+    match = parse_date(text)
+    assert match is not None and match.repaired
+    assert (match.rule, match.groups) == (rule, groups)
 
 
 @pytest.mark.parametrize(
@@ -366,8 +384,38 @@ def test_an_unpadded_number_glued_to_the_unit_is_kept() -> None:
     assert (match.value, match.repaired) == ("1234567", False)
 
 
-def test_both_date_separators_misread_is_no_date() -> None:
-    assert parse_date("09 05 2026 08:15") is None
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("09 05 2026 08:15", "2026-05-09T08:15"),
+        ("24'11'2025 15:53", "2025-11-24T15:53"),
+        ("      22212/2027", "2027-12-22"),  # a slash read K, leaning to a digit
+        ("13 08 27 12:12", "2027-08-13T12:12"),
+    ],
+)
+def test_a_date_token_whose_separators_misread_is_a_guess(text: str, value: str) -> None:
+    """The date as a whole token, both separators misread (the X11 slash blurred):
+    a guess of the fixed layout (ocrX, tuning seed 92031, X11 5x7 hard 12 and 24)."""
+    match = parse_date(text)
+    assert match is not None and match.value == value and match.repaired
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("    16/02/270BRM", "2027-02-16"),  # "DD/MM/YY" glued to a screen's residue
+        ("16/11/7027 08:45", "7027-11-16T08:45"),  # four cells ending their token
+        ("17/12/20K6%17", "20?6-12-17"),  # four cells starting "20"
+    ],
+)
+def test_the_date_cells_year(text: str, value: str) -> None:
+    match = dates._date_cells(text)
+    assert match is not None and match.value == value and match.repaired
+
+
+@pytest.mark.parametrize("text", ["2421112025", "09 05 2026X", "109 05 2026", "0905202608"])
+def test_a_date_token_needs_its_cells_alone_and_a_separator_not_a_digit(text: str) -> None:
+    assert parse_date(text) is None
 
 
 @pytest.mark.parametrize(
