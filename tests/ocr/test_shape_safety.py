@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import read_photo, valuecells
+from linkytool.ocr import dotmatrix, read_photo, valuecells
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
@@ -91,10 +91,11 @@ def test_a_variant_9_with_an_8_shape_keeps_the_9_as_runner_up() -> None:
     with use_template_fonts(WITHOUT_TAILED):
         assert not panel_drawn_off(sharp, sharp_reads)
         assert panel_drawn_off(off, off_reads)
-    # its two holes rule the 9 out: a wide margin on a panel drawn as the templates...
-    assert value_margin(cells[1:], costs[1:], sharp_reads) >= SETTINGS.confident_margin
-    # ...not on one whose letters are drawn a dot off (one dot switched, it is a 9's
-    # shape): the 9 stays the runner-up
+    # a cell read as an 8 keeps the 9 as its runner-up on any panel (blur_closable): its
+    # second hole may be a closed tail...
+    assert value_margin(cells[1:], costs[1:], sharp_reads) < SETTINGS.confident_margin
+    # ...and on one whose letters are drawn a dot off (one dot switched, it is a 9's
+    # shape) too
     assert value_margin(cells[1:], costs[1:], off_reads, True) < SETTINGS.confident_margin
     # a shape two dots from any 9 still rules the 9 out there: the tailed 6's one lower hole
     six = _glyph("6", "tailed")[None, :]
@@ -106,12 +107,37 @@ def test_a_variant_rom_9_read_8_is_to_confirm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
 ) -> None:
     """Seed 38411, tailed hard photo 38: "   010729 kWh", its 9 drawn with an 8's
-    holes; with the rule off (the reader before), read 10728 confidently."""
+    holes; with the rule off (the reader before), read 10728 confidently. Since stop
+    31 ``blur_closable`` protects it too: both are switched off for the reader before."""
     if not rule:
         monkeypatch.setattr(valuecells, "panel_drawn_off", lambda *args: False)
+        monkeypatch.setattr(
+            dotmatrix, "blur_closable", lambda costs: np.zeros(len(costs), dtype=np.bool_)
+        )
     path, value = bench_photo(tmp_path, "tailed", "hard", 38, 38411)
     with use_template_fonts(WITHOUT_TAILED):
         reading = read_photo(path)
     assert value == "10729"
     assert reading.value == "10728"  # the nearest templates' reading, offered to confirm
+    assert reading.confident is not rule
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_a_blurred_tailed_9_read_8_on_a_sharp_titled_panel_is_to_confirm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
+) -> None:
+    """Held-out seed 92731 (ocrX's), tailed hard photo 35: ``DATE / 20/12/25 13:49``; blur
+    closes the tailed 9's tail into a second hole, an 8's shape, and the title letters
+    fit the templates (the panel is not drawn off): the shape ruled the 9 out of the
+    margin (1.78 dots) and 13:48 was read confidently. A cell read as an 8 keeps every
+    runner-up (``dotmatrix.blur_closable``)."""
+    if not rule:
+        monkeypatch.setattr(
+            dotmatrix, "blur_closable", lambda costs: np.zeros(len(costs), dtype=np.bool_)
+        )
+    path, value = bench_photo(tmp_path, "tailed", "hard", 35, 92731)
+    with use_template_fonts(WITHOUT_TAILED):
+        reading = read_photo(path)
+    assert value == "2025-12-20T13:49"
+    assert reading.value == "2025-12-20T13:48"  # the nearest templates', to confirm
     assert reading.confident is not rule
