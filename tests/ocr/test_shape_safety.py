@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo, valuecells
+from linkytool.ocr import PhotoReading, dotmatrix, read_photo, valuecells
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
@@ -102,6 +102,20 @@ def test_a_variant_9_with_an_8_shape_keeps_the_9_as_runner_up() -> None:
     assert "9" not in admitted(six[0], drawn_off=True)
 
 
+def _read_tailed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool, index: int, seed: int
+) -> tuple[PhotoReading, str]:
+    """Tailed hard photo ``index`` of ``seed`` read without the tailed templates (the
+    benchmark's tailed row), ``blur_closable`` switched off unless ``rule``."""
+    if not rule:
+        monkeypatch.setattr(
+            dotmatrix, "blur_closable", lambda costs: np.zeros(len(costs), dtype=np.bool_)
+        )
+    path, value = bench_photo(tmp_path, "tailed", "hard", index, seed)
+    with use_template_fonts(WITHOUT_TAILED):
+        return read_photo(path), value
+
+
 @pytest.mark.parametrize("rule", [True, False])
 def test_a_variant_rom_9_read_8_is_to_confirm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
@@ -111,12 +125,7 @@ def test_a_variant_rom_9_read_8_is_to_confirm(
     31 ``blur_closable`` protects it too: both are switched off for the reader before."""
     if not rule:
         monkeypatch.setattr(valuecells, "panel_drawn_off", lambda *args: False)
-        monkeypatch.setattr(
-            dotmatrix, "blur_closable", lambda costs: np.zeros(len(costs), dtype=np.bool_)
-        )
-    path, value = bench_photo(tmp_path, "tailed", "hard", 38, 38411)
-    with use_template_fonts(WITHOUT_TAILED):
-        reading = read_photo(path)
+    reading, value = _read_tailed(tmp_path, monkeypatch, rule, 38, 38411)
     assert value == "10729"
     assert reading.value == "10728"  # the nearest templates' reading, offered to confirm
     assert reading.confident is not rule
@@ -131,13 +140,7 @@ def test_a_blurred_tailed_9_read_8_on_a_sharp_titled_panel_is_to_confirm(
     fit the templates (the panel is not drawn off): the shape ruled the 9 out of the
     margin (1.78 dots) and 13:48 was read confidently. A cell read as an 8 keeps every
     runner-up (``dotmatrix.blur_closable``)."""
-    if not rule:
-        monkeypatch.setattr(
-            dotmatrix, "blur_closable", lambda costs: np.zeros(len(costs), dtype=np.bool_)
-        )
-    path, value = bench_photo(tmp_path, "tailed", "hard", 35, 92731)
-    with use_template_fonts(WITHOUT_TAILED):
-        reading = read_photo(path)
+    reading, value = _read_tailed(tmp_path, monkeypatch, rule, 35, 92731)
     assert value == "2025-12-20T13:49"
     assert reading.value == "2025-12-20T13:48"  # the nearest templates', to confirm
     assert reading.confident is not rule
