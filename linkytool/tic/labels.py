@@ -227,6 +227,23 @@ HISTORIQUE_INDEXES: tuple[str, ...] = (
     "BBRHPJR",
 )
 
+#: Historique PTEC value -> the tariff period it names, in French (Enedis-NOI-CPT_02E,
+#: « Sorties de télé-information client des appareils de comptage électroniques »,
+#: PTEC: the value is padded with dots to 4 characters).
+PTEC_PERIODS: dict[str, str] = {
+    "TH..": "toutes les heures",
+    "HC..": "heures creuses",
+    "HP..": "heures pleines",
+    "HN..": "heures normales",
+    "PM..": "heures de pointe mobile",
+    "HCJB": "heures creuses jours bleus",
+    "HCJW": "heures creuses jours blancs",
+    "HCJR": "heures creuses jours rouges",
+    "HPJB": "heures pleines jours bleus",
+    "HPJW": "heures pleines jours blancs",
+    "HPJR": "heures pleines jours rouges",
+}
+
 #: Producer-only labels (absent from a consumer meter's frames).
 PRODUCER_LABELS: frozenset[str] = frozenset(
     spec.label for spec in LABELS[TicMode.STANDARD].values() if spec.producer_only

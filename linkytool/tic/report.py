@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from linkytool.textfmt import french_count, french_percent
+from linkytool.tic.labels import PTEC_PERIODS
 from linkytool.tic.summary import MeterReading
 
 #: Shown when the meter runs in consumer mode and sends no production data.
@@ -27,6 +28,15 @@ def _number(value: int | None, unit: str) -> str:
     if value is None:
         return "absent"
     return f"{value:,} {unit}".replace(",", " ")
+
+
+def _tariff(tariff: str | None) -> str:
+    """The current tariff period: LTARF's text as sent, PTEC's code with its meaning
+    (``TH.. (toutes les heures)``)."""
+    if not tariff:
+        return "absent"
+    meaning = PTEC_PERIODS.get(tariff)
+    return f"{tariff} ({meaning})" if meaning else tariff
 
 
 def _drift(meter_time: datetime | None, host_time: datetime | None) -> str | None:
@@ -64,7 +74,7 @@ def describe_reading(
         ("PRM", reading.prm or "absent"),
         ("Compteur (ADSC/ADCO)", meter),
         ("Date du compteur", clock),
-        ("Tarif en cours", reading.tariff or "absent"),
+        ("Tarif en cours", _tariff(reading.tariff)),
         ("Énergie soutirée (EAST)", _number(reading.east_wh, "Wh")),
         ("Énergie injectée (EAIT)", _number(reading.eait_wh, "Wh")),
         (

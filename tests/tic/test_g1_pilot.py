@@ -74,3 +74,16 @@ def test_manufacturing_year_in_the_future_is_flagged_not_shown_as_fact() -> None
     assert "2034 impossible (future)" in meter and "type 56 inconnu" in meter
     plain = dict(describe_reading(reading, today=date(2035, 1, 1)))["Compteur (ADSC/ADCO)"]
     assert "impossible" not in plain and "2034" in plain
+
+
+@pytest.mark.parametrize(
+    ("ptec", "shown"),
+    [("TH..", "TH.. (toutes les heures)"), ("HCJR", "HCJR (heures creuses jours rouges)")],
+)
+def test_a_historique_tariff_period_is_named_in_french(ptec: str, shown: str) -> None:
+    """PTEC's code (``TH..``) was shown bare; the summary names it (Enedis-NOI-CPT_02E)."""
+    groups = [("ADCO", None, "041864123456"), ("PTEC", None, ptec), ("PAPP", None, "00540")]
+    events = decode_bytes(encode_frame(groups, TicMode.HISTORIQUE), TicMode.HISTORIQUE)
+    frames = [event for event in events if isinstance(event, Frame)]
+    rows = dict(describe_reading(summarize(frames), today=date(2026, 12, 2)))
+    assert rows["Tarif en cours"] == shown
