@@ -738,9 +738,22 @@ def panel_margins(
     ``shapes`` (N, 35) when given (the dots pooled over the variants sampled at the same
     place: :func:`linkytool.ocr.structure.pooled_dots`), else from ``cells``. The values
     read do not change; only the margin the policy judges."""
+    shape = _shape_excluded(cells, digit_costs, drawn_off, shapes)
+    return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
+
+
+def _shape_excluded(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    drawn_off: bool,
+    shapes: FloatArray | None,
+) -> npt.NDArray[np.bool_]:
+    """(N, 10) the digits each cell's shape takes out of its margin: those its shape
+    rules out (read from ``shapes`` when given, else ``cells``), none for a cell read
+    as an 8 (:func:`blur_closable`)."""
     shape = shape_ruled_out(cells if shapes is None else shapes, None, drawn_off)
     shape[blur_closable(digit_costs)] = False
-    return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
+    return shape
 
 
 def blur_closable(digit_costs: FloatArray) -> npt.NDArray[np.bool_]:
@@ -819,7 +832,7 @@ def value_margin(
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        shape = shape_ruled_out(cells if shapes is None else shapes, None, drawn_off)
+        shape = _shape_excluded(cells, digit_costs, drawn_off, shapes)
         return float(_margins(digit_costs, shape).min())
     return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes).min())
 

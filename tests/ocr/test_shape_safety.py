@@ -116,6 +116,16 @@ def _read_tailed(
         return read_photo(path), value
 
 
+def test_a_cell_read_8_keeps_its_runner_up_under_a_title_too_short_to_judge() -> None:
+    """``value_margin``'s other path (fewer title letters than ``letters_fit`` needs)
+    takes the shape's rule-outs from the same place as ``panel_margins``: the two-holed
+    9 read 8 keeps the 9 as runner-up there too."""
+    cells = np.stack([_bits(VARIANT_9)])
+    costs = _digit_costs(cells)
+    with use_template_fonts(WITHOUT_TAILED):
+        assert value_margin(cells, costs, []) < SETTINGS.confident_margin
+
+
 @pytest.mark.parametrize("rule", [True, False])
 def test_a_variant_rom_9_read_8_is_to_confirm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
