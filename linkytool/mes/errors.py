@@ -34,7 +34,7 @@ class ValidationIssue:
         nothing to the installer."""
         if self.example is None:
             return self.problem
-        return f"{self.problem} (exemple : {form_value(toml_literal(self.example))})"
+        return f"{self.problem} (exemple : {example_as_typed(self.example)})"
 
     def __str__(self) -> str:
         """The issue as a line of the dossier file's report: the path and a TOML example."""
@@ -43,12 +43,15 @@ class ValidationIssue:
         return f"{self.path} : {self.problem} (exemple : {self.key} = {self.example})"
 
 
-def toml_literal(text: str) -> Any:
-    """The value a TOML literal stands for (the text itself when it is not one)."""
+def example_as_typed(literal: str) -> str:
+    """A field's example (a TOML literal: ``"30002345678901"``, ``2026-11-20T14:32:00``,
+    ``6.0``) as the installer types it in a form (``30002345678901``,
+    ``20/11/2026 14:32``, ``6``); a text that is no literal is shown as it is."""
     try:
-        return tomllib.loads(f"value = {text}")["value"]
+        value: Any = tomllib.loads(f"value = {literal}")["value"]
     except tomllib.TOMLDecodeError:
-        return text
+        value = literal
+    return form_value(value)
 
 
 class MesError(LinkytoolError):

@@ -25,8 +25,8 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, S
 from textual.widgets.data_table import ColumnKey
 
 from linkytool.errors import describe_os_error
-from linkytool.mes.errors import toml_literal
-from linkytool.textfmt import form_value, french_count
+from linkytool.mes.errors import example_as_typed
+from linkytool.textfmt import french_count
 from linkytool.tui.dossier_store import DossierEdits
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.labels import enum_label
@@ -444,7 +444,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                 compact=True,
             )
         else:
-            example = form_value(toml_literal(spec.example)) if spec.example else ""
+            example = example_as_typed(spec.example) if spec.example else ""
             placeholder = f"ex. {example}" if example else ""
             widget = FormInput(placeholder=placeholder, id=wid, compact=True)
             # Shown empty until the form is filled: text typed before that is the user's.
