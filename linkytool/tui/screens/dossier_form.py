@@ -18,8 +18,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from linkytool.textfmt import form_value
-
 #: Sections edited elsewhere (their own screens) or not as simple fields.
 SKIPPED = ("readings", "decoupling_test", "photos", "signatures", "schema", "attestation")
 
@@ -139,12 +137,6 @@ def set_value(data: dict[str, Any], path: str, value: Any) -> None:
         else:
             node = node.setdefault(part, [] if isinstance(following, int) else {})
     node[parts[-1]] = value
-
-
-def display_value(value: Any) -> str:
-    """A dossier value as the text shown in an input field (French dates and decimal
-    commas: ``textfmt.form_value``; the dossier's checks read them back)."""
-    return form_value(value)
 
 
 def raw_from_text(spec: FieldSpec, text: str) -> Any:

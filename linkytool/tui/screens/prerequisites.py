@@ -26,7 +26,7 @@ from textual.widgets.data_table import ColumnKey
 
 from linkytool.errors import describe_os_error
 from linkytool.mes.errors import example_as_typed
-from linkytool.textfmt import french_count
+from linkytool.textfmt import form_value, french_count
 from linkytool.tui.dossier_store import DossierEdits
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.labels import enum_label
@@ -34,7 +34,6 @@ from linkytool.tui.messages import ChecklistUpdated, DossierChanged, WorkFailed
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.screens.dossier_form import (
     FieldSpec,
-    display_value,
     field_specs,
     get_value,
     raw_from_text,
@@ -479,7 +478,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
                     if typed or path in self._pending:
                         continue  # typed (or pasted) and not saved yet: never overwritten
                     draft = self.lt_app.drafts.get(widget.id or "")
-                    text = draft if draft is not None else display_value(value)
+                    text = draft if draft is not None else form_value(value)
                     self._shown[path] = text
                     widget.value = text
         finally:
@@ -513,7 +512,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         if self.store.dossier is None:
             return None
         value = self._saved_value(path)
-        return display_value(getattr(value, "value", value))
+        return form_value(getattr(value, "value", value))
 
     @guarded
     def on_input_submitted(self, event: Input.Submitted) -> None:
