@@ -39,16 +39,21 @@ def _split(error: str) -> tuple[str, float]:
     return text, peak
 
 
+def _proc_number(pid: int, file: str, key: str) -> int:
+    """The number after ``key`` in ``/proc/PID/FILE`` (0 when the process is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/{file}").read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith(key):
+            return int(line.split()[1])
+    return 0
+
+
 def _hwm_mb(pid: int) -> float:
     """Peak resident memory of a running process [MB] (0 when it is gone)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return _proc_number(pid, "status", "VmHWM:") / 1024
 
 
 def _command(*args: str) -> list[str]:
@@ -180,24 +185,12 @@ def test_memory_stays_flat_in_capture_length(tmp_path: Path) -> None:
     assert peaks[1] < peaks[0] + 15, peaks
 
 
-@pytest.mark.slow
-def _bytes_read(pid: int) -> int:
-    """Bytes a running process has read so far (``rchar``; 0 when it is gone)."""
-    try:
-        io = Path(f"/proc/{pid}/io").read_text()
-    except OSError:
-        return 0
-    for line in io.splitlines():
-        if line.startswith("rchar:"):
-            return int(line.split()[1])
-    return 0
-
-
 #: Bytes of /dev/zero the decode must have read while its memory is watched: three times
 #: the memory allowed, so a decode that kept even a third of what it read would fail.
 ZERO_BYTES = 3 * PEAK_MB * 1_000_000
 
 
+@pytest.mark.slow
 def test_dev_zero_is_read_in_bounded_memory_until_stopped() -> None:
     """/dev/zero never ends: the decode reads it as garbage in constant memory; stopped by
     us once it has read three times its memory budget (by bytes read, not by time: a
@@ -214,7 +207,7 @@ def test_dev_zero_is_read_in_bounded_memory_until_stopped() -> None:
     while process.poll() is None and time.monotonic() < deadline and read < ZERO_BYTES:
         time.sleep(0.1)
         peak = max(peak, _hwm_mb(process.pid))
-        read = max(read, _bytes_read(process.pid))
+        read = max(read, _proc_number(process.pid, "io", "rchar:"))
     process.kill()
     assert process.stderr is not None
     error = process.stderr.read().decode()
