@@ -278,6 +278,13 @@ def check_command(
         emit_rows(rows, CHECK_COLUMNS, output_format)
     for warning in result.warnings:
         warn(f"Attention : {warning}.")
+    if result.attestation_changes:
+        warn(
+            "Attention : l'attestation produite ne correspond plus au dossier ; refaites-la "
+            f"(linkytool mes attest {dossier} -o ...) avant l'envoi :"
+        )
+        for change in result.attestation_changes:
+            warn(f"  - {change}")
     total = len(result.outcomes)
     if result.failing:
         count = len(result.failing)

@@ -41,10 +41,34 @@ from reportlab.platypus import (
 )
 
 from linkytool import __version__
+from linkytool.mes.attested import (
+    INVERTER_COLUMNS,
+    SECTION_CASE,
+    SECTION_COMMISSIONING,
+    SECTION_DECLARATIONS,
+    SECTION_DOCUMENTS,
+    SECTION_INSTALLATION,
+    SECTION_INSTALLER,
+    SECTION_PRODUCER,
+    SECTION_READINGS,
+    SECTION_TEST,
+    attested_facts,
+    case_rows,
+    commissioning_rows,
+    decoupling_evidence_rows,
+    decoupling_test_rows,
+    documents_rows,
+    fr_dt,
+    installation_rows,
+    installer_rows,
+    inverter_rows,
+    or_dash,
+    place_and_date,
+    producer_rows,
+    provenance,
+)
 from linkytool.mes.decoupling import (
     DEFAULT_MAX_DECOUPLING_DELAY_S,
-    SettingVerdict,
-    assess_setting_name,
     evaluate_decoupling_test,
 )
 from linkytool.mes.embedded import EMBEDDED_FORMAT, EMBEDDED_NAME
@@ -52,11 +76,7 @@ from linkytool.mes.errors import MesError
 from linkytool.mes.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from linkytool.mes.model import (
     SIGNATURE_LABELS,
-    AgreementKind,
-    ConnectionOption,
-    DecouplingLocation,
     Dossier,
-    Reading,
     ReadingField,
     ReadingSource,
     SignatureKind,
@@ -65,7 +85,7 @@ from linkytool.mes.photos import SCREEN_TITLES, PhotoFacts
 from linkytool.mes.readings import shown_value
 from linkytool.mes.rules import STATUS_LABELS, RuleOutcome, RuleStatus
 from linkytool.mes.schema import to_paris
-from linkytool.textfmt import THOUSANDS_SPACE, french_datetime, french_number, french_percent
+from linkytool.textfmt import THOUSANDS_SPACE, french_number
 
 TITLE = (
     "Attestation d'auto-mise en service – installation de production ≤ 36 kVA "
@@ -74,25 +94,10 @@ TITLE = (
 DRAFT_STAMP = "BROUILLON – NON CONFORME"
 BY_HAND_STAMP = "À IMPRIMER ET À SIGNER À LA MAIN"
 
-OPTION_LABELS = {
-    ConnectionOption.SURPLUS: "Injection du surplus",
-    ConnectionOption.TOTAL_SALE: "Vente en totalité",
-    ConnectionOption.TOTAL_SELF_CONSUMPTION: "Autoconsommation totale",
-}
-SOURCE_LABELS = {
-    ReadingSource.TIC: "TIC (bornes du compteur)",
-    ReadingSource.PHOTO: "photo + OCR",
-    ReadingSource.MANUAL: "saisie manuelle",
-}
 STATUS_COLOURS = {
     RuleStatus.SATISFIED: colors.HexColor("#1b7a36"),
     RuleStatus.MISSING: colors.HexColor("#a86400"),
     RuleStatus.NOT_SATISFIED: colors.HexColor("#b00020"),
-}
-SETTING_VERDICT_LABELS = {
-    SettingVerdict.ACCEPTED: "reconnu comme réglage VFR 2019 (51,5 Hz)",
-    SettingVerdict.WARNED: "ancien réglage, pas VFR 2019",
-    SettingVerdict.UNKNOWN: "réglage non répertorié par linkytool",
 }
 ACCENT = colors.HexColor("#1f4e79")
 GRID = colors.HexColor("#b8c4d0")
@@ -215,6 +220,7 @@ def attestation_summary(inputs: AttestationInputs) -> dict[str, Any]:
         "commissioning_at": commissioned.isoformat(timespec="minutes") if commissioned else None,
         "injection_index_kwh": int(index.value) if index and index.value.isdigit() else None,
         "prerequisites": {outcome.id: outcome.status.value for outcome in inputs.outcomes},
+        "attested": attested_facts(dossier),
         "photos": [
             {
                 "role": role.value,
@@ -329,22 +335,6 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _or_dash(value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    return str(value)
-
-
-def _fr_dt(value: datetime | None, seconds: bool = False) -> str:
-    if value is None:
-        return "—"
-    return french_datetime(to_paris(value), seconds=seconds, joiner=" " if seconds else " à ")
-
-
-def _yes(value: bool) -> str:
-    return "oui" if value else "non"
-
-
 def _fields_table(rows: Sequence[tuple[str, str]], styles: _Styles) -> Table:
     data = [[_p(label, styles.label), _p(value, styles.cell)] for label, value in rows]
     table = Table(data, colWidths=[55 * mm, 123 * mm])
@@ -414,104 +404,30 @@ def _story(
 
 
 def _section_case(dossier: Dossier, styles: _Styles) -> list[Flowable]:
-    case = dossier.case
-    agreement = dossier.agreement
-    if agreement.kind is AgreementKind.AGREEMENT:
-        agreed = f"accord d'Enedis pour l'auto-MES reçu le {_date(agreement.date)}"
-    elif agreement.kind is AgreementKind.APPOINTMENT:
-        cancelled = ", annulé" if agreement.appointment_cancelled else ""
-        agreed = f"rendez-vous de MES proposé par Enedis pour le {_date(agreement.date)}{cancelled}"
-    else:
-        agreed = "—"
-    option = OPTION_LABELS.get(case.connection_option) if case.connection_option else None
-    return [
-        _p("1. Dossier", styles.heading),
-        _fields_table(
-            [
-                ("Référence Enedis-Connect", _or_dash(case.enedis_reference)),
-                ("PRM (point de livraison)", _or_dash(case.prm)),
-                ("Adresse du site", _or_dash(case.site_address)),
-                ("Option de raccordement", _or_dash(option)),
-                ("Accord d'Enedis", agreed),
-            ],
-            styles,
-        ),
-    ]
-
-
-def _date(value: Any) -> str:
-    return value.strftime("%d/%m/%Y") if value is not None else "—"
+    return [_p(SECTION_CASE, styles.heading), _fields_table(case_rows(dossier), styles)]
 
 
 def _section_parties(dossier: Dossier, styles: _Styles) -> list[Flowable]:
-    producer = dossier.producer
-    installer = dossier.installer
-    contact = " – ".join(part for part in (producer.phone, producer.email) if part)
     return [
-        _p("2. Producteur", styles.heading),
-        _fields_table(
-            [
-                ("Nom", _or_dash(producer.name)),
-                ("Adresse", _or_dash(producer.address)),
-                ("Téléphone / courriel", _or_dash(contact)),
-            ],
-            styles,
-        ),
-        _p("3. Installateur", styles.heading),
-        _fields_table(
-            [
-                ("Entreprise", _or_dash(installer.company)),
-                ("SIRET", _or_dash(installer.siret)),
-                ("Intervenant", _or_dash(installer.person)),
-                ("Qualification", _or_dash(installer.qualification)),
-            ],
-            styles,
-        ),
+        _p(SECTION_PRODUCER, styles.heading),
+        _fields_table(producer_rows(dossier), styles),
+        _p(SECTION_INSTALLER, styles.heading),
+        _fields_table(installer_rows(dossier), styles),
     ]
 
 
 def _section_installation(dossier: Dossier, styles: _Styles) -> list[Flowable]:
-    installation = dossier.installation
-    decoupling = installation.decoupling
-    where = (
-        {
-            DecouplingLocation.INVERTER: "intégré à l'onduleur",
-            DecouplingLocation.EXTERNAL_RELAY: "relais externe",
-        }.get(decoupling.location)
-        if decoupling.location
-        else None
-    )
-    relay = " ".join(part for part in (decoupling.relay_make, decoupling.relay_model) if part)
-    setting = decoupling.setting_name
-    if setting:
-        setting += f" – {SETTING_VERDICT_LABELS[assess_setting_name(setting).verdict]}"
-    rows = [
-        ("Puissance de raccordement", _unit(installation.power_kva, "kVA")),
-        ("Puissance crête", _unit(installation.power_kwc, "kWc")),
-        ("Stockage par batterie", _yes(installation.storage)),
-        ("Découplage", _or_dash(where) + (f" – {relay}" if relay else "")),
-        ("Norme et version", _or_dash(f"{decoupling.standard} {decoupling.version}".strip())),
-        ("Réglage de l'onduleur", _or_dash(setting)),
-        ("Seuil de surfréquence", _unit(decoupling.overfrequency_hz, "Hz")),
+    inverters = inverter_rows(dossier)
+    flow: list[Flowable] = [
+        _p(SECTION_INSTALLATION, styles.heading),
+        _fields_table(installation_rows(dossier), styles),
     ]
-    inverter_rows = [
-        [
-            inv.make,
-            inv.model,
-            inv.serial,
-            _or_dash(inv.firmware),
-            str(inv.count),
-            _unit(inv.power_kva, "kVA"),
-        ]
-        for inv in installation.inverters
-    ]
-    flow: list[Flowable] = [_p("4. Installation", styles.heading), _fields_table(rows, styles)]
-    if inverter_rows:
+    if inverters:
         flow += [
             Spacer(0, 2 * mm),
             _grid_table(
-                ["Marque", "Modèle", "N° de série", "Micrologiciel", "Nb", "Puissance"],
-                inverter_rows,
+                list(INVERTER_COLUMNS),
+                inverters,
                 [30 * mm, 38 * mm, 40 * mm, 28 * mm, 12 * mm, 30 * mm],
                 styles,
             ),
@@ -519,61 +435,15 @@ def _section_installation(dossier: Dossier, styles: _Styles) -> list[Flowable]:
     return flow
 
 
-def _unit(value: float | None, unit: str) -> str:
-    if value is None:
-        return "—"
-    return f"{french_number(value)} {unit}"
-
-
 def _section_documents(dossier: Dossier, styles: _Styles) -> list[Flowable]:
-    documents = dossier.documents
-    colour = documents.consuel_colour.value if documents.consuel_colour else "—"
-    arpe = (
-        "non requis (obligation d'achat)"
-        if documents.purchase_obligation and not documents.arpe
-        else _or_dash(documents.arpe)
-    )
-    return [
-        _p("5. Pièces de la demande de MES", styles.heading),
-        _fields_table(
-            [
-                ("Demande de MES soumise", _yes(documents.mes_request_submitted)),
-                (
-                    "Attestation CONSUEL",
-                    f"n° {_or_dash(documents.consuel_number)}, {colour}, visée le "
-                    f"{_date(documents.consuel_visa_date)}",
-                ),
-                ("Obligation d'achat (OA)", _yes(documents.purchase_obligation)),
-                ("ARPE", arpe),
-                ("Contrat CAE accepté", _yes(documents.cae_accepted)),
-            ],
-            styles,
-        ),
-    ]
+    return [_p(SECTION_DOCUMENTS, styles.heading), _fields_table(documents_rows(dossier), styles)]
 
 
 def _section_commissioning(dossier: Dossier, styles: _Styles) -> list[Flowable]:
-    index = dossier.readings.current(ReadingField.INJECTION_INDEX)
-    index_text = "—"
-    if index is not None:
-        index_text = f"{index.value} kWh ({_provenance(index)})"
     return [
-        _p("6. Mise en service", styles.heading),
-        _fields_table(
-            [
-                ("Date et heure (« Date courante »)", _fr_dt(dossier.commissioning.at)),
-                ("Index d'injection à la MES", index_text),
-            ],
-            styles,
-        ),
+        _p(SECTION_COMMISSIONING, styles.heading),
+        _fields_table(commissioning_rows(dossier), styles),
     ]
-
-
-def _provenance(reading: Reading) -> str:
-    label = SOURCE_LABELS.get(reading.source, "?") if reading.source else "?"
-    if reading.source is ReadingSource.PHOTO and reading.confidence is not None:
-        label += f", confiance {french_percent(reading.confidence, 0)}"
-    return label
 
 
 def _section_readings(dossier: Dossier, styles: _Styles) -> list[Flowable]:
@@ -587,15 +457,15 @@ def _section_readings(dossier: Dossier, styles: _Styles) -> list[Flowable]:
                 [
                     SCREEN_TITLES[which] + current,
                     value,
-                    _provenance(reading),
-                    _fr_dt(reading.at, seconds=True),
-                    _or_dash(reading.file.rsplit("/", 1)[-1] if reading.file else ""),
+                    provenance(reading),
+                    fr_dt(reading.at, seconds=True),
+                    or_dash(reading.file.rsplit("/", 1)[-1] if reading.file else ""),
                 ]
             )
     if not rows:
-        return [_p("7. Relevés du compteur", styles.heading), _p("Aucun relevé.", styles.body)]
+        return [_p(SECTION_READINGS, styles.heading), _p("Aucun relevé.", styles.body)]
     return [
-        _p("7. Relevés du compteur (historique et provenance)", styles.heading),
+        _p(f"{SECTION_READINGS} (historique et provenance)", styles.heading),
         _grid_table(
             ["Valeur", "Relevé", "Source", "Moment", "Fichier"],
             rows,
@@ -617,24 +487,8 @@ def _section_test(inputs: AttestationInputs, styles: _Styles) -> list[Flowable]:
         verdict = "échec : " + " ; ".join(result.problems)
     else:
         verdict = "incomplet"
-    delay = "—" if result.delay_s is None else f"{french_number(result.delay_s, '.1f')} s"
-    rows = [
-        ("Couplage de l'installation", _fr_dt(test.coupled_at, seconds=True)),
-        ("Puissance injectée avant l'essai", _unit(test.injecting_w, "W")),
-        ("Ouverture du disjoncteur Enedis", _fr_dt(test.breaker_opened_at, seconds=True)),
-        ("Découplage constaté", _fr_dt(test.decoupled_at, seconds=True)),
-        ("Délai", delay),
-        ("Message de l'onduleur", _or_dash(test.message)),
-        ("Résultat", verdict),
-    ]
-    if test.tic_evidence:
-        rows.append(("Capture TIC", test.tic_evidence.rsplit("/", 1)[-1]))
-    if test.photo:
-        rows.append(("Photo du message", test.photo.rsplit("/", 1)[-1]))
-    return [
-        _p("8. Essai de la protection de découplage", styles.heading),
-        _fields_table(rows, styles),
-    ]
+    rows = [*decoupling_test_rows(test), ("Résultat", verdict), *decoupling_evidence_rows(test)]
+    return [_p(SECTION_TEST, styles.heading), _fields_table(rows, styles)]
 
 
 def _section_prerequisites(inputs: AttestationInputs, styles: _Styles) -> list[Flowable]:
@@ -734,7 +588,7 @@ def _section_evidence(
     tic = inputs.dossier.readings.latest_from(ReadingField.PRM, ReadingSource.TIC)
     if tic is not None:
         meter = f", compteur {tic.meter_id}" if tic.meter_id else ""
-        flow.append(_p(f"PRM lu par la TIC : {tic.value} ({_fr_dt(tic.at)}{meter})", styles.small))
+        flow.append(_p(f"PRM lu par la TIC : {tic.value} ({fr_dt(tic.at)}{meter})", styles.small))
     return flow
 
 
@@ -780,12 +634,9 @@ def _section_declarations(inputs: AttestationInputs, styles: _Styles) -> list[Fl
     producer = dossier.producer.name or "le producteur"
     installer = dossier.installer.person or "l'installateur"
     company = f" ({dossier.installer.company})" if dossier.installer.company else ""
-    signed_on = dossier.signatures.signed_on or (
-        dossier.commissioning.at.date() if dossier.commissioning.at else None
-    )
-    place = dossier.commissioning.place or "—"
+    place, signed_on = place_and_date(dossier)
     declarations = [
-        _p("11. Déclarations", styles.heading),
+        _p(SECTION_DECLARATIONS, styles.heading),
         _p(
             f"Je soussigné(e) {producer}, producteur, atteste que les conditions cumulatives "
             "du mode opératoire d'auto-mise en service d'Enedis sont remplies, que la mise en "
@@ -804,7 +655,7 @@ def _section_declarations(inputs: AttestationInputs, styles: _Styles) -> list[Fl
             styles.body,
         ),
         Spacer(0, 3 * mm),
-        _p(f"Fait à {place}, le {_date(signed_on)}.", styles.body),
+        _p(f"Fait à {place}, le {signed_on}.", styles.body),
         Spacer(0, 2 * mm),
     ]
     by_hand = inputs.signature is SignatureKind.BY_HAND

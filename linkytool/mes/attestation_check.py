@@ -1,8 +1,9 @@
 """Is this attestation PDF the one to send for this dossier? (pure over PDF bytes)
 
 The pack sends exactly the attestation the user produced. An attestation is accepted
-when it is a final one (not a draft), made for this dossier (same PRM, same producer,
-the hashes of the photos about to be sent), signed the way it says, and either byte for
+when it is a final one (not a draft), made for this dossier as it is now (every field it
+prints unchanged since: :func:`~linkytool.mes.attestation.attested_facts`; the hashes of
+the photos about to be sent), signed the way it says, and either byte for
 byte the one recorded in the dossier or carrying PAdES signatures that all verify (so a
 change after production would show). Everything else is refused with the reasons.
 """
@@ -13,11 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from linkytool.mes.attested import attested_facts
 from linkytool.mes.errors import VerifyInputError
 from linkytool.mes.model import Dossier, ReadingField, SignatureKind
 from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
 from linkytool.mes.signing import SignatureReport, read_embedded_summary, verify_signature
 from linkytool.mes.submission import SubmittedPhoto
+from linkytool.textfmt import french_count
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,47 @@ def signature_kind(summary: Mapping[str, Any]) -> SignatureKind | None:
         return SignatureKind(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+NOT_ATTESTED = (
+    "l'attestation ne dit pas ce qu'elle atteste du dossier (produite par une version "
+    "antérieure de linkytool) : rien ne montre qu'elle correspond au dossier actuel"
+)
+#: At most this many changed fields are listed one by one (the rest are counted).
+MAX_CHANGES_LISTED = 8
+
+
+def changed_since_attestation(recorded: Mapping[str, Any], current: Mapping[str, str]) -> list[str]:
+    """French lines, one per field whose printed text differs between the attestation
+    (``recorded``: its embedded :func:`attested_facts`) and the dossier now (``current``)."""
+    changed = [
+        (key, recorded.get(key, "—"), current.get(key, "—"))
+        for key in dict.fromkeys([*recorded, *current])
+        if recorded.get(key, "—") != current.get(key, "—")
+    ]
+    lines = [
+        f"{key} : « {old} » sur l'attestation, « {new} » dans le dossier"
+        for key, old, new in changed[:MAX_CHANGES_LISTED]
+    ]
+    if len(changed) > MAX_CHANGES_LISTED:
+        others = len(changed) - MAX_CHANGES_LISTED
+        lines.append(
+            f"… et {french_count(others, 'autre champ modifié', 'autres champs modifiés')}"
+        )
+    return lines
+
+
+def dossier_changes(pdf: bytes, dossier: Dossier) -> tuple[str, ...]:
+    """What changed in ``dossier`` since the attestation ``pdf`` was produced (French
+    lines; empty when it still says what the dossier says). Cheap: no photo is read."""
+    try:
+        summary = read_embedded_summary(pdf)
+    except VerifyInputError as exc:
+        return (exc.message,)
+    recorded = summary.get("attested") if summary is not None else None
+    if not isinstance(recorded, dict):
+        return (NOT_ATTESTED,)
+    return tuple(changed_since_attestation(recorded, attested_facts(dossier)))
 
 
 def check_attestation(
@@ -73,23 +117,18 @@ def check_attestation(
         problems.append("c'est un brouillon (« BROUILLON – NON CONFORME »), pas l'attestation")
     elif kind is None:
         problems.append("l'attestation ne dit pas comment elle est signée (format ancien)")
-    if summary.get("prm") != dossier.case.prm:
-        problems.append(
-            f"PRM de l'attestation {summary.get('prm') or '—'}, PRM du dossier "
-            f"{dossier.case.prm or '—'}"
-        )
-    if summary.get("producer") != dossier.producer.name:
-        problems.append(
-            f"producteur de l'attestation « {summary.get('producer') or '—'} », producteur "
-            f"du dossier « {dossier.producer.name or '—'} »"
-        )
-    attested = {
+    recorded = summary.get("attested")
+    if not isinstance(recorded, dict):
+        problems.append(NOT_ATTESTED)
+    else:
+        problems += changed_since_attestation(recorded, attested_facts(dossier))
+    photo_hashes = {
         item.get("role"): item.get("sha256")
         for item in summary.get("photos", [])
         if isinstance(item, dict)
     }
     for role, photo in photos.items():
-        if photo.prepared is not None and attested.get(role.value) != photo.sent_facts.sha256:
+        if photo.prepared is not None and photo_hashes.get(role.value) != photo.sent_facts.sha256:
             problems.append(f"la photo « {SCREEN_TITLES[role]} » n'est pas celle de l'attestation")
     assert report is not None
     if report.signed and not report.ok:

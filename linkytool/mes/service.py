@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from linkytool.errors import InputFileError, LinkytoolError, OutputError
+from linkytool.errors import InputFileError, LinkytoolError, OutputError, describe_os_error
 from linkytool.fileio import (
     atomic_write_bytes,
     atomic_write_text,
@@ -40,7 +40,7 @@ from linkytool.fileio import (
     real_target,
     sha256_file,
 )
-from linkytool.mes.attestation_check import check_attestation, signature_kind
+from linkytool.mes.attestation_check import check_attestation, dossier_changes, signature_kind
 from linkytool.mes.decoupling import DecouplingTestResult, evaluate_decoupling_test, record_test
 from linkytool.mes.errors import (
     AttestationError,
@@ -586,6 +586,9 @@ class CheckResult:
 
     path: Path
     outcomes: tuple[RuleOutcome, ...]
+    #: What changed in the dossier since its recorded attestation was produced (French;
+    #: empty when there is none or it still matches): it must be produced again.
+    attestation_changes: tuple[str, ...] = ()
 
     @property
     def satisfied(self) -> bool:
@@ -626,8 +629,30 @@ def check(dossier_path: str | Path, *, settings: CheckSettings | None = None) ->
     path = Path(dossier_path)
     dossier = load_dossier(path)
     return CheckResult(
-        path, tuple(_outcomes(dossier, path.parent, None, settings or CheckSettings()))
+        path,
+        tuple(_outcomes(dossier, path.parent, None, settings or CheckSettings())),
+        recorded_attestation_changes(dossier, path.parent),
     )
+
+
+def attestation_changes(dossier_path: str | Path) -> tuple[str, ...]:
+    """What changed in the dossier since its recorded attestation was produced (French;
+    empty when none is recorded or it still matches): the UI's stale-attestation line."""
+    path = Path(dossier_path)
+    return recorded_attestation_changes(load_dossier(path), path.parent)
+
+
+def recorded_attestation_changes(dossier: Dossier, base: Path) -> tuple[str, ...]:
+    """What changed in ``dossier`` since its recorded attestation was produced (French
+    lines; empty when none is recorded or it still says what the dossier says)."""
+    if not dossier.attestation.file:
+        return ()
+    source = resolve(base, dossier.attestation.file)
+    try:
+        pdf = source.read_bytes()
+    except OSError as exc:
+        return (f"l'attestation enregistrée {source} est illisible ({describe_os_error(exc)})",)
+    return dossier_changes(pdf, dossier)
 
 
 def confirmed_photo_values(dossier_path: str | Path) -> dict[str, str]:

@@ -113,6 +113,15 @@ class AttestationBuilt(Message):
         self.draft = draft
 
 
+class AttestationStatus(Message):
+    """What changed in the dossier since its recorded attestation (French; empty: none
+    recorded, or it still says what the dossier says)."""
+
+    def __init__(self, changes: Sequence[str]) -> None:
+        super().__init__()
+        self.changes = tuple(changes)
+
+
 class AccProgress(Message):
     """ACC allocation progress: ``done`` of ``total`` steps."""
 

@@ -280,6 +280,58 @@ def test_pack_refuses_the_recorded_attestation_once_edited(ready: Path, tmp_path
         service.pack(ready, tmp_path / "envoi")
 
 
+# -- a dossier changed after its attestation (QA, stop 32) --------------------------------
+
+
+def _edit_after_attesting(ready: Path) -> None:
+    """What an installer did after attesting: the index typed again, another company."""
+    service.record_reading(ready, ReadingField.INJECTION_INDEX, "13", file="photos/index.jpg")
+    dossier = load_dossier(ready)
+    dossier.installer.company = "Autre Installateur SAS"
+    save_dossier(dossier, ready)
+
+
+def test_a_dossier_changed_after_its_attestation_cannot_send_or_sign_it(
+    ready: Path, tmp_path: Path
+) -> None:
+    """The pack sent a PDF that said 12 kWh and « Soleil Pose SARL » with a message saying
+    13 kWh and another company; `mes sign` signed it. Every field the attestation prints
+    is now compared with the dossier."""
+    produced = tmp_path / "attestation.pdf"
+    service.attest(ready, produced, service.AttestationRequest(now=GENERATED))
+    assert service.check(ready).attestation_changes == ()
+    _edit_after_attesting(ready)
+    out = tmp_path / "envoi"
+    with pytest.raises(AttestationError) as caught:
+        service.pack(ready, out)
+    problems = caught.value.problems
+    assert any(
+        "Entreprise" in p and "« Autre Installateur SAS » dans le dossier" in p for p in problems
+    ), problems
+    assert any("Index d'injection à la MES : « 12 kWh" in p for p in problems), problems
+    assert not out.exists()
+    changes = service.check(ready).attestation_changes
+    assert len(changes) == 2 and "13 kWh (saisie manuelle)" in changes[1], changes
+    _, _, err = run("check", str(ready))
+    assert "ne correspond plus au dossier" in err and "Autre Installateur SAS" in err
+    key = tmp_path / "cle.p12"
+    key.write_bytes(make_p12("Louis Bernard"))
+    before = produced.read_bytes()
+    with pytest.raises(AttestationError, match="ne peut pas être signée"):
+        service.sign(ready, service.SigningKey(key.read_bytes(), b"secret"))
+    assert produced.read_bytes() == before
+
+
+def test_an_attestation_that_does_not_say_what_it_attests_is_not_sent(
+    ready: Path, signed_pdf: Path, tmp_path: Path
+) -> None:
+    """An attestation without the embedded list of what it prints (an earlier linkytool's)
+    cannot be shown to match the dossier."""
+    forged = tmp_path / "ancienne.pdf"
+    forged.write_bytes(rewrite_summary(signed_pdf.read_bytes(), attested=None))
+    _refused(ready, forged, tmp_path, "ne dit pas ce qu'elle atteste")
+
+
 # -- failure 9: pack overwrote the dossier's own photo -----------------------------------
 
 

@@ -10,7 +10,14 @@ from textual.widgets import Input
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import AttestationBuilt, AttestationRefused, WorkFailed
 
-from .conftest import CachedPhotoReader, MessageLog, frozen_clock, screen_text, wait_for
+from .conftest import (
+    FROZEN_NOW,
+    CachedPhotoReader,
+    MessageLog,
+    frozen_clock,
+    screen_text,
+    wait_for,
+)
 
 
 def _pdf_text(path: Path) -> str:
@@ -179,3 +186,42 @@ async def test_an_unsigned_final_attestation_is_refused_then_made_to_sign_by_han
     assert "à signer à la main" in message and "signée (" not in message
     recorded = load_dossier(demo_copy).attestation
     assert recorded.signature == "by_hand" and recorded.file.endswith(built.pdf.name)
+
+
+async def test_an_attestation_the_dossier_no_longer_matches_is_shown_stale(
+    demo_copy: Path, messages: MessageLog
+) -> None:
+    """F6 kept saying « Attestation et dossier d'envoi produits » after the index was
+    corrected on F3 (QA, stop 32): the screen now says the recorded attestation is stale
+    and what changed, each time it is shown."""
+    from datetime import datetime
+
+    from linkytool.mes import service
+    from linkytool.mes.store import load_dossier, save_dossier
+    from linkytool.tui.messages import AttestationStatus
+
+    service.attest(
+        demo_copy,
+        demo_copy.parent / "attestation.pdf",
+        service.AttestationRequest(now=datetime(2026, 11, 20, 15, 0, tzinfo=FROZEN_NOW.tzinfo)),
+    )
+    app = make_app(demo_copy, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: bool(messages.of(AttestationStatus)), timeout=30)
+        assert messages.of(AttestationStatus)[-1].changes == ()
+        assert "Le dossier a changé" not in screen_text(app)
+        dossier = load_dossier(demo_copy)
+        dossier.installer.company = "Autre Installateur SAS"
+        save_dossier(dossier, demo_copy)
+        await pilot.press("f4")
+        await pilot.press("f6")
+        await wait_for(
+            pilot,
+            lambda: len(messages.of(AttestationStatus)) >= 2,
+            timeout=30,
+        )
+        changes = messages.of(AttestationStatus)[-1].changes
+        assert len(changes) == 1 and "Autre Installateur SAS" in changes[0], changes
+        await pilot.pause()
+        assert "Le dossier a changé depuis l'attestation" in screen_text(app)

@@ -20,7 +20,12 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from linkytool.errors import LinkytoolError
 from linkytool.tui.errors import describe_error, guarded
-from linkytool.tui.messages import AttestationBuilt, AttestationRefused, WorkFailed
+from linkytool.tui.messages import (
+    AttestationBuilt,
+    AttestationRefused,
+    AttestationStatus,
+    WorkFailed,
+)
 from linkytool.tui.screens.base import Pane
 from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.picker import PathField
@@ -85,6 +90,7 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
                 compact=True,
             )
             yield Button("Brouillon", id="att-draft", compact=True)
+        yield Static("", id="att-stale")
         yield Static("", id="att-result")
 
     def on_built(self) -> None:
@@ -163,6 +169,32 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
 
     def on_shown(self) -> None:
         self._defaults()
+        if self.store.path is not None:
+            self._check_recorded(self.store.path)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="attestation-status")
+    def _check_recorded(self, dossier_path: Path) -> None:
+        """In a worker: does the recorded attestation still say what the dossier says?
+        (The dossier may have been edited on another screen, or outside, since.)"""
+        from linkytool.mes.service import attestation_changes
+
+        try:
+            changes = attestation_changes(dossier_path)
+        except Exception:
+            changes = ()  # an unreadable dossier is reported by the screens that load it
+        self.post_message(AttestationStatus(changes))
+
+    def on_attestation_status(self, message: AttestationStatus) -> None:
+        text = Text()
+        if message.changes:
+            text.append(
+                "⚠ Le dossier a changé depuis l'attestation produite : elle ne peut plus être "
+                "envoyée. Générez-la de nouveau (g).\n",
+                style="bold yellow",
+            )
+            for change in message.changes:
+                text.append(f"  • {change}\n", style="yellow")
+        self.query_one("#att-stale", Static).update(text)
 
     @guarded
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -274,6 +306,8 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
 
     def on_attestation_built(self, message: AttestationBuilt) -> None:
         self.last = message
+        if not message.draft:
+            self.query_one("#att-stale", Static).update("")
         text = Text()
         if message.draft:
             text.append(
