@@ -907,6 +907,15 @@ def sign(
         verdict = check_attestation(
             pdf, dossier, photos, recorded_sha256=dossier.attestation.sha256
         )
+        if verdict.ok and verdict.signature is SignatureKind.BY_HAND:
+            verdict = dataclasses.replace(
+                verdict,
+                problems=(
+                    "elle est à imprimer et signer à la main (chaque page le dit) : signée "
+                    "électroniquement, elle se contredirait ; produisez-la pour une signature "
+                    f"électronique (linkytool mes attest {path} -o ... --sign-p12 CLE.p12)",
+                ),
+            )
         if not verdict.ok:
             raise AttestationError(
                 f"L'attestation {source} ne peut pas être signée :",

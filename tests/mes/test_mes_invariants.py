@@ -322,6 +322,22 @@ def test_a_dossier_changed_after_its_attestation_cannot_send_or_sign_it(
     assert produced.read_bytes() == before
 
 
+def test_an_attestation_to_sign_by_hand_is_not_signed_electronically(
+    ready: Path, tmp_path: Path
+) -> None:
+    """`mes sign` on a `--sign-by-hand` attestation made a PDF saying « À IMPRIMER ET À
+    SIGNER À LA MAIN … non signée » on every page, sent as « signée électroniquement »."""
+    forget_signature_images(ready)
+    produced = tmp_path / "a-la-main.pdf"
+    service.attest(ready, produced, service.AttestationRequest(by_hand=True, now=GENERATED))
+    before = produced.read_bytes()
+    with pytest.raises(AttestationError, match="signer à la main") as caught:
+        service.sign(ready, service.SigningKey(make_p12("Louis Bernard"), b"secret"))
+    assert "--sign-p12" in str(caught.value)
+    assert produced.read_bytes() == before
+    assert load_dossier(ready).attestation.signature is SignatureKind.BY_HAND
+
+
 def test_an_attestation_that_does_not_say_what_it_attests_is_not_sent(
     ready: Path, signed_pdf: Path, tmp_path: Path
 ) -> None:
