@@ -116,6 +116,18 @@ def french_date(value: date | datetime | None, *, missing: str = "—") -> str:
     return missing if value is None else value.strftime("%d/%m/%Y")
 
 
+def french_duration(minutes: float) -> str:
+    """A duration [min] as people say it: ``45 min``, ``2 h``, ``6 h 27 min``, ``3 j 2 h``."""
+    total = round(minutes)
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} j {hours} h" if hours else f"{days} j"
+    if hours:
+        return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
+    return f"{mins} min"
+
+
 _ISO_VALUE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?")
 
 

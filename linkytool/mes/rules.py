@@ -9,12 +9,11 @@ gathered beforehand about its photos). :func:`evaluate_rules` is pure;
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -45,9 +44,11 @@ from linkytool.mes.photos import (
     inspect_photos,
 )
 from linkytool.mes.readings import shown_value
+from linkytool.mes.schema import to_paris
 from linkytool.textfmt import (
     french_date,
     french_datetime,
+    french_duration,
     french_megabytes,
     french_number,
     french_percent,
@@ -83,6 +84,10 @@ class CheckSettings:
     max_new_injection_kwh: int = 100
     #: OCR confidence below which a photo reading must be confirmed by hand (0..1).
     min_ocr_confidence: float = 0.8
+    #: Largest gap between the time the « Date courante » photo shows and the dossier's
+    #: commissioning time [min]: the photographed date becomes the commissioning date
+    #: (mode opératoire), and the photo is taken just after closing the breaker.
+    max_commissioning_gap_min: float = 15
     #: Attachment limit of Enedis-Connect [bytes].
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
 
@@ -421,6 +426,17 @@ def check_request(ctx: RuleContext) -> Verdict:
         holes.append("référence de l'ARPE, indispensable hors OA (documents.arpe)")
     if not documents.cae_accepted:
         problems.append("contrat CAE non accepté")
+    commissioned = ctx.dossier.commissioning.at
+    if (
+        documents.consuel_visa_date is not None
+        and commissioned is not None
+        and documents.consuel_visa_date > to_paris(commissioned).date()
+    ):
+        problems.append(
+            f"visa CONSUEL du {french_date(documents.consuel_visa_date, missing='?')} "
+            f"postérieur à la mise en service du "
+            f"{french_date(to_paris(commissioned), missing='?')}"
+        )
     if problems:
         return failed(
             " ; ".join(problems),
@@ -463,9 +479,26 @@ def check_agreement(ctx: RuleContext) -> Verdict:
     )
 
 
-def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Verdict | None]:
-    """The value that counts for ``which`` or a verdict explaining why there is none."""
-    reading = ctx.dossier.readings.current(which)
+def _unsure(ctx: RuleContext, reading: Reading) -> bool:
+    """A photo reading too uncertain to count until the installer confirms it."""
+    return (
+        reading.source is ReadingSource.PHOTO
+        and reading.confidence is not None
+        and reading.confidence < ctx.settings.min_ocr_confidence
+        and not reading.confirmed
+    )
+
+
+def _current(
+    ctx: RuleContext,
+    which: ReadingField,
+    sources: tuple[ReadingSource, ...] = tuple(ReadingSource),
+) -> tuple[Reading | None, Verdict | None]:
+    """The value that counts for ``which`` (the latest reading from one of ``sources``)
+    or a verdict explaining why there is none."""
+    reading = next(
+        (r for r in reversed(ctx.dossier.readings.history(which)) if r.source in sources), None
+    )
     title = SCREEN_TITLES[which]
     if reading is None or not reading.value:
         return None, missing(
@@ -479,12 +512,8 @@ def _current(ctx: RuleContext, which: ReadingField) -> tuple[Reading | None, Ver
             f"relevé « {title} » ({shown}) périmé, non compté : {stale}",
             "Relisez la photo (ou la capture) actuelle, ou saisissez la valeur.",
         )
-    if (
-        reading.source is ReadingSource.PHOTO
-        and reading.confidence is not None
-        and reading.confidence < ctx.settings.min_ocr_confidence
-        and not reading.confirmed
-    ):
+    if _unsure(ctx, reading):
+        assert reading.confidence is not None
         return None, missing(
             f"« {title} » lu sur la photo avec une confiance de "
             f"{french_percent(reading.confidence, 0)} ({shown})",
@@ -538,12 +567,26 @@ def _reading_date(value: str) -> date | None:
         return None
 
 
+def _reading_moment(value: str) -> datetime | None:
+    """The date and time of a « Date courante » reading that shows a time (naive, the
+    meter's local time), else None."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if "T" in value else None
+
+
 def check_date_consistent(ctx: RuleContext) -> Verdict:
-    """Photographed current date = commissioning date."""
+    """Photographed current date (and time, when the screen shows it) = commissioning."""
     commissioned = ctx.dossier.commissioning.at
     if commissioned is None:
         return missing("date et heure de mise en service non renseignées (commissioning.at)")
-    reading, problem = _current(ctx, ReadingField.DATE)
+    # The photographed screen counts (it becomes the commissioning date): a TIC date read
+    # on another day is no evidence against it. Without a photo reading, the TIC's.
+    reading, problem = _current(ctx, ReadingField.DATE, PHOTO_SLOT_SOURCES)
+    if reading is None and ctx.dossier.readings.latest_from(ReadingField.DATE, ReadingSource.TIC):
+        reading, problem = _current(ctx, ReadingField.DATE)
     if problem is not None:
         return problem
     assert reading is not None
@@ -551,14 +594,28 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
     if shown is None:
         return failed(
             f"date relevée illisible : « {reading.value} »",
-            "Saisissez la date affichée au format AAAA-MM-JJ.",
+            "Saisissez la date affichée au format JJ/MM/AAAA HH:MM.",
         )
-    if shown != commissioned.date():
+    local = to_paris(commissioned)
+    if shown != local.date():
         return failed(
             f"le compteur affiche le {french_date(shown, missing='?')}, la mise en service est "
-            f"datée du {french_date(commissioned.date(), missing='?')}",
+            f"datée du {french_date(local.date(), missing='?')}",
             "La date photographiée sera la date de MES : corrigez commissioning.at ou reprenez "
             "la photo le jour de la mise en service.",
+        )
+    moment = _reading_moment(reading.value)
+    if moment is not None:
+        gap = abs(moment - local.replace(tzinfo=None)).total_seconds() / 60
+        if gap > ctx.settings.max_commissioning_gap_min:
+            return failed(
+                f"le compteur affiche {french_datetime(moment)}, la mise en service est datée "
+                f"de {french_datetime(local)} (écart de {french_duration(gap)})",
+                "La date et l'heure photographiées seront celles de la MES : corrigez "
+                "commissioning.at (l'heure de fermeture du disjoncteur) ou reprenez la photo.",
+            )
+        return ok(
+            f"date courante {french_datetime(moment)} = mise en service du {french_datetime(local)}"
         )
     return ok(f"date courante {french_date(shown, missing='?')} = date de mise en service")
 
@@ -582,19 +639,31 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             f"neuve (plus de {limit} kWh)",
             "Vérifiez l'écran photographié (INDEX INJECTION, et non un index de consommation).",
         )
-    history = [
-        (item.at, int(item.value))
+    # Stale readings (their file changed) and unconfirmed uncertain ones are not counted;
+    # the value retained must not be below an earlier counted one (a misread corrected
+    # since is history, not a decrease).
+    earlier = [
+        item
         for item in ctx.dossier.readings.history(ReadingField.INJECTION_INDEX)
-        if item.at is not None and item.value.isdigit()
+        if item is not reading
+        and item.at is not None
+        and reading.at is not None
+        and item.at <= reading.at
+        and item.value.isdigit()
+        and int(item.value) > value
+        and ctx.stale_reason(ReadingField.INJECTION_INDEX, item) is None
+        and not _unsure(ctx, item)
     ]
-    history.sort(key=lambda pair: pair[0])
-    for (before_at, before), (after_at, after) in itertools.pairwise(history):
-        if after < before:
-            return failed(
-                f"l'index d'injection diminue : {before} kWh le {french_datetime(before_at)}, "
-                f"{after} kWh le {french_datetime(after_at)}",
-                "Un index ne diminue jamais : vérifiez les relevés.",
-            )
+    if earlier:
+        before = max(earlier, key=lambda item: int(item.value))
+        assert before.at is not None and reading.at is not None
+        return failed(
+            f"l'index d'injection diminue : {before.value} kWh le "
+            f"{french_datetime(before.at)}, {value} kWh (retenu) le "
+            f"{french_datetime(reading.at)}",
+            "Un index ne diminue jamais : vérifiez l'écran « Index Injection » et saisissez "
+            "la valeur affichée (linkytool mes reading DOSSIER injection_index VALEUR).",
+        )
     return ok(
         f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
     )

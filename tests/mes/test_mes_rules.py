@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -92,14 +92,22 @@ def _set(path: str, value: object) -> Mutation:
 
 
 def _reading(which: ReadingField, value: str, source: ReadingSource, **kw: object) -> Mutation:
-    """Add a reading; a photo reading is tied to the demo's photo for ``which``."""
+    """Add a reading at 15:00; a photo reading is tied to the demo's photo for ``which``."""
+    return _at(which, value, source, "15:00", **kw)
+
+
+def _at(
+    which: ReadingField, value: str, source: ReadingSource, when: str, **kw: object
+) -> Mutation:
+    """Add a reading taken at ``when`` (HH:MM, 20/11/2026, Paris)."""
 
     def mutate(dossier: Dossier) -> Dossier:
-        at = datetime(2026, 11, 20, 15, 0, tzinfo=PARIS)
+        hour, minute = map(int, when.split(":"))
+        moment = datetime(2026, 11, 20, hour, minute, tzinfo=PARIS)
         if source is ReadingSource.PHOTO:
             kw.setdefault("file", getattr(dossier.photos, which.value))
             kw.setdefault("sha256", _demo_photo_hash(which))
-        return record_reading(dossier, which, value, source, at=at, **kw)  # type: ignore[arg-type]
+        return record_reading(dossier, which, value, source, at=moment, **kw)  # type: ignore[arg-type]
 
     return mutate
 
@@ -218,6 +226,24 @@ FAILURES: list[tuple[str, Mutation, RuleStatus, str]] = [
         "19/11/2026",
     ),
     ("date", _set("commissioning.at", None), RuleStatus.MISSING, "commissioning.at"),
+    (  # the photo shows 14:32: the dossier's time was not compared, only the day (QA)
+        "date",
+        _set("commissioning.at", datetime(2026, 11, 20, 8, 5, tzinfo=PARIS)),
+        RuleStatus.NOT_SATISFIED,
+        "écart de 6 h 27 min",
+    ),
+    (  # 14:32 written in UTC is 15:32 in Paris (QA: printed 15:32 unflagged)
+        "date",
+        _set("commissioning.at", datetime(2026, 11, 20, 14, 32, tzinfo=UTC)),
+        RuleStatus.NOT_SATISFIED,
+        "20/11/2026 15:32 (écart de 1 h)",
+    ),
+    (  # a CONSUEL visa dated after the commissioning (QA)
+        "request",
+        _set("documents.consuel_visa_date", date(2026, 11, 25)),
+        RuleStatus.NOT_SATISFIED,
+        "visa CONSUEL du 25/11/2026 postérieur à la mise en service du 20/11/2026",
+    ),
     (
         "index",
         _reading(ReadingField.INJECTION_INDEX, "4521", ReadingSource.MANUAL),
@@ -423,3 +449,70 @@ def test_citation_is_the_procedure_sentence(rule: object) -> None:
     text = text.replace("ARPE1", "ARPE")
     assert _normalise(rule.citation) in text  # type: ignore[attr-defined]
     assert rule.message and rule.action  # type: ignore[attr-defined]
+
+
+INDEX = ReadingField.INJECTION_INDEX
+
+
+@pytest.mark.parametrize(
+    ("readings", "status"),
+    [
+        # a misread at 6 % then the value typed: the misread is not counted (QA: stuck)
+        (
+            [_at(INDEX, "11", ReadingSource.PHOTO, "14:40", confidence=0.06)],
+            RuleStatus.MISSING,
+        ),
+        (
+            [
+                _at(INDEX, "11", ReadingSource.PHOTO, "14:40", confidence=0.06),
+                _at(INDEX, "12", ReadingSource.MANUAL, "14:41"),
+            ],
+            RuleStatus.SATISFIED,
+        ),
+        # a reading of a photo replaced since (stale) is not counted either
+        (
+            [
+                _at(INDEX, "15", ReadingSource.PHOTO, "14:40", sha256="0" * 64),
+                _at(INDEX, "12", ReadingSource.MANUAL, "14:41"),
+            ],
+            RuleStatus.SATISFIED,
+        ),
+        # a sure reading above the value retained is a decrease, typed or not
+        ([_at(INDEX, "11", ReadingSource.MANUAL, "14:41")], RuleStatus.NOT_SATISFIED),
+        # ... unless the value retained since is back at or above it
+        (
+            [
+                _at(INDEX, "11", ReadingSource.MANUAL, "14:40"),
+                _at(INDEX, "12", ReadingSource.MANUAL, "14:41"),
+            ],
+            RuleStatus.SATISFIED,
+        ),
+    ],
+    ids=["unsure-alone", "unsure-then-typed", "stale-then-typed", "decrease", "corrected"],
+)
+def test_the_index_never_decreases_among_the_readings_that_count(
+    readings: list[Mutation], status: RuleStatus
+) -> None:
+    """The demo's index photo read 12 kWh at 14:34."""
+    dossier = copy.deepcopy(demo_dossier())
+    for mutation in readings:
+        dossier = mutation(dossier) or dossier
+    got, detail = outcome(dossier, "index")
+    assert got is status, detail
+
+
+def test_a_tic_date_of_another_day_does_not_outweigh_the_photographed_date() -> None:
+    """The photographed « Date courante » becomes the commissioning date: a TIC date read
+    the next day (another visit) is no evidence against it (QA)."""
+    dossier = copy.deepcopy(demo_dossier())
+    dossier = record_reading(
+        dossier,
+        ReadingField.DATE,
+        "2026-12-04T10:00",
+        ReadingSource.TIC,
+        at=datetime(2026, 12, 4, 10, 0, tzinfo=PARIS),
+    )
+    assert outcome(dossier, "date") == (
+        RuleStatus.SATISFIED,
+        "date courante 20/11/2026 14:32 = mise en service du 20/11/2026 14:32",
+    )
