@@ -33,7 +33,9 @@ from linkytool.mes.model import (
     SignatureKind,
 )
 from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
+from linkytool.mes.readings import ReadingValueError, normalise_value, shown_value
 from linkytool.mes.rules import CheckSettings
+from linkytool.mes.schema import to_paris
 from linkytool.mes.submission import SubmittedPhoto
 from linkytool.textfmt import french_megabytes
 
@@ -59,6 +61,8 @@ class ScreenCheck:
     screen: str | None  # what the photo shows ("prm", "date", "injection_index", "other"...)
     how: str  # French: "relevé OCR du dossier", "OCR", "non vérifié"
     ok: bool | None  # None when it could not be verified
+    #: The value the OCR read sure on the photo (None: none, or not sure of it).
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ def check_screen(
     """Which screen ``photo`` shows: a matching recorded OCR result, else OCR, else unknown."""
     expected = SCREEN_KINDS[role]
     digest = photo.original.sha256
+    settings = CheckSettings()
     for reading in reversed(dossier.readings.history(role)):
         if (
             reading.source is ReadingSource.PHOTO
@@ -113,8 +118,13 @@ def check_screen(
             and reading.sha256
             and reading.sha256 == digest
         ):
+            sure = reading.confirmed or (reading.confidence or 0.0) >= settings.min_ocr_confidence
             return ScreenCheck(
-                role, reading.screen, "relevé OCR du dossier", reading.screen == expected
+                role,
+                reading.screen,
+                "relevé OCR du dossier",
+                reading.screen == expected,
+                reading.value if sure else None,
             )
     if reader is None or photo.original.path is None:
         return ScreenCheck(role, None, "non vérifié (lecture OCR indisponible)", None)
@@ -127,7 +137,70 @@ def check_screen(
     except Exception as exc:  # an OCR bug must not lose the pack: report, let the user look
         return ScreenCheck(role, None, f"non vérifié (erreur de la lecture OCR : {exc})", None)
     screen = str(getattr(result.screen, "value", result.screen))
-    return ScreenCheck(role, screen, "OCR", screen == expected)
+    value = getattr(result, "value", None)
+    if not (getattr(result, "confident", False) and isinstance(value, str) and value):
+        value = None
+    return ScreenCheck(role, screen, "OCR", screen == expected, value)
+
+
+def declared_value(dossier: Dossier, role: ReadingField) -> str | None:
+    """What the pack declares for ``role`` (the message and the attestation): the PRM of
+    the case, the commissioning moment (meter time, to the minute), the index retained."""
+    if role is ReadingField.PRM:
+        return dossier.case.prm or None
+    if role is ReadingField.DATE:
+        at = dossier.commissioning.at
+        return to_paris(at).strftime("%Y-%m-%dT%H:%M") if at is not None else None
+    current = dossier.readings.current(role)
+    return current.value if current is not None and current.value else None
+
+
+def contradicted(dossier: Dossier, check: ScreenCheck, photo: SubmittedPhoto) -> str | None:
+    """French, when the value the OCR read sure on the photo is not the one declared (the
+    photo sent would show another PRM or index than the message says); None otherwise.
+
+    A value read on this very photo and corrected by the installer since (a reading tied
+    to the photo's hash) is theirs to vouch for; a date shown without a time is compared
+    by its day, and a time within the check's tolerance is the same moment."""
+    declared = declared_value(dossier, check.role)
+    if check.value is None or declared is None or check.ok is False:
+        return None
+    current = dossier.readings.current(check.role)
+    if (
+        current is not None
+        and current.sha256
+        and current.sha256 == photo.original.sha256
+        and current.source is ReadingSource.MANUAL
+    ):
+        return None
+    if check.role is ReadingField.DATE:
+        if _same_moment(check.value, declared):
+            return None
+    elif _canonical(check.role, check.value) == _canonical(check.role, declared):
+        return None
+    return (
+        f"« {SCREEN_TITLES[check.role]} » ({photo.original.declared}) affiche "
+        f"{shown_value(check.role, check.value)} (lecture OCR sûre), le dossier déclare "
+        f"{shown_value(check.role, declared)}"
+    )
+
+
+def _canonical(role: ReadingField, value: str) -> str:
+    try:
+        return normalise_value(role, value)
+    except ReadingValueError:
+        return value.strip()
+
+
+def _same_moment(shown: str, declared: str) -> bool:
+    """A « Date courante » reading (day, or day and time) is the declared moment."""
+    if "T" not in shown:
+        return shown[:10] == declared[:10]
+    try:
+        gap = abs(datetime.fromisoformat(shown) - datetime.fromisoformat(declared))
+    except ValueError:
+        return False
+    return gap.total_seconds() <= CheckSettings().max_commissioning_gap_min * 60
 
 
 def pack_files(
@@ -311,6 +384,21 @@ def build_pack(
             file=wrong[0].role.value and photos[wrong[0].role].original.declared,
             role=wrong[0].role.value,
             screen=wrong[0].screen,
+        )
+    conflicts = [
+        (c, conflict)
+        for c in screens
+        if (conflict := contradicted(dossier, c, photos[c.role])) is not None
+    ]
+    if conflicts:
+        first = conflicts[0][0]
+        raise DossierPhotoError(
+            "Photo refusée : " + " ; ".join(text for _, text in conflicts) + ".",
+            hint="Reprenez la photo de l'écran tel qu'il est au moment de la MES, ou, si la "
+            "lecture est fausse, saisissez la valeur affichée sur cette photo (linkytool mes "
+            "reading DOSSIER CHAMP VALEUR --file PHOTO).",
+            file=photos[first.role].original.declared,
+            role=first.role.value,
         )
     warnings = tuple(
         f"Écran de la photo « {SCREEN_TITLES[c.role]} » {c.how} : vérifiez-la vous-même."

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -346,6 +347,44 @@ def test_an_attestation_that_does_not_say_what_it_attests_is_not_sent(
     forged = tmp_path / "ancienne.pdf"
     forged.write_bytes(rewrite_summary(signed_pdf.read_bytes(), attested=None))
     _refused(ready, forged, tmp_path, "ne dit pas ce qu'elle atteste")
+
+
+def _read_as(values: dict[str, str]) -> service.ScreenReader:
+    """A screen reader that reads each photo (named after its screen: prm, date, index…)
+    sure, with ``values`` by screen."""
+    from types import SimpleNamespace
+
+    screens = {"prm": "prm", "date": "date", "index": "injection_index"}
+
+    def read(path: Path) -> object:
+        screen = screens[path.stem.split("-")[0]]
+        return SimpleNamespace(screen=screen, value=values[screen], confident=True)
+
+    return read
+
+
+def test_a_photo_showing_another_index_than_the_one_declared_is_not_sent(
+    ready: Path, tmp_path: Path, make_photo: Callable[..., Path]
+) -> None:
+    """QA: the index photo retaken (it shows 9 kWh), 12 typed without it; the pack sent
+    the 9 kWh photo under a message saying « 12 kWh (photo) »."""
+    retaken = make_photo("index-bis.jpg", ReadingField.INJECTION_INDEX, quality=80)
+    dossier = load_dossier(ready)
+    dossier.photos.injection_index = "photos/index-bis.jpg"
+    save_dossier(dossier, ready)
+    service.record_reading(ready, ReadingField.INJECTION_INDEX, "12")
+    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
+    out = tmp_path / "envoi"
+    reads = {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "9"}
+    with pytest.raises(DossierPhotoError) as caught:
+        service.pack(ready, out, service.PackRequest(screen_reader=_read_as(reads)))
+    assert "affiche 9 kWh (lecture OCR sûre), le dossier déclare 12 kWh" in caught.value.message
+    assert caught.value.role == "injection_index" and retaken.name in (caught.value.file or "")
+    assert not out.exists()
+    # the photo read 12 sure: sent
+    reads["injection_index"] = "12"
+    service.pack(ready, out, service.PackRequest(screen_reader=_read_as(reads)))
+    assert out.is_dir()
 
 
 # -- failure 9: pack overwrote the dossier's own photo -----------------------------------
