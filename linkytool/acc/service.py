@@ -222,13 +222,29 @@ def run_demo(
     key: KeyKind = KeyKind.STATIC,
     seed: int = 2026,
     *,
+    replace: bool = False,
     computing: Progress | None = None,
 ) -> PreviewResult:
     """The bundled demo operation: its inputs are written to ``outdir/inputs`` (see
-    :mod:`linkytool.acc.demo`), then read back and run like any user's files."""
-    from linkytool.acc.demo import write_demo_inputs
+    :mod:`linkytool.acc.demo`), then read back and run like any user's files.
 
-    paths = write_demo_inputs(outdir / "inputs", key, seed)
+    Files of the user are never replaced unless ``replace``: when ``outdir/inputs`` holds
+    files the demo would rewrite with other bytes, or ``outdir`` results that are not
+    this demo's, :class:`~linkytool.acc.errors.DemoOverwriteError` lists them before
+    anything is written.
+    """
+    from linkytool.acc import demo
+    from linkytool.acc.errors import DemoOverwriteError
+    from linkytool.acc.outset import check_target
+
+    check_target(outdir)
+    texts = demo.demo_input_texts(key, seed)
+    if not replace:
+        conflicts = demo.differing_inputs(outdir / "inputs", texts)
+        conflicts += demo.differing_results(outdir, key, seed)
+        if conflicts:
+            raise DemoOverwriteError(outdir, conflicts)
+    paths = demo.write_demo_texts(outdir / "inputs", texts)
     request = PreviewRequest(
         consumers=(paths["consumers"],),
         producers=(paths["producers"],),

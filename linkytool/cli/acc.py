@@ -79,6 +79,7 @@ CLI_FLAGS: dict[str, str] = {
     "timestamps": "--timestamps",
     "period": "la période avec --from/--to",
     "step": "le pas avec --step",
+    "replace": "--replace",
 }
 
 
@@ -398,20 +399,30 @@ def run(  # noqa: PLR0917 - click passes one argument per option
 @_outdir_option("Dossier où écrire les fichiers d'entrée (inputs/) et les résultats.")
 @_key_option("static")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Graine des courbes.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Remplacer les fichiers du dossier que la démonstration réécrit même s'ils "
+    "diffèrent des siens (sinon elle refuse sans rien écrire).",
+)
 @_quiet_option
 @format_option("table", "json", "csv")
-def demo(outdir: Path, key: str, seed: int, quiet: bool, output_format: str) -> None:
+def demo(  # noqa: PLR0917 - click passes one argument per option
+    outdir: Path, key: str, seed: int, replace: bool, quiet: bool, output_format: str
+) -> None:
     """Opération de démonstration : un producteur photovoltaïque, dix consommateurs, mars 2026.
 
     Génère des courbes réalistes (déterministes), les écrit dans OUTDIR/inputs/ au format
     documenté, puis les traite comme « acc run » et écrit les résultats dans OUTDIR.
     Un consommateur sort le 20 mars, un autre entre le 10 ; le 29 mars compte 92
-    quarts d'heure (passage à l'heure d'été).
+    quarts d'heure (passage à l'heure d'été). Des fichiers déjà présents que la
+    démonstration remplacerait par d'autres (vos courbes, d'autres résultats) ne sont
+    jamais écrasés sans --replace.
     """
     from linkytool.acc.model import KeyKind
     from linkytool.acc.service import run_demo
 
     def run_it(computing: Any) -> PreviewResult:
-        return run_demo(outdir, KeyKind(key), seed, computing=computing)
+        return run_demo(outdir, KeyKind(key), seed, replace=replace, computing=computing)
 
     _run_and_report(run_it, quiet=quiet, output_format=output_format)

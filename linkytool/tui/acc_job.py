@@ -50,6 +50,7 @@ FIELD_WORDS: dict[str, str] = {
     "calendar": "le champ « Calendrier postes »",
     "key": "« Clé de répartition »",
     "gaps": "« Pas manquants »",
+    "replace": "« Remplacer » (question posée par « Démo »)",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {"key": KEY_LABELS, "gaps": GAPS_LABELS}
 #: Settings the pane does not offer: the command line has them.
@@ -167,12 +168,29 @@ def notice_lines(notices: tuple[Notice, ...]) -> list[str]:
     return lines
 
 
-def write_demo_inputs(directory: Path, key: str = "static") -> dict[str, Path | str]:
-    """Write the bundled demo operation's input files; return the pane's field values."""
+def demo_replace_question(count: int) -> str:
+    """The pane's question when the demo would replace ``count`` files of the user."""
+    if count > 1:
+        return (
+            "Remplacer ces fichiers par ceux de la démonstration ? Sinon rien n'est écrit : "
+            "déplacez-les, ou changez de dossier de travail."
+        )
+    return (
+        "Remplacer ce fichier par celui de la démonstration ? Sinon rien n'est écrit : "
+        "déplacez-le, ou changez de dossier de travail."
+    )
+
+
+def write_demo_inputs(
+    directory: Path, key: str = "static", *, replace: bool = False
+) -> dict[str, Path | str]:
+    """Write the bundled demo operation's input files; return the pane's field values
+    (:class:`~linkytool.acc.errors.DemoOverwriteError` when they would replace other
+    files, unless ``replace``)."""
     from linkytool.acc import KeyKind
     from linkytool.acc import write_demo_inputs as write_inputs
 
-    paths = write_inputs(directory, KeyKind(key))
+    paths = write_inputs(directory, KeyKind(key), replace=replace)
     fields: dict[str, Path | str] = {name: path for name, path in paths.items()}
     fields["key"] = key
     return fields

@@ -207,16 +207,39 @@ dans le dossier de sortie.
         self._prepare_demo(self.session.workdir / "acc-demo", "static" if key == "default" else key)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="acc")
-    def _prepare_demo(self, directory: Path, key: str) -> None:
+    def _prepare_demo(self, directory: Path, key: str, replace: bool = False) -> None:
+        from linkytool.acc.errors import DemoOverwriteError
+
         try:
             from linkytool.tui.acc_job import write_demo_inputs
 
-            files = write_demo_inputs(directory, key)
+            files = write_demo_inputs(directory, key, replace=replace)
+        except DemoOverwriteError as conflict:
+            self.app.call_from_thread(self._ask_replace, conflict, key)
+            return
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("ACC", message, hint))
             return
         self.post_message(AccDemoReady(files))
+
+    def _ask_replace(self, conflict: Any, key: str) -> None:
+        """The demo would replace the user's files: ask; nothing is written on « no »."""
+        from linkytool.tui.acc_job import demo_replace_question
+        from linkytool.tui.widgets.confirm import ConfirmReplace
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._prepare_demo(conflict.folder, key, replace=True)
+            else:
+                self.notify(
+                    f"Démonstration non préparée : les fichiers de {conflict.folder} sont intacts.",
+                    title="ACC",
+                    severity="warning",
+                )
+
+        question = demo_replace_question(len(conflict.paths))
+        self.app.push_screen(ConfirmReplace(conflict.message, question), answered)
 
     def on_acc_demo_ready(self, message: AccDemoReady) -> None:
         files = message.files
