@@ -8,12 +8,13 @@ function the CLI calls; this module only builds its request and reshapes its res
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from linkytool.acc.errors import AccError, OptionRef
 from linkytool.acc.service import Notice, NoticeKind, PreviewRequest
-from linkytool.textfmt import french_number
+from linkytool.textfmt import french_datetime, french_number
 
 #: Most points of the production / self-consumption sparklines for short periods.
 CHART_POINTS = 120
@@ -194,6 +195,14 @@ def write_demo_inputs(
     fields: dict[str, Path | str] = {name: path for name, path in paths.items()}
     fields["key"] = key
     return fields
+
+
+def stale_results_line(computed_at: datetime) -> str:
+    """The line above results kept on screen after a failed run."""
+    return (
+        f"Résultats du calcul précédent ({french_datetime(computed_at)}) : le dernier "
+        "calcul a échoué."
+    )
 
 
 def _kwh(value: float) -> str:

@@ -9,6 +9,7 @@ self-consumption curves.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -108,6 +109,8 @@ dans le dossier de sortie.
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.result: Any = None
+        #: When the shown result was computed (Paris time of the session's clock).
+        self.result_time: datetime | None = None
         self.running = False
         self.notices: tuple[Any, ...] = ()
 
@@ -309,8 +312,11 @@ dans le dossier de sortie.
         self.running = False
         if message.result is None:
             self.query_one("#acc-progress", ProgressBar).update(total=100, progress=0)
+            if self.result is not None:  # never shown as if it were this run's
+                self.show_indicators(self.result, failed_since=self.result_time)
             return
         self.result = message.result
+        self.result_time = self.session.clock()
         self.show_result(message.result)
         self.show_options(message.options)
         if message.outdir is not None:
@@ -330,6 +336,20 @@ dans le dossier de sortie.
                 text.append(f"  {line}\n")
         self.query_one("#acc-options", Static).update(text)
 
+    def show_indicators(self, result: Any, *, failed_since: datetime | None = None) -> None:
+        """The indicators of ``result``; after a failed run (``failed_since``: when the
+        shown result was computed), headed by a line saying they are the previous run's."""
+        from linkytool.tui.acc_job import stale_results_line
+
+        indicators = result.indicators()
+        text = Text()
+        if failed_since is not None:
+            text.append(stale_results_line(failed_since) + "\n", style="bold reverse")
+        for name, label, unit in INDICATORS:
+            text.append(f"{label} : ", style="bold")
+            text.append(indicator_text(indicators.get(name), unit) + "\n")
+        self.query_one("#acc-indicators", Static).update(text)
+
     def show_result(self, result: Any) -> None:
         from linkytool.tui.acc_job import (
             CONSUMER_COLUMNS,
@@ -339,12 +359,7 @@ dans le dossier de sortie.
             producer_rows,
         )
 
-        indicators = result.indicators()
-        text = Text()
-        for name, label, unit in INDICATORS:
-            text.append(f"{label} : ", style="bold")
-            text.append(indicator_text(indicators.get(name), unit) + "\n")
-        self.query_one("#acc-indicators", Static).update(text)
+        self.show_indicators(result)
         production, self_consumed, label = chart_series(result)
         self.query_one("#acc-chart-label", Label).update(label)
         chart = self.query_one("#acc-chart", BarChart)
