@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from linkytool.acc.labels import KEY_NAMES
 from linkytool.errors import ExitCode, LinkytoolError
 from linkytool.textfmt import french_count
 
@@ -60,8 +61,8 @@ def neutral_word(option: OptionRef) -> str:
     word = OPTION_VALUE_WORDS.get((option.name, option.value))
     if word is not None:
         return word
-    if option.name == "key":
-        return f"la clé « {option.value} »"
+    if option.name == "key" and option.value in KEY_NAMES:
+        return f"la {KEY_NAMES[option.value]}"
     return f"{OPTION_WORDS.get(option.name, option.name)} « {option.value} »"
 
 

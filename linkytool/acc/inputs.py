@@ -22,6 +22,7 @@ from linkytool.acc.csvtext import (
     read_table,
 )
 from linkytool.acc.errors import AccInputError, OptionRef
+from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.model import IntArray, KeyKind
 from linkytool.acc.timegrid import TimeGrid, format_local_french
 
@@ -88,8 +89,8 @@ def read_coefficients(
     )
     if looks_like is not key and set(COEFFICIENT_HEADERS[looks_like]) <= header:
         raise AccInputError(
-            f"ce fichier contient des coefficients « {looks_like.value} » (colonnes "
-            f"{','.join(COEFFICIENT_HEADERS[looks_like])}), pas « {key.value} ».",
+            f"ce fichier contient des coefficients de {KEY_NAMES[looks_like]} (colonnes "
+            f"{','.join(COEFFICIENT_HEADERS[looks_like])}), pas de {KEY_NAMES[key]}.",
             path=table.path,
             line=table.header()[0],
             hint=f"Choisissez {{0}}, ou donnez un fichier au format {','.join(wanted)}.",

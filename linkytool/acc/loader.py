@@ -34,6 +34,7 @@ from linkytool.acc.inputs import (
     read_coefficients,
     read_perimeter,
 )
+from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.model import (
     BoolArray,
     FloatArray,
@@ -630,7 +631,7 @@ def load_operation(
         )
     if options.key is not KeyKind.DEFAULT and coefficients is None:
         raise CoefficientError(
-            f"la clé « {options.key.value} » demande un fichier de coefficients.",
+            f"la {KEY_NAMES[options.key]} demande un fichier de coefficients.",
             hint="Donnez {0}, ou choisissez {1} (clé d'Enedis au prorata des consommations).",
             options=(OptionRef("coefficients"), OptionRef("key", "default")),
         )

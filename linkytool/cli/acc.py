@@ -48,17 +48,10 @@ def _parse_day(value: str | None, option: str) -> date | None:
 
 
 def _summary_rows(indicators: Mapping[str, float | None]) -> list[dict[str, Any]]:
-    labels = {
-        "consumption_kwh": ("Consommation totale", "kWh"),
-        "production_kwh": ("Production totale", "kWh"),
-        "self_consumed_kwh": ("Autoconsommation totale", "kWh"),
-        "surplus_kwh": ("Surplus collectif", "kWh"),
-        "self_consumption_rate": ("Taux d'autoconsommation", "%"),
-        "self_production_rate": ("Taux d'autoproduction", "%"),
-        "coverage_rate": ("Taux de couverture", "%"),
-    }
+    from linkytool.acc.labels import INDICATOR_LABELS
+
     rows = []
-    for key, (label, unit) in labels.items():
+    for key, label, unit in INDICATOR_LABELS:
         value = indicators.get(key)
         shown: float | None = None
         if value is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from linkytool.acc.errors import AccError, OptionRef
+from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.service import Notice, NoticeKind, PreviewRequest
 from linkytool.textfmt import french_datetime, french_number
 
@@ -26,12 +27,7 @@ CONVENTION_PATTERN = re.compile(r"ACC\d{8}")
 PROGRESS_REPORTS = 40
 
 #: French labels of the option values shown with the results (value -> label).
-KEY_LABELS = {
-    "default": "clé par défaut (prorata)",
-    "static": "clé statique",
-    "dynamic": "clé dynamique simple",
-    "full": "clé dynamique complète",
-}
+KEY_LABELS = KEY_NAMES
 STATIC_EXCESS_LABELS = {
     "surplus": "au surplus collectif",
     "redistribute": "redistribuée aux autres consommateurs",

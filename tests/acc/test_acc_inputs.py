@@ -320,7 +320,8 @@ def test_coefficient_errors(tmp_path: Path) -> None:
     bad = write(
         tmp_path / "k.csv", f"timestamp,prm,coefficient\n2026-06-01T00:00:00+02:00,{C1},50\n"
     )
-    with raises_cli(AccInputError, r"coefficients « dynamic ».*Choisissez --key dynamic"):
+    wording = r"coefficients de clé dynamique simple .*, pas de clé statique\..*--key dynamic"
+    with raises_cli(AccInputError, wording):
         load_operation([cons], [prod], coefficients=bad, options=options)
     bad = write(tmp_path / "k.csv", f"prm;coef\n{C1};50\n")
     with pytest.raises(AccInputError, match="colonnes manquantes : coefficient"):

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
+from linkytool.acc.labels import INDICATOR_LABELS, KEY_NAMES, key_title
 from linkytool.textfmt import french_number, french_percent
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AccDemoReady, AccFinished, AccProgress, WorkFailed
@@ -29,12 +30,7 @@ from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.picker import PathField
 from linkytool.tui.widgets.select import SafeSelect
 
-KEYS: list[tuple[str, str]] = [
-    ("Clé par défaut (prorata)", "default"),
-    ("Clé statique", "static"),
-    ("Clé dynamique simple", "dynamic"),
-    ("Clé dynamique complète", "full"),
-]
+KEYS: list[tuple[str, str]] = [(key_title(key), key) for key in KEY_NAMES]
 
 STATIC_EXCESS: list[tuple[str, str]] = [
     ("Au surplus collectif", "surplus"),
@@ -63,15 +59,8 @@ FILE_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("acc-outdir", "Dossier de sortie", None),
 )
 
-INDICATORS: tuple[tuple[str, str, str], ...] = (
-    ("consumption_kwh", "Consommation totale", "kWh"),
-    ("production_kwh", "Production totale", "kWh"),
-    ("self_consumed_kwh", "Autoconsommé", "kWh"),
-    ("surplus_kwh", "Surplus collectif", "kWh"),
-    ("self_consumption_rate", "Taux d'autoconsommation", "%"),
-    ("self_production_rate", "Taux d'autoproduction", "%"),
-    ("coverage_rate", "Taux de couverture", "%"),
-)
+#: The indicators shown, with the command line's and the workbooks' wording.
+INDICATORS = INDICATOR_LABELS
 
 
 def indicator_text(value: float | None, unit: str) -> str:
