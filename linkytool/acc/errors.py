@@ -15,7 +15,7 @@ from pathlib import Path
 
 from linkytool.acc.labels import KEY_NAMES
 from linkytool.errors import ExitCode, LinkytoolError
-from linkytool.textfmt import french_count
+from linkytool.textfmt import french_agree, french_count
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,8 @@ class DemoOverwriteError(AccError):
         super().__init__(
             f"{folder} contient déjà {french_count(len(names), 'fichier', 'fichiers')} que "
             f"la démonstration remplacerait par les siens : {listed}. Rien n'a été écrit.",
-            hint="Choisissez un autre dossier, ou remplacez-"
-            + ("les" if len(names) > 1 else "le")
+            hint="Choisissez un autre dossier, ou "
+            + french_agree(len(names), "remplacez-le", "remplacez-les")
             + " avec {0}.",
             options=(OptionRef("replace"),),
         )

@@ -25,6 +25,7 @@ from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.model import IntArray, KeyKind
 from linkytool.acc.timegrid import TimeGrid, format_local_french
+from linkytool.textfmt import french_count
 
 COEFFICIENT_HEADERS: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.STATIC: ("prm", "coefficient"),
@@ -107,7 +108,9 @@ def _coefficient_rows(
     for line, fields in table.rows():
         if len(fields) < len(wanted):
             raise AccInputError(
-                f"{len(fields)} colonnes au lieu de {len(wanted)}.", path=table.path, line=line
+                f"{french_count(len(fields), 'colonne', 'colonnes')} au lieu de {len(wanted)}.",
+                path=table.path,
+                line=line,
             )
         written = fields[columns["coefficient"]].removesuffix("%").strip()  # "60 %" as typed
         percent = parse_number(written, table, line, "Le coefficient")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from linkytool.acc.engine import AccResult, default_chunk_steps
 from linkytool.acc.loader import LoadOptions, load_operation
 from linkytool.acc.model import KeyKind, Operation
+from linkytool.acc.timegrid import format_local_french, to_epoch
 
 Progress = Callable[[int, int], None]
 
@@ -65,7 +67,8 @@ class NoticeKind(StrEnum):
     ENEDIS_CURVES_SKIPPED = "enedis_curves_skipped"  # data: step_minutes
     DEFAULT_KEY_STEPS = "default_key_steps"  # data: steps
     GAP_DEFAULT_STEPS = "gap_default_steps"  # data: steps
-    GAPS_FILLED = "gaps_filled"  # data: prm, missing_steps, first, last
+    #: data: prm, missing_steps, first, last (``02/03/2026 10:15``, Paris time)
+    GAPS_FILLED = "gaps_filled"
     OUTSIDE_PERIMETER = "outside_perimeter"  # data: prm, steps
     WITHOUT_COEFFICIENT = "without_coefficient"  # data: prms
     NOTE = "note"  # data: text (a French sentence of the reader, no setting named)
@@ -206,7 +209,10 @@ def _notices(result: AccResult) -> list[Notice]:
             Notice(NoticeKind.GAP_DEFAULT_STEPS, {"steps": int(result.gap_default_steps.size)})
         )
     for gap in report.get("gaps", []):
-        notices.append(Notice(NoticeKind.GAPS_FILLED, dict(gap)))
+        data = dict(gap)
+        for end in ("first", "last"):  # report.json's ISO instants, as users read them
+            data[end] = format_local_french(to_epoch(datetime.fromisoformat(gap[end])))
+        notices.append(Notice(NoticeKind.GAPS_FILLED, data))
     for outside in report.get("outside_perimeter", []):
         notices.append(Notice(NoticeKind.OUTSIDE_PERIMETER, dict(outside)))
     missing = sorted(set(report.get("consumers_without_coefficient", [])))

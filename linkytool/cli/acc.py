@@ -27,7 +27,7 @@ from linkytool.cli.output import (
     progress_line,
     warn,
 )
-from linkytool.textfmt import french_number, parse_french_date
+from linkytool.textfmt import french_agree, french_count, french_number, parse_french_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,42 +99,58 @@ def _notice_text(notice: Notice) -> str | None:
     kind = notice.kind
     if kind is NoticeKind.CURVES_SKIPPED:
         return (
-            f"curves.csv non écrit : {data['rows']} lignes dépasseraient la limite de "
-            f"{data['limit']} (passez --curves always pour l'écrire quand même)."
+            f"curves.csv non écrit : {french_number(data['rows'], ',d')} lignes dépasseraient "
+            f"la limite de {french_number(data['limit'], ',d')} (passez --curves always pour "
+            "l'écrire quand même)."
         )
     if kind is NoticeKind.ENEDIS_CURVES_SKIPPED:
         return "Courbes au format Enedis non écrites : elles demandent le pas de 15 minutes."
     if kind is NoticeKind.DEFAULT_KEY_STEPS:
+        steps = data["steps"]
         return (
-            f"Attention : {data['steps']} pas sans coefficient de la PMO ont été calculés "
-            "avec la clé par défaut (détail dans report.json)."
+            f"Attention : {steps} pas sans coefficient de la PMO "
+            f"{french_agree(steps, 'a été calculé', 'ont été calculés')} avec la clé par "
+            "défaut (détail dans report.json)."
         )
     if kind is NoticeKind.GAP_DEFAULT_STEPS:
+        steps = data["steps"]
         return (
-            f"Attention : {data['steps']} pas avec des valeurs manquantes ont été calculés "
-            "avec la clé par défaut (--gaps default-key)."
+            f"Attention : {steps} pas avec des valeurs manquantes "
+            f"{french_agree(steps, 'a été calculé', 'ont été calculés')} avec la clé par "
+            "défaut (--gaps default-key)."
         )
     if kind is NoticeKind.GAPS_FILLED:
+        missing = data["missing_steps"]
         return (
-            f"Attention : {data['missing_steps']} pas manquants pour {data['prm']} "
-            f"({data['first']} … {data['last']}), comptés à 0 W."
+            f"Attention : {french_count(missing, 'pas manquant', 'pas manquants')} pour "
+            f"{data['prm']} ({_span(data['first'], data['last'])}), "
+            f"{french_agree(missing, 'compté', 'comptés')} à 0 W."
         )
     if kind is NoticeKind.OUTSIDE_PERIMETER:
+        steps = data["steps"]
         return (
-            f"{data['steps']} pas de {data['prm']} hors de sa période de participation "
-            "(--perimeter) : ignorés."
+            f"{steps} pas de {data['prm']} hors de sa période de participation "
+            f"(--perimeter) : {french_agree(steps, 'ignoré', 'ignorés')}."
         )
     if kind is NoticeKind.WITHOUT_COEFFICIENT:
         prms = data["prms"]
         return (
-            f"Attention : {len(prms)} consommateur(s) sans coefficient statique (0 %) : "
-            + ", ".join(prms)
+            f"Attention : {french_count(len(prms), 'consommateur', 'consommateurs')} sans "
+            "coefficient statique (0 %) : " + ", ".join(prms)
         )
     if kind is NoticeKind.NOTE:
         return str(data["text"])
     if kind is NoticeKind.KEY_PERIODS:
-        return f"Clé appliquée sur {data['count']} périodes (voir report.json)."
+        return (
+            f"Clé appliquée sur {french_count(data['count'], 'période', 'périodes')} "
+            "(voir report.json)."
+        )
     return None
+
+
+def _span(first: str, last: str) -> str:
+    """``02/03/2026 10:15``, or ``du 02/03/2026 10:15 au 02/03/2026 11:00``."""
+    return first if first == last else f"du {first} au {last}"
 
 
 def _run_and_report(
@@ -164,9 +180,10 @@ def _run_and_report(
             text = _notice_text(notice)
             if text:
                 warn(text)
+    written = len(preview.written)
     warn(
-        f"{len(preview.written)} fichiers écrits dans {preview.outdir} en "
-        f"{french_number(preview.result.elapsed_s, '.2f')} s de calcul."
+        f"{french_count(written, 'fichier', 'fichiers')} {french_agree(written, 'écrit', 'écrits')}"
+        f" dans {preview.outdir} en {french_number(preview.result.elapsed_s, '.2f')} s de calcul."
     )
 
 

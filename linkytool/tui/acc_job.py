@@ -15,7 +15,7 @@ from typing import Any
 from linkytool.acc.errors import AccError, OptionRef
 from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.service import Notice, NoticeKind, PreviewRequest
-from linkytool.textfmt import french_datetime, french_number
+from linkytool.textfmt import french_agree, french_count, french_datetime, french_number
 
 #: Most points of the production / self-consumption sparklines for short periods.
 CHART_POINTS = 120
@@ -149,17 +149,28 @@ def notice_lines(notices: tuple[Notice, ...]) -> list[str]:
                 f"{data['steps']} pas sans coefficient : clé par défaut (voir report.json)."
             )
         elif notice.kind is NoticeKind.GAP_DEFAULT_STEPS:
-            lines.append(f"{data['steps']} pas incomplets calculés avec la clé par défaut.")
+            steps = data["steps"]
+            lines.append(
+                f"{steps} pas {french_agree(steps, 'incomplet calculé', 'incomplets calculés')} "
+                "avec la clé par défaut."
+            )
         elif notice.kind is NoticeKind.GAPS_FILLED:
-            lines.append(f"{data['missing_steps']} pas manquants pour {data['prm']}, à 0 W.")
+            missing = data["missing_steps"]
+            first, last = data["first"], data["last"]
+            span = first if first == last else f"du {first} au {last}"
+            lines.append(
+                f"{french_count(missing, 'pas manquant', 'pas manquants')} pour "
+                f"{data['prm']} ({span}), à 0 W."
+            )
         elif notice.kind is NoticeKind.OUTSIDE_PERIMETER:
             lines.append(
                 f"{data['steps']} pas de {data['prm']} hors de sa période de participation."
             )
         elif notice.kind is NoticeKind.WITHOUT_COEFFICIENT:
-            lines.append(f"{len(data['prms'])} consommateur(s) sans coefficient statique (0 %).")
+            count = french_count(len(data["prms"]), "consommateur", "consommateurs")
+            lines.append(f"{count} sans coefficient statique (0 %).")
         elif notice.kind is NoticeKind.CURVES_SKIPPED:
-            lines.append(f"curves.csv non écrit ({data['rows']} lignes).")
+            lines.append(f"curves.csv non écrit ({french_number(data['rows'], ',d')} lignes).")
         elif notice.kind is NoticeKind.NOTE:
             lines.append(str(data["text"]))
     return lines

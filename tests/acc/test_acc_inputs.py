@@ -215,7 +215,7 @@ def test_missing_step_error_names_file_line_and_policies(tmp_path: Path) -> None
         load_operation([cons], [prod])
     message = str(caught.value)
     assert "c.csv" in message
-    assert "1 pas manquants" in message
+    assert "1 pas manquant pour" in message
     assert "01/06/2026 00:30" in message
     assert "après la ligne 3" in message
     assert caught.value.prm == C1
