@@ -87,8 +87,10 @@ pas. Le numéro de convention (ACC suivi de 8 chiffres) nomme la synthèse mensu
 Les options appliquées sont rappelées avec les résultats. La barre de progression suit
 le calcul ; ensuite s'affichent les indicateurs (autoconsommation, autoproduction,
 couverture), le tableau par participant et la courbe production / autoconsommé.
-« Démo » prépare l'opération de démonstration fournie. Les fichiers de résultat vont
-dans le dossier de sortie.
+« Démo » prépare l'opération de démonstration fournie dans acc-demo/ : des fichiers
+différents déjà présents n'y sont remplacés qu'après votre accord. Les fichiers de
+résultat vont dans le dossier de sortie. Si un calcul échoue, les résultats affichés
+restent ceux du calcul précédent, signalés comme tels.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", "Lancer"),
