@@ -91,10 +91,16 @@ def french_number(value: float, spec: str = "g") -> str:
     return text.replace(",", THOUSANDS_SPACE).replace(".", ",")
 
 
+def french_agree(count: int, singular: str, plural: str) -> str:
+    """The form of a word that agrees with ``count`` in French: 0 and 1 take the
+    singular (``1 pas a été calculé``, ``3 pas ont été calculés``)."""
+    return singular if abs(count) < 2 else plural
+
+
 def french_count(count: int, singular: str, plural: str) -> str:
     """``count`` and its noun, French agreement: 0 and 1 take the singular
     (``0 rempli``, ``1 incomplet``, ``2 remplis``)."""
-    return f"{count} {singular if abs(count) < 2 else plural}"
+    return f"{count} {french_agree(count, singular, plural)}"
 
 
 def french_megabytes(size_bytes: int, digits: int = 1) -> str:

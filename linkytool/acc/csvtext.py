@@ -19,7 +19,7 @@ from typing import BinaryIO, TextIO
 from linkytool.acc.errors import AccInputError
 from linkytool.acc.timegrid import PARIS, paris_midnight
 from linkytool.errors import describe_os_error
-from linkytool.textfmt import french_megabytes
+from linkytool.textfmt import french_megabytes, french_number
 
 #: Lines between two progress reports while reading a file.
 PROGRESS_LINES = 20_000
@@ -220,7 +220,7 @@ def _csv_problem(exc: csv.Error) -> str:
     """What the csv module's (English) error means, in French."""
     text = str(exc)
     if "field larger than field limit" in text:
-        return f"un champ dépasse {csv.field_size_limit():_} caractères".replace("_", " ")
+        return f"un champ dépasse {french_number(csv.field_size_limit(), ',d')} caractères"
     if "new-line character seen in unquoted field" in text:
         return "retour chariot isolé au milieu d'un champ"
     if "NUL" in text:

@@ -35,6 +35,7 @@ from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.model import FloatArray, IntArray
 from linkytool.acc.spool import RowSpool, SeriesSummary, summarise
 from linkytool.acc.timegrid import PARIS, format_local, format_local_french, paris_midnight
+from linkytool.textfmt import french_agree, french_count, french_number
 
 Timestamps = Literal["start", "end"]
 
@@ -254,7 +255,9 @@ def read_long_exact(table: CsvTable) -> CurveFile:
     for line, fields in table.rows():
         if len(fields) < width:
             raise AccInputError(
-                f"{len(fields)} colonnes au lieu de {len(header)}.", path=table.path, line=line
+                f"{french_count(len(fields), 'colonne', 'colonnes')} au lieu de {len(header)}.",
+                path=table.path,
+                line=line,
             )
         if not fields[i_value]:
             continue  # an empty value is a missing step
@@ -379,7 +382,7 @@ def infer_convention(
             options=about,
         )
     note = (
-        f"{Path(path).name} : {what} lu comme la {'fin' if convention == 'end' else 'début'}"
+        f"{Path(path).name} : {what} lu comme {'la fin' if convention == 'end' else 'le début'}"
         " du pas (déduit de la date de début de l'export)."
     )
     return convention, [note]
@@ -518,7 +521,9 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
                 hint="Chaque relevé doit avoir value (W), date et interval_length (PT30M...).",
             ) from None
         if value < 0 or not math.isfinite(value):
-            raise AccInputError(f"puissance {value:g} W invalide.", path=path, line=number)
+            raise AccInputError(
+                f"puissance {french_number(value)} W invalide.", path=path, line=number
+            )
         if local.tzinfo is None:
             instant = int(local.replace(tzinfo=PARIS).timestamp())
             if (
@@ -549,8 +554,10 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
     )
     if ambiguous:
         notes.append(
-            f"{Path(path).name} : {ambiguous} relevés dans l'heure répétée du passage à "
-            "l'heure d'hiver (date sans décalage), lus dans l'ordre du fichier."
+            f"{Path(path).name} : {french_count(ambiguous, 'relevé', 'relevés')} dans "
+            "l'heure répétée du passage à l'heure d'hiver (date sans décalage), "
+            + french_agree(ambiguous, "lu", "lus")
+            + " dans l'ordre du fichier."
         )
     shift = step if convention == "end" else 0
     series = SeriesBuilder(prm, declared_step=step)

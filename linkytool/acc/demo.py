@@ -10,15 +10,20 @@ written as the contract's CSV files, then read back like any user's files.
 
 from __future__ import annotations
 
+import json
 import math
+import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+from linkytool.acc.errors import DemoOverwriteError
 from linkytool.acc.loader import LoadOptions, load_operation
 from linkytool.acc.model import FloatArray, KeyKind, Operation
+from linkytool.acc.outset import OUTPUT_ENTRY
 from linkytool.acc.timegrid import TimeGrid, format_local, paris_midnight
 from linkytool.fileio import atomic_write_text
 
@@ -133,44 +138,131 @@ def _long_csv(grid: TimeGrid, prms: tuple[str, ...], values: FloatArray) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_demo_inputs(
-    directory: str | Path, key: KeyKind = KeyKind.STATIC, seed: int = 2026
-) -> dict[str, Path]:
-    """Write the demo's input files; returns ``{"consumers":…, "producers":…, …}``."""
-    folder = Path(directory)
+#: The demo's input files, by role (the roles are the keys of :func:`write_demo_inputs`).
+DEMO_INPUT_NAMES: dict[str, str] = {
+    "consumers": "consumers.csv",
+    "producers": "producers.csv",
+    "perimeter": "perimeter.csv",
+    "calendar": "calendar.csv",
+    "coefficients": "coefficients.csv",
+}
+
+
+def demo_input_texts(key: KeyKind = KeyKind.STATIC, seed: int = 2026) -> dict[str, str]:
+    """The text of each demo input file, by role (``coefficients`` for keys that take
+    them): what :func:`write_demo_inputs` writes, byte for byte once UTF-8 encoded."""
     data = build_demo_data(seed)
     grid = data.grid
-    paths = {
-        "consumers": folder / "consumers.csv",
-        "producers": folder / "producers.csv",
-        "perimeter": folder / "perimeter.csv",
-        "calendar": folder / "calendar.csv",
-    }
     exit_step = grid.clamp_index(paris_midnight(DEMO_EXIT[1]))
     entry_step = grid.clamp_index(paris_midnight(DEMO_ENTRY[1]))
-    atomic_write_text(paths["producers"], _long_csv(grid, (DEMO_PRODUCER,), data.production))
-    # like real meter exports, every curve covers the whole month: the perimeter file says
-    # when each consumer takes part (values outside are ignored and reported)
-    atomic_write_text(paths["consumers"], _long_csv(grid, DEMO_CONSUMERS, data.consumption))
     perimeter = ["prm,role,entry,exit", f"{DEMO_PRODUCER},producer,,"]
     for prm in DEMO_CONSUMERS:
         entry = DEMO_ENTRY[1].isoformat() if prm == DEMO_ENTRY[0] else ""
         leave = DEMO_EXIT[1].isoformat() if prm == DEMO_EXIT[0] else ""
         perimeter.append(f"{prm},consumer,{entry},{leave}")
-    atomic_write_text(paths["perimeter"], "\n".join(perimeter) + "\n")
-    atomic_write_text(
-        paths["calendar"],
-        "class,days,start,end\nHC,all,22:00,06:00\nHP,all,06:00,22:00\n",
-    )
+    texts = {
+        # like real meter exports, every curve covers the whole month: the perimeter file
+        # says when each consumer takes part (values outside are ignored and reported)
+        "consumers": _long_csv(grid, DEMO_CONSUMERS, data.consumption),
+        "producers": _long_csv(grid, (DEMO_PRODUCER,), data.production),
+        "perimeter": "\n".join(perimeter) + "\n",
+        "calendar": "class,days,start,end\nHC,all,22:00,06:00\nHP,all,06:00,22:00\n",
+    }
     if key is KeyKind.STATIC:
-        paths["coefficients"] = folder / "coefficients.csv"
         rows = ["prm,coefficient"] + [
             f"{prm},{k:g}" for prm, k in zip(DEMO_CONSUMERS, DEMO_STATIC, strict=True)
         ]
-        atomic_write_text(paths["coefficients"], "\n".join(rows) + "\n")
+        texts["coefficients"] = "\n".join(rows) + "\n"
     elif key in (KeyKind.DYNAMIC, KeyKind.FULL):
-        paths["coefficients"] = folder / "coefficients.csv"
-        atomic_write_text(paths["coefficients"], _dynamic_csv(data, key, entry_step, exit_step))
+        texts["coefficients"] = _dynamic_csv(data, key, entry_step, exit_step)
+    return texts
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether writing ``data`` at ``path`` would replace something else (a missing file
+    does not; a folder or special file is left to the writer, which refuses it)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    if info.st_size != len(data):
+        return True
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True
+
+
+def differing_inputs(directory: str | Path, texts: Mapping[str, str]) -> list[Path]:
+    """The files of ``directory`` the demo inputs ``texts`` would replace by other bytes."""
+    folder = Path(directory)
+    return [
+        folder / DEMO_INPUT_NAMES[role]
+        for role, text in texts.items()
+        if _differs(folder / DEMO_INPUT_NAMES[role], text.encode("utf-8"))
+    ]
+
+
+def _demo_report(report: Path, key: KeyKind, seed: int) -> bool:
+    """Whether ``report`` is the report.json of a demo run of this key and seed."""
+    try:
+        options = json.loads(report.read_text(encoding="utf-8")).get("options", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (
+        isinstance(options, dict)
+        and options.get("demo_seed") == seed
+        and options.get("key") == key.value
+    )
+
+
+def differing_results(directory: str | Path, key: KeyKind, seed: int) -> list[Path]:
+    """The result files of ``directory`` a demo run would replace by different ones:
+    none when they are the results of the same demo (its report.json says so: they
+    differ only by the computing time), else every entry of the output set there."""
+    folder = Path(directory)
+    try:
+        names = sorted(entry.name for entry in folder.iterdir())
+    except OSError:
+        return []  # missing (created), or not a folder (the writer says so)
+    entries = [folder / name for name in names if OUTPUT_ENTRY.fullmatch(name)]
+    if not entries or _demo_report(folder / "report.json", key, seed):
+        return []
+    return entries
+
+
+def write_demo_inputs(
+    directory: str | Path,
+    key: KeyKind = KeyKind.STATIC,
+    seed: int = 2026,
+    *,
+    replace: bool = False,
+) -> dict[str, Path]:
+    """Write the demo's input files; returns ``{"consumers":…, "producers":…, …}``.
+
+    A file of ``directory`` that the demo would replace by different bytes (the user's
+    own ``consumers.csv``, a demo input edited by hand or of another key or seed) is
+    never overwritten unless ``replace``: :class:`DemoOverwriteError` is raised before
+    anything is written. Rewriting a file identical to the demo's is fine.
+    """
+    folder = Path(directory)
+    texts = demo_input_texts(key, seed)
+    if not replace:
+        conflicts = differing_inputs(folder, texts)
+        if conflicts:
+            raise DemoOverwriteError(folder, conflicts)
+    return write_demo_texts(folder, texts)
+
+
+def write_demo_texts(directory: str | Path, texts: Mapping[str, str]) -> dict[str, Path]:
+    """Write :func:`demo_input_texts` into ``directory`` (each file atomically), without
+    any check; returns the path of each role."""
+    paths: dict[str, Path] = {}
+    for role, text in texts.items():
+        paths[role] = Path(directory) / DEMO_INPUT_NAMES[role]
+        atomic_write_text(paths[role], text)
     return paths
 
 

@@ -19,7 +19,7 @@ from linkytool.acc import kernels
 from linkytool.acc.errors import CoefficientError, OptionRef
 from linkytool.acc.model import BoolArray, FloatArray, IntArray, KeyKind, Operation, StaticExcess
 from linkytool.acc.timegrid import TimeGrid, format_local_french
-from linkytool.textfmt import french_number
+from linkytool.textfmt import french_count, french_number
 
 Progress = Callable[[int, int], None]
 
@@ -372,7 +372,8 @@ def run_operation(
         steps = np.concatenate(acc.over_steps)
         starts = grid.start + steps[:10] * grid.step_s
         shown = ", ".join(format_local_french(int(start)) for start in starts)
-        more = f" (et {steps.size - 10} autres)" if steps.size > 10 else ""
+        others = steps.size - 10
+        more = f" (et {french_count(others, 'autre', 'autres')})" if others > 0 else ""
         raise CoefficientError(
             f"Les coefficients d'un producteur totalisent plus de 100 % sur {steps.size} "
             f"pas : {shown}{more}.",

@@ -9,10 +9,13 @@ shown by generic code still reads well.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from linkytool.acc.labels import KEY_NAMES
 from linkytool.errors import ExitCode, LinkytoolError
+from linkytool.textfmt import french_agree, french_count
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ OPTION_WORDS: dict[str, str] = {
     "timestamps": "l'horodatage des exports (début ou fin du pas)",
     "period": "la période calculée (premier et dernier jour)",
     "step": "le pas de calcul",
+    "replace": "l'option de remplacement",
 }
 
 
@@ -57,8 +61,8 @@ def neutral_word(option: OptionRef) -> str:
     word = OPTION_VALUE_WORDS.get((option.name, option.value))
     if word is not None:
         return word
-    if option.name == "key":
-        return f"la clé « {option.value} »"
+    if option.name == "key" and option.value in KEY_NAMES:
+        return f"la {KEY_NAMES[option.value]}"
     return f"{OPTION_WORDS.get(option.name, option.name)} « {option.value} »"
 
 
@@ -129,3 +133,37 @@ class GapError(AccInputError):
 
 class ImplausibleValueError(AccInputError):
     """A value is beyond what any real participant can produce or draw."""
+
+
+#: At most this many files are named in a :class:`DemoOverwriteError`.
+LISTED_FILES = 5
+
+
+class DemoOverwriteError(AccError):
+    """The demo would replace files of ``folder`` (``paths``) by different ones: nothing
+    is written unless the user asks for the replacement (the ``replace`` setting)."""
+
+    exit_code = ExitCode.OUTPUT
+
+    def __init__(self, folder: Path, paths: Sequence[Path]) -> None:
+        names = [_relative(path, folder) for path in paths]
+        listed = ", ".join(names[:LISTED_FILES])
+        if len(names) > LISTED_FILES:
+            listed += f"… ({french_count(len(names) - LISTED_FILES, 'autre', 'autres')})"
+        super().__init__(
+            f"{folder} contient déjà {french_count(len(names), 'fichier', 'fichiers')} que "
+            f"la démonstration remplacerait par les siens : {listed}. Rien n'a été écrit.",
+            hint="Choisissez un autre dossier, ou "
+            + french_agree(len(names), "remplacez-le", "remplacez-les")
+            + " avec {0}.",
+            options=(OptionRef("replace"),),
+        )
+        self.folder = folder
+        self.paths = tuple(paths)
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return str(path)

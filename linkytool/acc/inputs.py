@@ -22,8 +22,10 @@ from linkytool.acc.csvtext import (
     read_table,
 )
 from linkytool.acc.errors import AccInputError, OptionRef
+from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.model import IntArray, KeyKind
 from linkytool.acc.timegrid import TimeGrid, format_local_french
+from linkytool.textfmt import french_count
 
 COEFFICIENT_HEADERS: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.STATIC: ("prm", "coefficient"),
@@ -88,8 +90,8 @@ def read_coefficients(
     )
     if looks_like is not key and set(COEFFICIENT_HEADERS[looks_like]) <= header:
         raise AccInputError(
-            f"ce fichier contient des coefficients « {looks_like.value} » (colonnes "
-            f"{','.join(COEFFICIENT_HEADERS[looks_like])}), pas « {key.value} ».",
+            f"ce fichier contient des coefficients de {KEY_NAMES[looks_like]} (colonnes "
+            f"{','.join(COEFFICIENT_HEADERS[looks_like])}), pas de {KEY_NAMES[key]}.",
             path=table.path,
             line=table.header()[0],
             hint=f"Choisissez {{0}}, ou donnez un fichier au format {','.join(wanted)}.",
@@ -106,7 +108,9 @@ def _coefficient_rows(
     for line, fields in table.rows():
         if len(fields) < len(wanted):
             raise AccInputError(
-                f"{len(fields)} colonnes au lieu de {len(wanted)}.", path=table.path, line=line
+                f"{french_count(len(fields), 'colonne', 'colonnes')} au lieu de {len(wanted)}.",
+                path=table.path,
+                line=line,
             )
         written = fields[columns["coefficient"]].removesuffix("%").strip()  # "60 %" as typed
         percent = parse_number(written, table, line, "Le coefficient")

@@ -34,6 +34,7 @@ from linkytool.acc.inputs import (
     read_coefficients,
     read_perimeter,
 )
+from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.model import (
     BoolArray,
     FloatArray,
@@ -55,6 +56,7 @@ from linkytool.acc.timegrid import (
     format_local_french,
     paris_midnight,
 )
+from linkytool.textfmt import french_count, french_number
 
 Progress = Callable[[int, int], None]
 
@@ -312,8 +314,9 @@ def _place_series(
                 j = int(np.flatnonzero(differ)[0])
                 raise AccInputError(
                     f"PRM {participant.prm} : le pas du {format_local_french(int(starts[a[j]]))} "
-                    f"figure deux fois avec des valeurs différentes ({values[a[j]]:g} W et "
-                    f"{values[b[j]]:g} W, {_locate(part, int(a[j]))}).",
+                    "figure deux fois avec des valeurs différentes "
+                    f"({french_number(values[a[j]])} W et {french_number(values[b[j]])} W, "
+                    f"{_locate(part, int(a[j]))}).",
                     path=curve_file.path,
                     line=int(series.lines[int(b[j])]),
                     hint="Supprimez le doublon erroné.",
@@ -363,8 +366,8 @@ def _refuse_implausible(
     if over.size:
         i = int(over[0])
         raise ImplausibleValueError(
-            f"PRM {participant.prm} : puissance de {values[i]:g} W pour un "
-            f"{_label(participant.role)}, au-delà de {limit / 1e6:g} MW : {reason}.",
+            f"PRM {participant.prm} : puissance de {french_number(values[i])} W pour un "
+            f"{_label(participant.role)}, au-delà de {french_number(limit / 1e6)} MW : {reason}.",
             path=part[0].path,
             line=int(part[1].lines[i]),
             hint="Vérifiez l'unité de la colonne (des W, pas des mW ni des Wh) et la valeur "
@@ -406,7 +409,7 @@ def _missing_message(
         return (
             f"{paths} : la courbe du {_label(participant.role)} {participant.prm} couvre du "
             f"{got_from} au {got_to}, mais l'opération va du {op_from} au {op_to} "
-            f"({missing.size} pas manquants).",
+            f"({french_count(missing.size, 'pas manquant', 'pas manquants')}).",
             "Fournissez des courbes sur la même période, restreignez {0}, déclarez les "
             "entrées/sorties dans {1}, ou choisissez {2} ou {3}.",
             (
@@ -417,7 +420,7 @@ def _missing_message(
             ),
         )
     shown = ", ".join(format_local_french(grid.start + int(k) * step) for k in missing[:5])
-    more = f" (et {missing.size - 5} autres)" if missing.size > 5 else ""
+    more = f" (et {french_count(missing.size - 5, 'autre', 'autres')})" if missing.size > 5 else ""
     before = int(missing[0]) - 1
     line_hint = ""
     if before >= 0:
@@ -427,7 +430,8 @@ def _missing_message(
             if at.size:  # the last file that has it, as before
                 line_hint = f" (après la ligne {int(series.lines[at[0]])} de {curve_file.path})"
     return (
-        f"{paths} : {missing.size} pas manquants pour le {_label(participant.role)} "
+        f"{paths} : {french_count(missing.size, 'pas manquant', 'pas manquants')} pour le "
+        f"{_label(participant.role)} "
         f"{participant.prm} : {shown}{more}{line_hint}.",
         "Complétez la courbe, ou choisissez {0} (valeurs manquantes à 0 W) ou {1} (clé "
         "par défaut sur ces pas).",
@@ -524,8 +528,9 @@ def _static_sets(
         if 0 < vector.sum() <= FRACTION_SUSPECT:
             report.setdefault("notes", []).append(
                 f"Attention : les coefficients statiques {label} totalisent "
-                f"{vector.sum() * 100:.4g} % de la production : ils s'écrivent en pourcentage "
-                "(60 pour 60 %), pas en fraction (0,6). Vérifiez le fichier de coefficients."
+                f"{french_number(vector.sum() * 100, '.4g')} % de la production : ils "
+                "s'écrivent en pourcentage (60 pour 60 %), pas en fraction (0,6). Vérifiez le "
+                "fichier de coefficients."
             )
         unlisted = [prm for prm in consumers if prm not in groups[start]]
         if unlisted:
@@ -630,7 +635,7 @@ def load_operation(
         )
     if options.key is not KeyKind.DEFAULT and coefficients is None:
         raise CoefficientError(
-            f"la clé « {options.key.value} » demande un fichier de coefficients.",
+            f"la {KEY_NAMES[options.key]} demande un fichier de coefficients.",
             hint="Donnez {0}, ou choisissez {1} (clé d'Enedis au prorata des consommations).",
             options=(OptionRef("coefficients"), OptionRef("key", "default")),
         )

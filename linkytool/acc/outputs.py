@@ -17,6 +17,7 @@ import numpy as np
 from linkytool import __version__
 from linkytool.acc.engine import AccResult, indicators
 from linkytool.acc.errors import AccError
+from linkytool.acc.labels import INDICATOR_LABELS, key_title
 from linkytool.acc.model import BoolArray, KeyKind
 from linkytool.acc.outset import OutputSet
 from linkytool.acc.timegrid import TimeGrid, format_local
@@ -227,16 +228,8 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
     sheet.set_column(0, 0, 42)
     sheet.set_column(1, 2, 16)
     sheet.write_row(0, 0, ["Indicateur", "Valeur", "Unité"], bold)
-    rows: list[tuple[str, str, str]] = [
-        ("Consommation totale des participants", "consumption_kwh", "kWh"),
-        ("Production totale", "production_kwh", "kWh"),
-        ("Autoconsommation totale", "self_consumed_kwh", "kWh"),
-        ("Surplus collectif", "surplus_kwh", "kWh"),
-        ("Taux d'autoconsommation", "self_consumption_rate", "%"),
-        ("Taux d'autoproduction", "self_production_rate", "%"),
-        ("Taux de couverture", "coverage_rate", "%"),
-    ]
-    for r, (label, key, unit) in enumerate(rows, start=1):
+    rows = INDICATOR_LABELS
+    for r, (key, label, unit) in enumerate(rows, start=1):
         sheet.write(r, 0, label)
         value = values[key]
         if value is None:
@@ -251,7 +244,7 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
     sheet.write(len(rows) + 3, 0, "Période")
     sheet.write(len(rows) + 3, 1, f"{first_day:%d/%m/%Y} – {last_day:%d/%m/%Y}")
     sheet.write(len(rows) + 4, 0, "Clé de répartition")
-    sheet.write(len(rows) + 4, 1, op.key.value)
+    sheet.write(len(rows) + 4, 1, key_title(op.key))
     sheet.write(
         len(rows) + 5, 0, "Calculé par linkytool (prévisualisation, pas un document Enedis)"
     )

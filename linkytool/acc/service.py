@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from linkytool.acc.engine import AccResult, default_chunk_steps
 from linkytool.acc.loader import LoadOptions, load_operation
 from linkytool.acc.model import KeyKind, Operation
+from linkytool.acc.timegrid import format_local_french, to_epoch
 
 Progress = Callable[[int, int], None]
 
@@ -65,7 +67,8 @@ class NoticeKind(StrEnum):
     ENEDIS_CURVES_SKIPPED = "enedis_curves_skipped"  # data: step_minutes
     DEFAULT_KEY_STEPS = "default_key_steps"  # data: steps
     GAP_DEFAULT_STEPS = "gap_default_steps"  # data: steps
-    GAPS_FILLED = "gaps_filled"  # data: prm, missing_steps, first, last
+    #: data: prm, missing_steps, first, last (``02/03/2026 10:15``, Paris time)
+    GAPS_FILLED = "gaps_filled"
     OUTSIDE_PERIMETER = "outside_perimeter"  # data: prm, steps
     WITHOUT_COEFFICIENT = "without_coefficient"  # data: prms
     NOTE = "note"  # data: text (a French sentence of the reader, no setting named)
@@ -206,7 +209,10 @@ def _notices(result: AccResult) -> list[Notice]:
             Notice(NoticeKind.GAP_DEFAULT_STEPS, {"steps": int(result.gap_default_steps.size)})
         )
     for gap in report.get("gaps", []):
-        notices.append(Notice(NoticeKind.GAPS_FILLED, dict(gap)))
+        data = dict(gap)
+        for end in ("first", "last"):  # report.json's ISO instants, as users read them
+            data[end] = format_local_french(to_epoch(datetime.fromisoformat(gap[end])))
+        notices.append(Notice(NoticeKind.GAPS_FILLED, data))
     for outside in report.get("outside_perimeter", []):
         notices.append(Notice(NoticeKind.OUTSIDE_PERIMETER, dict(outside)))
     missing = sorted(set(report.get("consumers_without_coefficient", [])))
@@ -222,13 +228,29 @@ def run_demo(
     key: KeyKind = KeyKind.STATIC,
     seed: int = 2026,
     *,
+    replace: bool = False,
     computing: Progress | None = None,
 ) -> PreviewResult:
     """The bundled demo operation: its inputs are written to ``outdir/inputs`` (see
-    :mod:`linkytool.acc.demo`), then read back and run like any user's files."""
-    from linkytool.acc.demo import write_demo_inputs
+    :mod:`linkytool.acc.demo`), then read back and run like any user's files.
 
-    paths = write_demo_inputs(outdir / "inputs", key, seed)
+    Files of the user are never replaced unless ``replace``: when ``outdir/inputs`` holds
+    files the demo would rewrite with other bytes, or ``outdir`` results that are not
+    this demo's, :class:`~linkytool.acc.errors.DemoOverwriteError` lists them before
+    anything is written.
+    """
+    from linkytool.acc import demo
+    from linkytool.acc.errors import DemoOverwriteError
+    from linkytool.acc.outset import check_target
+
+    check_target(outdir)
+    texts = demo.demo_input_texts(key, seed)
+    if not replace:
+        conflicts = demo.differing_inputs(outdir / "inputs", texts)
+        conflicts += demo.differing_results(outdir, key, seed)
+        if conflicts:
+            raise DemoOverwriteError(outdir, conflicts)
+    paths = demo.write_demo_texts(outdir / "inputs", texts)
     request = PreviewRequest(
         consumers=(paths["consumers"],),
         producers=(paths["producers"],),

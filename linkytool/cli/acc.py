@@ -27,7 +27,7 @@ from linkytool.cli.output import (
     progress_line,
     warn,
 )
-from linkytool.textfmt import french_number, parse_french_date
+from linkytool.textfmt import french_agree, french_count, french_number, parse_french_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,17 +48,10 @@ def _parse_day(value: str | None, option: str) -> date | None:
 
 
 def _summary_rows(indicators: Mapping[str, float | None]) -> list[dict[str, Any]]:
-    labels = {
-        "consumption_kwh": ("Consommation totale", "kWh"),
-        "production_kwh": ("Production totale", "kWh"),
-        "self_consumed_kwh": ("Autoconsommation totale", "kWh"),
-        "surplus_kwh": ("Surplus collectif", "kWh"),
-        "self_consumption_rate": ("Taux d'autoconsommation", "%"),
-        "self_production_rate": ("Taux d'autoproduction", "%"),
-        "coverage_rate": ("Taux de couverture", "%"),
-    }
+    from linkytool.acc.labels import INDICATOR_LABELS
+
     rows = []
-    for key, (label, unit) in labels.items():
+    for key, label, unit in INDICATOR_LABELS:
         value = indicators.get(key)
         shown: float | None = None
         if value is not None:
@@ -79,6 +72,7 @@ CLI_FLAGS: dict[str, str] = {
     "timestamps": "--timestamps",
     "period": "la période avec --from/--to",
     "step": "le pas avec --step",
+    "replace": "--replace",
 }
 
 
@@ -105,42 +99,58 @@ def _notice_text(notice: Notice) -> str | None:
     kind = notice.kind
     if kind is NoticeKind.CURVES_SKIPPED:
         return (
-            f"curves.csv non écrit : {data['rows']} lignes dépasseraient la limite de "
-            f"{data['limit']} (passez --curves always pour l'écrire quand même)."
+            f"curves.csv non écrit : {french_number(data['rows'], ',d')} lignes dépasseraient "
+            f"la limite de {french_number(data['limit'], ',d')} (passez --curves always pour "
+            "l'écrire quand même)."
         )
     if kind is NoticeKind.ENEDIS_CURVES_SKIPPED:
         return "Courbes au format Enedis non écrites : elles demandent le pas de 15 minutes."
     if kind is NoticeKind.DEFAULT_KEY_STEPS:
+        steps = data["steps"]
         return (
-            f"Attention : {data['steps']} pas sans coefficient de la PMO ont été calculés "
-            "avec la clé par défaut (détail dans report.json)."
+            f"Attention : {steps} pas sans coefficient de la PMO "
+            f"{french_agree(steps, 'a été calculé', 'ont été calculés')} avec la clé par "
+            "défaut (détail dans report.json)."
         )
     if kind is NoticeKind.GAP_DEFAULT_STEPS:
+        steps = data["steps"]
         return (
-            f"Attention : {data['steps']} pas avec des valeurs manquantes ont été calculés "
-            "avec la clé par défaut (--gaps default-key)."
+            f"Attention : {steps} pas avec des valeurs manquantes "
+            f"{french_agree(steps, 'a été calculé', 'ont été calculés')} avec la clé par "
+            "défaut (--gaps default-key)."
         )
     if kind is NoticeKind.GAPS_FILLED:
+        missing = data["missing_steps"]
         return (
-            f"Attention : {data['missing_steps']} pas manquants pour {data['prm']} "
-            f"({data['first']} … {data['last']}), comptés à 0 W."
+            f"Attention : {french_count(missing, 'pas manquant', 'pas manquants')} pour "
+            f"{data['prm']} ({_span(data['first'], data['last'])}), "
+            f"{french_agree(missing, 'compté', 'comptés')} à 0 W."
         )
     if kind is NoticeKind.OUTSIDE_PERIMETER:
+        steps = data["steps"]
         return (
-            f"{data['steps']} pas de {data['prm']} hors de sa période de participation "
-            "(--perimeter) : ignorés."
+            f"{steps} pas de {data['prm']} hors de sa période de participation "
+            f"(--perimeter) : {french_agree(steps, 'ignoré', 'ignorés')}."
         )
     if kind is NoticeKind.WITHOUT_COEFFICIENT:
         prms = data["prms"]
         return (
-            f"Attention : {len(prms)} consommateur(s) sans coefficient statique (0 %) : "
-            + ", ".join(prms)
+            f"Attention : {french_count(len(prms), 'consommateur', 'consommateurs')} sans "
+            "coefficient statique (0 %) : " + ", ".join(prms)
         )
     if kind is NoticeKind.NOTE:
         return str(data["text"])
     if kind is NoticeKind.KEY_PERIODS:
-        return f"Clé appliquée sur {data['count']} périodes (voir report.json)."
+        return (
+            f"Clé appliquée sur {french_count(data['count'], 'période', 'périodes')} "
+            "(voir report.json)."
+        )
     return None
+
+
+def _span(first: str, last: str) -> str:
+    """``02/03/2026 10:15``, or ``du 02/03/2026 10:15 au 02/03/2026 11:00``."""
+    return first if first == last else f"du {first} au {last}"
 
 
 def _run_and_report(
@@ -170,9 +180,10 @@ def _run_and_report(
             text = _notice_text(notice)
             if text:
                 warn(text)
+    written = len(preview.written)
     warn(
-        f"{len(preview.written)} fichiers écrits dans {preview.outdir} en "
-        f"{french_number(preview.result.elapsed_s, '.2f')} s de calcul."
+        f"{french_count(written, 'fichier', 'fichiers')} {french_agree(written, 'écrit', 'écrits')}"
+        f" dans {preview.outdir} en {french_number(preview.result.elapsed_s, '.2f')} s de calcul."
     )
 
 
@@ -398,20 +409,30 @@ def run(  # noqa: PLR0917 - click passes one argument per option
 @_outdir_option("Dossier où écrire les fichiers d'entrée (inputs/) et les résultats.")
 @_key_option("static")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Graine des courbes.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Remplacer les fichiers du dossier que la démonstration réécrit même s'ils "
+    "diffèrent des siens (sinon elle refuse sans rien écrire).",
+)
 @_quiet_option
 @format_option("table", "json", "csv")
-def demo(outdir: Path, key: str, seed: int, quiet: bool, output_format: str) -> None:
+def demo(  # noqa: PLR0917 - click passes one argument per option
+    outdir: Path, key: str, seed: int, replace: bool, quiet: bool, output_format: str
+) -> None:
     """Opération de démonstration : un producteur photovoltaïque, dix consommateurs, mars 2026.
 
     Génère des courbes réalistes (déterministes), les écrit dans OUTDIR/inputs/ au format
     documenté, puis les traite comme « acc run » et écrit les résultats dans OUTDIR.
     Un consommateur sort le 20 mars, un autre entre le 10 ; le 29 mars compte 92
-    quarts d'heure (passage à l'heure d'été).
+    quarts d'heure (passage à l'heure d'été). Des fichiers déjà présents que la
+    démonstration remplacerait par d'autres (vos courbes, d'autres résultats) ne sont
+    jamais écrasés sans --replace.
     """
     from linkytool.acc.model import KeyKind
     from linkytool.acc.service import run_demo
 
     def run_it(computing: Any) -> PreviewResult:
-        return run_demo(outdir, KeyKind(key), seed, computing=computing)
+        return run_demo(outdir, KeyKind(key), seed, replace=replace, computing=computing)
 
     _run_and_report(run_it, quiet=quiet, output_format=output_format)

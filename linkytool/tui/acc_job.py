@@ -8,12 +8,14 @@ function the CLI calls; this module only builds its request and reshapes its res
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from linkytool.acc.errors import AccError, OptionRef
+from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.service import Notice, NoticeKind, PreviewRequest
-from linkytool.textfmt import french_number
+from linkytool.textfmt import french_agree, french_count, french_datetime, french_number
 
 #: Most points of the production / self-consumption sparklines for short periods.
 CHART_POINTS = 120
@@ -25,12 +27,7 @@ CONVENTION_PATTERN = re.compile(r"ACC\d{8}")
 PROGRESS_REPORTS = 40
 
 #: French labels of the option values shown with the results (value -> label).
-KEY_LABELS = {
-    "default": "clé par défaut (prorata)",
-    "static": "clé statique",
-    "dynamic": "clé dynamique simple",
-    "full": "clé dynamique complète",
-}
+KEY_LABELS = KEY_NAMES
 STATIC_EXCESS_LABELS = {
     "surplus": "au surplus collectif",
     "redistribute": "redistribuée aux autres consommateurs",
@@ -50,6 +47,7 @@ FIELD_WORDS: dict[str, str] = {
     "calendar": "le champ « Calendrier postes »",
     "key": "« Clé de répartition »",
     "gaps": "« Pas manquants »",
+    "replace": "« Remplacer » (question posée par « Démo »)",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {"key": KEY_LABELS, "gaps": GAPS_LABELS}
 #: Settings the pane does not offer: the command line has them.
@@ -151,31 +149,67 @@ def notice_lines(notices: tuple[Notice, ...]) -> list[str]:
                 f"{data['steps']} pas sans coefficient : clé par défaut (voir report.json)."
             )
         elif notice.kind is NoticeKind.GAP_DEFAULT_STEPS:
-            lines.append(f"{data['steps']} pas incomplets calculés avec la clé par défaut.")
+            steps = data["steps"]
+            lines.append(
+                f"{steps} pas {french_agree(steps, 'incomplet calculé', 'incomplets calculés')} "
+                "avec la clé par défaut."
+            )
         elif notice.kind is NoticeKind.GAPS_FILLED:
-            lines.append(f"{data['missing_steps']} pas manquants pour {data['prm']}, à 0 W.")
+            missing = data["missing_steps"]
+            first, last = data["first"], data["last"]
+            span = first if first == last else f"du {first} au {last}"
+            lines.append(
+                f"{french_count(missing, 'pas manquant', 'pas manquants')} pour "
+                f"{data['prm']} ({span}), à 0 W."
+            )
         elif notice.kind is NoticeKind.OUTSIDE_PERIMETER:
             lines.append(
                 f"{data['steps']} pas de {data['prm']} hors de sa période de participation."
             )
         elif notice.kind is NoticeKind.WITHOUT_COEFFICIENT:
-            lines.append(f"{len(data['prms'])} consommateur(s) sans coefficient statique (0 %).")
+            count = french_count(len(data["prms"]), "consommateur", "consommateurs")
+            lines.append(f"{count} sans coefficient statique (0 %).")
         elif notice.kind is NoticeKind.CURVES_SKIPPED:
-            lines.append(f"curves.csv non écrit ({data['rows']} lignes).")
+            lines.append(f"curves.csv non écrit ({french_number(data['rows'], ',d')} lignes).")
         elif notice.kind is NoticeKind.NOTE:
             lines.append(str(data["text"]))
     return lines
 
 
-def write_demo_inputs(directory: Path, key: str = "static") -> dict[str, Path | str]:
-    """Write the bundled demo operation's input files; return the pane's field values."""
+def demo_replace_question(count: int) -> str:
+    """The pane's question when the demo would replace ``count`` files of the user."""
+    if count > 1:
+        return (
+            "Remplacer ces fichiers par ceux de la démonstration ? Sinon rien n'est écrit : "
+            "déplacez-les, ou changez de dossier de travail."
+        )
+    return (
+        "Remplacer ce fichier par celui de la démonstration ? Sinon rien n'est écrit : "
+        "déplacez-le, ou changez de dossier de travail."
+    )
+
+
+def write_demo_inputs(
+    directory: Path, key: str = "static", *, replace: bool = False
+) -> dict[str, Path | str]:
+    """Write the bundled demo operation's input files; return the pane's field values
+    (:class:`~linkytool.acc.errors.DemoOverwriteError` when they would replace other
+    files, unless ``replace``)."""
     from linkytool.acc import KeyKind
     from linkytool.acc import write_demo_inputs as write_inputs
 
-    paths = write_inputs(directory, KeyKind(key))
+    paths = write_inputs(directory, KeyKind(key), replace=replace)
     fields: dict[str, Path | str] = {name: path for name, path in paths.items()}
     fields["key"] = key
     return fields
+
+
+def stale_results_line(computed_at: datetime) -> str:
+    """The line above results kept on screen after a failed run."""
+    return (
+        f"Résultats du calcul précédent ({french_datetime(computed_at)}) : le dernier "
+        "calcul a échoué."
+    )
 
 
 def _kwh(value: float) -> str:

@@ -215,7 +215,7 @@ def test_missing_step_error_names_file_line_and_policies(tmp_path: Path) -> None
         load_operation([cons], [prod])
     message = str(caught.value)
     assert "c.csv" in message
-    assert "1 pas manquants" in message
+    assert "1 pas manquant pour" in message
     assert "01/06/2026 00:30" in message
     assert "après la ligne 3" in message
     assert caught.value.prm == C1
@@ -320,7 +320,8 @@ def test_coefficient_errors(tmp_path: Path) -> None:
     bad = write(
         tmp_path / "k.csv", f"timestamp,prm,coefficient\n2026-06-01T00:00:00+02:00,{C1},50\n"
     )
-    with raises_cli(AccInputError, r"coefficients « dynamic ».*Choisissez --key dynamic"):
+    wording = r"coefficients de clé dynamique simple .*, pas de clé statique\..*--key dynamic"
+    with raises_cli(AccInputError, wording):
         load_operation([cons], [prod], coefficients=bad, options=options)
     bad = write(tmp_path / "k.csv", f"prm;coef\n{C1};50\n")
     with pytest.raises(AccInputError, match="colonnes manquantes : coefficient"):

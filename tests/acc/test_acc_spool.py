@@ -193,7 +193,7 @@ def _bad_files(tmp_path: Path, bad: dict[str, str]) -> tuple[Path, Path]:
         ),
         (  # a missing step: the line before it is named
             {"30000000000001,2026-06-01T00:30:00+02:00,102\n": ""},
-            r"1 pas manquants pour le consommateur 30000000000001 : 01/06/2026 00:30 "
+            r"1 pas manquant pour le consommateur 30000000000001 : 01/06/2026 00:30 "
             r"\(après la ligne 13 de ",
         ),
     ],
@@ -202,7 +202,7 @@ def test_messages_name_the_same_lines_from_the_file_spool(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: dict[str, str], message: str
 ) -> None:
     consumers, producers = _bad_files(tmp_path, bad)
-    gaps = GapPolicy.ERROR if "manquants" in message else GapPolicy.ZERO
+    gaps = GapPolicy.ERROR if "manquant" in message else GapPolicy.ZERO
     texts = []
     for budget in (1 << 30, 0):
         monkeypatch.setattr(spool_module, "MEMORY_BUDGET_BYTES", budget)

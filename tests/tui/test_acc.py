@@ -155,3 +155,75 @@ def test_convention_check() -> None:
     assert check_convention("") == ""
     for bad in ("ACC112", "00000112", "ACC000001123", "ACCX0000112"):
         assert check_convention(bad) is None
+
+
+async def test_demo_asks_before_replacing_the_users_files(
+    tmp_path: Path, messages: MessageLog
+) -> None:
+    """Ctrl+D over ./acc-demo/consumers.csv of the user: a question, never a silent
+    overwrite; « n » keeps the file, « o » replaces it and fills the fields."""
+    from linkytool.tui.widgets.confirm import ConfirmReplace
+
+    mine = tmp_path / "acc-demo" / "consumers.csv"
+    mine.parent.mkdir()
+    mine.write_text("mine\n", encoding="utf-8")
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(100, 30), message_hook=messages, notifications=True) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmReplace), 30)
+        await pilot.pause()
+        shown = " ".join(str(app.screen.query_one(Static).render()).split())
+        assert "contient déjà 1 fichier que la démonstration remplacerait" in shown
+        assert "consumers.csv" in shown and "Remplacer ce fichier par celui" in shown
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmReplace), 10)
+        await wait_for(pilot, lambda: any("intacts" in n.message for n in app._notifications))
+        assert mine.read_text(encoding="utf-8") == "mine\n"
+        assert sorted(p.name for p in mine.parent.iterdir()) == ["consumers.csv"]
+        assert not app.query_one("#acc-consumers", Input).value
+        assert not messages.of(WorkFailed)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmReplace), 30)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: bool(app.query_one("#acc-consumers", Input).value), 30)
+        assert app.query_one("#acc-consumers", Input).value == str(mine)
+    assert mine.read_text(encoding="utf-8").startswith("prm,timestamp,w\n")
+
+
+async def test_failed_run_marks_the_previous_results(tmp_path: Path, messages: MessageLog) -> None:
+    """QA case: a run, then « Z » in « Calendrier », Ctrl+R: the old figures stay only
+    under a line saying they are the previous run's; a good run removes that line."""
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(100, 30), message_hook=messages) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: bool(app.query_one("#acc-consumers", Input).value), 30)
+        indicators = app.query_one("#acc-indicators", Static)
+
+        async def run() -> AccFinished:
+            done = len(messages.of(AccFinished))
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: len(messages.of(AccFinished)) > done, timeout=60)
+            await pilot.pause()
+            finished: AccFinished = messages.of(AccFinished)[-1]
+            return finished
+
+        assert (await run()).result is not None
+        first = str(indicators.render())
+        assert "Taux d'autoconsommation" in first and "précédent" not in first
+        calendar = app.query_one("#acc-calendar", Input)
+        good_calendar = calendar.value
+        calendar.value = "Z"
+        assert (await run()).result is None
+        assert "Z" in messages.of(WorkFailed)[-1].message
+        stale = str(indicators.render())
+        assert stale.startswith(
+            "Résultats du calcul précédent (20/11/2026 14:40) : le dernier calcul a échoué.\n"
+        )
+        assert stale.endswith(first)  # the same figures, marked
+        calendar.value = good_calendar
+        assert (await run()).result is not None
+        assert str(indicators.render()) == first

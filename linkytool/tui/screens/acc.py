@@ -9,6 +9,7 @@ self-consumption curves.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Select, Static
 
+from linkytool.acc.labels import INDICATOR_LABELS, KEY_NAMES, key_title
 from linkytool.textfmt import french_number, french_percent
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import AccDemoReady, AccFinished, AccProgress, WorkFailed
@@ -28,12 +30,7 @@ from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.picker import PathField
 from linkytool.tui.widgets.select import SafeSelect
 
-KEYS: list[tuple[str, str]] = [
-    ("Clé par défaut (prorata)", "default"),
-    ("Clé statique", "static"),
-    ("Clé dynamique simple", "dynamic"),
-    ("Clé dynamique complète", "full"),
-]
+KEYS: list[tuple[str, str]] = [(key_title(key), key) for key in KEY_NAMES]
 
 STATIC_EXCESS: list[tuple[str, str]] = [
     ("Au surplus collectif", "surplus"),
@@ -62,15 +59,8 @@ FILE_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("acc-outdir", "Dossier de sortie", None),
 )
 
-INDICATORS: tuple[tuple[str, str, str], ...] = (
-    ("consumption_kwh", "Consommation totale", "kWh"),
-    ("production_kwh", "Production totale", "kWh"),
-    ("self_consumed_kwh", "Autoconsommé", "kWh"),
-    ("surplus_kwh", "Surplus collectif", "kWh"),
-    ("self_consumption_rate", "Taux d'autoconsommation", "%"),
-    ("self_production_rate", "Taux d'autoproduction", "%"),
-    ("coverage_rate", "Taux de couverture", "%"),
-)
+#: The indicators shown, with the command line's and the workbooks' wording.
+INDICATORS = INDICATOR_LABELS
 
 
 def indicator_text(value: float | None, unit: str) -> str:
@@ -97,8 +87,10 @@ pas. Le numéro de convention (ACC suivi de 8 chiffres) nomme la synthèse mensu
 Les options appliquées sont rappelées avec les résultats. La barre de progression suit
 le calcul ; ensuite s'affichent les indicateurs (autoconsommation, autoproduction,
 couverture), le tableau par participant et la courbe production / autoconsommé.
-« Démo » prépare l'opération de démonstration fournie. Les fichiers de résultat vont
-dans le dossier de sortie.
+« Démo » prépare l'opération de démonstration fournie dans acc-demo/ : des fichiers
+différents déjà présents n'y sont remplacés qu'après votre accord. Les fichiers de
+résultat vont dans le dossier de sortie. Si un calcul échoue, les résultats affichés
+restent ceux du calcul précédent, signalés comme tels.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run", "Lancer"),
@@ -108,6 +100,8 @@ dans le dossier de sortie.
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.result: Any = None
+        #: When the shown result was computed (Paris time of the session's clock).
+        self.result_time: datetime | None = None
         self.running = False
         self.notices: tuple[Any, ...] = ()
 
@@ -207,16 +201,39 @@ dans le dossier de sortie.
         self._prepare_demo(self.session.workdir / "acc-demo", "static" if key == "default" else key)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="acc")
-    def _prepare_demo(self, directory: Path, key: str) -> None:
+    def _prepare_demo(self, directory: Path, key: str, replace: bool = False) -> None:
+        from linkytool.acc.errors import DemoOverwriteError
+
         try:
             from linkytool.tui.acc_job import write_demo_inputs
 
-            files = write_demo_inputs(directory, key)
+            files = write_demo_inputs(directory, key, replace=replace)
+        except DemoOverwriteError as conflict:
+            self.app.call_from_thread(self._ask_replace, conflict, key)
+            return
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("ACC", message, hint))
             return
         self.post_message(AccDemoReady(files))
+
+    def _ask_replace(self, conflict: Any, key: str) -> None:
+        """The demo would replace the user's files: ask; nothing is written on « no »."""
+        from linkytool.tui.acc_job import demo_replace_question
+        from linkytool.tui.widgets.confirm import ConfirmReplace
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._prepare_demo(conflict.folder, key, replace=True)
+            else:
+                self.notify(
+                    f"Démonstration non préparée : les fichiers de {conflict.folder} sont intacts.",
+                    title="ACC",
+                    severity="warning",
+                )
+
+        question = demo_replace_question(len(conflict.paths))
+        self.app.push_screen(ConfirmReplace(conflict.message, question), answered)
 
     def on_acc_demo_ready(self, message: AccDemoReady) -> None:
         files = message.files
@@ -286,8 +303,11 @@ dans le dossier de sortie.
         self.running = False
         if message.result is None:
             self.query_one("#acc-progress", ProgressBar).update(total=100, progress=0)
+            if self.result is not None:  # never shown as if it were this run's
+                self.show_indicators(self.result, failed_since=self.result_time)
             return
         self.result = message.result
+        self.result_time = self.session.clock()
         self.show_result(message.result)
         self.show_options(message.options)
         if message.outdir is not None:
@@ -307,6 +327,20 @@ dans le dossier de sortie.
                 text.append(f"  {line}\n")
         self.query_one("#acc-options", Static).update(text)
 
+    def show_indicators(self, result: Any, *, failed_since: datetime | None = None) -> None:
+        """The indicators of ``result``; after a failed run (``failed_since``: when the
+        shown result was computed), headed by a line saying they are the previous run's."""
+        from linkytool.tui.acc_job import stale_results_line
+
+        indicators = result.indicators()
+        text = Text()
+        if failed_since is not None:
+            text.append(stale_results_line(failed_since) + "\n", style="bold reverse")
+        for name, label, unit in INDICATORS:
+            text.append(f"{label} : ", style="bold")
+            text.append(indicator_text(indicators.get(name), unit) + "\n")
+        self.query_one("#acc-indicators", Static).update(text)
+
     def show_result(self, result: Any) -> None:
         from linkytool.tui.acc_job import (
             CONSUMER_COLUMNS,
@@ -316,12 +350,7 @@ dans le dossier de sortie.
             producer_rows,
         )
 
-        indicators = result.indicators()
-        text = Text()
-        for name, label, unit in INDICATORS:
-            text.append(f"{label} : ", style="bold")
-            text.append(indicator_text(indicators.get(name), unit) + "\n")
-        self.query_one("#acc-indicators", Static).update(text)
+        self.show_indicators(result)
         production, self_consumed, label = chart_series(result)
         self.query_one("#acc-chart-label", Label).update(label)
         chart = self.query_one("#acc-chart", BarChart)
