@@ -134,6 +134,35 @@ def test_simulate_refuses_contradictory_or_bad_options() -> None:
     assert bad_prm.exit_code == 2 and "14 chiffres" in bad_prm.output
 
 
+@pytest.mark.parametrize(
+    ("start", "date_group"),
+    [
+        ("20/11/2026 14:25", "H261120142500"),
+        ("20/11/2026 14:25:30", "H261120142530"),
+        ("20/11/2026", "H261120000000"),
+        ("2026-11-20T14:25", "H261120142500"),  # ISO stays accepted
+    ],
+)
+def test_simulate_start_takes_a_french_date(start: str, date_group: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["tic", "simulate", "--stdout", "--fast", "--frames", "1", "--start", start]
+    )
+    assert result.exit_code == 0, result.output
+    (frame,) = [event for event in decode_bytes(result.stdout_bytes) if isinstance(event, Frame)]
+    assert frame.groups["DATE"].horodate is not None
+    assert frame.groups["DATE"].horodate.raw == date_group
+
+
+def test_simulate_start_help_and_error_speak_french_dates() -> None:
+    runner = CliRunner()
+    help_text = runner.invoke(cli, ["tic", "simulate", "--help"]).output
+    assert "--start 'JJ/MM/AAAA HH:MM'" in help_text and "%Y" not in help_text
+    bad = runner.invoke(cli, ["tic", "simulate", "--stdout", "--start", "31/02/2026 10:00"])
+    assert bad.exit_code == 2
+    assert "« 31/02/2026 10:00 » n'est pas une date" in bad.stderr
+    assert "JJ/MM/AAAA HH:MM" in bad.stderr and "%Y" not in bad.stderr
+
+
 def test_simulate_to_a_port_url() -> None:
     result = CliRunner().invoke(
         cli, ["tic", "simulate", "--port", "loop://", "--frames", "2", "--fast"]
