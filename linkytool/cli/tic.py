@@ -88,8 +88,8 @@ DECODE_FRAME_COLUMNS = (
     ("groups", "Groupes"),
     ("bad", "Rejetés"),
     ("date", "Date compteur"),
-    ("index", "Index [Wh]"),
-    ("power", "Puissance [VA]"),
+    ("index", "Index"),
+    ("power", "Puissance"),
     ("errors", "Anomalies"),
 )
 
@@ -227,6 +227,8 @@ class _DecodePrinter:
 
 
 def _frame_row(frame: Frame, index: int) -> dict[str, object]:
+    from linkytool.tic.report import quantity
+
     meter_time = frame.meter_time
     index_wh = frame.drawn_wh
     return {
@@ -237,8 +239,8 @@ def _frame_row(frame: Frame, index: int) -> dict[str, object]:
         "groups": len(frame.groups),
         "bad": len(frame.bad_groups),
         "date": meter_time.strftime("%d/%m/%Y %H:%M:%S") if meter_time else None,
-        "index": index_wh,
-        "power": frame.sinsts_va,
+        "index": quantity(index_wh, "Wh", missing=""),
+        "power": quantity(frame.sinsts_va, "VA", missing=""),
         "errors": "; ".join(frame.errors) or None,
     }
 
