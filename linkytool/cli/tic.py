@@ -397,14 +397,16 @@ def _flag_hints() -> Iterator[None]:
         raise
 
 
-class FrenchDateTime(click.ParamType):
+class FrenchDateTime(click.ParamType[datetime]):
     """A date and time as the user types it everywhere else: ``20/11/2026 14:25[:30]``
     (:func:`~linkytool.textfmt.parse_french_date`; a day alone is midnight), or ISO
     ``2026-11-20T14:25``. The value is a naive datetime unless an ISO offset is given."""
 
     name = "date"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         if isinstance(value, datetime):
             return value
         text = str(value).strip()
