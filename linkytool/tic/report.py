@@ -69,20 +69,22 @@ def describe_reading(
         drift = _drift(reading.meter_time, host_time)
         if drift:
             clock += f", écart {drift}"
+    # The essential rows first (PRM, mode, indexes, powers): a live view cut to a small
+    # terminal's height keeps them.
     rows = [
-        ("Mode TIC", reading.mode or "inconnu"),
         ("PRM", reading.prm or "absent"),
-        ("Compteur (ADSC/ADCO)", meter),
-        ("Date du compteur", clock),
-        ("Tarif en cours", _tariff(reading.tariff)),
+        ("Mode TIC", reading.mode or "inconnu"),
         ("Énergie soutirée (EAST)", quantity(reading.east_wh, "Wh")),
         ("Énergie injectée (EAIT)", quantity(reading.eait_wh, "Wh")),
         (
             f"Puissance soutirée ({reading.power_label or 'SINSTS'})",
             quantity(reading.sinsts_va, "VA"),
         ),
-        *_maxima(reading),
         ("Puissance injectée (SINSTI)", quantity(reading.sinsti_va, "VA")),
+        ("Tarif en cours", _tariff(reading.tariff)),
+        ("Date du compteur", clock),
+        ("Compteur (ADSC/ADCO)", meter),
+        *_maxima(reading),
         (
             "Statuts (STGE)",
             f"{reading.stge.hex} : {reading.stge.summary()}" if reading.stge else "absent",
