@@ -184,12 +184,10 @@ def busy_error(device: str) -> PortBusyError:
     )
 
 
-def not_a_port_error(
-    device: str, *, is_file: Callable[[str], bool] = os.path.isfile
-) -> NotASerialPortError:
+def not_a_port_error(device: str) -> NotASerialPortError:
     """French message for a path that is not a serial port: a capture or recording file
     is to be decoded, not read live."""
-    if is_file(device):
+    if os.path.isfile(device):
         return NotASerialPortError(
             f"{device} n'est pas un port série mais un fichier.",
             hint="Pour relire un enregistrement ou une capture TIC, décodez-le : "
