@@ -148,10 +148,17 @@ def french_value(value: str) -> str:
     return f"{text} {hour}:{minute}" if hour else text
 
 
+def french_quantity(value: int, unit: str) -> str:
+    """A whole quantity with its unit as the user reads it: an index ``8254321`` Wh ->
+    ``8 254 321 Wh``, a power ``4200`` VA -> ``4 200 VA`` (narrow no-break space between
+    thousands)."""
+    return f"{french_number(value, ',d')} {unit}"
+
+
 def french_index(value: str) -> str:
     """An index as the user reads it: ``12345`` -> ``12 345 kWh`` (narrow no-break space
     between thousands); a value that is not all digits is shown unchanged."""
-    return f"{french_number(int(value), ',d')} kWh" if value.isdigit() else value
+    return french_quantity(int(value), "kWh") if value.isdigit() else value
 
 
 def french_datetime(

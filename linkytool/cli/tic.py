@@ -8,13 +8,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from linkytool.cli.output import OutputPath, ProgressLine, format_option, is_interactive_stderr
-from linkytool.textfmt import french_percent
+from linkytool.textfmt import french_percent, parse_french_date
 
 if TYPE_CHECKING:
     from linkytool.tic.model import Frame, FrameRun
@@ -87,8 +88,8 @@ DECODE_FRAME_COLUMNS = (
     ("groups", "Groupes"),
     ("bad", "Rejetés"),
     ("date", "Date compteur"),
-    ("index", "Index [Wh]"),
-    ("power", "Puissance [VA]"),
+    ("index", "Index"),
+    ("power", "Puissance"),
     ("errors", "Anomalies"),
 )
 
@@ -226,6 +227,8 @@ class _DecodePrinter:
 
 
 def _frame_row(frame: Frame, index: int) -> dict[str, object]:
+    from linkytool.tic.report import quantity
+
     meter_time = frame.meter_time
     index_wh = frame.drawn_wh
     return {
@@ -236,8 +239,8 @@ def _frame_row(frame: Frame, index: int) -> dict[str, object]:
         "groups": len(frame.groups),
         "bad": len(frame.bad_groups),
         "date": meter_time.strftime("%d/%m/%Y %H:%M:%S") if meter_time else None,
-        "index": index_wh,
-        "power": frame.sinsts_va,
+        "index": quantity(index_wh, "Wh", missing=""),
+        "power": quantity(frame.sinsts_va, "VA", missing=""),
         "errors": "; ".join(frame.errors) or None,
     }
 
@@ -394,6 +397,36 @@ def _flag_hints() -> Iterator[None]:
         raise
 
 
+class FrenchDateTime(click.ParamType[datetime]):
+    """A date and time as the user types it everywhere else: ``20/11/2026 14:25[:30]``
+    (:func:`~linkytool.textfmt.parse_french_date`; a day alone is midnight), or ISO
+    ``2026-11-20T14:25``. The value is a naive datetime unless an ISO offset is given."""
+
+    name = "date"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        typed = parse_french_date(text)
+        if isinstance(typed, datetime):
+            return typed
+        if isinstance(typed, date):
+            return datetime.combine(typed, time())
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                f"« {value} » n'est pas une date : tapez JJ/MM/AAAA HH:MM, par exemple "
+                "« 20/11/2026 14:25 » (entre guillemets à cause de l'espace ; les secondes "
+                "sont facultatives).",
+                param,
+                ctx,
+            )
+
+
 @tic.command("simulate")
 @click.option(
     "--mode",
@@ -478,9 +511,11 @@ def _flag_hints() -> Iterator[None]:
 )
 @click.option(
     "--start",
-    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+    type=FrenchDateTime(),
+    metavar="'JJ/MM/AAAA HH:MM'",
     default=None,
-    help="Date et heure de départ de l'horloge simulée (heure de Paris) ; défaut : maintenant.",
+    help="Date et heure de départ de l'horloge simulée (heure de Paris), par exemple "
+    "« 20/11/2026 14:25 » ; défaut : maintenant.",
 )
 @click.option(
     "--drift",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from linkytool.textfmt import french_count, french_percent
+from linkytool.textfmt import french_count, french_percent, french_quantity
 from linkytool.tic.labels import PTEC_PERIODS
 from linkytool.tic.summary import MeterReading
 
@@ -24,10 +24,10 @@ HISTORIQUE_NOTE = (
 )
 
 
-def _number(value: int | None, unit: str) -> str:
-    if value is None:
-        return "absent"
-    return f"{value:,} {unit}".replace(",", " ")
+def quantity(value: int | None, unit: str, *, missing: str = "absent") -> str:
+    """An index [Wh] or a power [VA] as both human-readable views of the TIC show it
+    (``8 254 321 Wh``), ``missing`` when the meter did not send it."""
+    return missing if value is None else french_quantity(value, unit)
 
 
 def _tariff(tariff: str | None) -> str:
@@ -69,20 +69,22 @@ def describe_reading(
         drift = _drift(reading.meter_time, host_time)
         if drift:
             clock += f", écart {drift}"
+    # The essential rows first (PRM, mode, indexes, powers): a live view cut to a small
+    # terminal's height keeps them.
     rows = [
-        ("Mode TIC", reading.mode or "inconnu"),
         ("PRM", reading.prm or "absent"),
-        ("Compteur (ADSC/ADCO)", meter),
-        ("Date du compteur", clock),
-        ("Tarif en cours", _tariff(reading.tariff)),
-        ("Énergie soutirée (EAST)", _number(reading.east_wh, "Wh")),
-        ("Énergie injectée (EAIT)", _number(reading.eait_wh, "Wh")),
+        ("Mode TIC", reading.mode or "inconnu"),
+        ("Énergie soutirée (EAST)", quantity(reading.east_wh, "Wh")),
+        ("Énergie injectée (EAIT)", quantity(reading.eait_wh, "Wh")),
         (
             f"Puissance soutirée ({reading.power_label or 'SINSTS'})",
-            _number(reading.sinsts_va, "VA"),
+            quantity(reading.sinsts_va, "VA"),
         ),
+        ("Puissance injectée (SINSTI)", quantity(reading.sinsti_va, "VA")),
+        ("Tarif en cours", _tariff(reading.tariff)),
+        ("Date du compteur", clock),
+        ("Compteur (ADSC/ADCO)", meter),
         *_maxima(reading),
-        ("Puissance injectée (SINSTI)", _number(reading.sinsti_va, "VA")),
         (
             "Statuts (STGE)",
             f"{reading.stge.hex} : {reading.stge.summary()}" if reading.stge else "absent",
@@ -108,12 +110,12 @@ def _maxima(reading: MeterReading) -> list[tuple[str, str]]:
     if reading.smaxsn_va is not None:
         rows.append(
             (f"Puissance max. du jour ({'SMAXN' if g1 else 'SMAXSN'})",
-             _number(reading.smaxsn_va, "VA"))
+             quantity(reading.smaxsn_va, "VA"))
         )  # fmt: skip
     if reading.smaxsn_prev_va is not None:
         rows.append(
             (f"Puissance max. de la veille ({'SMAXN-1' if g1 else 'SMAXSN-1'})",
-             _number(reading.smaxsn_prev_va, "VA"))
+             quantity(reading.smaxsn_prev_va, "VA"))
         )  # fmt: skip
     return rows
 

@@ -47,6 +47,7 @@ from linkytool.tic.serial_errors import (
     PortNotFoundError,
     SerialPortError,
     classify_open_error,
+    io_failure_reason,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +91,9 @@ def open_port(url: str, baud: int, *, timeout: float = READ_TIMEOUT_S) -> serial
         OSError,
         ValueError,
         *_termios_errors(),
+        # pyserial's URL handlers fail on some mistyped URLs with these (loop://?x=1
+        # raises a KeyError formatting its own message)
+        *((KeyError, TypeError) if "://" in url else ()),
     )
     try:
         return serial.serial_for_url(url, **options)
@@ -98,8 +102,8 @@ def open_port(url: str, baud: int, *, timeout: float = READ_TIMEOUT_S) -> serial
             try:
                 return _open_pty(url, options)
             except refused as retry_error:
-                raise classify_open_error(url, retry_error) from retry_error
-        raise classify_open_error(url, error) from error
+                raise classify_open_error(url, retry_error, baud=baud) from retry_error
+        raise classify_open_error(url, error, baud=baud) from error
 
 
 #: Major device numbers of Unix98 pty slaves (/dev/pts/N) [Linux].
@@ -482,7 +486,7 @@ class TicReader:
                 should_stop=self._stop.is_set,
             )
         except Exception as error:  # pyserial raises SerialException/OSError
-            raise _PortLostError(_reason(error)) from error
+            raise _PortLostError(io_failure_reason(error)) from error
         if detection.baud is None:
             if self._stop.is_set():
                 return
@@ -510,7 +514,7 @@ class TicReader:
             waiting = self._port.in_waiting
             data: bytes = self._port.read(max(1, min(waiting, 4096)))
         except Exception as error:  # SerialException, OSError, TypeError on a dead fd
-            raise _PortLostError(_reason(error)) from error
+            raise _PortLostError(io_failure_reason(error)) from error
         return data
 
     def _consume(self, data: bytes) -> Iterator[ReaderEvent]:
@@ -653,13 +657,6 @@ def _check_recording_path(path: Path) -> None:
             "n'existe pas ou n'est pas accessible en écriture.",
             hint="Créez le dossier ou choisissez un autre emplacement.",
         )
-
-
-def _reason(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    if "returned no data" in text or "Input/output error" in text or "Errno 5" in text:
-        return "plus de données, périphérique absent"
-    return text
 
 
 def choose_port(

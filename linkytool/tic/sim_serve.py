@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 from linkytool.errors import OutputError, describe_os_error
+from linkytool.tic.serial_errors import SerialPortError, io_failure_reason
 from linkytool.tic.sim_line import UartLine
 from linkytool.tic.simulator import MeterSimulator
 
@@ -108,11 +109,19 @@ class PortSink:
     def __init__(self, url: str, baud: int) -> None:
         from linkytool.tic.serialio import open_port
 
+        self.url = url
         self._port: Any = open_port(url, baud)
         self._port.write_timeout = 1.0
 
     def write(self, data: bytes, *, wait: bool) -> int:
-        written: int = self._port.write(data) or 0
+        try:
+            written: int = self._port.write(data) or 0
+        except Exception as error:  # SerialException, SerialTimeoutException, OSError
+            raise SerialPortError(
+                f"Écriture impossible sur le port {self.url} : {io_failure_reason(error)}.",
+                hint="Vérifiez le branchement de l'adaptateur (ou que la passerelle réseau "
+                "est joignable), puis relancez le simulateur.",
+            ) from error
         return written
 
     def close(self) -> None:

@@ -151,3 +151,29 @@ def test_table_lists_head_anomalies_and_last_frame() -> None:
     assert "29 trame(s) valide(s) non affichée(s)" in out
     code, out, _ = run("-", "--all", stdin=stream)
     assert len([line for line in out.splitlines() if line[:1].isdigit()]) == 81
+
+
+def test_decode_and_read_show_an_index_the_same_french_way() -> None:
+    """The frame table of ``tic decode`` showed ``Index [Wh] 1234567`` while ``tic read``
+    showed ``1 234 567 Wh``: both now group digits and give the unit, from one function."""
+    from datetime import UTC, datetime
+
+    from linkytool.tic import Frame, decode_bytes
+    from linkytool.tic.serial_live import LiveSession
+    from linkytool.tic.serialio import FrameReceived
+
+    code, out, _ = run("-", stdin=standard_frame() * 2)
+    assert code == 0
+    header, _, first = out.splitlines()[:3]
+    assert "Index [Wh]" not in header and "1234567" not in out
+    assert "1\u202f234\u202f567 Wh" in first and "519 VA" in first
+    shown: list[str] = []
+    live = LiveSession("table", shown.append, lambda _: None, port="P")
+    for event in decode_bytes(standard_frame() * 2):
+        if isinstance(event, Frame):
+            live.handle(FrameReceived(event, datetime(2026, 11, 20, tzinfo=UTC)))
+    live.finish()
+    (read_row,) = [line for line in shown[-1].splitlines() if "(EAST)" in line]
+    (decode_row,) = [line for line in out.splitlines() if "(EAST)" in line]
+    assert read_row.split(")", 1)[1].strip() == "1\u202f234\u202f567 Wh"
+    assert decode_row == read_row

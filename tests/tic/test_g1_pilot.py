@@ -39,8 +39,8 @@ def test_g1_pilot_labels_are_typed_and_summarised() -> None:
     assert (reading.smaxsn_va, reading.smaxsn_prev_va) == (3120, 4215)
     rows = dict(describe_reading(reading, today=date(2026, 12, 2)))
     assert rows["Puissance soutirée (SINST1)"] == "870 VA"
-    assert rows["Puissance max. du jour (SMAXN)"] == "3 120 VA"
-    assert rows["Puissance max. de la veille (SMAXN-1)"] == "4 215 VA"
+    assert rows["Puissance max. du jour (SMAXN)"] == "3\u202f120 VA"
+    assert rows["Puissance max. de la veille (SMAXN-1)"] == "4\u202f215 VA"
     assert "pilote G1" in rows["Compteur (ADSC/ADCO)"]
     # French agreement: 0 and 1 take the singular (it read « 1 valides, 0 rejetés »)
     assert rows["Trames"] == "1 dont 1 valide"
