@@ -52,6 +52,40 @@ async def test_textual_input_alone_still_reorders_them() -> None:
     assert await _typed_at_once("plain") != TYPED
 
 
+class _Form(App[None]):
+    def compose(self) -> ComposeResult:
+        yield InOrderInput("Camille Martin", id="name")
+        yield InOrderInput("1 rue des Lilas", id="address")
+        yield InOrderInput("", id="phone")
+
+
+async def test_keys_typed_after_a_tab_go_to_the_next_field() -> None:
+    """QA, stop 32: ``End ' X' Tab End ' Y'`` sent at once (tmux, a paste, SSH) wrote
+    « Camille Martin X Y » in the first field and left the address unchanged."""
+    app = _Form()
+    async with app.run_test() as pilot:
+        app.query_one("#name", Input).focus()
+        await pilot.pause()
+        driver = app._driver
+        assert driver is not None
+        burst = [("end", None), ("space", " "), ("X", "X"), ("tab", "\t"), ("end", None)]
+        burst += [("space", " "), ("Y", "Y"), ("tab", "\t"), ("7", "7"), ("shift+tab", None)]
+        burst += [("end", None), ("Z", "Z")]
+        for key, character in burst:
+            event = events.Key(key, character)
+            event.set_sender(app)
+            driver.send_message(event)
+        for _ in range(4):
+            await pilot.pause()
+        values = {f.id: f.value for f in app.query(InOrderInput)}
+        assert values == {
+            "name": "Camille Martin X",
+            "address": "1 rue des Lilas YZ",
+            "phone": "7",
+        }
+        assert app.focused is app.query_one("#address", Input)
+
+
 def test_every_editing_key_of_input_is_handled_in_order() -> None:
     assert EDIT_ACTIONS["backspace"] == "delete_left"
     assert EDIT_ACTIONS["home"] == EDIT_ACTIONS["ctrl+a"] == "home"

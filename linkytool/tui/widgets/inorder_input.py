@@ -9,6 +9,11 @@ terminal paste) are then applied out of order: ``abc``, then Backspace, Backspac
 Textual 8.2.8; upstream Textualize/textual#6605). In a PRM or an index that is a
 silently wrong number. Here the widget runs its own bindings' actions when the key
 reaches it, in the same queue as the characters.
+
+Tab and Maj+Tab are the screen's bindings and move the focus late the same way: the
+keys typed after them were already in this field's queue and landed here (``End ' X'
+Tab End ' Y'`` wrote « X Y » in the first field, saved at once). The field moves the
+focus itself, and hands on the keys that reach it after the focus left it, in order.
 """
 
 from __future__ import annotations
@@ -28,12 +33,26 @@ def _own_actions() -> dict[str, str]:
 
 #: Every key ``Input`` binds, and its action (Backspace -> ``delete_left``...).
 EDIT_ACTIONS: dict[str, str] = _own_actions()
+#: The screen's focus keys (``Screen.BINDINGS``), run by the field in typing order.
+FOCUS_ACTIONS: dict[str, str] = {"tab": "app.focus_next", "shift+tab": "app.focus_previous"}
 
 
 class InOrderInput(Input):
     """``Input`` whose editing keys are applied in typing order with the characters."""
 
     async def _on_key(self, event: events.Key) -> None:
+        focused = self.app.focused
+        if focused is not None and focused is not self:
+            # Typed after a Tab this field ran: the key belongs to the field it moved to.
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key in FOCUS_ACTIONS:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(FOCUS_ACTIONS[event.key])
+            return
         action = next((EDIT_ACTIONS[key] for key in event.aliases if key in EDIT_ACTIONS), None)
         if action is None:
             await super()._on_key(event)
@@ -44,4 +63,4 @@ class InOrderInput(Input):
         await self.run_action(action)
 
 
-__all__ = ["EDIT_ACTIONS", "InOrderInput"]
+__all__ = ["EDIT_ACTIONS", "FOCUS_ACTIONS", "InOrderInput"]
