@@ -89,7 +89,7 @@ from linkytool.mes.rules import (
     evaluate_rules,
     source_files,
 )
-from linkytool.mes.schema import PARIS
+from linkytool.mes.schema import PARIS, to_paris
 from linkytool.mes.signing import (
     SignatureReport,
     certificate_warnings,
@@ -106,6 +106,7 @@ from linkytool.mes.store import (
     validate_dossier,
 )
 from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos, read_signature_image
+from linkytool.textfmt import french_date
 
 #: Largest attestation PDF read back [bytes] (ours are 0.2–2 MB).
 MAX_PDF_BYTES = 50_000_000
@@ -717,6 +718,25 @@ def _signature_path(given: Path | None, declared: str, base: Path) -> Path | Non
     return resolve(base, declared) if declared else None
 
 
+def signing_date_problems(dossier: Dossier, now: datetime) -> list[str]:
+    """French reasons why the attestation's « Fait à …, le … » date cannot be signed: it
+    attests a commissioning and a test, so it is not before them, nor after today."""
+    signed_on = dossier.signatures.signed_on
+    commissioned = dossier.commissioning.at
+    if signed_on is None:
+        return []
+    if commissioned is not None and signed_on < to_paris(commissioned).date():
+        return [
+            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, avant la "
+            f"mise en service du {french_date(to_paris(commissioned))} qu'elle atteste"
+        ]
+    if signed_on > to_paris(now).date():
+        return [
+            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, dans l'avenir"
+        ]
+    return []
+
+
 def build_attestation(
     dossier: Dossier, base_dir: str | Path, request: AttestationRequest | None = None
 ) -> BuiltAttestation:
@@ -733,6 +753,7 @@ def build_attestation(
     outcomes = _outcomes(dossier, base, photos, settings)
     problems = [f"{o.title} : {o.detail}" for o in outcomes if not o.satisfied]
     problems += [f"photo {p.role.value} : {p.error}" for p in photos.values() if p.error]
+    problems += signing_date_problems(dossier, _now(request.now))
     if problems and not request.draft:
         raise PrerequisitesError(problems, what="Attestation")
     producer_path = _signature_path(

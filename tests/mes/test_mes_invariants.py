@@ -24,6 +24,7 @@ from linkytool.mes.errors import (
     AttestationError,
     DossierFileOutputError,
     DossierPhotoError,
+    PrerequisitesError,
     TestOverwriteError,
     UnsignedAttestationError,
 )
@@ -337,6 +338,24 @@ def test_an_attestation_to_sign_by_hand_is_not_signed_electronically(
     assert "--sign-p12" in str(caught.value)
     assert produced.read_bytes() == before
     assert load_dossier(ready).attestation.signature is SignatureKind.BY_HAND
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "fragment"),
+    [("2026-11-01", "avant la mise en service du 20/11/2026"), ("2026-11-22", "dans l'avenir")],
+)
+def test_an_attestation_is_not_signed_before_the_commissioning_it_attests(
+    ready: Path, tmp_path: Path, signed_on: str, fragment: str
+) -> None:
+    """QA: « Fait à Nantes, le 01/11/2026 », 19 days before the test it attests."""
+    dossier = load_dossier(ready)
+    dossier.signatures.signed_on = datetime.fromisoformat(signed_on).date()
+    save_dossier(dossier, ready)
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=PARIS)
+    with pytest.raises(PrerequisitesError) as caught:
+        service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=now))
+    assert any(fragment in reason for reason in caught.value.reasons), caught.value.reasons
+    assert not (tmp_path / "a.pdf").exists()
 
 
 def test_an_attestation_that_does_not_say_what_it_attests_is_not_sent(
