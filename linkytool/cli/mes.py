@@ -679,7 +679,9 @@ def _parse_time(value: str | None) -> datetime | None:
 @click.option("--message", help="Message affiché par l'onduleur (ex. « Grid Loss »).")
 @click.option("--seen/--not-seen", default=None, help="Découplage constaté ou non.")
 @click.option("--photo", help="Photo du message de l'onduleur (relative au dossier).")
-@click.option("--tic", "tic_evidence", help="Capture TIC prise pendant l'essai.")
+@click.option(
+    "--tic", "tic_evidence", help="Capture TIC prise pendant l'essai (relative au dossier)."
+)
 @click.option("--force", is_flag=True, help="Remplace sans demander un essai déjà consigné.")
 @click.option(
     "--max-delay",
@@ -731,7 +733,7 @@ def test_command(
     except TestOverwriteError as asked:
         if not _interactive():
             raise
-        warn(asked.message)
+        warn(asked.question)
         answer = click.prompt(
             "Remplacer l'essai consigné ? [o/N]", default="n", show_default=False, err=True
         )

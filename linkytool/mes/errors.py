@@ -160,10 +160,12 @@ class TestOverwriteError(MesError):
 
     def __init__(self, fields: Sequence[str]) -> None:
         self.fields = tuple(fields)
-        super().__init__(
+        #: What a front end says before asking whether to replace (nothing is done yet).
+        self.question = (
             "Un essai de découplage terminé est déjà consigné dans le dossier ; il serait "
-            "modifié (" + ", ".join(self.fields) + "). Rien n'a été modifié."
+            "modifié (" + ", ".join(self.fields) + ")."
         )
+        super().__init__(self.question + " Rien n'a été modifié.")
 
 
 class UnsignedAttestationError(MesError):

@@ -534,6 +534,14 @@ class DecouplingTestRecord:
     replaced: bool  # a finished test was replaced (on request)
 
 
+def _is_file(path: Path) -> bool:
+    """True for an existing file; False for anything else, never an exception."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def record_decoupling_test(
     dossier_path: str | Path,
     changes: DecouplingTestChanges,
@@ -547,6 +555,16 @@ def record_decoupling_test(
     path = Path(dossier_path)
     settings = settings or CheckSettings()
     replaced = False
+    for label, given in (
+        ("photo du message", changes.photo),
+        ("capture TIC", changes.tic_evidence),
+    ):
+        if given and not _is_file(resolve(path.parent, given)):
+            raise InputFileError(
+                f"Fichier introuvable pour la {label} de l'essai : {given} (chemin relatif au "
+                f"dossier, soit {resolve(path.parent, given)}). Rien n'a été enregistré.",
+                hint="Donnez le chemin d'un fichier existant, relatif au dossier (.toml).",
+            )
 
     def change(dossier: Dossier) -> Dossier:
         nonlocal replaced

@@ -253,6 +253,21 @@ def test_the_key_password_is_asked_for_not_only_an_option(
     assert load_dossier(path).attestation.signature == "pades"
 
 
+@pytest.mark.parametrize("option", ["--photo", "--tic"])
+def test_test_evidence_that_does_not_exist_is_refused(
+    complete: tuple[Dossier, Path], option: str
+) -> None:
+    """QA: `mes test --photo nope.jpg --tic nope.tic --force` exited 0 and recorded both."""
+    _, path = complete
+    before = path.read_bytes()
+    code, _, err = run("test", str(path), option, "nope.bin", "--force")
+    assert code == 3 and "Fichier introuvable" in err and "relatif au dossier" in err, err
+    assert path.read_bytes() == before
+    (path.parent / "nope.bin").write_bytes(b"x")
+    code, _, err = run("test", str(path), option, "nope.bin", "--force")
+    assert code != 3, err
+
+
 def test_a_finished_test_is_replaced_after_a_yes_on_the_terminal(
     complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -264,6 +279,8 @@ def test_a_finished_test_is_replaced_after_a_yes_on_the_terminal(
     no = CliRunner().invoke(cli, ["mes", "test", str(path), "--message", "Grid Loss"], input="n\n")
     assert no.exit_code == 1 and path.read_bytes() == before
     assert "Remplacer l'essai consigné ?" in no.stderr
+    # not « Rien n'a été modifié » before the question (QA): said after a no
+    assert "Rien n'a été modifié" not in no.stderr and "inchangé" in no.stderr
     yes = CliRunner().invoke(cli, ["mes", "test", str(path), "--message", "Grid Loss"], input="o\n")
     assert yes.exit_code == 0, yes.stderr
     assert load_dossier(path).decoupling_test.message == "Grid Loss"
