@@ -117,10 +117,13 @@ CASES: list[tuple[str, tuple[str, ...], int, str]] = [
                                "--signature", "garbage"), 3, "n'est pas une image PNG ou JPEG"),
     ("mes-signature-empty", ("mes", "attest", str(DEMO_DOSSIER), "-o", "a.pdf",
                              "--installer-signature", "empty"), 3, "est vide"),
-    ("mes-verify-garbage", ("mes", "verify", "garbage"), 3, "pas un PDF lisible"),
+    ("mes-verify-garbage", ("mes", "verify", "garbage"), 3, "garbage : Le fichier n'est pas"),
     ("mes-verify-toml", ("mes", "verify", "d.toml"), 3, "pas un PDF lisible"),
     # refused by the option itself now (linkytool.cli.french), before the dossier is read
     ("mes-test-nan", ("mes", "test", "d.toml", "--injecting", "nan"), 2, "pas un nombre fini"),
+    # the value as typed, not with its comma made a point (« 1.2.5 »)
+    ("mes-test-two-commas", ("mes", "test", "d.toml", "--delay", "1,2.5"), 2,
+     "« 1,2.5 » n'est pas un nombre"),
     ("mes-test-negative", ("mes", "test", "d.toml", "--injecting", "-5"), 3, "strictement"),
     ("mes-index-decimal", ("mes", "reading", "d.toml", "injection_index", "12.5"), 3,
      "ni virgule, ni point"),

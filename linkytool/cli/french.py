@@ -223,11 +223,16 @@ def _convert_french_float(
     self: click.types.FloatParamType, value: Any, param: Any, ctx: Any
 ) -> Any:
     """A decimal comma is a decimal point (``--delay 0,8``); nan and inf are refused."""
+    typed = value
     if isinstance(value, str):
         value = value.strip().replace(",", ".")
-    number = _float_convert(self, value, param, ctx)
+    try:
+        number = _float_convert(self, value, param, ctx)
+    except click.BadParameter:
+        # click's message would quote the value with its comma made a point (« 1.2.5 »)
+        self.fail(f"« {typed} » n'est pas un nombre (exemple : 0,8).", param, ctx)
     if not math.isfinite(number):
-        self.fail(f"{value!r} n'est pas un nombre fini.", param, ctx)
+        self.fail(f"« {typed} » n'est pas un nombre fini.", param, ctx)
     return number
 
 

@@ -1169,8 +1169,11 @@ def verify(pdf_path: str | Path, photos: Sequence[str | Path] = ()) -> Verificat
         pdf = read_regular_file(path, limit=MAX_PDF_BYTES, what="attestation")
     except InputFileError as exc:
         raise VerifyInputError(exc.message, hint="Donnez le chemin de l'attestation PDF.") from exc
-    report = verify_signature(pdf)
-    summary = read_embedded_summary(pdf)
+    try:
+        report = verify_signature(pdf)
+        summary = read_embedded_summary(pdf)
+    except VerifyInputError as exc:  # the pure check knows bytes, not the file's name
+        raise VerifyInputError(f"{path} : {exc.message}", hint=exc.hint) from exc
     by_hash: dict[Any, Any] = {}
     if summary is not None:
         by_hash = {

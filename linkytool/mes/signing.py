@@ -173,7 +173,7 @@ def _reader(pdf: bytes) -> Any:
         return reader
     except Exception as exc:  # any parser failure on hostile bytes: not a readable PDF
         raise VerifyInputError(
-            f"Le fichier n'est pas un PDF lisible ({type(exc).__name__}).",
+            "Le fichier n'est pas un PDF lisible.",
             hint="Vérifiez que vous avez donné l'attestation PDF produite par linkytool.",
         ) from exc
 
