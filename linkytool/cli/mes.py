@@ -171,6 +171,19 @@ def _key(path: Path | None, password: str | None) -> service.SigningKey | None:
             show_default=False,
             err=True,
         )
+    elif password is None:
+        # No terminal to ask on: a key that needs a password says so, not « incorrect ».
+        from linkytool.mes.signing import load_signer
+
+        try:
+            load_signer(data, None)
+        except SigningError as exc:
+            raise SigningError(
+                f"La clé {path} demande un mot de passe, et aucun n'a été donné (pas de "
+                "terminal pour le demander).",
+                hint="Donnez-le avec la variable LINKYTOOL_P12_PASSWORD (ou --p12-password), "
+                "ou lancez la commande dans un terminal.",
+            ) from exc
     return service.SigningKey(data, password.encode("utf-8") if password else None)
 
 

@@ -253,6 +253,27 @@ def test_the_key_password_is_asked_for_not_only_an_option(
     assert load_dossier(path).attestation.signature == "pades"
 
 
+def test_a_key_password_not_given_without_a_terminal_is_said_missing(
+    complete: tuple[Dossier, Path],
+    tmp_path: Path,
+    p12_key: tuple[bytes, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """QA: `mes attest --sign-p12 K` with stdin /dev/null said « mot de passe incorrect »."""
+    import linkytool.cli.mes as mes_cli
+
+    _, path = complete
+    p12 = tmp_path / "cle.p12"
+    p12.write_bytes(p12_key[0])
+    monkeypatch.setattr(mes_cli, "_interactive", lambda: False)
+    monkeypatch.delenv("LINKYTOOL_P12_PASSWORD", raising=False)
+    out = tmp_path / "a.pdf"
+    code, _, err = run("attest", str(path), "-o", str(out), "--sign-p12", str(p12))
+    assert code == 3 and "demande un mot de passe, et aucun n'a été donné" in err, err
+    assert "incorrect" not in err and "LINKYTOOL_P12_PASSWORD" in err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("option", ["--photo", "--tic"])
 def test_test_evidence_that_does_not_exist_is_refused(
     complete: tuple[Dossier, Path], option: str
