@@ -450,7 +450,7 @@ class LinkytoolApp(SafetyNet, App[None]):
             self.post_message(PhotoRead(slot, reading, path))
         else:
             message, hint = describe_error(error)
-            self.post_message(PhotoFailed(slot, message, path))
+            self.post_message(PhotoFailed(slot, message, path, hint))
             self.post_message(WorkFailed(f"Photo {path.name}", message, hint))
 
     # -- safety net -----------------------------------------------------------------------
