@@ -30,7 +30,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from linkytool.ocr.result import ScreenKind
 from linkytool.textfmt import french_megabytes, french_percent, french_value
 from linkytool.tui.errors import SafetyNet, describe_error, guarded
 from linkytool.tui.labels import iso_date
@@ -59,6 +58,10 @@ SLOTS: tuple[tuple[str, str, str], ...] = (
     ("date", "Date courante", "écran de la date courante"),
     ("injection_index", "Index injection", "écran « INDEX INJECTION » (kWh)"),
 )
+
+#: ``linkytool.ocr.ScreenKind.NOT_LINKY`` (no Linky screen found), by value: this screen
+#: must not import the OCR package (see ``test_the_photos_screen_loads_neither_numpy...``).
+NOT_LINKY = "not_linky"
 
 CHECK_STYLE = {"ok": "green", "mismatch": "bold red", "unavailable": "dim", "missing": "yellow"}
 CHECK_ICON = {"ok": "✔", "mismatch": "✘", "unavailable": "·", "missing": "?"}
@@ -116,7 +119,7 @@ class PhotoSlot(SafetyNet, Vertical):
         text = Text()
         screen = str(getattr(reading, "screen", ""))
         label = getattr(reading, "screen_label", screen)
-        if screen == ScreenKind.NOT_LINKY:
+        if screen == NOT_LINKY:
             text.append(f"Écran non reconnu (attendu : {self.slot_title})\n", style="bold red")
         elif screen != self.slot:
             text.append(
