@@ -33,7 +33,7 @@ from textual.widgets import Header, Input, TabbedContent, TabPane
 
 from linkytool.tui import french
 from linkytool.tui.dossier_store import DossierStore
-from linkytool.tui.drafts import DraftStore
+from linkytool.tui.drafts import DraftStore, UnsavedDrafts, unsaved_drafts
 from linkytool.tui.errors import SafetyNet, describe_error, notify_error
 from linkytool.tui.messages import (
     DossierChanged,
@@ -122,6 +122,11 @@ class LinkytoolApp(SafetyNet, App[None]):
         #: The photo of each slot the dossier named when last read (see read_dossier_photos).
         self._declared_photos: dict[str, tuple[Path, int, int]] = {}
         self.sub_title = "démo (simulateur)" if session.demo else "mise en service"
+        #: The header's line without a status (see :meth:`flush_drafts`).
+        self._base_sub_title = self.sub_title
+        #: Why the drafts cannot be written, while they cannot (said once, then shown in
+        #: the header until a write succeeds).
+        self.drafts_problem: UnsavedDrafts | None = None
         from linkytool.tui.photo_jobs import PhotoJobs, spare_core
         from linkytool.tui.reading_cache import ReadingCache
 
@@ -445,7 +450,7 @@ class LinkytoolApp(SafetyNet, App[None]):
             self.post_message(PhotoRead(slot, reading, path))
         else:
             message, hint = describe_error(error)
-            self.post_message(PhotoFailed(slot, message, path))
+            self.post_message(PhotoFailed(slot, message, path, hint))
             self.post_message(WorkFailed(f"Photo {path.name}", message, hint))
 
     # -- safety net -----------------------------------------------------------------------
@@ -506,10 +511,30 @@ class LinkytoolApp(SafetyNet, App[None]):
                 widget.value = value
 
     def flush_drafts(self) -> None:
+        """Write the drafts (every second). A failure (a read-only folder...) is said once,
+        then stays in the header while it lasts; the write is tried again each time, so a
+        folder made writable is used at once (and that is said too)."""
         try:
             self.drafts.flush()
         except Exception as error:
-            notify_error(self, error, title="Saisie non enregistrée")
+            path = self.drafts.path
+            folder = path.parent if path is not None else self.session.workdir
+            dossier = self.store.path is not None and self.store.path.parent == folder
+            problem = unsaved_drafts(error, folder, dossier=dossier)
+            if self.drafts_problem is None or problem.status != self.drafts_problem.status:
+                self.notify(
+                    f"{problem.message}\n→ {problem.hint}",
+                    title="Saisie non enregistrée",
+                    severity="error",
+                    timeout=20,
+                )
+            self.drafts_problem = problem
+            self.sub_title = f"{self._base_sub_title} · {problem.status}"
+        else:
+            if self.drafts_problem is not None:
+                self.drafts_problem = None
+                self.sub_title = self._base_sub_title
+                self.notify("La saisie en cours est de nouveau gardée.", title="Saisie")
 
     def remember(self, **changes: str | None) -> None:
         """Record the last dossier, adapter or folder (not in the demo)."""

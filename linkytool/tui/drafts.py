@@ -8,7 +8,9 @@ itself is saved by its own screens; the draft covers what is not yet in the doss
 
 from __future__ import annotations
 
+import errno
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -52,3 +54,55 @@ class DraftStore:
         atomic_write_text(self.path, json.dumps(self.values, ensure_ascii=False, indent=1))
         self._dirty = False
         return True
+
+
+@dataclass(frozen=True)
+class UnsavedDrafts:
+    """Why the drafts cannot be written, in French: a short ``status`` for a line of the
+    screen while it lasts, the ``message`` said once, and what to do (``hint``)."""
+
+    status: str
+    message: str
+    hint: str
+
+
+_READ_ONLY = UnsavedDrafts(
+    "dossier en lecture seule",
+    "{folder} est en lecture seule : la saisie en cours n'y est pas gardée (elle sera "
+    "perdue à la fermeture){dossier}.",
+    "Copiez le dossier et ses photos dans un répertoire où vous pouvez écrire, puis "
+    "ouvrez la copie (F4) ; ou rendez ce répertoire accessible en écriture.",
+)
+
+#: Why the drafts' folder refuses the write (errno of the cause) -> what to say.
+UNSAVED_REASONS: dict[int, UnsavedDrafts] = {
+    errno.EROFS: _READ_ONLY,
+    errno.EACCES: _READ_ONLY,
+    errno.EPERM: _READ_ONLY,
+    errno.ENOSPC: UnsavedDrafts(
+        "disque plein",
+        "Le disque de {folder} est plein : la saisie en cours n'est pas gardée (elle sera "
+        "perdue à la fermeture){dossier}.",
+        "Libérez de la place : la saisie est de nouveau gardée aussitôt.",
+    ),
+}
+
+
+def unsaved_drafts(error: BaseException, folder: Path, *, dossier: bool) -> UnsavedDrafts:
+    """What to tell the user when the drafts cannot be written to ``folder`` (``dossier``:
+    the dossier file is in that folder too, so it cannot be changed either)."""
+    from linkytool.tui.errors import describe_error
+
+    cause = error if isinstance(error, OSError) else error.__cause__
+    known = UNSAVED_REASONS.get(cause.errno or 0) if isinstance(cause, OSError) else None
+    if known is None:
+        message, hint = describe_error(error)
+        return UnsavedDrafts(
+            "saisie non gardée",
+            f"La saisie en cours ne peut pas être gardée : {message}",
+            hint or "Vérifiez le répertoire du dossier.",
+        )
+    also = " et le dossier ne peut pas y être modifié" if dossier else ""
+    return UnsavedDrafts(
+        known.status, known.message.format(folder=folder, dossier=also), known.hint
+    )

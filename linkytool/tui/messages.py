@@ -153,13 +153,16 @@ class PortsListed(Message):
 
 
 class PhotoFailed(Message):
-    """A photo of ``slot`` could not be read (``message`` says what to retake)."""
+    """A photo of ``slot`` could not be read (``message`` says why, ``hint`` what to do)."""
 
-    def __init__(self, slot: str, message: str, path: Path | None = None) -> None:
+    def __init__(
+        self, slot: str, message: str, path: Path | None = None, hint: str | None = None
+    ) -> None:
         super().__init__()
         self.slot = slot
         self.message = message
         self.path = path
+        self.hint = hint
 
 
 class IntakeUpdated(Message):

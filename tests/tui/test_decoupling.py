@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from linkytool.mes import evaluate_decoupling_test, load_dossier
 from linkytool.tui.app import make_app
@@ -130,3 +130,114 @@ async def test_a_bad_power_value_is_kept_not_a_crash(template_dossier: Path) -> 
         assert app.is_running
         assert app.query_one("#dec-power", Input).value == "1e400"
     assert load_dossier(template_dossier).decoupling_test.injecting_w is None
+
+
+async def test_a_noted_step_is_noted_again_only_after_confirming(
+    template_dossier: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: a stray « 2 » (focus on a button) after steps 1-3 re-stamped the breaker's
+    opening 25 s after the decoupling, without a question. Each step already noted asks
+    first, as step 1 does; « o » starts the test again from that step."""
+    from datetime import timedelta
+
+    from linkytool.tui.screens.decoupling import ConfirmReplaceTest
+
+    stopwatch = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(
+        "linkytool.tui.screens.decoupling.time", SimpleNamespace(monotonic=lambda: stopwatch.now)
+    )
+    moment = SimpleNamespace(now=FROZEN_NOW)
+    app = make_app(template_dossier, clock=lambda: moment.now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        for key in ("1", "2"):
+            await pilot.press(key)
+            await pilot.pause()
+            moment.now += timedelta(seconds=10)
+        stopwatch.now += 1.5
+        moment.now += timedelta(seconds=1.5)
+        await pilot.press("3")
+        await wait_for(
+            pilot, lambda: load_dossier(template_dossier).decoupling_test.decoupling_seen
+        )
+        before = load_dossier(template_dossier).decoupling_test
+        app.query_one("#dec-coupled").focus()
+        moment.now += timedelta(seconds=25)
+        for key in "2400":  # typed with the focus on a button, not in the message field
+            await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmReplaceTest)
+        assert "Disjoncteur Enedis ouvert » est déjà noté à 14:40:10" in str(
+            app.screen.query_one(Static).render()
+        )
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmReplaceTest)
+        assert load_dossier(template_dossier).decoupling_test == before
+        for key in ("3", "1"):  # the same question for every step already noted
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmReplaceTest)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert load_dossier(template_dossier).decoupling_test == before
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("o")
+        await wait_for(
+            pilot,
+            lambda: (
+                load_dossier(template_dossier).decoupling_test.breaker_opened_at
+                != before.breaker_opened_at
+            ),
+        )
+    test = load_dossier(template_dossier).decoupling_test
+    assert test.coupled_at == before.coupled_at  # the steps before it are kept
+    assert test.breaker_opened_at == moment.now.replace(microsecond=0)
+    # the later steps, timed against the old opening, are forgotten
+    assert test.decoupled_at is None and test.delay_s is None and not test.decoupling_seen
+
+
+async def test_a_step_is_refused_before_the_step_it_follows(template_dossier: Path) -> None:
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.click("#dec-opened")
+        await pilot.pause()
+        assert any("Appuyez d'abord sur 1" in n.message for n in app._notifications)
+    test = load_dossier(template_dossier).decoupling_test
+    assert test.breaker_opened_at is None and test.coupled_at is None
+
+
+async def test_step_times_are_written_to_the_second(
+    template_dossier: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The template documents AAAA-MM-JJTHH:MM:SS: no microseconds in the file. The
+    stopwatch's delay keeps its tenths."""
+    from datetime import timedelta
+
+    stopwatch = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(
+        "linkytool.tui.screens.decoupling.time", SimpleNamespace(monotonic=lambda: stopwatch.now)
+    )
+    moment = SimpleNamespace(now=FROZEN_NOW + timedelta(microseconds=89430))
+    app = make_app(template_dossier, clock=lambda: moment.now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.click("#dec-coupled")
+        await pilot.click("#dec-opened")
+        stopwatch.now += 1.27
+        moment.now += timedelta(seconds=1.27)
+        await pilot.click("#dec-decoupled")
+        await wait_for(
+            pilot, lambda: load_dossier(template_dossier).decoupling_test.decoupling_seen
+        )
+    text = template_dossier.read_text(encoding="utf-8")
+    assert "coupled_at = 2026-11-20T14:40:00\n" in text, text
+    assert "decoupled_at = 2026-11-20T14:40:01\n" in text
+    test = load_dossier(template_dossier).decoupling_test
+    assert test.delay_s == 1.3
+    assert evaluate_decoupling_test(test).problems == ()

@@ -261,3 +261,68 @@ async def test_the_photos_are_queued_at_mount_only_with_a_core_to_spare(
         )
     assert queued_at_first_paint == [3 if spare else 0]
     assert photo_reader.calls == calls + 3
+
+
+async def test_a_file_that_is_not_a_photo_is_refused_not_recorded(
+    template_dossier: Path, messages: MessageLog, photo_reader: CachedPhotoReader, tmp_path: Path
+) -> None:
+    """QA: a text file named .jpg stayed « lecture en cours… » under its error and was
+    recorded as the dossier's PRM photo. The slot says it failed and what to do; the
+    dossier does not name it (a photo is recorded once it reads as a photo)."""
+    from textual.widgets import Label, Static
+
+    from linkytool.tui.messages import PhotoFailed
+
+    fake = tmp_path / "notphoto.jpg"
+    fake.write_text("hello, not a photo\n", encoding="utf-8")
+    app = make_app(
+        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
+    )
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        app.panes["photos"].add_photo("prm", fake)
+        await wait_for(pilot, lambda: bool(messages.of(PhotoFailed)), timeout=60)
+        header = app.query_one("#file-prm", Label)
+        await wait_for(pilot, lambda: "photo illisible" in str(header.content))
+        assert "lecture en cours" not in str(header.content)
+        said = str(app.query_one("#ocr-prm", Static).content)
+        assert "n'est pas une image lisible" in said
+        assert "→ Choisissez la photo elle-même" in said  # what to do
+        assert "pas enregistrée au dossier" in said
+    assert load_dossier(template_dossier).photos.prm == ""
+
+
+async def test_the_screen_is_named_not_its_raw_cells(
+    template_dossier: Path, messages: MessageLog
+) -> None:
+    """QA: « Écran : C0NS0MMATEUR / » (the OCR's raw cells) was shown; the recognised
+    screen's French name is, or « écran non reconnu »."""
+    from textual.widgets import Static
+
+    from linkytool.ocr import PhotoReading, ScreenKind
+
+    photo = SAMPLES / "photos" / "demo-prm.jpg"
+    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        pane = app.panes["photos"]
+        ocr = app.query_one("#ocr-prm", Static)
+        shown = {
+            ScreenKind.PRM: ("NUMER0 PRM", "Écran : numéro PRM"),
+            ScreenKind.NOT_LINKY: ("C0NS0MMATEUR", "Écran non reconnu (attendu : Numéro PRM)"),
+        }
+        for screen, (cells, expected) in shown.items():
+            reading = PhotoReading(
+                path=photo,
+                screen=screen,
+                value="30002345678901" if screen is ScreenKind.PRM else None,
+                confidence=0.9,
+                confident=True,
+                lines=(cells, ""),
+            )
+            pane.slot("prm").set_path(photo)
+            pane.post_message(PhotoRead("prm", reading, photo))
+            await wait_for(pilot, lambda expected=expected: expected in str(ocr.content))
+            assert cells not in str(ocr.content)

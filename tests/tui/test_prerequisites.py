@@ -291,3 +291,28 @@ async def test_dates_and_numbers_are_shown_and_typed_in_french(
     assert dossier.installation.power_kwc == 6.5
     assert dossier.commissioning.at is not None
     assert dossier.commissioning.at.replace(tzinfo=None) == datetime(2026, 11, 20, 14, 32)
+
+
+@pytest.mark.parametrize("again", ["v", "f3 f4"])
+async def test_a_dossier_fixed_on_disk_is_read_again(
+    template_dossier: Path, messages: MessageLog, again: str
+) -> None:
+    """QA: after a load error, fixing the file in an editor then « Vérifier » (v) or
+    showing the screen again left the error until a restart; the file is read again and
+    the checklist and form appear."""
+    valid = template_dossier.read_text(encoding="utf-8")
+    template_dossier.write_text('schema = 1\n[case\nprm = "1"\n', encoding="utf-8")
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+        await pilot.press("f4")
+
+        def summary() -> str:  # the screen wraps the long path anywhere in the message
+            return str(app.query_one("#prereq-summary", Label).content)
+
+        await wait_for(pilot, lambda: "n'est pas un fichier TOML valide" in summary())
+        template_dossier.write_text(valid, encoding="utf-8")
+        await pilot.press(*again.split())
+        await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)))
+        await wait_for(pilot, lambda: bool(app.query("#f-case--prm")))
+        await wait_for(pilot, lambda: "rempli" in summary())
+        assert app.store.dossier is not None and app.store.load_error is None

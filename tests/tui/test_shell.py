@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from textual.widgets import Input, TabbedContent
@@ -147,3 +148,51 @@ async def test_escape_leaves_a_text_field_so_screen_letters_work(tmp_path: Path)
         await pilot.pause()
         assert field.value == "b"
         assert any("Aucun dossier" in n.message for n in app._notifications)
+
+
+async def test_a_read_only_folder_is_said_once_then_shown_in_the_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: in a read-only dossier folder each failed flush of the drafts (every second)
+    was a notification, covering half the screen for over a minute. Once, with what to
+    do; then a discreet status in the header while it lasts; said again when it is over."""
+    import errno
+
+    from linkytool import fileio
+    from linkytool.errors import OutputError
+
+    writable = SimpleNamespace(now=False)
+    real_write = fileio.atomic_write_text
+
+    def write(path: Path, text: str, encoding: str = "utf-8") -> None:
+        if not writable.now:
+            try:
+                raise OSError(errno.EROFS, "Read-only file system")
+            except OSError as cause:
+                raise OutputError(f"Impossible d'écrire dans le dossier {path.parent}.") from cause
+        real_write(path, text, encoding)
+
+    monkeypatch.setattr(fileio, "atomic_write_text", write)
+    dossier = tmp_path / "ro" / "dossier.toml"
+    dossier.parent.mkdir()
+    from linkytool.mes.store import new_dossier_text
+
+    dossier.write_text(new_dossier_text(), encoding="utf-8")
+    app = make_app(dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await compteur_ready(app, pilot)
+        app.query_one("#meter-url", Input).value = "rfc2217://box:4001"
+        for _ in range(5):  # as the app's one-second timer does
+            app.flush_drafts()
+            await pilot.pause()
+        said = [n for n in app._notifications if n.title == "Saisie non enregistrée"]
+        assert len(said) == 1
+        assert f"{dossier.parent} est en lecture seule" in said[0].message
+        assert "ouvrez la copie" in said[0].message
+        await wait_for(pilot, lambda: "dossier en lecture seule" in screen_text(app).split("\n")[0])
+        writable.now = True
+        app.flush_drafts()
+        await pilot.pause()
+        assert "lecture seule" not in screen_text(app).split("\n")[0]
+        assert any("de nouveau gardée" in n.message for n in app._notifications)
+    assert json.loads(app.drafts.path.read_text())["meter-url"] == "rfc2217://box:4001"

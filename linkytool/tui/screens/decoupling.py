@@ -3,8 +3,10 @@
 Steps: coupling confirmed, Enedis breaker opened (the stopwatch starts), decoupling seen
 on the inverter (the stopwatch stops), inverter message (and optional photo). Each step
 is written to the dossier at once through ``linkytool.mes.service.record_decoupling_test``
-(the same function as ``linkytool mes test``) so nothing is lost; step 1 starts a new
-test, and replacing a finished test asks first. The verdict comes from the same service
+(the same function as ``linkytool mes test``) so nothing is lost, its time to the second
+(the stopwatch's delay keeps its tenths). The steps are noted in order (a step before the
+one it follows is refused); noting again a step already noted asks first and forgets the
+steps after it (step 1 starts a new test). The verdict comes from the same service
 (delay, message, test during this commissioning). The live TIC, when connected, adds its
 evidence (power before and after opening).
 """
@@ -12,6 +14,9 @@ evidence (power before and after opening).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,20 +37,24 @@ from linkytool.tui.widgets.picker import FilePicker
 
 
 class ConfirmReplaceTest(ModalScreen[bool]):
-    """Asks before a finished decoupling test is replaced (Entrée/o: yes, Échap/n: no)."""
+    """Asks before a step already recorded is noted again, or a finished test replaced
+    (o: yes, Échap/n: no; the focus starts on « Garder »: a stray Entrée keeps)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "Garder l'essai"),
         Binding("o", "answer(True)", "Remplacer"),
     ]
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, question: str = "Remplacer l'essai consigné par un nouvel essai ?"
+    ) -> None:
         super().__init__()
         self.message = message
+        self.question = question
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.message + "\n\nRemplacer l'essai consigné par un nouvel essai ?")
+            yield Static(self.message + "\n\n" + self.question)
             with Horizontal(classes="row buttons"):
                 yield Button("Remplacer (o)", id="confirm-yes", variant="warning", compact=True)
                 yield Button("Garder l'essai (n)", id="confirm-no", compact=True)
@@ -59,6 +68,51 @@ class ConfirmReplaceTest(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+#: The test's fields in the order the steps fill them: noting a step again forgets the
+#: fields from its own on (the later steps were timed against the old moment).
+TEST_FIELD_ORDER: tuple[str, ...] = (
+    "coupled_at",
+    "injecting_w",
+    "breaker_opened_at",
+    "decoupled_at",
+    "delay_s",
+    "decoupling_seen",
+    "message",
+    "photo",
+    "tic_evidence",
+)
+
+
+@dataclass(frozen=True)
+class TimedStep:
+    """One timed step: its key, the dossier field it stamps, its French name, and what
+    to say when the step it follows is not noted yet."""
+
+    key: str
+    field: str
+    label: str
+    before_it: str  # French refusal: the previous step is not noted
+
+
+#: The three timed steps, in order (step 4, the message, is :meth:`action_save`).
+TIMED_STEPS: tuple[TimedStep, ...] = (
+    TimedStep("1", "coupled_at", "Couplage confirmé", ""),
+    TimedStep(
+        "2",
+        "breaker_opened_at",
+        "Disjoncteur Enedis ouvert",
+        "Appuyez d'abord sur 1 (couplage confirmé) : l'ouverture du disjoncteur se note "
+        "après le couplage.",
+    ),
+    TimedStep(
+        "3",
+        "decoupled_at",
+        "Découplage constaté",
+        "Appuyez d'abord sur 2 au moment où vous ouvrez le disjoncteur Enedis.",
+    ),
+)
 
 
 class DecouplingPane(Pane):
@@ -75,7 +129,10 @@ l'écran de l'onduleur) »).
 3. Dès que l'onduleur affiche son message (Grid Loss, Utility Loss…), « Découplage
    constaté » (3) : le chronomètre s'arrête.
 4. Recopiez le message de l'onduleur (et joignez sa photo si vous voulez), puis
-   « Enregistrer » (4). Chaque étape est écrite tout de suite dans le dossier.
+   « Enregistrer » (4). Chaque étape est écrite tout de suite dans le dossier, à la
+   seconde près (le chronomètre garde ses dixièmes).
+Les étapes se notent dans l'ordre. Noter de nouveau une étape déjà notée demande
+confirmation (o : oui, n ou Échap : non) et efface les étapes qui la suivent.
 Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation.
 """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -168,36 +225,116 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
         self.opened_monotonic = None
         self.delay_s = None
 
+    def _stamp(self, step: TimedStep, apply: Callable[[datetime, float, bool], None]) -> None:
+        """Note ``step`` at this key press: ``apply(moment, stopwatch, overwrite)`` records it.
+
+        The moment is taken now, to the second (the dossier's times are written
+        ``AAAA-MM-JJTHH:MM:SS``; the stopwatch keeps its tenths in ``delay_s``), even when a
+        question comes first. A step is refused while the step it follows is not noted. A
+        step already noted (or anything recorded after it) is noted again only once the
+        user confirms; the later steps are then forgotten, since they were timed against
+        the old moment."""
+        at = self.session.clock().replace(microsecond=0)
+        tick = time.monotonic()
+        self.store.require_path()
+        test = self.store.load().decoupling_test  # as on disk now (an editor may have changed it)
+        index = TIMED_STEPS.index(step)
+        if index > 0 and getattr(test, TIMED_STEPS[index - 1].field) is None:
+            self.notify(step.before_it, severity="warning")
+            return
+        lost = [
+            name
+            for name in TEST_FIELD_ORDER[TEST_FIELD_ORDER.index(step.field) :]
+            if getattr(test, name) not in (None, "", False)
+        ]
+        if not lost:
+            apply(at, tick, False)
+            return
+        from linkytool.mes.service import TEST_FIELD_LABELS
+
+        noted = getattr(test, step.field)
+        message = (
+            f"« {step.label} » est déjà noté à {noted:%H:%M:%S}."
+            if noted is not None
+            else "L'essai consigné a déjà des étapes suivantes."
+        )
+        message += (
+            f" Le noter maintenant ({at:%H:%M:%S}) efface : "
+            + ", ".join(TEST_FIELD_LABELS[name] for name in lost)
+            + "."
+        )
+        question = (
+            "Remplacer l'essai consigné par un nouvel essai ?"
+            if index == 0
+            else "Reprendre l'essai à partir de cette étape ?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                try:
+                    apply(at, tick, True)
+                except Exception as error:
+                    from linkytool.tui.errors import notify_error
+
+                    notify_error(self, error)
+            else:
+                self.notify("Essai consigné conservé : rien n'a été modifié.")
+            self.refresh_view()
+
+        self.app.push_screen(ConfirmReplaceTest(message, question), answered)
+
+    def _earlier_steps(self, step: TimedStep) -> dict[str, Any]:
+        """The recorded fields the steps before ``step`` filled (kept when it is noted)."""
+        dossier = self.store.dossier
+        if dossier is None:
+            return {}
+        test = dossier.decoupling_test
+        return {
+            name: getattr(test, name)
+            for name in TEST_FIELD_ORDER[: TEST_FIELD_ORDER.index(step.field)]
+        }
+
     @guarded
     def action_coupled(self) -> None:
-        power = self._typed_power()
-        if power is None:
-            sinsti = getattr(self.session.tic_reading, "sinsti_va", None)
-            power = float(sinsti) if sinsti else None
-        self._reset_stopwatch()
-        # Step 1 starts a new test: earlier steps are not mixed into this one.
-        if self._record(restart=True, coupled_at=self.session.clock(), injecting_w=power):
-            self.notify("Couplage noté. Ouvrez le disjoncteur Enedis puis appuyez sur 2.")
+        def apply(at: datetime, tick: float, overwrite: bool) -> None:
+            power = self._typed_power()
+            if power is None:
+                sinsti = getattr(self.session.tic_reading, "sinsti_va", None)
+                power = float(sinsti) if sinsti else None
+            # Step 1 starts a new test: earlier steps are not mixed into this one.
+            if self._record(restart=True, overwrite=overwrite, coupled_at=at, injecting_w=power):
+                self._reset_stopwatch()
+                self.query_one("#dec-stopwatch", Digits).update("0.0")
+                self.notify("Couplage noté. Ouvrez le disjoncteur Enedis puis appuyez sur 2.")
+
+        self._stamp(TIMED_STEPS[0], apply)
 
     @guarded
     def action_breaker_opened(self) -> None:
-        self.opened_monotonic = time.monotonic()
-        self.delay_s = None
-        self.query_one("#dec-stopwatch", Digits).remove_class("late")
-        reading = self.session.tic_reading
-        self.power_at_open = (
-            (getattr(reading, "sinsts_va", None), getattr(reading, "sinsti_va", None))
-            if reading is not None
-            else None
-        )
-        self._record(breaker_opened_at=self.session.clock())
-        meter = self._meter()
-        if meter is not None and meter.connected and meter.recording is None:
-            # TIC evidence: the capture covers the test (attached when it is saved).
-            self.auto_recording = meter.start_recording("essai-decouplage")
-        if self.ticker is not None:
-            self.ticker.stop()
-        self.ticker = self.set_interval(0.1, self._tick)
+        step = TIMED_STEPS[1]
+
+        def apply(at: datetime, tick: float, overwrite: bool) -> None:
+            kept = self._earlier_steps(step)
+            if not self._record(restart=True, overwrite=overwrite, breaker_opened_at=at, **kept):
+                return
+            self.opened_monotonic = tick
+            self.delay_s = None
+            self.query_one("#dec-stopwatch", Digits).remove_class("late")
+            reading = self.session.tic_reading
+            self.power_at_open = (
+                (getattr(reading, "sinsts_va", None), getattr(reading, "sinsti_va", None))
+                if reading is not None
+                else None
+            )
+            meter = self._meter()
+            if meter is not None and meter.connected and meter.recording is None:
+                # TIC evidence: the capture covers the test (attached when it is saved).
+                self.auto_recording = meter.start_recording("essai-decouplage")
+            if self.ticker is not None:
+                self.ticker.stop()
+            self.ticker = self.set_interval(0.1, self._tick)
+
+        self._stamp(step, apply)
 
     def _tick(self) -> None:
         if self.opened_monotonic is not None and self.delay_s is None:
@@ -211,20 +348,31 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
 
     @guarded
     def action_decoupled(self) -> None:
-        if self.opened_monotonic is None:
-            self.notify(
-                "Appuyez d'abord sur 2 au moment où vous ouvrez le disjoncteur Enedis.",
-                severity="warning",
-            )
+        step = TIMED_STEPS[2]
+        if self.opened_monotonic is None:  # the stopwatch was not started by 2
+            self.notify(step.before_it, severity="warning")
             return
-        self.delay_s = round(time.monotonic() - self.opened_monotonic, 1)
-        if self.ticker is not None:
-            self.ticker.stop()
-        self.query_one("#dec-stopwatch", Digits).update(french_number(self.delay_s, ".1f"))
-        if self._record(
-            decoupled_at=self.session.clock(), delay_s=self.delay_s, decoupling_seen=True
-        ):
-            self.notify("Découplage noté. Recopiez le message de l'onduleur puis 4.")
+
+        def apply(at: datetime, tick: float, overwrite: bool) -> None:
+            if self.opened_monotonic is None:
+                return  # step 1 noted again meanwhile
+            delay = round(tick - self.opened_monotonic, 1)
+            kept = self._earlier_steps(step)
+            if self._record(
+                restart=True,
+                overwrite=overwrite,
+                decoupled_at=at,
+                delay_s=delay,
+                decoupling_seen=True,
+                **kept,
+            ):
+                self.delay_s = delay
+                if self.ticker is not None:
+                    self.ticker.stop()
+                self.query_one("#dec-stopwatch", Digits).update(french_number(delay, ".1f"))
+                self.notify("Découplage noté. Recopiez le message de l'onduleur puis 4.")
+
+        self._stamp(step, apply)
 
     @guarded
     def action_save(self) -> None:

@@ -1,6 +1,7 @@
 """Photos: the three meter-screen photos, what the OCR read, confirmation, cross-checks.
 
-Each slot (PRM, date courante, index injection) takes a photo from the file picker; the
+Each slot (PRM, date courante, index injection) takes a photo from the file picker (named
+in the dossier once it reads as a photo: a file that is not one is refused); the
 app reads it in the background (:mod:`linkytool.tui.photo_jobs`: the dossier's photos are
 read as soon as it opens, in parallel), and the slot shows the value, the confidence and
 the LCD as read, one dot per braille dot (:mod:`linkytool.tui.widgets.lcd_preview`), so
@@ -58,6 +59,10 @@ SLOTS: tuple[tuple[str, str, str], ...] = (
     ("injection_index", "Index injection", "écran « INDEX INJECTION » (kWh)"),
 )
 
+#: ``linkytool.ocr.ScreenKind.NOT_LINKY`` (no Linky screen found), by value: this screen
+#: must not import the OCR package (see ``test_the_photos_screen_loads_neither_numpy...``).
+NOT_LINKY = "not_linky"
+
 CHECK_STYLE = {"ok": "green", "mismatch": "bold red", "unavailable": "dim", "missing": "yellow"}
 CHECK_ICON = {"ok": "✔", "mismatch": "✘", "unavailable": "·", "missing": "?"}
 
@@ -114,7 +119,9 @@ class PhotoSlot(SafetyNet, Vertical):
         text = Text()
         screen = str(getattr(reading, "screen", ""))
         label = getattr(reading, "screen_label", screen)
-        if screen != self.slot:
+        if screen == NOT_LINKY:
+            text.append(f"Écran non reconnu (attendu : {self.slot_title})\n", style="bold red")
+        elif screen != self.slot:
             text.append(
                 f"Écran reconnu : {label} (attendu : {self.slot_title})\n", style="bold red"
             )
@@ -129,8 +136,10 @@ class PhotoSlot(SafetyNet, Vertical):
                 text.append(f"confiance {percent} — sûre", style="green")
             else:
                 text.append(f"confiance {percent} — à confirmer", style="bold yellow")
-        if reading.lines:
-            text.append("\nÉcran : " + " / ".join(line.strip() for line in reading.lines))
+        if screen == self.slot:
+            # the screen's French name: its raw cell text (« C0NS0MMATEUR ») would read as
+            # a typo to check; the LCD preview below shows what was read
+            text.append(f"\nÉcran : {label}")
         candidates = self.query_one(f"#cands-{self.slot}", Horizontal)
         candidates.remove_children()
         if reading.candidates:
@@ -161,10 +170,17 @@ class PhotoSlot(SafetyNet, Vertical):
         if picture is not None:  # a terminal that shows pictures: the crop itself
             box.mount(picture)
 
-    def show_failure(self, message: str) -> None:
-        """Reading the current photo failed: say why, in the slot."""
+    def show_failure(self, message: str, hint: str | None = None, note: str = "") -> None:
+        """Reading the current photo failed: say why and what to do, in the slot (its
+        header says it too, instead of « lecture en cours »)."""
         self.failed = True
-        self.query_one(f"#ocr-{self.slot}", Static).update(Text(message, style="bold red"))
+        self.show_file()
+        text = Text(message, style="bold red")
+        if hint:
+            text.append(f"\n→ {hint}")
+        if note:
+            text.append(f"\n{note}", style="yellow")
+        self.query_one(f"#ocr-{self.slot}", Static).update(text)
 
     def mark_confirmed(self, value: str) -> None:
         self.confirmed = value
@@ -174,7 +190,9 @@ class PhotoSlot(SafetyNet, Vertical):
         """The photo's name, and the value confirmed for it when there is one."""
         name = self.path.name if self.path else ""
         label = self.query_one(f"#file-{self.slot}", Label)
-        if self.confirmed is None:
+        if self.failed:
+            label.update(Text(f"{name} — photo illisible", style="bold red"))
+        elif self.confirmed is None:
             label.update(Text(name))
         else:
             label.update(
@@ -275,7 +293,8 @@ class PhotosPane(Pane):
 Les trois photos d'écran demandées par Enedis : numéro PRM, date courante et index
 injection (en englobant les références gravées au-dessus de l'écran). Pour chaque photo :
 « Choisir la photo… » ouvre le sélecteur de fichiers ; la lecture s'affiche avec sa
-confiance et la zone d'écran lue. Vérifiez la valeur, corrigez-la si besoin, puis
+confiance et la zone d'écran lue. Un fichier qui n'est pas une photo lisible est refusé
+(il n'est pas enregistré au dossier). Vérifiez la valeur, corrigez-la si besoin, puis
 « Confirmer » : elle est enregistrée dans le dossier avec sa provenance (photo, confiance,
 ou saisie manuelle si vous l'avez corrigée). La ligne du haut résume les trois valeurs :
 ✔ confirmée, ? à confirmer, ✘ photo à reprendre. En bas, les contrôles croisés comparent les
@@ -301,6 +320,9 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         self.intake_status: dict[str, Text] = {}
         #: Whether the dossier was asked for the values confirmed in earlier sessions.
         self._confirmations_asked = False
+        #: Photos picked here, recorded in the dossier once they read as photos (a file
+        #: that is not one is never named by the dossier): slot -> path.
+        self._to_record: dict[str, Path] = {}
 
     def compose_content(self) -> ComposeResult:
         yield Static("", id="photos-summary")
@@ -400,8 +422,8 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             return
         _, reading, error = done
         if error is not None:
-            message, _ = describe_error(error)
-            self.photo_failed(PhotoFailed(slot, message, done[0]))
+            message, hint = describe_error(error)
+            self.photo_failed(PhotoFailed(slot, message, done[0], hint))
         else:
             self.photo_read(PhotoRead(slot, reading, done[0]))
 
@@ -469,15 +491,23 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         self.app.push_screen(FilePicker(f"Photo : {title}", start), chosen)
 
     def add_photo(self, slot: str, path: Path) -> None:
-        """Attach ``path`` to ``slot`` in the dossier (when one is open) and read it."""
+        """Read ``path`` for ``slot``; it becomes the dossier's photo (when one is open)
+        once it reads as a photo (:meth:`photo_read`): a file that is not one (a text
+        file named .jpg, a picture too large to decode) is refused, not recorded."""
         path = path.resolve()
         if self.store.path is not None:
-            try:
-                self.store.set_photo(slot, path)
-            except Exception as error:
-                message, hint = describe_error(error)
-                self.post_message(WorkFailed("Photos", message, hint))
+            self._to_record[slot] = path
+        else:
+            self._to_record.pop(slot, None)
         self.read(slot, path)
+
+    def _record_photo(self, slot: str, path: Path) -> None:
+        """Name ``path`` as the dossier's photo of ``slot`` (it was read as a photo)."""
+        try:
+            self.store.set_photo(slot, path)
+        except Exception as error:
+            message, hint = describe_error(error)
+            self.post_message(WorkFailed("Photos", message, hint))
 
     def read(self, slot: str, path: Path, *, keep_typed: bool = False) -> None:
         self.slot(slot).set_path(path, keep_typed=keep_typed)
@@ -490,7 +520,17 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
         widget = self.slot(message.slot)
         if message.path is not None and widget.path != message.path:
             return
-        widget.show_failure(message.message)
+        if self._to_record.get(message.slot) == widget.path:
+            del self._to_record[message.slot]
+            note = (
+                "Elle n'est pas enregistrée au dossier : choisissez une autre photo, ou "
+                "saisissez la valeur puis Confirmer."
+            )
+        elif self.store.path is not None:
+            note = "Le dossier la nomme : remplacez-la (« Choisir la photo… »)."
+        else:
+            note = ""
+        widget.show_failure(message.message, message.hint, note)
         self.refresh_summary()
 
     def photo_read(self, message: PhotoRead) -> None:
@@ -500,6 +540,9 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             widget.set_path(message.path, keep_typed=True)
         elif message.path is not None and widget.path != message.path:
             return  # a reading of a photo replaced since
+        if self._to_record.get(message.slot) == widget.path and widget.path is not None:
+            del self._to_record[message.slot]
+            self._record_photo(message.slot, widget.path)
         widget.show_reading(message.reading)
         self.refresh_summary()
         # The value first: the cross-checks import the OCR's cross-check code and its
@@ -735,7 +778,7 @@ photo arrive ici, est lue et enregistrée dans le dossier, et se confirme comme 
             self.notify("Saisissez la valeur lue sur la photo.", severity="warning")
             return
         warnings: tuple[str, ...]
-        if widget.path is None:
+        if widget.path is None or widget.failed:  # typed without a (readable) photo
             from linkytool.mes import service
 
             typed = service.record_reading(self.store.require_path(), slot, value)

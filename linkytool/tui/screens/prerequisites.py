@@ -117,6 +117,8 @@ le dossier : ✔ rempli, ? information manquante, ✘ non rempli. Choisissez une
 lire la phrase de la procédure dont elle vient et ce qu'il faut faire.
 Dessous, les champs du dossier : chaque saisie est vérifiée (format, exemple de valeur
 correcte) et enregistrée automatiquement dans le fichier, sans perte en cas de coupure.
+« Vérifier » (v) relit le fichier : un dossier corrigé dans un éditeur s'affiche
+sans relancer linkytool.
 Sans dossier ouvert, saisissez un chemin puis Ouvrir, ou Créer pour partir du modèle.
 Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
 (sections [[installation.inverters]]).
@@ -142,6 +144,9 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         #: the form's 190-odd widgets each time: 45 walks per refresh).
         self._fields: dict[str, Input | Checkbox | Select[str]] = {}
         self._errors: dict[str, Label] = {}
+        #: The last load of the file failed (its error is the summary): the file is read
+        #: again, not only checked, by « Vérifier » and when the screen is shown again.
+        self._load_failed = False
 
     def compose_content(self) -> ComposeResult:
         yield Label("", id="prereq-dossier")
@@ -174,8 +179,9 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     def on_shown(self) -> None:
         """Focus follows the work: the checklist (↑ ↓ walk its rows, the full text of the
         selected one below), or the path field when no dossier is open (Entrée opens or
-        creates it). A checklist shown before is checked again (see :meth:`recheck`)."""
-        if self.outcomes:
+        creates it). A checklist shown before is checked again, a file that could not be
+        read is read again (see :meth:`recheck`)."""
+        if self.outcomes or self._load_failed:
             # shown again: files may have changed meanwhile (a photo replaced on disk makes
             # its reading stale), so the checklist is evaluated again, in a thread
             self.recheck()
@@ -230,9 +236,14 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             self.app.call_from_thread(self._show_load_error, message)
             self.post_message(WorkFailed("Dossier", message, hint))
             return
+        if self._load_failed:
+            # fixed on disk since: the other screens show the dossier again too
+            self._load_failed = False
+            self.post_message(DossierChanged("dossier relu"))
         self._check_now()
 
     def _show_load_error(self, message: str) -> None:
+        self._load_failed = True
         self.query_one("#prereq-summary", Label).update(Text(message, style="bold red"))
 
     @guarded
@@ -280,12 +291,17 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     # -- checklist ------------------------------------------------------------------------
 
     def action_recheck(self) -> None:
-        self.recheck()
+        """« Vérifier »: the file is read again and checked (it may have been fixed, or
+        broken, in an editor meanwhile)."""
+        self.reload()
 
     def recheck(self) -> None:
-        if self.store.dossier is None:
-            return
-        self._check()
+        """Check the dossier again; a file that could not be read is read again first
+        (it may have been fixed on disk meanwhile)."""
+        if self._load_failed:
+            self.reload()
+        elif self.store.dossier is not None:
+            self._check()
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="prereq")
     def _check(self) -> None:
