@@ -213,9 +213,11 @@ def new_command(dossier: Path, force: bool) -> None:
 
 CHECK_COLUMNS = [
     ("id", "Règle"),
+    ("title", "Prérequis"),
     ("status_label", "État"),
     ("detail", "Constat"),
     ("action", "À faire"),
+    ("citation", "Procédure"),
 ]
 
 

@@ -305,3 +305,12 @@ def test_a_finished_test_is_replaced_after_a_yes_on_the_terminal(
     yes = CliRunner().invoke(cli, ["mes", "test", str(path), "--message", "Grid Loss"], input="o\n")
     assert yes.exit_code == 0, yes.stderr
     assert load_dossier(path).decoupling_test.message == "Grid Loss"
+
+
+def test_check_csv_cites_the_procedure_as_its_help_says(complete: tuple[Dossier, Path]) -> None:
+    """QA: the help promised the procedure's sentence in CSV; the CSV had 4 columns."""
+    _, path = complete
+    _, out, _ = run("check", str(path), "--format", "csv")
+    header, first = out.splitlines()[:2]
+    assert header.split(",") == ["id", "title", "status_label", "detail", "action", "citation"]
+    assert "Injection du surplus" in first

@@ -214,7 +214,7 @@ Refermez ensuite le disjoncteur : l'onduleur se recouple après sa temporisation
                     self.notify("Essai consigné conservé.")
                 self.refresh_view()
 
-            self.app.push_screen(ConfirmReplaceTest(asked.message), answered)
+            self.app.push_screen(ConfirmReplaceTest(asked.question), answered)
             return None
         self.post_message(DossierChanged("essai de découplage"))
         return record
