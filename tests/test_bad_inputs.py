@@ -113,6 +113,8 @@ CASES: list[tuple[str, tuple[str, ...], int, str]] = [
     ("mes-import-tic-empty", ("mes", "import-tic", "d.toml", "empty"), 3, "Aucune trame"),
     ("mes-pack-to-file", ("mes", "pack", str(DEMO_DOSSIER), "-o", "afile"), 6,
      "est un fichier, pas un dossier"),
+    ("mes-pack-to-tar", ("mes", "pack", str(DEMO_DOSSIER), "-o", "envoi.tar"), 6,
+     "pas en .tar"),
     ("mes-signature-garbage", ("mes", "attest", str(DEMO_DOSSIER), "-o", "a.pdf",
                                "--signature", "garbage"), 3, "n'est pas une image PNG ou JPEG"),
     ("mes-signature-empty", ("mes", "attest", str(DEMO_DOSSIER), "-o", "a.pdf",

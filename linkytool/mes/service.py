@@ -1021,6 +1021,10 @@ def _keeps_gps(pdf: bytes) -> bool:
     return bool(summary and summary.get("keep_gps"))
 
 
+#: Archive suffixes the pack is not written as (a folder named so would be made).
+OTHER_ARCHIVES = frozenset({".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar"})
+
+
 def pack(
     dossier_path: str | Path, output: str | Path, request: PackRequest | None = None
 ) -> PackOutcome:
@@ -1032,6 +1036,12 @@ def pack(
     path = Path(dossier_path)
     base = path.parent
     destination = Path(output)
+    if destination.suffix.lower() in OTHER_ARCHIVES:
+        raise OutputError(
+            f"{destination} : le dossier d'envoi s'écrit dans un dossier ou une archive .zip, "
+            f"pas en {destination.suffix} (un dossier de ce nom aurait été créé).",
+            hint=f"Donnez {destination.with_suffix('.zip')} ou un nom de dossier.",
+        )
     if destination.suffix.lower() != ".zip" and destination.exists() and not destination.is_dir():
         raise OutputError(
             f"{destination} est un fichier, pas un dossier : le dossier d'envoi ne peut pas y "
