@@ -15,10 +15,13 @@ import click
 from linkytool.cli.mes import EXISTING_FILE, mes
 from linkytool.cli.output import emit_rows, warn
 from linkytool.errors import ExitCode
+from linkytool.mes.model import ReadingField
+from linkytool.mes.photos import SCREEN_TITLES
+from linkytool.mes.readings import shown_value
 from linkytool.textfmt import french_megabytes
 
 
-def _describe(event: Any, labels: dict[str, str]) -> str:
+def _describe(event: Any, labels: dict[str, str], fields: dict[str, ReadingField]) -> str:
     """One French line for an :class:`~linkytool.intake.IntakeEvent`."""
     from linkytool.intake import EventKind
 
@@ -31,7 +34,9 @@ def _describe(event: Any, labels: dict[str, str]) -> str:
         outcome = event.outcome
         if outcome.recorded:
             state = "sûr" if outcome.confident else "à confirmer"
-            return f"{where} : {state} : {outcome.value}"
+            field = fields.get(event.slot or "")
+            value = shown_value(field, outcome.value) if field is not None else outcome.value
+            return f"{where} : {state} : {value}"
         return f"{where} : à reprendre : {outcome.problem}"
     if event.kind is EventKind.REFUSED:
         return f"{where} : envoi refusé ({event.message})"
@@ -72,6 +77,7 @@ def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> No
     server = IntakeServer(dossier, bind=address, port=port, settings=settings)
     server.start()
     labels = {slot.name: slot.label for slot in SLOTS}
+    fields = {slot.name: slot.field for slot in SLOTS}
     warn("Photos du compteur : scannez ce code avec le téléphone (même réseau) :")
     click.echo("\n".join(server.qr_lines()), err=True)
     warn(server.url)
@@ -79,17 +85,17 @@ def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> No
     try:
         while not server.wait_closed(0.2):
             while not server.events.empty():
-                warn(_describe(server.events.get(), labels))
+                warn(_describe(server.events.get(), labels, fields))
     except KeyboardInterrupt:
         interrupted = True
         server.stop("Réception fermée au poste (Ctrl+C).")
     while not server.events.empty():
-        warn(_describe(server.events.get(), labels))
+        warn(_describe(server.events.get(), labels, fields))
     answers = server.answers
     rows = [
         {
-            "field": slot.field.value,
-            "value": (answers.get(slot.name) or {}).get("value") or "",
+            "field": SCREEN_TITLES[slot.field],
+            "value": shown_value(slot.field, (answers.get(slot.name) or {}).get("value") or ""),
             "status": (answers.get(slot.name) or {}).get("label") or "pas de photo",
         }
         for slot in SLOTS

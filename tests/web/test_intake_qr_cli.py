@@ -83,3 +83,22 @@ def test_mes_intake_from_start_to_finish(dossier: Path, samples_dir: Path) -> No
     assert "30002345678901" in out and "sûr" in out
     assert "Numéro de PRM : sûr : 30002345678901" in err
     assert "Les trois photos sont lues" in err
+
+
+def test_the_readings_are_shown_as_people_read_them() -> None:
+    """QA: `mes intake` printed « Date courante : sûr : 2026-11-20T14:32 »."""
+    from types import SimpleNamespace
+
+    from linkytool.cli.intake import _describe
+    from linkytool.intake import SLOTS, EventKind
+
+    labels = {slot.name: slot.label for slot in SLOTS}
+    fields = {slot.name: slot.field for slot in SLOTS}
+    shown = {}
+    for slot, value in zip(SLOTS, ("30002345678901", "2026-11-20T14:32", "12"), strict=True):
+        outcome = SimpleNamespace(recorded=True, confident=True, value=value)
+        event = SimpleNamespace(kind=EventKind.READ, slot=slot.name, outcome=outcome)
+        shown[slot.field.value] = _describe(event, labels, fields)
+    assert shown["prm"].endswith(": sûr : 30002345678901")
+    assert shown["date"].endswith(": sûr : 20/11/2026 14:32")
+    assert shown["injection_index"].endswith(": sûr : 12 kWh")
