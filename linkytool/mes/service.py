@@ -27,7 +27,7 @@ import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,7 @@ from linkytool.mes.store import (
     validate_dossier,
 )
 from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos, read_signature_image
-from linkytool.textfmt import french_date
+from linkytool.textfmt import french_date, french_datetime
 
 #: Largest attestation PDF read back [bytes] (ours are 0.2–2 MB).
 MAX_PDF_BYTES = 50_000_000
@@ -277,6 +277,10 @@ def _check_photo_file(photo: Path) -> None:
         )
 
 
+#: How far in the future a photo's EXIF time may be (clocks differ a little) [timedelta].
+FUTURE_PHOTO_SLACK = timedelta(minutes=5)
+
+
 def record_photo(
     dossier_path: str | Path,
     role: ReadingField | str,
@@ -342,6 +346,17 @@ def record_photo(
         warnings.append(f"« {SCREEN_TITLES[field]} » = {normalised} est à confirmer")
     note = "valeur corrigée à la main d'après la photo" if corrected and reading else ""
     meter_id = engraved_meter_id(references)
+    taken = getattr(reading, "exif_time", None) if reading is not None else None
+    if isinstance(taken, datetime) and taken > _now(None) + FUTURE_PHOTO_SLACK:
+        raise DossierPhotoError(
+            f"La photo {photo.name} est datée par l'appareil du "
+            f"{french_datetime(to_paris(taken))}, dans l'avenir : l'horloge du téléphone "
+            "n'est pas à l'heure ; valeur non enregistrée.",
+            hint="Mettez le téléphone à l'heure et reprenez la photo, ou saisissez la valeur "
+            "affichée (linkytool mes reading DOSSIER CHAMP VALEUR).",
+            file=file,
+            role=field.value,
+        )
 
     def change(dossier: Dossier) -> Dossier:
         updated = add_reading(
@@ -349,7 +364,7 @@ def record_photo(
             field,
             normalised,
             source,
-            at=getattr(reading, "exif_time", None) if reading is not None else None,
+            at=taken,
             confidence=confidence,
             file=file,
             sha256=digest,

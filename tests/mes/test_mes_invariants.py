@@ -536,3 +536,24 @@ def test_an_attestation_signed_afterwards_is_packed_as_signed_electronically(
     assert outcome.pack.signature is SignatureKind.PADES
     message = (tmp_path / "envoi" / "message.txt").read_text(encoding="utf-8")
     assert "signée électroniquement" in message
+
+
+def test_a_photo_dated_in_the_future_says_the_phone_clock_is_wrong(ready: Path) -> None:
+    """QA: the refusal blamed the dossier (« deviendrait invalide … readings…at ») with a
+    TOML example."""
+    from types import SimpleNamespace
+
+    reading = SimpleNamespace(
+        screen="injection_index",
+        value="12",
+        confident=True,
+        confidence=1.0,
+        exif_time=datetime(2099, 2, 9, 17, 54, tzinfo=PARIS),
+        references=None,
+    )
+    before = ready.read_bytes()
+    with pytest.raises(DossierPhotoError) as caught:
+        service.record_photo(ready, "injection_index", ready.parent / "photos/index.jpg", reading)
+    assert "datée par l'appareil du 09/02/2099 17:54, dans l'avenir" in caught.value.message
+    assert "horloge du téléphone" in caught.value.message and "readings" not in caught.value.message
+    assert ready.read_bytes() == before
