@@ -786,13 +786,16 @@ def test_command(
 @click.argument("capture", type=EXISTING_FILE)
 @cli_hints
 def import_tic_command(dossier: Path, capture: Path) -> None:
-    """Ajoute au dossier le PRM et la date lus dans une capture TIC (fichier).
+    """Ajoute au dossier le PRM, la date et l'index d'injection lus dans une capture TIC.
 
-    La capture est un enregistrement linkytool, un fichier .bin brut ou un texte. Les
-    relevés sont rattachés à la capture par son empreinte.
+    La capture est un enregistrement linkytool, un fichier .bin brut ou un texte.
+    L'index d'injection n'est transmis qu'en mode producteur. Les relevés sont rattachés
+    à la capture par son empreinte ; une capture d'un autre PRM que celui du dossier est
+    refusée.
     """
     result = service.import_tic(dossier, capture)
-    warn(f"Relevés TIC ajoutés à {dossier} (PRM {result.prm or '?'}).")
+    added = ", ".join(SCREEN_TITLES[which] for which in result.recorded)
+    warn(f"Relevés TIC ajoutés à {dossier} : {added} (PRM {result.prm or '?'}).")
 
 
 @mes.command("import-photos")

@@ -135,10 +135,29 @@ class OcrUnavailableError(MesError):
 class TicCaptureEmptyError(MesError):
     """A TIC capture holds neither a PRM nor a meter date (``file``)."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, reason: str = "", hint: str = "") -> None:
         super().__init__(
-            f"La capture {file} ne contient ni PRM ni date.",
-            hint="Le PRM n'est transmis qu'en TIC standard : vérifiez le mode du compteur.",
+            f"La capture {file} ne contient "
+            + (reason or "ni PRM ni date (trames valides, mais sans ces étiquettes)")
+            + " : rien n'a été ajouté.",
+            hint=hint
+            or "Le PRM et la date ne sont transmis qu'en TIC standard : vérifiez le mode du "
+            "compteur.",
+        )
+        self.file = file
+
+
+class TicForeignCaptureError(MesError):
+    """A TIC capture comes from another delivery point than the dossier's (``file``)."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+    def __init__(self, file: str, *, prm: str, dossier_prm: str) -> None:
+        super().__init__(
+            f"La capture {file} vient du compteur du PRM {prm}, le dossier est celui du PRM "
+            f"{dossier_prm} : rien n'a été ajouté.",
+            hint="Vérifiez que la capture a été prise sur ce compteur, et le PRM du dossier "
+            "(case.prm, celui de l'affaire Enedis-Connect).",
         )
         self.file = file
 

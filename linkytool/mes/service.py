@@ -52,6 +52,7 @@ from linkytool.mes.errors import (
     PrerequisitesError,
     TestOverwriteError,
     TicCaptureEmptyError,
+    TicForeignCaptureError,
     UnsignedAttestationError,
     VerifyInputError,
 )
@@ -204,6 +205,10 @@ def record_tic_reading(
     recorded: list[ReadingField] = []
 
     def change(dossier: Dossier) -> Dossier:
+        if dossier.case.prm and summary.prm and summary.prm != dossier.case.prm:
+            raise TicForeignCaptureError(
+                declared or "TIC en direct", prm=summary.prm, dossier_prm=dossier.case.prm
+            )
         updated = readings_from_tic(dossier, summary, capture=declared, sha256=digest)
         for which in ReadingField:
             if len(updated.readings.history(which)) > len(dossier.readings.history(which)):
@@ -222,7 +227,16 @@ def import_tic(dossier_path: str | Path, capture: str | Path) -> TicImportResult
     """Decode a TIC capture file and record its readings (see :func:`record_tic_reading`)."""
     from linkytool.tic import read_capture, summarize
 
-    return record_tic_reading(dossier_path, summarize(read_capture(capture)), capture=capture)
+    summary = summarize(read_capture(capture))
+    if not summary.frames_valid:
+        raise TicCaptureEmptyError(
+            str(capture),
+            reason="aucune trame TIC valide (somme de contrôle juste) : ce n'est pas une "
+            "capture TIC, ou elle est trop abîmée",
+            hint="Donnez l'enregistrement de linkytool tic read --record, un fichier .bin brut "
+            "ou un extrait texte de la TIC.",
+        )
+    return record_tic_reading(dossier_path, summary, capture=capture)
 
 
 # -- photos ------------------------------------------------------------------------------

@@ -205,16 +205,31 @@ def test_test_command_records_and_judges(complete: tuple[Dossier, Path]) -> None
 def test_import_tic_from_a_real_capture(complete: tuple[Dossier, Path], samples_real: Path) -> None:
     _, path = complete
     capture = samples_real / "tic" / "goteleinfo-standard-mono.bin"
-    if not capture.is_file():
-        pytest.skip("real capture not available")
+    # that meter is not the dossier's: refused, nothing added (QA: « ajoutés », exit 0)
+    before = path.read_bytes()
+    code, _, err = run("import-tic", str(path), str(capture))
+    assert code == 3 and "vient du compteur du PRM 01234567890123" in err, err
+    assert "30002345678901" in err and path.read_bytes() == before
+    # the dossier of that meter: its PRM, date and index are recorded, and said
+    dossier = load_dossier(path)
+    dossier.case.prm = "01234567890123"
+    save_dossier(dossier, path)
     code, _, err = run("import-tic", str(path), str(capture))
     assert code == 0, err
+    assert "Relevés TIC ajoutés" in err and "Numéro de PRM" in err
     tic = load_dossier(path).readings.latest_from(ReadingField.PRM, "tic")  # type: ignore[arg-type]
     assert tic is not None and tic.value == "01234567890123" and tic.sha256
-    # that meter is not the dossier's: the PRM rule now says so
-    code, out, _ = run("check", str(path), "--format", "json")
-    prm = next(row for row in json.loads(out) if row["id"] == "prm")
-    assert code == 1 and "PRM différents" in prm["detail"]
+
+
+def test_a_file_that_is_no_tic_capture_is_said_so(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    """QA: a JPEG given to import-tic was told « Le PRM n'est transmis qu'en TIC standard »."""
+    _, path = complete
+    photo = path.parent / "photos" / "prm.jpg"
+    code, _, err = run("import-tic", str(path), str(photo))
+    assert code == 3 and "aucune trame TIC valide" in err, err
+    assert "TIC standard" not in err
 
 
 def test_import_tic_historique_has_no_prm(
