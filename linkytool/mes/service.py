@@ -454,6 +454,8 @@ def import_photos(
         try:
             _check_photo_file(photo)
             recorded.append(record_photo(path, role, photo, read(photo)))
+        except OutputError:
+            raise  # the dossier cannot be written: no photo to retake, one error for all
         except LinkytoolError as exc:
             problems.append(PhotoProblem(role, declared, exc.message))
     return PhotoImportResult(path, tuple(recorded), tuple(problems))
@@ -925,7 +927,16 @@ def attest(
                 signature=built.signature,
                 produced_at=_now(request.now),
             )
-            save_dossier(updated, path)
+            try:
+                save_dossier(updated, path)
+            except OutputError as exc:
+                raise OutputError(
+                    f"L'attestation est écrite ({target}), mais le dossier ne peut pas "
+                    f"l'enregistrer : {exc.message}",
+                    hint="mes pack ne l'enverra pas tant que le dossier ne l'enregistre pas : "
+                    "rendez le dossier modifiable (ou copiez-le ailleurs avec ses photos) et "
+                    "relancez mes attest.",
+                ) from exc
     return AttestationResult(
         target,
         len(built.pdf),

@@ -19,6 +19,7 @@ from mes_helpers import NOW, SCREENS, screen_image, trust_screens
 from pypdf import PdfReader
 
 from linkytool.cli import cli
+from linkytool.errors import OutputError
 from linkytool.mes import Dossier, ReadingField, load_dossier, save_dossier, service
 from linkytool.mes.errors import (
     AttestationError,
@@ -368,6 +369,10 @@ def test_an_attestation_that_does_not_say_what_it_attests_is_not_sent(
     _refused(ready, forged, tmp_path, "ne dit pas ce qu'elle atteste")
 
 
+#: What each demo screen shows, by screen.
+SCREEN_VALUES = {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "12"}
+
+
 def _read_as(values: dict[str, str]) -> service.ScreenReader:
     """A screen reader that reads each photo (named after its screen: prm, date, index…)
     sure, with ``values`` by screen."""
@@ -557,3 +562,30 @@ def test_a_photo_dated_in_the_future_says_the_phone_clock_is_wrong(ready: Path) 
     assert "datée par l'appareil du 09/02/2099 17:54, dans l'avenir" in caught.value.message
     assert "horloge du téléphone" in caught.value.message and "readings" not in caught.value.message
     assert ready.read_bytes() == before
+
+
+def _cannot_write(*_: object, **__: object) -> None:
+    raise OutputError("Impossible d'écrire dans le dossier /lecture-seule : lecture seule.")
+
+
+def test_a_dossier_that_cannot_be_written_is_said_once_not_photo_by_photo(
+    ready: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA (read-only folder): import-photos said « À reprendre » for each photo, as if
+    they had to be retaken; the dossier cannot be written, which is one error (exit 6)."""
+    monkeypatch.setattr(service, "update_dossier", _cannot_write)
+    with pytest.raises(OutputError, match="Impossible d'écrire"):
+        service.import_photos(ready, reader=_read_as(dict(SCREEN_VALUES)))
+
+
+def test_an_attestation_written_but_not_recorded_says_so(
+    ready: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA (read-only folder): `mes attest -o` wrote the PDF then said only « Impossible
+    d'écrire dans le dossier »; `mes pack` then said « Aucune attestation finale »."""
+    monkeypatch.setattr(service, "save_dossier", _cannot_write)
+    out = tmp_path / "a.pdf"
+    with pytest.raises(OutputError) as caught:
+        service.attest(ready, out, service.AttestationRequest(now=GENERATED))
+    assert f"L'attestation est écrite ({out})" in caught.value.message
+    assert "mes pack" in (caught.value.hint or "") and out.is_file()
