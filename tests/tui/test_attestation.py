@@ -225,3 +225,18 @@ async def test_an_attestation_the_dossier_no_longer_matches_is_shown_stale(
         assert len(changes) == 1 and "Autre Installateur SAS" in changes[0], changes
         await pilot.pause()
         assert "Le dossier a changé depuis l'attestation" in screen_text(app)
+
+
+async def test_a_refusal_says_what_to_do_for_its_own_reasons(template_dossier: Path) -> None:
+    """QA: every refusal said « donnez les signatures », even with both given."""
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        pane = app.panes["attestation"]
+        pane.post_message(AttestationRefused(("Essai de découplage : essai à consigner",)))
+        await wait_for(pilot, lambda: "des prérequis ne sont pas remplis" in screen_text(app))
+        assert "signature" not in screen_text(app).split("Attestation refusée")[1]
+        pane.post_message(AttestationRefused(("attestation non signée : manquent la clé",)))
+        await wait_for(pilot, lambda: "il manque une signature" in screen_text(app))
+        assert "Complétez le dossier" not in screen_text(app)

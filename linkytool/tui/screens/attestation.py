@@ -38,6 +38,9 @@ PATH_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
     ("att-outdir", "Dossier de sortie", None),
 )
 
+#: How the refusal of an attestation with no signature begins.
+UNSIGNED = "attestation non signée"
+
 #: Signature input id -> the dossier's ``[signatures]`` field that remembers it. The key
 #: path has no dossier field: the draft file keeps it; its password is never stored.
 SIGNATURE_FIELDS: dict[str, str] = {
@@ -266,7 +269,7 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
             self.post_message(
                 AttestationRefused(
                     (
-                        "attestation non signée : manquent "
+                        f"{UNSIGNED} : manquent "
                         + ", ".join(unsigned.missing)
                         + " (ou cochez « à imprimer et signer à la main »)",
                     )
@@ -294,12 +297,16 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
 
     def on_attestation_refused(self, message: AttestationRefused) -> None:
         self.refused = message.reasons
-        text = Text("Attestation refusée : des prérequis ne sont pas remplis.\n", style="bold red")
+        unsigned = all(reason.startswith(UNSIGNED) for reason in message.reasons)
+        head = "il manque une signature" if unsigned else "des prérequis ne sont pas remplis"
+        text = Text(f"Attestation refusée : {head}.\n", style="bold red")
         for reason in message.reasons:
             text.append(f"  ✘ {reason}\n")
         text.append(
-            "Complétez le dossier (onglet Prérequis, F4), donnez les signatures, ou produisez "
-            "un brouillon (b).",
+            "Choisissez les deux images de signature ou une clé, ou cochez « à imprimer et "
+            "signer à la main »."
+            if unsigned
+            else "Complétez le dossier (onglet Prérequis, F4), ou produisez un brouillon (b).",
             style="italic",
         )
         self.query_one("#att-result", Static).update(text)
