@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linkytool.errors import InputFileError, OutputError, describe_os_error
-from linkytool.textfmt import french_megabytes
+from linkytool.textfmt import french_megabytes, french_number
 
 #: How long :func:`locked` waits for another program to release a file [s].
 LOCK_TIMEOUT_S = 30.0
@@ -328,7 +328,7 @@ def _acquire(directory: Path, timeout_s: float, target: Path) -> int:
                 os.close(fd)
                 raise OutputError(
                     f"{target} est en cours de modification par un autre programme depuis "
-                    f"plus de {timeout_s:g} s : rien n'a été modifié.",
+                    f"plus de {french_number(timeout_s)} s : rien n'a été modifié.",
                     hint="Attendez la fin de l'autre commande (ou fermez l'interface) puis "
                     "recommencez.",
                 ) from None

@@ -18,9 +18,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "linkytool"
 DATA_WRITERS = {
     "acc/outputs.py": "CSV energies [kWh] with a decimal point, as the file contract says",
     "textfmt.py": "the French formatter itself",
+    "acc/demo.py": "the demo's CSV inputs (a decimal point, as the file contract says)",
 }
 
-DECIMAL_SPEC = re.compile(r"\{[^{}]*:,?\.[1-9][f%]\}")
+DECIMAL_SPEC = re.compile(r"\{[^{}]*:(?:,?\.[1-9][f%]|,?(?:\.[0-9]+)?g)\}")
 LOCAL_COMMA = re.compile(r"""replace\(\s*["']\.["']\s*,\s*["'],["']\s*\)""")
 
 
@@ -42,4 +43,6 @@ def test_the_guard_sees_what_it_forbids() -> None:
     assert DECIMAL_SPEC.search('f"(taux {rate:.1%})"')
     assert DECIMAL_SPEC.search('f"détecté en {self.elapsed_s:.1f} s"')
     assert not DECIMAL_SPEC.search('f"{count:.0f} s"')
+    assert DECIMAL_SPEC.search('f"plus de {timeout_s:g} s"')  # 0.5 -> « 0.5 s » (QA)
+    assert DECIMAL_SPEC.search('f"{share:.4g} %"')
     assert LOCAL_COMMA.search('f"{v:.1f}".replace(".", ",")')

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from linkytool.cli.output import OutputPath, ProgressLine, format_option, is_interactive_stderr
-from linkytool.textfmt import french_percent, parse_french_date
+from linkytool.textfmt import french_number, french_percent, parse_french_date
 
 if TYPE_CHECKING:
     from linkytool.tic.model import Frame, FrameRun
@@ -367,7 +367,7 @@ def read(  # noqa: PLR0917 - one parameter per click option
     if session.frames == 0:
         raise NoTicSignalError(
             f"Aucune trame TIC reçue sur {result.port}"
-            + (f" en {timeout:g} s." if timeout else "."),
+            + (f" en {french_number(timeout)} s." if timeout else "."),
             hint="Vérifiez que l'adaptateur est relié aux bornes I1/I2 du compteur et que "
             "la TIC est active ; essayez --mode historique ou --mode standard si la "
             "détection échoue.",

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from linkytool.cli.output import warn
+from linkytool.textfmt import french_number
 from linkytool.tic.service import SimulatorOptionError, SimulatorRequest, start_simulator
 from linkytool.tic.sim_serve import SimulatorServer
 from linkytool.tic.simulator import MeterSimulator
@@ -131,7 +132,7 @@ def _wait(
         if server.wait(unplug_every):
             return
         server.unplug()
-        warn(f"Simulateur : adaptateur débranché pour {unplug_for:g} s.")
+        warn(f"Simulateur : adaptateur débranché pour {french_number(unplug_for)} s.")
         time.sleep(unplug_for)
         server.replug()
         announce(server, simulator)

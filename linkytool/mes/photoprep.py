@@ -24,6 +24,7 @@ from PIL import Image
 
 from linkytool.mes.errors import DossierPhotoError
 from linkytool.mes.heif import register_heif
+from linkytool.textfmt import french_number
 
 #: EXIF tags: GPS IFD pointer, Exif IFD pointer, maker note (inside the Exif IFD).
 GPS_IFD = 0x8825
@@ -239,8 +240,8 @@ def shrink(data: bytes, max_bytes: int, *, keep_gps: bool) -> tuple[bytes, str]:
                 f"JPEG qualité {QUALITY_STEPS[-1]}"
             )
     raise DossierPhotoError(
-        f"Impossible de ramener la photo sous {max_bytes / 1_000_000:g} Mo sans rendre les "
-        f"chiffres illisibles (plus petit côté long autorisé : {MIN_LONG_SIDE_PX} px).",
+        f"Impossible de ramener la photo sous {french_number(max_bytes / 1_000_000)} Mo sans "
+        f"rendre les chiffres illisibles (plus petit côté long autorisé : {MIN_LONG_SIDE_PX} px).",
         hint="Reprenez la photo en qualité normale (pas en RAW ni en très haute résolution).",
     )
 
