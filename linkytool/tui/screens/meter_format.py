@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from linkytool.textfmt import french_number, french_percent
+from linkytool.textfmt import french_number, french_percent, french_quantity
 
 #: Beyond this drift between meter and host clocks the value is highlighted [s].
 DRIFT_WARNING_S = 60.0
@@ -26,7 +26,7 @@ def quantity(value: int | float | None, unit: str) -> str:
         return "—"
     if isinstance(value, float) and not value.is_integer():
         return f"{french_number(value, '.1f')} {unit}"
-    return f"{group_thousands(int(value))} {unit}"
+    return french_quantity(int(value), unit)  # as tic read and tic decode show it
 
 
 def drift_seconds(meter_time: datetime | None, host_time: datetime) -> float | None:
