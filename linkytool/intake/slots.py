@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linkytool.mes.model import ReadingField
+from linkytool.mes.photos import SCREEN_TITLES
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,14 @@ class Slot:
 
 
 SLOTS: tuple[Slot, ...] = (
-    Slot("prm", ReadingField.PRM, "Numéro de PRM", "photo-numero-prm"),
-    Slot("date", ReadingField.DATE, "Date courante", "photo-date-courante"),
-    Slot("index", ReadingField.INJECTION_INDEX, "Index injection", "photo-index-injection"),
+    Slot("prm", ReadingField.PRM, SCREEN_TITLES[ReadingField.PRM], "photo-numero-prm"),
+    Slot("date", ReadingField.DATE, SCREEN_TITLES[ReadingField.DATE], "photo-date-courante"),
+    Slot(
+        "index",
+        ReadingField.INJECTION_INDEX,
+        SCREEN_TITLES[ReadingField.INJECTION_INDEX],
+        "photo-index-injection",
+    ),
 )
 SLOTS_BY_NAME: dict[str, Slot] = {slot.name: slot for slot in SLOTS}
 

@@ -311,7 +311,7 @@ async def test_the_screen_is_named_not_its_raw_cells(
         ocr = app.query_one("#ocr-prm", Static)
         shown = {
             ScreenKind.PRM: ("NUMER0 PRM", "Écran : numéro PRM"),
-            ScreenKind.NOT_LINKY: ("C0NS0MMATEUR", "Écran non reconnu (attendu : Numéro PRM)"),
+            ScreenKind.NOT_LINKY: ("C0NS0MMATEUR", "Écran non reconnu (attendu : Numéro de PRM)"),
         }
         for screen, (cells, expected) in shown.items():
             reading = PhotoReading(

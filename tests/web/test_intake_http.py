@@ -229,7 +229,7 @@ def test_the_phone_page_is_french_self_contained_and_opens_the_camera(
     assert status == 200
     assert '<html lang="fr">' in page
     assert page.count('accept="image/*" capture="environment"') == 3
-    for label in ("Numéro de PRM", "Date courante", "Index injection"):
+    for label in ("Numéro de PRM", "Date courante", "Index Injection"):
         assert label in page
     assert "http" not in page.replace("http-equiv", "")  # no external asset, no CDN
     assert server.token not in page

@@ -30,6 +30,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
+from linkytool.mes.model import ReadingField
+from linkytool.mes.photos import SCREEN_TITLES
 from linkytool.textfmt import french_megabytes, french_percent, french_value
 from linkytool.tui.errors import SafetyNet, describe_error, guarded
 from linkytool.tui.labels import iso_date
@@ -54,9 +56,13 @@ if TYPE_CHECKING:
 
 #: Slot id (= dossier field and OCR screen kind), French title, what to photograph.
 SLOTS: tuple[tuple[str, str, str], ...] = (
-    ("prm", "Numéro PRM", "écran « NUMERO PRM » (14 chiffres)"),
-    ("date", "Date courante", "écran de la date courante"),
-    ("injection_index", "Index injection", "écran « INDEX INJECTION » (kWh)"),
+    ("prm", SCREEN_TITLES[ReadingField.PRM], "écran « NUMERO PRM » (14 chiffres)"),
+    ("date", SCREEN_TITLES[ReadingField.DATE], "écran de la date courante"),
+    (
+        "injection_index",
+        SCREEN_TITLES[ReadingField.INJECTION_INDEX],
+        "écran « INDEX INJECTION » (kWh)",
+    ),
 )
 
 #: ``linkytool.ocr.ScreenKind.NOT_LINKY`` (no Linky screen found), by value: this screen
