@@ -245,9 +245,18 @@ def pack_files(
             raise DossierPhotoError(
                 f"{name} pèse {french_megabytes(len(data))}, au-delà des 4 Mo d'Enedis-Connect."
             )
+    attachments = [(item.name, item.description) for item in described]
+    if signature is SignatureKind.BY_HAND:
+        # Enedis receives the printed, signed and scanned attestation in its place (the
+        # pack's warning says so); the manifest describes the file as it is in the pack.
+        attachments[0] = (
+            ATTESTATION_NAME,
+            "attestation d'auto-mise en service à signer à la main, jointe imprimée, "
+            "signée et numérisée",
+        )
     message = enedis_message(
         dossier,
-        [(item.name, item.description) for item in described],
+        attachments,
         max_delay_s=settings.max_decoupling_delay_s,
     ).encode("utf-8")
     contents[MESSAGE_NAME] = message

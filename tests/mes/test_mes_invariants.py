@@ -131,6 +131,8 @@ def test_to_be_signed_by_hand_says_so_and_is_never_called_signed(
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "signée (" not in message and "signée électroniquement" not in message
     assert "à signer à la main" in message
+    # Enedis gets the signed scan: the message does not tell it « non signée » (QA)
+    assert "non signée" not in message and "jointe imprimée, signée et numérisée" in message
     assert "à signer à la main" in manifest["files"][0]["description"]
     assert "imprimer" in err  # the pack says what to do with it
 
