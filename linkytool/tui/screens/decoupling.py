@@ -23,8 +23,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Button, Digits, Input, Label, Static
 
@@ -32,11 +31,12 @@ from linkytool.textfmt import french_number
 from linkytool.tui.errors import guarded
 from linkytool.tui.messages import DecouplingRecorded, DossierChanged
 from linkytool.tui.screens.base import Pane
+from linkytool.tui.widgets.confirm import ConfirmReplace
 from linkytool.tui.widgets.inorder_input import InOrderInput
 from linkytool.tui.widgets.picker import FilePicker
 
 
-class ConfirmReplaceTest(ModalScreen[bool]):
+class ConfirmReplaceTest(ConfirmReplace):
     """Asks before a step already recorded is noted again, or a finished test replaced
     (o: yes, Échap/n: no; the focus starts on « Garder »: a stray Entrée keeps)."""
 
@@ -48,26 +48,7 @@ class ConfirmReplaceTest(ModalScreen[bool]):
     def __init__(
         self, message: str, question: str = "Remplacer l'essai consigné par un nouvel essai ?"
     ) -> None:
-        super().__init__()
-        self.message = message
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(self.message + "\n\n" + self.question)
-            with Horizontal(classes="row buttons"):
-                yield Button("Remplacer (o)", id="confirm-yes", variant="warning", compact=True)
-                yield Button("Garder l'essai (n)", id="confirm-no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "confirm-yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+        super().__init__(message, question, keep="Garder l'essai")
 
 
 #: The test's fields in the order the steps fill them: noting a step again forgets the
