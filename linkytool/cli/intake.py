@@ -16,8 +16,8 @@ from linkytool.cli.mes import EXISTING_FILE, mes
 from linkytool.cli.output import emit_rows, warn
 from linkytool.errors import ExitCode
 from linkytool.mes.model import ReadingField
-from linkytool.mes.photos import SCREEN_TITLES
 from linkytool.mes.readings import shown_value
+from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import french_megabytes
 
 

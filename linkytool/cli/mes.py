@@ -41,9 +41,9 @@ from linkytool.mes.errors import (
     UnsignedAttestationError,
 )
 from linkytool.mes.model import SIGNATURE_LABELS, ReadingField, ReadingSource, SignatureKind
-from linkytool.mes.photos import SCREEN_TITLES
 from linkytool.mes.readings import shown_value
 from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleStatus
+from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import (
     dumps_json,
     french_megabytes,

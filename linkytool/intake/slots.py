@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linkytool.mes.model import ReadingField
-from linkytool.mes.photos import SCREEN_TITLES
+from linkytool.mes.titles import SCREEN_TITLES
 
 
 @dataclass(frozen=True)

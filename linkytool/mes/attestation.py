@@ -81,10 +81,11 @@ from linkytool.mes.model import (
     ReadingSource,
     SignatureKind,
 )
-from linkytool.mes.photos import SCREEN_TITLES, PhotoFacts
+from linkytool.mes.photos import PhotoFacts
 from linkytool.mes.readings import shown_value
 from linkytool.mes.rules import STATUS_LABELS, RuleOutcome, RuleStatus
 from linkytool.mes.schema import to_paris
+from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import THOUSANDS_SPACE, french_number
 
 TITLE = (

@@ -17,9 +17,10 @@ from typing import Any
 from linkytool.mes.attested import attested_facts
 from linkytool.mes.errors import VerifyInputError
 from linkytool.mes.model import Dossier, ReadingField, SignatureKind
-from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
+from linkytool.mes.photos import sha256_bytes
 from linkytool.mes.signing import SignatureReport, read_embedded_summary, verify_signature
 from linkytool.mes.submission import SubmittedPhoto
+from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import french_count
 
 

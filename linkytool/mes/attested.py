@@ -21,9 +21,9 @@ from linkytool.mes.model import (
     ReadingField,
     ReadingSource,
 )
-from linkytool.mes.photos import SCREEN_TITLES
 from linkytool.mes.readings import shown_value
 from linkytool.mes.schema import to_paris
+from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import french_datetime, french_number, french_percent
 
 OPTION_LABELS = {

@@ -32,11 +32,12 @@ from linkytool.mes.model import (
     ReadingSource,
     SignatureKind,
 )
-from linkytool.mes.photos import SCREEN_TITLES, sha256_bytes
+from linkytool.mes.photos import sha256_bytes
 from linkytool.mes.readings import ReadingValueError, normalise_value, shown_value
 from linkytool.mes.rules import CheckSettings
 from linkytool.mes.schema import to_paris
 from linkytool.mes.submission import SubmittedPhoto
+from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import french_megabytes
 
 ATTESTATION_NAME = "attestation-auto-mes.pdf"

@@ -26,13 +26,6 @@ MAX_ATTACHMENT_BYTES = 4_000_000
 #: Largest photo file linkytool reads [bytes]: a phone photo is 2–15 MB, a RAW 25–80 MB.
 MAX_PHOTO_BYTES = 100_000_000
 
-#: French names of the three screens, used in messages, file names and the PDF.
-SCREEN_TITLES: dict[ReadingField, str] = {
-    ReadingField.PRM: "Numéro de PRM",
-    ReadingField.DATE: "Date courante",
-    ReadingField.INJECTION_INDEX: "Index Injection",
-}
-
 
 @dataclass(frozen=True)
 class PhotoFacts:

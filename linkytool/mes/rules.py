@@ -38,13 +38,13 @@ from linkytool.mes.model import (
 )
 from linkytool.mes.photos import (
     MAX_ATTACHMENT_BYTES,
-    SCREEN_TITLES,
     PhotoFacts,
     hash_sources,
     inspect_photos,
 )
 from linkytool.mes.readings import shown_value
 from linkytool.mes.schema import to_paris
+from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import (
     french_date,
     french_datetime,

@@ -70,7 +70,6 @@ from linkytool.mes.model import (
 from linkytool.mes.pack import PackResult, ScreenReader, build_pack, default_screen_reader
 from linkytool.mes.photos import (
     MAX_PHOTO_BYTES,
-    SCREEN_TITLES,
     hash_sources,
     resolve,
     sha256_bytes,
@@ -107,6 +106,7 @@ from linkytool.mes.store import (
     validate_dossier,
 )
 from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos, read_signature_image
+from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import french_date, french_datetime
 
 #: Largest attestation PDF read back [bytes] (ours are 0.2–2 MB).

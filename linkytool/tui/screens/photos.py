@@ -30,8 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from linkytool.mes.model import ReadingField
-from linkytool.mes.photos import SCREEN_TITLES
+from linkytool.screen_titles import SCREEN_TITLES_BY_NAME
 from linkytool.textfmt import french_megabytes, french_percent, french_value
 from linkytool.tui.errors import SafetyNet, describe_error, guarded
 from linkytool.tui.labels import iso_date
@@ -56,11 +55,11 @@ if TYPE_CHECKING:
 
 #: Slot id (= dossier field and OCR screen kind), French title, what to photograph.
 SLOTS: tuple[tuple[str, str, str], ...] = (
-    ("prm", SCREEN_TITLES[ReadingField.PRM], "écran « NUMERO PRM » (14 chiffres)"),
-    ("date", SCREEN_TITLES[ReadingField.DATE], "écran de la date courante"),
+    ("prm", SCREEN_TITLES_BY_NAME["prm"], "écran « NUMERO PRM » (14 chiffres)"),
+    ("date", SCREEN_TITLES_BY_NAME["date"], "écran de la date courante"),
     (
         "injection_index",
-        SCREEN_TITLES[ReadingField.INJECTION_INDEX],
+        SCREEN_TITLES_BY_NAME["injection_index"],
         "écran « INDEX INJECTION » (kWh)",
     ),
 )
