@@ -144,6 +144,13 @@ class Settings:
     #: its misfit - 0.5, the alternative set's open 4 a misfit of 4.3-5.1).
     unfamiliar_margin_slack: float = 1.0
     unfamiliar_excess_cap: float = 4.5
+    #: A digit cell the policy doubts (a thin margin, an unfamiliar design) is
+    #: corroborated when each template glyph set alone reads it the same digit by at
+    #: least this margin [dots] (``dotmatrix.corroborated``). Set on ocrY's tuning seed
+    #: 100101 (``bench/ocr_accuracy.py --font all --level normal,hard --count 50``,
+    #: cells replayed offline: 0.5, 1.0 and 1.5 all 0 wrong doubted cells corroborated;
+    #: 0.5 frees the most).
+    corroborate_margin: float = 0.5
 
     #: Free-form notes on values changed since ``tuned_on`` (empty: none).
     notes: tuple[str, ...] = field(default_factory=tuple)
