@@ -839,6 +839,10 @@ def value_margin(
     return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes).min())
 
 
+#: Fewest template glyph sets whose separate readings can corroborate a digit.
+MIN_JURY = 2
+
+
 def doubted_cells(
     cells: FloatArray,
     digit_costs: FloatArray,
@@ -882,7 +886,11 @@ def corroborated(
     unfamiliar glyph stays the same digit in every one, a wrong one does not (seed
     100101 hard, each font held out: 34 wrong doubted cells, none read alike by every
     set within the cap; the alternative ROM's open 4, read 9 by every set, misfits its
-    letters by 7.7 dots). False without enough title letters (:func:`letters_fit`).
+    letters by 7.7 dots). Never for a doubted cell read as an 8 (:func:`blur_closable`:
+    a blurred tailed 9 is every set's 8, held-out seed 92731 tailed hard 35; a variant
+    ROM's 9 too, seed 38411 tailed hard 38) nor with fewer than :data:`MIN_JURY` sets
+    (the alternative ROM's round 3 is HD44780's 8: seed 41 alt hard 3). False without
+    enough title letters (:func:`letters_fit`).
     """
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
@@ -894,7 +902,12 @@ def corroborated(
     nearest = np.argmin(digit_costs[doubted], axis=1)
     if (digit_costs[doubted].min(axis=1) - letters > settings.unfamiliar_excess_cap).any():
         return False
-    for font in template_fonts():
+    # blur closes a tailed 9, a 3 or a 0 into an 8 in every set alike (blur_closable),
+    # and one set is no jury: an 8 or a single set's reading corroborates nothing
+    fonts = template_fonts()
+    if blur_closable(digit_costs[doubted]).any() or len(fonts) < MIN_JURY:
+        return False
+    for font in fonts:
         chars, distances = char_distances(cells[doubted], font, designs=True)
         if any(digit not in chars for digit in DIGITS):
             return False

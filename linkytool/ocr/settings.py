@@ -61,7 +61,11 @@ class Settings:
         "panel vouching at its own design_gap and a colon moved a dot "
         "(dotmatrix.MOVABLE_MARKS), no constant of their own: leave-one-font-out seeds "
         "11311 (x11_5x8 and tailed, 50 normal photos) and 12421 (100 normal photos per "
-        "font; 40 per font and level, normal+hard)"
+        "font; 40 per font and level, normal+hard); doubted digits corroborated by "
+        "each glyph set alone (dotmatrix.corroborated, corroborate_margin; "
+        "unfamiliar_excess_cap reused): leave-one-font-out seed 100101 (50 photos per "
+        "font and level, normal+hard, cells replayed offline; 12 with the camera model) "
+        "and 100202 (50 hard photos per font)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
