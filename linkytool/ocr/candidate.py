@@ -63,6 +63,9 @@ class Candidate:
     variants_agree: bool = True
     #: The title names this screen beyond doubt (spotting, cell text and tesseract agree).
     title_certain: bool = True
+    #: Every variant's doubted digit cells (a thin margin, an unfamiliar design) are read
+    #: alike by each template glyph set alone (:func:`~linkytool.ocr.dotmatrix.corroborated`).
+    corroborated: bool = False
 
     @property
     def margin(self) -> float:
@@ -71,8 +74,10 @@ class Candidate:
 
 
 def remarks(candidate: Candidate) -> tuple[str, ...]:
-    """French remarks for the repairs of ``candidate``, in a stable order."""
-    return tuple(REPAIR_REMARKS[r] for r in Repair if r in candidate.repairs)
+    """French remarks for the repairs of ``candidate``, in a stable order (not the
+    unfamiliar design's when every glyph set alone read its digits alike)."""
+    answered = {Repair.UNFAMILIAR_DIGITS} if candidate.corroborated else set()
+    return tuple(REPAIR_REMARKS[r] for r in Repair if r in candidate.repairs - answered)
 
 
 __all__ = ["REPAIR_REMARKS", "Candidate", "Repair", "remarks"]

@@ -19,6 +19,7 @@ from linkytool.ocr.dotmatrix import (
     DIGITS,
     FloatArray,
     char_distances,
+    corroborated,
     number_digits,
     panel_drawn_off,
     reconsidered,
@@ -178,10 +179,11 @@ def with_digits(lines: Sequence[str], match: ScreenMatch, digits: str) -> list[s
     return ["".join(line) for line in chars]
 
 
-def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, bool, float]:
+def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, bool, float, bool]:
     """Distance [dots] of ``cells`` to each digit, (len(cells), 10), whether they are
-    of a design the templates do not hold (both: :func:`reconsidered`) and their
-    smallest margin [dots] (:func:`value_margin`)."""
+    of a design the templates do not hold (both: :func:`reconsidered`), their
+    smallest margin [dots] (:func:`value_margin`) and whether each glyph set alone
+    reads the cells the policy doubts alike (:func:`corroborated`)."""
     every = read.grid.cells.reshape(-1, 35)
     at = [cell_index(c) for c in cells]
     chosen, shapes = every[at], read.shape_dots.reshape(-1, 35)[at]
@@ -190,7 +192,12 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     # a panel whose letters are drawn a dot off every template may draw its digits so too
     drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
     result, unfamiliar = reconsidered(chosen, costs, read.lines[0], drawn_off, shapes)
-    return result, unfamiliar, value_margin(chosen, result, read.lines[0], drawn_off, shapes)
+    return (
+        result,
+        unfamiliar,
+        value_margin(chosen, result, read.lines[0], drawn_off, shapes),
+        corroborated(chosen, result, read.lines[0], drawn_off, shapes),
+    )
 
 
 def faint_digit(read: PanelRead, match: ScreenMatch) -> bool:

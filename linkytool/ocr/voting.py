@@ -44,6 +44,9 @@ class VariantValue:
     cost: float | None = None
     #: The grammar rule that found the value (:attr:`ScreenMatch.rule`).
     rule: str = ""
+    #: Each glyph set alone reads the digits the policy doubts alike
+    #: (:func:`~linkytool.ocr.dotmatrix.corroborated`).
+    corroborated: bool = False
 
 
 def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
@@ -55,7 +58,7 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
     repairs: set[Repair] = set()
     if first and faint_digit(read, match):
         repairs.add(Repair.FAINT)
-    costs, unfamiliar, margin = digit_costs(read, match.cells)
+    costs, unfamiliar, margin, alike = digit_costs(read, match.cells)
     if unfamiliar:
         repairs.add(Repair.UNFAMILIAR_DIGITS)
     if match.repaired:  # a guess: its digits read H are open 4s (digitcells)
@@ -80,7 +83,9 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
         repairs.add(Repair.PADDING)
     picked = [costs[i, DIGITS.index(d)] for i, d in enumerate(chosen)]
     cost = float(np.mean(picked)) if picked else 0.0
-    return VariantValue(rematch.value, match.cells, margin, frozenset(repairs), cost, match.rule)
+    return VariantValue(
+        rematch.value, match.cells, margin, frozenset(repairs), cost, match.rule, alike
+    )
 
 
 def vote(
@@ -106,6 +111,7 @@ def vote(
         repairs=frozenset().union(*(v.repairs for v in variants)),
         variants_agree=all(v.value == best for v in variants),
         title_certain=title_certain,
+        corroborated=all(v.corroborated for v in variants),
     )
 
 
