@@ -7,10 +7,9 @@ reads 0 or 6) while its twin, the same 8 elsewhere in the value, still reads 8: 
 PRM ``...83411418`` read ``...83411410`` (tuning seed 105012, X11 5x7 and X11 5x8 hard
 photo 40: the two 8s 4.6 dots apart, the panel's clear 1s up to 4.9 dots from each
 other). :func:`twin_costs` re-decides a cell whose nearest digit is not clear together
-with its twins: the digit that fits them best together, among the digits the panel
-does not draw clearly elsewhere as another design. It only re-decides cells already
-held at "à confirmer" (the value's own margin is thin or its digits unfamiliar), so the
-rule makes readings exact, never confident.
+with its twin: the digit of its own two nearest that fits both best. It only re-decides
+cells already held at "à confirmer" (the variant's margin is thin or its digits
+unfamiliar), so the rule makes readings exact, never confident.
 """
 
 from __future__ import annotations
@@ -36,19 +35,18 @@ def twin_costs(
     cells: FloatArray, digit_costs: FloatArray, letters: float, plain: FloatArray | None = None
 ) -> tuple[FloatArray, bool]:
     """(``digit_costs`` (N, 10) [dots] of a value's digit cells (N, 35) with each cell
-    whose margin is thin re-decided with its twins, whether a nearest digit changed).
+    whose margin is thin re-decided with its twin, whether a nearest digit changed).
 
-    A cell's twins are the other cells within the panel's noise of it
-    (:func:`panel_noise`, over the clear cells: a margin of at least
+    A cell's twin is its nearest cell, itself nearest to the cell, within the panel's
+    noise (:func:`panel_noise`, over the clear cells: a margin of at least
     ``Settings.confident_margin`` that the unfamiliar-digits rule trusts alone against
     the title letters' fit ``letters``, :func:`~linkytool.ocr.dotmatrix.trusted_alone`).
-    A thin cell with twins takes the mean of their costs and its own, each digit that
-    a clear cell beyond that noise of them all reads made ``Settings.unlike_cost``
-    dearer (the panel draws that digit otherwise: an X11 6 beside a blurred 8 and its
-    twin), and any digit but the cell's own two nearest. A twin is the cell's nearest
-    cell, itself nearest to the cell; with ``plain`` (N, 10), the templates' costs
-    before the panel's rules, both cells must have kept them (a cell read by its
-    shape, or moved off a digit drawn unlike it, is left as the panel decided)."""
+    A cell that is not clear and has a twin takes the mean of their costs, every digit
+    but its own two nearest ``Settings.unlike_cost`` dearer. With ``plain`` (N, 10),
+    the templates' costs before the panel's rules, both cells must have kept them (a
+    cell read by its shape, or moved off a digit drawn unlike it, is left as the panel
+    decided). Not done: barring a digit a clear cell beyond the noise reads (a panel's
+    two lines sampled unlike each other put one digit's cells 11-14 dots apart)."""
     settings = SETTINGS
     ordered = np.sort(digit_costs, axis=1)
     margin = ordered[:, 1] - ordered[:, 0]
