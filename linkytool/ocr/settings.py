@@ -61,9 +61,8 @@ class Settings:
         "panel vouching at its own design_gap and a colon moved a dot "
         "(dotmatrix.MOVABLE_MARKS), no constant of their own: leave-one-font-out seeds "
         "11311 (x11_5x8 and tailed, 50 normal photos) and 12421 (100 normal photos per "
-        "font; 40 per font and level, normal+hard); twin cells re-decided together "
-        "(twins.twin_costs: confident_margin and unlike_cost reused), a colon at a "
-        "token's edge read as a cell and a title naming another screen only by INDEX, "
+        "font; 40 per font and level, normal+hard); a colon at a token's edge read "
+        "as a cell and a title naming another screen only by INDEX, "
         "no constant of their own: leave-one-font-out seed 105012 (x11_5x7 and "
         "x11_5x8, 100 hard photos each)"
     )

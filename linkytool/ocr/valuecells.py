@@ -19,7 +19,6 @@ from linkytool.ocr.dotmatrix import (
     DIGITS,
     FloatArray,
     char_distances,
-    letters_fit,
     number_digits,
     panel_drawn_off,
     reconsidered,
@@ -31,7 +30,6 @@ from linkytool.ocr.panel import PanelRead
 from linkytool.ocr.rectify import CHARS
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
-from linkytool.ocr.twins import twin_costs
 
 #: Screens whose value has a fixed layout (14 digits, a date): stray cells may be trimmed.
 GRAMMAR_EXCLUSIVE_KINDS = (ScreenKind.PRM, ScreenKind.DATE)
@@ -205,12 +203,7 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     # a panel whose letters are drawn a dot off every template may draw its digits so too
     drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
     result, unfamiliar = reconsidered(chosen, costs, read.lines[0], drawn_off, shapes)
-    margin = value_margin(chosen, result, read.lines[0], drawn_off, shapes)
-    letters = letters_fit(read.lines[0])
-    if letters is not None and (unfamiliar or margin < SETTINGS.confident_margin):
-        # held at "à confirmer" already: a thin cell re-decided with its twins
-        result = twin_costs(chosen, result, letters, costs)[0]
-    return result, unfamiliar, margin
+    return result, unfamiliar, value_margin(chosen, result, read.lines[0], drawn_off, shapes)
 
 
 def faint_digit(read: PanelRead, match: ScreenMatch) -> bool:
