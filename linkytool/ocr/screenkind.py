@@ -12,7 +12,12 @@ from linkytool.ocr.dotmatrix import WordMatch
 from linkytool.ocr.panel import VALUE_KINDS, PanelRead
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
-from linkytool.ocr.titles import SPOT_OTHER_WORDS, SPOT_WORDS, classify_title
+from linkytool.ocr.titles import (
+    SPOT_OTHER_WORDS,
+    SPOT_WORDS,
+    classify_title,
+    other_by_shared_word,
+)
 from linkytool.ocr.valuecells import GRAMMAR_EXCLUSIVE_KINDS, parse_read
 
 #: Screens whose value alone names them when the title is illegible: no other Linky
@@ -88,6 +93,21 @@ def _kind_named_by_another_variant(
     return spotted if named == {spotted} and spotted in VALUE_KINDS else None
 
 
+def _kind_behind_a_shared_word(
+    reads: Sequence[PanelRead], spotted: ScreenKind | None
+) -> ScreenKind | None:
+    """The value screen spotted best, when every variant's cell text names another
+    screen only by a word of that screen's own title (:func:`other_by_shared_word`),
+    else None. X11 5x8 held out, "INDEX TMIECTTON" named another screen by INDEX
+    ("INDEX NON CONSO") while INJECTION was the word spotted best (tuning seed 105012,
+    hard photo 94). Never certain: the spotting cost is over its bound and the texts
+    name no value screen."""
+    if spotted not in VALUE_KINDS or spotted is None:
+        return None
+    shared = all(other_by_shared_word(read.text[0], spotted) for read in reads)
+    return spotted if shared else None
+
+
 def _letters_legible(read: PanelRead) -> bool:
     """Enough title cells read as letters with a clear margin (a title, if unknown)."""
     clear = [c for c in read.lines[0] if c.char.isalpha() and c.margin >= SETTINGS.confident_margin]
@@ -101,6 +121,8 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
     spotted, spot_cost, spot_gap = spot_title(reads[0])
     tesseract_kind = classify_title(tesseract_text) if tesseract_text is not None else None
     kind = spotted if spot_cost <= SETTINGS.spot_max_cost else text_kinds[0] or tesseract_kind
+    if kind is ScreenKind.OTHER and spot_cost > SETTINGS.spot_max_cost:
+        kind = _kind_behind_a_shared_word(reads, spotted) or kind
     if kind is None:
         kind = _kind_named_by_another_variant(text_kinds, spotted)
     if kind is None:

@@ -65,7 +65,9 @@ class Settings:
         "each glyph set alone (dotmatrix.corroborated, corroborate_margin; "
         "unfamiliar_excess_cap reused): leave-one-font-out seed 100101 (50 photos per "
         "font and level, normal+hard, cells replayed offline; 12 with the camera model) "
-        "and 100202 (50 hard photos per font)"
+        "and 100202 (50 hard photos per font); a colon at a token's edge read as a cell "
+        "and a title naming another screen only by INDEX, no constant of their own: "
+        "leave-one-font-out seed 105012 (x11_5x7 and x11_5x8, 100 hard photos each)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---

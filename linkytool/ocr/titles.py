@@ -53,6 +53,10 @@ OTHER_SCREEN_WORDS: frozenset[str] = frozenset(
     )
 )
 
+#: Words of a value screen's title that another screen's title shows too ("INDEX
+#: INJECTION", "INDEX NON CONSO"): alone they name neither screen.
+SHARED_TITLE_WORDS: dict[str, ScreenKind] = {"INDEX": ScreenKind.INJECTION_INDEX}
+
 
 def fold_letters(text: str) -> str:
     """Replace digits read inside words by their look-alike letters."""
@@ -82,13 +86,28 @@ def classify_title(text: str) -> ScreenKind | None:
     return None
 
 
+def other_by_shared_word(text: str, kind: ScreenKind) -> bool:
+    """Whether ``text`` names another screen (:func:`classify_title`) only by words the
+    title of ``kind`` shows too (:data:`SHARED_TITLE_WORDS`): "INDEX TMIECTTON", the
+    X11 J and N misread, is no other screen's title more than the injection index's."""
+    words = re.findall(r"[A-Z]+", fold_letters(normalise_text(text)))
+    others = {word for word in words if word in OTHER_SCREEN_WORDS}
+    return (
+        classify_title(text) is ScreenKind.OTHER
+        and bool(others)
+        and all(SHARED_TITLE_WORDS.get(word) is kind for word in others)
+    )
+
+
 __all__ = [
     "LETTER_CONFUSIONS",
     "OTHER_SCREEN_WORDS",
+    "SHARED_TITLE_WORDS",
     "SPOT_EQUIVALENTS",
     "SPOT_OTHER_WORDS",
     "SPOT_WORDS",
     "TITLE_KEYWORDS",
     "classify_title",
     "fold_letters",
+    "other_by_shared_word",
 ]

@@ -77,9 +77,17 @@ def mark_glued_before(lines: Sequence[str], match: ScreenMatch) -> bool:
     return not before.isspace() and _is_mark(before)
 
 
+#: A colon opening or closing a number's token separates nothing (a time's colon
+#: stands between its digits): it is one of the number's cells, a digit if it fits one
+#: (tuning seed 105012, X11 5x8 hard photo 77: the blurred X11 1 of "14/03/2025" read
+#: ":", so no date).
+_EDGE_COLON_IS_A_CELL = True
+
+
 def number_cells(raw: list[str], trim: Callable[[str], bool] | None) -> tuple[list[str], list[int]]:
     """(``raw``, ``trim``'s cells blanked at both ends of each token; the cells of the
-    numbers but "/" and ":"): tokens holding a digit, before the unit or laid out as a
+    numbers but "/" and ":", a colon at a token's edge kept: :data:`_EDGE_COLON_IS_A_CELL`):
+    tokens holding a digit, before the unit or laid out as a
     time (:func:`number_token`)."""
     chars = list(raw)
     numbers: list[int] = []
@@ -97,7 +105,12 @@ def number_cells(raw: list[str], trim: Callable[[str], bool] | None) -> tuple[li
             # the unit's W and h ending the token are no digits of it ("000005AWh": an
             # h turned 4 beside a k read 4 by its shape lost the value)
             last = end - 2 if word[-2:].upper() == "WH" and len(word) > 2 else end
-            numbers.extend(i for i in range(start, last) if raw[i] not in "/:")
+            edges = (start, last - 1) if _EDGE_COLON_IS_A_CELL else ()
+            numbers.extend(
+                i
+                for i in range(start, last)
+                if raw[i] not in "/:" or (raw[i] == ":" and i in edges)
+            )
     return chars, numbers
 
 
