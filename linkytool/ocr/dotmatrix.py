@@ -431,18 +431,35 @@ def unfamiliar_digits(
     if letters is None or not len(digit_costs):
         return False
     ordered = np.sort(digit_costs, axis=1)
-    misfit = ordered[:, 0] - letters  # as digit_misfits, the letters' fit taken once
     margin = (
         ordered[:, 1] - ordered[:, 0]
         if cells is None
         else panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     )
-    odd = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
+    odd = _unfamiliar_cells(digit_costs, letters, margin, excess=excess, slack=slack, cap=cap)
     if known is not None:
         odd &= ~known
     if cells is not None and odd.any():
         odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off, shapes)
     return bool(odd.any())
+
+
+def _unfamiliar_cells(
+    digit_costs: FloatArray,
+    letters: float,
+    margin: FloatArray,
+    *,
+    excess: float,
+    slack: float,
+    cap: float,
+) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells of an unfamiliar design (:func:`unfamiliar_digits`' test
+    before the panel vouches): a nearest digit fitting over ``excess`` dots worse than
+    the title letters (``letters``), with a ``margin`` [dots] under that misfit plus
+    ``slack``, or a misfit over ``cap``."""
+    misfit = np.sort(digit_costs, axis=1)[:, 0] - letters  # the letters' fit taken once
+    out: npt.NDArray[np.bool_] = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
+    return out
 
 
 def shape_digits(
@@ -854,12 +871,14 @@ def doubted_cells(
     ``Settings.confident_margin`` (:func:`panel_margins`) or an unfamiliar design the
     panel does not vouch for (:func:`unfamiliar_digits`' test, cell by cell)."""
     settings = SETTINGS
-    ordered = np.sort(digit_costs, axis=1)
-    misfit = ordered[:, 0] - letters
     margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
-    odd = (misfit > settings.digit_fit_excess) & (
-        (margin < misfit + settings.unfamiliar_margin_slack)
-        | (misfit > settings.unfamiliar_excess_cap)
+    odd = _unfamiliar_cells(
+        digit_costs,
+        letters,
+        margin,
+        excess=settings.digit_fit_excess,
+        slack=settings.unfamiliar_margin_slack,
+        cap=settings.unfamiliar_excess_cap,
     )
     if odd.any():
         odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off, shapes)
