@@ -192,6 +192,13 @@ ACC_FILES: list[tuple[str, str, str, str, int, str]] = [
      "--consumers", 3, "sans décalage horaire"),
     ("curve-lone-cr", "c2.csv", "prm,timestamp,w\n1,2,3\rx\n", "--consumers", 3,
      "retour chariot isolé"),
+    # a decimal comma in a comma-separated file: 1020,7 was read 1020, silently (QA)
+    ("curve-decimal-comma", "c2.csv",
+     f"prm,timestamp,w\n{CONSUMERS[0]},2026-03-02T00:00:00+01:00,1020,7\n", "--consumers", 3,
+     "ligne 2 : 4 champs au lieu de 3"),
+    ("curve-wide-extra", "c2.csv",
+     f"timestamp,{CONSUMERS[0]}\n2026-03-02T00:00:00+01:00,1020,7\n", "--consumers", 3,
+     "3 champs au lieu de 2"),
 ]  # fmt: skip
 
 

@@ -235,6 +235,26 @@ def _spooled(spool: RowSpool, prms: list[str]) -> dict[str, Series]:
 EXACT_BATCH_ROWS = 1 << 16
 
 
+def refuse_extra_fields(fields: list[str], expected: int, table: CsvTable, line: int) -> None:
+    """A line with more fields than the header is refused, never read in part: in a file
+    separated by commas, a decimal comma (« 1020,7 ») splits a value in two, and the part
+    after it would be dropped without a word."""
+    if len(fields) <= expected:
+        return
+    comma = table.delimiter == ","
+    raise AccInputError(
+        f"{french_count(len(fields), 'champ', 'champs')} au lieu de {expected}.",
+        path=table.path,
+        line=line,
+        hint=(
+            "Une virgule décimale ? Dans un fichier séparé par des virgules, écrivez 1020.7, "
+            "ou séparez les colonnes par des points-virgules (;)."
+            if comma
+            else "Retirez les champs en trop (autant de champs que de colonnes dans l'en-tête)."
+        ),
+    )
+
+
 def read_long_exact(table: CsvTable) -> CurveFile:
     """``prm,timestamp,w`` read line by line with Python's csv module (exact messages)."""
     header = normalise_header(table.header()[1])
@@ -259,6 +279,7 @@ def read_long_exact(table: CsvTable) -> CurveFile:
                 path=table.path,
                 line=line,
             )
+        refuse_extra_fields(fields, len(header), table, line)
         if not fields[i_value]:
             continue  # an empty value is a missing step
         code = codes.get(fields[i_prm])
@@ -300,6 +321,7 @@ def read_wide(table: CsvTable) -> CurveFile:
     prms = [parse_prm(name, table, header_line) for name in header_fields[1:]]
     result: dict[str, SeriesBuilder] = {prm: SeriesBuilder(prm) for prm in prms}
     for line, fields in table.rows():
+        refuse_extra_fields(fields, len(header_fields), table, line)
         start = parse_instant(fields[0], table, line)
         for prm, text in zip(prms, fields[1:], strict=False):
             if text:
@@ -321,6 +343,7 @@ def read_quarter_hours(table: CsvTable) -> CurveFile:
     result: dict[str, SeriesBuilder] = {}
     seen: dict[tuple[str, str], int] = {}
     for line, fields in table.rows():
+        refuse_extra_fields(fields, len(header), table, line)
         prm = parse_prm(fields[i_prm], table, line)
         text = fields[i_time]
         start = parse_instant(text, table, line, naive_ok=True)
