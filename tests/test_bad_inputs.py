@@ -318,6 +318,19 @@ def test_acc_outputs_never_replace_an_input(work: Path) -> None:
     assert not (work / "participants.csv").exists()
 
 
+def test_acc_never_replaces_a_users_file_named_as_a_result(work: Path) -> None:
+    """QA: `-o mine` with the user's own allocations.csv in it: replaced, exit 0. A folder
+    of a previous run of ours (its report.json says linkytool) is still replaced."""
+    mine = work / "mine"
+    mine.mkdir()
+    (mine / "allocations.csv").write_text("important\n")
+    line = ("acc", "run", "-q", "--consumers", "c.csv", "--producers", "p.csv", "-o")
+    _assert_clean_failure(_run(*line, "mine"), 6, "ne viennent pas d'un calcul linkytool")
+    assert (mine / "allocations.csv").read_text() == "important\n"
+    assert _run(*line, "ours").exit_code == 0
+    assert _run(*line, "ours").exit_code == 0  # our own previous run: replaced
+
+
 def test_acc_conflicting_duplicate_is_refused(work: Path) -> None:
     lines = (work / "c.csv").read_text().splitlines()
     prm, moment, _ = lines[10].split(",")

@@ -19,6 +19,7 @@ is untouched: no mix of old and new files is ever left behind.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -91,6 +92,27 @@ def is_ours(name: str) -> bool:
     return bool(OUTPUT_ENTRY.fullmatch(name)) or name.startswith(STAGING_PREFIX)
 
 
+def _refuse_results_not_ours(target: Path, entries: list[str]) -> None:
+    """Refuse a folder holding files named as results (``allocations.csv``...) without a
+    ``report.json`` written by linkytool: they are the user's, and a run would replace
+    them (a previous run of ours always ends with its report)."""
+    named = sorted(
+        name for name in entries if OUTPUT_ENTRY.fullmatch(name) and name != "report.json"
+    )
+    if not named:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        report = json.loads((target / "report.json").read_text(encoding="utf-8"))
+        if isinstance(report, dict) and str(report.get("tool", "")).startswith("linkytool"):
+            return
+    shown = ", ".join(named[:4]) + (" …" if len(named) > 4 else "")
+    raise OutputError(
+        f"{target} contient des fichiers au nom de résultats ({shown}) qui ne viennent pas "
+        "d'un calcul linkytool (pas de report.json de linkytool) : rien n'a été remplacé.",
+        hint="Choisissez un autre dossier de résultats (-o), ou déplacez ces fichiers.",
+    )
+
+
 class OutputSet:
     """A set of output files written into a staging folder, then swapped in (see module).
 
@@ -119,6 +141,7 @@ class OutputSet:
                     hint="Donnez le nom d'un dossier (il sera créé s'il n'existe pas).",
                 )
             entries = [entry.name for entry in target.iterdir()] if target.exists() else []
+            _refuse_results_not_ours(target, entries)
             self.whole = all(is_ours(name) for name in entries)
             if self.whole:
                 parent = target.absolute().parent
