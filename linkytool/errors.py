@@ -82,6 +82,8 @@ _OS_REASONS: dict[int, str] = {
     errno.EROFS: "support en lecture seule",
     errno.ENAMETOOLONG: "nom trop long",
     errno.EIO: "erreur d'entrée-sortie du support",
+    errno.EADDRINUSE: "ce port est déjà utilisé par un autre programme",
+    errno.EADDRNOTAVAIL: "cette adresse n'est pas celle d'une interface de ce poste",
 }
 
 

@@ -24,6 +24,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +33,7 @@ from aiohttp.web_runner import GracefulExit
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from linkytool.errors import LinkytoolError, describe_os_error
 from linkytool.intake.security import LOOPBACK_HOSTS, Guard, is_loopback, url_host
 
 #: After "quit": how long a session may take to exit before SIGTERM, then SIGKILL [s].
@@ -198,6 +200,21 @@ class GuardedServer(Server):
                 self.sessions.discard(service)
         return websocket
 
+    def check_address(self) -> None:
+        """Raise :class:`ServeAddressError` (French) when ``host:port`` cannot be listened
+        on (a port taken by another program, an address not on this computer)."""
+        try:
+            infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+            for family, kind, proto, _, address in infos:
+                with socket.socket(family, kind, proto) as probe:
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    probe.bind(address)
+        except OSError as exc:
+            raise ServeAddressError(
+                f"Impossible d'écouter sur {self.host}:{self.port} : {describe_os_error(exc)}.",
+                hint="Choisissez un autre port avec --port (par exemple --port 8001).",
+            ) from exc
+
     def serve(self, debug: bool = False) -> None:
         """Serve until Ctrl+C or SIGTERM; no access log (URLs carry the token)."""
         self.debug = debug
@@ -219,4 +236,14 @@ class GuardedServer(Server):
             )
 
 
-__all__ = ["QUIT_GRACE_S", "SESSION_DRIVER", "GuardedServer", "SessionService"]
+class ServeAddressError(LinkytoolError):
+    """``linkytool serve`` cannot listen on the address and port asked for."""
+
+
+__all__ = [
+    "QUIT_GRACE_S",
+    "SESSION_DRIVER",
+    "GuardedServer",
+    "ServeAddressError",
+    "SessionService",
+]

@@ -100,6 +100,7 @@ def serve(dossier: Path | None, demo: bool, host: str, port: int) -> None:
     if dossier is not None:
         command.append(str(dossier.resolve()))
     server = GuardedServer(command, host=host, port=port, token=new_token())
+    server.check_address()  # a taken port is said before an address is printed
     if not is_loopback(host):
         click.echo(
             f"Attention : l'interface est joignable depuis le réseau ({host}) ; "

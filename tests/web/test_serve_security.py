@@ -135,3 +135,20 @@ async def test_the_page_and_its_files_need_the_token(server: GuardedServer, base
             assert script.status == 200
         async with client.get(server.url + "static/") as listing:
             assert listing.status in (403, 404)  # no directory listing
+
+
+def test_a_port_taken_is_said_in_french_before_any_address_is_printed() -> None:
+    """QA: `serve --port P` with P taken printed its secret address, then an English
+    traceback (« OSError: [Errno 98] … address already in use »)."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from linkytool.cli import cli
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--host", "127.0.0.1", "--port", str(port)])
+    assert result.exit_code == 3, result.output
+    assert "ce port est déjà utilisé par un autre programme" in result.stderr
+    assert "Interface disponible" not in result.stderr and "Traceback" not in result.output
