@@ -25,6 +25,7 @@ from linkytool.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DOSSIER = ROOT / "samples" / "dossier" / "demo.toml"
+DEMO_PHOTO = ROOT / "samples" / "photos" / "demo-prm.jpg"
 TIC_SAMPLE = ROOT / "samples" / "tic" / "demo-standard-consumer.bin"
 PARIS = ZoneInfo("Europe/Paris")
 CONSUMERS = ("30002345679001", "30002345679002")
@@ -111,6 +112,9 @@ CASES: list[tuple[str, tuple[str, ...], int, str]] = [
     ("mes-attest-to-dir", ("mes", "attest", "d.toml", "-o", "adir"), 6, "nom de fichier"),
     ("mes-import-tic-dir", ("mes", "import-tic", "d.toml", "adir"), 3, "est un dossier"),
     ("mes-import-tic-empty", ("mes", "import-tic", "d.toml", "empty"), 3, "Aucune trame"),
+    # any file is no capture: the cross-check asked for was silently « non vérifiable » (QA)
+    ("ocr-tic-not-a-capture", ("ocr", str(DEMO_PHOTO), "--tic", str(DEMO_PHOTO)), 3,
+     "n'est pas une capture TIC"),
     ("mes-pack-to-file", ("mes", "pack", str(DEMO_DOSSIER), "-o", "afile"), 6,
      "est un fichier, pas un dossier"),
     ("mes-pack-to-tar", ("mes", "pack", str(DEMO_DOSSIER), "-o", "envoi.tar"), 6,

@@ -135,13 +135,11 @@ class OcrUnavailableError(MesError):
 class TicCaptureEmptyError(MesError):
     """A TIC capture holds neither a PRM nor a meter date (``file``)."""
 
-    def __init__(self, file: str, *, reason: str = "", hint: str = "") -> None:
+    def __init__(self, file: str) -> None:
         super().__init__(
-            f"La capture {file} ne contient "
-            + (reason or "ni PRM ni date (trames valides, mais sans ces étiquettes)")
-            + " : rien n'a été ajouté.",
-            hint=hint
-            or "Le PRM et la date ne sont transmis qu'en TIC standard : vérifiez le mode du "
+            f"La capture {file} ne contient ni PRM ni date (trames valides, mais sans ces "
+            "étiquettes) : rien n'a été ajouté.",
+            hint="Le PRM et la date ne sont transmis qu'en TIC standard : vérifiez le mode du "
             "compteur.",
         )
         self.file = file

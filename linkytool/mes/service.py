@@ -225,18 +225,9 @@ def record_tic_reading(
 
 def import_tic(dossier_path: str | Path, capture: str | Path) -> TicImportResult:
     """Decode a TIC capture file and record its readings (see :func:`record_tic_reading`)."""
-    from linkytool.tic import read_capture, summarize
+    from linkytool.tic.capture_summary import summarize_capture
 
-    summary = summarize(read_capture(capture))
-    if not summary.frames_valid:
-        raise TicCaptureEmptyError(
-            str(capture),
-            reason="aucune trame TIC valide (somme de contrôle juste) : ce n'est pas une "
-            "capture TIC, ou elle est trop abîmée",
-            hint="Donnez l'enregistrement de linkytool tic read --record, un fichier .bin brut "
-            "ou un extrait texte de la TIC.",
-        )
-    return record_tic_reading(dossier_path, summary, capture=capture)
+    return record_tic_reading(dossier_path, summarize_capture(capture), capture=capture)
 
 
 # -- photos ------------------------------------------------------------------------------

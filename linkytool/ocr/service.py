@@ -90,14 +90,14 @@ def read_photos(
     read = reader or read_photo
     tic = None
     if tic_capture is not None:
-        from linkytool.tic import read_capture, summarize
+        from linkytool.tic.capture_summary import summarize_capture
         from linkytool.tic.errors import CaptureError
 
         if "\x00" in str(tic_capture):
             raise CaptureError(
                 f"Chemin de capture TIC invalide (caractère nul) : {str(tic_capture)!r}."
             )
-        tic = summarize(read_capture(tic_capture))
+        tic = summarize_capture(tic_capture)
     readings: list[PhotoReading] = []
     failures: list[PhotoFailure] = []
     for number, photo in enumerate(photos, start=1):

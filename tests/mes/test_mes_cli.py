@@ -228,7 +228,7 @@ def test_a_file_that_is_no_tic_capture_is_said_so(
     _, path = complete
     photo = path.parent / "photos" / "prm.jpg"
     code, _, err = run("import-tic", str(path), str(photo))
-    assert code == 3 and "aucune trame TIC valide" in err, err
+    assert code == 3 and "n'est pas une capture TIC" in err, err
     assert "TIC standard" not in err
 
 
