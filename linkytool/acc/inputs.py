@@ -340,6 +340,6 @@ def classify_steps(
             f"{format_local_french(grid.start + first * grid.step_s)}.",
             path=path,
             hint="Le calendrier doit couvrir toutes les heures de tous les jours "
-            "(ajoutez une dernière ligne « all,00:00,24:00 » par défaut).",
+            "(ajoutez une dernière ligne par défaut, avec sa classe : « HP,all,00:00,24:00 »).",
         )
     return tuple(names), index

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from linkytool.ocr.result import SCREEN_LABELS, PhotoReading, ScreenKind
 from linkytool.ocr.values import ads_number, date_has_time, value_from_date
-from linkytool.textfmt import french_value
+from linkytool.textfmt import french_index, french_value
 
 if TYPE_CHECKING:
     from linkytool.tic import MeterReading
@@ -320,11 +320,20 @@ def check_consistency(readings: Sequence[PhotoReading]) -> list[CrossCheck]:
                     f"photos_{kind.value}",
                     CheckStatus.MISMATCH,
                     f"Les photos de l'écran {label} ne disent pas la même chose : "
-                    + ", ".join(sorted(values))
+                    + ", ".join(_shown_values(kind, values))
                     + ". Vérifiez-les.",
                 )
             )
     return checks
+
+
+def _shown_values(kind: ScreenKind, values: set[str]) -> list[str]:
+    """The values as the installer reads them (« 20/11/2026 14:32 », « 12 kWh »), in their
+    order (an index by its number, not as text: 9 before 12)."""
+    if kind is ScreenKind.INJECTION_INDEX:
+        ordered = sorted(values, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+        return [french_index(value) for value in ordered]
+    return [french_value(value) for value in sorted(values)]
 
 
 def cross_check(

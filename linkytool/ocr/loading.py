@@ -238,7 +238,7 @@ def _decode(
         ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(
-            f"{name} est incomplète ou endommagée ({exc}).",
+            f"{name} est incomplète ou endommagée (le fichier image est tronqué ou abîmé).",
             hint=RETAKE_HINT,
         ) from exc
     if max(image.size) > working_size:

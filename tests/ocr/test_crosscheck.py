@@ -162,3 +162,16 @@ def test_date_messages_show_the_screen_date_the_french_way() -> None:
     ]
     for message in messages:
         assert "20/11/2026 14:32" in message and "2026-11-20" not in message, message
+
+
+def test_photos_that_disagree_are_listed_as_people_read_them() -> None:
+    """QA: « … : 2025-09-14T19:56, 2026-10-11T11:14 » and indexes sorted as text
+    (« 1, 12, 182202, 571, 9 »)."""
+    readings = [
+        photo(ScreenKind.DATE, "2026-10-11T11:14"),
+        photo(ScreenKind.DATE, "2025-09-14T19:56"),
+        *(photo(ScreenKind.INJECTION_INDEX, value) for value in ("12", "9", "182202", "1")),
+    ]
+    checks = {check.check: check for check in cross_check(readings)}
+    assert "14/09/2025 19:56, 11/10/2026 11:14." in checks["photos_date"].message
+    assert "1 kWh, 9 kWh, 12 kWh, 182\u202f202 kWh." in checks["photos_injection_index"].message
