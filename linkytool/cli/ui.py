@@ -12,8 +12,29 @@ from pathlib import Path
 import click
 
 
+def _in_an_existing_folder(dossier: Path | None) -> Path | None:
+    """A dossier that does not exist yet is offered for creation, in a folder that does:
+    a mistyped folder is refused before anything is written (the UI's draft file made
+    ``/nonexistent/`` at the root for ``linkytool tui /nonexistent/dir``)."""
+    if dossier is None or dossier.exists():
+        return dossier
+    folder = dossier.absolute().parent
+    if not folder.is_dir():
+        raise click.BadParameter(
+            f"le dossier {folder} n'existe pas : vérifiez le chemin (le fichier .toml peut "
+            "ne pas exister encore, son dossier si).",
+            param_hint="DOSSIER",
+        )
+    return dossier
+
+
 @click.command()
-@click.argument("dossier", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "dossier",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=lambda ctx, param, value: _in_an_existing_folder(value),
+)
 @click.option(
     "--demo",
     is_flag=True,
@@ -75,7 +96,12 @@ def tui(
 
 
 @click.command()
-@click.argument("dossier", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "dossier",
+    required=False,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=lambda ctx, param, value: _in_an_existing_folder(value),
+)
 @click.option("--demo", is_flag=True, help="Sert la démonstration (simulateur et exemples).")
 @click.option(
     "--host",

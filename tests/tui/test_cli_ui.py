@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,3 +139,18 @@ def test_a_session_that_cannot_start_is_reported_the_same_both_ways() -> None:
     assert fast_err == slow_err
     assert fast_err.startswith("Erreur : Dossier de démonstration impossible à créer.")
     assert "Traceback" not in fast_err
+
+
+@pytest.mark.parametrize("command", ["tui", "serve"])
+def test_a_dossier_in_a_folder_that_does_not_exist_is_refused(tmp_path: Path, command: str) -> None:
+    """QA: `linkytool tui /nonexistent/dir` made /nonexistent/ at the root (the draft
+    file) and opened empty screens; `serve` started."""
+    from click.testing import CliRunner
+
+    from linkytool.cli import cli
+
+    missing = tmp_path / "faute-de-frappe"
+    result = CliRunner().invoke(cli, [command, str(missing / "dossier.toml")])
+    assert result.exit_code == 2, result.output
+    assert f"le dossier {missing} n'existe pas" in result.stderr
+    assert not missing.exists()
