@@ -102,6 +102,8 @@ restent ceux du calcul précédent, signalés comme tels.
         self.result: Any = None
         #: When the shown result was computed (Paris time of the session's clock).
         self.result_time: datetime | None = None
+        #: The last failed run's French reason (and what to do), shown with the results.
+        self.last_failure = ""
         self.running = False
         self.notices: tuple[Any, ...] = ()
 
@@ -299,13 +301,24 @@ restent ceux du calcul précédent, signalés comme tels.
             total=message.total, progress=message.done
         )
 
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """Kept for the results area (it still bubbles up to the app's notification,
+        which goes away after a few seconds)."""
+        if message.source == "ACC":
+            self.last_failure = message.message + (f"\n→ {message.hint}" if message.hint else "")
+
     def on_acc_finished(self, message: AccFinished) -> None:
         self.running = False
         if message.result is None:
             self.query_one("#acc-progress", ProgressBar).update(total=100, progress=0)
             if self.result is not None:  # never shown as if it were this run's
                 self.show_indicators(self.result, failed_since=self.result_time)
+            elif self.last_failure:
+                self.query_one("#acc-indicators", Static).update(
+                    Text(f"Le calcul a échoué : {self.last_failure}", style="bold red")
+                )
             return
+        self.last_failure = ""
         self.result = message.result
         self.result_time = self.session.clock()
         self.show_result(message.result)
@@ -336,6 +349,8 @@ restent ceux du calcul précédent, signalés comme tels.
         text = Text()
         if failed_since is not None:
             text.append(stale_results_line(failed_since) + "\n", style="bold reverse")
+            if self.last_failure:
+                text.append(f"Cause : {self.last_failure}\n", style="bold red")
         for name, label, unit in INDICATORS:
             text.append(f"{label} : ", style="bold")
             text.append(indicator_text(indicators.get(name), unit) + "\n")
