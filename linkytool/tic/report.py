@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from linkytool.textfmt import french_count, french_percent, french_quantity
+from linkytool.textfmt import french_count, french_duration, french_percent, french_quantity
 from linkytool.tic.labels import PTEC_PERIODS
 from linkytool.tic.summary import MeterReading
 
@@ -44,7 +44,10 @@ def _drift(meter_time: datetime | None, host_time: datetime | None) -> str | Non
         return None
     seconds = round((meter_time - host_time).total_seconds())
     sign = "+" if seconds >= 0 else "-"
-    return f"{sign}{abs(seconds)} s par rapport à l'horloge de cet ordinateur"
+    # a few seconds as seconds; a wrong clock as people say it (« -14 j 11 h », not
+    # « -1249751 s »)
+    size = f"{abs(seconds)} s" if abs(seconds) < 120 else french_duration(abs(seconds) / 60)
+    return f"{sign}{size} par rapport à l'horloge de cet ordinateur"
 
 
 def describe_reading(

@@ -87,3 +87,20 @@ def test_a_historique_tariff_period_is_named_in_french(ptec: str, shown: str) ->
     frames = [event for event in events if isinstance(event, Frame)]
     rows = dict(describe_reading(summarize(frames), today=date(2026, 12, 2)))
     assert rows["Tarif en cours"] == shown
+
+
+@pytest.mark.parametrize(
+    ("offset_s", "shown"),
+    [(-9, "-9 s"), (-1_249_751, "-14 j 11 h"), (3_720, "+1 h 02 min")],
+)
+def test_the_meter_clock_drift_is_said_as_people_say_it(offset_s: int, shown: str) -> None:
+    """Site visit, stop 32: a meter clock 14 days behind read « écart -1249751 s »."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from linkytool.tic.report import _drift
+
+    host = datetime(2026, 12, 4, 23, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert _drift(host + timedelta(seconds=offset_s), host) == (
+        f"{shown} par rapport à l'horloge de cet ordinateur"
+    )
