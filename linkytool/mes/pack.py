@@ -34,7 +34,7 @@ from linkytool.mes.model import (
 )
 from linkytool.mes.photos import sha256_bytes
 from linkytool.mes.readings import ReadingValueError, normalise_value, shown_value
-from linkytool.mes.rules import CheckSettings
+from linkytool.mes.rules import CheckSettings, shows_commissioning
 from linkytool.mes.schema import to_paris
 from linkytool.mes.submission import SubmittedPhoto
 from linkytool.mes.titles import SCREEN_TITLES
@@ -106,12 +106,16 @@ def default_screen_reader() -> ScreenReader | None:
 
 
 def check_screen(
-    dossier: Dossier, role: ReadingField, photo: SubmittedPhoto, reader: ScreenReader | None
+    dossier: Dossier,
+    role: ReadingField,
+    photo: SubmittedPhoto,
+    reader: ScreenReader | None,
+    settings: CheckSettings | None = None,
 ) -> ScreenCheck:
     """Which screen ``photo`` shows: a matching recorded OCR result, else OCR, else unknown."""
     expected = SCREEN_KINDS[role]
     digest = photo.original.sha256
-    settings = CheckSettings()
+    settings = settings or CheckSettings()
     for reading in reversed(dossier.readings.history(role)):
         if (
             reading.source is ReadingSource.PHOTO
@@ -156,13 +160,16 @@ def declared_value(dossier: Dossier, role: ReadingField) -> str | None:
     return current.value if current is not None and current.value else None
 
 
-def contradicted(dossier: Dossier, check: ScreenCheck, photo: SubmittedPhoto) -> str | None:
+def contradicted(
+    dossier: Dossier, check: ScreenCheck, photo: SubmittedPhoto, settings: CheckSettings
+) -> str | None:
     """French, when the value the OCR read sure on the photo is not the one declared (the
     photo sent would show another PRM or index than the message says); None otherwise.
 
     A value read on this very photo and corrected by the installer since (a reading tied
     to the photo's hash) is theirs to vouch for; a date shown without a time is compared
-    by its day, and a time within the check's tolerance is the same moment."""
+    by its day, and a time within the ``date`` rule's tolerance is the same moment
+    (:func:`~linkytool.mes.rules.shows_commissioning`)."""
     declared = declared_value(dossier, check.role)
     if check.value is None or declared is None or check.ok is False:
         return None
@@ -175,7 +182,8 @@ def contradicted(dossier: Dossier, check: ScreenCheck, photo: SubmittedPhoto) ->
     ):
         return None
     if check.role is ReadingField.DATE:
-        if _same_moment(check.value, declared):
+        assert dossier.commissioning.at is not None  # declared_value gave a moment
+        if shows_commissioning(check.value, dossier.commissioning.at, settings):
             return None
     elif _canonical(check.role, check.value) == _canonical(check.role, declared):
         return None
@@ -191,17 +199,6 @@ def _canonical(role: ReadingField, value: str) -> str:
         return normalise_value(role, value)
     except ReadingValueError:
         return value.strip()
-
-
-def _same_moment(shown: str, declared: str) -> bool:
-    """A « Date courante » reading (day, or day and time) is the declared moment."""
-    if "T" not in shown:
-        return shown[:10] == declared[:10]
-    try:
-        gap = abs(datetime.fromisoformat(shown) - datetime.fromisoformat(declared))
-    except ValueError:
-        return False
-    return gap.total_seconds() <= CheckSettings().max_commissioning_gap_min * 60
 
 
 def pack_files(
@@ -373,9 +370,10 @@ def build_pack(
     them is refused before anything is written.
     """
     target = Path(destination)
+    settings = settings or CheckSettings()
     refuse_overwriting(target, protected)
     screens = tuple(
-        check_screen(dossier, role, photos[role], screen_reader)
+        check_screen(dossier, role, photos[role], screen_reader, settings)
         for role in ReadingField
         if photos[role].prepared is not None
     )
@@ -398,7 +396,7 @@ def build_pack(
     conflicts = [
         (c, conflict)
         for c in screens
-        if (conflict := contradicted(dossier, c, photos[c.role])) is not None
+        if (conflict := contradicted(dossier, c, photos[c.role], settings)) is not None
     ]
     if conflicts:
         first = conflicts[0][0]

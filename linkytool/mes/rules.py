@@ -577,6 +577,22 @@ def _reading_moment(value: str) -> datetime | None:
     return moment if "T" in value else None
 
 
+def _gap_min(moment: datetime, local: datetime) -> float:
+    """Minutes between a time the meter shows (naive, its local time) and ``local``."""
+    return abs(moment - local.replace(tzinfo=None)).total_seconds() / 60
+
+
+def shows_commissioning(value: str, commissioned: datetime, settings: CheckSettings) -> bool:
+    """Whether a « Date courante » reading ``value`` shows the commissioning moment: its
+    day, and when the screen shows a time, within ``max_commissioning_gap_min`` (the
+    ``date`` rule's test, used by the pack on what the photo sent shows)."""
+    local = to_paris(commissioned)
+    if _reading_date(value) != local.date():
+        return False
+    moment = _reading_moment(value)
+    return moment is None or _gap_min(moment, local) <= settings.max_commissioning_gap_min
+
+
 def check_date_consistent(ctx: RuleContext) -> Verdict:
     """Photographed current date (and time, when the screen shows it) = commissioning."""
     commissioned = ctx.dossier.commissioning.at
@@ -606,7 +622,7 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
         )
     moment = _reading_moment(reading.value)
     if moment is not None:
-        gap = abs(moment - local.replace(tzinfo=None)).total_seconds() / 60
+        gap = _gap_min(moment, local)
         if gap > ctx.settings.max_commissioning_gap_min:
             return failed(
                 f"le compteur affiche {french_datetime(moment)}, la mise en service est datée "

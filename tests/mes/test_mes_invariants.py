@@ -413,6 +413,31 @@ def test_a_photo_showing_another_index_than_the_one_declared_is_not_sent(
     assert out.is_dir()
 
 
+@pytest.mark.parametrize(
+    ("shown", "sent"), [("2026-11-20T08:05", False), ("2026-11-20T14:40", True)]
+)
+def test_a_date_photo_is_sent_only_when_it_shows_the_commissioning(
+    ready: Path, tmp_path: Path, make_photo: Callable[..., Path], shown: str, sent: bool
+) -> None:
+    """The pack applies the ``date`` rule's own test (rules.shows_commissioning, 15 min)
+    to what the date photo it sends shows: 08:05 is not 14:32, 14:40 is."""
+    make_photo("date-bis.jpg", ReadingField.DATE, quality=80)
+    dossier = load_dossier(ready)
+    dossier.photos.date = "photos/date-bis.jpg"
+    save_dossier(dossier, ready)
+    service.record_reading(ready, ReadingField.DATE, "2026-11-20T14:32")
+    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
+    out = tmp_path / "envoi"
+    request = service.PackRequest(screen_reader=_read_as({**SCREEN_VALUES, "date": shown}))
+    if sent:
+        service.pack(ready, out, request)
+        assert out.is_dir()
+        return
+    with pytest.raises(DossierPhotoError, match="affiche 20/11/2026 08:05"):
+        service.pack(ready, out, request)
+    assert not out.exists()
+
+
 # -- failure 9: pack overwrote the dossier's own photo -----------------------------------
 
 
