@@ -20,7 +20,7 @@ from linkytool.acc.errors import AccError
 from linkytool.acc.labels import INDICATOR_LABELS, key_title
 from linkytool.acc.model import BoolArray, KeyKind
 from linkytool.acc.outset import OutputSet
-from linkytool.acc.timegrid import TimeGrid, format_local
+from linkytool.acc.timegrid import TimeGrid, format_local, true_runs
 from linkytool.errors import OutputError
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
 from linkytool.textfmt import dumps_json
@@ -41,6 +41,11 @@ READINGS = {
     "surplus collectif, sans redistribution (note §4.1.2).",
     "missing_coefficients": "Pas sans coefficient de la PMO : clé par défaut d'Enedis "
     "(note annexe 3 §9.3.1).",
+    "missing_consumer_coefficient": "Clés dynamiques : un consommateur sans coefficient à "
+    "un pas où le fichier en donne d'autres reçoit 0 % (sa part va au surplus collectif) ; "
+    "la note (annexe 3 §9.3.1) prévoit la clé par défaut quand la PMO ne communique pas "
+    "ses coefficients, pas pour un PRM isolé d'un pas (acc.md). Ces pas sont listés dans "
+    "inputs.consumers_without_coefficient_steps.",
     "rounding": "Calcul en virgule flottante, arrondi à la sortie seulement (W entiers, kWh à "
     "3 décimales) ; Enedis peut différer de ±1 W par pas.",
 }
@@ -306,18 +311,7 @@ def production_chart(result: AccResult) -> bytes:
 
 def _ranges(mask: BoolArray, grid: TimeGrid) -> list[dict[str, str | int]]:
     """Contiguous runs of ``True`` steps as local ``from``/``to`` (exclusive) times."""
-    if not mask.any():
-        return []
-    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return [
-        {
-            "from": format_local(grid.start + int(a) * grid.step_s),
-            "to": format_local(grid.start + int(b) * grid.step_s),
-            "steps": int(b - a),
-        }
-        for a, b in zip(edges[::2], edges[1::2], strict=True)
-    ]
+    return grid.ranges(true_runs(mask))
 
 
 def key_periods(result: AccResult) -> list[dict[str, str]]:
@@ -375,6 +369,8 @@ def report_dict(
         readings.pop("full_scaling")
     if op.key is not KeyKind.STATIC:
         readings.pop("static_excess")
+    if op.key not in (KeyKind.DYNAMIC, KeyKind.FULL):
+        readings.pop("missing_consumer_coefficient")
     return {
         "tool": f"linkytool {__version__}",
         "convention": convention,

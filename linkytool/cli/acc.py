@@ -138,6 +138,19 @@ def _notice_text(notice: Notice) -> str | None:
             f"Attention : {french_count(len(prms), 'consommateur', 'consommateurs')} sans "
             "coefficient statique (0 %) : " + ", ".join(prms)
         )
+    if kind is NoticeKind.WITHOUT_COEFFICIENT_STEPS:
+        steps = data["steps"]
+        missing = french_count(
+            steps, "coefficient dynamique manquant", "coefficients dynamiques manquants"
+        )
+        return (
+            f"Attention : {missing} "
+            f"({french_count(data['consumers'], 'consommateur', 'consommateurs')}) "
+            f"{french_agree(steps, 'à un pas', 'à des pas')} où le fichier en donne d'autres : "
+            f"{french_agree(steps, 'compté', 'comptés')} 0 %, la part va au surplus "
+            f"collectif (premier : {data['prm']} le {data['first']} ; détail dans "
+            "report.json)."
+        )
     if kind is NoticeKind.NOTE:
         return str(data["text"])
     if kind is NoticeKind.KEY_PERIODS:

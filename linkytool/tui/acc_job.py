@@ -169,6 +169,16 @@ def notice_lines(notices: tuple[Notice, ...]) -> list[str]:
         elif notice.kind is NoticeKind.WITHOUT_COEFFICIENT:
             count = french_count(len(data["prms"]), "consommateur", "consommateurs")
             lines.append(f"{count} sans coefficient statique (0 %).")
+        elif notice.kind is NoticeKind.WITHOUT_COEFFICIENT_STEPS:
+            steps = data["steps"]
+            missing = french_count(
+                steps, "coefficient dynamique manquant", "coefficients dynamiques manquants"
+            )
+            lines.append(
+                f"{missing} ({french_count(data['consumers'], 'consommateur', 'consommateurs')})"
+                f" : {french_agree(steps, 'compté', 'comptés')} 0 % (premier : {data['prm']} "
+                f"le {data['first']})."
+            )
         elif notice.kind is NoticeKind.CURVES_SKIPPED:
             lines.append(f"curves.csv non écrit ({french_number(data['rows'], ',d')} lignes).")
         elif notice.kind is NoticeKind.NOTE:
