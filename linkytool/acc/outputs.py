@@ -99,12 +99,9 @@ def allocations_csv(result: AccResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: prm written on the rows of the operation's aggregate curves in curves.csv.
-OPERATION_PRM = "operation"
-
-
 def curves_csv(result: AccResult) -> str:
-    """curves.csv: ``timestamp,prm,quantity,w`` per step, integer W."""
+    """curves.csv: ``timestamp,prm,quantity,w`` per step and participant, integer W (the
+    operation's totals are in :func:`operation_csv`: ``prm`` is always a PRM)."""
     if not result.consumer_curves:
         raise AccError(
             "les courbes par participant n'ont pas été conservées (keep_curves=False).",
@@ -121,15 +118,6 @@ def curves_csv(result: AccResult) -> str:
     injection = np.rint(pc["injection"]).astype(np.int64)
     self_produced = np.rint(pc["self_produced"]).astype(np.int64)
     surplus = np.rint(pc["surplus"]).astype(np.int64)
-    totals = result.operation_curves
-    total_rows = {
-        "consumption": np.rint(totals[:, 0]).astype(np.int64),
-        "self_consumed": np.rint(totals[:, 2]).astype(np.int64),
-        "complement": np.rint(np.maximum(totals[:, 0] - totals[:, 2], 0.0)).astype(np.int64),
-        "injection": np.rint(totals[:, 1]).astype(np.int64),
-        "self_produced": np.rint(totals[:, 1] - totals[:, 3]).astype(np.int64),
-        "surplus": np.rint(totals[:, 3]).astype(np.int64),
-    }
     out = io.StringIO()
     out.write("timestamp,prm,quantity,w\n")
     for t, stamp in enumerate(stamps):
@@ -145,8 +133,28 @@ def curves_csv(result: AccResult) -> str:
                 f"{stamp},{prm},self_produced,{self_produced[t, p]}\n"
                 f"{stamp},{prm},surplus,{surplus[t, p]}\n"
             )
-        for quantity, values in total_rows.items():
-            out.write(f"{stamp},{OPERATION_PRM},{quantity},{values[t]}\n")
+    return out.getvalue()
+
+
+def operation_csv(result: AccResult) -> str:
+    """operation.csv: ``timestamp,quantity,w``, the whole operation's six quantities per
+    step, integer W (an extension of the contract, written with every run)."""
+    grid = result.grid
+    totals = result.operation_curves
+    rows = {
+        "consumption": np.rint(totals[:, 0]).astype(np.int64),
+        "self_consumed": np.rint(totals[:, 2]).astype(np.int64),
+        "complement": np.rint(np.maximum(totals[:, 0] - totals[:, 2], 0.0)).astype(np.int64),
+        "injection": np.rint(totals[:, 1]).astype(np.int64),
+        "self_produced": np.rint(totals[:, 1] - totals[:, 3]).astype(np.int64),
+        "surplus": np.rint(totals[:, 3]).astype(np.int64),
+    }
+    out = io.StringIO()
+    out.write("timestamp,quantity,w\n")
+    for t, instant in enumerate(grid.instants()):
+        stamp = format_local(int(instant))
+        for quantity, values in rows.items():
+            out.write(f"{stamp},{quantity},{values[t]}\n")
     return out.getvalue()
 
 
@@ -407,7 +415,14 @@ def report_dict(
 
 #: Fixed names of the output files (the workbooks' names start with ACC, enedis/ is a folder).
 OUTPUT_NAMES = frozenset(
-    {"participants.csv", "allocations.csv", "curves.csv", "production.png", "report.json"}
+    {
+        "participants.csv",
+        "allocations.csv",
+        "curves.csv",
+        "operation.csv",
+        "production.png",
+        "report.json",
+    }
 )
 
 
@@ -463,6 +478,7 @@ def write_outputs(
         save("allocations.csv", allocations_csv(result))
         if result.consumer_curves:
             save("curves.csv", curves_csv(result))
+        save("operation.csv", operation_csv(result))
         if enedis_style:
             for quantity, text in enedis_style_curves(result).items():
                 save(f"enedis/{quantity}.csv", text)

@@ -123,9 +123,7 @@ def applied_options(request: PreviewRequest) -> dict[str, Any]:
 
 
 def _curve_rows(operation: Operation) -> int:
-    return operation.grid.n_steps * (
-        3 * len(operation.consumers) + 3 * len(operation.producers) + 6
-    )
+    return operation.grid.n_steps * (3 * len(operation.consumers) + 3 * len(operation.producers))
 
 
 def run_preview(

@@ -374,7 +374,8 @@ def run(  # noqa: PLR0917 - click passes one argument per option
 ) -> None:
     """Calcule la répartition d'une opération et écrit ses résultats dans un dossier.
 
-    Écrit participants.csv, allocations.csv, curves.csv, la synthèse mensuelle
+    Écrit participants.csv, allocations.csv, curves.csv (courbes par participant),
+    operation.csv (courbes de l'opération), la synthèse mensuelle
     ACC<convention>_<JJMMAAAA>_<JJMMAAAA>.xlsx, production.png et report.json, puis
     affiche les indicateurs de l'opération.
     """
