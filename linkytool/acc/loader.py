@@ -621,9 +621,9 @@ def _missing_dynamic(
     block = max(1, _MISSING_BLOCK_VALUES // max(1, store.width))
     for first in range(0, grid.n_steps, block):
         stop = min(grid.n_steps, first + block)
-        given = store.given(first, stop)
+        given: BoolArray = store.given(first, stop)
         if given.ndim == 3:  # full dynamic: (steps, producers, consumers)
-            given = given.any(axis=1)
+            given = np.any(given, axis=1)
         missing = ~given & (store.covered[first:stop] & ~forced[first:stop])[:, None]
         inside = window_mask(windows, first, stop)
         if inside is not None:
