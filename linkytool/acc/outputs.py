@@ -20,6 +20,7 @@ from linkytool.acc.errors import AccError
 from linkytool.acc.labels import INDICATOR_LABELS, key_title
 from linkytool.acc.model import BoolArray, KeyKind
 from linkytool.acc.outset import OutputSet
+from linkytool.acc.rounding import add_up, published_energies
 from linkytool.acc.timegrid import TimeGrid, format_local, true_runs
 from linkytool.errors import OutputError
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
@@ -69,23 +70,24 @@ def _kwh(wh: float) -> str:
 
 
 def participants_csv(result: AccResult) -> str:
-    """participants.csv: one row per participant, energies over the period [kWh]."""
+    """participants.csv: one row per participant, energies over the period [kWh]; the
+    complement (surplus) is the rounded consumption (injection) minus the rounded
+    self-consumed (self-produced) part, so each row adds up as printed."""
     lines = [
         "role,prm,consumption_kwh,self_consumed_kwh,complement_kwh,injection_kwh,"
         "self_produced_kwh,surplus_kwh"
     ]
     op = result.operation
-    complement = result.complement_wh
+    used, own, complement = (
+        wh / 1000 for wh in add_up(result.consumption_wh, result.self_consumed_wh)
+    )
     for i, prm in enumerate(op.consumers):
-        lines.append(
-            f"consumer,{prm},{_kwh(result.consumption_wh[i])},"
-            f"{_kwh(result.self_consumed_wh[i])},{_kwh(complement[i])},,,"
-        )
+        lines.append(f"consumer,{prm},{used[i]:.3f},{own[i]:.3f},{complement[i]:.3f},,,")
+    injected, shared, surplus = (
+        wh / 1000 for wh in add_up(result.injection_wh, result.self_produced_wh)
+    )
     for p, prm in enumerate(op.producers):
-        lines.append(
-            f"producer,{prm},,,,{_kwh(result.injection_wh[p])},"
-            f"{_kwh(result.self_produced_wh[p])},{_kwh(result.surplus_wh[p])}"
-        )
+        lines.append(f"producer,{prm},,,,{injected[p]:.3f},{shared[p]:.3f},{surplus[p]:.3f}")
     return "\n".join(lines) + "\n"
 
 
@@ -112,12 +114,12 @@ def curves_csv(result: AccResult) -> str:
     stamps = [format_local(int(t)) for t in grid.instants()]
     cc = result.consumer_curves
     pc = result.producer_curves
-    consumption = np.rint(cc["consumption"]).astype(np.int64)
-    self_consumed = np.rint(cc["self_consumed"]).astype(np.int64)
-    complement = np.rint(np.maximum(cc["consumption"] - cc["self_consumed"], 0.0)).astype(np.int64)
-    injection = np.rint(pc["injection"]).astype(np.int64)
-    self_produced = np.rint(pc["self_produced"]).astype(np.int64)
-    surplus = np.rint(pc["surplus"]).astype(np.int64)
+    consumption, self_consumed, complement = (
+        a.astype(np.int64) for a in add_up(cc["consumption"], cc["self_consumed"])
+    )
+    injection, self_produced, surplus = (
+        a.astype(np.int64) for a in add_up(pc["injection"], pc["self_produced"])
+    )
     out = io.StringIO()
     out.write("timestamp,prm,quantity,w\n")
     for t, stamp in enumerate(stamps):
@@ -141,13 +143,12 @@ def operation_csv(result: AccResult) -> str:
     step, integer W (an extension of the contract, written with every run)."""
     grid = result.grid
     totals = result.operation_curves
+    consumed = add_up(totals[:, 0], totals[:, 2])
+    produced = add_up(totals[:, 1], totals[:, 1] - totals[:, 3])
+    names = ("consumption", "self_consumed", "complement", "injection", "self_produced", "surplus")
     rows = {
-        "consumption": np.rint(totals[:, 0]).astype(np.int64),
-        "self_consumed": np.rint(totals[:, 2]).astype(np.int64),
-        "complement": np.rint(np.maximum(totals[:, 0] - totals[:, 2], 0.0)).astype(np.int64),
-        "injection": np.rint(totals[:, 1]).astype(np.int64),
-        "self_produced": np.rint(totals[:, 1] - totals[:, 3]).astype(np.int64),
-        "surplus": np.rint(totals[:, 3]).astype(np.int64),
+        name: values.astype(np.int64)
+        for name, values in zip(names, (*consumed, *produced), strict=True)
     }
     out = io.StringIO()
     out.write("timestamp,quantity,w\n")
@@ -178,14 +179,9 @@ def enedis_style_curves(result: AccResult) -> dict[str, str]:
     if grid.step_s != 900 or not result.consumer_curves:
         return {}
     cc, pc = result.consumer_curves, result.producer_curves
-    arrays = {
-        "consumption": cc["consumption"],
-        "self_consumed": cc["self_consumed"],
-        "complement": np.maximum(cc["consumption"] - cc["self_consumed"], 0.0),
-        "injection": pc["injection"],
-        "self_produced": pc["self_produced"],
-        "surplus": pc["surplus"],
-    }
+    consumed = add_up(cc["consumption"], cc["self_consumed"])
+    produced = add_up(pc["injection"], pc["self_produced"])
+    arrays = dict(zip(ENEDIS_STYLE_QUANTITIES, (*consumed, *produced), strict=True))
     lead = (grid.start % 3600) // 900  # quarter-hours before the first step in its hour
     hour0 = grid.start - lead * 900
     n_hours = -(-(lead + grid.n_steps) // 4)
@@ -194,7 +190,7 @@ def enedis_style_curves(result: AccResult) -> dict[str, str]:
     for quantity, role in ENEDIS_STYLE_QUANTITIES.items():
         prms = result.operation.consumers if role == "consumer" else result.operation.producers
         padded = np.full((n_hours * 4, len(prms)), -1, dtype=np.int64)
-        padded[lead : lead + grid.n_steps] = np.rint(arrays[quantity]).astype(np.int64)
+        padded[lead : lead + grid.n_steps] = arrays[quantity].astype(np.int64)
         out = io.StringIO()
         out.write("prm,timestamp,w1,w2,w3,w4\n")
         for i, prm in enumerate(prms):
@@ -231,6 +227,12 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         float(consumer[:, :, 1].sum()),
         float(producer[:, 2].sum()),
     )
+    published = published_energies(
+        float(consumer[:, :, 0].sum()),
+        float(producer[:, 0].sum()),
+        float(consumer[:, :, 1].sum()),
+        quantum_wh=1.0,
+    )
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
@@ -250,7 +252,7 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         elif unit == "%":
             sheet.write_number(r, 1, round(value, 6), pct)
         else:
-            sheet.write_number(r, 1, round(value, 3), kwh)
+            sheet.write_number(r, 1, published[key], kwh)
         sheet.write(r, 2, unit)
     sheet.write(len(rows) + 2, 0, "Convention")
     sheet.write(len(rows) + 2, 1, convention)
@@ -275,10 +277,11 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         ],
         bold,
     )
-    for p, prm in enumerate(op.producers, start=1):
-        sheet.write_string(p, 0, prm)
-        for q in range(3):
-            sheet.write_number(p, q + 1, round(producer[p - 1, q] / 1000, 3), kwh)
+    injected, shared, surplus = (wh / 1000 for wh in add_up(producer[:, 0], producer[:, 1]))
+    for p, prm in enumerate(op.producers):
+        sheet.write_string(p + 1, 0, prm)
+        for q, values_kwh in enumerate((injected, shared, surplus), start=1):
+            sheet.write_number(p + 1, q, float(values_kwh[p]), kwh)
     sheet = book.add_worksheet(SHEET_CONSUMERS)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 10)
@@ -295,15 +298,15 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         ],
         bold,
     )
+    used, own, complement = (wh / 1000 for wh in add_up(consumer[:, :, 0], consumer[:, :, 1]))
     row = 1
     for i, prm in enumerate(op.consumers):
         for c, name in enumerate(op.tou_classes):
-            used, own = consumer[c, i, 0], consumer[c, i, 1]
             sheet.write_string(row, 0, prm)
             sheet.write_string(row, 1, name)
-            sheet.write_number(row, 2, round(used / 1000, 3), kwh)
-            sheet.write_number(row, 3, round(own / 1000, 3), kwh)
-            sheet.write_number(row, 4, round(max(used - own, 0.0) / 1000, 3), kwh)
+            sheet.write_number(row, 2, float(used[c, i]), kwh)
+            sheet.write_number(row, 3, float(own[c, i]), kwh)
+            sheet.write_number(row, 4, float(complement[c, i]), kwh)
             row += 1
     book.close()
     return buffer.getvalue()

@@ -9,11 +9,11 @@ service's notices and the errors' hints with this command's flags.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -28,6 +28,9 @@ from linkytool.cli.output import (
     warn,
 )
 from linkytool.textfmt import french_agree, french_count, french_number, parse_french_date
+
+if TYPE_CHECKING:
+    from linkytool.acc.engine import AccResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,15 +50,17 @@ def _parse_day(value: str | None, option: str) -> date | None:
         ) from None
 
 
-def _summary_rows(indicators: Mapping[str, float | None]) -> list[dict[str, Any]]:
+def _summary_rows(result: AccResult) -> list[dict[str, Any]]:
     from linkytool.acc.labels import INDICATOR_LABELS
+    from linkytool.acc.rounding import published_indicators
 
+    published = published_indicators(result)  # production = self-consumed + surplus
     rows = []
     for key, label, unit in INDICATOR_LABELS:
-        value = indicators.get(key)
+        value = published.get(key)
         shown: float | None = None
         if value is not None:
-            shown = round(value * 100, 2) if unit == "%" else round(value, 3)
+            shown = round(value * 100, 2) if unit == "%" else value
         rows.append({"indicator": key, "label": label, "value": shown, "unit": unit})
     return rows
 
@@ -172,7 +177,7 @@ def _run_and_report(
     """Run the preview service with progress lines, print the indicators and notices."""
     with _cli_hints(), progress_line("Répartition", enabled=not quiet) as computing:
         preview = run(computing)
-    rows = _summary_rows(preview.result.indicators())
+    rows = _summary_rows(preview.result)
     columns = [("label", "Indicateur"), ("value", "Valeur"), ("unit", "Unité")]
     if output_format != "table":
         columns.insert(0, ("indicator", "Identifiant"))
