@@ -109,7 +109,9 @@ def default_chunk_steps(operation: Operation) -> int:
     return max(96, min(operation.grid.n_steps, CHUNK_ELEMENTS // width))
 
 
-def _window_mask(windows: IntArray | None, first: int, stop: int) -> BoolArray | None:
+def window_mask(windows: IntArray | None, first: int, stop: int) -> BoolArray | None:
+    """Whether each participant is in the perimeter at steps ``first..stop`` (None: all
+    of them, always)."""
     if windows is None:
         return None
     steps = np.arange(first, stop)[:, None]
@@ -338,10 +340,10 @@ def run_operation(
         stop = min(grid.n_steps, first + step)
         consumption = np.asarray(operation.consumption.chunk(first, stop), dtype=np.float64)
         injection = np.asarray(operation.production.chunk(first, stop), dtype=np.float64)
-        active = _window_mask(operation.consumer_windows, first, stop)
+        active = window_mask(operation.consumer_windows, first, stop)
         if active is not None:
             consumption = consumption * active
-        producing = _window_mask(operation.producer_windows, first, stop)
+        producing = window_mask(operation.producer_windows, first, stop)
         if producing is not None:
             injection = injection * producing
         self_consumed, allocated, fallback = _allocate_block(

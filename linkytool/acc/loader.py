@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from linkytool.acc.curves import CurveFile, Series, Timestamps, read_curve_file
+from linkytool.acc.engine import window_mask
 from linkytool.acc.errors import (
     AccInputError,
     CoefficientError,
@@ -55,6 +56,7 @@ from linkytool.acc.timegrid import (
     format_local,
     format_local_french,
     paris_midnight,
+    true_runs,
 )
 from linkytool.textfmt import french_count, french_number
 
@@ -597,6 +599,52 @@ def _dynamic(
     return store
 
 
+#: Steps x consumers examined at once when looking for missing dynamic coefficients.
+_MISSING_BLOCK_VALUES = 4_000_000
+
+
+def _missing_dynamic(
+    store: CoefficientSpool,
+    consumers: list[str],
+    windows: IntArray | None,
+    forced: BoolArray,
+    grid: TimeGrid,
+) -> list[dict[str, Any]]:
+    """Consumers left without a coefficient at steps where the file gives others (0 %).
+
+    Only steps where it matters count: steps the file covers (the default key stands in at
+    the others), inside the consumer's participation, not forced to the default key by
+    gaps. Full dynamic: a consumer is missing when no producer gives it a line. Returns,
+    per consumer concerned, its PRM, the number of steps and their runs (report.json).
+    """
+    runs: dict[int, list[tuple[int, int]]] = {}
+    block = max(1, _MISSING_BLOCK_VALUES // max(1, store.width))
+    for first in range(0, grid.n_steps, block):
+        stop = min(grid.n_steps, first + block)
+        given: BoolArray = store.given(first, stop)
+        if given.ndim == 3:  # full dynamic: (steps, producers, consumers)
+            given = np.any(given, axis=1)
+        missing = ~given & (store.covered[first:stop] & ~forced[first:stop])[:, None]
+        inside = window_mask(windows, first, stop)
+        if inside is not None:
+            missing &= inside
+        for i in np.flatnonzero(missing.any(axis=0)).tolist():
+            mine = runs.setdefault(i, [])
+            for a, b in true_runs(missing[:, i], first):
+                if mine and mine[-1][1] == a:  # continues across blocks
+                    mine[-1] = (mine[-1][0], b)
+                else:
+                    mine.append((a, b))
+    return [
+        {
+            "prm": consumers[i],
+            "steps": sum(b - a for a, b in runs[i]),
+            "ranges": grid.ranges(runs[i]),
+        }
+        for i in sorted(runs, key=lambda i: (runs[i][0][0], consumers[i]))
+    ]
+
+
 def load_operation(
     consumers: Sequence[str | Path],
     producers: Sequence[str | Path],
@@ -712,6 +760,9 @@ def load_operation(
             static_sets = _static_sets(coefficient_file, consumer_prms, grid, report)
         else:
             dynamic = _dynamic(coefficient_file, consumer_prms, producer_prms, grid, report)
+            missing = _missing_dynamic(dynamic, consumer_prms, c_windows, forced, grid)
+            if missing:
+                report["consumers_without_coefficient_steps"] = missing
     elif coefficients is not None:
         report["notes"].append("Clé par défaut : le fichier de coefficients est ignoré.")
     tou_classes: tuple[str, ...] = ("BASE",)

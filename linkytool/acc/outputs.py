@@ -20,7 +20,8 @@ from linkytool.acc.errors import AccError
 from linkytool.acc.labels import INDICATOR_LABELS, key_title
 from linkytool.acc.model import BoolArray, KeyKind
 from linkytool.acc.outset import OutputSet
-from linkytool.acc.timegrid import TimeGrid, format_local
+from linkytool.acc.rounding import add_up, published_energies
+from linkytool.acc.timegrid import TimeGrid, format_local, true_runs
 from linkytool.errors import OutputError
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
 from linkytool.textfmt import dumps_json
@@ -41,6 +42,11 @@ READINGS = {
     "surplus collectif, sans redistribution (note §4.1.2).",
     "missing_coefficients": "Pas sans coefficient de la PMO : clé par défaut d'Enedis "
     "(note annexe 3 §9.3.1).",
+    "missing_consumer_coefficient": "Clés dynamiques : un consommateur sans coefficient à "
+    "un pas où le fichier en donne d'autres reçoit 0 % (sa part va au surplus collectif) ; "
+    "la note (annexe 3 §9.3.1) prévoit la clé par défaut quand la PMO ne communique pas "
+    "ses coefficients, pas pour un PRM isolé d'un pas (acc.md). Ces pas sont listés dans "
+    "inputs.consumers_without_coefficient_steps.",
     "rounding": "Calcul en virgule flottante, arrondi à la sortie seulement (W entiers, kWh à "
     "3 décimales) ; Enedis peut différer de ±1 W par pas.",
 }
@@ -64,23 +70,24 @@ def _kwh(wh: float) -> str:
 
 
 def participants_csv(result: AccResult) -> str:
-    """participants.csv: one row per participant, energies over the period [kWh]."""
+    """participants.csv: one row per participant, energies over the period [kWh]; the
+    complement (surplus) is the rounded consumption (injection) minus the rounded
+    self-consumed (self-produced) part, so each row adds up as printed."""
     lines = [
         "role,prm,consumption_kwh,self_consumed_kwh,complement_kwh,injection_kwh,"
         "self_produced_kwh,surplus_kwh"
     ]
     op = result.operation
-    complement = result.complement_wh
+    used, own, complement = (
+        wh / 1000 for wh in add_up(result.consumption_wh, result.self_consumed_wh)
+    )
     for i, prm in enumerate(op.consumers):
-        lines.append(
-            f"consumer,{prm},{_kwh(result.consumption_wh[i])},"
-            f"{_kwh(result.self_consumed_wh[i])},{_kwh(complement[i])},,,"
-        )
+        lines.append(f"consumer,{prm},{used[i]:.3f},{own[i]:.3f},{complement[i]:.3f},,,")
+    injected, shared, surplus = (
+        wh / 1000 for wh in add_up(result.injection_wh, result.self_produced_wh)
+    )
     for p, prm in enumerate(op.producers):
-        lines.append(
-            f"producer,{prm},,,,{_kwh(result.injection_wh[p])},"
-            f"{_kwh(result.self_produced_wh[p])},{_kwh(result.surplus_wh[p])}"
-        )
+        lines.append(f"producer,{prm},,,,{injected[p]:.3f},{shared[p]:.3f},{surplus[p]:.3f}")
     return "\n".join(lines) + "\n"
 
 
@@ -94,12 +101,9 @@ def allocations_csv(result: AccResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-#: prm written on the rows of the operation's aggregate curves in curves.csv.
-OPERATION_PRM = "operation"
-
-
 def curves_csv(result: AccResult) -> str:
-    """curves.csv: ``timestamp,prm,quantity,w`` per step, integer W."""
+    """curves.csv: ``timestamp,prm,quantity,w`` per step and participant, integer W (the
+    operation's totals are in :func:`operation_csv`: ``prm`` is always a PRM)."""
     if not result.consumer_curves:
         raise AccError(
             "les courbes par participant n'ont pas été conservées (keep_curves=False).",
@@ -110,21 +114,12 @@ def curves_csv(result: AccResult) -> str:
     stamps = [format_local(int(t)) for t in grid.instants()]
     cc = result.consumer_curves
     pc = result.producer_curves
-    consumption = np.rint(cc["consumption"]).astype(np.int64)
-    self_consumed = np.rint(cc["self_consumed"]).astype(np.int64)
-    complement = np.rint(np.maximum(cc["consumption"] - cc["self_consumed"], 0.0)).astype(np.int64)
-    injection = np.rint(pc["injection"]).astype(np.int64)
-    self_produced = np.rint(pc["self_produced"]).astype(np.int64)
-    surplus = np.rint(pc["surplus"]).astype(np.int64)
-    totals = result.operation_curves
-    total_rows = {
-        "consumption": np.rint(totals[:, 0]).astype(np.int64),
-        "self_consumed": np.rint(totals[:, 2]).astype(np.int64),
-        "complement": np.rint(np.maximum(totals[:, 0] - totals[:, 2], 0.0)).astype(np.int64),
-        "injection": np.rint(totals[:, 1]).astype(np.int64),
-        "self_produced": np.rint(totals[:, 1] - totals[:, 3]).astype(np.int64),
-        "surplus": np.rint(totals[:, 3]).astype(np.int64),
-    }
+    consumption, self_consumed, complement = (
+        a.astype(np.int64) for a in add_up(cc["consumption"], cc["self_consumed"])
+    )
+    injection, self_produced, surplus = (
+        a.astype(np.int64) for a in add_up(pc["injection"], pc["self_produced"])
+    )
     out = io.StringIO()
     out.write("timestamp,prm,quantity,w\n")
     for t, stamp in enumerate(stamps):
@@ -140,8 +135,27 @@ def curves_csv(result: AccResult) -> str:
                 f"{stamp},{prm},self_produced,{self_produced[t, p]}\n"
                 f"{stamp},{prm},surplus,{surplus[t, p]}\n"
             )
-        for quantity, values in total_rows.items():
-            out.write(f"{stamp},{OPERATION_PRM},{quantity},{values[t]}\n")
+    return out.getvalue()
+
+
+def operation_csv(result: AccResult) -> str:
+    """operation.csv: ``timestamp,quantity,w``, the whole operation's six quantities per
+    step, integer W (an extension of the contract, written with every run)."""
+    grid = result.grid
+    totals = result.operation_curves
+    consumed = add_up(totals[:, 0], totals[:, 2])
+    produced = add_up(totals[:, 1], totals[:, 1] - totals[:, 3])
+    names = ("consumption", "self_consumed", "complement", "injection", "self_produced", "surplus")
+    rows = {
+        name: values.astype(np.int64)
+        for name, values in zip(names, (*consumed, *produced), strict=True)
+    }
+    out = io.StringIO()
+    out.write("timestamp,quantity,w\n")
+    for t, instant in enumerate(grid.instants()):
+        stamp = format_local(int(instant))
+        for quantity, values in rows.items():
+            out.write(f"{stamp},{quantity},{values[t]}\n")
     return out.getvalue()
 
 
@@ -165,14 +179,9 @@ def enedis_style_curves(result: AccResult) -> dict[str, str]:
     if grid.step_s != 900 or not result.consumer_curves:
         return {}
     cc, pc = result.consumer_curves, result.producer_curves
-    arrays = {
-        "consumption": cc["consumption"],
-        "self_consumed": cc["self_consumed"],
-        "complement": np.maximum(cc["consumption"] - cc["self_consumed"], 0.0),
-        "injection": pc["injection"],
-        "self_produced": pc["self_produced"],
-        "surplus": pc["surplus"],
-    }
+    consumed = add_up(cc["consumption"], cc["self_consumed"])
+    produced = add_up(pc["injection"], pc["self_produced"])
+    arrays = dict(zip(ENEDIS_STYLE_QUANTITIES, (*consumed, *produced), strict=True))
     lead = (grid.start % 3600) // 900  # quarter-hours before the first step in its hour
     hour0 = grid.start - lead * 900
     n_hours = -(-(lead + grid.n_steps) // 4)
@@ -181,7 +190,7 @@ def enedis_style_curves(result: AccResult) -> dict[str, str]:
     for quantity, role in ENEDIS_STYLE_QUANTITIES.items():
         prms = result.operation.consumers if role == "consumer" else result.operation.producers
         padded = np.full((n_hours * 4, len(prms)), -1, dtype=np.int64)
-        padded[lead : lead + grid.n_steps] = np.rint(arrays[quantity]).astype(np.int64)
+        padded[lead : lead + grid.n_steps] = arrays[quantity].astype(np.int64)
         out = io.StringIO()
         out.write("prm,timestamp,w1,w2,w3,w4\n")
         for i, prm in enumerate(prms):
@@ -218,6 +227,12 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         float(consumer[:, :, 1].sum()),
         float(producer[:, 2].sum()),
     )
+    published = published_energies(
+        float(consumer[:, :, 0].sum()),
+        float(producer[:, 0].sum()),
+        float(consumer[:, :, 1].sum()),
+        quantum_wh=1.0,
+    )
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
@@ -237,7 +252,7 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         elif unit == "%":
             sheet.write_number(r, 1, round(value, 6), pct)
         else:
-            sheet.write_number(r, 1, round(value, 3), kwh)
+            sheet.write_number(r, 1, published[key], kwh)
         sheet.write(r, 2, unit)
     sheet.write(len(rows) + 2, 0, "Convention")
     sheet.write(len(rows) + 2, 1, convention)
@@ -262,10 +277,11 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         ],
         bold,
     )
-    for p, prm in enumerate(op.producers, start=1):
-        sheet.write_string(p, 0, prm)
-        for q in range(3):
-            sheet.write_number(p, q + 1, round(producer[p - 1, q] / 1000, 3), kwh)
+    injected, shared, surplus = (wh / 1000 for wh in add_up(producer[:, 0], producer[:, 1]))
+    for p, prm in enumerate(op.producers):
+        sheet.write_string(p + 1, 0, prm)
+        for q, values_kwh in enumerate((injected, shared, surplus), start=1):
+            sheet.write_number(p + 1, q, float(values_kwh[p]), kwh)
     sheet = book.add_worksheet(SHEET_CONSUMERS)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 10)
@@ -282,15 +298,15 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         ],
         bold,
     )
+    used, own, complement = (wh / 1000 for wh in add_up(consumer[:, :, 0], consumer[:, :, 1]))
     row = 1
     for i, prm in enumerate(op.consumers):
         for c, name in enumerate(op.tou_classes):
-            used, own = consumer[c, i, 0], consumer[c, i, 1]
             sheet.write_string(row, 0, prm)
             sheet.write_string(row, 1, name)
-            sheet.write_number(row, 2, round(used / 1000, 3), kwh)
-            sheet.write_number(row, 3, round(own / 1000, 3), kwh)
-            sheet.write_number(row, 4, round(max(used - own, 0.0) / 1000, 3), kwh)
+            sheet.write_number(row, 2, float(used[c, i]), kwh)
+            sheet.write_number(row, 3, float(own[c, i]), kwh)
+            sheet.write_number(row, 4, float(complement[c, i]), kwh)
             row += 1
     book.close()
     return buffer.getvalue()
@@ -306,18 +322,7 @@ def production_chart(result: AccResult) -> bytes:
 
 def _ranges(mask: BoolArray, grid: TimeGrid) -> list[dict[str, str | int]]:
     """Contiguous runs of ``True`` steps as local ``from``/``to`` (exclusive) times."""
-    if not mask.any():
-        return []
-    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return [
-        {
-            "from": format_local(grid.start + int(a) * grid.step_s),
-            "to": format_local(grid.start + int(b) * grid.step_s),
-            "steps": int(b - a),
-        }
-        for a, b in zip(edges[::2], edges[1::2], strict=True)
-    ]
+    return grid.ranges(true_runs(mask))
 
 
 def key_periods(result: AccResult) -> list[dict[str, str]]:
@@ -375,6 +380,8 @@ def report_dict(
         readings.pop("full_scaling")
     if op.key is not KeyKind.STATIC:
         readings.pop("static_excess")
+    if op.key not in (KeyKind.DYNAMIC, KeyKind.FULL):
+        readings.pop("missing_consumer_coefficient")
     return {
         "tool": f"linkytool {__version__}",
         "convention": convention,
@@ -411,7 +418,14 @@ def report_dict(
 
 #: Fixed names of the output files (the workbooks' names start with ACC, enedis/ is a folder).
 OUTPUT_NAMES = frozenset(
-    {"participants.csv", "allocations.csv", "curves.csv", "production.png", "report.json"}
+    {
+        "participants.csv",
+        "allocations.csv",
+        "curves.csv",
+        "operation.csv",
+        "production.png",
+        "report.json",
+    }
 )
 
 
@@ -467,6 +481,7 @@ def write_outputs(
         save("allocations.csv", allocations_csv(result))
         if result.consumer_curves:
             save("curves.csv", curves_csv(result))
+        save("operation.csv", operation_csv(result))
         if enedis_style:
             for quantity, text in enedis_style_curves(result).items():
                 save(f"enedis/{quantity}.csv", text)

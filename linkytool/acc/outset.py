@@ -36,7 +36,7 @@ from linkytool.fileio import current_umask, exchange_paths, fsync_directory
 
 #: Names of the entries of an output set (acc-files.md).
 OUTPUT_ENTRY = re.compile(
-    r"(participants|allocations|curves)\.csv|production\.png|report\.json"
+    r"(participants|allocations|curves|operation)\.csv|production\.png|report\.json"
     r"|ACC\d{8}_\d{8}_\d{8}\.xlsx|enedis"
 )
 #: Files of the ``enedis`` folder.

@@ -71,6 +71,10 @@ class NoticeKind(StrEnum):
     GAPS_FILLED = "gaps_filled"
     OUTSIDE_PERIMETER = "outside_perimeter"  # data: prm, steps
     WITHOUT_COEFFICIENT = "without_coefficient"  # data: prms
+    #: dynamic keys, a consumer without a line at a step where the file gives others (0 %):
+    #: data: consumers, steps (consumer-steps), prm and first (``02/03/2026 10:15``) of the
+    #: earliest
+    WITHOUT_COEFFICIENT_STEPS = "without_coefficient_steps"
     NOTE = "note"  # data: text (a French sentence of the reader, no setting named)
     KEY_PERIODS = "key_periods"  # data: count
 
@@ -119,9 +123,7 @@ def applied_options(request: PreviewRequest) -> dict[str, Any]:
 
 
 def _curve_rows(operation: Operation) -> int:
-    return operation.grid.n_steps * (
-        3 * len(operation.consumers) + 3 * len(operation.producers) + 6
-    )
+    return operation.grid.n_steps * (3 * len(operation.consumers) + 3 * len(operation.producers))
 
 
 def run_preview(
@@ -218,6 +220,17 @@ def _notices(result: AccResult) -> list[Notice]:
     missing = sorted(set(report.get("consumers_without_coefficient", [])))
     if missing:
         notices.append(Notice(NoticeKind.WITHOUT_COEFFICIENT, {"prms": missing}))
+    missing_steps = report.get("consumers_without_coefficient_steps", [])
+    if missing_steps:
+        earliest = missing_steps[0]  # sorted by first step
+        first = datetime.fromisoformat(earliest["ranges"][0]["from"])
+        data = {
+            "consumers": len(missing_steps),
+            "steps": sum(int(entry["steps"]) for entry in missing_steps),
+            "prm": earliest["prm"],
+            "first": format_local_french(to_epoch(first)),
+        }
+        notices.append(Notice(NoticeKind.WITHOUT_COEFFICIENT_STEPS, data))
     for note in report.get("notes", []):
         notices.append(Notice(NoticeKind.NOTE, {"text": note}))
     return notices

@@ -430,6 +430,17 @@ class CoefficientSpool:
         self.covered = np.frombuffer(bytes(self._covered), dtype=np.uint8).astype(np.bool_)
         self._covered = bytearray()
 
+    def given(self, first: int, stop: int) -> BoolArray:
+        """Whether a line gave each position at steps ``first..stop``: ``(steps, *shape)``."""
+        low, high = first * self.width, stop * self.width
+        if high <= low:
+            return np.zeros((max(0, stop - first), *self.shape), dtype=np.bool_)
+        byte0, byte1 = low >> 3, (high + 7) >> 3
+        raw = np.frombuffer(self._given, dtype=np.uint8, offset=byte0, count=byte1 - byte0)
+        bits = np.unpackbits(raw, bitorder="little")[low - byte0 * 8 : high - byte0 * 8]
+        mask: BoolArray = bits.astype(np.bool_).reshape(stop - first, *self.shape)
+        return mask
+
     def chunk(self, first: int, stop: int) -> tuple[FloatArray, BoolArray]:
         """Coefficients of steps ``first..stop`` (fractions, 0 where not given) and, per
         step, whether the file gave any."""

@@ -78,6 +78,15 @@ def paris_offsets(instants: IntArray) -> IntArray:
     return result
 
 
+def true_runs(mask: npt.NDArray[np.bool_], offset: int = 0) -> list[tuple[int, int]]:
+    """Contiguous runs of ``True`` in ``mask`` as ``(first, stop)`` indices (+ ``offset``)."""
+    if not mask.any():
+        return []
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded)) + offset
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
 @dataclass(frozen=True)
 class TimeGrid:
     """``n_steps`` consecutive steps of ``step_s`` seconds starting at ``start`` (epoch s)."""
@@ -155,6 +164,18 @@ class TimeGrid:
         last_day = local_day(self.start + stop * self.step_s - 1)
         return first_day, last_day
 
+    def ranges(self, runs: list[tuple[int, int]]) -> list[dict[str, str | int]]:
+        """Runs of steps ``(first, stop)`` as report.json writes them: local ``from`` and
+        ``to`` (exclusive) times and the number of ``steps``."""
+        return [
+            {
+                "from": format_local(self.start + a * self.step_s),
+                "to": format_local(self.start + b * self.step_s),
+                "steps": b - a,
+            }
+            for a, b in runs
+        ]
+
     def steps_per_local_day(self) -> dict[date, int]:
         """Number of steps of each local day (92/100 quarter-hours at the DST changes)."""
         days, counts = np.unique(self.local_days, return_counts=True)
@@ -171,4 +192,5 @@ __all__ = [
     "paris_midnight",
     "paris_offsets",
     "to_epoch",
+    "true_runs",
 ]

@@ -9,11 +9,11 @@ service's notices and the errors' hints with this command's flags.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -28,6 +28,9 @@ from linkytool.cli.output import (
     warn,
 )
 from linkytool.textfmt import french_agree, french_count, french_number, parse_french_date
+
+if TYPE_CHECKING:
+    from linkytool.acc.engine import AccResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,15 +50,17 @@ def _parse_day(value: str | None, option: str) -> date | None:
         ) from None
 
 
-def _summary_rows(indicators: Mapping[str, float | None]) -> list[dict[str, Any]]:
+def _summary_rows(result: AccResult) -> list[dict[str, Any]]:
     from linkytool.acc.labels import INDICATOR_LABELS
+    from linkytool.acc.rounding import published_indicators
 
+    published = published_indicators(result)  # production = self-consumed + surplus
     rows = []
     for key, label, unit in INDICATOR_LABELS:
-        value = indicators.get(key)
+        value = published.get(key)
         shown: float | None = None
         if value is not None:
-            shown = round(value * 100, 2) if unit == "%" else round(value, 3)
+            shown = round(value * 100, 2) if unit == "%" else value
         rows.append({"indicator": key, "label": label, "value": shown, "unit": unit})
     return rows
 
@@ -138,6 +143,19 @@ def _notice_text(notice: Notice) -> str | None:
             f"Attention : {french_count(len(prms), 'consommateur', 'consommateurs')} sans "
             "coefficient statique (0 %) : " + ", ".join(prms)
         )
+    if kind is NoticeKind.WITHOUT_COEFFICIENT_STEPS:
+        steps = data["steps"]
+        missing = french_count(
+            steps, "coefficient dynamique manquant", "coefficients dynamiques manquants"
+        )
+        return (
+            f"Attention : {missing} "
+            f"({french_count(data['consumers'], 'consommateur', 'consommateurs')}) "
+            f"{french_agree(steps, 'à un pas', 'à des pas')} où le fichier en donne d'autres : "
+            f"{french_agree(steps, 'compté', 'comptés')} 0 %, la part va au surplus "
+            f"collectif (premier : {data['prm']} le {data['first']} ; détail dans "
+            "report.json)."
+        )
     if kind is NoticeKind.NOTE:
         return str(data["text"])
     if kind is NoticeKind.KEY_PERIODS:
@@ -159,7 +177,7 @@ def _run_and_report(
     """Run the preview service with progress lines, print the indicators and notices."""
     with _cli_hints(), progress_line("Répartition", enabled=not quiet) as computing:
         preview = run(computing)
-    rows = _summary_rows(preview.result.indicators())
+    rows = _summary_rows(preview.result)
     columns = [("label", "Indicateur"), ("value", "Valeur"), ("unit", "Unité")]
     if output_format != "table":
         columns.insert(0, ("indicator", "Identifiant"))
@@ -361,7 +379,8 @@ def run(  # noqa: PLR0917 - click passes one argument per option
 ) -> None:
     """Calcule la répartition d'une opération et écrit ses résultats dans un dossier.
 
-    Écrit participants.csv, allocations.csv, curves.csv, la synthèse mensuelle
+    Écrit participants.csv, allocations.csv, curves.csv (courbes par participant),
+    operation.csv (courbes de l'opération), la synthèse mensuelle
     ACC<convention>_<JJMMAAAA>_<JJMMAAAA>.xlsx, production.png et report.json, puis
     affiche les indicateurs de l'opération.
     """

@@ -169,6 +169,16 @@ def notice_lines(notices: tuple[Notice, ...]) -> list[str]:
         elif notice.kind is NoticeKind.WITHOUT_COEFFICIENT:
             count = french_count(len(data["prms"]), "consommateur", "consommateurs")
             lines.append(f"{count} sans coefficient statique (0 %).")
+        elif notice.kind is NoticeKind.WITHOUT_COEFFICIENT_STEPS:
+            steps = data["steps"]
+            missing = french_count(
+                steps, "coefficient dynamique manquant", "coefficients dynamiques manquants"
+            )
+            lines.append(
+                f"{missing} ({french_count(data['consumers'], 'consommateur', 'consommateurs')})"
+                f" : {french_agree(steps, 'compté', 'comptés')} 0 % (premier : {data['prm']} "
+                f"le {data['first']})."
+            )
         elif notice.kind is NoticeKind.CURVES_SKIPPED:
             lines.append(f"curves.csv non écrit ({french_number(data['rows'], ',d')} lignes).")
         elif notice.kind is NoticeKind.NOTE:
@@ -212,8 +222,17 @@ def stale_results_line(computed_at: datetime) -> str:
     )
 
 
-def _kwh(value: float) -> str:
-    return french_number(value / 1000, ",.1f")
+def _kwh(wh: float) -> str:
+    """An energy already rounded to 100 Wh (:func:`~linkytool.acc.rounding.add_up`) [kWh]."""
+    return french_number(wh / 1000, ",.1f")
+
+
+def shown_indicators(result: Any) -> dict[str, float | None]:
+    """The indicators as the pane shows them: energies to 0,1 kWh, production =
+    self-consumption + surplus as printed (rates unchanged)."""
+    from linkytool.acc.rounding import published_indicators
+
+    return published_indicators(result, quantum_wh=100.0)
 
 
 #: Column titles of the consumers' and producers' tables (energies over the period [kWh]).
@@ -222,28 +241,25 @@ PRODUCER_COLUMNS = ("PRM producteur", "Injection kWh", "Autoprod. kWh", "Surplus
 
 
 def consumer_rows(result: Any) -> list[tuple[str, ...]]:
-    """One row per consumer: PRM, consumption, self-consumed, complement [kWh]."""
-    complement = result.complement_wh
+    """One row per consumer: PRM, consumption, self-consumed, complement [kWh]; the
+    complement is the difference of the two rounded figures, so the row adds up."""
+    from linkytool.acc.rounding import add_up
+
+    used, own, complement = add_up(result.consumption_wh, result.self_consumed_wh, 100.0)
     return [
-        (
-            prm,
-            _kwh(result.consumption_wh[index]),
-            _kwh(result.self_consumed_wh[index]),
-            _kwh(complement[index]),
-        )
+        (prm, _kwh(used[index]), _kwh(own[index]), _kwh(complement[index]))
         for index, prm in enumerate(result.operation.consumers)
     ]
 
 
 def producer_rows(result: Any) -> list[tuple[str, ...]]:
-    """One row per producer: PRM, injection, self-produced (shared), surplus [kWh]."""
+    """One row per producer: PRM, injection, self-produced (shared), surplus [kWh]; the
+    surplus is the difference of the two rounded figures, so the row adds up."""
+    from linkytool.acc.rounding import add_up
+
+    injected, shared, surplus = add_up(result.injection_wh, result.self_produced_wh, 100.0)
     return [
-        (
-            prm,
-            _kwh(result.injection_wh[index]),
-            _kwh(result.self_produced_wh[index]),
-            _kwh(result.surplus_wh[index]),
-        )
+        (prm, _kwh(injected[index]), _kwh(shared[index]), _kwh(surplus[index]))
         for index, prm in enumerate(result.operation.producers)
     ]
 

@@ -72,14 +72,47 @@ def test_golden_outputs(tmp_path: Path, snapshot: Any) -> None:
         "ACC00000112_30062026_30062026.xlsx",
         "allocations.csv",
         "curves.csv",
+        "operation.csv",
         "participants.csv",
         "report.json",
     ]
-    for name in ("participants.csv", "allocations.csv", "curves.csv"):
+    for name in ("participants.csv", "allocations.csv", "curves.csv", "operation.csv"):
         assert (out / name).read_text(encoding="utf-8") == snapshot(name=name)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert _sanitise(report, tmp_path) == snapshot(name="report.json")
     assert report["key"]["default_key_for_missing_coefficients"]["steps"] == 1
+
+
+def test_curves_csv_holds_only_prms_and_operation_csv_the_totals(tmp_path: Path) -> None:
+    """acc-files.md: curves.csv's ``prm`` is 14 digits (a script checking PRMs broke on the
+    operation's rows, ``prm`` = ``operation``); the totals have a file of their own."""
+    cons, prod, coefficients = small_case(tmp_path)
+    operation = load_operation(
+        [cons], [prod], coefficients=coefficients, options=LoadOptions(key=KeyKind.FULL)
+    )
+    result = run_operation(operation)
+    out = tmp_path / "out"
+    write_outputs(result, out, chart=False)
+    curves = _read_csv(out / "curves.csv")
+    assert list(curves[0]) == ["timestamp", "prm", "quantity", "w"]
+    assert all(re.fullmatch(r"\d{14}", row["prm"]) for row in curves)
+    assert len(curves) == 6 * (3 * 2 + 3 * 2)
+    totals = _read_csv(out / "operation.csv")
+    assert list(totals[0]) == ["timestamp", "quantity", "w"]
+    quantities = ["consumption", "self_consumed", "complement", "injection", "self_produced"]
+    assert [row["quantity"] for row in totals[:6]] == [*quantities, "surplus"]
+    assert len(totals) == 6 * 6
+    # each total is the sum of the participants' curves at that step (to a watt per PRM)
+    for row in totals:
+        parts = [
+            int(r["w"])
+            for r in curves
+            if r["timestamp"] == row["timestamp"] and r["quantity"] == row["quantity"]
+        ]
+        assert abs(int(row["w"]) - sum(parts)) <= len(parts) // 2 + 1
+    assert [row["timestamp"] for row in totals[::6]] == [row["timestamp"] for row in curves[::12]]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "operation.csv" in report["outputs"]
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -99,9 +132,8 @@ def _totals_from_files(out: Path, convention: str = "ACC00000000") -> dict[str, 
         "surplus": sum(float(r["surplus_kwh"]) for r in producers),
     }
     curves: dict[str, float] = {}
-    for row in _read_csv(out / "curves.csv"):
-        if row["prm"] == "operation":
-            curves[row["quantity"]] = curves.get(row["quantity"], 0.0) + int(row["w"]) * 0.25 / 1000
+    for row in _read_csv(out / "operation.csv"):
+        curves[row["quantity"]] = curves.get(row["quantity"], 0.0) + int(row["w"]) * 0.25 / 1000
     allocations = sum(float(r["self_consumed_kwh"]) for r in _read_csv(out / "allocations.csv"))
     workbook = {"consumption": 0.0, "self_consumed": 0.0, "injection": 0.0, "surplus": 0.0}
     for path in sorted(out.glob(f"{convention}_*.xlsx")):

@@ -236,15 +236,19 @@ def test_coefficients_from_the_file_spool_equal_the_dense_array(
             accepted = [store.add(step, position, value) for step, position, value in lines]
             store.finish()
             blocks = [store.chunk(first, min(10, first + chunk)) for first in range(0, 10, chunk)]
+            given_blocks = [
+                store.given(first, min(10, first + chunk)) for first in range(0, 10, chunk)
+            ]
             outcomes.append(
                 (
                     accepted,
                     np.concatenate([values for values, _ in blocks]).tolist(),
                     np.concatenate([covered for _, covered in blocks]).tolist(),
+                    np.concatenate(given_blocks).reshape(10, 6).tolist(),
                 )
             )
     assert outcomes[0] == outcomes[1]
-    accepted, values, covered = outcomes[1]
+    accepted, values, covered, given_positions = outcomes[1]
     dense = np.zeros((10, 6))
     seen: set[tuple[int, int]] = set()
     for (step, position, value), kept in zip(lines, accepted, strict=True):
@@ -254,6 +258,8 @@ def test_coefficients_from_the_file_spool_equal_the_dense_array(
             dense[step, position] = value
     assert np.array(values).reshape(10, 6).tolist() == dense.tolist()
     assert covered == [any(s == step for s, _ in seen) for step in range(10)]
+    # which positions a line gave (a coefficient of 0 % given is not a missing one)
+    assert given_positions == [[(step, k) in seen for k in range(6)] for step in range(10)]
 
 
 def _coefficient_case(tmp_path: Path, duplicate: bool) -> tuple[Path, Path, Path]:

@@ -55,7 +55,7 @@ def test_one_missing_step_filled_is_worded_in_french_by_both_front_ends(
     assert f"Attention : 1 pas manquant pour {C1} (02/03/2026 10:15), compté à 0 W." in (
         result.stderr
     )
-    assert "6 fichiers écrits dans" in result.stderr
+    assert "7 fichiers écrits dans" in result.stderr  # operation.csv since the domain review
     assert "T10:15" not in result.stderr
 
 

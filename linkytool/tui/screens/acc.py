@@ -343,9 +343,9 @@ restent ceux du calcul précédent, signalés comme tels.
     def show_indicators(self, result: Any, *, failed_since: datetime | None = None) -> None:
         """The indicators of ``result``; after a failed run (``failed_since``: when the
         shown result was computed), headed by a line saying they are the previous run's."""
-        from linkytool.tui.acc_job import stale_results_line
+        from linkytool.tui.acc_job import shown_indicators, stale_results_line
 
-        indicators = result.indicators()
+        indicators = shown_indicators(result)
         text = Text()
         if failed_since is not None:
             text.append(stale_results_line(failed_since) + "\n", style="bold reverse")
