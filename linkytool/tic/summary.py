@@ -55,6 +55,9 @@ class MeterReading:
     smaxsn_prev_va: int | None = None
     #: Label of the drawn power: SINSTS, SINST1 (G1 pilot) or PAPP (historique).
     power_label: str | None = None
+    #: Labels ``east_wh`` comes from: ``("EAST",)``, or the historique indexes it adds
+    #: (``("BBRHCJB", ..., "BBRHPJR")``); ``()`` when it is None.
+    drawn_labels: tuple[str, ...] = ()
 
     @property
     def production_data_missing(self) -> bool:
@@ -140,6 +143,7 @@ class ReadingBuilder:
                 "meter_time": frame.meter_time,
                 "tariff": frame.tariff,
                 "east_wh": frame.drawn_wh,
+                "drawn_labels": frame.drawn_labels or None,
                 "eait_wh": frame.eait_wh,
                 "sinsts_va": frame.sinsts_va,
                 "power_label": frame.power_label,
@@ -184,6 +188,7 @@ class ReadingBuilder:
             smaxsn_va=state.get("smaxsn_va"),  # type: ignore[arg-type]
             smaxsn_prev_va=state.get("smaxsn_prev_va"),  # type: ignore[arg-type]
             power_label=state.get("power_label"),  # type: ignore[arg-type]
+            drawn_labels=state.get("drawn_labels") or (),  # type: ignore[arg-type]
         )
 
 

@@ -177,3 +177,33 @@ def test_decode_and_read_show_an_index_the_same_french_way() -> None:
     (decode_row,) = [line for line in out.splitlines() if "(EAST)" in line]
     assert read_row.split(")", 1)[1].strip() == "1\u202f234\u202f567 Wh"
     assert decode_row == read_row
+
+
+@pytest.mark.parametrize(
+    ("name", "row"),
+    [
+        (
+            "pyteleinfo-historique-tempo.bin",
+            "Énergie soutirée (total des index) 47 371 473 Wh = BBRHCJB + BBRHPJB + BBRHCJW"
+            " + BBRHPJW + BBRHCJR + BBRHPJR",
+        ),
+        (
+            "teleinfo-test-historique-hc.txt",
+            "Énergie soutirée (total des index) 2 465 612 Wh = HCHC + HCHP",
+        ),
+        ("nextdom-issue24-historique-tri-base.txt", "Énergie soutirée (BASE) 73 260 524 Wh"),
+        ("goteleinfo-standard-mono.bin", "Énergie soutirée (EAST) 17 026 175 Wh"),
+    ],
+)
+def test_the_energy_drawn_is_labelled_by_what_it_is(
+    samples_real: Path, name: str, row: str
+) -> None:
+    """Historique mode has no EAST: the summary said « Énergie soutirée (EAST) » for the
+    sum of the six Tempo indexes; it names the index, or the indexes it adds."""
+    code, out, err = run(str(samples_real / "tic" / name))
+    assert code == 0, err
+    # spaces of any kind (column padding, digit grouping) as one
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    assert [line for line in lines if line.startswith("Énergie soutirée")] == [row]
+    if "historique" in name:
+        assert "EAST" not in out
