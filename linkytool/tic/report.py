@@ -90,7 +90,9 @@ def describe_reading(
         *_maxima(reading),
         (
             "Statuts (STGE)",
-            f"{reading.stge.hex} : {reading.stge.summary()}" if reading.stge else "absent",
+            f"{reading.stge.hex} : {reading.stge.summary(reading.ntarf)}"
+            if reading.stge
+            else "absent",
         ),
         (
             "Trames",
