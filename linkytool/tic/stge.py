@@ -36,8 +36,9 @@ class BitField:
     value name, ``{index}``: value + 1), ``None`` for a field it leaves to the detail
     (CPL, Euridis: read, not anomalies); the summary states it when it differs from
     ``usual`` (0 for a flag: a set bit that matters), or always (:data:`SUMMARY_ALWAYS`).
-    ``index`` fields hold an index - 1 (tariffs): their 1-based index is exported beside
-    the raw bits (``<name>_index``)."""
+    ``index`` fields hold an index - 1 (tariffs): JSON gives their 1-based index, the
+    number NTARF and the meter's screen show, as ``<name>_index``, never the 0-based bits
+    (``fields`` keeps the bits' value, for code)."""
 
     name: str
     first: int
@@ -192,5 +193,11 @@ class StatusRegister:
         return [item for item in items if item is not None]
 
     def as_json(self) -> dict[str, object]:
-        """JSON form: the hex text and every named field."""
-        return {"hex": self.hex, **self.fields}
+        """JSON form: the hex text and every field by name, in bit order; a tariff as its
+        1-based index (``supplier_tariff_index`` 1..10 = NTARF, ``distributor_tariff_index``
+        1..4), not its bits' 0-based value, so that no reader takes one for the other."""
+        json: dict[str, object] = {"hex": self.hex}
+        for f in STGE_FIELDS:
+            value = self.fields[f.name]
+            json.update({f"{f.name}_index": value + 1} if f.index else {f.name: value})
+        return json

@@ -207,3 +207,17 @@ def test_the_energy_drawn_is_labelled_by_what_it_is(
     assert [line for line in lines if line.startswith("Énergie soutirée")] == [row]
     if "historique" in name:
         assert "EAST" not in out
+
+
+def test_jsonl_gives_the_stge_tariffs_as_indexes_like_ntarf(samples_real: Path) -> None:
+    """The jsonl gave STGE's tariffs as the bits' 0-based value (« supplier_tariff »: 0)
+    beside NTARF's 1-based index (1), nothing saying so: now the index, named so."""
+    code, out, _ = run(
+        str(samples_real / "tic" / "goteleinfo-standard-mono.bin"), "--format", "jsonl"
+    )
+    assert code == 0
+    (frame,) = [json.loads(line) for line in out.splitlines()]
+    stge = frame["groups"]["STGE"]["value"]
+    assert stge["supplier_tariff_index"] == frame["groups"]["NTARF"]["value"] == 1
+    assert stge["distributor_tariff_index"] == 3  # 003A8000: bits 14-15 = 2
+    assert "supplier_tariff" not in stge and "distributor_tariff" not in stge
