@@ -276,16 +276,26 @@ class Frame:
         return self._int("EAST")
 
     @property
+    def drawn_labels(self) -> tuple[str, ...]:
+        """The labels :attr:`drawn_wh` comes from: ``("EAST",)`` (standard), the option's
+        indexes present (historique: ``("HCHC", "HCHP")``...), ``()`` when it is None."""
+        if self._int("EAST") is not None:
+            return ("EAST",)
+        if self.mode is TicMode.STANDARD:
+            return ()
+        labels = tuple(label for label in HISTORIQUE_INDEXES if label in self.groups)
+        if not all(isinstance(self.value(label), int) for label in labels):
+            return ()
+        return labels
+
+    @property
     def drawn_wh(self) -> int | None:
         """Total active energy drawn [Wh]: EAST (standard), or the sum of the option's
         indexes (historique: BASE, HCHC + HCHP, BBR..., EJP...) when all are valid."""
-        east = self._int("EAST")
-        if east is not None or self.mode is TicMode.STANDARD:
-            return east
-        values = [self.value(label) for label in HISTORIQUE_INDEXES if label in self.groups]
-        if not values or not all(isinstance(value, int) for value in values):
+        labels = self.drawn_labels
+        if not labels:
             return None
-        return sum(value for value in values if isinstance(value, int))
+        return sum(value for label in labels if isinstance(value := self.value(label), int))
 
     @property
     def eait_wh(self) -> int | None:

@@ -77,7 +77,7 @@ def describe_reading(
     rows = [
         ("PRM", reading.prm or "absent"),
         ("Mode TIC", reading.mode or "inconnu"),
-        ("Énergie soutirée (EAST)", quantity(reading.east_wh, "Wh")),
+        _drawn(reading),
         ("Énergie injectée (EAIT)", quantity(reading.eait_wh, "Wh")),
         (
             f"Puissance soutirée ({reading.power_label or 'SINSTS'})",
@@ -90,7 +90,9 @@ def describe_reading(
         *_maxima(reading),
         (
             "Statuts (STGE)",
-            f"{reading.stge.hex} : {reading.stge.summary()}" if reading.stge else "absent",
+            f"{reading.stge.hex} : {reading.stge.summary(reading.ntarf)}"
+            if reading.stge
+            else "absent",
         ),
         (
             "Trames",
@@ -104,6 +106,19 @@ def describe_reading(
         ),
     ]
     return rows
+
+
+def _drawn(reading: MeterReading) -> tuple[str, str]:
+    """The energy drawn, labelled by what it is: EAST in standard mode; in historique
+    (which has no EAST) the index the option sends, or the total of its indexes, named."""
+    labels = reading.drawn_labels
+    value = quantity(reading.east_wh, "Wh")
+    if len(labels) > 1:
+        return ("Énergie soutirée (total des index)", f"{value} = {' + '.join(labels)}")
+    if labels:
+        return (f"Énergie soutirée ({labels[0]})", value)
+    source = "index" if reading.mode == "historique" else "EAST"  # nothing read: its name
+    return (f"Énergie soutirée ({source})", value)
 
 
 def _maxima(reading: MeterReading) -> list[tuple[str, str]]:

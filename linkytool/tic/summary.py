@@ -55,6 +55,12 @@ class MeterReading:
     smaxsn_prev_va: int | None = None
     #: Label of the drawn power: SINSTS, SINST1 (G1 pilot) or PAPP (historique).
     power_label: str | None = None
+    #: Labels ``east_wh`` comes from: ``("EAST",)``, or the historique indexes it adds
+    #: (``("BBRHCJB", ..., "BBRHPJR")``); ``()`` when it is None.
+    drawn_labels: tuple[str, ...] = ()
+    #: NTARF (supplier tariff index) of the frame ``stge`` comes from, to check against
+    #: STGE bits 10-13 + 1; None when no frame held both valid.
+    ntarf: int | None = None
 
     @property
     def production_data_missing(self) -> bool:
@@ -75,6 +81,9 @@ class ReadingBuilder:
         #: Mode -> label -> latest valid parts; the last mode seen is last.
         self._latest: dict[TicMode, dict[str, GroupParts]] = {}
         self._last_mode: TicMode | None = None
+        #: STGE's and NTARF's parts of the last frame holding both valid: NTARF is checked
+        #: against the STGE of its own frame, never one of another frame.
+        self._stge_ntarf: tuple[GroupParts, GroupParts] | None = None
         self.frames = self.frames_valid = self.groups_ok = self.groups_bad = 0
 
     def add(self, frame: Frame) -> None:
@@ -96,18 +105,22 @@ class ReadingBuilder:
             self._latest[mode] = self._latest.pop(mode, {})  # moves the mode last
         latest = self._latest[mode]
         if isinstance(groups, GroupMap):
-            latest.update(groups.all_parts())
+            parts = groups.all_parts()
         else:
-            latest.update(
-                {
-                    label: (
-                        group.horodate.raw if group.horodate is not None else None,
-                        group.raw,
-                        group.checksum_method,
-                    )
-                    for label, group in groups.items()
-                }
-            )
+            parts = {
+                label: (
+                    group.horodate.raw if group.horodate is not None else None,
+                    group.raw,
+                    group.checksum_method,
+                )
+                for label, group in groups.items()
+            }
+        latest.update(parts)
+        stge = parts.get("STGE")
+        if stge is not None:
+            ntarf = parts.get("NTARF")
+            if ntarf is not None:
+                self._stge_ntarf = (stge, ntarf)
 
     def add_run(self, run: FrameRun) -> None:
         """Take the frames of ``run`` (all complete and valid): what :meth:`add` of each
@@ -120,9 +133,14 @@ class ReadingBuilder:
         if mode is not self._last_mode:
             self._last_mode = mode
             self._latest[mode] = self._latest.pop(mode, {})
-        update = self._latest[mode].update
+        latest = self._latest[mode]
         for stretch in run.stretches:
-            update(stretch.entries)
+            latest.update(stretch.entries)
+        last = run.stretches[-1] if run.stretches else None
+        if last is not None:
+            labels = {label for label, _ in last.entries[: last.size]}
+            if "STGE" in labels and "NTARF" in labels:  # both from the run's last frame
+                self._stge_ntarf = (latest["STGE"], latest["NTARF"])
 
     def _state(self) -> dict[str, object]:
         """The latest value of each quantity, older modes first."""
@@ -140,6 +158,7 @@ class ReadingBuilder:
                 "meter_time": frame.meter_time,
                 "tariff": frame.tariff,
                 "east_wh": frame.drawn_wh,
+                "drawn_labels": frame.drawn_labels or None,
                 "eait_wh": frame.eait_wh,
                 "sinsts_va": frame.sinsts_va,
                 "power_label": frame.power_label,
@@ -152,6 +171,15 @@ class ReadingBuilder:
                 if value is not None:
                     state[key] = value
         return state
+
+    def _ntarf(self, stge: StatusRegister | None) -> int | None:
+        """NTARF of the last frame whose STGE is ``stge`` (the one reported), else None."""
+        if stge is None or self._stge_ntarf is None:
+            return None
+        (_, stge_raw, _), (_, ntarf_raw, _) = self._stge_ntarf
+        if stge_raw.upper() != stge.hex or not ntarf_raw.isdigit():
+            return None
+        return int(ntarf_raw)
 
     def result(self) -> MeterReading:
         """The reading so far."""
@@ -184,6 +212,8 @@ class ReadingBuilder:
             smaxsn_va=state.get("smaxsn_va"),  # type: ignore[arg-type]
             smaxsn_prev_va=state.get("smaxsn_prev_va"),  # type: ignore[arg-type]
             power_label=state.get("power_label"),  # type: ignore[arg-type]
+            drawn_labels=state.get("drawn_labels") or (),  # type: ignore[arg-type]
+            ntarf=self._ntarf(stge),
         )
 
 

@@ -177,3 +177,47 @@ def test_decode_and_read_show_an_index_the_same_french_way() -> None:
     (decode_row,) = [line for line in out.splitlines() if "(EAST)" in line]
     assert read_row.split(")", 1)[1].strip() == "1\u202f234\u202f567 Wh"
     assert decode_row == read_row
+
+
+@pytest.mark.parametrize(
+    ("name", "row"),
+    [
+        (
+            "pyteleinfo-historique-tempo.bin",
+            "Énergie soutirée (total des index) 47 371 473 Wh = BBRHCJB + BBRHPJB + BBRHCJW"
+            " + BBRHPJW + BBRHCJR + BBRHPJR",
+        ),
+        (
+            "teleinfo-test-historique-hc.txt",
+            "Énergie soutirée (total des index) 2 465 612 Wh = HCHC + HCHP",
+        ),
+        ("nextdom-issue24-historique-tri-base.txt", "Énergie soutirée (BASE) 73 260 524 Wh"),
+        ("goteleinfo-standard-mono.bin", "Énergie soutirée (EAST) 17 026 175 Wh"),
+    ],
+)
+def test_the_energy_drawn_is_labelled_by_what_it_is(
+    samples_real: Path, name: str, row: str
+) -> None:
+    """Historique mode has no EAST: the summary said « Énergie soutirée (EAST) » for the
+    sum of the six Tempo indexes; it names the index, or the indexes it adds."""
+    code, out, err = run(str(samples_real / "tic" / name))
+    assert code == 0, err
+    # spaces of any kind (column padding, digit grouping) as one
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    assert [line for line in lines if line.startswith("Énergie soutirée")] == [row]
+    if "historique" in name:
+        assert "EAST" not in out
+
+
+def test_jsonl_gives_the_stge_tariffs_as_indexes_like_ntarf(samples_real: Path) -> None:
+    """The jsonl gave STGE's tariffs as the bits' 0-based value (« supplier_tariff »: 0)
+    beside NTARF's 1-based index (1), nothing saying so: now the index, named so."""
+    code, out, _ = run(
+        str(samples_real / "tic" / "goteleinfo-standard-mono.bin"), "--format", "jsonl"
+    )
+    assert code == 0
+    (frame,) = [json.loads(line) for line in out.splitlines()]
+    stge = frame["groups"]["STGE"]["value"]
+    assert stge["supplier_tariff_index"] == frame["groups"]["NTARF"]["value"] == 1
+    assert stge["distributor_tariff_index"] == 3  # 003A8000: bits 14-15 = 2
+    assert "supplier_tariff" not in stge and "distributor_tariff" not in stge
