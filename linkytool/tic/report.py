@@ -108,6 +108,17 @@ def describe_reading(
     return rows
 
 
+def drawn_short_label(reading: MeterReading) -> str:
+    """The energy drawn's name where a screen has one short line for it: EAST in
+    standard mode, the index historique sends, or « Total soutiré » when it is a sum."""
+    labels = reading.drawn_labels
+    if len(labels) > 1:
+        return "Total soutiré"
+    if labels:
+        return f"{labels[0]} (soutiré)"
+    return "Index (soutiré)" if reading.mode == "historique" else "EAST (soutiré)"
+
+
 def _drawn(reading: MeterReading) -> tuple[str, str]:
     """The energy drawn, labelled by what it is: EAST in standard mode; in historique
     (which has no EAST) the index the option sends, or the total of its indexes, named."""

@@ -167,3 +167,20 @@ def test_stge_summary_as_a_list() -> None:
         "organe de coupure fermé",
         "tarif 1",
     ]
+
+
+async def test_a_historique_meter_shows_its_indexes_total_not_east(tmp_path: Path) -> None:
+    """Historique has no EAST: the Compteur pane names the total of the indexes it sums
+    (the summary's ``drawn_labels``), as ``tic decode`` does (domain review, stop 33)."""
+    capture = Path(__file__).parents[1] / "data/real/tic/pyteleinfo-historique-tempo.bin"
+    reading = summarize(read_capture(capture))
+    assert len(reading.drawn_labels) == 6  # the six Tempo indexes
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await compteur_ready(app, pilot)
+        app.panes["compteur"].post_message(TicReadingUpdated(reading, 0.0))
+        await wait_for(pilot, lambda: "Total soutiré" in screen_text(app), timeout=20)
+        text = screen_text(app)
+        assert "EAST" not in text and "SINSTS" not in text  # historique sends PAPP
+        assert "47 371 473 Wh" in text.replace("\u202f", " ")
+        assert "1 mesure)" in text

@@ -26,6 +26,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, get_current_worker
 
 from linkytool.errors import LinkytoolError
+from linkytool.textfmt import french_count
+from linkytool.tic.report import drawn_short_label
 from linkytool.tui.errors import describe_error, guarded
 from linkytool.tui.messages import (
     DossierChanged,
@@ -490,7 +492,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
                 stge.append(f"{address.type_name}\n", style="dim")
         if register is not None:
             stge.append(f"STGE {register.hex}\n", style="bold")
-            for item in stge_items(register.summary()):
+            for item in stge_items(register.summary(getattr(reading, "ntarf", None))):
                 stge.append(f"• {item}\n")
             stge.append("(s : détail du registre)", style="dim")
         elif reading is not None:
@@ -513,11 +515,12 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         if not consumed:
             label.update("Puissance apparente (5 dernières minutes) : —")
             return
-        which = "injectée (SINSTI)" if data is injected else "soutirée (SINSTS)"
+        drawn = "PAPP" if getattr(self.reading, "mode", None) == "historique" else "SINSTS"
+        which = "injectée (SINSTI)" if data is injected else f"soutirée ({drawn})"
         label.update(
             f"Puissance {which} : {quantity(int(data[-1]), 'VA')} (min "
             f"{group_thousands(int(min(data)))}, max {quantity(int(max(data)), 'VA')}, "
-            f"{len(data)} mesures)"
+            f"{french_count(len(data), 'mesure', 'mesures')})"
         )
 
     def _values_table(self, reading: Any) -> Table:
@@ -542,7 +545,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         table.add_row("Mode TIC", get("mode") or "—")
         table.add_row("Date compteur", meter_time_text(get("meter_time")))
         table.add_row("Écart horloge", Text(drift_text(drift), style=drift_style))
-        table.add_row("EAST (soutiré)", quantity(get("east_wh"), "Wh"))
+        drawn = drawn_short_label(reading) if reading is not None else "EAST (soutiré)"
+        table.add_row(drawn, quantity(get("east_wh"), "Wh"))
         table.add_row("EAIT (injecté)", quantity(get("eait_wh"), "Wh"))
         table.add_row("PAPP" if historique else "SINSTS", quantity(get("sinsts_va"), "VA"))
         table.add_row("SINSTI", quantity(get("sinsti_va"), "VA"))
