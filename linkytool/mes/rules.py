@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
@@ -54,8 +55,16 @@ from linkytool.textfmt import (
     french_percent,
 )
 
-#: Power limit of the procedure [kVA].
-MAX_POWER_KVA = 36.0
+#: Power limit of the procedure [kVA], compared exactly (:func:`kva`).
+MAX_POWER_KVA = Decimal(36)
+
+
+def kva(value: float) -> Decimal:
+    """A power as typed in the dossier, exactly: the shortest decimal that reads back as
+    ``value`` (TOML gives a float: 0.4 is stored as 0.400000000000000022...). Sums and
+    comparisons of powers are made on these, so 87 × 0,4 + 4 × 0,3 is 36 kVA, not
+    36,00000000000001 kVA above the limit."""
+    return Decimal(repr(float(value)))
 
 
 class RuleStatus(StrEnum):
@@ -259,27 +268,29 @@ class RuleOutcome:
 
 
 def check_power(ctx: RuleContext) -> Verdict:
-    """Connection power ≤ 36 kVA (and the inverters' sum does not exceed it)."""
+    """Connection power ≤ 36 kVA (and the inverters' sum does not exceed it), compared
+    exactly on the powers as typed (:func:`kva`)."""
     installation = ctx.dossier.installation
     inverters_kva = sum(
-        (inv.power_kva or 0.0) * inv.count for inv in installation.inverters if inv.power_kva
+        (kva(inv.power_kva) * inv.count for inv in installation.inverters if inv.power_kva),
+        Decimal(0),
     )
-    declared = installation.power_kva
+    declared = kva(installation.power_kva) if installation.power_kva is not None else None
     if declared is None and not inverters_kva:
         return missing("puissance de raccordement non renseignée (installation.power_kva)")
-    power = max(declared or 0.0, inverters_kva)
+    power = max(declared or Decimal(0), inverters_kva)
     if power > MAX_POWER_KVA:
         return failed(
-            f"{french_number(power)} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
+            f"{french_number(float(power))} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
             "Attendez la mise en service par Enedis.",
         )
-    if declared is not None and inverters_kva > declared + 0.01:
+    if declared is not None and inverters_kva > declared:
         return failed(
-            f"les onduleurs totalisent {french_number(inverters_kva)} kVA, plus que les "
-            f"{french_number(declared)} kVA déclarés",
+            f"les onduleurs totalisent {french_number(float(inverters_kva))} kVA, plus que les "
+            f"{french_number(float(declared))} kVA déclarés",
             "Corrigez installation.power_kva ou la puissance des onduleurs.",
         )
-    return ok(f"{french_number(power)} kVA ≤ 36 kVA")
+    return ok(f"{french_number(float(power))} kVA ≤ 36 kVA")
 
 
 def check_option(ctx: RuleContext) -> Verdict:

@@ -516,3 +516,34 @@ def test_a_tic_date_of_another_day_does_not_outweigh_the_photographed_date() -> 
         RuleStatus.SATISFIED,
         "date courante 20/11/2026 14:32 = mise en service du 20/11/2026 14:32",
     )
+
+
+def _inverters(*rows: tuple[int, float]) -> list[Inverter]:
+    return [
+        Inverter(make="Enphase", model=f"M{i}", serial=f"S{i}", count=count, power_kva=power)
+        for i, (count, power) in enumerate(rows)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("declared", "inverters", "status", "fragment"),
+    [
+        # 87 × 0,4 + 4 × 0,3 is 36,00000000000001 in floats: exactly 36 kVA (domain review)
+        (36.0, [(87, 0.4), (4, 0.3)], RuleStatus.SATISFIED, "36 kVA ≤ 36 kVA"),
+        (None, [(87, 0.4), (4, 0.3)], RuleStatus.SATISFIED, "36 kVA ≤ 36 kVA"),
+        (0.3, [(3, 0.1)], RuleStatus.SATISFIED, "0,3 kVA ≤ 36 kVA"),
+        (36.01, [(87, 0.4), (4, 0.3)], RuleStatus.NOT_SATISFIED, "36,01 kVA dépasse 36 kVA"),
+        (36.0, [(87, 0.4), (4, 0.3), (1, 0.01)], RuleStatus.NOT_SATISFIED, "36,01 kVA dépasse"),
+        # the inverters above the declared power by 5 W: exact, no tolerance
+        (6.0, [(1, 6.005)], RuleStatus.NOT_SATISFIED, "totalisent 6,005 kVA, plus que les 6"),
+    ],
+)
+def test_powers_are_summed_and_compared_exactly(
+    declared: float | None, inverters: list[tuple[int, float]], status: RuleStatus, fragment: str
+) -> None:
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.installation.power_kva = declared
+    dossier.installation.inverters = _inverters(*inverters)
+    got, detail = outcome(dossier, "power")
+    assert got is status, detail
+    assert fragment in detail
