@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from linkytool.mes.decoupling import (
+    DEFAULT_COMMISSIONING_GAP_MIN,
     DEFAULT_MAX_DECOUPLING_DELAY_S,
     VFR2019_OVERFREQUENCY_HZ,
     SettingVerdict,
@@ -95,8 +96,9 @@ class CheckSettings:
     min_ocr_confidence: float = 0.8
     #: Largest gap between the time the « Date courante » photo shows and the dossier's
     #: commissioning time [min]: the photographed date becomes the commissioning date
-    #: (mode opératoire), and the photo is taken just after closing the breaker.
-    max_commissioning_gap_min: float = 15
+    #: (mode opératoire), and the photo is taken just after closing the breaker. Also how
+    #: much earlier than the commissioning the decoupling test's coupling may be noted.
+    max_commissioning_gap_min: float = DEFAULT_COMMISSIONING_GAP_MIN
     #: Attachment limit of Enedis-Connect [bytes].
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
 
@@ -702,6 +704,7 @@ def check_test(ctx: RuleContext) -> Verdict:
         ctx.dossier.decoupling_test,
         max_delay_s=ctx.settings.max_decoupling_delay_s,
         commissioned_at=ctx.dossier.commissioning.at,
+        clock_tolerance_min=ctx.settings.max_commissioning_gap_min,
     )
     if result.problems:
         return failed(

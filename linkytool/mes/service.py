@@ -614,6 +614,7 @@ def record_decoupling_test(
         updated.decoupling_test,
         max_delay_s=settings.max_decoupling_delay_s,
         commissioned_at=updated.commissioning.at,
+        clock_tolerance_min=settings.max_commissioning_gap_min,
     )
     return DecouplingTestRecord(path, updated.decoupling_test, result, replaced)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -115,6 +115,20 @@ def _at(
 def _no_readings(which: ReadingField) -> Mutation:
     def mutate(dossier: Dossier) -> None:
         dossier.readings.history(which).clear()
+
+    return mutate
+
+
+def _times(*, coupled: str, opened: str, decoupled: str) -> Mutation:
+    """The decoupling test's times (HH:MM:SS, 20/11/2026, Paris), stopwatch cleared."""
+
+    def at(text: str) -> datetime:
+        return datetime.combine(date(2026, 11, 20), time.fromisoformat(text), tzinfo=PARIS)
+
+    def mutate(dossier: Dossier) -> None:
+        test = dossier.decoupling_test
+        test.coupled_at, test.breaker_opened_at = at(coupled), at(opened)
+        test.decoupled_at, test.delay_s = at(decoupled), None
 
     return mutate
 
@@ -270,6 +284,12 @@ FAILURES: list[tuple[str, Mutation, RuleStatus, str]] = [
         _set("decoupling_test.breaker_opened_at", datetime(2026, 11, 20, 14, 0, tzinfo=PARIS)),
         RuleStatus.NOT_SATISFIED,
         "avant le couplage",
+    ),
+    (  # domain review: a test coupled at 10:35 for a MES at 14:32 was attested
+        "test",
+        _times(coupled="10:35:00", opened="10:41:12", decoupled="10:41:13"),
+        RuleStatus.NOT_SATISFIED,
+        "couplage de l'installation le 20/11/2026 à 10:35, 3 h 57 min avant la mise en service",
     ),
 ]
 
