@@ -134,7 +134,10 @@ def settings_options(function: Any) -> Any:
         type=click.IntRange(min=0),
         default=CheckSettings().max_new_injection_kwh,
         show_default=True,
-        help="Index d'injection maximal plausible pour une installation neuve [kWh].",
+        help=(
+            "Index d'injection attendu au plus d'une installation neuve [kWh] : "
+            "au-delà, mes check demande de le vérifier (sans refuser)."
+        ),
     )(function)
 
 

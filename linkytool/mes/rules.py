@@ -90,7 +90,9 @@ class CheckSettings:
 
     #: Breaker opened -> decoupling seen [s] (DIN VDE 0126-1-1 islanding limit, unconfirmed).
     max_decoupling_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S
-    #: Largest injection index plausible for an installation just commissioned [kWh].
+    #: Largest injection index expected of an installation just commissioned [kWh]: above
+    #: it the index rule warns (to be checked), it does not refuse (not a procedure
+    #: condition: a reused meter or a re-commissioning shows more).
     max_new_injection_kwh: int = 100
     #: OCR confidence below which a photo reading must be confirmed by hand (0..1).
     min_ocr_confidence: float = 0.8
@@ -650,7 +652,8 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
 
 
 def check_index_plausible(ctx: RuleContext) -> Verdict:
-    """Injection index present, integer, small for a new installation, never decreasing."""
+    """Injection index present, integer, never decreasing; a warning when larger than a
+    new installation's (``max_new_injection_kwh``)."""
     reading, problem = _current(ctx, ReadingField.INJECTION_INDEX)
     if problem is not None:
         return problem
@@ -661,13 +664,6 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             "Saisissez l'index affiché, en kWh, sans décimales.",
         )
     value = int(reading.value)
-    limit = ctx.settings.max_new_injection_kwh
-    if value > limit:
-        return failed(
-            f"index d'injection de {value} kWh : invraisemblable pour une installation "
-            f"neuve (plus de {limit} kWh)",
-            "Vérifiez l'écran photographié (INDEX INJECTION, et non un index de consommation).",
-        )
     # Stale readings (their file changed) and unconfirmed uncertain ones are not counted;
     # the value retained must not be below an earlier counted one (a misread corrected
     # since is history, not a decrease).
@@ -693,8 +689,23 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             "Un index ne diminue jamais : vérifiez l'écran « Index Injection » et saisissez "
             "la valeur affichée (linkytool mes reading DOSSIER injection_index VALEUR).",
         )
-    return ok(
+    detail = (
         f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
+    )
+    limit = ctx.settings.max_new_injection_kwh
+    if value > limit:
+        # Not a condition of the procedure: a reused meter or a re-commissioning shows
+        # more. Worth a look (a consumption index photographed instead?), not a refusal.
+        return Verdict(RuleStatus.SATISFIED, detail, None, (high_index_warning(value, limit),))
+    return ok(detail)
+
+
+def high_index_warning(value: int, limit: int) -> str:
+    """French: an injection index above what a new installation shows, to be checked."""
+    return (
+        f"index d'injection de {value} kWh, plus de {limit} kWh pour une installation neuve : "
+        "à vérifier (écran « Index Injection » et non un index de consommation ; un compteur "
+        "réutilisé ou une remise en service peut afficher davantage)"
     )
 
 
@@ -876,7 +887,8 @@ RULES: tuple[Rule, ...] = (
         "index",
         "Index d'injection plausible",
         "Photo Index Injection (la mesure des kWh injectés démarrera à cette valeur)",
-        "L'index d'injection est relevé et plausible pour une installation neuve.",
+        "L'index d'injection est relevé et ne diminue pas ; au-delà de ce qu'affiche une "
+        "installation neuve (100 kWh par défaut), il est à vérifier.",
         "Relevez l'index sur l'écran « INDEX INJECTION ».",
         check_index_plausible,
     ),

@@ -260,12 +260,6 @@ FAILURES: list[tuple[str, Mutation, RuleStatus, str]] = [
     ),
     (
         "index",
-        _reading(ReadingField.INJECTION_INDEX, "4521", ReadingSource.MANUAL),
-        RuleStatus.NOT_SATISFIED,
-        "invraisemblable",
-    ),
-    (
-        "index",
         _reading(ReadingField.INJECTION_INDEX, "3", ReadingSource.MANUAL),
         RuleStatus.NOT_SATISFIED,
         "diminue",
@@ -567,3 +561,23 @@ def test_powers_are_summed_and_compared_exactly(
     got, detail = outcome(dossier, "power")
     assert got is status, detail
     assert fragment in detail
+
+
+@pytest.mark.parametrize(("limit", "warned"), [(100, True), (5000, False)])
+def test_a_large_injection_index_is_to_be_checked_not_refused(limit: int, warned: bool) -> None:
+    """Domain review: 4 521 kWh blocked the dossier ([NON] « invraisemblable »), a
+    condition the procedure does not have (a reused meter, a re-commissioning)."""
+    dossier = _reading(ReadingField.INJECTION_INDEX, "4521", ReadingSource.MANUAL)(demo_dossier())
+    assert dossier is not None
+    settings = CheckSettings(max_new_injection_kwh=limit)
+    found = next(
+        o for o in evaluate_rules(dossier, _usable_photos(), settings) if o.id == "index"
+    )
+    assert found.status is RuleStatus.SATISFIED, found.detail
+    assert found.detail == "index d'injection 4521 kWh (saisie)"
+    if warned:
+        (warning,) = found.warnings
+        assert warning.startswith("index d'injection de 4521 kWh, plus de 100 kWh")
+        assert "à vérifier" in warning
+    else:
+        assert found.warnings == ()

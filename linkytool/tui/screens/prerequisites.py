@@ -49,6 +49,8 @@ STATUS_TEXT = {
     "missing": "information manquante",
     "not_satisfied": "non rempli",
 }
+#: A satisfied rule that still asks for a look (its warnings: an index to check...).
+WARNED_ICON, WARNED_STYLE = "!", "yellow"
 #: Pause in typing before a field is validated and saved [s].
 SAVE_DELAY_S = 0.6
 
@@ -325,7 +327,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             # (a rebuilt table laid the screen out again, moved the cursor to the top
             # and back, and redrew the detail twice).
             for old, new in zip(before, self.outcomes, strict=True):
-                if (old.status, old.detail) != (new.status, new.detail):
+                if (old.status, old.detail, old.warnings) != (
+                    new.status,
+                    new.detail,
+                    new.warnings,
+                ):
                     self._update_row(table, new)
         else:
             self._fill_table(table)
@@ -351,8 +357,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         """The icon, title and finding of ``outcome``'s row."""
         status = str(outcome.status)
         style = STATUS_STYLE.get(status, "") if status != "satisfied" else ""
+        icon = Text(STATUS_ICON.get(status, "·"), style=STATUS_STYLE.get(status, ""))
+        if status == "satisfied" and outcome.warnings:
+            icon = Text(WARNED_ICON, style=WARNED_STYLE)
         return (
-            Text(STATUS_ICON.get(status, "·"), style=STATUS_STYLE.get(status, "")),
+            icon,
             Text(outcome.title, style=style),
             Text(outcome.detail, style="dim" if status == "satisfied" else style),
         )
@@ -400,6 +409,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         text.append(f"{outcome.message}\n")
         if outcome.detail:
             text.append(f"Constat : {outcome.detail}\n")
+        for warning in outcome.warnings:
+            text.append(f"À vérifier : {warning}\n", style=WARNED_STYLE)
         if outcome.citation:
             text.append(f"Procédure : « {outcome.citation} »\n", style="italic")
         if outcome.action and status != "satisfied":
