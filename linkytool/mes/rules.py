@@ -971,3 +971,25 @@ def check_prerequisites(
 def all_satisfied(outcomes: list[RuleOutcome]) -> bool:
     """True when every prerequisite is satisfied."""
     return all(outcome.satisfied for outcome in outcomes)
+
+
+def signing_date_problems(dossier: Dossier, now: datetime) -> list[str]:
+    """French reasons why the attestation's « Fait à …, le … » date cannot be signed: it
+    attests a commissioning and a test, so it is not before them, nor after today (pure).
+
+    Not a condition of the procedure, so not in :data:`RULES`: ``mes check``
+    (``CheckResult.attestation_blockers``) and ``mes attest`` both report it from here."""
+    signed_on = dossier.signatures.signed_on
+    commissioned = dossier.commissioning.at
+    if signed_on is None:
+        return []
+    if commissioned is not None and signed_on < to_paris(commissioned).date():
+        return [
+            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, avant la "
+            f"mise en service du {french_date(to_paris(commissioned))} qu'elle atteste"
+        ]
+    if signed_on > to_paris(now).date():
+        return [
+            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, dans l'avenir"
+        ]
+    return []

@@ -312,12 +312,12 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     def _check_now(self) -> None:
         """In a worker thread: evaluate the prerequisites and post them."""
         try:
-            outcomes = self.store.check()
+            result = self.store.check()
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("Prérequis", message, hint))
             return
-        self.post_message(ChecklistUpdated(outcomes))
+        self.post_message(ChecklistUpdated(result.outcomes, result.attestation_blockers))
 
     def on_checklist_updated(self, message: ChecklistUpdated) -> None:
         before, self.outcomes = self.outcomes, list(message.outcomes)
@@ -345,7 +345,10 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         summary.append(f", {missing}", style="yellow")
         refused = french_count(counts["not_satisfied"], "non rempli", "non remplis")
         summary.append(f", {refused}", style="bold red")
-        if counts["missing"] == counts["not_satisfied"] == 0:
+        if message.blockers:  # the attestation's own date: mes attest would refuse it
+            summary.append(" — attestation impossible : ", style="bold red")
+            summary.append(" ; ".join(message.blockers), style="bold red")
+        elif counts["missing"] == counts["not_satisfied"] == 0:
             summary.append(" — le dossier permet l'attestation.", style="bold green")
         show_text(self.query_one("#prereq-summary", Label), summary)
         self._show_detail(table.cursor_row)
