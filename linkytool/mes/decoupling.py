@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -97,6 +97,44 @@ SETTING_PATTERNS: tuple[SettingPattern, ...] = (
         50.2,
     ),
 )
+
+
+@dataclass(frozen=True)
+class DecouplingStandard:
+    """One decoupling standard the auto-MES accepts, and what the installer declares."""
+
+    markers: tuple[str, ...]  # all found in the typed « standard version » (no spaces)
+    declared: str  # French: what the attestation's declaration says is set
+    #: First connection-request date it is accepted for (None: any date).
+    from_request: date | None = None
+
+
+#: Accepted standards. The procedure (16/04/2020) names only « la prénorme DIN VDE
+#: 0126-1-1:2013-08 version VFR 2019 (découplage à 51,5 Hz) »; NF EN 50549-1 with the
+#: French settings replaces it for connection requests from 2025 (automes.md, a
+#: secondary source: the installer checks it).
+DECOUPLING_STANDARDS: tuple[DecouplingStandard, ...] = (
+    DecouplingStandard(
+        ("0126-1-1", "2013"),
+        "la prénorme DIN VDE 0126-1-1:2013-08 version VFR 2019 (découplage à 51,5 Hz)",
+    ),
+    DecouplingStandard(
+        ("50549",),
+        "la norme NF EN 50549-1 avec les réglages français (découplage à 51,5 Hz), admise à "
+        "la place de la DIN VDE 0126-1-1:2013-08 version VFR 2019 pour les demandes de "
+        "raccordement à partir de 2025",
+        date(2025, 1, 1),
+    ),
+)
+
+
+def decoupling_standard(standard: str, version: str) -> DecouplingStandard | None:
+    """The accepted standard the typed ``standard`` and ``version`` name, if any."""
+    text = f"{standard} {version}".upper().replace(" ", "")
+    return next(
+        (row for row in DECOUPLING_STANDARDS if all(mark in text for mark in row.markers)),
+        None,
+    )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from linkytool.mes.decoupling import (
     VFR2019_OVERFREQUENCY_HZ,
     SettingVerdict,
     assess_setting_name,
+    decoupling_standard,
     evaluate_decoupling_test,
 )
 from linkytool.mes.model import (
@@ -361,9 +362,39 @@ def check_linky(ctx: RuleContext) -> Verdict:
     return ok(f"compteur Linky{evidence}")
 
 
-def _standard_ok(standard: str, version: str) -> bool:
-    text = f"{standard} {version}".upper().replace(" ", "")
-    return ("0126-1-1" in text and "2013" in text) or "50549" in text
+def standard_findings(dossier: Dossier) -> tuple[list[str], list[str]]:
+    """Problems and warnings (French) about the decoupling standard typed in the dossier
+    (:data:`linkytool.mes.decoupling.DECOUPLING_STANDARDS`): one the auto-MES does not
+    accept, or one accepted only for connection requests from a date, checked against
+    ``documents.connection_request_date`` when known and left to the installer (a
+    warning) when not."""
+    decoupling = dossier.installation.decoupling
+    if not decoupling.standard:
+        return [], []
+    typed = f"{decoupling.standard} {decoupling.version}".strip()
+    row = decoupling_standard(decoupling.standard, decoupling.version)
+    if row is None:
+        return [
+            f"norme « {typed} » : DIN VDE 0126-1-1:2013-08 (ou NF EN 50549-1 pour les "
+            "demandes à partir de 2025) attendue"
+        ], []
+    if row.from_request is None:
+        return [], []
+    since = french_date(row.from_request)
+    requested = dossier.documents.connection_request_date
+    if requested is None:
+        return [], [
+            f"norme « {typed} » : admise pour les demandes de raccordement à partir du "
+            f"{since} seulement (source secondaire, à vérifier par l'installateur) ; "
+            "renseignez documents.connection_request_date pour que linkytool le vérifie"
+        ]
+    if requested < row.from_request:
+        return [
+            f"norme « {typed} » : admise pour les demandes de raccordement à partir du "
+            f"{since}, la demande est du {french_date(requested)} : DIN VDE 0126-1-1:2013-08 "
+            "version VFR 2019 attendue"
+        ], []
+    return [], []
 
 
 def check_decoupling(ctx: RuleContext) -> Verdict:
@@ -380,12 +411,7 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
         holes.append("seuil de surfréquence (installation.decoupling.overfrequency_hz)")
     if decoupling.location is DecouplingLocation.EXTERNAL_RELAY and not decoupling.relay_model:
         holes.append("modèle du relais externe (installation.decoupling.relay_model)")
-    problems = []
-    if decoupling.standard and not _standard_ok(decoupling.standard, decoupling.version):
-        problems.append(
-            f"norme « {decoupling.standard} {decoupling.version} » : DIN VDE 0126-1-1:2013-08 "
-            "(ou NF EN 50549-1 pour les demandes à partir de 2025) attendue"
-        )
+    problems, warnings = standard_findings(ctx.dossier)
     if (
         decoupling.overfrequency_hz is not None
         and abs(decoupling.overfrequency_hz - VFR2019_OVERFREQUENCY_HZ) > 0.05
@@ -414,7 +440,12 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
         if decoupling.location is DecouplingLocation.INVERTER
         else ("relais externe")
     )
-    return ok(f"{where}, réglage « {decoupling.setting_name} », 51,5 Hz{note}")
+    return Verdict(
+        RuleStatus.SATISFIED,
+        f"{where}, réglage « {decoupling.setting_name} », 51,5 Hz{note}",
+        None,
+        tuple(warnings),
+    )
 
 
 def check_request(ctx: RuleContext) -> Verdict:

@@ -581,3 +581,35 @@ def test_a_large_injection_index_is_to_be_checked_not_refused(limit: int, warned
         assert "à vérifier" in warning
     else:
         assert found.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("standard", "requested", "status", "warned"),
+    [
+        ("DIN VDE 0126-1-1 2013-08", None, RuleStatus.SATISFIED, False),
+        ("DIN VDE 0126-1-1 2013-08", date(2025, 3, 14), RuleStatus.SATISFIED, False),
+        # domain review: accepted silently whatever the request's date
+        ("NF EN 50549-1 2019", None, RuleStatus.SATISFIED, True),
+        ("NF EN 50549-1 2019", date(2024, 6, 3), RuleStatus.NOT_SATISFIED, False),
+        ("NF EN 50549-1 2019", date(2025, 1, 1), RuleStatus.SATISFIED, False),
+    ],
+)
+def test_en_50549_is_accepted_for_connection_requests_from_2025(
+    standard: str, requested: date | None, status: RuleStatus, warned: bool
+) -> None:
+    dossier = copy.deepcopy(demo_dossier())
+    decoupling = dossier.installation.decoupling
+    decoupling.standard, decoupling.version = standard.rsplit(" ", 1)
+    dossier.documents.connection_request_date = requested
+    found = next(o for o in evaluate_rules(dossier, _usable_photos()) if o.id == "decoupling")
+    assert found.status is status, found.detail
+    if status is RuleStatus.NOT_SATISFIED:
+        assert "admise pour les demandes de raccordement à partir du 01/01/2025" in found.detail
+        assert "la demande est du 03/06/2024" in found.detail
+    if warned:
+        (warning,) = found.warnings
+        assert "à partir du 01/01/2025 seulement" in warning
+        assert "à vérifier par l'installateur" in warning
+        assert "documents.connection_request_date" in warning
+    else:
+        assert found.warnings == ()
