@@ -284,8 +284,8 @@ def coupled_before_commissioning(
     return (
         f"{what} le {_when(moment)}, {french_duration(ahead)} avant la mise en service du "
         f"{_when(commissioned_at)} : l'essai se fait lors de cette mise en service, après "
-        "la fermeture du disjoncteur et le couplage ; refaites-le après la mise en service, ou corrigez "
-        "l'heure notée (decoupling_test.coupled_at ou commissioning.at)"
+        "la fermeture du disjoncteur et le couplage ; refaites-le après la mise en service, "
+        "ou corrigez l'heure notée (decoupling_test.coupled_at ou commissioning.at)"
     )
 
 

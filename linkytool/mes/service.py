@@ -108,7 +108,7 @@ from linkytool.mes.store import (
 )
 from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos, read_signature_image
 from linkytool.mes.titles import SCREEN_TITLES
-from linkytool.textfmt import french_date, french_datetime
+from linkytool.textfmt import french_datetime
 
 #: Largest attestation PDF read back [bytes] (ours are 0.2–2 MB).
 MAX_PDF_BYTES = 50_000_000

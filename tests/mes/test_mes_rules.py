@@ -570,9 +570,7 @@ def test_a_large_injection_index_is_to_be_checked_not_refused(limit: int, warned
     dossier = _reading(ReadingField.INJECTION_INDEX, "4521", ReadingSource.MANUAL)(demo_dossier())
     assert dossier is not None
     settings = CheckSettings(max_new_injection_kwh=limit)
-    found = next(
-        o for o in evaluate_rules(dossier, _usable_photos(), settings) if o.id == "index"
-    )
+    found = next(o for o in evaluate_rules(dossier, _usable_photos(), settings) if o.id == "index")
     assert found.status is RuleStatus.SATISFIED, found.detail
     assert found.detail == "index d'injection 4521 kWh (saisie)"
     if warned:
