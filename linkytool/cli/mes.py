@@ -134,7 +134,10 @@ def settings_options(function: Any) -> Any:
         type=click.IntRange(min=0),
         default=CheckSettings().max_new_injection_kwh,
         show_default=True,
-        help="Index d'injection maximal plausible pour une installation neuve [kWh].",
+        help=(
+            "Index d'injection attendu au plus d'une installation neuve [kWh] : "
+            "au-delà, mes check demande de le vérifier (sans refuser)."
+        ),
     )(function)
 
 
@@ -277,6 +280,9 @@ def check_command(
 ) -> None:
     """Vérifie chaque prérequis de l'auto-MES (code de sortie 1 s'il en manque un).
 
+    Dit aussi ce qui empêcherait mes attest de faire l'attestation (une date de
+    signature avant la mise en service ou dans l'avenir : code de sortie 1).
+
     Une ligne par condition du mode opératoire d'Enedis : remplie, information
     manquante ou non remplie, avec le constat et ce qu'il faut faire. Un relevé dont la
     photo ou la capture a changé depuis sa lecture est signalé, pas compté. En JSON (ou
@@ -301,10 +307,21 @@ def check_command(
         for change in result.attestation_changes:
             warn(f"  - {change}")
     total = len(result.outcomes)
+    if result.attestation_blockers:
+        warn("L'attestation ne pourra pas être faite ainsi (mes attest la refuserait) :")
+        for blocker in result.attestation_blockers:
+            warn(f"  - {blocker}")
+        warn(
+            "  Corrigez signatures.signed_on : le jour de la signature, ni avant la mise en "
+            "service ni dans l'avenir (vide, l'attestation est datée de la mise en service)."
+        )
     if result.failing:
         count = len(result.failing)
         verb = "n'est pas rempli" if count == 1 else "ne sont pas remplis"
         warn(f"{count} prérequis sur {total} {verb}.")
+        ctx.exit(int(ExitCode.NOT_SATISFIED))
+    if result.attestation_blockers:
+        warn(f"Les {total} prérequis sont remplis, mais la date de signature est à corriger.")
         ctx.exit(int(ExitCode.NOT_SATISFIED))
     warn(f"Les {total} prérequis sont remplis : linkytool mes attest {dossier} -o ...")
 

@@ -55,6 +55,7 @@ from linkytool.mes.attested import (
     attested_facts,
     case_rows,
     commissioning_rows,
+    declared_standard,
     decoupling_evidence_rows,
     decoupling_test_rows,
     documents_rows,
@@ -651,8 +652,7 @@ def _section_declarations(inputs: AttestationInputs, styles: _Styles) -> list[Fl
         _p(
             f"Je soussigné(e) {installer}{company}, installateur, atteste que l'installation "
             "est achevée et raccordée au tableau électrique du local, et que la protection de "
-            "découplage est réglée conformément à la DIN VDE 0126-1-1:2013-08 version VFR 2019 "
-            "(découplage à 51,5 Hz).",
+            f"découplage est réglée conformément à {declared_standard(dossier)}.",
             styles.body,
         ),
         Spacer(0, 3 * mm),

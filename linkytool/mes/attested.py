@@ -10,7 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from linkytool.mes.decoupling import SettingVerdict, assess_setting_name, evaluate_decoupling_test
+from linkytool.mes.decoupling import (
+    SettingVerdict,
+    assess_setting_name,
+    decoupling_standard,
+    evaluate_decoupling_test,
+)
 from linkytool.mes.model import (
     AgreementKind,
     ConnectionOption,
@@ -41,7 +46,8 @@ SOURCE_LABELS = {
 
 
 SETTING_VERDICT_LABELS = {
-    SettingVerdict.ACCEPTED: "reconnu comme réglage VFR 2019 (51,5 Hz)",
+    # VFR 2019 or the NF EN 50549-1 French setting: the standard is the row above's
+    SettingVerdict.ACCEPTED: "réglage reconnu (découplage à 51,5 Hz)",
     SettingVerdict.WARNED: "ancien réglage, pas VFR 2019",
     SettingVerdict.UNKNOWN: "réglage non répertorié par linkytool",
 }
@@ -180,6 +186,12 @@ def documents_rows(dossier: Dossier) -> list[tuple[str, str]]:
         else or_dash(documents.arpe)
     )
     return [
+        (
+            "Demande de raccordement",
+            f"du {date_text(documents.connection_request_date)}"
+            if documents.connection_request_date
+            else "date non renseignée",
+        ),
         ("Demande de MES soumise", yes_no(documents.mes_request_submitted)),
         (
             "Attestation CONSUEL",
@@ -242,6 +254,22 @@ def place_and_date(dossier: Dossier) -> tuple[str, str]:
     return dossier.commissioning.place or "—", date_text(signed_on)
 
 
+#: The field of the installer's declaration naming the standard the protection is set to.
+DECLARED_STANDARD = "Protection de découplage réglée conformément à"
+
+
+def declared_standard(dossier: Dossier) -> str:
+    """The standard the installer declares the decoupling protection set to (French, for
+    « … réglée conformément à {…}. »): the dossier's, as the accepted-standards table
+    words it (:data:`linkytool.mes.decoupling.DECOUPLING_STANDARDS`)."""
+    decoupling = dossier.installation.decoupling
+    row = decoupling_standard(decoupling.standard, decoupling.version)
+    if row is not None:
+        return row.declared
+    typed = f"{decoupling.standard} {decoupling.version}".strip()
+    return f"la norme « {typed} » déclarée au dossier" if typed else "une norme non renseignée"
+
+
 def attested_facts(dossier: Dossier) -> dict[str, str]:
     """What the attestation prints of ``dossier``, as « section – field » -> text.
 
@@ -270,6 +298,7 @@ def attested_facts(dossier: Dossier) -> dict[str, str]:
                 f"{shown_value(which, reading.value)} ({provenance(reading)})"
             )
     place, signed_on = place_and_date(dossier)
+    facts[f"{SECTION_DECLARATIONS} – {DECLARED_STANDARD}"] = declared_standard(dossier)
     facts[f"{SECTION_DECLARATIONS} – Fait à"] = place
     facts[f"{SECTION_DECLARATIONS} – le"] = signed_on
     return facts

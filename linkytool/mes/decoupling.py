@@ -13,12 +13,13 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from linkytool.mes.model import DecouplingTest, Dossier
-from linkytool.textfmt import french_number
+from linkytool.mes.schema import to_paris
+from linkytool.textfmt import french_datetime, french_duration, french_number
 
 #: Over-frequency decoupling threshold required by VFR 2019 [Hz].
 VFR2019_OVERFREQUENCY_HZ = 51.5
@@ -30,6 +31,10 @@ TIMES_TOLERANCE_S = 2.0
 #: Largest gap between the test and the commissioning: the procedure asks for the test
 #: "lors de cette MES", so a test a day or more away belongs to another visit.
 MAX_TEST_DISTANCE = timedelta(hours=12)
+#: Clock tolerance between two times typed by people [min]: the photographed « Date
+#: courante » and the commissioning time (``CheckSettings.max_commissioning_gap_min``),
+#: and how much earlier than the commissioning the coupling may be noted.
+DEFAULT_COMMISSIONING_GAP_MIN = 15.0
 
 
 class SettingVerdict(StrEnum):
@@ -95,6 +100,44 @@ SETTING_PATTERNS: tuple[SettingPattern, ...] = (
 
 
 @dataclass(frozen=True)
+class DecouplingStandard:
+    """One decoupling standard the auto-MES accepts, and what the installer declares."""
+
+    markers: tuple[str, ...]  # all found in the typed « standard version » (no spaces)
+    declared: str  # French: what the attestation's declaration says is set
+    #: First connection-request date it is accepted for (None: any date).
+    from_request: date | None = None
+
+
+#: Accepted standards. The procedure (16/04/2020) names only « la prénorme DIN VDE
+#: 0126-1-1:2013-08 version VFR 2019 (découplage à 51,5 Hz) »; NF EN 50549-1 with the
+#: French settings replaces it for connection requests from 2025 (automes.md, a
+#: secondary source: the installer checks it).
+DECOUPLING_STANDARDS: tuple[DecouplingStandard, ...] = (
+    DecouplingStandard(
+        ("0126-1-1", "2013"),
+        "la prénorme DIN VDE 0126-1-1:2013-08 version VFR 2019 (découplage à 51,5 Hz)",
+    ),
+    DecouplingStandard(
+        ("50549",),
+        "la norme NF EN 50549-1 avec les réglages français (découplage à 51,5 Hz), admise à "
+        "la place de la DIN VDE 0126-1-1:2013-08 version VFR 2019 pour les demandes de "
+        "raccordement à partir de 2025",
+        date(2025, 1, 1),
+    ),
+)
+
+
+def decoupling_standard(standard: str, version: str) -> DecouplingStandard | None:
+    """The accepted standard the typed ``standard`` and ``version`` name, if any."""
+    text = f"{standard} {version}".upper().replace(" ", "")
+    return next(
+        (row for row in DECOUPLING_STANDARDS if all(mark in text for mark in row.markers)),
+        None,
+    )
+
+
+@dataclass(frozen=True)
 class SettingAssessment:
     """The verdict on one inverter setting name."""
 
@@ -144,9 +187,13 @@ def evaluate_decoupling_test(
     *,
     max_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S,
     commissioned_at: datetime | None = None,
+    clock_tolerance_min: float = DEFAULT_COMMISSIONING_GAP_MIN,
 ) -> DecouplingTestResult:
     """Judge a decoupling test record: done, decoupling seen with a message, in time, and
-    (when ``commissioned_at`` is given) during this commissioning."""
+    (when ``commissioned_at`` is given) during this commissioning: after it (the
+    procedure's test is « lors de cette MES : après couplage de l'installation », the MES
+    being the closing of the breaker), ``clock_tolerance_min`` earlier at most, and not
+    :data:`MAX_TEST_DISTANCE` later."""
     missing: list[str] = []
     if test.coupled_at is None:
         missing.append("heure de couplage (decoupling_test.coupled_at)")
@@ -187,14 +234,16 @@ def evaluate_decoupling_test(
         problems.append(
             f"découplage en {shown} s, au-delà du seuil de {limit} s réglé dans linkytool"
         )
+    early = coupled_before_commissioning(test, commissioned_at, clock_tolerance_min)
+    if early is not None:
+        problems.append(early)
     distance = decoupling_test_distance(test, commissioned_at)
-    if distance is not None and distance > MAX_TEST_DISTANCE:
+    if early is None and distance is not None and distance > MAX_TEST_DISTANCE:
         moment = test.breaker_opened_at or test.coupled_at
         assert moment is not None and commissioned_at is not None
         problems.append(
-            f"essai du {moment:%d/%m/%Y à %H:%M}, mise en service du "
-            f"{commissioned_at:%d/%m/%Y à %H:%M} : l'essai doit être fait lors de cette "
-            "mise en service"
+            f"essai du {_when(moment)}, mise en service du {_when(commissioned_at)} : "
+            "l'essai doit être fait lors de cette mise en service"
         )
     if not test.decoupling_seen and not missing:
         problems.append("le découplage n'a pas été constaté sur l'écran de l'onduleur")
@@ -206,6 +255,37 @@ def evaluate_decoupling_test(
         threshold_s=max_delay_s,
         problems=tuple(problems),
         missing=tuple(missing),
+    )
+
+
+def _when(moment: datetime) -> str:
+    """« 20/11/2026 à 14:32 », Paris time."""
+    return french_datetime(to_paris(moment), joiner=" à ")
+
+
+def coupled_before_commissioning(
+    test: DecouplingTest,
+    commissioned_at: datetime | None,
+    tolerance_min: float = DEFAULT_COMMISSIONING_GAP_MIN,
+) -> str | None:
+    """Why the test was not done after the commissioning (French), or None.
+
+    The commissioning is the closing of the breaker; the test comes after it (coupling,
+    then opening the Enedis breaker). A coupling (else a breaker opening) noted more than
+    ``tolerance_min`` before the commissioning time belongs to an earlier trial, not to
+    this MES: both times are typed by people, hence the tolerance."""
+    moment = test.coupled_at or test.breaker_opened_at
+    if moment is None or commissioned_at is None:
+        return None
+    ahead = (commissioned_at - moment).total_seconds() / 60
+    if ahead <= tolerance_min:
+        return None
+    what = "couplage de l'installation" if test.coupled_at else "ouverture du disjoncteur"
+    return (
+        f"{what} le {_when(moment)}, {french_duration(ahead)} avant la mise en service du "
+        f"{_when(commissioned_at)} : l'essai se fait lors de cette mise en service, après "
+        "la fermeture du disjoncteur et le couplage ; refaites-le après la mise en service, "
+        "ou corrigez l'heure notée (decoupling_test.coupled_at ou commissioning.at)"
     )
 
 

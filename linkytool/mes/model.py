@@ -253,6 +253,12 @@ class Documents:
         default="", metadata=meta("Référence de l'ARPE (hors OA)", '"ARPE-2026-0042"')
     )
     cae_accepted: bool = field(default=False, metadata=meta("Contrat CAE accepté", "true"))
+    connection_request_date: date | None = field(
+        default=None,
+        metadata=meta(
+            "Date de la demande de raccordement", "2025-03-14", check="past", optional=True
+        ),
+    )
 
 
 @dataclass

@@ -14,14 +14,17 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
 from linkytool.mes.decoupling import (
+    DEFAULT_COMMISSIONING_GAP_MIN,
     DEFAULT_MAX_DECOUPLING_DELAY_S,
     VFR2019_OVERFREQUENCY_HZ,
     SettingVerdict,
     assess_setting_name,
+    decoupling_standard,
     evaluate_decoupling_test,
 )
 from linkytool.mes.model import (
@@ -54,8 +57,16 @@ from linkytool.textfmt import (
     french_percent,
 )
 
-#: Power limit of the procedure [kVA].
-MAX_POWER_KVA = 36.0
+#: Power limit of the procedure [kVA], compared exactly (:func:`kva`).
+MAX_POWER_KVA = Decimal(36)
+
+
+def kva(value: float) -> Decimal:
+    """A power as typed in the dossier, exactly: the shortest decimal that reads back as
+    ``value`` (TOML gives a float: 0.4 is stored as 0.400000000000000022...). Sums and
+    comparisons of powers are made on these, so 87 × 0,4 + 4 × 0,3 is 36 kVA, not
+    36,00000000000001 kVA above the limit."""
+    return Decimal(repr(float(value)))
 
 
 class RuleStatus(StrEnum):
@@ -80,14 +91,17 @@ class CheckSettings:
 
     #: Breaker opened -> decoupling seen [s] (DIN VDE 0126-1-1 islanding limit, unconfirmed).
     max_decoupling_delay_s: float = DEFAULT_MAX_DECOUPLING_DELAY_S
-    #: Largest injection index plausible for an installation just commissioned [kWh].
+    #: Largest injection index expected of an installation just commissioned [kWh]: above
+    #: it the index rule warns (to be checked), it does not refuse (not a procedure
+    #: condition: a reused meter or a re-commissioning shows more).
     max_new_injection_kwh: int = 100
     #: OCR confidence below which a photo reading must be confirmed by hand (0..1).
     min_ocr_confidence: float = 0.8
     #: Largest gap between the time the « Date courante » photo shows and the dossier's
     #: commissioning time [min]: the photographed date becomes the commissioning date
-    #: (mode opératoire), and the photo is taken just after closing the breaker.
-    max_commissioning_gap_min: float = 15
+    #: (mode opératoire), and the photo is taken just after closing the breaker. Also how
+    #: much earlier than the commissioning the decoupling test's coupling may be noted.
+    max_commissioning_gap_min: float = DEFAULT_COMMISSIONING_GAP_MIN
     #: Attachment limit of Enedis-Connect [bytes].
     max_attachment_bytes: int = MAX_ATTACHMENT_BYTES
 
@@ -259,27 +273,29 @@ class RuleOutcome:
 
 
 def check_power(ctx: RuleContext) -> Verdict:
-    """Connection power ≤ 36 kVA (and the inverters' sum does not exceed it)."""
+    """Connection power ≤ 36 kVA (and the inverters' sum does not exceed it), compared
+    exactly on the powers as typed (:func:`kva`)."""
     installation = ctx.dossier.installation
     inverters_kva = sum(
-        (inv.power_kva or 0.0) * inv.count for inv in installation.inverters if inv.power_kva
+        (kva(inv.power_kva) * inv.count for inv in installation.inverters if inv.power_kva),
+        Decimal(0),
     )
-    declared = installation.power_kva
+    declared = kva(installation.power_kva) if installation.power_kva is not None else None
     if declared is None and not inverters_kva:
         return missing("puissance de raccordement non renseignée (installation.power_kva)")
-    power = max(declared or 0.0, inverters_kva)
+    power = max(declared or Decimal(0), inverters_kva)
     if power > MAX_POWER_KVA:
         return failed(
-            f"{french_number(power)} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
+            f"{french_number(float(power))} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
             "Attendez la mise en service par Enedis.",
         )
-    if declared is not None and inverters_kva > declared + 0.01:
+    if declared is not None and inverters_kva > declared:
         return failed(
-            f"les onduleurs totalisent {french_number(inverters_kva)} kVA, plus que les "
-            f"{french_number(declared)} kVA déclarés",
+            f"les onduleurs totalisent {french_number(float(inverters_kva))} kVA, plus que les "
+            f"{french_number(float(declared))} kVA déclarés",
             "Corrigez installation.power_kva ou la puissance des onduleurs.",
         )
-    return ok(f"{french_number(power)} kVA ≤ 36 kVA")
+    return ok(f"{french_number(float(power))} kVA ≤ 36 kVA")
 
 
 def check_option(ctx: RuleContext) -> Verdict:
@@ -346,9 +362,39 @@ def check_linky(ctx: RuleContext) -> Verdict:
     return ok(f"compteur Linky{evidence}")
 
 
-def _standard_ok(standard: str, version: str) -> bool:
-    text = f"{standard} {version}".upper().replace(" ", "")
-    return ("0126-1-1" in text and "2013" in text) or "50549" in text
+def standard_findings(dossier: Dossier) -> tuple[list[str], list[str]]:
+    """Problems and warnings (French) about the decoupling standard typed in the dossier
+    (:data:`linkytool.mes.decoupling.DECOUPLING_STANDARDS`): one the auto-MES does not
+    accept, or one accepted only for connection requests from a date, checked against
+    ``documents.connection_request_date`` when known and left to the installer (a
+    warning) when not."""
+    decoupling = dossier.installation.decoupling
+    if not decoupling.standard:
+        return [], []
+    typed = f"{decoupling.standard} {decoupling.version}".strip()
+    row = decoupling_standard(decoupling.standard, decoupling.version)
+    if row is None:
+        return [
+            f"norme « {typed} » : DIN VDE 0126-1-1:2013-08 (ou NF EN 50549-1 pour les "
+            "demandes à partir de 2025) attendue"
+        ], []
+    if row.from_request is None:
+        return [], []
+    since = french_date(row.from_request)
+    requested = dossier.documents.connection_request_date
+    if requested is None:
+        return [], [
+            f"norme « {typed} » : admise pour les demandes de raccordement à partir du "
+            f"{since} seulement (source secondaire, à vérifier par l'installateur) ; "
+            "renseignez documents.connection_request_date pour que linkytool le vérifie"
+        ]
+    if requested < row.from_request:
+        return [
+            f"norme « {typed} » : admise pour les demandes de raccordement à partir du "
+            f"{since}, la demande est du {french_date(requested)} : DIN VDE 0126-1-1:2013-08 "
+            "version VFR 2019 attendue"
+        ], []
+    return [], []
 
 
 def check_decoupling(ctx: RuleContext) -> Verdict:
@@ -365,12 +411,7 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
         holes.append("seuil de surfréquence (installation.decoupling.overfrequency_hz)")
     if decoupling.location is DecouplingLocation.EXTERNAL_RELAY and not decoupling.relay_model:
         holes.append("modèle du relais externe (installation.decoupling.relay_model)")
-    problems = []
-    if decoupling.standard and not _standard_ok(decoupling.standard, decoupling.version):
-        problems.append(
-            f"norme « {decoupling.standard} {decoupling.version} » : DIN VDE 0126-1-1:2013-08 "
-            "(ou NF EN 50549-1 pour les demandes à partir de 2025) attendue"
-        )
+    problems, warnings = standard_findings(ctx.dossier)
     if (
         decoupling.overfrequency_hz is not None
         and abs(decoupling.overfrequency_hz - VFR2019_OVERFREQUENCY_HZ) > 0.05
@@ -399,7 +440,12 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
         if decoupling.location is DecouplingLocation.INVERTER
         else ("relais externe")
     )
-    return ok(f"{where}, réglage « {decoupling.setting_name} », 51,5 Hz{note}")
+    return Verdict(
+        RuleStatus.SATISFIED,
+        f"{where}, réglage « {decoupling.setting_name} », 51,5 Hz{note}",
+        None,
+        tuple(warnings),
+    )
 
 
 def check_request(ctx: RuleContext) -> Verdict:
@@ -637,7 +683,8 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
 
 
 def check_index_plausible(ctx: RuleContext) -> Verdict:
-    """Injection index present, integer, small for a new installation, never decreasing."""
+    """Injection index present, integer, never decreasing; a warning when larger than a
+    new installation's (``max_new_injection_kwh``)."""
     reading, problem = _current(ctx, ReadingField.INJECTION_INDEX)
     if problem is not None:
         return problem
@@ -648,13 +695,6 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             "Saisissez l'index affiché, en kWh, sans décimales.",
         )
     value = int(reading.value)
-    limit = ctx.settings.max_new_injection_kwh
-    if value > limit:
-        return failed(
-            f"index d'injection de {value} kWh : invraisemblable pour une installation "
-            f"neuve (plus de {limit} kWh)",
-            "Vérifiez l'écran photographié (INDEX INJECTION, et non un index de consommation).",
-        )
     # Stale readings (their file changed) and unconfirmed uncertain ones are not counted;
     # the value retained must not be below an earlier counted one (a misread corrected
     # since is history, not a decrease).
@@ -680,8 +720,23 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             "Un index ne diminue jamais : vérifiez l'écran « Index Injection » et saisissez "
             "la valeur affichée (linkytool mes reading DOSSIER injection_index VALEUR).",
         )
-    return ok(
+    detail = (
         f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
+    )
+    limit = ctx.settings.max_new_injection_kwh
+    if value > limit:
+        # Not a condition of the procedure: a reused meter or a re-commissioning shows
+        # more. Worth a look (a consumption index photographed instead?), not a refusal.
+        return Verdict(RuleStatus.SATISFIED, detail, None, (high_index_warning(value, limit),))
+    return ok(detail)
+
+
+def high_index_warning(value: int, limit: int) -> str:
+    """French: an injection index above what a new installation shows, to be checked."""
+    return (
+        f"index d'injection de {value} kWh, plus de {limit} kWh pour une installation neuve : "
+        "à vérifier (écran « Index Injection » et non un index de consommation ; un compteur "
+        "réutilisé ou une remise en service peut afficher davantage)"
     )
 
 
@@ -691,6 +746,7 @@ def check_test(ctx: RuleContext) -> Verdict:
         ctx.dossier.decoupling_test,
         max_delay_s=ctx.settings.max_decoupling_delay_s,
         commissioned_at=ctx.dossier.commissioning.at,
+        clock_tolerance_min=ctx.settings.max_commissioning_gap_min,
     )
     if result.problems:
         return failed(
@@ -862,7 +918,8 @@ RULES: tuple[Rule, ...] = (
         "index",
         "Index d'injection plausible",
         "Photo Index Injection (la mesure des kWh injectés démarrera à cette valeur)",
-        "L'index d'injection est relevé et plausible pour une installation neuve.",
+        "L'index d'injection est relevé et ne diminue pas ; au-delà de ce qu'affiche une "
+        "installation neuve (100 kWh par défaut), il est à vérifier.",
         "Relevez l'index sur l'écran « INDEX INJECTION ».",
         check_index_plausible,
     ),
@@ -945,3 +1002,25 @@ def check_prerequisites(
 def all_satisfied(outcomes: list[RuleOutcome]) -> bool:
     """True when every prerequisite is satisfied."""
     return all(outcome.satisfied for outcome in outcomes)
+
+
+def signing_date_problems(dossier: Dossier, now: datetime) -> list[str]:
+    """French reasons why the attestation's « Fait à …, le … » date cannot be signed: it
+    attests a commissioning and a test, so it is not before them, nor after today (pure).
+
+    Not a condition of the procedure, so not in :data:`RULES`: ``mes check``
+    (``CheckResult.attestation_blockers``) and ``mes attest`` both report it from here."""
+    signed_on = dossier.signatures.signed_on
+    commissioned = dossier.commissioning.at
+    if signed_on is None:
+        return []
+    if commissioned is not None and signed_on < to_paris(commissioned).date():
+        return [
+            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, avant la "
+            f"mise en service du {french_date(to_paris(commissioned))} qu'elle atteste"
+        ]
+    if signed_on > to_paris(now).date():
+        return [
+            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, dans l'avenir"
+        ]
+    return []

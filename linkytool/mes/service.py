@@ -87,6 +87,7 @@ from linkytool.mes.rules import (
     RuleOutcome,
     confirmed_values,
     evaluate_rules,
+    signing_date_problems,
     source_files,
 )
 from linkytool.mes.schema import PARIS, to_paris
@@ -107,7 +108,7 @@ from linkytool.mes.store import (
 )
 from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos, read_signature_image
 from linkytool.mes.titles import SCREEN_TITLES
-from linkytool.textfmt import french_date, french_datetime
+from linkytool.textfmt import french_datetime
 
 #: Largest attestation PDF read back [bytes] (ours are 0.2–2 MB).
 MAX_PDF_BYTES = 50_000_000
@@ -614,6 +615,7 @@ def record_decoupling_test(
         updated.decoupling_test,
         max_delay_s=settings.max_decoupling_delay_s,
         commissioned_at=updated.commissioning.at,
+        clock_tolerance_min=settings.max_commissioning_gap_min,
     )
     return DecouplingTestRecord(path, updated.decoupling_test, result, replaced)
 
@@ -630,11 +632,19 @@ class CheckResult:
     #: What changed in the dossier since its recorded attestation was produced (French;
     #: empty when there is none or it still matches): it must be produced again.
     attestation_changes: tuple[str, ...] = ()
+    #: What keeps ``mes attest`` from producing the attestation besides the prerequisites
+    #: (French; the signing date: :func:`linkytool.mes.rules.signing_date_problems`).
+    attestation_blockers: tuple[str, ...] = ()
 
     @property
     def satisfied(self) -> bool:
         """Every prerequisite is satisfied."""
         return all(outcome.satisfied for outcome in self.outcomes)
+
+    @property
+    def attestable(self) -> bool:
+        """``mes attest`` would produce a final attestation from the dossier as it is."""
+        return self.satisfied and not self.attestation_blockers
 
     @property
     def failing(self) -> tuple[RuleOutcome, ...]:
@@ -665,14 +675,21 @@ def _outcomes(
     )
 
 
-def check(dossier_path: str | Path, *, settings: CheckSettings | None = None) -> CheckResult:
-    """Evaluate every prerequisite (stale readings are reported, not counted)."""
+def check(
+    dossier_path: str | Path,
+    *,
+    settings: CheckSettings | None = None,
+    now: datetime | None = None,
+) -> CheckResult:
+    """Evaluate every prerequisite (stale readings are reported, not counted), and what
+    else would keep the attestation from being produced (its signing date)."""
     path = Path(dossier_path)
     dossier = load_dossier(path)
     return CheckResult(
         path,
         tuple(_outcomes(dossier, path.parent, None, settings or CheckSettings())),
         recorded_attestation_changes(dossier, path.parent),
+        tuple(signing_date_problems(dossier, _now(now))),
     )
 
 
@@ -756,25 +773,6 @@ def _signature_path(given: Path | None, declared: str, base: Path) -> Path | Non
     if given is not None:
         return Path(given)
     return resolve(base, declared) if declared else None
-
-
-def signing_date_problems(dossier: Dossier, now: datetime) -> list[str]:
-    """French reasons why the attestation's « Fait à …, le … » date cannot be signed: it
-    attests a commissioning and a test, so it is not before them, nor after today."""
-    signed_on = dossier.signatures.signed_on
-    commissioned = dossier.commissioning.at
-    if signed_on is None:
-        return []
-    if commissioned is not None and signed_on < to_paris(commissioned).date():
-        return [
-            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, avant la "
-            f"mise en service du {french_date(to_paris(commissioned))} qu'elle atteste"
-        ]
-    if signed_on > to_paris(now).date():
-        return [
-            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, dans l'avenir"
-        ]
-    return []
 
 
 def build_attestation(

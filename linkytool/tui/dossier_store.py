@@ -203,11 +203,12 @@ class DossierStore:
         with self._lock:
             return service.confirmed_photo_values(self.path)
 
-    def check(self) -> list[Any]:
-        """Evaluate the prerequisites (``linkytool.mes.service.check``)."""
+    def check(self) -> Any:
+        """Evaluate the prerequisites (``linkytool.mes.service.check``: its
+        ``CheckResult``)."""
         from linkytool.mes import service
 
-        return list(service.check(self.require_path()).outcomes)
+        return service.check(self.require_path())
 
 
 class DossierEdits:

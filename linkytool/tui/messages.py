@@ -78,11 +78,13 @@ class DossierChanged(Message):
 
 
 class ChecklistUpdated(Message):
-    """Prerequisites were re-evaluated (``outcomes`` are ``linkytool.mes`` rule outcomes)."""
+    """Prerequisites were re-evaluated (``outcomes`` are ``linkytool.mes`` rule outcomes;
+    ``blockers``, French, what else keeps the attestation from being made: its date)."""
 
-    def __init__(self, outcomes: Sequence[Any]) -> None:
+    def __init__(self, outcomes: Sequence[Any], blockers: Sequence[str] = ()) -> None:
         super().__init__()
         self.outcomes = tuple(outcomes)
+        self.blockers = tuple(blockers)
 
 
 class DecouplingRecorded(Message):

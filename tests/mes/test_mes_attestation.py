@@ -225,3 +225,34 @@ def test_streams_are_binary_and_each_photo_is_reduced_once(
     assert b"/ASCII85Decode" not in pdf
     assert b"/DCTDecode" in pdf  # the thumbnails are there, as JPEG
     assert len(reduced) == 3, reduced
+
+
+def test_the_installer_declares_the_standard_the_dossier_names(
+    complete: tuple[Dossier, Path],
+) -> None:
+    """Domain review: section 4 said « NF EN 50549-1 2019 », the installer's signed
+    declaration (section 11) « réglée conformément à la DIN VDE 0126-1-1:2013-08 »."""
+    from linkytool.mes.attested import DECLARED_STANDARD, attested_facts
+
+    dossier, path = complete
+    din = flat(pdf_text(attest(dossier, base_dir=path.parent, now=GENERATED).pdf)[0])
+    assert (
+        "réglée conformément à la prénorme DIN VDE 0126-1-1:2013-08 version VFR 2019 "
+        "(découplage à 51,5 Hz)." in din
+    )
+    decoupling = dossier.installation.decoupling
+    decoupling.standard, decoupling.version = "NF EN 50549-1", "2019"
+    decoupling.setting_name = "EN50549_FR"
+    dossier.documents.connection_request_date = datetime(2025, 3, 14).date()
+    pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    text = flat(pdf_text(pdf)[0])
+    assert "réglée conformément à la norme NF EN 50549-1 avec les réglages français" in text
+    assert "conformément à la DIN" not in text and "conformément à la prénorme" not in text
+    assert "Demande de raccordement du 14/03/2025" in text
+    assert "EN50549_FR – réglage reconnu (découplage à 51,5 Hz)" in text
+    # what the declaration says is attested: the pack's staleness check covers it
+    summary = read_embedded_summary(pdf)
+    assert summary is not None
+    key = f"11. Déclarations – {DECLARED_STANDARD}"
+    assert summary["attested"][key] == attested_facts(dossier)[key]
+    assert summary["attested"][key].startswith("la norme NF EN 50549-1")

@@ -55,8 +55,11 @@ def test_check_threshold_options(complete: tuple[Dossier, Path]) -> None:
     assert code == 1
     test_row = next(row for row in json.loads(out) if row["id"] == "test")
     assert test_row["status"] == "not_satisfied"
-    code, _, _ = run("check", str(path), "--max-index", "5")
-    assert code == 1
+    # above --max-index the index is to be checked, not refused (domain review)
+    code, out, err = run("check", str(path), "--max-index", "5")
+    assert code == 0 and "[ok]" in out
+    assert "Attention : index d'injection de 12 kWh, plus de 5 kWh" in err
+    assert "attention : index d'injection de 12 kWh" in out  # under its rule
 
 
 def test_invalid_dossier_exit_code_3(tmp_path: Path) -> None:

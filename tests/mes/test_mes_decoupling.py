@@ -88,3 +88,45 @@ def test_verdict_is_monotonic_in_the_delay(delay: float, limit: float) -> None:
         message="Grid Loss",
     )
     assert evaluate_decoupling_test(test, max_delay_s=limit).passed == (delay <= limit)
+
+
+COMMISSIONED = datetime(2026, 11, 20, 14, 32, tzinfo=PARIS)
+
+
+def _test_coupled_at(hour: int, minute: int) -> DecouplingTest:
+    coupled = datetime(2026, 11, 20, hour, minute, tzinfo=PARIS)
+    return DecouplingTest(
+        coupled_at=coupled,
+        breaker_opened_at=coupled + timedelta(minutes=6, seconds=12),
+        decoupled_at=coupled + timedelta(minutes=6, seconds=13),
+        decoupling_seen=True,
+        message="Utility Loss",
+    )
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "passed"),
+    [
+        (10, 35, False),  # domain review: coupled 4 h before the MES, accepted and attested
+        (14, 16, False),  # 16 min before: beyond the 15 min clock tolerance
+        (14, 17, True),  # 15 min before: two clocks read by people
+        (14, 35, True),  # after the MES, as the procedure says
+    ],
+)
+def test_a_test_coupled_before_the_commissioning_is_refused(
+    hour: int, minute: int, passed: bool
+) -> None:
+    result = evaluate_decoupling_test(_test_coupled_at(hour, minute), commissioned_at=COMMISSIONED)
+    assert result.passed is passed, result.problems
+    if not passed:
+        (problem,) = result.problems
+        assert problem.startswith(f"couplage de l'installation le 20/11/2026 à {hour}:{minute}")
+        assert "avant la mise en service du 20/11/2026 à 14:32" in problem
+        assert "refaites-le après la mise en service" in problem
+
+
+def test_the_clock_tolerance_before_the_commissioning_is_a_setting() -> None:
+    test = _test_coupled_at(14, 22)
+    assert evaluate_decoupling_test(test, commissioned_at=COMMISSIONED).passed
+    strict = evaluate_decoupling_test(test, commissioned_at=COMMISSIONED, clock_tolerance_min=5)
+    assert not strict.passed and "10 min avant la mise en service" in strict.problems[0]

@@ -359,6 +359,25 @@ def test_an_attestation_is_not_signed_before_the_commissioning_it_attests(
         service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=now))
     assert any(fragment in reason for reason in caught.value.reasons), caught.value.reasons
     assert not (tmp_path / "a.pdf").exists()
+    # mes check says so from the same code, before mes attest refuses (domain review:
+    # « Les 12 prérequis sont remplis : linkytool mes attest … », then a refusal)
+    checked = service.check(ready, now=now)
+    assert checked.satisfied and not checked.attestable
+    assert [b for b in checked.attestation_blockers if fragment in b], checked
+    assert checked.attestation_blockers == tuple(
+        r for r in caught.value.reasons if r.startswith("date de signature")
+    )
+
+
+def test_mes_check_refuses_a_signing_date_before_the_commissioning(ready: Path) -> None:
+    dossier = load_dossier(ready)
+    dossier.signatures.signed_on = datetime(2026, 11, 19).date()
+    save_dossier(dossier, ready)
+    code, out, err = run("check", str(ready))
+    assert code == 1 and "[NON]" not in out
+    assert "le 19/11/2026, avant la mise en service du 20/11/2026" in err
+    assert "Corrigez signatures.signed_on" in err
+    assert "prérequis sont remplis : linkytool mes attest" not in err
 
 
 def test_an_attestation_that_does_not_say_what_it_attests_is_not_sent(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -115,6 +115,20 @@ def _at(
 def _no_readings(which: ReadingField) -> Mutation:
     def mutate(dossier: Dossier) -> None:
         dossier.readings.history(which).clear()
+
+    return mutate
+
+
+def _times(*, coupled: str, opened: str, decoupled: str) -> Mutation:
+    """The decoupling test's times (HH:MM:SS, 20/11/2026, Paris), stopwatch cleared."""
+
+    def at(text: str) -> datetime:
+        return datetime.combine(date(2026, 11, 20), time.fromisoformat(text), tzinfo=PARIS)
+
+    def mutate(dossier: Dossier) -> None:
+        test = dossier.decoupling_test
+        test.coupled_at, test.breaker_opened_at = at(coupled), at(opened)
+        test.decoupled_at, test.delay_s = at(decoupled), None
 
     return mutate
 
@@ -246,12 +260,6 @@ FAILURES: list[tuple[str, Mutation, RuleStatus, str]] = [
     ),
     (
         "index",
-        _reading(ReadingField.INJECTION_INDEX, "4521", ReadingSource.MANUAL),
-        RuleStatus.NOT_SATISFIED,
-        "invraisemblable",
-    ),
-    (
-        "index",
         _reading(ReadingField.INJECTION_INDEX, "3", ReadingSource.MANUAL),
         RuleStatus.NOT_SATISFIED,
         "diminue",
@@ -270,6 +278,12 @@ FAILURES: list[tuple[str, Mutation, RuleStatus, str]] = [
         _set("decoupling_test.breaker_opened_at", datetime(2026, 11, 20, 14, 0, tzinfo=PARIS)),
         RuleStatus.NOT_SATISFIED,
         "avant le couplage",
+    ),
+    (  # domain review: a test coupled at 10:35 for a MES at 14:32 was attested
+        "test",
+        _times(coupled="10:35:00", opened="10:41:12", decoupled="10:41:13"),
+        RuleStatus.NOT_SATISFIED,
+        "couplage de l'installation le 20/11/2026 à 10:35, 3 h 57 min avant la mise en service",
     ),
 ]
 
@@ -516,3 +530,84 @@ def test_a_tic_date_of_another_day_does_not_outweigh_the_photographed_date() -> 
         RuleStatus.SATISFIED,
         "date courante 20/11/2026 14:32 = mise en service du 20/11/2026 14:32",
     )
+
+
+def _inverters(*rows: tuple[int, float]) -> list[Inverter]:
+    return [
+        Inverter(make="Enphase", model=f"M{i}", serial=f"S{i}", count=count, power_kva=power)
+        for i, (count, power) in enumerate(rows)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("declared", "inverters", "status", "fragment"),
+    [
+        # 87 × 0,4 + 4 × 0,3 is 36,00000000000001 in floats: exactly 36 kVA (domain review)
+        (36.0, [(87, 0.4), (4, 0.3)], RuleStatus.SATISFIED, "36 kVA ≤ 36 kVA"),
+        (None, [(87, 0.4), (4, 0.3)], RuleStatus.SATISFIED, "36 kVA ≤ 36 kVA"),
+        (0.3, [(3, 0.1)], RuleStatus.SATISFIED, "0,3 kVA ≤ 36 kVA"),
+        (36.01, [(87, 0.4), (4, 0.3)], RuleStatus.NOT_SATISFIED, "36,01 kVA dépasse 36 kVA"),
+        (36.0, [(87, 0.4), (4, 0.3), (1, 0.01)], RuleStatus.NOT_SATISFIED, "36,01 kVA dépasse"),
+        # the inverters above the declared power by 5 W: exact, no tolerance
+        (6.0, [(1, 6.005)], RuleStatus.NOT_SATISFIED, "totalisent 6,005 kVA, plus que les 6"),
+    ],
+)
+def test_powers_are_summed_and_compared_exactly(
+    declared: float | None, inverters: list[tuple[int, float]], status: RuleStatus, fragment: str
+) -> None:
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.installation.power_kva = declared
+    dossier.installation.inverters = _inverters(*inverters)
+    got, detail = outcome(dossier, "power")
+    assert got is status, detail
+    assert fragment in detail
+
+
+@pytest.mark.parametrize(("limit", "warned"), [(100, True), (5000, False)])
+def test_a_large_injection_index_is_to_be_checked_not_refused(limit: int, warned: bool) -> None:
+    """Domain review: 4 521 kWh blocked the dossier ([NON] « invraisemblable »), a
+    condition the procedure does not have (a reused meter, a re-commissioning)."""
+    dossier = _reading(ReadingField.INJECTION_INDEX, "4521", ReadingSource.MANUAL)(demo_dossier())
+    assert dossier is not None
+    settings = CheckSettings(max_new_injection_kwh=limit)
+    found = next(o for o in evaluate_rules(dossier, _usable_photos(), settings) if o.id == "index")
+    assert found.status is RuleStatus.SATISFIED, found.detail
+    assert found.detail == "index d'injection 4521 kWh (saisie)"
+    if warned:
+        (warning,) = found.warnings
+        assert warning.startswith("index d'injection de 4521 kWh, plus de 100 kWh")
+        assert "à vérifier" in warning
+    else:
+        assert found.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("standard", "requested", "status", "warned"),
+    [
+        ("DIN VDE 0126-1-1 2013-08", None, RuleStatus.SATISFIED, False),
+        ("DIN VDE 0126-1-1 2013-08", date(2025, 3, 14), RuleStatus.SATISFIED, False),
+        # domain review: accepted silently whatever the request's date
+        ("NF EN 50549-1 2019", None, RuleStatus.SATISFIED, True),
+        ("NF EN 50549-1 2019", date(2024, 6, 3), RuleStatus.NOT_SATISFIED, False),
+        ("NF EN 50549-1 2019", date(2025, 1, 1), RuleStatus.SATISFIED, False),
+    ],
+)
+def test_en_50549_is_accepted_for_connection_requests_from_2025(
+    standard: str, requested: date | None, status: RuleStatus, warned: bool
+) -> None:
+    dossier = copy.deepcopy(demo_dossier())
+    decoupling = dossier.installation.decoupling
+    decoupling.standard, decoupling.version = standard.rsplit(" ", 1)
+    dossier.documents.connection_request_date = requested
+    found = next(o for o in evaluate_rules(dossier, _usable_photos()) if o.id == "decoupling")
+    assert found.status is status, found.detail
+    if status is RuleStatus.NOT_SATISFIED:
+        assert "admise pour les demandes de raccordement à partir du 01/01/2025" in found.detail
+        assert "la demande est du 03/06/2024" in found.detail
+    if warned:
+        (warning,) = found.warnings
+        assert "à partir du 01/01/2025 seulement" in warning
+        assert "à vérifier par l'installateur" in warning
+        assert "documents.connection_request_date" in warning
+    else:
+        assert found.warnings == ()

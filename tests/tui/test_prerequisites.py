@@ -316,3 +316,56 @@ async def test_a_dossier_fixed_on_disk_is_read_again(
         await wait_for(pilot, lambda: bool(app.query("#f-case--prm")))
         await wait_for(pilot, lambda: "rempli" in summary())
         assert app.store.dossier is not None and app.store.load_error is None
+
+
+async def test_a_large_injection_index_is_shown_to_be_checked(
+    demo_copy: Path, messages: MessageLog
+) -> None:
+    """Domain review: an index above 100 kWh is a warning to look at, not a refusal; the
+    checklist shows it on the rule's row and in its detail."""
+    from linkytool.mes import ReadingField, service
+
+    service.record_reading(demo_copy, ReadingField.INJECTION_INDEX, "4521")
+    app = make_app(demo_copy, clock=frozen_clock)
+    async with app.run_test(size=(100, 40), message_hook=messages) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: bool(messages.of(ChecklistUpdated)), timeout=20)
+        outcomes = messages.of(ChecklistUpdated)[-1].outcomes
+        row = next(i for i, o in enumerate(outcomes) if o.id == "index")
+        assert outcomes[row].satisfied and outcomes[row].warnings
+        table = app.query_one("#prereq-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count == len(outcomes))
+        assert str(table.get_cell_at((row, 0))) == "!"
+        table.move_cursor(row=row)
+
+        def detail() -> str:
+            return str(app.query_one("#prereq-detail").render())
+
+        await wait_for(
+            pilot, lambda: "À vérifier : index d'injection de 4521 kWh, plus de 100" in detail()
+        )
+        assert "le dossier permet l'attestation" in screen_text(app)
+
+
+async def test_a_signing_date_that_mes_attest_refuses_is_said_on_the_checklist(
+    demo_copy: Path, messages: MessageLog
+) -> None:
+    """Domain review: every prerequisite satisfied, signatures.signed_on the day before
+    the commissioning: the checklist said « le dossier permet l'attestation », which the
+    attestation then refused."""
+    from linkytool.mes import save_dossier
+
+    dossier = load_dossier(demo_copy)
+    dossier.signatures.signed_on = date(2026, 11, 19)
+    save_dossier(dossier, demo_copy)
+    app = make_app(demo_copy, clock=frozen_clock)
+
+    def summary() -> str:
+        return str(app.panes["prerequis"].query_one("#prereq-summary", Label).render())
+
+    async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: "attestation impossible" in summary(), 20)
+        assert "le 19/11/2026, avant la mise en service du 20/11/2026" in summary()
+        assert "le dossier permet l'attestation" not in summary()
+        assert all(o.satisfied for o in messages.of(ChecklistUpdated)[-1].outcomes)

@@ -49,6 +49,8 @@ STATUS_TEXT = {
     "missing": "information manquante",
     "not_satisfied": "non rempli",
 }
+#: A satisfied rule that still asks for a look (its warnings: an index to check...).
+WARNED_ICON, WARNED_STYLE = "!", "yellow"
 #: Pause in typing before a field is validated and saved [s].
 SAVE_DELAY_S = 0.6
 
@@ -310,12 +312,12 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
     def _check_now(self) -> None:
         """In a worker thread: evaluate the prerequisites and post them."""
         try:
-            outcomes = self.store.check()
+            result = self.store.check()
         except Exception as error:
             message, hint = describe_error(error)
             self.post_message(WorkFailed("Prérequis", message, hint))
             return
-        self.post_message(ChecklistUpdated(outcomes))
+        self.post_message(ChecklistUpdated(result.outcomes, result.attestation_blockers))
 
     def on_checklist_updated(self, message: ChecklistUpdated) -> None:
         before, self.outcomes = self.outcomes, list(message.outcomes)
@@ -325,7 +327,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             # (a rebuilt table laid the screen out again, moved the cursor to the top
             # and back, and redrew the detail twice).
             for old, new in zip(before, self.outcomes, strict=True):
-                if (old.status, old.detail) != (new.status, new.detail):
+                if (old.status, old.detail, old.warnings) != (
+                    new.status,
+                    new.detail,
+                    new.warnings,
+                ):
                     self._update_row(table, new)
         else:
             self._fill_table(table)
@@ -339,7 +345,10 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         summary.append(f", {missing}", style="yellow")
         refused = french_count(counts["not_satisfied"], "non rempli", "non remplis")
         summary.append(f", {refused}", style="bold red")
-        if counts["missing"] == counts["not_satisfied"] == 0:
+        if message.blockers:  # the attestation's own date: mes attest would refuse it
+            summary.append(" — attestation impossible : ", style="bold red")
+            summary.append(" ; ".join(message.blockers), style="bold red")
+        elif counts["missing"] == counts["not_satisfied"] == 0:
             summary.append(" — le dossier permet l'attestation.", style="bold green")
         show_text(self.query_one("#prereq-summary", Label), summary)
         self._show_detail(table.cursor_row)
@@ -351,8 +360,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         """The icon, title and finding of ``outcome``'s row."""
         status = str(outcome.status)
         style = STATUS_STYLE.get(status, "") if status != "satisfied" else ""
+        icon = Text(STATUS_ICON.get(status, "·"), style=STATUS_STYLE.get(status, ""))
+        if status == "satisfied" and outcome.warnings:
+            icon = Text(WARNED_ICON, style=WARNED_STYLE)
         return (
-            Text(STATUS_ICON.get(status, "·"), style=STATUS_STYLE.get(status, "")),
+            icon,
             Text(outcome.title, style=style),
             Text(outcome.detail, style="dim" if status == "satisfied" else style),
         )
@@ -400,6 +412,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         text.append(f"{outcome.message}\n")
         if outcome.detail:
             text.append(f"Constat : {outcome.detail}\n")
+        for warning in outcome.warnings:
+            text.append(f"À vérifier : {warning}\n", style=WARNED_STYLE)
         if outcome.citation:
             text.append(f"Procédure : « {outcome.citation} »\n", style="italic")
         if outcome.action and status != "satisfied":
