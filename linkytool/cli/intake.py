@@ -75,14 +75,16 @@ def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> No
     address = bind or default_bind_address()
     settings = IntakeSettings(idle_timeout_s=timeout_min * 60)
     server = IntakeServer(dossier, bind=address, port=port, settings=settings)
-    server.start()
     labels = {slot.name: slot.label for slot in SLOTS}
     fields = {slot.name: slot.field for slot in SLOTS}
-    warn("Photos du compteur : scannez ce code avec le téléphone (même réseau) :")
-    click.echo("\n".join(server.qr_lines()), err=True)
-    warn(server.url)
     interrupted = False
+    # From start() on, a Ctrl+C (even while the QR code is printed) stops the server
+    # before the readings are shown: never a server thread left running at exit.
     try:
+        server.start()
+        warn("Photos du compteur : scannez ce code avec le téléphone (même réseau) :")
+        click.echo("\n".join(server.qr_lines()), err=True)
+        warn(server.url)
         while not server.wait_closed(0.2):
             while not server.events.empty():
                 warn(_describe(server.events.get(), labels, fields))

@@ -83,6 +83,7 @@ def test_mes_intake_from_start_to_finish(dossier: Path, samples_dir: Path) -> No
     assert "30002345678901" in out and "sûr" in out
     assert "Numéro de PRM : sûr : 30002345678901" in err
     assert "Les trois photos sont lues" in err
+    assert "Task was destroyed" not in err and "Traceback" not in err
 
 
 def test_the_readings_are_shown_as_people_read_them() -> None:
@@ -102,3 +103,28 @@ def test_the_readings_are_shown_as_people_read_them() -> None:
     assert shown["prm"].endswith(": sûr : 30002345678901")
     assert shown["date"].endswith(": sûr : 20/11/2026 14:32")
     assert shown["injection_index"].endswith(": sûr : 12 kWh")
+
+
+def test_ctrl_c_while_the_qr_code_is_shown_stops_the_server_and_shows_the_readings(
+    dossier: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: a Ctrl+C in the first moments (while the QR code was printed) escaped the
+    command: « Interrompu. », no table, and the server thread still running at exit (its
+    asyncio tasks then reported « Task was destroyed but it is pending! »)."""
+    import threading
+
+    from click.testing import CliRunner
+
+    from linkytool.cli import cli
+    from linkytool.intake import IntakeServer
+
+    def interrupted(self: IntakeServer, max_lines: int = 21) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(IntakeServer, "qr_lines", interrupted)
+    result = CliRunner().invoke(cli, ["mes", "intake", str(dossier), "--bind", "127.0.0.1"])
+    assert result.exit_code == 130, result.output
+    assert "Réception fermée au poste (Ctrl+C)." in result.stderr
+    assert "Interrompu." not in result.stderr
+    assert "Numéro de PRM" in result.stdout and "pas de photo" in result.stdout
+    assert not [t for t in threading.enumerate() if t.name == "linkytool-intake"]
