@@ -65,10 +65,12 @@ def _describe(event: Any, labels: dict[str, str], fields: dict[str, ReadingField
 def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> None:
     """Reçoit les photos des trois écrans depuis le téléphone (code QR, même réseau).
 
-    Le téléphone ouvre une page (code QR ou adresse) avec un bouton par écran ; chaque
-    photo est enregistrée dans le dossier de DOSSIER, lue aussitôt et la lecture est
-    renvoyée au téléphone (« sûr » ou « à confirmer »). La réception s'arrête quand les
-    trois lectures sont sûres, sur « Terminer » au téléphone, par Ctrl+C ou après le délai.
+    DOSSIER est le fichier du dossier de mise en service (.toml créé par mes new). Le
+    téléphone ouvre une page (code QR ou adresse) avec un bouton par écran ; chaque photo
+    est enregistrée dans le même répertoire que DOSSIER, lue aussitôt, et son relevé est
+    ajouté au dossier ; la lecture est renvoyée au téléphone (« sûr » ou « à confirmer »).
+    La réception s'arrête quand les trois lectures sont sûres, sur « Terminer » au
+    téléphone, par Ctrl+C ou après le délai.
     """
     from linkytool.intake import SLOTS, IntakeServer, IntakeSettings, default_bind_address
 

@@ -128,3 +128,15 @@ def test_ctrl_c_while_the_qr_code_is_shown_stops_the_server_and_shows_the_readin
     assert "Interrompu." not in result.stderr
     assert "Numéro de PRM" in result.stdout and "pas de photo" in result.stdout
     assert not [t for t in threading.enumerate() if t.name == "linkytool-intake"]
+
+
+def test_the_help_says_plainly_what_dossier_is() -> None:
+    """QA: « enregistrée dans le dossier de DOSSIER » (a folder of a dossier?)."""
+    from click.testing import CliRunner
+
+    from linkytool.cli import cli
+
+    shown = " ".join(CliRunner().invoke(cli, ["mes", "intake", "--help"]).output.split())
+    assert "DOSSIER est le fichier du dossier de mise en service (.toml" in shown
+    assert "dans le même répertoire que DOSSIER" in shown
+    assert "dossier de DOSSIER" not in shown
