@@ -232,6 +232,8 @@ def test_the_phone_page_is_french_self_contained_and_opens_the_camera(
     for label in ("Numéro de PRM", "Date courante", "Index Injection"):
         assert label in page
     assert "http" not in page.replace("http-equiv", "")  # no external asset, no CDN
+    assert "//" not in page.replace("://", "")  # nor a protocol-relative one
+    assert "statusText" not in page  # the browser's English « Forbidden » never shown
     assert server.token not in page
 
 
