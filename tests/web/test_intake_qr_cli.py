@@ -86,6 +86,40 @@ def test_mes_intake_from_start_to_finish(dossier: Path, samples_dir: Path) -> No
     assert "Task was destroyed" not in err and "Traceback" not in err
 
 
+@pytest.mark.slow
+def test_ctrl_c_after_a_photo_ends_cleanly(dossier: Path, samples_dir: Path) -> None:
+    """QA: asyncio's « Task was destroyed but it is pending! » on stderr after Ctrl+C."""
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "linkytool", "mes", "intake", str(dossier), "--bind", "127.0.0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    url = next(line for line in process.stderr if line.startswith("http://")).strip()
+
+    async def one_photo_then_ctrl_c() -> None:
+        async with aiohttp.ClientSession() as client:  # the phone's connection stays open
+            async with client.get(url) as page:
+                assert page.status == 200
+            form = aiohttp.FormData()
+            photo = (samples_dir / "photos" / "demo-prm.jpg").read_bytes()
+            form.add_field("photo", photo, filename="IMG.jpg")
+            async with client.post(url + "photo/prm", data=form) as response:
+                assert response.status == 200
+            process.send_signal(signal.SIGINT)
+            await asyncio.get_running_loop().run_in_executor(None, process.wait, 30)
+
+    asyncio.run(one_photo_then_ctrl_c())
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "Réception fermée au poste (Ctrl+C)." in err
+    assert "30002345678901" in out and "pas de photo" in out
+    assert "Task was destroyed" not in err and "Traceback" not in err and "Interrompu" not in err
+
+
 def test_the_readings_are_shown_as_people_read_them() -> None:
     """QA: `mes intake` printed « Date courante : sûr : 2026-11-20T14:32 »."""
     from types import SimpleNamespace
