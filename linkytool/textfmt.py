@@ -123,8 +123,11 @@ def french_date(value: date | datetime | None, *, missing: str = "—") -> str:
 
 
 def french_duration(minutes: float) -> str:
-    """A duration [min] as people say it: ``45 min``, ``2 h``, ``6 h 27 min``, ``3 j 2 h``."""
+    """A duration [min] as people say it: ``45 min``, ``2 h``, ``6 h 27 min``, ``3 j 2 h``;
+    under half a minute ``moins d'une minute`` (never « 0 min »)."""
     total = round(minutes)
+    if total == 0:
+        return "moins d'une minute"
     days, rest = divmod(total, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:

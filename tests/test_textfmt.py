@@ -12,6 +12,7 @@ from linkytool.textfmt import (
     french_count,
     french_date,
     french_datetime,
+    french_duration,
     french_megabytes,
     french_number,
     french_percent,
@@ -87,3 +88,19 @@ def test_counts_agree_the_french_way() -> None:
         "2 remplis",
         "12 remplis",
     ]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [
+        (0.1, "moins d'une minute"),  # QA: « aucune photo depuis 0 min »
+        (0, "moins d'une minute"),
+        (1, "1 min"),
+        (45, "45 min"),
+        (120, "2 h"),
+        (387, "6 h 27 min"),
+        (3 * 24 * 60 + 120, "3 j 2 h"),
+    ],
+)
+def test_french_durations(minutes: float, shown: str) -> None:
+    assert french_duration(minutes) == shown

@@ -328,8 +328,9 @@ def run_operation(
         total = float(static_set.coefficients.sum())
         if total > 1.0 + kernels.SUM_TOLERANCE:
             raise CoefficientError(
-                f"Les coefficients statiques{' ' + static_set.label if static_set.label else ''}"
+                f"les coefficients statiques{' ' + static_set.label if static_set.label else ''}"
                 f" totalisent {french_number(total * 100, '.4f')} %, plus de 100 %.",
+                path=operation.coefficients_path,
                 hint="Réduisez les coefficients pour que leur somme ne dépasse pas 100 %.",
             )
     acc = _Accumulator(operation, keep_curves)
@@ -377,8 +378,9 @@ def run_operation(
         others = steps.size - 10
         more = f" (et {french_count(others, 'autre', 'autres')})" if others > 0 else ""
         raise CoefficientError(
-            f"Les coefficients d'un producteur totalisent plus de 100 % sur {steps.size} "
+            f"les coefficients d'un producteur totalisent plus de 100 % sur {steps.size} "
             f"pas : {shown}{more}.",
+            path=operation.coefficients_path,
             hint="Enedis rejette ces coefficients : corrigez-les pour que la somme par "
             "producteur et par pas ne dépasse pas 100 %.",
         )

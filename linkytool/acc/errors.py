@@ -100,8 +100,9 @@ class AccError(LinkytoolError):
 class AccInputError(AccError):
     """An input file (curves, coefficients, perimeter, calendar) is unreadable or wrong.
 
-    ``path`` and ``line`` (1-based, when known) locate the problem; ``prm`` names the
-    participant concerned, when there is one.
+    ``path`` and ``line`` (1-based, when known) locate the problem, before ``message``
+    (« courbes.csv, ligne 12 : valeur illisible. »); ``prm`` names the participant
+    concerned, when there is one.
     """
 
     def __init__(
@@ -114,17 +115,20 @@ class AccInputError(AccError):
         options: tuple[OptionRef, ...] = (),
         prm: str | None = None,
     ) -> None:
-        where = ""
         if path is not None:
             where = f"{path}, ligne {line} : " if line is not None else f"{path} : "
-        super().__init__(where + message, hint=hint, options=options)
+            message = where + message
+        else:  # the message opens the sentence
+            message = message[:1].upper() + message[1:]
+        super().__init__(message, hint=hint, options=options)
         self.path = path
         self.line = line
         self.prm = prm
 
 
-class CoefficientError(AccError):
-    """Distribution coefficients break a rule (sum over 100 %, unknown PRM...)."""
+class CoefficientError(AccInputError):
+    """Distribution coefficients break a rule (sum over 100 %, unknown PRM...); like every
+    error about a file of the user's, it names the file (``path``) and the line."""
 
 
 class GapError(AccInputError):

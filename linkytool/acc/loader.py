@@ -501,8 +501,9 @@ def _static_sets(
     for row in coefficients.rows:
         if row.consumer not in index:
             raise CoefficientError(
-                f"{coefficients.path}, ligne {row.line} : le PRM {row.consumer} n'est pas un "
-                "consommateur de l'opération.",
+                f"le PRM {row.consumer} n'est pas un consommateur de l'opération.",
+                path=coefficients.path,
+                line=row.line,
                 hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
                 options=(OptionRef("consumers"),),
             )
@@ -510,8 +511,9 @@ def _static_sets(
         group = groups.setdefault(start, {})
         if row.consumer in group:
             raise CoefficientError(
-                f"{coefficients.path}, ligne {row.line} : coefficient du PRM {row.consumer} "
-                f"déjà donné ligne {group[row.consumer][1]}.",
+                f"coefficient du PRM {row.consumer} déjà donné ligne {group[row.consumer][1]}.",
+                path=coefficients.path,
+                line=row.line,
                 hint="Un seul coefficient par consommateur (et par date « from »).",
             )
         group[row.consumer] = (row.coefficient, row.line)
@@ -572,8 +574,9 @@ def _dynamic(
             continue
         if row.consumer not in c_index:
             raise CoefficientError(
-                f"{coefficients.path}, ligne {row.line} : le PRM {row.consumer} n'est pas un "
-                "consommateur de l'opération.",
+                f"le PRM {row.consumer} n'est pas un consommateur de l'opération.",
+                path=coefficients.path,
+                line=row.line,
                 hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
                 options=(OptionRef("consumers"),),
             )
@@ -581,16 +584,18 @@ def _dynamic(
         if full:
             if row.producer not in p_index:
                 raise CoefficientError(
-                    f"{coefficients.path}, ligne {row.line} : le PRM {row.producer} n'est pas "
-                    "un producteur de l'opération.",
+                    f"le PRM {row.producer} n'est pas un producteur de l'opération.",
+                    path=coefficients.path,
+                    line=row.line,
                     hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
                     options=(OptionRef("producers"),),
                 )
             position += p_index[row.producer or ""] * n_consumers
         if not store.add(step, position, row.coefficient):
             raise CoefficientError(
-                f"{coefficients.path}, ligne {row.line} : coefficient en double pour ce pas "
-                f"({format_local_french(row.start)}) et ce PRM.",
+                f"coefficient en double pour ce pas ({format_local_french(row.start)}) et ce PRM.",
+                path=coefficients.path,
+                line=row.line,
                 hint="Un seul coefficient par pas et par PRM.",
             )
     if ignored:
@@ -694,8 +699,11 @@ def load_operation(
         (p_parts, producers, "producteur"),
     ):
         if not parts:
+            one = str(files[0]) if len(files) == 1 else None
             raise AccInputError(
-                f"aucune valeur de {what} dans {', '.join(str(f) for f in files)}.",
+                f"aucune valeur de {what}"
+                + ("." if one else f" dans {', '.join(str(f) for f in files)}."),
+                path=one,
                 hint="Vérifiez que le fichier contient des lignes de données sous l'en-tête.",
             )
     report: dict[str, Any] = {
@@ -778,6 +786,7 @@ def load_operation(
         key=options.key,
         static_sets=static_sets,
         coefficients=dynamic,
+        coefficients_path=None if coefficients is None else str(coefficients),
         static_excess=options.static_excess,
         consumer_windows=c_windows,
         producer_windows=p_windows,

@@ -116,6 +116,8 @@ class Operation:
     key: KeyKind = KeyKind.DEFAULT
     static_sets: tuple[StaticSet, ...] = ()
     coefficients: CoefficientSource | None = None
+    #: The file the coefficients come from (named by the errors about them).
+    coefficients_path: str | None = None
     static_excess: StaticExcess = StaticExcess.SURPLUS
     consumer_windows: IntArray | None = None
     producer_windows: IntArray | None = None

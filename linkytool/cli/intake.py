@@ -65,24 +65,28 @@ def _describe(event: Any, labels: dict[str, str], fields: dict[str, ReadingField
 def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> None:
     """Reçoit les photos des trois écrans depuis le téléphone (code QR, même réseau).
 
-    Le téléphone ouvre une page (code QR ou adresse) avec un bouton par écran ; chaque
-    photo est enregistrée dans le dossier de DOSSIER, lue aussitôt et la lecture est
-    renvoyée au téléphone (« sûr » ou « à confirmer »). La réception s'arrête quand les
-    trois lectures sont sûres, sur « Terminer » au téléphone, par Ctrl+C ou après le délai.
+    DOSSIER est le fichier du dossier de mise en service (.toml créé par mes new). Le
+    téléphone ouvre une page (code QR ou adresse) avec un bouton par écran ; chaque photo
+    est enregistrée dans le même répertoire que DOSSIER, lue aussitôt, et son relevé est
+    ajouté au dossier ; la lecture est renvoyée au téléphone (« sûr » ou « à confirmer »).
+    La réception s'arrête quand les trois lectures sont sûres, sur « Terminer » au
+    téléphone, par Ctrl+C ou après le délai.
     """
     from linkytool.intake import SLOTS, IntakeServer, IntakeSettings, default_bind_address
 
     address = bind or default_bind_address()
     settings = IntakeSettings(idle_timeout_s=timeout_min * 60)
     server = IntakeServer(dossier, bind=address, port=port, settings=settings)
-    server.start()
     labels = {slot.name: slot.label for slot in SLOTS}
     fields = {slot.name: slot.field for slot in SLOTS}
-    warn("Photos du compteur : scannez ce code avec le téléphone (même réseau) :")
-    click.echo("\n".join(server.qr_lines()), err=True)
-    warn(server.url)
     interrupted = False
+    # From start() on, a Ctrl+C (even while the QR code is printed) stops the server
+    # before the readings are shown: never a server thread left running at exit.
     try:
+        server.start()
+        warn("Photos du compteur : scannez ce code avec le téléphone (même réseau) :")
+        click.echo("\n".join(server.qr_lines()), err=True)
+        warn(server.url)
         while not server.wait_closed(0.2):
             while not server.events.empty():
                 warn(_describe(server.events.get(), labels, fields))

@@ -33,6 +33,7 @@ from aiohttp.web_runner import GracefulExit
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from linkytool.cli.serve_page import render_serve_page
 from linkytool.errors import LinkytoolError, describe_os_error
 from linkytool.intake.security import LOOPBACK_HOSTS, Guard, is_loopback, url_host
 
@@ -154,10 +155,6 @@ class GuardedServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.guard.middleware()])
-        import aiohttp_jinja2
-        import jinja2
-
-        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
         prefix = f"/{self.token}"
         app.add_routes(
             [
@@ -170,6 +167,22 @@ class GuardedServer(Server):
         app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         return app
+
+    async def handle_index(self, request: web.Request) -> web.Response:
+        """Our own page (:mod:`linkytool.cli.serve_page`): French, nothing from the internet."""
+        router = request.app.router
+        static = f"{self.public_url}{router['static'].url_for(filename='/')}".rstrip("/") + "/"
+        websocket = "ws:" + f"{self.public_url}{router['websocket'].url_for()}".split(":", 1)[1]
+        page = render_serve_page(
+            title=self.title,
+            static_url=static,
+            websocket_url=websocket,
+            font_size=to_int(request.query.get("fontsize", "16"), 16),
+        )
+        response = web.Response(text=page, content_type="text/html")
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """textual-serve's handler with :class:`SessionService` as the app service."""

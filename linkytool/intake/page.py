@@ -91,7 +91,11 @@ async function send(slot, file) {{
     const response = await fetch("photo/" + slot, {{ method: "POST", body: form }});
     let data;
     try {{ data = await response.json(); }}
-    catch (e) {{ data = {{ status: "erreur", label: "Refusée", message: response.statusText }}; }}
+    catch (e) {{
+      /* never the browser's English status text ("Forbidden"): the code, in French */
+      data = {{ status: "erreur", label: "Refusée",
+               message: "réponse inattendue du poste (code " + response.status + ")" }};
+    }}
     show(slot, data, performance.now() - started);
   }} catch (e) {{
     show(slot, {{ status: "erreur", label: "Envoi impossible",

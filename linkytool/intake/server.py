@@ -32,7 +32,7 @@ from linkytool.intake.qr import qr_lines
 from linkytool.intake.recording import PhotoOutcome, record_photo
 from linkytool.intake.security import LOOPBACK_HOSTS, Guard, is_loopback, new_token, url_host
 from linkytool.intake.slots import SLOTS, SLOTS_BY_NAME, Slot
-from linkytool.textfmt import french_index, french_value
+from linkytool.textfmt import french_duration, french_index, french_value
 
 MIB = 1024 * 1024
 
@@ -170,6 +170,8 @@ class IntakeServer:
 
     def start(self) -> None:
         """Bind and serve in a background thread; raises :class:`IntakeError`."""
+        # the loop exists before the thread: a stop() asked at once still reaches it
+        self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="linkytool-intake", daemon=True)
         self._thread.start()
         self._started.wait()
@@ -179,8 +181,8 @@ class IntakeServer:
 
     def stop(self, reason: str = "Réception fermée.") -> None:
         """Stop serving (idempotent); returns once the server is down."""
-        loop, stop = self._loop, self._stop
-        if loop is not None and stop is not None and not self._closed.is_set():
+        loop = self._loop
+        if loop is not None and not self._closed.is_set():
             with contextlib.suppress(RuntimeError):  # the loop already ended
                 loop.call_soon_threadsafe(self._request_stop, reason)
         if self._thread is not None and self._thread is not threading.current_thread():
@@ -214,13 +216,13 @@ class IntakeServer:
                 self._on_event(event)
 
     def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
+        loop = self._loop
+        assert loop is not None
         try:
             loop.run_until_complete(self._serve())
         finally:
+            _close_loop(loop)
             self._pool.shutdown(wait=True)
-            loop.close()
             self._emit(IntakeEvent(EventKind.CLOSED, message=self.closed_reason or ""))
             self._closed.set()
             self._started.set()
@@ -238,6 +240,8 @@ class IntakeServer:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
+        if self.closed_reason is not None:  # stop() came before the server was up
+            self._stop.set()
         self._lock = asyncio.Lock()
         try:
             sock = self._listen()
@@ -286,11 +290,11 @@ class IntakeServer:
         assert self._loop is not None
         if self._idle is not None:
             self._idle.cancel()
-        minutes = round(self.settings.idle_timeout_s / 60)
+        delay = french_duration(self.settings.idle_timeout_s / 60)
         self._idle = self._loop.call_later(
             self.settings.idle_timeout_s,
             self._request_stop,
-            f"Réception fermée : aucune photo depuis {minutes} min.",
+            f"Réception fermée : aucune photo depuis {delay}.",
         )
 
     # -- handlers ----------------------------------------------------------------------
@@ -401,6 +405,23 @@ class IntakeServer:
                 atomic_write_bytes(path, data)
                 return path
         raise OutputError(f"Trop de photos {slot.stem} dans {self.folder}.")
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Close ``loop`` as :func:`asyncio.run` does: the tasks still running (a connection
+    accepted or a handler cancelled during the shutdown) are cancelled and awaited first;
+    closed with them pending, each printed « Task was destroyed but it is pending! » on
+    stderr when collected."""
+    try:
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
 
 
 @web.middleware

@@ -38,6 +38,7 @@ from linkytool.mes.rules import CheckSettings, shows_commissioning
 from linkytool.mes.schema import to_paris
 from linkytool.mes.submission import SubmittedPhoto
 from linkytool.mes.titles import SCREEN_TITLES
+from linkytool.screen_titles import shows_screen
 from linkytool.textfmt import french_megabytes
 
 ATTESTATION_NAME = "attestation-auto-mes.pdf"
@@ -382,8 +383,8 @@ def build_pack(
         raise DossierPhotoError(
             "Photo refusée : "
             + " ; ".join(
-                f"« {SCREEN_TITLES[c.role]} » ({photos[c.role].original.declared}) montre "
-                f"l'écran « {c.screen or 'illisible'} » ({c.how})"
+                f"« {SCREEN_TITLES[c.role]} » ({photos[c.role].original.declared}) "
+                f"{shows_screen(c.screen)} ({c.how})"
                 for c in wrong
             )
             + ".",

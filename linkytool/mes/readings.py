@@ -20,6 +20,7 @@ from linkytool.mes.errors import MesError
 from linkytool.mes.identifiers import is_valid_prm, normalise_digits
 from linkytool.mes.model import SCREEN_KINDS, Dossier, Reading, ReadingField, ReadingSource
 from linkytool.mes.schema import PARIS, to_paris
+from linkytool.screen_titles import SCREEN_TITLES_BY_NAME, shows_screen
 from linkytool.textfmt import french_index, french_value, parse_french_date
 
 
@@ -199,7 +200,8 @@ def reading_from_photo(
     expected = SCREEN_KINDS[which]
     if screen != expected:
         raise ReadingValueError(
-            f"La photo {file} montre l'écran « {screen} », pas « {expected} ».",
+            f"La photo {file} {shows_screen(screen)} (attendu : "
+            f"« {SCREEN_TITLES_BY_NAME[expected]} »).",
             hint="Reprenez la photo du bon écran (touche + du compteur).",
         )
     if not photo.value:

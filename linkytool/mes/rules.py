@@ -48,6 +48,7 @@ from linkytool.mes.photos import (
 from linkytool.mes.readings import shown_value
 from linkytool.mes.schema import to_paris
 from linkytool.mes.titles import SCREEN_TITLES
+from linkytool.screen_titles import shows_screen
 from linkytool.textfmt import (
     french_date,
     french_datetime,
@@ -773,7 +774,7 @@ def check_photos(ctx: RuleContext) -> Verdict:
         elif not facts.usable:
             problems.append(f"« {title} » : {facts.error}")
         elif (shown := _recorded_screen(ctx, role, facts)) not in (None, SCREEN_KINDS[role]):
-            problems.append(f"« {title} » ({facts.declared}) montre l'écran « {shown} »")
+            problems.append(f"« {title} » ({facts.declared}) {shows_screen(shown)}")
         elif (facts.size_bytes or 0) > ctx.settings.max_attachment_bytes:
             notes.append(f"« {title} » ({french_megabytes(facts.size_bytes or 0)}) sera réduite")
     if problems:

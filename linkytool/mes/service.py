@@ -108,6 +108,7 @@ from linkytool.mes.store import (
 )
 from linkytool.mes.submission import SubmittedPhoto, load_submitted_photos, read_signature_image
 from linkytool.mes.titles import SCREEN_TITLES
+from linkytool.screen_titles import shows_screen
 from linkytool.textfmt import french_datetime
 
 #: Largest attestation PDF read back [bytes] (ours are 0.2–2 MB).
@@ -315,10 +316,9 @@ def record_photo(
     screen = _screen_of(reading) if reading is not None else None
     expected = SCREEN_KINDS[field]
     if screen is not None and screen != expected:
-        label = getattr(reading, "screen_label", screen)
         raise DossierPhotoError(
-            f"La photo {photo.name} montre l'écran « {label} », pas « {SCREEN_TITLES[field]} » : "
-            "valeur non enregistrée.",
+            f"La photo {photo.name} {shows_screen(screen)} (attendu : "
+            f"« {SCREEN_TITLES[field]} ») : valeur non enregistrée.",
             hint="Reprenez la photo du bon écran (touche + du compteur).",
             file=file,
             role=field.value,

@@ -293,7 +293,7 @@ def test_empty_and_header_only_files(tmp_path: Path) -> None:
     with pytest.raises(AccInputError, match=r"c\.csv : le fichier est vide"):
         load_operation([cons], [prod])
     cons, prod = _files(tmp_path, HEADER)
-    with pytest.raises(AccInputError, match="aucune valeur de consommateur"):
+    with pytest.raises(AccInputError, match=r"c\.csv : aucune valeur de consommateur\."):
         load_operation([cons], [prod])
 
 
@@ -333,6 +333,45 @@ def test_coefficient_errors(tmp_path: Path) -> None:
     )
     with pytest.raises(CoefficientError, match="ligne 3 : coefficient en double"):
         load_operation([cons], [prod], coefficients=dyn, options=LoadOptions(key=KeyKind.DYNAMIC))
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "line", "wording"),
+    [
+        (KeyKind.STATIC, f"prm,coefficient\n{C1},60\n{C2},50\n", None, "totalisent 110,0000 %"),
+        (KeyKind.STATIC, f"prm,coefficient\n{C1},60\n{C1},20\n", 3, "déjà donné ligne 2"),
+        (KeyKind.STATIC, f"prm,coefficient\n{P1},60\n", 2, "n'est pas un consommateur"),
+        (
+            KeyKind.DYNAMIC,
+            f"timestamp,prm,coefficient\n2026-06-01T00:00:00+02:00,{C1},60\n"
+            f"2026-06-01T00:00:00+02:00,{C2},50\n",
+            None,
+            "plus de 100 % sur 1 pas : 01/06/2026 00:00",
+        ),
+        (
+            KeyKind.FULL,
+            f"timestamp,producer,consumer,coefficient\n2026-06-01T00:00:00+02:00,{C1},{C1},60\n",
+            2,
+            "n'est pas un producteur",
+        ),
+    ],
+)
+def test_every_coefficient_error_names_the_file_and_line(
+    tmp_path: Path, key: KeyKind, text: str, line: int | None, wording: str
+) -> None:
+    """QA: « Les coefficients statiques totalisent 110,0000 %, plus de 100 %. » named no
+    file; every error about a file of the user's names it (and the line), as the curve
+    errors do."""
+    cons, prod = one_day(tmp_path, date(2026, 6, 1))
+    coefficients = write(tmp_path / "coefficients-juin.csv", text)
+    with pytest.raises(CoefficientError) as caught:
+        run_operation(
+            load_operation([cons], [prod], coefficients=coefficients, options=LoadOptions(key=key))
+        )
+    where = f"{coefficients}, ligne {line} : " if line else f"{coefficients} : "
+    assert caught.value.message.startswith(where), caught.value.message
+    assert wording in caught.value.message
+    assert (caught.value.path, caught.value.line) == (str(coefficients), line)
 
 
 def test_dynamic_coefficients_partial_coverage(tmp_path: Path) -> None:

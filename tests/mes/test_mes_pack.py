@@ -209,9 +209,34 @@ def test_wrong_screen_is_refused(complete: tuple[Dossier, Path], tmp_path: Path)
     swapped = reader_for(
         {"prm.jpg": "prm", "date.jpg": "injection_index", "index.jpg": "injection_index"}
     )
-    with pytest.raises(DossierPhotoError, match=r"« Date courante ».*écran « injection_index »"):
+    with pytest.raises(
+        DossierPhotoError, match=r"« Date courante ».*montre l'écran « Index Injection »"
+    ):
         make_pack(dossier, path.parent, tmp_path / "envoi", reader=swapped)
     assert not (tmp_path / "envoi").exists()
+
+
+def test_a_photo_of_no_linky_screen_is_said_in_french(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    """QA: « montre l'écran « pas un écran Linky » », « montre l'écran « not_linky » »."""
+    from types import SimpleNamespace
+
+    from linkytool.mes import service
+
+    dossier, path = complete
+    reader = reader_for({"prm.jpg": "prm", "date.jpg": "not_linky", "index.jpg": "other"})
+    with pytest.raises(DossierPhotoError) as caught:
+        make_pack(dossier, path.parent, tmp_path / "envoi", reader=reader)
+    message = caught.value.message
+    assert "« Date courante » (photos/date.jpg) ne montre pas un écran du Linky" in message
+    assert "« Index Injection » (photos/index.jpg) montre un autre écran du Linky" in message
+    reading = SimpleNamespace(screen="not_linky", screen_label="pas un écran Linky", value=None)
+    with pytest.raises(DossierPhotoError) as caught:
+        service.record_photo(path, "prm", path.parent / "photos" / "date.jpg", reading)
+    assert caught.value.message.startswith(
+        "La photo date.jpg ne montre pas un écran du Linky (attendu : « Numéro de PRM »)"
+    )
 
 
 def test_recorded_ocr_result_is_trusted_when_the_hash_matches(
@@ -231,7 +256,7 @@ def test_recorded_ocr_result_is_trusted_when_the_hash_matches(
         at=GENERATED,
     )
     # the prerequisite check already refuses to attest it...
-    with pytest.raises(PrerequisitesError, match="montre l'écran « prm »"):
+    with pytest.raises(PrerequisitesError, match="montre l'écran « Numéro de PRM »"):
         make_pack(dossier, path.parent, tmp_path / "a", reader=GOOD_READER)
     # ...and the pack refuses it even with an attestation made beforehand
     photos = load_submitted_photos(dossier, path.parent)

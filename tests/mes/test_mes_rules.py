@@ -436,7 +436,7 @@ def test_photos_rule_uses_the_screen_recorded_for_this_file(
     )
     status, detail = outcome(dossier, "photos", check_photos_facts(dossier, path.parent))
     assert status is RuleStatus.NOT_SATISFIED
-    assert "montre l'écran « other »" in detail
+    assert "« Index Injection » (photos/index.jpg) montre un autre écran du Linky" in detail
 
 
 def check_photos_facts(dossier: Dossier, base: Path) -> dict[ReadingField, PhotoFacts]:

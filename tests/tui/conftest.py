@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -177,3 +178,23 @@ def svg_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 async def compteur_ready(app: Any, pilot: Any) -> None:
     """The Compteur's widgets are mounted (one frame after the first screen)."""
     await wait_for(pilot, lambda: app.panes["compteur"].body_ready)
+
+
+def photos_app(dossier: Path, photo_reader: Any = None) -> Any:
+    """The app on ``dossier`` as the photo tests run it: frozen clock, no serial port,
+    ``photo_reader`` (None: the real OCR)."""
+    from linkytool.tui.app import make_app
+
+    return make_app(dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
+
+
+@contextlib.asynccontextmanager
+async def on_screen(
+    app: App[Any], key: str, *, size: tuple[int, int] = (80, 24), **options: Any
+) -> AsyncIterator[Any]:
+    """Run ``app`` at ``size`` with ``run_test``'s ``options`` (message_hook,
+    notifications) and open the screen of ``key`` (``"f3"``: Photos); yields the pilot."""
+    async with app.run_test(size=size, **options) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        yield pilot

@@ -229,3 +229,52 @@ async def test_failed_run_marks_the_previous_results(tmp_path: Path, messages: M
         calendar.value = good_calendar
         assert (await run()).result is not None
         assert str(indicators.render()) == first
+
+
+LONG_FOLDER = "/home/installateur/operations/autoconsommation-collective/residence-les-tilleuls"
+
+
+async def test_long_paths_show_their_file_names_at_80_columns(tmp_path: Path) -> None:
+    """QA: at 80 columns two files of one long folder were cut alike
+    (« /home/installateur/operations/autoco » twice): a path left shows its end."""
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        consumers = app.query_one("#acc-consumers", Input)
+        consumers.value = f"{LONG_FOLDER}/2026/juin/consommateurs.csv"
+        app.query_one("#acc-producers", Input).value = f"{LONG_FOLDER}/2026/juin/producteurs.csv"
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        shown = {
+            name: next(line for line in lines if line.lstrip().startswith(label))
+            for name, label in (
+                ("c", "Courbes des consommateurs"),
+                ("p", "Courbes des producteurs"),
+            )
+        }
+        assert "…/2026/juin/consommateurs.csv" in shown["c"], shown
+        assert "…/2026/juin/producteurs.csv" in shown["p"], shown
+        # focused, the whole path is edited: the end typed goes after the file name
+        consumers.focus()
+        await pilot.press("end", "x")
+        assert consumers.value == f"{LONG_FOLDER}/2026/juin/consommateurs.csvx"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "…/2026/juin/consommateurs.csvx" in screen_text(app), screen_text(app)[:900]
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "shown"),
+    [
+        ("/a/b/courbes.csv", 40, "/a/b/courbes.csv"),
+        (f"{LONG_FOLDER}/dossier/courbes.csv", 24, "…/dossier/courbes.csv"),
+        (f"{LONG_FOLDER}/dossier/courbes.csv", 14, "…/courbes.csv"),
+        ("/x/un-nom-de-fichier-tres-long.csv", 10, "…-long.csv"),
+    ],
+)
+def test_shorten_path_keeps_the_end(path: str, width: int, shown: str) -> None:
+    from linkytool.tui.widgets.picker import shorten_path
+
+    assert shorten_path(path, width) == shown
+    assert len(shorten_path(path, width)) <= width

@@ -12,22 +12,43 @@ from linkytool.mes import evaluate_decoupling_test, load_dossier
 from linkytool.tui.app import make_app
 from linkytool.tui.messages import DecouplingRecorded
 
-from .conftest import FROZEN_NOW, CachedPhotoReader, MessageLog, frozen_clock, screen_text, wait_for
+from .conftest import (
+    FROZEN_NOW,
+    CachedPhotoReader,
+    MessageLog,
+    frozen_clock,
+    on_screen,
+    screen_text,
+    wait_for,
+)
+
+
+@pytest.fixture
+def stopwatch(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    """The clock the screen's stopwatch reads (``now`` [s]), set by the test: a delay is
+    what the installer timed, not how long a loaded machine took between two clicks (it
+    once exceeded 5 s here)."""
+    watch = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr(
+        "linkytool.tui.screens.decoupling.time", SimpleNamespace(monotonic=lambda: watch.now)
+    )
+    return watch
+
+
+async def _notes_after_pressing(dossier: Path, button: str) -> list[str]:
+    """Open the Découplage screen on ``dossier`` and press ``button``: the notifications."""
+    app = make_app(dossier, clock=frozen_clock)
+    async with on_screen(app, "f5", notifications=True) as pilot:
+        await pilot.click(button)
+        await pilot.pause()
+        return [note.message for note in app._notifications]
 
 
 async def test_guided_test_is_recorded_and_passes(
-    template_dossier: Path, messages: MessageLog, monkeypatch: pytest.MonkeyPatch
+    template_dossier: Path, messages: MessageLog, stopwatch: SimpleNamespace
 ) -> None:
-    # The stopwatch reads a clock the test sets: the delay is what the installer timed,
-    # not how long a loaded machine took between two clicks (it once exceeded 5 s here).
-    stopwatch = SimpleNamespace(now=1000.0)
-    monkeypatch.setattr(
-        "linkytool.tui.screens.decoupling.time", SimpleNamespace(monotonic=lambda: stopwatch.now)
-    )
     app = make_app(template_dossier, clock=frozen_clock)
-    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
-        await pilot.press("f5")
-        await pilot.pause()
+    async with on_screen(app, "f5", message_hook=messages) as pilot:
         await pilot.click("#dec-coupled")
         await pilot.click("#dec-opened")
         await wait_for(  # recorded at once: polled with a deadline, no fixed sleep
@@ -52,13 +73,8 @@ async def test_guided_test_is_recorded_and_passes(
 
 
 async def test_decoupled_before_opening_is_refused(template_dossier: Path) -> None:
-    app = make_app(template_dossier, clock=frozen_clock)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.press("f5")
-        await pilot.pause()
-        await pilot.click("#dec-decoupled")
-        await pilot.pause()
-        assert any("disjoncteur" in n.message for n in app._notifications)
+    notes = await _notes_after_pressing(template_dossier, "#dec-decoupled")
+    assert any("disjoncteur" in note for note in notes)
     assert load_dossier(template_dossier).decoupling_test.decoupled_at is None
 
 
@@ -99,9 +115,7 @@ async def test_a_finished_test_is_replaced_only_after_confirming(
     before = load_dossier(demo_copy).decoupling_test
     assert evaluate_decoupling_test(before).complete
     app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f5")
-        await pilot.pause()
+    async with on_screen(app, "f5") as pilot:
         app.panes["decouplage"].action_coupled()
         await pilot.pause()
         assert isinstance(app.screen, ConfirmReplaceTest)
@@ -121,9 +135,7 @@ async def test_a_finished_test_is_replaced_only_after_confirming(
 
 async def test_a_bad_power_value_is_kept_not_a_crash(template_dossier: Path) -> None:
     app = make_app(template_dossier, clock=frozen_clock)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f5")
-        await pilot.pause()
+    async with on_screen(app, "f5") as pilot:
         app.query_one("#dec-power", Input).value = "1e400"
         await pilot.click("#dec-coupled")
         await pilot.pause()
@@ -133,7 +145,7 @@ async def test_a_bad_power_value_is_kept_not_a_crash(template_dossier: Path) -> 
 
 
 async def test_a_noted_step_is_noted_again_only_after_confirming(
-    template_dossier: Path, monkeypatch: pytest.MonkeyPatch
+    template_dossier: Path, stopwatch: SimpleNamespace
 ) -> None:
     """QA: a stray « 2 » (focus on a button) after steps 1-3 re-stamped the breaker's
     opening 25 s after the decoupling, without a question. Each step already noted asks
@@ -142,15 +154,9 @@ async def test_a_noted_step_is_noted_again_only_after_confirming(
 
     from linkytool.tui.screens.decoupling import ConfirmReplaceTest
 
-    stopwatch = SimpleNamespace(now=1000.0)
-    monkeypatch.setattr(
-        "linkytool.tui.screens.decoupling.time", SimpleNamespace(monotonic=lambda: stopwatch.now)
-    )
     moment = SimpleNamespace(now=FROZEN_NOW)
     app = make_app(template_dossier, clock=lambda: moment.now)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f5")
-        await pilot.pause()
+    async with on_screen(app, "f5") as pilot:
         for key in ("1", "2"):
             await pilot.press(key)
             await pilot.pause()
@@ -200,33 +206,22 @@ async def test_a_noted_step_is_noted_again_only_after_confirming(
 
 
 async def test_a_step_is_refused_before_the_step_it_follows(template_dossier: Path) -> None:
-    app = make_app(template_dossier, clock=frozen_clock)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.press("f5")
-        await pilot.pause()
-        await pilot.click("#dec-opened")
-        await pilot.pause()
-        assert any("Appuyez d'abord sur 1" in n.message for n in app._notifications)
+    notes = await _notes_after_pressing(template_dossier, "#dec-opened")
+    assert any("Appuyez d'abord sur 1" in note for note in notes)
     test = load_dossier(template_dossier).decoupling_test
     assert test.breaker_opened_at is None and test.coupled_at is None
 
 
 async def test_step_times_are_written_to_the_second(
-    template_dossier: Path, monkeypatch: pytest.MonkeyPatch
+    template_dossier: Path, stopwatch: SimpleNamespace
 ) -> None:
     """The template documents AAAA-MM-JJTHH:MM:SS: no microseconds in the file. The
     stopwatch's delay keeps its tenths."""
     from datetime import timedelta
 
-    stopwatch = SimpleNamespace(now=1000.0)
-    monkeypatch.setattr(
-        "linkytool.tui.screens.decoupling.time", SimpleNamespace(monotonic=lambda: stopwatch.now)
-    )
     moment = SimpleNamespace(now=FROZEN_NOW + timedelta(microseconds=89430))
     app = make_app(template_dossier, clock=lambda: moment.now)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f5")
-        await pilot.pause()
+    async with on_screen(app, "f5") as pilot:
         await pilot.click("#dec-coupled")
         await pilot.click("#dec-opened")
         stopwatch.now += 1.27

@@ -68,7 +68,7 @@ async def test_confirming_a_wrong_screen_photo_is_refused_with_a_notification(
         await pilot.press("enter")
         await pilot.pause()
         assert app.is_running
-        assert "montre l'écran" in _notes(app)
+        assert "montre un autre écran du Linky (attendu : « Date courante »)" in _notes(app)
     assert load_dossier(template_dossier).readings.history(ReadingField.DATE) == []
 
 

@@ -10,10 +10,17 @@ import pytest
 from textual.widgets import Input
 
 from linkytool.mes import ReadingField, ReadingSource, load_dossier
-from linkytool.tui.app import make_app
 from linkytool.tui.messages import PhotoRead, ReadingConfirmed, TicReadingUpdated
 
-from .conftest import SAMPLES, CachedPhotoReader, MessageLog, frozen_clock, screen_text, wait_for
+from .conftest import (
+    SAMPLES,
+    CachedPhotoReader,
+    MessageLog,
+    on_screen,
+    photos_app,
+    screen_text,
+    wait_for,
+)
 from .screens import fixed_reading
 
 SLOTS = ("prm", "date", "injection_index")
@@ -22,10 +29,8 @@ SLOTS = ("prm", "date", "injection_index")
 async def test_demo_photos_are_read_confirmed_and_cross_checked(
     demo_copy: Path, messages: MessageLog
 ) -> None:
-    app = make_app(demo_copy, clock=frozen_clock, port_lister=list)
-    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+    app = photos_app(demo_copy)
+    async with on_screen(app, "f3", message_hook=messages) as pilot:
         await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=60)
         values = {m.slot: m.reading.value for m in messages.of(PhotoRead)}
         assert values == {
@@ -58,12 +63,8 @@ async def test_demo_photos_are_read_confirmed_and_cross_checked(
 async def test_corrected_value_is_recorded_as_manual(
     template_dossier: Path, messages: MessageLog, photo_reader: CachedPhotoReader
 ) -> None:
-    app = make_app(
-        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
-    )
-    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+    app = photos_app(template_dossier, photo_reader)
+    async with on_screen(app, "f3", message_hook=messages) as pilot:
         app.panes["photos"].add_photo("injection_index", SAMPLES / "photos" / "demo-index.jpg")
         await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 1, timeout=60)
         app.query_one("#value-injection_index", Input).value = "13"
@@ -82,12 +83,8 @@ async def test_photo_added_with_the_file_picker(
     photo = SAMPLES / "photos" / "demo-prm.jpg"
     if not photo.is_file():
         pytest.skip("demo photos not available")
-    app = make_app(
-        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
-    )
-    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+    app = photos_app(template_dossier, photo_reader)
+    async with on_screen(app, "f3", message_hook=messages) as pilot:
         await pilot.press("p")  # opens the picker for the PRM photo
         await pilot.pause()
         picker_input = app.screen.query_one("#picker-path", Input)
@@ -113,10 +110,8 @@ async def test_value_to_confirm_offers_its_alternatives(
         confident=False,
         candidates=("13", "17"),
     )
-    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
-    async with app.run_test(size=(100, 40), message_hook=messages) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+    app = photos_app(template_dossier)
+    async with on_screen(app, "f3", size=(100, 40), message_hook=messages) as pilot:
         pane = app.panes["photos"]
         pane.slot("injection_index").set_path(photo)
         pane.post_message(PhotoRead("injection_index", reading))
@@ -134,19 +129,13 @@ async def test_a_correction_typed_before_closing_survives_the_rereading(
 ) -> None:
     photo = SAMPLES / "photos" / "demo-index.jpg"
     calls = photo_reader.calls
-    app = make_app(
-        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
-    )
-    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+    app = photos_app(template_dossier, photo_reader)
+    async with on_screen(app, "f3", message_hook=messages) as pilot:
         app.panes["photos"].add_photo("injection_index", photo)
         await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 1, timeout=60)
         app.query_one("#value-injection_index", Input).value = "13"  # typed, not confirmed
         await pilot.pause()
-    again = make_app(
-        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
-    )
+    again = photos_app(template_dossier, photo_reader)
     seen = MessageLog()
     async with again.run_test(size=(80, 24), message_hook=seen) as pilot:
         await pilot.press("f3")  # the photo of the dossier is read again
@@ -172,7 +161,7 @@ async def test_photos_are_read_from_the_first_paint_without_waiting_for_the_doss
         return real_load(self)
 
     monkeypatch.setattr(DossierStore, "load", slow_load)
-    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
+    app = photos_app(demo_copy, photo_reader)
     try:
         async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
             await wait_for(pilot, lambda: len(messages.of(PhotoRead)) == 3, timeout=60)
@@ -209,7 +198,7 @@ async def test_the_simulator_and_the_tic_wait_for_the_photos_at_start_up(
 
     # the photos' head start must not run out while a loaded machine runs the test
     monkeypatch.setattr(meter, "PHOTOS_FIRST_S", 600.0)
-    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=slow_reader)
+    app = photos_app(demo_copy, slow_reader)
     app.session.start_simulator = start_simulator
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -223,7 +212,7 @@ async def test_the_simulator_and_the_tic_wait_for_the_photos_at_start_up(
         # the photos never read: the simulator starts all the same after PHOTOS_FIRST_S
         release.clear()
         monkeypatch.setattr(meter, "PHOTOS_FIRST_S", 0.0)
-        again = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=slow_reader)
+        again = photos_app(demo_copy, slow_reader)
         again.session.start_simulator = start_simulator
         async with again.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: len(started) == 2, timeout=30)
@@ -252,7 +241,7 @@ async def test_the_photos_are_queued_at_mount_only_with_a_core_to_spare(
 
     monkeypatch.setattr(LinkytoolApp, "_after_first_paint", spy)
     calls = photo_reader.calls
-    app = make_app(demo_copy, clock=frozen_clock, port_lister=list, photo_reader=photo_reader)
+    app = photos_app(demo_copy, photo_reader)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(
             pilot,
@@ -275,12 +264,8 @@ async def test_a_file_that_is_not_a_photo_is_refused_not_recorded(
 
     fake = tmp_path / "notphoto.jpg"
     fake.write_text("hello, not a photo\n", encoding="utf-8")
-    app = make_app(
-        template_dossier, clock=frozen_clock, port_lister=list, photo_reader=photo_reader
-    )
-    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+    app = photos_app(template_dossier, photo_reader)
+    async with on_screen(app, "f3", message_hook=messages) as pilot:
         app.panes["photos"].add_photo("prm", fake)
         await wait_for(pilot, lambda: bool(messages.of(PhotoFailed)), timeout=60)
         header = app.query_one("#file-prm", Label)
@@ -303,10 +288,8 @@ async def test_the_screen_is_named_not_its_raw_cells(
     from linkytool.ocr import PhotoReading, ScreenKind
 
     photo = SAMPLES / "photos" / "demo-prm.jpg"
-    app = make_app(template_dossier, clock=frozen_clock, port_lister=list)
-    async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
-        await pilot.press("f3")
-        await pilot.pause()
+    app = photos_app(template_dossier)
+    async with on_screen(app, "f3", message_hook=messages) as pilot:
         pane = app.panes["photos"]
         ocr = app.query_one("#ocr-prm", Static)
         shown = {

@@ -83,6 +83,41 @@ def test_mes_intake_from_start_to_finish(dossier: Path, samples_dir: Path) -> No
     assert "30002345678901" in out and "sûr" in out
     assert "Numéro de PRM : sûr : 30002345678901" in err
     assert "Les trois photos sont lues" in err
+    assert "Task was destroyed" not in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_ctrl_c_after_a_photo_ends_cleanly(dossier: Path, samples_dir: Path) -> None:
+    """QA: asyncio's « Task was destroyed but it is pending! » on stderr after Ctrl+C."""
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "linkytool", "mes", "intake", str(dossier), "--bind", "127.0.0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    url = next(line for line in process.stderr if line.startswith("http://")).strip()
+
+    async def one_photo_then_ctrl_c() -> None:
+        async with aiohttp.ClientSession() as client:  # the phone's connection stays open
+            async with client.get(url) as page:
+                assert page.status == 200
+            form = aiohttp.FormData()
+            photo = (samples_dir / "photos" / "demo-prm.jpg").read_bytes()
+            form.add_field("photo", photo, filename="IMG.jpg")
+            async with client.post(url + "photo/prm", data=form) as response:
+                assert response.status == 200
+            process.send_signal(signal.SIGINT)
+            await asyncio.get_running_loop().run_in_executor(None, process.wait, 30)
+
+    asyncio.run(one_photo_then_ctrl_c())
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "Réception fermée au poste (Ctrl+C)." in err
+    assert "30002345678901" in out and "pas de photo" in out
+    assert "Task was destroyed" not in err and "Traceback" not in err and "Interrompu" not in err
 
 
 def test_the_readings_are_shown_as_people_read_them() -> None:
@@ -102,3 +137,40 @@ def test_the_readings_are_shown_as_people_read_them() -> None:
     assert shown["prm"].endswith(": sûr : 30002345678901")
     assert shown["date"].endswith(": sûr : 20/11/2026 14:32")
     assert shown["injection_index"].endswith(": sûr : 12 kWh")
+
+
+def test_ctrl_c_while_the_qr_code_is_shown_stops_the_server_and_shows_the_readings(
+    dossier: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: a Ctrl+C in the first moments (while the QR code was printed) escaped the
+    command: « Interrompu. », no table, and the server thread still running at exit (its
+    asyncio tasks then reported « Task was destroyed but it is pending! »)."""
+    import threading
+
+    from click.testing import CliRunner
+
+    from linkytool.cli import cli
+    from linkytool.intake import IntakeServer
+
+    def interrupted(self: IntakeServer, max_lines: int = 21) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(IntakeServer, "qr_lines", interrupted)
+    result = CliRunner().invoke(cli, ["mes", "intake", str(dossier), "--bind", "127.0.0.1"])
+    assert result.exit_code == 130, result.output
+    assert "Réception fermée au poste (Ctrl+C)." in result.stderr
+    assert "Interrompu." not in result.stderr
+    assert "Numéro de PRM" in result.stdout and "pas de photo" in result.stdout
+    assert not [t for t in threading.enumerate() if t.name == "linkytool-intake"]
+
+
+def test_the_help_says_plainly_what_dossier_is() -> None:
+    """QA: « enregistrée dans le dossier de DOSSIER » (a folder of a dossier?)."""
+    from click.testing import CliRunner
+
+    from linkytool.cli import cli
+
+    shown = " ".join(CliRunner().invoke(cli, ["mes", "intake", "--help"]).output.split())
+    assert "DOSSIER est le fichier du dossier de mise en service (.toml" in shown
+    assert "dans le même répertoire que DOSSIER" in shown
+    assert "dossier de DOSSIER" not in shown

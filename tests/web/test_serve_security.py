@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from collections.abc import Awaitable, Callable
 
@@ -135,6 +136,36 @@ async def test_the_page_and_its_files_need_the_token(server: GuardedServer, base
             assert script.status == 200
         async with client.get(server.url + "static/") as listing:
             assert listing.status in (403, 404)  # no directory listing
+
+
+#: Every absolute address in a page (http, https, ws, wss; and protocol-relative ones).
+ADDRESS = re.compile(r"""(?:https?:|wss?:)?//[^"'\s)<>]+""")
+
+
+@served
+async def test_the_page_is_french_and_needs_nothing_from_the_internet(
+    server: GuardedServer, base: str
+) -> None:
+    """QA: the page had textual-serve's English (« Start », « Session ended. »,
+    « Restart ») and loaded its font from fonts.googleapis.com (a field laptop next to a
+    meter is often offline)."""
+    async with aiohttp.ClientSession() as client:
+        async with client.get(server.url) as response:
+            page = await response.text()
+        assert '<html lang="fr">' in page
+        for french in ("Démarrer", "Session terminée", "Relancer"):
+            assert french in page
+        for english in ("Start<", "Restart", "Session ended", "Textual Application"):
+            assert english not in page
+        port = base.rsplit(":", 1)[1]
+        here = (f"http://127.0.0.1:{port}/{TOKEN}/", f"ws://127.0.0.1:{port}/{TOKEN}/")
+        addresses = ADDRESS.findall(page)
+        assert addresses and all(address.startswith(here) for address in addresses), addresses
+        assert "fonts/RobotoMono-VariableFont_wght.ttf" in page  # the font, served here
+        for address in addresses:  # everything the page refers to is served here
+            if address.startswith("http"):
+                async with client.get(address) as asset:
+                    assert asset.status == 200, address
 
 
 def test_a_port_taken_is_said_in_french_before_any_address_is_printed() -> None:

@@ -10,9 +10,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label
 
@@ -160,6 +164,56 @@ class FilePicker(SafetyNet, ModalScreen[Path | None]):
         self.dismiss(None)
 
 
+def shorten_path(path: str, width: int) -> str:
+    """``path`` in at most ``width`` cells, keeping its end: the file name and as many of
+    its folders as fit after « … » (« …/juin/consommateurs.csv »); a name alone too long
+    keeps its last characters."""
+    if cell_len(path) <= width:
+        return path
+    parts = path.split("/")
+    shown = parts[-1]
+    for part in reversed(parts[:-1]):
+        longer = f"{part}/{shown}"
+        if cell_len(f"…/{longer}") > width:
+            break
+        shown = longer
+    if cell_len(f"…/{shown}") <= width:
+        return f"…/{shown}"
+    return "…" + shown[len(shown) - max(width - 1, 0) :]
+
+
+class PathInput(InOrderInput):
+    """A path field: left, a path too long for the field shows its end (see
+    :func:`shorten_path`), so two files of one long folder do not look alike at 80
+    columns; focused, the whole path is edited as usual."""
+
+    @property
+    def _value(self) -> Text:
+        if self.has_focus or not self.value:
+            return super()._value
+        width = max(self.scrollable_content_region.width - 1, 1)
+        return Text(shorten_path(self.value, width), no_wrap=True, overflow="ignore", end="")
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        self._reframe()
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self._reframe()
+
+    def _on_resize(self, event: events.Resize) -> None:  # Textual calls Input's too
+        self._reframe()
+
+    def _reframe(self) -> None:
+        """Size the scroll area to what is shown (whole or shortened) and, left, show its
+        start."""
+        self.virtual_size = Size(self.content_width, 1)
+        if not self.has_focus:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+
 class PathField(SafetyNet, Horizontal):
     """A labelled path input with a "…" button opening the :class:`FilePicker`.
 
@@ -184,7 +238,7 @@ class PathField(SafetyNet, Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="form-label")
-        yield InOrderInput(id=self.field_id, classes="draft grow", compact=True)
+        yield PathInput(id=self.field_id, classes="draft grow", compact=True)
         yield Button("…", id=f"{self.field_id}-pick", compact=True, classes="pick")
 
     @property
