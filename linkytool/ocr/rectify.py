@@ -23,6 +23,7 @@ from linkytool.ocr.lcd_layout import (  # re-exported: the reader's modules take
     PANEL_H,
     PANEL_W,
 )
+from linkytool.ocr.settings import SETTINGS
 
 Quad = npt.NDArray[np.float64]
 
@@ -188,8 +189,29 @@ def _fit_line(
     return float(a), float(b)
 
 
+def _along_edge(profiles: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np.float64]:
+    """Each profile row averaged with its ``radius`` neighbours on either side (axis 0).
+
+    The rows are profiles across one edge at successive pixels along it: the mean keeps
+    the step where it is (the edge is nearly straight over a few pixels) and takes the
+    noise down, so a faint bezel/panel step (backlight off, a shadow, low ink contrast)
+    is not lost to a noise spike at every row.
+    """
+    if radius <= 0:
+        return profiles
+    padded = np.pad(profiles, ((radius + 1, radius), (0, 0)), mode="edge")
+    padded[0] = 0.0
+    sums = np.cumsum(padded, axis=0)
+    smoothed: npt.NDArray[np.float64] = (sums[2 * radius + 1 :] - sums[: -2 * radius - 1]) / (
+        2 * radius + 1
+    )
+    return smoothed
+
+
 def _edge_positions(profiles: npt.NDArray[np.float64], rising: bool) -> npt.NDArray[np.float64]:
-    """Sub-pixel position of the strongest step along axis 1 of each profile row."""
+    """Sub-pixel position of the strongest step along axis 1 of each profile row (each
+    row averaged with its neighbours first: :func:`_along_edge`)."""
+    profiles = _along_edge(profiles, SETTINGS.edge_smooth_px)
     gradient = profiles[:, 2:] - profiles[:, :-2]
     if not rising:
         gradient = -gradient

@@ -161,6 +161,16 @@ class Settings:
     #: Free-form notes on values changed since ``tuned_on`` (empty: none).
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    # --- the panel's edges (linkytool.ocr.rectify.refine_quad) ---
+    #: Profiles across a panel edge averaged with this many neighbours on either side
+    #: [rectified px, 6 a dot pitch] before the bezel/panel step is found in each: on a
+    #: dim panel (backlight off, low ink contrast, a shadow) the step is about the
+    #: noise's size, and a per-profile step landed on noise tilted the fitted edge by
+    #: ~2 pitches at one corner. Set on ocrG's tuning seed 115001 (``bench/ocr_accuracy.py
+    #: --font all --level hard --count 40``; hard photo 13 fixed for 4 fonts at 4, not
+    #: at 2; 0: the edges found per profile, as before).
+    edge_smooth_px: int = 4
+
     # --- the panel's own lattice (linkytool.ocr.lcdgrid.measure_lattice) ---
     #: Window of the moving average taken off the column profile before the lattice fit
     #: [rectified px]: longer than a dot pitch, shorter than the shade a bezel casts over
