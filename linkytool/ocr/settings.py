@@ -171,6 +171,13 @@ class Settings:
     #: at 2; 0: the edges found per profile, as before).
     edge_smooth_px: int = 4
 
+    #: A quad read both ways up (neither clean) is also read each way up at the dots the
+    #: other way was read at (``panel.read_turned``): on a dim panel whose dot lattice
+    #: barely shows, the standard layout's search landed half a pitch off on the right
+    #: way up only, and the noise read the other way up ranked better (X11 5x8 hard
+    #: photos 5 of ocrG's tuning seed 115001, 12 and 34 of 115002). False: as before.
+    read_turned: bool = True
+
     # --- the panel's own lattice (linkytool.ocr.lcdgrid.measure_lattice) ---
     #: Window of the moving average taken off the column profile before the lattice fit
     #: [rectified px]: longer than a dot pitch, shorter than the shade a bezel casts over
