@@ -344,16 +344,20 @@ def _refinements(
     The caller reads each and keeps whichever reads best; it stops early on a clean read.
     """
     found: list[npt.NDArray[np.float64]] = []
-    for borders in BEZEL_REFINE_PLANS if from_bezel else REFINE_PLANS:
-        current = quad
-        for border in borders:
-            refined = refine_quad(warp, current, border=border)
-            if refined is None:
-                break
-            current = refined
-        if all(np.abs(current - other).max() > 0.5 for other in found):
-            found.append(current)
-            yield current
+    plans = BEZEL_REFINE_PLANS if from_bezel else REFINE_PLANS
+    # then the same plans with each edge's profiles averaged along it (the caller only
+    # gets there when nothing read cleanly: a dim panel's edges, lost in noise)
+    for smooth in (0, SETTINGS.edge_smooth_px) if SETTINGS.edge_smooth_px else (0,):
+        for borders in plans:
+            current = quad
+            for border in borders:
+                refined = refine_quad(warp, current, border=border, smooth=smooth)
+                if refined is None:
+                    break
+                current = refined
+            if all(np.abs(current - other).max() > 0.5 for other in found):
+                found.append(current)
+                yield current
 
 
 __all__ = [

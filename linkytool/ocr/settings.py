@@ -166,9 +166,11 @@ class Settings:
     #: [rectified px, 6 a dot pitch] before the bezel/panel step is found in each: on a
     #: dim panel (backlight off, low ink contrast, a shadow) the step is about the
     #: noise's size, and a per-profile step landed on noise tilted the fitted edge by
-    #: ~2 pitches at one corner. Set on ocrG's tuning seed 115001 (``bench/ocr_accuracy.py
-    #: --font all --level hard --count 40``; hard photo 13 fixed for 4 fonts at 4, not
-    #: at 2; 0: the edges found per profile, as before).
+    #: ~2 pitches at one corner. Tried after the plain refinements, only when no quad
+    #: read cleanly (``panel._refinements``). Set on ocrG's tuning seed 115001
+    #: (``bench/ocr_accuracy.py --font all --level hard --count 40``; hard photo 13 fixed
+    #: for 4 fonts at 4, not at 2; used in place of the plain refinements it fixed 5
+    #: photos and lost 5 others; 0: no such refinements, as before).
     edge_smooth_px: int = 4
 
     #: A quad read both ways up (neither clean) is also read each way up at the dots the

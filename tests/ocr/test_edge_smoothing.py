@@ -1,5 +1,6 @@
-"""A panel edge is found on profiles averaged along it (ocrG,
-:func:`linkytool.ocr.rectify._edge_positions`, ``Settings.edge_smooth_px``).
+"""When no quad reads cleanly, a panel's edges are also found on profiles averaged along
+them (ocrG, :func:`linkytool.ocr.rectify._edge_positions`, ``panel._refinements``,
+``Settings.edge_smooth_px``).
 
 The photo is ``bench/ocr_accuracy.py --font alt --level hard --seed 115001``, photo 13,
 the alternative set held out, regenerated from its seed: a PRM screen with the backlight
@@ -17,24 +18,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import read_photo, rectify
+from linkytool.ocr import panel, read_photo, rectify
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 from linkytool.ocr.settings import SETTINGS
 
 from .conftest import bench_photo
 
 
-def test_a_faint_step_in_noise_is_found_on_profiles_averaged_along_the_edge(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_faint_step_in_noise_is_found_on_profiles_averaged_along_the_edge() -> None:
     rng = np.random.default_rng(115001)
     profiles = np.where(np.arange(30) < 12, 20.0, 26.0)[None, :].repeat(120, axis=0)
     profiles = profiles + rng.normal(0.0, 4.0, profiles.shape)
-    smoothed = rectify._edge_positions(profiles, rising=True)
+    smoothed = rectify._edge_positions(profiles, True, SETTINGS.edge_smooth_px)
     kept = smoothed[np.isfinite(smoothed)]
     assert np.median(np.abs(kept - 11.5)) < 0.5
-    monkeypatch.setattr(rectify, "SETTINGS", dataclasses.replace(SETTINGS, edge_smooth_px=0))
-    raw = rectify._edge_positions(profiles, rising=True)
+    raw = rectify._edge_positions(profiles, True)
     assert np.median(np.abs(raw[np.isfinite(raw)] - 11.5)) > 2
 
 
@@ -47,6 +45,6 @@ def test_a_dim_panels_left_edge_is_not_tilted_by_noise(
         reading = read_photo(photo)
         assert reading.value == truth
         assert not reading.confident
-        monkeypatch.setattr(rectify, "SETTINGS", dataclasses.replace(SETTINGS, edge_smooth_px=0))
+        monkeypatch.setattr(panel, "SETTINGS", dataclasses.replace(SETTINGS, edge_smooth_px=0))
         before = read_photo(photo)
     assert before.value != truth
