@@ -67,7 +67,10 @@ class Settings:
         "font and level, normal+hard, cells replayed offline; 12 with the camera model) "
         "and 100202 (50 hard photos per font); a colon at a token's edge read as a cell "
         "and a title naming another screen only by INDEX, no constant of their own: "
-        "leave-one-font-out seed 105012 (x11_5x7 and x11_5x8, 100 hard photos each)"
+        "leave-one-font-out seed 105012 (x11_5x7 and x11_5x8, 100 hard photos each); "
+        "the edge-averaged refinements (edge_smooth_px) and a quad's turns read at each "
+        "other's grid (read_turned): leave-one-font-out seeds 115001 and 115002 (40 hard "
+        "photos per font)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
