@@ -259,10 +259,16 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                     if _reads_cleanly(read):
                         break
                 if len(turns) == 2 and SETTINGS.read_turned:
-                    # each way up also read at the dots the other way up was read at
+                    # each way up also read at the dots the other way up was read at; as
+                    # a measured lattice, a borrowed grid counts only when it reads a
+                    # title word (noise read closer to letters names no Linky screen)
                     for mine, other in (turns, turns[::-1]):
                         again = read_turned(mine.panel, other.first)
-                        if again is not None and not _same_place(again.grid, mine.first.grid):
+                        if (
+                            again is not None
+                            and again.title_spotted
+                            and not _same_place(again.grid, mine.first.grid)
+                        ):
                             turns.append(PanelChoice(mine.panel, again, mine.quad))
                 tried.extend(turns)
                 for choice in turns:
