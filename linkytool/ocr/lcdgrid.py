@@ -9,7 +9,7 @@ sampled into a (2, 16, 35) array in [0, 1] for :mod:`linkytool.ocr.dotmatrix`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -68,6 +68,10 @@ class GridSample:
     lattice: Lattice | None = None
     #: ``darkness`` blurred over 3 × 3 px (kept: measuring the lattice blurs it again).
     smooth: FloatArray | None = field(default=None, repr=False, compare=False)
+    #: The standard layout's offset and scale were given (:func:`sample_grid`'s ``at``:
+    #: the grid found on the panel turned 180°), not searched on this image: another
+    #: channel of the panel is sampled there too.
+    placed: bool = False
 
     @property
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -256,11 +260,14 @@ def sample_grid(
     *,
     window: int = 3,
     lattice: Lattice | None = None,
+    at: GridSample | None = None,
 ) -> GridSample:
     """Normalised dot samples of a rectified panel image (see module doc).
 
     ``window`` [px] is the side of the square averaged around each dot centre; the dots
-    are sampled on ``lattice`` when given (another channel of a panel already measured).
+    are sampled on ``lattice`` when given (another channel of a panel already measured),
+    else at the offset and scale of ``at`` when given (the standard layout, not searched
+    again: see :func:`mirrored`), else where the standard layout fits this image best.
     """
     grey = np.asarray(panel.convert("L"), dtype=np.float32)
     darkness = darkness_map(grey, px_per_dot)
@@ -278,6 +285,19 @@ def sample_grid(
             lattice=lattice,
             smooth=smooth,
         )
+    if at is not None:
+        return replace(
+            _sampled(
+                darkness,
+                blurred,
+                offset=at.offset,
+                scale=at.scale,
+                alignment=at.alignment,
+                px_per_dot=px_per_dot,
+                smooth=smooth,
+            ),
+            placed=True,
+        )
     offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
     return _sampled(
         darkness,
@@ -288,6 +308,17 @@ def sample_grid(
         px_per_dot=px_per_dot,
         smooth=smooth,
     )
+
+
+def mirrored(grid: GridSample) -> GridSample:
+    """Where ``grid`` (standard layout) lies on its panel turned 180°: the layout is
+    symmetric about the panel's centre, so its offset is negated, its scale kept.
+
+    On a panel whose dot lattice barely shows, the layout's search may land a fraction
+    of a pitch off on one way up and not on the other (the fits of both lie within a
+    hair): read on the other's grid, the right way up reads its letters.
+    """
+    return replace(grid, offset=(-grid.offset[0], -grid.offset[1]), lattice=None)
 
 
 def sample_measured(
@@ -314,7 +345,7 @@ def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3)
     """The same panel image as ``grid`` sampled with another ``window`` [px]: its darkness
     map and grid alignment are reused (they do not depend on the window)."""
     blurred = _window_blur(grid.darkness, window)
-    return _sampled(
+    sampled = _sampled(
         grid.darkness,
         blurred,
         offset=grid.offset,
@@ -324,6 +355,7 @@ def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3)
         lattice=grid.lattice,
         smooth=grid.smooth,
     )
+    return replace(sampled, placed=grid.placed)
 
 
 def _window_blur(darkness: FloatArray, window: int) -> FloatArray:
@@ -584,6 +616,7 @@ __all__ = [
     "GridSample",
     "align_grid",
     "darkness_map",
+    "mirrored",
     "resample",
     "sample_grid",
 ]

@@ -18,7 +18,7 @@ from PIL import Image
 
 from linkytool.ocr.dotmatrix import CellRead, FontSet, WordMatch, classify, spot_words
 from linkytool.ocr.imaging import to_grey
-from linkytool.ocr.lcdgrid import GridSample, sample_grid, sample_measured
+from linkytool.ocr.lcdgrid import GridSample, mirrored, sample_grid, sample_measured
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
 from linkytool.ocr.result import ScreenKind
@@ -151,8 +151,25 @@ def read_panel(
     (another channel of the same panel) was sampled, standard layout or measured lattice.
     """
     lattice = like.lattice if like is not None else None
-    grid = sample_grid(_channel(panel, variant.channel), window=variant.window, lattice=lattice)
+    at = like if like is not None and like.placed else None
+    grid = sample_grid(
+        _channel(panel, variant.channel), window=variant.window, lattice=lattice, at=at
+    )
     return classify_grid(grid, variant, font)
+
+
+def read_turned(panel: Image.Image, other: PanelRead) -> PanelRead | None:
+    """``panel`` read on the grid ``other`` (the same quad turned 180°) was sampled on,
+    mirrored (:func:`linkytool.ocr.lcdgrid.mirrored`); None when that is where ``panel``
+    was read already, or ``other`` was read on a measured lattice."""
+    if other.grid.lattice is not None:
+        return None
+    grid = sample_grid(
+        _channel(panel, other.variant.channel),
+        window=other.variant.window,
+        at=mirrored(other.grid),
+    )
+    return classify_grid(grid, other.variant, other.font)
 
 
 def _same_place(first: GridSample, second: GridSample) -> bool:
@@ -233,15 +250,30 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
         for candidate in batch[: SETTINGS.max_candidates]:
             coarse: npt.NDArray[np.float64] = candidate.quad / scale
             for quad in _quads_to_try(warp, coarse, candidate.from_bezel):
+                turns: list[PanelChoice] = []
                 for turn in (0, 2):
                     turned = np.roll(quad, -turn, axis=0)
                     panel = warp(turned)
                     read = read_panel(panel, VARIANTS[0])
-                    tried.append(PanelChoice(panel, read, turned))
-                    if best is None or read.rank < best.first.rank:
-                        best = tried[-1]
+                    turns.append(PanelChoice(panel, read, turned))
                     if _reads_cleanly(read):
                         break
+                if len(turns) == 2 and SETTINGS.read_turned:
+                    # each way up also read at the dots the other way up was read at; as
+                    # a measured lattice, a borrowed grid counts only when it reads a
+                    # title word (noise read closer to letters names no Linky screen)
+                    for mine, other in (turns, turns[::-1]):
+                        again = read_turned(mine.panel, other.first)
+                        if (
+                            again is not None
+                            and again.title_spotted
+                            and not _same_place(again.grid, mine.first.grid)
+                        ):
+                            turns.append(PanelChoice(mine.panel, again, mine.quad))
+                tried.extend(turns)
+                for choice in turns:
+                    if best is None or choice.first.rank < best.first.rank:
+                        best = choice
                 if best is not None and _reads_cleanly(best.first):
                     return best
     if best is None:
@@ -318,16 +350,20 @@ def _refinements(
     The caller reads each and keeps whichever reads best; it stops early on a clean read.
     """
     found: list[npt.NDArray[np.float64]] = []
-    for borders in BEZEL_REFINE_PLANS if from_bezel else REFINE_PLANS:
-        current = quad
-        for border in borders:
-            refined = refine_quad(warp, current, border=border)
-            if refined is None:
-                break
-            current = refined
-        if all(np.abs(current - other).max() > 0.5 for other in found):
-            found.append(current)
-            yield current
+    plans = BEZEL_REFINE_PLANS if from_bezel else REFINE_PLANS
+    # then the same plans with each edge's profiles averaged along it (the caller only
+    # gets there when nothing read cleanly: a dim panel's edges, lost in noise)
+    for smooth in (0, SETTINGS.edge_smooth_px) if SETTINGS.edge_smooth_px else (0,):
+        for borders in plans:
+            current = quad
+            for border in borders:
+                refined = refine_quad(warp, current, border=border, smooth=smooth)
+                if refined is None:
+                    break
+                current = refined
+            if all(np.abs(current - other).max() > 0.5 for other in found):
+                found.append(current)
+                yield current
 
 
 __all__ = [

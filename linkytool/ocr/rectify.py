@@ -188,8 +188,31 @@ def _fit_line(
     return float(a), float(b)
 
 
-def _edge_positions(profiles: npt.NDArray[np.float64], rising: bool) -> npt.NDArray[np.float64]:
-    """Sub-pixel position of the strongest step along axis 1 of each profile row."""
+def _along_edge(profiles: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np.float64]:
+    """Each profile row averaged with its ``radius`` neighbours on either side (axis 0).
+
+    The rows are profiles across one edge at successive pixels along it: the mean keeps
+    the step where it is (the edge is nearly straight over a few pixels) and takes the
+    noise down, so a faint bezel/panel step (backlight off, a shadow, low ink contrast)
+    is not lost to a noise spike at every row.
+    """
+    if radius <= 0:
+        return profiles
+    padded = np.pad(profiles, ((radius + 1, radius), (0, 0)), mode="edge")
+    padded[0] = 0.0
+    sums = np.cumsum(padded, axis=0)
+    smoothed: npt.NDArray[np.float64] = (sums[2 * radius + 1 :] - sums[: -2 * radius - 1]) / (
+        2 * radius + 1
+    )
+    return smoothed
+
+
+def _edge_positions(
+    profiles: npt.NDArray[np.float64], rising: bool, smooth: int = 0
+) -> npt.NDArray[np.float64]:
+    """Sub-pixel position of the strongest step along axis 1 of each profile row (each
+    row averaged with its ``smooth`` neighbours on either side first: :func:`_along_edge`)."""
+    profiles = _along_edge(profiles, smooth)
     gradient = profiles[:, 2:] - profiles[:, :-2]
     if not rising:
         gradient = -gradient
@@ -239,6 +262,7 @@ def refine_quad(
     quad: Quad,
     px_per_dot: int = PX_PER_DOT,
     border: int = BORDER,
+    smooth: int = 0,
 ) -> Quad | None:
     """Sharpen a coarse panel quad from the panel/bezel edges seen in its rectification.
 
@@ -247,6 +271,8 @@ def refine_quad(
     a line; the four lines' intersections, mapped back into the photo, are the new quad.
     Returns None when an edge cannot be found (the coarse quad is then kept). ``image``
     may be a :class:`Warper` of the photo (at ``px_per_dot``): its warps are reused.
+    ``smooth`` [px]: each profile averaged with that many neighbours along the edge on
+    either side before its step is found (a dim panel's step is the noise's size).
     """
     if isinstance(image, Warper):
         panel = image(quad, border)
@@ -260,13 +286,13 @@ def refine_quad(
     xs = np.arange(b + 4 * s, b + width - 4 * s, dtype=np.float64)
     ys = np.arange(b + 3 * s, b + height - 3 * s, dtype=np.float64)
     xi, yi = xs.astype(int), ys.astype(int)
-    top = _edge_positions(grey[:reach, xi].T, rising=True)
+    top = _edge_positions(grey[:reach, xi].T, True, smooth)
     bottom_start = b + height - (reach - b) - s * 0
     bottom_start = int(b + height - (reach - b))
-    bottom = _edge_positions(grey[bottom_start:, xi].T, rising=False) + bottom_start
-    left = _edge_positions(grey[yi, :reach], rising=True)
+    bottom = _edge_positions(grey[bottom_start:, xi].T, False, smooth) + bottom_start
+    left = _edge_positions(grey[yi, :reach], True, smooth)
     right_start = int(b + width - (reach - b))
-    right = _edge_positions(grey[yi, right_start:], rising=False) + right_start
+    right = _edge_positions(grey[yi, right_start:], False, smooth) + right_start
     lines_h = [_fit_line(xs, top), _fit_line(xs, bottom)]
     lines_v = [_fit_line(ys, left), _fit_line(ys, right)]
     if any(line is None for line in (*lines_h, *lines_v)):

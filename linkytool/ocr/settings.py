@@ -67,7 +67,10 @@ class Settings:
         "font and level, normal+hard, cells replayed offline; 12 with the camera model) "
         "and 100202 (50 hard photos per font); a colon at a token's edge read as a cell "
         "and a title naming another screen only by INDEX, no constant of their own: "
-        "leave-one-font-out seed 105012 (x11_5x7 and x11_5x8, 100 hard photos each)"
+        "leave-one-font-out seed 105012 (x11_5x7 and x11_5x8, 100 hard photos each); "
+        "the edge-averaged refinements (edge_smooth_px) and a quad's turns read at each "
+        "other's grid (read_turned): leave-one-font-out seeds 115001 and 115002 (40 hard "
+        "photos per font)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -160,6 +163,25 @@ class Settings:
 
     #: Free-form notes on values changed since ``tuned_on`` (empty: none).
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    # --- the panel's edges (linkytool.ocr.rectify.refine_quad) ---
+    #: Profiles across a panel edge averaged with this many neighbours on either side
+    #: [rectified px, 6 a dot pitch] before the bezel/panel step is found in each: on a
+    #: dim panel (backlight off, low ink contrast, a shadow) the step is about the
+    #: noise's size, and a per-profile step landed on noise tilted the fitted edge by
+    #: ~2 pitches at one corner. Tried after the plain refinements, only when no quad
+    #: read cleanly (``panel._refinements``). Set on ocrG's tuning seed 115001
+    #: (``bench/ocr_accuracy.py --font all --level hard --count 40``; hard photo 13 fixed
+    #: for 4 fonts at 4, not at 2; used in place of the plain refinements it fixed 5
+    #: photos and lost 5 others; 0: no such refinements, as before).
+    edge_smooth_px: int = 4
+
+    #: A quad read both ways up (neither clean) is also read each way up at the dots the
+    #: other way was read at (``panel.read_turned``): on a dim panel whose dot lattice
+    #: barely shows, the standard layout's search landed half a pitch off on the right
+    #: way up only, and the noise read the other way up ranked better (X11 5x8 hard
+    #: photos 5 of ocrG's tuning seed 115001, 12 and 34 of 115002). False: as before.
+    read_turned: bool = True
 
     # --- the panel's own lattice (linkytool.ocr.lcdgrid.measure_lattice) ---
     #: Window of the moving average taken off the column profile before the lattice fit

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from linkytool.ocr import panel
+from linkytool.ocr.settings import SETTINGS
 from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
 from ocrsynth.generate import draw_scene
 
@@ -57,3 +60,13 @@ def switch_off_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
 def no_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     """:func:`switch_off_shapes` for a whole test."""
     switch_off_shapes(monkeypatch)
+
+
+def panel_rules_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ocrG's two panel rules switched off (``Settings.read_turned``, the edge-averaged
+    refinements of ``Settings.edge_smooth_px``): a pin of an earlier round's value rule
+    then reads its photo on the panel that rule was set on (the new rules pick another
+    quad or grid for some of those hard photos, read right or wrong without the rule)."""
+    monkeypatch.setattr(
+        panel, "SETTINGS", dataclasses.replace(SETTINGS, read_turned=False, edge_smooth_px=0)
+    )

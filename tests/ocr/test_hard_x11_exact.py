@@ -3,7 +3,9 @@
 The photos are ``bench/ocr_accuracy.py --font NAME --level hard --seed S`` (ocrX's
 tuning seeds 92031 and 92032), the drawn glyph set held out, regenerated from their
 seed and index. Each rule's photos read the true value, a guess left to confirm, and
-read none or another value with the rule off.
+read none or another value with the rule off. They are read with ocrG's panel rules off
+(``conftest.panel_rules_off``): those rules read some of them on another grid or quad
+(``tests/ocr/test_read_turned.py`` says which and how).
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ import pytest
 from linkytool.ocr import dates, dotmatrix, read_photo, screenkind
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 
-from .conftest import bench_photo
+from .conftest import bench_photo, panel_rules_off
+
+
+@pytest.fixture(autouse=True)
+def _old_panel(monkeypatch: pytest.MonkeyPatch) -> None:
+    panel_rules_off(monkeypatch)
 
 
 def _without(font: str) -> tuple[str, ...]:

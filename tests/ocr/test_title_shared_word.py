@@ -18,7 +18,14 @@ from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.titles import classify_title, other_by_shared_word
 
-from .conftest import bench_photo
+from .conftest import bench_photo, panel_rules_off
+
+
+@pytest.fixture(autouse=True)
+def _old_panel(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the photo read on the panel the rule was set on (ocrG's turned reads read its
+    # title on another grid, the index even without the rule)
+    panel_rules_off(monkeypatch)
 
 
 def test_a_title_naming_another_screen_only_by_index_is_no_other_screen() -> None:
