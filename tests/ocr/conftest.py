@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ocrsynth import PhotoSpec, encode_photo, generate_photo
-
-from .pinned_photos import make_photo, pin_name, pinned
+from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
+from ocrsynth.generate import draw_scene
 
 SAMPLES_PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"
 
@@ -30,13 +28,26 @@ def synth_photo(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make
 
 
+def make_photo(font: str, level: str, index: int, seed: int) -> tuple[bytes, str]:
+    """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``) for ``font`` at
+    ``level``, as the generator writes it (JPEG bytes), and its true value."""
+    rng = photo_rng(seed, level, index)
+    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
+    assert isinstance(truth.value, str)
+    return encode_photo(image, truth), truth.value
+
+
 def bench_photo(
     tmp_path: Path, font: str, level: str, index: int, seed: int = 41
 ) -> tuple[Path, str]:
-    """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``) for ``font`` at
-    ``level`` and its true value (a pinned benchmark case): the committed file of
-    ``tests/data/ocr-pinned`` (``pinned_photos.py``), read in place. One not pinned yet is
-    generated into ``tmp_path``, with a warning that says how to pin it (issue 14)."""
+    """:func:`make_photo`'s photo and true value (a pinned benchmark case): the committed
+    file of ``tests/data/ocr-pinned`` (``pinned_photos.py``), read in place. One not
+    pinned yet is generated into ``tmp_path``, with a warning that says how to pin it
+    (issue 14)."""
+    import warnings
+
+    from .pinned_photos import pin_name, pinned
+
     pin = pinned(font, level, index, seed)
     if pin is not None:
         return pin

@@ -39,18 +39,6 @@ def pin_name(font: str, level: str, index: int, seed: int) -> str:
     return f"{font}-{level}-{index}-{seed}.jpg"
 
 
-def make_photo(font: str, level: str, index: int, seed: int) -> tuple[bytes, str]:
-    """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``) for ``font`` at
-    ``level``, as the generator writes it (JPEG bytes), and its true value."""
-    from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
-    from ocrsynth.generate import draw_scene
-
-    rng = photo_rng(seed, level, index)
-    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
-    assert isinstance(truth.value, str)
-    return encode_photo(image, truth), truth.value
-
-
 def load_pins() -> list[dict[str, Any]]:
     """``pins.json``'s entries: file, font, level, index, seed, value, sha256."""
     if not PINS.is_file():
@@ -90,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         "--add", nargs=4, action="append", default=[], metavar=("FONT", "LEVEL", "INDEX", "SEED")
     )
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(PINNED.parents[2] / "devtools"))  # the generator (not in the wheel)
+    # the generator (not in the wheel) and the OCR tests' package, as pytest imports it
+    sys.path[:0] = [str(PINNED.parents[2] / "devtools"), str(PINNED.parents[1])]
+    from ocr.conftest import make_photo
+
     keys = [(p["font"], p["level"], int(p["index"]), int(p["seed"])) for p in load_pins()]
     keys += [(font, level, int(index), int(seed)) for font, level, index, seed in args.add]
     entries: dict[str, dict[str, Any]] = {}
