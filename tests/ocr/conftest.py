@@ -28,9 +28,10 @@ def synth_photo(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make
 
 
-def make_photo(font: str, level: str, index: int, seed: int) -> tuple[bytes, str]:
+def make_photo(font: str | None, level: str, index: int, seed: int) -> tuple[bytes, str]:
     """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``) for ``font`` at
-    ``level``, as the generator writes it (JPEG bytes), and its true value."""
+    ``level`` (None: the level's own mix of glyph sets), as the generator writes it (JPEG
+    bytes), and its true value."""
     rng = photo_rng(seed, level, index)
     image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
     assert isinstance(truth.value, str)
@@ -38,7 +39,7 @@ def make_photo(font: str, level: str, index: int, seed: int) -> tuple[bytes, str
 
 
 def bench_photo(
-    tmp_path: Path, font: str, level: str, index: int, seed: int = 41
+    tmp_path: Path, font: str | None, level: str, index: int, seed: int = 41
 ) -> tuple[Path, str]:
     """:func:`make_photo`'s photo and true value (a pinned benchmark case): the committed
     file of ``tests/data/ocr-pinned`` (``pinned_photos.py``), read in place. One not
@@ -46,14 +47,14 @@ def bench_photo(
     (issue 14)."""
     import warnings
 
-    from .pinned_photos import pin_name, pinned
+    from .pinned_photos import MIX, pin_name, pinned
 
     pin = pinned(font, level, index, seed)
     if pin is not None:
         return pin
     warnings.warn(
         f"photo {pin_name(font, level, index, seed)} generated (0.3 s of CPU per session): "
-        f"pin it with `tests/ocr/pinned_photos.py --add {font} {level} {index} {seed}`",
+        f"pin it with `tests/ocr/pinned_photos.py --add {font or MIX} {level} {index} {seed}`",
         stacklevel=2,
     )
     data, value = make_photo(font, level, index, seed)

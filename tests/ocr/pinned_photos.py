@@ -34,9 +34,13 @@ PINNED = Path(__file__).resolve().parents[1] / "data" / "ocr-pinned"
 PINS = PINNED / "pins.json"
 
 
-def pin_name(font: str, level: str, index: int, seed: int) -> str:
+#: The name of the level's own mix of glyph sets (``font`` None) in file names and ``--add``.
+MIX = "mix"
+
+
+def pin_name(font: str | None, level: str, index: int, seed: int) -> str:
     """The file of photo ``index`` of seed ``seed``'s set for ``font`` at ``level``."""
-    return f"{font}-{level}-{index}-{seed}.jpg"
+    return f"{font or MIX}-{level}-{index}-{seed}.jpg"
 
 
 def load_pins() -> list[dict[str, Any]]:
@@ -52,13 +56,13 @@ def _by_name() -> dict[str, dict[str, Any]]:
     return {pin["file"]: pin for pin in load_pins()}
 
 
-def pinned(font: str, level: str, index: int, seed: int) -> tuple[Path, str] | None:
+def pinned(font: str | None, level: str, index: int, seed: int) -> tuple[Path, str] | None:
     """The committed file of that photo and its true value, or None when not pinned."""
     pin = _by_name().get(pin_name(font, level, index, seed))
     return None if pin is None else (PINNED / pin["file"], str(pin["value"]))
 
 
-def _entry(key: tuple[str, str, int, int], data: bytes, value: str) -> dict[str, Any]:
+def _entry(key: tuple[str | None, str, int, int], data: bytes, value: str) -> dict[str, Any]:
     font, level, index, seed = key
     return {
         "file": pin_name(font, level, index, seed),
@@ -83,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     from ocr.conftest import make_photo
 
     keys = [(p["font"], p["level"], int(p["index"]), int(p["seed"])) for p in load_pins()]
-    keys += [(font, level, int(index), int(seed)) for font, level, index, seed in args.add]
+    keys += [
+        (None if font == MIX else font, level, int(index), int(seed))
+        for font, level, index, seed in args.add
+    ]
     entries: dict[str, dict[str, Any]] = {}
     changed: list[str] = []
     for key in keys:

@@ -48,7 +48,8 @@ def test_a_pinned_photo_regenerates_byte_for_byte(name: str) -> None:
 def test_the_regenerated_photos_cover_every_glyph_set_level_and_value_kind() -> None:
     pins = {pin["file"]: pin for pin in load_pins()}
     chosen = [pins[name] for name in REGENERATED]
-    assert {pin["font"] for pin in chosen} == {pin["font"] for pin in pins.values()}
+    # (a photo of a level's own mix, font None, is drawn by the same code)
+    assert {pin["font"] for pin in chosen} == {pin["font"] for pin in pins.values()} - {None}
     assert {pin["level"] for pin in chosen} == {"normal", "hard"}
     kinds = {
         "date" if "-" in pin["value"] else "prm" if len(pin["value"]) == 14 else "index"
