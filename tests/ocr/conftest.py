@@ -31,17 +31,39 @@ def synth_photo(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make
 
 
-def bench_photo(
-    tmp_path: Path, font: str, level: str, index: int, seed: int = 41
-) -> tuple[Path, str]:
+def make_photo(font: str | None, level: str, index: int, seed: int) -> tuple[bytes, str]:
     """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``) for ``font`` at
-    ``level``, written to ``tmp_path``, and its true value (a pinned benchmark case)."""
+    ``level`` (None: the level's own mix of glyph sets), as the generator writes it (JPEG
+    bytes), and its true value."""
     rng = photo_rng(seed, level, index)
     image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
-    path = tmp_path / f"{font}-{level}-{index}.jpg"
-    path.write_bytes(encode_photo(image, truth))
     assert isinstance(truth.value, str)
-    return path, truth.value
+    return encode_photo(image, truth), truth.value
+
+
+def bench_photo(
+    tmp_path: Path, font: str | None, level: str, index: int, seed: int = 41
+) -> tuple[Path, str]:
+    """:func:`make_photo`'s photo and true value (a pinned benchmark case): the committed
+    file of ``tests/data/ocr-pinned`` (``pinned_photos.py``), read in place. One not
+    pinned yet is generated into ``tmp_path``, with a warning that says how to pin it
+    (issue 14)."""
+    import warnings
+
+    from .pinned_photos import MIX, pin_name, pinned
+
+    pin = pinned(font, level, index, seed)
+    if pin is not None:
+        return pin
+    warnings.warn(
+        f"photo {pin_name(font, level, index, seed)} generated (0.3 s of CPU per session): "
+        f"pin it with `tests/ocr/pinned_photos.py --add {font or MIX} {level} {index} {seed}`",
+        stacklevel=2,
+    )
+    data, value = make_photo(font, level, index, seed)
+    path = tmp_path / pin_name(font, level, index, seed)
+    path.write_bytes(data)
+    return path, value
 
 
 def switch_off_shapes(monkeypatch: pytest.MonkeyPatch) -> None:

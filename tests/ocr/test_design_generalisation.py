@@ -32,8 +32,8 @@ from linkytool.ocr.dotmatrix import (
 )
 from linkytool.ocr.font5x7 import COLS, FONTS, HD44780, ROWS, glyph_bits
 from linkytool.ocr.settings import SETTINGS
-from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
-from ocrsynth.generate import draw_scene
+
+from .conftest import bench_photo
 
 SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
 
@@ -44,18 +44,15 @@ def _without(font: str) -> tuple[str, ...]:
 
 def _read_generated(
     tmp_path: Path, seed: int, level: str, index: int, font: str | None = None
-) -> tuple[Any, Any]:
-    """(truth, reading) of benchmark photo ``index`` of ``seed`` and ``level``, drawn with
-    ``font`` and read by a reader built without it (``None``: the level's own mix, the
-    reader as shipped)."""
-    rng = photo_rng(seed, level, index)
-    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
-    path = tmp_path / f"{font or 'mix'}-{index}.jpg"
-    path.write_bytes(encode_photo(image, truth))
+) -> tuple[str, Any]:
+    """(true value, reading) of benchmark photo ``index`` of ``seed`` and ``level``, drawn
+    with ``font`` and read by a reader built without it (``None``: the level's own mix,
+    the reader as shipped); the photo is pinned (``bench_photo``)."""
+    path, value = bench_photo(tmp_path, font, level, index, seed)
     if font is None:
-        return truth, read_photo(path)
+        return value, read_photo(path)
     with use_template_fonts(_without(font)):
-        return truth, read_photo(path)
+        return value, read_photo(path)
 
 
 def _read(char: str, font: str, templates: tuple[str, ...]) -> CellRead:
@@ -139,8 +136,8 @@ def test_stretched_designs_read_the_tailed_5_confidently_right(tmp_path: Path) -
     """Tuning seed 501, tailed set left out, normal photo 5 (index 275): its 5 fitted
     the alternative set's 6 (to confirm, see test_heldout_fonts.py); the X11 5 stretched
     is the tailed 5."""
-    truth, reading = _read_generated(tmp_path, 501, "normal", 5, "tailed")
-    assert reading.value == truth.value == "275"
+    value, reading = _read_generated(tmp_path, 501, "normal", 5, "tailed")
+    assert reading.value == value == "275"
     assert reading.confident
 
 
@@ -181,8 +178,8 @@ def test_a_round_3_on_a_panel_of_hd44780_letters_keeps_the_spleen_templates(
     (FONT_CELL_SLACK 1, was 2)."""
     if slack is not None:
         monkeypatch.setattr(dotmatrix, "FONT_CELL_SLACK", slack)
-    truth, reading = _read_generated(tmp_path, 4242, "normal", 21, "alt")
-    assert truth.value == "963"
+    value, reading = _read_generated(tmp_path, 4242, "normal", 21, "alt")
+    assert value == "963"
     assert reading.value == read
     assert reading.confident == (read == "963")
 
@@ -206,8 +203,8 @@ def test_an_open_4_next_to_a_9_is_not_read_9(
     if cost is not None:
         changed = dataclasses.replace(dotmatrix.SETTINGS, unlike_cost=cost)
         monkeypatch.setattr(dotmatrix, "SETTINGS", changed)
-    truth, reading = _read_generated(tmp_path, 4242, "normal", 13, "alt")
-    assert truth.value == "14805598646521"
+    value, reading = _read_generated(tmp_path, 4242, "normal", 13, "alt")
+    assert value == "14805598646521"
     assert reading.value == read
     assert reading.confident == confident
 
@@ -216,8 +213,8 @@ def test_a_known_0_damaged_by_glare_keeps_its_digit(tmp_path: Path) -> None:
     """Tuning seed 4242, known glyph sets, hard photo 35 (index 2, shown 000002): a 0
     fits its digit 7 dots off (glare), its next digit 2.6 dots further: the one-ROM rule
     moved it to a 6 (62) until only cells halfway between two digits could move."""
-    truth, reading = _read_generated(tmp_path, 4242, "hard", 35)
-    assert truth.value == "2"
+    value, reading = _read_generated(tmp_path, 4242, "hard", 35)
+    assert value == "2"
     assert reading.value == "2"
 
 

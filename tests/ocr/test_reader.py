@@ -44,8 +44,10 @@ def committed_reading(session_store: Callable[[str], Any]) -> Callable[[str], Ph
     all the test workers (issue 14: the 24 photos, 8 s of CPU, were read one after another
     by one test, and the demo photos again by each worker that ran another test here).
     Each reading is real: ``read_photo``'s, by whichever worker needs it first, kept
-    under the SHA-256 of the photo's bytes (``SessionStore``)."""
-    store = session_store("committed-readings")
+    under the SHA-256 of the photo's bytes (``SessionStore``), in the store the UI tests'
+    ``CachedPhotoReader`` keeps its readings in, by the same key: a demo photo read by
+    either is read once per session for both (the reader reads no clock)."""
+    store = session_store("photo-readings")
 
     @functools.cache
     def read(name: str) -> PhotoReading:
