@@ -165,7 +165,9 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         yield table
         yield Static("", id="prereq-detail")
         yield Label("Champs du dossier (enregistrés automatiquement)", classes="section")
-        yield Vertical(id="prereq-form")
+        form = Vertical(id="prereq-form")
+        form.display = False  # shown once all its sections are mounted (build_form)
+        yield form
 
     def on_built(self) -> None:
         table = self.query_one("#prereq-table", DataTable)
@@ -410,7 +412,14 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
 
     def build_form(self) -> None:
         """Build the dossier's fields below the checklist, one section per frame: the
-        checklist stays on screen and the keys keep answering while 40-odd rows mount."""
+        checklist stays on screen and the keys keep answering while 40-odd rows mount.
+
+        The form stays hidden until its last section is mounted, then is shown and
+        filled: each section mounted into a shown form laid the whole screen out again
+        (the checklist and every row mounted so far, twice: Textual lays out again the
+        widgets whose size a layout set), 18 layouts of a growing screen per F4; hidden,
+        a mount lays out only the checklist, and the form is laid out once (issue 14).
+        """
         if self._form_built:
             self.refresh_form()
             return
@@ -440,6 +449,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         if not chunks:
             self._form_chunks = None
             self._form_built = True
+            self.query_one("#prereq-form", Vertical).display = True
             self.refresh_form()
             return
         self.query_one("#prereq-form", Vertical).mount_all(chunks.pop(0))
