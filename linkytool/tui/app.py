@@ -28,7 +28,9 @@ from typing import Any, ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
+from textual.widget import Widget
 from textual.widgets import Header, Input, TabbedContent, TabPane
 
 from linkytool.tui import french
@@ -297,6 +299,19 @@ class LinkytoolApp(SafetyNet, App[None]):
         """Notifications show their text as is: messages quote file paths and TOML
         sections such as ``[photos]``, which markup would silently swallow."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Restyle ``node`` after a change of its classes, once it is mounted.
+
+        Textual's widgets set their classes in their constructors (``compact``, a
+        button's variant...), each change restyling the widget although it is not in
+        the app yet; mounting styles every new widget anyway. A widget not mounted is
+        left to that: the Compteur screen's start made 197 stylesheet applications,
+        18 of them on widgets not yet mounted (issue 14).
+        """
+        if isinstance(node, Widget) and not self.is_mounted(node):
+            return
+        super().update_styles(node, animate=animate)
 
     # -- panes ----------------------------------------------------------------------------
 

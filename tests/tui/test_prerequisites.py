@@ -182,7 +182,8 @@ async def test_text_typed_while_the_form_is_still_being_built_is_kept(
     template_dossier: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The form is mounted section by section, then filled from the dossier: a value
-    typed in a field shown before that was overwritten by the filling."""
+    typed in a field shown before that was overwritten by the filling. (Since issue 14,
+    stop 33, the form is shown when it is filled; the value put there before is kept.)"""
     from linkytool.tui.screens.prerequisites import PrerequisitesPane
 
     building = PrerequisitesPane._mount_next_section

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
 
 from linkytool.tui.errors import SafetyNet
@@ -23,6 +25,10 @@ class Pane(SafetyNet, VerticalScroll):
     TITLE: ClassVar[str] = ""
     #: French explanation shown by the help panel (F1).
     HELP: ClassVar[str] = ""
+    #: The scrollable size of the content. Textual lays the whole screen out again when
+    #: a layout changes it; a screen's scrollbars follow it without that (their display
+    #: changing lays out on its own), so the second layout changed nothing (issue 14).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     @property
     def lt_app(self) -> LinkytoolApp:

@@ -68,6 +68,30 @@ class FormInput(InOrderInput):
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
+# The form's rows, labels and column: sized by the layout, never scrolled. Textual lays
+# the screen out again for every widget whose ``virtual_size`` (its scrollable size) a
+# layout changed; these do not scroll, so that second layout of the 190-odd widgets
+# changed nothing: a third of the layouts of the fuzz test of this screen (issue 14).
+
+
+class FormRow(Horizontal):
+    """A field's row (label and field)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
+class FormLabel(Label):
+    """A section title, a field's label or the refusal under it."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
+class FormColumn(Vertical):
+    """The form itself."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 def show_text(widget: Static, content: str | Text) -> None:
     """Show ``content`` in ``widget``, laying the screen out again only if its size changes.
 
@@ -167,7 +191,9 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         yield table
         yield Static("", id="prereq-detail")
         yield Label("Champs du dossier (enregistrés automatiquement)", classes="section")
-        yield Vertical(id="prereq-form")
+        form = FormColumn(id="prereq-form")
+        form.display = False  # shown once all its sections are mounted (build_form)
+        yield form
 
     def on_built(self) -> None:
         table = self.query_one("#prereq-table", DataTable)
@@ -424,7 +450,14 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
 
     def build_form(self) -> None:
         """Build the dossier's fields below the checklist, one section per frame: the
-        checklist stays on screen and the keys keep answering while 40-odd rows mount."""
+        checklist stays on screen and the keys keep answering while 40-odd rows mount.
+
+        The form stays hidden until its last section is mounted, then is shown and
+        filled: each section mounted into a shown form laid the whole screen out again
+        (the checklist and every row mounted so far, twice: Textual lays out again the
+        widgets whose size a layout set), 18 layouts of a growing screen per F4; hidden,
+        a mount lays out only the checklist, and the form is laid out once (issue 14).
+        """
         if self._form_built:
             self.refresh_form()
             return
@@ -439,9 +472,9 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             self.path_by_id[field_id(spec.path)] = spec.path
             if spec.section != section:
                 section = spec.section
-                chunks.append([Label(section, classes="form-section", markup=False)])
+                chunks.append([FormLabel(section, classes="form-section", markup=False)])
             chunks[-1].append(self._field_row(spec))
-            error = Label("", id=f"err-{field_id(spec.path)}", classes="field-error hidden")
+            error = FormLabel("", id=f"err-{field_id(spec.path)}", classes="field-error hidden")
             self._errors[spec.path] = error
             chunks[-1].append(error)
         self._form_chunks = chunks
@@ -454,17 +487,18 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         if not chunks:
             self._form_chunks = None
             self._form_built = True
+            self.query_one("#prereq-form", Vertical).display = True
             self.refresh_form()
             return
         self.query_one("#prereq-form", Vertical).mount_all(chunks.pop(0))
         self.call_after_refresh(self._mount_next_section)
 
-    def _field_row(self, spec: FieldSpec) -> Horizontal:
+    def _field_row(self, spec: FieldSpec) -> FormRow:
         wid = field_id(spec.path)
         widget: Input | Checkbox | Select[str]
         if spec.kind == "bool":
             widget = self._fields[spec.path] = Checkbox(spec.label, id=wid, compact=True)
-            return Horizontal(widget, classes="form-row")
+            return FormRow(widget, classes="form-row")
         if spec.kind == "enum":
             widget = SafeSelect[str](
                 [(enum_label(choice), choice) for choice in spec.choices],
@@ -479,8 +513,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             # Shown empty until the form is filled: text typed before that is the user's.
             self._shown[spec.path] = ""
         self._fields[spec.path] = widget
-        return Horizontal(
-            Label(spec.label, classes="form-label", markup=False), widget, classes="form-row"
+        return FormRow(
+            FormLabel(spec.label, classes="form-label", markup=False), widget, classes="form-row"
         )
 
     def refresh_form(self) -> None:

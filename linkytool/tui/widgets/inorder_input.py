@@ -18,6 +18,8 @@ focus itself, and hands on the keys that reach it after the focus left it, in or
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.binding import Binding
 from textual.widgets import Input
@@ -39,6 +41,14 @@ FOCUS_ACTIONS: dict[str, str] = {"tab": "app.focus_next", "shift+tab": "app.focu
 
 class InOrderInput(Input):
     """``Input`` whose editing keys are applied in typing order with the characters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.validators:
+            # Textual marks an Input without validators ``-valid`` at its first change of
+            # value (no style uses the class), restyling it: the dossier form filled
+            # from the dossier restyled its 32 fields one by one (issue 14).
+            self.add_class("-valid", update=False)
 
     async def _on_key(self, event: events.Key) -> None:
         focused = self.app.focused
