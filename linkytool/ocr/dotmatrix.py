@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from linkytool.ocr.font5x7 import COLS, FONTS, ROWS, glyph_bits
 from linkytool.ocr.settings import SETTINGS
-from linkytool.ocr.structure import admitted, shape_ruled_out
+from linkytool.ocr.structure import admitted, shape_ruled_out, speckled
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -593,7 +593,9 @@ def reconsidered(
 
     A cell no template explains whose shape is one digit's, on a panel that agrees, is
     that digit (:func:`shape_read`: its other digits cost ``Settings.unlike_cost``
-    more) and no unfamiliar design. Only for unfamiliar digits (never confident): two
+    more) and no unfamiliar design, unless a dot of it (or of its pooled ``shapes``)
+    is a speck (:func:`~linkytool.ocr.structure.speckled`: then the digits are
+    unfamiliar, the costs unchanged). Only for unfamiliar digits (never confident): two
     cells that look unlike do not share a digit (:func:`unlike_cells`). A margin may be
     infinite: every other digit ruled out (:func:`panel_margins`, ``drawn_off``:
     :func:`panel_drawn_off`; ``shapes``: the dots the shapes are read from).
@@ -609,7 +611,10 @@ def reconsidered(
     if not unfamiliar_digits(
         digit_costs, title, cells=cells, known=known, drawn_off=drawn_off, shapes=shapes
     ):
-        return digit_costs, False
+        # a shape read through a speck (structure.speckled) answers no doubt: the value
+        # is read the same, to confirm
+        specks = speckled(cells if shapes is None else shapes) | speckled(cells)
+        return digit_costs, bool((known & specks).any())
     misfit = digit_misfits(digit_costs, title)
     out = digit_costs
     if misfit is not None:

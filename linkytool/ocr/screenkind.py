@@ -114,6 +114,24 @@ def _letters_legible(read: PanelRead) -> bool:
     return len(clear) >= SETTINGS.legible_title_letters
 
 
+def _text_names_it_alone(kind: ScreenKind, tesseract_kind: ScreenKind | None) -> bool:
+    """Whether every variant's cell text naming ``kind`` (spotted best) may stand for a
+    clear gap to the next title word: a PRM or a date, whose grammar no other screen's
+    value passes, or the injection index when tesseract does not name another screen.
+
+    Only INJECTION names the index (``classify_title``: INJ, or IN?ECTI), a word no
+    other screen's title shows; another index screen ("INDEX NON CONSO", "BASE") whose
+    value the index grammar would pass reads as another screen in tesseract or in the
+    cells. X11 5x8 held out, the J drawn otherwise ("INDEX INTECTION" in every variant)
+    leaves the spotting a gap of 2.7-4.0 dots a letter to DATE or PRM: tuning seed
+    110011, hard photos 16, 20, 27, 35 and 44 (ocrF), every one read right and held by
+    "title uncertain" alone.
+    """
+    return kind in GRAMMAR_EXCLUSIVE_KINDS or (
+        kind is ScreenKind.INJECTION_INDEX and tesseract_kind is not ScreenKind.OTHER
+    )
+
+
 def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleReading:
     """The screen of the panel read as ``reads`` (variants, the chosen one first), with
     tesseract's reading of its title line (None: no tesseract)."""
@@ -140,7 +158,7 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
                 spot_gap >= SETTINGS.spot_sure_gap
                 or (
                     text_sure
-                    and kind in GRAMMAR_EXCLUSIVE_KINDS
+                    and _text_names_it_alone(kind, tesseract_kind)
                     and spot_gap >= SETTINGS.spot_text_sure_gap
                 )
             )

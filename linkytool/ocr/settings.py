@@ -111,7 +111,9 @@ class Settings:
     #: ... or at this cost when every variant's cell text names the same screen.
     spot_text_sure_cost: float = 6.5
     #: ... with this gap [dots/letter] for screens whose grammar no other screen's
-    #: value passes (PRM, date).
+    #: value passes (PRM, date), and for the injection index when tesseract names no
+    #: other screen (only INJECTION names it; ocrF, tuning seed 110011 X11 5x8 hard:
+    #: gaps 2.7-4.0 on index titles every variant's text named, all read right).
     spot_text_sure_gap: float = 2.5
     #: A value word loses to another screen's word fitting this much better.
     other_word_slack: float = 1.5

@@ -231,6 +231,25 @@ def shape_ruled_out(
     return out
 
 
+def speckled(cells: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """(N,) the cells (N, 35) with a dot surely lit (``Settings.shape_uncertain_band``
+    over 0.5) none of whose eight neighbours may be lit (each surely dark, that band
+    under 0.5): a speck of dust or a stuck dot, no stroke of a digit (no digit of any
+    glyph set has such a dot, ``FONTS`` checked by the tests). A shape read through it
+    is no evidence: an alternative ROM's open 4 with a stray dot between its stems'
+    tops has a top cap, a 5's shape (held-out seed 113331, alt hard photo 4, ``08:14``
+    read ``08:15`` confidently). Uncertain dots (a pooled cell's 0.5) are no speck."""
+    dots = np.asarray(cells, dtype=np.float64).reshape(-1, ROWS, COLS)
+    band = SETTINGS.shape_uncertain_band
+    lit = dots >= 0.5 + band
+    padded = np.pad(dots > 0.5 - band, ((0, 0), (1, 1), (1, 1)))
+    around = np.zeros(lit.shape, dtype=np.int_)
+    for d_row, d_col in _EIGHT:
+        around += padded[:, 1 + d_row : 1 + d_row + ROWS, 1 + d_col : 1 + d_col + COLS]
+    out: npt.NDArray[np.bool_] = (lit & (around == 0)).any(axis=(1, 2))
+    return out
+
+
 def pooled_dots(samples: npt.NDArray[np.float64], band: float | None = None) -> FloatArray:
     """The dots (N, 35) a cell's shape is read from, pooled over samplings (K, N, 35) of
     the same dots (the preprocessing variants sampled at the same place: another window,
@@ -257,4 +276,5 @@ __all__ = [
     "pooled_dots",
     "shape_of",
     "shape_ruled_out",
+    "speckled",
 ]

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo, reader
+from linkytool.ocr import dotmatrix, read_photo, reader, voting
 from linkytool.ocr.dotmatrix import cell_windows, classify, template_fonts, use_template_fonts
 from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.panel import PanelRead
@@ -89,6 +89,12 @@ def test_a_shape_is_read_from_every_sampling_of_the_cell(
     font, index, value = case
     if not pooled:
         monkeypatch.setattr(reader, "pooled_shapes", _own_dots)
+        # the 5 px window's unfamiliar design is no longer a repair when the 3 px
+        # samplings hold none (ocrF, voting._repairs): every window's repair counts here,
+        # so the test sees the pooled shapes alone
+        monkeypatch.setattr(
+            voting, "_repairs", lambda variants: frozenset().union(*(v.repairs for v in variants))
+        )
     path, truth = bench_photo(tmp_path, font, "normal", index, SEED)
     with use_template_fonts(_without(font)):
         reading = read_photo(path)
@@ -105,6 +111,12 @@ def test_five_alike_slashed_zeros_are_vouched_for_at_the_panels_own_gap(
     0.7-1.1 from each other; one of them misses its misfit + 1 dot by 0.2."""
     if not own_gap:
         monkeypatch.setattr(dotmatrix, "design_gap", lambda *_: SETTINGS.unlike_distance)
+        # the 5 px window's unfamiliar design counts here too (ocrF's voting._repairs
+        # judges it in the 3 px samplings alone, which vouch for the 0s): the test sees
+        # the panel's own gap alone
+        monkeypatch.setattr(
+            voting, "_repairs", lambda variants: frozenset().union(*(v.repairs for v in variants))
+        )
     path, truth = bench_photo(tmp_path, "hd44780", "normal", 80, SEED)
     with use_template_fonts(_without("hd44780")):
         reading = read_photo(path)
