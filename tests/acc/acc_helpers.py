@@ -68,6 +68,26 @@ def make_operation(
     )
 
 
+def random_operation(
+    n_t: int, n_c: int, n_p: int, key: KeyKind, seed: int, *, consuming: float = 0.8
+) -> Operation:
+    """A random operation of ``n_t`` steps, ``n_c`` consumers (each consuming at a step
+    with probability ``consuming``) and ``n_p`` producers, under ``key`` with random
+    coefficients summing to at most 100 % (the property tests' operation)."""
+    rng = np.random.default_rng(seed)
+    c = np.round(rng.uniform(0, 3000, (n_t, n_c)) * (rng.random((n_t, n_c)) < consuming), 1)
+    p = np.round(rng.uniform(0, 6000, (n_t, n_p)), 1)
+    shares: object = None
+    static = None
+    if key is KeyKind.STATIC:
+        static = rng.dirichlet(np.ones(n_c + 1))[:n_c]
+    elif key is KeyKind.DYNAMIC:
+        shares = rng.dirichlet(np.ones(n_c + 1), size=n_t)[:, :n_c]
+    elif key is KeyKind.FULL:
+        shares = rng.dirichlet(np.ones(n_c + 1), size=(n_t, n_p))[:, :, :n_c]
+    return make_operation(c, p, key, static=static, shares=shares)
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path

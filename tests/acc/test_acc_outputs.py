@@ -10,9 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from acc_helpers import PARIS, long_csv, make_operation, write
+from acc_helpers import PARIS, long_csv, random_operation, write
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -176,18 +175,7 @@ def test_energy_totals_equal_across_output_files(
     tmp_path_factory: pytest.TempPathFactory, case: tuple[int, int, int, KeyKind, int]
 ) -> None:
     n_t, n_c, n_p, key, seed = case
-    rng = np.random.default_rng(seed)
-    c = np.round(rng.uniform(0, 3000, (n_t, n_c)) * (rng.random((n_t, n_c)) < 0.8), 1)
-    p = np.round(rng.uniform(0, 6000, (n_t, n_p)), 1)
-    shares: Any = None
-    static = None
-    if key is KeyKind.STATIC:
-        static = rng.dirichlet(np.ones(n_c + 1))[:n_c]
-    elif key is KeyKind.DYNAMIC:
-        shares = rng.dirichlet(np.ones(n_c + 1), size=n_t)[:, :n_c]
-    elif key is KeyKind.FULL:
-        shares = rng.dirichlet(np.ones(n_c + 1), size=(n_t, n_p))[:, :, :n_c]
-    operation = make_operation(c, p, key, static=static, shares=shares)
+    operation = random_operation(n_t, n_c, n_p, key, seed, consuming=0.8)
     out = tmp_path_factory.mktemp("out")
     write_outputs(run_operation(operation), out, chart=False)
     totals = _totals_from_files(out)

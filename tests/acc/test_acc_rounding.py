@@ -9,9 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from acc_helpers import make_operation
+from acc_helpers import make_operation, random_operation
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -133,18 +132,7 @@ def test_published_figures_add_up_for_any_operation(
     tmp_path_factory: pytest.TempPathFactory, case: tuple[int, int, int, KeyKind, int]
 ) -> None:
     n_t, n_c, n_p, key, seed = case
-    rng = np.random.default_rng(seed)
-    c = np.round(rng.uniform(0, 3000, (n_t, n_c)) * (rng.random((n_t, n_c)) < 0.9), 1)
-    p = np.round(rng.uniform(0, 6000, (n_t, n_p)), 1)
-    shares: Any = None
-    static = None
-    if key is KeyKind.STATIC:
-        static = rng.dirichlet(np.ones(n_c + 1))[:n_c]
-    elif key is KeyKind.DYNAMIC:
-        shares = rng.dirichlet(np.ones(n_c + 1), size=n_t)[:, :n_c]
-    elif key is KeyKind.FULL:
-        shares = rng.dirichlet(np.ones(n_c + 1), size=(n_t, n_p))[:, :, :n_c]
-    result = run_operation(make_operation(c, p, key, static=static, shares=shares))
+    result = run_operation(random_operation(n_t, n_c, n_p, key, seed, consuming=0.9))
     out = tmp_path_factory.mktemp("out")
     write_outputs(result, out, chart=False, enedis_style=True)
     assert _check_files(out, enedis=True) >= n_c + n_p
