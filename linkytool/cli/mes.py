@@ -399,6 +399,9 @@ def attest_command(
     )
     for message in result.warnings:
         warn(f"Attention : {message}.")
+    for outcome in result.outcomes:  # what mes check says to look at, said here too
+        for warning in outcome.warnings:
+            warn(f"À vérifier ({outcome.title}) : {warning}.")
     if result.draft:
         warn(
             f"Brouillon écrit : {output} ({french_megabytes(result.size_bytes, 2)}), "

@@ -62,6 +62,18 @@ def test_check_threshold_options(complete: tuple[Dossier, Path]) -> None:
     assert "attention : index d'injection de 12 kWh" in out  # under its rule
 
 
+def test_attest_says_what_mes_check_says_to_look_at(
+    complete: tuple[Dossier, Path], tmp_path: Path
+) -> None:
+    """A rule's warning (an index above --max-index: to be checked, not refused) is said
+    when attesting too, not only by mes check (domain review, stop 33)."""
+    _, path = complete
+    out = tmp_path / "a.pdf"
+    code, _, err = run("attest", str(path), "-o", str(out), "--max-index", "5", *_signatures(path))
+    assert code == 0, err
+    assert "À vérifier (Index d'injection plausible) : index d'injection de 12 kWh" in err
+
+
 def test_invalid_dossier_exit_code_3(tmp_path: Path) -> None:
     path = tmp_path / "d.toml"
     path.write_text(DEMO.read_text().replace('prm = "30002345678901"', 'prm = "300"', 1))
