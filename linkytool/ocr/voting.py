@@ -112,23 +112,16 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
 
 
 def _repairs(variants: Sequence[VariantValue]) -> frozenset[Repair]:
-    """The repairs of ``variants``, an unfamiliar digit design
-    (:attr:`Repair.UNFAMILIAR_DIGITS`) judged in the sharpest samplings only (the
-    variants of the narrowest window), every other repair in every variant.
+    """The repairs of ``variants``, every one in every variant: an unfamiliar digit
+    design the widest window alone doubts still holds the value to confirm.
 
-    A wider window averages each dot with its neighbours: a cell blurred so fits every
-    template worse than the title letters, blurred alike, fit theirs, and its misfit
-    may pass the cap where the 3 px samplings of the same cell fit (held-out seed
-    107717 tailed normal photo 31, ocrZ: a 2 misfitting by 5.59 dots in the 5 px window,
-    by 4.41 and 4.33 in the luminance and green ones, and vouched for there). That
-    window still votes on the value (every variant must read it), its margins still
-    count and so does its corroboration (a doubted cell of its own is not cleared).
+    ocrF judged that doubt in the sharpest samplings only (a blurred cell misfits every
+    template in the 5 px window where the 3 px samplings fit); the lead's safety seed
+    86532 found it confidently wrong: X11 5x7 (held out) hard photo 16, the index
+    ``000002`` read ``000007`` (the blurred X11 2 read 7), doubted in the 5 px window
+    only. Reverted (``tests/ocr/test_confidence_fourth.py`` pins the photo).
     """
-    sharpest = min((v.window for v in variants), default=0)
-    unseen = frozenset({Repair.UNFAMILIAR_DIGITS})
-    return frozenset().union(
-        *(v.repairs if v.window == sharpest else v.repairs - unseen for v in variants)
-    )
+    return frozenset().union(*(v.repairs for v in variants))
 
 
 def vote(

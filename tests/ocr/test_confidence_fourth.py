@@ -1,5 +1,6 @@
 """Hard photos' confidence, fourth pass (ocrF): an index title every variant's text
-names, and an unfamiliar digit design judged in the sharpest samplings.
+names, a shape read through a speck; the unfamiliar-design doubt of the widest window
+(ocrF judged it in the sharpest samplings only; reverted, see below).
 
 The photos are ``bench/ocr_accuracy.py --font FONT --level hard --seed 110011`` (ocrF's
 tuning seed), the font held out, regenerated from the seed; each is read right and was
@@ -57,35 +58,53 @@ def test_an_x11_index_title_every_variant_reads_is_certain(
     assert _read(photo, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "905", False)
 
 
-def test_an_unfamiliar_design_is_judged_in_the_sharpest_samplings(
+def test_an_unfamiliar_design_doubted_in_the_widest_window_alone_is_to_confirm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # alt held out: the index's 3 misfits its templates in the 5 px window only
-    photo, truth = bench_photo(tmp_path, "alt", "hard", 11, seed=SEED)
-    assert truth == "256388"
-    assert _read(photo, "alt") == (ScreenKind.INJECTION_INDEX, "256388", True)
-    monkeypatch.setattr(
-        voting, "_repairs", lambda variants: frozenset().union(*(v.repairs for v in variants))
-    )
-    assert _read(photo, "alt") == (ScreenKind.INJECTION_INDEX, "256388", False)
+    """ocrF judged the unfamiliar-design doubt in the sharpest samplings only; the lead's
+    safety seed 86532 (X11 5x7 held out, hard photo 16) then read the index 000002 as 7,
+    confidently: the blurred X11 2 read 7, doubted in the 5 px window alone. Every
+    variant's doubt counts again; the sharp-window version fails this test."""
+    photo, truth = bench_photo(tmp_path, "x11_5x7", "hard", 16, seed=86532)
+    assert truth == "2"
+    assert _read(photo, "x11_5x7") == (ScreenKind.INJECTION_INDEX, "7", False)
+    unseen = frozenset({Repair.UNFAMILIAR_DIGITS})
+
+    def sharpest_only(variants: list[VariantValue]) -> frozenset[Repair]:
+        sharpest = min(v.window for v in variants)
+        return frozenset().union(
+            *(v.repairs if v.window == sharpest else v.repairs - unseen for v in variants)
+        )
+
+    monkeypatch.setattr(voting, "_repairs", sharpest_only)
+    assert _read(photo, "x11_5x7") == (ScreenKind.INJECTION_INDEX, "7", True)
 
 
-def test_the_wide_window_still_votes_and_keeps_its_other_repairs() -> None:
+def test_a_doubt_of_any_window_is_the_candidate_s() -> None:
     cells = ((1, 0), (1, 1))
     sharp = VariantValue("42", cells, 2.0, cost=1.0, rule="index", window=3)
     unseen = frozenset({Repair.UNFAMILIAR_DIGITS})
     wide = VariantValue("42", cells, 2.0, unseen, cost=1.2, rule="index", window=5)
     candidate = vote(ScreenKind.INJECTION_INDEX, [sharp, wide, sharp], True)
-    assert candidate is not None and candidate.repairs == frozenset()
-    guessed = VariantValue("42", cells, 2.0, unseen | {Repair.LAYOUT}, 1.2, "index", window=5)
-    candidate = vote(ScreenKind.INJECTION_INDEX, [sharp, guessed], True)
-    assert candidate is not None and candidate.repairs == {Repair.LAYOUT}
-    odd = VariantValue("42", cells, 2.0, unseen, cost=1.0, rule="index", window=3)
-    candidate = vote(ScreenKind.INJECTION_INDEX, [odd, wide], True)
     assert candidate is not None and candidate.repairs == unseen
     other = VariantValue("47", cells, 2.0, cost=1.2, rule="index", window=5)
     candidate = vote(ScreenKind.INJECTION_INDEX, [sharp, other, sharp], True)
     assert candidate is not None and not candidate.variants_agree
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known confident-wrong reading (lead's safety seed 86532, stop 33), not fixed yet",
+)
+def test_a_plain_prm_whose_9_reads_4_is_not_confident(tmp_path: Path) -> None:
+    """Seed 86532 plain hard photo 2: the PRM 19686706722299 read 14686706722299 with
+    full confidence, by the reader before stop 33 and after it (its second digit, a 9,
+    read 4). The reader must never be confidently wrong; this pin fails (xfail) until a
+    rule holds it, and then turns into an error so that the mark is removed."""
+    photo, truth = bench_photo(tmp_path, "plain", "hard", 2, seed=86532)
+    assert truth == "19686706722299"
+    reading = read_photo(photo)
+    assert reading.value == truth or not reading.confident
 
 
 def test_no_digit_of_any_glyph_set_has_a_speck() -> None:
