@@ -74,10 +74,8 @@ class Candidate:
 
 
 def remarks(candidate: Candidate) -> tuple[str, ...]:
-    """French remarks for the repairs of ``candidate``, in a stable order (not the
-    unfamiliar design's when every glyph set alone read its digits alike)."""
-    answered = {Repair.UNFAMILIAR_DIGITS} if candidate.corroborated else set()
-    return tuple(REPAIR_REMARKS[r] for r in Repair if r in candidate.repairs - answered)
+    """French remarks for the repairs of ``candidate``, in a stable order."""
+    return tuple(REPAIR_REMARKS[r] for r in Repair if r in candidate.repairs)
 
 
 __all__ = ["REPAIR_REMARKS", "Candidate", "Repair", "remarks"]

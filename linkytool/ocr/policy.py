@@ -37,16 +37,16 @@ class Rule:
     verdict: Verdict
 
 
-#: Repairs a corroborated value may carry: its only doubt was its digits' design, which
-#: each glyph set alone answered alike (``Candidate.corroborated``).
-UNSEEN = frozenset({Repair.UNFAMILIAR_DIGITS})
+#: No rule makes a ``Candidate.corroborated`` value confident (ocrY's rule, stop 32,
+#: withdrawn at stop 33): the lead's safety seed 86532 found it confidently wrong, plain
+#: hard photo 2, a PRM's 9 read 4 by every glyph set alike (``tests/ocr/test_corroborated.py``).
+#: The evidence is still computed and carried, for diagnostics and a future rule.
 
 #: The decision, in order: the first rule that holds decides. Readable in one screen.
 RULES: tuple[Rule, ...] = (
     Rule("no value", lambda c, s: c.value is None, Verdict.NOT_A_VALUE),
     Rule("variants disagree", lambda c, s: not c.variants_agree, Verdict.TO_CONFIRM),
     Rule("title uncertain", lambda c, s: not c.title_certain, Verdict.TO_CONFIRM),
-    Rule("corroborated", lambda c, s: c.corroborated and c.repairs <= UNSEEN, Verdict.CONFIDENT),
     Rule("repaired", lambda c, s: bool(c.repairs), Verdict.TO_CONFIRM),
     Rule("thin margin", lambda c, s: c.margin < s.confident_margin, Verdict.TO_CONFIRM),
     Rule("clear", lambda c, s: True, Verdict.CONFIDENT),

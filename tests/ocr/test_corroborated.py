@@ -1,14 +1,15 @@
-"""A value whose doubted digits each glyph set alone reads alike is confident (issue 13, ocrY).
+"""A value whose doubted digits each glyph set alone reads alike (issue 13, ocrY): the
+evidence is computed, but since stop 33 no rule makes such a value confident.
 
 The templates mix their sets' designs: a blurred cell between two digits, or a digit no
 set draws, is nearest one set's glyph with a thin margin, or misfits the title letters
 (an unfamiliar design). ``dotmatrix.corroborated`` reads each such doubted cell with
 each template glyph set alone: when every set reads it the same digit, by at least
-``Settings.corroborate_margin``, fitting within ``unfamiliar_excess_cap``, the policy's
-rule ``corroborated`` makes the value confident (no other repair, variants agreeing, the
-title certain). Photos from ``bench/ocr_accuracy.py --font all --level normal,hard
---count 50 --seed 100101`` (ocrY's tuning seed), read by a reader built without their
-font; each test fails with the rule off.
+``Settings.corroborate_margin``, fitting within ``unfamiliar_excess_cap``, ocrY's policy
+rule ``corroborated`` made the value confident; the lead's safety seed 86532 found that
+rule confidently wrong (plain hard photo 2), and it was withdrawn. Photos from
+``bench/ocr_accuracy.py --font all --level normal,hard --count 50 --seed 100101`` (ocrY's
+tuning seed) and 86532, read by a reader built without their font.
 """
 
 from __future__ import annotations
@@ -42,41 +43,34 @@ def _without(font: str) -> tuple[str, ...]:
     return tuple(name for name in template_fonts() if name != font)
 
 
-def _rule_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    rules = tuple(rule for rule in policy.RULES if rule.name != "corroborated")
-    monkeypatch.setattr(policy, "RULES", rules)
-
-
-@pytest.mark.parametrize("rule", [True, False])
 @pytest.mark.parametrize(
-    ("font", "index"),
+    ("photo", "truth", "read"),
     [
-        ("plain", 15),  # blurred: a thin margin (0.86 dot), every set reads alike
-        ("plain", 3),  # plain held out: its open 4 is unfamiliar, every set reads a 4
+        # every set reads the doubted cells alike, and right: the rule freed them
+        (("plain", 15, SEED), None, None),
+        (("plain", 3, SEED), None, None),
+        # every set reads the PRM's blurred 9 as a 4: the rule made it confidently wrong
+        (("plain", 2, 86532), "19686706722299", "14686706722299"),
     ],
 )
-def test_a_value_every_glyph_set_reads_alike_is_confident(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    rule: bool,
-    font: str,
-    index: int,
+def test_a_value_every_glyph_set_reads_alike_is_still_to_confirm(
+    tmp_path: Path, photo: tuple[str, int, int], truth: str | None, read: str | None
 ) -> None:
-    if not rule:
-        _rule_off(monkeypatch)
-    path, value = bench_photo(tmp_path, font, "hard", index, SEED)
+    """The glyph sets agreeing is no evidence the digit is right: plain's blurred 9 is a
+    4 to every set (the lead's safety seed 86532, stop 33). No rule makes a corroborated
+    value confident any more; this test failed with the rule in (photo 2 confident)."""
+    font, index, seed = photo
+    path, value = bench_photo(tmp_path, font, "hard", index, seed)
+    assert truth is None or value == truth
     with use_template_fonts(_without(font)):
         reading = read_photo(path)
-    assert reading.value == value
-    assert reading.confident is rule
-    if rule:  # the unfamiliar design's doubt was answered: no remark asks to check it
-        assert policy.REPAIR_REMARKS[Repair.UNFAMILIAR_DIGITS] not in reading.warnings
-        assert not reading.warnings
+    assert reading.value == (read or value)
+    assert not reading.confident
+    assert reading.warnings  # it says what to check
 
 
-def test_the_rule_frees_only_an_unfamiliar_design_and_a_thin_margin() -> None:
-    base = Candidate(ScreenKind.PRM, "1", margins=(0.2,), corroborated=True)
-    assert decide(base) == (Verdict.CONFIDENT, "corroborated")
+def test_no_rule_makes_a_corroborated_value_confident() -> None:
+    assert all(rule.name != "corroborated" for rule in policy.RULES)
     unseen = Candidate(
         ScreenKind.PRM,
         "1",
@@ -84,21 +78,10 @@ def test_the_rule_frees_only_an_unfamiliar_design_and_a_thin_margin() -> None:
         repairs=frozenset({Repair.UNFAMILIAR_DIGITS}),
         corroborated=True,
     )
-    assert decide(unseen) == (Verdict.CONFIDENT, "corroborated")
-    assert remarks(unseen) == ()
-    for repair in set(Repair) - {Repair.UNFAMILIAR_DIGITS}:
-        other = Candidate(
-            ScreenKind.PRM,
-            "1",
-            margins=(3.0,),
-            repairs=frozenset({repair, Repair.UNFAMILIAR_DIGITS}),
-            corroborated=True,
-        )
-        assert decide(other) == (Verdict.TO_CONFIRM, "repaired")
-    disagree = Candidate(ScreenKind.PRM, "1", corroborated=True, variants_agree=False)
-    assert decide(disagree)[0] is Verdict.TO_CONFIRM
-    title = Candidate(ScreenKind.PRM, "1", corroborated=True, title_certain=False)
-    assert decide(title)[0] is Verdict.TO_CONFIRM
+    assert decide(unseen) == (Verdict.TO_CONFIRM, "repaired")
+    assert remarks(unseen) == (policy.REPAIR_REMARKS[Repair.UNFAMILIAR_DIGITS],)
+    thin = Candidate(ScreenKind.PRM, "1", margins=(0.2,), corroborated=True)
+    assert decide(thin) == (Verdict.TO_CONFIRM, "thin margin")
 
 
 def _glyph(char: str, font: str) -> np.ndarray:
