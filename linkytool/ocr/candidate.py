@@ -63,9 +63,6 @@ class Candidate:
     variants_agree: bool = True
     #: The title names this screen beyond doubt (spotting, cell text and tesseract agree).
     title_certain: bool = True
-    #: Every variant's doubted digit cells (a thin margin, an unfamiliar design) are read
-    #: alike by each template glyph set alone (:func:`~linkytool.ocr.dotmatrix.corroborated`).
-    corroborated: bool = False
 
     @property
     def margin(self) -> float:

@@ -351,11 +351,9 @@ __all__ = [
     "cell_windows",
     "char_distances",
     "classify",
-    "corroborated",
     "design_gap",
     "detect_fonts",
     "digit_misfits",
-    "doubted_cells",
     "letters_fit",
     "letters_off_template",
     "next_digit_drawn_unlike",
@@ -859,89 +857,6 @@ def value_margin(
         shape = _shape_excluded(cells, digit_costs, drawn_off, shapes)
         return float(_margins(digit_costs, shape).min())
     return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes).min())
-
-
-#: Fewest template glyph sets whose separate readings can corroborate a digit.
-MIN_JURY = 2
-
-
-def doubted_cells(
-    cells: FloatArray,
-    digit_costs: FloatArray,
-    letters: float,
-    drawn_off: bool = False,
-    shapes: FloatArray | None = None,
-) -> npt.NDArray[np.bool_]:
-    """(N,) the digit cells (N, 35) the policy doubts: a margin under
-    ``Settings.confident_margin`` (:func:`panel_margins`) or an unfamiliar design the
-    panel does not vouch for (:func:`unfamiliar_digits`' test, cell by cell)."""
-    settings = SETTINGS
-    margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
-    odd = _unfamiliar_cells(
-        digit_costs,
-        letters,
-        margin,
-        excess=settings.digit_fit_excess,
-        slack=settings.unfamiliar_margin_slack,
-        cap=settings.unfamiliar_excess_cap,
-    )
-    if odd.any():
-        odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off, shapes)
-    out: npt.NDArray[np.bool_] = (margin < settings.confident_margin) | odd
-    return out
-
-
-def corroborated(
-    cells: FloatArray,
-    digit_costs: FloatArray,
-    title: Sequence[CellRead],
-    drawn_off: bool = False,
-    shapes: FloatArray | None = None,
-) -> bool:
-    """Whether every digit cell (N, 35) the policy doubts (:func:`doubted_cells`: a
-    thin margin, an unfamiliar design) is read its nearest digit (``digit_costs``
-    (N, 10) [dots]) by each template glyph set alone, by a margin of at least
-    ``Settings.corroborate_margin`` in each, fitting within
-    ``Settings.unfamiliar_excess_cap`` of the title letters' fit.
-
-    The templates mix their sets' designs: a cell between two digits is near one
-    set's 3 and another's 8, and a digit no set draws is nearest whichever of them
-    strays towards it. Read by each ROM in turn, a right reading of a blurred or
-    unfamiliar glyph stays the same digit in every one, a wrong one does not (seed
-    100101 hard, each font held out: 34 wrong doubted cells, none read alike by every
-    set within the cap; the alternative ROM's open 4, read 9 by every set, misfits its
-    letters by 7.7 dots). Never for a doubted cell read as an 8 (:func:`blur_closable`:
-    a blurred tailed 9 is every set's 8, held-out seed 92731 tailed hard 35; a variant
-    ROM's 9 too, seed 38411 tailed hard 38) nor with fewer than :data:`MIN_JURY` sets
-    (the alternative ROM's round 3 is HD44780's 8: seed 41 alt hard 3). False without
-    enough title letters (:func:`letters_fit`).
-    """
-    letters = letters_fit(title)
-    if letters is None or not len(digit_costs):
-        return False
-    doubted = doubted_cells(cells, digit_costs, letters, drawn_off, shapes)
-    if not doubted.any():
-        return True
-    settings = SETTINGS
-    nearest = np.argmin(digit_costs[doubted], axis=1)
-    if (digit_costs[doubted].min(axis=1) - letters > settings.unfamiliar_excess_cap).any():
-        return False
-    # blur closes a tailed 9, a 3 or a 0 into an 8 in every set alike (blur_closable),
-    # and one set is no jury: an 8 or a single set's reading corroborates nothing
-    fonts = template_fonts()
-    if blur_closable(digit_costs[doubted]).any() or len(fonts) < MIN_JURY:
-        return False
-    for font in fonts:
-        chars, distances = char_distances(cells[doubted], font, designs=True)
-        if any(digit not in chars for digit in DIGITS):
-            return False
-        alone = distances[:, [chars.index(digit) for digit in DIGITS]]
-        ordered = np.sort(alone, axis=1)
-        if (np.argmin(alone, axis=1) != nearest).any():
-            return False
-        if (ordered[:, 1] - ordered[:, 0] < settings.corroborate_margin).any():
-            return False
-    return True
 
 
 def unlike_cells(

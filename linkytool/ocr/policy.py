@@ -37,10 +37,10 @@ class Rule:
     verdict: Verdict
 
 
-#: No rule makes a ``Candidate.corroborated`` value confident (ocrY's rule, stop 32,
-#: withdrawn at stop 33): the lead's safety seed 86532 found it confidently wrong, plain
-#: hard photo 2, a PRM's 9 read 4 by every glyph set alike (``tests/ocr/test_corroborated.py``).
-#: The evidence is still computed and carried, for diagnostics and a future rule.
+#: No rule trusts the template glyph sets agreeing (ocrY's ``corroborated``, stop 32,
+#: withdrawn with its evidence at stop 33): the lead's safety seed 86532 found it
+#: confidently wrong, plain hard photo 2, a PRM's 9 read 4 by every set alike
+#: (``tests/ocr/test_corroborated.py``).
 
 #: The decision, in order: the first rule that holds decides. Readable in one screen.
 RULES: tuple[Rule, ...] = (

@@ -62,8 +62,8 @@ class Settings:
         "(dotmatrix.MOVABLE_MARKS), no constant of their own: leave-one-font-out seeds "
         "11311 (x11_5x8 and tailed, 50 normal photos) and 12421 (100 normal photos per "
         "font; 40 per font and level, normal+hard); doubted digits corroborated by "
-        "each glyph set alone (dotmatrix.corroborated, corroborate_margin; "
-        "unfamiliar_excess_cap reused): leave-one-font-out seed 100101 (50 photos per "
+        "each glyph set alone (ocrY's corroborate_margin, withdrawn at stop 33 with its "
+        "rule): leave-one-font-out seed 100101 (50 photos per "
         "font and level, normal+hard, cells replayed offline; 12 with the camera model) "
         "and 100202 (50 hard photos per font); a colon at a token's edge read as a cell "
         "and a title naming another screen only by INDEX, no constant of their own: "
@@ -155,13 +155,6 @@ class Settings:
     #: its misfit - 0.5, the alternative set's open 4 a misfit of 4.3-5.1).
     unfamiliar_margin_slack: float = 1.0
     unfamiliar_excess_cap: float = 4.5
-    #: A digit cell the policy doubts (a thin margin, an unfamiliar design) is
-    #: corroborated when each template glyph set alone reads it the same digit by at
-    #: least this margin [dots] (``dotmatrix.corroborated``). Set on ocrY's tuning seed
-    #: 100101 (``bench/ocr_accuracy.py --font all --level normal,hard --count 50``,
-    #: cells replayed offline: 0.5, 1.0 and 1.5 all 0 wrong doubted cells corroborated;
-    #: 0.5 frees the most).
-    corroborate_margin: float = 0.5
 
     #: Free-form notes on values changed since ``tuned_on`` (empty: none).
     notes: tuple[str, ...] = field(default_factory=tuple)

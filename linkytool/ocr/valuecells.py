@@ -19,7 +19,6 @@ from linkytool.ocr.dotmatrix import (
     DIGITS,
     FloatArray,
     char_distances,
-    corroborated,
     number_digits,
     panel_drawn_off,
     reconsidered,
@@ -192,11 +191,10 @@ def with_digits(lines: Sequence[str], match: ScreenMatch, digits: str) -> list[s
     return ["".join(line) for line in chars]
 
 
-def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, bool, float, bool]:
+def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, bool, float]:
     """Distance [dots] of ``cells`` to each digit, (len(cells), 10), whether they are
     of a design the templates do not hold (both: :func:`reconsidered`), their
-    smallest margin [dots] (:func:`value_margin`) and whether each glyph set alone
-    reads the cells the policy doubts alike (:func:`corroborated`)."""
+    smallest margin [dots] (:func:`value_margin`)."""
     every = read.grid.cells.reshape(-1, 35)
     at = [cell_index(c) for c in cells]
     chosen, shapes = every[at], read.shape_dots.reshape(-1, 35)[at]
@@ -209,7 +207,6 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
         result,
         unfamiliar,
         value_margin(chosen, result, read.lines[0], drawn_off, shapes),
-        corroborated(chosen, result, read.lines[0], drawn_off, shapes),
     )
 
 

@@ -44,11 +44,7 @@ class VariantValue:
     cost: float | None = None
     #: The grammar rule that found the value (:attr:`ScreenMatch.rule`).
     rule: str = ""
-    #: Each glyph set alone reads the digits the policy doubts alike
-    #: (:func:`~linkytool.ocr.dotmatrix.corroborated`).
-    corroborated: bool = False
-    #: The variant's sampling window [px] (:attr:`~linkytool.ocr.panel.Variant.window`):
-    #: an unfamiliar design is judged in the sharpest samplings only (:func:`_repairs`).
+    #: The variant's sampling window [px] (:attr:`~linkytool.ocr.panel.Variant.window`).
     window: int = 0
 
 
@@ -61,7 +57,7 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
     repairs: set[Repair] = set()
     if first and faint_digit(read, match):
         repairs.add(Repair.FAINT)
-    costs, unfamiliar, margin, alike = digit_costs(read, match.cells)
+    costs, unfamiliar, margin = digit_costs(read, match.cells)
     if unfamiliar:
         repairs.add(Repair.UNFAMILIAR_DIGITS)
     if match.repaired:  # a guess: its digits read H are open 4s (digitcells)
@@ -106,7 +102,6 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
         frozenset(repairs),
         cost,
         match.rule,
-        alike,
         read.variant.window,
     )
 
@@ -147,7 +142,6 @@ def vote(
         repairs=_repairs(variants),
         variants_agree=all(v.value == best for v in variants),
         title_certain=title_certain,
-        corroborated=all(v.corroborated for v in variants),
     )
 
 
