@@ -29,6 +29,7 @@ from linkytool.acc.errors import (
 )
 from linkytool.acc.inputs import (
     CoefficientFile,
+    CoefficientRow,
     PerimeterRow,
     classify_steps,
     read_calendar,
@@ -493,6 +494,24 @@ def _matrix(
 FRACTION_SUSPECT = 0.01
 
 
+#: What a coefficient row's PRM should have been, by the option that lists those curves.
+PARTICIPANT_ROLES = {"consumers": "consommateur", "producers": "producteur"}
+
+
+def not_a_participant(
+    coefficients: CoefficientFile, row: CoefficientRow, option: str
+) -> CoefficientError:
+    """The error for a coefficient row naming a PRM that has no curve among ``option``'s."""
+    prm = row.consumer if option == "consumers" else row.producer
+    return CoefficientError(
+        f"le PRM {prm} n'est pas un {PARTICIPANT_ROLES[option]} de l'opération.",
+        path=coefficients.path,
+        line=row.line,
+        hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
+        options=(OptionRef(option),),
+    )
+
+
 def _static_sets(
     coefficients: CoefficientFile, consumers: list[str], grid: TimeGrid, report: dict[str, Any]
 ) -> tuple[StaticSet, ...]:
@@ -500,13 +519,7 @@ def _static_sets(
     groups: dict[int, dict[str, tuple[float, int]]] = {}
     for row in coefficients.rows:
         if row.consumer not in index:
-            raise CoefficientError(
-                f"le PRM {row.consumer} n'est pas un consommateur de l'opération.",
-                path=coefficients.path,
-                line=row.line,
-                hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
-                options=(OptionRef("consumers"),),
-            )
+            raise not_a_participant(coefficients, row, "consumers")
         start = grid.start if row.start is None else row.start
         group = groups.setdefault(start, {})
         if row.consumer in group:
@@ -573,23 +586,11 @@ def _dynamic(
             ignored += 1
             continue
         if row.consumer not in c_index:
-            raise CoefficientError(
-                f"le PRM {row.consumer} n'est pas un consommateur de l'opération.",
-                path=coefficients.path,
-                line=row.line,
-                hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
-                options=(OptionRef("consumers"),),
-            )
+            raise not_a_participant(coefficients, row, "consumers")
         position = c_index[row.consumer]
         if full:
             if row.producer not in p_index:
-                raise CoefficientError(
-                    f"le PRM {row.producer} n'est pas un producteur de l'opération.",
-                    path=coefficients.path,
-                    line=row.line,
-                    hint="Vérifiez le PRM, ou ajoutez sa courbe avec {0}.",
-                    options=(OptionRef("producers"),),
-                )
+                raise not_a_participant(coefficients, row, "producers")
             position += p_index[row.producer or ""] * n_consumers
         if not store.add(step, position, row.coefficient):
             raise CoefficientError(
