@@ -12,14 +12,21 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from linkytool.acc.errors import AccInputError
 from linkytool.acc.timegrid import PARIS, paris_midnight
 from linkytool.errors import describe_os_error
-from linkytool.textfmt import french_megabytes, french_number
+from linkytool.textfmt import (
+    french_count,
+    french_date,
+    french_datetime,
+    french_megabytes,
+    french_number,
+    parse_french_date,
+)
 
 #: Lines between two progress reports while reading a file.
 PROGRESS_LINES = 20_000
@@ -406,25 +413,92 @@ def parse_instant(text: str, table: CsvTable, line: int, *, naive_ok: bool = Fal
     return epoch
 
 
-def parse_day_or_instant(text: str, table: CsvTable, line: int, what: str) -> int:
-    """A date (``YYYY-MM-DD`` or ``DD/MM/YYYY``, 00:00 Europe/Paris) or an ISO instant."""
-    value = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            day = datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-        return paris_midnight(day)
-    try:
-        return parse_instant(value, table, line)
-    except AccInputError:
+def refuse_extra_fields(fields: list[str], expected: int, table: CsvTable, line: int) -> None:
+    """A line with more fields than the header is refused, never read in part: in a file
+    separated by commas, a decimal comma (« 1020,7 ») splits a value in two, and the part
+    after it would be dropped without a word."""
+    if len(fields) <= expected:
+        return
+    comma = table.delimiter == ","
+    raise AccInputError(
+        f"{french_count(len(fields), 'champ', 'champs')} au lieu de {expected}.",
+        path=table.path,
+        line=line,
+        hint=(
+            "Une virgule décimale ? Dans un fichier séparé par des virgules, écrivez 1020.7, "
+            "ou séparez les colonnes par des points-virgules (;)."
+            if comma
+            else "Retirez les champs en trop (autant de champs que de colonnes dans l'en-tête)."
+        ),
+    )
+
+
+def _local_instant(moment: datetime, text: str, table: CsvTable, line: int, what: str) -> int:
+    """A Paris wall time without offset -> epoch seconds; a time the clocks skip (02:30 on
+    a spring-forward day) or show twice (on a fall-back day) is refused with what to type."""
+    before = moment.replace(tzinfo=PARIS, fold=0)
+    after = moment.replace(tzinfo=PARIS, fold=1)
+    day = french_date(moment)
+    if before.utcoffset() == after.utcoffset():
+        return parse_instant(before.isoformat(), table, line)
+    earlier = datetime.fromtimestamp(min(before.timestamp(), after.timestamp()), PARIS)
+    if earlier.replace(tzinfo=None) == moment:  # shown twice: fall-back day
+        summer, winter = (before, after) if before.dst() else (after, before)
         raise AccInputError(
-            f"{what} « {text} » illisible.",
+            f"{what} « {text} » est ambiguë : le {day}, {moment:%H:%M} existe deux fois (les "
+            f"horloges reculent de 03:00 à 02:00).",
             path=table.path,
             line=line,
-            hint="Écrivez une date AAAA-MM-JJ (00:00 heure de Paris) ou un horodatage ISO "
-            "avec décalage.",
-        ) from None
+            hint=f"Écrivez le décalage : {summer.isoformat()} (la première, heure d'été) ou "
+            f"{winter.isoformat()} (la seconde, heure d'hiver).",
+        )
+    # skipped: the clocks jump from gap_from to gap_to (02:00 -> 03:00) that day
+    offsets = sorted(m.utcoffset() or timedelta(0) for m in (before, after))
+    jump = int(max(before.timestamp(), after.timestamp()))  # the time read after the jump
+    while datetime.fromtimestamp(jump - 60, PARIS).utcoffset() == offsets[1]:
+        jump -= 60
+    gap_to = datetime.fromtimestamp(jump, PARIS)
+    gap_from = gap_to.replace(tzinfo=None) - (offsets[1] - offsets[0])
+    raise AccInputError(
+        f"{what} « {text} » n'existe pas : le {day}, les horloges passent de "
+        f"{gap_from:%H:%M} à {gap_to:%H:%M} (heure d'été), {moment:%H:%M} n'a pas lieu.",
+        path=table.path,
+        line=line,
+        hint=f"Écrivez {french_datetime(gap_to.replace(tzinfo=None))} (l'heure qui suit le "
+        f"changement d'heure) ou un horodatage avec décalage : {gap_to.isoformat()}.",
+    )
+
+
+def parse_day_or_instant(text: str, table: CsvTable, line: int, what: str) -> int:
+    """A date (``YYYY-MM-DD`` or ``JJ/MM/AAAA``, 00:00 Europe/Paris), a Paris wall time
+    (``JJ/MM/AAAA HH:MM``, ISO without offset) or an ISO instant with its offset.
+
+    ``what`` names the value in a message (« la date d'entrée (colonne entry) »).
+    """
+    value = text.strip()
+    typed: date | datetime | None = parse_french_date(value)
+    if typed is None:
+        try:
+            typed = (
+                date.fromisoformat(value)
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+                else datetime.fromisoformat(value)
+            )
+        except ValueError:
+            typed = None
+    if isinstance(typed, datetime):
+        if typed.tzinfo is not None:
+            return parse_instant(value, table, line)
+        return _local_instant(typed, text, table, line, what)
+    if typed is not None:
+        return paris_midnight(typed)
+    raise AccInputError(
+        f"{what} « {text} » est illisible.",
+        path=table.path,
+        line=line,
+        hint="Écrivez une date JJ/MM/AAAA ou AAAA-MM-JJ (00:00 heure de Paris), ou un "
+        "horodatage ISO avec décalage (2026-03-29T03:00:00+02:00).",
+    )
 
 
 def parse_date(text: str) -> date | None:

@@ -30,6 +30,7 @@ from linkytool.acc.csvtext import (
     parse_prm,
     read_json_text,
     read_table,
+    refuse_extra_fields,
 )
 from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.model import FloatArray, IntArray
@@ -233,26 +234,6 @@ def _spooled(spool: RowSpool, prms: list[str]) -> dict[str, Series]:
 
 #: Rows the exact long reader gathers before handing them to its spool.
 EXACT_BATCH_ROWS = 1 << 16
-
-
-def refuse_extra_fields(fields: list[str], expected: int, table: CsvTable, line: int) -> None:
-    """A line with more fields than the header is refused, never read in part: in a file
-    separated by commas, a decimal comma (« 1020,7 ») splits a value in two, and the part
-    after it would be dropped without a word."""
-    if len(fields) <= expected:
-        return
-    comma = table.delimiter == ","
-    raise AccInputError(
-        f"{french_count(len(fields), 'champ', 'champs')} au lieu de {expected}.",
-        path=table.path,
-        line=line,
-        hint=(
-            "Une virgule décimale ? Dans un fichier séparé par des virgules, écrivez 1020.7, "
-            "ou séparez les colonnes par des points-virgules (;)."
-            if comma
-            else "Retirez les champs en trop (autant de champs que de colonnes dans l'en-tête)."
-        ),
-    )
 
 
 def read_long_exact(table: CsvTable) -> CurveFile:

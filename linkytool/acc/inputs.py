@@ -20,6 +20,7 @@ from linkytool.acc.csvtext import (
     parse_number,
     parse_prm,
     read_table,
+    refuse_extra_fields,
 )
 from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.labels import KEY_NAMES
@@ -69,6 +70,26 @@ def _columns(
     return {name: header.index(name) for name in (*wanted, *optional) if name in header}
 
 
+def _rows(
+    table: CsvTable, columns: dict[str, int], required: tuple[str, ...]
+) -> Iterator[tuple[int, list[str]]]:
+    """The data lines of ``table``, each as many fields as its header: a line with more
+    is refused (a decimal comma in a comma file splits a value: « 60,5 » would be read as
+    60), one without a required column too; optional columns missing at the end of a
+    line are empty."""
+    width = len(table.header()[1])
+    needed = max(columns[name] for name in required) + 1
+    for line, fields in table.rows():
+        if len(fields) < needed:
+            raise AccInputError(
+                f"{french_count(len(fields), 'colonne', 'colonnes')} au lieu de {width}.",
+                path=table.path,
+                line=line,
+            )
+        refuse_extra_fields(fields, width, table, line)
+        yield line, fields + [""] * (width - len(fields))
+
+
 def read_coefficients(
     path: str | Path, key: KeyKind, progress: Callable[[int, int], None] | None = None
 ) -> CoefficientFile:
@@ -104,14 +125,7 @@ def read_coefficients(
 def _coefficient_rows(
     table: CsvTable, key: KeyKind, columns: dict[str, int]
 ) -> Iterator[CoefficientRow]:
-    wanted = COEFFICIENT_HEADERS[key]
-    for line, fields in table.rows():
-        if len(fields) < len(wanted):
-            raise AccInputError(
-                f"{french_count(len(fields), 'colonne', 'colonnes')} au lieu de {len(wanted)}.",
-                path=table.path,
-                line=line,
-            )
+    for line, fields in _rows(table, columns, COEFFICIENT_HEADERS[key]):
         written = fields[columns["coefficient"]].removesuffix("%").strip()  # "60 %" as typed
         percent = parse_number(written, table, line, "Le coefficient")
         if not 0 <= percent <= 100:
@@ -126,7 +140,9 @@ def _coefficient_rows(
         if key is KeyKind.STATIC:
             consumer = parse_prm(fields[columns["prm"]], table, line)
             if "from" in columns and fields[columns["from"]]:
-                start = parse_day_or_instant(fields[columns["from"]], table, line, "La date from")
+                start = parse_day_or_instant(
+                    fields[columns["from"]], table, line, BOUND_NAMES["from"]
+                )
         elif key is KeyKind.DYNAMIC:
             consumer = parse_prm(fields[columns["prm"]], table, line)
             start = parse_instant(fields[columns["timestamp"]], table, line)
@@ -156,6 +172,37 @@ ROLES = {
 }
 
 
+#: The dates of the inputs as a message names them.
+BOUND_NAMES = {
+    "from": "la date de début de validité (colonne from)",
+    "entry": "la date d'entrée (colonne entry)",
+    "exit": "la date de sortie (colonne exit)",
+}
+
+
+def _refuse_window(entry: int, exit_: int, table: CsvTable, line: int) -> None:
+    """An exit on or before the entry: the participant would be in for no step at all
+    (``exit`` is the first day out, so a one-day participation ends the next day)."""
+    shown = f"entrée {format_local_french(entry)}, sortie {format_local_french(exit_)}"
+    if exit_ == entry:
+        raise AccInputError(
+            f"la sortie est le jour même de l'entrée ({shown}) : le participant ne serait "
+            "dans l'opération à aucun pas (la sortie est le premier jour hors de l'opération).",
+            path=table.path,
+            line=line,
+            hint="Pour une participation d'un jour, la sortie est le lendemain de l'entrée ; "
+            "un PRM qui n'a jamais participé n'a pas sa place dans le périmètre (retirez sa "
+            "ligne et sa courbe).",
+        )
+    raise AccInputError(
+        f"la sortie précède l'entrée ({shown}).",
+        path=table.path,
+        line=line,
+        hint="Vérifiez l'ordre des colonnes entry (premier jour dans l'opération) et exit "
+        "(premier jour hors de l'opération).",
+    )
+
+
 def read_perimeter(path: str | Path) -> list[PerimeterRow]:
     """``prm,role,entry,exit``: dates (00:00 Paris) or instants; empty = open bound.
 
@@ -165,7 +212,7 @@ def read_perimeter(path: str | Path) -> list[PerimeterRow]:
     columns = _columns(table, ("prm", "role"), ("entry", "exit"))
     rows: list[PerimeterRow] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, fields in table.rows():
+    for line, fields in _rows(table, columns, ("prm", "role")):
         prm = parse_prm(fields[columns["prm"]], table, line)
         role = ROLES.get(fields[columns["role"]].strip().lower())
         if role is None:
@@ -187,11 +234,11 @@ def read_perimeter(path: str | Path) -> list[PerimeterRow]:
         def bound(name: str, line: int = line, fields: list[str] = fields) -> int | None:
             if name not in columns or not fields[columns[name]]:
                 return None
-            return parse_day_or_instant(fields[columns[name]], table, line, f"La date {name}")
+            return parse_day_or_instant(fields[columns[name]], table, line, BOUND_NAMES[name])
 
         entry, exit_ = bound("entry"), bound("exit")
         if entry is not None and exit_ is not None and exit_ <= entry:
-            raise AccInputError("la sortie précède l'entrée.", path=table.path, line=line)
+            _refuse_window(entry, exit_, table, line)
         rows.append(PerimeterRow(line, prm, role, entry, exit_))
     return rows
 
@@ -268,10 +315,11 @@ MAX_CLASSES = 64
 def read_calendar(path: str | Path) -> list[CalendarRule]:
     """Time-of-use calendar: ``class,days,start,end[,months]``; first matching line wins."""
     table = read_table(path)
-    columns = _columns(table, ("class", "days", "start", "end"), ("months",))
+    required = ("class", "days", "start", "end")
+    columns = _columns(table, required, ("months",))
     rules = []
     classes: set[str] = set()
-    for line, fields in table.rows():
+    for line, fields in _rows(table, columns, required):
         classes.add(fields[columns["class"]])
         if len(classes) > MAX_CLASSES:
             raise AccInputError(
