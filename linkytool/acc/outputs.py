@@ -20,7 +20,7 @@ from linkytool.acc.errors import AccError
 from linkytool.acc.labels import INDICATOR_LABELS, key_title
 from linkytool.acc.model import BoolArray, KeyKind
 from linkytool.acc.outset import OutputSet
-from linkytool.acc.rounding import add_up, published_energies
+from linkytool.acc.rounding import add_up, published_energies, published_participants
 from linkytool.acc.timegrid import TimeGrid, format_local, true_runs
 from linkytool.errors import OutputError
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
@@ -65,26 +65,25 @@ def normalise_convention(text: str | None) -> str:
     return f"ACC{int(match.group(1)):08d}"
 
 
-def _kwh(wh: float) -> str:
-    return f"{wh / 1000:.3f}"
-
-
 def participants_csv(result: AccResult) -> str:
     """participants.csv: one row per participant, energies over the period [kWh]; the
     complement (surplus) is the rounded consumption (injection) minus the rounded
-    self-consumed (self-produced) part, so each row adds up as printed."""
+    self-consumed (self-produced) part, so each row adds up as printed, and the
+    self-consumed (self-produced) parts are the sums of allocations.csv's rows
+    (:func:`~linkytool.acc.rounding.add_up_table`)."""
     lines = [
         "role,prm,consumption_kwh,self_consumed_kwh,complement_kwh,injection_kwh,"
         "self_produced_kwh,surplus_kwh"
     ]
     op = result.operation
+    figures = published_participants(result)
     used, own, complement = (
-        wh / 1000 for wh in add_up(result.consumption_wh, result.self_consumed_wh)
+        wh / 1000 for wh in (figures.consumption, figures.self_consumed, figures.complement)
     )
     for i, prm in enumerate(op.consumers):
         lines.append(f"consumer,{prm},{used[i]:.3f},{own[i]:.3f},{complement[i]:.3f},,,")
     injected, shared, surplus = (
-        wh / 1000 for wh in add_up(result.injection_wh, result.self_produced_wh)
+        wh / 1000 for wh in (figures.injection, figures.self_produced, figures.surplus)
     )
     for p, prm in enumerate(op.producers):
         lines.append(f"producer,{prm},,,,{injected[p]:.3f},{shared[p]:.3f},{surplus[p]:.3f}")
@@ -92,12 +91,15 @@ def participants_csv(result: AccResult) -> str:
 
 
 def allocations_csv(result: AccResult) -> str:
-    """allocations.csv: production of each producer self-consumed by each consumer [kWh]."""
+    """allocations.csv: production of each producer self-consumed by each consumer [kWh],
+    rounded so that a consumer's rows add up to its self-consumed figure and a producer's
+    to its self-produced figure in participants.csv."""
     op = result.operation
+    pairs = published_participants(result).pairs / 1000
     lines = ["producer,consumer,self_consumed_kwh"]
     for p, producer in enumerate(op.producers):
         for i, consumer in enumerate(op.consumers):
-            lines.append(f"{producer},{consumer},{_kwh(result.pairs_wh[p, i])}")
+            lines.append(f"{producer},{consumer},{pairs[p, i]:.3f}")
     return "\n".join(lines) + "\n"
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from acc_helpers import make_operation, random_operation
 from hypothesis import example, given, settings
@@ -47,6 +48,7 @@ def _check_files(out: Path, enedis: bool) -> int:
             whole, part, rest = "injection_kwh", "self_produced_kwh", "surplus_kwh"
         assert _number(row[whole]) == _number(row[part]) + _number(row[rest]), row
         checked += 1
+    checked += _check_allocations(out)
     for path in sorted(out.glob("ACC*.xlsx")):
         book = load_workbook(path, read_only=True)
         for sheet, (whole, part, rest) in (
@@ -83,6 +85,88 @@ def _check_files(out: Path, enedis: bool) -> int:
                     if w[column]:
                         assert int(w[column]) == int(p[column]) + int(r[column])
     return checked
+
+
+def _check_allocations(out: Path) -> int:
+    """allocations.csv adds up to participants.csv: a consumer's rows to its self-consumed
+    figure, a producer's to its self-produced figure (0,062 + 0,062 = 0,124 kWh stood
+    beside a consumer's 0,125: the cells were rounded one by one)."""
+    by_consumer: dict[str, Decimal] = {}
+    by_producer: dict[str, Decimal] = {}
+    for row in _read_csv(out / "allocations.csv"):
+        value = _number(row["self_consumed_kwh"])
+        assert value >= 0, row
+        by_consumer[row["consumer"]] = by_consumer.get(row["consumer"], Decimal(0)) + value
+        by_producer[row["producer"]] = by_producer.get(row["producer"], Decimal(0)) + value
+    checked = 0
+    for row in _read_csv(out / "participants.csv"):
+        if row["role"] == "consumer":
+            assert by_consumer[row["prm"]] == _number(row["self_consumed_kwh"]), row
+        else:
+            assert by_producer[row["prm"]] == _number(row["self_produced_kwh"]), row
+        checked += 1
+    return checked
+
+
+def test_worked_example_3_allocations_add_up_to_participants(tmp_path: Path) -> None:
+    """acc.md's worked example 3 for one step (P1 600, P2 400, X 500, Y 200 W; 50/50/75/25
+    %): X receives 62,5 + 62,5 Wh, which allocations.csv printed 0.062 + 0.062 beside X's
+    0.125 in participants.csv (and 12,5 Wh as 0.013 but 62,5 as 0.062: binary floats)."""
+    op = make_operation(
+        [[500.0, 200.0]], [[600.0, 400.0]], KeyKind.FULL, shares=[[[0.5, 0.5], [0.75, 0.25]]]
+    )
+    result = run_operation(op)
+    assert result.pairs_wh.tolist() == [[62.5, 37.5], [62.5, 12.5]]
+    write_outputs(result, tmp_path, chart=False)
+    participants = {r["prm"]: r for r in _read_csv(tmp_path / "participants.csv")}
+    x, y = op.consumers
+    p1, p2 = op.producers
+    assert participants[x]["self_consumed_kwh"] == "0.125"
+    assert participants[y]["self_consumed_kwh"] == "0.050"
+    assert participants[p1]["self_produced_kwh"] == "0.100"
+    assert participants[p2]["self_produced_kwh"] == "0.075"
+    cells = {
+        (r["producer"], r["consumer"]): r["self_consumed_kwh"]
+        for r in _read_csv(tmp_path / "allocations.csv")
+    }
+    assert sorted((cells[p1, x], cells[p2, x])) == ["0.062", "0.063"]
+    assert sorted((cells[p1, y], cells[p2, y])) == ["0.012", "0.038"]
+    assert _check_allocations(tmp_path) == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 6),
+    st.integers(0, 8),
+    st.integers(0, 2**31),
+    st.sampled_from([0.0, 0.3, 1.0]),
+    st.sampled_from([1.0, 100.0]),
+)
+def test_add_up_table_for_any_table(
+    n_p: int, n_c: int, seed: int, spare: float, quantum: float
+) -> None:
+    """Every identity holds even when the whole production is self-consumed (the
+    consumers' figures, each rounded up, would exceed the rounded injection)."""
+    from linkytool.acc.rounding import add_up_table
+
+    rng = np.random.default_rng(seed)
+    pairs = rng.uniform(0, 3, (n_p, n_c)) * quantum * (rng.random((n_p, n_c)) < 0.8)
+    own, produced = pairs.sum(axis=0), pairs.sum(axis=1)
+    consumption = own + rng.uniform(0, 3, n_c) * quantum * spare
+    injection = produced + rng.uniform(0, 3, n_p) * quantum * spare
+    t = add_up_table(consumption, own, injection, produced, pairs, quantum=quantum)
+    np.testing.assert_array_equal(t.consumption, np.floor(consumption / quantum + 0.5) * quantum)
+    np.testing.assert_array_equal(t.injection, np.floor(injection / quantum + 0.5) * quantum)
+    for table in (t.complement, t.surplus, t.pairs):
+        assert (table >= 0).all()
+    np.testing.assert_array_equal(t.consumption, t.self_consumed + t.complement)
+    np.testing.assert_array_equal(t.injection, t.self_produced + t.surplus)
+    np.testing.assert_array_equal(t.pairs.sum(axis=0), t.self_consumed)
+    np.testing.assert_array_equal(t.pairs.sum(axis=1), t.self_produced)
+    # what the figures move away from their own rounding is the mismatch of the roundings
+    moved = (n_c + n_p) / 2 * quantum + 1e-6
+    assert np.abs(t.self_consumed - np.floor(own / quantum + 0.5) * quantum).sum() <= moved
+    assert np.abs(t.self_produced - np.floor(produced / quantum + 0.5) * quantum).sum() <= moved
 
 
 def _check_front_ends(result: AccResult) -> None:
