@@ -611,17 +611,22 @@ _MISSING_BLOCK_VALUES = 4_000_000
 
 def _missing_dynamic(
     store: CoefficientSpool,
-    consumers: list[str],
+    prms: list[str],
     windows: IntArray | None,
     forced: BoolArray,
     grid: TimeGrid,
+    *,
+    producers: bool = False,
 ) -> list[dict[str, Any]]:
-    """Consumers left without a coefficient at steps where the file gives others (0 %).
+    """Consumers (``producers``: producers, full dynamic only) left without a coefficient
+    at steps where the file gives others (0 %: their share, or the producer's whole
+    output, goes to the collective surplus).
 
     Only steps where it matters count: steps the file covers (the default key stands in at
-    the others), inside the consumer's participation, not forced to the default key by
-    gaps. Full dynamic: a consumer is missing when no producer gives it a line. Returns,
-    per consumer concerned, its PRM, the number of steps and their runs (report.json).
+    the others), inside the participant's participation, not forced to the default key by
+    gaps. Full dynamic: a consumer is missing when no producer gives it a line, a producer
+    when it gives none. Returns, per participant concerned, its PRM, the number of steps
+    and their runs (report.json).
     """
     runs: dict[int, list[tuple[int, int]]] = {}
     block = max(1, _MISSING_BLOCK_VALUES // max(1, store.width))
@@ -629,7 +634,7 @@ def _missing_dynamic(
         stop = min(grid.n_steps, first + block)
         given: BoolArray = store.given(first, stop)
         if given.ndim == 3:  # full dynamic: (steps, producers, consumers)
-            given = np.any(given, axis=1)
+            given = np.any(given, axis=2 if producers else 1)
         missing = ~given & (store.covered[first:stop] & ~forced[first:stop])[:, None]
         inside = window_mask(windows, first, stop)
         if inside is not None:
@@ -643,11 +648,11 @@ def _missing_dynamic(
                     mine.append((a, b))
     return [
         {
-            "prm": consumers[i],
+            "prm": prms[i],
             "steps": sum(b - a for a, b in runs[i]),
             "ranges": grid.ranges(runs[i]),
         }
-        for i in sorted(runs, key=lambda i: (runs[i][0][0], consumers[i]))
+        for i in sorted(runs, key=lambda i: (runs[i][0][0], prms[i]))
     ]
 
 
@@ -772,6 +777,12 @@ def load_operation(
             missing = _missing_dynamic(dynamic, consumer_prms, c_windows, forced, grid)
             if missing:
                 report["consumers_without_coefficient_steps"] = missing
+            if options.key is KeyKind.FULL:
+                missing = _missing_dynamic(
+                    dynamic, producer_prms, p_windows, forced, grid, producers=True
+                )
+                if missing:
+                    report["producers_without_coefficient_steps"] = missing
     elif coefficients is not None:
         report["notes"].append("Clé par défaut : le fichier de coefficients est ignoré.")
     tou_classes: tuple[str, ...] = ("BASE",)

@@ -47,6 +47,11 @@ READINGS = {
     "la note (annexe 3 §9.3.1) prévoit la clé par défaut quand la PMO ne communique pas "
     "ses coefficients, pas pour un PRM isolé d'un pas (acc.md). Ces pas sont listés dans "
     "inputs.consumers_without_coefficient_steps.",
+    "missing_producer_coefficient": "Full dynamique : un producteur sans coefficient à un "
+    "pas où le fichier en donne d'autres a 0 % pour chaque consommateur : toute sa "
+    "production va au surplus collectif (note §3.5 : production « qui n'a pas été "
+    "affectée » ; §4.2 ne borne que le total par producteur, ≤ 100 %). Ces pas sont "
+    "listés dans inputs.producers_without_coefficient_steps.",
     "rounding": "Calcul en virgule flottante, arrondi à la sortie seulement (W entiers, kWh à "
     "3 décimales) ; Enedis peut différer de ±1 W par pas.",
 }
@@ -380,6 +385,7 @@ def report_dict(
     readings = dict(READINGS)
     if op.key is not KeyKind.FULL:
         readings.pop("full_scaling")
+        readings.pop("missing_producer_coefficient")
     if op.key is not KeyKind.STATIC:
         readings.pop("static_excess")
     if op.key not in (KeyKind.DYNAMIC, KeyKind.FULL):

@@ -75,6 +75,10 @@ class NoticeKind(StrEnum):
     #: data: consumers, steps (consumer-steps), prm and first (``02/03/2026 10:15``) of the
     #: earliest
     WITHOUT_COEFFICIENT_STEPS = "without_coefficient_steps"
+    #: full dynamic, a producer without a line at a step where the file gives others (its
+    #: whole output goes to the surplus): data: producers, steps (producer-steps), prm and
+    #: first of the earliest
+    PRODUCER_WITHOUT_COEFFICIENT_STEPS = "producer_without_coefficient_steps"
     NOTE = "note"  # data: text (a French sentence of the reader, no setting named)
     KEY_PERIODS = "key_periods"  # data: count
 
@@ -220,17 +224,25 @@ def _notices(result: AccResult) -> list[Notice]:
     missing = sorted(set(report.get("consumers_without_coefficient", [])))
     if missing:
         notices.append(Notice(NoticeKind.WITHOUT_COEFFICIENT, {"prms": missing}))
-    missing_steps = report.get("consumers_without_coefficient_steps", [])
-    if missing_steps:
-        earliest = missing_steps[0]  # sorted by first step
-        first = datetime.fromisoformat(earliest["ranges"][0]["from"])
-        data = {
-            "consumers": len(missing_steps),
-            "steps": sum(int(entry["steps"]) for entry in missing_steps),
-            "prm": earliest["prm"],
-            "first": format_local_french(to_epoch(first)),
-        }
-        notices.append(Notice(NoticeKind.WITHOUT_COEFFICIENT_STEPS, data))
+    for entry, kind, who in (
+        ("consumers_without_coefficient_steps", NoticeKind.WITHOUT_COEFFICIENT_STEPS, "consumers"),
+        (
+            "producers_without_coefficient_steps",
+            NoticeKind.PRODUCER_WITHOUT_COEFFICIENT_STEPS,
+            "producers",
+        ),
+    ):
+        missing_steps = report.get(entry, [])
+        if missing_steps:
+            earliest = missing_steps[0]  # sorted by first step
+            first = datetime.fromisoformat(earliest["ranges"][0]["from"])
+            data = {
+                who: len(missing_steps),
+                "steps": sum(int(item["steps"]) for item in missing_steps),
+                "prm": earliest["prm"],
+                "first": format_local_french(to_epoch(first)),
+            }
+            notices.append(Notice(kind, data))
     for note in report.get("notes", []):
         notices.append(Notice(NoticeKind.NOTE, {"text": note}))
     return notices

@@ -156,6 +156,16 @@ def _notice_text(notice: Notice) -> str | None:
             f"collectif (premier : {data['prm']} le {data['first']} ; détail dans "
             "report.json)."
         )
+    if kind is NoticeKind.PRODUCER_WITHOUT_COEFFICIENT_STEPS:
+        steps = data["steps"]
+        producers = french_count(data["producers"], "producteur", "producteurs")
+        return (
+            f"Attention : {french_count(steps, 'pas', 'pas')} sans coefficient pour "
+            f"{producers} où le fichier en donne d'autres : "
+            f"{french_agree(data['producers'], 'sa production y va', 'leur production y va')}"
+            " entière au surplus collectif (premier : "
+            f"{data['prm']} le {data['first']} ; détail dans report.json)."
+        )
     if kind is NoticeKind.NOTE:
         return str(data["text"])
     if kind is NoticeKind.KEY_PERIODS:

@@ -179,6 +179,13 @@ def notice_lines(notices: tuple[Notice, ...]) -> list[str]:
                 f" : {french_agree(steps, 'compté', 'comptés')} 0 % (premier : {data['prm']} "
                 f"le {data['first']})."
             )
+        elif notice.kind is NoticeKind.PRODUCER_WITHOUT_COEFFICIENT_STEPS:
+            producers = french_count(data["producers"], "producteur", "producteurs")
+            lines.append(
+                f"{french_count(data['steps'], 'pas', 'pas')} sans coefficient pour "
+                f"{producers} : production au surplus (premier : {data['prm']} le "
+                f"{data['first']})."
+            )
         elif notice.kind is NoticeKind.CURVES_SKIPPED:
             lines.append(f"curves.csv non écrit ({french_number(data['rows'], ',d')} lignes).")
         elif notice.kind is NoticeKind.NOTE:

@@ -149,3 +149,74 @@ def test_the_pane_words_the_missing_coefficients_too(tmp_path: Path) -> None:
         f"4 coefficients dynamiques manquants (1 consommateur) : comptés 0 % (premier : {C3} "
         "le 10/03/2026 12:15)." in notice_lines(preview.notices)
     )
+
+
+def test_a_full_dynamic_producer_without_lines_is_warned_and_listed(tmp_path: Path) -> None:
+    """QA: under --key full, P2 without a line at a covered step sent its whole output to
+    the surplus without a word; it is said on stderr, in report.json and in the pane."""
+    cons = write(tmp_path / "c.csv", long_csv({C1: [500, 100, 300], C2: [200, 250, 300]}, START))
+    prod = write(tmp_path / "p.csv", long_csv({P1: [600, 200, 300], P2: [400, 300, 300]}, START))
+    lines = ["timestamp,producer,consumer,coefficient"]
+    for k in range(3):
+        for producer in (P1, P2) if k == 0 else (P1,):  # P2 gives no line at 12:15, 12:30
+            lines += [f"{_stamp(k)},{producer},{C1},50", f"{_stamp(k)},{producer},{C2},50"]
+    coefficients = write(tmp_path / "k.csv", "\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["acc", "run", "--consumers", str(cons), "--producers", str(prod), "--key", "full",
+         "--coefficients", str(coefficients), "--no-chart", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        "Attention : 2 pas sans coefficient pour 1 producteur où le fichier en donne "
+        "d'autres : sa production y va entière au surplus collectif (premier : "
+        f"{P2} le 10/03/2026 12:15 ; détail dans report.json)." in result.stderr
+    )
+    assert "coefficient dynamique manquant" not in result.stderr  # no consumer is missing
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert report["inputs"]["producers_without_coefficient_steps"] == [
+        {
+            "prm": P2,
+            "steps": 2,
+            "ranges": [{"from": _stamp(1), "to": _stamp(3), "steps": 2}],
+        }
+    ]
+    assert "missing_producer_coefficient" in report["readings"]
+    assert "§3.5" in report["readings"]["missing_producer_coefficient"]
+    rows = (out / "curves.csv").read_text("utf-8").splitlines()
+    assert f"{_stamp(1)},{P2},surplus,300" in rows
+    assert f"{_stamp(1)},{P2},self_produced,0" in rows
+
+    from linkytool.acc.service import PreviewRequest, run_preview
+    from linkytool.tui.acc_job import notice_lines
+
+    preview = run_preview(
+        PreviewRequest(
+            (cons,), (prod,), coefficients=coefficients, load=LoadOptions(key=KeyKind.FULL)
+        )
+    )
+    assert (
+        f"2 pas sans coefficient pour 1 producteur : production au surplus (premier : {P2} le "
+        "10/03/2026 12:15)." in notice_lines(preview.notices)
+    )
+
+
+def test_a_producer_is_not_missing_outside_its_participation(tmp_path: Path) -> None:
+    """A producer that left (perimeter) gives no line afterwards: nothing to say."""
+    cons = write(tmp_path / "c.csv", long_csv({C1: [500, 100]}, START))
+    prod = write(tmp_path / "p.csv", long_csv({P1: [600, 200], P2: [400, 300]}, START))
+    perimeter = write(
+        tmp_path / "per.csv",
+        f"prm,role,entry,exit\n{C1},consumer,,\n{P1},producer,,\n{P2},producer,,{_stamp(1)}\n",
+    )
+    coefficients = write(
+        tmp_path / "k.csv",
+        f"timestamp,producer,consumer,coefficient\n{_stamp(0)},{P1},{C1},50\n"
+        f"{_stamp(0)},{P2},{C1},50\n{_stamp(1)},{P1},{C1},50\n",
+    )
+    operation = load_operation(
+        [cons], [prod], coefficients=coefficients, perimeter=perimeter,
+        options=LoadOptions(key=KeyKind.FULL),
+    )  # fmt: skip
+    assert "producers_without_coefficient_steps" not in operation.input_report
