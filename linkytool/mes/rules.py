@@ -45,7 +45,7 @@ from linkytool.mes.photos import (
     hash_sources,
     inspect_photos,
 )
-from linkytool.mes.readings import shown_value
+from linkytool.mes.readings import ReadingValueError, normalise_value, shown_value
 from linkytool.mes.schema import to_paris
 from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.screen_titles import shows_screen
@@ -202,6 +202,92 @@ def confirmed_values(
         ):
             vouched[which] = latest.value
     return vouched
+
+
+def recorded_ocr(dossier: Dossier, role: ReadingField, sha256: str | None) -> Reading | None:
+    """The OCR result recorded for the file whose content hashes to ``sha256`` (pure): the
+    latest photo reading of ``role`` with that hash, else of another screen's list (a file
+    declared for one screen may have been read, and recorded, as another)."""
+    if not sha256:
+        return None
+    for which in (role, *(other for other in ReadingField if other is not role)):
+        for reading in reversed(dossier.readings.history(which)):
+            if (
+                reading.source is ReadingSource.PHOTO
+                and reading.screen
+                and reading.sha256 == sha256
+            ):
+                return reading
+    return None
+
+
+def ocr_is_sure(reading: Reading, settings: CheckSettings) -> bool:
+    """Whether an OCR reading's value is sure: confirmed by the installer, or read with a
+    confidence of at least ``min_ocr_confidence``."""
+    return reading.confirmed or (reading.confidence or 0.0) >= settings.min_ocr_confidence
+
+
+def declared_value(dossier: Dossier, role: ReadingField) -> str | None:
+    """What the dossier declares for ``role`` (the message and the attestation): the PRM
+    of the case, the commissioning moment (meter time, to the minute), the index retained."""
+    if role is ReadingField.PRM:
+        return dossier.case.prm or None
+    if role is ReadingField.DATE:
+        at = dossier.commissioning.at
+        return to_paris(at).strftime("%Y-%m-%dT%H:%M") if at is not None else None
+    current = dossier.readings.current(role)
+    return current.value if current is not None and current.value else None
+
+
+def _canonical(role: ReadingField, value: str) -> str:
+    try:
+        return normalise_value(role, value)
+    except ReadingValueError:
+        return value.strip()
+
+
+def photo_contradiction(
+    dossier: Dossier,
+    role: ReadingField,
+    shown: str,
+    *,
+    photo_sha256: str | None,
+    photo_name: str,
+    settings: CheckSettings,
+) -> str | None:
+    """French, when the value ``shown`` that OCR read sure on the photo ``photo_name`` (of
+    ``role``'s screen) is not the one the dossier declares (:func:`declared_value`); None
+    otherwise (pure). The one rule for it: the ``prm``, ``date`` and ``index`` checks
+    (hence ``mes check`` and ``mes attest``) and ``mes pack`` apply it.
+
+    The photographed screen is what counts (« Date courante (qui sera retenue comme date
+    de MES) », « Index Injection (la mesure des kWh injectés démarrera à cette valeur) »):
+    a value typed without the photo does not outweigh it. Only a value typed on this very
+    photo (``--file``, a reading tied to its hash) and retained replaces the OCR reading:
+    a misread the installer corrected. A date shown without a time is compared by its
+    day, and a time within the ``date`` rule's tolerance is the same moment
+    (:func:`shows_commissioning`)."""
+    declared = declared_value(dossier, role)
+    if declared is None:
+        return None
+    current = dossier.readings.current(role)
+    if (
+        current is not None
+        and photo_sha256
+        and current.sha256 == photo_sha256
+        and current.source is ReadingSource.MANUAL
+    ):
+        return None
+    if role is ReadingField.DATE:
+        assert dossier.commissioning.at is not None  # declared_value gave a moment
+        if shows_commissioning(shown, dossier.commissioning.at, settings):
+            return None
+    elif _canonical(role, shown) == _canonical(role, declared):
+        return None
+    return (
+        f"« {SCREEN_TITLES[role]} » ({photo_name}) affiche {shown_value(role, shown)} "
+        f"(lecture OCR sûre), le dossier déclare {shown_value(role, declared)}"
+    )
 
 
 def source_files(dossier: Dossier) -> set[str]:
@@ -557,7 +643,7 @@ def _current(
     if stale is not None:
         return None, missing(
             f"relevé « {title} » ({shown}) périmé, non compté : {stale}",
-            "Relisez la photo (ou la capture) actuelle, ou saisissez la valeur.",
+            _reread_action(ctx, which, reading),
         )
     if _unsure(ctx, reading):
         assert reading.confidence is not None
@@ -567,6 +653,71 @@ def _current(
             "Confirmez ou corrigez la valeur en la saisissant (source manual).",
         )
     return reading, None
+
+
+#: French: what to do when the photo shows another value than the dossier declares, per
+#: screen (:func:`photo_conflict`).
+PHOTO_CONFLICT_ACTIONS: dict[ReadingField, str] = {
+    ReadingField.PRM: "Vérifiez le PRM de l'affaire (case.prm) et que la photo vient de ce "
+    "compteur",
+    ReadingField.DATE: "La date photographiée sera la date de MES : corrigez commissioning.at "
+    "(l'heure de fermeture du disjoncteur) ou reprenez la photo au moment de la mise en service",
+    ReadingField.INJECTION_INDEX: "La mesure de l'injection démarrera à l'index photographié : "
+    "retenez-le (linkytool mes reading DOSSIER injection_index VALEUR --file PHOTO) ou reprenez "
+    "la photo",
+}
+
+
+def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> Verdict | None:
+    """A failed verdict when the sure OCR reading recorded for the photo the dossier
+    declares for ``which`` shows another value than the dossier declares
+    (:func:`photo_contradiction`, the pack's rule), unless ``retained`` is that very
+    reading (the rule's own comparison then speaks); None otherwise."""
+    facts = ctx.photos.get(which)
+    if facts is None or not facts.declared or not facts.sha256:
+        return None
+    photo = recorded_ocr(ctx.dossier, which, facts.sha256)
+    if (
+        photo is None
+        or photo is retained
+        or photo.screen != SCREEN_KINDS[which]
+        or not photo.value
+        or not ocr_is_sure(photo, ctx.settings)
+    ):
+        return None
+    text = photo_contradiction(
+        ctx.dossier,
+        which,
+        photo.value,
+        photo_sha256=facts.sha256,
+        photo_name=facts.declared,
+        settings=ctx.settings,
+    )
+    if text is None:
+        return None
+    return failed(
+        f"{text} : une valeur saisie sans la photo ne remplace pas ce qu'elle montre",
+        f"{PHOTO_CONFLICT_ACTIONS[which]} ; si la lecture OCR est fausse, saisissez la valeur "
+        f"affichée sur cette photo (linkytool mes reading DOSSIER {which.value} VALEUR --file "
+        f"{facts.declared}).",
+    )
+
+
+def _reread_action(ctx: RuleContext, which: ReadingField, stale: Reading) -> str:
+    """French: how to replace a stale reading. A value typed for a photo names it
+    (``--file``), so that it counts against what that photo shows (:func:`photo_conflict`,
+    ``mes pack``)."""
+    if stale.source is ReadingSource.TIC:
+        return (
+            "Relisez la capture TIC actuelle (linkytool mes import-tic DOSSIER CAPTURE), ou "
+            "saisissez la valeur affichée par le compteur."
+        )
+    photo = getattr(ctx.dossier.photos, which.value) or "PHOTO"
+    return (
+        "Relisez la photo actuelle (linkytool mes import-photos DOSSIER), ou saisissez la "
+        f"valeur qu'elle affiche en la nommant (linkytool mes reading DOSSIER {which.value} "
+        f"VALEUR --file {photo})."
+    )
 
 
 def check_prm_consistent(ctx: RuleContext) -> Verdict:
@@ -653,6 +804,9 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
     if problem is not None:
         return problem
     assert reading is not None
+    conflict = photo_conflict(ctx, ReadingField.DATE, reading)
+    if conflict is not None:
+        return conflict
     shown = _reading_date(reading.value)
     if shown is None:
         return failed(
@@ -698,11 +852,13 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
     value = int(reading.value)
     # Stale readings (their file changed) and unconfirmed uncertain ones are not counted;
     # the value retained must not be below an earlier counted one (a misread corrected
-    # since is history, not a decrease).
+    # since is history, not a decrease: nor is the OCR reading of the very photo a value
+    # typed with --file corrects, same file and content).
     earlier = [
         item
         for item in ctx.dossier.readings.history(ReadingField.INJECTION_INDEX)
         if item is not reading
+        and not _corrected_by(item, reading)
         and item.at is not None
         and reading.at is not None
         and item.at <= reading.at
@@ -721,6 +877,9 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             "Un index ne diminue jamais : vérifiez l'écran « Index Injection » et saisissez "
             "la valeur affichée (linkytool mes reading DOSSIER injection_index VALEUR).",
         )
+    conflict = photo_conflict(ctx, ReadingField.INJECTION_INDEX, reading)
+    if conflict is not None:
+        return conflict
     detail = (
         f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
     )
@@ -730,6 +889,16 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
         # more. Worth a look (a consumption index photographed instead?), not a refusal.
         return Verdict(RuleStatus.SATISFIED, detail, None, (high_index_warning(value, limit),))
     return ok(detail)
+
+
+def _corrected_by(item: Reading, correction: Reading) -> bool:
+    """Whether ``correction`` is a value typed by hand on the very photo ``item`` was read
+    from (same SHA-256): it replaces that reading, it does not follow it."""
+    return (
+        correction.source is ReadingSource.MANUAL
+        and bool(correction.file and correction.sha256)
+        and correction.sha256 == item.sha256
+    )
 
 
 def high_index_warning(value: int, limit: int) -> str:
@@ -810,15 +979,10 @@ def missing_references(ctx: RuleContext) -> tuple[str, ...]:
 
 
 def _recorded_screen(ctx: RuleContext, role: ReadingField, facts: PhotoFacts) -> str | None:
-    """Screen that OCR recognised on this very file (same SHA-256), if it was recorded."""
-    for reading in reversed(ctx.dossier.readings.history(role)):
-        if (
-            reading.source is ReadingSource.PHOTO
-            and reading.screen
-            and (reading.sha256 and reading.sha256 == facts.sha256)
-        ):
-            return reading.screen
-    return None
+    """Screen that OCR recognised on this very file (same SHA-256), if it was recorded,
+    whichever screen's readings it was recorded with (:func:`recorded_ocr`)."""
+    reading = recorded_ocr(ctx.dossier, role, facts.sha256)
+    return reading.screen if reading is not None else None
 
 
 _SOURCE_LABELS: dict[ReadingSource, str] = {
