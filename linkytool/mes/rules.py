@@ -23,6 +23,7 @@ from linkytool.mes.decoupling import (
     DEFAULT_MAX_DECOUPLING_DELAY_S,
     VFR2019_OVERFREQUENCY_HZ,
     SettingVerdict,
+    accepted_standards,
     assess_setting_name,
     decoupling_standard,
     evaluate_decoupling_test,
@@ -461,9 +462,10 @@ def standard_findings(dossier: Dossier) -> tuple[list[str], list[str]]:
     typed = f"{decoupling.standard} {decoupling.version}".strip()
     row = decoupling_standard(decoupling.standard, decoupling.version)
     if row is None:
+        older = assess_setting_name(typed)
+        why = f" – {older.meaning}" if older.verdict is SettingVerdict.WARNED else ""
         return [
-            f"norme « {typed} » : DIN VDE 0126-1-1:2013-08 (ou NF EN 50549-1 pour les "
-            "demandes à partir de 2025) attendue"
+            f"norme « {typed} » non reconnue{why} ; formes acceptées : {accepted_standards()}"
         ], []
     if row.from_request is None:
         return [], []
@@ -484,6 +486,23 @@ def standard_findings(dossier: Dossier) -> tuple[list[str], list[str]]:
     return [], []
 
 
+#: French actions of the ``decoupling`` rule, by what failed.
+SETTING_ACTION = (
+    "Choisissez le réglage VFR 2019 dans l'onduleur (ou le relais) et reportez le seuil de "
+    "51,5 Hz dans le dossier."
+)
+STANDARD_UNKNOWN_ACTION = (
+    "Vérifiez la norme du réglage de l'onduleur (ou du relais) et écrivez-la dans "
+    "installation.decoupling.standard et installation.decoupling.version sous l'une des "
+    "formes acceptées."
+)
+STANDARD_TOO_RECENT_ACTION = (
+    "Corrigez la norme (installation.decoupling.standard et installation.decoupling.version) "
+    "ou, si elle est fausse, la date de la demande de raccordement "
+    "(documents.connection_request_date)."
+)
+
+
 def check_decoupling(ctx: RuleContext) -> Verdict:
     """Decoupling protection to DIN VDE 0126-1-1:2013-08 VFR 2019 (51.5 Hz)."""
     decoupling = ctx.dossier.installation.decoupling
@@ -499,6 +518,11 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
     if decoupling.location is DecouplingLocation.EXTERNAL_RELAY and not decoupling.relay_model:
         holes.append("modèle du relais externe (installation.decoupling.relay_model)")
     problems, warnings = standard_findings(ctx.dossier)
+    actions = []
+    if problems:
+        known = decoupling_standard(decoupling.standard, decoupling.version) is not None
+        actions.append(STANDARD_TOO_RECENT_ACTION if known else STANDARD_UNKNOWN_ACTION)
+    setting_problems = len(problems)
     if (
         decoupling.overfrequency_hz is not None
         and abs(decoupling.overfrequency_hz - VFR2019_OVERFREQUENCY_HZ) > 0.05
@@ -514,12 +538,10 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
             problems.append(f"réglage « {decoupling.setting_name} » : {assessment.meaning}")
         elif assessment.verdict is SettingVerdict.UNKNOWN:
             note = f" ; réglage « {decoupling.setting_name} » : {assessment.meaning}"
+    if len(problems) > setting_problems:
+        actions.append(SETTING_ACTION)
     if problems:
-        return failed(
-            " ; ".join(problems),
-            "Choisissez le réglage VFR 2019 dans l'onduleur (ou le relais) et reportez le seuil "
-            "de 51,5 Hz dans le dossier.",
-        )
+        return failed(" ; ".join(problems), " ".join(actions))
     if holes:
         return missing("à renseigner : " + ", ".join(holes))
     where = (

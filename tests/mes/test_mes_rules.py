@@ -734,3 +734,54 @@ def test_photos_swapped_between_screens_fail_the_photos_rule() -> None:
     assert found.status is RuleStatus.NOT_SATISFIED, found.detail
     assert "« Numéro de PRM » (../photos/demo-date.jpg)" in found.detail
     assert "« Date courante » (../photos/demo-prm.jpg)" in found.detail
+
+
+@pytest.mark.parametrize(
+    ("standard", "version", "accepted"),
+    [
+        ("DIN VDE 0126-1-1", "2013-08", True),
+        ("din vde 0126-1-1:2013-08", "", True),
+        ("DIN VDE 0126-1-1:2013-08", "VFR2019", True),
+        ("DIN V VDE V 0126-1-1", "2013-08 version VFR 2019", True),
+        ("NF EN 50549-1", "2019", True),
+        ("DIN VDE 0126-1-1", "VFR 2013", False),
+        ("DIN VDE 0126-1-1", "VFR 2014", False),
+        ("DIN VDE 0126-1-1", "", False),
+        ("EN 50549-2", "", False),
+        ("NF EN 50549-10", "2019", False),
+    ],
+)
+def test_only_the_accepted_spellings_of_a_standard_pass(
+    standard: str, version: str, accepted: bool
+) -> None:
+    """QA: « DIN VDE 0126-1-1 » version « VFR 2013 » (a 50,4 Hz setting) passed, and the
+    attestation declared VFR 2019; « EN 50549-2 » passed as NF EN 50549-1."""
+    dossier = copy.deepcopy(demo_dossier())
+    decoupling = dossier.installation.decoupling
+    decoupling.standard, decoupling.version = standard, version
+    dossier.documents.connection_request_date = date(2025, 3, 14)
+    found = _outcome_of(dossier, "decoupling")
+    if accepted:
+        assert found.status is RuleStatus.SATISFIED, found.detail
+        return
+    assert found.status is RuleStatus.NOT_SATISFIED, found.detail
+    assert "non reconnue" in found.detail
+    assert "« DIN VDE 0126-1-1 » version « 2013-08 »" in found.detail
+    assert "« NF EN 50549-1 » version « 2019 »" in found.detail
+    assert "installation.decoupling.standard" in found.action
+    if "2013" in version:
+        assert "ancien réglage VFR 2013 (découplage à 50,4 Hz" in found.detail
+
+
+def test_a_standard_too_recent_for_the_request_says_what_to_correct() -> None:
+    """QA: NF EN 50549-1 for a 2024 request advised choosing VFR 2019 in the inverter and
+    51,5 Hz, unrelated to the failure: the standard or the request date is to correct."""
+    dossier = copy.deepcopy(demo_dossier())
+    decoupling = dossier.installation.decoupling
+    decoupling.standard, decoupling.version = "NF EN 50549-1", "2019"
+    dossier.documents.connection_request_date = date(2024, 6, 3)
+    found = _outcome_of(dossier, "decoupling")
+    assert found.status is RuleStatus.NOT_SATISFIED
+    assert "documents.connection_request_date" in found.action
+    assert "installation.decoupling.standard" in found.action
+    assert "51,5 Hz" not in found.action
