@@ -465,7 +465,8 @@ def standard_findings(dossier: Dossier) -> tuple[list[str], list[str]]:
         older = assess_setting_name(typed)
         why = f" – {older.meaning}" if older.verdict is SettingVerdict.WARNED else ""
         return [
-            f"norme « {typed} » non reconnue{why} ; formes acceptées : {accepted_standards()}"
+            f"norme « {typed} » non reconnue{why} ; DIN VDE 0126-1-1:2013-08 version VFR 2019 "
+            f"attendue, formes acceptées : {accepted_standards()}"
         ], []
     if row.from_request is None:
         return [], []
