@@ -1207,6 +1207,17 @@ def signing_date_problems(dossier: Dossier, now: datetime) -> list[str]:
             f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, avant la "
             f"mise en service du {french_date(to_paris(commissioned))} qu'elle atteste"
         ]
+    test = dossier.decoupling_test
+    steps = [
+        to_paris(moment)
+        for moment in (test.coupled_at, test.breaker_opened_at, test.decoupled_at)
+        if moment is not None
+    ]
+    if steps and signed_on < max(steps).date():
+        return [
+            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, avant "
+            f"l'essai de découplage du {french_date(max(steps))} qu'elle atteste"
+        ]
     if signed_on > to_paris(now).date():
         return [
             f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, dans l'avenir"

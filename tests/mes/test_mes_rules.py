@@ -785,3 +785,24 @@ def test_a_standard_too_recent_for_the_request_says_what_to_correct() -> None:
     assert "documents.connection_request_date" in found.action
     assert "installation.decoupling.standard" in found.action
     assert "51,5 Hz" not in found.action
+
+
+def test_an_attestation_is_not_signed_before_the_test_it_attests() -> None:
+    """QA: commissioning 20/11 23:50, test 21/11 00:05, signed on 20/11: check and attest
+    accepted an attestation dated before the test it attests."""
+    from linkytool.mes.rules import signing_date_problems
+
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.commissioning.at = datetime(2026, 11, 20, 23, 50, tzinfo=PARIS)
+    test = dossier.decoupling_test
+    test.coupled_at = datetime(2026, 11, 21, 0, 5, tzinfo=PARIS)
+    test.breaker_opened_at = datetime(2026, 11, 21, 0, 10, tzinfo=PARIS)
+    test.decoupled_at = datetime(2026, 11, 21, 0, 10, 1, tzinfo=PARIS)
+    dossier.signatures.signed_on = date(2026, 11, 20)
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=PARIS)
+    assert signing_date_problems(dossier, now) == [
+        "date de signature (signatures.signed_on) : le 20/11/2026, avant l'essai de "
+        "découplage du 21/11/2026 qu'elle atteste"
+    ]
+    dossier.signatures.signed_on = date(2026, 11, 21)
+    assert signing_date_problems(dossier, now) == []
