@@ -297,9 +297,26 @@ def evaluate_decoupling_test(
     )
 
 
-def _when(moment: datetime) -> str:
-    """« 20/11/2026 à 14:32 », Paris time."""
-    return french_datetime(to_paris(moment), joiner=" à ")
+def _when(moment: datetime, *, seconds: bool = False) -> str:
+    """« 20/11/2026 à 14:32 » (« 14:32:05 » with ``seconds``), Paris time."""
+    return french_datetime(to_paris(moment), seconds=seconds, joiner=" à ")
+
+
+def exact_duration(seconds: float) -> str:
+    """A gap between two noted times, to the second when it is not whole minutes
+    (« 15 min 01 s », « 16 min », « 40 s »): a refusal beyond a tolerance in minutes
+    must show the excess, never « 15 min » against a 15 min tolerance."""
+    minutes, rest = divmod(round(abs(seconds)), 60)
+    if rest == 0:
+        return french_duration(minutes)
+    if minutes == 0:
+        return f"{rest} s"
+    return f"{french_duration(minutes)} {rest:02d} s"
+
+
+def with_seconds(*moments: datetime) -> bool:
+    """Whether times are to be shown to the second: one of them has seconds."""
+    return any(moment.second for moment in moments)
 
 
 def coupled_before_commissioning(
@@ -320,11 +337,13 @@ def coupled_before_commissioning(
     if ahead <= tolerance_min:
         return None
     what = "couplage de l'installation" if test.coupled_at else "ouverture du disjoncteur"
+    precise = with_seconds(moment, commissioned_at)
     return (
-        f"{what} le {_when(moment)}, {french_duration(ahead)} avant la mise en service du "
-        f"{_when(commissioned_at)} : l'essai se fait lors de cette mise en service, après "
-        "la fermeture du disjoncteur et le couplage ; refaites-le après la mise en service, "
-        "ou corrigez l'heure notée (decoupling_test.coupled_at ou commissioning.at)"
+        f"{what} le {_when(moment, seconds=precise)}, {exact_duration(ahead * 60)} avant la "
+        f"mise en service du {_when(commissioned_at, seconds=precise)} : l'essai se fait "
+        "lors de cette mise en service, après la fermeture du disjoncteur et le couplage ; "
+        "refaites-le après la mise en service, ou corrigez l'heure notée "
+        "(decoupling_test.coupled_at ou commissioning.at)"
     )
 
 

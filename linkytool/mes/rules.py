@@ -27,6 +27,8 @@ from linkytool.mes.decoupling import (
     assess_setting_name,
     decoupling_standard,
     evaluate_decoupling_test,
+    exact_duration,
+    with_seconds,
 )
 from linkytool.mes.model import (
     SCREEN_KINDS,
@@ -53,7 +55,6 @@ from linkytool.screen_titles import shows_screen
 from linkytool.textfmt import (
     french_date,
     french_datetime,
-    french_duration,
     french_megabytes,
     french_number,
     french_percent,
@@ -69,6 +70,12 @@ def kva(value: float) -> Decimal:
     comparisons of powers are made on these, so 87 × 0,4 + 4 × 0,3 is 36 kVA, not
     36,00000000000001 kVA above the limit."""
     return Decimal(repr(float(value)))
+
+
+def kva_text(power: Decimal) -> str:
+    """A power in French with every decimal it has (« 36,00001 », « 36 »): a refusal for a
+    power above 36 kVA shows the excess, never « 36 kVA dépasse 36 kVA »."""
+    return french_number(float(power), ".15g")
 
 
 class RuleStatus(StrEnum):
@@ -374,16 +381,16 @@ def check_power(ctx: RuleContext) -> Verdict:
     power = max(declared or Decimal(0), inverters_kva)
     if power > MAX_POWER_KVA:
         return failed(
-            f"{french_number(float(power))} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
+            f"{kva_text(power)} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
             "Attendez la mise en service par Enedis.",
         )
     if declared is not None and inverters_kva > declared:
         return failed(
-            f"les onduleurs totalisent {french_number(float(inverters_kva))} kVA, plus que les "
-            f"{french_number(float(declared))} kVA déclarés",
+            f"les onduleurs totalisent {kva_text(inverters_kva)} kVA, plus que les "
+            f"{kva_text(declared)} kVA déclarés",
             "Corrigez installation.power_kva ou la puissance des onduleurs.",
         )
-    return ok(f"{french_number(float(power))} kVA ≤ 36 kVA")
+    return ok(f"{kva_text(power)} kVA ≤ 36 kVA")
 
 
 def check_option(ctx: RuleContext) -> Verdict:
@@ -529,7 +536,7 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
         and abs(decoupling.overfrequency_hz - VFR2019_OVERFREQUENCY_HZ) > 0.05
     ):
         problems.append(
-            f"seuil de surfréquence {french_number(decoupling.overfrequency_hz)} Hz "
+            f"seuil de surfréquence {french_number(decoupling.overfrequency_hz, '.15g')} Hz "
             "au lieu de 51,5 Hz"
         )
     note = ""
@@ -850,7 +857,8 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
         if gap > ctx.settings.max_commissioning_gap_min:
             return failed(
                 f"le compteur affiche {french_datetime(moment)}, la mise en service est datée "
-                f"de {french_datetime(local)} (écart de {french_duration(gap)})",
+                f"de {french_datetime(local, seconds=with_seconds(local))} (écart de "
+                f"{exact_duration(gap * 60)})",
                 "La date et l'heure photographiées seront celles de la MES : corrigez "
                 "commissioning.at (l'heure de fermeture du disjoncteur) ou reprenez la photo.",
             )

@@ -806,3 +806,22 @@ def test_an_attestation_is_not_signed_before_the_test_it_attests() -> None:
     ]
     dossier.signatures.signed_on = date(2026, 11, 21)
     assert signing_date_problems(dossier, now) == []
+
+
+def test_a_power_refused_above_36_kva_shows_the_excess() -> None:
+    """QA: 36.00001 kVA was refused as « 36 kVA dépasse 36 kVA »."""
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.installation.power_kva = 36.00001
+    got, detail = outcome(dossier, "power")
+    assert got is RuleStatus.NOT_SATISFIED
+    assert detail.startswith("36,00001 kVA dépasse 36 kVA"), detail
+
+
+def test_a_commissioning_refused_just_beyond_the_tolerance_shows_the_excess() -> None:
+    """QA: commissioning at 14:47:30 against a photo showing 14:32 was refused « 14:47
+    (écart de 16 min) »: the seconds prove the refusal."""
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.commissioning.at = datetime(2026, 11, 20, 14, 47, 30, tzinfo=PARIS)
+    got, detail = outcome(dossier, "date")
+    assert got is RuleStatus.NOT_SATISFIED
+    assert "datée de 20/11/2026 14:47:30 (écart de 15 min 30 s)" in detail, detail
