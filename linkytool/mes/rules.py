@@ -733,6 +733,29 @@ def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> 
     )
 
 
+def unread_photo(ctx: RuleContext, which: ReadingField, retained: Reading) -> tuple[str, ...]:
+    """A warning (French) when ``retained`` was typed without the photo the dossier
+    declares for ``which`` and no OCR reading of that photo is recorded: check cannot
+    compare them (:func:`photo_conflict`), ``mes pack`` will read the photo and refuse it
+    if it shows another value."""
+    facts = ctx.photos.get(which)
+    if (
+        retained.source is not ReadingSource.MANUAL
+        or facts is None
+        or not facts.declared
+        or not facts.sha256
+        or retained.sha256 == facts.sha256
+        or recorded_ocr(ctx.dossier, which, facts.sha256) is not None
+    ):
+        return ()
+    return (
+        f"« {SCREEN_TITLES[which]} » saisi sans la photo {facts.declared}, qui n'a pas été "
+        "lue : à l'envoi, linkytool mes pack la lira et la refusera si elle affiche une autre "
+        "valeur ; lisez-la (linkytool mes import-photos DOSSIER) ou saisissez la valeur en la "
+        f"nommant (linkytool mes reading DOSSIER {which.value} VALEUR --file {facts.declared})",
+    )
+
+
 def _reread_action(ctx: RuleContext, which: ReadingField, stale: Reading) -> str:
     """French: how to replace a stale reading. A value typed for a photo names it
     (``--file``), so that it counts against what that photo shows (:func:`photo_conflict`,
@@ -862,10 +885,19 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
                 "La date et l'heure photographiées seront celles de la MES : corrigez "
                 "commissioning.at (l'heure de fermeture du disjoncteur) ou reprenez la photo.",
             )
-        return ok(
-            f"date courante {french_datetime(moment)} = mise en service du {french_datetime(local)}"
+        return Verdict(
+            RuleStatus.SATISFIED,
+            f"date courante {french_datetime(moment)} = mise en service du "
+            f"{french_datetime(local)}",
+            None,
+            unread_photo(ctx, ReadingField.DATE, reading),
         )
-    return ok(f"date courante {french_date(shown, missing='?')} = date de mise en service")
+    return Verdict(
+        RuleStatus.SATISFIED,
+        f"date courante {french_date(shown, missing='?')} = date de mise en service",
+        None,
+        unread_photo(ctx, ReadingField.DATE, reading),
+    )
 
 
 def check_index_plausible(ctx: RuleContext) -> Verdict:
@@ -915,11 +947,12 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
         f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
     )
     limit = ctx.settings.max_new_injection_kwh
+    warnings = unread_photo(ctx, ReadingField.INJECTION_INDEX, reading)
     if value > limit:
         # Not a condition of the procedure: a reused meter or a re-commissioning shows
         # more. Worth a look (a consumption index photographed instead?), not a refusal.
-        return Verdict(RuleStatus.SATISFIED, detail, None, (high_index_warning(value, limit),))
-    return ok(detail)
+        warnings = (high_index_warning(value, limit), *warnings)
+    return Verdict(RuleStatus.SATISFIED, detail, None, warnings)
 
 
 def _corrected_by(item: Reading, correction: Reading) -> bool:

@@ -825,3 +825,32 @@ def test_a_commissioning_refused_just_beyond_the_tolerance_shows_the_excess() ->
     got, detail = outcome(dossier, "date")
     assert got is RuleStatus.NOT_SATISFIED
     assert "datée de 20/11/2026 14:47:30 (écart de 15 min 30 s)" in detail, detail
+
+
+def test_after_a_photo_is_replaced_check_advises_typing_on_it_and_warns_otherwise() -> None:
+    """QA: after a photo was replaced, check advised « saisissez la valeur »; typed without
+    --file it passed check and attest, then the pack read the new photo and refused it."""
+    photos = _usable_photos()
+    replaced = "f" * 64
+    photos[ReadingField.INJECTION_INDEX] = dataclasses.replace(
+        photos[ReadingField.INJECTION_INDEX], sha256=replaced
+    )
+    stale = _outcome_of(demo_dossier(), "index", photos)
+    assert stale.status is RuleStatus.MISSING
+    assert "injection_index VALEUR --file ../photos/demo-index.jpg" in stale.action
+    typed = _reading(ReadingField.INJECTION_INDEX, "12", ReadingSource.MANUAL)(demo_dossier())
+    assert typed is not None
+    found = _outcome_of(typed, "index", photos)
+    assert found.status is RuleStatus.SATISFIED, found.detail
+    (warning,) = found.warnings
+    assert "saisi sans la photo ../photos/demo-index.jpg, qui n'a pas été lue" in warning
+    assert "--file ../photos/demo-index.jpg" in warning
+    on_photo = _reading(
+        ReadingField.INJECTION_INDEX,
+        "12",
+        ReadingSource.MANUAL,
+        file="../photos/demo-index.jpg",
+        sha256=replaced,
+    )(demo_dossier())
+    assert on_photo is not None
+    assert _outcome_of(on_photo, "index", photos).warnings == ()
