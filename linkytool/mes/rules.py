@@ -783,8 +783,11 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
         return problem
     assert reading is not None
     values = {"dossier": dossier_prm}
+    typed = ctx.fresh_from(ReadingField.PRM, ReadingSource.MANUAL)
     for source in ReadingSource:
         latest = ctx.fresh_from(ReadingField.PRM, source)
+        if latest is not None and typed is not None and _corrected_by(latest, typed):
+            continue  # a misread of this photo, corrected by hand since (the pack's rule)
         if latest is not None and latest.value:
             values[_SOURCE_LABELS[source]] = latest.value
     if len(set(values.values())) > 1:

@@ -854,3 +854,21 @@ def test_after_a_photo_is_replaced_check_advises_typing_on_it_and_warns_otherwis
     )(demo_dossier())
     assert on_photo is not None
     assert _outcome_of(on_photo, "index", photos).warnings == ()
+
+
+def test_a_prm_misread_corrected_on_its_photo_is_not_a_different_prm() -> None:
+    """The pack accepts a PRM typed with --file on the photo OCR misread; the prm rule
+    listed the misread as a different PRM."""
+    misread = _reading(ReadingField.PRM, "30002345678907", ReadingSource.PHOTO)(demo_dossier())
+    assert misread is not None
+    assert _outcome_of(misread, "prm").status is RuleStatus.NOT_SATISFIED
+    corrected = _at(
+        ReadingField.PRM,
+        "30002345678901",
+        ReadingSource.MANUAL,
+        "15:05",
+        **_on_photo(ReadingField.PRM),
+    )(misread)
+    assert corrected is not None
+    found = _outcome_of(corrected, "prm")
+    assert found.status is RuleStatus.SATISFIED, found.detail
