@@ -725,8 +725,11 @@ def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> 
     )
     if text is None:
         return None
+    typed = retained.source is ReadingSource.MANUAL
     return failed(
-        f"{text} : une valeur saisie sans la photo ne remplace pas ce qu'elle montre",
+        f"{text} : une valeur saisie sans la photo ne remplace pas ce qu'elle montre"
+        if typed
+        else text,
         f"{PHOTO_CONFLICT_ACTIONS[which]} ; si la lecture OCR est fausse, saisissez la valeur "
         f"affichée sur cette photo (linkytool mes reading DOSSIER {which.value} VALEUR --file "
         f"{facts.declared}).",
