@@ -19,7 +19,7 @@ from typing import Any
 
 from linkytool.mes.model import DecouplingTest, Dossier
 from linkytool.mes.schema import to_paris
-from linkytool.textfmt import french_datetime, french_duration, french_number
+from linkytool.textfmt import french_date, french_datetime, french_duration, french_number
 
 #: Over-frequency decoupling threshold required by VFR 2019 [Hz].
 VFR2019_OVERFREQUENCY_HZ = 51.5
@@ -101,25 +101,53 @@ SETTING_PATTERNS: tuple[SettingPattern, ...] = (
 
 @dataclass(frozen=True)
 class DecouplingStandard:
-    """One decoupling standard the auto-MES accepts, and what the installer declares."""
+    """One decoupling standard the auto-MES accepts: its accepted spellings (a standard
+    and a version, compared by :func:`spelling_key`), and what the installer declares."""
 
-    markers: tuple[str, ...]  # all found in the typed « standard version » (no spaces)
+    names: tuple[str, ...]  # the standard as it may be typed (the first is shown)
+    versions: tuple[str, ...]  # its version as it may be typed ("" for none)
     declared: str  # French: what the attestation's declaration says is set
     #: First connection-request date it is accepted for (None: any date).
     from_request: date | None = None
 
+    def accepts(self, key: str) -> bool:
+        """Whether ``key`` (:func:`spelling_key` of « standard version ») names this row."""
+        return any(
+            spelling_key(f"{name} {version}") == key
+            for name in self.names
+            for version in self.versions
+        )
 
-#: Accepted standards. The procedure (16/04/2020) names only « la prénorme DIN VDE
+    def spellings(self) -> str:
+        """French: the accepted spelling, for a refusal (« « DIN VDE 0126-1-1 » version
+        « 2013-08 » ou « 2013-08 VFR 2019 » »)."""
+        versions = " ou ".join(f"« {version} »" for version in self.versions if version)
+        if "" in self.versions:
+            versions = f"{versions} ou sans version" if versions else "sans version"
+        return f"« {self.names[0]} » version {versions}"
+
+
+def spelling_key(text: str) -> str:
+    """``text`` without case, spaces nor punctuation: « DIN VDE 0126-1-1:2013-08 » and
+    « din vde 0126-1-1 2013 08 » are one spelling."""
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+#: Accepted standards, with the exact spellings accepted (tolerant to case, spaces and
+#: punctuation only). The procedure (16/04/2020) names only « la prénorme DIN VDE
 #: 0126-1-1:2013-08 version VFR 2019 (découplage à 51,5 Hz) »; NF EN 50549-1 with the
 #: French settings replaces it for connection requests from 2025 (automes.md, a
-#: secondary source: the installer checks it).
+#: secondary source: the installer checks it). Anything else (VFR 2013 or 2014, the
+#: original 0126-1-1, EN 50549-2...) is refused.
 DECOUPLING_STANDARDS: tuple[DecouplingStandard, ...] = (
     DecouplingStandard(
-        ("0126-1-1", "2013"),
+        ("DIN VDE 0126-1-1", "DIN V VDE V 0126-1-1", "VDE 0126-1-1"),
+        ("2013-08", "2013-08 VFR 2019", "2013-08 version VFR 2019", "VFR 2019"),
         "la prénorme DIN VDE 0126-1-1:2013-08 version VFR 2019 (découplage à 51,5 Hz)",
     ),
     DecouplingStandard(
-        ("50549",),
+        ("NF EN 50549-1", "EN 50549-1"),
+        ("", "2019"),
         "la norme NF EN 50549-1 avec les réglages français (découplage à 51,5 Hz), admise à "
         "la place de la DIN VDE 0126-1-1:2013-08 version VFR 2019 pour les demandes de "
         "raccordement à partir de 2025",
@@ -129,11 +157,22 @@ DECOUPLING_STANDARDS: tuple[DecouplingStandard, ...] = (
 
 
 def decoupling_standard(standard: str, version: str) -> DecouplingStandard | None:
-    """The accepted standard the typed ``standard`` and ``version`` name, if any."""
-    text = f"{standard} {version}".upper().replace(" ", "")
-    return next(
-        (row for row in DECOUPLING_STANDARDS if all(mark in text for mark in row.markers)),
-        None,
+    """The accepted standard the typed ``standard`` and ``version`` name, if any: one of
+    its spellings exactly (:data:`DECOUPLING_STANDARDS`)."""
+    key = spelling_key(f"{standard} {version}")
+    return next((row for row in DECOUPLING_STANDARDS if row.accepts(key)), None)
+
+
+def accepted_standards() -> str:
+    """French: the standards and spellings accepted, for a refusal."""
+    return " ; ".join(
+        row.spellings()
+        + (
+            f" (demandes de raccordement à partir du {french_date(row.from_request)})"
+            if row.from_request
+            else ""
+        )
+        for row in DECOUPLING_STANDARDS
     )
 
 
@@ -258,9 +297,26 @@ def evaluate_decoupling_test(
     )
 
 
-def _when(moment: datetime) -> str:
-    """« 20/11/2026 à 14:32 », Paris time."""
-    return french_datetime(to_paris(moment), joiner=" à ")
+def _when(moment: datetime, *, seconds: bool = False) -> str:
+    """« 20/11/2026 à 14:32 » (« 14:32:05 » with ``seconds``), Paris time."""
+    return french_datetime(to_paris(moment), seconds=seconds, joiner=" à ")
+
+
+def exact_duration(seconds: float) -> str:
+    """A gap between two noted times, to the second when it is not whole minutes
+    (« 15 min 01 s », « 16 min », « 40 s »): a refusal beyond a tolerance in minutes
+    must show the excess, never « 15 min » against a 15 min tolerance."""
+    minutes, rest = divmod(round(abs(seconds)), 60)
+    if rest == 0:
+        return french_duration(minutes)
+    if minutes == 0:
+        return f"{rest} s"
+    return f"{french_duration(minutes)} {rest:02d} s"
+
+
+def with_seconds(*moments: datetime) -> bool:
+    """Whether times are to be shown to the second: one of them has seconds."""
+    return any(moment.second for moment in moments)
 
 
 def coupled_before_commissioning(
@@ -281,11 +337,13 @@ def coupled_before_commissioning(
     if ahead <= tolerance_min:
         return None
     what = "couplage de l'installation" if test.coupled_at else "ouverture du disjoncteur"
+    precise = with_seconds(moment, commissioned_at)
     return (
-        f"{what} le {_when(moment)}, {french_duration(ahead)} avant la mise en service du "
-        f"{_when(commissioned_at)} : l'essai se fait lors de cette mise en service, après "
-        "la fermeture du disjoncteur et le couplage ; refaites-le après la mise en service, "
-        "ou corrigez l'heure notée (decoupling_test.coupled_at ou commissioning.at)"
+        f"{what} le {_when(moment, seconds=precise)}, {exact_duration(ahead * 60)} avant la "
+        f"mise en service du {_when(commissioned_at, seconds=precise)} : l'essai se fait "
+        "lors de cette mise en service, après la fermeture du disjoncteur et le couplage ; "
+        "refaites-le après la mise en service, ou corrigez l'heure notée "
+        "(decoupling_test.coupled_at ou commissioning.at)"
     )
 
 

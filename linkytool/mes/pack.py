@@ -29,13 +29,15 @@ from linkytool.mes.model import (
     SIGNATURE_LABELS,
     Dossier,
     ReadingField,
-    ReadingSource,
     SignatureKind,
 )
 from linkytool.mes.photos import sha256_bytes
-from linkytool.mes.readings import ReadingValueError, normalise_value, shown_value
-from linkytool.mes.rules import CheckSettings, shows_commissioning
-from linkytool.mes.schema import to_paris
+from linkytool.mes.rules import (
+    CheckSettings,
+    ocr_is_sure,
+    photo_contradiction,
+    recorded_ocr,
+)
 from linkytool.mes.submission import SubmittedPhoto
 from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.screen_titles import shows_screen
@@ -115,23 +117,16 @@ def check_screen(
 ) -> ScreenCheck:
     """Which screen ``photo`` shows: a matching recorded OCR result, else OCR, else unknown."""
     expected = SCREEN_KINDS[role]
-    digest = photo.original.sha256
     settings = settings or CheckSettings()
-    for reading in reversed(dossier.readings.history(role)):
-        if (
-            reading.source is ReadingSource.PHOTO
-            and reading.screen
-            and reading.sha256
-            and reading.sha256 == digest
-        ):
-            sure = reading.confirmed or (reading.confidence or 0.0) >= settings.min_ocr_confidence
-            return ScreenCheck(
-                role,
-                reading.screen,
-                "relevé OCR du dossier",
-                reading.screen == expected,
-                reading.value if sure else None,
-            )
+    recorded = recorded_ocr(dossier, role, photo.original.sha256)
+    if recorded is not None:
+        return ScreenCheck(
+            role,
+            recorded.screen,
+            "relevé OCR du dossier",
+            recorded.screen == expected,
+            recorded.value if ocr_is_sure(recorded, settings) else None,
+        )
     if reader is None or photo.original.path is None:
         return ScreenCheck(role, None, "non vérifié (lecture OCR indisponible)", None)
     try:
@@ -149,57 +144,22 @@ def check_screen(
     return ScreenCheck(role, screen, "OCR", screen == expected, value)
 
 
-def declared_value(dossier: Dossier, role: ReadingField) -> str | None:
-    """What the pack declares for ``role`` (the message and the attestation): the PRM of
-    the case, the commissioning moment (meter time, to the minute), the index retained."""
-    if role is ReadingField.PRM:
-        return dossier.case.prm or None
-    if role is ReadingField.DATE:
-        at = dossier.commissioning.at
-        return to_paris(at).strftime("%Y-%m-%dT%H:%M") if at is not None else None
-    current = dossier.readings.current(role)
-    return current.value if current is not None and current.value else None
-
-
 def contradicted(
     dossier: Dossier, check: ScreenCheck, photo: SubmittedPhoto, settings: CheckSettings
 ) -> str | None:
-    """French, when the value the OCR read sure on the photo is not the one declared (the
-    photo sent would show another PRM or index than the message says); None otherwise.
-
-    A value read on this very photo and corrected by the installer since (a reading tied
-    to the photo's hash) is theirs to vouch for; a date shown without a time is compared
-    by its day, and a time within the ``date`` rule's tolerance is the same moment
-    (:func:`~linkytool.mes.rules.shows_commissioning`)."""
-    declared = declared_value(dossier, check.role)
-    if check.value is None or declared is None or check.ok is False:
+    """French, when the value the OCR read sure on the photo is not the one declared
+    (:func:`~linkytool.mes.rules.photo_contradiction`, the rule ``mes check`` applies too);
+    None otherwise."""
+    if check.value is None or check.ok is False:
         return None
-    current = dossier.readings.current(check.role)
-    if (
-        current is not None
-        and current.sha256
-        and current.sha256 == photo.original.sha256
-        and current.source is ReadingSource.MANUAL
-    ):
-        return None
-    if check.role is ReadingField.DATE:
-        assert dossier.commissioning.at is not None  # declared_value gave a moment
-        if shows_commissioning(check.value, dossier.commissioning.at, settings):
-            return None
-    elif _canonical(check.role, check.value) == _canonical(check.role, declared):
-        return None
-    return (
-        f"« {SCREEN_TITLES[check.role]} » ({photo.original.declared}) affiche "
-        f"{shown_value(check.role, check.value)} (lecture OCR sûre), le dossier déclare "
-        f"{shown_value(check.role, declared)}"
+    return photo_contradiction(
+        dossier,
+        check.role,
+        check.value,
+        photo_sha256=photo.original.sha256,
+        photo_name=photo.original.declared,
+        settings=settings,
     )
-
-
-def _canonical(role: ReadingField, value: str) -> str:
-    try:
-        return normalise_value(role, value)
-    except ReadingValueError:
-        return value.strip()
 
 
 def pack_files(

@@ -23,9 +23,12 @@ from linkytool.mes.decoupling import (
     DEFAULT_MAX_DECOUPLING_DELAY_S,
     VFR2019_OVERFREQUENCY_HZ,
     SettingVerdict,
+    accepted_standards,
     assess_setting_name,
     decoupling_standard,
     evaluate_decoupling_test,
+    exact_duration,
+    with_seconds,
 )
 from linkytool.mes.model import (
     SCREEN_KINDS,
@@ -45,14 +48,13 @@ from linkytool.mes.photos import (
     hash_sources,
     inspect_photos,
 )
-from linkytool.mes.readings import shown_value
+from linkytool.mes.readings import ReadingValueError, normalise_value, shown_value
 from linkytool.mes.schema import to_paris
 from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.screen_titles import shows_screen
 from linkytool.textfmt import (
     french_date,
     french_datetime,
-    french_duration,
     french_megabytes,
     french_number,
     french_percent,
@@ -68,6 +70,12 @@ def kva(value: float) -> Decimal:
     comparisons of powers are made on these, so 87 × 0,4 + 4 × 0,3 is 36 kVA, not
     36,00000000000001 kVA above the limit."""
     return Decimal(repr(float(value)))
+
+
+def kva_text(power: Decimal) -> str:
+    """A power in French with every decimal it has (« 36,00001 », « 36 »): a refusal for a
+    power above 36 kVA shows the excess, never « 36 kVA dépasse 36 kVA »."""
+    return french_number(float(power), ".15g")
 
 
 class RuleStatus(StrEnum):
@@ -204,6 +212,92 @@ def confirmed_values(
     return vouched
 
 
+def recorded_ocr(dossier: Dossier, role: ReadingField, sha256: str | None) -> Reading | None:
+    """The OCR result recorded for the file whose content hashes to ``sha256`` (pure): the
+    latest photo reading of ``role`` with that hash, else of another screen's list (a file
+    declared for one screen may have been read, and recorded, as another)."""
+    if not sha256:
+        return None
+    for which in (role, *(other for other in ReadingField if other is not role)):
+        for reading in reversed(dossier.readings.history(which)):
+            if (
+                reading.source is ReadingSource.PHOTO
+                and reading.screen
+                and reading.sha256 == sha256
+            ):
+                return reading
+    return None
+
+
+def ocr_is_sure(reading: Reading, settings: CheckSettings) -> bool:
+    """Whether an OCR reading's value is sure: confirmed by the installer, or read with a
+    confidence of at least ``min_ocr_confidence``."""
+    return reading.confirmed or (reading.confidence or 0.0) >= settings.min_ocr_confidence
+
+
+def declared_value(dossier: Dossier, role: ReadingField) -> str | None:
+    """What the dossier declares for ``role`` (the message and the attestation): the PRM
+    of the case, the commissioning moment (meter time, to the minute), the index retained."""
+    if role is ReadingField.PRM:
+        return dossier.case.prm or None
+    if role is ReadingField.DATE:
+        at = dossier.commissioning.at
+        return to_paris(at).strftime("%Y-%m-%dT%H:%M") if at is not None else None
+    current = dossier.readings.current(role)
+    return current.value if current is not None and current.value else None
+
+
+def _canonical(role: ReadingField, value: str) -> str:
+    try:
+        return normalise_value(role, value)
+    except ReadingValueError:
+        return value.strip()
+
+
+def photo_contradiction(
+    dossier: Dossier,
+    role: ReadingField,
+    shown: str,
+    *,
+    photo_sha256: str | None,
+    photo_name: str,
+    settings: CheckSettings,
+) -> str | None:
+    """French, when the value ``shown`` that OCR read sure on the photo ``photo_name`` (of
+    ``role``'s screen) is not the one the dossier declares (:func:`declared_value`); None
+    otherwise (pure). The one rule for it: the ``prm``, ``date`` and ``index`` checks
+    (hence ``mes check`` and ``mes attest``) and ``mes pack`` apply it.
+
+    The photographed screen is what counts (« Date courante (qui sera retenue comme date
+    de MES) », « Index Injection (la mesure des kWh injectés démarrera à cette valeur) »):
+    a value typed without the photo does not outweigh it. Only a value typed on this very
+    photo (``--file``, a reading tied to its hash) and retained replaces the OCR reading:
+    a misread the installer corrected. A date shown without a time is compared by its
+    day, and a time within the ``date`` rule's tolerance is the same moment
+    (:func:`shows_commissioning`)."""
+    declared = declared_value(dossier, role)
+    if declared is None:
+        return None
+    current = dossier.readings.current(role)
+    if (
+        current is not None
+        and photo_sha256
+        and current.sha256 == photo_sha256
+        and current.source is ReadingSource.MANUAL
+    ):
+        return None
+    if role is ReadingField.DATE:
+        assert dossier.commissioning.at is not None  # declared_value gave a moment
+        if shows_commissioning(shown, dossier.commissioning.at, settings):
+            return None
+    elif _canonical(role, shown) == _canonical(role, declared):
+        return None
+    return (
+        f"« {SCREEN_TITLES[role]} » ({photo_name}) affiche {shown_value(role, shown)} "
+        f"(lecture OCR sûre), le dossier déclare {shown_value(role, declared)}"
+    )
+
+
 def source_files(dossier: Dossier) -> set[str]:
     """Every file named by a reading of ``dossier`` (as written in the dossier)."""
     return {
@@ -287,16 +381,16 @@ def check_power(ctx: RuleContext) -> Verdict:
     power = max(declared or Decimal(0), inverters_kva)
     if power > MAX_POWER_KVA:
         return failed(
-            f"{french_number(float(power))} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
+            f"{kva_text(power)} kVA dépasse 36 kVA : l'auto-MES ne s'applique pas",
             "Attendez la mise en service par Enedis.",
         )
     if declared is not None and inverters_kva > declared:
         return failed(
-            f"les onduleurs totalisent {french_number(float(inverters_kva))} kVA, plus que les "
-            f"{french_number(float(declared))} kVA déclarés",
+            f"les onduleurs totalisent {kva_text(inverters_kva)} kVA, plus que les "
+            f"{kva_text(declared)} kVA déclarés",
             "Corrigez installation.power_kva ou la puissance des onduleurs.",
         )
-    return ok(f"{french_number(float(power))} kVA ≤ 36 kVA")
+    return ok(f"{kva_text(power)} kVA ≤ 36 kVA")
 
 
 def check_option(ctx: RuleContext) -> Verdict:
@@ -375,9 +469,11 @@ def standard_findings(dossier: Dossier) -> tuple[list[str], list[str]]:
     typed = f"{decoupling.standard} {decoupling.version}".strip()
     row = decoupling_standard(decoupling.standard, decoupling.version)
     if row is None:
+        older = assess_setting_name(typed)
+        why = f" – {older.meaning}" if older.verdict is SettingVerdict.WARNED else ""
         return [
-            f"norme « {typed} » : DIN VDE 0126-1-1:2013-08 (ou NF EN 50549-1 pour les "
-            "demandes à partir de 2025) attendue"
+            f"norme « {typed} » non reconnue{why} ; DIN VDE 0126-1-1:2013-08 version VFR 2019 "
+            f"attendue, formes acceptées : {accepted_standards()}"
         ], []
     if row.from_request is None:
         return [], []
@@ -398,6 +494,23 @@ def standard_findings(dossier: Dossier) -> tuple[list[str], list[str]]:
     return [], []
 
 
+#: French actions of the ``decoupling`` rule, by what failed.
+SETTING_ACTION = (
+    "Choisissez le réglage VFR 2019 dans l'onduleur (ou le relais) et reportez le seuil de "
+    "51,5 Hz dans le dossier."
+)
+STANDARD_UNKNOWN_ACTION = (
+    "Vérifiez la norme du réglage de l'onduleur (ou du relais) et écrivez-la dans "
+    "installation.decoupling.standard et installation.decoupling.version sous l'une des "
+    "formes acceptées."
+)
+STANDARD_TOO_RECENT_ACTION = (
+    "Corrigez la norme (installation.decoupling.standard et installation.decoupling.version) "
+    "ou, si elle est fausse, la date de la demande de raccordement "
+    "(documents.connection_request_date)."
+)
+
+
 def check_decoupling(ctx: RuleContext) -> Verdict:
     """Decoupling protection to DIN VDE 0126-1-1:2013-08 VFR 2019 (51.5 Hz)."""
     decoupling = ctx.dossier.installation.decoupling
@@ -413,12 +526,17 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
     if decoupling.location is DecouplingLocation.EXTERNAL_RELAY and not decoupling.relay_model:
         holes.append("modèle du relais externe (installation.decoupling.relay_model)")
     problems, warnings = standard_findings(ctx.dossier)
+    actions = []
+    if problems:
+        known = decoupling_standard(decoupling.standard, decoupling.version) is not None
+        actions.append(STANDARD_TOO_RECENT_ACTION if known else STANDARD_UNKNOWN_ACTION)
+    setting_problems = len(problems)
     if (
         decoupling.overfrequency_hz is not None
         and abs(decoupling.overfrequency_hz - VFR2019_OVERFREQUENCY_HZ) > 0.05
     ):
         problems.append(
-            f"seuil de surfréquence {french_number(decoupling.overfrequency_hz)} Hz "
+            f"seuil de surfréquence {french_number(decoupling.overfrequency_hz, '.15g')} Hz "
             "au lieu de 51,5 Hz"
         )
     note = ""
@@ -428,12 +546,10 @@ def check_decoupling(ctx: RuleContext) -> Verdict:
             problems.append(f"réglage « {decoupling.setting_name} » : {assessment.meaning}")
         elif assessment.verdict is SettingVerdict.UNKNOWN:
             note = f" ; réglage « {decoupling.setting_name} » : {assessment.meaning}"
+    if len(problems) > setting_problems:
+        actions.append(SETTING_ACTION)
     if problems:
-        return failed(
-            " ; ".join(problems),
-            "Choisissez le réglage VFR 2019 dans l'onduleur (ou le relais) et reportez le seuil "
-            "de 51,5 Hz dans le dossier.",
-        )
+        return failed(" ; ".join(problems), " ".join(actions))
     if holes:
         return missing("à renseigner : " + ", ".join(holes))
     where = (
@@ -557,7 +673,7 @@ def _current(
     if stale is not None:
         return None, missing(
             f"relevé « {title} » ({shown}) périmé, non compté : {stale}",
-            "Relisez la photo (ou la capture) actuelle, ou saisissez la valeur.",
+            _reread_action(ctx, which, reading),
         )
     if _unsure(ctx, reading):
         assert reading.confidence is not None
@@ -567,6 +683,97 @@ def _current(
             "Confirmez ou corrigez la valeur en la saisissant (source manual).",
         )
     return reading, None
+
+
+#: French: what to do when the photo shows another value than the dossier declares, per
+#: screen (:func:`photo_conflict`).
+PHOTO_CONFLICT_ACTIONS: dict[ReadingField, str] = {
+    ReadingField.PRM: "Vérifiez le PRM de l'affaire (case.prm) et que la photo vient de ce "
+    "compteur",
+    ReadingField.DATE: "La date photographiée sera la date de MES : corrigez commissioning.at "
+    "(l'heure de fermeture du disjoncteur) ou reprenez la photo au moment de la mise en service",
+    ReadingField.INJECTION_INDEX: "La mesure de l'injection démarrera à l'index photographié : "
+    "retenez-le (linkytool mes reading DOSSIER injection_index VALEUR --file PHOTO) ou reprenez "
+    "la photo",
+}
+
+
+def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> Verdict | None:
+    """A failed verdict when the sure OCR reading recorded for the photo the dossier
+    declares for ``which`` shows another value than the dossier declares
+    (:func:`photo_contradiction`, the pack's rule), unless ``retained`` is that very
+    reading (the rule's own comparison then speaks); None otherwise."""
+    facts = ctx.photos.get(which)
+    if facts is None or not facts.declared or not facts.sha256:
+        return None
+    photo = recorded_ocr(ctx.dossier, which, facts.sha256)
+    if (
+        photo is None
+        or photo is retained
+        or photo.screen != SCREEN_KINDS[which]
+        or not photo.value
+        or not ocr_is_sure(photo, ctx.settings)
+    ):
+        return None
+    text = photo_contradiction(
+        ctx.dossier,
+        which,
+        photo.value,
+        photo_sha256=facts.sha256,
+        photo_name=facts.declared,
+        settings=ctx.settings,
+    )
+    if text is None:
+        return None
+    typed = retained.source is ReadingSource.MANUAL
+    return failed(
+        f"{text} : une valeur saisie sans la photo ne remplace pas ce qu'elle montre"
+        if typed
+        else text,
+        f"{PHOTO_CONFLICT_ACTIONS[which]} ; si la lecture OCR est fausse, saisissez la valeur "
+        f"affichée sur cette photo (linkytool mes reading DOSSIER {which.value} VALEUR --file "
+        f"{facts.declared}).",
+    )
+
+
+def unread_photo(ctx: RuleContext, which: ReadingField, retained: Reading) -> tuple[str, ...]:
+    """A warning (French) when ``retained`` was typed without the photo the dossier
+    declares for ``which`` and no OCR reading of that photo is recorded: check cannot
+    compare them (:func:`photo_conflict`), ``mes pack`` will read the photo and refuse it
+    if it shows another value."""
+    facts = ctx.photos.get(which)
+    if (
+        retained.source is not ReadingSource.MANUAL
+        or facts is None
+        or not facts.declared
+        or not facts.sha256
+        or retained.sha256 == facts.sha256
+        or recorded_ocr(ctx.dossier, which, facts.sha256) is not None
+    ):
+        return ()
+    return (
+        f"« {SCREEN_TITLES[which]} » saisi sans la photo {facts.declared}, qui n'a pas été "
+        "lue : à l'envoi, linkytool mes pack la lira et la refusera si elle affiche une autre "
+        "valeur ; lisez-la (linkytool mes import-photos DOSSIER) ou saisissez la valeur en la "
+        f"nommant (linkytool mes reading DOSSIER {which.value} VALEUR --file {facts.declared})",
+    )
+
+
+def _reread_action(ctx: RuleContext, which: ReadingField, stale: Reading) -> str:
+    """French: how to replace a stale reading. A value typed for a photo names it
+    (``--file``), so that it counts against what that photo shows (:func:`photo_conflict`,
+    ``mes pack``)."""
+    if stale.source is ReadingSource.TIC:
+        return (
+            "Relisez la capture TIC actuelle (linkytool mes import-tic DOSSIER CAPTURE), ou "
+            "saisissez la valeur affichée par le compteur."
+        )
+    photo = getattr(ctx.dossier.photos, which.value) or "PHOTO"
+    return (
+        "Relisez la photo actuelle (linkytool mes import-photos DOSSIER), ou saisissez la "
+        f"valeur qu'elle affiche en la nommant (linkytool mes reading DOSSIER {which.value} "
+        f"VALEUR --file {photo})."
+    )
 
 
 def check_prm_consistent(ctx: RuleContext) -> Verdict:
@@ -579,8 +786,11 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
         return problem
     assert reading is not None
     values = {"dossier": dossier_prm}
+    typed = ctx.fresh_from(ReadingField.PRM, ReadingSource.MANUAL)
     for source in ReadingSource:
         latest = ctx.fresh_from(ReadingField.PRM, source)
+        if latest is not None and typed is not None and _corrected_by(latest, typed):
+            continue  # a misread of this photo, corrected by hand since (the pack's rule)
         if latest is not None and latest.value:
             values[_SOURCE_LABELS[source]] = latest.value
     if len(set(values.values())) > 1:
@@ -653,6 +863,9 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
     if problem is not None:
         return problem
     assert reading is not None
+    conflict = photo_conflict(ctx, ReadingField.DATE, reading)
+    if conflict is not None:
+        return conflict
     shown = _reading_date(reading.value)
     if shown is None:
         return failed(
@@ -673,14 +886,24 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
         if gap > ctx.settings.max_commissioning_gap_min:
             return failed(
                 f"le compteur affiche {french_datetime(moment)}, la mise en service est datée "
-                f"de {french_datetime(local)} (écart de {french_duration(gap)})",
+                f"de {french_datetime(local, seconds=with_seconds(local))} (écart de "
+                f"{exact_duration(gap * 60)})",
                 "La date et l'heure photographiées seront celles de la MES : corrigez "
                 "commissioning.at (l'heure de fermeture du disjoncteur) ou reprenez la photo.",
             )
-        return ok(
-            f"date courante {french_datetime(moment)} = mise en service du {french_datetime(local)}"
+        return Verdict(
+            RuleStatus.SATISFIED,
+            f"date courante {french_datetime(moment)} = mise en service du "
+            f"{french_datetime(local)}",
+            None,
+            unread_photo(ctx, ReadingField.DATE, reading),
         )
-    return ok(f"date courante {french_date(shown, missing='?')} = date de mise en service")
+    return Verdict(
+        RuleStatus.SATISFIED,
+        f"date courante {french_date(shown, missing='?')} = date de mise en service",
+        None,
+        unread_photo(ctx, ReadingField.DATE, reading),
+    )
 
 
 def check_index_plausible(ctx: RuleContext) -> Verdict:
@@ -698,11 +921,13 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
     value = int(reading.value)
     # Stale readings (their file changed) and unconfirmed uncertain ones are not counted;
     # the value retained must not be below an earlier counted one (a misread corrected
-    # since is history, not a decrease).
+    # since is history, not a decrease: nor is the OCR reading of the very photo a value
+    # typed with --file corrects, same file and content).
     earlier = [
         item
         for item in ctx.dossier.readings.history(ReadingField.INJECTION_INDEX)
         if item is not reading
+        and not _corrected_by(item, reading)
         and item.at is not None
         and reading.at is not None
         and item.at <= reading.at
@@ -721,15 +946,29 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             "Un index ne diminue jamais : vérifiez l'écran « Index Injection » et saisissez "
             "la valeur affichée (linkytool mes reading DOSSIER injection_index VALEUR).",
         )
+    conflict = photo_conflict(ctx, ReadingField.INJECTION_INDEX, reading)
+    if conflict is not None:
+        return conflict
     detail = (
         f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
     )
     limit = ctx.settings.max_new_injection_kwh
+    warnings = unread_photo(ctx, ReadingField.INJECTION_INDEX, reading)
     if value > limit:
         # Not a condition of the procedure: a reused meter or a re-commissioning shows
         # more. Worth a look (a consumption index photographed instead?), not a refusal.
-        return Verdict(RuleStatus.SATISFIED, detail, None, (high_index_warning(value, limit),))
-    return ok(detail)
+        warnings = (high_index_warning(value, limit), *warnings)
+    return Verdict(RuleStatus.SATISFIED, detail, None, warnings)
+
+
+def _corrected_by(item: Reading, correction: Reading) -> bool:
+    """Whether ``correction`` is a value typed by hand on the very photo ``item`` was read
+    from (same SHA-256): it replaces that reading, it does not follow it."""
+    return (
+        correction.source is ReadingSource.MANUAL
+        and bool(correction.file and correction.sha256)
+        and correction.sha256 == item.sha256
+    )
 
 
 def high_index_warning(value: int, limit: int) -> str:
@@ -810,15 +1049,10 @@ def missing_references(ctx: RuleContext) -> tuple[str, ...]:
 
 
 def _recorded_screen(ctx: RuleContext, role: ReadingField, facts: PhotoFacts) -> str | None:
-    """Screen that OCR recognised on this very file (same SHA-256), if it was recorded."""
-    for reading in reversed(ctx.dossier.readings.history(role)):
-        if (
-            reading.source is ReadingSource.PHOTO
-            and reading.screen
-            and (reading.sha256 and reading.sha256 == facts.sha256)
-        ):
-            return reading.screen
-    return None
+    """Screen that OCR recognised on this very file (same SHA-256), if it was recorded,
+    whichever screen's readings it was recorded with (:func:`recorded_ocr`)."""
+    reading = recorded_ocr(ctx.dossier, role, facts.sha256)
+    return reading.screen if reading is not None else None
 
 
 _SOURCE_LABELS: dict[ReadingSource, str] = {
@@ -1019,6 +1253,17 @@ def signing_date_problems(dossier: Dossier, now: datetime) -> list[str]:
         return [
             f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, avant la "
             f"mise en service du {french_date(to_paris(commissioned))} qu'elle atteste"
+        ]
+    test = dossier.decoupling_test
+    steps = [
+        to_paris(moment)
+        for moment in (test.coupled_at, test.breaker_opened_at, test.decoupled_at)
+        if moment is not None
+    ]
+    if steps and signed_on < max(steps).date():
+        return [
+            f"date de signature (signatures.signed_on) : le {french_date(signed_on)}, avant "
+            f"l'essai de découplage du {french_date(max(steps))} qu'elle atteste"
         ]
     if signed_on > to_paris(now).date():
         return [

@@ -130,3 +130,15 @@ def test_the_clock_tolerance_before_the_commissioning_is_a_setting() -> None:
     assert evaluate_decoupling_test(test, commissioned_at=COMMISSIONED).passed
     strict = evaluate_decoupling_test(test, commissioned_at=COMMISSIONED, clock_tolerance_min=5)
     assert not strict.passed and "10 min avant la mise en service" in strict.problems[0]
+
+
+def test_a_coupling_refused_just_beyond_the_tolerance_shows_the_excess() -> None:
+    """QA: coupled at 14:16:59, 15 min 01 s before a 14:32 commissioning, was refused
+    « 14:16, 15 min avant » while 15 min is the tolerance."""
+    test = _test_coupled_at(14, 16)
+    test.coupled_at = datetime(2026, 11, 20, 14, 16, 59, tzinfo=PARIS)
+    (problem,) = evaluate_decoupling_test(test, commissioned_at=COMMISSIONED).problems
+    assert problem.startswith(
+        "couplage de l'installation le 20/11/2026 à 14:16:59, 15 min 01 s avant la mise en "
+        "service du 20/11/2026 à 14:32:00"
+    ), problem

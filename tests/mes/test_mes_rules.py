@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
@@ -23,6 +24,7 @@ from linkytool.mes import (
     MeterType,
     ReadingField,
     ReadingSource,
+    RuleOutcome,
     RuleStatus,
     check_prerequisites,
     evaluate_rules,
@@ -566,8 +568,17 @@ def test_powers_are_summed_and_compared_exactly(
 @pytest.mark.parametrize(("limit", "warned"), [(100, True), (5000, False)])
 def test_a_large_injection_index_is_to_be_checked_not_refused(limit: int, warned: bool) -> None:
     """Domain review: 4 521 kWh blocked the dossier ([NON] « invraisemblable »), a
-    condition the procedure does not have (a reused meter, a re-commissioning)."""
-    dossier = _reading(ReadingField.INJECTION_INDEX, "4521", ReadingSource.MANUAL)(demo_dossier())
+    condition the procedure does not have (a reused meter, a re-commissioning). The value
+    is typed on the index photo (a correction of its reading: typed without it, the
+    photo's 12 kWh would still count)."""
+    demo = demo_dossier()
+    dossier = _reading(
+        ReadingField.INJECTION_INDEX,
+        "4521",
+        ReadingSource.MANUAL,
+        file=demo.photos.injection_index,
+        sha256=_demo_photo_hash(ReadingField.INJECTION_INDEX),
+    )(demo)
     assert dossier is not None
     settings = CheckSettings(max_new_injection_kwh=limit)
     found = next(o for o in evaluate_rules(dossier, _usable_photos(), settings) if o.id == "index")
@@ -611,3 +622,253 @@ def test_en_50549_is_accepted_for_connection_requests_from_2025(
         assert "documents.connection_request_date" in warning
     else:
         assert found.warnings == ()
+
+
+def _outcome_of(
+    dossier: Dossier, rule_id: str, photos: dict[ReadingField, PhotoFacts] | None = None
+) -> RuleOutcome:
+    return next(o for o in evaluate_rules(dossier, photos or _usable_photos()) if o.id == rule_id)
+
+
+def _on_photo(which: ReadingField) -> dict[str, object]:
+    """The file and hash of the demo's photo of ``which``: a value typed with --file on it."""
+    return {"file": getattr(demo_dossier().photos, which.value), "sha256": _demo_photo_hash(which)}
+
+
+def test_a_date_typed_without_the_photo_does_not_outweigh_what_the_photo_shows() -> None:
+    """QA: commissioning 23:50 and a date 23:50 typed without --file passed check and
+    attest, while the photo sent shows 14:32 (sure OCR) and the pack refused it. The
+    photographed date becomes the MES date: check applies the pack's rule."""
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.commissioning.at = datetime(2026, 11, 20, 23, 50, tzinfo=PARIS)
+    typed = _at(ReadingField.DATE, "2026-11-20T23:50", ReadingSource.MANUAL, "23:51")(dossier)
+    assert typed is not None
+    found = _outcome_of(typed, "date")
+    assert found.status is RuleStatus.NOT_SATISFIED, found.detail
+    assert "affiche 20/11/2026 14:32 (lecture OCR sûre)" in found.detail
+    assert "le dossier déclare 20/11/2026 23:50" in found.detail
+    assert "commissioning.at" in found.action
+    assert "--file ../photos/demo-date.jpg" in found.action
+    # the same value typed on that photo corrects its reading: it counts
+    corrected = _at(
+        ReadingField.DATE,
+        "2026-11-20T23:50",
+        ReadingSource.MANUAL,
+        "23:51",
+        **_on_photo(ReadingField.DATE),
+    )(dossier)
+    assert corrected is not None
+    assert _outcome_of(corrected, "date").status is RuleStatus.SATISFIED
+
+
+def test_an_index_typed_without_the_photo_does_not_outweigh_what_the_photo_shows() -> None:
+    """QA: 101 kWh typed without --file passed check and attest; the pack refused the
+    photo showing 12 kWh (sure OCR)."""
+    typed = _reading(ReadingField.INJECTION_INDEX, "101", ReadingSource.MANUAL)(demo_dossier())
+    assert typed is not None
+    found = _outcome_of(typed, "index")
+    assert found.status is RuleStatus.NOT_SATISFIED, found.detail
+    assert "affiche 12 kWh (lecture OCR sûre), le dossier déclare 101 kWh" in found.detail
+    assert "injection_index VALEUR --file ../photos/demo-index.jpg" in found.action
+    corrected = _reading(
+        ReadingField.INJECTION_INDEX,
+        "101",
+        ReadingSource.MANUAL,
+        **_on_photo(ReadingField.INJECTION_INDEX),
+    )(demo_dossier())
+    assert corrected is not None
+    assert _outcome_of(corrected, "index").status is RuleStatus.SATISFIED
+
+
+def test_check_and_pack_apply_one_rule_to_what_the_photo_shows() -> None:
+    """The pack's refusal and the rules' failure are the same sentence (one function)."""
+    from linkytool.mes.rules import photo_contradiction
+
+    typed = _reading(ReadingField.INJECTION_INDEX, "101", ReadingSource.MANUAL)(demo_dossier())
+    assert typed is not None
+    text = photo_contradiction(
+        typed,
+        ReadingField.INJECTION_INDEX,
+        "12",
+        photo_sha256=_demo_photo_hash(ReadingField.INJECTION_INDEX),
+        photo_name="../photos/demo-index.jpg",
+        settings=CheckSettings(),
+    )
+    assert text is not None
+    assert _outcome_of(typed, "index").detail.startswith(text)
+
+
+def test_correcting_a_misread_downward_on_its_photo_is_not_a_decrease() -> None:
+    """QA: 11 typed with --file on the photo OCR read as 12 was refused « l'index
+    diminue »: a correction of that very reading replaces it."""
+    dossier = demo_dossier()
+    moment = datetime(2026, 12, 5, 5, 4, tzinfo=PARIS)
+    corrected = record_reading(
+        dossier,
+        ReadingField.INJECTION_INDEX,
+        "11",
+        ReadingSource.MANUAL,
+        at=moment,
+        **_on_photo(ReadingField.INJECTION_INDEX),  # type: ignore[arg-type]
+    )
+    found = _outcome_of(corrected, "index")
+    assert found.status is RuleStatus.SATISFIED, found.detail
+    assert found.detail == "index d'injection 11 kWh (saisie)"
+    # typed without the photo, it is still a decrease from what the photo showed
+    typed = record_reading(
+        dossier, ReadingField.INJECTION_INDEX, "11", ReadingSource.MANUAL, at=moment
+    )
+    assert "diminue" in _outcome_of(typed, "index").detail
+
+
+def test_photos_swapped_between_screens_fail_the_photos_rule() -> None:
+    """QA: [photos] prm and date swapped gave « [ok] 3 photos lisibles »: the OCR result
+    recorded for each file (same hash) is under the other screen's readings."""
+    photos = _usable_photos()
+    prm, day = photos[ReadingField.PRM], photos[ReadingField.DATE]
+    photos[ReadingField.PRM] = dataclasses.replace(prm, declared=day.declared, sha256=day.sha256)
+    photos[ReadingField.DATE] = dataclasses.replace(day, declared=prm.declared, sha256=prm.sha256)
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.photos.prm, dossier.photos.date = dossier.photos.date, dossier.photos.prm
+    found = _outcome_of(dossier, "photos", photos)
+    assert found.status is RuleStatus.NOT_SATISFIED, found.detail
+    assert "« Numéro de PRM » (../photos/demo-date.jpg)" in found.detail
+    assert "« Date courante » (../photos/demo-prm.jpg)" in found.detail
+
+
+@pytest.mark.parametrize(
+    ("standard", "version", "accepted"),
+    [
+        ("DIN VDE 0126-1-1", "2013-08", True),
+        ("din vde 0126-1-1:2013-08", "", True),
+        ("DIN VDE 0126-1-1:2013-08", "VFR2019", True),
+        ("DIN V VDE V 0126-1-1", "2013-08 version VFR 2019", True),
+        ("NF EN 50549-1", "2019", True),
+        ("DIN VDE 0126-1-1", "VFR 2013", False),
+        ("DIN VDE 0126-1-1", "VFR 2014", False),
+        ("DIN VDE 0126-1-1", "", False),
+        ("EN 50549-2", "", False),
+        ("NF EN 50549-10", "2019", False),
+    ],
+)
+def test_only_the_accepted_spellings_of_a_standard_pass(
+    standard: str, version: str, accepted: bool
+) -> None:
+    """QA: « DIN VDE 0126-1-1 » version « VFR 2013 » (a 50,4 Hz setting) passed, and the
+    attestation declared VFR 2019; « EN 50549-2 » passed as NF EN 50549-1."""
+    dossier = copy.deepcopy(demo_dossier())
+    decoupling = dossier.installation.decoupling
+    decoupling.standard, decoupling.version = standard, version
+    dossier.documents.connection_request_date = date(2025, 3, 14)
+    found = _outcome_of(dossier, "decoupling")
+    if accepted:
+        assert found.status is RuleStatus.SATISFIED, found.detail
+        return
+    assert found.status is RuleStatus.NOT_SATISFIED, found.detail
+    assert "non reconnue" in found.detail
+    assert "« DIN VDE 0126-1-1 » version « 2013-08 »" in found.detail
+    assert "« NF EN 50549-1 » version « 2019 »" in found.detail
+    assert "installation.decoupling.standard" in found.action
+    if "2013" in version:
+        assert "ancien réglage VFR 2013 (découplage à 50,4 Hz" in found.detail
+
+
+def test_a_standard_too_recent_for_the_request_says_what_to_correct() -> None:
+    """QA: NF EN 50549-1 for a 2024 request advised choosing VFR 2019 in the inverter and
+    51,5 Hz, unrelated to the failure: the standard or the request date is to correct."""
+    dossier = copy.deepcopy(demo_dossier())
+    decoupling = dossier.installation.decoupling
+    decoupling.standard, decoupling.version = "NF EN 50549-1", "2019"
+    dossier.documents.connection_request_date = date(2024, 6, 3)
+    found = _outcome_of(dossier, "decoupling")
+    assert found.status is RuleStatus.NOT_SATISFIED
+    assert "documents.connection_request_date" in found.action
+    assert "installation.decoupling.standard" in found.action
+    assert "51,5 Hz" not in found.action
+
+
+def test_an_attestation_is_not_signed_before_the_test_it_attests() -> None:
+    """QA: commissioning 20/11 23:50, test 21/11 00:05, signed on 20/11: check and attest
+    accepted an attestation dated before the test it attests."""
+    from linkytool.mes.rules import signing_date_problems
+
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.commissioning.at = datetime(2026, 11, 20, 23, 50, tzinfo=PARIS)
+    test = dossier.decoupling_test
+    test.coupled_at = datetime(2026, 11, 21, 0, 5, tzinfo=PARIS)
+    test.breaker_opened_at = datetime(2026, 11, 21, 0, 10, tzinfo=PARIS)
+    test.decoupled_at = datetime(2026, 11, 21, 0, 10, 1, tzinfo=PARIS)
+    dossier.signatures.signed_on = date(2026, 11, 20)
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=PARIS)
+    assert signing_date_problems(dossier, now) == [
+        "date de signature (signatures.signed_on) : le 20/11/2026, avant l'essai de "
+        "découplage du 21/11/2026 qu'elle atteste"
+    ]
+    dossier.signatures.signed_on = date(2026, 11, 21)
+    assert signing_date_problems(dossier, now) == []
+
+
+def test_a_power_refused_above_36_kva_shows_the_excess() -> None:
+    """QA: 36.00001 kVA was refused as « 36 kVA dépasse 36 kVA »."""
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.installation.power_kva = 36.00001
+    got, detail = outcome(dossier, "power")
+    assert got is RuleStatus.NOT_SATISFIED
+    assert detail.startswith("36,00001 kVA dépasse 36 kVA"), detail
+
+
+def test_a_commissioning_refused_just_beyond_the_tolerance_shows_the_excess() -> None:
+    """QA: commissioning at 14:47:30 against a photo showing 14:32 was refused « 14:47
+    (écart de 16 min) »: the seconds prove the refusal."""
+    dossier = copy.deepcopy(demo_dossier())
+    dossier.commissioning.at = datetime(2026, 11, 20, 14, 47, 30, tzinfo=PARIS)
+    got, detail = outcome(dossier, "date")
+    assert got is RuleStatus.NOT_SATISFIED
+    assert "datée de 20/11/2026 14:47:30 (écart de 15 min 30 s)" in detail, detail
+
+
+def test_after_a_photo_is_replaced_check_advises_typing_on_it_and_warns_otherwise() -> None:
+    """QA: after a photo was replaced, check advised « saisissez la valeur »; typed without
+    --file it passed check and attest, then the pack read the new photo and refused it."""
+    photos = _usable_photos()
+    replaced = "f" * 64
+    photos[ReadingField.INJECTION_INDEX] = dataclasses.replace(
+        photos[ReadingField.INJECTION_INDEX], sha256=replaced
+    )
+    stale = _outcome_of(demo_dossier(), "index", photos)
+    assert stale.status is RuleStatus.MISSING
+    assert "injection_index VALEUR --file ../photos/demo-index.jpg" in stale.action
+    typed = _reading(ReadingField.INJECTION_INDEX, "12", ReadingSource.MANUAL)(demo_dossier())
+    assert typed is not None
+    found = _outcome_of(typed, "index", photos)
+    assert found.status is RuleStatus.SATISFIED, found.detail
+    (warning,) = found.warnings
+    assert "saisi sans la photo ../photos/demo-index.jpg, qui n'a pas été lue" in warning
+    assert "--file ../photos/demo-index.jpg" in warning
+    on_photo = _reading(
+        ReadingField.INJECTION_INDEX,
+        "12",
+        ReadingSource.MANUAL,
+        file="../photos/demo-index.jpg",
+        sha256=replaced,
+    )(demo_dossier())
+    assert on_photo is not None
+    assert _outcome_of(on_photo, "index", photos).warnings == ()
+
+
+def test_a_prm_misread_corrected_on_its_photo_is_not_a_different_prm() -> None:
+    """The pack accepts a PRM typed with --file on the photo OCR misread; the prm rule
+    listed the misread as a different PRM."""
+    misread = _reading(ReadingField.PRM, "30002345678907", ReadingSource.PHOTO)(demo_dossier())
+    assert misread is not None
+    assert _outcome_of(misread, "prm").status is RuleStatus.NOT_SATISFIED
+    corrected = _at(
+        ReadingField.PRM,
+        "30002345678901",
+        ReadingSource.MANUAL,
+        "15:05",
+        **_on_photo(ReadingField.PRM),
+    )(misread)
+    assert corrected is not None
+    found = _outcome_of(corrected, "prm")
+    assert found.status is RuleStatus.SATISFIED, found.detail

@@ -228,7 +228,10 @@ async def test_a_photo_replaced_on_disk_is_flagged_when_the_checklist_is_shown_a
         await wait_for(pilot, lambda: "le dossier permet l'attestation" in summary(), 20)
         await pilot.press("f2")
         photos = demo_copy.parent.parent / "photos"
-        (photos / "demo-date.jpg").write_bytes((photos / "demo-index.jpg").read_bytes())
+        # another file, never read (the index photo itself would be recognised by its
+        # recorded OCR reading as another screen: the photos rule would fail too)
+        date_photo = photos / "demo-date.jpg"
+        date_photo.write_bytes(date_photo.read_bytes() + b"\0")
         await pilot.press("f4")
         await wait_for(pilot, lambda: "11 remplis, 1 incomplet," in summary(), 20)
         assert "le dossier permet l'attestation" not in summary()
@@ -326,7 +329,11 @@ async def test_a_large_injection_index_is_shown_to_be_checked(
     checklist shows it on the rule's row and in its detail."""
     from linkytool.mes import ReadingField, service
 
-    service.record_reading(demo_copy, ReadingField.INJECTION_INDEX, "4521")
+    # typed on the index photo (a correction of its reading): typed without it, the
+    # photo's sure 12 kWh would count and the rule fail
+    service.record_reading(
+        demo_copy, ReadingField.INJECTION_INDEX, "4521", file="../photos/demo-index.jpg"
+    )
     app = make_app(demo_copy, clock=frozen_clock)
     async with app.run_test(size=(100, 40), message_hook=messages) as pilot:
         await pilot.press("f4")
