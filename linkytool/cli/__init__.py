@@ -21,6 +21,7 @@ import click
 
 from linkytool import __version__
 from linkytool.cli import french
+from linkytool.cli.output import CurrentFolderGoneError, current_folder_gone
 from linkytool.errors import (
     ExitCode,
     InputFileError,
@@ -90,6 +91,11 @@ class LazyGroup(click.Group):
                     hint="Retapez le chemin (un caractère invisible s'y est glissé).",
                 )
             ) from error
+        except FileNotFoundError as error:
+            if not current_folder_gone():
+                raise
+            # a relative path (or Path.cwd()) met a current folder deleted meanwhile
+            raise LinkytoolClickError(CurrentFolderGoneError()) from error
         except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly
             _discard_stdout()
             ctx.exit(int(ExitCode.OK))
