@@ -59,10 +59,19 @@ EXISTING_FILE = InputFile()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: What to do about a signing date mes attest would refuse (mes check and mes attest).
+SIGNED_ON_HINT = (
+    "Corrigez signatures.signed_on : le jour de la signature, ni avant la mise en service ni "
+    "dans l'avenir (vide, l'attestation est datée de la mise en service)"
+)
+
+
 def _hint_for(error: LinkytoolError, dossier: str) -> str | None:
     """The command-line wording of what to do after ``error`` (None: keep the core's)."""
     if isinstance(error, DossierError) and error.missing:
         return f"Créez-le avec : linkytool mes new {error.file or dossier}"
+    if isinstance(error, PrerequisitesError) and error.signing_date_only:
+        return f"{SIGNED_ON_HINT} ; --draft produit un brouillon (mes attest)."
     if isinstance(error, PrerequisitesError):
         return (
             f"linkytool mes check {dossier} détaille chaque point ; --draft produit un "
@@ -311,10 +320,7 @@ def check_command(
         warn("L'attestation ne pourra pas être faite ainsi (mes attest la refuserait) :")
         for blocker in result.attestation_blockers:
             warn(f"  - {blocker}")
-        warn(
-            "  Corrigez signatures.signed_on : le jour de la signature, ni avant la mise en "
-            "service ni dans l'avenir (vide, l'attestation est datée de la mise en service)."
-        )
+        warn(f"  {SIGNED_ON_HINT}.")
     if result.failing:
         count = len(result.failing)
         verb = "n'est pas rempli" if count == 1 else "ne sont pas remplis"

@@ -791,9 +791,9 @@ def build_attestation(
     outcomes = _outcomes(dossier, base, photos, settings)
     problems = [f"{o.title} : {o.detail}" for o in outcomes if not o.satisfied]
     problems += [f"photo {p.role.value} : {p.error}" for p in photos.values() if p.error]
-    problems += signing_date_problems(dossier, _now(request.now))
-    if problems and not request.draft:
-        raise PrerequisitesError(problems, what="Attestation")
+    signing_date = signing_date_problems(dossier, _now(request.now))
+    if (problems or signing_date) and not request.draft:
+        raise PrerequisitesError(problems, what="Attestation", signing_date=signing_date)
     producer_path = _signature_path(
         request.producer_signature, dossier.signatures.producer_image, base
     )
