@@ -642,7 +642,12 @@ def pack_command(
     help="Origine de la valeur (saisie, photo, TIC).",
 )
 @click.option("--confidence", type=click.FloatRange(0, 1), help="Confiance OCR (photo).")
-@click.option("--file", "file_", help="Fichier lu (photo ou capture), relatif au dossier.")
+@click.option(
+    "--file",
+    "file_",
+    metavar="FICHIER",
+    help="Fichier lu (photo ou capture) : chemin relatif au dossier, ou absolu.",
+)
 @click.option("--note", default="", help="Remarque conservée avec le relevé.")
 @click.option(
     "--at",

@@ -476,8 +476,10 @@ def record_reading(
     file: str | None = None,
     note: str = "",
 ) -> ReadingResult:
-    """Append a reading; ``file`` (relative to the dossier) must exist: the reading is
-    tied to its content by hash."""
+    """Append a reading; ``file`` (relative to the dossier, or absolute) must exist: the
+    reading is tied to its content by hash, and the file is named as the dossier names its
+    photos (relative to the dossier, normalised), so that a photo given by another path
+    is still recognised as the one the dossier declares."""
     field = ReadingField(which)
     path = Path(dossier_path)
     digest = None
@@ -485,9 +487,9 @@ def record_reading(
         try:
             digest = sha256_file(resolve(path.parent, file))
         except (OSError, ValueError) as exc:
-            raise InputFileError(
-                f"Fichier lu introuvable ou illisible : {file} (relatif au dossier)."
-            ) from exc
+            where = "" if os.path.isabs(file) else " (relatif au dossier)"
+            raise InputFileError(f"Fichier lu introuvable ou illisible : {file}{where}.") from exc
+        file = dossier_relative(path.parent, resolve(path.parent, file))
     updated = update_dossier(
         path,
         lambda dossier: add_reading(

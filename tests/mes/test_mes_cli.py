@@ -192,6 +192,25 @@ def test_reading_command_appends_history(complete: tuple[Dossier, Path]) -> None
     assert code == 3 and "14 chiffres" in err
 
 
+@pytest.mark.parametrize("spelling", ["absolute", "relative"])
+def test_reading_of_the_dossier_photo_by_any_path_is_not_stale(
+    complete: tuple[Dossier, Path], spelling: str
+) -> None:
+    """QA: the dossier's own photo given by an absolute path (…/dossier/../photos/x.jpg)
+    made the reading stale: « la photo du dossier (…) n'est pas celle qui a été lue »."""
+    dossier, path = complete
+    declared = dossier.photos.injection_index
+    photo = path.parent / "sub" / ".." / declared
+    given = str(photo) if spelling == "absolute" else f"./sub/../{declared}"
+    (path.parent / "sub").mkdir()
+    code, _, err = run("reading", str(path), "injection_index", "13", "--file", given)
+    assert code == 0, err
+    assert load_dossier(path).readings.current(ReadingField.INJECTION_INDEX).file == declared
+    code, out, err = run("check", str(path))
+    assert code == 0, out + err
+    assert "13 kWh" in out and "périmé" not in err
+
+
 def test_test_command_records_and_judges(complete: tuple[Dossier, Path]) -> None:
     _, path = complete
     code, out, err = run(
