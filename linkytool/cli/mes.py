@@ -230,11 +230,13 @@ CHECK_COLUMNS = [
     ("detail", "Constat"),
     ("action", "À faire"),
     ("citation", "Procédure"),
+    ("warnings", "Avertissements"),
 ]
 
 
 def _outcome_row(outcome: RuleOutcome) -> dict[str, Any]:
     return {
+        "kind": "prerequisite",
         "id": outcome.id,
         "title": outcome.title,
         "status": outcome.status.value,
@@ -245,6 +247,29 @@ def _outcome_row(outcome: RuleOutcome) -> dict[str, Any]:
         "citation": outcome.citation,
         "warnings": list(outcome.warnings),
     }
+
+
+def _signing_date_row(problem: str) -> dict[str, Any]:
+    """The data row of a signing date mes attest would refuse (not a prerequisite of the
+    procedure: ``kind`` says so, and it cites none)."""
+    return {
+        "kind": "attestation",
+        "id": "signed_on",
+        "title": "Date de signature de l'attestation",
+        "status": RuleStatus.NOT_SATISFIED.value,
+        "status_label": "à corriger",
+        "detail": problem,
+        "action": f"{SIGNED_ON_HINT}.",
+        "message": "mes attest refuse une date de signature avant la mise en service ou "
+        "dans l'avenir.",
+        "citation": "",
+        "warnings": [],
+    }
+
+
+def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` for a CSV cell per column: its warnings in one cell, « ; » between them."""
+    return {**row, "warnings": " ; ".join(row["warnings"])}
 
 
 STATUS_MARKS = {
@@ -295,15 +320,20 @@ def check_command(
     Une ligne par condition du mode opératoire d'Enedis : remplie, information
     manquante ou non remplie, avec le constat et ce qu'il faut faire. Un relevé dont la
     photo ou la capture a changé depuis sa lecture est signalé, pas compté. En JSON (ou
-    CSV, JSON lines), chaque ligne cite aussi la phrase du mode opératoire.
+    CSV, JSON lines), chaque ligne cite aussi la phrase du mode opératoire et donne ses
+    avertissements ; une date de signature à corriger y fait une ligne de plus (kind
+    « attestation », id signed_on).
     """
     result = service.check(dossier, settings=_settings(max_delay, max_index))
     rows = [_outcome_row(outcome) for outcome in result.outcomes]
+    rows += [_signing_date_row(problem) for problem in result.attestation_blockers]
     if output_format == "json":
         click.echo(dumps_json(rows))
     elif output_format == "table":
         width = shutil.get_terminal_size((100, 24)).columns
         click.echo(render_check(result.outcomes, width=width))
+    elif output_format == "csv":
+        emit_rows([_csv_row(row) for row in rows], CHECK_COLUMNS, output_format)
     else:
         emit_rows(rows, CHECK_COLUMNS, output_format)
     for warning in result.warnings:

@@ -361,5 +361,54 @@ def test_check_csv_cites_the_procedure_as_its_help_says(complete: tuple[Dossier,
     _, path = complete
     _, out, _ = run("check", str(path), "--format", "csv")
     header, first = out.splitlines()[:2]
-    assert header.split(",") == ["id", "title", "status_label", "detail", "action", "citation"]
+    assert header.split(",") == [
+        "id",
+        "title",
+        "status_label",
+        "detail",
+        "action",
+        "citation",
+        "warnings",
+    ]
     assert "Injection du surplus" in first
+
+
+@pytest.mark.parametrize("output_format", ["json", "jsonl", "csv"])
+def test_check_data_says_the_signing_date_is_to_correct(
+    complete: tuple[Dossier, Path], output_format: str
+) -> None:
+    """QA: with a signing date mes attest refuses, --format json and csv gave 12 rows
+    « satisfied » and exit 1, the reason only on stderr."""
+    import csv
+    import io
+    from datetime import date
+
+    dossier, path = complete
+    dossier.signatures.signed_on = date(2026, 11, 19)
+    save_dossier(dossier, path)
+    code, out, _ = run("check", str(path), "--format", output_format)
+    assert code == 1
+    if output_format == "json":
+        rows = json.loads(out)
+    elif output_format == "jsonl":
+        rows = [json.loads(line) for line in out.splitlines()]
+    else:
+        rows = list(csv.DictReader(io.StringIO(out)))
+    last = rows[-1]
+    assert last["id"] == "signed_on" and len(rows) == 13
+    assert "avant la mise en service du 20/11/2026" in last["detail"]
+    assert "Corrigez signatures.signed_on" in last["action"]
+    if output_format != "csv":
+        assert last["kind"] == "attestation" and last["status"] == "not_satisfied"
+        assert {row["kind"] for row in rows[:-1]} == {"prerequisite"}
+
+
+def test_check_csv_gives_the_warnings(complete: tuple[Dossier, Path]) -> None:
+    """QA: the warnings (an index to check...) were in JSON and the table, not in CSV."""
+    import csv
+    import io
+
+    _, path = complete
+    _, out, _ = run("check", str(path), "--max-index", "5", "--format", "csv")
+    index = next(row for row in csv.DictReader(io.StringIO(out)) if row["id"] == "index")
+    assert "12 kWh" in index["warnings"], index
