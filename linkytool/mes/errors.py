@@ -253,6 +253,18 @@ class DossierFileOutputError(OutputError):
         self.file = file
 
 
+class DossierReadOnlyError(OutputError):
+    """The dossier file is write-protected (no write permission for its owner, e.g.
+    ``chmod 444``): it is never replaced behind that protection."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(
+            f"{file} est en lecture seule : le dossier n'a pas été modifié.",
+            hint=f"Rendez-le modifiable (chmod u+w {file}) ou travaillez sur une copie.",
+        )
+        self.file = file
+
+
 class SigningError(MesError):
     """The PKCS#12 key cannot be used to sign the attestation; ``bad_password`` is True
     when the key could not be opened (wrong or missing password, or a corrupt file)."""

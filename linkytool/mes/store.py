@@ -9,7 +9,9 @@ file intact.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable
 from datetime import datetime
@@ -23,7 +25,7 @@ from tomlkit.items import AoT, Table
 
 from linkytool.errors import InputFileError, describe_os_error
 from linkytool.fileio import atomic_write_text, locked, read_regular_file
-from linkytool.mes.errors import DossierError
+from linkytool.mes.errors import DossierError, DossierReadOnlyError
 from linkytool.mes.model import Dossier
 from linkytool.mes.schema import PARIS, dossier_from_data, dossier_to_data
 from linkytool.textfmt import parse_french_date
@@ -200,7 +202,21 @@ def update_dossier(path: str | Path, change: Callable[[Dossier], Dossier]) -> Do
         return updated
 
 
+def refuse_write_protected(target: Path) -> None:
+    """Raise :class:`DossierReadOnlyError` when the dossier file at ``target`` is
+    write-protected. The atomic save renames a new file over it, which the folder's
+    permission allows and which keeps the old mode: the protection would be ignored
+    silently. Its mode bits are read, not ``os.access`` alone, which says yes to root."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return  # not there yet (a new dossier), or the save itself will report it
+    if not mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise DossierReadOnlyError(str(target))
+
+
 def _save_locked(dossier: Dossier, target: Path) -> None:
+    refuse_write_protected(target)
     previous: str | None = None
     try:
         previous = target.read_text(encoding="utf-8-sig")

@@ -211,6 +211,22 @@ def test_reading_of_the_dossier_photo_by_any_path_is_not_stale(
     assert "13 kWh" in out and "périmé" not in err
 
 
+def test_a_read_only_dossier_is_not_rewritten(complete: tuple[Dossier, Path]) -> None:
+    """QA: `chmod 444 demo.toml` then mes reading: exit 0 and the file replaced (the atomic
+    rename keeps the mode). The mode bits decide, so that the test holds as root too."""
+    _, path = complete
+    path.chmod(0o444)
+    before = path.read_bytes()
+    code, _, err = run("reading", str(path), "injection_index", "13")
+    assert code == 6, err
+    assert "est en lecture seule : le dossier n'a pas été modifié" in err
+    assert "chmod u+w" in err
+    assert path.read_bytes() == before
+    path.chmod(0o644)
+    code, _, err = run("reading", str(path), "injection_index", "13")
+    assert code == 0, err
+
+
 def test_test_command_records_and_judges(complete: tuple[Dossier, Path]) -> None:
     _, path = complete
     code, out, err = run(
