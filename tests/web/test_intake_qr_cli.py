@@ -87,9 +87,7 @@ def test_mes_intake_from_start_to_finish(dossier: Path, samples_dir: Path) -> No
 
 
 @pytest.mark.slow
-def test_the_final_table_shows_what_the_dossier_recorded(
-    dossier: Path, samples_dir: Path
-) -> None:
+def test_the_final_table_shows_what_the_dossier_recorded(dossier: Path, samples_dir: Path) -> None:
     """QA: a sure index (12 kWh, recorded), then the PRM's photo sent for the index: the
     table showed « Index Injection  30 002 345 678 901 kWh  à reprendre » and exit 1 while
     the dossier held 12 kWh and mes check was [ok]."""
@@ -216,3 +214,21 @@ def test_the_help_says_plainly_what_dossier_is() -> None:
     assert "DOSSIER est le fichier du dossier de mise en service (.toml" in shown
     assert "dans le même répertoire que DOSSIER" in shown
     assert "dossier de DOSSIER" not in shown
+
+
+def test_a_port_taken_is_a_port_that_cannot_be_used(dossier: Path) -> None:
+    """QA (with `serve`): a port taken exited 3, « an input file » in README's table; it
+    is a port that cannot be used: 4."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from linkytool.cli import cli
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(
+            cli, ["mes", "intake", str(dossier), "--bind", "127.0.0.1", "--port", port]
+        )
+    assert result.exit_code == 4, result.output
+    assert "ce port est déjà utilisé" in result.stderr and "Traceback" not in result.output
