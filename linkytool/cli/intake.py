@@ -148,10 +148,7 @@ def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> No
         server.stop("Réception fermée au poste (Ctrl+C).")
     while not server.events.empty():
         show(server.events.get())
-    rows = [
-        {"field": SCREEN_TITLES[slot.field], **tallies[slot.name].row()}
-        for slot in SLOTS
-    ]
+    rows = [{"field": SCREEN_TITLES[slot.field], **tallies[slot.name].row()} for slot in SLOTS]
     emit_rows(
         rows,
         [("field", "Relevé"), ("value", "Valeur"), ("status", "État"), ("note", "Remarque")],

@@ -24,6 +24,7 @@ from linkytool.cli.output import (
     OutputPath,
     emit_rows,
     format_option,
+    shown_path,
     warn,
 )
 from linkytool.errors import ExitCode, LinkytoolError
@@ -66,8 +67,18 @@ SIGNED_ON_HINT = (
 )
 
 
-def _hint_for(error: LinkytoolError, dossier: str) -> str | None:
-    """The command-line wording of what to do after ``error`` (None: keep the core's)."""
+#: What ``-o`` of each command writing beside the dossier could be instead of one of the
+#: dossier's files (its photos, its attestation...).
+OTHER_OUTPUT_EXAMPLES = {
+    "attest_command": "un nouveau fichier attestation.pdf",
+    "sign_command": "un nouveau fichier attestation-signee.pdf",
+    "pack_command": "un nouveau dossier « envoi »",
+}
+
+
+def _hint_for(error: LinkytoolError, dossier: str, command: str = "") -> str | None:
+    """The command-line wording of what to do after ``error`` in ``command`` (the name of
+    its function; None: keep the core's)."""
     if isinstance(error, DossierError) and error.missing:
         return f"Créez-le avec : linkytool mes new {error.file or dossier}"
     if isinstance(error, PrerequisitesError) and error.signing_date_only:
@@ -104,7 +115,10 @@ def _hint_for(error: LinkytoolError, dossier: str) -> str | None:
     if isinstance(error, OcrUnavailableError):
         return f"Saisissez les valeurs avec : linkytool mes reading {dossier} CHAMP VALEUR"
     if isinstance(error, DossierFileOutputError):
-        return "Donnez une autre sortie avec -o (par exemple un nouveau dossier « envoi »)."
+        example = OTHER_OUTPUT_EXAMPLES.get(command)
+        return "Donnez une autre sortie avec -o" + (
+            f" (par exemple {example})." if example else "."
+        )
     return None
 
 
@@ -117,7 +131,7 @@ def cli_hints(function: F) -> F:
             return function(*args, **kwargs)
         except LinkytoolError as error:
             dossier = str(kwargs.get("dossier") or "DOSSIER")
-            hint = _hint_for(error, dossier)
+            hint = _hint_for(error, dossier, function.__name__)
             if hint is not None:
                 error.hint = hint
             raise
@@ -440,16 +454,16 @@ def attest_command(
             warn(f"À vérifier ({outcome.title}) : {warning}.")
     if result.draft:
         warn(
-            f"Brouillon écrit : {output} ({french_megabytes(result.size_bytes, 2)}), "
+            f"Brouillon écrit : {shown_path(output)} ({french_megabytes(result.size_bytes, 2)}), "
             "jamais à envoyer."
         )
     else:
         assert result.signature is not None
         warn(
-            f"Attestation écrite : {output} ({french_megabytes(result.size_bytes, 2)}, "
+            f"Attestation écrite : {shown_path(output)} ({french_megabytes(result.size_bytes, 2)}, "
             f"{SIGNATURE_WORDS[result.signature]}), enregistrée dans {dossier}."
         )
-    click.echo(str(output))
+    click.echo(shown_path(output))
 
 
 @mes.command("sign")
@@ -479,8 +493,9 @@ def sign_command(
     result = service.sign(dossier, key, attestation=attestation, output=output)
     for message in result.warnings:
         warn(f"Attention : {message}.")
-    warn(f"Attestation signée : {result.path} (signataire : {result.signer or 'inconnu'}).")
-    click.echo(str(result.path))
+    signed = shown_path(result.path)
+    warn(f"Attestation signée : {signed} (signataire : {result.signer or 'inconnu'}).")
+    click.echo(signed)
 
 
 @mes.command("verify")
@@ -654,64 +669,10 @@ def pack_command(
     kind, ready = ("Archive", "prête") if packed.zipped else ("Dossier", "prêt")
     replaced = " (l'envoi précédent a été remplacé en entier)" if packed.replaced else ""
     warn(
-        f"{kind} d'envoi {ready}{replaced} : {packed.destination} (attestation "
+        f"{kind} d'envoi {ready}{replaced} : {shown_path(packed.destination)} (attestation "
         f"{SIGNATURE_WORDS[packed.signature] if packed.signature else 'non signée'}). "
         "Collez message.txt dans Enedis-Connect."
     )
-
-
-@mes.command("reading")
-@click.argument("dossier", type=EXISTING_FILE)
-@click.argument("field", type=click.Choice([f.value for f in ReadingField]))
-@click.argument("value", metavar="VALEUR")
-@click.option(
-    "--source",
-    type=click.Choice([s.value for s in ReadingSource]),
-    default=ReadingSource.MANUAL.value,
-    show_default=True,
-    help="Origine de la valeur (saisie, photo, TIC).",
-)
-@click.option("--confidence", type=click.FloatRange(0, 1), help="Confiance OCR (photo).")
-@click.option(
-    "--file",
-    "file_",
-    metavar="FICHIER",
-    help="Fichier lu (photo ou capture) : chemin relatif au dossier, ou absolu.",
-)
-@click.option("--note", default="", help="Remarque conservée avec le relevé.")
-@click.option(
-    "--at",
-    "at_text",
-    help="Moment du relevé (14:33 aujourd'hui, ou « 20/11/2026 14:33 ») ; maintenant par défaut.",
-)
-@cli_hints
-def reading_command(
-    *,
-    dossier: Path,
-    field: str,
-    value: str,
-    source: str,
-    confidence: float | None,
-    file_: str | None,
-    note: str,
-    at_text: str | None,
-) -> None:
-    """Ajoute un relevé (PRM, date, index d'injection) à l'historique du dossier.
-
-    Les relevés précédents sont conservés ; le dernier fait foi. Avec --file, le relevé
-    est rattaché au fichier par son empreinte : s'il change, le relevé est périmé.
-    """
-    result = service.record_reading(
-        dossier,
-        field,
-        value,
-        source=source,
-        at=_parse_time(at_text),
-        confidence=confidence,
-        file=file_,
-        note=note,
-    )
-    warn(f"Relevé enregistré dans {dossier} : {field} = {result.reading.value}.")
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -742,15 +703,91 @@ def _parse_time(value: str | None) -> datetime | None:
         ) from None
 
 
+class MomentType(click.ParamType):
+    """A moment given on the command line (:func:`_parse_time`): one that names no real
+    time is a bad command line (exit 2), as a bad number is, not a bad input file."""
+
+    name = "moment"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        from linkytool.mes.readings import ReadingValueError
+
+        try:
+            return _parse_time(str(value))
+        except ReadingValueError as error:
+            self.fail(f"{error.message} {error.hint}", param, ctx)
+
+
+MOMENT = MomentType()
+
+
+@mes.command("reading")
+@click.argument("dossier", type=EXISTING_FILE)
+@click.argument("field", type=click.Choice([f.value for f in ReadingField]))
+@click.argument("value", metavar="VALEUR")
+@click.option(
+    "--source",
+    type=click.Choice([s.value for s in ReadingSource]),
+    default=ReadingSource.MANUAL.value,
+    show_default=True,
+    help="Origine de la valeur (saisie, photo, TIC).",
+)
+@click.option("--confidence", type=click.FloatRange(0, 1), help="Confiance OCR (photo).")
+@click.option(
+    "--file",
+    "file_",
+    metavar="FICHIER",
+    help="Fichier lu (photo ou capture) : chemin relatif au dossier, ou absolu.",
+)
+@click.option("--note", default="", help="Remarque conservée avec le relevé.")
+@click.option(
+    "--at",
+    "at_text",
+    type=MOMENT,
+    help="Moment du relevé (14:33 aujourd'hui, ou « 20/11/2026 14:33 ») ; maintenant par défaut.",
+)
+@cli_hints
+def reading_command(
+    *,
+    dossier: Path,
+    field: str,
+    value: str,
+    source: str,
+    confidence: float | None,
+    file_: str | None,
+    note: str,
+    at_text: datetime | None,
+) -> None:
+    """Ajoute un relevé (PRM, date, index d'injection) à l'historique du dossier.
+
+    Les relevés précédents sont conservés ; le dernier fait foi. Avec --file, le relevé
+    est rattaché au fichier par son empreinte : s'il change, le relevé est périmé.
+    """
+    result = service.record_reading(
+        dossier,
+        field,
+        value,
+        source=source,
+        at=at_text,
+        confidence=confidence,
+        file=file_,
+        note=note,
+    )
+    warn(f"Relevé enregistré dans {dossier} : {field} = {result.reading.value}.")
+
+
 @mes.command("test")
 @click.argument("dossier", type=EXISTING_FILE)
 @click.option(
     "--coupled-at",
+    type=MOMENT,
     help="Heure du couplage de l'installation (14:35 aujourd'hui, ou « 20/11/2026 14:35 »).",
 )
 @click.option("--injecting", type=float, help="Puissance injectée avant l'essai [W].")
-@click.option("--opened-at", help="Heure d'ouverture du disjoncteur Enedis.")
-@click.option("--decoupled-at", help="Heure du découplage constaté.")
+@click.option("--opened-at", type=MOMENT, help="Heure d'ouverture du disjoncteur Enedis.")
+@click.option("--decoupled-at", type=MOMENT, help="Heure du découplage constaté.")
 @click.option("--delay", type=click.FloatRange(min=0), help="Délai chronométré [s].")
 @click.option("--message", help="Message affiché par l'onduleur (ex. « Grid Loss »).")
 @click.option("--seen/--not-seen", default=None, help="Découplage constaté ou non.")
@@ -772,10 +809,10 @@ def test_command(
     ctx: click.Context,
     *,
     dossier: Path,
-    coupled_at: str | None,
+    coupled_at: datetime | None,
     injecting: float | None,
-    opened_at: str | None,
-    decoupled_at: str | None,
+    opened_at: datetime | None,
+    decoupled_at: datetime | None,
     delay: float | None,
     message: str | None,
     seen: bool | None,
@@ -791,10 +828,10 @@ def test_command(
     qu'après confirmation (ou avec --force).
     """
     changes = service.DecouplingTestChanges(
-        coupled_at=_parse_time(coupled_at),
+        coupled_at=coupled_at,
         injecting_w=injecting,
-        breaker_opened_at=_parse_time(opened_at),
-        decoupled_at=_parse_time(decoupled_at),
+        breaker_opened_at=opened_at,
+        decoupled_at=decoupled_at,
         delay_s=delay,
         message=message,
         decoupling_seen=seen,

@@ -147,6 +147,14 @@ def current_folder_gone() -> bool:
     return False
 
 
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as a message or stdout shows it: normalised as the user would type it from
+    the current folder (``dossier/../att.pdf`` -> ``att.pdf``, a path built from the
+    dossier's folder and a name it stores, ``/tmp/p/dossier/../att.pdf`` ->
+    ``/tmp/p/att.pdf``); relative stays relative, absolute absolute."""
+    return os.path.normpath(os.fspath(path))
+
+
 def check_input_file(path: Path) -> None:
     """Raise :class:`InputFileError` (exit 3, French) unless ``path`` is a readable file."""
     if "\x00" in str(path):
@@ -157,7 +165,8 @@ def check_input_file(path: Path) -> None:
     if not path.exists():
         raise InputFileError(
             f"{path} : fichier introuvable.",
-            hint=f"Vérifiez le chemin et le nom du fichier (répertoire courant : {current_folder()}).",
+            hint="Vérifiez le chemin et le nom du fichier (répertoire courant : "
+            f"{current_folder()}).",
         )
     if path.is_dir():
         raise InputFileError(

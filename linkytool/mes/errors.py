@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Sequence
@@ -239,6 +240,9 @@ class DossierFileOutputError(OutputError):
     """An output would replace (or be swapped over) a file of the dossier (``file``)."""
 
     def __init__(self, output: str, file: str, *, inside: bool = False) -> None:
+        # as the user would type them (the dossier's folder joined with a stored
+        # ``../photos/x.jpg`` would show ``dossier/../photos/x.jpg``)
+        output, file = os.path.normpath(output), os.path.normpath(file)
         what = (
             f"contient un fichier du dossier ({file}), qui serait supprimé"
             if inside

@@ -428,3 +428,53 @@ def test_check_csv_gives_the_warnings(complete: tuple[Dossier, Path]) -> None:
     _, out, _ = run("check", str(path), "--max-index", "5", "--format", "csv")
     index = next(row for row in csv.DictReader(io.StringIO(out)) if row["id"] == "index")
     assert "12 kWh" in index["warnings"], index
+
+
+def test_a_moment_that_names_no_time_is_a_bad_command_line(
+    complete: tuple[Dossier, Path],
+) -> None:
+    """QA: `mes test --coupled-at "31/02/2026 10:00"` exited 3 (bad input file) while
+    `--delay abc` exits 2: a bad option value is a bad command line."""
+    _, path = complete
+    before = path.read_bytes()
+    for option in ("--coupled-at", "--opened-at", "--decoupled-at"):
+        code, _, err = run("test", str(path), option, "31/02/2026 10:00")
+        assert code == 2, (option, err)
+        assert "Heure « 31/02/2026 10:00 » invalide" in err and "Formats acceptés" in err
+    code, _, err = run("reading", str(path), "injection_index", "13", "--at", "25:99")
+    assert code == 2, err
+    assert path.read_bytes() == before
+
+
+def test_reading_help_names_the_file_option_a_file() -> None:
+    _, out, _ = run("reading", "--help")
+    assert "--file FICHIER" in out and "--file TEXTE" not in out
+    assert "--at MOMENT" in out
+
+
+def test_attest_over_a_dossier_photo_suggests_a_pdf(
+    complete: tuple[Dossier, Path],
+) -> None:
+    """QA: `mes attest -o <photo>` suggested « un nouveau dossier « envoi » » for a PDF,
+    and named the photo dossier/../photos/x.jpg."""
+    dossier, path = complete
+    photo = path.parent / dossier.photos.prm
+    before = photo.read_bytes()
+    code, _, err = run("attest", str(path), "-o", str(photo))
+    assert code == 6, err
+    assert "attestation.pdf" in err and "« envoi »" not in err
+    assert "/../" not in err
+    assert photo.read_bytes() == before
+
+
+def test_the_paths_printed_are_normalised(
+    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: paths were printed as built (`/tmp/p/dossier/../att.pdf`), not as the user
+    would type them from the current folder."""
+    _, path = complete
+    monkeypatch.chdir(path.parent)
+    code, out, err = run("attest", path.name, "-o", "sous/../attestation.pdf")
+    assert code == 0, err
+    assert out.strip() == "attestation.pdf"
+    assert "Attestation écrite : attestation.pdf (" in err

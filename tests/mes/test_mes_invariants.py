@@ -380,9 +380,7 @@ def test_mes_check_refuses_a_signing_date_before_the_commissioning(ready: Path) 
     assert "prérequis sont remplis : linkytool mes attest" not in err
 
 
-def test_mes_attest_refused_for_its_signing_date_alone_says_so(
-    ready: Path, tmp_path: Path
-) -> None:
+def test_mes_attest_refused_for_its_signing_date_alone_says_so(ready: Path, tmp_path: Path) -> None:
     """QA: refused only for the signing date, mes attest said « des prérequis de l'auto-MES
     ne sont pas remplis » while mes check said they all are."""
     dossier = load_dossier(ready)
