@@ -703,7 +703,7 @@ def _parse_time(value: str | None) -> datetime | None:
         ) from None
 
 
-class MomentType(click.ParamType):
+class MomentType(click.ParamType[datetime]):
     """A moment given on the command line (:func:`_parse_time`): one that names no real
     time is a bad command line (exit 2), as a bad number is, not a bad input file."""
 
