@@ -52,6 +52,8 @@ def test_error_maps_to_exit_code_on_stderr(kind: str, code: int, text: str) -> N
         ["mes", "check", "demo.toml"],
         ["mes", "new", "nouveau.toml"],
         ["mes", "attest", "{dossier}", "-o", "attestation.pdf"],
+        ["mes", "check", "{dossier}"],  # absolute: refused too, the same way every time
+        ["tic", "decode", "capture.bin"],
     ],
 )
 def test_current_folder_deleted_is_a_french_error(

@@ -77,6 +77,10 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        if current_folder_gone():
+            # Every relative path, and libraries reading the current folder at import
+            # (reportlab), would fail each its own way: one message, one exit code.
+            raise LinkytoolClickError(CurrentFolderGoneError())
         try:
             return super().invoke(ctx)
         except LinkytoolError as error:
@@ -94,7 +98,7 @@ class LazyGroup(click.Group):
         except FileNotFoundError as error:
             if not current_folder_gone():
                 raise
-            # a relative path (or Path.cwd()) met a current folder deleted meanwhile
+            # a relative path (or Path.cwd()) met a current folder deleted while running
             raise LinkytoolClickError(CurrentFolderGoneError()) from error
         except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly
             _discard_stdout()
