@@ -24,7 +24,8 @@ class ExitCode(IntEnum):
     USAGE = 2
     #: An input file or stream is missing, unreadable or malformed.
     BAD_INPUT = 3
-    #: The serial adapter or port cannot be used (absent, busy, permission denied).
+    #: The serial adapter or port, or the network port or address a server listens on
+    #: (``serve``, ``mes intake``), cannot be used (absent, busy, permission denied).
     DEVICE = 4
     #: An external program or resource the command needs is missing (tesseract, fonts...).
     MISSING_DEPENDENCY = 5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -41,3 +43,40 @@ def test_error_maps_to_exit_code_on_stderr(kind: str, code: int, text: str) -> N
     assert result.stdout == ""
     assert result.stderr == f"Erreur : {text}\n"
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["mes", "reading", "demo.toml", "injection_index", "11", "--file", "{photo}"],
+        ["mes", "check", "demo.toml"],
+        ["mes", "new", "nouveau.toml"],
+        ["mes", "attest", "{dossier}", "-o", "attestation.pdf"],
+        ["mes", "check", "{dossier}"],  # absolute: refused too, the same way every time
+        ["tic", "decode", "capture.bin"],
+    ],
+)
+def test_current_folder_deleted_is_a_french_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # cd into a folder, delete it from another shell, run a command there: a relative
+    # path (or the hint's "current folder") used to raise FileNotFoundError from getcwd.
+    import shutil
+
+    demo = Path(__file__).parent.parent / "samples"
+    for part in ("dossier", "photos", "tic"):
+        shutil.copytree(demo / part, tmp_path / part, ignore=shutil.ignore_patterns("t*"))
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    given = [
+        a.format(
+            photo=demo / "photos" / "demo-index.jpg", dossier=tmp_path / "dossier" / "demo.toml"
+        )
+        for a in args
+    ]
+    result = CliRunner().invoke(cli, given)
+    assert not isinstance(result.exception, FileNotFoundError), result.exception
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert "Le dossier courant n'existe plus" in result.output

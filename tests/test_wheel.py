@@ -183,6 +183,23 @@ def test_the_wheel_ships_the_samples_and_not_the_test_generator(
     assert result.stdout.split() == ["True", "True", "True"]
 
 
+def test_the_demo_copy_from_the_installed_package_has_every_file_its_dossier_reads(
+    installed: Path, tmp_path: Path
+) -> None:
+    """QA: the demo's Prérequis warned « le fichier lu (../tic/demo-standard-consumer.bin)
+    est introuvable »: the demo copied the dossier and photos, not the TIC capture."""
+    code = (
+        "import pathlib, sys;"
+        "from linkytool.tui.demo import copy_samples;"
+        "from linkytool.mes import service;"
+        "result = service.check(copy_samples(pathlib.Path(sys.argv[1])));"
+        "print(result.satisfied, list(result.warnings))"
+    )
+    result = _run([installed / "python", "-c", code, str(tmp_path / "demo")], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True []", result.stdout
+
+
 def test_acc_demo_runs_from_the_installed_package(installed: Path, tmp_path: Path) -> None:
     result = _run([installed / "linkytool", "acc", "demo", "-o", "sortie"], tmp_path)
     assert result.returncode == 0, result.stderr

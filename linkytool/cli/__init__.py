@@ -21,6 +21,7 @@ import click
 
 from linkytool import __version__
 from linkytool.cli import french
+from linkytool.cli.output import CurrentFolderGoneError, current_folder_gone
 from linkytool.errors import (
     ExitCode,
     InputFileError,
@@ -76,6 +77,10 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        if current_folder_gone():
+            # Every relative path, and libraries reading the current folder at import
+            # (reportlab), would fail each its own way: one message, one exit code.
+            raise LinkytoolClickError(CurrentFolderGoneError())
         try:
             return super().invoke(ctx)
         except LinkytoolError as error:
@@ -90,6 +95,11 @@ class LazyGroup(click.Group):
                     hint="Retapez le chemin (un caractère invisible s'y est glissé).",
                 )
             ) from error
+        except FileNotFoundError as error:
+            if not current_folder_gone():
+                raise
+            # a relative path (or Path.cwd()) met a current folder deleted while running
+            raise LinkytoolClickError(CurrentFolderGoneError()) from error
         except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly
             _discard_stdout()
             ctx.exit(int(ExitCode.OK))

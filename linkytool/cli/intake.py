@@ -7,6 +7,7 @@ each photo's fate on stderr as it comes, and the readings recorded on stdout at 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from linkytool.errors import ExitCode
 from linkytool.mes.model import ReadingField
 from linkytool.mes.readings import shown_value
 from linkytool.mes.titles import SCREEN_TITLES
+from linkytool.screen_titles import SCREEN_TITLES_BY_NAME
 from linkytool.textfmt import french_megabytes
 
 
@@ -43,6 +45,50 @@ def _describe(event: Any, labels: dict[str, str], fields: dict[str, ReadingField
     if event.kind is EventKind.FAILED:
         return f"{where} : échec ({event.message})"
     return str(event.message)
+
+
+#: Why the last photo of a slot was refused, short enough for the final table (stderr
+#: told the whole sentence as it came).
+REFUSAL_NOTES = {"screen": "dernière photo : autre écran", "other": "dernière photo refusée"}
+
+
+@dataclass
+class SlotTally:
+    """What one slot's photos left in the dossier: the last reading recorded (a photo
+    refused afterwards, of another screen say, leaves it in place) and, when the last
+    photo was refused, why."""
+
+    field: ReadingField
+    recorded: Any = None  # the PhotoOutcome recorded last
+    refused: str | None = None  # REFUSAL_NOTES key, when the last photo was not recorded
+
+    def add(self, event: Any) -> None:
+        from linkytool.intake import EventKind
+
+        if event.kind is EventKind.READ and event.outcome.recorded:
+            self.recorded, self.refused = event.outcome, None
+        elif event.kind is EventKind.READ:
+            screen = event.outcome.screen
+            other_screen = screen in SCREEN_TITLES_BY_NAME and screen != self.field.value
+            self.refused = "screen" if other_screen else "other"
+        elif event.kind in (EventKind.REFUSED, EventKind.FAILED):
+            self.refused = "other"
+
+    @property
+    def sure(self) -> bool:
+        return self.recorded is not None and bool(self.recorded.confident)
+
+    def row(self) -> dict[str, str]:
+        """The slot's line of the final table: the value the dossier holds, its state."""
+        note = REFUSAL_NOTES[self.refused] if self.refused else ""
+        if self.recorded is None:
+            status = "à reprendre" if self.refused else "pas de photo"
+            return {"value": "", "status": status, "note": note}
+        return {
+            "value": shown_value(self.field, self.recorded.value or ""),
+            "status": "sûr" if self.recorded.confident else "à confirmer",
+            "note": note,
+        }
 
 
 @mes.command("intake")
@@ -79,6 +125,13 @@ def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> No
     server = IntakeServer(dossier, bind=address, port=port, settings=settings)
     labels = {slot.name: slot.label for slot in SLOTS}
     fields = {slot.name: slot.field for slot in SLOTS}
+    tallies = {slot.name: SlotTally(slot.field) for slot in SLOTS}
+
+    def show(event: Any) -> None:
+        warn(_describe(event, labels, fields))
+        if event.slot in tallies:
+            tallies[event.slot].add(event)
+
     interrupted = False
     # From start() on, a Ctrl+C (even while the QR code is printed) stops the server
     # before the readings are shown: never a server thread left running at exit.
@@ -89,23 +142,19 @@ def intake(dossier: Path, bind: str | None, port: int, timeout_min: float) -> No
         warn(server.url)
         while not server.wait_closed(0.2):
             while not server.events.empty():
-                warn(_describe(server.events.get(), labels, fields))
+                show(server.events.get())
     except KeyboardInterrupt:
         interrupted = True
         server.stop("Réception fermée au poste (Ctrl+C).")
     while not server.events.empty():
-        warn(_describe(server.events.get(), labels, fields))
-    answers = server.answers
-    rows = [
-        {
-            "field": SCREEN_TITLES[slot.field],
-            "value": shown_value(slot.field, (answers.get(slot.name) or {}).get("value") or ""),
-            "status": (answers.get(slot.name) or {}).get("label") or "pas de photo",
-        }
-        for slot in SLOTS
-    ]
-    emit_rows(rows, [("field", "Relevé"), ("value", "Valeur"), ("status", "État")], "table")
+        show(server.events.get())
+    rows = [{"field": SCREEN_TITLES[slot.field], **tallies[slot.name].row()} for slot in SLOTS]
+    emit_rows(
+        rows,
+        [("field", "Relevé"), ("value", "Valeur"), ("status", "État"), ("note", "Remarque")],
+        "table",
+    )
     if interrupted:
         raise click.exceptions.Exit(int(ExitCode.INTERRUPTED))
-    if any(row["status"] != "sûr" for row in rows):
+    if not all(tally.sure for tally in tallies.values()):
         raise click.exceptions.Exit(int(ExitCode.NOT_SATISFIED))

@@ -24,6 +24,7 @@ from linkytool.cli.output import (
     OutputPath,
     emit_rows,
     format_option,
+    shown_path,
     warn,
 )
 from linkytool.errors import ExitCode, LinkytoolError
@@ -59,10 +60,29 @@ EXISTING_FILE = InputFile()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _hint_for(error: LinkytoolError, dossier: str) -> str | None:
-    """The command-line wording of what to do after ``error`` (None: keep the core's)."""
+#: What to do about a signing date mes attest would refuse (mes check and mes attest).
+SIGNED_ON_HINT = (
+    "Corrigez signatures.signed_on : le jour de la signature, ni avant la mise en service ni "
+    "dans l'avenir (vide, l'attestation est datée de la mise en service)"
+)
+
+
+#: What ``-o`` of each command writing beside the dossier could be instead of one of the
+#: dossier's files (its photos, its attestation...).
+OTHER_OUTPUT_EXAMPLES = {
+    "attest_command": "un nouveau fichier attestation.pdf",
+    "sign_command": "un nouveau fichier attestation-signee.pdf",
+    "pack_command": "un nouveau dossier « envoi »",
+}
+
+
+def _hint_for(error: LinkytoolError, dossier: str, command: str = "") -> str | None:
+    """The command-line wording of what to do after ``error`` in ``command`` (the name of
+    its function; None: keep the core's)."""
     if isinstance(error, DossierError) and error.missing:
         return f"Créez-le avec : linkytool mes new {error.file or dossier}"
+    if isinstance(error, PrerequisitesError) and error.signing_date_only:
+        return f"{SIGNED_ON_HINT} ; --draft produit un brouillon (mes attest)."
     if isinstance(error, PrerequisitesError):
         return (
             f"linkytool mes check {dossier} détaille chaque point ; --draft produit un "
@@ -95,7 +115,10 @@ def _hint_for(error: LinkytoolError, dossier: str) -> str | None:
     if isinstance(error, OcrUnavailableError):
         return f"Saisissez les valeurs avec : linkytool mes reading {dossier} CHAMP VALEUR"
     if isinstance(error, DossierFileOutputError):
-        return "Donnez une autre sortie avec -o (par exemple un nouveau dossier « envoi »)."
+        example = OTHER_OUTPUT_EXAMPLES.get(command)
+        return "Donnez une autre sortie avec -o" + (
+            f" (par exemple {example})." if example else "."
+        )
     return None
 
 
@@ -108,7 +131,7 @@ def cli_hints(function: F) -> F:
             return function(*args, **kwargs)
         except LinkytoolError as error:
             dossier = str(kwargs.get("dossier") or "DOSSIER")
-            hint = _hint_for(error, dossier)
+            hint = _hint_for(error, dossier, function.__name__)
             if hint is not None:
                 error.hint = hint
             raise
@@ -221,11 +244,13 @@ CHECK_COLUMNS = [
     ("detail", "Constat"),
     ("action", "À faire"),
     ("citation", "Procédure"),
+    ("warnings", "Avertissements"),
 ]
 
 
 def _outcome_row(outcome: RuleOutcome) -> dict[str, Any]:
     return {
+        "kind": "prerequisite",
         "id": outcome.id,
         "title": outcome.title,
         "status": outcome.status.value,
@@ -236,6 +261,29 @@ def _outcome_row(outcome: RuleOutcome) -> dict[str, Any]:
         "citation": outcome.citation,
         "warnings": list(outcome.warnings),
     }
+
+
+def _signing_date_row(problem: str) -> dict[str, Any]:
+    """The data row of a signing date mes attest would refuse (not a prerequisite of the
+    procedure: ``kind`` says so, and it cites none)."""
+    return {
+        "kind": "attestation",
+        "id": "signed_on",
+        "title": "Date de signature de l'attestation",
+        "status": RuleStatus.NOT_SATISFIED.value,
+        "status_label": "à corriger",
+        "detail": problem,
+        "action": f"{SIGNED_ON_HINT}.",
+        "message": "mes attest refuse une date de signature avant la mise en service ou "
+        "dans l'avenir.",
+        "citation": "",
+        "warnings": [],
+    }
+
+
+def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` for a CSV cell per column: its warnings in one cell, « ; » between them."""
+    return {**row, "warnings": " ; ".join(row["warnings"])}
 
 
 STATUS_MARKS = {
@@ -286,15 +334,20 @@ def check_command(
     Une ligne par condition du mode opératoire d'Enedis : remplie, information
     manquante ou non remplie, avec le constat et ce qu'il faut faire. Un relevé dont la
     photo ou la capture a changé depuis sa lecture est signalé, pas compté. En JSON (ou
-    CSV, JSON lines), chaque ligne cite aussi la phrase du mode opératoire.
+    CSV, JSON lines), chaque ligne cite aussi la phrase du mode opératoire et donne ses
+    avertissements ; une date de signature à corriger y fait une ligne de plus (kind
+    « attestation », id signed_on).
     """
     result = service.check(dossier, settings=_settings(max_delay, max_index))
     rows = [_outcome_row(outcome) for outcome in result.outcomes]
+    rows += [_signing_date_row(problem) for problem in result.attestation_blockers]
     if output_format == "json":
         click.echo(dumps_json(rows))
     elif output_format == "table":
         width = shutil.get_terminal_size((100, 24)).columns
         click.echo(render_check(result.outcomes, width=width))
+    elif output_format == "csv":
+        emit_rows([_csv_row(row) for row in rows], CHECK_COLUMNS, output_format)
     else:
         emit_rows(rows, CHECK_COLUMNS, output_format)
     for warning in result.warnings:
@@ -311,10 +364,7 @@ def check_command(
         warn("L'attestation ne pourra pas être faite ainsi (mes attest la refuserait) :")
         for blocker in result.attestation_blockers:
             warn(f"  - {blocker}")
-        warn(
-            "  Corrigez signatures.signed_on : le jour de la signature, ni avant la mise en "
-            "service ni dans l'avenir (vide, l'attestation est datée de la mise en service)."
-        )
+        warn(f"  {SIGNED_ON_HINT}.")
     if result.failing:
         count = len(result.failing)
         verb = "n'est pas rempli" if count == 1 else "ne sont pas remplis"
@@ -404,16 +454,16 @@ def attest_command(
             warn(f"À vérifier ({outcome.title}) : {warning}.")
     if result.draft:
         warn(
-            f"Brouillon écrit : {output} ({french_megabytes(result.size_bytes, 2)}), "
+            f"Brouillon écrit : {shown_path(output)} ({french_megabytes(result.size_bytes, 2)}), "
             "jamais à envoyer."
         )
     else:
         assert result.signature is not None
         warn(
-            f"Attestation écrite : {output} ({french_megabytes(result.size_bytes, 2)}, "
+            f"Attestation écrite : {shown_path(output)} ({french_megabytes(result.size_bytes, 2)}, "
             f"{SIGNATURE_WORDS[result.signature]}), enregistrée dans {dossier}."
         )
-    click.echo(str(output))
+    click.echo(shown_path(output))
 
 
 @mes.command("sign")
@@ -443,8 +493,9 @@ def sign_command(
     result = service.sign(dossier, key, attestation=attestation, output=output)
     for message in result.warnings:
         warn(f"Attention : {message}.")
-    warn(f"Attestation signée : {result.path} (signataire : {result.signer or 'inconnu'}).")
-    click.echo(str(result.path))
+    signed = shown_path(result.path)
+    warn(f"Attestation signée : {signed} (signataire : {result.signer or 'inconnu'}).")
+    click.echo(signed)
 
 
 @mes.command("verify")
@@ -618,59 +669,10 @@ def pack_command(
     kind, ready = ("Archive", "prête") if packed.zipped else ("Dossier", "prêt")
     replaced = " (l'envoi précédent a été remplacé en entier)" if packed.replaced else ""
     warn(
-        f"{kind} d'envoi {ready}{replaced} : {packed.destination} (attestation "
+        f"{kind} d'envoi {ready}{replaced} : {shown_path(packed.destination)} (attestation "
         f"{SIGNATURE_WORDS[packed.signature] if packed.signature else 'non signée'}). "
         "Collez message.txt dans Enedis-Connect."
     )
-
-
-@mes.command("reading")
-@click.argument("dossier", type=EXISTING_FILE)
-@click.argument("field", type=click.Choice([f.value for f in ReadingField]))
-@click.argument("value", metavar="VALEUR")
-@click.option(
-    "--source",
-    type=click.Choice([s.value for s in ReadingSource]),
-    default=ReadingSource.MANUAL.value,
-    show_default=True,
-    help="Origine de la valeur (saisie, photo, TIC).",
-)
-@click.option("--confidence", type=click.FloatRange(0, 1), help="Confiance OCR (photo).")
-@click.option("--file", "file_", help="Fichier lu (photo ou capture), relatif au dossier.")
-@click.option("--note", default="", help="Remarque conservée avec le relevé.")
-@click.option(
-    "--at",
-    "at_text",
-    help="Moment du relevé (14:33 aujourd'hui, ou « 20/11/2026 14:33 ») ; maintenant par défaut.",
-)
-@cli_hints
-def reading_command(
-    *,
-    dossier: Path,
-    field: str,
-    value: str,
-    source: str,
-    confidence: float | None,
-    file_: str | None,
-    note: str,
-    at_text: str | None,
-) -> None:
-    """Ajoute un relevé (PRM, date, index d'injection) à l'historique du dossier.
-
-    Les relevés précédents sont conservés ; le dernier fait foi. Avec --file, le relevé
-    est rattaché au fichier par son empreinte : s'il change, le relevé est périmé.
-    """
-    result = service.record_reading(
-        dossier,
-        field,
-        value,
-        source=source,
-        at=_parse_time(at_text),
-        confidence=confidence,
-        file=file_,
-        note=note,
-    )
-    warn(f"Relevé enregistré dans {dossier} : {field} = {result.reading.value}.")
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -701,15 +703,91 @@ def _parse_time(value: str | None) -> datetime | None:
         ) from None
 
 
+class MomentType(click.ParamType[datetime]):
+    """A moment given on the command line (:func:`_parse_time`): one that names no real
+    time is a bad command line (exit 2), as a bad number is, not a bad input file."""
+
+    name = "moment"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        from linkytool.mes.readings import ReadingValueError
+
+        try:
+            return _parse_time(str(value))
+        except ReadingValueError as error:
+            self.fail(f"{error.message} {error.hint}", param, ctx)
+
+
+MOMENT = MomentType()
+
+
+@mes.command("reading")
+@click.argument("dossier", type=EXISTING_FILE)
+@click.argument("field", type=click.Choice([f.value for f in ReadingField]))
+@click.argument("value", metavar="VALEUR")
+@click.option(
+    "--source",
+    type=click.Choice([s.value for s in ReadingSource]),
+    default=ReadingSource.MANUAL.value,
+    show_default=True,
+    help="Origine de la valeur (saisie, photo, TIC).",
+)
+@click.option("--confidence", type=click.FloatRange(0, 1), help="Confiance OCR (photo).")
+@click.option(
+    "--file",
+    "file_",
+    metavar="FICHIER",
+    help="Fichier lu (photo ou capture) : chemin relatif au dossier, ou absolu.",
+)
+@click.option("--note", default="", help="Remarque conservée avec le relevé.")
+@click.option(
+    "--at",
+    "at_text",
+    type=MOMENT,
+    help="Moment du relevé (14:33 aujourd'hui, ou « 20/11/2026 14:33 ») ; maintenant par défaut.",
+)
+@cli_hints
+def reading_command(
+    *,
+    dossier: Path,
+    field: str,
+    value: str,
+    source: str,
+    confidence: float | None,
+    file_: str | None,
+    note: str,
+    at_text: datetime | None,
+) -> None:
+    """Ajoute un relevé (PRM, date, index d'injection) à l'historique du dossier.
+
+    Les relevés précédents sont conservés ; le dernier fait foi. Avec --file, le relevé
+    est rattaché au fichier par son empreinte : s'il change, le relevé est périmé.
+    """
+    result = service.record_reading(
+        dossier,
+        field,
+        value,
+        source=source,
+        at=at_text,
+        confidence=confidence,
+        file=file_,
+        note=note,
+    )
+    warn(f"Relevé enregistré dans {dossier} : {field} = {result.reading.value}.")
+
+
 @mes.command("test")
 @click.argument("dossier", type=EXISTING_FILE)
 @click.option(
     "--coupled-at",
+    type=MOMENT,
     help="Heure du couplage de l'installation (14:35 aujourd'hui, ou « 20/11/2026 14:35 »).",
 )
 @click.option("--injecting", type=float, help="Puissance injectée avant l'essai [W].")
-@click.option("--opened-at", help="Heure d'ouverture du disjoncteur Enedis.")
-@click.option("--decoupled-at", help="Heure du découplage constaté.")
+@click.option("--opened-at", type=MOMENT, help="Heure d'ouverture du disjoncteur Enedis.")
+@click.option("--decoupled-at", type=MOMENT, help="Heure du découplage constaté.")
 @click.option("--delay", type=click.FloatRange(min=0), help="Délai chronométré [s].")
 @click.option("--message", help="Message affiché par l'onduleur (ex. « Grid Loss »).")
 @click.option("--seen/--not-seen", default=None, help="Découplage constaté ou non.")
@@ -731,10 +809,10 @@ def test_command(
     ctx: click.Context,
     *,
     dossier: Path,
-    coupled_at: str | None,
+    coupled_at: datetime | None,
     injecting: float | None,
-    opened_at: str | None,
-    decoupled_at: str | None,
+    opened_at: datetime | None,
+    decoupled_at: datetime | None,
     delay: float | None,
     message: str | None,
     seen: bool | None,
@@ -750,10 +828,10 @@ def test_command(
     qu'après confirmation (ou avec --force).
     """
     changes = service.DecouplingTestChanges(
-        coupled_at=_parse_time(coupled_at),
+        coupled_at=coupled_at,
         injecting_w=injecting,
-        breaker_opened_at=_parse_time(opened_at),
-        decoupled_at=_parse_time(decoupled_at),
+        breaker_opened_at=opened_at,
+        decoupled_at=decoupled_at,
         delay_s=delay,
         message=message,
         decoupling_seen=seen,

@@ -118,6 +118,43 @@ def _printable(name: str) -> str:
     return name.replace("\x00", "\\0")
 
 
+class CurrentFolderGoneError(InputFileError):
+    """The current folder was deleted (or unmounted) while the shell was still in it:
+    relative paths mean nothing any more."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Le dossier courant n'existe plus (supprimé ou démonté depuis que le terminal "
+            "y est entré).",
+            hint="Placez-vous dans un dossier existant (cd) puis relancez la commande.",
+        )
+
+
+def current_folder() -> Path:
+    """The current folder; :class:`CurrentFolderGoneError` (exit 3) when it was deleted."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError as exc:
+        raise CurrentFolderGoneError() from exc
+
+
+def current_folder_gone() -> bool:
+    """True when the current folder no longer exists (deleted from another shell)."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return True
+    return False
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as a message or stdout shows it: normalised as the user would type it from
+    the current folder (``dossier/../att.pdf`` -> ``att.pdf``, a path built from the
+    dossier's folder and a name it stores, ``/tmp/p/dossier/../att.pdf`` ->
+    ``/tmp/p/att.pdf``); relative stays relative, absolute absolute."""
+    return os.path.normpath(os.fspath(path))
+
+
 def check_input_file(path: Path) -> None:
     """Raise :class:`InputFileError` (exit 3, French) unless ``path`` is a readable file."""
     if "\x00" in str(path):
@@ -128,7 +165,8 @@ def check_input_file(path: Path) -> None:
     if not path.exists():
         raise InputFileError(
             f"{path} : fichier introuvable.",
-            hint=f"Vérifiez le chemin et le nom du fichier (répertoire courant : {Path.cwd()}).",
+            hint="Vérifiez le chemin et le nom du fichier (répertoire courant : "
+            f"{current_folder()}).",
         )
     if path.is_dir():
         raise InputFileError(

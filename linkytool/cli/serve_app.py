@@ -34,7 +34,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
 from linkytool.cli.serve_page import render_serve_page
-from linkytool.errors import LinkytoolError, describe_os_error
+from linkytool.errors import ExitCode, LinkytoolError, describe_os_error
 from linkytool.intake.security import LOOPBACK_HOSTS, Guard, is_loopback, url_host
 
 #: After "quit": how long a session may take to exit before SIGTERM, then SIGKILL [s].
@@ -250,7 +250,10 @@ class GuardedServer(Server):
 
 
 class ServeAddressError(LinkytoolError):
-    """``linkytool serve`` cannot listen on the address and port asked for."""
+    """``linkytool serve`` cannot listen on the address and port asked for (a port taken,
+    an address not on this computer): a port that cannot be used, exit 4."""
+
+    exit_code = ExitCode.DEVICE
 
 
 __all__ = [

@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from linkytool.errors import LinkytoolError, OutputError, describe_os_error
+from linkytool.errors import ExitCode, LinkytoolError, OutputError, describe_os_error
 from linkytool.fileio import atomic_write_bytes
 from linkytool.intake.images import EXTENSIONS, sniff_image
 from linkytool.intake.page import render_page
@@ -38,7 +38,10 @@ MIB = 1024 * 1024
 
 
 class IntakeError(LinkytoolError):
-    """The intake server cannot start (address not on this computer, port taken...)."""
+    """The intake server cannot start (address not on this computer, port taken...): a
+    port that cannot be used, exit 4 as for ``linkytool serve``."""
+
+    exit_code = ExitCode.DEVICE
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Sequence
@@ -85,22 +86,39 @@ class DossierError(MesError):
 
 
 class PrerequisitesError(MesError):
-    """An attestation or a pack was requested while a prerequisite is not satisfied."""
+    """An attestation or a pack was requested while a prerequisite is not satisfied, or
+    (``signing_date``) while the attestation's signing date is wrong: not a
+    prerequisite, so the message does not call it one."""
 
     exit_code = ExitCode.NOT_SATISFIED
 
-    def __init__(self, reasons: Sequence[str], *, what: str) -> None:
-        self.reasons = tuple(reasons)
+    def __init__(
+        self, reasons: Sequence[str], *, what: str, signing_date: Sequence[str] = ()
+    ) -> None:
+        self.reasons = (*reasons, *signing_date)
+        #: Refused for the signing date alone (every prerequisite is satisfied).
+        self.signing_date_only = not reasons
         self.step = what
-        message = (
-            f"{what} impossible : des prérequis de l'auto-MES ne sont pas remplis.\n"
-            + "\n".join(f"  - {reason}" for reason in self.reasons)
+        if reasons and signing_date:
+            why = (
+                "des prérequis de l'auto-MES ne sont pas remplis et la date de signature est "
+                "à corriger"
+            )
+        elif reasons:
+            why = "des prérequis de l'auto-MES ne sont pas remplis"
+        else:
+            why = "les prérequis sont remplis, mais la date de signature est à corriger"
+        message = f"{what} impossible : {why}.\n" + "\n".join(
+            f"  - {reason}" for reason in self.reasons
         )
-        super().__init__(
-            message,
-            hint="Complétez le dossier (la vérification des prérequis détaille chaque point) "
-            "ou produisez un brouillon.",
+        hint = (
+            "Complétez le dossier (la vérification des prérequis détaille chaque point) "
+            "ou produisez un brouillon."
+            if reasons
+            else "Corrigez la date de signature (signatures.signed_on) dans le dossier "
+            "ou produisez un brouillon."
         )
+        super().__init__(message, hint=hint)
 
 
 class DossierPhotoError(MesError):
@@ -222,6 +240,9 @@ class DossierFileOutputError(OutputError):
     """An output would replace (or be swapped over) a file of the dossier (``file``)."""
 
     def __init__(self, output: str, file: str, *, inside: bool = False) -> None:
+        # as the user would type them (the dossier's folder joined with a stored
+        # ``../photos/x.jpg`` would show ``dossier/../photos/x.jpg``)
+        output, file = os.path.normpath(output), os.path.normpath(file)
         what = (
             f"contient un fichier du dossier ({file}), qui serait supprimé"
             if inside
@@ -233,6 +254,18 @@ class DossierFileOutputError(OutputError):
             "nouveau dossier « envoi »).",
         )
         self.output = output
+        self.file = file
+
+
+class DossierReadOnlyError(OutputError):
+    """The dossier file is write-protected (no write permission for its owner, e.g.
+    ``chmod 444``): it is never replaced behind that protection."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(
+            f"{file} est en lecture seule : le dossier n'a pas été modifié.",
+            hint=f"Rendez-le modifiable (chmod u+w {file}) ou travaillez sur une copie.",
+        )
         self.file = file
 
 

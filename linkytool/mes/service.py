@@ -476,8 +476,10 @@ def record_reading(
     file: str | None = None,
     note: str = "",
 ) -> ReadingResult:
-    """Append a reading; ``file`` (relative to the dossier) must exist: the reading is
-    tied to its content by hash."""
+    """Append a reading; ``file`` (relative to the dossier, or absolute) must exist: the
+    reading is tied to its content by hash, and the file is named as the dossier names its
+    photos (relative to the dossier, normalised), so that a photo given by another path
+    is still recognised as the one the dossier declares."""
     field = ReadingField(which)
     path = Path(dossier_path)
     digest = None
@@ -485,9 +487,9 @@ def record_reading(
         try:
             digest = sha256_file(resolve(path.parent, file))
         except (OSError, ValueError) as exc:
-            raise InputFileError(
-                f"Fichier lu introuvable ou illisible : {file} (relatif au dossier)."
-            ) from exc
+            where = "" if os.path.isabs(file) else " (relatif au dossier)"
+            raise InputFileError(f"Fichier lu introuvable ou illisible : {file}{where}.") from exc
+        file = dossier_relative(path.parent, resolve(path.parent, file))
     updated = update_dossier(
         path,
         lambda dossier: add_reading(
@@ -791,9 +793,9 @@ def build_attestation(
     outcomes = _outcomes(dossier, base, photos, settings)
     problems = [f"{o.title} : {o.detail}" for o in outcomes if not o.satisfied]
     problems += [f"photo {p.role.value} : {p.error}" for p in photos.values() if p.error]
-    problems += signing_date_problems(dossier, _now(request.now))
-    if problems and not request.draft:
-        raise PrerequisitesError(problems, what="Attestation")
+    signing_date = signing_date_problems(dossier, _now(request.now))
+    if (problems or signing_date) and not request.draft:
+        raise PrerequisitesError(problems, what="Attestation", signing_date=signing_date)
     producer_path = _signature_path(
         request.producer_signature, dossier.signatures.producer_image, base
     )

@@ -9,7 +9,9 @@ file intact.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable
 from datetime import datetime
@@ -23,9 +25,10 @@ from tomlkit.items import AoT, Table
 
 from linkytool.errors import InputFileError, describe_os_error
 from linkytool.fileio import atomic_write_text, locked, read_regular_file
-from linkytool.mes.errors import DossierError
+from linkytool.mes.errors import DossierError, DossierReadOnlyError
 from linkytool.mes.model import Dossier
 from linkytool.mes.schema import PARIS, dossier_from_data, dossier_to_data
+from linkytool.textfmt import parse_french_date
 
 #: Largest dossier file read [bytes] (a full dossier with its history is about 10 kB).
 MAX_DOSSIER_BYTES = 5_000_000
@@ -50,7 +53,7 @@ def parse_dossier_text(
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise DossierError(
-            f"{source} n'est pas un fichier TOML valide : {toml_error_in_french(exc)}.",
+            f"{source} n'est pas un fichier TOML valide : {toml_error_in_french(exc, text)}.",
             hint="Corrigez la ligne indiquée (guillemets, crochets, signe =), "
             "ou repartez d'un dossier neuf (modèle commenté).",
             file=source,
@@ -93,20 +96,48 @@ _TOML_MESSAGES: tuple[tuple[str, str], ...] = (
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
 
 
-def toml_error_in_french(exc: tomllib.TOMLDecodeError) -> str:
-    """tomllib's message in French, with its line and column; unknown ones kept as is."""
+#: A field line: its key and its value, up to an end-of-line comment.
+_TOML_FIELD = re.compile(r"\s*(?P<key>[A-Za-z0-9_-]+)\s*=\s*(?P<value>[^#]*?)\s*(?:#.*)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+
+
+def _french_typo(key: str, value: str) -> str | None:
+    """How to write ``value``, typed the French way without quotes (``36,01``,
+    ``28/10/2026``), as TOML: the fix to suggest, or None."""
+    if _DECIMAL_COMMA.fullmatch(value):
+        return (
+            f"un nombre s'écrit avec un point : {key} = {value.replace(',', '.')} "
+            f'(ou entre guillemets : {key} = "{value}")'
+        )
+    typed = parse_french_date(value)
+    if typed is not None:
+        return (
+            f"une date s'écrit AAAA-MM-JJ : {key} = {typed.isoformat()} "
+            f'(ou entre guillemets : {key} = "{value}")'
+        )
+    return None
+
+
+def toml_error_in_french(exc: tomllib.TOMLDecodeError, document: str | None = None) -> str:
+    """tomllib's message in French, with its line and column; unknown ones kept as is.
+    With the ``document``, a value typed the French way on that line (``36,01``,
+    ``28/10/2026``) gets the right way to write it."""
     text = str(exc)
     position = _TOML_POSITION.search(text)
     where = ""
-    if position is not None:
-        where = (
-            f" (ligne {position.group(1)}, colonne {position.group(2)})"
-            if position.group(1)
-            else " (en fin de fichier)"
-        )
+    typo = None
+    if position is not None and position.group(1):
+        where = f" (ligne {position.group(1)}, colonne {position.group(2)})"
+        lines = (document or "").splitlines()
+        number = int(position.group(1))
+        field = _TOML_FIELD.fullmatch(lines[number - 1]) if 0 < number <= len(lines) else None
+        if field is not None:
+            typo = _french_typo(field["key"], field["value"])
+    elif position is not None:
+        where = " (en fin de fichier)"
     for english, french in _TOML_MESSAGES:
         if text.startswith(english):
-            return french + where
+            return french + where + (f" ; {typo}" if typo else "")
     return text
 
 
@@ -171,7 +202,21 @@ def update_dossier(path: str | Path, change: Callable[[Dossier], Dossier]) -> Do
         return updated
 
 
+def refuse_write_protected(target: Path) -> None:
+    """Raise :class:`DossierReadOnlyError` when the dossier file at ``target`` is
+    write-protected. The atomic save renames a new file over it, which the folder's
+    permission allows and which keeps the old mode: the protection would be ignored
+    silently. Its mode bits are read, not ``os.access`` alone, which says yes to root."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return  # not there yet (a new dossier), or the save itself will report it
+    if not mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise DossierReadOnlyError(str(target))
+
+
 def _save_locked(dossier: Dossier, target: Path) -> None:
+    refuse_write_protected(target)
     previous: str | None = None
     try:
         previous = target.read_text(encoding="utf-8-sig")

@@ -44,14 +44,21 @@ def samples_dir() -> Path:
     return candidate
 
 
+#: The sample folders whose ``demo-*`` files the demo dossier reads (its three screen
+#: photos and its TIC capture), copied beside the dossier's folder as in ``samples/``.
+DEMO_FILE_FOLDERS = ("photos", "tic")
+
+
 def copy_samples(workdir: Path) -> Path:
-    """Copy the sample dossier and photos into ``workdir``; return the dossier's path."""
+    """Copy the sample dossier and the files it reads (photos, TIC capture) into
+    ``workdir``; return the dossier's path."""
     source = samples_dir()
     shutil.copytree(source / "dossier", workdir / "dossier", dirs_exist_ok=True)
-    photos = workdir / "photos"
-    photos.mkdir(parents=True, exist_ok=True)
-    for photo in sorted((source / "photos").glob("demo-*")):  # the demo's three screens
-        shutil.copy2(photo, photos / photo.name)
+    for folder in DEMO_FILE_FOLDERS:
+        target = workdir / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for sample in sorted((source / folder).glob("demo-*")):
+            shutil.copy2(sample, target / sample.name)
     dossier = workdir / "dossier" / "demo.toml"
     if not dossier.is_file():
         raise DemoUnavailableError(

@@ -192,6 +192,41 @@ def test_reading_command_appends_history(complete: tuple[Dossier, Path]) -> None
     assert code == 3 and "14 chiffres" in err
 
 
+@pytest.mark.parametrize("spelling", ["absolute", "relative"])
+def test_reading_of_the_dossier_photo_by_any_path_is_not_stale(
+    complete: tuple[Dossier, Path], spelling: str
+) -> None:
+    """QA: the dossier's own photo given by an absolute path (…/dossier/../photos/x.jpg)
+    made the reading stale: « la photo du dossier (…) n'est pas celle qui a été lue »."""
+    dossier, path = complete
+    declared = dossier.photos.injection_index
+    photo = path.parent / "sub" / ".." / declared
+    given = str(photo) if spelling == "absolute" else f"./sub/../{declared}"
+    (path.parent / "sub").mkdir()
+    code, _, err = run("reading", str(path), "injection_index", "13", "--file", given)
+    assert code == 0, err
+    assert load_dossier(path).readings.current(ReadingField.INJECTION_INDEX).file == declared
+    code, out, err = run("check", str(path))
+    assert code == 0, out + err
+    assert "13 kWh" in out and "périmé" not in err
+
+
+def test_a_read_only_dossier_is_not_rewritten(complete: tuple[Dossier, Path]) -> None:
+    """QA: `chmod 444 demo.toml` then mes reading: exit 0 and the file replaced (the atomic
+    rename keeps the mode). The mode bits decide, so that the test holds as root too."""
+    _, path = complete
+    path.chmod(0o444)
+    before = path.read_bytes()
+    code, _, err = run("reading", str(path), "injection_index", "13")
+    assert code == 6, err
+    assert "est en lecture seule : le dossier n'a pas été modifié" in err
+    assert "chmod u+w" in err
+    assert path.read_bytes() == before
+    path.chmod(0o644)
+    code, _, err = run("reading", str(path), "injection_index", "13")
+    assert code == 0, err
+
+
 def test_test_command_records_and_judges(complete: tuple[Dossier, Path]) -> None:
     _, path = complete
     code, out, err = run(
@@ -342,5 +377,104 @@ def test_check_csv_cites_the_procedure_as_its_help_says(complete: tuple[Dossier,
     _, path = complete
     _, out, _ = run("check", str(path), "--format", "csv")
     header, first = out.splitlines()[:2]
-    assert header.split(",") == ["id", "title", "status_label", "detail", "action", "citation"]
+    assert header.split(",") == [
+        "id",
+        "title",
+        "status_label",
+        "detail",
+        "action",
+        "citation",
+        "warnings",
+    ]
     assert "Injection du surplus" in first
+
+
+@pytest.mark.parametrize("output_format", ["json", "jsonl", "csv"])
+def test_check_data_says_the_signing_date_is_to_correct(
+    complete: tuple[Dossier, Path], output_format: str
+) -> None:
+    """QA: with a signing date mes attest refuses, --format json and csv gave 12 rows
+    « satisfied » and exit 1, the reason only on stderr."""
+    import csv
+    import io
+    from datetime import date
+
+    dossier, path = complete
+    dossier.signatures.signed_on = date(2026, 11, 19)
+    save_dossier(dossier, path)
+    code, out, _ = run("check", str(path), "--format", output_format)
+    assert code == 1
+    if output_format == "json":
+        rows = json.loads(out)
+    elif output_format == "jsonl":
+        rows = [json.loads(line) for line in out.splitlines()]
+    else:
+        rows = list(csv.DictReader(io.StringIO(out)))
+    last = rows[-1]
+    assert last["id"] == "signed_on" and len(rows) == 13
+    assert "avant la mise en service du 20/11/2026" in last["detail"]
+    assert "Corrigez signatures.signed_on" in last["action"]
+    if output_format != "csv":
+        assert last["kind"] == "attestation" and last["status"] == "not_satisfied"
+        assert {row["kind"] for row in rows[:-1]} == {"prerequisite"}
+
+
+def test_check_csv_gives_the_warnings(complete: tuple[Dossier, Path]) -> None:
+    """QA: the warnings (an index to check...) were in JSON and the table, not in CSV."""
+    import csv
+    import io
+
+    _, path = complete
+    _, out, _ = run("check", str(path), "--max-index", "5", "--format", "csv")
+    index = next(row for row in csv.DictReader(io.StringIO(out)) if row["id"] == "index")
+    assert "12 kWh" in index["warnings"], index
+
+
+def test_a_moment_that_names_no_time_is_a_bad_command_line(
+    complete: tuple[Dossier, Path],
+) -> None:
+    """QA: `mes test --coupled-at "31/02/2026 10:00"` exited 3 (bad input file) while
+    `--delay abc` exits 2: a bad option value is a bad command line."""
+    _, path = complete
+    before = path.read_bytes()
+    for option in ("--coupled-at", "--opened-at", "--decoupled-at"):
+        code, _, err = run("test", str(path), option, "31/02/2026 10:00")
+        assert code == 2, (option, err)
+        assert "Heure « 31/02/2026 10:00 » invalide" in err and "Formats acceptés" in err
+    code, _, err = run("reading", str(path), "injection_index", "13", "--at", "25:99")
+    assert code == 2, err
+    assert path.read_bytes() == before
+
+
+def test_reading_help_names_the_file_option_a_file() -> None:
+    _, out, _ = run("reading", "--help")
+    assert "--file FICHIER" in out and "--file TEXTE" not in out
+    assert "--at MOMENT" in out
+
+
+def test_attest_over_a_dossier_photo_suggests_a_pdf(
+    complete: tuple[Dossier, Path],
+) -> None:
+    """QA: `mes attest -o <photo>` suggested « un nouveau dossier « envoi » » for a PDF,
+    and named the photo dossier/../photos/x.jpg."""
+    dossier, path = complete
+    photo = path.parent / dossier.photos.prm
+    before = photo.read_bytes()
+    code, _, err = run("attest", str(path), "-o", str(photo))
+    assert code == 6, err
+    assert "attestation.pdf" in err and "« envoi »" not in err
+    assert "/../" not in err
+    assert photo.read_bytes() == before
+
+
+def test_the_paths_printed_are_normalised(
+    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: paths were printed as built (`/tmp/p/dossier/../att.pdf`), not as the user
+    would type them from the current folder."""
+    _, path = complete
+    monkeypatch.chdir(path.parent)
+    code, out, err = run("attest", path.name, "-o", "sous/../attestation.pdf")
+    assert code == 0, err
+    assert out.strip() == "attestation.pdf"
+    assert "Attestation écrite : attestation.pdf (" in err

@@ -145,6 +145,33 @@ def test_not_toml_gives_a_line_number(tmp_path: Path) -> None:
     assert "guillemet fermant manquant" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("typed", "fixes"),
+    [
+        ("power_kva = 36,01", ("power_kva = 36.01", 'power_kva = "36,01"')),
+        (
+            "consuel_visa_date = 28/10/2026  # visa",
+            ("consuel_visa_date = 2026-10-28", 'consuel_visa_date = "28/10/2026"'),
+        ),
+    ],
+)
+def test_a_value_typed_the_french_way_gets_its_toml_spelling(
+    tmp_path: Path, typed: str, fixes: tuple[str, ...]
+) -> None:
+    """QA: a decimal comma or a JJ/MM/AAAA date got only « retour à la ligne attendu »."""
+    key = typed.split(" ", 1)[0]
+    lines = demo_text().splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith(f"{key} = "))
+    lines[number - 1] = typed
+    path = tmp_path / "x.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DossierError) as caught:
+        load_dossier(path, now=NOW)
+    message = str(caught.value)
+    assert f"(ligne {number}, colonne " in message
+    assert all(fix in message for fix in fixes), message
+
+
 def test_missing_file_says_how_to_create_it(tmp_path: Path) -> None:
     with pytest.raises(DossierError) as caught:
         load_dossier(tmp_path / "absent.toml")

@@ -380,6 +380,20 @@ def test_mes_check_refuses_a_signing_date_before_the_commissioning(ready: Path) 
     assert "prérequis sont remplis : linkytool mes attest" not in err
 
 
+def test_mes_attest_refused_for_its_signing_date_alone_says_so(ready: Path, tmp_path: Path) -> None:
+    """QA: refused only for the signing date, mes attest said « des prérequis de l'auto-MES
+    ne sont pas remplis » while mes check said they all are."""
+    dossier = load_dossier(ready)
+    dossier.signatures.signed_on = datetime(2026, 11, 19).date()
+    save_dossier(dossier, ready)
+    code, _, err = run("attest", str(ready), "-o", str(tmp_path / "a.pdf"))
+    assert code == 1
+    assert "les prérequis sont remplis, mais la date de signature est à corriger" in err
+    assert "ne sont pas remplis" not in err
+    assert "le 19/11/2026, avant la mise en service du 20/11/2026" in err
+    assert "signatures.signed_on" in err.split("→", 1)[1]
+
+
 def test_an_attestation_that_does_not_say_what_it_attests_is_not_sent(
     ready: Path, signed_pdf: Path, tmp_path: Path
 ) -> None:

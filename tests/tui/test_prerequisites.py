@@ -258,6 +258,24 @@ async def test_a_refusal_wraps_under_its_field_at_80_columns(template_dossier: P
         assert " 30002345678901)" in text and 'prm = "' not in text, text  # as typed
 
 
+async def test_a_load_error_wraps_at_80_columns(template_dossier: Path) -> None:
+    """QA: at 80x24 the dossier's error lines were cut at the screen's edge: « …seting_name :
+    clé inconnue ; vouliez-vous dire « s » (the suggestion lost)."""
+    text = template_dossier.read_text(encoding="utf-8")
+    template_dossier.write_text(text.replace("setting_name =", "seting_name =", 1))
+    app = make_app(template_dossier, clock=frozen_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+
+        def shown() -> str:
+            return " ".join(screen_text(app).split())
+
+        await wait_for(pilot, lambda: "seting_name" in shown())
+        summary = app.query_one("#prereq-summary", Label)
+        assert summary.region.right <= 80, summary.region
+        assert "vouliez-vous dire « setting_name » ?" in shown(), screen_text(app)
+
+
 async def test_dates_and_numbers_are_shown_and_typed_in_french(
     demo_copy: Path, photo_reader: CachedPhotoReader
 ) -> None:

@@ -87,6 +87,46 @@ def test_mes_intake_from_start_to_finish(dossier: Path, samples_dir: Path) -> No
 
 
 @pytest.mark.slow
+def test_the_final_table_shows_what_the_dossier_recorded(dossier: Path, samples_dir: Path) -> None:
+    """QA: a sure index (12 kWh, recorded), then the PRM's photo sent for the index: the
+    table showed « Index Injection  30 002 345 678 901 kWh  à reprendre » and exit 1 while
+    the dossier held 12 kWh and mes check was [ok]."""
+    from linkytool.mes import ReadingField, load_dossier
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "linkytool", "mes", "intake", str(dossier), "--bind", "127.0.0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    url = next(line for line in process.stderr if line.startswith("http://")).strip()
+
+    async def index_then_prm_on_the_index_then_close() -> None:
+        async with aiohttp.ClientSession() as client:
+            for name in ("index", "prm"):
+                form = aiohttp.FormData()
+                photo = (samples_dir / "photos" / f"demo-{name}.jpg").read_bytes()
+                form.add_field("photo", photo, filename="IMG.jpg")
+                async with client.post(url + "photo/index", data=form) as response:
+                    assert response.status == 200
+                    answer = await response.json()
+                    assert answer["label"] == ("sûr" if name == "index" else "à reprendre")
+            async with client.post(url + "close") as response:
+                assert response.status == 200
+
+    asyncio.run(index_then_prm_on_the_index_then_close())
+    out, err = process.communicate(timeout=30)
+    assert "Traceback" not in err
+    recorded = load_dossier(dossier).readings.current(ReadingField.INJECTION_INDEX)
+    assert recorded is not None and recorded.value == "12"
+    index_line = next(line for line in out.splitlines() if "Index" in line)
+    assert "12 kWh" in index_line and "sûr" in index_line, out
+    assert "30 002" not in out.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "dernière photo : autre écran" in index_line, out
+
+
+@pytest.mark.slow
 def test_ctrl_c_after_a_photo_ends_cleanly(dossier: Path, samples_dir: Path) -> None:
     """QA: asyncio's « Task was destroyed but it is pending! » on stderr after Ctrl+C."""
     import signal
@@ -174,3 +214,21 @@ def test_the_help_says_plainly_what_dossier_is() -> None:
     assert "DOSSIER est le fichier du dossier de mise en service (.toml" in shown
     assert "dans le même répertoire que DOSSIER" in shown
     assert "dossier de DOSSIER" not in shown
+
+
+def test_a_port_taken_is_a_port_that_cannot_be_used(dossier: Path) -> None:
+    """QA (with `serve`): a port taken exited 3, « an input file » in README's table; it
+    is a port that cannot be used: 4."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from linkytool.cli import cli
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(
+            cli, ["mes", "intake", str(dossier), "--bind", "127.0.0.1", "--port", port]
+        )
+    assert result.exit_code == 4, result.output
+    assert "ce port est déjà utilisé" in result.stderr and "Traceback" not in result.output

@@ -180,6 +180,6 @@ def test_a_port_taken_is_said_in_french_before_any_address_is_printed() -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
         result = CliRunner().invoke(cli, ["serve", "--host", "127.0.0.1", "--port", str(port)])
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 4, result.output  # a port that cannot be used (README)
     assert "ce port est déjà utilisé par un autre programme" in result.stderr
     assert "Interface disponible" not in result.stderr and "Traceback" not in result.output
