@@ -108,6 +108,8 @@ class PrerequisitesError(MesError):
             why = "des prérequis de l'auto-MES ne sont pas remplis"
         else:
             why = "les prérequis sont remplis, mais la date de signature est à corriger"
+        #: Why, in French, without the step's name (« des prérequis … ne sont pas remplis »).
+        self.why = why
         message = f"{what} impossible : {why}.\n" + "\n".join(
             f"  - {reason}" for reason in self.reasons
         )

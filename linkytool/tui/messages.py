@@ -97,11 +97,21 @@ class DecouplingRecorded(Message):
 
 
 class AttestationRefused(Message):
-    """The attestation was refused; ``reasons`` are French lines (failed prerequisites)."""
+    """The attestation was refused; ``reasons`` are French lines (failed prerequisites),
+    ``why`` the refusal's own headline (as ``PrerequisitesError.why``; unused for a
+    missing signature); ``signing_date_only`` when every prerequisite holds but the signing date."""
 
-    def __init__(self, reasons: Sequence[str]) -> None:
+    def __init__(
+        self,
+        reasons: Sequence[str],
+        *,
+        why: str = "des prérequis de l'auto-MES ne sont pas remplis",
+        signing_date_only: bool = False,
+    ) -> None:
         super().__init__()
         self.reasons = tuple(reasons)
+        self.why = why
+        self.signing_date_only = signing_date_only
 
 
 class AttestationBuilt(Message):

@@ -235,8 +235,31 @@ async def test_a_refusal_says_what_to_do_for_its_own_reasons(template_dossier: P
         await pilot.pause()
         pane = app.panes["attestation"]
         pane.post_message(AttestationRefused(("Essai de découplage : essai à consigner",)))
-        await wait_for(pilot, lambda: "des prérequis ne sont pas remplis" in screen_text(app))
+        await wait_for(pilot, lambda: "ne sont pas remplis" in screen_text(app))
         assert "signature" not in screen_text(app).split("Attestation refusée")[1]
         pane.post_message(AttestationRefused(("attestation non signée : manquent la clé",)))
         await wait_for(pilot, lambda: "il manque une signature" in screen_text(app))
         assert "Complétez le dossier" not in screen_text(app)
+
+
+async def test_a_refusal_for_the_signing_date_alone_says_so(
+    demo_copy: Path, messages: MessageLog, photo_reader: CachedPhotoReader
+) -> None:
+    """QA (stop 34): signed the day before the commissioning, every prerequisite met, the
+    screen said « des prérequis ne sont pas remplis » (the CLI said the right thing)."""
+    text = demo_copy.read_text(encoding="utf-8")
+    assert "signed_on = 2026-11-20" in text
+    demo_copy.write_text(text.replace("signed_on = 2026-11-20", "signed_on = 2026-11-19"))
+    app = make_app(demo_copy, clock=frozen_clock, photo_reader=photo_reader)
+    async with app.run_test(size=(100, 30), message_hook=messages) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        app.panes["attestation"].action_generate(False)
+        await wait_for(pilot, lambda: bool(messages.of(AttestationRefused)), timeout=60)
+        refused = messages.of(AttestationRefused)[-1]
+        assert refused.signing_date_only
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert "les prérequis sont remplis, mais la date de signature est à corriger" in shown
+        assert "signatures.signed_on" in shown
+        assert "Complétez le dossier" not in shown

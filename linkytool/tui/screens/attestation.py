@@ -263,7 +263,11 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
             )
             output = job.run(draft=draft)
         except PrerequisitesError as refused:
-            self.post_message(AttestationRefused(refused.reasons))
+            self.post_message(
+                AttestationRefused(
+                    refused.reasons, why=refused.why, signing_date_only=refused.signing_date_only
+                )
+            )
             return
         except UnsignedAttestationError as unsigned:
             self.post_message(
@@ -298,17 +302,23 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
     def on_attestation_refused(self, message: AttestationRefused) -> None:
         self.refused = message.reasons
         unsigned = all(reason.startswith(UNSIGNED) for reason in message.reasons)
-        head = "il manque une signature" if unsigned else "des prérequis ne sont pas remplis"
+        head = "il manque une signature" if unsigned else message.why
         text = Text(f"Attestation refusée : {head}.\n", style="bold red")
         for reason in message.reasons:
             text.append(f"  ✘ {reason}\n")
-        text.append(
-            "Choisissez les deux images de signature ou une clé, ou cochez « à imprimer et "
-            "signer à la main »."
-            if unsigned
-            else "Complétez le dossier (onglet Prérequis, F4), ou produisez un brouillon (b).",
-            style="italic",
-        )
+        if unsigned:
+            advice = (
+                "Choisissez les deux images de signature ou une clé, ou cochez « à imprimer "
+                "et signer à la main »."
+            )
+        elif message.signing_date_only:
+            advice = (
+                "Corrigez la date de signature (signatures.signed_on) dans le fichier du "
+                "dossier, ou produisez un brouillon (b)."
+            )
+        else:
+            advice = "Complétez le dossier (onglet Prérequis, F4), ou produisez un brouillon (b)."
+        text.append(advice, style="italic")
         self.query_one("#att-result", Static).update(text)
 
     def on_attestation_built(self, message: AttestationBuilt) -> None:
