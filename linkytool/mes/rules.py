@@ -153,8 +153,10 @@ def reading_staleness(
     A reading taken from a file (photo or TIC capture) is tied to it by its SHA-256: a
     file changed or gone since makes it stale. A value read from a photo (or corrected by
     hand from one) must also come from the photo the dossier now declares for its screen:
-    pointing ``[photos]`` at another file makes it stale too. A photo reading without a
-    hash cannot be tied to anything and is stale.
+    pointing ``[photos]`` at another file makes it stale too, unless that file holds the
+    very bytes that were read (the same photo named by another path: an absolute one,
+    recorded before ``mes reading --file`` stored paths as the dossier does). A photo
+    reading without a hash cannot be tied to anything and is stale.
     """
     from_photo = reading.source is ReadingSource.PHOTO or (
         reading.source is ReadingSource.MANUAL and bool(reading.file)
@@ -169,7 +171,8 @@ def reading_staleness(
             return f"le fichier lu ({reading.file}) a changé depuis sa lecture"
     if from_photo:
         declared = getattr(dossier.photos, which.value)
-        if declared and not _same_file(declared, reading.file):
+        same_bytes = bool(declared) and sources.get(declared) == reading.sha256
+        if declared and not (_same_file(declared, reading.file) or same_bytes):
             return (
                 f"la photo du dossier ({declared}) n'est pas celle qui a été lue ({reading.file})"
             )

@@ -872,3 +872,20 @@ def test_a_prm_misread_corrected_on_its_photo_is_not_a_different_prm() -> None:
     assert corrected is not None
     found = _outcome_of(corrected, "prm")
     assert found.status is RuleStatus.SATISFIED, found.detail
+
+
+def test_a_reading_of_the_declared_photo_by_another_path_is_not_stale() -> None:
+    """A reading recorded with an absolute path to the dossier's own photo (before
+    ``mes reading --file`` stored paths as the dossier does: QA stop 34) was stale for
+    ever: « la photo du dossier (…) n'est pas celle qui a été lue (/…/…) ». The same bytes
+    are the same photo; other bytes under the declared name still make it stale."""
+    dossier = demo_dossier()
+    reading = dossier.readings.current(ReadingField.PRM)
+    assert reading is not None and reading.file and reading.source is ReadingSource.PHOTO
+    reading.file = "/home/installateur/chantier/dossier/../" + reading.file
+    assert outcome(dossier, "prm") == outcome(demo_dossier(), "prm")
+    assert outcome(dossier, "prm")[0] is RuleStatus.SATISFIED
+    photos = _usable_photos()
+    photos[ReadingField.PRM] = dataclasses.replace(photos[ReadingField.PRM], sha256="f" * 64)
+    status, detail = outcome(dossier, "prm", photos)
+    assert status is not RuleStatus.SATISFIED and "n'est pas celle qui a été lue" in detail
