@@ -947,7 +947,8 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             f"{french_datetime(before.at)}, {value} kWh (retenu) le "
             f"{french_datetime(reading.at)}",
             "Un index ne diminue jamais : vérifiez l'écran « Index Injection » et saisissez "
-            "la valeur affichée (linkytool mes reading DOSSIER injection_index VALEUR).",
+            "la valeur affichée en nommant sa photo (linkytool mes reading DOSSIER "
+            "injection_index VALEUR --file PHOTO).",
         )
     conflict = photo_conflict(ctx, ReadingField.INJECTION_INDEX, reading)
     if conflict is not None:

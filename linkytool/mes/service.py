@@ -359,7 +359,8 @@ def record_photo(
             f"{french_datetime(to_paris(taken))}, dans l'avenir : l'horloge du téléphone "
             "n'est pas à l'heure ; valeur non enregistrée.",
             hint="Mettez le téléphone à l'heure et reprenez la photo, ou saisissez la valeur "
-            "affichée (linkytool mes reading DOSSIER CHAMP VALEUR).",
+            f"affichée en nommant la photo (linkytool mes reading DOSSIER {field.value} VALEUR "
+            "--file PHOTO) : sans elle, la lecture sûre de la photo l'emporterait.",
             file=file,
             role=field.value,
         )
