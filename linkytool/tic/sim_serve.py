@@ -1,12 +1,13 @@
 """Serve a :class:`~linkytool.tic.simulator.MeterSimulator` on a pty, a port URL or a stream.
 
 :func:`serve_pty` starts a background thread writing the meter's frames to a new pty at
-the mode's real byte rate (or as fast as the reader takes them with ``fast=True``) and
-returns a :class:`SimulatorServer` whose :attr:`~SimulatorServer.path` is what a reader
-opens. With ``link``, the pty is published through a symlink, like udev's
-``/dev/serial/by-id`` names: :meth:`~SimulatorServer.unplug` closes the pty and removes the
-link (the reader sees the adapter vanish), :meth:`~SimulatorServer.replug` creates a new
-pty behind the same link.
+the mode's real byte rate (``pace`` times it: ``pace=4`` sends a frame in a quarter of
+its real time, the simulated meter's clock unchanged; or as fast as the reader takes them
+with ``fast=True``) and returns a :class:`SimulatorServer` whose
+:attr:`~SimulatorServer.path` is what a reader opens. With ``link``, the pty is published
+through a symlink, like udev's ``/dev/serial/by-id`` names:
+:meth:`~SimulatorServer.unplug` closes the pty and removes the link (the reader sees the
+adapter vanish), :meth:`~SimulatorServer.replug` creates a new pty behind the same link.
 
 On a pty the simulator also reads back the speed the reader configured (the pty's termios)
 and, when it differs from the meter's, delivers what a real UART would decode at that
@@ -154,12 +155,17 @@ class SimulatorServer:
         sink_factory: Callable[[], Sink],
         *,
         fast: bool = False,
+        pace: float = 1.0,
         link: str | os.PathLike[str] | None = None,
         max_frames: int | None = None,
         duration_s: float | None = None,
     ) -> None:
+        if not pace > 0:
+            raise ValueError(f"pace must be positive, not {pace!r}")
         self.simulator = simulator
         self.fast = fast
+        #: Sending speed as a multiple of the line's real byte rate (without ``fast``).
+        self.pace = pace
         self.link = Path(link) if link is not None else None
         self.max_frames = max_frames
         self.duration_s = duration_s
@@ -287,7 +293,7 @@ class SimulatorServer:
 
     def _loop(self) -> None:
         simulator = self.simulator
-        rate = simulator.byte_rate
+        rate = simulator.byte_rate * self.pace
         chunk = max(1, int(rate * SLICE_S))
         started = time.monotonic()
         clock = started  # when the next slice is due
@@ -319,6 +325,7 @@ def serve_pty(
     *,
     link: str | os.PathLike[str] | None = None,
     fast: bool = False,
+    pace: float = 1.0,
     max_frames: int | None = None,
     duration_s: float | None = None,
     **meter_options: Any,
@@ -327,14 +334,15 @@ def serve_pty(
 
     ``simulator`` None builds ``MeterSimulator(**meter_options)`` (mode, profile, phases,
     prm, adsc, ...; the demo meter by default). Read ``server.path``; ``server.stop()``
-    (or ``close()``) ends it; ``unplug()``/``replug()`` simulate the adapter.
+    (or ``close()``) ends it; ``unplug()``/``replug()`` simulate the adapter. ``pace``
+    sends that many times faster than the real line (tests that wait for frames).
     """
     if simulator is None:
         simulator = MeterSimulator(**meter_options)
     elif meter_options:
         raise TypeError("meter options given with a ready simulator")
     baud = simulator.baud
-    limits = {"fast": fast, "max_frames": max_frames, "duration_s": duration_s}
+    limits = {"fast": fast, "pace": pace, "max_frames": max_frames, "duration_s": duration_s}
     return _serve(simulator, lambda: PtySink(baud), link=link, **limits)
 
 
@@ -343,12 +351,13 @@ def serve_port(
     url: str,
     *,
     fast: bool = False,
+    pace: float = 1.0,
     max_frames: int | None = None,
     duration_s: float | None = None,
 ) -> SimulatorServer:
     """Start ``simulator`` writing to the serial port ``url`` (7E1 at the mode's speed)."""
     baud = simulator.baud
-    limits = {"fast": fast, "max_frames": max_frames, "duration_s": duration_s}
+    limits = {"fast": fast, "pace": pace, "max_frames": max_frames, "duration_s": duration_s}
     return _serve(simulator, lambda: PortSink(url, baud), **limits)
 
 
@@ -357,17 +366,18 @@ def serve_stream(
     stream: BinaryIO | None = None,
     *,
     fast: bool = False,
+    pace: float = 1.0,
     max_frames: int | None = None,
     duration_s: float | None = None,
 ) -> SimulatorServer:
     """Start ``simulator`` writing raw bytes to ``stream`` (default: stdout)."""
     target = stream if stream is not None else sys.stdout.buffer
-    limits = {"fast": fast, "max_frames": max_frames, "duration_s": duration_s}
+    limits = {"fast": fast, "pace": pace, "max_frames": max_frames, "duration_s": duration_s}
     return _serve(simulator, lambda: StreamSink(target), **limits)
 
 
 def _serve(
     simulator: MeterSimulator, factory: Callable[[], Sink], **options: Any
 ) -> SimulatorServer:
-    """Build and start a :class:`SimulatorServer` (options: fast, link, limits)."""
+    """Build and start a :class:`SimulatorServer` (options: fast, pace, link, limits)."""
     return SimulatorServer(simulator, factory, **options).start()

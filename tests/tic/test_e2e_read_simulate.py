@@ -52,14 +52,17 @@ def simulator(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
 
 
 @pytest.mark.parametrize(
-    "simulator", [["--unplug-every", "3", "--unplug-for", "0.8"]], indirect=True
+    "simulator", [["--unplug-every", "3", "--unplug-for", "0.3"]], indirect=True
 )
 def test_read_survives_unplug_and_records_what_it_showed(simulator: Path, tmp_path: Path) -> None:
     record = tmp_path / "session.tic"
     result = run_cli(
         "tic", "read", "--port", str(simulator), "--format", "jsonl",
-        "--timeout", "7.5", "--record", str(record),
+        "--timeout", "6", "--record", str(record),
     )  # fmt: skip
+    # Simulator time: unplugged at 3 s (the reader has 3 s to start), replugged at 3.3 s,
+    # the reader reopens within 0.5 s and has a whole frame 0.9-1.8 s later (at ~5.6 s at
+    # worst), its 6 s end is at 6.4 s or later (it was 7.5 s with 0.8 s unplugged).
     assert result.returncode == 0, result.stderr
     assert "Adaptateur débranché" in result.stderr
     assert "Adaptateur rebranché" in result.stderr
@@ -89,7 +92,8 @@ def test_read_survives_unplug_and_records_what_it_showed(simulator: Path, tmp_pa
 
 
 def test_read_table_summary_in_consumer_mode(simulator: Path) -> None:
-    result = run_cli("tic", "read", "--port", str(simulator), "--frames", "3", "--timeout", "20")
+    # one frame holds all of the summary: each frame at 9600 baud takes 0.9 s of waiting
+    result = run_cli("tic", "read", "--port", str(simulator), "--frames", "1", "--timeout", "20")
     assert result.returncode == 0, result.stderr
     assert "TIC mode standard, 9600 bauds" in result.stderr
     out = result.stdout
@@ -100,7 +104,8 @@ def test_read_table_summary_in_consumer_mode(simulator: Path) -> None:
 
 @pytest.mark.parametrize("simulator", [["--mode", "historique"]], indirect=True)
 def test_read_csv_finds_historique_by_itself(simulator: Path) -> None:
-    result = run_cli("tic", "read", "--port", str(simulator), "--format", "csv", "--frames", "2")
+    # one frame (1.3 s at 1200 baud) has its ADCO row and no injection data
+    result = run_cli("tic", "read", "--port", str(simulator), "--format", "csv", "--frames", "1")
     assert result.returncode == 0, result.stderr
     assert "TIC mode historique, 1200 bauds" in result.stderr
     lines = result.stdout.splitlines()
@@ -116,7 +121,8 @@ def test_read_times_out_without_signal(tmp_path: Path) -> None:
     master, slave = os.openpty()  # a port that never speaks
     tty.setraw(slave)
     try:
-        result = run_cli("tic", "read", "--port", os.ttyname(slave), "--timeout", "2.5")
+        # the timeout is expected to expire: a short one (it was 2.5 s)
+        result = run_cli("tic", "read", "--port", os.ttyname(slave), "--timeout", "0.5")
     finally:
         os.close(master)
         os.close(slave)

@@ -267,7 +267,7 @@ def test_clock_drift_of_a_punctual_meter_is_within_a_second() -> None:
         reader = TicReader(server.path)
         for event in reader:
             live.handle(event)
-            if live.frames >= 3:
+            if live.frames >= 2:  # the first one caught mid-way, then a whole one
                 reader.stop()
     finally:
         server.stop()

@@ -99,11 +99,13 @@ def test_reader_finds_the_simulators_speed_on_a_pty(
 def test_detect_speed_on_a_pty_reports_garbage_at_the_wrong_speed(
     served: list[SimulatorServer],
 ) -> None:
-    server = serve_pty(MeterSimulator(TicMode.HISTORIQUE, seed=4))
+    # at 4 times the line's rate, the 0.4 s window at the wrong speed sees as many bytes
+    # as 1.6 s of a real line (it was 0.8 s at the real rate)
+    server = serve_pty(MeterSimulator(TicMode.HISTORIQUE, seed=4), pace=4)
     served.append(server)
     port = open_port(server.path, 9600)
     try:
-        detection = detect_speed(port, (9600,), windows={9600: 0.8})
+        detection = detect_speed(port, (9600,), windows={9600: 0.4})
         assert detection.baud is None and detection.tried == (9600,)
         assert detection.scores[9600].valid == 0
         detection = detect_speed(port, (1200,), windows={1200: 3.0})
@@ -114,7 +116,8 @@ def test_detect_speed_on_a_pty_reports_garbage_at_the_wrong_speed(
 
 
 def test_simulator_drops_bytes_nobody_reads(served: list[SimulatorServer]) -> None:
-    server = serve_pty(MeterSimulator(seed=5), fast=False)
+    started = time.monotonic()
+    server = serve_pty(MeterSimulator(seed=5), fast=False, pace=4)  # paced, 4 times faster
     served.append(server)
     deadline = time.monotonic() + 10
     while server.frames_sent < 2 and time.monotonic() < deadline:  # poll, no fixed sleep
@@ -122,6 +125,10 @@ def test_simulator_drops_bytes_nobody_reads(served: list[SimulatorServer]) -> No
     # two whole frames went out although nobody reads: the meter never waits
     assert server.frames_sent >= 2 and server.error is None
     assert os.path.exists(server.path)
+    # paced at 4 times the line's rate, not sent as fast as possible (the first 50 ms
+    # slice goes out at once)
+    rate = 4 * server.simulator.byte_rate
+    assert time.monotonic() - started >= server.bytes_sent / rate - 0.1
 
 
 @given(st.lists(st.binary(max_size=120), max_size=12))

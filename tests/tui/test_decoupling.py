@@ -85,7 +85,8 @@ async def test_live_tic_is_captured_during_the_test(
     from linkytool.tic.sim_serve import serve_pty
     from linkytool.tui.messages import TicReadingUpdated
 
-    with serve_pty(mode="standard", profile="consumer") as meter:
+    # paced at 4 times the line's rate: the test waits for three frames, not their timing
+    with serve_pty(mode="standard", profile="consumer", pace=4) as meter:
         app = make_app(template_dossier, port=meter.path, autoconnect=True, clock=frozen_clock)
         async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
             await wait_for(pilot, lambda: bool(messages.of(TicReadingUpdated)), timeout=20)

@@ -25,8 +25,10 @@ def _state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def meter(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The demo meter (consumer mode, standard) behind a by-id-like symlink."""
-    server = serve_pty(link=tmp_path / "ttyLINKY", fast=False, mode="standard", profile="consumer")
+    """The demo meter (consumer mode, standard) behind a by-id-like symlink, paced, at 4
+    times the line's rate: the tests wait for frames (0.9 s each at 9600 baud), not for
+    anything about their timing."""
+    server = serve_pty(link=tmp_path / "ttyLINKY", pace=4, mode="standard", profile="consumer")
     yield server
     server.close()
 

@@ -15,17 +15,22 @@ from web_helpers import free_port
 from linkytool.cli.serve_app import GuardedServer
 
 #: A stand-in for the UI process: textual-serve's prelude, one data packet, then it waits
-#: for the server's "quit" (or the end of its stdin) and exits.
+#: for the server's "quit" (or the end of its stdin) and exits. It reads the server's
+#: packets (type, 4-byte length, payload) as the real UI does: a stand-in that ignored
+#: "quit" held every test that opens a session for the server's 6 s grace, then SIGTERM.
 FAKE_UI = r"""
-import sys
+import json, sys
 out = sys.stdout.buffer
 out.write(b"__GANGLION__\n")
 payload = b"ECRAN-PRM 30002345678901"
 out.write(b"D" + len(payload).to_bytes(4, "big") + payload)
 out.flush()
 while True:
-    data = sys.stdin.buffer.read(1)
-    if not data:
+    head = sys.stdin.buffer.read(5)
+    if len(head) < 5:
+        break
+    body = sys.stdin.buffer.read(int.from_bytes(head[1:], "big"))
+    if head[:1] == b"M" and json.loads(body).get("type") == "quit":
         break
 """
 

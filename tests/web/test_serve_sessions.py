@@ -90,9 +90,10 @@ def _can_connect(url: str) -> bool:
     return asyncio.run(go())
 
 
-async def _open_tab(url: str, hold_s: float | None) -> None:
+async def _open_tab(url: str, hold_s: float | None, drawn: asyncio.Event | None = None) -> None:
     """What a browser tab does: connect, give its size, then close after ``hold_s``
-    [s] (None: read until the server closes the connection)."""
+    [s] (None: read until the server closes the connection; ``drawn`` is set once the
+    UI's first screen, with its title, has arrived)."""
     origin = "/".join(url.split("/", 3)[:3])
     async with (
         aiohttp.ClientSession() as client,
@@ -105,8 +106,13 @@ async def _open_tab(url: str, hold_s: float | None) -> None:
         if hold_s is not None:
             await asyncio.sleep(hold_s)
         else:
-            async for _ in ws:
-                pass
+            received = b""
+            async for message in ws:
+                if drawn is not None and not drawn.is_set():
+                    if message.type == aiohttp.WSMsgType.BINARY:
+                        received += message.data
+                    if b"linkytool" in received:
+                        drawn.set()
 
 
 def test_a_tab_closed_while_the_ui_starts_leaves_no_process(
@@ -126,10 +132,11 @@ def test_ctrl_c_on_the_server_ends_the_open_sessions(
     process, url = serving
 
     async def hold_then_interrupt() -> None:
-        tab = asyncio.create_task(_open_tab(url, hold_s=None))
+        drawn = asyncio.Event()
+        tab = asyncio.create_task(_open_tab(url, hold_s=None, drawn=drawn))
         while not _sessions_of(dossier):
             await asyncio.sleep(0.2)
-        await asyncio.sleep(3)  # the UI is up and drawing
+        await asyncio.wait_for(drawn.wait(), 30)  # the UI is up and drawing
         process.send_signal(signal.SIGINT)
         await asyncio.wait_for(tab, 30)  # the server closes the tab's connection
 

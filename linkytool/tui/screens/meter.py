@@ -118,6 +118,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.reader_worker: Worker[None] | None = None
+        #: Arrêter was pressed and no reading started since.
+        self._stopped_by_user = False
         self.recording: Path | None = None
         self.status_state = "stopped"
         self.reading: Any = None
@@ -295,6 +297,7 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         from linkytool.tic.serialio import TicReader
 
         self._stop_reader()
+        self._stopped_by_user = False
         self.session.power_history.clear()
         if self.recording is not None:
             self.recording.parent.mkdir(parents=True, exist_ok=True)
@@ -306,6 +309,9 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
     def action_disconnect(self) -> None:
         self._stop_reader()
         self._set_status("stopped", "Lecture arrêtée.")
+        # What the stopped reader posted before it ended (a frame, a status still in the
+        # queue) must not say "Connecté" again: seen with frames 0.2 s apart.
+        self._stopped_by_user = True
 
     def _stop_reader(self) -> None:
         if self.reader_worker is not None:
@@ -446,6 +452,8 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
     # -- display ---------------------------------------------------------------------------
 
     def on_tic_status(self, message: TicStatus) -> None:
+        if self._stopped_by_user:
+            return  # posted by the reader stopped since, still in the queue
         self._set_status(message.state, message.text)
         stale = message.state in STALE_STATES and self.reading is not None
         if stale != self.stale:
@@ -466,7 +474,9 @@ Débrancher l'adaptateur ne bloque rien : la lecture reprend au rebranchement.
         self.reading = reading
         self.last_frame_at = message.host_time
         self.stale = False
-        if self.status_state in ("connecting", "stopped"):
+        if self.status_state == "connecting" or (
+            self.status_state == "stopped" and not self._stopped_by_user
+        ):
             self._set_status("connected", f"Connecté — mode {getattr(reading, 'mode', '?')}.")
         history = self.session.power_history
         history.append((message.host_time, reading.sinsts_va, reading.sinsti_va))
