@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from forge import flip_byte, make_p12, rewrite_summary
-from mes_helpers import NOW, SCREENS, screen_image, trust_screens
+from mes_helpers import NOW, SCREENS, copy_complete, screen_image, trust_screens
 from pypdf import PdfReader
 
 from linkytool.cli import cli
@@ -42,11 +42,23 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.fixture(scope="session")
+def trusted_dossier(
+    complete_template: tuple[Dossier, Path], tmp_path_factory: pytest.TempPathFactory
+) -> bytes:
+    """The bytes of :func:`complete`'s dossier file once :func:`trust_screens` recorded its
+    screens, computed once per test process (its photos are the same bytes in every test:
+    so are the hashes it records; issue 14)."""
+    _, path = copy_complete(complete_template, tmp_path_factory.mktemp("ready"))
+    trust_screens(path)
+    return path.read_bytes()
+
+
 @pytest.fixture
-def ready(complete: tuple[Dossier, Path]) -> Path:
+def ready(complete: tuple[Dossier, Path], trusted_dossier: bytes) -> Path:
     """A complete dossier whose photos carry recorded screens (no OCR needed)."""
     _, path = complete
-    trust_screens(path)
+    path.write_bytes(trusted_dossier)
     return path
 
 
