@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -36,28 +33,6 @@ COMMITTED = [
 ]
 #: Screens whose value an easy photo must give confidently.
 VALUE_SCREENS = ("prm", "date", "injection_index")
-
-
-@pytest.fixture(scope="session")
-def committed_reading(session_store: Callable[[str], Any]) -> Callable[[str], PhotoReading]:
-    """``read_photo`` of a committed sample photo (by name), read once per test session for
-    all the test workers (issue 14: the 24 photos, 8 s of CPU, were read one after another
-    by one test, and the demo photos again by each worker that ran another test here).
-    Each reading is real: ``read_photo``'s, by whichever worker needs it first, kept
-    under the SHA-256 of the photo's bytes (``SessionStore``), in the store the UI tests'
-    ``CachedPhotoReader`` keeps its readings in, by the same key: a demo photo read by
-    either is read once per session for both (the reader reads no clock)."""
-    store = session_store("photo-readings")
-
-    @functools.cache
-    def read(name: str) -> PhotoReading:
-        path = SAMPLES_PHOTOS / name
-        key = hashlib.sha256(path.read_bytes()).hexdigest()
-        reading = store.get(key, lambda: read_photo(path))
-        assert isinstance(reading, PhotoReading)
-        return reading
-
-    return read
 
 
 @pytest.mark.parametrize(
