@@ -9,7 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -225,6 +225,35 @@ class SessionStore:
 def session_store(session_folder: Path) -> Callable[[str], SessionStore]:
     """``session_store(name)``: the :class:`SessionStore` named ``name`` of this session."""
     return lambda name: SessionStore(session_folder / name)
+
+
+class SessionReadings:
+    """``linkytool.ocr.read_photo``, run once per photo content for the whole test session:
+    for the tests whose point is what is done with a reading (a command's output, its exit
+    code), not the reading itself. Each reading is real (``read_photo``'s, by whichever
+    test worker needs it first), kept under the SHA-256 of the photo's bytes in the
+    session's ``photo-readings`` store, the one ``tests/tui``'s ``CachedPhotoReader`` and
+    ``tests/ocr``'s ``committed_reading`` keep theirs in, by the same key (issue 14). A
+    photo the reader refuses raises each time (nothing is kept)."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self._store = store
+
+    def __call__(self, path: str | Path) -> Any:
+        import dataclasses
+        import hashlib
+
+        from linkytool.ocr import read_photo
+
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        reading = self._store.get(digest, lambda: read_photo(path))
+        return dataclasses.replace(reading, path=Path(path))
+
+
+@pytest.fixture(scope="session")
+def session_readings(session_store: Callable[[str], SessionStore]) -> SessionReadings:
+    """:class:`SessionReadings` of this session."""
+    return SessionReadings(session_store("photo-readings"))
 
 
 @pytest.fixture(scope="session")

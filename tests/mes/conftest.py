@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from forge import make_p12
-from mes_helpers import DEMO_DIR, SCREENS, PhotoMaker, demo_dossier, gps_exif, screen_image
+from mes_helpers import (
+    SCREENS,
+    PhotoMaker,
+    build_complete,
+    copy_complete,
+    gps_exif,
+    screen_image,
+    screen_jpeg,
+)
 from PIL import Image
 
-from linkytool.mes import Dossier, ReadingField, ReadingSource, save_dossier
-from linkytool.mes.photos import sha256_file
+from linkytool.mes import Dossier, ReadingField
 
 
 @pytest.fixture
@@ -27,12 +33,15 @@ def make_photo(tmp_path: Path) -> PhotoMaker:
         quality: int = 90,
         noise: bool = False,
     ) -> Path:
-        title, value = SCREENS[role]
-        image = screen_image(title, value, size)
-        if noise:  # incompressible texture: a large file even at a sane size
-            image = Image.blend(image, Image.effect_noise(size, 120).convert("RGB"), 0.45)
         path = tmp_path / "photos" / name
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not noise:
+            path.write_bytes(screen_jpeg(role, size, gps, quality))
+            return path
+        # incompressible texture: a large file even at a sane size (random: never kept)
+        title, value = SCREENS[role]
+        image = screen_image(title, value, size)
+        image = Image.blend(image, Image.effect_noise(size, 120).convert("RGB"), 0.45)
         kwargs = {"exif": gps_exif().tobytes()} if gps else {}
         image.save(path, format="JPEG", quality=quality, **kwargs)
         return path
@@ -40,27 +49,26 @@ def make_photo(tmp_path: Path) -> PhotoMaker:
     return make
 
 
+@pytest.fixture(scope="session")
+def complete_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dossier, Path]:
+    """:func:`build_complete` once per test process: its folder is copied for each test
+    (it was built anew for each, 48 tests: the dossier's save alone, a TOML parse of the
+    template, a render and a parse to check it loads back, is 60 ms; issue 14)."""
+    folder = tmp_path_factory.mktemp("complete")
+
+    def make(name: str, role: ReadingField = ReadingField.PRM) -> Path:
+        path = folder / "photos" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(screen_jpeg(role, (1200, 900), False, 90))
+        return path
+
+    return build_complete(folder, make)
+
+
 @pytest.fixture
-def complete(tmp_path: Path, make_photo: PhotoMaker) -> tuple[Dossier, Path]:
+def complete(tmp_path: Path, complete_template: tuple[Dossier, Path]) -> tuple[Dossier, Path]:
     """A dossier satisfying every prerequisite, saved with its photos and signatures."""
-    dossier = demo_dossier()
-    for role, name in (
-        (ReadingField.PRM, "prm.jpg"),
-        (ReadingField.DATE, "date.jpg"),
-        (ReadingField.INJECTION_INDEX, "index.jpg"),
-    ):
-        photo = make_photo(name, role)
-        setattr(dossier.photos, role.value, f"photos/{name}")
-        for reading in dossier.readings.history(role):
-            if reading.source is ReadingSource.PHOTO:  # recorded OCR, re-tied to this photo
-                reading.sha256 = sha256_file(photo)
-                reading.screen = ""
-                reading.file = f"photos/{name}"
-    for name in ("signature-producteur.png", "signature-installateur.png"):
-        shutil.copy(DEMO_DIR / name, tmp_path / name)
-    path = tmp_path / "dossier.toml"
-    save_dossier(dossier, path)
-    return dossier, path
+    return copy_complete(complete_template, tmp_path)
 
 
 @pytest.fixture(scope="session")

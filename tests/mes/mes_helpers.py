@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from linkytool.mes import Dossier, ReadingField, parse_dossier_text
+from linkytool.mes import Dossier, ReadingField, ReadingSource, parse_dossier_text, save_dossier
+from linkytool.mes.photos import sha256_file
 from linkytool.mes.schema import PARIS
 from linkytool.mes.service import (
     AttestationRequest,
@@ -55,6 +59,62 @@ def gps_exif() -> Image.Exif:
     gps[3] = "W"
     gps[4] = (1.0, 33.0, 12.0)
     return exif
+
+
+@functools.cache
+def screen_jpeg(role: ReadingField, size: tuple[int, int], gps: bool, quality: int) -> bytes:
+    """The JPEG bytes of ``role``'s screen picture, drawn and encoded once per test process
+    (the same arguments give the same bytes: Pillow draws and encodes deterministically;
+    issue 14)."""
+    title, value = SCREENS[role]
+    buffer = io.BytesIO()
+    kwargs = {"exif": gps_exif().tobytes()} if gps else {}
+    screen_image(title, value, size).save(buffer, format="JPEG", quality=quality, **kwargs)
+    return buffer.getvalue()
+
+
+#: The files of :func:`complete`'s folder, relative to it.
+COMPLETE_FILES = (
+    "photos/prm.jpg",
+    "photos/date.jpg",
+    "photos/index.jpg",
+    "signature-producteur.png",
+    "signature-installateur.png",
+    "dossier.toml",
+)
+
+
+def build_complete(folder: Path, make_photo: PhotoMaker) -> tuple[Dossier, Path]:
+    """A dossier satisfying every prerequisite, saved in ``folder`` with its photos and
+    signatures."""
+    dossier = demo_dossier()
+    for role, name in (
+        (ReadingField.PRM, "prm.jpg"),
+        (ReadingField.DATE, "date.jpg"),
+        (ReadingField.INJECTION_INDEX, "index.jpg"),
+    ):
+        photo = make_photo(name, role)
+        setattr(dossier.photos, role.value, f"photos/{name}")
+        for reading in dossier.readings.history(role):
+            if reading.source is ReadingSource.PHOTO:  # recorded OCR, re-tied to this photo
+                reading.sha256 = sha256_file(photo)
+                reading.screen = ""
+                reading.file = f"photos/{name}"
+    for name in ("signature-producteur.png", "signature-installateur.png"):
+        shutil.copy(DEMO_DIR / name, folder / name)
+    path = folder / "dossier.toml"
+    save_dossier(dossier, path)
+    return dossier, path
+
+
+def copy_complete(template: tuple[Dossier, Path], folder: Path) -> tuple[Dossier, Path]:
+    """:func:`complete_template`'s files copied into ``folder`` and its dossier, a copy the
+    test may change: what :func:`build_complete` would write there, byte for byte."""
+    dossier, path = template
+    for name in COMPLETE_FILES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path.parent / name, folder / name)
+    return copy.deepcopy(dossier), folder / "dossier.toml"
 
 
 def demo_dossier() -> Dossier:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
@@ -32,10 +33,18 @@ def flat(pages: list[str]) -> str:
     return " ".join(" ".join(pages).split())
 
 
-def test_attestation_carries_every_section(complete: tuple[Dossier, Path]) -> None:
-    dossier, path = complete
-    result = attest(dossier, base_dir=path.parent, now=GENERATED)
-    pages, reader = pdf_text(result.pdf)
+@pytest.fixture(scope="module")
+def attested(complete_template: tuple[Dossier, Path]) -> bytes:
+    """The attestation of the complete dossier (``complete``'s, the same files byte for
+    byte), laid out once for the checks that only read it (it was laid out by each of
+    four tests: 0.2 s of CPU each; issue 14)."""
+    dossier, path = complete_template
+    return attest(copy.deepcopy(dossier), base_dir=path.parent, now=GENERATED).pdf
+
+
+def test_attestation_carries_every_section(complete: tuple[Dossier, Path], attested: bytes) -> None:
+    _, path = complete
+    pages, reader = pdf_text(attested)
     text = flat(pages)
     assert reader.metadata is not None and reader.metadata.title == TITLE
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
@@ -87,9 +96,11 @@ def test_attestation_carries_every_section(complete: tuple[Dossier, Path]) -> No
     assert images == 5  # three thumbnails, two signatures
 
 
-def test_embedded_summary_is_machine_readable(complete: tuple[Dossier, Path]) -> None:
-    dossier, path = complete
-    pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+def test_embedded_summary_is_machine_readable(
+    complete: tuple[Dossier, Path], attested: bytes
+) -> None:
+    _, path = complete
+    pdf = attested
     summary = read_embedded_summary(pdf)
     assert summary is not None
     assert summary["prm"] == "30002345678901"
@@ -126,20 +137,20 @@ def test_draft_stamps_every_page(complete: tuple[Dossier, Path]) -> None:
     assert summary is not None and summary["draft"] is True
 
 
-def test_layout_is_deterministic(complete: tuple[Dossier, Path]) -> None:
-    """Same dossier, same pages (only the PDF trailer's random ID and ModDate differ)."""
+def test_layout_is_deterministic(complete: tuple[Dossier, Path], attested: bytes) -> None:
+    """Same dossier, same pages (only the PDF trailer's random ID and ModDate differ): the
+    module's attestation and one laid out again here, in the test's own folder."""
     dossier, path = complete
-    first = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    first = attested
     second = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
     assert pdf_text(first)[0] == pdf_text(second)[0]
     assert first[: first.index(b"%%EOF")] == second[: second.index(b"%%EOF")]
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
-def test_renders_with_poppler(complete: tuple[Dossier, Path], tmp_path: Path) -> None:
-    dossier, path = complete
+def test_renders_with_poppler(attested: bytes, tmp_path: Path) -> None:
     pdf = tmp_path / "attestation.pdf"
-    pdf.write_bytes(attest(dossier, base_dir=path.parent, now=GENERATED).pdf)
+    pdf.write_bytes(attested)
     subprocess.run(
         ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "page")],
         check=True,

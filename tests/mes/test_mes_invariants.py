@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from forge import flip_byte, make_p12, rewrite_summary
-from mes_helpers import NOW, SCREENS, screen_image, trust_screens
+from mes_helpers import NOW, SCREENS, copy_complete, screen_image, trust_screens
 from pypdf import PdfReader
 
 from linkytool.cli import cli
@@ -42,12 +42,67 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.fixture(scope="session")
+def trusted_dossier(
+    complete_template: tuple[Dossier, Path], tmp_path_factory: pytest.TempPathFactory
+) -> bytes:
+    """The bytes of :func:`complete`'s dossier file once :func:`trust_screens` recorded its
+    screens, computed once per test process (its photos are the same bytes in every test:
+    so are the hashes it records; issue 14)."""
+    _, path = copy_complete(complete_template, tmp_path_factory.mktemp("ready"))
+    trust_screens(path)
+    return path.read_bytes()
+
+
 @pytest.fixture
-def ready(complete: tuple[Dossier, Path]) -> Path:
+def ready(complete: tuple[Dossier, Path], trusted_dossier: bytes) -> Path:
     """A complete dossier whose photos carry recorded screens (no OCR needed)."""
     _, path = complete
-    trust_screens(path)
+    path.write_bytes(trusted_dossier)
     return path
+
+
+#: ``service.attest``'s output in the tests below that attest ``ready`` first.
+PRODUCED = "attestation.pdf"
+
+
+def attest_in_folder(
+    complete_template: tuple[Dossier, Path],
+    trusted_dossier: bytes,
+    folder: Path,
+    request: service.AttestationRequest,
+) -> tuple[bytes, bytes]:
+    """``service.attest`` of a ``ready`` dossier copied into ``folder`` to ``PRODUCED``:
+    (the PDF's bytes, the dossier file's bytes once it recorded the attestation)."""
+    _, path = copy_complete(complete_template, folder)
+    path.write_bytes(trusted_dossier)
+    service.attest(path, folder / PRODUCED, request)
+    return (folder / PRODUCED).read_bytes(), path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def attested_files(
+    complete_template: tuple[Dossier, Path],
+    trusted_dossier: bytes,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[bytes, bytes]:
+    """:func:`attest_in_folder` unsigned, once per module (issue 14)."""
+    request = service.AttestationRequest(now=GENERATED)
+    folder = tmp_path_factory.mktemp("attested")
+    return attest_in_folder(complete_template, trusted_dossier, folder, request)
+
+
+@pytest.fixture
+def attested(ready: Path, attested_files: tuple[bytes, bytes]) -> Path:
+    """``ready`` as ``service.attest(ready, PRODUCED beside it, now=GENERATED)`` leaves it:
+    the attestation written and recorded in the dossier (the same bytes as that call
+    writes on the same files, laid out once per module: it was by each of four tests,
+    0.25 s of CPU each; issue 14). Returns the attestation's path."""
+    pdf, dossier = attested_files
+    ready.write_bytes(dossier)
+    produced = ready.parent / PRODUCED
+    produced.write_bytes(pdf)
+    return produced
 
 
 def signatures(path: Path) -> list[str]:
@@ -210,16 +265,27 @@ def test_a_changed_tic_capture_makes_its_readings_stale(ready: Path) -> None:
 # -- failure 7: pack --attestation only compared photo hashes ----------------------------
 
 
-@pytest.fixture
-def signed_pdf(ready: Path, tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def signed_files(
+    complete_template: tuple[Dossier, Path],
+    trusted_dossier: bytes,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[bytes, bytes]:
+    """:func:`attest_in_folder` signed with a throwaway key, once per module (issue 14)."""
     key = make_p12("Louis Bernard")
-    pdf = tmp_path / "attestation.pdf"
-    service.attest(
-        ready,
-        pdf,
-        service.AttestationRequest(key=service.SigningKey(key, b"secret"), now=GENERATED),
-    )
-    return pdf
+    request = service.AttestationRequest(key=service.SigningKey(key, b"secret"), now=GENERATED)
+    folder = tmp_path_factory.mktemp("signed")
+    return attest_in_folder(complete_template, trusted_dossier, folder, request)
+
+
+@pytest.fixture
+def signed_pdf(ready: Path, signed_files: tuple[bytes, bytes]) -> Path:
+    """``ready`` attested and signed electronically (:func:`signed_files`'s bytes)."""
+    pdf, dossier = signed_files
+    ready.write_bytes(dossier)
+    produced = ready.parent / PRODUCED
+    produced.write_bytes(pdf)
+    return produced
 
 
 def _refused(ready: Path, given: Path, tmp_path: Path, fragment: str) -> None:
@@ -250,10 +316,8 @@ def test_pack_refuses_an_attestation_whose_data_changed_after_signing(
 
 
 def test_pack_refuses_an_unsigned_copy_that_is_not_the_one_produced(
-    ready: Path, tmp_path: Path
+    ready: Path, attested: Path, tmp_path: Path
 ) -> None:
-    produced = tmp_path / "attestation.pdf"
-    service.attest(ready, produced, service.AttestationRequest(now=GENERATED))  # images
     other = tmp_path / "other.pdf"
     built = service.build_attestation(
         load_dossier(ready),
@@ -277,9 +341,10 @@ def test_pack_refuses_a_draft_from_another_producer(ready: Path, tmp_path: Path)
     _refused(ready, draft, tmp_path, "Quelqu'un d'autre")
 
 
-def test_pack_refuses_the_recorded_attestation_once_edited(ready: Path, tmp_path: Path) -> None:
-    produced = tmp_path / "attestation.pdf"
-    service.attest(ready, produced, service.AttestationRequest(now=GENERATED))
+def test_pack_refuses_the_recorded_attestation_once_edited(
+    ready: Path, attested: Path, tmp_path: Path
+) -> None:
+    produced = attested
     produced.write_bytes(produced.read_bytes() + b"\n% retouche\n")
     with pytest.raises(AttestationError, match="ne peut pas être envoyée"):
         service.pack(ready, tmp_path / "envoi")
@@ -297,13 +362,12 @@ def _edit_after_attesting(ready: Path) -> None:
 
 
 def test_a_dossier_changed_after_its_attestation_cannot_send_or_sign_it(
-    ready: Path, tmp_path: Path
+    ready: Path, attested: Path, tmp_path: Path
 ) -> None:
     """The pack sent a PDF that said 12 kWh and « Soleil Pose SARL » with a message saying
     13 kWh and another company; `mes sign` signed it. Every field the attestation prints
     is now compared with the dossier."""
-    produced = tmp_path / "attestation.pdf"
-    service.attest(ready, produced, service.AttestationRequest(now=GENERATED))
+    produced = attested
     assert service.check(ready).attestation_changes == ()
     _edit_after_attesting(ready)
     out = tmp_path / "envoi"
@@ -589,10 +653,9 @@ def test_screens_used_in_tests_are_the_three_asked() -> None:
 
 
 def test_an_attestation_signed_afterwards_is_packed_as_signed_electronically(
-    ready: Path, tmp_path: Path
+    ready: Path, attested: Path, tmp_path: Path
 ) -> None:
-    pdf = tmp_path / "attestation.pdf"
-    service.attest(ready, pdf, service.AttestationRequest(now=GENERATED))  # images
+    pdf = attested
     key = service.SigningKey(make_p12("Louis Bernard"), b"secret")
     signed = service.sign(ready, key)
     assert signed.path == pdf and "Louis Bernard" in (signed.signer or "")

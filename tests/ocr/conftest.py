@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from linkytool.ocr import panel
+from linkytool.ocr import PhotoReading, panel, read_photo
 from linkytool.ocr.settings import SETTINGS
 from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
 from ocrsynth.generate import draw_scene
@@ -29,6 +33,73 @@ def synth_photo(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path, truth.to_dict()
 
     return make
+
+
+class CommittedReadings:
+    """``read_photo`` of the committed sample photos (by name), each read once per test
+    session for all the test workers (issue 14: the 24 photos, 8 s of CPU, were read one
+    after another by one test, and the demo photos again by each worker that ran another
+    test here; t17 and t19 again by ``test_lcdgrid.py``). Each reading is real:
+    ``read_photo``'s, by whichever worker needs it first, kept under the SHA-256 of the
+    photo's bytes (``SessionStore``), in the store the UI tests' ``CachedPhotoReader``
+    keeps its readings in, by the same key: a demo photo read by either is read once per
+    session for both (the reader reads no clock).
+
+    The one read of a photo also counts its calls of ``panel.sample_measured`` (each
+    candidate panel measured on its lattice; a counter that passes every call through,
+    the reading unchanged): ``test_lcdgrid.py`` bounds t17's without a read of its own.
+    """
+
+    def __init__(self, store: Callable[[str], Any]) -> None:
+        self._readings = store("photo-readings")
+        self._lattice_calls = store("lattice-calls")
+
+    @functools.cache  # noqa: B019 (one instance per session)
+    def __call__(self, name: str) -> PhotoReading:
+        path = SAMPLES_PHOTOS / name
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
+        reading = self._readings.get(key, lambda: self._counted_read(path, key))
+        assert isinstance(reading, PhotoReading)
+        return reading
+
+    def _counted_read(self, path: Path, key: str) -> PhotoReading:
+        reading, calls = read_counting_lattices(path)
+        self._lattice_calls.get(key, lambda: calls)
+        return reading
+
+    def lattice_calls(self, name: str) -> int:
+        """Calls of ``panel.sample_measured`` by the session's read of photo ``name``
+        (the photo read again, counting, if another reader read it first)."""
+        self(name)
+        path = SAMPLES_PHOTOS / name
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
+        calls = self._lattice_calls.get(key, lambda: read_counting_lattices(path)[1])
+        assert isinstance(calls, int)
+        return calls
+
+
+def read_counting_lattices(path: Path) -> tuple[PhotoReading, int]:
+    """``read_photo(path)`` and its number of calls of ``panel.sample_measured``."""
+    calls = 0
+    real = panel.sample_measured
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    panel.sample_measured = counting  # type: ignore[assignment]
+    try:
+        reading = read_photo(path)
+    finally:
+        panel.sample_measured = real  # type: ignore[assignment]
+    return reading, calls
+
+
+@pytest.fixture(scope="session")
+def committed_reading(session_store: Callable[[str], Any]) -> CommittedReadings:
+    """:class:`CommittedReadings` of this session."""
+    return CommittedReadings(session_store)
 
 
 def make_photo(font: str | None, level: str, index: int, seed: int) -> tuple[bytes, str]:

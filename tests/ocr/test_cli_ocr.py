@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from linkytool.cli import cli
-from linkytool.ocr import PhotoReading, read_photo
+from linkytool.ocr import PhotoReading
 from linkytool.ocr import service as ocr_service
 
 from .conftest import SAMPLES_PHOTOS
@@ -40,6 +42,17 @@ def test_demo_photos_json_and_exit_zero(tmp_path: Path) -> None:
     assert crops == ["demo-date-ecran.png", "demo-index-ecran.png", "demo-prm-ecran.png"]
 
 
+@pytest.fixture
+def shared_readings(
+    monkeypatch: pytest.MonkeyPatch, session_readings: Callable[[Path], Any]
+) -> None:
+    """The command reads each photo through the session's readings (``SessionReadings``):
+    the tests below check what it prints and returns for a reading; the demo photos'
+    test above reads them for real, crops included (issue 14)."""
+    monkeypatch.setattr(ocr_service, "read_photo", session_readings)
+
+
+@pytest.mark.usefixtures("shared_readings")
 def test_table_output_is_french() -> None:
     result = CliRunner().invoke(cli, ["ocr", *DEMO])
     assert result.exit_code == 0, result.output
@@ -51,9 +64,11 @@ def test_table_output_is_french() -> None:
     assert " 12 kWh " in result.stdout
 
 
-def test_value_to_confirm_exits_one(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_value_to_confirm_exits_one(
+    monkeypatch: pytest.MonkeyPatch, session_readings: Callable[[Path], PhotoReading]
+) -> None:
     def unsure(path: str | Path) -> PhotoReading:
-        reading = read_photo(path)
+        reading = session_readings(Path(path))
         return replace(reading, confident=False, confidence=0.4, candidates=("30002345678907",))
 
     monkeypatch.setattr(ocr_service, "read_photo", unsure)
@@ -63,6 +78,7 @@ def test_value_to_confirm_exits_one(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "30002345678907" in result.stdout
 
 
+@pytest.mark.usefixtures("shared_readings")
 def test_tic_disagreement_exits_one(tmp_path: Path) -> None:
     other_meter = Path(__file__).resolve().parents[1] / "data" / "real" / "tic"
     capture = other_meter / "goteleinfo-standard-mono.bin"
@@ -72,6 +88,7 @@ def test_tic_disagreement_exits_one(tmp_path: Path) -> None:
     assert "même compteur" in result.stdout
 
 
+@pytest.mark.usefixtures("shared_readings")
 def test_unreadable_photo_exits_three_without_traceback(tmp_path: Path) -> None:
     truncated = SAMPLES_PHOTOS / "t22-truncated.jpg"
     heic = SAMPLES_PHOTOS / "t23-normal-index.heic"
@@ -99,6 +116,7 @@ def test_missing_tesseract_exits_five(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert "sudo apt-get install tesseract-ocr tesseract-ocr-fra" in result.stderr
 
 
+@pytest.mark.usefixtures("shared_readings")
 def test_photo_of_another_screen_exits_one() -> None:
     result = CliRunner().invoke(cli, ["ocr", str(SAMPLES_PHOTOS / "t10-normal-other.jpg")])
     assert result.exit_code == 1

@@ -22,6 +22,8 @@ from ocrsynth.generate import draw_scene
 from ocrsynth.render import LcdGeometry, LcdStyle, render_lcd
 from ocrsynth.screens import Screen
 
+from .conftest import CommittedReadings
+
 LINES = ("NUMERO PRM", "12345678901234")
 
 
@@ -104,36 +106,28 @@ def test_a_panel_of_another_layout_is_read(tmp_path: Path, index: int, value: st
 
 
 def test_only_the_best_candidates_are_measured_on_their_lattice(
-    monkeypatch: pytest.MonkeyPatch,
+    committed_reading: CommittedReadings,
 ) -> None:
     """A hard photo tries dozens of quads, refinements and turns; measuring each one's
     lattice (~40 ms) made t17 take 6.5 s instead of 2.2 s. Only the few best by standard
-    rank are measured, before the bezel guesses and at the end: at most twice the setting."""
-    from linkytool.ocr import panel
+    rank are measured, before the bezel guesses and at the end: at most twice the setting.
+    Counted on the session's one read of t17 (``CommittedReadings``: 2.8 s of CPU, it was
+    read again here; issue 14)."""
     from linkytool.ocr.settings import SETTINGS
 
-    calls = 0
-    real = panel.sample_measured
-
-    def counting(*args: object, **kwargs: object) -> object:
-        nonlocal calls
-        calls += 1
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(panel, "sample_measured", counting)
-    photo = Path(panel.__file__).parent.parent / "samples" / "photos" / "t17-hard-other.jpg"
-    reading = read_photo(photo)
+    reading = committed_reading("t17-hard-other.jpg")
     assert reading.value is None  # another screen than the three asked for
+    calls = committed_reading.lattice_calls("t17-hard-other.jpg")
     assert 1 <= calls <= 2 * SETTINGS.lattice_candidates
 
 
-def test_a_screen_off_is_not_read_as_letters_on_a_lattice_fitted_to_its_noise() -> None:
+def test_a_screen_off_is_not_read_as_letters_on_a_lattice_fitted_to_its_noise(
+    committed_reading: CommittedReadings,
+) -> None:
     """t19 (screen off, noise): the lattice measured on noise read it as letters closely
-    enough to pass as a panel ('NN7NBB NB  B'); without a title word it names no screen."""
-    from linkytool.ocr import reader
-
-    photo = Path(reader.__file__).parent.parent / "samples" / "photos" / "t19-screen-off.jpg"
-    reading = read_photo(photo)
+    enough to pass as a panel ('NN7NBB NB  B'); without a title word it names no screen.
+    Its reading is the session's one (``CommittedReadings``, issue 14)."""
+    reading = committed_reading("t19-screen-off.jpg")
     assert reading.value is None
     assert reading.lines == ()
     assert reading.warnings[0].startswith("Aucun écran Linky trouvé")

@@ -70,15 +70,17 @@ def test_index_within_a_kwh_of_eait_is_not_proof_of_every_digit() -> None:
 
 
 def test_the_reader_decides_through_the_policy_table(
-    synth_photo, monkeypatch: pytest.MonkeyPatch
+    synth_photo, monkeypatch: pytest.MonkeyPatch, session_readings
 ) -> None:  # type: ignore[no-untyped-def]
     """The policy is the one place that decides: a table with a stricter first rule makes
-    a clear photo "to confirm", with no other change to the reader."""
+    a clear photo "to confirm", with no other change to the reader. The photo is
+    ``test_reader.py``'s first: its reading by the reader as it is, the session's
+    (``SessionReadings``, issue 14)."""
     from linkytool.ocr import policy, read_photo
     from ocrsynth import PhotoSpec
 
     path, truth = synth_photo(PhotoSpec(scene="prm", level="easy", size=(1600, 1200)), 3)
-    assert read_photo(path).confident
+    assert session_readings(path).confident
     never = policy.Rule("never sure", lambda c, s: True, Verdict.TO_CONFIRM)
     monkeypatch.setattr(policy, "RULES", (never, *policy.RULES))
     reading = read_photo(path)

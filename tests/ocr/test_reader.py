@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -38,28 +35,6 @@ COMMITTED = [
 VALUE_SCREENS = ("prm", "date", "injection_index")
 
 
-@pytest.fixture(scope="session")
-def committed_reading(session_store: Callable[[str], Any]) -> Callable[[str], PhotoReading]:
-    """``read_photo`` of a committed sample photo (by name), read once per test session for
-    all the test workers (issue 14: the 24 photos, 8 s of CPU, were read one after another
-    by one test, and the demo photos again by each worker that ran another test here).
-    Each reading is real: ``read_photo``'s, by whichever worker needs it first, kept
-    under the SHA-256 of the photo's bytes (``SessionStore``), in the store the UI tests'
-    ``CachedPhotoReader`` keeps its readings in, by the same key: a demo photo read by
-    either is read once per session for both (the reader reads no clock)."""
-    store = session_store("photo-readings")
-
-    @functools.cache
-    def read(name: str) -> PhotoReading:
-        path = SAMPLES_PHOTOS / name
-        key = hashlib.sha256(path.read_bytes()).hexdigest()
-        reading = store.get(key, lambda: read_photo(path))
-        assert isinstance(reading, PhotoReading)
-        return reading
-
-    return read
-
-
 @pytest.mark.parametrize(
     ("spec", "seed"),
     [
@@ -71,9 +46,11 @@ def committed_reading(session_store: Callable[[str], Any]) -> Callable[[str], Ph
     ],
     ids=["prm", "date-time", "date-only", "index", "prm-portrait-exif"],
 )
-def test_value_screens_are_read(synth_photo, spec: PhotoSpec, seed: int) -> None:  # type: ignore[no-untyped-def]
+def test_value_screens_are_read(synth_photo, session_readings, spec: PhotoSpec, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """Read by the reader as it is, once per session (``SessionReadings``: the first photo
+    is ``test_policy.py``'s too; issue 14)."""
     path, truth = synth_photo(spec, seed)
-    reading = read_photo(path)
+    reading = session_readings(path)
     assert reading.screen.value == truth["kind"]
     assert reading.value == truth["value"]
     assert reading.confident
