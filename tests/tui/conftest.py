@@ -149,11 +149,12 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 3
     autosave in a starved run (nice 19 under a load of 4; issue 14).
 
     Between two looks the test only sleeps (the app runs meanwhile), a few ms at first;
-    once the condition holds, ``pilot.pause()`` lets the app handle what is queued and
-    the condition is looked at again: it returns, as it always did, on a condition that
-    held after a pause. It used to pause 50 ms between looks (a ``pause`` waits for every
-    widget of the screen, 30 ms of CPU on Prérequis): half the waiting of the Prérequis
-    tests was these 50 ms steps, each condition met a few ms into one (issue 14)."""
+    once the condition holds, ``pilot.pause(0)`` lets the app handle what is queued (and
+    draws the screen) and the condition is looked at again: it returns, as it always
+    did, on a condition that held after such a pause. It used to pause 50 ms between
+    looks (each ``pause`` also waits for every widget of the screen, 30 ms of CPU on
+    Prérequis): half the waiting of the Prérequis tests was these 50 ms steps, each
+    condition met a few ms into one (issue 14)."""
     import asyncio
     import time
 
@@ -166,7 +167,7 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 3
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(next(delays, POLL_EVERY_S))
         if condition():
-            await pilot.pause()
+            await pilot.pause(0)  # the screen's queued messages handled, then drawn
             if condition():
                 return
 
