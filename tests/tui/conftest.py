@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import inspect
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,47 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     names = pyfuncitem._fixtureinfo.argnames
     asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
     return True
+
+
+class ParsedCss:
+    """Textual's CSS parsing, once per test process for each source and theme.
+
+    Every new ``App`` parses ``app.tcss`` and the ``DEFAULT_CSS`` of each widget class it
+    mounts again (``Stylesheet._parse_rules`` caches per stylesheet, so per app): a
+    tenth of the CPU of a test that starts the app and shows one screen, for the same
+    rules from the same text each time (issue 14). Parsing is a pure function of the
+    text, its location, its flags and the theme's variables (all in the key); its rule
+    sets are only read afterwards (``Stylesheet.apply``), as one app already shares them
+    among its widgets. A source that fails to parse raises again each time (not kept).
+    """
+
+    def __init__(self) -> None:
+        from textual.css.stylesheet import Stylesheet
+
+        self.parse = Stylesheet._parse_rules
+        self.rules: dict[tuple[Any, ...], list[Any]] = {}
+        self.misses = 0
+
+    def install(self, patch: pytest.MonkeyPatch) -> None:
+        from textual.css.stylesheet import Stylesheet
+
+        def parse_rules(stylesheet: Stylesheet, css: str, *place: Any, **flags: Any) -> Any:
+            key = (tuple(stylesheet._variables.items()), css, place, tuple(flags.items()))
+            rules = self.rules.get(key)
+            if rules is None:
+                self.misses += 1
+                rules = self.rules[key] = self.parse(stylesheet, css, *place, **flags)
+            return rules
+
+        patch.setattr(Stylesheet, "_parse_rules", parse_rules)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _css_parsed_once() -> Iterator[ParsedCss]:
+    parsed = ParsedCss()
+    with pytest.MonkeyPatch.context() as patch:
+        parsed.install(patch)
+        yield parsed
 
 
 def frozen_clock() -> datetime:
@@ -93,22 +134,42 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join(strip.text.rstrip() for strip in strips)
 
 
+#: Sleeps between two looks at a ``wait_for`` condition [s]: short first (most conditions
+#: hold once the app has handled what is queued), then every 50 ms.
+POLL_DELAYS_S = (0.002, 0.004, 0.008, 0.016, 0.032)
+POLL_EVERY_S = 0.05
+
+
 async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 30.0) -> None:
     """Let the app run until ``condition()`` holds (workers report asynchronously).
 
     Returns as soon as it holds: the timeout only bounds a failure. 30 s, not 10: three
     test workers on two shared cores (tests/conftest.py) can starve a worker for seconds:
     ``test_edits_made_elsewhere_meanwhile_are_kept`` missed the 10 s deadline of its
-    autosave in a starved run (nice 19 under a load of 4; issue 14)."""
+    autosave in a starved run (nice 19 under a load of 4; issue 14).
+
+    Between two looks the test only sleeps (the app runs meanwhile), a few ms at first;
+    once the condition holds, ``pilot.pause(0)`` lets the app handle what is queued (and
+    draws the screen) and the condition is looked at again: it returns, as it always
+    did, on a condition that held after such a pause. It used to pause 50 ms between
+    looks (each ``pause`` also waits for every widget of the screen, 30 ms of CPU on
+    Prérequis): half the waiting of the Prérequis tests was these 50 ms steps, each
+    condition met a few ms into one (issue 14)."""
     import asyncio
     import time
 
+    if condition():
+        return
     deadline = time.monotonic() + timeout
-    while not condition():
+    delays = iter(POLL_DELAYS_S)
+    while True:
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
-        await pilot.pause(0.05)
-        await asyncio.sleep(0)
+        await asyncio.sleep(next(delays, POLL_EVERY_S))
+        if condition():
+            await pilot.pause(0)  # the screen's queued messages handled, then drawn
+            if condition():
+                return
 
 
 class CachedPhotoReader:

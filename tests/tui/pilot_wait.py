@@ -19,8 +19,10 @@ Textual), the widget counts as busy: the wait is then Textual's own.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot, WaitForScreenTimeout
 
 
@@ -73,3 +75,76 @@ async def wait_for_screen(self: Pilot[Any], timeout: float = 30.0) -> bool:
         if count > 0:
             return False
     return True
+
+
+#: Longest wait for the screen to go quiet [s]: a screen never quiet in that time is left
+#: to the test's next wait (``wait_for_idle``'s bound is 1 s; each wait for the screen's
+#: messages raises after 30 s, as Textual's: a busy machine took more than 5 s once).
+QUIET_TIMEOUT_S = 30.0
+
+
+async def until_quiet(app: Any, timeout: float = QUIET_TIMEOUT_S) -> None:
+    """Until no node of the app or its screen has a message queued or being processed.
+
+    A message handled may post others further down (the app forwards a key to the
+    screen, which gives it to the focused widget): :func:`wait_for_screen` again until
+    every node waits for its next message."""
+    import time
+
+    pilot = Pilot(app)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        nodes = [app, *app.screen.walk_children(with_self=True)]
+        if all(waits_for_a_message(node) for node in nodes):
+            return
+        await wait_for_screen(pilot)
+
+
+async def press_keys(self: App[Any], keys: Iterable[str]) -> None:
+    """``App._press_keys`` (Textual 8.2), each key handled before the next is sent.
+
+    The same key events, built alike, reach the app's queue as the headless driver puts
+    them there (``driver.send_message`` posts to the app). Textual then waits twice per
+    key until the process looks idle (``wait_for_idle``: 20 ms sleeps until the CPU
+    time of one is under 1 ms): 40 ms at least per key, 100 ms on a busy machine, most
+    of the waiting of the fuzz test of Prérequis (189 keys: 19 s of its 37 s, issue 14).
+    Here the wait ends when the app's and the screen's message queues are done
+    (:func:`until_quiet`), then for the animations as Textual does."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    for typed in keys:
+        if typed.startswith("wait:"):
+            _, wait_ms = typed.split(":")
+            await asyncio.sleep(float(wait_ms) / 1000)
+            await self._animator.wait_until_complete()
+            continue
+        key = _character_to_key(typed) if len(typed) == 1 and not typed.isalnum() else typed
+        original_key = REPLACED_KEYS.get(key, key)
+        char: str | None
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(original_key))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        key_event = events.Key(key, char)
+        key_event.set_sender(self)
+        self.post_message(key_event)
+        await until_quiet(self)
+        await self._animator.wait_until_complete()
+        await until_quiet(self)
+
+
+async def pause(self: Pilot[Any], delay: float | None = None) -> None:
+    """``Pilot.pause`` (Textual 8.2); without a delay it waits for the app's and the
+    screen's message queues to be done (:func:`until_quiet`) instead of ``wait_for_idle``
+    (20 ms sleeps until one used less than 1 ms of CPU: 20 ms at least, 40 ms on a
+    busy machine). Threads the app started are not waited for: a test checks their
+    outcome with a condition of its own."""
+    await self._wait_for_screen()
+    if delay is None:
+        await until_quiet(self.app)
+    else:
+        await asyncio.sleep(delay)
+    self.app.screen._on_timer_update()
