@@ -178,6 +178,12 @@ class Settings:
     #: photos 5 of ocrG's tuning seed 115001, 12 and 34 of 115002). False: as before.
     read_turned: bool = True
 
+    #: Quads the panel search reads at most on one photo (each refined, read both ways
+    #: up and, when neither reads cleanly, at each other's grid): past it the search
+    #: stops and the best panel read so far is used, never confidently
+    #: (``Repair.SEARCH_CUT``: to confirm, retake the photo). 0: unbounded.
+    max_panel_quads: int = 0
+
     # --- the panel's own lattice (linkytool.ocr.lcdgrid.measure_lattice) ---
     #: Window of the moving average taken off the column profile before the lattice fit
     #: [rectified px]: longer than a dot pitch, shorter than the shade a bezel casts over
