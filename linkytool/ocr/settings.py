@@ -182,7 +182,7 @@ class Settings:
     #: up and, when neither reads cleanly, at each other's grid): past it the search
     #: stops and the best panel read so far is used, never confidently
     #: (``Repair.SEARCH_CUT``: to confirm, retake the photo). 0: unbounded.
-    max_panel_quads: int = 0
+    max_panel_quads: int = 40
 
     # --- the panel's own lattice (linkytool.ocr.lcdgrid.measure_lattice) ---
     #: Window of the moving average taken off the column profile before the lattice fit
