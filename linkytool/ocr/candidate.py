@@ -28,6 +28,9 @@ class Repair(StrEnum):
     #: The digits fit the known glyph sets far worse than the title's letters do: a
     #: digit design the reader was not built with (its nearest digit may be wrong).
     UNFAMILIAR_DIGITS = "unfamiliar_digits"
+    #: The panel search stopped at its budget (``Settings.max_panel_quads``): a panel
+    #: it left untried might have read otherwise.
+    SEARCH_CUT = "search_cut"
 
 
 #: The French remark of each repair (shown when the value is to confirm).
@@ -42,6 +45,8 @@ REPAIR_REMARKS: dict[Repair, str] = {
     "(tesseract), à vérifier.",
     Repair.UNFAMILIAR_DIGITS: "Chiffres d'un dessin inhabituel pour ce lecteur : vérifiez "
     "chaque chiffre.",
+    Repair.SEARCH_CUT: "Photo difficile, lecture écourtée : vérifiez la valeur, ou reprenez la "
+    "photo de face, plus près, sans reflet ni flou.",
 }
 
 

@@ -358,6 +358,28 @@ def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3)
     return replace(sampled, placed=grid.placed)
 
 
+def resample_at(
+    grid: GridSample, at: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3
+) -> GridSample:
+    """:func:`sample_grid` of ``grid``'s panel image with ``at`` (and ``window``), from
+    ``grid``'s darkness map and its 3 × 3 blur (they depend on the image only): the same
+    samples, without computing them again."""
+    smooth = grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
+    blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
+    return replace(
+        _sampled(
+            grid.darkness,
+            blurred,
+            offset=at.offset,
+            scale=at.scale,
+            alignment=at.alignment,
+            px_per_dot=px_per_dot,
+            smooth=smooth,
+        ),
+        placed=True,
+    )
+
+
 def _window_blur(darkness: FloatArray, window: int) -> FloatArray:
     return box_blur(darkness, window // 2) if window > 1 else darkness
 
@@ -618,5 +640,6 @@ __all__ = [
     "darkness_map",
     "mirrored",
     "resample",
+    "resample_at",
     "sample_grid",
 ]

@@ -18,7 +18,13 @@ from PIL import Image
 
 from linkytool.ocr.dotmatrix import CellRead, FontSet, WordMatch, classify, spot_words
 from linkytool.ocr.imaging import to_grey
-from linkytool.ocr.lcdgrid import GridSample, mirrored, sample_grid, sample_measured
+from linkytool.ocr.lcdgrid import (
+    GridSample,
+    mirrored,
+    resample_at,
+    sample_grid,
+    sample_measured,
+)
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
 from linkytool.ocr.result import ScreenKind
@@ -158,17 +164,27 @@ def read_panel(
     return classify_grid(grid, variant, font)
 
 
-def read_turned(panel: Image.Image, other: PanelRead) -> PanelRead | None:
+def read_turned(
+    panel: Image.Image, other: PanelRead, *, mine: PanelRead | None = None
+) -> PanelRead | None:
     """``panel`` read on the grid ``other`` (the same quad turned 180°) was sampled on,
-    mirrored (:func:`linkytool.ocr.lcdgrid.mirrored`); None when that is where ``panel``
-    was read already, or ``other`` was read on a measured lattice."""
+    mirrored (:func:`linkytool.ocr.lcdgrid.mirrored`); None when ``other`` was read on a
+    measured lattice, or when ``mine`` (``panel`` read on the standard layout) was read
+    at that very place already (the same dot centres: the same read).
+
+    ``mine``'s darkness map is reused when it was read under ``other``'s variant (the
+    same grey image: the same samples, computed once).
+    """
     if other.grid.lattice is not None:
         return None
-    grid = sample_grid(
-        _channel(panel, other.variant.channel),
-        window=other.variant.window,
-        at=mirrored(other.grid),
-    )
+    at = mirrored(other.grid)
+    if mine is not None and mine.grid.lattice is None:
+        if _same_place(at, mine.grid):
+            return None
+        if mine.variant == other.variant:
+            grid = resample_at(mine.grid, at, window=other.variant.window)
+            return classify_grid(grid, other.variant, other.font)
+    grid = sample_grid(_channel(panel, other.variant.channel), window=other.variant.window, at=at)
     return classify_grid(grid, other.variant, other.font)
 
 
@@ -223,6 +239,9 @@ class PanelChoice:
     quad: npt.NDArray[np.float64] | None = None
     #: The panel shows nothing (screen off): no characters to read.
     blank: bool = False
+    #: The search stopped at its budget (``Settings.max_panel_quads``): a better panel
+    #: may have been left untried, nothing read on this one is confident.
+    cut: bool = False
 
 
 def find_panel(image: Image.Image) -> PanelChoice | None:
@@ -242,14 +261,25 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     on_lattice: dict[int, PanelChoice] = {}  # index in ``tried`` -> read on its lattice
     best: PanelChoice | None = None
     warp = Warper(image)
+    budget = SETTINGS.max_panel_quads
+    quads_read = 0
+    cut = False  # the budget ran out before the search did
     for batch in candidate_batches(to_grey(small)):
+        if cut:
+            break
         if batch and batch[0].from_bezel and tried:
             best = _on_lattice(tried, on_lattice)
             if _reads_well(best.first):
                 break  # bezel guesses are a last resort: a panel already reads
         for candidate in batch[: SETTINGS.max_candidates]:
+            if cut:
+                break
             coarse: npt.NDArray[np.float64] = candidate.quad / scale
             for quad in _quads_to_try(warp, coarse, candidate.from_bezel):
+                if budget and quads_read >= budget:
+                    cut = True
+                    break
+                quads_read += 1
                 turns: list[PanelChoice] = []
                 for turn in (0, 2):
                     turned = np.roll(quad, -turn, axis=0)
@@ -263,12 +293,8 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                     # a measured lattice, a borrowed grid counts only when it reads a
                     # title word (noise read closer to letters names no Linky screen)
                     for mine, other in (turns, turns[::-1]):
-                        again = read_turned(mine.panel, other.first)
-                        if (
-                            again is not None
-                            and again.title_spotted
-                            and not _same_place(again.grid, mine.first.grid)
-                        ):
+                        again = read_turned(mine.panel, other.first, mine=mine.first)
+                        if again is not None and again.title_spotted:
                             turns.append(PanelChoice(mine.panel, again, mine.quad))
                 tried.extend(turns)
                 for choice in turns:
@@ -281,9 +307,9 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     best = _on_lattice(tried, on_lattice)
     if best.first.acceptance > SETTINGS.max_mean_distance:
         if any(choice.first.grid.blank for choice in tried):
-            return PanelChoice(best.panel, best.first, best.quad, blank=True)
+            return PanelChoice(best.panel, best.first, best.quad, blank=True, cut=cut)
         return None
-    return best
+    return replace(best, cut=cut) if cut else best
 
 
 def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) -> PanelChoice:

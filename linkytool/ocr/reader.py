@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -34,7 +35,15 @@ from linkytool.ocr.panel import (
     pooled_shapes,
     read_panel,
 )
-from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide, remarks
+from linkytool.ocr.policy import (
+    REPAIR_REMARKS,
+    Candidate,
+    Repair,
+    Verdict,
+    confidence,
+    decide,
+    remarks,
+)
 from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
 from linkytool.ocr.screenkind import read_title
 from linkytool.ocr.settings import SETTINGS
@@ -168,6 +177,8 @@ def _read_image(
             ),
         )
     warnings: list[str] = []
+    if choice.cut:  # the panel search stopped at its budget: said on every screen
+        warnings.append(REPAIR_REMARKS[Repair.SEARCH_CUT])
     if not title.certain:
         warnings.append("Le titre de l'écran est peu lisible : vérifiez de quel écran il s'agit.")
     if kind not in VALUE_KINDS:
@@ -183,6 +194,8 @@ def _read_image(
         )
     variants = [read_value(read, kind, read is reads[0]) for read in reads]
     candidate = vote(kind, variants, title.certain)
+    if candidate is not None and choice.cut:  # another panel might have read otherwise
+        candidate = replace(candidate, repairs=candidate.repairs | {Repair.SEARCH_CUT})
     if candidate is None:
         return reading(
             screen=kind,
@@ -194,7 +207,7 @@ def _read_image(
         )
     verdict, rule = decide(candidate)
     confident = verdict is Verdict.CONFIDENT
-    warnings.extend(remarks(candidate))
+    warnings.extend(r for r in remarks(candidate) if r not in warnings)
     if not confident:
         warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
     LOG.debug("%s: %s, %s: %s (%s)", source.name, variants, title, verdict, rule)

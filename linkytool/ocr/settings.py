@@ -178,6 +178,16 @@ class Settings:
     #: photos 5 of ocrG's tuning seed 115001, 12 and 34 of 115002). False: as before.
     read_turned: bool = True
 
+    #: Quads the panel search reads at most on one photo (each refined, read both ways
+    #: up and, when neither reads cleanly, at each other's grid): past it the search
+    #: stops and the best panel read so far is used, never confidently
+    #: (``Repair.SEARCH_CUT``: to confirm, retake the photo). 0: unbounded. Set on ocrS's
+    #: tuning seeds 125001 (8 hard + 4 hard camera photos a font) and 125002 (15 hard,
+    #: 8 hard camera, 5 normal a font) and the samples, 266 photos: the quad finally
+    #: chosen was never past the 32nd, 25 photos read more than 40 (up to 81; ~30 ms
+    #: each), 1 of them confident (at 52 quads): slowest in-process 2.26 -> 1.40 s.
+    max_panel_quads: int = 40
+
     # --- the panel's own lattice (linkytool.ocr.lcdgrid.measure_lattice) ---
     #: Window of the moving average taken off the column profile before the lattice fit
     #: [rectified px]: longer than a dot pitch, shorter than the shade a bezel casts over
