@@ -258,9 +258,7 @@ _RIGHT = np.array([p >> 1 if p & 1 == 0 else p for p in range(32)])
 _LEFT = np.array([(p << 1) & 31 if p & 16 == 0 else p for p in range(32)])
 
 
-def row_distances(
-    cells: FloatArray, row_shift_cost: float, seen: FloatArray | None = None
-) -> FloatArray:
+def row_distances(cells: FloatArray, row_shift_cost: float) -> FloatArray:
     """Distance [dots] of each cell row (N, 35 -> 7 rows) to each row pattern: (N, 7, 32).
 
     Tolerant to a row drawn one column off: a pattern may also match moved by one dot
@@ -269,8 +267,7 @@ def row_distances(
     counts half.
     """
     rows = cells.reshape(cells.shape[0], ROWS, 1, COLS)
-    patterns = ROW_PATTERNS if seen is None else seen
-    plain = np.abs(rows - patterns[None, None, :, :]).sum(axis=3)
+    plain = np.abs(rows - ROW_PATTERNS[None, None, :, :]).sum(axis=3)
     moved = np.minimum(plain[:, :, _RIGHT], plain[:, :, _LEFT]) + row_shift_cost
     out: FloatArray = np.minimum(plain, moved)
     return out
@@ -302,14 +299,13 @@ def char_distances(
     *,
     tolerant: bool = True,
     designs: bool = False,
-    seen: FloatArray | None = None,
 ) -> tuple[tuple[str, ...], FloatArray]:
     """Distance of each cell (N, 35) to each character (min over its glyphs, a moved
     glyph's penalty added): (N, C) [dots]. ``tolerant=False``: rows are not matched one
     column off (title spotting: a word summed over cells would otherwise fit noise, "74L"
     spotted as TIC). ``designs``: see :func:`templates` (reading digits)."""
     table = templates(font, designs=designs)
-    per_row = row_distances(cells, SETTINGS.row_shift_cost if tolerant else np.inf, seen)
+    per_row = row_distances(cells, SETTINGS.row_shift_cost if tolerant else np.inf)
     flat = per_row.reshape(len(cells), ROWS * len(ROW_PATTERNS))
     columns = table.row_ids + np.arange(ROWS) * len(ROW_PATTERNS)  # (templates, rows)
     # each template's rows added in row order, one (cells, templates) column at a time:

@@ -9,7 +9,6 @@ each digit, which the grammar re-decides among.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -17,10 +16,6 @@ from dataclasses import replace
 import numpy as np
 
 from linkytool.ocr.dotmatrix import (
-    ROW_PATTERNS,
-    CellRead,
-    FontSet,
-    templates,
     DIGITS,
     FloatArray,
     char_distances,
@@ -203,70 +198,16 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     every = read.grid.cells.reshape(-1, 35)
     at = [cell_index(c) for c in cells]
     chosen, shapes = every[at], read.shape_dots.reshape(-1, 35)[at]
-    title = read.lines[0]
-    seen = _seen_rows(every[:CHARS], title, read.font) if os.environ.get("OCRB_BLUR") else None
-    chars, distances = char_distances(chosen, read.font, designs=True, seen=seen)
+    chars, distances = char_distances(chosen, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
-    if seen is not None:
-        title = _refit_title(every[:CHARS], title, read.font, seen)
     # a panel whose letters are drawn a dot off every template may draw its digits so too
     drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
-    result, unfamiliar = reconsidered(chosen, costs, title, drawn_off, shapes)
+    result, unfamiliar = reconsidered(chosen, costs, read.lines[0], drawn_off, shapes)
     return (
         result,
         unfamiliar,
-        value_margin(chosen, result, title, drawn_off, shapes),
+        value_margin(chosen, result, read.lines[0], drawn_off, shapes),
     )
-
-
-def _seen_rows(cells: FloatArray, title: Sequence[CellRead], font: FontSet | None) -> FloatArray | None:
-    """PROTOTYPE (ocrB): each row pattern as this panel shows it, fitted on the title letters."""
-    table = templates(font)
-    names = np.asarray(table.chars)
-    picked, glyphs = [], []
-    for cell, read in zip(cells, title, strict=False):
-        if not read.char.isalpha():
-            continue
-        mask = (names == read.char) & (table.penalties == 0)
-        if not mask.any():
-            continue
-        options = table.vectors[mask]
-        picked.append(cell)
-        glyphs.append(options[np.argmin(np.abs(options - cell).sum(axis=1))])
-    if len(picked) < 3:
-        return None
-    observed = np.asarray(picked).reshape(-1)
-    drawn = np.asarray(glyphs).reshape(-1, 7, 5)
-    padded = np.pad(drawn, ((0, 0), (0, 0), (1, 1)))
-    sides = (padded[:, :, :-2] + padded[:, :, 2:]).reshape(-1)
-    flat = drawn.reshape(-1)
-    best: tuple[float, FloatArray] | None = None
-    rows = ROW_PATTERNS.astype(np.float64)
-    prow = np.pad(rows, ((0, 0), (1, 1)))
-    for spread in np.arange(0.0, 0.51, 0.05):
-        x = flat + spread * sides
-        design = np.stack([np.ones_like(x), x], axis=1)
-        (level, gain), *_ = np.linalg.lstsq(design, observed, rcond=None)
-        residual = float(np.abs(np.clip(level + gain * x, 0, 1) - observed).sum())
-        if best is None or residual < best[0]:
-            seen = np.clip(level + gain * (rows + spread * (prow[:, :-2] + prow[:, 2:])), 0, 1)
-            best = (residual, seen)
-    return None if best is None else best[1]
-
-
-def _refit_title(
-    cells: FloatArray, title: Sequence[CellRead], font: FontSet | None, seen: FloatArray
-) -> list[CellRead]:
-    """PROTOTYPE (ocrB): the title letters' distances to their characters as the panel shows them."""
-    chars, distances = char_distances(cells[: len(title)], font, seen=seen)
-    out = []
-    for i, read in enumerate(title):
-        if read.char in chars:
-            d = float(distances[i, chars.index(read.char)])
-            out.append(CellRead(read.char, d, read.second, d + read.margin))
-        else:
-            out.append(read)
-    return out
 
 
 def faint_digit(read: PanelRead, match: ScreenMatch) -> bool:
