@@ -16,6 +16,7 @@ cell is sure, each way. Nothing here changes the reader.
 Usage (from the repository root, a tree whose photos exist)::
 
     PYTHONPATH=$PWD .venv/bin/python devtools/ocr_title_blur.py WORKDIR --level hard [--limit N]
+    # camera model photos: --level hard-camera
 """
 
 from __future__ import annotations
