@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +21,9 @@ from linkytool.acc.errors import CoefficientError, OptionRef
 from linkytool.acc.model import BoolArray, FloatArray, IntArray, KeyKind, Operation, StaticExcess
 from linkytool.acc.timegrid import TimeGrid, format_local_french
 from linkytool.textfmt import french_count, french_number
+
+if TYPE_CHECKING:
+    from linkytool.acc.rounding import PublishedFigures
 
 Progress = Callable[[int, int], None]
 
@@ -71,6 +75,14 @@ class AccResult:
         """Complement bought from each consumer's supplier [Wh]."""
         result: FloatArray = np.maximum(self.consumption_wh - self.self_consumed_wh, 0.0)
         return result
+
+    @cached_property
+    def published(self) -> PublishedFigures:
+        """Every energy as published, rounded once (participants.csv, allocations.csv, the
+        workbooks, the command's table and the pane all show these numbers)."""
+        from linkytool.acc.rounding import publish
+
+        return publish(self)
 
     def indicators(self) -> dict[str, float | None]:
         """Operation indicators (annex 2 §9.2.1.4): energies [kWh] and rates (0..1)."""

@@ -20,7 +20,7 @@ from linkytool.acc.errors import AccError
 from linkytool.acc.labels import INDICATOR_LABELS, key_title
 from linkytool.acc.model import BoolArray, KeyKind
 from linkytool.acc.outset import OutputSet
-from linkytool.acc.rounding import add_up, published_energies, published_participants
+from linkytool.acc.rounding import add_up
 from linkytool.acc.timegrid import TimeGrid, format_local, true_runs
 from linkytool.errors import OutputError
 from linkytool.fileio import atomic_write_bytes, atomic_write_text
@@ -81,7 +81,7 @@ def participants_csv(result: AccResult) -> str:
         "self_produced_kwh,surplus_kwh"
     ]
     op = result.operation
-    figures = published_participants(result)
+    figures = result.published.participants
     used, own, complement = (
         wh / 1000 for wh in (figures.consumption, figures.self_consumed, figures.complement)
     )
@@ -100,7 +100,7 @@ def allocations_csv(result: AccResult) -> str:
     rounded so that a consumer's rows add up to its self-consumed figure and a producer's
     to its self-produced figure in participants.csv."""
     op = result.operation
-    pairs = published_participants(result).pairs / 1000
+    pairs = result.published.participants.pairs / 1000
     lines = ["producer,consumer,self_consumed_kwh"]
     for p, producer in enumerate(op.producers):
         for i, consumer in enumerate(op.consumers):
@@ -234,12 +234,8 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         float(consumer[:, :, 1].sum()),
         float(producer[:, 2].sum()),
     )
-    published = published_energies(
-        float(consumer[:, :, 0].sum()),
-        float(producer[:, 0].sum()),
-        float(consumer[:, :, 1].sum()),
-        quantum_wh=1.0,
-    )
+    figures = result.published.months[month]  # rounded once, as participants.csv
+    published = figures.energies()
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
@@ -284,7 +280,9 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         ],
         bold,
     )
-    injected, shared, surplus = (wh / 1000 for wh in add_up(producer[:, 0], producer[:, 1]))
+    injected, shared, surplus = (
+        wh / 1000 for wh in (figures.injection, figures.self_produced, figures.surplus)
+    )
     for p, prm in enumerate(op.producers):
         sheet.write_string(p + 1, 0, prm)
         for q, values_kwh in enumerate((injected, shared, surplus), start=1):
@@ -305,7 +303,9 @@ def monthly_workbook(result: AccResult, month: int, convention: str) -> bytes:
         ],
         bold,
     )
-    used, own, complement = (wh / 1000 for wh in add_up(consumer[:, :, 0], consumer[:, :, 1]))
+    used, own, complement = (
+        wh / 1000 for wh in (figures.consumption, figures.self_consumed, figures.complement)
+    )
     row = 1
     for i, prm in enumerate(op.consumers):
         for c, name in enumerate(op.tou_classes):

@@ -42,33 +42,11 @@ def add_up(
     return rounded_whole * quantum, rounded_part * quantum, rest * quantum
 
 
-def published_energies(
-    consumption_wh: float, production_wh: float, self_consumed_wh: float, quantum_wh: float
-) -> dict[str, float]:
-    """The operation's energy indicators [kWh] rounded to ``quantum_wh``, the surplus
-    derived so that production = self-consumption + surplus as printed."""
-    production, own, surplus = add_up(production_wh, self_consumed_wh, quantum_wh)
-    consumption = add_up(consumption_wh, 0.0, quantum_wh)[0]
-    return {
-        "consumption_kwh": float(consumption) / 1000,
-        "production_kwh": float(production) / 1000,
-        "self_consumed_kwh": float(own) / 1000,
-        "surplus_kwh": float(surplus) / 1000,
-    }
-
-
-def published_indicators(result: AccResult, quantum_wh: float = 1.0) -> dict[str, float | None]:
-    """:meth:`AccResult.indicators` as published: energies rounded to ``quantum_wh`` by
-    :func:`published_energies`, rates unchanged."""
+def published_indicators(result: AccResult) -> dict[str, float | None]:
+    """:meth:`AccResult.indicators` as published: energies [kWh] the sums of
+    participants.csv's columns (:meth:`PublishedFigures.energies`), rates unchanged."""
     values = result.indicators()
-    values.update(
-        published_energies(
-            float(result.consumption_wh.sum()),
-            float(result.injection_wh.sum()),
-            float(result.self_consumed_wh.sum()),
-            quantum_wh,
-        )
-    )
+    values.update(result.published.energies())
     return values
 
 
@@ -200,23 +178,118 @@ def add_up_table(
     )
 
 
-def published_participants(result: AccResult, quantum_wh: float = 1.0) -> PublishedParticipants:
-    """The participants' energies [Wh] of ``result`` as published (:func:`add_up_table`)."""
-    return add_up_table(
+def published_participants(result: AccResult) -> PublishedParticipants:
+    """The participants' energies [Wh] of ``result`` as published (:func:`add_up_table`,
+    computed once: :attr:`AccResult.published`)."""
+    return result.published.participants
+
+
+@dataclass(frozen=True)
+class PublishedMonth:
+    """One month's energies as published [Wh]: ``consumption[c, i]``, ``self_consumed[c,
+    i]``, ``complement[c, i]`` per time-of-use class ``c`` and consumer ``i``;
+    ``injection[p]``, ``self_produced[p]``, ``surplus[p]`` per producer. Every row adds
+    up, and the producers' self-produced figures add up to the consumers' self-consumed
+    ones (the workbook's sheets and its indicators agree)."""
+
+    consumption: FloatArray
+    self_consumed: FloatArray
+    complement: FloatArray
+    injection: FloatArray
+    self_produced: FloatArray
+    surplus: FloatArray
+
+    def energies(self) -> dict[str, float]:
+        """The month's energy indicators [kWh]: the sums of its published rows."""
+        return _energies(self.consumption, self.injection, self.self_consumed, self.surplus)
+
+
+def _energies(
+    consumption: FloatArray, injection: FloatArray, self_consumed: FloatArray, surplus: FloatArray
+) -> dict[str, float]:
+    return {
+        "consumption_kwh": float(consumption.sum()) / 1000,
+        "production_kwh": float(injection.sum()) / 1000,
+        "self_consumed_kwh": float(self_consumed.sum()) / 1000,
+        "surplus_kwh": float(surplus.sum()) / 1000,
+    }
+
+
+@dataclass(frozen=True)
+class PublishedFigures:
+    """Every energy linkytool publishes for one result, rounded once to 1 Wh (kWh to 3
+    decimals): participants.csv and allocations.csv (``participants``), each monthly
+    workbook (``months``), the command's table and the pane render these numbers, so no
+    two outputs can differ in the last place."""
+
+    participants: PublishedParticipants
+    months: tuple[PublishedMonth, ...]
+
+    def energies(self) -> dict[str, float]:
+        """The operation's energy indicators [kWh]: sums of participants.csv's columns
+        (production = self-consumption + surplus as printed)."""
+        t = self.participants
+        return _energies(t.consumption, t.injection, t.self_consumed, t.surplus)
+
+
+def _split(exact: FloatArray, totals: FloatArray) -> IntArray:
+    """Each column ``i`` of ``exact`` (cells, entities) shared into integers summing to
+    ``totals[i]`` (whole units) by largest remainders."""
+    return _apportion_columns(np.maximum(exact, 0.0), np.rint(totals).astype(np.int64))
+
+
+def publish(result: AccResult) -> PublishedFigures:
+    """Round ``result``'s energies once, for every output (see :class:`PublishedFigures`).
+
+    The monthly figures are shares of the period's published figures, so a one-month
+    period's workbook shows participants.csv's numbers and the months of a longer period
+    add up to them: each consumer's self-consumed figure and its complement are shared
+    among its (month, class) cells by largest remainders (consumption = the two), each
+    producer's surplus among its months the same way, and its self-produced figure among
+    its months so that each month's producers add up to that month's consumers
+    (:func:`_balance_rows`); injection = self-produced + surplus.
+    """
+    period = add_up_table(
         result.consumption_wh,
         result.self_consumed_wh,
         result.injection_wh,
         result.self_produced_wh,
         result.pairs_wh,
-        quantum=quantum_wh,
     )
+    consumer = result.consumer_monthly_wh  # (months, classes, consumers, 2)
+    producer = result.producer_monthly_wh  # (months, producers, 3)
+    n_m, n_k, n_c = consumer.shape[:3]
+    n_p = producer.shape[1]
+    exact_own = consumer[..., 1].reshape(n_m * n_k, n_c)
+    exact_rest = np.maximum(consumer[..., 0] - consumer[..., 1], 0.0).reshape(n_m * n_k, n_c)
+    own = _split(exact_own, period.self_consumed).reshape(n_m, n_k, n_c)
+    rest = _split(exact_rest, period.complement).reshape(n_m, n_k, n_c)
+    surplus = _split(producer[..., 2], period.surplus)
+    exact_produced = np.maximum(producer[..., 1], 0.0)
+    produced = _split(exact_produced, period.self_produced)
+    if n_m > 1 and n_p:
+        _balance_rows(produced, own.sum(axis=(1, 2)), exact_produced)
+    months = tuple(
+        PublishedMonth(
+            consumption=(own[m] + rest[m]).astype(np.float64),
+            self_consumed=own[m].astype(np.float64),
+            complement=rest[m].astype(np.float64),
+            injection=(produced[m] + surplus[m]).astype(np.float64),
+            self_produced=produced[m].astype(np.float64),
+            surplus=surplus[m].astype(np.float64),
+        )
+        for m in range(n_m)
+    )
+    return PublishedFigures(period, months)
 
 
 __all__ = [
+    "PublishedFigures",
+    "PublishedMonth",
     "PublishedParticipants",
     "add_up",
     "add_up_table",
-    "published_energies",
+    "publish",
     "published_indicators",
     "published_participants",
 ]

@@ -230,16 +230,18 @@ def stale_results_line(computed_at: datetime) -> str:
 
 
 def _kwh(wh: float) -> str:
-    """An energy already rounded to 100 Wh (:func:`~linkytool.acc.rounding.add_up`) [kWh]."""
-    return french_number(wh / 1000, ",.1f")
+    """An energy as published (:attr:`AccResult.published`: whole Wh) [kWh], written as
+    participants.csv writes it, with a decimal comma and grouped thousands."""
+    return french_number(wh / 1000, ",.3f")
 
 
 def shown_indicators(result: Any) -> dict[str, float | None]:
-    """The indicators as the pane shows them: energies to 0,1 kWh, production =
-    self-consumption + surplus as printed (rates unchanged)."""
+    """The indicators as the pane shows them: energies to 1 Wh, the sums of
+    participants.csv's columns (production = self-consumption + surplus as printed),
+    rates unchanged."""
     from linkytool.acc.rounding import published_indicators
 
-    return published_indicators(result, quantum_wh=100.0)
+    return published_indicators(result)
 
 
 #: Column titles of the consumers' and producers' tables (energies over the period [kWh]).
@@ -248,11 +250,10 @@ PRODUCER_COLUMNS = ("PRM producteur", "Injection kWh", "Autoprod. kWh", "Surplus
 
 
 def consumer_rows(result: Any) -> list[tuple[str, ...]]:
-    """One row per consumer: PRM, consumption, self-consumed, complement [kWh]; the
-    complement is the difference of the two rounded figures, so the row adds up."""
-    from linkytool.acc.rounding import add_up
-
-    used, own, complement = add_up(result.consumption_wh, result.self_consumed_wh, 100.0)
+    """One row per consumer: PRM, consumption, self-consumed, complement [kWh], the
+    numbers of participants.csv (rounded once, :attr:`AccResult.published`)."""
+    figures = result.published.participants
+    used, own, complement = figures.consumption, figures.self_consumed, figures.complement
     return [
         (prm, _kwh(used[index]), _kwh(own[index]), _kwh(complement[index]))
         for index, prm in enumerate(result.operation.consumers)
@@ -260,11 +261,10 @@ def consumer_rows(result: Any) -> list[tuple[str, ...]]:
 
 
 def producer_rows(result: Any) -> list[tuple[str, ...]]:
-    """One row per producer: PRM, injection, self-produced (shared), surplus [kWh]; the
-    surplus is the difference of the two rounded figures, so the row adds up."""
-    from linkytool.acc.rounding import add_up
-
-    injected, shared, surplus = add_up(result.injection_wh, result.self_produced_wh, 100.0)
+    """One row per producer: PRM, injection, self-produced (shared), surplus [kWh], the
+    numbers of participants.csv (rounded once, :attr:`AccResult.published`)."""
+    figures = result.published.participants
+    injected, shared, surplus = figures.injection, figures.self_produced, figures.surplus
     return [
         (prm, _kwh(injected[index]), _kwh(shared[index]), _kwh(surplus[index]))
         for index, prm in enumerate(result.operation.producers)

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from linkytool.acc import KeyKind, run_operation, write_outputs
 from linkytool.acc.engine import AccResult
+from linkytool.acc.model import ArrayCurves
 
 #: One step of 15 min (Wh = W / 4): C = 167 500,4 Wh, A = P = 42 932,6 Wh, so that the
 #: complement 124 567,8 Wh rounds to 124,568 kWh apart from the others (167,500 - 42,933).
@@ -176,7 +177,7 @@ def _check_front_ends(result: AccResult) -> None:
     for _, whole, part, rest in [*consumer_rows(result), *producer_rows(result)]:
         assert _number(whole) == _number(part) + _number(rest)
     table = {row["indicator"]: row["value"] for row in _summary_rows(result)}
-    for published, digits in ((shown_indicators(result), 1), (table, 3)):  # pane, command
+    for published, digits in ((shown_indicators(result), 3), (table, 3)):  # pane, command
         production, own, surplus = (
             Decimal(f"{published[key]:.{digits}f}")
             for key in ("production_kwh", "self_consumed_kwh", "surplus_kwh")
@@ -240,3 +241,128 @@ def test_add_up_rounds_the_whole_and_the_part_and_derives_the_rest(
     assert 0 <= rest <= total
     assert total == part + rest
     assert [float(x) for x in add_up(402.5, 0.0)] == [403.0, 0.0, 403.0]  # halves up
+
+
+#: One step of 15 min: two consumers draw 2 W each (0,5 Wh), all self-consumed from a
+#: producer injecting 400 W (100 Wh). Each consumer's 0,5 Wh is printed 0,001 kWh, so
+#: allocations.csv and participants.csv give the producer 0,002 kWh self-produced, where
+#: rounding its own 1 Wh alone prints 0,001 (as the workbook and the pane did).
+SPLIT_CASE = ([[2.0, 2.0]], [[400.0]])
+
+
+def _workbook_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    book = load_workbook(path, read_only=True)
+    try:
+        return {
+            name: [tuple(r) for r in book[name].iter_rows(values_only=True)]
+            for name in ("Indicateurs", "Producteurs", "Consommateurs")
+        }
+    finally:
+        book.close()
+
+
+def _kwh_cell(value: Any) -> Decimal:
+    """A workbook's kWh cell as the 3-decimal figure it displays (format 0.000)."""
+    return Decimal(f"{float(value):.3f}")
+
+
+def _csv_figures(out: Path) -> dict[str, dict[str, Decimal]]:
+    return {
+        row["prm"]: {k: _number(v) for k, v in row.items() if k.endswith("_kwh") and v}
+        for row in _read_csv(out / "participants.csv")
+    }
+
+
+def _workbook_sums(out: Path) -> tuple[dict[str, dict[str, Decimal]], int]:
+    """Each participant's figures summed over the workbooks' rows (months, classes), and
+    the number of workbooks, after checking that each workbook's totals are its rows'."""
+    sums: dict[str, dict[str, Decimal]] = {}
+    books = sorted(out.glob("ACC*.xlsx"))
+    for path in books:
+        sheets = _workbook_rows(path)
+        month: dict[str, Decimal] = {}
+        for sheet, names in (
+            ("Producteurs", ("injection_kwh", "self_produced_kwh", "surplus_kwh")),
+            ("Consommateurs", ("consumption_kwh", "self_consumed_kwh", "complement_kwh")),
+        ):
+            first = 1 if sheet == "Producteurs" else 2
+            for row in sheets[sheet][1:]:
+                for offset, name in enumerate(names):
+                    value = _kwh_cell(row[first + offset])
+                    figures = sums.setdefault(str(row[0]), {})
+                    figures[name] = figures.get(name, Decimal(0)) + value
+                    month[name] = month.get(name, Decimal(0)) + value
+        shown = {r[0]: r[1] for r in sheets["Indicateurs"] if r and r[0]}
+        assert _kwh_cell(shown["Consommation totale"]) == month["consumption_kwh"], path
+        assert _kwh_cell(shown["Production totale"]) == month["injection_kwh"], path
+        assert _kwh_cell(shown["Autoconsommation totale"]) == month["self_consumed_kwh"], path
+        assert month["self_consumed_kwh"] == month["self_produced_kwh"], path
+        assert _kwh_cell(shown["Surplus collectif"]) == month["surplus_kwh"], path
+    return sums, len(books)
+
+
+def _pane_rows(result: AccResult) -> dict[str, dict[str, Decimal]]:
+    from linkytool.tui.acc_job import consumer_rows, producer_rows
+
+    names = {
+        "consumer": ("consumption_kwh", "self_consumed_kwh", "complement_kwh"),
+        "producer": ("injection_kwh", "self_produced_kwh", "surplus_kwh"),
+    }
+    shown = {}
+    for role, rows in (("consumer", consumer_rows(result)), ("producer", producer_rows(result))):
+        for prm, *cells in rows:
+            shown[prm] = {n: _number(c) for n, c in zip(names[role], cells, strict=True)}
+    return shown
+
+
+def test_the_workbook_and_the_pane_show_participants_csv(tmp_path: Path) -> None:
+    """The producer's self-produced figure (0,002 kWh in the CSV files) was 0,001 kWh in
+    the workbook's Producteurs sheet and its Indicateurs (each rounded alone), and the
+    pane showed 0,0 kWh: every output now renders the figures rounded once."""
+    result = run_operation(make_operation(*SPLIT_CASE))
+    write_outputs(result, tmp_path, chart=False)
+    csv_figures = _csv_figures(tmp_path)
+    producer = result.operation.producers[0]
+    assert csv_figures[producer]["self_produced_kwh"] == Decimal("0.002")
+    assert _check_files(tmp_path, enedis=False) > 0
+    sums, books = _workbook_sums(tmp_path)
+    assert books == 1
+    assert sums == csv_figures
+    assert _pane_rows(result) == csv_figures
+    table = {row["indicator"]: row["value"] for row in _summary_rows_of(result)}
+    assert Decimal(f"{table['self_consumed_kwh']:.3f}") == Decimal("0.002")
+    assert Decimal(f"{table['consumption_kwh']:.3f}") == Decimal("0.002")
+
+
+def _summary_rows_of(result: AccResult) -> list[dict[str, Any]]:
+    from linkytool.cli.acc import _summary_rows
+
+    return _summary_rows(result)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 3), st.sampled_from(list(KeyKind)), st.integers(0, 2**31))
+def test_months_and_classes_add_up_to_participants_csv(
+    tmp_path_factory: pytest.TempPathFactory, n_c: int, n_p: int, key: KeyKind, seed: int
+) -> None:
+    """Over two months and two time-of-use classes, each workbook's totals are its rows'
+    and the workbooks' rows add up to participants.csv; the pane shows the CSV's numbers."""
+    from dataclasses import replace
+
+    n_t = 2880 + 8  # June and the first two hours of July
+    op = random_operation(n_t, n_c, n_p, key, seed, consuming=0.9)
+    rng = np.random.default_rng(seed)
+    op = replace(
+        op,
+        consumption=ArrayCurves(op.consumption.chunk(0, n_t) / 500),  # small: ties
+        tou_classes=("HP", "HC"),
+        tou_index=rng.integers(0, 2, n_t).astype(np.int64),
+    )
+    result = run_operation(op)
+    out = tmp_path_factory.mktemp("out")
+    write_outputs(result, out, chart=False)
+    csv_figures = _csv_figures(out)
+    sums, books = _workbook_sums(out)
+    assert books == 2
+    assert sums == csv_figures
+    assert _pane_rows(result) == csv_figures

@@ -68,7 +68,7 @@ def indicator_text(value: float | None, unit: str) -> str:
         return "—"
     if unit == "%":
         return french_percent(value)
-    return f"{french_number(value, ',.1f')} {unit}"
+    return f"{french_number(value, ',.3f')} {unit}"
 
 
 class AccPane(Pane):
