@@ -53,6 +53,53 @@ async def test_demo_operation_runs_with_progress(tmp_path: Path, messages: Messa
     assert {"participants.csv", "curves.csv", "report.json"} <= outputs
 
 
+def _table_cells(table: DataTable[object]) -> dict[str, list[str]]:
+    """The shown cells of a DataTable by PRM (first column)."""
+    rows = (table.get_row_at(r) for r in range(table.row_count))
+    return {str(row[0]): [str(cell) for cell in row[1:]] for row in rows}
+
+
+async def test_the_tables_show_the_numbers_of_participants_csv(
+    tmp_path: Path, messages: MessageLog
+) -> None:
+    """Two consumers drawing 2 W for one quarter-hour (0,5 Wh each, printed 0.001 kWh)
+    self-consume 1 Wh of the producer's 100: participants.csv gives the producer 0.002
+    kWh self-produced (the sum of allocations.csv), which the pane, rounding each figure
+    to 0,1 kWh on its own, showed as 0,0. The tables now show the CSV's numbers."""
+    import csv
+
+    lines = ["prm,timestamp,w"]
+    consumers_csv = tmp_path / "c.csv"
+    stamp = "2026-06-01T00:00:00+02:00"
+    lines += [f"3000000000000{k},{stamp},2" for k in (1, 2)]
+    consumers_csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    producers_csv = tmp_path / "p.csv"
+    producers_csv.write_text(f"prm,timestamp,w\n20000000000001,{stamp},400\n", encoding="utf-8")
+    app = make_app(workdir=tmp_path, clock=frozen_clock)
+    async with app.run_test(size=(120, 40), message_hook=messages) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        app.query_one("#acc-consumers", Input).value = str(consumers_csv)
+        app.query_one("#acc-producers", Input).value = str(producers_csv)
+        app.panes["acc"].action_run()
+        await wait_for(pilot, lambda: bool(messages.of(AccFinished)), timeout=60)
+        await wait_for(pilot, lambda: app.query_one("#acc-producers-table", DataTable).row_count)
+        assert not messages.of(WorkFailed)
+        shown = _table_cells(app.query_one("#acc-table", DataTable))
+        shown.update(_table_cells(app.query_one("#acc-producers-table", DataTable)))
+        indicators = str(app.query_one("#acc-indicators", Static).render())
+    with (tmp_path / "acc-resultats" / "participants.csv").open(encoding="utf-8") as handle:
+        written = {
+            row["prm"]: [v.replace(".", ",") for k, v in row.items() if k != "prm" and v]
+            for row in csv.DictReader(handle)
+        }
+    for values in written.values():
+        del values[0]  # role
+    assert written["20000000000001"] == ["0,100", "0,002", "0,098"]
+    assert shown == written
+    assert "Autoconsommation totale : 0,002 kWh" in indicators
+
+
 async def test_missing_files_are_explained(tmp_path: Path, messages: MessageLog) -> None:
     app = make_app(workdir=tmp_path, clock=frozen_clock)
     async with app.run_test(size=(80, 24), message_hook=messages, notifications=True) as pilot:
