@@ -12,7 +12,7 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -370,47 +370,223 @@ def parse_prm(text: str, table: CsvTable, line: int) -> str:
 _INSTANT_CACHE: dict[str, int] = {}
 
 
-def parse_instant(text: str, table: CsvTable, line: int, *, naive_ok: bool = False) -> int:
-    """ISO 8601 timestamp with its UTC offset -> epoch seconds.
+def parse_moment(text: str, table: CsvTable | str, line: int) -> datetime:
+    """An ISO 8601 timestamp, with or without offset (``table``: the file or its path)."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise AccInputError(
+            f"horodatage « {text} » illisible.",
+            path=table if isinstance(table, str) else table.path,
+            line=line,
+            hint="Attendu : ISO 8601 avec décalage, par exemple 2026-03-29T03:00:00+02:00.",
+        ) from None
 
-    ``naive_ok`` accepts local Europe/Paris times without offset (ambiguous during the
-    repeated fall-back hour: the first occurrence is taken).
-    """
+
+def parse_instant(text: str, table: CsvTable, line: int) -> int:
+    """ISO 8601 timestamp with its UTC offset -> epoch seconds (a local time without
+    offset is refused: the files that allow one read it with :class:`LocalTimes`)."""
     key = text.strip()
     cached = _INSTANT_CACHE.get(key)
     if cached is not None:
         return cached
-    try:
-        moment = datetime.fromisoformat(key)
-    except ValueError:
+    moment = parse_moment(text, table, line)
+    if moment.tzinfo is None:
         raise AccInputError(
-            f"horodatage « {text} » illisible.",
+            f"horodatage « {text} » sans décalage horaire (+01:00 ou +02:00).",
             path=table.path,
             line=line,
-            hint="Attendu : ISO 8601 avec décalage, par exemple 2026-03-29T03:00:00+02:00.",
-        ) from None
-    if moment.tzinfo is None:
-        if not naive_ok:
-            raise AccInputError(
-                f"horodatage « {text} » sans décalage horaire (+01:00 ou +02:00).",
-                path=table.path,
-                line=line,
-                hint="Les jours de changement d'heure ne peuvent être lus sans le décalage : "
-                "écrivez par exemple 2026-10-25T02:00:00+02:00 puis 2026-10-25T02:00:00+01:00.",
-            )
-        moment = moment.replace(tzinfo=PARIS)
+            hint="Les jours de changement d'heure ne peuvent être lus sans le décalage : "
+            "écrivez par exemple 2026-10-25T02:00:00+02:00 puis 2026-10-25T02:00:00+01:00.",
+        )
     epoch = int(moment.timestamp())
+    check_plausible(epoch, text, table.path, line)
+    if len(_INSTANT_CACHE) < 500_000:
+        _INSTANT_CACHE[key] = epoch
+    return epoch
+
+
+def check_plausible(epoch: int, text: str, path: str, line: int) -> None:
+    """Refuse an instant outside the years 2000 to 2099."""
     if not PLAUSIBLE_INSTANTS[0] <= epoch < PLAUSIBLE_INSTANTS[1]:
         raise AccInputError(
             f"horodatage « {text} » hors des années 2000 à 2099.",
-            path=table.path,
+            path=path,
             line=line,
             hint="Une courbe de charge Linky date au plus tôt de 2015 : vérifiez l'année "
             "(une date comme 9999-12-31 vient souvent d'une cellule vide du tableur).",
         )
-    if len(_INSTANT_CACHE) < 500_000:
-        _INSTANT_CACHE[key] = epoch
-    return epoch
+
+
+@dataclass(frozen=True)
+class WallTime:
+    """A Paris wall time without offset: ``instants`` it designates (one; two on the
+    repeated hour of a fall-back day, summer then winter; none when the clocks skip it:
+    then ``gap`` is ``(from, to)``, the wall times the clocks jump between)."""
+
+    instants: tuple[int, ...]
+    gap: tuple[datetime, datetime] | None = None
+
+
+def wall_time(moment: datetime) -> WallTime:
+    """What a naive ``moment`` means in Europe/Paris (see :class:`WallTime`)."""
+    before = moment.replace(tzinfo=PARIS, fold=0)
+    after = moment.replace(tzinfo=PARIS, fold=1)
+    if before.utcoffset() == after.utcoffset():
+        return WallTime((int(before.timestamp()),))
+    earlier, later = sorted((int(before.timestamp()), int(after.timestamp())))
+    if datetime.fromtimestamp(earlier, PARIS).replace(tzinfo=None) == moment:
+        return WallTime((earlier, later))  # shown twice: fall-back day
+    offsets = sorted(m.utcoffset() or timedelta(0) for m in (before, after))
+    jump = later  # the time read after the jump, back to the first minute of summer time
+    while datetime.fromtimestamp(jump - 60, PARIS).utcoffset() == offsets[1]:
+        jump -= 60
+    gap_to = datetime.fromtimestamp(jump, PARIS)
+    return WallTime((), (gap_to.replace(tzinfo=None) - (offsets[1] - offsets[0]), gap_to))
+
+
+def skipped_time_error(
+    moment: datetime, text: str, *, path: str, line: int, what: str, gap: tuple[datetime, datetime]
+) -> AccInputError:
+    """« … n'existe pas »: ``moment`` falls in the hour the clocks skip; the hint says to
+    write the offset or UTC (curve files)."""
+    gap_from, gap_to = gap
+    return AccInputError(
+        f"{what} « {text} » n'existe pas : le {french_date(moment)}, les horloges passent de "
+        f"{gap_from:%H:%M} à {gap_to:%H:%M} (heure d'été), {moment:%H:%M} n'a pas lieu.",
+        path=path,
+        line=line,
+        hint="Une heure locale qui n'a pas lieu ne désigne aucun pas : écrivez les "
+        f"horodatages avec leur décalage, comme linkytool les écrit ({gap_to.isoformat()} est "
+        f"le premier pas de l'heure d'été), ou en UTC ({_utc(gap_to)}).",
+    )
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _repeated_hint(times: WallTime) -> str:
+    """« le décalage : … ou … » of the two instants of a repeated wall time (after
+    « écrivez »)."""
+    summer, winter = (datetime.fromtimestamp(t, PARIS) for t in times.instants)
+    return (
+        f"le décalage : {summer.isoformat()} (la première, heure d'été) ou "
+        f"{winter.isoformat()} (la seconde, heure d'hiver), ou l'heure UTC "
+        f"({_utc(summer)} ou {_utc(winter)})."
+    )
+
+
+def _repeated_fact(moment: datetime) -> str:
+    return (
+        f"le {french_date(moment)}, {moment:%H:%M} existe deux fois (les horloges reculent de "
+        "03:00 à 02:00)"
+    )
+
+
+class LocalTimes:
+    """Europe/Paris wall times without offset in one curve file (the Enedis-style files
+    with four quarter-hours per line, Data Connect), read in the file's order.
+
+    - A time the clocks skip (02:00 to 02:59 on a spring-forward day) designates no step:
+      refused, with the file, the line and the offset or UTC time to write instead.
+    - A time of the repeated hour of a fall-back day is settled by the file's order, per
+      PRM: its first line is the summer one (+02:00), its second the winter one (+01:00),
+      provided that PRM's lines run in chronological order around them. A time that shows
+      only once for its PRM (which of the two is it?), a third time, or in lines out of
+      order is refused with the offsets to write.
+
+    Call :meth:`instant` for every line of the file (lines with an offset too: they keep
+    the order check honest), then :meth:`finish`.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        #: Readings of the repeated hour settled by the order of the file.
+        self.repeated = 0
+        self._times: dict[str, tuple[datetime, WallTime]] = {}
+        self._seen: dict[tuple[str, int], tuple[int, str]] = {}  # -> (count, text)
+        self._first_line: dict[tuple[str, int], int] = {}
+        self._last: dict[str, tuple[int, bool, int]] = {}  # PRM -> (instant, repeated, line)
+
+    def instant(self, text: str, prm: str, line: int, *, what: str = "horodatage") -> int:
+        """Epoch seconds of ``text`` (with or without offset) on ``line`` of ``prm``."""
+        known = self._times.get(text)
+        if known is None:
+            moment = parse_moment(text, self.path, line)
+            if moment.tzinfo is not None:
+                times = WallTime((int(moment.timestamp()),))
+            else:
+                times = wall_time(moment)
+            for epoch in times.instants:
+                check_plausible(epoch, text, self.path, line)
+            known = self._times[text] = (moment, times)
+        moment, times = known
+        if not times.instants:
+            assert times.gap is not None
+            raise skipped_time_error(
+                moment, text, path=self.path, line=line, what=what, gap=times.gap
+            )
+        if len(times.instants) == 1:
+            epoch = times.instants[0]
+            self._follow(prm, epoch, line, text, None)
+            return epoch
+        key = (prm, times.instants[0])
+        count, _ = self._seen.get(key, (0, ""))
+        if count >= 2:
+            raise AccInputError(
+                f"{what} « {text} » : {_repeated_fact(moment)}, et le PRM {prm} en a déjà "
+                f"deux lignes (lignes {self._first_line[key]} et suivante de cette heure).",
+                path=self.path,
+                line=line,
+                hint="Retirez la ligne en trop, ou écrivez " + _repeated_hint(times),
+            )
+        if count == 0:
+            self._first_line[key] = line
+        else:
+            self.repeated += 1
+        self._seen[key] = (count + 1, text)
+        epoch = times.instants[count]
+        self._follow(prm, epoch, line, text, (moment, times))
+        return epoch
+
+    def _follow(
+        self, prm: str, epoch: int, line: int, text: str, repeated: tuple[datetime, WallTime] | None
+    ) -> None:
+        """Check the chronological order next to a line of the repeated hour (``repeated``:
+        this line's wall time when it is one)."""
+        last = self._last.get(prm)
+        self._last[prm] = (epoch, repeated is not None, line)
+        if last is None or not (repeated is not None or last[1]) or epoch > last[0]:
+            return
+        if repeated is None:  # the previous line was the one of the repeated hour
+            previous = datetime.fromtimestamp(last[0], PARIS).replace(tzinfo=None)
+            repeated = (previous, wall_time(previous))
+        repeated_moment, repeated_times = repeated
+        raise AccInputError(
+            f"horodatage « {text} » : {_repeated_fact(repeated_moment)} et seul l'ordre du "
+            f"fichier peut dire laquelle, mais les lignes du PRM {prm} ne sont pas dans "
+            f"l'ordre chronologique à cet endroit (ligne {last[2]} puis ligne {line}).",
+            path=self.path,
+            line=line,
+            hint="Triez les lignes de chaque PRM par date et heure, ou écrivez "
+            + _repeated_hint(repeated_times),
+        )
+
+    def finish(self) -> None:
+        """Refuse a time of the repeated hour that showed only once for its PRM."""
+        for (prm, _), (count, text) in self._seen.items():
+            if count == 1:
+                moment, times = self._times[text]
+                line = self._first_line[(prm, times.instants[0])]
+                raise AccInputError(
+                    f"horodatage « {text} » ambigu : {_repeated_fact(moment)}, et le PRM "
+                    f"{prm} n'en a qu'une ligne : rien ne dit si c'est l'heure d'été ou "
+                    "l'heure d'hiver.",
+                    path=self.path,
+                    line=line,
+                    hint="Écrivez " + _repeated_hint(times),
+                )
 
 
 def refuse_extra_fields(fields: list[str], expected: int, table: CsvTable, line: int) -> None:
@@ -436,14 +612,14 @@ def refuse_extra_fields(fields: list[str], expected: int, table: CsvTable, line:
 def _local_instant(moment: datetime, text: str, table: CsvTable, line: int, what: str) -> int:
     """A Paris wall time without offset -> epoch seconds; a time the clocks skip (02:30 on
     a spring-forward day) or show twice (on a fall-back day) is refused with what to type."""
-    before = moment.replace(tzinfo=PARIS, fold=0)
-    after = moment.replace(tzinfo=PARIS, fold=1)
+    times = wall_time(moment)
     day = french_date(moment)
-    if before.utcoffset() == after.utcoffset():
-        return parse_instant(before.isoformat(), table, line)
-    earlier = datetime.fromtimestamp(min(before.timestamp(), after.timestamp()), PARIS)
-    if earlier.replace(tzinfo=None) == moment:  # shown twice: fall-back day
-        summer, winter = (before, after) if before.dst() else (after, before)
+    if len(times.instants) == 1:
+        return parse_instant(
+            datetime.fromtimestamp(times.instants[0], PARIS).isoformat(), table, line
+        )
+    if times.instants:  # shown twice: fall-back day
+        summer, winter = (datetime.fromtimestamp(t, PARIS) for t in times.instants)
         raise AccInputError(
             f"{what} « {text} » est ambiguë : le {day}, {moment:%H:%M} existe deux fois (les "
             f"horloges reculent de 03:00 à 02:00).",
@@ -452,13 +628,8 @@ def _local_instant(moment: datetime, text: str, table: CsvTable, line: int, what
             hint=f"Écrivez le décalage : {summer.isoformat()} (la première, heure d'été) ou "
             f"{winter.isoformat()} (la seconde, heure d'hiver).",
         )
-    # skipped: the clocks jump from gap_from to gap_to (02:00 -> 03:00) that day
-    offsets = sorted(m.utcoffset() or timedelta(0) for m in (before, after))
-    jump = int(max(before.timestamp(), after.timestamp()))  # the time read after the jump
-    while datetime.fromtimestamp(jump - 60, PARIS).utcoffset() == offsets[1]:
-        jump -= 60
-    gap_to = datetime.fromtimestamp(jump, PARIS)
-    gap_from = gap_to.replace(tzinfo=None) - (offsets[1] - offsets[0])
+    assert times.gap is not None
+    gap_from, gap_to = times.gap
     raise AccInputError(
         f"{what} « {text} » n'existe pas : le {day}, les horloges passent de "
         f"{gap_from:%H:%M} à {gap_to:%H:%M} (heure d'été), {moment:%H:%M} n'a pas lieu.",

@@ -22,6 +22,7 @@ import numpy as np
 from linkytool.acc.csvtext import (
     PRM_PATTERN,
     CsvTable,
+    LocalTimes,
     first_text,
     normalise_header,
     parse_date,
@@ -35,7 +36,7 @@ from linkytool.acc.csvtext import (
 from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.model import FloatArray, IntArray
 from linkytool.acc.spool import RowSpool, SeriesSummary, summarise
-from linkytool.acc.timegrid import PARIS, format_local, format_local_french, paris_midnight
+from linkytool.acc.timegrid import format_local_french, paris_midnight
 from linkytool.textfmt import french_agree, french_count, french_number
 
 Timestamps = Literal["start", "end"]
@@ -313,33 +314,42 @@ def read_wide(table: CsvTable) -> CurveFile:
 def read_quarter_hours(table: CsvTable) -> CurveFile:
     """Enedis style: ``prm,timestamp,w1,w2,w3,w4``, four quarter-hour values per line.
 
-    ``timestamp`` is the start of the first quarter-hour (with its offset, or local time:
-    within the repeated fall-back hour a second line with the same local hour is the
-    ``+01:00`` one).
+    ``timestamp`` is the start of the first quarter-hour, with its offset, or in Europe/Paris
+    local time read by :class:`~linkytool.acc.csvtext.LocalTimes`: a time the clocks skip
+    is refused; within the repeated fall-back hour a PRM's first line at a local time is the
+    ``+02:00`` one and its second the ``+01:00`` one (lines in chronological order), a time
+    shown only once is refused.
     """
     header = normalise_header(table.header()[1])
     i_prm, i_time = _find(header, PRM_NAMES), _find(header, TIME_NAMES)
     assert i_prm is not None and i_time is not None
     value_columns = [i for i in range(len(header)) if i not in (i_prm, i_time)]
     result: dict[str, SeriesBuilder] = {}
-    seen: dict[tuple[str, str], int] = {}
+    local = LocalTimes(table.path)
     for line, fields in table.rows():
         refuse_extra_fields(fields, len(header), table, line)
         prm = parse_prm(fields[i_prm], table, line)
-        text = fields[i_time]
-        start = parse_instant(text, table, line, naive_ok=True)
-        if "+" not in text[10:] and not text.endswith("Z"):
-            # local time without offset: a repeated hour is the second (winter) occurrence
-            repeat = seen.get((prm, text), 0)
-            seen[(prm, text)] = repeat + 1
-            if repeat and format_local(start + 3600)[11:13] == format_local(start)[11:13]:
-                start += 3600
+        start = local.instant(fields[i_time], prm, line)
         series = _series(result, prm)
         for offset, column in enumerate(value_columns):
             if column < len(fields) and fields[column]:
                 series.add(start + 900 * offset, _power(fields[column], table, line), line)
         series.declared_step = 900
-    return CurveFile(table.path, "quarter-hour", _built(result))
+    local.finish()
+    return CurveFile(table.path, "quarter-hour", _built(result), _repeated_note(table.path, local))
+
+
+def _repeated_note(path: str, local: LocalTimes, what: str = "ligne") -> list[str]:
+    """The note saying how many readings of the repeated fall-back hour the file's order
+    settled (none: no note)."""
+    if not local.repeated:
+        return []
+    return [
+        f"{Path(path).name} : {french_count(local.repeated, what, what + 's')} dans l'heure "
+        "répétée du passage à l'heure d'hiver (heure sans décalage), "
+        + french_agree(local.repeated, "lue", "lues")
+        + " comme la seconde (+01:00) d'après l'ordre du fichier."
+    ]
 
 
 PORTAL_FIRST = "identifiant prm"
@@ -508,13 +518,13 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
     unit = str((reading.get("reading_type") or {}).get("unit", "W"))
     if unit.upper() != "W":
         raise AccInputError(f"unité « {unit} » : linkytool attend des puissances en W.", path=path)
-    seen: set[int] = set()
-    ambiguous = 0
+    local = LocalTimes(path)
     stamps: list[tuple[int, int, float]] = []  # (reading number, instant, value)
     steps: set[int] = set()
     for number, item in enumerate(items, start=1):
         try:
-            local = datetime.fromisoformat(str(item["date"]))
+            date_text = str(item["date"])
+            datetime.fromisoformat(date_text)
             step = DATA_CONNECT_STEPS[str(item.get("interval_length", "PT30M"))]
             value = _reading_value(item["value"])
         except (KeyError, ValueError, TypeError, AttributeError):
@@ -528,21 +538,12 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
             raise AccInputError(
                 f"puissance {french_number(value)} W invalide.", path=path, line=number
             )
-        if local.tzinfo is None:
-            instant = int(local.replace(tzinfo=PARIS).timestamp())
-            if (
-                instant in seen
-                and format_local(instant + 3600)[11:13] == format_local(instant)[11:13]
-            ):
-                instant += 3600  # second occurrence of a repeated fall-back local time
-                ambiguous += 1
-        else:
-            instant = int(local.timestamp())
-        seen.add(instant)
+        instant = local.instant(date_text, prm, number, what="date")
         steps.add(step)
         stamps.append((number, instant, value))
     if not stamps:
         raise AccInputError("aucun relevé dans la courbe Data Connect.", path=path)
+    local.finish()
     if len(steps) > 1:
         raise AccInputError(
             "le pas change en cours de fichier ("
@@ -556,13 +557,7 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
     convention, notes = infer_convention(
         path, min(s[1] for s in stamps), step, first_day, timestamps, what="« date »"
     )
-    if ambiguous:
-        notes.append(
-            f"{Path(path).name} : {french_count(ambiguous, 'relevé', 'relevés')} dans "
-            "l'heure répétée du passage à l'heure d'hiver (date sans décalage), "
-            + french_agree(ambiguous, "lu", "lus")
-            + " dans l'ordre du fichier."
-        )
+    notes.extend(_repeated_note(path, local, "relevé"))
     shift = step if convention == "end" else 0
     series = SeriesBuilder(prm, declared_step=step)
     for number, instant, value in stamps:
