@@ -5,7 +5,10 @@ injection is its self-produced part plus its share of the surplus; the operation
 production is its self-consumption plus the collective surplus. Rounding the three figures
 apart breaks that on paper (167,5 = 42,933 + 124,566 kWh): every output rounds the whole
 and the allocated part, and derives the remainder from the two rounded values, with the
-functions of this module (files, workbooks, the pane, the command's table).
+functions of this module. The participants' energies are rounded once
+(:func:`publish`, cached as ``AccResult.published``) and every output renders that one
+result (participants.csv, allocations.csv, the workbooks, the pane, the command's table),
+so no two of them can differ in the last place.
 
 Rounding is to the nearest multiple of a quantum given in the unit of the values (1 Wh
 for kWh to 3 decimals, 100 Wh for 0,1 kWh, 1 W for curves), halves up: the energies are
