@@ -238,6 +238,8 @@ class PublishedFigures:
 def _split(exact: FloatArray, totals: FloatArray) -> IntArray:
     """Each column ``i`` of ``exact`` (cells, entities) shared into integers summing to
     ``totals[i]`` (whole units) by largest remainders."""
+    if exact.shape[0] == 0:  # no month (an empty period): nothing to share
+        return np.zeros(exact.shape, dtype=np.int64)
     return _apportion_columns(np.maximum(exact, 0.0), np.rint(totals).astype(np.int64))
 
 
