@@ -500,17 +500,21 @@ class LocalTimes:
     the order check honest), then :meth:`finish`.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, what: str = "horodatage", *, feminine: bool = False) -> None:
         self.path = path
+        #: How messages name the value (« horodatage », « date » in Data Connect: feminine).
+        self.what = what
+        self._ambiguous = "ambiguë" if feminine else "ambigu"
         #: Readings of the repeated hour settled by the order of the file.
         self.repeated = 0
         self._times: dict[str, tuple[datetime, WallTime]] = {}
-        self._seen: dict[tuple[str, int], tuple[int, str]] = {}  # -> (count, text)
-        self._first_line: dict[tuple[str, int], int] = {}
+        #: (PRM, summer instant) of a repeated wall time -> its text and lines so far.
+        self._seen: dict[tuple[str, int], tuple[str, list[int]]] = {}
         self._last: dict[str, tuple[int, bool, int]] = {}  # PRM -> (instant, repeated, line)
 
-    def instant(self, text: str, prm: str, line: int, *, what: str = "horodatage") -> int:
+    def instant(self, text: str, prm: str, line: int) -> int:
         """Epoch seconds of ``text`` (with or without offset) on ``line`` of ``prm``."""
+        what = self.what
         known = self._times.get(text)
         if known is None:
             moment = parse_moment(text, self.path, line)
@@ -532,20 +536,19 @@ class LocalTimes:
             self._follow(prm, epoch, line, text, None)
             return epoch
         key = (prm, times.instants[0])
-        count, _ = self._seen.get(key, (0, ""))
+        _, lines = self._seen.setdefault(key, (text, []))
+        count = len(lines)
         if count >= 2:
             raise AccInputError(
                 f"{what} « {text} » : {_repeated_fact(moment)}, et le PRM {prm} en a déjà "
-                f"deux lignes (lignes {self._first_line[key]} et suivante de cette heure).",
+                f"deux lignes (lignes {lines[0]} et {lines[1]}).",
                 path=self.path,
                 line=line,
                 hint="Retirez la ligne en trop, ou écrivez " + _repeated_hint(times),
             )
-        if count == 0:
-            self._first_line[key] = line
-        else:
+        lines.append(line)
+        if count:
             self.repeated += 1
-        self._seen[key] = (count + 1, text)
         epoch = times.instants[count]
         self._follow(prm, epoch, line, text, (moment, times))
         return epoch
@@ -564,7 +567,7 @@ class LocalTimes:
             repeated = (previous, wall_time(previous))
         repeated_moment, repeated_times = repeated
         raise AccInputError(
-            f"horodatage « {text} » : {_repeated_fact(repeated_moment)} et seul l'ordre du "
+            f"{self.what} « {text} » : {_repeated_fact(repeated_moment)} et seul l'ordre du "
             f"fichier peut dire laquelle, mais les lignes du PRM {prm} ne sont pas dans "
             f"l'ordre chronologique à cet endroit (ligne {last[2]} puis ligne {line}).",
             path=self.path,
@@ -575,14 +578,14 @@ class LocalTimes:
 
     def finish(self) -> None:
         """Refuse a time of the repeated hour that showed only once for its PRM."""
-        for (prm, _), (count, text) in self._seen.items():
-            if count == 1:
+        for (prm, _), (text, lines) in self._seen.items():
+            if len(lines) == 1:
                 moment, times = self._times[text]
-                line = self._first_line[(prm, times.instants[0])]
+                line = lines[0]
                 raise AccInputError(
-                    f"horodatage « {text} » ambigu : {_repeated_fact(moment)}, et le PRM "
-                    f"{prm} n'en a qu'une ligne : rien ne dit si c'est l'heure d'été ou "
-                    "l'heure d'hiver.",
+                    f"{self.what} « {text} » {self._ambiguous} : {_repeated_fact(moment)}, et "
+                    f"le PRM {prm} n'en a qu'une ligne : rien ne dit si c'est l'heure d'été "
+                    "ou l'heure d'hiver.",
                     path=self.path,
                     line=line,
                     hint="Écrivez " + _repeated_hint(times),

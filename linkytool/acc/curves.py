@@ -339,16 +339,19 @@ def read_quarter_hours(table: CsvTable) -> CurveFile:
     return CurveFile(table.path, "quarter-hour", _built(result), _repeated_note(table.path, local))
 
 
-def _repeated_note(path: str, local: LocalTimes, what: str = "ligne") -> list[str]:
-    """The note saying how many readings of the repeated fall-back hour the file's order
-    settled (none: no note)."""
-    if not local.repeated:
+def _repeated_note(path: str, local: LocalTimes, *, readings: bool = False) -> list[str]:
+    """The note saying how many lines (Data Connect: ``readings``) of the repeated
+    fall-back hour the file's order settled (none: no note)."""
+    n = local.repeated
+    if not n:
         return []
+    counted = (
+        french_count(n, "relevé", "relevés") if readings else french_count(n, "ligne", "lignes")
+    )
+    read = french_agree(n, "lu", "lus") if readings else french_agree(n, "lue", "lues")
     return [
-        f"{Path(path).name} : {french_count(local.repeated, what, what + 's')} dans l'heure "
-        "répétée du passage à l'heure d'hiver (heure sans décalage), "
-        + french_agree(local.repeated, "lue", "lues")
-        + " comme la seconde (+01:00) d'après l'ordre du fichier."
+        f"{Path(path).name} : {counted} dans l'heure répétée du passage à l'heure d'hiver "
+        f"(heure sans décalage), {read} comme la seconde (+01:00) d'après l'ordre du fichier."
     ]
 
 
@@ -518,7 +521,7 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
     unit = str((reading.get("reading_type") or {}).get("unit", "W"))
     if unit.upper() != "W":
         raise AccInputError(f"unité « {unit} » : linkytool attend des puissances en W.", path=path)
-    local = LocalTimes(path)
+    local = LocalTimes(path, "date", feminine=True)
     stamps: list[tuple[int, int, float]] = []  # (reading number, instant, value)
     steps: set[int] = set()
     for number, item in enumerate(items, start=1):
@@ -538,7 +541,7 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
             raise AccInputError(
                 f"puissance {french_number(value)} W invalide.", path=path, line=number
             )
-        instant = local.instant(date_text, prm, number, what="date")
+        instant = local.instant(date_text, prm, number)
         steps.add(step)
         stamps.append((number, instant, value))
     if not stamps:
@@ -557,7 +560,7 @@ def read_data_connect(path: str, text: str, timestamps: Timestamps | None) -> Cu
     convention, notes = infer_convention(
         path, min(s[1] for s in stamps), step, first_day, timestamps, what="« date »"
     )
-    notes.extend(_repeated_note(path, local, "relevé"))
+    notes.extend(_repeated_note(path, local, readings=True))
     shift = step if convention == "end" else 0
     series = SeriesBuilder(prm, declared_step=step)
     for number, instant, value in stamps:

@@ -108,14 +108,14 @@ def test_a_third_line_in_the_repeated_hour_is_refused(tmp_path: Path) -> None:
     rows = [(C1, f"2026-10-25T{clock}") for clock in ("01:00", "02:00", "02:00", "02:00")]
     error = _refused(write(tmp_path / "c.csv", _quarter_hours(rows)))
     assert error.line == 5
-    assert "déjà deux lignes" in error.message
+    assert "déjà deux lignes (lignes 3 et 4)" in error.message
 
 
 def test_a_data_connect_repeated_date_shown_once_is_ambiguous(tmp_path: Path) -> None:
     dates = [f"2026-10-25 {t}:00" for t in ("01:00", "01:30", "02:00", "02:30", "02:30")]
     error = _refused(write(tmp_path / "c.json", _data_connect(dates, "2026-10-25")))
     assert error.line == 3  # 02:00 once; 02:30 twice is settled
-    assert "« 2026-10-25 02:00:00 » ambigu" in error.message
+    assert "date « 2026-10-25 02:00:00 » ambiguë" in error.message
 
 
 def test_a_local_time_read_elsewhere_does_not_open_the_long_format(tmp_path: Path) -> None:
