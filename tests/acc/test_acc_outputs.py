@@ -273,7 +273,7 @@ def test_demo_command(tmp_path: Path) -> None:
     indicators = report["indicators"]
     assert 0 < indicators["self_consumption_rate"] <= 1
     assert 0 < indicators["self_production_rate"] < 1
-    # the table is for people: thousands grouped, decimal comma (7 406,788 kWh)
+    # the table is for people: thousands grouped, decimal comma (7 406,790 kWh)
     line = next(x for x in result.stdout.splitlines() if x.startswith("Consommation totale"))
     assert re.search(r"\d\u202f\d{3},\d{3}\s+kWh", line), line
 
