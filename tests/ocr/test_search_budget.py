@@ -7,7 +7,8 @@ The photo is ocrS's tuning seed 125002, X11 5x8 hard photo 9 (``bench/ocr_accura
 screen no quad reads cleanly, so the search went on through 52 quads, and the one it
 chose was its first. With the budget it stops after 40 and reads the same date, to
 confirm; without it, the same date confident (the budget's cost: a confident reading
-that needed more quads than the budget lets the search read).
+that needed more quads than the budget lets the search read). The shipped budget (96)
+is above every count measured; the mechanism is pinned here with ocrS's budget of 40.
 """
 
 from __future__ import annotations
@@ -51,15 +52,17 @@ def test_the_search_stops_at_its_budget_and_fails_safe(
     photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 9, seed=125002)
     assert truth == "2027-03-12T18:35"
     counted = _count_quads(monkeypatch)
+    budget = 40
+    monkeypatch.setattr(panel, "SETTINGS", dataclasses.replace(SETTINGS, max_panel_quads=budget))
     reading = read_photo(photo)
-    assert counted[0] == SETTINGS.max_panel_quads + 1  # stopped when it wanted one more
+    assert counted[0] == budget + 1  # stopped when it wanted one more
     assert (reading.screen, reading.value) == (ScreenKind.DATE, truth)
     assert not reading.confident
     assert REPAIR_REMARKS[Repair.SEARCH_CUT] in reading.warnings
     monkeypatch.setattr(panel, "SETTINGS", dataclasses.replace(SETTINGS, max_panel_quads=0))
     counted[0] = 0
     unbounded = read_photo(photo)
-    assert counted[0] > SETTINGS.max_panel_quads
+    assert budget < counted[0] <= SETTINGS.max_panel_quads  # the shipped budget lets it through
     assert (unbounded.screen, unbounded.value, unbounded.confident) == (
         ScreenKind.DATE,
         truth,
@@ -68,11 +71,9 @@ def test_the_search_stops_at_its_budget_and_fails_safe(
     assert REPAIR_REMARKS[Repair.SEARCH_CUT] not in unbounded.warnings
 
 
-def test_a_photo_within_the_budget_says_nothing_of_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_photo_within_the_budget_says_nothing_of_it(tmp_path: Path) -> None:
+    """The shipped reader (budget 96) reads this 52-quad photo whole, sure."""
     photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 9, seed=125002)
-    monkeypatch.setattr(panel, "SETTINGS", dataclasses.replace(SETTINGS, max_panel_quads=60))
     reading = read_photo(photo)
     assert (reading.value, reading.confident) == (truth, True)
     assert REPAIR_REMARKS[Repair.SEARCH_CUT] not in reading.warnings
