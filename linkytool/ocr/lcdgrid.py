@@ -286,18 +286,7 @@ def sample_grid(
             smooth=smooth,
         )
     if at is not None:
-        return replace(
-            _sampled(
-                darkness,
-                blurred,
-                offset=at.offset,
-                scale=at.scale,
-                alignment=at.alignment,
-                px_per_dot=px_per_dot,
-                smooth=smooth,
-            ),
-            placed=True,
-        )
+        return _placed_at(darkness, blurred, smooth, at, px_per_dot)
     offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
     return _sampled(
         darkness,
@@ -366,9 +355,21 @@ def resample_at(
     samples, without computing them again."""
     smooth = grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
+    return _placed_at(grid.darkness, blurred, smooth, at, px_per_dot)
+
+
+def _placed_at(
+    darkness: FloatArray,
+    blurred: FloatArray,
+    smooth: FloatArray,
+    at: GridSample,
+    px_per_dot: int,
+) -> GridSample:
+    """Samples at ``at``'s offset, scale and alignment (the standard layout placed, not
+    searched): shared by :func:`sample_grid` and :func:`resample_at`."""
     return replace(
         _sampled(
-            grid.darkness,
+            darkness,
             blurred,
             offset=at.offset,
             scale=at.scale,
