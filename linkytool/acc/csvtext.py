@@ -592,6 +592,21 @@ class LocalTimes:
                 )
 
 
+def check_field_count(
+    fields: list[str], needed: int, expected: int, table: CsvTable, line: int
+) -> None:
+    """A line is refused when it has fewer than ``needed`` fields (a column the reader
+    uses is missing) or more than ``expected`` (the header's count, see
+    :func:`refuse_extra_fields`)."""
+    if len(fields) < needed:
+        raise AccInputError(
+            f"{french_count(len(fields), 'colonne', 'colonnes')} au lieu de {expected}.",
+            path=table.path,
+            line=line,
+        )
+    refuse_extra_fields(fields, expected, table, line)
+
+
 def refuse_extra_fields(fields: list[str], expected: int, table: CsvTable, line: int) -> None:
     """A line with more fields than the header is refused, never read in part: in a file
     separated by commas, a decimal comma (« 1020,7 ») splits a value in two, and the part

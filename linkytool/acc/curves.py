@@ -23,6 +23,7 @@ from linkytool.acc.csvtext import (
     PRM_PATTERN,
     CsvTable,
     LocalTimes,
+    check_field_count,
     first_text,
     normalise_header,
     parse_date,
@@ -255,13 +256,7 @@ def read_long_exact(table: CsvTable) -> CurveFile:
         batch[3].append,
     )
     for line, fields in table.rows():
-        if len(fields) < width:
-            raise AccInputError(
-                f"{french_count(len(fields), 'colonne', 'colonnes')} au lieu de {len(header)}.",
-                path=table.path,
-                line=line,
-            )
-        refuse_extra_fields(fields, len(header), table, line)
+        check_field_count(fields, width, len(header), table, line)
         if not fields[i_value]:
             continue  # an empty value is a missing step
         code = codes.get(fields[i_prm])

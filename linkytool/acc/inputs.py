@@ -14,19 +14,18 @@ import numpy as np
 
 from linkytool.acc.csvtext import (
     CsvTable,
+    check_field_count,
     normalise_header,
     parse_day_or_instant,
     parse_instant,
     parse_number,
     parse_prm,
     read_table,
-    refuse_extra_fields,
 )
 from linkytool.acc.errors import AccInputError, OptionRef
 from linkytool.acc.labels import KEY_NAMES
 from linkytool.acc.model import IntArray, KeyKind
 from linkytool.acc.timegrid import TimeGrid, format_local_french
-from linkytool.textfmt import french_count
 
 COEFFICIENT_HEADERS: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.STATIC: ("prm", "coefficient"),
@@ -80,13 +79,7 @@ def _rows(
     width = len(table.header()[1])
     needed = max(columns[name] for name in required) + 1
     for line, fields in table.rows():
-        if len(fields) < needed:
-            raise AccInputError(
-                f"{french_count(len(fields), 'colonne', 'colonnes')} au lieu de {width}.",
-                path=table.path,
-                line=line,
-            )
-        refuse_extra_fields(fields, width, table, line)
+        check_field_count(fields, needed, width, table, line)
         yield line, fields + [""] * (width - len(fields))
 
 
