@@ -739,26 +739,33 @@ def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> 
     )
 
 
-def unread_photo(ctx: RuleContext, which: ReadingField, retained: Reading) -> tuple[str, ...]:
-    """A warning (French) when ``retained`` was typed without the photo the dossier
-    declares for ``which`` and no OCR reading of that photo is recorded: check cannot
-    compare them (:func:`photo_conflict`), ``mes pack`` will read the photo and refuse it
-    if it shows another value."""
+def unread_photo(ctx: RuleContext, which: ReadingField, retained: Reading) -> Verdict | None:
+    """A missing verdict when ``retained`` was not read on the photo the dossier declares
+    for ``which`` (typed without it, or read by TIC) and no OCR reading of that photo is
+    recorded; None otherwise.
+
+    ``mes pack`` reads such a photo and refuses it when it shows another value
+    (:func:`photo_contradiction`): ``mes check`` cannot tell without reading it, so it
+    refuses too, saying how to settle it. One rule, evaluated by check, attest and pack
+    (:func:`evaluate_rules`): the three give the same verdict on the same dossier."""
     facts = ctx.photos.get(which)
     if (
-        retained.source is not ReadingSource.MANUAL
+        retained.source is ReadingSource.PHOTO  # a photo's own reading (stale if another)
         or facts is None
         or not facts.declared
         or not facts.sha256
         or retained.sha256 == facts.sha256
         or recorded_ocr(ctx.dossier, which, facts.sha256) is not None
     ):
-        return ()
-    return (
-        f"« {SCREEN_TITLES[which]} » saisi sans la photo {facts.declared}, qui n'a pas été "
-        "lue : à l'envoi, linkytool mes pack la lira et la refusera si elle affiche une autre "
-        "valeur ; lisez-la (linkytool mes import-photos DOSSIER) ou saisissez la valeur en la "
-        f"nommant (linkytool mes reading DOSSIER {which.value} VALEUR --file {facts.declared})",
+        return None
+    how = "lu par la TIC" if retained.source is ReadingSource.TIC else "saisi sans sa photo"
+    return missing(
+        f"« {SCREEN_TITLES[which]} » {shown_value(which, retained.value)} {how} ; la photo "
+        f"{facts.declared} n'a jamais été lue : rien ne montre qu'elle affiche cette valeur "
+        "(linkytool mes pack la lirait et la refuserait si elle en affiche une autre)",
+        "Lisez la photo (linkytool mes import-photos DOSSIER), ou saisissez la valeur "
+        "qu'elle affiche en la nommant (linkytool mes reading DOSSIER "
+        f"{which.value} VALEUR --file {facts.declared}).",
     )
 
 
@@ -803,6 +810,9 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
             "Vérifiez que la photo et la capture viennent bien de ce compteur, et le PRM de "
             "l'affaire Enedis-Connect.",
         )
+    unread = unread_photo(ctx, ReadingField.PRM, reading)
+    if unread is not None:
+        return unread
     ignored = tuple(
         f"relevé {_SOURCE_LABELS[source]} du PRM ({latest.value}) non compté : {reason}"
         for source in ReadingSource
@@ -866,7 +876,9 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
     if problem is not None:
         return problem
     assert reading is not None
-    conflict = photo_conflict(ctx, ReadingField.DATE, reading)
+    conflict = photo_conflict(ctx, ReadingField.DATE, reading) or unread_photo(
+        ctx, ReadingField.DATE, reading
+    )
     if conflict is not None:
         return conflict
     shown = _reading_date(reading.value)
@@ -894,19 +906,10 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
                 "La date et l'heure photographiées seront celles de la MES : corrigez "
                 "commissioning.at (l'heure de fermeture du disjoncteur) ou reprenez la photo.",
             )
-        return Verdict(
-            RuleStatus.SATISFIED,
-            f"date courante {french_datetime(moment)} = mise en service du "
-            f"{french_datetime(local)}",
-            None,
-            unread_photo(ctx, ReadingField.DATE, reading),
+        return ok(
+            f"date courante {french_datetime(moment)} = mise en service du {french_datetime(local)}"
         )
-    return Verdict(
-        RuleStatus.SATISFIED,
-        f"date courante {french_date(shown, missing='?')} = date de mise en service",
-        None,
-        unread_photo(ctx, ReadingField.DATE, reading),
-    )
+    return ok(f"date courante {french_date(shown, missing='?')} = date de mise en service")
 
 
 def check_index_plausible(ctx: RuleContext) -> Verdict:
@@ -950,18 +953,20 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             "la valeur affichée en nommant sa photo (linkytool mes reading DOSSIER "
             "injection_index VALEUR --file PHOTO).",
         )
-    conflict = photo_conflict(ctx, ReadingField.INJECTION_INDEX, reading)
+    conflict = photo_conflict(ctx, ReadingField.INJECTION_INDEX, reading) or unread_photo(
+        ctx, ReadingField.INJECTION_INDEX, reading
+    )
     if conflict is not None:
         return conflict
     detail = (
         f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
     )
     limit = ctx.settings.max_new_injection_kwh
-    warnings = unread_photo(ctx, ReadingField.INJECTION_INDEX, reading)
+    warnings: tuple[str, ...] = ()
     if value > limit:
         # Not a condition of the procedure: a reused meter or a re-commissioning shows
         # more. Worth a look (a consumption index photographed instead?), not a refusal.
-        warnings = (high_index_warning(value, limit), *warnings)
+        warnings = (high_index_warning(value, limit),)
     return Verdict(RuleStatus.SATISFIED, detail, None, warnings)
 
 

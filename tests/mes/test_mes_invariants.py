@@ -486,53 +486,81 @@ def _read_as(values: dict[str, str]) -> service.ScreenReader:
     return read
 
 
+def _never_read(path: Path) -> object:
+    raise AssertionError(f"the pack read {path}: check could not have said the same")
+
+
+def _check_and_pack_refuse(dossier: Path, out: Path, rule: str, fragment: str) -> None:
+    """``mes check`` and ``mes pack`` give the same verdict on ``dossier``: ``rule`` not
+    satisfied, its detail holding ``fragment``, the pack refusing with that very detail
+    (before reading any photo) and writing nothing."""
+    (failing,) = [o for o in service.check(dossier).failing if o.id == rule]
+    assert fragment in failing.detail, failing.detail
+    with pytest.raises(PrerequisitesError) as caught:
+        service.pack(dossier, out, service.PackRequest(screen_reader=_never_read))
+    assert f"{failing.title} : {failing.detail}" in caught.value.reasons
+    assert not out.exists()
+
+
+@pytest.mark.usefixtures("attested")
 def test_a_photo_showing_another_index_than_the_one_declared_is_not_sent(
     ready: Path, tmp_path: Path, make_photo: Callable[..., Path]
 ) -> None:
     """QA: the index photo retaken (it shows 9 kWh), 12 typed without it; the pack sent
-    the 9 kWh photo under a message saying « 12 kWh (photo) »."""
-    retaken = make_photo("index-bis.jpg", ReadingField.INJECTION_INDEX, quality=80)
+    the 9 kWh photo under a message saying « 12 kWh (photo) ». Then (QA stop 35) check
+    passed with a warning while the pack read the photo and refused it: check and pack
+    now give one verdict, from one rule (``rules.unread_photo``, then
+    ``rules.photo_contradiction`` once the photo is read)."""
+    make_photo("index-bis.jpg", ReadingField.INJECTION_INDEX, quality=80)
     dossier = load_dossier(ready)
     dossier.photos.injection_index = "photos/index-bis.jpg"
     save_dossier(dossier, ready)
     service.record_reading(ready, ReadingField.INJECTION_INDEX, "12")
-    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
     out = tmp_path / "envoi"
+    _check_and_pack_refuse(
+        ready, out, "index", "12 kWh saisi sans sa photo ; la photo photos/index-bis.jpg n'a jamais"
+    )
+    with pytest.raises(PrerequisitesError, match="jamais été lue"):
+        service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
     reads = {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "9"}
-    with pytest.raises(DossierPhotoError) as caught:
-        service.pack(ready, out, service.PackRequest(screen_reader=_read_as(reads)))
-    assert "affiche 9 kWh (lecture OCR sûre), le dossier déclare 12 kWh" in caught.value.message
-    assert caught.value.role == "injection_index" and retaken.name in (caught.value.file or "")
-    assert not out.exists()
-    # the photo read 12 sure: sent
+    service.import_photos(ready, reader=_read_as(reads))
+    service.record_reading(ready, ReadingField.INJECTION_INDEX, "12")
+    _check_and_pack_refuse(
+        ready, out, "index", "affiche 9 kWh (lecture OCR sûre), le dossier déclare 12 kWh"
+    )
+    # the photo read 12 sure: attested and sent
     reads["injection_index"] = "12"
-    service.pack(ready, out, service.PackRequest(screen_reader=_read_as(reads)))
+    service.import_photos(ready, reader=_read_as(reads))
+    assert service.check(ready).satisfied
+    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
+    service.pack(ready, out, service.PackRequest(screen_reader=_never_read))
     assert out.is_dir()
 
 
+@pytest.mark.usefixtures("attested")
 @pytest.mark.parametrize(
     ("shown", "sent"), [("2026-11-20T08:05", False), ("2026-11-20T14:40", True)]
 )
 def test_a_date_photo_is_sent_only_when_it_shows_the_commissioning(
     ready: Path, tmp_path: Path, make_photo: Callable[..., Path], shown: str, sent: bool
 ) -> None:
-    """The pack applies the ``date`` rule's own test (rules.shows_commissioning, 15 min)
-    to what the date photo it sends shows: 08:05 is not 14:32, 14:40 is."""
+    """Check, attest and pack apply the ``date`` rule's own test (rules.shows_commissioning,
+    15 min) to what the date photo shows: 08:05 is not 14:32, 14:40 is. A date typed
+    without the retaken photo waits for its reading, in check and pack alike."""
     make_photo("date-bis.jpg", ReadingField.DATE, quality=80)
     dossier = load_dossier(ready)
     dossier.photos.date = "photos/date-bis.jpg"
     save_dossier(dossier, ready)
     service.record_reading(ready, ReadingField.DATE, "2026-11-20T14:32")
-    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
     out = tmp_path / "envoi"
-    request = service.PackRequest(screen_reader=_read_as({**SCREEN_VALUES, "date": shown}))
+    _check_and_pack_refuse(ready, out, "date", "sans sa photo ; la photo photos/date-bis.jpg n'a")
+    service.import_photos(ready, reader=_read_as({**SCREEN_VALUES, "date": shown}))
     if sent:
-        service.pack(ready, out, request)
+        service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
+        service.pack(ready, out, service.PackRequest(screen_reader=_never_read))
         assert out.is_dir()
         return
-    with pytest.raises(DossierPhotoError, match="affiche 20/11/2026 08:05"):
-        service.pack(ready, out, request)
-    assert not out.exists()
+    _check_and_pack_refuse(ready, out, "date", "affiche 20/11/2026 08:05")
 
 
 # -- failure 9: pack overwrote the dossier's own photo -----------------------------------
