@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from linkytool.mes.attested import attested_facts
@@ -57,18 +58,78 @@ NOT_ATTESTED = (
 MAX_CHANGES_LISTED = 8
 
 
-def changed_since_attestation(recorded: Mapping[str, Any], current: Mapping[str, str]) -> list[str]:
-    """French lines, one per field whose printed text differs between the attestation
+class ChangeKind(StrEnum):
+    """What changed since the attestation (stable identifiers: JSON and CSV say them)."""
+
+    #: A field the attestation prints (« section – field ») says something else now.
+    FIELD = "field"
+    #: A photo to send is not the one the attestation hashed (replaced, edited, gone).
+    PHOTO = "photo"
+    #: The attestation itself cannot be compared (unreadable, or says nothing of it).
+    ATTESTATION = "attestation"
+
+
+@dataclass(frozen=True)
+class AttestationChange:
+    """One thing the recorded attestation says that the dossier no longer does: it must be
+    produced again. ``text`` is the French line every front end shows."""
+
+    kind: ChangeKind
+    #: The field as the attestation prints it (« 6. Mise en service – Index … »), the
+    #: photo's role (``prm``, ``date``, ``injection_index``), "" for the attestation.
+    field: str
+    attested: str  # what the attestation says ("" when it says nothing of it)
+    current: str  # what the dossier says now ("" when it no longer says anything)
+    text: str
+
+
+def field_changes(
+    recorded: Mapping[str, Any], current: Mapping[str, str]
+) -> list[AttestationChange]:
+    """One change per field whose printed text differs between the attestation
     (``recorded``: its embedded :func:`attested_facts`) and the dossier now (``current``)."""
-    changed = [
-        (key, recorded.get(key, "—"), current.get(key, "—"))
-        for key in dict.fromkeys([*recorded, *current])
-        if recorded.get(key, "—") != current.get(key, "—")
-    ]
-    lines = [
-        f"{key} : « {old} » sur l'attestation, « {new} » dans le dossier"
-        for key, old, new in changed[:MAX_CHANGES_LISTED]
-    ]
+    changes = []
+    for key in dict.fromkeys([*recorded, *current]):
+        old, new = str(recorded.get(key, "—")), current.get(key, "—")
+        if old != new:
+            text = f"{key} : « {old} » sur l'attestation, « {new} » dans le dossier"
+            changes.append(AttestationChange(ChangeKind.FIELD, key, old, new, text))
+    return changes
+
+
+def photo_changes(
+    summary: Mapping[str, Any], photos: Mapping[ReadingField, SubmittedPhoto]
+) -> list[AttestationChange]:
+    """One change per photo the pack would send (``photos``, prepared as sent) that is not
+    the one whose hash the attestation printed."""
+    hashes = {
+        item.get("role"): str(item.get("sha256") or "")
+        for item in summary.get("photos", [])
+        if isinstance(item, dict)
+    }
+    changes = []
+    for role, photo in photos.items():
+        if photo.prepared is None:
+            continue  # no photo to send: the prerequisites say so
+        sent = photo.sent_facts.sha256 or ""
+        if hashes.get(role.value, "") != sent:
+            text = (
+                f"la photo « {SCREEN_TITLES[role]} » ({photo.original.declared}) n'est pas "
+                "celle de l'attestation (remplacée ou modifiée depuis)"
+            )
+            changes.append(
+                AttestationChange(
+                    ChangeKind.PHOTO, role.value, hashes.get(role.value, ""), sent, text
+                )
+            )
+    return changes
+
+
+def changed_since_attestation(recorded: Mapping[str, Any], current: Mapping[str, str]) -> list[str]:
+    """French lines, one per field whose printed text differs (:func:`field_changes`), at
+    most :data:`MAX_CHANGES_LISTED` then counted (the pack's and signature's refusals)."""
+    changed = field_changes(recorded, current)
+    lines = [change.text for change in changed[:MAX_CHANGES_LISTED]]
     if len(changed) > MAX_CHANGES_LISTED:
         others = len(changed) - MAX_CHANGES_LISTED
         lines.append(
@@ -77,17 +138,31 @@ def changed_since_attestation(recorded: Mapping[str, Any], current: Mapping[str,
     return lines
 
 
-def dossier_changes(pdf: bytes, dossier: Dossier) -> tuple[str, ...]:
-    """What changed in ``dossier`` since the attestation ``pdf`` was produced (French
-    lines; empty when it still says what the dossier says). Cheap: no photo is read."""
+def unverifiable(text: str) -> AttestationChange:
+    """The attestation cannot be compared with the dossier (French ``text`` says why)."""
+    return AttestationChange(ChangeKind.ATTESTATION, "", "", "", text)
+
+
+def dossier_changes(
+    pdf: bytes,
+    dossier: Dossier,
+    photos: Mapping[ReadingField, SubmittedPhoto] | None = None,
+) -> tuple[AttestationChange, ...]:
+    """Everything that changed in ``dossier`` since the attestation ``pdf`` was produced:
+    every field it prints, and (``photos``, as they would be sent) every photo it hashed.
+    Empty when it still says what the dossier says. The pack's own comparison
+    (:func:`check_attestation`) is made of the same two functions."""
     try:
         summary = read_embedded_summary(pdf)
     except VerifyInputError as exc:
-        return (exc.message,)
+        return (unverifiable(exc.message),)
     recorded = summary.get("attested") if summary is not None else None
-    if not isinstance(recorded, dict):
-        return (NOT_ATTESTED,)
-    return tuple(changed_since_attestation(recorded, attested_facts(dossier)))
+    if summary is None or not isinstance(recorded, dict):
+        return (unverifiable(NOT_ATTESTED),)
+    changes = field_changes(recorded, attested_facts(dossier))
+    if photos is not None:
+        changes += photo_changes(summary, photos)
+    return tuple(changes)
 
 
 def check_attestation(
@@ -123,14 +198,7 @@ def check_attestation(
         problems.append(NOT_ATTESTED)
     else:
         problems += changed_since_attestation(recorded, attested_facts(dossier))
-    photo_hashes = {
-        item.get("role"): item.get("sha256")
-        for item in summary.get("photos", [])
-        if isinstance(item, dict)
-    }
-    for role, photo in photos.items():
-        if photo.prepared is not None and photo_hashes.get(role.value) != photo.sent_facts.sha256:
-            problems.append(f"la photo « {SCREEN_TITLES[role]} » n'est pas celle de l'attestation")
+    problems += [change.text for change in photo_changes(summary, photos)]
     assert report is not None
     if report.signed and not report.ok:
         problems += [f"signature électronique : {problem}" for problem in report.problems]

@@ -40,7 +40,13 @@ from linkytool.fileio import (
     real_target,
     sha256_file,
 )
-from linkytool.mes.attestation_check import check_attestation, dossier_changes, signature_kind
+from linkytool.mes.attestation_check import (
+    AttestationChange,
+    check_attestation,
+    dossier_changes,
+    signature_kind,
+    unverifiable,
+)
 from linkytool.mes.decoupling import DecouplingTestResult, evaluate_decoupling_test, record_test
 from linkytool.mes.errors import (
     AttestationError,
@@ -632,9 +638,10 @@ class CheckResult:
 
     path: Path
     outcomes: tuple[RuleOutcome, ...]
-    #: What changed in the dossier since its recorded attestation was produced (French;
-    #: empty when there is none or it still matches): it must be produced again.
-    attestation_changes: tuple[str, ...] = ()
+    #: What changed in the dossier since its recorded attestation was produced (a field
+    #: it prints, a photo it hashed; empty when none is recorded or it still matches): it
+    #: must be produced again. The pack refuses it for the same reasons.
+    attestation_changes: tuple[AttestationChange, ...] = ()
     #: What keeps ``mes attest`` from producing the attestation besides the prerequisites
     #: (French; the signing date: :func:`linkytool.mes.rules.signing_date_problems`).
     attestation_blockers: tuple[str, ...] = ()
@@ -684,36 +691,45 @@ def check(
     settings: CheckSettings | None = None,
     now: datetime | None = None,
 ) -> CheckResult:
-    """Evaluate every prerequisite (stale readings are reported, not counted), and what
-    else would keep the attestation from being produced (its signing date)."""
+    """Evaluate every prerequisite (stale readings are reported, not counted), what
+    changed since the recorded attestation, and what else would keep the attestation
+    from being produced (its signing date)."""
     path = Path(dossier_path)
     dossier = load_dossier(path)
+    settings = settings or CheckSettings()
+    changes, photos = _attestation_changes(dossier, path.parent, settings)
     return CheckResult(
         path,
-        tuple(_outcomes(dossier, path.parent, None, settings or CheckSettings())),
-        recorded_attestation_changes(dossier, path.parent),
+        tuple(_outcomes(dossier, path.parent, photos, settings)),
+        changes,
         tuple(signing_date_problems(dossier, _now(now))),
     )
 
 
-def attestation_changes(dossier_path: str | Path) -> tuple[str, ...]:
-    """What changed in the dossier since its recorded attestation was produced (French;
-    empty when none is recorded or it still matches): the UI's stale-attestation line."""
+def attestation_changes(dossier_path: str | Path) -> tuple[AttestationChange, ...]:
+    """What changed in the dossier since its recorded attestation was produced (empty when
+    none is recorded or it still matches): what ``check`` reports, alone (the UI's
+    stale-attestation line, without evaluating the prerequisites)."""
     path = Path(dossier_path)
-    return recorded_attestation_changes(load_dossier(path), path.parent)
+    return _attestation_changes(load_dossier(path), path.parent, CheckSettings())[0]
 
 
-def recorded_attestation_changes(dossier: Dossier, base: Path) -> tuple[str, ...]:
-    """What changed in ``dossier`` since its recorded attestation was produced (French
-    lines; empty when none is recorded or it still says what the dossier says)."""
+def _attestation_changes(
+    dossier: Dossier, base: Path, settings: CheckSettings
+) -> tuple[tuple[AttestationChange, ...], dict[ReadingField, SubmittedPhoto] | None]:
+    """What changed since the recorded attestation (:func:`dossier_changes`: its fields,
+    and its photos prepared as the pack would send them), and those photos (None when no
+    attestation is recorded: nothing to compare them with, they are not prepared)."""
     if not dossier.attestation.file:
-        return ()
+        return (), None
     source = resolve(base, dossier.attestation.file)
     try:
         pdf = source.read_bytes()
     except OSError as exc:
-        return (f"l'attestation enregistrée {source} est illisible ({describe_os_error(exc)})",)
-    return dossier_changes(pdf, dossier)
+        text = f"l'attestation enregistrée {source} est illisible ({describe_os_error(exc)})"
+        return (unverifiable(text),), None
+    photos = load_submitted_photos(dossier, base, keep_gps=_keeps_gps(pdf), settings=settings)
+    return dossier_changes(pdf, dossier, photos), photos
 
 
 def confirmed_photo_values(dossier_path: str | Path) -> dict[str, str]:

@@ -380,15 +380,82 @@ def test_a_dossier_changed_after_its_attestation_cannot_send_or_sign_it(
     assert any("Index d'injection à la MES : « 12 kWh" in p for p in problems), problems
     assert not out.exists()
     changes = service.check(ready).attestation_changes
-    assert len(changes) == 2 and "13 kWh (saisie manuelle)" in changes[1], changes
-    _, _, err = run("check", str(ready))
-    assert "ne correspond plus au dossier" in err and "Autre Installateur SAS" in err
+    assert len(changes) == 2 and "13 kWh (saisie manuelle)" in changes[1].text, changes
+    _, out, err = run("check", str(ready))
+    assert "ne correspond plus au dossier (2 changements)" in err
+    assert "Autre Installateur SAS" in out
     key = tmp_path / "cle.p12"
     key.write_bytes(make_p12("Louis Bernard"))
     before = produced.read_bytes()
     with pytest.raises(AttestationError, match="ne peut pas être signée"):
         service.sign(ready, service.SigningKey(key.read_bytes(), b"secret"))
     assert produced.read_bytes() == before
+
+
+def test_check_lists_what_changed_since_the_attestation_in_every_format(
+    ready: Path, attested: Path, make_photo: Callable[..., Path]
+) -> None:
+    """QA stop 35: what changed since the attestation was only said on stderr, so the
+    table, JSON and CSV (what a script or the office reads) said nothing, and a photo
+    replaced after signing was not said at all (the pack refused it). The typed result
+    carries each change; every format renders it."""
+    import csv
+    import io
+
+    from linkytool.mes.attestation_check import ChangeKind
+
+    _edit_after_attesting(ready)
+    make_photo("date.jpg", ReadingField.DATE, quality=70)  # retaken after signing...
+    service.record_reading(  # ...and its value typed on it: every prerequisite holds
+        ready, ReadingField.DATE, "20/11/2026 14:32", file="photos/date.jpg"
+    )
+    result = service.check(ready)
+    assert result.satisfied
+    kinds = [(c.kind, c.field) for c in result.attestation_changes]
+    assert kinds == [
+        (ChangeKind.FIELD, "3. Installateur – Entreprise"),
+        (ChangeKind.FIELD, "6. Mise en service – Index d'injection à la MES"),
+        (ChangeKind.FIELD, "7. Relevés du compteur – Date courante"),
+        (ChangeKind.PHOTO, "date"),
+    ], kinds
+    company = result.attestation_changes[0]
+    assert (company.attested, company.current) == ("Soleil Pose SARL", "Autre Installateur SAS")
+    photo = result.attestation_changes[3]
+    assert photo.current == sha256_file(ready.parent / "photos" / "date.jpg")
+    assert "« Date courante »" in photo.text and "n'est pas celle de l'attestation" in photo.text
+    _, table, _ = run("check", str(ready))
+    assert "[à refaire]   Attestation produite – ne correspond plus au dossier" in table
+    assert table.count("changé : ") == 4
+    assert f"Refaites l'attestation (linkytool mes attest {ready}" in " ".join(table.split())
+    _, out, _ = run("check", str(ready), "--format", "json")
+    rows = [row for row in json.loads(out) if row["kind"] == "attestation_change"]
+    assert [(r["id"], r["field"]) for r in rows] == [(kind.value, field) for kind, field in kinds]
+    assert rows[0]["current"] == "Autre Installateur SAS"
+    assert [r["detail"] for r in rows] == [c.text for c in result.attestation_changes]
+    _, out, _ = run("check", str(ready), "--format", "csv")
+    changed = [r for r in csv.DictReader(io.StringIO(out)) if r["kind"] == "attestation_change"]
+    assert len(changed) == 4
+    first = changed[0]
+    assert (first["id"], first["field"], first["current"]) == (
+        "field",
+        "3. Installateur – Entreprise",
+        "Autre Installateur SAS",
+    )
+    # the pack refuses the attestation for the very same reasons
+    with pytest.raises(AttestationError) as caught:
+        service.pack(ready, ready.parent / "envoi")
+    assert photo.text in caught.value.problems and company.text in caught.value.problems
+
+
+def test_an_attestation_still_matching_lists_no_change_in_any_format(
+    ready: Path, attested: Path
+) -> None:
+    """No change: no change row, no « à refaire » (the JSON stays the 12 rules)."""
+    assert service.check(ready).attestation_changes == ()
+    code, table, err = run("check", str(ready))
+    assert code == 0 and "à refaire" not in table and "ne correspond plus" not in err
+    _, out, _ = run("check", str(ready), "--format", "json")
+    assert {row["kind"] for row in json.loads(out)} == {"prerequisite"}
 
 
 def test_an_attestation_to_sign_by_hand_is_not_signed_electronically(
