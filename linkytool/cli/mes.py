@@ -9,6 +9,7 @@ worded here (:func:`cli_hints`), never in the core.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import sys
 import textwrap
@@ -793,6 +794,16 @@ class MomentType(click.ParamType[datetime]):
 MOMENT = MomentType()
 
 
+def _read_file(given: str | None) -> str | None:
+    """``--file`` as the shell gives it: a file relative to the current folder (how every
+    message names one: :func:`linkytool.fileio.user_path`) is given to the service as
+    an absolute path; any other relative name is the service's, relative to the dossier
+    (how the dossier writes its files, and earlier messages named them)."""
+    if given and not os.path.isabs(given) and os.path.lexists(given):
+        return os.path.abspath(given)
+    return given
+
+
 @mes.command("reading")
 @click.argument("dossier", type=EXISTING_FILE)
 @click.argument("field", type=click.Choice([f.value for f in ReadingField]))
@@ -809,7 +820,8 @@ MOMENT = MomentType()
     "--file",
     "file_",
     metavar="FICHIER",
-    help="Fichier lu (photo ou capture) : chemin relatif au dossier, ou absolu.",
+    help="Fichier lu (photo ou capture) : chemin depuis le dossier courant (comme les "
+    "messages de linkytool le nomment) ou absolu ; à défaut, relatif au dossier.",
 )
 @click.option("--note", default="", help="Remarque conservée avec le relevé.")
 @click.option(
@@ -842,7 +854,7 @@ def reading_command(
         source=source,
         at=at_text,
         confidence=confidence,
-        file=file_,
+        file=_read_file(file_),
         note=note,
     )
     warn(f"Relevé enregistré dans {dossier} : {field} = {result.reading.value}.")

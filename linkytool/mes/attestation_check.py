@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from linkytool.fileio import user_path
 from linkytool.mes.attested import attested_facts
 from linkytool.mes.errors import VerifyInputError
 from linkytool.mes.model import Dossier, ReadingField, SignatureKind
@@ -114,7 +115,7 @@ def photo_changes(
         sent = photo.sent_facts.sha256 or ""
         if hashes.get(role.value, "") != sent:
             text = (
-                f"la photo « {SCREEN_TITLES[role]} » ({photo.original.declared}) n'est pas "
+                f"la photo « {SCREEN_TITLES[role]} » ({_shown(photo)}) n'est pas "
                 "celle de l'attestation (remplacée ou modifiée depuis)"
             )
             changes.append(
@@ -123,6 +124,12 @@ def photo_changes(
                 )
             )
     return changes
+
+
+def _shown(photo: SubmittedPhoto) -> str:
+    """The photo's file as messages name it (:func:`linkytool.fileio.user_path`)."""
+    path = photo.original.path
+    return user_path(path) if path is not None else photo.original.declared
 
 
 def changed_since_attestation(recorded: Mapping[str, Any], current: Mapping[str, str]) -> list[str]:

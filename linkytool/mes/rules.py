@@ -44,6 +44,7 @@ from linkytool.mes.model import (
 )
 from linkytool.mes.photos import (
     MAX_ATTACHMENT_BYTES,
+    PathNamer,
     PhotoFacts,
     hash_sources,
     inspect_photos,
@@ -128,10 +129,13 @@ class RuleContext:
     photos: Mapping[ReadingField, PhotoFacts]
     settings: CheckSettings = field(default_factory=CheckSettings)
     sources: Mapping[str, str | None] = field(default_factory=dict)
+    #: How a message names a file of the dossier (:class:`PathNamer`: from the current
+    #: folder, given the dossier's).
+    names: PathNamer = field(default_factory=PathNamer)
 
     def stale_reason(self, which: ReadingField, reading: Reading) -> str | None:
         """Why ``reading`` no longer stands for its source (None when it still does)."""
-        return reading_staleness(self.dossier, which, reading, self.sources)
+        return reading_staleness(self.dossier, which, reading, self.sources, names=self.names)
 
     def fresh_from(self, which: ReadingField, source: ReadingSource) -> Reading | None:
         """The latest reading of ``which`` from ``source`` that is not stale."""
@@ -141,12 +145,21 @@ class RuleContext:
         return None
 
 
+#: Names the dossier's files as it writes them (its folder unknown: pure evaluations).
+AS_WRITTEN = PathNamer()
+
+
 def _same_file(first: str, second: str) -> bool:
     return os.path.normpath(first) == os.path.normpath(second)
 
 
 def reading_staleness(
-    dossier: Dossier, which: ReadingField, reading: Reading, sources: Mapping[str, str | None]
+    dossier: Dossier,
+    which: ReadingField,
+    reading: Reading,
+    sources: Mapping[str, str | None],
+    *,
+    names: PathNamer = AS_WRITTEN,
 ) -> str | None:
     """Why ``reading`` is stale, in French, or None (pure).
 
@@ -166,15 +179,16 @@ def reading_staleness(
     if reading.file and reading.sha256:
         current = sources.get(reading.file, reading.sha256)
         if current is None:
-            return f"le fichier lu ({reading.file}) est introuvable ou illisible"
+            return f"le fichier lu ({names(reading.file)}) est introuvable ou illisible"
         if current != reading.sha256:
-            return f"le fichier lu ({reading.file}) a changé depuis sa lecture"
+            return f"le fichier lu ({names(reading.file)}) a changé depuis sa lecture"
     if from_photo:
         declared = getattr(dossier.photos, which.value)
         same_bytes = bool(declared) and sources.get(declared) == reading.sha256
         if declared and not (_same_file(declared, reading.file) or same_bytes):
             return (
-                f"la photo du dossier ({declared}) n'est pas celle qui a été lue ({reading.file})"
+                f"la photo du dossier ({names(declared)}) n'est pas celle qui a été lue "
+                f"({names(reading.file)})"
             )
     return None
 
@@ -723,7 +737,7 @@ def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> 
         which,
         photo.value,
         photo_sha256=facts.sha256,
-        photo_name=facts.declared,
+        photo_name=ctx.names(facts.declared),
         settings=ctx.settings,
     )
     if text is None:
@@ -735,7 +749,7 @@ def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> 
         else text,
         f"{PHOTO_CONFLICT_ACTIONS[which]} ; si la lecture OCR est fausse, saisissez la valeur "
         f"affichée sur cette photo (linkytool mes reading DOSSIER {which.value} VALEUR --file "
-        f"{facts.declared}).",
+        f"{ctx.names(facts.declared)}).",
     )
 
 
@@ -761,11 +775,12 @@ def unread_photo(ctx: RuleContext, which: ReadingField, retained: Reading) -> Ve
     how = "lu par la TIC" if retained.source is ReadingSource.TIC else "saisi sans sa photo"
     return missing(
         f"« {SCREEN_TITLES[which]} » {shown_value(which, retained.value)} {how} ; la photo "
-        f"{facts.declared} n'a jamais été lue : rien ne montre qu'elle affiche cette valeur "
-        "(linkytool mes pack la lirait et la refuserait si elle en affiche une autre)",
+        f"{ctx.names(facts.declared)} n'a jamais été lue : rien ne montre qu'elle affiche "
+        "cette valeur (linkytool mes pack la lirait et la refuserait si elle en affiche une "
+        "autre)",
         "Lisez la photo (linkytool mes import-photos DOSSIER), ou saisissez la valeur "
         "qu'elle affiche en la nommant (linkytool mes reading DOSSIER "
-        f"{which.value} VALEUR --file {facts.declared}).",
+        f"{which.value} VALEUR --file {ctx.names(facts.declared)}).",
     )
 
 
@@ -778,7 +793,8 @@ def _reread_action(ctx: RuleContext, which: ReadingField, stale: Reading) -> str
             "Relisez la capture TIC actuelle (linkytool mes import-tic DOSSIER CAPTURE), ou "
             "saisissez la valeur affichée par le compteur."
         )
-    photo = getattr(ctx.dossier.photos, which.value) or "PHOTO"
+    declared = getattr(ctx.dossier.photos, which.value)
+    photo = ctx.names(declared) if declared else "PHOTO"
     return (
         "Relisez la photo actuelle (linkytool mes import-photos DOSSIER), ou saisissez la "
         f"valeur qu'elle affiche en la nommant (linkytool mes reading DOSSIER {which.value} "
@@ -1022,7 +1038,7 @@ def check_photos(ctx: RuleContext) -> Verdict:
         elif not facts.usable:
             problems.append(f"« {title} » : {facts.error}")
         elif (shown := _recorded_screen(ctx, role, facts)) not in (None, SCREEN_KINDS[role]):
-            problems.append(f"« {title} » ({facts.declared}) {shows_screen(shown)}")
+            problems.append(f"« {title} » ({ctx.names(facts.declared)}) {shows_screen(shown)}")
         elif (facts.size_bytes or 0) > ctx.settings.max_attachment_bytes:
             notes.append(f"« {title} » ({french_megabytes(facts.size_bytes or 0)}) sera réduite")
     if problems:
@@ -1198,18 +1214,20 @@ def evaluate_rules(
     rules: tuple[Rule, ...] = RULES,
     *,
     sources: Mapping[str, str | None] | None = None,
+    names: PathNamer | None = None,
 ) -> list[RuleOutcome]:
     """Run every rule on ``dossier`` (pure: photo facts and source hashes are given).
 
     ``sources`` (file as named by a reading -> current SHA-256) defaults to the photo
     facts' hashes; a reading whose file is absent from it is checked for the photo rules
-    only.
+    only. ``names`` names the dossier's files in the messages (default: as the dossier
+    writes them, its folder being unknown here).
     """
     known: dict[str, str | None] = {
         facts.declared: facts.sha256 for facts in photos.values() if facts.declared
     }
     known.update(sources or {})
-    context = RuleContext(dossier, photos, settings or CheckSettings(), known)
+    context = RuleContext(dossier, photos, settings or CheckSettings(), known, names or PathNamer())
     outcomes = []
     for rule in rules:
         verdict = rule.check(context)
@@ -1240,6 +1258,7 @@ def check_prerequisites(
         inspect_photos(dossier, base),
         settings,
         sources=hash_sources(source_files(dossier), base),
+        names=PathNamer(base),
     )
 
 

@@ -39,6 +39,7 @@ from linkytool.fileio import (
     read_regular_file,
     real_target,
     sha256_file,
+    user_path,
 )
 from linkytool.mes.attestation_check import (
     AttestationChange,
@@ -76,6 +77,7 @@ from linkytool.mes.model import (
 from linkytool.mes.pack import PackResult, ScreenReader, build_pack, default_screen_reader
 from linkytool.mes.photos import (
     MAX_PHOTO_BYTES,
+    PathNamer,
     hash_sources,
     resolve,
     sha256_bytes,
@@ -494,7 +496,11 @@ def record_reading(
         try:
             digest = sha256_file(resolve(path.parent, file))
         except (OSError, ValueError) as exc:
-            where = "" if os.path.isabs(file) else " (relatif au dossier)"
+            where = (
+                ""
+                if os.path.isabs(file)
+                else f" (relatif au dossier, soit {user_path(resolve(path.parent, file))})"
+            )
             raise InputFileError(f"Fichier lu introuvable ou illisible : {file}{where}.") from exc
         file = dossier_relative(path.parent, resolve(path.parent, file))
     updated = update_dossier(
@@ -594,7 +600,8 @@ def record_decoupling_test(
         if given and not _is_file(resolve(path.parent, given)):
             raise InputFileError(
                 f"Fichier introuvable pour la {label} de l'essai : {given} (chemin relatif au "
-                f"dossier, soit {resolve(path.parent, given)}). Rien n'a été enregistré.",
+                f"dossier, soit {user_path(resolve(path.parent, given))}). Rien n'a été "
+                "enregistré.",
                 hint="Donnez le chemin d'un fichier existant, relatif au dossier (.toml).",
             )
 
@@ -681,7 +688,11 @@ def _outcomes(
         else inspect_photos(dossier, base)
     )
     return evaluate_rules(
-        dossier, facts, settings, sources=hash_sources(source_files(dossier), base)
+        dossier,
+        facts,
+        settings,
+        sources=hash_sources(source_files(dossier), base),
+        names=PathNamer(base),
     )
 
 
@@ -726,7 +737,10 @@ def _attestation_changes(
     try:
         pdf = source.read_bytes()
     except OSError as exc:
-        text = f"l'attestation enregistrée {source} est illisible ({describe_os_error(exc)})"
+        text = (
+            f"l'attestation enregistrée {user_path(source)} est illisible "
+            f"({describe_os_error(exc)})"
+        )
         return (unverifiable(text),), None
     photos = load_submitted_photos(dossier, base, keep_gps=_keeps_gps(pdf), settings=settings)
     return dossier_changes(pdf, dossier, photos), photos
@@ -1005,7 +1019,7 @@ def sign(
             )
         if not verdict.ok:
             raise AttestationError(
-                f"L'attestation {source} ne peut pas être signée :",
+                f"L'attestation {user_path(source)} ne peut pas être signée :",
                 file=str(source),
                 problems=verdict.problems,
             )
@@ -1109,7 +1123,7 @@ def pack(
     verdict = check_attestation(pdf, dossier, photos, recorded_sha256=dossier.attestation.sha256)
     if not verdict.ok:
         raise AttestationError(
-            f"L'attestation {source} ne peut pas être envoyée pour ce dossier :",
+            f"L'attestation {user_path(source)} ne peut pas être envoyée pour ce dossier :",
             file=str(source),
             problems=verdict.problems,
         )
@@ -1126,6 +1140,7 @@ def pack(
         settings=settings,
         signature=verdict.signature,
         protected=dossier_files(dossier, path),
+        names=PathNamer(base),
     )
     return PackOutcome(packed, source)
 

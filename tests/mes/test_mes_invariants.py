@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from linkytool.cli import cli
 from linkytool.errors import OutputError
+from linkytool.fileio import user_path
 from linkytool.mes import Dossier, ReadingField, load_dossier, save_dossier, service
 from linkytool.mes.errors import (
     AttestationError,
@@ -578,14 +579,14 @@ def test_a_photo_showing_another_index_than_the_one_declared_is_not_sent(
     passed with a warning while the pack read the photo and refused it: check and pack
     now give one verdict, from one rule (``rules.unread_photo``, then
     ``rules.photo_contradiction`` once the photo is read)."""
-    make_photo("index-bis.jpg", ReadingField.INJECTION_INDEX, quality=80)
+    retaken = user_path(make_photo("index-bis.jpg", ReadingField.INJECTION_INDEX, quality=80))
     dossier = load_dossier(ready)
     dossier.photos.injection_index = "photos/index-bis.jpg"
     save_dossier(dossier, ready)
     service.record_reading(ready, ReadingField.INJECTION_INDEX, "12")
     out = tmp_path / "envoi"
     _check_and_pack_refuse(
-        ready, out, "index", "12 kWh saisi sans sa photo ; la photo photos/index-bis.jpg n'a jamais"
+        ready, out, "index", f"12 kWh saisi sans sa photo ; la photo {retaken} n'a jamais été lue"
     )
     with pytest.raises(PrerequisitesError, match="jamais été lue"):
         service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
@@ -614,13 +615,13 @@ def test_a_date_photo_is_sent_only_when_it_shows_the_commissioning(
     """Check, attest and pack apply the ``date`` rule's own test (rules.shows_commissioning,
     15 min) to what the date photo shows: 08:05 is not 14:32, 14:40 is. A date typed
     without the retaken photo waits for its reading, in check and pack alike."""
-    make_photo("date-bis.jpg", ReadingField.DATE, quality=80)
+    retaken = user_path(make_photo("date-bis.jpg", ReadingField.DATE, quality=80))
     dossier = load_dossier(ready)
     dossier.photos.date = "photos/date-bis.jpg"
     save_dossier(dossier, ready)
     service.record_reading(ready, ReadingField.DATE, "2026-11-20T14:32")
     out = tmp_path / "envoi"
-    _check_and_pack_refuse(ready, out, "date", "sans sa photo ; la photo photos/date-bis.jpg n'a")
+    _check_and_pack_refuse(ready, out, "date", f"sans sa photo ; la photo {retaken} n'a")
     service.import_photos(ready, reader=_read_as({**SCREEN_VALUES, "date": shown}))
     if sent:
         service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
