@@ -29,7 +29,7 @@ from linkytool.cli.output import (
     warn,
 )
 from linkytool.errors import ExitCode, LinkytoolError
-from linkytool.fileio import read_regular_file
+from linkytool.fileio import read_regular_file, user_path
 from linkytool.mes import service
 from linkytool.mes.attestation_check import AttestationChange, ChangeKind
 from linkytool.mes.errors import (
@@ -820,8 +820,8 @@ def _read_file(given: str | None) -> str | None:
     "--file",
     "file_",
     metavar="FICHIER",
-    help="Fichier lu (photo ou capture) : chemin depuis le dossier courant (comme les "
-    "messages de linkytool le nomment) ou absolu ; à défaut, relatif au dossier.",
+    help="Fichier lu (photo ou capture) : chemin depuis le répertoire courant (comme les "
+    "messages de linkytool le nomment) ou absolu ; à défaut, relatif au dossier (.toml).",
 )
 @click.option("--note", default="", help="Remarque conservée avec le relevé.")
 @click.option(
@@ -1009,7 +1009,11 @@ def import_photos_command(dossier: Path) -> None:
         ],
         "table",
     )
-    notes = [f"{p.file or 'photos.' + p.role.value} : {p.message}" for p in result.problems]
+    notes = [
+        f"{user_path(p.file, base=dossier.parent) if p.file else 'photos.' + p.role.value} : "
+        f"{p.message}"
+        for p in result.problems
+    ]
     notes += [
         f"« {SCREEN_TITLES[item.role]} » = {shown_value(item.role, item.value)} à confirmer "
         f"(linkytool mes reading {dossier} {item.role.value} VALEUR)"

@@ -776,8 +776,7 @@ def unread_photo(ctx: RuleContext, which: ReadingField, retained: Reading) -> Ve
     return missing(
         f"« {SCREEN_TITLES[which]} » {shown_value(which, retained.value)} {how} ; la photo "
         f"{ctx.names(facts.declared)} n'a jamais été lue : rien ne montre qu'elle affiche "
-        "cette valeur (linkytool mes pack la lirait et la refuserait si elle en affiche une "
-        "autre)",
+        "cette valeur (l'envoi la refuserait si elle en montrait une autre)",
         "Lisez la photo (linkytool mes import-photos DOSSIER), ou saisissez la valeur "
         "qu'elle affiche en la nommant (linkytool mes reading DOSSIER "
         f"{which.value} VALEUR --file {ctx.names(facts.declared)}).",

@@ -135,3 +135,22 @@ def test_a_file_named_as_the_dossier_writes_it_is_still_accepted(
     assert code == 3
     assert f"soit {path.parent / 'nope.jpg'})" in err
     assert os.path.isabs(str(path))
+
+
+def test_import_photos_names_a_photo_to_retake_from_where_the_user_is(
+    complete: tuple[Dossier, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mes import-photos` said « À reprendre : ../photos/… » (as the dossier writes it)."""
+    from linkytool.mes.errors import DossierPhotoError
+
+    def unreadable(path: Path) -> object:
+        raise DossierPhotoError("Aucune valeur lisible.")
+
+    monkeypatch.setattr(service, "default_screen_reader", lambda: unreadable)
+    _, path = complete
+    dossier_path = _moved_into(path, "chantier")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("import-photos", str(dossier_path))
+    assert code == 1
+    assert "À reprendre : photos/prm.jpg : Aucune valeur lisible." in err, err
+    assert "../photos" not in err
