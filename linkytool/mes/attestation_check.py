@@ -10,7 +10,7 @@ change after production would show). Everything else is refused with the reasons
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,7 +19,7 @@ from linkytool.fileio import user_path
 from linkytool.mes.attested import attested_facts
 from linkytool.mes.errors import VerifyInputError
 from linkytool.mes.model import Dossier, ReadingField, SignatureKind
-from linkytool.mes.photos import sha256_bytes
+from linkytool.mes.photos import PhotoFacts, sha256_bytes
 from linkytool.mes.signing import SignatureReport, read_embedded_summary, verify_signature
 from linkytool.mes.submission import SubmittedPhoto
 from linkytool.mes.titles import SCREEN_TITLES
@@ -99,37 +99,35 @@ def field_changes(
 
 
 def photo_changes(
-    summary: Mapping[str, Any], photos: Mapping[ReadingField, SubmittedPhoto]
+    summary: Mapping[str, Any],
+    photos: Mapping[ReadingField, PhotoFacts],
+    *,
+    key: str = "sha256",
 ) -> list[AttestationChange]:
-    """One change per photo the pack would send (``photos``, prepared as sent) that is not
-    the one whose hash the attestation printed."""
+    """One change per photo of ``photos`` whose hash is not the one the attestation
+    recorded under ``key``: ``sha256``, of the photo as sent (``photos`` prepared: the
+    pack's comparison), or ``original_sha256``, of the file as the dossier holds it
+    (``photos`` as found: no photo prepared again)."""
     hashes = {
-        item.get("role"): str(item.get("sha256") or "")
+        item.get("role"): str(item.get(key) or "")
         for item in summary.get("photos", [])
         if isinstance(item, dict)
     }
     changes = []
-    for role, photo in photos.items():
-        if photo.prepared is None:
-            continue  # no photo to send: the prerequisites say so
-        sent = photo.sent_facts.sha256 or ""
-        if hashes.get(role.value, "") != sent:
+    for role, facts in photos.items():
+        now = facts.sha256 or ""
+        if hashes.get(role.value, "") != now:
+            shown = user_path(facts.path) if facts.path is not None else facts.declared
             text = (
-                f"la photo « {SCREEN_TITLES[role]} » ({_shown(photo)}) n'est pas "
-                "celle de l'attestation (remplacée ou modifiée depuis)"
+                f"la photo « {SCREEN_TITLES[role]} » ({shown}) n'est pas celle de "
+                "l'attestation (remplacée ou modifiée depuis)"
             )
             changes.append(
                 AttestationChange(
-                    ChangeKind.PHOTO, role.value, hashes.get(role.value, ""), sent, text
+                    ChangeKind.PHOTO, role.value, hashes.get(role.value, ""), now, text
                 )
             )
     return changes
-
-
-def _shown(photo: SubmittedPhoto) -> str:
-    """The photo's file as messages name it (:func:`linkytool.fileio.user_path`)."""
-    path = photo.original.path
-    return user_path(path) if path is not None else photo.original.declared
 
 
 def changed_since_attestation(recorded: Mapping[str, Any], current: Mapping[str, str]) -> list[str]:
@@ -150,14 +148,21 @@ def unverifiable(text: str) -> AttestationChange:
     return AttestationChange(ChangeKind.ATTESTATION, "", "", "", text)
 
 
+#: Prepares the dossier's photos as the pack sends them (``keep_gps``) when asked.
+PreparePhotos = Callable[[bool], Mapping[ReadingField, SubmittedPhoto]]
+
+
 def dossier_changes(
     pdf: bytes,
     dossier: Dossier,
-    photos: Mapping[ReadingField, SubmittedPhoto] | None = None,
+    originals: Mapping[ReadingField, PhotoFacts] | None = None,
+    prepare: PreparePhotos | None = None,
 ) -> tuple[AttestationChange, ...]:
     """Everything that changed in ``dossier`` since the attestation ``pdf`` was produced:
-    every field it prints, and (``photos``, as they would be sent) every photo it hashed.
-    Empty when it still says what the dossier says. The pack's own comparison
+    every field it prints, and every photo it hashed. Empty when it still says what the
+    dossier says. The photos are compared by the hashes of their files (``originals``,
+    as found) when the attestation recorded them, else (an attestation produced before
+    it did) prepared again as sent (``prepare``). The pack's own comparison
     (:func:`check_attestation`) is made of the same two functions."""
     try:
         summary = read_embedded_summary(pdf)
@@ -167,9 +172,19 @@ def dossier_changes(
     if summary is None or not isinstance(recorded, dict):
         return (unverifiable(NOT_ATTESTED),)
     changes = field_changes(recorded, attested_facts(dossier))
-    if photos is not None:
-        changes += photo_changes(summary, photos)
+    entries = [item for item in summary.get("photos", []) if isinstance(item, dict)]
+    if originals is not None and all("original_sha256" in item for item in entries):
+        usable = {role: facts for role, facts in originals.items() if facts.usable}
+        changes += photo_changes(summary, usable, key="original_sha256")
+    elif prepare is not None:
+        sent = prepare(bool(summary.get("keep_gps")))
+        changes += photo_changes(summary, _sent(sent))
     return tuple(changes)
+
+
+def _sent(photos: Mapping[ReadingField, SubmittedPhoto]) -> dict[ReadingField, PhotoFacts]:
+    """The facts of the photos the pack would send (prepared ones only)."""
+    return {role: photo.sent_facts for role, photo in photos.items() if photo.prepared}
 
 
 def check_attestation(
@@ -205,7 +220,7 @@ def check_attestation(
         problems.append(NOT_ATTESTED)
     else:
         problems += changed_since_attestation(recorded, attested_facts(dossier))
-    problems += [change.text for change in photo_changes(summary, photos)]
+    problems += [change.text for change in photo_changes(summary, _sent(photos))]
     assert report is not None
     if report.signed and not report.ok:
         problems += [f"signature électronique : {problem}" for problem in report.problems]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -78,7 +78,9 @@ from linkytool.mes.pack import PackResult, ScreenReader, build_pack, default_scr
 from linkytool.mes.photos import (
     MAX_PHOTO_BYTES,
     PathNamer,
+    PhotoFacts,
     hash_sources,
+    inspect_photos,
     resolve,
     sha256_bytes,
 )
@@ -677,13 +679,14 @@ class CheckResult:
 def _outcomes(
     dossier: Dossier,
     base: Path,
-    photos: dict[ReadingField, SubmittedPhoto] | None,
+    photos: Mapping[ReadingField, SubmittedPhoto] | Mapping[ReadingField, PhotoFacts] | None,
     settings: CheckSettings,
 ) -> list[RuleOutcome]:
-    from linkytool.mes.photos import inspect_photos
-
     facts = (
-        {role: photo.original for role, photo in photos.items()}
+        {
+            role: photo.original if isinstance(photo, SubmittedPhoto) else photo
+            for role, photo in photos.items()
+        }
         if photos is not None
         else inspect_photos(dossier, base)
     )
@@ -708,11 +711,11 @@ def check(
     path = Path(dossier_path)
     dossier = load_dossier(path)
     settings = settings or CheckSettings()
-    changes, photos = _attestation_changes(dossier, path.parent, settings)
+    photos = inspect_photos(dossier, path.parent)
     return CheckResult(
         path,
         tuple(_outcomes(dossier, path.parent, photos, settings)),
-        changes,
+        _attestation_changes(dossier, path.parent, photos, settings),
         tuple(signing_date_problems(dossier, _now(now))),
     )
 
@@ -722,17 +725,23 @@ def attestation_changes(dossier_path: str | Path) -> tuple[AttestationChange, ..
     none is recorded or it still matches): what ``check`` reports, alone (the UI's
     stale-attestation line, without evaluating the prerequisites)."""
     path = Path(dossier_path)
-    return _attestation_changes(load_dossier(path), path.parent, CheckSettings())[0]
+    dossier = load_dossier(path)
+    return _attestation_changes(
+        dossier, path.parent, inspect_photos(dossier, path.parent), CheckSettings()
+    )
 
 
 def _attestation_changes(
-    dossier: Dossier, base: Path, settings: CheckSettings
-) -> tuple[tuple[AttestationChange, ...], dict[ReadingField, SubmittedPhoto] | None]:
-    """What changed since the recorded attestation (:func:`dossier_changes`: its fields,
-    and its photos prepared as the pack would send them), and those photos (None when no
-    attestation is recorded: nothing to compare them with, they are not prepared)."""
+    dossier: Dossier,
+    base: Path,
+    photos: Mapping[ReadingField, PhotoFacts],
+    settings: CheckSettings,
+) -> tuple[AttestationChange, ...]:
+    """What changed since the recorded attestation (:func:`dossier_changes`: the fields
+    it prints, the photos it hashed, compared by file hash, or prepared as the pack
+    sends them for an attestation that did not record those)."""
     if not dossier.attestation.file:
-        return (), None
+        return ()
     source = resolve(base, dossier.attestation.file)
     try:
         pdf = source.read_bytes()
@@ -741,9 +750,12 @@ def _attestation_changes(
             f"l'attestation enregistrée {user_path(source)} est illisible "
             f"({describe_os_error(exc)})"
         )
-        return (unverifiable(text),), None
-    photos = load_submitted_photos(dossier, base, keep_gps=_keeps_gps(pdf), settings=settings)
-    return dossier_changes(pdf, dossier, photos), photos
+        return (unverifiable(text),)
+
+    def prepare(keep_gps: bool) -> dict[ReadingField, SubmittedPhoto]:
+        return load_submitted_photos(dossier, base, keep_gps=keep_gps, settings=settings)
+
+    return dossier_changes(pdf, dossier, photos, prepare)
 
 
 def confirmed_photo_values(dossier_path: str | Path) -> dict[str, str]:
@@ -877,6 +889,7 @@ def build_attestation(
         max_delay_s=settings.max_decoupling_delay_s,
         signature=signature,
         keep_gps=request.keep_gps,
+        original_sha256={role: p.original.sha256 for role, p in photos.items()},
     )
     pdf = build_attestation_pdf(inputs)
     if request.key is not None:

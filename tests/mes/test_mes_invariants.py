@@ -448,6 +448,45 @@ def test_check_lists_what_changed_since_the_attestation_in_every_format(
     assert photo.text in caught.value.problems and company.text in caught.value.problems
 
 
+@pytest.mark.parametrize("recorded_originals", [True, False])
+def test_a_photo_replaced_after_attesting_is_listed_without_preparing_it_again(
+    ready: Path,
+    attested: Path,
+    make_photo: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    recorded_originals: bool,
+) -> None:
+    """The attestation records each photo file's hash as found (``original_sha256``):
+    check compares those, no photo prepared again (a 12 MB photo was re-encoded on every
+    check, 1,9 s of CPU). An attestation produced before it recorded them is compared as
+    the pack does, on the photos prepared as sent."""
+    from linkytool.mes import submission
+
+    pdf = attested.read_bytes()
+    if not recorded_originals:
+        from linkytool.mes.signing import read_embedded_summary
+
+        summary = read_embedded_summary(pdf)
+        assert summary is not None
+        photos = [
+            {k: v for k, v in item.items() if k != "original_sha256"} for item in summary["photos"]
+        ]
+        attested.write_bytes(rewrite_summary(pdf, photos=photos))
+    assert service.check(ready).attestation_changes == ()
+    make_photo("prm.jpg", ReadingField.PRM, quality=70)
+    prepared: list[bool] = []
+    load = submission.load_submitted_photos
+
+    def counted(*args: object, **kwargs: object) -> object:
+        prepared.append(True)
+        return load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "load_submitted_photos", counted)
+    (change,) = service.check(ready).attestation_changes
+    assert change.field == "prm" and "« Numéro de PRM »" in change.text
+    assert prepared == ([] if recorded_originals else [True])
+
+
 def test_an_attestation_still_matching_lists_no_change_in_any_format(
     ready: Path, attested: Path
 ) -> None:
