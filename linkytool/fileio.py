@@ -38,6 +38,52 @@ from linkytool.textfmt import french_megabytes, french_number
 LOCK_TIMEOUT_S = 30.0
 
 
+def user_path(
+    path: str | os.PathLike[str],
+    *,
+    base: str | os.PathLike[str] | None = None,
+    cwd: str | os.PathLike[str] | None = None,
+) -> str:
+    """How every message names a file, so that the user can act on it from where they
+    are: the file relative to the current folder (``cwd``, default the process's) when
+    that is shorter than its absolute path and does not climb out of the current folder
+    (nor starts from the root), otherwise its absolute path; normalised either way (no
+    ``dossier/../``).
+
+    A relative ``path`` is relative to ``base`` (the dossier's folder, as the dossier
+    stores its files), or to the current folder without ``base``. A dossier in
+    ``chantier/`` naming ``../s/tic/capture.txt`` shows as ``s/tic/capture.txt`` from the
+    folder above it, and as ``/home/…/s/tic/capture.txt`` from another one.
+    """
+    here = os.path.abspath(os.fspath(cwd) if cwd is not None else os.getcwd())
+    name = os.fspath(path)
+    if base is not None:
+        name = os.path.join(os.fspath(base), name)
+    raw = os.path.join(here, name)
+    target = os.path.normpath(raw)
+    if target != raw and _other_file(raw, target):
+        # « link/../x » is not « x » when link is a symbolic link: name the real file
+        target = os.path.realpath(raw)
+    relative = os.path.relpath(target, here)
+    climbs = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    at_root = os.path.dirname(here) == here  # from /, « /home/… » is the natural name
+    return relative if not (climbs or at_root) and len(relative) < len(target) else target
+
+
+def _other_file(raw: str, normalised: str) -> bool:
+    """Whether the lexically normalised path names another file than ``raw`` (a symbolic
+    link before a ``..``); False when either cannot be looked up."""
+    try:
+        return not os.path.samefile(raw, normalised)
+    except ValueError:  # a NUL byte: nothing to look up
+        return False
+    except OSError:  # missing: compare where each leads
+        try:
+            return os.path.realpath(raw) != os.path.realpath(normalised)
+        except (OSError, ValueError):
+            return False
+
+
 def real_target(path: str | os.PathLike[str]) -> Path:
     """``path`` with symbolic links resolved (the file actually written), made absolute."""
     return Path(os.path.realpath(os.fspath(path)))

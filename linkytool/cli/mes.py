@@ -9,6 +9,7 @@ worded here (:func:`cli_hints`), never in the core.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import sys
 import textwrap
@@ -28,8 +29,9 @@ from linkytool.cli.output import (
     warn,
 )
 from linkytool.errors import ExitCode, LinkytoolError
-from linkytool.fileio import read_regular_file
+from linkytool.fileio import read_regular_file, user_path
 from linkytool.mes import service
+from linkytool.mes.attestation_check import AttestationChange, ChangeKind
 from linkytool.mes.errors import (
     AttestationError,
     DossierError,
@@ -47,6 +49,7 @@ from linkytool.mes.rules import STATUS_LABELS, CheckSettings, RuleOutcome, RuleS
 from linkytool.mes.titles import SCREEN_TITLES
 from linkytool.textfmt import (
     dumps_json,
+    french_count,
     french_megabytes,
     french_number,
     french_percent,
@@ -238,6 +241,7 @@ def new_command(dossier: Path, force: bool) -> None:
 
 
 CHECK_COLUMNS = [
+    ("kind", "Nature"),
     ("id", "Règle"),
     ("title", "Prérequis"),
     ("status_label", "État"),
@@ -245,6 +249,9 @@ CHECK_COLUMNS = [
     ("action", "À faire"),
     ("citation", "Procédure"),
     ("warnings", "Avertissements"),
+    ("field", "Champ"),
+    ("attested", "Sur l'attestation"),
+    ("current", "Dans le dossier"),
 ]
 
 
@@ -281,6 +288,38 @@ def _signing_date_row(problem: str) -> dict[str, Any]:
     }
 
 
+#: The French title of a change row by kind (a field's row is titled by the field).
+CHANGE_TITLES = {
+    ChangeKind.PHOTO: "Photo de l'attestation",
+    ChangeKind.ATTESTATION: "Attestation produite",
+}
+
+
+def _change_action(dossier: Path) -> str:
+    return f"Refaites l'attestation (linkytool mes attest {dossier} -o ...) avant l'envoi."
+
+
+def _change_row(change: AttestationChange, dossier: Path) -> dict[str, Any]:
+    """The data row of one change since the recorded attestation (``kind``
+    ``attestation_change``, ``id`` the stable :class:`ChangeKind`; ``field``, ``attested``
+    and ``current`` say what changed)."""
+    return {
+        "kind": "attestation_change",
+        "id": change.kind.value,
+        "title": CHANGE_TITLES.get(change.kind, change.field),
+        "status": RuleStatus.NOT_SATISFIED.value,
+        "status_label": "à refaire",
+        "detail": change.text,
+        "action": _change_action(dossier),
+        "message": "mes pack refuse une attestation qui ne dit plus ce que dit le dossier.",
+        "citation": "",
+        "warnings": [],
+        "field": change.field,
+        "attested": change.attested,
+        "current": change.current,
+    }
+
+
 def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
     """``row`` for a CSV cell per column: its warnings in one cell, « ; » between them."""
     return {**row, "warnings": " ; ".join(row["warnings"])}
@@ -293,10 +332,30 @@ STATUS_MARKS = {
 }
 
 
-def render_check(outcomes: Sequence[RuleOutcome], *, width: int = 100) -> str:
-    """Readable list for a terminal: one line per satisfied rule, details for the others."""
+def render_check(
+    outcomes: Sequence[RuleOutcome],
+    *,
+    width: int = 100,
+    changes: Sequence[AttestationChange] = (),
+    dossier: Path | None = None,
+) -> str:
+    """Readable list for a terminal: one line per satisfied rule, details for the others,
+    then what changed since the recorded attestation (``changes``)."""
     width = max(60, min(width, 120))
     lines = []
+
+    def wrap(label: str, text: str) -> None:
+        lines.extend(
+            textwrap.wrap(
+                text,
+                width=width,
+                initial_indent=f"{'':14}{label} : ",
+                subsequent_indent=" " * 24,
+                break_on_hyphens=False,  # a path or a command stays whole on its line
+                break_long_words=False,
+            )
+        )
+
     for outcome in outcomes:
         mark = STATUS_MARKS[outcome.status]
         head = f"{mark:<14}{outcome.title} ({outcome.id})"
@@ -308,12 +367,12 @@ def render_check(outcomes: Sequence[RuleOutcome], *, width: int = 100) -> str:
         if not outcome.satisfied:
             notes = [("constat", outcome.detail), ("à faire", outcome.action), *notes]
         for label, text in notes:
-            lines += textwrap.wrap(
-                text,
-                width=width,
-                initial_indent=f"{'':14}{label} : ",
-                subsequent_indent=" " * 24,
-            )
+            wrap(label, text)
+    if changes:
+        lines.append(f"{'[à refaire]':<14}Attestation produite – ne correspond plus au dossier")
+        for change in changes:
+            wrap("changé", change.text)
+        wrap("à faire", _change_action(dossier or Path("DOSSIER")))
     return "\n".join(lines)
 
 
@@ -337,15 +396,28 @@ def check_command(
     CSV, JSON lines), chaque ligne cite aussi la phrase du mode opératoire et donne ses
     avertissements ; une date de signature à corriger y fait une ligne de plus (kind
     « attestation », id signed_on).
+
+    Si l'attestation produite ne correspond plus au dossier (un champ qu'elle imprime
+    modifié, une photo remplacée), chaque changement est listé : sous le tableau, ou en
+    ligne de kind « attestation_change » (id field, photo ou attestation ; field, attested
+    et current disent quoi).
     """
     result = service.check(dossier, settings=_settings(max_delay, max_index))
     rows = [_outcome_row(outcome) for outcome in result.outcomes]
     rows += [_signing_date_row(problem) for problem in result.attestation_blockers]
+    rows += [_change_row(change, dossier) for change in result.attestation_changes]
     if output_format == "json":
         click.echo(dumps_json(rows))
     elif output_format == "table":
         width = shutil.get_terminal_size((100, 24)).columns
-        click.echo(render_check(result.outcomes, width=width))
+        click.echo(
+            render_check(
+                result.outcomes,
+                width=width,
+                changes=result.attestation_changes,
+                dossier=dossier,
+            )
+        )
     elif output_format == "csv":
         emit_rows([_csv_row(row) for row in rows], CHECK_COLUMNS, output_format)
     else:
@@ -353,12 +425,11 @@ def check_command(
     for warning in result.warnings:
         warn(f"Attention : {warning}.")
     if result.attestation_changes:
+        changed = french_count(len(result.attestation_changes), "changement", "changements")
         warn(
-            "Attention : l'attestation produite ne correspond plus au dossier ; refaites-la "
-            f"(linkytool mes attest {dossier} -o ...) avant l'envoi :"
+            f"Attention : l'attestation produite ne correspond plus au dossier ({changed}) ; "
+            f"refaites-la (linkytool mes attest {dossier} -o ...) avant l'envoi."
         )
-        for change in result.attestation_changes:
-            warn(f"  - {change}")
     total = len(result.outcomes)
     if result.attestation_blockers:
         warn("L'attestation ne pourra pas être faite ainsi (mes attest la refuserait) :")
@@ -723,6 +794,16 @@ class MomentType(click.ParamType[datetime]):
 MOMENT = MomentType()
 
 
+def _read_file(given: str | None) -> str | None:
+    """``--file`` as the shell gives it: a file relative to the current folder (how every
+    message names one: :func:`linkytool.fileio.user_path`) is given to the service as
+    an absolute path; any other relative name is the service's, relative to the dossier
+    (how the dossier writes its files, and earlier messages named them)."""
+    if given and not os.path.isabs(given) and os.path.lexists(given):
+        return os.path.abspath(given)
+    return given
+
+
 @mes.command("reading")
 @click.argument("dossier", type=EXISTING_FILE)
 @click.argument("field", type=click.Choice([f.value for f in ReadingField]))
@@ -739,7 +820,8 @@ MOMENT = MomentType()
     "--file",
     "file_",
     metavar="FICHIER",
-    help="Fichier lu (photo ou capture) : chemin relatif au dossier, ou absolu.",
+    help="Fichier lu (photo ou capture) : chemin depuis le répertoire courant (comme les "
+    "messages de linkytool le nomment) ou absolu ; à défaut, relatif au dossier (.toml).",
 )
 @click.option("--note", default="", help="Remarque conservée avec le relevé.")
 @click.option(
@@ -772,7 +854,7 @@ def reading_command(
         source=source,
         at=at_text,
         confidence=confidence,
-        file=file_,
+        file=_read_file(file_),
         note=note,
     )
     warn(f"Relevé enregistré dans {dossier} : {field} = {result.reading.value}.")
@@ -927,7 +1009,11 @@ def import_photos_command(dossier: Path) -> None:
         ],
         "table",
     )
-    notes = [f"{p.file or 'photos.' + p.role.value} : {p.message}" for p in result.problems]
+    notes = [
+        f"{user_path(p.file, base=dossier.parent) if p.file else 'photos.' + p.role.value} : "
+        f"{p.message}"
+        for p in result.problems
+    ]
     notes += [
         f"« {SCREEN_TITLES[item.role]} » = {shown_value(item.role, item.value)} à confirmer "
         f"(linkytool mes reading {dossier} {item.role.value} VALEUR)"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
@@ -122,6 +122,9 @@ class AttestationInputs:
     signature: SignatureKind | None = None
     #: The photos were prepared keeping their location (the pack must do the same).
     keep_gps: bool = False
+    #: SHA-256 of each photo file as the dossier holds it (before preparation): lets
+    #: ``mes check`` see a photo replaced since without preparing it again.
+    original_sha256: Mapping[ReadingField, str | None] = field(default_factory=dict)
 
 
 class AttestationLayoutError(MesError):
@@ -229,6 +232,7 @@ def attestation_summary(inputs: AttestationInputs) -> dict[str, Any]:
                 "title": SCREEN_TITLES[role],
                 "file": facts.path.name if facts.path else None,
                 "sha256": facts.sha256,
+                "original_sha256": inputs.original_sha256.get(role),
                 "size_bytes": facts.size_bytes,
             }
             for role, facts in inputs.photos.items()

@@ -31,7 +31,7 @@ from linkytool.mes.model import (
     ReadingField,
     SignatureKind,
 )
-from linkytool.mes.photos import sha256_bytes
+from linkytool.mes.photos import PathNamer, sha256_bytes
 from linkytool.mes.rules import (
     CheckSettings,
     ocr_is_sure,
@@ -145,7 +145,11 @@ def check_screen(
 
 
 def contradicted(
-    dossier: Dossier, check: ScreenCheck, photo: SubmittedPhoto, settings: CheckSettings
+    dossier: Dossier,
+    check: ScreenCheck,
+    photo: SubmittedPhoto,
+    settings: CheckSettings,
+    names: PathNamer | None = None,
 ) -> str | None:
     """French, when the value the OCR read sure on the photo is not the one declared
     (:func:`~linkytool.mes.rules.photo_contradiction`, the rule ``mes check`` applies too);
@@ -157,7 +161,7 @@ def contradicted(
         check.role,
         check.value,
         photo_sha256=photo.original.sha256,
-        photo_name=photo.original.declared,
+        photo_name=(names or PathNamer())(photo.original.declared),
         settings=settings,
     )
 
@@ -324,6 +328,7 @@ def build_pack(
     settings: CheckSettings | None = None,
     signature: SignatureKind | None = None,
     protected: Iterable[Path] = (),
+    names: PathNamer | None = None,
 ) -> PackResult:
     """Check the screens, then write the pack (:class:`DossierPhotoError` on a wrong screen).
 
@@ -332,6 +337,7 @@ def build_pack(
     """
     target = Path(destination)
     settings = settings or CheckSettings()
+    names = names or PathNamer()
     refuse_overwriting(target, protected)
     screens = tuple(
         check_screen(dossier, role, photos[role], screen_reader, settings)
@@ -343,7 +349,7 @@ def build_pack(
         raise DossierPhotoError(
             "Photo refusée : "
             + " ; ".join(
-                f"« {SCREEN_TITLES[c.role]} » ({photos[c.role].original.declared}) "
+                f"« {SCREEN_TITLES[c.role]} » ({names(photos[c.role].original.declared)}) "
                 f"{shows_screen(c.screen)} ({c.how})"
                 for c in wrong
             )
@@ -357,7 +363,7 @@ def build_pack(
     conflicts = [
         (c, conflict)
         for c in screens
-        if (conflict := contradicted(dossier, c, photos[c.role], settings)) is not None
+        if (conflict := contradicted(dossier, c, photos[c.role], settings, names)) is not None
     ]
     if conflicts:
         first = conflicts[0][0]

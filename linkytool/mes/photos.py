@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from linkytool.errors import InputFileError, describe_os_error
-from linkytool.fileio import read_regular_file, sha256_file
+from linkytool.fileio import read_regular_file, sha256_file, user_path
 from linkytool.mes.heif import register_heif
 from linkytool.mes.model import Dossier, ReadingField
 
@@ -65,6 +66,22 @@ def hash_sources(files: Iterable[str], base_dir: Path) -> dict[str, str | None]:
     return result
 
 
+@dataclass(frozen=True)
+class PathNamer:
+    """Names a file of the dossier (as the dossier writes it: relative to its folder, or
+    absolute) in a message: :func:`linkytool.fileio.user_path` from the dossier's folder
+    ``base``. Without ``base`` (pure evaluations of a dossier held in memory, whose
+    folder is unknown), the name is left as the dossier writes it."""
+
+    base: Path | None = None
+    cwd: Path | None = None
+
+    def __call__(self, declared: str | os.PathLike[str]) -> str:
+        if self.base is None:
+            return os.fspath(declared)
+        return user_path(declared, base=self.base, cwd=self.cwd)
+
+
 def resolve(base_dir: Path, declared: str) -> Path:
     """A dossier path (relative to the dossier file) as a usable path."""
     candidate = Path(declared).expanduser()
@@ -90,14 +107,15 @@ def inspect_photo(role: ReadingField, declared: str, base_dir: Path) -> PhotoFac
         return _absent(role, "", None, "photo non renseignée")
     path = resolve(base_dir, declared)
     if not path.exists() and "\x00" not in declared:
-        return _absent(role, declared, path, f"fichier introuvable : {path}")
+        return _absent(role, declared, path, f"fichier introuvable : {user_path(path)}")
     try:
-        data = read_regular_file(path, limit=MAX_PHOTO_BYTES, what="photo")
+        # read by the name its messages give (user_path: the same file, normalised)
+        data = read_regular_file(user_path(path), limit=MAX_PHOTO_BYTES, what="photo")
     except InputFileError as exc:
         return _absent(role, declared, path, exc.message.rstrip("."))
     except OSError as exc:  # pragma: no cover - read_regular_file wraps OSError
         reason = describe_os_error(exc)
-        return _absent(role, declared, path, f"fichier illisible : {path} ({reason})")
+        return _absent(role, declared, path, f"fichier illisible : {user_path(path)} ({reason})")
     described = describe_image(data)
     digest = sha256_bytes(data)
     if described is None:

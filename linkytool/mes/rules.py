@@ -44,6 +44,7 @@ from linkytool.mes.model import (
 )
 from linkytool.mes.photos import (
     MAX_ATTACHMENT_BYTES,
+    PathNamer,
     PhotoFacts,
     hash_sources,
     inspect_photos,
@@ -128,10 +129,13 @@ class RuleContext:
     photos: Mapping[ReadingField, PhotoFacts]
     settings: CheckSettings = field(default_factory=CheckSettings)
     sources: Mapping[str, str | None] = field(default_factory=dict)
+    #: How a message names a file of the dossier (:class:`PathNamer`: from the current
+    #: folder, given the dossier's).
+    names: PathNamer = field(default_factory=PathNamer)
 
     def stale_reason(self, which: ReadingField, reading: Reading) -> str | None:
         """Why ``reading`` no longer stands for its source (None when it still does)."""
-        return reading_staleness(self.dossier, which, reading, self.sources)
+        return reading_staleness(self.dossier, which, reading, self.sources, names=self.names)
 
     def fresh_from(self, which: ReadingField, source: ReadingSource) -> Reading | None:
         """The latest reading of ``which`` from ``source`` that is not stale."""
@@ -141,12 +145,21 @@ class RuleContext:
         return None
 
 
+#: Names the dossier's files as it writes them (its folder unknown: pure evaluations).
+AS_WRITTEN = PathNamer()
+
+
 def _same_file(first: str, second: str) -> bool:
     return os.path.normpath(first) == os.path.normpath(second)
 
 
 def reading_staleness(
-    dossier: Dossier, which: ReadingField, reading: Reading, sources: Mapping[str, str | None]
+    dossier: Dossier,
+    which: ReadingField,
+    reading: Reading,
+    sources: Mapping[str, str | None],
+    *,
+    names: PathNamer = AS_WRITTEN,
 ) -> str | None:
     """Why ``reading`` is stale, in French, or None (pure).
 
@@ -166,15 +179,16 @@ def reading_staleness(
     if reading.file and reading.sha256:
         current = sources.get(reading.file, reading.sha256)
         if current is None:
-            return f"le fichier lu ({reading.file}) est introuvable ou illisible"
+            return f"le fichier lu ({names(reading.file)}) est introuvable ou illisible"
         if current != reading.sha256:
-            return f"le fichier lu ({reading.file}) a changé depuis sa lecture"
+            return f"le fichier lu ({names(reading.file)}) a changé depuis sa lecture"
     if from_photo:
         declared = getattr(dossier.photos, which.value)
         same_bytes = bool(declared) and sources.get(declared) == reading.sha256
         if declared and not (_same_file(declared, reading.file) or same_bytes):
             return (
-                f"la photo du dossier ({declared}) n'est pas celle qui a été lue ({reading.file})"
+                f"la photo du dossier ({names(declared)}) n'est pas celle qui a été lue "
+                f"({names(reading.file)})"
             )
     return None
 
@@ -723,7 +737,7 @@ def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> 
         which,
         photo.value,
         photo_sha256=facts.sha256,
-        photo_name=facts.declared,
+        photo_name=ctx.names(facts.declared),
         settings=ctx.settings,
     )
     if text is None:
@@ -735,30 +749,37 @@ def photo_conflict(ctx: RuleContext, which: ReadingField, retained: Reading) -> 
         else text,
         f"{PHOTO_CONFLICT_ACTIONS[which]} ; si la lecture OCR est fausse, saisissez la valeur "
         f"affichée sur cette photo (linkytool mes reading DOSSIER {which.value} VALEUR --file "
-        f"{facts.declared}).",
+        f"{ctx.names(facts.declared)}).",
     )
 
 
-def unread_photo(ctx: RuleContext, which: ReadingField, retained: Reading) -> tuple[str, ...]:
-    """A warning (French) when ``retained`` was typed without the photo the dossier
-    declares for ``which`` and no OCR reading of that photo is recorded: check cannot
-    compare them (:func:`photo_conflict`), ``mes pack`` will read the photo and refuse it
-    if it shows another value."""
+def unread_photo(ctx: RuleContext, which: ReadingField, retained: Reading) -> Verdict | None:
+    """A missing verdict when ``retained`` was not read on the photo the dossier declares
+    for ``which`` (typed without it, or read by TIC) and no OCR reading of that photo is
+    recorded; None otherwise.
+
+    ``mes pack`` reads such a photo and refuses it when it shows another value
+    (:func:`photo_contradiction`): ``mes check`` cannot tell without reading it, so it
+    refuses too, saying how to settle it. One rule, evaluated by check, attest and pack
+    (:func:`evaluate_rules`): the three give the same verdict on the same dossier."""
     facts = ctx.photos.get(which)
     if (
-        retained.source is not ReadingSource.MANUAL
+        retained.source is ReadingSource.PHOTO  # a photo's own reading (stale if another)
         or facts is None
         or not facts.declared
         or not facts.sha256
         or retained.sha256 == facts.sha256
         or recorded_ocr(ctx.dossier, which, facts.sha256) is not None
     ):
-        return ()
-    return (
-        f"« {SCREEN_TITLES[which]} » saisi sans la photo {facts.declared}, qui n'a pas été "
-        "lue : à l'envoi, linkytool mes pack la lira et la refusera si elle affiche une autre "
-        "valeur ; lisez-la (linkytool mes import-photos DOSSIER) ou saisissez la valeur en la "
-        f"nommant (linkytool mes reading DOSSIER {which.value} VALEUR --file {facts.declared})",
+        return None
+    how = "lu par la TIC" if retained.source is ReadingSource.TIC else "saisi sans sa photo"
+    return missing(
+        f"« {SCREEN_TITLES[which]} » {shown_value(which, retained.value)} {how} ; la photo "
+        f"{ctx.names(facts.declared)} n'a jamais été lue : rien ne montre qu'elle affiche "
+        "cette valeur (l'envoi la refuserait si elle en montrait une autre)",
+        "Lisez la photo (linkytool mes import-photos DOSSIER), ou saisissez la valeur "
+        "qu'elle affiche en la nommant (linkytool mes reading DOSSIER "
+        f"{which.value} VALEUR --file {ctx.names(facts.declared)}).",
     )
 
 
@@ -771,7 +792,8 @@ def _reread_action(ctx: RuleContext, which: ReadingField, stale: Reading) -> str
             "Relisez la capture TIC actuelle (linkytool mes import-tic DOSSIER CAPTURE), ou "
             "saisissez la valeur affichée par le compteur."
         )
-    photo = getattr(ctx.dossier.photos, which.value) or "PHOTO"
+    declared = getattr(ctx.dossier.photos, which.value)
+    photo = ctx.names(declared) if declared else "PHOTO"
     return (
         "Relisez la photo actuelle (linkytool mes import-photos DOSSIER), ou saisissez la "
         f"valeur qu'elle affiche en la nommant (linkytool mes reading DOSSIER {which.value} "
@@ -803,6 +825,9 @@ def check_prm_consistent(ctx: RuleContext) -> Verdict:
             "Vérifiez que la photo et la capture viennent bien de ce compteur, et le PRM de "
             "l'affaire Enedis-Connect.",
         )
+    unread = unread_photo(ctx, ReadingField.PRM, reading)
+    if unread is not None:
+        return unread
     ignored = tuple(
         f"relevé {_SOURCE_LABELS[source]} du PRM ({latest.value}) non compté : {reason}"
         for source in ReadingSource
@@ -866,7 +891,9 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
     if problem is not None:
         return problem
     assert reading is not None
-    conflict = photo_conflict(ctx, ReadingField.DATE, reading)
+    conflict = photo_conflict(ctx, ReadingField.DATE, reading) or unread_photo(
+        ctx, ReadingField.DATE, reading
+    )
     if conflict is not None:
         return conflict
     shown = _reading_date(reading.value)
@@ -894,19 +921,10 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
                 "La date et l'heure photographiées seront celles de la MES : corrigez "
                 "commissioning.at (l'heure de fermeture du disjoncteur) ou reprenez la photo.",
             )
-        return Verdict(
-            RuleStatus.SATISFIED,
-            f"date courante {french_datetime(moment)} = mise en service du "
-            f"{french_datetime(local)}",
-            None,
-            unread_photo(ctx, ReadingField.DATE, reading),
+        return ok(
+            f"date courante {french_datetime(moment)} = mise en service du {french_datetime(local)}"
         )
-    return Verdict(
-        RuleStatus.SATISFIED,
-        f"date courante {french_date(shown, missing='?')} = date de mise en service",
-        None,
-        unread_photo(ctx, ReadingField.DATE, reading),
-    )
+    return ok(f"date courante {french_date(shown, missing='?')} = date de mise en service")
 
 
 def check_index_plausible(ctx: RuleContext) -> Verdict:
@@ -950,18 +968,20 @@ def check_index_plausible(ctx: RuleContext) -> Verdict:
             "la valeur affichée en nommant sa photo (linkytool mes reading DOSSIER "
             "injection_index VALEUR --file PHOTO).",
         )
-    conflict = photo_conflict(ctx, ReadingField.INJECTION_INDEX, reading)
+    conflict = photo_conflict(ctx, ReadingField.INJECTION_INDEX, reading) or unread_photo(
+        ctx, ReadingField.INJECTION_INDEX, reading
+    )
     if conflict is not None:
         return conflict
     detail = (
         f"index d'injection {value} kWh ({_SOURCE_LABELS[reading.source or ReadingSource.MANUAL]})"
     )
     limit = ctx.settings.max_new_injection_kwh
-    warnings = unread_photo(ctx, ReadingField.INJECTION_INDEX, reading)
+    warnings: tuple[str, ...] = ()
     if value > limit:
         # Not a condition of the procedure: a reused meter or a re-commissioning shows
         # more. Worth a look (a consumption index photographed instead?), not a refusal.
-        warnings = (high_index_warning(value, limit), *warnings)
+        warnings = (high_index_warning(value, limit),)
     return Verdict(RuleStatus.SATISFIED, detail, None, warnings)
 
 
@@ -1017,7 +1037,7 @@ def check_photos(ctx: RuleContext) -> Verdict:
         elif not facts.usable:
             problems.append(f"« {title} » : {facts.error}")
         elif (shown := _recorded_screen(ctx, role, facts)) not in (None, SCREEN_KINDS[role]):
-            problems.append(f"« {title} » ({facts.declared}) {shows_screen(shown)}")
+            problems.append(f"« {title} » ({ctx.names(facts.declared)}) {shows_screen(shown)}")
         elif (facts.size_bytes or 0) > ctx.settings.max_attachment_bytes:
             notes.append(f"« {title} » ({french_megabytes(facts.size_bytes or 0)}) sera réduite")
     if problems:
@@ -1193,18 +1213,20 @@ def evaluate_rules(
     rules: tuple[Rule, ...] = RULES,
     *,
     sources: Mapping[str, str | None] | None = None,
+    names: PathNamer | None = None,
 ) -> list[RuleOutcome]:
     """Run every rule on ``dossier`` (pure: photo facts and source hashes are given).
 
     ``sources`` (file as named by a reading -> current SHA-256) defaults to the photo
     facts' hashes; a reading whose file is absent from it is checked for the photo rules
-    only.
+    only. ``names`` names the dossier's files in the messages (default: as the dossier
+    writes them, its folder being unknown here).
     """
     known: dict[str, str | None] = {
         facts.declared: facts.sha256 for facts in photos.values() if facts.declared
     }
     known.update(sources or {})
-    context = RuleContext(dossier, photos, settings or CheckSettings(), known)
+    context = RuleContext(dossier, photos, settings or CheckSettings(), known, names or PathNamer())
     outcomes = []
     for rule in rules:
         verdict = rule.check(context)
@@ -1235,6 +1257,7 @@ def check_prerequisites(
         inspect_photos(dossier, base),
         settings,
         sources=hash_sources(source_files(dossier), base),
+        names=PathNamer(base),
     )
 
 

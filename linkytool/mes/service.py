@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -39,8 +39,15 @@ from linkytool.fileio import (
     read_regular_file,
     real_target,
     sha256_file,
+    user_path,
 )
-from linkytool.mes.attestation_check import check_attestation, dossier_changes, signature_kind
+from linkytool.mes.attestation_check import (
+    AttestationChange,
+    check_attestation,
+    dossier_changes,
+    signature_kind,
+    unverifiable,
+)
 from linkytool.mes.decoupling import DecouplingTestResult, evaluate_decoupling_test, record_test
 from linkytool.mes.errors import (
     AttestationError,
@@ -70,7 +77,10 @@ from linkytool.mes.model import (
 from linkytool.mes.pack import PackResult, ScreenReader, build_pack, default_screen_reader
 from linkytool.mes.photos import (
     MAX_PHOTO_BYTES,
+    PathNamer,
+    PhotoFacts,
     hash_sources,
+    inspect_photos,
     resolve,
     sha256_bytes,
 )
@@ -488,7 +498,11 @@ def record_reading(
         try:
             digest = sha256_file(resolve(path.parent, file))
         except (OSError, ValueError) as exc:
-            where = "" if os.path.isabs(file) else " (relatif au dossier)"
+            where = (
+                ""
+                if os.path.isabs(file)
+                else f" (relatif au dossier, soit {user_path(resolve(path.parent, file))})"
+            )
             raise InputFileError(f"Fichier lu introuvable ou illisible : {file}{where}.") from exc
         file = dossier_relative(path.parent, resolve(path.parent, file))
     updated = update_dossier(
@@ -588,7 +602,8 @@ def record_decoupling_test(
         if given and not _is_file(resolve(path.parent, given)):
             raise InputFileError(
                 f"Fichier introuvable pour la {label} de l'essai : {given} (chemin relatif au "
-                f"dossier, soit {resolve(path.parent, given)}). Rien n'a été enregistré.",
+                f"dossier, soit {user_path(resolve(path.parent, given))}). Rien n'a été "
+                "enregistré.",
                 hint="Donnez le chemin d'un fichier existant, relatif au dossier (.toml).",
             )
 
@@ -632,9 +647,10 @@ class CheckResult:
 
     path: Path
     outcomes: tuple[RuleOutcome, ...]
-    #: What changed in the dossier since its recorded attestation was produced (French;
-    #: empty when there is none or it still matches): it must be produced again.
-    attestation_changes: tuple[str, ...] = ()
+    #: What changed in the dossier since its recorded attestation was produced (a field
+    #: it prints, a photo it hashed; empty when none is recorded or it still matches): it
+    #: must be produced again. The pack refuses it for the same reasons.
+    attestation_changes: tuple[AttestationChange, ...] = ()
     #: What keeps ``mes attest`` from producing the attestation besides the prerequisites
     #: (French; the signing date: :func:`linkytool.mes.rules.signing_date_problems`).
     attestation_blockers: tuple[str, ...] = ()
@@ -663,18 +679,23 @@ class CheckResult:
 def _outcomes(
     dossier: Dossier,
     base: Path,
-    photos: dict[ReadingField, SubmittedPhoto] | None,
+    photos: Mapping[ReadingField, SubmittedPhoto] | Mapping[ReadingField, PhotoFacts] | None,
     settings: CheckSettings,
 ) -> list[RuleOutcome]:
-    from linkytool.mes.photos import inspect_photos
-
     facts = (
-        {role: photo.original for role, photo in photos.items()}
+        {
+            role: photo.original if isinstance(photo, SubmittedPhoto) else photo
+            for role, photo in photos.items()
+        }
         if photos is not None
         else inspect_photos(dossier, base)
     )
     return evaluate_rules(
-        dossier, facts, settings, sources=hash_sources(source_files(dossier), base)
+        dossier,
+        facts,
+        settings,
+        sources=hash_sources(source_files(dossier), base),
+        names=PathNamer(base),
     )
 
 
@@ -684,36 +705,57 @@ def check(
     settings: CheckSettings | None = None,
     now: datetime | None = None,
 ) -> CheckResult:
-    """Evaluate every prerequisite (stale readings are reported, not counted), and what
-    else would keep the attestation from being produced (its signing date)."""
+    """Evaluate every prerequisite (stale readings are reported, not counted), what
+    changed since the recorded attestation, and what else would keep the attestation
+    from being produced (its signing date)."""
     path = Path(dossier_path)
     dossier = load_dossier(path)
+    settings = settings or CheckSettings()
+    photos = inspect_photos(dossier, path.parent)
     return CheckResult(
         path,
-        tuple(_outcomes(dossier, path.parent, None, settings or CheckSettings())),
-        recorded_attestation_changes(dossier, path.parent),
+        tuple(_outcomes(dossier, path.parent, photos, settings)),
+        _attestation_changes(dossier, path.parent, photos, settings),
         tuple(signing_date_problems(dossier, _now(now))),
     )
 
 
-def attestation_changes(dossier_path: str | Path) -> tuple[str, ...]:
-    """What changed in the dossier since its recorded attestation was produced (French;
-    empty when none is recorded or it still matches): the UI's stale-attestation line."""
+def attestation_changes(dossier_path: str | Path) -> tuple[AttestationChange, ...]:
+    """What changed in the dossier since its recorded attestation was produced (empty when
+    none is recorded or it still matches): what ``check`` reports, alone (the UI's
+    stale-attestation line, without evaluating the prerequisites)."""
     path = Path(dossier_path)
-    return recorded_attestation_changes(load_dossier(path), path.parent)
+    dossier = load_dossier(path)
+    return _attestation_changes(
+        dossier, path.parent, inspect_photos(dossier, path.parent), CheckSettings()
+    )
 
 
-def recorded_attestation_changes(dossier: Dossier, base: Path) -> tuple[str, ...]:
-    """What changed in ``dossier`` since its recorded attestation was produced (French
-    lines; empty when none is recorded or it still says what the dossier says)."""
+def _attestation_changes(
+    dossier: Dossier,
+    base: Path,
+    photos: Mapping[ReadingField, PhotoFacts],
+    settings: CheckSettings,
+) -> tuple[AttestationChange, ...]:
+    """What changed since the recorded attestation (:func:`dossier_changes`: the fields
+    it prints, the photos it hashed, compared by file hash, or prepared as the pack
+    sends them for an attestation that did not record those)."""
     if not dossier.attestation.file:
         return ()
     source = resolve(base, dossier.attestation.file)
     try:
         pdf = source.read_bytes()
     except OSError as exc:
-        return (f"l'attestation enregistrée {source} est illisible ({describe_os_error(exc)})",)
-    return dossier_changes(pdf, dossier)
+        text = (
+            f"l'attestation enregistrée {user_path(source)} est illisible "
+            f"({describe_os_error(exc)})"
+        )
+        return (unverifiable(text),)
+
+    def prepare(keep_gps: bool) -> dict[ReadingField, SubmittedPhoto]:
+        return load_submitted_photos(dossier, base, keep_gps=keep_gps, settings=settings)
+
+    return dossier_changes(pdf, dossier, photos, prepare)
 
 
 def confirmed_photo_values(dossier_path: str | Path) -> dict[str, str]:
@@ -847,6 +889,7 @@ def build_attestation(
         max_delay_s=settings.max_decoupling_delay_s,
         signature=signature,
         keep_gps=request.keep_gps,
+        original_sha256={role: p.original.sha256 for role, p in photos.items()},
     )
     pdf = build_attestation_pdf(inputs)
     if request.key is not None:
@@ -989,7 +1032,7 @@ def sign(
             )
         if not verdict.ok:
             raise AttestationError(
-                f"L'attestation {source} ne peut pas être signée :",
+                f"L'attestation {user_path(source)} ne peut pas être signée :",
                 file=str(source),
                 problems=verdict.problems,
             )
@@ -1093,7 +1136,7 @@ def pack(
     verdict = check_attestation(pdf, dossier, photos, recorded_sha256=dossier.attestation.sha256)
     if not verdict.ok:
         raise AttestationError(
-            f"L'attestation {source} ne peut pas être envoyée pour ce dossier :",
+            f"L'attestation {user_path(source)} ne peut pas être envoyée pour ce dossier :",
             file=str(source),
             problems=verdict.problems,
         )
@@ -1110,6 +1153,7 @@ def pack(
         settings=settings,
         signature=verdict.signature,
         protected=dossier_files(dossier, path),
+        names=PathNamer(base),
     )
     return PackOutcome(packed, source)
 

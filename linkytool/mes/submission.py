@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from linkytool.errors import InputFileError
-from linkytool.fileio import read_regular_file
+from linkytool.fileio import read_regular_file, user_path
 from linkytool.mes.errors import DossierPhotoError
 from linkytool.mes.model import Dossier, ReadingField
 from linkytool.mes.photoprep import PreparedPhoto, prepare_photo
@@ -57,7 +57,7 @@ def load_submitted_photos(
         error = fact.error
         if fact.usable and fact.path is not None:
             try:
-                data = read_regular_file(fact.path, limit=MAX_PHOTO_BYTES, what="photo")
+                data = read_regular_file(user_path(fact.path), limit=MAX_PHOTO_BYTES, what="photo")
                 prepared = prepare_photo(data, max_bytes=limit, keep_gps=keep_gps)
             except (DossierPhotoError, InputFileError) as exc:
                 error = exc.message

@@ -79,12 +79,17 @@ class DossierChanged(Message):
 
 class ChecklistUpdated(Message):
     """Prerequisites were re-evaluated (``outcomes`` are ``linkytool.mes`` rule outcomes;
-    ``blockers``, French, what else keeps the attestation from being made: its date)."""
+    ``blockers``, French, what else keeps the attestation from being made: its date;
+    ``changes``, the ``CheckResult``'s ``AttestationChange`` since the recorded
+    attestation)."""
 
-    def __init__(self, outcomes: Sequence[Any], blockers: Sequence[str] = ()) -> None:
+    def __init__(
+        self, outcomes: Sequence[Any], blockers: Sequence[str] = (), changes: Sequence[Any] = ()
+    ) -> None:
         super().__init__()
         self.outcomes = tuple(outcomes)
         self.blockers = tuple(blockers)
+        self.changes = tuple(changes)
 
 
 class DecouplingRecorded(Message):
@@ -126,10 +131,11 @@ class AttestationBuilt(Message):
 
 
 class AttestationStatus(Message):
-    """What changed in the dossier since its recorded attestation (French; empty: none
-    recorded, or it still says what the dossier says)."""
+    """What changed in the dossier since its recorded attestation (``linkytool.mes``
+    ``AttestationChange``, French ``text``; empty: none recorded, or it still says what
+    the dossier says)."""
 
-    def __init__(self, changes: Sequence[str]) -> None:
+    def __init__(self, changes: Sequence[Any]) -> None:
         super().__init__()
         self.changes = tuple(changes)
 

@@ -378,6 +378,7 @@ def test_check_csv_cites_the_procedure_as_its_help_says(complete: tuple[Dossier,
     _, out, _ = run("check", str(path), "--format", "csv")
     header, first = out.splitlines()[:2]
     assert header.split(",") == [
+        "kind",  # prerequisite, attestation or attestation_change (QA stop 35)
         "id",
         "title",
         "status_label",
@@ -385,6 +386,9 @@ def test_check_csv_cites_the_procedure_as_its_help_says(complete: tuple[Dossier,
         "action",
         "citation",
         "warnings",
+        "field",  # what changed since the attestation (attestation_change rows)
+        "attested",
+        "current",
     ]
     assert "Injection du surplus" in first
 

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from linkytool.cli import cli
 from linkytool.errors import OutputError
+from linkytool.fileio import user_path
 from linkytool.mes import Dossier, ReadingField, load_dossier, save_dossier, service
 from linkytool.mes.errors import (
     AttestationError,
@@ -380,15 +381,121 @@ def test_a_dossier_changed_after_its_attestation_cannot_send_or_sign_it(
     assert any("Index d'injection à la MES : « 12 kWh" in p for p in problems), problems
     assert not out.exists()
     changes = service.check(ready).attestation_changes
-    assert len(changes) == 2 and "13 kWh (saisie manuelle)" in changes[1], changes
-    _, _, err = run("check", str(ready))
-    assert "ne correspond plus au dossier" in err and "Autre Installateur SAS" in err
+    assert len(changes) == 2 and "13 kWh (saisie manuelle)" in changes[1].text, changes
+    _, out, err = run("check", str(ready))
+    assert "ne correspond plus au dossier (2 changements)" in err
+    assert "Autre Installateur SAS" in out
     key = tmp_path / "cle.p12"
     key.write_bytes(make_p12("Louis Bernard"))
     before = produced.read_bytes()
     with pytest.raises(AttestationError, match="ne peut pas être signée"):
         service.sign(ready, service.SigningKey(key.read_bytes(), b"secret"))
     assert produced.read_bytes() == before
+
+
+def test_check_lists_what_changed_since_the_attestation_in_every_format(
+    ready: Path, attested: Path, make_photo: Callable[..., Path]
+) -> None:
+    """QA stop 35: what changed since the attestation was only said on stderr, so the
+    table, JSON and CSV (what a script or the office reads) said nothing, and a photo
+    replaced after signing was not said at all (the pack refused it). The typed result
+    carries each change; every format renders it."""
+    import csv
+    import io
+
+    from linkytool.mes.attestation_check import ChangeKind
+
+    _edit_after_attesting(ready)
+    make_photo("date.jpg", ReadingField.DATE, quality=70)  # retaken after signing...
+    service.record_reading(  # ...and its value typed on it: every prerequisite holds
+        ready, ReadingField.DATE, "20/11/2026 14:32", file="photos/date.jpg"
+    )
+    result = service.check(ready)
+    assert result.satisfied
+    kinds = [(c.kind, c.field) for c in result.attestation_changes]
+    assert kinds == [
+        (ChangeKind.FIELD, "3. Installateur – Entreprise"),
+        (ChangeKind.FIELD, "6. Mise en service – Index d'injection à la MES"),
+        (ChangeKind.FIELD, "7. Relevés du compteur – Date courante"),
+        (ChangeKind.PHOTO, "date"),
+    ], kinds
+    company = result.attestation_changes[0]
+    assert (company.attested, company.current) == ("Soleil Pose SARL", "Autre Installateur SAS")
+    photo = result.attestation_changes[3]
+    assert photo.current == sha256_file(ready.parent / "photos" / "date.jpg")
+    assert "« Date courante »" in photo.text and "n'est pas celle de l'attestation" in photo.text
+    _, table, _ = run("check", str(ready))
+    assert "[à refaire]   Attestation produite – ne correspond plus au dossier" in table
+    assert table.count("changé : ") == 4
+    assert f"Refaites l'attestation (linkytool mes attest {ready}" in " ".join(table.split())
+    _, out, _ = run("check", str(ready), "--format", "json")
+    rows = [row for row in json.loads(out) if row["kind"] == "attestation_change"]
+    assert [(r["id"], r["field"]) for r in rows] == [(kind.value, field) for kind, field in kinds]
+    assert rows[0]["current"] == "Autre Installateur SAS"
+    assert [r["detail"] for r in rows] == [c.text for c in result.attestation_changes]
+    _, out, _ = run("check", str(ready), "--format", "csv")
+    changed = [r for r in csv.DictReader(io.StringIO(out)) if r["kind"] == "attestation_change"]
+    assert len(changed) == 4
+    first = changed[0]
+    assert (first["id"], first["field"], first["current"]) == (
+        "field",
+        "3. Installateur – Entreprise",
+        "Autre Installateur SAS",
+    )
+    # the pack refuses the attestation for the very same reasons
+    with pytest.raises(AttestationError) as caught:
+        service.pack(ready, ready.parent / "envoi")
+    assert photo.text in caught.value.problems and company.text in caught.value.problems
+
+
+@pytest.mark.parametrize("recorded_originals", [True, False])
+def test_a_photo_replaced_after_attesting_is_listed_without_preparing_it_again(
+    ready: Path,
+    attested: Path,
+    make_photo: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    recorded_originals: bool,
+) -> None:
+    """The attestation records each photo file's hash as found (``original_sha256``):
+    check compares those, no photo prepared again (a 12 MB photo was re-encoded on every
+    check, 1,9 s of CPU). An attestation produced before it recorded them is compared as
+    the pack does, on the photos prepared as sent."""
+    from linkytool.mes import submission
+
+    pdf = attested.read_bytes()
+    if not recorded_originals:
+        from linkytool.mes.signing import read_embedded_summary
+
+        summary = read_embedded_summary(pdf)
+        assert summary is not None
+        photos = [
+            {k: v for k, v in item.items() if k != "original_sha256"} for item in summary["photos"]
+        ]
+        attested.write_bytes(rewrite_summary(pdf, photos=photos))
+    assert service.check(ready).attestation_changes == ()
+    make_photo("prm.jpg", ReadingField.PRM, quality=70)
+    prepared: list[bool] = []
+    load = submission.load_submitted_photos
+
+    def counted(*args: object, **kwargs: object) -> object:
+        prepared.append(True)
+        return load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "load_submitted_photos", counted)
+    (change,) = service.check(ready).attestation_changes
+    assert change.field == "prm" and "« Numéro de PRM »" in change.text
+    assert prepared == ([] if recorded_originals else [True])
+
+
+def test_an_attestation_still_matching_lists_no_change_in_any_format(
+    ready: Path, attested: Path
+) -> None:
+    """No change: no change row, no « à refaire » (the JSON stays the 12 rules)."""
+    assert service.check(ready).attestation_changes == ()
+    code, table, err = run("check", str(ready))
+    assert code == 0 and "à refaire" not in table and "ne correspond plus" not in err
+    _, out, _ = run("check", str(ready), "--format", "json")
+    assert {row["kind"] for row in json.loads(out)} == {"prerequisite"}
 
 
 def test_an_attestation_to_sign_by_hand_is_not_signed_electronically(
@@ -486,53 +593,81 @@ def _read_as(values: dict[str, str]) -> service.ScreenReader:
     return read
 
 
+def _never_read(path: Path) -> object:
+    raise AssertionError(f"the pack read {path}: check could not have said the same")
+
+
+def _check_and_pack_refuse(dossier: Path, out: Path, rule: str, fragment: str) -> None:
+    """``mes check`` and ``mes pack`` give the same verdict on ``dossier``: ``rule`` not
+    satisfied, its detail holding ``fragment``, the pack refusing with that very detail
+    (before reading any photo) and writing nothing."""
+    (failing,) = [o for o in service.check(dossier).failing if o.id == rule]
+    assert fragment in failing.detail, failing.detail
+    with pytest.raises(PrerequisitesError) as caught:
+        service.pack(dossier, out, service.PackRequest(screen_reader=_never_read))
+    assert f"{failing.title} : {failing.detail}" in caught.value.reasons
+    assert not out.exists()
+
+
+@pytest.mark.usefixtures("attested")
 def test_a_photo_showing_another_index_than_the_one_declared_is_not_sent(
     ready: Path, tmp_path: Path, make_photo: Callable[..., Path]
 ) -> None:
     """QA: the index photo retaken (it shows 9 kWh), 12 typed without it; the pack sent
-    the 9 kWh photo under a message saying « 12 kWh (photo) »."""
-    retaken = make_photo("index-bis.jpg", ReadingField.INJECTION_INDEX, quality=80)
+    the 9 kWh photo under a message saying « 12 kWh (photo) ». Then (QA stop 35) check
+    passed with a warning while the pack read the photo and refused it: check and pack
+    now give one verdict, from one rule (``rules.unread_photo``, then
+    ``rules.photo_contradiction`` once the photo is read)."""
+    retaken = user_path(make_photo("index-bis.jpg", ReadingField.INJECTION_INDEX, quality=80))
     dossier = load_dossier(ready)
     dossier.photos.injection_index = "photos/index-bis.jpg"
     save_dossier(dossier, ready)
     service.record_reading(ready, ReadingField.INJECTION_INDEX, "12")
-    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
     out = tmp_path / "envoi"
+    _check_and_pack_refuse(
+        ready, out, "index", f"12 kWh saisi sans sa photo ; la photo {retaken} n'a jamais été lue"
+    )
+    with pytest.raises(PrerequisitesError, match="jamais été lue"):
+        service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
     reads = {"prm": "30002345678901", "date": "2026-11-20T14:32", "injection_index": "9"}
-    with pytest.raises(DossierPhotoError) as caught:
-        service.pack(ready, out, service.PackRequest(screen_reader=_read_as(reads)))
-    assert "affiche 9 kWh (lecture OCR sûre), le dossier déclare 12 kWh" in caught.value.message
-    assert caught.value.role == "injection_index" and retaken.name in (caught.value.file or "")
-    assert not out.exists()
-    # the photo read 12 sure: sent
+    service.import_photos(ready, reader=_read_as(reads))
+    service.record_reading(ready, ReadingField.INJECTION_INDEX, "12")
+    _check_and_pack_refuse(
+        ready, out, "index", "affiche 9 kWh (lecture OCR sûre), le dossier déclare 12 kWh"
+    )
+    # the photo read 12 sure: attested and sent
     reads["injection_index"] = "12"
-    service.pack(ready, out, service.PackRequest(screen_reader=_read_as(reads)))
+    service.import_photos(ready, reader=_read_as(reads))
+    assert service.check(ready).satisfied
+    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
+    service.pack(ready, out, service.PackRequest(screen_reader=_never_read))
     assert out.is_dir()
 
 
+@pytest.mark.usefixtures("attested")
 @pytest.mark.parametrize(
     ("shown", "sent"), [("2026-11-20T08:05", False), ("2026-11-20T14:40", True)]
 )
 def test_a_date_photo_is_sent_only_when_it_shows_the_commissioning(
     ready: Path, tmp_path: Path, make_photo: Callable[..., Path], shown: str, sent: bool
 ) -> None:
-    """The pack applies the ``date`` rule's own test (rules.shows_commissioning, 15 min)
-    to what the date photo it sends shows: 08:05 is not 14:32, 14:40 is."""
-    make_photo("date-bis.jpg", ReadingField.DATE, quality=80)
+    """Check, attest and pack apply the ``date`` rule's own test (rules.shows_commissioning,
+    15 min) to what the date photo shows: 08:05 is not 14:32, 14:40 is. A date typed
+    without the retaken photo waits for its reading, in check and pack alike."""
+    retaken = user_path(make_photo("date-bis.jpg", ReadingField.DATE, quality=80))
     dossier = load_dossier(ready)
     dossier.photos.date = "photos/date-bis.jpg"
     save_dossier(dossier, ready)
     service.record_reading(ready, ReadingField.DATE, "2026-11-20T14:32")
-    service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
     out = tmp_path / "envoi"
-    request = service.PackRequest(screen_reader=_read_as({**SCREEN_VALUES, "date": shown}))
+    _check_and_pack_refuse(ready, out, "date", f"sans sa photo ; la photo {retaken} n'a")
+    service.import_photos(ready, reader=_read_as({**SCREEN_VALUES, "date": shown}))
     if sent:
-        service.pack(ready, out, request)
+        service.attest(ready, tmp_path / "a.pdf", service.AttestationRequest(now=GENERATED))
+        service.pack(ready, out, service.PackRequest(screen_reader=_never_read))
         assert out.is_dir()
         return
-    with pytest.raises(DossierPhotoError, match="affiche 20/11/2026 08:05"):
-        service.pack(ready, out, request)
-    assert not out.exists()
+    _check_and_pack_refuse(ready, out, "date", "affiche 20/11/2026 08:05")
 
 
 # -- failure 9: pack overwrote the dossier's own photo -----------------------------------

@@ -331,6 +331,35 @@ def test_check_json_golden(snapshot: SnapshotAssertion) -> None:
     assert json.dumps(rows, ensure_ascii=False, indent=2) == snapshot
 
 
+def test_check_change_rows_golden(snapshot: SnapshotAssertion) -> None:
+    """The stable keys of what changed since the attestation in `mes check --format json`
+    (kind attestation_change; id field, photo or attestation; field, attested, current)."""
+    from linkytool.cli.mes import _change_row
+    from linkytool.mes.attestation_check import AttestationChange, ChangeKind, unverifiable
+
+    changes = [
+        AttestationChange(
+            ChangeKind.FIELD,
+            "3. Installateur – Entreprise",
+            "Soleil Pose SARL",
+            "Autre Installateur SAS",
+            "3. Installateur – Entreprise : « Soleil Pose SARL » sur l'attestation, « Autre "
+            "Installateur SAS » dans le dossier",
+        ),
+        AttestationChange(
+            ChangeKind.PHOTO,
+            "date",
+            "a" * 64,
+            "b" * 64,
+            "la photo « Date courante » (photos/date.jpg) n'est pas celle de l'attestation "
+            "(remplacée ou modifiée depuis)",
+        ),
+        unverifiable("l'attestation enregistrée a.pdf est illisible (fichier introuvable)"),
+    ]
+    rows = [_change_row(change, Path("chantier.toml")) for change in changes]
+    assert json.dumps(rows, ensure_ascii=False, indent=2) == snapshot
+
+
 def test_message_uses_the_latest_reading() -> None:
     dossier = record_reading(demo_dossier(), "injection_index", "14", ReadingSource.MANUAL, at=NOW)
     assert "14 kWh" in enedis_message(dossier, [])

@@ -827,9 +827,12 @@ def test_a_commissioning_refused_just_beyond_the_tolerance_shows_the_excess() ->
     assert "datée de 20/11/2026 14:47:30 (écart de 15 min 30 s)" in detail, detail
 
 
-def test_after_a_photo_is_replaced_check_advises_typing_on_it_and_warns_otherwise() -> None:
+def test_after_a_photo_is_replaced_a_value_typed_without_it_waits_for_its_reading() -> None:
     """QA: after a photo was replaced, check advised « saisissez la valeur »; typed without
-    --file it passed check and attest, then the pack read the new photo and refused it."""
+    --file it passed check and attest, then the pack read the new photo and refused it.
+    Then (QA stop 35) check only warned while the pack refused: check and pack must give
+    the same verdict. A value not read on the photo (typed, or read by TIC) while the
+    photo was never read is missing information, for check, attest and pack alike."""
     photos = _usable_photos()
     replaced = "f" * 64
     photos[ReadingField.INJECTION_INDEX] = dataclasses.replace(
@@ -838,13 +841,18 @@ def test_after_a_photo_is_replaced_check_advises_typing_on_it_and_warns_otherwis
     stale = _outcome_of(demo_dossier(), "index", photos)
     assert stale.status is RuleStatus.MISSING
     assert "injection_index VALEUR --file ../photos/demo-index.jpg" in stale.action
-    typed = _reading(ReadingField.INJECTION_INDEX, "12", ReadingSource.MANUAL)(demo_dossier())
-    assert typed is not None
-    found = _outcome_of(typed, "index", photos)
-    assert found.status is RuleStatus.SATISFIED, found.detail
-    (warning,) = found.warnings
-    assert "saisi sans la photo ../photos/demo-index.jpg, qui n'a pas été lue" in warning
-    assert "--file ../photos/demo-index.jpg" in warning
+    sources = ((ReadingSource.MANUAL, "saisi sans sa photo"), (ReadingSource.TIC, "lu par la TIC"))
+    for source, how in sources:
+        typed = _reading(ReadingField.INJECTION_INDEX, "12", source)(demo_dossier())
+        assert typed is not None
+        found = _outcome_of(typed, "index", photos)
+        assert found.status is RuleStatus.MISSING, found.detail
+        assert (
+            f"« Index Injection » 12 kWh {how} ; la photo ../photos/demo-index.jpg n'a jamais "
+            "été lue" in found.detail
+        )
+        assert "linkytool mes import-photos DOSSIER" in found.action
+        assert "--file ../photos/demo-index.jpg" in found.action
     on_photo = _reading(
         ReadingField.INJECTION_INDEX,
         "12",
@@ -853,7 +861,23 @@ def test_after_a_photo_is_replaced_check_advises_typing_on_it_and_warns_otherwis
         sha256=replaced,
     )(demo_dossier())
     assert on_photo is not None
-    assert _outcome_of(on_photo, "index", photos).warnings == ()
+    found = _outcome_of(on_photo, "index", photos)
+    assert found.status is RuleStatus.SATISFIED and found.warnings == (), found.detail
+
+
+@pytest.mark.parametrize("which", [ReadingField.PRM, ReadingField.DATE])
+def test_a_prm_or_date_typed_without_its_unread_photo_waits_for_its_reading(
+    which: ReadingField,
+) -> None:
+    """The same rule for the two other screens: the pack compares their photos too."""
+    photos = _usable_photos()
+    photos[which] = dataclasses.replace(photos[which], sha256="e" * 64)
+    value = {"prm": "30002345678901", "date": "2026-11-20T14:32"}[which.value]
+    typed = _reading(which, value, ReadingSource.MANUAL)(demo_dossier())
+    assert typed is not None
+    found = _outcome_of(typed, which.value, photos)
+    assert found.status is RuleStatus.MISSING, found.detail
+    assert "saisi sans sa photo" in found.detail and "jamais été lue" in found.detail
 
 
 def test_a_prm_misread_corrected_on_its_photo_is_not_a_different_prm() -> None:

@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from pypdf import PdfReader
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from linkytool.tui.app import make_app
-from linkytool.tui.messages import AttestationBuilt, AttestationRefused, WorkFailed
+from linkytool.tui.messages import (
+    AttestationBuilt,
+    AttestationRefused,
+    ChecklistUpdated,
+    WorkFailed,
+)
 
 from .conftest import (
     FROZEN_NOW,
@@ -215,6 +220,16 @@ async def test_an_attestation_the_dossier_no_longer_matches_is_shown_stale(
         dossier.installer.company = "Autre Installateur SAS"
         save_dossier(dossier, demo_copy)
         await pilot.press("f4")
+        # the checklist says it too, from its own CheckResult (QA stop 35)
+        await wait_for(
+            pilot,
+            lambda: any(m.changes for m in messages.of(ChecklistUpdated)),
+            timeout=30,
+        )
+        checked = next(m.changes for m in messages.of(ChecklistUpdated) if m.changes)
+        summary = app.panes["prerequis"].query_one("#prereq-summary", Label)
+        await wait_for(pilot, lambda: "attestation produite à refaire" in str(summary.render()))
+        assert "(1 changement depuis, voir Attestation)" in str(summary.render())
         await pilot.press("f6")
         await wait_for(
             pilot,
@@ -222,7 +237,9 @@ async def test_an_attestation_the_dossier_no_longer_matches_is_shown_stale(
             timeout=30,
         )
         changes = messages.of(AttestationStatus)[-1].changes
-        assert len(changes) == 1 and "Autre Installateur SAS" in changes[0], changes
+        assert changes == checked  # the same typed result, one function
+        assert len(changes) == 1 and "Autre Installateur SAS" in changes[0].text, changes
+        assert changes[0].current == "Autre Installateur SAS"
         await pilot.pause()
         assert "Le dossier a changé depuis l'attestation" in screen_text(app)
 

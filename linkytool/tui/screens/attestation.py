@@ -196,7 +196,7 @@ cochez « à imprimer et signer à la main » (le PDF le dit alors sur chaque pa
                 style="bold yellow",
             )
             for change in message.changes:
-                text.append(f"  • {change}\n", style="yellow")
+                text.append(f"  • {change.text}\n", style="yellow")
         self.query_one("#att-stale", Static).update(text)
 
     @guarded

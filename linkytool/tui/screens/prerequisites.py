@@ -343,7 +343,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             message, hint = describe_error(error)
             self.post_message(WorkFailed("Prérequis", message, hint))
             return
-        self.post_message(ChecklistUpdated(result.outcomes, result.attestation_blockers))
+        self.post_message(
+            ChecklistUpdated(
+                result.outcomes, result.attestation_blockers, result.attestation_changes
+            )
+        )
 
     def on_checklist_updated(self, message: ChecklistUpdated) -> None:
         before, self.outcomes = self.outcomes, list(message.outcomes)
@@ -376,6 +380,12 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             summary.append(" ; ".join(message.blockers), style="bold red")
         elif counts["missing"] == counts["not_satisfied"] == 0:
             summary.append(" — le dossier permet l'attestation.", style="bold green")
+        if message.changes:  # the CheckResult's own list: the Attestation screen details it
+            changed = french_count(len(message.changes), "changement", "changements")
+            summary.append(
+                f" — attestation produite à refaire ({changed} depuis, voir Attestation)",
+                style="bold yellow",
+            )
         show_text(self.query_one("#prereq-summary", Label), summary)
         self._show_detail(table.cursor_row)
         if not self._form_built:
