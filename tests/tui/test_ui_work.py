@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar, ScrollBarCorner
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
 
 from linkytool.tui.app import make_app
@@ -113,6 +114,44 @@ async def test_the_form_is_laid_out_once_complete(
         await wait_for(pilot, lambda: bool(pane.outcomes) and pane._form_built, timeout=60)
         assert (False, True) in layouts  # laid out while built: the checklist alone
         assert (True, True) not in layouts, "a section laid out the form while it was built"
+        assert app.query_one("#prereq-form").display
+
+
+async def test_the_form_shown_is_not_laid_out_again_for_its_sizes(
+    tmp_path: Path, photo_reader: CachedPhotoReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layout that shows the form gives its widgets their first size: the selects
+    (and the parts they compose), the checkboxes and the labels above the checklist asked
+    for a layout of the whole screen each, for a scrollable size nothing scrolls by
+    (three more layouts of the form per F4). Only what scrolls may ask: the checklist
+    table and the scrollbars."""
+    from .screens import copy_demo
+
+    asked: list[Widget] = []
+    size_updated = Widget._size_updated
+
+    def watched(widget: Widget, *args: Any, **kwargs: Any) -> bool:
+        before = widget._layout_required
+        changed = size_updated(widget, *args, **kwargs)
+        if changed and widget._layout_required and not before:
+            asked.append(widget)
+        return changed
+
+    monkeypatch.setattr(Widget, "_size_updated", watched)
+    app = make_app(copy_demo(tmp_path), clock=frozen_clock, photo_reader=photo_reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4")
+        pane = app.panes["prerequis"]
+        await wait_for(pilot, lambda: bool(pane.outcomes) and pane._form_built, timeout=60)
+        await pilot.pause()
+        await pilot.pause()
+        asking = {
+            f"{type(widget).__name__}#{widget.id}"
+            for widget in asked
+            if pane in widget.ancestors
+            and not isinstance(widget, (DataTable, ScrollBar, ScrollBarCorner))
+        }
+        assert not asking, sorted(asking)
         assert app.query_one("#prereq-form").display
 
 

@@ -81,7 +81,20 @@ class FormRow(Horizontal):
 
 
 class FormLabel(Label):
-    """A section title, a field's label or the refusal under it."""
+    """A section title, a field's label or the refusal under it; the dossier and summary
+    lines above the checklist."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
+class FormCheckbox(Checkbox):
+    """A yes/no field of the dossier."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
+class DetailText(Static):
+    """The selected rule's full text, below the checklist."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
@@ -175,7 +188,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         self._load_failed = False
 
     def compose_content(self) -> ComposeResult:
-        yield Label("", id="prereq-dossier")
+        yield FormLabel("", id="prereq-dossier")
         with Horizontal(id="prereq-open", classes="row hidden"):
             yield InOrderInput(
                 value="dossier-mes.toml",
@@ -186,11 +199,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             )
             yield Button("Ouvrir", id="prereq-open-btn", compact=True)
             yield Button("Créer", id="prereq-new-btn", compact=True)
-        yield Label("", id="prereq-summary")
+        yield FormLabel("", id="prereq-summary")
         table: DataTable[Any] = DataTable(id="prereq-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="prereq-detail")
-        yield Label("Champs du dossier (enregistrés automatiquement)", classes="section")
+        yield DetailText("", id="prereq-detail")
+        yield FormLabel("Champs du dossier (enregistrés automatiquement)", classes="section")
         form = FormColumn(id="prereq-form")
         form.display = False  # shown once all its sections are mounted (build_form)
         yield form
@@ -497,7 +510,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         wid = field_id(spec.path)
         widget: Input | Checkbox | Select[str]
         if spec.kind == "bool":
-            widget = self._fields[spec.path] = Checkbox(spec.label, id=wid, compact=True)
+            widget = self._fields[spec.path] = FormCheckbox(spec.label, id=wid, compact=True)
             return FormRow(widget, classes="form-row")
         if spec.kind == "enum":
             widget = SafeSelect[str](
