@@ -500,11 +500,29 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         if not chunks:
             self._form_chunks = None
             self._form_built = True
-            self.query_one("#prereq-form", Vertical).display = True
+            form = self.query_one("#prereq-form", Vertical)
+            form.display = True
+            self._reserve_scrollbar(form)
             self.refresh_form()
             return
         self.query_one("#prereq-form", Vertical).mount_all(chunks.pop(0))
         self.call_after_refresh(self._mount_next_section)
+
+    def _reserve_scrollbar(self, form: Widget) -> None:
+        """Show the screen's scrollbar with the form when the form alone is taller than
+        the screen, as the layout that shows the form would find.
+
+        That layout would be made at the full width, then find the content taller than
+        the screen, show the scrollbar and lay the whole form out again one column
+        narrower (issue 14). Each shown row is a line at least, each section title two
+        (its margin): when they outnumber the screen's lines, the scrollbar is certain.
+        Otherwise Textual decides after the layout, as before.
+        """
+        lines = sum(
+            2 if child.has_class("form-section") else 1 for child in form.children if child.display
+        )
+        if lines > self.content_region.height:
+            self.show_vertical_scrollbar = True
 
     def _field_row(self, spec: FieldSpec) -> FormRow:
         wid = field_id(spec.path)
