@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.render import measure
@@ -78,6 +79,35 @@ class FormRow(Horizontal):
     """A field's row (label and field)."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
+#: Width of a field's label, the column left of the fields [cells].
+LABEL_WIDTH = 36
+
+
+class LabelledRow(FormRow):
+    """A field's row that draws the field's one-line label itself, left of the field.
+
+    A label widget per row was 45 of the form's 270-odd widgets: each mounted, styled,
+    placed by every layout of the screen and woken by every wait of the UI tests (issue
+    14). The row draws the same text in the same cells (its first ``LABEL_WIDTH``
+    columns, in the row's colour: ``.form-row.labelled`` in app.tcss) and the field
+    starts after them (its left margin). Only for a label that fits on one line (see
+    :func:`fits_one_line`): a wrapped label's second line would be drawn as one run of
+    cells where the label widget and its row drew two, so those rows keep the widget.
+    """
+
+    def __init__(self, label: str, field: Widget) -> None:
+        super().__init__(field, classes="form-row labelled")
+        self.label = Content(label)
+
+    def render(self) -> Content:
+        return self.label
+
+
+def fits_one_line(label: str) -> bool:
+    """Whether ``label`` fits on one line of its column."""
+    return len(Content(label).wrap(LABEL_WIDTH)) == 1
 
 
 class FormLabel(Label):
@@ -544,6 +574,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             # Shown empty until the form is filled: text typed before that is the user's.
             self._shown[spec.path] = ""
         self._fields[spec.path] = widget
+        if fits_one_line(spec.label):
+            return LabelledRow(spec.label, widget)
         return FormRow(
             FormLabel(spec.label, classes="form-label", markup=False), widget, classes="form-row"
         )
