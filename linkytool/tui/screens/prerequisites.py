@@ -554,12 +554,16 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         if lines > self.content_region.height:
             self.show_vertical_scrollbar = True
 
-    def _field_row(self, spec: FieldSpec) -> FormRow:
+    def _field_row(self, spec: FieldSpec) -> Widget:
+        """The row of a field: a checkbox is its own row (it draws its label), another
+        field is put beside its label."""
         wid = field_id(spec.path)
         widget: Input | Checkbox | Select[str]
         if spec.kind == "bool":
+            # In the form itself, not in a row of its own: one widget less per checkbox,
+            # drawn in the same cells (width auto, one line, left-aligned either way).
             widget = self._fields[spec.path] = FormCheckbox(spec.label, id=wid, compact=True)
-            return FormRow(widget, classes="form-row")
+            return widget
         if spec.kind == "enum":
             widget = SafeSelect[str](
                 [(enum_label(choice), choice) for choice in spec.choices],
