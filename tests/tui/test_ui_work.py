@@ -22,7 +22,7 @@ from textual.widgets._footer import FooterKey
 from linkytool.tui.app import make_app
 from linkytool.tui.screens import prerequisites
 
-from .conftest import CachedPhotoReader, compteur_ready, frozen_clock, wait_for
+from .conftest import CachedPhotoReader, compteur_ready, frozen_clock, screen_text, wait_for
 
 
 def count_applies(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Counter[int]]:
@@ -154,6 +154,33 @@ async def test_the_form_shown_is_not_laid_out_again_for_its_sizes(
         }
         assert not asking, sorted(asking)
         assert app.query_one("#prereq-form").display
+
+
+async def test_the_form_has_no_widget_it_can_draw_itself(
+    tmp_path: Path, photo_reader: CachedPhotoReader
+) -> None:
+    """A field's one-line label is drawn by its row, in the row's first 36 columns, and a
+    checkbox (which draws its own label) is a row of the form: a widget for each was 47
+    of the screen's 275, each mounted, styled and placed by every layout. A label that
+    wraps keeps its widget (see ``LabelledRow``)."""
+    from .screens import copy_demo
+
+    app = make_app(copy_demo(tmp_path), clock=frozen_clock, photo_reader=photo_reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4")
+        pane = app.panes["prerequis"]
+        await wait_for(pilot, lambda: bool(pane.outcomes) and pane._form_built, timeout=60)
+        await pilot.pause()
+        field = app.query_one("#f-case--prm", Input)
+        row = field.parent
+        assert isinstance(row, Widget) and list(row.children) == [field]
+        line = screen_text(app).splitlines()[row.region.y]
+        assert line[row.region.x : field.region.x] == "Numéro PRM".ljust(36), line
+        assert line[field.region.x :].startswith("30002345678901"), line
+        form = app.query_one("#prereq-form")
+        assert app.query_one("#f-installation--finished").parent is form
+        wrapped = app.query_one("#f-case--enedis_reference", Input).parent
+        assert isinstance(wrapped, Widget) and len(wrapped.children) == 2  # its label widget
 
 
 async def settled(pilot: Any, layouts: list[Screen[Any]]) -> None:
