@@ -160,7 +160,7 @@ async def test_the_form_has_no_widget_it_can_draw_itself(
     tmp_path: Path, photo_reader: CachedPhotoReader
 ) -> None:
     """A field's one-line label is drawn by its row, in the row's first 36 columns, and a
-    checkbox (which draws its own label) is a row of the form: a widget for each was 47
+    checkbox (which draws its own label) is a row of the form: a widget for each was 42
     of the screen's 275, each mounted, styled and placed by every layout. A label that
     wraps keeps its widget (see ``LabelledRow``)."""
     from .screens import copy_demo

@@ -88,7 +88,7 @@ LABEL_WIDTH = 36
 class LabelledRow(FormRow):
     """A field's row that draws the field's one-line label itself, left of the field.
 
-    A label widget per row was 45 of the form's 270-odd widgets: each mounted, styled,
+    A label widget per row was 38 of the screen's 275 widgets: each mounted, styled,
     placed by every layout of the screen and woken by every wait of the UI tests (issue
     14). The row draws the same text in the same cells (its first ``LABEL_WIDTH``
     columns, in the row's colour: ``.form-row.labelled`` in app.tcss) and the field
