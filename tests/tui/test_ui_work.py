@@ -14,14 +14,15 @@ from typing import Any
 import pytest
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar, ScrollBarCorner
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
 
 from linkytool.tui.app import make_app
 from linkytool.tui.screens import prerequisites
 
-from .conftest import CachedPhotoReader, compteur_ready, frozen_clock, wait_for
+from .conftest import CachedPhotoReader, compteur_ready, frozen_clock, screen_text, wait_for
 
 
 def count_applies(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Counter[int]]:
@@ -114,6 +115,72 @@ async def test_the_form_is_laid_out_once_complete(
         assert (False, True) in layouts  # laid out while built: the checklist alone
         assert (True, True) not in layouts, "a section laid out the form while it was built"
         assert app.query_one("#prereq-form").display
+
+
+async def test_the_form_shown_is_not_laid_out_again_for_its_sizes(
+    tmp_path: Path, photo_reader: CachedPhotoReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layout that shows the form gives its widgets their first size: the selects
+    (and the parts they compose), the checkboxes and the labels above the checklist asked
+    for a layout of the whole screen each, for a scrollable size nothing scrolls by
+    (three more layouts of the form per F4), and the screen, taller than the terminal
+    now, asked for one to show its scrollbar. Only the checklist table and the
+    scrollbars themselves may ask."""
+    from .screens import copy_demo
+
+    asked: list[Widget] = []
+    size_updated = Widget._size_updated
+
+    def watched(widget: Widget, *args: Any, **kwargs: Any) -> bool:
+        before = widget._layout_required
+        changed = size_updated(widget, *args, **kwargs)
+        if changed and widget._layout_required and not before:
+            asked.append(widget)
+        return changed
+
+    monkeypatch.setattr(Widget, "_size_updated", watched)
+    app = make_app(copy_demo(tmp_path), clock=frozen_clock, photo_reader=photo_reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4")
+        pane = app.panes["prerequis"]
+        await wait_for(pilot, lambda: bool(pane.outcomes) and pane._form_built, timeout=60)
+        await pilot.pause()
+        await pilot.pause()
+        asking = {
+            f"{type(widget).__name__}#{widget.id}"
+            for widget in asked
+            if pane in widget.ancestors_with_self
+            and not isinstance(widget, (DataTable, ScrollBar, ScrollBarCorner))
+        }
+        assert not asking, sorted(asking)
+        assert app.query_one("#prereq-form").display
+
+
+async def test_the_form_has_no_widget_it_can_draw_itself(
+    tmp_path: Path, photo_reader: CachedPhotoReader
+) -> None:
+    """A field's one-line label is drawn by its row, in the row's first 36 columns, and a
+    checkbox (which draws its own label) is a row of the form: a widget for each was 42
+    of the screen's 275, each mounted, styled and placed by every layout. A label that
+    wraps keeps its widget (see ``LabelledRow``)."""
+    from .screens import copy_demo
+
+    app = make_app(copy_demo(tmp_path), clock=frozen_clock, photo_reader=photo_reader)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4")
+        pane = app.panes["prerequis"]
+        await wait_for(pilot, lambda: bool(pane.outcomes) and pane._form_built, timeout=60)
+        await pilot.pause()
+        field = app.query_one("#f-case--prm", Input)
+        row = field.parent
+        assert isinstance(row, Widget) and list(row.children) == [field]
+        line = screen_text(app).splitlines()[row.region.y]
+        assert line[row.region.x : field.region.x] == "Numéro PRM".ljust(36), line
+        assert line[field.region.x :].startswith("30002345678901"), line
+        form = app.query_one("#prereq-form")
+        assert app.query_one("#f-installation--finished").parent is form
+        wrapped = app.query_one("#f-case--enedis_reference", Input).parent
+        assert isinstance(wrapped, Widget) and len(wrapped.children) == 2  # its label widget
 
 
 async def settled(pilot: Any, layouts: list[Screen[Any]]) -> None:

@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.render import measure
@@ -80,8 +81,50 @@ class FormRow(Horizontal):
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
+#: Width of a field's label, the column left of the fields [cells].
+LABEL_WIDTH = 36
+
+
+class LabelledRow(FormRow):
+    """A field's row that draws the field's one-line label itself, left of the field.
+
+    A label widget per row was 38 of the screen's 275 widgets: each mounted, styled,
+    placed by every layout of the screen and woken by every wait of the UI tests (issue
+    14). The row draws the same text in the same cells (its first ``LABEL_WIDTH``
+    columns, in the row's colour: ``.form-row.labelled`` in app.tcss) and the field
+    starts after them (its left margin). Only for a label that fits on one line (see
+    :func:`fits_one_line`): a wrapped label's second line would be drawn as one run of
+    cells where the label widget and its row drew two, so those rows keep the widget.
+    """
+
+    def __init__(self, label: str, field: Widget) -> None:
+        super().__init__(field, classes="form-row labelled")
+        self.label = Content(label)
+
+    def render(self) -> Content:
+        return self.label
+
+
+def fits_one_line(label: str) -> bool:
+    """Whether ``label`` fits on one line of its column."""
+    return len(Content(label).wrap(LABEL_WIDTH)) == 1
+
+
 class FormLabel(Label):
-    """A section title, a field's label or the refusal under it."""
+    """A section title, a field's label or the refusal under it; the dossier and summary
+    lines above the checklist."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
+class FormCheckbox(Checkbox):
+    """A yes/no field of the dossier."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
+class DetailText(Static):
+    """The selected rule's full text, below the checklist."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
@@ -175,7 +218,7 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         self._load_failed = False
 
     def compose_content(self) -> ComposeResult:
-        yield Label("", id="prereq-dossier")
+        yield FormLabel("", id="prereq-dossier")
         with Horizontal(id="prereq-open", classes="row hidden"):
             yield InOrderInput(
                 value="dossier-mes.toml",
@@ -186,11 +229,11 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             )
             yield Button("Ouvrir", id="prereq-open-btn", compact=True)
             yield Button("Créer", id="prereq-new-btn", compact=True)
-        yield Label("", id="prereq-summary")
+        yield FormLabel("", id="prereq-summary")
         table: DataTable[Any] = DataTable(id="prereq-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="prereq-detail")
-        yield Label("Champs du dossier (enregistrés automatiquement)", classes="section")
+        yield DetailText("", id="prereq-detail")
+        yield FormLabel("Champs du dossier (enregistrés automatiquement)", classes="section")
         form = FormColumn(id="prereq-form")
         form.display = False  # shown once all its sections are mounted (build_form)
         yield form
@@ -497,18 +540,40 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
         if not chunks:
             self._form_chunks = None
             self._form_built = True
-            self.query_one("#prereq-form", Vertical).display = True
+            form = self.query_one("#prereq-form", Vertical)
+            form.display = True
+            self._reserve_scrollbar(form)
             self.refresh_form()
             return
         self.query_one("#prereq-form", Vertical).mount_all(chunks.pop(0))
         self.call_after_refresh(self._mount_next_section)
 
-    def _field_row(self, spec: FieldSpec) -> FormRow:
+    def _reserve_scrollbar(self, form: Widget) -> None:
+        """Show the screen's scrollbar with the form when the form alone is taller than
+        the screen, as the layout that shows the form would find.
+
+        That layout would be made at the full width, then find the content taller than
+        the screen, show the scrollbar and lay the whole form out again one column
+        narrower (issue 14). Each shown row is a line at least, each section title two
+        (its margin): when they outnumber the screen's lines, the scrollbar is certain.
+        Otherwise Textual decides after the layout, as before.
+        """
+        lines = sum(
+            2 if child.has_class("form-section") else 1 for child in form.children if child.display
+        )
+        if lines > self.content_region.height:
+            self.show_vertical_scrollbar = True
+
+    def _field_row(self, spec: FieldSpec) -> Widget:
+        """The row of a field: a checkbox is its own row (it draws its label), another
+        field is put beside its label."""
         wid = field_id(spec.path)
         widget: Input | Checkbox | Select[str]
         if spec.kind == "bool":
-            widget = self._fields[spec.path] = Checkbox(spec.label, id=wid, compact=True)
-            return FormRow(widget, classes="form-row")
+            # In the form itself, not in a row of its own: one widget less per checkbox,
+            # drawn in the same cells (width auto, one line, left-aligned either way).
+            widget = self._fields[spec.path] = FormCheckbox(spec.label, id=wid, compact=True)
+            return widget
         if spec.kind == "enum":
             widget = SafeSelect[str](
                 [(enum_label(choice), choice) for choice in spec.choices],
@@ -523,6 +588,8 @@ Le premier onduleur se saisit ici ; les suivants dans le fichier TOML
             # Shown empty until the form is filled: text typed before that is the user's.
             self._shown[spec.path] = ""
         self._fields[spec.path] = widget
+        if fits_one_line(spec.label):
+            return LabelledRow(spec.label, widget)
         return FormRow(
             FormLabel(spec.label, classes="form-label", markup=False), widget, classes="form-row"
         )
