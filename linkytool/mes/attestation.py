@@ -527,18 +527,38 @@ class Thumbnail:
     height: int
 
 
+def _thumbnail_size(width: int, height: int) -> tuple[int, int]:
+    """The size of a ``width`` x ``height`` photo fitted in a :data:`THUMBNAIL_PX` square."""
+    if width <= THUMBNAIL_PX and height <= THUMBNAIL_PX:
+        return width, height
+    if width >= height:
+        return THUMBNAIL_PX, max(1, round(height * THUMBNAIL_PX / width))
+    return max(1, round(width * THUMBNAIL_PX / height)), THUMBNAIL_PX
+
+
 def _thumbnail(data: bytes) -> Thumbnail | None:
     """``data`` (any image Pillow reads) upright, at most :data:`THUMBNAIL_PX` a side.
 
-    A JPEG is decoded at the smallest of 1/2, 1/4 or 1/8 scale still larger than the
-    thumbnail (``draft``): a 12-megapixel phone photo is not decoded whole to be shrunk."""
+    A JPEG is decoded at the smallest of 1/2, 1/4 or 1/8 scale still at least the
+    thumbnail's size (``draft``: a 2048 x 1536 photo at 1024 x 768, a 12-megapixel one at
+    1008 x 756), then resampled (Lanczos) to it; the small image is turned upright last.
+    No full-size copy is made of a JPEG photo."""
     try:
         with PILImage.open(io.BytesIO(data)) as source:
-            source.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))
-            image = ImageOps.exif_transpose(source).convert("RGB")
+            # in the file's own orientation: EXIF turns it upright below
+            size = _thumbnail_size(*source.size)
+            drafted = source.draft("RGB", size)
+            image: PILImage.Image = source if source.mode == "RGB" else source.convert("RGB")
+            if image.size != size:
+                image = image.resize(
+                    size,
+                    PILImage.Resampling.LANCZOS,
+                    box=drafted[1] if drafted is not None else None,
+                    reducing_gap=2.0,
+                )
+            image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
         return None
-    image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return Thumbnail(buffer.getvalue(), image.width, image.height)

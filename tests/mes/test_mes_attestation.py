@@ -238,6 +238,40 @@ def test_streams_are_binary_and_each_photo_is_reduced_once(
     assert len(reduced) == 3, reduced
 
 
+def test_a_thumbnail_is_decoded_small_and_turned_upright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2048 x 1536 phone JPEG lying on its side (EXIF orientation 6) becomes a 675 x 900
+    upright thumbnail, decoded at half scale: never whole (issue 14: the 4:3 photos were
+    decoded at full size, the scale asked for a 900 x 900 box)."""
+    from PIL import JpegImagePlugin
+
+    from linkytool.mes.attestation import _thumbnail
+
+    stored = Image.new("RGB", (2048, 1536), "white")
+    stored.paste((200, 0, 0), (0, 0, 512, 384))  # red: top-left corner as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was turned: the viewer rotates it 90° clockwise
+    buffer = io.BytesIO()
+    stored.save(buffer, format="JPEG", quality=90, exif=exif.tobytes())
+    decoded: list[tuple[int, int]] = []
+    load = JpegImagePlugin.JpegImageFile.load
+
+    def counted(image: JpegImagePlugin.JpegImageFile) -> object:
+        if image.tile:
+            decoded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", counted)
+    thumbnail = _thumbnail(buffer.getvalue())
+    assert thumbnail is not None
+    assert decoded == [(1024, 768)]
+    assert (thumbnail.width, thumbnail.height) == (675, 900)
+    with Image.open(io.BytesIO(thumbnail.jpeg)) as image:
+        upright = image.convert("RGB")
+    assert upright.size == (675, 900)
+    red, _, _ = upright.getpixel((600, 60))  # stored top-left -> shown top-right
+    assert red > 150 and upright.getpixel((60, 60)) == pytest.approx((255, 255, 255), abs=8)
+
+
 def test_the_installer_declares_the_standard_the_dossier_names(
     complete: tuple[Dossier, Path],
 ) -> None:
