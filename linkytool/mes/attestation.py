@@ -131,21 +131,18 @@ class AttestationLayoutError(MesError):
 def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
     """Lay out the attestation and return the PDF bytes (with the embedded JSON summary).
 
-    Laid out twice: the first pass counts the pages so that every footer says "Page n/N".
-    The PDF's creation date is ``generated_at`` (the caller's clock), so the same inputs
-    give the same bytes.
+    Laid out once: every page is held until the story ends, then its footer gets "Page
+    n/N" (:class:`_NumberedCanvas`). The PDF's creation date is ``generated_at`` (the
+    caller's clock), so the same inputs give the same bytes.
     """
     register_fonts()
     # Binary streams, not ASCII85 text (reportlab's default, from the days of 7-bit mail):
     # a quarter smaller, under the 4 MB attachment limit, and no pure-Python encoding of
     # every image byte. reportlab reads the setting as it writes each stream.
     rl_config.useA85 = 0
-    thumbnails = {
-        role: _thumbnail(data) for role, data in inputs.photo_bytes.items() if data
-    }  # decoded and reduced once for both passes
+    thumbnails = {role: _thumbnail(data) for role, data in inputs.photo_bytes.items() if data}
     try:
-        pages = _layout(inputs, thumbnails, total_pages=None)[1]
-        pdf, _ = _layout(inputs, thumbnails, total_pages=pages)
+        pdf = _layout(inputs, thumbnails)
     except LayoutError as exc:
         raise AttestationLayoutError(
             "Le contenu du dossier ne tient pas dans la page de l'attestation (un champ "
@@ -172,10 +169,8 @@ def _pdf_date(moment: datetime) -> Callable[..., str]:
 def _layout(
     inputs: AttestationInputs,
     thumbnails: Mapping[ReadingField, Thumbnail | None],
-    *,
-    total_pages: int | None,
-) -> tuple[bytes, int]:
-    """One reportlab pass: (PDF bytes, number of pages)."""
+) -> bytes:
+    """The reportlab pass: the PDF bytes."""
     buffer = io.BytesIO()
     dossier = inputs.dossier
     document = SimpleDocTemplate(
@@ -195,10 +190,15 @@ def _layout(
 
     def decorate(canvas: Canvas, doc: Any) -> None:
         canvas.setDateFormatter(_pdf_date(inputs.generated_at))
-        _decorate_page(canvas, doc, inputs, total_pages)
+        _decorate_page(canvas, inputs)
 
-    document.build(_story(inputs, thumbnails), onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue(), int(document.page)
+    document.build(
+        _story(inputs, thumbnails),
+        onFirstPage=decorate,
+        onLaterPages=decorate,
+        canvasmaker=_NumberedCanvas,
+    )
+    return buffer.getvalue()
 
 
 # -- machine-readable summary ----------------------------------------------------------
@@ -261,9 +261,40 @@ def embed_summary(pdf: bytes, summary: Mapping[str, Any]) -> bytes:
 # -- page furniture --------------------------------------------------------------------
 
 
-def _decorate_page(
-    canvas: Canvas, doc: Any, inputs: AttestationInputs, total_pages: int | None
-) -> None:
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    """A canvas that holds every page until the document is complete, then writes "Page
+    n/N" on each (:func:`_number_page`, drawn after the page's content, in the bottom
+    right-hand margin that nothing else uses) and emits them. The attestation is laid out
+    once: it was laid out twice, the first pass only counting the pages (issue 14)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._held.append(dict(self.__dict__))  # the page's content and resources
+        self._startPage()
+
+    def save(self) -> None:
+        if self._code:
+            self.showPage()
+        for page in self._held:
+            self.__dict__.update(page)
+            _number_page(self, len(self._held))
+            super().showPage()
+        super().save()
+
+
+def _number_page(canvas: Canvas, total: int) -> None:
+    width, _ = A4
+    canvas.saveState()
+    canvas.setFont(FAMILY, 7.5)
+    canvas.setFillColor(colors.HexColor("#555555"))
+    canvas.drawRightString(width - 16 * mm, 10 * mm, f"Page {canvas.getPageNumber()}/{total}")
+    canvas.restoreState()
+
+
+def _decorate_page(canvas: Canvas, inputs: AttestationInputs) -> None:
     width, height = A4
     canvas.saveState()
     canvas.setFont(FAMILY, 7.5)
@@ -275,8 +306,6 @@ def _decorate_page(
         f"Auto-MES – PRM {prm} – document établi avec linkytool {__version__}, "
         "ce n'est pas un formulaire Enedis",
     )
-    of_total = f"/{total_pages}" if total_pages else ""
-    canvas.drawRightString(width - 16 * mm, 10 * mm, f"Page {doc.page}{of_total}")
     if inputs.draft:
         canvas.setFillColor(colors.Color(0.75, 0.05, 0.1, alpha=0.22))
         canvas.setFont(BOLD, 40)

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mes_helpers import NOW, attest
@@ -216,26 +217,39 @@ def test_the_delay_threshold_is_said_to_be_linkytools(complete: tuple[Dossier, P
     assert "seuil de 5 s réglé dans linkytool ; le mode opératoire ne fixe pas de délai" in text
 
 
-def test_streams_are_binary_and_each_photo_is_reduced_once(
+def test_streams_are_binary_each_photo_is_reduced_once_and_the_layout_runs_once(
     complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No ASCII85 text encoding of images and pages (a quarter larger, under a 4 MB limit),
-    and each photo decoded and reduced once although the layout runs twice (issue 14)."""
+    each photo decoded and reduced once, and the story laid out once, every page still
+    numbered "Page n/N" (it was laid out twice, the first pass counting pages; issue 14)."""
     from linkytool.mes import attestation
 
     reduced: list[int] = []
+    stories: list[int] = []
     original = attestation._thumbnail
+    story = attestation._story
 
     def counted(data: bytes) -> attestation.Thumbnail | None:
         reduced.append(len(data))
         return original(data)
 
+    def told(*args: Any) -> Any:
+        stories.append(1)
+        return story(*args)
+
     monkeypatch.setattr(attestation, "_thumbnail", counted)
+    monkeypatch.setattr(attestation, "_story", told)
     dossier, path = complete
     pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
     assert b"/ASCII85Decode" not in pdf
     assert b"/DCTDecode" in pdf  # the thumbnails are there, as JPEG
     assert len(reduced) == 3, reduced
+    assert len(stories) == 1
+    pages = pdf_text(pdf)[0]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number}/{len(pages)}" in page
 
 
 def test_a_thumbnail_is_decoded_small_and_turned_upright(monkeypatch: pytest.MonkeyPatch) -> None:
