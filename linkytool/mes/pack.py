@@ -108,6 +108,22 @@ def default_screen_reader() -> ScreenReader | None:
     return reader
 
 
+def screens_to_read(
+    dossier: Dossier, photos: Mapping[ReadingField, SubmittedPhoto]
+) -> tuple[ReadingField, ...]:
+    """The photos :func:`build_pack` will ask the screen reader about: those whose screen
+    no OCR reading recorded for the same file establishes (:func:`check_screen`). None
+    when the dossier's readings cover every photo: the reader (numpy, the OCR) need not be
+    loaded (``mes pack`` of the demo: 0.14 s of CPU)."""
+    return tuple(
+        role
+        for role in ReadingField
+        if (photo := photos[role]).prepared is not None
+        and photo.original.path is not None
+        and recorded_ocr(dossier, role, photo.original.sha256) is None
+    )
+
+
 def check_screen(
     dossier: Dossier,
     role: ReadingField,

@@ -67,7 +67,13 @@ from linkytool.mes.model import (
     ReadingSource,
     SignatureKind,
 )
-from linkytool.mes.pack import PackResult, ScreenReader, build_pack, default_screen_reader
+from linkytool.mes.pack import (
+    PackResult,
+    ScreenReader,
+    build_pack,
+    default_screen_reader,
+    screens_to_read,
+)
 from linkytool.mes.photos import (
     MAX_PHOTO_BYTES,
     hash_sources,
@@ -1098,7 +1104,7 @@ def pack(
             problems=verdict.problems,
         )
     reader = request.screen_reader
-    if reader is None and request.use_ocr:
+    if reader is None and request.use_ocr and screens_to_read(dossier, photos):
         reader = default_screen_reader()
     packed = build_pack(
         dossier,
