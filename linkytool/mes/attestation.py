@@ -27,6 +27,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFStream,
+    PDFString,
+    PDFZCompress,
+)
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -142,14 +150,13 @@ def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
     rl_config.useA85 = 0
     thumbnails = {role: _thumbnail(data) for role, data in inputs.photo_bytes.items() if data}
     try:
-        pdf = _layout(inputs, thumbnails)
+        return _layout(inputs, thumbnails)
     except LayoutError as exc:
         raise AttestationLayoutError(
             "Le contenu du dossier ne tient pas dans la page de l'attestation (un champ "
             "beaucoup trop long ?).",
             hint="Raccourcissez les textes très longs du dossier puis recommencez.",
         ) from exc
-    return embed_summary(pdf, attestation_summary(inputs))
 
 
 def _pdf_date(moment: datetime) -> Callable[..., str]:
@@ -192,11 +199,18 @@ def _layout(
         canvas.setDateFormatter(_pdf_date(inputs.generated_at))
         _decorate_page(canvas, inputs)
 
+    summary = json.dumps(
+        attestation_summary(inputs), ensure_ascii=False, indent=2, sort_keys=True
+    ).encode("utf-8")
+
+    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        return _NumberedCanvas(*args, attachment=summary, **kwargs)
+
     document.build(
         _story(inputs, thumbnails),
         onFirstPage=decorate,
         onLaterPages=decorate,
-        canvasmaker=_NumberedCanvas,
+        canvasmaker=canvas,
     )
     return buffer.getvalue()
 
@@ -236,26 +250,35 @@ def attestation_summary(inputs: AttestationInputs) -> dict[str, Any]:
     }
 
 
-def embed_summary(pdf: bytes, summary: Mapping[str, Any]) -> bytes:
-    """Attach ``summary`` as ``linkytool-attestation.json`` to ``pdf`` (incremental update)."""
-    from pyhanko.pdf_utils import embed
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+#: What a PDF reader shows beside the attached JSON.
+EMBEDDED_DESCRIPTION = "Données de l'attestation (PRM, date, index, empreintes des photos)"
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    data = json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    embed.embed_file(
-        writer,
-        embed.FileSpec(
-            file_spec_string=EMBEDDED_NAME,
-            embedded_data=embed.EmbeddedFileObject.from_file_data(
-                writer, data=data, mime_type="application/json"
-            ),
-            description="Données de l'attestation (PRM, date, index, empreintes des photos)",
+
+def _attach_summary(canvas: Canvas, data: bytes) -> None:
+    """Attach ``data`` to the document being written as ``linkytool-attestation.json``
+    (``application/json``): the catalog's /Names /EmbeddedFiles tree, which ``mes verify``
+    reads (:func:`linkytool.mes.signing.read_embedded_summary`). Written with the pages:
+    it was an incremental update by pyHanko, whose import alone cost every ``mes
+    attest`` about 0.12 s of CPU, and whose update stamped the clock and a random ID."""
+    document = canvas._doc
+    stream = PDFStream(
+        PDFDictionary(
+            # a name written as is: PDFName would leave the slash of application/json
+            {"Type": PDFName("EmbeddedFile"), "Subtype": "/application#2Fjson"}
         ),
+        data,
+        filters=[PDFZCompress],
     )
-    output = io.BytesIO()
-    writer.write(output)  # type: ignore[no-untyped-call]
-    return output.getvalue()
+    specification = PDFDictionary(
+        {
+            "Type": PDFName("Filespec"),
+            "F": PDFString(EMBEDDED_NAME),
+            "EF": PDFDictionary({"F": document.Reference(stream)}),
+            "Desc": PDFString(EMBEDDED_DESCRIPTION),
+        }
+    )
+    names = PDFArray([PDFString(EMBEDDED_NAME), document.Reference(specification)])
+    document.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})})
 
 
 # -- page furniture --------------------------------------------------------------------
@@ -267,9 +290,10 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
     right-hand margin that nothing else uses) and emits them. The attestation is laid out
     once: it was laid out twice, the first pass only counting the pages (issue 14)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, attachment: bytes, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held: list[dict[str, Any]] = []
+        self._attachment = attachment
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._held.append(dict(self.__dict__))  # the page's content and resources
@@ -282,6 +306,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
             self.__dict__.update(page)
             _number_page(self, len(self._held))
             super().showPage()
+        _attach_summary(self, self._attachment)
         super().save()
 
 
