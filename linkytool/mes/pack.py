@@ -52,6 +52,9 @@ PHOTO_STEMS: dict[ReadingField, str] = {
 MESSAGE_NAME = "message.txt"
 MANIFEST_NAME = "manifest.json"
 SUMS_NAME = "SHA256SUMS"
+#: Files stored as they are in a ZIP pack: a JPEG deflates by about 2 %, for 40 ms of CPU
+#: per pack of three phone photos (issue 14).
+STORED_SUFFIXES = (".jpg", ".jpeg")
 
 #: Reads a photo and returns an object with ``screen`` (``linkytool.ocr.PhotoReading``).
 ScreenReader = Callable[[Path], Any]
@@ -285,7 +288,9 @@ def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datet
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, data in contents.items():
                 info = zipfile.ZipInfo(name, date_time=moment)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = (
+                    zipfile.ZIP_STORED if name.endswith(STORED_SUFFIXES) else zipfile.ZIP_DEFLATED
+                )
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, data)
         atomic_write_bytes(destination, buffer.getvalue())
