@@ -11,8 +11,10 @@ hashes) is embedded as ``linkytool-attestation.json`` so ``mes verify`` never pa
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -148,7 +150,9 @@ def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
     # a quarter smaller, under the 4 MB attachment limit, and no pure-Python encoding of
     # every image byte. reportlab reads the setting as it writes each stream.
     rl_config.useA85 = 0
-    thumbnails = {role: _thumbnail(data) for role, data in inputs.photo_bytes.items() if data}
+    thumbnails = {
+        role: _remembered_thumbnail(data) for role, data in inputs.photo_bytes.items() if data
+    }
     try:
         return _layout(inputs, thumbnails)
     except LayoutError as exc:
@@ -616,6 +620,28 @@ def _thumbnail(data: bytes) -> Thumbnail | None:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return Thumbnail(buffer.getvalue(), image.width, image.height)
+
+
+#: The last thumbnails made in this process, by SHA-256 of the photo: the UI attests the
+#: same photos again (a draft, then the final one; again after an edit), and each took
+#: ~28 ms of CPU to decode and reduce (issue 14). A handful, ~60-100 kB each.
+_THUMBNAILS: dict[str, Thumbnail | None] = {}
+_THUMBNAILS_KEPT = 6
+_THUMBNAILS_LOCK = threading.Lock()
+
+
+def _remembered_thumbnail(data: bytes) -> Thumbnail | None:
+    """:func:`_thumbnail` of ``data``, made once per process for the same bytes."""
+    key = hashlib.sha256(data).hexdigest()
+    with _THUMBNAILS_LOCK:
+        if key in _THUMBNAILS:
+            return _THUMBNAILS[key]
+    thumbnail = _thumbnail(data)  # outside the lock: two threads may both make it
+    with _THUMBNAILS_LOCK:
+        _THUMBNAILS[key] = thumbnail
+        while len(_THUMBNAILS) > _THUMBNAILS_KEPT:
+            del _THUMBNAILS[next(iter(_THUMBNAILS))]  # the oldest made
+    return thumbnail
 
 
 def _picture(thumbnail: Thumbnail, box_mm: float) -> Image:

@@ -242,12 +242,20 @@ def test_streams_are_binary_each_photo_is_reduced_once_and_the_layout_runs_once(
 
     monkeypatch.setattr(attestation, "_thumbnail", counted)
     monkeypatch.setattr(attestation, "_story", told)
+    monkeypatch.setattr(attestation, "_THUMBNAILS", {})  # none made earlier in the process
     dossier, path = complete
     pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
     assert b"/ASCII85Decode" not in pdf
     assert b"/DCTDecode" in pdf  # the thumbnails are there, as JPEG
     assert len(reduced) == 3, reduced
     assert len(stories) == 1
+    # attested again in the same process (the UI's draft, then its final one): the
+    # same thumbnails, none made again; a photo that changed is reduced anew
+    again = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    assert again == pdf and len(reduced) == 3, reduced
+    changed = (path.parent / "photos" / "date.jpg").read_bytes() + b"\0"
+    assert attestation._remembered_thumbnail(changed) is not None
+    assert len(reduced) == 4, reduced
     pages = pdf_text(pdf)[0]
     assert len(pages) >= 2
     for number, page in enumerate(pages, start=1):
