@@ -262,6 +262,30 @@ def test_streams_are_binary_each_photo_is_reduced_once_and_the_layout_runs_once(
         assert f"Page {number}/{len(pages)}" in page
 
 
+def test_attesting_again_decodes_no_photo(
+    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second attestation of the same photos in a process takes their thumbnails
+    from memory, and the layout embeds each JPEG thumbnail without decoding it
+    (reportlab decoded every one to name it by an MD5 of its pixels; issue 14)."""
+    from PIL import JpegImagePlugin
+
+    dossier, path = complete
+    first = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    decoded: list[tuple[int, int]] = []
+    load = JpegImagePlugin.JpegImageFile.load
+
+    def counted(image: JpegImagePlugin.JpegImageFile) -> object:
+        if image.tile:
+            decoded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", counted)
+    again = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    assert decoded == []
+    assert again == first and again.count(b"/DCTDecode") == 3
+
+
 def test_a_thumbnail_is_decoded_small_and_turned_upright(monkeypatch: pytest.MonkeyPatch) -> None:
     """A 2048 x 1536 phone JPEG lying on its side (EXIF orientation 6) becomes a 675 x 900
     upright thumbnail, decoded at half scale: never whole (issue 14: the 4:3 photos were
