@@ -671,7 +671,8 @@ class _JpegReader(ImageReader):  # type: ignore[misc]  # reportlab is untyped
         self._jpeg = jpeg
 
     def getRGBData(self) -> bytes:  # noqa: N802 - reportlab's name
-        if getattr(self, "_jpeg_fh", None) is None or self._image.format != "JPEG":
+        passed_through = getattr(self, "_jpeg_fh", None) is not None  # reportlab's test
+        if not passed_through or getattr(getattr(self, "_image", None), "format", "") != "JPEG":
             return cast(bytes, super().getRGBData())
         self._dataA = None  # no alpha channel: drawImage reads it next
         return self._jpeg
