@@ -11,12 +11,14 @@ hashes) is embedded as ``linkytool-attestation.json`` so ``mes verify`` never pa
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from PIL import Image as PILImage
@@ -27,6 +29,15 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDictionary,
+    PDFName,
+    PDFStream,
+    PDFString,
+    PDFZCompress,
+)
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -134,9 +145,9 @@ class AttestationLayoutError(MesError):
 def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
     """Lay out the attestation and return the PDF bytes (with the embedded JSON summary).
 
-    Laid out twice: the first pass counts the pages so that every footer says "Page n/N".
-    The PDF's creation date is ``generated_at`` (the caller's clock), so the same inputs
-    give the same bytes.
+    Laid out once: every page is held until the story ends, then its footer gets "Page
+    n/N" (:class:`_NumberedCanvas`). The PDF's creation date is ``generated_at`` (the
+    caller's clock), so the same inputs give the same bytes.
     """
     register_fonts()
     # Binary streams, not ASCII85 text (reportlab's default, from the days of 7-bit mail):
@@ -144,18 +155,16 @@ def build_attestation_pdf(inputs: AttestationInputs) -> bytes:
     # every image byte. reportlab reads the setting as it writes each stream.
     rl_config.useA85 = 0
     thumbnails = {
-        role: _thumbnail(data) for role, data in inputs.photo_bytes.items() if data
-    }  # decoded and reduced once for both passes
+        role: _remembered_thumbnail(data) for role, data in inputs.photo_bytes.items() if data
+    }
     try:
-        pages = _layout(inputs, thumbnails, total_pages=None)[1]
-        pdf, _ = _layout(inputs, thumbnails, total_pages=pages)
+        return _layout(inputs, thumbnails)
     except LayoutError as exc:
         raise AttestationLayoutError(
             "Le contenu du dossier ne tient pas dans la page de l'attestation (un champ "
             "beaucoup trop long ?).",
             hint="Raccourcissez les textes très longs du dossier puis recommencez.",
         ) from exc
-    return embed_summary(pdf, attestation_summary(inputs))
 
 
 def _pdf_date(moment: datetime) -> Callable[..., str]:
@@ -175,10 +184,8 @@ def _pdf_date(moment: datetime) -> Callable[..., str]:
 def _layout(
     inputs: AttestationInputs,
     thumbnails: Mapping[ReadingField, Thumbnail | None],
-    *,
-    total_pages: int | None,
-) -> tuple[bytes, int]:
-    """One reportlab pass: (PDF bytes, number of pages)."""
+) -> bytes:
+    """The reportlab pass: the PDF bytes."""
     buffer = io.BytesIO()
     dossier = inputs.dossier
     document = SimpleDocTemplate(
@@ -198,10 +205,22 @@ def _layout(
 
     def decorate(canvas: Canvas, doc: Any) -> None:
         canvas.setDateFormatter(_pdf_date(inputs.generated_at))
-        _decorate_page(canvas, doc, inputs, total_pages)
+        _decorate_page(canvas, inputs)
 
-    document.build(_story(inputs, thumbnails), onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue(), int(document.page)
+    summary = json.dumps(
+        attestation_summary(inputs), ensure_ascii=False, indent=2, sort_keys=True
+    ).encode("utf-8")
+
+    def canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        return _NumberedCanvas(*args, attachment=summary, **kwargs)
+
+    document.build(
+        _story(inputs, thumbnails),
+        onFirstPage=decorate,
+        onLaterPages=decorate,
+        canvasmaker=canvas,
+    )
+    return buffer.getvalue()
 
 
 # -- machine-readable summary ----------------------------------------------------------
@@ -240,34 +259,76 @@ def attestation_summary(inputs: AttestationInputs) -> dict[str, Any]:
     }
 
 
-def embed_summary(pdf: bytes, summary: Mapping[str, Any]) -> bytes:
-    """Attach ``summary`` as ``linkytool-attestation.json`` to ``pdf`` (incremental update)."""
-    from pyhanko.pdf_utils import embed
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+#: What a PDF reader shows beside the attached JSON.
+EMBEDDED_DESCRIPTION = "Données de l'attestation (PRM, date, index, empreintes des photos)"
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    data = json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    embed.embed_file(
-        writer,
-        embed.FileSpec(
-            file_spec_string=EMBEDDED_NAME,
-            embedded_data=embed.EmbeddedFileObject.from_file_data(
-                writer, data=data, mime_type="application/json"
-            ),
-            description="Données de l'attestation (PRM, date, index, empreintes des photos)",
+
+def _attach_summary(canvas: Canvas, data: bytes) -> None:
+    """Attach ``data`` to the document being written as ``linkytool-attestation.json``
+    (``application/json``): the catalog's /Names /EmbeddedFiles tree, which ``mes verify``
+    reads (:func:`linkytool.mes.signing.read_embedded_summary`). Written with the pages:
+    it was an incremental update by pyHanko, whose import alone cost every ``mes
+    attest`` about 0.12 s of CPU, and whose update stamped the clock and a random ID."""
+    document = canvas._doc
+    stream = PDFStream(
+        PDFDictionary(
+            # a name written as is: PDFName would leave the slash of application/json
+            {"Type": PDFName("EmbeddedFile"), "Subtype": "/application#2Fjson"}
         ),
+        data,
+        filters=[PDFZCompress],
     )
-    output = io.BytesIO()
-    writer.write(output)  # type: ignore[no-untyped-call]
-    return output.getvalue()
+    specification = PDFDictionary(
+        {
+            "Type": PDFName("Filespec"),
+            "F": PDFString(EMBEDDED_NAME),
+            "EF": PDFDictionary({"F": document.Reference(stream)}),
+            "Desc": PDFString(EMBEDDED_DESCRIPTION),
+        }
+    )
+    names = PDFArray([PDFString(EMBEDDED_NAME), document.Reference(specification)])
+    document.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})})
 
 
 # -- page furniture --------------------------------------------------------------------
 
 
-def _decorate_page(
-    canvas: Canvas, doc: Any, inputs: AttestationInputs, total_pages: int | None
-) -> None:
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    """A canvas that holds every page until the document is complete, then writes "Page
+    n/N" on each (:func:`_number_page`, drawn after the page's content, in the bottom
+    right-hand margin that nothing else uses) and emits them. The attestation is laid out
+    once: it was laid out twice, the first pass only counting the pages (issue 14)."""
+
+    def __init__(self, *args: Any, attachment: bytes, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+        self._attachment = attachment
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._held.append(dict(self.__dict__))  # the page's content and resources
+        self._startPage()
+
+    def save(self) -> None:
+        if self._code:
+            self.showPage()
+        for page in self._held:
+            self.__dict__.update(page)
+            _number_page(self, len(self._held))
+            super().showPage()
+        _attach_summary(self, self._attachment)
+        super().save()
+
+
+def _number_page(canvas: Canvas, total: int) -> None:
+    width, _ = A4
+    canvas.saveState()
+    canvas.setFont(FAMILY, 7.5)
+    canvas.setFillColor(colors.HexColor("#555555"))
+    canvas.drawRightString(width - 16 * mm, 10 * mm, f"Page {canvas.getPageNumber()}/{total}")
+    canvas.restoreState()
+
+
+def _decorate_page(canvas: Canvas, inputs: AttestationInputs) -> None:
     width, height = A4
     canvas.saveState()
     canvas.setFont(FAMILY, 7.5)
@@ -279,8 +340,6 @@ def _decorate_page(
         f"Auto-MES – PRM {prm} – document établi avec linkytool {__version__}, "
         "ce n'est pas un formulaire Enedis",
     )
-    of_total = f"/{total_pages}" if total_pages else ""
-    canvas.drawRightString(width - 16 * mm, 10 * mm, f"Page {doc.page}{of_total}")
     if inputs.draft:
         canvas.setFillColor(colors.Color(0.75, 0.05, 0.1, alpha=0.22))
         canvas.setFont(BOLD, 40)
@@ -531,21 +590,63 @@ class Thumbnail:
     height: int
 
 
+def _thumbnail_size(width: int, height: int) -> tuple[int, int]:
+    """The size of a ``width`` x ``height`` photo fitted in a :data:`THUMBNAIL_PX` square."""
+    if width <= THUMBNAIL_PX and height <= THUMBNAIL_PX:
+        return width, height
+    if width >= height:
+        return THUMBNAIL_PX, max(1, round(height * THUMBNAIL_PX / width))
+    return max(1, round(width * THUMBNAIL_PX / height)), THUMBNAIL_PX
+
+
 def _thumbnail(data: bytes) -> Thumbnail | None:
     """``data`` (any image Pillow reads) upright, at most :data:`THUMBNAIL_PX` a side.
 
-    A JPEG is decoded at the smallest of 1/2, 1/4 or 1/8 scale still larger than the
-    thumbnail (``draft``): a 12-megapixel phone photo is not decoded whole to be shrunk."""
+    A JPEG is decoded at the smallest of 1/2, 1/4 or 1/8 scale still at least the
+    thumbnail's size (``draft``: a 2048 x 1536 photo at 1024 x 768, a 12-megapixel one at
+    1008 x 756), then resampled (Lanczos) to it; the small image is turned upright last.
+    No full-size copy is made of a JPEG photo."""
     try:
         with PILImage.open(io.BytesIO(data)) as source:
-            source.draft("RGB", (THUMBNAIL_PX, THUMBNAIL_PX))
-            image = ImageOps.exif_transpose(source).convert("RGB")
+            # in the file's own orientation: EXIF turns it upright below
+            size = _thumbnail_size(*source.size)
+            drafted = source.draft("RGB", size)
+            image: PILImage.Image = source if source.mode == "RGB" else source.convert("RGB")
+            if image.size != size:
+                image = image.resize(
+                    size,
+                    PILImage.Resampling.LANCZOS,
+                    box=drafted[1] if drafted is not None else None,
+                    reducing_gap=2.0,
+                )
+            image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError):
         return None
-    image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return Thumbnail(buffer.getvalue(), image.width, image.height)
+
+
+#: The last thumbnails made in this process, by SHA-256 of the photo: the UI attests the
+#: same photos again (a draft, then the final one; again after an edit), and each took
+#: ~28 ms of CPU to decode and reduce (issue 14). A handful, ~60-100 kB each.
+_THUMBNAILS: dict[str, Thumbnail | None] = {}
+_THUMBNAILS_KEPT = 6
+_THUMBNAILS_LOCK = threading.Lock()
+
+
+def _remembered_thumbnail(data: bytes) -> Thumbnail | None:
+    """:func:`_thumbnail` of ``data``, made once per process for the same bytes."""
+    key = hashlib.sha256(data).hexdigest()
+    with _THUMBNAILS_LOCK:
+        if key in _THUMBNAILS:
+            return _THUMBNAILS[key]
+    thumbnail = _thumbnail(data)  # outside the lock: two threads may both make it
+    with _THUMBNAILS_LOCK:
+        _THUMBNAILS[key] = thumbnail
+        while len(_THUMBNAILS) > _THUMBNAILS_KEPT:
+            del _THUMBNAILS[next(iter(_THUMBNAILS))]  # the oldest made
+    return thumbnail
 
 
 def _picture(thumbnail: Thumbnail, box_mm: float) -> Image:
@@ -556,7 +657,29 @@ def _picture(thumbnail: Thumbnail, box_mm: float) -> Image:
     if height > box_mm * mm:
         height = box_mm * mm
         width = height / ratio
-    return Image(io.BytesIO(thumbnail.jpeg), width=width, height=height)
+    picture = Image(io.BytesIO(thumbnail.jpeg), width=width, height=height)
+    picture._img = _JpegReader(thumbnail.jpeg)  # what Image.draw hands to drawImage
+    return picture
+
+
+class _JpegReader(ImageReader):  # type: ignore[misc]  # reportlab is untyped
+    """A JPEG thumbnail for ``Canvas.drawImage``, named by its own bytes.
+
+    drawImage names every image by an MD5 of ``getRGBData()``: the thumbnail decoded to
+    raw pixels only for that (~7 ms each, three per attestation), although the PDF carries
+    the JPEG as it is (DCTDecode, ``jpeg_fh``). The JPEG's bytes name it as uniquely.
+    Anything but a JPEG reportlab passes through is left to ImageReader."""
+
+    def __init__(self, jpeg: bytes) -> None:
+        super().__init__(io.BytesIO(jpeg))
+        self._jpeg = jpeg
+
+    def getRGBData(self) -> bytes:  # noqa: N802 - reportlab's name
+        passed_through = getattr(self, "_jpeg_fh", None) is not None  # reportlab's test
+        if not passed_through or getattr(getattr(self, "_image", None), "format", "") != "JPEG":
+            return cast(bytes, super().getRGBData())
+        self._dataA = None  # no alpha channel: drawImage reads it next
+        return self._jpeg
 
 
 def _section_evidence(

@@ -52,6 +52,9 @@ PHOTO_STEMS: dict[ReadingField, str] = {
 MESSAGE_NAME = "message.txt"
 MANIFEST_NAME = "manifest.json"
 SUMS_NAME = "SHA256SUMS"
+#: Files stored as they are in a ZIP pack: a JPEG deflates by about 2 %, for 40 ms of CPU
+#: per pack of three phone photos (issue 14).
+STORED_SUFFIXES = (".jpg", ".jpeg")
 
 #: Reads a photo and returns an object with ``screen`` (``linkytool.ocr.PhotoReading``).
 ScreenReader = Callable[[Path], Any]
@@ -106,6 +109,22 @@ def default_screen_reader() -> ScreenReader | None:
         except ImportError:
             return None
     return reader
+
+
+def screens_to_read(
+    dossier: Dossier, photos: Mapping[ReadingField, SubmittedPhoto]
+) -> tuple[ReadingField, ...]:
+    """The photos :func:`build_pack` will ask the screen reader about: those whose screen
+    no OCR reading recorded for the same file establishes (:func:`check_screen`). None
+    when the dossier's readings cover every photo: the reader (numpy, the OCR) need not be
+    loaded (``mes pack`` of the demo: 0.14 s of CPU)."""
+    return tuple(
+        role
+        for role in ReadingField
+        if (photo := photos[role]).prepared is not None
+        and photo.original.path is not None
+        and recorded_ocr(dossier, role, photo.original.sha256) is None
+    )
 
 
 def check_screen(
@@ -273,7 +292,9 @@ def write_pack(contents: Mapping[str, bytes], destination: Path, *, stamp: datet
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for name, data in contents.items():
                 info = zipfile.ZipInfo(name, date_time=moment)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = (
+                    zipfile.ZIP_STORED if name.endswith(STORED_SUFFIXES) else zipfile.ZIP_DEFLATED
+                )
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, data)
         atomic_write_bytes(destination, buffer.getvalue())

@@ -207,7 +207,9 @@ def _strip_generic(data: bytes) -> tuple[bytes, tuple[str, ...]]:
 
 def _encode_jpeg(image: Image.Image, quality: int, exif: bytes) -> bytes:
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=quality, exif=exif, optimize=True)
+    # convert() copies the whole image even when it is RGB already: only when needed
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    rgb.save(buffer, format="JPEG", quality=quality, exif=exif, optimize=True)
     return buffer.getvalue()
 
 
@@ -220,7 +222,8 @@ def shrink(data: bytes, max_bytes: int, *, keep_gps: bool) -> tuple[bytes, str]:
     """Re-encode (then downscale) ``data`` until it fits ``max_bytes``; returns (bytes, how)."""
     with Image.open(io.BytesIO(data)) as source:
         exif_bytes = _exif_bytes(source, keep_gps)
-        image = source.copy()
+        source.load()  # the pixels stay when the file closes: no copy of them
+        image: Image.Image = source
     for quality in QUALITY_STEPS:
         encoded = _encode_jpeg(image, quality, exif_bytes)
         if len(encoded) <= max_bytes:

@@ -138,7 +138,7 @@ class SignatureCheck:
     signer: str | None
     signing_time: str | None
     intact: bool
-    trusted: bool
+    trusted: bool | None  # None: not asked (``verify_signature(trust=False)``)
     problems: tuple[str, ...]  # French
     warnings: tuple[str, ...]  # French
 
@@ -150,7 +150,8 @@ class SignatureReport:
     signed: bool
     intact: bool  # every signature's signed bytes unchanged (cryptographic integrity)
     covers_whole_file: bool  # nothing but later signatures added after the first one
-    trusted: bool  # every certificate chains to the system's trust roots
+    #: Every certificate chains to the system's trust roots (None: not asked).
+    trusted: bool | None
     signer: str | None
     signing_time: str | None
     problems: tuple[str, ...]  # French
@@ -196,8 +197,11 @@ def _quiet_pyhanko() -> Iterator[None]:
         certvalidator.setLevel(saved[1])
 
 
-def _check_one(signature: Any, position: int, count: int, now: datetime) -> SignatureCheck:
-    """Validate one embedded signature and its coverage (pyHanko difference analysis)."""
+def _check_one(
+    signature: Any, position: int, count: int, now: datetime, *, trust: bool = True
+) -> SignatureCheck:
+    """Validate one embedded signature and its coverage (pyHanko difference analysis);
+    its certificate against the system's trust roots only when ``trust``."""
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -207,7 +211,11 @@ def _check_one(signature: Any, position: int, count: int, now: datetime) -> Sign
     last = position == count - 1
     try:
         with _quiet_pyhanko():
-            context = ValidationContext(allow_fetching=False)
+            context = (
+                ValidationContext(allow_fetching=False)
+                if trust
+                else ValidationContext(trust_roots=[], allow_fetching=False)
+            )
             status = validate_pdf_signature(signature, context)
     except Exception as exc:  # a corrupt /Contents, an unknown algorithm...
         return SignatureCheck(
@@ -244,7 +252,8 @@ def _check_one(signature: Any, position: int, count: int, now: datetime) -> Sign
     if certificate is not None:
         found = certificate_warnings(_native_validity(certificate), now)
     when = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
-    return SignatureCheck(name, signer, when, intact, bool(status.trusted), tuple(problems), found)
+    trusted = bool(status.trusted) if trust else None
+    return SignatureCheck(name, signer, when, intact, trusted, tuple(problems), found)
 
 
 @dataclass(frozen=True)
@@ -262,10 +271,15 @@ def _native_validity(certificate: Any) -> Any:
         return None
 
 
-def verify_signature(pdf: bytes, *, now: datetime | None = None) -> SignatureReport:
+def verify_signature(
+    pdf: bytes, *, now: datetime | None = None, trust: bool = True
+) -> SignatureReport:
     """Check every PAdES signature of ``pdf`` and what each covers: integrity first, trust
     separately. A revision after a signature that changes content (anything but adding
-    a further signature) fails, naming the signature it was added after."""
+    a further signature) fails, naming the signature it was added after.
+
+    ``trust=False`` leaves trust out (``trusted`` None): no trust list is loaded (the
+    system's: about 0.06 s of CPU) for a caller that decides on integrity alone."""
     reader = _reader(pdf)
     moment = now or datetime.now(UTC)
     try:
@@ -287,7 +301,7 @@ def verify_signature(pdf: bytes, *, now: datetime | None = None) -> SignatureRep
             ("le PDF ne porte aucune signature électronique",),
         )
     checks = tuple(
-        _check_one(signature, position, len(signatures), moment)
+        _check_one(signature, position, len(signatures), moment, trust=trust)
         for position, signature in enumerate(signatures)
     )
     problems = tuple(problem for check in checks for problem in check.problems)
@@ -296,7 +310,7 @@ def verify_signature(pdf: bytes, *, now: datetime | None = None) -> SignatureRep
         signed=True,
         intact=all(check.intact for check in checks),
         covers_whole_file=not problems,
-        trusted=all(check.trusted for check in checks),
+        trusted=all(check.trusted for check in checks) if trust else None,
         signer=last.signer,
         signing_time=last.signing_time,
         problems=problems,

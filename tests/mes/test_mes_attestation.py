@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mes_helpers import NOW, attest
@@ -138,13 +139,15 @@ def test_draft_stamps_every_page(complete: tuple[Dossier, Path]) -> None:
 
 
 def test_layout_is_deterministic(complete: tuple[Dossier, Path], attested: bytes) -> None:
-    """Same dossier, same pages (only the PDF trailer's random ID and ModDate differ): the
-    module's attestation and one laid out again here, in the test's own folder."""
+    """Same dossier, same bytes: the module's attestation and one laid out again here, in
+    the test's own folder (the embedded JSON is written with the pages: pyHanko's
+    incremental update added the clock's ModDate and a random ID; issue 14)."""
     dossier, path = complete
     first = attested
     second = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
     assert pdf_text(first)[0] == pdf_text(second)[0]
-    assert first[: first.index(b"%%EOF")] == second[: second.index(b"%%EOF")]
+    assert first == second
+    assert first.count(b"%%EOF") == 1  # one revision: nothing appended after the layout
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
@@ -216,26 +219,105 @@ def test_the_delay_threshold_is_said_to_be_linkytools(complete: tuple[Dossier, P
     assert "seuil de 5 s réglé dans linkytool ; le mode opératoire ne fixe pas de délai" in text
 
 
-def test_streams_are_binary_and_each_photo_is_reduced_once(
+def test_streams_are_binary_each_photo_is_reduced_once_and_the_layout_runs_once(
     complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No ASCII85 text encoding of images and pages (a quarter larger, under a 4 MB limit),
-    and each photo decoded and reduced once although the layout runs twice (issue 14)."""
+    each photo decoded and reduced once, and the story laid out once, every page still
+    numbered "Page n/N" (it was laid out twice, the first pass counting pages; issue 14)."""
     from linkytool.mes import attestation
 
     reduced: list[int] = []
+    stories: list[int] = []
     original = attestation._thumbnail
+    story = attestation._story
 
     def counted(data: bytes) -> attestation.Thumbnail | None:
         reduced.append(len(data))
         return original(data)
 
+    def told(*args: Any) -> Any:
+        stories.append(1)
+        return story(*args)
+
     monkeypatch.setattr(attestation, "_thumbnail", counted)
+    monkeypatch.setattr(attestation, "_story", told)
+    monkeypatch.setattr(attestation, "_THUMBNAILS", {})  # none made earlier in the process
     dossier, path = complete
     pdf = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
     assert b"/ASCII85Decode" not in pdf
     assert b"/DCTDecode" in pdf  # the thumbnails are there, as JPEG
     assert len(reduced) == 3, reduced
+    assert len(stories) == 1
+    # attested again in the same process (the UI's draft, then its final one): the
+    # same thumbnails, none made again; a photo that changed is reduced anew
+    again = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    assert again == pdf and len(reduced) == 3, reduced
+    changed = (path.parent / "photos" / "date.jpg").read_bytes() + b"\0"
+    assert attestation._remembered_thumbnail(changed) is not None
+    assert len(reduced) == 4, reduced
+    pages = pdf_text(pdf)[0]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number}/{len(pages)}" in page
+
+
+def test_attesting_again_decodes_no_photo(
+    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second attestation of the same photos in a process takes their thumbnails
+    from memory, and the layout embeds each JPEG thumbnail without decoding it
+    (reportlab decoded every one to name it by an MD5 of its pixels; issue 14)."""
+    from PIL import JpegImagePlugin
+
+    dossier, path = complete
+    first = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    decoded: list[tuple[int, int]] = []
+    load = JpegImagePlugin.JpegImageFile.load
+
+    def counted(image: JpegImagePlugin.JpegImageFile) -> object:
+        if image.tile:
+            decoded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", counted)
+    again = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    assert decoded == []
+    assert again == first and again.count(b"/DCTDecode") == 3
+
+
+def test_a_thumbnail_is_decoded_small_and_turned_upright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2048 x 1536 phone JPEG lying on its side (EXIF orientation 6) becomes a 675 x 900
+    upright thumbnail, decoded at half scale: never whole (issue 14: the 4:3 photos were
+    decoded at full size, the scale asked for a 900 x 900 box)."""
+    from PIL import JpegImagePlugin
+
+    from linkytool.mes.attestation import _thumbnail
+
+    stored = Image.new("RGB", (2048, 1536), "white")
+    stored.paste((200, 0, 0), (0, 0, 512, 384))  # red: top-left corner as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was turned: the viewer rotates it 90° clockwise
+    buffer = io.BytesIO()
+    stored.save(buffer, format="JPEG", quality=90, exif=exif.tobytes())
+    decoded: list[tuple[int, int]] = []
+    load = JpegImagePlugin.JpegImageFile.load
+
+    def counted(image: JpegImagePlugin.JpegImageFile) -> object:
+        if image.tile:
+            decoded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", counted)
+    thumbnail = _thumbnail(buffer.getvalue())
+    assert thumbnail is not None
+    assert decoded == [(1024, 768)]
+    assert (thumbnail.width, thumbnail.height) == (675, 900)
+    with Image.open(io.BytesIO(thumbnail.jpeg)) as image:
+        upright = image.convert("RGB")
+    assert upright.size == (675, 900)
+    red, _, _ = upright.getpixel((600, 60))  # stored top-left -> shown top-right
+    assert red > 150 and upright.getpixel((60, 60)) == pytest.approx((255, 255, 255), abs=8)
 
 
 def test_the_installer_declares_the_standard_the_dossier_names(

@@ -34,6 +34,7 @@ from linkytool.mes.model import ReadingSource, SignatureKind
 from linkytool.mes.photos import sha256_file
 from linkytool.mes.rules import NO_REFERENCES
 from linkytool.mes.schema import PARIS
+from linkytool.mes.signing import verify_signature
 
 GENERATED = datetime(2026, 11, 20, 15, 0, tzinfo=PARIS)
 
@@ -794,6 +795,8 @@ def test_an_attestation_signed_afterwards_is_packed_as_signed_electronically(
     key = service.SigningKey(make_p12("Louis Bernard"), b"secret")
     signed = service.sign(ready, key)
     assert signed.path == pdf and "Louis Bernard" in (signed.signer or "")
+    # named from the key, as verifying the signed file names it
+    assert signed.signer == verify_signature(pdf.read_bytes()).signer == "Nom : Louis Bernard"
     assert load_dossier(ready).attestation.signature is SignatureKind.PADES
     outcome = service.pack(ready, tmp_path / "envoi")
     assert outcome.pack.signature is SignatureKind.PADES

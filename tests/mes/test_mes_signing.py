@@ -57,18 +57,26 @@ def test_signed_attestation_verifies_with_its_photos(signed: Path) -> None:
     assert result.signature.signer is not None and "Louis Bernard" in result.signature.signer
     assert [p.role for p in result.photos] == ["date", "injection_index", "prm"]
     assert result.ok, result.problems
+    integrity = verify_signature(signed.read_bytes(), trust=False)
+    assert integrity.trusted is None and integrity.signatures[0].trusted is None
+    assert integrity.ok and integrity.intact and integrity.covers_whole_file
+    assert integrity.signer == result.signature.signer
 
 
-def test_a_modified_byte_is_detected(signed: Path) -> None:
+@pytest.mark.parametrize("trust", [True, False])
+def test_a_modified_byte_is_detected(signed: Path, trust: bool) -> None:
+    """Whether or not trust is asked (the pack and mes sign decide on integrity alone,
+    without loading the system's trust list)."""
     data = bytearray(signed.read_bytes())
     position = data.index(b"30002345678901")  # inside the signed range (document info)
     data[position + 13] = ord("2")
-    report = verify_signature(bytes(data))
+    report = verify_signature(bytes(data), trust=trust)
     assert not report.ok
     assert not report.intact
 
 
-def test_an_appended_revision_is_detected(signed: Path) -> None:
+@pytest.mark.parametrize("trust", [True, False])
+def test_an_appended_revision_is_detected(signed: Path, trust: bool) -> None:
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -78,7 +86,7 @@ def test_an_appended_revision_is_detected(signed: Path) -> None:
     writer.update_root()
     output = io.BytesIO()
     writer.write(output)
-    report = verify_signature(output.getvalue())
+    report = verify_signature(output.getvalue(), trust=trust)
     assert report.intact  # the signed revision itself is unchanged...
     assert not report.covers_whole_file  # ...but something was added after it
     assert not report.ok
