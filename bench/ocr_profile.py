@@ -95,6 +95,11 @@ def run_child(root: Path, photos: list[str], extra: list[str]) -> list[str]:
     return lines[1:]
 
 
+def _p90(values: list[float]) -> float:
+    """90th percentile (the hard photos' tail)."""
+    return statistics.quantiles(values, n=10)[-1] if len(values) > 1 else values[0]
+
+
 def report(
     checkouts: list[tuple[str, Path]], seconds: dict[str, list[float]], rounds: int, photos: int
 ) -> None:
@@ -104,8 +109,8 @@ def report(
     for name, root in checkouts:
         values = seconds[name]
         print(
-            f"  {name:<5} {root}: median {medians[name]:.3f}  mean {statistics.fmean(values):.3f}"
-            f"  total per round {sum(values) / rounds:.1f}"
+            f"  {name:<5} {root}: median {medians[name]:.3f}  p90 {_p90(values):.3f}"
+            f"  mean {statistics.fmean(values):.3f}  total per round {sum(values) / rounds:.1f}"
         )
     if "ref" in medians:
         print(f"  ratio this/ref (medians): {medians['this'] / medians['ref']:.2f}")
