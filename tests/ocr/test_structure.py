@@ -206,20 +206,20 @@ def _lit(pattern: int) -> list[list[bool]]:
 
 def test_shape_on_bit_masks_is_the_shape_on_dots() -> None:
     """``_admitted``'s bit-mask shape (speedR) is the dot-by-dot one's, on every 7-row
-    glyph of every set with any one dot switched, and on random patterns (with and
+    digit of every set with any one dot switched, and on random patterns (with and
     without holes)."""
     switches = [0, *(1 << i for i in range(structure.ROWS * structure.COLS))]
     patterns: set[int] = set()
     for font in FONTS.values():
-        for glyph in font.values():
+        for char, glyph in font.items():
             dots = bits_of(glyph)
-            if dots.shape != (structure.ROWS, structure.COLS):
+            if char not in structure.DIGITS or dots.shape != (structure.ROWS, structure.COLS):
                 continue
             base = sum(1 << i for i, on in enumerate(dots.reshape(-1)) if on)
             patterns.update(base ^ switch for switch in switches)
     rng = np.random.default_rng(131000)
     for density in (0.25, 0.5, 0.75):
-        draws = rng.random((5000, structure.ROWS * structure.COLS)) < density
+        draws = rng.random((1500, structure.ROWS * structure.COLS)) < density
         patterns.update(int(sum(1 << i for i in np.flatnonzero(row))) for row in draws)
     for pattern in patterns:
         assert structure._shape_bits(pattern) == structure._shape(_lit(pattern)), pattern
