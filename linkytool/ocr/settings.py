@@ -90,7 +90,8 @@ class Settings:
     #: seed 41: confident-right reads of known fonts <= 1.33, confident-wrong reads of
     #: held-out fonts 2.98-5.73).
     digit_fit_excess: float = 2.0
-    #: A digit cell whose ink contrast is below this share of the value's median is faint.
+    #: A digit cell whose ink contrast is below this share of the value's median (and, in a
+    #: PRM or a date, of the brighter digit beside it: ocrP, tuning seed 130001) is faint.
     faint_digit_share: float = 0.5
     #: Glyph sets the classifier is built from (None: every set of ``font5x7``): both
     #: HD44780-style ROMs, the X11 5x7 and 5x8 fonts and Spleen 5x8 (BSD-2-Clause; a

@@ -210,13 +210,28 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     )
 
 
-def faint_digit(read: PanelRead, match: ScreenMatch) -> bool:
-    """True when a digit cell of ``match`` is much fainter than its others."""
+def faint_digit(read: PanelRead, match: ScreenMatch, kind: ScreenKind) -> bool:
+    """True when a digit cell of ``match`` is much fainter (``Settings.faint_digit_share``)
+    than the value's median, and for a PRM or a date also than the brighter digit beside
+    it.
+
+    A previous screen's residue beside a fixed-length value sits beside lit digits; a
+    glare or a shadow dims a value's digits together (tuning seed 130001, PRMs of photos
+    1, 12 and 18 of every font: ink falling smoothly to 0.45 of the median, 0.8 of the
+    next cell). Not for an index, whose length is no check: noise cells glued before it
+    in a glare's shade are as dim as its first digits (tuning seed 130002, X11 5x8 hard
+    photo 4, ``BA.089264`` read 1089264)."""
     ink = read.grid.ink
     if ink is None or not match.cells:
         return False
-    levels = ink.reshape(-1)[[cell_index(c) for c in match.cells]]
-    return bool(levels.min() < SETTINGS.faint_digit_share * median(levels))
+    levels = [float(v) for v in ink.reshape(-1)[[cell_index(c) for c in match.cells]]]
+    share = SETTINGS.faint_digit_share
+    floor = share * median(levels)
+    local = kind in GRAMMAR_EXCLUSIVE_KINDS
+    return any(
+        level < floor and (not local or level < share * max(levels[max(0, i - 1) : i + 2]))
+        for i, level in enumerate(levels)
+    )
 
 
 __all__ = [
