@@ -70,7 +70,9 @@ class Settings:
         "leave-one-font-out seed 105012 (x11_5x7 and x11_5x8, 100 hard photos each); "
         "the edge-averaged refinements (edge_smooth_px) and a quad's turns read at each "
         "other's grid (read_turned): leave-one-font-out seeds 115001 and 115002 (40 hard "
-        "photos per font)"
+        "photos per font); faint_digit_share judged beside the next digits too "
+        "(valuecells.faint_digit, PRM and date only, no new constant): leave-one-font-out "
+        "seeds 130001 and 130002 (20 hard photos per font)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
