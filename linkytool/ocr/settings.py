@@ -95,6 +95,9 @@ class Settings:
     #: A digit cell whose ink contrast is below this share of the value's median (and, in a
     #: PRM or a date, of the brighter digit beside it: ocrP, tuning seed 130001) is faint.
     faint_digit_share: float = 0.5
+    #: A date's cells outside the date whose ink contrast is below this share of the
+    #: date's median are blanks (valuecells.parse_read; ocrP: tuning seeds 130001-130003).
+    blank_ink_share: float = 0.3
     #: Glyph sets the classifier is built from (None: every set of ``font5x7``): both
     #: HD44780-style ROMs, the X11 5x7 and 5x8 fonts and Spleen 5x8 (BSD-2-Clause; a
     #: narrow design whose round 3 and open 4 no other set draws). The invented ``plain`` and

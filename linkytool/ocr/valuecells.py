@@ -180,7 +180,30 @@ def parse_read(read: PanelRead, kind: ScreenKind) -> tuple[list[str], ScreenMatc
         )
         if match is None or not trimmed.repaired:
             lines, match = trimmed_lines, trimmed
+    if kind is ScreenKind.DATE and match is not None and match.repaired:
+        quiet = _faint_cells_blank(read, lines, match.cells)
+        again = parse_screen(kind, quiet)
+        if again is not None and not again.repaired and again.cells == match.cells:
+            return quiet, replace(again, rule=f"{again.rule}, faint cells blank")
     return lines, match
+
+
+def _faint_cells_blank(read: PanelRead, lines: Sequence[str], cells: Sequence[Cell]) -> list[str]:
+    """``lines`` (both panel lines) with the cells outside ``cells`` whose ink contrast is
+    under ``Settings.blank_ink_share`` of the median of ``cells``' blanked: a blank
+    cell's noise normalised into a glyph, not an unread time (tuning seed 130003, dates
+    of photos 5, 22, 27 and 33 of every font: "06/12/2026  9.35", cells at 0.15-0.25 of
+    the date's ink; a glare dims lit digits to 0.4 of their neighbours' at most)."""
+    ink = read.grid.ink
+    if ink is None or not cells:
+        return list(lines)
+    floor = SETTINGS.blank_ink_share * median([float(ink[c]) for c in cells])
+    chars = [list(line) for line in lines]
+    for line, row in enumerate(chars):
+        for column in range(len(row)):
+            if (line, column) not in cells and ink[line, column] < floor:
+                row[column] = " "
+    return ["".join(row) for row in chars]
 
 
 def with_digits(lines: Sequence[str], match: ScreenMatch, digits: str) -> list[str]:
