@@ -189,21 +189,28 @@ def parse_read(read: PanelRead, kind: ScreenKind) -> tuple[list[str], ScreenMatc
 
 
 def _faint_cells_blank(read: PanelRead, lines: Sequence[str], cells: Sequence[Cell]) -> list[str]:
-    """``lines`` (both panel lines) with the cells outside ``cells`` whose ink contrast is
-    under ``Settings.blank_ink_share`` of the median of ``cells``' blanked: a blank
-    cell's noise normalised into a glyph, not an unread time (tuning seed 130003, dates
-    of photos 5, 22, 27 and 33 of every font: "06/12/2026  9.35", cells at 0.15-0.25 of
-    the date's ink; a glare dims lit digits to 0.4 of their neighbours' at most)."""
+    """``lines`` (both panel lines) with the cells outside ``cells``, up to the line the
+    date ends on, whose ink contrast is under ``Settings.blank_ink_share`` of the
+    median of ``cells``' blanked: a blank cell's noise normalised into a glyph, not an
+    unread time or a number left out (tuning seed 130003, dates of photos 5, 22 and 27
+    of every font: "DATE        7770" / "10/04/2025  0480", cells at 0.15-0.25 of the
+    date's ink). Not the next line: a glare dims lit digits to 0.4 of their neighbours'
+    at most, so a time two cells after the date is not that much fainter, but a time
+    on the next line may be (a shadow along the line)."""
     ink = read.grid.ink
     if ink is None or not cells:
         return list(lines)
     floor = SETTINGS.blank_ink_share * median([float(ink[c]) for c in cells])
-    chars = [list(line) for line in lines]
-    for line, row in enumerate(chars):
-        for column in range(len(row)):
-            if (line, column) not in cells and ink[line, column] < floor:
-                row[column] = " "
-    return ["".join(row) for row in chars]
+    last = max(line for line, _ in cells)
+    return [
+        "".join(
+            " "
+            if line <= last and (line, column) not in cells and ink[line, column] < floor
+            else char
+            for column, char in enumerate(text)
+        )
+        for line, text in enumerate(lines)
+    ]
 
 
 def with_digits(lines: Sequence[str], match: ScreenMatch, digits: str) -> list[str]:

@@ -52,3 +52,16 @@ def test_a_digit_dimmed_with_its_neighbours_is_not_faint(
     screen, value, confident, warnings = _read(photo, "x11_5x7")
     assert (screen, value, confident) == (ScreenKind.PRM, truth, False)
     assert any("pâle" in warning for warning in warnings)
+
+
+def test_noise_after_a_date_far_fainter_than_its_digits_is_blank(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "T0/0k/2025  N440": the blank cells after the date, their noise normalised into
+    # glyphs, hold 0.15-0.25 of the date's ink; read as "something after" (an unread
+    # time?), they made the date a layout guess
+    photo, truth = bench_photo(tmp_path, "plain", "hard", 22, seed=130003)
+    assert truth == "2025-04-10"
+    assert _read(photo, "plain")[:3] == (ScreenKind.DATE, truth, True)
+    monkeypatch.setattr(valuecells, "_faint_cells_blank", lambda read, lines, cells: lines)
+    assert _read(photo, "plain")[:3] == (ScreenKind.DATE, truth, False)
