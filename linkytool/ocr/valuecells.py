@@ -196,16 +196,23 @@ def _faint_cells_blank(read: PanelRead, lines: Sequence[str], cells: Sequence[Ce
     of every font: "DATE        7770" / "10/04/2025  0480", cells at 0.15-0.25 of the
     date's ink). Not the next line: a glare dims lit digits to 0.4 of their neighbours'
     at most, so a time two cells after the date is not that much fainter, but a time
-    on the next line may be (a shadow along the line)."""
+    on the next line may be (a shadow along the line). Nor cells glued to the date: a
+    year's last digits under a finger or dirt would leave a 2-digit year
+    (``tests/ocr/test_hard_x11_exact.py``, "16/02/270BRM" stays a guess)."""
     ink = read.grid.ink
     if ink is None or not cells:
         return list(lines)
     floor = SETTINGS.blank_ink_share * median([float(ink[c]) for c in cells])
-    last = max(line for line, _ in cells)
+    end, last = max(cells)
+    glued = re.match(r"[^ ]*", lines[end][last + 1 :])
+    kept = {(end, last + 1 + i) for i in range(glued.end() if glued else 0)}
     return [
         "".join(
             " "
-            if line <= last and (line, column) not in cells and ink[line, column] < floor
+            if line <= end
+            and (line, column) not in cells
+            and (line, column) not in kept
+            and ink[line, column] < floor
             else char
             for column, char in enumerate(text)
         )
