@@ -72,7 +72,9 @@ class Settings:
         "other's grid (read_turned): leave-one-font-out seeds 115001 and 115002 (40 hard "
         "photos per font); faint_digit_share judged beside the next digits too "
         "(valuecells.faint_digit, PRM and date only, no new constant): leave-one-font-out "
-        "seeds 130001 and 130002 (20 hard photos per font)"
+        "seeds 130001 and 130002 (20 hard photos per font); blank_ink_share (a date's faint "
+        "noise blanked): leave-one-font-out seed 130003 (40 hard photos per font; 130001, "
+        "130002 and 130004 measured)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
