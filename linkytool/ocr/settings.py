@@ -70,7 +70,11 @@ class Settings:
         "leave-one-font-out seed 105012 (x11_5x7 and x11_5x8, 100 hard photos each); "
         "the edge-averaged refinements (edge_smooth_px) and a quad's turns read at each "
         "other's grid (read_turned): leave-one-font-out seeds 115001 and 115002 (40 hard "
-        "photos per font)"
+        "photos per font); faint_digit_share judged beside the next digits too "
+        "(valuecells.faint_digit, PRM and date only, no new constant): leave-one-font-out "
+        "seeds 130001 and 130002 (20 hard photos per font); blank_ink_share (a date's faint "
+        "noise blanked): leave-one-font-out seed 130003 (40 hard photos per font; 130001, "
+        "130002 and 130004 measured)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
@@ -90,8 +94,12 @@ class Settings:
     #: seed 41: confident-right reads of known fonts <= 1.33, confident-wrong reads of
     #: held-out fonts 2.98-5.73).
     digit_fit_excess: float = 2.0
-    #: A digit cell whose ink contrast is below this share of the value's median is faint.
+    #: A digit cell whose ink contrast is below this share of the value's median (and, in a
+    #: PRM or a date, of the brighter digit beside it: ocrP, tuning seed 130001) is faint.
     faint_digit_share: float = 0.5
+    #: A date's cells outside the date whose ink contrast is below this share of the
+    #: date's median are blanks (valuecells.parse_read; ocrP: tuning seeds 130001-130003).
+    blank_ink_share: float = 0.3
     #: Glyph sets the classifier is built from (None: every set of ``font5x7``): both
     #: HD44780-style ROMs, the X11 5x7 and 5x8 fonts and Spleen 5x8 (BSD-2-Clause; a
     #: narrow design whose round 3 and open 4 no other set draws). The invented ``plain`` and

@@ -55,7 +55,7 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
     if match is None:
         return VariantValue(None, window=read.variant.window)
     repairs: set[Repair] = set()
-    if first and faint_digit(read, match):
+    if first and faint_digit(read, match, kind):
         repairs.add(Repair.FAINT)
     costs, unfamiliar, margin = digit_costs(read, match.cells)
     if unfamiliar:
