@@ -43,6 +43,19 @@ SUBCOMMANDS: dict[str, str] = {
     "serve": "linkytool.cli.ui:serve",
 }
 
+#: Sub-command name -> first paragraph of its help, for the ``linkytool --help`` listing:
+#: that listing would otherwise import every sub-command's module and its libraries
+#: (numpy, PIL, reportlab...: ~0.4 s of CPU). ``tests/test_cli_lazy.py`` holds each line
+#: to the command's own help.
+SUMMARIES: dict[str, str] = {
+    "tic": "Télé-information client (TIC) : lire, enregistrer, décoder, simuler.",
+    "ocr": "Lire les écrans du Linky sur des photos : numéro PRM, date courante, index injection.",
+    "mes": "Dossier d'auto-mise en service : prérequis, attestation, dossier d'envoi.",
+    "acc": "Autoconsommation collective : prévisualiser la répartition d'Enedis.",
+    "tui": "Ouvre l'interface de mise en service (terminal).",
+    "serve": "Sert l'interface dans un navigateur (textual-serve).",
+}
+
 
 class LinkytoolClickError(click.ClickException):
     """Carries a :class:`LinkytoolError` through click with its exit code."""
@@ -59,9 +72,16 @@ class LinkytoolClickError(click.ClickException):
 class LazyGroup(click.Group):
     """A click group whose sub-commands are imported on first use."""
 
-    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        lazy: dict[str, str] | None = None,
+        summaries: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._lazy = dict(lazy or {})
+        self._summaries = dict(summaries or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._lazy})
@@ -75,6 +95,26 @@ class LazyGroup(click.Group):
             _french_metavars(command)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's own listing (``click.Group.format_commands``: same width limit, same
+        shortening), with the summaries table standing in for a lazy command's help so
+        that listing imports none of them."""
+        commands: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            if name in self._lazy and name in self._summaries:
+                # a stand-in carrying only the help: shortened as the real one would be
+                command: click.Command | None = click.Command(name, help=self._summaries[name])
+            else:
+                command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                commands.append((name, command))
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+        rows = [(name, command.get_short_help_str(limit)) for name, command in commands]
+        with formatter.section(french.gettext_fr("Commands")):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         if current_folder_gone():
@@ -183,6 +223,7 @@ def _discard_stdout() -> None:
 @click.group(
     cls=LazyGroup,
     lazy=SUBCOMMANDS,
+    summaries=SUMMARIES,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -218,4 +259,4 @@ def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="linkytool")
 
 
-__all__ = ["SUBCOMMANDS", "LazyGroup", "cli", "main"]
+__all__ = ["SUBCOMMANDS", "SUMMARIES", "LazyGroup", "cli", "main"]
