@@ -41,3 +41,23 @@ def test_the_help_listing_imports_no_sub_command() -> None:
     assert result.returncode == 0, result.stderr
     assert "Commandes" in result.stdout
     assert result.stdout.splitlines()[-1] == "['linkytool.cli.french', 'linkytool.cli.output']"
+
+
+@pytest.mark.parametrize("command", ["ocr", "acc"])
+def test_a_sub_command_help_loads_no_numpy(command: str) -> None:
+    """The readers and the computation load numpy only to read or compute."""
+    code = (
+        "import sys\n"
+        "from linkytool.cli import main\n"
+        "try:\n"
+        f"    main([{command!r}, '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Utilisation" in result.stdout
+    assert result.stdout.splitlines()[-1] == "False"

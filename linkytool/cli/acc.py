@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from linkytool.acc.errors import AccError, OptionRef
-from linkytool.acc.service import Notice, NoticeKind, PreviewResult
 from linkytool.cli.output import (
     InputFile,
     OutputPath,
@@ -29,8 +28,9 @@ from linkytool.cli.output import (
 )
 from linkytool.textfmt import french_agree, french_count, french_number, parse_french_date
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the service loads numpy (~0.1 s): only a preview needs it
     from linkytool.acc.engine import AccResult
+    from linkytool.acc.service import Notice, PreviewResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,6 +100,8 @@ def _cli_hints() -> Iterator[None]:
 
 def _notice_text(notice: Notice) -> str | None:
     """French wording of a notice on stderr (None: not shown by the CLI)."""
+    from linkytool.acc.service import NoticeKind
+
     data = notice.data
     kind = notice.kind
     if kind is NoticeKind.CURVES_SKIPPED:
@@ -185,6 +187,8 @@ def _run_and_report(
     run: Callable[[Any], PreviewResult], *, quiet: bool, output_format: str
 ) -> None:
     """Run the preview service with progress lines, print the indicators and notices."""
+    from linkytool.acc.service import NoticeKind
+
     with _cli_hints(), progress_line("Répartition", enabled=not quiet) as computing:
         preview = run(computing)
     rows = _summary_rows(preview.result)

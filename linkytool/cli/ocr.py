@@ -9,14 +9,13 @@ missing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from linkytool.cli.output import format_option, is_interactive_stderr
 from linkytool.cli.output import warn as print_warning
 from linkytool.ocr import CheckStatus, PhotoReading, ScreenKind
-from linkytool.ocr.service import PhotoBatch, read_photos
 from linkytool.textfmt import (
     dumps_json,
     french_index,
@@ -24,6 +23,9 @@ from linkytool.textfmt import (
     french_value,
     render_table,
 )
+
+if TYPE_CHECKING:  # the reader (numpy, Pillow: ~0.1 s) loads only to read photos
+    from linkytool.ocr.service import PhotoBatch
 
 PHOTO_COLUMNS = (
     ("photo", "Photo"),
@@ -120,6 +122,8 @@ def ocr(
 
     def progress(number: int, total: int, photo: Path) -> None:
         print_warning(f"Lecture {number}/{total} : {photo.name}…")
+
+    from linkytool.ocr.service import read_photos
 
     show_progress = is_interactive_stderr() and len(photos) > 1
     batch = read_photos(
