@@ -104,6 +104,8 @@ def _balance_rows(table: IntArray, rows: IntArray, pairs: FloatArray) -> None:
         score = np.where(table[p] > 0, score, -np.inf)
         i = int(np.argmax(score))
         amount = min(int(excess[p]), int(-excess[q]), int(table[p, i]))
+        if amount <= 0:  # rows and columns sum to different totals: a caller's bug
+            raise ValueError("row and column totals differ: the table cannot balance")
         table[p, i] -= amount
         table[q, i] += amount
         excess[p] -= amount

@@ -366,3 +366,14 @@ def test_months_and_classes_add_up_to_participants_csv(
     assert books == 2
     assert sums == csv_figures
     assert _pane_rows(result) == csv_figures
+
+
+def test_a_table_whose_totals_differ_is_refused_not_balanced_for_ever() -> None:
+    """``_balance_rows`` moves units within columns: rows asking 1 unit of columns that
+    hold 2 could never balance; it says so instead of looping."""
+    from linkytool.acc.rounding import _balance_rows
+
+    table = np.array([[1, 1], [0, 0]], dtype=np.int64)
+    pairs = np.ones((2, 2))
+    with pytest.raises(ValueError, match="cannot balance"):
+        _balance_rows(table, np.array([1, 0], dtype=np.int64), pairs)
