@@ -11,7 +11,6 @@ hashes) is embedded as ``linkytool-attestation.json`` so ``mes verify`` never pa
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import threading
@@ -93,7 +92,7 @@ from linkytool.mes.model import (
     ReadingSource,
     SignatureKind,
 )
-from linkytool.mes.photos import PhotoFacts
+from linkytool.mes.photos import PhotoFacts, sha256_bytes
 from linkytool.mes.readings import shown_value
 from linkytool.mes.rules import STATUS_LABELS, RuleOutcome, RuleStatus
 from linkytool.mes.schema import to_paris
@@ -637,7 +636,7 @@ _THUMBNAILS_LOCK = threading.Lock()
 
 def _remembered_thumbnail(data: bytes) -> Thumbnail | None:
     """:func:`_thumbnail` of ``data``, made once per process for the same bytes."""
-    key = hashlib.sha256(data).hexdigest()
+    key = sha256_bytes(data)
     with _THUMBNAILS_LOCK:
         if key in _THUMBNAILS:
             return _THUMBNAILS[key]
