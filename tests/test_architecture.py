@@ -10,9 +10,9 @@ import ast
 import functools
 import os
 import pkgutil
-import subprocess
-import sys
 from pathlib import Path
+
+from fresh_python import python_output
 
 import linkytool
 
@@ -40,11 +40,8 @@ def _all_loaded_by_core() -> tuple[str, ...]:
         "    importlib.import_module(name)\n"
         "print(','.join(sorted(sys.modules)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    return tuple(name for name in result.stdout.strip().split(",") if name)
+    stdout = python_output(code)
+    return tuple(name for name in stdout.strip().split(",") if name)
 
 
 def _loaded_by_core(*roots: str) -> list[str]:
@@ -70,11 +67,8 @@ def test_decoder_core_never_imports_pyserial() -> None:
         "importlib.import_module('linkytool.tic')\n"
         "print('serial' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+    stdout = python_output(code)
+    assert stdout.strip() == "False"
 
 
 def test_the_dossier_service_loads_the_pdf_layout_only_to_build_an_attestation() -> None:
@@ -87,11 +81,8 @@ def test_the_dossier_service_loads_the_pdf_layout_only_to_build_an_attestation()
         "linkytool.mes.build_attestation_pdf\n"
         "print('reportlab' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True"]
+    stdout = python_output(code)
+    assert stdout.split() == ["False", "True"]
 
 
 #: Orchestration a front end must leave to ``linkytool.mes.service`` (issue 12: each
@@ -152,11 +143,8 @@ def test_production_code_never_imports_the_synthetic_photo_generator() -> None:
     )
     devtools = Path(linkytool.__file__).resolve().parents[1] / "devtools"
     env = {**os.environ, "PYTHONPATH": str(devtools)}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == ""
+    stdout = python_output(code, env)
+    assert stdout.strip() == ""
 
 
 def test_the_generator_lives_outside_the_package() -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import click
 import pytest
+from fresh_python import python_output
 
 from linkytool.cli import SUBCOMMANDS, SUMMARIES, cli
 
@@ -35,12 +33,9 @@ def test_the_help_listing_imports_no_sub_command() -> None:
         "'linkytool.acc', 'linkytool.ocr', 'linkytool.tic', 'linkytool.tui')) "
         "or not m.startswith('linkytool')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Commandes" in result.stdout
-    assert result.stdout.splitlines()[-1] == "['linkytool.cli.french', 'linkytool.cli.output']"
+    stdout = python_output(code)
+    assert "Commandes" in stdout
+    assert stdout.splitlines()[-1] == "['linkytool.cli.french', 'linkytool.cli.output']"
 
 
 @pytest.mark.parametrize("command", ["ocr", "acc"])
@@ -55,9 +50,6 @@ def test_a_sub_command_help_loads_no_numpy(command: str) -> None:
         "    pass\n"
         "print('numpy' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Utilisation" in result.stdout
-    assert result.stdout.splitlines()[-1] == "False"
+    stdout = python_output(code)
+    assert "Utilisation" in stdout
+    assert stdout.splitlines()[-1] == "False"
