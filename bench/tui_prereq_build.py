@@ -26,15 +26,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from tui_prereq_update import load, worker_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -44,31 +44,15 @@ REPEATS = 30
 
 
 async def run() -> dict[str, Any]:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
 
     sys.path.insert(0, str(ROOT / "bench"))
     from textual.widgets import Label
-    from tui_prereq_update import Hooks, scratch_root, settle
-
-    from linkytool.tui.app import make_app
+    from tui_prereq_update import Hooks, sample_app, scratch_root, settle
 
     hooks = Hooks(False)
-    now = datetime(2026, 11, 20, 14, 40, tzinfo=ZoneInfo("Europe/Paris"))
     root = Path(tempfile.mkdtemp(prefix="prereq-build-", dir=scratch_root()))
-    for kind in ("STATE", "CACHE", "CONFIG"):
-        os.environ[f"XDG_{kind}_HOME"] = str(root / kind.lower())
     try:
-        for folder in ("dossier", "photos"):
-            shutil.copytree(ROOT / "samples" / folder, root / folder)
-        app = make_app(
-            root / "dossier" / "demo.toml",
-            workdir=root,
-            clock=lambda: now,
-            port_lister=list,
-            photo_reader=lambda path: None,  # the Photos pane is never built: not shown
-            state_path=root / "etat.json",
-        )
+        app = sample_app(root)
         figures: dict[str, Any] = {}
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
@@ -99,19 +83,8 @@ async def run() -> dict[str, Any]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
 def one_run(source: Path) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=str(source))
-    command = [str(PYTHON), __file__, "--worker"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"the run on {source} failed")
-    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
+    return worker_figures(source, __file__, [])
 
 
 def main() -> None:

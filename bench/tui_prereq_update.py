@@ -67,6 +67,43 @@ def scratch_root() -> str | None:
     return None
 
 
+def sample_app(root: Path) -> Any:
+    """The app on a copy of the samples' dossier and photos in ``root`` (its XDG folders
+    there too), at a fixed clock, without ports or photo reader (the Photos pane is never
+    built: not shown)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from linkytool.tui.app import make_app
+
+    now = datetime(2026, 11, 20, 14, 40, tzinfo=ZoneInfo("Europe/Paris"))
+    for kind in ("STATE", "CACHE", "CONFIG"):
+        os.environ[f"XDG_{kind}_HOME"] = str(root / kind.lower())
+    for folder in ("dossier", "photos"):
+        shutil.copytree(ROOT / "samples" / folder, root / folder)
+    return make_app(
+        root / "dossier" / "demo.toml",
+        workdir=root,
+        clock=lambda: now,
+        port_lister=list,
+        photo_reader=lambda path: None,
+        state_path=root / "etat.json",
+    )
+
+
+def worker_figures(source: Path, script: str, arguments: list[str]) -> dict[str, Any]:
+    """Run ``script --worker ARGUMENTS`` with ``source`` first on the path: the figures
+    its last line prints as JSON."""
+    env = dict(os.environ, PYTHONPATH=str(source))
+    command = [str(PYTHON), script, "--worker", *arguments]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"the run on {source} failed")
+    last: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return last
+
+
 class Hooks:
     """Counts full layouts and checklist updates; records who asked for each layout."""
 
@@ -152,12 +189,8 @@ async def settle(
 
 
 async def run(changes: int, size: tuple[int, int], sources: bool) -> dict[str, Any]:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from textual.widgets import DataTable, Input, Label, Static
 
-    from linkytool.tui.app import make_app
     from linkytool.tui.messages import DossierChanged
     from linkytool.tui.screens import prerequisites
 
@@ -165,22 +198,9 @@ async def run(changes: int, size: tuple[int, int], sources: bool) -> dict[str, A
     # on a loaded machine would start a second check, which cancels the first.
     prerequisites.SAVE_DELAY_S = 3600.0
     hooks = Hooks(sources)
-    now = datetime(2026, 11, 20, 14, 40, tzinfo=ZoneInfo("Europe/Paris"))
     root = Path(tempfile.mkdtemp(prefix="prereq-bench-", dir=scratch_root()))
-    os.environ["XDG_STATE_HOME"] = str(root / "state")
-    os.environ["XDG_CACHE_HOME"] = str(root / "cache")
-    os.environ["XDG_CONFIG_HOME"] = str(root / "config")
     try:
-        for folder in ("dossier", "photos"):
-            shutil.copytree(ROOT / "samples" / folder, root / folder)
-        app = make_app(
-            root / "dossier" / "demo.toml",
-            workdir=root,
-            clock=lambda: now,
-            port_lister=list,
-            photo_reader=lambda path: None,  # the Photos pane is never built: not shown
-            state_path=root / "etat.json",
-        )
+        app = sample_app(root)
         result: dict[str, Any] = {kind: [] for kind in KINDS}
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
@@ -263,24 +283,10 @@ def load() -> str:
 
 
 def one_run(source: Path, options: argparse.Namespace) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONPATH=str(source))
-    command = [
-        str(PYTHON),
-        __file__,
-        "--worker",
-        "--changes",
-        str(options.changes),
-        "--size",
-        options.size,
-    ]
-    if options.sources:
-        command.append("--sources")
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"the run on {source} failed")
-    last: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return last
+    arguments = ["--changes", str(options.changes), "--size", options.size]
+    return worker_figures(
+        source, __file__, [*arguments, *(["--sources"] if options.sources else [])]
+    )
 
 
 def main() -> None:
