@@ -262,16 +262,10 @@ def test_streams_are_binary_each_photo_is_reduced_once_and_the_layout_runs_once(
         assert f"Page {number}/{len(pages)}" in page
 
 
-def test_attesting_again_decodes_no_photo(
-    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The second attestation of the same photos in a process takes their thumbnails
-    from memory, and the layout embeds each JPEG thumbnail without decoding it
-    (reportlab decoded every one to name it by an MD5 of its pixels; issue 14)."""
+def _count_jpeg_decodes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The sizes at which JPEG images are decoded from now on (one entry per decode)."""
     from PIL import JpegImagePlugin
 
-    dossier, path = complete
-    first = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
     decoded: list[tuple[int, int]] = []
     load = JpegImagePlugin.JpegImageFile.load
 
@@ -281,6 +275,18 @@ def test_attesting_again_decodes_no_photo(
         return load(image)
 
     monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", counted)
+    return decoded
+
+
+def test_attesting_again_decodes_no_photo(
+    complete: tuple[Dossier, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second attestation of the same photos in a process takes their thumbnails
+    from memory, and the layout embeds each JPEG thumbnail without decoding it
+    (reportlab decoded every one to name it by an MD5 of its pixels; issue 14)."""
+    dossier, path = complete
+    first = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
+    decoded = _count_jpeg_decodes(monkeypatch)
     again = attest(dossier, base_dir=path.parent, now=GENERATED).pdf
     assert decoded == []
     assert again == first and again.count(b"/DCTDecode") == 3
@@ -290,8 +296,6 @@ def test_a_thumbnail_is_decoded_small_and_turned_upright(monkeypatch: pytest.Mon
     """A 2048 x 1536 phone JPEG lying on its side (EXIF orientation 6) becomes a 675 x 900
     upright thumbnail, decoded at half scale: never whole (issue 14: the 4:3 photos were
     decoded at full size, the scale asked for a 900 x 900 box)."""
-    from PIL import JpegImagePlugin
-
     from linkytool.mes.attestation import _thumbnail
 
     stored = Image.new("RGB", (2048, 1536), "white")
@@ -300,15 +304,7 @@ def test_a_thumbnail_is_decoded_small_and_turned_upright(monkeypatch: pytest.Mon
     exif[0x0112] = 6  # the camera was turned: the viewer rotates it 90° clockwise
     buffer = io.BytesIO()
     stored.save(buffer, format="JPEG", quality=90, exif=exif.tobytes())
-    decoded: list[tuple[int, int]] = []
-    load = JpegImagePlugin.JpegImageFile.load
-
-    def counted(image: JpegImagePlugin.JpegImageFile) -> object:
-        if image.tile:
-            decoded.append(image.size)
-        return load(image)
-
-    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", counted)
+    decoded = _count_jpeg_decodes(monkeypatch)
     thumbnail = _thumbnail(buffer.getvalue())
     assert thumbnail is not None
     assert decoded == [(1024, 768)]
