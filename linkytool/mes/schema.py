@@ -47,6 +47,26 @@ def to_paris(moment: datetime) -> datetime:
     return moment.astimezone(PARIS)
 
 
+#: Letters typed for the digits they look like (« 3000234567890O »).
+_DIGIT_LOOKALIKES = {"O": "0", "o": "0", "l": "1", "I": "1"}
+
+
+def _prm_problem(digits: str, value: Any) -> str:
+    """Why ``digits`` (``value`` without its spaces, dots and dashes) is no PRM, in French:
+    a character that is not a digit (a letter O for a zero, named), else the count."""
+    others = sorted({c for c in digits if not c.isdigit()})
+    if others:
+        shown = ", ".join(f"« {c} »" for c in others)
+        lookalike = [
+            f"la lettre {c} pour le chiffre {_DIGIT_LOOKALIKES[c]}"
+            for c in others
+            if c in _DIGIT_LOOKALIKES
+        ]
+        hint = f" ({', '.join(lookalike)} ?)" if lookalike else ""
+        return f"un PRM ne compte que des chiffres, pas {shown}{hint} ({_show(value)})"
+    return f"un PRM compte 14 chiffres, pas {len(digits)} ({_show(value)})"
+
+
 class _Walker:
     """Collects issues while converting one TOML document."""
 
@@ -138,10 +158,7 @@ class _Walker:
         if check == "prm":
             digits = normalise_digits(value)
             if not is_valid_prm(digits):
-                count = sum(c.isdigit() for c in digits)
-                self.issue(
-                    path, f"un PRM compte 14 chiffres, pas {count} ({_show(value)})", example
-                )
+                self.issue(path, _prm_problem(digits, value), example)
                 return _INVALID
             return digits
         if check == "siret":
