@@ -42,8 +42,8 @@ MIN_INK_ROWS = 6
 #: The bit mask of :func:`_admitted` admitting every digit.
 EVERY_DIGIT = (1 << len(DIGITS)) - 1
 
-_FOUR = ((1, 0), (-1, 0), (0, 1), (0, -1))
-_EIGHT = (*_FOUR, (1, 1), (1, -1), (-1, 1), (-1, -1))
+#: The eight neighbours of a dot (row, column steps).
+_EIGHT = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1))
 
 
 @dataclass(frozen=True)
@@ -119,65 +119,19 @@ DIGIT_SHAPES: dict[str, Allowed] = {
 }
 
 
-def _flood(
-    free: set[tuple[int, int]], seeds: list[tuple[int, int]], steps: tuple[tuple[int, int], ...]
-) -> set[tuple[int, int]]:
-    """The dots of ``free`` reached from ``seeds`` (of ``free``) by ``steps``."""
-    seen = {seed for seed in seeds if seed in free}
-    stack = list(seen)
-    while stack:
-        row, col = stack.pop()
-        for d_row, d_col in steps:
-            step = (row + d_row, col + d_col)
-            if step in free and step not in seen:
-                seen.add(step)
-                stack.append(step)
-    return seen
-
-
 def shape_of(on: npt.NDArray[np.bool_]) -> Shape | None:
-    """The :class:`Shape` of a cell's lit dots ``on`` (rows, columns), or None when its
+    """The :class:`Shape` of a cell's lit dots ``on`` (ROWS × COLS), or None when its
     ink is shorter than :data:`MIN_INK_ROWS` rows.
 
     Holes are the background not reached from the cell's border through background
     dots side by side (4-connectivity: a diagonal stroke closes a loop), grouped by
     8-connectivity (the two halves of a slashed 0 are one hole, an 8's two are not:
-    its middle bar is a whole row). Plain Python on 35 dots (numpy's per-call overhead
-    is larger than the work).
+    its middle bar is a whole row). Computed on a 35-bit mask (:func:`_shape_bits`).
     """
-    return _shape(on.tolist())
-
-
-def _shape(lit: list[list[bool]]) -> Shape | None:
-    """:func:`shape_of` on rows of lit dots."""
-    rows, cols = len(lit), len(lit[0])
-    ink_rows = [r for r in range(rows) if any(lit[r])]
-    if not ink_rows or ink_rows[-1] - ink_rows[0] + 1 < MIN_INK_ROWS:
-        return None
-    ink_cols = [c for c in range(cols) if any(lit[r][c] for r in range(rows))]
-    top, bottom, left, right = ink_rows[0], ink_rows[-1], ink_cols[0], ink_cols[-1]
-    free = {(r, c) for r in range(rows) for c in range(cols) if not lit[r][c]}
-    border = [(r, c) for r, c in free if r in (0, rows - 1) or c in (0, cols - 1)]
-    inside = free - _flood(free, border, _FOUR)
-    found: list[tuple[int, str]] = []
-    while inside:
-        hole = _flood(inside, [min(inside)], _EIGHT)
-        inside -= hole
-        hole_rows = [r for r, _ in hole]
-        high, low = min(hole_rows), max(hole_rows)
-        tall = low - high + 1 >= (bottom - top + 1) / 2
-        upper = sum(hole_rows) / len(hole_rows) - top < (bottom - top) / 2
-        found.append((high, "T" if tall else "U" if upper else "L"))
-    width = right - left + 1
-    cap = max(2, width - 2)
-    return Shape(
-        holes="".join(kind for _, kind in sorted(found)),
-        bar=any(sum(lit[row]) >= max(3, width - 1) for row in range(top + 1, bottom)),
-        left_wall=lit[top + 1][left] and lit[top + 2][left],
-        right_wall=lit[bottom - 2][right] and lit[bottom - 1][right],
-        top_cap=sum(lit[top]) >= cap,
-        bottom_cap=sum(lit[bottom]) >= cap,
-    )
+    dots = np.asarray(on, dtype=bool)
+    if dots.shape != (ROWS, COLS):
+        raise ValueError(f"a cell is {ROWS}×{COLS} dots, not {dots.shape}")
+    return _shape_bits(sum(1 << int(i) for i in np.flatnonzero(dots.reshape(-1))))
 
 
 #: Row masks of a 7×5 pattern (bit ``row * COLS + col``), and the columns a dot may
@@ -217,9 +171,10 @@ def _flood_bits(free: int, seeds: int, grow: Callable[[int], int]) -> int:
 
 
 def _shape_bits(pattern: int) -> Shape | None:
-    """:func:`_shape` of a 7×5 pattern of lit dots (bit ``row * COLS + col``), on bit
-    masks: the same :class:`Shape` (``tests/ocr/test_structure.py`` compares them), at a
-    fraction of the cost (the reader tries ~50,000 patterns on a hard photo)."""
+    """:func:`shape_of` of a 7×5 pattern of lit dots (bit ``row * COLS + col``), on bit
+    masks: plain Python integers, a fraction of the cost of sets or numpy on 35 dots (the
+    reader tries ~50,000 patterns on a hard photo); ``tests/ocr/test_structure.py``
+    compares it with a dot-by-dot flood fill."""
     counts = [(pattern & mask).bit_count() for mask in _ROW_MASKS]
     ink_rows = [r for r in range(ROWS) if counts[r]]
     if not ink_rows or ink_rows[-1] - ink_rows[0] + 1 < MIN_INK_ROWS:
