@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from linkytool.tic.labels import TicMode
-from linkytool.tic.model import Frame, FrameRun, GroupMap, GroupParts
+from linkytool.tic.model import Frame, FrameRun, GroupMap, GroupParts, Stretch
 from linkytool.tic.stge import StatusRegister
 from linkytool.tic.values import MeterAddress
 
@@ -66,6 +66,21 @@ class MeterReading:
     def production_data_missing(self) -> bool:
         """Consumer-mode meter: EAIT/SINSTI are absent, not zero (ask for a photo)."""
         return self.producer_mode is False and self.eait_wh is None
+
+
+def _last_frame_parts(stretch: Stretch, labels: tuple[str, ...]) -> list[GroupParts] | None:
+    """The parts of ``labels`` in the last frame of ``stretch`` (None unless its frames
+    hold every one of them): a column that changes holds its last change, another the
+    first frame's group."""
+    positions = {label: at for at, (label, _) in enumerate(stretch.entries[: stretch.size])}
+    if any(label not in positions for label in labels):
+        return None
+    found = []
+    for label in labels:
+        at = positions[label]
+        column = stretch.columns.get(at)
+        found.append(stretch.entries[column[-1] if column else at][1])
+    return found
 
 
 class ReadingBuilder:
@@ -136,11 +151,11 @@ class ReadingBuilder:
         latest = self._latest[mode]
         for stretch in run.stretches:
             latest.update(stretch.entries)
-        last = run.stretches[-1] if run.stretches else None
-        if last is not None:
-            labels = {label for label, _ in last.entries[: last.size]}
-            if "STGE" in labels and "NTARF" in labels:  # both from the run's last frame
-                self._stge_ntarf = (latest["STGE"], latest["NTARF"])
+        for stretch in reversed(run.stretches):  # the run's last frame holding both
+            pair = _last_frame_parts(stretch, ("STGE", "NTARF"))
+            if pair is not None:
+                self._stge_ntarf = (pair[0], pair[1])
+                break
 
     def _state(self) -> dict[str, object]:
         """The latest value of each quantity, older modes first."""

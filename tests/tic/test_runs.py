@@ -184,6 +184,29 @@ def test_runs_export_and_summarise_like_frames(
     assert outputs[1] == outputs[0]
 
 
+def test_a_run_whose_last_frame_lacks_ntarf_keeps_the_pair_of_an_earlier_frame() -> None:
+    """Three frames with STGE and NTARF, a fourth without NTARF (found by hypothesis):
+    frame by frame, NTARF is the last frame's holding both with the STGE reported; a run
+    took only its last frame's pair and reported none."""
+    full = [(label, horodate, data, None) for label, horodate, data in STANDARD_GROUPS]
+    assert "NTARF" in {label for label, *_ in full} and "STGE" in {label for label, *_ in full}
+    short = [group for group in full if group[0] != "NTARF"]
+    data = _encode(full, TicMode.STANDARD) * 3 + _encode(short, TicMode.STANDARD)
+    readings = []
+    for runs in (False, True):
+        events, _ = _decode(data, [], None, runs=runs)
+        builder = ReadingBuilder()
+        for event in events:
+            if isinstance(event, FrameRun):
+                builder.add_run(event)
+            elif isinstance(event, Frame):
+                builder.add(event)
+        readings.append(builder.result())
+    assert any(isinstance(event, FrameRun) for event in _decode(data, [], None, runs=True)[0])
+    assert readings[0].ntarf is not None
+    assert readings[1] == readings[0]
+
+
 def _export(data: bytes, *, runs: bool) -> tuple[object, bytes, bytes, int]:
     """``decode_capture`` of ``data`` printed as jsonl and csv (runs in bulk when asked):
     (result, jsonl, csv, frames taken in runs)."""
