@@ -60,9 +60,10 @@ async def test_a_footer_key_is_styled_once(tmp_path: Path, monkeypatch: pytest.M
     app = make_app(None, workdir=tmp_path, clock=frozen_clock, port_lister=list)
     async with app.run_test(size=(80, 24)) as pilot:
         await compteur_ready(app, pilot)
+        await settled(pilot, [])  # the start's late footer recompose is not counted
         _, applied = count_applies(monkeypatch)
         await pilot.press("f4")  # the footer's keys change: it is rebuilt
-        await pilot.pause()
+        await settled(pilot, [])
         await pilot.press("f2")
         await pilot.pause()
         keys = [applied[id(key)] for key in app.query(FooterKey)]
