@@ -105,6 +105,74 @@ def keep_bytecode_out_of_the_tree() -> None:
 
 keep_bytecode_out_of_the_tree()
 
+#: The folders whose modules the test workers import (and compile, when a fresh clone has
+#: no bytecode yet): the tests, the package, the synthetic-photo generator.
+COMPILED_FOLDERS = ("tests", "linkytool", "devtools")
+
+
+def worker_share(files: list[Path], worker: str, count: int) -> list[Path]:
+    """The files test worker ``worker`` (``gwN``) compiles for the ``count`` workers of a
+    session: the largest first, each to the worker with the fewest bytes so far, so that
+    every worker has about as much source to compile and they all choose alike."""
+    loads = [0] * count
+    shares: list[list[Path]] = [[] for _ in range(count)]
+    for path in sorted(files, key=lambda path: (-path.stat().st_size, str(path))):
+        least = loads.index(min(loads))
+        loads[least] += path.stat().st_size
+        shares[least].append(path)
+    return shares[int(worker.removeprefix("gw"))]
+
+
+def compile_my_share(config: pytest.Config, folders: tuple[str, ...] = COMPILED_FOLDERS) -> None:
+    """Each test worker compiles its share of the modules a session imports, before they
+    are collected, when their bytecode is missing or stale.
+
+    In a fresh clone (a new path: ``bench/suite_time.py``'s clones, CI) every worker
+    compiled every module it imported, and rewrote the asserts of all 150-odd test modules
+    (pytest's rewriting walks each module's syntax tree in Python): 3.3 s of CPU per
+    worker, the same work three times (issue 14). Each worker now writes the bytecode of a
+    third of the files, as pytest and Python would write it themselves (the same cache
+    files: pytest's rewritten modules, keyed by the source's hash; Python's, by its
+    timestamp), and reads the others'. A module another worker has not written yet by the
+    time it is imported is compiled again, as before: correctness never depends on this.
+    Modules already compiled (a second session) are only checked.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if worker is None or count < 2 or sys.dont_write_bytecode:
+        return
+    import compileall
+
+    try:  # pytest's own cache of rewritten test modules (private: skipped if it changes)
+        from _pytest.assertion import rewrite
+
+        state = config.stash[rewrite.assertstate_key]
+    except (ImportError, AttributeError, KeyError):
+        return
+    files = [
+        path
+        for folder in folders
+        for path in (ROOT / folder).rglob("*.py")
+        if "__pycache__" not in path.parts
+    ]
+    tests = ROOT / "tests"
+    for path in worker_share(files, worker, count):
+        rewritten = path.name == "conftest.py" or path.name.startswith("test_")
+        if not (rewritten and path.is_relative_to(tests)):
+            compileall.compile_file(path, quiet=2)
+            continue
+        cache = rewrite.get_cache_dir(path)
+        pyc = cache / (path.name[:-3] + rewrite.PYC_TAIL)
+        if rewrite._read_pyc(path, pyc) is None and rewrite.try_makedirs(cache):
+            source_hash, code = rewrite._rewrite_test(path, config)
+            rewrite._write_pyc(state, code, source_hash, pyc)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    compile_my_share(session.config)
+
+
 #: Real captures and data from public sources, copied from ``shared/samples-real`` with
 #: their provenance (read-only, never edited): a bare clone runs the whole suite.
 SAMPLES_REAL = ROOT / "tests" / "data" / "real"
