@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import sys
 from pathlib import Path
@@ -21,42 +22,49 @@ def conftest(pytestconfig: pytest.Config) -> Any:
     return module
 
 
-def test_the_workers_shares_cover_every_file_once_and_weigh_alike(conftest: Any) -> None:
+def test_each_worker_goes_through_every_file_from_its_own_start(conftest: Any) -> None:
     files = sorted((ROOT / "tests").rglob("*.py"))
-    shares = [conftest.worker_share(files, f"gw{n}", 3) for n in range(3)]
-    assert sorted(path for share in shares for path in share) == files
-    sizes = [sum(path.stat().st_size for path in share) for share in shares]
-    assert max(sizes) - min(sizes) <= max(path.stat().st_size for path in files)
-    assert conftest.worker_share(files, "gw1", 3) == shares[1]  # every worker chooses alike
+    orders = [conftest.worker_order(files, f"gw{n}", 3) for n in range(3)]
+    for order in orders:
+        assert sorted(order) == files
+        assert order[1:] + order[:1] != order  # not all the same size: a real rotation
+    firsts = [orders[0].index(order[0]) for order in orders]
+    assert firsts == [0, len(files) // 3, 2 * len(files) // 3]
+    assert orders[0][0].stat().st_size == max(path.stat().st_size for path in files)
 
 
-def test_a_worker_writes_the_bytecode_pytest_and_python_read(
+def _pyc(path: Path) -> Path:
+    if path.name.startswith("test_") or path.name == "conftest.py":
+        return rewrite.get_cache_dir(path) / (path.name[:-3] + rewrite.PYC_TAIL)
+    return Path(importlib.util.cache_from_source(str(path)))
+
+
+def test_a_worker_writes_the_bytecode_pytest_and_python_read_and_skips_a_locked_file(
     pytestconfig: pytest.Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, conftest: Any
 ) -> None:
     monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
     monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", "2")
-    folder = ROOT / "tests" / "tic"
-    files = sorted(folder.rglob("*.py"))
-    mine = conftest.worker_share(files, "gw0", 2)
-    conftest.compile_my_share(pytestconfig, folders=("tests/tic",))
-    written = []
-    for path in files:
-        if path.name.startswith("test_") or path.name == "conftest.py":
-            pyc = rewrite.get_cache_dir(path) / (path.name[:-3] + rewrite.PYC_TAIL)
-            if pyc.exists():
-                assert rewrite._read_pyc(path, pyc) is not None  # what pytest reads back
-        else:
-            pyc = Path(importlib.util.cache_from_source(str(path)))
-            if pyc.exists():  # what the import system reads back: its magic, mtime, size
-                header = pyc.read_bytes()[:16]
-                assert header[:4] == importlib.util.MAGIC_NUMBER
-                assert int.from_bytes(header[8:12], "little") == int(path.stat().st_mtime)
-                assert int.from_bytes(header[12:16], "little") == path.stat().st_size
+    files = sorted((ROOT / "tests" / "tic").rglob("*.py"))
+    busy = next(path for path in files if path.name.startswith("test_"))
+    with open(busy, "rb") as other_worker:  # another worker compiling it
+        fcntl.flock(other_worker, fcntl.LOCK_EX)
+        conftest.compile_shared(pytestconfig, folders=("tests/tic",))
+    assert not _pyc(busy).exists()
+    written = [path for path in files if _pyc(path).exists()]
+    assert written == [path for path in files if path != busy]
+    for path in written:
+        pyc = _pyc(path)
         assert pyc.is_relative_to(tmp_path)
-        if pyc.exists():
-            written.append(path)
-    assert written == sorted(mine)
-    assert any(path.name.startswith("test_") for path in written)
-    assert any(not path.name.startswith("test_") for path in written)
+        if pyc.name.endswith(rewrite.PYC_TAIL):  # what pytest reads back
+            assert rewrite._read_pyc(path, pyc) is not None
+            assert conftest.rewritten_pyc_is_fresh(pyc, path.read_bytes())
+            assert not conftest.rewritten_pyc_is_fresh(pyc, path.read_bytes() + b"\n")
+        else:  # what the import system reads back: its magic, the source's mtime and size
+            header = pyc.read_bytes()[:16]
+            assert header[:4] == importlib.util.MAGIC_NUMBER
+            assert int.from_bytes(header[8:12], "little") == int(path.stat().st_mtime)
+            assert int.from_bytes(header[12:16], "little") == path.stat().st_size
+    assert any(_pyc(path).name.endswith(rewrite.PYC_TAIL) for path in written)
+    assert any(not _pyc(path).name.endswith(rewrite.PYC_TAIL) for path in written)
