@@ -119,6 +119,23 @@ def worker_order(files: list[Path], worker: str, count: int) -> list[Path]:
     return ordered[start:] + ordered[:start]
 
 
+def is_collected(path: Path, tests: Path, args: list[str]) -> bool:
+    """Whether the session asked for by ``args`` (pytest's paths, ``tests`` by default)
+    imports ``path`` when collecting: outside ``tests`` (the package and the tools) or
+    under one of the paths; a ``conftest.py`` also above one. Unknown arguments: all."""
+    if not path.is_relative_to(tests):
+        return True
+    for arg in args or [str(tests)]:
+        asked = Path(arg.split("::")[0]).resolve()
+        if not asked.exists():
+            return True
+        if path == asked or path.is_relative_to(asked):
+            return True
+        if path.name == "conftest.py" and asked.is_relative_to(path.parent):
+            return True
+    return False
+
+
 def rewritten_pyc_is_fresh(pyc: Path, source: bytes) -> bool:
     """Whether pytest's cached rewrite ``pyc`` is of ``source`` (its checked-hash header,
     as pytest's own ``_read_pyc`` checks it, without loading the code)."""
@@ -133,9 +150,14 @@ def rewritten_pyc_is_fresh(pyc: Path, source: bytes) -> bool:
     return header == expected + importlib.util.source_hash(source)[:8]
 
 
-def compile_shared(config: pytest.Config, folders: tuple[str, ...] = COMPILED_FOLDERS) -> None:
+def compile_shared(
+    config: pytest.Config,
+    folders: tuple[str, ...] = COMPILED_FOLDERS,
+    args: list[str] | None = None,
+) -> None:
     """The test workers compile the modules a session imports between them, before they
-    collect, where the bytecode is missing or stale.
+    collect, where the bytecode is missing or stale (``args``: the paths asked for, by
+    default the session's).
 
     In a fresh clone (a new path: ``bench/suite_time.py``'s clones, CI) every worker
     compiled every module it imported, and rewrote the asserts of all 150-odd test modules
@@ -161,13 +183,14 @@ def compile_shared(config: pytest.Config, folders: tuple[str, ...] = COMPILED_FO
         state = config.stash[rewrite.assertstate_key]
     except (ImportError, AttributeError, KeyError):
         return
+    tests = ROOT / "tests"
     files = [
         path
         for folder in folders
         for path in (ROOT / folder).rglob("*.py")
         if "__pycache__" not in path.parts
+        and is_collected(path, tests, config.args if args is None else args)
     ]
-    tests = ROOT / "tests"
     for path in worker_order(files, worker, count):
         rewritten = path.name == "conftest.py" or path.name.startswith("test_")
         with open(path, "rb") as file:

@@ -50,7 +50,9 @@ def test_a_worker_writes_the_bytecode_pytest_and_python_read_and_skips_a_locked_
     busy = next(path for path in files if path.name.startswith("test_"))
     with open(busy, "rb") as other_worker:  # another worker compiling it
         fcntl.flock(other_worker, fcntl.LOCK_EX)
-        conftest.compile_shared(pytestconfig, folders=("tests/tic",))
+        conftest.compile_shared(
+            pytestconfig, folders=("tests/tic",), args=[str(ROOT / "tests" / "tic")]
+        )
     assert not _pyc(busy).exists()
     written = [path for path in files if _pyc(path).exists()]
     assert written == [path for path in files if path != busy]
@@ -68,3 +70,22 @@ def test_a_worker_writes_the_bytecode_pytest_and_python_read_and_skips_a_locked_
             assert int.from_bytes(header[12:16], "little") == path.stat().st_size
     assert any(_pyc(path).name.endswith(rewrite.PYC_TAIL) for path in written)
     assert any(not _pyc(path).name.endswith(rewrite.PYC_TAIL) for path in written)
+
+
+def test_only_the_test_files_of_the_paths_asked_for_are_compiled(conftest: Any) -> None:
+    tests = ROOT / "tests"
+
+    def collected(path: str, *args: str) -> bool:
+        return bool(conftest.is_collected(ROOT / path, tests, [str(ROOT / a) for a in args]))
+
+    assert collected("tests/tic/test_runs.py", "tests/tic")
+    assert not collected("tests/mes/test_mes_pack.py", "tests/tic")
+    assert collected("tests/conftest.py", "tests/tic")  # above a path asked for
+    assert collected("tests/mes/conftest.py", "tests/mes/test_mes_pack.py::test_a")
+    assert not collected("tests/mes/conftest.py", "tests/tic")
+    assert collected("tests/mes/test_mes_pack.py", "tests/mes/test_mes_pack.py::test_a")
+    assert not collected("tests/mes/test_mes_cli.py", "tests/mes/test_mes_pack.py::test_a")
+    assert collected("linkytool/tic/frames.py", "tests/tic")  # the package: always
+    assert collected("tests/mes/test_mes_pack.py", "tests/no-such-folder")  # unknown: all
+    assert collected("tests/mes/test_mes_pack.py", "tests/tic", "tests/mes")
+    assert conftest.is_collected(ROOT / "tests/tic/test_runs.py", tests, [])  # default
