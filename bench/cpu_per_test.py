@@ -10,16 +10,28 @@ Usage (from the checkout):
   LINKYTOOL_CPU_LOG=/tmp/cpu PYTHONPATH=bench .venv/bin/pytest -n auto -p cpu_per_test
   .venv/bin/python bench/cpu_per_test.py /tmp/cpu --files 30 --tests 40
 
+Outside the tests, each process of the session (the workers and the controller) also
+writes a line when its tests are collected (``"phase": "collected"``: interpreter start,
+plugins, conftest and test module imports) and one when it ends (``"phase": "end"``),
+so that the summary can say where the CPU outside the test calls went. Every subprocess
+a test waits for through ``subprocess.Popen`` is accounted by command (``os.wait4``'s
+resource usage: the process and the descendants it waited for), under ``--commands``.
+
 What it misses: a grandchild never waited for by the worker (the photo workers of a UI
-that was not closed, a process pool left running); the workers' start-up and collection.
+that was not closed, a process pool left running, a daemon such as the tmux server);
+waits that do not go through ``Popen`` (asyncio's child watcher, multiprocessing) are in
+the test's children CPU without a command name.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import re
 import resource
+import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -30,6 +42,54 @@ import pytest
 
 #: This process's log, opened on its first test.
 _logs: list[TextIO] = []
+#: (command, CPU [s]) of every subprocess waited for through ``Popen`` since the last test.
+_waited: list[tuple[str, float]] = []
+
+
+def command_name(args: Any) -> str:
+    """A short name for a command line: the program, then its module or script and its
+    first two words that are not options (``python -m linkytool tic decode``)."""
+    words = [str(word) for word in args] if isinstance(args, (list, tuple)) else str(args).split()
+    if not words:
+        return "?"
+    name = [os.path.basename(words[0])]
+    rest = words[1:]
+    if re.match(r"python[0-9.]*$", name[0]):
+        name[0] = "python"
+        while rest and rest[0].startswith("-") and rest[0] not in ("-m", "-c"):
+            rest = rest[1:]
+        if rest[:1] == ["-c"]:
+            return "python -c"
+        if rest[:1] == ["-m"] and len(rest) > 1:
+            name += rest[:2]
+            rest = rest[2:]
+        elif rest:
+            name.append(os.path.basename(rest[0]))
+            rest = rest[1:]
+    for word in rest:
+        if len(name) >= 4 or word.startswith("-") or "/" in word or "." in word:
+            break
+        name.append(word)
+    return " ".join(name)
+
+
+def _account_waits() -> None:
+    """``Popen`` waits through ``os.wait4``, noting each finished command's CPU."""
+    original = subprocess.Popen._try_wait  # type: ignore[attr-defined]
+
+    def try_wait(self: subprocess.Popen[Any], wait_flags: int) -> tuple[int, int]:
+        try:
+            pid, status, usage = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            return original(self, wait_flags)  # type: ignore[no-any-return]
+        if pid == self.pid:
+            _waited.append((command_name(self.args), usage.ru_utime + usage.ru_stime))
+        return pid, status
+
+    subprocess.Popen._try_wait = try_wait  # type: ignore[attr-defined]
+
+
+_account_waits()
 
 
 def _cpu() -> tuple[float, float]:
@@ -47,8 +107,62 @@ def _open_log() -> TextIO:
     return _logs[0]
 
 
+def _write(record: dict[str, Any]) -> None:
+    log = _open_log()
+    log.write(json.dumps(record) + "\n")
+    log.flush()
+
+
+def _phase(name: str) -> None:
+    own, children = _cpu()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    _write({"phase": name, "worker": worker, "self": own, "children": children})
+    if _waited:
+        _write({"phase": name + "-commands", "worker": worker, "commands": _waited[:]})
+        _waited.clear()
+
+
+def live_children() -> list[tuple[str, float]]:
+    """(command, CPU so far [s]) of this process's children still running (``/proc``)."""
+    found = []
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            argv = (stat.parent / "cmdline").read_bytes().split(b"\0")[:-1]
+        except OSError:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        if int(fields[1]) == os.getpid():  # ppid
+            cpu = sum(int(value) for value in fields[11:15]) / tick  # utime..cstime
+            found.append((command_name([a.decode(errors="replace") for a in argv]), cpu))
+    return found
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _phase("collected")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _phase("end")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    _write({"phase": "end-alive", "worker": worker, "commands": live_children()})
+
+
+def _at_exit() -> None:
+    if _logs:  # registered first, run last: what the process does after its session
+        _phase("exit")
+
+
+atexit.register(_at_exit)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: Any, nextitem: Any) -> Iterator[None]:
+    if _waited:  # waited for between two tests
+        _write({"phase": "between-commands", "commands": _waited[:]})
+        _waited.clear()
     own, children = _cpu()
     start = time.perf_counter()
     yield
@@ -58,10 +172,10 @@ def pytest_runtest_protocol(item: Any, nextitem: Any) -> Iterator[None]:
         "self": own_after - own,
         "children": children_after - children,
         "wall": time.perf_counter() - start,
+        "commands": _waited[:],
     }
-    log = _open_log()
-    log.write(json.dumps(record) + "\n")
-    log.flush()
+    _waited.clear()
+    _write(record)
 
 
 def main() -> int:
@@ -69,12 +183,16 @@ def main() -> int:
     parser.add_argument("folder", type=Path, help="LINKYTOOL_CPU_LOG of the run")
     parser.add_argument("--files", type=int, default=30, help="files listed")
     parser.add_argument("--tests", type=int, default=40, help="tests listed")
+    parser.add_argument("--commands", type=int, default=30, help="commands listed")
     args = parser.parse_args()
-    rows = [
-        json.loads(line)
+    lines = [
+        {**json.loads(line), "_worker": log.name.split("-")[1]}
         for log in sorted(args.folder.glob("cpu-*.jsonl"))
         for line in log.read_text(encoding="utf-8").splitlines()
     ]
+    rows = [line for line in lines if "id" in line]
+    outside(lines, rows)
+    commands(lines, args.commands)
     total = sum(row["self"] + row["children"] for row in rows)
     print(f"{len(rows)} tests, {total:.1f} s of CPU (worker + waited children)")
     folders: Counter[str] = Counter()
@@ -94,6 +212,55 @@ def main() -> int:
     for row in rows[: args.tests]:
         print(f"{row['self']:6.2f} {row['children']:6.2f} {row['wall']:6.1f}  {row['id']}")
     return 0
+
+
+def outside(lines: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
+    """Each process's CPU before its first test, in its tests, and after them."""
+    phases = {(line["worker"], line["phase"]): line for line in lines if "worker" in line}
+    workers = sorted({worker for worker, _ in phases})
+    if not workers:
+        return
+    print("--- by process: self / children CPU [s] (collected: start and collection)")
+    in_tests: Counter[str] = Counter()
+    # A worker's tests are the lines of its own log: the file name says which.
+    for worker in workers:
+        collected = phases.get((worker, "collected"), {"self": 0.0, "children": 0.0})
+        end = phases.get((worker, "end"))
+        if end is None:
+            continue
+        tests_self = sum(r["self"] for r in rows if r.get("_worker") == worker)
+        tests_children = sum(r["children"] for r in rows if r.get("_worker") == worker)
+        in_tests[worker] = tests_self + tests_children
+        rest_self = end["self"] - collected["self"] - tests_self
+        rest_children = end["children"] - collected["children"] - tests_children
+        print(
+            f"{worker:6} collected {collected['self']:6.1f} / {collected['children']:5.1f}"
+            f"  tests {tests_self:6.1f} / {tests_children:5.1f}"
+            f"  outside tests after collection {rest_self:5.1f} / {rest_children:5.1f}"
+            f"  total {end['self'] + end['children']:6.1f}"
+        )
+
+
+def commands(lines: list[dict[str, Any]], listed: int) -> None:
+    """CPU of the subprocesses waited for through ``Popen``, by command and by file."""
+    cpu: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    by_file: Counter[str] = Counter()
+    for line in lines:
+        for name, seconds in line.get("commands", []):
+            cpu[name] += seconds
+            count[name] += 1
+            if "id" in line:
+                by_file[line["id"].split("::")[0]] += seconds
+    if not cpu:
+        return
+    print(f"--- waited commands: {sum(count.values())} runs, {sum(cpu.values()):.1f} s of CPU")
+    print("  CPU [s]  runs  mean [ms]  command")
+    for name, seconds in cpu.most_common(listed):
+        print(f"{seconds:9.1f} {count[name]:5} {1000 * seconds / count[name]:10.0f}  {name}")
+    print("--- waited commands by file [s]")
+    for name, seconds in by_file.most_common(listed):
+        print(f"{seconds:7.1f}  {name}")
 
 
 if __name__ == "__main__":

@@ -105,6 +105,114 @@ def keep_bytecode_out_of_the_tree() -> None:
 
 keep_bytecode_out_of_the_tree()
 
+#: The folders whose modules the test workers import (and compile, when a fresh clone has
+#: no bytecode yet): the tests, the package, the synthetic-photo generator.
+COMPILED_FOLDERS = ("tests", "linkytool", "devtools")
+
+
+def worker_order(files: list[Path], worker: str, count: int) -> list[Path]:
+    """The order in which test worker ``worker`` (``gwN`` of ``count``) goes through the
+    files to compile: the largest first, each worker starting at its own ``N / count`` of
+    the list and going round, so that the workers meet as late as possible."""
+    ordered = sorted(files, key=lambda path: (-path.stat().st_size, str(path)))
+    start = int(worker.removeprefix("gw")) * len(ordered) // count
+    return ordered[start:] + ordered[:start]
+
+
+def is_collected(path: Path, tests: Path, args: list[str]) -> bool:
+    """Whether the session asked for by ``args`` (pytest's paths, ``tests`` by default)
+    imports ``path`` when collecting: outside ``tests`` (the package and the tools) or
+    under one of the paths; a ``conftest.py`` also above one. Unknown arguments: all."""
+    if not path.is_relative_to(tests):
+        return True
+    for arg in args or [str(tests)]:
+        asked = Path(arg.split("::")[0]).resolve()
+        if not asked.exists():
+            return True
+        if path == asked or path.is_relative_to(asked):
+            return True
+        if path.name == "conftest.py" and asked.is_relative_to(path.parent):
+            return True
+    return False
+
+
+def rewritten_pyc_is_fresh(pyc: Path, source: bytes) -> bool:
+    """Whether pytest's cached rewrite ``pyc`` is of ``source`` (its checked-hash header,
+    as pytest's own ``_read_pyc`` checks it, without loading the code)."""
+    import importlib.util
+
+    try:
+        with open(pyc, "rb") as file:
+            header = file.read(16)
+    except OSError:
+        return False
+    expected = importlib.util.MAGIC_NUMBER + b"\x03\x00\x00\x00"
+    return header == expected + importlib.util.source_hash(source)[:8]
+
+
+def compile_shared(
+    config: pytest.Config,
+    folders: tuple[str, ...] = COMPILED_FOLDERS,
+    args: list[str] | None = None,
+) -> None:
+    """The test workers compile the modules a session imports between them, before they
+    collect, where the bytecode is missing or stale (``args``: the paths asked for, by
+    default the session's).
+
+    In a fresh clone (a new path: ``bench/suite_time.py``'s clones, CI) every worker
+    compiled every module it imported, and rewrote the asserts of all 150-odd test modules
+    (pytest's rewriting walks each module's syntax tree in Python): 3.3 s of CPU per
+    worker, the same work three times (issue 14). Each worker now goes through the files
+    from its own starting point and compiles those no other worker is compiling (a lock on
+    the source file, never waited for), writing the cache files pytest and Python would
+    write themselves (pytest's rewritten modules keyed by the source's hash, Python's by its
+    timestamp); then it collects, reading what the others wrote. A module not written yet
+    when it is imported is compiled again, as before: correctness never depends on this.
+    Modules already compiled (a second session) are only checked (their headers).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "0"))
+    if worker is None or count < 2 or sys.dont_write_bytecode:
+        return
+    import compileall
+    import fcntl
+
+    try:  # pytest's own cache of rewritten test modules (private: skipped if it changes)
+        from _pytest.assertion import rewrite
+
+        state = config.stash[rewrite.assertstate_key]
+    except (ImportError, AttributeError, KeyError):
+        return
+    tests = ROOT / "tests"
+    files = [
+        path
+        for folder in folders
+        for path in (ROOT / folder).rglob("*.py")
+        if "__pycache__" not in path.parts
+        and is_collected(path, tests, config.args if args is None else args)
+    ]
+    for path in worker_order(files, worker, count):
+        rewritten = path.name == "conftest.py" or path.name.startswith("test_")
+        with open(path, "rb") as file:
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # another worker is compiling it
+            if not (rewritten and path.is_relative_to(tests)):
+                compileall.compile_file(path, quiet=2)
+                continue
+            cache = rewrite.get_cache_dir(path)
+            pyc = cache / (path.name[:-3] + rewrite.PYC_TAIL)
+            if not rewritten_pyc_is_fresh(pyc, file.read()) and rewrite.try_makedirs(cache):
+                source_hash, code = rewrite._rewrite_test(path, config)
+                rewrite._write_pyc(state, code, source_hash, pyc)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    compile_shared(session.config)
+
+
 #: Real captures and data from public sources, copied from ``shared/samples-real`` with
 #: their provenance (read-only, never edited): a bare clone runs the whole suite.
 SAMPLES_REAL = ROOT / "tests" / "data" / "real"
