@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo
+from linkytool.ocr import dotmatrix, read_photo, structure
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
+from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.result import ScreenKind
 
 from .conftest import bench_photo
@@ -46,3 +47,38 @@ def test_shape_contradicts_names_the_cells_whose_shape_rules_out_their_nearest()
     shape[0, 0] = True  # the first cell's shape rules out 0, its nearest
     shape[1, 0] = True  # the second's rules out 0, a runner-up
     assert dotmatrix.shape_contradicts(shape, costs).tolist() == [True, False]
+
+
+@pytest.mark.parametrize(("index", "truth"), [(13, "26315909892669"), (27, "19153523629702")])
+def test_a_flagged_one_three_dots_wide_is_no_four(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: int, truth: str
+) -> None:
+    # the tailed 1 (X11's 4 without its bar row, read "T" among letters) is 0.5-1.3 dots
+    # from a 4 template: blur left the gap under its point uncertain, a 3-dot "bar" gave
+    # it a 4's shape; every design of a 4 spans 4 columns or more
+    photo, value = bench_photo(tmp_path, "tailed", "hard", index, seed=SEED)
+    assert value == truth
+    assert _read(photo, "tailed") == (ScreenKind.PRM, truth, True)
+    four = structure.DIGIT_SHAPES["4"]
+    monkeypatch.setitem(
+        structure.DIGIT_SHAPES,
+        "4",
+        structure.Allowed(four.holes, (*four.flags[:-1], frozenset({True, False}))),
+    )
+    structure._digits_of.cache_clear()
+    structure._admitted.cache_clear()
+    try:
+        assert _read(photo, "tailed") == (ScreenKind.PRM, truth, False)
+    finally:
+        monkeypatch.undo()
+        structure._digits_of.cache_clear()
+        structure._admitted.cache_clear()
+
+
+def test_a_four_is_wide_in_every_design() -> None:
+    for font in FONTS:
+        four = structure.shape_of(glyph_bits("4", font)[-7:])
+        assert four is not None and four.wide, font
+    narrow_one = glyph_bits("1", "tailed").copy()
+    narrow_one[2, 1] = True  # the gap under its point lit by blur: a 3-dot bar
+    assert "4" not in structure.admitted(narrow_one.reshape(-1).astype(float))

@@ -246,6 +246,7 @@ def _reference_shape(lit: list[list[bool]]) -> Shape | None:
         right_wall=lit[bottom - 2][right] and lit[bottom - 1][right],
         top_cap=sum(lit[top]) >= cap,
         bottom_cap=sum(lit[bottom]) >= cap,
+        wide=width >= structure.WIDE_COLS,
     )
 
 
