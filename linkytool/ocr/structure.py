@@ -60,6 +60,8 @@ class Shape:
     ``top_cap``, ``bottom_cap``: the ink's top (bottom) row lit over its width but two
     dots (2 at least): a 7's top, not a 1's or a 4's point. ``wide``: the ink spans
     :data:`WIDE_COLS` columns or more (a 4's bar crosses its stem to a left stroke).
+    ``bottom_point``: the ink's bottom row is one dot (a stroke's end: a 7's or a 4's
+    stem, not a 3's or a 5's base).
     """
 
     holes: str
@@ -69,6 +71,7 @@ class Shape:
     top_cap: bool
     bottom_cap: bool
     wide: bool = True
+    bottom_point: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ class Allowed:
 
 
 #: The yes/no features of :class:`Shape`, in the order of a :data:`DIGIT_SHAPES` row.
-FLAGS = ("bar", "left_wall", "right_wall", "top_cap", "bottom_cap", "wide")
+FLAGS = ("bar", "left_wall", "right_wall", "top_cap", "bottom_cap", "wide", "bottom_point")
 
 
 def _allowed(holes: str, flags: str) -> Allowed:
@@ -110,19 +113,21 @@ def _allowed(holes: str, flags: str) -> Allowed:
 #: each admits its own row and no other. A 4 is wide (ocrQ, tuning seed 136001): its bar
 #: crosses the stem to a left stroke, 4 or 5 columns in every design, where a flagged 1
 #: (``#.#`` under its point: the tailed 1, which is X11's 4 without its bar row) is 3;
-#: blur that leaves a 1's gap uncertain gave it a 3-dot "bar", a 4's shape.
+#: blur that leaves a 1's gap uncertain gave it a 3-dot "bar", a 4's shape. A 7 ends in
+#: its stroke's one dot (every design): a bottom row of 2 dots left it no bottom cap, a
+#: 7's shape, for HD44780's flat-topped 3 with a blurred base (tuning seeds 136001-2).
 DIGIT_SHAPES: dict[str, Allowed] = {
-    #                 holes    bar left right top bottom wide
-    "0": _allowed("T", "     *   *    *    *   *      *"),
-    "1": _allowed("-", "     n   *    *    n   *      *"),
-    "2": _allowed("-", "     n   *    n    y   y      *"),
-    "3": _allowed("-", "     n   *    y    y   y      *"),
-    "4": _allowed("-|U", "   y   *    *    n   *      y"),
-    "5": _allowed("-", "     y   y    *    y   *      *"),
-    "6": _allowed("L", "     *   *    *    *   *      *"),
-    "7": _allowed("-", "     n   *    *    y   n      *"),
-    "8": _allowed("UL", "    *   *    *    *   *      *"),
-    "9": _allowed("U", "     *   *    *    y   *      *"),
+    #                 holes    bar left right top bottom wide point
+    "0": _allowed("T", "     *   *    *    *   *      *    *"),
+    "1": _allowed("-", "     n   *    *    n   *      *    *"),
+    "2": _allowed("-", "     n   *    n    y   y      *    *"),
+    "3": _allowed("-", "     n   *    y    y   y      *    *"),
+    "4": _allowed("-|U", "   y   *    *    n   *      y    *"),
+    "5": _allowed("-", "     y   y    *    y   *      *    *"),
+    "6": _allowed("L", "     *   *    *    *   *      *    *"),
+    "7": _allowed("-", "     n   *    *    y   n      *    y"),
+    "8": _allowed("UL", "    *   *    *    *   *      *    *"),
+    "9": _allowed("U", "     *   *    *    y   *      *    *"),
 }
 
 
@@ -219,6 +224,7 @@ def _shape_bits(pattern: int) -> Shape | None:
         top_cap=counts[top] >= cap,
         bottom_cap=counts[bottom] >= cap,
         wide=width >= WIDE_COLS,
+        bottom_point=counts[bottom] == 1,
     )
 
 

@@ -247,6 +247,7 @@ def _reference_shape(lit: list[list[bool]]) -> Shape | None:
         top_cap=sum(lit[top]) >= cap,
         bottom_cap=sum(lit[bottom]) >= cap,
         wide=width >= structure.WIDE_COLS,
+        bottom_point=sum(lit[bottom]) == 1,
     )
 
 
