@@ -70,8 +70,8 @@ class Shape:
     right_wall: bool
     top_cap: bool
     bottom_cap: bool
-    wide: bool = True
-    bottom_point: bool = False
+    wide: bool
+    bottom_point: bool
 
 
 @dataclass(frozen=True)
