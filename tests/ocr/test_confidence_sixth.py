@@ -6,8 +6,6 @@ tuning seed), the font held out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +16,7 @@ from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo
+from .conftest import bench_photo, shape_feature_free
 
 SEED = 136001
 
@@ -27,23 +25,6 @@ def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
     with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
         reading = read_photo(photo)
     return reading.screen, reading.value, reading.confident
-
-
-@contextmanager
-def _feature_free(monkeypatch: pytest.MonkeyPatch, digit: str, feature: str) -> Iterator[None]:
-    """``digit``'s row of ``structure.DIGIT_SHAPES`` with ``feature`` left free (either)."""
-    row = structure.DIGIT_SHAPES[digit]
-    flags = list(row.flags)
-    flags[structure.FLAGS.index(feature)] = frozenset({True, False})
-    monkeypatch.setitem(structure.DIGIT_SHAPES, digit, structure.Allowed(row.holes, tuple(flags)))
-    structure._digits_of.cache_clear()
-    structure._admitted.cache_clear()
-    try:
-        yield
-    finally:
-        monkeypatch.undo()
-        structure._digits_of.cache_clear()
-        structure._admitted.cache_clear()
 
 
 def test_a_shape_that_rules_out_its_own_nearest_digit_rules_nothing_out(
@@ -69,16 +50,14 @@ def test_shape_contradicts_names_the_cells_whose_shape_rules_out_their_nearest()
 
 
 @pytest.mark.parametrize(("index", "truth"), [(13, "26315909892669"), (27, "19153523629702")])
-def test_a_flagged_one_three_dots_wide_is_no_four(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: int, truth: str
-) -> None:
+def test_a_flagged_one_three_dots_wide_is_no_four(tmp_path: Path, index: int, truth: str) -> None:
     # the tailed 1 (X11's 4 without its bar row, read "T" among letters) is 0.5-1.3 dots
     # from a 4 template: blur left the gap under its point uncertain, a 3-dot "bar" gave
     # it a 4's shape; every design of a 4 spans 4 columns or more
     photo, value = bench_photo(tmp_path, "tailed", "hard", index, seed=SEED)
     assert value == truth
     assert _read(photo, "tailed") == (ScreenKind.PRM, truth, True)
-    with _feature_free(monkeypatch, "4", "wide"):
+    with shape_feature_free("4", "wide"):
         assert _read(photo, "tailed") == (ScreenKind.PRM, truth, False)
 
 
@@ -91,14 +70,12 @@ def test_a_four_is_wide_in_every_design() -> None:
     assert "4" not in structure.admitted(narrow_one.reshape(-1).astype(float))
 
 
-def test_a_flat_topped_three_with_a_base_of_two_dots_is_no_seven(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_flat_topped_three_with_a_base_of_two_dots_is_no_seven(tmp_path: Path) -> None:
     # HD44780's flat-topped 3 (held out) fits its nearest 3 3.7 dots worse than the
     # title letters; blur left its base two dots, no bottom cap: a 7's shape, the
     # runner-up 3.8 dots off, too close for that misfit. A 7 ends in its stroke's one dot.
     photo, value = bench_photo(tmp_path, "hd44780", "hard", 4, seed=136002)
     assert value == "631"
     assert _read(photo, "hd44780") == (ScreenKind.INJECTION_INDEX, "631", True)
-    with _feature_free(monkeypatch, "7", "bottom_point"):
+    with shape_feature_free("7", "bottom_point"):
         assert _read(photo, "hd44780") == (ScreenKind.INJECTION_INDEX, "631", False)
