@@ -38,6 +38,8 @@ DIGITS = "0123456789"
 #: A glyph shorter than this [dots] is cut by the grid (or no digit): no evidence. The
 #: narrow X11 designs are 6 dots high, the HD44780-style ones 7.
 MIN_INK_ROWS = 6
+#: Columns of ink a wide glyph spans (:attr:`Shape.wide`).
+WIDE_COLS = 4
 
 #: The bit mask of :func:`_admitted` admitting every digit.
 EVERY_DIGIT = (1 << len(DIGITS)) - 1
@@ -56,7 +58,10 @@ class Shape:
     (all but one dot, 3 at least). ``left_wall``: the ink's left column lit on both
     rows under its top; ``right_wall``: its right column on both rows above its bottom.
     ``top_cap``, ``bottom_cap``: the ink's top (bottom) row lit over its width but two
-    dots (2 at least): a 7's top, not a 1's or a 4's point.
+    dots (2 at least): a 7's top, not a 1's or a 4's point. ``wide``: the ink spans
+    :data:`WIDE_COLS` columns or more (a 4's bar crosses its stem to a left stroke).
+    ``bottom_point``: the ink's bottom row is one dot (a stroke's end: a 7's or a 4's
+    stem, not a 3's or a 5's base).
     """
 
     holes: str
@@ -65,6 +70,8 @@ class Shape:
     right_wall: bool
     top_cap: bool
     bottom_cap: bool
+    wide: bool
+    bottom_point: bool
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ class Allowed:
 
 
 #: The yes/no features of :class:`Shape`, in the order of a :data:`DIGIT_SHAPES` row.
-FLAGS = ("bar", "left_wall", "right_wall", "top_cap", "bottom_cap")
+FLAGS = ("bar", "left_wall", "right_wall", "top_cap", "bottom_cap", "wide", "bottom_point")
 
 
 def _allowed(holes: str, flags: str) -> Allowed:
@@ -103,19 +110,24 @@ def _allowed(holes: str, flags: str) -> Allowed:
 #: 4 a bar and a point on top, a 7 a top and no base...), each row asking only what
 #: tells its digit from the others, and checked against every design of
 #: :mod:`linkytool.ocr.font5x7` (HD44780, alt, X11 5x7 and 5x8, Spleen, plain, tailed):
-#: each admits its own row and no other.
+#: each admits its own row and no other. A 4 is wide (ocrQ, tuning seed 136001): its bar
+#: crosses the stem to a left stroke, 4 or 5 columns in every design, where a flagged 1
+#: (``#.#`` under its point: the tailed 1, which is X11's 4 without its bar row) is 3;
+#: blur that leaves a 1's gap uncertain gave it a 3-dot "bar", a 4's shape. A 7 ends in
+#: its stroke's one dot (every design): a bottom row of 2 dots left it no bottom cap, a
+#: 7's shape, for HD44780's flat-topped 3 with a blurred base (tuning seeds 136001-2).
 DIGIT_SHAPES: dict[str, Allowed] = {
-    #                 holes    bar left right top bottom
-    "0": _allowed("T", "     *   *    *    *   *"),
-    "1": _allowed("-", "     n   *    *    n   *"),
-    "2": _allowed("-", "     n   *    n    y   y"),
-    "3": _allowed("-", "     n   *    y    y   y"),
-    "4": _allowed("-|U", "   y   *    *    n   *"),
-    "5": _allowed("-", "     y   y    *    y   *"),
-    "6": _allowed("L", "     *   *    *    *   *"),
-    "7": _allowed("-", "     n   *    *    y   n"),
-    "8": _allowed("UL", "    *   *    *    *   *"),
-    "9": _allowed("U", "     *   *    *    y   *"),
+    #                 holes    bar left right top bottom wide point
+    "0": _allowed("T", "     *   *    *    *   *      *    *"),
+    "1": _allowed("-", "     n   *    *    n   *      *    *"),
+    "2": _allowed("-", "     n   *    n    y   y      *    *"),
+    "3": _allowed("-", "     n   *    y    y   y      *    *"),
+    "4": _allowed("-|U", "   y   *    *    n   *      y    *"),
+    "5": _allowed("-", "     y   y    *    y   *      *    *"),
+    "6": _allowed("L", "     *   *    *    *   *      *    *"),
+    "7": _allowed("-", "     n   *    *    y   n      *    y"),
+    "8": _allowed("UL", "    *   *    *    *   *      *    *"),
+    "9": _allowed("U", "     *   *    *    y   *      *    *"),
 }
 
 
@@ -211,6 +223,8 @@ def _shape_bits(pattern: int) -> Shape | None:
         right_wall=lit(bottom - 2, right) and lit(bottom - 1, right),
         top_cap=counts[top] >= cap,
         bottom_cap=counts[bottom] >= cap,
+        wide=width >= WIDE_COLS,
+        bottom_point=counts[bottom] == 1,
     )
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from linkytool.ocr import PhotoReading, panel, read_photo
+from linkytool.ocr import PhotoReading, panel, read_photo, structure
 from linkytool.ocr.settings import SETTINGS
 from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
 from ocrsynth.generate import draw_scene
@@ -163,3 +164,21 @@ def panel_rules_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         panel, "SETTINGS", dataclasses.replace(SETTINGS, read_turned=False, edge_smooth_px=0)
     )
+
+
+@contextmanager
+def shape_feature_free(digit: str, feature: str) -> Iterator[None]:
+    """``digit``'s row of ``structure.DIGIT_SHAPES`` with ``feature`` left free (either
+    value) inside the block, the shape caches cleared on entry and exit."""
+    row = structure.DIGIT_SHAPES[digit]
+    flags = list(row.flags)
+    flags[structure.FLAGS.index(feature)] = frozenset({True, False})
+    structure.DIGIT_SHAPES[digit] = structure.Allowed(row.holes, tuple(flags))
+    structure._digits_of.cache_clear()
+    structure._admitted.cache_clear()
+    try:
+        yield
+    finally:
+        structure.DIGIT_SHAPES[digit] = row
+        structure._digits_of.cache_clear()
+        structure._admitted.cache_clear()
