@@ -81,9 +81,10 @@ def parse_value(kind: ScreenKind, text: str) -> FieldMatch | None:
     if match is None or match.repaired:
         return match
     used = set(match.digit_positions)
-    for run in re.finditer(r"(?<![A-Z])\d+(?![A-Z])", folded(text)):
-        # a number left out; digits inside words ("C0URANTE": the ROM's O) do not count
-        if not used.issuperset(range(run.start(), run.end())):
+    for run in re.finditer(r"[A-Z\d]+", folded(text)):
+        # a number left out; digits inside words ("C0URANTE", "00URANTE") do not count
+        digits = {run.start() + i for i, c in enumerate(run.group()) if c.isdigit()}
+        if 2 * len(digits) > len(run.group()) and not used >= digits:
             return replace(match, repaired=True, rule=f"{match.rule}, a number left out")
     return match
 

@@ -27,9 +27,12 @@ _UNIT_AHEAD_RE = re.compile(r"\s?" + _KWH)
 def number_before_unit(token: str, rest: str) -> bool:
     """Whether ``token`` (letters and digits, followed by ``rest`` on its line) is the
     index screen's number: it stands right before the unit ("TTO kWh": 770 whose 7s
-    read T and 0 O; "H kWh": an open-top 4), so its cells lean to digits as a token
-    holding one does. A mark ("." before "kWh") is no digit of it."""
-    return token.isalnum() and _UNIT_AHEAD_RE.match(same_length_upper(rest)) is not None
+    read T and 0 O; "H kWh": an open-top 4), or ends with it, glued ("TkWh": the
+    alternative ROM's 7 read T, tuning seed 135001 photo 39), so its cells lean to
+    digits as a token holding one does. A mark ("." before "kWh") is no digit of it."""
+    text = same_length_upper(token + rest)
+    ends = range(1, len(token) + 1)
+    return token.isalnum() and any(_UNIT_AHEAD_RE.match(text, end) for end in ends)
 
 
 def index_digits_plausible(digits: str) -> bool:
