@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from linkytool.ocr.dates import best_date_digits, parse_date
-from linkytool.ocr.fields import FieldMatch, digit_positions, folded
-from linkytool.ocr.indexes import number_before_unit, parse_index
+from linkytool.ocr.fields import FieldMatch, digit_positions, folded, number_left_out
+from linkytool.ocr.indexes import number_before_unit, parse_index, unit_cells
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 
@@ -80,12 +80,9 @@ def parse_value(kind: ScreenKind, text: str) -> FieldMatch | None:
     match = parser(text) if parser else None
     if match is None or match.repaired:
         return match
-    used = set(match.digit_positions)
-    for run in re.finditer(r"[A-Z\d]+", folded(text)):
-        # a number left out; digits inside words ("C0URANTE", "00URANTE") do not count
-        digits = {run.start() + i for i, c in enumerate(run.group()) if c.isdigit()}
-        if 2 * len(digits) > len(run.group()) and not used >= digits:
-            return replace(match, repaired=True, rule=f"{match.rule}, a number left out")
+    text, used = folded(text), set(match.digit_positions)
+    if number_left_out(text, used | unit_cells(text, max(used, default=-1) + 1)):
+        return replace(match, repaired=True, rule=f"{match.rule}, a number left out")
     return match
 
 

@@ -35,6 +35,13 @@ def number_before_unit(token: str, rest: str) -> bool:
     return token.isalnum() and any(_UNIT_AHEAD_RE.match(text, end) for end in ends)
 
 
+def unit_cells(text: str, start: int) -> set[int]:
+    """The positions of the unit starting at ``start`` in ``text`` (folded), its k
+    misread included ("0000054WH"), none when no unit starts there."""
+    unit = _UNIT_AHEAD_RE.match(text, start)
+    return set(range(*unit.span())) if unit else set()
+
+
 def index_digits_plausible(digits: str) -> bool:
     """True for an unpadded number or one padded to a known width."""
     widths = SETTINGS.index_pad_widths
@@ -100,4 +107,4 @@ def _glued_to_padding(digits: str) -> int:
     return 0
 
 
-__all__ = ["index_digits_plausible", "number_before_unit", "parse_index"]
+__all__ = ["index_digits_plausible", "number_before_unit", "parse_index", "unit_cells"]

@@ -1,0 +1,87 @@
+"""Normal photos of every held-out font, second pass (ocrO): readings held to confirm,
+or lost, by the grammar rather than by the cells.
+
+The photos are ``bench/ocr_accuracy.py --font FONT --level normal --seed S`` (ocrO's
+tuning seeds 135001-135499), the font held out; each is read right and confidently, and
+was not before the rule its test switches back.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from linkytool.ocr import grammar, read_photo, valuecells
+from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
+from linkytool.ocr.grammar import parse_value
+from linkytool.ocr.result import PhotoReading, ScreenKind
+
+from .conftest import bench_photo
+
+
+def _read(photo: Path, held_out: str) -> PhotoReading:
+    with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
+        return read_photo(photo)
+
+
+def _old_left_out(text: str, explained: set[int]) -> bool:
+    """The check before ocrO: a digit run not touching a letter (it backtracked, so
+    "00URANTE" held the run "0" before "0")."""
+    return any(
+        not explained.issuperset(range(run.start(), run.end()))
+        for run in re.finditer(r"(?<![A-Z])\d+(?![A-Z])", text)
+    )
+
+
+@pytest.mark.parametrize("font", ["hd44780", "plain"])
+def test_a_title_word_leaning_to_digits_is_no_number_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, font: str
+) -> None:
+    # "DATE C0URANTE" / "04/09/27": the token C0URANTE holds a digit (the ROM's O read
+    # 0), so its cells lean to digits and the C reads 0: "00URANTE", whose "0" before
+    # "0" the old check took for a number left outside the date (a layout guess)
+    photo, truth = bench_photo(tmp_path, font, "normal", 0, seed=135001)
+    assert truth == "2027-09-04"
+    reading = _read(photo, font)
+    assert (reading.screen, reading.value, reading.confident) == (ScreenKind.DATE, truth, True)
+    monkeypatch.setattr(grammar, "number_left_out", _old_left_out)
+    reading = _read(photo, font)
+    assert (reading.value, reading.confident) == (truth, False)
+
+
+def test_digits_beside_letters_in_a_number_are_still_left_out() -> None:
+    for text in ("29/07/2027 X0833", "29/07/2027 0833X", "12 kWh 34"):
+        kind = ScreenKind.INJECTION_INDEX if "kWh" in text else ScreenKind.DATE
+        match = parse_value(kind, text)
+        assert match is not None and match.repaired, text
+
+
+@pytest.mark.parametrize(
+    ("index", "seed", "value"),
+    [
+        (39, 135001, "7"),  # "7kWh" read "TkWh": the alternative ROM's 7 as T
+        (25, 135002, "0"),  # "000000kWh" read "OOOOOOkWh": its round 0s as O
+    ],
+)
+def test_a_number_glued_to_its_unit_leans_to_digits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: int, seed: int, value: str
+) -> None:
+    # the token holds no digit and no unit follows it (it ends with the unit): its cells
+    # were left letters and no index was read ("Valeur illisible")
+    photo, truth = bench_photo(tmp_path, "alt", "normal", index, seed=seed)
+    assert truth == value
+    reading = _read(photo, "alt")
+    assert (reading.screen, reading.value, reading.confident) == (
+        ScreenKind.INJECTION_INDEX,
+        value,
+        True,
+    )
+
+    def before_the_unit_only(token: str, rest: str) -> bool:
+        unit = re.match(r"\s?(?:K(?:W|\dH)|\SWH)", rest.upper())
+        return any(c.isdigit() for c in token) or (token.isalnum() and unit is not None)
+
+    monkeypatch.setattr(valuecells, "number_token", before_the_unit_only)
+    assert _read(photo, "alt").value is None
