@@ -9,6 +9,7 @@ was not before the rule its test switches back.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,33 @@ def test_a_number_glued_to_its_unit_leans_to_digits(
 
     monkeypatch.setattr(valuecells, "number_token", before_the_unit_only)
     assert _read(photo, "alt").value is None
+
+
+def test_tesseract_naming_the_spotted_title_stands_for_the_cell_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # X11 5x8 left out: its E reads L ("DATL": no cell text names the screen), DATE is
+    # spotted at 3.7 dots a letter, 3.3 below the next screen's word (under
+    # spot_sure_gap); tesseract reads "DATE". Two readings of the title and a value no
+    # other screen shows: certain, as when every variant's cell text names it
+    from linkytool.ocr import reader
+    from linkytool.ocr.panel import PanelRead
+    from linkytool.ocr.screenkind import TitleReading, read_title
+
+    photo, truth = bench_photo(tmp_path, "x11_5x8", "normal", 49, seed=135001)
+    assert truth == "2025-12-25T09:33"
+    seen: list[Sequence[PanelRead]] = []
+
+    def keeping(reads: Sequence[PanelRead], text: str | None) -> TitleReading:
+        seen.append(reads)
+        return read_title(reads, text)
+
+    monkeypatch.setattr(reader, "read_title", keeping)
+    reading = _read(photo, "x11_5x8")
+    assert (reading.screen, reading.value, reading.confident) == (ScreenKind.DATE, truth, True)
+    reads = seen[-1]
+    assert reads[0].text[0].strip() == "DATL"
+    title = read_title(reads, "DATE")
+    assert title.kind is ScreenKind.DATE and title.certain and title.spot_gap < 4.0
+    assert not read_title(reads, None).certain
+    assert not read_title(reads, "DATL").certain
