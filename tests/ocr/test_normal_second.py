@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from linkytool.ocr import grammar, read_photo, valuecells
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
@@ -116,3 +117,37 @@ def test_tesseract_naming_the_spotted_title_stands_for_the_cell_text(
     assert title.kind is ScreenKind.DATE and title.certain and title.spot_gap < 4.0
     assert not read_title(reads, None).certain
     assert not read_title(reads, "DATL").certain
+
+
+def test_the_green_channel_reads_where_the_first_variant_did_when_better_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # X11 5x8 left out: the green channel fitted its own layout with line 2 half a pitch
+    # off (a dot pitch of 5.58 px for 5.76), every digit 3-6 dots off its templates:
+    # unfamiliar digits in that variant alone held the PRM to confirm. At the first
+    # variant's dots it reads better (lower rank), and the PRM is confident
+    from linkytool.ocr import panel, reader
+    from linkytool.ocr.dotmatrix import FontSet
+    from linkytool.ocr.lcdgrid import GridSample, sample_grid
+
+    photo, truth = bench_photo(tmp_path, "x11_5x8", "normal", 47, seed=135003)
+    assert truth == "02326613741891"
+    reading = _read(photo, "x11_5x8")
+    assert (reading.screen, reading.value, reading.confident) == (ScreenKind.PRM, truth, True)
+
+    def own_layout(
+        image: Image.Image,
+        variant: panel.Variant,
+        font: FontSet | None = None,
+        *,
+        like: GridSample | None = None,
+    ) -> panel.PanelRead:
+        lattice = like.lattice if like is not None else None
+        at = like if like is not None and like.placed else None
+        channel = panel._channel(image, variant.channel)
+        grid = sample_grid(channel, window=variant.window, lattice=lattice, at=at)
+        return panel.classify_grid(grid, variant, font)
+
+    monkeypatch.setattr(reader, "read_panel", own_layout)
+    reading = _read(photo, "x11_5x8")
+    assert (reading.value, reading.confident) == (truth, False)
