@@ -92,6 +92,18 @@ def digit_positions(text: str, start: int, end: int) -> tuple[int, ...]:
     return tuple(i for i in range(start, end) if text[i].isdigit())
 
 
+def number_left_out(text: str, explained: set[int]) -> bool:
+    """Whether ``text`` (folded) holds a digit the value does not explain (``explained``:
+    its digits' and unit's positions) in a number: a run of letters and digits holding
+    more digits than letters. Digits inside words do not count ("C0URANTE": the ROM's O;
+    "00URANTE": its C leaning to a digit beside it, tuning seed 135001 photo 0)."""
+    for run in re.finditer(r"[A-Z\d]+", text):
+        digits = {run.start() + i for i, c in enumerate(run.group()) if c.isdigit()}
+        if 2 * len(digits) > len(run.group()) and not explained >= digits:
+            return True
+    return False
+
+
 def group_positions(match: re.Match[str], count: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """(digit positions, group lengths) of the first ``count`` groups that matched."""
     positions: list[int] = []
@@ -112,5 +124,6 @@ __all__ = [
     "fold_digits",
     "folded",
     "group_positions",
+    "number_left_out",
     "same_length_upper",
 ]

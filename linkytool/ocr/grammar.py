@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from linkytool.ocr.dates import best_date_digits, parse_date
-from linkytool.ocr.fields import FieldMatch, digit_positions, folded
-from linkytool.ocr.indexes import number_before_unit, parse_index
+from linkytool.ocr.fields import FieldMatch, digit_positions, folded, number_left_out
+from linkytool.ocr.indexes import number_before_unit, parse_index, unit_cells
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 
@@ -80,11 +80,9 @@ def parse_value(kind: ScreenKind, text: str) -> FieldMatch | None:
     match = parser(text) if parser else None
     if match is None or match.repaired:
         return match
-    used = set(match.digit_positions)
-    for run in re.finditer(r"(?<![A-Z])\d+(?![A-Z])", folded(text)):
-        # a number left out; digits inside words ("C0URANTE": the ROM's O) do not count
-        if not used.issuperset(range(run.start(), run.end())):
-            return replace(match, repaired=True, rule=f"{match.rule}, a number left out")
+    text, used = folded(text), set(match.digit_positions)
+    if number_left_out(text, used | unit_cells(text, max(used, default=-1) + 1)):
+        return replace(match, repaired=True, rule=f"{match.rule}, a number left out")
     return match
 
 

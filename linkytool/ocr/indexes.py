@@ -27,9 +27,19 @@ _UNIT_AHEAD_RE = re.compile(r"\s?" + _KWH)
 def number_before_unit(token: str, rest: str) -> bool:
     """Whether ``token`` (letters and digits, followed by ``rest`` on its line) is the
     index screen's number: it stands right before the unit ("TTO kWh": 770 whose 7s
-    read T and 0 O; "H kWh": an open-top 4), so its cells lean to digits as a token
-    holding one does. A mark ("." before "kWh") is no digit of it."""
-    return token.isalnum() and _UNIT_AHEAD_RE.match(same_length_upper(rest)) is not None
+    read T and 0 O; "H kWh": an open-top 4), or ends with it, glued ("TkWh": the
+    alternative ROM's 7 read T, tuning seed 135001 photo 39), so its cells lean to
+    digits as a token holding one does. A mark ("." before "kWh") is no digit of it."""
+    text = same_length_upper(token + rest)
+    ends = range(1, len(token) + 1)
+    return token.isalnum() and any(_UNIT_AHEAD_RE.match(text, end) for end in ends)
+
+
+def unit_cells(text: str, start: int) -> set[int]:
+    """The positions of the unit starting at ``start`` in ``text`` (folded), its k
+    misread included ("0000054WH"), none when no unit starts there."""
+    unit = _UNIT_AHEAD_RE.match(text, start)
+    return set(range(*unit.span())) if unit else set()
 
 
 def index_digits_plausible(digits: str) -> bool:
@@ -97,4 +107,4 @@ def _glued_to_padding(digits: str) -> int:
     return 0
 
 
-__all__ = ["index_digits_plausible", "number_before_unit", "parse_index"]
+__all__ = ["index_digits_plausible", "number_before_unit", "parse_index", "unit_cells"]

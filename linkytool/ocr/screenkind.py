@@ -150,6 +150,10 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
     votes = {k for k in (*text_kinds, tesseract_kind) if k in VALUE_KINDS}
     if kind in VALUE_KINDS:
         text_sure = set(text_kinds) == {kind} and spot_cost <= SETTINGS.spot_text_sure_cost
+        # tesseract's reading of the title strip is a text too: the X11 5x8 E read L
+        # ("DATL", no cell text names it; spotted at 3.7, a gap of 3.3: tuning seed
+        # 135001, normal photo 49)
+        read_sure = text_sure or (tesseract_kind == kind and spot_cost <= SETTINGS.spot_sure_cost)
         certain = (
             votes <= {kind}
             and spotted == kind
@@ -157,7 +161,7 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
             and (
                 spot_gap >= SETTINGS.spot_sure_gap
                 or (
-                    text_sure
+                    read_sure
                     and _text_names_it_alone(kind, tesseract_kind)
                     and spot_gap >= SETTINGS.spot_text_sure_gap
                 )

@@ -74,7 +74,11 @@ class Settings:
         "(valuecells.faint_digit, PRM and date only, no new constant): leave-one-font-out "
         "seeds 130001 and 130002 (20 hard photos per font); blank_ink_share (a date's faint "
         "noise blanked): leave-one-font-out seed 130003 (40 hard photos per font; 130001, "
-        "130002 and 130004 measured)"
+        "130002 and 130004 measured); digits inside a title word no number left out, a "
+        "number glued to its unit, tesseract as the title's text witness and the green "
+        "channel's own layout kept only when it reads better (ocrO, no constant of their "
+        "own): leave-one-font-out seeds 135001-135003 (50 normal photos per font) and "
+        "135001 (20 hard photos per font)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---

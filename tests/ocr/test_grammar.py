@@ -245,6 +245,8 @@ def test_clean_readings_are_not_repaired() -> None:
         (ScreenKind.DATE, "14/02/2026 12:26"),
         (ScreenKind.DATE, "DATE  01/08/2026\nHEURE      16:34"),
         (ScreenKind.DATE, " DATE C0URANTE  \n25/12/25   14:50"),  # the ROM's O in a word
+        (ScreenKind.DATE, "DATE 00URANTE   \n        04/09/27"),  # its C leaning to 0 too
+        (ScreenKind.INJECTION_INDEX, "   0000054Wh    "),  # the unit's k read 4
         (ScreenKind.PRM, " 07861242182801 "),
         (ScreenKind.INJECTION_INDEX, "000000214 kWh"),
     ):
@@ -266,6 +268,8 @@ def test_clean_readings_are_not_repaired() -> None:
         (ScreenKind.PRM, " 07861242182801  4", "07861242182801"),
         (ScreenKind.PRM, "12460061131665 4", "12460061131665"),  # 14 digits either way
         (ScreenKind.DATE, "29/07/2027 0833", "2027-07-29"),
+        (ScreenKind.DATE, "29/07/2027 X0833", "2027-07-29"),  # a letter glued to it
+        (ScreenKind.DATE, "29/07/2027 0833X", "2027-07-29"),
     ],
 )
 def test_unexplained_digits_make_a_guess(kind: ScreenKind, text: str, value: str) -> None:

@@ -220,6 +220,10 @@ def test_the_token_before_the_unit_is_the_number(tmp_path: Path, index: int, val
         (".", " kWh", False),  # a mark is no digit
         ("HEURE", "      12:40", False),
         ("TTO", "   kWh", False),  # the unit is one blank away
+        ("TkWh", "    ", True),  # glued to the unit: the alternative ROM's 7 (ocrO)
+        ("OOOOOOkWh", "", True),  # its 0s read O
+        ("kWh", "", False),  # the unit alone
+        ("INDEX", " INJECTION", False),
     ],
 )
 def test_a_number_stands_before_the_unit(token: str, rest: str, number: bool) -> None:
