@@ -42,6 +42,25 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert len(result.output.strip().splitlines()) > 2
 
 
+#: A help line starting with punctuation French glues to the word before it, or ending
+#: with an opening quote (« [défaut » then « : 0] »).
+BROKEN_AT_GLUED_SPACE = re.compile(r"^\s+[:;?!»]|«$", re.MULTILINE)
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_help_is_never_wrapped_at_a_glued_space(width: int) -> None:
+    """At every width, no help line of any command starts with « : ; ? ! » » nor ends
+    with « « » (each occurred at 60 or 80 columns before ``french.wrap_french``), and the
+    help keeps plain spaces."""
+    broken = []
+    for path in ALL_COMMANDS:
+        result = CliRunner().invoke(cli, [*path, "--help"], terminal_width=width)
+        assert result.exit_code == 0, result.output
+        assert "\u00a0" not in result.output
+        broken += [(path, m.group()) for m in BROKEN_AT_GLUED_SPACE.finditer(result.output)]
+    assert broken == []
+
+
 def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0

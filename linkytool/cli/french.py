@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -236,6 +237,23 @@ def _convert_french_float(
     return number
 
 
+#: click's own wrapping, which :func:`wrap_french` calls.
+_CLICK_WRAP_TEXT = click.formatting.wrap_text
+#: A space French typography glues to its neighbour: before « : ; ? ! » » and after « « ».
+_GLUED_SPACE = re.compile(r" (?=[:;?!»])|(?<=«) ")
+#: Stands for a glued space while the text is wrapped (not a space to ``textwrap``).
+_NO_BREAK = "\u00a0"
+
+
+def wrap_french(text: str, *args: Any, **kwargs: Any) -> str:
+    """click's ``wrap_text`` that never breaks a line at a space French glues to the
+    punctuation after it or the quote before it: no help line starts with « : » or « ; »
+    (« [défaut : 0] » split as « [défaut » / « : 0] » at 80 columns). The output keeps
+    plain spaces."""
+    glued = _GLUED_SPACE.sub(_NO_BREAK, text)
+    return str(_CLICK_WRAP_TEXT(glued, *args, **kwargs)).replace(_NO_BREAK, " ")
+
+
 #: click's modules that import ``gettext`` / ``ngettext`` under these names.
 CLICK_MODULES = (
     "click.core",
@@ -277,3 +295,4 @@ def install() -> None:
     click.types._NumberRangeBase._describe_range = describe_range  # type: ignore[method-assign,assignment]
     click.types.FloatParamType.convert = _convert_french_float  # type: ignore[method-assign,assignment]
     click.core.Option.get_help_extra = _french_help_extra  # type: ignore[method-assign]
+    click.formatting.wrap_text = wrap_french

@@ -221,7 +221,7 @@ def mes() -> None:
     """Dossier d'auto-mise en service : prérequis, attestation, dossier d'envoi.
 
     Flux habituel : mes new DOSSIER.toml, remplir le fichier (ou l'interface),
-    mes import-tic, mes import-photos, mes test, mes check, mes attest, mes pack ;
+    mes import-tic, mes import-photos, mes test, mes check, mes attest, mes pack ;
     mes verify contrôle une attestation signée.
     """
 
