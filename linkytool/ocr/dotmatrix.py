@@ -961,7 +961,8 @@ def detect_fonts(cells: FloatArray) -> FontSet | None:
     names = _ACTIVE_FONTS[0]
     if len(names) < 2:
         return None
-    fits = {name: char_distances(cells, name, designs=True)[1].min(axis=1) for name in names}
+    read = {name: char_distances(cells, name, designs=True) for name in names}
+    fits = {name: distances.min(axis=1) for name, (_, distances) in read.items()}
     totals = {name: float(fit.sum()) for name, fit in fits.items()}
     best = min(totals.values())
     kept = tuple(name for name in names if totals[name] - best < FONT_MARGIN)
@@ -973,7 +974,39 @@ def detect_fonts(cells: FloatArray) -> FontSet | None:
     kept_fit = np.min([fits[name] for name in kept], axis=0)
     if float((kept_fit - every).max()) > FONT_CELL_SLACK:
         return None
+    if _shape_needs_left_out(cells, read, kept):
+        return None
     return kept
+
+
+def _shape_needs_left_out(
+    cells: FloatArray, read: dict[str, tuple[tuple[str, ...], FloatArray]], kept: FontSet
+) -> bool:
+    """Whether a cell (of ``cells`` (N, 35)) whose shape is one digit's alone
+    (:func:`~linkytool.ocr.structure.admitted`) is read as that digit, and nearer, by a
+    set :func:`detect_fonts` would leave out, and as another character by every kept set.
+
+    The tailed set's 6 (``.###.`` over ``#...#``, its top closed on the right) is one
+    dot from the alternative ROM's 6 and two from HD44780's 8, on a panel whose other
+    glyphs are HD44780's: kept alone, HD44780 read it 8, 0.6-1.0 dot worse than the
+    left-out 6 (under :data:`FONT_CELL_SLACK`), and the value was wrong (tuning seed
+    137001, tailed normal photos 12 and 45, ``000008`` for 000006). Its shape, a loop
+    below and a stroke open on the right above, is a 6's and no 8's: evidence besides
+    the templates that the kept set's reading is not the glyph."""
+    kept_fit = np.min([read[name][1].min(axis=1) for name in kept], axis=0)
+    for row in range(len(cells)):
+        kept_chars = {read[name][0][int(np.argmin(read[name][1][row]))] for name in kept}
+        for name in (name for name in read if name not in kept):
+            chars, distances = read[name]
+            char = chars[int(np.argmin(distances[row]))]
+            if (
+                char in DIGITS
+                and char not in kept_chars
+                and distances[row].min() < kept_fit[row]
+                and admitted(cells[row]) == {char}
+            ):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
