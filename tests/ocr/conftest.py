@@ -138,6 +138,15 @@ def bench_photo(
     return path, value
 
 
+def read_held_out(photo: Path, held_out: str) -> PhotoReading:
+    """``read_photo(photo)`` by a reader built without the glyph set ``held_out`` (the
+    benchmark's leave-one-font-out: the photo is drawn in that set)."""
+    from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
+
+    with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
+        return read_photo(photo)
+
+
 def switch_off_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The structural evidence (``linkytool.ocr.structure``) switched off: no digit is
     ruled out by a cell's shape, so a test sees another rule alone."""

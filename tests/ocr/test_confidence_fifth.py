@@ -13,22 +13,20 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from linkytool.ocr import read_photo, valuecells, voting
-from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
+from linkytool.ocr import valuecells, voting
 from linkytool.ocr.grammar import ScreenMatch
 from linkytool.ocr.imaging import median
 from linkytool.ocr.panel import PanelRead
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 
-from .conftest import bench_photo
+from .conftest import bench_photo, read_held_out
 
 SEED = 130001
 
 
 def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool, tuple[str, ...]]:
-    with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
-        reading = read_photo(photo)
+    reading = read_held_out(photo, held_out)
     return reading.screen, reading.value, reading.confident, reading.warnings
 
 

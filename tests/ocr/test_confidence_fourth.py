@@ -15,23 +15,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo, screenkind, voting
+from linkytool.ocr import dotmatrix, screenkind, voting
 from linkytool.ocr.candidate import Repair
-from linkytool.ocr.dotmatrix import DIGITS, template_fonts, use_template_fonts
+from linkytool.ocr.dotmatrix import DIGITS
 from linkytool.ocr.font5x7 import FONTS, bits_of
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.structure import admitted, speckled
 from linkytool.ocr.valuecells import GRAMMAR_EXCLUSIVE_KINDS
 from linkytool.ocr.voting import VariantValue, vote
 
-from .conftest import bench_photo
+from .conftest import bench_photo, read_held_out
 
 SEED = 110011
 
 
 def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
-    with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
-        reading = read_photo(photo)
+    reading = read_held_out(photo, held_out)
     return reading.screen, reading.value, reading.confident
 
 

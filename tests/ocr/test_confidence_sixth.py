@@ -11,19 +11,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo, structure
-from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
+from linkytool.ocr import dotmatrix, structure
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, shape_feature_free
+from .conftest import bench_photo, read_held_out, shape_feature_free
 
 SEED = 136001
 
 
 def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
-    with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
-        reading = read_photo(photo)
+    reading = read_held_out(photo, held_out)
     return reading.screen, reading.value, reading.confident
 
 

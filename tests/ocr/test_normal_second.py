@@ -15,17 +15,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from linkytool.ocr import grammar, read_photo, valuecells
-from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
+from linkytool.ocr import grammar, valuecells
 from linkytool.ocr.grammar import parse_value
-from linkytool.ocr.result import PhotoReading, ScreenKind
+from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo
+from .conftest import bench_photo, read_held_out
 
-
-def _read(photo: Path, held_out: str) -> PhotoReading:
-    with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
-        return read_photo(photo)
+_read = read_held_out
 
 
 def _old_left_out(text: str, explained: set[int]) -> bool:

@@ -11,19 +11,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix, read_photo
-from linkytool.ocr.dotmatrix import DIGITS, char_distances, template_fonts, use_template_fonts
+from linkytool.ocr import dotmatrix
+from linkytool.ocr.dotmatrix import DIGITS, char_distances
 from linkytool.ocr.font5x7 import FONTS
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo
+from .conftest import bench_photo, read_held_out
 
 SEED = 137001
 
 
 def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
-    with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
-        reading = read_photo(photo)
+    reading = read_held_out(photo, held_out)
     return reading.screen, reading.value, reading.confident
 
 
