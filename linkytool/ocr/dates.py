@@ -100,7 +100,19 @@ def parse_date(text: str) -> FieldMatch | None:
             if date_match is not None:
                 return replace(date_match, repaired=True, rule="date layout")
         return _date_cells(folded)
-    return _date_in(match)
+    whole = _date_in(match)
+    if whole is not None and _short_field(match):
+        return replace(whole, repaired=True, rule="date short field")
+    return whole
+
+
+def _short_field(match: re.Match[str]) -> bool:
+    """Whether the day, the month or the hour of a date read whole has one digit. The
+    screen draws each with two (``JJ/MM/AA[AA] HH:MM``), so a lone digit is its
+    neighbour unread: a faint 1 in a shade read as a blank made ``11/10/26`` read
+    ``1/10/26``, the 1st of October, confidently (held-out seed 137731, X11 5x8 hard
+    photo 21, found by ocrT). Its value is kept as a guess, never confident."""
+    return any(match.group(i) is not None and len(match.group(i)) == 1 for i in (1, 2, 4))
 
 
 def _outside_calendar(match: re.Match[str]) -> bool:
