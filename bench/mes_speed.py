@@ -37,6 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "mes"))  # the tests' throwaway signing keys
+from forge import make_p12  # noqa: E402
+
 COMMANDS = ("attest", "sign", "pack")
 PASSWORD = "secret"
 
@@ -58,38 +61,6 @@ def parse_tree(text: str) -> Tree:
         label, rest = Path(text).name or "tree", text
     root, *extra = rest.split(":")
     return Tree(label, Path(root).resolve(), tuple(str(Path(p).resolve()) for p in extra))
-
-
-def make_key(path: Path) -> None:
-    """A throwaway self-signed PKCS#12 key (password ``secret``)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Louis Bernard")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    path.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"key",
-            key,
-            certificate,
-            None,
-            serialization.BestAvailableEncryption(PASSWORD.encode()),
-        )
-    )
 
 
 def run(argv: list[str], tree: Tree, cwd: Path) -> tuple[float, float]:
@@ -147,7 +118,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mes-speed-") as scratch:
         work = Path(scratch)
         key = work / "key.p12"
-        make_key(key)
+        key.write_bytes(make_p12("Louis Bernard", password=PASSWORD.encode()))
         for number in range(args.rounds):
             order = trees if number % 2 == 0 else trees[::-1]
             for tree in order:
