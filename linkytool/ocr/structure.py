@@ -304,6 +304,53 @@ def speckled(cells: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
     return out
 
 
+#: Digit -> the outer columns of its ink every dot-matrix design of it draws as one
+#: unbroken stroke (``L`` left, ``R`` right): a 6's spine, a 9's, both sides of a 0
+#: (checked against every glyph set of :mod:`linkytool.ocr.font5x7`, any placement:
+#: ``tests/ocr/test_confidence_seventh.py``). An 8 pinches both sides at its waist.
+SPINES: dict[str, str] = {"0": "LR", "6": "L", "9": "R"}
+
+
+def broken_spines(cells: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """(N, 10) the digits (:data:`SPINES`) each cell (N, 35) cannot be because an outer
+    column of its ink is broken: a dot sampled surely dark (``Settings.
+    shape_uncertain_band`` under 0.5) between two surely lit ones of that column, every
+    column beyond it surely dark (the ink's edge, not a column inside the glyph).
+
+    Blur adds ink, it does not remove it: it closes a 6's open top into an 8's upper
+    loop, so two holes do not prove a cell is no 6 (:func:`~linkytool.ocr.dotmatrix.
+    blur_closable`), but it does not darken a dot between two lit dots of a stroke. A
+    cell read as an 8 whose left column is surely broken at its waist is no 6 and no 0,
+    whatever lit its top (ocrV, tuning seed 138501: X11 8s whose runner-up 6 lay
+    1.1-1.5 dots off, a pair two dots apart)."""
+    dots = np.asarray(cells, dtype=np.float64).reshape(-1, ROWS, COLS)
+    band = SETTINGS.shape_uncertain_band
+    lit, dark = dots >= 0.5 + band, dots <= 0.5 - band
+    out = np.zeros((len(dots), len(DIGITS)), dtype=np.bool_)
+    for row in range(len(dots)):
+        for side in "LR":
+            if _column_broken(lit[row], dark[row], side):
+                for digit, sides in SPINES.items():
+                    if side in sides:
+                        out[row, DIGITS.index(digit)] = True
+    return out
+
+
+def _column_broken(lit: npt.NDArray[np.bool_], dark: npt.NDArray[np.bool_], side: str) -> bool:
+    """Whether the ink's outer column on ``side`` (``L`` or ``R``; the first column
+    holding a surely lit dot, every column beyond it surely dark) has a surely dark
+    dot between two surely lit ones."""
+    order = range(COLS) if side == "L" else range(COLS - 1, -1, -1)
+    for col in order:
+        if lit[:, col].any():
+            rows = np.flatnonzero(lit[:, col])
+            inside = dark[rows[0] : rows[-1] + 1, col]
+            return bool(inside.any())
+        if not dark[:, col].all():
+            return False
+    return False
+
+
 def pooled_dots(samples: npt.NDArray[np.float64], band: float | None = None) -> FloatArray:
     """The dots (N, 35) a cell's shape is read from, pooled over samplings (K, N, 35) of
     the same dots (the preprocessing variants sampled at the same place: another window,
@@ -324,9 +371,11 @@ def pooled_dots(samples: npt.NDArray[np.float64], band: float | None = None) -> 
 __all__ = [
     "DIGIT_SHAPES",
     "MIN_INK_ROWS",
+    "SPINES",
     "Allowed",
     "Shape",
     "admitted",
+    "broken_spines",
     "pooled_dots",
     "shape_of",
     "shape_ruled_out",
