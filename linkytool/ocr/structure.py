@@ -61,7 +61,8 @@ class Shape:
     dots (2 at least): a 7's top, not a 1's or a 4's point. ``wide``: the ink spans
     :data:`WIDE_COLS` columns or more (a 4's bar crosses its stem to a left stroke).
     ``bottom_point``: the ink's bottom row is one dot (a stroke's end: a 7's or a 4's
-    stem, not a 3's or a 5's base).
+    stem, not a 3's or a 5's base). ``long_bar``: a row lit over :data:`WIDE_COLS`
+    columns side by side (a 4's bar is one stroke from its left stroke across its stem).
     """
 
     holes: str
@@ -72,6 +73,7 @@ class Shape:
     bottom_cap: bool
     wide: bool
     bottom_point: bool
+    long_bar: bool
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,16 @@ class Allowed:
 
 
 #: The yes/no features of :class:`Shape`, in the order of a :data:`DIGIT_SHAPES` row.
-FLAGS = ("bar", "left_wall", "right_wall", "top_cap", "bottom_cap", "wide", "bottom_point")
+FLAGS = (
+    "bar",
+    "left_wall",
+    "right_wall",
+    "top_cap",
+    "bottom_cap",
+    "wide",
+    "bottom_point",
+    "long_bar",
+)
 
 
 def _allowed(holes: str, flags: str) -> Allowed:
@@ -116,18 +127,21 @@ def _allowed(holes: str, flags: str) -> Allowed:
 #: blur that leaves a 1's gap uncertain gave it a 3-dot "bar", a 4's shape. A 7 ends in
 #: its stroke's one dot (every design): a bottom row of 2 dots left it no bottom cap, a
 #: 7's shape, for HD44780's flat-topped 3 with a blurred base (tuning seeds 136001-2).
+#: A 4's bar is one stroke :data:`WIDE_COLS` dots long (ocrV, tuning seed 138501): the
+#: tailed 1's ``#.#`` under its point, with one dot switched on a panel drawn a dot off
+#: (``#.##``), gave it a bar and 4 columns, a 4's shape, but no 4 dots side by side.
 DIGIT_SHAPES: dict[str, Allowed] = {
-    #                 holes    bar left right top bottom wide point
-    "0": _allowed("T", "     *   *    *    *   *      *    *"),
-    "1": _allowed("-", "     n   *    *    n   *      *    *"),
-    "2": _allowed("-", "     n   *    n    y   y      *    *"),
-    "3": _allowed("-", "     n   *    y    y   y      *    *"),
-    "4": _allowed("-|U", "   y   *    *    n   *      y    *"),
-    "5": _allowed("-", "     y   y    *    y   *      *    *"),
-    "6": _allowed("L", "     *   *    *    *   *      *    *"),
-    "7": _allowed("-", "     n   *    *    y   n      *    y"),
-    "8": _allowed("UL", "    *   *    *    *   *      *    *"),
-    "9": _allowed("U", "     *   *    *    y   *      *    *"),
+    #                 holes    bar left right top bottom wide point long
+    "0": _allowed("T", "     *   *    *    *   *      *    *     *"),
+    "1": _allowed("-", "     n   *    *    n   *      *    *     *"),
+    "2": _allowed("-", "     n   *    n    y   y      *    *     *"),
+    "3": _allowed("-", "     n   *    y    y   y      *    *     *"),
+    "4": _allowed("-|U", "   y   *    *    n   *      y    *     y"),
+    "5": _allowed("-", "     y   y    *    y   *      *    *     *"),
+    "6": _allowed("L", "     *   *    *    *   *      *    *     *"),
+    "7": _allowed("-", "     n   *    *    y   n      *    y     *"),
+    "8": _allowed("UL", "    *   *    *    *   *      *    *     *"),
+    "9": _allowed("U", "     *   *    *    y   *      *    *     *"),
 }
 
 
@@ -225,7 +239,16 @@ def _shape_bits(pattern: int) -> Shape | None:
         bottom_cap=counts[bottom] >= cap,
         wide=width >= WIDE_COLS,
         bottom_point=counts[bottom] == 1,
+        long_bar=any(_run_of(pattern >> (row * COLS) & _ROW_MASKS[0]) for row in ink_rows),
     )
+
+
+def _run_of(row: int, length: int = WIDE_COLS) -> bool:
+    """Whether a row's lit dots (bits) hold ``length`` side by side."""
+    run = row
+    for step in range(1, length):
+        run &= row >> step
+    return run != 0
 
 
 @cache
