@@ -10,11 +10,24 @@ the font held out.
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
 
-from linkytool.ocr import structure
+import numpy as np
+import pytest
+
+from linkytool.ocr import dotmatrix, structure
 from linkytool.ocr.dotmatrix import DIGITS, cell_windows, shifted
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
+from linkytool.ocr.result import ScreenKind
+
+from .conftest import bench_photo, read_held_out
+
+SEED = 138501
+
+
+def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
+    reading = read_held_out(photo, held_out)
+    return reading.screen, reading.value, reading.confident
 
 
 def _cell(rows: tuple[str, ...]) -> np.ndarray:
@@ -57,3 +70,17 @@ def test_a_column_inside_the_ink_is_no_outer_column() -> None:
     # design, is not the ink's edge
     six = _cell((".##..", "?....", "?##..", "?..#.", "?..#.", ".##..", "....."))
     assert "6" not in _ruled_out(six)
+
+
+def test_an_x11_eight_whose_waist_is_surely_dark_is_no_six(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # X11 5x8 (held out) hard photo 11 of seed 138501: two 8s 1.3-1.9 dots from a 6 (X11's
+    # 6 and 8 are two dots apart), each with its left column surely dark at the waist
+    photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 11, seed=SEED)
+    assert truth == "15184863044905"
+    assert _read(photo, "x11_5x8") == (ScreenKind.PRM, truth, True)
+    monkeypatch.setattr(
+        dotmatrix, "broken_spines", lambda cells: np.zeros((len(cells), 10), dtype=bool)
+    )
+    assert _read(photo, "x11_5x8") == (ScreenKind.PRM, truth, False)
