@@ -167,6 +167,8 @@ _ALL_DOTS = (1 << (ROWS * COLS)) - 1
 _LEFT_COL = sum(1 << (row * COLS) for row in range(ROWS))
 _RIGHT_COL = _LEFT_COL << (COLS - 1)
 _BORDER = _ROW_MASKS[0] | _ROW_MASKS[-1] | _LEFT_COL | _RIGHT_COL
+#: The dots from which WIDE_COLS dots side by side stay in their row (:attr:`Shape.long_bar`).
+_BAR_STARTS = sum(_LEFT_COL << col for col in range(COLS - WIDE_COLS + 1))
 
 
 def _grow4(dots: int) -> int:
@@ -239,16 +241,10 @@ def _shape_bits(pattern: int) -> Shape | None:
         bottom_cap=counts[bottom] >= cap,
         wide=width >= WIDE_COLS,
         bottom_point=counts[bottom] == 1,
-        long_bar=any(_run_of(pattern >> (row * COLS) & _ROW_MASKS[0]) for row in ink_rows),
+        # WIDE_COLS (4) dots side by side, from a dot where they fit in its row (the
+        # dot-by-dot reference of tests/ocr/test_structure.py checks it)
+        long_bar=bool(pattern & pattern >> 1 & pattern >> 2 & pattern >> 3 & _BAR_STARTS),
     )
-
-
-def _run_of(row: int, length: int = WIDE_COLS) -> bool:
-    """Whether a row's lit dots (bits) hold ``length`` side by side."""
-    run = row
-    for step in range(1, length):
-        run &= row >> step
-    return run != 0
 
 
 @cache
