@@ -1,9 +1,11 @@
-"""Hard photos' confidence, seventh pass (ocrV): blur closes loops, it does not break a stroke.
+"""Hard photos' confidence, seventh pass (ocrV): strokes blur cannot make or break.
 
 A cell read as an 8 keeps every runner-up (``dotmatrix.blur_closable``: blur closes a
 6's open top, a 9's tail, into an 8's second loop). It does not darken a dot between two
 lit dots of a stroke: a surely broken outer column (``structure.broken_spines``) still
-says the cell is no 6 (left), no 9 (right) and no 0 (either). The photos are
+says the cell is no 6 (left), no 9 (right) and no 0 (either). And a 4's bar is one
+stroke 4 dots long (``structure.Shape.long_bar``): a flagged 1 with one dot switched has
+a bar and 4 columns, never 4 dots side by side. The photos are
 ``bench/ocr_accuracy.py --font FONT --level hard --seed 138501`` (ocrV's tuning seed),
 the font held out.
 """
@@ -20,7 +22,7 @@ from linkytool.ocr.dotmatrix import DIGITS, cell_windows, shifted
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, read_held_out
+from .conftest import bench_photo, read_held_out, shape_feature_free
 
 SEED = 138501
 
@@ -84,3 +86,29 @@ def test_an_x11_eight_whose_waist_is_surely_dark_is_no_six(
         dotmatrix, "broken_spines", lambda cells: np.zeros((len(cells), 10), dtype=bool)
     )
     assert _read(photo, "x11_5x8") == (ScreenKind.PRM, truth, False)
+
+
+def test_a_tailed_one_with_one_dot_switched_has_no_four_dots_side_by_side(
+    tmp_path: Path,
+) -> None:
+    # tailed (held out) hard photo 27 of seed 138501, "271 kWh": the tailed 1 (#.# under
+    # its point) on a panel drawn a dot off the templates, its runner-up 4 0-0.3 dot off;
+    # with one dot switched it had a bar and 4 columns (a 4's shape), never a long bar
+    photo, truth = bench_photo(tmp_path, "tailed", "hard", 27, seed=SEED)
+    assert truth == "271"
+    assert _read(photo, "tailed") == (ScreenKind.INJECTION_INDEX, truth, True)
+    with shape_feature_free("4", "long_bar"):
+        assert _read(photo, "tailed") == (ScreenKind.INJECTION_INDEX, truth, False)
+
+
+def test_every_four_has_a_long_bar_and_the_tailed_one_none() -> None:
+    for font in FONTS:
+        for window in cell_windows(glyph_bits("4", font)):
+            four = structure.shape_of(window)
+            assert four is not None and four.long_bar, font
+    one = glyph_bits("1", "tailed")[-7:]
+    for flip in range(one.size):  # any one dot switched: no 4 dots side by side
+        switched = one.reshape(-1).copy()
+        switched[flip] = not switched[flip]
+        shape = structure.shape_of(switched.reshape(one.shape))
+        assert shape is None or not shape.long_bar, flip
