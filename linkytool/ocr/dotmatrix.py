@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from linkytool.ocr.font5x7 import COLS, FONTS, ROWS, glyph_bits
 from linkytool.ocr.settings import SETTINGS
-from linkytool.ocr.structure import admitted, shape_ruled_out, speckled
+from linkytool.ocr.structure import admitted, broken_spines, shape_ruled_out, speckled
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -771,11 +771,16 @@ def _shape_excluded(
     shapes: FloatArray | None,
 ) -> npt.NDArray[np.bool_]:
     """(N, 10) the digits each cell's shape takes out of its margin: those its shape
-    rules out (read from ``shapes`` when given, else ``cells``), none for a cell read
-    as an 8 (:func:`blur_closable`) nor for a cell whose shape rules out its own
-    nearest digit (:func:`shape_contradicts`)."""
-    shape = shape_ruled_out(cells if shapes is None else shapes, None, drawn_off)
-    shape[blur_closable(digit_costs) | shape_contradicts(shape, digit_costs)] = False
+    rules out (read from ``shapes`` when given, else ``cells``), none for a cell whose
+    shape rules out its own nearest digit (:func:`shape_contradicts`), and for a cell
+    read as an 8 (:func:`blur_closable`) only those a surely broken outer column rules
+    out (:func:`~linkytool.ocr.structure.broken_spines`: blur does not break a stroke)."""
+    dots = cells if shapes is None else shapes
+    shape = shape_ruled_out(dots, None, drawn_off)
+    closable = blur_closable(digit_costs)
+    shape[closable | shape_contradicts(shape, digit_costs)] = False
+    # blur closes loops, it does not break a stroke: a surely broken spine still speaks
+    shape[closable] = broken_spines(dots[closable])
     return shape
 
 

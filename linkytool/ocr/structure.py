@@ -61,7 +61,8 @@ class Shape:
     dots (2 at least): a 7's top, not a 1's or a 4's point. ``wide``: the ink spans
     :data:`WIDE_COLS` columns or more (a 4's bar crosses its stem to a left stroke).
     ``bottom_point``: the ink's bottom row is one dot (a stroke's end: a 7's or a 4's
-    stem, not a 3's or a 5's base).
+    stem, not a 3's or a 5's base). ``long_bar``: a row lit over :data:`WIDE_COLS`
+    columns side by side (a 4's bar is one stroke from its left stroke across its stem).
     """
 
     holes: str
@@ -72,6 +73,7 @@ class Shape:
     bottom_cap: bool
     wide: bool
     bottom_point: bool
+    long_bar: bool
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,16 @@ class Allowed:
 
 
 #: The yes/no features of :class:`Shape`, in the order of a :data:`DIGIT_SHAPES` row.
-FLAGS = ("bar", "left_wall", "right_wall", "top_cap", "bottom_cap", "wide", "bottom_point")
+FLAGS = (
+    "bar",
+    "left_wall",
+    "right_wall",
+    "top_cap",
+    "bottom_cap",
+    "wide",
+    "bottom_point",
+    "long_bar",
+)
 
 
 def _allowed(holes: str, flags: str) -> Allowed:
@@ -116,18 +127,21 @@ def _allowed(holes: str, flags: str) -> Allowed:
 #: blur that leaves a 1's gap uncertain gave it a 3-dot "bar", a 4's shape. A 7 ends in
 #: its stroke's one dot (every design): a bottom row of 2 dots left it no bottom cap, a
 #: 7's shape, for HD44780's flat-topped 3 with a blurred base (tuning seeds 136001-2).
+#: A 4's bar is one stroke :data:`WIDE_COLS` dots long (ocrV, tuning seed 138501): the
+#: tailed 1's ``#.#`` under its point, with one dot switched on a panel drawn a dot off
+#: (``#.##``), gave it a bar and 4 columns, a 4's shape, but no 4 dots side by side.
 DIGIT_SHAPES: dict[str, Allowed] = {
-    #                 holes    bar left right top bottom wide point
-    "0": _allowed("T", "     *   *    *    *   *      *    *"),
-    "1": _allowed("-", "     n   *    *    n   *      *    *"),
-    "2": _allowed("-", "     n   *    n    y   y      *    *"),
-    "3": _allowed("-", "     n   *    y    y   y      *    *"),
-    "4": _allowed("-|U", "   y   *    *    n   *      y    *"),
-    "5": _allowed("-", "     y   y    *    y   *      *    *"),
-    "6": _allowed("L", "     *   *    *    *   *      *    *"),
-    "7": _allowed("-", "     n   *    *    y   n      *    y"),
-    "8": _allowed("UL", "    *   *    *    *   *      *    *"),
-    "9": _allowed("U", "     *   *    *    y   *      *    *"),
+    #                 holes    bar left right top bottom wide point long
+    "0": _allowed("T", "     *   *    *    *   *      *    *     *"),
+    "1": _allowed("-", "     n   *    *    n   *      *    *     *"),
+    "2": _allowed("-", "     n   *    n    y   y      *    *     *"),
+    "3": _allowed("-", "     n   *    y    y   y      *    *     *"),
+    "4": _allowed("-|U", "   y   *    *    n   *      y    *     y"),
+    "5": _allowed("-", "     y   y    *    y   *      *    *     *"),
+    "6": _allowed("L", "     *   *    *    *   *      *    *     *"),
+    "7": _allowed("-", "     n   *    *    y   n      *    y     *"),
+    "8": _allowed("UL", "    *   *    *    *   *      *    *     *"),
+    "9": _allowed("U", "     *   *    *    y   *      *    *     *"),
 }
 
 
@@ -153,6 +167,8 @@ _ALL_DOTS = (1 << (ROWS * COLS)) - 1
 _LEFT_COL = sum(1 << (row * COLS) for row in range(ROWS))
 _RIGHT_COL = _LEFT_COL << (COLS - 1)
 _BORDER = _ROW_MASKS[0] | _ROW_MASKS[-1] | _LEFT_COL | _RIGHT_COL
+#: The dots from which WIDE_COLS dots side by side stay in their row (:attr:`Shape.long_bar`).
+_BAR_STARTS = sum(_LEFT_COL << col for col in range(COLS - WIDE_COLS + 1))
 
 
 def _grow4(dots: int) -> int:
@@ -225,6 +241,9 @@ def _shape_bits(pattern: int) -> Shape | None:
         bottom_cap=counts[bottom] >= cap,
         wide=width >= WIDE_COLS,
         bottom_point=counts[bottom] == 1,
+        # WIDE_COLS (4) dots side by side, from a dot where they fit in its row (the
+        # dot-by-dot reference of tests/ocr/test_structure.py checks it)
+        long_bar=bool(pattern & pattern >> 1 & pattern >> 2 & pattern >> 3 & _BAR_STARTS),
     )
 
 
@@ -304,6 +323,53 @@ def speckled(cells: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
     return out
 
 
+#: Digit -> the outer columns of its ink every dot-matrix design of it draws as one
+#: unbroken stroke (``L`` left, ``R`` right): a 6's spine, a 9's, both sides of a 0
+#: (checked against every glyph set of :mod:`linkytool.ocr.font5x7`, any placement:
+#: ``tests/ocr/test_confidence_seventh.py``). An 8 pinches both sides at its waist.
+SPINES: dict[str, str] = {"0": "LR", "6": "L", "9": "R"}
+
+
+def broken_spines(cells: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """(N, 10) the digits (:data:`SPINES`) each cell (N, 35) cannot be because an outer
+    column of its ink is broken: a dot sampled surely dark (``Settings.
+    shape_uncertain_band`` under 0.5) between two surely lit ones of that column, every
+    column beyond it surely dark (the ink's edge, not a column inside the glyph).
+
+    Blur adds ink, it does not remove it: it closes a 6's open top into an 8's upper
+    loop, so two holes do not prove a cell is no 6 (:func:`~linkytool.ocr.dotmatrix.
+    blur_closable`), but it does not darken a dot between two lit dots of a stroke. A
+    cell read as an 8 whose left column is surely broken at its waist is no 6 and no 0,
+    whatever lit its top (ocrV, tuning seed 138501: X11 8s whose runner-up 6 lay
+    1.1-1.5 dots off, a pair two dots apart)."""
+    dots = np.asarray(cells, dtype=np.float64).reshape(-1, ROWS, COLS)
+    band = SETTINGS.shape_uncertain_band
+    lit, dark = dots >= 0.5 + band, dots <= 0.5 - band
+    out = np.zeros((len(dots), len(DIGITS)), dtype=np.bool_)
+    for row in range(len(dots)):
+        for side in "LR":
+            if _column_broken(lit[row], dark[row], side):
+                for digit, sides in SPINES.items():
+                    if side in sides:
+                        out[row, DIGITS.index(digit)] = True
+    return out
+
+
+def _column_broken(lit: npt.NDArray[np.bool_], dark: npt.NDArray[np.bool_], side: str) -> bool:
+    """Whether the ink's outer column on ``side`` (``L`` or ``R``; the first column
+    holding a surely lit dot, every column beyond it surely dark) has a surely dark
+    dot between two surely lit ones."""
+    order = range(COLS) if side == "L" else range(COLS - 1, -1, -1)
+    for col in order:
+        if lit[:, col].any():
+            rows = np.flatnonzero(lit[:, col])
+            inside = dark[rows[0] : rows[-1] + 1, col]
+            return bool(inside.any())
+        if not dark[:, col].all():
+            return False
+    return False
+
+
 def pooled_dots(samples: npt.NDArray[np.float64], band: float | None = None) -> FloatArray:
     """The dots (N, 35) a cell's shape is read from, pooled over samplings (K, N, 35) of
     the same dots (the preprocessing variants sampled at the same place: another window,
@@ -324,9 +390,11 @@ def pooled_dots(samples: npt.NDArray[np.float64], band: float | None = None) -> 
 __all__ = [
     "DIGIT_SHAPES",
     "MIN_INK_ROWS",
+    "SPINES",
     "Allowed",
     "Shape",
     "admitted",
+    "broken_spines",
     "pooled_dots",
     "shape_of",
     "shape_ruled_out",
