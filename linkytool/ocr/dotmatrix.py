@@ -750,6 +750,8 @@ def panel_margins(
     letters: float,
     drawn_off: bool = False,
     shapes: FloatArray | None = None,
+    *,
+    sharp: bool = False,
 ) -> FloatArray:
     """(N,) each digit cell's margin [dots]: the next digit's distance minus the
     nearest's, among the digits neither the panel (:func:`ruled_out`) nor the cell's
@@ -758,9 +760,11 @@ def panel_margins(
     tailed 6 one dot from an 8 is no 8 when the panel's 8, elsewhere, looks
     otherwise, or when it encloses one hole, not two. The shapes are read from
     ``shapes`` (N, 35) when given (the dots pooled over the variants sampled at the same
-    place: :func:`linkytool.ocr.structure.pooled_dots`), else from ``cells``. The values
-    read do not change; only the margin the policy judges."""
-    shape = _shape_excluded(cells, digit_costs, drawn_off, shapes)
+    place: :func:`linkytool.ocr.structure.pooled_dots`), else from ``cells``; ``sharp``:
+    the panel is sampled sharply (:attr:`linkytool.ocr.panel.PanelRead.sharp`), so an
+    8's shape counts too (:func:`blur_closable`). The values read do not change; only
+    the margin the policy judges."""
+    shape = _shape_excluded(cells, digit_costs, drawn_off, shapes, sharp)
     return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
 
 
@@ -769,13 +773,15 @@ def _shape_excluded(
     digit_costs: FloatArray,
     drawn_off: bool,
     shapes: FloatArray | None,
+    sharp: bool = False,
 ) -> npt.NDArray[np.bool_]:
     """(N, 10) the digits each cell's shape takes out of its margin: those its shape
     rules out (read from ``shapes`` when given, else ``cells``), none for a cell read
-    as an 8 (:func:`blur_closable`) nor for a cell whose shape rules out its own
-    nearest digit (:func:`shape_contradicts`)."""
+    as an 8 (:func:`blur_closable`) unless the panel is ``sharp``, nor for a cell whose
+    shape rules out its own nearest digit (:func:`shape_contradicts`)."""
     shape = shape_ruled_out(cells if shapes is None else shapes, None, drawn_off)
-    shape[blur_closable(digit_costs) | shape_contradicts(shape, digit_costs)] = False
+    closable = blur_closable(digit_costs) & (not sharp)
+    shape[closable | shape_contradicts(shape, digit_costs)] = False
     return shape
 
 
@@ -801,7 +807,11 @@ def blur_closable(digit_costs: FloatArray) -> npt.NDArray[np.bool_]:
     Held-out seed 92731 (ocrX's), tailed hard photo 35: ``13:49`` read ``13:48``
     confidently, the 9's two blurred holes ruling the 9 out (margin 1.78 dots); on
     tuning seed 95011 (all fonts, 30 a level) 2 of 144 hard fields and no normal one
-    lose their confidence."""
+    lose their confidence. Not on a sharp panel (``panel_margins``' ``sharp``): a blur
+    wide enough to close a loop leaves dots half-lit all over the panel (that photo:
+    7.9 % of its inked cells' dots), and a crisp X11 5x8 8 (0-0.5 %), 1.4-1.5 dots from
+    a 3 or a 6 that its two holes rule out, was held by a thin margin (ocrW's tuning
+    seed 139002, normal photos 19 and 35)."""
     eights: npt.NDArray[np.bool_] = np.argmin(digit_costs, axis=1) == DIGITS.index("8")
     return eights
 
@@ -860,18 +870,20 @@ def value_margin(
     title: Sequence[CellRead],
     drawn_off: bool = False,
     shapes: FloatArray | None = None,
+    *,
+    sharp: bool = False,
 ) -> float:
     """The smallest margin [dots] of a value's digit cells (N, 35), each against the
     digits the panel and its shape do not rule out (:func:`panel_margins`, with
-    ``drawn_off`` and ``shapes``; those the shape does not when the title has too few
-    letters to judge a familiar fit); 0 without digits."""
+    ``drawn_off``, ``shapes`` and ``sharp``; those the shape does not when the title
+    has too few letters to judge a familiar fit); 0 without digits."""
     if not len(digit_costs):
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        shape = _shape_excluded(cells, digit_costs, drawn_off, shapes)
+        shape = _shape_excluded(cells, digit_costs, drawn_off, shapes, sharp)
         return float(_margins(digit_costs, shape).min())
-    return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes).min())
+    return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes, sharp=sharp).min())
 
 
 def unlike_cells(
