@@ -675,16 +675,21 @@ def vouched_digits(
     one_to_one = _one_to_one(same, one_design)
     repeated = same.sum(axis=1) > 1
     margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
-    misfit = ordered[:, 0] - letters
-    # the design's misfit: its best-drawn cell's (one ROM draws it one way; noise on
-    # one drawing of it is no other design)
-    design_misfit = np.where(same & one_design, misfit[None, :], np.inf).min(axis=1)
+    misfit = design_misfits(ordered[:, 0] - letters, same & one_design)
     out: npt.NDArray[np.bool_] = (
         one_to_one
         & repeated
         & (margin >= settings.confident_margin)
-        & (design_misfit <= settings.unfamiliar_excess_cap)
+        & (misfit <= settings.unfamiliar_excess_cap)
     )
+    return out
+
+
+def design_misfits(misfit: FloatArray, one_glyph: npt.NDArray[np.bool_]) -> FloatArray:
+    """(N,) each cell's design's misfit [dots]: the smallest ``misfit`` (N,) of the
+    cells drawing the same glyph as it (``one_glyph`` (N, N), itself included). One ROM
+    draws a digit one way: noise on one drawing of it is no other design."""
+    out: FloatArray = np.where(one_glyph, misfit[None, :], np.inf).min(axis=1)
     return out
 
 

@@ -1,5 +1,6 @@
 """Normal photos, fourth pass (ocrW): a cell read as an 8 on a sharp panel keeps its two
-holes as evidence.
+holes as evidence; a cell's twins lend it their shape; the panel vouches for a design
+by its best-drawn cell.
 
 ``dotmatrix.blur_closable`` drops the shape of every cell read as an 8 from its margin:
 blur closes a tailed 9's tail, a 3's open side or a 0's middle into a second hole
@@ -10,6 +11,12 @@ half-lit all over the panel; a sharp panel (``panel.PanelRead.sharp``: the sharp
 sampling leaves at most ``Settings.sharp_unsure_share`` of its inked cells' dots within
 ``shape_uncertain_band`` of 0.5) keeps the 8's shape. The photo is ``bench/ocr_accuracy.py
 --font x11_5x8 --level normal --seed 139002`` (ocrW's tuning seed), X11 5x8 held out.
+
+The other two rules follow from "one ROM draws a character one way": the cells of a
+value read as one digit within the panel's ``design_gap`` are one glyph, so a dot left
+doubtful in one of them does not open its loop (``dotmatrix._twins_shape``), and noise
+on one drawing of a vouched design does not make it another (``dotmatrix.design_misfits``).
+Photos of ocrW's tuning seeds 139002 (alt) and 139004 (tailed), normal.
 """
 
 from __future__ import annotations
@@ -19,12 +26,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import panel
+from linkytool.ocr import dotmatrix, panel
 from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
     cell_windows,
     char_distances,
+    design_misfits,
     template_fonts,
     use_template_fonts,
     value_margin,
@@ -97,3 +105,43 @@ def test_a_crisp_x11_5x8_eight_is_read_confidently(
     reading = read_held_out(photo, "x11_5x8")
     assert (reading.screen, reading.value) == (ScreenKind.DATE, truth)
     assert reading.confident is rule
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_a_doubtful_dot_in_one_of_three_alike_zeros_takes_its_twins_shape(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
+) -> None:
+    # "INDEX INJECTION" / "000408674 kWh" in the alternative ROM (held out): the middle
+    # of the three leading 0s has a left dot sampled 0.5, so its own shape admits a 3,
+    # 1.35 dots off (a thin margin); its twins, 0s within the panel's design gap, rule
+    # the 3 out by their closed left sides
+    if not rule:
+        monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
+    photo, truth = bench_photo(tmp_path, "alt", "normal", 14, seed=139002)
+    assert truth == "408674"
+    reading = read_held_out(photo, "alt")
+    assert (reading.screen, reading.value) == (ScreenKind.INJECTION_INDEX, truth)
+    assert reading.confident is rule
+
+
+@pytest.mark.parametrize("rule", [True, False])
+def test_the_panel_vouches_for_a_design_by_its_best_drawn_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
+) -> None:
+    # "DATE" / "28/11/2026 10:41" in the tailed design (held out): four alike tailed
+    # 1s, read 1 (runner-up 4, over 3 dots off), three of them within
+    # unfamiliar_excess_cap of the title letters' fit and one 4.6 dots off: the panel
+    # vouched for the three, the fourth kept the value to confirm (unfamiliar digits)
+    if not rule:
+        monkeypatch.setattr(dotmatrix, "design_misfits", lambda misfit, one_glyph: misfit)
+    photo, truth = bench_photo(tmp_path, "tailed", "normal", 48, seed=139004)
+    assert truth == "2026-11-28T10:41"
+    reading = read_held_out(photo, "tailed")
+    assert (reading.screen, reading.value) == (ScreenKind.DATE, truth)
+    assert reading.confident is rule
+
+
+def test_a_design_misfit_is_its_best_drawn_cells() -> None:
+    misfit = np.array([4.6, 3.9, 4.1, 2.0])
+    one_glyph = np.array([[1, 1, 1, 0], [1, 1, 1, 0], [1, 1, 1, 0], [0, 0, 0, 1]], dtype=np.bool_)
+    assert design_misfits(misfit, one_glyph).tolist() == [3.9, 3.9, 3.9, 2.0]
