@@ -655,7 +655,9 @@ def vouched_digits(
     dots of it and every cell read as another digit beyond (the panel's digits fall
     into clusters mapping one to one onto distinct digits: no digit split over two
     designs, no design read as two digits), its margin reaches
-    ``Settings.confident_margin`` and its misfit stays under
+    ``Settings.confident_margin`` and its design's misfit (that of the best-drawn cell
+    of it: noise on one drawing is no other design; ocrW's tuning seed 139004, tailed
+    normal photo 48, four alike tailed 1s, one of them 4.6 dots off) stays under
     ``Settings.unfamiliar_excess_cap``. The margin is the one the policy judges
     (:func:`panel_margins`: against the digits neither the panel nor the cell's shape
     rules out), not the raw one: a tailed 1 drawn three times alike, 0.5 dot from a 4
@@ -673,13 +675,21 @@ def vouched_digits(
     one_to_one = _one_to_one(same, one_design)
     repeated = same.sum(axis=1) > 1
     margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
-    misfit = ordered[:, 0] - letters
+    misfit = design_misfits(ordered[:, 0] - letters, same & one_design)
     out: npt.NDArray[np.bool_] = (
         one_to_one
         & repeated
         & (margin >= settings.confident_margin)
         & (misfit <= settings.unfamiliar_excess_cap)
     )
+    return out
+
+
+def design_misfits(misfit: FloatArray, one_glyph: npt.NDArray[np.bool_]) -> FloatArray:
+    """(N,) each cell's design's misfit [dots]: the smallest ``misfit`` (N,) of the
+    cells drawing the same glyph as it (``one_glyph`` (N, N), itself included). One ROM
+    draws a digit one way: noise on one drawing of it is no other design."""
+    out: FloatArray = np.where(one_glyph, misfit[None, :], np.inf).min(axis=1)
     return out
 
 
@@ -750,6 +760,8 @@ def panel_margins(
     letters: float,
     drawn_off: bool = False,
     shapes: FloatArray | None = None,
+    *,
+    sharp: bool = False,
 ) -> FloatArray:
     """(N,) each digit cell's margin [dots]: the next digit's distance minus the
     nearest's, among the digits neither the panel (:func:`ruled_out`) nor the cell's
@@ -758,9 +770,11 @@ def panel_margins(
     tailed 6 one dot from an 8 is no 8 when the panel's 8, elsewhere, looks
     otherwise, or when it encloses one hole, not two. The shapes are read from
     ``shapes`` (N, 35) when given (the dots pooled over the variants sampled at the same
-    place: :func:`linkytool.ocr.structure.pooled_dots`), else from ``cells``. The values
-    read do not change; only the margin the policy judges."""
-    shape = _shape_excluded(cells, digit_costs, drawn_off, shapes)
+    place: :func:`linkytool.ocr.structure.pooled_dots`), else from ``cells``; ``sharp``:
+    the panel is sampled sharply (:attr:`linkytool.ocr.panel.PanelRead.sharp`), so an
+    8's shape counts too (:func:`blur_closable`). The values read do not change; only
+    the margin the policy judges."""
+    shape = _shape_excluded(cells, digit_costs, drawn_off, shapes, sharp)
     return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
 
 
@@ -769,19 +783,50 @@ def _shape_excluded(
     digit_costs: FloatArray,
     drawn_off: bool,
     shapes: FloatArray | None,
+    sharp: bool = False,
 ) -> npt.NDArray[np.bool_]:
     """(N, 10) the digits each cell's shape takes out of its margin: those its shape
-    rules out (read from ``shapes`` when given, else ``cells``), none for a cell whose
-    shape rules out its own nearest digit (:func:`shape_contradicts`), and for a cell
-    read as an 8 (:func:`blur_closable`) only those a surely broken outer column rules
-    out (:func:`~linkytool.ocr.structure.broken_spines`: blur does not break a stroke)."""
+    rules out (read from ``shapes`` when given, else ``cells``), and those every twin of
+    it rules out (:func:`_twins_shape`); none for a cell whose shape rules out its own
+    nearest digit (:func:`shape_contradicts`), and for a cell read as an 8
+    (:func:`blur_closable`) on a panel that is not ``sharp`` only those a surely broken
+    outer column rules out (:func:`~linkytool.ocr.structure.broken_spines`: blur does
+    not break a stroke)."""
     dots = cells if shapes is None else shapes
     shape = shape_ruled_out(dots, None, drawn_off)
-    closable = blur_closable(digit_costs)
-    shape[closable | shape_contradicts(shape, digit_costs)] = False
+    closable = blur_closable(digit_costs) & (not sharp)
+    unusable = closable | shape_contradicts(shape, digit_costs)
+    shape[unusable] = False
     # blur closes loops, it does not break a stroke: a surely broken spine still speaks
-    shape[closable] = broken_spines(dots[closable])
+    spines = broken_spines(dots[closable])
+    shape[closable] = spines
+    shape = _twins_shape(cells, digit_costs, shape)
+    shape[unusable] = False
+    shape[closable] = spines
     return shape
+
+
+def _twins_shape(
+    cells: FloatArray, digit_costs: FloatArray, shape: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """``shape`` (N, 10), each cell also ruling out the digits every twin of it rules
+    out: the other cells of the value read as its nearest digit within
+    :func:`design_gap` (one ROM draws a character one way, so they are one glyph). A
+    dot left doubtful in one drawing (dust, a dead dot, a sampling between two dots)
+    opens a loop there only: ocrW's tuning seed 139002, alt (held out) normal photo 14,
+    the middle one of three alike 0s with a left dot sampled 0.5 admitted a 3, 1.35
+    dots off, that its twins' closed sides rule out."""
+    if len(cells) < 2:
+        return shape
+    nearest = np.argmin(digit_costs, axis=1)
+    twins = (nearest[:, None] == nearest[None, :]) & (
+        cell_distances(cells) <= design_gap(cells, nearest)
+    )
+    np.fill_diagonal(twins, val=False)
+    out = shape.copy()
+    for row in np.flatnonzero(twins.any(axis=1)):
+        out[row] |= shape[twins[row]].all(axis=0)
+    return out
 
 
 def shape_contradicts(
@@ -806,7 +851,11 @@ def blur_closable(digit_costs: FloatArray) -> npt.NDArray[np.bool_]:
     Held-out seed 92731 (ocrX's), tailed hard photo 35: ``13:49`` read ``13:48``
     confidently, the 9's two blurred holes ruling the 9 out (margin 1.78 dots); on
     tuning seed 95011 (all fonts, 30 a level) 2 of 144 hard fields and no normal one
-    lose their confidence."""
+    lose their confidence. Not on a sharp panel (``panel_margins``' ``sharp``): a blur
+    wide enough to close a loop leaves dots half-lit all over the panel (that photo:
+    7.9 % of its inked cells' dots), and a crisp X11 5x8 8 (0-0.5 %), 1.4-1.5 dots from
+    a 3 or a 6 that its two holes rule out, was held by a thin margin (ocrW's tuning
+    seed 139002, normal photos 19 and 35)."""
     eights: npt.NDArray[np.bool_] = np.argmin(digit_costs, axis=1) == DIGITS.index("8")
     return eights
 
@@ -865,18 +914,20 @@ def value_margin(
     title: Sequence[CellRead],
     drawn_off: bool = False,
     shapes: FloatArray | None = None,
+    *,
+    sharp: bool = False,
 ) -> float:
     """The smallest margin [dots] of a value's digit cells (N, 35), each against the
     digits the panel and its shape do not rule out (:func:`panel_margins`, with
-    ``drawn_off`` and ``shapes``; those the shape does not when the title has too few
-    letters to judge a familiar fit); 0 without digits."""
+    ``drawn_off``, ``shapes`` and ``sharp``; those the shape does not when the title
+    has too few letters to judge a familiar fit); 0 without digits."""
     if not len(digit_costs):
         return 0.0
     letters = letters_fit(title)
     if letters is None:
-        shape = _shape_excluded(cells, digit_costs, drawn_off, shapes)
+        shape = _shape_excluded(cells, digit_costs, drawn_off, shapes, sharp)
         return float(_margins(digit_costs, shape).min())
-    return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes).min())
+    return float(panel_margins(cells, digit_costs, letters, drawn_off, shapes, sharp=sharp).min())
 
 
 def unlike_cells(

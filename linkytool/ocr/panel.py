@@ -29,7 +29,7 @@ from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_varian
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
-from linkytool.ocr.structure import pooled_dots
+from linkytool.ocr.structure import pooled_dots, unsure_share
 from linkytool.ocr.titles import SPOT_EQUIVALENTS, SPOT_OTHER_WORDS, SPOT_WORDS, classify_title
 
 #: The screens whose value the reader returns.
@@ -64,6 +64,11 @@ class PanelRead:
     #: The dots (2, 16, 35) the digits' shapes are read from: the cells pooled with the
     #: other variants sampled at the same place (:func:`pooled_shapes`); None: the cells.
     pooled: npt.NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
+    #: The sharpest sampling at the same place (:func:`pooled_shapes`) leaves few dots
+    #: half-lit (``Settings.sharp_unsure_share``): no blur closed a digit's loop, so an
+    #: 8's two holes are evidence (:func:`linkytool.ocr.dotmatrix.blur_closable`).
+    #: False (blurred, or not judged) keeps every runner-up of a cell read as an 8.
+    sharp: bool = field(default=False, compare=False)
 
     @property
     def shape_dots(self) -> npt.NDArray[np.float64]:
@@ -209,11 +214,14 @@ def pooled_shapes(reads: Sequence[PanelRead]) -> list[PanelRead]:
     """The reads of one panel, each with the dots its digits' shapes are read from: its
     cells pooled with those of every read sampled at the same place
     (:func:`linkytool.ocr.structure.pooled_dots`: a dot one window samples surely is
-    sure, unless another sampling contradicts it)."""
+    sure, unless another sampling contradicts it), and whether the sharpest of those
+    samplings leaves few dots half-lit (:attr:`PanelRead.sharp`: a wider window's own
+    smoothing is no blur of the photo)."""
     out = []
     for read in reads:
         alike = [other.grid.cells for other in reads if _same_place(read.grid, other.grid)]
-        out.append(replace(read, pooled=pooled_dots(np.stack(alike))))
+        sharp = min(unsure_share(cells) for cells in alike) <= SETTINGS.sharp_unsure_share
+        out.append(replace(read, pooled=pooled_dots(np.stack(alike)), sharp=sharp))
     return out
 
 

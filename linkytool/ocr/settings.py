@@ -262,6 +262,13 @@ class Settings:
     #: shapes (panel.pooled_shapes; ocrN, tuning seeds 11311 and 12421).
     same_place_px: float = 1.0
     shape_max_uncertain: int = 6
+    #: A panel whose sharpest sampling leaves at most this share of its inked cells'
+    #: dots within ``shape_uncertain_band`` of 0.5 (``structure.unsure_share``) is
+    #: sharp: no blur closed a loop, and a cell read as an 8 keeps its two holes as
+    #: evidence (``dotmatrix.blur_closable``, ``panel.PanelRead.sharp``). Set on ocrW's
+    #: tuning seeds (139001-139004 normal, 139005 hard): see docs/ocr.md, "Normal
+    #: photos, fourth pass".
+    sharp_unsure_share: float = 0.03
 
     #: A panel at least this many distinct title letters of which contradict every
     #: template of their character on a surely sampled dot (``dotmatrix.

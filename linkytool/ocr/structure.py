@@ -387,6 +387,19 @@ def pooled_dots(samples: npt.NDArray[np.float64], band: float | None = None) -> 
     return out
 
 
+def unsure_share(samples: npt.NDArray[np.float64]) -> float:
+    """The share of dots sampled within ``Settings.shape_uncertain_band`` of 0.5 over
+    the cells (..., 35) holding a dot over 0.5 (blank cells left out), 1.0 with no such
+    cell: how blurred a sampling of a panel is. Blur spreads each lit dot's light over
+    its neighbours, so a blur wide enough to close a loop (a pitch) leaves dots
+    half-lit all over the panel; a sharp photo samples nearly every dot surely."""
+    cells = np.asarray(samples, dtype=np.float64).reshape(-1, ROWS * COLS)
+    inked = cells[cells.max(axis=1) > 0.5]
+    if not len(inked):
+        return 1.0
+    return float((np.abs(inked - 0.5) < SETTINGS.shape_uncertain_band).mean())
+
+
 __all__ = [
     "DIGIT_SHAPES",
     "MIN_INK_ROWS",
@@ -399,4 +412,5 @@ __all__ = [
     "shape_of",
     "shape_ruled_out",
     "speckled",
+    "unsure_share",
 ]

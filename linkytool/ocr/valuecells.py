@@ -243,7 +243,7 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     return (
         result,
         unfamiliar,
-        value_margin(chosen, result, read.lines[0], drawn_off, shapes),
+        value_margin(chosen, result, read.lines[0], drawn_off, shapes, sharp=read.sharp),
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from linkytool.ocr import policy, read_photo
+from linkytool.ocr import dotmatrix, policy, read_photo
 from linkytool.ocr.dotmatrix import (
     template_fonts,
     use_template_fonts,
@@ -41,11 +41,19 @@ def _without(font: str) -> tuple[str, ...]:
     ],
 )
 def test_a_value_every_glyph_set_reads_alike_is_still_to_confirm(
-    tmp_path: Path, photo: tuple[str, int, int], truth: str | None, read: str | None
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    photo: tuple[str, int, int],
+    truth: str | None,
+    read: str | None,
 ) -> None:
     """The glyph sets agreeing is no evidence the digit is right: plain's blurred 9 is a
     4 to every set (the lead's safety seed 86532, stop 33). No rule makes a corroborated
-    value confident any more; this test failed with the rule in (photo 2 confident)."""
+    value confident any more; this test failed with the rule in (photo 2 confident).
+    Since ocrW a doubted cell's twins lend it their shape's rule-outs
+    (``dotmatrix._twins_shape``: photo 15, right, is then confident): switched off here,
+    to see the glyph sets' agreement alone."""
+    monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
     font, index, seed = photo
     path, value = bench_photo(tmp_path, font, "hard", index, seed)
     assert truth is None or value == truth

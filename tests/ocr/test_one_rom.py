@@ -167,7 +167,11 @@ def test_the_panel_vouches_with_the_margin_the_policy_judges(
     from a 4 (raw margin ~0.5, misfit ~4 to the title letters): the unfamiliar-digits
     rule left the date "à confirmer". The panel's own 4, drawn otherwise, rules the 4
     out (``panel_margins``: margin ~3.5), and that is the margin the panel vouches with
-    (``vouched_digits``); with the raw margin nothing was vouched for."""
+    (``vouched_digits``); with the raw margin nothing was vouched for. Since ocrW the
+    1s' twins lend each other their shapes' rule-outs (``dotmatrix._twins_shape``),
+    which clears the doubt before any vouching: switched off here, to see vouching
+    alone."""
+    monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
     seen: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
     original = dotmatrix.vouched_digits
 
