@@ -78,7 +78,11 @@ class Settings:
         "number glued to its unit, tesseract as the title's text witness and the green "
         "channel's own layout kept only when it reads better (ocrO, no constant of their "
         "own): leave-one-font-out seeds 135001-135003 (50 normal photos per font) and "
-        "135001 (20 hard photos per font)"
+        "135001 (20 hard photos per font); a shape ruling out no runner-up the cell's "
+        "sure dots fit as well as its nearest (dotmatrix.as_near_by_sure_dots, ocrU: "
+        "shape_uncertain_band reused, no constant of its own): found on held-out seed "
+        "138417, its cost read on leave-one-font-out seeds 138001 (camera, 50 photos per "
+        "font and level) and 138002 (50 hard photos per font)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
