@@ -159,6 +159,24 @@ def switch_off_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def twins_shape_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ocrW's twins switched off (``dotmatrix._twins_shape``): a cell no longer rules out
+    what the cells of its own glyph rule out, so a test sees another rule alone."""
+    from linkytool.ocr import dotmatrix
+
+    monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
+
+
+def sure_dot_rule_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ocrU's sure-dot rule switched off (``dotmatrix.as_near_by_sure_dots``): a shape
+    rules out a runner-up however many sure dots the cell contradicts it on."""
+    from linkytool.ocr import dotmatrix
+
+    monkeypatch.setattr(
+        dotmatrix, "as_near_by_sure_dots", lambda cells, costs: np.zeros(costs.shape, dtype=bool)
+    )
+
+
 @pytest.fixture
 def no_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     """:func:`switch_off_shapes` for a whole test."""

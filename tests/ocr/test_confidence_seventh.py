@@ -22,7 +22,7 @@ from linkytool.ocr.dotmatrix import DIGITS, cell_windows, shifted
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, read_held_out, shape_feature_free
+from .conftest import bench_photo, read_held_out, shape_feature_free, sure_dot_rule_off
 
 SEED = 138501
 
@@ -100,9 +100,7 @@ def test_a_tailed_one_with_one_dot_switched_has_no_four_dots_side_by_side(
     # than its nearest 1, so no shape feature takes the 4 out (to confirm, the safe side)
     assert _read(photo, "tailed") == (ScreenKind.INJECTION_INDEX, truth, False)
     # that rule off, the long bar alone decides
-    monkeypatch.setattr(
-        dotmatrix, "as_near_by_sure_dots", lambda cells, costs: np.zeros(costs.shape, dtype=bool)
-    )
+    sure_dot_rule_off(monkeypatch)
     assert _read(photo, "tailed") == (ScreenKind.INJECTION_INDEX, truth, True)
     with shape_feature_free("4", "long_bar"):
         assert _read(photo, "tailed") == (ScreenKind.INJECTION_INDEX, truth, False)

@@ -15,7 +15,13 @@ from linkytool.ocr import dotmatrix, structure
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, read_held_out, shape_feature_free
+from .conftest import (
+    bench_photo,
+    read_held_out,
+    shape_feature_free,
+    sure_dot_rule_off,
+    twins_shape_off,
+)
 
 SEED = 136001
 
@@ -38,9 +44,7 @@ def test_a_shape_that_rules_out_its_own_nearest_digit_rules_nothing_out(
     )
     # ocrU's sure-dot rule guards this cell too (the 3 misses no more sure dots than the
     # 5): both are switched off to see this one's case
-    monkeypatch.setattr(
-        dotmatrix, "as_near_by_sure_dots", lambda cells, costs: np.zeros(costs.shape, dtype=bool)
-    )
+    sure_dot_rule_off(monkeypatch)
     assert _read(photo, "x11_5x8") == (ScreenKind.PRM, "57322642666259", True)
 
 
@@ -62,7 +66,7 @@ def test_a_flagged_one_three_dots_wide_is_no_four(
     # bar 4 dots long: that feature rules the 3-dot "bar" out too, so both are freed).
     # Since ocrW photo 27's sharper 1 lends its twin its shape (dotmatrix._twins_shape):
     # off, to see these rules alone
-    monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
+    twins_shape_off(monkeypatch)
     photo, value = bench_photo(tmp_path, "tailed", "hard", index, seed=SEED)
     assert value == truth
     assert _read(photo, "tailed") == (ScreenKind.PRM, truth, True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from linkytool.ocr import dotmatrix, policy, read_photo
+from linkytool.ocr import policy, read_photo
 from linkytool.ocr.dotmatrix import (
     template_fonts,
     use_template_fonts,
@@ -21,7 +21,7 @@ from linkytool.ocr.dotmatrix import (
 from linkytool.ocr.policy import Candidate, Repair, Verdict, decide, remarks
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo
+from .conftest import bench_photo, twins_shape_off
 
 SEED = 100101
 
@@ -53,7 +53,7 @@ def test_a_value_every_glyph_set_reads_alike_is_still_to_confirm(
     Since ocrW a doubted cell's twins lend it their shape's rule-outs
     (``dotmatrix._twins_shape``: photo 15, right, is then confident): switched off here,
     to see the glyph sets' agreement alone."""
-    monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
+    twins_shape_off(monkeypatch)
     font, index, seed = photo
     path, value = bench_photo(tmp_path, font, "hard", index, seed)
     assert truth is None or value == truth

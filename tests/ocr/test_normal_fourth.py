@@ -42,7 +42,7 @@ from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 from linkytool.ocr.structure import unsure_share
 
-from .conftest import bench_photo, read_held_out
+from .conftest import bench_photo, read_held_out, twins_shape_off
 
 #: The X11 5x8 8 as the 7-row grid samples it (its loops one row shorter on top).
 X11_5X8_EIGHT = (".##..", "#..#.", ".##..", "#..#.", "#..#.", ".##..", ".....")
@@ -116,7 +116,7 @@ def test_a_doubtful_dot_in_one_of_three_alike_zeros_takes_its_twins_shape(
     # 1.35 dots off (a thin margin); its twins, 0s within the panel's design gap, rule
     # the 3 out by their closed left sides
     if not rule:
-        monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
+        twins_shape_off(monkeypatch)
     photo, truth = bench_photo(tmp_path, "alt", "normal", 14, seed=139002)
     assert truth == "408674"
     reading = read_held_out(photo, "alt")

@@ -33,7 +33,7 @@ from linkytool.ocr.panel import PanelRead
 from linkytool.ocr.settings import SETTINGS
 from linkytool.ocr.structure import admitted, pooled_dots
 
-from .conftest import bench_photo, shape_feature_free
+from .conftest import bench_photo, shape_feature_free, twins_shape_off
 
 SEED = 12421
 
@@ -92,7 +92,7 @@ def test_a_shape_is_read_from_every_sampling_of_the_cell(
         monkeypatch.setattr(reader, "pooled_shapes", _own_dots)
         # a cell's twins lend it their shape (ocrW, dotmatrix._twins_shape): the tailed
         # 9s of case 2 then clear each other; off, so the test sees the pooling alone
-        monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
+        twins_shape_off(monkeypatch)
         # the 5 px window's unfamiliar design is no longer a repair when the 3 px
         # samplings hold none (ocrF, voting._repairs): every window's repair counts here,
         # so the test sees the pooled shapes alone

@@ -31,7 +31,7 @@ from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.policy import REPAIR_REMARKS, Repair
 from linkytool.ocr.settings import SETTINGS
 
-from .conftest import bench_photo, switch_off_shapes
+from .conftest import bench_photo, switch_off_shapes, twins_shape_off
 
 SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
 WITHOUT_HD44780 = tuple(name for name in SHIPPED if name != "hd44780")
@@ -171,7 +171,7 @@ def test_the_panel_vouches_with_the_margin_the_policy_judges(
     1s' twins lend each other their shapes' rule-outs (``dotmatrix._twins_shape``),
     which clears the doubt before any vouching: switched off here, to see vouching
     alone."""
-    monkeypatch.setattr(dotmatrix, "_twins_shape", lambda cells, costs, shape: shape)
+    twins_shape_off(monkeypatch)
     seen: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
     original = dotmatrix.vouched_digits
 

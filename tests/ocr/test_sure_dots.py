@@ -19,7 +19,7 @@ from linkytool.ocr import dotmatrix
 from linkytool.ocr.dotmatrix import DIGITS, templates
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, read_held_out
+from .conftest import bench_photo, read_held_out, sure_dot_rule_off
 
 
 def test_a_digit_drawn_a_dot_off_with_a_loop_opened_is_not_read_confidently(
@@ -33,11 +33,7 @@ def test_a_digit_drawn_a_dot_off_with_a_loop_opened_is_not_read_confidently(
         "2026-05-29T13:20",
         False,
     )
-    monkeypatch.setattr(
-        dotmatrix,
-        "as_near_by_sure_dots",
-        lambda cells, costs: np.zeros(costs.shape, dtype=bool),
-    )
+    sure_dot_rule_off(monkeypatch)
     wrong = read_held_out(photo, "x11_5x8")
     assert (wrong.value, wrong.confident) == ("2026-05-29T13:20", True)
 
