@@ -799,13 +799,18 @@ def _shape_excluded(
     shape = shape_ruled_out(dots, None, drawn_off)
     closable = blur_closable(digit_costs) & (not sharp)
     unusable = closable | shape_contradicts(shape, digit_costs)
-    shape[unusable] = False
     # blur closes loops, it does not break a stroke: a surely broken spine still speaks
     spines = broken_spines(dots[closable])
-    shape[closable] = spines
-    shape = _twins_shape(cells, digit_costs, shape)
-    shape[unusable] = False
-    shape[closable] = spines
+
+    def own_evidence(excluded: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """``excluded`` with each cell's own limits: nothing where its shape is no
+        evidence, only the broken spines of an 8 that blur may have closed."""
+        excluded[unusable] = False
+        excluded[closable] = spines
+        return excluded
+
+    # the twins lend only what their own shape may say, and lend nothing it may not
+    shape = own_evidence(_twins_shape(cells, digit_costs, own_evidence(shape)))
     if shape.any():
         shape &= ~as_near_by_sure_dots(dots, digit_costs)
     return shape
