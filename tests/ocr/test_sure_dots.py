@@ -17,6 +17,7 @@ import pytest
 
 from linkytool.ocr import dotmatrix
 from linkytool.ocr.dotmatrix import DIGITS, templates
+from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.result import ScreenKind
 
 from .conftest import bench_photo, read_held_out, sure_dot_rule_off
@@ -70,3 +71,17 @@ def test_a_runner_up_is_as_near_when_it_misses_no_more_sure_dots() -> None:
     # like it (none) are as near; the others stay ruled out by the shape
     assert near[0, DIGITS.index("8")]
     assert near[0].tolist() == (misses[0] <= 0).tolist()
+
+
+def test_an_eight_without_one_dot_of_its_bar_is_as_near_an_eight_as_a_three() -> None:
+    # HD44780's 8 without the left dot of its middle bar: one sure dot off every 8
+    # template and one off a 3; read nearest 3, the 8 its opened loop would rule out
+    # stays in the margin (the case of the pinned photo, on a drawn cell)
+    cell = glyph_bits("8", "hd44780")[-7:].astype(np.float64)
+    cell[3, 1] = 0.0
+    cell = cell.reshape(1, -1)
+    misses = dotmatrix.sure_dot_misses(cell)[0]
+    assert misses[DIGITS.index("8")] == misses[DIGITS.index("3")] == 1
+    costs = np.full((1, 10), 9.0)
+    costs[0, DIGITS.index("3")] = 0.0
+    assert dotmatrix.as_near_by_sure_dots(cell, costs)[0, DIGITS.index("8")]
