@@ -61,8 +61,7 @@ class Shape:
     dots (2 at least): a 7's top, not a 1's or a 4's point. ``wide``: the ink spans
     :data:`WIDE_COLS` columns or more (a 4's bar crosses its stem to a left stroke).
     ``bottom_point``: the ink's bottom row is one dot (a stroke's end: a 7's or a 4's
-    stem, not a 3's or a 5's base). ``long_bar``: a row lit over :data:`WIDE_COLS`
-    columns side by side (a 4's bar is one stroke from its left stroke across its stem).
+    stem, not a 3's or a 5's base).
     """
 
     holes: str
@@ -73,7 +72,6 @@ class Shape:
     bottom_cap: bool
     wide: bool
     bottom_point: bool
-    long_bar: bool
 
 
 @dataclass(frozen=True)
@@ -93,16 +91,7 @@ class Allowed:
 
 
 #: The yes/no features of :class:`Shape`, in the order of a :data:`DIGIT_SHAPES` row.
-FLAGS = (
-    "bar",
-    "left_wall",
-    "right_wall",
-    "top_cap",
-    "bottom_cap",
-    "wide",
-    "bottom_point",
-    "long_bar",
-)
+FLAGS = ("bar", "left_wall", "right_wall", "top_cap", "bottom_cap", "wide", "bottom_point")
 
 
 def _allowed(holes: str, flags: str) -> Allowed:
@@ -127,21 +116,24 @@ def _allowed(holes: str, flags: str) -> Allowed:
 #: blur that leaves a 1's gap uncertain gave it a 3-dot "bar", a 4's shape. A 7 ends in
 #: its stroke's one dot (every design): a bottom row of 2 dots left it no bottom cap, a
 #: 7's shape, for HD44780's flat-topped 3 with a blurred base (tuning seeds 136001-2).
-#: A 4's bar is one stroke :data:`WIDE_COLS` dots long (ocrV, tuning seed 138501): the
-#: tailed 1's ``#.#`` under its point, with one dot switched on a panel drawn a dot off
-#: (``#.##``), gave it a bar and 4 columns, a 4's shape, but no 4 dots side by side.
+#: No feature here may be lost to one dead dot of a stroke that every design draws
+#: wider than needed: ocrV's "a 4's bar is 4 dots side by side" (stop 36) ruled out a
+#: variant ROM's open 4 whose bar lacked its middle dot (``##.##``), on a panel whose
+#: letters match the templates (nothing says it is drawn a dot off), and read it 5 or 1
+#: confidently (lead's probe, seeds 81902-3: 3 confident-wrong in 58 values holding a
+#: 4; ``tests/ocr/test_confidence_seventh.py``). A bar is all but one dot of the width.
 DIGIT_SHAPES: dict[str, Allowed] = {
-    #                 holes    bar left right top bottom wide point long
-    "0": _allowed("T", "     *   *    *    *   *      *    *     *"),
-    "1": _allowed("-", "     n   *    *    n   *      *    *     *"),
-    "2": _allowed("-", "     n   *    n    y   y      *    *     *"),
-    "3": _allowed("-", "     n   *    y    y   y      *    *     *"),
-    "4": _allowed("-|U", "   y   *    *    n   *      y    *     y"),
-    "5": _allowed("-", "     y   y    *    y   *      *    *     *"),
-    "6": _allowed("L", "     *   *    *    *   *      *    *     *"),
-    "7": _allowed("-", "     n   *    *    y   n      *    y     *"),
-    "8": _allowed("UL", "    *   *    *    *   *      *    *     *"),
-    "9": _allowed("U", "     *   *    *    y   *      *    *     *"),
+    #                 holes    bar left right top bottom wide point
+    "0": _allowed("T", "     *   *    *    *   *      *    *"),
+    "1": _allowed("-", "     n   *    *    n   *      *    *"),
+    "2": _allowed("-", "     n   *    n    y   y      *    *"),
+    "3": _allowed("-", "     n   *    y    y   y      *    *"),
+    "4": _allowed("-|U", "   y   *    *    n   *      y    *"),
+    "5": _allowed("-", "     y   y    *    y   *      *    *"),
+    "6": _allowed("L", "     *   *    *    *   *      *    *"),
+    "7": _allowed("-", "     n   *    *    y   n      *    y"),
+    "8": _allowed("UL", "    *   *    *    *   *      *    *"),
+    "9": _allowed("U", "     *   *    *    y   *      *    *"),
 }
 
 
@@ -167,8 +159,6 @@ _ALL_DOTS = (1 << (ROWS * COLS)) - 1
 _LEFT_COL = sum(1 << (row * COLS) for row in range(ROWS))
 _RIGHT_COL = _LEFT_COL << (COLS - 1)
 _BORDER = _ROW_MASKS[0] | _ROW_MASKS[-1] | _LEFT_COL | _RIGHT_COL
-#: The dots from which WIDE_COLS dots side by side stay in their row (:attr:`Shape.long_bar`).
-_BAR_STARTS = sum(_LEFT_COL << col for col in range(COLS - WIDE_COLS + 1))
 
 
 def _grow4(dots: int) -> int:
@@ -241,9 +231,6 @@ def _shape_bits(pattern: int) -> Shape | None:
         bottom_cap=counts[bottom] >= cap,
         wide=width >= WIDE_COLS,
         bottom_point=counts[bottom] == 1,
-        # WIDE_COLS (4) dots side by side, from a dot where they fit in its row (the
-        # dot-by-dot reference of tests/ocr/test_structure.py checks it)
-        long_bar=bool(pattern & pattern >> 1 & pattern >> 2 & pattern >> 3 & _BAR_STARTS),
     )
 
 

@@ -62,15 +62,14 @@ def test_a_flagged_one_three_dots_wide_is_no_four(
 ) -> None:
     # the tailed 1 (X11's 4 without its bar row, read "T" among letters) is 0.5-1.3 dots
     # from a 4 template: blur left the gap under its point uncertain, a 3-dot "bar" gave
-    # it a 4's shape; every design of a 4 spans 4 columns or more (and, since ocrV, has a
-    # bar 4 dots long: that feature rules the 3-dot "bar" out too, so both are freed).
+    # it a 4's shape; every design of a 4 spans 4 columns or more.
     # Since ocrW photo 27's sharper 1 lends its twin its shape (dotmatrix._twins_shape):
     # off, to see these rules alone
     twins_shape_off(monkeypatch)
     photo, value = bench_photo(tmp_path, "tailed", "hard", index, seed=SEED)
     assert value == truth
     assert _read(photo, "tailed") == (ScreenKind.PRM, truth, True)
-    with shape_feature_free("4", "wide"), shape_feature_free("4", "long_bar"):
+    with shape_feature_free("4", "wide"):
         assert _read(photo, "tailed") == (ScreenKind.PRM, truth, False)
 
 

@@ -73,7 +73,7 @@ def test_a_tailed_6_has_one_low_hole_and_is_no_8() -> None:
     shape = shape_of(bits_of(TAILED_6))
     assert shape is not None and shape.holes == "L"
     assert admitted(_cell(TAILED_6)) == {"6"}
-    assert shape_of(bits_of(HD_8)) == Shape("UL", False, True, True, True, True, True, False, False)
+    assert shape_of(bits_of(HD_8)) == Shape("UL", False, True, True, True, True, True, False)
 
 
 def test_a_slashed_0_has_one_tall_hole() -> None:
@@ -248,11 +248,6 @@ def _reference_shape(lit: list[list[bool]]) -> Shape | None:
         bottom_cap=sum(lit[bottom]) >= cap,
         wide=width >= structure.WIDE_COLS,
         bottom_point=sum(lit[bottom]) == 1,
-        long_bar=any(
-            all(lit[row][col : col + structure.WIDE_COLS])
-            for row in ink_rows
-            for col in range(cols - structure.WIDE_COLS + 1)
-        ),
     )
 
 
