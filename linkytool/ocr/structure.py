@@ -375,6 +375,8 @@ def _column_broken(lit: npt.NDArray[np.bool_], dark: npt.NDArray[np.bool_], side
             top, bottom = int(rows[0]), int(rows[-1])
             if dark[top : bottom + 1, col].any():
                 return True
+            if len(rows) < 2:  # one dot is no stroke: a speck, light from a neighbour
+                return False
             # the longest stroke any reading gives: on through the uncertain dots around
             while top > 0 and not dark[top - 1, col]:
                 top -= 1
