@@ -116,3 +116,109 @@ def test_one_stray_dot_beside_the_ink_is_no_short_spine() -> None:
     # column's one dot is no stroke, so the 0 keeps its spine
     zero = _cell(("..#..", ".#.#.", ".#.#.", ".#.#.", "##.#.", "?###.", "....."))
     assert "0" not in _ruled_out(zero)
+
+
+#: ocr37h's adversarial PRM (camera model, seed 139601, X11 5x8 held out, normal photo
+#: 2: ``35355355335535``), its first four cells (3, 5, 3, 5) as sampled and as pooled
+#: for their shapes, in hundredths: smeared past every template (the panel's detected
+#: ROM: X11 5x7) and closed below by the blur, each has a 6's shape and one lower hole.
+_SMEARED_CELLS = (
+    (
+        "100 100 100 100 0",
+        "56 73 100 70 0",
+        "0 97 100 4 0",
+        "5 85 90 77 1",
+        "83 0 8 100 14",
+        "88 64 74 87 2",
+        "9 100 100 4 0",
+    ),
+    (
+        "100 100 100 100 0",
+        "100 80 67 62 0",
+        "100 100 96 2 0",
+        "92 99 100 57 1",
+        "90 0 7 100 10",
+        "92 61 77 82 2",
+        "7 100 100 7 0",
+    ),
+    (
+        "100 100 100 100 0",
+        "60 83 100 77 0",
+        "0 100 100 10 0",
+        "4 94 94 70 0",
+        "87 3 12 100 4",
+        "95 58 63 86 0",
+        "8 100 100 0 0",
+    ),
+    (
+        "100 100 100 100 1",
+        "100 80 75 67 0",
+        "100 100 100 7 0",
+        "79 90 93 80 1",
+        "85 6 8 100 0",
+        "83 63 69 81 0",
+        "0 100 100 0 0",
+    ),
+)
+_SMEARED_SHAPES = (
+    (
+        "100 100 100 100 0",
+        "50 50 100 50 0",
+        "0 100 100 0 0",
+        "0 50 100 50 0",
+        "50 0 0 100 0",
+        "100 50 50 100 0",
+        "0 100 100 0 0",
+    ),
+    (
+        "100 100 100 100 0",
+        "100 100 50 50 0",
+        "100 100 100 0 0",
+        "100 100 100 50 0",
+        "100 0 0 100 0",
+        "100 50 50 100 0",
+        "0 100 100 0 0",
+    ),
+    (
+        "100 100 100 100 0",
+        "50 100 100 50 0",
+        "0 100 100 0 0",
+        "0 100 100 50 0",
+        "100 0 0 100 0",
+        "100 50 50 100 0",
+        "0 100 100 0 0",
+    ),
+    (
+        "100 100 100 100 0",
+        "100 100 50 50 0",
+        "100 100 100 0 0",
+        "50 100 100 50 0",
+        "50 0 0 100 0",
+        "50 50 50 50 0",
+        "0 100 100 0 0",
+    ),
+)
+_SMEARED_TITLE = "NUMEAO PRM"
+_SMEARED_FITS = (2.19, 1.25, 1.13, 2.29, 3.22, 1.68, 0.0, 1.71, 3.43, 1.47)
+
+
+def _dots(cells: tuple[tuple[str, ...], ...]) -> np.ndarray:
+    return np.array([[int(v) / 100 for row in rows for v in row.split()] for rows in cells])
+
+
+def test_a_hole_blur_may_have_closed_reads_no_digit_off_a_sharp_panel() -> None:
+    from linkytool.ocr.dotmatrix import CellRead, char_distances, reconsidered
+
+    cells, shapes = _dots(_SMEARED_CELLS), _dots(_SMEARED_SHAPES)
+    title = [CellRead(c, d, "", 0.0) for c, d in zip(_SMEARED_TITLE, _SMEARED_FITS, strict=True)]
+    chars, distances = char_distances(cells, ("x11_5x7",), designs=True)
+    costs = distances[:, [chars.index(d) for d in DIGITS]]
+    # on a sharp panel the shape reads every cell as a 6 and answers the doubt: the
+    # photo's 35355355335535 was read 66666666666666, confidently
+    read, unfamiliar = reconsidered(cells, costs, title, False, shapes, sharp=True)
+    assert "".join(DIGITS[i] for i in np.argmin(read, axis=1)) == "6666"
+    assert not unfamiliar
+    # off a sharp panel the hole may be blur's: the same reading, to confirm
+    read, unfamiliar = reconsidered(cells, costs, title, False, shapes, sharp=False)
+    assert "".join(DIGITS[i] for i in np.argmin(read, axis=1)) == "6666"
+    assert unfamiliar
