@@ -25,7 +25,13 @@ import numpy.typing as npt
 
 from linkytool.ocr.font5x7 import COLS, FONTS, ROWS, glyph_bits
 from linkytool.ocr.settings import SETTINGS
-from linkytool.ocr.structure import admitted, broken_spines, shape_ruled_out, speckled
+from linkytool.ocr.structure import (
+    DIGIT_SHAPES,
+    admitted,
+    broken_spines,
+    shape_ruled_out,
+    speckled,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -567,6 +573,13 @@ def agreed_shapes(
     return np.where(agree, shaped, -1)
 
 
+#: The digits every shape of which encloses a hole (:data:`~linkytool.ocr.structure.
+#: DIGIT_SHAPES`): 0, 6, 8 and 9. Blur closes loops, so off a sharp panel a cell's hole
+#: may be blur's, and its shape reads none of them (:func:`reconsidered`).
+HOLED_DIGITS = "".join(d for d, allowed in DIGIT_SHAPES.items() if "" not in allowed.holes)
+HOLED_INDEXES = np.array([DIGITS.index(d) for d in HOLED_DIGITS], dtype=np.intp)
+
+
 def shape_read(
     cells: FloatArray, digit_costs: FloatArray, letters: float, shapes: FloatArray | None = None
 ) -> npt.NDArray[np.intp]:
@@ -586,6 +599,8 @@ def reconsidered(
     title: Sequence[CellRead],
     drawn_off: bool = False,
     shapes: FloatArray | None = None,
+    *,
+    sharp: bool = True,
 ) -> tuple[FloatArray, bool]:
     """The distances [dots] of digit cells (N, 35) to each digit (``digit_costs``
     (N, 10)) once the panel has spoken, and whether the digits are of a design the
@@ -599,6 +614,14 @@ def reconsidered(
     cells that look unlike do not share a digit (:func:`unlike_cells`). A margin may be
     infinite: every other digit ruled out (:func:`panel_margins`, ``drawn_off``:
     :func:`panel_drawn_off`; ``shapes``: the dots the shapes are read from).
+
+    Nor does a shape that is a hole's answer the doubt off a ``sharp`` panel
+    (:attr:`~linkytool.ocr.panel.PanelRead.sharp`): blur closes loops
+    (:func:`blur_closable`), so a blurred 3 or 5 whose lower side blur closed has a 6's
+    shape (:data:`HOLED_DIGITS`; the value is read the same, to confirm). ocr37h's
+    adversarial PRMs (seed 139601, camera model, X11 5x8 held out, normal photo 2):
+    ``35355355335535`` read ``66666666666666`` confidently, every cell smeared past
+    every template and read a 6 by its shape, the panel agreeing with itself.
     """
     letters = letters_fit(title)
     if letters is not None and len(digit_costs):
@@ -614,7 +637,9 @@ def reconsidered(
         # a shape read through a speck (structure.speckled) answers no doubt: the value
         # is read the same, to confirm
         specks = speckled(cells if shapes is None else shapes) | speckled(cells)
-        return digit_costs, bool((known & specks).any())
+        # a hole blur may have closed answers no doubt either
+        closed = np.isin(shaped, HOLED_INDEXES) & (not sharp)
+        return digit_costs, bool((known & (specks | closed)).any())
     misfit = digit_misfits(digit_costs, title)
     out = digit_costs
     if misfit is not None:

@@ -114,10 +114,14 @@ def _letters_legible(read: PanelRead) -> bool:
     return len(clear) >= SETTINGS.legible_title_letters
 
 
-def _text_names_it_alone(kind: ScreenKind, tesseract_kind: ScreenKind | None) -> bool:
+def _text_names_it_alone(
+    kind: ScreenKind, tesseract_kind: ScreenKind | None, tesseract_text: str | None = None
+) -> bool:
     """Whether every variant's cell text naming ``kind`` (spotted best) may stand for a
     clear gap to the next title word: a PRM or a date, whose grammar no other screen's
-    value passes, or the injection index when tesseract does not name another screen.
+    value passes, or the injection index when tesseract does not name another screen,
+    or names one only by a word the index's own title shows (``tesseract_text``,
+    :func:`~linkytool.ocr.titles.other_by_shared_word`: "INDEX PANJECTTOMi").
 
     Only INJECTION names the index (``classify_title``: INJ, or IN?ECTI), a word no
     other screen's title shows; another index screen ("INDEX NON CONSO", "BASE") whose
@@ -126,9 +130,22 @@ def _text_names_it_alone(kind: ScreenKind, tesseract_kind: ScreenKind | None) ->
     leaves the spotting a gap of 2.7-4.0 dots a letter to DATE or PRM: tuning seed
     110011, hard photos 16, 20, 27, 35 and 44 (ocrF), every one read right and held by
     "title uncertain" alone.
+
+    INDEX is on both "INDEX INJECTION" and "INDEX NON CONSO": tesseract reading INDEX
+    and nothing legible after it names neither screen, no more evidence against the
+    index than tesseract reading nothing (which counts as not naming another screen).
+    X11 5x8 held out, ocr37h's tuning seeds 139501-139502, hard photos 29 and 39
+    ("INDEX 1 :DN", "INDEX PANJECTTOMi"; every cell text "INDEX INTECTION", spotted at
+    2.5 and 4.2 dots a letter, gaps 3.9 and 3.2): read right, held by "title uncertain"
+    alone. Another index screen's title still reads as one by its own words (NON,
+    CONSO, BASE...), in tesseract or in the cells.
     """
-    return kind in GRAMMAR_EXCLUSIVE_KINDS or (
-        kind is ScreenKind.INJECTION_INDEX and tesseract_kind is not ScreenKind.OTHER
+    if kind in GRAMMAR_EXCLUSIVE_KINDS:
+        return True
+    if kind is not ScreenKind.INJECTION_INDEX:
+        return False
+    return tesseract_kind is not ScreenKind.OTHER or (
+        tesseract_text is not None and other_by_shared_word(tesseract_text, kind)
     )
 
 
@@ -162,7 +179,7 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
                 spot_gap >= SETTINGS.spot_sure_gap
                 or (
                     read_sure
-                    and _text_names_it_alone(kind, tesseract_kind)
+                    and _text_names_it_alone(kind, tesseract_kind, tesseract_text)
                     and spot_gap >= SETTINGS.spot_text_sure_gap
                 )
             )

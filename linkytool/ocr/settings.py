@@ -82,7 +82,12 @@ class Settings:
         "sure dots fit as well as its nearest (dotmatrix.as_near_by_sure_dots, ocrU: "
         "shape_uncertain_band reused, no constant of its own): found on held-out seed "
         "138417, its cost read on leave-one-font-out seeds 138001 (camera, 50 photos per "
-        "font and level) and 138002 (50 hard photos per font)"
+        "font and level) and 138002 (50 hard photos per font); an outer column too short "
+        "to be a spine (structure.broken_spines, ocr37h: shape_uncertain_band reused) and "
+        "tesseract naming another screen by INDEX alone (screenkind._text_names_it_alone, "
+        "no constant): leave-one-font-out seeds 139501-139503 (40 hard photos per font, "
+        "x11_5x8, tailed, x11_5x7 and alt), checked on 139504 (20 normal and 20 camera "
+        "photos per font and level)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---

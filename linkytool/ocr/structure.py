@@ -319,16 +319,23 @@ SPINES: dict[str, str] = {"0": "LR", "6": "L", "9": "R"}
 
 def broken_spines(cells: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
     """(N, 10) the digits (:data:`SPINES`) each cell (N, 35) cannot be because an outer
-    column of its ink is broken: a dot sampled surely dark (``Settings.
-    shape_uncertain_band`` under 0.5) between two surely lit ones of that column, every
-    column beyond it surely dark (the ink's edge, not a column inside the glyph).
+    column of its ink is no spine in any reading of its uncertain dots (within
+    ``Settings.shape_uncertain_band`` of 0.5): broken, a dot sampled surely dark
+    between two surely lit ones, or too short, its longest possible stroke (the surely
+    lit dots joined through uncertain ones) under half the height of the cell's surely
+    lit ink; every column beyond it surely dark (the ink's edge, not a column inside
+    the glyph).
 
     Blur adds ink, it does not remove it: it closes a 6's open top into an 8's upper
     loop, so two holes do not prove a cell is no 6 (:func:`~linkytool.ocr.dotmatrix.
     blur_closable`), but it does not darken a dot between two lit dots of a stroke. A
     cell read as an 8 whose left column is surely broken at its waist is no 6 and no 0,
     whatever lit its top (ocrV, tuning seed 138501: X11 8s whose runner-up 6 lay
-    1.1-1.5 dots off, a pair two dots apart)."""
+    1.1-1.5 dots off, a pair two dots apart). Every design's spine spans half its ink's
+    height or more (4 of 6 or 7 rows at least), so when the dot above a surely dark
+    waist is uncertain (read dark, the column is a 2-dot stroke under the waist; read
+    lit, it is broken) the cell is no 6 either (ocr37h, tuning seed 139501: X11 5x7
+    hard photo 14, an 8 1.38 dots from a 6, the dot above its waist sampled 0.84)."""
     dots = np.asarray(cells, dtype=np.float64).reshape(-1, ROWS, COLS)
     band = SETTINGS.shape_uncertain_band
     lit, dark = dots >= 0.5 + band, dots <= 0.5 - band
@@ -344,14 +351,26 @@ def broken_spines(cells: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
 
 def _column_broken(lit: npt.NDArray[np.bool_], dark: npt.NDArray[np.bool_], side: str) -> bool:
     """Whether the ink's outer column on ``side`` (``L`` or ``R``; the first column
-    holding a surely lit dot, every column beyond it surely dark) has a surely dark
-    dot between two surely lit ones."""
+    holding a surely lit dot, every column beyond it surely dark) is no spine in any
+    reading of its uncertain dots: a surely dark dot between two surely lit ones, or
+    its surely lit dots joined through uncertain ones, as far as they reach, span under
+    half the rows of the cell's surely lit ink."""
     order = range(COLS) if side == "L" else range(COLS - 1, -1, -1)
     for col in order:
         if lit[:, col].any():
             rows = np.flatnonzero(lit[:, col])
-            inside = dark[rows[0] : rows[-1] + 1, col]
-            return bool(inside.any())
+            top, bottom = int(rows[0]), int(rows[-1])
+            if dark[top : bottom + 1, col].any():
+                return True
+            if len(rows) < 2:  # one dot is no stroke: a speck, light from a neighbour
+                return False
+            # the longest stroke any reading gives: on through the uncertain dots around
+            while top > 0 and not dark[top - 1, col]:
+                top -= 1
+            while bottom < ROWS - 1 and not dark[bottom + 1, col]:
+                bottom += 1
+            ink = np.flatnonzero(lit.any(axis=1))
+            return 2 * (bottom - top + 1) < int(ink[-1] - ink[0] + 1)
         if not dark[:, col].all():
             return False
     return False

@@ -239,7 +239,9 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
     # a panel whose letters are drawn a dot off every template may draw its digits so too
     drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
-    result, unfamiliar = reconsidered(chosen, costs, read.lines[0], drawn_off, shapes)
+    result, unfamiliar = reconsidered(
+        chosen, costs, read.lines[0], drawn_off, shapes, sharp=read.sharp
+    )
     return (
         result,
         unfamiliar,

@@ -52,7 +52,7 @@ def test_an_x11_index_title_every_variant_reads_is_certain(
     assert truth == "905"
     assert _read(photo, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "905", True)
     monkeypatch.setattr(
-        screenkind, "_text_names_it_alone", lambda kind, _: kind in GRAMMAR_EXCLUSIVE_KINDS
+        screenkind, "_text_names_it_alone", lambda kind, *_: kind in GRAMMAR_EXCLUSIVE_KINDS
     )
     assert _read(photo, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "905", False)
 
