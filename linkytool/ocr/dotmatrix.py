@@ -675,12 +675,16 @@ def vouched_digits(
     one_design = between <= design_gap(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, one_design)
-    repeated = same.sum(axis=1) > 1
+    # a twin (another cell of its digit) nearer than every cell of another digit, by
+    # the policy's margin: a local shade makes cells of two digits alike too
+    twin = np.where(same & ~np.eye(len(cells), dtype=np.bool_), between, np.inf).min(axis=1)
+    clear = twin + settings.confident_margin <= np.where(same, np.inf, between).min(axis=1)
     margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     misfit = design_misfits(ordered[:, 0] - letters, same & one_design)
     out: npt.NDArray[np.bool_] = (
         one_to_one
-        & repeated
+        & np.isfinite(twin)
+        & clear
         & (margin >= settings.confident_margin)
         & (misfit <= settings.unfamiliar_excess_cap)
     )
