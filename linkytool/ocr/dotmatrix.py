@@ -358,6 +358,7 @@ __all__ = [
     "cell_windows",
     "char_distances",
     "classify",
+    "clear_twins",
     "design_gap",
     "detect_fonts",
     "digit_misfits",
@@ -678,8 +679,10 @@ def vouched_digits(
     One panel has one ROM: it draws each digit one way, so the cells of one digit are
     near-identical and those of two digits are not. A cell is vouched for when another
     cell reads the same digit (a design drawn twice alike: not noise, which does not
-    repeat), every cell read as its digit lies within ``Settings.unlike_distance``
-    dots of it and every cell read as another digit beyond (the panel's digits fall
+    repeat) and explains it clearly better than any other digit's cell
+    (:func:`clear_twins`: a shade over two cells is noise that repeats), every cell
+    read as its digit lies within ``Settings.unlike_distance`` dots of it and every
+    cell read as another digit beyond (the panel's digits fall
     into clusters mapping one to one onto distinct digits: no digit split over two
     designs, no design read as two digits), its margin reaches
     ``Settings.confident_margin`` and its design's misfit (that of the best-drawn cell
@@ -700,15 +703,31 @@ def vouched_digits(
     one_design = between <= design_gap(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, one_design)
-    repeated = same.sum(axis=1) > 1
     margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     misfit = design_misfits(ordered[:, 0] - letters, same & one_design)
     out: npt.NDArray[np.bool_] = (
         one_to_one
-        & repeated
+        & clear_twins(between, same)
         & (margin >= settings.confident_margin)
         & (misfit <= settings.unfamiliar_excess_cap)
     )
+    return out
+
+
+def clear_twins(between: FloatArray, same: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells with a clear twin: another cell read as the same digit
+    (``same`` (N, N)) nearer to it (``between`` (N, N) [dots], :func:`cell_distances`)
+    than every cell read as another digit, by ``Settings.confident_margin``. A twin
+    proves a design drawn twice alike only when it explains the cell better than the
+    panel's drawing of any other digit: a shade or a reflection over part of the value
+    dims its cells alike whatever their digit. Tuning seed 140204 (ocr37n), tailed
+    camera hard photo 10: the first two cells of ``35460450294420``, a 3 and a 5 under
+    one shade (their middle rows dark), both read 3, 5.7 dots apart, within the design
+    gap (6.0): vouched for, the PRM was read ``33460450294420`` confidently; the 5 lay
+    6.5 dots from the panel's own 5. A cell drawn once has no twin."""
+    twin = np.where(same & ~np.eye(len(same), dtype=np.bool_), between, np.inf).min(axis=1)
+    other = np.where(same, np.inf, between).min(axis=1)
+    out: npt.NDArray[np.bool_] = np.isfinite(twin) & (twin + SETTINGS.confident_margin <= other)
     return out
 
 
