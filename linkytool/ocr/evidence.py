@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from linkytool.ocr.crosscheck import CheckStatus, CrossCheck
+from linkytool.ocr.policy import shown_confidence
 from linkytool.ocr.result import PhotoReading
 
 #: Cross-checks whose disagreement withdraws a reading's confidence.
@@ -30,6 +31,7 @@ def with_evidence(reading: PhotoReading, checks: Sequence[CrossCheck]) -> PhotoR
         return replace(
             reading,
             confident=False,
+            confidence=shown_confidence(reading.confidence, False),
             warnings=(
                 "Valeur à confirmer : elle ne concorde pas avec la TIC ou l'heure de la photo.",
                 *reading.warnings,

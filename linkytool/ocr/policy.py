@@ -63,14 +63,23 @@ def decide(candidate: Candidate, settings: Settings = SETTINGS) -> tuple[Verdict
 
 def confidence(candidate: Candidate, settings: Settings = SETTINGS) -> float:
     """A 0..1 score for display: the margin scaled so the confident threshold maps to
-    ``settings.confident_level``, lowered when variants disagree or the title is uncertain."""
+    ``settings.confident_level``, lowered when variants disagree or the title is
+    uncertain, and under that level whenever :func:`decide` does not say confident
+    (:func:`shown_confidence`)."""
     level = candidate.margin / settings.confident_margin * settings.confident_level
     score = min(1.0, max(0.0, level))
-    return (
-        score
-        * (1.0 if candidate.variants_agree else settings.disagree_factor)
-        * (1.0 if candidate.title_certain else settings.uncertain_title_factor)
+    score *= (1.0 if candidate.variants_agree else settings.disagree_factor) * (
+        1.0 if candidate.title_certain else settings.uncertain_title_factor
     )
+    sure = decide(candidate, settings)[0] is Verdict.CONFIDENT
+    return shown_confidence(score, sure, settings)
+
+
+def shown_confidence(score: float, confident: bool, settings: Settings = SETTINGS) -> float:
+    """The 0..1 ``score`` shown beside a value: kept when it is ``confident``, else at
+    most ``settings.to_confirm_ceiling``, so a shown score reaches the confident level
+    only for a value the reader (or the TIC) vouches for."""
+    return score if confident else min(score, settings.to_confirm_ceiling)
 
 
 __all__ = [
@@ -83,4 +92,5 @@ __all__ = [
     "confidence",
     "decide",
     "remarks",
+    "shown_confidence",
 ]

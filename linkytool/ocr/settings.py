@@ -295,6 +295,10 @@ class Settings:
     #: Multiplied into the score when the variants disagree, when the title is uncertain.
     disagree_factor: float = 0.5
     uncertain_title_factor: float = 0.7
+    #: The most a value to confirm shows, just under ``confident_level``: a repaired or
+    #: contradicted value kept its margin's score, "à confirmer, 100 %" (stop 37, seen
+    #: by ocr37n), which reads as a contradiction.
+    to_confirm_ceiling: float = 0.79
 
     #: A panel with no title word spotted is another screen (not "not a Linky") when
     #: this many title cells read as letters with a clear margin (linkytool.ocr.

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from linkytool.ocr.crosscheck import CheckStatus, CrossCheck
 from linkytool.ocr.evidence import with_evidence
-from linkytool.ocr.policy import Candidate, Repair, Verdict, decide
+from linkytool.ocr.policy import Candidate, Repair, Verdict, confidence, decide
 from linkytool.ocr.result import PhotoReading, ScreenKind
+from linkytool.ocr.settings import SETTINGS
 
 PATH = Path("prm.jpg")
 CLEAR = Candidate(ScreenKind.PRM, "30002345678901", margins=(3.0,) * 14)
@@ -48,9 +52,32 @@ def test_first_rule_that_holds_decides(candidate: Candidate, verdict: Verdict, r
 
 def test_tic_disagreement_withdraws_confidence() -> None:
     check = CrossCheck("prm_tic", CheckStatus.MISMATCH, "…", PATH)
-    reading = with_evidence(_reading(True), [check])
+    reading = with_evidence(replace(_reading(True), confidence=0.95), [check])
     assert not reading.confident
     assert "ne concorde pas" in reading.warnings[0]
+    # and the score shown beside it falls under the confident level with it
+    assert reading.confidence <= SETTINGS.to_confirm_ceiling < SETTINGS.confident_level
+
+
+@given(
+    margins=st.lists(st.floats(0.0, 20.0), max_size=3).map(tuple),
+    repairs=st.sets(st.sampled_from(list(Repair)), max_size=2).map(frozenset),
+    variants_agree=st.booleans(),
+    title_certain=st.booleans(),
+)
+def test_a_shown_score_reaches_the_confident_level_only_when_confident(
+    margins: tuple[float, ...],
+    repairs: frozenset[Repair],
+    variants_agree: bool,
+    title_certain: bool,
+) -> None:
+    # "à confirmer, 100 %" read as a contradiction: a repaired value kept its margin's score
+    candidate = Candidate(
+        ScreenKind.PRM, "12345678901234", margins=margins, repairs=repairs,
+        variants_agree=variants_agree, title_certain=title_certain,
+    )  # fmt: skip
+    sure = decide(candidate)[0] is Verdict.CONFIDENT
+    assert (confidence(candidate) >= SETTINGS.confident_level) == sure
 
 
 def test_exif_disagreement_withdraws_confidence_of_that_photo_only() -> None:
