@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from linkytool.ocr import PhotoReading, panel, read_photo, structure
+from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
 from ocrsynth.generate import draw_scene
@@ -145,6 +146,26 @@ def read_held_out(photo: Path, held_out: str) -> PhotoReading:
 
     with use_template_fonts(tuple(name for name in template_fonts() if name != held_out)):
         return read_photo(photo)
+
+
+def held_out_verdict(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
+    """:func:`read_held_out`'s screen, value and confidence: what a pinned case asserts."""
+    reading = read_held_out(photo, held_out)
+    return reading.screen, reading.value, reading.confident
+
+
+def drawn_cell(rows: tuple[str, ...]) -> np.ndarray:
+    """A cell's sampled dots drawn as text: ``#`` on (1.0), ``?`` uncertain (0.5), else
+    off (0.0), one string a row."""
+    return np.array([[1.0 if c == "#" else 0.5 if c == "?" else 0.0 for c in r] for r in rows])
+
+
+def spines_ruled_out(cell: np.ndarray) -> str:
+    """The digits ``structure.broken_spines`` rules out for one cell, as a string."""
+    from linkytool.ocr.dotmatrix import DIGITS
+
+    out = structure.broken_spines(cell.reshape(1, -1))[0]
+    return "".join(DIGITS[i] for i in np.flatnonzero(out))
 
 
 def switch_off_shapes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import screenkind, structure
+from linkytool.ocr import screenkind
 from linkytool.ocr.dotmatrix import DIGITS, cell_windows, shifted
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.titles import classify_title
 
-from .conftest import bench_photo, read_held_out
+from .conftest import bench_photo, drawn_cell, held_out_verdict, spines_ruled_out
 
 
 @pytest.mark.parametrize(
@@ -55,8 +55,7 @@ def test_an_x11_index_title_tesseract_reads_index_only_is_certain(
 ) -> None:
     photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 29, seed=139502)
     assert truth == "7"
-    reading = read_held_out(photo, "x11_5x8")
-    assert (reading.screen, reading.value, reading.confident) == (
+    assert held_out_verdict(photo, "x11_5x8") == (
         ScreenKind.INJECTION_INDEX,
         "7",
         True,
@@ -67,32 +66,22 @@ def test_an_x11_index_title_tesseract_reads_index_only_is_certain(
         "_text_names_it_alone",
         lambda kind, tesseract_kind, _: before(kind, tesseract_kind),
     )
-    reading = read_held_out(photo, "x11_5x8")
-    assert (reading.screen, reading.value, reading.confident) == (
+    assert held_out_verdict(photo, "x11_5x8") == (
         ScreenKind.INJECTION_INDEX,
         "7",
         False,
     )
 
 
-def _cell(rows: tuple[str, ...]) -> np.ndarray:
-    return np.array([[1.0 if c == "#" else 0.5 if c == "?" else 0.0 for c in r] for r in rows])
-
-
-def _ruled_out(cell: np.ndarray) -> str:
-    out = structure.broken_spines(cell.reshape(1, -1))[0]
-    return "".join(DIGITS[i] for i in np.flatnonzero(out))
-
-
 def test_an_eight_whose_waist_is_dark_under_an_uncertain_dot_is_no_six() -> None:
     # X11 5x7 (held out) hard photo 14 of tuning seed 139501: an 8 1.38 dots from a 6,
     # its waist sampled 0.00, the dot above it 0.84 (uncertain). Read lit, the left
     # column is broken; read dark, it is a 2-dot stroke under a 6-row ink: no 6's spine
-    eight = _cell((".##..", "?..#.", ".##..", "#..#.", "#..#.", ".##..", "....."))
-    assert _ruled_out(eight) == "069"
+    eight = drawn_cell((".##..", "?..#.", ".##..", "#..#.", "#..#.", ".##..", "....."))
+    assert spines_ruled_out(eight) == "069"
     # the waist uncertain too: read lit, the column is a 4-dot spine (a 6 blur closed)
-    six = _cell((".##..", "?..#.", "?##..", "#..#.", "#..#.", ".##..", "....."))
-    assert "6" not in _ruled_out(six)
+    six = drawn_cell((".##..", "?..#.", "?##..", "#..#.", "#..#.", ".##..", "....."))
+    assert "6" not in spines_ruled_out(six)
 
 
 def test_every_designs_spine_spans_half_its_ink_in_every_reading() -> None:
@@ -103,19 +92,22 @@ def test_every_designs_spine_spans_half_its_ink_in_every_reading() -> None:
             for window in cell_windows(glyph_bits(digit, font)):
                 for placed in shifted(window):
                     cell = placed.astype(float)
-                    assert digit not in _ruled_out(cell), (font, digit)
+                    assert digit not in spines_ruled_out(cell), (font, digit)
                     for dot in np.flatnonzero(cell.reshape(-1) > 0.5):
                         doubtful = cell.copy().reshape(-1)
                         doubtful[dot] = 0.5
-                        assert digit not in _ruled_out(doubtful.reshape(cell.shape)), (font, digit)
+                        assert digit not in spines_ruled_out(doubtful.reshape(cell.shape)), (
+                            font,
+                            digit,
+                        )
 
 
 def test_one_stray_dot_beside_the_ink_is_no_short_spine() -> None:
     # X11 5x7 (held out) hard photo 32 of tuning seed 139502: an X11 0 with one dot
     # surely lit in the column left of its ink (light from a neighbour, a speck): that
     # column's one dot is no stroke, so the 0 keeps its spine
-    zero = _cell(("..#..", ".#.#.", ".#.#.", ".#.#.", "##.#.", "?###.", "....."))
-    assert "0" not in _ruled_out(zero)
+    zero = drawn_cell(("..#..", ".#.#.", ".#.#.", ".#.#.", "##.#.", "?###.", "....."))
+    assert "0" not in spines_ruled_out(zero)
 
 
 #: ocr37h's adversarial PRM (camera model, seed 139601, X11 5x8 held out, normal photo

@@ -24,14 +24,9 @@ from linkytool.ocr.structure import admitted, speckled
 from linkytool.ocr.valuecells import GRAMMAR_EXCLUSIVE_KINDS
 from linkytool.ocr.voting import VariantValue, vote
 
-from .conftest import bench_photo, read_held_out
+from .conftest import bench_photo, held_out_verdict
 
 SEED = 110011
-
-
-def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
-    reading = read_held_out(photo, held_out)
-    return reading.screen, reading.value, reading.confident
 
 
 def test_the_index_named_by_its_text_alone_unless_tesseract_names_another_screen() -> None:
@@ -50,11 +45,11 @@ def test_an_x11_index_title_every_variant_reads_is_certain(
     # 2.09 dots a letter, 3.86 below DATE and PRM: under spot_sure_gap
     photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 16, seed=SEED)
     assert truth == "905"
-    assert _read(photo, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "905", True)
+    assert held_out_verdict(photo, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "905", True)
     monkeypatch.setattr(
         screenkind, "_text_names_it_alone", lambda kind, *_: kind in GRAMMAR_EXCLUSIVE_KINDS
     )
-    assert _read(photo, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "905", False)
+    assert held_out_verdict(photo, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "905", False)
 
 
 def test_an_unfamiliar_design_doubted_in_the_widest_window_alone_is_to_confirm(
@@ -66,7 +61,7 @@ def test_an_unfamiliar_design_doubted_in_the_widest_window_alone_is_to_confirm(
     variant's doubt counts again; the sharp-window version fails this test."""
     photo, truth = bench_photo(tmp_path, "x11_5x7", "hard", 16, seed=86532)
     assert truth == "2"
-    assert _read(photo, "x11_5x7") == (ScreenKind.INJECTION_INDEX, "7", False)
+    assert held_out_verdict(photo, "x11_5x7") == (ScreenKind.INJECTION_INDEX, "7", False)
     unseen = frozenset({Repair.UNFAMILIAR_DIGITS})
 
     def sharpest_only(variants: list[VariantValue]) -> frozenset[Repair]:
@@ -76,7 +71,7 @@ def test_an_unfamiliar_design_doubted_in_the_widest_window_alone_is_to_confirm(
         )
 
     monkeypatch.setattr(voting, "_repairs", sharpest_only)
-    assert _read(photo, "x11_5x7") == (ScreenKind.INJECTION_INDEX, "7", True)
+    assert held_out_verdict(photo, "x11_5x7") == (ScreenKind.INJECTION_INDEX, "7", True)
 
 
 def test_a_doubt_of_any_window_is_the_candidate_s() -> None:
@@ -113,6 +108,6 @@ def test_a_shape_read_through_a_speck_is_to_confirm(
     # held out: the minutes' open 4 carries a stray dot and is read 5 by its shape
     photo, truth = bench_photo(tmp_path, "alt", "hard", 4, seed=113331)
     assert truth == "2026-03-10T08:14"
-    assert _read(photo, "alt") == (ScreenKind.DATE, "2026-03-10T08:15", False)
+    assert held_out_verdict(photo, "alt") == (ScreenKind.DATE, "2026-03-10T08:15", False)
     monkeypatch.setattr(dotmatrix, "speckled", lambda cells: np.zeros(len(cells), dtype=bool))
-    assert _read(photo, "alt") == (ScreenKind.DATE, "2026-03-10T08:15", True)
+    assert held_out_verdict(photo, "alt") == (ScreenKind.DATE, "2026-03-10T08:15", True)

@@ -22,23 +22,15 @@ from linkytool.ocr.dotmatrix import DIGITS, cell_windows, shifted
 from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, read_held_out, sure_dot_rule_off
+from .conftest import (
+    bench_photo,
+    drawn_cell,
+    held_out_verdict,
+    spines_ruled_out,
+    sure_dot_rule_off,
+)
 
 SEED = 138501
-
-
-def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
-    reading = read_held_out(photo, held_out)
-    return reading.screen, reading.value, reading.confident
-
-
-def _cell(rows: tuple[str, ...]) -> np.ndarray:
-    return np.array([[1.0 if c == "#" else 0.5 if c == "?" else 0.0 for c in r] for r in rows])
-
-
-def _ruled_out(cell: np.ndarray) -> str:
-    out = structure.broken_spines(cell.reshape(1, -1))[0]
-    return "".join(DIGITS[i] for i in np.flatnonzero(out))
 
 
 def test_no_design_of_a_digit_breaks_its_own_spine() -> None:
@@ -48,30 +40,30 @@ def test_no_design_of_a_digit_breaks_its_own_spine() -> None:
         for digit in DIGITS:
             for window in cell_windows(glyph_bits(digit, font)):
                 for placed in shifted(window):
-                    assert digit not in _ruled_out(placed.astype(float)), (font, digit)
+                    assert digit not in spines_ruled_out(placed.astype(float)), (font, digit)
 
 
 def test_every_eights_waist_breaks_both_spines() -> None:
     for font in FONTS:
         window = cell_windows(glyph_bits("8", font))[0].astype(float)
-        assert _ruled_out(window) == "069", font
+        assert spines_ruled_out(window) == "069", font
 
 
 def test_a_six_closed_by_blur_keeps_its_spine() -> None:
     # X11's 6 whose open top blur lit (an 8's two loops): its left column is unbroken
-    six = _cell((".##..", "#..#.", "###..", "#..#.", "#..#.", ".##..", "....."))
+    six = drawn_cell((".##..", "#..#.", "###..", "#..#.", "#..#.", ".##..", "....."))
     assert structure.shape_of(six >= 0.5) is not None
-    assert "6" not in _ruled_out(six)
+    assert "6" not in spines_ruled_out(six)
     # the waist dot uncertain, not surely dark: no evidence either
-    eight = _cell((".##..", "#..#.", "?##..", "#..#.", "#..#.", ".##..", "....."))
-    assert _ruled_out(eight) == "09"  # its right column still breaks at the waist
+    eight = drawn_cell((".##..", "#..#.", "?##..", "#..#.", "#..#.", ".##..", "....."))
+    assert spines_ruled_out(eight) == "09"  # its right column still breaks at the waist
 
 
 def test_a_column_inside_the_ink_is_no_outer_column() -> None:
     # the left column only uncertain (blur): the next one in, broken by the 6's own
     # design, is not the ink's edge
-    six = _cell((".##..", "?....", "?##..", "?..#.", "?..#.", ".##..", "....."))
-    assert "6" not in _ruled_out(six)
+    six = drawn_cell((".##..", "?....", "?##..", "?..#.", "?..#.", ".##..", "....."))
+    assert "6" not in spines_ruled_out(six)
 
 
 def test_an_x11_eight_whose_waist_is_surely_dark_is_no_six(
@@ -81,11 +73,11 @@ def test_an_x11_eight_whose_waist_is_surely_dark_is_no_six(
     # 6 and 8 are two dots apart), each with its left column surely dark at the waist
     photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 11, seed=SEED)
     assert truth == "15184863044905"
-    assert _read(photo, "x11_5x8") == (ScreenKind.PRM, truth, True)
+    assert held_out_verdict(photo, "x11_5x8") == (ScreenKind.PRM, truth, True)
     monkeypatch.setattr(
         dotmatrix, "broken_spines", lambda cells: np.zeros((len(cells), 10), dtype=bool)
     )
-    assert _read(photo, "x11_5x8") == (ScreenKind.PRM, truth, False)
+    assert held_out_verdict(photo, "x11_5x8") == (ScreenKind.PRM, truth, False)
 
 
 def test_a_tailed_one_with_one_dot_switched_keeps_its_four_runner_up(
@@ -99,7 +91,7 @@ def test_a_tailed_one_with_one_dot_switched_keeps_its_four_runner_up(
     photo, truth = bench_photo(tmp_path, "tailed", "hard", 27, seed=SEED)
     assert truth == "271"
     sure_dot_rule_off(monkeypatch)
-    assert _read(photo, "tailed") == (ScreenKind.INJECTION_INDEX, truth, False)
+    assert held_out_verdict(photo, "tailed") == (ScreenKind.INJECTION_INDEX, truth, False)
 
 
 #: The two open 4s of seed 85127's alt hard photo 2 (``27/04/25 18:54``), as sampled:
@@ -126,4 +118,4 @@ def test_a_four_with_one_dot_of_its_bar_dead_is_still_a_four() -> None:
                 dead[bar, col] = 0.0
                 assert "4" in structure.admitted(dead.reshape(-1)), (font, col)
     for rows in VARIANT_FOURS:
-        assert "4" in structure.admitted(_cell(rows).reshape(-1)), rows
+        assert "4" in structure.admitted(drawn_cell(rows).reshape(-1)), rows

@@ -17,18 +17,13 @@ from linkytool.ocr.result import ScreenKind
 
 from .conftest import (
     bench_photo,
-    read_held_out,
+    held_out_verdict,
     shape_feature_free,
     sure_dot_rule_off,
     twins_shape_off,
 )
 
 SEED = 136001
-
-
-def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
-    reading = read_held_out(photo, held_out)
-    return reading.screen, reading.value, reading.confident
 
 
 def test_a_shape_that_rules_out_its_own_nearest_digit_rules_nothing_out(
@@ -38,14 +33,14 @@ def test_a_shape_that_rules_out_its_own_nearest_digit_rules_nothing_out(
     # every runner-up ruled out by that shape gave an infinite margin, confidently wrong
     photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 24, seed=SEED)
     assert truth == "37322642666239"
-    assert _read(photo, "x11_5x8") == (ScreenKind.PRM, "57322642666259", False)
+    assert held_out_verdict(photo, "x11_5x8") == (ScreenKind.PRM, "57322642666259", False)
     monkeypatch.setattr(
         dotmatrix, "shape_contradicts", lambda shape, costs: np.zeros(len(shape), dtype=bool)
     )
     # ocrU's sure-dot rule guards this cell too (the 3 misses no more sure dots than the
     # 5): both are switched off to see this one's case
     sure_dot_rule_off(monkeypatch)
-    assert _read(photo, "x11_5x8") == (ScreenKind.PRM, "57322642666259", True)
+    assert held_out_verdict(photo, "x11_5x8") == (ScreenKind.PRM, "57322642666259", True)
 
 
 def test_shape_contradicts_names_the_cells_whose_shape_rules_out_their_nearest() -> None:
@@ -68,9 +63,9 @@ def test_a_flagged_one_three_dots_wide_is_no_four(
     twins_shape_off(monkeypatch)
     photo, value = bench_photo(tmp_path, "tailed", "hard", index, seed=SEED)
     assert value == truth
-    assert _read(photo, "tailed") == (ScreenKind.PRM, truth, True)
+    assert held_out_verdict(photo, "tailed") == (ScreenKind.PRM, truth, True)
     with shape_feature_free("4", "wide"):
-        assert _read(photo, "tailed") == (ScreenKind.PRM, truth, False)
+        assert held_out_verdict(photo, "tailed") == (ScreenKind.PRM, truth, False)
 
 
 def test_a_four_is_wide_in_every_design() -> None:
@@ -88,6 +83,6 @@ def test_a_flat_topped_three_with_a_base_of_two_dots_is_no_seven(tmp_path: Path)
     # runner-up 3.8 dots off, too close for that misfit. A 7 ends in its stroke's one dot.
     photo, value = bench_photo(tmp_path, "hd44780", "hard", 4, seed=136002)
     assert value == "631"
-    assert _read(photo, "hd44780") == (ScreenKind.INJECTION_INDEX, "631", True)
+    assert held_out_verdict(photo, "hd44780") == (ScreenKind.INJECTION_INDEX, "631", True)
     with shape_feature_free("7", "bottom_point"):
-        assert _read(photo, "hd44780") == (ScreenKind.INJECTION_INDEX, "631", False)
+        assert held_out_verdict(photo, "hd44780") == (ScreenKind.INJECTION_INDEX, "631", False)

@@ -16,14 +16,9 @@ from linkytool.ocr.dotmatrix import DIGITS, char_distances
 from linkytool.ocr.font5x7 import FONTS
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, read_held_out
+from .conftest import bench_photo, held_out_verdict
 
 SEED = 137001
-
-
-def _read(photo: Path, held_out: str) -> tuple[ScreenKind, str | None, bool]:
-    reading = read_held_out(photo, held_out)
-    return reading.screen, reading.value, reading.confident
 
 
 @pytest.mark.parametrize(("index", "value", "kept_alone"), [(12, "6", "8"), (45, "846", "848")])
@@ -36,9 +31,9 @@ def test_a_six_only_a_left_out_set_reads_keeps_every_set(
     # read 8. Its shape is a 6's and no 8's.
     photo, truth = bench_photo(tmp_path, "tailed", "normal", index, seed=SEED)
     assert truth == value
-    assert _read(photo, "tailed") == (ScreenKind.INJECTION_INDEX, value, True)
+    assert held_out_verdict(photo, "tailed") == (ScreenKind.INJECTION_INDEX, value, True)
     monkeypatch.setattr(dotmatrix, "_shape_needs_left_out", lambda cells, read, kept: False)
-    assert _read(photo, "tailed") == (ScreenKind.INJECTION_INDEX, kept_alone, False)
+    assert held_out_verdict(photo, "tailed") == (ScreenKind.INJECTION_INDEX, kept_alone, False)
 
 
 def _glyph_windows(font: str, digit: str) -> list[np.ndarray]:
