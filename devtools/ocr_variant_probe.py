@@ -57,7 +57,15 @@ def generate(args: argparse.Namespace) -> list[dict[str, Any]]:
             return rom
 
         meter._rom = forced
-        generate_set(args.workdir, args.count, args.level, args.seed, scenes=SCENES, font=args.font)
+        generate_set(
+            args.workdir,
+            args.count,
+            args.level,
+            args.seed,
+            scenes=SCENES,
+            font=args.font,
+            camera=args.camera,
+        )
     photos: list[dict[str, Any]] = json.loads(truth.read_text(encoding="utf-8"))["photos"]
     return photos
 
@@ -84,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--camera", action="store_true", help="the camera degradation model too")
     args = parser.parse_args(argv)
     photos = generate(args)
     jobs = [(args.workdir / photo["file"], args.font) for photo in photos]
@@ -100,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         elif confident:
             print(f"CONFIDENT-WRONG {photo['file']}: {truth} read {value}")
     print(
-        f"{args.font} {args.digit} dot ({args.row}, {args.col}) switched, {args.level}, "
+        f"{args.font} {args.digit} dot ({args.row}, {args.col}) switched, {args.level}"
+        f"{' camera' if args.camera else ''}, "
         f"seed {args.seed}: {holding} values hold a {args.digit}, "
         f"{right} confident and right"
     )
