@@ -21,7 +21,9 @@ Photos of ocrW's tuning seeds 139002 (alt) and 139004 (tailed), normal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -91,53 +93,64 @@ def test_unsure_share_counts_half_lit_dots_of_inked_cells() -> None:
     assert unsure_share(np.zeros((2, 35))) == 1.0  # nothing inked: not sharp
 
 
-@pytest.mark.parametrize("rule", [True, False])
-def test_a_crisp_x11_5x8_eight_is_read_confidently(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
-) -> None:
+def _sharp_panel_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(panel, "unsure_share", lambda cells: 1.0)
+
+
+def _best_drawn_cell_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dotmatrix, "design_misfits", lambda misfit, one_glyph: misfit)
+
+
+class RulePhoto(NamedTuple):
+    """A pinned photo (its font held out) and the switch that takes its rule away."""
+
+    font: str
+    index: int
+    seed: int
+    screen: ScreenKind
+    truth: str
+    switch_off: Callable[[pytest.MonkeyPatch], None]
+
+
+#: Each photo is confident with its rule, to confirm without it.
+RULE_PHOTOS = [
     # " DATE ET HEUPE" / "10/02/26 18:11": the 8 of 18:11 lay 1.37-1.50 dots from a 3
     # in the three samplings (a thin margin); the panel's sharpest sampling leaves 0.5 %
     # of its inked dots half-lit, so its two holes rule the 3 and the 6 out
-    if not rule:
-        monkeypatch.setattr(panel, "unsure_share", lambda cells: 1.0)
-    photo, truth = bench_photo(tmp_path, "x11_5x8", "normal", 35, seed=139002)
-    assert truth == "2026-02-10T18:11"
-    reading = read_held_out(photo, "x11_5x8")
-    assert (reading.screen, reading.value) == (ScreenKind.DATE, truth)
-    assert reading.confident is rule
-
-
-@pytest.mark.parametrize("rule", [True, False])
-def test_a_doubtful_dot_in_one_of_three_alike_zeros_takes_its_twins_shape(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
-) -> None:
+    pytest.param(
+        RulePhoto("x11_5x8", 35, 139002, ScreenKind.DATE, "2026-02-10T18:11", _sharp_panel_off),
+        id="a crisp X11 5x8 eight",
+    ),
     # "INDEX INJECTION" / "000408674 kWh" in the alternative ROM (held out): the middle
     # of the three leading 0s has a left dot sampled 0.5, so its own shape admits a 3,
     # 1.35 dots off (a thin margin); its twins, 0s within the panel's design gap, rule
     # the 3 out by their closed left sides
-    if not rule:
-        twins_shape_off(monkeypatch)
-    photo, truth = bench_photo(tmp_path, "alt", "normal", 14, seed=139002)
-    assert truth == "408674"
-    reading = read_held_out(photo, "alt")
-    assert (reading.screen, reading.value) == (ScreenKind.INJECTION_INDEX, truth)
-    assert reading.confident is rule
-
-
-@pytest.mark.parametrize("rule", [True, False])
-def test_the_panel_vouches_for_a_design_by_its_best_drawn_cell(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool
-) -> None:
+    pytest.param(
+        RulePhoto("alt", 14, 139002, ScreenKind.INJECTION_INDEX, "408674", twins_shape_off),
+        id="a doubtful dot in one of three alike zeros takes its twins' shape",
+    ),
     # "DATE" / "28/11/2026 10:41" in the tailed design (held out): four alike tailed
     # 1s, read 1 (runner-up 4, over 3 dots off), three of them within
     # unfamiliar_excess_cap of the title letters' fit and one 4.6 dots off: the panel
     # vouched for the three, the fourth kept the value to confirm (unfamiliar digits)
+    pytest.param(
+        RulePhoto("tailed", 48, 139004, ScreenKind.DATE, "2026-11-28T10:41", _best_drawn_cell_off),
+        id="the panel vouches for a design by its best-drawn cell",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rule", [True, False])
+@pytest.mark.parametrize("case", RULE_PHOTOS)
+def test_each_rule_makes_its_photo_confident(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool, case: RulePhoto
+) -> None:
     if not rule:
-        monkeypatch.setattr(dotmatrix, "design_misfits", lambda misfit, one_glyph: misfit)
-    photo, truth = bench_photo(tmp_path, "tailed", "normal", 48, seed=139004)
-    assert truth == "2026-11-28T10:41"
-    reading = read_held_out(photo, "tailed")
-    assert (reading.screen, reading.value) == (ScreenKind.DATE, truth)
+        case.switch_off(monkeypatch)
+    photo, value = bench_photo(tmp_path, case.font, "normal", case.index, seed=case.seed)
+    assert value == case.truth
+    reading = read_held_out(photo, case.font)
+    assert (reading.screen, reading.value) == (case.screen, case.truth)
     assert reading.confident is rule
 
 
