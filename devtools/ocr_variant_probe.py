@@ -44,31 +44,20 @@ def variant(font: str, digit: str, row: int, col: int) -> dict[str, font5x7.Glyp
 
 
 def look_alikes(font: str, digit: str, row: int, col: int) -> tuple[str, ...]:
-    """The other digits the switched glyph draws as well as its own: those of ``font``
-    no further from it than its own design (one dot), or the only ones its shape admits
-    (``structure.admitted``). Where a font draws two digits two dots apart (tailed and
-    X11 6/8, tailed 8/9), one switched dot halves the gap: a person reads such a glyph
-    as the other digit, so a confident reading of the other digit is no reader fault."""
-    import numpy as np
-
-    from linkytool.ocr.structure import admitted
-
+    """The other digits of ``font`` the switched glyph is no further from than from its
+    own design (one dot). Where a font draws two digits two dots apart (tailed and X11
+    6/8, tailed 8/9), one switched dot halves the gap and the glyph draws both: a
+    confident reading of the other digit is what a person reads too. Only distances in
+    the font itself count, never the reader's own judgement (its shape table), which is
+    what the probe tests."""
     glyph = variant(font, digit, row, col)[digit]
     own = font5x7.FONTS[font]
 
     def apart(other: str) -> int:
-        return sum(
-            a != b
-            for x, y in zip(glyph, own[other], strict=True)
-            for a, b in zip(x, y, strict=True)
-        )
+        pairs = zip(glyph, own[other], strict=True)
+        return sum(a != b for x, y in pairs for a, b in zip(x, y, strict=True))
 
-    dots = np.array([[ch == "#" for ch in line] for line in glyph[:7]], dtype=np.float64)
-    shape = admitted(dots.reshape(-1))
-    near = {other for other in "0123456789" if other != digit and apart(other) <= 1}
-    if digit not in shape:
-        near |= set(shape)
-    return tuple(sorted(near))
+    return tuple(other for other in "0123456789" if other != digit and apart(other) <= 1)
 
 
 def generate(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -130,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if alike:
         print(
             f"NOTE: this {args.digit} draws as {' or '.join(alike)} too (one dot from"
-            f" {args.font}'s, or its shape): a reading of it as {' or '.join(alike)} is"
+            f" {args.font}'s): a reading of it as {' or '.join(alike)} is"
             " what a person reads (counted apart)"
         )
     holding = right = as_drawn = 0
