@@ -869,13 +869,21 @@ def _twins_shape(
     dot left doubtful in one drawing (dust, a dead dot, a sampling between two dots)
     opens a loop there only: ocrW's tuning seed 139002, alt (held out) normal photo 14,
     the middle one of three alike 0s with a left dot sampled 0.5 admitted a 3, 1.35
-    dots off, that its twins' closed sides rule out."""
+    dots off, that its twins' closed sides rule out. A twin lends its shape only when
+    it is nearer to the cell than every cell read as another digit, by
+    ``Settings.confident_margin`` (as :func:`clear_twins` vouches): on a blurred panel
+    the design gap spans two designs 2 dots apart (stop 38's variant probe, seed 81992,
+    hard photo 12: a tailed 9 whose loop a dead dot opens, read 3 beside two real 3s,
+    borrowed their open left side and read ``32167831505308`` confidently: the 3s lay
+    4.8 and 5.2 dots from it, the nearer of the panel's 8s 5.5, the design gap 6)."""
     if len(cells) < 2:
         return shape
     nearest = np.argmin(digit_costs, axis=1)
-    twins = (nearest[:, None] == nearest[None, :]) & (
-        cell_distances(cells) <= design_gap(cells, nearest)
-    )
+    between = cell_distances(cells)
+    same = nearest[:, None] == nearest[None, :]
+    other = np.where(same, np.inf, between).min(axis=1)
+    twins = same & (between <= design_gap(cells, nearest))
+    twins &= between + SETTINGS.confident_margin <= other[:, None]
     np.fill_diagonal(twins, val=False)
     out = shape.copy()
     for row in np.flatnonzero(twins.any(axis=1)):

@@ -57,9 +57,11 @@ class Shape:
     ``L`` (lower); ``""`` none. ``bar``: a row strictly inside the ink lit over its width
     (all but one dot, 3 at least). ``left_wall``: the ink's left column lit on both
     rows under its top; ``right_wall``: its right column on both rows above its bottom.
-    ``top_cap``, ``bottom_cap``: the ink's top (bottom) row lit over its width but two
-    dots (2 at least): a 7's top, not a 1's or a 4's point. ``wide``: the ink spans
-    :data:`WIDE_COLS` columns or more (a 4's bar crosses its stem to a left stroke).
+    ``top_cap``, ``bottom_cap``: a stroke of the ink's top (bottom) row lit over its
+    width but two dots (2 at least; one dead dot inside bridged, :func:`_stroke_dots`):
+    a 7's top, not a 1's or a 4's point, nor an open 4's two arms and a stray dot.
+    ``wide``: the ink spans :data:`WIDE_COLS` columns or more (a 4's bar crosses its
+    stem to a left stroke).
     ``bottom_point``: the ink's bottom row is one dot (a stroke's end: a 7's or a 4's
     stem, not a 3's or a 5's base).
     """
@@ -122,16 +124,21 @@ def _allowed(holes: str, flags: str) -> Allowed:
 #: letters match the templates (nothing says it is drawn a dot off), and read it 5 or 1
 #: confidently (lead's probe, seeds 81902-3: 3 confident-wrong in 58 values holding a
 #: 4; ``tests/ocr/test_confidence_seventh.py``). A bar is all but one dot of the width.
+#: Nor may one stray dot give a feature (stop 38, the same probe): a cap is a stroke,
+#: not a count over the row, or alt's open 4 with a dot stuck between its arms
+#: (``##..#``) had a 5's top cap and read 5 confidently (4 of 13 values holding a 4);
+#: and 2, 3 and 7 are open on the left under their top (every design), or a 9 whose
+#: loop one dead dot opens at its corner read 3 confidently (tailed, 5 of 14).
 DIGIT_SHAPES: dict[str, Allowed] = {
     #                 holes    bar left right top bottom wide point
     "0": _allowed("T", "     *   *    *    *   *      *    *"),
     "1": _allowed("-", "     n   *    *    n   *      *    *"),
-    "2": _allowed("-", "     n   *    n    y   y      *    *"),
-    "3": _allowed("-", "     n   *    y    y   y      *    *"),
+    "2": _allowed("-", "     n   n    n    y   y      *    *"),
+    "3": _allowed("-", "     n   n    y    y   y      *    *"),
     "4": _allowed("-|U", "   y   *    *    n   *      y    *"),
     "5": _allowed("-", "     y   y    *    y   *      *    *"),
     "6": _allowed("L", "     *   *    *    *   *      *    *"),
-    "7": _allowed("-", "     n   *    *    y   n      *    y"),
+    "7": _allowed("-", "     n   n    *    y   n      *    y"),
     "8": _allowed("UL", "    *   *    *    *   *      *    *"),
     "9": _allowed("U", "     *   *    *    y   *      *    *"),
 }
@@ -188,6 +195,24 @@ def _flood_bits(free: int, seeds: int, grow: Callable[[int], int]) -> int:
         seen = more
 
 
+def _stroke_dots(row: int) -> int:
+    """The lit dots of the longest stroke in one row's bits: dots side by side, one
+    dark dot inside allowed (a dead dot does not cut a stroke; a second one, or two
+    side by side, do: ``#.#.#`` is dots, not a stroke)."""
+    lit = [bool(row >> col & 1) for col in range(COLS)]
+    best = 0
+    for start in range(COLS):
+        for end in range(start, COLS):
+            span = lit[start : end + 1]
+            if span[0] and span[-1] and span.count(False) <= 1:
+                best = max(best, span.count(True))
+    return best
+
+
+#: :func:`_stroke_dots` of every row pattern.
+_STROKE_DOTS = tuple(_stroke_dots(row) for row in range(1 << COLS))
+
+
 def _shape_bits(pattern: int) -> Shape | None:
     """:func:`shape_of` of a 7×5 pattern of lit dots (bit ``row * COLS + col``), on bit
     masks: plain Python integers, a fraction of the cost of sets or numpy on 35 dots (the
@@ -227,8 +252,8 @@ def _shape_bits(pattern: int) -> Shape | None:
         bar=any(counts[row] >= max(3, width - 1) for row in range(top + 1, bottom)),
         left_wall=lit(top + 1, left) and lit(top + 2, left),
         right_wall=lit(bottom - 2, right) and lit(bottom - 1, right),
-        top_cap=counts[top] >= cap,
-        bottom_cap=counts[bottom] >= cap,
+        top_cap=_STROKE_DOTS[pattern >> (top * COLS) & _ROW_MASKS[0]] >= cap,
+        bottom_cap=_STROKE_DOTS[pattern >> (bottom * COLS) & _ROW_MASKS[0]] >= cap,
         wide=width >= WIDE_COLS,
         bottom_point=counts[bottom] == 1,
     )

@@ -93,9 +93,10 @@ def test_no_digit_of_any_glyph_set_has_a_speck() -> None:
     open_four = np.array([[c == "#" for c in row] for row in _OPEN_FOUR], dtype=np.float64)
     assert not speckled(open_four.reshape(1, -1)).any()
     stray = open_four.copy()
-    stray[0, 2] = 1.0  # a stuck dot between the stems' tops: a top cap, a 5's shape
+    stray[0, 2] = 1.0  # a stuck dot between the stems' tops: a speck
     assert speckled(stray.reshape(1, -1)).all()
-    assert admitted(stray.reshape(-1)) == {"5"}
+    # it gave a top cap, a 5's shape, until stop 38 made a cap a stroke: still a 4
+    assert admitted(stray.reshape(-1)) == {"4"}
 
 
 _OPEN_FOUR = ("#...#", "#...#", "#...#", "#####", "....#", "....#", "....#")
@@ -105,9 +106,10 @@ def test_a_shape_read_through_a_speck_is_to_confirm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # held-out seed 113331 (ocrF's, found there: main read it confidently wrong), alt
-    # held out: the minutes' open 4 carries a stray dot and is read 5 by its shape
+    # held out: the minutes' open 4 carries a stray dot, read 5 by its shape until stop
+    # 38 (a cap is a stroke: its shape is a 4's now); the speck still keeps it to confirm
     photo, truth = bench_photo(tmp_path, "alt", "hard", 4, seed=113331)
     assert truth == "2026-03-10T08:14"
-    assert held_out_verdict(photo, "alt") == (ScreenKind.DATE, "2026-03-10T08:15", False)
+    assert held_out_verdict(photo, "alt") == (ScreenKind.DATE, truth, False)
     monkeypatch.setattr(dotmatrix, "speckled", lambda cells: np.zeros(len(cells), dtype=bool))
-    assert held_out_verdict(photo, "alt") == (ScreenKind.DATE, "2026-03-10T08:15", True)
+    assert held_out_verdict(photo, "alt") == (ScreenKind.DATE, truth, True)

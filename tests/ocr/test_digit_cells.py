@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dates, digitcells, indexes, read_photo, screenkind, voting
+from linkytool.ocr import dates, digitcells, indexes, read_photo, screenkind
 from linkytool.ocr.dates import parse_date
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 from linkytool.ocr.indexes import parse_index
@@ -50,38 +50,38 @@ def test_an_h_inside_an_index_is_a_guessed_digit_cell() -> None:
 
 
 @pytest.mark.parametrize(
-    ("index", "before"),
+    ("index", "without"),
     [
         (5, "2025-10-19"),  # " 19/1O/25 1H:52 ": the date alone, a guess
-        (29, "2026-02-18"),  # "18/O2/2O26 19:H1"
+        # "18/O2/2O26 19:H1": the date alone until stop 38; its 4 carries a stray dot
+        # that gave it a 5's top cap (a cap is a stroke now), its shape reads it 4
+        (29, "2026-02-18T19:41"),
     ],
 )
 def test_a_time_with_an_open_4_is_read_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: int, before: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: int, without: str
 ) -> None:
     path, value = bench_photo(tmp_path, "alt", "hard", index, seed=21357)
     with use_template_fonts(WITHOUT_ALT):
         reading = read_photo(path)
-        assert reading.value == value != before
+        assert reading.value == value
         _rule_off(monkeypatch)
-        assert read_photo(path).value == before
+        assert read_photo(path).value == without
 
 
-def test_an_index_with_an_open_4_is_guessed_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_index_with_an_open_4_is_read_whole(tmp_path: Path) -> None:
     """ "OOO1H5kWh" gave 5 (the H glued before it a letter); the H folded to a digit cell
     alone re-decided it 9 (195: the 9 template a few tenths nearer); read as the open 4
-    it has the shape of, 145, to confirm."""
+    it has the shape of (``open_fours``), 145, to confirm. Since stop 38 the cell's
+    stray dot no longer gives it a 5's top cap (a cap is a stroke): its shape alone is
+    a 4's, the panel agrees, and 145 is read confidently with or without the H rules
+    (tried: 145 with ``open_fours`` and the foldings switched off), which their own
+    tests pin (``test_open_fours_only_touches_cells_read_h``, the time above)."""
     path, value = bench_photo(tmp_path, "alt", "hard", 13, seed=21357)
     with use_template_fonts(WITHOUT_ALT):
         reading = read_photo(path)
-        assert reading.value == value == "145"
-        assert not reading.confident
-        monkeypatch.setattr(voting, "open_fours", lambda costs, shown: costs)
-        assert read_photo(path).value == "195"
-        _rule_off(monkeypatch)
-        assert read_photo(path).value == "5"
+    assert (reading.value, reading.confident) == (value, True)
+    assert value == "145"
 
 
 def test_open_fours_only_touches_cells_read_h() -> None:

@@ -11,6 +11,7 @@ does not withdraw confidence: that half withdrew right readings of damaged cells
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -239,13 +240,21 @@ def _reference_shape(lit: list[list[bool]]) -> Shape | None:
         found.append((high, "T" if tall else "U" if upper else "L"))
     width = right - left + 1
     cap = max(2, width - 2)
+
+    def stroke(row: list[bool]) -> int:
+        """Lit dots of the longest stroke: a piece of the row between dark dots, or two
+        such pieces one dark dot apart."""
+        pieces = "".join("#" if on else "." for on in row).split(".")
+        joined = [a + b for a, b in itertools.pairwise(pieces)]
+        return max(len(piece) for piece in pieces + joined)
+
     return Shape(
         holes="".join(kind for _, kind in sorted(found)),
         bar=any(sum(lit[row]) >= max(3, width - 1) for row in range(top + 1, bottom)),
         left_wall=lit[top + 1][left] and lit[top + 2][left],
         right_wall=lit[bottom - 2][right] and lit[bottom - 1][right],
-        top_cap=sum(lit[top]) >= cap,
-        bottom_cap=sum(lit[bottom]) >= cap,
+        top_cap=stroke(lit[top]) >= cap,
+        bottom_cap=stroke(lit[bottom]) >= cap,
         wide=width >= structure.WIDE_COLS,
         bottom_point=sum(lit[bottom]) == 1,
     )
