@@ -24,6 +24,7 @@ from linkytool.ocr.dotmatrix import (
     reconsidered,
     value_margin,
 )
+from linkytool.ocr.fields import fold_digits
 from linkytool.ocr.grammar import ScreenMatch, number_token, parse_screen
 from linkytool.ocr.imaging import median
 from linkytool.ocr.panel import PanelRead
@@ -113,6 +114,22 @@ def number_cells(raw: list[str], trim: Callable[[str], bool] | None) -> tuple[li
     return chars, numbers
 
 
+def _inside_number(chars: Sequence[str], index: int) -> bool:
+    """Whether cell ``index`` of a line (``chars``) lies between two cells of its token
+    read as digits or digit look-alikes (:func:`~linkytool.ocr.fields.fold_digits`): a
+    value's inner cell, never its edge (a unit's k, a noise cell glued to it)."""
+
+    def digit_towards(step: int) -> bool:
+        at = index + step
+        while 0 <= at < len(chars) and not chars[at].isspace():
+            if fold_digits(chars[at]).isdigit():
+                return True
+            at += step
+        return False
+
+    return digit_towards(-1) and digit_towards(1)
+
+
 def _biased_lines(
     read: PanelRead,
     lines: Sequence[int],
@@ -138,7 +155,8 @@ def _biased_lines(
         cells = np.stack([read.grid.cells[lines[at]][index] for at, index in where])
         numbers_read = [read.lines[lines[at]][index] for at, index in where]
         shapes = np.stack([read.shape_dots[lines[at]][index] for at, index in where])
-        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes)
+        inside = np.array([_inside_number(texts[at], index) for at, index in where])
+        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes, inside)
         for (at, index), digit in zip(where, digits, strict=True):
             if digit is not None:
                 texts[at][index] = digit
