@@ -24,9 +24,10 @@ from linkytool.ocr.dotmatrix import (
     reconsidered,
     value_margin,
 )
-from linkytool.ocr.fields import fold_digits
+from linkytool.ocr.fields import fold_digits, same_length_upper
 from linkytool.ocr.grammar import ScreenMatch, number_token, parse_screen
 from linkytool.ocr.imaging import median
+from linkytool.ocr.indexes import unit_cells
 from linkytool.ocr.panel import PanelRead
 from linkytool.ocr.rectify import CHARS
 from linkytool.ocr.result import ScreenKind
@@ -116,8 +117,10 @@ def number_cells(raw: list[str], trim: Callable[[str], bool] | None) -> tuple[li
 
 def _inside_number(chars: Sequence[str], index: int) -> bool:
     """Whether cell ``index`` of a line (``chars``) lies between two cells of its token
-    read as digits or digit look-alikes (:func:`~linkytool.ocr.fields.fold_digits`): a
-    value's inner cell, never its edge (a unit's k, a noise cell glued to it)."""
+    read as digits or digit look-alikes (:func:`~linkytool.ocr.fields.fold_digits`), or
+    after one and right before the blank before the unit (the index screen draws its
+    number, one blank, then ``kWh``: that cell is the number's last digit): a value's
+    digit cell, never its edge (a unit's k, a noise cell glued to it)."""
 
     def digit_towards(step: int) -> bool:
         at = index + step
@@ -127,7 +130,10 @@ def _inside_number(chars: Sequence[str], index: int) -> bool:
             at += step
         return False
 
-    return digit_towards(-1) and digit_towards(1)
+    after = index + 1
+    text = same_length_upper("".join(chars))
+    last = after < len(chars) and chars[after].isspace() and bool(unit_cells(text, after))
+    return digit_towards(-1) and (last or digit_towards(1))
 
 
 def _biased_lines(
