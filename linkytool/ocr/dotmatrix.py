@@ -519,6 +519,7 @@ def number_digits(
     title: Sequence[CellRead],
     font: str | FontSet | None = None,
     shapes: FloatArray | None = None,
+    *,
     inside: npt.NDArray[np.bool_] | None = None,
 ) -> list[str | None]:
     """Per cell (N, 35) of a value's numbers (read as ``line``), the digit it reads as,

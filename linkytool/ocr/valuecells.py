@@ -162,7 +162,7 @@ def _biased_lines(
         numbers_read = [read.lines[lines[at]][index] for at, index in where]
         shapes = np.stack([read.shape_dots[lines[at]][index] for at, index in where])
         inside = np.array([_inside_number(texts[at], index) for at, index in where])
-        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes, inside)
+        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes, inside=inside)
         for (at, index), digit in zip(where, digits, strict=True):
             if digit is not None:
                 texts[at][index] = digit

@@ -443,6 +443,4 @@ def test_a_letter_between_a_numbers_digits_is_read_by_its_shape(
         assert value_lines(read, ScreenKind.INJECTION_INDEX)[1].startswith(shown)
     monkeypatch.setattr(valuecells, "_inside_number", lambda chars, index: False)
     with use_template_fonts(fonts):
-        assert value_lines(read, ScreenKind.INJECTION_INDEX)[1].startswith(
-            shown.replace("4", "H")
-        )
+        assert value_lines(read, ScreenKind.INJECTION_INDEX)[1].startswith(shown.replace("4", "H"))
