@@ -519,6 +519,8 @@ def number_digits(
     title: Sequence[CellRead],
     font: str | FontSet | None = None,
     shapes: FloatArray | None = None,
+    *,
+    inside: npt.NDArray[np.bool_] | None = None,
 ) -> list[str | None]:
     """Per cell (N, 35) of a value's numbers (read as ``line``), the digit it reads as,
     None to keep its reading: its nearest digit when that fits within
@@ -529,7 +531,14 @@ def number_digits(
     within :func:`design_gap`: the alternative ROM's open 4 fits H 3 dots off, blur
     may bring one of them under, a unit's k fits its own k) and the panel agrees
     (:func:`agreed_shapes`, over the cells read as digits: an HD44780 4 elsewhere
-    keeps an open 4 unread; shapes read from ``shapes`` (N, 35) when given)."""
+    keeps an open 4 unread; shapes read from ``shapes`` (N, 35) when given).
+
+    A cell ``inside`` a number (N,) bool, between cells of its token read as digits,
+    needs no character's misfit: a Linky value holds no letter between its digits, so
+    a letter fitting well there is a digit of a design no template holds (ocr38b, the
+    alternative ROM's open 4 blurred within ``digit_fit_excess`` of its H: a PRM or an
+    index left a layout guess). Its shape must still read one digit, the panel
+    agreeing, as for any cell read by its shape."""
     digits = classify(cells, DIGITS, font)
     fits = np.array([digit.distance for digit in digits])
     best = np.array([cell.distance for cell in line])
@@ -547,7 +556,10 @@ def number_digits(
         sub, read = cells[members], np.where(shaped >= 0, shaped, nearest)[members]
         alike = (read[:, None] == read[None, :]) & (cell_distances(sub) <= design_gap(sub, read))
         # the twin is itself read by its shape: a template digit (a k read 4) vouches nothing
-        unexplained = ((best > letters + SETTINGS.digit_fit_excess) & (shaped >= 0))[members]
+        misfit = best > letters + SETTINGS.digit_fit_excess
+        if inside is not None:
+            misfit |= inside
+        unexplained = (misfit & (shaped >= 0))[members]
         kept = shaped[members]
         kept[~(alike & unexplained[None, :]).any(axis=1)] = -1
         shaped[members] = kept

@@ -24,8 +24,10 @@ from linkytool.ocr.dotmatrix import (
     reconsidered,
     value_margin,
 )
+from linkytool.ocr.fields import fold_digits, same_length_upper
 from linkytool.ocr.grammar import ScreenMatch, number_token, parse_screen
 from linkytool.ocr.imaging import median
+from linkytool.ocr.indexes import unit_cells
 from linkytool.ocr.panel import PanelRead
 from linkytool.ocr.rectify import CHARS
 from linkytool.ocr.result import ScreenKind
@@ -113,6 +115,27 @@ def number_cells(raw: list[str], trim: Callable[[str], bool] | None) -> tuple[li
     return chars, numbers
 
 
+def _inside_number(chars: Sequence[str], index: int) -> bool:
+    """Whether cell ``index`` of a line (``chars``) lies between two cells of its token
+    read as digits or digit look-alikes (:func:`~linkytool.ocr.fields.fold_digits`), or
+    after one and right before the blank before the unit (the index screen draws its
+    number, one blank, then ``kWh``: that cell is the number's last digit): a value's
+    digit cell, never its edge (a unit's k, a noise cell glued to it)."""
+
+    def digit_towards(step: int) -> bool:
+        at = index + step
+        while 0 <= at < len(chars) and not chars[at].isspace():
+            if fold_digits(chars[at]).isdigit():
+                return True
+            at += step
+        return False
+
+    after = index + 1
+    text = same_length_upper("".join(chars))
+    last = after < len(chars) and chars[after].isspace() and bool(unit_cells(text, after))
+    return digit_towards(-1) and (last or digit_towards(1))
+
+
 def _biased_lines(
     read: PanelRead,
     lines: Sequence[int],
@@ -138,7 +161,8 @@ def _biased_lines(
         cells = np.stack([read.grid.cells[lines[at]][index] for at, index in where])
         numbers_read = [read.lines[lines[at]][index] for at, index in where]
         shapes = np.stack([read.shape_dots[lines[at]][index] for at, index in where])
-        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes)
+        inside = np.array([_inside_number(texts[at], index) for at, index in where])
+        digits = number_digits(cells, numbers_read, read.lines[0], read.font, shapes, inside=inside)
         for (at, index), digit in zip(where, digits, strict=True):
             if digit is not None:
                 texts[at][index] = digit

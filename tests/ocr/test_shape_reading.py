@@ -410,3 +410,37 @@ def test_a_date_whose_blurred_open_4_has_a_sharp_twin_is_confident(
     with use_template_fonts(_without("alt")):
         before = read_photo(path)
     assert (before.value, before.confident) == (value, False)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        pytest.param("000B2", "  00042 kWh", id="between digits"),
+        pytest.param("0002B", "  00024 kWh", id="before the unit's blank"),
+        pytest.param("B0002", "  H0002 kWh", id="a token's first cell"),
+    ],
+)
+def test_a_letter_between_a_numbers_digits_is_read_by_its_shape(
+    value: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ocr38b's tuning seeds 141701-141704, alternative ROM left out, hard photos: its
+    open 4 blurred to within ``digit_fit_excess`` of H (``B`` here: the three dots that
+    make it an H at 0.4) stayed H inside PRMs and indexes, a layout guess. A Linky value
+    holds no letter between its digits, nor in the cell before the blank before its
+    unit: there the shape reads it, the panel agreeing; at a token's first cell (a
+    noise cell glued before it may read anything) the letter is kept. With the
+    position ignored, every H stays."""
+    from linkytool.ocr import valuecells
+
+    fonts = _without("alt")
+    blurred = _towards_h(OPEN_4, 0.4)
+    with use_template_fonts(fonts):
+        assert classify(blurred[None])[0].char == "H"
+        assert classify(blurred[None])[0].distance <= SETTINGS.digit_fit_excess
+    cells = [blurred if c == "B" else _glyph(c, "hd44780") for c in "  " + value]
+    read = _index_panel(cells, fonts)
+    with use_template_fonts(fonts):
+        assert value_lines(read, ScreenKind.INJECTION_INDEX)[1].startswith(shown)
+    monkeypatch.setattr(valuecells, "_inside_number", lambda chars, index: False)
+    with use_template_fonts(fonts):
+        assert value_lines(read, ScreenKind.INJECTION_INDEX)[1].startswith(shown.replace("4", "H"))
