@@ -695,6 +695,17 @@ def vouched_digits(
     5318; HD44780's slashed 0 and its 8 likewise). A digit drawn
     once is never vouched for (a lone unknown design may be nearer another digit: the
     tailed 5 and a 6), nor is a digit by the value's grammar.
+
+    Nor is a cell whose own shape rules out its nearest digit
+    (:func:`shape_contradicts`; read from ``shapes`` when given, one dot switched on a
+    ``drawn_off`` panel): a twin proves a design drawn twice, not which digit it is,
+    and a cell no reading of whose uncertain dots has that digit's shape is another
+    glyph the blur brought near the twin. ocr38a's variant probe (alt's 3 with the dot
+    left of its middle bar lit, alt held out, hard, seed 141053, photo 20): the index
+    ``638`` read ``688`` confidently; the 3, its middle bar three dots wide, fit the
+    8 template 2.45 dots worse than the title letters (no template held its design), its
+    left column surely dark beside both loops (a 2's or a 3's shape only), and lay
+    within the design gap of the panel's blurred 8, its "twin".
     """
     settings = SETTINGS
     ordered = np.sort(digit_costs, axis=1)
@@ -705,9 +716,12 @@ def vouched_digits(
     one_to_one = _one_to_one(same, one_design)
     margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     misfit = design_misfits(ordered[:, 0] - letters, same & one_design)
+    dots = cells if shapes is None else shapes
+    unlike_its_digit = shape_contradicts(shape_ruled_out(dots, None, drawn_off), digit_costs)
     out: npt.NDArray[np.bool_] = (
         one_to_one
         & clear_twins(between, same)
+        & ~unlike_its_digit
         & (margin >= settings.confident_margin)
         & (misfit <= settings.unfamiliar_excess_cap)
     )
