@@ -380,6 +380,7 @@ __all__ = [
     "templates",
     "unfamiliar_digits",
     "unlike_cells",
+    "unlike_own_digit",
     "use_template_fonts",
     "value_margin",
     "vouched_digits",
@@ -716,16 +717,25 @@ def vouched_digits(
     one_to_one = _one_to_one(same, one_design)
     margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
     misfit = design_misfits(ordered[:, 0] - letters, same & one_design)
-    dots = cells if shapes is None else shapes
-    unlike_its_digit = shape_contradicts(shape_ruled_out(dots, None, drawn_off), digit_costs)
     out: npt.NDArray[np.bool_] = (
         one_to_one
         & clear_twins(between, same)
-        & ~unlike_its_digit
+        & ~unlike_own_digit(cells if shapes is None else shapes, digit_costs, drawn_off)
         & (margin >= settings.confident_margin)
         & (misfit <= settings.unfamiliar_excess_cap)
     )
     return out
+
+
+def unlike_own_digit(
+    dots: FloatArray, digit_costs: FloatArray, drawn_off: bool = False
+) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells (their dots (N, 35)) whose shape rules out their own nearest
+    digit (``digit_costs`` (N, 10)) in every reading of their uncertain dots (with any
+    one dot switched when ``drawn_off``): :func:`shape_contradicts` of
+    :func:`~linkytool.ocr.structure.shape_ruled_out`. No twin vouches for them
+    (:func:`vouched_digits`)."""
+    return shape_contradicts(shape_ruled_out(dots, None, drawn_off), digit_costs)
 
 
 def clear_twins(between: FloatArray, same: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
