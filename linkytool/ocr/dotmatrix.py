@@ -380,6 +380,7 @@ __all__ = [
     "templates",
     "unfamiliar_digits",
     "unlike_cells",
+    "unlike_own_digit",
     "use_template_fonts",
     "value_margin",
     "vouched_digits",
@@ -707,6 +708,17 @@ def vouched_digits(
     5318; HD44780's slashed 0 and its 8 likewise). A digit drawn
     once is never vouched for (a lone unknown design may be nearer another digit: the
     tailed 5 and a 6), nor is a digit by the value's grammar.
+
+    Nor is a cell whose own shape rules out its nearest digit
+    (:func:`shape_contradicts`; read from ``shapes`` when given, one dot switched on a
+    ``drawn_off`` panel): a twin proves a design drawn twice, not which digit it is,
+    and a cell no reading of whose uncertain dots has that digit's shape is another
+    glyph the blur brought near the twin. ocr38a's variant probe (alt's 3 with the dot
+    left of its middle bar lit, alt held out, hard, seed 141053, photo 20): the index
+    ``638`` read ``688`` confidently; the 3, its middle bar three dots wide, fit the
+    8 template 2.45 dots worse than the title letters (no template held its design), its
+    left column surely dark beside both loops (a 2's or a 3's shape only), and lay
+    within the design gap of the panel's blurred 8, its "twin".
     """
     settings = SETTINGS
     ordered = np.sort(digit_costs, axis=1)
@@ -720,10 +732,22 @@ def vouched_digits(
     out: npt.NDArray[np.bool_] = (
         one_to_one
         & clear_twins(between, same)
+        & ~unlike_own_digit(cells if shapes is None else shapes, digit_costs, drawn_off)
         & (margin >= settings.confident_margin)
         & (misfit <= settings.unfamiliar_excess_cap)
     )
     return out
+
+
+def unlike_own_digit(
+    dots: FloatArray, digit_costs: FloatArray, drawn_off: bool = False
+) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells (their dots (N, 35)) whose shape rules out their own nearest
+    digit (``digit_costs`` (N, 10)) in every reading of their uncertain dots (with any
+    one dot switched when ``drawn_off``): :func:`shape_contradicts` of
+    :func:`~linkytool.ocr.structure.shape_ruled_out`. No twin vouches for them
+    (:func:`vouched_digits`)."""
+    return shape_contradicts(shape_ruled_out(dots, None, drawn_off), digit_costs)
 
 
 def clear_twins(between: FloatArray, same: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:

@@ -149,6 +149,26 @@ def _text_names_it_alone(
     )
 
 
+def _one_text_names_it(
+    kind: ScreenKind,
+    text_kinds: Sequence[ScreenKind | None],
+    tesseract_kind: ScreenKind | None,
+) -> bool:
+    """Whether one sampling's cell text names ``kind`` (spotted best, at a sure cost)
+    and no text, the cells' or tesseract's, names another screen: a reading of the
+    title's letters, each its nearest character, that spells the screen's keyword, as
+    tesseract's reading of the strip does (which alone makes a sure spotting certain
+    at :data:`Settings.spot_text_sure_gap`). Every variant's text was asked for; the
+    other samplings of a held-out design's title may read a letter otherwise (the X11
+    5x8 M read H, R read A, E read F: "NUHEAO PAX" beside "NUMEAO PRM", "DATF(COURANTE"
+    beside "DATE COURANTE"), which names no screen, not another one. ocr38a's tuning
+    seed 141022, X11 5x8 (held out) hard photos 12, 17 and 38: spotted at 3.0-3.8 dots
+    a letter, 3.6-3.7 under the next kind, read right and held by "title uncertain"
+    alone."""
+    named = {k for k in (*text_kinds, tesseract_kind) if k is not None}
+    return kind in text_kinds and named == {kind}
+
+
 def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleReading:
     """The screen of the panel read as ``reads`` (variants, the chosen one first), with
     tesseract's reading of its title line (None: no tesseract)."""
@@ -169,8 +189,11 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
         text_sure = set(text_kinds) == {kind} and spot_cost <= SETTINGS.spot_text_sure_cost
         # tesseract's reading of the title strip is a text too: the X11 5x8 E read L
         # ("DATL", no cell text names it; spotted at 3.7, a gap of 3.3: tuning seed
-        # 135001, normal photo 49)
-        read_sure = text_sure or (tesseract_kind == kind and spot_cost <= SETTINGS.spot_sure_cost)
+        # 135001, normal photo 49); so is one sampling's cell text (ocr38a)
+        read_sure = text_sure or (
+            spot_cost <= SETTINGS.spot_sure_cost
+            and (tesseract_kind == kind or _one_text_names_it(kind, text_kinds, tesseract_kind))
+        )
         certain = (
             votes <= {kind}
             and spotted == kind

@@ -87,6 +87,10 @@ class Settings:
         "tesseract naming another screen by INDEX alone (screenkind._text_names_it_alone, "
         "no constant): leave-one-font-out seeds 139501-139503 (40 hard photos per font, "
         "x11_5x8, tailed, x11_5x7 and alt), checked on 139504 (20 normal and 20 camera "
+        "photos per font and level); one variant's cell text naming the spotted screen "
+        "as a text witness (screenkind._one_text_names_it, ocr38a: no constant of its "
+        "own): leave-one-font-out seeds 141011, 141022 and 141033 (40 hard photos per "
+        "font, x11_5x8 and tailed), checked on 141044 (30 normal and hard, 20 camera "
         "photos per font and level)"
     )
 
@@ -134,7 +138,9 @@ class Settings:
     #: ... with this gap [dots/letter] for screens whose grammar no other screen's
     #: value passes (PRM, date), and for the injection index when tesseract names no
     #: other screen (only INJECTION names it; ocrF, tuning seed 110011 X11 5x8 hard:
-    #: gaps 2.7-4.0 on index titles every variant's text named, all read right).
+    #: gaps 2.7-4.0 on index titles every variant's text named, all read right; the
+    #: same gap when one variant's text names it at ``spot_sure_cost``, none another:
+    #: ocr38a, no constant of its own).
     spot_text_sure_gap: float = 2.5
     #: A value word loses to another screen's word fitting this much better.
     other_word_slack: float = 1.5
