@@ -358,6 +358,7 @@ __all__ = [
     "cell_windows",
     "char_distances",
     "classify",
+    "clear_twin_pairs",
     "clear_twins",
     "design_gap",
     "detect_fonts",
@@ -761,9 +762,17 @@ def clear_twins(between: FloatArray, same: npt.NDArray[np.bool_]) -> npt.NDArray
     one shade (their middle rows dark), both read 3, 5.7 dots apart, within the design
     gap (6.0): vouched for, the PRM was read ``33460450294420`` confidently; the 5 lay
     6.5 dots from the panel's own 5. A cell drawn once has no twin."""
-    twin = np.where(same & ~np.eye(len(same), dtype=np.bool_), between, np.inf).min(axis=1)
+    out: npt.NDArray[np.bool_] = np.any(clear_twin_pairs(between, same), axis=1)
+    return out
+
+
+def clear_twin_pairs(between: FloatArray, same: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """(N, N) the pairs (cell, twin) of :func:`clear_twins`: another cell read as the
+    same digit (``same`` (N, N)) nearer to the cell (``between`` (N, N) [dots]) than
+    every cell read as another digit, by ``Settings.confident_margin``."""
     other = np.where(same, np.inf, between).min(axis=1)
-    out: npt.NDArray[np.bool_] = np.isfinite(twin) & (twin + SETTINGS.confident_margin <= other)
+    pairs = same & ~np.eye(len(same), dtype=np.bool_)
+    out: npt.NDArray[np.bool_] = pairs & (between + SETTINGS.confident_margin <= other[:, None])
     return out
 
 
@@ -917,10 +926,7 @@ def _twins_shape(
     nearest = np.argmin(digit_costs, axis=1)
     between = cell_distances(cells)
     same = nearest[:, None] == nearest[None, :]
-    other = np.where(same, np.inf, between).min(axis=1)
-    twins = same & (between <= design_gap(cells, nearest))
-    twins &= between + SETTINGS.confident_margin <= other[:, None]
-    np.fill_diagonal(twins, val=False)
+    twins = clear_twin_pairs(between, same) & (between <= design_gap(cells, nearest))
     out = shape.copy()
     for row in np.flatnonzero(twins.any(axis=1)):
         out[row] |= shape[twins[row]].all(axis=0)
