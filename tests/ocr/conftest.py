@@ -182,21 +182,14 @@ def switch_off_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def open_sides_off(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stop 38's open left sides switched off: 2, 3 and 7 admit a left wall again (their
-    ``structure.DIGIT_SHAPES`` rows as before), the shapes read without the cache."""
-    table = dict(structure.DIGIT_SHAPES)
+    ``structure.DIGIT_SHAPES`` rows as before), the shapes read by the module's own
+    functions without their caches (which hold the table's answers)."""
     for digit in "237":
-        row = table[digit]
-        table[digit] = dataclasses.replace(
-            row, flags=(row.flags[0], frozenset({True, False}), *row.flags[2:])
-        )
-
-    def admitted_bits(pattern: int) -> int:
-        shape = structure._shape_bits(pattern)
-        if shape is None:
-            return structure.EVERY_DIGIT
-        return sum(1 << i for i, d in enumerate(structure.DIGITS) if table[d].admits(shape))
-
-    monkeypatch.setattr(structure, "_admitted", admitted_bits)
+        row = structure.DIGIT_SHAPES[digit]
+        free = (row.flags[0], frozenset({True, False}), *row.flags[2:])
+        monkeypatch.setitem(structure.DIGIT_SHAPES, digit, dataclasses.replace(row, flags=free))
+    monkeypatch.setattr(structure, "_digits_of", structure._digits_of.__wrapped__)
+    monkeypatch.setattr(structure, "_admitted", structure._admitted.__wrapped__)
 
 
 def twins_shape_off(monkeypatch: pytest.MonkeyPatch) -> None:
