@@ -898,11 +898,17 @@ def _shape_excluded(
         excluded[closable] = spines
         return excluded
 
+    own = own_evidence(shape)
+    if not own.any():
+        return own
+    # each drawing's own sure dots first: a twin lends what its own shape and sure dots
+    # rule out, not what they give back (ocr39a)
+    near = as_near_by_sure_dots(dots, digit_costs)
+    own &= ~near
     # the twins lend only what their own shape may say, and lend nothing it may not
-    shape = own_evidence(_twins_shape(cells, digit_costs, own_evidence(shape)))
-    if shape.any():
-        shape &= ~as_near_by_sure_dots(dots, digit_costs)
-    return shape
+    out = own_evidence(_twins_shape(cells, digit_costs, own))
+    out[closable] &= ~near[closable]
+    return out
 
 
 def _twins_shape(
