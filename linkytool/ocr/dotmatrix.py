@@ -883,7 +883,17 @@ def _shape_excluded(
     (:func:`blur_closable`) on a panel that is not ``sharp``, only those a surely broken
     outer column rules out (:func:`~linkytool.ocr.structure.broken_spines`: blur does
     not break a stroke); never a digit the cell contradicts on no more sure dots than
-    its nearest one (:func:`as_near_by_sure_dots`)."""
+    its nearest one (:func:`as_near_by_sure_dots`), unless every twin rules it out.
+
+    Each drawing's sure dots are judged before its twins lend (ocr39a): a twin lends
+    what its own shape and sure dots rule out. The tailed 1 (a flag, no base) is three
+    sure dots from every template 1 and four from X11's 4 drawn on the full matrix;
+    blur leaving its stem's last dot uncertain ties the two, and the 4 its shape rules
+    out (no bar) came back within a dot, while a twin drawn alike with that dot sure
+    rules the 4 out (tuning seeds 142401-142403, tailed held out, hard: photo 23 of
+    142403, ``19:56``, its lone 1's 4 0.6 dot behind). A twin whose own sure dots tie
+    lends nothing: ocrU's guard stands where no drawing of the design tells the two
+    digits apart."""
     dots = cells if shapes is None else shapes
     shape = shape_ruled_out(dots, None, drawn_off)
     closable = blur_closable(digit_costs) & (not sharp)
