@@ -891,7 +891,8 @@ def _shape_excluded(
     blur leaving its stem's last dot uncertain ties the two, and the 4 its shape rules
     out (no bar) came back within a dot, while a twin drawn alike with that dot sure
     rules the 4 out (tuning seeds 142401-142403, tailed held out, hard: photo 23 of
-    142403, ``19:56``, its lone 1's 4 0.6 dot behind). A twin whose own sure dots tie
+    142403, ``10/08/27 19:56``, the hour's 1 0.6 dot nearer than a 4, its twin the
+    day's 1). A twin whose own sure dots tie
     lends nothing: ocrU's guard stands where no drawing of the design tells the two
     digits apart."""
     dots = cells if shapes is None else shapes
