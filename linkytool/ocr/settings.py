@@ -91,7 +91,11 @@ class Settings:
         "as a text witness (screenkind._one_text_names_it, ocr38a: no constant of its "
         "own): leave-one-font-out seeds 141011, 141022 and 141033 (40 hard photos per "
         "font, x11_5x8 and tailed), checked on 141044 (30 normal and hard, 20 camera "
-        "photos per font and level)"
+        "photos per font and level); a twin lending what its own shape and sure dots "
+        "rule out, judged before lending (dotmatrix._shape_excluded, ocr39a: no constant "
+        "of its own): leave-one-font-out seeds 142401-142403 (40 hard photos per font, "
+        "x11_5x8 and tailed), checked on 142404 (30 normal and hard photos per font) and "
+        "142405 (20 camera photos per font and level)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
