@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from linkytool.ocr.dates import best_date_digits, parse_date
 from linkytool.ocr.fields import FieldMatch, digit_positions, folded, number_left_out
-from linkytool.ocr.indexes import cells_after_unit, number_before_unit, parse_index, unit_cells
+from linkytool.ocr.indexes import number_before_unit, parse_index, unit_cells
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 
@@ -74,20 +74,16 @@ def parse_value(kind: ScreenKind, text: str) -> FieldMatch | None:
     a value).
 
     A digit left outside the value (a time without its colon after a date, a number
-    before an index) may belong to it: the match is then marked ``repaired``. Not the
-    cells after an index's unit read in full (:func:`~linkytool.ocr.indexes.cells_after_unit`:
-    the unit closes the field).
+    before an index, not after its unit: ``unit_cells``) may belong to it: the match is
+    then marked ``repaired``.
     """
     parser = PARSERS.get(kind)
     match = parser(text) if parser else None
     if match is None or match.repaired:
         return match
     text, used = folded(text), set(match.digit_positions)
-    after = max(used, default=-1) + 1
-    explained = used | unit_cells(text, after)
-    if kind is ScreenKind.INJECTION_INDEX:
-        explained |= cells_after_unit(text, after)
-    if number_left_out(text, explained):
+    closes = kind is ScreenKind.INJECTION_INDEX  # the index screen's unit ends its field
+    if number_left_out(text, used | unit_cells(text, max(used, default=-1) + 1, closes)):
         return replace(match, repaired=True, rule=f"{match.rule}, a number left out")
     return match
 

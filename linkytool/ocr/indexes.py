@@ -38,11 +38,13 @@ def number_before_unit(token: str, rest: str) -> bool:
     return token.isalnum() and any(_UNIT_AHEAD_RE.match(text, end) for end in ends)
 
 
-def unit_cells(text: str, start: int) -> set[int]:
+def unit_cells(text: str, start: int, closes: bool = False) -> set[int]:
     """The positions of the unit starting at ``start`` in ``text`` (folded), its k
-    misread included ("0000054WH"), none when no unit starts there."""
+    misread included ("0000054WH"), none when no unit starts there; with ``closes``
+    (the index screen), the cells after it too (:func:`cells_after_unit`)."""
     unit = _UNIT_AHEAD_RE.match(text, start)
-    return set(range(*unit.span())) if unit else set()
+    cells = set(range(*unit.span())) if unit else set()
+    return cells | cells_after_unit(text, start) if closes else cells
 
 
 def cells_after_unit(text: str, start: int) -> set[int]:
