@@ -73,15 +73,17 @@ def parse_value(kind: ScreenKind, text: str) -> FieldMatch | None:
     """Parse the value of a screen of ``kind`` in ``text`` (``None`` for screens without
     a value).
 
-    A digit left outside the value (a time without its colon after a date, a second
-    number after an index) may belong to it: the match is then marked ``repaired``.
+    A digit left outside the value (a time without its colon after a date, a number
+    before an index, not after its unit: ``unit_cells``) may belong to it: the match is
+    then marked ``repaired``.
     """
     parser = PARSERS.get(kind)
     match = parser(text) if parser else None
     if match is None or match.repaired:
         return match
     text, used = folded(text), set(match.digit_positions)
-    if number_left_out(text, used | unit_cells(text, max(used, default=-1) + 1)):
+    closes = kind is ScreenKind.INJECTION_INDEX  # the index screen's unit ends its field
+    if number_left_out(text, used | unit_cells(text, max(used, default=-1) + 1, closes)):
         return replace(match, repaired=True, rule=f"{match.rule}, a number left out")
     return match
 

@@ -22,6 +22,9 @@ _KWH = r"(?:K(?:W|\dH)|\SWH)"
 _INDEX_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\s?" + _KWH)
 _INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\S" + _KWH)
 _UNIT_AHEAD_RE = re.compile(r"\s?" + _KWH)
+#: The screen's own layout after the number: one blank, the unit read letter for letter,
+#: a blank (what follows it on the line is no digit of the index).
+_WHOLE_UNIT_RE = re.compile(r" KWH ")
 
 
 def number_before_unit(token: str, rest: str) -> bool:
@@ -35,11 +38,32 @@ def number_before_unit(token: str, rest: str) -> bool:
     return token.isalnum() and any(_UNIT_AHEAD_RE.match(text, end) for end in ends)
 
 
-def unit_cells(text: str, start: int) -> set[int]:
+def unit_cells(text: str, start: int, closes: bool = False) -> set[int]:
     """The positions of the unit starting at ``start`` in ``text`` (folded), its k
-    misread included ("0000054WH"), none when no unit starts there."""
+    misread included ("0000054WH"), none when no unit starts there; with ``closes``
+    (the index screen), the cells after it too (:func:`cells_after_unit`)."""
     unit = _UNIT_AHEAD_RE.match(text, start)
-    return set(range(*unit.span())) if unit else set()
+    cells = set(range(*unit.span())) if unit else set()
+    return cells | cells_after_unit(text, start) if closes else cells
+
+
+def cells_after_unit(text: str, start: int) -> set[int]:
+    """The positions after the unit, to the end of its line, when the unit starts at
+    ``start`` in ``text`` (folded) and is the screen's own layout (" kWh ", one blank
+    before and after, read letter for letter); none otherwise.
+
+    The index screen draws its number, one blank, then ``kWh``: the unit closes the
+    field, so a cell after it is no digit of the index, whatever it reads (a previous
+    screen's residue, noise at the panel's edge: leave-one-font-out tuning seed 143111,
+    X11 5x7 held out, hard photo 19, ``001994 KWh     9``, a guess before ocr39b). Only
+    for the unit read in full: a digit misread as its W or H (``1234 5WH8``, the loose
+    forms :func:`parse_index` accepts) would leave a digit of the number after it.
+    """
+    unit = _WHOLE_UNIT_RE.match(text, start)
+    if unit is None:
+        return set()
+    end = text.find("\n", unit.end())
+    return set(range(unit.end(), len(text) if end < 0 else end))
 
 
 def index_digits_plausible(digits: str) -> bool:
@@ -107,4 +131,10 @@ def _glued_to_padding(digits: str) -> int:
     return 0
 
 
-__all__ = ["index_digits_plausible", "number_before_unit", "parse_index", "unit_cells"]
+__all__ = [
+    "cells_after_unit",
+    "index_digits_plausible",
+    "number_before_unit",
+    "parse_index",
+    "unit_cells",
+]

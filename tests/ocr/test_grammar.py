@@ -259,7 +259,9 @@ def test_clean_readings_are_not_repaired() -> None:
     ("kind", "text", "value"),
     [
         (ScreenKind.INJECTION_INDEX, "000000214.kWh", "214"),  # mark in the blank cell
-        (ScreenKind.INJECTION_INDEX, "12 kWh 34", "12"),  # a second number
+        (ScreenKind.INJECTION_INDEX, "34  12 kWh 5", "12"),  # a number before it
+        (ScreenKind.INJECTION_INDEX, "12kWh 34", "12"),  # the unit glued: not the layout
+        (ScreenKind.INJECTION_INDEX, "12 kWh\n34", "12"),  # a number on the other line
         (ScreenKind.INJECTION_INDEX, " 000000214.kWh 4", "214"),
         (ScreenKind.INJECTION_INDEX, " 0000002144kWhF4", "214"),  # blank read as a 4
         (ScreenKind.INJECTION_INDEX, "   0000026kWh   ", "2"),  # 7-digit padding: blank
@@ -277,6 +279,23 @@ def test_unexplained_digits_make_a_guess(kind: ScreenKind, text: str, value: str
     assert match is not None
     assert match.value == value
     assert match.repaired
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INDEX INJECTION \n001994 KWh     9",  # tuning seed 143111, X11 5x7 hard photo 19
+        "INDEX INUECTION \n4943 kWh  4     ",  # the same seed's photo 32, green channel
+        "12 kWh 34",
+        "12 kWh 3A4",
+    ],
+)
+def test_cells_after_an_index_unit_read_in_full_are_no_number_left_out(text: str) -> None:
+    # the index screen draws its number, one blank, then kWh: the unit closes the field,
+    # so noise after it (a previous screen's residue, the panel's edge) is no digit of it
+    match = parse_value(ScreenKind.INJECTION_INDEX, text)
+    assert match is not None
+    assert not match.repaired, text
 
 
 def _costs(shown: str, alternatives: dict[int, tuple[str, float]]) -> np.ndarray:
