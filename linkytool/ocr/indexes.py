@@ -24,7 +24,7 @@ _INDEX_MARKED_UNIT_RE = re.compile(r"(?<![\d/:.])(?<!\d\s)(\d{1,9})\S" + _KWH)
 _UNIT_AHEAD_RE = re.compile(r"\s?" + _KWH)
 #: The screen's own layout after the number: one blank, the unit read letter for letter,
 #: a blank (what follows it on the line is no digit of the index).
-_WHOLE_UNIT_RE = re.compile(r" KWH ")
+_WHOLE_UNIT = " KWH "
 
 
 def number_before_unit(token: str, rest: str) -> bool:
@@ -59,11 +59,11 @@ def cells_after_unit(text: str, start: int) -> set[int]:
     for the unit read in full: a digit misread as its W or H (``1234 5WH8``, the loose
     forms :func:`parse_index` accepts) would leave a digit of the number after it.
     """
-    unit = _WHOLE_UNIT_RE.match(text, start)
-    if unit is None:
+    if not text.startswith(_WHOLE_UNIT, start):
         return set()
-    end = text.find("\n", unit.end())
-    return set(range(unit.end(), len(text) if end < 0 else end))
+    after = start + len(_WHOLE_UNIT)
+    end = text.find("\n", after)
+    return set(range(after, len(text) if end < 0 else end))
 
 
 def index_digits_plausible(digits: str) -> bool:
