@@ -184,6 +184,14 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=30, help="files listed")
     parser.add_argument("--tests", type=int, default=40, help="tests listed")
     parser.add_argument("--commands", type=int, default=30, help="commands listed")
+    parser.add_argument(
+        "--slowest-list",
+        type=float,
+        metavar="SECONDS",
+        help="print instead the body of tests/slowest.txt: every test whose wall time "
+        "(setup + call + teardown) reached SECONDS, slowest first, kept together as "
+        "tests/slowest.txt's header says",
+    )
     args = parser.parse_args()
     lines = [
         {**json.loads(line), "_worker": log.name.split("-")[1]}
@@ -191,6 +199,9 @@ def main() -> int:
         for line in log.read_text(encoding="utf-8").splitlines()
     ]
     rows = [line for line in lines if "id" in line]
+    if args.slowest_list is not None:
+        print("\n".join(slowest_list(rows, args.slowest_list)))
+        return 0
     outside(lines, rows)
     commands(lines, args.commands)
     total = sum(row["self"] + row["children"] for row in rows)
@@ -212,6 +223,50 @@ def main() -> int:
     for row in rows[: args.tests]:
         print(f"{row['self']:6.2f} {row['children']:6.2f} {row['wall']:6.1f}  {row['id']}")
     return 0
+
+
+#: A test drawn first whose partner reads what it left (one capture of a screen shared by
+#: its SVG snapshot and its French scan: tests/tui/screens.py): (prefix, partner prefix).
+PARTNERS = (
+    (
+        "tests/tui/test_snapshots.py::test_screen[",
+        "tests/tui/test_french.py::test_every_screen_is_in_french[",
+    ),
+)
+#: Tests kept next to each other: whichever runs first installs the wheel for all.
+TOGETHER = ("tests/test_wheel.py::",)
+
+
+def slowest_list(rows: list[dict[str, Any]], min_wall: float) -> list[str]:
+    """Node ids of the tests that took ``min_wall`` [s] of wall time or more, slowest
+    first; a snapshot's French scan right after it, and the wheel tests together (the
+    order ``tests/conftest.py`` hands the tests out in: order only, never a check)."""
+    slow = sorted((row for row in rows if row["wall"] >= min_wall), key=lambda row: -row["wall"])
+    every = [row["id"] for row in sorted(rows, key=lambda row: -row["wall"])]
+    ordered: list[str] = []
+    for node_id in (row["id"] for row in slow):
+        if node_id in ordered:
+            continue
+        ordered.append(node_id)
+        for prefix, partner in PARTNERS:
+            if node_id.startswith(prefix):
+                twin = partner + node_id[len(prefix) :]
+                if twin in every and twin not in ordered:
+                    ordered.append(twin)
+        for prefix in TOGETHER:
+            if node_id.startswith(prefix):
+                ordered += [
+                    other for other in every if other.startswith(prefix) and other not in ordered
+                ]
+    # a French scan met before its snapshot is moved after it
+    for prefix, partner in PARTNERS:
+        for node_id in list(ordered):
+            if node_id.startswith(partner):
+                first = prefix + node_id[len(partner) :]
+                if first in ordered and ordered.index(first) > ordered.index(node_id):
+                    ordered.remove(node_id)
+                    ordered.insert(ordered.index(first) + 1, node_id)
+    return ordered
 
 
 def outside(lines: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
