@@ -20,6 +20,7 @@ from linkytool.ocr.dotmatrix import CellRead, FontSet, WordMatch, classify, spot
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import (
     GridSample,
+    line_beside_rows,
     mirrored,
     resample_at,
     sample_grid,
@@ -316,7 +317,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                     if best is None or choice.first.rank < best.first.rank:
                         best = choice
                 if best is not None and _reads_cleanly(best.first):
-                    return best
+                    return _rows_checked(best)
     if best is None:
         return None
     best = _on_lattice(tried, on_lattice)
@@ -325,6 +326,22 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
             return PanelChoice(best.panel, best.first, best.quad, blank=True, cut=cut)
         return None
     return replace(best, cut=cut) if cut else best
+
+
+def _rows_checked(choice: PanelChoice) -> PanelChoice:
+    """``choice`` (a clean read, which stops the search) or, when a line's ink lies
+    beside the standard layout's rows (:func:`~linkytool.ocr.lcdgrid.line_beside_rows`),
+    its read on the panel's measured lattice if that ranks better (ocr40b).
+
+    A clean read stopped the search before any lattice was measured: a title read on
+    line 1 made the panel clean while line 2, a row off, read ``- Lh.`` for ``0 kWh``.
+    """
+    read = choice.first
+    inked = tuple(i for i, line in enumerate(read.text) if line.strip())
+    if read.grid.lattice is not None or not line_beside_rows(read.grid, inked):
+        return choice
+    measured = read_on_lattice(read)
+    return choice if measured is read else replace(choice, first=measured)
 
 
 def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) -> PanelChoice:
