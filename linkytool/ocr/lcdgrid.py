@@ -621,6 +621,23 @@ def measure_lattice(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> Lattice
     return Lattice(xs, ys, gap_xs, gap_ys, x_gap, y_layout, (x_pitch, y_pitch), x_score + y_score)
 
 
+def scale_at_bound(grid: GridSample) -> bool:
+    """Whether the standard layout's best scale on ``grid`` lies at a bound of the range
+    searched (:data:`X_SCALES`, :data:`Y_SCALES`): the panel's own scale lies at or
+    beyond it, so its cells are not the standard layout's (ocr40b: wide seed 144502,
+    X11 5x7 normal photo 7, cells two blank columns apart, the x scale stopped at 1.04:
+    the last cell's left dot column was sampled between dots, its 5 read as a 3 whose
+    shape ruled the 5 out, confidently).
+    """
+    if grid.lattice is not None or grid.placed:
+        return False
+    for value, (start, stop, step) in zip(grid.scale, (X_SCALES, Y_SCALES), strict=True):
+        last = start + step * (len(np.arange(start, stop, step)) - 1)
+        if value <= start + step / 2 or value >= last - step / 2:
+            return True
+    return False
+
+
 def line_beside_rows(
     grid: GridSample, lines: tuple[int, ...] = (0, 1), px_per_dot: int = PX_PER_DOT
 ) -> bool:
@@ -676,6 +693,7 @@ __all__ = [
     "align_grid",
     "darkness_map",
     "line_beside_rows",
+    "scale_at_bound",
     "mirrored",
     "resample",
     "resample_at",
