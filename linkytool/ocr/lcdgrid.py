@@ -693,9 +693,9 @@ __all__ = [
     "align_grid",
     "darkness_map",
     "line_beside_rows",
-    "scale_at_bound",
     "mirrored",
     "resample",
     "resample_at",
     "sample_grid",
+    "scale_at_bound",
 ]

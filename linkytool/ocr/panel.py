@@ -21,11 +21,11 @@ from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import (
     GridSample,
     line_beside_rows,
-    scale_at_bound,
     mirrored,
     resample_at,
     sample_grid,
     sample_measured,
+    scale_at_bound,
 )
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
