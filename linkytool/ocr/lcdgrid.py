@@ -621,6 +621,50 @@ def measure_lattice(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> Lattice
     return Lattice(xs, ys, gap_xs, gap_ys, x_gap, y_layout, (x_pitch, y_pitch), x_score + y_score)
 
 
+def scale_at_bound(grid: GridSample) -> bool:
+    """Whether the standard layout's best scale on ``grid`` lies at a bound of the range
+    searched (:data:`X_SCALES`, :data:`Y_SCALES`): the panel's own scale lies at or
+    beyond it, so its cells are not the standard layout's (ocr40b: wide seed 144502,
+    X11 5x7 normal photo 7, cells two blank columns apart, the x scale stopped at 1.04:
+    the last cell's left dot column was sampled between dots, its 5 read as a 3 whose
+    shape ruled the 5 out, confidently).
+    """
+    if grid.lattice is not None or grid.placed:
+        return False
+    for value, (start, stop, step) in zip(grid.scale, (X_SCALES, Y_SCALES), strict=True):
+        last = start + step * (len(np.arange(start, stop, step)) - 1)
+        if value <= start + step / 2 or value >= last - step / 2:
+            return True
+    return False
+
+
+def line_beside_rows(
+    grid: GridSample, lines: tuple[int, ...] = (0, 1), px_per_dot: int = PX_PER_DOT
+) -> bool:
+    """Whether the ink of one of ``lines`` lies beside the rows ``grid`` samples it on
+    (ocr40b; a line read blank has no ink to place: the caller leaves it out).
+
+    A line of a dot-matrix screen is its dot rows between blank rows: moved one pitch
+    up or down, the rows sampled hold less ink (a lit row leaves, a blank one comes).
+    When they hold more, the line lies a row or more off the layout sampled: the panel's
+    line gap or cell rows are not the standard ones (a line gap of 1, 3 or 4 pitches,
+    5 × 8 cells), though its title, on the first line, may read cleanly (wide seed
+    144502, normal photos 26 and 33: ``0 kWh`` read ``- Lh.``, ``1 kWh`` ``I kVN``).
+    """
+    smooth = grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
+    xs, ys = grid.centres
+    height, width = smooth.shape
+    pitch = grid.lattice.pitch[1] if grid.lattice is not None else px_per_dot * grid.scale[1]
+    columns = smooth[:, _index(xs, width)]
+    for line in lines:
+        rows = ys[line * ROWS : (line + 1) * ROWS]
+        ink = columns[_index(rows, height)].mean(axis=1)
+        above, below = columns[_index(np.array([rows[0] - pitch, rows[-1] + pitch]), height)]
+        if float(above.mean()) > ink[-1] or float(below.mean()) > ink[0]:
+            return True
+    return False
+
+
 def _alignment(smooth: FloatArray, lattice: Lattice) -> float:
     """The standard fit's score (dot centres minus blank columns and rows, on the column
     and row means of the darkness) of a measured lattice: the same scale of values.
@@ -648,8 +692,10 @@ __all__ = [
     "GridSample",
     "align_grid",
     "darkness_map",
+    "line_beside_rows",
     "mirrored",
     "resample",
     "resample_at",
     "sample_grid",
+    "scale_at_bound",
 ]

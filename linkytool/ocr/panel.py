@@ -20,10 +20,12 @@ from linkytool.ocr.dotmatrix import CellRead, FontSet, WordMatch, classify, spot
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import (
     GridSample,
+    line_beside_rows,
     mirrored,
     resample_at,
     sample_grid,
     sample_measured,
+    scale_at_bound,
 )
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
@@ -316,7 +318,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                     if best is None or choice.first.rank < best.first.rank:
                         best = choice
                 if best is not None and _reads_cleanly(best.first):
-                    return best
+                    return _layout_checked(best)
     if best is None:
         return None
     best = _on_lattice(tried, on_lattice)
@@ -325,6 +327,27 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
             return PanelChoice(best.panel, best.first, best.quad, blank=True, cut=cut)
         return None
     return replace(best, cut=cut) if cut else best
+
+
+def _layout_checked(choice: PanelChoice) -> PanelChoice:
+    """``choice`` (a clean read, which stops the search) or, when the standard layout
+    does not fit the panel, its read on the panel's measured lattice if that ranks
+    better (ocr40b; :func:`read_on_lattice`).
+
+    A clean read stopped the search before any lattice was measured: a title read on
+    line 1 made the panel clean while line 2, a row off, read ``- Lh.`` for ``0 kWh``
+    (a line's ink beside the rows sampled: :func:`~linkytool.ocr.lcdgrid.line_beside_rows`),
+    or a time's 5 read 3 on cells sampled at a scale the search stopped at
+    (:func:`~linkytool.ocr.lcdgrid.scale_at_bound`).
+    """
+    read = choice.first
+    if read.grid.lattice is not None:
+        return choice
+    inked = tuple(i for i, line in enumerate(read.text) if line.strip())
+    if not scale_at_bound(read.grid) and not line_beside_rows(read.grid, inked):
+        return choice
+    measured = read_on_lattice(read)
+    return choice if measured is read else replace(choice, first=measured)
 
 
 def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) -> PanelChoice:
