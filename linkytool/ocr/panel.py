@@ -20,10 +20,12 @@ from linkytool.ocr.dotmatrix import CellRead, FontSet, WordMatch, classify, spot
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import (
     GridSample,
+    Lattice,
     mirrored,
     resample_at,
     sample_grid,
     sample_measured,
+    turned_lattice,
 )
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
@@ -225,16 +227,30 @@ def pooled_shapes(reads: Sequence[PanelRead]) -> list[PanelRead]:
     return out
 
 
-def read_on_lattice(read: PanelRead) -> PanelRead:
+def read_on_lattice(read: PanelRead, lattice: Lattice | None = None) -> PanelRead:
     """``read`` again on the lattice measured on the panel itself (other margins, gaps,
-    line spacing, 20 columns): the better of the two (lower rank)."""
+    line spacing, 20 columns): the better of the two (lower rank). ``lattice``: read
+    there instead of measuring (see :func:`_measured_read`)."""
+    return _better_of(read, _measured_read(read, lattice))
+
+
+def _measured_read(read: PanelRead, lattice: Lattice | None = None) -> PanelRead | None:
+    """``read``'s panel read on its measured lattice (``lattice`` when given: measured on
+    the same panel turned 180°, :func:`linkytool.ocr.lcdgrid.turned_lattice`); None on a
+    blank panel (screen off: no lattice to measure)."""
     if read.grid.blank:
-        return read  # a blank panel (screen off) has no lattice to measure
-    grid = sample_measured(read.grid, window=read.variant.window)
-    measured = classify_grid(grid, read.variant, read.font)
+        return None
+    grid = sample_measured(read.grid, window=read.variant.window, lattice=lattice)
+    return classify_grid(grid, read.variant, read.font)
+
+
+def _better_of(read: PanelRead, measured: PanelRead | None) -> PanelRead:
+    """``measured`` when it ranks better than ``read`` and spots a title word."""
     # a lattice fitted to noise (a screen off, a wall) reads it as letters more closely
     # than the standard grid does: without a title word it names no Linky screen
-    return measured if measured.rank < read.rank and measured.title_spotted else read
+    if measured is not None and measured.rank < read.rank and measured.title_spotted:
+        return measured
+    return read
 
 
 def classify_grid(grid: GridSample, variant: Variant, font: FontSet | None = None) -> PanelRead:
@@ -337,10 +353,47 @@ def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) ->
     """
     ranked = sorted(range(len(tried)), key=lambda i: tried[i].first.rank)
     for i in ranked[: SETTINGS.lattice_candidates]:
-        if i not in on_lattice:
-            choice = tried[i]
-            on_lattice[i] = PanelChoice(choice.panel, read_on_lattice(choice.first), choice.quad)
+        if i in on_lattice:
+            continue
+        choice = tried[i]
+        measured = _measured_read(choice.first)
+        on_lattice[i] = PanelChoice(choice.panel, _better_of(choice.first, measured), choice.quad)
+        if measured is None or measured.grid.lattice is None:
+            continue
+        # the same quad the other way up, read on this lattice turned (issue 13, ocr40a):
+        # on a wide panel the standard layout fits neither way, so the way up that reads
+        # noise closer to glyphs can rank among the measured while the other does not
+        # (wide seed 143801, hard photo 7: upside down measured, "no title"; the right
+        # way up, never measured, reads "INDEX INJECTI0N" on that lattice)
+        j = _turned_partner(tried, i, on_lattice)
+        if j is not None:
+            other = tried[j]
+            lattice = turned_lattice(measured.grid.lattice, other.panel.size)
+            again = _measured_read(other.first, lattice)
+            on_lattice[j] = PanelChoice(other.panel, _better_of(other.first, again), other.quad)
     return min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
+
+
+def _turned_partner(
+    tried: list[PanelChoice], i: int, on_lattice: dict[int, PanelChoice]
+) -> int | None:
+    """Index in ``tried`` of the first read of ``tried[i]``'s quad turned 180° on the
+    standard layout (not a borrowed grid), not measured yet; None when there is none."""
+    quad = tried[i].quad
+    if quad is None:
+        return None
+    turned = np.roll(quad, 2, axis=0)
+    for j, other in enumerate(tried):
+        if (
+            j not in on_lattice
+            and other.quad is not None
+            and other.panel is not tried[i].panel
+            and not other.first.grid.placed
+            and other.first.grid.lattice is None
+            and np.array_equal(other.quad, turned)
+        ):
+            return j
+    return None
 
 
 def _reads_cleanly(read: PanelRead) -> bool:
