@@ -289,7 +289,8 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     small.thumbnail((LOCATE_SIZE, LOCATE_SIZE), Image.Resampling.BILINEAR)
     scale = small.width / image.width
     tried: list[PanelChoice] = []
-    on_lattice: dict[int, PanelChoice] = {}  # index in ``tried`` -> read on its lattice
+    # index j in ``tried`` -> read on its lattice (-1 - j: on its turned partner's)
+    on_lattice: dict[int, PanelChoice] = {}
     best: PanelChoice | None = None
     warp = Warper(image)
     budget = SETTINGS.max_panel_quads
@@ -346,13 +347,16 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
 def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) -> PanelChoice:
     """The best panel read among ``tried`` (standard layout) and their reads on their own
     measured lattice, for the ``SETTINGS.lattice_candidates`` best of ``tried`` (by
-    standard rank; ``on_lattice`` keeps those measured so far, by index in ``tried``).
+    standard rank; ``on_lattice`` keeps those measured so far, by index in ``tried``),
+    and each one's quad the other way up on that lattice turned (under ``-1 - index``),
+    unless that way up is measured itself: a read only added, none replaced.
 
     Measuring costs ~40 ms a panel: only the candidates most likely to be the panel are
     measured, not every quad, refinement and turn (a hard photo tries dozens).
     """
     ranked = sorted(range(len(tried)), key=lambda i: tried[i].first.rank)
-    for i in ranked[: SETTINGS.lattice_candidates]:
+    best = ranked[: SETTINGS.lattice_candidates]
+    for i in best:
         if i in on_lattice:
             continue
         choice = tried[i]
@@ -360,32 +364,34 @@ def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) ->
         on_lattice[i] = PanelChoice(choice.panel, _better_of(choice.first, measured), choice.quad)
         if measured is None or measured.grid.lattice is None:
             continue
-        # the same quad the other way up, read on this lattice turned (issue 13, ocr40a):
-        # on a wide panel the standard layout fits neither way, so the way up that reads
-        # noise closer to glyphs can rank among the measured while the other does not
-        # (wide seed 143801, hard photo 7: upside down measured, "no title"; the right
-        # way up, never measured, reads "INDEX INJECTI0N" on that lattice)
-        j = _turned_partner(tried, i, on_lattice)
-        if j is not None:
+        # the same quad the other way up, when it is not among the best measured itself,
+        # is read on this lattice turned (issue 13, ocr40a): on a wide panel the standard
+        # layout fits neither way, so the way up that reads noise closer to glyphs can
+        # rank among the measured while the other does not (wide seed 143801, hard photo
+        # 7: measured upside down only, "no title"; the right way up reads "INDEX
+        # INJECTI0N" on that lattice). Kept under the index -1 - j: the partner is still
+        # measured itself if it ranks among the best later.
+        j = _turned_partner(tried, i, {*best, *on_lattice})
+        if j is not None and -1 - j not in on_lattice:
             other = tried[j]
             lattice = turned_lattice(measured.grid.lattice, other.panel.size)
             again = _measured_read(other.first, lattice)
-            on_lattice[j] = PanelChoice(other.panel, _better_of(other.first, again), other.quad)
+            on_lattice[-1 - j] = PanelChoice(
+                other.panel, _better_of(other.first, again), other.quad
+            )
     return min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
 
 
-def _turned_partner(
-    tried: list[PanelChoice], i: int, on_lattice: dict[int, PanelChoice]
-) -> int | None:
+def _turned_partner(tried: list[PanelChoice], i: int, measured: set[int]) -> int | None:
     """Index in ``tried`` of the first read of ``tried[i]``'s quad turned 180° on the
-    standard layout (not a borrowed grid), not measured yet; None when there is none."""
+    standard layout (not a borrowed grid) and not in ``measured``; None when none is."""
     quad = tried[i].quad
     if quad is None:
         return None
     turned = np.roll(quad, 2, axis=0)
     for j, other in enumerate(tried):
         if (
-            j not in on_lattice
+            j not in measured
             and other.quad is not None
             and other.panel is not tried[i].panel
             and not other.first.grid.placed
