@@ -311,12 +311,19 @@ def mirrored(grid: GridSample) -> GridSample:
 
 
 def sample_measured(
-    grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3
+    grid: GridSample,
+    px_per_dot: int = PX_PER_DOT,
+    *,
+    window: int = 3,
+    lattice: Lattice | None = None,
 ) -> GridSample:
     """The panel of ``grid`` sampled on its own measured lattice (:func:`measure_lattice`)
-    instead of the standard layout's: a panel with other margins, gaps or columns."""
+    instead of the standard layout's: a panel with other margins, gaps or columns.
+    ``lattice``: sample there instead of measuring (the lattice measured on the same
+    panel turned 180°, :func:`turned_lattice`)."""
     smooth = grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
-    lattice = measure_lattice(grid.darkness, px_per_dot)
+    if lattice is None:
+        lattice = measure_lattice(grid.darkness, px_per_dot)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
     return _sampled(
         grid.darkness,
@@ -665,6 +672,30 @@ def line_beside_rows(
     return False
 
 
+def turned_lattice(lattice: Lattice, size: tuple[int, int]) -> Lattice:
+    """``lattice`` of a rectified panel image of ``size`` (width, height) [px] on the same
+    panel turned 180° (the quad's corners rolled by two: pixel x goes to width - 1 - x).
+
+    The lattice is measured on symmetric margins, so measuring the turned panel again
+    would find the same lattice turned: this costs nothing where a measure costs ~40 ms.
+    A 5 × 8 cell turned puts its blank underline row on top, which the sampled dot rows
+    (the glyph's 7) do not include: they are the same dots either way up.
+    """
+    width, height = size
+
+    def turned(values: npt.NDArray[np.float64], extent: int) -> npt.NDArray[np.float64]:
+        out: npt.NDArray[np.float64] = (extent - 1 - values)[::-1]
+        return out
+
+    return replace(
+        lattice,
+        xs=turned(lattice.xs, width),
+        ys=turned(lattice.ys, height),
+        gap_xs=turned(lattice.gap_xs, width),
+        gap_ys=turned(lattice.gap_ys, height),
+    )
+
+
 def _alignment(smooth: FloatArray, lattice: Lattice) -> float:
     """The standard fit's score (dot centres minus blank columns and rows, on the column
     and row means of the darkness) of a measured lattice: the same scale of values.
@@ -697,5 +728,7 @@ __all__ = [
     "resample",
     "resample_at",
     "sample_grid",
+    "sample_measured",
     "scale_at_bound",
+    "turned_lattice",
 ]

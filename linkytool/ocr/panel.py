@@ -20,12 +20,14 @@ from linkytool.ocr.dotmatrix import CellRead, FontSet, WordMatch, classify, spot
 from linkytool.ocr.imaging import to_grey
 from linkytool.ocr.lcdgrid import (
     GridSample,
+    Lattice,
     line_beside_rows,
     mirrored,
     resample_at,
     sample_grid,
     sample_measured,
     scale_at_bound,
+    turned_lattice,
 )
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.rectify import BORDER, Warper, refine_quad
@@ -227,16 +229,30 @@ def pooled_shapes(reads: Sequence[PanelRead]) -> list[PanelRead]:
     return out
 
 
-def read_on_lattice(read: PanelRead) -> PanelRead:
+def read_on_lattice(read: PanelRead, lattice: Lattice | None = None) -> PanelRead:
     """``read`` again on the lattice measured on the panel itself (other margins, gaps,
-    line spacing, 20 columns): the better of the two (lower rank)."""
+    line spacing, 20 columns): the better of the two (lower rank). ``lattice``: read
+    there instead of measuring (see :func:`_measured_read`)."""
+    return _better_of(read, _measured_read(read, lattice))
+
+
+def _measured_read(read: PanelRead, lattice: Lattice | None = None) -> PanelRead | None:
+    """``read``'s panel read on its measured lattice (``lattice`` when given: measured on
+    the same panel turned 180°, :func:`linkytool.ocr.lcdgrid.turned_lattice`); None on a
+    blank panel (screen off: no lattice to measure)."""
     if read.grid.blank:
-        return read  # a blank panel (screen off) has no lattice to measure
-    grid = sample_measured(read.grid, window=read.variant.window)
-    measured = classify_grid(grid, read.variant, read.font)
+        return None
+    grid = sample_measured(read.grid, window=read.variant.window, lattice=lattice)
+    return classify_grid(grid, read.variant, read.font)
+
+
+def _better_of(read: PanelRead, measured: PanelRead | None) -> PanelRead:
+    """``measured`` when it ranks better than ``read`` and spots a title word."""
     # a lattice fitted to noise (a screen off, a wall) reads it as letters more closely
     # than the standard grid does: without a title word it names no Linky screen
-    return measured if measured.rank < read.rank and measured.title_spotted else read
+    if measured is not None and measured.rank < read.rank and measured.title_spotted:
+        return measured
+    return read
 
 
 def classify_grid(grid: GridSample, variant: Variant, font: FontSet | None = None) -> PanelRead:
@@ -275,7 +291,8 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
     small.thumbnail((LOCATE_SIZE, LOCATE_SIZE), Image.Resampling.BILINEAR)
     scale = small.width / image.width
     tried: list[PanelChoice] = []
-    on_lattice: dict[int, PanelChoice] = {}  # index in ``tried`` -> read on its lattice
+    # index j in ``tried`` -> read on its lattice (-1 - j: on its turned partner's)
+    on_lattice: dict[int, PanelChoice] = {}
     best: PanelChoice | None = None
     warp = Warper(image)
     budget = SETTINGS.max_panel_quads
@@ -353,17 +370,59 @@ def _layout_checked(choice: PanelChoice) -> PanelChoice:
 def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) -> PanelChoice:
     """The best panel read among ``tried`` (standard layout) and their reads on their own
     measured lattice, for the ``SETTINGS.lattice_candidates`` best of ``tried`` (by
-    standard rank; ``on_lattice`` keeps those measured so far, by index in ``tried``).
+    standard rank; ``on_lattice`` keeps those measured so far, by index in ``tried``),
+    and each one's quad the other way up on that lattice turned (under ``-1 - index``),
+    unless that way up is measured itself: a read only added, none replaced.
 
     Measuring costs ~40 ms a panel: only the candidates most likely to be the panel are
     measured, not every quad, refinement and turn (a hard photo tries dozens).
     """
     ranked = sorted(range(len(tried)), key=lambda i: tried[i].first.rank)
-    for i in ranked[: SETTINGS.lattice_candidates]:
-        if i not in on_lattice:
-            choice = tried[i]
-            on_lattice[i] = PanelChoice(choice.panel, read_on_lattice(choice.first), choice.quad)
+    best = ranked[: SETTINGS.lattice_candidates]
+    for i in best:
+        if i in on_lattice:
+            continue
+        choice = tried[i]
+        measured = _measured_read(choice.first)
+        on_lattice[i] = PanelChoice(choice.panel, _better_of(choice.first, measured), choice.quad)
+        if measured is None or measured.grid.lattice is None:
+            continue
+        # the same quad the other way up, when it is not among the best measured itself,
+        # is read on this lattice turned (issue 13, ocr40a): on a wide panel the standard
+        # layout fits neither way, so the way up that reads noise closer to glyphs can
+        # rank among the measured while the other does not (wide seed 143801, hard photo
+        # 7: measured upside down only, "no title"; the right way up reads "INDEX
+        # INJECTI0N" on that lattice). Kept under the index -1 - j: the partner is still
+        # measured itself if it ranks among the best later.
+        j = _turned_partner(tried, i, {*best, *on_lattice})
+        if j is not None and -1 - j not in on_lattice:
+            other = tried[j]
+            lattice = turned_lattice(measured.grid.lattice, other.panel.size)
+            again = _measured_read(other.first, lattice)
+            on_lattice[-1 - j] = PanelChoice(
+                other.panel, _better_of(other.first, again), other.quad
+            )
     return min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
+
+
+def _turned_partner(tried: list[PanelChoice], i: int, measured: set[int]) -> int | None:
+    """Index in ``tried`` of the first read of ``tried[i]``'s quad turned 180° on the
+    standard layout (not a borrowed grid) and not in ``measured``; None when none is."""
+    quad = tried[i].quad
+    if quad is None:
+        return None
+    turned = np.roll(quad, 2, axis=0)
+    for j, other in enumerate(tried):
+        if (
+            j not in measured
+            and other.quad is not None
+            and other.panel is not tried[i].panel
+            and not other.first.grid.placed
+            and other.first.grid.lattice is None
+            and np.array_equal(other.quad, turned)
+        ):
+            return j
+    return None
 
 
 def _reads_cleanly(read: PanelRead) -> bool:

@@ -15,7 +15,13 @@ import pytest
 from PIL import Image
 
 from linkytool.ocr import read_photo
-from linkytool.ocr.lcdgrid import darkness_map, measure_lattice, sample_grid, sample_measured
+from linkytool.ocr.lcdgrid import (
+    darkness_map,
+    measure_lattice,
+    sample_grid,
+    sample_measured,
+    turned_lattice,
+)
 from linkytool.ocr.rectify import BORDER, PANEL_H, PANEL_W, PX_PER_DOT, rectified_size
 from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
 from ocrsynth.generate import draw_scene
@@ -76,6 +82,38 @@ def test_the_lattice_measured_is_the_one_drawn(geometry: LcdGeometry) -> None:
     assert lattice.cell_gap == geometry.char_gap
     assert np.abs(lattice.xs - xs).max() < pitch_x / 3
     assert np.abs(lattice.ys - ys).max() < pitch_y / 3
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        LcdGeometry(margin_x=7.5, margin_y=2.6, char_gap=2, line_gap=3, dot_fill=0.45),
+        LcdGeometry(margin_x=2.0, margin_y=1.5, columns=20, cell_rows=8, line_gap=1),
+    ],
+)
+def test_the_lattice_turned_is_the_one_drawn_on_the_panel_turned(geometry: LcdGeometry) -> None:
+    """The lattice measured on a panel, turned (:func:`turned_lattice`), puts the dots of
+    the panel turned 180° where they were drawn: the panel search reads the other way up
+    of a measured quad there instead of measuring it again (ocr40a)."""
+    image = _rectified(geometry)
+    grey = np.asarray(image.rotate(180).convert("L"), dtype=np.float32)
+    turned = turned_lattice(measure_lattice(darkness_map(grey)), image.size)
+    xs, ys, pitch_x, pitch_y = _truth(geometry)
+    assert np.abs(turned.xs - xs).max() < pitch_x / 3
+    assert np.abs(turned.ys - ys).max() < pitch_y / 3
+
+
+def test_the_other_way_up_of_a_measured_quad_is_read_on_its_lattice(tmp_path: Path) -> None:
+    """``bench/ocr_accuracy.py --geometry wide --level hard --seed 143801`` (ocr40a's
+    tuning seed), HD44780 glyphs, photo 7: 5 px a pitch, 20 columns, one blank row between
+    the lines. The standard layout reads noise either way up, upside down a little closer
+    to glyphs: the quad was measured on its lattice upside down only (no title word) and
+    the right way up, never measured, was lost ("not a Linky screen"). Read on the lattice
+    measured upside down, turned, it reads "INDEX INJECTION / 000009 kWh"."""
+    path, truth = _wide_photo(tmp_path, "hard", 7, seed=143801, font="hd44780")
+    assert truth == "9"
+    reading = read_photo(path)
+    assert (reading.value, reading.confident) == ("9", True)
 
 
 @pytest.mark.parametrize(
