@@ -12,12 +12,16 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from linkytool.ocr import PhotoReading, panel, read_photo, structure
+from linkytool.ocr.rectify import BORDER, PANEL_H, PANEL_W, PX_PER_DOT, rectified_size
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
 from ocrsynth.generate import draw_scene
+from ocrsynth.render import LcdGeometry, LcdStyle, render_lcd
+from ocrsynth.screens import Screen
 
 SAMPLES_PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"
 
@@ -104,14 +108,52 @@ def committed_reading(session_store: Callable[[str], Any]) -> CommittedReadings:
     return CommittedReadings(session_store)
 
 
-def make_photo(font: str | None, level: str, index: int, seed: int) -> tuple[bytes, str]:
-    """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``) for ``font`` at
-    ``level`` (None: the level's own mix of glyph sets), as the generator writes it (JPEG
-    bytes), and its true value."""
+def make_photo(
+    font: str | None, level: str, index: int, seed: int, geometry: str = "default"
+) -> tuple[bytes, str]:
+    """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``, ``--geometry``) for
+    ``font`` at ``level`` (None: the level's own mix of glyph sets), as the generator
+    writes it (JPEG bytes), and its true value."""
     rng = photo_rng(seed, level, index)
-    image, truth = generate_photo(PhotoSpec(scene=draw_scene(rng), level=level, font=font), rng)
+    spec = PhotoSpec(scene=draw_scene(rng), level=level, font=font, geometry=geometry)
+    image, truth = generate_photo(spec, rng)
     assert isinstance(truth.value, str)
     return encode_photo(image, truth), truth.value
+
+
+def wide_photo(
+    tmp_path: Path, level: str, index: int, seed: int, font: str | None = None
+) -> tuple[Path, str]:
+    """Photo ``index`` of ``bench/ocr_accuracy.py --geometry wide --seed SEED --level
+    LEVEL`` drawn in ``font`` (``--font``; None: the level's own mix), written into
+    ``tmp_path``, and its true value."""
+    data, value = make_photo(font, level, index, seed, "wide")
+    path = tmp_path / f"wide-{level}-{seed}-{index}-{font}.jpg"
+    path.write_bytes(data)
+    return path, value
+
+
+def drawn_panel(
+    geometry: LcdGeometry, screen: Screen, *, font: str, dot_fill: float
+) -> Image.Image:
+    """``screen`` drawn on a clean panel of ``geometry`` and placed as :func:`rectify`
+    places a panel (the standard panel's size, the bezel's border around): a panel of
+    another layout as the reader's later stages see it."""
+    style = LcdStyle(
+        background=(176, 212, 118),
+        ink=(28, 40, 24),
+        ghost=0.02,
+        dot_fill=dot_fill,
+        contrast=0.9,
+        font=font,
+        backlight=True,
+        geometry=geometry,
+    )
+    panel = render_lcd(screen, style, 9)
+    image = Image.new("RGB", rectified_size(), (30, 30, 30))
+    inner = panel.resize((PANEL_W * PX_PER_DOT, PANEL_H * PX_PER_DOT), Image.Resampling.BOX)
+    image.paste(inner, (BORDER * PX_PER_DOT, BORDER * PX_PER_DOT))
+    return image
 
 
 def bench_photo(

@@ -22,34 +22,21 @@ from linkytool.ocr.lcdgrid import (
     sample_measured,
     turned_lattice,
 )
-from linkytool.ocr.rectify import BORDER, PANEL_H, PANEL_W, PX_PER_DOT, rectified_size
-from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
-from ocrsynth.generate import draw_scene
-from ocrsynth.render import LcdGeometry, LcdStyle, render_lcd
+from linkytool.ocr.rectify import BORDER, PANEL_H, PANEL_W, PX_PER_DOT
+from ocrsynth.render import LcdGeometry
 from ocrsynth.screens import Screen
 
-from .conftest import CommittedReadings
+from .conftest import CommittedReadings, drawn_panel, wide_photo
 
 LINES = ("NUMERO PRM", "12345678901234")
 
 
+PANEL = Screen("prm", (LINES[0].ljust(16), LINES[1].center(16)), None)
+
+
 def _rectified(geometry: LcdGeometry) -> Image.Image:
-    """The panel drawn with ``geometry`` and warped as :func:`rectify` does (bezel around)."""
-    style = LcdStyle(
-        background=(176, 212, 118),
-        ink=(28, 40, 24),
-        ghost=0.02,
-        dot_fill=0.85,
-        contrast=0.9,
-        font="hd44780",
-        backlight=True,
-        geometry=geometry,
-    )
-    panel = render_lcd(Screen("prm", (LINES[0].ljust(16), LINES[1].center(16)), None), style, 9)
-    image = Image.new("RGB", rectified_size(), (30, 30, 30))
-    inner = panel.resize((PANEL_W * PX_PER_DOT, PANEL_H * PX_PER_DOT), Image.Resampling.BOX)
-    image.paste(inner, (BORDER * PX_PER_DOT, BORDER * PX_PER_DOT))
-    return image
+    """The PRM screen drawn with ``geometry`` and placed as :func:`rectify` does."""
+    return drawn_panel(geometry, PANEL, font="hd44780", dot_fill=0.85)
 
 
 def _truth(geometry: LcdGeometry) -> tuple[np.ndarray, np.ndarray, float, float]:
@@ -110,7 +97,7 @@ def test_the_other_way_up_of_a_measured_quad_is_read_on_its_lattice(tmp_path: Pa
     to glyphs: the quad was measured on its lattice upside down only (no title word) and
     the right way up, never measured, was lost ("not a Linky screen"). Read on the lattice
     measured upside down, turned, it reads "INDEX INJECTION / 000009 kWh"."""
-    path, truth = _wide_photo(tmp_path, "hard", 7, seed=143801, font="hd44780")
+    path, truth = wide_photo(tmp_path, "hard", 7, 143801, "hd44780")
     assert truth == "9"
     reading = read_photo(path)
     assert (reading.value, reading.confident) == ("9", True)
@@ -141,24 +128,10 @@ def test_a_wide_panel_with_a_one_pitch_margin_is_read_on_its_lattice(tmp_path: P
     000000 kWh" but scored an alignment of -0.03 (a margin blank on the bezel) and lost
     to the standard grid a row off ("1ULL/ 1UJLL'1VU"): "not a Linky screen" in every
     held-out font."""
-    path, truth = _wide_photo(tmp_path, "normal", 42, seed=86102, font="plain")
+    path, truth = wide_photo(tmp_path, "normal", 42, 86102, "plain")
     assert truth == "0"
     reading = read_photo(path)
     assert (reading.value, reading.confident) == ("0", True)
-
-
-def _wide_photo(
-    tmp_path: Path, level: str, index: int, *, seed: int = 5001, font: str | None = None
-) -> tuple[Path, str]:
-    """Photo ``index`` of ``bench/ocr_accuracy.py --geometry wide --seed SEED`` (tuning),
-    drawn in ``font`` (``--font``) or the level's own mix."""
-    rng = photo_rng(seed, level, index)
-    spec = PhotoSpec(scene=draw_scene(rng), level=level, font=font, geometry="wide")
-    image, truth = generate_photo(spec, rng)
-    path = tmp_path / f"wide-{level}-{index}.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    assert truth.value is not None
-    return path, truth.value
 
 
 @pytest.mark.parametrize(
@@ -172,7 +145,7 @@ def _wide_photo(
     ],
 )
 def test_a_panel_of_another_layout_is_read(tmp_path: Path, index: int, value: str) -> None:
-    path, truth = _wide_photo(tmp_path, "normal", index)
+    path, truth = wide_photo(tmp_path, "normal", index, 5001)
     assert truth == value
     assert read_photo(path).value == value
 

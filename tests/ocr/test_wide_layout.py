@@ -15,32 +15,15 @@ import pytest
 from PIL import Image
 
 from linkytool.ocr.lcdgrid import line_beside_rows, sample_grid, scale_at_bound
-from linkytool.ocr.rectify import BORDER, PANEL_H, PANEL_W, PX_PER_DOT, rectified_size
-from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
-from ocrsynth.generate import draw_scene
-from ocrsynth.render import LcdGeometry, LcdStyle, render_lcd
+from ocrsynth.render import LcdGeometry
 from ocrsynth.screens import Screen
 
-from .conftest import read_held_out
+from .conftest import drawn_panel, read_held_out, wide_photo
 
 
 def _rectified(geometry: LcdGeometry, lines: tuple[str, str]) -> Image.Image:
-    """The panel drawn with ``geometry`` and warped as the reader does (bezel around)."""
-    style = LcdStyle(
-        background=(176, 212, 118),
-        ink=(28, 40, 24),
-        ghost=0.02,
-        dot_fill=0.8,
-        contrast=0.9,
-        font="alt",
-        backlight=True,
-        geometry=geometry,
-    )
-    panel = render_lcd(Screen("index", lines, None), style, 9)
-    image = Image.new("RGB", rectified_size(), (30, 30, 30))
-    inner = panel.resize((PANEL_W * PX_PER_DOT, PANEL_H * PX_PER_DOT), Image.Resampling.BOX)
-    image.paste(inner, (BORDER * PX_PER_DOT, BORDER * PX_PER_DOT))
-    return image
+    """``lines`` drawn on an index screen of ``geometry``, placed as the reader does."""
+    return drawn_panel(geometry, Screen("index", lines, None), font="alt", dot_fill=0.8)
 
 
 INDEX = ("INDEX INJECTION ", "     0 kWh      ")
@@ -78,18 +61,6 @@ def test_a_standard_scale_stopped_at_its_bound_is_seen(
     assert scale_at_bound(grid) is at_bound
 
 
-def _wide_photo(tmp_path: Path, index: int, seed: int, font: str) -> tuple[Path, str]:
-    """Photo ``index`` of ``bench/ocr_accuracy.py --geometry wide --level normal --seed
-    SEED --font FONT`` (ocr40b's tuning seeds)."""
-    rng = photo_rng(seed, "normal", index)
-    spec = PhotoSpec(scene=draw_scene(rng), level="normal", font=font, geometry="wide")
-    image, truth = generate_photo(spec, rng)
-    path = tmp_path / f"wide-normal-{seed}-{index}.jpg"
-    path.write_bytes(encode_photo(image, truth))
-    assert truth.value is not None
-    return path, truth.value
-
-
 def test_a_time_on_cells_two_columns_apart_is_not_read_confidently_wrong(tmp_path: Path) -> None:
     """Wide seed 144502, X11 5x7 held out, normal photo 7 (sharp, 5.7 px a pitch, two
     blank columns between cells, a margin of 1.5 pitches): the title ``DATE`` read
@@ -97,7 +68,7 @@ def test_a_time_on_cells_two_columns_apart_is_not_read_confidently_wrong(tmp_pat
     cell's left dot column between dots; its 5 read 3 and its shape ruled the 5 out:
     ``25/05/2027 12:03``, sûr, on main. The panel's lattice reads it right and ranks
     better."""
-    path, truth = _wide_photo(tmp_path, 7, 144502, "x11_5x7")
+    path, truth = wide_photo(tmp_path, "normal", 7, 144502, "x11_5x7")
     assert truth == "2027-05-25T12:05"
     reading = read_held_out(path, "x11_5x7")
     assert (reading.value, reading.confident) == (truth, True)
@@ -107,7 +78,7 @@ def test_an_index_a_row_below_the_standard_layout_is_read(tmp_path: Path) -> Non
     """Wide seed 144502, alternative ROM held out, normal photo 26 (5 × 8 cells, four
     blank rows between the lines): ``INDEX INJECTION`` read cleanly on the standard
     layout, line 2 a row off (``- Lh.`` for ``0 kWh``): no value on main."""
-    path, truth = _wide_photo(tmp_path, 26, 144502, "alt")
+    path, truth = wide_photo(tmp_path, "normal", 26, 144502, "alt")
     assert truth == "0"
     reading = read_held_out(path, "alt")
     assert (reading.value, reading.confident) == ("0", True)
