@@ -372,6 +372,7 @@ __all__ = [
     "reconsidered",
     "ruled_out",
     "shape_digits",
+    "shape_disagrees",
     "shape_read",
     "shifted",
     "spot_word",
@@ -1062,6 +1063,27 @@ def _margins(digit_costs: FloatArray, excluded: npt.NDArray[np.bool_]) -> FloatA
     return out
 
 
+def shape_disagrees(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    drawn_off: bool = False,
+    shapes: FloatArray | None = None,
+) -> bool:
+    """Whether the shape of one of a value's digit cells (N, 35; read from ``shapes``
+    when given) rules out the digit the templates find nearest (``digit_costs`` (N, 10);
+    :func:`unlike_own_digit`, with ``drawn_off``): two readings of one cell that
+    disagree, so neither is evidence enough for a confident value (its margin is 0).
+
+    Stop 40's report seed 84205, alternative ROM held out, hard photo 49: a blurred 3
+    alone on an index screen, its lower-left curve smeared, fitted the other fonts' 8
+    nearest (3.7 dots, the 3s 7.6) while its shape admits a 3 or a 9 and no 8: ``8 kWh``,
+    sûr. A shape that contradicts its cell's nearest digit already lent no exclusion
+    against a runner-up (:func:`shape_contradicts`); with no runner-up near, the
+    templates' margin alone made the value confident."""
+    dots = cells if shapes is None else shapes
+    return bool(unlike_own_digit(dots, digit_costs, drawn_off).any())
+
+
 def value_margin(
     cells: FloatArray,
     digit_costs: FloatArray,
@@ -1076,6 +1098,8 @@ def value_margin(
     ``drawn_off``, ``shapes`` and ``sharp``; those the shape does not when the title
     has too few letters to judge a familiar fit); 0 without digits."""
     if not len(digit_costs):
+        return 0.0
+    if shape_disagrees(cells, digit_costs, drawn_off, shapes):
         return 0.0
     letters = letters_fit(title)
     if letters is None:

@@ -252,6 +252,14 @@ def sure_dot_rule_off(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def shape_agreement_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop 40's rule switched off (``dotmatrix.shape_disagrees``): a value is judged by
+    its margins even where a cell's shape rules out the digit its templates read."""
+    from linkytool.ocr import dotmatrix
+
+    monkeypatch.setattr(dotmatrix, "shape_disagrees", lambda *args, **kwargs: False)
+
+
 @pytest.fixture
 def no_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     """:func:`switch_off_shapes` for a whole test."""

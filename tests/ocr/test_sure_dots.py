@@ -20,7 +20,13 @@ from linkytool.ocr.dotmatrix import DIGITS, templates
 from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, held_out_verdict, read_held_out, sure_dot_rule_off
+from .conftest import (
+    bench_photo,
+    held_out_verdict,
+    read_held_out,
+    shape_agreement_off,
+    sure_dot_rule_off,
+)
 
 
 def test_a_digit_drawn_a_dot_off_with_a_loop_opened_is_not_read_confidently(
@@ -34,6 +40,8 @@ def test_a_digit_drawn_a_dot_off_with_a_loop_opened_is_not_read_confidently(
         False,
     )
     sure_dot_rule_off(monkeypatch)
+    # stop 40's rule withholds it too (the cell's shape admits no 3): both off
+    shape_agreement_off(monkeypatch)
     wrong = read_held_out(photo, "x11_5x8")
     assert (wrong.value, wrong.confident) == ("2026-05-29T13:20", True)
 
