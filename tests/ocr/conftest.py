@@ -252,6 +252,15 @@ def sure_dot_rule_off(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def template_glyph(char: str) -> np.ndarray:
+    """The reader's own template of ``char`` (its 35 dots, 0 or 1; the first glyph set
+    that draws it)."""
+    from linkytool.ocr.dotmatrix import templates
+
+    table = templates()
+    return np.asarray(table.vectors[list(table.chars).index(char)], dtype=np.float64)
+
+
 def shape_agreement_off(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stop 40's rule switched off (``dotmatrix.shape_disagrees``): a value is judged by
     its margins even where a cell's shape rules out the digit its templates read."""

@@ -16,15 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr.dotmatrix import DIGITS, shape_disagrees, templates
+from linkytool.ocr.dotmatrix import DIGITS, shape_disagrees
 from linkytool.ocr.result import ScreenKind
 
-from .conftest import bench_photo, held_out_verdict, shape_agreement_off
-
-
-def _glyph(digit: str) -> np.ndarray:
-    table = templates()
-    return np.asarray(table.vectors[list(table.chars).index(digit)], dtype=np.float64)
+from .conftest import bench_photo, held_out_verdict, shape_agreement_off, template_glyph
 
 
 def _costs_nearest(digit: str) -> np.ndarray:
@@ -34,7 +29,7 @@ def _costs_nearest(digit: str) -> np.ndarray:
 
 
 def test_a_cell_whose_shape_rules_out_its_nearest_digit_disagrees() -> None:
-    three = _glyph("3")[None, :]
+    three = template_glyph("3")[None, :]
     assert not shape_disagrees(three, _costs_nearest("3"))
     assert shape_disagrees(three, _costs_nearest("8"))  # a 3's open left side: no 8
 

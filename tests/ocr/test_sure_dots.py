@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from linkytool.ocr import dotmatrix
-from linkytool.ocr.dotmatrix import DIGITS, templates
+from linkytool.ocr.dotmatrix import DIGITS
 from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.result import ScreenKind
 
@@ -26,6 +26,7 @@ from .conftest import (
     read_held_out,
     shape_agreement_off,
     sure_dot_rule_off,
+    template_glyph,
 )
 
 
@@ -46,19 +47,14 @@ def test_a_digit_drawn_a_dot_off_with_a_loop_opened_is_not_read_confidently(
     assert (wrong.value, wrong.confident) == ("2026-05-29T13:20", True)
 
 
-def _glyph(digit: str) -> np.ndarray:
-    table = templates()
-    return np.asarray(table.vectors[list(table.chars).index(digit)], dtype=np.float64)
-
-
 def test_a_template_digit_misses_no_sure_dot_of_its_own() -> None:
     for digit in DIGITS:
-        misses = dotmatrix.sure_dot_misses(_glyph(digit)[None, :])
+        misses = dotmatrix.sure_dot_misses(template_glyph(digit)[None, :])
         assert misses[0, DIGITS.index(digit)] == 0
 
 
 def test_an_uncertain_dot_is_no_miss() -> None:
-    cell = _glyph("8")
+    cell = template_glyph("8")
     lit = np.flatnonzero(cell >= 0.5)
     half = cell.copy()
     half[lit[0]] = 0.5  # sampled half on: blur, not a dot drawn otherwise
@@ -69,7 +65,7 @@ def test_an_uncertain_dot_is_no_miss() -> None:
 
 
 def test_a_runner_up_is_as_near_when_it_misses_no_more_sure_dots() -> None:
-    cell = _glyph("8")[None, :]
+    cell = template_glyph("8")[None, :]
     costs = np.full((1, 10), 9.0)
     costs[0, DIGITS.index("8")] = 0.0
     near = dotmatrix.as_near_by_sure_dots(cell, costs)
