@@ -310,6 +310,12 @@ def mirrored(grid: GridSample) -> GridSample:
     return replace(grid, offset=(-grid.offset[0], -grid.offset[1]), lattice=None)
 
 
+def _smoothed(grid: GridSample) -> FloatArray:
+    """``grid``'s darkness blurred over 3 × 3 px, as sampled (kept on the grid when it
+    was computed)."""
+    return grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
+
+
 def sample_measured(
     grid: GridSample,
     px_per_dot: int = PX_PER_DOT,
@@ -321,7 +327,7 @@ def sample_measured(
     instead of the standard layout's: a panel with other margins, gaps or columns.
     ``lattice``: sample there instead of measuring (the lattice measured on the same
     panel turned 180°, :func:`turned_lattice`)."""
-    smooth = grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
+    smooth = _smoothed(grid)
     if lattice is None:
         lattice = measure_lattice(grid.darkness, px_per_dot)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
@@ -360,7 +366,7 @@ def resample_at(
     """:func:`sample_grid` of ``grid``'s panel image with ``at`` (and ``window``), from
     ``grid``'s darkness map and its 3 × 3 blur (they depend on the image only): the same
     samples, without computing them again."""
-    smooth = grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
+    smooth = _smoothed(grid)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
     return _placed_at(grid.darkness, blurred, smooth, at, px_per_dot)
 
@@ -658,7 +664,7 @@ def line_beside_rows(
     5 × 8 cells), though its title, on the first line, may read cleanly (wide seed
     144502, normal photos 26 and 33: ``0 kWh`` read ``- Lh.``, ``1 kWh`` ``I kVN``).
     """
-    smooth = grid.smooth if grid.smooth is not None else box_blur(grid.darkness, 1)
+    smooth = _smoothed(grid)
     xs, ys = grid.centres
     height, width = smooth.shape
     pitch = grid.lattice.pitch[1] if grid.lattice is not None else px_per_dot * grid.scale[1]

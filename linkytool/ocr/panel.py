@@ -229,11 +229,10 @@ def pooled_shapes(reads: Sequence[PanelRead]) -> list[PanelRead]:
     return out
 
 
-def read_on_lattice(read: PanelRead, lattice: Lattice | None = None) -> PanelRead:
+def read_on_lattice(read: PanelRead) -> PanelRead:
     """``read`` again on the lattice measured on the panel itself (other margins, gaps,
-    line spacing, 20 columns): the better of the two (lower rank). ``lattice``: read
-    there instead of measuring (see :func:`_measured_read`)."""
-    return _better_of(read, _measured_read(read, lattice))
+    line spacing, 20 columns): the better of the two (lower rank)."""
+    return _better_of(read, _measured_read(read))
 
 
 def _measured_read(read: PanelRead, lattice: Lattice | None = None) -> PanelRead | None:
