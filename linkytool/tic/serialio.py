@@ -119,10 +119,26 @@ def _refused_by_pty(url: str, error: BaseException) -> bool:
     failed ("(22, 'Invalid argument')" on the simulator's second reader or a reconnect)."""
     if "://" in url or getattr(error, "args", (None,))[0] != errno.EINVAL:
         return False
+    return _is_pty(url)
+
+
+def _is_pty(path: str) -> bool:
+    """True when ``path`` is (or leads to) a pseudo-terminal's slave."""
     try:
-        return os.major(os.stat(url).st_rdev) in _PTY_MAJORS
+        return os.major(os.stat(path).st_rdev) in _PTY_MAJORS
     except OSError:
         return False
+
+
+def names_a_pty(url: str) -> bool:
+    """True when ``url`` is a pty's own name (``/dev/pts/N``), not a link to one.
+
+    A pty never comes back under its name: once its owner closes it, the kernel gives its
+    number to the next pty opened on the machine (someone's terminal, another
+    simulator). A reader must not reopen such a name after losing it; a link (``tic
+    simulate --link``, udev's by-id names) is removed with its device, so it can be.
+    """
+    return "://" not in url and not os.path.islink(url) and _is_pty(url)
 
 
 def _open_pty(url: str, options: dict[str, Any]) -> serial.Serial:
@@ -277,6 +293,27 @@ class Disconnected:
 
 
 @dataclass(frozen=True)
+class PortGone:
+    """A pty opened by its own name went away: the reading ends (see
+    :func:`names_a_pty`: its number may already be someone else's terminal)."""
+
+    kind: ClassVar[str] = "gone"
+
+    url: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Le pseudo-terminal {self.url} a disparu ({self.reason}) : lecture arrêtée. "
+            "Les données déjà reçues sont conservées. Ce numéro sera redonné au prochain "
+            "terminal ouvert sur ce poste, il n'est donc pas rouvert : relancez la source "
+            "(simulateur, socat…) puis la lecture, ou publiez-la par un lien (tic simulate "
+            "--link), que la lecture suit."
+        )
+
+
+@dataclass(frozen=True)
 class Reconnected:
     """The adapter is back; reading resumes."""
 
@@ -310,6 +347,7 @@ ReaderEvent = (
     | NoSignal
     | Silence
     | Disconnected
+    | PortGone
     | Reconnected
     | ReaderError
 )
@@ -386,6 +424,7 @@ class TicReader:
         self._tail = b""
         self._needs_detection = False
         self._downtime = 0.0
+        self._reopenable = True
 
     # ----------------------------------------------------------------- control
     def stop(self) -> None:
@@ -429,13 +468,15 @@ class TicReader:
 
     def events(self) -> Iterator[ReaderEvent]:
         """Blocking iterator of events until :meth:`stop` (or the first disconnection
-        when ``reconnect`` is False). Raises :class:`SerialPortError` when the port
-        cannot be opened at start."""
+        when ``reconnect`` is False or the port is a pty named by itself, see
+        :class:`PortGone`). Raises :class:`SerialPortError` when the port cannot be
+        opened at start."""
         bauds = self.candidate_bauds()
+        self._reopenable = not names_a_pty(self.url)
         self._port = self._opener(self.url, bauds[0], timeout=self.read_timeout)
-        yield Connected(self.url, bauds[0])
         completed = False
         try:
+            yield Connected(self.url, bauds[0])
             while not self._stop.is_set():
                 try:
                     yield from self._session()
@@ -573,6 +614,9 @@ class TicReader:
         yield from self._drain()
         if self.recorder is not None:
             self.recorder.mark_disconnect()
+        if not self._reopenable:
+            yield PortGone(self.url, reason)
+            return
         yield Disconnected(self.url, reason)
         if not self.reconnect:
             return

@@ -75,6 +75,7 @@ STATE_OF_EVENT = {
     "no_signal": "connecting",
     "mode": "mode",
     "unplugged": "unplugged",
+    "gone": "error",
     "replugged": "replugged",
     "error": "error",
 }
