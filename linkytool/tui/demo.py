@@ -68,12 +68,27 @@ def copy_samples(workdir: Path) -> Path:
     return dossier
 
 
+#: Name of the link to the demo meter's pty, in the demo's folder [file name].
+DEMO_PORT_LINK = "compteur-demo"
+
+
 def start_simulator(session: Session) -> str:
-    """Serve the demo meter on a pty; return its path and register its shutdown."""
+    """Serve the demo meter on a pty; return the link to it and register its shutdown.
+
+    The reader opens the link, never the pty's own name (``/dev/pts/N``): when the demo
+    ends (the terminal closed, SIGHUP) the simulator may stop before the reader, and a
+    reader retrying ``/dev/pts/N`` could open the next pty given that number, someone
+    else's terminal. The link goes with the simulator.
+    """
     from linkytool.tic.simulator import serve_pty
 
     server = serve_pty(
-        profile="consumer", mode="standard", prm=DEMO_PRM, adsc=DEMO_ADSC, start=DEMO_START
+        link=session.workdir / DEMO_PORT_LINK,
+        profile="consumer",
+        mode="standard",
+        prm=DEMO_PRM,
+        adsc=DEMO_ADSC,
+        start=DEMO_START,
     )
     session.closers.append(server.close)
     return str(server.path)
