@@ -85,6 +85,15 @@ class GridSample:
         """True when the panel shows no characters (screen off or not an LCD)."""
         return self.contrast < BLANK_CONTRAST
 
+    @property
+    def untitled(self) -> bool:
+        """True when the first line shows nothing: every cell's ink under
+        :data:`BLANK_CONTRAST`. Every screen the reader reads writes its first line (the
+        title, or the date itself), so such a panel is a screen off whose second line
+        was sampled on something else (the bezel's edge, a scratch): its characters
+        would be noise."""
+        return self.ink is not None and float(self.ink[0].max()) < BLANK_CONTRAST
+
 
 def _coarse_filter(array: FloatArray, step: int, window: int, maximum: bool) -> FloatArray:
     height, width = array.shape

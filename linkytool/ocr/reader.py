@@ -98,6 +98,26 @@ def read_image(
         return _read_image(image, Path(path), exif_time, ocr)
 
 
+#: Why a panel was found but not read: it shows nothing.
+SCREEN_OFF = (
+    "L'écran du compteur est éteint ou illisible : appuyez sur « + » pour l'allumer, puis "
+    "reprenez la photo."
+)
+#: Why a panel was found but not read: its first line shows nothing (every screen read
+#: writes it), so what its other line seems to show is no value.
+NO_TITLE = (
+    "La première ligne de l'écran est vide : l'écran est éteint, ou un reflet la couvre. "
+    "Appuyez sur « + » s'il est éteint, sinon reprenez la photo sans reflet."
+)
+
+
+def _screen_unread(source: Path, crop: bytes, when: datetime | None, why: str) -> PhotoReading:
+    """The reading of a panel that shows no screen to read (``why``, in French)."""
+    return PhotoReading(
+        path=source, screen=ScreenKind.NOT_LINKY, crop=crop, exif_time=when, warnings=(why,)
+    )
+
+
 def _read_image(
     image: Image.Image,
     source: Path,
@@ -118,16 +138,9 @@ def _read_image(
         )
     crop = encode_png(choice.panel)
     if choice.blank or choice.first.grid.blank:
-        return PhotoReading(
-            path=source,
-            screen=ScreenKind.NOT_LINKY,
-            crop=crop,
-            exif_time=when,
-            warnings=(
-                "L'écran du compteur est éteint ou illisible : appuyez sur « + » pour "
-                "l'allumer, puis reprenez la photo.",
-            ),
-        )
+        return _screen_unread(source, crop, when, SCREEN_OFF)
+    if choice.first.grid.untitled:
+        return _screen_unread(source, crop, when, NO_TITLE)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # one tesseract process reads the title line and the references above the screen
         # (a sheet: title on top, references below) while the variants are read here

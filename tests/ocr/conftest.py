@@ -22,6 +22,7 @@ from ocrsynth import PhotoSpec, encode_photo, generate_photo, photo_rng
 from ocrsynth.generate import draw_scene
 from ocrsynth.render import LcdGeometry, LcdStyle, render_lcd
 from ocrsynth.screens import Screen
+from ocrsynth.truth import PhotoTruth
 
 SAMPLES_PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"
 
@@ -114,11 +115,20 @@ def make_photo(
     """Photo ``index`` of ``bench/ocr_accuracy.py``'s set (``seed``, ``--geometry``) for
     ``font`` at ``level`` (None: the level's own mix of glyph sets), as the generator
     writes it (JPEG bytes), and its true value."""
+    data, truth = make_scene(font, level, index, seed, geometry)
+    assert isinstance(truth.value, str)
+    return data, truth.value
+
+
+def make_scene(
+    font: str | None, level: str, index: int, seed: int, geometry: str = "default"
+) -> tuple[bytes, PhotoTruth]:
+    """Photo ``index`` of ``bench/ocr_accuracy.py``'s set as :func:`make_photo` draws it,
+    with the generator's whole truth (its scene, for photos that hold no value)."""
     rng = photo_rng(seed, level, index)
     spec = PhotoSpec(scene=draw_scene(rng), level=level, font=font, geometry=geometry)
     image, truth = generate_photo(spec, rng)
-    assert isinstance(truth.value, str)
-    return encode_photo(image, truth), truth.value
+    return encode_photo(image, truth), truth
 
 
 def wide_photo(
