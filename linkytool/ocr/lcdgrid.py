@@ -87,12 +87,15 @@ class GridSample:
 
     @property
     def untitled(self) -> bool:
-        """True when the first line shows nothing: every cell's ink under
-        :data:`BLANK_CONTRAST`. Every screen the reader reads writes its first line (the
-        title, or the date itself), so such a panel is a screen off whose second line
-        was sampled on something else (the bezel's edge, a scratch): its characters
-        would be noise."""
-        return self.ink is not None and float(self.ink[0].max()) < BLANK_CONTRAST
+        """True when the first line shows nothing (every cell's ink under
+        :data:`BLANK_CONTRAST`) while the second shows something. Every screen the
+        reader reads writes its first line (the title, or the date itself), so such a
+        panel is a screen off whose second line was sampled on something else (the
+        bezel's edge, a scratch): its characters would be noise. Two empty lines are
+        left to the reading (a grid off the panel: the title is reported illegible)."""
+        if self.ink is None:
+            return False
+        return float(self.ink[0].max()) < BLANK_CONTRAST <= float(self.ink[1].max())
 
 
 def _coarse_filter(array: FloatArray, step: int, window: int, maximum: bool) -> FloatArray:
