@@ -144,11 +144,11 @@ def _repairs(variants: Sequence[VariantValue]) -> frozenset[Repair]:
     ``000002`` read ``000007`` (the blurred X11 2 read 7), doubted in the 5 px window
     only. Reverted (``tests/ocr/test_confidence_fourth.py`` pins the photo).
 
-    Except a window that spans the dot pitch it sampled (:func:`spans_pitch`, never on
-    the standard layout: the 5 px window on a wide panel's lattice of 4-5 px a pitch;
-    that photo's was 6): every sample there averages a dot with its neighbours'
-    positions, so its misfits, its thin margins and the blank cells it reads as glyphs
-    are the window's (:func:`witnesses`).
+    Except a window that spans the dot pitch it sampled (:func:`spans_pitch`: the 5 px
+    window on a wide panel's lattice of 4-5 px a pitch; on the standard layout only at
+    its smallest y scales, 0.82-0.83; that photo still doubts, the pin passes): every
+    sample there averages a dot with its neighbours' positions, so its misfits, its thin
+    margins and the blank cells it reads as glyphs are the window's (:func:`witnesses`).
     """
     return frozenset().union(*(v.repairs for v in witnesses(variants)))
 

@@ -68,7 +68,7 @@ def test_a_smeared_window_still_votes() -> None:
 
 
 def test_the_window_spans_a_wide_lattice_pitch_and_not_the_standard_one() -> None:
-    """The standard layout's pitch (6 px × a scale of 0.9-1.04) is wider than the 5 px
+    """The standard panel's pitch (6 px, fitted at a scale near 1) is wider than the 5 px
     window; the lattice of a 20-column panel with two blank columns between cells is not."""
     wide = next(v for v in VARIANTS if v.window == 5)
     lines = ("   NUMERO PRM   ", "38134415811524  ")
