@@ -19,6 +19,7 @@ from linkytool.ocr.grammar import best_digits, nearest_digits, parse_screen
 from linkytool.ocr.indexes import index_digits_plausible
 from linkytool.ocr.panel import PanelRead
 from linkytool.ocr.policy import Candidate, Repair
+from linkytool.ocr.rectify import PX_PER_DOT
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.valuecells import (
     Cell,
@@ -46,14 +47,38 @@ class VariantValue:
     rule: str = ""
     #: The variant's sampling window [px] (:attr:`~linkytool.ocr.panel.Variant.window`).
     window: int = 0
+    #: The window spans the dot pitch it sampled or more (:func:`spans_pitch`): its
+    #: doubts are the window's, not the glyphs' (:func:`vote`).
+    smeared: bool = False
+
+
+def spans_pitch(read: PanelRead) -> bool:
+    """Whether ``read``'s sampling window [px] spans the dot pitch of its grid or more
+    (the smaller of x and y: the measured lattice's, else the standard layout's
+    ``PX_PER_DOT`` × its scale): every dot's sample then holds its neighbours' positions
+    (and, with dots 90 % of the pitch, their ink).
+
+    The wide variant's 5 px window is 5/6 of the standard layout's 6 px pitch; a wide
+    panel (two blank columns, 20 columns, wide margins) rectified into the same 101
+    pitches has its lattice measured at 4-5 px a pitch (ocr41b's census, tuning seeds
+    145901 and 145902, wide geometry: every exact field held back by that window alone
+    was read on a lattice of 4.0-5.7 px)."""
+    grid = read.grid
+    pitch = (
+        grid.lattice.pitch
+        if grid.lattice is not None
+        else tuple(PX_PER_DOT * s for s in grid.scale)
+    )
+    return read.variant.window >= min(pitch)
 
 
 def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
     """The value of one variant's cells, its digits re-decided within the grammar
     (``first``: the variant that chose the panel, whose ink tells a faint digit)."""
+    smeared = spans_pitch(read)
     lines, match = parse_read(read, kind)
     if match is None:
-        return VariantValue(None, window=read.variant.window)
+        return VariantValue(None, window=read.variant.window, smeared=smeared)
     repairs: set[Repair] = set()
     if first and faint_digit(read, match, kind):
         repairs.add(Repair.FAINT)
@@ -70,6 +95,7 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
             repairs=frozenset(repairs),
             rule=match.rule,
             window=read.variant.window,
+            smeared=smeared,
         )
     # the grammar overruled a cell's nearest digit (e.g. a year 2827): not confident
     if chosen != nearest_digits(costs):
@@ -90,6 +116,7 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
             frozenset(repairs),
             rule=match.rule,
             window=read.variant.window,
+            smeared=smeared,
         )
     if index and not index_digits_plausible("".join(shown[i][j] for i, j in rematch.cells)):
         repairs.add(Repair.PADDING)
@@ -103,6 +130,7 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
         cost,
         match.rule,
         read.variant.window,
+        smeared,
     )
 
 
@@ -115,8 +143,23 @@ def _repairs(variants: Sequence[VariantValue]) -> frozenset[Repair]:
     86532 found it confidently wrong: X11 5x7 (held out) hard photo 16, the index
     ``000002`` read ``000007`` (the blurred X11 2 read 7), doubted in the 5 px window
     only. Reverted (``tests/ocr/test_confidence_fourth.py`` pins the photo).
+
+    Except a window that spans the dot pitch it sampled (:func:`spans_pitch`: the 5 px
+    window on a wide panel's lattice of 4-5 px a pitch; on the standard layout only at
+    its smallest y scales, 0.82-0.83; that photo still doubts, the pin passes): every
+    sample there averages a dot with its neighbours' positions, so its misfits, its thin
+    margins and the blank cells it reads as glyphs are the window's (:func:`witnesses`).
     """
-    return frozenset().union(*(v.repairs for v in variants))
+    return frozenset().union(*(v.repairs for v in witnesses(variants)))
+
+
+def witnesses(variants: Sequence[VariantValue]) -> list[VariantValue]:
+    """The variants whose doubts (repairs, margins) count: those whose window does not
+    span the dot pitch (:attr:`VariantValue.smeared`), or every one when all do. A
+    smeared variant still votes: its value must agree for a confident reading
+    (ocr41b)."""
+    sharp = [v for v in variants if not v.smeared]
+    return sharp or list(variants)
 
 
 def vote(
@@ -138,11 +181,11 @@ def vote(
         value=best,
         cells=elected.cells,
         rule=elected.rule,
-        margins=tuple(v.margin for v in variants if v.margin is not None),
+        margins=tuple(v.margin for v in witnesses(variants) if v.margin is not None),
         repairs=_repairs(variants),
         variants_agree=all(v.value == best for v in variants),
         title_certain=title_certain,
     )
 
 
-__all__ = ["VariantValue", "read_value", "vote"]
+__all__ = ["VariantValue", "read_value", "spans_pitch", "vote", "witnesses"]
