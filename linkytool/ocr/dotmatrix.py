@@ -901,7 +901,7 @@ def _shape_excluded(
     closable = blur_closable(digit_costs) & (not sharp)
     unusable = closable | shape_contradicts(shape, digit_costs)
     # blur closes loops, it does not break a stroke: a surely broken spine still speaks
-    spines = broken_spines(dots[closable])
+    spines = broken_spines(dots[closable], drawn_off)
 
     def own_evidence(excluded: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """``excluded`` with each cell's own limits: nothing where its shape is no

@@ -212,11 +212,11 @@ def drawn_cell(rows: tuple[str, ...]) -> np.ndarray:
     return np.array([[1.0 if c == "#" else 0.5 if c == "?" else 0.0 for c in r] for r in rows])
 
 
-def spines_ruled_out(cell: np.ndarray) -> str:
+def spines_ruled_out(cell: np.ndarray, drawn_off: bool = False) -> str:
     """The digits ``structure.broken_spines`` rules out for one cell, as a string."""
     from linkytool.ocr.dotmatrix import DIGITS
 
-    out = structure.broken_spines(cell.reshape(1, -1))[0]
+    out = structure.broken_spines(cell.reshape(1, -1), drawn_off)[0]
     return "".join(DIGITS[i] for i in np.flatnonzero(out))
 
 
