@@ -327,10 +327,11 @@ def read(  # noqa: PLR0917 - one parameter per click option
     """Lit la TIC en direct depuis un adaptateur série (PRM, date, index, puissances).
 
     Détecte seul le mode (historique 1200 bauds, standard 9600 bauds). Si l'adaptateur est
-    débranché puis rebranché, la lecture reprend sans perdre les données déjà reçues.
-    Ctrl+C arrête la lecture et affiche le résumé. Codes de sortie : 0 lecture faite,
-    1 trop de groupes rejetés, 4 port inutilisable ou aucune trame reçue,
-    6 enregistrement impossible.
+    débranché puis rebranché, la lecture reprend sans perdre les données déjà reçues ;
+    un pseudo-terminal lu par son nom (/dev/pts/N) qui disparaît n'est pas rouvert (son
+    numéro sera celui d'un autre terminal) : la lecture s'arrête. Ctrl+C arrête la
+    lecture et affiche le résumé. Codes de sortie : 0 lecture faite, 1 trop de groupes
+    rejetés, 4 port inutilisable ou aucune trame reçue, 6 enregistrement impossible.
     """
     from linkytool.cli.output import warn
     from linkytool.tic.serial_errors import NoTicSignalError
