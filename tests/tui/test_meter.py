@@ -186,3 +186,26 @@ async def test_a_historique_meter_shows_its_indexes_total_not_east(tmp_path: Pat
         assert "EAST" not in text and "SINSTS" not in text  # historique sends PAPP
         assert "47 371 473 Wh" in text.replace("\u202f", " ")
         assert "1 mesure)" in text
+
+
+async def test_a_pty_read_by_its_own_name_that_goes_ends_the_reading(
+    tmp_path: Path, messages: MessageLog
+) -> None:
+    # The pty's number is given to the next pty opened on the machine: the reader says
+    # so and stops instead of retrying it (tests/tic/test_pty_identity.py).
+    meter = serve_pty(pace=4, mode="standard", profile="consumer")
+    own_name = meter.path
+    try:
+        app = make_app(workdir=tmp_path, port=own_name, autoconnect=True, clock=frozen_clock)
+        async with app.run_test(size=(80, 24), message_hook=messages) as pilot:
+            await wait_for(pilot, lambda: bool(messages.of(TicReadingUpdated)), timeout=20)
+            meter.stop()
+            await wait_for(
+                pilot, lambda: any("a disparu" in m.text for m in messages.of(TicStatus))
+            )
+            gone = [m for m in messages.of(TicStatus) if "a disparu" in m.text]
+            assert gone[-1].state == "error" and own_name in gone[-1].text
+            assert "pseudo-terminal" in screen_text(app)
+            assert app.panes["compteur"].stale  # the last values stay, greyed
+    finally:
+        meter.stop()
