@@ -670,12 +670,14 @@ def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[L
     blank_x = np.concatenate([between_x, blank_x])
     rows = smooth[b : b + PANEL_H * px_per_dot]
     profile_y = np.pad(rows[:, dots_x].mean(axis=1) - rows[:, blank_x].mean(axis=1), b)
-    fits = _fit_layouts(profile_y, centre_y, Y_LAYOUTS, Y_PITCHES, weigh_blanks=True)
+    fits = _fit_layouts(
+        profile_y, centre_y, Y_LAYOUTS, Y_PITCHES, weigh_blanks=SETTINGS.lattice_weigh_blanks
+    )
     best_score = fits[0][3]
     xs, _, gap_xs = (centre_x + x_pitch * (u + x_off) for u in X_LAYOUTS[x_gap])
     lattices = []
     for y_layout, y_pitch, y_off, y_score in fits:
-        if y_score < best_score - SETTINGS.lattice_layout_tie * abs(best_score):
+        if lattices and y_score <= best_score - SETTINGS.lattice_layout_tie * abs(best_score):
             break
         ys, _, gap_ys = (centre_y + y_pitch * (u + y_off) for u in Y_LAYOUTS[y_layout])
         lattices.append(

@@ -242,6 +242,12 @@ class Settings:
     #: Set by ocr41a (stop 41) on the wide tuning seeds 145205 and 145206; kept by ocr42b
     #: (tuning seeds 147305 and 147306, wide).
     lattice_layout_tie: float = 0.2
+    #: The lattice's y fit weighs the blank rows (between and above the lines, a 5 × 8
+    #: cell's underline) as much as the positions between dots (``lcdgrid._fit_layouts``;
+    #: False: one mean over both, as before ocr42b). On the generator's true quads, wide
+    #: hard tuning seed 147305 (HD44780 and alt sets, 82 value panels), rows on the ink
+    #: 46 (before) -> 59 (best fit) -> 64 (with the tie's layouts read).
+    lattice_weigh_blanks: bool = True
 
     #: Extra distance [dots] of a narrow (4×6) digit design stretched onto the 5×7
     #: matrix (``dotmatrix.stretched``): a design of the other size, not a glyph the
