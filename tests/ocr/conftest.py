@@ -285,6 +285,22 @@ def no_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     switch_off_shapes(monkeypatch)
 
 
+def lattice_rules_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ocr42b's lattice rules switched off (``Settings.lattice_weigh_blanks``, the other
+    line layouts of ``Settings.lattice_layout_tie``): the lattice is measured as before
+    that round, so a pin of an earlier round's value rule reads its photo on the lattice
+    that rule was set on (the new fit samples some of those hard photos on another line
+    layout, where they read right without the rule: the rule still bites on the old
+    lattice, which a panel of another photo may still get)."""
+    from linkytool.ocr import lcdgrid
+
+    monkeypatch.setattr(
+        lcdgrid,
+        "SETTINGS",
+        dataclasses.replace(lcdgrid.SETTINGS, lattice_weigh_blanks=False, lattice_layout_tie=0.0),
+    )
+
+
 def panel_rules_off(monkeypatch: pytest.MonkeyPatch) -> None:
     """ocrG's two panel rules switched off (``Settings.read_turned``, the edge-averaged
     refinements of ``Settings.edge_smooth_px``): a pin of an earlier round's value rule
