@@ -675,7 +675,7 @@ def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[L
     )
     best_score = fits[0][3]
     xs, _, gap_xs = (centre_x + x_pitch * (u + x_off) for u in X_LAYOUTS[x_gap])
-    lattices = []
+    lattices: list[Lattice] = []
     for y_layout, y_pitch, y_off, y_score in fits:
         if lattices and y_score <= best_score - SETTINGS.lattice_layout_tie * abs(best_score):
             break
