@@ -538,11 +538,18 @@ def _coarse_index(
 
 
 def _axis_scores(
-    profile: FloatArray, dots: npt.NDArray[np.intp], gaps: npt.NDArray[np.intp]
+    profile: FloatArray,
+    dots: npt.NDArray[np.intp],
+    gaps: npt.NDArray[np.intp],
+    blanks: npt.NDArray[np.intp] | None = None,
 ) -> npt.NDArray[np.float64]:
     """Score (pitches, offsets) of a layout: mean profile at its dots minus at its gaps
-    (``dots``, ``gaps``: pixel indices of :func:`_grid_index`)."""
-    result: npt.NDArray[np.float64] = profile[dots].mean(axis=2) - profile[gaps].mean(axis=2)
+    (``dots``, ``gaps``: pixel indices of :func:`_grid_index`); with ``blanks``, minus
+    the mean of the gaps' mean and the blanks' mean (each set weighs half)."""
+    gap: npt.NDArray[np.float64] = profile[gaps].mean(axis=2)
+    if blanks is not None:
+        gap = (gap + profile[blanks].mean(axis=2)) / 2
+    result: npt.NDArray[np.float64] = profile[dots].mean(axis=2) - gap
     return result
 
 
@@ -563,39 +570,54 @@ def _around_best(
     )
 
 
-def _fit_axis(
+def _fit_layouts(
     profile: FloatArray,
     centre: float,
     layouts: Mapping[K, Units],
     pitch_range: tuple[float, float],
-) -> tuple[K, float, float, float]:
-    """(layout, pitch [px], offset [pitches], score): coarse grid search, then a finer one.
+    *,
+    weigh_blanks: bool = False,
+) -> list[tuple[K, float, float, float]]:
+    """(layout, pitch [px], offset [pitches], score) of every layout, best first: coarse
+    grid search, then a finer one. ``weigh_blanks``: the blank positions (between cells
+    or lines) weigh as much as all the positions between dots (:func:`_axis_scores`).
 
     The returned pitch and offset are read at the fine search's best indices in the grid
     centred on that best (as they always were: up to 0.02 px and 0.1 pitch off it).
     """
-    best: tuple[K, float, float, float] | None = None
+    fits: list[tuple[K, float, float, float]] = []
     size = len(profile)
     coarse = np.arange(pitch_range[0], pitch_range[1], COARSE_PITCH_STEP)
     for key, (dots, between, blank) in layouts.items():
-        gaps = np.concatenate([between, blank])
+        gaps = between if weigh_blanks else np.concatenate([between, blank])
+        blanks = blank if weigh_blanks else None
         scores = _axis_scores(
             profile,
             _coarse_index(centre, size, pitch_range, dots.tobytes()),
             _coarse_index(centre, size, pitch_range, gaps.tobytes()),
+            None if blanks is None else _coarse_index(centre, size, pitch_range, blanks.tobytes()),
         )
         _, _, pitches, offsets = _around_best(scores, coarse, COARSE_OFFSETS)
         scores = _axis_scores(
             profile,
             _grid_index(centre, size, pitches, offsets, dots),
             _grid_index(centre, size, pitches, offsets, gaps),
+            None if blanks is None else _grid_index(centre, size, pitches, offsets, blanks),
         )
         i, j, pitches, offsets = _around_best(scores, pitches, offsets)
-        score = float(scores[i, j])
-        if best is None or score > best[3]:
-            best = (key, float(pitches[i]), float(offsets[j]), score)
-    assert best is not None
-    return best
+        fits.append((key, float(pitches[i]), float(offsets[j]), float(scores[i, j])))
+    # stable: on equal scores the first layout of ``layouts`` first, as before
+    return sorted(fits, key=lambda fit: -fit[3])
+
+
+def _fit_axis(
+    profile: FloatArray,
+    centre: float,
+    layouts: Mapping[K, Units],
+    pitch_range: tuple[float, float],
+) -> tuple[K, float, float, float]:
+    """The best of :func:`_fit_layouts` (layout, pitch [px], offset [pitches], score)."""
+    return _fit_layouts(profile, centre, layouts, pitch_range)[0]
 
 
 X_LAYOUTS = {gap: _x_units(gap) for gap in CELL_GAPS}
@@ -617,13 +639,21 @@ def _detrended(profile: FloatArray, border: int) -> FloatArray:
     return result
 
 
-def measure_lattice(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> Lattice:
-    """The panel's dot lattice measured on its (3 × 3 px blurred) darkness map.
+def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
+    """The panel's dot lattices measured on its (3 × 3 px blurred) darkness map: the best
+    fit first, then every other line layout fitting within ``Settings.lattice_layout_tie``
+    of it (best first).
 
     The dot area is centred in the panel (symmetric margins); its dot pitch, the blank
     columns between cells and the line layout are those whose dot centres are darkest
-    against the blank positions between dots, cells and lines. A panel with more than
-    16 columns has its 16 middle cells read.
+    against the blank positions between dots, cells and lines. Along y the blank rows
+    (between the lines, above them, a 5 × 8 cell's underline) weigh as much as the
+    positions between dots: counted together, the 12 positions between a line's dot rows
+    outweigh its 3-6 blank rows, and on dots that nearly touch (the positions between
+    them as dark as the dots) a layout a row off scores as well as the drawn one (ocr41a,
+    ocr42b). Layouts fitting nearly as well are kept for the caller to read (the fit's
+    score cannot tell a 5 × 7 line from a 5 × 8 one a row off on a blurred panel). A panel
+    with more than 16 columns has its 16 middle cells read.
     """
     b = BORDER * px_per_dot
     inner = smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot]
@@ -640,10 +670,25 @@ def measure_lattice(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> Lattice
     blank_x = np.concatenate([between_x, blank_x])
     rows = smooth[b : b + PANEL_H * px_per_dot]
     profile_y = np.pad(rows[:, dots_x].mean(axis=1) - rows[:, blank_x].mean(axis=1), b)
-    y_layout, y_pitch, y_off, y_score = _fit_axis(profile_y, centre_y, Y_LAYOUTS, Y_PITCHES)
+    fits = _fit_layouts(
+        profile_y, centre_y, Y_LAYOUTS, Y_PITCHES, weigh_blanks=SETTINGS.lattice_weigh_blanks
+    )
+    best_score = fits[0][3]
     xs, _, gap_xs = (centre_x + x_pitch * (u + x_off) for u in X_LAYOUTS[x_gap])
-    ys, _, gap_ys = (centre_y + y_pitch * (u + y_off) for u in Y_LAYOUTS[y_layout])
-    return Lattice(xs, ys, gap_xs, gap_ys, x_gap, y_layout, (x_pitch, y_pitch), x_score + y_score)
+    lattices: list[Lattice] = []
+    for y_layout, y_pitch, y_off, y_score in fits:
+        if lattices and y_score <= best_score - SETTINGS.lattice_layout_tie * abs(best_score):
+            break
+        ys, _, gap_ys = (centre_y + y_pitch * (u + y_off) for u in Y_LAYOUTS[y_layout])
+        lattices.append(
+            Lattice(xs, ys, gap_xs, gap_ys, x_gap, y_layout, (x_pitch, y_pitch), x_score + y_score)
+        )
+    return lattices
+
+
+def measure_lattice(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> Lattice:
+    """The panel's best-fitting dot lattice (the first of :func:`measure_lattices`)."""
+    return measure_lattices(smooth, px_per_dot)[0]
 
 
 def scale_at_bound(grid: GridSample) -> bool:
@@ -742,6 +787,7 @@ __all__ = [
     "align_grid",
     "darkness_map",
     "line_beside_rows",
+    "measure_lattices",
     "mirrored",
     "resample",
     "resample_at",

@@ -22,6 +22,7 @@ from linkytool.ocr.lcdgrid import (
     GridSample,
     Lattice,
     line_beside_rows,
+    measure_lattices,
     mirrored,
     resample_at,
     sample_grid,
@@ -116,6 +117,28 @@ class PanelRead:
         if classify_title(self.text[0]) in VALUE_KINDS:
             return True
         return any(spot.cost <= SETTINGS.spot_max_cost for spot in self.title_spots.values())
+
+    @cached_property
+    def names_value_screen(self) -> bool:
+        """Line 1 names a value screen: its text's keywords, or a value screen's title
+        word spotted (:data:`SETTINGS.spot_max_cost`) that no other screen's word on the
+        same cells fits better (within :data:`SETTINGS.other_word_slack`)."""
+        if classify_title(self.text[0]) in VALUE_KINDS:
+            return True
+        spots = self.title_spots
+        best = min((spots[word] for word, _ in SPOT_WORDS), key=lambda spot: spot.cost)
+        if best.cost > SETTINGS.spot_max_cost:
+            return False
+        end = best.start + len(best.word)
+        other = min(
+            (
+                spots[word].cost
+                for word in SPOT_OTHER_WORDS
+                if spots[word].start < end and best.start < spots[word].start + len(word)
+            ),
+            default=np.inf,
+        )
+        return bool(other + SETTINGS.other_word_slack >= best.cost)
 
     @cached_property
     def title_spots(self) -> dict[str, WordMatch]:
@@ -238,11 +261,23 @@ def read_on_lattice(read: PanelRead) -> PanelRead:
 def _measured_read(read: PanelRead, lattice: Lattice | None = None) -> PanelRead | None:
     """``read``'s panel read on its measured lattice (``lattice`` when given: measured on
     the same panel turned 180°, :func:`linkytool.ocr.lcdgrid.turned_lattice`); None on a
-    blank panel (screen off: no lattice to measure)."""
+    blank panel (screen off: no lattice to measure).
+
+    Measured, every line layout fitting nearly as well as the best is read too
+    (:func:`linkytool.ocr.lcdgrid.measure_lattices`): one replaces the best fit only when
+    its first line names a value screen and it ranks better (ocr41a, ocr42b: on a blurred
+    panel a 5 × 7 line and a 5 × 8 one a row off fit alike; the cells tell them apart).
+    """
     if read.grid.blank:
         return None
-    grid = sample_measured(read.grid, window=read.variant.window, lattice=lattice)
-    return classify_grid(grid, read.variant, read.font)
+    lattices = [lattice] if lattice is not None else measure_lattices(read.grid.darkness)
+    best: PanelRead | None = None
+    for each in lattices:
+        grid = sample_measured(read.grid, window=read.variant.window, lattice=each)
+        again = classify_grid(grid, read.variant, read.font)
+        if best is None or (again.names_value_screen and again.rank < best.rank):
+            best = again
+    return best
 
 
 def _better_of(read: PanelRead, measured: PanelRead | None) -> PanelRead:

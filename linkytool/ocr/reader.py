@@ -162,8 +162,10 @@ def _read_image(
     kind = title.kind
     if (
         ocr is not None
-        and kind in (None, ScreenKind.OTHER)
-        and not reads[0].title_spotted
+        # no title word names a value screen: none at all, or only the value did (a
+        # lattice measured on plain-font text can read its blobs as 14 digits, the title
+        # as noise: test_nogrid.py, ocr42b)
+        and ((kind in (None, ScreenKind.OTHER) and not reads[0].title_spotted) or title.by_value)
         # a lattice measured on plain-font text fits its blobs to glyphs: no grid either
         and (reads[0].grid.lattice is not None or reads[0].acceptance > SETTINGS.no_grid_distance)
     ):

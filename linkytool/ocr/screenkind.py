@@ -40,6 +40,8 @@ class TitleReading:
     #: The kind each variant's cell text names, and tesseract's.
     text_kinds: tuple[ScreenKind | None, ...]
     tesseract_kind: ScreenKind | None
+    #: No title word is legible: the value alone named the screen (a guess).
+    by_value: bool = False
 
 
 def spot_title(read: PanelRead) -> tuple[ScreenKind | None, float, float]:
@@ -180,8 +182,10 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
         kind = _kind_behind_a_shared_word(reads, spotted) or kind
     if kind is None:
         kind = _kind_named_by_another_variant(text_kinds, spotted)
+    by_value = False
     if kind is None:
         kind = _kind_from_value(reads[0])
+        by_value = kind is not None
     if kind is None and _letters_legible(reads[0]):
         kind = ScreenKind.OTHER  # a legible title of a screen we do not know
     votes = {k for k in (*text_kinds, tesseract_kind) if k in VALUE_KINDS}
@@ -209,7 +213,9 @@ def read_title(reads: Sequence[PanelRead], tesseract_text: str | None) -> TitleR
         )
     else:
         certain = not votes
-    return TitleReading(kind, certain, spotted, spot_cost, spot_gap, text_kinds, tesseract_kind)
+    return TitleReading(
+        kind, certain, spotted, spot_cost, spot_gap, text_kinds, tesseract_kind, by_value
+    )
 
 
 __all__ = ["KINDS_NAMED_BY_VALUE", "TitleReading", "read_title", "spot_title"]

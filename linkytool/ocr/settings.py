@@ -235,6 +235,19 @@ class Settings:
     #: measured lattice when none read cleanly. Set on the wide-geometry tuning seed 5001
     #: and the tuning samples' slowest photos (t17, t20: 86 lattices measured a photo).
     lattice_candidates: int = 8
+    #: Line layouts read besides the best-fitting one on a measured lattice
+    #: (``lcdgrid.measure_lattices``): those whose y fit scores within this share of the
+    #: best's [share of the best score]. Another layout replaces the best fit only when
+    #: its first line names a value screen and it ranks better (``panel._measured_read``).
+    #: Set by ocr41a (stop 41) on the wide tuning seeds 145205 and 145206; kept by ocr42b
+    #: (tuning seeds 147305 and 147306, wide).
+    lattice_layout_tie: float = 0.2
+    #: The lattice's y fit weighs the blank rows (between and above the lines, a 5 × 8
+    #: cell's underline) as much as the positions between dots (``lcdgrid._fit_layouts``;
+    #: False: one mean over both, as before ocr42b). On the generator's true quads, wide
+    #: hard tuning seed 147305 (HD44780 and alt sets, 82 value panels), rows on the ink
+    #: 46 (before) -> 59 (best fit) -> 64 (with the tie's layouts read).
+    lattice_weigh_blanks: bool = True
 
     #: Extra distance [dots] of a narrow (4×6) digit design stretched onto the 5×7
     #: matrix (``dotmatrix.stretched``): a design of the other size, not a glyph the

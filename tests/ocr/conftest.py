@@ -52,9 +52,11 @@ class CommittedReadings:
     keeps its readings in, by the same key: a demo photo read by either is read once per
     session for both (the reader reads no clock).
 
-    The one read of a photo also counts its calls of ``panel.sample_measured`` (each
-    candidate panel measured on its lattice; a counter that passes every call through,
-    the reading unchanged): ``test_lcdgrid.py`` bounds t17's without a read of its own.
+    The one read of a photo also counts its calls of ``panel._measured_read`` (each
+    candidate panel read on its measured lattice, or its turned partner on that lattice
+    turned; a counter that passes every call through, the reading unchanged; before
+    ocr42b ``panel.sample_measured``, called once a panel then and once a line layout
+    read since): ``test_lcdgrid.py`` bounds t17's without a read of its own.
     """
 
     def __init__(self, store: Callable[[str], Any]) -> None:
@@ -75,7 +77,7 @@ class CommittedReadings:
         return reading
 
     def lattice_calls(self, name: str) -> int:
-        """Calls of ``panel.sample_measured`` by the session's read of photo ``name``
+        """Calls of ``panel._measured_read`` by the session's read of photo ``name``
         (the photo read again, counting, if another reader read it first)."""
         self(name)
         path = SAMPLES_PHOTOS / name
@@ -86,20 +88,20 @@ class CommittedReadings:
 
 
 def read_counting_lattices(path: Path) -> tuple[PhotoReading, int]:
-    """``read_photo(path)`` and its number of calls of ``panel.sample_measured``."""
+    """``read_photo(path)`` and its number of calls of ``panel._measured_read``."""
     calls = 0
-    real = panel.sample_measured
+    real = panel._measured_read
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
         return real(*args, **kwargs)
 
-    panel.sample_measured = counting  # type: ignore[assignment]
+    panel._measured_read = counting  # type: ignore[assignment]
     try:
         reading = read_photo(path)
     finally:
-        panel.sample_measured = real  # type: ignore[assignment]
+        panel._measured_read = real  # type: ignore[assignment]
     return reading, calls
 
 
@@ -283,6 +285,22 @@ def shape_agreement_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def no_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     """:func:`switch_off_shapes` for a whole test."""
     switch_off_shapes(monkeypatch)
+
+
+def lattice_rules_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ocr42b's lattice rules switched off (``Settings.lattice_weigh_blanks``, the other
+    line layouts of ``Settings.lattice_layout_tie``): the lattice is measured as before
+    that round, so a pin of an earlier round's value rule reads its photo on the lattice
+    that rule was set on (the new fit samples some of those hard photos on another line
+    layout, where they read right without the rule: the rule still bites on the old
+    lattice, which a panel of another photo may still get)."""
+    from linkytool.ocr import lcdgrid
+
+    monkeypatch.setattr(
+        lcdgrid,
+        "SETTINGS",
+        dataclasses.replace(lcdgrid.SETTINGS, lattice_weigh_blanks=False, lattice_layout_tie=0.0),
+    )
 
 
 def panel_rules_off(monkeypatch: pytest.MonkeyPatch) -> None:

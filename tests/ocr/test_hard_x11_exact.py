@@ -5,7 +5,10 @@ tuning seeds 92031 and 92032), the drawn glyph set held out, regenerated from th
 seed and index. Each rule's photos read the true value, a guess left to confirm, and
 read none or another value with the rule off. They are read with ocrG's panel rules off
 (``conftest.panel_rules_off``): those rules read some of them on another grid or quad
-(``tests/ocr/test_read_turned.py`` says which and how).
+(``tests/ocr/test_read_turned.py`` says which and how). They are read on the lattice
+measured before ocr42b too (``conftest.lattice_rules_off``): its y fit and extra line
+layouts sample three of them on a lattice where they read right without the rule (the
+shipped reader's readings of those three are pinned below, as regressions).
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ import pytest
 from linkytool.ocr import dates, dotmatrix, read_photo, screenkind
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 
-from .conftest import bench_photo, panel_rules_off
+from .conftest import bench_photo, lattice_rules_off, panel_rules_off
 
 
 @pytest.fixture(autouse=True)
 def _old_panel(monkeypatch: pytest.MonkeyPatch) -> None:
     panel_rules_off(monkeypatch)
+    lattice_rules_off(monkeypatch)
 
 
 def _without(font: str) -> tuple[str, ...]:
@@ -71,6 +75,22 @@ def test_a_date_no_calendar_holds_is_re_decided(
     assert _read(photo, font) == (value, False)
     monkeypatch.setattr(dates, "_outside_calendar", lambda match: False)
     assert _read(photo, font)[0] is None
+
+
+def test_a_date_no_calendar_holds_keeps_its_time_once_re_decided(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ocr42b's tuning seed 147310, tailed hard photo 8 (``DATE  14/03/P026``, ``HEURE
+    T0:26``), read as shipped (every panel and lattice rule on): the date's cells hold
+    no calendar date, re-decided they give the date and its time; rule off, the time
+    is lost (``2025-03-14``). A pin of the rule on ocr42b's lattice, where the photos
+    above read right without it."""
+    monkeypatch.undo()  # the shipped panel and lattice rules
+    photo, truth = bench_photo(tmp_path, "tailed", "hard", 8, seed=147310)
+    assert truth == "2025-03-14T10:25"
+    assert _read(photo, "tailed") == (truth, False)
+    monkeypatch.setattr(dates, "_outside_calendar", lambda match: False)
+    assert _read(photo, "tailed") == ("2025-03-14", False)
 
 
 @pytest.mark.parametrize(
@@ -126,3 +146,24 @@ def test_a_two_digit_year_glued_to_residue_is_not_four_year_cells(
     assert _read(photo, font) == (truth, False)
     monkeypatch.setattr(dates, "_DATE_CELLS_RE", _FOUR_YEAR_CELLS)
     assert _read(photo, font)[0] == "2045-02-16"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("x11_5x7", 92031, 23, "2027-11-16T08:45", True),
+        ("x11_5x8", 92032, 56, "2027-01-31", False),  # main: another screen, no value
+        ("x11_5x7", 92032, 20, "07226870069722", True),
+    ],
+)
+def test_the_pins_the_new_lattice_reads_without_their_rule_read_right_as_shipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: tuple[str, int, int, str, bool]
+) -> None:
+    """ocr42b's lattice (blank rows weighed, the other line layouts read) reads these
+    pins right without the rules above: with every panel and lattice rule on, as
+    shipped, they read their true value (x11_5x8 56 was taken for another screen)."""
+    font, seed, index, value, confident = case
+    monkeypatch.undo()  # the shipped panel and lattice rules
+    photo, truth = bench_photo(tmp_path, font, "hard", index, seed=seed)
+    assert truth == value
+    assert _read(photo, font) == (value, confident)

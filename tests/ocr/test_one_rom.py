@@ -31,7 +31,7 @@ from linkytool.ocr.font5x7 import FONTS, glyph_bits
 from linkytool.ocr.policy import REPAIR_REMARKS, Repair
 from linkytool.ocr.settings import SETTINGS
 
-from .conftest import bench_photo, switch_off_shapes, twins_shape_off
+from .conftest import bench_photo, lattice_rules_off, switch_off_shapes, twins_shape_off
 
 SHIPPED = SETTINGS.fonts if SETTINGS.fonts is not None else tuple(FONTS)
 WITHOUT_HD44780 = tuple(name for name in SHIPPED if name != "hd44780")
@@ -170,8 +170,12 @@ def test_the_panel_vouches_with_the_margin_the_policy_judges(
     (``vouched_digits``); with the raw margin nothing was vouched for. Since ocrW the
     1s' twins lend each other their shapes' rule-outs (``dotmatrix._twins_shape``),
     which clears the doubt before any vouching: switched off here, to see vouching
-    alone."""
+    alone. Read on the lattice measured before ocr42b (``lattice_rules_off``): its y fit
+    samples this panel on an (8, 1) layout where the 1s' margins are clear without any
+    vouching (the date read confidently either way: pinned in
+    ``test_the_vouched_pin_is_read_confidently_as_shipped``)."""
     twins_shape_off(monkeypatch)
+    lattice_rules_off(monkeypatch)
     seen: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
     original = dotmatrix.vouched_digits
 
@@ -204,3 +208,12 @@ def test_the_panel_vouches_with_the_margin_the_policy_judges(
             for _, costs, _, out in seen
         ]
         assert any((margins < SETTINGS.confident_margin).any() for margins in raw_only)
+
+
+def test_the_vouched_pin_is_read_confidently_as_shipped(tmp_path: Path) -> None:
+    """The photo of ``test_the_panel_vouches_with_the_margin_the_policy_judges`` with
+    every rule on, as shipped: the date, confidently right."""
+    path, value = bench_photo(tmp_path, "tailed", "hard", 34, 5318)
+    with use_template_fonts(SHIPPED):
+        reading = read_photo(path)
+    assert (reading.value, reading.confident) == (value, True)

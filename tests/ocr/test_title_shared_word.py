@@ -18,14 +18,16 @@ from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.titles import classify_title, other_by_shared_word
 
-from .conftest import bench_photo, panel_rules_off
+from .conftest import bench_photo, lattice_rules_off, panel_rules_off
 
 
 @pytest.fixture(autouse=True)
 def _old_panel(monkeypatch: pytest.MonkeyPatch) -> None:
     # the photo read on the panel the rule was set on (ocrG's turned reads read its
-    # title on another grid, the index even without the rule)
+    # title on another grid, the index even without the rule; ocr42b's lattice reads
+    # "TNDEX TNIECTTON" on an (8, 1) layout, where the index is spotted without it)
     panel_rules_off(monkeypatch)
+    lattice_rules_off(monkeypatch)
 
 
 def test_a_title_naming_another_screen_only_by_index_is_no_other_screen() -> None:
@@ -53,3 +55,19 @@ def test_an_x11_index_title_misread_is_the_index_spotted_to_confirm(
         monkeypatch.setattr(screenkind, "_kind_behind_a_shared_word", lambda *_: None)
         before = read_photo(photo)
     assert (before.screen, before.value) == (ScreenKind.OTHER, None)
+
+
+def test_the_pin_reads_the_index_to_confirm_as_shipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same photo with every panel and lattice rule on, as shipped: the index, its
+    value right, to confirm (the title uncertain)."""
+    monkeypatch.undo()
+    photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 94, seed=105012)
+    with use_template_fonts(tuple(name for name in template_fonts() if name != "x11_5x8")):
+        reading = read_photo(photo)
+    assert (reading.screen, reading.value, reading.confident) == (
+        ScreenKind.INJECTION_INDEX,
+        truth,
+        False,
+    )
