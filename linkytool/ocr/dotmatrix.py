@@ -907,7 +907,7 @@ def _shape_excluded(
     the doubt: its surely dark top right contradicts every template 8."""
     dots = cells if shapes is None else shapes
     doubted = ~drawn_as_templates(dots, digit_costs) & drawn_off
-    shape = _per_cell(shape_ruled_out, dots, doubted)
+    shape = _per_cell(lambda some, off: shape_ruled_out(some, None, off), dots, doubted)
     closable = blur_closable(digit_costs) & (not sharp)
     unusable = closable | shape_contradicts(shape, digit_costs)
     # blur closes loops, it does not break a stroke: a surely broken spine still speaks
@@ -947,17 +947,17 @@ def drawn_as_templates(cells: FloatArray, digit_costs: FloatArray) -> npt.NDArra
 
 
 def _per_cell(
-    rule: Callable[..., npt.NDArray[np.bool_]],
+    rule: Callable[[FloatArray, bool], npt.NDArray[np.bool_]],
     cells: FloatArray,
     doubted: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.bool_]:
     """``rule(cells, drawn_off)`` (N, 10), each cell (N, 35) with its own ``doubted``
-    (N,) as ``drawn_off``."""
+    (N,) as ``drawn_off`` (passed by position, as the callers always did)."""
     out = np.zeros((len(cells), len(DIGITS)), dtype=np.bool_)
     for flag in (False, True):
         rows = doubted == flag
         if rows.any():
-            out[rows] = rule(cells[rows], drawn_off=flag)
+            out[rows] = rule(cells[rows], flag)
     return out
 
 
