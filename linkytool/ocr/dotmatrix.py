@@ -15,7 +15,7 @@ the second-best character is the cell's margin, from which the confidence derive
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -895,13 +895,23 @@ def _shape_excluded(
     142403, ``10/08/27 19:56``, the hour's 1 0.6 dot nearer than a 4, its twin the
     day's 1). A twin whose own sure dots tie
     lends nothing: ocrU's guard stands where no drawing of the design tells the two
-    digits apart."""
+    digits apart.
+
+    ``drawn_off`` (:func:`panel_drawn_off`) is each cell's doubt (ocr42a): a cell that no
+    sure dot shows drawn otherwise than a template of its nearest digit
+    (:func:`drawn_as_templates`) has its shape read as sampled. With X11 held out every
+    panel is judged drawn off (its N and R are a dot off every template), and its 8s,
+    drawn as the templates' X11 8 with the waist surely dark, kept the 6 two dots away
+    (tuning seeds 146601-146602, X11 5x7 held out, hard: 7 PRMs and indexes of 82 fields
+    held by that margin alone). Stop 41's variant 6 (an 8 open at its top right) keeps
+    the doubt: its surely dark top right contradicts every template 8."""
     dots = cells if shapes is None else shapes
-    shape = shape_ruled_out(dots, None, drawn_off)
+    doubted = ~drawn_as_templates(dots, digit_costs) & drawn_off
+    shape = _per_cell(lambda some, off: shape_ruled_out(some, None, off), dots, doubted)
     closable = blur_closable(digit_costs) & (not sharp)
     unusable = closable | shape_contradicts(shape, digit_costs)
     # blur closes loops, it does not break a stroke: a surely broken spine still speaks
-    spines = broken_spines(dots[closable], drawn_off)
+    spines = _per_cell(broken_spines, dots[closable], doubted[closable])
 
     def own_evidence(excluded: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """``excluded`` with each cell's own limits: nothing where its shape is no
@@ -920,6 +930,34 @@ def _shape_excluded(
     # the twins lend only what their own shape may say, and lend nothing it may not
     out = own_evidence(_twins_shape(cells, digit_costs, own))
     out[closable] &= ~near[closable]
+    return out
+
+
+def drawn_as_templates(cells: FloatArray, digit_costs: FloatArray) -> npt.NDArray[np.bool_]:
+    """(N,) the cells (N, 35) that no sure dot shows drawn otherwise than a template of
+    their nearest digit (``digit_costs`` (N, 10); :func:`sure_dot_misses` 0): on a panel
+    drawn a dot off (:func:`panel_drawn_off`) no evidence says these digits are, so their
+    shapes are read as sampled (:func:`_shape_excluded`). Blur leaves dots uncertain, and
+    an uncertain dot tells nothing either way: a variant glyph one dot from a template
+    whose distinguishing dot blur hid is not told apart (the doubt a panel not judged
+    drawn off already lives with)."""
+    misses = sure_dot_misses(cells)
+    out: npt.NDArray[np.bool_] = misses[np.arange(len(cells)), np.argmin(digit_costs, axis=1)] == 0
+    return out
+
+
+def _per_cell(
+    rule: Callable[[FloatArray, bool], npt.NDArray[np.bool_]],
+    cells: FloatArray,
+    doubted: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """``rule(cells, drawn_off)`` (N, 10), each cell (N, 35) with its own ``doubted``
+    (N,) as ``drawn_off`` (passed by position, as the callers always did)."""
+    out = np.zeros((len(cells), len(DIGITS)), dtype=np.bool_)
+    for flag in (False, True):
+        rows = doubted == flag
+        if rows.any():
+            out[rows] = rule(cells[rows], flag)
     return out
 
 

@@ -95,7 +95,11 @@ class Settings:
         "rule out, judged before lending (dotmatrix._shape_excluded, ocr39a: no constant "
         "of its own): leave-one-font-out seeds 142401-142403 (40 hard photos per font, "
         "x11_5x8 and tailed), checked on 142404 (30 normal and hard photos per font) and "
-        "142405 (20 camera photos per font and level)"
+        "142405 (20 camera photos per font and level); the drawn-off doubt judged per "
+        "cell, none for a digit no sure dot shows drawn otherwise than a template "
+        "(dotmatrix.drawn_as_templates, ocr42a: shape_uncertain_band reused, no constant "
+        "of its own): leave-one-font-out seeds 146601-146602 (50 hard photos per font, "
+        "x11_5x7, x11_5x8, tailed and hd44780)"
     )
 
     # --- the decision (linkytool.ocr.policy) ---
