@@ -9,10 +9,14 @@ more than the photo's own pitch), and the dots sampled there.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
 
+from linkytool.ocr import panel, read_photo
 from linkytool.ocr.lcdgrid import (
     Lattice,
     darkness_map,
@@ -21,10 +25,13 @@ from linkytool.ocr.lcdgrid import (
     sample_grid,
     scaled_lattice,
 )
-from linkytool.ocr.panel import VARIANTS, classify_grid, read_panel, rewarp_px_per_dot
-from linkytool.ocr.rectify import PANEL_H, PANEL_W, PX_PER_DOT, rectify
+from linkytool.ocr.loading import open_photo
+from linkytool.ocr.panel import VARIANTS, classify_grid, find_panel, read_panel, rewarp_px_per_dot
+from linkytool.ocr.rectify import PANEL_H, PANEL_W, PX_PER_DOT, rectified_size, rectify
 from ocrsynth.render import LcdGeometry, LcdStyle, render_lcd
 from ocrsynth.screens import Screen
+
+from .conftest import wide_photo
 
 LINES = ("NUMERO PRM", "12345678901234")
 SCREEN = Screen("prm", (LINES[0].ljust(16), LINES[1].center(16)), None)
@@ -109,3 +116,28 @@ def test_the_lattice_scaled_reads_the_panel_warped_again(px_per_dot: int) -> Non
     green = read_panel(panel, VARIANTS[2], like=grid)
     assert green.grid.px_per_dot == px_per_dot
     assert tuple(line.strip() for line in green.text) == READ
+
+
+def test_a_wide_photo_read_on_its_lattice_is_sampled_at_its_own_resolution(
+    tmp_path: Path,
+) -> None:
+    """``bench/ocr_accuracy.py --geometry wide --level normal --seed 148001`` (ocr43a's
+    tuning seed), HD44780 glyphs, photo 2: a PRM panel whose lattice measures 5.0 × 4.5
+    px a pitch at 6 px a standard pitch, shown at 1.5 times that size in the photo. The
+    panel chosen is warped again at 8 px a standard pitch (its lattice at 6.6 × 6.1 px),
+    its first line still names the screen, and the PRM reads right and sure; with the
+    re-warp off it is sampled at 6 px."""
+    path, truth = wide_photo(tmp_path, "normal", 2, 148001, "hd44780")
+    image = open_photo(path).image
+    choice = find_panel(image)
+    assert choice is not None and choice.first.grid.lattice is not None
+    assert choice.first.grid.px_per_dot == 8
+    assert choice.panel.size == rectified_size(8)
+    assert choice.first.title_spotted
+    reading = read_photo(path)
+    assert (reading.value, reading.confident) == (truth, True)
+    off = dataclasses.replace(panel.SETTINGS, rewarp_lattice=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(panel, "SETTINGS", off)
+        before = find_panel(image)
+    assert before is not None and before.first.grid.px_per_dot == PX_PER_DOT
