@@ -72,13 +72,17 @@ class GridSample:
     #: the grid found on the panel turned 180°), not searched on this image: another
     #: channel of the panel is sampled there too.
     placed: bool = False
+    #: Pixels a standard pitch of the rectified panel image sampled (``rectify``'s
+    #: ``px_per_dot``): :data:`PX_PER_DOT`, or more when a measured lattice's panel was
+    #: warped again at the photo's own resolution (``panel._at_photo_resolution``).
+    px_per_dot: int = PX_PER_DOT
 
     @property
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """x (16 cells × 5) and y (2 lines × 7) centres [px] of the dots sampled."""
         if self.lattice is not None:
             return self.lattice.xs, self.lattice.ys
-        return dot_centres(self.offset, self.scale)
+        return dot_centres(self.offset, self.scale, self.px_per_dot)
 
     @property
     def blank(self) -> bool:
@@ -330,7 +334,7 @@ def _smoothed(grid: GridSample) -> FloatArray:
 
 def sample_measured(
     grid: GridSample,
-    px_per_dot: int = PX_PER_DOT,
+    px_per_dot: int | None = None,
     *,
     window: int = 3,
     lattice: Lattice | None = None,
@@ -340,6 +344,7 @@ def sample_measured(
     ``lattice``: sample there instead of measuring (the lattice measured on the same
     panel turned 180°, :func:`turned_lattice`)."""
     smooth = _smoothed(grid)
+    px_per_dot = grid.px_per_dot if px_per_dot is None else px_per_dot
     if lattice is None:
         lattice = measure_lattice(grid.darkness, px_per_dot)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
@@ -355,9 +360,10 @@ def sample_measured(
     )
 
 
-def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3) -> GridSample:
+def resample(grid: GridSample, px_per_dot: int | None = None, *, window: int = 3) -> GridSample:
     """The same panel image as ``grid`` sampled with another ``window`` [px]: its darkness
     map and grid alignment are reused (they do not depend on the window)."""
+    px_per_dot = grid.px_per_dot if px_per_dot is None else px_per_dot
     blurred = _window_blur(grid.darkness, window)
     sampled = _sampled(
         grid.darkness,
@@ -373,11 +379,12 @@ def resample(grid: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3)
 
 
 def resample_at(
-    grid: GridSample, at: GridSample, px_per_dot: int = PX_PER_DOT, *, window: int = 3
+    grid: GridSample, at: GridSample, px_per_dot: int | None = None, *, window: int = 3
 ) -> GridSample:
     """:func:`sample_grid` of ``grid``'s panel image with ``at`` (and ``window``), from
     ``grid``'s darkness map and its 3 × 3 blur (they depend on the image only): the same
     samples, without computing them again."""
+    px_per_dot = grid.px_per_dot if px_per_dot is None else px_per_dot
     smooth = _smoothed(grid)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
     return _placed_at(grid.darkness, blurred, smooth, at, px_per_dot)
@@ -441,6 +448,7 @@ def _sampled(
         ink=ink,
         lattice=lattice,
         smooth=smooth,
+        px_per_dot=px_per_dot,
     )
 
 
@@ -708,9 +716,7 @@ def scale_at_bound(grid: GridSample) -> bool:
     return False
 
 
-def line_beside_rows(
-    grid: GridSample, lines: tuple[int, ...] = (0, 1), px_per_dot: int = PX_PER_DOT
-) -> bool:
+def line_beside_rows(grid: GridSample, lines: tuple[int, ...] = (0, 1)) -> bool:
     """Whether the ink of one of ``lines`` lies beside the rows ``grid`` samples it on
     (ocr40b; a line read blank has no ink to place: the caller leaves it out).
 
@@ -724,7 +730,7 @@ def line_beside_rows(
     smooth = _smoothed(grid)
     xs, ys = grid.centres
     height, width = smooth.shape
-    pitch = grid.lattice.pitch[1] if grid.lattice is not None else px_per_dot * grid.scale[1]
+    pitch = grid.lattice.pitch[1] if grid.lattice is not None else grid.px_per_dot * grid.scale[1]
     columns = smooth[:, _index(xs, width)]
     for line in lines:
         rows = ys[line * ROWS : (line + 1) * ROWS]
@@ -756,6 +762,26 @@ def turned_lattice(lattice: Lattice, size: tuple[int, int]) -> Lattice:
         ys=turned(lattice.ys, height),
         gap_xs=turned(lattice.gap_xs, width),
         gap_ys=turned(lattice.gap_ys, height),
+    )
+
+
+def scaled_lattice(lattice: Lattice, factor: float) -> Lattice:
+    """``lattice`` of a rectified panel image on the same quad rectified at ``factor``
+    times the pixels a pitch (``rectify``'s ``px_per_dot`` scaled: the target corners,
+    border included, scale about the image's top-left corner, so a pixel centre at ``x``
+    moves to ``(x + 0.5) × factor - 0.5``)."""
+
+    def scaled(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        out: npt.NDArray[np.float64] = (values + 0.5) * factor - 0.5
+        return out
+
+    return replace(
+        lattice,
+        xs=scaled(lattice.xs),
+        ys=scaled(lattice.ys),
+        gap_xs=scaled(lattice.gap_xs),
+        gap_ys=scaled(lattice.gap_ys),
+        pitch=(lattice.pitch[0] * factor, lattice.pitch[1] * factor),
     )
 
 
@@ -794,5 +820,6 @@ __all__ = [
     "sample_grid",
     "sample_measured",
     "scale_at_bound",
+    "scaled_lattice",
     "turned_lattice",
 ]

@@ -28,10 +28,19 @@ from linkytool.ocr.lcdgrid import (
     sample_grid,
     sample_measured,
     scale_at_bound,
+    scaled_lattice,
     turned_lattice,
 )
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
-from linkytool.ocr.rectify import BORDER, Warper, refine_quad
+from linkytool.ocr.rectify import (
+    BORDER,
+    PANEL_H,
+    PANEL_W,
+    PX_PER_DOT,
+    Warper,
+    rectify,
+    refine_quad,
+)
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 from linkytool.ocr.structure import pooled_dots, unsure_share
@@ -194,7 +203,11 @@ def read_panel(
     lattice = like.lattice if like is not None else None
     at = like if like is not None and like.placed else None
     grid = sample_grid(
-        _channel(panel, variant.channel), window=variant.window, lattice=lattice, at=at
+        _channel(panel, variant.channel),
+        like.px_per_dot if like is not None else PX_PER_DOT,
+        window=variant.window,
+        lattice=lattice,
+        at=at,
     )
     read = classify_grid(grid, variant, font)
     if like is None or lattice is not None or at is not None or _same_place(grid, like):
@@ -369,7 +382,7 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
                     if best is None or choice.first.rank < best.first.rank:
                         best = choice
                 if best is not None and _reads_cleanly(best.first):
-                    return _layout_checked(best)
+                    return _at_photo_resolution(_layout_checked(best), warp)
     if best is None:
         return None
     best = _on_lattice(tried, on_lattice)
@@ -377,7 +390,55 @@ def find_panel(image: Image.Image) -> PanelChoice | None:
         if any(choice.first.grid.blank for choice in tried):
             return PanelChoice(best.panel, best.first, best.quad, blank=True, cut=cut)
         return None
+    best = _at_photo_resolution(best, warp)
     return replace(best, cut=cut) if cut else best
+
+
+def rewarp_px_per_dot(lattice: Lattice, quad: npt.NDArray[np.float64]) -> int:
+    """Pixels a standard pitch to rectify ``quad`` again at so that ``lattice`` (measured
+    on its rectification at :data:`PX_PER_DOT`) measures about :data:`PX_PER_DOT` px a
+    pitch, the pitch the sampling windows (3 and 5 px) and the layout were designed for;
+    capped at the photo's own resolution (the quad's mean side lengths over the
+    rectified panel's: a pitch is never drawn larger than the photo shows it, nothing is
+    invented). :data:`PX_PER_DOT` when no larger value is both wanted and allowed.
+
+    A wide panel (two blank columns between cells, 20 columns, wide margins) holds more
+    pitches than the standard 101 × 22, so its lattice comes out at 4-6 px a pitch while
+    the photo often shows its dots larger (lead, stop 42: 12 of 21 lattice panels of wide
+    seed 87411 rectified at a median 0.77 of the photo's pitch, down to 0.52).
+    """
+    corners = np.asarray(quad, dtype=np.float64)
+    sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)  # top, right, ...
+    photo_x = (sides[0] + sides[2]) / 2 / (PANEL_W * PX_PER_DOT)
+    photo_y = (sides[1] + sides[3]) / 2 / (PANEL_H * PX_PER_DOT)
+    wanted = round(PX_PER_DOT * PX_PER_DOT / min(lattice.pitch))
+    allowed = int(PX_PER_DOT * min(photo_x, photo_y))
+    return max(PX_PER_DOT, min(wanted, allowed))
+
+
+def _at_photo_resolution(choice: PanelChoice, warp: Warper) -> PanelChoice:
+    """``choice`` read on a measured lattice: its quad rectified again at
+    :func:`rewarp_px_per_dot` and read on the same lattice scaled
+    (:func:`~linkytool.ocr.lcdgrid.scaled_lattice`), so every window and sample is as
+    designed for a 6 px pitch (ocr43a). The panel found, its lattice and its layout are
+    unchanged: only the resolution its dots are sampled at.
+    """
+    read = choice.first
+    lattice = read.grid.lattice
+    if not SETTINGS.rewarp_lattice or lattice is None or choice.quad is None:
+        return choice
+    px_per_dot = rewarp_px_per_dot(lattice, choice.quad)
+    if px_per_dot <= read.grid.px_per_dot:
+        return choice
+    panel = rectify(warp.image, choice.quad, px_per_dot)
+    scaled = scaled_lattice(lattice, px_per_dot / read.grid.px_per_dot)
+    grid = sample_grid(
+        _channel(panel, read.variant.channel),
+        px_per_dot,
+        window=read.variant.window,
+        lattice=scaled,
+    )
+    return replace(choice, panel=panel, first=classify_grid(grid, read.variant, read.font))
 
 
 def _layout_checked(choice: PanelChoice) -> PanelChoice:

@@ -252,6 +252,12 @@ class Settings:
     #: hard tuning seed 147305 (HD44780 and alt sets, 82 value panels), rows on the ink
     #: 46 (before) -> 59 (best fit) -> 64 (with the tie's layouts read).
     lattice_weigh_blanks: bool = True
+    #: A panel read on a measured lattice is rectified again at the resolution that puts
+    #: its lattice at about ``rectify.PX_PER_DOT`` px a pitch (capped at the photo's
+    #: own) and read there (``panel._at_photo_resolution``; False: read at the standard
+    #: 6 px a standard pitch, as before ocr43a). Set by ocr43a (stop 43) on the tuning
+    #: seeds 148001 (wide normal) and 148002 (wide hard).
+    rewarp_lattice: bool = True
 
     #: Extra distance [dots] of a narrow (4×6) digit design stretched onto the 5×7
     #: matrix (``dotmatrix.stretched``): a design of the other size, not a glyph the

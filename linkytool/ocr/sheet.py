@@ -15,7 +15,7 @@ from PIL import Image, ImageFilter, ImageOps
 
 from linkytool.ocr.lcdgrid import GridSample
 from linkytool.ocr.panel import PanelChoice
-from linkytool.ocr.rectify import PX_PER_DOT, homography
+from linkytool.ocr.rectify import homography
 from linkytool.ocr.settings import SETTINGS
 
 
@@ -26,7 +26,7 @@ def title_crop(panel: Image.Image, grid: GridSample) -> Image.Image:
     threshold by autocontrast, and a white margin around (tesseract wants one).
     """
     xs, ys = grid.centres
-    pad = PX_PER_DOT
+    pad = grid.px_per_dot
     box = (
         max(0, round(xs.min() - pad)),
         max(0, round(ys[0] - pad)),
@@ -34,10 +34,10 @@ def title_crop(panel: Image.Image, grid: GridSample) -> Image.Image:
         min(panel.height, round(ys[6] + pad)),
     )
     crop = ImageOps.autocontrast(panel.convert("L").crop(box), cutoff=2)
-    crop = crop.filter(ImageFilter.GaussianBlur(PX_PER_DOT * SETTINGS.title_blur))
+    crop = crop.filter(ImageFilter.GaussianBlur(pad * SETTINGS.title_blur))
     crop = ImageOps.autocontrast(crop, cutoff=1)
     crop = crop.point(lambda v: 255 if v > SETTINGS.title_threshold else 0)
-    return ImageOps.expand(crop, border=2 * PX_PER_DOT, fill=255)
+    return ImageOps.expand(crop, border=2 * pad, fill=255)
 
 
 def references_crop(image: Image.Image, quad: npt.NDArray[np.float64]) -> Image.Image:

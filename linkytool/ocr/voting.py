@@ -19,7 +19,6 @@ from linkytool.ocr.grammar import best_digits, nearest_digits, parse_screen
 from linkytool.ocr.indexes import index_digits_plausible
 from linkytool.ocr.panel import PanelRead
 from linkytool.ocr.policy import Candidate, Repair
-from linkytool.ocr.rectify import PX_PER_DOT
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.valuecells import (
     Cell,
@@ -55,7 +54,7 @@ class VariantValue:
 def spans_pitch(read: PanelRead) -> bool:
     """Whether ``read``'s sampling window [px] spans the dot pitch of its grid or more
     (the smaller of x and y: the measured lattice's, else the standard layout's
-    ``PX_PER_DOT`` × its scale): every dot's sample then holds its neighbours' positions
+    ``px_per_dot`` × its scale): every dot's sample then holds its neighbours' positions
     (and, with dots 90 % of the pitch, their ink).
 
     The wide variant's 5 px window is 5/6 of the standard layout's 6 px pitch; a wide
@@ -67,7 +66,7 @@ def spans_pitch(read: PanelRead) -> bool:
     pitch = (
         grid.lattice.pitch
         if grid.lattice is not None
-        else tuple(PX_PER_DOT * s for s in grid.scale)
+        else tuple(grid.px_per_dot * s for s in grid.scale)
     )
     return read.variant.window >= min(pitch)
 
