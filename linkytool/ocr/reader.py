@@ -24,6 +24,7 @@ from PIL import Image
 
 from linkytool.ocr import engine
 from linkytool.ocr.dotmatrix import detect_fonts
+from linkytool.ocr.framing import dot_pitch_px, small_screen_remark
 from linkytool.ocr.lcdgrid import resample
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
@@ -173,6 +174,8 @@ def _read_image(
         if guess is not None:
             return _guess_reading(guess, source, crop, when, references)
     lines = reads[0].text
+    # a screen too small in the photo: said with every reading not confident below
+    small = small_screen_remark(dot_pitch_px(choice.quad, reads[0].grid)) if choice.quad is not None else None
     # what every reading of this panel holds
     reading = partial(
         PhotoReading,
@@ -189,6 +192,7 @@ def _read_image(
             warnings=(
                 "Titre de l'écran illisible : reprenez la photo de face, plus près, "
                 "sans reflet ni flou.",
+                *([small] if small else []),
             ),
         )
     warnings: list[str] = []
@@ -217,6 +221,7 @@ def _read_image(
             warnings=(
                 "Valeur illisible : reprenez la photo de face, plus près, sans reflet ni "
                 "flou, ou saisissez-la à la main.",
+                *([small] if small else []),
                 *warnings,
             ),
         )
@@ -225,6 +230,8 @@ def _read_image(
     warnings.extend(r for r in remarks(candidate) if r not in warnings)
     if not confident:
         warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
+        if small:
+            warnings.insert(1, small)
     LOG.debug("%s: %s, %s: %s (%s)", source.name, variants, title, verdict, rule)
     return reading(
         screen=kind,
