@@ -20,9 +20,11 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from linkytool.ocr import engine
+from linkytool.ocr.candidate import touches_unseen
 from linkytool.ocr.dotmatrix import detect_fonts
 from linkytool.ocr.framing import dot_pitch_px, small_screen_remark
 from linkytool.ocr.lcdgrid import resample
@@ -175,7 +177,11 @@ def _read_image(
             return _guess_reading(guess, source, crop, when, references)
     lines = reads[0].text
     # a screen too small in the photo: said with every reading not confident below
-    small = small_screen_remark(dot_pitch_px(choice.quad, reads[0].grid)) if choice.quad is not None else None
+    small = (
+        small_screen_remark(dot_pitch_px(choice.quad, reads[0].grid))
+        if choice.quad is not None
+        else None
+    )
     # what every reading of this panel holds
     reading = partial(
         PhotoReading,
@@ -215,6 +221,9 @@ def _read_image(
     candidate = vote(kind, variants, title.certain)
     if candidate is not None and choice.cut:  # another panel might have read otherwise
         candidate = replace(candidate, repairs=candidate.repairs | {Repair.SEARCH_CUT})
+    unseen = np.logical_or.reduce([read.grid.unseen for read in reads])
+    if candidate is not None and touches_unseen(candidate.cells, unseen):
+        candidate = replace(candidate, repairs=candidate.repairs | {Repair.CUT_OFF})
     if candidate is None:
         return reading(
             screen=kind,
