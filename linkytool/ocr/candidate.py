@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+import numpy.typing as npt
+
 from linkytool.ocr.result import ScreenKind
 
 
@@ -31,6 +34,9 @@ class Repair(StrEnum):
     #: The panel search stopped at its budget (``Settings.max_panel_quads``): a panel
     #: it left untried might have read otherwise.
     SEARCH_CUT = "search_cut"
+    #: A cell of the value, or the cell beside either end of it on its line, lies
+    #: outside the panel image (``GridSample.unseen``): the value may go on there.
+    CUT_OFF = "cut_off"
 
 
 #: The French remark of each repair (shown when the value is to confirm).
@@ -47,6 +53,8 @@ REPAIR_REMARKS: dict[Repair, str] = {
     "chaque chiffre.",
     Repair.SEARCH_CUT: "Photo difficile, lecture écourtée : vérifiez la valeur, ou reprenez la "
     "photo de face, plus près, sans reflet ni flou.",
+    Repair.CUT_OFF: "L'écran dépasse de la zone lue : la valeur continue peut-être au-delà. "
+    "Vérifiez-la, ou reprenez la photo en cadrant tout l'écran.",
 }
 
 
@@ -75,9 +83,24 @@ class Candidate:
         return min(self.margins, default=0.0)
 
 
+def touches_unseen(cells: tuple[tuple[int, int], ...], unseen: npt.NDArray[np.bool_]) -> bool:
+    """True when a cell of ``cells`` ((line, column) of a value's digits), or the cell
+    beside either end of the value on each of its lines, is ``unseen`` ((2, 16): outside
+    the panel image): the value may continue where nothing was read."""
+    columns: dict[int, list[int]] = {}
+    for line, column in cells:
+        columns.setdefault(line, []).append(column)
+    lines, width = unseen.shape
+    for line, used in columns.items():
+        first, last = max(min(used) - 1, 0), min(max(used) + 1, width - 1)
+        if 0 <= line < lines and bool(unseen[line, first : last + 1].any()):
+            return True
+    return False
+
+
 def remarks(candidate: Candidate) -> tuple[str, ...]:
     """French remarks for the repairs of ``candidate``, in a stable order."""
     return tuple(REPAIR_REMARKS[r] for r in Repair if r in candidate.repairs)
 
 
-__all__ = ["REPAIR_REMARKS", "Candidate", "Repair", "remarks"]
+__all__ = ["REPAIR_REMARKS", "Candidate", "Repair", "remarks", "touches_unseen"]

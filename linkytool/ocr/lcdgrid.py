@@ -85,6 +85,19 @@ class GridSample:
         return dot_centres(self.offset, self.scale, self.px_per_dot)
 
     @property
+    def unseen(self) -> npt.NDArray[np.bool_]:
+        """(2, 16) True for each cell with a dot centre outside the panel image: a lattice
+        measured on part of a panel (a quad that cut it) extends past the image, and what
+        such a cell reads (a border's edge, or blank) says nothing of the screen there
+        (lead, stop 43: a date's last two digits beyond the image, the short date before
+        them read confidently, ocr43a's tuning seed 148002, X11 5x8 wide hard photo 7)."""
+        height, width = self.darkness.shape
+        xs, ys = self.centres
+        out_x = ((xs < 0) | (xs > width - 1)).reshape(16, 5).any(axis=1)
+        out_y = ((ys < 0) | (ys > height - 1)).reshape(2, 7).any(axis=1)
+        return np.asarray(out_y[:, None] | out_x[None, :], dtype=np.bool_)
+
+    @property
     def blank(self) -> bool:
         """True when the panel shows no characters (screen off or not an LCD)."""
         return self.contrast < BLANK_CONTRAST

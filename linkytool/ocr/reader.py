@@ -20,10 +20,13 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from linkytool.ocr import engine
+from linkytool.ocr.candidate import touches_unseen
 from linkytool.ocr.dotmatrix import detect_fonts
+from linkytool.ocr.framing import dot_pitch_px, small_screen_remark
 from linkytool.ocr.lcdgrid import resample
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
@@ -173,6 +176,12 @@ def _read_image(
         if guess is not None:
             return _guess_reading(guess, source, crop, when, references)
     lines = reads[0].text
+    # a screen too small in the photo: said with every reading not confident below
+    small = (
+        small_screen_remark(dot_pitch_px(choice.quad, reads[0].grid))
+        if choice.quad is not None
+        else None
+    )
     # what every reading of this panel holds
     reading = partial(
         PhotoReading,
@@ -189,6 +198,7 @@ def _read_image(
             warnings=(
                 "Titre de l'écran illisible : reprenez la photo de face, plus près, "
                 "sans reflet ni flou.",
+                *([small] if small else []),
             ),
         )
     warnings: list[str] = []
@@ -211,12 +221,16 @@ def _read_image(
     candidate = vote(kind, variants, title.certain)
     if candidate is not None and choice.cut:  # another panel might have read otherwise
         candidate = replace(candidate, repairs=candidate.repairs | {Repair.SEARCH_CUT})
+    unseen = np.logical_or.reduce([read.grid.unseen for read in reads])
+    if candidate is not None and touches_unseen(candidate.cells, unseen):
+        candidate = replace(candidate, repairs=candidate.repairs | {Repair.CUT_OFF})
     if candidate is None:
         return reading(
             screen=kind,
             warnings=(
                 "Valeur illisible : reprenez la photo de face, plus près, sans reflet ni "
                 "flou, ou saisissez-la à la main.",
+                *([small] if small else []),
                 *warnings,
             ),
         )
@@ -225,6 +239,8 @@ def _read_image(
     warnings.extend(r for r in remarks(candidate) if r not in warnings)
     if not confident:
         warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
+        if small:
+            warnings.insert(1, small)
     LOG.debug("%s: %s, %s: %s (%s)", source.name, variants, title, verdict, rule)
     return reading(
         screen=kind,

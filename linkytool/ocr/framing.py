@@ -1,0 +1,59 @@
+"""How large the screen's dots are in the photo, and what to tell a user whose screen is
+too small in it.
+
+The panel's dot pitch in the photo [px] is the largest single factor in whether a hard
+photo reads confidently (ocr43b's census, docs/ocr.md "twelfth pass": under 4 px a dot
+pitch 41 % of the exact fields read confidently, from 4 px on 81.5 %). A reading that is
+to confirm on such a photo cannot be mended by the reader: the user can, by stepping
+closer or zooming, and is told so in French.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from linkytool.ocr.lcd_layout import PANEL_H, PANEL_W
+from linkytool.ocr.lcdgrid import GridSample
+from linkytool.ocr.settings import SETTINGS
+from linkytool.textfmt import french_number
+
+
+def dot_pitch_px(quad: npt.NDArray[np.float64], grid: GridSample) -> float:
+    """The panel's dot pitch in the photo [photo px], the smaller of its two axes.
+
+    ``quad`` is the panel's corners TL, TR, BR, BL in the photo [px], rectified onto
+    ``PANEL_W × PANEL_H`` standard pitches of ``grid.px_per_dot`` px; a lattice measured
+    on the rectified panel gives its own pitch [rectified px] (a wide panel holds more
+    pitches than the standard layout), else the standard pitch is the dot pitch.
+    """
+    corners = np.asarray(quad, dtype=np.float64)
+    sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)  # top, right, ...
+    standard_x = (sides[0] + sides[2]) / 2 / PANEL_W  # photo px a standard pitch
+    standard_y = (sides[1] + sides[3]) / 2 / PANEL_H
+    if grid.lattice is None:
+        return float(min(standard_x, standard_y))
+    pitch_x, pitch_y = grid.lattice.pitch
+    return float(
+        min(pitch_x * standard_x / grid.px_per_dot, pitch_y * standard_y / grid.px_per_dot)
+    )
+
+
+def small_screen_remark(pitch: float) -> str | None:
+    """The advice for a reading to confirm whose screen's dot pitch is ``pitch`` [photo
+    px]: None when the dots are large enough (``Settings.small_screen_pitch``).
+
+    The figure itself is not shown: on a wide panel read on the standard layout the
+    measure can be a third off (lead, stop 43: 1.4 px measured for 2.1 drawn), while
+    which side of the bound it falls is what the advice needs."""
+    least = SETTINGS.small_screen_pitch
+    if pitch >= least:
+        return None
+    return (
+        "L'écran est trop petit sur la photo pour une lecture sûre (moins de "
+        f"{french_number(least, '.0f')} pixels par point de l'afficheur) : rapprochez-vous "
+        "ou zoomez, puis reprenez la photo."
+    )
+
+
+__all__ = ["dot_pitch_px", "small_screen_remark"]
