@@ -31,6 +31,10 @@ class PhotoOutcome:
     recorded: bool  # the reading and the photo are now in the dossier
     problem: str | None  # French, why the photo must be retaken (not recorded)
     screen: str | None  # the screen kind OCR saw
+    #: French, what to check or change for a value recorded to confirm: the reader's
+    #: first remark past the generic one (a screen too small in the photo, digits of
+    #: an unusual design...); None when it gave none
+    advice: str | None = None
 
 
 def _refused(problem: str) -> PhotoOutcome:
@@ -51,6 +55,7 @@ def record_photo(
     from linkytool.mes import service
     from linkytool.mes.errors import DossierPhotoError
     from linkytool.mes.pack import default_screen_reader
+    from linkytool.ocr.candidate import TO_CONFIRM_REMARK  # says nothing the status does not
 
     read = reader or default_screen_reader()
     if read is None:
@@ -73,7 +78,11 @@ def record_photo(
         problem = exc.message if exc.screen is not None else (warning or exc.message)
         value = getattr(reading, "value", None)
         return PhotoOutcome(value, confidence, False, False, problem, screen)
-    return PhotoOutcome(result.value, confidence, result.confident, True, None, screen)
+    advice = None
+    if not result.confident:
+        remarks = (w for w in getattr(reading, "warnings", ()) if w != TO_CONFIRM_REMARK)
+        advice = next(remarks, None)
+    return PhotoOutcome(result.value, confidence, result.confident, True, None, screen, advice)
 
 
 __all__ = ["PhotoOutcome", "PhotoReader", "record_photo"]

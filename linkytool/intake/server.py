@@ -105,7 +105,9 @@ def slot_answer(slot: Slot, outcome: PhotoOutcome, done: bool) -> dict[str, Any]
     """The JSON the phone page shows for ``outcome``."""
     if outcome.recorded:
         status = "sur" if outcome.confident else "a_confirmer"
-        message = "" if outcome.confident else "vérifiez la valeur ou reprenez la photo"
+        message = ""
+        if not outcome.confident:
+            message = outcome.advice or "vérifiez la valeur ou reprenez la photo"
     else:
         status, message = "a_reprendre", outcome.problem or "photo illisible"
     return {

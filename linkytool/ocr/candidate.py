@@ -39,6 +39,9 @@ class Repair(StrEnum):
     CUT_OFF = "cut_off"
 
 
+#: The remark that opens every value to confirm (the repairs' remarks say why, after it).
+TO_CONFIRM_REMARK = "Valeur à confirmer : lecture incertaine."
+
 #: The French remark of each repair (shown when the value is to confirm).
 REPAIR_REMARKS: dict[Repair, str] = {
     Repair.LAYOUT: "Valeur reconstituée d'après la disposition de l'écran : vérifiez-la.",
@@ -103,4 +106,11 @@ def remarks(candidate: Candidate) -> tuple[str, ...]:
     return tuple(REPAIR_REMARKS[r] for r in Repair if r in candidate.repairs)
 
 
-__all__ = ["REPAIR_REMARKS", "Candidate", "Repair", "remarks", "touches_unseen"]
+__all__ = [
+    "REPAIR_REMARKS",
+    "TO_CONFIRM_REMARK",
+    "Candidate",
+    "Repair",
+    "remarks",
+    "touches_unseen",
+]

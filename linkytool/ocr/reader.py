@@ -24,7 +24,7 @@ import numpy as np
 from PIL import Image
 
 from linkytool.ocr import engine
-from linkytool.ocr.candidate import touches_unseen
+from linkytool.ocr.candidate import TO_CONFIRM_REMARK, touches_unseen
 from linkytool.ocr.dotmatrix import detect_fonts
 from linkytool.ocr.framing import dot_pitch_px, small_screen_remark
 from linkytool.ocr.lcdgrid import resample
@@ -79,7 +79,7 @@ def _guess_reading(
         lines=guess.lines,
         references=references,
         title=guess.lines[0],
-        warnings=("Valeur à confirmer : lecture incertaine.", *remarks(candidate)),
+        warnings=(TO_CONFIRM_REMARK, *remarks(candidate)),
     )
 
 
@@ -238,7 +238,7 @@ def _read_image(
     confident = verdict is Verdict.CONFIDENT
     warnings.extend(r for r in remarks(candidate) if r not in warnings)
     if not confident:
-        warnings.insert(0, "Valeur à confirmer : lecture incertaine.")
+        warnings.insert(0, TO_CONFIRM_REMARK)
         if small:
             warnings.insert(1, small)
     LOG.debug("%s: %s, %s: %s (%s)", source.name, variants, title, verdict, rule)

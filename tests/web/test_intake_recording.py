@@ -103,3 +103,39 @@ def test_a_reader_that_refuses_the_photo_gives_its_french_message(
 
     outcome = record_photo(dossier, SLOT["prm"], _photo(dossier, samples_dir), reader=refuse)
     assert not outcome.recorded and outcome.problem == "Image tronquée : photo-numero-prm.jpg."
+
+
+def test_a_value_to_confirm_tells_the_phone_what_to_change(
+    dossier: Path, samples_dir: Path
+) -> None:
+    """The phone is in the installer's hand: a value recorded to confirm carries the
+    reader's first specific remark (here: the screen too small in the photo), not only
+    the generic « vérifiez la valeur »; a confident one carries none."""
+    from linkytool.intake.server import slot_answer
+    from linkytool.ocr.candidate import TO_CONFIRM_REMARK
+    from linkytool.ocr.framing import small_screen_remark
+
+    closer = small_screen_remark(2.5)
+    assert closer is not None
+    photo = _photo(dossier, samples_dir)
+    unsure = _reading(
+        "prm",
+        "30002345678901",
+        confident=False,
+        confidence=0.4,
+        warnings=(TO_CONFIRM_REMARK, closer, "Chiffres d'un dessin inhabituel."),
+    )
+    outcome = record_photo(dossier, SLOT["prm"], photo, reader=lambda path: unsure)
+    assert outcome.recorded and not outcome.confident and outcome.advice == closer
+    answer = slot_answer(SLOT["prm"], outcome, done=False)
+    assert answer["status"] == "a_confirmer" and answer["message"] == closer
+
+    generic = _reading("prm", "30002345678901", confident=False, warnings=(TO_CONFIRM_REMARK,))
+    outcome = record_photo(dossier, SLOT["prm"], photo, reader=lambda path: generic)
+    message = slot_answer(SLOT["prm"], outcome, done=False)["message"]
+    assert outcome.advice is None and message == "vérifiez la valeur ou reprenez la photo"
+
+    sure = _reading("prm", "30002345678901", warnings=(closer,))
+    outcome = record_photo(dossier, SLOT["prm"], photo, reader=lambda path: sure)
+    assert outcome.confident and outcome.advice is None
+    assert slot_answer(SLOT["prm"], outcome, done=False)["message"] == ""
