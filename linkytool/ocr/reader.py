@@ -176,7 +176,8 @@ def _read_image(
         if guess is not None:
             return _guess_reading(guess, source, crop, when, references)
     lines = reads[0].text
-    # a screen too small in the photo: said with every reading not confident below
+    # a screen too small in the photo: said with a value to confirm or illegible (an
+    # illegible title already says « plus près »; a photo of something else is no screen)
     small = (
         small_screen_remark(dot_pitch_px(choice.quad, reads[0].grid))
         if choice.quad is not None
@@ -198,7 +199,6 @@ def _read_image(
             warnings=(
                 "Titre de l'écran illisible : reprenez la photo de face, plus près, "
                 "sans reflet ni flou.",
-                *([small] if small else []),
             ),
         )
     warnings: list[str] = []

@@ -95,3 +95,11 @@ def test_the_standard_panel_pitch_is_its_quad_over_its_pitches() -> None:
     half = dot_pitch_px(np.asarray(choice.quad) / 2, choice.first.grid)
     assert full == pytest.approx(8.5, abs=0.2)
     assert half == pytest.approx(full / 2)
+
+
+def test_an_illegible_title_gets_no_second_advice_to_step_closer() -> None:
+    """Its own message already says « plus près », and a photo of something else than a
+    Linky has no screen to bring closer."""
+    reading = read_image(Image.open(SAMPLES_PHOTOS / "t18-not-linky.jpg").convert("RGB"))
+    assert reading.screen.value == "not_linky"
+    assert not any(STEP_CLOSER in warning for warning in reading.warnings)
