@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from linkytool.ocr.lcd_layout import PANEL_H, PANEL_W
 from linkytool.ocr.lcdgrid import GridSample
+from linkytool.ocr.rectify import quad_pitches
 from linkytool.ocr.settings import SETTINGS
 from linkytool.textfmt import french_number
 
@@ -27,12 +27,9 @@ def dot_pitch_px(quad: npt.NDArray[np.float64], grid: GridSample) -> float:
     on the rectified panel gives its own pitch [rectified px] (a wide panel holds more
     pitches than the standard layout), else the standard pitch is the dot pitch.
     """
-    corners = np.asarray(quad, dtype=np.float64)
-    sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)  # top, right, ...
-    standard_x = (sides[0] + sides[2]) / 2 / PANEL_W  # photo px a standard pitch
-    standard_y = (sides[1] + sides[3]) / 2 / PANEL_H
+    standard_x, standard_y = quad_pitches(quad)  # photo px a standard pitch
     if grid.lattice is None:
-        return float(min(standard_x, standard_y))
+        return min(standard_x, standard_y)
     pitch_x, pitch_y = grid.lattice.pitch
     return float(
         min(pitch_x * standard_x / grid.px_per_dot, pitch_y * standard_y / grid.px_per_dot)

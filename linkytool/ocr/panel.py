@@ -34,10 +34,9 @@ from linkytool.ocr.lcdgrid import (
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
 from linkytool.ocr.rectify import (
     BORDER,
-    PANEL_H,
-    PANEL_W,
     PX_PER_DOT,
     Warper,
+    quad_pitches,
     rectify,
     refine_quad,
 )
@@ -407,12 +406,8 @@ def rewarp_px_per_dot(lattice: Lattice, quad: npt.NDArray[np.float64]) -> int:
     the photo often shows its dots larger (lead, stop 42: 12 of 21 lattice panels of wide
     seed 87411 rectified at a median 0.77 of the photo's pitch, down to 0.52).
     """
-    corners = np.asarray(quad, dtype=np.float64)
-    sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)  # top, right, ...
-    photo_x = (sides[0] + sides[2]) / 2 / (PANEL_W * PX_PER_DOT)
-    photo_y = (sides[1] + sides[3]) / 2 / (PANEL_H * PX_PER_DOT)
     wanted = round(PX_PER_DOT * PX_PER_DOT / min(lattice.pitch))
-    allowed = int(PX_PER_DOT * min(photo_x, photo_y))
+    allowed = int(min(quad_pitches(quad)))
     return max(PX_PER_DOT, min(wanted, allowed))
 
 

@@ -50,6 +50,15 @@ def rectified_size(px_per_dot: int = PX_PER_DOT, border: int = BORDER) -> tuple[
     return ((PANEL_W + 2 * border) * px_per_dot, (PANEL_H + 2 * border) * px_per_dot)
 
 
+def quad_pitches(quad: Quad) -> tuple[float, float]:
+    """Photo px a standard pitch along x and y: ``quad``'s (TL, TR, BR, BL) mean side
+    lengths over the standard panel's ``PANEL_W × PANEL_H`` pitches it is rectified onto
+    (the resolution the photo shows the panel at, whatever :func:`rectify` samples)."""
+    corners = np.asarray(quad, dtype=np.float64)
+    sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)  # top, right, ...
+    return float((sides[0] + sides[2]) / 2 / PANEL_W), float((sides[1] + sides[3]) / 2 / PANEL_H)
+
+
 def rectify(
     image: Image.Image, quad: Quad, px_per_dot: int = PX_PER_DOT, border: int = BORDER
 ) -> Image.Image:
@@ -157,6 +166,7 @@ __all__ = [
     "gap_centres",
     "homography",
     "place",
+    "quad_pitches",
     "rectified_size",
     "rectify",
     "refine_quad",
