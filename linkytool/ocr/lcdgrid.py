@@ -85,6 +85,14 @@ class GridSample:
         return dot_centres(self.offset, self.scale, self.px_per_dot)
 
     @property
+    def pitch(self) -> tuple[float, float]:
+        """Dot pitch along x and y [rectified px]: the measured lattice's, else the
+        standard layout's ``px_per_dot`` × its fitted scale."""
+        if self.lattice is not None:
+            return self.lattice.pitch
+        return self.px_per_dot * self.scale[0], self.px_per_dot * self.scale[1]
+
+    @property
     def unseen(self) -> npt.NDArray[np.bool_]:
         """(2, 16) True for each cell with a dot centre outside the panel image: a lattice
         measured on part of a panel (a quad that cut it) extends past the image, and what
@@ -743,7 +751,7 @@ def line_beside_rows(grid: GridSample, lines: tuple[int, ...] = (0, 1)) -> bool:
     smooth = _smoothed(grid)
     xs, ys = grid.centres
     height, width = smooth.shape
-    pitch = grid.lattice.pitch[1] if grid.lattice is not None else grid.px_per_dot * grid.scale[1]
+    pitch = grid.pitch[1]
     columns = smooth[:, _index(xs, width)]
     for line in lines:
         rows = ys[line * ROWS : (line + 1) * ROWS]

@@ -62,13 +62,7 @@ def spans_pitch(read: PanelRead) -> bool:
     pitches has its lattice measured at 4-5 px a pitch (ocr41b's census, tuning seeds
     145901 and 145902, wide geometry: every exact field held back by that window alone
     was read on a lattice of 4.0-5.7 px)."""
-    grid = read.grid
-    pitch = (
-        grid.lattice.pitch
-        if grid.lattice is not None
-        else tuple(grid.px_per_dot * s for s in grid.scale)
-    )
-    return read.variant.window >= min(pitch)
+    return read.variant.window >= min(read.grid.pitch)
 
 
 def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
