@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from PIL import Image, ImageFilter
 
 from ocrsynth import PhotoSpec, PhotoTruth, generate_photo, geometry
 from ocrsynth.font5x7 import FONTS, glyph_bits
+from ocrsynth.legibility import LEGIBLE_CONTRAST, digit_contrast, value_legible
 from ocrsynth.render import CHAR_PITCH, LINE_PITCH, TEXT_DOTS_H, TEXT_DOTS_W
 
 Array = npt.NDArray[np.float64]
@@ -114,3 +116,45 @@ def test_orientations_keep_the_text_quad_on_the_dots() -> None:
         spec = PhotoSpec(scene="prm", level="normal", size=(1600, 1200), orientation=orientation)
         image, truth = generate_photo(spec, np.random.default_rng(orientation))
         assert oracle_read(image, truth) == truth.lines[1].strip().replace("O", "0")
+
+
+def _drawn(spec: PhotoSpec, seed: int) -> tuple[Image.Image, dict[str, object]]:
+    image, truth = generate_photo(spec, np.random.default_rng([44, seed]))
+    return image, truth.to_dict()
+
+
+def test_a_clear_screen_is_legible_and_a_washed_out_one_is_not() -> None:
+    """The legibility measure on the same scene drawn clear and with almost no ink: the
+    digits' contrast falls under the threshold a person reads at (lead, stop 44)."""
+    clear = PhotoSpec(scene="prm", level="normal", size=(1600, 1200))
+    faint = PhotoSpec(
+        scene="prm", level="hard", size=(1600, 1200), overrides={"lcd_contrast": 0.02}
+    )
+    image, truth = _drawn(clear, 1)
+    contrast = digit_contrast(image, truth)
+    assert contrast is not None and contrast > 2 * LEGIBLE_CONTRAST
+    assert value_legible(image, truth)
+    image, truth = _drawn(faint, 1)
+    contrast = digit_contrast(image, truth)
+    assert contrast is not None and contrast < LEGIBLE_CONTRAST
+    assert not value_legible(image, truth)
+
+
+@pytest.mark.parametrize("font", ["hd44780", "x11_5x8"])
+def test_the_measure_finds_the_digits_on_wide_panels(font: str) -> None:
+    """Wide panels (20 columns, 5 × 8 cells, other gaps): the measure samples the
+    lattice the params describe; a dot area read a row or a column off would mix lit
+    and unlit dots and fall under the threshold on a clear photo."""
+    for seed in range(3):
+        spec = PhotoSpec(
+            scene="date", level="normal", size=(1600, 1200), font=font, geometry="wide"
+        )
+        image, truth = _drawn(spec, seed)
+        contrast = digit_contrast(image, truth)
+        assert contrast is not None and contrast > 2 * LEGIBLE_CONTRAST, (seed, truth["params"])
+
+
+def test_the_measure_leaves_screens_without_digits_alone() -> None:
+    image, truth = _drawn(PhotoSpec(scene="screen_off", level="normal", size=(1600, 1200)), 0)
+    assert digit_contrast(image, truth) is None
+    assert value_legible(image, truth)
