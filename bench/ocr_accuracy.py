@@ -32,6 +32,12 @@ level:
 * conf-wrong: confident but wrong value or screen kind (must be 0);
 * kind: screen kind right, over every photo of the level (other / not-a-Linky included);
 * median s/photo: wall time of ``read_photo`` (load average printed: shared machine).
+
+A second table gives the same counts over the fields a person can read at all: drawn
+photos whose weakest digit stands at least ``LEGIBLE_CONTRAST`` noise standard
+deviations over the unlit dots (``ocrsynth.legibility``; some ``hard`` draws show no
+readable digit). The first table, over every photo, stays the reference; confident-wrong
+readings count on every photo in both.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "devtools"))  # the synthetic-photo generator (not in the wheel)
@@ -55,6 +63,7 @@ from linkytool.ocr import PhotoError, read_photo  # noqa: E402
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts  # noqa: E402
 from linkytool.ocr.font5x7 import FONTS  # noqa: E402
 from ocrsynth import LEVELS, generate_set  # noqa: E402
+from ocrsynth.legibility import LEGIBLE_CONTRAST, value_legible  # noqa: E402
 from ocrsynth.meter import GEOMETRIES  # noqa: E402
 from ocrsynth.truth import load_truth  # noqa: E402
 
@@ -82,6 +91,11 @@ class Tally:
     wrong: list[str] = field(default_factory=list)
     #: Photos not read confidently right (listed with --verbose).
     misses: list[str] = field(default_factory=list)
+    #: Fields of photos a person can read (``ocrsynth.legibility``), and their counts.
+    legible_fields: int = 0
+    legible_exact: int = 0
+    legible_confident_right: int = 0
+    legible_confident_wrong: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,8 +132,27 @@ def read_one(task: tuple[tuple[str, ...], str]) -> Outcome:
     )
 
 
-def score(tally: Tally, truth: dict[str, object], path: Path, outcome: Outcome) -> None:
-    """Count one photo's reading."""
+def legible(truth: dict[str, object], path: Path) -> bool:
+    """Whether a person can read the value of a value photo (True for a photo the
+    measure does not apply to: no dot area drawn, a real photo)."""
+    if truth.get("kind") not in VALUE_KINDS or not truth.get("text_quad"):
+        return True
+    with Image.open(path) as image:
+        return value_legible(image, truth)
+
+
+def score(
+    tally: Tally, truth: dict[str, object], path: Path, outcome: Outcome, readable: bool = True
+) -> None:
+    """Count one photo's reading (``readable``: a person can read its value)."""
+    if truth.get("kind") in VALUE_KINDS and readable:
+        right = outcome.error is None and (
+            outcome.screen == truth.get("kind") and outcome.value == truth.get("value")
+        )
+        tally.legible_fields += 1
+        tally.legible_exact += right
+        tally.legible_confident_right += outcome.confident and right
+        tally.legible_confident_wrong += outcome.confident and not right
     tally.photos += 1
     tally.seconds.append(outcome.seconds)
     if outcome.error is not None:
@@ -190,6 +223,35 @@ def real_set(folder: Path) -> tuple[list[tuple[dict[str, object], Path]], str]:
     document = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     entries = document.get("photos", document) if isinstance(document, dict) else document
     return [(e, folder / e["file"]) for e in entries], f"real photos: {folder}"
+
+
+def print_legible(results: list[tuple[str, str, Tally]]) -> None:
+    """The second table: the counts over the fields a person can read."""
+    print(
+        f"fields a person can read (weakest digit >= {LEGIBLE_CONTRAST} noise sd, "
+        "ocrsynth.legibility):"
+    )
+    header = (
+        f"{'font':<9} {'level':<8} {'legible':>14} {'exact':>8} {'conf-right':>10} "
+        f"{'conf-wrong':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    totals = Tally()
+    for font, name, t in [*results, ("all", "", totals)]:
+        if t is totals:
+            for _, _, each in results:
+                totals.fields += each.fields
+                totals.legible_fields += each.legible_fields
+                totals.legible_exact += each.legible_exact
+                totals.legible_confident_right += each.legible_confident_right
+                totals.legible_confident_wrong += each.legible_confident_wrong
+        share = f"{t.legible_fields}/{t.fields}"
+        print(
+            f"{font:<9} {name:<8} {share:>14} {pct(t.legible_exact, t.legible_fields):>8} "
+            f"{pct(t.legible_confident_right, t.legible_fields):>10} "
+            f"{t.legible_confident_wrong:>10}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             chosen = reader_fonts(held_out, args.templates == "all")
             tasks = [(chosen, str(path)) for _, path in photos]
             for (truth, path), outcome in zip(photos, pool.imap(read_one, tasks), strict=True):
-                score(tally, truth, path, outcome)
+                score(tally, truth, path, outcome, legible(truth, path))
             results.append((font, name, tally))
             t = tally
             median = statistics.median(t.seconds) if t.seconds else float("nan")
@@ -314,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         f"load average (1 min) before/after: {load_before:.1f} / {load_after:.1f} on "
         f"{os.cpu_count()} CPUs"
     )
+    print_legible(results)
     total_wrong = sum(t.confident_wrong for _, _, t in results)
     for font, name, t in results:
         shown = t.wrong + (t.misses if args.verbose else [])
