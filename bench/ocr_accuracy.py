@@ -36,8 +36,8 @@ level:
 A second table gives the same counts over the fields a person can read at all: drawn
 photos whose weakest digit stands at least ``LEGIBLE_CONTRAST`` noise standard
 deviations over the unlit dots (``ocrsynth.legibility``; some ``hard`` draws show no
-readable digit). The first table, over every photo, stays the reference; confident-wrong
-readings count on every photo in both.
+readable digit). The first table, over every photo, stays the reference: its conf-wrong
+counts every photo, the second's only the legible ones.
 """
 
 from __future__ import annotations
