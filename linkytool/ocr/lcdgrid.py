@@ -139,10 +139,11 @@ def darkness_map(grey: FloatArray, px_per_dot: int = PX_PER_DOT) -> FloatArray:
     """Darkness relative to the local background in [0, 1] (0 = panel background).
 
     The background is the brightest level around each pixel (coarse max filter over
-    9 dot pitches): a gradient, a shadow edge or a glare spot shifts it, the ink stays
-    relatively dark (illumination correction).
+    ``Settings.background_window`` dot pitches): a gradient, a shadow edge or a glare
+    spot shifts it, the ink stays relatively dark (illumination correction).
     """
-    background = np.maximum(_coarse_filter(grey, px_per_dot, 9, maximum=True), 1.0)
+    window = SETTINGS.background_window
+    background = np.maximum(_coarse_filter(grey, px_per_dot, window, maximum=True), 1.0)
     result: FloatArray = np.clip((background - grey) / background, 0.0, 1.0).astype(np.float32)
     return result
 

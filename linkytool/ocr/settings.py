@@ -102,6 +102,19 @@ class Settings:
         "x11_5x7, x11_5x8, tailed and hd44780)"
     )
 
+    # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
+    #: Side [standard dot pitches] of the square whose brightest level is a pixel's
+    #: background. A phone's specular highlight on the window is an ellipse about 5
+    #: pitches high (``ocrsynth.camera``: 1/e² half-height 0.05 of the panel's width):
+    #: over 9 pitches, the highlight's core became the background of dots beyond its
+    #: edge, whose unlit dots then read dark and contradicted the digit's shape. 5
+    #: pitches still reach the blank column beside every cell (a cell is 5 dots wide,
+    #: one blank column at least). 9 (the first reader's, never measured) -> 5: lead,
+    #: stop 44, tuning seed 85431 (camera model, normal: 12 of 14 exact fields held by
+    #: the unfamiliar-digits doubt or the title under a highlight read confidently at 5,
+    #: 7 at 7; default and camera sets checked before and after, see docs/ocr.md).
+    background_window: int = 5
+
     # --- the decision (linkytool.ocr.policy) ---
     #: A value is confident only if every digit's margin reaches this in every variant
     #: [dots] (935 digits of 150 hard photos: no wrong digit at any margin; 6 right
