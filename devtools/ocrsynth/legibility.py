@@ -26,8 +26,8 @@ import numpy.typing as npt
 from PIL import Image, ImageFilter
 
 from ocrsynth import geometry
-from ocrsynth.font5x7 import font_rows, glyph_bits
-from ocrsynth.render import COLS, STANDARD_GEOMETRY, LcdGeometry
+from ocrsynth.font5x7 import COLS, font_rows, glyph_bits
+from ocrsynth.render import STANDARD_GEOMETRY, LcdGeometry
 
 Array = npt.NDArray[np.float64]
 
