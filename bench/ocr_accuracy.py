@@ -237,15 +237,14 @@ def print_legible(results: list[tuple[str, str, Tally]]) -> None:
     )
     print(header)
     print("-" * len(header))
-    totals = Tally()
+    totals = Tally(
+        fields=sum(t.fields for _, _, t in results),
+        legible_fields=sum(t.legible_fields for _, _, t in results),
+        legible_exact=sum(t.legible_exact for _, _, t in results),
+        legible_confident_right=sum(t.legible_confident_right for _, _, t in results),
+        legible_confident_wrong=sum(t.legible_confident_wrong for _, _, t in results),
+    )
     for font, name, t in [*results, ("all", "", totals)]:
-        if t is totals:
-            for _, _, each in results:
-                totals.fields += each.fields
-                totals.legible_fields += each.legible_fields
-                totals.legible_exact += each.legible_exact
-                totals.legible_confident_right += each.legible_confident_right
-                totals.legible_confident_wrong += each.legible_confident_wrong
         share = f"{t.legible_fields}/{t.fields}"
         print(
             f"{font:<9} {name:<8} {share:>14} {pct(t.legible_exact, t.legible_fields):>8} "

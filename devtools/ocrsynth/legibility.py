@@ -73,7 +73,8 @@ def _digit_cells(lines: Sequence[str], panel: LcdGeometry) -> list[tuple[int, in
     return [cell for cell in cells if cell[1] < panel.columns]
 
 
-def _bilinear(grey: Array, points: Array) -> Array:
+def bilinear(grey: Array, points: Array) -> Array:
+    """``grey`` sampled at ``points`` (n, 2) [px, x then y], interpolated bilinearly."""
     x = np.clip(points[:, 0], 0, grey.shape[1] - 2)
     y = np.clip(points[:, 1], 0, grey.shape[0] - 2)
     x0, y0 = x.astype(int), y.astype(int)
@@ -106,7 +107,7 @@ def _contrast_on(
         dots = np.array(
             [[col0 + k + 0.5, row0 + r + 0.5] for r in range(panel.cell_rows) for k in range(COLS)]
         )
-        darkness = -_bilinear(grey, geometry.apply_homography(to_image, dots) - low)
+        darkness = -bilinear(grey, geometry.apply_homography(to_image, dots) - low)
         bits = np.zeros((panel.cell_rows, COLS), dtype=np.bool_)
         glyph = glyph_bits(digit, font)
         bits[: min(panel.cell_rows, glyph.shape[0])] = glyph[: panel.cell_rows]
@@ -144,4 +145,4 @@ def value_legible(image: Image.Image, truth: Mapping[str, Any]) -> bool:
     return contrast is None or contrast >= LEGIBLE_CONTRAST
 
 
-__all__ = ["LEGIBLE_CONTRAST", "digit_contrast", "drawn_geometries", "value_legible"]
+__all__ = ["LEGIBLE_CONTRAST", "bilinear", "digit_contrast", "drawn_geometries", "value_legible"]

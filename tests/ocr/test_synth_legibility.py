@@ -16,23 +16,10 @@ from PIL import Image, ImageFilter
 
 from ocrsynth import PhotoSpec, PhotoTruth, generate_photo, geometry
 from ocrsynth.font5x7 import FONTS, glyph_bits
-from ocrsynth.legibility import LEGIBLE_CONTRAST, digit_contrast, value_legible
+from ocrsynth.legibility import LEGIBLE_CONTRAST, bilinear, digit_contrast, value_legible
 from ocrsynth.render import CHAR_PITCH, LINE_PITCH, TEXT_DOTS_H, TEXT_DOTS_W
 
 Array = npt.NDArray[np.float64]
-
-
-def _bilinear(grey: Array, points: Array) -> Array:
-    x = np.clip(points[:, 0], 0, grey.shape[1] - 2)
-    y = np.clip(points[:, 1], 0, grey.shape[0] - 2)
-    x0, y0 = x.astype(int), y.astype(int)
-    fx, fy = x - x0, y - y0
-    return np.asarray(
-        grey[y0, x0] * (1 - fx) * (1 - fy)
-        + grey[y0, x0 + 1] * fx * (1 - fy)
-        + grey[y0 + 1, x0] * (1 - fx) * fy
-        + grey[y0 + 1, x0 + 1] * fx * fy
-    )
 
 
 def oracle_read(image: Image.Image, truth: PhotoTruth) -> str:
@@ -53,8 +40,8 @@ def oracle_read(image: Image.Image, truth: PhotoTruth) -> str:
         left = cell * CHAR_PITCH
         dots = [[left + k + 0.5, top + r + 0.5] for r in range(7) for k in range(5)]
         gaps = [[left + side, top + r + 0.5] for r in range(7) for side in (-0.5, 5.5)]
-        values = _bilinear(grey, geometry.apply_homography(to_image, np.array(dots)))
-        background = np.median(_bilinear(grey, geometry.apply_homography(to_image, np.array(gaps))))
+        values = bilinear(grey, geometry.apply_homography(to_image, np.array(dots)))
+        background = np.median(bilinear(grey, geometry.apply_homography(to_image, np.array(gaps))))
         darkness.append(np.maximum(0.0, background - values))
     cells = np.array(darkness)
     ink = max(float(np.percentile(cells, 97)) * 0.6, 1e-6)
