@@ -52,6 +52,7 @@ def test_an_x11_index_title_every_variant_reads_is_certain(
     assert held_out_verdict(photo, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "905", False)
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_an_unfamiliar_design_doubted_in_the_widest_window_alone_is_to_confirm(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

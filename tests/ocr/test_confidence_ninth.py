@@ -55,6 +55,7 @@ def test_one_cell_text_naming_the_spotted_screen_alone_confirms_it(
     assert screenkind._one_text_names_it(kind, texts, tesseract) is confirms
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_an_x11_index_title_one_sampling_reads_is_certain(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -52,6 +52,7 @@ def test_shape_contradicts_names_the_cells_whose_shape_rules_out_their_nearest()
 
 
 @pytest.mark.parametrize(("index", "truth"), [(13, "26315909892669"), (27, "19153523629702")])
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_flagged_one_three_dots_wide_is_no_four(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: int, truth: str
 ) -> None:

@@ -71,6 +71,7 @@ def cut_off_rule_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reader, "touches_unseen", lambda cells, unseen: False)
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_short_date_read_on_a_lattice_past_the_panel_is_to_confirm(tmp_path: Path) -> None:
     """ocr43a's tuning seed 148002, X11 5x8 held out, wide hard photo 7: the quad found
     covers part of the panel, the lattice measured on it runs past the image on both
@@ -85,6 +86,7 @@ def test_a_short_date_read_on_a_lattice_past_the_panel_is_to_confirm(tmp_path: P
     assert REPAIR_REMARKS[Repair.CUT_OFF] in reading.warnings
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_without_the_rule_that_short_date_was_confidently_wrong(
     tmp_path: Path, cut_off_rule_off: None
 ) -> None:

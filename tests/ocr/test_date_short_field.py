@@ -36,6 +36,7 @@ def test_a_lone_digit_in_a_two_digit_field_makes_a_guess(
     assert found.repaired is guess
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_day_whose_first_digit_is_in_a_shade_is_not_read_confidently(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

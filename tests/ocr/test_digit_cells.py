@@ -111,6 +111,7 @@ def test_a_date_whose_slashes_read_commas_parses() -> None:
     assert match is not None and match.value == "2026-09-01T12:30" and not match.repaired
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_x11_photos_whose_title_or_slashes_were_misread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

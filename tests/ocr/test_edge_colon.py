@@ -25,6 +25,7 @@ def test_a_colon_at_a_tokens_edge_is_one_of_its_number_cells() -> None:
     assert number_cells(list("12:"), None)[1] == [0, 1, 2]
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_an_x11_1_read_as_a_colon_opening_a_date_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,6 +36,7 @@ def test_a_faint_step_in_noise_is_found_on_profiles_averaged_along_the_edge() ->
     assert np.median(np.abs(raw[np.isfinite(raw)] - 11.5)) > 2
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_dim_panels_left_edge_is_not_tilted_by_noise(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,7 +22,12 @@ import pytest
 from linkytool.ocr import dates, dotmatrix, read_photo, screenkind
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 
-from .conftest import bench_photo, lattice_rules_off, panel_rules_off
+from .conftest import (
+    bench_photo,
+    lattice_rules_off,
+    nine_pitch_background_set,
+    panel_rules_off,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +53,7 @@ def _read(path: Path, font: str) -> tuple[str | None, bool]:
         (24, "2027-12-22"),  # "22K12/2027": a slash read K, leaning to a digit (2)
     ],
 )
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_date_token_whose_x11_slashes_misread_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: int, value: str
 ) -> None:
@@ -66,6 +72,7 @@ def test_a_date_token_whose_x11_slashes_misread_is_read(
         ("x11_5x8", 92032, 56, "2027-01-31"),  # "61/01/2027"
     ],
 )
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_date_no_calendar_holds_is_re_decided(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: tuple[str, int, int, str]
 ) -> None:
@@ -86,6 +93,7 @@ def test_a_date_no_calendar_holds_keeps_its_time_once_re_decided(
     is lost (``2025-03-14``). A pin of the rule on ocr42b's lattice, where the photos
     above read right without it."""
     monkeypatch.undo()  # the shipped panel and lattice rules
+    nine_pitch_background_set(monkeypatch)  # the darkness map the rule was set on
     photo, truth = bench_photo(tmp_path, "tailed", "hard", 8, seed=147310)
     assert truth == "2025-03-14T10:25"
     assert _read(photo, "tailed") == (truth, False)
@@ -101,6 +109,7 @@ def test_a_date_no_calendar_holds_keeps_its_time_once_re_decided(
         ("x11_5x7", 20, "07226870069722", "97226870069722"),  # a 0 beside a 9
     ],
 )
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_damaged_digit_keeps_its_own_when_the_panel_draws_the_next_unlike_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: tuple[str, int, str, str]
 ) -> None:
@@ -116,6 +125,7 @@ def test_a_damaged_digit_keeps_its_own_when_the_panel_draws_the_next_unlike_it(
     assert _read(photo, font) == (moved, False)
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_title_another_variant_reads_names_the_screen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -135,6 +145,7 @@ _FOUR_YEAR_CELLS = re.compile(
 
 
 @pytest.mark.parametrize("font", ["x11_5x7", "x11_5x8", "tailed"])
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_two_digit_year_glued_to_residue_is_not_four_year_cells(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, font: str
 ) -> None:

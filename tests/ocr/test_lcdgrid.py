@@ -90,6 +90,7 @@ def test_the_lattice_turned_is_the_one_drawn_on_the_panel_turned(geometry: LcdGe
     assert np.abs(turned.ys - ys).max() < pitch_y / 3
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_the_other_way_up_of_a_measured_quad_is_read_on_its_lattice(tmp_path: Path) -> None:
     """``bench/ocr_accuracy.py --geometry wide --level hard --seed 143801`` (ocr40a's
     tuning seed), HD44780 glyphs, photo 7: 5 px a pitch, 20 columns, one blank row between
@@ -166,6 +167,7 @@ def test_only_the_best_candidates_are_measured_on_their_lattice(
     assert 1 <= calls <= 2 * SETTINGS.lattice_candidates
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_screen_off_is_not_read_as_letters_on_a_lattice_fitted_to_its_noise(
     committed_reading: CommittedReadings,
 ) -> None:

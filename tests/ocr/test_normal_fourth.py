@@ -148,6 +148,7 @@ RULE_PHOTOS = [
 
 @pytest.mark.parametrize("rule", [True, False])
 @pytest.mark.parametrize("case", RULE_PHOTOS)
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_each_rule_makes_its_photo_confident(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: bool, case: RulePhoto
 ) -> None:

@@ -113,6 +113,7 @@ def test_a_shape_is_read_from_every_sampling_of_the_cell(
 
 
 @pytest.mark.parametrize("own_gap", [True, False])
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_five_alike_slashed_zeros_are_vouched_for_at_the_panels_own_gap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own_gap: bool
 ) -> None:

@@ -65,6 +65,7 @@ def test_digits_beside_letters_in_a_number_are_still_left_out() -> None:
         (25, 135002, "0"),  # "000000kWh" read "OOOOOOkWh": its round 0s as O
     ],
 )
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_number_glued_to_its_unit_leans_to_digits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index: int, seed: int, value: str
 ) -> None:
@@ -117,6 +118,7 @@ def test_tesseract_naming_the_spotted_title_stands_for_the_cell_text(
     assert not read_title(reads, "DATL").certain
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_the_green_channel_reads_where_the_first_variant_did_when_better_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

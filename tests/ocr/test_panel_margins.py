@@ -123,6 +123,7 @@ def test_a_witness_of_an_unfamiliar_design_counts_when_its_margin_clears_its_mis
     assert not ruled_out(cells, far, -cap - 0.1).any()  # a design no template explains
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_tailed_1_beside_the_panels_7_is_read_confidently(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from linkytool.ocr.result import ScreenKind
 
 from .conftest import make_scene, read_held_out
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_screen_off_with_a_scratch_offers_no_number(tmp_path: Path) -> None:
     data, truth = make_scene("alt", "normal", 36, 84205)
     assert truth.scene == "screen_off" and truth.value is None

@@ -46,6 +46,7 @@ def _count_quads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counted
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_the_search_stops_at_its_budget_and_fails_safe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,6 +72,7 @@ def test_the_search_stops_at_its_budget_and_fails_safe(
     assert REPAIR_REMARKS[Repair.SEARCH_CUT] not in unbounded.warnings
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_photo_within_the_budget_says_nothing_of_it(tmp_path: Path) -> None:
     """The shipped reader (budget 96) reads this 52-quad photo whole, sure."""
     photo, truth = bench_photo(tmp_path, "x11_5x8", "hard", 9, seed=125002)

@@ -34,6 +34,7 @@ def test_a_cell_whose_shape_rules_out_its_nearest_digit_disagrees() -> None:
     assert shape_disagrees(three, _costs_nearest("8"))  # a 3's open left side: no 8
 
 
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_lone_three_nearest_to_an_eight_is_not_read_confidently(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
