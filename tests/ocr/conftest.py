@@ -145,12 +145,10 @@ def wide_photo(
     return path, value
 
 
-def drawn_panel(
+def clean_panel(
     geometry: LcdGeometry, screen: Screen, *, font: str, dot_fill: float
 ) -> Image.Image:
-    """``screen`` drawn on a clean panel of ``geometry`` and placed as :func:`rectify`
-    places a panel (the standard panel's size, the bezel's border around): a panel of
-    another layout as the reader's later stages see it."""
+    """``screen`` drawn on a clean, backlit panel of ``geometry`` at 9 px a pitch."""
     style = LcdStyle(
         background=(176, 212, 118),
         ink=(28, 40, 24),
@@ -161,7 +159,16 @@ def drawn_panel(
         backlight=True,
         geometry=geometry,
     )
-    panel = render_lcd(screen, style, 9)
+    return render_lcd(screen, style, 9)
+
+
+def drawn_panel(
+    geometry: LcdGeometry, screen: Screen, *, font: str, dot_fill: float
+) -> Image.Image:
+    """:func:`clean_panel` placed as :func:`rectify` places a panel (the standard panel's
+    size, the bezel's border around): a panel of another layout as the reader's later
+    stages see it."""
+    panel = clean_panel(geometry, screen, font=font, dot_fill=dot_fill)
     image = Image.new("RGB", rectified_size(), (30, 30, 30))
     inner = panel.resize((PANEL_W * PX_PER_DOT, PANEL_H * PX_PER_DOT), Image.Resampling.BOX)
     image.paste(inner, (BORDER * PX_PER_DOT, BORDER * PX_PER_DOT))

@@ -28,10 +28,10 @@ from linkytool.ocr.lcdgrid import (
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.panel import VARIANTS, classify_grid, find_panel, read_panel, rewarp_px_per_dot
 from linkytool.ocr.rectify import PANEL_H, PANEL_W, PX_PER_DOT, rectified_size, rectify
-from ocrsynth.render import LcdGeometry, LcdStyle, render_lcd
+from ocrsynth.render import LcdGeometry
 from ocrsynth.screens import Screen
 
-from .conftest import wide_photo
+from .conftest import clean_panel, wide_photo
 
 LINES = ("NUMERO PRM", "12345678901234")
 SCREEN = Screen("prm", (LINES[0].ljust(16), LINES[1].center(16)), None)
@@ -79,17 +79,7 @@ def test_the_warp_never_draws_a_pitch_larger_than_the_photo_shows_it() -> None:
 def _photo(geometry: LcdGeometry) -> tuple[Image.Image, np.ndarray]:
     """``SCREEN`` drawn on a clean panel of ``geometry`` at 9 px a pitch (the photo), and
     the panel's quad in it."""
-    style = LcdStyle(
-        background=(176, 212, 118),
-        ink=(28, 40, 24),
-        ghost=0.02,
-        dot_fill=0.85,
-        contrast=0.9,
-        font="hd44780",
-        backlight=True,
-        geometry=geometry,
-    )
-    panel = render_lcd(SCREEN, style, 9)
+    panel = clean_panel(geometry, SCREEN, font="hd44780", dot_fill=0.85)
     photo = Image.new("RGB", (panel.width + 80, panel.height + 80), (30, 30, 30))
     photo.paste(panel, (40, 40))
     return photo, _quad(panel.width, panel.height) + 40.0
