@@ -327,14 +327,6 @@ def nine_pitch_background_set(monkeypatch: pytest.MonkeyPatch) -> None:
     square_background_set(monkeypatch, 9)
 
 
-@pytest.fixture
-def five_pitch_background(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The panel's background over 5 pitches and no nearer bound, as the reader had it
-    at stop 44 (``Settings.background_reach`` 0 -> 1 at stop 45): a pin set on that map
-    whose verdict the bound changes (docs/ocr.md, "A background within a pitch")."""
-    square_background_set(monkeypatch, 5)
-
-
 def square_background_set(monkeypatch: pytest.MonkeyPatch, window: int) -> None:
     """The background the brightest level of a ``window``-pitch square, without the
     bound within a pitch (``Settings.background_reach`` 0)."""
