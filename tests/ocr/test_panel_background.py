@@ -111,3 +111,22 @@ def test_a_reading_under_a_highlight_is_confident(
     assert held_out_verdict(photo, font) == (kind, value, True)
     square_background_set(monkeypatch, 9)
     assert held_out_verdict(photo, font) == (kind, value, False)
+
+
+@pytest.mark.parametrize(
+    ("name", "font", "value"),
+    [
+        ("alt-normal-camera-17-85620.jpg", "alt", "2025-01-11"),
+        ("x11_5x7-normal-camera-22-85620.jpg", "x11_5x7", "2026-10-17"),
+    ],
+)
+def test_a_date_where_a_highlight_fades_is_confident(
+    name: str, font: str, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clear date screens with a phone's highlight over part of the value, read right
+    but held to confirm on the 5-pitch square (digits unfamiliar, a layout guess), read
+    confidently with the background bounded within a pitch; the font held out."""
+    photo = CAMERA / name
+    assert held_out_verdict(photo, font) == (ScreenKind.DATE, value, True)
+    square_background_set(monkeypatch, 5)
+    assert held_out_verdict(photo, font) == (ScreenKind.DATE, value, False)
