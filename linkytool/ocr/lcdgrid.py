@@ -140,10 +140,19 @@ def darkness_map(grey: FloatArray, px_per_dot: int = PX_PER_DOT) -> FloatArray:
 
     The background is the brightest level around each pixel (coarse max filter over
     ``Settings.background_window`` dot pitches): a gradient, a shadow edge or a glare
-    spot shifts it, the ink stays relatively dark (illumination correction).
+    spot shifts it, the ink stays relatively dark (illumination correction). It is never
+    brighter than the brightest level within ``Settings.background_reach`` of a pitch
+    (averaged over a pitch): a lit dot's nearest unlit place lies within a pitch, so
+    where a phone's highlight fades the background follows it down instead of carrying
+    its core's level over the dots beyond its edge.
     """
     window = SETTINGS.background_window
-    background = np.maximum(_coarse_filter(grey, px_per_dot, window, maximum=True), 1.0)
+    background = _coarse_filter(grey, px_per_dot, window, maximum=True)
+    if SETTINGS.background_reach > 0:
+        reach = max(1, round(SETTINGS.background_reach * px_per_dot))
+        near = box_blur(max_filter(grey, 2 * reach + 1), px_per_dot // 2)
+        background = np.minimum(background, near)
+    background = np.maximum(background, 1.0)
     result: FloatArray = np.clip((background - grey) / background, 0.0, 1.0).astype(np.float32)
     return result
 

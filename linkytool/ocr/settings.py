@@ -114,6 +114,18 @@ class Settings:
     #: the unfamiliar-digits doubt or the title under a highlight read confidently at 5,
     #: 7 at 7; default and camera sets checked before and after, see docs/ocr.md).
     background_window: int = 5
+    #: Nor brighter than the brightest level within this reach [standard dot pitches],
+    #: averaged over a pitch (0: no such bound). A lit dot's nearest unlit place (the
+    #: next dot of its row or column, or the blank between) lies within a pitch, so one
+    #: pitch is the least reach that sees the background beside every dot; where a
+    #: phone's highlight fades, the square's brightest level is still the highlight's
+    #: core and the blank panel beyond reads dark (0.14 over 5 pitches against 0.08).
+    #: The square stays the background elsewhere: alone, the reach's brightest level
+    #: sits on the noise's peaks and gave hard photos' blank cells dots of their own
+    #: (tuning seed 85626). 1.0 at full resolution: lead, stop 45, tuning seeds 85620
+    #: (camera model, normal: 15 of 32 exact fields held read confidently, none lost)
+    #: and 85626 (default geometry); see docs/ocr.md, "A background within a pitch".
+    background_reach: float = 1.0
 
     # --- the decision (linkytool.ocr.policy) ---
     #: A value is confident only if every digit's margin reaches this in every variant

@@ -313,20 +313,29 @@ def lattice_rules_off(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def nine_pitch_background(monkeypatch: pytest.MonkeyPatch) -> None:
     """The panel's background over 9 pitches, as the reader had it before stop 44
-    (``Settings.background_window`` 9 -> 5): a pin of an earlier round then reads its
-    photo on the darkness map its rule was set on. With 5 pitches some of those photos
-    no longer show their rule (read right and confident, the doubt gone) and some lose
-    their confident or exact reading (docs/ocr.md, "A background that follows a phone's
-    highlight": the 33 pins, each named there)."""
+    (``Settings.background_window`` 9 -> 5, then bounded within a pitch at stop 45):
+    a pin of an earlier round then reads its photo on the darkness map its rule was set
+    on. With 5 pitches some of those photos no longer show their rule (read right and
+    confident, the doubt gone) and some lose their confident or exact reading
+    (docs/ocr.md, "A background that follows a phone's highlight": the 33 pins, each
+    named there)."""
     nine_pitch_background_set(monkeypatch)
 
 
 def nine_pitch_background_set(monkeypatch: pytest.MonkeyPatch) -> None:
     """:func:`nine_pitch_background`'s change, for a test that undoes its fixtures'."""
+    square_background_set(monkeypatch, 9)
+
+
+def square_background_set(monkeypatch: pytest.MonkeyPatch, window: int) -> None:
+    """The background the brightest level of a ``window``-pitch square, without the
+    bound within a pitch (``Settings.background_reach`` 0)."""
     from linkytool.ocr import lcdgrid
 
     monkeypatch.setattr(
-        lcdgrid, "SETTINGS", dataclasses.replace(lcdgrid.SETTINGS, background_window=9)
+        lcdgrid,
+        "SETTINGS",
+        dataclasses.replace(lcdgrid.SETTINGS, background_window=window, background_reach=0.0),
     )
 
 
