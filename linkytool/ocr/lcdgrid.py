@@ -257,15 +257,17 @@ def _sample(
     y = np.clip(ys, 0.0, height - 1.0)
     x0 = np.floor(x).astype(int)
     y0 = np.floor(y).astype(int)
-    weight_x = _catmull_rom(x - x0)
-    weight_y = _catmull_rom(y - y0)
-    result = np.zeros((len(ys), len(xs)))
-    for j in range(4):
-        rows = array[np.clip(y0 - 1 + j, 0, height - 1)].astype(np.float64)
-        across = sum(
-            weight_x[i][None, :] * rows[:, np.clip(x0 - 1 + i, 0, width - 1)] for i in range(4)
-        )
-        result += weight_y[j][:, None] * across
+    taps = np.arange(-1, 3)
+    rows = np.clip(y0[:, None] + taps, 0, height - 1)  # (ys, 4)
+    cols = np.clip(x0[:, None] + taps, 0, width - 1)  # (xs, 4)
+    block = array[rows[:, :, None, None], cols[None, None, :, :]]  # (ys, 4, xs, 4)
+    result: npt.NDArray[np.float64] = np.einsum(
+        "jy,yjxi,ix->yx",
+        _catmull_rom(y - y0),
+        block.astype(np.float64),
+        _catmull_rom(x - x0),
+        optimize=True,
+    )
     return result
 
 
