@@ -279,7 +279,8 @@ class Settings:
     #: -1, 0, +1 px), so a 3 px window already fits it (a kernel matched to the measured
     #: profile changed no verdict of tuning seed 149612) and what a rounded centre costs
     #: is its position. Set by ocr45a (stop 45) on tuning seed 149612 (wide normal, 30
-    #: photos a font: 2 exact fields freed, none lost), checked on 149614 (default hard).
+    #: photos a font: 2 exact fields freed, none lost); on default hard tuning seed
+    #: 149614 it held 3 confident fields of 96 (margins at the threshold; docs/ocr.md).
     subpixel_dots: bool = True
 
     #: Extra distance [dots] of a narrow (4×6) digit design stretched onto the 5×7
