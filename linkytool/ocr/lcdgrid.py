@@ -247,7 +247,7 @@ def _sample(
     A small dot (wide panels draw dots 40 % of the pitch) covers about 3 px of the
     rectified panel: its window's sample peaks in a curve a pixel or so wide, which a
     rounded centre (or a straight line between two pixels) reads below its top by up to
-    a tenth; the cubic follows the curve (docs/ocr.md, ocr45a)."""
+    7 %; the cubic follows the curve (docs/ocr.md, ocr45a)."""
     height, width = array.shape
     if not SETTINGS.subpixel_dots:
         xi = np.clip(np.round(xs).astype(int), 0, width - 1)

@@ -272,7 +272,7 @@ class Settings:
     #: seeds 148001 (wide normal) and 148002 (wide hard).
     rewarp_lattice: bool = True
     #: Each dot is sampled at its centre as the grid or the measured lattice places it,
-    #: interpolated between the four pixels around it (``lcdgrid._sample``; False: the
+    #: interpolated (Catmull-Rom) from the 4 × 4 pixels around it (``lcdgrid._sample``; False: the
     #: nearest pixel, as before ocr45a). Measured on wide normal tuning seed 149611
     #: (HD44780 photos): a dot drawn at under 0.55 of the pitch shows a lit-minus-unlit
     #: profile about 3 px wide across the rectified panel (0.7, 1, 0.65 of its peak at
