@@ -222,52 +222,13 @@ def _normalised(
     return result, ink
 
 
-def _catmull_rom(t: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """The four Catmull-Rom weights (4, n) of the pixels at -1, 0, +1, +2 around points
-    ``t`` (n,) in [0, 1) past pixel 0."""
-    t2 = t * t
-    t3 = t2 * t
-    return np.stack(
-        [
-            (-t3 + 2 * t2 - t) / 2,
-            (3 * t3 - 5 * t2 + 2) / 2,
-            (-3 * t3 + 4 * t2 + t) / 2,
-            (t3 - t2) / 2,
-        ]
-    )
-
-
 def _sample(
     array: FloatArray, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """``array`` at the dot centres ``xs`` × ``ys`` [px]: interpolated (Catmull-Rom, from
-    the 4 × 4 pixels around each centre) where the grid or lattice puts the centre
-    (``Settings.subpixel_dots``), else at the nearest pixel.
-
-    A small dot (wide panels draw dots 40 % of the pitch) covers about 3 px of the
-    rectified panel: its window's sample peaks in a curve a pixel or so wide, which a
-    rounded centre (or a straight line between two pixels) reads below its top by up to
-    7 %; the cubic follows the curve (docs/ocr.md, ocr45a)."""
+) -> FloatArray:
     height, width = array.shape
-    if not SETTINGS.subpixel_dots:
-        xi = np.clip(np.round(xs).astype(int), 0, width - 1)
-        yi = np.clip(np.round(ys).astype(int), 0, height - 1)
-        return array[np.ix_(yi, xi)].astype(np.float64)
-    x = np.clip(xs, 0.0, width - 1.0)
-    y = np.clip(ys, 0.0, height - 1.0)
-    x0 = np.floor(x).astype(int)
-    y0 = np.floor(y).astype(int)
-    taps = np.arange(-1, 3)
-    rows = np.clip(y0[:, None] + taps, 0, height - 1)  # (ys, 4)
-    cols = np.clip(x0[:, None] + taps, 0, width - 1)  # (xs, 4)
-    block = array[rows[:, :, None, None], cols[None, None, :, :]]  # (ys, 4, xs, 4)
-    result: npt.NDArray[np.float64] = np.einsum(
-        "jy,yjxi,ix->yx",
-        _catmull_rom(y - y0),
-        block.astype(np.float64),
-        _catmull_rom(x - x0),
-        optimize=True,
-    )
+    xi = np.clip(np.round(xs).astype(int), 0, width - 1)
+    yi = np.clip(np.round(ys).astype(int), 0, height - 1)
+    result: FloatArray = array[np.ix_(yi, xi)]
     return result
 
 
@@ -495,7 +456,7 @@ def _sampled(
         xs, ys = dot_centres(offset, scale, px_per_dot)
     else:
         xs, ys = lattice.xs, lattice.ys
-    raw = _sample(blurred, xs, ys)  # (14 rows, 80 cols)
+    raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)

@@ -271,17 +271,6 @@ class Settings:
     #: 6 px a standard pitch, as before ocr43a). Set by ocr43a (stop 43) on the tuning
     #: seeds 148001 (wide normal) and 148002 (wide hard).
     rewarp_lattice: bool = True
-    #: Each dot is sampled at its centre as the grid or the measured lattice places it,
-    #: interpolated (Catmull-Rom) from the 4 × 4 pixels around it (``lcdgrid._sample``; False: the
-    #: nearest pixel, as before ocr45a). Measured on wide normal tuning seed 149611
-    #: (HD44780 photos): a dot drawn at under 0.55 of the pitch shows a lit-minus-unlit
-    #: profile about 3 px wide across the rectified panel (0.7, 1, 0.65 of its peak at
-    #: -1, 0, +1 px), so a 3 px window already fits it (a kernel matched to the measured
-    #: profile changed no verdict of tuning seed 149612) and what a rounded centre costs
-    #: is its position. Set by ocr45a (stop 45) on tuning seed 149612 (wide normal, 30
-    #: photos a font: 2 exact fields freed, none lost); on default hard tuning seed
-    #: 149614 it held 3 confident fields of 96 (margins at the threshold; docs/ocr.md).
-    subpixel_dots: bool = True
 
     #: Extra distance [dots] of a narrow (4×6) digit design stretched onto the 5×7
     #: matrix (``dotmatrix.stretched``): a design of the other size, not a glyph the
