@@ -144,14 +144,19 @@ def darkness_map(grey: FloatArray, px_per_dot: int = PX_PER_DOT) -> FloatArray:
     brighter than the brightest level within ``Settings.background_reach`` of a pitch
     (averaged over a pitch): a lit dot's nearest unlit place lies within a pitch, so
     where a phone's highlight fades the background follows it down instead of carrying
-    its core's level over the dots beyond its edge.
+    its core's level over the dots beyond its edge. The bound holds inside the panel
+    only (``rectify.BORDER`` pitches in from the image's edges): beyond it, a darker
+    bezel stays a broad dark frame; bounded, it would read as a line of dots one pitch
+    wide, on which the grid of a screen that is off took its noise for characters.
     """
     window = SETTINGS.background_window
     background = _coarse_filter(grey, px_per_dot, window, maximum=True)
     if SETTINGS.background_reach > 0:
         reach = max(1, round(SETTINGS.background_reach * px_per_dot))
         near = box_blur(max_filter(grey, 2 * reach + 1), px_per_dot // 2)
-        background = np.minimum(background, near)
+        inner = (slice(BORDER * px_per_dot, -BORDER * px_per_dot),) * 2
+        background = background.copy()  # the resized map is read-only
+        background[inner] = np.minimum(background[inner], near[inner])
     background = np.maximum(background, 1.0)
     result: FloatArray = np.clip((background - grey) / background, 0.0, 1.0).astype(np.float32)
     return result
