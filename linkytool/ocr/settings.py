@@ -124,7 +124,9 @@ class Settings:
     #: sits on the noise's peaks and gave hard photos' blank cells dots of their own
     #: (tuning seed 85626). 1.0 at full resolution: lead, stop 45, tuning seeds 85620
     #: (camera model, normal: 15 of 32 exact fields held read confidently, none lost)
-    #: and 85626 (default geometry); see docs/ocr.md, "A background within a pitch".
+    #: and 85626 (default geometry); inside the panel only, so that a darker bezel does
+    #: not read as a line of dots (t19, a screen that is off); see docs/ocr.md, "A
+    #: background within a pitch".
     background_reach: float = 1.0
 
     # --- the decision (linkytool.ocr.policy) ---
