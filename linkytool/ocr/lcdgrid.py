@@ -17,7 +17,6 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from linkytool.ocr.deblur import dot_spread, undo_spread
 from linkytool.ocr.font5x7 import COLS, ROWS
 from linkytool.ocr.imaging import FloatArray, box_blur, max_filter, percentile
 from linkytool.ocr.rectify import (
@@ -474,9 +473,6 @@ def _sampled(
     raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
-    spread = dot_spread(samples)
-    if spread > SETTINGS.deblur_spread:
-        samples = _normalised(undo_spread(samples, spread))[0]
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
     return GridSample(
         cells=np.clip(cells, 0.0, 1.0),

@@ -128,12 +128,6 @@ class Settings:
     #: not read as a line of dots (t19, a screen that is off); see docs/ocr.md, "A
     #: background within a pitch".
     background_reach: float = 1.0
-    #: A panel's samples are sharpened (:mod:`linkytool.ocr.deblur`) when an unlit dot
-    #: reads darker by more than this for each lit neighbour [normalised level]: the
-    #: camera model's photos defocused by 0.38-0.45 pitch measure 0.06-0.08, sharp ones
-    #: -0.01-0.03 (tuning seed 85720, camera, normal; the default geometry's hard photos
-    #: up to 0.06, seed 85626); see docs/ocr.md, "A defocused panel sharpened".
-    deblur_spread: float = 0.05
 
     # --- the decision (linkytool.ocr.policy) ---
     #: A value is confident only if every digit's margin reaches this in every variant
