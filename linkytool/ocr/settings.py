@@ -291,8 +291,9 @@ class Settings:
     #: (Catmull-Rom, ``lcdgrid._sample``), every variant; every other panel at the nearest
     #: pixel as before (0: never). Measured by ocr46a (stop 46) on the panel ``find_panel``
     #: chose: default geometry (dots drawn at 78-92 % of the pitch) 0.657 and more on
-    #: normal tuning seed 149713 (78 photos), HD44780 wide normal tuning seed 149712: 0.50-
-    #: 0.60 for dots drawn at 0.43-0.63 of the pitch, 0.74 at 0.82-0.87. ocr45a's
+    #: normal tuning seed 149713 (78 photos), 0.672 on hard seed 149715 (59), 0.626 on
+    #: camera seed 149716 (58); HD44780 wide normal tuning seed 149712: 0.50-0.60 for 8 of
+    #: the 13 panels drawn at 0.43-0.63 of the pitch, 0.74 at 0.82-0.87. ocr45a's
     #: sampling for every panel (reverted) lost on default hard photos and 21 pins.
     small_dot_width: float = 0.6
     #: Fewest dots lit alone in their row ``lcdgrid.dot_width`` measures a width on.
