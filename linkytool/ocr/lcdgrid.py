@@ -76,6 +76,10 @@ class GridSample:
     #: ``px_per_dot``): :data:`PX_PER_DOT`, or more when a measured lattice's panel was
     #: warped again at the photo's own resolution (``panel._at_photo_resolution``).
     px_per_dot: int = PX_PER_DOT
+    #: Each dot sampled at its centre interpolated between pixels (Catmull-Rom), not at
+    #: the nearest pixel: a panel whose measured dots are small (:func:`dot_width`,
+    #: ``Settings.small_dot_width``); every other panel is sampled at the nearest pixel.
+    subpixel: bool = False
 
     @property
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -236,14 +240,124 @@ def _normalised(
     return result, ink
 
 
+def _catmull_rom(t: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The four Catmull-Rom weights (4, n) of the pixels at -1, 0, +1, +2 around points
+    ``t`` (n,) in [0, 1) past pixel 0."""
+    t2 = t * t
+    t3 = t2 * t
+    return np.stack(
+        [
+            (-t3 + 2 * t2 - t) / 2,
+            (3 * t3 - 5 * t2 + 2) / 2,
+            (-3 * t3 + 4 * t2 + t) / 2,
+            (t3 - t2) / 2,
+        ]
+    )
+
+
 def _sample(
-    array: FloatArray, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
-) -> FloatArray:
+    array: FloatArray,
+    xs: npt.NDArray[np.float64],
+    ys: npt.NDArray[np.float64],
+    subpixel: bool = False,
+) -> npt.NDArray[np.float64]:
+    """``array`` at the dot centres ``xs`` × ``ys`` [px]: at the nearest pixel, or
+    (``subpixel``) interpolated from the 4 × 4 pixels around each centre (Catmull-Rom).
+
+    A small dot (wide panels draw dots down to 40 % of the pitch) covers about 3 px of
+    the rectified panel: a rounded centre reads its window's sample below its top by up
+    to 7 %; the cubic follows the peak's curve (docs/ocr.md, ocr45a and ocr46a)."""
     height, width = array.shape
-    xi = np.clip(np.round(xs).astype(int), 0, width - 1)
-    yi = np.clip(np.round(ys).astype(int), 0, height - 1)
-    result: FloatArray = array[np.ix_(yi, xi)]
+    if not subpixel:
+        xi = np.clip(np.round(xs).astype(int), 0, width - 1)
+        yi = np.clip(np.round(ys).astype(int), 0, height - 1)
+        return array[np.ix_(yi, xi)].astype(np.float64)
+    x = np.clip(xs, 0.0, width - 1.0)
+    y = np.clip(ys, 0.0, height - 1.0)
+    x0 = np.floor(x).astype(int)
+    y0 = np.floor(y).astype(int)
+    taps = np.arange(-1, 3)
+    rows = np.clip(y0[:, None] + taps, 0, height - 1)  # (ys, 4)
+    cols = np.clip(x0[:, None] + taps, 0, width - 1)  # (xs, 4)
+    block = array[rows[:, :, None, None], cols[None, None, :, :]]  # (ys, 4, xs, 4)
+    result: npt.NDArray[np.float64] = np.einsum(
+        "jy,yjxi,ix->yx",
+        _catmull_rom(y - y0),
+        block.astype(np.float64),
+        _catmull_rom(x - x0),
+        optimize=True,
+    )
     return result
+
+
+def _bilinear(
+    array: FloatArray, xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """``array`` at the points (``xs[i]``, ``ys[i]``) [px], interpolated bilinearly."""
+    height, width = array.shape
+    x = np.clip(xs, 0.0, max(0.0, width - 1.001))
+    y = np.clip(ys, 0.0, max(0.0, height - 1.001))
+    x0 = np.floor(x).astype(int)
+    y0 = np.floor(y).astype(int)
+    x1 = np.minimum(x0 + 1, width - 1)
+    y1 = np.minimum(y0 + 1, height - 1)
+    fx = x - x0
+    fy = y - y0
+    data = array.astype(np.float64)
+    top = data[y0, x0] * (1 - fx) + data[y0, x1] * fx
+    bottom = data[y1, x0] * (1 - fx) + data[y1, x1] * fx
+    result: npt.NDArray[np.float64] = top * (1 - fy) + bottom * fy
+    return result
+
+
+#: Positions across a dot where :func:`dot_width` reads its profile [dot pitches].
+_WIDTH_STEPS = np.linspace(-0.5, 0.5, 11)
+
+
+def dot_width(grid: GridSample) -> float | None:
+    """The width of the panel's lit dots measured in the photo [share of the pitch]:
+    the mean darkness profile across the dots lit alone in their row (both neighbours
+    unlit), from half a pitch left to half a pitch right of their centres (unblurred
+    darkness, interpolated), less the unlit dots' median level, over its peak. A dot
+    drawn at 40-60 % of the pitch measures about 0.5-0.6, the default geometry's
+    78-92 % 0.66 and more (blur widens both). None: fewer than
+    ``Settings.small_dot_count`` such dots (nothing to measure)."""
+    xs, ys = grid.centres
+    dots = grid.cells.reshape(LINES, CHARS, 7, 5)
+    lit = dots > 0.7
+    left = np.zeros_like(lit)
+    left[..., 1:] = lit[..., :-1]
+    right = np.zeros_like(lit)
+    right[..., :-1] = lit[..., 1:]
+    alone = lit & ~left & ~right
+    if int(alone.sum()) < SETTINGS.small_dot_count:
+        return None
+    line, char, row, col = np.nonzero(alone)
+    centre_x = xs.reshape(CHARS, 5)[char, col]
+    centre_y = ys.reshape(LINES, 7)[line, row]
+    steps = _WIDTH_STEPS * grid.pitch[0]
+    profile = _bilinear(
+        grid.darkness,
+        (centre_x[:, None] + steps[None, :]).ravel(),
+        np.repeat(centre_y, len(steps)),
+    ).reshape(len(centre_x), len(steps))
+    line, char, row, col = np.nonzero(dots < 0.3)
+    off = _bilinear(grid.darkness, xs.reshape(CHARS, 5)[char, col], ys.reshape(LINES, 7)[line, row])
+    if len(off) == 0:
+        return None
+    mean = profile.mean(axis=0) - float(np.median(off))
+    peak = float(mean[4:7].max())
+    if peak <= 0:
+        return None
+    return float(mean.mean() / peak)
+
+
+def small_dots(grid: GridSample) -> bool:
+    """Whether ``grid``'s panel shows dots measurably smaller than the default geometry
+    draws (:func:`dot_width` under ``Settings.small_dot_width``): its dots are then
+    sampled between pixels (:func:`resample`'s ``subpixel``)."""
+    width = dot_width(grid)
+    return width is not None and width < SETTINGS.small_dot_width
 
 
 @lru_cache(maxsize=16)
@@ -313,6 +427,7 @@ def sample_grid(
     window: int = 3,
     lattice: Lattice | None = None,
     at: GridSample | None = None,
+    subpixel: bool = False,
 ) -> GridSample:
     """Normalised dot samples of a rectified panel image (see module doc).
 
@@ -320,6 +435,7 @@ def sample_grid(
     are sampled on ``lattice`` when given (another channel of a panel already measured),
     else at the offset and scale of ``at`` when given (the standard layout, not searched
     again: see :func:`mirrored`), else where the standard layout fits this image best.
+    ``subpixel``: see :attr:`GridSample.subpixel`.
     """
     grey = np.asarray(panel.convert("L"), dtype=np.float32)
     darkness = darkness_map(grey, px_per_dot)
@@ -336,9 +452,10 @@ def sample_grid(
             px_per_dot=px_per_dot,
             lattice=lattice,
             smooth=smooth,
+            subpixel=subpixel,
         )
     if at is not None:
-        return _placed_at(darkness, blurred, smooth, at, px_per_dot)
+        return _placed_at(darkness, blurred, smooth, at, px_per_dot, subpixel=subpixel)
     offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
     return _sampled(
         darkness,
@@ -348,6 +465,7 @@ def sample_grid(
         alignment=alignment,
         px_per_dot=px_per_dot,
         smooth=smooth,
+        subpixel=subpixel,
     )
 
 
@@ -393,12 +511,21 @@ def sample_measured(
         px_per_dot=px_per_dot,
         lattice=lattice,
         smooth=smooth,
+        subpixel=grid.subpixel,
     )
 
 
-def resample(grid: GridSample, px_per_dot: int | None = None, *, window: int = 3) -> GridSample:
+def resample(
+    grid: GridSample,
+    px_per_dot: int | None = None,
+    *,
+    window: int = 3,
+    subpixel: bool | None = None,
+) -> GridSample:
     """The same panel image as ``grid`` sampled with another ``window`` [px]: its darkness
-    map and grid alignment are reused (they do not depend on the window)."""
+    map and grid alignment are reused (they do not depend on the window). ``subpixel``
+    (:attr:`GridSample.subpixel`): None keeps ``grid``'s."""
+    subpixel = grid.subpixel if subpixel is None else subpixel
     px_per_dot = grid.px_per_dot if px_per_dot is None else px_per_dot
     blurred = _window_blur(grid.darkness, window)
     sampled = _sampled(
@@ -410,6 +537,7 @@ def resample(grid: GridSample, px_per_dot: int | None = None, *, window: int = 3
         px_per_dot=px_per_dot,
         lattice=grid.lattice,
         smooth=grid.smooth,
+        subpixel=subpixel,
     )
     return replace(sampled, placed=grid.placed)
 
@@ -419,11 +547,12 @@ def resample_at(
 ) -> GridSample:
     """:func:`sample_grid` of ``grid``'s panel image with ``at`` (and ``window``), from
     ``grid``'s darkness map and its 3 × 3 blur (they depend on the image only): the same
-    samples, without computing them again."""
+    samples, without computing them again (sampled as ``grid`` was, :attr:`GridSample.
+    subpixel`)."""
     px_per_dot = grid.px_per_dot if px_per_dot is None else px_per_dot
     smooth = _smoothed(grid)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
-    return _placed_at(grid.darkness, blurred, smooth, at, px_per_dot)
+    return _placed_at(grid.darkness, blurred, smooth, at, px_per_dot, subpixel=grid.subpixel)
 
 
 def _placed_at(
@@ -432,6 +561,8 @@ def _placed_at(
     smooth: FloatArray,
     at: GridSample,
     px_per_dot: int,
+    *,
+    subpixel: bool = False,
 ) -> GridSample:
     """Samples at ``at``'s offset, scale and alignment (the standard layout placed, not
     searched): shared by :func:`sample_grid` and :func:`resample_at`."""
@@ -444,6 +575,7 @@ def _placed_at(
             alignment=at.alignment,
             px_per_dot=px_per_dot,
             smooth=smooth,
+            subpixel=subpixel,
         ),
         placed=True,
     )
@@ -463,14 +595,16 @@ def _sampled(
     px_per_dot: int,
     lattice: Lattice | None = None,
     smooth: FloatArray | None = None,
+    subpixel: bool = False,
 ) -> GridSample:
     """Dot samples of ``blurred`` on the aligned grid (or ``lattice``), normalised per cell
-    (``smooth``: the darkness blurred over 3 × 3 px, kept for :func:`sample_measured`)."""
+    (``smooth``: the darkness blurred over 3 × 3 px, kept for :func:`sample_measured`;
+    ``subpixel``: see :attr:`GridSample.subpixel`)."""
     if lattice is None:
         xs, ys = dot_centres(offset, scale, px_per_dot)
     else:
         xs, ys = lattice.xs, lattice.ys
-    raw = _sample(blurred, xs, ys).astype(np.float64)  # (14 rows, 80 cols)
+    raw = _sample(blurred, xs, ys, subpixel)  # (14 rows, 80 cols)
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
@@ -485,6 +619,7 @@ def _sampled(
         lattice=lattice,
         smooth=smooth,
         px_per_dot=px_per_dot,
+        subpixel=subpixel,
     )
 
 
@@ -848,6 +983,7 @@ __all__ = [
     "GridSample",
     "align_grid",
     "darkness_map",
+    "dot_width",
     "line_beside_rows",
     "measure_lattices",
     "mirrored",
@@ -857,5 +993,6 @@ __all__ = [
     "sample_measured",
     "scale_at_bound",
     "scaled_lattice",
+    "small_dots",
     "turned_lattice",
 ]

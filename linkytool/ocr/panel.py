@@ -207,6 +207,7 @@ def read_panel(
         window=variant.window,
         lattice=lattice,
         at=at,
+        subpixel=like is not None and like.subpixel,
     )
     read = classify_grid(grid, variant, font)
     if like is None or lattice is not None or at is not None or _same_place(grid, like):

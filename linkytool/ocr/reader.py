@@ -27,7 +27,7 @@ from linkytool.ocr import engine
 from linkytool.ocr.candidate import TO_CONFIRM_REMARK, touches_unseen
 from linkytool.ocr.dotmatrix import detect_fonts
 from linkytool.ocr.framing import dot_pitch_px, small_screen_remark
-from linkytool.ocr.lcdgrid import resample
+from linkytool.ocr.lcdgrid import resample, small_dots
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
 from linkytool.ocr.panel import (
@@ -150,14 +150,18 @@ def _read_image(
         sheet_future = (
             pool.submit(ocr.read, tesseract_sheet(image, choice)) if ocr is not None else None
         )
-        font = detect_fonts(choice.first.grid.cells.reshape(-1, 35))
-        reads = [classify_grid(choice.first.grid, choice.first.variant, font)]
+        first = choice.first.grid
+        if SETTINGS.small_dot_width > 0 and small_dots(first):
+            # dots measured small: every variant samples them between pixels (ocr46a)
+            first = resample(first, window=choice.first.variant.window, subpixel=True)
+        font = detect_fonts(first.cells.reshape(-1, 35))
+        reads = [classify_grid(first, choice.first.variant, font)]
         for variant in VARIANTS[1:]:
             if variant.channel == choice.first.variant.channel:  # same grey: same grid
-                grid = resample(choice.first.grid, window=variant.window)
+                grid = resample(first, window=variant.window)
                 reads.append(classify_grid(grid, variant, font))
             else:
-                reads.append(read_panel(choice.panel, variant, font, like=choice.first.grid))
+                reads.append(read_panel(choice.panel, variant, font, like=first))
         reads = pooled_shapes(reads)  # each cell's shape from every sampling of it
         sheet_text = sheet_future.result() if sheet_future is not None else None
     tesseract_text, references = split_sheet(sheet_text)

@@ -285,6 +285,19 @@ class Settings:
     #: 6 px a standard pitch, as before ocr43a). Set by ocr43a (stop 43) on the tuning
     #: seeds 148001 (wide normal) and 148002 (wide hard).
     rewarp_lattice: bool = True
+    #: A panel whose lit dots measure under this width [share of the pitch]
+    #: (``lcdgrid.dot_width``: the mean profile across the dots lit alone in their row,
+    #: over its peak) has every dot sampled at its centre interpolated between pixels
+    #: (Catmull-Rom, ``lcdgrid._sample``), every variant; every other panel at the nearest
+    #: pixel as before (0: never). Measured by ocr46a (stop 46) on the panel ``find_panel``
+    #: chose: default geometry (dots drawn at 78-92 % of the pitch) 0.657 and more on
+    #: normal tuning seed 149713 (78 photos), 0.672 on hard seed 149715 (59), 0.626 on
+    #: camera seed 149716 (58); HD44780 wide normal tuning seed 149712: 0.50-0.60 for 8 of
+    #: the 13 panels drawn at 0.43-0.63 of the pitch, 0.74 at 0.82-0.87. ocr45a's
+    #: sampling for every panel (reverted) lost on default hard photos and 21 pins.
+    small_dot_width: float = 0.6
+    #: Fewest dots lit alone in their row ``lcdgrid.dot_width`` measures a width on.
+    small_dot_count: int = 5
 
     #: Extra distance [dots] of a narrow (4×6) digit design stretched onto the 5×7
     #: matrix (``dotmatrix.stretched``): a design of the other size, not a glyph the
