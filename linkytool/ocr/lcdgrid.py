@@ -8,7 +8,9 @@ sampled into a (2, 16, 35) array in [0, 1] for :mod:`linkytool.ocr.dotmatrix`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TypeVar
@@ -17,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from linkytool.ocr.deblur import dot_spread, undo_spread
 from linkytool.ocr.font5x7 import COLS, ROWS
 from linkytool.ocr.imaging import FloatArray, box_blur, max_filter, percentile
 from linkytool.ocr.rectify import (
@@ -80,6 +83,11 @@ class GridSample:
     #: the nearest pixel: a panel whose measured dots are small (:func:`dot_width`,
     #: ``Settings.small_dot_width``); every other panel is sampled at the nearest pixel.
     subpixel: bool = False
+    #: How much darker an unlit dot reads for each lit neighbour, on the samples as
+    #: sampled (:func:`linkytool.ocr.deblur.dot_spread`): the panel's defocus.
+    spread: float = 0.0
+    #: The spread was undone before the cells were normalised (:func:`spread_undone`).
+    sharpened: bool = False
 
     @property
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -607,6 +615,10 @@ def _sampled(
     raw = _sample(blurred, xs, ys, subpixel)  # (14 rows, 80 cols)
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
+    spread = dot_spread(samples)
+    sharpened = _UNDO_SPREAD.get() and spread > SETTINGS.deblur_spread
+    if sharpened:
+        samples = _normalised(undo_spread(samples, spread))[0]
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
     return GridSample(
         cells=np.clip(cells, 0.0, 1.0),
@@ -620,7 +632,25 @@ def _sampled(
         smooth=smooth,
         px_per_dot=px_per_dot,
         subpixel=subpixel,
+        spread=spread,
+        sharpened=sharpened,
     )
+
+
+#: Inside :func:`spread_undone`: a defocused panel's samples are sharpened.
+_UNDO_SPREAD: ContextVar[bool] = ContextVar("undo_spread", default=False)
+
+
+@contextmanager
+def spread_undone() -> Iterator[None]:
+    """Inside the ``with`` block, every panel sampled whose measured spread exceeds
+    ``Settings.deblur_spread`` has that spread undone before its cells are normalised
+    (:mod:`linkytool.ocr.deblur`): the reader's second reading of a defocused panel."""
+    token = _UNDO_SPREAD.set(True)
+    try:
+        yield
+    finally:
+        _UNDO_SPREAD.reset(token)
 
 
 # --- the panel's own lattice (issue 13: geometry measured from the photo) ---

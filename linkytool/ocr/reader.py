@@ -25,14 +25,16 @@ from PIL import Image
 
 from linkytool.ocr import engine
 from linkytool.ocr.candidate import TO_CONFIRM_REMARK, touches_unseen
-from linkytool.ocr.dotmatrix import detect_fonts
+from linkytool.ocr.dotmatrix import FontSet, detect_fonts
 from linkytool.ocr.framing import dot_pitch_px, small_screen_remark
-from linkytool.ocr.lcdgrid import resample, small_dots
+from linkytool.ocr.lcdgrid import GridSample, resample, small_dots, spread_undone
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
 from linkytool.ocr.panel import (
     VALUE_KINDS,
     VARIANTS,
+    PanelChoice,
+    PanelRead,
     classify_grid,
     find_panel,
     pooled_shapes,
@@ -51,7 +53,7 @@ from linkytool.ocr.result import PhotoReading, ScreenKind, encode_png
 from linkytool.ocr.screenkind import read_title
 from linkytool.ocr.settings import SETTINGS
 from linkytool.ocr.sheet import split_sheet, tesseract_sheet
-from linkytool.ocr.voting import read_value, vote
+from linkytool.ocr.voting import VariantValue, read_value, vote
 
 LOG = logging.getLogger(__name__)
 
@@ -155,14 +157,7 @@ def _read_image(
             # dots measured small: every variant samples them between pixels (ocr46a)
             first = resample(first, window=choice.first.variant.window, subpixel=True)
         font = detect_fonts(first.cells.reshape(-1, 35))
-        reads = [classify_grid(first, choice.first.variant, font)]
-        for variant in VARIANTS[1:]:
-            if variant.channel == choice.first.variant.channel:  # same grey: same grid
-                grid = resample(first, window=variant.window)
-                reads.append(classify_grid(grid, variant, font))
-            else:
-                reads.append(read_panel(choice.panel, variant, font, like=first))
-        reads = pooled_shapes(reads)  # each cell's shape from every sampling of it
+        reads = _variant_reads(choice, first, font)
         sheet_text = sheet_future.result() if sheet_future is not None else None
     tesseract_text, references = split_sheet(sheet_text)
     title = read_title(reads, tesseract_text)
@@ -221,13 +216,7 @@ def _read_image(
                 *warnings,
             ),
         )
-    variants = [read_value(read, kind, read is reads[0]) for read in reads]
-    candidate = vote(kind, variants, title.certain)
-    if candidate is not None and choice.cut:  # another panel might have read otherwise
-        candidate = replace(candidate, repairs=candidate.repairs | {Repair.SEARCH_CUT})
-    unseen = np.logical_or.reduce([read.grid.unseen for read in reads])
-    if candidate is not None and touches_unseen(candidate.cells, unseen):
-        candidate = replace(candidate, repairs=candidate.repairs | {Repair.CUT_OFF})
+    variants, candidate = _candidate(choice, reads, kind, title.certain)
     if candidate is None:
         return reading(
             screen=kind,
@@ -239,6 +228,8 @@ def _read_image(
             ),
         )
     verdict, rule = decide(candidate)
+    if verdict is Verdict.TO_CONFIRM and reads[0].grid.spread > SETTINGS.deblur_spread:
+        candidate, verdict, rule = _read_sharpened(choice, reads, kind, title.certain, candidate)
     confident = verdict is Verdict.CONFIDENT
     warnings.extend(r for r in remarks(candidate) if r not in warnings)
     if not confident:
@@ -256,6 +247,58 @@ def _read_image(
         ),
         warnings=tuple(warnings),
     )
+
+
+def _variant_reads(choice: PanelChoice, first: GridSample, font: FontSet | None) -> list[PanelRead]:
+    """The chosen panel read in every variant (:data:`VARIANTS`) from its first variant's
+    samples ``first``, each cell's shape pooled over every sampling of it."""
+    reads = [classify_grid(first, choice.first.variant, font)]
+    for variant in VARIANTS[1:]:
+        if variant.channel == choice.first.variant.channel:  # same grey: same grid
+            grid = resample(first, window=variant.window)
+            reads.append(classify_grid(grid, variant, font))
+        else:
+            reads.append(read_panel(choice.panel, variant, font, like=first))
+    return pooled_shapes(reads)
+
+
+def _candidate(
+    choice: PanelChoice, reads: list[PanelRead], kind: ScreenKind, title_certain: bool
+) -> tuple[list[VariantValue], Candidate | None]:
+    """Each variant's value and the value voted from them, with the repairs the panel
+    search owes it (cut short; cells beyond the panel image)."""
+    variants = [read_value(read, kind, read is reads[0]) for read in reads]
+    candidate = vote(kind, variants, title_certain)
+    if candidate is not None and choice.cut:  # another panel might have read otherwise
+        candidate = replace(candidate, repairs=candidate.repairs | {Repair.SEARCH_CUT})
+    unseen = np.logical_or.reduce([read.grid.unseen for read in reads])
+    if candidate is not None and touches_unseen(candidate.cells, unseen):
+        candidate = replace(candidate, repairs=candidate.repairs | {Repair.CUT_OFF})
+    return variants, candidate
+
+
+def _read_sharpened(
+    choice: PanelChoice,
+    reads: list[PanelRead],
+    kind: ScreenKind,
+    title_certain: bool,
+    held: Candidate,
+) -> tuple[Candidate, Verdict, str]:
+    """A value held on a defocused panel, read again with the panel's spread undone
+    (:func:`linkytool.ocr.lcdgrid.spread_undone`): that reading's candidate when it gives
+    the same value and the policy finds it confident, else ``held`` as it was decided.
+    The value never changes; only a second, sharper look can vouch for it (lead,
+    stop 46: undoing the spread on every panel changed hard photos' values both ways)."""
+    with spread_undone():
+        first = resample(reads[0].grid, window=choice.first.variant.window)
+        again = _variant_reads(choice, first, reads[0].font)
+    _, second = _candidate(choice, again, kind, title_certain)
+    if second is not None and second.value == held.value:
+        verdict, rule = decide(second)
+        if verdict is Verdict.CONFIDENT:
+            return second, verdict, f"{rule} (spread undone)"
+    verdict, rule = decide(held)
+    return held, verdict, rule
 
 
 def read_photo(path: str | Path) -> PhotoReading:

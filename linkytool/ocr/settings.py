@@ -128,6 +128,14 @@ class Settings:
     #: not read as a line of dots (t19, a screen that is off); see docs/ocr.md, "A
     #: background within a pitch".
     background_reach: float = 1.0
+    #: A value held to confirm on a panel whose unlit dots read darker by more than this
+    #: for each lit neighbour [normalised level] is read again with that spread undone
+    #: (:mod:`linkytool.ocr.deblur`), and is confident when that reading gives the same
+    #: value and the policy finds it clear. Sharp camera photos measure -0.01-0.03, those
+    #: defocused by 0.38-0.45 pitch 0.06-0.08 (lead, stop 46, tuning seed 85720, camera
+    #: model, normal; the default geometry's hard photos reach 0.06, seed 85626); see
+    #: docs/ocr.md, "A defocused panel read again".
+    deblur_spread: float = 0.05
 
     # --- the decision (linkytool.ocr.policy) ---
     #: A value is confident only if every digit's margin reaches this in every variant
