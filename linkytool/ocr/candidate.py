@@ -37,6 +37,10 @@ class Repair(StrEnum):
     #: A cell of the value, or the cell beside either end of it on its line, lies
     #: outside the panel image (``GridSample.unseen``): the value may go on there.
     CUT_OFF = "cut_off"
+    #: Two cells of the value read as one digit lie more than ``Settings.
+    #: unlike_distance`` apart: one ROM draws a digit one way, so one of them is another
+    #: digit (:func:`linkytool.ocr.dotmatrix.drawn_two_ways`).
+    TWO_DESIGNS = "two_designs"
 
 
 #: The remark that opens every value to confirm (the repairs' remarks say why, after it).
@@ -58,6 +62,8 @@ REPAIR_REMARKS: dict[Repair, str] = {
     "photo de face, plus près, sans reflet ni flou.",
     Repair.CUT_OFF: "L'écran dépasse de la zone lue : la valeur continue peut-être au-delà. "
     "Vérifiez-la, ou reprenez la photo en cadrant tout l'écran.",
+    Repair.TWO_DESIGNS: "Un même chiffre apparaît dessiné de deux façons : l'un des deux est "
+    "peut-être un autre chiffre, vérifiez chaque chiffre.",
 }
 
 

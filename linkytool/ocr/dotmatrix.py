@@ -363,6 +363,7 @@ __all__ = [
     "design_gap",
     "detect_fonts",
     "digit_misfits",
+    "drawn_two_ways",
     "letters_fit",
     "letters_off_template",
     "next_digit_drawn_unlike",
@@ -668,6 +669,20 @@ def cell_distances(cells: FloatArray) -> FloatArray:
     """(N, N) distances [dots] between every two cells (N, 35) of one panel."""
     out: FloatArray = np.abs(cells[:, None, :] - cells[None, :, :]).sum(axis=2)
     return out
+
+
+def drawn_two_ways(cells: FloatArray, digits: str) -> bool:
+    """Whether two of a value's digit cells (N, 35) read as the same digit (``digits``,
+    N characters) lie more than ``Settings.unlike_distance`` [dots] apart: two designs
+    of one digit on one panel, so one of them is another digit whatever its margin. A
+    variant ROM's dead dot can make a cell one dot from another set's design of another
+    digit (held-out seed 149702, X11 5x8 wide hard photo 20: the month's 8, its lower
+    loop's left dot dead, read as Spleen's 3 beside the time's X11 3, 6.5 dots apart:
+    ``24/08/2027`` read ``24/03/2027`` confidently, ocr46a)."""
+    if len(cells) < 2:
+        return False
+    same = np.array([[a == b for b in digits] for a in digits], dtype=np.bool_)
+    return bool(np.any(same & (cell_distances(cells) > SETTINGS.unlike_distance)))
 
 
 def _one_to_one(

@@ -252,13 +252,19 @@ def with_digits(lines: Sequence[str], match: ScreenMatch, digits: str) -> list[s
     return ["".join(line) for line in chars]
 
 
+def value_dots(read: PanelRead, cells: Sequence[Cell]) -> FloatArray:
+    """The dots (len(cells), 35) of ``read``'s ``cells``, as sampled."""
+    out: FloatArray = read.grid.cells.reshape(-1, 35)[[cell_index(c) for c in cells]]
+    return out
+
+
 def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, bool, float]:
     """Distance [dots] of ``cells`` to each digit, (len(cells), 10), whether they are
     of a design the templates do not hold (both: :func:`reconsidered`), their
     smallest margin [dots] (:func:`value_margin`)."""
     every = read.grid.cells.reshape(-1, 35)
     at = [cell_index(c) for c in cells]
-    chosen, shapes = every[at], read.shape_dots.reshape(-1, 35)[at]
+    chosen, shapes = value_dots(read, cells), read.shape_dots.reshape(-1, 35)[at]
     chars, distances = char_distances(chosen, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
     # a panel whose letters are drawn a dot off every template may draw its digits so too
@@ -306,6 +312,7 @@ __all__ = [
     "mark_glued_before",
     "number_cells",
     "parse_read",
+    "value_dots",
     "value_lines",
     "with_digits",
 ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from linkytool.ocr.digitcells import open_fours
-from linkytool.ocr.dotmatrix import DIGITS
+from linkytool.ocr.dotmatrix import DIGITS, drawn_two_ways
 from linkytool.ocr.grammar import best_digits, nearest_digits, parse_screen
 from linkytool.ocr.indexes import index_digits_plausible
 from linkytool.ocr.panel import PanelRead
@@ -26,6 +26,7 @@ from linkytool.ocr.valuecells import (
     faint_digit,
     mark_glued_before,
     parse_read,
+    value_dots,
     with_digits,
 )
 
@@ -93,6 +94,9 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
     # the grammar overruled a cell's nearest digit (e.g. a year 2827): not confident
     if chosen != nearest_digits(costs):
         repairs.add(Repair.CALENDAR)
+    # one ROM draws a digit one way: two cells of one digit drawn unlike, one is another
+    if drawn_two_ways(value_dots(read, match.cells), chosen):
+        repairs.add(Repair.TWO_DESIGNS)
     shown = with_digits(lines, match, chosen)
     rematch = parse_screen(kind, shown)
     index = kind is ScreenKind.INJECTION_INDEX
