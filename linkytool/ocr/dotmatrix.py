@@ -366,6 +366,7 @@ __all__ = [
     "drawn_two_ways",
     "letters_fit",
     "letters_off_template",
+    "moved_distances",
     "next_digit_drawn_unlike",
     "number_digits",
     "panel_drawn_off",
@@ -678,11 +679,31 @@ def drawn_two_ways(cells: FloatArray, digits: str) -> bool:
     variant ROM's dead dot can make a cell one dot from another set's design of another
     digit (held-out seed 149702, X11 5x8 wide hard photo 20: the month's 8, its lower
     loop's left dot dead, read as Spleen's 3 beside the time's X11 3, 6.5 dots apart:
-    ``24/08/2027`` read ``24/03/2027`` confidently, ocr46a)."""
+    ``24/08/2027`` read ``24/03/2027`` confidently, ocr46a). A cell moved by a dot is
+    the same drawing (:func:`moved_distances`): a wide panel's two lines can be sampled
+    a row apart within their cells (held-out seed 87901, X11 wide normal photo 26: the
+    date's 1s and 0s 8 dots apart unmoved, one row off)."""
     if len(cells) < 2:
         return False
     same = np.array([[a == b for b in digits] for a in digits], dtype=np.bool_)
-    return bool(np.any(same & (cell_distances(cells) > SETTINGS.unlike_distance)))
+    return bool(np.any(same & (moved_distances(cells) > SETTINGS.unlike_distance)))
+
+
+def moved_distances(cells: FloatArray) -> FloatArray:
+    """(N, N) distances [dots] between every two cells (N, 35), the second moved by up
+    to one dot each way (the least over the nine moves; dots moved out of the cell
+    count as missing from it)."""
+    grids = cells.reshape(len(cells), ROWS, COLS)
+    padded = np.pad(grids, ((0, 0), (1, 1), (1, 1)))
+    best = np.full((len(cells), len(cells)), np.inf)
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            moved = padded[:, dy : dy + ROWS, dx : dx + COLS].reshape(len(cells), -1)
+            lost = grids.reshape(len(cells), -1).sum(axis=1) - moved.sum(axis=1)
+            between = np.abs(cells[:, None, :] - moved[None, :, :]).sum(axis=2) + lost[None, :]
+            best = np.minimum(best, between)
+    out: FloatArray = np.minimum(best, best.T)
+    return out
 
 
 def _one_to_one(

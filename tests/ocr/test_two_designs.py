@@ -29,6 +29,16 @@ def test_one_design_twice_is_one_design() -> None:
     assert not drawn_two_ways(np.stack([three, blurred]), "33")
 
 
+def test_one_design_a_row_apart_is_one_design() -> None:
+    """A wide panel's two lines can be sampled a row apart within their cells (held-out
+    seed 87901, X11 wide normal photo 26: the date's 1s 8 dots apart as sampled): a
+    drawing moved by a dot is the same drawing."""
+    one = glyph_bits("1", "x11_5x8")  # 8 rows: blank top row, then the 1
+    high, low = one[1:8].astype(np.float64).ravel(), one[:7].astype(np.float64).ravel()
+    assert np.abs(high - low).sum() > 6  # as sampled, over the line
+    assert not drawn_two_ways(np.stack([high, low]), "11")
+
+
 def test_two_designs_of_one_digit_are_doubted() -> None:
     """HD44780's 3 (flat top) and the alternative ROM's (round top), 7 dots apart."""
     cells = np.stack([_glyph("hd44780", "3"), _glyph("alt", "3")])
