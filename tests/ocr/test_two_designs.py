@@ -91,5 +91,5 @@ def test_a_digit_nearest_another_digit_in_a_set_left_out_is_held(
         "609",
         False,
     )
-    monkeypatch.setattr(valuecells, "_nearest_elsewhere", lambda cells, costs: False)
+    monkeypatch.setattr(valuecells, "_nearest_elsewhere", lambda cells, costs, among: False)
     assert read_held_out(photo, "tailed").confident  # the confident-wrong it stops
