@@ -14,14 +14,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
 from linkytool.ocr.dotmatrix import (
     DIGITS,
+    CellRead,
     FloatArray,
     char_distances,
+    letters_fit,
     number_digits,
     panel_drawn_off,
     reconsidered,
+    shape_read,
     value_margin,
 )
 from linkytool.ocr.fields import fold_digits, same_length_upper
@@ -267,6 +271,12 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     chosen, shapes = value_dots(read, cells), read.shape_dots.reshape(-1, 35)[at]
     chars, distances = char_distances(chosen, read.font, designs=True)
     costs = distances[:, [chars.index(digit) for digit in DIGITS]]
+    # the glyph sets the panel was matched to may lack this design: every set's nearest
+    # digit must be the same one, or the reading leans on that choice (unless the cell's
+    # shape alone reads it, the panel agreeing: dotmatrix.shape_read)
+    other_design = read.font is not None and _nearest_elsewhere(
+        chosen, costs, _unshaped(chosen, costs, read.lines[0], shapes)
+    )
     # a panel whose letters are drawn a dot off every template may draw its digits so too
     drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
     result, unfamiliar = reconsidered(
@@ -274,9 +284,37 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     )
     return (
         result,
-        unfamiliar,
+        unfamiliar or other_design,
         value_margin(chosen, result, read.lines[0], drawn_off, shapes, sharp=read.sharp),
     )
+
+
+def _unshaped(
+    cells: FloatArray, costs: FloatArray, title: Sequence[CellRead], shapes: FloatArray
+) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells (N, 35) their shape alone does not read
+    (:func:`~linkytool.ocr.dotmatrix.shape_read`; all of them without enough title
+    letters to compare with)."""
+    letters = letters_fit(title)
+    if letters is None:
+        return np.ones(len(cells), dtype=np.bool_)
+    out: npt.NDArray[np.bool_] = shape_read(cells, costs, letters, shapes) < 0
+    return out
+
+
+def _nearest_elsewhere(cells: FloatArray, costs: FloatArray, among: npt.NDArray[np.bool_]) -> bool:
+    """Whether a digit cell (``cells`` (N, 35)) is nearest another digit among every
+    glyph set than among the sets the panel was matched to (``costs`` (N, 10) [dots]):
+    a design the matched sets do not draw. Lead's sweep seed 85742, tailed hard photo
+    46 (tailed held out, a variant ROM): the index's 5 (``####.`` over ``#....`` twice)
+    nearest a 5 at 3.45 dots among every set, a 6 at 3.56 among the matched ones, was
+    read ``609`` for ``509`` confidently (margin 5.7). Only the cells ``among`` (N,)
+    count: a cell its shape reads is no template's guess (the alternative ROM's open 4,
+    ``test_an_index_with_an_open_4_is_read_whole``)."""
+    chars, everywhere = char_distances(cells, None, designs=True)
+    every_costs = everywhere[:, [chars.index(digit) for digit in DIGITS]]
+    elsewhere = np.argmin(every_costs, axis=1) != np.argmin(costs, axis=1)
+    return bool(np.any(elsewhere & among))
 
 
 def faint_digit(read: PanelRead, match: ScreenMatch, kind: ScreenKind) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from linkytool.ocr import valuecells
 from linkytool.ocr.dotmatrix import DIGITS, shape_disagrees
 from linkytool.ocr.result import ScreenKind
 
@@ -42,4 +43,7 @@ def test_a_lone_three_nearest_to_an_eight_is_not_read_confidently(
     assert truth == "3"
     assert held_out_verdict(photo, "alt") == (ScreenKind.INJECTION_INDEX, "8", False)
     shape_agreement_off(monkeypatch)
+    # since stop 46 a second rule holds it too: its 8 is the matched sets' nearest, a 3
+    # every set's (valuecells._nearest_elsewhere); off, the shape's agreement alone
+    monkeypatch.setattr(valuecells, "_nearest_elsewhere", lambda cells, costs, among: False)
     assert held_out_verdict(photo, "alt") == (ScreenKind.INJECTION_INDEX, "8", True)

@@ -1,6 +1,9 @@
 """One ROM draws a digit one way: two cells of a value read as one digit but drawn more
 than ``Settings.unlike_distance`` apart hold the value to confirm
-(:func:`linkytool.ocr.dotmatrix.drawn_two_ways`, lead, stop 46)."""
+(:func:`linkytool.ocr.dotmatrix.drawn_two_ways`); so does a digit whose nearest differs
+between the glyph sets the panel was matched to and every set (``valuecells.
+_nearest_elsewhere``). Lead, stop 46: the two confident-wrong readings of the stop's
+held-out sets."""
 
 from __future__ import annotations
 
@@ -9,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import voting
+from linkytool.ocr import valuecells, voting
 from linkytool.ocr.dotmatrix import drawn_two_ways
 from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.screenkind import ScreenKind
 
-from .conftest import drawn_cell, read_held_out, wide_photo
+from .conftest import bench_photo, drawn_cell, read_held_out, wide_photo
 
 
 def _glyph(font: str, char: str) -> np.ndarray:
@@ -69,3 +72,24 @@ def test_a_dead_dot_eight_read_as_another_sets_three_is_held(
     )
     monkeypatch.setattr(voting, "drawn_two_ways", lambda cells, digits: False)
     assert read_held_out(photo, "x11_5x8").confident  # the confident-wrong it stops
+
+
+def test_a_digit_nearest_another_digit_in_a_set_left_out_is_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lead's sweep seed 85742, tailed hard photo 46 (tailed held out, a variant ROM):
+    the panel is matched to glyph sets whose 5 is flat-topped, and the index's 5 (its
+    top right dot dead, ``#....`` twice under it) lies 3.56 dots from their 6 but 3.45
+    from a 5 of a set left out: read ``609`` for ``509`` confidently (margin 5.7). A
+    digit whose nearest differs between the matched sets and every set holds the
+    value (the digits' design is one the matched sets do not draw)."""
+    photo, truth = bench_photo(tmp_path, "tailed", "hard", 46, seed=85742)
+    assert truth == "509"
+    reading = read_held_out(photo, "tailed")
+    assert (reading.screen, reading.value, reading.confident) == (
+        ScreenKind.INJECTION_INDEX,
+        "609",
+        False,
+    )
+    monkeypatch.setattr(valuecells, "_nearest_elsewhere", lambda cells, costs, among: False)
+    assert read_held_out(photo, "tailed").confident  # the confident-wrong it stops
