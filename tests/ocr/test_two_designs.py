@@ -54,6 +54,24 @@ def test_a_lone_cell_has_no_twin() -> None:
     assert not drawn_two_ways(cell.reshape(1, 35), "3")
 
 
+def _held_and_wrong_without(
+    photo: Path,
+    font: str,
+    *,
+    kind: ScreenKind,
+    read_as: str,
+    monkeypatch: pytest.MonkeyPatch,
+    module: object,
+    rule: str,
+) -> None:
+    """``photo`` (``font`` held out) reads ``read_as`` (a wrong value) to confirm, and
+    confidently with ``module.rule`` answering False: the confident-wrong the rule stops."""
+    reading = read_held_out(photo, font)
+    assert (reading.screen, reading.value, reading.confident) == (kind, read_as, False)
+    monkeypatch.setattr(module, rule, lambda *args: False)
+    assert read_held_out(photo, font).confident
+
+
 def test_a_dead_dot_eight_read_as_another_sets_three_is_held(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -64,14 +82,15 @@ def test_a_dead_dot_eight_read_as_another_sets_three_is_held(
     hold it to confirm (the value stays the nearest reading)."""
     photo, truth = wide_photo(tmp_path, "hard", 20, 149702, "x11_5x8")
     assert truth == "2027-08-24T13:45"
-    reading = read_held_out(photo, "x11_5x8")
-    assert (reading.screen, reading.value, reading.confident) == (
-        ScreenKind.DATE,
-        "2027-03-24T13:45",
-        False,
+    _held_and_wrong_without(
+        photo,
+        "x11_5x8",
+        kind=ScreenKind.DATE,
+        read_as="2027-03-24T13:45",
+        monkeypatch=monkeypatch,
+        module=voting,
+        rule="drawn_two_ways",
     )
-    monkeypatch.setattr(voting, "drawn_two_ways", lambda cells, digits: False)
-    assert read_held_out(photo, "x11_5x8").confident  # the confident-wrong it stops
 
 
 def test_a_digit_nearest_another_digit_in_a_set_left_out_is_held(
@@ -85,11 +104,12 @@ def test_a_digit_nearest_another_digit_in_a_set_left_out_is_held(
     value (the digits' design is one the matched sets do not draw)."""
     photo, truth = bench_photo(tmp_path, "tailed", "hard", 46, seed=85742)
     assert truth == "509"
-    reading = read_held_out(photo, "tailed")
-    assert (reading.screen, reading.value, reading.confident) == (
-        ScreenKind.INJECTION_INDEX,
-        "609",
-        False,
+    _held_and_wrong_without(
+        photo,
+        "tailed",
+        kind=ScreenKind.INJECTION_INDEX,
+        read_as="609",
+        monkeypatch=monkeypatch,
+        module=valuecells,
+        rule="_nearest_elsewhere",
     )
-    monkeypatch.setattr(valuecells, "_nearest_elsewhere", lambda cells, costs, among: False)
-    assert read_held_out(photo, "tailed").confident  # the confident-wrong it stops
