@@ -83,11 +83,6 @@ class GridSample:
     #: the nearest pixel: a panel whose measured dots are small (:func:`dot_width`,
     #: ``Settings.small_dot_width``); every other panel is sampled at the nearest pixel.
     subpixel: bool = False
-    #: How much darker an unlit dot reads for each lit neighbour, on the samples as
-    #: sampled (:func:`linkytool.ocr.deblur.dot_spread`): the panel's defocus.
-    spread: float = 0.0
-    #: The spread was undone before the cells were normalised (:func:`spread_undone`).
-    sharpened: bool = False
 
     @property
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -615,10 +610,10 @@ def _sampled(
     raw = _sample(blurred, xs, ys, subpixel)  # (14 rows, 80 cols)
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
-    spread = dot_spread(samples)
-    sharpened = _UNDO_SPREAD.get() and spread > SETTINGS.deblur_spread
-    if sharpened:
-        samples = _normalised(undo_spread(samples, spread))[0]
+    if _UNDO_SPREAD.get():
+        spread = dot_spread(samples)
+        if spread > SETTINGS.deblur_spread:
+            samples = _normalised(undo_spread(samples, spread))[0]
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
     return GridSample(
         cells=np.clip(cells, 0.0, 1.0),
@@ -632,9 +627,15 @@ def _sampled(
         smooth=smooth,
         px_per_dot=px_per_dot,
         subpixel=subpixel,
-        spread=spread,
-        sharpened=sharpened,
     )
+
+
+def panel_spread(grid: GridSample) -> float:
+    """How much darker an unlit dot of ``grid`` reads for each lit neighbour
+    (:func:`linkytool.ocr.deblur.dot_spread` of its normalised samples): the panel's
+    defocus."""
+    samples = grid.cells.reshape(LINES, CHARS, 7, 5).transpose(0, 2, 1, 3).reshape(LINES * 7, -1)
+    return dot_spread(samples)
 
 
 #: Inside :func:`spread_undone`: a defocused panel's samples are sharpened.
@@ -1017,6 +1018,7 @@ __all__ = [
     "line_beside_rows",
     "measure_lattices",
     "mirrored",
+    "panel_spread",
     "resample",
     "resample_at",
     "sample_grid",

@@ -27,7 +27,7 @@ from linkytool.ocr import engine
 from linkytool.ocr.candidate import TO_CONFIRM_REMARK, touches_unseen
 from linkytool.ocr.dotmatrix import FontSet, detect_fonts
 from linkytool.ocr.framing import dot_pitch_px, small_screen_remark
-from linkytool.ocr.lcdgrid import GridSample, resample, small_dots, spread_undone
+from linkytool.ocr.lcdgrid import GridSample, panel_spread, resample, small_dots, spread_undone
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
 from linkytool.ocr.panel import (
@@ -228,8 +228,10 @@ def _read_image(
             ),
         )
     verdict, rule = decide(candidate)
-    if verdict is Verdict.TO_CONFIRM and reads[0].grid.spread > SETTINGS.deblur_spread:
-        candidate, verdict, rule = _read_sharpened(choice, reads, kind, title.certain, candidate)
+    if verdict is Verdict.TO_CONFIRM and panel_spread(reads[0].grid) > SETTINGS.deblur_spread:
+        sharper = _read_sharpened(choice, reads, kind, title.certain, candidate.value)
+        if sharper is not None:
+            candidate, verdict, rule = sharper, Verdict.CONFIDENT, "clear (spread undone)"
     confident = verdict is Verdict.CONFIDENT
     warnings.extend(r for r in remarks(candidate) if r not in warnings)
     if not confident:
@@ -282,23 +284,20 @@ def _read_sharpened(
     reads: list[PanelRead],
     kind: ScreenKind,
     title_certain: bool,
-    held: Candidate,
-) -> tuple[Candidate, Verdict, str]:
-    """A value held on a defocused panel, read again with the panel's spread undone
+    held: str | None,
+) -> Candidate | None:
+    """A value ``held`` on a defocused panel, read again with the panel's spread undone
     (:func:`linkytool.ocr.lcdgrid.spread_undone`): that reading's candidate when it gives
-    the same value and the policy finds it confident, else ``held`` as it was decided.
+    the same value and the policy finds it confident, else None (the value stays held).
     The value never changes; only a second, sharper look can vouch for it (lead,
     stop 46: undoing the spread on every panel changed hard photos' values both ways)."""
     with spread_undone():
         first = resample(reads[0].grid, window=choice.first.variant.window)
         again = _variant_reads(choice, first, reads[0].font)
     _, second = _candidate(choice, again, kind, title_certain)
-    if second is not None and second.value == held.value:
-        verdict, rule = decide(second)
-        if verdict is Verdict.CONFIDENT:
-            return second, verdict, f"{rule} (spread undone)"
-    verdict, rule = decide(held)
-    return held, verdict, rule
+    if second is None or second.value != held:
+        return None
+    return second if decide(second)[0] is Verdict.CONFIDENT else None
 
 
 def read_photo(path: str | Path) -> PhotoReading:

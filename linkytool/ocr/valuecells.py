@@ -274,8 +274,11 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     # the glyph sets the panel was matched to may lack this design: every set's nearest
     # digit must be the same one, or the reading leans on that choice (unless the cell's
     # shape alone reads it, the panel agreeing: dotmatrix.shape_read)
-    other_design = read.font is not None and _nearest_elsewhere(
-        chosen, costs, _unshaped(chosen, costs, read.lines[0], shapes)
+    elsewhere = _nearest_elsewhere(chosen, costs) if read.font is not None else None
+    other_design = (
+        elsewhere is not None
+        and bool(elsewhere.any())  # the shapes are read only when a cell disagrees
+        and bool((elsewhere & _unshaped(chosen, costs, read.lines[0], shapes)).any())
     )
     # a panel whose letters are drawn a dot off every template may draw its digits so too
     drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
@@ -302,19 +305,19 @@ def _unshaped(
     return out
 
 
-def _nearest_elsewhere(cells: FloatArray, costs: FloatArray, among: npt.NDArray[np.bool_]) -> bool:
-    """Whether a digit cell (``cells`` (N, 35)) is nearest another digit among every
-    glyph set than among the sets the panel was matched to (``costs`` (N, 10) [dots]):
-    a design the matched sets do not draw. Lead's sweep seed 85742, tailed hard photo
+def _nearest_elsewhere(cells: FloatArray, costs: FloatArray) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells (``cells`` (N, 35)) nearest another digit among every glyph
+    set than among the sets the panel was matched to (``costs`` (N, 10) [dots]): a
+    design the matched sets do not draw. Lead's sweep seed 85742, tailed hard photo
     46 (tailed held out, a variant ROM): the index's 5 (``####.`` over ``#....`` twice)
     nearest a 5 at 3.45 dots among every set, a 6 at 3.56 among the matched ones, was
-    read ``609`` for ``509`` confidently (margin 5.7). Only the cells ``among`` (N,)
-    count: a cell its shape reads is no template's guess (the alternative ROM's open 4,
+    read ``609`` for ``509`` confidently (margin 5.7). :func:`digit_costs` leaves out a
+    cell its shape reads: no template's guess (the alternative ROM's open 4,
     ``test_an_index_with_an_open_4_is_read_whole``)."""
     chars, everywhere = char_distances(cells, None, designs=True)
     every_costs = everywhere[:, [chars.index(digit) for digit in DIGITS]]
-    elsewhere = np.argmin(every_costs, axis=1) != np.argmin(costs, axis=1)
-    return bool(np.any(elsewhere & among))
+    out: npt.NDArray[np.bool_] = np.argmin(every_costs, axis=1) != np.argmin(costs, axis=1)
+    return out
 
 
 def faint_digit(read: PanelRead, match: ScreenMatch, kind: ScreenKind) -> bool:

@@ -43,7 +43,11 @@ def test_a_lone_three_nearest_to_an_eight_is_not_read_confidently(
     assert truth == "3"
     assert held_out_verdict(photo, "alt") == (ScreenKind.INJECTION_INDEX, "8", False)
     shape_agreement_off(monkeypatch)
+
     # since stop 46 a second rule holds it too: its 8 is the matched sets' nearest, a 3
     # every set's (valuecells._nearest_elsewhere); off, the shape's agreement alone
-    monkeypatch.setattr(valuecells, "_nearest_elsewhere", lambda cells, costs, among: False)
+    def no_cell(cells: np.ndarray, costs: np.ndarray) -> np.ndarray:
+        return np.zeros(len(cells), dtype=np.bool_)
+
+    monkeypatch.setattr(valuecells, "_nearest_elsewhere", no_cell)
     assert held_out_verdict(photo, "alt") == (ScreenKind.INJECTION_INDEX, "8", True)

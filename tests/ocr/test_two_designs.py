@@ -7,6 +7,7 @@ held-out sets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -63,12 +64,13 @@ def _held_and_wrong_without(
     monkeypatch: pytest.MonkeyPatch,
     module: object,
     rule: str,
+    off: Callable[..., object],
 ) -> None:
     """``photo`` (``font`` held out) reads ``read_as`` (a wrong value) to confirm, and
-    confidently with ``module.rule`` answering False: the confident-wrong the rule stops."""
+    confidently with ``module.rule`` replaced by ``off``: the confident-wrong it stops."""
     reading = read_held_out(photo, font)
     assert (reading.screen, reading.value, reading.confident) == (kind, read_as, False)
-    monkeypatch.setattr(module, rule, lambda *args: False)
+    monkeypatch.setattr(module, rule, off)
     assert read_held_out(photo, font).confident
 
 
@@ -90,6 +92,7 @@ def test_a_dead_dot_eight_read_as_another_sets_three_is_held(
         monkeypatch=monkeypatch,
         module=voting,
         rule="drawn_two_ways",
+        off=lambda cells, digits: False,
     )
 
 
@@ -112,4 +115,5 @@ def test_a_digit_nearest_another_digit_in_a_set_left_out_is_held(
         monkeypatch=monkeypatch,
         module=valuecells,
         rule="_nearest_elsewhere",
+        off=lambda cells, costs: np.zeros(len(cells), dtype=np.bool_),
     )
