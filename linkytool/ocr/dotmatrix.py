@@ -674,35 +674,74 @@ def cell_distances(cells: FloatArray) -> FloatArray:
 
 def drawn_two_ways(cells: FloatArray, digits: str) -> bool:
     """Whether two of a value's digit cells (N, 35) read as the same digit (``digits``,
-    N characters) lie more than ``Settings.unlike_distance`` [dots] apart: two designs
-    of one digit on one panel, so one of them is another digit whatever its margin. A
-    variant ROM's dead dot can make a cell one dot from another set's design of another
-    digit (held-out seed 149702, X11 5x8 wide hard photo 20: the month's 8, its lower
-    loop's left dot dead, read as Spleen's 3 beside the time's X11 3, 6.5 dots apart:
-    ``24/08/2027`` read ``24/03/2027`` confidently, ocr46a). A cell moved by a dot is
-    the same drawing (:func:`moved_distances`): a wide panel's two lines can be sampled
-    a row apart within their cells (held-out seed 87901, X11 wide normal photo 26: the
-    date's 1s and 0s 8 dots apart unmoved, one row off)."""
+    N characters) are two designs: one ROM draws a digit one way, so one of them is
+    another digit whatever its margin. Two tests, each at the two cells' best alignment
+    within a dot (a wide panel's two lines can be sampled a row apart within their
+    cells: held-out seed 87901, X11 wide normal photo 26, the date's 1s and 0s 8 dots
+    apart unmoved, one row off):
+
+    - they lie more than ``Settings.unlike_distance`` [dots] apart
+      (:func:`moved_distances`). A variant ROM's dead dot can make a cell one dot from
+      another set's design of another digit (held-out seed 149702, X11 5x8 wide hard
+      photo 20: the month's 8, its lower loop's left dot dead, read as Spleen's 3
+      beside the time's X11 3, 6.5 dots apart: ``24/08/2027`` read ``24/03/2027``
+      confidently, ocr46a);
+    - or their ink moved (:func:`ink_moved`): a dot clearly lit in one is clearly dark
+      in the other and another dot the other way round. Blur greys dots; a shade or a
+      highlight dims or lights part of a cell one way. X11 draws its 3 and 5 two dots
+      apart: stop 46's sweep seed 87911, wide hard photo 46 (both X11 sets held out,
+      the variant ROM's 3 with its middle row's left dot lit) read ``153110`` as
+      ``155110`` confidently, the 3 and the 5 only 4.4 dots apart (the panel's blur
+      puts its 1s 2.5 apart), the 5's top-left dot dark in the 3 and the 3's top-right
+      dot dark in the 5.
+    """
     if len(cells) < 2:
         return False
+    settings = SETTINGS
     same = np.array([[a == b for b in digits] for a in digits], dtype=np.bool_)
-    return bool(np.any(same & (moved_distances(cells) > SETTINGS.unlike_distance)))
+    unlike = (moved_distances(cells) > settings.unlike_distance) | (
+        ink_moved(cells) >= settings.unlike_moved_dots
+    )
+    return bool(np.any(same & unlike))
+
+
+def _moves(cells: FloatArray) -> Iterator[FloatArray]:
+    """Every cell (N, 35) moved by up to one dot each way (nine moves, the unmoved
+    first), as (N, 35): a dot moved out of the cell is lost, one moved in is dark."""
+    grids = cells.reshape(len(cells), ROWS, COLS)
+    padded = np.pad(grids, ((0, 0), (1, 1), (1, 1)))
+    for dy, dx in [(1, 1)] + [(y, x) for y in (0, 1, 2) for x in (0, 1, 2) if (y, x) != (1, 1)]:
+        yield padded[:, dy : dy + ROWS, dx : dx + COLS].reshape(len(cells), -1)
 
 
 def moved_distances(cells: FloatArray) -> FloatArray:
     """(N, N) distances [dots] between every two cells (N, 35), the second moved by up
     to one dot each way (the least over the nine moves; dots moved out of the cell
     count as missing from it)."""
-    grids = cells.reshape(len(cells), ROWS, COLS)
-    padded = np.pad(grids, ((0, 0), (1, 1), (1, 1)))
     best = np.full((len(cells), len(cells)), np.inf)
-    for dy in (0, 1, 2):
-        for dx in (0, 1, 2):
-            moved = padded[:, dy : dy + ROWS, dx : dx + COLS].reshape(len(cells), -1)
-            lost = grids.reshape(len(cells), -1).sum(axis=1) - moved.sum(axis=1)
-            between = np.abs(cells[:, None, :] - moved[None, :, :]).sum(axis=2) + lost[None, :]
-            best = np.minimum(best, between)
+    for moved in _moves(cells):
+        lost = cells.sum(axis=1) - moved.sum(axis=1)
+        between = np.abs(cells[:, None, :] - moved[None, :, :]).sum(axis=2) + lost[None, :]
+        best = np.minimum(best, between)
     out: FloatArray = np.minimum(best, best.T)
+    return out
+
+
+def ink_moved(cells: FloatArray) -> npt.NDArray[np.int_]:
+    """(N, N) for every two cells (N, 35), how many dots their ink moved: the fewer of
+    the dots clearly lit (at least ``Settings.crisp_lit``) in the first and clearly dark
+    (at most ``Settings.crisp_dark``) in the second, and the other way round, the
+    second moved by up to one dot each way (the fewest over the nine moves). A shade or
+    a highlight over part of a cell dims or lights its dots one way only; another
+    design moves ink both ways."""
+    settings = SETTINGS
+    lit, dark = cells >= settings.crisp_lit, cells <= settings.crisp_dark
+    best = np.full((len(cells), len(cells)), np.iinfo(np.int_).max)
+    for moved in _moves(cells):
+        lost = (lit[:, None, :] & (moved <= settings.crisp_dark)[None, :, :]).sum(axis=2)
+        gained = (dark[:, None, :] & (moved >= settings.crisp_lit)[None, :, :]).sum(axis=2)
+        best = np.minimum(best, np.minimum(lost, gained))
+    out: npt.NDArray[np.int_] = np.minimum(best, best.T)
     return out
 
 

@@ -325,6 +325,20 @@ class Settings:
     unlike_excess: float = 3.0
     unlike_cost: float = 20.0
     unlike_margin: float = 1.0
+    #: Two digit cells read as one digit whose ink moved by this many dots, a dot
+    #: clearly lit (at least ``crisp_lit``) in one clearly dark (at most
+    #: ``crisp_dark``) in the other and as many the other way round, at their best
+    #: alignment within a dot, are two designs (``dotmatrix.ink_moved``,
+    #: ``drawn_two_ways``). Set by the lead at stop 47 on stop 46's sets (sweeps 87911
+    #: and 85742, report seeds 85731 default and camera normal, 87901), every font held
+    #: out: the one confident-wrong reading (87911 photo 46, X11 held out,
+    #: a 3 read as the 5 beside it) moved 1 dot each way at 0.8 / 0.2; no confident-
+    #: right reading of the 1072 moved any (none at 0.75 / 0.25; 7 of 557 at 0.65 /
+    #: 0.35). Counting dots one way as well (a lit dot dark in its twin) held 5 of 786:
+    #: a shade over the bottom of one cell.
+    unlike_moved_dots: int = 1
+    crisp_lit: float = 0.8
+    crisp_dark: float = 0.2
 
     #: Two digit cells of one panel lie this many times further apart than the panel's
     #: two farthest cells of one digit (its own noise) are two designs (``dotmatrix.

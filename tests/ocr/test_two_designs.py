@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import valuecells, voting
-from linkytool.ocr.dotmatrix import drawn_two_ways
+from linkytool.ocr import dotmatrix, valuecells, voting
+from linkytool.ocr.dotmatrix import drawn_two_ways, ink_moved
 from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.screenkind import ScreenKind
 
@@ -48,6 +48,34 @@ def test_two_designs_of_one_digit_are_doubted() -> None:
     cells = np.stack([_glyph("hd44780", "3"), _glyph("alt", "3")])
     assert drawn_two_ways(cells, "33")
     assert not drawn_two_ways(cells, "38")  # read as two digits: nothing to doubt
+
+
+def test_two_digits_two_dots_crisply_apart_are_two_designs() -> None:
+    """X11's 5 and the variant ROM's 3 (its middle row's left dot lit) differ by two
+    dots, far within ``unlike_distance``: the 5's top-left dot dark in the 3, the 3's
+    top-right dot dark in the 5. Read as one digit, they are two designs."""
+    five = _glyph("x11_5x7", "5")
+    three = _glyph("x11_5x7", "3")
+    three[10] = 1.0  # the variant ROM's 3: row 2, column 0 lit
+    cells = np.stack([five, three])
+    assert np.abs(five - three).sum() == 2
+    assert ink_moved(cells)[0, 1] == 1
+    assert drawn_two_ways(cells, "55")
+    assert not drawn_two_ways(cells, "53")
+
+
+def test_one_design_greyed_or_shaded_is_one_design() -> None:
+    """Blur greys dots and a shade dims part of a cell, one way: one design with its
+    bottom rows dark (three lit dots gone) and a dark dot half-lit is one design
+    (lead's camera normal seed 85731, alt photo 16: a 5 with its bottom faded beside
+    a sharp one)."""
+    five = _glyph("x11_5x7", "5")
+    shaded = five.copy()
+    shaded[[20, 26, 27]] = [0.1, 0.15, 0.0]  # the bottom's lit dots dark
+    shaded[6] = 0.6  # a dark dot half-lit
+    cells = np.stack([five, shaded])
+    assert ink_moved(cells)[0, 1] == 0
+    assert not drawn_two_ways(cells, "55")
 
 
 def test_a_lone_cell_has_no_twin() -> None:
@@ -116,4 +144,26 @@ def test_a_digit_nearest_another_digit_in_a_set_left_out_is_held(
         module=valuecells,
         rule="_nearest_elsewhere",
         off=lambda cells, costs: np.zeros(len(cells), dtype=np.bool_),
+    )
+
+
+def test_a_three_two_dots_from_the_five_beside_it_is_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop 46's sweep seed 87911, X11 5x7 wide hard photo 46, X11 5x7 held out: the
+    variant ROM's 3 (its middle row's left dot lit) is two dots from the X11 5 beside
+    it, nearer a 5 (3.9 dots) than any set's 3 (4.0); the panel vouched for it as the
+    5's twin (4.4 dots apart, the design gap 6): ``153110`` read ``155110`` confidently.
+    Ink moved between two cells of one digit holds it."""
+    photo, truth = wide_photo(tmp_path, "hard", 46, 87911, "x11_5x7")
+    assert truth == "153110"
+    _held_and_wrong_without(
+        photo,
+        "x11_5x7",
+        kind=ScreenKind.INJECTION_INDEX,
+        read_as="155110",
+        monkeypatch=monkeypatch,
+        module=dotmatrix,
+        rule="ink_moved",
+        off=lambda cells: np.zeros((len(cells), len(cells)), dtype=np.int_),
     )
