@@ -380,6 +380,7 @@ __all__ = [
     "spot_word",
     "spot_words",
     "sure_dot_misses",
+    "sure_dots_decide",
     "template_fonts",
     "templates",
     "unfamiliar_digits",
@@ -437,7 +438,9 @@ def unfamiliar_digits(
     under ``cap``, or when the panel itself vouches for it (``cells`` (N, 35) given:
     :func:`vouched_digits`; the margin is then to the next digit the panel or the
     cell's shape does not rule out, :func:`panel_margins`, with ``drawn_off`` and
-    ``shapes``). False without enough letters to compare.
+    ``shapes``), or when the cell's sure dots alone decide between its nearest digit and
+    every runner-up that doubt fears (:func:`sure_dots_decide`: the misfit is then the
+    uncertain dots'). False without enough letters to compare.
     """
     letters = letters_fit(title)
     if letters is None or not len(digit_costs):
@@ -451,6 +454,8 @@ def unfamiliar_digits(
     odd = _unfamiliar_cells(digit_costs, letters, margin, excess=excess, slack=slack, cap=cap)
     if known is not None:
         odd &= ~known
+    if cells is not None and odd.any():
+        odd &= ~sure_dots_decide(cells, digit_costs, letters, slack=slack, cap=cap)
     if cells is not None and odd.any():
         odd &= ~vouched_digits(cells, digit_costs, letters, drawn_off, shapes)
     return bool(odd.any())
@@ -471,6 +476,35 @@ def _unfamiliar_cells(
     ``slack``, or a misfit over ``cap``."""
     misfit = np.sort(digit_costs, axis=1)[:, 0] - letters  # the letters' fit taken once
     out: npt.NDArray[np.bool_] = (misfit > excess) & ((margin < misfit + slack) | (misfit > cap))
+    return out
+
+
+def sure_dots_decide(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    letters: float,
+    *,
+    slack: float = SETTINGS.unfamiliar_margin_slack,
+    cap: float = SETTINGS.unfamiliar_excess_cap,
+) -> npt.NDArray[np.bool_]:
+    """(N,) the digit cells (N, 35) whose sure dots alone decide between their nearest
+    digit and every runner-up the unfamiliar-digits doubt fears (``digit_costs``
+    (N, 10) within the misfit plus ``slack`` of the nearest, the misfit to the title
+    letters ``letters`` under ``cap``): no sure dot contradicts a template of the nearest
+    digit, and for every such runner-up a sure dot contradicts each of its templates
+    (:func:`sure_dot_misses`). The misfit is then the uncertain dots' (a highlight or
+    defocus dimming a stroke), not a drawing the templates lack."""
+    ordered = np.sort(digit_costs, axis=1)
+    misfit = ordered[:, 0] - letters
+    nearest = np.argmin(digit_costs, axis=1)
+    misses = sure_dot_misses(cells)
+    rows = np.arange(len(cells))
+    feared = (digit_costs - ordered[:, :1] < (misfit + slack)[:, None]) & (
+        np.arange(len(DIGITS))[None, :] != nearest[:, None]
+    )
+    out: npt.NDArray[np.bool_] = (
+        (misfit <= cap) & (misses[rows, nearest] == 0) & ~np.any(feared & (misses == 0), axis=1)
+    )
     return out
 
 

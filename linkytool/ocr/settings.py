@@ -99,7 +99,12 @@ class Settings:
         "cell, none for a digit no sure dot shows drawn otherwise than a template "
         "(dotmatrix.drawn_as_templates, ocr42a: shape_uncertain_band reused, no constant "
         "of its own): leave-one-font-out seeds 146601-146602 (50 hard photos per font, "
-        "x11_5x7, x11_5x8, tailed and hd44780)"
+        "x11_5x7, x11_5x8, tailed and hd44780); the unfamiliar-digits doubt answered by "
+        "a cell's sure dots (dotmatrix.sure_dots_decide, ocr47b: shape_uncertain_band, "
+        "unfamiliar_margin_slack and unfamiliar_excess_cap reused, no constant of its "
+        "own): leave-one-font-out seeds 149860-149861 (50 camera normal photos per font, "
+        "x11_5x7 and x11_5x8) and 149862-149863 (15 hard photos per font, camera and "
+        "default)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
