@@ -37,9 +37,10 @@ class Repair(StrEnum):
     #: A cell of the value, or the cell beside either end of it on its line, lies
     #: outside the panel image (``GridSample.unseen``): the value may go on there.
     CUT_OFF = "cut_off"
-    #: Two cells of the value read as one digit lie more than ``Settings.
-    #: unlike_distance`` apart: one ROM draws a digit one way, so one of them is another
-    #: digit (:func:`linkytool.ocr.dotmatrix.drawn_two_ways`).
+    #: Two cells of the value read as one digit are two designs (more than ``Settings.
+    #: unlike_distance`` apart, or ink moved between them): one ROM draws a digit one
+    #: way, so one of them is another digit (:func:`linkytool.ocr.dotmatrix.
+    #: drawn_two_ways`).
     TWO_DESIGNS = "two_designs"
 
 

@@ -740,12 +740,13 @@ def drawn_two_ways(cells: FloatArray, digits: str) -> bool:
 
 
 def _moves(cells: FloatArray) -> Iterator[FloatArray]:
-    """Every cell (N, 35) moved by up to one dot each way (nine moves, the unmoved
-    first), as (N, 35): a dot moved out of the cell is lost, one moved in is dark."""
+    """Every cell (N, 35) moved by up to one dot each way (nine moves, unmoved among
+    them), as (N, 35): a dot moved out of the cell is lost, one moved in is dark."""
     grids = cells.reshape(len(cells), ROWS, COLS)
     padded = np.pad(grids, ((0, 0), (1, 1), (1, 1)))
-    for dy, dx in [(1, 1)] + [(y, x) for y in (0, 1, 2) for x in (0, 1, 2) if (y, x) != (1, 1)]:
-        yield padded[:, dy : dy + ROWS, dx : dx + COLS].reshape(len(cells), -1)
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            yield padded[:, dy : dy + ROWS, dx : dx + COLS].reshape(len(cells), -1)
 
 
 def moved_distances(cells: FloatArray) -> FloatArray:

@@ -231,7 +231,8 @@ def _read_image(
     if verdict is Verdict.TO_CONFIRM and panel_spread(reads[0].grid) > SETTINGS.deblur_spread:
         sharper = _read_sharpened(choice, reads, kind, title.certain, candidate.value)
         if sharper is not None:
-            candidate, verdict, rule = sharper, Verdict.CONFIDENT, "clear (spread undone)"
+            candidate, rule = sharper
+            verdict, rule = Verdict.CONFIDENT, f"{rule} (spread undone)"
     confident = verdict is Verdict.CONFIDENT
     warnings.extend(r for r in remarks(candidate) if r not in warnings)
     if not confident:
@@ -285,10 +286,11 @@ def _read_sharpened(
     kind: ScreenKind,
     title_certain: bool,
     held: str | None,
-) -> Candidate | None:
+) -> tuple[Candidate, str] | None:
     """A value ``held`` on a defocused panel, read again with the panel's spread undone
-    (:func:`linkytool.ocr.lcdgrid.spread_undone`): that reading's candidate when it gives
-    the same value and the policy finds it confident, else None (the value stays held).
+    (:func:`linkytool.ocr.lcdgrid.spread_undone`): that reading's candidate and the
+    policy's rule when it gives the same value and the policy finds it confident, else
+    None (the value stays held).
     The value never changes; only a second, sharper look can vouch for it (lead,
     stop 46: undoing the spread on every panel changed hard photos' values both ways)."""
     with spread_undone():
@@ -297,7 +299,8 @@ def _read_sharpened(
     _, second = _candidate(choice, again, kind, title_certain)
     if second is None or second.value != held:
         return None
-    return second if decide(second)[0] is Verdict.CONFIDENT else None
+    verdict, rule = decide(second)
+    return (second, rule) if verdict is Verdict.CONFIDENT else None
 
 
 def read_photo(path: str | Path) -> PhotoReading:
