@@ -107,3 +107,20 @@ def test_a_faint_residue_in_the_blank_before_the_unit_is_never_confident() -> No
     assert reading.value == "9246930"  # what the cells say...
     assert not reading.confident  # ...but the 0 is far fainter than the other digits
     assert any("pâle" in warning for warning in reading.warnings)
+
+
+@pytest.mark.parametrize(
+    ("shown", "trusted"),
+    [
+        ("  000214 kWh", True),  # padded to 6 digits: a width seen on the screen
+        (" 000000214 kWh", True),  # padded to 9 digits: the other width seen
+        ("   00214 kWh", False),  # 5 digits: a stray cell read as 0 would make one
+        ("  0000214 kWh", False),  # 7 digits
+    ],
+)
+def test_an_index_padded_to_a_width_never_seen_is_to_confirm(shown: str, trusted: bool) -> None:
+    # Settings.index_pad_widths: another padded width is read, not trusted (Repair.PADDING)
+    reading = _read(("INDEX INJECTION", shown))
+    assert (reading.screen, reading.value) == (ScreenKind.INJECTION_INDEX, "214")
+    assert reading.confident is trusted
+    assert any("zéros" in warning for warning in reading.warnings) is not trusted
