@@ -124,3 +124,12 @@ def test_an_index_padded_to_a_width_never_seen_is_to_confirm(shown: str, trusted
     assert (reading.screen, reading.value) == (ScreenKind.INJECTION_INDEX, "214")
     assert reading.confident is trusted
     assert any("zéros" in warning for warning in reading.warnings) is not trusted
+
+
+def test_a_year_no_calendar_holds_gives_the_nearest_real_date_to_confirm() -> None:
+    # "2925": the 0 drawn as a 9. The cells are re-decided among real dates (years
+    # 2015-2099): 2025, the only cell changed, and the user is told why
+    reading = _read(("DATE COURANTE", "29/11/2925 13:48"))
+    assert (reading.screen, reading.value) == (ScreenKind.DATE, "2025-11-29T13:48")
+    assert not reading.confident
+    assert any("date impossible" in warning for warning in reading.warnings)
