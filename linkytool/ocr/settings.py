@@ -107,8 +107,7 @@ class Settings:
         "default); a value held as an unfamiliar design read again with each dot's "
         "levels from its neighbourhood (lcdgrid.dot_normalised, dot_levels_reach, "
         "ocr48a): leave-one-font-out seeds 85831 and 149910 (50 camera normal photos "
-        "per font), checked on 149862 (15 camera hard photos per font) and 149863 (15 "
-        "default hard photos per font)"
+        "per font), checked on 149862 (15 camera hard photos per font)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -150,9 +149,8 @@ class Settings:
     #: columns [dots] each side (``lcdgrid.dot_normalised``: a highlight's fringe dims
     #: part of a cell, which the cell's own levels leave near its unlit dots), and is
     #: confident when that reading gives the same value and the policy finds it clear
-    #: (ocr48a, tuning seeds 85831 and 149910, camera model, normal: 4 of 63 such exact
-    #: fields, none of 10 wrong ones; 149862, camera hard: 4 of 22, none of 14; 149863,
-    #: default hard: 0 of 15, none of 2).
+    #: (ocr48a, tuning seeds 85831 and 149910, camera model, normal: 6 of 63 such exact
+    #: fields, none of 10 wrong ones; 149862, camera hard: 2 of 22, none of 14).
     dot_levels_reach: int = 3
 
     # --- the decision (linkytool.ocr.policy) ---
