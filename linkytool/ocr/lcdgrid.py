@@ -614,8 +614,6 @@ def _sampled(
         spread = dot_spread(samples)
         if spread > SETTINGS.deblur_spread:
             samples = _normalised(undo_spread(samples, spread))[0]
-    if _DOT_LEVELS.get():
-        samples = dot_normalised(raw, samples)
     cells = samples.reshape(LINES, 7, CHARS, 5).transpose(0, 2, 1, 3).reshape(LINES, CHARS, 35)
     return GridSample(
         cells=np.clip(cells, 0.0, 1.0),
@@ -642,49 +640,6 @@ def panel_spread(grid: GridSample) -> float:
 
 #: Inside :func:`spread_undone`: a defocused panel's samples are sharpened.
 _UNDO_SPREAD: ContextVar[bool] = ContextVar("undo_spread", default=False)
-
-
-def dot_normalised(
-    samples: npt.NDArray[np.float64], by_cell: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Dot samples (14 rows, 80 cols) scaled with off/on levels of each dot's own
-    neighbourhood: Otsu's split of its line's 7 rows over ``Settings.dot_levels_reach``
-    columns each side. A phone's highlight lowers the contrast within a cell, so a cell's
-    own levels (:func:`normalise_samples`, ``by_cell``) leave the dots under its fringe
-    near its unlit ones; a neighbourhood of too little contrast (under ``CELL_SPAN_FLOOR``
-    of the panel's span) keeps ``by_cell``'s values."""
-    reach = SETTINGS.dot_levels_reach
-    low_g, high_g = otsu_levels(samples)
-    floor = CELL_SPAN_FLOOR * max(high_g - low_g, 1e-3)
-    out = by_cell.copy()
-    cols = samples.shape[1]
-    bounds = [(max(0, c - reach), min(cols, c + reach + 1)) for c in range(cols)]
-    for line in range(LINES):
-        block = samples[line * 7 : (line + 1) * 7]
-        for width in sorted({last - first for first, last in bounds}):
-            chosen = [c for c, (first, last) in enumerate(bounds) if last - first == width]
-            stacked = np.stack([block[:, bounds[c][0] : bounds[c][1]].ravel() for c in chosen])
-            low, high = otsu_rows(stacked)
-            span = high - low
-            for c, lo, sp in zip(chosen, low, span, strict=True):
-                if sp >= floor:
-                    out[line * 7 : (line + 1) * 7, c] = np.clip((block[:, c] - lo) / sp, 0.0, 1.0)
-    return out
-
-
-_DOT_LEVELS: ContextVar[bool] = ContextVar("dot_levels", default=False)
-
-
-@contextmanager
-def dot_levels() -> Iterator[None]:
-    """Inside the ``with`` block, every panel sampled is normalised per dot neighbourhood
-    (:func:`dot_normalised`): the reader's second reading of a value held as an
-    unfamiliar design (``reader._read_again``)."""
-    token = _DOT_LEVELS.set(True)
-    try:
-        yield
-    finally:
-        _DOT_LEVELS.reset(token)
 
 
 @contextmanager
@@ -1059,8 +1014,6 @@ __all__ = [
     "GridSample",
     "align_grid",
     "darkness_map",
-    "dot_levels",
-    "dot_normalised",
     "dot_width",
     "line_beside_rows",
     "measure_lattices",

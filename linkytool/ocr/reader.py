@@ -14,9 +14,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -29,14 +27,7 @@ from linkytool.ocr import engine
 from linkytool.ocr.candidate import TO_CONFIRM_REMARK, touches_unseen
 from linkytool.ocr.dotmatrix import FontSet, detect_fonts
 from linkytool.ocr.framing import dot_pitch_px, small_screen_remark
-from linkytool.ocr.lcdgrid import (
-    GridSample,
-    dot_levels,
-    panel_spread,
-    resample,
-    small_dots,
-    spread_undone,
-)
+from linkytool.ocr.lcdgrid import GridSample, panel_spread, resample, small_dots, spread_undone
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.nogrid import TextGuess, guess_without_grid
 from linkytool.ocr.panel import (
@@ -238,17 +229,10 @@ def _read_image(
         )
     verdict, rule = decide(candidate)
     if verdict is Verdict.TO_CONFIRM and panel_spread(reads[0].grid) > SETTINGS.deblur_spread:
-        sharper = _read_again(
-            choice, reads, kind, title.certain, candidate.value, look=spread_undone
-        )
+        sharper = _read_sharpened(choice, reads, kind, title.certain, candidate.value)
         if sharper is not None:
             candidate, rule = sharper
             verdict, rule = Verdict.CONFIDENT, f"{rule} (spread undone)"
-    if verdict is Verdict.TO_CONFIRM and Repair.UNFAMILIAR_DIGITS in candidate.repairs:
-        levelled = _read_again(choice, reads, kind, title.certain, candidate.value, look=dot_levels)
-        if levelled is not None:
-            candidate, rule = levelled
-            verdict, rule = Verdict.CONFIDENT, f"{rule} (dot levels)"
     confident = verdict is Verdict.CONFIDENT
     warnings.extend(r for r in remarks(candidate) if r not in warnings)
     if not confident:
@@ -296,24 +280,20 @@ def _candidate(
     return variants, candidate
 
 
-def _read_again(
+def _read_sharpened(
     choice: PanelChoice,
     reads: list[PanelRead],
     kind: ScreenKind,
     title_certain: bool,
     held: str | None,
-    *,
-    look: Callable[[], AbstractContextManager[None]],
 ) -> tuple[Candidate, str] | None:
-    """A value ``held``, its panel read again inside ``look``: with the panel's spread
-    undone on a defocused panel (:func:`linkytool.ocr.lcdgrid.spread_undone`), or with
-    each dot's levels from its neighbourhood for a value held as an unfamiliar design
-    (:func:`linkytool.ocr.lcdgrid.dot_levels`, ocr48a: a highlight's fringe dims part of
-    a cell). That reading's candidate and the policy's rule when it gives the same value
-    and the policy finds it confident, else None (the value stays held).
-    The value never changes; only a second look can vouch for it (lead, stop 46:
-    undoing the spread on every panel changed hard photos' values both ways)."""
-    with look():
+    """A value ``held`` on a defocused panel, read again with the panel's spread undone
+    (:func:`linkytool.ocr.lcdgrid.spread_undone`): that reading's candidate and the
+    policy's rule when it gives the same value and the policy finds it confident, else
+    None (the value stays held).
+    The value never changes; only a second, sharper look can vouch for it (lead,
+    stop 46: undoing the spread on every panel changed hard photos' values both ways)."""
+    with spread_undone():
         first = resample(reads[0].grid, window=choice.first.variant.window)
         again = _variant_reads(choice, first, reads[0].font)
     _, second = _candidate(choice, again, kind, title_certain)

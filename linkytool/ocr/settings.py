@@ -104,10 +104,7 @@ class Settings:
         "unfamiliar_margin_slack and unfamiliar_excess_cap reused, no constant of its "
         "own): leave-one-font-out seeds 149860-149861 (50 camera normal photos per font, "
         "x11_5x7 and x11_5x8) and 149862-149863 (15 hard photos per font, camera and "
-        "default); a value held as an unfamiliar design read again with each dot's "
-        "levels from its neighbourhood (lcdgrid.dot_normalised, dot_levels_reach, "
-        "ocr48a): leave-one-font-out seeds 85831 and 149910 (50 camera normal photos "
-        "per font), checked on 149862 (15 camera hard photos per font)"
+        "default)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -144,14 +141,6 @@ class Settings:
     #: model, normal; the default geometry's hard photos reach 0.06, seed 85626); see
     #: docs/ocr.md, "A defocused panel read again".
     deblur_spread: float = 0.05
-    #: A value held as an unfamiliar design (the unfamiliar-digits doubt) is read again
-    #: with each dot scaled by the off/on levels of its line's 7 rows over this many
-    #: columns [dots] each side (``lcdgrid.dot_normalised``: a highlight's fringe dims
-    #: part of a cell, which the cell's own levels leave near its unlit dots), and is
-    #: confident when that reading gives the same value and the policy finds it clear
-    #: (ocr48a, tuning seeds 85831 and 149910, camera model, normal: 6 of 63 such exact
-    #: fields, none of 10 wrong ones; 149862, camera hard: 2 of 22, none of 14).
-    dot_levels_reach: int = 3
 
     # --- the decision (linkytool.ocr.policy) ---
     #: A value is confident only if every digit's margin reaches this in every variant
