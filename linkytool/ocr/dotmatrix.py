@@ -1192,13 +1192,15 @@ def panel_drawn_off(
     cells: FloatArray, title: Sequence[CellRead], font: str | FontSet | None = None
 ) -> bool:
     """Whether a panel draws its glyphs a whole dot otherwise than the templates: at
-    least ``Settings.shape_off_letters`` of its title letters (cells (N, 35)
-    ``cells``) do (:func:`letters_off_template`). Its digits may then be drawn a dot
-    otherwise too, and one dot opens or closes a loop: a variant tailed 9 whose tail
-    reaches one dot lower encloses two holes, an 8's shape, 1 dot from the 8 template
-    and 2 from any 9 (tuning seed 38411, tailed hard photo 38: 10729 read 10728,
-    confident). On such a panel a digit's shape rules out only the digits no reading
-    with one dot switched admits (:func:`panel_margins`)."""
+    least ``Settings.shape_off_letters`` of its words' letters (cells (N, 35)
+    ``cells``, read as ``title``: both lines but the value's cells,
+    :func:`linkytool.ocr.valuecells._words_beside`) do (:func:`letters_off_template`).
+    Its digits may then be drawn a dot otherwise too, and one dot opens or closes a
+    loop: a variant tailed 9 whose tail reaches one dot lower encloses two holes, an
+    8's shape, 1 dot from the 8 template and 2 from any 9 (tuning seed 38411, tailed
+    hard photo 38: 10729 read 10728, confident). On such a panel a digit's shape rules
+    out only the digits no reading with one dot switched admits
+    (:func:`panel_margins`)."""
     return letters_off_template(cells, title, font) >= SETTINGS.shape_off_letters
 
 

@@ -379,10 +379,11 @@ class Settings:
     #: photos, fourth pass".
     sharp_unsure_share: float = 0.03
 
-    #: A panel at least this many distinct title letters of which contradict every
-    #: template of their character on a surely sampled dot (``dotmatrix.
-    #: letters_off_template``: a ROM drawn a dot otherwise than the templates, a dead
-    #: dot, dust; not blur) may draw its digits a dot otherwise too, and one dot opens
+    #: A panel at least this many distinct letters of whose words (both lines, the
+    #: value's cells left out: stop 48) contradict every template of their character
+    #: on a surely sampled dot (``dotmatrix.letters_off_template``: a ROM drawn a dot
+    #: otherwise than the templates, a dead dot, dust; not blur) may draw its digits a
+    #: dot otherwise too, and one dot opens
     #: or closes a loop: its digits' shapes rule out only the digits no reading with
     #: one dot switched admits (``dotmatrix.panel_drawn_off``). Set on
     #: leave-one-font-out seed 38411 (tailed hard photo 38: a variant-ROM 9 with two

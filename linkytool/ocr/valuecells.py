@@ -266,7 +266,6 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     """Distance [dots] of ``cells`` to each digit, (len(cells), 10), whether they are
     of a design the templates do not hold (both: :func:`reconsidered`), their
     smallest margin [dots] (:func:`value_margin`)."""
-    every = read.grid.cells.reshape(-1, 35)
     at = [cell_index(c) for c in cells]
     chosen, shapes = value_dots(read, cells), read.shape_dots.reshape(-1, 35)[at]
     chars, distances = char_distances(chosen, read.font, designs=True)
@@ -281,7 +280,7 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
         and bool((elsewhere & _unshaped(chosen, costs, read.lines[0], shapes)).any())
     )
     # a panel whose letters are drawn a dot off every template may draw its digits so too
-    drawn_off = panel_drawn_off(every[:CHARS], read.lines[0], read.font)
+    drawn_off = panel_drawn_off(*_words_beside(read, at), read.font)
     result, unfamiliar = reconsidered(
         chosen, costs, read.lines[0], drawn_off, shapes, sharp=read.sharp
     )
@@ -290,6 +289,20 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
         unfamiliar or other_design,
         value_margin(chosen, result, read.lines[0], drawn_off, shapes, sharp=read.sharp),
     )
+
+
+def _words_beside(read: PanelRead, value: Sequence[int]) -> tuple[FloatArray, list[CellRead]]:
+    """The cells (N, 35) and readings of every cell of both lines but the ``value``'s
+    (their indexes): the panel's words, whose letters tell a ROM drawn a dot otherwise
+    (:func:`~linkytool.ocr.dotmatrix.panel_drawn_off`). A date split over two lines
+    shows four title letters (``DATE``) and its ``HEURE`` on the second line: held-out
+    seed 149901 (ocr48a), tailed camera hard photo 17, a variant ROM's 9 with its
+    loop opened by one dot read 3, sure (``09:54`` read ``03:54``); one of ``DATE``'s
+    letters is drawn a dot off every template, three of ``HEURE``'s."""
+    every = read.grid.cells.reshape(-1, 35)
+    shown = [cell for line in read.lines for cell in line]
+    words = [i for i in range(len(shown)) if i not in value]
+    return every[words], [shown[i] for i in words]
 
 
 def _unshaped(
