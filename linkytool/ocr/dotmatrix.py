@@ -925,7 +925,11 @@ def one_design_pairs(cells: FloatArray, nearest: npt.NDArray[np.intp]) -> npt.ND
     ``000787 kWh``: a 0 5.8 dots from the 8, its three 0s 1.7-3.2 apart), so the 0s
     and the 8 were "one design read as two digits", no 0 was vouched for and the
     index stayed to confirm; their ink moved both ways (the slash's dots against the
-    8's waist)."""
+    8's waist). For :func:`vouched_digits` only: :func:`ruled_out` keeps the distance
+    alone (a cell within the gap of another digit's cells rules nothing out for it,
+    ``test_a_digit_read_from_cells_of_two_designs_rules_nothing_out``), so a digit the
+    panel shows moves no margin by this test; it only lets a design drawn twice alike
+    vouch for itself beside another digit's drawing."""
     between = cell_distances(cells)
     moved = ink_moved(cells) >= SETTINGS.unlike_moved_dots
     out: npt.NDArray[np.bool_] = (between <= design_gap(cells, nearest)) & ~moved
@@ -949,7 +953,8 @@ def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt
     misfit = ordered[:, 0] - letters
     margin = ordered[:, 1] - ordered[:, 0]
     reliable = trusted_alone(misfit, margin) & (margin >= settings.confident_margin)
-    apart = ~one_design_pairs(cells, nearest)
+    between = cell_distances(cells)
+    apart = between > design_gap(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, ~apart)
     witness = apart & ~same & reliable[None, :] & one_to_one[:, None]  # (cell, other cell)
