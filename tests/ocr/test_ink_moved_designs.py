@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import dotmatrix
+from linkytool.ocr import dotmatrix, voting
 from linkytool.ocr.dotmatrix import DIGITS, cell_distances, design_gap, one_design_pairs
 from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.screenkind import ScreenKind
+from linkytool.ocr.settings import SETTINGS
 
-from .conftest import held_out_verdict, wide_photo
+from .conftest import bench_photo, held_out_verdict, wide_photo
 
 
 def _glyph(char: str) -> np.ndarray:
@@ -72,3 +73,21 @@ def test_a_wide_index_of_slashed_0s_beside_an_8_is_read_sure(
 
     monkeypatch.setattr(dotmatrix, "one_design_pairs", by_distance)
     assert held_out_verdict(path, "hd44780") == (ScreenKind.INJECTION_INDEX, truth, False)
+
+
+@pytest.mark.usefixtures("nine_pitch_background")
+def test_five_alike_slashed_zeros_part_from_the_8_by_their_ink_at_the_capped_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leave-one-font-out seed 12421, HD44780 held out, normal photo 80, `000008 kWh`:
+    the 5 px window's slashed 0s lie 5.9 dots from the 8, under ``unlike_distance``.
+    ``test_five_alike_slashed_zeros_are_vouched_for_at_the_panels_own_gap`` frees it by
+    the panel's own gap; with the gap held at ``unlike_distance`` (and the 5 px window's
+    doubt counted, as there), their ink moved frees it alone."""
+    monkeypatch.setattr(dotmatrix, "design_gap", lambda *_: SETTINGS.unlike_distance)
+    monkeypatch.setattr(
+        voting, "_repairs", lambda variants: frozenset().union(*(v.repairs for v in variants))
+    )
+    path, truth = bench_photo(tmp_path, "hd44780", "normal", 80, 12421)
+    assert truth == "8"
+    assert held_out_verdict(path, "hd44780") == (ScreenKind.INJECTION_INDEX, truth, True)
