@@ -806,8 +806,9 @@ def vouched_digits(
     cell reads the same digit (a design drawn twice alike: not noise, which does not
     repeat) and explains it clearly better than any other digit's cell
     (:func:`clear_twins`: a shade over two cells is noise that repeats), every cell
-    read as its digit lies within ``Settings.unlike_distance`` dots of it and every
-    cell read as another digit beyond (the panel's digits fall
+    read as its digit is of its design and every cell read as another digit is not
+    (:func:`one_design_pairs`: within :func:`design_gap`, at most
+    ``Settings.unlike_distance`` dots, and no ink moved; the panel's digits fall
     into clusters mapping one to one onto distinct digits: no digit split over two
     designs, no design read as two digits), its margin reaches
     ``Settings.confident_margin`` and its design's misfit (that of the best-drawn cell
