@@ -369,6 +369,7 @@ __all__ = [
     "moved_distances",
     "next_digit_drawn_unlike",
     "number_digits",
+    "one_design_pairs",
     "panel_drawn_off",
     "panel_margins",
     "reconsidered",
