@@ -369,6 +369,7 @@ __all__ = [
     "moved_distances",
     "next_digit_drawn_unlike",
     "number_digits",
+    "one_design_pairs",
     "panel_drawn_off",
     "panel_margins",
     "reconsidered",
@@ -806,8 +807,9 @@ def vouched_digits(
     cell reads the same digit (a design drawn twice alike: not noise, which does not
     repeat) and explains it clearly better than any other digit's cell
     (:func:`clear_twins`: a shade over two cells is noise that repeats), every cell
-    read as its digit lies within ``Settings.unlike_distance`` dots of it and every
-    cell read as another digit beyond (the panel's digits fall
+    read as its digit is of its design and every cell read as another digit is not
+    (:func:`one_design_pairs`: within :func:`design_gap`, at most
+    ``Settings.unlike_distance`` dots, and no ink moved; the panel's digits fall
     into clusters mapping one to one onto distinct digits: no digit split over two
     designs, no design read as two digits), its margin reaches
     ``Settings.confident_margin`` and its design's misfit (that of the best-drawn cell
@@ -836,7 +838,7 @@ def vouched_digits(
     ordered = np.sort(digit_costs, axis=1)
     nearest = np.argmin(digit_costs, axis=1)
     between = cell_distances(cells)
-    one_design = between <= design_gap(cells, nearest)
+    one_design = one_design_pairs(cells, nearest)
     same = nearest[:, None] == nearest[None, :]
     one_to_one = _one_to_one(same, one_design)
     margin = panel_margins(cells, digit_costs, letters, drawn_off, shapes)
@@ -910,6 +912,30 @@ def design_gap(cells: FloatArray, nearest: npt.NDArray[np.intp]) -> float:
         return settings.unlike_distance
     noise = settings.design_noise_factor * float(repeats.max())
     return min(settings.unlike_distance, max(settings.design_gap_floor, noise))
+
+
+def one_design_pairs(cells: FloatArray, nearest: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    """(N, N) the pairs of digit cells (N, 35) of one design: within :func:`design_gap`
+    of each other (``nearest`` (N,): each cell's nearest digit) and their ink not moved
+    (:func:`ink_moved` under ``Settings.unlike_moved_dots``: a dot clearly lit in one
+    and clearly dark in the other and another dot the other way round is another
+    design, as :func:`drawn_two_ways` holds, whatever the distance).
+
+    The design gap is capped at ``Settings.unlike_distance`` (6 dots), the distance
+    HD44780 draws its slashed 0 and its 8 apart: on a panel of small or blurred dots the
+    two lay under the gap (tuning seed 88001, HD44780 held out, wide normal photo 47,
+    ``000787 kWh``: a 0 5.8 dots from the 8, its three 0s 1.7-3.2 apart), so the 0s
+    and the 8 were "one design read as two digits", no 0 was vouched for and the
+    index stayed to confirm; their ink moved both ways (the slash's dots against the
+    8's waist). For :func:`vouched_digits` only: :func:`ruled_out` keeps the distance
+    alone (a cell within the gap of another digit's cells rules nothing out for it,
+    ``test_a_digit_read_from_cells_of_two_designs_rules_nothing_out``), so a digit the
+    panel shows moves no margin by this test; it only lets a design drawn twice alike
+    vouch for itself beside another digit's drawing."""
+    between = cell_distances(cells)
+    moved = ink_moved(cells) >= SETTINGS.unlike_moved_dots
+    out: npt.NDArray[np.bool_] = (between <= design_gap(cells, nearest)) & ~moved
+    return out
 
 
 def ruled_out(cells: FloatArray, digit_costs: FloatArray, letters: float) -> npt.NDArray[np.bool_]:

@@ -340,7 +340,10 @@ class Settings:
     #: a 3 read as the 5 beside it) moved 1 dot each way at 0.8 / 0.2; no confident-
     #: right reading of the 1072 moved any (none at 0.75 / 0.25; 7 of 557 at 0.65 /
     #: 0.35). Counting dots one way as well (a lit dot dark in its twin) held 5 of 786:
-    #: a shade over the bottom of one cell.
+    #: a shade over the bottom of one cell. Reused by ocr48b (stop 48, no constant of its
+    #: own): two cells whose ink moved are two designs for ``dotmatrix.vouched_digits``
+    #: too (``dotmatrix.one_design_pairs``), whatever their distance (HD44780's slashed 0
+    #: 5.8 dots from its 8 on a wide panel, tuning seed 88001).
     unlike_moved_dots: int = 1
     crisp_lit: float = 0.8
     crisp_dark: float = 0.2
