@@ -42,6 +42,10 @@ class Repair(StrEnum):
     #: way, so one of them is another digit (:func:`linkytool.ocr.dotmatrix.
     #: drawn_two_ways`).
     TWO_DESIGNS = "two_designs"
+    #: The cell right after a date holds faint ink (``Settings.trailing_ink_share`` of
+    #: the date's): a glare may have washed out the rest of it, a two-digit year's
+    #: last two digits (:func:`linkytool.ocr.valuecells.ink_after`).
+    FAINT_AFTER = "faint_after"
 
 
 #: The remark that opens every value to confirm (the repairs' remarks say why, after it).
@@ -65,6 +69,8 @@ REPAIR_REMARKS: dict[Repair, str] = {
     "Vérifiez-la, ou reprenez la photo en cadrant tout l'écran.",
     Repair.TWO_DESIGNS: "Un même chiffre apparaît dessiné de deux façons : l'un des deux est "
     "peut-être un autre chiffre, vérifiez chaque chiffre.",
+    Repair.FAINT_AFTER: "Des points pâles suivent la date (reflet ?) : elle continue peut-être. "
+    "Vérifiez-la, ou reprenez la photo sans reflet.",
 }
 
 

@@ -333,6 +333,23 @@ def _nearest_elsewhere(cells: FloatArray, costs: FloatArray) -> npt.NDArray[np.b
     return out
 
 
+def ink_after(read: PanelRead, match: ScreenMatch) -> bool:
+    """Whether the cell right after the value's last cell, on its line, holds at least
+    ``Settings.trailing_ink_share`` of the value's median ink contrast: faint ink a
+    glare left of the value's rest (a date ``15/04/2027`` read ``15/04/20``, its year's
+    last two digits washed out: a two-digit year is a layout the screen shows)."""
+    ink = read.grid.ink
+    if ink is None or not match.cells:
+        return False
+    line, column = match.cells[-1]
+    if column + 1 >= CHARS:
+        return False
+    levels = ink.reshape(-1)
+    value = median([float(levels[cell_index(c)]) for c in match.cells])
+    after = float(levels[cell_index((line, column + 1))])
+    return after >= SETTINGS.trailing_ink_share * value
+
+
 def faint_digit(read: PanelRead, match: ScreenMatch, kind: ScreenKind) -> bool:
     """True when a digit cell of ``match`` is much fainter (``Settings.faint_digit_share``)
     than the value's median, and for a PRM or a date also than the brighter digit beside

@@ -24,6 +24,7 @@ from linkytool.ocr.valuecells import (
     Cell,
     digit_costs,
     faint_digit,
+    ink_after,
     mark_glued_before,
     parse_read,
     value_dots,
@@ -76,6 +77,8 @@ def read_value(read: PanelRead, kind: ScreenKind, first: bool) -> VariantValue:
     repairs: set[Repair] = set()
     if first and faint_digit(read, match, kind):
         repairs.add(Repair.FAINT)
+    if first and kind is ScreenKind.DATE and ink_after(read, match):
+        repairs.add(Repair.FAINT_AFTER)
     costs, unfamiliar, margin = digit_costs(read, match.cells)
     if unfamiliar:
         repairs.add(Repair.UNFAMILIAR_DIGITS)
