@@ -104,7 +104,9 @@ class Settings:
         "unfamiliar_margin_slack and unfamiliar_excess_cap reused, no constant of its "
         "own): leave-one-font-out seeds 149860-149861 (50 camera normal photos per font, "
         "x11_5x7 and x11_5x8) and 149862-149863 (15 hard photos per font, camera and "
-        "default)"
+        "default); faint ink after a date (trailing_ink_share, lead stop 48): the cells "
+        "after 120 dates of leave-one-font-out seeds 85831 (camera normal) and 85742 "
+        "(hard), with report seed 85931's camera hard photo 39 (X11 5x8) as its case"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
