@@ -42,9 +42,9 @@ class Repair(StrEnum):
     #: way, so one of them is another digit (:func:`linkytool.ocr.dotmatrix.
     #: drawn_two_ways`).
     TWO_DESIGNS = "two_designs"
-    #: The cell right after a date holds faint ink (``Settings.trailing_ink_share`` of
-    #: the date's): a glare may have washed out the rest of it, a two-digit year's
-    #: last two digits (:func:`linkytool.ocr.valuecells.ink_after`).
+    #: The cell right after a date read ``JJ/MM/AA`` holds faint ink (``Settings.
+    #: trailing_ink_share`` of the date's): a glare may have washed out the rest of a
+    #: four-digit year (:func:`linkytool.ocr.valuecells.ink_after`).
     FAINT_AFTER = "faint_after"
 
 

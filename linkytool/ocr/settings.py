@@ -167,13 +167,14 @@ class Settings:
     #: A date's cells outside the date whose ink contrast is below this share of the
     #: date's median are blanks (valuecells.parse_read; ocrP: tuning seeds 130001-130003).
     blank_ink_share: float = 0.3
-    #: The cell right after a date holding at least this share of the date's median ink
-    #: contrast may be the rest of it washed out by a glare (``valuecells.ink_after``:
-    #: to confirm). Lead, stop 48, on report seed 85931 (camera, X11 5x8 held out, hard
-    #: photo 39: ``15/04/2027`` under a glare read ``15/04/20``, 2020, sure; the next
-    #: cell 0.34 of the date's ink): set between the cells after 120 dates of tuning
-    #: sets 85831 (camera normal) and 85742 (hard), 0.012-0.064 after every blank, and
-    #: 0.22-0.36 after one photo's date with a previous screen's residue (held anyway).
+    #: The cell right after a date read with a two-digit year and no time holding at
+    #: least this share of the date's median ink contrast may be the rest of a
+    #: four-digit year washed out by a glare (``valuecells.ink_after``: to confirm).
+    #: Lead, stop 48, on report seed 85931 (camera, X11 5x8 held out, hard photo 39:
+    #: ``15/04/2027`` under a glare read ``15/04/20``, 2020, sure; the next cell 0.34 of
+    #: the date's ink): set between the cells after 120 dates of tuning sets 85831
+    #: (camera normal) and 85742 (hard), 0.012-0.064 after every blank, and 0.22-0.36
+    #: after one photo's date with a previous screen's residue (held anyway).
     trailing_ink_share: float = 0.15
     #: Glyph sets the classifier is built from (None: every set of ``font5x7``): both
     #: HD44780-style ROMs, the X11 5x7 and 5x8 fonts and Spleen 5x8 (BSD-2-Clause; a

@@ -334,12 +334,14 @@ def _nearest_elsewhere(cells: FloatArray, costs: FloatArray) -> npt.NDArray[np.b
 
 
 def ink_after(read: PanelRead, match: ScreenMatch) -> bool:
-    """Whether the cell right after the value's last cell, on its line, holds at least
-    ``Settings.trailing_ink_share`` of the value's median ink contrast: faint ink a
-    glare left of the value's rest (a date ``15/04/2027`` read ``15/04/20``, its year's
-    last two digits washed out: a two-digit year is a layout the screen shows)."""
+    """Whether a date read with a two-digit year and no time (``JJ/MM/AA``, a layout the
+    screen shows) is followed, on its line, by a cell holding at least
+    ``Settings.trailing_ink_share`` of the date's median ink contrast: the rest of a
+    four-digit year a glare washed out (``15/04/2027`` read ``15/04/20``). A date with
+    its time, or with four year digits, is whole whatever follows it (tuning seeds
+    149862-149863: faint ink after such dates cost 5 confident readings, right)."""
     ink = read.grid.ink
-    if ink is None or not match.cells:
+    if ink is None or len(match.groups) != 3 or match.groups[2] != 2:
         return False
     line, column = match.cells[-1]
     if column + 1 >= CHARS:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from linkytool.ocr import ScreenKind, read_image, voting
+from linkytool.ocr import ScreenKind, read_image, reader, voting
 
-from .conftest import held_out_verdict
+from .conftest import held_out_verdict, read_held_out, wide_photo
 from .test_reader_guesses import _framed, _panel
 
 #: Stop 48's report seed 85931, camera model, X11 5x8 held out, hard photo 39: a glare
@@ -44,3 +44,18 @@ def test_a_glare_over_a_years_end_is_held() -> None:
 def test_without_the_faint_ink_it_was_confidently_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(voting, "ink_after", lambda read, match: False)
     assert held_out_verdict(PHOTO, "x11_5x8") == (ScreenKind.DATE, "2020-04-15", True)
+
+
+@pytest.mark.usefixtures("nine_pitch_background")
+def test_stop_43s_short_date_is_held_by_the_faint_ink_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ocr43a's tuning seed 148002 (X11 5x8 held out, wide hard photo 7): ``28/09/2025``
+    read ``28/09/20``, its year's end beyond the lattice, held by the cut-off rule
+    (``test_cut_off.py``); the faint ink after it holds it too, the cut-off rule off."""
+    monkeypatch.setattr(reader, "touches_unseen", lambda cells, unseen: False)
+    photo, truth = wide_photo(tmp_path, "hard", 7, 148002, font="x11_5x8")
+    reading = read_held_out(photo, "x11_5x8")
+    assert reading.value == "2020-09-28" != truth
+    assert not reading.confident
+    assert any("points pâles suivent la date" in w for w in reading.warnings)
