@@ -339,7 +339,7 @@ def ink_after(read: PanelRead, match: ScreenMatch) -> bool:
     ``Settings.trailing_ink_share`` of the date's median ink contrast: the rest of a
     four-digit year a glare washed out (``15/04/2027`` read ``15/04/20``). A date with
     its time, or with four year digits, is whole whatever follows it (tuning seeds
-    149862-149863: faint ink after such dates cost 5 confident readings, right)."""
+    149862-149863: faint ink after such dates held 3 right readings, and a pinned one)."""
     ink = read.grid.ink
     if ink is None or len(match.groups) != 3 or match.groups[2] != 2:
         return False
