@@ -871,6 +871,9 @@ def _cell_period(profile: FloatArray) -> float | None:
     peaks = [
         i for i in range(1, len(lags) - 1) if corr[i] >= corr[i - 1] and corr[i] >= corr[i + 1]
     ]
+    # a lag no cell gap turns into a dot pitch in range is no cell pitch: strokes two
+    # dots apart repeat at a third of an HD44780 cell (wide seed 88131, photo 1)
+    peaks = [i for i in peaks if _cell_gaps_at(float(lags[i]))]
     if not peaks:
         return None
     best = max(peaks, key=lambda i: corr[i])
@@ -881,6 +884,12 @@ def _cell_period(profile: FloatArray) -> float | None:
     bend = left - 2 * centre + right
     shift = 0.5 * (left - right) / bend if bend < 0 else 0.0
     return float(lags[best] + shift)
+
+
+def _cell_gaps_at(period: float) -> list[int]:
+    """The cell gaps of :data:`CELL_GAPS` whose dot pitch at a cell pitch of ``period``
+    [px] lies within :data:`X_PITCHES`."""
+    return [gap for gap in CELL_GAPS if X_PITCHES[0] <= period / (COLS + gap) <= X_PITCHES[1]]
 
 
 def _fit_x(profile: FloatArray, centre: float) -> tuple[int, float, float, float]:
@@ -894,19 +903,12 @@ def _fit_x(profile: FloatArray, centre: float) -> tuple[int, float, float, float
         return _fit_layouts(profile, centre, X_LAYOUTS, X_PITCHES)[0]
     tolerance = SETTINGS.lattice_period_tolerance
     fits = []
-    for gap, units in X_LAYOUTS.items():
+    for gap in _cell_gaps_at(period):
         pitch = period / (COLS + gap)
-        low, high = (
-            max(X_PITCHES[0], pitch * (1 - tolerance)),
-            min(X_PITCHES[1], pitch * (1 + tolerance)),
-        )
-        if low < high:
-            fits += _fit_layouts(profile, centre, {gap: units}, (low, high))
-    return (
-        max(fits, key=lambda fit: fit[3])
-        if fits
-        else _fit_layouts(profile, centre, X_LAYOUTS, X_PITCHES)[0]
-    )
+        low = max(X_PITCHES[0], pitch * (1 - tolerance))
+        high = min(X_PITCHES[1], pitch * (1 + tolerance))
+        fits += _fit_layouts(profile, centre, {gap: X_LAYOUTS[gap]}, (low, high))
+    return max(fits, key=lambda fit: fit[3])
 
 
 def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
