@@ -485,7 +485,8 @@ def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) ->
         # 7: measured upside down only, "no title"; the right way up reads "INDEX
         # INJECTI0N" on that lattice). Kept under the index -1 - j: the partner is still
         # measured itself if it ranks among the best later.
-        j = _turned_partner(tried, i, {*best, *on_lattice})
+        both = SETTINGS.turn_measured_lattices  # the other way up, even if measured
+        j = _turned_partner(tried, i, set() if both else {*best, *on_lattice})
         if j is not None and -1 - j not in on_lattice:
             other = tried[j]
             lattice = turned_lattice(measured.grid.lattice, other.panel.size)
