@@ -485,8 +485,7 @@ def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) ->
         # 7: measured upside down only, "no title"; the right way up reads "INDEX
         # INJECTI0N" on that lattice). Kept under the index -1 - j: the partner is still
         # measured itself if it ranks among the best later.
-        both = SETTINGS.turn_measured_lattices  # the other way up, even if measured
-        j = _turned_partner(tried, i, set() if both else {*best, *on_lattice})
+        j = _turned_partner(tried, i, {*best, *on_lattice})
         if j is not None and -1 - j not in on_lattice:
             other = tried[j]
             lattice = turned_lattice(measured.grid.lattice, other.panel.size)
@@ -494,7 +493,37 @@ def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) ->
             on_lattice[-1 - j] = PanelChoice(
                 other.panel, _better_of(other.first, again), other.quad
             )
-    return min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
+    chosen = min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
+    return _turn_checked(tried, chosen) if SETTINGS.turn_measured_lattices else chosen
+
+
+def _turn_checked(tried: list[PanelChoice], chosen: PanelChoice) -> PanelChoice:
+    """``chosen`` (a read on a measured lattice), or its quad the other way up read on
+    that lattice turned when that ranks better: the way up is judged on the same dots.
+
+    The lattice measure is not symmetric under a turn, and the other way up, measured
+    itself, may have fit a worse lattice, so :func:`_on_lattice` never read it on this
+    one (ocr49b: wide tuning seed 150501, X11 5x7 held out, photo 3: measured upright
+    at one blank column between cells and 5.0 px a pitch, the cells read as noise;
+    upside down at two columns and 4.27 px, the right lattice, and the turned X11
+    letters read as letters, ``NOI13Z(NI XZONI``, a PRM title spotted: no value).
+    """
+    lattice = chosen.first.grid.lattice
+    if lattice is None or chosen.quad is None:
+        return chosen
+    turned = np.roll(chosen.quad, 2, axis=0)
+    for other in tried:
+        if (
+            other.quad is not None
+            and not other.first.grid.placed
+            and other.first.grid.lattice is None
+            and np.array_equal(other.quad, turned)
+        ):
+            again = _measured_read(other.first, turned_lattice(lattice, other.panel.size))
+            if again is not None and again.title_spotted and again.rank < chosen.first.rank:
+                return PanelChoice(other.panel, again, other.quad)
+            return chosen
+    return chosen
 
 
 def _turned_partner(tried: list[PanelChoice], i: int, measured: set[int]) -> int | None:

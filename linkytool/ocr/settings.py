@@ -263,14 +263,15 @@ class Settings:
     #: way up only, and the noise read the other way up ranked better (X11 5x8 hard
     #: photos 5 of ocrG's tuning seed 115001, 12 and 34 of 115002). False: as before.
     read_turned: bool = True
-    #: A quad measured both ways up is also read each way up on the lattice measured
-    #: the other way (``panel._on_lattice``), not only when the other way is not
-    #: measured itself: the measure is not symmetric under a turn, and an X11 panel's
-    #: upside-down glyphs (N, O, I, X, Z turn into themselves, E into 3) read as letters
-    #: nearly as closely as the right way up, so the way up measured on the better
-    #: lattice won with its turned text (ocr49b: tuning seed 150501, wide normal, X11
-    #: 5x7 held out photos 3 and 26, X11 5x8 photo 35: INDEX INJECTION read upside down,
-    #: no value). False: as before.
+    #: The panel read on a measured lattice that wins (``panel._turn_checked``) must also
+    #: rank better than its quad the other way up read on that lattice turned: the
+    #: measure is not symmetric under a turn, and an X11 panel's upside-down glyphs (N,
+    #: O, I, X, Z turn into themselves, E into 3) read as letters nearly as closely as
+    #: the right way up, so the way up measured on the better lattice won with its
+    #: turned text (ocr49b: tuning seed 150501, wide normal, X11 5x7 held out photo 3:
+    #: INDEX INJECTION read upside down, no value). Reading every measured quad on the
+    #: other way's lattice too (the first form) changed 4 right readings' lattice, one
+    #: alt index lost its confidence. False: as before.
     turn_measured_lattices: bool = True
 
     #: Quads the panel search reads at most on one photo (each refined, read both ways
