@@ -494,10 +494,12 @@ def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) ->
                 other.panel, _better_of(other.first, again), other.quad
             )
     chosen = min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
-    return _turn_checked(tried, chosen) if SETTINGS.turn_measured_lattices else chosen
+    return _turn_checked(tried, on_lattice, chosen) if SETTINGS.turn_measured_lattices else chosen
 
 
-def _turn_checked(tried: list[PanelChoice], chosen: PanelChoice) -> PanelChoice:
+def _turn_checked(
+    tried: list[PanelChoice], on_lattice: dict[int, PanelChoice], chosen: PanelChoice
+) -> PanelChoice:
     """``chosen`` (a read on a measured lattice), or its quad the other way up read on
     that lattice turned when that ranks better: the way up is judged on the same dots.
 
@@ -506,19 +508,23 @@ def _turn_checked(tried: list[PanelChoice], chosen: PanelChoice) -> PanelChoice:
     one (ocr49b: wide tuning seed 150501, X11 5x7 held out, photo 3: measured upright
     at one blank column between cells and 5.0 px a pitch, the cells read as noise;
     upside down at two columns and 4.27 px, the right lattice, and the turned X11
-    letters read as letters, ``NOI13Z(NI XZONI``, a PRM title spotted: no value).
+    letters read as letters, ``NOI13Z(NI XZONI``, a PRM title spotted: no value). A
+    quad the other way up already read on this lattice turned (``on_lattice``) is not
+    read again.
     """
     lattice = chosen.first.grid.lattice
     if lattice is None or chosen.quad is None:
         return chosen
     turned = np.roll(chosen.quad, 2, axis=0)
-    for other in tried:
+    for j, other in enumerate(tried):
         if (
             other.quad is not None
             and not other.first.grid.placed
             and other.first.grid.lattice is None
             and np.array_equal(other.quad, turned)
         ):
+            if -1 - j in on_lattice:  # read on the chosen's lattice turned already
+                return chosen
             again = _measured_read(other.first, turned_lattice(lattice, other.panel.size))
             if again is not None and again.title_spotted and again.rank < chosen.first.rank:
                 return PanelChoice(other.panel, again, other.quad)
