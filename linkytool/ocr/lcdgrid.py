@@ -967,6 +967,24 @@ def turned_lattice(lattice: Lattice, size: tuple[int, int]) -> Lattice:
     )
 
 
+def shifted_lattices(lattice: Lattice) -> list[Lattice]:
+    """``lattice`` moved one dot column left and right, when two blank columns or more
+    part its cells (none otherwise).
+
+    A narrow glyph (the X11 designs draw 4 dots of 5, flush left) with two blank columns
+    after its cell leaves three blank columns between glyphs: the fit finds the pitch and
+    the columns, not which of them the 5-column cell starts at (ocr49b: tuning seed
+    150501, wide normal, X11 5x8 held out photo 35: every cell sampled one column right,
+    ``kWh`` read ``,Q6``, and the panel turned 180° fit its glyphs better)."""
+    if lattice.cell_gap < 2:
+        return []
+    step = lattice.pitch[0]
+    return [
+        replace(lattice, xs=lattice.xs + shift, gap_xs=lattice.gap_xs + shift)
+        for shift in (-step, step)
+    ]
+
+
 def scaled_lattice(lattice: Lattice, factor: float) -> Lattice:
     """``lattice`` of a rectified panel image on the same quad rectified at ``factor``
     times the pixels a pitch (``rectify``'s ``px_per_dot`` scaled: the target corners,
@@ -1025,6 +1043,7 @@ __all__ = [
     "sample_measured",
     "scale_at_bound",
     "scaled_lattice",
+    "shifted_lattices",
     "small_dots",
     "turned_lattice",
 ]

@@ -29,6 +29,7 @@ from linkytool.ocr.lcdgrid import (
     sample_measured,
     scale_at_bound,
     scaled_lattice,
+    shifted_lattices,
     turned_lattice,
 )
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
@@ -284,6 +285,8 @@ def _measured_read(read: PanelRead, lattice: Lattice | None = None) -> PanelRead
     if read.grid.blank:
         return None
     lattices = [lattice] if lattice is not None else measure_lattices(read.grid.darkness)
+    if lattice is None and SETTINGS.lattice_column_shift:  # which column a cell starts at
+        lattices += [moved for each in lattices for moved in shifted_lattices(each)]
     best: PanelRead | None = None
     for each in lattices:
         grid = sample_measured(read.grid, window=read.variant.window, lattice=each)
