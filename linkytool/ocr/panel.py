@@ -513,10 +513,15 @@ def _turn_checked(
     upside down at two columns and 4.27 px, the right lattice, and the turned X11
     letters read as letters, ``NOI13Z(NI XZONI``, a PRM title spotted: no value). A
     quad the other way up already read on this lattice turned (``on_lattice``) is not
-    read again.
+    read again, nor is one whose line 1 reads as a value screen's title (turned letters
+    spell no ``INDEX``, ``DATE`` or ``PRM``: that way up is right).
     """
     lattice = chosen.first.grid.lattice
-    if lattice is None or chosen.quad is None:
+    if (
+        lattice is None
+        or chosen.quad is None
+        or classify_title(chosen.first.text[0]) in VALUE_KINDS
+    ):
         return chosen
     turned = np.roll(chosen.quad, 2, axis=0)
     for j, other in enumerate(tried):
