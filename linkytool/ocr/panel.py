@@ -284,15 +284,15 @@ def _measured_read(read: PanelRead, lattice: Lattice | None = None) -> PanelRead
     """
     if read.grid.blank:
         return None
-    lattices = [lattice] if lattice is not None else measure_lattices(read.grid.darkness)
-    if lattice is None and SETTINGS.lattice_column_shift:  # which column a cell starts at
-        lattices += [moved for each in lattices for moved in shifted_lattices(each)]
+    lattices = [lattice] if lattice is not None else list(measure_lattices(read.grid.darkness))
     best: PanelRead | None = None
-    for each in lattices:
+    for i, each in enumerate(lattices):
         grid = sample_measured(read.grid, window=read.variant.window, lattice=each)
         again = classify_grid(grid, read.variant, read.font)
         if best is None or (again.names_value_screen and again.rank < best.rank):
             best = again
+        if i == 0 and lattice is None and SETTINGS.lattice_column_shift:
+            lattices += shifted_lattices(each, grid.cells)  # the column a cell starts at
     return best
 
 

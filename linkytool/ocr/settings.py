@@ -308,13 +308,18 @@ class Settings:
     #: (tuning seeds 147305 and 147306, wide).
     lattice_layout_tie: float = 0.2
     #: A measured lattice whose cells are parted by two blank columns or more is also
-    #: read one dot column left and right (``lcdgrid.shifted_lattices``), under the same
+    #: read one dot column over when its inked cells leave their first column, or their
+    #: last two, unlit (``lcdgrid.shifted_lattices``; unlit: a column's mean ink under
+    #: ``shift_column_share`` of the inkiest column's), under the same
     #: rule as another line layout (replaces the best fit only when its first line names
     #: a value screen and it ranks better): a narrow glyph leaves three blank columns
     #: between glyphs and the fit cannot tell which the cell starts at (ocr49b: tuning
     #: seed 150501, wide normal, X11 5x8 held out photo 35, ``kWh`` read ``,Q6``).
     #: False: as before.
     lattice_column_shift: bool = True
+    #: See ``lattice_column_shift`` [share of the inkiest column's mean ink]. Set on
+    #: tuning seed 150501's photo 35 (first column 0.01-0.03 of 1 in every cell of ``kWh``).
+    shift_column_share: float = 0.15
     #: The lattice's y fit weighs the blank rows (between and above the lines, a 5 × 8
     #: cell's underline) as much as the positions between dots (``lcdgrid._fit_layouts``;
     #: False: one mean over both, as before ocr42b). On the generator's true quads, wide

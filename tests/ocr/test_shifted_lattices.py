@@ -39,12 +39,25 @@ def _lattice(cell_gap: int) -> Lattice:
     return Lattice(xs, ys, gaps, gaps, cell_gap, (7, 2), (4.0, 4.0), 0.1)
 
 
-def test_only_cells_parted_by_two_blank_columns_are_shifted() -> None:
-    assert shifted_lattices(_lattice(1)) == []
-    left, right = shifted_lattices(_lattice(2))
-    assert np.allclose(left.xs, _lattice(2).xs - 4.0)
+def _cells(lit_columns: slice) -> np.ndarray:
+    glyph = np.zeros((7, 5))
+    glyph[1:6, lit_columns] = 1.0
+    cells = np.zeros((2, 16, 7, 5))
+    cells[1, 3:9] = glyph
+    return cells.reshape(2, 16, 35)
+
+
+def test_a_lattice_moves_towards_the_columns_its_cells_leave_out() -> None:
+    flush_right, flush_left, narrow = _cells(slice(1, 5)), _cells(slice(0, 3)), _cells(slice(0, 4))
+    assert shifted_lattices(_lattice(1), flush_right) == []  # one blank column: no doubt
+    (right,) = shifted_lattices(_lattice(2), flush_right)
+    assert np.allclose(right.xs, _lattice(2).xs + 4.0)
     assert np.allclose(right.gap_xs, _lattice(2).gap_xs + 4.0)
-    assert np.array_equal(left.ys, _lattice(2).ys)
+    assert np.array_equal(right.ys, _lattice(2).ys)
+    (left,) = shifted_lattices(_lattice(2), flush_left)
+    assert np.allclose(left.xs, _lattice(2).xs - 4.0)
+    assert shifted_lattices(_lattice(2), narrow) == []  # a 4-dot glyph flush left: in place
+    assert shifted_lattices(_lattice(2), np.zeros((2, 16, 35))) == []
 
 
 def test_a_lattice_a_column_off_is_read_a_column_left(monkeypatch: pytest.MonkeyPatch) -> None:
