@@ -106,7 +106,11 @@ class Settings:
         "x11_5x7 and x11_5x8) and 149862-149863 (15 hard photos per font, camera and "
         "default); faint ink after a date (trailing_ink_share, lead stop 48): the cells "
         "after 120 dates of leave-one-font-out seeds 85831 (camera normal) and 85742 "
-        "(hard), with report seed 85931's camera hard photo 39 (X11 5x8) as its case"
+        "(hard), with report seed 85931's camera hard photo 39 (X11 5x8) as its case; "
+        "the way up judged on one lattice (turn_measured_lattices) and a lattice moved "
+        "a column towards the ink its cells leave out (lattice_column_shift, "
+        "shift_column_share, ocr49b): leave-one-font-out seed 150501 (wide normal, 40 "
+        "photos per font)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
