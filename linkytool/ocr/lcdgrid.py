@@ -1028,6 +1028,31 @@ def turned_lattice(lattice: Lattice, size: tuple[int, int]) -> Lattice:
     )
 
 
+def shifted_lattices(lattice: Lattice, cells: npt.NDArray[np.float64]) -> list[Lattice]:
+    """``lattice`` moved one dot column towards the ink its ``cells`` (2, 16, 35, sampled
+    on it) leave out, when two blank columns or more part its cells: one column right
+    when the cells' first column is unlit, one left when their last two are (a column's
+    mean over the inked cells under ``Settings.shift_column_share`` of the inkiest's);
+    none otherwise.
+
+    A narrow glyph (the X11 designs draw 4 dots of 5, flush left) with two blank columns
+    after its cell leaves three blank columns between glyphs: the fit finds the pitch and
+    the columns, not which of them the 5-column cell starts at (ocr49b: tuning seed
+    150501, wide normal, X11 5x8 held out photo 35: every cell sampled one column right,
+    ``kWh`` read ``,Q6``, and the panel turned 180° fit its glyphs better)."""
+    if lattice.cell_gap < 2:
+        return []
+    dots = cells.reshape(-1, ROWS, COLS)
+    inked = dots[dots.max(axis=(1, 2)) >= 0.5]
+    if not len(inked):
+        return []
+    columns = inked.mean(axis=(0, 1))
+    unlit = columns < SETTINGS.shift_column_share * columns.max()
+    step = lattice.pitch[0]
+    shifts = [step] if unlit[0] else [-step] if unlit[-2:].all() else []
+    return [replace(lattice, xs=lattice.xs + s, gap_xs=lattice.gap_xs + s) for s in shifts]
+
+
 def scaled_lattice(lattice: Lattice, factor: float) -> Lattice:
     """``lattice`` of a rectified panel image on the same quad rectified at ``factor``
     times the pixels a pitch (``rectify``'s ``px_per_dot`` scaled: the target corners,
@@ -1086,6 +1111,7 @@ __all__ = [
     "sample_measured",
     "scale_at_bound",
     "scaled_lattice",
+    "shifted_lattices",
     "small_dots",
     "turned_lattice",
 ]

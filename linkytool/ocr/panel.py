@@ -29,6 +29,7 @@ from linkytool.ocr.lcdgrid import (
     sample_measured,
     scale_at_bound,
     scaled_lattice,
+    shifted_lattices,
     turned_lattice,
 )
 from linkytool.ocr.locate import LOCATE_SIZE, candidate_batches, parallel_variants
@@ -283,13 +284,15 @@ def _measured_read(read: PanelRead, lattice: Lattice | None = None) -> PanelRead
     """
     if read.grid.blank:
         return None
-    lattices = [lattice] if lattice is not None else measure_lattices(read.grid.darkness)
+    lattices = [lattice] if lattice is not None else list(measure_lattices(read.grid.darkness))
     best: PanelRead | None = None
-    for each in lattices:
+    for i, each in enumerate(lattices):
         grid = sample_measured(read.grid, window=read.variant.window, lattice=each)
         again = classify_grid(grid, read.variant, read.font)
         if best is None or (again.names_value_screen and again.rank < best.rank):
             best = again
+        if i == 0 and lattice is None and SETTINGS.lattice_column_shift:
+            lattices += shifted_lattices(each, grid.cells)  # the column a cell starts at
     return best
 
 
@@ -493,7 +496,48 @@ def _on_lattice(tried: list[PanelChoice], on_lattice: dict[int, PanelChoice]) ->
             on_lattice[-1 - j] = PanelChoice(
                 other.panel, _better_of(other.first, again), other.quad
             )
-    return min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
+    chosen = min((*tried, *on_lattice.values()), key=lambda choice: choice.first.rank)
+    return _turn_checked(tried, on_lattice, chosen) if SETTINGS.turn_measured_lattices else chosen
+
+
+def _turn_checked(
+    tried: list[PanelChoice], on_lattice: dict[int, PanelChoice], chosen: PanelChoice
+) -> PanelChoice:
+    """``chosen`` (a read on a measured lattice), or its quad the other way up read on
+    that lattice turned when that ranks better: the way up is judged on the same dots.
+
+    The lattice measure is not symmetric under a turn, and the other way up, measured
+    itself, may have fit a worse lattice, so :func:`_on_lattice` never read it on this
+    one (ocr49b: wide tuning seed 150501, X11 5x7 held out, photo 3: measured upright
+    at one blank column between cells and 5.0 px a pitch, the cells read as noise;
+    upside down at two columns and 4.27 px, the right lattice, and the turned X11
+    letters read as letters, ``NOI13Z(NI XZONI``, a PRM title spotted: no value). A
+    quad the other way up already read on this lattice turned (``on_lattice``) is not
+    read again, nor is one whose line 1 reads as a value screen's title (turned letters
+    spell no ``INDEX``, ``DATE`` or ``PRM``: that way up is right).
+    """
+    lattice = chosen.first.grid.lattice
+    if (
+        lattice is None
+        or chosen.quad is None
+        or classify_title(chosen.first.text[0]) in VALUE_KINDS
+    ):
+        return chosen
+    turned = np.roll(chosen.quad, 2, axis=0)
+    for j, other in enumerate(tried):
+        if (
+            other.quad is not None
+            and not other.first.grid.placed
+            and other.first.grid.lattice is None
+            and np.array_equal(other.quad, turned)
+        ):
+            if -1 - j in on_lattice:  # read on the chosen's lattice turned already
+                return chosen
+            again = _measured_read(other.first, turned_lattice(lattice, other.panel.size))
+            if again is not None and again.title_spotted and again.rank < chosen.first.rank:
+                return PanelChoice(other.panel, again, other.quad)
+            return chosen
+    return chosen
 
 
 def _turned_partner(tried: list[PanelChoice], i: int, measured: set[int]) -> int | None:

@@ -106,7 +106,11 @@ class Settings:
         "x11_5x7 and x11_5x8) and 149862-149863 (15 hard photos per font, camera and "
         "default); faint ink after a date (trailing_ink_share, lead stop 48): the cells "
         "after 120 dates of leave-one-font-out seeds 85831 (camera normal) and 85742 "
-        "(hard), with report seed 85931's camera hard photo 39 (X11 5x8) as its case"
+        "(hard), with report seed 85931's camera hard photo 39 (X11 5x8) as its case; "
+        "the way up judged on one lattice (turn_measured_lattices) and a lattice moved "
+        "a column towards the ink its cells leave out (lattice_column_shift, "
+        "shift_column_share, ocr49b): leave-one-font-out seed 150501 (wide normal, 40 "
+        "photos per font)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -263,6 +267,16 @@ class Settings:
     #: way up only, and the noise read the other way up ranked better (X11 5x8 hard
     #: photos 5 of ocrG's tuning seed 115001, 12 and 34 of 115002). False: as before.
     read_turned: bool = True
+    #: The panel read on a measured lattice that wins (``panel._turn_checked``) must also
+    #: rank better than its quad the other way up read on that lattice turned: the
+    #: measure is not symmetric under a turn, and an X11 panel's upside-down glyphs (N,
+    #: O, I, X, Z turn into themselves, E into 3) read as letters nearly as closely as
+    #: the right way up, so the way up measured on the better lattice won with its
+    #: turned text (ocr49b: tuning seed 150501, wide normal, X11 5x7 held out photo 3:
+    #: INDEX INJECTION read upside down, no value). Reading every measured quad on the
+    #: other way's lattice too (the first form) changed 4 right readings' lattice, one
+    #: alt index lost its confidence. False: as before.
+    turn_measured_lattices: bool = True
 
     #: Quads the panel search reads at most on one photo (each refined, read both ways
     #: up and, when neither reads cleanly, at each other's grid): past it the search
@@ -297,6 +311,19 @@ class Settings:
     #: Set by ocr41a (stop 41) on the wide tuning seeds 145205 and 145206; kept by ocr42b
     #: (tuning seeds 147305 and 147306, wide).
     lattice_layout_tie: float = 0.2
+    #: A measured lattice whose cells are parted by two blank columns or more is also
+    #: read one dot column over when its inked cells leave their first column, or their
+    #: last two, unlit (``lcdgrid.shifted_lattices``; unlit: a column's mean ink under
+    #: ``shift_column_share`` of the inkiest column's), under the same
+    #: rule as another line layout (replaces the best fit only when its first line names
+    #: a value screen and it ranks better): a narrow glyph leaves three blank columns
+    #: between glyphs and the fit cannot tell which the cell starts at (ocr49b: tuning
+    #: seed 150501, wide normal, X11 5x8 held out photo 35, ``kWh`` read ``,Q6``).
+    #: False: as before.
+    lattice_column_shift: bool = True
+    #: See ``lattice_column_shift`` [share of the inkiest column's mean ink]. Set on
+    #: tuning seed 150501's photo 35 (first column 0.01-0.03 of 1 in every cell of ``kWh``).
+    shift_column_share: float = 0.15
     #: The lattice's y fit weighs the blank rows (between and above the lines, a 5 × 8
     #: cell's underline) as much as the positions between dots (``lcdgrid._fit_layouts``;
     #: False: one mean over both, as before ocr42b). On the generator's true quads, wide
