@@ -110,7 +110,10 @@ class Settings:
         "the way up judged on one lattice (turn_measured_lattices) and a lattice moved "
         "a column towards the ink its cells leave out (lattice_column_shift, "
         "shift_column_share, ocr49b): leave-one-font-out seed 150501 (wide normal, 40 "
-        "photos per font)"
+        "photos per font); the lattice's x pitch from the cell period "
+        "(lattice_period_peak, lattice_period_tolerance, lead stop 49): leave-one-font-out "
+        "seeds 88121 (wide camera normal, 30 photos per font), 88131 (wide normal+hard, "
+        "20) and 86041 (hard, 20)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
