@@ -903,11 +903,14 @@ def _fit_x(profile: FloatArray, centre: float) -> tuple[int, float, float, float
         return _fit_layouts(profile, centre, X_LAYOUTS, X_PITCHES)[0]
     tolerance = SETTINGS.lattice_period_tolerance
     fits = []
-    for gap in _cell_gaps_at(period):
+    for gap in CELL_GAPS:
         pitch = period / (COLS + gap)
         low = max(X_PITCHES[0], pitch * (1 - tolerance))
         high = min(X_PITCHES[1], pitch * (1 + tolerance))
-        fits += _fit_layouts(profile, centre, {gap: X_LAYOUTS[gap]}, (low, high))
+        if high - low >= COARSE_PITCH_STEP:
+            fits += _fit_layouts(profile, centre, {gap: X_LAYOUTS[gap]}, (low, high))
+    if not fits:  # the period's pitches all at the edge of the range: search it all
+        return _fit_layouts(profile, centre, X_LAYOUTS, X_PITCHES)[0]
     return max(fits, key=lambda fit: fit[3])
 
 

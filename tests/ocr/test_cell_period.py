@@ -64,3 +64,19 @@ def test_noise_repeats_at_no_period() -> None:
     rng = np.random.default_rng(1)
     assert lcdgrid._cell_period(rng.normal(0.0, 0.01, 600)) is None
     assert lcdgrid._cell_period(np.zeros(600)) is None
+
+
+@pytest.mark.parametrize(
+    "period",
+    [round(float(p), 1) for p in np.arange(19.0, 21.01, 0.1)]
+    + [round(float(p), 1) for p in np.arange(46.0, 49.01, 0.1)],
+)
+def test_a_period_at_the_edge_of_the_pitches_still_gives_a_fit(period: float) -> None:
+    """A peak whose lag a cell gap explains may be refined (parabola) to a period
+    whose dot pitch lies just past :data:`lcdgrid.X_PITCHES`: the fit falls back to the
+    whole range, never fails (88121 wide camera hard, X11 5x8 photos 11 and 20 raised
+    ``max() arg is an empty sequence`` in a first version)."""
+    profile = _strokes(period, width=640)
+    gap, pitch, _, _ = lcdgrid._fit_x(profile, 320.0)
+    assert gap in lcdgrid.CELL_GAPS
+    assert lcdgrid.X_PITCHES[0] <= pitch <= lcdgrid.X_PITCHES[1]
