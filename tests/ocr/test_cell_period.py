@@ -79,4 +79,5 @@ def test_a_period_at_the_edge_of_the_pitches_still_gives_a_fit(period: float) ->
     profile = _strokes(period, width=640)
     gap, pitch, _, _ = lcdgrid._fit_x(profile, 320.0)
     assert gap in lcdgrid.CELL_GAPS
-    assert lcdgrid.X_PITCHES[0] <= pitch <= lcdgrid.X_PITCHES[1]
+    # the fine search reaches 0.02 px past the coarse range (``_around_best``), as always
+    assert lcdgrid.X_PITCHES[0] - 0.021 <= pitch <= lcdgrid.X_PITCHES[1] + 0.021
