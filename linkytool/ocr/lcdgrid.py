@@ -849,6 +849,71 @@ def _detrended(profile: FloatArray, border: int) -> FloatArray:
     return result
 
 
+def _cell_period(profile: FloatArray) -> float | None:
+    """The cell pitch [px] the column profile repeats at: the lag of its highest
+    autocorrelation peak among the cell pitches :data:`X_PITCHES` and :data:`CELL_GAPS`
+    allow, when that peak reaches ``Settings.lattice_period_peak`` of the profile's
+    energy; None when no lag repeats that clearly (too few cells lit, noise).
+
+    The characters' strokes repeat from cell to cell whatever each dot's sampling, so
+    their period survives a blur or a moiré that leaves the dot pitch itself unreadable
+    (lead, stop 49: wide camera sweep 88121, X11 5x7 photo 15, a clean ``DATE ET HEURE``
+    whose dots fitted 6.5 px with one blank column, its cells 39 px apart, where the
+    text repeats every 30 px: 4.27 px with two)."""
+    centred = profile - profile.mean()
+    energy = float(np.dot(centred, centred))
+    low = int(np.floor(X_PITCHES[0] * (COLS + min(CELL_GAPS))))
+    high = int(np.ceil(X_PITCHES[1] * (COLS + max(CELL_GAPS))))
+    if energy <= 0.0 or high + 1 >= len(centred):
+        return None
+    lags = np.arange(low - 1, high + 2)
+    corr = np.array([float(np.dot(centred[:-lag], centred[lag:])) for lag in lags]) / energy
+    peaks = [
+        i for i in range(1, len(lags) - 1) if corr[i] >= corr[i - 1] and corr[i] >= corr[i + 1]
+    ]
+    # a lag no cell gap turns into a dot pitch in range is no cell pitch: strokes two
+    # dots apart repeat at a third of an HD44780 cell (wide seed 88131, photo 1)
+    peaks = [i for i in peaks if _cell_gaps_at(float(lags[i]))]
+    if not peaks:
+        return None
+    best = max(peaks, key=lambda i: corr[i])
+    if corr[best] < SETTINGS.lattice_period_peak:
+        return None
+    # the peak's lag refined to a fraction of a pixel (parabola through its neighbours)
+    left, centre, right = corr[best - 1], corr[best], corr[best + 1]
+    bend = left - 2 * centre + right
+    shift = 0.5 * (left - right) / bend if bend < 0 else 0.0
+    return float(lags[best] + shift)
+
+
+def _cell_gaps_at(period: float) -> list[int]:
+    """The cell gaps of :data:`CELL_GAPS` whose dot pitch at a cell pitch of ``period``
+    [px] lies within :data:`X_PITCHES`."""
+    return [gap for gap in CELL_GAPS if X_PITCHES[0] <= period / (COLS + gap) <= X_PITCHES[1]]
+
+
+def _fit_x(profile: FloatArray, centre: float) -> tuple[int, float, float, float]:
+    """The x fit (cell gap, pitch [px], offset [pitches], score) of the column
+    ``profile``: each cell gap's dot pitch searched within
+    ``Settings.lattice_period_tolerance`` of the cell pitch the profile repeats at
+    (:func:`_cell_period`), the best of those; over all of :data:`X_PITCHES` when the
+    profile repeats at no clear period."""
+    period = _cell_period(profile)
+    if period is None:
+        return _fit_layouts(profile, centre, X_LAYOUTS, X_PITCHES)[0]
+    tolerance = SETTINGS.lattice_period_tolerance
+    fits = []
+    for gap in CELL_GAPS:
+        pitch = period / (COLS + gap)
+        low = max(X_PITCHES[0], pitch * (1 - tolerance))
+        high = min(X_PITCHES[1], pitch * (1 + tolerance))
+        if high - low >= COARSE_PITCH_STEP:
+            fits += _fit_layouts(profile, centre, {gap: X_LAYOUTS[gap]}, (low, high))
+    if not fits:  # the period's pitches all at the edge of the range: search it all
+        return _fit_layouts(profile, centre, X_LAYOUTS, X_PITCHES)[0]
+    return max(fits, key=lambda fit: fit[3])
+
+
 def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
     """The panel's dot lattices measured on its (3 × 3 px blurred) darkness map: the best
     fit first, then every other line layout fitting within ``Settings.lattice_layout_tie``
@@ -869,9 +934,8 @@ def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[L
     inner = smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot]
     centre_x = b + PANEL_W * px_per_dot / 2
     centre_y = b + PANEL_H * px_per_dot / 2
-    x_gap, x_pitch, x_off, x_score = _fit_axis(
-        _detrended(inner.mean(axis=0), b), centre_x, X_LAYOUTS, X_PITCHES
-    )
+    profile_x = _detrended(inner.mean(axis=0), b)
+    x_gap, x_pitch, x_off, x_score = _fit_x(profile_x, centre_x)
     # rows along the dot columns found, against the blank columns beside them: the
     # panel's shading (a bezel's shadow, a gradient) is the same on both and cancels
     dots_x, between_x, blank_x = (

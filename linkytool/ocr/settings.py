@@ -110,7 +110,10 @@ class Settings:
         "the way up judged on one lattice (turn_measured_lattices) and a lattice moved "
         "a column towards the ink its cells leave out (lattice_column_shift, "
         "shift_column_share, ocr49b): leave-one-font-out seed 150501 (wide normal, 40 "
-        "photos per font)"
+        "photos per font); the lattice's x pitch from the cell period "
+        "(lattice_period_peak, lattice_period_tolerance, lead stop 49): leave-one-font-out "
+        "seeds 88121 (wide camera normal, 30 photos per font), 88131 (wide normal+hard, "
+        "20) and 86041 (hard, 20)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -330,6 +333,13 @@ class Settings:
     #: hard tuning seed 147305 (HD44780 and alt sets, 82 value panels), rows on the ink
     #: 46 (before) -> 59 (best fit) -> 64 (with the tie's layouts read).
     lattice_weigh_blanks: bool = True
+    #: The lattice's x fit keeps a cell pitch the column profile repeats at
+    #: (``lcdgrid._cell_period``, ``lcdgrid._periodic_fit``) when the profile's
+    #: autocorrelation peaks at least this high [share of its energy] among the cell
+    #: pitches allowed, within ``lattice_period_tolerance`` [share of that period].
+    #: Set by the lead (stop 49) on wide camera sweep 88121 (before tree, X11 photos).
+    lattice_period_peak: float = 0.2
+    lattice_period_tolerance: float = 0.05
     #: A panel read on a measured lattice is rectified again at the resolution that puts
     #: its lattice at about ``rectify.PX_PER_DOT`` px a pitch (capped at the photo's
     #: own) and read there (``panel._at_photo_resolution``; False: read at the standard

@@ -1,0 +1,83 @@
+"""The lattice's x pitch is searched around the cell pitch the panel's column profile
+repeats at (``lcdgrid._cell_period``, ``lcdgrid._fit_x``): the strokes of the characters
+repeat from cell to cell, and that period survives a defocus or a moiré that leaves the
+dot pitch itself to the fit's guess."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from linkytool.ocr import lcdgrid
+from linkytool.ocr.screenkind import ScreenKind
+from linkytool.ocr.settings import SETTINGS
+
+from .conftest import held_out_verdict
+
+#: Lead's sweep seed 88121 (stop 49), ``--geometry wide --camera --level normal``, X11
+#: 5x7 held out, photo 15: a clean ``DATE ET HEURE`` over ``20/02/2027`` under a finger
+#: and a glare. The dots fitted 6.5 px with one blank column between cells (cells 39 px
+#: apart) where the text repeats every 30 px (4.27 px, two blank columns): read upside
+#: down, no Linky screen.
+PHOTO = (
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "ocr-camera"
+    / "x11_5x7-normal-wide-camera-15-88121.jpg"
+)
+
+
+def test_a_wide_date_is_read_on_the_pitch_its_cells_repeat_at() -> None:
+    assert held_out_verdict(PHOTO, "x11_5x7") == (ScreenKind.DATE, "2027-02-20", True)
+
+
+def test_without_the_cell_period_it_named_no_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lcdgrid, "SETTINGS", dataclasses.replace(SETTINGS, lattice_period_peak=2.0))
+    screen, value, confident = held_out_verdict(PHOTO, "x11_5x7")
+    assert (screen, value, confident) == (ScreenKind.NOT_LINKY, None, False)
+
+
+def _strokes(period: float, width: int = 600, seed: int = 0) -> np.ndarray:
+    """A column profile: a dark stroke pair every ``period`` px over the middle of the
+    panel (cells of text), noise everywhere."""
+    rng = np.random.default_rng(seed)
+    x = np.arange(width, dtype=np.float64)
+    profile = rng.normal(0.0, 0.002, width)
+    text = (x > 100) & (x < 500)
+    phase = np.mod(x, period)
+    profile[text & (phase < 3)] += 0.02
+    profile[text & (np.abs(phase - 0.6 * period) < 1.5)] += 0.02
+    return profile
+
+
+@pytest.mark.parametrize("period", [22.0, 29.9, 38.5, 45.0])
+def test_the_cell_period_is_the_strokes_repeat(period: float) -> None:
+    found = lcdgrid._cell_period(_strokes(period))
+    assert found is not None
+    assert abs(found - period) < 0.6
+
+
+def test_noise_repeats_at_no_period() -> None:
+    rng = np.random.default_rng(1)
+    assert lcdgrid._cell_period(rng.normal(0.0, 0.01, 600)) is None
+    assert lcdgrid._cell_period(np.zeros(600)) is None
+
+
+@pytest.mark.parametrize(
+    "period",
+    [round(float(p), 1) for p in np.arange(19.0, 21.01, 0.1)]
+    + [round(float(p), 1) for p in np.arange(46.0, 49.01, 0.1)],
+)
+def test_a_period_at_the_edge_of_the_pitches_still_gives_a_fit(period: float) -> None:
+    """A peak whose lag a cell gap explains may be refined (parabola) to a period
+    whose dot pitch lies just past :data:`lcdgrid.X_PITCHES`: the fit falls back to the
+    whole range, never fails (88121 wide camera hard, X11 5x8 photos 11 and 20 raised
+    ``max() arg is an empty sequence`` in a first version)."""
+    profile = _strokes(period, width=640)
+    gap, pitch, _, _ = lcdgrid._fit_x(profile, 320.0)
+    assert gap in lcdgrid.CELL_GAPS
+    # the fine search reaches 0.02 px past the coarse range (``_around_best``), as always
+    assert lcdgrid.X_PITCHES[0] - 0.021 <= pitch <= lcdgrid.X_PITCHES[1] + 0.021
