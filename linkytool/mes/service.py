@@ -451,6 +451,8 @@ def import_photos(
         raise OcrUnavailableError(
             "La lecture des photos (OCR) n'est pas disponible dans cette installation."
         )
+    from linkytool.ocr.errors import read_guarded  # with the reader: OCR is optional
+
     path = Path(dossier_path)
     dossier = load_dossier(path)
     recorded: list[PhotoRecordResult] = []
@@ -463,7 +465,7 @@ def import_photos(
         photo = resolve(path.parent, declared)
         try:
             _check_photo_file(photo)
-            recorded.append(record_photo(path, role, photo, read(photo)))
+            recorded.append(record_photo(path, role, photo, read_guarded(read, photo)))
         except OutputError:
             raise  # the dossier cannot be written: no photo to retake, one error for all
         except LinkytoolError as exc:

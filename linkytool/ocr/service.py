@@ -16,7 +16,7 @@ from pathlib import Path
 from linkytool.errors import ExitCode
 from linkytool.fileio import atomic_write_bytes
 from linkytool.ocr.crosscheck import CheckStatus, CrossCheck, cross_check
-from linkytool.ocr.errors import PhotoError
+from linkytool.ocr.errors import PhotoError, read_guarded
 from linkytool.ocr.evidence import with_evidence
 from linkytool.ocr.reader import read_photo
 from linkytool.ocr.result import PhotoReading
@@ -104,7 +104,7 @@ def read_photos(
         if progress is not None:
             progress(number, len(photos), photo)
         try:
-            readings.append(read(photo))
+            readings.append(read_guarded(read, photo))
         except PhotoError as error:
             failures.append(PhotoFailure(photo, error.message, error.hint))
     checks = cross_check(readings, tic) if readings else []
