@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linkytool.ocr import panel, read_photo
-from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
+from linkytool.ocr import panel
 from linkytool.ocr.lcdgrid import Lattice, shifted_lattices
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
+
+from .conftest import held_out_verdict, read_held_out
 
 PHOTO = (
     Path(__file__).resolve().parents[1] / "data" / "ocr-wide" / "x11_5x8-normal-wide-35-150501.jpg"
@@ -61,15 +62,8 @@ def test_a_lattice_moves_towards_the_columns_its_cells_leave_out() -> None:
 
 
 def test_a_lattice_a_column_off_is_read_a_column_left(monkeypatch: pytest.MonkeyPatch) -> None:
-    with use_template_fonts(tuple(name for name in template_fonts() if name != "x11_5x8")):
-        reading = read_photo(PHOTO)
-        assert (reading.screen, reading.value, reading.confident) == (
-            ScreenKind.INJECTION_INDEX,
-            "65937",
-            True,
-        )
-        monkeypatch.setattr(
-            panel, "SETTINGS", dataclasses.replace(SETTINGS, lattice_column_shift=False)
-        )
-        before = read_photo(PHOTO)
-    assert before.value is None
+    assert held_out_verdict(PHOTO, "x11_5x8") == (ScreenKind.INJECTION_INDEX, "65937", True)
+    monkeypatch.setattr(
+        panel, "SETTINGS", dataclasses.replace(SETTINGS, lattice_column_shift=False)
+    )
+    assert read_held_out(PHOTO, "x11_5x8").value is None

@@ -20,12 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from linkytool.ocr import panel, read_photo
+from linkytool.ocr import panel
 from linkytool.ocr.dotmatrix import template_fonts, use_template_fonts
 from linkytool.ocr.loading import open_photo
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.screenkind import classify_title
 from linkytool.ocr.settings import SETTINGS
+
+from .conftest import held_out_verdict
 
 PHOTO = (
     Path(__file__).resolve().parents[1] / "data" / "ocr-wide" / "x11_5x7-normal-wide-3-150501.jpg"
@@ -35,13 +37,8 @@ PHOTO = (
 def test_a_panel_measured_both_ways_up_is_read_upright_on_the_turned_lattice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    assert held_out_verdict(PHOTO, "x11_5x7") == (ScreenKind.INJECTION_INDEX, "648561", True)
     with use_template_fonts(tuple(name for name in template_fonts() if name != "x11_5x7")):
-        reading = read_photo(PHOTO)
-        assert (reading.screen, reading.value, reading.confident) == (
-            ScreenKind.INJECTION_INDEX,
-            "648561",
-            True,
-        )
         monkeypatch.setattr(
             panel, "SETTINGS", dataclasses.replace(SETTINGS, turn_measured_lattices=False)
         )
