@@ -731,7 +731,7 @@ def _grid_index(
     return where.astype(np.intp)
 
 
-#: Pitch step [px] and offsets [pitches] of :func:`_fit_axis`'s coarse search.
+#: Pitch step [px] and offsets [pitches] of :func:`_fit_layouts`' coarse search.
 COARSE_PITCH_STEP = 0.02
 COARSE_OFFSETS = np.arange(-CENTRE_SLACK, CENTRE_SLACK + 0.01, 0.1)
 
@@ -820,16 +820,6 @@ def _fit_layouts(
     return sorted(fits, key=lambda fit: -fit[3])
 
 
-def _fit_axis(
-    profile: FloatArray,
-    centre: float,
-    layouts: Mapping[K, Units],
-    pitch_range: tuple[float, float],
-) -> tuple[K, float, float, float]:
-    """The best of :func:`_fit_layouts` (layout, pitch [px], offset [pitches], score)."""
-    return _fit_layouts(profile, centre, layouts, pitch_range)[0]
-
-
 X_LAYOUTS = {gap: _x_units(gap) for gap in CELL_GAPS}
 Y_LAYOUTS = {layout: _y_units(*layout) for layout in LINE_LAYOUTS}
 
@@ -892,15 +882,15 @@ def _cell_gaps_at(period: float) -> list[int]:
     return [gap for gap in CELL_GAPS if X_PITCHES[0] <= period / (COLS + gap) <= X_PITCHES[1]]
 
 
-def _fit_x(profile: FloatArray, centre: float) -> tuple[int, float, float, float]:
+def _periodic_fit(profile: FloatArray, centre: float) -> tuple[int, float, float, float] | None:
     """The x fit (cell gap, pitch [px], offset [pitches], score) of the column
-    ``profile``: each cell gap's dot pitch searched within
+    ``profile`` with each cell gap's dot pitch searched within
     ``Settings.lattice_period_tolerance`` of the cell pitch the profile repeats at
-    (:func:`_cell_period`), the best of those; over all of :data:`X_PITCHES` when the
-    profile repeats at no clear period."""
+    (:func:`_cell_period`), the best of those; None when the profile repeats at no
+    clear period (or only at one whose pitches lie at the edge of :data:`X_PITCHES`)."""
     period = _cell_period(profile)
     if period is None:
-        return _fit_layouts(profile, centre, X_LAYOUTS, X_PITCHES)[0]
+        return None
     tolerance = SETTINGS.lattice_period_tolerance
     fits = []
     for gap in CELL_GAPS:
@@ -909,9 +899,7 @@ def _fit_x(profile: FloatArray, centre: float) -> tuple[int, float, float, float
         high = min(X_PITCHES[1], pitch * (1 + tolerance))
         if high - low >= COARSE_PITCH_STEP:
             fits += _fit_layouts(profile, centre, {gap: X_LAYOUTS[gap]}, (low, high))
-    if not fits:  # the period's pitches all at the edge of the range: search it all
-        return _fit_layouts(profile, centre, X_LAYOUTS, X_PITCHES)[0]
-    return max(fits, key=lambda fit: fit[3])
+    return max(fits, key=lambda fit: fit[3]) if fits else None
 
 
 def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
@@ -929,13 +917,52 @@ def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[L
     ocr42b). Layouts fitting nearly as well are kept for the caller to read (the fit's
     score cannot tell a 5 × 7 line from a 5 × 8 one a row off on a blurred panel). A panel
     with more than 16 columns has its 16 middle cells read.
+
+    Last, when the column profile repeats at a cell pitch (:func:`_cell_period`) the
+    best x fit does not have, the lattice of the x fit around that period (its best line
+    layout): the caller reads it as it reads the other layouts, and keeps it only when
+    its first line names a value screen and it ranks better (lead, stop 49: on a blurred
+    wide panel the dots' own fit can choose a pitch its text does not repeat at; where
+    the dots are crisp, every multiple of their pitch repeats too, and the first fit is
+    the right one: wide seed 88201, HD44780 photo 8).
     """
     b = BORDER * px_per_dot
-    inner = smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot]
+    centre_x = b + PANEL_W * px_per_dot / 2
+    profile_x = _detrended(
+        smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot].mean(axis=0), b
+    )
+    fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
+    lattices = _lattices_along_y(smooth, fitted, px_per_dot)
+    periodic = _periodic_fit(profile_x, centre_x)
+    if periodic is not None and not _same_x_fit(periodic, fitted):
+        lattices.append(_lattices_along_y(smooth, periodic, px_per_dot, ties=False)[0])
+    return lattices
+
+
+def _same_x_fit(
+    first: tuple[int, float, float, float], second: tuple[int, float, float, float]
+) -> bool:
+    """Whether two x fits (cell gap, pitch [px], ...) have the same cell gap and a pitch
+    within ``Settings.lattice_period_tolerance`` of each other."""
+    return first[0] == second[0] and abs(first[1] - second[1]) <= (
+        SETTINGS.lattice_period_tolerance * second[1]
+    )
+
+
+def _lattices_along_y(
+    smooth: FloatArray,
+    x_fit: tuple[int, float, float, float],
+    px_per_dot: int,
+    *,
+    ties: bool = True,
+) -> list[Lattice]:
+    """The lattices of the x fit ``x_fit`` (cell gap, pitch [px], offset [pitches],
+    score): its best line layout first, then (``ties``) every other fitting within
+    ``Settings.lattice_layout_tie`` of it."""
+    x_gap, x_pitch, x_off, x_score = x_fit
+    b = BORDER * px_per_dot
     centre_x = b + PANEL_W * px_per_dot / 2
     centre_y = b + PANEL_H * px_per_dot / 2
-    profile_x = _detrended(inner.mean(axis=0), b)
-    x_gap, x_pitch, x_off, x_score = _fit_x(profile_x, centre_x)
     # rows along the dot columns found, against the blank columns beside them: the
     # panel's shading (a bezel's shadow, a gradient) is the same on both and cancels
     dots_x, between_x, blank_x = (
@@ -951,7 +978,9 @@ def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[L
     xs, _, gap_xs = (centre_x + x_pitch * (u + x_off) for u in X_LAYOUTS[x_gap])
     lattices: list[Lattice] = []
     for y_layout, y_pitch, y_off, y_score in fits:
-        if lattices and y_score <= best_score - SETTINGS.lattice_layout_tie * abs(best_score):
+        if lattices and (
+            not ties or y_score <= best_score - SETTINGS.lattice_layout_tie * abs(best_score)
+        ):
             break
         ys, _, gap_ys = (centre_y + y_pitch * (u + y_off) for u in Y_LAYOUTS[y_layout])
         lattices.append(

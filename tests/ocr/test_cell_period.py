@@ -1,7 +1,8 @@
-"""The lattice's x pitch is searched around the cell pitch the panel's column profile
-repeats at (``lcdgrid._cell_period``, ``lcdgrid._fit_x``): the strokes of the characters
-repeat from cell to cell, and that period survives a defocus or a moiré that leaves the
-dot pitch itself to the fit's guess."""
+"""A lattice whose x pitch is searched around the cell pitch the panel's column profile
+repeats at (``lcdgrid._cell_period``, ``lcdgrid._periodic_fit``) is read besides the
+best x fit's (``lcdgrid.measure_lattices``): the strokes of the characters repeat from
+cell to cell, and that period survives a defocus or a moiré that leaves the dot pitch
+itself to the fit's guess."""
 
 from __future__ import annotations
 
@@ -71,13 +72,14 @@ def test_noise_repeats_at_no_period() -> None:
     [round(float(p), 1) for p in np.arange(19.0, 21.01, 0.1)]
     + [round(float(p), 1) for p in np.arange(46.0, 49.01, 0.1)],
 )
-def test_a_period_at_the_edge_of_the_pitches_still_gives_a_fit(period: float) -> None:
+def test_a_period_at_the_edge_of_the_pitches_gives_a_fit_in_range_or_none(period: float) -> None:
     """A peak whose lag a cell gap explains may be refined (parabola) to a period
-    whose dot pitch lies just past :data:`lcdgrid.X_PITCHES`: the fit falls back to the
-    whole range, never fails (88121 wide camera hard, X11 5x8 photos 11 and 20 raised
+    whose dot pitch lies just past :data:`lcdgrid.X_PITCHES`: no fit around it then,
+    never a failure (88121 wide camera hard, X11 5x8 photos 11 and 20 raised
     ``max() arg is an empty sequence`` in a first version)."""
-    profile = _strokes(period, width=640)
-    gap, pitch, _, _ = lcdgrid._fit_x(profile, 320.0)
-    assert gap in lcdgrid.CELL_GAPS
-    # the fine search reaches 0.02 px past the coarse range (``_around_best``), as always
-    assert lcdgrid.X_PITCHES[0] - 0.021 <= pitch <= lcdgrid.X_PITCHES[1] + 0.021
+    fit = lcdgrid._periodic_fit(_strokes(period, width=640), 320.0)
+    if fit is not None:
+        gap, pitch, _, _ = fit
+        assert gap in lcdgrid.CELL_GAPS
+        # the fine search reaches 0.02 px past the coarse range (``_around_best``)
+        assert lcdgrid.X_PITCHES[0] - 0.021 <= pitch <= lcdgrid.X_PITCHES[1] + 0.021
