@@ -300,31 +300,13 @@ def lattice_rules_off(monkeypatch: pytest.MonkeyPatch) -> None:
     that round, so a pin of an earlier round's value rule reads its photo on the lattice
     that rule was set on (the new fit samples some of those hard photos on another line
     layout, where they read right without the rule: the rule still bites on the old
-    lattice, which a panel of another photo may still get). The lead's cell period
-    (stop 49, ``Settings.lattice_period_peak``) is switched off with them."""
+    lattice, which a panel of another photo may still get)."""
     from linkytool.ocr import lcdgrid
 
     monkeypatch.setattr(
         lcdgrid,
         "SETTINGS",
-        dataclasses.replace(
-            lcdgrid.SETTINGS,
-            lattice_weigh_blanks=False,
-            lattice_layout_tie=0.0,
-            lattice_period_peak=2.0,
-        ),
-    )
-
-
-def period_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The lead's cell period (stop 49, ``Settings.lattice_period_peak``) switched off:
-    the lattice's x pitch searched over the whole range, as before. A pin of an earlier
-    round whose photo reads right on the cell period without that round's rule reads,
-    with this, on the lattice the rule was set on."""
-    from linkytool.ocr import lcdgrid
-
-    monkeypatch.setattr(
-        lcdgrid, "SETTINGS", dataclasses.replace(lcdgrid.SETTINGS, lattice_period_peak=2.0)
+        dataclasses.replace(lcdgrid.SETTINGS, lattice_weigh_blanks=False, lattice_layout_tie=0.0),
     )
 
 

@@ -27,7 +27,7 @@ from linkytool.ocr.rectify import rectified_size
 from linkytool.ocr.result import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 
-from .conftest import bench_photo, period_off
+from .conftest import bench_photo
 
 
 def test_the_mirrored_grid_samples_the_same_dots_turned() -> None:
@@ -54,7 +54,5 @@ def test_a_dim_panel_read_upside_down_is_read_upright(
         assert (reading.screen, reading.value) == (ScreenKind.INJECTION_INDEX, truth)
         assert not reading.confident
         monkeypatch.setattr(panel, "SETTINGS", dataclasses.replace(SETTINGS, read_turned=False))
-        # on the cell period (stop 49) the upright panel reads without the turned read
-        period_off(monkeypatch)
         before = read_photo(photo)
     assert before.screen is not ScreenKind.INJECTION_INDEX

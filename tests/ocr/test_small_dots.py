@@ -86,13 +86,8 @@ def test_a_wide_panels_small_dots_read_sure_at_their_centres(
     tuning seed, where its every-panel sampling freed it), HD44780 glyphs held out,
     photo 17: an injection index on a panel drawn with dots 0.56 of the pitch, measured
     0.53 (small). Its dots sampled between pixels, `902` reads right and sure; with the
-    rule off (``Settings.small_dot_width`` 0: the nearest pixel), right but to confirm.
-    Since stop 49 the lattice's x pitch found from the cell period
-    (``lcdgrid._cell_period``) reads it sure at the nearest pixel too: that rule is off
-    here as well, so that this test still checks the sampling's own effect."""
+    rule off (``Settings.small_dot_width`` 0: the nearest pixel), right but to confirm."""
     path, truth = wide_photo(tmp_path, "normal", 17, 149612, "hd44780")
-    assert held_out_verdict(path, "hd44780") == (ScreenKind.INJECTION_INDEX, truth, True)
-    monkeypatch.setattr(lcdgrid, "SETTINGS", dataclasses.replace(SETTINGS, lattice_period_peak=2.0))
     assert held_out_verdict(path, "hd44780") == (ScreenKind.INJECTION_INDEX, truth, True)
     monkeypatch.setattr(reader, "SETTINGS", dataclasses.replace(SETTINGS, small_dot_width=0.0))
     assert held_out_verdict(path, "hd44780") == (ScreenKind.INJECTION_INDEX, truth, False)

@@ -18,7 +18,7 @@ from linkytool.ocr.dotmatrix import drawn_two_ways, ink_moved
 from linkytool.ocr.font5x7 import glyph_bits
 from linkytool.ocr.screenkind import ScreenKind
 
-from .conftest import bench_photo, drawn_cell, period_off, read_held_out, wide_photo
+from .conftest import bench_photo, drawn_cell, read_held_out, wide_photo
 
 
 def _glyph(font: str, char: str) -> np.ndarray:
@@ -157,7 +157,6 @@ def test_a_three_two_dots_from_the_five_beside_it_is_held(
     Ink moved between two cells of one digit holds it."""
     photo, truth = wide_photo(tmp_path, "hard", 46, 87911, "x11_5x7")
     assert truth == "153110"
-    period_off(monkeypatch)  # its rule-off check on the lattice the rule was set on
     _held_and_wrong_without(
         photo,
         "x11_5x7",
