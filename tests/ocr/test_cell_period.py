@@ -16,7 +16,7 @@ from linkytool.ocr import lcdgrid
 from linkytool.ocr.screenkind import ScreenKind
 from linkytool.ocr.settings import SETTINGS
 
-from .conftest import held_out_verdict
+from .conftest import held_out_verdict, wide_photo
 
 #: Lead's sweep seed 88121 (stop 49), ``--geometry wide --camera --level normal``, X11
 #: 5x7 held out, photo 15: a clean ``DATE ET HEURE`` over ``20/02/2027`` under a finger
@@ -39,6 +39,18 @@ def test_without_the_cell_period_it_named_no_screen(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(lcdgrid, "SETTINGS", dataclasses.replace(SETTINGS, lattice_period_peak=2.0))
     screen, value, confident = held_out_verdict(PHOTO, "x11_5x7")
     assert (screen, value, confident) == (ScreenKind.NOT_LINKY, None, False)
+
+
+def test_crisp_dots_keep_their_own_fit_over_a_multiple_of_their_pitch(tmp_path: Path) -> None:
+    """Stop 49's report seed 88201 (``--geometry wide --level normal``), HD44780 held
+    out, photo 8: crisp dots repeat at every multiple of their 6 px pitch, and the
+    highest peak is 4 dots (24 px, 0.65), not the cell's 6 (36 px, 0.63). A first
+    version that put the period's fit in place of the dots' own read the index ``159``
+    as no screen, in four fonts; the period's lattice is an alternative the reader keeps
+    only when it reads a value screen better, so the index reads right and sure."""
+    path, truth = wide_photo(tmp_path, "normal", 8, 88201, "hd44780")
+    assert truth == "159"
+    assert held_out_verdict(path, "hd44780") == (ScreenKind.INJECTION_INDEX, "159", True)
 
 
 def _strokes(period: float, width: int = 600, seed: int = 0) -> np.ndarray:
