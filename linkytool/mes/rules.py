@@ -910,6 +910,7 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
             "La date photographiée sera la date de MES : corrigez commissioning.at ou reprenez "
             "la photo le jour de la mise en service.",
         )
+    warnings = _tic_day_warnings(ctx, reading, local.date())
     moment = _reading_moment(reading.value)
     if moment is not None:
         gap = _gap_min(moment, local)
@@ -921,10 +922,31 @@ def check_date_consistent(ctx: RuleContext) -> Verdict:
                 "La date et l'heure photographiées seront celles de la MES : corrigez "
                 "commissioning.at (l'heure de fermeture du disjoncteur) ou reprenez la photo.",
             )
-        return ok(
+        detail = (
             f"date courante {french_datetime(moment)} = mise en service du {french_datetime(local)}"
         )
-    return ok(f"date courante {french_date(shown, missing='?')} = date de mise en service")
+    else:
+        detail = f"date courante {french_date(shown, missing='?')} = date de mise en service"
+    return Verdict(RuleStatus.SATISFIED, detail, None, warnings)
+
+
+def _tic_day_warnings(ctx: RuleContext, retained: Reading, day: date) -> tuple[str, ...]:
+    """French: a warning when the TIC capture that counts shows another day than the
+    commissioning ``day`` while ``retained`` (the photographed date) is what the rule
+    checked. Not a refusal: a capture from another visit is legitimate (its PRM still
+    identifies the meter), but its readings then say nothing about the day of the MES,
+    and a mixed-up capture or a meter clock off by days is worth a look."""
+    if retained.source is ReadingSource.TIC:
+        return ()
+    tic = ctx.fresh_from(ReadingField.DATE, ReadingSource.TIC)
+    shown = _reading_date(tic.value) if tic is not None else None
+    if shown is None or shown == day:
+        return ()
+    return (
+        f"la capture TIC montre le {french_date(shown, missing='?')}, pas le jour de la mise "
+        f"en service ({french_date(day, missing='?')}) : normal si elle vient d'une autre "
+        "visite ; sinon vérifiez la capture et l'horloge du compteur",
+    )
 
 
 def check_index_plausible(ctx: RuleContext) -> Verdict:

@@ -532,6 +532,22 @@ def test_a_tic_date_of_another_day_does_not_outweigh_the_photographed_date() -> 
         RuleStatus.SATISFIED,
         "date courante 20/11/2026 14:32 = mise en service du 20/11/2026 14:32",
     )
+    # Said, not refused (stop 49's site visit: a capture of 07/12 beside a photo of 20/11
+    # went unremarked): its readings say nothing about the day of the MES.
+    found = next(o for o in evaluate_rules(dossier, _usable_photos()) if o.id == "date")
+    assert found.warnings == (
+        "la capture TIC montre le 04/12/2026, pas le jour de la mise en service (20/11/2026) "
+        ": normal si elle vient d'une autre visite ; sinon vérifiez la capture et l'horloge "
+        "du compteur",
+    )
+
+
+def test_a_tic_date_of_the_commissioning_day_raises_no_warning() -> None:
+    """The demo's capture was read the day of the MES (20/11/2026 14:32): nothing to say."""
+    dossier = demo_dossier()
+    assert dossier.readings.latest_from(ReadingField.DATE, ReadingSource.TIC) is not None
+    found = next(o for o in evaluate_rules(dossier, _usable_photos()) if o.id == "date")
+    assert found.satisfied and found.warnings == ()
 
 
 def _inverters(*rows: tuple[int, float]) -> list[Inverter]:
