@@ -8,6 +8,9 @@ sampled into a (2, 16, 35) array in [0, 1] for :mod:`linkytool.ocr.dotmatrix`.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -902,7 +905,41 @@ def _periodic_fit(profile: FloatArray, centre: float) -> tuple[int, float, float
     return max(fits, key=lambda fit: fit[3]) if fits else None
 
 
+#: :func:`measure_lattices` of the last darkness maps, by content: the panel search
+#: measures one map again for each of the panel's reads (variants, the turned partner's
+#: lattice, the photo's resolution; 78 of 307 measures on the 101 pinned photos, lead,
+#: stop 50). Keyed with ``SETTINGS`` too, so a test switching a lattice rule measures
+#: afresh. Few entries: a photo's search measures a handful of maps, one after another.
+_MEASURED: OrderedDict[tuple[object, ...], tuple[Lattice, ...]] = OrderedDict()
+_MEASURED_SIZE = 16
+_MEASURED_LOCK = threading.Lock()
+
+
 def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
+    """:func:`_measure_lattices`, remembered for the last maps measured (the same map
+    measured again gets the same lattices, without the second fit)."""
+    array = np.ascontiguousarray(smooth)
+    key = (
+        SETTINGS,
+        px_per_dot,
+        array.shape,
+        array.dtype.str,
+        hashlib.sha1(array.tobytes(), usedforsecurity=False).digest(),
+    )
+    with _MEASURED_LOCK:
+        known = _MEASURED.get(key)
+        if known is not None:
+            _MEASURED.move_to_end(key)
+            return list(known)
+    measured = tuple(_measure_lattices(array, px_per_dot))
+    with _MEASURED_LOCK:
+        _MEASURED[key] = measured
+        while len(_MEASURED) > _MEASURED_SIZE:
+            _MEASURED.popitem(last=False)
+    return list(measured)
+
+
+def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
     """The panel's dot lattices measured on its (3 × 3 px blurred) darkness map: the best
     fit first, then every other line layout fitting within ``Settings.lattice_layout_tie``
     of it (best first).
