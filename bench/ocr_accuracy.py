@@ -198,7 +198,17 @@ def make_set(job: tuple[Path, int, str, int, str | None, str, bool]) -> list[dic
     if truth_file.is_file():
         document = json.loads(truth_file.read_text(encoding="utf-8"))
         if document.get("seed") == seed and document.get("count") == count:
-            return [t.to_dict() for t in load_truth(truth_file)]
+            truths = load_truth(truth_file)
+            missing = [t.file for t in truths if not (out / t.file).is_file()]
+            if not missing:
+                return [t.to_dict() for t in truths]
+            # a set cleared while an earlier run's generator was still writing it
+            # (ocr50a, stop 50: the next run then failed on « Photo introuvable »)
+            print(
+                f"{out}: {len(missing)} photos of truth.json missing "
+                f"({', '.join(missing[:3])}...): generated again",
+                file=sys.stderr,
+            )
     truths = generate_set(out, count, level, seed, font=font, geometry=geometry, camera=camera)
     return [t.to_dict() for t in truths]
 
