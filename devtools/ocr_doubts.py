@@ -58,12 +58,9 @@ def show_variant(read: Any, kind: Any, value: Any) -> None:
     if match is None or letters is None or not match.cells:
         print("    (no value cells, or too few title letters to compare with)")
         return
-    at = [valuecells.cell_index(c) for c in match.cells]
-    cells = valuecells.value_dots(read, match.cells)
-    shapes = read.shape_dots.reshape(-1, 35)[at]
-    chars, distances = dotmatrix.char_distances(cells, read.font, designs=True)
-    costs = distances[:, [chars.index(d) for d in DIGITS]]
-    drawn_off = dotmatrix.panel_drawn_off(*valuecells._words_beside(read, at), read.font)
+    evidence = valuecells.digit_evidence(read, match.cells)
+    at, cells, shapes = evidence.at, evidence.dots, evidence.shapes
+    costs, drawn_off = evidence.costs, evidence.drawn_off
     margin = dotmatrix.panel_margins(cells, costs, letters, drawn_off, shapes)
     odd = dotmatrix._unfamiliar_cells(
         costs,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -262,14 +262,40 @@ def value_dots(read: PanelRead, cells: Sequence[Cell]) -> FloatArray:
     return out
 
 
+@dataclass(frozen=True)
+class DigitEvidence:
+    """A value's digit cells as the doubts judge them (:func:`digit_costs`, and
+    ``devtools/ocr_doubts.py``, which prints them)."""
+
+    at: list[int]  # the cells' indexes in the panel's 32
+    dots: FloatArray  # (n, 35) the samples the value is read on (:func:`value_dots`)
+    shapes: FloatArray  # (n, 35) the samples the cells' shapes are read on
+    costs: FloatArray  # (n, 10) distance [dots] to each digit's nearest design
+    drawn_off: bool  # the panel's words drawn a dot off every template
+
+
+def digit_evidence(read: PanelRead, cells: Sequence[Cell]) -> DigitEvidence:
+    """:class:`DigitEvidence` of the value ``cells`` of ``read``."""
+    at = [cell_index(c) for c in cells]
+    chosen = value_dots(read, cells)
+    chars, distances = char_distances(chosen, read.font, designs=True)
+    return DigitEvidence(
+        at,
+        chosen,
+        read.shape_dots.reshape(-1, 35)[at],
+        distances[:, [chars.index(digit) for digit in DIGITS]],
+        # a panel whose letters are drawn a dot off every template may draw its digits so
+        panel_drawn_off(*_words_beside(read, at), read.font),
+    )
+
+
 def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, bool, float]:
     """Distance [dots] of ``cells`` to each digit, (len(cells), 10), whether they are
     of a design the templates do not hold (both: :func:`reconsidered`), their
     smallest margin [dots] (:func:`value_margin`)."""
-    at = [cell_index(c) for c in cells]
-    chosen, shapes = value_dots(read, cells), read.shape_dots.reshape(-1, 35)[at]
-    chars, distances = char_distances(chosen, read.font, designs=True)
-    costs = distances[:, [chars.index(digit) for digit in DIGITS]]
+    evidence = digit_evidence(read, cells)
+    chosen, shapes, costs = evidence.dots, evidence.shapes, evidence.costs
+    drawn_off = evidence.drawn_off
     # the glyph sets the panel was matched to may lack this design: every set's nearest
     # digit must be the same one, or the reading leans on that choice (unless the cell's
     # shape alone reads it, the panel agreeing: dotmatrix.shape_read)
@@ -279,8 +305,6 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
         and bool(elsewhere.any())  # the shapes are read only when a cell disagrees
         and bool((elsewhere & _unshaped(chosen, costs, read.lines[0], shapes)).any())
     )
-    # a panel whose letters are drawn a dot off every template may draw its digits so too
-    drawn_off = panel_drawn_off(*_words_beside(read, at), read.font)
     result, unfamiliar = reconsidered(
         chosen, costs, read.lines[0], drawn_off, shapes, sharp=read.sharp
     )
