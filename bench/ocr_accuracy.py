@@ -206,7 +206,8 @@ def make_set(job: tuple[Path, int, str, int, str | None, str, bool]) -> list[dic
             # (ocr50a, stop 50: the next run then failed on « Photo introuvable »)
             print(
                 f"{out}: {len(missing)} photos of truth.json missing "
-                f"({', '.join(missing[:3])}...): generated again",
+                f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}): "
+                "generated again",
                 file=sys.stderr,
             )
     truths = generate_set(out, count, level, seed, font=font, geometry=geometry, camera=camera)
