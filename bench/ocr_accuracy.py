@@ -38,6 +38,11 @@ photos whose weakest digit stands at least ``LEGIBLE_CONTRAST`` noise standard
 deviations over the unlit dots (``ocrsynth.legibility``; some ``hard`` draws show no
 readable digit). The first table, over every photo, stays the reference: its conf-wrong
 counts every photo, the second's only the legible ones.
+
+A third table splits each level's value fields (every font together) by the panel's dot
+pitch in the photo as drawn (``params.dot_pitch_px``): under 4 px the reader asks the
+user to step closer (``linkytool.ocr.framing``), and most of the hard level's held
+fields are there.
 """
 
 from __future__ import annotations
@@ -96,6 +101,25 @@ class Tally:
     legible_exact: int = 0
     legible_confident_right: int = 0
     legible_confident_wrong: int = 0
+    #: Value fields by the band of the panel's dot pitch in the photo: [fields, exact,
+    #: confident-right] (``pitch_band``).
+    by_pitch: dict[str, list[int]] = field(default_factory=dict)
+
+
+#: Bands of the generator's dot pitch in the photo [photo px] (``params.dot_pitch_px``,
+#: before perspective), upper bounds: under 4 px the reader adds its advice to step
+#: closer (``Settings.small_screen_pitch``, ``linkytool.ocr.framing``).
+PITCH_BANDS = ((3.0, "< 3 px"), (4.0, "3-4 px"), (5.0, "4-5 px"), (float("inf"), ">= 5 px"))
+
+
+def pitch_band(truth: dict[str, object]) -> str | None:
+    """The :data:`PITCH_BANDS` label of a photo's dot pitch, None when the truth has none
+    (a real photo, a photo with no panel drawn)."""
+    params = truth.get("params")
+    pitch = params.get("dot_pitch_px") if isinstance(params, dict) else None
+    if not isinstance(pitch, (int, float)):
+        return None
+    return next(label for bound, label in PITCH_BANDS if pitch < bound)
 
 
 @dataclass(frozen=True)
@@ -155,6 +179,15 @@ def score(
         tally.legible_confident_wrong += outcome.confident and not right
     tally.photos += 1
     tally.seconds.append(outcome.seconds)
+    band = pitch_band(truth) if truth.get("kind") in VALUE_KINDS else None
+    if band is not None:
+        right = outcome.error is None and (
+            outcome.screen == truth.get("kind") and outcome.value == truth.get("value")
+        )
+        counts = tally.by_pitch.setdefault(band, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += right
+        counts[2] += outcome.confident and right
     if outcome.error is not None:
         tally.errors += 1
         if truth.get("kind") in VALUE_KINDS:
@@ -262,6 +295,32 @@ def print_legible(results: list[tuple[str, str, Tally]]) -> None:
             f"{pct(t.legible_confident_right, t.legible_fields):>10} "
             f"{t.legible_confident_wrong:>10}"
         )
+
+
+def print_by_pitch(results: list[tuple[str, str, Tally]]) -> None:
+    """The third table: each level's fields (every font) by the panel's dot pitch in the
+    photo, which decides more than anything else whether a hard photo reads confidently
+    (``linkytool.ocr.framing``; lead, stop 51)."""
+    levels: dict[str, dict[str, list[int]]] = {}
+    for _, name, t in results:
+        for band, counts in t.by_pitch.items():
+            total = levels.setdefault(name, {}).setdefault(band, [0, 0, 0])
+            for i, n in enumerate(counts):
+                total[i] += n
+    if not levels:
+        return
+    print("value fields by the dot pitch in the photo (every font):")
+    header = f"{'level':<8} {'pitch':<8} {'fields':>6} {'exact':>8} {'conf-right':>10}"
+    print(header)
+    print("-" * len(header))
+    for name, bands in levels.items():
+        for _, band in PITCH_BANDS:
+            if band in bands:
+                fields, exact, sure = bands[band]
+                print(
+                    f"{name:<8} {band:<8} {fields:>6} {pct(exact, fields):>8} "
+                    f"{pct(sure, fields):>10}"
+                )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -387,6 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs"
     )
     print_legible(results)
+    print_by_pitch(results)
     total_wrong = sum(t.confident_wrong for _, _, t in results)
     for font, name, t in results:
         shown = t.wrong + (t.misses if args.verbose else [])
