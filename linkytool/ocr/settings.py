@@ -113,10 +113,7 @@ class Settings:
         "photos per font); the lattice's x pitch from the cell period "
         "(lattice_period_peak, lattice_period_tolerance, lead stop 49): leave-one-font-out "
         "seeds 88121 (wide camera normal, 30 photos per font), 88131 (wide normal+hard, "
-        "20) and 86041 (hard, 20); the dots' own background under a highlight "
-        "(highlight_gain_from, ocr51b, stop 51; highlight_gain_cap 4 is ocr49a's cap, not "
-        "tuned): leave-one-font-out seeds 153500 (camera normal, 30 photos per font) and "
-        "153501 (camera hard, 20)"
+        "20) and 86041 (hard, 20)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -145,24 +142,6 @@ class Settings:
     #: not read as a line of dots (t19, a screen that is off); see docs/ocr.md, "A
     #: background within a pitch".
     background_reach: float = 1.0
-    #: Under a phone's highlight (screen-blended: ink contrast and the headroom above
-    #: the background both shrink by 1 - h) each dot's darkness is taken again from its
-    #: own background, read at the blank columns beside its cell at the dot's own row
-    #: (the lattice's gaps: background even under the highlight, where a smooth map errs
-    #: most), and scaled by the headroom lost, (1 - B) / (1 - b) for a background b
-    #: lifted above the panel's B, at most this gain (1: off; 4 is ocr49a's cap, not
-    #: tuned). See docs/ocr.md, "Camera normal photos: a local background under
-    #: highlights".
-    highlight_gain_cap: float = 4.0
-    #: The gain from which a dot is read so, in full from twice its excess over 1 (a
-    #: highlight of h gives about 1 / (1 - h): 1.25 is h = 0.2, 1.5 h = 0.33; the camera
-    #: model draws its core at 0.3-0.8). Photos with no highlight reach 1.1-1.3 (a
-    #: panel's shading; 1.9 on a bright panel, headroom 0.16). 1.05 freed 3 more camera
-    #: normal fields of the tuning seed than 1.25 but lost 3 exact camera hard readings
-    #: (1.25: one more): ocr51b, stop 51, tuning seeds 153500 (camera normal, 30 photos
-    #: per font) and 153501 (camera hard, 20); see docs/ocr.md, "Camera normal photos:
-    #: a local background under highlights".
-    highlight_gain_from: float = 1.25
     #: A value held to confirm on a panel whose unlit dots read darker by more than this
     #: for each lit neighbour [normalised level] is read again with that spread undone
     #: (:mod:`linkytool.ocr.deblur`), and is confident when that reading gives the same
