@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -894,9 +894,19 @@ def _periodic_fit(profile: FloatArray, centre: float) -> tuple[int, float, float
     period = _cell_period(profile)
     if period is None:
         return None
+    return _fit_at_period(profile, centre, period, CELL_GAPS)
+
+
+def _fit_at_period(
+    profile: FloatArray, centre: float, period: float, gaps: Sequence[int]
+) -> tuple[int, float, float, float] | None:
+    """The best x fit (cell gap, pitch [px], offset [pitches], score) of the column
+    ``profile`` among the cell ``gaps`` whose dot pitch at the cell pitch ``period``
+    [px] (within ``Settings.lattice_period_tolerance``) lies in :data:`X_PITCHES`; None
+    when none does."""
     tolerance = SETTINGS.lattice_period_tolerance
     fits = []
-    for gap in CELL_GAPS:
+    for gap in gaps:
         pitch = period / (COLS + gap)
         low = max(X_PITCHES[0], pitch * (1 - tolerance))
         high = min(X_PITCHES[1], pitch * (1 + tolerance))
@@ -970,10 +980,37 @@ def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[
     )
     fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
     lattices = _lattices_along_y(smooth, fitted, px_per_dot)
+    x_fits = [fitted]
     periodic = _periodic_fit(profile_x, centre_x)
     if periodic is not None and not _same_x_fit(periodic, fitted):
+        x_fits.append(periodic)
         lattices.append(_lattices_along_y(smooth, periodic, px_per_dot, ties=False)[0])
+    for x_fit in list(x_fits):
+        other = _other_gap_in_doubt(profile_x, centre_x, x_fit)
+        if other is not None and not any(_same_x_fit(other, fit) for fit in x_fits):
+            x_fits.append(other)
+            lattices.append(_lattices_along_y(smooth, other, px_per_dot, ties=False)[0])
     return lattices
+
+
+def _other_gap_in_doubt(
+    profile: FloatArray, centre: float, x_fit: tuple[int, float, float, float]
+) -> tuple[int, float, float, float] | None:
+    """The x fit of the other cell gap at ``x_fit``'s cell pitch when it scores within
+    ``Settings.lattice_other_gap_doubt`` of ``x_fit`` (the gap in doubt), else None.
+
+    Narrow glyphs with two blank columns repeat like 5-dot cells with one at 7/6 of the
+    pitch (and the converse): on a blurred panel the column profile scores both alike
+    (ocr50b: wide 151500, X11 5x8 photo 0, 0.061 and 0.060), the cells read only on the
+    drawn one. Where the dots are crisp the drawn gap scores clearly better and the
+    other is not read (its y fit and read cost ~15 % of a panel's lattice work)."""
+    doubt = SETTINGS.lattice_other_gap_doubt
+    gap, pitch, _, score = x_fit
+    if doubt <= 0.0 or score <= 0.0:
+        return None
+    others = [other for other in CELL_GAPS if other != gap]
+    other = _fit_at_period(profile, centre, pitch * (COLS + gap), others)
+    return other if other is not None and other[3] >= (1.0 - doubt) * score else None
 
 
 def _same_x_fit(

@@ -340,6 +340,11 @@ class Settings:
     #: Set by the lead (stop 49) on wide camera sweep 88121 (before tree, X11 photos).
     lattice_period_peak: float = 0.2
     lattice_period_tolerance: float = 0.05
+    #: The lattice's x fit also reads the other cell gap at a fit's cell pitch when that
+    #: gap's x fit scores within this share of the fit's (``lcdgrid._other_gap_in_doubt``;
+    #: 0: never): the X11 designs' 4-dot glyphs with two blank columns repeat like 5-dot
+    #: cells with one at 7/6 of the pitch (ocr50b read it always: +14-16 % CPU).
+    lattice_other_gap_doubt: float = 0.15
     #: A panel read on a measured lattice is rectified again at the resolution that puts
     #: its lattice at about ``rectify.PX_PER_DOT`` px a pitch (capped at the photo's
     #: own) and read there (``panel._at_photo_resolution``; False: read at the standard
