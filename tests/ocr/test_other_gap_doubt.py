@@ -87,4 +87,6 @@ def test_a_crisp_panel_is_not_read_on_the_other_gap(monkeypatch: pytest.MonkeyPa
     assert all(lat.cell_gap == 1 for lat in gated)
     _doubt(monkeypatch, 0.0)
     plain = _lattices(HD44780, "hd44780", 0.0)
-    assert [(lat.cell_gap, lat.pitch) for lat in gated] == [(lat.cell_gap, lat.pitch) for lat in plain]
+    assert [(lat.cell_gap, lat.pitch) for lat in gated] == [
+        (lat.cell_gap, lat.pitch) for lat in plain
+    ]
