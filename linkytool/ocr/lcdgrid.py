@@ -925,12 +925,16 @@ _MEASURED_SIZE = 16
 _MEASURED_LOCK = threading.Lock()
 
 
-def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
+def measure_lattices(
+    smooth: FloatArray, px_per_dot: int = PX_PER_DOT, others: bool = False
+) -> list[Lattice]:
     """:func:`_measure_lattices`, remembered for the last maps measured (the same map
-    measured again gets the same lattices, without the second fit)."""
+    measured again gets the same lattices, without the second fit). ``others``: the
+    other cell gap's lattices only, where the gap is in doubt (ocr51a)."""
     array = np.ascontiguousarray(smooth)
     key = (
         SETTINGS,
+        others,
         px_per_dot,
         array.shape,
         array.dtype.str,
@@ -941,7 +945,7 @@ def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[L
         if known is not None:
             _MEASURED.move_to_end(key)
             return list(known)
-    measured = tuple(_measure_lattices(array, px_per_dot))
+    measured = tuple(_measure_lattices(array, px_per_dot, others))
     with _MEASURED_LOCK:
         _MEASURED[key] = measured
         while len(_MEASURED) > _MEASURED_SIZE:
@@ -949,7 +953,9 @@ def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[L
     return list(measured)
 
 
-def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
+def _measure_lattices(
+    smooth: FloatArray, px_per_dot: int = PX_PER_DOT, others: bool = False
+) -> list[Lattice]:
     """The panel's dot lattices measured on its (3 × 3 px blurred) darkness map: the best
     fit first, then every other line layout fitting within ``Settings.lattice_layout_tie``
     of it (best first).
@@ -972,6 +978,10 @@ def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[
     wide panel the dots' own fit can choose a pitch its text does not repeat at; where
     the dots are crisp, every multiple of their pitch repeats too, and the first fit is
     the right one: wide seed 88201, HD44780 photo 8).
+
+    With ``others``, only the lattices of the other cell gap at those fits' cell pitches
+    where that gap is in doubt (:func:`_other_gap_in_doubt`, best line layout each): the
+    panel search reads them only when no lattice above named a value screen (ocr51a).
     """
     b = BORDER * px_per_dot
     centre_x = b + PANEL_W * px_per_dot / 2
@@ -979,13 +989,14 @@ def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[
         smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot].mean(axis=0), b
     )
     fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
-    lattices = _lattices_along_y(smooth, fitted, px_per_dot)
+    lattices = [] if others else _lattices_along_y(smooth, fitted, px_per_dot)
     x_fits = [fitted]
     periodic = _periodic_fit(profile_x, centre_x)
     if periodic is not None and not _same_x_fit(periodic, fitted):
         x_fits.append(periodic)
-        lattices.append(_lattices_along_y(smooth, periodic, px_per_dot, ties=False)[0])
-    for x_fit in list(x_fits):
+        if not others:
+            lattices.append(_lattices_along_y(smooth, periodic, px_per_dot, ties=False)[0])
+    for x_fit in list(x_fits) if others else []:
         other = _other_gap_in_doubt(profile_x, centre_x, x_fit)
         if other is not None and not any(_same_x_fit(other, fit) for fit in x_fits):
             x_fits.append(other)

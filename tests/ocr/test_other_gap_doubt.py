@@ -6,7 +6,8 @@ between cells the ink repeats as 4 lit and 3 blank columns: on a blurred panel t
 profile fits 5-dot cells with one blank column at 7/6 of the pitch nearly as well as the
 drawn cells (ocr50b: wide 151500, X11 5x8 photo 0, x scores 0.061 and 0.060). ocr50b read
 the other gap on every panel measured (+14-16 % CPU, not merged); it is read now only
-when its x fit scores within ``lattice_other_gap_doubt`` of the fit's. On the drawn
+when its x fit scores within ``lattice_other_gap_doubt`` of the fit's, and the panel
+search reads it only when no other lattice named a value screen. On the drawn
 panels below: the blurred X11 5x8 panel's other gap scores 0.86 of the fit's; a crisp
 HD44780 panel's 0.62 (one blank column, drawn) and is not read.
 """
@@ -17,10 +18,11 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PIL import ImageFilter
+from PIL import Image, ImageFilter
 
-from linkytool.ocr import lcdgrid
+from linkytool.ocr import lcdgrid, panel
 from linkytool.ocr.lcdgrid import darkness_map, measure_lattices
+from linkytool.ocr.panel import PanelRead
 from linkytool.ocr.rectify import BORDER, PANEL_W, PX_PER_DOT
 from linkytool.ocr.settings import SETTINGS
 from ocrsynth.render import LcdGeometry
@@ -41,7 +43,8 @@ def _lattices(geometry: LcdGeometry, font: str, blur: float) -> list[lcdgrid.Lat
     if blur:
         image = image.filter(ImageFilter.GaussianBlur(blur))
     grey = np.asarray(image.convert("L"), np.float32)
-    return measure_lattices(darkness_map(grey))
+    darkness = darkness_map(grey)
+    return measure_lattices(darkness) + measure_lattices(darkness, others=True)
 
 
 def _drawn_xs(geometry: LcdGeometry) -> tuple[np.ndarray, float]:
@@ -90,3 +93,38 @@ def test_a_crisp_panel_is_not_read_on_the_other_gap(monkeypatch: pytest.MonkeyPa
     assert [(lat.cell_gap, lat.pitch) for lat in gated] == [
         (lat.cell_gap, lat.pitch) for lat in plain
     ]
+
+
+def _others_asked(monkeypatch: pytest.MonkeyPatch, image: Image.Image) -> tuple[PanelRead, int]:
+    """``image`` (a rectified panel) read on its measured lattices, and how many times
+    the other gap's lattices were asked for."""
+    asked = []
+    measure = panel.measure_lattices
+
+    def counting(darkness: np.ndarray, others: bool = False) -> list[lcdgrid.Lattice]:
+        asked.append(others)
+        return measure(darkness, others=others)
+
+    monkeypatch.setattr(panel, "measure_lattices", counting)
+    read = panel._measured_read(panel.read_panel(image, panel.VARIANTS[0]))
+    assert read is not None
+    return read, sum(asked)
+
+
+def test_the_other_gap_is_read_only_when_no_lattice_names_a_value_screen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The blurred X11 panel's first lattices (one blank column) read no title: the
+    other gap is asked for, and its read names the index screen. The crisp HD44780
+    panel's first lattice reads its title: the other gap is not asked for (it is not in
+    doubt there either)."""
+    blurred = drawn_panel(X11, SCREEN, font="x11_5x8", dot_fill=0.85)
+    read, asked = _others_asked(monkeypatch, blurred.filter(ImageFilter.GaussianBlur(1.5)))
+    assert asked == 1
+    assert read.names_value_screen
+    assert read.grid.lattice is not None and read.grid.lattice.cell_gap == 2
+    read, asked = _others_asked(
+        monkeypatch, drawn_panel(HD44780, SCREEN, font="hd44780", dot_fill=0.85)
+    )
+    assert asked == 0
+    assert read.names_value_screen
