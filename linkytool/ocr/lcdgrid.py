@@ -932,20 +932,20 @@ def measure_lattices(
     measured again gets the same lattices, without the second fit). ``others``: the
     other cell gap's lattices only, where the gap is in doubt (ocr51a)."""
     array = np.ascontiguousarray(smooth)
-    key = (
+    digest = (
         SETTINGS,
-        others,
         px_per_dot,
         array.shape,
         array.dtype.str,
         hashlib.sha1(array.tobytes(), usedforsecurity=False).digest(),
     )
+    key = (others, *digest)
     with _MEASURED_LOCK:
         known = _MEASURED.get(key)
         if known is not None:
             _MEASURED.move_to_end(key)
             return list(known)
-    measured = tuple(_measure_lattices(array, px_per_dot, others))
+    measured = tuple(_measure_lattices(array, px_per_dot, others, digest))
     with _MEASURED_LOCK:
         _MEASURED[key] = measured
         while len(_MEASURED) > _MEASURED_SIZE:
@@ -953,8 +953,44 @@ def measure_lattices(
     return list(measured)
 
 
+#: The x fits of the last maps measured (:func:`_x_fits`), by the same key: the other
+#: cell gap's lattices, asked for after the others, start from them (ocr51a).
+XFit = tuple[int, float, float, float]
+_X_FITS: OrderedDict[tuple[object, ...], tuple[FloatArray, list[XFit]]] = OrderedDict()
+
+
+def _x_fits(
+    smooth: FloatArray, px_per_dot: int, digest: tuple[object, ...] | None
+) -> tuple[FloatArray, list[XFit]]:
+    """The column profile of ``smooth`` and its x fits (the best, then the cell
+    period's when another), remembered under ``digest`` (None: not remembered)."""
+    with _MEASURED_LOCK:
+        known = _X_FITS.get(digest) if digest is not None else None
+    if known is not None:
+        return known
+    b = BORDER * px_per_dot
+    centre_x = b + PANEL_W * px_per_dot / 2
+    profile_x = _detrended(
+        smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot].mean(axis=0), b
+    )
+    fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
+    x_fits = [fitted]
+    periodic = _periodic_fit(profile_x, centre_x)
+    if periodic is not None and not _same_x_fit(periodic, fitted):
+        x_fits.append(periodic)
+    if digest is not None:
+        with _MEASURED_LOCK:
+            _X_FITS[digest] = (profile_x, x_fits)
+            while len(_X_FITS) > _MEASURED_SIZE:
+                _X_FITS.popitem(last=False)
+    return profile_x, x_fits
+
+
 def _measure_lattices(
-    smooth: FloatArray, px_per_dot: int = PX_PER_DOT, others: bool = False
+    smooth: FloatArray,
+    px_per_dot: int = PX_PER_DOT,
+    others: bool = False,
+    digest: tuple[object, ...] | None = None,
 ) -> list[Lattice]:
     """The panel's dot lattices measured on its (3 × 3 px blurred) darkness map: the best
     fit first, then every other line layout fitting within ``Settings.lattice_layout_tie``
@@ -983,20 +1019,16 @@ def _measure_lattices(
     where that gap is in doubt (:func:`_other_gap_in_doubt`, best line layout each): the
     panel search reads them only when no lattice above named a value screen (ocr51a).
     """
-    b = BORDER * px_per_dot
-    centre_x = b + PANEL_W * px_per_dot / 2
-    profile_x = _detrended(
-        smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot].mean(axis=0), b
-    )
-    fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
-    lattices = [] if others else _lattices_along_y(smooth, fitted, px_per_dot)
-    x_fits = [fitted]
-    periodic = _periodic_fit(profile_x, centre_x)
-    if periodic is not None and not _same_x_fit(periodic, fitted):
-        x_fits.append(periodic)
-        if not others:
+    centre_x = BORDER * px_per_dot + PANEL_W * px_per_dot / 2
+    profile_x, x_fits = _x_fits(smooth, px_per_dot, digest)
+    x_fits = list(x_fits)
+    if not others:
+        lattices = _lattices_along_y(smooth, x_fits[0], px_per_dot)
+        for periodic in x_fits[1:]:
             lattices.append(_lattices_along_y(smooth, periodic, px_per_dot, ties=False)[0])
-    for x_fit in list(x_fits) if others else []:
+        return lattices
+    lattices = []
+    for x_fit in list(x_fits):
         other = _other_gap_in_doubt(profile_x, centre_x, x_fit)
         if other is not None and not any(_same_x_fit(other, fit) for fit in x_fits):
             x_fits.append(other)
