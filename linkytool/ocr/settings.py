@@ -349,7 +349,10 @@ class Settings:
     #: tuning seed 153000 (wide hard): its one confident gain kept (X11 5x7 photo 22,
     #: 0.1 loses it), the other gap read on 351 of 1550 x fits instead of 1374; default
     #: hard HD44780 photos of seed 153020: 0.1 / 0.15 / 0.2 read it on 17 / 25 / 34 % of
-    #: x fits, +2.2 / +3.3 / +4.3 % CPU.
+    #: x fits, +2.2 / +3.3 / +4.3 % CPU. The panel search asks for these lattices only
+    #: when no lattice measured named a value screen (``panel._measured_read``): +1.9 %
+    #: on those default hard photos, +2.4-3.5 % on default normal ones (+3.6-4.3 % read
+    #: always).
     lattice_other_gap_doubt: float = 0.15
     #: A panel read on a measured lattice is rectified again at the resolution that puts
     #: its lattice at about ``rectify.PX_PER_DOT`` px a pitch (capped at the photo's
