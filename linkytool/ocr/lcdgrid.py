@@ -932,20 +932,14 @@ def measure_lattices(
     measured again gets the same lattices, without the second fit). ``others``: the
     other cell gap's lattices only, where the gap is in doubt (ocr51a)."""
     array = np.ascontiguousarray(smooth)
-    digest = (
-        SETTINGS,
-        px_per_dot,
-        array.shape,
-        array.dtype.str,
-        hashlib.sha1(array.tobytes(), usedforsecurity=False).digest(),
-    )
-    key = (others, *digest)
+    key = (others, *_map_key(array, px_per_dot))
     with _MEASURED_LOCK:
         known = _MEASURED.get(key)
         if known is not None:
             _MEASURED.move_to_end(key)
             return list(known)
-    measured = tuple(_measure_lattices(array, px_per_dot, others, digest))
+    measure = _other_gap_lattices if others else _measure_lattices
+    measured = tuple(measure(array, px_per_dot))
     with _MEASURED_LOCK:
         _MEASURED[key] = measured
         while len(_MEASURED) > _MEASURED_SIZE:
@@ -959,15 +953,25 @@ XFit = tuple[int, float, float, float]
 _X_FITS: OrderedDict[tuple[object, ...], tuple[FloatArray, list[XFit]]] = OrderedDict()
 
 
-def _x_fits(
-    smooth: FloatArray, px_per_dot: int, digest: tuple[object, ...] | None
-) -> tuple[FloatArray, list[XFit]]:
+def _map_key(array: FloatArray, px_per_dot: int) -> tuple[object, ...]:
+    """What :func:`measure_lattices` and :func:`_x_fits` remember a map's fits by."""
+    return (
+        SETTINGS,
+        px_per_dot,
+        array.shape,
+        array.dtype.str,
+        hashlib.sha1(np.ascontiguousarray(array).tobytes(), usedforsecurity=False).digest(),
+    )
+
+
+def _x_fits(smooth: FloatArray, px_per_dot: int) -> tuple[FloatArray, list[XFit]]:
     """The column profile of ``smooth`` and its x fits (the best, then the cell
-    period's when another), remembered under ``digest`` (None: not remembered)."""
+    period's when another), remembered for the last maps."""
+    digest = _map_key(smooth, px_per_dot)
     with _MEASURED_LOCK:
-        known = _X_FITS.get(digest) if digest is not None else None
+        known = _X_FITS.get(digest)
     if known is not None:
-        return known
+        return known[0], list(known[1])
     b = BORDER * px_per_dot
     centre_x = b + PANEL_W * px_per_dot / 2
     profile_x = _detrended(
@@ -978,20 +982,14 @@ def _x_fits(
     periodic = _periodic_fit(profile_x, centre_x)
     if periodic is not None and not _same_x_fit(periodic, fitted):
         x_fits.append(periodic)
-    if digest is not None:
-        with _MEASURED_LOCK:
-            _X_FITS[digest] = (profile_x, x_fits)
-            while len(_X_FITS) > _MEASURED_SIZE:
-                _X_FITS.popitem(last=False)
+    with _MEASURED_LOCK:
+        _X_FITS[digest] = (profile_x, list(x_fits))
+        while len(_X_FITS) > _MEASURED_SIZE:
+            _X_FITS.popitem(last=False)
     return profile_x, x_fits
 
 
-def _measure_lattices(
-    smooth: FloatArray,
-    px_per_dot: int = PX_PER_DOT,
-    others: bool = False,
-    digest: tuple[object, ...] | None = None,
-) -> list[Lattice]:
+def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
     """The panel's dot lattices measured on its (3 × 3 px blurred) darkness map: the best
     fit first, then every other line layout fitting within ``Settings.lattice_layout_tie``
     of it (best first).
@@ -1015,19 +1013,23 @@ def _measure_lattices(
     the dots are crisp, every multiple of their pitch repeats too, and the first fit is
     the right one: wide seed 88201, HD44780 photo 8).
 
-    With ``others``, only the lattices of the other cell gap at those fits' cell pitches
-    where that gap is in doubt (:func:`_other_gap_in_doubt`, best line layout each): the
-    panel search reads them only when no lattice above named a value screen (ocr51a).
+    The other cell gap at those fits' cell pitches: :func:`_other_gap_lattices` (ocr51a).
     """
+    _, x_fits = _x_fits(smooth, px_per_dot)
+    lattices = _lattices_along_y(smooth, x_fits[0], px_per_dot)
+    for periodic in x_fits[1:]:
+        lattices.append(_lattices_along_y(smooth, periodic, px_per_dot, ties=False)[0])
+    return lattices
+
+
+def _other_gap_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
+    """The lattices of the other cell gap at the cell pitch of :func:`_measure_lattices`'
+    x fits where that gap is in doubt (:func:`_other_gap_in_doubt`), best line layout
+    each: the panel search reads them only when no lattice of those named a value screen
+    (ocr51a)."""
     centre_x = BORDER * px_per_dot + PANEL_W * px_per_dot / 2
-    profile_x, x_fits = _x_fits(smooth, px_per_dot, digest)
-    x_fits = list(x_fits)
-    if not others:
-        lattices = _lattices_along_y(smooth, x_fits[0], px_per_dot)
-        for periodic in x_fits[1:]:
-            lattices.append(_lattices_along_y(smooth, periodic, px_per_dot, ties=False)[0])
-        return lattices
-    lattices = []
+    profile_x, x_fits = _x_fits(smooth, px_per_dot)
+    lattices: list[Lattice] = []
     for x_fit in list(x_fits):
         other = _other_gap_in_doubt(profile_x, centre_x, x_fit)
         if other is not None and not any(_same_x_fit(other, fit) for fit in x_fits):
