@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -894,9 +894,19 @@ def _periodic_fit(profile: FloatArray, centre: float) -> tuple[int, float, float
     period = _cell_period(profile)
     if period is None:
         return None
+    return _fit_at_period(profile, centre, period, CELL_GAPS)
+
+
+def _fit_at_period(
+    profile: FloatArray, centre: float, period: float, gaps: Sequence[int]
+) -> tuple[int, float, float, float] | None:
+    """The best x fit (cell gap, pitch [px], offset [pitches], score) of the column
+    ``profile`` among the cell ``gaps`` whose dot pitch at the cell pitch ``period``
+    [px] (within ``Settings.lattice_period_tolerance``) lies in :data:`X_PITCHES`; None
+    when none does."""
     tolerance = SETTINGS.lattice_period_tolerance
     fits = []
-    for gap in CELL_GAPS:
+    for gap in gaps:
         pitch = period / (COLS + gap)
         low = max(X_PITCHES[0], pitch * (1 - tolerance))
         high = min(X_PITCHES[1], pitch * (1 + tolerance))
@@ -915,28 +925,68 @@ _MEASURED_SIZE = 16
 _MEASURED_LOCK = threading.Lock()
 
 
-def measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
+def measure_lattices(
+    smooth: FloatArray, px_per_dot: int = PX_PER_DOT, others: bool = False
+) -> list[Lattice]:
     """:func:`_measure_lattices`, remembered for the last maps measured (the same map
-    measured again gets the same lattices, without the second fit)."""
+    measured again gets the same lattices, without the second fit). ``others``: the
+    other cell gap's lattices only, where the gap is in doubt (ocr51a)."""
     array = np.ascontiguousarray(smooth)
-    key = (
-        SETTINGS,
-        px_per_dot,
-        array.shape,
-        array.dtype.str,
-        hashlib.sha1(array.tobytes(), usedforsecurity=False).digest(),
-    )
+    key = (others, *_map_key(array, px_per_dot))
     with _MEASURED_LOCK:
         known = _MEASURED.get(key)
         if known is not None:
             _MEASURED.move_to_end(key)
             return list(known)
-    measured = tuple(_measure_lattices(array, px_per_dot))
+    measure = _other_gap_lattices if others else _measure_lattices
+    measured = tuple(measure(array, px_per_dot))
     with _MEASURED_LOCK:
         _MEASURED[key] = measured
         while len(_MEASURED) > _MEASURED_SIZE:
             _MEASURED.popitem(last=False)
     return list(measured)
+
+
+#: The x fits of the last maps measured (:func:`_x_fits`), by the same key: the other
+#: cell gap's lattices, asked for after the others, start from them (ocr51a).
+XFit = tuple[int, float, float, float]
+_X_FITS: OrderedDict[tuple[object, ...], tuple[FloatArray, list[XFit]]] = OrderedDict()
+
+
+def _map_key(array: FloatArray, px_per_dot: int) -> tuple[object, ...]:
+    """What :func:`measure_lattices` and :func:`_x_fits` remember a map's fits by."""
+    return (
+        SETTINGS,
+        px_per_dot,
+        array.shape,
+        array.dtype.str,
+        hashlib.sha1(np.ascontiguousarray(array).tobytes(), usedforsecurity=False).digest(),
+    )
+
+
+def _x_fits(smooth: FloatArray, px_per_dot: int) -> tuple[FloatArray, list[XFit]]:
+    """The column profile of ``smooth`` and its x fits (the best, then the cell
+    period's when another), remembered for the last maps."""
+    digest = _map_key(smooth, px_per_dot)
+    with _MEASURED_LOCK:
+        known = _X_FITS.get(digest)
+    if known is not None:
+        return known[0], list(known[1])
+    b = BORDER * px_per_dot
+    centre_x = b + PANEL_W * px_per_dot / 2
+    profile_x = _detrended(
+        smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot].mean(axis=0), b
+    )
+    fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
+    x_fits = [fitted]
+    periodic = _periodic_fit(profile_x, centre_x)
+    if periodic is not None and not _same_x_fit(periodic, fitted):
+        x_fits.append(periodic)
+    with _MEASURED_LOCK:
+        _X_FITS[digest] = (profile_x, list(x_fits))
+        while len(_X_FITS) > _MEASURED_SIZE:
+            _X_FITS.popitem(last=False)
+    return profile_x, x_fits
 
 
 def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
@@ -962,18 +1012,50 @@ def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[
     wide panel the dots' own fit can choose a pitch its text does not repeat at; where
     the dots are crisp, every multiple of their pitch repeats too, and the first fit is
     the right one: wide seed 88201, HD44780 photo 8).
+
+    The other cell gap at those fits' cell pitches: :func:`_other_gap_lattices` (ocr51a).
     """
-    b = BORDER * px_per_dot
-    centre_x = b + PANEL_W * px_per_dot / 2
-    profile_x = _detrended(
-        smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot].mean(axis=0), b
-    )
-    fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
-    lattices = _lattices_along_y(smooth, fitted, px_per_dot)
-    periodic = _periodic_fit(profile_x, centre_x)
-    if periodic is not None and not _same_x_fit(periodic, fitted):
+    _, x_fits = _x_fits(smooth, px_per_dot)
+    lattices = _lattices_along_y(smooth, x_fits[0], px_per_dot)
+    for periodic in x_fits[1:]:
         lattices.append(_lattices_along_y(smooth, periodic, px_per_dot, ties=False)[0])
     return lattices
+
+
+def _other_gap_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
+    """The lattices of the other cell gap at the cell pitch of :func:`_measure_lattices`'
+    x fits where that gap is in doubt (:func:`_other_gap_in_doubt`), best line layout
+    each: the panel search reads them only when no lattice of those named a value screen
+    (ocr51a)."""
+    centre_x = BORDER * px_per_dot + PANEL_W * px_per_dot / 2
+    profile_x, x_fits = _x_fits(smooth, px_per_dot)
+    lattices: list[Lattice] = []
+    for x_fit in list(x_fits):
+        other = _other_gap_in_doubt(profile_x, centre_x, x_fit)
+        if other is not None and not any(_same_x_fit(other, fit) for fit in x_fits):
+            x_fits.append(other)
+            lattices.append(_lattices_along_y(smooth, other, px_per_dot, ties=False)[0])
+    return lattices
+
+
+def _other_gap_in_doubt(
+    profile: FloatArray, centre: float, x_fit: tuple[int, float, float, float]
+) -> tuple[int, float, float, float] | None:
+    """The x fit of the other cell gap at ``x_fit``'s cell pitch when it scores within
+    ``Settings.lattice_other_gap_doubt`` of ``x_fit`` (the gap in doubt), else None.
+
+    Narrow glyphs with two blank columns repeat like 5-dot cells with one at 7/6 of the
+    pitch (and the converse): on a blurred panel the column profile scores both alike
+    (ocr50b: wide 151500, X11 5x8 photo 0, 0.061 and 0.060), the cells read only on the
+    drawn one. Where the dots are crisp the drawn gap scores clearly better and the
+    other is not read (its y fit and read cost ~15 % of a panel's lattice work)."""
+    doubt = SETTINGS.lattice_other_gap_doubt
+    gap, pitch, _, score = x_fit
+    if doubt <= 0.0 or score <= 0.0:
+        return None
+    others = [other for other in CELL_GAPS if other != gap]
+    other = _fit_at_period(profile, centre, pitch * (COLS + gap), others)
+    return other if other is not None and other[3] >= (1.0 - doubt) * score else None
 
 
 def _same_x_fit(

@@ -113,7 +113,9 @@ class Settings:
         "photos per font); the lattice's x pitch from the cell period "
         "(lattice_period_peak, lattice_period_tolerance, lead stop 49): leave-one-font-out "
         "seeds 88121 (wide camera normal, 30 photos per font), 88131 (wide normal+hard, "
-        "20) and 86041 (hard, 20)"
+        "20) and 86041 (hard, 20); the other cell gap read where in doubt "
+        "(lattice_other_gap_doubt, ocr51a): leave-one-font-out seed 153000 (wide hard, "
+        "30 photos per font) and default-geometry CPU photos of seed 153020"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -340,6 +342,18 @@ class Settings:
     #: Set by the lead (stop 49) on wide camera sweep 88121 (before tree, X11 photos).
     lattice_period_peak: float = 0.2
     lattice_period_tolerance: float = 0.05
+    #: The lattice's x fit also reads the other cell gap at a fit's cell pitch when that
+    #: gap's x fit scores within this share of the fit's (``lcdgrid._other_gap_in_doubt``;
+    #: 0: never): the X11 designs' 4-dot glyphs with two blank columns repeat like 5-dot
+    #: cells with one at 7/6 of the pitch (ocr50b read it always: +14-16 % CPU). ocr51a,
+    #: tuning seed 153000 (wide hard): its one confident gain kept (X11 5x7 photo 22,
+    #: 0.1 loses it), the other gap read on 351 of 1550 x fits instead of 1374; default
+    #: hard HD44780 photos of seed 153020: 0.1 / 0.15 / 0.2 read it on 17 / 25 / 34 % of
+    #: x fits, +2.2 / +3.3 / +4.3 % CPU. The panel search asks for these lattices only
+    #: when no lattice measured named a value screen (``panel._measured_read``): +1.9 %
+    #: on those default hard photos, +2.4-3.5 % on default normal ones (+3.6-4.3 % read
+    #: always).
+    lattice_other_gap_doubt: float = 0.15
     #: A panel read on a measured lattice is rectified again at the resolution that puts
     #: its lattice at about ``rectify.PX_PER_DOT`` px a pitch (capped at the photo's
     #: own) and read there (``panel._at_photo_resolution``; False: read at the standard
