@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -915,14 +915,38 @@ def _fit_at_period(
     return max(fits, key=lambda fit: fit[3]) if fits else None
 
 
+_V = TypeVar("_V")
+
+
+class _Recent(Generic[_V]):
+    """The values computed for the last ``size`` keys asked for (the least recently used
+    dropped first), shared by the threads of a process."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._values: OrderedDict[Hashable, _V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], _V]) -> _V:
+        """The value remembered for ``key``, else ``compute()``'s, remembered."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+
 #: :func:`measure_lattices` of the last darkness maps, by content: the panel search
 #: measures one map again for each of the panel's reads (variants, the turned partner's
 #: lattice, the photo's resolution; 78 of 307 measures on the 101 pinned photos, lead,
 #: stop 50). Keyed with ``SETTINGS`` too, so a test switching a lattice rule measures
 #: afresh. Few entries: a photo's search measures a handful of maps, one after another.
-_MEASURED: OrderedDict[tuple[object, ...], tuple[Lattice, ...]] = OrderedDict()
-_MEASURED_SIZE = 16
-_MEASURED_LOCK = threading.Lock()
+_MEASURED: _Recent[tuple[Lattice, ...]] = _Recent()
 
 
 def measure_lattices(
@@ -932,25 +956,15 @@ def measure_lattices(
     measured again gets the same lattices, without the second fit). ``others``: the
     other cell gap's lattices only, where the gap is in doubt (ocr51a)."""
     array = np.ascontiguousarray(smooth)
-    key = (others, *_map_key(array, px_per_dot))
-    with _MEASURED_LOCK:
-        known = _MEASURED.get(key)
-        if known is not None:
-            _MEASURED.move_to_end(key)
-            return list(known)
     measure = _other_gap_lattices if others else _measure_lattices
-    measured = tuple(measure(array, px_per_dot))
-    with _MEASURED_LOCK:
-        _MEASURED[key] = measured
-        while len(_MEASURED) > _MEASURED_SIZE:
-            _MEASURED.popitem(last=False)
-    return list(measured)
+    key = (others, *_map_key(array, px_per_dot))
+    return list(_MEASURED.get(key, lambda: tuple(measure(array, px_per_dot))))
 
 
-#: The x fits of the last maps measured (:func:`_x_fits`), by the same key: the other
-#: cell gap's lattices, asked for after the others, start from them (ocr51a).
 XFit = tuple[int, float, float, float]
-_X_FITS: OrderedDict[tuple[object, ...], tuple[FloatArray, list[XFit]]] = OrderedDict()
+#: The column profile and x fits of the last maps measured (:func:`_x_fits`): the other
+#: cell gap's lattices, asked for after the others, start from them (ocr51a).
+_X_FITS: _Recent[tuple[FloatArray, tuple[XFit, ...]]] = _Recent()
 
 
 def _map_key(array: FloatArray, px_per_dot: int) -> tuple[object, ...]:
@@ -967,26 +981,21 @@ def _map_key(array: FloatArray, px_per_dot: int) -> tuple[object, ...]:
 def _x_fits(smooth: FloatArray, px_per_dot: int) -> tuple[FloatArray, list[XFit]]:
     """The column profile of ``smooth`` and its x fits (the best, then the cell
     period's when another), remembered for the last maps."""
-    digest = _map_key(smooth, px_per_dot)
-    with _MEASURED_LOCK:
-        known = _X_FITS.get(digest)
-    if known is not None:
-        return known[0], list(known[1])
-    b = BORDER * px_per_dot
-    centre_x = b + PANEL_W * px_per_dot / 2
-    profile_x = _detrended(
-        smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot].mean(axis=0), b
-    )
-    fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
-    x_fits = [fitted]
-    periodic = _periodic_fit(profile_x, centre_x)
-    if periodic is not None and not _same_x_fit(periodic, fitted):
-        x_fits.append(periodic)
-    with _MEASURED_LOCK:
-        _X_FITS[digest] = (profile_x, list(x_fits))
-        while len(_X_FITS) > _MEASURED_SIZE:
-            _X_FITS.popitem(last=False)
-    return profile_x, x_fits
+
+    def fit() -> tuple[FloatArray, tuple[XFit, ...]]:
+        b = BORDER * px_per_dot
+        centre_x = b + PANEL_W * px_per_dot / 2
+        profile_x = _detrended(
+            smooth[b : b + PANEL_H * px_per_dot, b : b + PANEL_W * px_per_dot].mean(axis=0), b
+        )
+        fitted = _fit_layouts(profile_x, centre_x, X_LAYOUTS, X_PITCHES)[0]
+        periodic = _periodic_fit(profile_x, centre_x)
+        if periodic is None or _same_x_fit(periodic, fitted):
+            return profile_x, (fitted,)
+        return profile_x, (fitted, periodic)
+
+    profile_x, x_fits = _X_FITS.get(_map_key(smooth, px_per_dot), fit)
+    return profile_x, list(x_fits)
 
 
 def _measure_lattices(smooth: FloatArray, px_per_dot: int = PX_PER_DOT) -> list[Lattice]:
