@@ -415,8 +415,9 @@ class Settings:
     #: no constant: ``crisp_lit`` / ``crisp_dark``). Set by the lead at stop 52 for the
     #: confident-wrong of its report seed 88231, wide hard photo 6 (X11 5x8 held out);
     #: on stop 51's report sets (86081 default, 86082 camera, 88221 wide; normal and
-    #: hard, every font held out) it holds CENSUS. A shade over one cell (stop 47's
-    #: count of one dot one way: 5 of 786) changes a contiguous area: not split.
+    #: hard, every font held out, 606 fields) it holds none of the 418 confident-right
+    #: fields (4 to confirm already). A shade over one cell (stop 47's count of one dot
+    #: one way: 5 of 786) changes a contiguous area: not split.
     #: False: ``ink_moved`` and the distance alone, as before stop 52.
     unlike_split_change: bool = True
 
