@@ -378,6 +378,7 @@ __all__ = [
     "shape_disagrees",
     "shape_read",
     "shifted",
+    "split_change",
     "spot_word",
     "spot_words",
     "sure_dot_misses",
@@ -728,7 +729,15 @@ def drawn_two_ways(cells: FloatArray, digits: str) -> bool:
       the variant ROM's 3 with its middle row's left dot lit) read ``153110`` as
       ``155110`` confidently, the 3 and the 5 only 4.4 dots apart (the panel's blur
       puts its 1s 2.5 apart), the 5's top-left dot dark in the 3 and the 3's top-right
-      dot dark in the 5.
+      dot dark in the 5;
+    - or their change is split by ink they share (:func:`split_change`): two dots
+      clearly changed, even all one way, on one row or column with a dot clearly lit
+      in both between them, which no shade explains (``Settings.unlike_split_change``).
+      Stop 52's report seed 88231, X11 5x8 (held out) wide hard photo 6, a variant
+      ROM's 5 with its lower loop closed (the dot left of its bowl lit): the PRM
+      ``33189899364054`` read ``...364064`` confidently, that 5 a 6 beside the panel's
+      own hooked 6, 2.65 dots apart, the 5's flat top lit at both ends where the 6's
+      top is dark, its middle lit in both (``tests/ocr/test_two_designs_one_way.py``).
     """
     if len(cells) < 2:
         return False
@@ -737,6 +746,8 @@ def drawn_two_ways(cells: FloatArray, digits: str) -> bool:
     unlike = (moved_distances(cells) > settings.unlike_distance) | (
         ink_moved(cells) >= settings.unlike_moved_dots
     )
+    if settings.unlike_split_change:
+        unlike |= split_change(cells)
     return bool(np.any(same & unlike))
 
 
@@ -778,6 +789,45 @@ def ink_moved(cells: FloatArray) -> npt.NDArray[np.int_]:
         gained = (dark[:, None, :] & (moved >= settings.crisp_lit)[None, :, :]).sum(axis=2)
         best = np.minimum(best, np.minimum(lost, gained))
     out: npt.NDArray[np.int_] = np.minimum(best, best.T)
+    return out
+
+
+def split_change(cells: FloatArray) -> npt.NDArray[np.bool_]:
+    """(N, N) for every two cells (N, 35), whether the dots clearly lit (``Settings.
+    crisp_lit``) in one and clearly dark (``Settings.crisp_dark``) in the other, either
+    way, at their best alignment within a dot (the fewest such dots over the nine
+    moves; at every such alignment), include two on one row or one column of the cell
+    with a dot clearly lit in both between them. A shade or a highlight dims a cell's
+    dots one way (:func:`ink_moved` forgives it), but over an area: it could not dim
+    two dots and leave the lit dot between them as it was. Two such dots are the
+    glyph's own."""
+    settings = SETTINGS
+    lit, dark = cells >= settings.crisp_lit, cells <= settings.crisp_dark
+    moves = np.stack(list(_moves(cells)))[:, None, :, :]  # (9, 1, N, 35): the second cell
+    changed = (lit[:, None, :] & (moves <= settings.crisp_dark)) | (
+        dark[:, None, :] & (moves >= settings.crisp_lit)
+    )
+    count = changed.sum(axis=3)  # (9, N, N)
+    here = _split_by_shared(changed, lit[:, None, :] & (moves >= settings.crisp_lit))
+    split = np.all(here | (count > count.min(axis=0)), axis=0)
+    out: npt.NDArray[np.bool_] = split & split.T
+    return out
+
+
+def _split_by_shared(
+    changed: npt.NDArray[np.bool_], shared: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.bool_]:
+    """(...) whether two ``changed`` dots (..., 35) lie on one row or one column of the
+    cell with a ``shared`` dot (..., 35: crisp and lit in both cells) between them."""
+    grid_changed = changed.reshape(*changed.shape[:-1], ROWS, COLS)
+    grid_shared = shared.reshape(*shared.shape[:-1], ROWS, COLS)
+    out = np.zeros(changed.shape[:-1], dtype=np.bool_)
+    for axis in (-2, -1):
+        before = np.logical_or.accumulate(grid_changed, axis=axis)
+        after = np.flip(
+            np.logical_or.accumulate(np.flip(grid_changed, axis=axis), axis=axis), axis=axis
+        )
+        out |= (grid_shared & before & after).any(axis=(-2, -1))
     return out
 
 

@@ -409,6 +409,17 @@ class Settings:
     unlike_moved_dots: int = 1
     crisp_lit: float = 0.8
     crisp_dark: float = 0.2
+    #: Two digit cells read as one digit whose crisply changed dots include two on one
+    #: row or column with a dot crisply lit in both between them are two designs, even
+    #: when the change is all one way (``dotmatrix.split_change``, ``drawn_two_ways``;
+    #: no constant: ``crisp_lit`` / ``crisp_dark``). Set by the lead at stop 52 for the
+    #: confident-wrong of its report seed 88231, wide hard photo 6 (X11 5x8 held out);
+    #: on stop 51's report sets (86081 default, 86082 camera, 88221 wide; normal and
+    #: hard, every font held out, 606 fields) it holds none of the 418 confident-right
+    #: fields (4 to confirm already). A shade over one cell (stop 47's count of one dot
+    #: one way: 5 of 786) changes a contiguous area: not split.
+    #: False: ``ink_moved`` and the distance alone, as before stop 52.
+    unlike_split_change: bool = True
 
     #: Two digit cells of one panel lie this many times further apart than the panel's
     #: two farthest cells of one digit (its own noise) are two designs (``dotmatrix.
