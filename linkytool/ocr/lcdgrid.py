@@ -62,8 +62,6 @@ class PanelGrey:
     each dot's background there; every sampling of the panel shares the blurs)."""
 
     image: FloatArray
-    #: The level a highlight pushes the panel towards (its white point) [grey level].
-    white: float = 255.0
     blurs: dict[int, FloatArray] = field(default_factory=dict, repr=False)
 
     def blurred(self, window: int) -> FloatArray:
@@ -467,7 +465,7 @@ def sample_grid(
     darkness = darkness_map(grey, px_per_dot)
     smooth = box_blur(darkness, 1)  # the alignment's blur is the 3 px window's
     blurred = smooth if window // 2 == 1 else _window_blur(darkness, window)
-    shared = PanelGrey(grey, white=_white_point(panel, grey))
+    shared = PanelGrey(grey)
     if lattice is not None:
         alignment = _alignment(smooth, lattice)
         return _sampled(
@@ -660,7 +658,7 @@ def _sampled(
     if grey is not None and SETTINGS.highlight_gain_cap > 1:
         pitch_x = lattice.pitch[0] if lattice is not None else px_per_dot * scale[0]
         raw = _highlight_undone(
-            raw, grey.blurred(window), xs, ys, pitch_x=pitch_x, subpixel=subpixel, white=grey.white
+            raw, grey.blurred(window), xs, ys, pitch_x=pitch_x, subpixel=subpixel
         )
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
@@ -685,11 +683,6 @@ def _sampled(
     )
 
 
-def _white_point(panel: Image.Image, grey: FloatArray) -> float:
-    """The level a highlight pushes ``panel``'s grey towards [grey level]."""
-    return 255.0
-
-
 def _highlight_undone(
     raw: npt.NDArray[np.float64],
     grey: FloatArray,
@@ -698,7 +691,6 @@ def _highlight_undone(
     *,
     pitch_x: float,
     subpixel: bool,
-    white: float = 255.0,
 ) -> npt.NDArray[np.float64]:
     """``raw`` (14 rows, 80 cols of darkness) with the dots under a highlight read again
     from their own background: a phone's highlight is screen-blended (a level g becomes
@@ -716,8 +708,8 @@ def _highlight_undone(
     cell_x = xs.reshape(CHARS, COLS)
     left = cell_x[:, 0] - pitch_x
     right = cell_x[:, -1] + pitch_x
-    sides = _sample(grey, np.concatenate([left, right]), ys, subpixel) / white  # (14, 32)
-    level = _sample(grey, xs, ys, subpixel) / white  # (14, 80)
+    sides = _sample(grey, np.concatenate([left, right]), ys, subpixel) / 255.0  # (14, 32)
+    level = _sample(grey, xs, ys, subpixel) / 255.0  # (14, 80)
     inside = (left >= 0) & (right <= width - 1)
     if not inside.any():
         return raw
