@@ -56,21 +56,6 @@ CELL_SPAN_FLOOR = 0.35
 BLANK_CONTRAST = 0.08
 
 
-@dataclass(frozen=True, eq=False)
-class PanelGrey:
-    """A panel's grey image and its blurs by window (:func:`_highlight_undone` reads
-    each dot's background there; every sampling of the panel shares the blurs)."""
-
-    image: FloatArray
-    blurs: dict[int, FloatArray] = field(default_factory=dict, repr=False)
-
-    def blurred(self, window: int) -> FloatArray:
-        """``image`` blurred as the dots are sampled with ``window`` [px]."""
-        if window not in self.blurs:
-            self.blurs[window] = _window_blur(self.image, window)
-        return self.blurs[window]
-
-
 @dataclass(frozen=True)
 class GridSample:
     """Dot samples of one panel: ``cells`` (2, 16, 35) in [0, 1], and diagnostics."""
@@ -103,7 +88,7 @@ class GridSample:
     subpixel: bool = False
     #: The panel's grey image (the dots' own background is read from it under a
     #: highlight, :func:`_highlight_undone`); None: not kept.
-    grey: PanelGrey | None = field(default=None, repr=False, compare=False)
+    grey: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -465,7 +450,6 @@ def sample_grid(
     darkness = darkness_map(grey, px_per_dot)
     smooth = box_blur(darkness, 1)  # the alignment's blur is the 3 px window's
     blurred = smooth if window // 2 == 1 else _window_blur(darkness, window)
-    shared = PanelGrey(grey)
     if lattice is not None:
         alignment = _alignment(smooth, lattice)
         return _sampled(
@@ -478,12 +462,12 @@ def sample_grid(
             lattice=lattice,
             smooth=smooth,
             subpixel=subpixel,
-            grey=shared,
+            grey=grey,
             window=window,
         )
     if at is not None:
         return _placed_at(
-            darkness, blurred, smooth, at, px_per_dot, subpixel=subpixel, grey=shared, window=window
+            darkness, blurred, smooth, at, px_per_dot, subpixel=subpixel, grey=grey, window=window
         )
     offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
     return _sampled(
@@ -495,7 +479,7 @@ def sample_grid(
         px_per_dot=px_per_dot,
         smooth=smooth,
         subpixel=subpixel,
-        grey=shared,
+        grey=grey,
         window=window,
     )
 
@@ -607,7 +591,7 @@ def _placed_at(
     px_per_dot: int,
     *,
     subpixel: bool = False,
-    grey: PanelGrey | None = None,
+    grey: FloatArray | None = None,
     window: int = 3,
 ) -> GridSample:
     """Samples at ``at``'s offset, scale and alignment (the standard layout placed, not
@@ -644,7 +628,7 @@ def _sampled(
     lattice: Lattice | None = None,
     smooth: FloatArray | None = None,
     subpixel: bool = False,
-    grey: PanelGrey | None = None,
+    grey: FloatArray | None = None,
     window: int = 3,
 ) -> GridSample:
     """Dot samples of ``blurred`` on the aligned grid (or ``lattice``), normalised per cell
@@ -658,7 +642,7 @@ def _sampled(
     if grey is not None and SETTINGS.highlight_gain_cap > 1:
         pitch_x = lattice.pitch[0] if lattice is not None else px_per_dot * scale[0]
         raw = _highlight_undone(
-            raw, grey.blurred(window), xs, ys, pitch_x=pitch_x, subpixel=subpixel
+            raw, _window_blur(grey, window), xs, ys, pitch_x=pitch_x, subpixel=subpixel
         )
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
