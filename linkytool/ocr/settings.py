@@ -115,10 +115,7 @@ class Settings:
         "seeds 88121 (wide camera normal, 30 photos per font), 88131 (wide normal+hard, "
         "20) and 86041 (hard, 20); the other cell gap read where in doubt "
         "(lattice_other_gap_doubt, ocr51a): leave-one-font-out seed 153000 (wide hard, "
-        "30 photos per font) and default-geometry CPU photos of seed 153020; the dots' own background under a highlight "
-        "(highlight_gain_from, ocr51b, stop 51; highlight_gain_cap 4 is ocr49a's cap, not "
-        "tuned): leave-one-font-out seeds 153500 (camera normal, 30 photos per font) and "
-        "153501 (camera hard, 20)"
+        "30 photos per font) and default-geometry CPU photos of seed 153020"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -152,19 +149,13 @@ class Settings:
     #: own background, read at the blank columns beside its cell at the dot's own row
     #: (the lattice's gaps: background even under the highlight, where a smooth map errs
     #: most), and scaled by the headroom lost, (1 - B) / (1 - b) for a background b
-    #: lifted above the panel's B, at most this gain (1: off; 4 is ocr49a's cap, not
-    #: tuned). See docs/ocr.md, "Camera normal photos: a local background under
-    #: highlights".
+    #: lifted above the panel's B, at most this gain (1: off). See docs/ocr.md, "Camera
+    #: normal photos: a local background under highlights".
     highlight_gain_cap: float = 4.0
     #: The gain from which a dot is read so, in full from twice its excess over 1 (a
-    #: highlight of h gives about 1 / (1 - h): 1.25 is h = 0.2, 1.5 h = 0.33; the camera
-    #: model draws its core at 0.3-0.8). Photos with no highlight reach 1.1-1.3 (a
-    #: panel's shading; 1.9 on a bright panel, headroom 0.16). 1.05 freed 3 more camera
-    #: normal fields of the tuning seed than 1.25 but lost 3 exact camera hard readings
-    #: (1.25: one more): ocr51b, stop 51, tuning seeds 153500 (camera normal, 30 photos
-    #: per font) and 153501 (camera hard, 20); see docs/ocr.md, "Camera normal photos:
-    #: a local background under highlights".
-    highlight_gain_from: float = 1.25
+    #: highlight of h gives 1 / (1 - h): 1.15 is h = 0.13; the camera model draws its
+    #: core at 0.3-0.8).
+    highlight_gain_from: float = 1.05
     #: A value held to confirm on a panel whose unlit dots read darker by more than this
     #: for each lit neighbour [normalised level] is read again with that spread undone
     #: (:mod:`linkytool.ocr.deblur`), and is confident when that reading gives the same
