@@ -86,9 +86,6 @@ class GridSample:
     #: the nearest pixel: a panel whose measured dots are small (:func:`dot_width`,
     #: ``Settings.small_dot_width``); every other panel is sampled at the nearest pixel.
     subpixel: bool = False
-    #: The panel's grey image (the dots' own background is read from it under a
-    #: highlight, :func:`_highlight_undone`); None: not kept.
-    grey: FloatArray | None = field(default=None, repr=False, compare=False)
 
     @property
     def centres(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -462,13 +459,9 @@ def sample_grid(
             lattice=lattice,
             smooth=smooth,
             subpixel=subpixel,
-            grey=grey,
-            window=window,
         )
     if at is not None:
-        return _placed_at(
-            darkness, blurred, smooth, at, px_per_dot, subpixel=subpixel, grey=grey, window=window
-        )
+        return _placed_at(darkness, blurred, smooth, at, px_per_dot, subpixel=subpixel)
     offset, scale, alignment = _align_smoothed(smooth, px_per_dot)
     return _sampled(
         darkness,
@@ -479,8 +472,6 @@ def sample_grid(
         px_per_dot=px_per_dot,
         smooth=smooth,
         subpixel=subpixel,
-        grey=grey,
-        window=window,
     )
 
 
@@ -527,8 +518,6 @@ def sample_measured(
         lattice=lattice,
         smooth=smooth,
         subpixel=grid.subpixel,
-        grey=grid.grey,
-        window=window,
     )
 
 
@@ -555,8 +544,6 @@ def resample(
         lattice=grid.lattice,
         smooth=grid.smooth,
         subpixel=subpixel,
-        grey=grid.grey,
-        window=window,
     )
     return replace(sampled, placed=grid.placed)
 
@@ -571,16 +558,7 @@ def resample_at(
     px_per_dot = grid.px_per_dot if px_per_dot is None else px_per_dot
     smooth = _smoothed(grid)
     blurred = smooth if window // 2 == 1 else _window_blur(grid.darkness, window)
-    return _placed_at(
-        grid.darkness,
-        blurred,
-        smooth,
-        at,
-        px_per_dot,
-        subpixel=grid.subpixel,
-        grey=grid.grey,
-        window=window,
-    )
+    return _placed_at(grid.darkness, blurred, smooth, at, px_per_dot, subpixel=grid.subpixel)
 
 
 def _placed_at(
@@ -591,8 +569,6 @@ def _placed_at(
     px_per_dot: int,
     *,
     subpixel: bool = False,
-    grey: FloatArray | None = None,
-    window: int = 3,
 ) -> GridSample:
     """Samples at ``at``'s offset, scale and alignment (the standard layout placed, not
     searched): shared by :func:`sample_grid` and :func:`resample_at`."""
@@ -606,8 +582,6 @@ def _placed_at(
             px_per_dot=px_per_dot,
             smooth=smooth,
             subpixel=subpixel,
-            grey=grey,
-            window=window,
         ),
         placed=True,
     )
@@ -628,8 +602,6 @@ def _sampled(
     lattice: Lattice | None = None,
     smooth: FloatArray | None = None,
     subpixel: bool = False,
-    grey: FloatArray | None = None,
-    window: int = 3,
 ) -> GridSample:
     """Dot samples of ``blurred`` on the aligned grid (or ``lattice``), normalised per cell
     (``smooth``: the darkness blurred over 3 × 3 px, kept for :func:`sample_measured`;
@@ -639,11 +611,6 @@ def _sampled(
     else:
         xs, ys = lattice.xs, lattice.ys
     raw = _sample(blurred, xs, ys, subpixel)  # (14 rows, 80 cols)
-    if grey is not None and SETTINGS.highlight_gain_cap > 1:
-        pitch_x = lattice.pitch[0] if lattice is not None else px_per_dot * scale[0]
-        raw = _highlight_undone(
-            raw, _window_blur(grey, window), xs, ys, pitch_x=pitch_x, subpixel=subpixel
-        )
     contrast = percentile(raw, 97)
     samples, ink = _normalised(raw)
     if _UNDO_SPREAD.get():
@@ -663,51 +630,7 @@ def _sampled(
         smooth=smooth,
         px_per_dot=px_per_dot,
         subpixel=subpixel,
-        grey=grey,
     )
-
-
-def _highlight_undone(
-    raw: npt.NDArray[np.float64],
-    grey: FloatArray,
-    xs: npt.NDArray[np.float64],
-    ys: npt.NDArray[np.float64],
-    *,
-    pitch_x: float,
-    subpixel: bool,
-) -> npt.NDArray[np.float64]:
-    """``raw`` (14 rows, 80 cols of darkness) with the dots under a highlight read again
-    from their own background: a phone's highlight is screen-blended (a level g becomes
-    1 - (1 - g)(1 - h)), so a dot's ink and the headroom above its background both
-    shrink by 1 - h. The background b of each dot is read on ``grey`` (blurred as the
-    dots are) at the blank columns a pitch beyond its cell's outer dots, at the dot's
-    own row, interpolated across the cell: the lattice's gaps are background even under
-    the highlight. Where b is above the panel's background B (the median of those
-    gaps), the dot's darkness becomes (b - g) / b × (b / B)(1 - B) / (1 - b), the gain
-    capped at ``Settings.highlight_gain_cap``: in full from a gain of twice
-    ``Settings.highlight_gain_from``'s excess over 1, blended with ``raw`` from that
-    gain on, ``raw`` below it (a gap beside blank cells reads a hair brighter than one
-    beside lit dots: the noise of the estimate, not a highlight)."""
-    width = grey.shape[1]
-    cell_x = xs.reshape(CHARS, COLS)
-    left = cell_x[:, 0] - pitch_x
-    right = cell_x[:, -1] + pitch_x
-    sides = _sample(grey, np.concatenate([left, right]), ys, subpixel) / 255.0  # (14, 32)
-    level = _sample(grey, xs, ys, subpixel) / 255.0  # (14, 80)
-    inside = (left >= 0) & (right <= width - 1)
-    if not inside.any():
-        return raw
-    panel = float(np.median(sides[:, np.concatenate([inside, inside])]))
-    share = (cell_x - left[:, None]) / (right - left)[:, None]  # (16, 5)
-    back = sides[:, :CHARS, None] * (1 - share) + sides[:, CHARS:, None] * share
-    back = back.reshape(len(ys), CHARS * COLS)
-    gain = (back / max(panel, 1e-3)) * (1 - panel) / np.maximum(1 - back, 1e-3)
-    gain = np.minimum(gain, SETTINGS.highlight_gain_cap)
-    start = SETTINGS.highlight_gain_from
-    weight = np.clip((gain - start) / (start - 1), 0.0, 1.0) * np.repeat(inside, COLS)[None, :]
-    again = np.clip((back - level) / np.maximum(back, 1e-3) * gain, 0.0, 1.0)
-    out: npt.NDArray[np.float64] = raw + weight * (again - raw)
-    return out
 
 
 def panel_spread(grid: GridSample) -> float:

@@ -144,18 +144,6 @@ class Settings:
     #: not read as a line of dots (t19, a screen that is off); see docs/ocr.md, "A
     #: background within a pitch".
     background_reach: float = 1.0
-    #: Under a phone's highlight (screen-blended: ink contrast and the headroom above
-    #: the background both shrink by 1 - h) each dot's darkness is taken again from its
-    #: own background, read at the blank columns beside its cell at the dot's own row
-    #: (the lattice's gaps: background even under the highlight, where a smooth map errs
-    #: most), and scaled by the headroom lost, (1 - B) / (1 - b) for a background b
-    #: lifted above the panel's B, at most this gain (1: off). See docs/ocr.md, "Camera
-    #: normal photos: a local background under highlights".
-    highlight_gain_cap: float = 4.0
-    #: The gain from which a dot is read so, in full from twice its excess over 1 (a
-    #: highlight of h gives 1 / (1 - h): 1.15 is h = 0.13; the camera model draws its
-    #: core at 0.3-0.8).
-    highlight_gain_from: float = 1.05
     #: A value held to confirm on a panel whose unlit dots read darker by more than this
     #: for each lit neighbour [normalised level] is read again with that spread undone
     #: (:mod:`linkytool.ocr.deblur`), and is confident when that reading gives the same

@@ -365,21 +365,3 @@ def shape_feature_free(digit: str, feature: str) -> Iterator[None]:
         structure.DIGIT_SHAPES[digit] = row
         structure._digits_of.cache_clear()
         structure._admitted.cache_clear()
-
-
-@pytest.fixture
-def highlight_gain_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Dots under a highlight read on the darkness map alone, as before stop 51
-    (``Settings.highlight_gain_cap`` 1, ocr51b): a pin of an earlier round then reads
-    its photo as its rule was set on (with the dots' own background some of them no
-    longer show their rule: read right, or confident without it)."""
-    highlight_gain_off_set(monkeypatch)
-
-
-def highlight_gain_off_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    """:func:`highlight_gain_off`'s change, for a test that sets the background too."""
-    from linkytool.ocr import lcdgrid
-
-    monkeypatch.setattr(
-        lcdgrid, "SETTINGS", dataclasses.replace(lcdgrid.SETTINGS, highlight_gain_cap=1.0)
-    )

@@ -40,7 +40,7 @@ def _without(font: str) -> tuple[str, ...]:
         (("plain", 2, 86532), "19686706722299", "14686706722299"),
     ],
 )
-@pytest.mark.usefixtures("nine_pitch_background", "highlight_gain_off")
+@pytest.mark.usefixtures("nine_pitch_background")
 def test_a_value_every_glyph_set_reads_alike_is_still_to_confirm(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -37,12 +37,10 @@ def test_a_date_followed_by_faint_ink_is_to_confirm() -> None:
     assert any("points pâles suivent la date" in w for w in reading.warnings)
 
 
-@pytest.mark.usefixtures("highlight_gain_off")
 def test_a_glare_over_a_years_end_is_held() -> None:
     assert held_out_verdict(PHOTO, "x11_5x8") == (ScreenKind.DATE, "2020-04-15", False)
 
 
-@pytest.mark.usefixtures("highlight_gain_off")
 def test_without_the_faint_ink_it_was_confidently_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(voting, "ink_after", lambda read, match: False)
     assert held_out_verdict(PHOTO, "x11_5x8") == (ScreenKind.DATE, "2020-04-15", True)

@@ -18,12 +18,7 @@ from linkytool.ocr.lcdgrid import darkness_map
 from linkytool.ocr.reader import SCREEN_OFF
 from linkytool.ocr.screenkind import ScreenKind
 
-from .conftest import (
-    SAMPLES_PHOTOS,
-    held_out_verdict,
-    highlight_gain_off_set,
-    square_background_set,
-)
+from .conftest import SAMPLES_PHOTOS, held_out_verdict, square_background_set
 
 CAMERA = Path(__file__).resolve().parents[1] / "data" / "ocr-camera"
 PX = 6  # rectified px a standard pitch
@@ -117,15 +112,11 @@ def test_a_reading_under_a_highlight_is_confident(
 ) -> None:
     """Clear photos with a phone's highlight over the panel, read right but held to
     confirm on the background of a ``window``-pitch square alone, read confidently with
-    the background bounded within a pitch; the font held out as in the benchmark. The
-    square's reading is the reader's before stop 51 (the dots under a highlight on the
-    darkness map alone): from their own background (ocr51b) the first reads confidently
-    on the 9-pitch square too."""
+    the background bounded within a pitch; the font held out as in the benchmark."""
     name, font, kind, value, window = case
     photo = CAMERA / name
     assert held_out_verdict(photo, font) == (kind, value, True)
     square_background_set(monkeypatch, window)
-    highlight_gain_off_set(monkeypatch)
     assert held_out_verdict(photo, font) == (kind, value, False)
 
 

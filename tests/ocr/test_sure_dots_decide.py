@@ -66,7 +66,6 @@ def test_a_highlight_over_a_six_is_read_confidently() -> None:
     assert held_out_verdict(PHOTO, "x11_5x7") == (ScreenKind.INJECTION_INDEX, INDEX, True)
 
 
-@pytest.mark.usefixtures("highlight_gain_off")
 def test_without_the_sure_dots_it_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         dotmatrix, "sure_dots_decide", lambda cells, *_, **__: np.zeros(len(cells), dtype=bool)

@@ -124,7 +124,6 @@ def test_a_dead_dot_eight_read_as_another_sets_three_is_held(
     )
 
 
-@pytest.mark.usefixtures("highlight_gain_off")
 def test_a_digit_nearest_another_digit_in_a_set_left_out_is_held(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
