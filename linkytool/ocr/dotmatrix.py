@@ -373,6 +373,7 @@ __all__ = [
     "panel_drawn_off",
     "panel_margins",
     "reconsidered",
+    "rom_fonts",
     "ruled_out",
     "shape_digits",
     "shape_disagrees",
@@ -1369,22 +1370,43 @@ def detect_fonts(cells: FloatArray) -> FontSet | None:
     HD44780's) must not lose the glyphs it shares with the sets that fit it worse.
     """
     names = _ACTIVE_FONTS[0]
-    if len(names) < 2:
-        return None
     read = {name: char_distances(cells, name, designs=True) for name in names}
-    fits = {name: distances.min(axis=1) for name, (_, distances) in read.items()}
-    totals = {name: float(fit.sum()) for name, fit in fits.items()}
-    best = min(totals.values())
-    kept = tuple(name for name in names if totals[name] - best < FONT_MARGIN)
-    # a set lending only its digits (Spleen) is no panel's whole ROM: its title words
-    # could not be spotted
-    if len(kept) == len(names) or all("A" not in FONTS[name] for name in kept):
+    kept = _rom_sets(read)
+    if kept is None:
         return None
+    fits = {name: distances.min(axis=1) for name, (_, distances) in read.items()}
     every = np.min([fits[name] for name in names], axis=0)
     kept_fit = np.min([fits[name] for name in kept], axis=0)
     if float((kept_fit - every).max()) > FONT_CELL_SLACK:
         return None
     if _shape_needs_left_out(cells, read, kept):
+        return None
+    return kept
+
+
+def rom_fonts(cells: FloatArray) -> FontSet | None:
+    """The glyph sets that explain a panel's cells (N, 35) about as well as the best one
+    (:func:`detect_fonts`' first step: the panel's ROM as all its cells show it), or None
+    when every set does or only a set lending its digits alone (Spleen) does.
+
+    :func:`detect_fonts` gives these sets up when one cell fits a left-out set far
+    better (a ROM the templates do not hold mixes its neighbours' designs) and the
+    reader then reads every cell among every set; such a cell's margin is then the
+    margin of a design the panel's other cells do not draw (``valuecells.digit_costs``
+    judges it among these sets too)."""
+    return _rom_sets({name: char_distances(cells, name, designs=True) for name in _ACTIVE_FONTS[0]})
+
+
+def _rom_sets(read: dict[str, tuple[tuple[str, ...], FloatArray]]) -> FontSet | None:
+    """:func:`rom_fonts` from each active set's distances (``read``)."""
+    if len(read) < 2:
+        return None
+    totals = {name: float(distances.min(axis=1).sum()) for name, (_, distances) in read.items()}
+    best = min(totals.values())
+    kept = tuple(name for name in read if totals[name] - best < FONT_MARGIN)
+    # a set lending only its digits (Spleen) is no panel's whole ROM: its title words
+    # could not be spotted
+    if len(kept) == len(read) or all("A" not in FONTS[name] for name in kept):
         return None
     return kept
 
