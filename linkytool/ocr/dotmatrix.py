@@ -366,6 +366,7 @@ __all__ = [
     "drawn_two_ways",
     "letters_fit",
     "letters_off_template",
+    "margins_among",
     "moved_distances",
     "next_digit_drawn_unlike",
     "number_digits",
@@ -1005,6 +1006,33 @@ def panel_margins(
     the margin the policy judges."""
     shape = _shape_excluded(cells, digit_costs, drawn_off, shapes, sharp)
     return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
+
+
+def margins_among(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    among: FloatArray,
+    letters: float,
+    *,
+    drawn_off: bool = False,
+    shapes: FloatArray | None = None,
+    sharp: bool = False,
+) -> FloatArray:
+    """(N,) :func:`panel_margins` of each cell's nearest digit by ``digit_costs``
+    (N, 10) [dots], measured on ``among`` (N, 10): the cells' distances to the designs
+    of some glyph sets only (``valuecells._rom_margin``). The digits left out are
+    those the panel and the cell's shape rule out, judged as :func:`panel_margins`
+    judges them (on ``digit_costs``): evidence of the panel, not of a template set. A
+    margin under 0: another possible digit fits those designs better."""
+    excluded = ruled_out(cells, digit_costs, letters) | _shape_excluded(
+        cells, digit_costs, drawn_off, shapes, sharp
+    )
+    rows = np.arange(len(digit_costs))
+    nearest = np.argmin(digit_costs, axis=1)
+    masked = np.where(excluded, np.inf, among)
+    masked[rows, nearest] = np.inf
+    out: FloatArray = masked.min(axis=1) - among[rows, nearest]
+    return out
 
 
 def _shape_excluded(

@@ -23,12 +23,14 @@ from linkytool.ocr.dotmatrix import (
     FontSet,
     char_distances,
     letters_fit,
+    margins_among,
     number_digits,
     panel_drawn_off,
     reconsidered,
     rom_fonts,
     shape_read,
     value_margin,
+    vouched_digits,
 )
 from linkytool.ocr.fields import fold_digits, same_length_upper
 from linkytool.ocr.grammar import ScreenMatch, number_token, parse_screen
@@ -313,30 +315,50 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     margin = value_margin(chosen, result, read.lines[0], drawn_off, shapes, sharp=read.sharp)
     rom = rom_fonts(read.grid.cells.reshape(-1, 35)) if read.font is None else None
     if rom is not None and SETTINGS.rom_margin:
-        margin = min(margin, _rom_margin(evidence, rom, result - costs, read))
+        margin = min(margin, _rom_margin(evidence, rom, result, read))
     return result, unfamiliar or other_design, margin
 
 
-def _rom_margin(evidence: DigitEvidence, rom: FontSet, moved: FloatArray, read: PanelRead) -> float:
-    """The value's margin (:func:`value_margin`) among the glyph sets ``rom`` its panel
-    was matched to (:func:`~linkytool.ocr.dotmatrix.rom_fonts`) where the reader read
-    among every set: 0 when a cell's nearest digit there is another. ``moved``: what
-    the panel's reconsidering added to each digit's cost (a shape read).
+def _rom_margin(
+    evidence: DigitEvidence, rom: FontSet, result: FloatArray, read: PanelRead
+) -> float:
+    """The smallest margin [dots] of the digits read among every glyph set (``result``
+    (N, 10), :func:`digit_costs`' costs) measured on the designs of the sets ``rom``
+    alone (:func:`~linkytool.ocr.dotmatrix.rom_fonts`: the sets the panel's cells
+    match), against the digits the panel and each cell's shape leave possible
+    (:func:`~linkytool.ocr.dotmatrix.margins_among`); infinite without title letters.
 
-    :func:`~linkytool.ocr.dotmatrix.detect_fonts` gives the matched sets up for a cell
-    that fits a left-out set's design far better: that cell's reading and margin are
-    that design's, one the panel's other cells do not draw, and the ROM the panel shows
-    may draw it otherwise. Lead's safety seed 86532, X11 5x7 (held out) hard photo 16:
-    the panel matched X11 5x8 alone, the index's 2 (its bottom bar's middle dot unlit)
-    nearer Spleen's hooked 7 by 2 dots, so every set was read: ``000007`` sure (margin
-    2.50); among X11 5x8 the 7 is 0.5 dot nearer than the 2."""
+    :func:`~linkytool.ocr.dotmatrix.detect_fonts` gives the matched sets up when a cell
+    fits a left-out set's design far better (a ROM the templates lack mixes its
+    neighbours' designs), and the cells are then read among every set: that cell's
+    margin is then a design's the panel draws nowhere else. Which digit is read does
+    not change; the matched sets' designs must also part it from every digit still
+    possible, unless the panel vouches for its design (drawn twice alike:
+    :func:`~linkytool.ocr.dotmatrix.vouched_digits`). Lead's safety seed 86532, X11 5x7
+    (held out) hard photo 16 (pinned): the panel matches X11 5x8 alone, the index's 2
+    (its bottom bar's middle dot unlit) is 2 dots nearer Spleen's hooked 7 (``####.``
+    over ``#..#.``) than any X11 5x8 digit: ``000007`` sure (margin 2.50); among X11
+    5x8 the 7 leads the 2 by 0.50."""
+    letters = letters_fit(read.lines[0])
+    if letters is None or not len(result):
+        return float("inf")
     chars, among = char_distances(evidence.dots, rom, designs=True)
-    costs = among[:, [chars.index(digit) for digit in DIGITS]] + moved
-    if (np.argmin(costs, axis=1) != np.argmin(evidence.costs + moved, axis=1)).any():
-        return 0.0
-    return value_margin(
-        evidence.dots, costs, read.lines[0], evidence.drawn_off, evidence.shapes, sharp=read.sharp
+    # the panel's reconsidering (a digit read by its shape) moves both alike
+    costs = among[:, [chars.index(digit) for digit in DIGITS]] + (result - evidence.costs)
+    margins = margins_among(
+        evidence.dots,
+        result,
+        costs,
+        letters,
+        drawn_off=evidence.drawn_off,
+        shapes=evidence.shapes,
+        sharp=read.sharp,
     )
+    # a design drawn twice alike is the ROM's: the panel vouches for it (one ROM)
+    drawn_twice = vouched_digits(
+        evidence.dots, result, letters, evidence.drawn_off, evidence.shapes
+    )
+    return float(np.where(drawn_twice, np.inf, margins).min())
 
 
 def _words_beside(read: PanelRead, value: Sequence[int]) -> tuple[FloatArray, list[CellRead]]:
