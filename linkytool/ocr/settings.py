@@ -115,7 +115,11 @@ class Settings:
         "seeds 88121 (wide camera normal, 30 photos per font), 88131 (wide normal+hard, "
         "20) and 86041 (hard, 20); the other cell gap read where in doubt "
         "(lattice_other_gap_doubt, ocr51a): leave-one-font-out seed 153000 (wide hard, "
-        "30 photos per font) and default-geometry CPU photos of seed 153020"
+        "30 photos per font) and default-geometry CPU photos of seed 153020; the "
+        "margin among the sets matched to the panel (rom_margin, ocr52a: no constant "
+        "of its own, the font detection's FONT_MARGIN and the panel's vouching reused): "
+        "the pinned photo x11_5x7-hard-16-86532 and leave-one-font-out seeds 154000 "
+        "(hard, 20 photos per font) and 154001 (camera normal, 20)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
