@@ -133,13 +133,20 @@ def test_a_cell_that_makes_the_detection_give_up_has_its_margin_among_the_matche
         assert dotmatrix.detect_fonts(cells) is None
         assert dotmatrix.rom_fonts(cells) == ("x11_5x8",)
         margins = []
+        costs = {}
         for sets in (None, ("x11_5x8",)):
             chars, distances = dotmatrix.char_distances(two[None], sets, designs=True)
-            costs = distances[0, [chars.index(d) for d in DIGITS]]
-            nearest, second = np.argsort(costs)[:2]
+            costs[sets] = distances[:, [chars.index(d) for d in DIGITS]]
+            nearest, second = np.argsort(costs[sets][0])[:2]
             assert (DIGITS[nearest], DIGITS[second]) == ("7", "2")
-            margins.append(float(costs[second] - costs[nearest]))
-    assert margins[0] > SETTINGS.confident_margin > margins[1]
+            margins.append(float(costs[sets][0, second] - costs[sets][0, nearest]))
+        assert margins[0] > SETTINGS.confident_margin > margins[1]
+        # the margin the policy judges: the panel and the shape rule neither out
+        letters = 2.68  # the photo's title letters' fit
+        every, matched = costs[None], costs[("x11_5x8",)]
+        judged = dotmatrix.panel_margins(two[None], every, letters, drawn_off=True)
+        among = dotmatrix.margins_among(two[None], every, matched, letters, drawn_off=True)
+    assert judged[0] > SETTINGS.confident_margin > among[0] > 0
 
 
 def test_a_doubt_of_any_window_is_the_candidate_s() -> None:
