@@ -313,8 +313,10 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
         chosen, costs, read.lines[0], drawn_off, shapes, sharp=read.sharp
     )
     margin = value_margin(chosen, result, read.lines[0], drawn_off, shapes, sharp=read.sharp)
-    rom = rom_fonts(read.grid.cells.reshape(-1, 35)) if read.font is None else None
-    if rom is not None and SETTINGS.rom_margin:
+    # judged only where it could decide: a margin under the confident one holds anyway
+    judged = SETTINGS.rom_margin and read.font is None and margin >= SETTINGS.confident_margin
+    rom = rom_fonts(read.grid.cells.reshape(-1, 35)) if judged else None
+    if rom is not None:
         margin = min(margin, _rom_margin(evidence, rom, result, read))
     return result, unfamiliar or other_design, margin
 
