@@ -366,6 +366,7 @@ __all__ = [
     "drawn_two_ways",
     "letters_fit",
     "letters_off_template",
+    "margins_among",
     "moved_distances",
     "next_digit_drawn_unlike",
     "number_digits",
@@ -373,6 +374,7 @@ __all__ = [
     "panel_drawn_off",
     "panel_margins",
     "reconsidered",
+    "rom_fonts",
     "ruled_out",
     "shape_digits",
     "shape_disagrees",
@@ -1056,6 +1058,33 @@ def panel_margins(
     return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
 
 
+def margins_among(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    among: FloatArray,
+    letters: float,
+    *,
+    drawn_off: bool = False,
+    shapes: FloatArray | None = None,
+    sharp: bool = False,
+) -> FloatArray:
+    """(N,) :func:`panel_margins` of each cell's nearest digit by ``digit_costs``
+    (N, 10) [dots], measured on ``among`` (N, 10): the cells' distances to the designs
+    of some glyph sets only (``valuecells._rom_margin``). The digits left out are
+    those the panel and the cell's shape rule out, judged as :func:`panel_margins`
+    judges them (on ``digit_costs``): evidence of the panel, not of a template set. A
+    margin under 0: another possible digit fits those designs better."""
+    excluded = ruled_out(cells, digit_costs, letters) | _shape_excluded(
+        cells, digit_costs, drawn_off, shapes, sharp
+    )
+    rows = np.arange(len(digit_costs))
+    nearest = np.argmin(digit_costs, axis=1)
+    masked = np.where(excluded, np.inf, among)
+    masked[rows, nearest] = np.inf
+    out: FloatArray = masked.min(axis=1) - among[rows, nearest]
+    return out
+
+
 def _shape_excluded(
     cells: FloatArray,
     digit_costs: FloatArray,
@@ -1419,22 +1448,43 @@ def detect_fonts(cells: FloatArray) -> FontSet | None:
     HD44780's) must not lose the glyphs it shares with the sets that fit it worse.
     """
     names = _ACTIVE_FONTS[0]
-    if len(names) < 2:
-        return None
     read = {name: char_distances(cells, name, designs=True) for name in names}
-    fits = {name: distances.min(axis=1) for name, (_, distances) in read.items()}
-    totals = {name: float(fit.sum()) for name, fit in fits.items()}
-    best = min(totals.values())
-    kept = tuple(name for name in names if totals[name] - best < FONT_MARGIN)
-    # a set lending only its digits (Spleen) is no panel's whole ROM: its title words
-    # could not be spotted
-    if len(kept) == len(names) or all("A" not in FONTS[name] for name in kept):
+    kept = _rom_sets(read)
+    if kept is None:
         return None
+    fits = {name: distances.min(axis=1) for name, (_, distances) in read.items()}
     every = np.min([fits[name] for name in names], axis=0)
     kept_fit = np.min([fits[name] for name in kept], axis=0)
     if float((kept_fit - every).max()) > FONT_CELL_SLACK:
         return None
     if _shape_needs_left_out(cells, read, kept):
+        return None
+    return kept
+
+
+def rom_fonts(cells: FloatArray) -> FontSet | None:
+    """The glyph sets that explain a panel's cells (N, 35) about as well as the best one
+    (:func:`detect_fonts`' first step: the panel's ROM as all its cells show it), or None
+    when every set does or only a set lending its digits alone (Spleen) does.
+
+    :func:`detect_fonts` gives these sets up when one cell fits a left-out set far
+    better (a ROM the templates do not hold mixes its neighbours' designs) and the
+    reader then reads every cell among every set; such a cell's margin is then the
+    margin of a design the panel's other cells do not draw (``valuecells.digit_costs``
+    judges it among these sets too)."""
+    return _rom_sets({name: char_distances(cells, name, designs=True) for name in _ACTIVE_FONTS[0]})
+
+
+def _rom_sets(read: dict[str, tuple[tuple[str, ...], FloatArray]]) -> FontSet | None:
+    """:func:`rom_fonts` from each active set's distances (``read``)."""
+    if len(read) < 2:
+        return None
+    totals = {name: float(distances.min(axis=1).sum()) for name, (_, distances) in read.items()}
+    best = min(totals.values())
+    kept = tuple(name for name in read if totals[name] - best < FONT_MARGIN)
+    # a set lending only its digits (Spleen) is no panel's whole ROM: its title words
+    # could not be spotted
+    if len(kept) == len(read) or all("A" not in FONTS[name] for name in kept):
         return None
     return kept
 

@@ -115,7 +115,11 @@ class Settings:
         "seeds 88121 (wide camera normal, 30 photos per font), 88131 (wide normal+hard, "
         "20) and 86041 (hard, 20); the other cell gap read where in doubt "
         "(lattice_other_gap_doubt, ocr51a): leave-one-font-out seed 153000 (wide hard, "
-        "30 photos per font) and default-geometry CPU photos of seed 153020"
+        "30 photos per font) and default-geometry CPU photos of seed 153020; the "
+        "margin among the sets matched to the panel (rom_margin, ocr52a: no constant "
+        "of its own, the font detection's FONT_MARGIN and the panel's vouching reused): "
+        "the pinned photo x11_5x7-hard-16-86532 and leave-one-font-out seeds 154000 "
+        "(hard, 20 photos per font) and 154001 (camera normal, 20)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -354,6 +358,13 @@ class Settings:
     #: on those default hard photos, +2.4-3.5 % on default normal ones (+3.6-4.3 % read
     #: always).
     lattice_other_gap_doubt: float = 0.15
+    #: A value read among every glyph set because one cell fits a set the panel's ROM
+    #: detection left out far better (``dotmatrix.detect_fonts``) keeps the margin it
+    #: has among the sets matched to the panel (``dotmatrix.rom_fonts``) when that is
+    #: smaller (``valuecells._rom_margin``, ocr52a: the lead's safety seed 86532, X11
+    #: 5x7 hard photo 16, read confidently wrong as shipped). False: the margin among
+    #: every set alone (main's reading before stop 52).
+    rom_margin: bool = True
     #: A panel read on a measured lattice is rectified again at the resolution that puts
     #: its lattice at about ``rectify.PX_PER_DOT`` px a pitch (capped at the photo's
     #: own) and read there (``panel._at_photo_resolution``; False: read at the standard

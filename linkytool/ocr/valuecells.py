@@ -20,13 +20,17 @@ from linkytool.ocr.dotmatrix import (
     DIGITS,
     CellRead,
     FloatArray,
+    FontSet,
     char_distances,
     letters_fit,
+    margins_among,
     number_digits,
     panel_drawn_off,
     reconsidered,
+    rom_fonts,
     shape_read,
     value_margin,
+    vouched_digits,
 )
 from linkytool.ocr.fields import fold_digits, same_length_upper
 from linkytool.ocr.grammar import ScreenMatch, number_token, parse_screen
@@ -308,11 +312,57 @@ def digit_costs(read: PanelRead, cells: Sequence[Cell]) -> tuple[FloatArray, boo
     result, unfamiliar = reconsidered(
         chosen, costs, read.lines[0], drawn_off, shapes, sharp=read.sharp
     )
-    return (
+    margin = value_margin(chosen, result, read.lines[0], drawn_off, shapes, sharp=read.sharp)
+    # judged only where it could decide: a margin under the confident one holds anyway
+    judged = SETTINGS.rom_margin and read.font is None and margin >= SETTINGS.confident_margin
+    rom = rom_fonts(read.grid.cells.reshape(-1, 35)) if judged else None
+    if rom is not None:
+        margin = min(margin, _rom_margin(evidence, rom, result, read))
+    return result, unfamiliar or other_design, margin
+
+
+def _rom_margin(
+    evidence: DigitEvidence, rom: FontSet, result: FloatArray, read: PanelRead
+) -> float:
+    """The smallest margin [dots] of the digits read among every glyph set (``result``
+    (N, 10), :func:`digit_costs`' costs) measured on the designs of the sets ``rom``
+    alone (:func:`~linkytool.ocr.dotmatrix.rom_fonts`: the sets the panel's cells
+    match), against the digits the panel and each cell's shape leave possible
+    (:func:`~linkytool.ocr.dotmatrix.margins_among`); infinite without title letters.
+
+    :func:`~linkytool.ocr.dotmatrix.detect_fonts` gives the matched sets up when a cell
+    fits a left-out set's design far better (a ROM the templates lack mixes its
+    neighbours' designs), and the cells are then read among every set: that cell's
+    margin is then a design's the panel draws nowhere else. Which digit is read does
+    not change; the matched sets' designs must also part it from every digit still
+    possible, unless the panel vouches for its design (drawn twice alike:
+    :func:`~linkytool.ocr.dotmatrix.vouched_digits`) or its shape alone reads it
+    (:func:`~linkytool.ocr.dotmatrix.shape_read`). Lead's safety seed 86532, X11 5x7
+    (held out) hard photo 16 (pinned): the panel matches X11 5x8 alone, the index's 2
+    (its bottom bar's middle dot unlit) is 2 dots nearer Spleen's hooked 7 (``####.``
+    over ``#..#.``) than any X11 5x8 digit: ``000007`` sure (margin 2.50); among X11
+    5x8 the 7 leads the 2 by 0.50."""
+    letters = letters_fit(read.lines[0])
+    if letters is None or not len(result):
+        return float("inf")
+    chars, among = char_distances(evidence.dots, rom, designs=True)
+    # the panel's reconsidering (a digit read by its shape) moves both alike
+    costs = among[:, [chars.index(digit) for digit in DIGITS]] + (result - evidence.costs)
+    margins = margins_among(
+        evidence.dots,
         result,
-        unfamiliar or other_design,
-        value_margin(chosen, result, read.lines[0], drawn_off, shapes, sharp=read.sharp),
+        costs,
+        letters,
+        drawn_off=evidence.drawn_off,
+        shapes=evidence.shapes,
+        sharp=read.sharp,
     )
+    # a design drawn twice alike is the ROM's: the panel vouches for it (one ROM); a
+    # cell its shape alone reads needs no template (as in _nearest_elsewhere)
+    exempt = vouched_digits(
+        evidence.dots, result, letters, evidence.drawn_off, evidence.shapes
+    ) | ~_unshaped(evidence.dots, evidence.costs, read.lines[0], evidence.shapes)
+    return float(np.where(exempt, np.inf, margins).min())
 
 
 def _words_beside(read: PanelRead, value: Sequence[int]) -> tuple[FloatArray, list[CellRead]]:
