@@ -119,7 +119,10 @@ class Settings:
         "margin among the sets matched to the panel (rom_margin, ocr52a: no constant "
         "of its own, the font detection's FONT_MARGIN and the panel's vouching reused): "
         "the pinned photo x11_5x7-hard-16-86532 and leave-one-font-out seeds 154000 "
-        "(hard, 20 photos per font) and 154001 (camera normal, 20)"
+        "(hard, 20 photos per font) and 154001 (camera normal, 20); two designs told "
+        "by a change split by shared ink (unlike_split_change, lead stop 52: no constant "
+        "of its own): report seed 88231's wide hard photo 6 (pinned), its cost on the "
+        "cells of stop 51's report seeds 86081, 86082 and 88221"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
