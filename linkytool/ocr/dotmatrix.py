@@ -1054,8 +1054,10 @@ def panel_margins(
     the panel is sampled sharply (:attr:`linkytool.ocr.panel.PanelRead.sharp`), so an
     8's shape counts too (:func:`blur_closable`). The values read do not change; only
     the margin the policy judges."""
-    shape = _shape_excluded(cells, digit_costs, drawn_off, shapes, sharp)
-    return _margins(digit_costs, ruled_out(cells, digit_costs, letters) | shape)
+    excluded = _excluded(
+        cells, digit_costs, letters, drawn_off=drawn_off, shapes=shapes, sharp=sharp
+    )
+    return _margins(digit_costs, excluded)
 
 
 def margins_among(
@@ -1074,15 +1076,26 @@ def margins_among(
     those the panel and the cell's shape rule out, judged as :func:`panel_margins`
     judges them (on ``digit_costs``): evidence of the panel, not of a template set. A
     margin under 0: another possible digit fits those designs better."""
-    excluded = ruled_out(cells, digit_costs, letters) | _shape_excluded(
+    excluded = _excluded(
+        cells, digit_costs, letters, drawn_off=drawn_off, shapes=shapes, sharp=sharp
+    )
+    return _margins(digit_costs, excluded, among)
+
+
+def _excluded(
+    cells: FloatArray,
+    digit_costs: FloatArray,
+    letters: float,
+    *,
+    drawn_off: bool,
+    shapes: FloatArray | None,
+    sharp: bool,
+) -> npt.NDArray[np.bool_]:
+    """(N, 10) the digits a cell's margin leaves out: those the panel
+    (:func:`ruled_out`) or the cell's shape (:func:`_shape_excluded`) rules out."""
+    return ruled_out(cells, digit_costs, letters) | _shape_excluded(
         cells, digit_costs, drawn_off, shapes, sharp
     )
-    rows = np.arange(len(digit_costs))
-    nearest = np.argmin(digit_costs, axis=1)
-    masked = np.where(excluded, np.inf, among)
-    masked[rows, nearest] = np.inf
-    out: FloatArray = masked.min(axis=1) - among[rows, nearest]
-    return out
 
 
 def _shape_excluded(
@@ -1309,12 +1322,17 @@ def panel_drawn_off(
     return letters_off_template(cells, title, font) >= SETTINGS.shape_off_letters
 
 
-def _margins(digit_costs: FloatArray, excluded: npt.NDArray[np.bool_]) -> FloatArray:
+def _margins(
+    digit_costs: FloatArray, excluded: npt.NDArray[np.bool_], among: FloatArray | None = None
+) -> FloatArray:
     """(N,) the next digit's distance minus the nearest's [dots], the ``excluded``
-    (N, 10) digits left out (the nearest never is)."""
-    masked = np.where(excluded, np.inf, digit_costs)
-    masked[np.arange(len(masked)), np.argmin(digit_costs, axis=1)] = np.inf
-    out: FloatArray = masked.min(axis=1) - digit_costs.min(axis=1)
+    (N, 10) digits left out (the nearest by ``digit_costs`` never is), both measured
+    on ``among`` (N, 10) when given (:func:`margins_among`), else on ``digit_costs``."""
+    on = digit_costs if among is None else among
+    rows, nearest = np.arange(len(digit_costs)), np.argmin(digit_costs, axis=1)
+    masked = np.where(excluded, np.inf, on)
+    masked[rows, nearest] = np.inf
+    out: FloatArray = masked.min(axis=1) - on[rows, nearest]
     return out
 
 
