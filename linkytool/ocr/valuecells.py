@@ -336,8 +336,11 @@ def _rom_margin(
     margin is then a design's the panel draws nowhere else. Which digit is read does
     not change; the matched sets' designs must also part it from every digit still
     possible, unless the panel vouches for its design (drawn twice alike:
-    :func:`~linkytool.ocr.dotmatrix.vouched_digits`) or its shape alone reads it
-    (:func:`~linkytool.ocr.dotmatrix.shape_read`). Lead's safety seed 86532, X11 5x7
+    :func:`~linkytool.ocr.dotmatrix.vouched_digits`; seed 61483's HD44780 hard photo 4,
+    ``test_heldout_fonts.py``, is sure only through it). A cell its shape alone reads
+    is not exempt (lead, stop 53: that exemption decided nothing on the 92 pins nor on
+    the ~700 photos of stop 52's report sets, where the margins it lifted were 10.8-18.8
+    dots, far over any bound). Lead's safety seed 86532, X11 5x7
     (held out) hard photo 16 (pinned): the panel matches X11 5x8 alone, the index's 2
     (its bottom bar's middle dot unlit) is 2 dots nearer Spleen's hooked 7 (``####.``
     over ``#..#.``) than any X11 5x8 digit: ``000007`` sure (margin 2.50); among X11
@@ -357,11 +360,8 @@ def _rom_margin(
         shapes=evidence.shapes,
         sharp=read.sharp,
     )
-    # a design drawn twice alike is the ROM's: the panel vouches for it (one ROM); a
-    # cell its shape alone reads needs no template (as in _nearest_elsewhere)
-    exempt = vouched_digits(
-        evidence.dots, result, letters, evidence.drawn_off, evidence.shapes
-    ) | ~_unshaped(evidence.dots, evidence.costs, read.lines[0], evidence.shapes)
+    # a design drawn twice alike is the ROM's: the panel vouches for it (one ROM)
+    exempt = vouched_digits(evidence.dots, result, letters, evidence.drawn_off, evidence.shapes)
     return float(np.where(exempt, np.inf, margins).min())
 
 
