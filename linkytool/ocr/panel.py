@@ -160,22 +160,21 @@ class PanelRead:
     def untitled(self) -> bool:
         """The first line shows no ink (:attr:`GridSample.untitled`: a screen off whose
         second line was sampled on something else) and no title word is drawn on it
-        faintly: a word spotted there (``Settings.spot_max_cost``) whose cells hold
-        ink the line's other cells do not (those at most ``Settings.written_title_share``
-        of the word's median). A dim panel under a glare leaves its title under the
-        blank level while its value's ink crosses it (ocr53b: wide hard tuning seed
-        155501, photo 16 in six fonts, ``PRM`` at 0.03-0.05, its blanks at 0.02)."""
+        faintly: a word spotted there (``Settings.spot_max_cost``) each of whose cells
+        holds more ink than every other cell of the line (``Settings.written_title``).
+        A dim panel under a glare leaves its title under the blank level while its
+        value's ink crosses it (ocr53b: wide hard tuning seed 155501, photo 16, ``PRM``
+        at 0.03-0.06, the line's other cells at 0.016-0.026)."""
         ink = self.grid.ink
-        share = SETTINGS.written_title_share
-        if not self.grid.untitled or ink is None or share <= 0:
+        if not self.grid.untitled or ink is None or not SETTINGS.written_title:
             return self.grid.untitled
         for spot in self.title_spots.values():
-            word = np.zeros(len(ink[0]), dtype=bool)
-            word[spot.start : spot.start + len(spot.word)] = True
+            end = spot.start + len(spot.word)
+            others = np.concatenate([ink[0][: spot.start], ink[0][end:]])
             if (
                 spot.cost <= SETTINGS.spot_max_cost
-                and 0 < word.sum() < len(word)
-                and np.median(ink[0][~word]) <= share * np.median(ink[0][word])
+                and len(others)
+                and float(ink[0][spot.start : end].min()) > float(others.max())
             ):
                 return False
         return True

@@ -123,7 +123,7 @@ class Settings:
         "by a change split by shared ink (unlike_split_change, lead stop 52: no constant "
         "of its own): report seed 88231's wide hard photo 6 (pinned), its cost on the "
         "cells of stop 51's report seeds 86081, 86082 and 88221; a faint title is a "
-        "written first line (written_title_share, ocr53b): leave-one-font-out seed "
+        "written first line (written_title, ocr53b: no constant): leave-one-font-out seed "
         "155501 (wide hard, 20 photos per font) and 48 screens off drawn on seed 155550 "
         "(default and wide, normal and hard)"
     )
@@ -223,15 +223,17 @@ class Settings:
     #: A value word loses to another screen's word fitting this much better.
     other_word_slack: float = 1.5
     #: A first line whose raw ink stays under the blank level (``GridSample.untitled``)
-    #: is still written when a title word fits its cells (``spot_max_cost``) and the
-    #: line's other cells hold at most this share of the word's median ink: a faint
+    #: is still written when a title word fits its cells (``spot_max_cost``) and each
+    #: of the word's cells holds more ink than every other cell of the line: a faint
     #: title (a dim panel under a glare or a shade), not a screen off whose second line
     #: was sampled on something else (``PanelRead.untitled``; ocr53b, wide hard tuning
-    #: seed 155501: photo 16's ``PRM`` at 0.032-0.048 beside blanks at 0.016-0.021,
-    #: X11 5x8 photo 19's at 0.067-0.079 beside 0.015-0.028; 48 drawn screens off, seed
-    #: 155550, none untitled; the pinned screen off, 84205 photo 36, spots no word).
-    #: 0: every untitled grid unread, as before.
-    written_title_share: float = 0.5
+    #: seed 155501: photo 16's ``PRM`` at 0.032-0.057 beside the line's other cells at
+    #: 0.016-0.026 in four fonts, X11 5x8 photo 19's at 0.067-0.079 beside 0.015-0.028;
+    #: no constant: noise fitting a 3-letter word puts its cells on the line's 3
+    #: inkiest about once in C(16, 3) = 560; none of 48 screens off drawn on seed
+    #: 155550 is untitled; the pinned screen off, 84205 photo 36, spots no word).
+    #: False: every untitled grid unread, as before.
+    written_title: bool = True
 
     # --- panel choice ---
     #: Mean distance [dots per cell] above which a panel is not a dot-matrix LCD.

@@ -9,12 +9,12 @@ hard tuning seed 155501 (``bench/ocr_accuracy.py --geometry wide --level hard --
 20 --seed 155501``), photo 16 (``PRM / 39406349164730``, 8.7 photo px a pitch, a glare
 beside the title) in all six fonts, and X11 5x8's photo 19 (``00890594451991``, read
 exactly on line 2) were « La première ligne de l'écran est vide ». Their first lines
-spot ``PRM`` on cells holding 0.03-0.08 against 0.015-0.03 on the line's blank cells.
+spot ``PRM`` on cells holding 0.03-0.08 against 0.015-0.03 on the line's other cells.
 
 ``PanelRead.untitled`` keeps the rule where no title word is drawn: a word spotted on
-the first line (``Settings.spot_max_cost``) whose cells hold ink the line's other cells
-do not (theirs at most ``Settings.written_title_share`` of the word's median) is a
-faint title, and the panel is read as any other (none of 48 screens off drawn on seed
+the first line (``Settings.spot_max_cost``) each of whose cells holds more ink than
+every other cell of the line (``Settings.written_title``) is a faint title, and the
+panel is read as any other (none of 48 screens off drawn on seed
 155550, default and wide, normal and hard, is untitled; the pinned screen off of
 ``test_screen_off.py`` spots no word and stays unread).
 """
@@ -75,7 +75,7 @@ def test_a_word_on_cells_no_fainter_than_the_line_s_others_stays_untitled() -> N
 
 
 def test_without_the_rule_every_untitled_grid_is_unread(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(panel, "SETTINGS", dataclasses.replace(SETTINGS, written_title_share=0.0))
+    monkeypatch.setattr(panel, "SETTINGS", dataclasses.replace(SETTINGS, written_title=False))
     assert _faded("PRM             ", (0.06, 0.13)).untitled
 
 
