@@ -231,7 +231,7 @@ class Settings:
     #: 0.016-0.026 in four fonts, X11 5x8 photo 19's at 0.067-0.079 beside 0.015-0.028;
     #: no constant: noise fitting a 3-letter word puts its cells on the line's 3
     #: inkiest about once in C(16, 3) = 560; none of 48 screens off drawn on seed
-    #: 155550 is untitled; the pinned screen off, 84205 photo 36, spots no word).
+    #: 155550 is untitled; the pinned screen off, 84205 photo 36, stays unread).
     #: False: every untitled grid unread, as before.
     written_title: bool = True
 

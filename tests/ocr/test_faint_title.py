@@ -16,7 +16,7 @@ the first line (``Settings.spot_max_cost``) each of whose cells holds more ink t
 every other cell of the line (``Settings.written_title``) is a faint title, and the
 panel is read as any other (none of 48 screens off drawn on seed
 155550, default and wide, normal and hard, is untitled; the pinned screen off of
-``test_screen_off.py`` spots no word and stays unread).
+``test_screen_off.py`` stays unread).
 """
 
 from __future__ import annotations
