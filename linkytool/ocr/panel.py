@@ -157,6 +157,29 @@ class PanelRead:
         return {spot.word: spot for spot in spots}
 
     @cached_property
+    def untitled(self) -> bool:
+        """The first line shows no ink (:attr:`GridSample.untitled`: a screen off whose
+        second line was sampled on something else) and no title word is drawn on it
+        faintly: a word spotted there (``Settings.spot_max_cost``) each of whose cells
+        holds more ink than every other cell of the line (``Settings.written_title``).
+        A dim panel under a glare leaves its title under the blank level while its
+        value's ink crosses it (ocr53b: wide hard tuning seed 155501, photo 16, ``PRM``
+        at 0.03-0.06, the line's other cells at 0.016-0.026)."""
+        ink = self.grid.ink
+        if not self.grid.untitled or ink is None or not SETTINGS.written_title:
+            return self.grid.untitled
+        for spot in self.title_spots.values():
+            end = spot.start + len(spot.word)
+            others = np.concatenate([ink[0][: spot.start], ink[0][end:]])
+            if (
+                spot.cost <= SETTINGS.spot_max_cost
+                and len(others)
+                and float(ink[0][spot.start : end].min()) > float(others.max())
+            ):
+                return False
+        return True
+
+    @cached_property
     def rank(self) -> float:
         """Sort key among panel reads (lower is better) [dots]: :attr:`badness`, more so
         without a dot grid, characters or a title word (see :data:`SETTINGS.rank_grid_penalty`)."""

@@ -144,7 +144,7 @@ def _read_image(
     crop = encode_png(choice.panel)
     if choice.blank or choice.first.grid.blank:
         return _screen_unread(source, crop, when, SCREEN_OFF)
-    if choice.first.grid.untitled:
+    if choice.first.untitled:
         return _screen_unread(source, crop, when, NO_TITLE)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # one tesseract process reads the title line and the references above the screen

@@ -122,7 +122,10 @@ class Settings:
         "(hard, 20 photos per font) and 154001 (camera normal, 20); two designs told "
         "by a change split by shared ink (unlike_split_change, lead stop 52: no constant "
         "of its own): report seed 88231's wide hard photo 6 (pinned), its cost on the "
-        "cells of stop 51's report seeds 86081, 86082 and 88221"
+        "cells of stop 51's report seeds 86081, 86082 and 88221; a faint title is a "
+        "written first line (written_title, ocr53b: no constant): leave-one-font-out seed "
+        "155501 (wide hard, 20 photos per font) and 48 screens off drawn on seed 155550 "
+        "(default and wide, normal and hard)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -219,6 +222,18 @@ class Settings:
     spot_text_sure_gap: float = 2.5
     #: A value word loses to another screen's word fitting this much better.
     other_word_slack: float = 1.5
+    #: A first line whose raw ink stays under the blank level (``GridSample.untitled``)
+    #: is still written when a title word fits its cells (``spot_max_cost``) and each
+    #: of the word's cells holds more ink than every other cell of the line: a faint
+    #: title (a dim panel under a glare or a shade), not a screen off whose second line
+    #: was sampled on something else (``PanelRead.untitled``; ocr53b, wide hard tuning
+    #: seed 155501: photo 16's ``PRM`` at 0.032-0.057 beside the line's other cells at
+    #: 0.016-0.026 in four fonts, X11 5x8 photo 19's at 0.067-0.079 beside 0.015-0.028;
+    #: no constant: noise fitting a 3-letter word puts its cells on the line's 3
+    #: inkiest about once in C(16, 3) = 560; none of 48 screens off drawn on seed
+    #: 155550 is untitled; the pinned screen off, 84205 photo 36, stays unread).
+    #: False: every untitled grid unread, as before.
+    written_title: bool = True
 
     # --- panel choice ---
     #: Mean distance [dots per cell] above which a panel is not a dot-matrix LCD.
