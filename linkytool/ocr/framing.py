@@ -16,7 +16,6 @@ import numpy.typing as npt
 from linkytool.ocr.lcdgrid import GridSample
 from linkytool.ocr.rectify import quad_pitches
 from linkytool.ocr.settings import SETTINGS
-from linkytool.textfmt import french_number
 
 
 def dot_pitch_px(quad: npt.NDArray[np.float64], grid: GridSample) -> float:
@@ -37,19 +36,21 @@ def dot_pitch_px(quad: npt.NDArray[np.float64], grid: GridSample) -> float:
 
 
 def small_screen_remark(pitch: float) -> str | None:
-    """The advice for a reading to confirm whose screen's dot pitch is ``pitch`` [photo
-    px]: None when the dots are large enough (``Settings.small_screen_pitch``).
+    """The advice for a reading to confirm whose screen's dot pitch is ``pitch`` [px of
+    the image read]: None when the dots are large enough (``Settings.small_screen_pitch``).
 
-    The figure itself is not shown: on a wide panel read on the standard layout the
-    measure can be a third off (lead, stop 43: 1.4 px measured for 2.1 drawn), while
-    which side of the bound it falls is what the advice needs."""
-    least = SETTINGS.small_screen_pitch
-    if pitch >= least:
+    No figure is shown, neither the pitch nor the bound: on a wide panel read on the
+    standard layout the measure can be a third off (lead, stop 43: 1.4 px measured for
+    2.1 drawn), and the image read is the photo decoded at about 2000-2600 px
+    (``loading.DECODE_SIZE``, ``WORKING_SIZE``), so a 4032 px photo is read at half its
+    size: its dots drawn 8.2 px apart measured 4 (ocr53b, stop 53), and « moins de 4
+    pixels par point » was false of the photo the user sees. What helps either way is
+    a screen larger in the frame, which the advice says."""
+    if pitch >= SETTINGS.small_screen_pitch:
         return None
     return (
-        "L'écran est trop petit sur la photo pour une lecture sûre (moins de "
-        f"{french_number(least, '.0f')} pixels par point de l'afficheur) : rapprochez-vous "
-        "ou zoomez, puis reprenez la photo."
+        "L'écran est trop petit sur la photo pour une lecture sûre : rapprochez-vous ou "
+        "zoomez pour qu'il occupe une plus grande part de l'image, puis reprenez la photo."
     )
 
 

@@ -24,7 +24,7 @@ STEP_CLOSER = "rapprochez-vous ou zoomez"
 def test_the_advice_is_given_below_the_bound_only() -> None:
     remark = small_screen_remark(3.99)
     assert remark is not None
-    assert "(moins de 4 pixels par point de l'afficheur)" in remark
+    assert "pixels" not in remark  # the image read is not always the photo's size
     assert STEP_CLOSER in remark
     assert small_screen_remark(SETTINGS.small_screen_pitch) is None
     assert small_screen_remark(7.5) is None
