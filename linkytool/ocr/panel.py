@@ -460,41 +460,32 @@ def _at_photo_resolution(
     designed for a 6 px pitch (ocr43a). The panel found, its lattice and its layout are
     unchanged: only the resolution its dots are sampled at.
 
-    A photo read reduced (a 12 MP photo at half size) whose panel the working image
-    shows under :data:`PX_PER_DOT` px a pitch is sampled from ``full()``, the photo at
-    its own resolution, on the same quad scaled (ocr53c): a lattice panel up to the
-    photo's own pitch, a panel read on the standard layout at the same place, warped at
-    twice its pitch and averaged 2 × 2 (a warp samples points: no pixel is skipped).
+    On a photo read reduced (a 12 MP photo at half size) whose panel the working image
+    shows at fewer pixels a pitch than that warp wants (at least :data:`PX_PER_DOT`), the
+    quad (scaled) is rectified from ``full()``, the photo at its own resolution, up to
+    the pitch the photo shows (ocr53c): never from upsampled pixels when the file has more.
     """
     read = choice.first
     lattice = read.grid.lattice
-    if choice.quad is None:
+    if not SETTINGS.rewarp_lattice or lattice is None or choice.quad is None:
         return choice
     source, quad = warp.image, choice.quad
-    if SETTINGS.full_resolution and full is not None and min(quad_pitches(quad)) < PX_PER_DOT:
+    wanted = max(PX_PER_DOT, round(PX_PER_DOT * PX_PER_DOT / min(lattice.pitch)))
+    if SETTINGS.full_resolution and full is not None and min(quad_pitches(quad)) < wanted:
         image = full()
         if image is not None:
             source, quad = image, quad * (image.width / source.width)
-    px_per_dot = read.grid.px_per_dot
-    if lattice is not None and SETTINGS.rewarp_lattice:
-        px_per_dot = max(px_per_dot, rewarp_px_per_dot(lattice, quad))
-    if px_per_dot == read.grid.px_per_dot and source is warp.image:
+    px_per_dot = rewarp_px_per_dot(lattice, quad)
+    if px_per_dot <= read.grid.px_per_dot and source is warp.image:
         return choice
-    panel = (
-        rectify(source, quad, 2 * px_per_dot).reduce(2)
-        if px_per_dot == read.grid.px_per_dot
-        else rectify(source, quad, px_per_dot)
-    )
-    scaled = None if lattice is None else scaled_lattice(lattice, px_per_dot / read.grid.px_per_dot)
+    panel = rectify(source, quad, px_per_dot)
+    scaled = scaled_lattice(lattice, px_per_dot / read.grid.px_per_dot)
     grid = sample_grid(
         _channel(panel, read.variant.channel),
         px_per_dot,
         window=read.variant.window,
         lattice=scaled,
-        at=read.grid if lattice is None else None,
-        subpixel=read.grid.subpixel,
     )
-    grid = replace(grid, placed=read.grid.placed)
     return replace(choice, panel=panel, first=classify_grid(grid, read.variant, read.font))
 
 
