@@ -56,33 +56,6 @@ class LoadedPhoto:
     image: Image.Image
     original_size: tuple[int, int]
     exif_time: datetime | None
-    #: The file, to decode again at full resolution (:meth:`full_image`); None: no file.
-    path: Path | None = None
-
-    def full_image(self) -> Image.Image | None:
-        """The photo decoded at its own resolution (upright RGB), when it is larger than
-        :attr:`image` and small enough to decode whole (:data:`MAX_FULL_DECODE_PIXELS`);
-        else None. Decoded on each call (a 12 MP photo: ~36 MB, ~0.1 s): callers keep it.
-        """
-        width, height = self.original_size
-        if (
-            self.path is None
-            or max(width, height) <= max(self.image.size)
-            or width * height > MAX_FULL_DECODE_PIXELS
-        ):
-            return None
-        try:
-            with open(self.path, "rb", opener=_nonblocking) as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None
-                image, size, _ = _decode(handle, self.path.name, max(width, height), draft=False)
-        except PhotoError:
-            return None
-        # the same file, read the same way up, as the working image
-        ratios = (image.width / self.image.width, image.height / self.image.height)
-        if size != self.original_size or abs(ratios[0] - ratios[1]) > 0.01 * ratios[0]:
-            return None
-        return image
 
 
 def _is_heif(head: bytes) -> bool:
@@ -217,14 +190,13 @@ def open_photo(path: str | Path, *, working_size: int = WORKING_SIZE) -> LoadedP
             register_heif()
         handle.seek(0)
         image, original_size, exif_time = _decode(handle, name, working_size)
-    return LoadedPhoto(image=image, original_size=original_size, exif_time=exif_time, path=file)
+    return LoadedPhoto(image=image, original_size=original_size, exif_time=exif_time)
 
 
 def _decode(
-    handle: BinaryIO, name: str, working_size: int, *, draft: bool = True
+    handle: BinaryIO, name: str, working_size: int
 ) -> tuple[Image.Image, tuple[int, int], datetime | None]:
-    """(upright RGB image at most ``working_size``, stored size, EXIF time) of ``handle``
-    (a JPEG decoded at a reduced DCT scale unless ``draft`` is False)."""
+    """(upright RGB image at most ``working_size``, stored size, EXIF time) of ``handle``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -235,7 +207,7 @@ def _decode(
             ):
                 raise _too_large(name, width, height)
             exif_time = parse_exif_time(source)
-            if source.format == "JPEG" and draft:
+            if source.format == "JPEG":
                 source.draft("RGB", draft_request(source.size))
             source.load()
             factor = max(source.size) // working_size

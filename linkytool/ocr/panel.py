@@ -8,7 +8,7 @@ itself (other margins, gaps and line layouts). Reads are ranked by :attr:`PanelR
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -359,16 +359,12 @@ class PanelChoice:
     cut: bool = False
 
 
-def find_panel(
-    image: Image.Image, full: Callable[[], Image.Image | None] | None = None
-) -> PanelChoice | None:
+def find_panel(image: Image.Image) -> PanelChoice | None:
     """Locate, rectify (both ways up) and pick the panel whose cells read best.
 
     Every candidate is read on the standard layout first (cheap); only when none reads
     cleanly are the few best measured on their own lattice (see :func:`_on_lattice`),
-    before the bezel's last-resort guesses and at the end. ``full``: the photo at its own
-    resolution when ``image`` is reduced (:meth:`~linkytool.ocr.loading.LoadedPhoto.
-    full_image`), the panel chosen is sampled there (:func:`_at_photo_resolution`).
+    before the bezel's last-resort guesses and at the end.
     """
     small = image.convert("L")
     factor = max(small.size) // LOCATE_SIZE
@@ -421,7 +417,7 @@ def find_panel(
                     if best is None or choice.first.rank < best.first.rank:
                         best = choice
                 if best is not None and _reads_cleanly(best.first):
-                    return _at_photo_resolution(_layout_checked(best), warp, full)
+                    return _at_photo_resolution(_layout_checked(best), warp)
     if best is None:
         return None
     best = _on_lattice(tried, on_lattice)
@@ -429,7 +425,7 @@ def find_panel(
         if any(choice.first.grid.blank for choice in tried):
             return PanelChoice(best.panel, best.first, best.quad, blank=True, cut=cut)
         return None
-    best = _at_photo_resolution(best, warp, full)
+    best = _at_photo_resolution(best, warp)
     return replace(best, cut=cut) if cut else best
 
 
@@ -451,35 +447,21 @@ def rewarp_px_per_dot(lattice: Lattice, quad: npt.NDArray[np.float64]) -> int:
     return max(PX_PER_DOT, min(wanted, allowed))
 
 
-def _at_photo_resolution(
-    choice: PanelChoice, warp: Warper, full: Callable[[], Image.Image | None] | None = None
-) -> PanelChoice:
+def _at_photo_resolution(choice: PanelChoice, warp: Warper) -> PanelChoice:
     """``choice`` read on a measured lattice: its quad rectified again at
     :func:`rewarp_px_per_dot` and read on the same lattice scaled
     (:func:`~linkytool.ocr.lcdgrid.scaled_lattice`), so every window and sample is as
     designed for a 6 px pitch (ocr43a). The panel found, its lattice and its layout are
     unchanged: only the resolution its dots are sampled at.
-
-    On a photo read reduced (a 12 MP photo at half size) whose panel the working image
-    shows under :data:`PX_PER_DOT` px a pitch (so upsampled by any warp), the quad
-    (scaled) is rectified from ``full()``, the photo at its own resolution, up to the
-    pitch the photo shows (ocr53c). A panel shown larger is warped as before: decoding
-    whole one shown at 6.3 px to warp it at 7 rather than 6 cost two confident fields of
-    tuning seed 156002 (wide hard photo 6, alt and plain).
     """
     read = choice.first
     lattice = read.grid.lattice
     if not SETTINGS.rewarp_lattice or lattice is None or choice.quad is None:
         return choice
-    source, quad = warp.image, choice.quad
-    if SETTINGS.full_resolution and full is not None and min(quad_pitches(quad)) < PX_PER_DOT:
-        image = full()
-        if image is not None:
-            source, quad = image, quad * (image.width / source.width)
-    px_per_dot = rewarp_px_per_dot(lattice, quad)
-    if px_per_dot <= read.grid.px_per_dot and source is warp.image:
+    px_per_dot = rewarp_px_per_dot(lattice, choice.quad)
+    if px_per_dot <= read.grid.px_per_dot:
         return choice
-    panel = rectify(source, quad, px_per_dot)
+    panel = rectify(warp.image, choice.quad, px_per_dot)
     scaled = scaled_lattice(lattice, px_per_dot / read.grid.px_per_dot)
     grid = sample_grid(
         _channel(panel, read.variant.channel),

@@ -1,8 +1,9 @@
 """The photo reader: from a photo to a :class:`PhotoReading` (pipeline orchestration).
 
 1. :mod:`loading`: safe decode at working size, EXIF time and orientation.
-2. :mod:`panel` (:mod:`locate`, :mod:`rectify`, :mod:`lcdgrid`): the LCD panel, its dot
-   grid sampled, its cells read (:mod:`dotmatrix`) under several preprocessing variants.
+2. :mod:`panel` (:mod:`locate`, :mod:`rectify`, :mod:`lcdgrid`): the LCD panel, its
+   dot grid sampled, its cells read (:mod:`dotmatrix`) under several preprocessing
+   variants.
 3. :mod:`sheet`: one tesseract call reads the title line and the engraved references.
 4. :mod:`screenkind`: which screen (title words spotted, cell text, tesseract).
 5. :mod:`voting`: each variant's value (:mod:`valuecells` on the cells, :mod:`grammar`
@@ -13,7 +14,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
@@ -94,8 +94,9 @@ def read_image(
 ) -> PhotoReading:
     """Read an upright RGB image (see module doc); pure except for tesseract.
 
-    ``exif_time`` is copied into the reading (for the date cross-check); without tesseract
-    the title is decided by the cells alone and no references are read."""
+    ``exif_time`` is copied into the reading (for the date cross-check); without
+    tesseract the title is decided by the cells alone and no references are read.
+    """
     if not use_tesseract:
         return _read_image(image, Path(path), exif_time, None)
     with engine.BlockReader() as ocr:  # loads its model while the panel is located
@@ -127,10 +128,9 @@ def _read_image(
     source: Path,
     when: datetime | None,
     ocr: engine.BlockReader | None,
-    full: Callable[[], Image.Image | None] | None = None,
 ) -> PhotoReading:
-    """:func:`read_image` with tesseract started (``ocr``) or None; ``full``: see find_panel."""
-    choice = find_panel(image, full)
+    """:func:`read_image` with tesseract already started (``ocr``) or None (no tesseract)."""
+    choice = find_panel(image)
     if choice is None:
         return PhotoReading(
             path=source,
@@ -310,7 +310,7 @@ def read_photo(path: str | Path) -> PhotoReading:
     # tesseract starts first: it loads its model while the photo is decoded and located
     with engine.BlockReader() as ocr:
         photo = open_photo(file)
-        return _read_image(photo.image, file, photo.exif_time, ocr, photo.full_image)
+        return _read_image(photo.image, file, photo.exif_time, ocr)
 
 
 __all__ = ["read_image", "read_photo"]

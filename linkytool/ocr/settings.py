@@ -389,13 +389,6 @@ class Settings:
     #: 6 px a standard pitch, as before ocr43a). Set by ocr43a (stop 43) on the tuning
     #: seeds 148001 (wide normal) and 148002 (wide hard).
     rewarp_lattice: bool = True
-    #: A photo decoded reduced (``loading``: a 12 MP photo at half size) whose lattice
-    #: panel (``rewarp_lattice``) the working image shows under ``rectify.PX_PER_DOT`` px
-    #: a pitch has that panel warped again from the photo decoded at its own resolution
-    #: (``panel._at_photo_resolution``, ocr53c; False: from the working image, as before
-    #: stop 53). No constant of its own (the bound is the rectified pitch). Measured on
-    #: ocr53c's tuning seeds 156001 (default hard, 20 a font) and 156002 (wide hard, 10).
-    full_resolution: bool = True
     #: A panel whose lit dots measure under this width [share of the pitch]
     #: (``lcdgrid.dot_width``: the mean profile across the dots lit alone in their row,
     #: over its peak) has every dot sampled at its centre interpolated between pixels

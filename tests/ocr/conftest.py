@@ -365,27 +365,3 @@ def shape_feature_free(digit: str, feature: str) -> Iterator[None]:
         structure.DIGIT_SHAPES[digit] = row
         structure._digits_of.cache_clear()
         structure._admitted.cache_clear()
-
-
-#: Pins whose rule's reason shows on their photo decoded at half size, as the reader read
-#: a 12 MP photo before ocr53c (stop 53); decoded whole for its lattice panel, the photo
-#: reads better and no longer shows it: x11_5x8 wide hard 7 of seed 148002 (rule off, its
-#: short date is still wrong but no longer confident) and x11_5x7 hard 23 of seed 92031
-#: (calendar rule off, its X11 2 is now read 2: the date is read). The rules still hold on
-#: those photos read whole (the same tests' other checks).
-HALF_SIZE_PINS = frozenset(
-    {
-        "test_without_the_rule_that_short_date_was_confidently_wrong",
-        "test_a_date_no_calendar_holds_is_re_decided[case0]",
-    }
-)
-
-
-@pytest.fixture(autouse=True)
-def half_size_pins(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The photo of a :data:`HALF_SIZE_PINS` test read at working size only (no full
-    decode: ``loading.LoadedPhoto.full_image`` gives None), as its rule was set on it."""
-    if request.node.name in HALF_SIZE_PINS:
-        from linkytool.ocr.loading import LoadedPhoto
-
-        monkeypatch.setattr(LoadedPhoto, "full_image", lambda self: None)
