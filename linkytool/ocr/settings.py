@@ -327,6 +327,21 @@ class Settings:
     #: --geometry wide --level normal,hard --count 30 --seed 5001``), with the rule that a
     #: panel not read cleanly on the standard layout is also read on its measured lattice.
     lattice_detrend: int = 11
+    #: A spectral peak finer than the dot pitch and off the lattice's harmonics, this
+    #: many times the band's median magnitude, is a stripe pattern over the photo, not
+    #: the screen's, and is taken out of the rectified panel (``interference.py``,
+    #: ocr54b; 0: never). Tuning seed 157001 camera hard (HD44780 panels): the panels
+    #: drawn without the camera's moiré peak at 11-47, those with it at 42-1845.
+    interference_peak: float = 100.0
+    #: ... standing this many times over every other peak of the band (the glyphs'
+    #: harmonics come in families of like height: 1.0-1.8 on drawn standard panels,
+    #: up to 4.0 on drawn 20-column ones, whose mirror holds them; the tuning panels
+    #: with a moiré that blank cells read as glyphs: 3.0-17.3) ...
+    interference_alone: float = 2.5
+    #: ... and not mirrored across the panel's axes by this share of its magnitude (a
+    #: dot lattice is symmetric about its axes, a slanted stripe is not: 0.00-0.04 on
+    #: the tuning moirés, 0.4-1.0 on drawn panels).
+    interference_mirror: float = 0.5
     #: Panel candidates (best standard-layout reads of a photo) also read on their
     #: measured lattice when none read cleanly. Set on the wide-geometry tuning seed 5001
     #: and the tuning samples' slowest photos (t17, t20: 86 lattices measured a photo).
