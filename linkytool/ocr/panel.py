@@ -18,7 +18,6 @@ from PIL import Image
 
 from linkytool.ocr.dotmatrix import CellRead, FontSet, WordMatch, classify, spot_words
 from linkytool.ocr.imaging import to_grey
-from linkytool.ocr.interference import without_interference
 from linkytool.ocr.lcdgrid import (
     GridSample,
     Lattice,
@@ -204,8 +203,9 @@ class PanelRead:
 
 
 def _channel(panel: Image.Image, channel: str) -> Image.Image:
-    grey = panel.convert("L") if channel == "L" else panel.getchannel(channel)
-    return without_interference(grey)
+    if channel == "L":
+        return panel.convert("L")
+    return panel.getchannel(channel)
 
 
 def read_panel(

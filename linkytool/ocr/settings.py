@@ -125,10 +125,7 @@ class Settings:
         "cells of stop 51's report seeds 86081, 86082 and 88221; a faint title is a "
         "written first line (written_title, ocr53b: no constant): leave-one-font-out seed "
         "155501 (wide hard, 20 photos per font) and 48 screens off drawn on seed 155550 "
-        "(default and wide, normal and hard); a lone fine stripe taken out of the panel "
-        "(interference_peak, interference_alone, interference_mirror, ocr54b): the 20 "
-        "panels of leave-one-font-out seed 157001 (camera hard, 20 photos per font) "
-        "chosen with hd44780 held out, and drawn panels (tests/ocr/test_interference.py)"
+        "(default and wide, normal and hard)"
     )
 
     # --- the panel's darkness (linkytool.ocr.lcdgrid.darkness_map) ---
@@ -330,21 +327,6 @@ class Settings:
     #: --geometry wide --level normal,hard --count 30 --seed 5001``), with the rule that a
     #: panel not read cleanly on the standard layout is also read on its measured lattice.
     lattice_detrend: int = 11
-    #: A spectral peak finer than the dot pitch and off the lattice's harmonics, this
-    #: many times the band's median magnitude, is a stripe pattern over the photo, not
-    #: the screen's, and is taken out of the rectified panel (``interference.py``,
-    #: ocr54b; 0: never). Tuning seed 157001 camera hard (the HD44780-held-out panels):
-    #: drawn without the camera's moiré 11-44, with it 37-1503.
-    interference_peak: float = 100.0
-    #: ... standing this many times over every other peak of the band (the glyphs'
-    #: harmonics come in families of like height: 1.01-1.47 on the tuning panels
-    #: without a moiré, 1.0-1.8 on drawn standard panels, up to 4.0 on drawn 20-column
-    #: ones, which their mirror holds; the tuning moirés taken out: 2.86-17.4) ...
-    interference_alone: float = 2.5
-    #: ... and not mirrored across the panel's axes by this share of its magnitude (a
-    #: dot lattice is symmetric about its axes, a slanted stripe is not: 0.00-0.20 on
-    #: the tuning moirés, 1.0 on drawn 20-column lattices).
-    interference_mirror: float = 0.5
     #: Panel candidates (best standard-layout reads of a photo) also read on their
     #: measured lattice when none read cleanly. Set on the wide-geometry tuning seed 5001
     #: and the tuning samples' slowest photos (t17, t20: 86 lattices measured a photo).
