@@ -56,6 +56,67 @@ def box_blur(array: FloatArray, radius: int) -> FloatArray:
     return result
 
 
+#: Numpy's pairwise summation: blocks up to this many elements are summed with 8
+#: running sums (``PW_BLOCKSIZE`` of its ``loops_utils.h``).
+_PAIRWISE_BLOCK = 128
+
+
+def _pairwise_sum(
+    planes: npt.NDArray[np.floating], start: int, count: int
+) -> npt.NDArray[np.floating]:
+    """Sum of ``planes[start : start + count]`` (axis 0) in the order numpy's pairwise
+    summation adds the elements of one contiguous row (8 running sums, then a tree)."""
+    if count < 8:
+        total = planes[start] + 0
+        for i in range(start + 1, start + count):
+            total += planes[i]
+        return total
+    if count <= _PAIRWISE_BLOCK:
+        sums = [planes[start + j].copy() for j in range(8)]
+        i = 8
+        while i < count - count % 8:
+            for j in range(8):
+                sums[j] += planes[start + i + j]
+            i += 8
+        total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + (
+            (sums[4] + sums[5]) + (sums[6] + sums[7])
+        )
+        for k in range(start + i, start + count):
+            total += planes[k]
+        return total
+    half = count // 2
+    half -= half % 8
+    total = _pairwise_sum(planes, start, half)
+    total += _pairwise_sum(planes, start + half, count - half)
+    return total
+
+
+#: Below this many sums, :func:`gathered_means` leaves them to numpy (its per-plane
+#: additions cost more than numpy's per-row calls on small grids).
+_PLANES_FROM = 1024
+
+
+def gathered_means(values: FloatArray, index: npt.NDArray[np.intp]) -> FloatArray:
+    """``values[moved].mean(axis=-1)`` for a 1-D ``values`` and ``index`` with the averaged
+    axis FIRST (``moved = np.moveaxis(index, 0, -1)``), the same bits.
+
+    numpy sums each short row with a call of its own (most of a lattice search's time);
+    here the elements are gathered as contiguous planes (one per averaged position, a
+    units-first ``index`` keeps the gather contiguous) and the additions numpy's pairwise
+    summation does, in its order, are done on whole planes at once.
+    """
+    count = index.shape[0]
+    if index[0].size < _PLANES_FROM:
+        # a C-ordered index: the gather is C-ordered, and numpy sums each row pairwise
+        # (a gather laid out as a moved view's would be summed across rows instead)
+        small: FloatArray = values[np.ascontiguousarray(np.moveaxis(index, 0, -1))].mean(axis=-1)
+        return small
+    total = _pairwise_sum(np.take(values, index), 0, count)
+    total += 0  # numpy's reduction starts from the identity: -0.0 sums to +0.0
+    result: FloatArray = np.true_divide(total, np.intp(count), out=total, casting="unsafe")
+    return result
+
+
 def percentile(values: npt.ArrayLike, q: float) -> float:
     """``np.percentile(values, q)`` (linear method, finite float64 values), same bits.
 
@@ -92,15 +153,24 @@ def max_filter(array: FloatArray, size: int) -> FloatArray:
     """
     size = max(3, size | 1)
     radius = size // 2
-    height, width = array.shape
     padded = np.pad(array.astype(np.float32), radius, mode="edge")
-    rows = padded[:, :width].copy()
-    for shift in range(1, size):
-        np.maximum(rows, padded[:, shift : shift + width], out=rows)
-    result: FloatArray = rows[:height].copy()
-    for shift in range(1, size):
-        np.maximum(result, rows[shift : shift + height], out=result)
+    result: FloatArray = _running_max(_running_max(padded, size, 1), size, 0)
     return result
+
+
+def _running_max(array: FloatArray, size: int, axis: int) -> FloatArray:
+    """Maximum of every ``size`` consecutive elements along ``axis`` (length ``n - size +
+    1``), by doubling: windows of 1, 2, 4... elements, then two overlapping windows of
+    the largest power of two up to ``size`` (a maximum is exact in any order: the values
+    of ``size - 1`` running comparisons in a few)."""
+    moved = np.moveaxis(array, axis, 0)
+    width = 1
+    while 2 * width <= size:
+        moved = np.maximum(moved[:-width], moved[width:])
+        width *= 2
+    count = len(moved) - (size - width)
+    result: FloatArray = np.moveaxis(np.maximum(moved[:count], moved[size - width :]), 0, axis)
+    return np.ascontiguousarray(result)
 
 
 def label_components(mask: BoolArray) -> tuple[IntArray, int]:
