@@ -1,0 +1,89 @@
+"""Stop 54's kernels give the same bits as the numpy expressions they replace.
+
+``gathered_means`` replays numpy's pairwise summation on whole planes (the lattice
+search's layout scores), ``row_distances`` builds its 32 row patterns' sums from shared
+prefixes, ``max_filter`` takes its running maxima by doubling windows. Each is compared
+with the plain expression it replaced on seeded random inputs: equal bytes, not close
+values (a last bit can flip a tie between two layouts or two characters).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from linkytool.ocr.dotmatrix import ROW_PATTERNS, row_distances
+from linkytool.ocr.imaging import gathered_means, max_filter
+
+ROWS, COLS = 7, 5
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "shape",
+    [(1, 1, 1), (3, 5, 7), (9, 4, 8), (60, 41, 14), (40, 41, 80), (30, 40, 131), (2, 600, 300)],
+)
+def test_gathered_means_match_numpy_mean(dtype: type, shape: tuple[int, int, int]) -> None:
+    rng = np.random.default_rng(sum(shape))
+    values = (rng.standard_normal(700) * rng.choice([1e-3, 1.0, 1e3])).astype(dtype)
+    values[::50] = -0.0
+    index = rng.integers(0, len(values), shape).astype(np.intp)
+    expected = values[index].mean(axis=2)
+    units_first = np.ascontiguousarray(np.moveaxis(index, -1, 0))
+    got = gathered_means(values, units_first)
+    assert got.dtype == expected.dtype
+    assert got.tobytes() == expected.tobytes()
+    # a units-first view (not a contiguous copy) reads the same
+    assert gathered_means(values, np.moveaxis(index, -1, 0)).tobytes() == expected.tobytes()
+
+
+def _row_distances_plain(cells: npt.NDArray[np.floating], row_shift_cost: float) -> object:
+    """``row_distances`` as it was: every pattern's 5 terms, summed by numpy."""
+    rows = cells.reshape(cells.shape[0], ROWS, 1, COLS)
+    plain = np.abs(rows - ROW_PATTERNS[None, None, :, :]).sum(axis=3)
+    right = [p >> 1 if p & 1 == 0 else p for p in range(32)]
+    left = [(p << 1) & 31 if p & 16 == 0 else p for p in range(32)]
+    moved = np.minimum(plain[:, :, right], plain[:, :, left]) + row_shift_cost
+    return np.minimum(plain, moved)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("count", [0, 1, 16, 33])
+def test_row_distances_match_summed_patterns(dtype: type, count: int) -> None:
+    rng = np.random.default_rng(count)
+    cells = (rng.random((count, ROWS * COLS)) * 1.4 - 0.2).astype(dtype)
+    cells[rng.random(cells.shape) < 0.2] = 1.0
+    cells[rng.random(cells.shape) < 0.1] = 0.0
+    for cost in (1.0, np.inf):
+        got = row_distances(cells, cost)
+        expected = _row_distances_plain(cells, cost)
+        assert isinstance(expected, np.ndarray)
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        assert got.tobytes() == expected.tobytes()
+
+
+def _max_filter_plain(array: npt.NDArray[np.float32], size: int) -> npt.NDArray[np.float32]:
+    """``max_filter`` as it was: ``size - 1`` running maxima along each axis."""
+    size = max(3, size | 1)
+    radius = size // 2
+    height, width = array.shape
+    padded = np.pad(array.astype(np.float32), radius, mode="edge")
+    rows = padded[:, :width].copy()
+    for shift in range(1, size):
+        np.maximum(rows, padded[:, shift : shift + width], out=rows)
+    result = rows[:height].copy()
+    for shift in range(1, size):
+        np.maximum(result, rows[shift : shift + height], out=result)
+    return result
+
+
+@pytest.mark.parametrize("size", [1, 3, 4, 5, 7, 13, 17, 31])
+@pytest.mark.parametrize("shape", [(1, 1), (5, 3), (40, 64)])
+def test_max_filter_matches_running_maxima(size: int, shape: tuple[int, int]) -> None:
+    rng = np.random.default_rng(size * 100 + shape[0])
+    array = (rng.random(shape) * 255).astype(np.float32)
+    got = max_filter(array, size)
+    expected = _max_filter_plain(array, size)
+    assert got.dtype == expected.dtype and got.flags.c_contiguous
+    assert got.tobytes() == expected.tobytes()
