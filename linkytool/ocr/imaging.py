@@ -7,6 +7,7 @@ are labelled from row runs with a union-find (fast enough on a 640 px image).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +63,7 @@ _PAIRWISE_BLOCK = 128
 
 
 def _pairwise_sum(
-    planes: npt.NDArray[np.floating], start: int, count: int
+    planes: npt.NDArray[np.floating] | Sequence[npt.NDArray[np.floating]], start: int, count: int
 ) -> npt.NDArray[np.floating]:
     """Sum of ``planes[start : start + count]`` (axis 0) in the order numpy's pairwise
     summation adds the elements of one contiguous row (8 running sums, then a tree)."""
@@ -93,7 +94,7 @@ def _pairwise_sum(
 
 #: Below this many sums, :func:`gathered_means` leaves them to numpy (its per-plane
 #: additions cost more than numpy's per-row calls on small grids).
-_PLANES_FROM = 1024
+PLANES_FROM = 1024
 
 
 def gathered_means(values: FloatArray, index: npt.NDArray[np.intp]) -> FloatArray:
@@ -105,13 +106,21 @@ def gathered_means(values: FloatArray, index: npt.NDArray[np.intp]) -> FloatArra
     units-first ``index`` keeps the gather contiguous) and the additions numpy's pairwise
     summation does, in its order, are done on whole planes at once.
     """
-    count = index.shape[0]
-    if index[0].size < _PLANES_FROM:
+    if index[0].size < PLANES_FROM:
         # a C-ordered index: the gather is C-ordered, and numpy sums each row pairwise
         # (a gather laid out as a moved view's would be summed across rows instead)
         small: FloatArray = values[np.ascontiguousarray(np.moveaxis(index, 0, -1))].mean(axis=-1)
         return small
-    total = _pairwise_sum(np.take(values, index), 0, count)
+    return plane_means(np.take(values, index))
+
+
+def plane_means(
+    planes: npt.NDArray[np.floating] | Sequence[npt.NDArray[np.floating]],
+) -> FloatArray:
+    """Mean of ``planes`` (axis 0, or a list of equal planes): the bits numpy's mean gives
+    over the last axis of the same values laid out as rows (see :func:`gathered_means`)."""
+    count = len(planes)
+    total = _pairwise_sum(planes, 0, count)
     total += 0  # numpy's reduction starts from the identity: -0.0 sums to +0.0
     result: FloatArray = np.true_divide(total, np.intp(count), out=total, casting="unsafe")
     return result

@@ -24,7 +24,15 @@ from PIL import Image
 
 from linkytool.ocr.deblur import dot_spread, undo_spread
 from linkytool.ocr.font5x7 import COLS, ROWS
-from linkytool.ocr.imaging import FloatArray, box_blur, gathered_means, max_filter, percentile
+from linkytool.ocr.imaging import (
+    PLANES_FROM,
+    FloatArray,
+    box_blur,
+    gathered_means,
+    max_filter,
+    percentile,
+    plane_means,
+)
 from linkytool.ocr.rectify import (
     BORDER,
     CHARS,
@@ -767,10 +775,20 @@ def _axis_scores(
     (``dots``, ``gaps``: pixel indices of :func:`_grid_index`, units first: (units,
     pitches, offsets), see :func:`gathered_means`); with ``blanks``, minus the mean of
     the gaps' mean and the blanks' mean (each set weighs half)."""
-    gap: npt.NDArray[np.float64] = gathered_means(profile, gaps)
+    return _scores(partial(gathered_means, profile), dots, gaps, blanks)
+
+
+_T = TypeVar("_T")
+
+
+def _scores(
+    means: Callable[[_T], FloatArray], dots: _T, gaps: _T, blanks: _T | None
+) -> npt.NDArray[np.float64]:
+    """:func:`_axis_scores` from the ``means`` at the dots', gaps' and blanks' positions."""
+    gap: npt.NDArray[np.float64] = means(gaps)
     if blanks is not None:
-        gap = (gap + gathered_means(profile, blanks)) / 2
-    result: npt.NDArray[np.float64] = gathered_means(profile, dots) - gap
+        gap = (gap + means(blanks)) / 2
+    result: npt.NDArray[np.float64] = means(dots) - gap
     return result
 
 
@@ -809,15 +827,26 @@ def _fit_layouts(
     fits: list[tuple[K, float, float, float]] = []
     size = len(profile)
     coarse = np.arange(pitch_range[0], pitch_range[1], COARSE_PITCH_STEP)
+    # the coarse gather at each unit position, shared by the layouts that have it (the
+    # line layouts' dots and blank rows share most of their positions)
+    planes: dict[float, FloatArray] = {}
+
+    def coarse_means(units: npt.NDArray[np.float64]) -> FloatArray:
+        index = _coarse_index(centre, size, pitch_range, units.tobytes())
+        if len(layouts) == 1 or index[0].size < PLANES_FROM:
+            return gathered_means(profile, index)
+        gathered = []
+        for i, unit in enumerate(units.tolist()):
+            plane = planes.get(unit)
+            if plane is None:
+                plane = planes[unit] = np.take(profile, index[i])
+            gathered.append(plane)
+        return plane_means(gathered)
+
     for key, (dots, between, blank) in layouts.items():
         gaps = between if weigh_blanks else np.concatenate([between, blank])
         blanks = blank if weigh_blanks else None
-        scores = _axis_scores(
-            profile,
-            _coarse_index(centre, size, pitch_range, dots.tobytes()),
-            _coarse_index(centre, size, pitch_range, gaps.tobytes()),
-            None if blanks is None else _coarse_index(centre, size, pitch_range, blanks.tobytes()),
-        )
+        scores = _scores(coarse_means, dots, gaps, blanks)
         _, _, pitches, offsets = _around_best(scores, coarse, COARSE_OFFSETS)
         fine = partial(_grid_index, centre, size, pitches, offsets)
         scores = _axis_scores(

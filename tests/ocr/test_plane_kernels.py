@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from linkytool.ocr import lcdgrid
 from linkytool.ocr.dotmatrix import ROW_PATTERNS, row_distances
 from linkytool.ocr.imaging import gathered_means, max_filter
 
@@ -87,3 +88,22 @@ def test_max_filter_matches_running_maxima(size: int, shape: tuple[int, int]) ->
     expected = _max_filter_plain(array, size)
     assert got.dtype == expected.dtype and got.flags.c_contiguous
     assert got.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_layout_fits_sharing_unit_planes_match_one_layout_at_a_time(seed: int) -> None:
+    """The coarse search gathers each unit position once for all layouts: each layout's
+    fit is the one it gets searched alone (which gathers its own)."""
+    rng = np.random.default_rng(seed)
+    for profile, centre, layouts, pitches, weigh in (
+        (rng.standard_normal(168), 84.0, lcdgrid.Y_LAYOUTS, lcdgrid.Y_PITCHES, True),
+        (rng.standard_normal(168), 84.0, lcdgrid.Y_LAYOUTS, lcdgrid.Y_PITCHES, False),
+        (rng.standard_normal(642), 321.0, lcdgrid.X_LAYOUTS, lcdgrid.X_PITCHES, False),
+    ):
+        values = (profile * 0.3).astype(np.float32)
+        together = lcdgrid._fit_layouts(values, centre, layouts, pitches, weigh_blanks=weigh)
+        alone = [
+            lcdgrid._fit_layouts(values, centre, {key: units}, pitches, weigh_blanks=weigh)[0]
+            for key, units in layouts.items()
+        ]
+        assert repr(sorted(together, key=str)) == repr(sorted(alone, key=str))
