@@ -162,24 +162,15 @@ def max_filter(array: FloatArray, size: int) -> FloatArray:
     """
     size = max(3, size | 1)
     radius = size // 2
+    height, width = array.shape
     padded = np.pad(array.astype(np.float32), radius, mode="edge")
-    result: FloatArray = _running_max(_running_max(padded, size, 1), size, 0)
+    rows = padded[:, :width].copy()
+    for shift in range(1, size):
+        np.maximum(rows, padded[:, shift : shift + width], out=rows)
+    result: FloatArray = rows[:height].copy()
+    for shift in range(1, size):
+        np.maximum(result, rows[shift : shift + height], out=result)
     return result
-
-
-def _running_max(array: FloatArray, size: int, axis: int) -> FloatArray:
-    """Maximum of every ``size`` consecutive elements along ``axis`` (length ``n - size +
-    1``), by doubling: windows of 1, 2, 4... elements, then two overlapping windows of
-    the largest power of two up to ``size`` (a maximum is exact in any order: the values
-    of ``size - 1`` running comparisons in a few)."""
-    moved = np.moveaxis(array, axis, 0)
-    width = 1
-    while 2 * width <= size:
-        moved = np.maximum(moved[:-width], moved[width:])
-        width *= 2
-    count = len(moved) - (size - width)
-    result: FloatArray = np.moveaxis(np.maximum(moved[:count], moved[size - width :]), 0, axis)
-    return np.ascontiguousarray(result)
 
 
 def label_components(mask: BoolArray) -> tuple[IntArray, int]:

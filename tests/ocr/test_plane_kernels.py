@@ -1,10 +1,10 @@
 """Stop 54's kernels give the same bits as the numpy expressions they replace.
 
 ``gathered_means`` replays numpy's pairwise summation on whole planes (the lattice
-search's layout scores), ``row_distances`` builds its 32 row patterns' sums from shared
-prefixes, ``max_filter`` takes its running maxima by doubling windows. Each is compared
-with the plain expression it replaced on seeded random inputs: equal bytes, not close
-values (a last bit can flip a tie between two layouts or two characters).
+search's layout scores, its coarse gathers shared by the layouts), ``row_distances``
+builds its 32 row patterns' sums from shared prefixes. Each is compared with the plain
+expression it replaced on seeded random inputs: equal bytes, not close values (a last
+bit can flip a tie between two layouts or two characters).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from linkytool.ocr import lcdgrid
 from linkytool.ocr.dotmatrix import ROW_PATTERNS, row_distances
-from linkytool.ocr.imaging import gathered_means, max_filter
+from linkytool.ocr.imaging import gathered_means
 
 ROWS, COLS = 7, 5
 
@@ -62,32 +62,6 @@ def test_row_distances_match_summed_patterns(dtype: type, count: int) -> None:
         assert isinstance(expected, np.ndarray)
         assert got.dtype == expected.dtype and got.shape == expected.shape
         assert got.tobytes() == expected.tobytes()
-
-
-def _max_filter_plain(array: npt.NDArray[np.float32], size: int) -> npt.NDArray[np.float32]:
-    """``max_filter`` as it was: ``size - 1`` running maxima along each axis."""
-    size = max(3, size | 1)
-    radius = size // 2
-    height, width = array.shape
-    padded = np.pad(array.astype(np.float32), radius, mode="edge")
-    rows = padded[:, :width].copy()
-    for shift in range(1, size):
-        np.maximum(rows, padded[:, shift : shift + width], out=rows)
-    result = rows[:height].copy()
-    for shift in range(1, size):
-        np.maximum(result, rows[shift : shift + height], out=result)
-    return result
-
-
-@pytest.mark.parametrize("size", [1, 3, 4, 5, 7, 13, 17, 31])
-@pytest.mark.parametrize("shape", [(1, 1), (5, 3), (40, 64)])
-def test_max_filter_matches_running_maxima(size: int, shape: tuple[int, int]) -> None:
-    rng = np.random.default_rng(size * 100 + shape[0])
-    array = (rng.random(shape) * 255).astype(np.float32)
-    got = max_filter(array, size)
-    expected = _max_filter_plain(array, size)
-    assert got.dtype == expected.dtype and got.flags.c_contiguous
-    assert got.tobytes() == expected.tobytes()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
