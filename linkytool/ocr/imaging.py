@@ -68,7 +68,7 @@ def _pairwise_sum(
     """Sum of ``planes[start : start + count]`` (axis 0) in the order numpy's pairwise
     summation adds the elements of one contiguous row (8 running sums, then a tree)."""
     if count < 8:
-        total = planes[start] + 0
+        total: npt.NDArray[np.floating] = planes[start] + 0
         for i in range(start + 1, start + count):
             total += planes[i]
         return total

@@ -785,10 +785,10 @@ def _scores(
     means: Callable[[_T], FloatArray], dots: _T, gaps: _T, blanks: _T | None
 ) -> npt.NDArray[np.float64]:
     """:func:`_axis_scores` from the ``means`` at the dots', gaps' and blanks' positions."""
-    gap: npt.NDArray[np.float64] = means(gaps)
+    gap: npt.NDArray[np.floating] = means(gaps)
     if blanks is not None:
         gap = (gap + means(blanks)) / 2
-    result: npt.NDArray[np.float64] = means(dots) - gap
+    result: npt.NDArray[np.float64] = means(dots) - gap  # float32 profiles: float32
     return result
 
 
