@@ -264,6 +264,30 @@ _RIGHT = np.array([p >> 1 if p & 1 == 0 else p for p in range(32)])
 _LEFT = np.array([(p << 1) & 31 if p & 16 == 0 else p for p in range(32)])
 
 
+def _pattern_distances(cells: FloatArray) -> FloatArray:
+    """L1 distance of each cell row (N, 35 -> 7 rows) to each row pattern: (N, 7, 32),
+    float64, the same bits as ``|rows - ROW_PATTERNS|`` summed over the 5 columns.
+
+    A pattern's distance is its columns' terms (``|x|`` unlit, ``|x - 1|`` lit) added left
+    to right, as numpy sums 5 terms: the 32 patterns are built column by column from the
+    prefixes they share (2 + 4 + ... + 32 additions a row instead of 32 x 5 terms).
+    Pattern ``p`` lights column ``c`` when bit ``4 - c`` is set, so appending a column's
+    term to prefix ``q`` gives pattern ``2q`` (unlit) or ``2q + 1`` (lit).
+    """
+    count = cells.shape[0]
+    values = np.asarray(cells, dtype=np.float64).reshape(count, ROWS, COLS)
+    unlit = np.abs(values)
+    lit = np.abs(values - 1.0)
+    sums = np.stack([unlit[:, :, 0], lit[:, :, 0]], axis=2)
+    for column in range(1, COLS):
+        longer = np.empty((count, ROWS, sums.shape[2], 2))
+        np.add(sums, unlit[:, :, column, None], out=longer[..., 0])
+        np.add(sums, lit[:, :, column, None], out=longer[..., 1])
+        sums = longer.reshape(count, ROWS, 2 * sums.shape[2])
+    out: FloatArray = sums
+    return out
+
+
 def row_distances(cells: FloatArray, row_shift_cost: float) -> FloatArray:
     """Distance [dots] of each cell row (N, 35 -> 7 rows) to each row pattern: (N, 7, 32).
 
@@ -272,8 +296,7 @@ def row_distances(cells: FloatArray, row_shift_cost: float) -> FloatArray:
     HD44780 7's stem, a 4's bar), on top of the L1 distance where a dot sampled half on
     counts half.
     """
-    rows = cells.reshape(cells.shape[0], ROWS, 1, COLS)
-    plain = np.abs(rows - ROW_PATTERNS[None, None, :, :]).sum(axis=3)
+    plain = _pattern_distances(cells)
     moved = np.minimum(plain[:, :, _RIGHT], plain[:, :, _LEFT]) + row_shift_cost
     out: FloatArray = np.minimum(plain, moved)
     return out

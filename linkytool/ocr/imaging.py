@@ -7,6 +7,7 @@ are labelled from row runs with a union-find (fast enough on a 640 px image).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +54,75 @@ def box_blur(array: FloatArray, radius: int) -> FloatArray:
     np.divide(rows[1:], size, out=rows[1:])
     np.cumsum(rows, axis=0, out=rows)
     result: FloatArray = ((rows[size:, :] - rows[:-size, :]) / size).astype(np.float32)
+    return result
+
+
+#: Numpy's pairwise summation: blocks up to this many elements are summed with 8
+#: running sums (``PW_BLOCKSIZE`` of its ``loops_utils.h``).
+_PAIRWISE_BLOCK = 128
+
+
+def _pairwise_sum(
+    planes: npt.NDArray[np.floating] | Sequence[npt.NDArray[np.floating]], start: int, count: int
+) -> npt.NDArray[np.floating]:
+    """Sum of ``planes[start : start + count]`` (axis 0) in the order numpy's pairwise
+    summation adds the elements of one contiguous row (8 running sums, then a tree)."""
+    if count < 8:
+        total: npt.NDArray[np.floating] = planes[start] + 0
+        for i in range(start + 1, start + count):
+            total += planes[i]
+        return total
+    if count <= _PAIRWISE_BLOCK:
+        sums = [planes[start + j].copy() for j in range(8)]
+        i = 8
+        while i < count - count % 8:
+            for j in range(8):
+                sums[j] += planes[start + i + j]
+            i += 8
+        total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + (
+            (sums[4] + sums[5]) + (sums[6] + sums[7])
+        )
+        for k in range(start + i, start + count):
+            total += planes[k]
+        return total
+    half = count // 2
+    half -= half % 8
+    total = _pairwise_sum(planes, start, half)
+    total += _pairwise_sum(planes, start + half, count - half)
+    return total
+
+
+#: Below this many sums, :func:`gathered_means` leaves them to numpy (its per-plane
+#: additions cost more than numpy's per-row calls on small grids).
+PLANES_FROM = 1024
+
+
+def gathered_means(values: FloatArray, index: npt.NDArray[np.intp]) -> FloatArray:
+    """``values[moved].mean(axis=-1)`` for a 1-D ``values`` and ``index`` with the averaged
+    axis FIRST (``moved = np.moveaxis(index, 0, -1)``), the same bits.
+
+    numpy sums each short row with a call of its own (most of a lattice search's time);
+    here the elements are gathered as contiguous planes (one per averaged position, a
+    units-first ``index`` keeps the gather contiguous) and the additions numpy's pairwise
+    summation does, in its order, are done on whole planes at once.
+    """
+    if index[0].size < PLANES_FROM:
+        # a C-ordered index: the gather is C-ordered, and numpy sums each row pairwise
+        # (a gather laid out as a moved view's would be summed across rows instead)
+        small: FloatArray = values[np.ascontiguousarray(np.moveaxis(index, 0, -1))].mean(axis=-1)
+        return small
+    return plane_means(np.take(values, index))
+
+
+def plane_means(
+    planes: npt.NDArray[np.floating] | Sequence[npt.NDArray[np.floating]],
+) -> FloatArray:
+    """Mean of ``planes`` (axis 0, or a list of equal planes): the bits numpy's mean gives
+    over the last axis of the same values laid out as rows (see :func:`gathered_means`)."""
+    count = len(planes)
+    total = _pairwise_sum(planes, 0, count)
+    total += 0  # numpy's reduction starts from the identity: -0.0 sums to +0.0
+    result: FloatArray = np.true_divide(total, np.intp(count), out=total, casting="unsafe")
     return result
 
 

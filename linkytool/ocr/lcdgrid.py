@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -24,7 +24,15 @@ from PIL import Image
 
 from linkytool.ocr.deblur import dot_spread, undo_spread
 from linkytool.ocr.font5x7 import COLS, ROWS
-from linkytool.ocr.imaging import FloatArray, box_blur, max_filter, percentile
+from linkytool.ocr.imaging import (
+    PLANES_FROM,
+    FloatArray,
+    box_blur,
+    gathered_means,
+    max_filter,
+    percentile,
+    plane_means,
+)
 from linkytool.ocr.rectify import (
     BORDER,
     CHARS,
@@ -371,8 +379,9 @@ def _fit_index(
     axis: int, size: int, px_per_dot: int, scales: bytes, offsets: bytes
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Pixel indices in ``[0, size)`` of the dot centres and of the gaps along ``axis``
-    for every scale and offset of :func:`_best_fit` (float64 bytes): (scales, offsets,
-    dots) and (scales, offsets, gaps). The same for every panel: computed once a process."""
+    for every scale and offset of :func:`_best_fit` (float64 bytes): (dots, scales,
+    offsets) and (gaps, scales, offsets), units first (:func:`gathered_means`). The same
+    for every panel: computed once a process."""
     # positions at offset 0 for every scale: (scales, dots) and (scales, gaps) [px]
     column = np.frombuffer(scales)[:, None]
     centres = place(DOT_X if axis == 0 else DOT_Y, axis, column, 0.0, px_per_dot)
@@ -380,7 +389,12 @@ def _fit_index(
     moves = (np.frombuffer(offsets)[:, None] * px_per_dot)[None, :, :]
     ci = np.clip(np.round(centres[:, None, :] + moves).astype(np.intp), 0, size - 1)
     gi = np.clip(np.round(gaps[:, None, :] + moves).astype(np.intp), 0, size - 1)
-    return ci, gi
+    return _units_first(ci), _units_first(gi)
+
+
+def _units_first(index: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """``index`` (..., units) stored units first, contiguous: :func:`gathered_means`'s."""
+    return np.ascontiguousarray(np.moveaxis(index, -1, 0))
 
 
 def _best_fit(
@@ -396,7 +410,7 @@ def _best_fit(
     order wins.
     """
     ci, gi = _fit_index(axis, len(profile), px_per_dot, scales.tobytes(), offsets.tobytes())
-    scores = profile[ci].mean(axis=2) - profile[gi].mean(axis=2)
+    scores = gathered_means(profile, ci) - gathered_means(profile, gi)
     scale_index, offset_index = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return (
         float(scores[scale_index, offset_index]),
@@ -743,11 +757,12 @@ COARSE_OFFSETS = np.arange(-CENTRE_SLACK, CENTRE_SLACK + 0.01, 0.1)
 def _coarse_index(
     centre: float, size: int, pitch_range: tuple[float, float], units: bytes
 ) -> npt.NDArray[np.intp]:
-    """:func:`_grid_index` of the coarse search (``units``: float64 bytes): the same for
-    every panel of a size, so computed once a process (~40 MB for every layout: stored
-    as int16 they would cost a cast at each gather, doubling the search's time)."""
+    """:func:`_grid_index` of the coarse search (``units``: float64 bytes), units first
+    (:func:`_units_first`): the same for every panel of a size, so computed once a
+    process (~40 MB for every layout: stored as int16 they would cost a cast at each
+    gather, doubling the search's time)."""
     pitches = np.arange(pitch_range[0], pitch_range[1], COARSE_PITCH_STEP)
-    return _grid_index(centre, size, pitches, COARSE_OFFSETS, np.frombuffer(units))
+    return _units_first(_grid_index(centre, size, pitches, COARSE_OFFSETS, np.frombuffer(units)))
 
 
 def _axis_scores(
@@ -757,12 +772,23 @@ def _axis_scores(
     blanks: npt.NDArray[np.intp] | None = None,
 ) -> npt.NDArray[np.float64]:
     """Score (pitches, offsets) of a layout: mean profile at its dots minus at its gaps
-    (``dots``, ``gaps``: pixel indices of :func:`_grid_index`); with ``blanks``, minus
-    the mean of the gaps' mean and the blanks' mean (each set weighs half)."""
-    gap: npt.NDArray[np.float64] = profile[gaps].mean(axis=2)
+    (``dots``, ``gaps``: pixel indices of :func:`_grid_index`, units first: (units,
+    pitches, offsets), see :func:`gathered_means`); with ``blanks``, minus the mean of
+    the gaps' mean and the blanks' mean (each set weighs half)."""
+    return _scores(partial(gathered_means, profile), dots, gaps, blanks)
+
+
+_T = TypeVar("_T")
+
+
+def _scores(
+    means: Callable[[_T], FloatArray], dots: _T, gaps: _T, blanks: _T | None
+) -> npt.NDArray[np.float64]:
+    """:func:`_axis_scores` from the ``means`` at the dots', gaps' and blanks' positions."""
+    gap: npt.NDArray[np.floating] = means(gaps)
     if blanks is not None:
-        gap = (gap + profile[blanks].mean(axis=2)) / 2
-    result: npt.NDArray[np.float64] = profile[dots].mean(axis=2) - gap
+        gap = (gap + means(blanks)) / 2
+    result: npt.NDArray[np.float64] = means(dots) - gap  # float32 profiles: float32
     return result
 
 
@@ -801,21 +827,33 @@ def _fit_layouts(
     fits: list[tuple[K, float, float, float]] = []
     size = len(profile)
     coarse = np.arange(pitch_range[0], pitch_range[1], COARSE_PITCH_STEP)
+    # the coarse gather at each unit position, shared by the layouts that have it (the
+    # line layouts' dots and blank rows share most of their positions)
+    planes: dict[float, FloatArray] = {}
+
+    def coarse_means(units: npt.NDArray[np.float64]) -> FloatArray:
+        index = _coarse_index(centre, size, pitch_range, units.tobytes())
+        if len(layouts) == 1 or index[0].size < PLANES_FROM:
+            return gathered_means(profile, index)
+        gathered = []
+        for i, unit in enumerate(units.tolist()):
+            plane = planes.get(unit)
+            if plane is None:
+                plane = planes[unit] = np.take(profile, index[i])
+            gathered.append(plane)
+        return plane_means(gathered)
+
     for key, (dots, between, blank) in layouts.items():
         gaps = between if weigh_blanks else np.concatenate([between, blank])
         blanks = blank if weigh_blanks else None
-        scores = _axis_scores(
-            profile,
-            _coarse_index(centre, size, pitch_range, dots.tobytes()),
-            _coarse_index(centre, size, pitch_range, gaps.tobytes()),
-            None if blanks is None else _coarse_index(centre, size, pitch_range, blanks.tobytes()),
-        )
+        scores = _scores(coarse_means, dots, gaps, blanks)
         _, _, pitches, offsets = _around_best(scores, coarse, COARSE_OFFSETS)
+        fine = partial(_grid_index, centre, size, pitches, offsets)
         scores = _axis_scores(
             profile,
-            _grid_index(centre, size, pitches, offsets, dots),
-            _grid_index(centre, size, pitches, offsets, gaps),
-            None if blanks is None else _grid_index(centre, size, pitches, offsets, blanks),
+            np.moveaxis(fine(dots), -1, 0),
+            np.moveaxis(fine(gaps), -1, 0),
+            None if blanks is None else np.moveaxis(fine(blanks), -1, 0),
         )
         i, j, pitches, offsets = _around_best(scores, pitches, offsets)
         fits.append((key, float(pitches[i]), float(offsets[j]), float(scores[i, j])))
